@@ -1,0 +1,501 @@
+"""Self-checks for the course's exercises, with feedback in Portuguese.
+
+Run a check right after an exercise cell, e.g. ``checks.check_fcn(FCN_AlexNet, skip=False)``. Each check
+prints what is right or wrong (with a hint) and returns a :class:`CheckResult`; it never raises because of a
+wrong answer, so the rest of the notebook keeps working. The instructor's grader calls :func:`run_all`.
+
+The checks compare the student's code with *behaviour* (shapes, gradients, reference values from PyTorch),
+never with a copy of the solution.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import traceback
+from dataclasses import dataclass, field
+from unittest import mock
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from fcn_course import backbones
+
+VOID = 255
+
+
+@dataclass
+class CheckResult:
+    """Outcome of one check: which exercise, whether it passed, and the feedback lines."""
+
+    exercise: str
+    passed: bool
+    messages: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = f"{'✅' if self.passed else '❌'} {self.exercise}"
+        if self.passed:
+            return head + ": tudo certo!"
+        return "\n".join([head + ":"] + [f"   - {m}" for m in self.messages])
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+class _Failed(Exception):
+    """Internal: stops a check at the first problem found (message already in Portuguese)."""
+
+
+def _finish(exercise: str, problems: list, verbose: bool) -> CheckResult:
+    result = CheckResult(exercise, passed=not problems, messages=list(problems))
+    if verbose:
+        print(result)
+    return result
+
+
+def _describe_error(error: BaseException) -> str:
+    """Short Portuguese description of an exception raised by the student's code."""
+    if isinstance(error, NotImplementedError):
+        hint = str(error) or "complete o trecho marcado"
+        return f"ainda não implementado ({hint})"
+    where = traceback.extract_tb(error.__traceback__)
+    line = f" (linha {where[-1].lineno}: `{where[-1].line}`)" if where and where[-1].line else ""
+    return f"seu código gerou {type(error).__name__}: {error}{line}"
+
+
+def _run(problems: list, what: str, function, *args, **kwargs):
+    """Call the student's code; turn an exception into a Portuguese problem and stop the check."""
+    try:
+        return function(*args, **kwargs)
+    except backbones.PretrainedWeightsError:
+        raise
+    except Exception as error:  # the student's code may fail in any way: report it
+        problems.append(f"{what}: {_describe_error(error)}")
+        raise _Failed from error
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercício 0: IoU and Dice from a confusion matrix
+# --------------------------------------------------------------------------------------------------
+def _reference_iou_dice(matrix: np.ndarray):
+    tp = np.diag(matrix).astype(float)
+    fp = matrix.sum(axis=0) - tp
+    fn = matrix.sum(axis=1) - tp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return tp / (tp + fp + fn), 2 * tp / (2 * tp + fp + fn)
+
+
+def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
+    """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear."""
+    exercise = "Exercício 0 (IoU e Dice a partir da matriz de confusão)"
+    problems = []
+    cases = {
+        "uma matriz 3x3 comum": np.array([[50, 3, 2], [4, 20, 1], [6, 0, 14]]),
+        "uma classe ausente (linha e coluna zeradas)": np.array([[10, 2, 0], [1, 7, 0], [0, 0, 0]]),
+        "predição perfeita": np.diag([5, 9, 4]),
+    }
+    try:
+        for name, matrix in cases.items():
+            got = _run(problems, f"com {name}", function, matrix.copy())
+            if not (isinstance(got, tuple) and len(got) == 2):
+                problems.append("a função deve devolver uma tupla (iou, dice).")
+                raise _Failed
+            want = _reference_iou_dice(matrix)
+            for label, value, expected in zip(("IoU", "Dice"), got, want):
+                value = np.asarray(value, dtype=float)
+                if value.shape != expected.shape:
+                    problems.append(f"{label} com {name}: esperado um valor por classe {expected.shape}, "
+                                    f"veio {value.shape}.")
+                    raise _Failed
+                if not np.allclose(value, expected, equal_nan=True, atol=1e-6):
+                    hint = ("para uma classe que não aparece nem no rótulo nem na predição, devolva NaN "
+                            "(0/0), não 0 nem 1." if np.isnan(expected).any() else
+                            "lembre: IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN); linhas = classe real, "
+                            "colunas = classe predita; FP soma a coluna, FN soma a linha (sem o TP).")
+                    problems.append(f"{label} com {name}: esperado {np.round(expected, 4)}, "
+                                    f"veio {np.round(value, 4)}. Dica: {hint}")
+                    raise _Failed
+    except _Failed:
+        pass
+    return _finish(exercise, problems, verbose)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercícios 1, 2 e 4: the FCN classes
+# --------------------------------------------------------------------------------------------------
+_BACKBONES = {
+    # class-name hint -> (loader name in fcn_course.backbones, first conv weight shape, exercise numbers)
+    "alexnet": ("load_alexnet", (64, 3, 11, 11), ("Exercício 1 (FCN-AlexNet sem skip)",
+                                                  "Exercício 2 (FCN-AlexNet com skip)")),
+    "vgg": ("load_vgg16", (64, 3, 3, 3), ("Exercício 4 (FCN-VGG16 sem skip)",
+                                          "Exercício 4 (FCN-VGG16 com skip)")),
+}
+
+
+def _backbone_kind(model_cls) -> str:
+    name = getattr(model_cls, "__name__", "").lower()
+    return "vgg" if "vgg" in name else "alexnet"
+
+
+def _first_conv(module: nn.Module):
+    return next((m for m in module.modules() if isinstance(m, nn.Conv2d)), None)
+
+
+@contextlib.contextmanager
+def _spy_backbone_loader(model_cls, loader_name: str, calls: list):
+    """Replace ``load_alexnet``/``load_vgg16`` (in the library and in the student's namespace) by a spy.
+
+    The spy records the ``pretrained`` argument and, when asked for pretrained weights, returns a network
+    whose weights are a recognisable pattern (no download needed), so the check can see whether they
+    reach the model untouched.
+    """
+    real_loader = getattr(backbones, loader_name)
+
+    def spy(pretrained=False, *args, **kwargs):
+        calls.append(bool(pretrained))
+        net = real_loader(pretrained=False)
+        if pretrained:
+            generator = torch.Generator().manual_seed(1234)
+            with torch.no_grad():
+                for p in net.features.parameters():  # the part an FCN reuses
+                    p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
+        return net
+
+    namespace = getattr(getattr(model_cls, "__init__", None), "__globals__", {})
+    patches = [mock.patch.object(backbones, loader_name, spy)]
+    if namespace.get(loader_name) is real_loader:
+        patches.append(mock.patch.dict(namespace, {loader_name: spy}))
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        yield
+
+
+@contextlib.contextmanager
+def _record_upsampling(calls: list):
+    """Record calls to F.interpolate (any way it is reached) so the check can see the upsampling."""
+    real_interpolate = F.interpolate
+
+    def spy(*args, **kwargs):
+        mode = kwargs.get("mode", args[3] if len(args) > 3 else "nearest")
+        calls.append(mode)
+        return real_interpolate(*args, **kwargs)
+
+    with mock.patch.object(F, "interpolate", spy), mock.patch.object(torch.nn.functional, "interpolate", spy):
+        yield
+
+
+def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: list):
+    names = ("backbone1", "backbone2", "classifier") if skip else ("backbone", "classifier")
+    missing = [n for n in names if not isinstance(getattr(net, n, None), nn.Module)]
+    if missing:
+        problems.append(f"faltam os atributos {', '.join('self.' + n for n in missing)} "
+                        f"(com skip={skip} a rede deve ter {', '.join(names)}).")
+        raise _Failed
+    first = _first_conv(getattr(net, names[0]))
+    if first is None or tuple(first.weight.shape) != first_conv_shape:
+        problems.append(f"`{names[0]}` deve começar pela primeira convolução do backbone do torchvision "
+                        f"(pesos {first_conv_shape}); use as camadas `features` do modelo carregado.")
+    if any(isinstance(m, nn.Linear) for m in net.modules()):
+        problems.append("a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas por "
+                        "convoluções (é isso que torna a rede 'totalmente convolucional').")
+    last_conv = [m for m in net.classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    if not last_conv:
+        problems.append("`classifier` deve conter convoluções (a última com num_classes canais de saída).")
+
+
+def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list):
+    net.eval()
+    for h, w in sizes:
+        x = torch.randn(2, 3, h, w)
+        with torch.no_grad():
+            out = _run(problems, f"forward com entrada [2, 3, {h}, {w}]", net, x)
+        expected = (2, num_classes, h, w)
+        if not isinstance(out, torch.Tensor) or tuple(out.shape) != expected:
+            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            problems.append(f"para a entrada [2, 3, {h}, {w}] a saída deveria ser {list(expected)}, veio "
+                            f"{list(shape) if isinstance(shape, tuple) else shape}. Dica: interpole os escores "
+                            "para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224.")
+            raise _Failed
+
+
+def _check_skip_used(net: nn.Module, problems: list):
+    """The output must depend on backbone1's features directly, not only through backbone2."""
+    x = torch.randn(1, 3, 96, 96)
+    clean = {}
+
+    def keep_clean(module, inputs, output):
+        clean["f1"] = output.detach().clone()
+
+    net.eval()
+    handle = net.backbone1.register_forward_hook(keep_clean)
+    with torch.no_grad():
+        reference = net(x)
+    handle.remove()
+
+    def perturb(module, inputs, output):
+        return output + torch.randn_like(output) * (output.abs().mean() + 1.0)
+
+    def feed_clean(module, inputs):
+        return (clean["f1"],)
+
+    handles = [net.backbone1.register_forward_hook(perturb), net.backbone2.register_forward_pre_hook(feed_clean)]
+    try:
+        with torch.no_grad():
+            perturbed = net(x)
+    finally:
+        for h in handles:
+            h.remove()
+    if torch.allclose(reference, perturbed):
+        problems.append("a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip "
+                        "connection não está sendo usada. Dica: concatene as features de backbone1 com as de "
+                        "backbone2 (interpoladas para o mesmo tamanho) com torch.cat(..., dim=1) antes do "
+                        "classifier.")
+
+
+def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: list):
+    for pretrained in (True, False):
+        calls = []
+        with _spy_backbone_loader(model_cls, loader_name, calls):
+            net = _run(problems, f"criar o modelo com pretrained={pretrained}", model_cls, 3,
+                       pretrained=pretrained, skip=skip)
+        if not calls:
+            problems.append(f"o modelo não chamou `{loader_name}(pretrained)` de fcn_course.backbones; use-o "
+                            "para que o argumento pretrained seja respeitado (ele baixa/carrega os pesos do "
+                            "ImageNet ou explica como obtê-los).")
+            return
+        if calls[0] != pretrained:
+            problems.append(f"com pretrained={pretrained} o backbone foi carregado com pretrained={calls[0]}: "
+                            f"passe o argumento adiante, `{loader_name}(pretrained)`.")
+            return
+        first = _first_conv(net.backbone1 if skip else net.backbone)
+        marked = first is not None and bool(((first.weight > 0.499) & (first.weight < 0.5011)).all())
+        if pretrained and not marked:
+            problems.append("com pretrained=True os pesos do ImageNet foram sobrescritos depois de carregados; "
+                            "só chame initialize_weights quando pretrained=False.")
+        if not pretrained and marked:
+            problems.append("com pretrained=False os pesos deveriam ser inicializados (initialize_weights).")
+
+
+def check_fcn(model_cls, skip: bool = False, verbose: bool = True) -> CheckResult:
+    """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag."""
+    kind = _backbone_kind(model_cls)
+    loader_name, first_conv_shape, exercises = _BACKBONES[kind]
+    exercise = exercises[1 if skip else 0]
+    problems = []
+    sizes = [(64, 64), (97, 131)] if kind == "vgg" else [(224, 224), (96, 96), (97, 131)]
+    try:
+        net = _run(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
+        _check_structure(net, skip, first_conv_shape, problems)
+        modes = []
+        with _record_upsampling(modes):
+            _check_shapes(net, sizes, 3, problems)
+        uses_module = any(isinstance(m, (nn.Upsample, nn.ConvTranspose2d)) for m in net.modules())
+        if not modes and not uses_module:
+            problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
+                            "tamanho da entrada.")
+        elif modes and "bilinear" not in modes and not uses_module:
+            problems.append(f"o upsampling usa mode={modes[0]!r}; as FCNs usam interpolação bilinear "
+                            "(mode='bilinear').")
+        five = _run(problems, "criar o modelo com num_classes=5", model_cls, 5, pretrained=False, skip=skip)
+        _check_shapes(five, sizes[:1], 5, problems)
+        if skip:
+            _check_skip_used(net, problems)
+        _check_pretrained_flag(model_cls, skip, loader_name, problems)
+    except _Failed:
+        pass
+    return _finish(exercise, problems, verbose)
+
+
+# --------------------------------------------------------------------------------------------------
+# Optimiser and loss
+# --------------------------------------------------------------------------------------------------
+def _optimizer_args(pretrained: bool, skip: bool) -> dict:
+    return {"lr": 1e-3, "weight_decay": 5e-4, "momentum": 0.9, "pretrained": pretrained, "skip": skip,
+            "n_classes": 3}
+
+
+def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
+    """The four cases pretrained × skip: Adam, betas, weight decay, learning rate of each part."""
+    exercise = "Otimizador (quatro casos pretrained × skip)"
+    problems = []
+    try:
+        for pretrained in (True, False):
+            for skip in (True, False):
+                case = f"pretrained={pretrained}, skip={skip}"
+                args = _optimizer_args(pretrained, skip)
+                net = _run(problems, f"criar o modelo ({case})", model_cls, 3, pretrained=False, skip=skip)
+                optimizer = _run(problems, f"make_optimizer ({case})", make_optimizer, net, args)
+                _check_one_optimizer(net, optimizer, args, case, problems)
+                if problems:
+                    raise _Failed
+    except _Failed:
+        pass
+    return _finish(exercise, problems, verbose)
+
+
+def _check_one_optimizer(net, optimizer, args, case, problems):
+    if not isinstance(optimizer, torch.optim.Adam):
+        problems.append(f"{case}: use torch.optim.Adam (veio {type(optimizer).__name__}).")
+        return
+    lr, seen = args["lr"], {}
+    for group in optimizer.param_groups:
+        if tuple(group["betas"]) != (args["momentum"], 0.999):
+            problems.append(f"{case}: betas deveria ser (args['momentum'], 0.999), veio {tuple(group['betas'])}.")
+        if not math.isclose(group["weight_decay"], args["weight_decay"]):
+            problems.append(f"{case}: weight_decay deveria ser args['weight_decay'] ({args['weight_decay']}), "
+                            f"veio {group['weight_decay']}.")
+        for p in group["params"]:
+            if id(p) in seen:
+                problems.append(f"{case}: um mesmo parâmetro aparece em dois grupos do otimizador.")
+            seen[id(p)] = group["lr"]
+    trainable = [(name, p) for name, p in net.named_parameters() if p.requires_grad]
+    absent = [name for name, p in trainable if id(p) not in seen]
+    if absent:
+        problems.append(f"{case}: o parâmetro `{absent[0]}` não está no otimizador (não seria treinado); "
+                        f"faltam {len(absent)} de {len(trainable)} tensores de parâmetros.")
+        return
+    for name, p in trainable:
+        is_backbone = name.split(".")[0].startswith("backbone")
+        want = lr * 0.1 if (is_backbone and args["pretrained"]) else lr
+        if not math.isclose(seen[id(p)], want, rel_tol=1e-6):
+            part = "do backbone" if is_backbone else "do classificador"
+            rule = ("o backbone pré-treinado usa lr × 0.1 e o resto usa lr" if args["pretrained"]
+                    else "treinando do zero, tudo usa o mesmo lr")
+            problems.append(f"{case}: parâmetros {part} (`{name}`) com lr={seen[id(p)]:g}, esperado {want:g} "
+                            f"({rule}).")
+            return
+
+
+def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
+    """Loss over the flattened pixels, void (255) ignored, equal to PyTorch's reference value."""
+    exercise = "Função de perda (entropia cruzada nos pixels achatados)"
+    problems = []
+    generator = torch.Generator().manual_seed(0)
+    outputs = torch.randn(2, 3, 5, 7, generator=generator, requires_grad=True)
+    labels = torch.randint(0, 3, (2, 5, 7), generator=generator)
+    labels[:, 0, :] = VOID
+    reference = F.cross_entropy(outputs, labels, ignore_index=VOID)
+    try:
+        if not isinstance(criterion, nn.CrossEntropyLoss):
+            problems.append(f"o critério deve ser nn.CrossEntropyLoss (veio {type(criterion).__name__}).")
+        elif criterion.ignore_index != VOID:
+            problems.append("o critério deve ignorar os pixels void: nn.CrossEntropyLoss(ignore_index=255). "
+                            "Void é a borda incerta dos objetos, não é fundo.")
+            raise _Failed
+        loss = _run(problems, "compute_loss", compute_loss, outputs, labels, criterion)
+        if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+            problems.append("compute_loss deve devolver um tensor escalar (a média da perda nos pixels).")
+            raise _Failed
+        if not torch.isclose(loss.detach(), reference, atol=1e-5):
+            scrambled = F.cross_entropy(outputs.reshape(-1, 3), labels.reshape(-1)[: outputs.numel() // 3],
+                                        ignore_index=VOID)
+            hint = ("parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e "
+                    "pixels. Primeiro mova C para o fim (permute(0, 2, 3, 1)), depois reshape(-1, C)."
+                    if torch.isclose(loss.detach(), scrambled, atol=1e-5) else
+                    "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W].")
+            problems.append(f"valor da perda {loss.item():.5f}, esperado {reference.item():.5f}. Dica: {hint}")
+            raise _Failed
+        loss.backward()
+        if outputs.grad is None or not torch.isfinite(outputs.grad).all():
+            problems.append("a perda não propaga gradiente até as saídas da rede (não use .detach()/.item()).")
+    except _Failed:
+        pass
+    return _finish(exercise, problems, verbose)
+
+
+# --------------------------------------------------------------------------------------------------
+# A tiny training round with the student's pieces
+# --------------------------------------------------------------------------------------------------
+def _tiny_loader(n: int = 4, size: int = 64):
+    """One batch of easy data: a bright square (class 1) and a dark disc (class 2) with void borders."""
+    generator = torch.Generator().manual_seed(0)
+    images = torch.randn(n, 3, size, size, generator=generator) * 0.1
+    labels = torch.zeros(n, size, size, dtype=torch.long)
+    labels[:, 8:32, 8:32] = 1
+    labels[:, 36:60, 30:56] = 2
+    images[:, :, 8:32, 8:32] += 1.5
+    images[:, :, 36:60, 30:56] -= 1.5
+    labels[:, 7, 7:33] = VOID
+    return [(images, labels)]
+
+
+def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: bool = True) -> CheckResult:
+    """Train a few steps on one easy batch: the loss must fall and the figures must be sane."""
+    from fcn_course.engine import train_one_epoch, validate
+
+    exercise = "Treino e validação com as suas peças"
+    problems = []
+    torch.manual_seed(0)
+    try:
+        net = _run(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=False)
+        args = {**_optimizer_args(False, False), "lr": 1e-3}
+        optimizer = _run(problems, "make_optimizer", make_optimizer, net, args)
+
+        def loss_fn(outputs, labels):
+            return compute_loss(outputs, labels, criterion)
+
+        loader, device = _tiny_loader(), torch.device("cpu")
+        first = last = None
+        for epoch in range(1, 9):
+            with contextlib.redirect_stdout(io.StringIO()):  # keep the notebook output short
+                stats = _run(problems, "train_one_epoch", train_one_epoch, net, loader, loss_fn, optimizer,
+                             device, epoch, 3, progress=False)
+            first = first or stats
+            last = stats
+        with contextlib.redirect_stdout(io.StringIO()):
+            val = _run(problems, "validate", validate, net, loader, loss_fn, device, 1, 3, progress=False)
+        figures = [last["loss_mean"], val["loss_mean"], val["miou_fg"], val["pixel_acc"]]
+        if not all(np.isfinite(figures)):
+            problems.append(f"valores não finitos (perda/mIoU): {figures}. Verifique a perda e o lr.")
+        elif not last["loss_mean"] < first["loss_mean"]:
+            problems.append(f"a perda não caiu em 8 passos no mesmo lote ({first['loss_mean']:.3f} → "
+                            f"{last['loss_mean']:.3f}): confira o otimizador (zero_grad/step) e a perda.")
+        elif not (0.0 <= val["miou_fg"] <= 1.0 and 0.0 <= val["pixel_acc"] <= 1.0):
+            problems.append(f"métricas fora de [0, 1]: {val['miou_fg']}, {val['pixel_acc']}.")
+    except _Failed:
+        pass
+    return _finish(exercise, problems, verbose)
+
+
+# --------------------------------------------------------------------------------------------------
+# Everything, for the grader
+# --------------------------------------------------------------------------------------------------
+def run_all(namespace: dict, verbose: bool = False) -> list:
+    """Run every check whose ingredients exist in ``namespace`` (a student's notebook definitions)."""
+    def missing(exercise, *names):
+        absent = [n for n in names if n not in namespace]
+        if absent:
+            return CheckResult(exercise, False, [f"não encontrei {', '.join(absent)} no notebook."])
+        return None
+
+    ns = namespace
+    plan = [
+        ("Exercício 0 (IoU e Dice a partir da matriz de confusão)", ("iou_and_dice_from_confusion",),
+         lambda: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose)),
+        (_BACKBONES["alexnet"][2][0], ("FCN_AlexNet",), lambda: check_fcn(ns["FCN_AlexNet"], False, verbose)),
+        (_BACKBONES["alexnet"][2][1], ("FCN_AlexNet",), lambda: check_fcn(ns["FCN_AlexNet"], True, verbose)),
+        ("Otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
+         lambda: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
+        ("Função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
+         lambda: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
+        ("Treino e validação com as suas peças", ("FCN_AlexNet", "make_optimizer", "compute_loss",
+                                                   "make_criterion"),
+         lambda: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
+                                ns["make_criterion"](), verbose)),
+        (_BACKBONES["vgg"][2][0], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], False, verbose)),
+        (_BACKBONES["vgg"][2][1], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], True, verbose)),
+    ]
+    results = []
+    for exercise, names, run in plan:
+        absent = missing(exercise, *names)
+        if absent:
+            results.append(absent)
+            continue
+        try:
+            results.append(run())
+        except Exception as error:  # e.g. make_criterion itself is a stub
+            results.append(CheckResult(exercise, False, [_describe_error(error)]))
+    return results

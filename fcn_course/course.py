@@ -1,0 +1,47 @@
+"""The main job: execute the whole solution course and keep the executed notebooks and HTML."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from fcn_course.config import SMOKE_ENV, data_root
+
+COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
+
+
+def real_voc_present(root: Path | None = None) -> bool:
+    """True when an extracted Pascal VOC 2012 tree is in the course's data folder."""
+    voc = Path(root or data_root()) / "VOCdevkit" / "VOC2012"
+    return (voc / "SegmentationClass").is_dir() and (voc / "ImageSets" / "Segmentation" / "val.txt").is_file()
+
+
+def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
+    """Execute solutions/notebooks/*.ipynb in order; smoke mode unless real VOC is found.
+
+    Returns 0 when every notebook ran, 1 otherwise (the failing notebook is named).
+    """
+    from fcn_course.nbtools import execute_notebook
+
+    if smoke is None:
+        smoke = not real_voc_present()
+    out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
+    out.mkdir(parents=True, exist_ok=True)
+    mode = "smoke mode (synthetic VOC, tiny settings)" if smoke else f"full mode (Pascal VOC in {data_root()})"
+    print(f">> running the solution course in {mode}; results go to {out}")
+    if smoke:
+        os.environ[SMOKE_ENV] = "1"
+    else:
+        os.environ.pop(SMOKE_ENV, None)
+    notebook_dir = Path(repo_root) / "solutions" / "notebooks"
+    for name in COURSE_NOTEBOOKS:
+        tic = time.perf_counter()
+        print(f">> {name} ...", flush=True)
+        try:
+            executed = execute_notebook(notebook_dir / f"{name}.ipynb", out, smoke=smoke)
+        except Exception as error:  # report which notebook failed, keep what ran
+            print(f"!! {name} failed: {error}")
+            return 1
+        print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
+    print(f">> course finished; open {out} to read the executed notebooks")
+    return 0

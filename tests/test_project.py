@@ -1,0 +1,51 @@
+"""The project's own wiring: dependency lists agree, the two README commands and CI stay the same."""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"torch": "pytorch"}  # PyPI name -> conda-forge name when they differ
+
+tomllib = pytest.importorskip("tomllib") if sys.version_info >= (3, 11) else pytest.importorskip("tomli")
+
+
+def _split(requirement: str):
+    name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", requirement.strip()).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def _pyproject_requirements():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return {CONDA_NAMES.get(name, name): spec for name, spec in map(_split, reqs)}
+
+
+def _conda_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    return {name: spec for name, spec in map(_split, conda) if name not in {"python", "pip"}}
+
+
+def test_environment_yml_matches_pyproject():
+    assert _conda_requirements() == _pyproject_requirements()
+
+
+def test_environment_yml_installs_the_package():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert pip_section == [["-e ."]]
+
+
+def test_no_exact_pins():
+    for name, spec in _pyproject_requirements().items():
+        assert not spec.startswith("=="), f"{name} is pinned exactly ({spec}); use a range"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^(bash scripts/run_\w+\.sh)\s*$", readme, flags=re.M)
+    assert commands[:2] == ["bash scripts/run_course.sh", "bash scripts/run_tests.sh"]
+    assert "bash scripts/run_tests.sh" in (ROOT / ".ci" / "run").read_text()

@@ -16,6 +16,7 @@ import torch
 
 SMOKE_ENV = "FCN_COURSE_SMOKE"
 DATA_ENV = "FCN_COURSE_DATA"
+RUNS_ENV = "FCN_COURSE_RUNS"
 DEFAULT_CLASSES = ("background", "bus", "person")
 
 # Size of the synthetic dataset built for smoke runs (images are 160x120, like a small VOC photo).
@@ -31,6 +32,11 @@ def smoke_mode() -> bool:
 def data_root() -> Path:
     """Folder that holds (or will hold) ``VOCdevkit/``: ``$FCN_COURSE_DATA`` or ``~/fcn_course_data``."""
     return Path(os.environ.get(DATA_ENV) or Path.home() / "fcn_course_data").expanduser()
+
+
+def runs_root() -> Path:
+    """Folder for training runs (checkpoints, histories, figures): ``$FCN_COURSE_RUNS`` or ``./runs``."""
+    return Path(os.environ.get(RUNS_ENV) or "runs").expanduser()
 
 
 def synthetic_root() -> Path:
@@ -90,6 +96,7 @@ def course_args(**overrides) -> dict:
     if "root" not in args:
         args["root"] = synthetic_root() if smoke else data_root()
     args["root"] = Path(args["root"])
+    args["runs_dir"] = Path(args.get("runs_dir") or runs_root())
     if "device" not in args:
         args["device"] = pick_device()
     return args

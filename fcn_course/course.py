@@ -5,7 +5,7 @@ import os
 import time
 from pathlib import Path
 
-from fcn_course.config import SMOKE_ENV, data_root
+from fcn_course.config import RUNS_ENV, SMOKE_ENV, data_root
 
 COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
 
@@ -29,6 +29,7 @@ def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     mode = "smoke mode (synthetic VOC, tiny settings)" if smoke else f"full mode (Pascal VOC in {data_root()})"
     print(f">> running the solution course in {mode}; results go to {out}")
+    os.environ[RUNS_ENV] = str(out.resolve() / "runs")  # checkpoints and reports of the notebooks
     if smoke:
         os.environ[SMOKE_ENV] = "1"
     else:

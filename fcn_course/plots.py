@@ -1,0 +1,426 @@
+"""Figures of the course: coloured masks, samples, predictions, learning curves and didactic sketches.
+
+Every function returns a ``matplotlib.figure.Figure`` and never calls ``plt.show()``. The figures are
+built with ``Figure(...)`` rather than ``plt.figure(...)``: they work without a display (scripts, tests,
+CI) and Jupyter shows a figure once when it is the last expression of a cell (or with ``display(fig)``).
+Save one with ``fig.savefig("name.png")``.
+
+Text shown inside the figures is in Portuguese, for the students; the code is in English.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from fcn_course.data import VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
+
+# Portuguese names of the Pascal VOC classes, for legends.
+PORTUGUESE_NAMES = {
+    "background": "fundo", "aeroplane": "avião", "bicycle": "bicicleta", "bird": "pássaro", "boat": "barco",
+    "bottle": "garrafa", "bus": "ônibus", "car": "carro", "cat": "gato", "chair": "cadeira", "cow": "vaca",
+    "diningtable": "mesa", "dog": "cachorro", "horse": "cavalo", "motorbike": "moto", "person": "pessoa",
+    "pottedplant": "planta", "sheep": "ovelha", "sofa": "sofá", "train": "trem", "tvmonitor": "tv/monitor",
+}
+VOID_LABEL = "void (ignorado)"
+
+
+# --------------------------------------------------------------------------------------------------
+# Masks and images
+# --------------------------------------------------------------------------------------------------
+def _as_numpy(x) -> np.ndarray:
+    """Tensor (any device) or array -> numpy array."""
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def colorize(label, classes=None) -> np.ndarray:
+    """Turn a label map of class indices into an RGB image ``uint8 [H, W, 3]`` with the VOC colours.
+
+    ``classes``: the course's class subset, e.g. ``("background", "bus", "person")``: index ``i`` is drawn
+    with the VOC colour of ``classes[i]`` (so a bus is teal whatever its index in the subset).
+    ``None`` means the label holds original VOC indices (0..20). Void (255) gets the VOC void colour.
+    """
+    label = _as_numpy(label)
+    if label.ndim != 2:
+        raise ValueError(f"colorize expects one label map [H, W], got shape {label.shape}")
+    if classes is None:
+        classes = VOC_CLASSES
+    palette = np.zeros((256, 3), dtype=np.uint8)
+    palette[: len(classes)] = class_colors(classes)
+    palette[VOID] = voc_colormap()[VOID]
+
+    values = label.astype(np.int64)
+    valid = (values == VOID) | ((values >= 0) & (values < len(classes)))
+    if not valid.all():
+        unexpected = np.unique(values[~valid])[:5].tolist()
+        raise ValueError(f"label has values {unexpected} outside 0..{len(classes) - 1} and {VOID} (void)")
+    return palette[values]
+
+
+def _image_to_rgb(image) -> np.ndarray:
+    """Normalised image tensor ``[3, H, W]`` -> displayable ``[H, W, 3]`` in [0, 1]."""
+    return denormalize(torch.as_tensor(_as_numpy(image)))
+
+
+def _overlay(rgb: np.ndarray, label: np.ndarray, classes, alpha: float = 0.5) -> np.ndarray:
+    """Blend the mask colours over the image, leaving background pixels untouched."""
+    colours = colorize(label, classes) / 255.0
+    blended = (1 - alpha) * rgb + alpha * colours
+    return np.where((label != 0)[..., None], blended, rgb)
+
+
+def _legend_handles(classes) -> list:
+    """One coloured square per class (Portuguese name) plus void."""
+    handles = [
+        Patch(facecolor=colour / 255.0, edgecolor="black", label=PORTUGUESE_NAMES.get(name, name))
+        for name, colour in zip(classes, class_colors(classes))
+    ]
+    handles.append(Patch(facecolor=voc_colormap()[VOID] / 255.0, edgecolor="black", label=VOID_LABEL))
+    return handles
+
+
+def _clean(ax, title=None) -> None:
+    """Image axes: no ticks, optional title."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+
+
+def _image_grid(rows: int, columns: int, titles, aspect: float = 1.0, cell: float = 3.0):
+    """A figure with ``rows x columns`` image axes; the first row gets the column titles.
+
+    ``aspect`` = height / width of the images, so that rows are not separated by empty bands.
+    """
+    figure = Figure(figsize=(cell * columns + 1.8, cell * aspect * rows + 0.6), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for ax in axes.flat:
+        _clean(ax)
+    for ax, title in zip(axes[0], titles):
+        ax.set_title(title)
+    return figure, axes
+
+
+def show_samples(dataset, n: int = 4, classes=None, seed: int = 0) -> Figure:
+    """``n`` random items of a segmentation dataset: image | coloured label | overlay, one per row.
+
+    The images are de-normalised before display (a normalised image looks dark and oddly coloured).
+    ``classes`` defaults to ``dataset.classes``.
+    """
+    classes = classes if classes is not None else getattr(dataset, "classes", None)
+    if classes is None:
+        raise ValueError("pass classes=... (the dataset has no .classes attribute)")
+    if len(dataset) == 0:
+        raise ValueError("the dataset is empty: nothing to show")
+    n = min(n, len(dataset))
+    indices = np.random.default_rng(seed).choice(len(dataset), size=n, replace=False)
+    items = [dataset[int(index)] for index in indices]
+    height, width = items[0][1].shape[-2:]
+
+    figure, axes = _image_grid(n, 3, ["Imagem", "Rótulo", "Sobreposição"], aspect=height / width)
+    for row, index, (image, label) in zip(axes, indices, items):
+        rgb, label = _image_to_rgb(image), _as_numpy(label)
+        row[0].imshow(rgb)
+        row[0].set_ylabel(f"item {int(index)}")
+        row[1].imshow(colorize(label, classes))
+        row[2].imshow(_overlay(rgb, label, classes))
+    axes[0, -1].legend(handles=_legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    return figure
+
+
+def show_predictions(images, preds, labels, classes=None, max_items: int = 4, title=None, *,
+                     class_names=None) -> Figure:
+    """Image | prediction | ground truth for the first ``max_items`` items of a batch.
+
+    ``images``: normalised ``[B, 3, H, W]``; ``preds``: class indices ``[B, H, W]`` or scores
+    ``[B, C, H, W]``; ``labels``: ``[B, H, W]`` with 255 for void. ``classes``: names of the classes in
+    index order (``class_names`` is accepted as another name for it); without names the indices are
+    drawn with the colours of the VOC classes of the same index.
+    """
+    classes = classes if classes is not None else class_names
+    images = torch.as_tensor(_as_numpy(images))
+    preds = torch.as_tensor(_as_numpy(preds))
+    labels = _as_numpy(labels)
+    if preds.dim() == 4:  # scores: keep the best class of each pixel
+        preds = preds.argmax(dim=1)
+    preds = preds.numpy()
+    if images.dim() == 3:  # a single image without batch axis
+        images, preds, labels = images[None], preds[None], labels[None]
+    if not (len(images) == len(preds) == len(labels)):
+        raise ValueError(f"batch sizes differ: {len(images)} images, {len(preds)} preds, {len(labels)} labels")
+    if classes is None:
+        highest = max(int(preds.max()), int(np.max(labels, initial=0, where=labels != VOID)))
+        classes = VOC_CLASSES[: highest + 1]
+
+    count = min(max_items, len(images))
+    aspect = labels.shape[-2] / labels.shape[-1]
+    figure, axes = _image_grid(count, 3, ["Imagem", "Predição", "Rótulo verdadeiro"], aspect=aspect)
+    for i, row in enumerate(axes):
+        row[0].imshow(_image_to_rgb(images[i]))
+        row[1].imshow(colorize(preds[i], classes))
+        row[2].imshow(colorize(labels[i], classes))
+    axes[0, -1].legend(handles=_legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+# --------------------------------------------------------------------------------------------------
+# Learning curves
+# --------------------------------------------------------------------------------------------------
+METRIC_TITLES = {
+    "loss_mean": "Loss (média ± desvio padrão)",
+    "miou_fg": "mIoU sem o fundo",
+    "miou": "mIoU (todas as classes)",
+    "mdice": "Dice médio",
+    "pixel_acc": "Acurácia de pixels",
+    "time": "Tempo por época (s)",
+}
+PHASE_NAMES = {"train": "treino", "val": "validação"}
+
+
+def _series(entries, key):
+    """Epochs and values of ``key`` in a list of per-epoch dicts (None, as saved in JSON, -> NaN)."""
+    epochs, values = [], []
+    for entry in entries:
+        if key not in entry:
+            continue
+        value = entry[key]
+        if isinstance(value, (list, tuple)):
+            raise ValueError(f"history key {key!r} holds a list (one value per class); pick a scalar key")
+        epochs.append(entry["epoch"])
+        values.append(math.nan if value is None else float(value))
+    return np.array(epochs), np.array(values, dtype=float)
+
+
+def _phase_entries(history, phase) -> list:
+    """``history[phase]``, or an empty list when that phase was not recorded."""
+    try:
+        return list(history[phase] or [])
+    except KeyError:
+        return []
+
+
+def plot_history(history, keys=("loss_mean", "miou_fg")) -> Figure:
+    """Learning curves, train vs validation, one panel per key.
+
+    ``history`` is ``{"train": [dict per epoch], "val": [dict per epoch]}`` (or the engine's History),
+    each dict holding ``epoch`` and the keys to plot. For ``loss_mean`` the band shows ± ``loss_std``.
+    """
+    if isinstance(keys, str):
+        keys = (keys,)
+    figure = Figure(figsize=(5 * len(keys), 3.6), layout="constrained")
+    axes = figure.subplots(1, len(keys), squeeze=False)[0]
+    for ax, key in zip(axes, keys):
+        for phase, style in (("train", "o-"), ("val", "s--")):
+            entries = _phase_entries(history, phase)
+            epochs, values = _series(entries, key)
+            if len(epochs) == 0:
+                continue
+            line, = ax.plot(epochs, values, style, label=PHASE_NAMES[phase], markersize=4)
+            if key == "loss_mean":
+                _, spread = _series(entries, "loss_std")
+                if len(spread) == len(values):
+                    ax.fill_between(epochs, values - spread, values + spread, color=line.get_color(), alpha=0.2)
+        ax.set_title(METRIC_TITLES.get(key, key))
+        ax.set_xlabel("época")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        if ax.lines:
+            ax.legend()
+    return figure
+
+
+# --------------------------------------------------------------------------------------------------
+# Didactic figures (drawn here, so the course needs no image from the internet)
+# --------------------------------------------------------------------------------------------------
+def box_iou(a, b) -> float:
+    """IoU of two boxes given as ``(x, y, width, height)``: intersection area / union area."""
+    overlap_w = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    overlap_h = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    intersection = overlap_w * overlap_h
+    union = a[2] * a[3] + b[2] * b[3] - intersection
+    return intersection / union
+
+
+def iou_illustration() -> Figure:
+    """Two boxes, A (ground truth) and B (prediction), at poor, good and excellent overlap."""
+    truth = (1.0, 1.0, 4.0, 4.0)
+    cases = [("Ruim", (3.0, 3.0)), ("Boa", (1.6, 1.6)), ("Excelente", (1.1, 1.2))]
+    figure = Figure(figsize=(11, 4), layout="constrained")
+    axes = figure.subplots(1, 3)
+    for ax, (name, (x, y)) in zip(axes, cases):
+        pred = (x, y, 4.0, 4.0)
+        ax.add_patch(Rectangle(truth[:2], *truth[2:], facecolor="tab:green", alpha=0.35, edgecolor="tab:green",
+                               linewidth=2, label="A: rótulo verdadeiro"))
+        ax.add_patch(Rectangle(pred[:2], *pred[2:], facecolor="tab:red", alpha=0.35, edgecolor="tab:red",
+                               linewidth=2, label="B: predição"))
+        ax.text(truth[0] + 0.15, truth[1] + 0.15, "A", fontsize=14, color="darkgreen", weight="bold")
+        ax.text(pred[0] + pred[2] - 0.45, pred[1] + pred[3] - 0.6, "B", fontsize=14, color="darkred", weight="bold")
+        ax.set_title(f"{name}: IoU = {box_iou(truth, pred):.2f}")
+        ax.set_xlim(0, 8)
+        ax.set_ylim(0, 8)
+        ax.set_aspect("equal")
+        _clean(ax)
+    axes[0].legend(loc="upper left", fontsize=9)
+    figure.suptitle("IoU = |A ∩ B| / |A ∪ B|   (1 = sobreposição perfeita, 0 = nenhuma)")
+    return figure
+
+
+def _box(ax, x, y, width, height, text, colour="#dbe9f6", fontsize=10):
+    """A rounded box centred on (x, y) with a caption inside."""
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.02,rounding_size=0.08",
+                                facecolor=colour, edgecolor="black", linewidth=1))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _arrow(ax, start, end, text=None, colour="black", curve=0.0):
+    """An arrow from ``start`` to ``end`` with an optional caption near its middle."""
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.5, shrinkA=0, shrinkB=0,
+                                connectionstyle=f"arc3,rad={curve}"))
+    if text:
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.25, text, ha="center", va="bottom",
+                fontsize=9, color=colour)
+
+
+def _blank_axes(figure, width, height):
+    ax = figure.subplots()
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    return ax
+
+
+# Spatial size of the feature maps of a VGG-like backbone fed with a 224x224 image (each pooling halves it).
+STAGE_SIZES = (112, 56, 28, 14, 7)
+
+
+def _stage_height(size: int) -> float:
+    """Box height that shrinks with the spatial size of the feature map."""
+    return 0.6 + 2.6 * size / 224
+
+
+def fcn_diagram(skip: bool = False) -> Figure:
+    """Sketch of an FCN: backbone stages shrink 224 -> 7, a convolutional classifier, bilinear upsampling.
+
+    ``skip=True`` adds the skip connection: deep features are upsampled to the size of pool3 (28x28)
+    and concatenated with it on the channel axis before the classifier (FCN-8s style; pool4 gives FCN-16s).
+    """
+    figure = Figure(figsize=(15, 5.2 if skip else 4), layout="constrained")
+    height = 6.0 if skip else 4.0
+    ax = _blank_axes(figure, 16, height)
+    top = height - 2.0
+    stage_colour, head_colour, output_colour = "#dbe9f6", "#fde2c4", "#d9f2d9"
+
+    _box(ax, 0.8, top, 1.2, _stage_height(224), "imagem\n3×224×224", colour="#eeeeee")
+    xs = [2.4 + 1.45 * i for i in range(len(STAGE_SIZES))]
+    for i, (x, size) in enumerate(zip(xs, STAGE_SIZES)):
+        _box(ax, x, top, 1.05, _stage_height(size), f"conv +\npool{i + 1}\n{size}×{size}", colour=stage_colour)
+    for start, end in zip([0.8] + xs[:-1], xs):
+        _arrow(ax, (start + 0.6, top), (end - 0.55, top))
+    ax.text((xs[0] + xs[-1]) / 2, top + 2.0, "backbone pré-treinado (camadas convolucionais da CNN)",
+            ha="center", fontsize=10)
+
+    if not skip:
+        classifier_x, upsample_x, output_x = 10.2, 12.5, 14.8
+        _box(ax, classifier_x, top, 1.7, 1.3, "classificador\nconv 1×1\nC classes, 7×7", colour=head_colour)
+        _box(ax, upsample_x, top, 1.7, 1.3, "upsampling\nbilinear ×32", colour=head_colour)
+        _box(ax, output_x, top, 1.5, _stage_height(224), "scores por\npixel\nC×224×224", colour=output_colour)
+        _arrow(ax, (xs[-1] + 0.55, top), (classifier_x - 0.85, top))
+        _arrow(ax, (classifier_x + 0.85, top), (upsample_x - 0.85, top))
+        _arrow(ax, (upsample_x + 0.85, top), (output_x - 0.75, top))
+        figure.suptitle("FCN sem skip connection (FCN-32s): prever em 7×7 e ampliar 32 vezes")
+        return figure
+
+    bottom = 1.0
+    upsample_x, concat_x, classifier_x, final_x, output_x = 10.0, 10.0, 12.2, 14.0, 15.3
+    _box(ax, upsample_x, top, 1.8, 1.2, "upsampling\nbilinear ×4\n7×7 → 28×28", colour=head_colour)
+    _arrow(ax, (xs[-1] + 0.55, top), (upsample_x - 0.9, top))
+    _box(ax, concat_x, bottom, 1.8, 1.2, "concatenar\nno eixo dos\ncanais (28×28)", colour="#f6d5e5")
+    _arrow(ax, (upsample_x, top - 0.6), (concat_x, bottom + 0.6))
+    pool3 = xs[2]
+    _arrow(ax, (pool3, top - _stage_height(28) / 2), (concat_x - 0.9, bottom), colour="tab:purple", curve=0.25)
+    ax.text(pool3 + 0.6, bottom, "skip connection:\nfeatures de pool3 (28×28)\n(com pool4: FCN-16s)",
+            ha="right", va="center", fontsize=10, color="tab:purple")
+    _box(ax, classifier_x, bottom, 1.7, 1.2, "classificador\nconvolucional\nC classes", colour=head_colour)
+    _box(ax, final_x, bottom, 1.5, 1.2, "upsampling\nbilinear ×8", colour=head_colour)
+    _box(ax, output_x, top, 1.2, _stage_height(224), "scores\npor pixel\nC×224×224", colour=output_colour)
+    _arrow(ax, (concat_x + 0.9, bottom), (classifier_x - 0.85, bottom))
+    _arrow(ax, (classifier_x + 0.85, bottom), (final_x - 0.75, bottom))
+    _arrow(ax, (final_x + 0.3, bottom + 0.6), (output_x - 0.2, top - _stage_height(224) / 2))
+    figure.suptitle("FCN com skip connection (estilo FCN-8s): junta o detalhe de pool3 com a semântica de pool5")
+    return figure
+
+
+def cnn_to_fcn_diagram() -> Figure:
+    """Classification CNN (fully connected layers, one label per image) vs FCN (label map)."""
+    figure = Figure(figsize=(14, 6.4), layout="constrained")
+    top_ax, bottom_ax = figure.subplots(2, 1)
+    for ax in (top_ax, bottom_ax):
+        ax.set_xlim(0, 16)
+        ax.set_ylim(0, 3)
+        ax.axis("off")
+    y = 1.4
+    conv_colour, fc_colour, head_colour = "#dbe9f6", "#f9d0c4", "#fde2c4"
+
+    # Classification CNN: the FC layers throw away the spatial layout.
+    steps = [(1.0, 1.4, "imagem\n224×224", "#eeeeee"), (3.4, 2.2, "camadas\nconvolucionais\n256×6×6", conv_colour),
+             (5.9, 1.5, "achatar\n(flatten)\n9216", fc_colour), (7.9, 1.3, "FC\n4096", fc_colour),
+             (9.7, 1.3, "FC\n4096", fc_colour), (11.5, 1.3, "FC\n1000", fc_colour)]
+    for (x, width, text, colour), nxt in zip(steps, steps[1:] + [None]):
+        _box(top_ax, x, y, width, 1.4, text, colour=colour)
+        if nxt is not None:
+            _arrow(top_ax, (x + width / 2, y), (nxt[0] - nxt[1] / 2, y))
+    _arrow(top_ax, (12.15, y), (13.2, y))
+    top_ax.text(14.5, y, "um rótulo\npor imagem:\n\"ônibus\"", ha="center", va="center", fontsize=11, weight="bold")
+    top_ax.set_title("CNN de classificação: rotulação esparsa (um rótulo para a imagem inteira)")
+
+    # FCN: the same convolutions, a convolutional classifier and upsampling keep a label per pixel.
+    steps = [(1.0, 1.4, "imagem\nH×W", "#eeeeee"), (3.4, 2.2, "as mesmas camadas\nconvolucionais\n256×H/32×W/32", conv_colour),
+             (6.6, 2.2, "classificador\nconvolucional (1×1)\nC×H/32×W/32", head_colour),
+             (9.6, 1.8, "upsampling\nbilinear\nC×H×W", head_colour)]
+    for (x, width, text, colour), nxt in zip(steps, steps[1:] + [None]):
+        _box(bottom_ax, x, y, width, 1.4, text, colour=colour)
+        if nxt is not None:
+            _arrow(bottom_ax, (x + width / 2, y), (nxt[0] - nxt[1] / 2, y))
+    _arrow(bottom_ax, (10.5, y), (11.6, y), text="argmax")
+    label_map = np.zeros((12, 16), dtype=np.int64)
+    label_map[4:10, 2:9] = 1  # a "bus"
+    label_map[3:11, 11:14] = 2  # a "person"
+    bottom_ax.imshow(colorize(label_map, ("background", "bus", "person")), extent=(11.8, 14.2, 0.3, 2.5),
+                     interpolation="nearest", aspect="auto")
+    bottom_ax.text(15.1, y, "um rótulo\npor pixel", ha="center", va="center", fontsize=11, weight="bold")
+    bottom_ax.set_title("FCN: rotulação densa (as camadas FC viram convoluções)")
+    return figure
+
+
+def bilinear_demo(scale: int = 8) -> Figure:
+    """A 4x4 score map enlarged ``scale`` times by nearest neighbour vs bilinear interpolation."""
+    scores = torch.tensor([[0.0, 0.2, 0.9, 1.0],
+                           [0.1, 0.6, 1.0, 0.7],
+                           [0.0, 0.4, 0.5, 0.2],
+                           [0.0, 0.0, 0.1, 0.0]])
+    batch = scores[None, None]  # interpolate expects [B, C, H, W]
+    nearest = F.interpolate(batch, scale_factor=scale, mode="nearest")[0, 0]
+    bilinear = F.interpolate(batch, scale_factor=scale, mode="bilinear", align_corners=False)[0, 0]
+
+    figure = Figure(figsize=(12, 4.8), layout="constrained")
+    axes = figure.subplots(1, 3)
+    panels = [(scores, "scores 4×4\n(saída da rede)"),
+              (nearest, f"vizinho mais próximo ×{scale}\n(blocos)"),
+              (bilinear, f"bilinear ×{scale}\n(transições suaves)")]
+    for ax, (image, title) in zip(axes, panels):
+        shown = ax.imshow(image.numpy(), cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        _clean(ax, title)
+    figure.colorbar(shown, ax=list(axes), shrink=0.8, label="score da classe")
+    figure.suptitle("F.interpolate: ampliando um mapa de scores")
+    return figure

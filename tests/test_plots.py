@@ -1,0 +1,127 @@
+"""Headless tests of fcn_course.plots: every helper draws a figure with the expected panels."""
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from fcn_course import plots  # noqa: E402
+from fcn_course.data import VOCSubset  # noqa: E402
+
+CLASSES = ("background", "bus", "person")
+BUS, PERSON, VOID_COLOUR = (0, 128, 128), (192, 128, 128), (224, 224, 192)
+
+
+def check_figure(figure, n_axes):
+    """The figure has the expected panels and renders to PNG."""
+    assert isinstance(figure, Figure)
+    assert len(figure.axes) == n_axes
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=40)
+    assert png.getvalue().startswith(b"\x89PNG")
+
+
+def test_colorize_uses_voc_colours_of_the_chosen_classes():
+    label = np.array([[0, 1], [2, 255]])
+    rgb = plots.colorize(label, CLASSES)
+    assert rgb.dtype == np.uint8 and rgb.shape == (2, 2, 3)
+    assert tuple(rgb[0, 0]) == (0, 0, 0)
+    assert tuple(rgb[0, 1]) == BUS  # index 1 of the subset is drawn with VOC's bus colour
+    assert tuple(rgb[1, 0]) == PERSON
+    assert tuple(rgb[1, 1]) == VOID_COLOUR
+
+
+def test_colorize_with_voc_indices_and_tensors():
+    label = torch.tensor([[6, 15], [255, 0]])  # original VOC indices
+    rgb = plots.colorize(label)
+    assert tuple(rgb[0, 0]) == BUS and tuple(rgb[0, 1]) == PERSON and tuple(rgb[1, 0]) == VOID_COLOUR
+
+
+def test_colorize_rejects_unknown_indices():
+    with pytest.raises(ValueError, match="outside 0..2"):
+        plots.colorize(np.array([[0, 5]]), CLASSES)
+
+
+def test_show_samples(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "val", classes=CLASSES, size=(64, 80), verbose=False)
+    figure = plots.show_samples(dataset, n=2)
+    check_figure(figure, 2 * 3)
+    assert [ax.get_title() for ax in figure.axes[:3]] == ["Imagem", "Rótulo", "Sobreposição"]
+    legend = figure.axes[2].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["fundo", "ônibus", "pessoa", "void (ignorado)"]
+
+
+def test_show_predictions_with_scores_and_indices():
+    torch.manual_seed(0)
+    images = torch.randn(5, 3, 32, 40)
+    labels = torch.randint(0, 3, (5, 32, 40))
+    labels[:, 0] = 255
+    check_figure(plots.show_predictions(images, torch.randn(5, 3, 32, 40), labels, CLASSES, title="época 1"), 4 * 3)
+    check_figure(plots.show_predictions(images, labels.clamp(max=2), labels, CLASSES, max_items=2), 2 * 3)
+    # the engine passes the names as class_names=...
+    check_figure(plots.show_predictions(images[:1], labels[:1].clamp(max=2), labels[:1], class_names=CLASSES), 3)
+
+
+def test_plot_history():
+    history = {
+        "train": [{"epoch": e, "loss_mean": 1 / e, "loss_std": 0.1, "miou_fg": 0.1 * e, "miou": 0.2} for e in (1, 2, 3)],
+        "val": [{"epoch": e, "loss_mean": 1.1 / e, "loss_std": 0.2, "miou_fg": None, "miou": 0.1} for e in (1, 2, 3)],
+    }
+    figure = plots.plot_history(history)
+    check_figure(figure, 2)
+    loss_axes = figure.axes[0]
+    assert len(loss_axes.lines) == 2 and len(loss_axes.collections) == 2  # two curves, two ±std bands
+    check_figure(plots.plot_history({"train": history["train"]}, keys="miou"), 1)
+
+
+def test_plot_history_rejects_per_class_lists():
+    history = {"train": [{"epoch": 1, "iou": [0.1, 0.2]}], "val": []}
+    with pytest.raises(ValueError, match="scalar"):
+        plots.plot_history(history, keys=("iou",))
+
+
+def test_box_iou():
+    assert plots.box_iou((0, 0, 2, 2), (0, 0, 2, 2)) == 1.0
+    assert plots.box_iou((0, 0, 2, 2), (1, 0, 2, 2)) == pytest.approx(2 / 6)
+    assert plots.box_iou((0, 0, 1, 1), (5, 5, 1, 1)) == 0.0
+
+
+def test_iou_illustration_prints_the_iou_in_each_title():
+    figure = plots.iou_illustration()
+    check_figure(figure, 3)
+    titles = [ax.get_title() for ax in figure.axes]
+    assert all("IoU = 0." in title for title in titles)
+    values = [float(title.split("=")[1]) for title in titles]
+    assert values == sorted(values)  # poor < good < excellent
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_fcn_diagram(skip):
+    check_figure(plots.fcn_diagram(skip=skip), 1)
+
+
+def test_cnn_to_fcn_diagram():
+    check_figure(plots.cnn_to_fcn_diagram(), 2)
+
+
+def test_bilinear_demo():
+    figure = plots.bilinear_demo()
+    check_figure(figure, 3 + 1)  # three images and the colour bar
+    nearest, bilinear = (ax.images[0].get_array() for ax in figure.axes[1:3])
+    assert nearest.shape == bilinear.shape == (32, 32)
+    assert len(np.unique(nearest)) <= 16 < len(np.unique(bilinear))  # blocks vs smooth values
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures_left():
+    """The helpers must not leave figures registered in pyplot (they would pile up in notebooks)."""
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before

@@ -1,0 +1,564 @@
+"""Pascal VOC 2012 for the course: class names, palette, download, the class subset and the loaders.
+
+The pieces, in the order a notebook meets them:
+
+* ``VOC_CLASSES``, ``VOID`` and ``voc_colormap()``: what the numbers in a VOC mask mean. A mask is a
+  palette PNG: ``np.array(Image.open(path))`` gives the class index of every pixel (0..20, 255 = void).
+* ``download_voc(root)``: fetches and extracts the 2 GB archive, trying a mirror when Oxford is down.
+* ``VOCSubset``: the images that show at least two of the chosen classes (background, bus, person by
+  default), cropped to a fixed size and normalised for an ImageNet backbone. Which images qualify is
+  computed once from the masks and cached on disk, so later runs start in a fraction of a second.
+* ``make_loaders(args)``: the train and validation ``DataLoader`` of a ``course_args()`` dict.
+* ``make_synthetic_voc``: a tiny look-alike dataset for quick runs (``FCN_COURSE_SMOKE=1``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import urllib.request
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import DataLoader, Dataset
+from torchvision import tv_tensors
+from torchvision.datasets import VOCSegmentation
+from torchvision.transforms import v2
+from torchvision.transforms.v2 import functional as F
+from tqdm.auto import tqdm
+
+from fcn_course.config import DEFAULT_CLASSES
+from fcn_course.synthetic import make_synthetic_voc  # noqa: F401  (re-exported for the notebooks)
+
+__all__ = [
+    "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
+    "voc_colormap", "class_colors", "denormalize", "check_classes", "label_lookup_table", "read_voc_mask",
+    "download_voc", "VOCNotFoundError", "VOCSubset", "make_loaders", "make_synthetic_voc",
+]
+
+# ----------------------------------------------------------------------------------------------------
+# Classes and colours
+# ----------------------------------------------------------------------------------------------------
+
+VOC_CLASSES = (
+    "background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
+    "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
+)
+VOID = 255  # "don't know" pixels (object borders, ambiguous regions): ignored by the loss and the metrics
+
+# Statistics of ImageNet, the data the pretrained backbones were trained on.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+MEAN_COLOUR = [round(255 * m) for m in IMAGENET_MEAN]  # padding colour: about 0 after normalisation
+
+
+def voc_colormap() -> np.ndarray:
+    """The VOC palette, ``uint8 [256, 3]``: row ``i`` is the colour of class index ``i``.
+
+    The bits of the index are spread over the three channels, from the most significant bit down:
+    bit 0 -> red, bit 1 -> green, bit 2 -> blue, then bits 3, 4, 5 one level lower, and so on.
+    So 1 = aeroplane = (128, 0, 0), 6 = bus = (0, 128, 128), 15 = person = (192, 128, 128).
+    """
+    colormap = np.zeros((256, 3), dtype=np.uint8)
+    for index in range(256):
+        red = green = blue = 0
+        code = index
+        for bit in range(7, -1, -1):
+            red |= (code & 1) << bit
+            green |= ((code >> 1) & 1) << bit
+            blue |= ((code >> 2) & 1) << bit
+            code >>= 3
+        colormap[index] = (red, green, blue)
+    return colormap
+
+
+def class_colors(classes) -> np.ndarray:
+    """VOC colour of each class name, ``uint8 [len(classes), 3]`` (to draw masks with the usual colours)."""
+    classes = list(classes)
+    check_names(classes)
+    return voc_colormap()[[VOC_CLASSES.index(name) for name in classes]]
+
+
+def denormalize(image) -> np.ndarray:
+    """Undo the ImageNet normalisation: ``[3, H, W]`` tensor -> ``[H, W, 3]`` float array in [0, 1].
+
+    A batch ``[B, 3, H, W]`` gives ``[B, H, W, 3]``. Use it before ``plt.imshow``.
+    """
+    image = torch.as_tensor(image).detach().cpu().float()
+    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
+    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
+    return (image * std + mean).clamp(0, 1).movedim(-3, -1).numpy()
+
+
+def check_names(names) -> None:
+    """Raise a ValueError naming the valid classes when a name is not a VOC class."""
+    unknown = [name for name in names if name not in VOC_CLASSES]
+    if unknown:
+        raise ValueError(f"Unknown VOC class name(s): {unknown}. Valid names: {', '.join(VOC_CLASSES)}.")
+
+
+def check_classes(classes) -> tuple:
+    """Validate a choice of classes and return it as a tuple.
+
+    Background must come first: index 0 collects every pixel of the classes that were not chosen.
+    """
+    if isinstance(classes, str):
+        raise ValueError(f"classes must be a list of names, e.g. ('background', 'bus', 'person'), not {classes!r}.")
+    classes = tuple(classes)
+    check_names(classes)
+    if not classes or classes[0] != "background":
+        raise ValueError(
+            f"The first class must be 'background' (index 0 also receives every class you did not choose); "
+            f"got {classes}. Example: ('background', 'bus', 'person')."
+        )
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"Each class may appear only once; got {classes}.")
+    return classes
+
+
+def label_lookup_table(classes) -> np.ndarray:
+    """Table ``uint8 [256]`` turning VOC indices into course indices: ``new_label = table[voc_label]``.
+
+    A chosen class gets its position in ``classes``; the other VOC classes become background (0);
+    void stays 255. Indices that VOC never uses (21..254) are treated as void.
+    """
+    classes = check_classes(classes)
+    table = np.full(256, VOID, dtype=np.uint8)
+    table[: len(VOC_CLASSES)] = 0
+    for new_index, name in enumerate(classes):
+        table[VOC_CLASSES.index(name)] = new_index
+    return table
+
+
+def read_voc_mask(path) -> np.ndarray:
+    """Class indices of a VOC mask, ``uint8 [H, W]``.
+
+    The PNG stores indices plus a palette: ``np.array`` reads the indices. Never call
+    ``convert('L')`` or ``convert('I')`` on it: they return the *brightness* of each colour
+    (bus 6 -> 90, person 15 -> 147) and even merge different classes.
+    """
+    with Image.open(path) as mask:
+        if mask.mode not in ("P", "L"):
+            raise ValueError(
+                f"{path}: expected a palette ('P') PNG of class indices, got mode {mask.mode!r}. "
+                "Colour (RGB) masks must first be mapped back to indices with voc_colormap()."
+            )
+        return np.array(mask)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Download
+# ----------------------------------------------------------------------------------------------------
+
+VOC_ARCHIVE = "VOCtrainval_11-May-2012.tar"
+# Where the archive can be fetched, in order, with the checksum each host publishes.
+# The Oxford host (torchvision's URL) is often down, hence the mirror.
+VOC_SOURCES = [
+    ("https://thor.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",
+     "md5", "6cd6e144f989b92b3379bac3b3de84fd"),
+    ("http://d2l-data.s3-accelerate.amazonaws.com/VOCtrainval_11-May-2012.tar",
+     "sha1", "4e443f8a2eca6b1dac8a6c57641b67dd40621a49"),
+]
+REQUIRED_PARTS = ("JPEGImages", "SegmentationClass", "ImageSets/Segmentation")
+CHUNK_BYTES = 1 << 20
+
+
+def voc_folder(root) -> Path:
+    """``root/VOCdevkit/VOC2012``: where the dataset lives (root is the folder that contains VOCdevkit)."""
+    return Path(root).expanduser() / "VOCdevkit" / "VOC2012"
+
+
+def voc_is_ready(root) -> bool:
+    """True when the extracted VOC 2012 tree is in place under ``root``."""
+    voc = voc_folder(root)
+    return all((voc / part).is_dir() for part in REQUIRED_PARTS)
+
+
+def download_voc(root, force: bool = False, keep_archive: bool = False) -> Path:
+    """Download and extract Pascal VOC 2012 trainval (~2 GB) into ``root``; return ``root/VOCdevkit/VOC2012``.
+
+    Nothing is downloaded when the tree is already there (unless ``force=True``, which replaces it).
+    Each source in ``VOC_SOURCES`` is tried in turn; a file is kept only if it is complete and its
+    checksum matches. The archive is deleted after extraction unless ``keep_archive=True``.
+    """
+    root = Path(root).expanduser()
+    if voc_is_ready(root) and not force:
+        return voc_folder(root)
+    root.mkdir(parents=True, exist_ok=True)
+    archive = root / VOC_ARCHIVE
+
+    if force or not archive_is_valid(archive):
+        errors = []
+        for url, algorithm, expected in VOC_SOURCES:
+            try:
+                fetch(url, archive, algorithm, expected)
+                break
+            except Exception as error:  # network, disk or checksum problem: try the next source
+                errors.append(f"{url}\n      -> {type(error).__name__}: {error}")
+        else:
+            raise RuntimeError(download_failed_message(root, errors))
+
+    extract_voc(archive, root)
+    if not keep_archive:
+        archive.unlink()
+    return voc_folder(root)
+
+
+def file_digest(path, algorithm: str) -> str:
+    """Hex checksum (``'md5'``, ``'sha1'``...) of a file, read in chunks."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_is_valid(archive: Path) -> bool:
+    """True when a previously downloaded archive matches one of the known checksums."""
+    if not archive.is_file():
+        return False
+    return any(file_digest(archive, algorithm) == expected for _, algorithm, expected in VOC_SOURCES)
+
+
+def fetch(url: str, destination: Path, algorithm: str, expected: str) -> None:
+    """Download ``url`` to ``destination``, checking its checksum on the fly.
+
+    The bytes go to ``destination.part`` first; only a complete file with the right checksum is renamed
+    to ``destination``, so an interrupted download never looks like a finished one.
+    """
+    partial = destination.with_name(destination.name + ".part")
+    digest = hashlib.new(algorithm)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
+            size = int(response.headers.get("Content-Length") or 0) or None
+            with tqdm(total=size, unit="B", unit_scale=True, desc=f"downloading {destination.name}") as bar:
+                while chunk := response.read(CHUNK_BYTES):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    bar.update(len(chunk))
+        if digest.hexdigest() != expected:
+            raise ValueError(f"{algorithm} checksum mismatch (got {digest.hexdigest()}, expected {expected}): "
+                             "the file is truncated or not the VOC 2012 archive")
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def extract_voc(archive: Path, root: Path) -> None:
+    """Extract the archive next to it, then move ``VOCdevkit/VOC2012`` into place in one rename."""
+    staging = root / ".VOCdevkit.extracting"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        with tarfile.open(archive) as tar:
+            safe_extract(tar, staging)
+        if not voc_is_ready(staging):
+            raise RuntimeError(f"{archive} does not contain VOCdevkit/VOC2012 with {', '.join(REQUIRED_PARTS)}.")
+        target = voc_folder(root)
+        if target.exists():
+            shutil.rmtree(target)  # an incomplete tree, or force=True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(voc_folder(staging), target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
+    """Extract regular files and folders only, refusing any path that would land outside ``destination``."""
+    destination = Path(destination).resolve()
+    members = []
+    for member in tar.getmembers():
+        target = (destination / member.name).resolve()
+        if target != destination and destination not in target.parents:
+            raise RuntimeError(f"Refusing to extract {member.name!r}: it points outside {destination}.")
+        if member.isfile() or member.isdir():  # VOC has no links or devices: skip anything else
+            members.append(member)
+    if hasattr(tarfile, "data_filter"):  # Python >= 3.12 (and recent 3.9-3.11 patch releases)
+        tar.extractall(destination, members=members, filter="data")
+    else:
+        tar.extractall(destination, members=members)
+
+
+def download_failed_message(root: Path, errors) -> str:
+    """What went wrong, and the three ways forward."""
+    tried = "\n".join(f"  - {error}" for error in errors)
+    return (
+        f"Could not download Pascal VOC 2012 ({VOC_ARCHIVE}, about 2 GB) into {root}.\n"
+        f"Tried:\n{tried}\n"
+        "What you can do:\n"
+        "  1. Check the internet connection and call download_voc(root) again.\n"
+        f"  2. Get {VOC_ARCHIVE} another way (a URL above in a browser, a colleague, a USB stick) and extract it\n"
+        f"     in {root}, so that {voc_folder(root)} holds JPEGImages/, SegmentationClass/ and\n"
+        "     ImageSets/Segmentation/.\n"
+        "  3. Work on the small synthetic dataset instead: set FCN_COURSE_SMOKE=1 before starting Jupyter,\n"
+        "     or build one with fcn_course.data.make_synthetic_voc(root)."
+    )
+
+
+class VOCNotFoundError(FileNotFoundError):
+    """The Pascal VOC 2012 tree is not where the course looks for it."""
+
+
+def require_voc_tree(root: Path, image_set: str) -> None:
+    """Raise VOCNotFoundError explaining where the tree is expected and how to get it."""
+    voc = voc_folder(root)
+    needed = [voc / part for part in REQUIRED_PARTS] + [voc / "ImageSets" / "Segmentation" / f"{image_set}.txt"]
+    missing = [str(path) for path in needed if not path.exists()]
+    if not missing:
+        return
+    hint = ""
+    if (root / "JPEGImages").is_dir() and root.parent.name == "VOCdevkit":
+        hint = f"\nIt looks like you passed the VOC2012 folder itself: use root={str(root.parent.parent)!r}."
+    elif (root / "VOC2012").is_dir():
+        hint = f"\nIt looks like you passed the VOCdevkit folder itself: use root={str(root.parent)!r}."
+    raise VOCNotFoundError(
+        f"Pascal VOC 2012 not found under {root}.\n"
+        f"Expected the extracted tree at {voc} (root is the folder that CONTAINS VOCdevkit/).\n"
+        "Missing:\n" + "\n".join(f"  - {path}" for path in missing) + hint + "\n"
+        "To get it: VOCSubset(..., download=True) or fcn_course.data.download_voc(root) (about 2 GB),\n"
+        f"or extract {VOC_ARCHIVE} by hand in {root}.\n"
+        "For a quick run without VOC: set FCN_COURSE_SMOKE=1 (synthetic data) or call make_synthetic_voc(root)."
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Which images belong to the subset: computed from the masks once, then cached as JSON
+# ----------------------------------------------------------------------------------------------------
+
+CACHE_DIR_NAME = ".fcn_course_cache"
+# Bump the "v1" when the rule changes, so that old caches are ignored.
+SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classes appear in its mask; "
+               "other VOC classes count as background; void is ignored")
+
+
+def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
+    """How many of the chosen classes appear in one mask (background included, void not)."""
+    mask = read_voc_mask(mask_path)
+    voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
+    course_indices = set(lookup[voc_indices].tolist()) - {VOID}
+    return len(course_indices)
+
+
+def cache_folders(root: Path) -> list:
+    """Where the subset index may be kept, in order of preference.
+
+    Inside the data folder (``root/.fcn_course_cache``), so that everyone using that folder shares it;
+    when the data folder is read-only (a shared lab copy), in ``~/.cache/fcn_course/<hash of root>``.
+    """
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    root_key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]
+    return [root / CACHE_DIR_NAME, user_cache / "fcn_course" / root_key]
+
+
+def subset_cache_name(image_set: str, classes, min_classes: int) -> str:
+    """One JSON file per (split, classes, rule)."""
+    key = json.dumps([list(classes), min_classes, SUBSET_RULE])
+    return f"subset_{image_set}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.json"
+
+
+def ids_fingerprint(ids) -> str:
+    """A hash of the split's id list: the cache is stale as soon as the list changes."""
+    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+
+def load_cached_subset(root: Path, name: str, expected: dict):
+    """The kept ids of the first valid cache file, or None (missing, unreadable, or made for other settings)."""
+    for folder in cache_folders(root):
+        try:
+            record = json.loads((folder / name).read_text())
+        except (OSError, ValueError):
+            continue
+        if all(record.get(key) == value for key, value in expected.items()):
+            return record["kept"]
+    return None
+
+
+def save_cached_subset(root: Path, name: str, record: dict) -> None:
+    """Save the index in the first cache folder that accepts it; only warn if none does."""
+    errors = []
+    for folder in cache_folders(root):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_json_atomically(folder / name, record)
+            return
+        except OSError as error:
+            errors.append(f"{folder}: {error}")
+    warnings.warn(f"Could not save the subset index ({'; '.join(errors)}); it will be recomputed next time.")
+
+
+def write_json_atomically(path: Path, record: dict) -> None:
+    """Write to a temporary file, then rename: a reader never sees half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as file:
+            json.dump(record, file)
+        os.chmod(temporary, 0o644)  # readable by the other users of a shared data folder
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The dataset
+# ----------------------------------------------------------------------------------------------------
+
+IMAGE_SETS = ("train", "val", "trainval")
+SCALE_RANGE = (0.5, 1.5)  # random zoom of the training augmentation
+
+
+def as_size(size) -> tuple:
+    """``224`` or ``(h, w)`` -> ``(h, w)``."""
+    if isinstance(size, int):
+        return (size, size)
+    height, width = size
+    return (int(height), int(width))
+
+
+def pad_to_size(image, label, size):
+    """Pad (evenly on each side) until the picture is at least ``size``: image with the mean colour, label with void."""
+    height, width = image.shape[-2:]
+    extra_h, extra_w = max(size[0] - height, 0), max(size[1] - width, 0)
+    if extra_h == 0 and extra_w == 0:
+        return image, label
+    padding = [extra_w // 2, extra_h // 2, extra_w - extra_w // 2, extra_h - extra_h // 2]  # left, top, right, bottom
+    return F.pad(image, padding, fill=MEAN_COLOUR), F.pad(label, padding, fill=VOID)
+
+
+def random_scale(image, label, low: float, high: float):
+    """Zoom image and label by the same random factor (bilinear for the image, nearest for the label)."""
+    factor = float(torch.empty(1).uniform_(low, high))
+    height, width = image.shape[-2:]
+    new_size = [max(1, round(height * factor)), max(1, round(width * factor))]
+    image = F.resize(image, new_size, antialias=True)
+    label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)
+    return image, label
+
+
+class VOCSubset(Dataset):
+    """Pascal VOC 2012 images that show at least ``min_classes`` of the chosen ``classes``.
+
+    Items are ``(image, label)``: ``image`` float32 ``[3, H, W]`` normalised with the ImageNet mean/std,
+    ``label`` int64 ``[H, W]`` with values ``0..len(classes)-1`` (in the order of ``classes``) and
+    ``VOID = 255`` where the annotation is uncertain. VOC classes that were not chosen become background.
+
+    Geometry: a centre crop of ``size = (h, w)`` (smaller pictures are padded, the label with void).
+    With ``augment=True``: random zoom, random crop and horizontal flip, the same for image and label.
+    ``root`` is the folder that contains ``VOCdevkit/``. The filter reads the masks once and caches the
+    result (see ``SUBSET_RULE``). ``max_samples`` keeps only the first kept images (quick runs).
+    """
+
+    def __init__(self, root, image_set: str = "train", classes=DEFAULT_CLASSES, size=(224, 224),
+                 min_classes: int = 2, augment: bool = False, download: bool = False, max_samples=None,
+                 verbose: bool = True):
+        if image_set not in IMAGE_SETS:
+            raise ValueError(f"image_set must be one of {IMAGE_SETS}, got {image_set!r}.")
+        self.root = Path(root).expanduser()
+        self.image_set = image_set
+        self.classes = check_classes(classes)
+        self.size = as_size(size)
+        self.min_classes = min_classes
+        self.augment = augment
+        self.max_samples = max_samples
+        self.lookup = label_lookup_table(self.classes)
+
+        if download:
+            download_voc(self.root)
+        require_voc_tree(self.root, image_set)
+        # torchvision reads the split list and builds the file paths for us.
+        voc = VOCSegmentation(str(self.root), year="2012", image_set=image_set, download=False)
+        paths = {}
+        for image, mask in zip(voc.images, voc.masks):
+            image_id = Path(image).name[: -len(".jpg")]
+            if image_id:  # a blank line of the split file gives an empty id
+                paths[image_id] = (Path(image), Path(mask))
+        all_ids = list(paths)
+        self.total = len(all_ids)
+
+        self.from_cache = False  # becomes True when the filter's result is read from the cache
+        self.kept = self.select_ids(all_ids, paths, verbose)
+        self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
+        self.images = [paths[image_id][0] for image_id in self.ids]
+        self.masks = [paths[image_id][1] for image_id in self.ids]
+
+        if augment:
+            self.crop = v2.Compose([v2.RandomCrop(self.size), v2.RandomHorizontalFlip()])
+        else:
+            self.crop = v2.CenterCrop(self.size)
+        self.normalize = v2.Compose([v2.ToDtype(torch.float32, scale=True), v2.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
+        if verbose:
+            print(self.summary())
+
+    def select_ids(self, all_ids, paths, verbose: bool) -> list:
+        """Ids of the split that pass the filter: from the cache when valid, else by reading every mask."""
+        if self.min_classes <= 0:
+            return list(all_ids)
+        cache_name = subset_cache_name(self.image_set, self.classes, self.min_classes)
+        expected = {"image_set": self.image_set, "classes": list(self.classes), "min_classes": self.min_classes,
+                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids)}
+        kept = load_cached_subset(self.root, cache_name, expected)
+        if kept is not None:
+            self.from_cache = True
+            return kept
+        quiet = not verbose or len(all_ids) < 200  # a progress bar only when it takes a while
+        masks = tqdm(all_ids, desc=f"indexing {self.image_set} masks", leave=False, disable=quiet)
+        kept = [image_id for image_id in masks
+                if count_chosen_classes(paths[image_id][1], self.lookup) >= self.min_classes]
+        save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
+        return kept
+
+    def summary(self) -> str:
+        """One line, e.g. ``train: kept 123 of 1464 images with >= 2 of (background, bus, person)``."""
+        text = (f"{self.image_set}: kept {len(self.kept)} of {self.total} images with >= {self.min_classes} "
+                f"of ({', '.join(self.classes)})")
+        if len(self.ids) < len(self.kept):
+            text += f"; using the first {len(self.ids)} (max_samples={self.max_samples})"
+        return text
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def load(self, index: int):
+        """The full-size picture (uint8 ``[3, H, W]``) and its label in course indices (uint8 ``[H, W]``)."""
+        with Image.open(self.images[index]) as picture:
+            rgb = np.array(picture.convert("RGB"))
+        label = self.lookup[read_voc_mask(self.masks[index])]
+        if label.shape != rgb.shape[:2]:
+            raise ValueError(f"{self.ids[index]}: image {rgb.shape[:2]} and mask {label.shape} differ in size.")
+        image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
+        return image, tv_tensors.Mask(torch.from_numpy(label))
+
+    def __getitem__(self, index: int):
+        image, label = self.load(index)
+        if self.augment:
+            image, label = random_scale(image, label, *SCALE_RANGE)
+        image, label = pad_to_size(image, label, self.size)
+        image, label = self.crop(image, label)  # v2 applies the same crop/flip to both
+        image = self.normalize(image)
+        return image.as_subclass(torch.Tensor), label.as_subclass(torch.Tensor).long()
+
+
+def make_loaders(args: dict):
+    """``(train_loader, val_loader)`` for a ``course_args()`` dict.
+
+    Uses ``root``, ``classes``, ``h_size``, ``w_size``, ``batch_size``, ``num_workers``, ``max_samples`` and
+    ``seed``; optional ``augment`` (default False, as in the original course) and ``download`` (False).
+    """
+    common = dict(root=args["root"], classes=args["classes"], size=(args["h_size"], args["w_size"]),
+                  max_samples=args.get("max_samples"), download=args.get("download", False))
+    train_set = VOCSubset(image_set="train", augment=args.get("augment", False), **common)
+    val_set = VOCSubset(image_set="val", **common)
+
+    device = torch.device(args.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
+    workers = args.get("num_workers", 0)
+    loader_options = dict(batch_size=args["batch_size"], num_workers=workers,
+                          pin_memory=device.type == "cuda", persistent_workers=workers > 0)
+    shuffle_order = torch.Generator().manual_seed(args.get("seed", 0))
+    train_loader = DataLoader(train_set, shuffle=True, generator=shuffle_order, **loader_options)
+    val_loader = DataLoader(val_set, shuffle=False, **loader_options)
+    return train_loader, val_loader

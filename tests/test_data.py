@@ -1,0 +1,542 @@
+"""Tests of fcn_course.data: palette, class mapping, subset filter and its cache, geometry, loaders, download."""
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from fcn_course import data
+from fcn_course.config import course_args
+from fcn_course.data import (
+    VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, voc_colormap,
+)
+
+SIZE = (96, 96)  # the smoke-mode crop
+
+
+def split_ids(root, image_set):
+    text = (Path(root) / "VOCdevkit/VOC2012/ImageSets/Segmentation" / f"{image_set}.txt").read_text()
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def raw_mask(root, image_id):
+    """VOC indices of a mask, read the right way."""
+    return np.array(Image.open(Path(root) / "VOCdevkit/VOC2012/SegmentationClass" / f"{image_id}.png"))
+
+
+def map_to_classes(raw, classes):
+    """Reference mapping written independently of the library: chosen -> position, void kept, rest -> 0."""
+    expected = np.zeros_like(raw, dtype=np.int64)
+    for new_index, name in enumerate(classes):
+        expected[raw == VOC_CLASSES.index(name)] = new_index
+    expected[raw == VOID] = VOID
+    return expected
+
+
+def centre_crop(array, size):
+    height, width = array.shape[:2]
+    top, left = round((height - size[0]) / 2), round((width - size[1]) / 2)
+    return array[top:top + size[0], left:left + size[1]]
+
+
+def brute_force_subset(root, image_set, classes, min_classes):
+    kept = []
+    for image_id in split_ids(root, image_set):
+        present = set(np.unique(map_to_classes(raw_mask(root, image_id), classes)).tolist()) - {VOID}
+        if len(present) >= min_classes:
+            kept.append(image_id)
+    return kept
+
+
+@pytest.fixture
+def voc_copy(synthetic_voc_root, tmp_path):
+    """A private copy of the synthetic tree, for tests that change files."""
+    ignore = shutil.ignore_patterns(data.CACHE_DIR_NAME)  # start without the caches other tests wrote
+    return Path(shutil.copytree(synthetic_voc_root, tmp_path / "voc", ignore=ignore))
+
+
+# ---------------------------------------------------------------------------------------------------- palette
+
+
+def test_class_names_and_void():
+    assert len(VOC_CLASSES) == 21
+    assert VOC_CLASSES[0] == "background" and VOC_CLASSES[6] == "bus" and VOC_CLASSES[15] == "person"
+    assert VOC_CLASSES[-1] == "tvmonitor"
+    assert VOID == 255
+
+
+def test_palette_values():
+    colormap = voc_colormap()
+    assert colormap.shape == (256, 3) and colormap.dtype == np.uint8
+    assert tuple(colormap[0]) == (0, 0, 0)
+    assert tuple(colormap[1]) == (128, 0, 0)
+    assert tuple(colormap[6]) == (0, 128, 128)
+    assert tuple(colormap[15]) == (192, 128, 128)
+    assert tuple(colormap[255]) == (224, 224, 192)
+    assert len({tuple(colour) for colour in colormap}) == 256  # every index has its own colour
+    colours = class_colors(("background", "bus", "person"))
+    np.testing.assert_array_equal(colours, [[0, 0, 0], [0, 128, 128], [192, 128, 128]])
+    with pytest.raises(ValueError, match="Valid names"):
+        class_colors(["bus", "zebra"])
+
+
+def test_convert_pitfall_luminance_is_not_the_class_index(tmp_path):
+    """Why the course reads masks with np.array(Image.open(p)) and never with convert('L'/'I')."""
+    indices = np.array([[0, 1, 6, 15], [16, 3, 18, 255]], dtype=np.uint8)
+    mask = Image.frombytes("P", (4, 2), indices.tobytes())
+    mask.putpalette(voc_colormap().ravel().tolist())
+    path = tmp_path / "mask.png"
+    mask.save(path)
+
+    np.testing.assert_array_equal(np.array(Image.open(path)), indices)
+    np.testing.assert_array_equal(data.read_voc_mask(path), indices)
+    luminance = np.array(Image.open(path).convert("L"))
+    assert luminance[0, 2] == 90 and luminance[0, 3] == 147 and luminance[1, 3] == 220  # bus, person, void
+    assert luminance[0, 1] == luminance[1, 0]  # aeroplane (1) and pottedplant (16) become the same number
+    assert luminance[1, 1] == luminance[1, 2]  # bird (3) and sofa (18) too
+    assert not np.array_equal(np.array(Image.open(path).convert("I")), indices)
+
+
+def test_read_voc_mask_rejects_colour_masks(tmp_path):
+    path = tmp_path / "rgb.png"
+    Image.new("RGB", (4, 4), (0, 128, 128)).save(path)
+    with pytest.raises(ValueError, match="palette"):
+        data.read_voc_mask(path)
+
+
+def test_denormalize_inverts_normalisation():
+    picture = torch.rand(3, 5, 7)
+    mean = torch.tensor(data.IMAGENET_MEAN).view(3, 1, 1)
+    std = torch.tensor(data.IMAGENET_STD).view(3, 1, 1)
+    restored = denormalize((picture - mean) / std)
+    assert restored.shape == (5, 7, 3)
+    np.testing.assert_allclose(restored, picture.permute(1, 2, 0).numpy(), atol=1e-5)
+    assert denormalize(torch.zeros(2, 3, 4, 4)).shape == (2, 4, 4, 3)
+
+
+# ---------------------------------------------------------------------------------------------------- labels
+
+
+def test_items_shapes_dtypes_and_values(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False)
+    assert len(dataset) > 0 and dataset.classes == ("background", "bus", "person")
+    values = set()
+    for index in range(len(dataset)):
+        image, label = dataset[index]
+        assert image.shape == (3, *SIZE) and image.dtype == torch.float32
+        assert label.shape == SIZE and label.dtype == torch.int64
+        assert type(image) is torch.Tensor and type(label) is torch.Tensor  # plain tensors, not tv_tensors
+        values |= set(label.unique().tolist())
+    assert values <= {0, 1, 2, VOID}
+    assert {0, 1, 2, VOID} <= values  # background, bus, person and void borders all survive
+
+
+@pytest.mark.parametrize("classes", [("background", "bus", "person"), ("background", "person", "bus")])
+def test_labels_follow_the_raw_palette_png_and_the_class_order(synthetic_voc_root, classes):
+    dataset = VOCSubset(synthetic_voc_root, "train", classes=classes, size=SIZE, verbose=False)
+    saw_other_classes = False
+    for index, image_id in enumerate(dataset.ids):
+        raw = centre_crop(raw_mask(synthetic_voc_root, image_id), SIZE)
+        label = dataset[index][1].numpy()
+        np.testing.assert_array_equal(label, map_to_classes(raw, classes))
+        assert np.all(label[raw == 15] == classes.index("person"))
+        assert np.all(label[raw == 6] == classes.index("bus"))
+        assert np.all(label[raw == VOID] == VOID)
+        other = (raw != 0) & (raw != 6) & (raw != 15) & (raw != VOID)  # car, dog, aeroplane
+        assert np.all(label[other] == 0)
+        saw_other_classes |= bool(other.any())
+    assert saw_other_classes  # the check above was not vacuous
+
+
+def test_all_21_classes_keep_the_voc_indices(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "val", classes=VOC_CLASSES, size=SIZE, verbose=False)
+    for index, image_id in enumerate(dataset.ids):
+        raw = centre_crop(raw_mask(synthetic_voc_root, image_id), SIZE)
+        np.testing.assert_array_equal(dataset[index][1].numpy(), raw)
+
+
+def test_images_are_centre_crops_normalised_like_imagenet(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "val", size=SIZE, verbose=False)
+    image = dataset[0][0]
+    jpeg = np.array(Image.open(dataset.images[0]).convert("RGB")) / 255
+    np.testing.assert_allclose(denormalize(image), centre_crop(jpeg, SIZE), atol=1e-5)
+
+
+def test_size_as_int_or_non_square_and_padding(synthetic_voc_root):
+    assert VOCSubset(synthetic_voc_root, "val", size=64, verbose=False)[0][0].shape == (3, 64, 64)
+    image, label = VOCSubset(synthetic_voc_root, "val", size=(64, 100), verbose=False)[0]
+    assert image.shape == (3, 64, 100) and label.shape == (64, 100)
+    # Larger than the 120x160 pictures: padded evenly, the label with void, the image with ~0 (mean colour).
+    image, label = VOCSubset(synthetic_voc_root, "val", size=(140, 170), verbose=False)[0]
+    assert label.shape == (140, 170)
+    assert torch.all(label[:10] == VOID) and torch.all(label[-10:] == VOID)
+    assert torch.all(label[:, :5] == VOID) and torch.all(label[:, -5:] == VOID)
+    assert image[:, :10].abs().max() < 0.03
+
+
+# ---------------------------------------------------------------------------------------------------- subset filter
+
+
+@pytest.mark.parametrize("image_set", ["train", "val"])
+@pytest.mark.parametrize("classes,min_classes", [
+    (("background", "bus", "person"), 2),
+    (("background", "person"), 2),
+    (("background", "bus", "person", "car"), 3),
+])
+def test_subset_matches_brute_force(synthetic_voc_root, image_set, classes, min_classes):
+    dataset = VOCSubset(synthetic_voc_root, image_set, classes=classes, min_classes=min_classes, verbose=False)
+    assert dataset.ids == brute_force_subset(synthetic_voc_root, image_set, classes, min_classes)
+    assert dataset.total == len(split_ids(synthetic_voc_root, image_set))
+
+
+def test_the_default_subset_drops_some_images(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "train", verbose=False)
+    assert 0 < len(dataset) < dataset.total
+    expected = f"train: kept {len(dataset)} of {dataset.total} images with >= 2 of (background, bus, person)"
+    assert dataset.summary() == expected
+
+
+def test_summary_is_printed_once(synthetic_voc_root, capsys):
+    VOCSubset(synthetic_voc_root, "val", max_samples=2)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("val: kept ") and "using the first 2" in out[0]
+
+
+def test_max_samples_keeps_the_first_ids(synthetic_voc_root):
+    full = VOCSubset(synthetic_voc_root, "train", verbose=False)
+    small = VOCSubset(synthetic_voc_root, "train", max_samples=3, verbose=False)
+    assert small.ids == full.ids[:3] and len(small) == 3
+
+
+def count_mask_reads(monkeypatch):
+    """Make data.read_voc_mask count its calls."""
+    calls = []
+    original = data.read_voc_mask
+
+    def spy(path):
+        calls.append(path)
+        return original(path)
+
+    monkeypatch.setattr(data, "read_voc_mask", spy)
+    return calls
+
+
+def test_second_construction_uses_the_cache(voc_copy, monkeypatch):
+    first = VOCSubset(voc_copy, "train", verbose=False)
+    assert not first.from_cache
+    cache_files = list((voc_copy / data.CACHE_DIR_NAME).glob("*.json"))
+    assert len(cache_files) == 1 and not list((voc_copy / data.CACHE_DIR_NAME).glob("*.tmp"))
+    record = json.loads(cache_files[0].read_text())
+    assert record["kept"] == first.ids and record["total"] == first.total
+    assert record["ids_sha1"] == hashlib.sha1("\n".join(split_ids(voc_copy, "train")).encode()).hexdigest()
+
+    reads = count_mask_reads(monkeypatch)
+    second = VOCSubset(voc_copy, "train", verbose=False)
+    assert second.from_cache and reads == [] and second.ids == first.ids
+
+
+def test_cache_is_per_split_and_classes(voc_copy, monkeypatch):
+    VOCSubset(voc_copy, "train", verbose=False)
+    reads = count_mask_reads(monkeypatch)
+    other = VOCSubset(voc_copy, "train", classes=("background", "person"), verbose=False)
+    assert not other.from_cache and len(reads) == other.total
+    assert other.ids == brute_force_subset(voc_copy, "train", ("background", "person"), 2)
+
+
+def test_cache_is_invalidated_when_the_split_list_changes(voc_copy, monkeypatch):
+    before = VOCSubset(voc_copy, "train", verbose=False)
+    split_file = voc_copy / "VOCdevkit/VOC2012/ImageSets/Segmentation/train.txt"
+    new_ids = split_ids(voc_copy, "train")[:10] + split_ids(voc_copy, "val")
+    split_file.write_text("".join(f"{image_id}\n" for image_id in new_ids))
+
+    reads = count_mask_reads(monkeypatch)
+    after = VOCSubset(voc_copy, "train", verbose=False)
+    assert not after.from_cache and len(reads) == len(new_ids)
+    assert after.total == len(new_ids) != before.total
+    assert after.ids == brute_force_subset(voc_copy, "train", data.DEFAULT_CLASSES, 2)
+
+
+def test_corrupt_cache_is_rebuilt(voc_copy):
+    first = VOCSubset(voc_copy, "train", verbose=False)
+    for cache_file in (voc_copy / data.CACHE_DIR_NAME).glob("*.json"):
+        cache_file.write_text("{not json")
+    again = VOCSubset(voc_copy, "train", verbose=False)
+    assert not again.from_cache and again.ids == first.ids
+
+
+def refuse_writes_under(monkeypatch, folder: Path):
+    """Make the cache writer fail inside ``folder``, as on a read-only data folder."""
+    original = data.tempfile.mkstemp
+
+    def mkstemp(dir, **kwargs):
+        if Path(dir).is_relative_to(folder):
+            raise PermissionError(13, "Permission denied", dir)
+        return original(dir=dir, **kwargs)
+
+    monkeypatch.setattr(data.tempfile, "mkstemp", mkstemp)
+
+
+def test_cache_falls_back_to_the_user_cache_when_root_is_read_only(voc_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user_cache"))
+    refuse_writes_under(monkeypatch, voc_copy)
+    VOCSubset(voc_copy, "val", verbose=False)
+    assert len(list((tmp_path / "user_cache" / "fcn_course").glob("*/subset_val_*.json"))) == 1
+    assert not list((voc_copy / data.CACHE_DIR_NAME).glob("*"))  # no temporary file left behind
+    assert VOCSubset(voc_copy, "val", verbose=False).from_cache
+
+
+def test_a_read_only_shared_cache_is_still_used(voc_copy, tmp_path, monkeypatch):
+    VOCSubset(voc_copy, "val", verbose=False)  # the instructor's run fills root/.fcn_course_cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user_cache"))
+    refuse_writes_under(monkeypatch, voc_copy)
+    reads = count_mask_reads(monkeypatch)
+    assert VOCSubset(voc_copy, "val", verbose=False).from_cache and reads == []
+
+
+def test_no_writable_cache_only_warns(voc_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user_cache"))
+    refuse_writes_under(monkeypatch, tmp_path)
+    with pytest.warns(UserWarning, match="recomputed next time"):
+        dataset = VOCSubset(voc_copy, "val", verbose=False)
+    assert dataset.ids == brute_force_subset(voc_copy, "val", data.DEFAULT_CLASSES, 2)
+
+
+# ---------------------------------------------------------------------------------------------------- augmentation
+
+CLASS_COLOURS = {0: (20, 40, 220), 1: (230, 200, 20), 2: (220, 30, 200)}  # blue background, yellow bus, magenta person
+
+
+def write_colour_coded_voc(root: Path, n_images=4, height=90, width=130):
+    """A tree where the image colour tells the class: stripes of bus and person on a background."""
+    voc = root / "VOCdevkit" / "VOC2012"
+    for folder in ("JPEGImages", "SegmentationClass", "ImageSets/Segmentation"):
+        (voc / folder).mkdir(parents=True, exist_ok=True)
+    ids = [f"coded_{number}" for number in range(n_images)]
+    for number, image_id in enumerate(ids):
+        course = np.zeros((height, width), dtype=np.uint8)
+        course[10 + number:60, 15:55] = 1                 # an asymmetric layout: flips and shifts show
+        course[30:85, 80 + 3 * number:100 + 3 * number] = 2
+        image = np.zeros((height, width, 3), dtype=np.uint8)
+        for index, colour in CLASS_COLOURS.items():
+            image[course == index] = colour
+        voc_mask = np.array([0, 6, 15], dtype=np.uint8)[course]
+        voc_mask[30:33, 20:30] = VOID
+        Image.fromarray(image).save(voc / "JPEGImages" / f"{image_id}.jpg", quality=100, subsampling=0)
+        mask = Image.frombytes("P", (width, height), voc_mask.tobytes())
+        mask.putpalette(voc_colormap().ravel().tolist())
+        mask.save(voc / "SegmentationClass" / f"{image_id}.png")
+    for image_set in ("train", "val", "trainval"):
+        (voc / "ImageSets/Segmentation" / f"{image_set}.txt").write_text("\n".join(ids) + "\n")
+    return root
+
+
+def test_augmentation_keeps_image_and_label_aligned(tmp_path):
+    root = write_colour_coded_voc(tmp_path)
+    dataset = VOCSubset(root, "train", size=(64, 64), augment=True, verbose=False)
+    palette = np.array([CLASS_COLOURS[index] for index in range(3)], dtype=float) / 255
+    torch.manual_seed(0)
+    outputs = set()
+    for _ in range(6):
+        for index in range(len(dataset)):
+            image, label = dataset[index]
+            rgb, label = denormalize(image), label.numpy().astype(int)
+            outputs.add(label.tobytes())
+            # Judge only pixels 2+ pixels away from class edges and from the crop's border
+            # (bilinear resizing blends colours there, nearest does not).
+            padded = np.pad(label, 2, constant_values=-1)
+            neighbours = [padded[2 + dy:2 + dy + 64, 2 + dx:2 + dx + 64] for dy in (-2, 0, 2) for dx in (-2, 0, 2)]
+            interior = np.all([n == label for n in neighbours], axis=0) & (label != VOID)
+            nearest_class = np.argmin(((rgb[:, :, None, :] - palette) ** 2).sum(-1), axis=-1)
+            assert interior.sum() > 500
+            agreement = (nearest_class[interior] == label[interior]).mean()
+            assert agreement > 0.99, f"image and label disagree on {1 - agreement:.1%} of the pixels"
+    assert len(outputs) > 20  # the augmentation really varies
+
+
+def test_augmentation_is_off_by_default_and_deterministic(tmp_path):
+    root = write_colour_coded_voc(tmp_path)
+    dataset = VOCSubset(root, "train", size=(64, 64), verbose=False)
+    first, second = dataset[1], dataset[1]
+    assert torch.equal(first[0], second[0]) and torch.equal(first[1], second[1])
+
+
+# ---------------------------------------------------------------------------------------------------- errors
+
+
+def test_missing_root_explains_where_and_how(tmp_path):
+    with pytest.raises(VOCNotFoundError) as error:
+        VOCSubset(tmp_path / "nowhere", "train", verbose=False)
+    message = str(error.value)
+    assert str(tmp_path / "nowhere" / "VOCdevkit" / "VOC2012") in message
+    for advice in ("download=True", "download_voc", "FCN_COURSE_SMOKE=1", "make_synthetic_voc", "CONTAINS VOCdevkit"):
+        assert advice in message
+    assert isinstance(error.value, FileNotFoundError)
+
+
+def test_passing_the_voc2012_folder_gives_a_hint(synthetic_voc_root):
+    with pytest.raises(VOCNotFoundError, match="passed the VOC2012 folder itself"):
+        VOCSubset(Path(synthetic_voc_root) / "VOCdevkit" / "VOC2012", "train", verbose=False)
+    with pytest.raises(VOCNotFoundError, match="passed the VOCdevkit folder itself"):
+        VOCSubset(Path(synthetic_voc_root) / "VOCdevkit", "train", verbose=False)
+
+
+def test_bad_class_names_list_the_valid_ones(synthetic_voc_root):
+    with pytest.raises(ValueError) as error:
+        VOCSubset(synthetic_voc_root, "train", classes=("background", "buss"), verbose=False)
+    assert "buss" in str(error.value) and "person" in str(error.value) and "tvmonitor" in str(error.value)
+
+
+def test_background_must_come_first(synthetic_voc_root):
+    with pytest.raises(ValueError, match="first class must be 'background'"):
+        VOCSubset(synthetic_voc_root, "train", classes=("bus", "background", "person"), verbose=False)
+    with pytest.raises(ValueError, match="only once"):
+        VOCSubset(synthetic_voc_root, "train", classes=("background", "bus", "bus"), verbose=False)
+    with pytest.raises(ValueError, match="list of names"):
+        VOCSubset(synthetic_voc_root, "train", classes="background", verbose=False)
+
+
+def test_bad_image_set(synthetic_voc_root):
+    with pytest.raises(ValueError, match="train"):
+        VOCSubset(synthetic_voc_root, "test", verbose=False)
+
+
+# ---------------------------------------------------------------------------------------------------- loaders
+
+
+def test_make_loaders_shapes_dtypes_and_seeded_shuffle(synthetic_voc_root):
+    args = course_args(root=synthetic_voc_root, h_size=64, w_size=80, batch_size=4, num_workers=0,
+                       max_samples=None, device="cpu", seed=3)
+    train_loader, val_loader = make_loaders(args)
+    images, labels = next(iter(train_loader))
+    assert images.shape == (4, 3, 64, 80) and images.dtype == torch.float32
+    assert labels.shape == (4, 64, 80) and labels.dtype == torch.int64
+    assert set(labels.unique().tolist()) <= {0, 1, 2, VOID}
+    assert val_loader.batch_size == 4 and not train_loader.pin_memory
+    assert not train_loader.dataset.augment
+    assert len(val_loader.dataset) == len(brute_force_subset(synthetic_voc_root, "val", data.DEFAULT_CLASSES, 2))
+
+    again, _ = make_loaders(args)
+    assert torch.equal(next(iter(again))[1], labels)  # same seed, same shuffle
+    val_images, _ = next(iter(val_loader))
+    assert torch.equal(val_images[0], val_loader.dataset[0][0])  # validation is not shuffled
+
+
+def test_make_loaders_max_samples_and_augment(synthetic_voc_root):
+    args = course_args(root=synthetic_voc_root, h_size=48, w_size=48, batch_size=2, num_workers=0,
+                       max_samples=3, device="cpu", augment=True)
+    train_loader, val_loader = make_loaders(args)
+    assert len(train_loader.dataset) == 3 and len(val_loader.dataset) == 3
+    assert train_loader.dataset.augment and not val_loader.dataset.augment
+
+
+# ---------------------------------------------------------------------------------------------------- download
+
+
+@pytest.fixture
+def voc_archive(tmp_path):
+    """A tiny tar with the VOC layout (a 4-image synthetic tree) and its md5 / sha1."""
+    source = data.make_synthetic_voc(tmp_path / "source", n_train=3, n_val=1, size=(48, 40))
+    archive = tmp_path / "tiny_voc.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(source / "VOCdevkit", arcname="VOCdevkit")
+    content = archive.read_bytes()
+    return archive, hashlib.md5(content).hexdigest(), hashlib.sha1(content).hexdigest()
+
+
+def leftovers(root: Path):
+    """Partial downloads and extraction folders that must never survive."""
+    return [path.name for path in root.iterdir() if path.name.endswith(".part") or "extracting" in path.name]
+
+
+def test_download_and_extract(voc_archive, tmp_path, monkeypatch):
+    archive, md5, _ = voc_archive
+    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
+    root = tmp_path / "data"
+    voc = data.download_voc(root)
+    assert voc == root / "VOCdevkit" / "VOC2012" and data.voc_is_ready(root)
+    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+    assert len(VOCSubset(root, "train", min_classes=0, verbose=False)) == 3
+
+
+def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
+    archive, _, sha1 = voc_archive
+    monkeypatch.setattr(data, "VOC_SOURCES", [
+        ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),   # host down
+        (archive.as_uri(), "sha1", sha1),                          # mirror fine
+    ])
+    root = tmp_path / "data"
+    data.download_voc(root, keep_archive=True)
+    assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+
+
+def test_bad_checksum_is_rejected_then_mirror_used(voc_archive, tmp_path, monkeypatch):
+    archive, md5, sha1 = voc_archive
+    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)])
+    root = tmp_path / "data"
+    data.download_voc(root)
+    assert data.voc_is_ready(root)
+
+
+def test_download_failure_explains_every_attempt(voc_archive, tmp_path, monkeypatch):
+    archive, _, _ = voc_archive
+    first, second = (tmp_path / "missing.tar").as_uri(), archive.as_uri()
+    monkeypatch.setattr(data, "VOC_SOURCES", [(first, "md5", "0" * 32), (second, "sha1", "0" * 40)])
+    root = tmp_path / "data"
+    with pytest.raises(RuntimeError) as error:
+        data.download_voc(root)
+    message = str(error.value)
+    assert first in message and second in message
+    assert "URLError" in message and "checksum mismatch" in message
+    assert str(root / "VOCdevkit" / "VOC2012") in message
+    assert "FCN_COURSE_SMOKE=1" in message and "make_synthetic_voc" in message
+    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+
+
+def test_download_is_skipped_when_the_tree_is_there(synthetic_voc_root, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("download_voc must not touch the network when the tree is present")
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
+    assert data.download_voc(synthetic_voc_root) == Path(synthetic_voc_root) / "VOCdevkit" / "VOC2012"
+    VOCSubset(synthetic_voc_root, "val", download=True, verbose=False)
+
+
+class BrokenResponse(io.BytesIO):
+    """An HTTP response whose connection drops after the first chunk."""
+
+    headers = {"Content-Length": str(10 * data.CHUNK_BYTES)}
+
+    def read(self, size=-1):
+        if self.tell() > 0:
+            raise ConnectionResetError("connection reset by peer")
+        return super().read(size)
+
+
+def test_interrupted_download_leaves_no_final_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: BrokenResponse(b"x" * 1000))
+    monkeypatch.setattr(data, "VOC_SOURCES", [("https://example.invalid/voc.tar", "md5", "0" * 32)])
+    root = tmp_path / "data"
+    with pytest.raises(RuntimeError, match="ConnectionResetError"):
+        data.download_voc(root)
+    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+
+
+def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
+    archive = tmp_path / "evil.tar"
+    with tarfile.open(archive, "w") as tar:
+        payload = b"gotcha"
+        member = tarfile.TarInfo("../evil.txt")
+        member.size = len(payload)
+        tar.addfile(member, io.BytesIO(payload))
+    md5 = hashlib.md5(archive.read_bytes()).hexdigest()
+    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
+    root = tmp_path / "data"
+    with pytest.raises(RuntimeError, match="outside"):
+        data.download_voc(root)
+    assert not (tmp_path / "evil.txt").exists() and not (root / "evil.txt").exists()

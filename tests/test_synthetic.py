@@ -1,0 +1,133 @@
+"""Tests of fcn_course.synthetic: a genuine, deterministic, learnable VOC look-alike."""
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fcn_course import data
+from fcn_course.data import VOC_CLASSES, VOID, voc_colormap
+from fcn_course.synthetic import make_synthetic_voc
+
+BUS, PERSON = VOC_CLASSES.index("bus"), VOC_CLASSES.index("person")
+DRAWN = {0, VOID} | {VOC_CLASSES.index(name) for name in ("aeroplane", "bus", "car", "dog", "person")}
+
+
+def voc(root):
+    return Path(root) / "VOCdevkit" / "VOC2012"
+
+
+def read_ids(root, image_set):
+    return (voc(root) / "ImageSets/Segmentation" / f"{image_set}.txt").read_text().split()
+
+
+def all_masks(root):
+    return [np.array(Image.open(voc(root) / "SegmentationClass" / f"{image_id}.png"))
+            for image_id in read_ids(root, "trainval")]
+
+
+def test_tree_layout(synthetic_voc_root):
+    train, val = read_ids(synthetic_voc_root, "train"), read_ids(synthetic_voc_root, "val")
+    assert len(train) == 24 and len(val) == 8 and not set(train) & set(val)
+    assert read_ids(synthetic_voc_root, "trainval") == train + val
+    for image_id in train + val:
+        image = Image.open(voc(synthetic_voc_root) / "JPEGImages" / f"{image_id}.jpg")
+        mask = Image.open(voc(synthetic_voc_root) / "SegmentationClass" / f"{image_id}.png")
+        assert image.format == "JPEG" and image.mode == "RGB" and image.size == (160, 120)
+        assert mask.format == "PNG" and mask.mode == "P" and mask.size == (160, 120)
+
+
+def test_masks_carry_the_voc_palette(synthetic_voc_root):
+    image_id = read_ids(synthetic_voc_root, "train")[0]
+    mask = Image.open(voc(synthetic_voc_root) / "SegmentationClass" / f"{image_id}.png")
+    np.testing.assert_array_equal(np.array(mask.getpalette()[:768]).reshape(256, 3), voc_colormap())
+    indices = np.array(mask)
+    np.testing.assert_array_equal(np.array(mask.convert("RGB")), voc_colormap()[indices])
+
+
+def test_mask_values_and_void_borders(synthetic_voc_root):
+    seen = set()
+    for mask in all_masks(synthetic_voc_root):
+        seen |= set(np.unique(mask).tolist())
+        objects = (mask != 0) & (mask != VOID)
+        background = mask == 0
+        # Void separates every object from the background: no object pixel touches a background pixel.
+        assert not (objects[:, 1:] & background[:, :-1]).any() and not (objects[:, :-1] & background[:, 1:]).any()
+        assert not (objects[1:] & background[:-1]).any() and not (objects[:-1] & background[1:]).any()
+        if objects.any():
+            assert (mask == VOID).any()
+    assert seen <= DRAWN and {0, BUS, PERSON, VOID} <= seen and len(seen) >= 6
+
+
+def test_about_a_third_of_the_images_have_no_bus_and_no_person(tmp_path):
+    root = make_synthetic_voc(tmp_path, n_train=80, n_val=0, size=(80, 60), seed=1)
+    without = [not ({BUS, PERSON} & set(np.unique(mask).tolist())) for mask in all_masks(root)]
+    assert 0.15 <= np.mean(without) <= 0.45
+
+
+def test_objects_sit_near_the_centre(synthetic_voc_root):
+    inside = []
+    for mask in all_masks(synthetic_voc_root):
+        objects = (mask != 0) & (mask != VOID)
+        if objects.sum():
+            inside.append(objects[12:108, 32:128].sum() / objects.sum())  # the 96x96 centre crop
+    assert np.mean(inside) > 0.9
+
+
+def test_each_class_has_its_own_look(synthetic_voc_root):
+    pixels = {BUS: [], PERSON: []}
+    for image_id in read_ids(synthetic_voc_root, "trainval"):
+        image = np.array(Image.open(voc(synthetic_voc_root) / "JPEGImages" / f"{image_id}.jpg"), dtype=float)
+        mask = np.array(Image.open(voc(synthetic_voc_root) / "SegmentationClass" / f"{image_id}.png"))
+        for index in pixels:
+            pixels[index].append(image[mask == index])
+    bus, person = (np.concatenate(pixels[index]).mean(0) for index in (BUS, PERSON))
+    assert bus[0] > bus[2] + 50 and bus[1] > bus[2] + 30   # yellow-orange
+    assert person[0] > person[1] + 40                      # magenta shirts, skin
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    first = make_synthetic_voc(tmp_path / "a", n_train=5, n_val=2, seed=7)
+    second = make_synthetic_voc(tmp_path / "b", n_train=5, n_val=2, seed=7)
+    third = make_synthetic_voc(tmp_path / "c", n_train=5, n_val=2, seed=8)
+    files = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
+    assert len(files) == 2 * 7 + 3
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert any((first / name).read_bytes() != (third / name).read_bytes() for name in files)
+
+
+def test_size_is_width_by_height(tmp_path):
+    root = make_synthetic_voc(tmp_path, n_train=2, n_val=1, size=(100, 70))
+    for image_id in read_ids(root, "trainval"):
+        assert Image.open(voc(root) / "JPEGImages" / f"{image_id}.jpg").size == (100, 70)
+        assert np.array(Image.open(voc(root) / "SegmentationClass" / f"{image_id}.png")).shape == (70, 100)
+
+
+def test_fast_enough(tmp_path):
+    start = time.perf_counter()
+    make_synthetic_voc(tmp_path, n_train=30, n_val=10)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_rebuilding_forgets_the_old_subset_cache(tmp_path):
+    root = make_synthetic_voc(tmp_path, n_train=6, n_val=2, size=(80, 60), seed=0)
+    data.VOCSubset(root, "train", verbose=False)
+    assert (root / data.CACHE_DIR_NAME).is_dir()
+    make_synthetic_voc(root, n_train=6, n_val=2, size=(80, 60), seed=5)  # same ids, new masks
+    assert not (root / data.CACHE_DIR_NAME).exists()
+    assert not data.VOCSubset(root, "train", verbose=False).from_cache
+
+
+def test_data_module_reexports_it():
+    assert data.make_synthetic_voc is make_synthetic_voc
+
+
+@pytest.mark.parametrize("image_set", ["train", "val"])
+def test_readable_by_torchvision(synthetic_voc_root, image_set):
+    from torchvision.datasets import VOCSegmentation
+
+    dataset = VOCSegmentation(str(synthetic_voc_root), year="2012", image_set=image_set, download=False)
+    image, target = dataset[0]
+    assert image.size == target.size == (160, 120)

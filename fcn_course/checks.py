@@ -2,7 +2,9 @@
 
 Run a check right after an exercise cell, e.g. ``checks.check_fcn(FCN_AlexNet, skip=False)``. Each check
 prints what is right or wrong (with a hint) and returns a :class:`CheckResult`; it never raises because of a
-wrong answer, so the rest of the notebook keeps working. The instructor's grader calls :func:`run_all`.
+wrong answer, so the rest of the notebook keeps working. Only an exercise that is still a stub (it raises
+``NotImplementedError``) makes the check cell raise :class:`ExerciseNotDone`, so that "Run all" stops at the
+first unfinished exercise instead of failing further down. The instructor's grader calls :func:`run_all`.
 
 The checks compare the student's code with *behaviour* (shapes, gradients, reference values from PyTorch),
 never with a copy of the solution.
@@ -14,6 +16,7 @@ import io
 import math
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from unittest import mock
 
 import numpy as np
@@ -48,10 +51,17 @@ class _Failed(Exception):
     """Internal: stops a check at the first problem found (message already in Portuguese)."""
 
 
+class ExerciseNotDone(NotImplementedError):
+    """The exercise still holds its stub: a check cell raises this so that "Run all" stops there."""
+
+
 def _finish(exercise: str, problems: list, verbose: bool) -> CheckResult:
     result = CheckResult(exercise, passed=not problems, messages=list(problems))
     if verbose:
         print(result)
+        stub = next((m for m in problems if "ainda não implementado" in m), None)
+        if stub:
+            raise ExerciseNotDone(f"{exercise}: {stub}")
     return result
 
 
@@ -80,11 +90,13 @@ def _run(problems: list, what: str, function, *args, **kwargs):
 # Exercício 0: IoU and Dice from a confusion matrix
 # --------------------------------------------------------------------------------------------------
 def _reference_iou_dice(matrix: np.ndarray):
-    tp = np.diag(matrix).astype(float)
-    fp = matrix.sum(axis=0) - tp
-    fn = matrix.sum(axis=1) - tp
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return tp / (tp + fp + fn), 2 * tp / (2 * tp + fp + fn)
+    """IoU and Dice per class as the library computes them (fcn_course.metrics.ConfusionMatrix)."""
+    from fcn_course.metrics import ConfusionMatrix
+
+    confusion = ConfusionMatrix(len(matrix))
+    confusion.matrix = torch.as_tensor(matrix, dtype=torch.int64)
+    scores = confusion.compute()
+    return np.array(scores["iou"], dtype=float), np.array(scores["dice"], dtype=float)
 
 
 def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
@@ -463,39 +475,57 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
 # --------------------------------------------------------------------------------------------------
 # Everything, for the grader
 # --------------------------------------------------------------------------------------------------
-def run_all(namespace: dict, verbose: bool = False) -> list:
-    """Run every check whose ingredients exist in ``namespace`` (a student's notebook definitions)."""
-    def missing(exercise, *names):
-        absent = [n for n in names if n not in namespace]
-        if absent:
-            return CheckResult(exercise, False, [f"não encontrei {', '.join(absent)} no notebook."])
-        return None
+# Which exercises each course notebook holds (the grader grades one notebook at a time).
+EXERCISES_BY_NOTEBOOK = {
+    "01": ("iou",),
+    "02": ("alexnet", "optimizer", "loss", "training"),
+    "03": ("vgg",),
+    "04": (),
+}
 
+
+def exercises_for_notebook(file_name: str):
+    """Exercise keys of a course notebook, from the number its file name starts with (None if unknown)."""
+    prefix = Path(file_name).name[:2]
+    return EXERCISES_BY_NOTEBOOK.get(prefix)
+
+
+def run_all(namespace: dict, exercises=None, verbose: bool = False) -> list:
+    """Run the checks of ``exercises`` (keys as in EXERCISES_BY_NOTEBOOK; None = all) on ``namespace``.
+
+    ``namespace`` holds a student's notebook definitions. A name the student deleted or renamed is
+    reported as missing; a stub is reported as not implemented; nothing raises.
+    """
     ns = namespace
     plan = [
-        ("Exercício 0 (IoU e Dice a partir da matriz de confusão)", ("iou_and_dice_from_confusion",),
+        ("iou", "Exercício 0 (IoU e Dice a partir da matriz de confusão)", ("iou_and_dice_from_confusion",),
          lambda: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose)),
-        (_BACKBONES["alexnet"][2][0], ("FCN_AlexNet",), lambda: check_fcn(ns["FCN_AlexNet"], False, verbose)),
-        (_BACKBONES["alexnet"][2][1], ("FCN_AlexNet",), lambda: check_fcn(ns["FCN_AlexNet"], True, verbose)),
-        ("Otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
+        ("alexnet", _BACKBONES["alexnet"][2][0], ("FCN_AlexNet",),
+         lambda: check_fcn(ns["FCN_AlexNet"], False, verbose)),
+        ("alexnet", _BACKBONES["alexnet"][2][1], ("FCN_AlexNet",),
+         lambda: check_fcn(ns["FCN_AlexNet"], True, verbose)),
+        ("optimizer", "Otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
          lambda: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
-        ("Função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
+        ("loss", "Função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
          lambda: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
-        ("Treino e validação com as suas peças", ("FCN_AlexNet", "make_optimizer", "compute_loss",
-                                                   "make_criterion"),
+        ("training", "Treino e validação com as suas peças",
+         ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
          lambda: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
                                 ns["make_criterion"](), verbose)),
-        (_BACKBONES["vgg"][2][0], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], False, verbose)),
-        (_BACKBONES["vgg"][2][1], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], True, verbose)),
+        ("vgg", _BACKBONES["vgg"][2][0], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], False, verbose)),
+        ("vgg", _BACKBONES["vgg"][2][1], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], True, verbose)),
     ]
     results = []
-    for exercise, names, run in plan:
-        absent = missing(exercise, *names)
+    for key, exercise, names, run in plan:
+        if exercises is not None and key not in exercises:
+            continue
+        absent = [n for n in names if n not in ns]
         if absent:
-            results.append(absent)
+            results.append(CheckResult(exercise, False, [f"não encontrei {', '.join(absent)} no notebook "
+                                                         "(a célula foi apagada ou renomeada?)."]))
             continue
         try:
             results.append(run())
-        except Exception as error:  # e.g. make_criterion itself is a stub
+        except Exception as error:  # e.g. make_criterion itself is still a stub
             results.append(CheckResult(exercise, False, [_describe_error(error)]))
     return results

@@ -122,13 +122,21 @@ class Stub(nn.Module):
     (IgnoresPretrained, False, "com pretrained=True o backbone foi carregado com pretrained=False"),
     (WithLinear, False, "não deve ter camadas nn.Linear"),
     (SkipIgnored, True, "a skip connection não está sendo usada"),
-    (Stub, False, "ainda não implementado (crie self.backbone e self.classifier)"),
     (NoUpsampling, True, "faltam os atributos self.backbone1, self.backbone2"),
 ])
 def test_wrong_models_fail_with_the_right_hint(model_cls, skip, expected):
     result = checks.check_fcn(model_cls, skip=skip, verbose=False)
     assert not result.passed
     assert expected in _messages(result)
+
+
+def test_a_stub_is_reported_and_stops_run_all_in_the_notebook(capsys):
+    result = checks.check_fcn(Stub, skip=False, verbose=False)
+    assert not result.passed
+    assert "ainda não implementado (crie self.backbone e self.classifier)" in _messages(result)
+    with pytest.raises(checks.ExerciseNotDone, match="Exercício 1 .*crie self.backbone"):
+        checks.check_fcn(Stub, skip=False)  # interactive use: the check cell raises
+    assert "❌ Exercício 1" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- typical wrong optimisers
@@ -249,6 +257,15 @@ def test_run_all_reports_every_exercise_and_missing_names():
     vgg = [r for r in results if "VGG16" in r.exercise]
     assert vgg and all(not r.passed and "FCN_VGG16" in _messages(r) for r in vgg)
     assert by_name["Exercício 1 (FCN-AlexNet sem skip)"].passed
+
+
+def test_run_all_grades_only_the_exercises_of_one_notebook():
+    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg",)
+    assert checks.exercises_for_notebook("my_notebook.ipynb") is None
+    results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
+    assert [r.exercise.split(" (")[0] for r in results] == [
+        "Exercício 1", "Exercício 2", "Otimizador", "Função de perda", "Treino e validação com as suas peças"]
+    assert all("não encontrei" in _messages(r) for r in results)
 
 
 def test_run_all_survives_a_stubbed_criterion():

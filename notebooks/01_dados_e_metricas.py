@@ -1,0 +1,623 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Dados e métricas
+#
+# Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
+#
+# Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de
+# cada pixel**. Ao longo de quatro notebooks, vamos transformar redes de classificação que você já
+# conhece (AlexNet e VGG16) em redes que segmentam imagens do Pascal VOC 2012.
+#
+# | Notebook | Conteúdo |
+# |---|---|
+# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
+# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
+# | 03 · FCN com VGG16 | a mesma adaptação para uma rede mais profunda |
+# | 04 · Comparação | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+#
+# **Objetivos deste notebook**
+#
+# 1. Conhecer os hiperparâmetros do curso e o modo rápido (*smoke*).
+# 2. Entender por que inicializamos os pesos com a inicialização de Kaiming.
+# 3. Saber calcular (e não errar ao calcular!) IoU, mIoU e Dice.
+# 4. Conhecer o Pascal VOC 2012: como baixar, como ler os rótulos e como escolher as classes.
+# 5. Montar os `DataLoader`s que os próximos notebooks vão usar.
+
+# %% [markdown]
+# ## Como executar este curso
+#
+# Todo o código auxiliar do curso fica no pacote `fcn_course` (leia-o à vontade: ele foi escrito para
+# ser lido). Os notebooks narram, explicam e chamam esse pacote; o código que **você** escreve fica
+# nas células de exercício.
+#
+# **No Google Colab**: em uma célula nova, instale o pacote do curso a partir do repositório indicado
+# pelo seu professor, por exemplo
+#
+# ```
+# !pip install "git+<endereço do repositório do curso>"
+# ```
+#
+# e escolha *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*.
+#
+# **No seu computador**: siga o `README.md` do repositório. Na raiz do repositório,
+# `bash scripts/run_tests.sh` cria o ambiente virtual `.venv/` na primeira vez e roda os testes, e
+# `bash scripts/run_course.sh` executa o curso inteiro de ponta a ponta. Para estudar, abra o Jupyter
+# com esse ambiente (`.venv/bin/jupyter lab`) e rode os notebooks da pasta `notebooks/`.
+#
+# ### Modo normal e modo rápido (*smoke*)
+#
+# * **Modo normal** (padrão): usa o Pascal VOC 2012 de verdade e as configurações do curso original
+#   (imagens de 224×224, 50 épocas). Treinar assim pede uma GPU.
+# * **Modo rápido**: defina a variável de ambiente `FCN_COURSE_SMOKE=1` **antes** de abrir o Jupyter
+#   (ou no começo do notebook, com `os.environ["FCN_COURSE_SMOKE"] = "1"`). O curso passa a usar um
+#   pequeno **VOC sintético** (desenhos simples de ônibus e pessoas, gravados exatamente no formato do
+#   VOC), imagens de 96×96, 2 épocas e nenhum download. Serve para conferir que tudo funciona em poucos
+#   minutos, até sem GPU. Os números de mIoU no modo rápido não dizem nada sobre o VOC real.
+#
+# A variável `FCN_COURSE_DATA` escolhe a pasta dos dados (padrão: `~/fcn_course_data`).
+
+# %% [markdown]
+# ## Preparação
+#
+# Primeiro, as importações. Repare que quase tudo vem do pacote `fcn_course`.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from PIL import Image
+from sklearn.metrics import f1_score, jaccard_score
+from torch import nn
+
+from fcn_course import checks, plots
+from fcn_course.backbones import initialize_weights
+from fcn_course.config import course_args, seed_everything
+from fcn_course.data import (VOC_CLASSES, VOID, VOCSubset, download_voc, label_lookup_table, make_loaders,
+                             read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
+from fcn_course.metrics import ConfusionMatrix
+from fcn_course.widgets import dataset_browser
+
+# %% [markdown]
+# Agora os hiperparâmetros. A função `course_args()` devolve um dicionário com as **mesmas chaves do
+# curso original**; no modo rápido, ela reduz alguns valores. Para mudar qualquer valor, passe-o como
+# argumento, por exemplo `course_args(epoch_num=10, skip=False)`. (A linha `%matplotlib inline` faz
+# as figuras aparecerem dentro do notebook.)
+
+# %%
+# %matplotlib inline
+
+args = course_args()
+seed_everything(args["seed"])
+
+print("device:", args["device"])
+print("smoke mode:", args["smoke"])
+for key, value in args.items():
+    print(f"  {key:>13}: {value}")
+
+# %% [markdown]
+# O que significa cada chave (valores do modo normal):
+#
+# | Chave | Valor | Significado |
+# |---|---|---|
+# | `epoch_num` | 50 | número de épocas (passadas completas pelo conjunto de treino) |
+# | `classes`, `n_classes` | `("background", "bus", "person")`, 3 | as classes que a rede vai aprender (veja a seção do Pascal VOC) |
+# | `pretrained` | `True` | o backbone começa com os pesos treinados no ImageNet (*transfer learning*) |
+# | `skip` | `True` | usar *skip connections* (notebook 02) |
+# | `lr` | 1e-4 | taxa de aprendizado (*learning rate*) do Adam |
+# | `weight_decay` | 5e-4 | penalidade L2 nos pesos: desestimula pesos grandes e reduz o *overfitting* |
+# | `momentum` | 0.9 | usado como o $\beta_1$ do Adam: o peso da média móvel dos gradientes |
+# | `num_workers` | depende da máquina | processos que carregam imagens em paralelo com o treino |
+# | `batch_size` | 8 | imagens por *mini-batch* |
+# | `w_size`, `h_size` | 224, 224 | tamanho do recorte (*crop*) de cada imagem, o mesmo do ImageNet |
+# | `show_freq` | 5 | a cada 5 épocas, mostrar as predições da rede em imagens de validação |
+# | `root` | pasta dos dados | a pasta que **contém** `VOCdevkit/` |
+# | `max_samples` | `None` | limite opcional de imagens (útil para testes rápidos) |
+# | `runs_dir` | `runs` | onde os treinos guardam histórico e *checkpoints* (`FCN_COURSE_RUNS` muda o padrão) |
+# | `device` | `cuda`, `mps` ou `cpu` | onde a rede roda: a GPU, se houver uma |
+# | `seed` | 0 | semente dos geradores aleatórios, para que um experimento possa ser repetido |
+#
+# No modo rápido: `epoch_num=2`, `batch_size=4`, imagens de 96×96, `show_freq=1` e `pretrained=False`
+# (nada de download de pesos).
+
+# %% [markdown]
+# ## Inicialização dos pesos (Kaiming)
+#
+# Quando uma camada é treinada **do zero** (sem pesos do ImageNet), seus pesos começam aleatórios. Mas
+# não qualquer aleatório: se os pesos forem pequenos demais, o sinal encolhe a cada camada até sumir; se
+# forem grandes demais, ele explode. Nos dois casos os gradientes também somem ou explodem, e a rede
+# não aprende.
+#
+# Considere uma camada com $n_{in}$ entradas por neurônio (o *fan-in*; numa convolução
+# $k\times k$ com $C_{in}$ canais, $n_{in} = C_{in}\,k^2$), seguida de uma ReLU. Como a ReLU zera
+# metade dos valores, ela corta pela metade o segundo momento do sinal. He et al. (2015) mostraram que,
+# para compensar e manter a variância das ativações aproximadamente constante de camada em camada,
+# basta sortear os pesos com
+#
+# $$ w \sim \mathcal{N}\!\left(0,\ \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n_{in}}} .$$
+#
+# É a **inicialização de Kaiming** (ou de He). A função `initialize_weights` de
+# `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
+# *biases*). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+layer = nn.Conv2d(in_channels=256, out_channels=256, kernel_size=3)
+initialize_weights(layer)
+
+fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
+expected_std = math.sqrt(2 / fan_in)
+measured_std = layer.weight.std().item()
+print(f"fan_in = 256 * 3 * 3 = {fan_in}")
+print(f"expected std sqrt(2 / fan_in) = {expected_std:.4f}")
+print(f"measured std / expected std   = {measured_std / expected_std:.2f}")
+print(f"all biases are zero: {bool((layer.bias == 0).all())}")
+
+
+# %% [markdown]
+# E por que isso importa? Vamos empilhar 15 camadas (linear + ReLU) e medir o desvio-padrão das
+# ativações depois de cada uma, comparando a inicialização de Kaiming com pesos sorteados com desvio
+# fixo de 0,01 (pequeno demais) e de 0,1 (grande demais).
+
+# %%
+def activation_stds(init, depth=15, width=256, seed=0):
+    """Std of the activations after each Linear+ReLU layer of a deep stack initialised with `init`."""
+    torch.manual_seed(seed)
+    x = torch.randn(1024, width)
+    stds = []
+    for _ in range(depth):
+        layer = nn.Linear(width, width)
+        init(layer)
+        x = torch.relu(layer(x))
+        stds.append(x.std().item())
+    return stds
+
+
+def fixed_std_init(std):
+    """Normal weights with a fixed std and zero bias, ignoring the fan-in."""
+    def init(layer):
+        nn.init.normal_(layer.weight, std=std)
+        nn.init.zeros_(layer.bias)
+    return init
+
+
+with torch.no_grad():
+    results = {
+        "Kaiming": activation_stds(initialize_weights),
+        "std 0.01": activation_stds(fixed_std_init(0.01)),
+        "std 0.1": activation_stds(fixed_std_init(0.1)),
+    }
+print("layer " + "".join(f"{name:>12}" for name in results))
+for depth in (1, 5, 10, 15):
+    print(f"{depth:5d} " + "".join(f"{stds[depth - 1]:12.2e}" for stds in results.values()))
+
+# %% [markdown]
+# Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
+# cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
+# É por isso que, no notebook 02, toda FCN treinada do zero chama `initialize_weights`. Quando o
+# backbone vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
+
+# %% [markdown]
+# ## Métricas para segmentação semântica
+#
+# Para cada classe $c$, contamos pixels, comparando a predição com o rótulo verdadeiro (*ground truth*):
+#
+# * $TP_c$ (verdadeiros positivos): pixels da classe $c$ preditos como $c$;
+# * $FP_c$ (falsos positivos): pixels de **outras** classes preditos como $c$;
+# * $FN_c$ (falsos negativos): pixels da classe $c$ preditos como **outra** classe.
+#
+# ### IoU (Jaccard)
+#
+# Sejam $A$ o conjunto de pixels que o rótulo diz ser da classe $c$ e $B$ o conjunto de pixels que a
+# rede prediz como $c$. A **Intersection over Union** (IoU), ou **índice de Jaccard**, é
+#
+# $$ IoU_c = \frac{|A \cap B|}{|A \cup B|} = \frac{TP_c}{TP_c + FP_c + FN_c} . $$
+#
+# Ela vai de 0 (nenhuma sobreposição) a 1 (predição perfeita) e pune os dois tipos de erro: pintar
+# pixels demais ($FP$) e deixar pixels de fora ($FN$).
+
+# %%
+plots.iou_illustration()
+
+# %% [markdown]
+# ### mIoU
+#
+# Com várias classes, a métrica padrão é a média das IoUs, a **mean IoU**:
+#
+# $$ mIoU = \frac{1}{|\mathcal{C}|}\sum_{c \in \mathcal{C}} IoU_c , $$
+#
+# onde $\mathcal{C}$ são as classes que aparecem (no rótulo ou na predição): uma classe ausente das duas
+# teria $0/0$, e fica de fora da média. Como cada classe pesa o mesmo, uma classe pequena (uma pessoa
+# ao fundo) conta tanto quanto o fundo, que ocupa a maior parte da imagem.
+#
+# ### F1 (Dice)
+#
+# O **F1-score**, chamado de **coeficiente de Dice** em segmentação, é
+#
+# $$ Dice_c = \frac{2\,|A \cap B|}{|A| + |B|} = \frac{2\,TP_c}{2\,TP_c + FP_c + FN_c} . $$
+#
+# As duas métricas contam a mesma coisa e uma determina a outra: dividindo o numerador e o denominador
+# por $TP + FP + FN$, chega-se a
+#
+# $$ Dice = \frac{2\,IoU}{1 + IoU}, \qquad IoU = \frac{Dice}{2 - Dice} . $$
+#
+# Portanto elas ordenam os modelos da mesma forma (para uma classe); o Dice é sempre $\geq$ IoU.
+
+# %% [markdown]
+# ### Um exemplo pequeno, feito à mão
+#
+# Um rótulo $4\times4$ com três classes (0 = fundo, 1 = ônibus, 2 = pessoa) e um pixel **void**
+# (255: uma borda que os anotadores não quiseram classificar), e a predição de uma rede que "pinta
+# ônibus demais":
+
+# %%
+label = np.array([
+    [0, 0, 1, 1],
+    [0, 0, 1, 1],
+    [0, 2, 2, VOID],
+    [0, 2, 2, 2],
+])
+prediction = np.array([
+    [0, 1, 1, 1],
+    [0, 1, 1, 1],
+    [0, 2, 2, 1],
+    [0, 0, 2, 2],
+])
+toy_classes = ("background", "bus", "person")
+
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.5))
+for ax, (title, mask) in zip(axes, [("rótulo", label), ("predição", prediction)]):
+    ax.imshow(plots.colorize(mask, toy_classes))
+    for (row, col), value in np.ndenumerate(mask):  # write the class index on each pixel
+        ax.text(col, row, str(value), ha="center", va="center", fontsize=12)
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+# %% [markdown]
+# Deixando de lado o pixel void, sobram 15 pixels. Contando classe por classe:
+#
+# * **fundo** (6 pixels no rótulo): 4 preditos como fundo, 2 como ônibus → $TP=4$, $FN=2$; um pixel de
+#   pessoa foi predito como fundo → $FP=1$. $IoU = 4/(4+1+2) = 4/7 \approx 0{,}5714$.
+# * **ônibus** (4 pixels): os 4 acertados → $TP=4$, $FN=0$; mas 2 pixels de fundo viraram ônibus →
+#   $FP=2$. $IoU = 4/(4+2+0) = 4/6 \approx 0{,}6667$.
+# * **pessoa** (5 pixels): 4 acertados, 1 virou fundo → $TP=4$, $FN=1$, $FP=0$.
+#   $IoU = 4/5 = 0{,}8$.
+#
+# $mIoU = (0{,}5714 + 0{,}6667 + 0{,}8)/3 \approx 0{,}6794$. Os Dice: $8/11 \approx 0{,}7273$,
+# $8/10 = 0{,}8$ e $8/9 \approx 0{,}8889$ (confira: $2 \cdot 0{,}8/(1+0{,}8) = 0{,}8889$).
+#
+# Agora com a classe `ConfusionMatrix` de `fcn_course.metrics`. Ela acumula uma **matriz de confusão**
+# $M$, em que $M_{t,p}$ conta os pixels de classe verdadeira $t$ preditos como $p$; daí
+# $TP_c = M_{c,c}$, $FN_c$ é o resto da linha $c$ e $FP_c$ o resto da coluna $c$. Para conferir,
+# calculamos o mesmo com o scikit-learn, passando só os pixels que não são void:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+matrix = ConfusionMatrix(num_classes=3, ignore_index=VOID)
+matrix.update(prediction, label)
+scores = matrix.compute()
+print("confusion matrix (rows = true class, columns = predicted class):")
+print(matrix.matrix.numpy())
+print()
+print(matrix.table(toy_classes))
+print(f"pixel accuracy: {scores['pixel_acc']:.4f}")
+
+valid = label != VOID
+sk_iou = jaccard_score(label[valid], prediction[valid], labels=[0, 1, 2], average=None)
+sk_dice = f1_score(label[valid], prediction[valid], labels=[0, 1, 2], average=None)
+print()
+print("scikit-learn IoU: ", np.round(sk_iou, 4))
+print("scikit-learn Dice:", np.round(sk_dice, 4))
+print("same as ConfusionMatrix:", np.allclose(sk_iou, scores["iou"]) and np.allclose(sk_dice, scores["dice"]))
+print("Dice == 2 IoU / (1 + IoU):", np.allclose(scores["dice"], 2 * sk_iou / (1 + sk_iou)))
+
+# %% [markdown]
+# ### Armadilha 1: void não é fundo
+#
+# Os pixels 255 do Pascal VOC marcam bordas de objetos e regiões ambíguas. Eles **não** são fundo: são
+# pixels sobre os quais não sabemos a resposta. Por isso são **ignorados** tanto na perda
+# (`CrossEntropyLoss(ignore_index=255)`, notebook 02) quanto nas métricas (`ignore_index=255` da
+# `ConfusionMatrix`).
+#
+# O curso original transformava o void em fundo. Veja o efeito no exemplo: a rede predisse ônibus no
+# pixel void, e esse "erro" passa a contar contra ela. Pior: no treino, a rede seria ensinada a chamar
+# de fundo justamente as bordas dos objetos.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+void_as_background = np.where(label == VOID, 0, label)
+wrong = ConfusionMatrix(num_classes=3, ignore_index=VOID)
+wrong.update(prediction, void_as_background)
+print("IoU per class, void ignored:       ", np.round(scores["iou"], 4))
+print("IoU per class, void as background: ", np.round(wrong.compute()["iou"], 4))
+
+# %% [markdown]
+# ### Armadilha 2: uma matriz para o conjunto inteiro, não uma média por imagem
+#
+# A IoU de um conjunto de validação se calcula com **uma única** matriz de confusão, somando os pixels
+# de todas as imagens, e só no fim se aplica a fórmula. Calcular a IoU de cada imagem (ou de cada
+# *batch*) e tirar a média dá outro número, em geral **maior**: uma imagem com um objeto minúsculo
+# e fácil pesa tanto quanto uma imagem com um objeto enorme e difícil.
+#
+# Exemplo com duas imagens $10\times10$: na primeira, uma pessoa ocupa 50 pixels e a rede acerta só
+# 25; na segunda, uma pessoa de 2 pixels é acertada em cheio.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+label_1 = np.zeros((10, 10), dtype=np.int64)
+label_1[:5, :] = 1                      # a big person: 50 pixels
+prediction_1 = np.zeros_like(label_1)
+prediction_1[:5, :5] = 1                # only half of it found
+label_2 = np.zeros((10, 10), dtype=np.int64)
+label_2[0, :2] = 1                      # a tiny person: 2 pixels
+prediction_2 = label_2.copy()           # found exactly
+
+per_image = []
+for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
+    image_matrix = ConfusionMatrix(num_classes=2)
+    image_matrix.update(pred, lab)
+    per_image.append(image_matrix.compute()["iou"][1])
+    print(f"person IoU of one image: {per_image[-1]:.4f}")
+
+whole_split = ConfusionMatrix(num_classes=2)
+for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
+    whole_split.update(pred, lab)
+print(f"mean of the per-image IoUs:          {np.mean(per_image):.4f}   <- inflated")
+print(f"IoU of one matrix over both images:  {whole_split.compute()['iou'][1]:.4f}   = 27 / 52")
+
+# %% [markdown]
+# A rede encontrou 27 dos 52 pixels de pessoa, sem nenhum falso positivo: a IoU correta é
+# $27/52 \approx 0{,}52$, e não $0{,}75$. É por isso que as funções de treino e validação do curso
+# (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por época.
+
+# %% [markdown]
+# ### Armadilha 3: dividir a interseção pelo rótulo não é IoU
+#
+# O curso original calculava, para cada classe, a interseção dividida pelo **número de pixels da classe
+# no rótulo**, $TP/(TP+FN)$. Isso é a **revocação** (*recall*, ou acurácia por classe), não a IoU: ela
+# ignora os falsos positivos. No nosso exemplo, a rede pintou ônibus em pixels de fundo, e mesmo assim
+# o ônibus ganharia nota máxima; uma rede que pintasse **a imagem inteira** de ônibus também ganharia
+# 1,0 para o ônibus.
+#
+# (O código original tinha ainda outro deslize: os acumuladores começavam em `np.asarray(n_classes)`,
+# isto é, o escalar 3, somado a todas as classes.)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+recall = np.asarray(scores["recall"])
+print(f"{'class':<12}{'IoU':>8}{'TP/(TP+FN)':>12}")
+for name, iou, rec in zip(toy_classes, scores["iou"], recall):
+    print(f"{name:<12}{iou:8.4f}{rec:12.4f}")
+print(f"{'mean (fg)':<12}{scores['miou_fg']:8.4f}{recall[1:].mean():12.4f}")
+
+everything_bus = np.ones_like(prediction)
+all_bus = ConfusionMatrix(num_classes=3)
+all_bus.update(everything_bus, label)
+print()
+print("a 'network' that predicts bus everywhere:")
+print(f"  bus IoU {all_bus.compute()['iou'][1]:.4f}, bus TP/(TP+FN) {all_bus.compute()['recall'][1]:.4f}")
+
+# %% [markdown]
+# ### mIoU com e sem o fundo
+#
+# O curso original imprimia a média das IoUs **sem o fundo** (classes 1 em diante). O fundo costuma ser
+# a classe mais fácil e mais frequente, então incluí-lo puxa a média para cima; sem ele, o número fala
+# só dos objetos que nos interessam. A `ConfusionMatrix` calcula os dois:
+#
+# * `miou`: média sobre todas as classes (a definição usual em artigos, incluindo o do FCN, que tem 21
+#   classes contando o fundo);
+# * `miou_fg`: média sem a classe 0 (*foreground*), a que o treino do curso imprime.
+#
+# No exemplo: `miou` = 0,6794 e `miou_fg` = (0,6667 + 0,8)/2 = 0,7333. Ao comparar números com um
+# artigo, confira sempre qual das duas (e em qual conjunto de dados) foi usada.
+
+# %% [markdown]
+# ## Exercício 0 (opcional, aquecimento): IoU e Dice a partir da matriz de confusão
+#
+# Complete a função `iou_and_dice_from_confusion(matrix)`. Ela recebe uma matriz de confusão
+# $n \times n$ (linhas = classe verdadeira, colunas = classe predita) e devolve dois arrays de
+# tamanho $n$: a IoU e o Dice de cada classe. Para uma classe que não aparece nem no rótulo nem na
+# predição (linha e coluna zeradas), devolva `NaN`.
+#
+# Dicas: `np.diag` dá os $TP$; somar uma coluna dá $TP + FP$; somar uma linha dá $TP + FN$. Uma divisão
+# $0/0$ em NumPy dá `nan` (com um aviso que `np.errstate` silencia).
+
+# %%
+import numpy as np
+
+
+def iou_and_dice_from_confusion(matrix):
+    """Per-class IoU and Dice from a confusion matrix (rows = true class, columns = predicted class).
+
+    Returns two float arrays with one value per class; NaN for a class absent from labels and predictions.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    raise NotImplementedError("calcule TP (diagonal), FP (soma da coluna menos TP) e FN (soma da linha menos TP); depois IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN), com NaN quando o denominador for 0")
+    return iou, dice
+
+
+# %%
+checks.check_iou_from_confusion(iou_and_dice_from_confusion);
+
+# %% [markdown]
+# ## O dataset Pascal VOC 2012
+#
+# O [Pascal VOC](http://host.robots.ox.ac.uk/pascal/VOC/voc2012/) foi, junto com o COCO, um dos grandes
+# *benchmarks* de visão computacional; a versão 2012 traz rótulos de detecção e de segmentação. A parte
+# de segmentação tem:
+#
+# * **1464** imagens de treino (`train`) e **1449** de validação (`val`);
+# * **20 classes de objetos + o fundo** (`background`), 21 classes no total;
+# * pixels **void** (valor 255) nas bordas dos objetos e em regiões ambíguas.
+#
+# ### Como obter os dados
+#
+# Você precisa da pasta `VOCdevkit/VOC2012/` (com `JPEGImages/`, `SegmentationClass/` e
+# `ImageSets/Segmentation/`) dentro da pasta de dados, `args["root"]`. Três caminhos:
+#
+# 1. **Pelo curso**: no terminal, `python -m fcn_course download`; ou, em Python,
+#    `download_voc(args["root"])`. O arquivo tem cerca de 2 GB. O servidor de Oxford costuma ficar fora
+#    do ar, então a biblioteca tenta um espelho (*mirror*) e confere a soma de verificação
+#    (*checksum*) do arquivo antes de extraí-lo: um download interrompido nunca passa por completo.
+# 2. **À mão**: baixe `VOCtrainval_11-May-2012.tar` por outro meio e extraia-o na pasta de dados.
+# 3. **Uma cópia que já existe** (por exemplo, num servidor do laboratório): aponte a variável de
+#    ambiente `FCN_COURSE_DATA` para a pasta que contém `VOCdevkit/`.
+#
+# No modo rápido, `args["root"]` aponta para o VOC sintético, criado automaticamente.
+
+# %%
+print("data folder:", args["root"])
+if not voc_is_ready(args["root"]):
+    # About 2 GB: comment this line out if you prefer to download and extract the archive yourself.
+    download_voc(args["root"])
+voc_dir = voc_folder(args["root"])
+print("VOC tree ready:", voc_is_ready(args["root"]))
+
+# %% [markdown]
+# ### O formato dos rótulos
+#
+# Cada rótulo em `SegmentationClass/` é um PNG com **paleta** (modo `"P"`): cada pixel guarda um
+# **índice** de 0 a 255, e a paleta só diz com que cor desenhar cada índice. O índice **é** a classe:
+# 0 = fundo, 1 = avião, ..., 6 = ônibus, ..., 15 = pessoa, ..., 20 = monitor, 255 = void.
+# `np.array(Image.open(caminho))` lê os índices diretamente.
+#
+# Cuidado com `Image.open(caminho).convert("I")` (ou `"L"`): essas conversões trocam cada índice pela
+# **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o void 220. O curso
+# original fazia isso e depois procurava os valores 89 e 147; com as versões atuais do Pillow o ônibus
+# dá 90, e a classe ônibus **desaparecia sem nenhum erro**. Vamos ver num rótulo do conjunto em uso (no
+# modo rápido, o VOC sintético também grava os rótulos como PNG com paleta):
+
+# %%
+def has_class(mask_path, class_name):
+    """True when the VOC mask at `mask_path` contains at least one pixel of `class_name`."""
+    return bool((read_voc_mask(mask_path) == VOC_CLASSES.index(class_name)).any())
+
+
+train_ids = (voc_dir / "ImageSets" / "Segmentation" / "train.txt").read_text().split()
+mask_path = next(voc_dir / "SegmentationClass" / f"{image_id}.png" for image_id in train_ids
+                 if has_class(voc_dir / "SegmentationClass" / f"{image_id}.png", "bus"))
+
+with Image.open(mask_path) as mask:
+    print(f"{mask_path.name}: PNG mode {mask.mode!r}, size {mask.size}")
+    indices = np.array(mask)
+    luminance = np.array(mask.convert("I"))
+
+print(f"{'np.array(mask)':>14} {'class':>12} {'convert(I)':>12}")
+for value in np.unique(indices):
+    name = "void" if value == VOID else VOC_CLASSES[value]
+    print(f"{value:>14} {name:>12} {np.unique(luminance[indices == value])[0]:>12}")
+
+# %% [markdown]
+# E não é só um problema de números diferentes: a luminância **junta** classes distintas. Na tabela
+# abaixo, avião (1) e vaso de planta (16) têm o mesmo brilho, assim como pássaro (3) e sofá (18); depois
+# de um `convert("I")`, não há como separá-las. (Os valores podem variar um pouco entre versões do
+# Pillow, mais um motivo para não depender deles.)
+
+# %%
+palette_image = Image.fromarray(np.arange(256, dtype=np.uint8).reshape(16, 16), mode="P")
+palette_image.putpalette(voc_colormap().ravel().tolist())
+brightness = np.array(palette_image.convert("I")).ravel()
+
+for index, name in enumerate(VOC_CLASSES):
+    twins = [VOC_CLASSES[other] for other in range(len(VOC_CLASSES))
+             if other != index and brightness[other] == brightness[index]]
+    note = f"  <- same as {', '.join(twins)}" if twins else ""
+    print(f"{index:3d} {name:<12} colour {tuple(int(c) for c in voc_colormap()[index])!s:<16} "
+          f"luminance {brightness[index]:3d}{note}")
+
+# %% [markdown]
+# ### Escolhendo as classes
+#
+# Como no curso original, vamos trabalhar com três classes: **fundo, ônibus e pessoa**. As classes são
+# escolhidas **pelo nome**, em `args["classes"]`; a posição na tupla vira o índice usado pela rede:
+# `background → 0`, `bus → 1`, `person → 2`. As outras 18 classes do VOC viram fundo e o void continua
+# 255. Para usar as 21 classes, basta `course_args(classes=VOC_CLASSES)`.
+#
+# Por dentro, isso é só uma tabela de consulta com 256 posições: `novo_rótulo = tabela[rótulo_voc]`.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+table = label_lookup_table(("background", "bus", "person"))
+for voc_index in range(len(VOC_CLASSES)):
+    print(f"{VOC_CLASSES[voc_index]:>12} ({voc_index:2d}) -> {table[voc_index]}")
+print(f"{'void':>12} ({VOID}) -> {table[VOID]}")
+
+# %% [markdown]
+# ### Filtrando as imagens
+#
+# A maioria das imagens do VOC não tem nem ônibus nem pessoa. Mantemos só as que mostram **pelo menos
+# duas das classes escolhidas** (por exemplo, fundo e pessoa). A classe `VOCSubset` lê cada rótulo uma
+# única vez, guarda a lista de imagens aprovadas num arquivo de cache e, nas próximas vezes, só lê esse
+# arquivo. (O curso original decodificava as quase 3000 imagens a cada execução.)
+#
+# Cada item do `VOCSubset` é um par `(imagem, rótulo)`: a imagem recortada no centro para
+# `h_size × w_size` e normalizada com a média e o desvio-padrão do ImageNet, e o rótulo com os índices
+# do curso (0, 1, 2 ou 255).
+
+# %%
+size = (args["h_size"], args["w_size"])
+train_set = VOCSubset(args["root"], "train", classes=args["classes"], size=size)
+val_set = VOCSubset(args["root"], "val", classes=args["classes"], size=size)
+
+# %%
+image, label_map = train_set[0]
+print("image:", tuple(image.shape), image.dtype, f"min {image.min():.2f}, max {image.max():.2f}")
+print("label:", tuple(label_map.shape), label_map.dtype, "values", torch.unique(label_map).tolist())
+
+# %% [markdown]
+# ### Olhando as amostras
+#
+# A imagem normalizada tem valores negativos e maiores que 1; para mostrá-la, é preciso desfazer a
+# normalização (`fcn_course.data.denormalize`). Os rótulos são desenhados com as cores da paleta do
+# VOC (pessoa em rosa, ônibus em verde-azulado, void em bege).
+
+# %%
+plots.show_samples(train_set, n=4)
+
+# %% [markdown]
+# Para navegar pelo conjunto com calma, use o navegador interativo abaixo (ele precisa do
+# `ipywidgets`; sem ele, por exemplo ao rodar fora do Jupyter, aparece uma figura estática com as
+# primeiras amostras).
+
+# %%
+dataset_browser(val_set)
+
+# %% [markdown]
+# ## Os DataLoaders
+#
+# Por fim, `make_loaders(args)` monta os dois `DataLoader`s (treino embaralhado, validação em ordem
+# fixa) a partir do dicionário de hiperparâmetros. É essa linha que os notebooks seguintes usam.
+
+# %%
+train_loader, val_loader = make_loaders(args)
+images, labels = next(iter(train_loader))
+print(f"batches per epoch: train {len(train_loader)}, val {len(val_loader)}")
+print("images:", tuple(images.shape), images.dtype)
+print("labels:", tuple(labels.shape), labels.dtype)
+print("label values in this batch:", torch.unique(labels).tolist())
+
+# %% [markdown]
+# As imagens chegam como `[B, 3, H, W]` (float) e os rótulos como `[B, H, W]` (inteiros `int64`, o tipo
+# que a `CrossEntropyLoss` espera), com valores em `0..n_classes-1` e 255 nos pixels void.
+#
+# ## Resumo
+#
+# * Pesos treinados do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
+#   através das ReLUs.
+# * $IoU = TP/(TP+FP+FN)$, $Dice = 2TP/(2TP+FP+FN) = 2\,IoU/(1+IoU)$; a mIoU é a média por classe.
+# * Pixels void (255) são ignorados, não tratados como fundo.
+# * Uma única matriz de confusão por conjunto; nada de média por imagem ou por *batch*.
+# * Interseção dividida pelo rótulo é *recall*, não IoU.
+# * Rótulos do VOC: leia os índices da paleta (`np.array(Image.open(...))`), nunca a luminância.
+#
+# No **notebook 02**, vamos construir a primeira FCN, com a AlexNet como backbone.

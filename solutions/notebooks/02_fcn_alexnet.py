@@ -1,0 +1,693 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · FCN com AlexNet
+#
+# No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
+# **Fully Convolutional Network**, usando como backbone a AlexNet, a rede que venceu o ImageNet em 2012.
+#
+# **Objetivos deste notebook**
+#
+# 1. Entender como uma CNN de classificação vira uma FCN: camadas totalmente conectadas viram
+#    convoluções, e um *upsampling* bilinear devolve a resolução da imagem.
+# 2. Entender *transfer learning* e *skip connections* (FCN-32s, FCN-16s, FCN-8s).
+# 3. **Exercícios 1 e 2**: implementar a FCN-AlexNet sem e com *skip connections*.
+# 4. **Exercício 2b**: montar o otimizador (quatro casos) e a função de perda por pixel.
+# 5. Treinar a rede e aprender a ler as métricas que o treino imprime.
+#
+# Cada exercício é seguido de uma célula de verificação (`checks.…`) que diz, em português, o que está
+# certo e o que falta.
+
+# %% [markdown]
+# ## Preparação
+#
+# As mesmas configurações do notebook 01: hiperparâmetros, dispositivo e `DataLoader`s. Lembre que
+# `FCN_COURSE_SMOKE=1` ativa o modo rápido (VOC sintético, imagens pequenas, 2 épocas).
+
+# %%
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course import checks, plots
+from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
+                                  load_alexnet)
+from fcn_course.config import course_args, seed_everything
+from fcn_course.data import make_loaders
+from fcn_course.engine import count_parameters, fit
+
+# %%
+# %matplotlib inline
+
+args = course_args()
+seed_everything(args["seed"])
+
+print("device:", args["device"])
+print("smoke mode:", args["smoke"])
+print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", "lr", "batch_size",
+                                  "h_size", "w_size")})
+
+train_loader, val_loader = make_loaders(args)
+
+# %% [markdown]
+# ## Rotulação esparsa e rotulação densa
+#
+# Uma CNN de **classificação** dá **um rótulo por imagem** ("esta foto mostra um ônibus"): é uma
+# rotulação **esparsa**. Em **segmentação semântica** queremos **um rótulo por pixel**: uma rotulação
+# **densa**. A saída da rede deixa de ser um vetor de $C$ scores e passa a ser um tensor
+# $[B, C, H, W]$: para cada pixel, um score por classe. Um `softmax` no eixo 1 dá a distribuição de
+# probabilidade das classes em cada pixel, e um `argmax` no mesmo eixo dá o mapa de rótulos $[B, H, W]$.
+
+# %% [markdown]
+# ## De CNN de classificação a FCN
+#
+# Uma CNN clássica (AlexNet, VGG) tem duas partes:
+#
+# * **camadas convolucionais e de pooling** (`model.features`): extraem características; a resolução
+#   espacial cai (224 → 6 na AlexNet) e o número de canais cresce;
+# * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de features num vetor e
+#   produzem um score por classe. Ao achatar, a rede **joga fora a organização espacial**, e ainda
+#   passa a exigir uma imagem de tamanho fixo.
+#
+# Long, Shelhamer e Darrell (CVPR 2015) observaram que uma camada FC é só uma convolução cujo filtro
+# cobre o mapa de features inteiro. Trocando as FC por **convoluções**, a rede fica **totalmente
+# convolucional**: aceita imagens de qualquer tamanho e produz um **mapa** de scores, um por região da
+# imagem. Falta só ampliar esse mapa até o tamanho da imagem.
+
+# %%
+plots.cnn_to_fcn_diagram()
+
+# %% [markdown]
+# Vamos ver isso em números: uma camada FC sobre as features $256\times6\times6$ da AlexNet (9216
+# entradas, 10 saídas) e uma convolução $6\times6$ com **os mesmos pesos** dão os mesmos scores. Mas a
+# convolução também funciona num mapa de features maior, e aí devolve um mapa de scores.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+fc = nn.Linear(256 * 6 * 6, 10)
+conv = nn.Conv2d(256, 10, kernel_size=6)
+with torch.no_grad():
+    conv.weight.copy_(fc.weight.view(10, 256, 6, 6))  # each output of the FC layer becomes one 256x6x6 filter
+    conv.bias.copy_(fc.bias)
+
+    features = torch.randn(1, 256, 6, 6)
+    fc_scores = fc(features.flatten(start_dim=1))
+    conv_scores = conv(features)
+    print("FC scores:  ", tuple(fc_scores.shape))
+    print("conv scores:", tuple(conv_scores.shape))
+    print("same values:", torch.allclose(fc_scores, conv_scores.flatten(start_dim=1), atol=1e-5))
+
+    bigger = torch.randn(1, 256, 12, 16)  # the features of a larger image
+    print("conv on 256x12x16 features:", tuple(conv(bigger).shape), "-> a 7x11 map of scores")
+    print("the FC layer would need exactly", fc.in_features, "inputs, but got", bigger[0].numel())
+
+# %% [markdown]
+# ## Transfer learning
+#
+# Treinar uma rede profunda do zero exige muitos dados; o VOC tem só alguns milhares de imagens
+# segmentadas. Mas as primeiras camadas de uma rede treinada no **ImageNet** (1,2 milhão de imagens)
+# já sabem detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
+# *Transfer learning* é reaproveitar esse conhecimento: o backbone da FCN começa com os pesos do
+# ImageNet e só o classificador novo começa aleatório (Kaiming, notebook 01).
+#
+# Na hora de treinar, as duas partes não devem aprender no mesmo ritmo: o classificador precisa mudar
+# muito, o backbone só precisa de um ajuste fino (*fine-tuning*). Um passo grande demais no backbone
+# destruiria justamente o que queríamos aproveitar. Por isso o curso usa, para o backbone pré-treinado,
+# uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`). O artigo do FCN relata que treinar do zero
+# "não é viável" nessa escala; no notebook 04 vamos medir a diferença.
+#
+# `load_alexnet(pretrained=True)` carrega os pesos do ImageNet (baixando-os na primeira vez);
+# `pretrained=False` cria a rede com pesos aleatórios, sem acessar a internet.
+
+# %% [markdown]
+# ## A AlexNet por dentro
+#
+# Nossa FCN usa só a parte `features` da AlexNet: 5 convoluções e 3 max-poolings.
+
+# %%
+alexnet_features = load_alexnet(pretrained=False).features
+print(alexnet_features)
+
+# %% [markdown]
+# Vamos passar uma imagem falsa de $224\times224$ camada por camada e ver o tamanho espacial depois de
+# cada uma. A coluna da direita é o **passo** (*stride*) acumulado: quantos pixels da entrada cada
+# posição do mapa representa.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+x = torch.zeros(1, 3, 224, 224)
+with torch.no_grad():
+    for index, layer in enumerate(alexnet_features):
+        x = layer(x)
+        note = ""
+        if index + 1 == ALEXNET_STRIDE8_END:
+            note = '  <- end of backbone1 for "8s" (features[:3])'
+        elif index + 1 == ALEXNET_STRIDE16_END:
+            note = '  <- end of backbone1 for "16s" (features[:6])'
+        elif index + 1 == len(alexnet_features):
+            note = "  <- end of the backbone (pool5)"
+        print(f"{index:2d} {type(layer).__name__:<10} {str(list(x.shape)):<18} 224/{x.shape[-1]} = "
+              f"{224 / x.shape[-1]:4.1f}{note}")
+print("channels at each stride:", ALEXNET_CHANNELS)
+
+# %% [markdown]
+# Três pontos de corte nos interessam:
+#
+# * depois do **pool1** (`features[:3]`): 64 canais em $27\times27$, cerca de 1/8 da entrada;
+# * depois do **pool2** (`features[:6]`): 192 canais em $13\times13$, cerca de 1/16;
+# * depois do **pool5** (a saída de `features`): 256 canais em $6\times6$, cerca de 1/32.
+#
+# As constantes `ALEXNET_STRIDE8_END = 3` e `ALEXNET_STRIDE16_END = 6` de `fcn_course.backbones` guardam
+# esses índices, e `ALEXNET_CHANNELS` guarda os canais. Repare que uma imagem menor que 63 pixels
+# não sobrevive às reduções: a FCN-AlexNet recusa entradas menores que isso.
+
+# %% [markdown]
+# ## Voltando à resolução da imagem: interpolação bilinear
+#
+# A saída do backbone tem $6\times6$ posições, mas queremos uma classe para cada um dos $224\times224$
+# pixels. A forma mais simples de ampliar um mapa é a **interpolação bilinear**: cada pixel novo é uma
+# média ponderada dos 4 vizinhos mais próximos do mapa pequeno, com pesos que dependem da distância. Ao
+# contrário do "vizinho mais próximo", que produz blocos, o resultado muda suavemente. Em PyTorch:
+# `F.interpolate(x, size=(H, W), mode="bilinear", align_corners=False)`. (O curso original usava
+# `F.upsample`, que está obsoleta.)
+
+# %%
+plots.bilinear_demo()
+
+# %% [markdown]
+# No artigo, o upsampling é uma **convolução transposta** (`nn.ConvTranspose2d`) **inicializada** com
+# os pesos da interpolação bilinear: ela começa fazendo exatamente a interpolação, mas pode aprender um
+# upsampling melhor durante o treino. A função `bilinear_kernel` de `fcn_course.backbones` cria esses
+# pesos. Conferindo (longe das bordas, onde a convolução transposta não tem vizinhos suficientes):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+factor = 2
+upsample = nn.ConvTranspose2d(3, 3, kernel_size=2 * factor, stride=factor, padding=factor // 2, bias=False)
+with torch.no_grad():
+    upsample.weight.copy_(bilinear_kernel(3, 3, 2 * factor))
+    scores = torch.randn(1, 3, 8, 8)
+    learned = upsample(scores)
+    fixed = F.interpolate(scores, scale_factor=factor, mode="bilinear", align_corners=False)
+inner = (slice(None), slice(None), slice(factor, -factor), slice(factor, -factor))
+print("shapes:", tuple(learned.shape), tuple(fixed.shape))
+print("equal away from the borders:", torch.allclose(learned[inner], fixed[inner], atol=1e-5))
+
+# %% [markdown]
+# ## Onde fazer o upsampling?
+#
+# O enunciado original pedia para interpolar as **features** da AlexNet ($256\times6\times6$) até
+# $256\times224\times224$ e só então aplicar o classificador. Funciona, mas é caro: o classificador
+# passa a rodar em 50 mil posições em vez de 36. Medimos um passo de treino (batch 8, imagens de
+# 224×224, CPU): **0,10 s** classificando na resolução das features e interpolando os scores, contra
+# **0,89 s** interpolando as features antes.
+#
+# Neste curso, então, o classificador roda na resolução das features e interpolamos os **scores das
+# classes** (que têm só $C$ canais). É também o que o artigo faz. E, se a última camada do classificador
+# é linear (uma convolução $1\times1$), a ordem nem muda o resultado: a interpolação bilinear e a
+# convolução $1\times1$ são operações lineares (e os pesos da interpolação somam 1, então o *bias*
+# passa intacto), logo comutam. Com ReLUs ou convoluções $3\times3$ no meio, as duas ordens dão redes
+# diferentes, mas igualmente válidas, e a barata é a escolhida.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+features = torch.randn(1, 256, 7, 7)
+score_layer = nn.Conv2d(256, 3, kernel_size=1)
+with torch.no_grad():
+    classify_then_upsample = F.interpolate(score_layer(features), size=(224, 224), mode="bilinear",
+                                           align_corners=False)
+    upsample_then_classify = score_layer(F.interpolate(features, size=(224, 224), mode="bilinear",
+                                                       align_corners=False))
+difference = (classify_then_upsample - upsample_then_classify).abs().max().item()
+print("shapes:", tuple(classify_then_upsample.shape), tuple(upsample_then_classify.shape))
+print("max difference below 1e-4:", difference < 1e-4)
+
+# Multiply-accumulate operations of a classifier "3x3 conv 256->256, then 1x1 conv 256->3" per image.
+macs_per_position = 256 * 256 * 3 * 3 + 256 * 3
+for side in (6, 224):
+    print(f"classifier on a {side}x{side} map: {side * side * macs_per_position / 1e9:7.3f} GMAC")
+
+# %% [markdown]
+# ## Skip connections
+#
+# Uma FCN sem atalhos aposta que toda a informação espacial necessária sobrevive até o mapa de
+# $6\times6$, e depois amplia esse mapa 32 vezes: é a **FCN-32s**. Os contornos saem borrados, e objetos
+# pequenos somem. O próprio artigo do FCN propôs **skip connections**: levar também as features de uma
+# camada **rasa** (de maior resolução) até o classificador.
+#
+# * **FCN-16s**: combina a predição feita no fim do backbone com uma predição feita a partir do
+#   **pool4** (passo 16);
+# * **FCN-8s**: acrescenta também uma predição feita a partir do **pool3** (passo 8).
+#
+# (Os nomes pool3/pool4 vêm da VGG16, usada no artigo. Na AlexNet, que tem menos poolings, os
+# equivalentes são o pool1, com passo ≈ 8, e o pool2, com passo ≈ 16.)
+#
+# Por que ajudam?
+#
+# 1. **Detalhe espacial**: as camadas profundas sabem *o que* há na imagem, as rasas sabem *onde* estão
+#    as bordas; o classificador passa a ver as duas coisas, e o mapa final é mais nítido.
+# 2. **Gradientes com caminho mais curto**: o gradiente chega às primeiras camadas por um atalho, sem
+#    atravessar a rede inteira (a mesma ideia das ResNets), o que facilita o treino.
+
+# %%
+plots.fcn_diagram(skip=False)
+
+# %%
+plots.fcn_diagram(skip=True)
+
+# %% [markdown]
+# Os números do artigo (mean IU, em %):
+#
+# | Modelo | mean IU | Conjunto |
+# |---|---|---|
+# | FCN-AlexNet | 39,8 | VOC2011 val (Tabela 1) |
+# | FCN-VGG16 | 56,0 | VOC2011 val (Tabela 1) |
+# | FCN-32s-fixed (só o classificador treinado) | 45,4 | seg11valid (Tabela 2) |
+# | FCN-32s | 59,4 | seg11valid (Tabela 2) |
+# | FCN-16s | 62,4 | seg11valid (Tabela 2) |
+# | FCN-8s | 62,7 | seg11valid (Tabela 2) |
+#
+# Duas lições: o backbone importa muito (VGG16 ≫ AlexNet), e as skip connections ajudam, com ganho
+# decrescente (32s → 16s: +3,0; 16s → 8s: +0,3). A linha "fixed" mostra também que ajustar o backbone
+# (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses números no curso:
+# usamos 3 classes, menos imagens, menos épocas e outra forma de combinar as features.
+#
+# ### Concatenar ou somar?
+#
+# O artigo **soma** as features: cada camada gera seus próprios scores de classe ($C$ canais), e os
+# scores são somados depois de ampliados para o mesmo tamanho. Neste curso, como no original,
+# **concatenamos** no eixo dos canais: as features rasas e as profundas (ampliadas até o tamanho das
+# rasas) viram um único tensor com $C_{raso} + C_{profundo}$ canais, e o classificador aprende a
+# combiná-las. Consequência prática: **a primeira camada do classificador precisa esperar a soma dos
+# canais**. As duas variantes são válidas.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+shallow = torch.randn(8, 64, 27, 27)  # pool1 of AlexNet ("8s")
+deep = torch.randn(8, 256, 6, 6)      # pool5
+deep_up = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
+fused = torch.cat([shallow, deep_up], dim=1)  # dim=1 is the channel axis of [B, C, H, W]
+print("shallow:", tuple(shallow.shape))
+print("deep upsampled:", tuple(deep_up.shape))
+print("concatenated:", tuple(fused.shape), "-> 64 + 256 =", 64 + 256, "channels")
+
+first_classifier_layer = nn.Conv2d(64 + 256, 128, kernel_size=1)  # must expect C_skip + C_deep channels
+print("after the first classifier layer:", tuple(first_classifier_layer(fused).shape))
+
+# The paper's alternative: class scores from each path (C channels each), then a sum.
+num_classes = 3
+summed = (nn.Conv2d(64, num_classes, kernel_size=1)(shallow)
+          + F.interpolate(nn.Conv2d(256, num_classes, kernel_size=1)(deep), size=(27, 27), mode="bilinear",
+                          align_corners=False))
+print("paper-style sum of scores:", tuple(summed.shape))
+
+# %% [markdown]
+# ## Exercícios 1 e 2: a FCN-AlexNet
+#
+# Complete a classe `FCN_AlexNet(num_classes, pretrained=False, skip=False)` na célula abaixo. A
+# assinatura, os nomes dos atributos e o `initialize_weights` final já estão prontos; complete os
+# trechos que levantam `NotImplementedError`.
+#
+# **Exercício 1: sem skip connections** (`skip=False`, uma FCN-32s)
+#
+# * `self.backbone`: as camadas convolucionais da AlexNet, `load_alexnet(pretrained).features`. Use
+#   sempre `load_alexnet(pretrained)`: ele respeita o argumento `pretrained` e, se os pesos não
+#   puderem ser obtidos, explica como resolver.
+# * `self.classifier`: um `nn.Sequential` **só com convoluções** (e ReLU/Dropout, se quiser), recebendo
+#   256 canais e terminando com `num_classes` canais. Nada de `nn.Linear`!
+# * `forward`: backbone → classifier → `F.interpolate(..., size=x.shape[-2:], mode="bilinear",
+#   align_corners=False)`. Interpole para o tamanho **da entrada** (não para 224 fixo): a rede deve
+#   funcionar com qualquer tamanho, inclusive retangular.
+#
+# **Exercício 2: com skip connections** (`skip=True`, que significa `"8s"`, ou `skip="16s"`)
+#
+# * `self.backbone1`: as features da AlexNet até o pool1 (`features[:ALEXNET_STRIDE8_END]`, para
+#   `"8s"`) ou até o pool2 (`features[:ALEXNET_STRIDE16_END]`, para `"16s"`);
+# * `self.backbone2`: o resto das features;
+# * `self.classifier`: só convoluções, e a primeira recebe `ALEXNET_CHANNELS[8] + ALEXNET_CHANNELS[32]`
+#   canais (ou `ALEXNET_CHANNELS[16] + ALEXNET_CHANNELS[32]`). Como ele roda numa resolução maior,
+#   prefira camadas leves ($1\times1$);
+# * `forward`: `raso = backbone1(x)`, `profundo = backbone2(raso)`, amplie `profundo` para o tamanho de
+#   `raso`, concatene nos canais (`torch.cat(..., dim=1)`), aplique o classificador e amplie os scores
+#   até o tamanho de `x`.
+#
+# Só as partes cujo nome começa com `backbone` recebem pesos do ImageNet: é assim que o otimizador (e a
+# biblioteca) sabem o que é backbone.
+
+# %% tags=["include:solutions/fcn_alexnet.py"]
+"""FCN with an AlexNet backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import (
+    ALEXNET_CHANNELS,
+    ALEXNET_MIN_INPUT_SIZE,
+    ALEXNET_STRIDE8_END,
+    ALEXNET_STRIDE16_END,
+    initialize_weights,
+    load_alexnet,
+)
+
+
+class FCN_AlexNet(nn.Module):
+    """Fully Convolutional Network built on the convolutional layers (`features`) of AlexNet.
+
+    skip=False (FCN-32s): backbone -> classifier at 1/32 of the input -> bilinear upsampling to the input.
+    skip=True or "8s" (FCN-8s) / "16s" (FCN-16s): backbone1 (up to pool1, 1/8, or pool2, 1/16) ->
+    backbone2 (the rest); the deep features are upsampled to the size of the shallow ones and concatenated
+    with them on the channel axis before the classifier.
+    Output: class scores [B, num_classes, H, W] for an input [B, 3, H, W].
+    """
+
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__()
+
+        if skip is True:
+            skip = "8s"
+        if skip is not False and skip not in ("8s", "16s"):
+            raise ValueError(f"skip must be False, True, '8s' or '16s'; got {skip!r}")
+        self.skip = skip
+
+        if self.skip:
+            ### BEGIN SOLUTION: crie self.backbone1 (features até o pool1 em '8s' ou o pool2 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)
+            features = load_alexnet(pretrained).features
+            if self.skip == "8s":
+                split, shallow_channels = ALEXNET_STRIDE8_END, ALEXNET_CHANNELS[8]  # pool1: 64 channels
+            else:
+                split, shallow_channels = ALEXNET_STRIDE16_END, ALEXNET_CHANNELS[16]  # pool2: 192 channels
+            self.backbone1 = features[:split]
+            self.backbone2 = features[split:]
+
+            # Light classifier (1x1 convolutions): it runs at the high resolution of the skip.
+            self.classifier = nn.Sequential(
+                nn.Conv2d(shallow_channels + ALEXNET_CHANNELS[32], 128, kernel_size=1),
+                nn.ReLU(inplace=True),
+                nn.Dropout2d(0.5),
+                nn.Conv2d(128, num_classes, kernel_size=1),
+            )
+            ### END SOLUTION
+        else:
+            ### BEGIN SOLUTION: crie self.backbone = load_alexnet(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais
+            self.backbone = load_alexnet(pretrained).features
+
+            # Classifier on the 256-channel maps at 1/32 of the input (it replaces AlexNet's FC layers).
+            self.classifier = nn.Sequential(
+                nn.Conv2d(ALEXNET_CHANNELS[32], 256, kernel_size=3, padding=1),
+                nn.ReLU(inplace=True),
+                nn.Dropout2d(0.5),
+                nn.Conv2d(256, num_classes, kernel_size=1),
+            )
+            ### END SOLUTION
+
+        if not pretrained:
+            initialize_weights(self)
+
+    def forward(self, x):
+        height, width = x.shape[-2:]
+        if min(height, width) < ALEXNET_MIN_INPUT_SIZE:
+            raise ValueError(
+                f"FCN_AlexNet needs images of at least {ALEXNET_MIN_INPUT_SIZE}x{ALEXNET_MIN_INPUT_SIZE} pixels "
+                f"(AlexNet shrinks them about 32 times); got {height}x{width}"
+            )
+
+        if self.skip:
+            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x
+            shallow = self.backbone1(x)  # [B, 64, H/8, W/8] ("8s") or [B, 192, H/16, W/16] ("16s")
+            deep = self.backbone2(shallow)  # [B, 256, H/32, W/32]
+            deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
+            scores = self.classifier(torch.cat([shallow, deep], dim=1))
+            output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
+            ### END SOLUTION
+        else:
+            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x
+            scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
+            output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
+            ### END SOLUTION
+
+        return output
+
+# %%
+checks.check_fcn(FCN_AlexNet, skip=False);
+
+# %%
+checks.check_fcn(FCN_AlexNet, skip=True);
+
+# %% [markdown]
+# Vamos olhar as duas redes e o tamanho da saída para um *batch* do tamanho que vamos usar:
+
+# %%
+for skip in (False, True):
+    net = FCN_AlexNet(args["n_classes"], pretrained=False, skip=skip)
+    with torch.no_grad():
+        out = net(torch.zeros(2, 3, args["h_size"], args["w_size"]))
+    print(f"skip={skip}: output {tuple(out.shape)}, {count_parameters(net):,} parameters")
+print(net)
+
+# %% [markdown]
+# ## Exercício 2b: otimizador e função de perda
+#
+# ### O otimizador
+#
+# Complete `make_optimizer(net, args)` para os **quatro casos** (`pretrained` × `skip`). O caso
+# "pré-treinado sem skip" já está pronto e serve de modelo:
+#
+# * sempre **Adam**, com `lr=args["lr"]`, `weight_decay=args["weight_decay"]` e
+#   `betas=(args["momentum"], 0.999)` (o "momentum" do curso é o $\beta_1$ do Adam);
+# * backbone **pré-treinado**: os parâmetros do backbone (`net.backbone`, ou `net.backbone1` e
+#   `net.backbone2`) num grupo com `lr = args["lr"] * 0.1`; o `net.classifier` com o `lr` normal;
+# * **do zero**: todos os parâmetros com o mesmo `lr` (não há conhecimento prévio a preservar).
+#
+# ### A função de perda
+#
+# Segmentação é classificação de pixels, então a perda é a **entropia cruzada**, aplicada a cada pixel
+# como se ele fosse um exemplo de classificação:
+#
+# * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels void não contam;
+# * `compute_loss(outputs, labels, criterion)` recebe os scores `[B, C, H, W]` e os rótulos
+#   `[B, H, W]`, achata os scores para `[B·H·W, C]` (uma linha por pixel, uma coluna por classe; use
+#   `permute` para levar as classes para o fim antes do `reshape`) e os rótulos para `[B·H·W]`, e
+#   aplica o critério.
+#
+# (A `CrossEntropyLoss` do PyTorch também aceita `[B, C, H, W]` diretamente; aqui achatamos para deixar
+# explícito que cada pixel é um exemplo, como pedia o curso original.)
+
+# %% tags=["include:solutions/training.py"]
+"""Loss and optimiser for training the FCNs (course exercise)."""
+
+from torch import nn, optim
+
+
+def make_criterion():
+    """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
+    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255)
+    criterion = nn.CrossEntropyLoss(ignore_index=255)
+    ### END SOLUTION
+    return criterion
+
+
+def compute_loss(outputs, labels, criterion):
+    """Loss of a batch: outputs [B, C, H, W] (class scores), labels [B, H, W] (class indices).
+
+    Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
+    labels -> [B*H*W], as in image classification (one row per example, one column per class).
+    """
+    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion
+    num_classes = outputs.shape[1]
+    outputs_flat = outputs.permute(0, 2, 3, 1).reshape(-1, num_classes)  # [B, H, W, C] -> [B*H*W, C]
+    labels_flat = labels.reshape(-1)  # [B*H*W]
+    loss = criterion(outputs_flat, labels_flat)
+    ### END SOLUTION
+    return loss
+
+
+def make_optimizer(net, args):
+    """Adam for the four cases of the exercise (pretrained or not, with skip connections or not).
+
+    A pretrained backbone already knows useful features, so it is fine-tuned with a 10x smaller
+    learning rate than the new classifier. From scratch, every layer uses args['lr'].
+    """
+    if args['pretrained']:
+
+        if args['skip']:
+
+            # Skip Connections + pretrained.
+            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr
+            optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
+                                    {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
+                                    {'params': net.classifier.parameters()}],
+                                   lr=args['lr'],
+                                   weight_decay=args['weight_decay'],
+                                   betas=(args['momentum'], 0.999))
+            ### END SOLUTION
+
+        else:
+
+            # No Skip Connections + pretrained.
+            optimizer = optim.Adam([{'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
+                                    {'params': net.classifier.parameters()}],
+                                   lr=args['lr'],
+                                   weight_decay=args['weight_decay'],
+                                   betas=(args['momentum'], 0.999))
+    else:
+
+        if args['skip']:
+
+            # Skip Connections + from scratch.
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            optimizer = optim.Adam(net.parameters(),
+                                   lr=args['lr'],
+                                   weight_decay=args['weight_decay'],
+                                   betas=(args['momentum'], 0.999))
+            ### END SOLUTION
+
+        else:
+
+            # No Skip Connections + from scratch.
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            optimizer = optim.Adam(net.parameters(),
+                                   lr=args['lr'],
+                                   weight_decay=args['weight_decay'],
+                                   betas=(args['momentum'], 0.999))
+            ### END SOLUTION
+
+    return optimizer
+
+# %%
+checks.check_optimizer(make_optimizer, FCN_AlexNet);
+
+# %%
+checks.check_loss(compute_loss, make_criterion());
+
+# %% [markdown]
+# Antes de gastar épocas de treino, um teste rápido com as suas três peças juntas (modelo, otimizador e
+# perda): alguns passos num único *batch* fácil, em que a perda precisa cair.
+
+# %%
+checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion());
+
+# %% [markdown]
+# ## Treinamento
+#
+# ### A rede
+#
+# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com skip).
+#
+# Com `pretrained=True`, a biblioteca precisa dos pesos do ImageNet da AlexNet
+# (`alexnet-owt-7be5be79.pth`, cerca de 230 MB). Ela procura, nesta ordem: na pasta (ou arquivo)
+# indicada pela variável de ambiente `FCN_COURSE_WEIGHTS`; no cache do *torch hub*
+# (`~/.cache/torch/hub/checkpoints/`); e, por último, tenta baixá-los. Se nada der certo, você verá um
+# `PretrainedWeightsError` listando o que foi tentado e onde colocar o arquivo. Sem internet, basta
+# copiar o arquivo para uma dessas pastas (ou usar `pretrained=False`, sabendo que a mIoU será menor).
+# A biblioteca **nunca** troca, sem avisar, pesos pré-treinados por pesos aleatórios.
+
+# %%
+seed_everything(args["seed"])
+net = FCN_AlexNet(args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]).to(args["device"])
+print(f"FCN_AlexNet(pretrained={args['pretrained']}, skip={args['skip']}): "
+      f"{count_parameters(net):,} parameters on {args['device']}")
+
+# %% [markdown]
+# ### Otimizador, perda e o laço de treino
+#
+# O laço de épocas fica em `fcn_course.engine.fit`. Ele é a dupla `train()`/`validate()` do curso
+# original, reescrita para que os números sejam confiáveis: uma matriz de confusão por época (notebook
+# 01), pixels void ignorados, parada com explicação se a perda virar `NaN`, *checkpoints* e precisão
+# mista (*mixed precision*) na GPU. O que ele **não** faz é o seu trabalho: ele recebe a sua rede, o seu
+# otimizador e uma função `loss_fn(outputs, labels)` feita com a sua `compute_loss`.
+#
+# Em `run_dir` ficam o histórico (`history.json`) e os *checkpoints* `last.pt` (para continuar um treino
+# interrompido: chame `fit(..., resume=True)` com o mesmo `run_dir`) e `best.pt` (os pesos da época com a
+# melhor mIoU de validação). A cada `show_freq` épocas, `fit` mostra as predições no primeiro *batch* de
+# validação.
+
+# %%
+optimizer = make_optimizer(net, args)
+criterion = make_criterion()
+
+
+def loss_fn(outputs, labels):
+    """The loss the engine calls on every batch."""
+    return compute_loss(outputs, labels, criterion)
+
+
+run_name = (f"alexnet-{'skip' if args['skip'] else 'noskip'}-"
+            f"{'pretrained' if args['pretrained'] else 'scratch'}")
+run_dir = Path(args["runs_dir"]) / run_name
+print("run folder:", run_dir.resolve())
+
+tic = time.perf_counter()
+history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir)
+print(f"training took {time.perf_counter() - tic:.0f} s")
+
+# %% [markdown]
+# ### Como ler o que o treino imprime
+#
+# Para cada época, uma linha de treino e uma de validação, como no curso original:
+#
+# * **loss média ± desvio-padrão**: a média da perda sobre os *batches* da época, e quanto ela variou
+#   de um *batch* para outro. A perda de treino deve cair; se a de validação parar de cair (ou subir)
+#   enquanto a de treino continua caindo, a rede começou a decorar o treino (*overfitting*).
+# * **mIoU(fg)**: a mIoU **sem o fundo** (ônibus e pessoa), calculada com uma única matriz de confusão
+#   sobre todos os pixels da época, como vimos no notebook 01. É o número principal; a de validação é a
+#   que vale.
+# * **time**: segundos gastos na época (útil para estimar quanto vão durar as 50 épocas).
+#
+# No fim, `fit` informa a melhor mIoU(fg) de validação e em que época ela ocorreu. O histórico guarda
+# também, por época, a mIoU com o fundo, a IoU e o Dice de cada classe e a acurácia de pixels.
+#
+# No modo rápido (2 épocas, dados sintéticos), os números servem só para ver que tudo funciona.
+
+# %%
+plots.plot_history(history)
+
+# %%
+last = history.val[-1]
+print(f"validation after epoch {last['epoch']}:")
+print(f"  mIoU (fg) {last['miou_fg']:.4f} | mIoU (all) {last['miou']:.4f} | pixel accuracy {last['pixel_acc']:.4f}")
+for name, iou, dice in zip(args["classes"], last["iou"], last["dice"]):
+    print(f"  {name:<12} IoU {iou:.4f}  Dice {dice:.4f}")
+print(f"best validation mIoU (fg): {history.best_miou():.4f} at epoch {history.best_epoch()}")
+
+# %% [markdown]
+# ### Predições
+#
+# Por fim, as predições da rede treinada no primeiro *batch* de validação: imagem, predição e rótulo
+# verdadeiro (void em bege).
+
+# %%
+images, labels = next(iter(val_loader))
+net.eval()
+with torch.no_grad():
+    outputs = net(images.to(args["device"]))
+plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
+
+# %% [markdown]
+# ## Resumo
+#
+# * Uma FCN reaproveita as convoluções de uma CNN de classificação, troca as camadas FC por
+#   convoluções e amplia os scores com interpolação bilinear até o tamanho da imagem.
+# * O backbone pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
+# * Classificar na resolução das features e ampliar os scores é muito mais barato do que ampliar as
+#   features, e para uma última camada linear dá o mesmo resultado.
+# * Skip connections trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
+#   $C_{raso} + C_{profundo}$ canais.
+# * A perda é a entropia cruzada por pixel, ignorando o void: `[B, C, H, W] → [B·H·W, C]`.
+#
+# Para experimentar: mude `args` (por exemplo `course_args(skip=False)` ou `course_args(skip="16s")`) e
+# treine de novo. No **notebook 03** você fará a mesma adaptação para a VGG16, e no **notebook 04**
+# compararemos todas as combinações.

@@ -30,6 +30,7 @@ def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
     mode = "smoke mode (synthetic VOC, tiny settings)" if smoke else f"full mode (Pascal VOC in {data_root()})"
     print(f">> running the solution course in {mode}; results go to {out}")
     os.environ[RUNS_ENV] = str(out.resolve() / "runs")  # checkpoints and reports of the notebooks
+    os.environ.setdefault("FCN_COURSE_STATIC", "1")  # widgets -> static figures that the HTML can show
     if smoke:
         os.environ[SMOKE_ENV] = "1"
     else:

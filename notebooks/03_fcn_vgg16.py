@@ -1,0 +1,399 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · FCN com VGG16 (Exercício 4)
+#
+# No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
+# profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, 2015) obtiveram
+# seus melhores resultados.
+#
+# | Notebook | Conteúdo |
+# |---|---|
+# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
+# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
+# | **03 · FCN com VGG16** (este) | a mesma adaptação para uma rede mais profunda |
+# | 04 · Comparação | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+#
+# **Objetivos deste notebook**
+#
+# 1. Relembrar a arquitetura da VGG16 e onde estão as saídas que servem às *skip connections*.
+# 2. Entender por que a VGG16 dá FCNs bem melhores que a AlexNet, e quanto isso custa.
+# 3. **Exercício 4**: implementar a `FCN_VGG16`, com e sem *skip connections*.
+# 4. Treiná-la, acompanhar as curvas de aprendizado e olhar as predições.
+
+# %% [markdown]
+# ## Preparação
+#
+# As importações e os hiperparâmetros, como nos notebooks anteriores. Lembre-se: com
+# `FCN_COURSE_SMOKE=1` o notebook roda no modo rápido (VOC sintético, imagens pequenas, 2 épocas).
+
+# %%
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+from fcn_course import checks, engine, plots
+from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE16_END, load_vgg16
+from fcn_course.config import course_args, seed_everything
+from fcn_course.data import make_loaders
+from fcn_course.nbtools import load_definitions
+
+# %%
+# %matplotlib inline
+
+args = course_args()
+seed_everything(args["seed"])
+
+print("device:", args["device"])
+print("smoke mode:", args["smoke"])
+print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", "lr", "batch_size",
+                                  "h_size", "w_size")})
+
+# %% [markdown]
+# ### Reaproveitando o seu código do notebook 02
+#
+# O otimizador (`make_optimizer`), o critério (`make_criterion`) e a função de perda
+# (`compute_loss`) que você escreveu no notebook 02 servem igualmente para a VGG16: nada neles depende
+# do backbone. Em vez de copiá-los para cá, nós os **carregamos** do notebook 02 com
+# `load_definitions`. Essa função lê o arquivo `02_fcn_alexnet.ipynb` (na mesma pasta deste notebook)
+# e executa apenas as células que *definem* coisas (importações, funções, classes e constantes), sem
+# treinar nada de novo.
+#
+# Assim o seu código fica **em um só lugar**: se você corrigir algo no notebook 02 (e salvá-lo), a
+# correção vale automaticamente aqui e no notebook 04, e não existem duas versões diferentes da mesma
+# função espalhadas pelo curso.
+
+# %%
+loaded = load_definitions("02_fcn_alexnet.ipynb", names=["make_optimizer", "compute_loss", "make_criterion"])
+make_optimizer = loaded["make_optimizer"]
+compute_loss = loaded["compute_loss"]
+make_criterion = loaded["make_criterion"]
+print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
+
+# %% [markdown]
+# ## Relembrando a VGG16
+#
+# A VGG16 (Simonyan e Zisserman, 2014) segue uma regra simples: só convoluções $3\times3$ (com
+# *padding* 1, que preserva o tamanho), cada uma seguida de ReLU, e *max-pooling* $2\times2$ com
+# *stride* 2, que divide a altura e a largura por 2. São **13 camadas convolucionais em 5 blocos**,
+# cada bloco terminado por um pooling, e depois 3 camadas totalmente conectadas (13 + 3 = 16 camadas
+# com pesos, daí o nome). Como na AlexNet, a FCN aproveita só a parte convolucional, `features`.
+#
+# | Bloco | Convoluções | Canais | Termina em | *Stride* acumulado | Tamanho para 224×224 |
+# |---|---|---|---|---|---|
+# | 1 | conv1_1, conv1_2 | 64 | pool1 | 2 | 112×112 |
+# | 2 | conv2_1, conv2_2 | 128 | pool2 | 4 | 56×56 |
+# | 3 | conv3_1 … conv3_3 | 256 | **pool3** | **8** | 28×28 |
+# | 4 | conv4_1 … conv4_3 | 512 | **pool4** | **16** | 14×14 |
+# | 5 | conv5_1 … conv5_3 | 512 | **pool5** | **32** | 7×7 |
+#
+# As três saídas em negrito são as que interessam às FCNs: **pool5** (stride 32) é a saída do backbone
+# inteiro (FCN-32s); **pool4** (stride 16) alimenta a *skip connection* da FCN-16s e **pool3**
+# (stride 8) a da FCN-8s. Vamos conferir passando uma imagem $224\times224$ pelas camadas de
+# `features`, uma a uma, e imprimindo o tamanho depois de cada pooling:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+features = load_vgg16(pretrained=False).features
+x = torch.zeros(1, 3, 224, 224)
+conv_count = 0
+pool_count = 0
+with torch.no_grad():
+    for index, layer in enumerate(features):
+        x = layer(x)
+        if isinstance(layer, nn.Conv2d):
+            conv_count += 1
+        if isinstance(layer, nn.MaxPool2d):
+            pool_count += 1
+            print(f"pool{pool_count} = features[{index:2d}]: {x.shape[1]:3d} channels, "
+                  f"{x.shape[2]:3d}x{x.shape[3]:<3d} (stride {224 // x.shape[2]:2d}), after {conv_count:2d} convs")
+print()
+print(f"features[:{VGG16_STRIDE8_END}] ends with pool3, features[:{VGG16_STRIDE16_END}] ends with pool4")
+print("channels at each stride:", VGG16_CHANNELS)
+
+# %% [markdown]
+# As constantes `VGG16_STRIDE8_END`, `VGG16_STRIDE16_END` e `VGG16_CHANNELS` de `fcn_course.backbones`
+# guardam esses números: `features[:17]` vai da entrada até o pool3, `features[17:]` é o resto. Elas
+# vão ser úteis no exercício.
+#
+# O desenho da FCN é o mesmo do notebook 02; só o backbone muda:
+
+# %%
+plots.fcn_diagram(skip=True)
+
+# %% [markdown]
+# ### Por que a VGG16?
+#
+# No artigo das FCNs, a mesma adaptação foi feita com três redes de classificação. Na Tabela 1 do
+# artigo (mean IU na validação do VOC 2011):
+#
+# | Backbone | mean IU | Parâmetros (FCN do artigo) |
+# |---|---|---|
+# | FCN-AlexNet | 39,8 | 57 M |
+# | FCN-VGG16 | **56,0** | 134 M |
+#
+# (A FCN-GoogLeNet ficou em 42,5.) Trocar só o backbone valeu mais de 16 pontos. Por quê?
+#
+# * **Profundidade**: 13 convoluções contra 5. Cada camada a mais, com sua ReLU, deixa a rede compor
+#   padrões mais complexos; as *features* da VGG16 classificam o ImageNet bem melhor (na documentação
+#   do torchvision, acurácia top-1 de cerca de 71,6% contra 56,5% da AlexNet), e uma FCN herda a
+#   qualidade das *features* do seu backbone.
+# * **Filtros pequenos**: duas convoluções $3\times3$ enxergam a mesma região que uma $5\times5$, com
+#   menos pesos e uma não linearidade a mais no meio.
+# * **Menos perda de detalhe logo no começo**: a primeira camada da AlexNet usa filtros $11\times11$ com
+#   *stride* 4, que descartam resolução de uma vez; a VGG16 reduz a imagem aos poucos, de 2 em 2.
+#
+# O preço é o custo: a VGG16 faz muito mais contas por pixel. Num CPU, um passo de treino com *batch*
+# de 8 imagens $224\times224$ leva cerca de **2,5 s** com a VGG16 contra **0,1 s** com a AlexNet (sem
+# *skip connection*): umas 25 vezes mais lento. Para treinar no VOC de verdade, use uma GPU (no Colab,
+# *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*).
+#
+# Uma observação sobre os parâmetros: os 134 M do artigo incluem as camadas `fc6` e `fc7` da VGG16
+# transformadas em convoluções (só a `fc6` tem mais de 100 M de pesos). As FCNs deste curso usam um
+# classificador convolucional leve no lugar delas, e ficam bem menores (você vai contar logo abaixo).
+# O que a VGG16 tem de caro é o **número de operações** nas camadas convolucionais, que trabalham em
+# alta resolução.
+
+# %% [markdown]
+# ## Exercício 4: FCN com VGG16
+#
+# Implemente a classe `FCN_VGG16(num_classes, pretrained=False, skip=False)`, com **a mesma
+# interface** da sua `FCN_AlexNet` do notebook 02. Assim o resto do curso (otimizador, treino,
+# comparação) funciona com qualquer uma das duas.
+#
+# * Use `load_vgg16(pretrained)` de `fcn_course.backbones` e aproveite só o atributo `.features`.
+# * **Sem skip** (`skip=False`, FCN-32s): `self.backbone` = todas as camadas de `features`;
+#   `self.classifier` = só convoluções, a última com `num_classes` canais de saída. No `forward`:
+#   backbone → classificador → `F.interpolate(..., mode="bilinear")` até o tamanho da entrada.
+# * **Com skip** (`skip=True` ou `"8s"`, FCN-8s): `self.backbone1` = `features` até o pool3
+#   (256 canais, 1/8 da entrada) e `self.backbone2` = o resto (512 canais, 1/32). Com `skip="16s"`
+#   (FCN-16s), o corte é no pool4 (512 canais, 1/16). No `forward`: passe pelo `backbone1`, depois
+#   pelo `backbone2`; interpole a saída profunda para o tamanho da saída rasa; **concatene** as duas no
+#   eixo dos canais (`torch.cat(..., dim=1)`); aplique o classificador (que recebe 256 + 512 = 768
+#   canais no caso `"8s"`) e interpole os escores para o tamanho da entrada.
+# * Os nomes importam: só os módulos cujo nome começa com `backbone` recebem pesos pré-treinados, e é
+#   por esses nomes que o seu `make_optimizer` dá a eles uma taxa de aprendizado 10× menor.
+# * Se `pretrained=False`, chame `initialize_weights(self)` no fim do `__init__`.
+# * A saída deve ter a forma `[B, num_classes, H, W]` para **qualquer** entrada de pelo menos 32×32
+#   pixels (a VGG16 divide a imagem por 2 cinco vezes), inclusive tamanhos ímpares e não quadrados.
+#
+# Dica de custo: com skip, o classificador trabalha na resolução do pool3 (28×28 para uma entrada
+# 224×224), 64 vezes mais posições que no pool5. Um classificador leve, com convoluções $1\times1$,
+# mantém o treino rápido.
+
+# %%
+"""FCN with a VGG16 backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import (
+    VGG16_CHANNELS,
+    VGG16_MIN_INPUT_SIZE,
+    VGG16_STRIDE8_END,
+    VGG16_STRIDE16_END,
+    initialize_weights,
+    load_vgg16,
+)
+
+
+class FCN_VGG16(nn.Module):
+    """Fully Convolutional Network built on the convolutional layers (`features`) of VGG16.
+
+    skip=False (FCN-32s): backbone -> classifier at 1/32 of the input -> bilinear upsampling to the input.
+    skip=True or "8s" (FCN-8s) / "16s" (FCN-16s): backbone1 (up to pool3, 1/8, or pool4, 1/16) ->
+    backbone2 (the rest); the deep features are upsampled to the size of the shallow ones and concatenated
+    with them on the channel axis before the classifier.
+    Output: class scores [B, num_classes, H, W] for an input [B, 3, H, W].
+    """
+
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__()
+
+        if skip is True:
+            skip = "8s"
+        if skip is not False and skip not in ("8s", "16s"):
+            raise ValueError(f"skip must be False, True, '8s' or '16s'; got {skip!r}")
+        self.skip = skip
+
+        if self.skip:
+            raise NotImplementedError("crie self.backbone1 (features até o pool3 em '8s' ou o pool4 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)")
+        else:
+            raise NotImplementedError("crie self.backbone = load_vgg16(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais")
+
+        if not pretrained:
+            initialize_weights(self)
+
+    def forward(self, x):
+        height, width = x.shape[-2:]
+        if min(height, width) < VGG16_MIN_INPUT_SIZE:
+            raise ValueError(
+                f"FCN_VGG16 needs images of at least {VGG16_MIN_INPUT_SIZE}x{VGG16_MIN_INPUT_SIZE} pixels "
+                f"(VGG16 halves them 5 times); got {height}x{width}"
+            )
+
+        if self.skip:
+            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x")
+        else:
+            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x")
+
+        return output
+
+# %% [markdown]
+# ### Conferindo a sua implementação
+#
+# As verificações abaixo criam a sua rede (sem pesos pré-treinados, para não baixar nada), passam
+# imagens de tamanhos variados e conferem as formas de saída, o upsampling, o uso da *skip connection*
+# e o repasse do argumento `pretrained`. Primeiro sem skip:
+
+# %%
+checks.check_fcn(FCN_VGG16, skip=False);
+
+# %% [markdown]
+# E com skip:
+
+# %%
+checks.check_fcn(FCN_VGG16, skip=True);
+
+# %% [markdown]
+# Quantos parâmetros tem cada variante? Quase todos estão no backbone (as 13 convoluções da VGG16 somam
+# cerca de 14,7 M); o classificador é pequeno.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for skip in (False, "16s", "8s"):
+    net = FCN_VGG16(args["n_classes"], pretrained=False, skip=skip)
+    backbone_params, head_params = engine.backbone_and_head_parameters(net)
+    n_backbone = sum(p.numel() for p in backbone_params)
+    n_head = sum(p.numel() for p in head_params)
+    print(f"skip={str(skip):>5}: {(n_backbone + n_head) / 1e6:5.2f} M parameters "
+          f"(backbone {n_backbone / 1e6:5.2f} M, classifier {n_head / 1e6:4.2f} M)")
+del net
+
+# %% [markdown]
+# ## Treinando a FCN-VGG16
+#
+# Agora o treino, com as mesmas peças do notebook 02: os *DataLoaders* do notebook 01, o seu
+# critério, a sua perda e o seu otimizador, e a função `engine.fit`, que alterna uma época de treino
+# com uma de validação e salva os *checkpoints*.
+#
+# A configuração vem de `args`: no modo normal, backbone **pré-treinado** no ImageNet e **com skip
+# connection** (`pretrained=True`, `skip=True`), como no curso original. Isso exige os pesos da VGG16
+# (`vgg16-397923af.pth`, cerca de 530 MB), baixados automaticamente na primeira vez. Sem internet, a
+# criação da rede para com uma mensagem que explica onde colocar o arquivo; se preferir treinar do zero,
+# use `args["pretrained"] = False` (e espere uma mIoU bem menor). No modo rápido, a rede é treinada do
+# zero, sem download.
+
+# %%
+train_loader, val_loader = make_loaders(args)
+print(f"batches per epoch: train {len(train_loader)}, val {len(val_loader)}")
+
+criterion = make_criterion()
+
+
+def loss_fn(outputs, labels):
+    """The loss that engine.fit calls: your compute_loss with your criterion."""
+    return compute_loss(outputs, labels, criterion)
+
+
+# %% [markdown]
+# Como no notebook 02, o treino é gravado numa pasta própria dentro de `runs/` (ao lado deste notebook):
+# `history.json` (as métricas de cada época), `last.pt` (tudo para continuar o treino) e `best.pt` (os
+# pesos da época com a melhor mIoU de validação). Se a sessão cair no meio do treino (acontece no
+# Colab), recrie a rede e o otimizador e chame `engine.fit(..., resume=True)` com a mesma pasta: o
+# treino continua da última época salva.
+
+# %%
+seed_everything(args["seed"])
+net = FCN_VGG16(args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]).to(args["device"])
+optimizer = make_optimizer(net, args)
+print(f"FCN_VGG16(pretrained={args['pretrained']}, skip={args['skip']}): "
+      f"{engine.count_parameters(net):,} parameters on {args['device']}")
+
+runs_dir = Path(args.get("run_dir", "runs"))
+run_name = f"vgg16-{'skip' if args['skip'] else 'noskip'}-{'pretrained' if args['pretrained'] else 'scratch'}"
+run_dir = runs_dir / run_name
+print("run folder:", run_dir.resolve())
+
+history = engine.fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir)
+
+# %% [markdown]
+# ### Curvas de aprendizado
+#
+# A perda de treino deve cair época após época. A mIoU de validação (sem o fundo) é o que importa: se
+# ela para de subir enquanto a perda de treino continua caindo, a rede começou a decorar o conjunto de
+# treino (*overfitting*).
+
+# %%
+plots.plot_history(history)
+
+# %% [markdown]
+# ### Predições do melhor modelo
+#
+# Carregamos os pesos da melhor época (`best.pt`) e olhamos algumas imagens de validação: imagem,
+# predição e rótulo verdadeiro.
+
+# %%
+checkpoint = engine.load_checkpoint(run_dir / engine.BEST_CHECKPOINT, net, map_location=args["device"])
+print(f"best epoch: {checkpoint['epoch']}, val mIoU(fg) {checkpoint['metrics']['miou_fg']:.4f}")
+
+images, labels = next(iter(val_loader))
+net.eval()
+with torch.no_grad():
+    predictions = net(images.to(args["device"])).argmax(dim=1).cpu()
+plots.show_predictions(images, predictions, labels, classes=args["classes"])
+
+# %% [markdown]
+# ## Comparando com a FCN-AlexNet do notebook 02
+#
+# Se você treinou a FCN-AlexNet no notebook 02 com as mesmas configurações, o histórico dela está
+# gravado em `runs/`. A célula abaixo procura esse histórico e, se o encontrar, desenha as
+# duas curvas de mIoU de validação lado a lado (se não encontrar, apenas avisa).
+#
+# Lembre-se de que, no modo rápido, as duas redes viram só algumas dezenas de imagens sintéticas por
+# duas épocas: a comparação serve para exercitar o código, não para concluir nada. A comparação
+# sistemática, com as oito combinações de backbone, skip e pré-treino, é o assunto do notebook 04.
+
+# %%
+alexnet_history_path = runs_dir / run_name.replace("vgg16", "alexnet") / engine.HISTORY_FILE
+if alexnet_history_path.is_file():
+    alexnet_history = engine.History.load(alexnet_history_path)
+    figure, ax = plt.subplots(figsize=(6, 3.6))
+    for name, run_history in (("FCN-AlexNet", alexnet_history), ("FCN-VGG16", history)):
+        scores = [math.nan if value is None else value for value in run_history.values("val", "miou_fg")]
+        ax.plot(run_history.values("val", "epoch"), scores, "o-", label=name)
+        print(f"{name:<12} best val mIoU(fg) {run_history.best_miou():.4f} "
+              f"(epoch {run_history.best_epoch()} of {len(run_history)})")
+    ax.set(xlabel="época", ylabel="mIoU(fg) de validação", title=f"{run_name} contra a AlexNet")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    plt.show()
+else:
+    print(f"No FCN-AlexNet history at {alexnet_history_path}: run the training of notebook 02 "
+          "with the same settings to compare.")
+
+# %% [markdown]
+# ## Resumo
+#
+# * A VGG16 tem 13 convoluções $3\times3$ em 5 blocos; pool3, pool4 e pool5 têm *stride* 8, 16 e 32
+#   e 256, 512 e 512 canais.
+# * A FCN-VGG16 usa a mesma receita da FCN-AlexNet: `features` como backbone, classificador só com
+#   convoluções, upsampling bilinear; com skip, corta-se `features` no pool3 (FCN-8s) ou no pool4
+#   (FCN-16s) e concatenam-se as duas saídas.
+# * No artigo, trocar a AlexNet pela VGG16 levou a mean IU de 39,8 para 56,0; em troca, cada passo de
+#   treino custa muito mais (em CPU, cerca de 25 vezes mais).
+# * O seu otimizador e a sua perda vieram do notebook 02 com `load_definitions`: o código fica num só
+#   lugar.
+#
+# No **notebook 04**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
+# sem skip, pré-treinada ou do zero.

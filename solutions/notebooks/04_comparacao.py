@@ -1,0 +1,461 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Comparando as variantes (Exercício 3)
+#
+# Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
+# ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
+# **experimento controlado**: treinar todas as combinações com as mesmas configurações e comparar.
+#
+# | Notebook | Conteúdo |
+# |---|---|
+# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
+# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
+# | 03 · FCN com VGG16 | a mesma adaptação para uma rede mais profunda |
+# | **04 · Comparação** (este) | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+#
+# **Objetivos deste notebook**
+#
+# 1. **Exercício 3**: treinar a grade backbone × skip × pré-treino (8 configurações) e montar o
+#    relatório.
+# 2. Ler os resultados: tabela, curvas de aprendizado, IoU por classe e predições lado a lado.
+# 3. Comparar com os números do artigo das FCNs e entender por que números de artigos diferentes
+#    raramente são comparáveis.
+# 4. Explorar as predições e segmentar uma imagem sua.
+
+# %% [markdown]
+# ## Preparação
+#
+# As importações e os hiperparâmetros, como nos notebooks anteriores.
+
+# %%
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+from IPython.display import Image, Markdown, display
+
+from fcn_course import experiments
+from fcn_course.config import course_args, seed_everything
+from fcn_course.data import VOCSubset
+from fcn_course.nbtools import load_definitions
+from fcn_course.predict import load_model_from_checkpoint, predict_image, save_prediction
+from fcn_course.widgets import prediction_explorer
+
+# %%
+# %matplotlib inline
+
+args = course_args()
+seed_everything(args["seed"])
+
+print("device:", args["device"])
+print("smoke mode:", args["smoke"])
+
+# %% [markdown]
+# ### O seu código dos notebooks 02 e 03
+#
+# A comparação usa as **suas** implementações: as duas FCNs, o otimizador, o critério e a perda. Como
+# no notebook 03, elas são carregadas dos notebooks onde você as escreveu, com `load_definitions`
+# (que executa só as células de definição daqueles notebooks). Se você corrigir algo lá, salve o
+# notebook e rode esta célula de novo: o código continua num lugar só.
+
+# %%
+from_02 = load_definitions("02_fcn_alexnet.ipynb",
+                           names=["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
+from_03 = load_definitions("03_fcn_vgg16.ipynb", names=["FCN_VGG16"])
+
+FCN_AlexNet = from_02["FCN_AlexNet"]
+make_optimizer = from_02["make_optimizer"]
+compute_loss = from_02["compute_loss"]
+make_criterion = from_02["make_criterion"]
+FCN_VGG16 = from_03["FCN_VGG16"]
+
+model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
+
+# %% [markdown]
+# ## Exercício 3: a grade de experimentos
+#
+# O curso original pedia: *compare o desempenho de FCNs com e sem skip connections e com o backbone
+# pré-treinado ou não*. Com os dois backbones, são $2 \times 2 \times 2 = 8$ configurações:
+#
+# | | sem skip, do zero | com skip, do zero | sem skip, pré-treinada | com skip, pré-treinada |
+# |---|---|---|---|---|
+# | **AlexNet** | `alexnet-noskip-scratch` | `alexnet-skip-scratch` | `alexnet-noskip-pretrained` | `alexnet-skip-pretrained` |
+# | **VGG16** | `vgg16-noskip-scratch` | `vgg16-skip-scratch` | `vgg16-noskip-pretrained` | `vgg16-skip-pretrained` |
+#
+# Para que a comparação seja justa, **só o que está sendo comparado pode mudar** de uma configuração
+# para outra. Os dados, o tamanho das imagens, o número de épocas, a taxa de aprendizado, o
+# *batch* e a semente aleatória são os mesmos em todas. Se a VGG16 treinasse por mais épocas que a
+# AlexNet, não saberíamos se a diferença veio do backbone ou do tempo de treino.
+#
+# Quem faz isso é `experiments.run_grid`: para cada configuração, ele cria a rede com a sua classe,
+# monta o otimizador com o seu `make_optimizer` (que recebe `pretrained` e `skip` da configuração) e
+# treina com `engine.fit`. Cada configuração ganha uma pasta própria com `history.json`, `last.pt` e
+# `best.pt`. Se o treino for interrompido, rode a célula de novo: configurações terminadas são
+# reaproveitadas e a interrompida continua de onde parou.
+#
+# **Quanto custa.** No modo normal, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
+# dezenas de minutos a algumas horas, conforme a GPU; num CPU, muitas horas. A maior parte do tempo vai
+# para as configurações com VGG16. Se o tempo for curto, reduza `args["epoch_num"]` (por exemplo para
+# 20), mas **para todas** as configurações. No modo rápido, a grade é minúscula (imagens de 64×64, 12
+# imagens por conjunto, 2 épocas) e roda em cerca de um minuto num CPU.
+
+# %%
+if args["smoke"]:
+    # A tiny grid: it only proves that the code runs end to end; the scores mean nothing.
+    args.update(epoch_num=2, h_size=64, w_size=64, max_samples=12)
+
+GRID_DIR = Path(args.get("run_dir", "runs")) / ("grid-smoke" if args["smoke"] else "grid")
+if args["smoke"] and GRID_DIR.exists():
+    shutil.rmtree(GRID_DIR)  # smoke runs are cheap: always start from a clean folder
+print("grid folder:", GRID_DIR)
+print(f"settings: {args['epoch_num']} epochs, {args['h_size']}x{args['w_size']} px, batch {args['batch_size']}, "
+      f"lr {args['lr']}, max_samples {args['max_samples']}")
+
+# %%
+grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args, GRID_DIR,
+                            backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True))
+
+# %% [markdown]
+# ### Configurações puladas: pesos pré-treinados que não puderam ser carregados
+#
+# Uma configuração "pré-treinada" precisa dos pesos do ImageNet (`alexnet-owt-7be5be79.pth` e
+# `vgg16-397923af.pth`). Se eles não puderem ser carregados (sem internet e sem cópia local, como
+# acontece no modo rápido), a configuração aparece como **skipped**, com o motivo. Ela **nunca** é
+# treinada com pesos aleatórios no lugar dos pré-treinados.
+#
+# Por que não "seguir em frente" com pesos aleatórios? Porque a linha da tabela diria
+# `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o backbone aprendendo
+# 10× mais devagar, porque o seu otimizador acha que ele já vem treinado). A conclusão do experimento
+# ("pré-treinar não ajuda") seria falsa, e nada no relatório denunciaria o erro. Um resultado que
+# falta é honesto; um resultado com o rótulo errado engana.
+#
+# Para incluir essas configurações, coloque os arquivos na cache do PyTorch
+# (`~/.cache/torch/hub/checkpoints/`) ou numa pasta apontada pela variável de ambiente
+# `FCN_COURSE_WEIGHTS`, e rode a grade de novo: as configurações já terminadas são reaproveitadas.
+
+# %%
+for run in grid.runs:
+    if run.status == "skipped":
+        print(f"{run.name}: skipped")
+        print("   " + "\n   ".join(run.reason.splitlines()[:4]))
+    else:
+        print(f"{run.name}: {run.status}")
+
+# %% [markdown]
+# ## O relatório
+#
+# `write_report` grava na pasta da grade uma tabela (`report.md` e `report.csv`) e três figuras:
+# `curves.png` (curvas de aprendizado), `per_class.png` (IoU por classe) e `qualitative.png`
+# (predições de cada configuração nas mesmas imagens de validação).
+
+# %%
+paths = grid.write_report(GRID_DIR)
+for name, path in paths.items():
+    print(f"{name:>16}: {path}")
+
+# %% [markdown]
+# ### A tabela
+#
+# Em cada linha: a melhor mIoU de validação sem o fundo (`best mIoU(fg)`) e a época em que ela
+# ocorreu (são os pesos guardados em `best.pt`), a mIoU da última época, a IoU de cada classe, o Dice
+# médio sem o fundo, a acurácia de pixels, o número de parâmetros e o tempo de treino por época.
+
+# %%
+display(Markdown(grid.markdown_table()))
+
+# %% [markdown]
+# ### Curvas de aprendizado
+#
+# À esquerda, a mIoU de validação; à direita, a perda de treino. Mesma cor = mesmo backbone e mesma
+# inicialização; linha cheia = com skip, tracejada = sem skip.
+
+# %%
+display(Image(filename=str(paths["curves.png"])))
+
+# %% [markdown]
+# ### IoU por classe
+#
+# A mIoU é uma média e esconde diferenças entre as classes. No gráfico abaixo, cada grupo de barras é
+# uma classe, e cada barra uma configuração (barras hachuradas = sem skip).
+
+# %%
+display(Image(filename=str(paths["per_class.png"])))
+
+# %% [markdown]
+# ### Predições lado a lado
+#
+# As mesmas imagens de validação, com o rótulo verdadeiro e a predição de cada configuração (pesos de
+# `best.pt`). Aqui se vê o que os números não mostram: bordas borradas ou bem definidas, objetos
+# pequenos encontrados ou perdidos.
+
+# %%
+if "qualitative.png" in paths:
+    display(Image(filename=str(paths["qualitative.png"])))
+else:
+    print("qualitative.png was not written: see report.md for the reason")
+
+# %% [markdown]
+# ## Lendo os resultados
+#
+# ### No modo rápido, os números não dizem nada sobre o VOC
+#
+# Se você rodou no modo rápido, a tabela acima vem de redes treinadas por 2 épocas em uma dúzia de
+# desenhos sintéticos de 64×64 pixels, sem nenhum peso pré-treinado. Com tão pouco treino, as
+# diferenças entre as configurações refletem principalmente o acaso da inicialização, e a ordem entre
+# elas pode mudar com outra semente. O modo rápido serve para verificar que o código roda do começo ao
+# fim; **não tire conclusões dele**. As conclusões abaixo valem para o treino completo no VOC real.
+#
+# ### O que esperar no VOC real
+#
+# * **Pré-treinada ≫ do zero.** É o efeito mais forte da grade. O subconjunto com ônibus e pessoas tem
+#   algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de um
+#   backbone. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
+#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. Os autores das FCNs
+#   chegaram a dizer que treinar do zero "não é viável" na escala deles, e trabalharam só com redes
+#   pré-treinadas.
+# * **Com skip > sem skip**, sobretudo nas **bordas** e nos **objetos pequenos**. Sem skip, a predição
+#   é feita numa grade 32× mais grossa que a imagem (7×7 para 224×224) e depois ampliada: as bordas saem
+#   arredondadas e um objeto menor que uma célula dessa grade pode sumir. As *features* do pool3 ou do
+#   pool4 trazem o detalhe espacial de volta. Como as bordas são uma fração pequena dos pixels, o ganho
+#   na mIoU é menor do que o ganho visual.
+# * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
+#
+# ### Os números do artigo, como referência
+#
+# Long, Shelhamer e Darrell (2015) mediram a mean IU nas 21 classes do VOC:
+#
+# | Tabela 1 (validação do VOC 2011) | mean IU |
+# |---|---|
+# | FCN-AlexNet | 39,8 |
+# | FCN-VGG16 | 56,0 |
+#
+# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | mean IU |
+# |---|---|
+# | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 |
+# | FCN-32s (sem skip) | 59,4 |
+# | FCN-16s (skip do pool4) | 62,4 |
+# | FCN-8s (skips do pool4 e do pool3) | 62,7 |
+#
+# Repare em três coisas. Ajustar a rede inteira (59,4) é muito melhor que treinar só a última camada
+# (45,4): por isso o seu otimizador treina o backbone também, só que com uma taxa de aprendizado 10× menor. A
+# primeira *skip connection* vale 3 pontos e a segunda só 0,3: o ganho diminui a cada passo. E a troca
+# de backbone (Tabela 1) pesa mais que as *skip connections*.
+#
+# ### Por que os números de artigos diferentes não batem
+#
+# É comum não conseguir reproduzir a mIoU de um artigo, e nem sempre por erro de alguém. A mIoU muda
+# com:
+#
+# * **o conjunto de avaliação**: validação do VOC 2011, "seg11valid", validação do VOC 2012 ou o
+#   servidor de teste dão números diferentes para o mesmo modelo;
+# * **as classes e a média**: 21 classes com o fundo, ou só os objetos (`miou` contra `miou_fg`);
+#   o nosso subconjunto tem só 3 classes;
+# * **a forma de calcular**: uma matriz de confusão para o conjunto inteiro ou a média das IoUs por
+#   imagem (que infla o resultado, como vimos no notebook 01); void ignorado ou contado como fundo;
+# * **os dados de treino**: muitos trabalhos (inclusive o das FCNs) treinam também com as imagens
+#   extras anotadas por Hariharan et al. (o conjunto SBD);
+# * **a resolução**: imagens inteiras ou recortes de 224×224 (como aqui).
+#
+# Por isso a nossa mIoU (duas classes de objeto, imagens de validação filtradas, recortes de 224×224)
+# **não é comparável** aos 62,7 da FCN-8s. Comparações valem dentro da mesma grade, com as mesmas regras.
+#
+# ### Ônibus ou pessoa?
+#
+# Olhe a IoU por classe. O ônibus costuma ser um objeto grande, rígido, de contorno simples; a pessoa
+# é menor, articulada, tem braços e pernas finos, aparece em grupos e muitas vezes parcialmente
+# escondida. Por outro lado, há muito mais pessoas que ônibus no VOC, então a rede vê muito mais
+# exemplos de pessoas. Qual efeito vence na sua grade?
+
+# %% [markdown]
+# ## Perguntas para reflexão
+#
+# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal).
+#
+# **1.** Qual das três escolhas (backbone, skip, pré-treino) mudou mais a mIoU na sua grade? Por que
+# você acha que foi essa?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# No VOC real, o pré-treino é a escolha que mais pesa: as configurações pré-treinadas ficam muito
+# acima das treinadas do zero, com qualquer backbone. O subconjunto ônibus/pessoa tem poucas centenas
+# de imagens, e um backbone com milhões de pesos treinado do zero decora o conjunto de treino sem
+# aprender *features* que generalizem. Com os pesos do ImageNet, a rede já sabe extrair bordas,
+# texturas e partes de objetos e só precisa adaptá-las. Em seguida vem o backbone (VGG16 > AlexNet,
+# como na Tabela 1 do artigo) e, por último, as *skip connections*, que melhoram sobretudo as bordas.
+# ### END SOLUTION
+
+# %% [markdown]
+# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com skip acertam
+# mais que as versões sem skip? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem skip, a rede
+# decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
+# pool3 ou o pool4, a rede tem informação espacial mais fina. Mas os pixels de borda são poucos perto
+# dos pixels do interior dos objetos e do fundo, que as duas versões já acertam: a IoU, que conta
+# pixels, muda pouco. No artigo, a FCN-16s ganha 3 pontos sobre a FCN-32s, e a FCN-8s só mais 0,3.
+# ### END SOLUTION
+
+# %% [markdown]
+# **3.** Compare a IoU do ônibus com a da pessoa. Qual é maior nas suas melhores configurações? Que
+# características das duas classes explicam o resultado?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Depende do equilíbrio entre dois efeitos, e a resposta deve se apoiar nos números da grade. A favor
+# do ônibus: ele é grande, rígido e de contorno simples, então a maior parte dos seus pixels fica longe
+# das bordas, e um erro de alguns pixels no contorno pesa pouco na IoU. Contra a pessoa: ela é menor,
+# articulada, tem partes finas (braços, pernas) que somem numa grade de *stride* 32, aparece em grupos
+# e parcialmente escondida. A favor da pessoa: é a classe mais frequente do VOC, então a rede vê muito
+# mais exemplos dela do que de ônibus. Em redes pré-treinadas, o ônibus costuma ficar com IoU igual ou
+# maior que a pessoa; em redes treinadas do zero, com poucos ônibus no treino, a pessoa pode vencer.
+# ### END SOLUTION
+
+# %% [markdown]
+# **4.** A sua melhor mIoU é comparável aos 62,7 da FCN-8s no artigo? Cite pelo menos três diferenças
+# entre as duas medições.
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes
+# e reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação:
+# o artigo usa o "seg11valid" (validação do VOC 2011); nós usamos a validação do VOC 2012 filtrada
+# (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia a imagem inteira;
+# nós, recortes centrais de 224×224. (4) Dados de treino: o artigo usa também as imagens extras do
+# SBD (Hariharan et al.), com todas as 20 classes de objetos. (5) Arquitetura: o artigo soma escores
+# ampliados por convoluções transpostas; nós concatenamos *features*. Só faz sentido comparar números
+# medidos com as mesmas regras.
+# ### END SOLUTION
+
+# %% [markdown]
+# **5.** A VGG16 é bem mais lenta que a AlexNet (veja a coluna de segundos por época). Em que situação
+# você escolheria a FCN-AlexNet mesmo assim?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Quando o custo importa mais que os últimos pontos de mIoU: para testar ideias rapidamente (uma
+# mudança no pré-processamento, na perda, nos hiperparâmetros) antes de gastar horas com a VGG16; com
+# pouco poder computacional (só CPU); ou para rodar a segmentação em tempo real num equipamento modesto.
+# Uma conclusão tirada com a AlexNet (por exemplo, "pré-treinar ajuda muito") costuma valer também para
+# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos backbones
+# modernos e leves, como as MobileNets.)
+# ### END SOLUTION
+
+# %% [markdown]
+# ## Explorando as predições
+#
+# O explorador abaixo carrega o `best.pt` de cada configuração treinada. Escolha a configuração e a
+# imagem: ele mostra a imagem, a predição, o rótulo verdadeiro e um mapa de erros (pixels errados em
+# vermelho, pixels void em cinza). Sem `ipywidgets` (ou fora do Jupyter), aparece uma figura estática
+# com as primeiras imagens da primeira configuração.
+
+# %%
+val_set = VOCSubset(args["root"], "val", classes=args["classes"], size=(args["h_size"], args["w_size"]),
+                    max_samples=args["max_samples"])
+prediction_explorer(GRID_DIR, val_set, model_classes=model_classes)
+
+# %% [markdown]
+# ## Segmente uma imagem sua
+#
+# Uma FCN aceita imagens de qualquer tamanho. `fcn_course.predict` tem as três funções para usar um
+# modelo treinado numa foto qualquer:
+#
+# 1. `load_model_from_checkpoint(caminho_do_best.pt, model_classes=...)` reconstrói a rede a partir
+#    do *checkpoint* (com as suas classes);
+# 2. `predict_image(model, caminho_da_imagem)` devolve a classe de cada pixel, no tamanho original
+#    da foto (e as probabilidades);
+# 3. `save_prediction(caminho_da_imagem, rótulo, classes, pasta)` grava a máscara no formato do VOC
+#    (`<nome>_mask.png`) e a foto com as classes pintadas por cima (`<nome>_overlay.png`).
+#
+# **Como usar a sua foto.** Coloque-a na mesma pasta deste notebook com o nome `minha_foto.jpg` (ou
+# mude `MY_IMAGE` abaixo). No Colab, envie o arquivo pela barra lateral (ícone de pasta → *Fazer
+# upload*) ou numa célula:
+#
+# ```python
+# from google.colab import files
+# uploaded = files.upload()          # opens a file chooser
+# MY_IMAGE = Path(next(iter(uploaded)))
+# ```
+#
+# Se a foto não for encontrada (como no modo rápido), usamos uma imagem de validação. Fotos de celular
+# são grandes: a FCN aceita qualquer tamanho, mas gasta muita memória. Reduza a foto antes, para algo
+# como 500 pixels no lado maior (o tamanho das fotos do VOC, a escala que a rede conhece).
+#
+# Usamos a configuração com a melhor mIoU de validação da grade.
+
+# %%
+MY_IMAGE = Path("minha_foto.jpg")
+if MY_IMAGE.is_file():
+    image_path = MY_IMAGE
+else:
+    image_path = val_set.images[0]
+    print(f"{MY_IMAGE} not found: using the validation image {image_path.name} instead")
+
+finished = [row for row in grid.rows() if row["status"] == "done"]
+best_row = max(finished, key=lambda row: -1.0 if math.isnan(row["best_miou_fg"]) else row["best_miou_fg"])
+checkpoint_path = GRID_DIR / best_row["config"] / "best.pt"
+print(f"model: {best_row['config']} (best val mIoU(fg) {best_row['best_miou_fg']:.3f})")
+
+model = load_model_from_checkpoint(checkpoint_path, model_classes=model_classes, device=args["device"])
+label, probabilities = predict_image(model, image_path)
+found = [args["classes"][index] for index in np.unique(label)]
+print(f"{image_path.name}: {label.shape[1]}x{label.shape[0]} pixels, classes found: {', '.join(found)}")
+
+PREDICTIONS_DIR = GRID_DIR / "minhas_predicoes"
+mask_path, overlay_path = save_prediction(image_path, label, args["classes"], PREDICTIONS_DIR)
+display(Image(filename=str(overlay_path)))
+
+# %% [markdown]
+# A máscara `_mask.png` é um PNG com paleta, igual aos rótulos do VOC: `np.array(Image.open(...))`
+# devolve os índices das classes do VOC (0 = fundo, 6 = ônibus, 15 = pessoa).
+#
+# ### Pela linha de comando
+#
+# O mesmo pode ser feito no terminal, para uma imagem ou uma pasta inteira de imagens:
+#
+# ```bash
+# python -m fcn_course predict CHECKPOINT IMAGEM_OU_PASTA --out PASTA_DE_SAIDA
+# ```
+#
+# por exemplo `python -m fcn_course predict runs/grid/vgg16-skip-pretrained/best.pt fotos/ --out
+# predicoes/`. Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não tem
+# acesso às classes que você escreveu nos notebooks; ela reconstrói a rede com os modelos de referência
+# do repositório do curso.
+
+# %% tags=["solution-only"]
+import subprocess
+import sys
+
+# The command line rebuilds the network with the reference models of solutions/, which Python finds
+# when the command runs from the repository root.
+repo_root = next(folder for folder in Path.cwd().resolve().parents if (folder / "solutions").is_dir())
+command = [sys.executable, "-m", "fcn_course", "predict", str(checkpoint_path.resolve()),
+           str(Path(image_path).resolve()), "--out", str((PREDICTIONS_DIR / "cli").resolve())]
+completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True)
+print(completed.stdout + completed.stderr)
+
+# %% [markdown]
+# ## Resumo
+#
+# * Um experimento controlado muda uma coisa de cada vez: mesmos dados, épocas, taxa de aprendizado e
+#   semente para as 8 configurações.
+# * Uma configuração sem os pesos pré-treinados é pulada, com o motivo, e nunca treinada com pesos
+#   aleatórios sob o rótulo "pré-treinada".
+# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); skip melhora bordas e objetos
+#   pequenos, com ganho pequeno na mIoU.
+# * Artigo das FCNs: FCN-AlexNet 39,8 e FCN-VGG16 56,0 (Tabela 1); FCN-32s-fixed 45,4, FCN-32s 59,4,
+#   FCN-16s 62,4 e FCN-8s 62,7 (Tabela 2). Números de mIoU só se comparam com o mesmo conjunto, as
+#   mesmas classes e a mesma forma de calcular.
+# * `fcn_course.predict` e `python -m fcn_course predict` aplicam um modelo treinado às suas fotos.
+#
+# Parabéns: você construiu, treinou e avaliou FCNs de ponta a ponta!

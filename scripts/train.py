@@ -8,7 +8,8 @@ Examples (from the repository root)::
 
 Real Pascal VOC 2012 is used when ``<data root>/VOCdevkit/VOC2012`` exists (data root:
 ``$FCN_COURSE_DATA``, default ``~/fcn_course_data``); otherwise the small synthetic VOC twin is used
-and the script says so. The run folder (default ``runs/<backbone>-<skip>-<pretrained|scratch>-<time>``)
+and the script says so. The run folder (default ``runs/<backbone>-<skip>-<pretrained|scratch>-<time>``, where
+``runs/`` is ``$FCN_COURSE_RUNS`` or ``./runs``)
 receives ``args.json``, ``history.json``, ``last.pt``, ``best.pt``, ``pred_epoch_XXX.png`` and
 ``curves.png``. Models, optimiser and loss come from the instructor's ``solutions`` package.
 """
@@ -91,9 +92,19 @@ def build_model(backbone, args):
 
 
 def default_run_dir(options, args) -> Path:
+    """runs/<backbone>-<skip>-<pretrained|scratch>-<timestamp> (runs/ = args['runs_dir'])."""
     weights = "pretrained" if args["pretrained"] else "scratch"
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return REPO_ROOT / "runs" / f"{options.backbone}-{options.skip}-{weights}-{stamp}"
+    return Path(args["runs_dir"]) / f"{options.backbone}-{options.skip}-{weights}-{stamp}"
+
+
+def plain(value):
+    """A value that JSON can store (tuples as lists, paths and devices as text)."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (int, float, bool, str, type(None))):
+        return value
+    return str(value)
 
 
 def main(argv=None) -> int:
@@ -132,8 +143,7 @@ def main(argv=None) -> int:
     def loss_fn(outputs, labels):
         return compute_loss(outputs, labels, criterion)
 
-    record = {key: (value if isinstance(value, (int, float, bool, str, type(None))) else str(value))
-              for key, value in args.items()}
+    record = {key: plain(value) for key, value in args.items()}
     record["backbone"] = options.backbone
     (run_dir / "args.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 

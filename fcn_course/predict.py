@@ -1,0 +1,387 @@
+"""Segment your own photos with a trained FCN.
+
+Three steps, each a function you can call from a notebook:
+
+1. ``load_model_from_checkpoint("runs/.../best.pt")`` rebuilds the network saved by ``engine.fit``;
+2. ``predict_image(model, "my_photo.jpg")`` gives the class of every pixel, at the photo's own size;
+3. ``save_prediction("my_photo.jpg", label, classes, "out/")`` writes ``my_photo_mask.png`` (a palette
+   PNG in the Pascal VOC format) and ``my_photo_overlay.png`` (the photo with the classes painted on it).
+
+Command line: ``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``.
+
+How a checkpoint says which network it holds: ``engine.fit`` stores the run's ``args`` in every
+checkpoint (``classes``, ``n_classes``, ``skip``...). The grid runner (``fcn_course.experiments``) also
+writes a ``config.json`` next to the checkpoints, with the ``backbone`` name. When neither says which
+backbone was used, the first convolution of the weights tells it: 11x11 is AlexNet, 3x3 is VGG16.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, UnidentifiedImageError
+
+from fcn_course.data import IMAGENET_MEAN, IMAGENET_STD, VOC_CLASSES, VOID, voc_colormap
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+CONFIG_FILE = "config.json"
+MIN_SIDE = 64  # AlexNet needs at least 63x63 pixels; smaller images are enlarged to this size
+
+
+# --------------------------------------------------------------------------------------------------
+# Images in, class indices out
+# --------------------------------------------------------------------------------------------------
+def load_image(image) -> Image.Image:
+    """Open ``image`` (a path or a PIL image) as an RGB PIL image, with a clear error when it is not one."""
+    if isinstance(image, Image.Image):
+        return image.convert("RGB")
+    path = Path(image)
+    if not path.exists():
+        raise FileNotFoundError(f"Image not found: {path}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give one image file (or use predict_folder).")
+    try:
+        with Image.open(path) as opened:
+            return opened.convert("RGB")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError(f"{path} is not an image that Pillow can read ({error}). "
+                         f"Use a photo file such as .jpg or .png.") from error
+
+
+def network_input_size(width: int, height: int, size=None) -> tuple:
+    """``(width, height)`` the network will see.
+
+    ``size=None``: the image's own size (an FCN accepts any size); an int ``s``: ``s x s`` (like the
+    ``w_size``/``h_size`` crops used in training); a pair: ``(height, width)``. Images smaller than
+    ``MIN_SIDE`` pixels are enlarged so that the backbone has something left to pool.
+    """
+    if size is not None:
+        if isinstance(size, int):
+            height, width = size, size
+        else:
+            height, width = int(size[0]), int(size[1])
+    shortest = min(width, height)
+    if shortest < MIN_SIDE:
+        scale = MIN_SIDE / shortest
+        width, height = round(width * scale), round(height * scale)
+    return width, height
+
+
+def image_to_tensor(image: Image.Image, size=None) -> torch.Tensor:
+    """Resize (see ``network_input_size``) and normalise with the ImageNet statistics -> ``[1, 3, H, W]``.
+
+    This is the same normalisation as the training data: the backbone expects it.
+    """
+    width, height = network_input_size(*image.size, size=size)
+    if (width, height) != image.size:
+        image = image.resize((width, height), Image.BILINEAR)
+    pixels = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0)  # [H, W, 3] in [0, 1]
+    pixels = pixels.permute(2, 0, 1)  # [3, H, W]
+    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
+    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
+    return ((pixels - mean) / std).unsqueeze(0)
+
+
+def predict_image(model, image, size=None, device=None):
+    """Segment one image; returns ``(label, probabilities)`` at the image's ORIGINAL resolution.
+
+    - ``model``: an FCN returning class scores ``[1, C, h, w]``;
+    - ``image``: a path or a PIL image;
+    - ``size``: ``None`` runs the whole image at its own size (the course trains on crops of VOC photos
+      that are not resized, so this is the scale the network knows); an int ``s`` resizes it to
+      ``s x s`` first; a pair means ``(height, width)``. Very large photos need a lot of memory at
+      their own size: pass ``size`` (or shrink them to about 500 pixels, the size of VOC photos).
+    - ``device``: where to run (default: where the model's weights are; if given, the model is moved there).
+
+    ``label`` is an int64 array ``[H, W]`` of class indices (0 .. C-1, in the order of the training
+    ``classes``); ``probabilities`` is a float32 array ``[C, H, W]`` (softmax of the scores, which are
+    upsampled bilinearly to the original size before the softmax).
+    """
+    picture = load_image(image)
+    width, height = picture.size
+    if device is None:
+        device = next(model.parameters()).device
+    else:
+        device = torch.device(device)
+        model.to(device)
+
+    model.eval()
+    with torch.no_grad():
+        scores = model(image_to_tensor(picture, size).to(device)).float()
+        scores = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
+        probabilities = torch.softmax(scores, dim=1)[0]
+    label = probabilities.argmax(dim=0)
+    return label.cpu().numpy().astype(np.int64), probabilities.cpu().numpy()
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing the result
+# --------------------------------------------------------------------------------------------------
+def voc_indices(label: np.ndarray, classes) -> np.ndarray:
+    """Translate course class indices (0 .. len(classes)-1) into Pascal VOC indices (bus = 6, person = 15).
+
+    Void pixels (255) stay 255.
+    """
+    lookup = np.full(256, VOID, dtype=np.uint8)
+    for course_index, name in enumerate(classes):
+        if name not in VOC_CLASSES:
+            raise ValueError(f"Unknown class {name!r}: classes must be Pascal VOC class names "
+                             f"({', '.join(VOC_CLASSES)}).")
+        lookup[course_index] = VOC_CLASSES.index(name)
+    label = np.asarray(label)
+    if label.size and (label.min() < 0 or (label.max() >= len(classes) and label.max() != VOID)):
+        raise ValueError(f"label holds values outside 0..{len(classes) - 1} (and 255): "
+                         f"min {label.min()}, max {label.max()}. Are these the right classes?")
+    return lookup[label.astype(np.int64)]
+
+
+def mask_image(label: np.ndarray, classes) -> Image.Image:
+    """A palette ('P') PNG image: pixel values are VOC class indices, colours are the VOC colours.
+
+    It is the format of ``VOCdevkit/VOC2012/SegmentationClass/*.png``: ``np.array(Image.open(path))``
+    gives the VOC class index of each pixel back.
+    """
+    mask = Image.fromarray(voc_indices(label, classes), mode="P")
+    mask.putpalette(voc_colormap().astype(np.uint8).flatten().tolist())
+    return mask
+
+
+def overlay_image(image, label: np.ndarray, classes, alpha: float = 0.5) -> Image.Image:
+    """The photo with every non-background pixel tinted with its class colour (``alpha`` = opacity)."""
+    picture = np.asarray(load_image(image), dtype=np.float32)
+    if picture.shape[:2] != np.asarray(label).shape:
+        raise ValueError(f"label has shape {np.asarray(label).shape} but the image is "
+                         f"{picture.shape[0]}x{picture.shape[1]} (height x width); predict at the original size.")
+    voc_label = voc_indices(label, classes)
+    colours = voc_colormap()[voc_label].astype(np.float32)
+    painted = voc_label != 0  # background stays as it is; void (255) is painted grey-beige
+    picture[painted] = (1 - alpha) * picture[painted] + alpha * colours[painted]
+    return Image.fromarray(picture.round().clip(0, 255).astype(np.uint8))
+
+
+def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: float = 0.5):
+    """Write ``<name>_mask.png`` and ``<name>_overlay.png`` into ``out_dir``; returns both paths."""
+    image_path = Path(image_path)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    overlay = overlay_image(image_path, label, classes, alpha=alpha)  # also checks the sizes agree
+    mask_path = out_dir / f"{image_path.stem}_mask.png"
+    overlay_path = out_dir / f"{image_path.stem}_overlay.png"
+    mask_image(label, classes).save(mask_path)
+    overlay.save(overlay_path)
+    return mask_path, overlay_path
+
+
+# --------------------------------------------------------------------------------------------------
+# Rebuilding a trained network
+# --------------------------------------------------------------------------------------------------
+def save_model_config(run_dir, backbone, skip, classes, pretrained=False, size=None) -> Path:
+    """Write ``run_dir/config.json``: what ``load_model_from_checkpoint`` needs to rebuild the network.
+
+    ``size`` is the training input ``(height, width)``; prediction uses it by default.
+    """
+    config = {
+        "backbone": backbone,
+        "skip": skip,
+        "pretrained": bool(pretrained),
+        "classes": list(classes),
+        "n_classes": len(classes),
+        "size": list(size) if size is not None else None,
+    }
+    path = Path(run_dir) / CONFIG_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+    return path
+
+
+def _read_checkpoint(path) -> dict:
+    """``torch.load`` the checkpoint with clear errors for a missing or foreign file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"Checkpoint not found: {path} (expected a best.pt/last.pt written by engine.fit).")
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise ValueError(f"{path} is not a PyTorch checkpoint that can be read: {error}") from error
+    if not isinstance(checkpoint, dict):
+        raise ValueError(f"{path} does not hold a dict of weights.")
+    if "model" not in checkpoint:  # a bare state_dict saved with torch.save(net.state_dict(), path)
+        checkpoint = {"model": checkpoint}
+    return checkpoint
+
+
+def _guess_backbone(state_dict) -> str | None:
+    """'alexnet' when the first convolution is 11x11 (AlexNet's conv1), 'vgg16' when it is 3x3."""
+    for name in ("backbone.0.weight", "backbone1.0.weight"):
+        if name in state_dict:
+            kernel = state_dict[name].shape[-1]
+            return {11: "alexnet", 3: "vgg16"}.get(kernel)
+    return None
+
+
+def read_checkpoint_config(path) -> dict:
+    """What the checkpoint at ``path`` holds: ``backbone``, ``skip``, ``classes``, ``n_classes``, ``size``.
+
+    Sources, later ones winning: the ``args`` stored by ``engine.fit``, then ``config.json`` in the
+    same folder. Missing backbone/skip are read from the weights' names and shapes.
+    """
+    return _config_of(_read_checkpoint(path), path)
+
+
+def _config_of(checkpoint: dict, path) -> dict:
+    """See ``read_checkpoint_config``; works on a checkpoint already loaded."""
+    stored_args = checkpoint.get("args") or {}
+    config = {key: stored_args.get(key) for key in ("backbone", "skip", "classes", "n_classes")}
+    if stored_args.get("h_size") and stored_args.get("w_size"):
+        config["size"] = [stored_args["h_size"], stored_args["w_size"]]
+    config_path = Path(path).parent / CONFIG_FILE
+    if config_path.is_file():
+        config.update({k: v for k, v in json.loads(config_path.read_text(encoding="utf-8")).items()
+                       if v is not None})
+
+    state_dict = checkpoint["model"]
+    if not config.get("backbone"):
+        config["backbone"] = _guess_backbone(state_dict)
+    if config.get("skip") is None:
+        config["skip"] = any(name.startswith("backbone1.") for name in state_dict)
+    if config.get("classes"):
+        config["classes"] = list(config["classes"])
+        config["n_classes"] = len(config["classes"])
+    if not config.get("backbone") or not config.get("classes"):
+        raise ValueError(
+            f"Cannot tell which network {path} holds (backbone={config.get('backbone')!r}, "
+            f"classes={config.get('classes')!r}). Write a config.json next to it with "
+            "fcn_course.predict.save_model_config(run_dir, backbone='alexnet', skip=True, "
+            "classes=('background', 'bus', 'person')).")
+    config["epoch"] = checkpoint.get("epoch")
+    return config
+
+
+def default_model_classes() -> dict:
+    """The reference FCN classes from ``solutions/`` (instructor copy of the course only)."""
+    try:
+        from solutions.fcn_alexnet import FCN_AlexNet
+        from solutions.fcn_vgg16 import FCN_VGG16
+    except ImportError as error:
+        raise ImportError(
+            "The reference models (solutions/) are not available here. Pass your own classes: "
+            "load_model_from_checkpoint(path, model_classes={'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16})."
+        ) from error
+    return {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+
+
+def load_model_from_checkpoint(path, model_classes=None, device="cpu"):
+    """Rebuild the FCN saved in ``path`` (best.pt or last.pt) and load its weights; returns it in eval mode.
+
+    ``model_classes`` maps backbone names to your classes, e.g. ``{"alexnet": FCN_AlexNet}``; by default
+    the reference models of ``solutions/`` are used. The network is built with ``pretrained=False``:
+    the checkpoint already holds every weight, so nothing is downloaded.
+    """
+    checkpoint = _read_checkpoint(path)
+    config = _config_of(checkpoint, path)
+    model_classes = model_classes or default_model_classes()
+    backbone = config["backbone"]
+    if backbone not in model_classes:
+        raise KeyError(f"{path} holds a {backbone} FCN but model_classes only has {sorted(model_classes)}.")
+    model = model_classes[backbone](config["n_classes"], pretrained=False, skip=config["skip"])
+    try:
+        model.load_state_dict(checkpoint["model"])
+    except RuntimeError as error:
+        raise RuntimeError(f"The weights in {path} do not fit {model_classes[backbone].__name__}"
+                           f" (skip={config['skip']!r}): {error}") from error
+    return model.to(device).eval()
+
+
+def load_run_models(grid_dir, model_classes=None, device="cpu") -> dict:
+    """``{run name: model}`` for every run folder of ``grid_dir`` that holds a ``best.pt`` (sorted by name)."""
+    grid_dir = Path(grid_dir)
+    if not grid_dir.is_dir():
+        raise FileNotFoundError(f"Grid folder not found: {grid_dir}")
+    checkpoints = sorted(grid_dir.glob("*/best.pt"))
+    if not checkpoints:
+        raise FileNotFoundError(f"No trained run in {grid_dir} (no */best.pt): run the grid first.")
+    return {path.parent.name: load_model_from_checkpoint(path, model_classes, device) for path in checkpoints}
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------
+def find_images(image_or_folder) -> list:
+    """The image files to segment: the file itself, or the images directly inside a folder (sorted)."""
+    path = Path(image_or_folder)
+    if not path.exists():
+        raise FileNotFoundError(f"Not found: {path}")
+    if path.is_file():
+        return [path]
+    images = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not images:
+        raise FileNotFoundError(f"No images in {path} (looked for {', '.join(IMAGE_SUFFIXES)}).")
+    return images
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m fcn_course predict",
+        description="Segment your own images with a trained FCN checkpoint; writes <name>_mask.png "
+                    "(Pascal VOC palette PNG) and <name>_overlay.png for each image.")
+    parser.add_argument("checkpoint", help="best.pt or last.pt written by training (engine.fit / grid)")
+    parser.add_argument("images", help="an image file or a folder of images")
+    parser.add_argument("--out", default="predictions", help="output folder (default: predictions)")
+    parser.add_argument("--size", type=int, default=None,
+                        help="resize to SIZE x SIZE before the network (default: the image's own size, "
+                             "the scale the network was trained at: training crops are not resized)")
+    parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
+    parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
+    return parser
+
+
+def main(argv=None) -> int:
+    """``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--"]:  # accept ``python -m fcn_course predict -- ARGS`` as well
+        argv = argv[1:]
+    options = build_parser().parse_args(argv)
+    try:
+        config = read_checkpoint_config(options.checkpoint)
+        images = find_images(options.images)
+        if options.device:
+            device = torch.device(options.device)
+        else:
+            from fcn_course.config import pick_device
+
+            device = pick_device()
+        model = load_model_from_checkpoint(options.checkpoint, device=device)
+    except (FileNotFoundError, ValueError, KeyError, ImportError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    size = options.size
+    print(f"{config['backbone']} FCN (skip={config['skip']}), classes {config['classes']}, "
+          f"input size {size or 'original'}")
+
+    failures = 0
+    for image_path in images:
+        try:
+            label, _ = predict_image(model, image_path, size=size, device=device)
+        except (ValueError, OSError) as error:
+            print(f"skipped {image_path}: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        mask_path, overlay_path = save_prediction(image_path, label, config["classes"], options.out,
+                                                  alpha=options.alpha)
+        found = [config["classes"][i] for i in np.unique(label)]
+        print(f"{image_path.name}: {', '.join(found)} -> {mask_path.name}, {overlay_path.name}")
+    if failures == len(images):
+        print("error: no image could be segmented.", file=sys.stderr)
+        return 2
+    print(f"results in {Path(options.out).resolve()}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

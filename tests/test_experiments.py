@@ -1,0 +1,215 @@
+"""Tests of fcn_course.experiments: the comparison grid on the synthetic VOC twin with tiny settings."""
+from __future__ import annotations
+
+import csv
+import shutil
+import urllib.error
+
+import pytest
+import torch
+import torchvision
+
+from fcn_course import engine, experiments
+from fcn_course.config import course_args
+from fcn_course.experiments import load_grid, run_grid
+from solutions.fcn_alexnet import FCN_AlexNet
+from solutions.fcn_vgg16 import FCN_VGG16
+from solutions.training import compute_loss, make_criterion, make_optimizer
+
+MODEL_CLASSES = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+SCRATCH_RUNS = ["alexnet-noskip-scratch", "alexnet-skip-scratch"]
+
+
+def tiny_args(root, **overrides):
+    """One epoch on 6 images of 64x64 px (AlexNet needs at least 63 px)."""
+    settings = dict(root=root, epoch_num=1, h_size=64, w_size=64, batch_size=3, max_samples=6, num_workers=0,
+                    device=torch.device("cpu"), seed=0, show_freq=0, lr=1e-3, smoke=False)
+    settings.update(overrides)
+    return course_args(**settings)
+
+
+def tiny_grid(args, out_dir, **options):
+    """AlexNet, with and without skip, from scratch (unless options say otherwise)."""
+    options = {"backbones": ("alexnet",), "skips": (False, True), "pretrained": (False,), **options}
+    return run_grid(MODEL_CLASSES, make_optimizer, compute_loss, make_criterion(), args, out_dir,
+                    progress=False, **options)
+
+
+@pytest.fixture(scope="module")
+def finished_grid(synthetic_voc_root, tmp_path_factory):
+    """A grid trained once for this module: (GridResult, its folder, its args)."""
+    out_dir = tmp_path_factory.mktemp("grid")
+    args = tiny_args(synthetic_voc_root)
+    result = tiny_grid(args, out_dir)
+    result.write_report()
+    return result, out_dir, args
+
+
+@pytest.fixture
+def fit_spy(monkeypatch):
+    """Records the keyword arguments of every call of engine.fit (and still trains)."""
+    calls = []
+    real_fit = engine.fit
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "fit", spy)
+    return calls
+
+
+@pytest.fixture
+def offline_weights(monkeypatch, tmp_path):
+    """No local ImageNet weights and a download that fails at once, as on a machine without internet."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path / "no_weights_here"))
+    (tmp_path / "no_weights_here").mkdir()
+
+    def no_network(self, *args, **kwargs):
+        raise urllib.error.URLError("no network in this test")
+
+    monkeypatch.setattr(torchvision.models.WeightsEnum, "get_state_dict", no_network)
+
+
+def test_grid_rows_and_report_files(finished_grid):
+    result, out_dir, _ = finished_grid
+    rows = result.rows()
+    assert [row["config"] for row in rows] == SCRATCH_RUNS
+    for row in rows:
+        assert row["status"] == "done" and row["epochs"] == 1 and row["best_epoch"] == 1
+        for key in ("best_miou_fg", "final_miou_fg", "iou_background", "pixel_acc"):
+            assert 0.0 <= row[key] <= 1.0, key
+        assert row["parameters"] > 1_000_000 and row["sec_per_epoch"] > 0
+        assert {"iou_bus", "iou_person", "dice_fg"} <= set(row)
+    assert result.table() == rows
+
+    for name in experiments.REPORT_FILES:
+        assert (out_dir / name).stat().st_size > 0, name
+    report = (out_dir / "report.md").read_text()
+    table_lines = [line for line in report.splitlines() if line.startswith("| ")]
+    assert len(table_lines) == 1 + len(SCRATCH_RUNS)  # header + one line per run
+    assert all(name in report for name in SCRATCH_RUNS)
+    with open(out_dir / "report.csv", newline="") as file:
+        assert [row["config"] for row in csv.DictReader(file)] == SCRATCH_RUNS
+
+    for name in SCRATCH_RUNS:  # what resume and predict need
+        for file in ("history.json", "last.pt", "best.pt", "config.json", "summary.json"):
+            assert (out_dir / name / file).is_file(), (name, file)
+
+
+def test_load_grid_rebuilds_the_same_rows(finished_grid):
+    result, out_dir, _ = finished_grid
+    again = load_grid(out_dir)
+    assert [run.name for run in again.runs] == SCRATCH_RUNS
+    for old, new in zip(result.rows(), again.rows()):
+        for key in ("config", "status", "best_miou_fg", "final_miou_fg", "parameters", "iou_person"):
+            assert old[key] == pytest.approx(new[key], nan_ok=True), key
+
+
+def test_rerun_reuses_finished_runs(finished_grid, tmp_path, fit_spy):
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    result = tiny_grid(args, copy)
+    assert fit_spy == []  # nothing trained again
+    assert all(run.reused and run.status == "done" for run in result.runs)
+
+
+def test_grid_folder_keeps_runs_of_earlier_calls(finished_grid, tmp_path, fit_spy):
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    assert [run.name for run in tiny_grid(args, copy, skips=(True,)).runs] == ["alexnet-skip-scratch"]
+    assert [run.name for run in load_grid(copy).runs] == SCRATCH_RUNS
+
+
+def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    (copy / "alexnet-skip-scratch" / experiments.SUMMARY_FILE).unlink()  # as if stopped before the end
+    result = tiny_grid(args, copy)
+    assert len(fit_spy) == 1 and fit_spy[0]["resume"] is True
+    assert fit_spy[0]["run_dir"].name == "alexnet-skip-scratch"
+    assert [run.status for run in result.runs] == ["done", "done"]
+
+
+def test_more_epochs_continue_from_last_checkpoint(finished_grid, tmp_path, fit_spy):
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    result = tiny_grid({**args, "epoch_num": 2}, copy, skips=(True,))
+    assert [call["resume"] for call in fit_spy] == [True]
+    assert len(result.runs[0].history) == 2
+
+
+def test_other_settings_in_the_same_folder_are_refused(finished_grid, tmp_path, fit_spy):
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    with pytest.raises(ValueError, match="h_size: 64 -> 96"):
+        tiny_grid({**args, "h_size": 96, "w_size": 96}, copy)
+    assert fit_spy == []
+
+
+def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, offline_weights, fit_spy):
+    out_dir = tmp_path / "grid"
+    result = tiny_grid(tiny_args(synthetic_voc_root), out_dir, skips=(True,), pretrained=(True,))
+    (run,) = result.runs
+    assert run.status == "skipped" and run.history is None
+    assert "alexnet-owt-7be5be79.pth" in run.reason and "FCN_COURSE_WEIGHTS" in run.reason
+    assert fit_spy == []  # never trained with random weights
+    assert not list(out_dir.glob("*pretrained*/*.pt"))
+
+    (row,) = result.rows()
+    assert row["status"] == "skipped" and row["best_epoch"] is None
+    result.write_report()
+    report = (out_dir / "report.md").read_text()
+    assert "alexnet-skip-pretrained" in report and "skipped" in report and "alexnet-owt-7be5be79.pth" in report
+    assert load_grid(out_dir).runs[0].status == "skipped"
+
+
+def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
+    def nan_loss(outputs, labels, criterion):
+        return compute_loss(outputs, labels, criterion) * float("nan")
+
+    result = run_grid(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion(), tiny_args(synthetic_voc_root),
+                      tmp_path / "grid", backbones=("alexnet",), skips=(False,), pretrained=(False,),
+                      progress=False)
+    (run,) = result.runs
+    assert run.status == "diverged" and "nan" in run.reason.lower()
+    result.write_report()
+    assert "diverged" in (tmp_path / "grid" / "report.md").read_text()
+
+
+def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):
+    args = tiny_args(synthetic_voc_root, smoke=True, epoch_num=50, h_size=224, w_size=224, batch_size=8,
+                     max_samples=None)
+    small = experiments.smoke_grid_args(args)
+    assert (small["epoch_num"], small["h_size"], small["w_size"]) == (2, 64, 64)
+    assert small["max_samples"] == 12 and small["batch_size"] == 4
+    assert "smoke mode" in capsys.readouterr().out
+    assert args["epoch_num"] == 50  # the caller's dict is left alone
+    tiny = experiments.smoke_grid_args(tiny_args(synthetic_voc_root, smoke=True))
+    assert (tiny["epoch_num"], tiny["max_samples"]) == (1, 6)  # never enlarged
+
+
+def test_unknown_backbone_is_refused(synthetic_voc_root, tmp_path):
+    with pytest.raises(KeyError, match="resnet"):
+        tiny_grid(tiny_args(synthetic_voc_root), tmp_path, backbones=("resnet",))
+
+
+def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))  # course_args() reads VOC from here
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    out_dir = tmp_path / "cli"
+    code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--backbones", "alexnet",
+                             "--scratch-only", "--out", str(out_dir), "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "| alexnet-noskip-scratch | done |" in printed and "| alexnet-skip-scratch | done |" in printed
+    assert (out_dir / "report.md").is_file()
+
+    assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)]) == 2
+    assert "unknown backbone" in capsys.readouterr().err

@@ -1,0 +1,216 @@
+"""Tests of fcn_course.predict: inference on an own image, mask/overlay files, checkpoints, command line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from fcn_course import predict
+from fcn_course.engine import save_checkpoint
+from fcn_course.predict import (
+    load_model_from_checkpoint,
+    predict_image,
+    read_checkpoint_config,
+    save_model_config,
+    save_prediction,
+)
+from solutions.fcn_alexnet import FCN_AlexNet
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CLASSES = ("background", "bus", "person")
+BUS_COLOUR, PERSON_COLOUR = (0, 128, 128), (192, 128, 128)
+
+
+class LeftPersonRightBus(nn.Module):
+    """Scores that say 'person' on the left half of the input and 'bus' on the right half."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        height, width = x.shape[-2:]
+        scores = torch.zeros(x.shape[0], 3, height, width)
+        scores[:, 2, :, : width // 2] = 5.0
+        scores[:, 1, :, width // 2:] = 5.0
+        return scores + 0 * self.dummy
+
+
+def write_photo(path, size=(160, 120), colour=(40, 90, 160)):
+    """A plain JPEG 'photo' of ``size`` = (width, height)."""
+    Image.new("RGB", size, colour).save(path, quality=95)
+    return path
+
+
+@pytest.fixture(scope="module")
+def alexnet_checkpoint(tmp_path_factory):
+    """An FCN-AlexNet (skip) checkpoint in the engine's format, as in a grid run folder."""
+    run_dir = tmp_path_factory.mktemp("run") / "alexnet-skip-scratch"
+    torch.manual_seed(0)
+    net = FCN_AlexNet(len(CLASSES), skip=True)
+    args = {"classes": list(CLASSES), "n_classes": 3, "skip": True, "pretrained": False, "h_size": 64, "w_size": 64}
+    save_checkpoint({"epoch": 3, "model": net.state_dict(), "args": args}, run_dir / "best.pt")
+    save_model_config(run_dir, "alexnet", True, CLASSES, size=(64, 64))
+    return run_dir / "best.pt"
+
+
+# --------------------------------------------------------------------------------------------------
+# predict_image
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [None, 64, (72, 96)])
+def test_prediction_has_the_original_resolution(tmp_path, size):
+    photo = write_photo(tmp_path / "photo.jpg", size=(150, 110))
+    label, probabilities = predict_image(LeftPersonRightBus(), photo, size=size)
+    assert label.shape == (110, 150) and label.dtype == np.int64
+    assert probabilities.shape == (3, 110, 150)
+    assert np.allclose(probabilities.sum(axis=0), 1.0, atol=1e-5)
+    assert label[55, 10] == 2 and label[55, 140] == 1
+
+
+def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
+    model = load_model_from_checkpoint(alexnet_checkpoint)
+    label, _ = predict_image(model, Image.new("RGB", (101, 77), (200, 30, 30)))
+    assert label.shape == (77, 101) and set(np.unique(label)) <= {0, 1, 2}
+    tiny_label, _ = predict_image(model, Image.new("RGB", (40, 30)))  # enlarged for AlexNet, then back
+    assert tiny_label.shape == (30, 40)
+
+
+def test_input_is_normalised_with_imagenet_statistics():
+    tensor = predict.image_to_tensor(Image.new("RGB", (70, 70), (124, 116, 104)))  # about the ImageNet mean
+    assert tensor.shape == (1, 3, 70, 70) and tensor.abs().max() < 0.02
+
+
+def test_image_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not found"):
+        predict.load_image(tmp_path / "missing.jpg")
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a picture")
+    with pytest.raises(ValueError, match="not an image"):
+        predict.load_image(text)
+
+
+# --------------------------------------------------------------------------------------------------
+# save_prediction
+# --------------------------------------------------------------------------------------------------
+def test_mask_and_overlay_files(tmp_path):
+    photo = write_photo(tmp_path / "street.jpg", size=(160, 120), colour=(40, 90, 160))
+    label, _ = predict_image(LeftPersonRightBus(), photo)
+    mask_path, overlay_path = save_prediction(photo, label, CLASSES, tmp_path / "out")
+    assert mask_path.name == "street_mask.png" and overlay_path.name == "street_overlay.png"
+
+    with Image.open(mask_path) as mask:
+        assert mask.mode == "P" and mask.size == (160, 120)
+        indices = np.array(mask)
+        rgb = np.array(mask.convert("RGB"))
+    assert indices[60, 5] == 15 and indices[60, 155] == 6  # VOC indices: person 15, bus 6
+    assert tuple(rgb[60, 5]) == PERSON_COLOUR and tuple(rgb[60, 155]) == BUS_COLOUR
+
+    with Image.open(overlay_path) as overlay:
+        assert overlay.mode == "RGB" and overlay.size == (160, 120)
+        blended = np.array(overlay).astype(int)
+    photo_pixel = np.array(Image.open(photo))[60, 5].astype(int)
+    expected = np.round(0.5 * photo_pixel + 0.5 * np.array(PERSON_COLOUR))
+    assert np.abs(blended[60, 5] - expected).max() <= 1
+
+
+def test_background_is_left_untouched_and_sizes_must_agree(tmp_path):
+    photo = write_photo(tmp_path / "empty.jpg", size=(80, 64))
+    background = np.zeros((64, 80), dtype=np.int64)
+    overlay = predict.overlay_image(photo, background, CLASSES)
+    assert np.array_equal(np.array(overlay), np.array(Image.open(photo).convert("RGB")))
+    with pytest.raises(ValueError, match="shape"):
+        save_prediction(photo, np.zeros((10, 10), dtype=np.int64), CLASSES, tmp_path)
+    with pytest.raises(ValueError, match="outside"):
+        predict.mask_image(np.full((4, 4), 7), CLASSES)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checkpoints
+# --------------------------------------------------------------------------------------------------
+def test_checkpoint_config(alexnet_checkpoint):
+    config = read_checkpoint_config(alexnet_checkpoint)
+    assert config["backbone"] == "alexnet" and config["skip"] is True
+    assert config["classes"] == list(CLASSES) and config["n_classes"] == 3 and config["epoch"] == 3
+
+
+def test_bare_state_dict_without_config(tmp_path, alexnet_checkpoint):
+    """torch.save(net.state_dict()) alone: backbone and skip are read from the weights."""
+    weights = torch.load(alexnet_checkpoint, weights_only=True)["model"]
+    torch.save(weights, tmp_path / "weights.pt")
+    with pytest.raises(ValueError, match="save_model_config"):
+        read_checkpoint_config(tmp_path / "weights.pt")  # the class names are missing
+    save_model_config(tmp_path, "alexnet", True, CLASSES)
+    model = load_model_from_checkpoint(tmp_path / "weights.pt")
+    assert isinstance(model, FCN_AlexNet) and not model.training
+
+    (tmp_path / "config.json").unlink()
+    torch.save({"model": weights, "args": {"classes": list(CLASSES)}}, tmp_path / "weights.pt")
+    config = read_checkpoint_config(tmp_path / "weights.pt")
+    assert config["backbone"] == "alexnet" and config["skip"] is True  # from the 11x11 conv1 and backbone1.*
+
+
+def test_checkpoint_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+        read_checkpoint_config(tmp_path / "nothing.pt")
+    (tmp_path / "junk.pt").write_text("junk")
+    with pytest.raises(ValueError, match="not a PyTorch checkpoint"):
+        read_checkpoint_config(tmp_path / "junk.pt")
+
+
+def test_missing_model_class_is_explained(alexnet_checkpoint):
+    with pytest.raises(KeyError, match="alexnet"):
+        load_model_from_checkpoint(alexnet_checkpoint, model_classes={"vgg16": object})
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------
+def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    write_photo(photos / "a.jpg", size=(120, 90))
+    write_photo(photos / "b.png", size=(90, 120))
+    (photos / "readme.txt").write_text("not an image: ignored")
+    out = tmp_path / "out"
+    assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a_mask.png", "a_overlay.png", "b_mask.png", "b_overlay.png"]
+    assert Image.open(out / "b_mask.png").size == (90, 120)
+    assert "a.jpg" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing checkpoint", "Checkpoint not found"),
+    ("missing image", "Not found"),
+    ("not an image", "not an image"),
+    ("empty folder", "No images in"),
+])
+def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message):
+    checkpoint, target = alexnet_checkpoint, tmp_path / "missing.jpg"
+    if case == "missing checkpoint":
+        checkpoint = tmp_path / "missing.pt"
+    elif case == "not an image":
+        target = tmp_path / "notes.jpg"
+        target.write_text("hello")
+    elif case == "empty folder":
+        target = tmp_path / "folder"
+        target.mkdir()
+        (target / "notes.txt").write_text("hello")
+    code = predict.main([str(checkpoint), str(target), "--out", str(tmp_path / "out"), "--device", "cpu"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
+    photo = write_photo(tmp_path / "cat.jpg", size=(100, 80))
+    result = subprocess.run([sys.executable, "-m", "fcn_course", "predict", str(alexnet_checkpoint), str(photo),
+                             "--out", str(tmp_path / "out"), "--device", "cpu"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "cat_mask.png").is_file()

@@ -123,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("grid", "predict"):  # these two parse their own options
+        func = _cmd_grid if argv[0] == "grid" else _cmd_predict
+        return int(func(argparse.Namespace(rest=argv[1:])) or 0)
     args = build_parser().parse_args(argv)
     result = args.func(args)
     return int(result or 0)

@@ -270,7 +270,8 @@ def default_model_classes() -> dict:
     except ImportError as error:
         raise ImportError(
             "The reference models (solutions/) are not available here. Pass your own classes: "
-            "load_model_from_checkpoint(path, model_classes={'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16})."
+            "load_model_from_checkpoint(path, model_classes={'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}), "
+            "or on the command line: --models notebooks/02_fcn_alexnet.ipynb notebooks/03_fcn_vgg16.ipynb."
         ) from error
     return {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
 
@@ -337,7 +338,25 @@ def build_parser() -> argparse.ArgumentParser:
                              "the scale the network was trained at: training crops are not resized)")
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
     parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
+    parser.add_argument("--models", nargs="+", metavar="NOTEBOOK", default=None,
+                        help="take the FCN classes from your notebooks (e.g. notebooks/02_fcn_alexnet.ipynb "
+                             "notebooks/03_fcn_vgg16.ipynb) instead of the reference solutions")
     return parser
+
+
+def model_classes_from_notebooks(paths) -> dict:
+    """The FCN classes (FCN_AlexNet, FCN_VGG16) defined in the given notebooks, keyed by backbone name."""
+    from fcn_course.nbtools import load_definitions
+
+    classes = {}
+    for path in paths:
+        namespace = load_definitions(path)
+        for backbone, name in (("alexnet", "FCN_AlexNet"), ("vgg16", "FCN_VGG16")):
+            if name in namespace:
+                classes[backbone] = namespace[name]
+    if not classes:
+        raise ValueError(f"no FCN_AlexNet or FCN_VGG16 class is defined in {', '.join(map(str, paths))}")
+    return classes
 
 
 def main(argv=None) -> int:
@@ -355,7 +374,8 @@ def main(argv=None) -> int:
             from fcn_course.config import pick_device
 
             device = pick_device()
-        model = load_model_from_checkpoint(options.checkpoint, device=device)
+        model_classes = model_classes_from_notebooks(options.models) if options.models else None
+        model = load_model_from_checkpoint(options.checkpoint, model_classes=model_classes, device=device)
     except (FileNotFoundError, ValueError, KeyError, ImportError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -155,8 +155,10 @@ def draw_person(rng, image, label, class_id) -> None:
     body_h = rng.uniform(0.22, 0.30) * height
     body_w = body_h * rng.uniform(0.35, 0.45)
     leg_h = body_h * 0.8
-    for dx in (-0.25 * body_w, 0.1 * body_w):
-        rr, cc = draw.rectangle((cy, cx + dx), extent=(body_h / 2 + leg_h, 0.22 * body_w), shape=label.shape)
+    # Legs at least 4 px wide, so that the 2-px void band around objects leaves some of them labelled.
+    leg_w = max(0.35 * body_w, 4.0)
+    for dx in (-leg_w - 0.03 * body_w, 0.03 * body_w):
+        rr, cc = draw.rectangle((cy, cx + dx), extent=(body_h / 2 + leg_h, leg_w), shape=label.shape)
         paint(rng, image, label, rr, cc, jitter(rng, (50, 40, 80), 10), class_id)
     rr, cc = draw.ellipse(cy, cx, body_h / 2, body_w / 2, shape=label.shape)
     paint(rng, image, label, rr, cc, jitter(rng, (190, 50, 140)), class_id)

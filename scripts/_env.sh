@@ -19,8 +19,12 @@ stamp="$("$PY" -c 'import sys; print(sys.prefix)')/.fcn-course-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo ">> installing fcn-course and its dependencies (a few minutes the first time: PyTorch is large)"
-    "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -e ".[dev]"
+    log="$(mktemp)"
+    if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e ".[dev]"; } > "$log" 2>&1; then
+        tail -n 40 "$log"
+        echo "!! installation failed (full log: $log)"
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 export MPLBACKEND="${MPLBACKEND:-Agg}"

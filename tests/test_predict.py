@@ -214,3 +214,19 @@ def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "cat_mask.png").is_file()
+
+
+def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint, monkeypatch):
+    """In the student release there is no solutions/: --models takes the classes from a notebook."""
+    photo = write_photo(tmp_path / "dog.jpg", size=(100, 80))
+    monkeypatch.setattr(predict, "default_model_classes", lambda: pytest.fail("must not use solutions/"))
+    notebook = REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
+    code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu",
+                         "--models", str(notebook)])
+    assert code == 0 and (tmp_path / "out" / "dog_overlay.png").is_file()
+
+
+def test_command_line_models_without_an_fcn_class(tmp_path, alexnet_checkpoint, capsys):
+    notebook = REPO_ROOT / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
+    code = predict.main([str(alexnet_checkpoint), str(write_photo(tmp_path / "x.jpg")), "--models", str(notebook)])
+    assert code == 2 and "no FCN_AlexNet or FCN_VGG16 class" in capsys.readouterr().err

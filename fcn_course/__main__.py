@@ -60,7 +60,11 @@ def _cmd_grade(a):
 def _cmd_release(a):
     from fcn_course import nbtools
 
-    print(f"student release: {nbtools.release(REPO_ROOT, a.out)}")
+    try:
+        print(f"student release: {nbtools.release(REPO_ROOT, a.out)}")
+    except nbtools.SolutionLeakError as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return 1
 
 
 def _cmd_grid(a):

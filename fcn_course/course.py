@@ -5,7 +5,7 @@ import os
 import time
 from pathlib import Path
 
-from fcn_course.config import RUNS_ENV, SMOKE_ENV, data_root
+from fcn_course.config import DEFAULT_CLASSES, RUNS_ENV, SMOKE_ENV, data_root
 
 COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
 
@@ -45,5 +45,27 @@ def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
             print(f"!! {name} failed: {error}")
             return 1
         print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
+    print_summary(out / "runs")
     print(f">> course finished; open {out} to read the executed notebooks")
     return 0
+
+
+def print_summary(runs_dir: Path) -> None:
+    """Per-class validation IoU of every training run of the course, at its best epoch."""
+    from fcn_course.engine import History
+
+    histories = sorted(Path(runs_dir).rglob("history.json"))
+    if not histories:
+        return
+    print(">> validation IoU per class at the best epoch of each run (smoke-mode figures mean nothing about VOC):")
+    for path in histories:
+        history = History.load(path)
+        best = history.best_epoch()
+        if best is None:
+            continue
+        scores = next(row for row in history.val if row["epoch"] == best)
+        classes = DEFAULT_CLASSES if len(scores["iou"]) == len(DEFAULT_CLASSES) else [
+            f"class {i}" for i in range(len(scores["iou"]))]
+        per_class = ", ".join(f"{name} {iou:.3f}" if iou == iou else f"{name} n/a"
+                              for name, iou in zip(classes, scores["iou"]))
+        print(f"   {path.parent.relative_to(runs_dir)}: mIoU(fg) {scores['miou_fg']:.3f} (epoch {best}) | {per_class}")

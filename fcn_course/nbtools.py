@@ -864,6 +864,10 @@ def _copy_release_tree(repo_root: Path, folder: Path) -> None:
         if not (repo_root / name).is_file():
             raise ReleaseError(f"{repo_root / name} is missing; the release needs it")
         shutil.copy2(repo_root / name, folder / name)
+    # Students get their own guide as README.md (the repository's README speaks to maintainers).
+    student_readme = repo_root / STUDENT_DIR / "README.md"
+    if student_readme.is_file():
+        shutil.copy2(student_readme, folder / "README.md")
     for license_file in repo_root.glob("LICENSE*"):
         shutil.copy2(license_file, folder / license_file.name)
     shutil.copytree(repo_root / "fcn_course", folder / "fcn_course",

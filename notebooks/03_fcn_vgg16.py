@@ -320,7 +320,7 @@ optimizer = make_optimizer(net, args)
 print(f"FCN_VGG16(pretrained={args['pretrained']}, skip={args['skip']}): "
       f"{engine.count_parameters(net):,} parameters on {args['device']}")
 
-runs_dir = Path(args.get("run_dir", "runs"))
+runs_dir = args["runs_dir"]
 run_name = f"vgg16-{'skip' if args['skip'] else 'noskip'}-{'pretrained' if args['pretrained'] else 'scratch'}"
 run_dir = runs_dir / run_name
 print("run folder:", run_dir.resolve())

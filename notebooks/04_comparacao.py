@@ -113,7 +113,7 @@ if args["smoke"]:
     # A tiny grid: it only proves that the code runs end to end; the scores mean nothing.
     args.update(epoch_num=2, h_size=64, w_size=64, max_samples=12)
 
-GRID_DIR = Path(args.get("run_dir", "runs")) / ("grid-smoke" if args["smoke"] else "grid")
+GRID_DIR = args["runs_dir"] / ("grid-smoke" if args["smoke"] else "grid")
 if args["smoke"] and GRID_DIR.exists():
     shutil.rmtree(GRID_DIR)  # smoke runs are cheap: always start from a clean folder
 print("grid folder:", GRID_DIR)

@@ -55,3 +55,40 @@ def test_student_notebook_runs_until_its_first_exercise(path):
         # the notebook's own stub (04 stops earlier, at the stubs it loads from notebook 02)
         assert first.index >= _first_stub_cell(nb)
     assert first.message.strip(), "the stub must say what to write"
+
+
+def test_student_release_of_the_real_course_has_no_solution(tmp_path):
+    zip_path = nbtools.release(ROOT, tmp_path / "release")
+    folder = zip_path.parent / "fcn-course"
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert not any(name.startswith("solutions") for name in files)
+    assert {f"notebooks/{p.name}" for p in STUDENT_NOTEBOOKS} <= files
+    assert "fcn_course/checks.py" in files and "environment.yml" in files
+    assert "Curso: segmentação semântica" in (folder / "README.md").read_text()  # the students' guide
+    assert nbtools.scan_for_leaks(zip_path, ROOT) == []
+    # every line of the reference models' solution regions is absent from the release
+    import zipfile
+    released = "\n".join(zipfile.ZipFile(zip_path).read(n).decode("utf-8", "replace")
+                         for n in zipfile.ZipFile(zip_path).namelist())
+    body = (ROOT / "solutions" / "fcn_alexnet.py").read_text()
+    assert "features = load_alexnet(pretrained).features" in body
+    assert "features = load_alexnet(pretrained).features" not in released
+
+
+def _sha(path):
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_grading_a_fresh_student_notebook_and_its_solution(tmp_path):
+    """The grader on the real notebook 02: every exercise fails on the stubs and passes on the solution."""
+    student = ROOT / "notebooks" / "02_fcn_alexnet.ipynb"
+    before = _sha(student)
+    fresh = nbtools.grade(student, report_path=tmp_path / "student.md")
+    assert _sha(student) == before  # the submission is never modified
+    assert fresh["total"] == 5 and fresh["passed"] == 0
+    assert all("ainda não implementado" in " ".join(e["messages"]) for e in fresh["exercises"])
+
+    solved = nbtools.grade(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb")
+    assert (solved["passed"], solved["total"]) == (5, 5)
+    assert "ainda não implementado" in (tmp_path / "student.md").read_text()

@@ -24,6 +24,10 @@ SMOKE_TRAIN_IMAGES = 32
 SMOKE_VAL_IMAGES = 12
 
 
+# Settings that course_args() fills in itself but that may also be given.
+OPTIONAL_KEYS = {"root", "runs_dir", "device", "augment", "download"}
+
+
 def smoke_mode() -> bool:
     """True when the environment asks for a quick run on synthetic data."""
     return os.environ.get(SMOKE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
@@ -90,6 +94,10 @@ def course_args(**overrides) -> dict:
     }
     if smoke:
         args.update(epoch_num=2, batch_size=4, w_size=96, h_size=96, show_freq=1, pretrained=False)
+    unknown = sorted(set(overrides) - set(args) - OPTIONAL_KEYS)
+    if unknown:
+        raise KeyError(f"unknown setting(s) {unknown}; the course's settings are "
+                       f"{sorted(set(args) | OPTIONAL_KEYS)} (e.g. course_args(epoch_num=10))")
     args.update(overrides)
     args["classes"] = tuple(args["classes"])
     args["n_classes"] = len(args["classes"])

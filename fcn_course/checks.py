@@ -25,8 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fcn_course import backbones
-
-VOID = 255
+from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
 
 
 @dataclass

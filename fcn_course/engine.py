@@ -31,9 +31,9 @@ import torch
 from tqdm.auto import tqdm
 
 from fcn_course.config import seed_everything
+from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
 from fcn_course.metrics import ConfusionMatrix
 
-VOID = 255
 HISTORY_FILE = "history.json"
 LAST_CHECKPOINT = "last.pt"
 BEST_CHECKPOINT = "best.pt"

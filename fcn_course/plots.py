@@ -69,14 +69,15 @@ def _image_to_rgb(image) -> np.ndarray:
     return denormalize(torch.as_tensor(_as_numpy(image)))
 
 
-def _overlay(rgb: np.ndarray, label: np.ndarray, classes, alpha: float = 0.5) -> np.ndarray:
-    """Blend the mask colours over the image, leaving background pixels untouched."""
+def overlay(rgb: np.ndarray, label, classes, alpha: float = 0.5) -> np.ndarray:
+    """Blend the class colours over ``rgb`` (floats in [0, 1]); background pixels stay untouched, void is tinted."""
+    label = _as_numpy(label)
     colours = colorize(label, classes) / 255.0
     blended = (1 - alpha) * rgb + alpha * colours
     return np.where((label != 0)[..., None], blended, rgb)
 
 
-def _legend_handles(classes) -> list:
+def legend_handles(classes) -> list:
     """One coloured square per class (Portuguese name) plus void."""
     handles = [
         Patch(facecolor=colour / 255.0, edgecolor="black", label=PORTUGUESE_NAMES.get(name, name))
@@ -130,8 +131,8 @@ def show_samples(dataset, n: int = 4, classes=None, seed: int = 0) -> Figure:
         row[0].imshow(rgb)
         row[0].set_ylabel(f"item {int(index)}")
         row[1].imshow(colorize(label, classes))
-        row[2].imshow(_overlay(rgb, label, classes))
-    axes[0, -1].legend(handles=_legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        row[2].imshow(overlay(rgb, label, classes))
+    axes[0, -1].legend(handles=legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return figure
 
 
@@ -166,7 +167,7 @@ def show_predictions(images, preds, labels, classes=None, max_items: int = 4, ti
         row[0].imshow(_image_to_rgb(images[i]))
         row[1].imshow(colorize(preds[i], classes))
         row[2].imshow(colorize(labels[i], classes))
-    axes[0, -1].legend(handles=_legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    axes[0, -1].legend(handles=legend_handles(classes), loc="upper left", bbox_to_anchor=(1.02, 1.0))
     if title:
         figure.suptitle(title)
     return figure

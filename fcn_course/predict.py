@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 from fcn_course.data import IMAGENET_MEAN, IMAGENET_STD, VOC_CLASSES, VOID, voc_colormap
+from fcn_course.plots import overlay
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 CONFIG_FILE = "config.json"
@@ -157,11 +158,8 @@ def overlay_image(image, label: np.ndarray, classes, alpha: float = 0.5) -> Imag
     if picture.shape[:2] != np.asarray(label).shape:
         raise ValueError(f"label has shape {np.asarray(label).shape} but the image is "
                          f"{picture.shape[0]}x{picture.shape[1]} (height x width); predict at the original size.")
-    voc_label = voc_indices(label, classes)
-    colours = voc_colormap()[voc_label].astype(np.float32)
-    painted = voc_label != 0  # background stays as it is; void (255) is painted grey-beige
-    picture[painted] = (1 - alpha) * picture[painted] + alpha * colours[painted]
-    return Image.fromarray(picture.round().clip(0, 255).astype(np.uint8))
+    tinted = overlay(picture / 255.0, np.asarray(label), classes, alpha)  # background stays as it is
+    return Image.fromarray((tinted * 255.0).round().clip(0, 255).astype(np.uint8))
 
 
 def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: float = 0.5):

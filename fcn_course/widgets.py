@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from fcn_course.data import VOID, class_colors, denormalize, voc_colormap
-from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, colorize
+from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, colorize, legend_handles, overlay
 
 STATIC_ENV = "FCN_COURSE_STATIC"
 ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
@@ -75,15 +75,6 @@ def colour_label(label, classes) -> np.ndarray:
     return colorize(_as_numpy_label(label), classes) / 255.0
 
 
-def blend(image, label, classes, opacity: float) -> np.ndarray:
-    """The image with every non-background pixel (void included) tinted with its class colour."""
-    label = _as_numpy_label(label)
-    painted = label != 0
-    out = image.copy()
-    out[painted] = (1 - opacity) * image[painted] + opacity * colour_label(label, classes)[painted]
-    return out
-
-
 def error_map(prediction, label) -> np.ndarray:
     """RGB ``[H, W, 3]``: white where the prediction is right, red where wrong, grey on void pixels."""
     prediction, label = _as_numpy_label(prediction), _as_numpy_label(label)
@@ -92,15 +83,6 @@ def error_map(prediction, label) -> np.ndarray:
     out[prediction != label] = ERROR_COLOURS["wrong"]
     out[label == VOID] = ERROR_COLOURS["void"]
     return out
-
-
-def legend_handles(classes) -> list:
-    """Coloured patches, one per class (Portuguese name) and one for void, for ``figure.legend``."""
-    colours = class_colors(classes) / 255.0
-    handles = [Patch(facecolor=colour, edgecolor="black", label=PORTUGUESE_NAMES.get(name, name))
-               for name, colour in zip(classes, colours)]
-    handles.append(Patch(facecolor=voc_colormap()[VOID] / 255.0, edgecolor="black", label=VOID_LABEL))
-    return handles
 
 
 def figure_png(figure: Figure) -> bytes:
@@ -127,7 +109,7 @@ def _hide_ticks(axes):
 def draw_sample(axes, image, label, classes, show_labels=True, opacity=0.5):
     """Two panels: the image (labels blended on top if ``show_labels``) and the coloured label."""
     picture = denormalize(image)
-    axes[0].imshow(blend(picture, label, classes, opacity) if show_labels else picture)
+    axes[0].imshow(overlay(picture, _as_numpy_label(label), classes, opacity) if show_labels else picture)
     axes[1].imshow(colour_label(label, classes), interpolation="nearest")
     axes[0].set_title("imagem + rótulos" if show_labels else "imagem")
     axes[1].set_title("rótulo verdadeiro")

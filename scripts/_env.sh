@@ -16,7 +16,7 @@ fi
 
 # (Re)install when the project's dependency list changed since the last install into this environment.
 stamp="$("$PY" -c 'import sys; print(sys.prefix)')/.fcn-course-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$("$PY" -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest())')"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo ">> installing fcn-course and its dependencies (a few minutes the first time: PyTorch is large)"
     log="$(mktemp)"

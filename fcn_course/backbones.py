@@ -13,6 +13,8 @@ import torch
 from torch import nn
 from torchvision import models
 
+from fcn_course.config import SMOKE_ENV, smoke_mode
+
 # ---------------------------------------------------------------------------------------------
 # Where to cut `features`. A "..._END" constant is the end (exclusive) of a slice: features[:END]
 # ends with a max-pooling layer whose output is 1/stride of the input size. features[END:] is the rest.
@@ -110,6 +112,9 @@ def _load_model(name, builder, weights, pretrained):
         return model
 
     # 2) torchvision's weights API: downloads the file into the torch hub cache.
+    if smoke_mode():  # smoke runs are quick and offline by design: a 233-528 MB download is neither
+        tried.append(f"download {weights.url}: not attempted in smoke mode ({SMOKE_ENV}=1)")
+        raise PretrainedWeightsError(_weights_help(name, file_name, weights.url, tried))
     try:
         return builder(weights=weights)
     except Exception as error:

@@ -59,13 +59,16 @@ def print_summary(runs_dir: Path) -> None:
         return
     print(">> validation IoU per class at the best epoch of each run (smoke-mode figures mean nothing about VOC):")
     for path in histories:
-        history = History.load(path)
-        best = history.best_epoch()
-        if best is None:
+        scores = History.load(path).best_entry()
+        if scores is None:
             continue
-        scores = next(row for row in history.val if row["epoch"] == best)
         classes = DEFAULT_CLASSES if len(scores["iou"]) == len(DEFAULT_CLASSES) else [
             f"class {i}" for i in range(len(scores["iou"]))]
-        per_class = ", ".join(f"{name} {iou:.3f}" if iou == iou else f"{name} n/a"
-                              for name, iou in zip(classes, scores["iou"]))
-        print(f"   {path.parent.relative_to(runs_dir)}: mIoU(fg) {scores['miou_fg']:.3f} (epoch {best}) | {per_class}")
+        per_class = ", ".join(f"{name} {_fmt(iou)}" for name, iou in zip(classes, scores["iou"]))
+        print(f"   {path.parent.relative_to(runs_dir)}: mIoU(fg) {_fmt(scores['miou_fg'])} "
+              f"(epoch {scores['epoch']}) | {per_class}")
+
+
+def _fmt(value) -> str:
+    """A score with 3 decimals; n/a for a class absent from the split (NaN, stored as null in JSON)."""
+    return "n/a" if value is None or value != value else f"{value:.3f}"

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import tarfile
-import tempfile
 import urllib.request
 import warnings
 from pathlib import Path
@@ -34,6 +33,7 @@ from torchvision.transforms.v2 import functional as F
 from tqdm.auto import tqdm
 
 from fcn_course.config import DEFAULT_CLASSES
+from fcn_course.files import write_json
 from fcn_course.synthetic import make_synthetic_voc  # noqa: F401  (re-exported for the notebooks)
 
 __all__ = [
@@ -384,24 +384,11 @@ def save_cached_subset(root: Path, name: str, record: dict) -> None:
     for folder in cache_folders(root):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            write_json_atomically(folder / name, record)
+            write_json(folder / name, record)
             return
         except OSError as error:
             errors.append(f"{folder}: {error}")
     warnings.warn(f"Could not save the subset index ({'; '.join(errors)}); it will be recomputed next time.")
-
-
-def write_json_atomically(path: Path, record: dict) -> None:
-    """Write to a temporary file, then rename: a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as file:
-            json.dump(record, file)
-        os.chmod(temporary, 0o644)  # readable by the other users of a shared data folder
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
 
 
 # ----------------------------------------------------------------------------------------------------

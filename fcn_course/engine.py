@@ -20,9 +20,7 @@ import contextlib
 import io
 import json
 import math
-import os
 import random
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from tqdm.auto import tqdm
 
 from fcn_course.config import seed_everything
 from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
+from fcn_course.files import atomic_write
 from fcn_course.metrics import ConfusionMatrix
 
 HISTORY_FILE = "history.json"
@@ -77,8 +76,7 @@ def backbone_and_head_parameters(net: torch.nn.Module):
 
     Backbone = parameters of the direct children whose name starts with ``"backbone"``
     (``backbone``, ``backbone1``, ``backbone2``...), i.e. the part that may come pretrained on
-    ImageNet. Head = every other parameter (the classifier you add). Useful to give the two parts
-    different learning rates; this function does not build the optimiser.
+    ImageNet. Head = every other parameter (the classifier you add).
     """
     backbone, head = [], []
     for name, child in net.named_children():
@@ -268,7 +266,9 @@ class History:
         self.val = list(val or [])
 
     def __getitem__(self, phase):
-        return {"train": self.train, "val": self.val}[phase]
+        if phase not in ("train", "val"):
+            raise ValueError(f"a History has the phases 'train' and 'val', not {phase!r}")
+        return self.train if phase == "train" else self.val
 
     def __len__(self):
         return len(self.val)
@@ -292,12 +292,17 @@ class History:
         best = max(self.val, key=lambda entry: _as_score(entry.get(key)))
         return best["epoch"]
 
-    def best_miou(self, key="miou_fg"):
-        """Highest validation ``key`` reached so far; None when empty."""
+    def best_entry(self, key="miou_fg"):
+        """Validation results (a dict) of the best epoch by ``key``; None when empty."""
         epoch = self.best_epoch(key)
         if epoch is None:
             return None
-        return next(entry[key] for entry in self.val if entry["epoch"] == epoch)
+        return next(entry for entry in self.val if entry["epoch"] == epoch)
+
+    def best_miou(self, key="miou_fg"):
+        """Highest validation ``key`` reached so far; None when empty."""
+        entry = self.best_entry(key)
+        return None if entry is None else entry[key]
 
     def to_dict(self) -> dict:
         return {"train": self.train, "val": self.val}
@@ -309,7 +314,7 @@ class History:
     def save(self, path) -> Path:
         """Write the history as JSON (NaN written as null), atomically."""
         text = json.dumps(_json_safe(self.to_dict()), indent=1)
-        return _atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        return atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
     @classmethod
     def load(cls, path) -> "History":
@@ -340,30 +345,9 @@ def _json_safe(value):
 # --------------------------------------------------------------------------------------------------
 # Checkpoints
 # --------------------------------------------------------------------------------------------------
-def _atomic_write(path: Path, write) -> Path:
-    """Call ``write(temp_path)`` then rename the temporary file to ``path``.
-
-    The rename (``os.replace``) is atomic: if the run is interrupted while writing, the previous
-    file is still complete and no half-written checkpoint is left behind.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes a private file; a run folder is usually shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
 def save_checkpoint(state: dict, path) -> Path:
     """``torch.save(state, path)`` done atomically (temporary file in the same folder + rename)."""
-    return _atomic_write(Path(path), lambda tmp: torch.save(state, tmp))
+    return atomic_write(Path(path), lambda tmp: torch.save(state, tmp))
 
 
 def load_checkpoint(path, net, optimizer=None, scaler=None, map_location="cpu") -> dict:
@@ -440,8 +424,9 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
     first validation batch are shown. With ``run_dir`` the run is recorded there: ``history.json``,
     ``last.pt`` (everything needed to resume), ``best.pt`` (weights with the best validation
     foreground mIoU) and ``pred_epoch_XXX.png``. ``resume=True`` continues from ``run_dir/last.pt``
-    and gives the same numbers as a run that was never interrupted (exactly so with
-    ``num_workers=0``; with worker processes, random augmentations inside workers may differ).
+    and gives the same numbers as a run that was never interrupted (exactly so on the CPU with
+    ``num_workers=0``; with worker processes random augmentations may differ, and on a GPU some
+    kernels are not deterministic).
     """
     device = torch.device(args["device"])
     num_classes = args["n_classes"]
@@ -489,9 +474,19 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
 
 
 def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
-    """Write history.json, last.pt and (when this epoch is the best so far) best.pt."""
+    """Write best.pt (when this epoch is the best so far), then last.pt, then history.json.
+
+    In that order, an interruption between two writes never leaves a last.pt that is newer than
+    best.pt: resuming from last.pt can then not skip the saving of a best epoch.
+    """
     model_state = net.state_dict()
-    history.save(run_dir / HISTORY_FILE)
+    if history.best_epoch() == epoch:
+        save_checkpoint({
+            "epoch": epoch,
+            "model": model_state,
+            "metrics": _json_safe(history.val[-1]),
+            "args": _json_safe(dict(args)),
+        }, run_dir / BEST_CHECKPOINT)
     save_checkpoint({
         "epoch": epoch,
         "model": model_state,
@@ -501,10 +496,4 @@ def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
         "rng": _rng_state(loaders),
         "args": _json_safe(dict(args)),
     }, run_dir / LAST_CHECKPOINT)
-    if history.best_epoch() == epoch:
-        save_checkpoint({
-            "epoch": epoch,
-            "model": model_state,
-            "metrics": _json_safe(history.val[-1]),
-            "args": _json_safe(dict(args)),
-        }, run_dir / BEST_CHECKPOINT)
+    history.save(run_dir / HISTORY_FILE)

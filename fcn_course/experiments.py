@@ -36,6 +36,7 @@ from fcn_course import engine
 from fcn_course.backbones import PretrainedWeightsError
 from fcn_course.config import seed_everything
 from fcn_course.data import VOCSubset, class_colors, denormalize, make_loaders
+from fcn_course.files import write_json
 from fcn_course.plots import PORTUGUESE_NAMES
 from fcn_course.predict import default_model_classes, load_model_from_checkpoint, save_model_config
 from fcn_course.widgets import colour_label
@@ -97,10 +98,7 @@ class RunResult:
 
     def best_val(self) -> dict | None:
         """Validation results of the best epoch (highest foreground mIoU): the weights in best.pt."""
-        if not self.has_scores():
-            return None
-        epoch = self.history.best_epoch("miou_fg")
-        return next(entry for entry in self.history.val if entry["epoch"] == epoch)
+        return self.history.best_entry("miou_fg") if self.has_scores() else None
 
     def final_val(self) -> dict | None:
         """Validation results of the last epoch."""
@@ -120,12 +118,6 @@ class RunResult:
 
 def _read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def _write_json(path: Path, data) -> None:
-    """Write JSON (Paths and devices are written as text)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
 
 
 def load_run(run_dir, backbone, skip, pretrained, status="done", reason="") -> RunResult:
@@ -189,7 +181,7 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
         history = engine.History.load(history_path) if history_path.is_file() else engine.History()
 
     parameters = engine.count_parameters(net)
-    _write_json(run_dir / SUMMARY_FILE, {"status": status, "reason": reason, "epochs": len(history),
+    write_json(run_dir / SUMMARY_FILE, {"status": status, "reason": reason, "epochs": len(history),
                                          "parameters": parameters, "backbone": backbone, "skip": skip,
                                          "pretrained": pretrained})
     return RunResult(backbone, skip, pretrained, status, reason, history=history, parameters=parameters,
@@ -276,7 +268,7 @@ def _save_grid_index(out_dir: Path, runs, args) -> None:
     earlier = (_read_json(out_dir / GRID_FILE) or {}).get("runs", [])
     kept = [entry for entry in earlier if entry["name"] not in names]
     settings = {key: value for key, value in args.items() if key != "device"}
-    _write_json(out_dir / GRID_FILE, {"args": settings, "runs": kept + current})
+    write_json(out_dir / GRID_FILE, {"args": settings, "runs": kept + current})
 
 
 def load_grid(out_dir, model_classes=None) -> "GridResult":

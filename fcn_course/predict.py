@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 from fcn_course.data import IMAGENET_MEAN, IMAGENET_STD, VOC_CLASSES, VOID, voc_colormap
+from fcn_course.files import write_json
 from fcn_course.plots import overlay
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -191,10 +192,7 @@ def save_model_config(run_dir, backbone, skip, classes, pretrained=False, size=N
         "n_classes": len(classes),
         "size": list(size) if size is not None else None,
     }
-    path = Path(run_dir) / CONFIG_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(config, indent=1), encoding="utf-8")
-    return path
+    return write_json(Path(run_dir) / CONFIG_FILE, config)
 
 
 def _read_checkpoint(path) -> dict:

@@ -210,10 +210,12 @@ def dataset_browser(dataset, classes=None, static=None, n_static=4):
 # --------------------------------------------------------------------------------------------------
 # Prediction explorer
 # --------------------------------------------------------------------------------------------------
-def predict_sample(model, image, device=None) -> np.ndarray:
-    """Class index of every pixel of one dataset image ``[3, H, W]`` -> ``[H, W]`` int array."""
-    if device is None:
-        device = next(model.parameters()).device
+def predict_sample(model, image) -> np.ndarray:
+    """Class index of every pixel of one dataset image ``[3, H, W]`` -> ``[H, W]`` int array.
+
+    The image goes to the model's device (a model keeps living where it was given or loaded).
+    """
+    device = next(model.parameters()).device
     model.eval()
     with torch.no_grad():
         scores = model(image.unsqueeze(0).to(device))
@@ -258,7 +260,7 @@ class PredictionExplorer:
         """Prediction of model ``name`` on sample ``index`` (cached)."""
         if (name, index) not in self.cache:
             image, _ = self.dataset[index]
-            self.cache[name, index] = predict_sample(self.models[name], image, self.device)
+            self.cache[name, index] = predict_sample(self.models[name], image)
         return self.cache[name, index]
 
     def update(self, change=None):
@@ -303,7 +305,7 @@ def prediction_explorer(models_or_grid_dir, dataset, classes=None, config=None, 
     axes = figure.subplots(count, 4, squeeze=False)
     for row in range(count):
         image, label = dataset[row]
-        draw_prediction(axes[row], image, predict_sample(models[name], image, device), label, classes)
+        draw_prediction(axes[row], image, predict_sample(models[name], image), label, classes)
         axes[row, 0].set_ylabel(_sample_title(dataset, row))
     figure.suptitle(name)
     figure.legend(handles=legend_handles(classes) + _error_legend(), loc="outside lower center",

@@ -24,7 +24,8 @@
 #
 # 1. Relembrar a arquitetura da VGG16 e onde estão as saídas que servem às *skip connections*.
 # 2. Entender por que a VGG16 dá FCNs bem melhores que a AlexNet, e quanto isso custa.
-# 3. **Exercício 4**: implementar a `FCN_VGG16`, com e sem *skip connections*.
+# 3. **Exercício 4**: implementar a `FCN_VGG16`, com e sem *skip connections* (numeração do curso
+#    original, em que a comparação, feita no notebook 04, é o exercício 3).
 # 4. Treiná-la, acompanhar as curvas de aprendizado e olhar as predições.
 
 # %% [markdown]
@@ -152,10 +153,10 @@ plots.fcn_diagram(skip=True)
 # * **Menos perda de detalhe logo no começo**: a primeira camada da AlexNet usa filtros $11\times11$ com
 #   *stride* 4, que descartam resolução de uma vez; a VGG16 reduz a imagem aos poucos, de 2 em 2.
 #
-# O preço é o custo: a VGG16 faz muito mais contas por pixel. Num CPU, um passo de treino com *batch*
-# de 8 imagens $224\times224$ leva cerca de **2,5 s** com a VGG16 contra **0,1 s** com a AlexNet (sem
-# *skip connection*): umas 25 vezes mais lento. Para treinar no VOC de verdade, use uma GPU (no Colab,
-# *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*).
+# A desvantagem é o custo: a VGG16 faz muito mais contas por pixel. Numa CPU, um passo de treino com
+# *batch* de 8 imagens $224\times224$ leva cerca de **2,5 s** com a VGG16 contra **0,1 s** com a AlexNet
+# (sem *skip connection*): umas 25 vezes mais lento. Para treinar no VOC de verdade, use uma GPU (no
+# Colab, *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*).
 #
 # Uma observação sobre os parâmetros: os 134 M do artigo incluem as camadas `fc6` e `fc7` da VGG16
 # transformadas em convoluções (só a `fc6` tem mais de 100 M de pesos). As FCNs deste curso usam um
@@ -182,13 +183,14 @@ plots.fcn_diagram(skip=True)
 #   canais no caso `"8s"`) e interpole os escores para o tamanho da entrada.
 # * Os nomes importam: só os módulos cujo nome começa com `backbone` recebem pesos pré-treinados, e é
 #   por esses nomes que o seu `make_optimizer` dá a eles uma taxa de aprendizado 10× menor.
-# * Se `pretrained=False`, chame `initialize_weights(self)` no fim do `__init__`.
+# * O `initialize_weights(self)` final (quando `pretrained=False`) já está no esqueleto, como no
+#   notebook 02.
 # * A saída deve ter a forma `[B, num_classes, H, W]` para **qualquer** entrada de pelo menos 32×32
 #   pixels (a VGG16 divide a imagem por 2 cinco vezes), inclusive tamanhos ímpares e não quadrados.
 #
 # Dica de custo: com skip, o classificador trabalha na resolução do pool3 (28×28 para uma entrada
-# 224×224), 64 vezes mais posições que no pool5. Um classificador leve, com convoluções $1\times1$,
-# mantém o treino rápido.
+# 224×224), 16 vezes mais posições que no pool5 (4 vezes no caso "16s", 14×14). Um classificador
+# leve, com convoluções $1\times1$, mantém o treino rápido.
 
 # %%
 """FCN with a VGG16 backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
@@ -243,9 +245,9 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x")
+            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`")
         else:
-            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x")
+            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`")
 
         return output
 

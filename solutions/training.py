@@ -5,7 +5,7 @@ from torch import nn, optim
 
 def make_criterion():
     """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
-    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255)
+    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255); guarde-a em `criterion`
     criterion = nn.CrossEntropyLoss(ignore_index=255)
     ### END SOLUTION
     return criterion
@@ -17,7 +17,7 @@ def compute_loss(outputs, labels, criterion):
     Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
     labels -> [B*H*W], as in image classification (one row per example, one column per class).
     """
-    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion
+    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion; guarde a perda em `loss`
     num_classes = outputs.shape[1]
     outputs_flat = outputs.permute(0, 2, 3, 1).reshape(-1, num_classes)  # [B, H, W, C] -> [B*H*W, C]
     labels_flat = labels.reshape(-1)  # [B*H*W]
@@ -37,7 +37,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + pretrained.
-            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr
+            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.classifier.parameters()}],
@@ -59,7 +59,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],
@@ -69,7 +69,7 @@ def make_optimizer(net, args):
         else:
 
             # No Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],

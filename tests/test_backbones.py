@@ -182,6 +182,7 @@ def _raise_url_error(*args, **kwargs):
 
 @pytest.mark.parametrize("loader, file_name", [(load_alexnet, ALEXNET_FILE), (load_vgg16, VGG16_FILE)])
 def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, file_name):
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)  # outside smoke mode a download is attempted
     monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
     with pytest.raises(PretrainedWeightsError) as info:
         loader(pretrained=True)
@@ -204,8 +205,24 @@ def _online():
         return False
 
 
-def test_real_offline_call_raises_our_error_quickly(empty_hub):
+def test_smoke_mode_never_downloads(monkeypatch, empty_hub):
+    monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
+    monkeypatch.setattr(torch.hub, "download_url_to_file", lambda *a, **k: pytest.fail("smoke mode downloaded"))
+    with pytest.raises(PretrainedWeightsError, match="not attempted in smoke mode") as info:
+        load_alexnet(pretrained=True)
+    assert ALEXNET_FILE in str(info.value) and "FCN_COURSE_WEIGHTS" in str(info.value)
+
+
+def test_smoke_mode_still_uses_a_local_copy(no_network, empty_hub, monkeypatch, alexnet_state, alexnet_file):
+    monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(alexnet_file.parent))
+    loaded = load_alexnet(pretrained=True)
+    assert all(torch.equal(loaded.state_dict()[k], v) for k, v in alexnet_state.items())
+
+
+def test_real_offline_call_raises_our_error_quickly(empty_hub, monkeypatch):
     """Without mocks: on a machine without internet torchvision fails fast and we wrap its error."""
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
     if _online():
         pytest.skip("internet is reachable: this test would download 233 MB")
     previous_timeout = socket.getdefaulttimeout()

@@ -272,14 +272,16 @@ def test_corrupt_cache_is_rebuilt(voc_copy):
 
 def refuse_writes_under(monkeypatch, folder: Path):
     """Make the cache writer fail inside ``folder``, as on a read-only data folder."""
-    original = data.tempfile.mkstemp
+    from fcn_course import files
+
+    original = files.tempfile.mkstemp
 
     def mkstemp(dir, **kwargs):
         if Path(dir).is_relative_to(folder):
             raise PermissionError(13, "Permission denied", dir)
         return original(dir=dir, **kwargs)
 
-    monkeypatch.setattr(data.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
 
 
 def test_cache_falls_back_to_the_user_cache_when_root_is_read_only(voc_copy, tmp_path, monkeypatch):

@@ -146,7 +146,7 @@ for key, value in args.items():
 #
 # É a **inicialização de Kaiming** (ou de He). A função `initialize_weights` de
 # `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
-# *biases*). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
+# vieses, o atributo `bias`). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -442,7 +442,7 @@ def iou_and_dice_from_confusion(matrix):
     Returns two float arrays with one value per class; NaN for a class absent from labels and predictions.
     """
     matrix = np.asarray(matrix, dtype=np.float64)
-    ### BEGIN SOLUTION: calcule TP (diagonal), FP (soma da coluna menos TP) e FN (soma da linha menos TP); depois IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN), com NaN quando o denominador for 0
+    ### BEGIN SOLUTION: calcule TP (diagonal), FP (soma da coluna menos TP) e FN (soma da linha menos TP); depois IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN), com NaN quando o denominador for 0; guarde-os em `iou` e `dice`
     tp = np.diag(matrix)
     fp = matrix.sum(axis=0) - tp
     fn = matrix.sum(axis=1) - tp
@@ -475,7 +475,7 @@ checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 # 1. **Pelo curso**: no terminal, `python -m fcn_course download`; ou, em Python,
 #    `download_voc(args["root"])`. O arquivo tem cerca de 2 GB. O servidor de Oxford costuma ficar fora
 #    do ar, então a biblioteca tenta um espelho (*mirror*) e confere a soma de verificação
-#    (*checksum*) do arquivo antes de extraí-lo: um download interrompido nunca passa por completo.
+#    (*checksum*) do arquivo antes de extraí-lo: um download interrompido nunca é aceito como completo.
 # 2. **À mão**: baixe `VOCtrainval_11-May-2012.tar` por outro meio e extraia-o na pasta de dados.
 # 3. **Uma cópia que já existe** (por exemplo, num servidor do laboratório): aponte a variável de
 #    ambiente `FCN_COURSE_DATA` para a pasta que contém `VOCdevkit/`.

@@ -21,8 +21,8 @@
 # 4. **Exercício 2b**: montar o otimizador (quatro casos) e a função de perda por pixel.
 # 5. Treinar a rede e aprender a ler as métricas que o treino imprime.
 #
-# Cada exercício é seguido de uma célula de verificação (`checks.…`) que diz, em português, o que está
-# certo e o que falta.
+# Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
+# que está certo e o que falta.
 
 # %% [markdown]
 # ## Preparação
@@ -64,8 +64,8 @@ train_loader, val_loader = make_loaders(args)
 #
 # Uma CNN de **classificação** dá **um rótulo por imagem** ("esta foto mostra um ônibus"): é uma
 # rotulação **esparsa**. Em **segmentação semântica** queremos **um rótulo por pixel**: uma rotulação
-# **densa**. A saída da rede deixa de ser um vetor de $C$ scores e passa a ser um tensor
-# $[B, C, H, W]$: para cada pixel, um score por classe. Um `softmax` no eixo 1 dá a distribuição de
+# **densa**. A saída da rede deixa de ser um vetor de $C$ escores e passa a ser um tensor
+# $[B, C, H, W]$: para cada pixel, um escore por classe. Um `softmax` no eixo 1 dá a distribuição de
 # probabilidade das classes em cada pixel, e um `argmax` no mesmo eixo dá o mapa de rótulos $[B, H, W]$.
 
 # %% [markdown]
@@ -76,12 +76,12 @@ train_loader, val_loader = make_loaders(args)
 # * **camadas convolucionais e de pooling** (`model.features`): extraem características; a resolução
 #   espacial cai (224 → 6 na AlexNet) e o número de canais cresce;
 # * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de features num vetor e
-#   produzem um score por classe. Ao achatar, a rede **joga fora a organização espacial**, e ainda
+#   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e ainda
 #   passa a exigir uma imagem de tamanho fixo.
 #
 # Long, Shelhamer e Darrell (CVPR 2015) observaram que uma camada FC é só uma convolução cujo filtro
 # cobre o mapa de features inteiro. Trocando as FC por **convoluções**, a rede fica **totalmente
-# convolucional**: aceita imagens de qualquer tamanho e produz um **mapa** de scores, um por região da
+# convolucional**: aceita imagens de qualquer tamanho e produz um **mapa** de escores, um por região da
 # imagem. Falta só ampliar esse mapa até o tamanho da imagem.
 
 # %%
@@ -89,8 +89,8 @@ plots.cnn_to_fcn_diagram()
 
 # %% [markdown]
 # Vamos ver isso em números: uma camada FC sobre as features $256\times6\times6$ da AlexNet (9216
-# entradas, 10 saídas) e uma convolução $6\times6$ com **os mesmos pesos** dão os mesmos scores. Mas a
-# convolução também funciona num mapa de features maior, e aí devolve um mapa de scores.
+# entradas, 10 saídas) e uma convolução $6\times6$ com **os mesmos pesos** dão os mesmos escores. Mas a
+# convolução também funciona num mapa de features maior, e aí devolve um mapa de escores.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -119,7 +119,8 @@ with torch.no_grad():
 # segmentadas. Mas as primeiras camadas de uma rede treinada no **ImageNet** (1,2 milhão de imagens)
 # já sabem detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
 # *Transfer learning* é reaproveitar esse conhecimento: o backbone da FCN começa com os pesos do
-# ImageNet e só o classificador novo começa aleatório (Kaiming, notebook 01).
+# ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
+# Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
 #
 # Na hora de treinar, as duas partes não devem aprender no mesmo ritmo: o classificador precisa mudar
 # muito, o backbone só precisa de um ajuste fino (*fine-tuning*). Um passo grande demais no backbone
@@ -210,16 +211,20 @@ print("equal away from the borders:", torch.allclose(learned[inner], fixed[inner
 #
 # O enunciado original pedia para interpolar as **features** da AlexNet ($256\times6\times6$) até
 # $256\times224\times224$ e só então aplicar o classificador. Funciona, mas é caro: o classificador
-# passa a rodar em 50 mil posições em vez de 36. Medimos um passo de treino (batch 8, imagens de
-# 224×224, CPU): **0,10 s** classificando na resolução das features e interpolando os scores, contra
-# **0,89 s** interpolando as features antes.
+# passa a rodar em 50 mil posições em vez de 36. Medimos um passo de treino (*forward* + *backward*,
+# batch 8, imagens de 224×224, numa CPU de 2 núcleos) com um classificador feito de uma única
+# convolução $1\times1$ (256 → 3 canais): **0,10 s** classificando na resolução das features e
+# interpolando os escores, contra **0,89 s** interpolando antes os 256 canais das features. Com o
+# classificador $3\times3$ da próxima célula, a diferença seria muito maior: 0,021 contra 29,6 GMAC
+# por imagem, como a célula imprime.
 #
-# Neste curso, então, o classificador roda na resolução das features e interpolamos os **scores das
-# classes** (que têm só $C$ canais). É também o que o artigo faz. E, se a última camada do classificador
-# é linear (uma convolução $1\times1$), a ordem nem muda o resultado: a interpolação bilinear e a
-# convolução $1\times1$ são operações lineares (e os pesos da interpolação somam 1, então o *bias*
-# passa intacto), logo comutam. Com ReLUs ou convoluções $3\times3$ no meio, as duas ordens dão redes
-# diferentes, mas igualmente válidas, e a barata é a escolhida.
+# Neste curso, então, o classificador roda na resolução das features e interpolamos os **escores das
+# classes** (que têm só $C$ canais). É também o que o artigo faz. E, se o classificador é uma **única**
+# convolução $1\times1$, a ordem nem muda o resultado: a convolução $1\times1$ só mistura os canais de
+# cada pixel, e a interpolação bilinear só mistura posições vizinhas de cada canal; as duas são lineares
+# (e os pesos da interpolação somam 1, então o viés passa intacto), logo comutam. Com ReLUs ou
+# convoluções $3\times3$ no meio, as duas ordens dão redes diferentes (igualmente válidas), e
+# escolhemos a barata.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -275,7 +280,7 @@ plots.fcn_diagram(skip=True)
 # |---|---|---|
 # | FCN-AlexNet | 39,8 | VOC2011 val (Tabela 1) |
 # | FCN-VGG16 | 56,0 | VOC2011 val (Tabela 1) |
-# | FCN-32s-fixed (só o classificador treinado) | 45,4 | seg11valid (Tabela 2) |
+# | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 | seg11valid (Tabela 2) |
 # | FCN-32s | 59,4 | seg11valid (Tabela 2) |
 # | FCN-16s | 62,4 | seg11valid (Tabela 2) |
 # | FCN-8s | 62,7 | seg11valid (Tabela 2) |
@@ -287,12 +292,12 @@ plots.fcn_diagram(skip=True)
 #
 # ### Concatenar ou somar?
 #
-# O artigo **soma** as features: cada camada gera seus próprios scores de classe ($C$ canais), e os
-# scores são somados depois de ampliados para o mesmo tamanho. Neste curso, como no original,
+# O artigo **soma** as features: cada camada gera seus próprios escores de classe ($C$ canais), e os
+# escores são somados depois de ampliados para o mesmo tamanho. Neste curso, como no original,
 # **concatenamos** no eixo dos canais: as features rasas e as profundas (ampliadas até o tamanho das
 # rasas) viram um único tensor com $C_{raso} + C_{profundo}$ canais, e o classificador aprende a
-# combiná-las. Consequência prática: **a primeira camada do classificador precisa esperar a soma dos
-# canais**. As duas variantes são válidas.
+# combiná-las. Consequência prática: **a primeira camada do classificador precisa receber como entrada
+# a soma dos canais**. As duas variantes são válidas.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -341,11 +346,11 @@ print("paper-style sum of scores:", tuple(summed.shape))
 #   canais (ou `ALEXNET_CHANNELS[16] + ALEXNET_CHANNELS[32]`). Como ele roda numa resolução maior,
 #   prefira camadas leves ($1\times1$);
 # * `forward`: `raso = backbone1(x)`, `profundo = backbone2(raso)`, amplie `profundo` para o tamanho de
-#   `raso`, concatene nos canais (`torch.cat(..., dim=1)`), aplique o classificador e amplie os scores
+#   `raso`, concatene nos canais (`torch.cat(..., dim=1)`), aplique o classificador e amplie os escores
 #   até o tamanho de `x`.
 #
 # Só as partes cujo nome começa com `backbone` recebem pesos do ImageNet: é assim que o otimizador (e a
-# biblioteca) sabem o que é backbone.
+# biblioteca) sabe o que é backbone.
 
 # %% tags=["include:solutions/fcn_alexnet.py"]
 """FCN with an AlexNet backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
@@ -426,7 +431,7 @@ class FCN_AlexNet(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x
+            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`
             shallow = self.backbone1(x)  # [B, 64, H/8, W/8] ("8s") or [B, 192, H/16, W/16] ("16s")
             deep = self.backbone2(shallow)  # [B, 256, H/32, W/32]
             deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
@@ -434,7 +439,7 @@ class FCN_AlexNet(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x
+            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`
             scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
@@ -478,8 +483,8 @@ print(net)
 # como se ele fosse um exemplo de classificação:
 #
 # * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels void não contam;
-# * `compute_loss(outputs, labels, criterion)` recebe os scores `[B, C, H, W]` e os rótulos
-#   `[B, H, W]`, achata os scores para `[B·H·W, C]` (uma linha por pixel, uma coluna por classe; use
+# * `compute_loss(outputs, labels, criterion)` recebe os escores `[B, C, H, W]` e os rótulos
+#   `[B, H, W]`, achata os escores para `[B·H·W, C]` (uma linha por pixel, uma coluna por classe; use
 #   `permute` para levar as classes para o fim antes do `reshape`) e os rótulos para `[B·H·W]`, e
 #   aplica o critério.
 #
@@ -494,7 +499,7 @@ from torch import nn, optim
 
 def make_criterion():
     """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
-    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255)
+    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255); guarde-a em `criterion`
     criterion = nn.CrossEntropyLoss(ignore_index=255)
     ### END SOLUTION
     return criterion
@@ -506,7 +511,7 @@ def compute_loss(outputs, labels, criterion):
     Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
     labels -> [B*H*W], as in image classification (one row per example, one column per class).
     """
-    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion
+    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion; guarde a perda em `loss`
     num_classes = outputs.shape[1]
     outputs_flat = outputs.permute(0, 2, 3, 1).reshape(-1, num_classes)  # [B, H, W, C] -> [B*H*W, C]
     labels_flat = labels.reshape(-1)  # [B*H*W]
@@ -526,7 +531,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + pretrained.
-            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr
+            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.classifier.parameters()}],
@@ -548,7 +553,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],
@@ -558,7 +563,7 @@ def make_optimizer(net, args):
         else:
 
             # No Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr
+            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],
@@ -639,9 +644,10 @@ print(f"training took {time.perf_counter() - tic:.0f} s")
 #
 # Para cada época, uma linha de treino e uma de validação, como no curso original:
 #
-# * **loss média ± desvio-padrão**: a média da perda sobre os *batches* da época, e quanto ela variou
-#   de um *batch* para outro. A perda de treino deve cair; se a de validação parar de cair (ou subir)
-#   enquanto a de treino continua caindo, a rede começou a decorar o treino (*overfitting*).
+# * **perda média ± desvio-padrão** (`loss … +/- …`): a média da perda sobre os *batches* da época, e
+#   quanto ela variou de um *batch* para outro. A perda de treino deve cair; se a de validação parar de
+#   cair (ou subir) enquanto a de treino continua caindo, a rede começou a decorar o treino
+#   (*overfitting*).
 # * **mIoU(fg)**: a mIoU **sem o fundo** (ônibus e pessoa), calculada com uma única matriz de confusão
 #   sobre todos os pixels da época, como vimos no notebook 01. É o número principal; a de validação é a
 #   que vale.
@@ -680,10 +686,11 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 # ## Resumo
 #
 # * Uma FCN reaproveita as convoluções de uma CNN de classificação, troca as camadas FC por
-#   convoluções e amplia os scores com interpolação bilinear até o tamanho da imagem.
+#   convoluções e amplia os escores com interpolação bilinear até o tamanho da imagem.
 # * O backbone pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
-# * Classificar na resolução das features e ampliar os scores é muito mais barato do que ampliar as
-#   features, e para uma última camada linear dá o mesmo resultado.
+# * Classificar na resolução das features e ampliar os escores é muito mais barato do que ampliar as
+#   features; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
+#   resultado.
 # * Skip connections trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
 #   $C_{raso} + C_{profundo}$ canais.
 # * A perda é a entropia cruzada por pixel, ignorando o void: `[B, C, H, W] → [B·H·W, C]`.

@@ -23,7 +23,8 @@
 # **Objetivos deste notebook**
 #
 # 1. **Exercício 3**: treinar a grade backbone × skip × pré-treino (8 configurações) e montar o
-#    relatório.
+#    relatório (numeração do curso original, em que a FCN-VGG16, feita no notebook 03, é o
+#    exercício 4).
 # 2. Ler os resultados: tabela, curvas de aprendizado, IoU por classe e predições lado a lado.
 # 3. Comparar com os números do artigo das FCNs e entender por que números de artigos diferentes
 #    raramente são comparáveis.
@@ -84,7 +85,9 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # ## Exercício 3: a grade de experimentos
 #
 # O curso original pedia: *compare o desempenho de FCNs com e sem skip connections e com o backbone
-# pré-treinado ou não*. Com os dois backbones, são $2 \times 2 \times 2 = 8$ configurações:
+# pré-treinado ou não*. O exercício é rodar a grade abaixo e responder às perguntas 1 a 5 da seção
+# "Perguntas para reflexão"; ele não tem célula de verificação automática. Com os dois backbones, são
+# $2 \times 2 \times 2 = 8$ configurações:
 #
 # | | sem skip, do zero | com skip, do zero | sem skip, pré-treinada | com skip, pré-treinada |
 # |---|---|---|---|---|
@@ -103,10 +106,10 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # reaproveitadas e a interrompida continua de onde parou.
 #
 # **Quanto custa.** No modo normal, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
-# dezenas de minutos a algumas horas, conforme a GPU; num CPU, muitas horas. A maior parte do tempo vai
-# para as configurações com VGG16. Se o tempo for curto, reduza `args["epoch_num"]` (por exemplo para
+# dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas. A maior parte do tempo
+# vai para as configurações com VGG16. Se o tempo for curto, reduza `args["epoch_num"]` (por exemplo para
 # 20), mas **para todas** as configurações. No modo rápido, a grade é minúscula (imagens de 64×64, 12
-# imagens por conjunto, 2 épocas) e roda em cerca de um minuto num CPU.
+# imagens por conjunto, 2 épocas) e roda em cerca de um minuto numa CPU.
 
 # %%
 if args["smoke"]:
@@ -128,9 +131,11 @@ grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_cr
 # ### Configurações puladas: pesos pré-treinados que não puderam ser carregados
 #
 # Uma configuração "pré-treinada" precisa dos pesos do ImageNet (`alexnet-owt-7be5be79.pth` e
-# `vgg16-397923af.pth`). Se eles não puderem ser carregados (sem internet e sem cópia local, como
-# acontece no modo rápido), a configuração aparece como **skipped**, com o motivo. Ela **nunca** é
-# treinada com pesos aleatórios no lugar dos pré-treinados.
+# `vgg16-397923af.pth`). Se eles não puderem ser carregados (sem internet e sem cópia local), a
+# configuração aparece como **skipped**, com o motivo. Ela **nunca** é treinada com pesos aleatórios
+# no lugar dos pré-treinados. No modo rápido o curso nunca baixa pesos: as configurações pré-treinadas
+# só rodam se os arquivos já estiverem no cache do PyTorch ou em `FCN_COURSE_WEIGHTS`; caso contrário,
+# aparecem como puladas, com o motivo.
 #
 # Por que não "seguir em frente" com pesos aleatórios? Porque a linha da tabela diria
 # `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o backbone aprendendo
@@ -138,7 +143,7 @@ grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_cr
 # ("pré-treinar não ajuda") seria falsa, e nada no relatório denunciaria o erro. Um resultado que
 # falta é honesto; um resultado com o rótulo errado engana.
 #
-# Para incluir essas configurações, coloque os arquivos na cache do PyTorch
+# Para incluir essas configurações, coloque os arquivos no cache do PyTorch
 # (`~/.cache/torch/hub/checkpoints/`) ou numa pasta apontada pela variável de ambiente
 # `FCN_COURSE_WEIGHTS`, e rode a grade de novo: as configurações já terminadas são reaproveitadas.
 
@@ -209,10 +214,11 @@ else:
 # ### No modo rápido, os números não dizem nada sobre o VOC
 #
 # Se você rodou no modo rápido, a tabela acima vem de redes treinadas por 2 épocas em uma dúzia de
-# desenhos sintéticos de 64×64 pixels, sem nenhum peso pré-treinado. Com tão pouco treino, as
-# diferenças entre as configurações refletem principalmente o acaso da inicialização, e a ordem entre
-# elas pode mudar com outra semente. O modo rápido serve para verificar que o código roda do começo ao
-# fim; **não tire conclusões dele**. As conclusões abaixo valem para o treino completo no VOC real.
+# desenhos sintéticos de 64×64 pixels (as pré-treinadas só rodam se os pesos já estavam no disco: no modo
+# rápido nada é baixado). Com tão pouco treino, as diferenças entre as configurações refletem
+# principalmente o acaso da inicialização, e a ordem entre elas pode mudar com outra semente. O modo
+# rápido serve para verificar que o código roda do começo ao fim; **não tire conclusões dele**. As
+# conclusões abaixo valem para o treino completo no VOC real.
 #
 # ### O que esperar no VOC real
 #
@@ -223,10 +229,10 @@ else:
 #   chegaram a dizer que treinar do zero "não é viável" na escala deles, e trabalharam só com redes
 #   pré-treinadas.
 # * **Com skip > sem skip**, sobretudo nas **bordas** e nos **objetos pequenos**. Sem skip, a predição
-#   é feita numa grade 32× mais grossa que a imagem (7×7 para 224×224) e depois ampliada: as bordas saem
-#   arredondadas e um objeto menor que uma célula dessa grade pode sumir. As *features* do pool3 ou do
-#   pool4 trazem o detalhe espacial de volta. Como as bordas são uma fração pequena dos pixels, o ganho
-#   na mIoU é menor do que o ganho visual.
+#   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
+#   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
+#   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
+#   uma fração pequena dos pixels, o ganho na mIoU é menor do que o ganho visual.
 # * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
 #
 # ### Os números do artigo, como referência
@@ -327,12 +333,12 @@ else:
 
 # %% [markdown]
 # ### BEGIN SOLUTION
-# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes
-# e reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação:
-# o artigo usa o "seg11valid" (validação do VOC 2011); nós usamos a validação do VOC 2012 filtrada
-# (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia a imagem inteira;
-# nós, recortes centrais de 224×224. (4) Dados de treino: o artigo usa também as imagens extras do
-# SBD (Hariharan et al.), com todas as 20 classes de objetos. (5) Arquitetura: o artigo soma escores
+# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes e
+# reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação: o
+# artigo usa o "seg11valid" (um subconjunto da validação do VOC 2011); nós usamos a validação do VOC 2012
+# filtrada (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia a imagem
+# inteira; nós, recortes centrais de 224×224. (4) Dados de treino: o artigo usa também as imagens extras
+# do SBD (Hariharan et al.), com todas as 20 classes de objetos. (5) Arquitetura: o artigo soma escores
 # ampliados por convoluções transpostas; nós concatenamos *features*. Só faz sentido comparar números
 # medidos com as mesmas regras.
 # ### END SOLUTION
@@ -424,20 +430,27 @@ display(Image(filename=str(overlay_path)))
 # O mesmo pode ser feito no terminal, para uma imagem ou uma pasta inteira de imagens:
 #
 # ```bash
-# python -m fcn_course predict CHECKPOINT IMAGEM_OU_PASTA --out PASTA_DE_SAIDA
+# python -m fcn_course predict CHECKPOINT IMAGEM_OU_PASTA --out PASTA_DE_SAIDA --models NOTEBOOKS
 # ```
 #
-# por exemplo `python -m fcn_course predict runs/grid/vgg16-skip-pretrained/best.pt fotos/ --out
-# predicoes/`. Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não tem
-# acesso às classes que você escreveu nos notebooks; ela reconstrói a rede com os modelos de referência
-# do repositório do curso.
+# por exemplo, a partir da pasta deste notebook:
+#
+# ```bash
+# python -m fcn_course predict runs/grid/vgg16-skip-pretrained/best.pt fotos/ --out predicoes/ \
+#     --models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb
+# ```
+#
+# Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não enxerga as classes
+# definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb`, os
+# notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
 
 # %% tags=["solution-only"]
 import subprocess
 import sys
 
-# The command line rebuilds the network with the reference models of solutions/, which Python finds
-# when the command runs from the repository root.
+# Solution notebook only: without --models, the command line rebuilds the network with the reference
+# models of solutions/, which Python finds when the command runs from the repository root. Students
+# have no solutions/ folder and pass --models with their notebooks 02 and 03 instead.
 repo_root = next(folder for folder in Path.cwd().resolve().parents if (folder / "solutions").is_dir())
 command = [sys.executable, "-m", "fcn_course", "predict", str(checkpoint_path.resolve()),
            str(Path(image_path).resolve()), "--out", str((PREDICTIONS_DIR / "cli").resolve())]

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
 
 from fcn_course import backbones
 from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
@@ -55,13 +56,17 @@ class ExerciseNotDone(NotImplementedError):
 
 
 def _finish(exercise: str, problems: list, verbose: bool) -> CheckResult:
-    result = CheckResult(exercise, passed=not problems, messages=list(problems))
+    result = CheckResult(exercise, passed=not problems, messages=[str(m) for m in problems])
     if verbose:
         print(result)
-        stub = next((m for m in problems if "ainda não implementado" in m), None)
+        stub = next((m for m in problems if isinstance(m, _StubMessage)), None)
         if stub:
             raise ExerciseNotDone(f"{exercise}: {stub}")
     return result
+
+
+class _StubMessage(str):
+    """A problem message that says the exercise is still the stub (the check cell then raises)."""
 
 
 def _describe_error(error: BaseException) -> str:
@@ -81,7 +86,8 @@ def _run(problems: list, what: str, function, *args, **kwargs):
     except backbones.PretrainedWeightsError:
         raise
     except Exception as error:  # the student's code may fail in any way: report it
-        problems.append(f"{what}: {_describe_error(error)}")
+        message = f"{what}: {_describe_error(error)}"
+        problems.append(_StubMessage(message) if isinstance(error, NotImplementedError) else message)
         raise _Failed from error
 
 
@@ -158,20 +164,21 @@ def _first_conv(module: nn.Module):
 def _spy_backbone_loader(model_cls, loader_name: str, calls: list):
     """Replace ``load_alexnet``/``load_vgg16`` (in the library and in the student's namespace) by a spy.
 
-    The spy records the ``pretrained`` argument and, when asked for pretrained weights, returns a network
-    whose weights are a recognisable pattern (no download needed), so the check can see whether they
-    reach the model untouched.
+    The spy records the ``pretrained`` argument and returns a network whose weights are a recognisable
+    pattern (no download needed), so the check can see whether they reach the model untouched
+    (pretrained=True) or are re-initialised (pretrained=False).
     """
     real_loader = getattr(backbones, loader_name)
 
     def spy(pretrained=False, *args, **kwargs):
         calls.append(bool(pretrained))
         net = real_loader(pretrained=False)
-        if pretrained:
-            generator = torch.Generator().manual_seed(1234)
-            with torch.no_grad():
-                for p in net.features.parameters():  # the part an FCN reuses
-                    p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
+        # A recognisable pattern in the part an FCN reuses: it must survive with pretrained=True and be
+        # replaced by initialize_weights with pretrained=False.
+        generator = torch.Generator().manual_seed(1234)
+        with torch.no_grad():
+            for p in net.features.parameters():
+                p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
         return net
 
     namespace = getattr(getattr(model_cls, "__init__", None), "__globals__", {})
@@ -184,18 +191,19 @@ def _spy_backbone_loader(model_cls, loader_name: str, calls: list):
         yield
 
 
-@contextlib.contextmanager
-def _record_upsampling(calls: list):
-    """Record calls to F.interpolate (any way it is reached) so the check can see the upsampling."""
-    real_interpolate = F.interpolate
+class _UpsamplingRecorder(TorchFunctionMode):
+    """Records the ``mode`` of every ``F.interpolate`` call made inside ``with`` (however it was imported:
+    ``F.interpolate``, ``from torch.nn.functional import interpolate``, ``nn.Upsample``...)."""
 
-    def spy(*args, **kwargs):
-        mode = kwargs.get("mode", args[3] if len(args) > 3 else "nearest")
-        calls.append(mode)
-        return real_interpolate(*args, **kwargs)
+    def __init__(self):
+        super().__init__()
+        self.modes = []
 
-    with mock.patch.object(F, "interpolate", spy), mock.patch.object(torch.nn.functional, "interpolate", spy):
-        yield
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is F.interpolate:
+            self.modes.append(kwargs.get("mode", args[3] if len(args) > 3 else "nearest"))
+        return func(*args, **kwargs)
 
 
 def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: list):
@@ -224,6 +232,10 @@ def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list):
         with torch.no_grad():
             out = _run(problems, f"forward com entrada [2, 3, {h}, {w}]", net, x)
         expected = (2, num_classes, h, w)
+        if isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[1] != num_classes:
+            problems.append(f"com num_classes={num_classes} a saída tem {out.shape[1]} canais: a última "
+                            "convolução do classifier deve ter num_classes canais de saída (não fixe 3).")
+            raise _Failed
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != expected:
             shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
             problems.append(f"para a entrada [2, 3, {h}, {w}] a saída deveria ser {list(expected)}, veio "
@@ -287,7 +299,8 @@ def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: li
             problems.append("com pretrained=True os pesos do ImageNet foram sobrescritos depois de carregados; "
                             "só chame initialize_weights quando pretrained=False.")
         if not pretrained and marked:
-            problems.append("com pretrained=False os pesos deveriam ser inicializados (initialize_weights).")
+            problems.append("com pretrained=False os pesos deveriam ser inicializados: chame "
+                            "initialize_weights(self) no fim do __init__ quando pretrained=False.")
 
 
 def check_fcn(model_cls, skip: bool = False, verbose: bool = True) -> CheckResult:
@@ -300,10 +313,10 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True) -> CheckResul
     try:
         net = _run(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
         _check_structure(net, skip, first_conv_shape, problems)
-        modes = []
-        with _record_upsampling(modes):
+        with _UpsamplingRecorder() as recorder:
             _check_shapes(net, sizes, 3, problems)
-        uses_module = any(isinstance(m, (nn.Upsample, nn.ConvTranspose2d)) for m in net.modules())
+        modes = recorder.modes
+        uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
         if not modes and not uses_module:
             problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
                             "tamanho da entrada.")
@@ -330,7 +343,7 @@ def _optimizer_args(pretrained: bool, skip: bool) -> dict:
 
 def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
     """The four cases pretrained × skip: Adam, betas, weight decay, learning rate of each part."""
-    exercise = "Otimizador (quatro casos pretrained × skip)"
+    exercise = "Exercício 2b: otimizador (quatro casos pretrained × skip)"
     problems = []
     try:
         for pretrained in (True, False):
@@ -382,7 +395,7 @@ def _check_one_optimizer(net, optimizer, args, case, problems):
 
 def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
     """Loss over the flattened pixels, void (255) ignored, equal to PyTorch's reference value."""
-    exercise = "Função de perda (entropia cruzada nos pixels achatados)"
+    exercise = "Exercício 2b: função de perda (entropia cruzada nos pixels achatados)"
     problems = []
     generator = torch.Generator().manual_seed(0)
     outputs = torch.randn(2, 3, 5, 7, generator=generator, requires_grad=True)
@@ -404,7 +417,7 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
             scrambled = F.cross_entropy(outputs.reshape(-1, 3), labels.reshape(-1)[: outputs.numel() // 3],
                                         ignore_index=VOID)
             hint = ("parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e "
-                    "pixels. Primeiro mova C para o fim (permute(0, 2, 3, 1)), depois reshape(-1, C)."
+                    "pixels. O eixo das classes precisa ser o último antes do reshape (veja torch.permute)."
                     if torch.isclose(loss.detach(), scrambled, atol=1e-5) else
                     "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W].")
             problems.append(f"valor da perda {loss.item():.5f}, esperado {reference.item():.5f}. Dica: {hint}")
@@ -437,7 +450,7 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
     """Train a few steps on one easy batch: the loss must fall and the figures must be sane."""
     from fcn_course.engine import train_one_epoch, validate
 
-    exercise = "Treino e validação com as suas peças"
+    exercise = "Exercício 2b: treino e validação com as suas peças"
     problems = []
     torch.manual_seed(0)
     try:
@@ -503,11 +516,11 @@ def run_all(namespace: dict, exercises=None, verbose: bool = False) -> list:
          lambda: check_fcn(ns["FCN_AlexNet"], False, verbose)),
         ("alexnet", _BACKBONES["alexnet"][2][1], ("FCN_AlexNet",),
          lambda: check_fcn(ns["FCN_AlexNet"], True, verbose)),
-        ("optimizer", "Otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
+        ("optimizer", "Exercício 2b: otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
          lambda: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
-        ("loss", "Função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
+        ("loss", "Exercício 2b: função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
          lambda: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
-        ("training", "Treino e validação com as suas peças",
+        ("training", "Exercício 2b: treino e validação com as suas peças",
          ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
          lambda: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
                                 ns["make_criterion"](), verbose)),

@@ -96,7 +96,7 @@ def course_args(**overrides) -> dict:
         args.update(epoch_num=2, batch_size=4, w_size=96, h_size=96, show_freq=1, pretrained=False)
     unknown = sorted(set(overrides) - set(args) - OPTIONAL_KEYS)
     if unknown:
-        raise KeyError(f"unknown setting(s) {unknown}; the course's settings are "
+        raise ValueError(f"unknown setting(s) {unknown}; the course's settings are "
                        f"{sorted(set(args) | OPTIONAL_KEYS)} (e.g. course_args(epoch_num=10))")
     args.update(overrides)
     args["classes"] = tuple(args["classes"])

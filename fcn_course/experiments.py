@@ -521,6 +521,30 @@ def plot_per_class(runs, classes, path) -> Path:
 # --------------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------------
+def _grid_ingredients(notebooks=None):
+    """(model_classes, make_optimizer, compute_loss, make_criterion): from notebooks, else the references."""
+    if notebooks:
+        from fcn_course.nbtools import load_definitions
+
+        namespace = {}
+        for path in notebooks:
+            namespace.update(load_definitions(path))
+        missing = [name for name in ("make_optimizer", "compute_loss", "make_criterion") if name not in namespace]
+        model_classes = {backbone: namespace[name] for backbone, name in
+                         (("alexnet", "FCN_AlexNet"), ("vgg16", "FCN_VGG16")) if name in namespace}
+        if missing or not model_classes:
+            raise ValueError(f"{', '.join(map(str, notebooks))} do not define {missing or 'FCN_AlexNet/FCN_VGG16'}"
+                             "; pass the notebooks where you wrote them (02 and 03)")
+        return model_classes, namespace["make_optimizer"], namespace["compute_loss"], namespace["make_criterion"]
+    try:
+        from solutions.training import compute_loss, make_criterion, make_optimizer
+    except ImportError as error:
+        raise ImportError("the reference solutions (solutions/) are not here (student release?): pass your "
+                          "notebooks with --models notebooks/02_fcn_alexnet.ipynb notebooks/03_fcn_vgg16.ipynb, "
+                          "or call run_grid from notebook 04") from error
+    return default_model_classes(), make_optimizer, compute_loss, make_criterion
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course grid",
@@ -536,7 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-samples", type=int, help="use only the first N images of each split")
     parser.add_argument("--backbones", default="alexnet,vgg16", help="comma-separated: alexnet,vgg16")
     parser.add_argument("--scratch-only", action="store_true", help="leave out the pretrained runs")
-    parser.add_argument("--out", help="output folder (default: runs/grid, or runs/grid-smoke with --smoke)")
+    parser.add_argument("--out", help="output folder (default: $FCN_COURSE_RUNS/grid, or grid-smoke with --smoke)")
+    parser.add_argument("--models", nargs="+", metavar="NOTEBOOK",
+                        help="take FCN_AlexNet/FCN_VGG16, make_optimizer, compute_loss and make_criterion from "
+                             "your notebooks (e.g. notebooks/02_fcn_alexnet.ipynb notebooks/03_fcn_vgg16.ipynb) "
+                             "instead of the reference solutions")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -563,15 +591,16 @@ def main(argv=None) -> int:
     if unknown:
         print(f"error: unknown backbone(s) {unknown}; choose from alexnet, vgg16", file=sys.stderr)
         return 2
-    out_dir = Path(options.out or ("runs/grid-smoke" if options.smoke else "runs/grid"))
+    out_dir = Path(options.out or args["runs_dir"] / ("grid-smoke" if options.smoke else "grid"))
 
     try:
-        from solutions.training import compute_loss, make_criterion, make_optimizer
-        model_classes = default_model_classes()
-    except ImportError as error:
-        print(f"error: the grid command uses the reference solutions (solutions/), not found: {error}",
-              file=sys.stderr)
+        model_classes, make_optimizer, compute_loss, make_criterion = _grid_ingredients(options.models)
+    except (ImportError, KeyError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
+    if options.models and any(name not in model_classes for name in backbones):
+        backbones = tuple(name for name in backbones if name in model_classes)
+        print(f"your notebooks define the FCNs of: {', '.join(backbones)}; the grid runs those only")
 
     result = run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args, out_dir,
                       backbones=backbones, pretrained=(False,) if options.scratch_only else (False, True),

@@ -35,7 +35,7 @@ def test_reference_optimizer_loss_and_training_pass():
 
 def test_printed_feedback_is_portuguese(capsys):
     checks.check_loss(compute_loss, make_criterion())
-    assert "✅ Função de perda" in capsys.readouterr().out
+    assert "✅ Exercício 2b: função de perda" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- typical wrong models
@@ -108,6 +108,38 @@ class SkipIgnored(nn.Module):
         return F.interpolate(self.classifier(deep), size=x.shape[-2:], mode="bilinear")
 
 
+class FixedThreeClasses(_Base):
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__(3, pretrained, skip)  # ignores num_classes
+
+    def forward(self, x):
+        return F.interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear")
+
+
+class NeverInitialised(nn.Module):
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__()
+        self.backbone = load_alexnet(pretrained).features
+        self.classifier = nn.Conv2d(256, num_classes, 1)
+
+    def forward(self, x):
+        return F.interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear")
+
+
+class ImportedInterpolate(_Base):
+    """Correct, with `interpolate` imported by name and `nn.Upsample`: the check must still see it."""
+
+    def forward(self, x):
+        from torch.nn.functional import interpolate
+
+        return interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear",
+                           align_corners=False)
+
+
+def test_upsampling_is_seen_however_interpolate_is_imported():
+    assert checks.check_fcn(ImportedInterpolate, skip=False, verbose=False).passed
+
+
 class Stub(nn.Module):
     def __init__(self, num_classes, pretrained=False, skip=False):
         super().__init__()
@@ -122,6 +154,8 @@ class Stub(nn.Module):
     (IgnoresPretrained, False, "com pretrained=True o backbone foi carregado com pretrained=False"),
     (WithLinear, False, "não deve ter camadas nn.Linear"),
     (SkipIgnored, True, "a skip connection não está sendo usada"),
+    (FixedThreeClasses, False, "a última convolução do classifier deve ter num_classes canais"),
+    (NeverInitialised, False, "chame initialize_weights(self) no fim do __init__ quando pretrained=False"),
     (NoUpsampling, True, "faltam os atributos self.backbone1, self.backbone2"),
 ])
 def test_wrong_models_fail_with_the_right_hint(model_cls, skip, expected):
@@ -195,7 +229,7 @@ def summed(outputs, labels, criterion):
 
 def test_loss_flattened_without_permute_gets_the_permute_hint():
     result = checks.check_loss(flatten_without_permute, make_criterion(), verbose=False)
-    assert not result.passed and "permute(0, 2, 3, 1)" in _messages(result)
+    assert not result.passed and "mistura canais e pixels" in _messages(result)
 
 
 def test_loss_without_ignore_index_is_caught():
@@ -264,7 +298,8 @@ def test_run_all_grades_only_the_exercises_of_one_notebook():
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert [r.exercise.split(" (")[0] for r in results] == [
-        "Exercício 1", "Exercício 2", "Otimizador", "Função de perda", "Treino e validação com as suas peças"]
+        "Exercício 1", "Exercício 2", "Exercício 2b: otimizador", "Exercício 2b: função de perda",
+        "Exercício 2b: treino e validação com as suas peças"]
     assert all("não encontrei" in _messages(r) for r in results)
 
 
@@ -273,7 +308,7 @@ def test_run_all_survives_a_stubbed_criterion():
         raise NotImplementedError("crie a CrossEntropyLoss")
 
     namespace = {"compute_loss": compute_loss, "make_criterion": make_criterion_stub}
-    loss = [r for r in checks.run_all(namespace) if r.exercise.startswith("Função de perda")][0]
+    loss = [r for r in checks.run_all(namespace) if "função de perda" in r.exercise][0]
     assert not loss.passed and "ainda não implementado" in _messages(loss)
 
 

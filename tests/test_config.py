@@ -42,7 +42,7 @@ def test_overrides_and_a_typo_in_a_setting(monkeypatch, tmp_path):
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
     args = config.course_args(epoch_num=7, classes=["background", "person"], root=tmp_path)
     assert args["epoch_num"] == 7 and args["n_classes"] == 2 and args["classes"] == ("background", "person")
-    with pytest.raises(KeyError, match="unknown setting.*'epochs'.*epoch_num"):
+    with pytest.raises(ValueError, match="unknown setting.*'epochs'.*epoch_num"):
         config.course_args(epochs=10, root=tmp_path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import shutil
 import urllib.error
+from pathlib import Path
 
 import pytest
 import torch
@@ -213,3 +214,22 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
 
     assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)]) == 2
     assert "unknown backbone" in capsys.readouterr().err
+
+
+def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, monkeypatch, capsys):
+    """In the student release there is no solutions/: --models takes everything from the notebooks."""
+    monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    monkeypatch.setattr(experiments, "default_model_classes", lambda: pytest.fail("must not use solutions/"))
+    notebook = Path(__file__).resolve().parent.parent / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
+    out_dir = tmp_path / "mine"
+    code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--scratch-only",
+                             "--out", str(out_dir), "--quiet", "--models", str(notebook)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "the grid runs those only" in printed and "| alexnet-skip-scratch | done |" in printed
+    assert "vgg16" not in printed.split("the grid runs those only")[1]
+
+    notebook_01 = notebook.with_name("01_dados_e_metricas.ipynb")
+    assert experiments.main(["--out", str(out_dir), "--models", str(notebook_01)]) == 2
+    assert "do not define" in capsys.readouterr().err

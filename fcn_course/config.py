@@ -28,9 +28,14 @@ SMOKE_VAL_IMAGES = 12
 OPTIONAL_KEYS = {"root", "runs_dir", "device", "augment", "download"}
 
 
+def env_flag(name: str) -> bool:
+    """True when the environment variable ``name`` is set to 1, true, yes or on."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def smoke_mode() -> bool:
     """True when the environment asks for a quick run on synthetic data."""
-    return os.environ.get(SMOKE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return env_flag(SMOKE_ENV)
 
 
 def data_root() -> Path:

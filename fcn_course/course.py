@@ -12,8 +12,9 @@ COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04
 
 def real_voc_present(root: Path | None = None) -> bool:
     """True when an extracted Pascal VOC 2012 tree is in the course's data folder."""
-    voc = Path(root or data_root()) / "VOCdevkit" / "VOC2012"
-    return (voc / "SegmentationClass").is_dir() and (voc / "ImageSets" / "Segmentation" / "val.txt").is_file()
+    from fcn_course.data import voc_is_ready
+
+    return voc_is_ready(root or data_root())
 
 
 def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:

@@ -33,7 +33,7 @@ VOID_LABEL = "void (ignorado)"
 # --------------------------------------------------------------------------------------------------
 # Masks and images
 # --------------------------------------------------------------------------------------------------
-def _as_numpy(x) -> np.ndarray:
+def as_numpy(x) -> np.ndarray:
     """Tensor (any device) or array -> numpy array."""
     if isinstance(x, torch.Tensor):
         return x.detach().cpu().numpy()
@@ -47,7 +47,7 @@ def colorize(label, classes=None) -> np.ndarray:
     with the VOC colour of ``classes[i]`` (so a bus is teal whatever its index in the subset).
     ``None`` means the label holds original VOC indices (0..20). Void (255) gets the VOC void colour.
     """
-    label = _as_numpy(label)
+    label = as_numpy(label)
     if label.ndim != 2:
         raise ValueError(f"colorize expects one label map [H, W], got shape {label.shape}")
     if classes is None:
@@ -66,12 +66,12 @@ def colorize(label, classes=None) -> np.ndarray:
 
 def _image_to_rgb(image) -> np.ndarray:
     """Normalised image tensor ``[3, H, W]`` -> displayable ``[H, W, 3]`` in [0, 1]."""
-    return denormalize(torch.as_tensor(_as_numpy(image)))
+    return denormalize(torch.as_tensor(as_numpy(image)))
 
 
 def overlay(rgb: np.ndarray, label, classes, alpha: float = 0.5) -> np.ndarray:
     """Blend the class colours over ``rgb`` (floats in [0, 1]); background pixels stay untouched, void is tinted."""
-    label = _as_numpy(label)
+    label = as_numpy(label)
     colours = colorize(label, classes) / 255.0
     blended = (1 - alpha) * rgb + alpha * colours
     return np.where((label != 0)[..., None], blended, rgb)
@@ -127,7 +127,7 @@ def show_samples(dataset, n: int = 4, classes=None, seed: int = 0) -> Figure:
 
     figure, axes = _image_grid(n, 3, ["Imagem", "Rótulo", "Sobreposição"], aspect=height / width)
     for row, index, (image, label) in zip(axes, indices, items):
-        rgb, label = _image_to_rgb(image), _as_numpy(label)
+        rgb, label = _image_to_rgb(image), as_numpy(label)
         row[0].imshow(rgb)
         row[0].set_ylabel(f"item {int(index)}")
         row[1].imshow(colorize(label, classes))
@@ -146,9 +146,9 @@ def show_predictions(images, preds, labels, classes=None, max_items: int = 4, ti
     drawn with the colours of the VOC classes of the same index.
     """
     classes = classes if classes is not None else class_names
-    images = torch.as_tensor(_as_numpy(images))
-    preds = torch.as_tensor(_as_numpy(preds))
-    labels = _as_numpy(labels)
+    images = torch.as_tensor(as_numpy(images))
+    preds = torch.as_tensor(as_numpy(preds))
+    labels = as_numpy(labels)
     if preds.dim() == 4:  # scores: keep the best class of each pixel
         preds = preds.argmax(dim=1)
     preds = preds.numpy()

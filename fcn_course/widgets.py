@@ -23,7 +23,6 @@ figures are built with ``Figure(...)`` (not pyplot), and the text inside them is
 from __future__ import annotations
 
 import io
-import os
 
 import numpy as np
 import torch
@@ -31,7 +30,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from fcn_course.data import VOID, class_colors, denormalize, voc_colormap
-from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, colorize, legend_handles, overlay
+from fcn_course.config import env_flag
+from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, as_numpy, colorize, legend_handles, overlay
 
 STATIC_ENV = "FCN_COURSE_STATIC"
 ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
@@ -42,7 +42,7 @@ ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": 
 # --------------------------------------------------------------------------------------------------
 def static_forced() -> bool:
     """True when ``FCN_COURSE_STATIC`` asks for static figures (1, true, yes, on)."""
-    return os.environ.get(STATIC_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return env_flag(STATIC_ENV)
 
 
 def widgets_available() -> bool:
@@ -66,18 +66,14 @@ def _use_static(static) -> bool:
 # --------------------------------------------------------------------------------------------------
 # Pictures as arrays
 # --------------------------------------------------------------------------------------------------
-def _as_numpy_label(label) -> np.ndarray:
-    return label.cpu().numpy() if isinstance(label, torch.Tensor) else np.asarray(label)
-
-
 def colour_label(label, classes) -> np.ndarray:
     """Class indices ``[H, W]`` -> RGB floats ``[H, W, 3]`` in [0, 1], VOC colours (``plots.colorize``)."""
-    return colorize(_as_numpy_label(label), classes) / 255.0
+    return colorize(as_numpy(label), classes) / 255.0
 
 
 def error_map(prediction, label) -> np.ndarray:
     """RGB ``[H, W, 3]``: white where the prediction is right, red where wrong, grey on void pixels."""
-    prediction, label = _as_numpy_label(prediction), _as_numpy_label(label)
+    prediction, label = as_numpy(prediction), as_numpy(label)
     out = np.empty(label.shape + (3,))
     out[prediction == label] = ERROR_COLOURS["correct"]
     out[prediction != label] = ERROR_COLOURS["wrong"]
@@ -109,7 +105,7 @@ def _hide_ticks(axes):
 def draw_sample(axes, image, label, classes, show_labels=True, opacity=0.5):
     """Two panels: the image (labels blended on top if ``show_labels``) and the coloured label."""
     picture = denormalize(image)
-    axes[0].imshow(overlay(picture, _as_numpy_label(label), classes, opacity) if show_labels else picture)
+    axes[0].imshow(overlay(picture, as_numpy(label), classes, opacity) if show_labels else picture)
     axes[1].imshow(colour_label(label, classes), interpolation="nearest")
     axes[0].set_title("imagem + rótulos" if show_labels else "imagem")
     axes[1].set_title("rótulo verdadeiro")
@@ -118,7 +114,7 @@ def draw_sample(axes, image, label, classes, show_labels=True, opacity=0.5):
 
 def draw_prediction(axes, image, prediction, label, classes):
     """Four panels: image | prediction | ground truth | error map (with the pixel accuracy)."""
-    label = _as_numpy_label(label)
+    label = as_numpy(label)
     valid = label != VOID
     accuracy = float((prediction[valid] == label[valid]).mean()) if valid.any() else float("nan")
     axes[0].imshow(denormalize(image))

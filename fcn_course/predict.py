@@ -182,7 +182,9 @@ def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: floa
 def save_model_config(run_dir, backbone, skip, classes, pretrained=False, size=None) -> Path:
     """Write ``run_dir/config.json``: what ``load_model_from_checkpoint`` needs to rebuild the network.
 
-    ``size`` is the training input ``(height, width)``; prediction uses it by default.
+    ``size`` records the training crop ``(height, width)`` for reference; prediction runs on the whole
+    image at its own size unless asked otherwise (training crops are not resized, so that is the scale the
+    network learned).
     """
     config = {
         "backbone": backbone,

@@ -335,7 +335,7 @@ def fcn_diagram(skip: bool = False) -> Figure:
         classifier_x, upsample_x, output_x = 10.2, 12.5, 14.8
         _box(ax, classifier_x, top, 1.7, 1.3, "classificador\nconv 1×1\nC classes, 7×7", colour=head_colour)
         _box(ax, upsample_x, top, 1.7, 1.3, "upsampling\nbilinear ×32", colour=head_colour)
-        _box(ax, output_x, top, 1.5, _stage_height(224), "scores por\npixel\nC×224×224", colour=output_colour)
+        _box(ax, output_x, top, 1.5, _stage_height(224), "escores por\npixel\nC×224×224", colour=output_colour)
         _arrow(ax, (xs[-1] + 0.55, top), (classifier_x - 0.85, top))
         _arrow(ax, (classifier_x + 0.85, top), (upsample_x - 0.85, top))
         _arrow(ax, (upsample_x + 0.85, top), (output_x - 0.75, top))
@@ -354,7 +354,7 @@ def fcn_diagram(skip: bool = False) -> Figure:
             ha="right", va="center", fontsize=10, color="tab:purple")
     _box(ax, classifier_x, bottom, 1.7, 1.2, "classificador\nconvolucional\nC classes", colour=head_colour)
     _box(ax, final_x, bottom, 1.5, 1.2, "upsampling\nbilinear ×8", colour=head_colour)
-    _box(ax, output_x, top, 1.2, _stage_height(224), "scores\npor pixel\nC×224×224", colour=output_colour)
+    _box(ax, output_x, top, 1.2, _stage_height(224), "escores\npor pixel\nC×224×224", colour=output_colour)
     _arrow(ax, (concat_x + 0.9, bottom), (classifier_x - 0.85, bottom))
     _arrow(ax, (classifier_x + 0.85, bottom), (final_x - 0.75, bottom))
     _arrow(ax, (final_x + 0.3, bottom + 0.6), (output_x - 0.2, top - _stage_height(224) / 2))
@@ -416,12 +416,12 @@ def bilinear_demo(scale: int = 8) -> Figure:
 
     figure = Figure(figsize=(12, 4.8), layout="constrained")
     axes = figure.subplots(1, 3)
-    panels = [(scores, "scores 4×4\n(saída da rede)"),
+    panels = [(scores, "escores 4×4\n(saída da rede)"),
               (nearest, f"vizinho mais próximo ×{scale}\n(blocos)"),
               (bilinear, f"bilinear ×{scale}\n(transições suaves)")]
     for ax, (image, title) in zip(axes, panels):
         shown = ax.imshow(image.numpy(), cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
         _clean(ax, title)
     figure.colorbar(shown, ax=list(axes), shrink=0.8, label="score da classe")
-    figure.suptitle("F.interpolate: ampliando um mapa de scores")
+    figure.suptitle("F.interpolate: ampliando um mapa de escores")
     return figure

@@ -38,6 +38,16 @@ def smoke_mode() -> bool:
     return env_flag(SMOKE_ENV)
 
 
+def in_jupyter_kernel() -> bool:
+    """True inside a Jupyter kernel (figures and widgets can be displayed), False in scripts and tests."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def data_root() -> Path:
     """Folder that holds (or will hold) ``VOCdevkit/``: ``$FCN_COURSE_DATA`` or ``~/fcn_course_data``."""
     return Path(os.environ.get(DATA_ENV) or Path.home() / "fcn_course_data").expanduser()

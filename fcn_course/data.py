@@ -427,6 +427,15 @@ def random_scale(image, label, low: float, high: float):
     return image, label
 
 
+def normalize_image(image: torch.Tensor) -> torch.Tensor:
+    """uint8 picture ``[3, H, W]`` -> float32 in [0, 1], normalised with the ImageNet mean/std.
+
+    The backbones were trained on ImageNet pictures normalised this way, so every input must be too.
+    """
+    image = v2.functional.to_dtype(image, torch.float32, scale=True)
+    return v2.functional.normalize(image, IMAGENET_MEAN, IMAGENET_STD)
+
+
 class VOCSubset(Dataset):
     """Pascal VOC 2012 images that show at least ``min_classes`` of the chosen ``classes``.
 
@@ -477,7 +486,6 @@ class VOCSubset(Dataset):
             self.crop = v2.Compose([v2.RandomCrop(self.size), v2.RandomHorizontalFlip()])
         else:
             self.crop = v2.CenterCrop(self.size)
-        self.normalize = v2.Compose([v2.ToDtype(torch.float32, scale=True), v2.Normalize(IMAGENET_MEAN, IMAGENET_STD)])
         if verbose:
             print(self.summary())
 
@@ -526,7 +534,7 @@ class VOCSubset(Dataset):
             image, label = random_scale(image, label, *SCALE_RANGE)
         image, label = pad_to_size(image, label, self.size)
         image, label = self.crop(image, label)  # v2 applies the same crop/flip to both
-        image = self.normalize(image)
+        image = normalize_image(image)
         return image.as_subclass(torch.Tensor), label.as_subclass(torch.Tensor).long()
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from fcn_course.config import seed_everything
+from fcn_course.config import in_jupyter_kernel, seed_everything
 from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
 from fcn_course.files import atomic_write
 from fcn_course.metrics import ConfusionMatrix
@@ -218,16 +218,6 @@ def validate(net, loader, loss_fn, device, epoch, num_classes, show=False, class
     return stats
 
 
-def _in_notebook() -> bool:
-    """True inside a Jupyter kernel (where figures can be displayed), False in scripts and tests."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
-
-
 def _prediction_figure(images, predictions, labels, class_names, epoch, figure_path):
     """Draw the first batch with fcn_course.plots.show_predictions; display and/or save it."""
     import matplotlib.pyplot as plt
@@ -241,7 +231,7 @@ def _prediction_figure(images, predictions, labels, class_names, epoch, figure_p
         figure_path = Path(figure_path)
         figure_path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(figure_path, dpi=80, bbox_inches="tight")
-    if _in_notebook():  # shown as a PNG: works whatever matplotlib backend the notebook uses
+    if in_jupyter_kernel():  # shown as a PNG: works whatever matplotlib backend the notebook uses
         from IPython.display import Image, display
 
         buffer = io.BytesIO()

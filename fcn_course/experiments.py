@@ -37,6 +37,7 @@ from fcn_course.backbones import PretrainedWeightsError
 from fcn_course.config import seed_everything
 from fcn_course.data import VOCSubset, class_colors, denormalize, make_loaders
 from fcn_course.files import write_json
+from fcn_course.metrics import nanmean
 from fcn_course.plots import PORTUGUESE_NAMES
 from fcn_course.predict import default_model_classes, load_model_from_checkpoint, save_model_config
 from fcn_course.widgets import colour_label
@@ -325,7 +326,7 @@ class GridResult:
                    "final_miou_fg": _score(final["miou_fg"]) if final else float("nan")}
             for index, name in enumerate(self.classes):
                 row[f"iou_{name}"] = _score(best["iou"][index]) if best else float("nan")
-            row["dice_fg"] = _nanmean([_score(value) for value in best["dice"][1:]]) if best else float("nan")
+            row["dice_fg"] = nanmean([_score(value) for value in best["dice"][1:]]) if best else float("nan")
             row["pixel_acc"] = _score(best["pixel_acc"]) if best else float("nan")
             row["parameters"] = run.parameters
             row["sec_per_epoch"] = run.seconds_per_epoch()
@@ -454,12 +455,6 @@ def _fmt(value, digits=3) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value:.{digits}f}"
-
-
-def _nanmean(values) -> float:
-    """Mean of the values that are not NaN; NaN when there are none."""
-    present = [value for value in values if not math.isnan(value)]
-    return float(np.mean(present)) if present else float("nan")
 
 
 def _save(figure, path) -> Path:

@@ -34,8 +34,9 @@ def _to_tensor(x, name: str) -> torch.Tensor:
         raise TypeError(f"{name} must be a torch tensor or a numpy array, got {type(x).__name__}") from error
 
 
-def _nanmean(values: np.ndarray) -> float:
+def nanmean(values) -> float:
     """Mean of the non-NaN values; NaN (without a warning) when there is none."""
+    values = np.asarray(values, dtype=float)
     kept = values[~np.isnan(values)]
     return float(kept.mean()) if kept.size else math.nan
 
@@ -162,13 +163,13 @@ class ConfusionMatrix:
 
         return {
             "iou": iou.tolist(),
-            "miou": _nanmean(iou),
-            "miou_fg": _nanmean(iou[1:]),
+            "miou": nanmean(iou),
+            "miou_fg": nanmean(iou[1:]),
             "dice": dice.tolist(),
-            "mdice": _nanmean(dice),
+            "mdice": nanmean(dice),
             "pixel_acc": float(tp.sum() / total) if total > 0 else math.nan,
             "recall": recall.tolist(),
-            "mean_acc": _nanmean(recall),
+            "mean_acc": nanmean(recall),
             "fw_iou": fw_iou,
         }
 

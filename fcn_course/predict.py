@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
-from fcn_course.data import IMAGENET_MEAN, IMAGENET_STD, VOC_CLASSES, VOID, voc_colormap
+from fcn_course.data import VOC_CLASSES, VOID, normalize_image, voc_colormap
 from fcn_course.files import write_json
 from fcn_course.plots import overlay
 
@@ -82,11 +82,8 @@ def image_to_tensor(image: Image.Image, size=None) -> torch.Tensor:
     width, height = network_input_size(*image.size, size=size)
     if (width, height) != image.size:
         image = image.resize((width, height), Image.BILINEAR)
-    pixels = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0)  # [H, W, 3] in [0, 1]
-    pixels = pixels.permute(2, 0, 1)  # [3, H, W]
-    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
-    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
-    return ((pixels - mean) / std).unsqueeze(0)
+    pixels = torch.from_numpy(np.array(image, dtype=np.uint8)).permute(2, 0, 1)  # [3, H, W]
+    return normalize_image(pixels).unsqueeze(0)
 
 
 def predict_image(model, image, size=None, device=None):

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from fcn_course.data import VOID, class_colors, denormalize, voc_colormap
-from fcn_course.config import env_flag
+from fcn_course.config import env_flag, in_jupyter_kernel
 from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, as_numpy, colorize, legend_handles, overlay
 
 STATIC_ENV = "FCN_COURSE_STATIC"
@@ -51,11 +51,9 @@ def widgets_available() -> bool:
         return False
     try:
         import ipywidgets  # noqa: F401
-        from IPython import get_ipython
     except ImportError:
         return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
+    return in_jupyter_kernel()
 
 
 def _use_static(static) -> bool:

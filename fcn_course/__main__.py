@@ -1,16 +1,25 @@
-"""Command line of the course: ``python -m fcn_course <command>`` (also installed as ``fcn-course``).
+"""Command line of the course for students: ``python -m fcn_course <command>`` (also ``fcn-course``).
 
-Student commands:  synth, download, predict
-Instructor commands: course, build, check, grade, release, grid
-Run ``python -m fcn_course <command> --help`` for the options of each one.
+Student commands: synth, download, grid, predict. ``grid`` and ``predict`` use the FCNs you wrote: pass
+your notebooks with ``--models`` (by default, notebooks/02_fcn_alexnet.ipynb and notebooks/03_fcn_vgg16.ipynb
+of the current folder when they exist).
+
+course, build, check, grade and release are instructor commands: they are not part of the student
+package and run from the course repository as ``python -m fcn_course.instructor <command>``.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release")
+
+INSTRUCTOR_ONLY_MESSAGE = (
+    "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do curso, "
+    "rode: python -m fcn_course.instructor {command}\n"
+    "'{command}' is an instructor command, not part of the student package. From the course repository, "
+    "run: python -m fcn_course.instructor {command}"
+)
 
 
 def _cmd_synth(a):
@@ -27,62 +36,36 @@ def _cmd_download(a):
     print(f"Pascal VOC 2012 is ready in {download_voc(a.root or data_root())}")
 
 
-def _cmd_course(a):
-    from fcn_course.course import run_course
-
-    return run_course(REPO_ROOT, out_dir=a.out, smoke=a.smoke)
-
-
-def _cmd_build(a):
-    from fcn_course import nbtools
-
-    nbtools.build(REPO_ROOT, execute=a.execute, force=a.force)
-
-
-def _cmd_check(a):
-    from fcn_course import nbtools
-
-    problems = nbtools.check_in_sync(REPO_ROOT)
-    for problem in problems:
-        print("-", problem)
-    print("notebooks in sync" if not problems else f"{len(problems)} problem(s): run `python -m fcn_course build`")
-    return 1 if problems else 0
-
-
-def _cmd_grade(a):
-    from fcn_course import nbtools
-
-    for submission in a.submissions:
-        report = Path(a.report_dir) / (Path(submission).stem + "-report.md") if a.report_dir else None
-        nbtools.grade(submission, report_path=report)
-
-
-def _cmd_release(a):
-    from fcn_course import nbtools
-
-    try:
-        print(f"student release: {nbtools.release(REPO_ROOT, a.out)}")
-    except nbtools.SolutionLeakError as error:
-        print(f"release refused: {error}", file=sys.stderr)
-        return 1
-
-
-def _cmd_grid(a):
+def _cmd_grid(argv):
     from fcn_course.experiments import main as grid_main
 
-    return grid_main(a.rest)
+    return grid_main(argv)
 
 
-def _cmd_predict(a):
+def _cmd_predict(argv):
     from fcn_course.predict import main as predict_main
 
-    return predict_main(a.rest)
+    return predict_main(argv)
+
+
+# grid and predict parse their own options, so that `grid --help` shows theirs.
+SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
+
+
+def instructor_only(command: str) -> int:
+    """Say, in Portuguese and English, where an instructor command runs; exit status 2."""
+    print(INSTRUCTOR_ONLY_MESSAGE.format(command=command), file=sys.stderr)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m fcn_course", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="python -m fcn_course", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Student commands of the FCN course. Run `python -m fcn_course <command> --help` for the "
+                    "options of each one.",
+        epilog="For instructors only: " + ", ".join(INSTRUCTOR_COMMANDS) + " run from the course repository as "
+               "`python -m fcn_course.instructor <command>` (comandos do professor).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("synth", help="write the synthetic VOC twin (offline data in the real VOCdevkit layout)")
     p.add_argument("root", help="folder that will contain VOCdevkit/")
@@ -95,45 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="folder that will contain VOCdevkit/ (default: $FCN_COURSE_DATA or ~/fcn_course_data)")
     p.set_defaults(func=_cmd_download)
 
-    p = sub.add_parser("course", help="run every solution notebook; executed notebooks and HTML go to a run folder")
-    p.add_argument("--smoke", action="store_true", default=None,
-                   help="synthetic data and tiny settings (default when real VOC is not found)")
-    p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
-    p.set_defaults(func=_cmd_course)
-
-    p = sub.add_parser("build", help="refresh solution notebooks from solutions/*.py and regenerate student notebooks")
-    p.add_argument("--execute", action="store_true", help="re-execute solution notebooks (smoke) to refresh checked outputs")
-    p.add_argument("--force", action="store_true", help="overwrite student notebooks edited by hand (a backup is kept)")
-    p.set_defaults(func=_cmd_build)
-
-    p = sub.add_parser("check", help="fail when notebooks, their .py pairs or the student versions drifted")
-    p.set_defaults(func=_cmd_check)
-
-    p = sub.add_parser("grade", help="grade submitted student notebooks (never modifies them)")
-    p.add_argument("submissions", nargs="+")
-    p.add_argument("--report-dir", help="also write one Markdown report per submission here")
-    p.set_defaults(func=_cmd_grade)
-
-    p = sub.add_parser("release", help="build the student release folder and zip (nothing of solutions/)")
-    p.add_argument("--out", default=str(REPO_ROOT / "dist" / "fcn-course-student"))
-    p.set_defaults(func=_cmd_release)
-
-    for name, func, text in [("grid", _cmd_grid, "run the comparison grid (backbone x skip x pretrained)"),
-                             ("predict", _cmd_predict, "segment your own images with a trained checkpoint")]:
-        p = sub.add_parser(name, help=text, add_help=False)
-        p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=func)
+    # Listed for --help only: main() hands them their arguments before this parser runs.
+    sub.add_parser("grid", add_help=False, help="train the comparison grid (backbone x skip x pretrained) with "
+                                                "your models (--models NOTEBOOK...; default: your notebooks 02 "
+                                                "and 03 in ./notebooks)")
+    sub.add_parser("predict", add_help=False, help="segment your own images with a trained checkpoint and your "
+                                                   "models (--models NOTEBOOK...)")
     return parser
 
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("grid", "predict"):  # these two parse their own options
-        func = _cmd_grid if argv[0] == "grid" else _cmd_predict
-        return int(func(argparse.Namespace(rest=argv[1:])) or 0)
+    if argv and argv[0] in SELF_PARSING:
+        return int(SELF_PARSING[argv[0]](argv[1:]) or 0)
+    if argv and argv[0] in INSTRUCTOR_COMMANDS:
+        return instructor_only(argv[0])
     args = build_parser().parse_args(argv)
-    result = args.func(args)
-    return int(result or 0)
+    return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from fcn_course import checks, engine, plots
 from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE16_END, load_vgg16
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import make_loaders
-from fcn_course.nbtools import load_definitions
+from fcn_course.definitions import load_definitions
 
 # %%
 # %matplotlib inline

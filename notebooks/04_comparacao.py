@@ -46,7 +46,7 @@ from IPython.display import Image, Markdown, display
 from fcn_course import experiments
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import VOCSubset
-from fcn_course.nbtools import load_definitions
+from fcn_course.definitions import load_definitions
 from fcn_course.predict import load_model_from_checkpoint, predict_image, save_prediction
 from fcn_course.widgets import prediction_explorer
 

@@ -1,0 +1,126 @@
+"""Instructor commands: ``python -m fcn_course.instructor <command>``, run from the course repository.
+
+  course   run every solution notebook; executed notebooks and HTML go to a run folder
+  build    refresh solution notebooks from solutions/*.py and regenerate the student notebooks
+  check    fail when notebooks, their .py pairs or the student versions drifted
+  grade    grade submitted student notebooks (never modifies them)
+  release  build the student release folder and zip (no solutions, no instructor tooling)
+  grid     the comparison grid with the reference models (or a student's, with --models NOTEBOOK...)
+  predict  segment images with a checkpoint, using the reference models (or --models NOTEBOOK...)
+
+Run ``python -m fcn_course.instructor <command> --help`` for the options of each one.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fcn_course.instructor import repo_root
+
+PROG = "python -m fcn_course.instructor"
+
+
+def _cmd_course(a):
+    from fcn_course.instructor.course import run_course
+
+    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke)
+
+
+def _cmd_build(a):
+    from fcn_course.instructor.build import build
+
+    return 0 if build(repo_root(), execute=a.execute, force=a.force).ok else 1
+
+
+def _cmd_check(a):
+    from fcn_course.instructor.sync import check_in_sync
+
+    problems = check_in_sync(repo_root())
+    for problem in problems:
+        print("-", problem)
+    print("notebooks in sync" if not problems else f"{len(problems)} problem(s): run `{PROG} build`")
+    return 1 if problems else 0
+
+
+def _cmd_grade(a):
+    from fcn_course.instructor.grade import grade
+
+    for submission in a.submissions:
+        report = Path(a.report_dir) / (Path(submission).stem + "-report.md") if a.report_dir else None
+        grade(submission, report_path=report)
+
+
+def _cmd_release(a):
+    from fcn_course.instructor.release import ReleaseError, release
+
+    root = repo_root()
+    try:
+        print(f"student release: {release(root, a.out or root / 'dist' / 'fcn-course-student')}")
+    except ReleaseError as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return 1
+
+
+def _cmd_grid(argv):
+    from fcn_course.experiments import main as grid_main
+    from fcn_course.instructor.reference import reference_ingredients
+
+    return grid_main(argv, ingredients=reference_ingredients())
+
+
+def _cmd_predict(argv):
+    from fcn_course.instructor.reference import reference_model_classes
+    from fcn_course.predict import main as predict_main
+
+    return predict_main(argv, model_classes=reference_model_classes())
+
+
+# grid and predict parse their own options (those of the student commands, plus the reference models).
+SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    p = sub.add_parser("course", help="run every solution notebook; executed notebooks and HTML go to a run folder")
+    p.add_argument("--smoke", action="store_true", default=None,
+                   help="synthetic data and tiny settings (default when real VOC is not found)")
+    p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
+    p.set_defaults(func=_cmd_course)
+
+    p = sub.add_parser("build", help="refresh solution notebooks from solutions/*.py and regenerate student notebooks")
+    p.add_argument("--execute", action="store_true", help="re-execute solution notebooks (smoke) to refresh checked outputs")
+    p.add_argument("--force", action="store_true", help="overwrite student notebooks edited by hand (a backup is kept)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("check", help="fail when notebooks, their .py pairs or the student versions drifted")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("grade", help="grade submitted student notebooks (never modifies them)")
+    p.add_argument("submissions", nargs="+")
+    p.add_argument("--report-dir", help="also write one Markdown report per submission here")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")
+    p.add_argument("--out", help="output folder (default: dist/fcn-course-student in the repository)")
+    p.set_defaults(func=_cmd_release)
+
+    for name, text in [("grid", "comparison grid with the reference models (or --models NOTEBOOK...)"),
+                       ("predict", "segment images with a checkpoint and the reference models")]:
+        sub.add_parser(name, help=text, add_help=False)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SELF_PARSING:
+        return int(SELF_PARSING[argv[0]](argv[1:]) or 0)
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

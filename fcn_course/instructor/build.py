@@ -1,0 +1,184 @@
+"""Build: solution notebooks from their sources, then the student notebooks from the solutions.
+
+For each ``solutions/notebooks/NN_name.py``: refresh its include cells and write the .py back; write the
+paired .ipynb keeping only the outputs of ``# NBVAL_CHECK_OUTPUT`` cells (optionally re-executing it in
+smoke mode first); then write ``notebooks/NN_name.ipynb`` + ``.py``. A student pair edited by hand since the
+last build (``notebooks/.generated.json`` records what the build wrote) is never overwritten unless forced,
+and then a backup is kept.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupytext.combine import combine_inputs_with_outputs
+
+from fcn_course.instructor.execute import DEFAULT_CELL_TIMEOUT, execute_in_place
+from fcn_course.instructor.includes import refresh_includes
+from fcn_course.instructor.pairs import (CHECK_OUTPUT_MARKER, STUDENT_DIR, cell_signature, give_cells_stable_ids,
+                                         ipynb_text, jupytext_config, py_text, read_py_notebook, sha256,
+                                         solution_sources)
+from fcn_course.instructor.student import make_student_notebook
+
+MANIFEST_NAME = ".generated.json"
+
+
+@dataclass
+class BuildReport:
+    """What :func:`build` did; ``print(report)`` gives a summary for the instructor."""
+
+    written: list = field(default_factory=list)     # files (re)written
+    unchanged: list = field(default_factory=list)   # files already up to date
+    skipped: list = field(default_factory=list)     # (file, reason) left untouched
+    backups: list = field(default_factory=list)     # (file, backup copy) made before overwriting
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+    def __str__(self) -> str:
+        lines = [f"wrote {path}" for path in self.written]
+        lines += [f"backed up {path} to {backup}" for path, backup in self.backups]
+        lines += [f"SKIPPED {path}: {reason}" for path, reason in self.skipped]
+        lines.append(
+            f"{len(self.written)} file(s) written, {len(self.unchanged)} unchanged, {len(self.skipped)} skipped."
+        )
+        return "\n".join(lines)
+
+
+def keep_checked_outputs(nb) -> None:
+    """Clear the outputs of every code cell except those marked ``# NBVAL_CHECK_OUTPUT``."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and CHECK_OUTPUT_MARKER not in cell.source:
+            cell.outputs = []
+            cell.execution_count = None
+
+
+def _write_if_changed(path: Path, text: str, report: BuildReport) -> None:
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        report.unchanged.append(path)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    report.written.append(path)
+
+
+def _backup(path: Path, report: BuildReport) -> None:
+    """Copy ``path`` to ``path.bak-<timestamp>`` before it is overwritten."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.bak-{stamp}")
+    counter = 1
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.bak-{stamp}-{counter}")
+        counter += 1
+    shutil.copy2(path, backup)
+    report.backups.append((path, backup))
+
+
+def _load_manifest(path: Path) -> dict:
+    """``{file name: sha256}`` of the student files the build last wrote (empty when never built)."""
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_student_pair(nb, ipynb_path: Path, config, manifest: dict, force: bool, report: BuildReport) -> None:
+    """Write a student .ipynb + .py pair, unless someone edited either file since the last build."""
+    texts = {ipynb_path: ipynb_text(nb), ipynb_path.with_suffix(".py"): py_text(nb, config)}
+    edited = [
+        path for path, text in texts.items()
+        if path.exists()
+        and path.read_bytes() != text.encode("utf-8")
+        and sha256(path.read_bytes()) != manifest.get(path.name)
+    ]
+    if edited and not force:
+        names = ", ".join(str(path) for path in edited)
+        reason = (
+            f"{names} changed since the generator last wrote it (edited by hand?), so the pair was not "
+            f"regenerated. Move your changes to the solution notebook, or build with force=True "
+            f"(--force) to overwrite it; a backup copy is kept."
+        )
+        report.skipped.append((ipynb_path, reason))
+        return
+    for path in edited:
+        _backup(path, report)
+    for path, text in texts.items():
+        _write_if_changed(path, text, report)
+        manifest[path.name] = sha256(text.encode("utf-8"))
+
+
+def _ipynb_edited_after_py(source: Path, ipynb: Path, inputs, previous) -> bool:
+    """True when the .ipynb is newer than its .py and their cells differ (edited without Jupytext)."""
+    newer = ipynb.stat().st_mtime > source.stat().st_mtime + 1
+    return newer and cell_signature(previous) != cell_signature(inputs)
+
+
+def _protect_edited_ipynb(source: Path, nb, previous, force: bool, report: BuildReport) -> bool:
+    """False (and a SKIPPED entry) when the solution .ipynb was edited without Jupytext and not forced."""
+    ipynb = source.with_suffix(".ipynb")
+    if previous is None or not _ipynb_edited_after_py(source, ipynb, nb, previous):
+        return True
+    if force:
+        _backup(ipynb, report)
+        return True
+    report.skipped.append((ipynb, (
+        f"{ipynb} is newer than {source.name} and their cells differ: it was probably edited "
+        f"without Jupytext. Sync the pair (jupytext --sync {ipynb}) or build with force=True "
+        f"to rebuild it from the .py (a backup copy is kept).")))
+    return False
+
+
+def _build_solution(source: Path, repo_root: Path, config, execute: bool, force: bool, timeout: int,
+                    report: BuildReport):
+    """Refresh includes, write the solution pair and return the solution notebook (or None if skipped)."""
+    nb = read_py_notebook(source, config)
+    ipynb = source.with_suffix(".ipynb")
+    previous = nbformat.read(ipynb, as_version=4) if ipynb.exists() else None
+    if not _protect_edited_ipynb(source, nb, previous, force, report):
+        return None
+    refresh_includes(nb, repo_root, source.stem)
+    if previous is not None:
+        # Reuses the cell ids and the outputs of the cells whose source did not change.
+        nb = combine_inputs_with_outputs(nb, previous, fmt="py:percent")
+        give_cells_stable_ids(nb)
+    _write_if_changed(source, py_text(nb, config), report)
+    if execute:
+        execute_in_place(nb, cwd=source.parent, smoke=True, timeout=timeout, label=str(source))
+    keep_checked_outputs(nb)
+    _write_if_changed(ipynb, ipynb_text(nb), report)
+    return nb
+
+
+def build(repo_root, execute: bool = False, force: bool = False,
+          timeout: int = DEFAULT_CELL_TIMEOUT, quiet: bool = False) -> BuildReport:
+    """Build every solution notebook pair and generate the student notebooks from them.
+
+    ``execute=True`` re-runs each solution notebook in smoke mode (``timeout`` seconds per cell) to
+    refresh its checked outputs. Files whose content would not change are not touched, so a second
+    build changes nothing. Student notebooks edited since the last build are skipped unless
+    ``force=True``, which backs them up first. The report (written, skipped and backed-up files) is
+    printed unless ``quiet=True``, and returned.
+    """
+    repo_root = Path(repo_root)
+    config = jupytext_config(repo_root)
+    report = BuildReport()
+    manifest_path = repo_root / STUDENT_DIR / MANIFEST_NAME
+    manifest = _load_manifest(manifest_path)
+    for source in solution_sources(repo_root):
+        solution = _build_solution(source, repo_root, config, execute, force, timeout, report)
+        if solution is None:
+            continue
+        student = make_student_notebook(solution, name=source.stem)
+        _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force,
+                            report)
+    if manifest or manifest_path.exists():
+        manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        _write_if_changed(manifest_path, manifest_text, BuildReport())  # bookkeeping: not in the report
+    if not quiet:
+        print(report)
+    return report

@@ -1,0 +1,91 @@
+"""Running notebooks in a Jupyter kernel (nbclient): whole, or until the first unfinished exercise.
+
+The kernel is ipykernel's ``python3``, which jupyter_client starts with this very interpreter, so the
+notebooks see the same environment (virtualenv) as the command that runs them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from fcn_course.definitions import read_notebook
+
+SMOKE_ENV = "FCN_COURSE_SMOKE"  # = fcn_course.config.SMOKE_ENV (not imported: config loads torch)
+DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell
+KERNEL_NAME = "python3"
+
+
+def kernel_env(smoke: bool) -> dict:
+    """This process's environment with smoke mode switched on or off."""
+    env = dict(os.environ)
+    if smoke:
+        env[SMOKE_ENV] = "1"
+    else:
+        env.pop(SMOKE_ENV, None)
+    return env
+
+
+def _client(nb, cwd, timeout: int, **options) -> NotebookClient:
+    return NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME,
+                          resources={"metadata": {"path": str(cwd)}}, **options)
+
+
+def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
+    """Run every cell of ``nb`` in place (for the solution build: no timings, no widget state)."""
+    client = _client(nb, cwd, timeout, record_timing=False, store_widget_state=False)
+    try:
+        client.execute(env=kernel_env(smoke))
+    except CellExecutionError as error:
+        raise RuntimeError(f"{label} failed while running in smoke mode:\n{error}") from None
+
+
+def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT) -> Path:
+    """Run a copy of a notebook (cwd = its folder) and save the executed .ipynb and an HTML export.
+
+    The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html``; they are written even
+    when a cell fails (then the error is raised after saving them). Returns the .ipynb path.
+    """
+    from nbconvert import HTMLExporter
+
+    path = Path(path).resolve()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nb = read_notebook(path)
+    executed = out_dir / f"{path.stem}.ipynb"
+    try:
+        _client(nb, path.parent, timeout).execute(env=kernel_env(smoke))
+    finally:
+        nbformat.write(nb, executed)
+        html, _ = HTMLExporter().from_notebook_node(nb)
+        executed.with_suffix(".html").write_text(html, encoding="utf-8")
+    return executed
+
+
+class FirstError(NamedTuple):
+    """The first cell that raised: its 0-based index in the notebook, the error name and message."""
+
+    index: Optional[int]
+    name: Optional[str]
+    message: Optional[str]
+
+
+def run_until_first_stub(path, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT) -> FirstError:
+    """Run a (student) notebook cell by cell and stop at the first error.
+
+    Returns ``(cell index, error name, error message)``, or ``(None, None, None)`` if every cell ran.
+    For a fresh student notebook the first error should be the first exercise's NotImplementedError.
+    """
+    path = Path(path).resolve()
+    failed_cells = []
+    client = _client(read_notebook(path), path.parent, timeout,
+                     on_cell_error=lambda cell, cell_index, execute_reply: failed_cells.append(cell_index))
+    try:
+        client.execute(env=kernel_env(smoke))
+    except CellExecutionError as error:
+        return FirstError(failed_cells[-1] if failed_cells else None, error.ename, error.evalue)
+    return FirstError(None, None, None)

@@ -1,0 +1,61 @@
+"""``include:<path>`` cells: a code cell whose body is the text of a file of the repository.
+
+The reference code exists once, in ``solutions/*.py`` where it is tested; a solution-notebook cell tagged
+``include:solutions/fcn_alexnet.py`` is refreshed from that file by the build.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from fcn_course.definitions import cell_label
+from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, tags
+from fcn_course.instructor.student import NotebookBuildError
+
+
+def include_path(cell, name: str, index: int) -> Optional[str]:
+    """The path named by the cell's include tag, or None for an ordinary cell."""
+    paths = [tag[len(INCLUDE_TAG_PREFIX):] for tag in tags(cell) if tag.startswith(INCLUDE_TAG_PREFIX)]
+    if not paths:
+        return None
+    if cell.cell_type != "code" or len(paths) > 1:
+        raise NotebookBuildError(
+            f"{cell_label(name, index, cell)}: an include tag goes on a code cell, and only one per cell"
+        )
+    return paths[0]
+
+
+def included_text(repo_root, relative: str, label: str) -> str:
+    """The text an include cell must hold (the file without trailing newlines)."""
+    path = Path(repo_root) / relative
+    if Path(relative).is_absolute() or not path.is_file():
+        raise NotebookBuildError(
+            f"{label}: the included file {relative!r} does not exist; the include tag takes a path "
+            f"relative to the repository root, e.g. 'include:solutions/fcn_alexnet.py'"
+        )
+    return path.read_text(encoding="utf-8").rstrip("\n")
+
+
+def stale_includes(nb, repo_root, name: str = "notebook") -> list[str]:
+    """One message per include cell whose body differs from its file."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        relative = include_path(cell, name, index)
+        label = cell_label(name, index, cell)
+        if relative is not None and cell.source != included_text(repo_root, relative, label):
+            problems.append(f"{label} differs from {relative}")
+    return problems
+
+
+def refresh_includes(nb, repo_root, name: str = "notebook") -> list[int]:
+    """Replace the body of each ``include:<path>`` cell by the file's text; return the changed cells."""
+    changed = []
+    for index, cell in enumerate(nb.cells):
+        relative = include_path(cell, name, index)
+        if relative is None:
+            continue
+        text = included_text(repo_root, relative, cell_label(name, index, cell))
+        if cell.source != text:
+            cell.source = text
+            changed.append(index)
+    return changed

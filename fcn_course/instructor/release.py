@@ -1,0 +1,96 @@
+"""The student release: what students download, as a folder and a zip.
+
+It holds the student package (``fcn_course/`` without this instructor wing), the student notebooks, the
+students' README (``notebooks/README.md`` becomes ``README.md``), LICENSE, environment.yml, pyproject.toml
+and jupytext.toml: nothing of ``solutions/``. The zip is refused when the notebooks are out of date or when
+the leak scan finds a solution line in it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
+from fcn_course.instructor.pairs import SOLUTION_DIR, STUDENT_DIR, solution_sources
+from fcn_course.instructor.sync import check_in_sync
+
+RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml")
+INSTRUCTOR_PACKAGE = "instructor"  # fcn_course/instructor/: never released
+_NOT_RELEASED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
+
+
+class ReleaseError(RuntimeError):
+    """The student release cannot be built."""
+
+
+class SolutionLeakError(ReleaseError):
+    """Solution code (or a solution marker) was found in the student release."""
+
+
+def _copy_top_files(repo_root: Path, folder: Path) -> None:
+    for name in RELEASE_FILES:
+        if not (repo_root / name).is_file():
+            raise ReleaseError(f"{repo_root / name} is missing; the release needs it")
+        shutil.copy2(repo_root / name, folder / name)
+    # Students get their own guide as README.md (the repository's README speaks to maintainers).
+    student_readme = repo_root / STUDENT_DIR / "README.md"
+    if student_readme.is_file():
+        shutil.copy2(student_readme, folder / "README.md")
+    for license_file in repo_root.glob("LICENSE*"):
+        shutil.copy2(license_file, folder / license_file.name)
+
+
+def _copy_student_package(repo_root: Path, folder: Path) -> None:
+    """``fcn_course/`` without the instructor wing."""
+    def ignore(directory, names):
+        ignored = set(_NOT_RELEASED(directory, names))
+        if Path(directory).resolve() == (repo_root / "fcn_course").resolve():
+            ignored.add(INSTRUCTOR_PACKAGE)
+        return ignored
+
+    shutil.copytree(repo_root / "fcn_course", folder / "fcn_course", ignore=ignore)
+
+
+def _copy_student_notebooks(repo_root: Path, folder: Path) -> None:
+    (folder / STUDENT_DIR).mkdir()
+    for source in solution_sources(repo_root):
+        for suffix in (".ipynb", ".py"):
+            shutil.copy2(repo_root / STUDENT_DIR / f"{source.stem}{suffix}", folder / STUDENT_DIR)
+
+
+def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
+    leaks = scan_for_leaks(zip_path, repo_root)
+    if not leaks:
+        return
+    zip_path.unlink()
+    shown = "\n  ".join(leaks[:20]) + ("\n  ..." if len(leaks) > 20 else "")
+    raise SolutionLeakError(
+        f"the release would give away solutions ({len(leaks)} line(s)):\n  {shown}\n"
+        f"Remove them from those files. A generic line that is not really a solution can be listed "
+        f"in {LEAK_ALLOWLIST}."
+    )
+
+
+def release(repo_root, out_dir, name: str = "fcn-course") -> Path:
+    """Build the student release (``out_dir/<name>/`` and ``out_dir/<name>.zip``) and return the zip.
+
+    Raises ReleaseError when the notebooks are out of date, and SolutionLeakError (after deleting the
+    zip) listing where solution code or markers were found.
+    """
+    repo_root, out_dir = Path(repo_root), Path(out_dir)
+    if not solution_sources(repo_root):
+        raise ReleaseError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
+    problems = check_in_sync(repo_root)
+    if problems:
+        raise ReleaseError("the notebooks are out of date; run the build first:\n  " + "\n  ".join(problems))
+    folder = out_dir / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    _copy_top_files(repo_root, folder)
+    _copy_student_package(repo_root, folder)
+    _copy_student_notebooks(repo_root, folder)
+    zip_path = Path(shutil.make_archive(str(out_dir / name), "zip", root_dir=out_dir, base_dir=name))
+    _refuse_leaks(zip_path, repo_root)
+    print(f"Release written to {zip_path}")
+    return zip_path

@@ -1,11 +1,13 @@
-"""The course's command line: `python -m fcn_course ...`."""
+"""The course's command lines: `python -m fcn_course ...` (students) and `python -m fcn_course.instructor ...`."""
 import pytest
 
+from fcn_course.__main__ import INSTRUCTOR_COMMANDS
 from fcn_course.__main__ import main
+from fcn_course.instructor.__main__ import main as instructor_main
 
 
 def test_check_reports_the_notebooks_in_sync(capsys):
-    assert main(["check"]) == 0
+    assert instructor_main(["check"]) == 0
     assert "notebooks in sync" in capsys.readouterr().out
 
 
@@ -17,6 +19,14 @@ def test_grid_and_predict_accept_options_first(command, capsys):
     assert f"python -m fcn_course {command}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("command", ["grid", "predict"])
+def test_instructor_grid_and_predict_accept_options_first(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        instructor_main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "--models" in capsys.readouterr().out
+
+
 def test_synth_writes_a_vocdevkit_tree(tmp_path, capsys):
     assert main(["synth", str(tmp_path), "--train", "3", "--val", "2"]) == 0
     assert (tmp_path / "VOCdevkit" / "VOC2012" / "ImageSets" / "Segmentation" / "val.txt").is_file()
@@ -26,3 +36,34 @@ def test_unknown_command_is_an_error(capsys):
     with pytest.raises(SystemExit):
         main(["train-everything"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", INSTRUCTOR_COMMANDS)
+def test_instructor_commands_are_not_student_commands(command, capsys):
+    """The student CLI names the instructor command to run instead, in Portuguese and in English."""
+    assert main([command, "--help"]) == 2
+    err = capsys.readouterr().err
+    assert f"python -m fcn_course.instructor {command}" in err
+    assert "comando do professor" in err and "instructor command" in err
+
+
+def test_student_help_says_which_commands_are_for_students(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "Student commands" in out and "python -m fcn_course.instructor" in out
+    for command in ("synth", "download", "grid", "predict"):
+        assert command in out
+
+
+def test_the_student_cli_does_not_import_the_instructor_wing():
+    import ast
+    from pathlib import Path
+
+    import fcn_course.__main__ as student_cli
+
+    tree = ast.parse(Path(student_cli.__file__).read_text(encoding="utf-8"))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert not any(name and name.startswith(("fcn_course.instructor", "solutions")) for name in imported)

@@ -9,7 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from fcn_course import nbtools
+from fcn_course.instructor.execute import run_until_first_stub
+from fcn_course.instructor.grade import grade
+from fcn_course.instructor.leaks import scan_for_leaks
+from fcn_course.instructor.release import release
+from fcn_course.instructor.sync import check_in_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -26,7 +30,7 @@ def test_the_course_has_four_notebooks_in_both_versions():
 
 
 def test_pairs_includes_and_student_versions_are_in_sync():
-    assert nbtools.check_in_sync(ROOT) == []
+    assert check_in_sync(ROOT) == []
 
 
 def test_student_notebooks_hold_no_solution_and_no_outputs():
@@ -49,7 +53,7 @@ def _first_stub_cell(nb) -> int:
 def test_student_notebook_runs_until_its_first_exercise(path):
     """Everything before the first exercise works; the first unfinished exercise stops the notebook."""
     nb = nbformat.read(path, as_version=4)
-    first = nbtools.run_until_first_stub(path)
+    first = run_until_first_stub(path)
     assert first.name in STUB_ERRORS, f"{path.name}: cell {first.index} failed with {first.name}: {first.message}"
     if "load_definitions" not in "".join(c.source for c in nb.cells[: first.index + 1]):
         # the notebook's own stub (04 stops earlier, at the stubs it loads from notebook 02)
@@ -58,14 +62,15 @@ def test_student_notebook_runs_until_its_first_exercise(path):
 
 
 def test_student_release_of_the_real_course_has_no_solution(tmp_path):
-    zip_path = nbtools.release(ROOT, tmp_path / "release")
+    zip_path = release(ROOT, tmp_path / "release")
     folder = zip_path.parent / "fcn-course"
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert not any(name.startswith("solutions") for name in files)
     assert {f"notebooks/{p.name}" for p in STUDENT_NOTEBOOKS} <= files
     assert "fcn_course/checks.py" in files and "environment.yml" in files
+    assert not any(name.startswith("fcn_course/instructor") for name in files)  # the instructor wing stays home
     assert "Curso: segmentação semântica" in (folder / "README.md").read_text()  # the students' guide
-    assert nbtools.scan_for_leaks(zip_path, ROOT) == []
+    assert scan_for_leaks(zip_path, ROOT) == []
     # every line of the reference models' solution regions is absent from the release
     import zipfile
     released = "\n".join(zipfile.ZipFile(zip_path).read(n).decode("utf-8", "replace")
@@ -84,11 +89,11 @@ def test_grading_a_fresh_student_notebook_and_its_solution(tmp_path):
     """The grader on the real notebook 02: every exercise fails on the stubs and passes on the solution."""
     student = ROOT / "notebooks" / "02_fcn_alexnet.ipynb"
     before = _sha(student)
-    fresh = nbtools.grade(student, report_path=tmp_path / "student.md")
+    fresh = grade(student, report_path=tmp_path / "student.md")
     assert _sha(student) == before  # the submission is never modified
     assert fresh["total"] == 5 and fresh["passed"] == 0
     assert all("ainda não implementado" in " ".join(e["messages"]) for e in fresh["exercises"])
 
-    solved = nbtools.grade(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb")
+    solved = grade(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb")
     assert (solved["passed"], solved["total"]) == (5, 5)
     assert "ainda não implementado" in (tmp_path / "student.md").read_text()

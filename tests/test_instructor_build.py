@@ -1,0 +1,299 @@
+"""Tests of solution regions, the student version, the build, the sync check and running student notebooks (fcn_course.instructor) on tiny notebooks written to temporary folders."""
+import json
+import os
+import sys
+
+import jupytext
+import nbformat
+import pytest
+
+from fcn_course.instructor.build import build
+from fcn_course.instructor.execute import execute_notebook, run_until_first_stub
+from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, DEFAULT_HINT, strip_solution_regions
+from fcn_course.instructor.student import NotebookBuildError, make_student_notebook
+from fcn_course.instructor.sync import check_in_sync
+from tiny_course import (BEGIN, END, MODEL_FILE, NOTEBOOK_01, edit_solution_py, make_repo, nb_from, percent,
+                         snapshot)
+
+# --------------------------------------------------------------------------------------------------
+# Solution regions and the student version
+# --------------------------------------------------------------------------------------------------
+
+def test_code_region_becomes_raise_at_the_marker_indentation_with_the_hint():
+    source = percent('''
+        def f(x):
+            y = x + 1
+            BEGIN: Some o valor "certo".
+            z = y * 2
+            return z
+            END
+    ''')
+    assert strip_solution_regions(source) == (
+        'def f(x):\n    y = x + 1\n    raise NotImplementedError("Some o valor \\"certo\\".")\n'
+    )
+
+
+def test_several_regions_and_the_default_hint():
+    source = percent('''
+        class A:
+            def f(self):
+                BEGIN
+                return 1
+                END
+
+        BEGIN:
+        B = 2
+        END
+        C = 3''')
+    student = strip_solution_regions(source)
+    hint = DEFAULT_HINT
+    assert student == (
+        f'class A:\n    def f(self):\n        raise NotImplementedError("{hint}")\n\n'
+        f'raise NotImplementedError("{hint}")\nC = 3'
+    )
+    compile(student, "student", "exec")
+
+
+def test_markdown_region_becomes_answer_placeholder():
+    source = f"**Pergunta:** por quê?\n\n{BEGIN}\nPorque sim.\n{END}\n\nFim."
+    assert strip_solution_regions(source, "markdown") == (
+        f"**Pergunta:** por quê?\n\n{ANSWER_PLACEHOLDER}\n\nFim."
+    )
+
+
+@pytest.mark.parametrize("body, expected", [
+    (f"x = 1\n{BEGIN}\nx = 2", "never closed"),
+    (f"x = 1\n{END}", "without"),
+    (f"{BEGIN}\n{BEGIN}\nx = 2\n{END}", "nested"),
+    (f"x = 1  {BEGIN}\nx = 2\n{END}", "alone on its line"),
+    (f"{BEGIN}S\nx = 2\n{END}", "alone on its line"),
+])
+def test_malformed_markers_are_clear_errors_naming_notebook_and_cell(body, expected):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell(body)])
+    with pytest.raises(NotebookBuildError, match=expected) as error:
+        make_student_notebook(nb, name="07_demo")
+    assert "'07_demo', cell 2" in str(error.value)
+
+
+def test_student_version_must_stay_valid_python():
+    # BEGIN at column 0 inside a function body: the raise would end the function too early.
+    nb = nb_from('''
+        # %%
+        def f():
+            x = 1
+        BEGIN
+            return x
+        END
+            return 2
+    ''')
+    with pytest.raises(NotebookBuildError, match=r"'09_bad', cell 1 .*not valid Python"):
+        make_student_notebook(nb, name="09_bad")
+
+
+def test_student_notebook_drops_solution_cells_tags_and_outputs():
+    nb = nb_from(NOTEBOOK_01)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="saída")]
+    nb.cells[2].execution_count = 3
+    nb.cells[2].metadata["tags"] = ["keep-me", "include:solutions/x.py"]
+    original = json.dumps(nb, sort_keys=True)
+
+    student = make_student_notebook(nb, name="01_demo")
+
+    assert json.dumps(nb, sort_keys=True) == original  # pure function
+    sources = [cell.source for cell in student.cells]
+    assert len(student.cells) == len(nb.cells) - 1
+    assert not any("reference solution" in source for source in sources)
+    assert sources[1] == ANSWER_PLACEHOLDER
+    assert 'raise NotImplementedError("Use math.sqrt.")' in sources[2]
+    assert "math.sqrt(x)" not in sources[2]
+    assert sources[0] == nb.cells[0].source and sources[-1] == nb.cells[-1].source
+    assert student.cells[2].metadata["tags"] == ["keep-me"]
+    assert "tags" not in student.cells[3].metadata
+    assert all(cell.outputs == [] and cell.execution_count is None
+               for cell in student.cells if cell.cell_type == "code")
+    assert student.metadata == nb.metadata
+
+
+# --------------------------------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------------------------------
+
+def test_build_refreshes_includes_writes_pairs_and_is_idempotent(tmp_path):
+    repo = make_repo(tmp_path)
+    report = build(repo, quiet=True)
+    assert report.ok and len(report.written) == 4
+
+    source = (repo / "solutions/notebooks/01_demo.py").read_text()
+    assert "placeholder" not in source and "result = x * 2" in source  # include refreshed in the .py
+    solution = nbformat.read(repo / "solutions/notebooks/01_demo.ipynb", as_version=4)
+    assert solution.metadata.kernelspec.name == "python3"
+    assert solution.cells[3].source == MODEL_FILE.rstrip("\n")
+
+    student_py = (repo / "notebooks/01_demo.py").read_text()
+    assert 'raise NotImplementedError("Devolva o dobro de x.")' in student_py
+    assert BEGIN not in student_py and "result = x * 2" not in student_py
+    assert "solution-only" not in student_py and "include:" not in student_py
+    assert jupytext.read(repo / "notebooks/01_demo.py").cells[3].source == \
+        nbformat.read(repo / "notebooks/01_demo.ipynb", as_version=4).cells[3].source
+    assert check_in_sync(repo) == []
+
+    before = snapshot(repo)
+    second = build(repo, quiet=True)
+    assert second.written == [] and second.ok
+    assert snapshot(repo) == before
+
+
+def test_build_keeps_only_outputs_of_checked_cells(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    path = repo / "solutions/notebooks/01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # pretend the notebook was run and saved in Jupyter
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", text="4.0\n")]
+            cell.execution_count = 1
+    nbformat.write(nb, path)
+
+    build(repo, quiet=True)
+    kept = [bool(cell.outputs) for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    assert kept == [False, False, False, True]
+
+
+def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_python(tmp_path):
+    repo = make_repo(tmp_path, {"01_run": '''
+        # %%
+        import os, sys
+        # %%
+        # NBVAL_CHECK_OUTPUT
+        print(os.environ.get("FCN_COURSE_SMOKE"), os.path.basename(os.getcwd()))
+        # %%
+        print(sys.prefix)
+    '''})
+    build(repo, execute=True, timeout=60, quiet=True)
+    cells = nbformat.read(repo / "solutions/notebooks/01_run.ipynb", as_version=4).cells
+    assert cells[1].outputs[0]["text"] == "1 notebooks\n"
+    assert cells[2].outputs == []  # not a checked cell: output dropped
+
+    # The kernel runs in this environment (the venv), not whatever "python3" is on PATH.
+    executed = execute_notebook(repo / "solutions/notebooks/01_run.ipynb", tmp_path / "out", timeout=60)
+    nb = nbformat.read(executed, as_version=4)
+    assert nb.cells[2].outputs[0]["text"].strip() == sys.prefix
+    assert "FCN_COURSE_SMOKE" in (tmp_path / "out" / "01_run.html").read_text()
+
+
+def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    student = repo / "notebooks/01_demo.ipynb"
+    nb = nbformat.read(student, as_version=4)
+    nb.cells[2].source += "\n# my own attempt"
+    nbformat.write(nb, student)
+    edited = student.read_bytes()
+    source = repo / "solutions/notebooks/01_demo.py"
+    source.write_text(source.read_text().replace("# # Exercícios", "# # Exercícios novos"))
+
+    report = build(repo, quiet=True)
+    assert not report.ok
+    (path, reason), = report.skipped
+    assert path == student and "01_demo.ipynb" in reason and "force" in reason
+    assert student.read_bytes() == edited
+    assert "Exercícios novos" not in (repo / "notebooks/01_demo.py").read_text()  # pair kept together
+    assert "SKIPPED" in str(report)
+
+    forced = build(repo, force=True, quiet=True)
+    assert forced.ok
+    (original, backup), = forced.backups
+    assert original == student and backup.name.startswith("01_demo.ipynb.bak-")
+    assert backup.read_bytes() == edited
+    assert "Exercícios novos" in student.read_text()
+    assert check_in_sync(repo) == []
+
+
+def test_without_manifest_a_differing_student_notebook_counts_as_edited(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    (repo / "notebooks/.generated.json").unlink()
+    assert build(repo, quiet=True).ok  # identical files: nothing to protect
+
+    (repo / "notebooks/.generated.json").unlink()
+    student_py = repo / "notebooks/01_demo.py"
+    student_py.write_text(student_py.read_text() + "\n# %%\nprint('mine')\n")
+    report = build(repo, quiet=True)
+    assert [path for path, _ in report.skipped] == [repo / "notebooks/01_demo.ipynb"]
+    assert "print('mine')" in student_py.read_text()
+
+
+def test_solution_ipynb_edited_without_jupytext_is_protected(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    path = repo / "solutions/notebooks/01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "# Edited in Jupyter"
+    nbformat.write(nb, path)
+    os.utime(path, (os.path.getmtime(path) + 10,) * 2)
+    report = build(repo, quiet=True)
+    assert [skipped for skipped, _ in report.skipped] == [path]
+    assert "Edited in Jupyter" in path.read_text()
+
+
+# --------------------------------------------------------------------------------------------------
+# Sync check
+# --------------------------------------------------------------------------------------------------
+
+def edit_included_file(repo):
+    (repo / "solutions/model.py").write_text(MODEL_FILE.replace("Doubles", "Multiplies by two"))
+
+
+def edit_student(repo):
+    path = repo / "notebooks/01_demo.py"
+    path.write_text(path.read_text().replace("import math", "import math, os"))
+
+
+def delete_student(repo):
+    (repo / "notebooks/01_demo.ipynb").unlink()
+
+
+def add_orphan_student(repo):
+    (repo / "notebooks/05_old.py").write_text("# %%\nx = 1\n")
+
+
+@pytest.mark.parametrize("drift, expected", [
+    (edit_solution_py, "out of sync"),
+    (edit_included_file, "differs from solutions/model.py"),
+    (edit_student, "notebooks/01_demo.py differs from what"),
+    (delete_student, "01_demo.ipynb is missing"),
+    (add_orphan_student, "05_old.py has no solution notebook"),
+])
+def test_check_in_sync_detects_each_kind_of_drift(tmp_path, drift, expected):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    assert check_in_sync(repo) == []
+    drift(repo)
+    problems = check_in_sync(repo)
+    assert any(expected in problem for problem in problems), problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Running student notebooks
+# --------------------------------------------------------------------------------------------------
+
+def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
+    repo = make_repo(tmp_path, {"01_stub": '''
+        # %% [markdown]
+        # Calcule a raiz.
+        # %%
+        import math
+
+
+        def root(x):
+            BEGIN: Use math.sqrt.
+            return math.sqrt(x)
+            END
+        # %%
+        print(root(16))
+        # %%
+        missing_name
+    '''})
+    build(repo, quiet=True)
+    index, name, message = run_until_first_stub(repo / "notebooks/01_stub.ipynb", timeout=60)
+    assert (index, name, message) == (2, "NotImplementedError", "Use math.sqrt.")

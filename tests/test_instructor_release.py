@@ -1,0 +1,78 @@
+"""Tests of the student release and its leak scan (fcn_course.instructor.release) on tiny notebooks written to temporary folders."""
+import zipfile
+
+import pytest
+
+from fcn_course.instructor.build import build
+from fcn_course.instructor.leaks import LEAK_ALLOWLIST
+from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
+from tiny_course import BEGIN, END, REPO_ROOT, edit_solution_py, make_repo
+
+# --------------------------------------------------------------------------------------------------
+# Release
+# --------------------------------------------------------------------------------------------------
+
+def test_release_excludes_solutions(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    zip_path = release(repo, tmp_path / "dist")
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert "fcn-course/notebooks/01_demo.ipynb" in names and "fcn-course/notebooks/01_demo.py" in names
+    assert "fcn-course/fcn_course/__init__.py" in names and "fcn-course/jupytext.toml" in names
+    assert not any("solutions" in name or name.endswith(".generated.json") for name in names)
+
+
+@pytest.mark.parametrize("plant", [
+    lambda repo: (repo / "fcn_course" / "helpers.py").write_text(
+        "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"),
+    lambda repo: (repo / "README.md").write_text(f"Use {BEGIN} in your notebooks\n"),
+    lambda repo: (repo / "fcn_course" / "notes.md").write_text(
+        "A raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.\n"),
+])
+def test_release_scan_catches_a_planted_leak(tmp_path, plant):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    plant(repo)
+    with pytest.raises(SolutionLeakError, match="give away"):
+        release(repo, tmp_path / "dist")
+    assert not (tmp_path / "dist" / "fcn-course.zip").exists()
+
+
+def test_release_allowlist_accepts_a_generic_line(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    line = "value = math.sqrt(x)  # the square root of the input number"
+    (repo / "fcn_course" / "helpers.py").write_text(line + "\n")
+    with pytest.raises(SolutionLeakError, match="release_allowlist.txt"):
+        release(repo, tmp_path / "dist")
+    (repo / LEAK_ALLOWLIST).write_text(f"# generic idioms\n{line}\n")
+    assert release(repo, tmp_path / "dist").is_file()
+
+
+def test_release_refuses_stale_student_notebooks(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    edit_solution_py(repo)
+    with pytest.raises(ReleaseError, match="run the build"):
+        release(repo, tmp_path / "dist")
+
+
+def test_release_leaves_out_the_instructor_wing(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, quiet=True)
+    wing = repo / "fcn_course" / "instructor"
+    wing.mkdir()
+    (wing / "__init__.py").write_text('"""Instructor tooling."""\n')
+    (wing / "markers.py").write_text(f"BEGIN_MARKER = {BEGIN!r}\nEND_MARKER = {END!r}\n")  # would be a leak
+    names = zipfile.ZipFile(release(repo, tmp_path / "dist")).namelist()
+    assert "fcn-course/fcn_course/__init__.py" in names
+    assert not any("instructor" in name for name in names)
+
+
+def test_the_student_package_does_not_spell_out_the_markers():
+    """The markers are written plainly in the instructor wing only, which the release leaves out."""
+    package = REPO_ROOT / "fcn_course"
+    for path in package.rglob("*.py"):
+        if "instructor" not in path.relative_to(package).parts:
+            text = path.read_text(encoding="utf-8")
+            assert BEGIN not in text and END not in text, f"{path} spells out a solution marker"

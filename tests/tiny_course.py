@@ -1,0 +1,100 @@
+"""A tiny course repository for the tests of the instructor tooling and of fcn_course.definitions.
+
+``make_repo`` writes one solution notebook (``01_demo``: a Markdown answer, a function with a solution
+region, an include cell, a solution-only cell and a checked output), the included ``solutions/model.py`` and
+the files the release copies. In ``percent`` texts, BEGIN and END stand for the solution markers.
+"""
+import hashlib
+import textwrap
+from pathlib import Path
+
+import jupytext
+
+from fcn_course.instructor.markers import BEGIN_MARKER as BEGIN
+from fcn_course.instructor.markers import END_MARKER as END
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def percent(text: str) -> str:
+    """py:percent text from an indented block; BEGIN/END stand for the solution markers."""
+    return textwrap.dedent(text).lstrip("\n").replace("BEGIN", BEGIN).replace("END", END)
+
+
+def nb_from(text: str):
+    return jupytext.reads(percent(text), fmt="py:percent")
+
+
+MODEL_FILE = percent('''
+    class Doubler:
+        """Doubles its input."""
+
+        def forward(self, x):
+            BEGIN: Devolva o dobro de x.
+            result = x * 2  # the doubled input, computed here
+            return result
+            END
+''')
+
+NOTEBOOK_01 = '''
+    # %% [markdown]
+    # # Exercícios
+    #
+    # Qual é a raiz de 16?
+
+    # %% [markdown]
+    # BEGIN
+    # A raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.
+    # END
+
+    # %%
+    import math
+
+
+    def root(x):
+        """Square root of x."""
+        BEGIN: Use math.sqrt.
+        value = math.sqrt(x)  # the square root of the input number
+        return value
+        END
+
+    # %% tags=["include:solutions/model.py"]
+    placeholder
+
+    # %% tags=["solution-only"]
+    assert root(16) == 4, "the reference solution is wrong"
+
+    # %%
+    # NBVAL_CHECK_OUTPUT
+    print(root(16))
+'''
+
+
+def make_repo(tmp_path: Path, notebooks=None) -> Path:
+    """A tiny course repository: one solution notebook, an included file and the release files."""
+    repo = tmp_path / "repo"
+    (repo / "solutions" / "notebooks").mkdir(parents=True)
+    (repo / "fcn_course").mkdir()
+    (repo / "fcn_course" / "__init__.py").write_text('"""Tiny helper package."""\n')
+    (repo / "solutions" / "__init__.py").write_text("")
+    (repo / "solutions" / "model.py").write_text(MODEL_FILE)
+    (repo / "jupytext.toml").write_text((REPO_ROOT / "jupytext.toml").read_text())
+    for name in ("README.md", "environment.yml", "pyproject.toml"):
+        (repo / name).write_text(f"{name}\n")
+    for name, text in (notebooks or {"01_demo": NOTEBOOK_01}).items():
+        (repo / "solutions" / "notebooks" / f"{name}.py").write_text(percent(text))
+    return repo
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(folder: Path) -> dict:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def edit_solution_py(repo):
+    """Change a line of the solution source without rebuilding: the notebooks are then out of date."""
+    path = repo / "solutions/notebooks/01_demo.py"
+    path.write_text(path.read_text().replace("print(root(16))", "print(root(25))"))

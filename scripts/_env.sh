@@ -20,7 +20,7 @@ want="$("$PY" -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "r
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
     echo ">> installing fcn-course and its dependencies (a few minutes the first time: PyTorch is large)"
     log="$(mktemp)"
-    if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e ".[dev]"; } > "$log" 2>&1; then
+    if ! { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -e ".[dev,instructor]"; } > "$log" 2>&1; then
         tail -n 40 "$log"
         echo "!! installation failed (full log: $log)"
         exit 1

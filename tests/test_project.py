@@ -19,7 +19,8 @@ def _split(requirement: str):
 
 def _pyproject_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    reqs = project["dependencies"] + extras["dev"] + extras["instructor"]
     return {CONDA_NAMES.get(name, name): spec for name, spec in map(_split, reqs)}
 
 
@@ -37,6 +38,15 @@ def test_environment_yml_installs_the_package():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
     assert pip_section == [["-e ."]]
+
+
+def test_instructor_tooling_is_an_extra():
+    """Only the instructor wing executes notebooks: students do not install nbclient/nbconvert."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    student = {name for name, _ in map(_split, project["dependencies"])}
+    instructor = {name for name, _ in map(_split, project["optional-dependencies"]["instructor"])}
+    assert {"nbclient", "nbconvert"} <= instructor and not {"nbclient", "nbconvert"} & student
+    assert '".[dev,instructor]"' in (ROOT / "scripts" / "_env.sh").read_text()
 
 
 def test_no_exact_pins():

@@ -9,15 +9,16 @@ import os
 import time
 from pathlib import Path
 
-from fcn_course.config import DEFAULT_CLASSES, RUNS_ENV, SMOKE_ENV, data_root
+from fcn_course import runs
+from fcn_course.config import RUNS_ENV, SMOKE_ENV, data_root
+from fcn_course.engine import History
 from fcn_course.instructor.execute import execute_notebook
 from fcn_course.instructor.pairs import solution_sources
+from fcn_course.voc import voc_is_ready
 
 
 def real_voc_present(root: Path | None = None) -> bool:
     """True when an extracted Pascal VOC 2012 tree is in the course's data folder."""
-    from fcn_course.data import voc_is_ready
-
     return voc_is_ready(root or data_root())
 
 
@@ -57,22 +58,27 @@ def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
     return 0
 
 
+def _class_names(run_dir: Path, count: int) -> list:
+    """The run's class names from its run folder (``run.json``); numbered when the folder does not say."""
+    try:
+        return list(runs.read_run_config(run_dir)["classes"])
+    except (FileNotFoundError, KeyError):
+        return [f"class {index}" for index in range(count)]
+
+
 def print_summary(runs_dir: Path) -> None:
     """Per-class validation IoU of every training run of the course, at its best epoch."""
-    from fcn_course.engine import History
-
-    histories = sorted(Path(runs_dir).rglob("history.json"))
-    if not histories:
+    run_dirs = runs.run_folders(runs_dir)
+    if not run_dirs:
         return
     print(">> validation IoU per class at the best epoch of each run (smoke-mode figures mean nothing about VOC):")
-    for path in histories:
-        scores = History.load(path).best_entry()
+    for run_dir in run_dirs:
+        scores = History.load(runs.history_path(run_dir)).best_entry()
         if scores is None:
             continue
-        classes = DEFAULT_CLASSES if len(scores["iou"]) == len(DEFAULT_CLASSES) else [
-            f"class {i}" for i in range(len(scores["iou"]))]
-        per_class = ", ".join(f"{name} {_fmt(iou)}" for name, iou in zip(classes, scores["iou"]))
-        print(f"   {path.parent.relative_to(runs_dir)}: mIoU(fg) {_fmt(scores['miou_fg'])} "
+        names = _class_names(run_dir, len(scores["iou"]))
+        per_class = ", ".join(f"{name} {_fmt(iou)}" for name, iou in zip(names, scores["iou"]))
+        print(f"   {run_dir.relative_to(runs_dir)}: mIoU(fg) {_fmt(scores['miou_fg'])} "
               f"(epoch {scores['epoch']}) | {per_class}")
 
 

@@ -5,8 +5,10 @@ the one place that makes it importable (it puts the repository root on ``sys.pat
 """
 from __future__ import annotations
 
+import importlib
 import sys
 
+from fcn_course.backbones import BACKBONES
 from fcn_course.instructor import repo_root
 
 
@@ -17,12 +19,14 @@ def _make_solutions_importable() -> None:
 
 
 def reference_model_classes() -> dict:
-    """``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}`` from ``solutions/``."""
-    _make_solutions_importable()
-    from solutions.fcn_alexnet import FCN_AlexNet
-    from solutions.fcn_vgg16 import FCN_VGG16
+    """``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16, ...}``: the reference class of every registered backbone.
 
-    return {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+    The backbone registry (``fcn_course.backbones``) says where each reference class lives
+    (``solution_module``); a backbone registered without one has no reference class and is left out.
+    """
+    _make_solutions_importable()
+    return {spec.name: getattr(importlib.import_module(spec.solution_module), spec.class_name)
+            for spec in BACKBONES.values() if spec.solution_module}
 
 
 def reference_ingredients() -> tuple:

@@ -1,0 +1,27 @@
+"""The course run's summary (fcn_course.instructor.course): class names come from the run folder."""
+import json
+
+from fcn_course.instructor.course import print_summary
+
+
+def _write_run(run_dir, classes, ious, run_json=True):
+    run_dir.mkdir(parents=True)
+    val = [{"epoch": 1, "miou_fg": 0.5, "iou": ious}]
+    (run_dir / "history.json").write_text(json.dumps({"train": [{"epoch": 1}], "val": val}))
+    if run_json:
+        (run_dir / "run.json").write_text(json.dumps({"backbone": "alexnet", "skip": False, "classes": classes}))
+
+
+def test_summary_names_the_classes_of_each_run(tmp_path, capsys):
+    _write_run(tmp_path / "a" / "alexnet-noskip-scratch", ["background", "cat", "dog", "bird"],
+               [0.9, 0.5, 0.25, None])
+    _write_run(tmp_path / "b" / "old-run", None, [0.8, 0.4], run_json=False)
+    print_summary(tmp_path)
+    out = capsys.readouterr().out
+    assert "a/alexnet-noskip-scratch: mIoU(fg) 0.500 (epoch 1) | background 0.900, cat 0.500, dog 0.250, bird n/a" in out
+    assert "b/old-run: mIoU(fg) 0.500 (epoch 1) | class 0 0.800, class 1 0.400" in out
+
+
+def test_no_runs_no_summary(tmp_path, capsys):
+    print_summary(tmp_path)
+    assert capsys.readouterr().out == ""

@@ -1,55 +1,120 @@
-"""Backbones for the FCNs: torchvision AlexNet and VGG16, plus weight-initialisation helpers.
+"""Backbones for the FCNs: a registry of classification networks, their weights, and initialisation helpers.
 
-An FCN reuses the convolutional part (`model.features`) of a classification network. This module
-loads those networks (with ImageNet weights or without), says where to cut `features` to get the
-shallow feature maps used by skip connections, and provides the two initialisations the course uses:
-random (Kaiming) for layers trained from scratch and bilinear for transposed convolutions.
+An FCN reuses the convolutional part (``model.features``) of a classification network. Each backbone is
+described **once**, in :data:`BACKBONES`: how to build it, where its ImageNet weights come from, where to cut
+``features`` to get the shallow maps used by skip connections, the channels at each stride, the smallest
+input it accepts and the name of the FCN class students write for it. Checks, the grid, ``predict``, the
+train script and the tests read this table, so a new backbone is one :func:`register_backbone` call.
+
+The module also provides the two initialisations the course uses: random (Kaiming) for layers trained from
+scratch and bilinear for transposed convolutions.
 """
+from __future__ import annotations
 
-import os
+import hashlib
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Optional
 
 import torch
 from torch import nn
 from torchvision import models
 
-from fcn_course.config import SMOKE_ENV, smoke_mode
-
-# ---------------------------------------------------------------------------------------------
-# Where to cut `features`. A "..._END" constant is the end (exclusive) of a slice: features[:END]
-# ends with a max-pooling layer whose output is 1/stride of the input size. features[END:] is the rest.
-# ---------------------------------------------------------------------------------------------
-
-# AlexNet `features` has 13 layers (indices 0..12): 5 convolutions, 3 max-poolings.
-ALEXNET_STRIDE8_END = 3  # features[:3] = conv1 (stride 4), ReLU, pool1 -> 64 channels at 1/8 (224 -> 27)
-ALEXNET_STRIDE16_END = 6  # features[:6] = ... conv2, ReLU, pool2 -> 192 channels at 1/16 (224 -> 13)
-# The whole `features` ends with pool5 -> 256 channels at 1/32 (224 -> 6).
-ALEXNET_CHANNELS = {8: 64, 16: 192, 32: 256}  # output channels at each stride
-ALEXNET_MIN_INPUT_SIZE = 63  # smaller images leave pool5 nothing to pool (its window is 3x3)
-
-# VGG16 `features` has 31 layers (indices 0..30): 13 convolutions, 5 max-poolings.
-VGG16_STRIDE8_END = 17  # features[:17] = conv1_1 ... conv3_3, pool3 -> 256 channels at 1/8 (224 -> 28)
-VGG16_STRIDE16_END = 24  # features[:24] = ... conv4_3, pool4 -> 512 channels at 1/16 (224 -> 14)
-# The whole `features` ends with pool5 -> 512 channels at 1/32 (224 -> 7).
-VGG16_CHANNELS = {8: 256, 16: 512, 32: 512}  # output channels at each stride
-VGG16_MIN_INPUT_SIZE = 32  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
-
-# ---------------------------------------------------------------------------------------------
-# Pretrained (ImageNet) weights
-# ---------------------------------------------------------------------------------------------
-
-# File names used by torchvision (and by the torch hub cache) for the ImageNet weights.
-WEIGHT_FILES = {
-    "alexnet": "alexnet-owt-7be5be79.pth",
-    "vgg16": "vgg16-397923af.pth",
-}
-
-# Environment variable: a folder holding the weight files, or the path of one weight file.
-WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"
+from fcn_course.config import WEIGHTS_ENV, read_environment
 
 
 class PretrainedWeightsError(RuntimeError):
     """The ImageNet weights were requested but could not be loaded (no silent random fallback)."""
+
+
+@dataclass(frozen=True)
+class Backbone:
+    """Everything the course needs to know about one backbone.
+
+    ``cuts[stride]`` is the end (exclusive) of the slice ``features[:end]`` whose last layer is a max-pooling
+    with output at 1/stride of the input; ``features[end:]`` is the rest. ``channels[stride]`` is the number
+    of channels there (32 = the whole ``features``).
+    """
+
+    name: str                        # registry key, also written in run folders: "alexnet"
+    display_name: str                # for people: "AlexNet"
+    build: Callable[..., nn.Module]  # torchvision-style constructor: build(weights=None) -> model with .features
+    cuts: dict                       # {8: end, 16: end}
+    channels: dict                   # {8: c, 16: c, 32: c}
+    min_input_size: int              # smaller inputs leave the last pooling nothing to pool
+    class_name: str                  # the FCN class students write for it: "FCN_AlexNet"
+    loader_name: str                 # the function students call: "load_alexnet"
+    weights: object = None           # torchvision weights enum (its .url is downloaded), or None
+    weight_file: Optional[str] = None  # file name in the torch hub cache; "-<sha256 prefix>.pth" at its end
+    solution_module: Optional[str] = None  # where the instructor's reference class lives
+    check_sizes: tuple = ((224, 224), (96, 96), (97, 131))  # input sizes the self-checks try
+    notes: dict = field(default_factory=dict)
+
+
+BACKBONES: dict = {}
+
+
+def register_backbone(backbone: Backbone) -> Backbone:
+    """Add ``backbone`` to the registry (replacing one of the same name) and return it."""
+    BACKBONES[backbone.name] = backbone
+    return backbone
+
+
+def get_backbone(name: str) -> Backbone:
+    """The registered backbone called ``name``; a KeyError lists the known names."""
+    try:
+        return BACKBONES[name]
+    except KeyError:
+        raise KeyError(f"unknown backbone {name!r}; known backbones: {', '.join(BACKBONES)}") from None
+
+
+def backbone_for_class(model_cls) -> Optional[Backbone]:
+    """The backbone whose FCN class is ``model_cls``: its ``backbone_name`` attribute, else the class name of it
+    or of a class it inherits from (``class MyFCN(FCN_AlexNet)`` is an AlexNet FCN); None when unknown."""
+    declared = getattr(model_cls, "backbone_name", None)
+    if declared in BACKBONES:
+        return BACKBONES[declared]
+    by_class_name = {spec.class_name: spec for spec in BACKBONES.values()}
+    for klass in getattr(model_cls, "__mro__", ()):
+        if klass.__name__ in by_class_name:
+            return by_class_name[klass.__name__]
+    return None
+
+
+ALEXNET = register_backbone(Backbone(
+    name="alexnet", display_name="AlexNet", build=models.alexnet,
+    # AlexNet `features` has 13 layers: features[:3] = conv1 (stride 4), ReLU, pool1 -> 1/8 (224 -> 27);
+    # features[:6] = ... conv2, ReLU, pool2 -> 1/16 (224 -> 13); the whole of it ends with pool5 -> 1/32 (224 -> 6).
+    cuts={8: 3, 16: 6}, channels={8: 64, 16: 192, 32: 256},
+    min_input_size=63,  # smaller images leave pool5 nothing to pool (its window is 3x3)
+    class_name="FCN_AlexNet", loader_name="load_alexnet",
+    weights=models.AlexNet_Weights.IMAGENET1K_V1, weight_file="alexnet-owt-7be5be79.pth",
+    solution_module="solutions.fcn_alexnet",
+))
+VGG16 = register_backbone(Backbone(
+    name="vgg16", display_name="VGG16", build=models.vgg16,
+    # VGG16 `features` has 31 layers: features[:17] ends with pool3 -> 1/8 (224 -> 28); features[:24] with
+    # pool4 -> 1/16 (224 -> 14); the whole of it with pool5 -> 1/32 (224 -> 7).
+    cuts={8: 17, 16: 24}, channels={8: 256, 16: 512, 32: 512},
+    min_input_size=32,  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
+    class_name="FCN_VGG16", loader_name="load_vgg16",
+    weights=models.VGG16_Weights.IMAGENET1K_V1, weight_file="vgg16-397923af.pth",
+    solution_module="solutions.fcn_vgg16",
+    check_sizes=((64, 64), (97, 131)),  # VGG16 is slow on a CPU: small inputs keep the check quick
+))
+
+# Names the exercises use (views of the registry above, not separate definitions).
+ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END = ALEXNET.cuts[8], ALEXNET.cuts[16]
+ALEXNET_CHANNELS, ALEXNET_MIN_INPUT_SIZE = ALEXNET.channels, ALEXNET.min_input_size
+VGG16_STRIDE8_END, VGG16_STRIDE16_END = VGG16.cuts[8], VGG16.cuts[16]
+VGG16_CHANNELS, VGG16_MIN_INPUT_SIZE = VGG16.channels, VGG16.min_input_size
+WEIGHT_FILES = {spec.name: spec.weight_file for spec in (ALEXNET, VGG16)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading, with or without ImageNet weights
+# ---------------------------------------------------------------------------------------------
 
 
 def load_alexnet(pretrained=False):
@@ -57,7 +122,7 @@ def load_alexnet(pretrained=False):
 
     Use `.features` for the convolutional part. `pretrained=False` never touches the network.
     """
-    return _load_model("alexnet", models.alexnet, models.AlexNet_Weights.IMAGENET1K_V1, pretrained)
+    return load_backbone("alexnet", pretrained)
 
 
 def load_vgg16(pretrained=False):
@@ -65,7 +130,31 @@ def load_vgg16(pretrained=False):
 
     Use `.features` for the convolutional part. `pretrained=False` never touches the network.
     """
-    return _load_model("vgg16", models.vgg16, models.VGG16_Weights.IMAGENET1K_V1, pretrained)
+    return load_backbone("vgg16", pretrained)
+
+
+def load_backbone(name, pretrained=False):
+    """Build the registered backbone ``name``; with ``pretrained`` load its ImageNet weights.
+
+    Looks for a local copy of the weight file first (``$FCN_COURSE_WEIGHTS``, then the torch hub cache),
+    checks it against the hash in its file name, and only then downloads through torchvision.
+    Raises PretrainedWeightsError, saying what was tried and how to fix it, on any failure.
+    """
+    spec = get_backbone(name)
+    if not pretrained:
+        return spec.build(weights=None)
+    if spec.weights is None or spec.weight_file is None:
+        raise PretrainedWeightsError(f"{spec.display_name} has no ImageNet weights in the course's registry; "
+                                     "use pretrained=False.")
+    tried = [] if read_environment().weights else [f"${WEIGHTS_ENV}: not set"]
+    local = _load_local_weights(spec, tried)
+    if local is not None:
+        return local
+    try:
+        return spec.build(weights=spec.weights)
+    except Exception as error:
+        tried.append(f"download {spec.weights.url}: failed: {type(error).__name__}: {error}")
+        raise PretrainedWeightsError(_weights_help(spec, tried)) from error
 
 
 def local_weight_candidates(file_name):
@@ -75,9 +164,8 @@ def local_weight_candidates(file_name):
     2. the torch hub cache, `torch.hub.get_dir()/checkpoints/file_name` (where torchvision downloads to).
     """
     candidates = []
-    env_value = os.environ.get(WEIGHTS_ENV)
-    if env_value:
-        env_path = Path(env_value).expanduser()
+    env_path = read_environment().weights
+    if env_path is not None:
         if env_path.is_dir():
             candidates.append((env_path / file_name, f"${WEIGHTS_ENV} folder"))
         else:
@@ -86,46 +174,56 @@ def local_weight_candidates(file_name):
     return candidates
 
 
-def _load_model(name, builder, weights, pretrained):
-    """Build a torchvision model; see `load_alexnet`. Raises PretrainedWeightsError on any failure."""
-    if not pretrained:
-        return builder(weights=None)
+def local_weights_file(name) -> Optional[Path]:
+    """The first local copy of backbone ``name``'s weight file, or None (nothing would be downloaded)."""
+    spec = get_backbone(name)
+    if spec.weight_file is None:
+        return None
+    return next((path for path, _ in local_weight_candidates(spec.weight_file) if path.is_file()), None)
 
-    file_name = WEIGHT_FILES[name]
-    tried = []
-    if not os.environ.get(WEIGHTS_ENV):
-        tried.append(f"${WEIGHTS_ENV}: not set")
 
-    # 1) A local file: no network needed.
-    for path, where in local_weight_candidates(file_name):
+def expected_hash_prefix(file_name: str) -> Optional[str]:
+    """The sha256 prefix torchvision puts in its weight file names (``alexnet-owt-7be5be79.pth`` -> ``7be5be79``)."""
+    match = re.search(r"-([0-9a-f]{6,64})\.pth?$", Path(file_name).name)
+    return match.group(1) if match else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _load_local_weights(spec: Backbone, tried: list):
+    """The backbone with weights from the first local file found, None when there is none."""
+    for path, where in local_weight_candidates(spec.weight_file):
         if not path.is_file():
             tried.append(f"{path} ({where}): not found")
             continue
-        model = builder(weights=None)
+        prefix = expected_hash_prefix(spec.weight_file)
+        if prefix and not _sha256(path).startswith(prefix):
+            tried.append(f"{path} ({where}): found, but its sha256 does not start with {prefix} as the name "
+                         f"{spec.weight_file} promises: it is not torchvision's file (or it is damaged); "
+                         "delete it and download it again")
+            raise PretrainedWeightsError(_weights_help(spec, tried))
+        model = spec.build(weights=None)
         try:
             state_dict = torch.load(path, map_location="cpu", weights_only=True)
             model.load_state_dict(state_dict, strict=True)
         except Exception as error:  # corrupt, truncated, or the weights of another network
             problem = f"{type(error).__name__}: {error}"
             tried.append(f"{path} ({where}): found but unusable (delete or replace it): {problem}")
-            raise PretrainedWeightsError(_weights_help(name, file_name, weights.url, tried)) from error
+            raise PretrainedWeightsError(_weights_help(spec, tried)) from error
         return model
-
-    # 2) torchvision's weights API: downloads the file into the torch hub cache.
-    if smoke_mode():  # smoke runs are quick and offline by design: a 233-528 MB download is neither
-        tried.append(f"download {weights.url}: not attempted in smoke mode ({SMOKE_ENV}=1)")
-        raise PretrainedWeightsError(_weights_help(name, file_name, weights.url, tried))
-    try:
-        return builder(weights=weights)
-    except Exception as error:
-        tried.append(f"download {weights.url}: failed: {type(error).__name__}: {error}")
-        raise PretrainedWeightsError(_weights_help(name, file_name, weights.url, tried)) from error
+    return None
 
 
-def _weights_help(name, file_name, url, tried):
+def _weights_help(spec: Backbone, tried):
     """Error message: what was tried, which file is needed, where to put it, and the alternative."""
     hub_folder = Path(torch.hub.get_dir()) / "checkpoints"
-    title = {"alexnet": "AlexNet", "vgg16": "VGG16"}[name]
+    title, file_name, url = spec.display_name, spec.weight_file, spec.weights.url
     lines = [f"Could not load the ImageNet weights of {title} (pretrained=True). Tried:"]
     lines += [f"  - {attempt}" for attempt in tried]
     lines += [

@@ -15,8 +15,10 @@ import contextlib
 import io
 import math
 import traceback
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from unittest import mock
 
 import numpy as np
@@ -26,7 +28,10 @@ import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 from fcn_course import backbones
-from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
+from fcn_course.engine import train_one_epoch, validate
+from fcn_course.metrics import ConfusionMatrix
+from fcn_course.outline import COURSE_NOTEBOOKS
+from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
 
 @dataclass
@@ -96,8 +101,6 @@ def _run(problems: list, what: str, function, *args, **kwargs):
 # --------------------------------------------------------------------------------------------------
 def _reference_iou_dice(matrix: np.ndarray):
     """IoU and Dice per class as the library computes them (fcn_course.metrics.ConfusionMatrix)."""
-    from fcn_course.metrics import ConfusionMatrix
-
     confusion = ConfusionMatrix(len(matrix))
     confusion.matrix = torch.as_tensor(matrix, dtype=torch.int64)
     scores = confusion.compute()
@@ -106,7 +109,7 @@ def _reference_iou_dice(matrix: np.ndarray):
 
 def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
     """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear."""
-    exercise = "Exercício 0 (IoU e Dice a partir da matriz de confusão)"
+    exercise = exercise_title("iou")
     problems = []
     cases = {
         "uma matriz 3x3 comum": np.array([[50, 3, 2], [4, 20, 1], [6, 0, 14]]),
@@ -142,18 +145,18 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
 # --------------------------------------------------------------------------------------------------
 # Exercícios 1, 2 e 4: the FCN classes
 # --------------------------------------------------------------------------------------------------
-_BACKBONES = {
-    # class-name hint -> (loader name in fcn_course.backbones, first conv weight shape, exercise numbers)
-    "alexnet": ("load_alexnet", (64, 3, 11, 11), ("Exercício 1 (FCN-AlexNet sem skip)",
-                                                  "Exercício 2 (FCN-AlexNet com skip)")),
-    "vgg": ("load_vgg16", (64, 3, 3, 3), ("Exercício 4 (FCN-VGG16 sem skip)",
-                                          "Exercício 4 (FCN-VGG16 com skip)")),
-}
+def _backbone_of(model_cls, backbone=None):
+    """The registered backbone of the student's class: given by name, else found from the class."""
+    if backbone is not None:
+        return backbones.get_backbone(backbone)
+    return backbones.backbone_for_class(model_cls)
 
 
-def _backbone_kind(model_cls) -> str:
-    name = getattr(model_cls, "__name__", "").lower()
-    return "vgg" if "vgg" in name else "alexnet"
+@functools.lru_cache(maxsize=None)
+def _first_conv_shape(name: str) -> tuple:
+    """Weight shape of the first convolution of backbone ``name`` (built once, without weights)."""
+    features = backbones.get_backbone(name).build(weights=None).features
+    return tuple(_first_conv(features).weight.shape)
 
 
 def _first_conv(module: nn.Module):
@@ -161,18 +164,19 @@ def _first_conv(module: nn.Module):
 
 
 @contextlib.contextmanager
-def _spy_backbone_loader(model_cls, loader_name: str, calls: list):
-    """Replace ``load_alexnet``/``load_vgg16`` (in the library and in the student's namespace) by a spy.
+def _spy_backbone_loader(calls: list):
+    """Replace ``fcn_course.backbones.load_backbone`` (behind ``load_alexnet``, ``load_vgg16``...) by a spy.
 
     The spy records the ``pretrained`` argument and returns a network whose weights are a recognisable
     pattern (no download needed), so the check can see whether they reach the model untouched
-    (pretrained=True) or are re-initialised (pretrained=False).
+    (pretrained=True) or are re-initialised (pretrained=False). It works however the student imported the
+    loader (``from fcn_course.backbones import load_alexnet as carrega``, ``backbones.load_alexnet``...).
     """
-    real_loader = getattr(backbones, loader_name)
+    real_loader = backbones.load_backbone
 
-    def spy(pretrained=False, *args, **kwargs):
+    def spy(name, pretrained=False, *args, **kwargs):
         calls.append(bool(pretrained))
-        net = real_loader(pretrained=False)
+        net = real_loader(name, pretrained=False)
         # A recognisable pattern in the part an FCN reuses: it must survive with pretrained=True and be
         # replaced by initialize_weights with pretrained=False.
         generator = torch.Generator().manual_seed(1234)
@@ -181,13 +185,7 @@ def _spy_backbone_loader(model_cls, loader_name: str, calls: list):
                 p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
         return net
 
-    namespace = getattr(getattr(model_cls, "__init__", None), "__globals__", {})
-    patches = [mock.patch.object(backbones, loader_name, spy)]
-    if namespace.get(loader_name) is real_loader:
-        patches.append(mock.patch.dict(namespace, {loader_name: spy}))
-    with contextlib.ExitStack() as stack:
-        for patch in patches:
-            stack.enter_context(patch)
+    with mock.patch.object(backbones, "load_backbone", spy):
         yield
 
 
@@ -281,7 +279,7 @@ def _check_skip_used(net: nn.Module, problems: list):
 def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: list):
     for pretrained in (True, False):
         calls = []
-        with _spy_backbone_loader(model_cls, loader_name, calls):
+        with _spy_backbone_loader(calls):
             net = _run(problems, f"criar o modelo com pretrained={pretrained}", model_cls, 3,
                        pretrained=pretrained, skip=skip)
         if not calls:
@@ -303,13 +301,22 @@ def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: li
                             "initialize_weights(self) no fim do __init__ quando pretrained=False.")
 
 
-def check_fcn(model_cls, skip: bool = False, verbose: bool = True) -> CheckResult:
-    """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag."""
-    kind = _backbone_kind(model_cls)
-    loader_name, first_conv_shape, exercises = _BACKBONES[kind]
-    exercise = exercises[1 if skip else 0]
+def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None) -> CheckResult:
+    """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag.
+
+    The backbone (and so the first convolution expected, the loader to call and the input sizes to try)
+    comes from the registry in ``fcn_course.backbones``: from ``backbone`` when given, else from the class.
+    """
+    spec = _backbone_of(model_cls, backbone)
+    if spec is None:
+        names = ", ".join(entry.class_name for entry in backbones.BACKBONES.values())
+        return _finish(f"FCN {getattr(model_cls, '__name__', model_cls)}", [
+            f"não reconheci o backbone de {getattr(model_cls, '__name__', model_cls)!s}: use um dos nomes de "
+            f"classe do curso ({names}) ou chame check_fcn(..., backbone='alexnet')."], verbose)
+    exercise = fcn_exercise_title(spec, skip)
+    loader_name, first_conv_shape = spec.loader_name, _first_conv_shape(spec.name)
     problems = []
-    sizes = [(64, 64), (97, 131)] if kind == "vgg" else [(224, 224), (96, 96), (97, 131)]
+    sizes = list(spec.check_sizes)
     try:
         net = _run(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
         _check_structure(net, skip, first_conv_shape, problems)
@@ -343,7 +350,7 @@ def _optimizer_args(pretrained: bool, skip: bool) -> dict:
 
 def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
     """The four cases pretrained × skip: Adam, betas, weight decay, learning rate of each part."""
-    exercise = "Exercício 2b: otimizador (quatro casos pretrained × skip)"
+    exercise = exercise_title("optimizer")
     problems = []
     try:
         for pretrained in (True, False):
@@ -395,7 +402,7 @@ def _check_one_optimizer(net, optimizer, args, case, problems):
 
 def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
     """Loss over the flattened pixels, void (255) ignored, equal to PyTorch's reference value."""
-    exercise = "Exercício 2b: função de perda (entropia cruzada nos pixels achatados)"
+    exercise = exercise_title("loss")
     problems = []
     generator = torch.Generator().manual_seed(0)
     outputs = torch.randn(2, 3, 5, 7, generator=generator, requires_grad=True)
@@ -448,9 +455,7 @@ def _tiny_loader(n: int = 4, size: int = 64):
 
 def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: bool = True) -> CheckResult:
     """Train a few steps on one easy batch: the loss must fall and the figures must be sane."""
-    from fcn_course.engine import train_one_epoch, validate
-
-    exercise = "Exercício 2b: treino e validação com as suas peças"
+    exercise = exercise_title("training")
     problems = []
     torch.manual_seed(0)
     try:
@@ -487,57 +492,97 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
 # --------------------------------------------------------------------------------------------------
 # Everything, for the grader
 # --------------------------------------------------------------------------------------------------
-# Which exercises each course notebook holds (the grader grades one notebook at a time).
-EXERCISES_BY_NOTEBOOK = {
-    "01": ("iou",),
-    "02": ("alexnet", "optimizer", "loss", "training"),
-    "03": ("vgg",),
-    "04": (),
-}
+@dataclass(frozen=True)
+class Exercise:
+    """One self-checked exercise: the registry row the notebooks, the grader and the tests share."""
+
+    key: str           # unique: "alexnet-skip"
+    number: str        # as the notebooks number it, in reading order
+    notebook: str      # file name without extension, e.g. "02_fcn_alexnet"
+    title: str         # what the student reads in the feedback
+    names: tuple       # what the notebook must define for the check to run
+    run: Callable      # run(namespace, verbose) -> CheckResult
+    required: bool = True  # optional exercises never stop "Run all"
+
+
+def _fcn_exercise(key, number, notebook, backbone, class_name, skip, title):
+    return Exercise(key, number, notebook, title, (class_name,),
+                    lambda ns, verbose: check_fcn(ns[class_name], skip, verbose, backbone=backbone))
+
+
+EXERCISES = (
+    Exercise("iou", "0", "01_dados_e_metricas", "Exercício 0 (IoU e Dice a partir da matriz de confusão)",
+             ("iou_and_dice_from_confusion",),
+             lambda ns, verbose: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose),
+             required=False),
+    _fcn_exercise("alexnet-noskip", "1", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", False,
+                  "Exercício 1 (FCN-AlexNet sem skip)"),
+    _fcn_exercise("alexnet-skip", "2", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", True,
+                  "Exercício 2 (FCN-AlexNet com skip)"),
+    Exercise("optimizer", "3", "02_fcn_alexnet", "Exercício 3: otimizador (quatro casos pretrained × skip)",
+             ("make_optimizer", "FCN_AlexNet"),
+             lambda ns, verbose: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
+    Exercise("loss", "3", "02_fcn_alexnet", "Exercício 3: função de perda (entropia cruzada nos pixels achatados)",
+             ("compute_loss", "make_criterion"),
+             lambda ns, verbose: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
+    Exercise("training", "3", "02_fcn_alexnet", "Exercício 3: treino e validação com as suas peças",
+             ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
+             lambda ns, verbose: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
+                                                ns["make_criterion"](), verbose)),
+    _fcn_exercise("vgg16-noskip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", False,
+                  "Exercício 4 (FCN-VGG16 sem skip)"),
+    _fcn_exercise("vgg16-skip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", True,
+                  "Exercício 4 (FCN-VGG16 com skip)"),
+)
+EXERCISES_BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
+
+
+def exercise_title(key: str) -> str:
+    """The title students read for exercise ``key`` (from EXERCISES)."""
+    return EXERCISES_BY_KEY[key].title
+
+
+def fcn_exercise_title(spec, skip) -> str:
+    """The title of the FCN exercise of backbone ``spec`` with/without skip (a generic one for extra backbones)."""
+    key = f"{spec.name}-{'skip' if skip else 'noskip'}"
+    if key in EXERCISES_BY_KEY:
+        return EXERCISES_BY_KEY[key].title
+    return f"FCN-{spec.display_name} {'com' if skip else 'sem'} skip"
 
 
 def exercises_for_notebook(file_name: str):
-    """Exercise keys of a course notebook, from the number its file name starts with (None if unknown)."""
-    prefix = Path(file_name).name[:2]
-    return EXERCISES_BY_NOTEBOOK.get(prefix)
+    """Keys of the exercises of a course notebook, found from the number its file name starts with.
+
+    Copies renamed by Colab or a browser ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb") are
+    recognised too. None when the name matches no course notebook.
+    """
+    name = Path(file_name).stem
+    for prefix in ("Cópia de ", "Copy of ", "Copia de "):
+        name = name.removeprefix(prefix)
+    number = name.strip()[:2]
+    if number not in {notebook[:2] for notebook in COURSE_NOTEBOOKS}:
+        return None
+    return tuple(exercise.key for exercise in EXERCISES if exercise.notebook[:2] == number)
 
 
 def run_all(namespace: dict, exercises=None, verbose: bool = False) -> list:
-    """Run the checks of ``exercises`` (keys as in EXERCISES_BY_NOTEBOOK; None = all) on ``namespace``.
+    """Run the checks of ``exercises`` (keys of EXERCISES; None = all) on ``namespace``.
 
     ``namespace`` holds a student's notebook definitions. A name the student deleted or renamed is
     reported as missing; a stub is reported as not implemented; nothing raises.
     """
-    ns = namespace
-    plan = [
-        ("iou", "Exercício 0 (IoU e Dice a partir da matriz de confusão)", ("iou_and_dice_from_confusion",),
-         lambda: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose)),
-        ("alexnet", _BACKBONES["alexnet"][2][0], ("FCN_AlexNet",),
-         lambda: check_fcn(ns["FCN_AlexNet"], False, verbose)),
-        ("alexnet", _BACKBONES["alexnet"][2][1], ("FCN_AlexNet",),
-         lambda: check_fcn(ns["FCN_AlexNet"], True, verbose)),
-        ("optimizer", "Exercício 2b: otimizador (quatro casos pretrained × skip)", ("make_optimizer", "FCN_AlexNet"),
-         lambda: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
-        ("loss", "Exercício 2b: função de perda (entropia cruzada nos pixels achatados)", ("compute_loss", "make_criterion"),
-         lambda: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
-        ("training", "Exercício 2b: treino e validação com as suas peças",
-         ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
-         lambda: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
-                                ns["make_criterion"](), verbose)),
-        ("vgg", _BACKBONES["vgg"][2][0], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], False, verbose)),
-        ("vgg", _BACKBONES["vgg"][2][1], ("FCN_VGG16",), lambda: check_fcn(ns["FCN_VGG16"], True, verbose)),
-    ]
     results = []
-    for key, exercise, names, run in plan:
-        if exercises is not None and key not in exercises:
+    for exercise in EXERCISES:
+        if exercises is not None and exercise.key not in exercises:
             continue
-        absent = [n for n in names if n not in ns]
+        absent = [name for name in exercise.names if name not in namespace]
         if absent:
-            results.append(CheckResult(exercise, False, [f"não encontrei {', '.join(absent)} no notebook "
-                                                         "(a célula foi apagada ou renomeada?)."]))
+            results.append(CheckResult(exercise.title, False, [
+                f"não encontrei {', '.join(absent)} no notebook {exercise.notebook}.ipynb (a célula do "
+                f"exercício {exercise.number} foi apagada, renomeada ou não roda?)."]))
             continue
         try:
-            results.append(run())
+            results.append(exercise.run(namespace, verbose))
         except Exception as error:  # e.g. make_criterion itself is still a stub
-            results.append(CheckResult(exercise, False, [_describe_error(error)]))
+            results.append(CheckResult(exercise.title, False, [_describe_error(error)]))
     return results

@@ -1,41 +1,127 @@
-"""Course settings: the hyper-parameter dict, smoke mode, data folders, device and seeds.
+"""Course settings: the hyper-parameter dict, the run profiles, the environment, device and seeds.
 
 Every notebook starts with ``args = course_args()``. The keys are the ones of the original course
-notebook, so its cells read the same. Smoke mode (``FCN_COURSE_SMOKE=1``) swaps real Pascal VOC and
-the full settings for the synthetic dataset, small images and two epochs, so that a whole notebook
-runs on a laptop CPU (and in CI) in about a minute.
+notebook, so its cells read the same. A **profile** decides how big a run is:
+
+* ``full``  — the original course: Pascal VOC 2012, 224×224 crops, 50 epochs (a GPU is advised);
+* ``demo``  — the synthetic VOC twin, sized so that a 2-core CPU shows an FCN *learning* in minutes;
+* ``smoke`` — the synthetic twin in miniature: every cell runs in seconds (CI, nbval); it learns nothing.
+
+The profile comes from ``course_args(profile=...)``, else from the environment (``FCN_COURSE_PROFILE``, or
+``FCN_COURSE_SMOKE=1`` for ``smoke``), else ``full``. ``course_args`` is pure: it reads the environment
+through :func:`read_environment` and writes nothing; ``fcn_course.data.prepare_data(args)`` makes the data
+ready (generating the synthetic twin when the profile uses it).
 """
 from __future__ import annotations
 
 import os
 import random
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import torch
 
+from fcn_course.voc import DEFAULT_CLASSES
+
+PROFILE_ENV = "FCN_COURSE_PROFILE"
 SMOKE_ENV = "FCN_COURSE_SMOKE"
 DATA_ENV = "FCN_COURSE_DATA"
 RUNS_ENV = "FCN_COURSE_RUNS"
-DEFAULT_CLASSES = ("background", "bus", "person")
+WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"
+STATIC_ENV = "FCN_COURSE_STATIC"
 
-# Size of the synthetic dataset built for smoke runs (images are 160x120, like a small VOC photo).
-SMOKE_TRAIN_IMAGES = 32
-SMOKE_VAL_IMAGES = 12
-
+# --------------------------------------------------------------------------------------------------
+# Profiles: one place says how big each kind of run is.
+# --------------------------------------------------------------------------------------------------
+# ``synthetic`` describes the synthetic twin a profile trains on (None: real Pascal VOC).
+# ``vgg`` holds the reductions notebook 03 applies to VGG16, which is about 21x slower per step than AlexNet.
+PROFILES = {
+    "full": {
+        "description": "Pascal VOC 2012 com as configurações do curso original",
+        "settings": {},
+        "synthetic": None,
+        "vgg": {},
+    },
+    "demo": {
+        "description": "conjunto sintético, dimensionado para mostrar a FCN aprendendo em poucos minutos numa CPU",
+        "settings": {"epoch_num": 12, "batch_size": 8, "w_size": 128, "h_size": 128, "show_freq": 4,
+                     "pretrained": False, "lr": 1e-3},
+        "synthetic": {"n_train": 160, "n_val": 48, "size": (160, 120), "seed": 0},
+        "vgg": {"epoch_num": 4, "max_samples": 48},
+    },
+    "smoke": {
+        "description": "conjunto sintético mínimo: só confere que cada célula roda (não aprende nada)",
+        "settings": {"epoch_num": 2, "batch_size": 4, "w_size": 96, "h_size": 96, "show_freq": 1,
+                     "pretrained": False},
+        "synthetic": {"n_train": 32, "n_val": 12, "size": (160, 120), "seed": 0},
+        "vgg": {},
+    },
+}
+DEFAULT_PROFILE = "full"
 
 # Settings that course_args() fills in itself but that may also be given.
-OPTIONAL_KEYS = {"root", "runs_dir", "device", "augment", "download"}
+OPTIONAL_KEYS = {"root", "runs_dir", "device", "augment", "download", "profile", "smoke"}
 
 
-def env_flag(name: str) -> bool:
-    """True when the environment variable ``name`` is set to 1, true, yes or on."""
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+# --------------------------------------------------------------------------------------------------
+# The environment: read in one place
+# --------------------------------------------------------------------------------------------------
+def _flag(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def smoke_mode() -> bool:
-    """True when the environment asks for a quick run on synthetic data."""
-    return env_flag(SMOKE_ENV)
+@dataclass(frozen=True)
+class Environment:
+    """Everything the course reads from environment variables (see README, "Environment variables")."""
+
+    profile: Optional[str]      # FCN_COURSE_PROFILE, or "smoke" when FCN_COURSE_SMOKE=1; None when unset
+    profile_source: str         # which variable chose it, for the message printed at the top of notebooks
+    data_dir: Path              # FCN_COURSE_DATA, default ~/fcn_course_data: holds VOCdevkit/
+    runs_dir: Path              # FCN_COURSE_RUNS, default ./runs
+    weights: Optional[Path]     # FCN_COURSE_WEIGHTS: a folder (or file) with ImageNet weight files
+    static_widgets: bool        # FCN_COURSE_STATIC=1: widgets drawn as static figures
+
+
+def read_environment(environ=None) -> Environment:
+    """Read the course's environment variables (``environ`` defaults to ``os.environ``).
+
+    Raises a ValueError naming the valid profiles when ``FCN_COURSE_PROFILE`` holds something else.
+    """
+    environ = os.environ if environ is None else environ
+    profile, source = None, "padrão"
+    if environ.get(PROFILE_ENV, "").strip():
+        profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
+        if profile not in PROFILES:
+            raise ValueError(f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of "
+                             f"{', '.join(PROFILES)}.")
+    elif _flag(environ.get(SMOKE_ENV)):
+        profile, source = "smoke", f"{SMOKE_ENV}=1"
+    weights = environ.get(WEIGHTS_ENV, "").strip()
+    return Environment(
+        profile=profile,
+        profile_source=source,
+        data_dir=Path(environ.get(DATA_ENV) or Path.home() / "fcn_course_data").expanduser(),
+        runs_dir=Path(environ.get(RUNS_ENV) or "runs").expanduser(),
+        weights=Path(weights).expanduser() if weights else None,
+        static_widgets=_flag(environ.get(STATIC_ENV)),
+    )
+
+
+def data_root() -> Path:
+    """Folder that holds (or will hold) ``VOCdevkit/``: ``$FCN_COURSE_DATA`` or ``~/fcn_course_data``."""
+    return read_environment().data_dir
+
+
+def runs_root() -> Path:
+    """Folder for training runs (checkpoints, histories, figures): ``$FCN_COURSE_RUNS`` or ``./runs``."""
+    return read_environment().runs_dir
+
+
+def synthetic_root(profile: str) -> Path:
+    """Folder of the synthetic VOC twin of ``profile`` (a path only: ``data.prepare_data`` writes it)."""
+    return data_root() / f"synthetic-{profile}"
 
 
 def in_jupyter_kernel() -> bool:
@@ -46,26 +132,6 @@ def in_jupyter_kernel() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and hasattr(shell, "kernel")
-
-
-def data_root() -> Path:
-    """Folder that holds (or will hold) ``VOCdevkit/``: ``$FCN_COURSE_DATA`` or ``~/fcn_course_data``."""
-    return Path(os.environ.get(DATA_ENV) or Path.home() / "fcn_course_data").expanduser()
-
-
-def runs_root() -> Path:
-    """Folder for training runs (checkpoints, histories, figures): ``$FCN_COURSE_RUNS`` or ``./runs``."""
-    return Path(os.environ.get(RUNS_ENV) or "runs").expanduser()
-
-
-def synthetic_root() -> Path:
-    """Folder of the synthetic VOC twin used by smoke runs; it is written on first use."""
-    from fcn_course.synthetic import make_synthetic_voc  # local import: keeps config light
-
-    root = data_root() / "synthetic"
-    if not (root / "VOCdevkit" / "VOC2012" / "ImageSets" / "Segmentation" / "val.txt").exists():
-        make_synthetic_voc(root, n_train=SMOKE_TRAIN_IMAGES, n_val=SMOKE_VAL_IMAGES, seed=0)
-    return root
 
 
 def pick_device() -> torch.device:
@@ -84,12 +150,35 @@ def default_num_workers() -> int:
     return 0 if cpus <= 2 else min(4, cpus - 1)
 
 
-def course_args(**overrides) -> dict:
-    """The course's hyper-parameters (keys as in the original notebook); smoke mode shrinks them.
+# --------------------------------------------------------------------------------------------------
+# The settings
+# --------------------------------------------------------------------------------------------------
+def _choose_profile(profile, smoke, environment: Environment) -> tuple[str, str]:
+    """(profile, why): an argument wins over the environment, which wins over the default."""
+    if profile is not None and smoke is not None and (profile == "smoke") != bool(smoke):
+        raise ValueError(f"course_args got profile={profile!r} and smoke={smoke!r}, which disagree; give one.")
+    if profile is None and smoke is not None:
+        profile = "smoke" if smoke else (environment.profile if environment.profile != "smoke" else DEFAULT_PROFILE)
+        return profile, f"course_args(smoke={bool(smoke)})"
+    if profile is not None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}.")
+        return profile, f"course_args(profile={profile!r})"
+    if environment.profile is not None:
+        return environment.profile, environment.profile_source
+    return DEFAULT_PROFILE, "padrão (nenhuma variável de ambiente escolheu outro perfil)"
 
-    Any key can be overridden: ``course_args(epoch_num=10, skip=False)``.
+
+def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **overrides) -> dict:
+    """The course's hyper-parameters (keys as in the original notebook), shaped by a profile.
+
+    ``course_args()`` takes the profile from the environment (default ``full``); ``course_args(profile="demo")``
+    or ``course_args(smoke=True)`` choose one. Any key can be overridden: ``course_args(epoch_num=10,
+    skip=False)``. Pure: reads the environment, writes nothing.
     """
-    smoke = smoke_mode()
+    environment = read_environment()
+    profile, reason = _choose_profile(profile, smoke, environment)
+    chosen = PROFILES[profile]
     args = {
         "epoch_num": 50,          # number of epochs
         "classes": DEFAULT_CLASSES,
@@ -105,24 +194,43 @@ def course_args(**overrides) -> dict:
         "show_freq": 5,           # show predictions every show_freq epochs
         "max_samples": None,      # keep every sample of the subset
         "seed": 0,
-        "smoke": smoke,
     }
-    if smoke:
-        args.update(epoch_num=2, batch_size=4, w_size=96, h_size=96, show_freq=1, pretrained=False)
+    args.update(chosen["settings"])
     unknown = sorted(set(overrides) - set(args) - OPTIONAL_KEYS)
     if unknown:
         raise ValueError(f"unknown setting(s) {unknown}; the course's settings are "
-                       f"{sorted(set(args) | OPTIONAL_KEYS)} (e.g. course_args(epoch_num=10))")
+                         f"{sorted(set(args) | OPTIONAL_KEYS - {'profile', 'smoke'})} (e.g. course_args(epoch_num=10))")
     args.update(overrides)
+    args["profile"] = profile
+    args["profile_reason"] = reason
+    args["smoke"] = profile == "smoke"  # derived from the profile, never set on its own
+    args["synthetic"] = dict(chosen["synthetic"]) if chosen["synthetic"] else None
     args["classes"] = tuple(args["classes"])
     args["n_classes"] = len(args["classes"])
     if "root" not in args:
-        args["root"] = synthetic_root() if smoke else data_root()
+        args["root"] = synthetic_root(profile) if args["synthetic"] else environment.data_dir
+    elif "root" in overrides:
+        args["synthetic"] = None  # a root given by hand is used as it is
     args["root"] = Path(args["root"])
-    args["runs_dir"] = Path(args.get("runs_dir") or runs_root())
+    args["runs_dir"] = Path(args.get("runs_dir") or environment.runs_dir)
     if "device" not in args:
         args["device"] = pick_device()
     return args
+
+
+def vgg_args(args: dict) -> dict:
+    """The settings of notebook 03: ``args`` with the profile's reductions for VGG16 (slower per step)."""
+    return {**args, **PROFILES[args["profile"]]["vgg"]}
+
+
+def describe_profile(args: dict) -> str:
+    """One Portuguese line for the top of a notebook: which profile runs, why, and what that means."""
+    profile = args["profile"]
+    data = ("conjunto sintético (imitação do VOC gerada pelo curso)" if args.get("synthetic")
+            else f"Pascal VOC 2012 em {args['root']}")
+    return (f"Perfil '{profile}' ({args.get('profile_reason', 'escolhido à mão')}): {PROFILES[profile]['description']}.\n"
+            f"  dados: {data}; {args['epoch_num']} épocas, recortes {args['h_size']}x{args['w_size']}, "
+            f"lote {args['batch_size']}, lr {args['lr']:g}, pretrained={args['pretrained']}.")
 
 
 def seed_everything(seed: int = 0) -> None:

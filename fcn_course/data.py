@@ -8,8 +8,12 @@ The pieces, in the order a notebook meets them:
 * ``VOCSubset``: the images that show at least two of the chosen classes (background, bus, person by
   default), cropped to a fixed size and normalised for an ImageNet backbone. Which images qualify is
   computed once from the masks and cached on disk, so later runs start in a fraction of a second.
+* ``prepare_data(args)``: makes the data of a ``course_args()`` dict ready (writes the synthetic twin of the
+  demo and smoke profiles, or checks that Pascal VOC is in place) and says which profile runs.
 * ``make_loaders(args)``: the train and validation ``DataLoader`` of a ``course_args()`` dict.
-* ``make_synthetic_voc``: a tiny look-alike dataset for quick runs (``FCN_COURSE_SMOKE=1``).
+
+The VOC facts themselves (classes, palette, void, reading a mask, ImageNet statistics) live in
+``fcn_course.voc`` and are re-exported here for the notebooks.
 """
 from __future__ import annotations
 
@@ -32,125 +36,20 @@ from torchvision.transforms import v2
 from torchvision.transforms.v2 import functional as F
 from tqdm.auto import tqdm
 
-from fcn_course.config import DEFAULT_CLASSES
+from fcn_course.config import describe_profile
 from fcn_course.files import write_json
-from fcn_course.synthetic import make_synthetic_voc  # noqa: F401  (re-exported for the notebooks)
+from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
+from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
+                            REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
+                            label_lookup_table, normalize_image, read_voc_mask, voc_colormap, voc_folder,
+                            voc_is_ready)
 
 __all__ = [
     "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
     "voc_colormap", "class_colors", "denormalize", "check_classes", "label_lookup_table", "read_voc_mask",
-    "download_voc", "VOCNotFoundError", "VOCSubset", "make_loaders", "make_synthetic_voc",
+    "voc_folder", "voc_is_ready", "download_voc", "VOCNotFoundError", "VOCSubset", "prepare_data", "make_loaders",
+    "make_synthetic_voc",
 ]
-
-# ----------------------------------------------------------------------------------------------------
-# Classes and colours
-# ----------------------------------------------------------------------------------------------------
-
-VOC_CLASSES = (
-    "background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
-    "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
-)
-VOID = 255  # "don't know" pixels (object borders, ambiguous regions): ignored by the loss and the metrics
-
-# Statistics of ImageNet, the data the pretrained backbones were trained on.
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-MEAN_COLOUR = [round(255 * m) for m in IMAGENET_MEAN]  # padding colour: about 0 after normalisation
-
-
-def voc_colormap() -> np.ndarray:
-    """The VOC palette, ``uint8 [256, 3]``: row ``i`` is the colour of class index ``i``.
-
-    The bits of the index are spread over the three channels, from the most significant bit down:
-    bit 0 -> red, bit 1 -> green, bit 2 -> blue, then bits 3, 4, 5 one level lower, and so on.
-    So 1 = aeroplane = (128, 0, 0), 6 = bus = (0, 128, 128), 15 = person = (192, 128, 128).
-    """
-    colormap = np.zeros((256, 3), dtype=np.uint8)
-    for index in range(256):
-        red = green = blue = 0
-        code = index
-        for bit in range(7, -1, -1):
-            red |= (code & 1) << bit
-            green |= ((code >> 1) & 1) << bit
-            blue |= ((code >> 2) & 1) << bit
-            code >>= 3
-        colormap[index] = (red, green, blue)
-    return colormap
-
-
-def class_colors(classes) -> np.ndarray:
-    """VOC colour of each class name, ``uint8 [len(classes), 3]`` (to draw masks with the usual colours)."""
-    classes = list(classes)
-    check_names(classes)
-    return voc_colormap()[[VOC_CLASSES.index(name) for name in classes]]
-
-
-def denormalize(image) -> np.ndarray:
-    """Undo the ImageNet normalisation: ``[3, H, W]`` tensor -> ``[H, W, 3]`` float array in [0, 1].
-
-    A batch ``[B, 3, H, W]`` gives ``[B, H, W, 3]``. Use it before ``plt.imshow``.
-    """
-    image = torch.as_tensor(image).detach().cpu().float()
-    mean = torch.tensor(IMAGENET_MEAN).view(3, 1, 1)
-    std = torch.tensor(IMAGENET_STD).view(3, 1, 1)
-    return (image * std + mean).clamp(0, 1).movedim(-3, -1).numpy()
-
-
-def check_names(names) -> None:
-    """Raise a ValueError naming the valid classes when a name is not a VOC class."""
-    unknown = [name for name in names if name not in VOC_CLASSES]
-    if unknown:
-        raise ValueError(f"Unknown VOC class name(s): {unknown}. Valid names: {', '.join(VOC_CLASSES)}.")
-
-
-def check_classes(classes) -> tuple:
-    """Validate a choice of classes and return it as a tuple.
-
-    Background must come first: index 0 collects every pixel of the classes that were not chosen.
-    """
-    if isinstance(classes, str):
-        raise ValueError(f"classes must be a list of names, e.g. ('background', 'bus', 'person'), not {classes!r}.")
-    classes = tuple(classes)
-    check_names(classes)
-    if not classes or classes[0] != "background":
-        raise ValueError(
-            f"The first class must be 'background' (index 0 also receives every class you did not choose); "
-            f"got {classes}. Example: ('background', 'bus', 'person')."
-        )
-    if len(set(classes)) != len(classes):
-        raise ValueError(f"Each class may appear only once; got {classes}.")
-    return classes
-
-
-def label_lookup_table(classes) -> np.ndarray:
-    """Table ``uint8 [256]`` turning VOC indices into course indices: ``new_label = table[voc_label]``.
-
-    A chosen class gets its position in ``classes``; the other VOC classes become background (0);
-    void stays 255. Indices that VOC never uses (21..254) are treated as void.
-    """
-    classes = check_classes(classes)
-    table = np.full(256, VOID, dtype=np.uint8)
-    table[: len(VOC_CLASSES)] = 0
-    for new_index, name in enumerate(classes):
-        table[VOC_CLASSES.index(name)] = new_index
-    return table
-
-
-def read_voc_mask(path) -> np.ndarray:
-    """Class indices of a VOC mask, ``uint8 [H, W]``.
-
-    The PNG stores indices plus a palette: ``np.array`` reads the indices. Never call
-    ``convert('L')`` or ``convert('I')`` on it: they return the *brightness* of each colour
-    (bus 6 -> 90, person 15 -> 147) and even merge different classes.
-    """
-    with Image.open(path) as mask:
-        if mask.mode not in ("P", "L"):
-            raise ValueError(
-                f"{path}: expected a palette ('P') PNG of class indices, got mode {mask.mode!r}. "
-                "Colour (RGB) masks must first be mapped back to indices with voc_colormap()."
-            )
-        return np.array(mask)
-
 
 # ----------------------------------------------------------------------------------------------------
 # Download
@@ -165,19 +64,7 @@ VOC_SOURCES = [
     ("http://d2l-data.s3-accelerate.amazonaws.com/VOCtrainval_11-May-2012.tar",
      "sha1", "4e443f8a2eca6b1dac8a6c57641b67dd40621a49"),
 ]
-REQUIRED_PARTS = ("JPEGImages", "SegmentationClass", "ImageSets/Segmentation")
 CHUNK_BYTES = 1 << 20
-
-
-def voc_folder(root) -> Path:
-    """``root/VOCdevkit/VOC2012``: where the dataset lives (root is the folder that contains VOCdevkit)."""
-    return Path(root).expanduser() / "VOCdevkit" / "VOC2012"
-
-
-def voc_is_ready(root) -> bool:
-    """True when the extracted VOC 2012 tree is in place under ``root``."""
-    voc = voc_folder(root)
-    return all((voc / part).is_dir() for part in REQUIRED_PARTS)
 
 
 def download_voc(root, force: bool = False, keep_archive: bool = False) -> Path:
@@ -330,7 +217,6 @@ def require_voc_tree(root: Path, image_set: str) -> None:
 # Which images belong to the subset: computed from the masks once, then cached as JSON
 # ----------------------------------------------------------------------------------------------------
 
-CACHE_DIR_NAME = ".fcn_course_cache"
 # Bump the "v1" when the rule changes, so that old caches are ignored.
 SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classes appear in its mask; "
                "other VOC classes count as background; void is ignored")
@@ -395,7 +281,6 @@ def save_cached_subset(root: Path, name: str, record: dict) -> None:
 # The dataset
 # ----------------------------------------------------------------------------------------------------
 
-IMAGE_SETS = ("train", "val", "trainval")
 SCALE_RANGE = (0.5, 1.5)  # random zoom of the training augmentation
 
 
@@ -425,15 +310,6 @@ def random_scale(image, label, low: float, high: float):
     image = F.resize(image, new_size, antialias=True)
     label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)
     return image, label
-
-
-def normalize_image(image: torch.Tensor) -> torch.Tensor:
-    """uint8 picture ``[3, H, W]`` -> float32 in [0, 1], normalised with the ImageNet mean/std.
-
-    The backbones were trained on ImageNet pictures normalised this way, so every input must be too.
-    """
-    image = v2.functional.to_dtype(image, torch.float32, scale=True)
-    return v2.functional.normalize(image, IMAGENET_MEAN, IMAGENET_STD)
 
 
 class VOCSubset(Dataset):
@@ -538,12 +414,33 @@ class VOCSubset(Dataset):
         return image.as_subclass(torch.Tensor), label.as_subclass(torch.Tensor).long()
 
 
+def prepare_data(args: dict, verbose: bool = True) -> Path:
+    """Make the dataset of ``args`` ready and return its root (the folder that contains ``VOCdevkit/``).
+
+    Synthetic profiles (demo, smoke) write their synthetic twin the first time (a few seconds); with real
+    VOC, ``args["download"]`` fetches it, otherwise a missing tree raises VOCNotFoundError saying how to get
+    it. With ``verbose``, prints which profile runs and why (the first line of every notebook's output).
+    """
+    root = Path(args["root"])
+    if args.get("synthetic"):
+        if ensure_synthetic_voc(root, args["synthetic"]) and verbose:
+            print(f"conjunto sintético gerado em {root}")
+    elif args.get("download"):
+        download_voc(root)
+    else:
+        require_voc_tree(root, "train")
+    if verbose:
+        print(describe_profile(args))
+    return root
+
+
 def make_loaders(args: dict):
     """``(train_loader, val_loader)`` for a ``course_args()`` dict.
 
     Uses ``root``, ``classes``, ``h_size``, ``w_size``, ``batch_size``, ``num_workers``, ``max_samples`` and
     ``seed``; optional ``augment`` (default False, as in the original course) and ``download`` (False).
     """
+    prepare_data(args, verbose=False)
     common = dict(root=args["root"], classes=args["classes"], size=(args["h_size"], args["w_size"]),
                   max_samples=args.get("max_samples"), download=args.get("download", False))
     train_set = VOCSubset(image_set="train", augment=args.get("augment", False), **common)

@@ -17,8 +17,6 @@ only receives ``loss_fn(outputs, labels) -> scalar tensor`` and an optimiser bui
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import math
 import random
 import time
@@ -28,14 +26,13 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from fcn_course.config import in_jupyter_kernel, seed_everything
-from fcn_course.data import VOID  # label 255: ignored by the loss and the metrics
-from fcn_course.files import atomic_write
+from fcn_course import runs
+from fcn_course.backbones import backbone_for_class
+from fcn_course.config import seed_everything
+from fcn_course.files import atomic_write, json_safe, read_json, write_json
 from fcn_course.metrics import ConfusionMatrix
-
-HISTORY_FILE = "history.json"
-LAST_CHECKPOINT = "last.pt"
-BEST_CHECKPOINT = "best.pt"
+from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
+from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -177,19 +174,18 @@ def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes,
     return _summarise("train", epoch, losses, matrix, time.perf_counter() - tic)
 
 
-def validate(net, loader, loss_fn, device, epoch, num_classes, show=False, class_names=None,
-             progress=True, figure_path=None) -> dict:
+def validate(net, loader, loss_fn, device, epoch, num_classes, progress=True, keep_first_batch=False) -> dict:
     """Evaluate ``net`` on ``loader`` without updating it; return the epoch's loss and metrics.
 
-    With ``show=True`` the first batch is drawn (image, prediction, ground truth in VOC colours):
-    displayed when running in a notebook, saved to ``figure_path`` when given, and returned in
-    the dict under ``"figure"``.
+    The network is put in evaluation mode (dropout off), so validating twice gives the same figures.
+    With ``keep_first_batch=True`` the dict also holds ``"first_batch"``: ``(images, predictions, labels)``
+    of the first batch on the CPU, for a figure of the predictions.
     """
     device = torch.device(device)
     net.eval()
     matrix = ConfusionMatrix(num_classes, ignore_index=VOID)
     losses = []
-    figure = None
+    first_batch = None
     tic = time.perf_counter()
 
     bar = tqdm(loader, desc=f"epoch {epoch} val", leave=False, disable=not progress)
@@ -206,39 +202,14 @@ def validate(net, loader, loss_fn, device, epoch, num_classes, show=False, class
             matrix.update(predictions, labels)
             losses.append(loss.item())
             bar.set_postfix(loss=f"{losses[-1]:.4f}")
-
-            if show and i == 0:
-                figure = _prediction_figure(images, predictions, labels, class_names, epoch,
-                                            figure_path)
+            if keep_first_batch and i == 0:
+                first_batch = (images.detach().float().cpu(), predictions.cpu(), labels.cpu())
 
     _check_not_empty(losses, "validation")
     stats = _summarise("val", epoch, losses, matrix, time.perf_counter() - tic)
-    if figure is not None:
-        stats["figure"] = figure
+    if first_batch is not None:
+        stats["first_batch"] = first_batch
     return stats
-
-
-def _prediction_figure(images, predictions, labels, class_names, epoch, figure_path):
-    """Draw the first batch with fcn_course.plots.show_predictions; display and/or save it."""
-    import matplotlib.pyplot as plt
-
-    from fcn_course.plots import show_predictions
-
-    figure = show_predictions(images.detach().float().cpu(), predictions.detach().cpu(),
-                              labels.detach().cpu(), class_names=class_names,
-                              title=f"época {epoch}")
-    if figure_path is not None:
-        figure_path = Path(figure_path)
-        figure_path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(figure_path, dpi=80, bbox_inches="tight")
-    if in_jupyter_kernel():  # shown as a PNG: works whatever matplotlib backend the notebook uses
-        from IPython.display import Image, display
-
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-        display(Image(data=buffer.getvalue(), format="png"))
-    plt.close(figure)  # already shown or saved; closing avoids a second copy and a memory leak
-    return figure
 
 
 # --------------------------------------------------------------------------------------------------
@@ -303,13 +274,12 @@ class History:
 
     def save(self, path) -> Path:
         """Write the history as JSON (NaN written as null), atomically."""
-        text = json.dumps(_json_safe(self.to_dict()), indent=1)
-        return atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        return write_json(path, self.to_dict())
 
     @classmethod
     def load(cls, path) -> "History":
         """Read a ``history.json`` (null values come back as None)."""
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        return cls.from_dict(read_json(path, "training history"))
 
 
 def _as_score(value):
@@ -317,19 +287,6 @@ def _as_score(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return -math.inf
     return value
-
-
-def _json_safe(value):
-    """Replace NaN/inf by None (JSON has no NaN) and drop values JSON cannot store (figures)."""
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items() if k != "figure"}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -348,7 +305,11 @@ def load_checkpoint(path, net, optimizer=None, scaler=None, map_location="cpu") 
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No checkpoint at {path}. Train first with fit(..., run_dir=...).")
-    checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as error:  # truncated by a kill during the save, damaged by a copy...
+        raise ValueError(f"the checkpoint {path} cannot be read ({type(error).__name__}: {str(error)[:120]}); it is "
+                         "truncated or damaged. Delete it to train that run again from its start.") from error
     net.load_state_dict(checkpoint["model"])
     if optimizer is not None:
         if checkpoint.get("optimizer") is None:
@@ -406,57 +367,75 @@ def _as_tuples(value):
 # --------------------------------------------------------------------------------------------------
 # The epoch loop
 # --------------------------------------------------------------------------------------------------
+def run_settings(net, args) -> dict:
+    """``args`` completed with what defines the run: the backbone (from the network's class) and ``skip``."""
+    settings = dict(args)
+    if not settings.get("backbone"):
+        spec = backbone_for_class(type(net))
+        if spec is None:
+            raise ValueError(f"cannot tell which backbone {type(net).__name__} uses: give args['backbone'] "
+                             "(a name registered in fcn_course.backbones.BACKBONES).")
+        settings["backbone"] = spec.name
+    if settings.get("skip") is None:
+        settings["skip"] = getattr(net, "skip", False)
+    return settings
+
+
 def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, resume=False,
-        show_freq=None, class_names=None, progress=True) -> History:
+        show_freq=None, show=None, progress=True) -> History:
     """Train for epochs 1..``args['epoch_num']``, validating after each epoch.
 
-    Every ``show_freq`` epochs (default ``args['show_freq']``; 0 = never) the predictions of the
-    first validation batch are shown. With ``run_dir`` the run is recorded there: ``history.json``,
-    ``last.pt`` (everything needed to resume), ``best.pt`` (weights with the best validation
-    foreground mIoU) and ``pred_epoch_XXX.png``. ``resume=True`` continues from ``run_dir/last.pt``
-    and gives the same numbers as a run that was never interrupted (exactly so on the CPU with
-    ``num_workers=0``; with worker processes random augmentations may differ, and on a GPU some
-    kernels are not deterministic).
+    Every ``show_freq`` epochs (default ``args['show_freq']``; 0 = never) the predictions of the first
+    validation batch are handed to ``show(images, predictions, labels, epoch=..., figure_path=...)``, e.g.
+    ``fcn_course.plots.show_epoch_predictions(args["classes"])``, which draws them.
+
+    With ``run_dir`` the run is recorded there (see ``fcn_course.runs``): ``run.json`` (its settings),
+    ``history.json``, ``last.pt`` (everything needed to resume), ``best.pt`` (weights of the epoch with the
+    best validation foreground mIoU) and ``pred_epoch_XXX.png``. The folder is checked before the first
+    epoch: it must be writable, and a folder started with other settings is refused (nothing in it
+    changes). ``resume=True`` continues from ``run_dir/last.pt`` and gives the same numbers as a run that
+    was never interrupted (exactly so on the CPU with ``num_workers=0``).
     """
     device = torch.device(args["device"])
     num_classes = args["n_classes"]
     show_freq = args.get("show_freq", 0) if show_freq is None else show_freq
-    class_names = class_names or args.get("classes")
     run_dir = Path(run_dir) if run_dir is not None else None
     loaders = (train_loader, val_loader)
+    settings = run_settings(net, args)
 
     net.to(device)
     scaler = make_grad_scaler(device)
     history = History()
     first_epoch = 1
 
-    if resume:
-        if run_dir is None:
-            raise ValueError("resume=True needs the run_dir that holds last.pt.")
-        checkpoint_path = run_dir / LAST_CHECKPOINT
-        if checkpoint_path.exists():
-            checkpoint = load_checkpoint(checkpoint_path, net, optimizer, scaler)
-            history = History.from_dict(checkpoint["history"])
-            first_epoch = checkpoint["epoch"] + 1
-            _set_rng_state(checkpoint["rng"], loaders)
-            print(f"Resuming {run_dir} after epoch {checkpoint['epoch']}.")
-        else:
-            print(f"No checkpoint in {run_dir}: starting from epoch 1.")
-            seed_everything(args["seed"])
+    if resume and run_dir is None:
+        raise ValueError("resume=True needs the run_dir that holds last.pt.")
+    if run_dir is not None:
+        runs.start_run(run_dir, settings)
+    if resume and (run_dir / LAST_CHECKPOINT).exists():
+        checkpoint = load_checkpoint(run_dir / LAST_CHECKPOINT, net, optimizer, scaler)
+        history = History.from_dict(checkpoint["history"])
+        first_epoch = checkpoint["epoch"] + 1
+        _set_rng_state(checkpoint["rng"], loaders)
+        print(f"Resuming {run_dir} after epoch {checkpoint['epoch']}.")
     else:
+        if resume:
+            print(f"No checkpoint in {run_dir}: starting from epoch 1.")
         seed_everything(args["seed"])
 
     for epoch in range(first_epoch, args["epoch_num"] + 1):
         train_stats = train_one_epoch(net, train_loader, loss_fn, optimizer, device, epoch,
                                       num_classes, scaler=scaler, progress=progress)
-        show = bool(show_freq) and epoch % show_freq == 0
-        figure_path = run_dir / f"pred_epoch_{epoch:03d}.png" if (show and run_dir) else None
-        val_stats = validate(net, val_loader, loss_fn, device, epoch, num_classes, show=show,
-                             class_names=class_names, progress=progress, figure_path=figure_path)
-        val_stats.pop("figure", None)
+        wants_figure = show is not None and bool(show_freq) and epoch % show_freq == 0
+        val_stats = validate(net, val_loader, loss_fn, device, epoch, num_classes, progress=progress,
+                             keep_first_batch=wants_figure)
+        first_batch = val_stats.pop("first_batch", None)
+        if first_batch is not None:
+            figure_path = run_dir / f"pred_epoch_{epoch:03d}.png" if run_dir else None
+            show(*first_batch, epoch=epoch, figure_path=figure_path)
         history.append(train_stats, val_stats)
         if run_dir is not None:
-            _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders)
+            _save_run(run_dir, net, optimizer, scaler, epoch, history, settings, loaders)
 
     if history.val:
         print(f"Best val mIoU(fg) {history.best_miou():.4f} at epoch {history.best_epoch()}.")
@@ -470,12 +449,13 @@ def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
     best.pt: resuming from last.pt can then not skip the saving of a best epoch.
     """
     model_state = net.state_dict()
+    stored_args = json_safe({key: value for key, value in args.items() if key != "device"})
     if history.best_epoch() == epoch:
         save_checkpoint({
             "epoch": epoch,
             "model": model_state,
-            "metrics": _json_safe(history.val[-1]),
-            "args": _json_safe(dict(args)),
+            "metrics": json_safe(history.val[-1]),
+            "args": stored_args,
         }, run_dir / BEST_CHECKPOINT)
     save_checkpoint({
         "epoch": epoch,
@@ -484,6 +464,6 @@ def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
         "scaler": scaler.state_dict() if scaler is not None else None,
         "history": history.to_dict(),
         "rng": _rng_state(loaders),
-        "args": _json_safe(dict(args)),
+        "args": stored_args,
     }, run_dir / LAST_CHECKPOINT)
     history.save(run_dir / HISTORY_FILE)

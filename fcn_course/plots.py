@@ -9,6 +9,7 @@ Text shown inside the figures is in Portuguese, for the students; the code is in
 """
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -18,15 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from fcn_course.data import VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
+from fcn_course.config import in_jupyter_kernel
+from fcn_course.files import atomic_write
+from fcn_course.voc import PORTUGUESE_NAMES, VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
 
-# Portuguese names of the Pascal VOC classes, for legends.
-PORTUGUESE_NAMES = {
-    "background": "fundo", "aeroplane": "avião", "bicycle": "bicicleta", "bird": "pássaro", "boat": "barco",
-    "bottle": "garrafa", "bus": "ônibus", "car": "carro", "cat": "gato", "chair": "cadeira", "cow": "vaca",
-    "diningtable": "mesa", "dog": "cachorro", "horse": "cavalo", "motorbike": "moto", "person": "pessoa",
-    "pottedplant": "planta", "sheep": "ovelha", "sofa": "sofá", "train": "trem", "tvmonitor": "tv/monitor",
-}
 VOID_LABEL = "void (ignorado)"
 
 
@@ -171,6 +167,41 @@ def show_predictions(images, preds, labels, classes=None, max_items: int = 4, ti
     if title:
         figure.suptitle(title)
     return figure
+
+
+def show_epoch_predictions(classes, max_items: int = 4, dpi: int = 80):
+    """A ``show`` callback for ``engine.fit``: draws the first validation batch of an epoch.
+
+    Usage: ``fit(..., show=show_epoch_predictions(args["classes"]))``. Each call draws image | prediction
+    | ground truth, saves the figure to ``figure_path`` when one is given (the run folder) and displays it
+    when running in a notebook. Returns the figure.
+    """
+    def show(images, predictions, labels, epoch, figure_path=None) -> Figure:
+        figure = show_predictions(images, predictions, labels, classes=classes, max_items=max_items,
+                                  title=f"época {epoch}")
+        if figure_path is not None:
+            save_figure(figure, figure_path, dpi=dpi)
+        display_figure(figure, dpi=dpi)
+        return figure
+
+    return show
+
+
+def save_figure(figure: Figure, path, dpi: int = 100):
+    """Save ``figure`` as a PNG (atomically, creating the folder); returns the path."""
+    return atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=dpi,
+                                                                bbox_inches="tight"))
+
+
+def display_figure(figure: Figure, dpi: int = 80) -> None:
+    """Show ``figure`` in a Jupyter notebook as a PNG (works whatever matplotlib backend); no-op elsewhere."""
+    if not in_jupyter_kernel():
+        return
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -424,4 +455,85 @@ def bilinear_demo(scale: int = 8) -> Figure:
         _clean(ax, title)
     figure.colorbar(shown, ax=list(axes), shrink=0.8, label="score da classe")
     figure.suptitle("F.interpolate: ampliando um mapa de escores")
+    return figure
+
+
+# --------------------------------------------------------------------------------------------------
+# The comparison grid (notebook 04, fcn_course.report)
+# --------------------------------------------------------------------------------------------------
+def _metric(value) -> float:
+    """A stored score as a float; missing values (None, NaN in JSON) become NaN."""
+    return float("nan") if value is None else float(value)
+
+
+def _run_style(run) -> dict:
+    """Same colour for a backbone+pretrained pair; solid line with skip connections, dashed without."""
+    palette = {("alexnet", False): "tab:blue", ("alexnet", True): "tab:cyan",
+               ("vgg16", False): "tab:red", ("vgg16", True): "tab:orange"}
+    return {"color": palette.get((run.backbone, run.pretrained)), "linestyle": "-" if run.skip else "--",
+            "marker": "o", "markersize": 3, "label": run.name}
+
+
+def grid_curves(runs) -> Figure:
+    """Validation mIoU(fg) and training loss against the epoch, every run of a grid on the same axes."""
+    figure = Figure(figsize=(12, 4.5), layout="constrained")
+    ax_miou, ax_loss = figure.subplots(1, 2)
+    for run in runs:
+        style = _run_style(run)
+        ax_miou.plot(run.history.values("val", "epoch"),
+                     [_metric(v) for v in run.history.values("val", "miou_fg")], **style)
+        ax_loss.plot(run.history.values("train", "epoch"),
+                     [_metric(v) for v in run.history.values("train", "loss_mean")], **style)
+    ax_miou.set(title="mIoU de validação (sem o fundo)", xlabel="época", ylabel="mIoU(fg)")
+    ax_loss.set(title="perda de treino", xlabel="época", ylabel="entropia cruzada")
+    for ax in (ax_miou, ax_loss):
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    if runs:
+        ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8)
+    else:
+        ax_miou.text(0.5, 0.5, "nenhuma configuração treinada", ha="center", transform=ax_miou.transAxes)
+    return figure
+
+
+def per_class_iou(runs, classes) -> Figure:
+    """Grouped bars: IoU of each class (best epoch), one bar per run."""
+    figure = Figure(figsize=(max(6, 1.6 * len(classes) + 3), 4.5), layout="constrained")
+    ax = figure.subplots()
+    width = 0.8 / max(len(runs), 1)
+    positions = np.arange(len(classes))
+    for number, run in enumerate(runs):
+        ious = [_metric(v) for v in run.best_val()["iou"]]
+        style = _run_style(run)
+        ax.bar(positions + (number - (len(runs) - 1) / 2) * width, np.nan_to_num(ious), width,
+               color=style["color"], hatch=None if run.skip else "//", edgecolor="black", label=run.name)
+    ax.set_xticks(positions, [PORTUGUESE_NAMES.get(name, name) for name in classes])
+    ax.set(ylim=(0, 1), ylabel="IoU (melhor época)", title="IoU por classe e configuração")
+    for tick, colour in zip(ax.get_xticklabels(), class_colors(classes) / 255.0):
+        tick.set_bbox({"facecolor": colour, "alpha": 0.4, "edgecolor": "none"})
+    if runs:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def prediction_rows(images, labels, predictions: dict, classes) -> Figure:
+    """Columns = validation images; rows = the image, its ground truth, then one row per model.
+
+    ``predictions`` maps a row title (e.g. the run name and its score) to class indices ``[N, H, W]``.
+    """
+    rows = [("imagem", [_image_to_rgb(image) for image in images]),
+            ("rótulo verdadeiro", [colorize(label, classes) for label in labels])]
+    rows += [(title, [colorize(prediction, classes) for prediction in predicted])
+             for title, predicted in predictions.items()]
+    count = len(rows[0][1])
+    figure = Figure(figsize=(2.2 * count + 2, 2.0 * len(rows)), layout="constrained")
+    axes = figure.subplots(len(rows), count, squeeze=False)
+    for row_axes, (title, pictures) in zip(axes, rows):
+        for ax, picture in zip(row_axes, pictures):
+            ax.imshow(picture, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row_axes[0].set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
+    figure.suptitle("Imagens de validação: rótulo verdadeiro e predição de cada configuração (best.pt)")
     return figure

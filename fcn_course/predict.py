@@ -9,15 +9,16 @@ Three steps, each a function you can call from a notebook:
 
 Command line: ``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``.
 
-How a checkpoint says which network it holds: ``engine.fit`` stores the run's ``args`` in every
-checkpoint (``classes``, ``n_classes``, ``skip``...). The grid runner (``fcn_course.experiments``) also
-writes a ``config.json`` next to the checkpoints, with the ``backbone`` name. When neither says which
-backbone was used, the first convolution of the weights tells it: 11x11 is AlexNet, 3x3 is VGG16.
+How a checkpoint says which network it holds: it lies in a run folder whose ``run.json`` (written by
+``engine.fit`` for notebooks, the train script and the grid alike; see ``fcn_course.runs``) records the
+backbone, ``skip`` and the class names. Nothing is guessed from the weights.
+
+The FCN classes are yours: pass ``model_classes={"alexnet": FCN_AlexNet, ...}``, or ``--models`` your
+notebooks on the command line (by default ``notebooks/02_fcn_alexnet.ipynb`` and ``03_fcn_vgg16.ipynb``).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -26,12 +27,15 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
-from fcn_course.data import VOC_CLASSES, VOID, normalize_image, voc_colormap
-from fcn_course.files import write_json
+from fcn_course import runs
+from fcn_course.backbones import BACKBONES
+from fcn_course.config import pick_device
+from fcn_course.definitions import load_definitions
+from fcn_course.outline import MODEL_NOTEBOOKS
 from fcn_course.plots import overlay
+from fcn_course.voc import VOC_CLASSES, VOID, normalize_image, voc_colormap
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
-CONFIG_FILE = "config.json"
 MIN_SIDE = 64  # AlexNet needs at least 63x63 pixels; smaller images are enlarged to this size
 
 
@@ -176,33 +180,16 @@ def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: floa
 # --------------------------------------------------------------------------------------------------
 # Rebuilding a trained network
 # --------------------------------------------------------------------------------------------------
-def save_model_config(run_dir, backbone, skip, classes, pretrained=False, size=None) -> Path:
-    """Write ``run_dir/config.json``: what ``load_model_from_checkpoint`` needs to rebuild the network.
-
-    ``size`` records the training crop ``(height, width)`` for reference; prediction runs on the whole
-    image at its own size unless asked otherwise (training crops are not resized, so that is the scale the
-    network learned).
-    """
-    config = {
-        "backbone": backbone,
-        "skip": skip,
-        "pretrained": bool(pretrained),
-        "classes": list(classes),
-        "n_classes": len(classes),
-        "size": list(size) if size is not None else None,
-    }
-    return write_json(Path(run_dir) / CONFIG_FILE, config)
-
-
 def _read_checkpoint(path) -> dict:
-    """``torch.load`` the checkpoint with clear errors for a missing or foreign file."""
+    """``torch.load`` the checkpoint with clear errors for a missing, damaged or foreign file."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Checkpoint not found: {path} (expected a best.pt/last.pt written by engine.fit).")
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:
-        raise ValueError(f"{path} is not a PyTorch checkpoint that can be read: {error}") from error
+        raise ValueError(f"{path} is not a PyTorch checkpoint that can be read ({error}); it may be truncated: "
+                         "train the run again (or use the other of best.pt/last.pt).") from error
     if not isinstance(checkpoint, dict):
         raise ValueError(f"{path} does not hold a dict of weights.")
     if "model" not in checkpoint:  # a bare state_dict saved with torch.save(net.state_dict(), path)
@@ -210,80 +197,36 @@ def _read_checkpoint(path) -> dict:
     return checkpoint
 
 
-def _guess_backbone(state_dict) -> str | None:
-    """'alexnet' when the first convolution is 11x11 (AlexNet's conv1), 'vgg16' when it is 3x3."""
-    for name in ("backbone.0.weight", "backbone1.0.weight"):
-        if name in state_dict:
-            kernel = state_dict[name].shape[-1]
-            return {11: "alexnet", 3: "vgg16"}.get(kernel)
-    return None
-
-
 def read_checkpoint_config(path) -> dict:
-    """What the checkpoint at ``path`` holds: ``backbone``, ``skip``, ``classes``, ``n_classes``, ``size``.
+    """What the run of the checkpoint at ``path`` is: ``backbone``, ``skip``, ``classes``, ``n_classes``...
 
-    Sources, later ones winning: the ``args`` stored by ``engine.fit``, then ``config.json`` in the
-    same folder. Missing backbone/skip are read from the weights' names and shapes.
+    Read from the run folder (``run.json``, see ``fcn_course.runs``); a folder that does not say which
+    network it holds raises FileNotFoundError with how to fix it.
     """
-    return _config_of(_read_checkpoint(path), path)
+    return _config_of(path, _read_checkpoint(path))  # the file first: a missing or damaged one is said first
 
 
-def _config_of(checkpoint: dict, path) -> dict:
-    """See ``read_checkpoint_config``; works on a checkpoint already loaded."""
-    stored_args = checkpoint.get("args") or {}
-    config = {key: stored_args.get(key) for key in ("backbone", "skip", "classes", "n_classes")}
-    if stored_args.get("h_size") and stored_args.get("w_size"):
-        config["size"] = [stored_args["h_size"], stored_args["w_size"]]
-    config_path = Path(path).parent / CONFIG_FILE
-    if config_path.is_file():
-        config.update({k: v for k, v in json.loads(config_path.read_text(encoding="utf-8")).items()
-                       if v is not None})
-
-    state_dict = checkpoint["model"]
-    if not config.get("backbone"):
-        config["backbone"] = _guess_backbone(state_dict)
-    if config.get("skip") is None:
-        config["skip"] = any(name.startswith("backbone1.") for name in state_dict)
-    if config.get("classes"):
-        config["classes"] = list(config["classes"])
-        config["n_classes"] = len(config["classes"])
-    if not config.get("backbone") or not config.get("classes"):
-        raise ValueError(
-            f"Cannot tell which network {path} holds (backbone={config.get('backbone')!r}, "
-            f"classes={config.get('classes')!r}). Write a config.json next to it with "
-            "fcn_course.predict.save_model_config(run_dir, backbone='alexnet', skip=True, "
-            "classes=('background', 'bus', 'person')).")
+def _config_of(path, checkpoint: dict) -> dict:
+    """See ``read_checkpoint_config``; for a checkpoint already loaded."""
+    config = dict(runs.read_run_config(Path(path).parent))
+    config["classes"] = list(config["classes"])
+    config["n_classes"] = len(config["classes"])
     config["epoch"] = checkpoint.get("epoch")
     return config
 
 
-def default_model_classes() -> dict:
-    """The reference FCN classes from ``solutions/`` (instructor copy of the course only)."""
-    try:
-        from solutions.fcn_alexnet import FCN_AlexNet
-        from solutions.fcn_vgg16 import FCN_VGG16
-    except ImportError as error:
-        raise ImportError(
-            "The reference models (solutions/) are not available here. Pass your own classes: "
-            "load_model_from_checkpoint(path, model_classes={'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}), "
-            "or on the command line: --models notebooks/02_fcn_alexnet.ipynb notebooks/03_fcn_vgg16.ipynb."
-        ) from error
-    return {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
-
-
-def load_model_from_checkpoint(path, model_classes=None, device="cpu"):
+def load_model_from_checkpoint(path, model_classes, device="cpu"):
     """Rebuild the FCN saved in ``path`` (best.pt or last.pt) and load its weights; returns it in eval mode.
 
-    ``model_classes`` maps backbone names to your classes, e.g. ``{"alexnet": FCN_AlexNet}``; by default
-    the reference models of ``solutions/`` are used. The network is built with ``pretrained=False``:
-    the checkpoint already holds every weight, so nothing is downloaded.
+    ``model_classes`` maps backbone names to your classes, e.g. ``{"alexnet": FCN_AlexNet}``. The network is
+    built with ``pretrained=False``: the checkpoint already holds every weight, so nothing is downloaded.
     """
     checkpoint = _read_checkpoint(path)
-    config = _config_of(checkpoint, path)
-    model_classes = model_classes or default_model_classes()
+    config = _config_of(path, checkpoint)
     backbone = config["backbone"]
-    if backbone not in model_classes:
-        raise KeyError(f"{path} holds a {backbone} FCN but model_classes only has {sorted(model_classes)}.")
+    if not model_classes or backbone not in model_classes:
+        raise KeyError(f"{path} holds a {backbone} FCN but model_classes only has {sorted(model_classes or {})}; "
+                       f"pass your {BACKBONES[backbone].class_name if backbone in BACKBONES else 'FCN'} class.")
     model = model_classes[backbone](config["n_classes"], pretrained=False, skip=config["skip"])
     try:
         model.load_state_dict(checkpoint["model"])
@@ -293,7 +236,7 @@ def load_model_from_checkpoint(path, model_classes=None, device="cpu"):
     return model.to(device).eval()
 
 
-def load_run_models(grid_dir, model_classes=None, device="cpu") -> dict:
+def load_run_models(grid_dir, model_classes, device="cpu") -> dict:
     """``{run name: model}`` for every run folder of ``grid_dir`` that holds a ``best.pt`` (sorted by name)."""
     grid_dir = Path(grid_dir)
     if not grid_dir.is_dir():
@@ -334,28 +277,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
     parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
     parser.add_argument("--models", nargs="+", metavar="NOTEBOOK", default=None,
-                        help="take the FCN classes from your notebooks (e.g. notebooks/02_fcn_alexnet.ipynb "
-                             "notebooks/03_fcn_vgg16.ipynb) instead of the reference solutions")
+                        help="the notebooks that define your FCN classes "
+                             f"(default: {' '.join(MODEL_NOTEBOOKS)})")
     return parser
 
 
 def model_classes_from_notebooks(paths) -> dict:
-    """The FCN classes (FCN_AlexNet, FCN_VGG16) defined in the given notebooks, keyed by backbone name."""
-    from fcn_course.nbtools import load_definitions
-
+    """The FCN classes (FCN_AlexNet, FCN_VGG16...) defined in the given notebooks, keyed by backbone name."""
     classes = {}
     for path in paths:
         namespace = load_definitions(path)
-        for backbone, name in (("alexnet", "FCN_AlexNet"), ("vgg16", "FCN_VGG16")):
-            if name in namespace:
-                classes[backbone] = namespace[name]
+        classes.update({spec.name: namespace[spec.class_name] for spec in BACKBONES.values()
+                        if spec.class_name in namespace})
     if not classes:
-        raise ValueError(f"no FCN_AlexNet or FCN_VGG16 class is defined in {', '.join(map(str, paths))}")
+        names = ", ".join(spec.class_name for spec in BACKBONES.values())
+        raise ValueError(f"no FCN class ({names}) is defined in {', '.join(map(str, paths))}")
     return classes
 
 
-def main(argv=None) -> int:
-    """``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``; returns the exit code."""
+def main(argv=None, model_classes=None) -> int:
+    """``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``; returns the exit code.
+
+    ``model_classes`` is used when ``--models`` is not given (the instructor's command passes the reference
+    classes); otherwise the classes come from the student's notebooks.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--"]:  # accept ``python -m fcn_course predict -- ARGS`` as well
         argv = argv[1:]
@@ -363,13 +308,13 @@ def main(argv=None) -> int:
     try:
         config = read_checkpoint_config(options.checkpoint)
         images = find_images(options.images)
-        if options.device:
-            device = torch.device(options.device)
-        else:
-            from fcn_course.config import pick_device
-
-            device = pick_device()
-        model_classes = model_classes_from_notebooks(options.models) if options.models else None
+        device = torch.device(options.device) if options.device else pick_device()
+        if options.models or model_classes is None:
+            notebooks = options.models or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()]
+            if not notebooks:
+                raise FileNotFoundError("no notebooks given and none found in ./notebooks: pass --models "
+                                        + " ".join(MODEL_NOTEBOOKS))
+            model_classes = model_classes_from_notebooks(notebooks)
         model = load_model_from_checkpoint(options.checkpoint, model_classes=model_classes, device=device)
     except (FileNotFoundError, ValueError, KeyError, ImportError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)

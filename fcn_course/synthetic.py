@@ -11,6 +11,7 @@ About 30% of the images contain neither a bus nor a person, so the course's 3-cl
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,9 @@ import numpy as np
 from PIL import Image
 from skimage import draw
 from skimage.segmentation import find_boundaries
+
+from fcn_course.files import write_json
+from fcn_course.voc import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap, voc_is_ready
 
 # Chance that an image holds neither a bus nor a person.
 NO_BUS_NO_PERSON_RATE = 0.3
@@ -31,9 +35,6 @@ def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120)
     byte. Images are named ``synth_000001``...; the first ``n_train`` go to ``train.txt``, the next
     ``n_val`` to ``val.txt`` and all of them to ``trainval.txt``.
     """
-    # Local import: data.py re-exports this function, so importing it at the top would be circular.
-    from fcn_course.data import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap
-
     root = Path(root).expanduser()
     voc = root / "VOCdevkit" / "VOC2012"
     image_dir = voc / "JPEGImages"
@@ -63,6 +64,33 @@ def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120)
     # The masks may have changed under the same ids: forget any subset index computed before.
     shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
     return root
+
+
+SPEC_FILE = "synthetic.json"  # written last: says which settings made this folder (and that we made it)
+
+
+def ensure_synthetic_voc(root, spec: dict) -> bool:
+    """Make sure ``root`` holds the synthetic twin described by ``spec`` (``make_synthetic_voc`` keywords).
+
+    Returns True when it had to be written, False when the folder already matched. A folder the course did
+    not write (no ``synthetic.json`` in it, but files) is never touched: a ValueError says what to do.
+    """
+    root = Path(root).expanduser()
+    spec = {key: list(value) if isinstance(value, tuple) else value for key, value in spec.items()}
+    marker = root / SPEC_FILE
+    if marker.is_file():
+        try:
+            if json.loads(marker.read_text(encoding="utf-8")) == spec and voc_is_ready(root):
+                return False
+        except ValueError:
+            pass  # a damaged marker: our own folder, rewrite it
+    elif root.exists() and any(root.iterdir()):
+        raise ValueError(f"{root} already holds files that the course did not write (no {SPEC_FILE}); "
+                         "the synthetic dataset goes to its own folder: empty that folder, or point "
+                         "FCN_COURSE_DATA somewhere else.")
+    make_synthetic_voc(root, **spec)
+    write_json(marker, spec)
+    return True
 
 
 def write_split(path: Path, ids) -> None:

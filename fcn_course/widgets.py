@@ -29,11 +29,11 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from fcn_course.data import VOID, class_colors, denormalize, voc_colormap
-from fcn_course.config import env_flag, in_jupyter_kernel
-from fcn_course.plots import PORTUGUESE_NAMES, VOID_LABEL, as_numpy, colorize, legend_handles, overlay
+from fcn_course.config import STATIC_ENV, in_jupyter_kernel, read_environment  # noqa: F401
+from fcn_course.voc import VOID, denormalize
+from fcn_course.predict import load_run_models
+from fcn_course.plots import as_numpy, colorize, legend_handles, overlay
 
-STATIC_ENV = "FCN_COURSE_STATIC"
 ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
 
 
@@ -42,7 +42,7 @@ ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": 
 # --------------------------------------------------------------------------------------------------
 def static_forced() -> bool:
     """True when ``FCN_COURSE_STATIC`` asks for static figures (1, true, yes, on)."""
-    return env_flag(STATIC_ENV)
+    return read_environment().static_widgets
 
 
 def widgets_available() -> bool:
@@ -222,8 +222,6 @@ def _models_from(models_or_grid_dir, model_classes=None, device=None) -> dict:
         if not models_or_grid_dir:
             raise ValueError("No models given: pass {'name': model, ...} or a grid folder.")
         return dict(models_or_grid_dir)
-    from fcn_course.predict import load_run_models
-
     return load_run_models(models_or_grid_dir, model_classes=model_classes, device=device or "cpu")
 
 

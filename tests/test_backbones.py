@@ -1,5 +1,7 @@
 """Tests of fcn_course.backbones: split points, weight loading (offline-safe), initialisations."""
 
+import dataclasses
+import hashlib
 import socket
 import time
 import urllib.error
@@ -71,11 +73,31 @@ def alexnet_state():
 
 
 @pytest.fixture(scope="module")
-def alexnet_file(tmp_path_factory, alexnet_state):
-    """`alexnet_state` saved once (244 MB); tests link to it instead of saving it again."""
-    path = tmp_path_factory.mktemp("saved") / ALEXNET_FILE
-    torch.save(alexnet_state, path)
+def saved_alexnet(tmp_path_factory, alexnet_state):
+    """`alexnet_state` saved once (244 MB) under a torchvision-style name carrying its own sha256 prefix."""
+    folder = tmp_path_factory.mktemp("saved")
+    torch.save(alexnet_state, folder / "state.pth")
+    prefix = hashlib.sha256((folder / "state.pth").read_bytes()).hexdigest()[:8]
+    path = folder / f"alexnet-test-{prefix}.pth"
+    (folder / "state.pth").rename(path)
     return path
+
+
+@pytest.fixture
+def alexnet_file(saved_alexnet, monkeypatch):
+    """The saved test weights, with the registry told that this is AlexNet's weight file name (its hash
+    matches the name, as torchvision's real files do)."""
+    spec = backbones.BACKBONES["alexnet"]
+    monkeypatch.setitem(backbones.BACKBONES, "alexnet", dataclasses.replace(spec, weight_file=saved_alexnet.name))
+    return saved_alexnet
+
+
+@pytest.fixture
+def hashless_names(monkeypatch):
+    """Weight file names without a hash, so that the tests reach the loading errors behind the hash check."""
+    for name in ("alexnet", "vgg16"):
+        spec = backbones.BACKBONES[name]
+        monkeypatch.setitem(backbones.BACKBONES, name, dataclasses.replace(spec, weight_file=f"{name}-local.pth"))
 
 
 def _assert_same_state(model, state):
@@ -163,7 +185,7 @@ def test_pretrained_from_weights_file(no_network, empty_hub, tmp_path, monkeypat
 
 def test_pretrained_from_hub_cache(no_network, empty_hub, alexnet_state, alexnet_file):
     (empty_hub / "checkpoints").mkdir()
-    (empty_hub / "checkpoints" / ALEXNET_FILE).symlink_to(alexnet_file)
+    (empty_hub / "checkpoints" / alexnet_file.name).symlink_to(alexnet_file)
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
@@ -172,7 +194,7 @@ def test_weights_folder_without_the_file_falls_back_to_hub_cache(
 ):
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path))  # exists, holds no weight file
     (empty_hub / "checkpoints").mkdir()
-    (empty_hub / "checkpoints" / ALEXNET_FILE).symlink_to(alexnet_file)
+    (empty_hub / "checkpoints" / alexnet_file.name).symlink_to(alexnet_file)
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
@@ -182,7 +204,6 @@ def _raise_url_error(*args, **kwargs):
 
 @pytest.mark.parametrize("loader, file_name", [(load_alexnet, ALEXNET_FILE), (load_vgg16, VGG16_FILE)])
 def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, file_name):
-    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)  # outside smoke mode a download is attempted
     monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
     with pytest.raises(PretrainedWeightsError) as info:
         loader(pretrained=True)
@@ -205,24 +226,23 @@ def _online():
         return False
 
 
-def test_smoke_mode_never_downloads(monkeypatch, empty_hub):
-    monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
-    monkeypatch.setattr(torch.hub, "download_url_to_file", lambda *a, **k: pytest.fail("smoke mode downloaded"))
-    with pytest.raises(PretrainedWeightsError, match="not attempted in smoke mode") as info:
+def test_random_weights_under_the_torchvision_name_are_refused(no_network, empty_hub, saved_alexnet):
+    """Pretrained means pretrained: a file whose sha256 does not match the prefix in its name is refused."""
+    (empty_hub / "checkpoints").mkdir()
+    (empty_hub / "checkpoints" / ALEXNET_FILE).symlink_to(saved_alexnet)  # random weights, official name
+    with pytest.raises(PretrainedWeightsError, match="sha256 does not start with 7be5be79") as info:
         load_alexnet(pretrained=True)
-    assert ALEXNET_FILE in str(info.value) and "FCN_COURSE_WEIGHTS" in str(info.value)
+    assert str(empty_hub / "checkpoints" / ALEXNET_FILE) in str(info.value) and "delete it" in str(info.value)
 
 
-def test_smoke_mode_still_uses_a_local_copy(no_network, empty_hub, monkeypatch, alexnet_state, alexnet_file):
-    monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
-    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(alexnet_file.parent))
-    loaded = load_alexnet(pretrained=True)
-    assert all(torch.equal(loaded.state_dict()[k], v) for k, v in alexnet_state.items())
+def test_hash_prefix_of_torchvision_file_names():
+    assert backbones.expected_hash_prefix(ALEXNET_FILE) == "7be5be79"
+    assert backbones.expected_hash_prefix(VGG16_FILE) == "397923af"
+    assert backbones.expected_hash_prefix("my_alexnet.pth") is None
 
 
 def test_real_offline_call_raises_our_error_quickly(empty_hub, monkeypatch):
     """Without mocks: on a machine without internet torchvision fails fast and we wrap its error."""
-    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
     if _online():
         pytest.skip("internet is reachable: this test would download 233 MB")
     previous_timeout = socket.getdefaulttimeout()
@@ -236,8 +256,8 @@ def test_real_offline_call_raises_our_error_quickly(empty_hub, monkeypatch):
     assert time.perf_counter() - start < 30
 
 
-def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, monkeypatch):
-    path = tmp_path / ALEXNET_FILE
+def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, monkeypatch, hashless_names):
+    path = tmp_path / "alexnet-local.pth"
     path.write_bytes(b"this is not a checkpoint")
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path))
     with pytest.raises(PretrainedWeightsError) as info:
@@ -247,17 +267,17 @@ def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, 
     assert "pretrained=False" in message
 
 
-def test_weights_of_another_network_raise_clear_error(no_network, empty_hub, alexnet_file):
+def test_weights_of_another_network_raise_clear_error(no_network, empty_hub, saved_alexnet, hashless_names):
     (empty_hub / "checkpoints").mkdir()
-    (empty_hub / "checkpoints" / VGG16_FILE).symlink_to(alexnet_file)  # AlexNet weights under the VGG16 name
+    (empty_hub / "checkpoints" / "vgg16-local.pth").symlink_to(saved_alexnet)  # AlexNet weights, VGG16 name
     with pytest.raises(PretrainedWeightsError, match="Missing key"):
         load_vgg16(pretrained=True)
 
 
-def test_incomplete_state_dict_is_rejected(no_network, empty_hub, alexnet_state):
+def test_incomplete_state_dict_is_rejected(no_network, empty_hub, alexnet_state, hashless_names):
     (empty_hub / "checkpoints").mkdir()
     partial = {k: v for k, v in alexnet_state.items() if not k.startswith("classifier")}
-    torch.save(partial, empty_hub / "checkpoints" / ALEXNET_FILE)
+    torch.save(partial, empty_hub / "checkpoints" / "alexnet-local.pth")
     with pytest.raises(PretrainedWeightsError, match="classifier"):
         load_alexnet(pretrained=True)
 

@@ -35,7 +35,7 @@ def test_reference_optimizer_loss_and_training_pass():
 
 def test_printed_feedback_is_portuguese(capsys):
     checks.check_loss(compute_loss, make_criterion())
-    assert "✅ Exercício 2b: função de perda" in capsys.readouterr().out
+    assert "✅ Exercício 3: função de perda" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- typical wrong models
@@ -137,7 +137,7 @@ class ImportedInterpolate(_Base):
 
 
 def test_upsampling_is_seen_however_interpolate_is_imported():
-    assert checks.check_fcn(ImportedInterpolate, skip=False, verbose=False).passed
+    assert checks.check_fcn(ImportedInterpolate, skip=False, verbose=False, backbone="alexnet").passed
 
 
 class Stub(nn.Module):
@@ -159,17 +159,17 @@ class Stub(nn.Module):
     (NoUpsampling, True, "faltam os atributos self.backbone1, self.backbone2"),
 ])
 def test_wrong_models_fail_with_the_right_hint(model_cls, skip, expected):
-    result = checks.check_fcn(model_cls, skip=skip, verbose=False)
+    result = checks.check_fcn(model_cls, skip=skip, verbose=False, backbone="alexnet")
     assert not result.passed
     assert expected in _messages(result)
 
 
 def test_a_stub_is_reported_and_stops_run_all_in_the_notebook(capsys):
-    result = checks.check_fcn(Stub, skip=False, verbose=False)
+    result = checks.check_fcn(Stub, skip=False, verbose=False, backbone="alexnet")
     assert not result.passed
     assert "ainda não implementado (crie self.backbone e self.classifier)" in _messages(result)
     with pytest.raises(checks.ExerciseNotDone, match="Exercício 1 .*crie self.backbone"):
-        checks.check_fcn(Stub, skip=False)  # interactive use: the check cell raises
+        checks.check_fcn(Stub, skip=False, backbone="alexnet")  # interactive use: the check cell raises
     assert "❌ Exercício 1" in capsys.readouterr().out
 
 
@@ -294,13 +294,27 @@ def test_run_all_reports_every_exercise_and_missing_names():
 
 
 def test_run_all_grades_only_the_exercises_of_one_notebook():
-    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg",)
+    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip")
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert [r.exercise.split(" (")[0] for r in results] == [
-        "Exercício 1", "Exercício 2", "Exercício 2b: otimizador", "Exercício 2b: função de perda",
-        "Exercício 2b: treino e validação com as suas peças"]
+        "Exercício 1", "Exercício 2", "Exercício 3: otimizador", "Exercício 3: função de perda",
+        "Exercício 3: treino e validação com as suas peças"]
     assert all("não encontrei" in _messages(r) for r in results)
+
+
+def test_the_backbone_comes_from_the_registry():
+    """Subclasses of the course's classes are recognised; an unknown class gets a hint, not a wrong check."""
+    class MyAlexNet(FCN_AlexNet):
+        pass
+
+    assert checks.check_fcn(MyAlexNet, skip=False, verbose=False).passed
+
+    class Mystery(nn.Module):
+        pass
+
+    result = checks.check_fcn(Mystery, skip=False, verbose=False)
+    assert not result.passed and "backbone='alexnet'" in _messages(result)
 
 
 def test_run_all_survives_a_stubbed_criterion():

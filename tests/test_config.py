@@ -9,6 +9,7 @@ from fcn_course import config
 
 def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    monkeypatch.delenv("FCN_COURSE_PROFILE", raising=False)
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "voc"))
     monkeypatch.delenv("FCN_COURSE_RUNS", raising=False)
     args = config.course_args()
@@ -20,22 +21,81 @@ def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
     assert isinstance(args["device"], torch.device)
 
 
-def test_smoke_mode_shrinks_settings_and_builds_the_synthetic_set(monkeypatch, tmp_path):
+def test_smoke_profile_shrinks_settings_and_writes_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
+    monkeypatch.delenv("FCN_COURSE_PROFILE", raising=False)
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
     monkeypatch.setenv("FCN_COURSE_RUNS", str(tmp_path / "my_runs"))
     args = config.course_args()
-    assert args["smoke"] and args["epoch_num"] == 2 and (args["h_size"], args["w_size"]) == (96, 96)
-    assert not args["pretrained"]
-    assert args["root"] == tmp_path / "synthetic"
-    assert (args["root"] / "VOCdevkit" / "VOC2012" / "ImageSets" / "Segmentation" / "train.txt").is_file()
+    assert args["smoke"] and args["profile"] == "smoke" and "FCN_COURSE_SMOKE=1" in args["profile_reason"]
+    assert args["epoch_num"] == 2 and (args["h_size"], args["w_size"]) == (96, 96) and not args["pretrained"]
+    assert args["root"] == tmp_path / "synthetic-smoke" and args["synthetic"]["n_train"] == 32
     assert args["runs_dir"] == tmp_path / "my_runs"
+    assert list(tmp_path.iterdir()) == []  # course_args is pure: the data is written by prepare_data
 
 
-@pytest.mark.parametrize("value, smoke", [("1", True), ("true", True), ("0", False), ("", False), ("no", False)])
-def test_smoke_switch_values(monkeypatch, value, smoke):
-    monkeypatch.setenv("FCN_COURSE_SMOKE", value)
-    assert config.smoke_mode() is smoke
+def test_prepare_data_writes_the_synthetic_twin_once(monkeypatch, tmp_path, capsys):
+    from fcn_course.data import prepare_data
+
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(smoke=True)
+    prepare_data(args)
+    out = capsys.readouterr().out
+    assert "gerado" in out and "Perfil 'smoke'" in out
+    assert (args["root"] / "VOCdevkit" / "VOC2012" / "ImageSets" / "Segmentation" / "train.txt").is_file()
+    stamp = (args["root"] / "synthetic.json").stat().st_mtime_ns
+    prepare_data(args)
+    assert "gerado" not in capsys.readouterr().out and (args["root"] / "synthetic.json").stat().st_mtime_ns == stamp
+
+
+def test_prepare_data_never_writes_into_a_folder_it_did_not_make(monkeypatch, tmp_path):
+    from fcn_course.data import prepare_data
+
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(profile="demo")
+    args["root"].mkdir(parents=True)
+    (args["root"] / "mine.txt").write_text("my notes")
+    with pytest.raises(ValueError, match="did not write"):
+        prepare_data(args)
+    assert sorted(p.name for p in args["root"].iterdir()) == ["mine.txt"]
+
+
+@pytest.mark.parametrize("environment, profile", [
+    ({"FCN_COURSE_SMOKE": "1"}, "smoke"), ({"FCN_COURSE_SMOKE": "true"}, "smoke"),
+    ({"FCN_COURSE_SMOKE": "0"}, "full"), ({"FCN_COURSE_SMOKE": ""}, "full"), ({"FCN_COURSE_SMOKE": "no"}, "full"),
+    ({"FCN_COURSE_PROFILE": "demo"}, "demo"), ({"FCN_COURSE_PROFILE": "demo", "FCN_COURSE_SMOKE": "1"}, "demo"),
+    ({}, "full"),
+])
+def test_profile_from_the_environment(monkeypatch, environment, profile):
+    for name in ("FCN_COURSE_SMOKE", "FCN_COURSE_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert config.course_args()["profile"] == profile
+
+
+def test_one_source_of_truth_for_the_profile(monkeypatch):
+    monkeypatch.setenv("FCN_COURSE_SMOKE", "1")
+    assert config.course_args(smoke=False)["profile"] == "full"
+    monkeypatch.delenv("FCN_COURSE_SMOKE")
+    smoke = config.course_args(smoke=True)
+    assert smoke["smoke"] and smoke["epoch_num"] == 2 and smoke["synthetic"]
+    assert config.course_args(profile="demo")["profile"] == "demo"
+    with pytest.raises(ValueError, match="disagree"):
+        config.course_args(profile="demo", smoke=True)
+    with pytest.raises(ValueError, match="choose one of full, demo, smoke"):
+        config.course_args(profile="quick")
+    monkeypatch.setenv("FCN_COURSE_PROFILE", "fast")
+    with pytest.raises(ValueError, match="FCN_COURSE_PROFILE"):
+        config.course_args()
+
+
+def test_environment_is_read_in_one_place(monkeypatch, tmp_path):
+    environment = config.read_environment({"FCN_COURSE_DATA": str(tmp_path), "FCN_COURSE_WEIGHTS": "~/w",
+                                           "FCN_COURSE_STATIC": "yes", "FCN_COURSE_RUNS": str(tmp_path / "r")})
+    assert environment.data_dir == tmp_path and environment.runs_dir == tmp_path / "r"
+    assert environment.static_widgets and environment.weights == Path("~/w").expanduser()
+    assert environment.profile is None and config.read_environment({}).runs_dir == Path("runs")
 
 
 def test_overrides_and_a_typo_in_a_setting(monkeypatch, tmp_path):

@@ -19,6 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from fcn_course import engine
+from fcn_course.plots import show_epoch_predictions
 from fcn_course.engine import (
     History,
     NonFiniteLossError,
@@ -78,7 +79,7 @@ def blob_dataset(n=8, size=32, seed=0):
 
 def tiny_args(**overrides):
     args = {"device": torch.device("cpu"), "n_classes": 3, "classes": CLASSES, "epoch_num": 2,
-            "show_freq": 1, "seed": 0}
+            "show_freq": 1, "seed": 0, "backbone": "tinynet"}
     args.update(overrides)
     return args
 
@@ -127,15 +128,21 @@ def test_train_and_validate_return_sane_figures(capsys):
     assert re.search(line.format("val"), out), out
 
 
-def test_validate_show_returns_and_saves_the_figure_of_the_first_batch(tmp_path):
+def test_validate_keeps_the_first_batch_and_the_plots_callback_saves_its_figure(tmp_path):
     from matplotlib.figure import Figure
 
+    from fcn_course.plots import show_epoch_predictions
+
     _, val_loader = tiny_loaders()
+    stats = validate(TinyNet(), val_loader, cross_entropy, "cpu", 3, 3, progress=False, keep_first_batch=True)
+    images, predictions, labels = stats["first_batch"]
+    first_images, first_labels = next(iter(val_loader))
+    assert torch.equal(images, first_images) and torch.equal(labels, first_labels)
+    assert predictions.shape == labels.shape
     path = tmp_path / "figs" / "pred.png"
-    stats = validate(TinyNet(), val_loader, cross_entropy, "cpu", 3, 3, show=True,
-                     class_names=CLASSES, progress=False, figure_path=path)
-    assert isinstance(stats["figure"], Figure)
-    assert path.is_file()
+    figure = show_epoch_predictions(CLASSES)(images, predictions, labels, epoch=3, figure_path=path)
+    assert isinstance(figure, Figure) and path.is_file()
+    assert "first_batch" not in validate(TinyNet(), val_loader, cross_entropy, "cpu", 3, 3, progress=False)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="mixed precision is used on CUDA only")
@@ -218,7 +225,8 @@ def _fit_tiny(run_dir, epochs, resume=False, init_seed=0):
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
     train_loader, val_loader = tiny_loaders()
     history = fit(net, train_loader, val_loader, cross_entropy, optimizer,
-                  tiny_args(epoch_num=epochs), run_dir=run_dir, resume=resume, progress=False)
+                  tiny_args(epoch_num=epochs), run_dir=run_dir, resume=resume, progress=False,
+                  show=show_epoch_predictions(CLASSES))
     return history, net
 
 
@@ -257,7 +265,7 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
 def test_fit_writes_run_folder_without_temporary_files(tmp_path):
     history, net = _fit_tiny(tmp_path, epochs=2)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["best.pt", "history.json", "last.pt", "pred_epoch_001.png", "pred_epoch_002.png"]
+    assert names == ["best.pt", "history.json", "last.pt", "pred_epoch_001.png", "pred_epoch_002.png", "run.json"]
 
     saved = json.loads((tmp_path / "history.json").read_text())
     assert len(saved["train"]) == len(saved["val"]) == 2
@@ -461,11 +469,12 @@ def test_train_script_smoke_run(tmp_path):
          "--no-progress"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "SYNTHETIC" in done.stdout
+    assert "Perfil 'smoke'" in done.stdout and "conjunto sintético" in done.stdout
     (run_dir,) = (tmp_path / "runs").iterdir()  # default name: <backbone>-<skip>-<weights>-<time>
     assert re.fullmatch(r"alexnet-8s-scratch-\d{8}-\d{6}", run_dir.name), run_dir.name
     history = json.loads((run_dir / "history.json").read_text())
     assert [e["epoch"] for e in history["val"]] == [1]
-    for name in ("curves.png", "last.pt", "best.pt", "args.json", "pred_epoch_001.png"):
+    for name in ("curves.png", "last.pt", "best.pt", "run.json", "pred_epoch_001.png"):
         assert (run_dir / name).is_file(), name
-    assert json.loads((run_dir / "args.json").read_text())["classes"] == list(CLASSES)
+    recorded = json.loads((run_dir / "run.json").read_text())
+    assert recorded["classes"] == list(CLASSES) and recorded["backbone"] == "alexnet" and recorded["skip"] == "8s"

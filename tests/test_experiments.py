@@ -10,14 +10,16 @@ import pytest
 import torch
 import torchvision
 
-from fcn_course import engine, experiments
+from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import load_grid, run_grid
+from fcn_course.report import REPORT_FILES
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.fcn_vgg16 import FCN_VGG16
 from solutions.training import compute_loss, make_criterion, make_optimizer
 
 MODEL_CLASSES = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+REFERENCE = (MODEL_CLASSES, make_optimizer, compute_loss, make_criterion)
 SCRATCH_RUNS = ["alexnet-noskip-scratch", "alexnet-skip-scratch"]
 
 
@@ -83,9 +85,8 @@ def test_grid_rows_and_report_files(finished_grid):
             assert 0.0 <= row[key] <= 1.0, key
         assert row["parameters"] > 1_000_000 and row["sec_per_epoch"] > 0
         assert {"iou_bus", "iou_person", "dice_fg"} <= set(row)
-    assert result.table() == rows
 
-    for name in experiments.REPORT_FILES:
+    for name in REPORT_FILES:
         assert (out_dir / name).stat().st_size > 0, name
     report = (out_dir / "report.md").read_text()
     table_lines = [line for line in report.splitlines() if line.startswith("| ")]
@@ -95,7 +96,7 @@ def test_grid_rows_and_report_files(finished_grid):
         assert [row["config"] for row in csv.DictReader(file)] == SCRATCH_RUNS
 
     for name in SCRATCH_RUNS:  # what resume and predict need
-        for file in ("history.json", "last.pt", "best.pt", "config.json", "summary.json"):
+        for file in ("history.json", "last.pt", "best.pt", "run.json", "outcome.json"):
             assert (out_dir / name / file).is_file(), (name, file)
 
 
@@ -129,7 +130,7 @@ def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
     shutil.copytree(out_dir, copy)
-    (copy / "alexnet-skip-scratch" / experiments.SUMMARY_FILE).unlink()  # as if stopped before the end
+    (copy / "alexnet-skip-scratch" / runs.OUTCOME_FILE).unlink()  # as if stopped before the end
     result = tiny_grid(args, copy)
     assert len(fit_spy) == 1 and fit_spy[0]["resume"] is True
     assert fit_spy[0]["run_dir"].name == "alexnet-skip-scratch"
@@ -171,6 +172,35 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
     assert load_grid(out_dir).runs[0].status == "skipped"
 
 
+def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, monkeypatch, fit_spy):
+    """The smoke profile is quick and offline by design: a pretrained run without a local copy is skipped
+    before any download is attempted (no network call at all)."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.delenv("FCN_COURSE_WEIGHTS", raising=False)
+    monkeypatch.setattr(torchvision.models.WeightsEnum, "get_state_dict",
+                        lambda *a, **k: pytest.fail("the smoke profile tried to download weights"))
+    result = tiny_grid(tiny_args(synthetic_voc_root, smoke=True), tmp_path / "grid", skips=(True,),
+                       pretrained=(True,))
+    (run,) = result.runs
+    assert run.status == "skipped" and "never downloads" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
+    assert fit_spy == []
+
+
+def test_a_broken_run_is_reported_and_the_grid_goes_on(finished_grid, tmp_path):
+    """A truncated last.pt of an interrupted run fails that run only; the others are still reported."""
+    _, out_dir, args = finished_grid
+    copy = tmp_path / "grid"
+    shutil.copytree(out_dir, copy)
+    broken = copy / "alexnet-noskip-scratch"
+    (broken / runs.OUTCOME_FILE).unlink()  # interrupted...
+    (broken / "last.pt").write_bytes((broken / "last.pt").read_bytes()[:1000])  # ...while writing, say
+    result = tiny_grid(args, copy)
+    assert [run.status for run in result.runs] == ["failed", "done"]
+    assert "last.pt" in result.runs[0].reason and "Delete" in result.runs[0].reason
+    result.write_report()
+    assert "failed" in (copy / "report.md").read_text()
+
+
 def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
     def nan_loss(outputs, labels, criterion):
         return compute_loss(outputs, labels, criterion) * float("nan")
@@ -190,7 +220,7 @@ def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):
     small = experiments.smoke_grid_args(args)
     assert (small["epoch_num"], small["h_size"], small["w_size"]) == (2, 64, 64)
     assert small["max_samples"] == 12 and small["batch_size"] == 4
-    assert "smoke mode" in capsys.readouterr().out
+    assert "smoke profile" in capsys.readouterr().out
     assert args["epoch_num"] == 50  # the caller's dict is left alone
     tiny = experiments.smoke_grid_args(tiny_args(synthetic_voc_root, smoke=True))
     assert (tiny["epoch_num"], tiny["max_samples"]) == (1, 6)  # never enlarged
@@ -206,13 +236,13 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
     out_dir = tmp_path / "cli"
     code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--backbones", "alexnet",
-                             "--scratch-only", "--out", str(out_dir), "--quiet"])
+                             "--scratch-only", "--out", str(out_dir), "--quiet"], ingredients=REFERENCE)
     assert code == 0
     printed = capsys.readouterr().out
     assert "| alexnet-noskip-scratch | done |" in printed and "| alexnet-skip-scratch | done |" in printed
     assert (out_dir / "report.md").is_file()
 
-    assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)]) == 2
+    assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)], ingredients=REFERENCE) == 2
     assert "unknown backbone" in capsys.readouterr().err
 
 
@@ -220,7 +250,6 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     """In the student release there is no solutions/: --models takes everything from the notebooks."""
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
-    monkeypatch.setattr(experiments, "default_model_classes", lambda: pytest.fail("must not use solutions/"))
     notebook = Path(__file__).resolve().parent.parent / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
     out_dir = tmp_path / "mine"
     code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--scratch-only",

@@ -1,5 +1,7 @@
 """Tests of the reference solutions: FCN_AlexNet, FCN_VGG16 and solutions/training.py."""
 
+import dataclasses
+import hashlib
 import re
 import socket
 import urllib.error
@@ -11,6 +13,7 @@ import torch.nn.functional as F
 import torchvision
 from torch import nn
 
+from fcn_course import backbones
 from fcn_course.backbones import PretrainedWeightsError
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.fcn_vgg16 import FCN_VGG16
@@ -165,7 +168,9 @@ def weights_folder(tmp_path_factory):
     state["features.0.weight"].fill_(0.5)
     state["features.3.bias"].fill_(-0.25)
     folder = tmp_path_factory.mktemp("weights")
-    torch.save(state, folder / "alexnet-owt-7be5be79.pth")
+    torch.save(state, folder / "state.pth")
+    prefix = hashlib.sha256((folder / "state.pth").read_bytes()).hexdigest()[:8]
+    (folder / "state.pth").rename(folder / f"alexnet-test-{prefix}.pth")  # a torchvision-style name, own hash
     return folder, state
 
 
@@ -185,6 +190,9 @@ def offline(monkeypatch, tmp_path):
 def test_pretrained_backbone_holds_the_file_weights(offline, monkeypatch, weights_folder, skip):
     folder, state = weights_folder
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(folder))
+    (weight_file,) = folder.glob("alexnet-test-*.pth")
+    monkeypatch.setitem(backbones.BACKBONES, "alexnet",
+                        dataclasses.replace(backbones.BACKBONES["alexnet"], weight_file=weight_file.name))
     net = FCN_AlexNet(NUM_CLASSES, pretrained=True, skip=skip)
     if skip:
         backbone_state = {**net.backbone1.state_dict(), **net.backbone2.state_dict()}  # keys keep their index

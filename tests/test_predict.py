@@ -11,19 +11,16 @@ import torch
 from PIL import Image
 from torch import nn
 
-from fcn_course import predict
+from fcn_course import predict, runs
 from fcn_course.engine import save_checkpoint
-from fcn_course.predict import (
-    load_model_from_checkpoint,
-    predict_image,
-    read_checkpoint_config,
-    save_model_config,
-    save_prediction,
-)
+from fcn_course.predict import load_model_from_checkpoint, predict_image, read_checkpoint_config, save_prediction
 from solutions.fcn_alexnet import FCN_AlexNet
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
+MODELS = {"alexnet": FCN_AlexNet}
+RUN_ARGS = {"backbone": "alexnet", "classes": CLASSES, "skip": True, "pretrained": False, "h_size": 64,
+            "w_size": 64, "batch_size": 4, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9, "seed": 0}
 BUS_COLOUR, PERSON_COLOUR = (0, 128, 128), (192, 128, 128)
 
 
@@ -54,9 +51,8 @@ def alexnet_checkpoint(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("run") / "alexnet-skip-scratch"
     torch.manual_seed(0)
     net = FCN_AlexNet(len(CLASSES), skip=True)
-    args = {"classes": list(CLASSES), "n_classes": 3, "skip": True, "pretrained": False, "h_size": 64, "w_size": 64}
-    save_checkpoint({"epoch": 3, "model": net.state_dict(), "args": args}, run_dir / "best.pt")
-    save_model_config(run_dir, "alexnet", True, CLASSES, size=(64, 64))
+    save_checkpoint({"epoch": 3, "model": net.state_dict(), "args": RUN_ARGS}, run_dir / "best.pt")
+    runs.write_run_config(run_dir, RUN_ARGS)
     return run_dir / "best.pt"
 
 
@@ -74,7 +70,7 @@ def test_prediction_has_the_original_resolution(tmp_path, size):
 
 
 def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
-    model = load_model_from_checkpoint(alexnet_checkpoint)
+    model = load_model_from_checkpoint(alexnet_checkpoint, MODELS)
     label, _ = predict_image(model, Image.new("RGB", (101, 77), (200, 30, 30)))
     assert label.shape == (77, 101) and set(np.unique(label)) <= {0, 1, 2}
     tiny_label, _ = predict_image(model, Image.new("RGB", (40, 30)))  # enlarged for AlexNet, then back
@@ -135,24 +131,29 @@ def test_background_is_left_untouched_and_sizes_must_agree(tmp_path):
 # --------------------------------------------------------------------------------------------------
 def test_checkpoint_config(alexnet_checkpoint):
     config = read_checkpoint_config(alexnet_checkpoint)
-    assert config["backbone"] == "alexnet" and config["skip"] is True
+    assert config["backbone"] == "alexnet" and config["skip"] == "8s"
     assert config["classes"] == list(CLASSES) and config["n_classes"] == 3 and config["epoch"] == 3
 
 
-def test_bare_state_dict_without_config(tmp_path, alexnet_checkpoint):
-    """torch.save(net.state_dict()) alone: backbone and skip are read from the weights."""
+def test_bare_state_dict_needs_a_run_description(tmp_path, alexnet_checkpoint):
+    """torch.save(net.state_dict()) alone says nothing of the network: nothing is guessed, the error says how
+    to describe the folder; once described, it loads."""
     weights = torch.load(alexnet_checkpoint, weights_only=True)["model"]
     torch.save(weights, tmp_path / "weights.pt")
-    with pytest.raises(ValueError, match="save_model_config"):
-        read_checkpoint_config(tmp_path / "weights.pt")  # the class names are missing
-    save_model_config(tmp_path, "alexnet", True, CLASSES)
-    model = load_model_from_checkpoint(tmp_path / "weights.pt")
-    assert isinstance(model, FCN_AlexNet) and not model.training
+    with pytest.raises(FileNotFoundError, match="write_run_config"):
+        read_checkpoint_config(tmp_path / "weights.pt")
+    runs.write_run_config(tmp_path, RUN_ARGS)
+    model = load_model_from_checkpoint(tmp_path / "weights.pt", MODELS)
+    assert isinstance(model, FCN_AlexNet) and not model.training and model.skip == "8s"
 
-    (tmp_path / "config.json").unlink()
-    torch.save({"model": weights, "args": {"classes": list(CLASSES)}}, tmp_path / "weights.pt")
-    config = read_checkpoint_config(tmp_path / "weights.pt")
-    assert config["backbone"] == "alexnet" and config["skip"] is True  # from the 11x11 conv1 and backbone1.*
+
+def test_run_folder_of_the_previous_version_still_loads(tmp_path, alexnet_checkpoint):
+    """Runs written by version 0.1 (config.json of the grid/predict) keep working."""
+    (tmp_path / "config.json").write_text('{"backbone": "alexnet", "skip": true, "pretrained": false, '
+                                          '"classes": ["background", "bus", "person"], "n_classes": 3}')
+    (tmp_path / "best.pt").write_bytes(alexnet_checkpoint.read_bytes())
+    model = load_model_from_checkpoint(tmp_path / "best.pt", MODELS)
+    assert model.skip == "8s"
 
 
 def test_checkpoint_errors(tmp_path):
@@ -166,6 +167,8 @@ def test_checkpoint_errors(tmp_path):
 def test_missing_model_class_is_explained(alexnet_checkpoint):
     with pytest.raises(KeyError, match="alexnet"):
         load_model_from_checkpoint(alexnet_checkpoint, model_classes={"vgg16": object})
+    with pytest.raises(KeyError, match="FCN_AlexNet"):
+        load_model_from_checkpoint(alexnet_checkpoint, model_classes=None)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -178,7 +181,8 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
     write_photo(photos / "b.png", size=(90, 120))
     (photos / "readme.txt").write_text("not an image: ignored")
     out = tmp_path / "out"
-    assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"]) == 0
+    assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS) == 0
     assert sorted(p.name for p in out.iterdir()) == ["a_mask.png", "a_overlay.png", "b_mask.png", "b_overlay.png"]
     assert Image.open(out / "b_mask.png").size == (90, 120)
     assert "a.jpg" in capsys.readouterr().out
@@ -201,7 +205,8 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
         target = tmp_path / "folder"
         target.mkdir()
         (target / "notes.txt").write_text("hello")
-    code = predict.main([str(checkpoint), str(target), "--out", str(tmp_path / "out"), "--device", "cpu"])
+    code = predict.main([str(checkpoint), str(target), "--out", str(tmp_path / "out"), "--device", "cpu"],
+                        model_classes=MODELS)
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # nothing written
@@ -209,7 +214,7 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
 
 def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
     photo = write_photo(tmp_path / "cat.jpg", size=(100, 80))
-    result = subprocess.run([sys.executable, "-m", "fcn_course", "predict", str(alexnet_checkpoint), str(photo),
+    result = subprocess.run([sys.executable, "-m", "fcn_course.instructor", "predict", str(alexnet_checkpoint), str(photo),
                              "--out", str(tmp_path / "out"), "--device", "cpu"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -219,7 +224,6 @@ def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
 def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint, monkeypatch):
     """In the student release there is no solutions/: --models takes the classes from a notebook."""
     photo = write_photo(tmp_path / "dog.jpg", size=(100, 80))
-    monkeypatch.setattr(predict, "default_model_classes", lambda: pytest.fail("must not use solutions/"))
     notebook = REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
     code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu",
                          "--models", str(notebook)])
@@ -229,4 +233,18 @@ def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint
 def test_command_line_models_without_an_fcn_class(tmp_path, alexnet_checkpoint, capsys):
     notebook = REPO_ROOT / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
     code = predict.main([str(alexnet_checkpoint), str(write_photo(tmp_path / "x.jpg")), "--models", str(notebook)])
-    assert code == 2 and "no FCN_AlexNet or FCN_VGG16 class" in capsys.readouterr().err
+    assert code == 2 and "no FCN class (FCN_AlexNet, FCN_VGG16)" in capsys.readouterr().err
+
+
+def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkpoint, monkeypatch):
+    """Run from a course folder, `python -m fcn_course predict` finds notebooks/02 and 03 by itself."""
+    course = tmp_path / "course"
+    (course / "notebooks").mkdir(parents=True)
+    source = REPO_ROOT / "solutions" / "notebooks"
+    for name in ("02_fcn_alexnet.ipynb", "03_fcn_vgg16.ipynb"):
+        (course / "notebooks" / name).write_bytes((source / name).read_bytes())
+    monkeypatch.chdir(course)
+    photo = write_photo(tmp_path / "bird.jpg", size=(100, 80))
+    assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu"]) == 0
+    monkeypatch.chdir(tmp_path)  # no notebooks here: the error says what to pass
+    assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out2")]) == 2

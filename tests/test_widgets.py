@@ -8,10 +8,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from fcn_course import widgets
+from fcn_course import config, runs, widgets
 from fcn_course.data import VOCSubset
 from fcn_course.engine import save_checkpoint
-from fcn_course.predict import save_model_config
 from fcn_course.widgets import DatasetBrowser, PredictionExplorer, dataset_browser, prediction_explorer
 from solutions.fcn_alexnet import FCN_AlexNet
 
@@ -52,19 +51,19 @@ class FakeKernelShell:
 
 
 def test_detection(monkeypatch):
-    monkeypatch.delenv(widgets.STATIC_ENV, raising=False)
+    monkeypatch.delenv(config.STATIC_ENV, raising=False)
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert not widgets.widgets_available()  # plain Python (pytest, scripts)
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: FakeKernelShell())
     assert widgets.widgets_available()  # inside a Jupyter kernel
 
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")
+    monkeypatch.setenv(config.STATIC_ENV, "1")
     assert not widgets.widgets_available()  # forced static
 
 
 def test_static_mode_gives_figures(monkeypatch, val_set, models):
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")  # static=None: decided by widgets_available()
+    monkeypatch.setenv(config.STATIC_ENV, "1")  # static=None: decided by widgets_available()
     figure = dataset_browser(val_set)
     assert isinstance(figure, Figure) and len(figure.axes) == 2 * len(val_set)
     figure = prediction_explorer(models, val_set, n_static=2)
@@ -121,13 +120,13 @@ def test_prediction_explorer_from_grid_folder(val_set, tmp_path):
     torch.manual_seed(0)
     net = FCN_AlexNet(len(CLASSES), skip=True)
     save_checkpoint({"epoch": 1, "model": net.state_dict(), "args": {"classes": list(CLASSES)}}, run_dir / "best.pt")
-    save_model_config(run_dir, "alexnet", True, CLASSES)
-    explorer = prediction_explorer(tmp_path, val_set, static=False)
+    runs.write_run_config(run_dir, {"backbone": "alexnet", "skip": True, "pretrained": False, "classes": CLASSES})
+    explorer = prediction_explorer(tmp_path, val_set, static=False, model_classes={"alexnet": FCN_AlexNet})
     assert list(explorer.models) == ["alexnet-skip-scratch"]
     assert explorer.prediction("alexnet-skip-scratch", 0).shape == (64, 64)
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError, match="best.pt"):
-        prediction_explorer(tmp_path / "empty", val_set, static=True)
+        prediction_explorer(tmp_path / "empty", val_set, static=True, model_classes={"alexnet": FCN_AlexNet})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -17,18 +17,41 @@
 #
 # | Notebook | Conteúdo |
 # |---|---|
-# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
-# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
-# | 03 · FCN com VGG16 | a mesma adaptação para uma rede mais profunda |
-# | 04 · Comparação | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
+# | 03 · FCN com VGG16 | exercício 4: a mesma adaptação para uma rede mais profunda |
+# | 04 · Comparação | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
-# **Objetivos deste notebook**
+# **Ao final deste notebook você consegue**
 #
-# 1. Conhecer os hiperparâmetros do curso e o modo rápido (*smoke*).
-# 2. Entender por que inicializamos os pesos com a inicialização de Kaiming.
-# 3. Saber calcular (e não errar ao calcular!) IoU, mIoU e Dice.
-# 4. Conhecer o Pascal VOC 2012: como baixar, como ler os rótulos e como escolher as classes.
-# 5. Montar os `DataLoader`s que os próximos notebooks vão usar.
+# 1. ligar o modo rápido (*smoke*) e mudar qualquer hiperparâmetro do curso com `course_args(...)`;
+# 2. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
+#    ativações quando os pesos começam pequenos ou grandes demais;
+# 3. calcular a IoU, a mIoU (com e sem o fundo) e o Dice de um exemplo pequeno, à mão e a partir de uma
+#    matriz de confusão (**Exercício 0**);
+# 4. apontar três erros comuns no cálculo dessas métricas (*void* contado como fundo, média por imagem,
+#    interseção dividida pelo rótulo) e dizer o que cada um muda no número;
+# 5. obter o Pascal VOC 2012, ler os rótulos pelos índices da paleta, montar o subconjunto
+#    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
+# 6. criar os `DataLoader`s que os próximos notebooks usam.
+#
+# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
+# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, este notebook
+# não treina nada: o tempo vai para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler todos os
+# rótulos para montar o subconjunto. *Tempo estimado no modo normal: ver a tabela de tempos do
+# `README.md` (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
+#
+# **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
+# opcional) neste notebook; 1, 2 e 3 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
+# otimizador e função de perda); 4 no notebook 03 (FCN-VGG16); 5 no notebook 04 (a grade de
+# comparação). Para quem conhece o curso original: lá, os exercícios 1 e 2 eram a FCN-AlexNet, o 3 era a
+# comparação e o 4 a FCN-VGG16; os exercícios 0 e 3 (otimizador e perda) são novos.
+#
+# **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
+# connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
+# VOC), siglas (FCN, IoU, GPU) e nomes de código (`DataLoader`, `skip=True`) não. Em português,
+# "lote" traduz *batch*, "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino;
+# para o deslocamento de uma convolução ou de um *pooling* usamos o termo em inglês, *stride*.
 
 # %% [markdown]
 # ## Como executar este curso
@@ -108,7 +131,7 @@ for key, value in args.items():
 #
 # | Chave | Valor | Significado |
 # |---|---|---|
-# | `epoch_num` | 50 | número de épocas (passadas completas pelo conjunto de treino) |
+# | `epoch_num` | 50 | número de épocas (cada época percorre o conjunto de treino inteiro uma vez) |
 # | `classes`, `n_classes` | `("background", "bus", "person")`, 3 | as classes que a rede vai aprender (veja a seção do Pascal VOC) |
 # | `pretrained` | `True` | o backbone começa com os pesos treinados no ImageNet (*transfer learning*) |
 # | `skip` | `True` | usar *skip connections* (notebook 02) |
@@ -116,7 +139,7 @@ for key, value in args.items():
 # | `weight_decay` | 5e-4 | penalidade L2 nos pesos: desestimula pesos grandes e reduz o *overfitting* |
 # | `momentum` | 0.9 | usado como o $\beta_1$ do Adam: o peso da média móvel dos gradientes |
 # | `num_workers` | depende da máquina | processos que carregam imagens em paralelo com o treino |
-# | `batch_size` | 8 | imagens por *mini-batch* |
+# | `batch_size` | 8 | imagens por lote (em inglês, *batch* ou *mini-batch*) |
 # | `w_size`, `h_size` | 224, 224 | tamanho do recorte (*crop*) de cada imagem, o mesmo do ImageNet |
 # | `show_freq` | 5 | a cada 5 épocas, mostrar as predições da rede em imagens de validação |
 # | `root` | pasta dos dados | a pasta que **contém** `VOCdevkit/` |
@@ -345,40 +368,59 @@ print("IoU per class, void as background: ", np.round(wrong.compute()["iou"], 4)
 # ### Armadilha 2: uma matriz para o conjunto inteiro, não uma média por imagem
 #
 # A IoU de um conjunto de validação se calcula com **uma única** matriz de confusão, somando os pixels
-# de todas as imagens, e só no fim se aplica a fórmula. Calcular a IoU de cada imagem (ou de cada
-# *batch*) e tirar a média dá outro número, em geral **maior**: uma imagem com um objeto minúsculo
-# e fácil pesa tanto quanto uma imagem com um objeto enorme e difícil.
+# de todas as imagens, e só no fim se aplica a fórmula. Calcular a IoU de cada imagem (ou de cada lote)
+# e tirar a média dá **outro número**: nele, cada imagem pesa o mesmo, tenha o objeto 2 ou 2000 pixels.
+# Conforme os dados, esse número sai maior ou menor que a IoU do conjunto, e não se compara com ela.
 #
-# Exemplo com duas imagens $10\times10$: na primeira, uma pessoa ocupa 50 pixels e a rede acerta só
-# 25; na segunda, uma pessoa de 2 pixels é acertada em cheio.
+# Dois exemplos, cada um com duas imagens $10\times10$: uma com uma pessoa grande (50 pixels) e outra
+# com uma pessoa minúscula (2 pixels), sem nenhum falso positivo.
+#
+# * **A**: a rede acha só metade da pessoa grande (25 pixels) e acerta a pessoa minúscula em cheio.
+# * **B**: a rede acha a pessoa grande inteira e **perde** a pessoa minúscula.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-label_1 = np.zeros((10, 10), dtype=np.int64)
-label_1[:5, :] = 1                      # a big person: 50 pixels
-prediction_1 = np.zeros_like(label_1)
-prediction_1[:5, :5] = 1                # only half of it found
-label_2 = np.zeros((10, 10), dtype=np.int64)
-label_2[0, :2] = 1                      # a tiny person: 2 pixels
-prediction_2 = label_2.copy()           # found exactly
+def person_iou(pairs):
+    """Person IoU (class 1) of each (label, prediction) pair on its own, and of one matrix over all pairs."""
+    whole_split = ConfusionMatrix(num_classes=2)
+    per_image = []
+    for lab, pred in pairs:
+        image_matrix = ConfusionMatrix(num_classes=2)
+        image_matrix.update(pred, lab)
+        per_image.append(image_matrix.compute()["iou"][1])
+        whole_split.update(pred, lab)
+    return per_image, whole_split.compute()["iou"][1]
 
-per_image = []
-for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
-    image_matrix = ConfusionMatrix(num_classes=2)
-    image_matrix.update(pred, lab)
-    per_image.append(image_matrix.compute()["iou"][1])
-    print(f"person IoU of one image: {per_image[-1]:.4f}")
 
-whole_split = ConfusionMatrix(num_classes=2)
-for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
-    whole_split.update(pred, lab)
-print(f"mean of the per-image IoUs:          {np.mean(per_image):.4f}   <- inflated")
-print(f"IoU of one matrix over both images:  {whole_split.compute()['iou'][1]:.4f}   = 27 / 52")
+big = np.zeros((10, 10), dtype=np.int64)
+big[:5, :] = 1                          # a big person: 50 pixels
+big_half_found = np.zeros_like(big)
+big_half_found[:5, :5] = 1              # only half of it found
+tiny = np.zeros((10, 10), dtype=np.int64)
+tiny[0, :2] = 1                         # a tiny person: 2 pixels
+tiny_missed = np.zeros_like(tiny)       # predicted as background
+
+examples = {
+    "A: big person half found, tiny person found": [(big, big_half_found), (tiny, tiny.copy())],
+    "B: big person found, tiny person missed": [(big, big.copy()), (tiny, tiny_missed)],
+}
+for name, pairs in examples.items():
+    per_image, whole = person_iou(pairs)
+    print(name)
+    print(f"  person IoU of each image:           {', '.join(f'{iou:.4f}' for iou in per_image)}")
+    print(f"  mean of the per-image IoUs:         {np.mean(per_image):.4f}")
+    print(f"  IoU of one matrix over both images: {whole:.4f}")
 
 # %% [markdown]
-# A rede encontrou 27 dos 52 pixels de pessoa, sem nenhum falso positivo: a IoU correta é
-# $27/52 \approx 0{,}52$, e não $0{,}75$. É por isso que as funções de treino e validação do curso
-# (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por época.
+# Em **A**, a rede encontrou 27 dos 52 pixels de pessoa: a IoU do conjunto é $27/52 \approx 0{,}52$, e a
+# média por imagem sai **maior**, $0{,}75$, porque a imagem fácil, com 2 pixels, vale tanto quanto a
+# difícil, com 50. Em **B**, ela encontrou 50 dos 52: a IoU do conjunto é $50/52 \approx 0{,}96$, e a
+# média por imagem sai **menor**, $0{,}50$, porque um objeto pequeno perdido zera a IoU da sua imagem.
+#
+# A média por imagem não é uma versão "otimista" nem "pessimista" da mIoU: é outra medida, com outro
+# significado, e números calculados de um jeito não se comparam com números calculados do outro. As
+# funções de treino e validação do curso (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por
+# época.
 
 # %% [markdown]
 # ### Armadilha 3: dividir a interseção pelo rótulo não é IoU
@@ -570,6 +612,21 @@ print(f"{'void':>12} ({VOID}) -> {table[VOID]}")
 # Cada item do `VOCSubset` é um par `(imagem, rótulo)`: a imagem recortada no centro para
 # `h_size × w_size` e normalizada com a média e o desvio-padrão do ImageNet, e o rótulo com os índices
 # do curso (0, 1, 2 ou 255).
+#
+# **O filtro olha o rótulo inteiro; a rede vê só o recorte central.** As fotos do VOC são bem maiores
+# que $224\times224$, e um ônibus ou uma pessoa perto da borda pode ficar fora do recorte. Com as três
+# classes do curso, no VOC real, o filtro mantém 350 imagens de treino e 495 de validação; nos recortes
+# centrais de $224\times224$, 38 das de treino e 58 das de validação ficam com menos de duas das classes
+# escolhidas, e 54 dos recortes de validação mostram só fundo.
+#
+# Escolhemos filtrar pelo rótulo inteiro porque assim o filtro não depende da geometria: o mesmo cache
+# vale para qualquer `h_size`/`w_size` e também para o aumento de dados (`augment=True`), em que o
+# recorte é sorteado a cada época. O efeito, com o recorte central, é que cerca de 1 em cada 9 imagens
+# chega à rede sem objeto das classes escolhidas (ou sem fundo). No treino, essas imagens ensinam a rede a
+# dizer "fundo" onde não há ônibus nem pessoa, o que não é ruim. Na validação, elas não trazem nenhum
+# pixel de ônibus ou pessoa para acertar, mas contam contra a rede todo pixel que ela pintar, por engano,
+# como ônibus ou pessoa. Como a matriz de confusão é uma só para o conjunto inteiro (Armadilha 2), essas
+# imagens não produzem divisões por zero: só acrescentam pixels de fundo e eventuais falsos positivos.
 
 # %%
 size = (args["h_size"], args["w_size"])
@@ -623,7 +680,10 @@ print("label values in this batch:", torch.unique(labels).tolist())
 #   através das ReLUs.
 # * $IoU = TP/(TP+FP+FN)$, $Dice = 2TP/(2TP+FP+FN) = 2\,IoU/(1+IoU)$; a mIoU é a média por classe.
 # * Pixels void (255) são ignorados, não tratados como fundo.
-# * Uma única matriz de confusão por conjunto; nada de média por imagem ou por *batch*.
+# * Uma única matriz de confusão por conjunto: a média por imagem ou por lote é outro número, maior ou
+#   menor conforme os dados, e não se compara com a mIoU do conjunto.
+# * O filtro do subconjunto olha o rótulo inteiro, mas a rede vê o recorte central: parte dos recortes
+#   fica sem ônibus nem pessoa.
 # * Interseção dividida pelo rótulo é *recall*, não IoU.
 # * Rótulos do VOC: leia os índices da paleta (`np.array(Image.open(...))`), nunca a luminância.
 #

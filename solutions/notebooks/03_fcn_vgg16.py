@@ -15,18 +15,29 @@
 #
 # | Notebook | Conteúdo |
 # |---|---|
-# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
-# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
-# | **03 · FCN com VGG16** (este) | a mesma adaptação para uma rede mais profunda |
-# | 04 · Comparação | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
+# | **03 · FCN com VGG16** (este) | exercício 4: a mesma adaptação para uma rede mais profunda |
+# | 04 · Comparação | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
-# **Objetivos deste notebook**
+# **Ao final deste notebook você consegue**
 #
-# 1. Relembrar a arquitetura da VGG16 e onde estão as saídas que servem às *skip connections*.
-# 2. Entender por que a VGG16 dá FCNs bem melhores que a AlexNet, e quanto isso custa.
-# 3. **Exercício 4**: implementar a `FCN_VGG16`, com e sem *skip connections* (numeração do curso
-#    original, em que a comparação, feita no notebook 04, é o exercício 3).
-# 4. Treiná-la, acompanhar as curvas de aprendizado e olhar as predições.
+# 1. apontar, em `features` da VGG16, os cortes pool3, pool4 e pool5 e dizer o *stride* (8, 16 e 32) e
+#    o número de canais (256, 512 e 512) de cada um;
+# 2. explicar, com os números da Tabela 1 do artigo, por que a VGG16 dá FCNs melhores que a AlexNet, e
+#    dizer quanto mais lenta é uma iteração de treino com ela;
+# 3. escrever a `FCN_VGG16` sem e com *skip connections* (**Exercício 4**), com a mesma interface da sua
+#    `FCN_AlexNet`, e fazê-la passar nas verificações;
+# 4. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
+#    classificador;
+# 5. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
+#    dela com a da FCN-AlexNet.
+#
+# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
+# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, cada iteração
+# de treino com a VGG16 custa cerca de 21 vezes o que custa com a AlexNet (medido, mais abaixo), e
+# treinar sem GPU não é prático. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md`
+# (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
 
 # %% [markdown]
 # ## Preparação
@@ -97,9 +108,11 @@ print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
 # | 4 | conv4_1 … conv4_3 | 512 | **pool4** | **16** | 14×14 |
 # | 5 | conv5_1 … conv5_3 | 512 | **pool5** | **32** | 7×7 |
 #
-# As três saídas em negrito são as que interessam às FCNs: **pool5** (stride 32) é a saída do backbone
-# inteiro (FCN-32s); **pool4** (stride 16) alimenta a *skip connection* da FCN-16s e **pool3**
-# (stride 8) a da FCN-8s. Vamos conferir passando uma imagem $224\times224$ pelas camadas de
+# As três saídas em negrito são as que interessam às FCNs: **pool5** (*stride* 32) é a saída do
+# *backbone* inteiro (FCN-32s); **pool4** (*stride* 16) alimenta a *skip connection* da FCN-16s e
+# **pool3** (*stride* 8) a da FCN-8s. Na VGG16, em que todas as convoluções preservam o tamanho, 224
+# dividido pelo lado do mapa dá exatamente o *stride*; na AlexNet não dava (notebook 02). O campo
+# receptivo do pool5 da VGG16, calculado no notebook 02, é de 212 pixels. Vamos conferir passando uma imagem $224\times224$ pelas camadas de
 # `features`, uma a uma, e imprimindo o tamanho depois de cada pooling:
 
 # %%
@@ -126,16 +139,17 @@ print("channels at each stride:", VGG16_CHANNELS)
 # guardam esses números: `features[:17]` vai da entrada até o pool3, `features[17:]` é o resto. Elas
 # vão ser úteis no exercício.
 #
-# O desenho da FCN é o mesmo do notebook 02; só o backbone muda:
+# O desenho da FCN é o mesmo do notebook 02; só o *backbone* muda, e com ele os tamanhos (para uma
+# entrada de $224\times224$: pool3 $28\times28$, pool5 $7\times7$):
 
 # %%
-plots.fcn_diagram(skip=True)
+plots.fcn_diagram(skip=True, backbone="vgg16")
 
 # %% [markdown]
 # ### Por que a VGG16?
 #
 # No artigo das FCNs, a mesma adaptação foi feita com três redes de classificação. Na Tabela 1 do
-# artigo (mean IU na validação do VOC 2011):
+# artigo (*mean IU*, o nome que o artigo dá à mIoU, na validação do VOC 2011):
 #
 # | Backbone | mean IU | Parâmetros (FCN do artigo) |
 # |---|---|---|
@@ -153,9 +167,11 @@ plots.fcn_diagram(skip=True)
 # * **Menos perda de detalhe logo no começo**: a primeira camada da AlexNet usa filtros $11\times11$ com
 #   *stride* 4, que descartam resolução de uma vez; a VGG16 reduz a imagem aos poucos, de 2 em 2.
 #
-# A desvantagem é o custo: a VGG16 faz muito mais contas por pixel. Numa CPU, um passo de treino com
-# *batch* de 8 imagens $224\times224$ leva cerca de **2,5 s** com a VGG16 contra **0,1 s** com a AlexNet
-# (sem *skip connection*): umas 25 vezes mais lento. Para treinar no VOC de verdade, use uma GPU (no
+# A desvantagem é o custo: a VGG16 faz muito mais contas por pixel. Numa CPU de 2 núcleos, uma
+# iteração de treino com um lote de 8 imagens $224\times224$ levou **2,81 s** com a FCN-VGG16 contra
+# **0,132 s** com a FCN-AlexNet, as duas sem *skip connection* (medido com
+# `benchmarks/bench_models.py`; veja a tabela de *benchmarks* do `README.md`): cerca de **21 vezes**
+# mais lenta. Para treinar no VOC de verdade, use uma GPU (no
 # Colab, *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*).
 #
 # Uma observação sobre os parâmetros: os 134 M do artigo incluem as camadas `fc6` e `fc7` da VGG16
@@ -427,8 +443,9 @@ else:
 # * A FCN-VGG16 usa a mesma receita da FCN-AlexNet: `features` como backbone, classificador só com
 #   convoluções, upsampling bilinear; com skip, corta-se `features` no pool3 (FCN-8s) ou no pool4
 #   (FCN-16s) e concatenam-se as duas saídas.
-# * No artigo, trocar a AlexNet pela VGG16 levou a mean IU de 39,8 para 56,0; em troca, cada passo de
-#   treino custa muito mais (em CPU, cerca de 25 vezes mais).
+# * No artigo, trocar a AlexNet pela VGG16 levou a *mean IU* (mIoU) de 39,8 para 56,0; em troca, cada
+#   iteração de treino custa muito mais (numa CPU de 2 núcleos, cerca de 21 vezes mais: 2,81 s contra
+#   0,132 s).
 # * O seu otimizador e a sua perda vieram do notebook 02 com `load_definitions`: o código fica num só
 #   lugar.
 #

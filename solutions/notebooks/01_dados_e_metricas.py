@@ -49,7 +49,8 @@
 #
 # **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
 # connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
-# VOC), siglas (FCN, IoU, GPU) e nomes de código (`DataLoader`, `skip=True`) não. Em português,
+# VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e palavras que o português
+# já adotou (pixel, cache, download) não. Em português,
 # "lote" traduz *batch*, "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino;
 # para o deslocamento de uma convolução ou de um *pooling* usamos o termo em inglês, *stride*.
 
@@ -133,7 +134,7 @@ for key, value in args.items():
 # |---|---|---|
 # | `epoch_num` | 50 | número de épocas (cada época percorre o conjunto de treino inteiro uma vez) |
 # | `classes`, `n_classes` | `("background", "bus", "person")`, 3 | as classes que a rede vai aprender (veja a seção do Pascal VOC) |
-# | `pretrained` | `True` | o backbone começa com os pesos treinados no ImageNet (*transfer learning*) |
+# | `pretrained` | `True` | o *backbone* começa com os pesos treinados no ImageNet (*transfer learning*) |
 # | `skip` | `True` | usar *skip connections* (notebook 02) |
 # | `lr` | 1e-4 | taxa de aprendizado (*learning rate*) do Adam |
 # | `weight_decay` | 5e-4 | penalidade L2 nos pesos: desestimula pesos grandes e reduz o *overfitting* |
@@ -227,7 +228,7 @@ for depth in (1, 5, 10, 15):
 # Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
 # cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
 # É por isso que, no notebook 02, toda FCN treinada do zero chama `initialize_weights`. Quando o
-# backbone vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
+# *backbone* vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
 
 # %% [markdown]
 # ## Métricas para segmentação semântica
@@ -278,7 +279,7 @@ plots.iou_illustration()
 # %% [markdown]
 # ### Um exemplo pequeno, feito à mão
 #
-# Um rótulo $4\times4$ com três classes (0 = fundo, 1 = ônibus, 2 = pessoa) e um pixel **void**
+# Um rótulo $4\times4$ com três classes (0 = fundo, 1 = ônibus, 2 = pessoa) e um pixel ***void***
 # (255: uma borda que os anotadores não quiseram classificar), e a predição de uma rede que "pinta
 # ônibus demais":
 
@@ -307,7 +308,7 @@ for ax, (title, mask) in zip(axes, [("rótulo", label), ("predição", predictio
     ax.set_yticks([])
 
 # %% [markdown]
-# Deixando de lado o pixel void, sobram 15 pixels. Contando classe por classe:
+# Deixando de lado o pixel *void*, sobram 15 pixels. Contando classe por classe:
 #
 # * **fundo** (6 pixels no rótulo): 4 preditos como fundo, 2 como ônibus → $TP=4$, $FN=2$; um pixel de
 #   pessoa foi predito como fundo → $FP=1$. $IoU = 4/(4+1+2) = 4/7 \approx 0{,}5714$.
@@ -322,7 +323,7 @@ for ax, (title, mask) in zip(axes, [("rótulo", label), ("predição", predictio
 # Agora com a classe `ConfusionMatrix` de `fcn_course.metrics`. Ela acumula uma **matriz de confusão**
 # $M$, em que $M_{t,p}$ conta os pixels de classe verdadeira $t$ preditos como $p$; daí
 # $TP_c = M_{c,c}$, $FN_c$ é o resto da linha $c$ e $FP_c$ o resto da coluna $c$. Para conferir,
-# calculamos o mesmo com o scikit-learn, passando só os pixels que não são void:
+# calculamos o mesmo com o scikit-learn, passando só os pixels que não são *void*:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -345,15 +346,15 @@ print("same as ConfusionMatrix:", np.allclose(sk_iou, scores["iou"]) and np.allc
 print("Dice == 2 IoU / (1 + IoU):", np.allclose(scores["dice"], 2 * sk_iou / (1 + sk_iou)))
 
 # %% [markdown]
-# ### Armadilha 1: void não é fundo
+# ### Armadilha 1: *void* não é fundo
 #
 # Os pixels 255 do Pascal VOC marcam bordas de objetos e regiões ambíguas. Eles **não** são fundo: são
 # pixels sobre os quais não sabemos a resposta. Por isso são **ignorados** tanto na perda
 # (`CrossEntropyLoss(ignore_index=255)`, notebook 02) quanto nas métricas (`ignore_index=255` da
 # `ConfusionMatrix`).
 #
-# O curso original transformava o void em fundo. Veja o efeito no exemplo: a rede predisse ônibus no
-# pixel void, e esse "erro" passa a contar contra ela. Pior: no treino, a rede seria ensinada a chamar
+# O curso original transformava o *void* em fundo. Veja o efeito no exemplo: a rede predisse ônibus no
+# pixel *void*, e esse "erro" passa a contar contra ela. Pior: no treino, a rede seria ensinada a chamar
 # de fundo justamente as bordas dos objetos.
 
 # %%
@@ -499,7 +500,7 @@ def iou_and_dice_from_confusion(matrix):
 checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 
 # %% [markdown]
-# ## O dataset Pascal VOC 2012
+# ## O *dataset* Pascal VOC 2012
 #
 # O [Pascal VOC](http://host.robots.ox.ac.uk/pascal/VOC/voc2012/) foi, junto com o COCO, um dos grandes
 # *benchmarks* de visão computacional; a versão 2012 traz rótulos de detecção e de segmentação. A parte
@@ -507,7 +508,7 @@ checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 #
 # * **1464** imagens de treino (`train`) e **1449** de validação (`val`);
 # * **20 classes de objetos + o fundo** (`background`), 21 classes no total;
-# * pixels **void** (valor 255) nas bordas dos objetos e em regiões ambíguas.
+# * pixels ***void*** (valor 255) nas bordas dos objetos e em regiões ambíguas.
 #
 # ### Como obter os dados
 #
@@ -537,11 +538,11 @@ print("VOC tree ready:", voc_is_ready(args["root"]))
 #
 # Cada rótulo em `SegmentationClass/` é um PNG com **paleta** (modo `"P"`): cada pixel guarda um
 # **índice** de 0 a 255, e a paleta só diz com que cor desenhar cada índice. O índice **é** a classe:
-# 0 = fundo, 1 = avião, ..., 6 = ônibus, ..., 15 = pessoa, ..., 20 = monitor, 255 = void.
+# 0 = fundo, 1 = avião, ..., 6 = ônibus, ..., 15 = pessoa, ..., 20 = monitor, 255 = *void*.
 # `np.array(Image.open(caminho))` lê os índices diretamente.
 #
 # Cuidado com `Image.open(caminho).convert("I")` (ou `"L"`): essas conversões trocam cada índice pela
-# **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o void 220. O curso
+# **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o *void* 220. O curso
 # original fazia isso e depois procurava os valores 89 e 147; com as versões atuais do Pillow o ônibus
 # dá 90, e a classe ônibus **desaparecia sem nenhum erro**. Vamos ver num rótulo do conjunto em uso (no
 # modo rápido, o VOC sintético também grava os rótulos como PNG com paleta):
@@ -589,7 +590,7 @@ for index, name in enumerate(VOC_CLASSES):
 #
 # Como no curso original, vamos trabalhar com três classes: **fundo, ônibus e pessoa**. As classes são
 # escolhidas **pelo nome**, em `args["classes"]`; a posição na tupla vira o índice usado pela rede:
-# `background → 0`, `bus → 1`, `person → 2`. As outras 18 classes do VOC viram fundo e o void continua
+# `background → 0`, `bus → 1`, `person → 2`. As outras 18 classes do VOC viram fundo e o *void* continua
 # 255. Para usar as 21 classes, basta `course_args(classes=VOC_CLASSES)`.
 #
 # Por dentro, isso é só uma tabela de consulta com 256 posições: `novo_rótulo = tabela[rótulo_voc]`.
@@ -643,7 +644,7 @@ print("label:", tuple(label_map.shape), label_map.dtype, "values", torch.unique(
 #
 # A imagem normalizada tem valores negativos e maiores que 1; para mostrá-la, é preciso desfazer a
 # normalização (`fcn_course.data.denormalize`). Os rótulos são desenhados com as cores da paleta do
-# VOC (pessoa em rosa, ônibus em verde-azulado, void em bege).
+# VOC (pessoa em rosa, ônibus em verde-azulado, *void* em bege).
 
 # %%
 plots.show_samples(train_set, n=4)
@@ -657,7 +658,7 @@ plots.show_samples(train_set, n=4)
 dataset_browser(val_set)
 
 # %% [markdown]
-# ## Os DataLoaders
+# ## Os `DataLoader`s
 #
 # Por fim, `make_loaders(args)` monta os dois `DataLoader`s (treino embaralhado, validação em ordem
 # fixa) a partir do dicionário de hiperparâmetros. É essa linha que os notebooks seguintes usam.
@@ -672,14 +673,14 @@ print("label values in this batch:", torch.unique(labels).tolist())
 
 # %% [markdown]
 # As imagens chegam como `[B, 3, H, W]` (float) e os rótulos como `[B, H, W]` (inteiros `int64`, o tipo
-# que a `CrossEntropyLoss` espera), com valores em `0..n_classes-1` e 255 nos pixels void.
+# que a `CrossEntropyLoss` espera), com valores em `0..n_classes-1` e 255 nos pixels *void*.
 #
 # ## Resumo
 #
 # * Pesos treinados do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
 #   através das ReLUs.
 # * $IoU = TP/(TP+FP+FN)$, $Dice = 2TP/(2TP+FP+FN) = 2\,IoU/(1+IoU)$; a mIoU é a média por classe.
-# * Pixels void (255) são ignorados, não tratados como fundo.
+# * Pixels *void* (255) são ignorados, não tratados como fundo.
 # * Uma única matriz de confusão por conjunto: a média por imagem ou por lote é outro número, maior ou
 #   menor conforme os dados, e não se compara com a mIoU do conjunto.
 # * O filtro do subconjunto olha o rótulo inteiro, mas a rede vê o recorte central: parte dos recortes
@@ -687,4 +688,4 @@ print("label values in this batch:", torch.unique(labels).tolist())
 # * Interseção dividida pelo rótulo é *recall*, não IoU.
 # * Rótulos do VOC: leia os índices da paleta (`np.array(Image.open(...))`), nunca a luminância.
 #
-# No **notebook 02**, vamos construir a primeira FCN, com a AlexNet como backbone.
+# No **notebook 02**, vamos construir a primeira FCN, com a AlexNet como *backbone*.

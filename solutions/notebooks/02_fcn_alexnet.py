@@ -10,7 +10,7 @@
 # # 02 · FCN com AlexNet
 #
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
-# **Fully Convolutional Network**, usando como backbone a AlexNet, a rede que venceu o ImageNet em 2012.
+# **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o ImageNet em 2012.
 #
 # **Ao final deste notebook você consegue**
 #
@@ -84,7 +84,7 @@ train_loader, val_loader = make_loaders(args)
 #
 # * **camadas convolucionais e de pooling** (`model.features`): extraem características; a resolução
 #   espacial cai (224 → 6 na AlexNet) e o número de canais cresce;
-# * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de features num vetor e
+# * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de *features* num vetor e
 #   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e a primeira
 #   camada FC só aceita um vetor de tamanho fixo (na AlexNet, $256\times6\times6 = 9216$ números).
 #
@@ -103,9 +103,9 @@ train_loader, val_loader = make_loaders(args)
 plots.cnn_to_fcn_diagram()
 
 # %% [markdown]
-# Vamos ver isso em números: uma camada FC sobre as features $256\times6\times6$ da AlexNet (9216
+# Vamos ver isso em números: uma camada FC sobre as *features* $256\times6\times6$ da AlexNet (9216
 # entradas, 10 saídas) e uma convolução $6\times6$ com **os mesmos pesos** dão os mesmos escores. Mas a
-# convolução também funciona num mapa de features maior, e aí devolve um mapa de escores.
+# convolução também funciona num mapa de *features* maior, e aí devolve um mapa de escores.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -133,13 +133,13 @@ with torch.no_grad():
 # Aprender do zero as camadas convolucionais de uma AlexNet ou de uma VGG16 é caro: foi o que se fez no
 # **ImageNet** (1,2 milhão de imagens), com muito tempo de GPU. As camadas que saem desse treino já sabem
 # detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
-# *Transfer learning* é reaproveitar esse conhecimento: o backbone da FCN começa com os pesos do
+# *Transfer learning* é reaproveitar esse conhecimento: o *backbone* da FCN começa com os pesos do
 # ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
 # Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
 #
 # Na hora de treinar, as duas partes não devem aprender no mesmo ritmo: o classificador precisa mudar
-# muito, o backbone só precisa de um ajuste fino (*fine-tuning*). Atualizações grandes demais no backbone
-# destruiriam justamente o que queríamos aproveitar. Por isso o curso usa, para o backbone pré-treinado,
+# muito, o *backbone* só precisa de um ajuste fino (*fine-tuning*). Atualizações grandes demais no *backbone*
+# destruiriam justamente o que queríamos aproveitar. Por isso o curso usa, para o *backbone* pré-treinado,
 # uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`).
 #
 # Os autores do FCN nem tentaram treinar do zero: eles escrevem que isso "não é viável" por causa do
@@ -154,7 +154,7 @@ with torch.no_grad():
 # %% [markdown]
 # ## A AlexNet por dentro
 #
-# Nossa FCN usa só a parte `features` da AlexNet: 5 convoluções e 3 max-poolings.
+# Nossa FCN usa só a parte `features` da AlexNet: 5 convoluções e 3 *max-poolings*.
 
 # %%
 alexnet_features = load_alexnet(pretrained=False).features
@@ -254,7 +254,7 @@ for name, net in (("AlexNet", models.alexnet(weights=None)), ("VGG16", models.vg
 # %% [markdown]
 # ## Voltando à resolução da imagem: interpolação bilinear
 #
-# A saída do backbone tem $6\times6$ posições, mas queremos uma classe para cada um dos $224\times224$
+# A saída do *backbone* tem $6\times6$ posições, mas queremos uma classe para cada um dos $224\times224$
 # pixels. A forma mais simples de ampliar um mapa é a **interpolação bilinear**: cada pixel novo é uma
 # média ponderada dos 4 vizinhos mais próximos do mapa pequeno, com pesos que dependem da distância. Ao
 # contrário do "vizinho mais próximo", que produz blocos, o resultado muda suavemente. Em PyTorch:
@@ -294,7 +294,7 @@ print("shapes:", tuple(learned.shape), tuple(fixed.shape))
 print("equal away from the borders:", torch.allclose(learned[inner], fixed[inner], atol=1e-5))
 
 # %% [markdown]
-# ## Onde fazer o upsampling?
+# ## Onde fazer o *upsampling*?
 #
 # O enunciado original pedia para interpolar as ***features*** da AlexNet ($256\times6\times6$) até
 # $256\times224\times224$ e só então aplicar o classificador. Funciona, mas é caro: o classificador
@@ -335,14 +335,14 @@ for side in (6, 224):
     print(f"classifier on a {side}x{side} map: {side * side * macs_per_position / 1e9:7.3f} GMAC")
 
 # %% [markdown]
-# ## Skip connections
+# ## *Skip connections*
 #
 # Uma FCN sem atalhos aposta que toda a informação espacial necessária sobrevive até o mapa de
 # $6\times6$, e depois amplia esse mapa 32 vezes: é a **FCN-32s**. Os contornos saem borrados, e objetos
-# pequenos somem. O próprio artigo do FCN propôs **skip connections**: levar também as features de uma
+# pequenos somem. O próprio artigo do FCN propôs ***skip connections***: levar também as *features* de uma
 # camada **rasa** (de maior resolução) até o classificador.
 #
-# * **FCN-16s**: combina a predição feita no fim do backbone com uma predição feita a partir do
+# * **FCN-16s**: combina a predição feita no fim do *backbone* com uma predição feita a partir do
 #   **pool4** (*stride* 16);
 # * **FCN-8s**: acrescenta também uma predição feita a partir do **pool3** (*stride* 8).
 #
@@ -373,7 +373,7 @@ plots.fcn_diagram(skip=True, backbone="alexnet")
 # Os números do artigo, em *mean IU* (*mean intersection over union*: é o nome que o artigo dá à mIoU
 # do notebook 01, a média das IoUs das 21 classes, em %):
 #
-# | Modelo | mean IU | Conjunto |
+# | Modelo | *mean IU* | Conjunto |
 # |---|---|---|
 # | FCN-AlexNet | 39,8 | VOC2011 val (Tabela 1) |
 # | FCN-VGG16 | 56,0 | VOC2011 val (Tabela 1) |
@@ -386,9 +386,9 @@ plots.fcn_diagram(skip=True, backbone="alexnet")
 # são **a mesma rede**. Os 3,4 pontos de diferença vêm do treino com imagens extras (as anotações do SBD,
 # de Hariharan et al.) e de outro subconjunto de validação (seg11valid), não da arquitetura.
 #
-# Duas lições: o backbone importa muito (VGG16 ≫ AlexNet, na mesma Tabela 1), e as *skip connections*
+# Duas lições: o *backbone* importa muito (VGG16 ≫ AlexNet, na mesma Tabela 1), e as *skip connections*
 # ajudam, com ganho decrescente (32s → 16s: +3,0; 16s → 8s: +0,3). A linha "fixed" mostra também que
-# ajustar o backbone (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses
+# ajustar o *backbone* (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses
 # números no curso: usamos 3 classes, menos imagens, menos épocas e outra forma de combinar os ramos.
 #
 # ### Concatenar ou somar?
@@ -428,22 +428,22 @@ print("paper-style sum of scores:", tuple(summed.shape))
 # assinatura, os nomes dos atributos e o `initialize_weights` final já estão prontos; complete os
 # trechos que levantam `NotImplementedError`.
 #
-# **Exercício 1: sem skip connections** (`skip=False`, uma FCN-32s)
+# **Exercício 1: sem *skip connections*** (`skip=False`, uma FCN-32s)
 #
 # * `self.backbone`: as camadas convolucionais da AlexNet, `load_alexnet(pretrained).features`. Use
 #   sempre `load_alexnet(pretrained)`: ele respeita o argumento `pretrained` e, se os pesos não
 #   puderem ser obtidos, explica como resolver.
 # * `self.classifier`: um `nn.Sequential` **só com convoluções** (e ReLU/Dropout, se quiser), recebendo
 #   256 canais e terminando com `num_classes` canais. Nada de `nn.Linear`!
-# * `forward`: backbone → classifier → `F.interpolate(..., size=x.shape[-2:], mode="bilinear",
+# * `forward`: *backbone* → classifier → `F.interpolate(..., size=x.shape[-2:], mode="bilinear",
 #   align_corners=False)`. Interpole para o tamanho **da entrada** (não para 224 fixo): a rede deve
 #   funcionar com qualquer tamanho, inclusive retangular.
 #
-# **Exercício 2: com skip connections** (`skip=True`, que significa `"8s"`, ou `skip="16s"`)
+# **Exercício 2: com *skip connections*** (`skip=True`, que significa `"8s"`, ou `skip="16s"`)
 #
-# * `self.backbone1`: as features da AlexNet até o pool1 (`features[:ALEXNET_STRIDE8_END]`, para
+# * `self.backbone1`: as *features* da AlexNet até o pool1 (`features[:ALEXNET_STRIDE8_END]`, para
 #   `"8s"`) ou até o pool2 (`features[:ALEXNET_STRIDE16_END]`, para `"16s"`);
-# * `self.backbone2`: o resto das features;
+# * `self.backbone2`: o resto das *features*;
 # * `self.classifier`: só convoluções, e a primeira recebe `ALEXNET_CHANNELS[8] + ALEXNET_CHANNELS[32]`
 #   canais (ou `ALEXNET_CHANNELS[16] + ALEXNET_CHANNELS[32]`). Como ele roda numa resolução maior,
 #   prefira camadas leves ($1\times1$);
@@ -452,7 +452,7 @@ print("paper-style sum of scores:", tuple(summed.shape))
 #   até o tamanho de `x`.
 #
 # Só as partes cujo nome começa com `backbone` recebem pesos do ImageNet: é assim que o otimizador (e a
-# biblioteca) sabe o que é backbone.
+# biblioteca) sabe o que é *backbone*.
 
 # %% tags=["include:solutions/fcn_alexnet.py"]
 """FCN with an AlexNet backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
@@ -571,11 +571,11 @@ print(net)
 # ### O otimizador
 #
 # Complete `make_optimizer(net, args)` para os **quatro casos** (`pretrained` × `skip`). O caso
-# "pré-treinado sem skip" já está pronto e serve de modelo:
+# "pré-treinado sem *skip*" já está pronto e serve de modelo:
 #
 # * sempre **Adam**, com `lr=args["lr"]`, `weight_decay=args["weight_decay"]` e
 #   `betas=(args["momentum"], 0.999)` (o "momentum" do curso é o $\beta_1$ do Adam);
-# * backbone **pré-treinado**: os parâmetros do backbone (`net.backbone`, ou `net.backbone1` e
+# * *backbone* **pré-treinado**: os parâmetros do *backbone* (`net.backbone`, ou `net.backbone1` e
 #   `net.backbone2`) num grupo com `lr = args["lr"] * 0.1`; o `net.classifier` com o `lr` normal;
 # * **do zero**: todos os parâmetros com o mesmo `lr` (não há conhecimento prévio a preservar).
 #
@@ -584,7 +584,7 @@ print(net)
 # Segmentação é classificação de pixels, então a perda é a **entropia cruzada**, aplicada a cada pixel
 # como se ele fosse um exemplo de classificação:
 #
-# * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels void não contam;
+# * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels *void* não contam;
 # * `compute_loss(outputs, labels, criterion)` recebe os escores `[B, C, H, W]` e os rótulos
 #   `[B, H, W]`, achata os escores para `[B·H·W, C]` (uma linha por pixel, uma coluna por classe; use
 #   `permute` para levar as classes para o fim antes do `reshape`) e os rótulos para `[B·H·W]`, e
@@ -692,7 +692,7 @@ checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion(
 #
 # ### A rede
 #
-# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com skip).
+# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com *skip*).
 #
 # Com `pretrained=True`, a biblioteca precisa dos pesos do ImageNet da AlexNet
 # (`alexnet-owt-7be5be79.pth`, cerca de 230 MB). Ela procura, nesta ordem: na pasta (ou arquivo)
@@ -713,7 +713,7 @@ print(f"FCN_AlexNet(pretrained={args['pretrained']}, skip={args['skip']}): "
 #
 # O laço de épocas fica em `fcn_course.engine.fit`. Ele é a dupla `train()`/`validate()` do curso
 # original, reescrita para que os números sejam confiáveis: uma matriz de confusão por época (notebook
-# 01), pixels void ignorados, parada com explicação se a perda virar `NaN`, *checkpoints* e precisão
+# 01), pixels *void* ignorados, parada com explicação se a perda virar `NaN`, *checkpoints* e precisão
 # mista (*mixed precision*) na GPU. O que ele **não** faz é o seu trabalho: ele recebe a sua rede, o seu
 # otimizador e uma função `loss_fn(outputs, labels)` feita com a sua `compute_loss`.
 #
@@ -775,7 +775,7 @@ print(f"best validation mIoU (fg): {history.best_miou():.4f} at epoch {history.b
 # ### Predições
 #
 # Por fim, as predições da rede treinada no primeiro lote de validação: imagem, predição e rótulo
-# verdadeiro (void em bege).
+# verdadeiro (*void* em bege).
 
 # %%
 images, labels = next(iter(val_loader))
@@ -791,13 +791,13 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 #   convoluções e amplia os escores com interpolação bilinear até o tamanho da imagem.
 # * Os cortes da AlexNet têm *stride* exato 8 (pool1), 16 (pool2) e 32 (pool5); o campo receptivo do
 #   pool5 é de 195 pixels (212 na VGG16).
-# * O backbone pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
-# * Classificar na resolução das features e ampliar os escores é muito mais barato do que ampliar as
-#   features; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
+# * O *backbone* pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
+# * Classificar na resolução das *features* e ampliar os escores é muito mais barato do que ampliar as
+#   *features*; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
 #   resultado.
-# * Skip connections trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
+# * *Skip connections* trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
 #   $C_{raso} + C_{profundo}$ canais.
-# * A perda é a entropia cruzada por pixel, ignorando o void: `[B, C, H, W] → [B·H·W, C]`.
+# * A perda é a entropia cruzada por pixel, ignorando o *void*: `[B, C, H, W] → [B·H·W, C]`.
 #
 # Para experimentar: mude `args` (por exemplo `course_args(skip=False)` ou `course_args(skip="16s")`) e
 # treine de novo. No **notebook 03** você fará a mesma adaptação para a VGG16, e no **notebook 04**

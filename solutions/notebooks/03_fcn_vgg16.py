@@ -75,7 +75,7 @@ print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", 
 #
 # O otimizador (`make_optimizer`), o critério (`make_criterion`) e a função de perda
 # (`compute_loss`) que você escreveu no notebook 02 servem igualmente para a VGG16: nada neles depende
-# do backbone. Em vez de copiá-los para cá, nós os **carregamos** do notebook 02 com
+# do *backbone*. Em vez de copiá-los para cá, nós os **carregamos** do notebook 02 com
 # `load_definitions`. Essa função lê o arquivo `02_fcn_alexnet.ipynb` (na mesma pasta deste notebook)
 # e executa apenas as células que *definem* coisas (importações, funções, classes e constantes), sem
 # treinar nada de novo.
@@ -97,7 +97,7 @@ print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
 # A VGG16 (Simonyan e Zisserman, 2014) segue uma regra simples: só convoluções $3\times3$ (com
 # *padding* 1, que preserva o tamanho), cada uma seguida de ReLU, e *max-pooling* $2\times2$ com
 # *stride* 2, que divide a altura e a largura por 2. São **13 camadas convolucionais em 5 blocos**,
-# cada bloco terminado por um pooling, e depois 3 camadas totalmente conectadas (13 + 3 = 16 camadas
+# cada bloco terminado por um *pooling*, e depois 3 camadas totalmente conectadas (13 + 3 = 16 camadas
 # com pesos, daí o nome). Como na AlexNet, a FCN aproveita só a parte convolucional, `features`.
 #
 # | Bloco | Convoluções | Canais | Termina em | *Stride* acumulado | Tamanho para 224×224 |
@@ -113,7 +113,7 @@ print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
 # **pool3** (*stride* 8) a da FCN-8s. Na VGG16, em que todas as convoluções preservam o tamanho, 224
 # dividido pelo lado do mapa dá exatamente o *stride*; na AlexNet não dava (notebook 02). O campo
 # receptivo do pool5 da VGG16, calculado no notebook 02, é de 212 pixels. Vamos conferir passando uma imagem $224\times224$ pelas camadas de
-# `features`, uma a uma, e imprimindo o tamanho depois de cada pooling:
+# `features`, uma a uma, e imprimindo o tamanho depois de cada *pooling*:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -151,17 +151,17 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # No artigo das FCNs, a mesma adaptação foi feita com três redes de classificação. Na Tabela 1 do
 # artigo (*mean IU*, o nome que o artigo dá à mIoU, na validação do VOC 2011):
 #
-# | Backbone | mean IU | Parâmetros (FCN do artigo) |
+# | *Backbone* | *mean IU* | Parâmetros (FCN do artigo) |
 # |---|---|---|
 # | FCN-AlexNet | 39,8 | 57 M |
 # | FCN-VGG16 | **56,0** | 134 M |
 #
-# (A FCN-GoogLeNet ficou em 42,5.) Trocar só o backbone valeu mais de 16 pontos. Por quê?
+# (A FCN-GoogLeNet ficou em 42,5.) Trocar só o *backbone* valeu mais de 16 pontos. Por quê?
 #
 # * **Profundidade**: 13 convoluções contra 5. Cada camada a mais, com sua ReLU, deixa a rede compor
 #   padrões mais complexos; as *features* da VGG16 classificam o ImageNet bem melhor (na documentação
 #   do torchvision, acurácia top-1 de cerca de 71,6% contra 56,5% da AlexNet), e uma FCN herda a
-#   qualidade das *features* do seu backbone.
+#   qualidade das *features* do seu *backbone*.
 # * **Filtros pequenos**: duas convoluções $3\times3$ enxergam a mesma região que uma $5\times5$, com
 #   menos pesos e uma não linearidade a mais no meio.
 # * **Menos perda de detalhe logo no começo**: a primeira camada da AlexNet usa filtros $11\times11$ com
@@ -188,10 +188,10 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # comparação) funciona com qualquer uma das duas.
 #
 # * Use `load_vgg16(pretrained)` de `fcn_course.backbones` e aproveite só o atributo `.features`.
-# * **Sem skip** (`skip=False`, FCN-32s): `self.backbone` = todas as camadas de `features`;
+# * **Sem *skip*** (`skip=False`, FCN-32s): `self.backbone` = todas as camadas de `features`;
 #   `self.classifier` = só convoluções, a última com `num_classes` canais de saída. No `forward`:
-#   backbone → classificador → `F.interpolate(..., mode="bilinear")` até o tamanho da entrada.
-# * **Com skip** (`skip=True` ou `"8s"`, FCN-8s): `self.backbone1` = `features` até o pool3
+#   *backbone* → classificador → `F.interpolate(..., mode="bilinear")` até o tamanho da entrada.
+# * **Com *skip*** (`skip=True` ou `"8s"`, FCN-8s): `self.backbone1` = `features` até o pool3
 #   (256 canais, 1/8 da entrada) e `self.backbone2` = o resto (512 canais, 1/32). Com `skip="16s"`
 #   (FCN-16s), o corte é no pool4 (512 canais, 1/16). No `forward`: passe pelo `backbone1`, depois
 #   pelo `backbone2`; interpole a saída profunda para o tamanho da saída rasa; **concatene** as duas no
@@ -204,7 +204,7 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # * A saída deve ter a forma `[B, num_classes, H, W]` para **qualquer** entrada de pelo menos 32×32
 #   pixels (a VGG16 divide a imagem por 2 cinco vezes), inclusive tamanhos ímpares e não quadrados.
 #
-# Dica de custo: com skip, o classificador trabalha na resolução do pool3 (28×28 para uma entrada
+# Dica de custo: com *skip*, o classificador trabalha na resolução do pool3 (28×28 para uma entrada
 # 224×224), 16 vezes mais posições que no pool5 (4 vezes no caso "16s", 14×14). Um classificador
 # leve, com convoluções $1\times1$, mantém o treino rápido.
 
@@ -306,20 +306,20 @@ class FCN_VGG16(nn.Module):
 # ### Conferindo a sua implementação
 #
 # As verificações abaixo criam a sua rede (sem pesos pré-treinados, para não baixar nada), passam
-# imagens de tamanhos variados e conferem as formas de saída, o upsampling, o uso da *skip connection*
-# e o repasse do argumento `pretrained`. Primeiro sem skip:
+# imagens de tamanhos variados e conferem as formas de saída, o *upsampling*, o uso da *skip connection*
+# e o repasse do argumento `pretrained`. Primeiro sem *skip*:
 
 # %%
 checks.check_fcn(FCN_VGG16, skip=False);
 
 # %% [markdown]
-# E com skip:
+# E com *skip*:
 
 # %%
 checks.check_fcn(FCN_VGG16, skip=True);
 
 # %% [markdown]
-# Quantos parâmetros tem cada variante? Quase todos estão no backbone (as 13 convoluções da VGG16 somam
+# Quantos parâmetros tem cada variante? Quase todos estão no *backbone* (as 13 convoluções da VGG16 somam
 # cerca de 14,7 M); o classificador é pequeno.
 
 # %%
@@ -336,12 +336,12 @@ del net
 # %% [markdown]
 # ## Treinando a FCN-VGG16
 #
-# Agora o treino, com as mesmas peças do notebook 02: os *DataLoaders* do notebook 01, o seu
+# Agora o treino, com as mesmas peças do notebook 02: os `DataLoader`s do notebook 01, o seu
 # critério, a sua perda e o seu otimizador, e a função `engine.fit`, que alterna uma época de treino
 # com uma de validação e salva os *checkpoints*.
 #
-# A configuração vem de `args`: no modo normal, backbone **pré-treinado** no ImageNet e **com skip
-# connection** (`pretrained=True`, `skip=True`), como no curso original. Isso exige os pesos da VGG16
+# A configuração vem de `args`: no modo normal, *backbone* **pré-treinado** no ImageNet e **com *skip
+# connection*** (`pretrained=True`, `skip=True`), como no curso original. Isso exige os pesos da VGG16
 # (`vgg16-397923af.pth`, cerca de 530 MB), baixados automaticamente na primeira vez. Sem internet, a
 # criação da rede para com uma mensagem que explica onde colocar o arquivo; se preferir treinar do zero,
 # use `args["pretrained"] = False` (e espere uma mIoU bem menor). No modo rápido, a rede é treinada do
@@ -415,7 +415,7 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 #
 # Lembre-se de que, no modo rápido, as duas redes viram só algumas dezenas de imagens sintéticas por
 # duas épocas: a comparação serve para exercitar o código, não para concluir nada. A comparação
-# sistemática, com as oito combinações de backbone, skip e pré-treino, é o assunto do notebook 04.
+# sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
 
 # %%
 alexnet_history_path = runs_dir / run_name.replace("vgg16", "alexnet") / engine.HISTORY_FILE
@@ -440,8 +440,8 @@ else:
 #
 # * A VGG16 tem 13 convoluções $3\times3$ em 5 blocos; pool3, pool4 e pool5 têm *stride* 8, 16 e 32
 #   e 256, 512 e 512 canais.
-# * A FCN-VGG16 usa a mesma receita da FCN-AlexNet: `features` como backbone, classificador só com
-#   convoluções, upsampling bilinear; com skip, corta-se `features` no pool3 (FCN-8s) ou no pool4
+# * A FCN-VGG16 usa a mesma receita da FCN-AlexNet: `features` como *backbone*, classificador só com
+#   convoluções, *upsampling* bilinear; com *skip*, corta-se `features` no pool3 (FCN-8s) ou no pool4
 #   (FCN-16s) e concatenam-se as duas saídas.
 # * No artigo, trocar a AlexNet pela VGG16 levou a *mean IU* (mIoU) de 39,8 para 56,0; em troca, cada
 #   iteração de treino custa muito mais (numa CPU de 2 núcleos, cerca de 21 vezes mais: 2,81 s contra
@@ -450,4 +450,4 @@ else:
 #   lugar.
 #
 # No **notebook 04**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
-# sem skip, pré-treinada ou do zero.
+# sem *skip*, pré-treinada ou do zero.

@@ -95,10 +95,10 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 #
 # O curso original pedia: *compare o desempenho de FCNs com e sem skip connections e com o backbone
 # pré-treinado ou não*. O exercício é rodar a grade abaixo e responder às perguntas 1 a 5 da seção
-# "Perguntas para reflexão"; ele não tem célula de verificação automática. Com os dois backbones, são
+# "Perguntas para reflexão"; ele não tem célula de verificação automática. Com os dois *backbones*, são
 # $2 \times 2 \times 2 = 8$ configurações:
 #
-# | | sem skip, do zero | com skip, do zero | sem skip, pré-treinada | com skip, pré-treinada |
+# | | sem *skip*, do zero | com *skip*, do zero | sem *skip*, pré-treinada | com *skip*, pré-treinada |
 # |---|---|---|---|---|
 # | **AlexNet** | `alexnet-noskip-scratch` | `alexnet-skip-scratch` | `alexnet-noskip-pretrained` | `alexnet-skip-pretrained` |
 # | **VGG16** | `vgg16-noskip-scratch` | `vgg16-skip-scratch` | `vgg16-noskip-pretrained` | `vgg16-skip-pretrained` |
@@ -156,7 +156,7 @@ grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_cr
 # aparecem como puladas, com o motivo.
 #
 # Por que não "seguir em frente" com pesos aleatórios? Porque a linha da tabela diria
-# `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o backbone aprendendo
+# `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o *backbone* aprendendo
 # 10× mais devagar, porque o seu otimizador acha que ele já vem treinado). A conclusão do experimento
 # ("pré-treinar não ajuda") seria falsa, e nada no relatório denunciaria o erro. Um resultado que
 # falta é honesto; um resultado com o rótulo errado engana.
@@ -198,8 +198,8 @@ display(Markdown(grid.markdown_table()))
 # %% [markdown]
 # ### Curvas de aprendizado
 #
-# À esquerda, a mIoU de validação; à direita, a perda de treino. Mesma cor = mesmo backbone e mesma
-# inicialização; linha cheia = com skip, tracejada = sem skip.
+# À esquerda, a mIoU de validação; à direita, a perda de treino. Mesma cor = mesmo *backbone* e mesma
+# inicialização; linha cheia = com *skip*, tracejada = sem *skip*.
 
 # %%
 display(Image(filename=str(paths["curves.png"])))
@@ -208,7 +208,7 @@ display(Image(filename=str(paths["curves.png"])))
 # ### IoU por classe
 #
 # A mIoU é uma média e esconde diferenças entre as classes. No gráfico abaixo, cada grupo de barras é
-# uma classe, e cada barra uma configuração (barras hachuradas = sem skip).
+# uma classe, e cada barra uma configuração (barras hachuradas = sem *skip*).
 
 # %%
 display(Image(filename=str(paths["per_class.png"])))
@@ -248,7 +248,7 @@ else:
 #   FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
 #   aprender as redes de classificação de base, um argumento de custo de computação, não de falta de
 #   dados, e trabalharam só com redes pré-treinadas.
-# * **Com skip > sem skip**, sobretudo nas **bordas** e nos **objetos pequenos**. Sem skip, a predição
+# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a predição
 #   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
 #   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
 #   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
@@ -260,16 +260,16 @@ else:
 # Long, Shelhamer e Darrell (2015) mediram a *mean IU* (*mean intersection over union*, o nome que eles
 # dão à mIoU) nas 21 classes do VOC:
 #
-# | Tabela 1 (validação do VOC 2011) | mean IU |
+# | Tabela 1 (validação do VOC 2011) | *mean IU* |
 # |---|---|
 # | FCN-AlexNet | 39,8 |
 # | FCN-VGG16 | 56,0 |
 #
-# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | mean IU |
+# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | *mean IU* |
 # |---|---|
 # | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 |
-# | FCN-32s (sem skip) | 59,4 |
-# | FCN-16s (skip do pool4) | 62,4 |
+# | FCN-32s (sem *skip*) | 59,4 |
+# | FCN-16s (*skip* do pool4) | 62,4 |
 # | FCN-8s (skips do pool4 e do pool3) | 62,7 |
 #
 # Repare em três coisas. Ajustar a rede inteira (59,4) é muito melhor que treinar só a última camada
@@ -313,14 +313,14 @@ else:
 #
 # Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal).
 #
-# **1.** Qual das três escolhas (backbone, skip, pré-treino) mudou mais a mIoU na sua grade? Por que
+# **1.** Qual das três escolhas (*backbone*, *skip*, pré-treino) mudou mais a mIoU na sua grade? Por que
 # você acha que foi essa?
 
 # %% [markdown]
 # ### BEGIN SOLUTION
 # No VOC real, o pré-treino é a escolha que mais pesa: as configurações pré-treinadas ficam muito
-# acima das treinadas do zero, com qualquer backbone. O subconjunto ônibus/pessoa tem poucas centenas
-# de imagens, e um backbone com milhões de pesos treinado do zero decora o conjunto de treino sem
+# acima das treinadas do zero, com qualquer *backbone*. O subconjunto ônibus/pessoa tem poucas centenas
+# de imagens, e um *backbone* com milhões de pesos treinado do zero decora o conjunto de treino sem
 # aprender *features* que generalizem. Com os pesos do ImageNet, a rede já sabe extrair bordas,
 # texturas e partes de objetos e só precisa adaptá-las. (Uma boa resposta nota que, na grade, o
 # pré-treino vem junto com a taxa de aprendizado 10× menor no *backbone*, e que a grade não separa os
@@ -329,12 +329,12 @@ else:
 # ### END SOLUTION
 
 # %% [markdown]
-# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com skip acertam
-# mais que as versões sem skip? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
+# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com *skip* acertam
+# mais que as versões sem *skip*? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
 
 # %% [markdown]
 # ### BEGIN SOLUTION
-# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem skip, a rede
+# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem *skip*, a rede
 # decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
 # pool3 ou o pool4, a rede tem informação espacial mais fina. Mas os pixels de borda são poucos perto
 # dos pixels do interior dos objetos e do fundo, que as duas versões já acertam: a IoU, que conta
@@ -382,7 +382,7 @@ else:
 # mudança no pré-processamento, na perda, nos hiperparâmetros) antes de gastar horas com a VGG16; com
 # pouco poder computacional (só CPU); ou para rodar a segmentação em tempo real num equipamento modesto.
 # Uma conclusão tirada com a AlexNet (por exemplo, "pré-treinar ajuda muito") costuma valer também para
-# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos backbones
+# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos *backbones*
 # modernos e leves, como as MobileNets.)
 # ### END SOLUTION
 
@@ -391,7 +391,7 @@ else:
 #
 # O explorador abaixo carrega o `best.pt` de cada configuração treinada. Escolha a configuração e a
 # imagem: ele mostra a imagem, a predição, o rótulo verdadeiro e um mapa de erros (pixels errados em
-# vermelho, pixels void em cinza). Sem `ipywidgets` (ou fora do Jupyter), aparece uma figura estática
+# vermelho, pixels *void* em cinza). Sem `ipywidgets` (ou fora do Jupyter), aparece uma figura estática
 # com as primeiras imagens da primeira configuração.
 
 # %%
@@ -519,7 +519,7 @@ print(completed.stdout + completed.stderr)
 #   *backbone*: a grade mede os dois efeitos juntos.
 # * Uma configuração sem os pesos pré-treinados é pulada, com o motivo, e nunca treinada com pesos
 #   aleatórios sob o rótulo "pré-treinada".
-# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); skip melhora bordas e objetos
+# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); *skip* melhora bordas e objetos
 #   pequenos, com ganho pequeno na mIoU.
 # * Artigo das FCNs: FCN-AlexNet 39,8 e FCN-VGG16 56,0 (Tabela 1); FCN-32s-fixed 45,4, FCN-32s 59,4,
 #   FCN-16s 62,4 e FCN-8s 62,7 (Tabela 2); a FCN-VGG16 e a FCN-32s são a mesma rede, com outros dados

@@ -82,7 +82,7 @@ train_loader, val_loader = make_loaders(args)
 #
 # Uma CNN clássica (AlexNet, VGG) tem duas partes:
 #
-# * **camadas convolucionais e de pooling** (`model.features`): extraem características; a resolução
+# * **camadas convolucionais e de *pooling*** (`model.features`): extraem características; a resolução
 #   espacial cai (224 → 6 na AlexNet) e o número de canais cresce;
 # * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de *features* num vetor e
 #   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e a primeira
@@ -194,10 +194,11 @@ print("channels at each stride:", ALEXNET_CHANNELS)
 #
 # $$ r_l = r_{l-1} + d_l\,(k_l - 1)\,S_{l-1}, \qquad S_l = S_{l-1}\,s_l . $$
 #
-# (Um *kernel* de lado $k$ alcança $k-1$ posições vizinhas do mapa anterior, e cada uma delas está a
-# $S_{l-1}$ pixels da outra na entrada.) A célula abaixo aplica essas duas fórmulas aos atributos
-# `kernel_size`, `stride`, `padding` e `dilation` das camadas de `features` da AlexNet e da VGG16 do
-# torchvision (`weights=None`: nada é baixado) e imprime uma linha a cada vez que o *stride* cresce.
+# (Um *kernel* de lado $k$ com dilatação $d$ vai $d\,(k-1)$ posições além da primeira no mapa anterior,
+# e posições vizinhas desse mapa estão a $S_{l-1}$ pixels uma da outra na entrada.) A célula abaixo
+# aplica essas duas fórmulas aos atributos `kernel_size`, `stride`, `padding` e `dilation` das camadas
+# de `features` da AlexNet e da VGG16 do torchvision (`weights=None`: nada é baixado) e imprime uma
+# linha a cada vez que o *stride* cresce.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -209,6 +210,7 @@ def first(value):
 def stride_and_receptive_field(features, input_size=224):
     """Walk a `features` Sequential; yield (index, layer, map size, stride, receptive field) where the stride grows.
 
+    map size: side of the output for a square input of `input_size` pixels;
     stride: input pixels between two neighbouring positions of the map (the product of the strides so far);
     receptive field: side, in input pixels, of the window that one position of the map depends on.
     """

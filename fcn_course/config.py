@@ -212,7 +212,8 @@ def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **o
     elif "root" in overrides:
         args["synthetic"] = None  # a root given by hand is used as it is
     args["root"] = Path(args["root"])
-    args["runs_dir"] = Path(args.get("runs_dir") or environment.runs_dir)
+    # Each profile keeps its runs apart: a smoke run never collides with a demo run of the same name.
+    args["runs_dir"] = Path(args.get("runs_dir") or environment.runs_dir / profile)
     if "device" not in args:
         args["device"] = pick_device()
     return args

@@ -6,6 +6,10 @@ CI) and Jupyter shows a figure once when it is the last expression of a cell (or
 Save one with ``fig.savefig("name.png")``.
 
 Text shown inside the figures is in Portuguese, for the students; the code is in English.
+
+Why this module is long: it holds every figure of the course (masks, curves, the grid report, the didactic
+sketches), so that colours, legends and Portuguese labels are decided in one place and every figure of a
+notebook looks like the others. Each function draws one figure and can be read on its own.
 """
 from __future__ import annotations
 
@@ -333,7 +337,6 @@ def _blank_axes(figure, width, height):
 
 
 # Spatial size of the feature maps of a VGG-like backbone fed with a 224x224 image (each pooling halves it).
-STAGE_SIZES = (112, 56, 28, 14, 7)
 
 
 def _stage_height(size: int) -> float:
@@ -341,12 +344,29 @@ def _stage_height(size: int) -> float:
     return 0.6 + 2.6 * size / 224
 
 
-def fcn_diagram(skip: bool = False) -> Figure:
-    """Sketch of an FCN: backbone stages shrink 224 -> 7, a convolutional classifier, bilinear upsampling.
+# Feature-map sizes of a 224×224 input at the stages the diagrams draw (tests/test_plots.py checks them against
+# the real networks), and which stage the skip connection takes.
+DIAGRAM_STAGES = {
+    "vgg16": {"stages": (("pool1", 112), ("pool2", 56), ("pool3", 28), ("pool4", 14), ("pool5", 7)),
+              "skip": "pool3", "skip16": "pool4"},
+    "alexnet": {"stages": (("conv1", 55), ("pool1", 27), ("pool2", 13), ("pool5", 6)),
+                "skip": "pool1", "skip16": "pool2"},
+}
 
-    ``skip=True`` adds the skip connection: deep features are upsampled to the size of pool3 (28x28)
-    and concatenated with it on the channel axis before the classifier (FCN-8s style; pool4 gives FCN-16s).
+
+def fcn_diagram(skip: bool = False, backbone: str = "vgg16") -> Figure:
+    """Sketch of an FCN on ``backbone`` ("vgg16" or "alexnet"): stages shrink the 224×224 input, a
+    convolutional classifier, bilinear upsampling.
+
+    ``skip=True`` adds the skip connection: deep features are upsampled to the size of the skip stage (pool3,
+    28×28, on VGG16; pool1, 27×27, on AlexNet) and concatenated with it on the channel axis before the
+    classifier (FCN-8s style; the next pooling gives FCN-16s).
     """
+    layout = DIAGRAM_STAGES[backbone]
+    stages = layout["stages"]
+    deepest = stages[-1][1]
+    skip_name = layout["skip"]
+    skip_size = dict(stages)[skip_name]
     figure = Figure(figsize=(15, 5.2 if skip else 4), layout="constrained")
     height = 6.0 if skip else 4.0
     ax = _blank_axes(figure, 16, height)
@@ -354,9 +374,10 @@ def fcn_diagram(skip: bool = False) -> Figure:
     stage_colour, head_colour, output_colour = "#dbe9f6", "#fde2c4", "#d9f2d9"
 
     _box(ax, 0.8, top, 1.2, _stage_height(224), "imagem\n3×224×224", colour="#eeeeee")
-    xs = [2.4 + 1.45 * i for i in range(len(STAGE_SIZES))]
-    for i, (x, size) in enumerate(zip(xs, STAGE_SIZES)):
-        _box(ax, x, top, 1.05, _stage_height(size), f"conv +\npool{i + 1}\n{size}×{size}", colour=stage_colour)
+    step = 1.45 if len(stages) == 5 else 1.85
+    xs = [2.4 + step * i for i in range(len(stages))]
+    for x, (name, size) in zip(xs, stages):
+        _box(ax, x, top, 1.05, _stage_height(size), f"{name}\n{size}×{size}", colour=stage_colour)
     for start, end in zip([0.8] + xs[:-1], xs):
         _arrow(ax, (start + 0.6, top), (end - 0.55, top))
     ax.text((xs[0] + xs[-1]) / 2, top + 2.0, "backbone pré-treinado (camadas convolucionais da CNN)",
@@ -364,32 +385,39 @@ def fcn_diagram(skip: bool = False) -> Figure:
 
     if not skip:
         classifier_x, upsample_x, output_x = 10.2, 12.5, 14.8
-        _box(ax, classifier_x, top, 1.7, 1.3, "classificador\nconv 1×1\nC classes, 7×7", colour=head_colour)
-        _box(ax, upsample_x, top, 1.7, 1.3, "upsampling\nbilinear ×32", colour=head_colour)
+        _box(ax, classifier_x, top, 1.7, 1.3, f"classificador\nconv 1×1\nC classes, {deepest}×{deepest}",
+             colour=head_colour)
+        _box(ax, upsample_x, top, 1.7, 1.3, f"upsampling\nbilinear\n{deepest}×{deepest} → 224×224",
+             colour=head_colour)
         _box(ax, output_x, top, 1.5, _stage_height(224), "escores por\npixel\nC×224×224", colour=output_colour)
         _arrow(ax, (xs[-1] + 0.55, top), (classifier_x - 0.85, top))
         _arrow(ax, (classifier_x + 0.85, top), (upsample_x - 0.85, top))
         _arrow(ax, (upsample_x + 0.85, top), (output_x - 0.75, top))
-        figure.suptitle("FCN sem skip connection (FCN-32s): prever em 7×7 e ampliar 32 vezes")
+        figure.suptitle(f"FCN sem skip connection (FCN-32s): prever em {deepest}×{deepest} e ampliar até 224×224")
         return figure
 
     bottom = 1.0
     upsample_x, concat_x, classifier_x, final_x, output_x = 10.0, 10.0, 12.2, 14.0, 15.3
-    _box(ax, upsample_x, top, 1.8, 1.2, "upsampling\nbilinear ×4\n7×7 → 28×28", colour=head_colour)
+    _box(ax, upsample_x, top, 1.8, 1.2, f"upsampling\nbilinear\n{deepest}×{deepest} → {skip_size}×{skip_size}",
+         colour=head_colour)
     _arrow(ax, (xs[-1] + 0.55, top), (upsample_x - 0.9, top))
-    _box(ax, concat_x, bottom, 1.8, 1.2, "concatenar\nno eixo dos\ncanais (28×28)", colour="#f6d5e5")
+    _box(ax, concat_x, bottom, 1.8, 1.2, f"concatenar\nno eixo dos\ncanais ({skip_size}×{skip_size})",
+         colour="#f6d5e5")
     _arrow(ax, (upsample_x, top - 0.6), (concat_x, bottom + 0.6))
-    pool3 = xs[2]
-    _arrow(ax, (pool3, top - _stage_height(28) / 2), (concat_x - 0.9, bottom), colour="tab:purple", curve=0.25)
-    ax.text(pool3 + 0.6, bottom, "skip connection:\nfeatures de pool3 (28×28)\n(com pool4: FCN-16s)",
-            ha="right", va="center", fontsize=10, color="tab:purple")
+    skip_x = xs[[name for name, _ in stages].index(skip_name)]
+    _arrow(ax, (skip_x, top - _stage_height(skip_size) / 2), (concat_x - 0.9, bottom), colour="tab:purple",
+           curve=0.25)
+    ax.text(skip_x + 0.6, bottom, f"skip connection:\nfeatures de {skip_name} ({skip_size}×{skip_size})\n"
+            f"(com {layout['skip16']}: FCN-16s)", ha="right", va="center", fontsize=10, color="tab:purple")
     _box(ax, classifier_x, bottom, 1.7, 1.2, "classificador\nconvolucional\nC classes", colour=head_colour)
-    _box(ax, final_x, bottom, 1.5, 1.2, "upsampling\nbilinear ×8", colour=head_colour)
+    _box(ax, final_x, bottom, 1.5, 1.2, f"upsampling\nbilinear\n{skip_size}×{skip_size} → 224×224",
+         colour=head_colour)
     _box(ax, output_x, top, 1.2, _stage_height(224), "escores\npor pixel\nC×224×224", colour=output_colour)
     _arrow(ax, (concat_x + 0.9, bottom), (classifier_x - 0.85, bottom))
     _arrow(ax, (classifier_x + 0.85, bottom), (final_x - 0.75, bottom))
     _arrow(ax, (final_x + 0.3, bottom + 0.6), (output_x - 0.2, top - _stage_height(224) / 2))
-    figure.suptitle("FCN com skip connection (estilo FCN-8s): junta o detalhe de pool3 com a semântica de pool5")
+    figure.suptitle(f"FCN com skip connection (estilo FCN-8s): junta o detalhe de {skip_name} com a semântica "
+                    f"de {stages[-1][0]}")
     return figure
 
 
@@ -453,7 +481,7 @@ def bilinear_demo(scale: int = 8) -> Figure:
     for ax, (image, title) in zip(axes, panels):
         shown = ax.imshow(image.numpy(), cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
         _clean(ax, title)
-    figure.colorbar(shown, ax=list(axes), shrink=0.8, label="score da classe")
+    figure.colorbar(shown, ax=list(axes), shrink=0.8, label="escore da classe")
     figure.suptitle("F.interpolate: ampliando um mapa de escores")
     return figure
 

@@ -17,18 +17,42 @@
 #
 # | Notebook | Conteúdo |
 # |---|---|
-# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
-# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
-# | 03 · FCN com VGG16 | a mesma adaptação para uma rede mais profunda |
-# | 04 · Comparação | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
+# | 03 · FCN com VGG16 | exercício 4: a mesma adaptação para uma rede mais profunda |
+# | 04 · Comparação | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
-# **Objetivos deste notebook**
+# **Ao final deste notebook você consegue**
 #
-# 1. Conhecer os hiperparâmetros do curso e o modo rápido (*smoke*).
-# 2. Entender por que inicializamos os pesos com a inicialização de Kaiming.
-# 3. Saber calcular (e não errar ao calcular!) IoU, mIoU e Dice.
-# 4. Conhecer o Pascal VOC 2012: como baixar, como ler os rótulos e como escolher as classes.
-# 5. Montar os `DataLoader`s que os próximos notebooks vão usar.
+# 1. ligar o modo rápido (*smoke*) e mudar qualquer hiperparâmetro do curso com `course_args(...)`;
+# 2. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
+#    ativações quando os pesos começam pequenos ou grandes demais;
+# 3. calcular a IoU, a mIoU (com e sem o fundo) e o Dice de um exemplo pequeno, à mão e a partir de uma
+#    matriz de confusão (**Exercício 0**);
+# 4. apontar três erros comuns no cálculo dessas métricas (*void* contado como fundo, média por imagem,
+#    interseção dividida pelo rótulo) e dizer o que cada um muda no número;
+# 5. obter o Pascal VOC 2012, ler os rótulos pelos índices da paleta, montar o subconjunto
+#    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
+# 6. criar os `DataLoader`s que os próximos notebooks usam.
+#
+# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
+# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, este notebook
+# não treina nada: o tempo vai para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler todos os
+# rótulos para montar o subconjunto. *Tempo estimado no modo normal: ver a tabela de tempos do
+# `README.md` (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
+#
+# **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
+# opcional) neste notebook; 1, 2 e 3 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
+# otimizador e função de perda); 4 no notebook 03 (FCN-VGG16); 5 no notebook 04 (a grade de
+# comparação). Para quem conhece o curso original: lá, os exercícios 1 e 2 eram a FCN-AlexNet, o 3 era a
+# comparação e o 4 a FCN-VGG16; os exercícios 0 e 3 (otimizador e perda) são novos.
+#
+# **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
+# connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
+# VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e palavras que o português
+# já adotou (pixel, cache, download) não. Em português,
+# "lote" traduz *batch*, "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino;
+# para o deslocamento de uma convolução ou de um *pooling* usamos o termo em inglês, *stride*.
 
 # %% [markdown]
 # ## Como executar este curso
@@ -82,7 +106,7 @@ from fcn_course import checks, plots
 from fcn_course.backbones import initialize_weights
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import (VOC_CLASSES, VOID, VOCSubset, download_voc, label_lookup_table, make_loaders,
-                             read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
+                             prepare_data, read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
 from fcn_course.metrics import ConfusionMatrix
 from fcn_course.widgets import dataset_browser
 
@@ -99,7 +123,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 for key, value in args.items():
     print(f"  {key:>13}: {value}")
 
@@ -108,15 +132,15 @@ for key, value in args.items():
 #
 # | Chave | Valor | Significado |
 # |---|---|---|
-# | `epoch_num` | 50 | número de épocas (passadas completas pelo conjunto de treino) |
+# | `epoch_num` | 50 | número de épocas (cada época percorre o conjunto de treino inteiro uma vez) |
 # | `classes`, `n_classes` | `("background", "bus", "person")`, 3 | as classes que a rede vai aprender (veja a seção do Pascal VOC) |
-# | `pretrained` | `True` | o backbone começa com os pesos treinados no ImageNet (*transfer learning*) |
+# | `pretrained` | `True` | o *backbone* começa com os pesos treinados no ImageNet (*transfer learning*) |
 # | `skip` | `True` | usar *skip connections* (notebook 02) |
 # | `lr` | 1e-4 | taxa de aprendizado (*learning rate*) do Adam |
 # | `weight_decay` | 5e-4 | penalidade L2 nos pesos: desestimula pesos grandes e reduz o *overfitting* |
 # | `momentum` | 0.9 | usado como o $\beta_1$ do Adam: o peso da média móvel dos gradientes |
 # | `num_workers` | depende da máquina | processos que carregam imagens em paralelo com o treino |
-# | `batch_size` | 8 | imagens por *mini-batch* |
+# | `batch_size` | 8 | imagens por lote (em inglês, *batch* ou *mini-batch*) |
 # | `w_size`, `h_size` | 224, 224 | tamanho do recorte (*crop*) de cada imagem, o mesmo do ImageNet |
 # | `show_freq` | 5 | a cada 5 épocas, mostrar as predições da rede em imagens de validação |
 # | `root` | pasta dos dados | a pasta que **contém** `VOCdevkit/` |
@@ -204,7 +228,7 @@ for depth in (1, 5, 10, 15):
 # Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
 # cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
 # É por isso que, no notebook 02, toda FCN treinada do zero chama `initialize_weights`. Quando o
-# backbone vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
+# *backbone* vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
 
 # %% [markdown]
 # ## Métricas para segmentação semântica
@@ -255,7 +279,7 @@ plots.iou_illustration()
 # %% [markdown]
 # ### Um exemplo pequeno, feito à mão
 #
-# Um rótulo $4\times4$ com três classes (0 = fundo, 1 = ônibus, 2 = pessoa) e um pixel **void**
+# Um rótulo $4\times4$ com três classes (0 = fundo, 1 = ônibus, 2 = pessoa) e um pixel ***void***
 # (255: uma borda que os anotadores não quiseram classificar), e a predição de uma rede que "pinta
 # ônibus demais":
 
@@ -284,7 +308,7 @@ for ax, (title, mask) in zip(axes, [("rótulo", label), ("predição", predictio
     ax.set_yticks([])
 
 # %% [markdown]
-# Deixando de lado o pixel void, sobram 15 pixels. Contando classe por classe:
+# Deixando de lado o pixel *void*, sobram 15 pixels. Contando classe por classe:
 #
 # * **fundo** (6 pixels no rótulo): 4 preditos como fundo, 2 como ônibus → $TP=4$, $FN=2$; um pixel de
 #   pessoa foi predito como fundo → $FP=1$. $IoU = 4/(4+1+2) = 4/7 \approx 0{,}5714$.
@@ -299,7 +323,7 @@ for ax, (title, mask) in zip(axes, [("rótulo", label), ("predição", predictio
 # Agora com a classe `ConfusionMatrix` de `fcn_course.metrics`. Ela acumula uma **matriz de confusão**
 # $M$, em que $M_{t,p}$ conta os pixels de classe verdadeira $t$ preditos como $p$; daí
 # $TP_c = M_{c,c}$, $FN_c$ é o resto da linha $c$ e $FP_c$ o resto da coluna $c$. Para conferir,
-# calculamos o mesmo com o scikit-learn, passando só os pixels que não são void:
+# calculamos o mesmo com o scikit-learn, passando só os pixels que não são *void*:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -322,15 +346,15 @@ print("same as ConfusionMatrix:", np.allclose(sk_iou, scores["iou"]) and np.allc
 print("Dice == 2 IoU / (1 + IoU):", np.allclose(scores["dice"], 2 * sk_iou / (1 + sk_iou)))
 
 # %% [markdown]
-# ### Armadilha 1: void não é fundo
+# ### Armadilha 1: *void* não é fundo
 #
 # Os pixels 255 do Pascal VOC marcam bordas de objetos e regiões ambíguas. Eles **não** são fundo: são
 # pixels sobre os quais não sabemos a resposta. Por isso são **ignorados** tanto na perda
 # (`CrossEntropyLoss(ignore_index=255)`, notebook 02) quanto nas métricas (`ignore_index=255` da
 # `ConfusionMatrix`).
 #
-# O curso original transformava o void em fundo. Veja o efeito no exemplo: a rede predisse ônibus no
-# pixel void, e esse "erro" passa a contar contra ela. Pior: no treino, a rede seria ensinada a chamar
+# O curso original transformava o *void* em fundo. Veja o efeito no exemplo: a rede predisse ônibus no
+# pixel *void*, e esse "erro" passa a contar contra ela. Pior: no treino, a rede seria ensinada a chamar
 # de fundo justamente as bordas dos objetos.
 
 # %%
@@ -345,40 +369,59 @@ print("IoU per class, void as background: ", np.round(wrong.compute()["iou"], 4)
 # ### Armadilha 2: uma matriz para o conjunto inteiro, não uma média por imagem
 #
 # A IoU de um conjunto de validação se calcula com **uma única** matriz de confusão, somando os pixels
-# de todas as imagens, e só no fim se aplica a fórmula. Calcular a IoU de cada imagem (ou de cada
-# *batch*) e tirar a média dá outro número, em geral **maior**: uma imagem com um objeto minúsculo
-# e fácil pesa tanto quanto uma imagem com um objeto enorme e difícil.
+# de todas as imagens, e só no fim se aplica a fórmula. Calcular a IoU de cada imagem (ou de cada lote)
+# e tirar a média dá **outro número**: nele, cada imagem pesa o mesmo, tenha o objeto 2 ou 2000 pixels.
+# Conforme os dados, esse número sai maior ou menor que a IoU do conjunto, e não se compara com ela.
 #
-# Exemplo com duas imagens $10\times10$: na primeira, uma pessoa ocupa 50 pixels e a rede acerta só
-# 25; na segunda, uma pessoa de 2 pixels é acertada em cheio.
+# Dois exemplos, cada um com duas imagens $10\times10$: uma com uma pessoa grande (50 pixels) e outra
+# com uma pessoa minúscula (2 pixels), sem nenhum falso positivo.
+#
+# * **A**: a rede acha só metade da pessoa grande (25 pixels) e acerta a pessoa minúscula em cheio.
+# * **B**: a rede acha a pessoa grande inteira e **perde** a pessoa minúscula.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-label_1 = np.zeros((10, 10), dtype=np.int64)
-label_1[:5, :] = 1                      # a big person: 50 pixels
-prediction_1 = np.zeros_like(label_1)
-prediction_1[:5, :5] = 1                # only half of it found
-label_2 = np.zeros((10, 10), dtype=np.int64)
-label_2[0, :2] = 1                      # a tiny person: 2 pixels
-prediction_2 = label_2.copy()           # found exactly
+def person_iou(pairs):
+    """Person IoU (class 1) of each (label, prediction) pair on its own, and of one matrix over all pairs."""
+    whole_split = ConfusionMatrix(num_classes=2)
+    per_image = []
+    for lab, pred in pairs:
+        image_matrix = ConfusionMatrix(num_classes=2)
+        image_matrix.update(pred, lab)
+        per_image.append(image_matrix.compute()["iou"][1])
+        whole_split.update(pred, lab)
+    return per_image, whole_split.compute()["iou"][1]
 
-per_image = []
-for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
-    image_matrix = ConfusionMatrix(num_classes=2)
-    image_matrix.update(pred, lab)
-    per_image.append(image_matrix.compute()["iou"][1])
-    print(f"person IoU of one image: {per_image[-1]:.4f}")
 
-whole_split = ConfusionMatrix(num_classes=2)
-for lab, pred in [(label_1, prediction_1), (label_2, prediction_2)]:
-    whole_split.update(pred, lab)
-print(f"mean of the per-image IoUs:          {np.mean(per_image):.4f}   <- inflated")
-print(f"IoU of one matrix over both images:  {whole_split.compute()['iou'][1]:.4f}   = 27 / 52")
+big = np.zeros((10, 10), dtype=np.int64)
+big[:5, :] = 1                          # a big person: 50 pixels
+big_half_found = np.zeros_like(big)
+big_half_found[:5, :5] = 1              # only half of it found
+tiny = np.zeros((10, 10), dtype=np.int64)
+tiny[0, :2] = 1                         # a tiny person: 2 pixels
+tiny_missed = np.zeros_like(tiny)       # predicted as background
+
+examples = {
+    "A: big person half found, tiny person found": [(big, big_half_found), (tiny, tiny.copy())],
+    "B: big person found, tiny person missed": [(big, big.copy()), (tiny, tiny_missed)],
+}
+for name, pairs in examples.items():
+    per_image, whole = person_iou(pairs)
+    print(name)
+    print(f"  person IoU of each image:           {', '.join(f'{iou:.4f}' for iou in per_image)}")
+    print(f"  mean of the per-image IoUs:         {np.mean(per_image):.4f}")
+    print(f"  IoU of one matrix over both images: {whole:.4f}")
 
 # %% [markdown]
-# A rede encontrou 27 dos 52 pixels de pessoa, sem nenhum falso positivo: a IoU correta é
-# $27/52 \approx 0{,}52$, e não $0{,}75$. É por isso que as funções de treino e validação do curso
-# (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por época.
+# Em **A**, a rede encontrou 27 dos 52 pixels de pessoa: a IoU do conjunto é $27/52 \approx 0{,}52$, e a
+# média por imagem sai **maior**, $0{,}75$, porque a imagem fácil, com 2 pixels, vale tanto quanto a
+# difícil, com 50. Em **B**, ela encontrou 50 dos 52: a IoU do conjunto é $50/52 \approx 0{,}96$, e a
+# média por imagem sai **menor**, $0{,}50$, porque um objeto pequeno perdido zera a IoU da sua imagem.
+#
+# A média por imagem não é uma versão "otimista" nem "pessimista" da mIoU: é outra medida, com outro
+# significado, e números calculados de um jeito não se comparam com números calculados do outro. As
+# funções de treino e validação do curso (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por
+# época.
 
 # %% [markdown]
 # ### Armadilha 3: dividir a interseção pelo rótulo não é IoU
@@ -450,7 +493,7 @@ def iou_and_dice_from_confusion(matrix):
 checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 
 # %% [markdown]
-# ## O dataset Pascal VOC 2012
+# ## O *dataset* Pascal VOC 2012
 #
 # O [Pascal VOC](http://host.robots.ox.ac.uk/pascal/VOC/voc2012/) foi, junto com o COCO, um dos grandes
 # *benchmarks* de visão computacional; a versão 2012 traz rótulos de detecção e de segmentação. A parte
@@ -458,7 +501,7 @@ checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 #
 # * **1464** imagens de treino (`train`) e **1449** de validação (`val`);
 # * **20 classes de objetos + o fundo** (`background`), 21 classes no total;
-# * pixels **void** (valor 255) nas bordas dos objetos e em regiões ambíguas.
+# * pixels ***void*** (valor 255) nas bordas dos objetos e em regiões ambíguas.
 #
 # ### Como obter os dados
 #
@@ -488,11 +531,11 @@ print("VOC tree ready:", voc_is_ready(args["root"]))
 #
 # Cada rótulo em `SegmentationClass/` é um PNG com **paleta** (modo `"P"`): cada pixel guarda um
 # **índice** de 0 a 255, e a paleta só diz com que cor desenhar cada índice. O índice **é** a classe:
-# 0 = fundo, 1 = avião, ..., 6 = ônibus, ..., 15 = pessoa, ..., 20 = monitor, 255 = void.
+# 0 = fundo, 1 = avião, ..., 6 = ônibus, ..., 15 = pessoa, ..., 20 = monitor, 255 = *void*.
 # `np.array(Image.open(caminho))` lê os índices diretamente.
 #
 # Cuidado com `Image.open(caminho).convert("I")` (ou `"L"`): essas conversões trocam cada índice pela
-# **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o void 220. O curso
+# **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o *void* 220. O curso
 # original fazia isso e depois procurava os valores 89 e 147; com as versões atuais do Pillow o ônibus
 # dá 90, e a classe ônibus **desaparecia sem nenhum erro**. Vamos ver num rótulo do conjunto em uso (no
 # modo rápido, o VOC sintético também grava os rótulos como PNG com paleta):
@@ -540,7 +583,7 @@ for index, name in enumerate(VOC_CLASSES):
 #
 # Como no curso original, vamos trabalhar com três classes: **fundo, ônibus e pessoa**. As classes são
 # escolhidas **pelo nome**, em `args["classes"]`; a posição na tupla vira o índice usado pela rede:
-# `background → 0`, `bus → 1`, `person → 2`. As outras 18 classes do VOC viram fundo e o void continua
+# `background → 0`, `bus → 1`, `person → 2`. As outras 18 classes do VOC viram fundo e o *void* continua
 # 255. Para usar as 21 classes, basta `course_args(classes=VOC_CLASSES)`.
 #
 # Por dentro, isso é só uma tabela de consulta com 256 posições: `novo_rótulo = tabela[rótulo_voc]`.
@@ -563,6 +606,21 @@ print(f"{'void':>12} ({VOID}) -> {table[VOID]}")
 # Cada item do `VOCSubset` é um par `(imagem, rótulo)`: a imagem recortada no centro para
 # `h_size × w_size` e normalizada com a média e o desvio-padrão do ImageNet, e o rótulo com os índices
 # do curso (0, 1, 2 ou 255).
+#
+# **O filtro olha o rótulo inteiro; a rede vê só o recorte central.** As fotos do VOC são bem maiores
+# que $224\times224$, e um ônibus ou uma pessoa perto da borda pode ficar fora do recorte. Com as três
+# classes do curso, no VOC real, o filtro mantém 350 imagens de treino e 495 de validação; nos recortes
+# centrais de $224\times224$, 38 das de treino e 58 das de validação ficam com menos de duas das classes
+# escolhidas, e 54 dos recortes de validação mostram só fundo.
+#
+# Escolhemos filtrar pelo rótulo inteiro porque assim o filtro não depende da geometria: o mesmo cache
+# vale para qualquer `h_size`/`w_size` e também para o aumento de dados (`augment=True`), em que o
+# recorte é sorteado a cada época. O efeito, com o recorte central, é que cerca de 1 em cada 9 imagens
+# chega à rede sem objeto das classes escolhidas (ou sem fundo). No treino, essas imagens ensinam a rede a
+# dizer "fundo" onde não há ônibus nem pessoa, o que não é ruim. Na validação, elas não trazem nenhum
+# pixel de ônibus ou pessoa para acertar, mas contam contra a rede todo pixel que ela pintar, por engano,
+# como ônibus ou pessoa. Como a matriz de confusão é uma só para o conjunto inteiro (Armadilha 2), essas
+# imagens não produzem divisões por zero: só acrescentam pixels de fundo e eventuais falsos positivos.
 
 # %%
 size = (args["h_size"], args["w_size"])
@@ -579,7 +637,7 @@ print("label:", tuple(label_map.shape), label_map.dtype, "values", torch.unique(
 #
 # A imagem normalizada tem valores negativos e maiores que 1; para mostrá-la, é preciso desfazer a
 # normalização (`fcn_course.data.denormalize`). Os rótulos são desenhados com as cores da paleta do
-# VOC (pessoa em rosa, ônibus em verde-azulado, void em bege).
+# VOC (pessoa em rosa, ônibus em verde-azulado, *void* em bege).
 
 # %%
 plots.show_samples(train_set, n=4)
@@ -593,7 +651,7 @@ plots.show_samples(train_set, n=4)
 dataset_browser(val_set)
 
 # %% [markdown]
-# ## Os DataLoaders
+# ## Os `DataLoader`s
 #
 # Por fim, `make_loaders(args)` monta os dois `DataLoader`s (treino embaralhado, validação em ordem
 # fixa) a partir do dicionário de hiperparâmetros. É essa linha que os notebooks seguintes usam.
@@ -608,16 +666,19 @@ print("label values in this batch:", torch.unique(labels).tolist())
 
 # %% [markdown]
 # As imagens chegam como `[B, 3, H, W]` (float) e os rótulos como `[B, H, W]` (inteiros `int64`, o tipo
-# que a `CrossEntropyLoss` espera), com valores em `0..n_classes-1` e 255 nos pixels void.
+# que a `CrossEntropyLoss` espera), com valores em `0..n_classes-1` e 255 nos pixels *void*.
 #
 # ## Resumo
 #
 # * Pesos treinados do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
 #   através das ReLUs.
 # * $IoU = TP/(TP+FP+FN)$, $Dice = 2TP/(2TP+FP+FN) = 2\,IoU/(1+IoU)$; a mIoU é a média por classe.
-# * Pixels void (255) são ignorados, não tratados como fundo.
-# * Uma única matriz de confusão por conjunto; nada de média por imagem ou por *batch*.
+# * Pixels *void* (255) são ignorados, não tratados como fundo.
+# * Uma única matriz de confusão por conjunto: a média por imagem ou por lote é outro número, maior ou
+#   menor conforme os dados, e não se compara com a mIoU do conjunto.
+# * O filtro do subconjunto olha o rótulo inteiro, mas a rede vê o recorte central: parte dos recortes
+#   fica sem ônibus nem pessoa.
 # * Interseção dividida pelo rótulo é *recall*, não IoU.
 # * Rótulos do VOC: leia os índices da paleta (`np.array(Image.open(...))`), nunca a luminância.
 #
-# No **notebook 02**, vamos construir a primeira FCN, com a AlexNet como backbone.
+# No **notebook 02**, vamos construir a primeira FCN, com a AlexNet como *backbone*.

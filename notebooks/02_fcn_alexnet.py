@@ -10,19 +10,27 @@
 # # 02 · FCN com AlexNet
 #
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
-# **Fully Convolutional Network**, usando como backbone a AlexNet, a rede que venceu o ImageNet em 2012.
+# **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o ImageNet em 2012.
 #
-# **Objetivos deste notebook**
+# **Ao final deste notebook você consegue**
 #
-# 1. Entender como uma CNN de classificação vira uma FCN: camadas totalmente conectadas viram
-#    convoluções, e um *upsampling* bilinear devolve a resolução da imagem.
-# 2. Entender *transfer learning* e *skip connections* (FCN-32s, FCN-16s, FCN-8s).
-# 3. **Exercícios 1 e 2**: implementar a FCN-AlexNet sem e com *skip connections*.
-# 4. **Exercício 2b**: montar o otimizador (quatro casos) e a função de perda por pixel.
-# 5. Treinar a rede e aprender a ler as métricas que o treino imprime.
+# 1. mostrar, com uma conta, que uma camada totalmente conectada é uma convolução do tamanho do mapa de
+#    *features*, e explicar por que isso deixa a rede devolver um mapa de escores em vez de um rótulo;
+# 2. dizer o *stride* e o campo receptivo de cada corte da AlexNet que a FCN usa (pool1, pool2, pool5) e
+#    calculá-los a partir de `kernel_size`, `stride`, `padding` e `dilation` das camadas;
+# 3. escrever a FCN-AlexNet sem *skip connections* (**Exercício 1**) e com elas (**Exercício 2**) e
+#    fazê-las passar nas verificações;
+# 4. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
+#    (**Exercício 3**);
+# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época).
 #
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
+#
+# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
+# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, o que pesa é o
+# treino de 50 épocas. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md` (a
+# preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
 
 # %% [markdown]
 # ## Preparação
@@ -38,12 +46,13 @@ import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision import models
 
-from fcn_course import checks, plots
+from fcn_course import checks, plots, runs
 from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
                                   load_alexnet)
 from fcn_course.config import course_args, seed_everything
-from fcn_course.data import make_loaders
+from fcn_course.data import make_loaders, prepare_data
 from fcn_course.engine import count_parameters, fit
 
 # %%
@@ -53,7 +62,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", "lr", "batch_size",
                                   "h_size", "w_size")})
 
@@ -73,14 +82,20 @@ train_loader, val_loader = make_loaders(args)
 #
 # Uma CNN clássica (AlexNet, VGG) tem duas partes:
 #
-# * **camadas convolucionais e de pooling** (`model.features`): extraem características; a resolução
+# * **camadas convolucionais e de *pooling*** (`model.features`): extraem características; a resolução
 #   espacial cai (224 → 6 na AlexNet) e o número de canais cresce;
-# * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de features num vetor e
-#   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e ainda
-#   passa a exigir uma imagem de tamanho fixo.
+# * **camadas totalmente conectadas** (FC, `model.classifier`): achatam o mapa de *features* num vetor e
+#   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e a primeira
+#   camada FC só aceita um vetor de tamanho fixo (na AlexNet, $256\times6\times6 = 9216$ números).
+#
+# (Na AlexNet e na VGG16 do torchvision, a imagem não precisa ter um tamanho fixo: entre `features` e
+# `classifier` há um `nn.AdaptiveAvgPool2d`, que reduz o mapa de qualquer tamanho a $6\times6$ na AlexNet
+# e a $7\times7$ na VGG16, repetindo posições quando o mapa é menor que isso. Mas a saída continua
+# sendo **um** vetor de escores para a imagem inteira: o *pooling* adaptativo resolve o tamanho, não a
+# perda da organização espacial.)
 #
 # Long, Shelhamer e Darrell (CVPR 2015) observaram que uma camada FC é só uma convolução cujo filtro
-# cobre o mapa de features inteiro. Trocando as FC por **convoluções**, a rede fica **totalmente
+# cobre o mapa de *features* inteiro. Trocando as FC por **convoluções**, a rede fica **totalmente
 # convolucional**: aceita imagens de qualquer tamanho e produz um **mapa** de escores, um por região da
 # imagem. Falta só ampliar esse mapa até o tamanho da imagem.
 
@@ -88,9 +103,9 @@ train_loader, val_loader = make_loaders(args)
 plots.cnn_to_fcn_diagram()
 
 # %% [markdown]
-# Vamos ver isso em números: uma camada FC sobre as features $256\times6\times6$ da AlexNet (9216
+# Vamos ver isso em números: uma camada FC sobre as *features* $256\times6\times6$ da AlexNet (9216
 # entradas, 10 saídas) e uma convolução $6\times6$ com **os mesmos pesos** dão os mesmos escores. Mas a
-# convolução também funciona num mapa de features maior, e aí devolve um mapa de escores.
+# convolução também funciona num mapa de *features* maior, e aí devolve um mapa de escores.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -113,20 +128,25 @@ with torch.no_grad():
     print("the FC layer would need exactly", fc.in_features, "inputs, but got", bigger[0].numel())
 
 # %% [markdown]
-# ## Transfer learning
+# ## *Transfer learning*
 #
-# Treinar uma rede profunda do zero exige muitos dados; o VOC tem só alguns milhares de imagens
-# segmentadas. Mas as primeiras camadas de uma rede treinada no **ImageNet** (1,2 milhão de imagens)
-# já sabem detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
-# *Transfer learning* é reaproveitar esse conhecimento: o backbone da FCN começa com os pesos do
+# Aprender do zero as camadas convolucionais de uma AlexNet ou de uma VGG16 é caro: foi o que se fez no
+# **ImageNet** (1,2 milhão de imagens), com muito tempo de GPU. As camadas que saem desse treino já sabem
+# detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
+# *Transfer learning* é reaproveitar esse conhecimento: o *backbone* da FCN começa com os pesos do
 # ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
 # Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
 #
 # Na hora de treinar, as duas partes não devem aprender no mesmo ritmo: o classificador precisa mudar
-# muito, o backbone só precisa de um ajuste fino (*fine-tuning*). Um passo grande demais no backbone
-# destruiria justamente o que queríamos aproveitar. Por isso o curso usa, para o backbone pré-treinado,
-# uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`). O artigo do FCN relata que treinar do zero
-# "não é viável" nessa escala; no notebook 04 vamos medir a diferença.
+# muito, o *backbone* só precisa de um ajuste fino (*fine-tuning*). Atualizações grandes demais no *backbone*
+# destruiriam justamente o que queríamos aproveitar. Por isso o curso usa, para o *backbone* pré-treinado,
+# uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`).
+#
+# Os autores do FCN nem tentaram treinar do zero: eles escrevem que isso "não é viável" por causa do
+# **tempo** necessário para aprender as redes de classificação de base, e partem sempre de redes
+# pré-treinadas. O motivo que eles dão é tempo de computação, não a quantidade de dados. No nosso caso
+# há também pouco dado (o subconjunto tem algumas centenas de imagens de treino, notebook 01); no
+# notebook 04 vamos medir quanto o pré-treino faz de diferença.
 #
 # `load_alexnet(pretrained=True)` carrega os pesos do ImageNet (baixando-os na primeira vez);
 # `pretrained=False` cria a rede com pesos aleatórios, sem acessar a internet.
@@ -134,7 +154,7 @@ with torch.no_grad():
 # %% [markdown]
 # ## A AlexNet por dentro
 #
-# Nossa FCN usa só a parte `features` da AlexNet: 5 convoluções e 3 max-poolings.
+# Nossa FCN usa só a parte `features` da AlexNet: 5 convoluções e 3 *max-poolings*.
 
 # %%
 alexnet_features = load_alexnet(pretrained=False).features
@@ -142,8 +162,9 @@ print(alexnet_features)
 
 # %% [markdown]
 # Vamos passar uma imagem falsa de $224\times224$ camada por camada e ver o tamanho espacial depois de
-# cada uma. A coluna da direita é o **passo** (*stride*) acumulado: quantos pixels da entrada cada
-# posição do mapa representa.
+# cada uma. A coluna da direita é só a razão entre 224 e o lado do mapa. Ela **não** é o *stride*: as
+# convoluções e os *poolings* sem *padding* perdem alguns pixels nas bordas, o mapa fica um pouco menor
+# que $224/\text{stride}$ e a razão sai quebrada (4,1; 8,3; 17,2; 37,3).
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -163,11 +184,70 @@ with torch.no_grad():
 print("channels at each stride:", ALEXNET_CHANNELS)
 
 # %% [markdown]
+# ### *Stride* e campo receptivo, calculados
+#
+# O ***stride* acumulado** de um mapa é a distância, em pixels da entrada, entre duas posições vizinhas
+# desse mapa: o produto dos *strides* de todas as camadas até ali. O **campo receptivo** é o lado da
+# janela da imagem de entrada da qual uma posição do mapa depende. Para cada camada $l$ com *kernel*
+# $k_l$, *stride* $s_l$ e dilatação $d_l$, e começando de $S_0 = r_0 = 1$ (um pixel da entrada vê a si
+# mesmo):
+#
+# $$ r_l = r_{l-1} + d_l\,(k_l - 1)\,S_{l-1}, \qquad S_l = S_{l-1}\,s_l . $$
+#
+# (Um *kernel* de lado $k$ com dilatação $d$ vai $d\,(k-1)$ posições além da primeira no mapa anterior,
+# e posições vizinhas desse mapa estão a $S_{l-1}$ pixels uma da outra na entrada.) A célula abaixo
+# aplica essas duas fórmulas aos atributos `kernel_size`, `stride`, `padding` e `dilation` das camadas
+# de `features` da AlexNet e da VGG16 do torchvision (`weights=None`: nada é baixado) e imprime uma
+# linha a cada vez que o *stride* cresce.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def first(value):
+    """Layer settings may be an int or an (h, w) tuple; our layers are square, so take the first."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def stride_and_receptive_field(features, input_size=224):
+    """Walk a `features` Sequential; yield (index, layer, map size, stride, receptive field) where the stride grows.
+
+    map size: side of the output for a square input of `input_size` pixels;
+    stride: input pixels between two neighbouring positions of the map (the product of the strides so far);
+    receptive field: side, in input pixels, of the window that one position of the map depends on.
+    """
+    stride, field, size = 1, 1, input_size
+    for index, layer in enumerate(features):
+        if not isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):
+            continue  # ReLU and Dropout change neither the size, the stride nor the receptive field
+        kernel, step = first(layer.kernel_size), first(layer.stride)
+        padding, dilation = first(layer.padding), first(layer.dilation)
+        field += dilation * (kernel - 1) * stride  # the kernel's taps are `stride` input pixels apart
+        size = (size + 2 * padding - dilation * (kernel - 1) - 1) // step + 1
+        stride *= step
+        if step > 1:
+            yield index, layer, size, stride, field
+
+
+layer_names = {"AlexNet": ("conv1", "pool1", "pool2", "pool5"),
+               "VGG16": ("pool1", "pool2", "pool3", "pool4", "pool5")}
+for name, net in (("AlexNet", models.alexnet(weights=None)), ("VGG16", models.vgg16(weights=None))):
+    print(f"{name + ', 224x224':<22}{'map':>8}{'224/map':>9}{'stride':>8}{'receptive field':>17}")
+    rows = stride_and_receptive_field(net.features)
+    for layer_name, (index, layer, size, stride, field) in zip(layer_names[name], rows):
+        print(f"  {layer_name} = features[{index:2d}]{f'{size}x{size}':>8}{224 / size:9.1f}{stride:8d}{field:14d} px")
+
+# %% [markdown]
+# Os *strides* são exatos: 4, 8, 16 e 32 na AlexNet, como na VGG16. Cada posição do pool5 da AlexNet
+# depende de uma janela de $195\times195$ pixels, quase a imagem inteira; na VGG16, de $212\times212$.
+# (É o campo receptivo teórico: nas posições perto da borda, parte dessa janela cai no *padding*.)
+#
 # Três pontos de corte nos interessam:
 #
-# * depois do **pool1** (`features[:3]`): 64 canais em $27\times27$, cerca de 1/8 da entrada;
-# * depois do **pool2** (`features[:6]`): 192 canais em $13\times13$, cerca de 1/16;
-# * depois do **pool5** (a saída de `features`): 256 canais em $6\times6$, cerca de 1/32.
+# * depois do **pool1** (`features[:3]`): 64 canais em $27\times27$, *stride* 8, campo receptivo de 19
+#   pixels;
+# * depois do **pool2** (`features[:6]`): 192 canais em $13\times13$, *stride* 16, campo receptivo de 67
+#   pixels;
+# * depois do **pool5** (a saída de `features`): 256 canais em $6\times6$, *stride* 32, campo receptivo
+#   de 195 pixels.
 #
 # As constantes `ALEXNET_STRIDE8_END = 3` e `ALEXNET_STRIDE16_END = 6` de `fcn_course.backbones` guardam
 # esses índices, e `ALEXNET_CHANNELS` guarda os canais. Repare que uma imagem menor que 63 pixels
@@ -176,7 +256,7 @@ print("channels at each stride:", ALEXNET_CHANNELS)
 # %% [markdown]
 # ## Voltando à resolução da imagem: interpolação bilinear
 #
-# A saída do backbone tem $6\times6$ posições, mas queremos uma classe para cada um dos $224\times224$
+# A saída do *backbone* tem $6\times6$ posições, mas queremos uma classe para cada um dos $224\times224$
 # pixels. A forma mais simples de ampliar um mapa é a **interpolação bilinear**: cada pixel novo é uma
 # média ponderada dos 4 vizinhos mais próximos do mapa pequeno, com pesos que dependem da distância. Ao
 # contrário do "vizinho mais próximo", que produz blocos, o resultado muda suavemente. Em PyTorch:
@@ -187,10 +267,19 @@ print("channels at each stride:", ALEXNET_CHANNELS)
 plots.bilinear_demo()
 
 # %% [markdown]
-# No artigo, o upsampling é uma **convolução transposta** (`nn.ConvTranspose2d`) **inicializada** com
-# os pesos da interpolação bilinear: ela começa fazendo exatamente a interpolação, mas pode aprender um
-# upsampling melhor durante o treino. A função `bilinear_kernel` de `fcn_course.backbones` cria esses
-# pesos. Conferindo (longe das bordas, onde a convolução transposta não tem vizinhos suficientes):
+# No artigo, o *upsampling* é feito por **convoluções transpostas** (`nn.ConvTranspose2d`) com os pesos
+# da interpolação bilinear, mas com um tratamento diferente para cada uma:
+#
+# * as camadas **intermediárias**, que ampliam os escores 2× antes de cada soma com uma *skip* (na
+#   FCN-16s e na FCN-8s), são **inicializadas** com a interpolação bilinear e depois **aprendidas** no
+#   treino;
+# * a camada **final**, que amplia até o tamanho da imagem (×32, ×16 ou ×8), fica **fixa** na
+#   interpolação bilinear: os seus pesos não são treinados.
+#
+# Este curso usa `F.interpolate` nas duas posições, isto é, só interpolação bilinear fixa. A função
+# `bilinear_kernel` de `fcn_course.backbones` cria os pesos de uma convolução transposta que faz essa
+# mesma interpolação. Conferindo (longe das bordas, onde a convolução transposta não tem vizinhos
+# suficientes):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -207,24 +296,26 @@ print("shapes:", tuple(learned.shape), tuple(fixed.shape))
 print("equal away from the borders:", torch.allclose(learned[inner], fixed[inner], atol=1e-5))
 
 # %% [markdown]
-# ## Onde fazer o upsampling?
+# ## Onde fazer o *upsampling*?
 #
-# O enunciado original pedia para interpolar as **features** da AlexNet ($256\times6\times6$) até
+# O enunciado original pedia para interpolar as ***features*** da AlexNet ($256\times6\times6$) até
 # $256\times224\times224$ e só então aplicar o classificador. Funciona, mas é caro: o classificador
-# passa a rodar em 50 mil posições em vez de 36. Medimos um passo de treino (*forward* + *backward*,
-# batch 8, imagens de 224×224, numa CPU de 2 núcleos) com um classificador feito de uma única
-# convolução $1\times1$ (256 → 3 canais): **0,10 s** classificando na resolução das features e
-# interpolando os escores, contra **0,89 s** interpolando antes os 256 canais das features. Com o
+# passa a rodar em 50 mil posições em vez de 36. Medimos uma iteração de treino (*forward* + *backward*,
+# lote de 8 imagens de 224×224, numa CPU de 2 núcleos) com um classificador feito de uma única
+# convolução $1\times1$ (256 → 3 canais): **0,10 s** classificando na resolução das *features* e
+# interpolando os escores, contra **0,89 s** interpolando antes os 256 canais das *features*. Com o
 # classificador $3\times3$ da próxima célula, a diferença seria muito maior: 0,021 contra 29,6 GMAC
-# por imagem, como a célula imprime.
+# por imagem, como a célula imprime. (GMAC: bilhões de operações de multiplicar e acumular, em inglês
+# *multiply-accumulate*, a conta $a \leftarrow a + w\,x$ de que uma convolução é feita; 1 GMAC são
+# $10^9$ dessas contas.)
 #
-# Neste curso, então, o classificador roda na resolução das features e interpolamos os **escores das
+# Neste curso, então, o classificador roda na resolução das *features* e interpolamos os **escores das
 # classes** (que têm só $C$ canais). É também o que o artigo faz. E, se o classificador é uma **única**
 # convolução $1\times1$, a ordem nem muda o resultado: a convolução $1\times1$ só mistura os canais de
 # cada pixel, e a interpolação bilinear só mistura posições vizinhas de cada canal; as duas são lineares
 # (e os pesos da interpolação somam 1, então o viés passa intacto), logo comutam. Com ReLUs ou
-# convoluções $3\times3$ no meio, as duas ordens dão redes diferentes (igualmente válidas), e
-# escolhemos a barata.
+# convoluções $3\times3$ no meio, as duas ordens dão redes diferentes (igualmente válidas), e ficamos
+# com a mais barata.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -246,19 +337,20 @@ for side in (6, 224):
     print(f"classifier on a {side}x{side} map: {side * side * macs_per_position / 1e9:7.3f} GMAC")
 
 # %% [markdown]
-# ## Skip connections
+# ## *Skip connections*
 #
 # Uma FCN sem atalhos aposta que toda a informação espacial necessária sobrevive até o mapa de
 # $6\times6$, e depois amplia esse mapa 32 vezes: é a **FCN-32s**. Os contornos saem borrados, e objetos
-# pequenos somem. O próprio artigo do FCN propôs **skip connections**: levar também as features de uma
+# pequenos somem. O próprio artigo do FCN propôs ***skip connections***: levar também as *features* de uma
 # camada **rasa** (de maior resolução) até o classificador.
 #
-# * **FCN-16s**: combina a predição feita no fim do backbone com uma predição feita a partir do
-#   **pool4** (passo 16);
-# * **FCN-8s**: acrescenta também uma predição feita a partir do **pool3** (passo 8).
+# * **FCN-16s**: combina a predição feita no fim do *backbone* com uma predição feita a partir do
+#   **pool4** (*stride* 16);
+# * **FCN-8s**: acrescenta também uma predição feita a partir do **pool3** (*stride* 8).
 #
-# (Os nomes pool3/pool4 vêm da VGG16, usada no artigo. Na AlexNet, que tem menos poolings, os
-# equivalentes são o pool1, com passo ≈ 8, e o pool2, com passo ≈ 16.)
+# (Os nomes pool3/pool4 vêm da VGG16, usada no artigo. Na AlexNet, que tem menos *poolings*, os
+# equivalentes são o pool1, com *stride* 8, e o pool2, com *stride* 16, exatamente os mesmos *strides*,
+# como a tabela calculada acima mostrou.)
 #
 # Por que ajudam?
 #
@@ -266,17 +358,24 @@ for side in (6, 224):
 #    as bordas; o classificador passa a ver as duas coisas, e o mapa final é mais nítido.
 # 2. **Gradientes com caminho mais curto**: o gradiente chega às primeiras camadas por um atalho, sem
 #    atravessar a rede inteira (a mesma ideia das ResNets), o que facilita o treino.
+#
+# Os dois desenhos abaixo usam os tamanhos da AlexNet para uma entrada de $224\times224$: conv1
+# $55\times55$, pool1 $27\times27$, pool2 $13\times13$ e pool5 $6\times6$. Sem *skip* (FCN-32s), o
+# classificador prevê num mapa de $6\times6$, que é ampliado até $224\times224$. Com *skip* (estilo
+# FCN-8s), as *features* do pool5 são ampliadas de $6\times6$ para $27\times27$ e concatenadas às do
+# pool1; os escores saem em $27\times27$ e são ampliados até $224\times224$.
 
 # %%
-plots.fcn_diagram(skip=False)
+plots.fcn_diagram(skip=False, backbone="alexnet")
 
 # %%
-plots.fcn_diagram(skip=True)
+plots.fcn_diagram(skip=True, backbone="alexnet")
 
 # %% [markdown]
-# Os números do artigo (mean IU, em %):
+# Os números do artigo, em *mean IU* (*mean intersection over union*: é o nome que o artigo dá à mIoU
+# do notebook 01, a média das IoUs das 21 classes, em %):
 #
-# | Modelo | mean IU | Conjunto |
+# | Modelo | *mean IU* | Conjunto |
 # |---|---|---|
 # | FCN-AlexNet | 39,8 | VOC2011 val (Tabela 1) |
 # | FCN-VGG16 | 56,0 | VOC2011 val (Tabela 1) |
@@ -285,18 +384,23 @@ plots.fcn_diagram(skip=True)
 # | FCN-16s | 62,4 | seg11valid (Tabela 2) |
 # | FCN-8s | 62,7 | seg11valid (Tabela 2) |
 #
-# Duas lições: o backbone importa muito (VGG16 ≫ AlexNet), e as skip connections ajudam, com ganho
-# decrescente (32s → 16s: +3,0; 16s → 8s: +0,3). A linha "fixed" mostra também que ajustar o backbone
-# (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses números no curso:
-# usamos 3 classes, menos imagens, menos épocas e outra forma de combinar as features.
+# Cuidado ao ler as duas tabelas juntas: a FCN-VGG16 da Tabela 1 (56,0) e a FCN-32s da Tabela 2 (59,4)
+# são **a mesma rede**. Os 3,4 pontos de diferença vêm do treino com imagens extras (as anotações do SBD,
+# de Hariharan et al.) e de outro subconjunto de validação (seg11valid), não da arquitetura.
+#
+# Duas lições: o *backbone* importa muito (VGG16 ≫ AlexNet, na mesma Tabela 1), e as *skip connections*
+# ajudam, com ganho decrescente (32s → 16s: +3,0; 16s → 8s: +0,3). A linha "fixed" mostra também que
+# ajustar o *backbone* (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses
+# números no curso: usamos 3 classes, menos imagens, menos épocas e outra forma de combinar os ramos.
 #
 # ### Concatenar ou somar?
 #
-# O artigo **soma** as features: cada camada gera seus próprios escores de classe ($C$ canais), e os
-# escores são somados depois de ampliados para o mesmo tamanho. Neste curso, como no original,
-# **concatenamos** no eixo dos canais: as features rasas e as profundas (ampliadas até o tamanho das
-# rasas) viram um único tensor com $C_{raso} + C_{profundo}$ canais, e o classificador aprende a
-# combiná-las. Consequência prática: **a primeira camada do classificador precisa receber como entrada
+# O artigo **soma escores de classe**, não *features*: cada ramo (pool5, pool4, pool3) passa por uma
+# convolução $1\times1$ própria que produz $C$ canais de escores, e esses mapas de escores são somados
+# depois de ampliados (e recortados) para o mesmo tamanho. Neste curso, como no original,
+# **concatenamos *features*** no eixo dos canais: as *features* rasas e as profundas (ampliadas até o
+# tamanho das rasas) viram um único tensor com $C_{raso} + C_{profundo}$ canais, e o classificador
+# aprende a combiná-las. Consequência prática: **a primeira camada do classificador precisa receber como entrada
 # a soma dos canais**. As duas variantes são válidas.
 
 # %%
@@ -326,22 +430,22 @@ print("paper-style sum of scores:", tuple(summed.shape))
 # assinatura, os nomes dos atributos e o `initialize_weights` final já estão prontos; complete os
 # trechos que levantam `NotImplementedError`.
 #
-# **Exercício 1: sem skip connections** (`skip=False`, uma FCN-32s)
+# **Exercício 1: sem *skip connections*** (`skip=False`, uma FCN-32s)
 #
 # * `self.backbone`: as camadas convolucionais da AlexNet, `load_alexnet(pretrained).features`. Use
 #   sempre `load_alexnet(pretrained)`: ele respeita o argumento `pretrained` e, se os pesos não
 #   puderem ser obtidos, explica como resolver.
 # * `self.classifier`: um `nn.Sequential` **só com convoluções** (e ReLU/Dropout, se quiser), recebendo
 #   256 canais e terminando com `num_classes` canais. Nada de `nn.Linear`!
-# * `forward`: backbone → classifier → `F.interpolate(..., size=x.shape[-2:], mode="bilinear",
+# * `forward`: *backbone* → classifier → `F.interpolate(..., size=x.shape[-2:], mode="bilinear",
 #   align_corners=False)`. Interpole para o tamanho **da entrada** (não para 224 fixo): a rede deve
 #   funcionar com qualquer tamanho, inclusive retangular.
 #
-# **Exercício 2: com skip connections** (`skip=True`, que significa `"8s"`, ou `skip="16s"`)
+# **Exercício 2: com *skip connections*** (`skip=True`, que significa `"8s"`, ou `skip="16s"`)
 #
-# * `self.backbone1`: as features da AlexNet até o pool1 (`features[:ALEXNET_STRIDE8_END]`, para
+# * `self.backbone1`: as *features* da AlexNet até o pool1 (`features[:ALEXNET_STRIDE8_END]`, para
 #   `"8s"`) ou até o pool2 (`features[:ALEXNET_STRIDE16_END]`, para `"16s"`);
-# * `self.backbone2`: o resto das features;
+# * `self.backbone2`: o resto das *features*;
 # * `self.classifier`: só convoluções, e a primeira recebe `ALEXNET_CHANNELS[8] + ALEXNET_CHANNELS[32]`
 #   canais (ou `ALEXNET_CHANNELS[16] + ALEXNET_CHANNELS[32]`). Como ele roda numa resolução maior,
 #   prefira camadas leves ($1\times1$);
@@ -350,7 +454,7 @@ print("paper-style sum of scores:", tuple(summed.shape))
 #   até o tamanho de `x`.
 #
 # Só as partes cujo nome começa com `backbone` recebem pesos do ImageNet: é assim que o otimizador (e a
-# biblioteca) sabe o que é backbone.
+# biblioteca) sabe o que é *backbone*.
 
 # %%
 """FCN with an AlexNet backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
@@ -418,7 +522,7 @@ checks.check_fcn(FCN_AlexNet, skip=False);
 checks.check_fcn(FCN_AlexNet, skip=True);
 
 # %% [markdown]
-# Vamos olhar as duas redes e o tamanho da saída para um *batch* do tamanho que vamos usar:
+# Vamos olhar as duas redes e o tamanho da saída para um lote de imagens do tamanho que vamos usar:
 
 # %%
 for skip in (False, True):
@@ -429,16 +533,16 @@ for skip in (False, True):
 print(net)
 
 # %% [markdown]
-# ## Exercício 2b: otimizador e função de perda
+# ## Exercício 3: otimizador e função de perda
 #
 # ### O otimizador
 #
 # Complete `make_optimizer(net, args)` para os **quatro casos** (`pretrained` × `skip`). O caso
-# "pré-treinado sem skip" já está pronto e serve de modelo:
+# "pré-treinado sem *skip*" já está pronto e serve de modelo:
 #
 # * sempre **Adam**, com `lr=args["lr"]`, `weight_decay=args["weight_decay"]` e
 #   `betas=(args["momentum"], 0.999)` (o "momentum" do curso é o $\beta_1$ do Adam);
-# * backbone **pré-treinado**: os parâmetros do backbone (`net.backbone`, ou `net.backbone1` e
+# * *backbone* **pré-treinado**: os parâmetros do *backbone* (`net.backbone`, ou `net.backbone1` e
 #   `net.backbone2`) num grupo com `lr = args["lr"] * 0.1`; o `net.classifier` com o `lr` normal;
 # * **do zero**: todos os parâmetros com o mesmo `lr` (não há conhecimento prévio a preservar).
 #
@@ -447,7 +551,7 @@ print(net)
 # Segmentação é classificação de pixels, então a perda é a **entropia cruzada**, aplicada a cada pixel
 # como se ele fosse um exemplo de classificação:
 #
-# * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels void não contam;
+# * `make_criterion()` devolve `nn.CrossEntropyLoss(ignore_index=255)`: os pixels *void* não contam;
 # * `compute_loss(outputs, labels, criterion)` recebe os escores `[B, C, H, W]` e os rótulos
 #   `[B, H, W]`, achata os escores para `[B·H·W, C]` (uma linha por pixel, uma coluna por classe; use
 #   `permute` para levar as classes para o fim antes do `reshape`) e os rótulos para `[B·H·W]`, e
@@ -521,7 +625,7 @@ checks.check_loss(compute_loss, make_criterion());
 
 # %% [markdown]
 # Antes de gastar épocas de treino, um teste rápido com as suas três peças juntas (modelo, otimizador e
-# perda): alguns passos num único *batch* fácil, em que a perda precisa cair.
+# perda): algumas iterações num único lote fácil, em que a perda precisa cair.
 
 # %%
 checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion());
@@ -531,7 +635,7 @@ checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion(
 #
 # ### A rede
 #
-# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com skip).
+# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com *skip*).
 #
 # Com `pretrained=True`, a biblioteca precisa dos pesos do ImageNet da AlexNet
 # (`alexnet-owt-7be5be79.pth`, cerca de 230 MB). Ela procura, nesta ordem: na pasta (ou arquivo)
@@ -552,13 +656,13 @@ print(f"FCN_AlexNet(pretrained={args['pretrained']}, skip={args['skip']}): "
 #
 # O laço de épocas fica em `fcn_course.engine.fit`. Ele é a dupla `train()`/`validate()` do curso
 # original, reescrita para que os números sejam confiáveis: uma matriz de confusão por época (notebook
-# 01), pixels void ignorados, parada com explicação se a perda virar `NaN`, *checkpoints* e precisão
+# 01), pixels *void* ignorados, parada com explicação se a perda virar `NaN`, *checkpoints* e precisão
 # mista (*mixed precision*) na GPU. O que ele **não** faz é o seu trabalho: ele recebe a sua rede, o seu
 # otimizador e uma função `loss_fn(outputs, labels)` feita com a sua `compute_loss`.
 #
 # Em `run_dir` ficam o histórico (`history.json`) e os *checkpoints* `last.pt` (para continuar um treino
 # interrompido: chame `fit(..., resume=True)` com o mesmo `run_dir`) e `best.pt` (os pesos da época com a
-# melhor mIoU de validação). A cada `show_freq` épocas, `fit` mostra as predições no primeiro *batch* de
+# melhor mIoU de validação). A cada `show_freq` épocas, `fit` mostra as predições no primeiro lote de
 # validação.
 
 # %%
@@ -571,13 +675,12 @@ def loss_fn(outputs, labels):
     return compute_loss(outputs, labels, criterion)
 
 
-run_name = (f"alexnet-{'skip' if args['skip'] else 'noskip'}-"
-            f"{'pretrained' if args['pretrained'] else 'scratch'}")
-run_dir = Path(args["runs_dir"]) / run_name
+run_dir = Path(args["runs_dir"]) / runs.run_name("alexnet", args["skip"], args["pretrained"])
 print("run folder:", run_dir.resolve())
 
 tic = time.perf_counter()
-history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir)
+history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir,
+              show=plots.show_epoch_predictions(args["classes"]))
 print(f"training took {time.perf_counter() - tic:.0f} s")
 
 # %% [markdown]
@@ -585,8 +688,8 @@ print(f"training took {time.perf_counter() - tic:.0f} s")
 #
 # Para cada época, uma linha de treino e uma de validação, como no curso original:
 #
-# * **perda média ± desvio-padrão** (`loss … +/- …`): a média da perda sobre os *batches* da época, e
-#   quanto ela variou de um *batch* para outro. A perda de treino deve cair; se a de validação parar de
+# * **perda média ± desvio-padrão** (`loss … +/- …`): a média da perda sobre os lotes da época, e
+#   quanto ela variou de um lote para outro. A perda de treino deve cair; se a de validação parar de
 #   cair (ou subir) enquanto a de treino continua caindo, a rede começou a decorar o treino
 #   (*overfitting*).
 # * **mIoU(fg)**: a mIoU **sem o fundo** (ônibus e pessoa), calculada com uma única matriz de confusão
@@ -613,8 +716,8 @@ print(f"best validation mIoU (fg): {history.best_miou():.4f} at epoch {history.b
 # %% [markdown]
 # ### Predições
 #
-# Por fim, as predições da rede treinada no primeiro *batch* de validação: imagem, predição e rótulo
-# verdadeiro (void em bege).
+# Por fim, as predições da rede treinada no primeiro lote de validação: imagem, predição e rótulo
+# verdadeiro (*void* em bege).
 
 # %%
 images, labels = next(iter(val_loader))
@@ -628,13 +731,15 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 #
 # * Uma FCN reaproveita as convoluções de uma CNN de classificação, troca as camadas FC por
 #   convoluções e amplia os escores com interpolação bilinear até o tamanho da imagem.
-# * O backbone pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
-# * Classificar na resolução das features e ampliar os escores é muito mais barato do que ampliar as
-#   features; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
+# * Os cortes da AlexNet têm *stride* exato 8 (pool1), 16 (pool2) e 32 (pool5); o campo receptivo do
+#   pool5 é de 195 pixels (212 na VGG16).
+# * O *backbone* pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
+# * Classificar na resolução das *features* e ampliar os escores é muito mais barato do que ampliar as
+#   *features*; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
 #   resultado.
-# * Skip connections trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
+# * *Skip connections* trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
 #   $C_{raso} + C_{profundo}$ canais.
-# * A perda é a entropia cruzada por pixel, ignorando o void: `[B, C, H, W] → [B·H·W, C]`.
+# * A perda é a entropia cruzada por pixel, ignorando o *void*: `[B, C, H, W] → [B·H·W, C]`.
 #
 # Para experimentar: mude `args` (por exemplo `course_args(skip=False)` ou `course_args(skip="16s")`) e
 # treine de novo. No **notebook 03** você fará a mesma adaptação para a VGG16, e no **notebook 04**

@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # 04 · Comparando as variantes (Exercício 3)
+# # 04 · Comparando as variantes (Exercício 5)
 #
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
 # ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
@@ -15,20 +15,29 @@
 #
 # | Notebook | Conteúdo |
 # |---|---|
-# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o dataset Pascal VOC 2012 e os *DataLoaders* |
-# | 02 · FCN com AlexNet | teoria das FCNs, upsampling bilinear, skip connections; exercícios: FCN-AlexNet, otimizador, perda e treino |
-# | 03 · FCN com VGG16 | a mesma adaptação para uma rede mais profunda |
-# | **04 · Comparação** (este) | com e sem skip connections, pré-treinada ou do zero: qual configuração funciona melhor e por quê |
+# | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
+# | 03 · FCN com VGG16 | exercício 4: a mesma adaptação para uma rede mais profunda |
+# | **04 · Comparação** (este) | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
-# **Objetivos deste notebook**
+# **Ao final deste notebook você consegue**
 #
-# 1. **Exercício 3**: treinar a grade backbone × skip × pré-treino (8 configurações) e montar o
-#    relatório (numeração do curso original, em que a FCN-VGG16, feita no notebook 03, é o
-#    exercício 4).
-# 2. Ler os resultados: tabela, curvas de aprendizado, IoU por classe e predições lado a lado.
-# 3. Comparar com os números do artigo das FCNs e entender por que números de artigos diferentes
-#    raramente são comparáveis.
-# 4. Explorar as predições e segmentar uma imagem sua.
+# 1. treinar a grade *backbone* × *skip* × pré-treino (8 configurações) com as suas classes e gerar o
+#    relatório (**Exercício 5**);
+# 2. dizer, a partir da tabela e das figuras, qual das três escolhas mais mudou a mIoU e onde (bordas,
+#    objetos pequenos, classe) cada configuração erra;
+# 3. apontar o que a grade não separa (o pré-treino vem junto com uma taxa de aprendizado menor no
+#    *backbone*);
+# 4. listar pelo menos três razões pelas quais a sua mIoU não se compara aos números do artigo;
+# 5. segmentar uma foto sua com o melhor modelo, no notebook e pela linha de comando;
+# 6. situar as FCNs entre as redes que vieram depois (U-Net, SegNet, DeepLab) e distinguir segmentação
+#    semântica, de instâncias e panóptica.
+#
+# **Quanto tempo leva.** No modo rápido, a grade é minúscula e, numa CPU de 2 núcleos, levou 12 s (com
+# as quatro configurações pré-treinadas puladas por falta de pesos; medido, veja a tabela de
+# *benchmarks* do `README.md`). No modo normal, são 8 treinos completos, a maior parte do tempo com a
+# VGG16. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md` (a preencher com medições
+# numa CPU de 2 núcleos e numa GPU como a do Colab).*
 
 # %% [markdown]
 # ## Preparação
@@ -45,7 +54,7 @@ from IPython.display import Image, Markdown, display
 
 from fcn_course import experiments
 from fcn_course.config import course_args, seed_everything
-from fcn_course.data import VOCSubset
+from fcn_course.data import VOCSubset, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.predict import load_model_from_checkpoint, predict_image, save_prediction
 from fcn_course.widgets import prediction_explorer
@@ -57,7 +66,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 
 # %% [markdown]
 # ### O seu código dos notebooks 02 e 03
@@ -82,22 +91,29 @@ model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
 print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 
 # %% [markdown]
-# ## Exercício 3: a grade de experimentos
+# ## Exercício 5: a grade de experimentos
 #
 # O curso original pedia: *compare o desempenho de FCNs com e sem skip connections e com o backbone
 # pré-treinado ou não*. O exercício é rodar a grade abaixo e responder às perguntas 1 a 5 da seção
-# "Perguntas para reflexão"; ele não tem célula de verificação automática. Com os dois backbones, são
+# "Perguntas para reflexão"; ele não tem célula de verificação automática. Com os dois *backbones*, são
 # $2 \times 2 \times 2 = 8$ configurações:
 #
-# | | sem skip, do zero | com skip, do zero | sem skip, pré-treinada | com skip, pré-treinada |
+# | | sem *skip*, do zero | com *skip*, do zero | sem *skip*, pré-treinada | com *skip*, pré-treinada |
 # |---|---|---|---|---|
 # | **AlexNet** | `alexnet-noskip-scratch` | `alexnet-skip-scratch` | `alexnet-noskip-pretrained` | `alexnet-skip-pretrained` |
 # | **VGG16** | `vgg16-noskip-scratch` | `vgg16-skip-scratch` | `vgg16-noskip-pretrained` | `vgg16-skip-pretrained` |
 #
 # Para que a comparação seja justa, **só o que está sendo comparado pode mudar** de uma configuração
-# para outra. Os dados, o tamanho das imagens, o número de épocas, a taxa de aprendizado, o
-# *batch* e a semente aleatória são os mesmos em todas. Se a VGG16 treinasse por mais épocas que a
-# AlexNet, não saberíamos se a diferença veio do backbone ou do tempo de treino.
+# para outra. Os dados, o tamanho das imagens, o número de épocas, a taxa de aprendizado, o tamanho do
+# lote e a semente aleatória são os mesmos em todas. Se a VGG16 treinasse por mais épocas que a
+# AlexNet, não saberíamos se a diferença veio do *backbone* ou do tempo de treino.
+#
+# Há uma exceção, e foi você quem a programou no exercício 3: nas configurações pré-treinadas, o seu
+# `make_optimizer` treina o *backbone* com `lr × 0.1`; nas configurações do zero, com `lr`. Portanto,
+# "pré-treinada contra do zero" muda **dois** fatores ao mesmo tempo: os pesos iniciais do *backbone* e a
+# taxa de aprendizado dele. Para separá-los seria preciso um controle, por exemplo uma rede do zero com
+# o *backbone* também a `lr × 0.1`. A grade não roda esse controle: ao ler a tabela, atribua a
+# diferença às duas mudanças juntas.
 #
 # Quem faz isso é `experiments.run_grid`: para cada configuração, ele cria a rede com a sua classe,
 # monta o otimizador com o seu `make_optimizer` (que recebe `pretrained` e `skip` da configuração) e
@@ -106,16 +122,14 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # reaproveitadas e a interrompida continua de onde parou.
 #
 # **Quanto custa.** No modo normal, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
-# dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas. A maior parte do tempo
-# vai para as configurações com VGG16. Se o tempo for curto, reduza `args["epoch_num"]` (por exemplo para
-# 20), mas **para todas** as configurações. No modo rápido, a grade é minúscula (imagens de 64×64, 12
-# imagens por conjunto, 2 épocas) e roda em cerca de um minuto numa CPU.
+# dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas (estimativas, não
+# medições). A maior parte do tempo vai para as configurações com VGG16, em que cada iteração custa
+# cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 03). Se o tempo for curto, reduza
+# `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No modo rápido, a
+# grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e levou 12 s numa CPU de 2
+# núcleos, com as configurações pré-treinadas puladas (`README.md`).
 
 # %%
-if args["smoke"]:
-    # A tiny grid: it only proves that the code runs end to end; the scores mean nothing.
-    args.update(epoch_num=2, h_size=64, w_size=64, max_samples=12)
-
 GRID_DIR = args["runs_dir"] / ("grid-smoke" if args["smoke"] else "grid")
 if args["smoke"] and GRID_DIR.exists():
     shutil.rmtree(GRID_DIR)  # smoke runs are cheap: always start from a clean folder
@@ -138,7 +152,7 @@ grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_cr
 # aparecem como puladas, com o motivo.
 #
 # Por que não "seguir em frente" com pesos aleatórios? Porque a linha da tabela diria
-# `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o backbone aprendendo
+# `pretrained` e mediria outra coisa: um treino do zero (e, ainda por cima, com o *backbone* aprendendo
 # 10× mais devagar, porque o seu otimizador acha que ele já vem treinado). A conclusão do experimento
 # ("pré-treinar não ajuda") seria falsa, e nada no relatório denunciaria o erro. Um resultado que
 # falta é honesto; um resultado com o rótulo errado engana.
@@ -180,8 +194,8 @@ display(Markdown(grid.markdown_table()))
 # %% [markdown]
 # ### Curvas de aprendizado
 #
-# À esquerda, a mIoU de validação; à direita, a perda de treino. Mesma cor = mesmo backbone e mesma
-# inicialização; linha cheia = com skip, tracejada = sem skip.
+# À esquerda, a mIoU de validação; à direita, a perda de treino. Mesma cor = mesmo *backbone* e mesma
+# inicialização; linha cheia = com *skip*, tracejada = sem *skip*.
 
 # %%
 display(Image(filename=str(paths["curves.png"])))
@@ -190,7 +204,7 @@ display(Image(filename=str(paths["curves.png"])))
 # ### IoU por classe
 #
 # A mIoU é uma média e esconde diferenças entre as classes. No gráfico abaixo, cada grupo de barras é
-# uma classe, e cada barra uma configuração (barras hachuradas = sem skip).
+# uma classe, e cada barra uma configuração (barras hachuradas = sem *skip*).
 
 # %%
 display(Image(filename=str(paths["per_class.png"])))
@@ -214,7 +228,7 @@ else:
 # ### No modo rápido, os números não dizem nada sobre o VOC
 #
 # Se você rodou no modo rápido, a tabela acima vem de redes treinadas por 2 épocas em uma dúzia de
-# desenhos sintéticos de 64×64 pixels (as pré-treinadas só rodam se os pesos já estavam no disco: no modo
+# desenhos sintéticos de 64×64 pixels (as pré-treinadas só rodam se os pesos já estiverem no disco: no modo
 # rápido nada é baixado). Com tão pouco treino, as diferenças entre as configurações refletem
 # principalmente o acaso da inicialização, e a ordem entre elas pode mudar com outra semente. O modo
 # rápido serve para verificar que o código roda do começo ao fim; **não tire conclusões dele**. As
@@ -224,11 +238,13 @@ else:
 #
 # * **Pré-treinada ≫ do zero.** É o efeito mais forte da grade. O subconjunto com ônibus e pessoas tem
 #   algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de um
-#   backbone. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
-#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. Os autores das FCNs
-#   chegaram a dizer que treinar do zero "não é viável" na escala deles, e trabalharam só com redes
-#   pré-treinadas.
-# * **Com skip > sem skip**, sobretudo nas **bordas** e nos **objetos pequenos**. Sem skip, a predição
+#   *backbone*. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
+#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. (Lembre que a grade muda
+#   também a taxa de aprendizado do *backbone*: o efeito medido é dos dois fatores juntos.) Os autores das
+#   FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
+#   aprender as redes de classificação de base, um argumento de custo de computação, não de falta de
+#   dados, e trabalharam só com redes pré-treinadas.
+# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a predição
 #   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
 #   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
 #   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
@@ -237,24 +253,30 @@ else:
 #
 # ### Os números do artigo, como referência
 #
-# Long, Shelhamer e Darrell (2015) mediram a mean IU nas 21 classes do VOC:
+# Long, Shelhamer e Darrell (2015) mediram a *mean IU* (*mean intersection over union*, o nome que eles
+# dão à mIoU) nas 21 classes do VOC:
 #
-# | Tabela 1 (validação do VOC 2011) | mean IU |
+# | Tabela 1 (validação do VOC 2011) | *mean IU* |
 # |---|---|
 # | FCN-AlexNet | 39,8 |
 # | FCN-VGG16 | 56,0 |
 #
-# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | mean IU |
+# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | *mean IU* |
 # |---|---|
 # | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 |
-# | FCN-32s (sem skip) | 59,4 |
-# | FCN-16s (skip do pool4) | 62,4 |
+# | FCN-32s (sem *skip*) | 59,4 |
+# | FCN-16s (*skip* do pool4) | 62,4 |
 # | FCN-8s (skips do pool4 e do pool3) | 62,7 |
 #
 # Repare em três coisas. Ajustar a rede inteira (59,4) é muito melhor que treinar só a última camada
-# (45,4): por isso o seu otimizador treina o backbone também, só que com uma taxa de aprendizado 10× menor. A
-# primeira *skip connection* vale 3 pontos e a segunda só 0,3: o ganho diminui a cada passo. E a troca
-# de backbone (Tabela 1) pesa mais que as *skip connections*.
+# (45,4): por isso o seu otimizador treina o *backbone* também, só que com uma taxa de aprendizado 10×
+# menor. A primeira *skip connection* vale 3 pontos e a segunda só 0,3: o ganho diminui a cada *skip*
+# acrescentada. E a troca de *backbone* (Tabela 1) pesa mais que as *skip connections*.
+#
+# E um cuidado: a FCN-VGG16 da Tabela 1 (56,0) e a FCN-32s da Tabela 2 (59,4) são **a mesma rede**. Os
+# 3,4 pontos entre elas vêm de treinar também com as imagens extras do SBD (Hariharan et al.) e de
+# avaliar em outro subconjunto de validação (seg11valid), não de uma mudança de arquitetura. É um bom
+# exemplo do assunto da próxima seção.
 #
 # ### Por que os números de artigos diferentes não batem
 #
@@ -266,7 +288,8 @@ else:
 # * **as classes e a média**: 21 classes com o fundo, ou só os objetos (`miou` contra `miou_fg`);
 #   o nosso subconjunto tem só 3 classes;
 # * **a forma de calcular**: uma matriz de confusão para o conjunto inteiro ou a média das IoUs por
-#   imagem (que infla o resultado, como vimos no notebook 01); void ignorado ou contado como fundo;
+#   imagem (outro número, que pode sair maior ou menor, como vimos no notebook 01); *void* ignorado ou
+#   contado como fundo;
 # * **os dados de treino**: muitos trabalhos (inclusive o das FCNs) treinam também com as imagens
 #   extras anotadas por Hariharan et al. (o conjunto SBD);
 # * **a resolução**: imagens inteiras ou recortes de 224×224 (como aqui).
@@ -286,15 +309,15 @@ else:
 #
 # Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal).
 #
-# **1.** Qual das três escolhas (backbone, skip, pré-treino) mudou mais a mIoU na sua grade? Por que
+# **1.** Qual das três escolhas (*backbone*, *skip*, pré-treino) mudou mais a mIoU na sua grade? Por que
 # você acha que foi essa?
 
 # %% [markdown]
 # _Escreva sua resposta aqui._
 
 # %% [markdown]
-# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com skip acertam
-# mais que as versões sem skip? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
+# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com *skip* acertam
+# mais que as versões sem *skip*? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
 
 # %% [markdown]
 # _Escreva sua resposta aqui._
@@ -325,7 +348,7 @@ else:
 #
 # O explorador abaixo carrega o `best.pt` de cada configuração treinada. Escolha a configuração e a
 # imagem: ele mostra a imagem, a predição, o rótulo verdadeiro e um mapa de erros (pixels errados em
-# vermelho, pixels void em cinza). Sem `ipywidgets` (ou fora do Jupyter), aparece uma figura estática
+# vermelho, pixels *void* em cinza). Sem `ipywidgets` (ou fora do Jupyter), aparece uma figura estática
 # com as primeiras imagens da primeira configuração.
 
 # %%
@@ -408,17 +431,46 @@ display(Image(filename=str(overlay_path)))
 # notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
 
 # %% [markdown]
+# ## O que veio depois das FCNs
+#
+# As FCNs abriram caminho para quase todas as redes de segmentação que vieram depois. Quatro ideias
+# que você vai reconhecer quando as encontrar:
+#
+# * **U-Net** (Ronneberger, Fischer e Brox, 2015). Um caminho que reduz a imagem (o codificador) e
+#   outro, simétrico, que a amplia de volta (o decodificador), com uma *skip connection* em **cada**
+#   resolução. Em cada nível, as *features* do codificador são **concatenadas** às do decodificador e
+#   passam por novas convoluções. É a operação que você escreveu nos exercícios 2 e 4 (concatenar no
+#   eixo dos canais, em vez de somar escores como o artigo das FCNs), só que repetida em todos os
+#   níveis e com *upsampling* aprendido: a sua FCN com *skip* é uma prima simples da U-Net.
+# * **SegNet** (Badrinarayanan, Kendall e Cipolla). Também codificador e decodificador, mas o
+#   decodificador amplia os mapas usando os **índices** guardados por cada *max-pooling* do codificador
+#   (em que posição da janela estava o máximo), em vez de interpolar ou concatenar *features*.
+# * **DeepLab** (Chen et al.). Em vez de reduzir a imagem 32 vezes e depois ampliar, tira parte dos
+#   *strides* do *backbone* e usa **convoluções dilatadas** (*atrous*): o *kernel* é espaçado, e o campo
+#   receptivo cresce sem perder resolução (é o parâmetro `dilation` da fórmula do campo receptivo do
+#   notebook 02). O **ASPP** (*atrous spatial pyramid pooling*) aplica em paralelo convoluções
+#   dilatadas com taxas diferentes, para ver cada pixel em várias escalas ao mesmo tempo.
+# * **Semântica, de instâncias, panóptica.** Aqui fizemos **segmentação semântica**: cada pixel
+#   recebe uma classe, e duas pessoas lado a lado viram uma única mancha "pessoa". A **segmentação de
+#   instâncias** separa cada objeto (pessoa 1, pessoa 2), em geral só para as classes de coisas
+#   contáveis; a Mask R-CNN é o exemplo clássico. A **segmentação panóptica** junta as duas: todo pixel
+#   recebe uma classe, e os pixels de coisas contáveis recebem também o número da sua instância.
+#
 # ## Resumo
 #
 # * Um experimento controlado muda uma coisa de cada vez: mesmos dados, épocas, taxa de aprendizado e
-#   semente para as 8 configurações.
+#   semente para as 8 configurações. A exceção é o pré-treino, que vem junto com uma taxa 10× menor no
+#   *backbone*: a grade mede os dois efeitos juntos.
 # * Uma configuração sem os pesos pré-treinados é pulada, com o motivo, e nunca treinada com pesos
 #   aleatórios sob o rótulo "pré-treinada".
-# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); skip melhora bordas e objetos
+# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); *skip* melhora bordas e objetos
 #   pequenos, com ganho pequeno na mIoU.
 # * Artigo das FCNs: FCN-AlexNet 39,8 e FCN-VGG16 56,0 (Tabela 1); FCN-32s-fixed 45,4, FCN-32s 59,4,
-#   FCN-16s 62,4 e FCN-8s 62,7 (Tabela 2). Números de mIoU só se comparam com o mesmo conjunto, as
+#   FCN-16s 62,4 e FCN-8s 62,7 (Tabela 2); a FCN-VGG16 e a FCN-32s são a mesma rede, com outros dados
+#   de treino e outro conjunto de validação. Números de mIoU só se comparam com o mesmo conjunto, as
 #   mesmas classes e a mesma forma de calcular.
+# * Depois das FCNs: U-Net (concatenação em todos os níveis), SegNet (índices do *pooling*), DeepLab
+#   (convoluções dilatadas, ASPP); e, além da segmentação semântica, a de instâncias e a panóptica.
 # * `fcn_course.predict` e `python -m fcn_course predict` aplicam um modelo treinado às suas fotos.
 #
 # Parabéns: você construiu, treinou e avaliou FCNs de ponta a ponta!

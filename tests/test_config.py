@@ -17,7 +17,7 @@ def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
                 "w_size": 224, "h_size": 224, "show_freq": 5, "pretrained": True, "skip": True, "n_classes": 3,
                 "classes": ("background", "bus", "person"), "smoke": False}
     assert {key: args[key] for key in expected} == expected
-    assert args["root"] == tmp_path / "voc" and args["runs_dir"] == Path("runs")
+    assert args["root"] == tmp_path / "voc" and args["runs_dir"] == Path("runs") / "full"
     assert isinstance(args["device"], torch.device)
 
 
@@ -30,7 +30,7 @@ def test_smoke_profile_shrinks_settings_and_writes_nothing(monkeypatch, tmp_path
     assert args["smoke"] and args["profile"] == "smoke" and "FCN_COURSE_SMOKE=1" in args["profile_reason"]
     assert args["epoch_num"] == 2 and (args["h_size"], args["w_size"]) == (96, 96) and not args["pretrained"]
     assert args["root"] == tmp_path / "synthetic-smoke" and args["synthetic"]["n_train"] == 32
-    assert args["runs_dir"] == tmp_path / "my_runs"
+    assert args["runs_dir"] == tmp_path / "my_runs" / "smoke"
     assert list(tmp_path.iterdir()) == []  # course_args is pure: the data is written by prepare_data
 
 

@@ -470,7 +470,7 @@ def test_train_script_smoke_run(tmp_path):
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Perfil 'smoke'" in done.stdout and "conjunto sintético" in done.stdout
-    (run_dir,) = (tmp_path / "runs").iterdir()  # default name: <backbone>-<skip>-<weights>-<time>
+    (run_dir,) = (tmp_path / "runs" / "smoke").iterdir()  # runs/<profile>/<backbone>-<skip>-<weights>-<time>
     assert re.fullmatch(r"alexnet-8s-scratch-\d{8}-\d{6}", run_dir.name), run_dir.name
     history = json.loads((run_dir / "history.json").read_text())
     assert [e["epoch"] for e in history["val"]] == [1]

@@ -67,7 +67,7 @@ def test_student_release_of_the_real_course_has_no_solution(tmp_path):
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert not any(name.startswith("solutions") for name in files)
     assert {f"notebooks/{p.name}" for p in STUDENT_NOTEBOOKS} <= files
-    assert "fcn_course/checks.py" in files and "environment.yml" in files
+    assert "fcn_course/checks/models.py" in files and "environment.yml" in files
     assert not any(name.startswith("fcn_course/instructor") for name in files)  # the instructor wing stays home
     assert "Curso: segmentação semântica" in (folder / "README.md").read_text()  # the students' guide
     assert scan_for_leaks(zip_path, ROOT) == []

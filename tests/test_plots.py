@@ -8,6 +8,7 @@ matplotlib.use("Agg")  # no display needed
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+import torchvision  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from fcn_course import plots  # noqa: E402
@@ -103,6 +104,28 @@ def test_iou_illustration_prints_the_iou_in_each_title():
 @pytest.mark.parametrize("skip", [False, True])
 def test_fcn_diagram(skip):
     check_figure(plots.fcn_diagram(skip=skip), 1)
+    check_figure(plots.fcn_diagram(skip=skip, backbone="alexnet"), 1)
+
+
+@pytest.mark.parametrize("backbone", ["alexnet", "vgg16"])
+def test_diagram_sizes_are_those_of_the_real_network(backbone):
+    """The sizes the diagrams print are the feature-map sizes torchvision's network gives a 224x224 image."""
+    features = getattr(torchvision.models, backbone)(weights=None).features
+    sizes, x = {}, torch.zeros(1, 3, 224, 224)
+    pools = convs = 0
+    with torch.no_grad():
+        for layer in features:
+            x = layer(x)
+            if isinstance(layer, torch.nn.Conv2d):
+                convs += 1
+                sizes.setdefault(f"conv{convs}", x.shape[-1])
+            if isinstance(layer, torch.nn.MaxPool2d):
+                pools += 1
+                sizes[f"pool{pools}"] = x.shape[-1]
+    if backbone == "alexnet":  # AlexNet has 3 poolings: the last one follows conv5 ("pool5")
+        sizes["pool5"] = sizes.pop("pool3")
+    for name, size in plots.DIAGRAM_STAGES[backbone]["stages"]:
+        assert sizes[name] == size, name
 
 
 def test_cnn_to_fcn_diagram():

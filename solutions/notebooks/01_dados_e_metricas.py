@@ -106,7 +106,7 @@ from fcn_course import checks, plots
 from fcn_course.backbones import initialize_weights
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import (VOC_CLASSES, VOID, VOCSubset, download_voc, label_lookup_table, make_loaders,
-                             read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
+                             prepare_data, read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
 from fcn_course.metrics import ConfusionMatrix
 from fcn_course.widgets import dataset_browser
 
@@ -123,7 +123,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 for key, value in args.items():
     print(f"  {key:>13}: {value}")
 

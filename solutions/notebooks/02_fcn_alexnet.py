@@ -48,11 +48,11 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision import models
 
-from fcn_course import checks, plots
+from fcn_course import checks, plots, runs
 from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
                                   load_alexnet)
 from fcn_course.config import course_args, seed_everything
-from fcn_course.data import make_loaders
+from fcn_course.data import make_loaders, prepare_data
 from fcn_course.engine import count_parameters, fit
 
 # %%
@@ -62,7 +62,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", "lr", "batch_size",
                                   "h_size", "w_size")})
 
@@ -734,13 +734,12 @@ def loss_fn(outputs, labels):
     return compute_loss(outputs, labels, criterion)
 
 
-run_name = (f"alexnet-{'skip' if args['skip'] else 'noskip'}-"
-            f"{'pretrained' if args['pretrained'] else 'scratch'}")
-run_dir = Path(args["runs_dir"]) / run_name
+run_dir = Path(args["runs_dir"]) / runs.run_name("alexnet", args["skip"], args["pretrained"])
 print("run folder:", run_dir.resolve())
 
 tic = time.perf_counter()
-history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir)
+history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir,
+              show=plots.show_epoch_predictions(args["classes"]))
 print(f"training took {time.perf_counter() - tic:.0f} s")
 
 # %% [markdown]

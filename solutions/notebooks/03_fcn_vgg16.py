@@ -53,20 +53,20 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from fcn_course import checks, engine, plots
+from fcn_course import checks, engine, plots, runs
 from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE16_END, load_vgg16
-from fcn_course.config import course_args, seed_everything
-from fcn_course.data import make_loaders
+from fcn_course.config import course_args, seed_everything, vgg_args
+from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 
 # %%
 # %matplotlib inline
 
-args = course_args()
+args = vgg_args(course_args())  # the profile's settings, reduced where VGG16 needs it (slower per step)
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", "lr", "batch_size",
                                   "h_size", "w_size")})
 
@@ -374,11 +374,11 @@ print(f"FCN_VGG16(pretrained={args['pretrained']}, skip={args['skip']}): "
       f"{engine.count_parameters(net):,} parameters on {args['device']}")
 
 runs_dir = args["runs_dir"]
-run_name = f"vgg16-{'skip' if args['skip'] else 'noskip'}-{'pretrained' if args['pretrained'] else 'scratch'}"
-run_dir = runs_dir / run_name
+run_dir = runs_dir / runs.run_name("vgg16", args["skip"], args["pretrained"])
 print("run folder:", run_dir.resolve())
 
-history = engine.fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir)
+history = engine.fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir,
+                     show=plots.show_epoch_predictions(args["classes"]))
 
 # %% [markdown]
 # ### Curvas de aprendizado
@@ -397,7 +397,7 @@ plots.plot_history(history)
 # predição e rótulo verdadeiro.
 
 # %%
-checkpoint = engine.load_checkpoint(run_dir / engine.BEST_CHECKPOINT, net, map_location=args["device"])
+checkpoint = engine.load_checkpoint(runs.checkpoint_path(run_dir, "best"), net, map_location=args["device"])
 print(f"best epoch: {checkpoint['epoch']}, val mIoU(fg) {checkpoint['metrics']['miou_fg']:.4f}")
 
 images, labels = next(iter(val_loader))
@@ -418,7 +418,7 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
 
 # %%
-alexnet_history_path = runs_dir / run_name.replace("vgg16", "alexnet") / engine.HISTORY_FILE
+alexnet_history_path = runs.history_path(runs_dir / runs.run_name("alexnet", args["skip"], args["pretrained"]))
 if alexnet_history_path.is_file():
     alexnet_history = engine.History.load(alexnet_history_path)
     figure, ax = plt.subplots(figsize=(6, 3.6))
@@ -427,7 +427,7 @@ if alexnet_history_path.is_file():
         ax.plot(run_history.values("val", "epoch"), scores, "o-", label=name)
         print(f"{name:<12} best val mIoU(fg) {run_history.best_miou():.4f} "
               f"(epoch {run_history.best_epoch()} of {len(run_history)})")
-    ax.set(xlabel="época", ylabel="mIoU(fg) de validação", title=f"{run_name} contra a AlexNet")
+    ax.set(xlabel="época", ylabel="mIoU(fg) de validação", title=f"{run_dir.name} contra a AlexNet")
     ax.grid(alpha=0.3)
     ax.legend()
     plt.show()

@@ -54,7 +54,7 @@ from IPython.display import Image, Markdown, display
 
 from fcn_course import experiments
 from fcn_course.config import course_args, seed_everything
-from fcn_course.data import VOCSubset
+from fcn_course.data import VOCSubset, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.predict import load_model_from_checkpoint, predict_image, save_prediction
 from fcn_course.widgets import prediction_explorer
@@ -66,7 +66,7 @@ args = course_args()
 seed_everything(args["seed"])
 
 print("device:", args["device"])
-print("smoke mode:", args["smoke"])
+prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 
 # %% [markdown]
 # ### O seu código dos notebooks 02 e 03
@@ -130,10 +130,6 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # núcleos, com as configurações pré-treinadas puladas (`README.md`).
 
 # %%
-if args["smoke"]:
-    # A tiny grid: it only proves that the code runs end to end; the scores mean nothing.
-    args.update(epoch_num=2, h_size=64, w_size=64, max_samples=12)
-
 GRID_DIR = args["runs_dir"] / ("grid-smoke" if args["smoke"] else "grid")
 if args["smoke"] and GRID_DIR.exists():
     shutil.rmtree(GRID_DIR)  # smoke runs are cheap: always start from a clean folder
@@ -477,11 +473,11 @@ display(Image(filename=str(overlay_path)))
 import subprocess
 import sys
 
-# Solution notebook only: without --models, the command line rebuilds the network with the reference
-# models of solutions/, which Python finds when the command runs from the repository root. Students
-# have no solutions/ folder and pass --models with their notebooks 02 and 03 instead.
+# Solution notebook only: the instructor's command line rebuilds the network with the reference models
+# of solutions/. Students run `python -m fcn_course predict`, which takes the classes from their
+# notebooks 02 and 03.
 repo_root = next(folder for folder in Path.cwd().resolve().parents if (folder / "solutions").is_dir())
-command = [sys.executable, "-m", "fcn_course", "predict", str(checkpoint_path.resolve()),
+command = [sys.executable, "-m", "fcn_course.instructor", "predict", str(checkpoint_path.resolve()),
            str(Path(image_path).resolve()), "--out", str((PREDICTIONS_DIR / "cli").resolve())]
 completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True)
 print(completed.stdout + completed.stderr)

@@ -1,0 +1,52 @@
+"""Exercício 0: IoU and Dice per class from a confusion matrix."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
+from fcn_course.checks.titles import exercise_title
+from fcn_course.metrics import ConfusionMatrix
+
+
+def _reference_iou_dice(matrix: np.ndarray):
+    """IoU and Dice per class as the library computes them (fcn_course.metrics.ConfusionMatrix)."""
+    confusion = ConfusionMatrix(len(matrix))
+    confusion.matrix = torch.as_tensor(matrix, dtype=torch.int64)
+    scores = confusion.compute()
+    return np.array(scores["iou"], dtype=float), np.array(scores["dice"], dtype=float)
+
+
+def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
+    """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear."""
+    exercise = exercise_title("iou")
+    problems = []
+    cases = {
+        "uma matriz 3x3 comum": np.array([[50, 3, 2], [4, 20, 1], [6, 0, 14]]),
+        "uma classe ausente (linha e coluna zeradas)": np.array([[10, 2, 0], [1, 7, 0], [0, 0, 0]]),
+        "predição perfeita": np.diag([5, 9, 4]),
+    }
+    try:
+        for name, matrix in cases.items():
+            got = run_student_code(problems, f"com {name}", function, matrix.copy())
+            if not (isinstance(got, tuple) and len(got) == 2):
+                problems.append("a função deve devolver uma tupla (iou, dice).")
+                raise Failed
+            want = _reference_iou_dice(matrix)
+            for label, value, expected in zip(("IoU", "Dice"), got, want):
+                value = np.asarray(value, dtype=float)
+                if value.shape != expected.shape:
+                    problems.append(f"{label} com {name}: esperado um valor por classe {expected.shape}, "
+                                    f"veio {value.shape}.")
+                    raise Failed
+                if not np.allclose(value, expected, equal_nan=True, atol=1e-6):
+                    hint = ("para uma classe que não aparece nem no rótulo nem na predição, devolva NaN "
+                            "(0/0), não 0 nem 1." if np.isnan(expected).any() else
+                            "lembre: IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN); linhas = classe real, "
+                            "colunas = classe predita; FP soma a coluna, FN soma a linha (sem o TP).")
+                    problems.append(f"{label} com {name}: esperado {np.round(expected, 4)}, "
+                                    f"veio {np.round(value, 4)}. Dica: {hint}")
+                    raise Failed
+    except Failed:
+        pass
+    return finish(exercise, problems, verbose)

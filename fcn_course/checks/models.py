@@ -1,0 +1,214 @@
+"""Exercícios 1, 2 e 4: the FCN classes (structure, output shapes, upsampling, skip path, pretrained flag).
+
+The backbone of the student's class, and with it the first convolution expected, the loader and the input
+sizes to try, comes from the registry in ``fcn_course.backbones``.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+from unittest import mock
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
+
+from fcn_course import backbones
+from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
+from fcn_course.checks.titles import fcn_exercise_title
+
+
+def _backbone_of(model_cls, backbone=None):
+    """The registered backbone of the student's class: given by name, else found from the class."""
+    if backbone is not None:
+        return backbones.get_backbone(backbone)
+    return backbones.backbone_for_class(model_cls)
+
+
+@functools.lru_cache(maxsize=None)
+def _first_conv_shape(name: str) -> tuple:
+    """Weight shape of the first convolution of backbone ``name`` (built once, without weights)."""
+    features = backbones.get_backbone(name).build(weights=None).features
+    return tuple(_first_conv(features).weight.shape)
+
+
+def _first_conv(module: nn.Module):
+    return next((m for m in module.modules() if isinstance(m, nn.Conv2d)), None)
+
+
+@contextlib.contextmanager
+def _spy_backbone_loader(calls: list):
+    """Replace ``fcn_course.backbones.load_backbone`` (behind ``load_alexnet``, ``load_vgg16``...) by a spy.
+
+    The spy records the ``pretrained`` argument and returns a network whose weights are a recognisable
+    pattern (no download needed), so the check can see whether they reach the model untouched
+    (pretrained=True) or are re-initialised (pretrained=False). It works however the student imported the
+    loader (``from fcn_course.backbones import load_alexnet as carrega``, ``backbones.load_alexnet``...).
+    """
+    real_loader = backbones.load_backbone
+
+    def spy(name, pretrained=False, *args, **kwargs):
+        calls.append(bool(pretrained))
+        net = real_loader(name, pretrained=False)
+        # A recognisable pattern in the part an FCN reuses: it must survive with pretrained=True and be
+        # replaced by initialize_weights with pretrained=False.
+        generator = torch.Generator().manual_seed(1234)
+        with torch.no_grad():
+            for p in net.features.parameters():
+                p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
+        return net
+
+    with mock.patch.object(backbones, "load_backbone", spy):
+        yield
+
+
+class _UpsamplingRecorder(TorchFunctionMode):
+    """Records the ``mode`` of every ``F.interpolate`` call made inside ``with`` (however it was imported:
+    ``F.interpolate``, ``from torch.nn.functional import interpolate``, ``nn.Upsample``...)."""
+
+    def __init__(self):
+        super().__init__()
+        self.modes = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is F.interpolate:
+            self.modes.append(kwargs.get("mode", args[3] if len(args) > 3 else "nearest"))
+        return func(*args, **kwargs)
+
+
+def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: list):
+    names = ("backbone1", "backbone2", "classifier") if skip else ("backbone", "classifier")
+    missing = [n for n in names if not isinstance(getattr(net, n, None), nn.Module)]
+    if missing:
+        problems.append(f"faltam os atributos {', '.join('self.' + n for n in missing)} "
+                        f"(com skip={skip} a rede deve ter {', '.join(names)}).")
+        raise Failed
+    first = _first_conv(getattr(net, names[0]))
+    if first is None or tuple(first.weight.shape) != first_conv_shape:
+        problems.append(f"`{names[0]}` deve começar pela primeira convolução do backbone do torchvision "
+                        f"(pesos {first_conv_shape}); use as camadas `features` do modelo carregado.")
+    if any(isinstance(m, nn.Linear) for m in net.modules()):
+        problems.append("a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas por "
+                        "convoluções (é isso que torna a rede 'totalmente convolucional').")
+    last_conv = [m for m in net.classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    if not last_conv:
+        problems.append("`classifier` deve conter convoluções (a última com num_classes canais de saída).")
+
+
+def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list):
+    net.eval()
+    for h, w in sizes:
+        x = torch.randn(2, 3, h, w)
+        with torch.no_grad():
+            out = run_student_code(problems, f"forward com entrada [2, 3, {h}, {w}]", net, x)
+        expected = (2, num_classes, h, w)
+        if isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[1] != num_classes:
+            problems.append(f"com num_classes={num_classes} a saída tem {out.shape[1]} canais: a última "
+                            "convolução do classifier deve ter num_classes canais de saída (não fixe 3).")
+            raise Failed
+        if not isinstance(out, torch.Tensor) or tuple(out.shape) != expected:
+            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            problems.append(f"para a entrada [2, 3, {h}, {w}] a saída deveria ser {list(expected)}, veio "
+                            f"{list(shape) if isinstance(shape, tuple) else shape}. Dica: interpole os escores "
+                            "para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224.")
+            raise Failed
+
+
+def _check_skip_used(net: nn.Module, problems: list):
+    """The output must depend on backbone1's features directly, not only through backbone2."""
+    x = torch.randn(1, 3, 96, 96)
+    clean = {}
+
+    def keep_clean(module, inputs, output):
+        clean["f1"] = output.detach().clone()
+
+    net.eval()
+    handle = net.backbone1.register_forward_hook(keep_clean)
+    with torch.no_grad():
+        reference = net(x)
+    handle.remove()
+
+    def perturb(module, inputs, output):
+        return output + torch.randn_like(output) * (output.abs().mean() + 1.0)
+
+    def feed_clean(module, inputs):
+        return (clean["f1"],)
+
+    handles = [net.backbone1.register_forward_hook(perturb), net.backbone2.register_forward_pre_hook(feed_clean)]
+    try:
+        with torch.no_grad():
+            perturbed = net(x)
+    finally:
+        for h in handles:
+            h.remove()
+    if torch.allclose(reference, perturbed):
+        problems.append("a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip "
+                        "connection não está sendo usada. Dica: concatene as features de backbone1 com as de "
+                        "backbone2 (interpoladas para o mesmo tamanho) com torch.cat(..., dim=1) antes do "
+                        "classifier.")
+
+
+def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: list):
+    for pretrained in (True, False):
+        calls = []
+        with _spy_backbone_loader(calls):
+            net = run_student_code(problems, f"criar o modelo com pretrained={pretrained}", model_cls, 3,
+                       pretrained=pretrained, skip=skip)
+        if not calls:
+            problems.append(f"o modelo não chamou `{loader_name}(pretrained)` de fcn_course.backbones; use-o "
+                            "para que o argumento pretrained seja respeitado (ele baixa/carrega os pesos do "
+                            "ImageNet ou explica como obtê-los).")
+            return
+        if calls[0] != pretrained:
+            problems.append(f"com pretrained={pretrained} o backbone foi carregado com pretrained={calls[0]}: "
+                            f"passe o argumento adiante, `{loader_name}(pretrained)`.")
+            return
+        first = _first_conv(net.backbone1 if skip else net.backbone)
+        marked = first is not None and bool(((first.weight > 0.499) & (first.weight < 0.5011)).all())
+        if pretrained and not marked:
+            problems.append("com pretrained=True os pesos do ImageNet foram sobrescritos depois de carregados; "
+                            "só chame initialize_weights quando pretrained=False.")
+        if not pretrained and marked:
+            problems.append("com pretrained=False os pesos deveriam ser inicializados: chame "
+                            "initialize_weights(self) no fim do __init__ quando pretrained=False.")
+
+
+def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None) -> CheckResult:
+    """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag.
+
+    The backbone (and so the first convolution expected, the loader to call and the input sizes to try)
+    comes from the registry in ``fcn_course.backbones``: from ``backbone`` when given, else from the class.
+    """
+    spec = _backbone_of(model_cls, backbone)
+    if spec is None:
+        names = ", ".join(entry.class_name for entry in backbones.BACKBONES.values())
+        return finish(f"FCN {getattr(model_cls, '__name__', model_cls)}", [
+            f"não reconheci o backbone de {getattr(model_cls, '__name__', model_cls)!s}: use um dos nomes de "
+            f"classe do curso ({names}) ou chame check_fcn(..., backbone='alexnet')."], verbose)
+    exercise = fcn_exercise_title(spec, skip)
+    loader_name, first_conv_shape = spec.loader_name, _first_conv_shape(spec.name)
+    problems = []
+    sizes = list(spec.check_sizes)
+    try:
+        net = run_student_code(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
+        _check_structure(net, skip, first_conv_shape, problems)
+        with _UpsamplingRecorder() as recorder:
+            _check_shapes(net, sizes, 3, problems)
+        modes = recorder.modes
+        uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
+        if not modes and not uses_module:
+            problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
+                            "tamanho da entrada.")
+        elif modes and "bilinear" not in modes and not uses_module:
+            problems.append(f"o upsampling usa mode={modes[0]!r}; as FCNs usam interpolação bilinear "
+                            "(mode='bilinear').")
+        five = run_student_code(problems, "criar o modelo com num_classes=5", model_cls, 5, pretrained=False, skip=skip)
+        _check_shapes(five, sizes[:1], 5, problems)
+        if skip:
+            _check_skip_used(net, problems)
+        _check_pretrained_flag(model_cls, skip, loader_name, problems)
+    except Failed:
+        pass
+    return finish(exercise, problems, verbose)

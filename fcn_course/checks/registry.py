@@ -1,0 +1,96 @@
+"""The exercise registry: one row per self-checked exercise, read by the notebooks, the grader and the tests.
+
+A row says which notebook holds the exercise, the title students read, the names the notebook must define
+and how to run its check. ``run_all`` grades a namespace (a submitted notebook's definitions) against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from fcn_course.checks.feedback import CheckResult, describe_error
+from fcn_course.checks.metrics import check_iou_from_confusion
+from fcn_course.checks.models import check_fcn
+from fcn_course.checks.titles import TITLES
+from fcn_course.checks.training import check_loss, check_optimizer, check_training
+from fcn_course.outline import COURSE_NOTEBOOKS
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One self-checked exercise: the registry row the notebooks, the grader and the tests share."""
+
+    key: str           # unique: "alexnet-skip"
+    number: str        # as the notebooks number it, in reading order
+    notebook: str      # file name without extension, e.g. "02_fcn_alexnet"
+    title: str         # what the student reads in the feedback
+    names: tuple       # what the notebook must define for the check to run
+    run: Callable      # run(namespace, verbose) -> CheckResult
+    required: bool = True  # optional exercises never stop "Run all"
+
+
+def _fcn_exercise(key, number, notebook, backbone, class_name, skip):
+    return Exercise(key, number, notebook, TITLES[key], (class_name,),
+                    lambda ns, verbose: check_fcn(ns[class_name], skip, verbose, backbone=backbone))
+
+
+EXERCISES = (
+    Exercise("iou", "0", "01_dados_e_metricas", TITLES["iou"],
+             ("iou_and_dice_from_confusion",),
+             lambda ns, verbose: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose),
+             required=False),
+    _fcn_exercise("alexnet-noskip", "1", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", False),
+    _fcn_exercise("alexnet-skip", "2", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", True),
+    Exercise("optimizer", "3", "02_fcn_alexnet", TITLES["optimizer"],
+             ("make_optimizer", "FCN_AlexNet"),
+             lambda ns, verbose: check_optimizer(ns["make_optimizer"], ns["FCN_AlexNet"], verbose)),
+    Exercise("loss", "3", "02_fcn_alexnet", TITLES["loss"],
+             ("compute_loss", "make_criterion"),
+             lambda ns, verbose: check_loss(ns["compute_loss"], ns["make_criterion"](), verbose)),
+    Exercise("training", "3", "02_fcn_alexnet", TITLES["training"],
+             ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
+             lambda ns, verbose: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
+                                                ns["make_criterion"](), verbose)),
+    _fcn_exercise("vgg16-noskip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", False),
+    _fcn_exercise("vgg16-skip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", True),
+)
+EXERCISES_BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
+
+
+def exercises_for_notebook(file_name: str):
+    """Keys of the exercises of a course notebook, found from the number its file name starts with.
+
+    Copies renamed by Colab or a browser ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb") are
+    recognised too. None when the name matches no course notebook.
+    """
+    name = Path(file_name).stem
+    for prefix in ("Cópia de ", "Copy of ", "Copia de "):
+        name = name.removeprefix(prefix)
+    number = name.strip()[:2]
+    if number not in {notebook[:2] for notebook in COURSE_NOTEBOOKS}:
+        return None
+    return tuple(exercise.key for exercise in EXERCISES if exercise.notebook[:2] == number)
+
+
+def run_all(namespace: dict, exercises=None, verbose: bool = False) -> list:
+    """Run the checks of ``exercises`` (keys of EXERCISES; None = all) on ``namespace``.
+
+    ``namespace`` holds a student's notebook definitions. A name the student deleted or renamed is
+    reported as missing; a stub is reported as not implemented; nothing raises.
+    """
+    results = []
+    for exercise in EXERCISES:
+        if exercises is not None and exercise.key not in exercises:
+            continue
+        absent = [name for name in exercise.names if name not in namespace]
+        if absent:
+            results.append(CheckResult(exercise.title, False, [
+                f"não encontrei {', '.join(absent)} no notebook {exercise.notebook}.ipynb (a célula do "
+                f"exercício {exercise.number} foi apagada, renomeada ou não roda?)."]))
+            continue
+        try:
+            results.append(exercise.run(namespace, verbose))
+        except Exception as error:  # e.g. make_criterion itself is still a stub
+            results.append(CheckResult(exercise.title, False, [describe_error(error)]))
+    return results

@@ -68,36 +68,44 @@ def build_data(profile: dict, data_dir: Path) -> tuple:
 
 
 def run_backbone(backbone: str, profile: dict, root: Path, out_dir: Path, seed: int):
-    """Train the backbone with and without skip from scratch; return ``[(row, seconds, cpu_seconds), ...]``.
+    """Train the backbone with and without skip from scratch; return ``[(row, seconds, steady_seconds), ...]``.
 
-    Seconds are wall-clock (validation included); CPU seconds are less sensitive to other jobs on a
-    shared machine (on an idle 2-core CPU with 2 threads, wall is about CPU / 2).
+    ``seconds`` is the run's wall-clock time (loaders, training, validation, checkpoints).
+    ``steady_seconds`` is epochs x the fastest epoch (training + validation): on a shared machine another
+    job running at the same time can slow some epochs ten-fold (two processes of two threads on two
+    cores), and the fastest epoch is the best estimate of what an epoch takes on an idle machine.
     """
     args = course_args(root=root, pretrained=False, seed=seed, smoke=False, device=torch.device("cpu"),
                        num_workers=0, **profile[backbone])
     args["cache_in_memory"] = True  # read by make_loaders when data.py supports it
     rows = []
     for skip in (True, False):
-        tic, cpu = time.perf_counter(), time.process_time()
+        tic = time.perf_counter()
         result = experiments.run_grid({backbone: MODEL_CLASSES[backbone]}, make_optimizer, compute_loss,
                                       make_criterion(), args, out_dir / f"{backbone}-seed{seed}",
                                       backbones=(backbone,), skips=(skip,), pretrained=(False,),
                                       progress=False)
-        rows.append((result.rows()[0], time.perf_counter() - tic, time.process_time() - cpu))
+        rows.append((result.rows()[0], time.perf_counter() - tic, steady_seconds(result.runs[0].history)))
     # report.md, curves, per-class bars and the qualitative grid (same validation images for both runs)
     experiments.load_grid(out_dir / f"{backbone}-seed{seed}", MODEL_CLASSES).write_report()
     return rows
 
 
+def steady_seconds(history) -> float:
+    """Epochs x the fastest epoch (training + validation) of a run's history: its time on an idle machine."""
+    epochs = [train["time"] + val["time"] for train, val in zip(history.train, history.val)]
+    return len(epochs) * min(epochs)
+
+
 def format_table(rows) -> str:
     """Markdown table: configuration, seed, best val mIoU(fg), best epoch, per-class IoU, seconds."""
     lines = ["| configuration | seed | best mIoU(fg) | best epoch | IoU background | IoU bus | IoU person "
-             "| seconds | CPU seconds |",
+             "| seconds | steady seconds |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for seed, row, seconds, cpu in rows:
+    for seed, row, seconds, steady in rows:
         lines.append(f"| {row['config']} | {seed} | {row['best_miou_fg']:.3f} | {row['best_epoch']} | "
                      f"{row['iou_background']:.3f} | {row['iou_bus']:.3f} | {row['iou_person']:.3f} | "
-                     f"{seconds:.0f} | {cpu:.0f} |")
+                     f"{seconds:.0f} | {steady:.0f} |")
     return "\n".join(lines)
 
 
@@ -130,8 +138,9 @@ def main(argv=None) -> int:
     print(format_table(table))
     for seed in options.seeds:
         total = sum(seconds for s, _, seconds, _ in table if s == seed)
-        cpu = sum(cpu for s, _, _, cpu in table if s == seed)
-        print(f"seed {seed}: total training wall time {total:.0f} s ({total / 60:.1f} min), CPU {cpu:.0f} s")
+        steady = sum(steady for s, _, _, steady in table if s == seed)
+        print(f"seed {seed}: total training wall time {total:.0f} s ({total / 60:.1f} min); "
+              f"epochs x fastest epoch {steady:.0f} s ({steady / 60:.1f} min)")
     print(f"machine load average (1, 5, 15 min): {os.getloadavg()}")
     return 0
 

@@ -602,17 +602,22 @@ def make_loaders(args: dict):
 
     Uses ``root``, ``classes``, ``h_size``, ``w_size``, ``batch_size``, ``num_workers``, ``max_samples`` and
     ``seed``; optional ``augment`` (default False, as in the original course), ``download`` (False) and
-    ``cache_in_memory`` (False; see ``VOCSubset``).
+    ``cache_in_memory`` (False; True; or ``"auto"``: on when both splits fit in half the free RAM; see
+    ``VOCSubset``).
     """
+    cache = args.get("cache_in_memory", False)
     common = dict(root=args["root"], classes=args["classes"], size=(args["h_size"], args["w_size"]),
                   max_samples=args.get("max_samples"), download=args.get("download", False),
-                  cache_in_memory=args.get("cache_in_memory", False))
+                  cache_in_memory=cache is True)
     train_set = VOCSubset(image_set="train", augment=args.get("augment", False), **common)
     val_set = VOCSubset(image_set="val", **common)
+    if cache == "auto":
+        fits = cache_fits_in_memory(train_set.cache_bytes() + val_set.cache_bytes())
+        train_set.cache_in_memory = val_set.cache_in_memory = fits
 
     device = torch.device(args.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
     workers = args.get("num_workers", 0)
-    if workers > 0 and common["cache_in_memory"]:
+    if workers > 0 and train_set.cache_in_memory:
         train_set.fill_cache()  # filled before the workers start: they share it instead of each filling one
         val_set.fill_cache()
     loader_options = dict(batch_size=args["batch_size"], num_workers=workers,

@@ -635,3 +635,13 @@ def test_make_loaders_passes_the_cache_setting(synthetic_voc_root):
     first, second = (torch.cat(half).flatten().sort().values
                      for half in (batches[: len(batches) // 2], batches[len(batches) // 2:]))
     assert torch.equal(first, second)  # no augmentation: both epochs see the same pixels (in another order)
+
+
+@pytest.mark.parametrize("free, expected", [(10**12, True), (1000, False), (None, False)])
+def test_make_loaders_auto_cache_only_when_it_fits(synthetic_voc_root, monkeypatch, free, expected):
+    monkeypatch.setattr(data, "available_memory_bytes", lambda: free)
+    args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
+                       max_samples=None, device="cpu")
+    args["cache_in_memory"] = "auto"
+    train_loader, val_loader = make_loaders(args)
+    assert train_loader.dataset.cache_in_memory is expected and val_loader.dataset.cache_in_memory is expected

@@ -48,7 +48,7 @@ __all__ = [
     "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
     "voc_colormap", "class_colors", "denormalize", "check_classes", "label_lookup_table", "read_voc_mask",
     "voc_folder", "voc_is_ready", "download_voc", "VOCNotFoundError", "VOCSubset", "prepare_data", "make_loaders",
-    "make_synthetic_voc",
+    "make_synthetic_voc", "available_memory_bytes", "cache_fits_in_memory",
 ]
 
 # ----------------------------------------------------------------------------------------------------
@@ -323,11 +323,18 @@ class VOCSubset(Dataset):
     With ``augment=True``: random zoom, random crop and horizontal flip, the same for image and label.
     ``root`` is the folder that contains ``VOCdevkit/``. The filter reads the masks once and caches the
     result (see ``SUBSET_RULE``). ``max_samples`` keeps only the first kept images (quick runs).
+
+    ``cache_in_memory=True`` keeps every decoded picture and label (uint8, full size: what ``load``
+    returns, before any random zoom, crop or flip) in RAM the first time it is read, so that later
+    epochs skip JPEG and PNG decoding; the random augmentation still runs on every access. Check the
+    cost first with ``cache_bytes()`` and ``cache_fits_in_memory``. With DataLoader worker processes,
+    call ``fill_cache()`` before building the loader, so that the workers share one filled cache
+    instead of each filling its own.
     """
 
     def __init__(self, root, image_set: str = "train", classes=DEFAULT_CLASSES, size=(224, 224),
                  min_classes: int = 2, augment: bool = False, download: bool = False, max_samples=None,
-                 verbose: bool = True):
+                 verbose: bool = True, cache_in_memory: bool = False):
         if image_set not in IMAGE_SETS:
             raise ValueError(f"image_set must be one of {IMAGE_SETS}, got {image_set!r}.")
         self.root = Path(root).expanduser()
@@ -357,6 +364,8 @@ class VOCSubset(Dataset):
         self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
         self.images = [paths[image_id][0] for image_id in self.ids]
         self.masks = [paths[image_id][1] for image_id in self.ids]
+        self.cache_in_memory = cache_in_memory
+        self.memory = [None] * len(self.ids)  # decoded (image, label) pairs, filled on first read
 
         if augment:
             self.crop = v2.Compose([v2.RandomCrop(self.size), v2.RandomHorizontalFlip()])
@@ -404,8 +413,40 @@ class VOCSubset(Dataset):
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
         return image, tv_tensors.Mask(torch.from_numpy(label))
 
+    def load_cached(self, index: int):
+        """``load(index)``, served from memory after the first read when ``cache_in_memory`` is on.
+
+        The stored tensors are never modified: every transform of ``__getitem__`` returns new ones.
+        """
+        if not self.cache_in_memory:
+            return self.load(index)
+        if self.memory[index] is None:
+            image, label = self.load(index)
+            self.memory[index] = (image.as_subclass(torch.Tensor), label.as_subclass(torch.Tensor))
+        image, label = self.memory[index]
+        return tv_tensors.Image(image), tv_tensors.Mask(label)
+
+    def fill_cache(self) -> "VOCSubset":
+        """Decode every item into the in-memory cache now (turns the cache on); returns the dataset."""
+        self.cache_in_memory = True
+        for index in range(len(self)):
+            self.load_cached(index)
+        return self
+
+    def cache_bytes(self) -> int:
+        """Bytes the in-memory cache needs: 3 bytes (RGB) + 1 byte (label) per pixel of every picture.
+
+        Only the JPEG headers are read (no decoding), so this takes a fraction of a second on VOC.
+        """
+        total = 0
+        for path in self.images:
+            with Image.open(path) as picture:
+                width, height = picture.size
+            total += 4 * width * height
+        return total
+
     def __getitem__(self, index: int):
-        image, label = self.load(index)
+        image, label = self.load_cached(index)
         if self.augment:
             image, label = random_scale(image, label, *SCALE_RANGE)
         image, label = pad_to_size(image, label, self.size)
@@ -434,20 +475,47 @@ def prepare_data(args: dict, verbose: bool = True) -> Path:
     return root
 
 
+def available_memory_bytes():
+    """RAM that is free now (Linux: available pages), or None when the system does not say."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def cache_fits_in_memory(n_bytes: int, share: float = 0.5) -> bool:
+    """True when ``n_bytes`` is at most ``share`` of the free RAM (False when the free RAM is unknown).
+
+    Half by default: the model, the batches and the notebook need the rest.
+    """
+    free = available_memory_bytes()
+    return free is not None and n_bytes <= share * free
+
+
 def make_loaders(args: dict):
     """``(train_loader, val_loader)`` for a ``course_args()`` dict.
 
     Uses ``root``, ``classes``, ``h_size``, ``w_size``, ``batch_size``, ``num_workers``, ``max_samples`` and
-    ``seed``; optional ``augment`` (default False, as in the original course) and ``download`` (False).
+    ``seed``; optional ``augment`` (default False, as in the original course), ``download`` (False) and
+    ``cache_in_memory`` (False; True; or ``"auto"``: on when both splits fit in half the free RAM; see
+    ``VOCSubset``).
     """
     prepare_data(args, verbose=False)
+    cache = args.get("cache_in_memory", False)
     common = dict(root=args["root"], classes=args["classes"], size=(args["h_size"], args["w_size"]),
-                  max_samples=args.get("max_samples"), download=args.get("download", False))
+                  max_samples=args.get("max_samples"), download=args.get("download", False),
+                  cache_in_memory=cache is True)
     train_set = VOCSubset(image_set="train", augment=args.get("augment", False), **common)
     val_set = VOCSubset(image_set="val", **common)
+    if cache == "auto":
+        fits = cache_fits_in_memory(train_set.cache_bytes() + val_set.cache_bytes())
+        train_set.cache_in_memory = val_set.cache_in_memory = fits
 
     device = torch.device(args.get("device") or ("cuda" if torch.cuda.is_available() else "cpu"))
     workers = args.get("num_workers", 0)
+    if workers > 0 and train_set.cache_in_memory:
+        train_set.fill_cache()  # filled before the workers start: they share it instead of each filling one
+        val_set.fill_cache()
     loader_options = dict(batch_size=args["batch_size"], num_workers=workers,
                           pin_memory=device.type == "cuda", persistent_workers=workers > 0)
     shuffle_order = torch.Generator().manual_seed(args.get("seed", 0))

@@ -2,9 +2,19 @@
 
 ``make_synthetic_voc`` writes a genuine ``VOCdevkit/VOC2012`` tree (JPEG photos, palette PNG masks with
 void borders, ImageSets split lists), so every line of the course that reads Pascal VOC also reads
-this folder. The pictures are simple cartoons (a yellow bus with windows and wheels, a person with a
-head, a red car, a brown dog, a grey aeroplane) on noisy gradient backgrounds: easy enough that a
+this folder. The pictures are simple cartoons (a yellow bus with windows and wheels, people with a head, arms
+and legs, a red car, a brown dog, a grey aeroplane) on noisy gradient backgrounds: easy enough that a
 small FCN learns something in two epochs on a CPU, varied enough that it is not trivial.
+
+What makes the course's lessons visible on it:
+
+* thin structures: people come in groups of one to three, at several scales, with arms and legs a few
+  pixels wide. At stride 32 a person is narrower than one feature cell, so an FCN-32s loses most of
+  them, while the stride-8 features of a skip connection keep them;
+* texture: objects keep their class colour but carry stripes, checks or blotches, so a pixel's colour
+  alone is not its class;
+* clutter and occlusion: background blobs of every colour, and poles in front of the objects
+  (labelled background) that cut them into pieces.
 
 About 30% of the images contain neither a bus nor a person, so the course's 3-class filter
 (background, bus, person) drops them, as it drops most real VOC images.
@@ -26,6 +36,8 @@ from fcn_course.voc import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap, voc_is_rea
 # Chance that an image holds neither a bus nor a person.
 NO_BUS_NO_PERSON_RATE = 0.3
 OTHER_CLASSES = ("aeroplane", "car", "dog")
+# Chance that poles (background) stand in front of the objects of an image.
+OCCLUDER_RATE = 0.35
 
 
 def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120), seed: int = 0) -> Path:
@@ -104,6 +116,8 @@ def draw_scene(rng, width: int, height: int, class_index: dict):
     label = np.zeros((height, width), dtype=np.uint8)
     for name in choose_objects(rng):
         DRAWERS[name](rng, image, label, class_index[name])
+    if rng.random() < OCCLUDER_RATE:
+        draw_poles(rng, image, label)
     add_void_borders(label)
     return image.round().clip(0, 255).astype(np.uint8), label
 
@@ -136,14 +150,65 @@ def background(rng, width: int, height: int) -> np.ndarray:
         )
         grey = rng.uniform(60, 170)
         image[rr, cc] = grey + rng.uniform(-25, 25, size=3)
+    add_clutter(rng, image)
     return image + rng.normal(0, 8, size=image.shape)
 
 
-def paint(rng, image, label, rr, cc, colour, class_id) -> None:
-    """Fill the pixels (rr, cc) with a slightly noisy colour and mark them with ``class_id``."""
+def add_clutter(rng, image) -> None:
+    """Small blobs of any colour (stones, leaves, signs...): background that is not one flat colour."""
+    height, width = image.shape[:2]
+    for _ in range(rng.integers(2, 7)):
+        radius = rng.uniform(0.02, 0.06) * height
+        rr, cc = draw.ellipse(rng.uniform(0, height), rng.uniform(0, width), radius, radius * rng.uniform(0.5, 2),
+                              shape=(height, width))
+        image[rr, cc] = rng.uniform(30, 225, size=3)
+
+
+def texture(rng, amount: float = 25):
+    """A random surface pattern: a function of pixel coordinates giving a brightness offset.
+
+    Stripes (any direction), checks or soft blotches, so that an object is not one flat colour.
+    """
+    kind = rng.integers(0, 3)
+    period = rng.uniform(4, 10)
+    angle = rng.uniform(0, np.pi)
+    phase = rng.uniform(0, 2 * np.pi, size=2)
+    if kind == 0:  # stripes
+        return lambda rr, cc: amount * np.sign(np.sin((rr * np.cos(angle) + cc * np.sin(angle)) / period * 2 * np.pi))
+    if kind == 1:  # checks
+        return lambda rr, cc: amount * np.sign(np.sin(rr / period * np.pi + phase[0]) * np.sin(cc / period * np.pi))
+    return lambda rr, cc: amount * np.sin(rr / (2 * period) + phase[0]) * np.cos(cc / (3 * period) + phase[1])
+
+
+def paint(rng, image, label, rr, cc, colour, class_id, pattern=None) -> None:
+    """Fill the pixels (rr, cc) with a slightly noisy colour (plus ``pattern``) and mark them ``class_id``."""
     rr, cc = np.ravel(rr), np.ravel(cc)  # draw.rectangle gives 2-D coordinate arrays
-    image[rr, cc] = np.asarray(colour, dtype=float) + rng.normal(0, 6, size=(len(rr), 3))
+    values = np.asarray(colour, dtype=float) + rng.normal(0, 6, size=(len(rr), 3))
+    if pattern is not None:
+        values += pattern(rr, cc)[:, None]
+    image[rr, cc] = values
     label[rr, cc] = class_id
+
+
+def thick_line(rng, image, label, start, end, thickness, colour, class_id) -> None:
+    """A straight bar of ``thickness`` pixels from ``start`` to ``end`` (``(row, col)`` points)."""
+    (r0, c0), (r1, c1) = start, end
+    length = max(np.hypot(r1 - r0, c1 - c0), 1e-6)
+    nr, nc = -(c1 - c0) / length * thickness / 2, (r1 - r0) / length * thickness / 2  # half-width normal
+    rr, cc = draw.polygon([r0 + nr, r1 + nr, r1 - nr, r0 - nr], [c0 + nc, c1 + nc, c1 - nc, c0 - nc],
+                          shape=label.shape)
+    paint(rng, image, label, rr, cc, colour, class_id)
+
+
+def draw_poles(rng, image, label) -> None:
+    """One or two thin upright poles (lamp posts, trees) in front of everything, labelled background."""
+    height, width = label.shape
+    for _ in range(rng.integers(1, 3)):
+        x = rng.uniform(0.3, 0.7) * width
+        thickness = rng.uniform(0.025, 0.05) * width
+        top = rng.uniform(0, 0.4) * height
+        thick_line(rng, image, label, (top, x), (height, x + rng.uniform(-0.05, 0.05) * width), thickness,
+                   jitter(rng, (90, 80, 70), 30), 0)
 
 
 def jitter(rng, colour, amount: float = 20):
@@ -163,7 +228,7 @@ def draw_bus(rng, image, label, class_id) -> None:
     w, h = rng.uniform(0.40, 0.55) * width, rng.uniform(0.28, 0.36) * height
     top, left = cy - h / 2, cx - w / 2
     rr, cc = draw.rectangle((top, left), extent=(h, w), shape=label.shape)
-    paint(rng, image, label, rr, cc, jitter(rng, (235, 170, 30)), class_id)
+    paint(rng, image, label, rr, cc, jitter(rng, (235, 170, 30)), class_id, texture(rng))
     n_windows = int(rng.integers(3, 6))
     window_w = w / (n_windows * 1.5)
     for k in range(n_windows):
@@ -177,22 +242,42 @@ def draw_bus(rng, image, label, class_id) -> None:
 
 
 def draw_person(rng, image, label, class_id) -> None:
-    """An upright body (ellipse) in a magenta shirt, two dark legs and a round skin-coloured head."""
+    """One to three people side by side, at one scale, each drawn by ``draw_one_person``."""
     height, width = label.shape
     cx, cy = centre(rng, width, height, y_range=(0.45, 0.6))
-    body_h = rng.uniform(0.22, 0.30) * height
+    body_h = rng.uniform(0.14, 0.30) * height
+    count = int(rng.integers(1, 4))
+    spacing = body_h * rng.uniform(0.6, 0.9)
+    for k in range(count):
+        x = cx + (k - (count - 1) / 2) * spacing
+        draw_one_person(rng, image, label, class_id, x, cy + rng.uniform(-0.05, 0.05) * body_h, body_h)
+
+
+def draw_one_person(rng, image, label, class_id, cx, cy, body_h) -> None:
+    """An upright body (ellipse) in a patterned magenta shirt, thin arms and legs, a skin-coloured head.
+
+    Limbs are 3 to 5 pixels wide on a 120-pixel-high picture: the 2-pixel void band around objects
+    leaves their middle labelled, and an FCN-32s (one feature cell per 32 pixels) cannot resolve them.
+    """
     body_w = body_h * rng.uniform(0.35, 0.45)
     leg_h = body_h * 0.8
-    # Legs at least 4 px wide, so that the 2-px void band around objects leaves some of them labelled.
-    leg_w = max(0.35 * body_w, 4.0)
-    for dx in (-leg_w - 0.03 * body_w, 0.03 * body_w):
-        rr, cc = draw.rectangle((cy, cx + dx), extent=(body_h / 2 + leg_h, leg_w), shape=label.shape)
-        paint(rng, image, label, rr, cc, jitter(rng, (50, 40, 80), 10), class_id)
+    limb = max(0.22 * body_w, 3.0)
+    trousers = jitter(rng, (50, 40, 80), 10)
+    bottom = cy + body_h / 2 + leg_h
+    for side in (-1, 1):
+        hip = (cy + 0.2 * body_h, cx + side * 0.2 * body_w)
+        thick_line(rng, image, label, hip, (bottom, cx + side * rng.uniform(0.2, 0.6) * body_w), limb,
+                   trousers, class_id)
+    skin = jitter(rng, (235, 190, 160), 10)
+    for side in (-1, 1):
+        shoulder = (cy - 0.3 * body_h, cx + side * 0.35 * body_w)
+        hand = (cy + rng.uniform(-0.6, 0.4) * body_h, cx + side * rng.uniform(0.6, 1.0) * body_h * 0.6)
+        thick_line(rng, image, label, shoulder, hand, limb * 0.9, skin * 0.9, class_id)
     rr, cc = draw.ellipse(cy, cx, body_h / 2, body_w / 2, shape=label.shape)
-    paint(rng, image, label, rr, cc, jitter(rng, (190, 50, 140)), class_id)
+    paint(rng, image, label, rr, cc, jitter(rng, (190, 50, 140)), class_id, texture(rng, 20))
     radius = body_w * 0.4
     rr, cc = draw.disk((cy - body_h / 2 - radius * 0.8, cx), radius, shape=label.shape)
-    paint(rng, image, label, rr, cc, jitter(rng, (235, 190, 160), 10), class_id)
+    paint(rng, image, label, rr, cc, skin, class_id)
 
 
 def draw_car(rng, image, label, class_id) -> None:

@@ -542,3 +542,106 @@ def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="outside"):
         data.download_voc(root)
     assert not (tmp_path / "evil.txt").exists() and not (root / "evil.txt").exists()
+
+
+# ---------------------------------------------------------------------------------------------------- memory cache
+
+
+def test_cached_items_equal_uncached_items(synthetic_voc_root):
+    plain = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False)
+    cached = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False, cache_in_memory=True)
+    for _ in range(2):  # first pass fills the cache, second pass is served from it
+        for index in range(len(plain)):
+            (image, label), (cached_image, cached_label) = plain[index], cached[index]
+            assert torch.equal(image, cached_image) and torch.equal(label, cached_label)
+            assert type(cached_image) is torch.Tensor and cached_label.dtype == torch.int64
+    assert all(entry is not None for entry in cached.memory)
+    stored_image, stored_label = cached.memory[0]
+    assert stored_image.dtype == torch.uint8 and stored_label.dtype == torch.uint8
+    assert stored_image.shape == (3, 120, 160) and stored_label.shape == (120, 160)  # full size, before any crop
+
+
+def test_cache_is_off_by_default(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False)
+    dataset[0]
+    assert not dataset.cache_in_memory and dataset.memory[0] is None
+
+
+def test_cached_augmentation_still_varies_and_keeps_valid_labels(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "train", size=SIZE, augment=True, verbose=False, cache_in_memory=True)
+    torch.manual_seed(0)
+    epochs = [[dataset[index] for index in range(len(dataset))] for _ in range(3)]
+    for epoch in epochs:
+        for image, label in epoch:
+            assert image.shape == (3, *SIZE) and label.shape == SIZE
+            assert set(label.unique().tolist()) <= {0, 1, 2, VOID}
+    # Random zoom, crop and flip still run on every access: the same image differs from epoch to epoch.
+    assert sum(not torch.equal(epochs[0][i][1], epochs[2][i][1]) for i in range(len(dataset))) > len(dataset) // 2
+    # The stored picture itself never changes.
+    reference = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False).load(0)
+    assert torch.equal(dataset.memory[0][0], reference[0]) and torch.equal(dataset.memory[0][1], reference[1])
+
+
+def test_second_epoch_opens_no_file(synthetic_voc_root, monkeypatch):
+    dataset = VOCSubset(synthetic_voc_root, "train", size=SIZE, augment=True, verbose=False, cache_in_memory=True)
+    opened = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *args, **kwargs: opened.append(args[0]) or real_open(*args, **kwargs))
+    first = [dataset[index] for index in range(len(dataset))]
+    assert len(opened) == 2 * len(dataset)  # one JPEG and one PNG per image
+    opened.clear()
+    second = [dataset[index] for index in range(len(dataset))]
+    assert opened == [] and len(second) == len(first)
+
+
+def test_fill_cache_decodes_everything_up_front(synthetic_voc_root, monkeypatch):
+    dataset = VOCSubset(synthetic_voc_root, "val", size=SIZE, verbose=False)
+    assert dataset.fill_cache() is dataset and dataset.cache_in_memory
+    monkeypatch.setattr(Image, "open", lambda *args, **kwargs: pytest.fail("the cache was not used"))
+    assert all(dataset[index][0].shape == (3, *SIZE) for index in range(len(dataset)))
+
+
+def test_cache_bytes_counts_rgb_and_label_bytes(synthetic_voc_root):
+    dataset = VOCSubset(synthetic_voc_root, "train", size=SIZE, verbose=False)
+    assert dataset.cache_bytes() == len(dataset) * 160 * 120 * 4
+    dataset.fill_cache()
+    held = sum(image.numel() + label.numel() for image, label in dataset.memory)
+    assert held == dataset.cache_bytes()
+
+
+def test_cache_fits_in_memory(monkeypatch):
+    monkeypatch.setattr(data, "available_memory_bytes", lambda: 1000)
+    assert data.cache_fits_in_memory(500) and not data.cache_fits_in_memory(501)
+    assert data.cache_fits_in_memory(900, share=0.9)
+    monkeypatch.setattr(data, "available_memory_bytes", lambda: None)
+    assert not data.cache_fits_in_memory(1)
+
+
+def test_available_memory_is_a_positive_number_on_linux():
+    free = data.available_memory_bytes()
+    assert free is None or free > 0
+
+
+def test_make_loaders_passes_the_cache_setting(synthetic_voc_root):
+    args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
+                       max_samples=None, device="cpu")
+    train_loader, val_loader = make_loaders(args)
+    assert not train_loader.dataset.cache_in_memory and not val_loader.dataset.cache_in_memory
+    args["cache_in_memory"] = True
+    train_loader, val_loader = make_loaders(args)
+    assert train_loader.dataset.cache_in_memory and val_loader.dataset.cache_in_memory
+    batches = [labels for _ in range(2) for _, labels in train_loader]
+    assert all(entry is not None for entry in train_loader.dataset.memory)
+    first, second = (torch.cat(half).flatten().sort().values
+                     for half in (batches[: len(batches) // 2], batches[len(batches) // 2:]))
+    assert torch.equal(first, second)  # no augmentation: both epochs see the same pixels (in another order)
+
+
+@pytest.mark.parametrize("free, expected", [(10**12, True), (1000, False), (None, False)])
+def test_make_loaders_auto_cache_only_when_it_fits(synthetic_voc_root, monkeypatch, free, expected):
+    monkeypatch.setattr(data, "available_memory_bytes", lambda: free)
+    args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
+                       max_samples=None, device="cpu")
+    args["cache_in_memory"] = "auto"
+    train_loader, val_loader = make_loaders(args)
+    assert train_loader.dataset.cache_in_memory is expected and val_loader.dataset.cache_in_memory is expected

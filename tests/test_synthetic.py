@@ -131,3 +131,45 @@ def test_readable_by_torchvision(synthetic_voc_root, image_set):
     dataset = VOCSegmentation(str(synthetic_voc_root), year="2012", image_set=image_set, download=False)
     image, target = dataset[0]
     assert image.size == target.size == (160, 120)
+
+
+def block_majority_recall(masks, class_id, cell):
+    """Share of ``class_id`` pixels still labelled ``class_id`` when each cell x cell block takes its majority label.
+
+    That is the best a classifier working at stride ``cell`` could do without finer features.
+    """
+    kept = total = 0
+    for mask in masks:
+        height, width = (mask.shape[0] // cell) * cell, (mask.shape[1] // cell) * cell
+        blocks = mask[:height, :width].reshape(height // cell, cell, width // cell, cell).swapaxes(1, 2)
+        blocks = blocks.reshape(height // cell, width // cell, cell * cell)
+        counts = np.stack([(blocks == value).sum(-1) for value in range(VOID)], axis=-1)  # void never wins
+        majority = np.repeat(np.repeat(counts.argmax(-1), cell, 0), cell, 1)
+        selected = mask[:height, :width] == class_id
+        kept += (majority[selected] == class_id).sum()
+        total += selected.sum()
+    return kept / total
+
+
+def test_people_are_thinner_than_a_stride_32_cell(tmp_path):
+    """The lesson of skip connections needs it: at stride 32 people melt into the background, buses do not."""
+    root = make_synthetic_voc(tmp_path, n_train=40, n_val=0, size=(200, 160), seed=3)
+    masks = all_masks(root)
+    assert block_majority_recall(masks, PERSON, 32) < 0.4
+    assert block_majority_recall(masks, PERSON, 8) > 0.6
+    assert block_majority_recall(masks, BUS, 32) > 0.5
+
+
+def test_objects_are_textured_and_sometimes_occluded(tmp_path):
+    from skimage.measure import label as connected_components
+
+    root = make_synthetic_voc(tmp_path, n_train=40, n_val=0, size=(200, 160), seed=2)
+    body_spread, pieces = [], []
+    for image_id, mask in zip(read_ids(root, "trainval"), all_masks(root)):
+        image = np.array(Image.open(voc(root) / "JPEGImages" / f"{image_id}.jpg"), dtype=float)
+        body = (mask == BUS) & (image.sum(-1) > 300)  # the yellow body, without dark windows and wheels
+        if body.sum() > 200:
+            body_spread.append(image[body].std(axis=0).mean())
+            pieces.append(connected_components(mask == BUS).max())
+    assert np.median(body_spread) > 15  # stripes, checks or blotches: flat paint plus noise gives about 8
+    assert max(pieces) >= 2  # a pole or a person in front cuts a bus in pieces

@@ -437,6 +437,8 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
         if run_dir is not None:
             _save_run(run_dir, net, optimizer, scaler, epoch, history, settings, loaders)
 
+    if run_dir is not None:
+        runs.write_outcome(run_dir, "done", len(history), count_parameters(net))
     if history.val:
         print(f"Best val mIoU(fg) {history.best_miou():.4f} at epoch {history.best_epoch()}.")
     return history

@@ -25,7 +25,7 @@ import numpy as np
 
 from fcn_course import engine, report, runs
 from fcn_course.backbones import BACKBONES, PretrainedWeightsError, local_weights_file
-from fcn_course.config import course_args, seed_everything
+from fcn_course.config import backbone_args, course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.files import read_json, write_json
@@ -34,7 +34,7 @@ from fcn_course.outline import MODEL_NOTEBOOKS
 from fcn_course.report import format_score
 from fcn_course.runs import run_name  # noqa: F401  (part of this module's interface since 0.1)
 
-GRID_FILE = "grid.json"
+GRID_FILE = runs.GRID_FILE
 # Smoke profile: at most these settings, so that the 8 runs take a minute or two on a CPU.
 SMOKE_GRID = {"epoch_num": 2, "size": 64, "max_samples": 12, "batch_size": 4}
 # Settings every run of a grid must share. A grid folder trained with other values is not reused
@@ -101,7 +101,8 @@ class RunResult:
     def to_dict(self) -> dict:
         """What grid.json stores about this run (the scores are in the run's own folder)."""
         return {"name": self.name, "backbone": self.backbone, "skip": self.skip, "pretrained": self.pretrained,
-                "status": self.status, "reason": self.reason, "parameters": self.parameters}
+                "status": self.status, "reason": self.reason, "parameters": self.parameters,
+                "run_dir": str(self.run_dir) if self.run_dir else None}
 
 
 def load_run(run_dir, backbone, skip, pretrained, status="done", reason="") -> RunResult:
@@ -124,6 +125,26 @@ def _finished_run(run_dir: Path, epochs: int, backbone, skip, pretrained) -> Run
     return None  # fewer epochs than asked now: fit resumes from last.pt and continues
 
 
+def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
+    """A finished run elsewhere (e.g. the one notebook 02 trained) with exactly the settings of this grid run.
+
+    Returned as a RunResult pointing at that folder, so the grid reports it without training it twice;
+    None when the folder is missing, unfinished, or was trained with any other setting.
+    """
+    try:
+        recorded = runs.read_run_config(candidate)
+    except (FileNotFoundError, ValueError):
+        return None
+    wanted = runs.run_config(run_args)
+    finished = _finished_run(candidate, run_args["epoch_num"], run_args["backbone"], run_args["skip"],
+                             run_args["pretrained"])
+    if runs.settings_diff(recorded, wanted) or finished is None or finished.status != "done":
+        return None
+    if not runs.checkpoint_path(candidate, "best").is_file():
+        return None
+    return finished
+
+
 def _weights_unavailable(backbone, pretrained, args) -> str:
     """Why a pretrained run cannot start without a download the profile forbids ("" when it can)."""
     if pretrained and args.get("smoke") and local_weights_file(backbone) is None:
@@ -133,8 +154,12 @@ def _weights_unavailable(backbone, pretrained, args) -> str:
 
 
 def train_configuration(model_class, backbone, skip, pretrained, make_optimizer, compute_loss, criterion,
-                        args, run_dir, progress=True) -> RunResult:
-    """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring)."""
+                        args, run_dir, progress=True, reuse_from=None) -> RunResult:
+    """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring).
+
+    ``reuse_from``: a folder of earlier runs (notebooks 02 and 03 train into ``args["runs_dir"]``); a finished
+    run there with the same name and exactly the same settings is reported instead of training it again.
+    """
     run_dir = Path(run_dir)
     name = run_dir.name
     finished = _finished_run(run_dir, args["epoch_num"], backbone, skip, pretrained)
@@ -142,6 +167,12 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
         print(f"== {name}: already finished ({len(finished.history)} epochs, {finished.status}); "
               f"reusing {run_dir}")
         return finished
+    run_args = {**args, "backbone": backbone, "skip": skip, "pretrained": pretrained}
+    if reuse_from is not None and not runs.checkpoint_path(run_dir, "last").is_file():
+        adopted = adoptable_run(Path(reuse_from) / name, run_args)
+        if adopted is not None:
+            print(f"== {name}: trained before with the same settings in {adopted.run_dir}; not trained again")
+            return adopted
 
     print(f"== {name}")
     reason = _weights_unavailable(backbone, pretrained, args)
@@ -155,9 +186,8 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
         print(f"== {name}: SKIPPED, the ImageNet weights could not be loaded (see the report for why)")
         return RunResult(backbone, skip, pretrained, "skipped", reason=str(error))
 
-    # The run's own args: the model and the optimiser see which case they are in, and the run folder
-    # records the backbone too.
-    run_args = {**args, "backbone": backbone, "skip": skip, "pretrained": pretrained}
+    # The run's own args (run_args): the model and the optimiser see which case they are in, and the run
+    # folder records the backbone too.
     optimizer = make_optimizer(net, run_args)
 
     def loss_fn(outputs, labels):
@@ -186,14 +216,19 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
 # --------------------------------------------------------------------------------------------------
 def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_dir,
              backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
-             progress=True) -> "GridResult":
+             progress=True, reuse_from=None) -> "GridResult":
     """Train every (backbone, skip, pretrained) combination with the same ``args``; returns a GridResult.
 
     - ``model_classes``: ``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}`` (your classes);
     - ``make_optimizer(net, args)``, ``compute_loss(outputs, labels, criterion)``, ``criterion``: yours too;
     - ``args``: a ``course_args()`` dict (epochs, image size, data...); ``skip`` and ``pretrained``
       are set for each run;
-    - ``out_dir``: one sub-folder per run; run again with the same folder to continue an interrupted grid.
+    - ``out_dir``: one sub-folder per run; run again with the same folder to continue an interrupted grid;
+    - ``reuse_from``: a folder of runs trained before (notebooks 02 and 03 write to ``args["runs_dir"]``): a
+      finished run there with exactly this grid's settings is reported, not trained twice.
+
+    The profile may give a backbone settings of its own (``config.PROFILES[...]["per_backbone"]``: fewer
+    images and epochs for VGG16 in the demo profile); the report says so.
 
     In the smoke profile (``args["smoke"]``) the settings are shrunk to ``SMOKE_GRID`` (2 epochs, 64 px
     crops, 12 images per split) so that the whole grid takes a minute or two on a CPU. A run that fails
@@ -217,7 +252,8 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
                 run_dir = out_dir / runs.run_name(backbone, skip, use_pretrained)
                 try:
                     run = train_configuration(model_classes[backbone], backbone, skip, use_pretrained,
-                                              make_optimizer, compute_loss, criterion, args, run_dir, progress)
+                                              make_optimizer, compute_loss, criterion,
+                                              backbone_args(args, backbone), run_dir, progress, reuse_from)
                 except runs.RunMismatchError:
                     raise
                 except (OSError, RuntimeError, ValueError, KeyError) as error:
@@ -261,7 +297,7 @@ def check_same_settings(out_dir: Path, args) -> None:
 
 def _save_grid_index(out_dir: Path, results, args) -> None:
     """Write grid.json: the settings and every run of the folder (runs of earlier calls are kept)."""
-    current = [run.to_dict() for run in results]
+    current = [{**run.to_dict(), "run_dir": runs.relative_run_folder(out_dir, run.run_dir)} for run in results]
     names = {entry["name"] for entry in current}
     index_path = Path(out_dir) / GRID_FILE
     earlier = read_json(index_path, "grid index").get("runs", []) if index_path.is_file() else []
@@ -278,7 +314,7 @@ def load_grid(out_dir, model_classes=None) -> "GridResult":
     index = read_json(out_dir / GRID_FILE, "grid index")
     results = []
     for entry in index["runs"]:
-        run_dir = out_dir / entry["name"]
+        run_dir = runs.grid_entry_folder(out_dir, entry)
         if entry["status"] in ("skipped", "failed"):
             results.append(RunResult(entry["backbone"], entry["skip"], entry["pretrained"], entry["status"],
                                      entry["reason"], run_dir=run_dir))

@@ -237,14 +237,15 @@ def load_model_from_checkpoint(path, model_classes, device="cpu"):
 
 
 def load_run_models(grid_dir, model_classes, device="cpu") -> dict:
-    """``{run name: model}`` for every run folder of ``grid_dir`` that holds a ``best.pt`` (sorted by name)."""
+    """``{run name: model}`` for every trained run of the grid folder ``grid_dir`` (its best.pt; sorted by name)."""
     grid_dir = Path(grid_dir)
     if not grid_dir.is_dir():
         raise FileNotFoundError(f"Grid folder not found: {grid_dir}")
-    checkpoints = sorted(grid_dir.glob("*/best.pt"))
-    if not checkpoints:
+    folders = runs.grid_run_folders(grid_dir)
+    if not folders:
         raise FileNotFoundError(f"No trained run in {grid_dir} (no */best.pt): run the grid first.")
-    return {path.parent.name: load_model_from_checkpoint(path, model_classes, device) for path in checkpoints}
+    return {name: load_model_from_checkpoint(runs.checkpoint_path(folder, "best"), model_classes, device)
+            for name, folder in folders.items()}
 
 
 # --------------------------------------------------------------------------------------------------

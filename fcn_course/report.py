@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from fcn_course import plots, runs
+from fcn_course.config import PROFILES
 from fcn_course.data import VOCSubset
 from fcn_course.predict import load_model_from_checkpoint
 
@@ -70,6 +71,7 @@ def write_markdown(grid, path, note="") -> Path:
              f"classes {', '.join(grid.classes)}, max_samples {args.get('max_samples')}, "
              f"seed {args['seed']}, data {args['root']}"
              + (f" (profile {args['profile']})" if args.get("profile") else "") + ".",
+             *_per_backbone_lines(args),
              "", "Scores on the validation split; mIoU(fg) = mean IoU over the classes except background. "
              "Per-class IoU, Dice(fg) and pixel accuracy are those of the best epoch.", "",
              grid.markdown_table(), ""]
@@ -88,6 +90,14 @@ def write_markdown(grid, path, note="") -> Path:
         lines += ["![predictions](qualitative.png)", ""]
     Path(path).write_text("\n".join(lines), encoding="utf-8")
     return Path(path)
+
+
+def _per_backbone_lines(args) -> list:
+    """Say which backbones trained with settings of their own (then AlexNet vs VGG16 is not a fair race)."""
+    own = PROFILES.get(args.get("profile"), {}).get("per_backbone", {})
+    return ["", *(f"**{name}** runs used settings of their own in this profile: "
+                  + ", ".join(f"{key}={value}" for key, value in settings.items())
+                  + " (compare skip/no-skip within a backbone, not across backbones)." for name, settings in own.items())]
 
 
 def qualitative_figure(grid, n_images: int = QUALITATIVE_IMAGES):

@@ -17,6 +17,7 @@ mixes two experiments.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -28,6 +29,7 @@ HISTORY_FILE = "history.json"
 LAST_CHECKPOINT = "last.pt"
 BEST_CHECKPOINT = "best.pt"
 OUTCOME_FILE = "outcome.json"
+GRID_FILE = "grid.json"  # in a grid folder: the shared settings and the list of its runs
 RUN_FORMAT = 1
 
 # The settings that define a run: resuming with another value of any of them is refused.
@@ -171,6 +173,34 @@ def checkpoint_path(run_dir, which: str = "best") -> Path:
     if which not in ("best", "last"):
         raise ValueError(f"which must be 'best' or 'last', not {which!r}")
     return Path(run_dir) / (BEST_CHECKPOINT if which == "best" else LAST_CHECKPOINT)
+
+
+def relative_run_folder(grid_dir, run_dir) -> Optional[str]:
+    """How a grid index records a run's folder: relative to the grid folder (so both can move together)."""
+    if run_dir is None:
+        return None
+    return os.path.relpath(Path(run_dir).resolve(), Path(grid_dir).resolve())
+
+
+def grid_entry_folder(grid_dir, entry: dict) -> Path:
+    """The folder of one run listed in a grid index (its own sub-folder, or a run adopted from elsewhere)."""
+    recorded = entry.get("run_dir")
+    return Path(grid_dir) / (recorded if recorded else entry["name"])
+
+
+def grid_run_folders(grid_dir) -> dict:
+    """``{run name: folder}`` of the trained runs of a grid folder (those with a best.pt), sorted by name.
+
+    Read from the grid index when there is one (it lists runs adopted from notebooks 02/03 too), else from
+    the sub-folders that hold a best.pt.
+    """
+    grid_dir = Path(grid_dir)
+    if (grid_dir / GRID_FILE).is_file():
+        entries = read_json(grid_dir / GRID_FILE, "grid index")["runs"]
+        folders = {entry["name"]: grid_entry_folder(grid_dir, entry) for entry in entries}
+    else:
+        folders = {path.parent.name: path.parent for path in grid_dir.glob(f"*/{BEST_CHECKPOINT}")}
+    return {name: folders[name] for name in sorted(folders) if (folders[name] / BEST_CHECKPOINT).is_file()}
 
 
 def run_folders(parent) -> list:

@@ -172,6 +172,26 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
     assert load_grid(out_dir).runs[0].status == "skipped"
 
 
+def test_grid_adopts_a_notebook_run_with_the_same_settings(finished_grid, tmp_path, fit_spy):
+    """Notebook 02 trains alexnet-skip-scratch in runs_dir; the grid of notebook 04 reports it instead of
+    training it twice, but only when every defining setting matches."""
+    from fcn_course.predict import load_run_models
+
+    _, out_dir, args = finished_grid
+    notebook_runs = tmp_path / "runs"
+    shutil.copytree(out_dir / "alexnet-skip-scratch", notebook_runs / "alexnet-skip-scratch")
+    result = tiny_grid(args, tmp_path / "grid", reuse_from=notebook_runs)
+    assert [call["run_dir"].name for call in fit_spy] == ["alexnet-noskip-scratch"]  # only the other one trained
+    adopted = result.runs[1]
+    assert adopted.status == "done" and adopted.run_dir == notebook_runs / "alexnet-skip-scratch"
+    assert load_grid(tmp_path / "grid").runs[1].run_dir.resolve() == adopted.run_dir.resolve()
+    assert sorted(load_run_models(tmp_path / "grid", MODEL_CLASSES)) == SCRATCH_RUNS
+
+    fit_spy.clear()
+    tiny_grid({**args, "lr": 5e-4}, tmp_path / "other-grid", reuse_from=notebook_runs)
+    assert len(fit_spy) == 2  # another learning rate: nothing adopted
+
+
 def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, monkeypatch, fit_spy):
     """The smoke profile is quick and offline by design: a pretrained run without a local copy is skipped
     before any download is attempted (no network call at all)."""

@@ -18,8 +18,18 @@ def test_summary_names_the_classes_of_each_run(tmp_path, capsys):
     _write_run(tmp_path / "b" / "old-run", None, [0.8, 0.4], run_json=False)
     print_summary(tmp_path)
     out = capsys.readouterr().out
-    assert "a/alexnet-noskip-scratch: mIoU(fg) 0.500 (epoch 1) | background 0.900, cat 0.500, dog 0.250, bird n/a" in out
-    assert "b/old-run: mIoU(fg) 0.500 (epoch 1) | class 0 0.800, class 1 0.400" in out
+    assert "| a/alexnet-noskip-scratch | 1 | 0.500 | background 0.900, cat 0.500, dog 0.250, bird n/a |" in out
+    assert "| b/old-run | 1 | 0.500 | class 0 0.800, class 1 0.400 |" in out
+
+
+def test_summary_prints_the_skip_gain_of_each_backbone(tmp_path, capsys):
+    for name, miou in (("alexnet-noskip-scratch", 0.25), ("alexnet-skip-scratch", 0.75)):
+        _write_run(tmp_path / name, ["background", "bus", "person"], [0.9, miou, miou])
+        history = json.loads((tmp_path / name / "history.json").read_text())
+        history["val"][0]["miou_fg"] = miou
+        (tmp_path / name / "history.json").write_text(json.dumps(history))
+    print_summary(tmp_path)
+    assert "skip gain alexnet scratch: +0.500 mIoU(fg) (0.250 -> 0.750)" in capsys.readouterr().out
 
 
 def test_no_runs_no_summary(tmp_path, capsys):

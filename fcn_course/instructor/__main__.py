@@ -24,7 +24,7 @@ PROG = "python -m fcn_course.instructor"
 def _cmd_course(a):
     from fcn_course.instructor.course import run_course
 
-    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke)
+    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile)
 
 
 def _cmd_build(a):
@@ -86,8 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("course", help="run every solution notebook; executed notebooks and HTML go to a run folder")
+    p.add_argument("--profile", choices=("smoke", "demo", "full"),
+                   help="run profile (default: full when Pascal VOC is found, else demo: the synthetic twin, "
+                        "sized to show the FCNs learning in minutes on a CPU)")
     p.add_argument("--smoke", action="store_true", default=None,
-                   help="synthetic data and tiny settings (default when real VOC is not found)")
+                   help="the same as --profile smoke: tiny settings, every cell runs in seconds, nothing is learnt")
     p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
     p.set_defaults(func=_cmd_course)
 

@@ -1,7 +1,8 @@
 """The main job: execute the whole solution course and keep the executed notebooks and their HTML.
 
-``bash scripts/run_course.sh`` runs it. Smoke mode (synthetic VOC, tiny settings) unless real Pascal VOC
-is found; at the end it prints the per-class validation IoU of every training run of the course.
+``bash scripts/run_course.sh`` runs it. The demo profile (the synthetic VOC twin, sized so that a 2-core CPU
+shows the FCNs learning in a few minutes) unless real Pascal VOC is found (then the full profile); at the end
+it prints a table of every training run of the course with its per-class validation IoU.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 from fcn_course import runs
-from fcn_course.config import RUNS_ENV, SMOKE_ENV, data_root
+from fcn_course.config import PROFILES, RUNS_ENV, data_root
 from fcn_course.engine import History
 from fcn_course.instructor.execute import execute_notebook
 from fcn_course.instructor.pairs import solution_sources
@@ -22,39 +23,45 @@ def real_voc_present(root: Path | None = None) -> bool:
     return voc_is_ready(root or data_root())
 
 
-def _set_course_environment(out: Path, smoke: bool) -> None:
-    """What the notebooks' kernels inherit: where runs go, static figures, smoke mode on or off."""
+def _set_course_environment(out: Path) -> None:
+    """What the notebooks' kernels inherit: where runs go, static figures (the profile goes per kernel)."""
     os.environ[RUNS_ENV] = str(out.resolve() / "runs")  # checkpoints and reports of the notebooks
     os.environ.setdefault("FCN_COURSE_STATIC", "1")  # widgets -> static figures that the HTML can show
+
+
+def choose_profile(smoke=None, profile=None) -> str:
+    """The profile of the main job: the one asked for, else full when real VOC is here, else demo."""
+    if profile:
+        return profile
     if smoke:
-        os.environ[SMOKE_ENV] = "1"
-    else:
-        os.environ.pop(SMOKE_ENV, None)
+        return "smoke"
+    return "full" if real_voc_present() else "demo"
 
 
-def run_course(repo_root: Path, out_dir=None, smoke=None) -> int:
-    """Execute solutions/notebooks/*.ipynb in course order; smoke mode unless real VOC is found.
+def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None) -> int:
+    """Execute solutions/notebooks/*.ipynb in course order with a run profile (see ``choose_profile``).
 
     Returns 0 when every notebook ran, 1 otherwise (the failing notebook is named).
     """
-    if smoke is None:
-        smoke = not real_voc_present()
+    profile = choose_profile(smoke, profile)
     out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
     out.mkdir(parents=True, exist_ok=True)
-    mode = "smoke mode (synthetic VOC, tiny settings)" if smoke else f"full mode (Pascal VOC in {data_root()})"
-    print(f">> running the solution course in {mode}; results go to {out}")
-    _set_course_environment(out, smoke)
+    where = f"Pascal VOC in {data_root()}" if profile == "full" else "the synthetic VOC twin"
+    print(f">> running the solution course with the '{profile}' profile ({PROFILES[profile]['description']}; "
+          f"{where}); results go to {out}")
+    started = time.perf_counter()
+    _set_course_environment(out)
     for source in solution_sources(repo_root):
         tic = time.perf_counter()
         print(f">> {source.stem} ...", flush=True)
         try:
-            executed = execute_notebook(source.with_suffix(".ipynb"), out, smoke=smoke)
+            executed = execute_notebook(source.with_suffix(".ipynb"), out, profile=profile)
         except Exception as error:  # report which notebook failed, keep what ran
             print(f"!! {source.stem} failed: {error}")
             return 1
         print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
     print_summary(out / "runs")
-    print(f">> course finished; open {out} to read the executed notebooks")
+    print(f">> course finished in {time.perf_counter() - started:.0f}s; open {out} to read the executed notebooks")
     return 0
 
 
@@ -67,19 +74,33 @@ def _class_names(run_dir: Path, count: int) -> list:
 
 
 def print_summary(runs_dir: Path) -> None:
-    """Per-class validation IoU of every training run of the course, at its best epoch."""
+    """A table of every training run of the course (best epoch, mIoU(fg), IoU per class), then the skip gains.
+
+    The skip gain of a backbone is mIoU(fg) with skip minus without, for runs with the same initialisation
+    (the lesson of notebook 04: skip connections recover thin structures).
+    """
     run_dirs = runs.run_folders(runs_dir)
-    if not run_dirs:
-        return
-    print(">> validation IoU per class at the best epoch of each run (smoke-mode figures mean nothing about VOC):")
+    rows = []
     for run_dir in run_dirs:
         scores = History.load(runs.history_path(run_dir)).best_entry()
-        if scores is None:
-            continue
+        if scores is not None:
+            rows.append((run_dir, scores))
+    if not rows:
+        return
+    print(">> validation results of every run of the course (best epoch; smoke-profile figures mean nothing):")
+    print("   | run | best epoch | mIoU(fg) | IoU per class |")
+    print("   |---|---|---|---|")
+    best = {}
+    for run_dir, scores in rows:
         names = _class_names(run_dir, len(scores["iou"]))
         per_class = ", ".join(f"{name} {_fmt(iou)}" for name, iou in zip(names, scores["iou"]))
-        print(f"   {run_dir.relative_to(runs_dir)}: mIoU(fg) {_fmt(scores['miou_fg'])} "
-              f"(epoch {scores['epoch']}) | {per_class}")
+        print(f"   | {run_dir.relative_to(runs_dir)} | {scores['epoch']} | {_fmt(scores['miou_fg'])} | {per_class} |")
+        best.setdefault(run_dir.name, scores["miou_fg"])  # a notebook run and its grid twin share a name
+    for name, with_skip in sorted(best.items()):
+        without = best.get(name.replace("-skip-", "-noskip-"))
+        if "-skip-" in name and without is not None and with_skip is not None:
+            print(f"   skip gain {name.replace('-skip-', ' ')}: {with_skip - without:+.3f} mIoU(fg) "
+                  f"({_fmt(without)} -> {_fmt(with_skip)})")
 
 
 def _fmt(value) -> str:

@@ -16,17 +16,20 @@ from nbclient.exceptions import CellExecutionError
 from fcn_course.definitions import read_notebook
 
 SMOKE_ENV = "FCN_COURSE_SMOKE"  # = fcn_course.config.SMOKE_ENV (not imported: config loads torch)
+PROFILE_ENV = "FCN_COURSE_PROFILE"  # = fcn_course.config.PROFILE_ENV
 DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell
 KERNEL_NAME = "python3"
 
 
-def kernel_env(smoke: bool) -> dict:
-    """This process's environment with smoke mode switched on or off."""
+def kernel_env(smoke: bool, profile: Optional[str] = None) -> dict:
+    """This process's environment for a kernel: the run ``profile`` when given, else smoke on or off."""
     env = dict(os.environ)
-    if smoke:
+    env.pop(SMOKE_ENV, None)
+    env.pop(PROFILE_ENV, None)
+    if profile:
+        env[PROFILE_ENV] = profile
+    elif smoke:
         env[SMOKE_ENV] = "1"
-    else:
-        env.pop(SMOKE_ENV, None)
     return env
 
 
@@ -44,7 +47,8 @@ def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
         raise RuntimeError(f"{label} failed while running in smoke mode:\n{error}") from None
 
 
-def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT) -> Path:
+def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT,
+                     profile: Optional[str] = None) -> Path:
     """Run a copy of a notebook (cwd = its folder) and save the executed .ipynb and an HTML export.
 
     The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html``; they are written even
@@ -58,7 +62,7 @@ def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_C
     nb = read_notebook(path)
     executed = out_dir / f"{path.stem}.ipynb"
     try:
-        _client(nb, path.parent, timeout).execute(env=kernel_env(smoke))
+        _client(nb, path.parent, timeout).execute(env=kernel_env(smoke, profile))
     finally:
         nbformat.write(nb, executed)
         html, _ = HTMLExporter().from_notebook_node(nb)

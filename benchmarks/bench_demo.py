@@ -1,21 +1,23 @@
 """The demo profile, measured: the four from-scratch runs of the course on the synthetic VOC twin.
 
-The demo profile is the default run that teaches (issue #12): on a 2-core CPU, in about six minutes of
-training in total, FCN-AlexNet with skip connections (notebook 02) reaches a foreground mIoU of at least
-0.6 and visibly beats FCN-AlexNet without them (notebook 04), and FCN-VGG16 (notebook 03 and the grid)
-runs with fewer images and epochs. This script trains those four configurations with ``DEMO_PROFILE``
-and prints one table: configuration, best validation mIoU(fg), per-class IoU and seconds. It is the
-command the results page is regenerated from.
+The demo profile (``fcn_course.config.PROFILES["demo"]``) is the default run that teaches (issue #12): on a
+2-core CPU, in a few minutes of training in total, FCN-AlexNet with skip connections (notebook 02) reaches a
+foreground mIoU of at least 0.6 and visibly beats FCN-AlexNet without them (notebook 04), and FCN-VGG16
+(notebook 03 and the grid) runs with the profile's own, smaller settings. This script trains those four
+configurations exactly as the notebooks do (``experiments.run_grid`` applies the profile's per-backbone
+settings) and prints one table: configuration, best validation mIoU(fg), per-class IoU and seconds. It is
+the command the results page is regenerated from::
 
-Usage: ``python benchmarks/bench_demo.py [--seeds 0 1 2] [--out DIR] [--backbones alexnet vgg16]``.
-Each value of the profile can be overridden for experiments, e.g. ``--set alexnet.epoch_num=8``.
+    python benchmarks/bench_demo.py --seeds 0 1 2 --write-results solutions/RESULTS.md
+
+``--set lr=5e-4`` overrides one setting of the profile for an experiment (not for the results page).
 """
 from __future__ import annotations
 
 import argparse
 import ast
-import copy
 import os
+import platform
 import sys
 import tempfile
 import time
@@ -27,81 +29,57 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from fcn_course import experiments  # noqa: E402
-from fcn_course.config import course_args  # noqa: E402
-from fcn_course.synthetic import make_synthetic_voc  # noqa: E402
-from solutions.fcn_alexnet import FCN_AlexNet  # noqa: E402
-from solutions.fcn_vgg16 import FCN_VGG16  # noqa: E402
-from solutions.training import compute_loss, make_criterion, make_optimizer  # noqa: E402
+from fcn_course.config import PROFILES, course_args  # noqa: E402
+from fcn_course.data import prepare_data  # noqa: E402
+from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
 
-# The demo profile: the synthetic set, then the training settings of each backbone (course_args keys).
-DEMO_PROFILE = {
-    # 300 + 100 pictures of 200x160: 217 training and 69 validation images pass the 3-class filter.
-    "synthetic": {"n_train": 300, "n_val": 100, "size": (200, 160), "seed": 1},
-    "alexnet": {"epoch_num": 12, "batch_size": 8, "lr": 1e-3, "h_size": 160, "w_size": 160,
-                "max_samples": None},
-    # VGG16 is ~20x slower per step than AlexNet on a CPU: smaller crops, fewer pictures (48 per split).
-    # From scratch and without batch norm it needs a smaller lr: at 1e-3 the first epoch's loss explodes.
-    "vgg16": {"epoch_num": 10, "batch_size": 8, "lr": 3e-4, "h_size": 96, "w_size": 96,
-              "max_samples": 48},
-}
-MODEL_CLASSES = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
+RESULTS_START, RESULTS_END = "<!-- demo-results:start -->", "<!-- demo-results:end -->"
 
 
-def apply_overrides(profile: dict, assignments) -> dict:
-    """A copy of ``profile`` with ``section.key=value`` assignments (values read as Python literals)."""
-    profile = copy.deepcopy(profile)
+def parse_settings(assignments) -> dict:
+    """``["lr=5e-4", "epoch_num=8"]`` -> ``{"lr": 0.0005, "epoch_num": 8}`` (values read as Python literals)."""
+    settings = {}
     for assignment in assignments:
-        path, text = assignment.split("=", 1)
-        section, key = path.split(".", 1)
+        key, text = assignment.split("=", 1)
         try:
-            value = ast.literal_eval(text)
+            settings[key] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            value = text
-        profile[section][key] = value
-    return profile
-
-
-def build_data(profile: dict, data_dir: Path) -> tuple:
-    """Write the synthetic set of the profile; return its root and the seconds it took."""
-    tic = time.perf_counter()
-    root = make_synthetic_voc(data_dir, **profile["synthetic"])
-    return root, time.perf_counter() - tic
-
-
-def run_backbone(backbone: str, profile: dict, root: Path, out_dir: Path, seed: int):
-    """Train the backbone with and without skip from scratch; return ``[(row, seconds, steady_seconds), ...]``.
-
-    ``seconds`` is the run's wall-clock time (loaders, training, validation, checkpoints).
-    ``steady_seconds`` is epochs x the fastest epoch (training + validation): on a shared machine another
-    job running at the same time can slow some epochs ten-fold (two processes of two threads on two
-    cores), and the fastest epoch is the best estimate of what an epoch takes on an idle machine.
-    """
-    args = course_args(root=root, pretrained=False, seed=seed, smoke=False, device=torch.device("cpu"),
-                       num_workers=0, **profile[backbone])
-    args["cache_in_memory"] = True  # read by make_loaders when data.py supports it
-    rows = []
-    for skip in (True, False):
-        tic = time.perf_counter()
-        result = experiments.run_grid({backbone: MODEL_CLASSES[backbone]}, make_optimizer, compute_loss,
-                                      make_criterion(), args, out_dir / f"{backbone}-seed{seed}",
-                                      backbones=(backbone,), skips=(skip,), pretrained=(False,),
-                                      progress=False)
-        rows.append((result.rows()[0], time.perf_counter() - tic, steady_seconds(result.runs[0].history)))
-    # report.md, curves, per-class bars and the qualitative grid (same validation images for both runs)
-    experiments.load_grid(out_dir / f"{backbone}-seed{seed}", MODEL_CLASSES).write_report()
-    return rows
+            settings[key] = text
+    return settings
 
 
 def steady_seconds(history) -> float:
-    """Epochs x the fastest epoch (training + validation) of a run's history: its time on an idle machine."""
+    """Epochs x the fastest epoch (training + validation): the run's time on an idle machine.
+
+    On a shared machine another job can slow some epochs ten-fold; the fastest epoch is the best estimate of
+    what an epoch takes when the two cores are free.
+    """
     epochs = [train["time"] + val["time"] for train, val in zip(history.train, history.val)]
     return len(epochs) * min(epochs)
+
+
+def run_seed(seed: int, backbones, overrides: dict, out_dir: Path) -> list:
+    """Train the profile's scratch configurations for one seed; ``[(row, wall seconds, steady seconds)]``."""
+    args = course_args(profile="demo", seed=seed, device=torch.device("cpu"), num_workers=0, **overrides)
+    prepare_data(args, verbose=False)
+    model_classes, make_optimizer, compute_loss, make_criterion = reference_ingredients()
+    rows = []
+    for backbone in backbones:
+        for skip in (True, False):
+            tic = time.perf_counter()
+            grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args,
+                                        out_dir / f"seed{seed}", backbones=(backbone,), skips=(skip,),
+                                        pretrained=(False,), progress=False)
+            run = grid.runs[-1]
+            rows.append((grid.rows()[-1], time.perf_counter() - tic, steady_seconds(run.history)))
+    experiments.load_grid(out_dir / f"seed{seed}", model_classes).write_report()  # figures to look at
+    return rows
 
 
 def format_table(rows) -> str:
     """Markdown table: configuration, seed, best val mIoU(fg), best epoch, per-class IoU, seconds."""
     lines = ["| configuration | seed | best mIoU(fg) | best epoch | IoU background | IoU bus | IoU person "
-             "| seconds | steady seconds |",
+             "| wall s | steady s |",
              "|---|---|---|---|---|---|---|---|---|"]
     for seed, row, seconds, steady in rows:
         lines.append(f"| {row['config']} | {seed} | {row['best_miou_fg']:.3f} | {row['best_epoch']} | "
@@ -110,39 +88,63 @@ def format_table(rows) -> str:
     return "\n".join(lines)
 
 
+def skip_gains(rows) -> list:
+    """``"seed 0, alexnet: skip - no skip = +0.300"`` lines."""
+    best = {(seed, row["config"]): row["best_miou_fg"] for seed, row, _, _ in rows}
+    lines = []
+    for (seed, name), score in sorted(best.items()):
+        if "-skip-" in name and (seed, name.replace("-skip-", "-noskip-")) in best:
+            gain = score - best[seed, name.replace("-skip-", "-noskip-")]
+            lines.append(f"seed {seed}, {name.split('-')[0]}: skip - no skip = {gain:+.3f} mIoU(fg)")
+    return lines
+
+
+def write_results(path: Path, text: str) -> None:
+    """Replace the block between the two markers of the results page with ``text``."""
+    page = path.read_text(encoding="utf-8")
+    if RESULTS_START not in page or RESULTS_END not in page:
+        raise SystemExit(f"{path} has no {RESULTS_START} ... {RESULTS_END} block to replace")
+    before, rest = page.split(RESULTS_START, 1)
+    after = rest.split(RESULTS_END, 1)[1]
+    path.write_text(f"{before}{RESULTS_START}\n{text}\n{RESULTS_END}{after}", encoding="utf-8")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="training seeds (init and shuffle)")
-    parser.add_argument("--backbones", nargs="+", default=["alexnet", "vgg16"], choices=sorted(MODEL_CLASSES))
-    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                        help="override one value of DEMO_PROFILE (repeatable)")
+    parser.add_argument("--backbones", nargs="+", default=["alexnet", "vgg16"])
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one setting of the demo profile (repeatable; not for the results page)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (the course's 2-core CPU)")
     parser.add_argument("--out", help="keep data and runs here (default: a temporary folder)")
+    parser.add_argument("--write-results", type=Path, metavar="RESULTS_MD",
+                        help="write the table into this page (solutions/RESULTS.md)")
     options = parser.parse_args(argv)
+    overrides = parse_settings(options.set)
+    if overrides and options.write_results:
+        raise SystemExit("--set changes the profile: its figures do not belong on the results page")
 
     torch.set_num_threads(options.threads)
-    profile = apply_overrides(DEMO_PROFILE, options.set)
     work_dir = Path(options.out or tempfile.mkdtemp(prefix="bench_demo_"))
+    os.environ["FCN_COURSE_DATA"] = str(work_dir / "data")  # the synthetic twin is written there
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, results in {work_dir}")
-    print(f"profile: {profile}")
-    root, data_seconds = build_data(profile, work_dir / "data")
-    print(f"synthetic set written in {data_seconds:.1f} s")
-
+    print(f"demo profile: {PROFILES['demo']}" + (f", overridden by {overrides}" if overrides else ""))
     table = []
     for seed in options.seeds:
-        for backbone in options.backbones:
-            for entry in run_backbone(backbone, profile, root, work_dir / "runs", seed):
-                table.append((seed, *entry))
-                print(format_table([(seed, *entry)]).splitlines()[-1], flush=True)
+        table += [(seed, *entry) for entry in run_seed(seed, options.backbones, overrides, work_dir / "runs")]
 
-    print("\n================ demo profile ================")
-    print(format_table(table))
+    text = [format_table(table), "", *(f"- {line}" for line in skip_gains(table))]
     for seed in options.seeds:
-        total = sum(seconds for s, _, seconds, _ in table if s == seed)
+        wall = sum(seconds for s, _, seconds, _ in table if s == seed)
         steady = sum(steady for s, _, _, steady in table if s == seed)
-        print(f"seed {seed}: total training wall time {total:.0f} s ({total / 60:.1f} min); "
-              f"epochs x fastest epoch {steady:.0f} s ({steady / 60:.1f} min)")
-    print(f"machine load average (1, 5, 15 min): {os.getloadavg()}")
+        text.append(f"- seed {seed}: training wall time {wall:.0f} s, epochs x fastest epoch {steady:.0f} s")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    text.append(f"- measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
+                f"{os.cpu_count()} cores, torch {torch.__version__}, {options.threads} threads, load average {load}")
+    print("\n".join(["", "================ demo profile ================", *text]))
+    if options.write_results:
+        write_results(options.write_results, "\n".join(text))
+        print(f"written to {options.write_results}")
     return 0
 
 

@@ -147,9 +147,10 @@ def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
 
 def _weights_unavailable(backbone, pretrained, args) -> str:
     """Why a pretrained run cannot start without a download the profile forbids ("" when it can)."""
-    if pretrained and args.get("smoke") and local_weights_file(backbone) is None:
-        return (f"the smoke profile never downloads: no local copy of {BACKBONES[backbone].weight_file} "
-                "(put it in the torch hub cache or FCN_COURSE_WEIGHTS to run this configuration)")
+    if pretrained and not args.get("downloads_weights", True) and local_weights_file(backbone) is None:
+        return (f"the {args.get('profile')} profile never downloads: no local copy of "
+                f"{BACKBONES[backbone].weight_file} (put it in the torch hub cache or FCN_COURSE_WEIGHTS to run "
+                "this configuration)")
     return ""
 
 

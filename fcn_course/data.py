@@ -4,7 +4,8 @@ The pieces, in the order a notebook meets them:
 
 * ``VOC_CLASSES``, ``VOID`` and ``voc_colormap()``: what the numbers in a VOC mask mean. A mask is a
   palette PNG: ``np.array(Image.open(path))`` gives the class index of every pixel (0..20, 255 = void).
-* ``download_voc(root)``: fetches and extracts the 2 GB archive, trying a mirror when Oxford is down.
+* ``download_voc(root)``: fetches and extracts the 2 GB archive, trying a mirror when Oxford is down,
+  resuming an interrupted download, and only ever adding missing files (``replace=True`` overwrites VOC's own).
 * ``VOCSubset``: the images that show at least two of the chosen classes (background, bus, person by
   default), cropped to a fixed size and normalised for an ImageNet backbone. Which images qualify is
   computed once from the masks and cached on disk, so later runs start in a fraction of a second.
@@ -22,6 +23,7 @@ import json
 import os
 import shutil
 import tarfile
+import urllib.error
 import urllib.request
 import warnings
 from pathlib import Path
@@ -41,8 +43,8 @@ from fcn_course.files import write_json
 from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
 from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
                             REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
-                            label_lookup_table, normalize_image, read_voc_mask, voc_colormap, voc_folder,
-                            voc_is_ready)
+                            label_lookup_table, normalize_image, read_voc_mask, split_file, voc_colormap,
+                            voc_folder, voc_is_ready)
 
 __all__ = [
     "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
@@ -67,20 +69,33 @@ VOC_SOURCES = [
 CHUNK_BYTES = 1 << 20
 
 
-def download_voc(root, force: bool = False, keep_archive: bool = False) -> Path:
+def download_voc(root, replace: bool = False, keep_archive: bool = False) -> Path:
     """Download and extract Pascal VOC 2012 trainval (~2 GB) into ``root``; return ``root/VOCdevkit/VOC2012``.
 
-    Nothing is downloaded when the tree is already there (unless ``force=True``, which replaces it).
-    Each source in ``VOC_SOURCES`` is tried in turn; a file is kept only if it is complete and its
-    checksum matches. The archive is deleted after extraction unless ``keep_archive=True``.
+    Never deletes what you have. When the tree is complete (every part and every file its split lists name),
+    nothing happens. When something is missing (a damaged tree), what is missing is printed, the archive is
+    fetched and only the missing files are added: every file already there is left as it is.
+
+    ``replace=True`` also OVERWRITES the files of the archive that are already in the tree (your edits of
+    VOC's own images, masks and lists are lost). Files and folders that are not in the archive (your own
+    ``SegmentationClassAug/``, notes...) are kept by every call.
+
+    Each source in ``VOC_SOURCES`` is tried in turn; an interrupted download continues from its ``.part``
+    file on the next call, and a file is kept only if its checksum matches. The archive is deleted after
+    extraction when this call downloaded it, unless ``keep_archive=True`` (an archive you put there is kept).
     """
     root = Path(root).expanduser()
-    if voc_is_ready(root) and not force:
+    missing = missing_voc_files(root)
+    if not missing and not replace:
         return voc_folder(root)
+    if missing and voc_folder(root).exists():
+        print(f"{voc_folder(root)} is incomplete: {describe_missing(missing)} missing. "
+              "Adding the missing files from the archive; nothing that is there is changed.")
     root.mkdir(parents=True, exist_ok=True)
     archive = root / VOC_ARCHIVE
 
-    if force or not archive_is_valid(archive):
+    downloaded = not archive_is_valid(archive)
+    if downloaded:
         errors = []
         for url, algorithm, expected in VOC_SOURCES:
             try:
@@ -91,19 +106,50 @@ def download_voc(root, force: bool = False, keep_archive: bool = False) -> Path:
         else:
             raise RuntimeError(download_failed_message(root, errors))
 
-    extract_voc(archive, root)
-    if not keep_archive:
+    counts = extract_voc(archive, root, replace=replace)
+    print(f"Pascal VOC 2012 in {voc_folder(root)}: {counts['added']} files added, {counts['replaced']} replaced, "
+          f"{counts['kept']} kept as they were.")
+    if downloaded and not keep_archive:
         archive.unlink()
     return voc_folder(root)
 
 
+def missing_voc_files(root) -> list:
+    """What the VOC tree under ``root`` lacks: required folders, then the images and masks its split lists name."""
+    voc = voc_folder(root)
+    missing = [voc / part for part in REQUIRED_PARTS if not (voc / part).is_dir()]
+    if missing:
+        return missing
+    for image_set in IMAGE_SETS:
+        split = voc / "ImageSets" / "Segmentation" / f"{image_set}.txt"
+        if not split.is_file():
+            missing.append(split)
+            continue
+        for image_id in split.read_text(encoding="utf-8").split():
+            for path in (voc / "JPEGImages" / f"{image_id}.jpg", voc / "SegmentationClass" / f"{image_id}.png"):
+                if not path.is_file():
+                    missing.append(path)
+    return list(dict.fromkeys(missing))  # trainval repeats train and val
+
+
+def describe_missing(paths, shown: int = 5) -> str:
+    """``"a, b, c and 12 more"``: a short list of missing paths for a message."""
+    names = [str(path) for path in paths]
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def file_digest(path, algorithm: str) -> str:
     """Hex checksum (``'md5'``, ``'sha1'``...) of a file, read in chunks."""
-    digest = hashlib.new(algorithm)
+    return _digest_of(path, hashlib.new(algorithm)).hexdigest()
+
+
+def _digest_of(path, digest):
+    """``digest`` updated with the bytes of the file ``path``."""
     with open(path, "rb") as file:
         while chunk := file.read(CHUNK_BYTES):
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest
 
 
 def archive_is_valid(archive: Path) -> bool:
@@ -114,45 +160,110 @@ def archive_is_valid(archive: Path) -> bool:
 
 
 def fetch(url: str, destination: Path, algorithm: str, expected: str) -> None:
-    """Download ``url`` to ``destination``, checking its checksum on the fly.
+    """Download ``url`` to ``destination``, continuing an interrupted download, and check its checksum.
 
-    The bytes go to ``destination.part`` first; only a complete file with the right checksum is renamed
-    to ``destination``, so an interrupted download never looks like a finished one.
+    The bytes go to ``destination.part`` first. When a ``.part`` file is there, only the rest is asked for
+    (HTTP ``Range``); a server that sends the whole file instead starts it again. An interrupted download
+    keeps its ``.part`` for the next call. Only a complete file with the right checksum is renamed to
+    ``destination``; a wrong checksum deletes the ``.part`` (a resumed one is downloaded once more from
+    the start first, in case the old part was damaged).
     """
     partial = destination.with_name(destination.name + ".part")
-    digest = hashlib.new(algorithm)
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
-            size = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=size, unit="B", unit_scale=True, desc=f"downloading {destination.name}") as bar:
-                while chunk := response.read(CHUNK_BYTES):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    bar.update(len(chunk))
-        if digest.hexdigest() != expected:
-            raise ValueError(f"{algorithm} checksum mismatch (got {digest.hexdigest()}, expected {expected}): "
-                             "the file is truncated or not the VOC 2012 archive")
-        os.replace(partial, destination)
-    finally:
+    resumed = partial.is_file() and partial.stat().st_size > 0
+    got = download_part(url, partial, algorithm)
+    if got != expected and resumed:
+        print(f"{partial} did not complete to the right file: downloading {destination.name} again from the start")
+        partial.unlink()
+        got = download_part(url, partial, algorithm)
+    if got != expected:
         partial.unlink(missing_ok=True)
+        raise ValueError(f"{algorithm} checksum mismatch (got {got}, expected {expected}): "
+                         "the file is truncated or not the VOC 2012 archive")
+    os.replace(partial, destination)
 
 
-def extract_voc(archive: Path, root: Path) -> None:
-    """Extract the archive next to it, then move ``VOCdevkit/VOC2012`` into place in one rename."""
+def download_part(url: str, partial: Path, algorithm: str) -> str:
+    """Append the rest of ``url`` to ``partial`` (all of it when there is no part yet); returns the whole file's checksum.
+
+    Raises ConnectionError, keeping ``partial``, when the connection ends before the announced length.
+    """
+    offset = partial.stat().st_size if partial.is_file() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    try:
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60)
+    except urllib.error.HTTPError as error:
+        if error.code == 416 and offset:  # nothing after the part: it may be complete already
+            return file_digest(partial, algorithm)
+        raise
+    with response:
+        digest = hashlib.new(algorithm)
+        continues = offset and getattr(response, "status", None) == 206 and range_start(response) == offset
+        if continues:
+            _digest_of(partial, digest)
+        else:
+            offset = 0  # the server sends the whole file (file:// URLs, servers without Range): start again
+        length = int(response.headers.get("Content-Length") or 0) or None
+        received = 0
+        with open(partial, "ab" if continues else "wb") as out, \
+                tqdm(total=offset + length if length else None, initial=offset, unit="B", unit_scale=True,
+                     desc=f"downloading {partial.name[:-len('.part')]}") as bar:
+            while chunk := response.read(CHUNK_BYTES):
+                out.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
+    if length is not None and received < length:
+        raise ConnectionError(f"the connection ended after {offset + received} of {offset + length} bytes; "
+                              f"{partial} is kept: call download_voc again to continue from there.")
+    return digest.hexdigest()
+
+
+def range_start(response) -> int:
+    """The first byte of a 206 answer (``Content-Range: bytes START-END/TOTAL``), -1 when it does not say."""
+    text = response.headers.get("Content-Range") or ""
+    try:
+        return int(text.split()[1].split("-")[0])
+    except (IndexError, ValueError):
+        return -1
+
+
+def extract_voc(archive: Path, root: Path, replace: bool = False) -> dict:
+    """Extract the archive next to it and add its ``VOCdevkit/VOC2012`` files to the tree under ``root``.
+
+    Files that are not there yet are moved in; files already there are kept (replaced only with
+    ``replace=True``); anything that is not in the archive is never touched. Returns the counts
+    ``{"added": ..., "replaced": ..., "kept": ...}``.
+    """
     staging = root / ".VOCdevkit.extracting"
-    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)  # a leftover of our own interrupted extraction
     try:
         with tarfile.open(archive) as tar:
             safe_extract(tar, staging)
         if not voc_is_ready(staging):
             raise RuntimeError(f"{archive} does not contain VOCdevkit/VOC2012 with {', '.join(REQUIRED_PARTS)}.")
-        target = voc_folder(root)
-        if target.exists():
-            shutil.rmtree(target)  # an incomplete tree, or force=True
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(voc_folder(staging), target)
+        counts = {"added": 0, "replaced": 0, "kept": 0}
+        merge_tree(voc_folder(staging), voc_folder(root), replace, counts)
+        return counts
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def merge_tree(source: Path, target: Path, replace: bool, counts: dict) -> None:
+    """Move what ``source`` holds into ``target``: missing files and folders are added (one rename for a
+    whole missing folder), files present are replaced only when ``replace``; ``counts`` tallies the files."""
+    if not target.exists() and not target.is_symlink():
+        files = 1 if source.is_file() else sum(1 for path in source.rglob("*") if path.is_file())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        counts["added"] += files
+    elif source.is_dir() and target.is_dir():
+        for child in sorted(source.iterdir()):
+            merge_tree(child, target / child.name, replace, counts)
+    elif replace and source.is_file() and target.is_file():
+        os.replace(source, target)
+        counts["replaced"] += 1
+    else:
+        counts["kept"] += 1 if source.is_file() else sum(1 for path in source.rglob("*") if path.is_file())
 
 
 def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
@@ -224,7 +335,10 @@ SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classe
 
 def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
     """How many of the chosen classes appear in one mask (background included, void not)."""
-    mask = read_voc_mask(mask_path)
+    try:
+        mask = read_voc_mask(mask_path)
+    except OSError as error:
+        raise OSError(damaged_file_message(mask_path, error)) from error
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
@@ -242,7 +356,7 @@ def cache_folders(root: Path) -> list:
 
 
 def subset_cache_name(image_set: str, classes, min_classes: int) -> str:
-    """One JSON file per (split, classes, rule)."""
+    """One JSON file per (split, classes, rule); what it was computed from is checked inside (``expected``)."""
     key = json.dumps([list(classes), min_classes, SUBSET_RULE])
     return f"subset_{image_set}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.json"
 
@@ -252,15 +366,52 @@ def ids_fingerprint(ids) -> str:
     return hashlib.sha1("\n".join(ids).encode()).hexdigest()
 
 
-def load_cached_subset(root: Path, name: str, expected: dict):
-    """The kept ids of the first valid cache file, or None (missing, unreadable, or made for other settings)."""
+def masks_fingerprint(mask_paths) -> str:
+    """A hash of every mask's size and modification time: the cache is stale as soon as a mask is edited.
+
+    Reading a few thousand file sizes takes milliseconds; hashing the masks' content would read them all.
+    """
+    digest = hashlib.sha1()
+    for path in mask_paths:
+        info = os.stat(path)
+        digest.update(f"{Path(path).name} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_problem(record, expected: dict, known_ids) -> str:
+    """Why a cache record cannot be used ("" when it can): wrong content, or made from other data."""
+    kept = record.get("kept") if isinstance(record, dict) else None
+    if not isinstance(kept, list) or not all(isinstance(image_id, str) for image_id in kept):
+        return "does not hold a subset index (a list of image ids under 'kept')"
+    changed = [key for key, value in expected.items() if record.get(key) != value]
+    if changed:
+        return f"was made from other data ({', '.join(changed)} changed)"
+    if not set(kept) <= set(known_ids):
+        return "names images that are not in the split"
+    return ""
+
+
+def load_cached_subset(root: Path, name: str, expected: dict, known_ids=()):
+    """The kept ids of the first valid cache file, or None (missing, damaged, or made from other data).
+
+    When a cache file is there but cannot be used, one line says which file and why (it is then rebuilt).
+    """
+    problems = []
     for folder in cache_folders(root):
-        try:
-            record = json.loads((folder / name).read_text())
-        except (OSError, ValueError):
+        path = folder / name
+        if not path.is_file():
             continue
-        if all(record.get(key) == value for key, value in expected.items()):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(f"{path} cannot be read ({type(error).__name__})")
+            continue
+        problem = cache_problem(record, expected, known_ids)
+        if not problem:
             return record["kept"]
+        problems.append(f"{path} {problem}")
+    if problems:
+        print(f"subset index rebuilt: {problems[0]}")
     return None
 
 
@@ -312,6 +463,25 @@ def random_scale(image, label, low: float, high: float):
     return image, label
 
 
+def damaged_file_message(path, error) -> str:
+    """What to say about a VOC file that cannot be read."""
+    return (f"{path} cannot be read ({error}): the file is damaged (an interrupted copy or download?). Delete it "
+            "and call fcn_course.data.download_voc(root), which adds the missing files and changes nothing else.")
+
+
+def check_listed_files(paths: dict) -> None:
+    """Raise FileNotFoundError naming the images and masks that the split lists but that are not on disk.
+
+    Checked when the dataset is built (a stat per file: milliseconds on VOC), not when an item loads mid-epoch.
+    """
+    missing = [path for image, mask in paths.values() for path in (image, mask) if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{len(missing)} file(s) listed in the split are missing: {describe_missing(missing)}. Call "
+            "fcn_course.data.download_voc(root) to add the missing files (nothing else is changed), or remove "
+            "their ids from the split file.")
+
+
 class VOCSubset(Dataset):
     """Pascal VOC 2012 images that show at least ``min_classes`` of the chosen ``classes``.
 
@@ -340,6 +510,10 @@ class VOCSubset(Dataset):
         self.root = Path(root).expanduser()
         self.image_set = image_set
         self.classes = check_classes(classes)
+        if min_classes > len(self.classes):
+            raise ValueError(f"min_classes={min_classes} but only {len(self.classes)} classes are chosen "
+                             f"({', '.join(self.classes)}): no image could qualify. Use min_classes <= "
+                             f"{len(self.classes)} (0 keeps every image).")
         self.size = as_size(size)
         self.min_classes = min_classes
         self.augment = augment
@@ -358,9 +532,18 @@ class VOCSubset(Dataset):
                 paths[image_id] = (Path(image), Path(mask))
         all_ids = list(paths)
         self.total = len(all_ids)
+        if not all_ids:
+            raise ValueError(f"{split_file(self.root, image_set)} lists no image. Restore it from the VOC archive "
+                             "(download_voc(root, replace=True) rewrites VOC's own files) or write one image id "
+                             "per line in it.")
+        check_listed_files(paths)
 
         self.from_cache = False  # becomes True when the filter's result is read from the cache
         self.kept = self.select_ids(all_ids, paths, verbose)
+        if not self.kept:
+            raise ValueError(f"{image_set}: no image of the {self.total} in {split_file(self.root, image_set)} shows "
+                             f"at least min_classes={min_classes} of ({', '.join(self.classes)}). Lower "
+                             "min_classes or choose other classes.")
         self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
         self.images = [paths[image_id][0] for image_id in self.ids]
         self.masks = [paths[image_id][1] for image_id in self.ids]
@@ -380,8 +563,9 @@ class VOCSubset(Dataset):
             return list(all_ids)
         cache_name = subset_cache_name(self.image_set, self.classes, self.min_classes)
         expected = {"image_set": self.image_set, "classes": list(self.classes), "min_classes": self.min_classes,
-                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids)}
-        kept = load_cached_subset(self.root, cache_name, expected)
+                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids),
+                    "masks_sha1": masks_fingerprint(paths[image_id][1] for image_id in all_ids)}
+        kept = load_cached_subset(self.root, cache_name, expected, all_ids)
         if kept is not None:
             self.from_cache = True
             return kept
@@ -404,10 +588,19 @@ class VOCSubset(Dataset):
         return len(self.ids)
 
     def load(self, index: int):
-        """The full-size picture (uint8 ``[3, H, W]``) and its label in course indices (uint8 ``[H, W]``)."""
-        with Image.open(self.images[index]) as picture:
-            rgb = np.array(picture.convert("RGB"))
-        label = self.lookup[read_voc_mask(self.masks[index])]
+        """The full-size picture (uint8 ``[3, H, W]``) and its label in course indices (uint8 ``[H, W]``).
+
+        A damaged file (truncated by an interrupted copy, say) raises an OSError that names it.
+        """
+        path = self.images[index]
+        try:
+            with Image.open(path) as picture:
+                rgb = np.array(picture.convert("RGB"))
+            path = self.masks[index]
+            mask = read_voc_mask(path)
+        except OSError as error:
+            raise OSError(damaged_file_message(path, error)) from error
+        label = self.lookup[mask]
         if label.shape != rgb.shape[:2]:
             raise ValueError(f"{self.ids[index]}: image {rgb.shape[:2]} and mask {label.shape} differ in size.")
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))

@@ -521,12 +521,14 @@ class BrokenResponse(io.BytesIO):
 
 
 def test_interrupted_download_leaves_no_final_file(tmp_path, monkeypatch):
+    """Only the .part file stays (so that the next call continues from it: see test_safety.py)."""
     monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: BrokenResponse(b"x" * 1000))
     monkeypatch.setattr(data, "VOC_SOURCES", [("https://example.invalid/voc.tar", "md5", "0" * 32)])
     root = tmp_path / "data"
     with pytest.raises(RuntimeError, match="ConnectionResetError"):
         data.download_voc(root)
-    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == [data.VOC_ARCHIVE + ".part"]
+    assert (root / (data.VOC_ARCHIVE + ".part")).read_bytes() == b"x" * 1000
 
 
 def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):

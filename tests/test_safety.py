@@ -683,3 +683,12 @@ def test_a_file_url_with_a_part_file_gives_the_right_archive(tmp_path):
     (tmp_path / "voc.tar.part").write_bytes(PAYLOAD[:123_456])
     data.fetch(source.as_uri(), tmp_path / "voc.tar", "sha1", SHA1)
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD and not (tmp_path / "voc.tar.part").exists()
+
+
+def test_an_archive_the_user_put_there_is_kept(voc_archive, tmp_path):
+    """download_voc deletes the archive only when it downloaded it itself."""
+    root = tmp_path / "data"
+    root.mkdir()
+    (root / data.VOC_ARCHIVE).write_bytes(voc_archive)  # copied by hand from a USB stick
+    data.download_voc(root)
+    assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).read_bytes() == voc_archive

@@ -692,3 +692,16 @@ def test_an_archive_the_user_put_there_is_kept(voc_archive, tmp_path):
     (root / data.VOC_ARCHIVE).write_bytes(voc_archive)  # copied by hand from a USB stick
     data.download_voc(root)
     assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).read_bytes() == voc_archive
+
+
+def test_every_promise_of_the_readme_points_to_an_existing_test():
+    """The README's Safety section names its tests: each one must exist (in test_safety.py unless named)."""
+    import re
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Safety\n", 1)[1].split("\n## ", 1)[0]
+    cited = re.findall(r"`(?:(test_\w+)\.py::)?(test_\w+)`", section)
+    assert len(cited) >= 20
+    for module, name in cited:
+        source = (REPO_ROOT / "tests" / f"{module or 'test_safety'}.py").read_text(encoding="utf-8")
+        assert f"def {name}(" in source, f"README cites {module or 'test_safety'}::{name}, which does not exist"

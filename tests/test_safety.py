@@ -23,7 +23,7 @@ import torch
 import torchvision
 from PIL import Image
 
-from fcn_course import backbones, data, predict, runs
+from fcn_course import backbones, data, download, predict, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import run_grid
 from fcn_course.files import read_json, write_json
@@ -216,7 +216,7 @@ def voc_archive(tmp_path, monkeypatch):
     with tarfile.open(archive, "w") as tar:
         tar.add(source / "VOCdevkit", arcname="VOCdevkit")
     content = archive.read_bytes()
-    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", hashlib.md5(content).hexdigest())])
+    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", hashlib.md5(content).hexdigest())])
     return content
 
 
@@ -638,9 +638,9 @@ def test_an_interrupted_download_resumes_from_its_part_file(server, tmp_path):
     destination = tmp_path / "voc.tar"
     partial = tmp_path / "voc.tar.part"
     with pytest.raises(Exception):
-        data.fetch(url, destination, "sha1", SHA1)
+        download.fetch(url, destination, "sha1", SHA1)
     assert not destination.exists() and partial.stat().st_size == 300_000  # kept for the next try
-    data.fetch(url, destination, "sha1", SHA1)
+    download.fetch(url, destination, "sha1", SHA1)
     assert handler.requests == [None, "bytes=300000-"]
     assert destination.read_bytes() == PAYLOAD and not partial.exists()
 
@@ -649,7 +649,7 @@ def test_a_server_that_ignores_range_restarts_cleanly(server, tmp_path):
     url, handler = server
     handler.ignore_range = True
     (tmp_path / "voc.tar.part").write_bytes(PAYLOAD[:500_000])
-    data.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
+    download.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
     assert handler.requests == ["bytes=500000-"]
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD and not (tmp_path / "voc.tar.part").exists()
 
@@ -657,7 +657,7 @@ def test_a_server_that_ignores_range_restarts_cleanly(server, tmp_path):
 def test_a_damaged_part_file_is_caught_by_the_checksum_and_downloaded_again(server, tmp_path):
     url, handler = server
     (tmp_path / "voc.tar.part").write_bytes(b"\0" * 400_000)  # not the archive's first bytes
-    data.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
+    download.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
     assert handler.requests == ["bytes=400000-", None]
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD
 
@@ -665,14 +665,14 @@ def test_a_damaged_part_file_is_caught_by_the_checksum_and_downloaded_again(serv
 def test_a_complete_part_file_is_verified_not_downloaded_again(server, tmp_path):
     url, handler = server
     (tmp_path / "voc.tar.part").write_bytes(PAYLOAD)
-    data.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
+    download.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD
 
 
 def test_a_wrong_checksum_still_fails_and_leaves_no_part_file(server, tmp_path):
     url, _ = server
     with pytest.raises(ValueError, match="checksum mismatch"):
-        data.fetch(url, tmp_path / "voc.tar", "sha1", "0" * 40)
+        download.fetch(url, tmp_path / "voc.tar", "sha1", "0" * 40)
     assert not (tmp_path / "voc.tar").exists() and not (tmp_path / "voc.tar.part").exists()
 
 
@@ -681,7 +681,7 @@ def test_a_file_url_with_a_part_file_gives_the_right_archive(tmp_path):
     source.parent.mkdir()
     source.write_bytes(PAYLOAD)
     (tmp_path / "voc.tar.part").write_bytes(PAYLOAD[:123_456])
-    data.fetch(source.as_uri(), tmp_path / "voc.tar", "sha1", SHA1)
+    download.fetch(source.as_uri(), tmp_path / "voc.tar", "sha1", SHA1)
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD and not (tmp_path / "voc.tar.part").exists()
 
 

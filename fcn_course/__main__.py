@@ -33,7 +33,7 @@ def _cmd_download(a):
     from fcn_course.config import data_root
     from fcn_course.data import download_voc
 
-    print(f"Pascal VOC 2012 is ready in {download_voc(a.root or data_root())}")
+    print(f"Pascal VOC 2012 is ready in {download_voc(a.root or data_root(), replace=a.replace)}")
 
 
 def _cmd_grid(argv):
@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("download", help="download and extract Pascal VOC 2012 (about 2 GB)")
     p.add_argument("--root", help="folder that will contain VOCdevkit/ (default: $FCN_COURSE_DATA or ~/fcn_course_data)")
+    p.add_argument("--replace", action="store_true",
+                   help="also re-extract the files of the archive that are already in VOCdevkit/VOC2012: this "
+                        "overwrites VOC's own images, masks and lists (your edits of them are lost). Files and "
+                        "folders that are not in the archive (e.g. SegmentationClassAug/) are always kept. Without "
+                        "it, only missing files are added.")
     p.set_defaults(func=_cmd_download)
 
     # Listed for --help only: main() hands them their arguments before this parser runs.

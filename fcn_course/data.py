@@ -4,7 +4,8 @@ The pieces, in the order a notebook meets them:
 
 * ``VOC_CLASSES``, ``VOID`` and ``voc_colormap()``: what the numbers in a VOC mask mean. A mask is a
   palette PNG: ``np.array(Image.open(path))`` gives the class index of every pixel (0..20, 255 = void).
-* ``download_voc(root)``: fetches and extracts the 2 GB archive, trying a mirror when Oxford is down.
+* ``download_voc(root)`` (from ``fcn_course.download``): fetches and extracts the 2 GB archive, trying a mirror
+  when Oxford is down, resuming an interrupted download, and only ever adding missing files.
 * ``VOCSubset``: the images that show at least two of the chosen classes (background, bus, person by
   default), cropped to a fixed size and normalised for an ImageNet backbone. Which images qualify is
   computed once from the masks and cached on disk, so later runs start in a fraction of a second.
@@ -20,9 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tarfile
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -37,12 +35,13 @@ from torchvision.transforms.v2 import functional as F
 from tqdm.auto import tqdm
 
 from fcn_course.config import describe_profile
+from fcn_course.download import VOC_ARCHIVE, describe_missing, download_voc
 from fcn_course.files import write_json
 from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
 from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
                             REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
-                            label_lookup_table, normalize_image, read_voc_mask, voc_colormap, voc_folder,
-                            voc_is_ready)
+                            label_lookup_table, normalize_image, read_voc_mask, split_file, voc_colormap,
+                            voc_folder, voc_is_ready)
 
 __all__ = [
     "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
@@ -50,142 +49,6 @@ __all__ = [
     "voc_folder", "voc_is_ready", "download_voc", "VOCNotFoundError", "VOCSubset", "prepare_data", "make_loaders",
     "make_synthetic_voc", "available_memory_bytes", "cache_fits_in_memory",
 ]
-
-# ----------------------------------------------------------------------------------------------------
-# Download
-# ----------------------------------------------------------------------------------------------------
-
-VOC_ARCHIVE = "VOCtrainval_11-May-2012.tar"
-# Where the archive can be fetched, in order, with the checksum each host publishes.
-# The Oxford host (torchvision's URL) is often down, hence the mirror.
-VOC_SOURCES = [
-    ("https://thor.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",
-     "md5", "6cd6e144f989b92b3379bac3b3de84fd"),
-    ("http://d2l-data.s3-accelerate.amazonaws.com/VOCtrainval_11-May-2012.tar",
-     "sha1", "4e443f8a2eca6b1dac8a6c57641b67dd40621a49"),
-]
-CHUNK_BYTES = 1 << 20
-
-
-def download_voc(root, force: bool = False, keep_archive: bool = False) -> Path:
-    """Download and extract Pascal VOC 2012 trainval (~2 GB) into ``root``; return ``root/VOCdevkit/VOC2012``.
-
-    Nothing is downloaded when the tree is already there (unless ``force=True``, which replaces it).
-    Each source in ``VOC_SOURCES`` is tried in turn; a file is kept only if it is complete and its
-    checksum matches. The archive is deleted after extraction unless ``keep_archive=True``.
-    """
-    root = Path(root).expanduser()
-    if voc_is_ready(root) and not force:
-        return voc_folder(root)
-    root.mkdir(parents=True, exist_ok=True)
-    archive = root / VOC_ARCHIVE
-
-    if force or not archive_is_valid(archive):
-        errors = []
-        for url, algorithm, expected in VOC_SOURCES:
-            try:
-                fetch(url, archive, algorithm, expected)
-                break
-            except Exception as error:  # network, disk or checksum problem: try the next source
-                errors.append(f"{url}\n      -> {type(error).__name__}: {error}")
-        else:
-            raise RuntimeError(download_failed_message(root, errors))
-
-    extract_voc(archive, root)
-    if not keep_archive:
-        archive.unlink()
-    return voc_folder(root)
-
-
-def file_digest(path, algorithm: str) -> str:
-    """Hex checksum (``'md5'``, ``'sha1'``...) of a file, read in chunks."""
-    digest = hashlib.new(algorithm)
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def archive_is_valid(archive: Path) -> bool:
-    """True when a previously downloaded archive matches one of the known checksums."""
-    if not archive.is_file():
-        return False
-    return any(file_digest(archive, algorithm) == expected for _, algorithm, expected in VOC_SOURCES)
-
-
-def fetch(url: str, destination: Path, algorithm: str, expected: str) -> None:
-    """Download ``url`` to ``destination``, checking its checksum on the fly.
-
-    The bytes go to ``destination.part`` first; only a complete file with the right checksum is renamed
-    to ``destination``, so an interrupted download never looks like a finished one.
-    """
-    partial = destination.with_name(destination.name + ".part")
-    digest = hashlib.new(algorithm)
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
-            size = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=size, unit="B", unit_scale=True, desc=f"downloading {destination.name}") as bar:
-                while chunk := response.read(CHUNK_BYTES):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    bar.update(len(chunk))
-        if digest.hexdigest() != expected:
-            raise ValueError(f"{algorithm} checksum mismatch (got {digest.hexdigest()}, expected {expected}): "
-                             "the file is truncated or not the VOC 2012 archive")
-        os.replace(partial, destination)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def extract_voc(archive: Path, root: Path) -> None:
-    """Extract the archive next to it, then move ``VOCdevkit/VOC2012`` into place in one rename."""
-    staging = root / ".VOCdevkit.extracting"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        with tarfile.open(archive) as tar:
-            safe_extract(tar, staging)
-        if not voc_is_ready(staging):
-            raise RuntimeError(f"{archive} does not contain VOCdevkit/VOC2012 with {', '.join(REQUIRED_PARTS)}.")
-        target = voc_folder(root)
-        if target.exists():
-            shutil.rmtree(target)  # an incomplete tree, or force=True
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(voc_folder(staging), target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
-    """Extract regular files and folders only, refusing any path that would land outside ``destination``."""
-    destination = Path(destination).resolve()
-    members = []
-    for member in tar.getmembers():
-        target = (destination / member.name).resolve()
-        if target != destination and destination not in target.parents:
-            raise RuntimeError(f"Refusing to extract {member.name!r}: it points outside {destination}.")
-        if member.isfile() or member.isdir():  # VOC has no links or devices: skip anything else
-            members.append(member)
-    if hasattr(tarfile, "data_filter"):  # Python >= 3.12 (and recent 3.9-3.11 patch releases)
-        tar.extractall(destination, members=members, filter="data")
-    else:
-        tar.extractall(destination, members=members)
-
-
-def download_failed_message(root: Path, errors) -> str:
-    """What went wrong, and the three ways forward."""
-    tried = "\n".join(f"  - {error}" for error in errors)
-    return (
-        f"Could not download Pascal VOC 2012 ({VOC_ARCHIVE}, about 2 GB) into {root}.\n"
-        f"Tried:\n{tried}\n"
-        "What you can do:\n"
-        "  1. Check the internet connection and call download_voc(root) again.\n"
-        f"  2. Get {VOC_ARCHIVE} another way (a URL above in a browser, a colleague, a USB stick) and extract it\n"
-        f"     in {root}, so that {voc_folder(root)} holds JPEGImages/, SegmentationClass/ and\n"
-        "     ImageSets/Segmentation/.\n"
-        "  3. Work on the small synthetic dataset instead: set FCN_COURSE_SMOKE=1 before starting Jupyter,\n"
-        "     or build one with fcn_course.data.make_synthetic_voc(root)."
-    )
-
 
 class VOCNotFoundError(FileNotFoundError):
     """The Pascal VOC 2012 tree is not where the course looks for it."""
@@ -224,7 +87,10 @@ SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classe
 
 def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
     """How many of the chosen classes appear in one mask (background included, void not)."""
-    mask = read_voc_mask(mask_path)
+    try:
+        mask = read_voc_mask(mask_path)
+    except OSError as error:
+        raise OSError(damaged_file_message(mask_path, error)) from error
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
@@ -242,7 +108,7 @@ def cache_folders(root: Path) -> list:
 
 
 def subset_cache_name(image_set: str, classes, min_classes: int) -> str:
-    """One JSON file per (split, classes, rule)."""
+    """One JSON file per (split, classes, rule); what it was computed from is checked inside (``expected``)."""
     key = json.dumps([list(classes), min_classes, SUBSET_RULE])
     return f"subset_{image_set}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.json"
 
@@ -252,15 +118,52 @@ def ids_fingerprint(ids) -> str:
     return hashlib.sha1("\n".join(ids).encode()).hexdigest()
 
 
-def load_cached_subset(root: Path, name: str, expected: dict):
-    """The kept ids of the first valid cache file, or None (missing, unreadable, or made for other settings)."""
+def masks_fingerprint(mask_paths) -> str:
+    """A hash of every mask's size and modification time: the cache is stale as soon as a mask is edited.
+
+    Reading a few thousand file sizes takes milliseconds; hashing the masks' content would read them all.
+    """
+    digest = hashlib.sha1()
+    for path in mask_paths:
+        info = os.stat(path)
+        digest.update(f"{Path(path).name} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_problem(record, expected: dict, known_ids) -> str:
+    """Why a cache record cannot be used ("" when it can): wrong content, or made from other data."""
+    kept = record.get("kept") if isinstance(record, dict) else None
+    if not isinstance(kept, list) or not all(isinstance(image_id, str) for image_id in kept):
+        return "does not hold a subset index (a list of image ids under 'kept')"
+    changed = [key for key, value in expected.items() if record.get(key) != value]
+    if changed:
+        return f"was made from other data ({', '.join(changed)} changed)"
+    if not set(kept) <= set(known_ids):
+        return "names images that are not in the split"
+    return ""
+
+
+def load_cached_subset(root: Path, name: str, expected: dict, known_ids=()):
+    """The kept ids of the first valid cache file, or None (missing, damaged, or made from other data).
+
+    When a cache file is there but cannot be used, one line says which file and why (it is then rebuilt).
+    """
+    problems = []
     for folder in cache_folders(root):
-        try:
-            record = json.loads((folder / name).read_text())
-        except (OSError, ValueError):
+        path = folder / name
+        if not path.is_file():
             continue
-        if all(record.get(key) == value for key, value in expected.items()):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(f"{path} cannot be read ({type(error).__name__})")
+            continue
+        problem = cache_problem(record, expected, known_ids)
+        if not problem:
             return record["kept"]
+        problems.append(f"{path} {problem}")
+    if problems:
+        print(f"subset index rebuilt: {problems[0]}")
     return None
 
 
@@ -312,6 +215,25 @@ def random_scale(image, label, low: float, high: float):
     return image, label
 
 
+def damaged_file_message(path, error) -> str:
+    """What to say about a VOC file that cannot be read."""
+    return (f"{path} cannot be read ({error}): the file is damaged (an interrupted copy or download?). Delete it "
+            "and call fcn_course.data.download_voc(root), which adds the missing files and changes nothing else.")
+
+
+def check_listed_files(paths: dict) -> None:
+    """Raise FileNotFoundError naming the images and masks that the split lists but that are not on disk.
+
+    Checked when the dataset is built (a stat per file: milliseconds on VOC), not when an item loads mid-epoch.
+    """
+    missing = [path for image, mask in paths.values() for path in (image, mask) if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{len(missing)} file(s) listed in the split are missing: {describe_missing(missing)}. Call "
+            "fcn_course.data.download_voc(root) to add the missing files (nothing else is changed), or remove "
+            "their ids from the split file.")
+
+
 class VOCSubset(Dataset):
     """Pascal VOC 2012 images that show at least ``min_classes`` of the chosen ``classes``.
 
@@ -340,6 +262,10 @@ class VOCSubset(Dataset):
         self.root = Path(root).expanduser()
         self.image_set = image_set
         self.classes = check_classes(classes)
+        if min_classes > len(self.classes):
+            raise ValueError(f"min_classes={min_classes} but only {len(self.classes)} classes are chosen "
+                             f"({', '.join(self.classes)}): no image could qualify. Use min_classes <= "
+                             f"{len(self.classes)} (0 keeps every image).")
         self.size = as_size(size)
         self.min_classes = min_classes
         self.augment = augment
@@ -358,9 +284,18 @@ class VOCSubset(Dataset):
                 paths[image_id] = (Path(image), Path(mask))
         all_ids = list(paths)
         self.total = len(all_ids)
+        if not all_ids:
+            raise ValueError(f"{split_file(self.root, image_set)} lists no image. Restore it from the VOC archive "
+                             "(download_voc(root, replace=True) rewrites VOC's own files) or write one image id "
+                             "per line in it.")
+        check_listed_files(paths)
 
         self.from_cache = False  # becomes True when the filter's result is read from the cache
         self.kept = self.select_ids(all_ids, paths, verbose)
+        if not self.kept:
+            raise ValueError(f"{image_set}: no image of the {self.total} in {split_file(self.root, image_set)} shows "
+                             f"at least min_classes={min_classes} of ({', '.join(self.classes)}). Lower "
+                             "min_classes or choose other classes.")
         self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
         self.images = [paths[image_id][0] for image_id in self.ids]
         self.masks = [paths[image_id][1] for image_id in self.ids]
@@ -380,8 +315,9 @@ class VOCSubset(Dataset):
             return list(all_ids)
         cache_name = subset_cache_name(self.image_set, self.classes, self.min_classes)
         expected = {"image_set": self.image_set, "classes": list(self.classes), "min_classes": self.min_classes,
-                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids)}
-        kept = load_cached_subset(self.root, cache_name, expected)
+                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids),
+                    "masks_sha1": masks_fingerprint(paths[image_id][1] for image_id in all_ids)}
+        kept = load_cached_subset(self.root, cache_name, expected, all_ids)
         if kept is not None:
             self.from_cache = True
             return kept
@@ -404,10 +340,19 @@ class VOCSubset(Dataset):
         return len(self.ids)
 
     def load(self, index: int):
-        """The full-size picture (uint8 ``[3, H, W]``) and its label in course indices (uint8 ``[H, W]``)."""
-        with Image.open(self.images[index]) as picture:
-            rgb = np.array(picture.convert("RGB"))
-        label = self.lookup[read_voc_mask(self.masks[index])]
+        """The full-size picture (uint8 ``[3, H, W]``) and its label in course indices (uint8 ``[H, W]``).
+
+        A damaged file (truncated by an interrupted copy, say) raises an OSError that names it.
+        """
+        path = self.images[index]
+        try:
+            with Image.open(path) as picture:
+                rgb = np.array(picture.convert("RGB"))
+            path = self.masks[index]
+            mask = read_voc_mask(path)
+        except OSError as error:
+            raise OSError(damaged_file_message(path, error)) from error
+        label = self.lookup[mask]
         if label.shape != rgb.shape[:2]:
             raise ValueError(f"{self.ids[index]}: image {rgb.shape[:2]} and mask {label.shape} differ in size.")
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))

@@ -4,8 +4,10 @@ Three steps, each a function you can call from a notebook:
 
 1. ``load_model_from_checkpoint("runs/.../best.pt")`` rebuilds the network saved by ``engine.fit``;
 2. ``predict_image(model, "my_photo.jpg")`` gives the class of every pixel, at the photo's own size;
-3. ``save_prediction("my_photo.jpg", label, classes, "out/")`` writes ``my_photo_mask.png`` (a palette
-   PNG in the Pascal VOC format) and ``my_photo_overlay.png`` (the photo with the classes painted on it).
+3. ``save_prediction("my_photo.jpg", label, classes, "out/")`` writes ``my_photo.jpg_mask.png`` (a palette
+   PNG in the Pascal VOC format) and ``my_photo.jpg_overlay.png`` (the photo with the classes painted on it).
+   The whole file name is kept, so ``photo.jpg`` and ``photo.png`` never share an output; the output folder
+   may not be the folder of the inputs, so no input is ever overwritten or segmented again.
 
 Command line: ``python -m fcn_course predict CHECKPOINT IMAGE_OR_FOLDER --out DIR``.
 
@@ -33,7 +35,7 @@ from fcn_course.config import pick_device
 from fcn_course.definitions import load_definitions
 from fcn_course.outline import MODEL_NOTEBOOKS
 from fcn_course.plots import overlay
-from fcn_course.voc import VOC_CLASSES, VOID, normalize_image, voc_colormap
+from fcn_course.voc import MEAN_COLOUR, VOC_CLASSES, VOID, normalize_image, voc_colormap
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MIN_SIDE = 64  # AlexNet needs at least 63x63 pixels; smaller images are enlarged to this size
@@ -43,9 +45,12 @@ MIN_SIDE = 64  # AlexNet needs at least 63x63 pixels; smaller images are enlarge
 # Images in, class indices out
 # --------------------------------------------------------------------------------------------------
 def load_image(image) -> Image.Image:
-    """Open ``image`` (a path or a PIL image) as an RGB PIL image, with a clear error when it is not one."""
+    """Open ``image`` (a path or a PIL image) as an 8-bit RGB PIL image, with a clear error when it is not one.
+
+    Pictures come in many modes; each is turned into the RGB a person sees (see ``as_rgb``).
+    """
     if isinstance(image, Image.Image):
-        return image.convert("RGB")
+        return as_rgb(image, "the image")
     path = Path(image)
     if not path.exists():
         raise FileNotFoundError(f"Image not found: {path}")
@@ -53,10 +58,41 @@ def load_image(image) -> Image.Image:
         raise IsADirectoryError(f"{path} is a folder; give one image file (or use predict_folder).")
     try:
         with Image.open(path) as opened:
-            return opened.convert("RGB")
+            return as_rgb(opened, path)
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"{path} is not an image that Pillow can read ({error}). "
                          f"Use a photo file such as .jpg or .png.") from error
+
+
+SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
+
+
+def as_rgb(picture: Image.Image, name) -> Image.Image:
+    """``picture`` as 8-bit RGB, converted the way a person would see it (``name`` is used in errors).
+
+    - 16-bit greyscale (modes ``I;16*``, and ``I`` holding values 0..65535, how Pillow opens 16-bit PNGs) is
+      scaled to 0..255 (value / 257): ``convert("RGB")`` would clip every value above 255 to white;
+    - transparent pixels (``RGBA``, ``LA``, ``P`` with a transparent colour) are painted in the ImageNet mean
+      colour, which the network sees as zero, as the padding of the training crops;
+    - ``CMYK``, ``1`` (black and white), ``L``, ``P`` and ``RGB`` go through Pillow's conversion;
+    - anything else (32-bit integers beyond 16 bits, floating point) is refused: convert it to 8-bit first.
+    """
+    if picture.mode in SIXTEEN_BIT_MODES:
+        values = np.asarray(picture).astype(np.int64)
+        if values.size and (values.min() < 0 or values.max() > 65535):
+            raise ValueError(f"{name} holds {picture.mode}-mode values from {values.min()} to {values.max()}, "
+                             "beyond 16 bits: convert it to an 8-bit RGB picture (e.g. a .jpg or .png) first.")
+        grey = np.round(values / 257.0).astype(np.uint8)
+        return Image.fromarray(np.stack([grey] * 3, axis=-1), mode="RGB")
+    if picture.mode == "F":
+        raise ValueError(f"{name} is a 32-bit floating-point picture: convert it to an 8-bit RGB picture "
+                         "(e.g. a .jpg or .png) first.")
+    if picture.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        background = Image.new("RGB", picture.size, tuple(MEAN_COLOUR))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return picture.convert("RGB")
 
 
 def network_input_size(width: int, height: int, size=None) -> tuple:
@@ -164,14 +200,40 @@ def overlay_image(image, label: np.ndarray, classes, alpha: float = 0.5) -> Imag
     return Image.fromarray((tinted * 255.0).round().clip(0, 255).astype(np.uint8))
 
 
+def output_paths(image_path, out_dir) -> tuple:
+    """Where the mask and overlay of ``image_path`` go: ``out_dir/<file name>_mask.png`` and ``..._overlay.png``.
+
+    The whole file name, suffix included, so that ``photo.jpg`` and ``photo.png`` give ``photo.jpg_mask.png``
+    and ``photo.png_mask.png``: two inputs of one folder never share an output name.
+    """
+    name = Path(image_path).name
+    return Path(out_dir) / f"{name}_mask.png", Path(out_dir) / f"{name}_overlay.png"
+
+
+def refuse_input_folder(image_or_folder, out_dir) -> None:
+    """Refuse to write results where the inputs are read from (the input folder, or the folder of an input file).
+
+    Results there could overwrite a user's picture of that name, and would be taken as inputs by the next run.
+    """
+    source = Path(image_or_folder)
+    folder = source if source.is_dir() else source.parent
+    if Path(out_dir).resolve() == folder.resolve():
+        raise ValueError(f"the output folder {out_dir} is the folder of the input images ({folder}): the results "
+                         "would be written among your pictures. Choose another output folder (--out predictions, "
+                         "or out_dir=... in Python).")
+
+
 def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: float = 0.5):
-    """Write ``<name>_mask.png`` and ``<name>_overlay.png`` into ``out_dir``; returns both paths."""
+    """Write ``<file name>_mask.png`` and ``<file name>_overlay.png`` into ``out_dir``; returns both paths.
+
+    ``out_dir`` must not be the folder of the image (see ``refuse_input_folder``).
+    """
     image_path = Path(image_path)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    refuse_input_folder(image_path, out_dir)
     overlay = overlay_image(image_path, label, classes, alpha=alpha)  # also checks the sizes agree
-    mask_path = out_dir / f"{image_path.stem}_mask.png"
-    overlay_path = out_dir / f"{image_path.stem}_overlay.png"
+    mask_path, overlay_path = output_paths(image_path, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     mask_image(label, classes).save(mask_path)
     overlay.save(overlay_path)
     return mask_path, overlay_path
@@ -267,11 +329,13 @@ def find_images(image_or_folder) -> list:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course predict",
-        description="Segment your own images with a trained FCN checkpoint; writes <name>_mask.png "
-                    "(Pascal VOC palette PNG) and <name>_overlay.png for each image.")
+        description="Segment your own images with a trained FCN checkpoint; writes <file name>_mask.png "
+                    "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
+                    "photo.jpg_mask.png.")
     parser.add_argument("checkpoint", help="best.pt or last.pt written by training (engine.fit / grid)")
     parser.add_argument("images", help="an image file or a folder of images")
-    parser.add_argument("--out", default="predictions", help="output folder (default: predictions)")
+    parser.add_argument("--out", default="predictions",
+                        help="output folder (default: predictions); not the folder of the input images")
     parser.add_argument("--size", type=int, default=None,
                         help="resize to SIZE x SIZE before the network (default: the image's own size, "
                              "the scale the network was trained at: training crops are not resized)")
@@ -307,6 +371,7 @@ def main(argv=None, model_classes=None) -> int:
         argv = argv[1:]
     options = build_parser().parse_args(argv)
     try:
+        refuse_input_folder(options.images, options.out)
         config = read_checkpoint_config(options.checkpoint)
         images = find_images(options.images)
         device = torch.device(options.device) if options.device else pick_device()

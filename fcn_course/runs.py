@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Optional
 
@@ -88,17 +89,37 @@ def check_writable(run_dir) -> None:
                               "choose another folder (run_dir=..., or FCN_COURSE_RUNS).") from error
 
 
+def check_checkpoint_complete(path) -> None:
+    """Raise ValueError naming ``path`` when it is a truncated checkpoint (a kill during a save, a broken copy).
+
+    ``torch.save`` writes a zip archive whose directory is at the end: a file that starts like one but has
+    no directory was cut short. Only the end of the file is read, so this costs nothing even for VGG16.
+    """
+    path = Path(path)
+    with open(path, "rb") as file:
+        starts_like_a_zip = file.read(2) == b"PK"
+    if starts_like_a_zip and not zipfile.is_zipfile(path):
+        best = path.with_name(BEST_CHECKPOINT)
+        kept = f" {best.name} is a separate file: predict can still use it if it is intact." if best != path else ""
+        raise ValueError(f"the checkpoint {path} is truncated (a kill during a save, or a broken copy), so this run "
+                         f"cannot continue from it. Nothing was changed.{kept} To train this run again from its "
+                         f"start, delete {path} (or the whole folder {path.parent}).")
+
+
 def start_run(run_dir, args: dict) -> dict:
     """Prepare ``run_dir`` for training ``args``: check it, record ``run.json``, return the config.
 
     A folder that already describes a run with other defining settings raises RunMismatchError with the
-    diff and is left untouched. Temporary files of killed writes are cleaned.
+    diff and is left untouched; so is a folder whose ``last.pt`` is truncated (ValueError; see
+    ``check_checkpoint_complete``). Temporary files of killed writes are cleaned.
     """
     run_dir = Path(run_dir)
     config = run_config(args)
     check_writable(run_dir)
     for name in (RUN_FILE, HISTORY_FILE, LAST_CHECKPOINT, BEST_CHECKPOINT, OUTCOME_FILE):
         remove_orphan_temporaries(run_dir / name)
+    if (run_dir / LAST_CHECKPOINT).is_file():
+        check_checkpoint_complete(run_dir / LAST_CHECKPOINT)
     if (run_dir / RUN_FILE).is_file():
         before = read_json(run_dir / RUN_FILE, "run description")
         changed = settings_diff(before, config)

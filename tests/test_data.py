@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from fcn_course import data
+from fcn_course import data, download
 from fcn_course.config import course_args
 from fcn_course.data import (
     VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, voc_colormap,
@@ -458,7 +458,7 @@ def leftovers(root: Path):
 
 def test_download_and_extract(voc_archive, tmp_path, monkeypatch):
     archive, md5, _ = voc_archive
-    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
+    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
     root = tmp_path / "data"
     voc = data.download_voc(root)
     assert voc == root / "VOCdevkit" / "VOC2012" and data.voc_is_ready(root)
@@ -468,7 +468,7 @@ def test_download_and_extract(voc_archive, tmp_path, monkeypatch):
 
 def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
     archive, _, sha1 = voc_archive
-    monkeypatch.setattr(data, "VOC_SOURCES", [
+    monkeypatch.setattr(download, "VOC_SOURCES", [
         ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),   # host down
         (archive.as_uri(), "sha1", sha1),                          # mirror fine
     ])
@@ -479,7 +479,7 @@ def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
 
 def test_bad_checksum_is_rejected_then_mirror_used(voc_archive, tmp_path, monkeypatch):
     archive, md5, sha1 = voc_archive
-    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)])
+    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)])
     root = tmp_path / "data"
     data.download_voc(root)
     assert data.voc_is_ready(root)
@@ -488,7 +488,7 @@ def test_bad_checksum_is_rejected_then_mirror_used(voc_archive, tmp_path, monkey
 def test_download_failure_explains_every_attempt(voc_archive, tmp_path, monkeypatch):
     archive, _, _ = voc_archive
     first, second = (tmp_path / "missing.tar").as_uri(), archive.as_uri()
-    monkeypatch.setattr(data, "VOC_SOURCES", [(first, "md5", "0" * 32), (second, "sha1", "0" * 40)])
+    monkeypatch.setattr(download, "VOC_SOURCES", [(first, "md5", "0" * 32), (second, "sha1", "0" * 40)])
     root = tmp_path / "data"
     with pytest.raises(RuntimeError) as error:
         data.download_voc(root)
@@ -504,7 +504,7 @@ def test_download_is_skipped_when_the_tree_is_there(synthetic_voc_root, monkeypa
     def no_network(*args, **kwargs):
         raise AssertionError("download_voc must not touch the network when the tree is present")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(download.urllib.request, "urlopen", no_network)
     assert data.download_voc(synthetic_voc_root) == Path(synthetic_voc_root) / "VOCdevkit" / "VOC2012"
     VOCSubset(synthetic_voc_root, "val", download=True, verbose=False)
 
@@ -512,7 +512,7 @@ def test_download_is_skipped_when_the_tree_is_there(synthetic_voc_root, monkeypa
 class BrokenResponse(io.BytesIO):
     """An HTTP response whose connection drops after the first chunk."""
 
-    headers = {"Content-Length": str(10 * data.CHUNK_BYTES)}
+    headers = {"Content-Length": str(10 * download.CHUNK_BYTES)}
 
     def read(self, size=-1):
         if self.tell() > 0:
@@ -521,12 +521,14 @@ class BrokenResponse(io.BytesIO):
 
 
 def test_interrupted_download_leaves_no_final_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: BrokenResponse(b"x" * 1000))
-    monkeypatch.setattr(data, "VOC_SOURCES", [("https://example.invalid/voc.tar", "md5", "0" * 32)])
+    """Only the .part file stays (so that the next call continues from it: see test_safety.py)."""
+    monkeypatch.setattr(download.urllib.request, "urlopen", lambda url, timeout: BrokenResponse(b"x" * 1000))
+    monkeypatch.setattr(download, "VOC_SOURCES", [("https://example.invalid/voc.tar", "md5", "0" * 32)])
     root = tmp_path / "data"
     with pytest.raises(RuntimeError, match="ConnectionResetError"):
         data.download_voc(root)
-    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
+    assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == [data.VOC_ARCHIVE + ".part"]
+    assert (root / (data.VOC_ARCHIVE + ".part")).read_bytes() == b"x" * 1000
 
 
 def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
@@ -537,7 +539,7 @@ def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
         member.size = len(payload)
         tar.addfile(member, io.BytesIO(payload))
     md5 = hashlib.md5(archive.read_bytes()).hexdigest()
-    monkeypatch.setattr(data, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
+    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
     root = tmp_path / "data"
     with pytest.raises(RuntimeError, match="outside"):
         data.download_voc(root)

@@ -98,7 +98,7 @@ def test_mask_and_overlay_files(tmp_path):
     photo = write_photo(tmp_path / "street.jpg", size=(160, 120), colour=(40, 90, 160))
     label, _ = predict_image(LeftPersonRightBus(), photo)
     mask_path, overlay_path = save_prediction(photo, label, CLASSES, tmp_path / "out")
-    assert mask_path.name == "street_mask.png" and overlay_path.name == "street_overlay.png"
+    assert mask_path.name == "street.jpg_mask.png" and overlay_path.name == "street.jpg_overlay.png"
 
     with Image.open(mask_path) as mask:
         assert mask.mode == "P" and mask.size == (160, 120)
@@ -121,7 +121,7 @@ def test_background_is_left_untouched_and_sizes_must_agree(tmp_path):
     overlay = predict.overlay_image(photo, background, CLASSES)
     assert np.array_equal(np.array(overlay), np.array(Image.open(photo).convert("RGB")))
     with pytest.raises(ValueError, match="shape"):
-        save_prediction(photo, np.zeros((10, 10), dtype=np.int64), CLASSES, tmp_path)
+        save_prediction(photo, np.zeros((10, 10), dtype=np.int64), CLASSES, tmp_path / "out")
     with pytest.raises(ValueError, match="outside"):
         predict.mask_image(np.full((4, 4), 7), CLASSES)
 
@@ -183,8 +183,8 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
     out = tmp_path / "out"
     assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
                         model_classes=MODELS) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a_mask.png", "a_overlay.png", "b_mask.png", "b_overlay.png"]
-    assert Image.open(out / "b_mask.png").size == (90, 120)
+    assert sorted(p.name for p in out.iterdir()) == ["a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
+    assert Image.open(out / "b.png_mask.png").size == (90, 120)
     assert "a.jpg" in capsys.readouterr().out
 
 
@@ -218,7 +218,7 @@ def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
                              "--out", str(tmp_path / "out"), "--device", "cpu"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "cat_mask.png").is_file()
+    assert (tmp_path / "out" / "cat.jpg_mask.png").is_file()
 
 
 def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint, monkeypatch):
@@ -227,7 +227,7 @@ def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint
     notebook = REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
     code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu",
                          "--models", str(notebook)])
-    assert code == 0 and (tmp_path / "out" / "dog_overlay.png").is_file()
+    assert code == 0 and (tmp_path / "out" / "dog.jpg_overlay.png").is_file()
 
 
 def test_command_line_models_without_an_fcn_class(tmp_path, alexnet_checkpoint, capsys):

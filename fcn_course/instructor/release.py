@@ -8,6 +8,7 @@ the leak scan finds a solution line in it.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
@@ -15,6 +16,10 @@ from fcn_course.instructor.pairs import SOLUTION_DIR, STUDENT_DIR, solution_sour
 from fcn_course.instructor.sync import check_in_sync
 
 RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml")
+# Written into every release folder: the only folder ``release`` will ever delete is one holding it.
+RELEASE_MARKER = ".fcn-course-release"
+MARKER_TEXT = ("This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
+               "Do not keep your own files here.\n")
 INSTRUCTOR_PACKAGE = "instructor"  # fcn_course/instructor/: never released
 _NOT_RELEASED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
 
@@ -71,11 +76,58 @@ def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
     )
 
 
+def _is_inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies under it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def _own_zip(zip_path: Path, name: str) -> bool:
+    """True when ``zip_path`` is a release zip written by ``release`` (it holds ``<name>/RELEASE_MARKER``)."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            return f"{name}/{RELEASE_MARKER}" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
+    """Refuse any ``out_dir`` where writing the release could delete or overwrite something it did not make.
+
+    Refused: an ``out_dir`` that is, contains or lies inside the repository's copied folders (the repository
+    itself when it contains it), and an ``out_dir`` holding anything but a previous release (the folder
+    ``<name>/`` with the marker file and the zip ``<name>.zip`` that contains it). Missing or empty: fine.
+    """
+    repo, out = repo_root.resolve(), out_dir.resolve()
+    fix = "Choose another --out: a new or empty folder, or the folder of a previous release."
+    if _is_inside(repo, out):
+        raise ReleaseError(f"--out {out_dir} is or contains the repository {repo}: the release would replace "
+                           f"files of the repository. Nothing was changed. {fix}")
+    for copied in (repo / "fcn_course", repo / STUDENT_DIR, repo / SOLUTION_DIR):
+        if _is_inside(out, copied):
+            raise ReleaseError(f"--out {out_dir} lies inside {copied}, which the release copies from the "
+                               f"repository {repo}. Nothing was changed. {fix}")
+    if not out.is_dir():
+        return
+    foreign = []
+    for entry in sorted(out.iterdir()):
+        if entry.name == name and entry.is_dir() and (entry / RELEASE_MARKER).is_file():
+            continue
+        if entry.name == f"{name}.zip" and entry.is_file() and _own_zip(entry, name):
+            continue
+        foreign.append(entry.name)
+    if foreign:
+        shown = ", ".join(foreign[:10]) + (", ..." if len(foreign) > 10 else "")
+        raise ReleaseError(f"--out {out_dir} holds files the release did not make ({shown}); it only replaces "
+                           f"its own previous release (a {name}/ folder with {RELEASE_MARKER}). Nothing was "
+                           f"changed. Choose another --out: a new or empty folder.")
+
+
 def release(repo_root, out_dir, name: str = "fcn-course") -> Path:
     """Build the student release (``out_dir/<name>/`` and ``out_dir/<name>.zip``) and return the zip.
 
-    Raises ReleaseError when the notebooks are out of date, and SolutionLeakError (after deleting the
-    zip) listing where solution code or markers were found.
+    Raises ReleaseError when the notebooks are out of date or when ``out_dir`` holds anything but a previous
+    release (see ``check_output_folder``: the repository, a user's folder), and SolutionLeakError (after
+    deleting the zip) listing where solution code or markers were found.
     """
     repo_root, out_dir = Path(repo_root), Path(out_dir)
     if not solution_sources(repo_root):
@@ -83,10 +135,12 @@ def release(repo_root, out_dir, name: str = "fcn-course") -> Path:
     problems = check_in_sync(repo_root)
     if problems:
         raise ReleaseError("the notebooks are out of date; run the build first:\n  " + "\n  ".join(problems))
+    check_output_folder(repo_root, out_dir, name)
     folder = out_dir / name
     if folder.exists():
-        shutil.rmtree(folder)
+        shutil.rmtree(folder)  # our previous release: check_output_folder found its marker
     folder.mkdir(parents=True)
+    (folder / RELEASE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     _copy_top_files(repo_root, folder)
     _copy_student_package(repo_root, folder)
     _copy_student_notebooks(repo_root, folder)

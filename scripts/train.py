@@ -90,6 +90,10 @@ def main(argv=None) -> int:
         raise SystemExit("--resume needs --run-dir (the folder that holds last.pt)")
     args = build_args(options)
     run_dir = options.run_dir or default_run_dir(options, args)
+    if not options.resume and runs.checkpoint_path(run_dir, "last").is_file():
+        print(f"error: {run_dir} already holds a run: pass --resume to continue it, or choose another --run-dir "
+              "(nothing was changed)", file=sys.stderr)
+        return 2
     try:
         prepare_data(args)
         runs.start_run(run_dir, args)  # refuses other settings before anything is trained or written

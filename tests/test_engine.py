@@ -478,3 +478,17 @@ def test_train_script_smoke_run(tmp_path):
         assert (run_dir / name).is_file(), name
     recorded = json.loads((run_dir / "run.json").read_text())
     assert recorded["classes"] == list(CLASSES) and recorded["backbone"] == "alexnet" and recorded["skip"] == "8s"
+
+
+def test_train_script_never_trains_over_an_existing_run(tmp_path):
+    """Without --resume, a --run-dir that already holds a run is refused and left byte-identical."""
+    env = dict(os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_SMOKE="")
+    run_dir = tmp_path / "run"
+    command = [sys.executable, str(REPO_ROOT / "scripts" / "train.py"), "--smoke", "--epochs", "1", "--no-progress",
+               "--run-dir", str(run_dir)]
+    assert subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=120).returncode == 0
+    before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    again = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "--resume" in again.stderr
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
+

@@ -12,7 +12,7 @@ from typing import Callable
 from fcn_course.checks.feedback import CheckResult, describe_error
 from fcn_course.checks.metrics import check_iou_from_confusion
 from fcn_course.checks.models import check_fcn
-from fcn_course.checks.titles import TITLES
+from fcn_course.checks.titles import TITLES, is_required
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -39,7 +39,7 @@ EXERCISES = (
     Exercise("iou", "0", "01_dados_e_metricas", TITLES["iou"],
              ("iou_and_dice_from_confusion",),
              lambda ns, verbose: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose),
-             required=False),
+             required=is_required("iou")),
     _fcn_exercise("alexnet-noskip", "1", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", False),
     _fcn_exercise("alexnet-skip", "2", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", True),
     Exercise("optimizer", "3", "02_fcn_alexnet", TITLES["optimizer"],

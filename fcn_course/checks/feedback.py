@@ -1,8 +1,9 @@
 """What every check shares: the result, the Portuguese feedback, and running the student's code safely.
 
-A check collects problems (Portuguese sentences) and never raises because of a wrong answer; only a stub
-(``NotImplementedError``) makes an interactive check raise :class:`ExerciseNotDone`, so that "Run all" stops
-at the first unfinished exercise.
+A check collects problems (Portuguese sentences) and never raises because of a wrong answer; only the stub of
+a required exercise (``NotImplementedError``) makes an interactive check raise :class:`ExerciseNotDone`, so
+that "Run all" stops at the first unfinished exercise. Errors are located in the student's cell
+(:func:`student_frame`), never in PyTorch or in this package.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Use in one notebook the functions and classes a student wrote in another one.
 
 Notebooks 03 and 04 call ``load_definitions("02_fcn_alexnet.ipynb", names=["FCN_AlexNet"])`` so that the
-student's code lives in one place. Only *definition cells* run (imports, ``def``, ``class``, constants):
-cells that train, plot or download are skipped, so loading is fast and has no side effects.
+student's code lives in one place. Only *definitions* run (imports, ``def``, ``class``, constants): every
+other statement (training, plots, downloads, a ``print`` a student added to test a class) is skipped, so
+loading is fast and has no side effects.
 
 This module is part of the student package; the instructor tooling (build, grading, release) lives in
 ``fcn_course.instructor`` and is not shipped to students.
@@ -46,8 +47,15 @@ def cell_label(name: str, index: int, cell) -> str:
     return f"{name!r}, cell {index + 1} ({first_line[:60]!r})"
 
 
+# Expressions a constant may be computed from (``HIDDEN = 64 * 2``, ``SIZES = (SIDE, SIDE)``): no calls,
+# so evaluating them cannot train, download or print anything.
+_SAFE_EXPRESSION_NODES = (ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
+                          ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Attribute, ast.Subscript, ast.Slice,
+                          ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context)
+
+
 def _is_constant_assignment(node) -> bool:
-    """``NAME = <literal>`` (or annotated, or ``A, B = <literal>``): safe to run anywhere."""
+    """``NAME = <expression without calls>`` (or annotated, or ``A, B = ...``): safe to run anywhere."""
     if isinstance(node, ast.Assign):
         targets, value = node.targets, node.value
     elif isinstance(node, ast.AnnAssign):
@@ -58,17 +66,19 @@ def _is_constant_assignment(node) -> bool:
         names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
         if not all(isinstance(name, ast.Name) for name in names):
             return False
-    if value is None:
-        return True
-    try:
-        ast.literal_eval(value)
-    except (ValueError, TypeError, SyntaxError, RecursionError):  # not a literal (``x = f()``)
-        return False
-    return True
+    return value is None or all(isinstance(part, _SAFE_EXPRESSION_NODES) for part in ast.walk(value))
 
 
 def _is_docstring(node) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+_DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)
+
+
+def is_definition(node) -> bool:
+    """An import, a def/class, a docstring or a constant: a statement that only defines something."""
+    return isinstance(node, _DEFINITIONS) or _is_docstring(node) or _is_constant_assignment(node)
 
 
 def is_definition_cell(source: str) -> bool:
@@ -83,20 +93,21 @@ def is_definition_cell(source: str) -> bool:
         tree = ast.parse(source)
     except SyntaxError:
         return False
-    definitions = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)
-    for node in tree.body:
-        if not (isinstance(node, definitions) or _is_docstring(node) or _is_constant_assignment(node)):
-            return False
-    return bool(tree.body)
+    return bool(tree.body) and all(is_definition(node) for node in tree.body)
+
+
+def cell_name_pt(name: str, index: int) -> str:
+    """``célula 5 de 02_fcn_alexnet.ipynb``: names a cell in the messages students read."""
+    return f"célula {index + 1} de {name}"
 
 
 @dataclass
 class CellFailure:
-    """A definition cell that could not be run."""
+    """A definition of a cell that could not be run (messages for students, in Portuguese)."""
 
     index: int      # 0-based position in the notebook
-    label: str      # readable description of the cell
-    error: str      # "SyntaxError: ... (line 3)"
+    label: str      # "célula 5 de 02_fcn_alexnet.ipynb ('class FCN_AlexNet(nn.Module):')"
+    error: str      # "SyntaxError: ... (linha 3)"
 
 
 def _looks_like_definitions(source: str) -> bool:
@@ -104,33 +115,46 @@ def _looks_like_definitions(source: str) -> bool:
     return bool(re.search(r"^\s*(def|class|import|from|async\s+def)\s", source, re.MULTILINE))
 
 
-def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[CellFailure]]:
-    """Run the definition cells of ``nb`` in a fresh namespace; errors are collected, not raised.
+def _definitions_only(tree: ast.Module) -> ast.Module:
+    """The cell without its other statements (prints, test lines, training): only what it defines."""
+    return ast.Module(body=[node for node in tree.body if is_definition(node)], type_ignores=[])
 
-    A cell that does not parse is reported when it looks like it defines something (so that a
-    student's typo in a function is not silently ignored).
+
+def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[CellFailure]]:
+    """Run the definitions of every code cell of ``nb`` in a fresh namespace; errors are collected, not raised.
+
+    Students add lines to exercise cells (a ``print`` to test their class, a computed constant above it): the
+    definitions (imports, def/class, constants computed without calls) are kept and every other top-level
+    statement is skipped, so extra lines never lose a class and nothing trains, plots or downloads. A cell
+    that does not parse is reported when it looks like it defines something (so that a student's typo in a
+    function is not silently ignored). A constant that cannot be computed here (it needs a skipped variable)
+    is skipped too.
     """
     namespace = {"__name__": "__notebook__", "__builtins__": __builtins__}
     failures = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or has_ipython_syntax(cell.source):
             continue
-        label = cell_label(name, index, cell)
+        first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+        label = f"{cell_name_pt(name, index)} ({first_line[:60]!r})"
         filename = f"<{name} cell {index + 1}>"
         try:
-            code = compile(cell.source, filename, "exec")
+            tree = ast.parse(cell.source, filename)
         except SyntaxError as error:
             if _looks_like_definitions(cell.source):
-                failures.append(CellFailure(index, label, f"SyntaxError: {error.msg} (line {error.lineno})"))
-            continue
-        if not is_definition_cell(cell.source):
+                failures.append(CellFailure(index, label, f"SyntaxError: {error.msg} (linha {error.lineno})"))
             continue
         # Register the source so that tracebacks show the student's lines.
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
-        try:
-            exec(code, namespace)
-        except Exception as error:  # noqa: BLE001 - a student's cell may raise anything
-            failures.append(CellFailure(index, label, f"{type(error).__name__}: {error}"))
+        for node in _definitions_only(tree).body:
+            code = compile(ast.Module(body=[node], type_ignores=[]), filename, "exec")
+            try:
+                exec(code, namespace)
+            except Exception as error:  # noqa: BLE001 - a student's cell may raise anything
+                if _is_constant_assignment(node) and isinstance(error, NameError):
+                    continue  # computed from a variable of a skipped statement (``N = len(dataset)``)
+                failures.append(CellFailure(index, label, f"{type(error).__name__}: {error} "
+                                                          f"(linha {getattr(node, 'lineno', '?')})"))
     return namespace, failures
 
 
@@ -138,27 +162,90 @@ def _public(namespace: dict) -> dict:
     return {key: value for key, value in namespace.items() if not key.startswith("__")}
 
 
-def load_definitions(notebook_path, names=None) -> dict:
-    """Run only the definition cells of a notebook (imports, functions, classes, constants).
+def paired_file(path) -> Path | None:
+    """The Jupytext pair of a notebook (``02.ipynb`` <-> ``02.py``), None when there is none."""
+    path = Path(path)
+    other = path.with_suffix(".py" if path.suffix == ".ipynb" else ".ipynb")
+    if not other.is_file():
+        return None
+    if other.suffix == ".py" and "# %%" not in other.read_text(encoding="utf-8", errors="replace"):
+        return None  # a plain Python file with the same name, not a notebook pair
+    return other
 
-    Returns the defined names, or only ``names`` (a list) when given; a KeyError lists those
-    missing. Cells that fail are reported with a warning (and in the KeyError). Example, in
-    notebook 04: ``FCN_AlexNet = load_definitions("02_fcn_alexnet.ipynb", ["FCN_AlexNet"])["FCN_AlexNet"]``.
+
+def _code_sources(nb) -> list:
+    return [cell.source.strip() for cell in nb.cells if cell.cell_type == "code"]
+
+
+def read_newest(path) -> tuple[nbformat.NotebookNode, Path, str | None]:
+    """Read whichever of a notebook and its Jupytext pair was saved last: ``(notebook, file read, note)``.
+
+    Students edit the ``.ipynb`` in VS Code or Colab, or only the ``.py`` in a text editor; the pair then
+    disagrees, and the file saved last holds their work. ``note`` (Portuguese, for the student) says which
+    file was read when it is not ``path`` and the two differ; None otherwise.
+    """
+    path = Path(path)
+    other = paired_file(path)
+    nb = read_notebook(path)
+    if other is None or other.stat().st_mtime <= path.stat().st_mtime:
+        return nb, path, None
+    newer = read_notebook(other)
+    if _code_sources(newer) == _code_sources(nb):
+        return nb, path, None
+    note = (f"Aviso: {other.name} foi salvo depois de {path.name} e os dois diferem; usei {other.name}, o mais "
+            f"recente. Para sincronizar o par, apague o mais antigo ou rode `jupytext --sync {other.name}`.")
+    return newer, other, note
+
+
+def _exercise_defining(notebook: str, name: str) -> str:
+    """``' (Exercício 1 (FCN-AlexNet sem skip))'``: the exercise whose cell defines ``name``, if one does."""
+    from fcn_course.checks.registry import EXERCISES  # lazy: the checks sit above this module
+
+    stem = Path(notebook).stem
+    titles = [exercise.title for exercise in EXERCISES if name in exercise.names and exercise.notebook == stem]
+    return f" ({titles[0]})" if titles else ""
+
+
+def _missing_message(path: Path, missing: list, namespace: dict, failures: list) -> str:
+    """Portuguese: which names are missing, which cell should define them and what to do."""
+    lines = [f"{path.name} não define {', '.join(missing)}."]
+    for name in missing:
+        lines.append(f"- `{name}` vem da célula de exercício{_exercise_defining(path.name, name)} de {path.name}: "
+                     "complete-a (sem mudar o nome), rode-a e salve o notebook.")
+    found = ", ".join(sorted(_public(namespace))) or "nada"
+    lines.append(f"Definições encontradas: {found}.")
+    if failures:
+        lines.append("Estas células deram erro:" + "".join(f"\n  {f.label}: {f.error}" for f in failures))
+    return "\n".join(lines)
+
+
+def load_definitions(notebook_path, names=None) -> dict:
+    """Run the definitions of a notebook's code cells (imports, functions, classes, constants).
+
+    Returns the defined names, or only ``names`` (a list) when given; a KeyError (in Portuguese, for the
+    student) says which are missing and which exercise cell should define them. Cells that fail are
+    reported with a warning. The newer of the notebook and its Jupytext pair is read (see
+    :func:`read_newest`). Example, in notebook 04:
+    ``FCN_AlexNet = load_definitions("02_fcn_alexnet.ipynb", ["FCN_AlexNet"])["FCN_AlexNet"]``.
     """
     path = Path(notebook_path)
-    namespace, failures = execute_definition_cells(read_notebook(path), name=path.name)
+    if not path.is_file() and paired_file(path) is None:
+        raise FileNotFoundError(f"não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta "
+                                "deste notebook.")
+    if not path.is_file():
+        path = paired_file(path)
+    nb, read_path, note = read_newest(path)
+    if note:
+        print(note)
+    namespace, failures = execute_definition_cells(nb, name=read_path.name)
     problems = "".join(f"\n  {failure.label}: {failure.error}" for failure in failures)
     if failures:
-        warnings.warn(f"Some definition cells of {path} failed:{problems}", stacklevel=2)
+        warnings.warn(f"Algumas definições de {read_path.name} deram erro:{problems}", stacklevel=2)
     if names is None:
         return _public(namespace)
     if isinstance(names, str):
         names = [names]
     missing = [name for name in names if name not in namespace]
     if missing:
-        found = ", ".join(sorted(_public(namespace))) or "nothing"
-        raise KeyError(
-            f"{path} does not define {', '.join(missing)} (it defines: {found}). Run and save that notebook "
-            f"and check the names." + (f" These cells failed:{problems}" if failures else "")
-        )
+        raise KeyError(_missing_message(path, missing, namespace, failures))
     return {name: namespace[name] for name in names}

@@ -334,3 +334,212 @@ def test_checks_do_not_download_weights(monkeypatch):
     assert checks.check_fcn(FCN_AlexNet, skip=False, verbose=False).passed
     assert backbones.load_alexnet is real
     assert torch.get_default_dtype() == torch.float32
+
+
+# ---------------------------------------------------------------- issue #10 and #15: false negatives
+class Only16sBroken(FCN_AlexNet):
+    """Correct for "8s"; for "16s" the classifier still expects the 64 channels of pool1 (crashes in training)."""
+
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__(num_classes, pretrained, skip)
+        if self.skip == "16s":
+            self.classifier[0] = nn.Conv2d(64 + 256, 128, kernel_size=1)
+
+
+class FusesOnlyAtOneThirtySecond(FCN_AlexNet):
+    """Uses backbone1, but shrinks it to the 1/32 map before fusing: no resolution is gained."""
+
+    def forward(self, x):
+        shallow = self.backbone1(x)
+        deep = self.backbone2(shallow)
+        shallow = F.adaptive_avg_pool2d(shallow, deep.shape[-2:])
+        scores = self.classifier(torch.cat([shallow, deep], dim=1))
+        return F.interpolate(scores, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
+def test_a_bug_only_in_the_16s_variant_is_caught():
+    result = checks.check_fcn(Only16sBroken, skip=True, verbose=False)
+    assert not result.passed and "com skip='16s'" in _messages(result)
+
+
+def test_a_skip_fused_only_at_one_thirty_second_is_caught():
+    result = checks.check_fcn(FusesOnlyAtOneThirtySecond, skip=True, verbose=False)
+    assert not result.passed and "a skip connection não traz detalhe fino" in _messages(result)
+
+
+def _two_groups(net, args, backbone_lr, **adam):
+    backbone = [p for name, p in net.named_parameters() if name.startswith("backbone")]
+    rest = [p for name, p in net.named_parameters() if not name.startswith("backbone")]
+    return optim.Adam([{"params": backbone, "lr": backbone_lr}, {"params": rest, "lr": args["lr"]}], **adam)
+
+
+def default_betas(net, args):
+    """Right learning rates and weight decay, but Adam's default betas (0.9 = momentum of the pretrained cases)."""
+    lr = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    return _two_groups(net, args, lr, weight_decay=args["weight_decay"])
+
+
+def slow_backbone_even_from_scratch(net, args):
+    return _two_groups(net, args, args["lr"] * 0.1, weight_decay=args["weight_decay"],
+                       betas=(args["momentum"], 0.999))
+
+
+def no_weight_decay(net, args):
+    return make_optimizer(net, {**args, "weight_decay": 0.0})
+
+
+@pytest.mark.parametrize("make, expected", [
+    (default_betas, "betas=(args['momentum'], 0.999)"),
+    (slow_backbone_even_from_scratch, "o lr × 0.1 vale só com pretrained=True"),
+    (no_weight_decay, "weight_decay deveria ser args['weight_decay']"),
+])
+def test_optimizer_mistakes_of_the_from_scratch_cases_and_hyperparameters(make, expected):
+    result = checks.check_optimizer(make, FCN_AlexNet, verbose=False)
+    assert not result.passed
+    assert expected in _messages(result)
+
+
+def test_each_optimizer_problem_is_printed_once():
+    result = checks.check_optimizer(no_weight_decay, FCN_AlexNet, verbose=False)
+    assert _messages(result).count("weight_decay deveria ser") == 1
+
+
+def test_one_missing_parameter_tensor_is_singular():
+    def forgets_one(net, args):
+        params = list(net.parameters())[:-1]
+        return optim.Adam(params, lr=args["lr"], weight_decay=args["weight_decay"], betas=(args["momentum"], 0.999))
+
+    result = checks.check_optimizer(forgets_one, FCN_AlexNet, verbose=False)
+    assert "falta 1 de" in _messages(result) and "faltam 1" not in _messages(result)
+
+
+def test_reduction_sum_and_softmax_before_the_loss_get_their_own_hints():
+    result = checks.check_loss(compute_loss, nn.CrossEntropyLoss(ignore_index=255, reduction="sum"), verbose=False)
+    assert not result.passed and "reduction='sum'" in _messages(result)
+    assert "achatou" not in _messages(result)
+
+    def summed_inside(outputs, labels, criterion):
+        return F.cross_entropy(outputs, labels, ignore_index=255, reduction="sum")
+
+    result = checks.check_loss(summed_inside, make_criterion(), verbose=False)
+    assert not result.passed and "soma da perda" in _messages(result)
+
+    def softmax_first(outputs, labels, criterion):
+        return compute_loss(outputs.softmax(dim=1), labels, criterion)
+
+    result = checks.check_loss(softmax_first, make_criterion(), verbose=False)
+    assert not result.passed and "softmax antes da perda" in _messages(result)
+
+
+def test_a_wrong_dice_with_a_right_iou_fails_naming_dice():
+    def dice_as_iou(matrix):
+        iou, _ = iou_dice(matrix)
+        return iou, iou
+
+    result = checks.check_iou_from_confusion(dice_as_iou, verbose=False)
+    assert not result.passed
+    assert _messages(result).startswith("Dice com") and "Dice = 2TP/(2TP+FP+FN)" in _messages(result)
+
+
+def test_the_recall_bug_is_named_recall():
+    result = checks.check_iou_from_confusion(lambda m: (np.diag(m) / m.sum(1), iou_dice(m)[1]), verbose=False)
+    assert not result.passed and "recall" in _messages(result) and "Dica: lembre" not in _messages(result)
+
+
+# ---------------------------------------------------------------- accepted alternatives
+def test_iou_and_dice_returned_as_a_list_pass():
+    assert checks.check_iou_from_confusion(lambda m: list(iou_dice(m)), verbose=False).passed
+
+
+ALIAS_AND_TORCHVISION = '''
+    # %%
+    import torch.nn.functional as F
+    import torchvision
+    from torch import nn
+    from torchvision.models import AlexNet_Weights
+    from fcn_course.backbones import initialize_weights
+    from fcn_course.backbones import load_alexnet as carrega
+
+
+    class FCN_AlexNet(nn.Module):
+        def __init__(self, num_classes, pretrained=False, skip=False):
+            super().__init__()
+            self.backbone = BUILD.features
+            self.classifier = nn.Conv2d(256, num_classes, 1)
+            if not pretrained:
+                initialize_weights(self)
+
+        def forward(self, x):
+            return F.interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear")
+'''
+
+
+@pytest.mark.parametrize("build", [
+    "carrega(pretrained)",
+    "torchvision.models.alexnet(weights=AlexNet_Weights.IMAGENET1K_V1 if pretrained else None)",
+    'torchvision.models.alexnet(weights="DEFAULT" if pretrained else None)',
+])
+def test_aliases_and_torchvision_builders_pass_without_downloading(build, tmp_path, monkeypatch):
+    from fcn_course.definitions import load_definitions
+    from tiny_course import percent
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("a check must never download weights")
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", no_download)
+    path = tmp_path / "02_fcn_alexnet.py"
+    path.write_text(percent(ALIAS_AND_TORCHVISION.replace("BUILD", build)))
+    model = load_definitions(path, ["FCN_AlexNet"])["FCN_AlexNet"]
+    result = checks.check_fcn(model, skip=False, verbose=False)
+    assert result.passed, result.messages
+
+
+def test_torchvision_builder_ignoring_pretrained_is_still_caught(tmp_path):
+    from fcn_course.definitions import load_definitions
+    from tiny_course import percent
+
+    path = tmp_path / "02_fcn_alexnet.py"
+    path.write_text(percent(ALIAS_AND_TORCHVISION.replace("BUILD", "torchvision.models.alexnet()")))
+    model = load_definitions(path, ["FCN_AlexNet"])["FCN_AlexNet"]
+    result = checks.check_fcn(model, skip=False, verbose=False)
+    assert not result.passed and "carregado com pretrained=False" in _messages(result)
+
+
+# ---------------------------------------------------------------- where the error is, and Run All
+CAT_MISTAKE = '''
+    # %%
+    import torch
+    from solutions.fcn_alexnet import FCN_AlexNet as Reference
+
+
+    class FCN_AlexNet(Reference):
+        def forward(self, x):
+            shallow = self.backbone1(x)
+            deep = self.backbone2(shallow)
+            fused = torch.cat([shallow, deep], dim=1)  # sizes differ: deep was not interpolated
+            return fused
+'''
+
+
+def test_an_error_names_the_students_cell_and_line_not_a_library_line(tmp_path):
+    from fcn_course.definitions import load_definitions
+    from tiny_course import percent
+
+    path = tmp_path / "02_fcn_alexnet.py"
+    path.write_text(percent(CAT_MISTAKE))
+    model = load_definitions(path, ["FCN_AlexNet"])["FCN_AlexNet"]
+    message = _messages(checks.check_fcn(model, skip=True, verbose=False))
+    assert "célula 1 de 02_fcn_alexnet.py, linha 9: `fused = torch.cat([shallow, deep], dim=1)" in message
+    assert "checks" not in message and "functional.py" not in message and "linha 206" not in message
+
+
+def test_an_optional_exercise_never_stops_run_all_but_a_required_one_does(capsys):
+    def stub(matrix):
+        raise NotImplementedError("calcule TP, FP e FN")
+
+    result = checks.check_iou_from_confusion(stub)  # interactive: must not raise
+    assert not result.passed
+    out = capsys.readouterr().out
+    assert "ainda não implementado (calcule TP, FP e FN)" in out and "exercício opcional" in out
+    with pytest.raises(checks.ExerciseNotDone, match="Termine o Exercício 1"):
+        checks.check_fcn(Stub, skip=False, backbone="alexnet")

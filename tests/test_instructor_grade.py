@@ -1,77 +1,167 @@
-"""Tests of the grader (fcn_course.instructor.grade) on tiny notebooks written to temporary folders."""
+"""Tests of the grader (fcn_course.instructor.grade and grade_class) on submissions made from the real student
+notebooks, written to temporary folders: one submission, then a class folder of mixed submissions."""
+import csv
 import os
-import sys
-import types
+import unicodedata
 from pathlib import Path
 
 import nbformat
 
-from fcn_course.instructor.grade import grade
-from tiny_course import nb_from, sha256
+from fcn_course.definitions import load_definitions
+from fcn_course.instructor.__main__ import main as instructor_main
+from fcn_course.instructor.grade import INVALID, OK, TIMEOUT, grade
+from fcn_course.instructor.grade_class import report_names
+from tiny_course import sha256
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDENT = ROOT / "notebooks"
+
+RIGHT = '''import numpy as np
 
 
-def test_grade_reports_each_exercise_and_never_modifies_the_submission(tmp_path, monkeypatch):
-    seen = {}
+def iou_and_dice_from_confusion(matrix):
+    matrix = np.asarray(matrix, dtype=float)
+    tp = np.diag(matrix)
+    fp, fn = matrix.sum(0) - tp, matrix.sum(1) - tp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return tp / (tp + fp + fn), 2 * tp / (2 * tp + fp + fn)
+'''
+RECALL = '''import numpy as np
 
-    def run_all(namespace, exercises=None):
-        seen["exercises"] = exercises
-        seen["smoke"] = os.environ.get("FCN_COURSE_SMOKE")
-        seen["cwd"] = os.getcwd()
-        results = [("area", namespace["area"](1) > 3, ["Área correta."])]
-        try:
-            namespace["perimeter"](1)
-            results.append(("perimeter", True, []))
-        except NotImplementedError as error:
-            results.append(("perimeter", False, [f"Ainda não implementado: {error}"]))
-        results.append({"exercise": "broken", "passed": "broken" in namespace, "messages": ["Função ausente."]})
-        return results
 
-    monkeypatch.setitem(sys.modules, "fcn_course.checks", types.SimpleNamespace(
-        run_all=run_all, exercises_for_notebook=lambda name: ("from " + name[:2],)))
-    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
-    submission = tmp_path / "submitted" / "02_student.ipynb"
-    submission.parent.mkdir()
-    nbformat.write(nb_from('''
-        # %%
-        import math
-        def area(r):
-            return math.pi * r ** 2
-        # %%
-        def perimeter(r):
-            raise NotImplementedError("Use 2 * pi * r.")
-        # %%
-        def broken(r:
-            return r
-        # %%
-        print(area(2))
-    '''), submission)
+def iou_and_dice_from_confusion(matrix):
+    tp = np.diag(matrix)
+    return tp / matrix.sum(1), 2 * tp / (matrix.sum(0) + matrix.sum(1))
+'''
+
+
+def notebook_01(exercise_source: str, extra: str = ""):
+    """The student notebook 01 with its Exercise 0 cell replaced (and ``extra`` appended to that cell)."""
+    nb = nbformat.read(STUDENT / "01_dados_e_metricas.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "def iou_and_dice_from_confusion" in c.source)
+    cell.source = exercise_source + extra
+    return nb
+
+
+def write(nb, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifies_the_submission(tmp_path):
+    spy = tmp_path / "spy.txt"
+    class_body = (f"\n\nclass Spy:\n    import os\n    open({str(spy)!r}, 'w').write("
+                  "f\"{os.getpid()}|{os.getcwd()}|{os.environ['HOME']}|{os.environ.get('FCN_COURSE_SMOKE')}\")\n")
+    submission = write(notebook_01(RIGHT, class_body), tmp_path / "aluno" / "01_dados_e_metricas.ipynb")
     digest = sha256(submission)
 
-    result = grade(submission, report_path=tmp_path / "report.md")
+    result = grade(submission, report_path=tmp_path / "new" / "folder" / "report.md")
 
     assert sha256(submission) == digest
-    assert sorted(p.name for p in submission.parent.iterdir()) == ["02_student.ipynb"]
-    assert seen["smoke"] == "1" and Path(seen["cwd"]) != submission.parent
-    assert seen["exercises"] == ("from 02",)  # only the exercises of that notebook are graded
-    assert os.environ.get("FCN_COURSE_SMOKE") is None  # restored
-    assert [(e["name"], e["passed"]) for e in result["exercises"]] == [
-        ("area", True), ("perimeter", False), ("broken", False)]
-    assert (result["passed"], result["total"]) == (1, 3)
-    assert result["cell_errors"][0]["cell"] == 2 and "SyntaxError" in result["cell_errors"][0]["error"]
-    report = (tmp_path / "report.md").read_text()
-    assert "1 de 3" in report and "Use 2 * pi * r." in report and "Célula 3" in report
+    assert sorted(p.name for p in submission.parent.iterdir()) == ["01_dados_e_metricas.ipynb"]
+    pid, cwd, home, smoke = spy.read_text().split("|")
+    assert int(pid) != os.getpid() and smoke == "1"
+    assert Path(cwd) not in (submission.parent, Path.cwd()) and home != os.environ.get("HOME")
+    assert result["status"] == OK and (result["passed"], result["total"]) == (1, 1)
+    report = (tmp_path / "new" / "folder" / "report.md").read_text()
+    assert "1 de 1 exercício correto." in report and "Exercício 0" in report
 
 
-def test_grade_reports_checks_that_crash(tmp_path, monkeypatch):
-    def run_all(namespace, exercises=None):
-        raise AttributeError("no such model")
-
-    monkeypatch.setitem(sys.modules, "fcn_course.checks", types.SimpleNamespace(
-        run_all=run_all, exercises_for_notebook=lambda name: None))
-    submission = tmp_path / "03.ipynb"
-    nbformat.write(nb_from("# %%\nx = 1\n"), submission)
-    result = grade(submission)
-    assert result["checks_error"] == "AttributeError: no such model"
-    assert "no such model" in result["report"]
+def test_a_submission_that_never_ends_is_stopped_by_the_time_limit(tmp_path):
+    submission = write(notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
+                       tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, timeout=20, quiet=True)
+    assert result["status"] == TIMEOUT and "Tempo esgotado" in result["report"]
 
 
+def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
+    good = write(notebook_01(RIGHT), tmp_path / "good.ipynb").read_text()
+    truncated = tmp_path / "01_dados_e_metricas.ipynb"
+    truncated.write_text(good[: len(good) // 2])
+    result = grade(truncated, quiet=True)
+    assert result["status"] == INVALID and "Arquivo inválido" in result["report"]
+
+
+def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
+    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    assert len(placeholders) == 5
+    placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
+    index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
+    nb.cells.insert(index + 1, nbformat.v4.new_markdown_cell("O ônibus: é grande e rígido."))
+    submission = write(nb, tmp_path / "04_comparacao.ipynb")
+
+    result = grade(submission, quiet=True)
+
+    assert [answer["answered"] for answer in result["reflections"]] == [True, False, True, False, False]
+    assert "Perguntas de reflexão: 2 de 5 respondidas." in result["report"]
+    assert "❌ sem resposta: Pergunta 2" in result["report"]
+    assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
+
+
+def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
+    """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
+    nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
+    edited = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and ("class FCN_AlexNet" in cell.source or "def make_optimizer" in cell.source
+                                         or "def compute_loss" in cell.source):
+            cell.source = "HIDDEN = 64 * 2\n" + cell.source + "\nprint('testando', HIDDEN)\nresult = HIDDEN + 1\n"
+            edited += 1
+    assert edited >= 2
+    submission = write(nb, tmp_path / "02_fcn_alexnet.ipynb")
+
+    result = grade(submission, quiet=True)
+
+    assert result["status"] == OK and (result["passed"], result["total"]) == (5, 5), result["report"]
+    loaded = load_definitions(submission, ["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
+    assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
+
+
+# ---------------------------------------------------------------- a class folder
+def test_report_names_are_unique_per_submission():
+    names = report_names([Path("turma/ana/02_fcn_alexnet.ipynb"), Path("turma/bruno/02_fcn_alexnet.ipynb"),
+                          Path("turma/ana/02 fcn alexnet.ipynb"), Path("turma/ana/02_fcn_alexnet.py")])
+    assert names[Path("turma/ana/02_fcn_alexnet.ipynb")] == "ana__02_fcn_alexnet.md"
+    assert names[Path("turma/bruno/02_fcn_alexnet.ipynb")] == "bruno__02_fcn_alexnet.md"
+    assert len(set(names.values())) == 4
+
+
+def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
+    turma = tmp_path / "turma"
+    write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")
+    write(notebook_01(RECALL), turma / "bruno" / "01_dados_e_metricas.ipynb")  # same name as ana's
+    copy_name = unicodedata.normalize("NFD", "Cópia de 01_dados_e_metricas (1).ipynb")  # Colab, saved on a Mac
+    write(notebook_01(RIGHT), turma / "carla" / copy_name)
+    good = (turma / "ana" / "01_dados_e_metricas.ipynb").read_text()
+    (turma / "davi").mkdir()
+    (turma / "davi" / "01_dados_e_metricas.ipynb").write_text(good[:500])  # truncated upload
+    checkpoint = write(notebook_01(RECALL), turma / "ana" / ".ipynb_checkpoints" / "01_dados_e_metricas.ipynb")
+    digests = {p: sha256(p) for p in turma.rglob("*.ipynb")}
+
+    status = instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "out" / "notas"), "--timeout", "300"])
+
+    assert status == 1  # bruno failed and davi's file is unreadable
+    assert {p: sha256(p) for p in turma.rglob("*.ipynb")} == digests
+    assert sorted(p.name for p in turma.rglob("*") if p.is_file() and p != checkpoint) == sorted(
+        ["01_dados_e_metricas.ipynb"] * 3 + [copy_name])
+    reports = sorted(p.name for p in (tmp_path / "out" / "notas").glob("*.md"))
+    assert len(reports) == 4 and "ana__01_dados_e_metricas.md" in reports and "bruno__01_dados_e_metricas.md" in reports
+    with open(tmp_path / "out" / "notas" / "notas.csv", encoding="utf-8") as handle:
+        rows = {row["submissao"]: row for row in csv.DictReader(handle)}
+    assert len(rows) == 4
+    assert rows["ana/01_dados_e_metricas.ipynb"]["exercicios_corretos"] == "1"
+    assert rows["bruno/01_dados_e_metricas.ipynb"]["exercicios_corretos"] == "0"
+    carla = rows[f"carla/{copy_name}"]
+    assert (carla["notebook"], carla["exercicios_corretos"], carla["exercicios_total"]) == ("01_dados_e_metricas", "1", "1")
+    assert rows["davi/01_dados_e_metricas.ipynb"]["status"] == INVALID
+    assert "recall" in (tmp_path / "out" / "notas" / "bruno__01_dados_e_metricas.md").read_text()
+
+
+def test_exit_zero_flag_and_a_missing_path(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{")
+    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r")]) == 1
+    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
+                            "--exit-zero"]) == 0
+    assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2

@@ -2,9 +2,10 @@
 
 Run a check right after an exercise cell, e.g. ``checks.check_fcn(FCN_AlexNet, skip=False)``. Each check
 prints what is right or wrong (with a hint) and returns a :class:`CheckResult`; it never raises because of a
-wrong answer, so the rest of the notebook keeps working. Only an exercise that is still a stub (it raises
-``NotImplementedError``) makes the check cell raise :class:`ExerciseNotDone`, so that "Run all" stops at the
-first unfinished exercise instead of failing further down. The instructor's grader calls :func:`run_all`.
+wrong answer, so the rest of the notebook keeps working. Only a required exercise that is still a stub (it
+raises ``NotImplementedError``) makes the check cell raise :class:`ExerciseNotDone`, so that "Run all" stops at
+the first unfinished exercise instead of failing further down; an optional one (Exercício 0) only reports it.
+An error in the student's code is reported at the line of their cell, never at a library line. The instructor's grader calls :func:`run_all`.
 
 The checks compare the student's code with *behaviour* (shapes, gradients, reference values from PyTorch),
 never with a copy of the solution.

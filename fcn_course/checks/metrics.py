@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title
+from fcn_course.checks.titles import exercise_title, is_required
 from fcn_course.metrics import ConfusionMatrix
 
 
@@ -17,8 +17,28 @@ def _reference_iou_dice(matrix: np.ndarray):
     return np.array(scores["iou"], dtype=float), np.array(scores["dice"], dtype=float)
 
 
+def _hint(label: str, value: np.ndarray, expected: np.ndarray, matrix: np.ndarray) -> str:
+    """The likely cause of a wrong IoU or Dice, in Portuguese."""
+    if np.isnan(expected).any() and not np.isnan(value).any():
+        return ("para uma classe que não aparece nem no rótulo nem na predição, devolva NaN (0/0), não 0 nem 1.")
+    tp = np.diag(matrix).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recall, precision = tp / matrix.sum(axis=1), tp / matrix.sum(axis=0)
+    formula = "IoU = TP/(TP+FP+FN)" if label == "IoU" else "Dice = 2TP/(2TP+FP+FN) (o TP conta duas vezes)"
+    if np.allclose(value, recall, equal_nan=True):
+        return (f"isso é a recall de cada classe, TP/(TP+FN): falta o FP no denominador (o erro do notebook "
+                f"original); {formula}.")
+    if np.allclose(value, precision, equal_nan=True):
+        return f"isso é a precisão de cada classe, TP/(TP+FP): falta o FN no denominador; {formula}."
+    return (f"{formula}; linhas = classe real, colunas = classe predita; FP soma a coluna e FN soma a linha "
+            "(sem o TP).")
+
+
 def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
-    """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear."""
+    """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear.
+
+    The pair may come as a tuple or a list. The exercise is optional: its stub never stops "Run all".
+    """
     exercise = exercise_title("iou")
     problems = []
     cases = {
@@ -29,8 +49,8 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
     try:
         for name, matrix in cases.items():
             got = run_student_code(problems, f"com {name}", function, matrix.copy())
-            if not (isinstance(got, tuple) and len(got) == 2):
-                problems.append("a função deve devolver uma tupla (iou, dice).")
+            if not (isinstance(got, (tuple, list)) and len(got) == 2):
+                problems.append("a função deve devolver o par (iou, dice): `return iou, dice`.")
                 raise Failed
             want = _reference_iou_dice(matrix)
             for label, value, expected in zip(("IoU", "Dice"), got, want):
@@ -40,13 +60,9 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
                                     f"veio {value.shape}.")
                     raise Failed
                 if not np.allclose(value, expected, equal_nan=True, atol=1e-6):
-                    hint = ("para uma classe que não aparece nem no rótulo nem na predição, devolva NaN "
-                            "(0/0), não 0 nem 1." if np.isnan(expected).any() else
-                            "lembre: IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN); linhas = classe real, "
-                            "colunas = classe predita; FP soma a coluna, FN soma a linha (sem o TP).")
                     problems.append(f"{label} com {name}: esperado {np.round(expected, 4)}, "
-                                    f"veio {np.round(value, 4)}. Dica: {hint}")
+                                    f"veio {np.round(value, 4)}. Dica: {_hint(label, value, expected, matrix)}")
                     raise Failed
     except Failed:
         pass
-    return finish(exercise, problems, verbose)
+    return finish(exercise, problems, verbose, required=is_required("iou"))

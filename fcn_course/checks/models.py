@@ -37,29 +37,74 @@ def _first_conv(module: nn.Module):
     return next((m for m in module.modules() if isinstance(m, nn.Conv2d)), None)
 
 
+def _mark(net: nn.Module) -> nn.Module:
+    """Give the part an FCN reuses (``features``) a recognisable pattern of weights.
+
+    It must survive with pretrained=True and be replaced by initialize_weights with pretrained=False.
+    """
+    generator = torch.Generator().manual_seed(1234)
+    with torch.no_grad():
+        for p in net.features.parameters():
+            p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
+    return net
+
+
+def _is_marked(module) -> bool:
+    first = _first_conv(module) if module is not None else None
+    return first is not None and bool(((first.weight > 0.499) & (first.weight < 0.5011)).all())
+
+
+@functools.lru_cache(maxsize=None)
+def _torchvision_class(name: str):
+    """torchvision's model class behind backbone ``name`` (``AlexNet``, ``VGG``); None for other builders."""
+    cls = type(backbones.get_backbone(name).build(weights=None))
+    return cls if cls.__module__.startswith("torchvision.") else None
+
+
 @contextlib.contextmanager
 def _spy_backbone_loader(calls: list):
-    """Replace ``fcn_course.backbones.load_backbone`` (behind ``load_alexnet``, ``load_vgg16``...) by a spy.
+    """Watch every way a student may build the backbone, without downloading anything.
 
-    The spy records the ``pretrained`` argument and returns a network whose weights are a recognisable
-    pattern (no download needed), so the check can see whether they reach the model untouched
-    (pretrained=True) or are re-initialised (pretrained=False). It works however the student imported the
-    loader (``from fcn_course.backbones import load_alexnet as carrega``, ``backbones.load_alexnet``...).
+    ``calls`` receives one ``pretrained`` flag per backbone built. Spied: ``fcn_course.backbones.load_backbone``
+    (behind ``load_alexnet``, ``load_vgg16``..., however the student imported them, aliases included) and
+    torchvision's own builders (``torchvision.models.alexnet(weights=...)``): their model classes are patched to
+    record the construction and their weight enums to hand over a recognisable pattern instead of downloading.
+    The check then sees whether the weights reach the model untouched (pretrained=True) or are re-initialised
+    (pretrained=False).
     """
-    real_loader = backbones.load_backbone
+    from torchvision.models._api import WeightsEnum
+
+    real_loader, inside_loader = backbones.load_backbone, []
 
     def spy(name, pretrained=False, *args, **kwargs):
         calls.append(bool(pretrained))
-        net = real_loader(name, pretrained=False)
-        # A recognisable pattern in the part an FCN reuses: it must survive with pretrained=True and be
-        # replaced by initialize_weights with pretrained=False.
-        generator = torch.Generator().manual_seed(1234)
-        with torch.no_grad():
-            for p in net.features.parameters():
-                p.copy_(torch.rand(p.shape, generator=generator) * 1e-3 + 0.5)
-        return net
+        inside_loader.append(True)
+        try:
+            return _mark(real_loader(name, pretrained=False))
+        finally:
+            inside_loader.pop()
 
-    with mock.patch.object(backbones, "load_backbone", spy):
+    def spied_init(real_init):
+        def init(self, *args, **kwargs):
+            real_init(self, *args, **kwargs)
+            if not inside_loader:
+                calls.append(False)  # becomes True if torchvision then asks for the weights
+            _mark(self)
+        return init
+
+    def fake_weights(self, *args, **kwargs):
+        spec = next((spec for spec in backbones.BACKBONES.values() if type(spec.weights) is type(self)), None)
+        if spec is None:
+            raise backbones.PretrainedWeightsError(f"{self} não é um backbone do curso: use um dos registrados.")
+        if calls and not inside_loader:
+            calls[-1] = True
+        return _mark(spec.build(weights=None)).state_dict()
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(backbones, "load_backbone", spy))
+        stack.enter_context(mock.patch.object(WeightsEnum, "get_state_dict", fake_weights))
+        for cls in {_torchvision_class(name) for name in backbones.BACKBONES} - {None}:
+            stack.enter_context(mock.patch.object(cls, "__init__", spied_init(cls.__init__)))
         yield
 
 
@@ -116,38 +161,54 @@ def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list):
             raise Failed
 
 
-def _check_skip_used(net: nn.Module, problems: list):
-    """The output must depend on backbone1's features directly, not only through backbone2."""
-    x = torch.randn(1, 3, 96, 96)
+def _footprint(net: nn.Module, x: torch.Tensor, path: str) -> int:
+    """How many output pixels change when the features of ``path`` change at one position.
+
+    ``path`` is "shallow" (backbone1's output; backbone2 keeps its clean input, so only the skip path sees the
+    change) or "deep" (backbone2's output). Fine detail shows as a small footprint.
+    """
     clean = {}
-
-    def keep_clean(module, inputs, output):
-        clean["f1"] = output.detach().clone()
-
-    net.eval()
-    handle = net.backbone1.register_forward_hook(keep_clean)
+    hooks = [net.backbone1.register_forward_hook(lambda m, i, o: clean.__setitem__("shallow", o.detach().clone())),
+             net.backbone2.register_forward_hook(lambda m, i, o: clean.__setitem__("deep", o.detach().clone()))]
     with torch.no_grad():
         reference = net(x)
-    handle.remove()
-
-    def perturb(module, inputs, output):
-        return output + torch.randn_like(output) * (output.abs().mean() + 1.0)
-
-    def feed_clean(module, inputs):
-        return (clean["f1"],)
-
-    handles = [net.backbone1.register_forward_hook(perturb), net.backbone2.register_forward_pre_hook(feed_clean)]
+    for hook in hooks:
+        hook.remove()
+    features = clean[path]
+    delta = torch.zeros_like(features)
+    generator = torch.Generator().manual_seed(0)
+    delta[..., features.shape[-2] // 2, features.shape[-1] // 2] = (
+        torch.randn(features.shape[1], generator=generator) * (features.abs().mean() * 10 + 1))
+    module = net.backbone1 if path == "shallow" else net.backbone2
+    hooks = [module.register_forward_hook(lambda m, i, o: o + delta)]
+    if path == "shallow":
+        hooks.append(net.backbone2.register_forward_pre_hook(lambda m, i: (clean["shallow"],)))
     try:
         with torch.no_grad():
-            perturbed = net(x)
+            changed = (net(x) - reference).abs().sum(dim=(0, 1))
     finally:
-        for h in handles:
-            h.remove()
-    if torch.allclose(reference, perturbed):
+        for hook in hooks:
+            hook.remove()
+    return int((changed > changed.max() * 1e-3).sum()) if changed.max() > 0 else 0
+
+
+def _check_skip_used(net: nn.Module, size, problems: list):
+    """The output must depend on backbone1's features directly, and with finer detail than 1/32."""
+    net.eval()
+    x = torch.randn(1, 3, *size)
+    shallow, deep = _footprint(net, x, "shallow"), _footprint(net, x, "deep")
+    if shallow == 0:
         problems.append("a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip "
                         "connection não está sendo usada. Dica: concatene as features de backbone1 com as de "
                         "backbone2 (interpoladas para o mesmo tamanho) com torch.cat(..., dim=1) antes do "
                         "classifier.")
+        raise Failed
+    if shallow >= deep / 2:
+        problems.append("a skip connection não traz detalhe fino: uma mudança num ponto das features de "
+                        f"backbone1 altera {shallow} pixels da saída, tanto quanto um ponto do mapa de 1/32 "
+                        f"({deep} pixels). Dica: a fusão deve acontecer na resolução de backbone1 (amplie as "
+                        "features profundas até o tamanho das rasas, não reduza as rasas a 1/32).")
+        raise Failed
 
 
 def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: list):
@@ -157,16 +218,15 @@ def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: li
             net = run_student_code(problems, f"criar o modelo com pretrained={pretrained}", model_cls, 3,
                        pretrained=pretrained, skip=skip)
         if not calls:
-            problems.append(f"o modelo não chamou `{loader_name}(pretrained)` de fcn_course.backbones; use-o "
-                            "para que o argumento pretrained seja respeitado (ele baixa/carrega os pesos do "
-                            "ImageNet ou explica como obtê-los).")
+            problems.append(f"o modelo não chamou `{loader_name}(pretrained)` de fcn_course.backbones (nem o "
+                            "construtor do torchvision); use-o para que o argumento pretrained seja respeitado "
+                            "(ele baixa/carrega os pesos do ImageNet ou explica como obtê-los).")
             return
         if calls[0] != pretrained:
             problems.append(f"com pretrained={pretrained} o backbone foi carregado com pretrained={calls[0]}: "
                             f"passe o argumento adiante, `{loader_name}(pretrained)`.")
             return
-        first = _first_conv(net.backbone1 if skip else net.backbone)
-        marked = first is not None and bool(((first.weight > 0.499) & (first.weight < 0.5011)).all())
+        marked = _is_marked(getattr(net, "backbone1" if skip else "backbone", None))
         if pretrained and not marked:
             problems.append("com pretrained=True os pesos do ImageNet foram sobrescritos depois de carregados; "
                             "só chame initialize_weights quando pretrained=False.")
@@ -175,8 +235,32 @@ def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: li
                             "initialize_weights(self) no fim do __init__ quando pretrained=False.")
 
 
+def _check_variant(model_cls, skip, spec, problems: list):
+    """Structure, output shapes, upsampling and the skip path of one variant (False, True/"8s" or "16s")."""
+    sizes = list(spec.check_sizes)
+    net = run_student_code(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
+    _check_structure(net, bool(skip), _first_conv_shape(spec.name), problems)
+    with _UpsamplingRecorder() as recorder:
+        _check_shapes(net, sizes, 3, problems)
+    modes = recorder.modes
+    uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
+    if not modes and not uses_module:
+        problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
+                        "tamanho da entrada.")
+    elif modes and "bilinear" not in modes and not uses_module:
+        problems.append(f"o upsampling usa mode={modes[0]!r}; as FCNs usam interpolação bilinear "
+                        "(mode='bilinear').")
+    five = run_student_code(problems, "criar o modelo com num_classes=5", model_cls, 5, pretrained=False, skip=skip)
+    _check_shapes(five, sizes[:1], 5, problems)
+    if skip:
+        _check_skip_used(net, sizes[0], problems)
+
+
 def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None) -> CheckResult:
     """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag.
+
+    ``skip=True`` checks both skip variants the exercise asks for: "8s" (``True``) and "16s"; each must use
+    the shallow path with finer detail than the 1/32 map.
 
     The backbone (and so the first convolution expected, the loader to call and the input sizes to try)
     comes from the registry in ``fcn_course.backbones``: from ``backbone`` when given, else from the class.
@@ -188,27 +272,16 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
             f"não reconheci o backbone de {getattr(model_cls, '__name__', model_cls)!s}: use um dos nomes de "
             f"classe do curso ({names}) ou chame check_fcn(..., backbone='alexnet')."], verbose)
     exercise = fcn_exercise_title(spec, skip)
-    loader_name, first_conv_shape = spec.loader_name, _first_conv_shape(spec.name)
     problems = []
-    sizes = list(spec.check_sizes)
     try:
-        net = run_student_code(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
-        _check_structure(net, skip, first_conv_shape, problems)
-        with _UpsamplingRecorder() as recorder:
-            _check_shapes(net, sizes, 3, problems)
-        modes = recorder.modes
-        uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
-        if not modes and not uses_module:
-            problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
-                            "tamanho da entrada.")
-        elif modes and "bilinear" not in modes and not uses_module:
-            problems.append(f"o upsampling usa mode={modes[0]!r}; as FCNs usam interpolação bilinear "
-                            "(mode='bilinear').")
-        five = run_student_code(problems, "criar o modelo com num_classes=5", model_cls, 5, pretrained=False, skip=skip)
-        _check_shapes(five, sizes[:1], 5, problems)
-        if skip:
-            _check_skip_used(net, problems)
-        _check_pretrained_flag(model_cls, skip, loader_name, problems)
+        for variant in ([True, "16s"] if skip is True else [skip]):
+            variant_problems = []
+            try:
+                _check_variant(model_cls, variant, spec, variant_problems)
+            finally:
+                prefix = "com skip='16s': " if variant == "16s" else ""
+                problems.extend(type(m)(prefix + m) for m in variant_problems)
+        _check_pretrained_flag(model_cls, skip, spec.loader_name, problems)
     except Failed:
         pass
     return finish(exercise, problems, verbose)

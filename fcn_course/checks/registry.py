@@ -5,6 +5,7 @@ and how to run its check. ``run_all`` grades a namespace (a submitted notebook's
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -12,7 +13,7 @@ from typing import Callable
 from fcn_course.checks.feedback import CheckResult, describe_error
 from fcn_course.checks.metrics import check_iou_from_confusion
 from fcn_course.checks.models import check_fcn
-from fcn_course.checks.titles import TITLES
+from fcn_course.checks.titles import TITLES, is_required
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -39,7 +40,7 @@ EXERCISES = (
     Exercise("iou", "0", "01_dados_e_metricas", TITLES["iou"],
              ("iou_and_dice_from_confusion",),
              lambda ns, verbose: check_iou_from_confusion(ns["iou_and_dice_from_confusion"], verbose=verbose),
-             required=False),
+             required=is_required("iou")),
     _fcn_exercise("alexnet-noskip", "1", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", False),
     _fcn_exercise("alexnet-skip", "2", "02_fcn_alexnet", "alexnet", "FCN_AlexNet", True),
     Exercise("optimizer", "3", "02_fcn_alexnet", TITLES["optimizer"],
@@ -58,19 +59,36 @@ EXERCISES = (
 EXERCISES_BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 
 
-def exercises_for_notebook(file_name: str):
-    """Keys of the exercises of a course notebook, found from the number its file name starts with.
+COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")
 
-    Copies renamed by Colab or a browser ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb") are
-    recognised too. None when the name matches no course notebook.
+
+def course_notebook_of(file_name: str):
+    """The course notebook a (possibly renamed) file is, e.g. ``"02_fcn_alexnet"``; None when none matches.
+
+    Copies renamed by Colab, Drive or a browser are recognised: "Cópia de 02_fcn_alexnet.ipynb" (also in the
+    decomposed Unicode macOS writes), "Copy of Copy of 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb".
     """
-    name = Path(file_name).stem
-    for prefix in ("Cópia de ", "Copy of ", "Copia de "):
-        name = name.removeprefix(prefix)
-    number = name.strip()[:2]
-    if number not in {notebook[:2] for notebook in COURSE_NOTEBOOKS}:
+    name = unicodedata.normalize("NFC", Path(file_name).name)
+    name = name.removesuffix(".ipynb").removesuffix(".py")
+    for notebook in COURSE_NOTEBOOKS:
+        if notebook in name:
+            return notebook
+    stripped = name
+    while any(stripped.startswith(prefix) for prefix in COPY_PREFIXES):
+        stripped = next(stripped.removeprefix(p) for p in COPY_PREFIXES if stripped.startswith(p))
+    number = stripped.strip()[:2]
+    return next((notebook for notebook in COURSE_NOTEBOOKS if notebook[:2] == number), None)
+
+
+def exercises_for_notebook(file_name: str):
+    """Keys of the exercises of a course notebook, found from its (possibly renamed) file name.
+
+    None when the name matches no course notebook (see :func:`course_notebook_of`).
+    """
+    notebook = course_notebook_of(file_name)
+    if notebook is None:
         return None
-    return tuple(exercise.key for exercise in EXERCISES if exercise.notebook[:2] == number)
+    return tuple(exercise.key for exercise in EXERCISES if exercise.notebook == notebook)
 
 
 def run_all(namespace: dict, exercises=None, verbose: bool = False) -> list:

@@ -13,6 +13,15 @@ TITLES = {
 }
 
 
+# Optional exercises: their check reports a stub but never stops "Run all" (the registry rows say so too).
+OPTIONAL_EXERCISES = frozenset({"iou"})
+
+
+def is_required(key: str) -> bool:
+    """Whether an unfinished exercise ``key`` stops "Run all" at its check cell."""
+    return key not in OPTIONAL_EXERCISES
+
+
 def exercise_title(key: str) -> str:
     """The title students read for exercise ``key``."""
     return TITLES[key]

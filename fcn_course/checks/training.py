@@ -16,9 +16,15 @@ from fcn_course.engine import train_one_epoch, validate
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
 
-def _optimizer_args(pretrained: bool, skip: bool) -> dict:
-    return {"lr": 1e-3, "weight_decay": 5e-4, "momentum": 0.9, "pretrained": pretrained, "skip": skip,
+def _optimizer_args(pretrained: bool, skip: bool, momentum: float = 0.9, weight_decay: float = 5e-4) -> dict:
+    return {"lr": 1e-3, "weight_decay": weight_decay, "momentum": momentum, "pretrained": pretrained, "skip": skip,
             "n_classes": 3}
+
+
+# The four cases pretrained × skip. The from-scratch ones change momentum and weight decay, so that an optimiser
+# that ignores args (Adam's default betas (0.9, 0.999) equal momentum 0.9) or hard-codes them is caught.
+OPTIMIZER_CASES = [(True, True, 0.9, 5e-4), (True, False, 0.9, 5e-4), (False, True, 0.8, 1e-4),
+                   (False, False, 0.8, 1e-4)]
 
 
 def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
@@ -26,51 +32,90 @@ def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckRes
     exercise = exercise_title("optimizer")
     problems = []
     try:
-        for pretrained in (True, False):
-            for skip in (True, False):
-                case = f"pretrained={pretrained}, skip={skip}"
-                args = _optimizer_args(pretrained, skip)
-                net = run_student_code(problems, f"criar o modelo ({case})", model_cls, 3, pretrained=False, skip=skip)
-                optimizer = run_student_code(problems, f"make_optimizer ({case})", make_optimizer, net, args)
-                _check_one_optimizer(net, optimizer, args, case, problems)
-                if problems:
-                    raise Failed
+        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:
+            case = f"pretrained={pretrained}, skip={skip}"
+            args = _optimizer_args(pretrained, skip, momentum, weight_decay)
+            net = run_student_code(problems, f"criar o modelo ({case})", model_cls, 3, pretrained=False, skip=skip)
+            optimizer = run_student_code(problems, f"make_optimizer ({case})", make_optimizer, net, args)
+            _check_one_optimizer(net, optimizer, args, case, problems)
+            if problems:
+                raise Failed
     except Failed:
         pass
     return finish(exercise, problems, verbose)
+
+
+def _check_hyperparameters(optimizer, args, case, problems):
+    """betas and weight decay, once per optimiser (not once per parameter group)."""
+    betas = {tuple(group["betas"]) for group in optimizer.param_groups}
+    want_betas = (args["momentum"], 0.999)
+    if betas != {want_betas}:
+        problems.append(f"{case}: com args['momentum'] = {args['momentum']}, betas deveria ser "
+                        f"(args['momentum'], 0.999) = {want_betas}, veio {sorted(betas)[0]}. Dica: passe "
+                        "betas=(args['momentum'], 0.999) ao Adam (o padrão do Adam não segue args).")
+    decays = {group["weight_decay"] for group in optimizer.param_groups}
+    if not all(math.isclose(decay, args["weight_decay"]) for decay in decays):
+        problems.append(f"{case}: weight_decay deveria ser args['weight_decay'] ({args['weight_decay']:g}), veio "
+                        f"{sorted(decays)[0]:g}. Dica: passe weight_decay=args['weight_decay'] ao Adam (vale para "
+                        "todos os grupos de parâmetros).")
 
 
 def _check_one_optimizer(net, optimizer, args, case, problems):
     if not isinstance(optimizer, torch.optim.Adam):
         problems.append(f"{case}: use torch.optim.Adam (veio {type(optimizer).__name__}).")
         return
+    _check_hyperparameters(optimizer, args, case, problems)
     lr, seen = args["lr"], {}
     for group in optimizer.param_groups:
-        if tuple(group["betas"]) != (args["momentum"], 0.999):
-            problems.append(f"{case}: betas deveria ser (args['momentum'], 0.999), veio {tuple(group['betas'])}.")
-        if not math.isclose(group["weight_decay"], args["weight_decay"]):
-            problems.append(f"{case}: weight_decay deveria ser args['weight_decay'] ({args['weight_decay']}), "
-                            f"veio {group['weight_decay']}.")
         for p in group["params"]:
             if id(p) in seen:
                 problems.append(f"{case}: um mesmo parâmetro aparece em dois grupos do otimizador.")
+                return
             seen[id(p)] = group["lr"]
     trainable = [(name, p) for name, p in net.named_parameters() if p.requires_grad]
     absent = [name for name, p in trainable if id(p) not in seen]
     if absent:
-        problems.append(f"{case}: o parâmetro `{absent[0]}` não está no otimizador (não seria treinado); "
-                        f"faltam {len(absent)} de {len(trainable)} tensores de parâmetros.")
+        count = (f"falta 1 de {len(trainable)} tensores de parâmetros" if len(absent) == 1 else
+                 f"faltam {len(absent)} de {len(trainable)} tensores de parâmetros")
+        problems.append(f"{case}: o parâmetro `{absent[0]}` não está no otimizador (não seria treinado); {count}.")
         return
     for name, p in trainable:
         is_backbone = name.split(".")[0].startswith("backbone")
         want = lr * 0.1 if (is_backbone and args["pretrained"]) else lr
         if not math.isclose(seen[id(p)], want, rel_tol=1e-6):
             part = "do backbone" if is_backbone else "do classificador"
-            rule = ("o backbone pré-treinado usa lr × 0.1 e o resto usa lr" if args["pretrained"]
-                    else "treinando do zero, tudo usa o mesmo lr")
+            if args["pretrained"]:
+                rule = "o backbone pré-treinado usa lr × 0.1 e o resto usa lr"
+            else:
+                rule = ("treinando do zero (pretrained=False) o backbone não tem pesos do ImageNet a preservar: "
+                        "tudo usa o mesmo lr; o lr × 0.1 vale só com pretrained=True")
             problems.append(f"{case}: parâmetros {part} (`{name}`) com lr={seen[id(p)]:g}, esperado {want:g} "
                             f"({rule}).")
             return
+
+
+def _loss_hint(loss, outputs, labels) -> str:
+    """The likely cause of a wrong loss value, in Portuguese (each known mistake gets its own hint)."""
+    n_classes = outputs.shape[1]
+    flat_outputs = outputs.permute(0, 2, 3, 1).reshape(-1, n_classes)
+    known = {
+        "scrambled": F.cross_entropy(outputs.reshape(-1, n_classes), labels.reshape(-1)[: outputs.numel() // n_classes],
+                                     ignore_index=VOID),
+        "sum": F.cross_entropy(outputs, labels, ignore_index=VOID, reduction="sum"),
+        "softmax": F.cross_entropy(flat_outputs.softmax(dim=1), labels.reshape(-1), ignore_index=VOID),
+    }
+    hints = {
+        "scrambled": "parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e "
+                     "pixels. O eixo das classes precisa ser o último antes do reshape (veja torch.permute).",
+        "sum": "parece a soma da perda nos pixels, não a média: use reduction='mean' (o padrão) e não multiplique "
+               "pelo número de pixels.",
+        "softmax": "parece que você aplicou softmax antes da perda: nn.CrossEntropyLoss já aplica log_softmax, "
+                   "então passe os escores brutos (logits) da rede.",
+    }
+    for name, value in known.items():
+        if torch.isclose(loss, value, rtol=1e-4, atol=1e-5):
+            return hints[name]
+    return "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W]."
 
 
 def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
@@ -85,6 +130,10 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
     try:
         if not isinstance(criterion, nn.CrossEntropyLoss):
             problems.append(f"o critério deve ser nn.CrossEntropyLoss (veio {type(criterion).__name__}).")
+        elif criterion.reduction != "mean":
+            problems.append(f"o critério usa reduction={criterion.reduction!r}: a perda deve ser a média nos pixels "
+                            "(reduction='mean', o padrão), senão ela cresce com o tamanho da imagem e do lote.")
+            raise Failed
         elif criterion.ignore_index != VOID:
             problems.append("o critério deve ignorar os pixels void: nn.CrossEntropyLoss(ignore_index=255). "
                             "Void é a borda incerta dos objetos, não é fundo.")
@@ -94,12 +143,7 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
             problems.append("compute_loss deve devolver um tensor escalar (a média da perda nos pixels).")
             raise Failed
         if not torch.isclose(loss.detach(), reference, atol=1e-5):
-            scrambled = F.cross_entropy(outputs.reshape(-1, 3), labels.reshape(-1)[: outputs.numel() // 3],
-                                        ignore_index=VOID)
-            hint = ("parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e "
-                    "pixels. O eixo das classes precisa ser o último antes do reshape (veja torch.permute)."
-                    if torch.isclose(loss.detach(), scrambled, atol=1e-5) else
-                    "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W].")
+            hint = _loss_hint(loss.detach(), outputs.detach(), labels)
             problems.append(f"valor da perda {loss.item():.5f}, esperado {reference.item():.5f}. Dica: {hint}")
             raise Failed
         loss.backward()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from fcn_course.instructor import repo_root
 
@@ -44,11 +43,18 @@ def _cmd_check(a):
 
 
 def _cmd_grade(a):
-    from fcn_course.instructor.grade import grade
+    from fcn_course.instructor.grade_class import grade_class
 
-    for submission in a.submissions:
-        report = Path(a.report_dir) / (Path(submission).stem + "-report.md") if a.report_dir else None
-        grade(submission, report_path=report)
+    try:
+        grades = grade_class(a.submissions, a.report_dir, timeout=a.timeout, jobs=a.jobs)  # timeout None: default
+    except FileNotFoundError as error:
+        print(f"grade: {error}", file=sys.stderr)
+        return 2
+    problems = sum(not (row["status"] == "ok" and row["exercicios_corretos"] == row["exercicios_total"])
+                   for row in grades.rows)
+    print(f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise or an error; "
+          f"reports and {grades.csv_path.name} in {grades.report_dir}")
+    return 0 if grades.all_passed or a.exit_zero else 1
 
 
 def _cmd_release(a):
@@ -102,9 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="fail when notebooks, their .py pairs or the student versions drifted")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("grade", help="grade submitted student notebooks (never modifies them)")
-    p.add_argument("submissions", nargs="+")
-    p.add_argument("--report-dir", help="also write one Markdown report per submission here")
+    p = sub.add_parser("grade", help="grade submitted student notebooks (never modifies them)",
+                       description="Grade student notebooks: files, or folders searched for .ipynb. Each submission "
+                                   "RUNS STUDENT CODE in its own process (time limit, temporary HOME and working "
+                                   "folder, smoke mode). One Markdown report per submission and a class CSV "
+                                   "(notas.csv) go to --report-dir. Exit status 1 when any submission has a failed "
+                                   "exercise, an unreadable file, a crash or a time-out (see --exit-zero).")
+    p.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
+    p.add_argument("--report-dir", default="grading-reports",
+                   help="folder for the reports and notas.csv, created if missing (default: grading-reports)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds allowed per submission (default: 900, fcn_course.instructor.grade.DEFAULT_TIMEOUT)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time (default: 1)")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when some submission failed (for scripts that only want the reports)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")

@@ -1,124 +1,227 @@
-"""Grading a student's notebook with the course's self-checks, without touching the submission.
+"""Grading one student's notebook with the course's self-checks, without touching the submission.
 
-The submission is copied to a temporary folder; its definition cells run there in smoke mode
-(``fcn_course.definitions``), then ``fcn_course.checks`` checks the exercises of that notebook. A broken
-cell or a crashing check is reported in the Markdown report (in Portuguese, for the student), never fatal.
+Grading RUNS THE STUDENT'S CODE (the definitions of their notebook: imports, functions, classes, constants).
+So each submission is graded in a separate Python process, with a time limit, in a temporary folder that is
+also its HOME and working directory, in smoke mode; the submission itself is only read (its hash is compared
+before and after). It is still the instructor's user that runs that code: grade untrusted submissions in a
+container or a throw-away account.
+
+The report (Markdown, in Portuguese, for the student) lists each exercise, the cells that failed, and which
+reflection answers (Markdown solution regions, "_Escreva sua resposta aqui._" in the student notebook) were
+written. A broken cell, a crashing check, a time-out or an unreadable file is reported, never fatal.
+``fcn_course.instructor.grade_class`` grades a whole class folder with this.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
 
-from fcn_course.definitions import execute_definition_cells, read_notebook
+import nbformat
+
 from fcn_course.instructor.execute import SMOKE_ENV
+from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import sha256
 
+DEFAULT_TIMEOUT = 900  # seconds per submission: the checks of notebook 03 train nothing but build VGG16s
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 
-@contextlib.contextmanager
-def _environment(**variables):
-    """Temporarily set environment variables."""
-    saved = {key: os.environ.get(key) for key in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+# The statuses of a graded submission (also the "status" column of the class CSV).
+OK, INVALID, TIMEOUT, CRASHED = "ok", "arquivo inválido", "tempo esgotado", "erro na correção"
 
 
-@contextlib.contextmanager
-def _working_directory(path):
-    previous = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 exercício``, ``2 exercícios``: Portuguese agreement for the report."""
+    return f"{count} {singular if count == 1 else plural_form}"
 
 
-def _exercise_result(item) -> dict:
-    """Accept a check result as a (name, passed, messages) tuple, a dict or an object.
+# --------------------------------------------------------------------------------------------------
+# Reflection answers: found through the student notebook the submission was made from
+# --------------------------------------------------------------------------------------------------
+def _same_cell(cell, source: str, cell_id: Optional[str]) -> bool:
+    return cell.source.strip() == source or (cell_id is not None and cell.get("id") == cell_id)
 
-    Dicts and objects (like ``fcn_course.checks.CheckResult``) name the exercise ``exercise`` or ``name``.
+
+def _first_line(text: str) -> str:
+    return next((line.strip(" #*") for line in text.splitlines() if line.strip(" #*")), "")[:80]
+
+
+def reflection_answers(submission, template) -> list:
+    """One ``{"question", "answered"}`` per reflection question of ``template`` (the student notebook).
+
+    A question's answer is whatever the submission holds between the question cell and the cell that follows
+    the placeholder in the template (the student may edit the placeholder cell or add cells below it); it is
+    answered when any of those cells holds something besides the placeholder.
     """
-    if isinstance(item, (tuple, list)):
-        name, passed, messages = item
-    elif isinstance(item, dict):
-        name, passed, messages = item.get("exercise", item.get("name")), item["passed"], item.get("messages", [])
-    else:
-        name = item.exercise if hasattr(item, "exercise") else item.name
-        passed, messages = item.passed, getattr(item, "messages", [])
-    if isinstance(messages, str):
-        messages = [messages]
-    return {"name": str(name), "passed": bool(passed), "messages": [str(message) for message in messages]}
+    answers, start = [], 0
+    cells = submission.cells
+    for index, cell in enumerate(template.cells):
+        if cell.cell_type != "markdown" or cell.source.strip() != ANSWER_PLACEHOLDER or index == 0:
+            continue
+        question = template.cells[index - 1]
+        following = template.cells[index + 1] if index + 1 < len(template.cells) else None
+        at = next((i for i in range(start, len(cells)) if _same_cell(cells[i], question.source.strip(),
+                                                                     question.get("id"))), None)
+        if at is None:  # the question cell was edited too: fall back on the placeholder cell's id
+            region = [c for c in cells if cell.get("id") is not None and c.get("id") == cell.get("id")]
+        else:
+            end = next((i for i in range(at + 1, len(cells)) if following is not None and
+                        _same_cell(cells[i], following.source.strip(), following.get("id"))), len(cells))
+            region, start = cells[at + 1:end], end
+        written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
+        answers.append({"question": _first_line(question.source), "answered": bool(written)})
+    return answers
 
 
-def _report_markdown(name: str, exercises: list, failures: list, crash: Optional[str]) -> str:
+def _template_for(notebook: Optional[str]):
+    """The student notebook ``notebooks/<name>.ipynb`` a submission was made from, None if unknown."""
+    path = PACKAGE_PARENT / "notebooks" / f"{notebook}.ipynb"
+    return nbformat.read(path, as_version=4) if notebook and path.is_file() else None
+
+
+# --------------------------------------------------------------------------------------------------
+# The child process: runs the student's definitions and the checks, writes JSON
+# --------------------------------------------------------------------------------------------------
+def run_checks(copy_path: Path) -> dict:
+    """Grade a copy of the submission in this process: ``{"exercises", "cell_errors", "checks_error"}``."""
+    from fcn_course import checks
+    from fcn_course.definitions import execute_definition_cells, read_notebook
+
+    namespace, failures = execute_definition_cells(read_notebook(copy_path), name=copy_path.name)
+    cell_errors = [{"cell": failure.index, "label": failure.label, "error": failure.error} for failure in failures]
+    try:
+        exercises = checks.exercises_for_notebook(copy_path.name)
+        if exercises is None:  # a name the course does not know: grade the exercises whose names it defines
+            exercises = tuple(e.key for e in checks.EXERCISES if all(name in namespace for name in e.names))
+        results = [{"name": r.exercise, "passed": bool(r.passed), "messages": [str(m) for m in r.messages]}
+                   for r in checks.run_all(namespace, exercises=exercises)]
+    except Exception as error:  # noqa: BLE001 - report it instead of losing the whole grading
+        return {"exercises": [], "cell_errors": cell_errors, "checks_error": f"{type(error).__name__}: {error}"}
+    return {"exercises": results, "cell_errors": cell_errors, "checks_error": None}
+
+
+def _child_environment(workdir: Path) -> dict:
+    home = workdir / "home"
+    home.mkdir()
+    python_path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "HOME": str(home), "USERPROFILE": str(home), SMOKE_ENV: "1", "MPLBACKEND": "Agg",
+            "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _run_child(copy_path: Path, timeout: float) -> dict:
+    """Run :func:`run_checks` in a separate process (cwd and HOME = the temporary folder), with a time limit."""
+    out = copy_path.parent / "result.json"
+    command = [sys.executable, "-m", "fcn_course.instructor.grade", str(copy_path), str(out)]
+    try:
+        done = subprocess.run(command, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"status": TIMEOUT, "checks_error": f"as verificações passaram de {timeout:g} s e foram interrompidas "
+                                                   "(um laço infinito ou um treino dentro de uma definição?)"}
+    if done.returncode != 0 or not out.is_file():
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        return {"status": CRASHED, "checks_error": f"o processo de correção terminou com código {done.returncode}: "
+                                                   + " | ".join(tail)}
+    return {"status": OK, **json.loads(out.read_text(encoding="utf-8"))}
+
+
+# --------------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------------
+def report_markdown(name: str, result: dict) -> str:
+    """The Markdown report of one graded submission (Portuguese, for the student)."""
+    exercises, lines = result["exercises"], [f"# Relatório de correção: {name}", ""]
+    if result["status"] == INVALID:
+        lines += ["## ⚠️ Arquivo inválido", "", f"Não consegui ler o notebook: {result['checks_error']}", "",
+                  "O arquivo está incompleto ou corrompido (um download interrompido?): salve o notebook de novo "
+                  "no Jupyter ou no Colab e reenvie.", ""]
+        return "\n".join(lines)
     passed = sum(exercise["passed"] for exercise in exercises)
-    lines = [f"# Relatório de correção: {name}", "",
-             f"**{passed} de {len(exercises)} exercício(s) corretos.**", ""]
+    if exercises:
+        lines += [f"**{passed} de {plural(len(exercises), 'exercício correto', 'exercícios corretos')}.**", ""]
+    elif result["status"] == OK and not result["checks_error"]:
+        lines += ["Este notebook não tem exercícios de código verificados automaticamente.", ""]
+    reflections = result.get("reflections") or []
+    if reflections:
+        answered = sum(answer["answered"] for answer in reflections)
+        lines += [f"**Perguntas de reflexão: {answered} de {len(reflections)} respondidas.**", ""]
+        lines += [f"- {'✅' if a['answered'] else '❌ sem resposta:'} Pergunta {i}: {a['question']}"
+                  for i, a in enumerate(reflections, start=1)]
+        lines.append("")
     for exercise in exercises:
-        mark = "✅" if exercise["passed"] else "❌"
-        lines.append(f"## {mark} {exercise['name']}")
+        lines.append(f"## {'✅' if exercise['passed'] else '❌'} {exercise['name']}")
         lines += [f"- {message}" for message in exercise["messages"]]
         lines.append("")
-    if crash:
-        lines += ["## ⚠️ As verificações não puderam terminar", "", f"```\n{crash}\n```", ""]
-    if failures:
+    if result["checks_error"]:
+        title = "Tempo esgotado" if result["status"] == TIMEOUT else "As verificações não puderam terminar"
+        lines += [f"## ⚠️ {title}", "", f"```\n{result['checks_error']}\n```", ""]
+    if result["cell_errors"]:
         lines += ["## ⚠️ Células com erro", "",
-                  "Estas células não puderam ser executadas; as definições delas ficaram de fora:", ""]
-        lines += [f"- Célula {failure.index + 1} ({failure.label}): `{failure.error}`" for failure in failures]
+                  "Estas definições não puderam ser executadas e ficaram de fora da correção:", ""]
+        lines += [f"- {error['label']}: `{error['error']}`" for error in result["cell_errors"]]
         lines.append("")
     return "\n".join(lines)
 
 
-def _run_checks(copy_path: Path):
-    """(check results, failed cells, crash message or None) for a copy of the submission."""
-    namespace, failures = execute_definition_cells(read_notebook(copy_path), name=copy_path.name)
+def _read_submission(path: Path):
+    """The submitted notebook, or the Portuguese reason it cannot be read."""
     try:
-        checks = importlib.import_module("fcn_course.checks")  # looked up at call time: tests replace it
-        exercises = checks.exercises_for_notebook(copy_path.name)
-        results = [_exercise_result(item) for item in checks.run_all(namespace, exercises=exercises)]
-    except Exception as error:  # noqa: BLE001 - report it instead of losing the whole grading
-        return [], failures, f"{type(error).__name__}: {error}"
-    return results, failures, None
+        if path.suffix == ".py":
+            import jupytext
+
+            return jupytext.read(path, fmt="py:percent"), None
+        return nbformat.read(path, as_version=4), None
+    except Exception as error:  # noqa: BLE001 - truncated JSON, not a notebook, bad encoding...
+        return None, f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 
-def grade(submission_path, report_path=None) -> dict:
-    """Grade a student's notebook with the course's checks (``fcn_course.checks.run_all``).
+def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
+          quiet: bool = False) -> dict:
+    """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
-    Returns a dict with ``exercises`` (name, passed, messages), ``cell_errors``, ``checks_error``,
-    ``passed``, ``total`` and ``report`` (Markdown, also printed, and written to ``report_path`` if given).
+    Returns a dict with ``status`` (ok, arquivo inválido, tempo esgotado, erro na correção), ``exercises``
+    (name, passed, messages), ``cell_errors``, ``checks_error``, ``reflections`` (question, answered),
+    ``passed``, ``total`` and ``report`` (Markdown, printed unless ``quiet``, and written to ``report_path``
+    when given, its folder created). ``name`` is how the report names the submission (default: file name).
     """
+    from fcn_course.checks.registry import course_notebook_of
+
     submission = Path(submission_path).resolve()
     digest_before = sha256(submission.read_bytes())
-    with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
-        copy_path = Path(workdir) / submission.name
-        shutil.copyfile(submission, copy_path)
-        with _environment(**{SMOKE_ENV: "1"}), _working_directory(workdir):
-            results, failures, crash = _run_checks(copy_path)
+    nb, unreadable = _read_submission(submission)
+    if unreadable:
+        result = {"status": INVALID, "exercises": [], "cell_errors": [], "checks_error": unreadable}
+    else:
+        with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
+            copy_path = Path(workdir) / submission.name
+            shutil.copyfile(submission, copy_path)
+            result = {"exercises": [], "cell_errors": [], "checks_error": None, **_run_child(copy_path, timeout)}
+        template = _template_for(course_notebook_of(submission.name))
+        result["reflections"] = reflection_answers(nb, template) if template is not None else []
     if sha256(submission.read_bytes()) != digest_before:
         raise RuntimeError(f"{submission} changed while it was being graded")
-    markdown = _report_markdown(submission.name, results, failures, crash)
-    print(markdown)
+    markdown = report_markdown(name or submission.name, result)
+    if not quiet:
+        print(markdown)
     if report_path is not None:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(markdown, encoding="utf-8")
-    return {
-        "submission": str(submission),
-        "sha256": digest_before,
-        "exercises": results,
-        "cell_errors": [{"cell": failure.index, "label": failure.label, "error": failure.error}
-                        for failure in failures],
-        "checks_error": crash,
-        "passed": sum(result["passed"] for result in results),
-        "total": len(results),
-        "report": markdown,
-    }
+    return {"submission": str(submission), "sha256": digest_before, "reflections": [], **result,
+            "passed": sum(e["passed"] for e in result["exercises"]), "total": len(result["exercises"]),
+            "report": markdown}
+
+
+def _child_main(argv) -> int:
+    """``python -m fcn_course.instructor.grade COPY RESULT_JSON``: what the grading process runs."""
+    copy_path, out = Path(argv[0]), Path(argv[1])
+    out.write_text(json.dumps(run_checks(copy_path)), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv[1:]))

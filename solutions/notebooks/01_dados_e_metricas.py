@@ -61,19 +61,22 @@
 # ser lido). Os notebooks narram, explicam e chamam esse pacote; o código que **você** escreve fica
 # nas células de exercício.
 #
-# **No Google Colab**: em uma célula nova, instale o pacote do curso a partir do repositório indicado
-# pelo seu professor, por exemplo
+# **No Google Colab**: siga a primeira célula de cada notebook (ela prepara o ambiente e instala o pacote
+# do curso) e escolha *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*.
 #
-# ```
-# !pip install "git+<endereço do repositório do curso>"
-# ```
+# **No seu computador**: na pasta do curso, instale o pacote com `pip install -e .` (ou, com conda,
+# `conda env create -f environment.yml` e `conda activate fcn-course`) e abra os notebooks da pasta
+# `notebooks/` no Jupyter (`jupyter lab notebooks/`), no VS Code ou em outro editor de notebooks. O
+# `README.md` da pasta `notebooks/` resume tudo isso.
 #
-# e escolha *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*.
-#
-# **No seu computador**: siga o `README.md` do repositório. Na raiz do repositório,
-# `bash scripts/run_tests.sh` cria o ambiente virtual `.venv/` na primeira vez e roda os testes, e
-# `bash scripts/run_course.sh` executa o curso inteiro de ponta a ponta. Para estudar, abra o Jupyter
-# com esse ambiente (`.venv/bin/jupyter lab`) e rode os notebooks da pasta `notebooks/`.
+# **O par `.ipynb` + `.py`.** Cada notebook tem um par `.py` (formato jupytext) com as mesmas células;
+# com o jupytext instalado (ele vem com o curso), o Jupyter grava os dois juntos. Se você editar só um
+# deles em outro editor (VS Code, Colab, um editor de texto), o curso (notebooks 03 e 04,
+# `python -m fcn_course grid` e `predict`) lê o que foi salvo por último e avisa. Mas o Jupyter pode se
+# recusar a abrir o par fora de sincronia, com um erro como `HTTP 400: ... is more recent than ...`:
+# nesse caso rode, no terminal, `jupytext --sync notebooks/02_fcn_alexnet.ipynb` (com o nome do seu
+# notebook: o mais recente dos dois atualiza o outro), ou renomeie o arquivo mais antigo dos dois (o seu
+# trabalho está no mais recente) e abra o notebook de novo.
 #
 # ### Modo normal e modo rápido (*smoke*)
 #

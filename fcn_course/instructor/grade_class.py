@@ -1,0 +1,119 @@
+"""Grading a whole class: every notebook under the given files and folders, one report each, one CSV.
+
+``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``; a ``.py`` only when
+named explicitly), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
+report per submission, named after its path so that two students' ``02_fcn_alexnet.ipynb`` never collide,
+and a class summary ``notas.csv``. An unreadable file is reported and skipped; the submissions are never
+modified. The exit status is 1 when any submission has a failed exercise, an unreadable file, a crash or a
+time-out (``--exit-zero`` turns that off).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from fcn_course.instructor.grade import DEFAULT_TIMEOUT, OK, grade
+
+CSV_NAME = "notas.csv"
+CSV_COLUMNS = ("submissao", "notebook", "status", "exercicios_corretos", "exercicios_total",
+               "respostas_escritas", "respostas_total", "perguntas_sem_resposta", "relatorio")
+
+
+def find_submissions(paths) -> list:
+    """The notebooks to grade: files as given, folders searched recursively (checkpoints skipped)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    unique = {p.resolve(): p for p in found}
+    return list(unique.values())
+
+
+def report_names(submissions) -> dict:
+    """A unique report file name per submission, from its path below the folders' common parent.
+
+    ``turma/ana/02_fcn_alexnet.ipynb`` -> ``ana__02_fcn_alexnet.md``; a clash gets ``-2``, ``-3``...
+    """
+    resolved = [Path(p).resolve() for p in submissions]
+    common = Path(os.path.commonpath([p.parent for p in resolved])) if resolved else Path(".")
+    names, taken = {}, set()
+    for original, path in zip(submissions, resolved):
+        relative = path.relative_to(common).with_suffix("")
+        stem = re.sub(r"[^\w.()-]+", "_", "__".join(relative.parts)).strip("_") or "submissao"
+        name, counter = f"{stem}.md", 2
+        while name.lower() in taken:
+            name, counter = f"{stem}-{counter}.md", counter + 1
+        taken.add(name.lower())
+        names[original] = name
+    return names
+
+
+@dataclass
+class ClassGrades:
+    """What grading a class produced: one row per submission (the CSV's) and where the files are."""
+
+    rows: list
+    csv_path: Path
+    report_dir: Path
+
+    @property
+    def all_passed(self) -> bool:
+        """No unreadable file, crash or time-out, and every exercise correct."""
+        return all(row["status"] == OK and row["exercicios_corretos"] == row["exercicios_total"]
+                   for row in self.rows)
+
+
+def _row(submission: Path, common: Path, report: Path, result: dict) -> dict:
+    from fcn_course.checks.registry import course_notebook_of
+
+    reflections = result.get("reflections") or []
+    return {
+        "submissao": submission.resolve().relative_to(common).as_posix(),
+        "notebook": course_notebook_of(submission.name) or "?",
+        "status": result["status"],
+        "exercicios_corretos": result["passed"],
+        "exercicios_total": result["total"],
+        "respostas_escritas": sum(answer["answered"] for answer in reflections),
+        "respostas_total": len(reflections),
+        "perguntas_sem_resposta": " ".join(str(i) for i, a in enumerate(reflections, start=1) if not a["answered"]),
+        "relatorio": report.name,
+    }
+
+
+def grade_class(paths, report_dir, timeout=None, jobs: int = 1) -> ClassGrades:
+    """Grade every submission under ``paths``; reports and the CSV go to ``report_dir`` (created).
+
+    ``timeout``: seconds per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once.
+    """
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    submissions = find_submissions(paths)
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    names = report_names(submissions)
+    common = (Path(os.path.commonpath([p.resolve().parent for p in submissions])) if submissions else Path("."))
+
+    def one(submission):
+        report = report_dir / names[submission]
+        result = grade(submission, report_path=report, timeout=timeout, quiet=True,
+                       name=submission.resolve().relative_to(common).as_posix())
+        row = _row(submission, common, report, result)
+        print(f"{row['status']:>16}  {row['exercicios_corretos']}/{row['exercicios_total']} exercícios, "
+              f"{row['respostas_escritas']}/{row['respostas_total']} respostas  {row['submissao']}", flush=True)
+        return row
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each grading is its own process
+        rows = list(pool.map(one, submissions))
+    csv_path = report_dir / CSV_NAME
+    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return ClassGrades(rows, csv_path, report_dir)

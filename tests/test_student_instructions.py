@@ -1,0 +1,35 @@
+"""What students are told works inside the student release (issue #10, item 7): no repository-only scripts,
+one set of Colab instructions, how the .ipynb/.py pair works, and a command line whose help agrees."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fcn_course.__main__ import INSTRUCTOR_COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDENT_TEXTS = {path.name: "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+                 for path in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+STUDENT_TEXTS["README.md"] = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(STUDENT_TEXTS))
+def test_student_texts_never_point_to_repository_only_things(name):
+    for missing_in_release in ("scripts/run_tests.sh", "run_course.sh", ".venv/bin/jupyter", "scripts/"):
+        assert missing_in_release not in STUDENT_TEXTS[name], f"{name} mentions {missing_in_release}"
+
+
+def test_one_set_of_colab_instructions_and_how_the_pair_works():
+    for name in ("01_dados_e_metricas.ipynb", "README.md"):
+        text = STUDENT_TEXTS[name]
+        assert "primeira célula de cada notebook" in text, name  # Colab: the setup cell of each notebook
+        assert "pip install -q -e ." not in text and "git+<endereço" not in text, name
+        assert "HTTP 400" in text and "jupytext --sync" in text and "salvo por último" in text, name
+
+
+def test_the_student_help_lists_grid_and_predict_as_student_commands():
+    text = build_parser().format_help()
+    student_part, instructor_part = text.split("For instructors only")
+    assert "grid" in student_part and "predict" in student_part
+    assert "grid" not in instructor_part and "predict" not in instructor_part
+    assert "grid" not in INSTRUCTOR_COMMANDS and "predict" not in INSTRUCTOR_COMMANDS

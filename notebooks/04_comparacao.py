@@ -139,7 +139,8 @@ print(f"settings: {args['epoch_num']} epochs, {args['h_size']}x{args['w_size']} 
 
 # %%
 grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args, GRID_DIR,
-                            backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True))
+                            backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
+                            reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 03 are not trained twice
 
 # %% [markdown]
 # ### Configurações puladas: pesos pré-treinados que não puderam ser carregados

@@ -30,9 +30,8 @@ from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.files import read_json, write_json
 from fcn_course.metrics import nanmean
-from fcn_course.outline import MODEL_NOTEBOOKS
+from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.report import format_score
-from fcn_course.runs import run_name  # noqa: F401  (part of this module's interface since 0.1)
 
 GRID_FILE = runs.GRID_FILE
 # Smoke profile: at most these settings, so that the 8 runs take a minute or two on a CPU.
@@ -467,11 +466,7 @@ def main(argv=None, ingredients=None) -> int:
 
     try:
         if options.models or ingredients is None:
-            notebooks = options.models or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()]
-            if not notebooks:
-                raise ValueError("no notebooks given and none found in ./notebooks: pass --models "
-                                 + " ".join(MODEL_NOTEBOOKS))
-            ingredients = ingredients_from_notebooks(notebooks)
+            ingredients = ingredients_from_notebooks(model_notebooks(options.models))
         model_classes, make_optimizer, compute_loss, make_criterion = ingredients
     except (ImportError, KeyError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

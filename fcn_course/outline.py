@@ -5,8 +5,20 @@ command line and the tests all take the notebook names from here.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
 STUDENT_NOTEBOOK_DIR = "notebooks"
 # The notebooks whose exercises define the FCN classes, the optimiser and the loss (read by notebook 04,
 # ``python -m fcn_course grid`` and ``python -m fcn_course predict``).
 MODEL_NOTEBOOKS = tuple(f"{STUDENT_NOTEBOOK_DIR}/{name}.ipynb" for name in ("02_fcn_alexnet", "03_fcn_vgg16"))
+
+
+def model_notebooks(given=None) -> list:
+    """The notebooks to read the student's classes from: ``given`` when there are any, else those of
+    ``MODEL_NOTEBOOKS`` found from the current folder; a FileNotFoundError says what to pass when none is."""
+    notebooks = list(given or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()])
+    if not notebooks:
+        raise FileNotFoundError("no notebooks given and none found in ./notebooks: pass --models "
+                                + " ".join(MODEL_NOTEBOOKS))
+    return notebooks

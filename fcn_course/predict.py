@@ -33,7 +33,7 @@ from fcn_course import runs
 from fcn_course.backbones import BACKBONES
 from fcn_course.config import pick_device
 from fcn_course.definitions import load_definitions
-from fcn_course.outline import MODEL_NOTEBOOKS
+from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.plots import overlay
 from fcn_course.voc import MEAN_COLOUR, VOC_CLASSES, VOID, normalize_image, voc_colormap
 
@@ -376,11 +376,7 @@ def main(argv=None, model_classes=None) -> int:
         images = find_images(options.images)
         device = torch.device(options.device) if options.device else pick_device()
         if options.models or model_classes is None:
-            notebooks = options.models or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()]
-            if not notebooks:
-                raise FileNotFoundError("no notebooks given and none found in ./notebooks: pass --models "
-                                        + " ".join(MODEL_NOTEBOOKS))
-            model_classes = model_classes_from_notebooks(notebooks)
+            model_classes = model_classes_from_notebooks(model_notebooks(options.models))
         model = load_model_from_checkpoint(options.checkpoint, model_classes=model_classes, device=device)
     except (FileNotFoundError, ValueError, KeyError, ImportError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -22,6 +22,7 @@ figures are built with ``Figure(...)`` (not pyplot), and the text inside them is
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 
 import numpy as np
@@ -29,7 +30,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from fcn_course.config import STATIC_ENV, in_jupyter_kernel, read_environment  # noqa: F401
+from fcn_course.config import in_jupyter_kernel, read_environment
 from fcn_course.voc import VOID, denormalize
 from fcn_course.predict import load_run_models
 from fcn_course.plots import as_numpy, colorize, legend_handles, overlay
@@ -49,9 +50,7 @@ def widgets_available() -> bool:
     """True when interactive widgets can be shown (see the module docstring for the three rules)."""
     if static_forced():
         return False
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("ipywidgets") is None:
         return False
     return in_jupyter_kernel()
 

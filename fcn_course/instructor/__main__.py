@@ -61,6 +61,18 @@ def _cmd_release(a):
     except ReleaseError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
+    if a.nbgrader:
+        return _export_nbgrader(root, a.nbgrader)
+
+
+def _export_nbgrader(root, course_dir):
+    from fcn_course.instructor.nbgrader_export import NbgraderExportError, export_nbgrader
+
+    try:
+        export_nbgrader(root, course_dir)
+    except NbgraderExportError as error:
+        print(f"nbgrader export refused: {error}", file=sys.stderr)
+        return 1
 
 
 def _cmd_site(a):
@@ -120,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")
     p.add_argument("--out", help="output folder (default: dist/fcn-course-student in the repository)")
+    p.add_argument("--nbgrader", metavar="DIR",
+                   help="also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb")
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("site", help="the course website from the executed notebooks of a run folder")

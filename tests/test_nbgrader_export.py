@@ -1,7 +1,7 @@
 """nbgrader export: nbgrader's own generate_assignment accepts it and gives the students our notebooks.
 
-Needs the ``nbgrader`` extra (``pip install -e ".[nbgrader]"``, which scripts/run_tests.sh installs); skipped
-with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
+Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
+installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
 """
 import os
 import re
@@ -71,7 +71,7 @@ def test_export_never_overwrites_an_edited_notebook(tmp_path):
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """Our export, then ``nbgrader generate_assignment`` for each notebook: {name: student notebook}."""
-    pytest.importorskip("nbgrader", reason="install the nbgrader extra: pip install -e \".[nbgrader]\"")
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
     course = tmp_path_factory.mktemp("nbgrader_course")
     export_nbgrader(REPO_ROOT, course)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

@@ -47,6 +47,8 @@ def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
 # nbconvert's "lab" page without the scripts it would fetch from a CDN (require.js and the widget manager:
 # the main job draws widgets as static figures, so the page needs neither).
 OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% from 'mathjax.html.j2' import mathjax %}
+{% block html_head_js_mathjax %}{{ resources.mathjax_config_script }}{{ mathjax(resources.mathjax_url) }}{% endblock html_head_js_mathjax %}
 {% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 """
@@ -62,7 +64,7 @@ def write_html(nb, html_path) -> Path:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    from fcn_course.instructor.mathjax import copy_mathjax, script_url
+    from fcn_course.instructor.mathjax import config_script, copy_mathjax, script_url
     from fcn_course.instructor.site import offline_badges
 
     html_path = Path(html_path)
@@ -71,7 +73,7 @@ def write_html(nb, html_path) -> Path:
     offline_badges(page)
     exporter = HTMLExporter(mathjax_url=script_url(), template_file="offline.html.j2",
                             extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})])
-    html, _ = exporter.from_notebook_node(page)
+    html, _ = exporter.from_notebook_node(page, resources={"mathjax_config_script": config_script()})
     html_path.write_text(html, encoding="utf-8")
     return html_path
 

@@ -6,12 +6,26 @@ of it in their own folder, so they render math without internet, even opened fro
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 FOLDER_NAME = "mathjax"
 # The combined configuration shipped by the package: TeX and MathML input, HTML-CSS output.
 SCRIPT = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+
+
+# The package ships MathJax's STIX-Web fonts only (not its default TeX fonts): tell MathJax to use them.
+FONT_CONFIG = {
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+                 "imageFont": None},
+    "SVG": {"font": "STIX-Web"},
+}
+
+
+def config_script() -> str:
+    """An inline ``text/x-mathjax-config`` script with :data:`FONT_CONFIG` (put it before MathJax's script)."""
+    return f'<script type="text/x-mathjax-config">MathJax.Hub.Config({json.dumps(FONT_CONFIG)});</script>'
 
 
 class MathJaxMissing(RuntimeError):

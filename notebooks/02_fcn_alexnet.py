@@ -7,6 +7,21 @@
 # ---
 
 # %% [markdown]
+# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/02_fcn_alexnet.ipynb)
+
+# %%
+# Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
+# Fora do Colab esta célula não faz nada.
+USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Google Drive
+import importlib.util, subprocess, sys
+if "google.colab" in sys.modules:
+    if importlib.util.find_spec("fcn_course") is None:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+    from fcn_course.colab import setup_colab
+    setup_colab(use_drive=USAR_DRIVE)
+
+# %% [markdown]
 # # 02 · FCN com AlexNet
 #
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira

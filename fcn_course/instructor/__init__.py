@@ -14,7 +14,10 @@ One job per module:
 * ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment
 * ``course``    -- the main job: execute the whole solution course
 * ``reference`` -- the reference models and training functions of ``solutions/``
-* ``__main__``  -- ``python -m fcn_course.instructor {course,build,check,grade,release,grid,predict}``
+* ``site``      -- the course website (Sphinx + MyST-NB) from the executed notebooks of a run folder
+* ``mathjax``   -- the local MathJax copy that the website and the HTML copies load (no CDN)
+* ``nbgrader_export`` -- the solution notebooks as an nbgrader ``source/`` folder
+* ``__main__``  -- ``python -m fcn_course.instructor {course,build,check,grade,release,site,grid,predict}``
 
 The student package (``fcn_course``) never imports this wing; this wing imports the student package and
 ``solutions/``. It is installed with the repository (``pip install -e ".[dev,instructor]"``) and left out

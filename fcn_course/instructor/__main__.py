@@ -5,6 +5,7 @@
   check    fail when notebooks, their .py pairs or the student versions drifted
   grade    grade submitted student notebooks (never modifies them)
   release  build the student release folder and zip (no solutions, no instructor tooling)
+  site     the course website from the executed notebooks of a run folder (student or instructor)
   grid     the comparison grid with the reference models (or a student's, with --models NOTEBOOK...)
   predict  segment images with a checkpoint, using the reference models (or --models NOTEBOOK...)
 
@@ -23,7 +24,7 @@ PROG = "python -m fcn_course.instructor"
 def _cmd_course(a):
     from fcn_course.instructor.course import run_course
 
-    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile)
+    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile, site=a.site)
 
 
 def _cmd_build(a):
@@ -66,6 +67,29 @@ def _cmd_release(a):
     except ReleaseError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
+    if a.nbgrader:
+        return _export_nbgrader(root, a.nbgrader)
+
+
+def _export_nbgrader(root, course_dir):
+    from fcn_course.instructor.nbgrader_export import NbgraderExportError, export_nbgrader
+
+    try:
+        export_nbgrader(root, course_dir)
+    except NbgraderExportError as error:
+        print(f"nbgrader export refused: {error}", file=sys.stderr)
+        return 1
+
+
+def _cmd_site(a):
+    from fcn_course.instructor.mathjax import MathJaxMissing
+    from fcn_course.instructor.site import SiteError, build_site
+
+    try:
+        build_site(repo_root(), run_dir=a.run_from, out_dir=a.out, instructor=a.instructor)
+    except (SiteError, MathJaxMissing) as error:
+        print(f"site not built: {error}", file=sys.stderr)
+        return 1
 
 
 def _cmd_grid(argv):
@@ -98,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--smoke", action="store_true", default=None,
                    help="the same as --profile smoke: tiny settings, every cell runs in seconds, nothing is learnt")
     p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
+    p.add_argument("--no-site", dest="site", action="store_false",
+                   help="do not build the course website at the end (see the `site` command)")
     p.set_defaults(func=_cmd_course)
 
     p = sub.add_parser("build", help="refresh solution notebooks from solutions/*.py and regenerate student notebooks")
@@ -126,7 +152,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")
     p.add_argument("--out", help="output folder (default: dist/fcn-course-student in the repository)")
+    p.add_argument("--nbgrader", metavar="DIR",
+                   help="also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("site", help="the course website from the executed notebooks of a run folder")
+    p.add_argument("--from", dest="run_from", metavar="RUN_FOLDER",
+                   help="a main-job run folder (default: the newest finished runs/course-*)")
+    p.add_argument("--instructor", action="store_true",
+                   help="the instructor site: solutions and rubric included (never publish it to students)")
+    p.add_argument("--out", help="output folder (default: RUN_FOLDER/site or RUN_FOLDER/site-instructor)")
+    p.set_defaults(func=_cmd_site)
 
     for name, text in [("grid", "comparison grid with the reference models (or --models NOTEBOOK...)"),
                        ("predict", "segment images with a checkpoint and the reference models")]:

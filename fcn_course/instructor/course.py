@@ -38,10 +38,11 @@ def choose_profile(smoke=None, profile=None) -> str:
     return "full" if real_voc_present() else "demo"
 
 
-def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None) -> int:
+def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bool = True) -> int:
     """Execute solutions/notebooks/*.ipynb in course order with a run profile (see ``choose_profile``).
 
-    Returns 0 when every notebook ran, 1 otherwise (the failing notebook is named).
+    With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``.
+    Returns 0 when every notebook ran (and the site was built), 1 otherwise (what failed is named).
     """
     profile = choose_profile(smoke, profile)
     out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
@@ -62,6 +63,20 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None) -> int:
         print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
     print_summary(out / "runs")
     print(f">> course finished in {time.perf_counter() - started:.0f}s; open {out} to read the executed notebooks")
+    return build_course_site(repo_root, out) if site else 0
+
+
+def build_course_site(repo_root: Path, run_dir: Path) -> int:
+    """The student website of this run (``run_dir/site``); 1 with the reason when it cannot be built."""
+    from fcn_course.instructor.mathjax import MathJaxMissing
+    from fcn_course.instructor.site import SiteError, build_site
+
+    print(">> building the course website (student version) ...", flush=True)
+    try:
+        build_site(repo_root, run_dir)
+    except (SiteError, MathJaxMissing) as error:
+        print(f"!! the course website was not built: {error}")
+        return 1
     return 0
 
 

@@ -47,15 +47,48 @@ def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
         raise RuntimeError(f"{label} failed while running in smoke mode:\n{error}") from None
 
 
+# nbconvert's "lab" page without the scripts it would fetch from a CDN (require.js and the widget manager:
+# the main job draws widgets as static figures, so the page needs neither).
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% from 'mathjax.html.j2' import mathjax %}
+{% block html_head_js_mathjax %}{{ resources.mathjax_config_script }}{{ mathjax(resources.mathjax_url) }}{% endblock html_head_js_mathjax %}
+{% block html_head_js_requirejs %}{% endblock html_head_js_requirejs %}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+"""
+
+
+def write_html(nb, html_path) -> Path:
+    """An HTML copy of a notebook that reads offline: MathJax copied next to it, nothing from a CDN.
+
+    Remote badge images (the Colab badge) become plain links, as on the course website.
+    """
+    import copy
+
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from fcn_course.instructor.mathjax import config_script, copy_mathjax, script_url
+    from fcn_course.instructor.site import offline_badges
+
+    html_path = Path(html_path)
+    copy_mathjax(html_path.parent)
+    page = copy.deepcopy(nb)
+    offline_badges(page)
+    exporter = HTMLExporter(mathjax_url=script_url(), template_file="offline.html.j2",
+                            extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})])
+    html, _ = exporter.from_notebook_node(page, resources={"mathjax_config_script": config_script()})
+    html_path.write_text(html, encoding="utf-8")
+    return html_path
+
+
 def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT,
                      profile: Optional[str] = None) -> Path:
     """Run a copy of a notebook (cwd = its folder) and save the executed .ipynb and an HTML export.
 
-    The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html``; they are written even
-    when a cell fails (then the error is raised after saving them). Returns the .ipynb path.
+    The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html`` (with ``out_dir/mathjax/``, the
+    math renderer the HTML loads); they are written even when a cell fails (then the error is raised after
+    saving them). Returns the .ipynb path.
     """
-    from nbconvert import HTMLExporter
-
     path = Path(path).resolve()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -65,8 +98,7 @@ def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_C
         _client(nb, path.parent, timeout).execute(env=kernel_env(smoke, profile))
     finally:
         nbformat.write(nb, executed)
-        html, _ = HTMLExporter().from_notebook_node(nb)
-        executed.with_suffix(".html").write_text(html, encoding="utf-8")
+        write_html(nb, executed.with_suffix(".html"))
     return executed
 
 

@@ -1,0 +1,59 @@
+"""A local copy of MathJax for the HTML that the instructor tools write (no CDN at view time).
+
+MathJax 2.7 ships inside the ``jupyter-server-mathjax`` package (a Jupyter project package on PyPI, in the
+``instructor`` extra). The course website and the per-notebook HTML copies of the main job both get a copy
+of it in their own folder, so they render math without internet, even opened from a USB stick.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+FOLDER_NAME = "mathjax"
+# The combined configuration shipped by the package: TeX and MathML input, HTML-CSS output.
+SCRIPT = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+
+
+# The package ships MathJax's STIX-Web fonts only (not its default TeX fonts): tell MathJax to use them.
+FONT_CONFIG = {
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+                 "imageFont": None},
+    "SVG": {"font": "STIX-Web"},
+}
+
+
+def config_script() -> str:
+    """An inline ``text/x-mathjax-config`` script with :data:`FONT_CONFIG` (put it before MathJax's script)."""
+    return f'<script type="text/x-mathjax-config">MathJax.Hub.Config({json.dumps(FONT_CONFIG)});</script>'
+
+
+class MathJaxMissing(RuntimeError):
+    """The package that ships MathJax is not installed."""
+
+
+def mathjax_source() -> Path:
+    """The folder of the installed MathJax (with ``MathJax.js``); MathJaxMissing says how to install it."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        raise MathJaxMissing(
+            "MathJax for offline pages comes from the 'jupyter-server-mathjax' package, which is not installed. "
+            "Install the instructor tools: pip install -e \".[dev,instructor]\"") from None
+    folder = Path(jupyter_server_mathjax.__file__).parent / "static"
+    if not (folder / "MathJax.js").is_file():
+        raise MathJaxMissing(f"{folder / 'MathJax.js'} is missing: reinstall jupyter-server-mathjax")
+    return folder
+
+
+def copy_mathjax(into: Path) -> Path:
+    """Copy MathJax to ``into/mathjax`` unless it is already there; returns that folder."""
+    target = Path(into) / FOLDER_NAME
+    if not (target / "MathJax.js").is_file():
+        shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
+    return target
+
+
+def script_url(prefix: str = "") -> str:
+    """The ``src`` of MathJax's script for a page that sees the copy at ``<prefix>mathjax/``."""
+    return f"{prefix}{FOLDER_NAME}/{SCRIPT}"

@@ -1,0 +1,246 @@
+"""The course website: Sphinx + MyST-NB over the executed notebooks of a main-job run folder.
+
+``python -m fcn_course.instructor site [--from RUN_FOLDER] [--instructor] [--out DIR]`` (and the main job,
+at its end) builds it. The pages show the notebooks *as executed by the main job*, figures included:
+
+* the **student site** (``RUN_FOLDER/site/``) renders each executed solution notebook after the same
+  stripping that makes the student notebooks (``student.make_student_notebook``: solution regions become
+  stubs, Markdown answers become placeholders, ``solution-only`` cells go), but keeps the outputs. Students
+  see what every cell produces, never the solution code;
+* the **instructor site** (``RUN_FOLDER/site-instructor/``) renders the solution notebooks unchanged, adds
+  the rubric (the self-check registry) and says on every page that it holds the solutions.
+
+Nothing is fetched when the site is read: MathJax is copied in (``instructor.mathjax``), the widgets' CDN
+scripts are switched off, and remote badge images become plain links.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from fcn_course.instructor.leaks import secret_lines
+from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
+from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
+from fcn_course.instructor.mathjax import mathjax_source
+from fcn_course.instructor.pairs import SOLUTION_ONLY_TAG, tags
+from fcn_course.instructor.student import make_student_notebook
+from fcn_course.outline import COURSE_NOTEBOOKS
+
+SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
+STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
+SITE_MARK = ".fcn-course-site"  # written into every site folder this module builds (safe to replace)
+PAGES_DIR = "notebooks"
+OBJECTIVES_HEADING = "Ao final deste notebook você consegue"
+_REMOTE_BADGE = re.compile(r"\[!\[(?P<text>[^\]]*)\]\(https?://[^)]*\)\]\((?P<link>[^)]*)\)")
+
+
+class SiteError(RuntimeError):
+    """The website cannot be built (no run folder, missing notebooks, Sphinx failed...)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Which notebooks
+# --------------------------------------------------------------------------------------------------
+def run_has_course(folder: Path, names=COURSE_NOTEBOOKS) -> bool:
+    return all((Path(folder) / f"{name}.ipynb").is_file() for name in names)
+
+
+def latest_run(repo_root: Path, names=COURSE_NOTEBOOKS) -> Path:
+    """The newest ``runs/course-*`` folder that holds every executed notebook of the course."""
+    candidates = sorted((Path(repo_root) / "runs").glob("course-*"), key=lambda p: p.stat().st_mtime)
+    for folder in reversed(candidates):
+        if run_has_course(folder, names):
+            return folder
+    raise SiteError(f"no finished course run in {Path(repo_root) / 'runs'}: run the main job first "
+                    f"(bash scripts/run_course.sh) or name a run folder with --from")
+
+
+def executed_notebooks(run_dir: Path, names=COURSE_NOTEBOOKS) -> dict:
+    """``{name: notebook}`` for the course notebooks executed in ``run_dir``."""
+    missing = [name for name in names if not (Path(run_dir) / f"{name}.ipynb").is_file()]
+    if missing:
+        raise SiteError(f"{run_dir} lacks the executed notebook(s) {', '.join(missing)}: "
+                        f"did the main job finish there?")
+    return {name: nbformat.read(Path(run_dir) / f"{name}.ipynb", as_version=4) for name in names}
+
+
+# --------------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------------
+def student_page(executed, name: str = "notebook"):
+    """The executed solution notebook as students may see it: stubs instead of solutions, outputs kept."""
+    kept = [cell for cell in executed.cells if SOLUTION_ONLY_TAG not in tags(cell)]
+    page = make_student_notebook(executed, name)
+    if len(page.cells) != len(kept):
+        raise SiteError(f"{name}: the student version has {len(page.cells)} cells, expected {len(kept)}")
+    for cell, original in zip(page.cells, kept):
+        if cell.cell_type == "code":
+            cell.outputs = original.outputs
+            cell.execution_count = original.execution_count
+    return page
+
+
+def offline_badges(nb) -> None:
+    """Turn Markdown badges whose image is remote (the Colab badge) into plain links, in place."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _REMOTE_BADGE.sub(lambda m: f"[{m['text']}]({m['link']})", cell.source)
+
+
+def title_and_objectives(nb) -> tuple:
+    """The notebook's title (its first ``# `` heading) and its "Ao final ... você consegue" list."""
+    title, objectives = None, []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        if title is None:
+            title = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
+        if not objectives and any(OBJECTIVES_HEADING in line for line in lines):
+            objectives = _numbered_items(lines[next(i for i, line in enumerate(lines) if OBJECTIVES_HEADING in line):])
+    return title, objectives
+
+
+def _numbered_items(lines) -> list:
+    """The numbered list that follows the first line (continuation lines joined)."""
+    items = []
+    for line in lines[1:]:
+        match = re.match(r"^\d+\.\s+(.*)$", line)
+        if match:
+            items.append(match.group(1).strip())
+        elif items and line.startswith(" ") and line.strip():
+            items[-1] += " " + line.strip()
+        elif items and not line.strip():
+            break
+    return items
+
+
+def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
+    """index.md: the course, its outline with each notebook's learning objectives, and the table of contents."""
+    parts = ["# Segmentação semântica com Fully Convolutional Networks" +
+             (" (versão do professor)" if instructor else ""), "", intro.strip(), ""]
+    if instructor:
+        parts += ["```{warning}", "Esta é a versão do professor: as páginas mostram as soluções e a "
+                  "[rubrica](rubrica.md). Publique para os alunos apenas o site sem soluções "
+                  "(`python -m fcn_course.instructor site`).", "```", ""]
+    parts += ["## O curso, notebook por notebook", ""]
+    for name, nb in notebooks.items():
+        title, objectives = title_and_objectives(nb)
+        parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", "**Ao final você consegue**", ""]
+        parts += [f"{number}. {item}" for number, item in enumerate(objectives, 1)] + [""]
+    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + (["rubrica"] if instructor else [])
+    parts += ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", *toc, "```", ""]
+    return "\n".join(parts)
+
+
+def rubric_page() -> str:
+    """rubrica.md (instructor site only): every self-checked exercise and what the grader runs."""
+    from fcn_course.checks import EXERCISES
+
+    rows = ["# Rubrica (versão do professor)", "",
+            "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
+            "(`python -m fcn_course.instructor grade NOTEBOOK`). O exercício 5 (a comparação) é respondido "
+            "em texto no notebook 04 e corrigido à mão.", "",
+            "| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |",
+            "| --- | --- | --- | --- | --- |"]
+    for exercise in EXERCISES:
+        names = ", ".join(f"`{name}`" for name in exercise.names)
+        rows.append(f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
+                    f"{'sim' if exercise.required else 'não'} |")
+    return "\n".join(rows) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------------------------------
+def _prepare_output(out: Path) -> None:
+    """Empty ``out`` if this module built it before; refuse to touch a folder it did not make."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / SITE_MARK).is_file():
+            raise SiteError(f"{out} exists and was not made by the site builder; choose another --out "
+                            f"or remove it yourself")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def solution_lines_in(pages: dict, repo_root: Path) -> list:
+    """``name:cell: line`` for every solution marker or solution line (``leaks.secret_lines``) in the pages."""
+    secret = secret_lines(repo_root)
+    found = []
+    for name, nb in pages.items():
+        for index, cell in enumerate(nb.cells):
+            for line in cell.source.splitlines():
+                if BEGIN_MARKER in line or END_MARKER in line or line.strip() in secret:
+                    found.append(f"{name}:cell {index}: {line.strip()}")
+    return found
+
+
+def site_pages(repo_root: Path, notebooks: dict, instructor: bool) -> dict:
+    """``{name: notebook}`` as the site shows them; the student pages are checked for solution lines."""
+    pages = {name: nb if instructor else student_page(nb, name) for name, nb in notebooks.items()}
+    for page in pages.values():
+        offline_badges(page)
+    if not instructor:
+        leaks = solution_lines_in(pages, repo_root)
+        if leaks:
+            raise SiteError("the student site would show solution code:\n  " + "\n  ".join(leaks[:20]))
+    return pages
+
+
+def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bool) -> None:
+    """Fill the Sphinx source folder: conf.py, index.md, the pages (and the rubric), MathJax."""
+    templates = Path(repo_root) / SITE_SOURCES
+    shutil.copy2(templates / "conf.py", source / "conf.py")
+    intro = (templates / "intro.md").read_text(encoding="utf-8")
+    (source / "index.md").write_text(landing_page(notebooks, intro, instructor), encoding="utf-8")
+    (source / PAGES_DIR).mkdir()
+    for name, page in site_pages(repo_root, notebooks, instructor).items():
+        nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
+    if instructor:
+        (source / "rubrica.md").write_text(rubric_page(), encoding="utf-8")
+    (source / "_static").mkdir()
+    (source / "_static" / MATHJAX_FOLDER).symlink_to(mathjax_source(), target_is_directory=True)
+
+
+def run_sphinx(source: Path, out: Path, doctrees: Path, instructor: bool) -> None:
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees), str(source), str(out)]
+    if instructor:
+        command += ["-t", "instructor"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        if "No module named sphinx" in result.stderr:
+            raise SiteError("Sphinx is not installed: pip install -e \".[dev,instructor]\"")
+        raise SiteError(f"Sphinx failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    if warnings:
+        print(f"   Sphinx warnings ({len(warnings)}):\n   " + "\n   ".join(warnings[:10]))
+
+
+def build_site(repo_root, run_dir=None, out_dir=None, instructor: bool = False, names=COURSE_NOTEBOOKS) -> Path:
+    """Build the (student or instructor) website from the executed notebooks of ``run_dir``; returns its index.html.
+
+    ``run_dir`` defaults to the newest finished ``runs/course-*``; the site goes to ``run_dir/site`` (or
+    ``run_dir/site-instructor``) unless ``out_dir`` is given.
+    """
+    repo_root = Path(repo_root)
+    run_dir = Path(run_dir) if run_dir else latest_run(repo_root, names)
+    out = Path(out_dir) if out_dir else run_dir / (INSTRUCTOR_SITE if instructor else STUDENT_SITE)
+    notebooks = executed_notebooks(run_dir, names)
+    tic = time.perf_counter()
+    _prepare_output(out)
+    with tempfile.TemporaryDirectory(prefix="fcn-course-site-") as work:
+        source = Path(work) / "source"
+        source.mkdir()
+        write_sources(source, repo_root, notebooks, instructor)
+        run_sphinx(source, out, Path(work) / "doctrees", instructor)
+    (out / SITE_MARK).write_text("built by python -m fcn_course.instructor site\n", encoding="utf-8")
+    kind = "instructor site (WITH SOLUTIONS)" if instructor else "student site"
+    print(f">> {kind} built in {time.perf_counter() - tic:.0f}s: open {out / 'index.html'}")
+    return out / "index.html"

@@ -1,0 +1,102 @@
+"""nbgrader export: nbgrader's own generate_assignment accepts it and gives the students our notebooks.
+
+Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
+installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
+"""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fcn_course.instructor.leaks import secret_lines
+from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
+from fcn_course.instructor.nbgrader_export import (HINT_PREFIX, NbgraderExportError, check_calls, export_nbgrader,
+                                                   nbgrader_notebook)
+from fcn_course.outline import COURSE_NOTEBOOKS
+from tiny_course import REPO_ROOT
+
+# nbgrader's stub for a code region, after our hint comment; and its placeholder for a Markdown answer.
+NBGRADER_CODE_STUB = re.compile(
+    r"^(?P<indent>[ \t]*)" + re.escape(HINT_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
+    r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
+NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
+
+
+def as_our_stub(source: str) -> str:
+    """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")``."""
+    source = NBGRADER_CODE_STUB.sub(
+        lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
+    return source.replace(NBGRADER_TEXT_STUB, ANSWER_PLACEHOLDER)
+
+
+def _literal(hint: str) -> str:
+    import json
+
+    return json.dumps(hint, ensure_ascii=False)
+
+
+def test_cells_get_nbgrader_metadata():
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
+    exported = nbgrader_notebook(nb, "02_fcn_alexnet")
+    graded = [cell for cell in exported.cells if "nbgrader" in cell.metadata]
+    kinds = {(c.cell_type, c.metadata.nbgrader["solution"], c.metadata.nbgrader["grade"]) for c in graded}
+    assert ("code", True, False) in kinds  # autograded answers
+    assert ("code", False, True) in kinds  # autograder tests
+    tests = [c for c in graded if c.metadata.nbgrader["grade"]]
+    assert all(c.metadata.nbgrader["points"] == len(check_calls(c.source)) > 0 for c in tests)
+    assert all(c.metadata.nbgrader["schema_version"] == 3 for c in graded)
+    ids = [c.metadata.nbgrader["grade_id"] for c in graded]
+    assert len(ids) == len(set(ids))
+    assert all("BEGIN HIDDEN TESTS" in c.source and ".passed" in c.source for c in tests)
+    nb04 = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "04_comparacao.ipynb", as_version=4)
+    answers = [c for c in nbgrader_notebook(nb04, "04").cells
+               if c.cell_type == "markdown" and "nbgrader" in c.metadata]
+    assert answers and all(c.metadata.nbgrader["solution"] and c.metadata.nbgrader["grade"] for c in answers)
+
+
+def test_export_never_overwrites_an_edited_notebook(tmp_path):
+    [first, *_] = export_nbgrader(REPO_ROOT, tmp_path)
+    assert export_nbgrader(REPO_ROOT, tmp_path)  # same content again: fine
+    first.write_text(first.read_text() + " ")
+    edited = first.read_text()
+    with pytest.raises(NbgraderExportError, match="differs"):
+        export_nbgrader(REPO_ROOT, tmp_path)
+    assert first.read_text() == edited
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Our export, then ``nbgrader generate_assignment`` for each notebook: {name: student notebook}."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    course = tmp_path_factory.mktemp("nbgrader_course")
+    export_nbgrader(REPO_ROOT, course)
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    for name in COURSE_NOTEBOOKS:  # nbgrader runs alembic from PATH: the environment's bin first
+        result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name,
+                                 f"--CourseDirectory.root={course}"], cwd=course, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return {name: nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+            for name in COURSE_NOTEBOOKS}
+
+
+@pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
+def test_nbgrader_student_notebooks_are_ours(generated, name):
+    theirs = generated[name].cells
+    ours = nbformat.read(REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+    assert [c.cell_type for c in theirs] == [c.cell_type for c in ours]
+    for index, (their, our) in enumerate(zip(theirs, ours)):
+        assert as_our_stub(their.source).rstrip() == our.source.rstrip(), f"{name} cell {index}"
+
+
+@pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
+def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
+    secret = secret_lines(REPO_ROOT)
+    for cell in generated[name].cells:
+        for line in cell.source.splitlines():
+            assert BEGIN_MARKER not in line and END_MARKER not in line and "HIDDEN TESTS" not in line
+            assert line.strip() not in secret, f"{name}: solution line {line.strip()!r}"

@@ -1,0 +1,150 @@
+"""The course website and the HTML copies: offline math, no solution code for students, objectives, search.
+
+Built from a tiny executed course (``site_fixture``); one test renders the real course notebooks as they are
+committed (not executed: that would need the several-minute main job) to check them for solution lines.
+The browser checks of the same site are in ``test_browser.py``.
+"""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytest.importorskip("sphinx", reason="the website needs the instructor extra: pip install -e \".[dev,instructor]\"")
+
+from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER  # noqa: E402
+from fcn_course.instructor.site import (SiteError, build_site, site_pages, solution_lines_in,  # noqa: E402
+                                        title_and_objectives)
+from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
+from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, tiny_site  # noqa: E402
+from tiny_course import REPO_ROOT  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return tiny_site(tmp_path_factory.mktemp("tiny_site"))
+
+
+class _Page(HTMLParser):
+    """Text and the URLs a page loads (scripts, stylesheets, images)."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.loads, self.lang = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag in ("script", "img") and attrs.get("src"):
+            self.loads.append(attrs["src"])
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "preload") and attrs.get("href"):
+            self.loads.append(attrs["href"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def read_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.text = "".join(page.text)
+    return page
+
+
+def test_html_copies_of_the_run_render_math_with_a_local_mathjax(built):
+    for name in NAMES:
+        page = read_page(built["run"] / f"{name}.html")
+        mathjax = [url for url in page.loads if "MathJax.js" in url]
+        assert mathjax and all(url.startswith("mathjax/") for url in mathjax), page.loads
+        assert not [url for url in page.loads if re.match(r"(https?:)?//", url)], "loads something remote"
+    assert (built["run"] / "mathjax" / "MathJax.js").is_file()
+
+
+def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
+    site = built["site"]
+    page = read_page(site / "notebooks" / "01_demo.html")
+    assert "raise NotImplementedError" in page.text  # the stub students write
+    assert SOLUTION_LINE not in page.text and "math.pi * r" not in page.text
+    assert ANSWER_LINE not in page.text and "Escreva sua resposta aqui" in page.text
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert BEGIN_MARKER not in text and END_MARKER not in text, html
+        assert SOLUTION_LINE not in text, html
+    figures = [url for url in page.loads if "_images/" in url]
+    assert figures and all((html_dir := site / "notebooks", (html_dir / url).resolve().is_file())[1]
+                           for url in figures)
+
+
+def test_site_pages_load_nothing_from_the_internet(built):
+    for site in (built["site"], built["instructor_site"]):
+        for html in site.rglob("*.html"):
+            page = read_page(html)
+            remote = [url for url in page.loads if re.match(r"(https?:)?//", url)]
+            assert not remote, f"{html} loads {remote}"
+            if html.parent.name == "notebooks":  # the pages with math
+                assert any("mathjax/MathJax.js" in url for url in page.loads), html
+        assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
+
+
+def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
+    index = read_page(built["site"] / "index.html")
+    assert index.lang and index.lang.replace("_", "-").lower() == "pt-br"
+    assert "01 · Círculos" in index.text and "02 · Tensores" in index.text
+    assert "desenhar a área em função do raio" in index.text
+    assert "de raio" in index.text  # a continuation line of an objective is kept
+    assert (built["site"] / "notebooks" / "02_demo.html").is_file()
+
+
+def test_site_has_a_portuguese_search_index(built):
+    site = built["site"]
+    assert (site / "search.html").is_file()
+    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    assert "gradient" in index  # "gradiente", stemmed by the Portuguese stemmer
+    assert (site / "_static" / "portuguese-stemmer.js").is_file() or "portuguese" in \
+        (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
+
+
+def test_instructor_site_holds_solutions_and_rubric_and_says_so(built):
+    site = built["instructor_site"]
+    page = read_page(site / "notebooks" / "01_demo.html")
+    assert "math.pi * r" in page.text
+    assert "versão do professor" in page.text.lower()
+    rubric = read_page(site / "rubrica.html")
+    assert "Rubrica" in rubric.text
+    assert not (built["site"] / "rubrica.html").exists()
+
+
+def test_colab_badge_becomes_a_plain_link_in_the_site(built):
+    text = (built["site"] / "notebooks" / "01_demo.html").read_text(encoding="utf-8")
+    assert "colab-badge.svg" not in text and "Abrir no Colab" in text
+
+
+def test_site_refuses_to_replace_a_folder_it_did_not_build(built, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    with pytest.raises(SiteError, match="not made by the site builder"):
+        build_site(built["repo"], built["run"], out_dir=mine, names=NAMES)
+    assert (mine / "notes.txt").read_text() == "my notes"
+
+
+def test_student_pages_with_a_solution_line_are_refused(built):
+    nb = nbformat.read(built["run"] / "01_demo.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(SOLUTION_LINE))  # a solution line outside any region
+    assert solution_lines_in({"01_demo": nb}, built["repo"])
+    with pytest.raises(SiteError, match="would show solution code"):
+        site_pages(built["repo"], {"01_demo": nb}, instructor=False)
+
+
+def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students():
+    """The real notebooks (committed, not executed): objectives found, student pages free of solutions."""
+    notebooks = {name: nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
+                 for name in COURSE_NOTEBOOKS}
+    for name, nb in notebooks.items():
+        title, objectives = title_and_objectives(nb)
+        assert title and title.startswith(name[:2]), (name, title)
+        assert len(objectives) >= 3, (name, objectives)
+    pages = site_pages(REPO_ROOT, notebooks, instructor=False)  # raises on a solution line
+    assert not solution_lines_in(pages, REPO_ROOT)

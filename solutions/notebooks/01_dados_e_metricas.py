@@ -76,8 +76,11 @@ if "google.colab" in sys.modules:
 # ser lido). Os notebooks narram, explicam e chamam esse pacote; o código que **você** escreve fica
 # nas células de exercício.
 #
-# **No Google Colab**: siga a primeira célula de cada notebook (ela prepara o ambiente e instala o pacote
-# do curso) e escolha *Ambiente de execução → Alterar o tipo de ambiente de execução → GPU*.
+# **No Google Colab**: clique no selo *Abrir no Colab* do topo do notebook, escolha *Ambiente de execução →
+# Alterar o tipo de ambiente de execução → GPU* e rode a célula de preparação logo abaixo do selo (ela
+# instala o pacote do curso; com `USAR_DRIVE = True`, os dados ficam no seu Google Drive). Os notebooks 03
+# e 04 leem as classes que você escreveu no 02: guarde os quatro notebooks numa mesma pasta do seu Drive
+# (*Arquivo → Salvar uma cópia no Drive*) e abra-os de lá.
 #
 # **No seu computador**: na pasta do curso, instale o pacote com `pip install -e .` (ou, com conda,
 # `conda env create -f environment.yml` e `conda activate fcn-course`) e abra os notebooks da pasta

@@ -22,7 +22,10 @@
 #    fazê-las passar nas verificações;
 # 4. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
 #    (**Exercício 3**);
-# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época).
+# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
+# 6. trocar a interpolação fixa por uma convolução transposta iniciada como bilinear, e explicar o
+#    padrão de xadrez (**Exercício 4**);
+# 7. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
 #
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
@@ -784,6 +787,103 @@ net.eval()
 with torch.no_grad():
     outputs = net(images.to(args["device"]))
 plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
+
+# %% [markdown]
+# ## Exercício 4: *upsampling* aprendido
+#
+# Até aqui, a rede amplia os mapas com `F.interpolate(..., mode="bilinear")`, uma operação **fixa**: não
+# tem pesos. O artigo das FCNs usa uma **convolução transposta** (`nn.ConvTranspose2d`) com *stride* $s$,
+# que amplia o mapa $s$ vezes e *tem* pesos. Se o kernel for uma "tenda" bilinear, ela faz exatamente a
+# interpolação bilinear; se os pesos forem treinados, a ampliação pode aprender a respeitar as bordas dos
+# objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e são aprendidas, e a última
+# ampliação (até o tamanho da imagem) fica fixa.
+#
+# **Antes de rodar, preveja.** Uma convolução transposta com kernel $k$ e *stride* $s$ espalha cada pixel
+# de entrada numa janela $k\times k$ da saída, e as janelas de pixels vizinhos se sobrepõem. Se $k$ não
+# for múltiplo de $s$, alguns pixels da saída recebem contribuições de mais vizinhos que outros. O que você
+# espera ver quando a entrada é uma imagem constante? Anote a sua previsão e só então rode a célula.
+
+# %%
+plots.checkerboard_demo(factor=2)
+
+# %% [markdown]
+# O kernel bilinear de tamanho $2s$ mantém a imagem constante; o kernel $3\times3$ com *stride* 2 e o kernel
+# aleatório produzem o **padrão de xadrez** (*checkerboard artifacts*): uma textura periódica que não
+# existe na imagem. Por isso a camada começa bilinear, com o tamanho certo de kernel. Um detalhe que o
+# artigo não precisa (os fatores dele são pares): para um fator ímpar, o kernel $2s$ dá um pixel a mais
+# na saída; o tamanho que funciona para qualquer fator é `2 * s - s % 2`, com `padding = s // 2`.
+#
+# **O exercício.** Complete `make_upsampler(channels, factor, learnable)`: uma `nn.ConvTranspose2d` sem
+# viés, com o peso copiado de `bilinear_kernel` e `requires_grad` igual a `learnable`. A função
+# `with_learned_upsampling(FCN_AlexNet, learnable)` (já pronta) troca, na sua FCN-AlexNet com *skip*
+# `"8s"`, a interpolação das *features* do pool5 (×4, de 1/32 para 1/8) por essa camada; a ampliação
+# final continua fixa, como no artigo. O notebook 04 compara as versões aprendida e congelada com a
+# interpolação fixa.
+
+# %% tags=["include:solutions/upsampling.py"]
+
+# %%
+checks.check_upsampler(make_upsampler);
+
+# %%
+for learnable in (False, True):
+    variant = with_learned_upsampling(FCN_AlexNet, learnable)(args["n_classes"], skip="8s")
+    trainable = count_parameters(variant, trainable_only=True) - count_parameters(
+        FCN_AlexNet(args["n_classes"], skip="8s"), trainable_only=True)
+    print(f"{type(variant).__name__}: {trainable:+,} trainable parameters beyond FCN_AlexNet(skip='8s')")
+
+# %% [markdown]
+# **Pergunta de reflexão A (responda antes de ver o notebook 04).** A camada aprendida tem 256 × 256 × 8 × 8
+# pesos a mais, e começa igual à congelada. Você espera que ela melhore a mIoU de validação, piore ou
+# não mude, com poucas centenas de imagens de treino? Por quê?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Resposta aberta; o que se avalia é o argumento (veja `solutions/rubric.md`). Um bom argumento: a camada
+# começa bilinear, então no início nada muda; ela só pode se afastar da interpolação se o gradiente
+# pedir. Com poucos dados, os 4 milhões de pesos novos (um kernel cheio, canal com canal) podem se
+# ajustar ao treino sem ganho na validação; no artigo, o ganho de aprender o *upsampling* foi pequeno.
+# ### END SOLUTION
+
+# %% [markdown]
+# ## Exercício 5: classes desequilibradas
+#
+# No notebook 01 você viu que o fundo ocupa a grande maioria dos pixels. Com a entropia cruzada comum,
+# cada pixel pesa o mesmo, então a rede é recompensada sobretudo por acertar o fundo. Dois remédios
+# comuns:
+#
+# * **entropia cruzada ponderada**: cada classe recebe um peso $w_c$ (`nn.CrossEntropyLoss(weight=...)`).
+#   Com o *balanceamento pela mediana das frequências*, $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a
+#   fração dos pixels de treino da classe $c$: as classes raras pesam mais que 1, as comuns menos;
+# * **perda de Dice**: $1 - \frac{1}{C}\sum_c \frac{2\sum p_c g_c}{\sum p_c + \sum g_c}$, com $p_c$ a
+#   probabilidade prevista (*softmax*) e $g_c$ o rótulo em *one-hot*. Cada classe entra na média com o
+#   mesmo peso, seja qual for o seu tamanho.
+#
+# Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
+# que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC). O notebook 04 mede
+# o efeito no nosso subconjunto.
+#
+# **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
+# `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
+
+# %% tags=["include:solutions/losses.py"]
+
+# %%
+checks.check_class_weights(class_weights);
+
+# %%
+checks.check_dice_loss(dice_loss);
+
+# %% [markdown]
+# Os pesos que o balanceamento daria ao nosso conjunto de treino:
+
+# %%
+train_counts = torch.zeros(args["n_classes"], dtype=torch.int64)
+for _, batch_labels in train_loader:
+    valid = batch_labels[batch_labels != 255]
+    train_counts += torch.bincount(valid.reshape(-1), minlength=args["n_classes"])
+for name, count, weight in zip(args["classes"], train_counts.tolist(), class_weights(train_counts).tolist()):
+    print(f"{name:<12} {count:>10,} pixels  weight {weight:.3f}")
 
 # %% [markdown]
 # ## Resumo

@@ -707,6 +707,7 @@ def count_class_pixels(dataset, num_classes):
     return counts
 
 
+# %%
 train_pixel_counts = count_class_pixels(train_set, args["n_classes"])
 plots.pixel_frequencies(train_pixel_counts, args["classes"])
 

@@ -821,6 +821,72 @@ plots.checkerboard_demo(factor=2)
 # interpolação fixa.
 
 # %% tags=["include:solutions/upsampling.py"]
+"""Learned upsampling (course exercise): a transposed convolution that starts as bilinear interpolation."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
+
+
+def make_upsampler(channels, factor, learnable):
+    """A ConvTranspose2d that makes maps `factor` times larger and starts as bilinear interpolation.
+
+    Kernel 2*factor for an even factor and 2*factor - 1 for an odd one, stride factor, padding factor // 2,
+    no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
+    `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
+    """
+    ### BEGIN SOLUTION: crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`
+    kernel_size = 2 * factor - factor % 2
+    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
+                                   padding=factor // 2, bias=False)
+    with torch.no_grad():
+        upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
+    upsampler.weight.requires_grad_(learnable)
+    ### END SOLUTION
+    return upsampler
+
+
+def fit_to_size(x, size):
+    """Crop (centre) or pad (repeating the border) `x` [B, C, h, w] to `size` = (H, W).
+
+    A stride-32 map times 4 is not always exactly the size of the stride-8 map (AlexNet's borders), so the
+    upsampled map is trimmed or completed by a few pixels, as the FCN paper crops its upsampled scores.
+    """
+    for axis, target in ((2, size[0]), (3, size[1])):
+        extra = x.shape[axis] - target
+        if extra > 0:
+            x = x.narrow(axis, extra // 2, target)
+        elif extra < 0:
+            before, after = -extra // 2, -extra - (-extra // 2)
+            padding = (before, after, 0, 0) if axis == 3 else (0, 0, before, after)
+            x = F.pad(x, padding, mode="replicate")
+    return x
+
+
+def with_learned_upsampling(fcn_class, learnable=True):
+    """An FCN class like `fcn_class` (skip "8s" on AlexNet) whose deep features are upsampled by
+    `make_upsampler` (x4: from stride 32 to stride 8) instead of `F.interpolate`.
+
+    The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
+    """
+    class FCNWithTransposedConv(fcn_class):
+        def __init__(self, num_classes, pretrained=False, skip="8s"):
+            super().__init__(num_classes, pretrained=pretrained, skip=skip)
+            if self.skip != "8s":
+                raise ValueError("the learned-upsampling variant is written for skip='8s' (pool5 -> pool1, x4)")
+            self.upsample_deep = make_upsampler(ALEXNET_CHANNELS[32], 4, learnable)
+
+        def forward(self, x):
+            shallow = self.backbone1(x)
+            deep = fit_to_size(self.upsample_deep(self.backbone2(shallow)), shallow.shape[-2:])
+            scores = self.classifier(torch.cat([shallow, deep], dim=1))
+            return F.interpolate(scores, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+    FCNWithTransposedConv.__name__ = f"{fcn_class.__name__}_{'Learned' if learnable else 'Frozen'}Upsampling"
+    return FCNWithTransposedConv
+
 
 # %%
 checks.check_upsampler(make_upsampler);
@@ -867,6 +933,50 @@ for learnable in (False, True):
 # `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
 
 # %% tags=["include:solutions/losses.py"]
+"""Losses for class imbalance (course exercise): class weights from pixel counts, and the Dice loss."""
+
+import torch
+import torch.nn.functional as F
+
+VOID_LABEL = 255  # object borders: ignored by every loss
+
+
+def class_weights(pixel_counts):
+    """Median-frequency balancing: weight_c = median(freq) / freq_c, with freq_c = count_c / total.
+
+    A rare class gets a weight above 1, a common one below 1; the class of median frequency gets 1.
+    A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
+    """
+    counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
+    ### BEGIN SOLUTION: freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)
+    freq = counts / counts.sum()
+    present = freq > 0
+    weights = torch.zeros_like(freq)
+    weights[present] = freq[present].median() / freq[present]
+    weights = weights.float()
+    ### END SOLUTION
+    return weights
+
+
+def dice_loss(outputs, labels, eps=1.0):
+    """Soft Dice loss: 1 - mean over classes of 2*sum(p*g) / (sum(p) + sum(g)).
+
+    outputs [B, C, H, W] are class scores (softmax turns them into probabilities p), labels [B, H, W]
+    hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
+    the ratio defined for a class absent from the batch and smooths the gradient.
+    """
+    ### BEGIN SOLUTION: p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`
+    num_classes = outputs.shape[1]
+    valid = (labels != VOID_LABEL).unsqueeze(1)                   # [B, 1, H, W]
+    probabilities = outputs.softmax(dim=1) * valid                # void pixels count for nothing
+    targets = F.one_hot(labels.masked_fill(~valid.squeeze(1), 0), num_classes)
+    targets = targets.permute(0, 3, 1, 2).to(probabilities.dtype) * valid
+    intersection = (probabilities * targets).sum(dim=(0, 2, 3))
+    sizes = probabilities.sum(dim=(0, 2, 3)) + targets.sum(dim=(0, 2, 3))
+    loss = 1 - ((2 * intersection + eps) / (sizes + eps)).mean()
+    ### END SOLUTION
+    return loss
+
 
 # %%
 checks.check_class_weights(class_weights);

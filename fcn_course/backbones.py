@@ -270,9 +270,14 @@ def initialize_weights(*modules):
 def bilinear_kernel(in_channels, out_channels, kernel_size):
     """Weights `[in_channels, out_channels, k, k]` that make a ConvTranspose2d upsample bilinearly.
 
-    For an upsampling factor s use `nn.ConvTranspose2d(C, C, kernel_size=2 * s, stride=s, padding=s // 2)`
-    and copy this kernel into its weight: away from the borders the result equals
-    `F.interpolate(x, scale_factor=s, mode="bilinear", align_corners=False)`.
+    For an upsampling factor s use
+    `nn.ConvTranspose2d(C, C, kernel_size=2 * s - s % 2, stride=s, padding=s // 2, bias=False)` and copy
+    this kernel into its weight: the output is exactly s times larger and, away from the borders, equals
+    `F.interpolate(x, scale_factor=s, mode="bilinear", align_corners=False)`. Any factor works, but the
+    kernel size depends on its parity: 2s for even s (the FCN paper's 4/2, 16/8, 64/32), 2s - 1 for odd s.
+    The paper's recipe `kernel_size=2 * s` with an odd s gives one pixel too many (s*H + 1), because
+    its tent is then centred between two pixels while bilinear sampling at an odd factor lands on a pixel
+    centre (tests/test_upsampling_and_losses.py shows both).
     Channel i is only connected to channel i (the other entries are zero).
     """
     factor = (kernel_size + 1) // 2

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from fcn_course.backbones import bilinear_kernel
 from fcn_course.config import in_jupyter_kernel
 from fcn_course.files import atomic_write
 from fcn_course.voc import PORTUGUESE_NAMES, VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
@@ -564,4 +565,140 @@ def prediction_rows(images, labels, predictions: dict, classes) -> Figure:
             ax.set_yticks([])
         row_axes[0].set_ylabel(title, rotation=0, ha="right", va="center", fontsize=9)
     figure.suptitle("Imagens de validação: rótulo verdadeiro e predição de cada configuração (best.pt)")
+    return figure
+
+
+# --------------------------------------------------------------------------------------------------
+# Learned upsampling, augmentation, imbalance and errors (issue #13)
+# --------------------------------------------------------------------------------------------------
+def _transposed_conv(kernel, stride: int, padding: int) -> torch.nn.ConvTranspose2d:
+    size = kernel.shape[-1]
+    layer = torch.nn.ConvTranspose2d(1, 1, size, stride=stride, padding=padding, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(kernel.reshape(1, 1, size, size))
+    return layer
+
+
+def checkerboard_demo(factor: int = 2, seed: int = 0) -> Figure:
+    """A constant map upsampled ``factor`` times by three transposed convolutions.
+
+    A bilinear kernel whose size fits the stride (2·factor) gives a flat interior; a kernel of size 3 with
+    stride 2 (not a multiple of the stride) makes some output pixels receive two contributions and others
+    one; a random kernel repeats its own pattern every ``factor`` pixels. Both are checkerboard artefacts.
+    """
+    constant = torch.ones(1, 1, 8, 8)
+    size = 2 * factor - factor % 2
+    random_kernel = torch.rand(size, size, generator=torch.Generator().manual_seed(seed))
+    cases = [
+        ("kernel bilinear %d×%d, stride %d" % (size, size, factor),
+         _transposed_conv(bilinear_kernel(1, 1, size)[0, 0], factor, factor // 2)),
+        ("kernel 3×3 uniforme, stride 2\n(3 não é múltiplo de 2)", _transposed_conv(torch.ones(3, 3) / 4, 2, 1)),
+        ("kernel %d×%d aleatório, stride %d" % (size, size, factor),
+         _transposed_conv(random_kernel / random_kernel.sum() * factor ** 2, factor, factor // 2)),
+    ]
+    figure = Figure(figsize=(13, 4.4), layout="constrained")
+    axes = figure.subplots(1, len(cases) + 1)
+    axes[0].imshow(constant[0, 0].numpy(), cmap="gray", vmin=0, vmax=2, interpolation="nearest")
+    _clean(axes[0], "entrada constante 8×8")
+    for ax, (title, layer) in zip(axes[1:], cases):
+        with torch.no_grad():
+            output = layer(constant)[0, 0, 2:-2, 2:-2]  # the borders see zero padding: leave them out
+        ax.imshow(output.numpy(), cmap="gray", vmin=0, vmax=2, interpolation="nearest")
+        _clean(ax, f"{title}\nmín {float(output.min()):.2f}, máx {float(output.max()):.2f}")
+    figure.suptitle("Convolução transposta numa imagem constante: o padrão de xadrez (bordas cortadas)")
+    return figure
+
+
+def label_interpolation_demo(label, classes, factor: float = 1.7) -> Figure:
+    """A label map resized by nearest neighbour vs bilinear interpolation (of the class indices).
+
+    Bilinear interpolation averages neighbouring indices: between background (0) and person (2) it invents
+    bus (1), and next to void (255) it invents numbers that are no class at all.
+    """
+    label = torch.as_tensor(np.asarray(label)).long()
+    size = [max(1, round(label.shape[0] * factor)), max(1, round(label.shape[1] * factor))]
+    batch = label[None, None].float()
+    nearest = F.interpolate(batch, size=size, mode="nearest")[0, 0].long()
+    bilinear = F.interpolate(batch, size=size, mode="bilinear", align_corners=False)[0, 0].round().long()
+    n = len(classes)
+    invented = (bilinear != VOID) & ((bilinear >= n) | ~torch.isin(bilinear, torch.unique(label)))
+    figure = Figure(figsize=(13, 4.4), layout="constrained")
+    axes = figure.subplots(1, 4)
+    panels = [(colorize(label, classes), "rótulo original"),
+              (colorize(nearest, classes), "vizinho mais próximo (certo)"),
+              (colorize(torch.where(bilinear < n, bilinear, VOID), classes),
+               "bilinear, arredondado (errado;\nnão-classes em cor de void)"),
+              (invented.numpy(), f"pixels com índice inventado: {int(invented.sum())}")]
+    for ax, (image, title) in zip(axes, panels):
+        ax.imshow(image, interpolation="nearest", cmap="Reds" if image.ndim == 2 else None)
+        _clean(ax, title)
+    figure.legend(handles=legend_handles(classes), loc="lower center", ncol=len(classes) + 1, fontsize=8)
+    figure.suptitle(f"Redimensionando um rótulo ×{factor:g}: nunca interpole índices de classe")
+    return figure
+
+
+def pixel_frequencies(counts, classes) -> Figure:
+    """Bars: share of the (non-void) pixels of each class, with the count written on each bar."""
+    counts = np.asarray(counts, dtype=np.float64)
+    shares = counts / max(counts.sum(), 1.0)
+    figure = Figure(figsize=(max(5, 1.4 * len(classes) + 2), 3.8), layout="constrained")
+    ax = figure.subplots()
+    names = [PORTUGUESE_NAMES.get(name, name) for name in classes]
+    bars = ax.bar(names, shares, color=class_colors(classes) / 255.0, edgecolor="black")
+    for bar, share, count in zip(bars, shares, counts):
+        ax.text(bar.get_x() + bar.get_width() / 2, share, f"{share:.1%}\n({int(count):,} px)",
+                ha="center", va="bottom", fontsize=8)
+    ax.set(ylim=(0, min(1.0, shares.max() * 1.3 + 0.05)), ylabel="fração dos pixels",
+           title="Frequência de cada classe nos pixels de treino (void fora)")
+    return figure
+
+
+def confusion_matrix_figure(matrix, classes, title: str = "Matriz de confusão") -> Figure:
+    """The confusion matrix normalised by row (each true class sums to 1), with the pixel shares written in.
+
+    Row = true class, column = predicted class: the diagonal is each class's recall, and what sits off the
+    diagonal says where its pixels went.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    totals = matrix.sum(axis=1, keepdims=True)
+    shares = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+    names = [PORTUGUESE_NAMES.get(name, name) for name in classes]
+    figure = Figure(figsize=(1.3 * len(classes) + 2.5, 1.2 * len(classes) + 1.5), layout="constrained")
+    ax = figure.subplots()
+    shown = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for row in range(len(classes)):
+        for column in range(len(classes)):
+            ax.text(column, row, f"{shares[row, column]:.2f}", ha="center", va="center",
+                    color="white" if shares[row, column] > 0.5 else "black")
+    ax.set_xticks(range(len(classes)), names)
+    ax.set_yticks(range(len(classes)), [f"{name}\n({int(total):,} px)" for name, total in zip(names, totals[:, 0])])
+    ax.set(xlabel="classe prevista", ylabel="classe verdadeira", title=title)
+    figure.colorbar(shown, ax=ax, shrink=0.8, label="fração dos pixels da classe verdadeira")
+    return figure
+
+
+def option_comparison(results: dict, classes) -> Figure:
+    """Bars of the best validation mIoU(fg) and per-class IoU for named variants of one configuration.
+
+    ``results`` maps a label (e.g. "upsampling aprendido") to an ``experiments.RunResult``; runs that did
+    not finish are drawn empty.
+    """
+    labels = list(results)
+    best = [results[label].best_val() if results[label].has_scores() else None for label in labels]
+    figure = Figure(figsize=(13, 4.2), layout="constrained")
+    ax_miou, ax_iou = figure.subplots(1, 2)
+    mious = [_metric(entry["miou_fg"]) if entry else float("nan") for entry in best]
+    ax_miou.barh(labels, np.nan_to_num(mious), color="tab:blue")
+    for row, value in enumerate(mious):
+        ax_miou.text(np.nan_to_num(value), row, f" {value:.3f}", va="center", fontsize=8)
+    ax_miou.set(xlim=(0, 1), xlabel="mIoU(fg) de validação (melhor época)", title="Cada opção, uma mudança")
+    ax_miou.invert_yaxis()
+    width = 0.8 / max(len(labels), 1)
+    positions = np.arange(len(classes))
+    for number, (label, entry) in enumerate(zip(labels, best)):
+        ious = [_metric(v) for v in entry["iou"]] if entry else [float("nan")] * len(classes)
+        ax_iou.bar(positions + (number - (len(labels) - 1) / 2) * width, np.nan_to_num(ious), width, label=label)
+    ax_iou.set_xticks(positions, [PORTUGUESE_NAMES.get(name, name) for name in classes])
+    ax_iou.set(ylim=(0, 1), ylabel="IoU (melhor época)", title="IoU por classe")
+    ax_iou.legend(fontsize=8)
     return figure

@@ -33,9 +33,9 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
-# | 03 · FCN com VGG16 | exercício 4: a mesma adaptação para uma rede mais profunda |
-# | 04 · Comparação | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -57,10 +57,11 @@ if "google.colab" in sys.modules:
 # `README.md` (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
 #
 # **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
-# opcional) neste notebook; 1, 2 e 3 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
-# otimizador e função de perda); 4 no notebook 03 (FCN-VGG16); 5 no notebook 04 (a grade de
-# comparação). Para quem conhece o curso original: lá, os exercícios 1 e 2 eram a FCN-AlexNet, o 3 era a
-# comparação e o 4 a FCN-VGG16; os exercícios 0 e 3 (otimizador e perda) são novos.
+# opcional) neste notebook; 1 a 5 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
+# otimizador e função de perda; *upsampling* aprendido; pesos de classe e perda de Dice); 6 no notebook
+# 03 (FCN-VGG16 e a cabeça do artigo que soma escores); 7 no notebook 04 (a grade de comparação). Para
+# quem conhece o curso original: lá, os exercícios 1 e 2 eram a FCN-AlexNet, o 3 era a comparação e o 4
+# a FCN-VGG16; aqui eles são os exercícios 1, 2, 7 e 6, e os exercícios 0, 3, 4 e 5 são novos.
 #
 # **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
 # connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
@@ -670,6 +671,65 @@ plots.show_samples(train_set, n=4)
 
 # %%
 dataset_browser(val_set)
+
+# %% [markdown]
+# ### Aumento de dados (*data augmentation*) para segmentação
+#
+# Em classificação, girar ou espelhar a imagem não muda o rótulo ("ônibus" continua "ônibus"). Em
+# segmentação o rótulo **é uma imagem**: toda transformação geométrica (recorte, espelhamento, mudança
+# de escala, rotação) tem de ser aplicada **à imagem e ao rótulo juntos, com os mesmos parâmetros
+# sorteados**; senão o ônibus vai para a esquerda e o rótulo dele fica à direita. Transformações só de
+# cor (brilho, contraste) mudam apenas a imagem.
+#
+# **Antes de rodar, preveja.** Para ampliar a imagem usamos interpolação bilinear. E o rótulo? Ele guarda
+# índices de classe (0 = fundo, 1 = ônibus, 2 = pessoa, 255 = *void*). O que a interpolação bilinear faria
+# na fronteira entre o fundo (0) e uma pessoa (2)? Anote a sua previsão e rode a célula.
+
+# %%
+plots.label_interpolation_demo(train_set[0][1], args["classes"])
+
+# %% [markdown]
+# A média de 0 e 2 é 1: a interpolação bilinear **inventa um ônibus** no contorno de cada pessoa, e perto
+# do *void* (255) cria números que nem são classes. Índices não são quantidades que se possa fazer média;
+# para o rótulo, use sempre o **vizinho mais próximo** (`InterpolationMode.NEAREST`).
+#
+# O `VOCSubset` já faz isso com `augment=True` (e `make_loaders` com `args["augment"] = True`): um zoom
+# aleatório entre 0,5× e 1,5× (bilinear na imagem, vizinho mais próximo no rótulo), um recorte aleatório
+# e um espelhamento horizontal com probabilidade 1/2, sorteados uma vez e aplicados aos dois. O curso
+# original não usava aumento de dados, e por isso o padrão é `False`; o notebook 04 mede o efeito. Abaixo,
+# a mesma imagem de treino sorteada quatro vezes: o rótulo acompanha a imagem em cada versão.
+
+# %%
+augmented_set = VOCSubset(args["root"], "train", classes=args["classes"], size=size, augment=True, verbose=False)
+torch.manual_seed(args["seed"])
+versions = [augmented_set[0] for _ in range(4)]
+plots.show_predictions(torch.stack([image for image, _ in versions]), torch.stack([label for _, label in versions]),
+                       torch.stack([label for _, label in versions]), classes=args["classes"],
+                       title="Quatro sorteios do aumento de dados na mesma imagem (rótulo = 'predição')")
+
+# %% [markdown]
+# ### Quantos pixels tem cada classe?
+#
+# Contando os pixels dos rótulos de treino (recortes centrais, *void* fora):
+
+# %%
+def count_class_pixels(dataset, num_classes):
+    """Pixels of each class over every label of ``dataset`` (void, 255, left out)."""
+    counts = torch.zeros(num_classes, dtype=torch.int64)
+    for _, label in dataset:
+        counts += torch.bincount(label[label != VOID].reshape(-1), minlength=num_classes)
+    return counts
+
+
+# %%
+train_pixel_counts = count_class_pixels(train_set, args["n_classes"])
+plots.pixel_frequencies(train_pixel_counts, args["classes"])
+
+# %% [markdown]
+# O fundo domina. Com a entropia cruzada, cada pixel pesa igual, e uma rede que respondesse "fundo" em
+# toda parte já acertaria a maioria dos pixels (mas teria IoU 0 no ônibus e na pessoa: outra razão para
+# reportar a `miou_fg`). No notebook 02 (exercício 5) você vai calcular pesos de classe a partir dessas
+# contagens e escrever a perda de Dice; o notebook 04 mede se o balanceamento ajuda aqui.
 
 # %% [markdown]
 # ## Os `DataLoader`s

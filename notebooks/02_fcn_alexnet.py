@@ -37,7 +37,10 @@ if "google.colab" in sys.modules:
 #    fazê-las passar nas verificações;
 # 4. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
 #    (**Exercício 3**);
-# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época).
+# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
+# 6. trocar a interpolação fixa por uma convolução transposta iniciada como bilinear, e explicar o
+#    padrão de xadrez (**Exercício 4**);
+# 7. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
 #
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
@@ -740,6 +743,186 @@ net.eval()
 with torch.no_grad():
     outputs = net(images.to(args["device"]))
 plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
+
+# %% [markdown]
+# ## Exercício 4: *upsampling* aprendido
+#
+# Até aqui, a rede amplia os mapas com `F.interpolate(..., mode="bilinear")`, uma operação **fixa**: não
+# tem pesos. O artigo das FCNs usa uma **convolução transposta** (`nn.ConvTranspose2d`) com *stride* $s$,
+# que amplia o mapa $s$ vezes e *tem* pesos. Se o kernel for uma "tenda" bilinear, ela faz exatamente a
+# interpolação bilinear; se os pesos forem treinados, a ampliação pode aprender a respeitar as bordas dos
+# objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e são aprendidas, e a última
+# ampliação (até o tamanho da imagem) fica fixa.
+#
+# **Antes de rodar, preveja.** Uma convolução transposta com kernel $k$ e *stride* $s$ espalha cada pixel
+# de entrada numa janela $k\times k$ da saída, e as janelas de pixels vizinhos se sobrepõem. Se $k$ não
+# for múltiplo de $s$, alguns pixels da saída recebem contribuições de mais vizinhos que outros. O que você
+# espera ver quando a entrada é uma imagem constante? Anote a sua previsão e só então rode a célula.
+
+# %%
+plots.checkerboard_demo(factor=2)
+
+# %% [markdown]
+# O kernel bilinear de tamanho $2s$ mantém a imagem constante; o kernel $3\times3$ com *stride* 2 e o kernel
+# aleatório produzem o **padrão de xadrez** (*checkerboard artifacts*): uma textura periódica que não
+# existe na imagem. Por isso a camada começa bilinear, com o tamanho certo de kernel. Um detalhe que o
+# artigo não precisa (os fatores dele são pares): para um fator ímpar, o kernel $2s$ dá um pixel a mais
+# na saída; o tamanho que funciona para qualquer fator é `2 * s - s % 2`, com `padding = s // 2`.
+#
+# **O exercício.** Complete `make_upsampler(channels, factor, learnable)`: uma `nn.ConvTranspose2d` sem
+# viés, com o peso copiado de `bilinear_kernel` e `requires_grad` igual a `learnable`. A função
+# `with_learned_upsampling(FCN_AlexNet, learnable)` (já pronta) troca, na sua FCN-AlexNet com *skip*
+# `"8s"`, a interpolação das *features* do pool5 (×4, de 1/32 para 1/8) por essa camada; a ampliação
+# final continua fixa, como no artigo. O notebook 04 compara as versões aprendida e congelada com a
+# interpolação fixa.
+
+# %%
+"""Learned upsampling (course exercise): a transposed convolution that starts as bilinear interpolation."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
+
+
+def make_upsampler(channels, factor, learnable):
+    """A ConvTranspose2d that makes maps `factor` times larger and starts as bilinear interpolation.
+
+    Kernel 2*factor for an even factor and 2*factor - 1 for an odd one, stride factor, padding factor // 2,
+    no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
+    `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
+    """
+    raise NotImplementedError("crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`")
+    return upsampler
+
+
+def fit_to_size(x, size):
+    """Crop (centre) or pad (repeating the border) `x` [B, C, h, w] to `size` = (H, W).
+
+    A stride-32 map times 4 is not always exactly the size of the stride-8 map (AlexNet's borders), so the
+    upsampled map is trimmed or completed by a few pixels, as the FCN paper crops its upsampled scores.
+    """
+    for axis, target in ((2, size[0]), (3, size[1])):
+        extra = x.shape[axis] - target
+        if extra > 0:
+            x = x.narrow(axis, extra // 2, target)
+        elif extra < 0:
+            before, after = -extra // 2, -extra - (-extra // 2)
+            padding = (before, after, 0, 0) if axis == 3 else (0, 0, before, after)
+            x = F.pad(x, padding, mode="replicate")
+    return x
+
+
+def with_learned_upsampling(fcn_class, learnable=True):
+    """An FCN class like `fcn_class` (skip "8s" on AlexNet) whose deep features are upsampled by
+    `make_upsampler` (x4: from stride 32 to stride 8) instead of `F.interpolate`.
+
+    The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
+    """
+    class FCNWithTransposedConv(fcn_class):
+        def __init__(self, num_classes, pretrained=False, skip="8s"):
+            super().__init__(num_classes, pretrained=pretrained, skip=skip)
+            if self.skip != "8s":
+                raise ValueError("the learned-upsampling variant is written for skip='8s' (pool5 -> pool1, x4)")
+            self.upsample_deep = make_upsampler(ALEXNET_CHANNELS[32], 4, learnable)
+
+        def forward(self, x):
+            shallow = self.backbone1(x)
+            deep = fit_to_size(self.upsample_deep(self.backbone2(shallow)), shallow.shape[-2:])
+            scores = self.classifier(torch.cat([shallow, deep], dim=1))
+            return F.interpolate(scores, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+    FCNWithTransposedConv.__name__ = f"{fcn_class.__name__}_{'Learned' if learnable else 'Frozen'}Upsampling"
+    return FCNWithTransposedConv
+
+
+# %%
+checks.check_upsampler(make_upsampler);
+
+# %%
+for learnable in (False, True):
+    variant = with_learned_upsampling(FCN_AlexNet, learnable)(args["n_classes"], skip="8s")
+    trainable = count_parameters(variant, trainable_only=True) - count_parameters(
+        FCN_AlexNet(args["n_classes"], skip="8s"), trainable_only=True)
+    print(f"{type(variant).__name__}: {trainable:+,} trainable parameters beyond FCN_AlexNet(skip='8s')")
+
+# %% [markdown]
+# **Pergunta de reflexão A (responda antes de ver o notebook 04).** A camada aprendida tem 256 × 256 × 8 × 8
+# pesos a mais, e começa igual à congelada. Você espera que ela melhore a mIoU de validação, piore ou
+# não mude, com poucas centenas de imagens de treino? Por quê?
+
+# %% [markdown]
+# _Escreva sua resposta aqui._
+
+# %% [markdown]
+# ## Exercício 5: classes desequilibradas
+#
+# No notebook 01 você viu que o fundo ocupa a grande maioria dos pixels. Com a entropia cruzada comum,
+# cada pixel pesa o mesmo, então a rede é recompensada sobretudo por acertar o fundo. Dois remédios
+# comuns:
+#
+# * **entropia cruzada ponderada**: cada classe recebe um peso $w_c$ (`nn.CrossEntropyLoss(weight=...)`).
+#   Com o *balanceamento pela mediana das frequências*, $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a
+#   fração dos pixels de treino da classe $c$: as classes raras pesam mais que 1, as comuns menos;
+# * **perda de Dice**: $1 - \frac{1}{C}\sum_c \frac{2\sum p_c g_c}{\sum p_c + \sum g_c}$, com $p_c$ a
+#   probabilidade prevista (*softmax*) e $g_c$ o rótulo em *one-hot*. Cada classe entra na média com o
+#   mesmo peso, seja qual for o seu tamanho.
+#
+# Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
+# que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC). O notebook 04 mede
+# o efeito no nosso subconjunto.
+#
+# **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
+# `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
+
+# %%
+"""Losses for class imbalance (course exercise): class weights from pixel counts, and the Dice loss."""
+
+import torch
+import torch.nn.functional as F
+
+VOID_LABEL = 255  # object borders: ignored by every loss
+
+
+def class_weights(pixel_counts):
+    """Median-frequency balancing: weight_c = median(freq) / freq_c, with freq_c = count_c / total.
+
+    A rare class gets a weight above 1, a common one below 1; the class of median frequency gets 1.
+    A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
+    """
+    counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
+    raise NotImplementedError("freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)")
+    return weights
+
+
+def dice_loss(outputs, labels, eps=1.0):
+    """Soft Dice loss: 1 - mean over classes of 2*sum(p*g) / (sum(p) + sum(g)).
+
+    outputs [B, C, H, W] are class scores (softmax turns them into probabilities p), labels [B, H, W]
+    hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
+    the ratio defined for a class absent from the batch and smooths the gradient.
+    """
+    raise NotImplementedError("p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`")
+    return loss
+
+
+# %%
+checks.check_class_weights(class_weights);
+
+# %%
+checks.check_dice_loss(dice_loss);
+
+# %% [markdown]
+# Os pesos que o balanceamento daria ao nosso conjunto de treino:
+
+# %%
+train_counts = torch.zeros(args["n_classes"], dtype=torch.int64)
+for _, batch_labels in train_loader:
+    valid = batch_labels[batch_labels != 255]
+    train_counts += torch.bincount(valid.reshape(-1), minlength=args["n_classes"])
+for name, count, weight in zip(args["classes"], train_counts.tolist(), class_weights(train_counts).tolist()):
+    print(f"{name:<12} {count:>10,} pixels  weight {weight:.3f}")
 
 # %% [markdown]
 # ## Resumo

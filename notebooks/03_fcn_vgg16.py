@@ -22,7 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# # 03 · FCN com VGG16 (Exercício 4)
+# # 03 · FCN com VGG16 (Exercício 6)
 #
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
 # profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, 2015) obtiveram
@@ -31,9 +31,9 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
-# | **03 · FCN com VGG16** (este) | exercício 4: a mesma adaptação para uma rede mais profunda |
-# | 04 · Comparação | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | **03 · FCN com VGG16** (este) | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -41,8 +41,10 @@ if "google.colab" in sys.modules:
 #    o número de canais (256, 512 e 512) de cada um;
 # 2. explicar, com os números da Tabela 1 do artigo, por que a VGG16 dá FCNs melhores que a AlexNet, e
 #    dizer quanto mais lenta é uma iteração de treino com ela;
-# 3. escrever a `FCN_VGG16` sem e com *skip connections* (**Exercício 4**), com a mesma interface da sua
+# 3. escrever a `FCN_VGG16` sem e com *skip connections* (**Exercício 6**), com a mesma interface da sua
 #    `FCN_AlexNet`, e fazê-la passar nas verificações;
+# 3b. escrever a cabeça do artigo (FCN-8s que **soma escores** de pool3, pool4 e pool5) e explicar por que
+#    ela começa com os *skips* zerados;
 # 4. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
 #    classificador;
 # 5. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
@@ -196,7 +198,7 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # alta resolução.
 
 # %% [markdown]
-# ## Exercício 4: FCN com VGG16
+# ## Exercício 6: FCN com VGG16
 #
 # Implemente a classe `FCN_VGG16(num_classes, pretrained=False, skip=False)`, com **a mesma
 # interface** da sua `FCN_AlexNet` do notebook 02. Assim o resto do curso (otimizador, treino,
@@ -312,6 +314,100 @@ for skip in (False, "16s", "8s"):
     print(f"skip={str(skip):>5}: {(n_backbone + n_head) / 1e6:5.2f} M parameters "
           f"(backbone {n_backbone / 1e6:5.2f} M, classifier {n_head / 1e6:4.2f} M)")
 del net
+
+# %% [markdown]
+# ### Segunda parte do exercício 6: a cabeça do artigo, somando escores
+#
+# A sua `FCN_VGG16` com *skip* **concatena *features*** do pool3 (ou do pool4) com as *features* profundas
+# ampliadas e classifica o resultado. O artigo faz outra coisa: **cada nível prevê escores de classe**
+# com uma convolução $1\times1$, e os escores são **somados** depois de ampliados. Na FCN-8s, os escores
+# do pool5 (aqui, do seu classificador) são ampliados ao tamanho do pool4 e somados aos escores do pool4;
+# o resultado é ampliado ao tamanho do pool3 e somado aos escores do pool3; por fim, ampliado até a
+# imagem.
+#
+# **Antes de escrever, pense e responda (pergunta de reflexão B).** (1) Quantos parâmetros a cabeça do
+# artigo acrescenta, nos dois *skips*, com 3 classes? E a concatenação do pool3 na sua `FCN_VGG16`? (2) O
+# artigo inicia as convoluções `score_pool3` e `score_pool4` com **zeros**: o que a rede prevê no começo do
+# treino, e por que isso é uma boa ideia? (3) Com que variante de *skip* (16s ou 8s) o artigo ganhou mais, e
+# por que o segundo *skip* rende menos?
+
+# %% [markdown]
+# _Escreva sua resposta aqui._
+
+# %% [markdown]
+# **O exercício.** Complete a `FCN8s_VGG16_Sum`: as duas convoluções $1\times1$ e as somas no `forward`. A
+# verificação confere que a saída muda de forma **linear** com `score_pool3` e `score_pool4`, o que só
+# acontece quando os escores são somados (sem ReLU nem outra camada depois da soma).
+
+# %%
+"""FCN-8s as in the paper (course exercise): class scores from pool3, pool4 and pool5, fused by summation."""
+
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import (
+    VGG16_CHANNELS,
+    VGG16_MIN_INPUT_SIZE,
+    VGG16_STRIDE8_END,
+    VGG16_STRIDE16_END,
+    initialize_weights,
+    load_vgg16,
+)
+
+
+class FCN8s_VGG16_Sum(nn.Module):
+    """FCN-8s with the paper's head: every level predicts class scores; the scores are added.
+
+    pool5 (1/32) -> classifier -> C scores; upsampled to pool4's size and added to score_pool4(pool4);
+    upsampled to pool3's size and added to score_pool3(pool3); upsampled to the input. score_pool3 and
+    score_pool4 are 1x1 convolutions with C outputs (the paper starts them at zero, so training begins
+    from the FCN-32s prediction). Output: class scores [B, C, H, W].
+    """
+
+    def __init__(self, num_classes, pretrained=False):
+        super().__init__()
+        features = load_vgg16(pretrained).features
+        self.to_pool3 = features[:VGG16_STRIDE8_END]                     # 256 channels, 1/8
+        self.to_pool4 = features[VGG16_STRIDE8_END:VGG16_STRIDE16_END]   # 512 channels, 1/16
+        self.to_pool5 = features[VGG16_STRIDE16_END:]                    # 512 channels, 1/32
+        self.classifier = nn.Sequential(
+            nn.Conv2d(VGG16_CHANNELS[32], 512, kernel_size=3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.Dropout2d(0.5),
+            nn.Conv2d(512, num_classes, kernel_size=1),
+        )
+        raise NotImplementedError("crie self.score_pool4 e self.score_pool3: convoluções 1x1 dos canais do pool4 (VGG16_CHANNELS[16]) e do pool3 (VGG16_CHANNELS[8]) para num_classes")
+        if not pretrained:
+            initialize_weights(self)
+        for layer in (self.score_pool4, self.score_pool3):
+            nn.init.zeros_(layer.weight)  # as in the paper: the skips start silent
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x):
+        height, width = x.shape[-2:]
+        if min(height, width) < VGG16_MIN_INPUT_SIZE:
+            raise ValueError(f"FCN8s_VGG16_Sum needs images of at least {VGG16_MIN_INPUT_SIZE}x"
+                             f"{VGG16_MIN_INPUT_SIZE} pixels; got {height}x{width}")
+        pool3 = self.to_pool3(x)
+        pool4 = self.to_pool4(pool3)
+        pool5 = self.to_pool5(pool4)
+        raise NotImplementedError("escores = classifier(pool5); interpole ao tamanho do pool4 e SOME score_pool4(pool4); interpole ao tamanho do pool3 e SOME score_pool3(pool3); interpole ao tamanho de x; guarde em `output`")
+        return output
+
+
+# %%
+checks.check_score_sum(FCN8s_VGG16_Sum);
+
+# %%
+# NBVAL_CHECK_OUTPUT
+paper_head = FCN8s_VGG16_Sum(args["n_classes"])
+concat_head = FCN_VGG16(args["n_classes"], pretrained=False, skip="8s")
+print(f"score layers of the paper's head: "
+      f"{sum(p.numel() for p in [*paper_head.score_pool3.parameters(), *paper_head.score_pool4.parameters()]):,} "
+      f"parameters")
+print(f"whole networks: paper's FCN-8s {engine.count_parameters(paper_head) / 1e6:.2f} M, "
+      f"concatenation FCN-8s {engine.count_parameters(concat_head) / 1e6:.2f} M")
+del paper_head, concat_head
 
 # %% [markdown]
 # ## Treinando a FCN-VGG16

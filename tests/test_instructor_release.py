@@ -76,3 +76,29 @@ def test_the_student_package_does_not_spell_out_the_markers():
         if "instructor" not in path.relative_to(package).parts:
             text = path.read_text(encoding="utf-8")
             assert BEGIN not in text and END not in text, f"{path} spells out a solution marker"
+
+
+# --------------------------------------------------------------------------------------------------
+# The instructor rubric (solutions/rubric.md) never reaches the students
+# --------------------------------------------------------------------------------------------------
+def _repo_with_the_real_rubric(tmp_path):
+    repo = make_repo(tmp_path)
+    (repo / "solutions" / "rubric.md").write_text((REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
+    build(repo, quiet=True)
+    return repo
+
+
+def test_release_leaves_out_the_rubric(tmp_path):
+    repo = _repo_with_the_real_rubric(tmp_path)
+    names = zipfile.ZipFile(release(repo, tmp_path / "dist")).namelist()
+    assert not any("rubric" in name for name in names)
+
+
+def test_release_scan_catches_a_rubric_line_copied_into_the_package(tmp_path):
+    repo = _repo_with_the_real_rubric(tmp_path)
+    model_answer = next(line for line in (repo / "solutions" / "rubric.md").read_text(encoding="utf-8").splitlines()
+                        if "Zero-initialised skips" in line)
+    (repo / "fcn_course" / "notes.md").write_text(model_answer + "\n", encoding="utf-8")
+    with pytest.raises(SolutionLeakError, match="Zero-initialised skips"):
+        release(repo, tmp_path / "dist")

@@ -99,9 +99,9 @@ def test_grading_a_fresh_student_notebook_and_its_solution(tmp_path):
     before = _sha(student)
     fresh = grade(student, report_path=tmp_path / "student.md")
     assert _sha(student) == before  # the submission is never modified
-    assert fresh["total"] == 5 and fresh["passed"] == 0
+    assert fresh["total"] == 8 and fresh["passed"] == 0
     assert all("ainda não implementado" in " ".join(e["messages"]) for e in fresh["exercises"])
 
     solved = grade(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb")
-    assert (solved["passed"], solved["total"]) == (5, 5)
+    assert (solved["passed"], solved["total"]) == (8, 8)
     assert "ainda não implementado" in (tmp_path / "student.md").read_text()

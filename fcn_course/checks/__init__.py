@@ -11,7 +11,7 @@ The checks compare the student's code with *behaviour* (shapes, gradients, refer
 never with a copy of the solution.
 
 The package: ``feedback`` (what every check shares), one module per group of exercises (``metrics``,
-``models``, ``training``), ``titles`` and ``registry`` (the table :data:`EXERCISES` that the grader, the course
+``models``, ``training``, ``upsampling``, ``losses``, ``scores``), ``titles`` and ``registry`` (the table :data:`EXERCISES` that the grader, the course
 runner and the tests read).
 """
 from __future__ import annotations
@@ -21,8 +21,12 @@ from fcn_course.checks.metrics import check_iou_from_confusion
 from fcn_course.checks.models import check_fcn
 from fcn_course.checks.registry import EXERCISES, EXERCISES_BY_KEY, Exercise, exercises_for_notebook, run_all
 from fcn_course.checks.titles import exercise_title, fcn_exercise_title
+from fcn_course.checks.losses import check_class_weights, check_dice_loss
+from fcn_course.checks.scores import check_score_sum
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
+from fcn_course.checks.upsampling import check_upsampler
 
 __all__ = ["CheckResult", "ExerciseNotDone", "check_iou_from_confusion", "check_fcn", "check_optimizer",
            "check_loss", "check_training", "EXERCISES", "EXERCISES_BY_KEY", "Exercise", "exercises_for_notebook",
-           "run_all", "exercise_title", "fcn_exercise_title"]
+           "run_all", "exercise_title", "fcn_exercise_title", "check_upsampler", "check_class_weights",
+           "check_dice_loss", "check_score_sum"]

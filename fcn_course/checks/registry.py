@@ -14,7 +14,10 @@ from fcn_course.checks.feedback import CheckResult, describe_error
 from fcn_course.checks.metrics import check_iou_from_confusion
 from fcn_course.checks.models import check_fcn
 from fcn_course.checks.titles import TITLES, is_required
+from fcn_course.checks.losses import check_class_weights, check_dice_loss
+from fcn_course.checks.scores import check_score_sum
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
+from fcn_course.checks.upsampling import check_upsampler
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 
@@ -53,8 +56,16 @@ EXERCISES = (
              ("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
              lambda ns, verbose: check_training(ns["FCN_AlexNet"], ns["make_optimizer"], ns["compute_loss"],
                                                 ns["make_criterion"](), verbose)),
-    _fcn_exercise("vgg16-noskip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", False),
-    _fcn_exercise("vgg16-skip", "4", "03_fcn_vgg16", "vgg16", "FCN_VGG16", True),
+    Exercise("upsampler", "4", "02_fcn_alexnet", TITLES["upsampler"], ("make_upsampler",),
+             lambda ns, verbose: check_upsampler(ns["make_upsampler"], verbose)),
+    Exercise("class-weights", "5", "02_fcn_alexnet", TITLES["class-weights"], ("class_weights",),
+             lambda ns, verbose: check_class_weights(ns["class_weights"], verbose)),
+    Exercise("dice-loss", "5", "02_fcn_alexnet", TITLES["dice-loss"], ("dice_loss",),
+             lambda ns, verbose: check_dice_loss(ns["dice_loss"], verbose)),
+    _fcn_exercise("vgg16-noskip", "6", "03_fcn_vgg16", "vgg16", "FCN_VGG16", False),
+    _fcn_exercise("vgg16-skip", "6", "03_fcn_vgg16", "vgg16", "FCN_VGG16", True),
+    Exercise("vgg16-scoresum", "6", "03_fcn_vgg16", TITLES["vgg16-scoresum"], ("FCN8s_VGG16_Sum",),
+             lambda ns, verbose: check_score_sum(ns["FCN8s_VGG16_Sum"], verbose)),
 )
 EXERCISES_BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
 

@@ -8,8 +8,12 @@ TITLES = {
     "optimizer": "Exercício 3: otimizador (quatro casos pretrained × skip)",
     "loss": "Exercício 3: função de perda (entropia cruzada nos pixels achatados)",
     "training": "Exercício 3: treino e validação com as suas peças",
-    "vgg16-noskip": "Exercício 4 (FCN-VGG16 sem skip)",
-    "vgg16-skip": "Exercício 4 (FCN-VGG16 com skip)",
+    "upsampler": "Exercício 4 (upsampling aprendido: ConvTranspose2d iniciada como bilinear)",
+    "class-weights": "Exercício 5: pesos das classes (balanceamento pela mediana das frequências)",
+    "dice-loss": "Exercício 5: perda de Dice",
+    "vgg16-noskip": "Exercício 6 (FCN-VGG16 sem skip)",
+    "vgg16-skip": "Exercício 6 (FCN-VGG16 com skip)",
+    "vgg16-scoresum": "Exercício 6: FCN-8s do artigo (soma dos escores de pool3, pool4 e pool5)",
 }
 
 

@@ -3,7 +3,8 @@
 Secret lines are the lines inside solution regions and the lines of ``solution-only`` cells, from the
 solution notebooks and from ``solutions/*.py``. A line that students see elsewhere, a short common line
 (``return x``) or a line listed in ``solutions/release_allowlist.txt`` does not count. Solution markers
-themselves never may appear.
+themselves never may appear. Every line of the instructor rubric (``solutions/rubric.md``: model answers and
+grading criteria) is secret too.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fcn_course.instructor.pairs import (SOLUTION_ONLY_TAG, STUDENT_DIR, jupytex
 
 # Generic lines (``with np.errstate(...):``) that a solution contains but that may appear in the release.
 LEAK_ALLOWLIST = Path("solutions") / "release_allowlist.txt"
+RUBRIC = Path("solutions") / "rubric.md"  # model answers to the reflection questions: never released
 MIN_LEAK_LINE_LENGTH = 25  # shorter solution lines (``return x``) are too common to count as a leak
 
 
@@ -32,6 +34,8 @@ def _solution_texts(repo_root: Path) -> list[tuple[str, list, str]]:
             pieces += [(cell.cell_type, tags(cell), cell.source) for cell in read_py_notebook(path, config).cells]
         else:
             pieces.append(("code", [], path.read_text(encoding="utf-8")))
+    if (repo_root / RUBRIC).is_file():
+        pieces.append(("markdown", [SOLUTION_ONLY_TAG], (repo_root / RUBRIC).read_text(encoding="utf-8")))
     for path in sorted((solutions / "notebooks").glob("*.ipynb")):
         pieces += [(cell.cell_type, tags(cell), cell.source) for cell in nbformat.read(path, as_version=4).cells]
     return pieces

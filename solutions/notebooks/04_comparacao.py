@@ -22,7 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# # 04 · Comparando as variantes (Exercício 5)
+# # 04 · Comparando as variantes (Exercício 7)
 #
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
 # ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
@@ -31,14 +31,14 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino |
-# | 03 · FCN com VGG16 | exercício 4: a mesma adaptação para uma rede mais profunda |
-# | **04 · Comparação** (este) | exercício 5: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | **04 · Comparação** (este) | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
 # 1. treinar a grade *backbone* × *skip* × pré-treino (8 configurações) com as suas classes e gerar o
-#    relatório (**Exercício 5**);
+#    relatório (**Exercício 7**);
 # 2. dizer, a partir da tabela e das figuras, qual das três escolhas mais mudou a mIoU e onde (bordas,
 #    objetos pequenos, classe) cada configuração erra;
 # 3. apontar o que a grade não separa (o pré-treino vem junto com uma taxa de aprendizado menor no
@@ -65,12 +65,14 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import torch
 from IPython.display import Image, Markdown, display
 
-from fcn_course import experiments
+from fcn_course import experiments, plots
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import VOCSubset, prepare_data
 from fcn_course.definitions import load_definitions
+from fcn_course.metrics import ConfusionMatrix
 from fcn_course.predict import load_model_from_checkpoint, predict_image, save_prediction
 from fcn_course.widgets import prediction_explorer
 
@@ -101,12 +103,17 @@ make_optimizer = from_02["make_optimizer"]
 compute_loss = from_02["compute_loss"]
 make_criterion = from_02["make_criterion"]
 FCN_VGG16 = from_03["FCN_VGG16"]
+# For the comparison of the new options (exercises 4 and 5, and the pixel counts of notebook 01):
+from_02_options = load_definitions("02_fcn_alexnet.ipynb", names=["with_learned_upsampling", "class_weights"])
+with_learned_upsampling = from_02_options["with_learned_upsampling"]
+class_weights = from_02_options["class_weights"]
+count_class_pixels = load_definitions("01_dados_e_metricas.ipynb", names=["count_class_pixels"])["count_class_pixels"]
 
 model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
 print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 
 # %% [markdown]
-# ## Exercício 5: a grade de experimentos
+# ## Exercício 7: a grade de experimentos
 #
 # O curso original pedia: *compare o desempenho de FCNs com e sem skip connections e com o backbone
 # pré-treinado ou não*. O exercício é rodar a grade abaixo e responder às perguntas 1 a 5 da seção
@@ -143,6 +150,24 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No modo rápido, a
 # grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e levou 12 s numa CPU de 2
 # núcleos, com as configurações pré-treinadas puladas (`README.md`).
+
+# %% [markdown]
+# ### Antes de rodar: as suas previsões
+#
+# Cientistas escrevem a hipótese antes do experimento; depois, comparar é o que ensina. Responda **antes**
+# de rodar a grade (e não olhe a seção "O que esperar no VOC real", que vem depois das perguntas).
+#
+# **Previsão 1.** Ordene as três escolhas (*backbone*, *skip*, pré-treino) da que mais vai mudar a mIoU
+# para a que menos vai mudar, e diga por quê.
+#
+# **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Resposta do aluno: vale qualquer ordem bem justificada (os critérios estão em `solutions/rubric.md`).
+# Ordem esperada no VOC real: pré-treino, depois *backbone*, depois *skip*; o ganho das *skips* aparece
+# nas bordas e nos objetos pequenos.
+# ### END SOLUTION
 
 # %%
 GRID_DIR = args["runs_dir"] / ("grid-smoke" if args["smoke"] else "grid")
@@ -239,6 +264,69 @@ else:
     print("qualitative.png was not written: see report.md for the reason")
 
 # %% [markdown]
+# ## As opções novas: *upsampling* aprendido, aumento de dados e perda ponderada
+#
+# Ao lado da grade, uma comparação menor sobre **uma** configuração (FCN-AlexNet com *skip*, do zero),
+# mudando **uma coisa de cada vez** em relação à linha de base (todas com as configurações de `args`:
+# mesmas épocas, lote, taxa de aprendizado e semente):
+#
+# | opção | o que muda | exercício |
+# |---|---|---|
+# | base | interpolação bilinear fixa, sem aumento, entropia cruzada comum | 2 e 3 |
+# | *upsampling* congelado | convolução transposta bilinear, sem treinar | 4 |
+# | *upsampling* aprendido | a mesma convolução, treinada | 4 |
+# | aumento de dados | `augment=True` (zoom, recorte e espelhamento) | notebook 01 |
+# | perda ponderada | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
+#
+# **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
+# pode piorar?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Resposta do aluno (critérios em `solutions/rubric.md`). Um bom palpite: o aumento de dados ajuda quando
+# há poucos dados e épocas suficientes (com poucas épocas pode até atrasar o aprendizado); o
+# *upsampling* aprendido muda pouco; a perda ponderada troca acertos de fundo por acertos de objeto.
+# ### END SOLUTION
+
+# %%
+OPTIONS_DIR = args["runs_dir"] / ("options-smoke" if args["smoke"] else "options")
+if args["smoke"] and OPTIONS_DIR.exists():
+    shutil.rmtree(OPTIONS_DIR)  # smoke runs are cheap: always start from a clean folder
+
+counting_set = VOCSubset(args["root"], "train", classes=args["classes"], size=(args["h_size"], args["w_size"]),
+                         max_samples=args["max_samples"], verbose=False)
+weights = class_weights(count_class_pixels(counting_set, args["n_classes"]))
+print("class weights:", dict(zip(args["classes"], [round(w, 3) for w in weights.tolist()])))
+
+options = {  # label -> (model class, settings, criterion)
+    "base (bilinear fixa)": (FCN_AlexNet, args, make_criterion()),
+    "upsampling congelado": (with_learned_upsampling(FCN_AlexNet, learnable=False), args, make_criterion()),
+    "upsampling aprendido": (with_learned_upsampling(FCN_AlexNet, learnable=True), args, make_criterion()),
+    "aumento de dados": (FCN_AlexNet, {**args, "augment": True}, make_criterion()),
+    "perda ponderada": (FCN_AlexNet, args, torch.nn.CrossEntropyLoss(weight=weights.to(args["device"]),
+                                                                       ignore_index=255)),
+}
+option_runs = {}
+folders = ["base", "upsampling-frozen", "upsampling-learned", "augment", "weighted-loss"]
+for folder, (label, (model_class, settings, criterion)) in zip(folders, options.items()):
+    option_runs[label] = experiments.train_configuration(
+        model_class, "alexnet", "8s", False, make_optimizer, compute_loss, criterion, settings,
+        OPTIONS_DIR / folder, progress=False)
+
+# %%
+for label, run in option_runs.items():
+    best = run.best_val()
+    score = f"{best['miou_fg']:.4f} (epoch {best['epoch']})" if best else run.status
+    print(f"{label:<22} best val mIoU(fg) {score}")
+plots.option_comparison(option_runs, args["classes"])
+
+# %% [markdown]
+# Compare com a sua previsão 3. Lembre que, no perfil `smoke`, estes números são ruído; no perfil `demo`
+# (conjunto sintético, alguns minutos de CPU) as diferenças já aparecem, mas com uma única semente uma
+# diferença de um ou dois pontos ainda pode ser acaso. Uma opção só "ajuda" de verdade se o ganho se repetir
+# com outras sementes.
+
+# %% [markdown]
 # ## Lendo os resultados
 #
 # ### No modo rápido, os números não dizem nada sobre o VOC
@@ -249,23 +337,6 @@ else:
 # principalmente o acaso da inicialização, e a ordem entre elas pode mudar com outra semente. O modo
 # rápido serve para verificar que o código roda do começo ao fim; **não tire conclusões dele**. As
 # conclusões abaixo valem para o treino completo no VOC real.
-#
-# ### O que esperar no VOC real
-#
-# * **Pré-treinada ≫ do zero.** É o efeito mais forte da grade. O subconjunto com ônibus e pessoas tem
-#   algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de um
-#   *backbone*. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
-#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. (Lembre que a grade muda
-#   também a taxa de aprendizado do *backbone*: o efeito medido é dos dois fatores juntos.) Os autores das
-#   FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
-#   aprender as redes de classificação de base, um argumento de custo de computação, não de falta de
-#   dados, e trabalharam só com redes pré-treinadas.
-# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a predição
-#   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
-#   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
-#   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
-#   uma fração pequena dos pixels, o ganho na mIoU é menor do que o ganho visual.
-# * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
 #
 # ### Os números do artigo, como referência
 #
@@ -321,9 +392,38 @@ else:
 # exemplos de pessoas. Qual efeito vence na sua grade?
 
 # %% [markdown]
+# ### Avaliação honesta: quem escolheu o `best.pt`?
+#
+# O `best.pt` de cada configuração é a época com a **maior mIoU de validação**, e a tabela reporta essa
+# mesma mIoU. Usamos o mesmo conjunto para **escolher** e para **medir**: entre 50 épocas, a melhor é em
+# parte a que teve sorte nessas imagens, então o número reportado é **otimista** (o erro de seleção some
+# se medirmos de novo em imagens que não participaram da escolha). O mesmo vale para comparar muitas
+# configurações e reportar a melhor.
+#
+# O protocolo honesto: separe uma parte do **treino** (por exemplo 10 a 20% das imagens) como validação
+# para escolher a época, os hiperparâmetros e a configuração; treine no resto; e meça a validação do VOC
+# **uma única vez**, no fim, com o modelo escolhido. O curso não faz isso para manter os notebooks
+# simples e fiéis ao original; por isso, leia a nossa "melhor mIoU" como um limite superior otimista, e
+# prefira comparar a **mIoU da última época**, que não foi escolhida olhando a validação.
+#
+# Outra diferença de protocolo: medimos **recortes centrais** de 224×224, não a imagem inteira (o
+# artigo avalia a imagem inteira). O recorte perde as bordas da foto, onde às vezes estão justamente o
+# ônibus ou as pessoas, e a FCN, que aceita qualquer tamanho, poderia ser avaliada na imagem inteira (uma
+# imagem por lote, porque os tamanhos variam).
+
+# %%
+for run in grid.runs:
+    if run.has_scores():
+        best, last = run.best_val(), run.final_val()
+        print(f"{run.name:<26} best {best['miou_fg']:.4f} (epoch {best['epoch']})  last {last['miou_fg']:.4f}  "
+              f"optimism {best['miou_fg'] - last['miou_fg']:+.4f}")
+
+# %% [markdown]
 # ## Perguntas para reflexão
 #
-# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal).
+# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal),
+# **antes** de ler a seção seguinte, "O que esperar no VOC real": primeiro compare os resultados com as
+# suas previsões; depois, com o que se observa no VOC. Os critérios de correção estão com o professor.
 #
 # **1.** Qual das três escolhas (*backbone*, *skip*, pré-treino) mudou mais a mIoU na sua grade? Por que
 # você acha que foi essa?
@@ -399,6 +499,27 @@ else:
 # ### END SOLUTION
 
 # %% [markdown]
+# ## O que esperar no VOC real (leia depois de responder)
+#
+# Agora compare as suas previsões e respostas com o que se observa no treino completo no VOC real:
+#
+#
+# * **Pré-treinada ≫ do zero.** É o efeito mais forte da grade. O subconjunto com ônibus e pessoas tem
+#   algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de um
+#   *backbone*. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
+#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. (Lembre que a grade muda
+#   também a taxa de aprendizado do *backbone*: o efeito medido é dos dois fatores juntos.) Os autores das
+#   FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
+#   aprender as redes de classificação de base, um argumento de custo de computação, não de falta de
+#   dados, e trabalharam só com redes pré-treinadas.
+# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a predição
+#   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
+#   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
+#   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
+#   uma fração pequena dos pixels, o ganho na mIoU é menor do que o ganho visual.
+# * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
+
+# %% [markdown]
 # ## Explorando as predições
 #
 # O explorador abaixo carrega o `best.pt` de cada configuração treinada. Escolha a configuração e a
@@ -410,6 +531,41 @@ else:
 val_set = VOCSubset(args["root"], "val", classes=args["classes"], size=(args["h_size"], args["w_size"]),
                     max_samples=args["max_samples"])
 prediction_explorer(GRID_DIR, val_set, model_classes=model_classes)
+
+# %% [markdown]
+# ## Lendo os erros: a matriz de confusão
+#
+# A IoU diz **quanto** a rede erra; a matriz de confusão diz **como**. Cada linha é uma classe verdadeira,
+# cada coluna uma classe prevista, e cada linha foi dividida pelo total de pixels da classe: a diagonal é
+# a fração de pixels de cada classe que a rede acertou (*recall*), e fora da diagonal está para onde foram
+# os que ela errou. Abaixo, a melhor configuração treinada, nos recortes de validação.
+
+# %%
+best_run = max((run for run in grid.runs if run.has_scores()), key=lambda run: run.best_val()["miou_fg"])
+best_model = load_model_from_checkpoint(best_run.run_dir / "best.pt", model_classes, device=args["device"])
+confusion = ConfusionMatrix(args["n_classes"])
+with torch.no_grad():
+    for image, label in val_set:
+        confusion.update(best_model(image[None].to(args["device"])).cpu(), label[None])
+plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_run.name} (best.pt, validação)")
+
+# %% [markdown]
+# **Pergunta de reflexão 6: análise de erros.** Use o explorador acima e a matriz de confusão e
+# **encontre três modos de falha** da melhor configuração. Para cada um: descreva o que acontece (com o
+# nome de uma imagem de exemplo), diga qual célula da matriz de confusão ele alimenta e proponha uma
+# causa (resolução, contexto, classe rara, rótulo *void*, recorte...) e algo que o corrigiria.
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Modos típicos (critérios em `solutions/rubric.md`): (1) contornos arredondados: pixels de pessoa e
+# ônibus na borda previstos como fundo (linhas pessoa/ônibus, coluna fundo), causa: predição em grade de
+# *stride* 8 a 32, remédio: *skips* mais finos ou *upsampling* aprendido; (2) pessoas pequenas ou ao
+# fundo que somem inteiras (mesma célula), causa: objeto menor que uma célula da grade profunda e fundo
+# dominante na perda, remédio: *skip* do pool3, perda ponderada; (3) confusão ônibus ↔ pessoa em
+# regiões de contato (pessoas dentro ou na frente do ônibus), causa: contexto compartilhado, remédio:
+# mais dados ou aumento de dados; (4) fundo previsto como objeto em texturas parecidas (falsos
+# positivos, coluna do objeto), causa: pouca variedade no treino.
+# ### END SOLUTION
 
 # %% [markdown]
 # ## Segmente uma imagem sua

@@ -1,0 +1,65 @@
+"""Learned upsampling (course exercise): a transposed convolution that starts as bilinear interpolation."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
+
+
+def make_upsampler(channels, factor, learnable):
+    """A ConvTranspose2d that makes maps `factor` times larger and starts as bilinear interpolation.
+
+    Kernel 2*factor for an even factor and 2*factor - 1 for an odd one, stride factor, padding factor // 2,
+    no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
+    `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
+    """
+    ### BEGIN SOLUTION: crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`
+    kernel_size = 2 * factor - factor % 2
+    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
+                                   padding=factor // 2, bias=False)
+    with torch.no_grad():
+        upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
+    upsampler.weight.requires_grad_(learnable)
+    ### END SOLUTION
+    return upsampler
+
+
+def fit_to_size(x, size):
+    """Crop (centre) or pad (repeating the border) `x` [B, C, h, w] to `size` = (H, W).
+
+    A stride-32 map times 4 is not always exactly the size of the stride-8 map (AlexNet's borders), so the
+    upsampled map is trimmed or completed by a few pixels, as the FCN paper crops its upsampled scores.
+    """
+    for axis, target in ((2, size[0]), (3, size[1])):
+        extra = x.shape[axis] - target
+        if extra > 0:
+            x = x.narrow(axis, extra // 2, target)
+        elif extra < 0:
+            before, after = -extra // 2, -extra - (-extra // 2)
+            padding = (before, after, 0, 0) if axis == 3 else (0, 0, before, after)
+            x = F.pad(x, padding, mode="replicate")
+    return x
+
+
+def with_learned_upsampling(fcn_class, learnable=True):
+    """An FCN class like `fcn_class` (skip "8s" on AlexNet) whose deep features are upsampled by
+    `make_upsampler` (x4: from stride 32 to stride 8) instead of `F.interpolate`.
+
+    The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
+    """
+    class FCNWithTransposedConv(fcn_class):
+        def __init__(self, num_classes, pretrained=False, skip="8s"):
+            super().__init__(num_classes, pretrained=pretrained, skip=skip)
+            if self.skip != "8s":
+                raise ValueError("the learned-upsampling variant is written for skip='8s' (pool5 -> pool1, x4)")
+            self.upsample_deep = make_upsampler(ALEXNET_CHANNELS[32], 4, learnable)
+
+        def forward(self, x):
+            shallow = self.backbone1(x)
+            deep = fit_to_size(self.upsample_deep(self.backbone2(shallow)), shallow.shape[-2:])
+            scores = self.classifier(torch.cat([shallow, deep], dim=1))
+            return F.interpolate(scores, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+    FCNWithTransposedConv.__name__ = f"{fcn_class.__name__}_{'Learned' if learnable else 'Frozen'}Upsampling"
+    return FCNWithTransposedConv

@@ -626,9 +626,10 @@ def test_available_memory_is_a_positive_number_on_linux():
 
 def test_make_loaders_passes_the_cache_setting(synthetic_voc_root):
     args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
-                       max_samples=None, device="cpu")
+                       max_samples=None, device="cpu", cache_in_memory=False)
     train_loader, val_loader = make_loaders(args)
     assert not train_loader.dataset.cache_in_memory and not val_loader.dataset.cache_in_memory
+    assert course_args()["cache_in_memory"] == "auto"  # the course's default: on when it fits in memory
     args["cache_in_memory"] = True
     train_loader, val_loader = make_loaders(args)
     assert train_loader.dataset.cache_in_memory and val_loader.dataset.cache_in_memory

@@ -48,11 +48,11 @@ if "google.colab" in sys.modules:
 # 6. situar as FCNs entre as redes que vieram depois (U-Net, SegNet, DeepLab) e distinguir segmentação
 #    semântica, de instâncias e panóptica.
 #
-# **Quanto tempo leva.** No modo rápido, a grade é minúscula e, numa CPU de 2 núcleos, levou 12 s (com
-# as quatro configurações pré-treinadas puladas por falta de pesos; medido, veja a tabela de
-# *benchmarks* do `README.md`). No modo normal, são 8 treinos completos, a maior parte do tempo com a
-# VGG16. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md` (a preencher com medições
-# numa CPU de 2 núcleos e numa GPU como a do Colab).*
+# **Quanto tempo leva.** A grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
+# são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a VGG16
+# sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da AlexNet); as
+# pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca baixa pesos). No
+# perfil `full` são 8 treinos de 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`.
 
 # %% [markdown]
 # ## Preparação
@@ -143,13 +143,15 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 # `best.pt`. Se o treino for interrompido, rode a célula de novo: configurações terminadas são
 # reaproveitadas e a interrompida continua de onde parou.
 #
-# **Quanto custa.** No modo normal, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
+# **Quanto custa.** No perfil `full`, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
 # dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas (estimativas, não
 # medições). A maior parte do tempo vai para as configurações com VGG16, em que cada iteração custa
 # cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 03). Se o tempo for curto, reduza
-# `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No modo rápido, a
-# grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e levou 12 s numa CPU de 2
-# núcleos, com as configurações pré-treinadas puladas (`README.md`).
+# `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No perfil `smoke`, a
+# grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e roda em segundos. No perfil
+# `demo`, a VGG16 treina com as configurações dela (menos imagens, recortes menores, `lr` menor; o
+# relatório da grade diz quais): compare *skip* contra sem *skip* dentro de cada *backbone*, não a AlexNet
+# contra a VGG16.
 
 # %% [markdown]
 # ### Antes de rodar: as suas previsões
@@ -184,7 +186,7 @@ grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_cr
 # Uma configuração "pré-treinada" precisa dos pesos do ImageNet (`alexnet-owt-7be5be79.pth` e
 # `vgg16-397923af.pth`). Se eles não puderem ser carregados (sem internet e sem cópia local), a
 # configuração aparece como **skipped**, com o motivo. Ela **nunca** é treinada com pesos aleatórios
-# no lugar dos pré-treinados. No modo rápido o curso nunca baixa pesos: as configurações pré-treinadas
+# no lugar dos pré-treinados. Nos perfis `demo` e `smoke` o curso nunca baixa pesos: as configurações pré-treinadas
 # só rodam se os arquivos já estiverem no cache do PyTorch ou em `FCN_COURSE_WEIGHTS`; caso contrário,
 # aparecem como puladas, com o motivo.
 #
@@ -321,14 +323,21 @@ plots.option_comparison(option_runs, args["classes"])
 # %% [markdown]
 # ## Lendo os resultados
 #
-# ### No modo rápido, os números não dizem nada sobre o VOC
+# ### O que cada perfil permite concluir
 #
-# Se você rodou no modo rápido, a tabela acima vem de redes treinadas por 2 épocas em uma dúzia de
-# desenhos sintéticos de 64×64 pixels (as pré-treinadas só rodam se os pesos já estiverem no disco: no modo
-# rápido nada é baixado). Com tão pouco treino, as diferenças entre as configurações refletem
-# principalmente o acaso da inicialização, e a ordem entre elas pode mudar com outra semente. O modo
-# rápido serve para verificar que o código roda do começo ao fim; **não tire conclusões dele**. As
-# conclusões abaixo valem para o treino completo no VOC real.
+# * **`demo`** (o padrão sem VOC): redes treinadas do zero por alguns minutos no VOC sintético. A lição das
+#   *skip connections* aparece com folga: medido numa CPU de 2 núcleos, a AlexNet com *skip* chega perto
+#   de 0,72 de mIoU(fg) e sem *skip* perto de 0,42, com a IoU de pessoa caindo de ~0,57 para ~0,18 (as
+#   pessoas sintéticas têm braços e pernas mais finos que uma célula do passo 32; na figura qualitativa,
+#   sem *skip* elas viram borrões). A VGG16 treina com menos imagens e recortes menores, então a ordem
+#   entre AlexNet e VGG16 no `demo` não ensina nada sobre *backbones*; o pré-treino não aparece (nada é
+#   baixado).
+# * **`smoke`**: 2 épocas em uma dúzia de desenhos de 64×64; as diferenças são acaso. Serve para ver que
+#   o código roda do começo ao fim; **não tire conclusões dele**.
+# * **`full`**: as conclusões abaixo valem para o treino completo no VOC real. O que muda em relação ao
+#   `demo`: fotos de verdade (pessoas de todos os tamanhos, ônibus parcialmente escondidos), o pré-treino
+#   no ImageNet (a maior diferença da tabela) e 50 épocas. As faixas esperadas de cada configuração ficam
+#   com o instrutor, que as confere antes da aula.
 #
 # ### Os números do artigo, como referência
 #
@@ -413,7 +422,7 @@ for run in grid.runs:
 # %% [markdown]
 # ## Perguntas para reflexão
 #
-# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do modo normal),
+# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do perfil `full`; no `demo`, os da lição das *skip connections*),
 # **antes** de ler a seção seguinte, "O que esperar no VOC real": primeiro compare os resultados com as
 # suas previsões; depois, com o que se observa no VOC. Os critérios de correção estão com o professor.
 #
@@ -534,7 +543,7 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # MY_IMAGE = Path(next(iter(uploaded)))
 # ```
 #
-# Se a foto não for encontrada (como no modo rápido), usamos uma imagem de validação. Fotos de celular
+# Se a foto não for encontrada (como nos perfis `demo` e `smoke`), usamos uma imagem de validação. Fotos de celular
 # são grandes: a FCN aceita qualquer tamanho, mas gasta muita memória. Reduza a foto antes, para algo
 # como 500 pixels no lado maior (o tamanho das fotos do VOC, a escala que a rede conhece).
 #

@@ -265,7 +265,8 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
 def test_fit_writes_run_folder_without_temporary_files(tmp_path):
     history, net = _fit_tiny(tmp_path, epochs=2)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["best.pt", "history.json", "last.pt", "pred_epoch_001.png", "pred_epoch_002.png", "run.json"]
+    assert names == ["best.pt", "history.json", "last.pt", "outcome.json", "pred_epoch_001.png", "pred_epoch_002.png",
+                     "run.json"]
 
     saved = json.loads((tmp_path / "history.json").read_text())
     assert len(saved["train"]) == len(saved["val"]) == 2

@@ -46,7 +46,7 @@ def test_cells_get_nbgrader_metadata():
     kinds = {(c.cell_type, c.metadata.nbgrader["solution"], c.metadata.nbgrader["grade"]) for c in graded}
     assert ("code", True, False) in kinds  # autograded answers
     assert ("code", False, True) in kinds  # autograder tests
-    tests = [c for c in graded if c.metadata.nbgrader["grade"]]
+    tests = [c for c in graded if c.metadata.nbgrader["grade"] and c.cell_type == "code"]
     assert all(c.metadata.nbgrader["points"] == len(check_calls(c.source)) > 0 for c in tests)
     assert all(c.metadata.nbgrader["schema_version"] == 3 for c in graded)
     ids = [c.metadata.nbgrader["grade_id"] for c in graded]
@@ -56,6 +56,17 @@ def test_cells_get_nbgrader_metadata():
     answers = [c for c in nbgrader_notebook(nb04, "04").cells
                if c.cell_type == "markdown" and "nbgrader" in c.metadata]
     assert answers and all(c.metadata.nbgrader["solution"] and c.metadata.nbgrader["grade"] for c in answers)
+
+
+@pytest.mark.parametrize("name", ["01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao"])
+def test_every_hidden_test_is_valid_python(name):
+    """The hidden asserts are written from the check calls: nested calls such as make_criterion() too."""
+    import ast
+
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
+    for cell in nbgrader_notebook(nb, name).cells:
+        if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
+            ast.parse(cell.source)  # a SyntaxError fails the test with the cell's text
 
 
 def test_export_never_overwrites_an_edited_notebook(tmp_path):

@@ -57,7 +57,8 @@ def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locke
 
 def _with_hidden_tests(source: str, calls: list) -> str:
     """The check cell plus hidden asserts: nbgrader grades a test cell by whether it raises."""
-    asserts = [f"assert {call.rstrip(')')}{', ' if not call.endswith('()') else ''}verbose=False).passed, "
+    # call[:-1] drops the call's own closing parenthesis only (``check_loss(loss, make_criterion())``).
+    asserts = [f"assert {call[:-1]}{', ' if not call.endswith('()') else ''}verbose=False).passed, "
                f"{json.dumps('self-check failed: ' + call)}" for call in calls]
     return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *asserts, HIDDEN_END])
 

@@ -39,7 +39,8 @@ if "google.colab" in sys.modules:
 #
 # **Ao final deste notebook você consegue**
 #
-# 1. ligar o modo rápido (*smoke*) e mudar qualquer hiperparâmetro do curso com `course_args(...)`;
+# 1. escolher o perfil de execução (`full`, `demo` ou `smoke`) e mudar qualquer hiperparâmetro do curso com
+#    `course_args(...)`;
 # 2. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
 #    ativações quando os pesos começam pequenos ou grandes demais;
 # 3. calcular a IoU, a mIoU (com e sem o fundo) e o Dice de um exemplo pequeno, à mão e a partir de uma
@@ -50,11 +51,10 @@ if "google.colab" in sys.modules:
 #    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
 # 6. criar os `DataLoader`s que os próximos notebooks usam.
 #
-# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
-# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, este notebook
-# não treina nada: o tempo vai para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler todos os
-# rótulos para montar o subconjunto. *Tempo estimado no modo normal: ver a tabela de tempos do
-# `README.md` (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
+# **Quanto tempo leva.** Este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
+# numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai para
+# baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto. Os tempos
+# medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
 #
 # **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
 # opcional) neste notebook; 1 a 5 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
@@ -97,15 +97,23 @@ if "google.colab" in sys.modules:
 # notebook: o mais recente dos dois atualiza o outro), ou renomeie o arquivo mais antigo dos dois (o seu
 # trabalho está no mais recente) e abra o notebook de novo.
 #
-# ### Modo normal e modo rápido (*smoke*)
+# ### Três perfis de execução: `full`, `demo` e `smoke`
 #
-# * **Modo normal** (padrão): usa o Pascal VOC 2012 de verdade e as configurações do curso original
-#   (imagens de 224×224, 50 épocas). Treinar assim pede uma GPU.
-# * **Modo rápido**: defina a variável de ambiente `FCN_COURSE_SMOKE=1` **antes** de abrir o Jupyter
-#   (ou no começo do notebook, com `os.environ["FCN_COURSE_SMOKE"] = "1"`). O curso passa a usar um
-#   pequeno **VOC sintético** (desenhos simples de ônibus e pessoas, gravados exatamente no formato do
-#   VOC), imagens de 96×96, 2 épocas e nenhum download. Serve para conferir que tudo funciona em poucos
-#   minutos, até sem GPU. Os números de mIoU no modo rápido não dizem nada sobre o VOC real.
+# * **`full`** (padrão): o Pascal VOC 2012 de verdade e as configurações do curso original (imagens de
+#   224×224, 50 épocas). Treinar assim pede uma GPU.
+# * **`demo`**: um **VOC sintético** (desenhos de ônibus e grupos de pessoas de braços e pernas finos,
+#   com texturas, postes na frente e objetos de distração, gravados exatamente no formato do VOC), com
+#   tamanhos escolhidos para que numa CPU de 2 núcleos você **veja a FCN aprender** em poucos minutos:
+#   a FCN-AlexNet com *skip* chega a uma mIoU(fg) perto de 0,7, e sem *skip* fica perto de 0,4 (as
+#   pessoas finas somem no passo 32). Treina do zero e nunca baixa pesos.
+# * **`smoke`**: o mesmo VOC sintético em miniatura, imagens de 96×96 e 2 épocas. Só confere que cada
+#   célula roda (é o que os testes do curso usam); os números não querem dizer nada.
+#
+# Escolha o perfil com a variável de ambiente `FCN_COURSE_PROFILE=demo` (ou `smoke`) **antes** de abrir
+# o Jupyter, ou no próprio código: `course_args(profile="demo")`. `FCN_COURSE_SMOKE=1` continua valendo
+# para o `smoke`. A primeira célula de cada notebook imprime qual perfil está rodando e por quê. O que
+# muda no VOC real: fotos de verdade, 21 classes das quais escolhemos 3, muito mais variedade; os números
+# do `demo` mostram as tendências (o *skip* ajuda nas estruturas finas), não os valores do VOC.
 #
 # A variável `FCN_COURSE_DATA` escolhe a pasta dos dados (padrão: `~/fcn_course_data`).
 
@@ -134,7 +142,7 @@ from fcn_course.widgets import dataset_browser
 
 # %% [markdown]
 # Agora os hiperparâmetros. A função `course_args()` devolve um dicionário com as **mesmas chaves do
-# curso original**; no modo rápido, ela reduz alguns valores. Para mudar qualquer valor, passe-o como
+# curso original**; os perfis `demo` e `smoke` mudam alguns valores. Para mudar qualquer valor, passe-o como
 # argumento, por exemplo `course_args(epoch_num=10, skip=False)`. (A linha `%matplotlib inline` faz
 # as figuras aparecerem dentro do notebook.)
 
@@ -150,7 +158,7 @@ for key, value in args.items():
     print(f"  {key:>13}: {value}")
 
 # %% [markdown]
-# O que significa cada chave (valores do modo normal):
+# O que significa cada chave (valores do perfil `full`):
 #
 # | Chave | Valor | Significado |
 # |---|---|---|
@@ -171,8 +179,10 @@ for key, value in args.items():
 # | `device` | `cuda`, `mps` ou `cpu` | onde a rede roda: a GPU, se houver uma |
 # | `seed` | 0 | semente dos geradores aleatórios, para que um experimento possa ser repetido |
 #
-# No modo rápido: `epoch_num=2`, `batch_size=4`, imagens de 96×96, `show_freq=1` e `pretrained=False`
-# (nada de download de pesos).
+# No perfil `smoke`: `epoch_num=2`, `batch_size=4`, imagens de 96×96, `show_freq=1` e `pretrained=False`.
+# No `demo`: `epoch_num=12`, imagens de 160×160, `lr=1e-3` e `pretrained=False` (a VGG16 do notebook 03
+# usa 96×96, 48 imagens, 10 épocas e `lr=3e-4`). Nenhum dos dois baixa pesos. A tabela completa fica em
+# `fcn_course.config.PROFILES`.
 
 # %% [markdown]
 # ## Inicialização dos pesos (Kaiming)
@@ -545,7 +555,8 @@ checks.check_iou_from_confusion(iou_and_dice_from_confusion);
 # 3. **Uma cópia que já existe** (por exemplo, num servidor do laboratório): aponte a variável de
 #    ambiente `FCN_COURSE_DATA` para a pasta que contém `VOCdevkit/`.
 #
-# No modo rápido, `args["root"]` aponta para o VOC sintético, criado automaticamente.
+# Nos perfis `demo` e `smoke`, `args["root"]` aponta para o VOC sintético, que `prepare_data(args)`
+# (na primeira célula) gera na primeira vez.
 
 # %%
 print("data folder:", args["root"])
@@ -566,8 +577,8 @@ print("VOC tree ready:", voc_is_ready(args["root"]))
 # Cuidado com `Image.open(caminho).convert("I")` (ou `"L"`): essas conversões trocam cada índice pela
 # **luminância** (o brilho) da sua cor na paleta. O ônibus vira 90, a pessoa 147 e o *void* 220. O curso
 # original fazia isso e depois procurava os valores 89 e 147; com as versões atuais do Pillow o ônibus
-# dá 90, e a classe ônibus **desaparecia sem nenhum erro**. Vamos ver num rótulo do conjunto em uso (no
-# modo rápido, o VOC sintético também grava os rótulos como PNG com paleta):
+# dá 90, e a classe ônibus **desaparecia sem nenhum erro**. Vamos ver num rótulo do conjunto em uso (nos
+# perfis `demo` e `smoke`, o VOC sintético também grava os rótulos como PNG com paleta):
 
 # %%
 def has_class(mask_path, class_name):

@@ -45,16 +45,16 @@ if "google.colab" in sys.modules:
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
 #
-# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
-# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, o que pesa é o
-# treino de 50 épocas. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md` (a
-# preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
+# **Quanto tempo leva.** O que pesa é o treino. No perfil `demo`, numa CPU de 2 núcleos, cada época da
+# FCN-AlexNet leva uns 3,5 s (12 épocas: menos de um minuto) e o notebook inteiro, com as verificações,
+# uns 2 minutos. No perfil `full` são 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`
+# (numa GPU como a do Colab, a estimativa sai de `benchmarks/gpu_check.py`; ainda não medida).
 
 # %% [markdown]
 # ## Preparação
 #
-# As mesmas configurações do notebook 01: hiperparâmetros, dispositivo e `DataLoader`s. Lembre que
-# `FCN_COURSE_SMOKE=1` ativa o modo rápido (VOC sintético, imagens pequenas, 2 épocas).
+# As mesmas configurações do notebook 01: hiperparâmetros, dispositivo e `DataLoader`s. A saída da célula
+# diz qual perfil está rodando (`full`, `demo` ou `smoke`; veja o notebook 01).
 
 # %%
 import time
@@ -712,7 +712,7 @@ checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion(
 #
 # ### A rede
 #
-# Criamos a rede com as configurações de `args` (no modo normal: pré-treinada, com *skip*).
+# Criamos a rede com as configurações de `args` (no perfil `full`: pré-treinada, com *skip*).
 #
 # Com `pretrained=True`, a biblioteca precisa dos pesos do ImageNet da AlexNet
 # (`alexnet-owt-7be5be79.pth`, cerca de 230 MB). Ela procura, nesta ordem: na pasta (ou arquivo)
@@ -777,7 +777,11 @@ print(f"training took {time.perf_counter() - tic:.0f} s")
 # No fim, `fit` informa a melhor mIoU(fg) de validação e em que época ela ocorreu. O histórico guarda
 # também, por época, a mIoU com o fundo, a IoU e o Dice de cada classe e a acurácia de pixels.
 #
-# No modo rápido (2 épocas, dados sintéticos), os números servem só para ver que tudo funciona.
+# O que esperar: no perfil `demo` (VOC sintético, 12 épocas, do zero), a mIoU(fg) de validação passa de
+# 0,6 e chega perto de 0,7; as predições da última figura já parecem segmentações (ônibus inteiros,
+# pessoas separadas). No `smoke` (2 épocas), os números servem só para ver que tudo funciona. No VOC real
+# (perfil `full`, pré-treinada), espere uma curva parecida mas números diferentes: veja a seção de
+# resultados esperados do notebook 04.
 
 # %%
 plots.plot_history(history)

@@ -50,17 +50,18 @@ if "google.colab" in sys.modules:
 # 5. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
 #    dela com a da FCN-AlexNet.
 #
-# **Quanto tempo leva.** No modo rápido, o curso inteiro (os quatro notebooks) roda em cerca de 70 s numa
-# CPU de 2 núcleos (medido; veja a tabela de *benchmarks* do `README.md`). No modo normal, cada iteração
-# de treino com a VGG16 custa cerca de 21 vezes o que custa com a AlexNet (medido, mais abaixo), e
-# treinar sem GPU não é prático. *Tempo estimado no modo normal: ver a tabela de tempos do `README.md`
-# (a preencher com medições numa CPU de 2 núcleos e numa GPU como a do Colab).*
+# **Quanto tempo leva.** Cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
+# AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48), recortes
+# menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com `1e-3` a
+# perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2 núcleos. No
+# perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do `README.md`.
 
 # %% [markdown]
 # ## Preparação
 #
-# As importações e os hiperparâmetros, como nos notebooks anteriores. Lembre-se: com
-# `FCN_COURSE_SMOKE=1` o notebook roda no modo rápido (VOC sintético, imagens pequenas, 2 épocas).
+# As importações e os hiperparâmetros, como nos notebooks anteriores. `vgg_args` aplica os ajustes que o
+# perfil prevê para a VGG16 (no `demo`: menos imagens, recortes menores, `lr` menor); a saída da célula
+# diz qual perfil está rodando.
 
 # %%
 import math
@@ -468,12 +469,12 @@ del paper_head, concat_head
 # critério, a sua perda e o seu otimizador, e a função `engine.fit`, que alterna uma época de treino
 # com uma de validação e salva os *checkpoints*.
 #
-# A configuração vem de `args`: no modo normal, *backbone* **pré-treinado** no ImageNet e **com *skip
+# A configuração vem de `args`: no perfil `full`, *backbone* **pré-treinado** no ImageNet e **com *skip
 # connection*** (`pretrained=True`, `skip=True`), como no curso original. Isso exige os pesos da VGG16
 # (`vgg16-397923af.pth`, cerca de 530 MB), baixados automaticamente na primeira vez. Sem internet, a
 # criação da rede para com uma mensagem que explica onde colocar o arquivo; se preferir treinar do zero,
-# use `args["pretrained"] = False` (e espere uma mIoU bem menor). No modo rápido, a rede é treinada do
-# zero, sem download.
+# use `args["pretrained"] = False` (e espere uma mIoU bem menor). Nos perfis `demo` e `smoke`, a rede é
+# treinada do zero, sem download.
 
 # %%
 train_loader, val_loader = make_loaders(args)
@@ -541,8 +542,9 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # gravado em `runs/`. A célula abaixo procura esse histórico e, se o encontrar, desenha as
 # duas curvas de mIoU de validação lado a lado (se não encontrar, apenas avisa).
 #
-# Lembre-se de que, no modo rápido, as duas redes viram só algumas dezenas de imagens sintéticas por
-# duas épocas: a comparação serve para exercitar o código, não para concluir nada. A comparação
+# Lembre-se de que, no perfil `demo`, a VGG16 treinou com menos imagens, recortes menores e outra taxa de
+# aprendizado que a AlexNet (medido: VGG16 com *skip* perto de 0,65 de mIoU(fg), AlexNet perto de 0,72): a
+# comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
 # sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
 
 # %%

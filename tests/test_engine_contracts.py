@@ -124,5 +124,8 @@ def test_best_checkpoint_keeps_the_best_epoch_when_validation_gets_worse(tmp_pat
     assert any(not torch.equal(weights[1][name], weights[3][name]) for name in weights[1])  # training moved
     last = torch.load(tmp_path / "last.pt", weights_only=True)
     assert last["epoch"] == 3
+    # the settings travel with both checkpoints, without the device (a machine detail, not a setting)
+    for checkpoint in (best, last):
+        assert "device" not in checkpoint["args"] and checkpoint["args"]["n_classes"] == 3
     for name, value in last["model"].items():
         assert torch.equal(value, weights[3][name])

@@ -582,7 +582,9 @@ def run_mutant(mutant, tests, copy_root: Path, work: Path, pristine_data: Path, 
         code, seconds = run_pytest_forked(copy_root, ["-x", *tests], env, timeout)
     finally:
         target.write_bytes(original)
-    status = {0: "survived", 1: "killed", 2: "killed", 124: "timeout"}.get(code, "error")
+    # 1: a test failed; 2-4: the mutant broke collection or an import (a conftest, a module constant);
+    # 5 (no test collected) or a crash of the child is the tool's problem, shown as an error.
+    status = {0: "survived", 1: "killed", 2: "killed", 3: "killed", 4: "killed", 124: "timeout"}.get(code, "error")
     return Result(asdict_mutant(mutant), status, seconds, len(tests),
                   reason="" if status != "error" else f"pytest exit code {code}")
 

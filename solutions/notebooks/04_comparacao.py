@@ -269,8 +269,9 @@ else:
 # ## As opções novas: *upsampling* aprendido, aumento de dados e perda ponderada
 #
 # Ao lado da grade, uma comparação menor sobre **uma** configuração (FCN-AlexNet com *skip*, do zero),
-# mudando **uma coisa de cada vez** em relação à linha de base (todas com as configurações de `args`:
-# mesmas épocas, lote, taxa de aprendizado e semente):
+# mudando **uma coisa de cada vez** em relação à linha de base (todas com as configurações de `args`, mas
+# com **metade das épocas**, para que os cinco treinos caibam no tempo do perfil: mesmas épocas, lote, taxa
+# de aprendizado e semente entre elas; compare as opções entre si, não com o treino do notebook 02):
 #
 # | opção | o que muda | exercício |
 # |---|---|---|
@@ -300,13 +301,16 @@ counting_set = VOCSubset(args["root"], "train", classes=args["classes"], size=(a
 weights = class_weights(count_class_pixels(counting_set, args["n_classes"]))
 print("class weights:", dict(zip(args["classes"], [round(w, 3) for w in weights.tolist()])))
 
+# Half the epochs of the profile: five runs fit the time budget. Compare the options with each other (same
+# epochs, same seed), not with the run of notebook 02.
+option_args = {**args, "epoch_num": max(1, args["epoch_num"] // 2)}
 options = {  # label -> (model class, settings, criterion)
-    "base (bilinear fixa)": (FCN_AlexNet, args, make_criterion()),
-    "upsampling congelado": (with_learned_upsampling(FCN_AlexNet, learnable=False), args, make_criterion()),
-    "upsampling aprendido": (with_learned_upsampling(FCN_AlexNet, learnable=True), args, make_criterion()),
-    "aumento de dados": (FCN_AlexNet, {**args, "augment": True}, make_criterion()),
-    "perda ponderada": (FCN_AlexNet, args, torch.nn.CrossEntropyLoss(weight=weights.to(args["device"]),
-                                                                       ignore_index=255)),
+    "base (bilinear fixa)": (FCN_AlexNet, option_args, make_criterion()),
+    "upsampling congelado": (with_learned_upsampling(FCN_AlexNet, learnable=False), option_args, make_criterion()),
+    "upsampling aprendido": (with_learned_upsampling(FCN_AlexNet, learnable=True), option_args, make_criterion()),
+    "aumento de dados": (FCN_AlexNet, {**option_args, "augment": True}, make_criterion()),
+    "perda ponderada": (FCN_AlexNet, option_args, torch.nn.CrossEntropyLoss(weight=weights.to(args["device"]),
+                                                                              ignore_index=255)),
 }
 option_runs = {}
 folders = ["base", "upsampling-frozen", "upsampling-learned", "augment", "weighted-loss"]

@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from fcn_course.definitions import _is_constant_assignment, execute_definition_cells, is_definition_cell
+from fcn_course.definitions import _is_constant_assignment, execute_definition_cells, is_definition_cell, load_definitions
 from tiny_course import nb_from
 
 
@@ -41,3 +41,27 @@ def test_markdown_cells_and_magic_cells_are_never_run():
     assert failures == []
     assert namespace["KEPT"] == 1
     assert "LIMIT" not in namespace and "magic_cell_function" not in namespace
+
+
+def test_a_definition_that_raises_is_reported_with_its_error_and_line():
+    nb = nb_from('''
+        # %%
+        def good():
+            return 1
+
+
+        def needs_a_missing_module(x=__import__("fcn_course_no_such_module")):
+            return x
+    ''')
+    namespace, failures = execute_definition_cells(nb, "demo.ipynb")
+    assert namespace["good"]() == 1 and "needs_a_missing_module" not in namespace
+    [failure] = failures
+    assert failure.index == 0 and failure.error.startswith("ModuleNotFoundError:") and "(linha 5)" in failure.error
+
+
+def test_the_broken_cell_warning_points_at_the_line_that_called_load_definitions(tmp_path):
+    path = tmp_path / "02_broken.py"
+    path.write_text("# %%\ndef broken(:\n    pass\n")
+    with pytest.warns(UserWarning, match="SyntaxError") as record:
+        load_definitions(path)
+    assert record[0].filename == __file__

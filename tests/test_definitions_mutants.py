@@ -3,7 +3,8 @@ import ast
 
 import pytest
 
-from fcn_course.definitions import _is_constant_assignment, execute_definition_cells, is_definition_cell, load_definitions
+from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, is_definition_cell,
+                                    load_definitions)
 from tiny_course import nb_from
 
 

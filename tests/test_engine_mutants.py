@@ -1,7 +1,6 @@
 """Engine cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
 import warnings
 
-import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -2,7 +2,7 @@
 import zipfile
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, _allowed_lines, scan_for_leaks, secret_lines
-from tiny_course import BEGIN, END, make_repo, percent
+from tiny_course import BEGIN, make_repo, percent
 
 
 def test_solution_regions_of_a_plain_solutions_file_are_secret(tmp_path):

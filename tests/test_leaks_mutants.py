@@ -1,0 +1,62 @@
+"""Leak-scan cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+import zipfile
+
+from fcn_course.instructor.leaks import LEAK_ALLOWLIST, _allowed_lines, scan_for_leaks, secret_lines
+from tiny_course import BEGIN, make_repo, percent
+
+
+def test_solution_regions_of_a_plain_solutions_file_are_secret(tmp_path):
+    """A reference file of solutions/ that no notebook includes still has secret solution regions."""
+    repo = make_repo(tmp_path)
+    (repo / "solutions" / "halver.py").write_text(percent('''
+        def halve(x):
+            BEGIN: Devolva a metade de x.
+            half = x / 2  # the halved input, computed only in the reference
+            return half
+            END
+    '''))
+    assert "half = x / 2  # the halved input, computed only in the reference" in secret_lines(repo)
+
+
+def test_a_leak_is_reported_at_its_line_number_counted_from_one(tmp_path):
+    repo = make_repo(tmp_path)
+    zip_path = tmp_path / "release.zip"
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        archive.writestr("fcn-course/README.md", f"first line\nsecond line\n{BEGIN}\n")
+    assert scan_for_leaks(zip_path, repo) == [f"fcn-course/README.md:3: solution marker: {BEGIN}"]
+
+
+def _scan(tmp_path, files: dict) -> list:
+    """scan_for_leaks over a zip holding ``files`` ({name in the zip: bytes or text}), against the tiny course."""
+    repo = make_repo(tmp_path)
+    zip_path = tmp_path / "scanned.zip"
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return scan_for_leaks(zip_path, repo)
+
+
+SECRET_CODE = "result = x * 2  # the doubled input, computed here"  # from the solution region of solutions/model.py
+SECRET_ANSWER = "A raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis."  # a Markdown answer
+
+
+def test_a_binary_file_is_skipped(tmp_path):
+    assert _scan(tmp_path, {"fcn-course/logo.png": b"\x89PNG\r\n\x1a\n\xff\xfe\x00binary"}) == []
+
+
+def test_a_python_module_is_scanned_once_as_plain_text(tmp_path):
+    leaks = _scan(tmp_path, {"fcn-course/fcn_course/helpers.py": f"def double(x):\n    {SECRET_CODE}\n"})
+    assert leaks == [f"fcn-course/fcn_course/helpers.py:2: solution line: {SECRET_CODE}"]
+
+
+def test_a_student_py_notebook_is_also_read_as_cells(tmp_path):
+    """In a py:percent notebook a Markdown answer is commented out ("# A raiz..."): its cells are read too."""
+    notebook = f"# %% [markdown]\n# {SECRET_ANSWER}\n"
+    leaks = _scan(tmp_path, {"fcn-course/notebooks/01_demo.py": notebook})
+    assert leaks == [f"fcn-course/notebooks/01_demo.py:3: solution line: {SECRET_ANSWER}"]
+
+
+def test_comments_and_blank_lines_of_the_allowlist_allow_nothing(tmp_path):
+    repo = make_repo(tmp_path)
+    (repo / LEAK_ALLOWLIST).write_text("# generic idioms\n\nvalue = math.sqrt(x)  # generic\n", encoding="utf-8")
+    assert _allowed_lines(repo) == {"value = math.sqrt(x)  # generic"}

@@ -130,6 +130,7 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
     try:
         if not isinstance(criterion, nn.CrossEntropyLoss):
             problems.append(f"o critério deve ser nn.CrossEntropyLoss (veio {type(criterion).__name__}).")
+            raise Failed  # the loss computed with another criterion would only add confusing messages
         elif criterion.reduction != "mean":
             problems.append(f"o critério usa reduction={criterion.reduction!r}: a perda deve ser a média nos pixels "
                             "(reduction='mean', o padrão), senão ela cresce com o tamanho da imagem e do lote.")

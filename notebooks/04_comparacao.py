@@ -561,10 +561,10 @@ else:
     image_path = val_set.images[0]
     print(f"{MY_IMAGE} not found: using the validation image {image_path.name} instead")
 
-finished = [row for row in grid.rows() if row["status"] == "done"]
-best_row = max(finished, key=lambda row: -1.0 if math.isnan(row["best_miou_fg"]) else row["best_miou_fg"])
-checkpoint_path = GRID_DIR / best_row["config"] / "best.pt"
-print(f"model: {best_row['config']} (best val mIoU(fg) {best_row['best_miou_fg']:.3f})")
+finished = [run for run in grid.runs if run.status == "done"]
+best_run = max(finished, key=lambda run: run.best_val()["miou_fg"] if run.best_val()["miou_fg"] is not None else -1.0)
+checkpoint_path = best_run.run_dir / "best.pt"  # the grid's folder, or notebook 02/03's run that it reused
+print(f"model: {best_run.name} (best val mIoU(fg) {best_run.best_val()['miou_fg']:.3f})")
 
 model = load_model_from_checkpoint(checkpoint_path, model_classes=model_classes, device=args["device"])
 label, probabilities = predict_image(model, image_path)

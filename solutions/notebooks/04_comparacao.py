@@ -60,7 +60,6 @@ if "google.colab" in sys.modules:
 # As importações e os hiperparâmetros, como nos notebooks anteriores.
 
 # %%
-import math
 import shutil
 from pathlib import Path
 

@@ -47,7 +47,7 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.** O que pesa é o treino. No perfil `demo`, numa CPU de 2 núcleos, cada época da
 # FCN-AlexNet leva uns 3,5 s (12 épocas: menos de um minuto) e o notebook inteiro, com as verificações,
-# uns 2 minutos. No perfil `full` são 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`
+# pouco mais de 1 minuto (70 s medidos). No perfil `full` são 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`
 # (numa GPU como a do Colab, a estimativa sai de `benchmarks/gpu_check.py`; ainda não medida).
 
 # %% [markdown]

@@ -56,12 +56,13 @@ MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
     "fcn_course/data.py": ["tests/test_data.py", "tests/test_data_contracts.py"],
     "fcn_course/engine.py": ["tests/test_engine.py", "tests/test_engine_contracts.py"],
-    "fcn_course/checks/*.py": ["tests/test_checks.py"],
+    "fcn_course/checks/*.py": ["tests/test_checks.py", "tests/test_checks_new_exercises.py"],
     "fcn_course/definitions.py": TOOLING_TESTS,
     "fcn_course/instructor/markers.py": ["tests/test_instructor_build.py", "tests/test_instructor_release.py"],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
     "fcn_course/instructor/leaks.py": ["tests/test_instructor_release.py"],
-    "solutions/*.py": ["tests/test_models.py", "tests/test_checks.py"],
+    "solutions/*.py": ["tests/test_models.py", "tests/test_checks.py", "tests/test_checks_new_exercises.py",
+                       "tests/test_upsampling_and_losses.py"],
 }
 # Heavy libraries imported once by this process, so that each forked test run starts with them loaded.
 PRELOAD = ("numpy", "torch", "torchvision", "torchvision.transforms.v2", "PIL.Image", "matplotlib",

@@ -29,7 +29,7 @@ from fcn_course.config import backbone_args, course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.files import read_json, write_json
-from fcn_course.metrics import nanmean
+from fcn_course.metrics import nanmean, stored_score
 from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.report import format_score
 
@@ -42,11 +42,6 @@ SHARED_SETTINGS = ("classes", "h_size", "w_size", "batch_size", "lr", "weight_de
                    "max_samples", "seed", "augment", "synthetic")
 # The student's names for the pieces a grid needs besides the FCN classes.
 TRAINING_NAMES = ("make_optimizer", "compute_loss", "make_criterion")
-
-
-def _score(value) -> float:
-    """A metric as a float; missing values (None, stored for NaN in JSON) become NaN."""
-    return float("nan") if value is None else float(value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -357,12 +352,12 @@ class GridResult:
                    "pretrained": run.pretrained, "status": run.status,
                    "epochs": len(run.history) if run.has_scores() else 0,
                    "best_epoch": best["epoch"] if best else None,
-                   "best_miou_fg": _score(best["miou_fg"]) if best else float("nan"),
-                   "final_miou_fg": _score(final["miou_fg"]) if final else float("nan")}
+                   "best_miou_fg": stored_score(best["miou_fg"]) if best else float("nan"),
+                   "final_miou_fg": stored_score(final["miou_fg"]) if final else float("nan")}
             for index, name in enumerate(self.classes):
-                row[f"iou_{name}"] = _score(best["iou"][index]) if best else float("nan")
-            row["dice_fg"] = nanmean([_score(value) for value in best["dice"][1:]]) if best else float("nan")
-            row["pixel_acc"] = _score(best["pixel_acc"]) if best else float("nan")
+                row[f"iou_{name}"] = stored_score(best["iou"][index]) if best else float("nan")
+            row["dice_fg"] = nanmean([stored_score(value) for value in best["dice"][1:]]) if best else float("nan")
+            row["pixel_acc"] = stored_score(best["pixel_acc"]) if best else float("nan")
             row["parameters"] = run.parameters
             row["sec_per_epoch"] = run.seconds_per_epoch()
             row["reason"] = run.reason

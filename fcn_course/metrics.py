@@ -41,6 +41,11 @@ def nanmean(values) -> float:
     return float(kept.mean()) if kept.size else math.nan
 
 
+def stored_score(value) -> float:
+    """A score read back from JSON as a float: missing values (None, how NaN is stored) become NaN."""
+    return math.nan if value is None else float(value)
+
+
 def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """Element-wise division that gives NaN where the denominator is 0 (and prints no warning)."""
     with np.errstate(divide="ignore", invalid="ignore"):

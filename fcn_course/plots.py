@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from fcn_course.backbones import bilinear_kernel
 from fcn_course.config import in_jupyter_kernel
 from fcn_course.files import atomic_write
+from fcn_course.metrics import stored_score
 from fcn_course.voc import PORTUGUESE_NAMES, VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
 
 VOID_LABEL = "void (ignorado)"
@@ -490,11 +491,6 @@ def bilinear_demo(scale: int = 8) -> Figure:
 # --------------------------------------------------------------------------------------------------
 # The comparison grid (notebook 04, fcn_course.report)
 # --------------------------------------------------------------------------------------------------
-def _metric(value) -> float:
-    """A stored score as a float; missing values (None, NaN in JSON) become NaN."""
-    return float("nan") if value is None else float(value)
-
-
 def _run_style(run) -> dict:
     """Same colour for a backbone+pretrained pair; solid line with skip connections, dashed without."""
     palette = {("alexnet", False): "tab:blue", ("alexnet", True): "tab:cyan",
@@ -510,9 +506,9 @@ def grid_curves(runs) -> Figure:
     for run in runs:
         style = _run_style(run)
         ax_miou.plot(run.history.values("val", "epoch"),
-                     [_metric(v) for v in run.history.values("val", "miou_fg")], **style)
+                     [stored_score(v) for v in run.history.values("val", "miou_fg")], **style)
         ax_loss.plot(run.history.values("train", "epoch"),
-                     [_metric(v) for v in run.history.values("train", "loss_mean")], **style)
+                     [stored_score(v) for v in run.history.values("train", "loss_mean")], **style)
     ax_miou.set(title="mIoU de validação (sem o fundo)", xlabel="época", ylabel="mIoU(fg)")
     ax_loss.set(title="perda de treino", xlabel="época", ylabel="entropia cruzada")
     for ax in (ax_miou, ax_loss):
@@ -532,7 +528,7 @@ def per_class_iou(runs, classes) -> Figure:
     width = 0.8 / max(len(runs), 1)
     positions = np.arange(len(classes))
     for number, run in enumerate(runs):
-        ious = [_metric(v) for v in run.best_val()["iou"]]
+        ious = [stored_score(v) for v in run.best_val()["iou"]]
         style = _run_style(run)
         ax.bar(positions + (number - (len(runs) - 1) / 2) * width, np.nan_to_num(ious), width,
                color=style["color"], hatch=None if run.skip else "//", edgecolor="black", label=run.name)
@@ -687,7 +683,7 @@ def option_comparison(results: dict, classes) -> Figure:
     best = [results[label].best_val() if results[label].has_scores() else None for label in labels]
     figure = Figure(figsize=(13, 4.2), layout="constrained")
     ax_miou, ax_iou = figure.subplots(1, 2)
-    mious = [_metric(entry["miou_fg"]) if entry else float("nan") for entry in best]
+    mious = [stored_score(entry["miou_fg"]) if entry else float("nan") for entry in best]
     ax_miou.barh(labels, np.nan_to_num(mious), color="tab:blue")
     for row, value in enumerate(mious):
         ax_miou.text(np.nan_to_num(value), row, f" {value:.3f}", va="center", fontsize=8)
@@ -696,7 +692,7 @@ def option_comparison(results: dict, classes) -> Figure:
     width = 0.8 / max(len(labels), 1)
     positions = np.arange(len(classes))
     for number, (label, entry) in enumerate(zip(labels, best)):
-        ious = [_metric(v) for v in entry["iou"]] if entry else [float("nan")] * len(classes)
+        ious = [stored_score(v) for v in entry["iou"]] if entry else [float("nan")] * len(classes)
         ax_iou.bar(positions + (number - (len(labels) - 1) / 2) * width, np.nan_to_num(ious), width, label=label)
     ax_iou.set_xticks(positions, [PORTUGUESE_NAMES.get(name, name) for name in classes])
     ax_iou.set(ylim=(0, 1), ylabel="IoU (melhor época)", title="IoU por classe")

@@ -47,6 +47,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENT_FILE = REPO_ROOT / "benchmarks" / "mutation_equivalent.txt"
 RESULTS_FILE = REPO_ROOT / ".cache" / "mutation" / "last_run.json"
+KNOWN_BUGS_FILE = REPO_ROOT / ".cache" / "mutation" / "known_bugs.json"
 COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache", ".hypothesis",
                "*.egg-info", ".ipynb_checkpoints", "build", "dist")
 
@@ -64,6 +65,27 @@ MODULE_TESTS = {
     "solutions/*.py": ["tests/test_models.py", "tests/test_checks.py", "tests/test_checks_new_exercises.py",
                        "tests/test_upsampling_and_losses.py"],
 }
+# Real bugs that once survived every test (issue #15), re-introduced on every run and outside the sampling:
+# each must be killed. (name, file, original text, buggy text); the original must occur once in the file.
+KNOWN_BUGS = [
+    ("validation in training mode (dropout on)", "fcn_course/engine.py",
+     "    net.eval()\n    matrix = ConfusionMatrix(", "    net.train()\n    matrix = ConfusionMatrix("),
+    ("best.pt written every epoch", "fcn_course/engine.py",
+     "    if history.best_epoch() == epoch:\n        save_checkpoint(", "    if True:\n        save_checkpoint("),
+    ("labels zoomed bilinearly under augmentation", "fcn_course/data.py",
+     "    label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)",
+     "    label = tv_tensors.Mask(F.resize(label.as_subclass(torch.Tensor)[None], new_size, antialias=True)[0])"),
+    ("Exercise 0 check never compares Dice", "fcn_course/checks/metrics.py",
+     'zip(("IoU", "Dice"), got, want)', 'zip(("IoU",), got, want)'),
+    ("optimiser check tries only the pretrained cases", "fcn_course/checks/training.py",
+     "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:",
+     "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES[:2]:"),
+    ("optimiser check never looks at weight_decay", "fcn_course/checks/training.py",
+     '    if not all(math.isclose(decay, args["weight_decay"]) for decay in decays):', "    if False:"),
+    ("subset cache name ignores the class list", "fcn_course/data.py",
+     "    key = json.dumps([list(classes), min_classes, SUBSET_RULE])",
+     "    key = json.dumps([min_classes, SUBSET_RULE])"),
+]
 # Heavy libraries imported once by this process, so that each forked test run starts with them loaded.
 PRELOAD = ("numpy", "torch", "torchvision", "torchvision.transforms.v2", "PIL.Image", "matplotlib",
            "matplotlib.pyplot", "sklearn.metrics", "hypothesis", "nbformat", "jupytext", "tqdm.auto",
@@ -285,6 +307,24 @@ def find_mutants(path: str, root: Path = REPO_ROOT) -> list:
     return sorted(unique.values(), key=lambda m: (m.start, m.description))
 
 
+def known_bug_mutants(files: list, root: Path = REPO_ROOT) -> list:
+    """The KNOWN_BUGS that live in ``files``, as mutants; a bug whose original text is gone stops the run."""
+    mutants = []
+    for name, path, old, new in KNOWN_BUGS:
+        if path not in files:
+            continue
+        source = (root / path).read_bytes()
+        count = source.count(old.encode())
+        if count != 1:
+            raise SystemExit(f"KNOWN_BUGS: '{name}': its original text occurs {count} times in {path} (expected "
+                             "once); the code changed: update the entry so that it re-introduces the same bug.")
+        start = source.index(old.encode())
+        line = source[:start].count(b"\n") + 1
+        mutants.append(Mutant(path, line, start, start + len(old.encode()), new.encode(), f"known bug: {name}",
+                              old.strip().splitlines()[0]))
+    return mutants
+
+
 def sample(mutants: list, limit: int) -> list:
     """At most ``limit`` mutants, chosen by a hash of what they are (stable from run to run)."""
     if not limit or len(mutants) <= limit:
@@ -443,6 +483,8 @@ class ModuleReport:
     tests: list
     total_mutants: int = 0
     results: list = field(default_factory=list)
+    known: list = field(default_factory=list)           # KNOWN_BUGS in this unit's files
+    known_results: list = field(default_factory=list)
 
 
 def module_units(filters) -> dict:
@@ -489,6 +531,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout-factor", type=float, default=3.0,
                         help="a mutant's time limit: this times its tests' baseline time, plus 30 s")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--known-bugs", action="store_true",
+                        help="run only the KNOWN_BUGS (issue #15's survivors), no sampled mutants")
     options = parser.parse_args(argv)
 
     modules = module_units(options.module)
@@ -499,11 +543,13 @@ def main(argv=None) -> int:
     for unit, (files, tests) in modules.items():
         every = [mutant for path in files for mutant in find_mutants(path)]
         report = ModuleReport(unit, files, tests, total_mutants=len(every))
-        report.mutants = sample(every, options.max_mutants)
-        reports.append(report)
+        report.mutants = [] if options.known_bugs else sample(every, options.max_mutants)
+        report.known = known_bug_mutants(files)
+        if report.known or not options.known_bugs:
+            reports.append(report)
     if options.list:
         for report in reports:
-            for mutant in report.mutants:
+            for mutant in report.known + report.mutants:
                 print(f"{mutant.path}:{mutant.line}\t{mutant.description}\t{mutant.code}")
         return 0
 
@@ -532,7 +578,7 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - tic
-    print_summary(reports, seconds, baseline_seconds, options.max_mutants)
+    print_summary(reports, seconds, baseline_seconds, options.max_mutants, table=not options.known_bugs)
     save_results(reports, seconds, options)
     return 0
 
@@ -543,6 +589,14 @@ def run_module(report, copy_root, work, pristine_data, base_env, line_tests, dur
     print(f"\n{report.path}: {len(report.mutants)} mutants"
           + (f" (sampled from {report.total_mutants})" if len(report.mutants) < report.total_mutants else "")
           + f", tests: {' '.join(report.tests)}", flush=True)
+    for mutant in report.known:
+        tests = tests_for(mutant, line_tests.get(mutant.path, {}), report.tests, durations, failed)
+        result = Result(asdict_mutant(mutant), "not covered") if tests is None else \
+            run_mutant(mutant, tests, copy_root, work, pristine_data, base_env,
+                       timeout=timeout_factor * sum(durations[t] for t in tests) + 30)
+        report.known_results.append(result)
+        print(f"  {result.status:8s} {mutant.description[len('known bug: '):]} ({mutant.path}:{mutant.line})",
+              flush=True)
     for number, mutant in enumerate(report.mutants, 1):
         reason = equivalence_reason(mutant, equivalents)
         if reason:
@@ -590,7 +644,13 @@ def run_mutant(mutant, tests, copy_root: Path, work: Path, pristine_data: Path, 
                   reason="" if status != "error" else f"pytest exit code {code}")
 
 
-def print_summary(reports, seconds, baseline_seconds, max_mutants):
+def print_summary(reports, seconds, baseline_seconds, max_mutants, table=True):
+    if table:
+        print_rates(reports, seconds, baseline_seconds, max_mutants)
+    print_known_and_survivors(reports)
+
+
+def print_rates(reports, seconds, baseline_seconds, max_mutants):
     print("\nmodule                                 mutants  killed  survived  equivalent  kill rate   time")
     for report in reports:
         counts = {s: sum(r.status == s for r in report.results)
@@ -604,6 +664,17 @@ def print_summary(reports, seconds, baseline_seconds, max_mutants):
     print(f"\nTotal {seconds / 60:.1f} min (baseline {baseline_seconds:.0f} s) on {platform.node() or 'this machine'}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}."
           + (f" Modules with more than {max_mutants} mutants were sampled (deterministically)." if max_mutants else ""))
+
+
+def print_known_and_survivors(reports):
+    known = [r for report in reports for r in report.known_results]
+    if known:
+        caught = sum(r.status in ("killed", "timeout") for r in known)
+        print(f"\nKnown bugs (issue #15, not sampled, not in the rates above): {caught}/{len(known)} killed"
+              + ("" if caught == len(known) else " -- a test that used to catch one no longer does:"))
+        for r in known:
+            if r.status not in ("killed", "timeout"):
+                print(f"  {r.mutant['path']}:{r.mutant['line']}\t{r.mutant['description']}\t[{r.status}]")
     survivors = [r for report in reports for r in report.results if r.status in ("survived", "not covered", "error")]
     if survivors:
         print("\nSurvivors (a test should fail on each; or, if it cannot change behaviour, list it in "
@@ -621,14 +692,16 @@ def print_summary(reports, seconds, baseline_seconds, max_mutants):
 
 
 def save_results(reports, seconds, options):
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps({
+    results_file = KNOWN_BUGS_FILE if options.known_bugs else RESULTS_FILE
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps({
         "seconds": seconds, "max_mutants": options.max_mutants, "machine": platform.node(),
         "cpus": os.cpu_count(),
         "modules": [{"path": r.path, "files": r.files, "tests": r.tests, "total_mutants": r.total_mutants,
-                     "results": [asdict(x) for x in r.results]} for r in reports],
+                     "results": [asdict(x) for x in r.results],
+                     "known_bugs": [asdict(x) for x in r.known_results]} for r in reports],
     }, indent=1))
-    print(f"\nEvery result: {RESULTS_FILE.relative_to(REPO_ROOT)}")
+    print(f"\nEvery result: {results_file.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,69 @@
+"""The mutation-testing script (benchmarks/mutation_test.py) stays in step with the code it mutates.
+
+The script itself is too slow for CI; these checks are not. They fail when a refactor leaves one of the
+issue #15 bugs or an "equivalent mutant" entry pointing at code that no longer exists, so that the next
+mutation run re-introduces the bugs it is meant to re-introduce.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tool():
+    spec = importlib.util.spec_from_file_location("mutation_test", REPO_ROOT / "benchmarks" / "mutation_test.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutation_test"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("mutation_test", None)
+
+
+def test_every_known_bug_still_finds_its_original_text_once(tool):
+    files = sorted({path for _, path, _, _ in tool.KNOWN_BUGS})
+    mutants = tool.known_bug_mutants(files)
+    assert len(mutants) == len(tool.KNOWN_BUGS)
+    for mutant in mutants:
+        source = (REPO_ROOT / mutant.path).read_bytes()
+        changed = mutant.apply(source)
+        assert changed != source
+        compile(changed, mutant.path, "exec")  # the re-introduced bug is valid Python
+
+
+def test_a_known_bug_whose_code_moved_away_stops_the_run(tool, monkeypatch):
+    monkeypatch.setattr(tool, "KNOWN_BUGS", [("gone", "fcn_course/metrics.py", "no such text here", "x")])
+    with pytest.raises(SystemExit, match="occurs 0 times"):
+        tool.known_bug_mutants(["fcn_course/metrics.py"])
+
+
+def test_every_known_bug_lies_in_a_mutated_module(tool):
+    units = tool.module_units([])
+    mutated = {path for files, _ in units.values() for path in files}
+    assert {path for _, path, _, _ in tool.KNOWN_BUGS} <= mutated
+
+
+def test_every_equivalent_entry_matches_a_mutant_of_the_current_code(tool):
+    entries = tool.read_equivalents()
+    assert entries, "benchmarks/mutation_equivalent.txt lists no mutant"
+    by_path = {}
+    for entry in entries:
+        mutants = by_path.setdefault(entry["path"], tool.find_mutants(entry["path"]))
+        assert any(tool.equivalence_reason(m, [entry]) for m in mutants), \
+            f"stale entry in mutation_equivalent.txt: {entry['path']} {entry['description']} {entry['code']}"
+
+
+def test_the_finder_makes_the_documented_kinds_of_mutant(tool, tmp_path):
+    (tmp_path / "sample.py").write_text(
+        "def f(a, b, net):\n"
+        "    net.eval()\n"
+        "    if a < b and not a:\n"
+        "        return a + 1\n"
+        "    return a * 2.5\n")
+    described = {m.description for m in tool.find_mutants("sample.py", root=tmp_path)}
+    assert {"`<` -> `>=`", "`and` -> `or`", "`not` removed", "`+` -> `-`", "`1` -> `2`", "`*` -> `/`",
+            "`2.5` -> `0.0`", "call statement removed", "returned value -> `None`",
+            "`.eval()` -> `.train()`"} <= described

@@ -172,8 +172,7 @@ def save_cached_subset(root: Path, name: str, record: dict) -> None:
     errors = []
     for folder in cache_folders(root):
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            write_json(folder / name, record)
+            write_json(folder / name, record)  # creates the folder
             return
         except OSError as error:
             errors.append(f"{folder}: {error}")

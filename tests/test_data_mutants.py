@@ -305,13 +305,14 @@ def test_prepare_data_is_verbose_by_default(tmp_path, capsys):
 # Zooming out
 # --------------------------------------------------------------------------------------------------
 def test_zooming_a_fine_pattern_out_blends_it_instead_of_aliasing():
-    """Antialiasing: a one-pixel checkerboard halved becomes grey, not a new black-and-white pattern."""
-    board = (torch.arange(16)[:, None] + torch.arange(16)[None, :]) % 2 * 255
-    image = tv_tensors.Image(board.to(torch.uint8).expand(3, 16, 16).clone())
+    """Antialiasing: stripes two pixels wide, halved, turn grey; without it they stay pure black and white."""
+    stripes = ((torch.arange(16) // 2) % 2 * 255).to(torch.uint8)
+    image = tv_tensors.Image(stripes.expand(3, 16, 16).clone())
     label = tv_tensors.Mask(torch.zeros(16, 16, dtype=torch.uint8))
     small, _ = random_scale(image, label, 0.5, 0.5)
     assert small.shape == (3, 8, 8)
-    assert 100 <= int(small.min()) and int(small.max()) <= 155
+    inside = small[..., 1:-1]  # away from the borders, where the image is extended
+    assert 40 <= int(inside.min()) and int(inside.max()) <= 215
 
 
 # --------------------------------------------------------------------------------------------------
@@ -387,3 +388,12 @@ def test_the_indexing_progress_bar_is_cleared_when_done(voc_copy, monkeypatch, c
     shown = capsys.readouterr().err
     assert "indexing train masks" in shown
     assert shown.rstrip("\r").split("\r")[-1].strip() == "" and not shown.endswith("\n")
+
+
+def test_a_non_square_size_pads_height_and_width_each_to_its_own_target():
+    image = tv_tensors.Image(torch.zeros(3, 5, 5, dtype=torch.uint8))
+    label = tv_tensors.Mask(torch.ones(5, 5, dtype=torch.uint8))
+    padded_image, padded_label = pad_to_size(image, label, (4, 8))  # (height, width)
+    assert padded_image.shape == (3, 5, 8) and padded_label.shape == (5, 8)
+    padded_image, padded_label = pad_to_size(image, label, (8, 4))
+    assert padded_image.shape == (3, 8, 5) and padded_label.shape == (8, 5)

@@ -1,6 +1,8 @@
 """Engine cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
 import warnings
 
+import pytest
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -100,3 +102,50 @@ def test_checkpoints_store_the_run_settings_without_the_device(tmp_path):
         stored = torch.load(tmp_path / "run" / name, weights_only=True)["args"]
         assert "device" not in stored, name
         assert stored["n_classes"] == 3 and stored["backbone"] == "tinynet" and stored["epoch_num"] == 1, name
+
+
+# --------------------------------------------------------------------------------------------------
+# Counting parameters, the training bar, the epoch's time
+# --------------------------------------------------------------------------------------------------
+def test_count_parameters_all_or_only_the_trainable_ones():
+    net = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Conv2d(4, 2, 1))  # 12 + 4 and 8 + 2 parameters
+    for p in net[0].parameters():
+        p.requires_grad_(False)
+    assert engine.count_parameters(net) == 26
+    assert engine.count_parameters(net, trainable_only=True) == 10
+
+
+def test_train_one_epoch_shows_a_bar_with_the_batch_loss_by_default(capsys):
+    net = tiny_net()
+    train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3)
+    shown = capsys.readouterr().err
+    assert "epoch 1 train" in shown and "loss=" in shown
+
+
+def test_the_epoch_time_is_the_time_the_epoch_took():
+    import time
+
+    net = tiny_net()
+    tic = time.perf_counter()
+    stats = train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1),
+                            "cpu", 1, 3, progress=False)
+    assert 0 < stats["time"] <= time.perf_counter() - tic
+
+
+# --------------------------------------------------------------------------------------------------
+# What defines a run
+# --------------------------------------------------------------------------------------------------
+def test_a_network_of_unknown_class_without_args_backbone_is_refused_with_how_to_fix():
+    args = tiny_args()
+    del args["backbone"]
+    with pytest.raises(ValueError, match=r"args\['backbone'\]"):
+        engine.run_settings(tiny_net(), args)
+
+
+def test_run_settings_takes_skip_from_the_network_or_says_false():
+    plain = engine.run_settings(tiny_net(), tiny_args())
+    assert plain["skip"] is False and plain["backbone"] == "tinynet"
+    with_skip = tiny_net()
+    with_skip.skip = True
+    assert engine.run_settings(with_skip, tiny_args())["skip"] is True
+    assert engine.run_settings(with_skip, tiny_args(skip=False))["skip"] is False  # args win when given

@@ -1,11 +1,15 @@
 """Definition-loading cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
 import ast
+import os
+import re
+import warnings
 
+import nbformat
 import pytest
 
 from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, is_definition_cell,
-                                    load_definitions)
-from tiny_course import nb_from
+                                    load_definitions, read_newest)
+from tiny_course import nb_from, percent
 
 
 @pytest.mark.parametrize("source", [
@@ -66,3 +70,73 @@ def test_the_broken_cell_warning_points_at_the_line_that_called_load_definitions
     with pytest.warns(UserWarning, match="SyntaxError") as record:
         load_definitions(path)
     assert record[0].filename == __file__
+
+
+def _missing_message(tmp_path, notebook_name: str, text: str, names: list) -> str:
+    """The Portuguese KeyError message of load_definitions when ``names`` are missing from a tiny notebook."""
+    path = tmp_path / notebook_name
+    path.write_text(percent(text))
+    with pytest.raises(KeyError) as caught, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a broken cell also warns; the message is what is checked here
+        load_definitions(path, names=names)
+    return caught.value.args[0]
+
+
+def test_a_missing_name_message_lists_the_definitions_found_sorted(tmp_path):
+    message = _missing_message(tmp_path, "02_fcn_alexnet.py", '''
+        # %%
+        import math
+
+
+        def helper():
+            return 1
+    ''', ["FCN_AlexNet"])
+    assert "\nDefinições encontradas: helper, math.\n" in message + "\n"
+
+
+def test_a_notebook_that_defines_nothing_says_nada(tmp_path):
+    message = _missing_message(tmp_path, "02_fcn_alexnet.py", "# %%\nprint('nothing defined here')\n",
+                               ["FCN_AlexNet"])
+    assert message.endswith("\nDefinições encontradas: nada.")
+
+
+def test_a_missing_name_message_lists_the_cells_that_failed(tmp_path):
+    message = _missing_message(tmp_path, "02_fcn_alexnet.py", '''
+        # %%
+        import math
+
+        # %%
+        def FCN_AlexNet(:
+            pass
+    ''', ["FCN_AlexNet"])
+    found, failed, cell = message.splitlines()[-3:]
+    assert (found, failed) == ("Definições encontradas: math.", "Estas células deram erro:")
+    assert re.fullmatch(r"  célula 2 de 02_fcn_alexnet\.py \('def FCN_AlexNet\(:'\): "
+                        r"SyntaxError: .+ \(linha 1\)", cell)
+
+
+@pytest.mark.parametrize("notebook_name, missing, exercise", [
+    ("02_fcn_alexnet.py", "dice_loss", "Exercício 5: perda de Dice"),  # not the notebook's first exercise
+    ("02_fcn_alexnet.py", "my_helper", None),   # a name of no exercise, in a course notebook
+    ("03_fcn_vgg16.py", "FCN_AlexNet", None),   # an exercise name, but of another notebook
+])
+def test_the_exercise_named_is_the_one_of_this_notebook_that_defines_the_name(tmp_path, notebook_name, missing,
+                                                                              exercise):
+    message = _missing_message(tmp_path, notebook_name, "# %%\nimport math\n", [missing])
+    [hint] = [line for line in message.splitlines() if line.startswith(f"- `{missing}`")]
+    if exercise is None:
+        assert hint.startswith(f"- `{missing}` vem da célula de exercício de {notebook_name}:")
+    else:
+        assert hint.startswith(f"- `{missing}` vem da célula de exercício ({exercise}) de {notebook_name}:")
+
+
+def test_a_pair_whose_newer_file_has_the_same_code_is_read_without_a_note(tmp_path, capsys):
+    """Only the Markdown differs (the student re-saved the .py): the .ipynb asked for is read, nothing printed."""
+    ipynb, py = tmp_path / "02_fcn_alexnet.ipynb", tmp_path / "02_fcn_alexnet.py"
+    nbformat.write(nb_from("# %% [markdown]\n# Old text\n\n# %%\ndef answer():\n    return 42\n"), ipynb)
+    py.write_text(percent("# %% [markdown]\n# New text\n\n# %%\ndef answer():\n    return 42\n"))
+    os.utime(ipynb, (1_000_000_000, 1_000_000_000))  # the .py is the newer file
+    nb, read_path, note = read_newest(ipynb)
+    assert (read_path, note) == (ipynb, None) and nb.cells[0].source == "Old text"
+    assert load_definitions(ipynb, ["answer"])["answer"]() == 42
+    assert capsys.readouterr().out == ""

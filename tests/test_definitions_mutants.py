@@ -7,20 +7,9 @@ import warnings
 import nbformat
 import pytest
 
-from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, is_definition_cell,
-                                    load_definitions, read_newest)
+from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, load_definitions,
+                                    read_newest)
 from tiny_course import nb_from, percent
-
-
-@pytest.mark.parametrize("source", [
-    "%matplotlib inline\nimport math\n",  # IPython syntax
-    "def broken(:\n    pass\n",             # a syntax error
-    "import math\nprint(math.pi)\n",       # a call: not a definition
-    "box.side = 3\n",                      # an attribute target: not a plain constant
-])
-def test_a_cell_that_is_not_only_definitions_is_exactly_false(source):
-    """The answer is a bool (``False``), not some other falsy value, whatever the reason."""
-    assert is_definition_cell(source) is False
 
 
 @pytest.mark.parametrize("statement", ["print(1)", "box.side = 3", "x += 1"])

@@ -1,5 +1,6 @@
 """Definition-loading cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
 import ast
+import inspect
 import os
 import re
 import warnings
@@ -129,3 +130,72 @@ def test_a_pair_whose_newer_file_has_the_same_code_is_read_without_a_note(tmp_pa
     assert (read_path, note) == (ipynb, None) and nb.cells[0].source == "Old text"
     assert load_definitions(ipynb, ["answer"])["answer"]() == 42
     assert capsys.readouterr().out == ""
+
+
+def test_the_source_of_a_loaded_function_can_be_read_back(tmp_path):
+    """``inspect.getsource`` (Jupyter's ``??``, ``torch.jit.script``) shows the student's lines as written."""
+    path = tmp_path / "02_fcn_alexnet.py"
+    path.write_text(percent('''
+        # %%
+        import math
+
+        # %%
+        def area(r):
+            """Area of a circle."""
+            return math.pi * r ** 2
+    '''))
+    area = load_definitions(path, ["area"])["area"]
+    assert inspect.getsource(area) == 'def area(r):\n    """Area of a circle."""\n    return math.pi * r ** 2'
+
+
+def test_only_a_constant_that_needs_a_skipped_variable_is_skipped_silently(tmp_path):
+    """A NameError in a class body and any other error in a constant are the student's bugs: both reported."""
+    nb = nb_from('''
+        # %%
+        N_ITEMS = len(dataset)  # needs a variable of a skipped statement: silently skipped
+
+
+        class Net:
+            width = UNDEFINED_WIDTH
+
+
+        RATIO = 1 / 0
+        KEPT = 3
+    ''')
+    namespace, failures = execute_definition_cells(nb, "02_fcn_alexnet.ipynb")
+    assert namespace["KEPT"] == 3 and "Net" not in namespace and "N_ITEMS" not in namespace
+    assert [failure.error for failure in failures] == [
+        "NameError: name 'UNDEFINED_WIDTH' is not defined (linha 4)",
+        "ZeroDivisionError: division by zero (linha 8)",
+    ]
+
+
+def test_a_py_notebook_reads_its_newer_ipynb_pair(tmp_path, capsys):
+    """Asked for the .py, the .ipynb saved later (edited in Jupyter) holds the student's work."""
+    ipynb, py = tmp_path / "02_fcn_alexnet.ipynb", tmp_path / "02_fcn_alexnet.py"
+    py.write_text(percent("# %%\ndef answer():\n    raise NotImplementedError\n"))
+    nbformat.write(nb_from("# %%\ndef answer():\n    return 42\n"), ipynb)
+    os.utime(py, (1_000_000_000, 1_000_000_000))
+    assert load_definitions(py, ["answer"])["answer"]() == 42
+    assert "02_fcn_alexnet.ipynb foi salvo depois de 02_fcn_alexnet.py" in capsys.readouterr().out
+
+
+def test_a_plain_py_file_with_the_notebook_name_is_not_its_pair(tmp_path, capsys):
+    """A helper script ``02_fcn_alexnet.py`` (no ``# %%`` cells) saved later never replaces the notebook."""
+    ipynb, script = tmp_path / "02_fcn_alexnet.ipynb", tmp_path / "02_fcn_alexnet.py"
+    nbformat.write(nb_from("# %%\ndef answer():\n    return 42\n"), ipynb)
+    script.write_text("def answer():\n    return 0\n")
+    os.utime(ipynb, (1_000_000_000, 1_000_000_000))  # the script is the newer file
+    assert load_definitions(ipynb, ["answer"])["answer"]() == 42
+    assert capsys.readouterr().out == ""
+
+
+def test_a_notebook_asked_for_by_its_missing_ipynb_name_is_read_from_its_py(tmp_path):
+    """Only the .py was copied next to notebook 04: ``load_definitions("02_fcn_alexnet.ipynb")`` still works."""
+    (tmp_path / "02_fcn_alexnet.py").write_text(percent("# %%\ndef answer():\n    return 42\n"))
+    assert load_definitions(tmp_path / "02_fcn_alexnet.ipynb", ["answer"])["answer"]() == 42
+
+
+def test_a_notebook_missing_with_its_pair_says_in_portuguese_where_it_should_be(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"não encontrei .*02_fcn_alexnet\.ipynb \(nem o par \.py/\.ipynb\)"):
+        load_definitions(tmp_path / "02_fcn_alexnet.ipynb")

@@ -69,31 +69,15 @@ def _is_constant_assignment(node) -> bool:
     return value is None or all(isinstance(part, _SAFE_EXPRESSION_NODES) for part in ast.walk(value))
 
 
-def _is_docstring(node) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-
-
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)
 
 
 def is_definition(node) -> bool:
-    """An import, a def/class, a docstring or a constant: a statement that only defines something."""
-    return isinstance(node, _DEFINITIONS) or _is_docstring(node) or _is_constant_assignment(node)
+    """An import, a def/class or a constant: a statement that only defines something.
 
-
-def is_definition_cell(source: str) -> bool:
-    """True when every top-level statement is an import, a def/class, a docstring or a constant.
-
-    Such cells can be run on their own: they only define things. Cells with IPython syntax
-    (magics, shell lines) or syntax errors are not definition cells.
+    A bare string (a cell's docstring) is not one: it defines nothing, so skipping it changes nothing.
     """
-    if has_ipython_syntax(source):
-        return False
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False
-    return bool(tree.body) and all(is_definition(node) for node in tree.body)
+    return isinstance(node, _DEFINITIONS) or _is_constant_assignment(node)
 
 
 def cell_name_pt(name: str, index: int) -> str:

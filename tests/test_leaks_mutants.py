@@ -60,3 +60,23 @@ def test_comments_and_blank_lines_of_the_allowlist_allow_nothing(tmp_path):
     repo = make_repo(tmp_path)
     (repo / LEAK_ALLOWLIST).write_text("# generic idioms\n\nvalue = math.sqrt(x)  # generic\n", encoding="utf-8")
     assert _allowed_lines(repo) == {"value = math.sqrt(x)  # generic"}
+
+
+def test_a_solution_line_of_the_minimum_length_leaks_and_a_shorter_one_does_not(tmp_path):
+    """The documented threshold: 25 characters (stripped) count as a leak, 24 are too common to count."""
+    at_threshold, shorter = "half = numbers.sum() / 20", "half = numbers.sum() / 2"
+    assert (len(at_threshold), len(shorter)) == (25, 24)
+    repo = make_repo(tmp_path)
+    (repo / "solutions" / "halver.py").write_text(percent(f'''
+        def halve(numbers):
+            BEGIN: Devolva a metade da soma.
+            {shorter}
+            {at_threshold}
+            return half
+            END
+    '''))
+    zip_path = tmp_path / "release.zip"
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        archive.writestr("fcn-course/fcn_course/halves.py",
+                         f"def halve(numbers):\n    {shorter}\n    {at_threshold}\n")
+    assert scan_for_leaks(zip_path, repo) == [f"fcn-course/fcn_course/halves.py:3: solution line: {at_threshold}"]

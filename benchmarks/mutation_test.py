@@ -17,7 +17,9 @@ How, so that it is fast and never touches your files:
   per-mutant time limit (a mutant that hangs counts as killed, by timeout).
 
 Mutants listed in ``benchmarks/mutation_equivalent.txt`` cannot change behaviour: they are left out of
-the kill rate and printed apart. With ``--max-mutants N`` (default 60) a module with more mutants is
+the kill rate and printed apart. An entry whose reason starts with "CUDA only" is a mutant that only a GPU
+can show (a tensor moved to the GPU, mixed precision): on a machine with CUDA it is run like any other
+(its tests are skipped elsewhere), without CUDA it is set apart as "needs a GPU". With ``--max-mutants N`` (default 60) a module with more mutants is
 sampled, deterministically (the same mutants on every run of the same code); the output says so.
 
 Run (from the repository root; not part of CI: a full run takes about half an hour on 2 CPU cores):
@@ -48,6 +50,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENT_FILE = REPO_ROOT / "benchmarks" / "mutation_equivalent.txt"
 RESULTS_FILE = REPO_ROOT / ".cache" / "mutation" / "last_run.json"
 KNOWN_BUGS_FILE = REPO_ROOT / ".cache" / "mutation" / "known_bugs.json"
+# An entry of mutation_equivalent.txt whose reason starts with this is a mutant only a GPU can show: it is
+# run (and must be killed) where CUDA is available, and set apart ("needs a GPU") elsewhere.
+CUDA_ONLY = "CUDA only"
 COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache", ".hypothesis",
                "*.egg-info", ".ipynb_checkpoints", "build", "dist")
 
@@ -365,6 +370,17 @@ def equivalence_reason(mutant: Mutant, entries: list):
 # --------------------------------------------------------------------------------------------------
 # Running pytest in a fork of this process
 # --------------------------------------------------------------------------------------------------
+def cuda_available() -> bool:
+    """Asked in a child process: initialising CUDA here would make it unusable in the forked test runs."""
+    import subprocess
+    probe = subprocess.run([sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
+                           capture_output=True, text=True)
+    return probe.stdout.strip() == "True"
+
+
+HAS_CUDA = False  # set by main()
+
+
 def preload():
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in PRELOAD:
@@ -554,6 +570,8 @@ def main(argv=None) -> int:
         return 0
 
     tic = time.perf_counter()
+    global HAS_CUDA
+    HAS_CUDA = cuda_available()
     preload()
     work = Path(tempfile.mkdtemp(prefix="fcn_mutation_"))
     copy_root = work / "repo"
@@ -599,7 +617,9 @@ def run_module(report, copy_root, work, pristine_data, base_env, line_tests, dur
               flush=True)
     for number, mutant in enumerate(report.mutants, 1):
         reason = equivalence_reason(mutant, equivalents)
-        if reason:
+        if reason and reason.startswith(CUDA_ONLY) and not HAS_CUDA:
+            result = Result(asdict_mutant(mutant), "needs a GPU", reason=reason)
+        elif reason and not reason.startswith(CUDA_ONLY):
             result = Result(asdict_mutant(mutant), "equivalent", reason=reason)
         else:
             tests = tests_for(mutant, line_tests.get(mutant.path, {}), report.tests, durations, failed)
@@ -610,7 +630,7 @@ def run_module(report, copy_root, work, pristine_data, base_env, line_tests, dur
                                     timeout=timeout_factor * sum(durations[t] for t in tests) + 30)
         report.results.append(result)
         mark = {"killed": ".", "timeout": "t", "survived": "S", "not covered": "N", "equivalent": "e",
-                "error": "E"}[result.status]
+                "needs a GPU": "g", "error": "E"}[result.status]
         print(mark, end="" if number % 60 else "\n", flush=True)
     report.seconds = time.perf_counter() - tic
     print(f"  [{report.seconds:.0f} s]", flush=True)
@@ -651,16 +671,16 @@ def print_summary(reports, seconds, baseline_seconds, max_mutants, table=True):
 
 
 def print_rates(reports, seconds, baseline_seconds, max_mutants):
-    print("\nmodule                                 mutants  killed  survived  equivalent  kill rate   time")
+    print("\nmodule                                 mutants  killed  survived  equivalent  GPU  kill rate   time")
     for report in reports:
         counts = {s: sum(r.status == s for r in report.results)
-                  for s in ("killed", "timeout", "survived", "not covered", "equivalent", "error")}
+                  for s in ("killed", "timeout", "survived", "not covered", "equivalent", "needs a GPU", "error")}
         killed = counts["killed"] + counts["timeout"]
         alive = counts["survived"] + counts["not covered"] + counts["error"]
         rate = killed / (killed + alive) if killed + alive else float("nan")
         sampled = f"{len(report.results)}/{report.total_mutants}"
         print(f"{report.path:38s} {sampled:>8s}  {killed:6d}  {alive:8d}  {counts['equivalent']:10d}  "
-              f"{rate:8.1%}  {report.seconds:5.0f} s")
+              f"{counts['needs a GPU']:3d}  {rate:8.1%}  {report.seconds:5.0f} s")
     print(f"\nTotal {seconds / 60:.1f} min (baseline {baseline_seconds:.0f} s) on {platform.node() or 'this machine'}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}."
           + (f" Modules with more than {max_mutants} mutants were sampled (deterministically)." if max_mutants else ""))
@@ -683,6 +703,13 @@ def print_known_and_survivors(reports):
             m = r.mutant
             note = {"not covered": " [no test runs this line]", "error": f" [{r.reason}]"}.get(r.status, "")
             print(f"  {m['path']}:{m['line']}\t{m['description']}\t{m['code']}{note}")
+    on_gpu = [r for report in reports for r in report.results if r.status == "needs a GPU"]
+    if on_gpu:
+        print("\nNeed a GPU to be observed (left out of the kill rate here; run this script on a CUDA machine, "
+              "where their tests run):")
+        for r in on_gpu:
+            m = r.mutant
+            print(f"  {m['path']}:{m['line']}\t{m['description']}\t{m['code']}\t-- {r.reason}")
     equivalent = [r for report in reports for r in report.results if r.status == "equivalent"]
     if equivalent:
         print("\nEquivalent (left out of the kill rate):")

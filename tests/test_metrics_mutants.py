@@ -65,3 +65,18 @@ def test_a_stored_score_reads_back_as_a_float(stored, expected):
 
 def test_a_missing_stored_score_is_nan():
     assert math.isnan(stored_score(None))
+
+
+def test_a_single_pixel_out_of_range_is_refused_too():
+    matrix = ConfusionMatrix(3)
+    with pytest.raises(ValueError, match="outside 0..2"):
+        matrix.update(torch.tensor([[0]]), torch.tensor([[7]]))
+    with pytest.raises(ValueError, match="outside 0..2"):
+        matrix.update(torch.tensor([[7]]), torch.tensor([[0]]))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_a_matrix_made_on_the_cpu_counts_gpu_tensors():
+    matrix = ConfusionMatrix(2)
+    matrix.update(torch.tensor([[0, 1, 1]], device="cuda"), torch.tensor([[0, 1, 0]], device="cuda"))
+    assert matrix.matrix.is_cuda and matrix.matrix.cpu().tolist() == [[1, 1], [0, 1]]

@@ -49,3 +49,31 @@ def test_upsampling_is_bilinear_without_aligned_corners(pretrained_asked, skip):
             scores = model.classifier(model.backbone(x))
         expected = F.interpolate(scores, size=(32, 64), mode="bilinear", align_corners=False)
         assert torch.allclose(model(x), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("skip, channels, stride", [("8s", 256, 8), ("16s", 512, 16)])
+def test_the_skip_comes_from_pool3_for_8s_and_pool4_for_16s(pretrained_asked, skip, channels, stride):
+    model = FCN_VGG16(3, skip=skip).eval()
+    with torch.no_grad():
+        shallow = model.backbone1(torch.randn(1, 3, 64, 96))
+    assert shallow.shape[1:] == (channels, 64 // stride, 96 // stride)
+
+
+@pytest.mark.parametrize("skip", [False, "8s"])
+def test_dropout_is_active_in_training_and_off_in_evaluation(pretrained_asked, skip):
+    torch.manual_seed(0)
+    model = FCN_VGG16(3, skip=skip)
+    x = torch.randn(1, 3, 32, 32)
+    with torch.no_grad():
+        model.train()
+        assert not torch.allclose(model(x), model(x))
+        model.eval()
+        assert torch.equal(model(x), model(x))
+
+
+def test_the_classifier_keeps_the_grid_of_the_backbone(pretrained_asked):
+    """Each class score sits on the feature cell it was computed from: the 3x3 convolution is padded by 1."""
+    model = FCN_VGG16(3).eval()
+    with torch.no_grad():
+        features = model.backbone(torch.randn(1, 3, 64, 96))
+        assert model.classifier(features).shape[-2:] == features.shape[-2:]

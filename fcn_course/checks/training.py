@@ -69,7 +69,7 @@ def _check_one_optimizer(net, optimizer, args, case, problems):
     for group in optimizer.param_groups:
         for p in group["params"]:
             if id(p) in seen:
-                problems.append(f"{case}: um mesmo parâmetro aparece em dois grupos do otimizador.")
+                problems.append(f"{case}: um mesmo parâmetro aparece duas vezes no otimizador (passe cada um uma vez só).")
                 return
             seen[id(p)] = group["lr"]
     trainable = [(name, p) for name, p in net.named_parameters() if p.requires_grad]

@@ -122,8 +122,8 @@ class _UpsamplingRecorder(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func is F.interpolate:
-            self.modes.append(kwargs.get("mode", args[3] if len(args) > 3 else "nearest"))
+        if func is F.interpolate:  # it hands every argument but the input over as keywords, mode included
+            self.modes.append(kwargs["mode"])
         return func(*args, **kwargs)
 
 

@@ -13,7 +13,7 @@ from torch import nn, optim
 from torchvision.models import AlexNet_Weights
 
 from fcn_course import backbones, checks
-from fcn_course.checks import training
+from fcn_course.checks import feedback, training
 from fcn_course.checks import models as model_checks
 from fcn_course.checks.registry import EXERCISES, run_all
 from fcn_course.checks.training import _tiny_loader
@@ -668,3 +668,18 @@ def test_the_training_batch_lies_on_faint_noise():
     [(images, labels)] = _tiny_loader()
     background = images.permute(1, 0, 2, 3)[:, labels == 0]
     assert 0.05 < background.std() < 0.2
+
+
+def test_a_frame_whose_file_cannot_be_resolved_counts_as_the_students(monkeypatch):
+    """Path.resolve can fail (a deleted working folder, Python 3.10's pathlib on odd paths): no crash, and the
+    frame is shown rather than hidden as a library frame."""
+    def unresolvable(self, strict=False):
+        raise OSError("the working folder is gone")
+
+    def class_weights(counts):
+        raise ValueError("quebrado")
+
+    monkeypatch.setattr(feedback.Path, "resolve", unresolvable)
+    message = _messages(checks.check_class_weights(class_weights, verbose=False))
+    line = class_weights.__code__.co_firstlineno + 1
+    assert f"(test_checks_mutants.py, linha {line}: `raise ValueError(\"quebrado\")`)" in message

@@ -143,8 +143,9 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
         if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
             problems.append("compute_loss deve devolver um tensor escalar (a média da perda nos pixels).")
             raise Failed
-        if not torch.isclose(loss.detach(), reference, atol=1e-5):
-            hint = _loss_hint(loss.detach(), outputs.detach(), labels)
+        value = loss.detach().to(reference.dtype)  # a loss computed in double precision is compared all the same
+        if not torch.isclose(value, reference, atol=1e-5):
+            hint = _loss_hint(value, outputs.detach(), labels)
             problems.append(f"valor da perda {loss.item():.5f}, esperado {reference.item():.5f}. Dica: {hint}")
             raise Failed
         loss.backward()

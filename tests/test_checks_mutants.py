@@ -16,6 +16,7 @@ from fcn_course import backbones, checks
 from fcn_course.checks import feedback, training
 from fcn_course.checks import models as model_checks
 from fcn_course.checks.registry import EXERCISES, run_all
+from fcn_course.checks.titles import is_required
 from fcn_course.checks.training import _tiny_loader
 from fcn_course.config import course_args
 from fcn_course.voc import VOID
@@ -221,8 +222,11 @@ def _skip_problems(grid):
 
 
 def test_a_skip_fused_barely_finer_than_the_deep_map_is_caught():
-    """8x8 against the deep map's 6x6: a point of the shallow features reaches more than half as many pixels."""
-    assert "a skip connection não traz detalhe fino" in _skip_problems(8)
+    """8x8 against the deep map's 6x6 (for the 224x224 input the check probes the skip with): a point of the
+    shallow features reaches more than half as many output pixels as a point of the deep map."""
+    pooled = type("Pooled", (_PooledSkip,), {"grid": 8})
+    message = _messages(checks.check_fcn(pooled, skip=True, verbose=False, backbone="alexnet"))
+    assert "a skip connection não traz detalhe fino" in message
 
 
 def test_a_skip_fused_clearly_finer_than_the_deep_map_is_accepted():
@@ -494,6 +498,7 @@ def test_each_fcn_row_checks_its_own_variant_and_backbone(monkeypatch):
 
 def test_only_exercise_zero_is_optional_and_the_rows_agree_with_the_checks():
     assert [exercise.key for exercise in EXERCISES if not exercise.required] == ["iou"]
+    assert all(exercise.required is is_required(exercise.key) for exercise in EXERCISES)
 
 
 @pytest.mark.parametrize("file_name, notebook", [
@@ -533,6 +538,19 @@ def test_class_weights_that_only_avoid_the_division_by_zero_are_caught():
 
     result = checks.check_class_weights(clamped, verbose=False)
     assert not result.passed and "uma classe sem nenhum pixel deve receber peso 0" in _messages(result)
+
+
+def test_a_dice_loss_without_smoothing_passes():
+    """2·I/(P+G) per class with no smoothing term is right: every class of the check's batch has pixels."""
+    def plain_dice(outputs, labels):
+        valid = (labels != VOID).unsqueeze(1)
+        probabilities = outputs.softmax(dim=1) * valid
+        target = F.one_hot(labels.masked_fill(labels == VOID, 0), outputs.shape[1]).permute(0, 3, 1, 2) * valid
+        intersection = (probabilities * target).sum(dim=(0, 2, 3))
+        return 1 - (2 * intersection / (probabilities.sum(dim=(0, 2, 3)) + target.sum(dim=(0, 2, 3)))).mean()
+
+    result = checks.check_dice_loss(plain_dice, verbose=False)
+    assert result.passed, result.messages
 
 
 def test_a_dice_loss_that_never_reaches_one_is_caught():
@@ -683,3 +701,15 @@ def test_a_frame_whose_file_cannot_be_resolved_counts_as_the_students(monkeypatc
     message = _messages(checks.check_class_weights(class_weights, verbose=False))
     line = class_weights.__code__.co_firstlineno + 1
     assert f"(test_checks_mutants.py, linha {line}: `raise ValueError(\"quebrado\")`)" in message
+
+
+def test_a_loss_computed_in_double_precision_is_judged_without_crashing():
+    def in_double(outputs, labels, criterion):
+        return F.cross_entropy(outputs.double(), labels, ignore_index=255)
+
+    def summed_in_double(outputs, labels, criterion):
+        return F.cross_entropy(outputs.double(), labels, ignore_index=255, reduction="sum")
+
+    assert checks.check_loss(in_double, make_criterion(), verbose=False).passed
+    result = checks.check_loss(summed_in_double, make_criterion(), verbose=False)
+    assert not result.passed and "parece a soma da perda nos pixels" in _messages(result)

@@ -713,3 +713,16 @@ def test_a_loss_computed_in_double_precision_is_judged_without_crashing():
     assert checks.check_loss(in_double, make_criterion(), verbose=False).passed
     result = checks.check_loss(summed_in_double, make_criterion(), verbose=False)
     assert not result.passed and "parece a soma da perda nos pixels" in _messages(result)
+
+
+def test_a_loss_computed_by_hand_passes_despite_rounding():
+    """log_softmax, the target's log-probability, the mean over non-void pixels: equal to PyTorch's value up to
+    float rounding, which the check must absorb."""
+    def by_hand(outputs, labels, criterion):
+        flat = outputs.permute(0, 2, 3, 1).reshape(-1, outputs.shape[1])
+        targets = labels.reshape(-1)
+        valid = targets != 255
+        return -flat.log_softmax(dim=1)[valid].gather(1, targets[valid, None]).mean()
+
+    result = checks.check_loss(by_hand, make_criterion(), verbose=False)
+    assert result.passed, result.messages

@@ -68,17 +68,19 @@ def _spy_backbone_loader(calls: list):
     ``calls`` receives one ``pretrained`` flag per backbone built. Spied: ``fcn_course.backbones.load_backbone``
     (behind ``load_alexnet``, ``load_vgg16``..., however the student imported them, aliases included) and
     torchvision's own builders (``torchvision.models.alexnet(weights=...)``): their model classes are patched to
-    record the construction and their weight enums to hand over a recognisable pattern instead of downloading.
+    record the construction and their weight enums to hand over a recognisable pattern instead of downloading
+    (whether the weights are fetched after the model is built, as torchvision does, or before).
     The check then sees whether the weights reach the model untouched (pretrained=True) or are re-initialised
     (pretrained=False).
     """
     from torchvision.models._api import WeightsEnum
 
-    real_loader, inside_loader = backbones.load_backbone, []
+    real_loader = backbones.load_backbone
+    inside_loader, weights_fetched_first = [], []  # names of the backbones being loaded / fetched early
 
     def spy(name, pretrained=False, *args, **kwargs):
         calls.append(bool(pretrained))
-        inside_loader.append(True)
+        inside_loader.append(name)
         try:
             return _mark(real_loader(name, pretrained=False))
         finally:
@@ -87,8 +89,8 @@ def _spy_backbone_loader(calls: list):
     def spied_init(real_init):
         def init(self, *args, **kwargs):
             real_init(self, *args, **kwargs)
-            if not inside_loader:
-                calls.append(False)  # becomes True if torchvision then asks for the weights
+            if not inside_loader:  # False, unless the weights were fetched first (True after, if they are then)
+                calls.append(bool(weights_fetched_first))
             _mark(self)
         return init
 
@@ -96,8 +98,10 @@ def _spy_backbone_loader(calls: list):
         spec = next((spec for spec in backbones.BACKBONES.values() if type(spec.weights) is type(self)), None)
         if spec is None:
             raise backbones.PretrainedWeightsError(f"{self} não é um backbone do curso: use um dos registrados.")
-        if calls and not inside_loader:
-            calls[-1] = True
+        if calls:
+            calls[-1] = True  # torchvision's builders: the model is built first, then its weights are fetched
+        else:
+            weights_fetched_first.append(spec.name)  # the state dict first, loaded into the model built next
         return _mark(spec.build(weights=None)).state_dict()
 
     with contextlib.ExitStack() as stack:
@@ -118,8 +122,8 @@ class _UpsamplingRecorder(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func is F.interpolate:
-            self.modes.append(kwargs.get("mode", args[3] if len(args) > 3 else "nearest"))
+        if func is F.interpolate:  # it hands every argument but the input over as keywords, mode included
+            self.modes.append(kwargs["mode"])
         return func(*args, **kwargs)
 
 

@@ -22,12 +22,13 @@ can show (a tensor moved to the GPU, mixed precision): on a machine with CUDA it
 (its tests are skipped elsewhere), without CUDA it is set apart as "needs a GPU". With ``--max-mutants N`` (default 60) a module with more mutants is
 sampled, deterministically (the same mutants on every run of the same code); the output says so.
 
-Run (from the repository root; not part of CI: a full run takes about half an hour on 2 CPU cores):
+Run (from the repository root; not part of CI: the default run takes about 35 minutes on 2 CPU cores):
 
     python benchmarks/mutation_test.py                          # every module
     python benchmarks/mutation_test.py --module engine data     # modules whose path contains a word
     python benchmarks/mutation_test.py --max-mutants 0          # every mutant, no sampling
     python benchmarks/mutation_test.py --list                   # the mutants, without running anything
+    python benchmarks/mutation_test.py --known-bugs             # only KNOWN_BUGS (issue #15), a few minutes
 """
 from __future__ import annotations
 

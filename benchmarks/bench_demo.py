@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from fcn_course import experiments  # noqa: E402
 from fcn_course.config import PROFILES, course_args  # noqa: E402
 from fcn_course.data import prepare_data  # noqa: E402
+from fcn_course.environment import DATA_ENV  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
 
 RESULTS_START, RESULTS_END = "<!-- demo-results:start -->", "<!-- demo-results:end -->"
@@ -126,7 +127,7 @@ def main(argv=None) -> int:
 
     torch.set_num_threads(options.threads)
     work_dir = Path(options.out or tempfile.mkdtemp(prefix="bench_demo_"))
-    os.environ["FCN_COURSE_DATA"] = str(work_dir / "data")  # the synthetic twin is written there
+    os.environ[DATA_ENV] = str(work_dir / "data")  # the synthetic twin is written there
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, results in {work_dir}")
     print(f"demo profile: {PROFILES['demo']}" + (f", overridden by {overrides}" if overrides else ""))
     table = []

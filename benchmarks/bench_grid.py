@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from fcn_course import experiments  # noqa: E402
 from fcn_course.config import course_args  # noqa: E402
+from fcn_course.environment import DATA_ENV, SMOKE_ENV  # noqa: E402
 from fcn_course.synthetic import make_synthetic_voc  # noqa: E402
 from solutions.fcn_alexnet import FCN_AlexNet  # noqa: E402
 from solutions.training import compute_loss, make_criterion, make_optimizer  # noqa: E402
@@ -47,10 +48,10 @@ class Timer:
 
 def bench_smoke_grid(work_dir: Path) -> Timer:
     """Time of the smoke grid CLI, synthetic data included (built in a fresh data folder)."""
-    os.environ["FCN_COURSE_DATA"] = str(work_dir / "data")
+    os.environ[DATA_ENV] = str(work_dir / "data")
     with Timer() as timer:
         code = experiments.main(["--smoke", "--out", str(work_dir / "grid-smoke"), "--quiet"])
-    os.environ.pop("FCN_COURSE_SMOKE", None)
+    os.environ.pop(SMOKE_ENV, None)
     if code != 0:
         raise SystemExit(f"smoke grid failed with exit code {code}")
     return timer

@@ -31,6 +31,7 @@ from fcn_course import engine  # noqa: E402
 from fcn_course.backbones import BACKBONES  # noqa: E402
 from fcn_course.config import course_args  # noqa: E402
 from fcn_course.data import make_loaders, prepare_data  # noqa: E402
+from fcn_course.environment import DATA_ENV  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
 
 # Images of the course's subset of real VOC (background, bus, person; at least 2 of them per image).
@@ -104,7 +105,7 @@ def main(argv=None) -> int:
     print(f">> timing the 8 configurations on {device_name}, {options.size}x{options.size}, batch 8", flush=True)
 
     with tempfile.TemporaryDirectory() as data:
-        os.environ["FCN_COURSE_DATA"] = data  # the synthetic twin is written there, then removed
+        os.environ[DATA_ENV] = data  # the synthetic twin is written there, then removed
         args = course_args(profile="smoke", epoch_num=1, batch_size=8, h_size=options.size, w_size=options.size,
                            max_samples=options.images, device=torch.device(options.device), num_workers=0)
         args["synthetic"] = {"n_train": options.images * 2, "n_val": options.images, "size": (max(options.size, 160),

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torchvision import models
 
-from fcn_course.config import WEIGHTS_ENV, read_environment
+from fcn_course.environment import WEIGHTS_ENV, read_environment
 
 
 class PretrainedWeightsError(RuntimeError):

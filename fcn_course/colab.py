@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import os
 
+from fcn_course.environment import DATA_ENV
+
 REPOSITORY = "fcn-course/fcn-course"  # GitHub "owner/name" of the course repository
 BRANCH = "main"
 REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 DRIVE_MOUNT_POINT = "/content/drive"
 DRIVE_DATA_FOLDER = "MyDrive/fcn_course_data"  # inside the student's Drive
-DATA_ENV = "FCN_COURSE_DATA"  # = fcn_course.config's data-folder variable (not imported: config loads torch)
 DRIVE_FLAG = "USAR_DRIVE"  # the variable the student sets in the set-up cell
 
 

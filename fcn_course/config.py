@@ -11,116 +11,37 @@ The profile comes from ``course_args(profile=...)``, else from the environment (
 ``FCN_COURSE_SMOKE=1`` for ``smoke``), else ``full``. ``course_args`` is pure: it reads the environment
 through :func:`read_environment` and writes nothing; ``fcn_course.data.prepare_data(args)`` makes the data
 ready (generating the synthetic twin when the profile uses it).
+
+The profile table is ``PROFILES`` (written in ``fcn_course.profiles``); the environment variables' names and
+their reader are in ``fcn_course.environment``. Both are re-exported here.
 """
 from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import torch
 
+# The environment variables (their names and the one reader) and the profile table live in two small modules
+# without PyTorch; they are re-exported here, so that ``config.PROFILES`` and ``config.read_environment`` work.
+from fcn_course.environment import (  # noqa: F401  (re-exported)
+    DATA_ENV, PROFILE_ENV, RUNS_ENV, SMOKE_ENV, STATIC_ENV, WEIGHTS_ENV, Environment, read_environment,
+)
+from fcn_course.profiles import (  # noqa: F401  (re-exported)
+    DEFAULT_PROFILE, PROFILES, per_backbone_settings, profile_names,
+)
 from fcn_course.voc import DEFAULT_CLASSES
-
-PROFILE_ENV = "FCN_COURSE_PROFILE"
-SMOKE_ENV = "FCN_COURSE_SMOKE"
-DATA_ENV = "FCN_COURSE_DATA"
-RUNS_ENV = "FCN_COURSE_RUNS"
-WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"
-STATIC_ENV = "FCN_COURSE_STATIC"
-
-# --------------------------------------------------------------------------------------------------
-# Profiles: one place says how big each kind of run is.
-# --------------------------------------------------------------------------------------------------
-# ``synthetic`` describes the synthetic twin a profile trains on (None: real Pascal VOC).
-# ``per_backbone`` holds settings a backbone changes within the profile: VGG16 is about 21x slower per step
-# than AlexNet, so the demo profile gives it fewer images and epochs (notebook 03 and the grid use them; the
-# grid report says so, since it makes AlexNet-vs-VGG16 an unequal comparison).
-PROFILES = {
-    "full": {
-        "description": "Pascal VOC 2012 com as configurações do curso original",
-        "settings": {},
-        "synthetic": None,
-        "per_backbone": {},
-        "downloads_weights": True,
-    },
-    "demo": {
-        "description": "conjunto sintético, dimensionado para mostrar a FCN aprendendo em poucos minutos numa CPU",
-        # Measured with benchmarks/bench_demo.py (solutions/RESULTS.md): AlexNet with skip ~0.72 mIoU(fg),
-        # without skip ~0.42, in about 40 s of training each on 2 CPU cores.
-        "settings": {"epoch_num": 12, "batch_size": 8, "w_size": 160, "h_size": 160, "show_freq": 4,
-                     "pretrained": False, "lr": 1e-3},
-        # 300 + 100 pictures of 200x160: 217 training and 69 validation images pass the 3-class filter.
-        "synthetic": {"n_train": 300, "n_val": 100, "size": (200, 160), "seed": 1},
-        # VGG16 is ~21x slower per step: smaller crops and fewer images; from scratch and without batch
-        # norm it needs a smaller learning rate (at 1e-3 the first epoch's loss explodes).
-        "per_backbone": {"vgg16": {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96, "max_samples": 48}},
-        "downloads_weights": False,
-    },
-    "smoke": {
-        "description": "conjunto sintético mínimo: só confere que cada célula roda (não aprende nada)",
-        "settings": {"epoch_num": 2, "batch_size": 4, "w_size": 96, "h_size": 96, "show_freq": 1,
-                     "pretrained": False},
-        "synthetic": {"n_train": 32, "n_val": 12, "size": (160, 120), "seed": 0},
-        "per_backbone": {},
-        "downloads_weights": False,
-    },
-}
-DEFAULT_PROFILE = "full"
 
 # Settings that course_args() fills in itself but that may also be given.
 OPTIONAL_KEYS = {"root", "runs_dir", "device", "augment", "download", "profile", "smoke"}
-# ``downloads_weights``: whether a pretrained run may download ImageNet weights (hundreds of MB). The demo and
-# smoke profiles use a local copy when there is one and otherwise report pretrained runs as skipped.
 
 
 # --------------------------------------------------------------------------------------------------
-# The environment: read in one place
+# Folders and the machine
 # --------------------------------------------------------------------------------------------------
-def _flag(value: Optional[str]) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass(frozen=True)
-class Environment:
-    """Everything the course reads from environment variables (see README, "Environment variables")."""
-
-    profile: Optional[str]      # FCN_COURSE_PROFILE, or "smoke" when FCN_COURSE_SMOKE=1; None when unset
-    profile_source: str         # which variable chose it, for the message printed at the top of notebooks
-    data_dir: Path              # FCN_COURSE_DATA, default ~/fcn_course_data: holds VOCdevkit/
-    runs_dir: Path              # FCN_COURSE_RUNS, default ./runs
-    weights: Optional[Path]     # FCN_COURSE_WEIGHTS: a folder (or file) with ImageNet weight files
-    static_widgets: bool        # FCN_COURSE_STATIC=1: widgets drawn as static figures
-
-
-def read_environment(environ=None) -> Environment:
-    """Read the course's environment variables (``environ`` defaults to ``os.environ``).
-
-    Raises a ValueError naming the valid profiles when ``FCN_COURSE_PROFILE`` holds something else.
-    """
-    environ = os.environ if environ is None else environ
-    profile, source = None, "padrão"
-    if environ.get(PROFILE_ENV, "").strip():
-        profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
-        if profile not in PROFILES:
-            raise ValueError(f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of "
-                             f"{', '.join(PROFILES)}.")
-    elif _flag(environ.get(SMOKE_ENV)):
-        profile, source = "smoke", f"{SMOKE_ENV}=1"
-    weights = environ.get(WEIGHTS_ENV, "").strip()
-    return Environment(
-        profile=profile,
-        profile_source=source,
-        data_dir=Path(environ.get(DATA_ENV) or Path.home() / "fcn_course_data").expanduser(),
-        runs_dir=Path(environ.get(RUNS_ENV) or "runs").expanduser(),
-        weights=Path(weights).expanduser() if weights else None,
-        static_widgets=_flag(environ.get(STATIC_ENV)),
-    )
-
-
 def data_root() -> Path:
     """Folder that holds (or will hold) ``VOCdevkit/``: ``$FCN_COURSE_DATA`` or ``~/fcn_course_data``."""
     return read_environment().data_dir
@@ -234,8 +155,11 @@ def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **o
 
 
 def backbone_args(args: dict, backbone: str) -> dict:
-    """``args`` with the profile's own settings for ``backbone`` (e.g. fewer images for VGG16 in the demo)."""
-    return {**args, **PROFILES[args["profile"]]["per_backbone"].get(backbone, {})}
+    """``args`` with the profile's own settings for ``backbone`` (e.g. fewer images for VGG16 in the demo).
+
+    A copy: ``args`` itself is left as it is.
+    """
+    return {**args, **per_backbone_settings(args["profile"]).get(backbone, {})}
 
 
 def vgg_args(args: dict) -> dict:

@@ -25,7 +25,7 @@ import numpy as np
 
 from fcn_course import engine, report, runs
 from fcn_course.backbones import BACKBONES, PretrainedWeightsError, local_weights_file
-from fcn_course.config import backbone_args, course_args, seed_everything
+from fcn_course.config import PROFILES, backbone_args, course_args, profile_names, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.files import read_json, write_json
@@ -34,8 +34,6 @@ from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.report import format_score
 
 GRID_FILE = runs.GRID_FILE
-# Smoke profile: at most these settings, so that the 8 runs take a minute or two on a CPU.
-SMOKE_GRID = {"epoch_num": 2, "size": 64, "max_samples": 12, "batch_size": 4}
 # Settings every run of a grid must share. A grid folder trained with other values is not reused
 # (epoch_num may grow: runs then continue from their last checkpoint).
 SHARED_SETTINGS = ("classes", "h_size", "w_size", "batch_size", "lr", "weight_decay", "momentum",
@@ -225,8 +223,8 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
     The profile may give a backbone settings of its own (``config.PROFILES[...]["per_backbone"]``: fewer
     images and epochs for VGG16 in the demo profile); the report says so.
 
-    In the smoke profile (``args["smoke"]``) the settings are shrunk to ``SMOKE_GRID`` (2 epochs, 64 px
-    crops, 12 images per split) so that the whole grid takes a minute or two on a CPU. A run that fails
+    In the smoke profile (``args["smoke"]``) the settings are shrunk to its ``grid_limits`` in
+    ``config.PROFILES`` (2 epochs, 64 px crops, 12 images per split) so that the whole grid takes a minute or two on a CPU. A run that fails
     (not a wrong setting: a damaged file, say) is reported as failed and the grid goes on.
     """
     if args.get("smoke"):
@@ -264,12 +262,12 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
 
 
 def smoke_grid_args(args) -> dict:
-    """A copy of ``args`` shrunk to the SMOKE_GRID settings (never enlarged); says what it changed."""
-    size = SMOKE_GRID["size"]
-    smaller = {"epoch_num": min(args["epoch_num"], SMOKE_GRID["epoch_num"]),
-               "h_size": min(args["h_size"], size), "w_size": min(args["w_size"], size),
-               "max_samples": min(args.get("max_samples") or SMOKE_GRID["max_samples"], SMOKE_GRID["max_samples"]),
-               "batch_size": min(args["batch_size"], SMOKE_GRID["batch_size"])}
+    """A copy of ``args`` shrunk to the smoke profile's ``grid_limits`` (never enlarged); says what it changed."""
+    limits = PROFILES["smoke"]["grid_limits"]
+    smaller = {"epoch_num": min(args["epoch_num"], limits["epoch_num"]),
+               "h_size": min(args["h_size"], limits["h_size"]), "w_size": min(args["w_size"], limits["w_size"]),
+               "max_samples": min(args.get("max_samples") or limits["max_samples"], limits["max_samples"]),
+               "batch_size": min(args["batch_size"], limits["batch_size"])}
     changed = {key: value for key, value in smaller.items() if args.get(key) != value}
     if changed:
         print("smoke profile: the grid runs with " + ", ".join(f"{key}={value}" for key, value in changed.items()))
@@ -414,11 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train the comparison grid (backbone x skip x pretrained) with your FCN classes, optimiser "
                     "and loss (from your notebooks 02 and 03) and print the report table. Running it again "
                     "with the same --out reuses finished runs and resumes interrupted ones.")
-    parser.add_argument("--profile", choices=("smoke", "demo", "full"),
+    limits = PROFILES["smoke"]["grid_limits"]
+    parser.add_argument("--profile", choices=profile_names(),
                         help="run profile (default: FCN_COURSE_PROFILE, else full)")
     parser.add_argument("--smoke", action="store_true",
-                        help=f"the smoke profile, shrunk further (at most {SMOKE_GRID['epoch_num']} epochs, "
-                             f"{SMOKE_GRID['size']} px, {SMOKE_GRID['max_samples']} images per split): "
+                        help=f"the smoke profile, shrunk further (at most {limits['epoch_num']} epochs, "
+                             f"{limits['h_size']} px, {limits['max_samples']} images per split): "
                              "a minute or two on a CPU")
     parser.add_argument("--epochs", type=int, help="epochs per run (default: the profile's)")
     parser.add_argument("--size", type=int, help="square crop size in pixels (default: the profile's)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from fcn_course import plots, runs
-from fcn_course.config import PROFILES
+from fcn_course.config import per_backbone_settings
 from fcn_course.data import VOCSubset
 from fcn_course.predict import load_model_from_checkpoint
 
@@ -94,7 +94,7 @@ def write_markdown(grid, path, note="") -> Path:
 
 def _per_backbone_lines(args) -> list:
     """Say which backbones trained with settings of their own (then AlexNet vs VGG16 is not a fair race)."""
-    own = PROFILES.get(args.get("profile"), {}).get("per_backbone", {})
+    own = per_backbone_settings(args.get("profile"))
     return ["", *(f"**{name}** runs used settings of their own in this profile: "
                   + ", ".join(f"{key}={value}" for key, value in settings.items())
                   + " (compare skip/no-skip within a backbone, not across backbones)." for name, settings in own.items())]

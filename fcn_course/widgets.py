@@ -30,7 +30,8 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from fcn_course.config import in_jupyter_kernel, read_environment
+from fcn_course.config import in_jupyter_kernel
+from fcn_course.environment import read_environment
 from fcn_course.voc import VOID, denormalize
 from fcn_course.predict import load_run_models
 from fcn_course.plots import as_numpy, colorize, legend_handles, overlay

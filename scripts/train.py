@@ -26,7 +26,7 @@ matplotlib.use("Agg")  # no window: figures go to files
 
 from fcn_course import runs  # noqa: E402
 from fcn_course.backbones import BACKBONES  # noqa: E402
-from fcn_course.config import PROFILES, course_args, seed_everything  # noqa: E402
+from fcn_course.config import course_args, profile_names, seed_everything  # noqa: E402
 from fcn_course.data import make_loaders, prepare_data  # noqa: E402
 from fcn_course.engine import count_parameters, fit  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
@@ -46,7 +46,7 @@ def parse_args(argv=None):
                          help="start the backbone from ImageNet weights (default of the full profile)")
     weights.add_argument("--scratch", dest="pretrained", action="store_false",
                          help="random initialisation (default of the demo and smoke profiles)")
-    parser.add_argument("--profile", choices=tuple(PROFILES), help="run profile (default: from the environment)")
+    parser.add_argument("--profile", choices=profile_names(), help="run profile (default: from the environment)")
     parser.add_argument("--smoke", action="store_true", help="the same as --profile smoke")
     parser.add_argument("--epochs", type=int, help="number of epochs (args['epoch_num'])")
     parser.add_argument("--lr", type=float, help="learning rate")

@@ -111,3 +111,36 @@ def test_seed_everything_repeats_random_draws():
     first = torch.rand(3)
     config.seed_everything(5)
     assert torch.equal(first, torch.rand(3))
+
+
+# --------------------------------------------------------------------------------------------------
+# Per-backbone settings: VGG16 trains with smaller settings in the demo profile (notebook 03, the grid)
+# --------------------------------------------------------------------------------------------------
+VGG16_DEMO = {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96, "max_samples": 48}
+
+
+def test_backbone_args_applies_the_profiles_settings_for_that_backbone(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(profile="demo")
+    vgg = config.backbone_args(args, "vgg16")
+    assert {key: vgg[key] for key in VGG16_DEMO} == VGG16_DEMO
+    assert {key: args[key] for key in VGG16_DEMO} == {"epoch_num": 12, "lr": 1e-3, "w_size": 160, "h_size": 160,
+                                                      "max_samples": None}  # the caller's dict is left alone
+    assert {key: vgg[key] for key in set(vgg) - set(VGG16_DEMO)} == {key: args[key]
+                                                                      for key in set(args) - set(VGG16_DEMO)}
+    assert config.backbone_args(args, "alexnet") == args  # AlexNet keeps the profile's settings
+
+
+def test_vgg_args_are_the_vgg16_settings_of_notebook_03(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(profile="demo")
+    assert config.vgg_args(args) == config.backbone_args(args, "vgg16") != args
+    assert config.vgg_args(args)["epoch_num"] == 10
+
+
+@pytest.mark.parametrize("profile", ["full", "smoke"])
+def test_profiles_without_per_backbone_settings_leave_args_as_they_are(monkeypatch, tmp_path, profile):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(profile=profile)
+    assert config.vgg_args(args) == args and config.backbone_args(args, "alexnet") == args
+

@@ -1,7 +1,76 @@
-"""The course run's summary (fcn_course.instructor.course): class names come from the run folder."""
+"""The main job (fcn_course.instructor.course): which profile it runs, and its summary of the runs."""
 import json
+from pathlib import Path
 
-from fcn_course.instructor.course import print_summary
+import pytest
+
+from fcn_course.environment import DATA_ENV, RUNS_ENV, STATIC_ENV
+from fcn_course.instructor import course
+from fcn_course.instructor.course import choose_profile, print_summary
+from fcn_course.voc import REQUIRED_PARTS, voc_folder
+
+
+# --------------------------------------------------------------------------------------------------
+# Which profile the main job runs: the one asked for, else full with real VOC, else demo
+# --------------------------------------------------------------------------------------------------
+def _data_folder(tmp_path, monkeypatch, voc: bool) -> Path:
+    """$FCN_COURSE_DATA for this test: with an extracted VOC 2012 tree when ``voc``, else empty."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if voc:
+        for part in REQUIRED_PARTS:
+            (voc_folder(data) / part).mkdir(parents=True)
+    monkeypatch.setenv(DATA_ENV, str(data))
+    return data
+
+
+def test_with_real_voc_the_main_job_runs_the_full_profile(tmp_path, monkeypatch):
+    _data_folder(tmp_path, monkeypatch, voc=True)
+    assert choose_profile() == "full" and choose_profile(smoke=False) == "full"
+
+
+def test_without_voc_the_main_job_runs_the_demo_profile(tmp_path, monkeypatch):
+    _data_folder(tmp_path, monkeypatch, voc=False)
+    assert choose_profile() == "demo" and choose_profile(smoke=False) == "demo"
+
+
+def test_an_incomplete_voc_tree_is_not_voc(tmp_path, monkeypatch):
+    data = _data_folder(tmp_path, monkeypatch, voc=False)
+    (voc_folder(data) / "JPEGImages").mkdir(parents=True)  # masks and lists missing: an interrupted download
+    assert choose_profile() == "demo"
+
+
+@pytest.mark.parametrize("voc", [True, False])
+@pytest.mark.parametrize("asked, profile", [
+    ({"profile": "full"}, "full"), ({"profile": "demo"}, "demo"), ({"profile": "smoke"}, "smoke"),
+    ({"smoke": True}, "smoke"),
+])
+def test_the_profile_asked_for_wins_over_the_data_found(tmp_path, monkeypatch, voc, asked, profile):
+    _data_folder(tmp_path, monkeypatch, voc=voc)
+    assert choose_profile(**asked) == profile
+
+
+@pytest.mark.parametrize("voc, profile", [(True, "full"), (False, "demo")])
+def test_run_course_gives_every_notebook_the_chosen_profile(tmp_path, monkeypatch, voc, profile):
+    _data_folder(tmp_path, monkeypatch, voc=voc)
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))  # run_course sets both: restored after the test
+    monkeypatch.setenv(STATIC_ENV, "1")
+    sources = [tmp_path / "01_a.py", tmp_path / "02_b.py"]
+    given = []
+
+    def fake_execute(notebook, out, profile):
+        given.append((notebook.name, profile))
+        return out / notebook.name
+
+    monkeypatch.setattr(course, "solution_sources", lambda repo_root: sources)
+    monkeypatch.setattr(course, "execute_notebook", fake_execute)
+    assert course.run_course(tmp_path, out_dir=tmp_path / "out", site=False) == 0
+    assert given == [("01_a.ipynb", profile), ("02_b.ipynb", profile)]
+
+
+# --------------------------------------------------------------------------------------------------
+# The summary: class names come from the run folder
+# --------------------------------------------------------------------------------------------------
 
 
 def _write_run(run_dir, classes, ious, run_json=True):

@@ -17,6 +17,7 @@ import argparse
 import sys
 
 from fcn_course.instructor import repo_root
+from fcn_course.profiles import profile_names
 
 PROG = "python -m fcn_course.instructor"
 
@@ -116,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("course", help="run every solution notebook; executed notebooks and HTML go to a run folder")
-    p.add_argument("--profile", choices=("smoke", "demo", "full"),
+    p.add_argument("--profile", choices=profile_names(),
                    help="run profile (default: full when Pascal VOC is found, else demo: the synthetic twin, "
                         "sized to show the FCNs learning in minutes on a CPU)")
     p.add_argument("--smoke", action="store_true", default=None,

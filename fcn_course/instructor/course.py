@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 from fcn_course import runs
-from fcn_course.config import PROFILES, RUNS_ENV, data_root
+from fcn_course.config import PROFILES, data_root
 from fcn_course.engine import History
+from fcn_course.environment import RUNS_ENV, STATIC_ENV
 from fcn_course.instructor.execute import execute_notebook
 from fcn_course.instructor.pairs import solution_sources
 from fcn_course.voc import voc_is_ready
@@ -26,7 +27,7 @@ def real_voc_present(root: Path | None = None) -> bool:
 def _set_course_environment(out: Path) -> None:
     """What the notebooks' kernels inherit: where runs go, static figures (the profile goes per kernel)."""
     os.environ[RUNS_ENV] = str(out.resolve() / "runs")  # checkpoints and reports of the notebooks
-    os.environ.setdefault("FCN_COURSE_STATIC", "1")  # widgets -> static figures that the HTML can show
+    os.environ.setdefault(STATIC_ENV, "1")  # widgets -> static figures that the HTML can show
 
 
 def choose_profile(smoke=None, profile=None) -> str:

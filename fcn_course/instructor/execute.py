@@ -14,9 +14,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from fcn_course.definitions import read_notebook
+from fcn_course.environment import PROFILE_ENV, SMOKE_ENV
 
-SMOKE_ENV = "FCN_COURSE_SMOKE"  # = fcn_course.config.SMOKE_ENV (not imported: config loads torch)
-PROFILE_ENV = "FCN_COURSE_PROFILE"  # = fcn_course.config.PROFILE_ENV
 DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell
 KERNEL_NAME = "python3"
 

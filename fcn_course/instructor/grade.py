@@ -24,7 +24,7 @@ from typing import Optional
 
 import nbformat
 
-from fcn_course.instructor.execute import SMOKE_ENV
+from fcn_course.environment import SMOKE_ENV
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import sha256
 

@@ -47,6 +47,13 @@ def test_instructor_commands_are_not_student_commands(command, capsys):
     assert "comando do professor" in err and "instructor command" in err
 
 
+def test_site_points_to_the_instructor_command(capsys):
+    """``python -m fcn_course site`` (the website is built by the instructor wing) says where to run it."""
+    assert main(["site"]) == 2
+    err = capsys.readouterr().err
+    assert "python -m fcn_course.instructor site" in err and "invalid choice" not in err
+
+
 def test_student_help_says_which_commands_are_for_students(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])

@@ -1,7 +1,16 @@
-"""The course run's summary (fcn_course.instructor.course): class names come from the run folder."""
+"""The main job (fcn_course.instructor.course): which notebooks it runs; its summary names the classes of each run."""
 import json
 
-from fcn_course.instructor.course import print_summary
+from fcn_course.instructor.course import print_summary, run_course
+from tiny_course import TINY_OUTLINE, add_stray_solution, make_repo
+
+
+def test_the_course_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path, capsys):
+    repo = make_repo(tmp_path)
+    stray = add_stray_solution(repo)
+    assert run_course(repo, out_dir=tmp_path / "run", smoke=True, site=False, names=TINY_OUTLINE) == 1
+    assert f"{stray} is not a course notebook" in capsys.readouterr().out
+    assert not (tmp_path / "run").exists()  # refused before anything ran
 
 
 def _write_run(run_dir, classes, ious, run_json=True):

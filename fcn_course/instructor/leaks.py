@@ -4,8 +4,8 @@ Secret lines are what the student version removes (``pipeline``'s ``STUDENT`` st
 round): the lines inside solution regions and the lines of ``solution-only`` cells, from every file under
 ``solutions/`` -- the solution notebooks (those of the outline and any other: more secrets is safer) and
 ``solutions/*.py``. A line that students see elsewhere, a short common line (``return x``) or a line listed
-in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. Every line of the instructor rubric (``solutions/rubric.md``: model answers and
-grading criteria) is secret too.
+in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. Every
+line of the instructor rubric (``solutions/rubric.md``: model answers and grading criteria) is secret too.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The notebook pipeline: every notebook the instructor wing writes is a solution notebook passed through cell steps.
+"""The notebook pipeline: every notebook the instructor wing writes is a solution notebook put through steps.
 
 A *step* looks at one cell (its type, its tags, its solution markers), and returns it, changed or not, or None
 to drop it. A *recipe* is the tuple of steps that one kind of notebook needs; :func:`transform` applies a
@@ -7,7 +7,8 @@ recipe to a copy of a notebook. The commands compose the same steps:
 * ``SOLUTION_SOURCE`` -- ``include:<path>`` cells take their file's text (``includes.refresh_include``).
   build writes the result to ``solutions/notebooks/NN.py``; check compares the ``.ipynb`` and the student
   notebooks with what it gives.
-* ``SOLUTION_IPYNB`` -- only ``# NBVAL_CHECK_OUTPUT`` cells keep their outputs. build: ``solutions/notebooks/NN.ipynb``.
+* ``SOLUTION_IPYNB`` -- only ``# NBVAL_CHECK_OUTPUT`` cells keep their outputs (build:
+  ``solutions/notebooks/NN.ipynb``).
 * ``STUDENT`` -- ``solution-only`` cells dropped, solution regions stubbed, our tags removed, outputs cleared
   (the steps of ``student``). build writes, and check compares, :func:`student_notebook`: this recipe plus
   the provenance line.

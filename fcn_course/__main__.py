@@ -4,15 +4,16 @@ Student commands: synth, download, grid, predict. ``grid`` and ``predict`` use t
 your notebooks with ``--models`` (by default, notebooks/02_fcn_alexnet.ipynb and notebooks/03_fcn_vgg16.ipynb
 of the current folder when they exist).
 
-course, build, check, grade and release are instructor commands: they are not part of the student
-package and run from the course repository as ``python -m fcn_course.instructor <command>``.
+course, build, check, grade, release and site are instructor commands: they are not part of the student
+package and run from the course repository as ``python -m fcn_course.instructor <command>``; asked here,
+they answer with that command.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release")
+INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "site")
 
 INSTRUCTOR_ONLY_MESSAGE = (
     "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do curso, "

@@ -22,6 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
+# <!-- generated from solutions/notebooks/01_dados_e_metricas.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 01 · Dados e métricas
 #
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!

@@ -22,6 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
+# <!-- generated from solutions/notebooks/02_fcn_alexnet.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 02 · FCN com AlexNet
 #
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira

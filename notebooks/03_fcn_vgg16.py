@@ -22,6 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
+# <!-- generated from solutions/notebooks/03_fcn_vgg16.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 03 · FCN com VGG16 (Exercício 6)
 #
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais

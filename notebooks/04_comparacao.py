@@ -22,6 +22,7 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
+# <!-- generated from solutions/notebooks/04_comparacao.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 04 · Comparando as variantes (Exercício 7)
 #
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do

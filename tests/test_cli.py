@@ -47,6 +47,31 @@ def test_instructor_commands_are_not_student_commands(command, capsys):
     assert "comando do professor" in err and "instructor command" in err
 
 
+def test_site_points_to_the_instructor_command(capsys):
+    """``python -m fcn_course site`` (the website is built by the instructor wing) says where to run it."""
+    assert main(["site"]) == 2
+    err = capsys.readouterr().err
+    assert "python -m fcn_course.instructor site" in err and "invalid choice" not in err
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_instructor_commands_refuse_a_repository_that_does_not_match_the_outline(command, tmp_path, monkeypatch,
+                                                                                  capsys):
+    """The tiny repository's 01_demo is not in the course outline, and the outline's notebooks are missing."""
+    from fcn_course.instructor import __main__ as instructor_cli
+    from tiny_course import make_repo, snapshot
+
+    repo = make_repo(tmp_path)
+    before = snapshot(repo)
+    monkeypatch.setattr(instructor_cli, "repo_root", lambda: repo)
+    assert instructor_main([command]) == 1
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "01_demo.py is not a course notebook" in said and "02_fcn_alexnet.py is missing" in said
+    assert "fcn_course/outline.py" in said
+    assert snapshot(repo) == before
+
+
 def test_student_help_says_which_commands_are_for_students(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])

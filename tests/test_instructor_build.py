@@ -8,12 +8,14 @@ import nbformat
 import pytest
 
 from fcn_course.instructor.build import build
+from fcn_course.instructor.pairs import CourseLayoutError
 from fcn_course.instructor.execute import execute_notebook, run_until_first_stub
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, DEFAULT_HINT, strip_solution_regions
-from fcn_course.instructor.student import NotebookBuildError, make_student_notebook
+from fcn_course.instructor.pipeline import make_student_notebook
+from fcn_course.instructor.student import NotebookBuildError
 from fcn_course.instructor.sync import check_in_sync
-from tiny_course import (BEGIN, END, MODEL_FILE, NOTEBOOK_01, edit_solution_py, make_repo, nb_from, percent,
-                         snapshot)
+from tiny_course import (BEGIN, END, MODEL_FILE, NOTEBOOK_01, TINY_OUTLINE, add_stray_solution, edit_solution_py,
+                         make_repo, nb_from, percent, snapshot)
 
 # --------------------------------------------------------------------------------------------------
 # Solution regions and the student version
@@ -120,7 +122,7 @@ def test_student_notebook_drops_solution_cells_tags_and_outputs():
 
 def test_build_refreshes_includes_writes_pairs_and_is_idempotent(tmp_path):
     repo = make_repo(tmp_path)
-    report = build(repo, quiet=True)
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert report.ok and len(report.written) == 4
 
     source = (repo / "solutions/notebooks/01_demo.py").read_text()
@@ -135,17 +137,17 @@ def test_build_refreshes_includes_writes_pairs_and_is_idempotent(tmp_path):
     assert "solution-only" not in student_py and "include:" not in student_py
     assert jupytext.read(repo / "notebooks/01_demo.py").cells[3].source == \
         nbformat.read(repo / "notebooks/01_demo.ipynb", as_version=4).cells[3].source
-    assert check_in_sync(repo) == []
+    assert check_in_sync(repo, names=TINY_OUTLINE) == []
 
     before = snapshot(repo)
-    second = build(repo, quiet=True)
+    second = build(repo, names=TINY_OUTLINE, quiet=True)
     assert second.written == [] and second.ok
     assert snapshot(repo) == before
 
 
 def test_build_keeps_only_outputs_of_checked_cells(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     path = repo / "solutions/notebooks/01_demo.ipynb"
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:  # pretend the notebook was run and saved in Jupyter
@@ -154,7 +156,7 @@ def test_build_keeps_only_outputs_of_checked_cells(tmp_path):
             cell.execution_count = 1
     nbformat.write(nb, path)
 
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     kept = [bool(cell.outputs) for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert kept == [False, False, False, True]
 
@@ -169,7 +171,7 @@ def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_pytho
         # %%
         print(sys.prefix)
     '''})
-    build(repo, execute=True, timeout=60, quiet=True)
+    build(repo, names=("01_run",), execute=True, timeout=60, quiet=True)
     cells = nbformat.read(repo / "solutions/notebooks/01_run.ipynb", as_version=4).cells
     assert cells[1].outputs[0]["text"] == "1 notebooks\n"
     assert cells[2].outputs == []  # not a checked cell: output dropped
@@ -183,7 +185,7 @@ def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_pytho
 
 def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     student = repo / "notebooks/01_demo.ipynb"
     nb = nbformat.read(student, as_version=4)
     nb.cells[2].source += "\n# my own attempt"
@@ -192,7 +194,7 @@ def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
     source = repo / "solutions/notebooks/01_demo.py"
     source.write_text(source.read_text().replace("# # Exercícios", "# # Exercícios novos"))
 
-    report = build(repo, quiet=True)
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert not report.ok
     (path, reason), = report.skipped
     assert path == student and "01_demo.ipynb" in reason and "force" in reason
@@ -200,40 +202,144 @@ def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
     assert "Exercícios novos" not in (repo / "notebooks/01_demo.py").read_text()  # pair kept together
     assert "SKIPPED" in str(report)
 
-    forced = build(repo, force=True, quiet=True)
+    forced = build(repo, names=TINY_OUTLINE, force=True, quiet=True)
     assert forced.ok
     (original, backup), = forced.backups
     assert original == student and backup.name.startswith("01_demo.ipynb.bak-")
     assert backup.read_bytes() == edited
     assert "Exercícios novos" in student.read_text()
-    assert check_in_sync(repo) == []
+    assert check_in_sync(repo, names=TINY_OUTLINE) == []
 
 
 def test_without_manifest_a_differing_student_notebook_counts_as_edited(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     (repo / "notebooks/.generated.json").unlink()
-    assert build(repo, quiet=True).ok  # identical files: nothing to protect
+    assert build(repo, names=TINY_OUTLINE, quiet=True).ok  # identical files: nothing to protect
 
     (repo / "notebooks/.generated.json").unlink()
     student_py = repo / "notebooks/01_demo.py"
     student_py.write_text(student_py.read_text() + "\n# %%\nprint('mine')\n")
-    report = build(repo, quiet=True)
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert [path for path, _ in report.skipped] == [repo / "notebooks/01_demo.ipynb"]
     assert "print('mine')" in student_py.read_text()
 
 
 def test_solution_ipynb_edited_without_jupytext_is_protected(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     path = repo / "solutions/notebooks/01_demo.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source = "# Edited in Jupyter"
     nbformat.write(nb, path)
     os.utime(path, (os.path.getmtime(path) + 10,) * 2)
-    report = build(repo, quiet=True)
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert [skipped for skipped, _ in report.skipped] == [path]
     assert "Edited in Jupyter" in path.read_text()
+
+
+# --------------------------------------------------------------------------------------------------
+# Which notebooks: the course outline (fcn_course/outline.py), never what lies in the folder
+# --------------------------------------------------------------------------------------------------
+
+def test_build_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
+    repo = make_repo(tmp_path)
+    stray = add_stray_solution(repo)
+    before = snapshot(repo)
+    with pytest.raises(CourseLayoutError) as error:
+        build(repo, names=TINY_OUTLINE, quiet=True)
+    message = str(error.value)
+    assert f"{stray} is not a course notebook" in message
+    assert "add '05_extra' to COURSE_NOTEBOOKS in fcn_course/outline.py" in message and "move it out" in message
+    assert snapshot(repo) == before  # nothing built: not even the notebook the outline names
+
+
+def test_build_refuses_an_outline_notebook_without_its_source(tmp_path):
+    repo = make_repo(tmp_path)
+    with pytest.raises(CourseLayoutError, match=r"02_more\.py is missing.*write it, or remove '02_more'"):
+        build(repo, names=("01_demo", "02_more"), quiet=True)
+    assert not (repo / "notebooks").exists()
+
+
+def test_a_stray_notebook_pair_is_reported_once_per_file(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    for suffix in (".py", ".ipynb"):
+        (repo / f"solutions/notebooks/01_demo{suffix}").rename(repo / f"solutions/notebooks/00_intro{suffix}")
+    problems = check_in_sync(repo, names=TINY_OUTLINE)
+    assert [problem.split(" is ")[0] for problem in problems] == [
+        str(repo / "solutions/notebooks/01_demo.py"), str(repo / "solutions/notebooks/00_intro.ipynb"),
+        str(repo / "solutions/notebooks/00_intro.py")]
+
+
+def test_check_reports_a_solution_notebook_the_outline_does_not_name(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    assert check_in_sync(repo, names=TINY_OUTLINE) == []
+    stray = add_stray_solution(repo)
+    assert check_in_sync(repo, names=TINY_OUTLINE) == [
+        f"{stray} is not a course notebook: add '05_extra' to COURSE_NOTEBOOKS in fcn_course/outline.py "
+        f"(in reading order) to build and publish it, or move it out of solutions/notebooks/"]
+
+
+def test_backups_and_checkpoints_in_the_solution_folder_are_not_stray_notebooks(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    folder = repo / "solutions/notebooks"
+    (folder / "01_demo.ipynb.bak-20260101-120000").write_text("{}")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "01_demo-checkpoint.ipynb").write_text("{}")
+    assert check_in_sync(repo, names=TINY_OUTLINE) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# Provenance: a generated notebook names the file to edit
+# --------------------------------------------------------------------------------------------------
+
+PROVENANCE_01 = ("<!-- generated from solutions/notebooks/01_demo.py; edit that file, then run "
+                 "python -m fcn_course.instructor build -->")
+
+
+def test_student_notebooks_say_which_file_they_are_generated_from(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    student = nbformat.read(repo / "notebooks/01_demo.ipynb", as_version=4)
+    assert student.cells[0].source == PROVENANCE_01 + "\n" + nb_from(NOTEBOOK_01).cells[0].source
+    assert f"# %% [markdown]\n# {PROVENANCE_01}\n# # Exercícios\n" in (repo / "notebooks/01_demo.py").read_text()
+    assert "generated from" not in (repo / "solutions/notebooks/01_demo.py").read_text()
+    assert "generated from" not in (repo / "solutions/notebooks/01_demo.ipynb").read_text()
+
+
+def test_the_provenance_goes_on_the_title_cell_after_the_colab_cells(tmp_path):
+    repo = make_repo(tmp_path, {"01_colab": '''
+        # %% [markdown]
+        # [![Abrir no Colab](badge.svg)](https://example.org/01_colab.ipynb)
+
+        # %%
+        USAR_DRIVE = False
+
+        # %% [markdown]
+        # # 01 · Título
+        #
+        # Texto.
+    '''})
+    build(repo, names=("01_colab",), quiet=True)
+    cells = nbformat.read(repo / "notebooks/01_colab.ipynb", as_version=4).cells
+    assert cells[0].source == "[![Abrir no Colab](badge.svg)](https://example.org/01_colab.ipynb)"
+    assert cells[1].source == "USAR_DRIVE = False"
+    assert cells[2].source.splitlines()[:2] == [PROVENANCE_01.replace("01_demo", "01_colab"), "# 01 · Título"]
+
+
+def test_without_a_title_the_provenance_is_a_comment_on_the_first_cell(tmp_path):
+    repo = make_repo(tmp_path, {"01_code": '''
+        # %%
+        x = 1
+    '''})
+    build(repo, names=("01_code",), quiet=True)
+    [cell] = nbformat.read(repo / "notebooks/01_code.ipynb", as_version=4).cells
+    assert cell.source == ("# generated from solutions/notebooks/01_code.py; edit that file, then run "
+                           "python -m fcn_course.instructor build\nx = 1")
+    assert check_in_sync(repo, names=("01_code",)) == []
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,10 +372,10 @@ def add_orphan_student(repo):
 ])
 def test_check_in_sync_detects_each_kind_of_drift(tmp_path, drift, expected):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
-    assert check_in_sync(repo) == []
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    assert check_in_sync(repo, names=TINY_OUTLINE) == []
     drift(repo)
-    problems = check_in_sync(repo)
+    problems = check_in_sync(repo, names=TINY_OUTLINE)
     assert any(expected in problem for problem in problems), problems
 
 
@@ -294,6 +400,6 @@ def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
         # %%
         missing_name
     '''})
-    build(repo, quiet=True)
+    build(repo, names=("01_stub",), quiet=True)
     index, name, message = run_until_first_stub(repo / "notebooks/01_stub.ipynb", timeout=60)
     assert (index, name, message) == (2, "NotImplementedError", "Use math.sqrt.")

@@ -1,4 +1,4 @@
-"""The main job (fcn_course.instructor.course): which profile it runs, and its summary of the runs."""
+"""The main job (fcn_course.instructor.course): which profile and which notebooks it runs, and its summary."""
 import json
 from pathlib import Path
 
@@ -6,8 +6,9 @@ import pytest
 
 from fcn_course.environment import DATA_ENV, RUNS_ENV, STATIC_ENV
 from fcn_course.instructor import course
-from fcn_course.instructor.course import choose_profile, print_summary
+from fcn_course.instructor.course import choose_profile, print_summary, run_course
 from fcn_course.voc import REQUIRED_PARTS, voc_folder
+from tiny_course import TINY_OUTLINE, add_stray_solution, make_repo
 
 
 # --------------------------------------------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_run_course_gives_every_notebook_the_chosen_profile(tmp_path, monkeypatc
         given.append((notebook.name, profile))
         return out / notebook.name
 
-    monkeypatch.setattr(course, "solution_sources", lambda repo_root: sources)
+    monkeypatch.setattr(course, "solution_sources", lambda repo_root, names=None: sources)
     monkeypatch.setattr(course, "execute_notebook", fake_execute)
     assert course.run_course(tmp_path, out_dir=tmp_path / "out", site=False) == 0
     assert given == [("01_a.ipynb", profile), ("02_b.ipynb", profile)]
@@ -71,6 +72,14 @@ def test_run_course_gives_every_notebook_the_chosen_profile(tmp_path, monkeypatc
 # --------------------------------------------------------------------------------------------------
 # The summary: class names come from the run folder
 # --------------------------------------------------------------------------------------------------
+
+
+def test_the_course_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path, capsys):
+    repo = make_repo(tmp_path)
+    stray = add_stray_solution(repo)
+    assert run_course(repo, out_dir=tmp_path / "run", smoke=True, site=False, names=TINY_OUTLINE) == 1
+    assert f"{stray} is not a course notebook" in capsys.readouterr().out
+    assert not (tmp_path / "run").exists()  # refused before anything ran
 
 
 def _write_run(run_dir, classes, ious, run_json=True):

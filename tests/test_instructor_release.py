@@ -6,7 +6,7 @@ import pytest
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST
 from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
-from tiny_course import BEGIN, END, REPO_ROOT, edit_solution_py, make_repo
+from tiny_course import BEGIN, END, REPO_ROOT, TINY_OUTLINE, add_stray_solution, edit_solution_py, make_repo
 
 # --------------------------------------------------------------------------------------------------
 # Release
@@ -14,8 +14,8 @@ from tiny_course import BEGIN, END, REPO_ROOT, edit_solution_py, make_repo
 
 def test_release_excludes_solutions(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
-    zip_path = release(repo, tmp_path / "dist")
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    zip_path = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     names = zipfile.ZipFile(zip_path).namelist()
     assert "fcn-course/notebooks/01_demo.ipynb" in names and "fcn-course/notebooks/01_demo.py" in names
     assert "fcn-course/fcn_course/__init__.py" in names and "fcn-course/jupytext.toml" in names
@@ -31,40 +31,58 @@ def test_release_excludes_solutions(tmp_path):
 ])
 def test_release_scan_catches_a_planted_leak(tmp_path, plant):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     plant(repo)
     with pytest.raises(SolutionLeakError, match="give away"):
-        release(repo, tmp_path / "dist")
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     assert not (tmp_path / "dist" / "fcn-course.zip").exists()
 
 
 def test_release_allowlist_accepts_a_generic_line(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     line = "value = math.sqrt(x)  # the square root of the input number"
     (repo / "fcn_course" / "helpers.py").write_text(line + "\n")
     with pytest.raises(SolutionLeakError, match="release_allowlist.txt"):
-        release(repo, tmp_path / "dist")
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     (repo / LEAK_ALLOWLIST).write_text(f"# generic idioms\n{line}\n")
-    assert release(repo, tmp_path / "dist").is_file()
+    assert release(repo, tmp_path / "dist", names=TINY_OUTLINE).is_file()
 
 
 def test_release_refuses_stale_student_notebooks(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     edit_solution_py(repo)
     with pytest.raises(ReleaseError, match="run the build"):
-        release(repo, tmp_path / "dist")
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+
+
+def test_release_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    stray = add_stray_solution(repo)
+    with pytest.raises(ReleaseError, match="not a course notebook") as error:
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert f"{stray} is not a course notebook" in str(error.value) and "run the build" not in str(error.value)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_release_refuses_a_student_notebook_the_outline_does_not_name(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "notebooks" / "scratch.ipynb").write_text("{}")  # not a course notebook: check reports it
+    with pytest.raises(ReleaseError, match="scratch.ipynb has no solution notebook"):
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)
 
 
 def test_release_leaves_out_the_instructor_wing(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     wing = repo / "fcn_course" / "instructor"
     wing.mkdir()
     (wing / "__init__.py").write_text('"""Instructor tooling."""\n')
     (wing / "markers.py").write_text(f"BEGIN_MARKER = {BEGIN!r}\nEND_MARKER = {END!r}\n")  # would be a leak
-    names = zipfile.ZipFile(release(repo, tmp_path / "dist")).namelist()
+    names = zipfile.ZipFile(release(repo, tmp_path / "dist", names=TINY_OUTLINE)).namelist()
     assert "fcn-course/fcn_course/__init__.py" in names
     assert not any("instructor" in name for name in names)
 
@@ -85,13 +103,13 @@ def _repo_with_the_real_rubric(tmp_path):
     repo = make_repo(tmp_path)
     (repo / "solutions" / "rubric.md").write_text((REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"),
                                                    encoding="utf-8")
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     return repo
 
 
 def test_release_leaves_out_the_rubric(tmp_path):
     repo = _repo_with_the_real_rubric(tmp_path)
-    names = zipfile.ZipFile(release(repo, tmp_path / "dist")).namelist()
+    names = zipfile.ZipFile(release(repo, tmp_path / "dist", names=TINY_OUTLINE)).namelist()
     assert not any("rubric" in name for name in names)
 
 
@@ -101,4 +119,4 @@ def test_release_scan_catches_a_rubric_line_copied_into_the_package(tmp_path):
                         if "Zero-initialised skips" in line)
     (repo / "fcn_course" / "notes.md").write_text(model_answer + "\n", encoding="utf-8")
     with pytest.raises(SolutionLeakError, match="Zero-initialised skips"):
-        release(repo, tmp_path / "dist")
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE)

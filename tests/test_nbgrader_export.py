@@ -17,7 +17,7 @@ from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_
 from fcn_course.instructor.nbgrader_export import (HIDDEN_BEGIN, HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
                                                    nbgrader_notebook)
 from fcn_course.outline import COURSE_NOTEBOOKS
-from tiny_course import REPO_ROOT
+from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
 # nbgrader's stub for a code region, after our hint comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
@@ -77,6 +77,34 @@ def test_export_never_overwrites_an_edited_notebook(tmp_path):
     with pytest.raises(NbgraderExportError, match="differs"):
         export_nbgrader(REPO_ROOT, tmp_path)
     assert first.read_text() == edited
+
+
+def test_export_writes_the_outlines_notebooks(tmp_path):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    assert export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE) == [
+        tmp_path / "course" / "source" / "01_demo" / "01_demo.ipynb"]
+
+
+def test_export_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    stray = add_stray_solution(repo)
+    with pytest.raises(NbgraderExportError, match="not a course notebook") as error:
+        export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE)
+    assert str(stray) in str(error.value)
+    assert not (tmp_path / "course").exists()
+
+
+def test_exported_notebooks_say_which_file_they_are_generated_from():
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
+    exported = nbgrader_notebook(nb, "02_fcn_alexnet")
+    title = next(cell for cell in exported.cells if cell.source.splitlines()[1:2] == ["# 02 · FCN com AlexNet"])
+    assert title.source.startswith("<!-- generated from solutions/notebooks/02_fcn_alexnet.py; edit that file")
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,15 @@ def test_student_notebooks_hold_no_solution_and_no_outputs():
         assert not any("solution-only" in cell.metadata.get("tags", []) for cell in nb.cells)
 
 
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_notebooks_say_which_file_they_are_generated_from(path):
+    """The title cell (after the two Colab cells) starts with a Markdown comment that students never see."""
+    title = nbformat.read(path, as_version=4).cells[2]
+    assert title.source.splitlines()[0] == (f"<!-- generated from solutions/notebooks/{path.stem}.py; edit that file, "
+                                            f"then run python -m fcn_course.instructor build -->")
+    assert title.source.splitlines()[1].startswith(f"# {path.stem[:2]} ")
+
+
 def _first_stub_cell(nb) -> int:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and "raise NotImplementedError(" in cell.source:

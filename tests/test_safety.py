@@ -33,7 +33,7 @@ from fcn_course.instructor.release import ReleaseError, release
 from fcn_course.predict import load_image, predict_image, save_prediction
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.training import compute_loss, make_criterion, make_optimizer
-from tiny_course import make_repo
+from tiny_course import TINY_OUTLINE, make_repo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
@@ -68,7 +68,7 @@ def split_ids(root, image_set):
 @pytest.fixture
 def built_repo(tmp_path):
     repo = make_repo(tmp_path)
-    build(repo, quiet=True)
+    build(repo, names=TINY_OUTLINE, quiet=True)
     (repo / "my_uncommitted_notes.txt").write_text("work of a week\n")
     (repo / ".git").mkdir()
     (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
@@ -81,7 +81,7 @@ def test_release_refuses_a_folder_that_contains_the_repository(built_repo):
     for out_dir, name in ((built_repo.parent, built_repo.name), (built_repo.parent, "fcn-course"),
                           (built_repo, "fcn-course"), (built_repo / "fcn_course", "fcn-course")):
         with pytest.raises(ReleaseError, match="repository") as error:
-            release(built_repo, out_dir, name=name)
+            release(built_repo, out_dir, name=name, names=TINY_OUTLINE)
         assert str(built_repo) in str(error.value) and "--out" in str(error.value)
     assert tree_digest(built_repo.parent) == before
 
@@ -92,7 +92,7 @@ def test_release_refuses_a_non_empty_folder_it_did_not_make(built_repo, tmp_path
     (out_dir / "fcn-course" / "thesis.tex").write_text("my thesis\n")
     before = tree_digest(out_dir)
     with pytest.raises(ReleaseError, match="thesis.tex|fcn-course") as error:
-        release(built_repo, out_dir)
+        release(built_repo, out_dir, names=TINY_OUTLINE)
     assert "did not make" in str(error.value) and "empty folder" in str(error.value)
     assert tree_digest(out_dir) == before
 
@@ -100,21 +100,21 @@ def test_release_refuses_a_non_empty_folder_it_did_not_make(built_repo, tmp_path
     other.mkdir()
     (other / "fcn-course.zip").write_bytes(b"someone else's zip")
     with pytest.raises(ReleaseError, match="fcn-course.zip"):
-        release(built_repo, other)
+        release(built_repo, other, names=TINY_OUTLINE)
     assert (other / "fcn-course.zip").read_bytes() == b"someone else's zip"
 
 
 def test_release_replaces_only_its_own_previous_release(built_repo, tmp_path):
     out_dir = tmp_path / "dist"
-    first = release(built_repo, out_dir)
+    first = release(built_repo, out_dir, names=TINY_OUTLINE)
     assert (out_dir / "fcn-course" / release_module.RELEASE_MARKER).is_file()
     assert f"fcn-course/{release_module.RELEASE_MARKER}" in zipfile.ZipFile(first).namelist()
     (out_dir / "fcn-course" / "stale.txt").write_text("left from the previous release\n")
-    second = release(built_repo, out_dir)  # recognised by the marker: replaced
+    second = release(built_repo, out_dir, names=TINY_OUTLINE)  # recognised by the marker: replaced
     assert second == first and not (out_dir / "fcn-course" / "stale.txt").exists()
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert release(built_repo, empty).is_file()  # an empty folder is fine
+    assert release(built_repo, empty, names=TINY_OUTLINE).is_file()  # an empty folder is fine
 
 
 def test_release_command_refuses_the_parent_of_the_repository(built_repo, monkeypatch, capsys):

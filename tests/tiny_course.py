@@ -14,6 +14,7 @@ from fcn_course.instructor.markers import BEGIN_MARKER as BEGIN
 from fcn_course.instructor.markers import END_MARKER as END
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+TINY_OUTLINE = ("01_demo",)  # the tiny course's outline: the ``names`` its build, check and release take
 
 
 def percent(text: str) -> str:
@@ -92,6 +93,13 @@ def sha256(path: Path) -> str:
 
 def snapshot(folder: Path) -> dict:
     return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def add_stray_solution(repo) -> Path:
+    """A solution notebook that the outline does not name (dropped into the folder by hand)."""
+    path = repo / "solutions" / "notebooks" / "05_extra.py"
+    path.write_text("# %% [markdown]\n# # Extra\n")
+    return path
 
 
 def edit_solution_py(repo):

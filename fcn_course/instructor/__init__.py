@@ -3,20 +3,24 @@
 One job per module:
 
 * ``markers``   -- solution regions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``): find and strip them
-* ``pairs``     -- notebook files: jupytext settings, .ipynb/.py texts, stable cell ids, the solution list
+* ``pairs``     -- notebook files: the folders, the course notebooks (from ``fcn_course.outline``), jupytext
+  settings, .ipynb/.py texts, stable cell ids
 * ``includes``  -- ``include:<path>`` cells that take their body from ``solutions/*.py``
-* ``student``   -- the student version of a solution notebook
+* ``student``   -- the cell steps of the student version (drop ``solution-only`` cells, stub solution regions...)
+* ``pipeline``  -- the cell steps composed into recipes: solution pair, student notebook, site page (nbgrader's in
+  ``nbgrader_export``), and the provenance line of generated notebooks
 * ``build``     -- write solution pairs, checked outputs, student pairs and their manifest
 * ``sync``      -- list what is out of date (used by ``check``, the release and a test)
 * ``execute``   -- run notebooks with nbclient (whole, or until the first exercise stub)
-* ``grade``     -- grade a student's notebook with ``fcn_course.checks``
+* ``grade``     -- grade a student's notebook with ``fcn_course.checks``, in its own process
+* ``grade_class`` -- grade a class: every notebook under files and folders, one report each, one CSV (notas.csv)
 * ``leaks``     -- find solution lines in a release zip
 * ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment
 * ``course``    -- the main job: execute the whole solution course
 * ``reference`` -- the reference models and training functions of ``solutions/``
 * ``site``      -- the course website (Sphinx + MyST-NB) from the executed notebooks of a run folder
 * ``mathjax``   -- the local MathJax copy that the website and the HTML copies load (no CDN)
-* ``nbgrader_export`` -- the solution notebooks as an nbgrader ``source/`` folder
+* ``nbgrader_export`` -- the solution notebooks as an nbgrader ``source/`` folder (the ``NBGRADER`` recipe)
 * ``__main__``  -- ``python -m fcn_course.instructor {course,build,check,grade,release,site,grid,predict}``
 
 The student package (``fcn_course``) never imports this wing; this wing imports the student package and
@@ -33,11 +37,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def repo_root() -> Path:
     """The course repository (with ``solutions/``), or a SystemExit that says where to run the command."""
+    from fcn_course.instructor.pairs import SOLUTION_DIR
+
     for folder in (REPO_ROOT, Path.cwd()):
-        if (folder / "solutions" / "notebooks").is_dir():
+        if (folder / SOLUTION_DIR).is_dir():
             return folder
     raise SystemExit(
-        f"error: the course repository (a folder with solutions/notebooks/) was not found in {REPO_ROOT} "
+        f"error: the course repository (a folder with {SOLUTION_DIR.as_posix()}/) was not found in {REPO_ROOT} "
         f"nor in {Path.cwd()}. Run the instructor commands from a clone of the course repository, "
         f"installed with: pip install -e \".[dev,instructor]\""
     )

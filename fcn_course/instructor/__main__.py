@@ -30,8 +30,13 @@ def _cmd_course(a):
 
 def _cmd_build(a):
     from fcn_course.instructor.build import build
+    from fcn_course.instructor.pairs import CourseLayoutError
 
-    return 0 if build(repo_root(), execute=a.execute, force=a.force).ok else 1
+    try:
+        return 0 if build(repo_root(), execute=a.execute, force=a.force).ok else 1
+    except CourseLayoutError as error:
+        print(f"build refused, nothing was written: {error}", file=sys.stderr)
+        return 1
 
 
 def _cmd_check(a):
@@ -40,7 +45,8 @@ def _cmd_check(a):
     problems = check_in_sync(repo_root())
     for problem in problems:
         print("-", problem)
-    print("notebooks in sync" if not problems else f"{len(problems)} problem(s): run `{PROG} build`")
+    print("notebooks in sync" if not problems else
+          f"{len(problems)} problem(s); each says its fix (most often: run `{PROG} build`)")
     return 1 if problems else 0
 
 

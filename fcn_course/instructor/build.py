@@ -1,10 +1,11 @@
 """Build: solution notebooks from their sources, then the student notebooks from the solutions.
 
-For each ``solutions/notebooks/NN_name.py``: refresh its include cells and write the .py back; write the
-paired .ipynb keeping only the outputs of ``# NBVAL_CHECK_OUTPUT`` cells (optionally re-executing it in
-smoke mode first); then write ``notebooks/NN_name.ipynb`` + ``.py``. A student pair edited by hand since the
-last build (``notebooks/.generated.json`` records what the build wrote) is never overwritten unless forced,
-and then a backup is kept.
+For each notebook of the course outline, ``solutions/notebooks/NN_name.py``: refresh its include cells and
+write the .py back; write the paired .ipynb keeping only the outputs of ``# NBVAL_CHECK_OUTPUT`` cells
+(optionally re-executing it in smoke mode first); then write ``notebooks/NN_name.ipynb`` + ``.py``, which
+say on their title cell which file they come from. The cell steps are those of ``pipeline``. A student pair
+edited by hand since the last build (``notebooks/.generated.json`` records what the build wrote) is never
+overwritten unless forced, and then a backup is kept.
 """
 from __future__ import annotations
 
@@ -18,11 +19,10 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
 from fcn_course.instructor.execute import DEFAULT_CELL_TIMEOUT, execute_in_place
-from fcn_course.instructor.includes import refresh_includes
-from fcn_course.instructor.pairs import (CHECK_OUTPUT_MARKER, STUDENT_DIR, cell_signature, give_cells_stable_ids,
-                                         ipynb_text, jupytext_config, py_text, read_py_notebook, sha256,
-                                         solution_sources)
-from fcn_course.instructor.student import make_student_notebook
+from fcn_course.instructor.pairs import (STUDENT_DIR, cell_signature, give_cells_stable_ids, ipynb_text,
+                                         jupytext_config, py_text, read_py_notebook, sha256, solution_sources)
+from fcn_course.instructor.pipeline import SOLUTION_IPYNB, SOLUTION_SOURCE, student_notebook, transform
+from fcn_course.outline import COURSE_NOTEBOOKS
 
 MANIFEST_NAME = ".generated.json"
 
@@ -48,14 +48,6 @@ class BuildReport:
             f"{len(self.written)} file(s) written, {len(self.unchanged)} unchanged, {len(self.skipped)} skipped."
         )
         return "\n".join(lines)
-
-
-def keep_checked_outputs(nb) -> None:
-    """Clear the outputs of every code cell except those marked ``# NBVAL_CHECK_OUTPUT``."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and CHECK_OUTPUT_MARKER not in cell.source:
-            cell.outputs = []
-            cell.execution_count = None
 
 
 def _write_if_changed(path: Path, text: str, report: BuildReport) -> None:
@@ -141,7 +133,7 @@ def _build_solution(source: Path, repo_root: Path, config, execute: bool, force:
     previous = nbformat.read(ipynb, as_version=4) if ipynb.exists() else None
     if not _protect_edited_ipynb(source, nb, previous, force, report):
         return None
-    refresh_includes(nb, repo_root, source.stem)
+    nb = transform(nb, SOLUTION_SOURCE, source.stem, repo_root)
     if previous is not None:
         # Reuses the cell ids and the outputs of the cells whose source did not change.
         nb = combine_inputs_with_outputs(nb, previous, fmt="py:percent")
@@ -149,15 +141,17 @@ def _build_solution(source: Path, repo_root: Path, config, execute: bool, force:
     _write_if_changed(source, py_text(nb, config), report)
     if execute:
         execute_in_place(nb, cwd=source.parent, smoke=True, timeout=timeout, label=str(source))
-    keep_checked_outputs(nb)
+    nb = transform(nb, SOLUTION_IPYNB, source.stem)
     _write_if_changed(ipynb, ipynb_text(nb), report)
     return nb
 
 
-def build(repo_root, execute: bool = False, force: bool = False,
-          timeout: int = DEFAULT_CELL_TIMEOUT, quiet: bool = False) -> BuildReport:
-    """Build every solution notebook pair and generate the student notebooks from them.
+def build(repo_root, execute: bool = False, force: bool = False, timeout: int = DEFAULT_CELL_TIMEOUT,
+          quiet: bool = False, names=COURSE_NOTEBOOKS) -> BuildReport:
+    """Build the solution notebook pair of each course notebook and generate the student notebooks from them.
 
+    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's). When the solution
+    folder and the outline disagree, CourseLayoutError says how to fix it and nothing is written.
     ``execute=True`` re-runs each solution notebook in smoke mode (``timeout`` seconds per cell) to
     refresh its checked outputs. Files whose content would not change are not touched, so a second
     build changes nothing. Student notebooks edited since the last build are skipped unless
@@ -165,15 +159,16 @@ def build(repo_root, execute: bool = False, force: bool = False,
     printed unless ``quiet=True``, and returned.
     """
     repo_root = Path(repo_root)
+    sources = solution_sources(repo_root, names)
     config = jupytext_config(repo_root)
     report = BuildReport()
     manifest_path = repo_root / STUDENT_DIR / MANIFEST_NAME
     manifest = _load_manifest(manifest_path)
-    for source in solution_sources(repo_root):
+    for source in sources:
         solution = _build_solution(source, repo_root, config, execute, force, timeout, report)
         if solution is None:
             continue
-        student = make_student_notebook(solution, name=source.stem)
+        student = student_notebook(solution, source.stem)
         _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force,
                             report)
     if manifest or manifest_path.exists():

@@ -15,7 +15,8 @@ from fcn_course.config import PROFILES, data_root
 from fcn_course.engine import History
 from fcn_course.environment import RUNS_ENV, STATIC_ENV
 from fcn_course.instructor.execute import execute_notebook
-from fcn_course.instructor.pairs import solution_sources
+from fcn_course.instructor.pairs import CourseLayoutError, solution_sources
+from fcn_course.outline import COURSE_NOTEBOOKS
 from fcn_course.voc import voc_is_ready
 
 
@@ -39,12 +40,19 @@ def choose_profile(smoke=None, profile=None) -> str:
     return "full" if real_voc_present() else "demo"
 
 
-def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bool = True) -> int:
-    """Execute solutions/notebooks/*.ipynb in course order with a run profile (see ``choose_profile``).
+def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bool = True,
+               names=COURSE_NOTEBOOKS) -> int:
+    """Execute the outline's solution notebooks, in the outline's order, with a run profile (see ``choose_profile``).
 
     With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``.
-    Returns 0 when every notebook ran (and the site was built), 1 otherwise (what failed is named).
+    Returns 0 when every notebook ran (and the site was built), 1 otherwise (what failed is named); a
+    solution folder that does not match the outline is refused before anything runs.
     """
+    try:
+        sources = solution_sources(repo_root, names)
+    except CourseLayoutError as error:
+        print(f"!! the course was not run: {error}")
+        return 1
     profile = choose_profile(smoke, profile)
     out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
     out.mkdir(parents=True, exist_ok=True)
@@ -53,7 +61,7 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bo
           f"{where}); results go to {out}")
     started = time.perf_counter()
     _set_course_environment(out)
-    for source in solution_sources(repo_root):
+    for source in sources:
         tic = time.perf_counter()
         print(f">> {source.stem} ...", flush=True)
         try:
@@ -64,17 +72,17 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bo
         print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
     print_summary(out / "runs")
     print(f">> course finished in {time.perf_counter() - started:.0f}s; open {out} to read the executed notebooks")
-    return build_course_site(repo_root, out) if site else 0
+    return build_course_site(repo_root, out, names) if site else 0
 
 
-def build_course_site(repo_root: Path, run_dir: Path) -> int:
+def build_course_site(repo_root: Path, run_dir: Path, names=COURSE_NOTEBOOKS) -> int:
     """The student website of this run (``run_dir/site``); 1 with the reason when it cannot be built."""
     from fcn_course.instructor.mathjax import MathJaxMissing
     from fcn_course.instructor.site import SiteError, build_site
 
     print(">> building the course website (student version) ...", flush=True)
     try:
-        build_site(repo_root, run_dir)
+        build_site(repo_root, run_dir, names=names)
     except (SiteError, MathJaxMissing) as error:
         print(f"!! the course website was not built: {error}")
         return 1

@@ -26,7 +26,7 @@ import nbformat
 
 from fcn_course.environment import SMOKE_ENV
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
-from fcn_course.instructor.pairs import sha256
+from fcn_course.instructor.pairs import STUDENT_DIR, sha256
 
 DEFAULT_TIMEOUT = 900  # seconds per submission: the checks of notebook 03 train nothing but build VGG16s
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
@@ -80,7 +80,7 @@ def reflection_answers(submission, template) -> list:
 
 def _template_for(notebook: Optional[str]):
     """The student notebook ``notebooks/<name>.ipynb`` a submission was made from, None if unknown."""
-    path = PACKAGE_PARENT / "notebooks" / f"{notebook}.ipynb"
+    path = PACKAGE_PARENT / STUDENT_DIR / f"{notebook}.ipynb"
     return nbformat.read(path, as_version=4) if notebook and path.is_file() else None
 
 

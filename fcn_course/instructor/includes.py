@@ -1,7 +1,8 @@
 """``include:<path>`` cells: a code cell whose body is the text of a file of the repository.
 
 The reference code exists once, in ``solutions/*.py`` where it is tested; a solution-notebook cell tagged
-``include:solutions/fcn_alexnet.py`` is refreshed from that file by the build.
+``include:solutions/fcn_alexnet.py`` is refreshed from that file by the build (the ``refresh_include`` step
+of ``pipeline``), and ``check`` lists the include cells that differ from their file (``stale_includes``).
 """
 from __future__ import annotations
 
@@ -47,15 +48,9 @@ def stale_includes(nb, repo_root, name: str = "notebook") -> list[str]:
     return problems
 
 
-def refresh_includes(nb, repo_root, name: str = "notebook") -> list[int]:
-    """Replace the body of each ``include:<path>`` cell by the file's text; return the changed cells."""
-    changed = []
-    for index, cell in enumerate(nb.cells):
-        relative = include_path(cell, name, index)
-        if relative is None:
-            continue
-        text = included_text(repo_root, relative, cell_label(name, index, cell))
-        if cell.source != text:
-            cell.source = text
-            changed.append(index)
-    return changed
+def refresh_include(cell, place):
+    """Cell step: an ``include:<path>`` cell takes the text of its file (``place.repo_root``); others pass."""
+    relative = include_path(cell, place.notebook, place.index)
+    if relative is not None:
+        cell.source = included_text(place.repo_root, relative, place.label(cell))
+    return cell

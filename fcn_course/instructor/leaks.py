@@ -1,10 +1,11 @@
 """The release's leak scan: no line of a solution may reach the students.
 
-Secret lines are the lines inside solution regions and the lines of ``solution-only`` cells, from the
-solution notebooks and from ``solutions/*.py``. A line that students see elsewhere, a short common line
-(``return x``) or a line listed in ``solutions/release_allowlist.txt`` does not count. Solution markers
-themselves never may appear. Every line of the instructor rubric (``solutions/rubric.md``: model answers and
-grading criteria) is secret too.
+Secret lines are what the student version removes (``pipeline``'s ``STUDENT`` steps, read the other way
+round): the lines inside solution regions and the lines of ``solution-only`` cells, from every file under
+``solutions/`` -- the solution notebooks (those of the outline and any other: more secrets is safer) and
+``solutions/*.py``. A line that students see elsewhere, a short common line (``return x``) or a line listed
+in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. Every
+line of the instructor rubric (``solutions/rubric.md``: model answers and grading criteria) is secret too.
 """
 from __future__ import annotations
 
@@ -15,29 +16,31 @@ import jupytext
 import nbformat
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER, region_lines
-from fcn_course.instructor.pairs import (SOLUTION_ONLY_TAG, STUDENT_DIR, jupytext_config, read_py_notebook,
-                                         tags)
+from fcn_course.instructor.pairs import (SOLUTION_DIR, SOLUTION_ONLY_TAG, SOLUTIONS_DIR, STUDENT_DIR,
+                                         jupytext_config, read_py_notebook)
+from fcn_course.instructor.student import is_solution_only
 
 # Generic lines (``with np.errstate(...):``) that a solution contains but that may appear in the release.
-LEAK_ALLOWLIST = Path("solutions") / "release_allowlist.txt"
-RUBRIC = Path("solutions") / "rubric.md"  # model answers to the reflection questions: never released
+LEAK_ALLOWLIST = SOLUTIONS_DIR / "release_allowlist.txt"
+RUBRIC = SOLUTIONS_DIR / "rubric.md"  # model answers to the reflection questions: never released
 MIN_LEAK_LINE_LENGTH = 25  # shorter solution lines (``return x``) are too common to count as a leak
 
 
-def _solution_texts(repo_root: Path) -> list[tuple[str, list, str]]:
-    """(cell type, tags, source) of every cell or file of ``solutions/``: where solution code lives."""
+def _solution_texts(repo_root: Path) -> list:
+    """Every cell of the solution notebooks and every file of ``solutions/`` as a cell: where solutions live."""
     config = jupytext_config(repo_root)
     pieces = []
-    solutions = repo_root / "solutions"
-    for path in sorted(solutions.rglob("*.py")):
-        if path.parent == solutions / "notebooks":
-            pieces += [(cell.cell_type, tags(cell), cell.source) for cell in read_py_notebook(path, config).cells]
+    notebooks = repo_root / SOLUTION_DIR
+    for path in sorted((repo_root / SOLUTIONS_DIR).rglob("*.py")):
+        if path.parent == notebooks:
+            pieces += read_py_notebook(path, config).cells
         else:
-            pieces.append(("code", [], path.read_text(encoding="utf-8")))
+            pieces.append(nbformat.v4.new_code_cell(path.read_text(encoding="utf-8")))
     if (repo_root / RUBRIC).is_file():
-        pieces.append(("markdown", [SOLUTION_ONLY_TAG], (repo_root / RUBRIC).read_text(encoding="utf-8")))
-    for path in sorted((solutions / "notebooks").glob("*.ipynb")):
-        pieces += [(cell.cell_type, tags(cell), cell.source) for cell in nbformat.read(path, as_version=4).cells]
+        rubric = (repo_root / RUBRIC).read_text(encoding="utf-8")  # every line secret, like a solution-only cell
+        pieces.append(nbformat.v4.new_markdown_cell(rubric, metadata={"tags": [SOLUTION_ONLY_TAG]}))
+    for path in sorted(notebooks.glob("*.ipynb")):
+        pieces += nbformat.read(path, as_version=4).cells
     return pieces
 
 
@@ -54,12 +57,12 @@ def secret_lines(repo_root) -> set[str]:
     """Stripped lines of solution regions and solution-only cells that students never see."""
     repo_root = Path(repo_root)
     secret, visible = set(), set()
-    for _, cell_tags, source in _solution_texts(repo_root):
-        lines = [line.strip() for line in source.splitlines()]
-        if SOLUTION_ONLY_TAG in cell_tags:
+    for cell in _solution_texts(repo_root):
+        lines = [line.strip() for line in cell.source.splitlines()]
+        if is_solution_only(cell):
             secret.update(lines)
             continue
-        inside = region_lines(source)
+        inside = region_lines(cell.source)
         for index, line in enumerate(lines):
             (secret if index in inside else visible).add(line)
     # A line that students see elsewhere (or a short, common one) does not give anything away.

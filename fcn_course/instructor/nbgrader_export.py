@@ -13,6 +13,9 @@ export adds the cell metadata it needs (schema version 3):
   (``solution: true, grade: true``);
 * ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped.
 
+These are the cell steps of the ``NBGRADER`` recipe (see ``pipeline``); like the student notebooks, each
+exported notebook says on its title cell which solution file it is generated from.
+
 ``nbgrader generate_assignment`` on this folder gives the students the same notebooks as ``notebooks/``, except
 that nbgrader writes its own stubs (``# YOUR CODE HERE`` / ``raise NotImplementedError()``, "YOUR ANSWER HERE")
 instead of our ``raise NotImplementedError("<hint>")``; the export keeps each hint as a ``# Dica: <hint>``
@@ -21,15 +24,16 @@ comment above the region, so nbgrader's students read it too (``tests/test_nbgra
 from __future__ import annotations
 
 import ast
-import copy
 import json
 from pathlib import Path
 
 import nbformat
 
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
-from fcn_course.instructor.pairs import SOLUTION_ONLY_TAG, solution_sources, tags
-from fcn_course.instructor.student import _is_solution_tag
+from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
+from fcn_course.instructor.pipeline import add_provenance, transform
+from fcn_course.instructor.student import clear_outputs, drop_solution_only, drop_solution_tags
+from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
 POINTS_PER_CHECK = 1  # each self-check call in a test cell
@@ -95,34 +99,31 @@ def hints_as_comments(source: str) -> str:
     return text + "\n" if source.endswith("\n") else text
 
 
-def nbgrader_cell(cell, grade_id: str):
-    """A copy of a solution notebook cell with nbgrader's metadata (or unchanged metadata when it is plain)."""
-    new = copy.deepcopy(cell)
-    kept_tags = [tag for tag in tags(cell) if not _is_solution_tag(tag)]
-    new.metadata.pop("tags", None)
-    if kept_tags:
-        new.metadata["tags"] = kept_tags
+def mark_for_nbgrader(cell, place):
+    """Cell step: nbgrader's metadata on an answer or a self-check cell (plain cells pass unchanged).
+
+    The grade id is ``<notebook>-cell-<position in the exported notebook>``.
+    """
+    grade_id = f"{place.notebook}-cell-{place.position:02d}"
     has_region = bool(find_solution_regions(cell.source))
     if cell.cell_type == "markdown" and has_region:
-        new.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=True, points=POINTS_PER_ANSWER)
+        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=True, points=POINTS_PER_ANSWER)
     elif cell.cell_type == "code" and has_region:
-        new.source = hints_as_comments(cell.source)
-        new.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
+        cell.source = hints_as_comments(cell.source)
+        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
     elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
-        new.source = _with_hidden_tests(cell.source, keys)
-        new.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True,
-                                             points=POINTS_PER_CHECK * len(keys), locked=True)
-    if cell.cell_type == "code":
-        new.outputs, new.execution_count = [], None
-    return new
+        cell.source = _with_hidden_tests(cell.source, keys)
+        cell.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True,
+                                              points=POINTS_PER_CHECK * len(keys), locked=True)
+    return cell
+
+
+NBGRADER = (drop_solution_only, drop_solution_tags, mark_for_nbgrader, clear_outputs)
 
 
 def nbgrader_notebook(nb, name: str):
-    """The nbgrader source version of a solution notebook (the input is not modified)."""
-    out = copy.deepcopy(nb)
-    cells = [cell for cell in nb.cells if SOLUTION_ONLY_TAG not in tags(cell)]
-    out.cells = [nbgrader_cell(cell, f"{name}-cell-{index:02d}") for index, cell in enumerate(cells)]
-    return out
+    """The nbgrader source version of a solution notebook (the ``NBGRADER`` recipe; the input is not modified)."""
+    return add_provenance(transform(nb, NBGRADER, name), name)
 
 
 def _write_new(path: Path, text: str) -> bool:
@@ -137,12 +138,18 @@ def _write_new(path: Path, text: str) -> bool:
     return True
 
 
-def export_nbgrader(repo_root, course_dir) -> list:
-    """Write ``course_dir/source/<name>/<name>.ipynb`` for each solution notebook; returns the paths."""
+def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
+    """Write ``course_dir/source/<name>/<name>.ipynb`` for each course notebook ``names``; returns the paths.
+
+    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's).
+    """
     repo_root, course_dir = Path(repo_root), Path(course_dir)
-    sources = solution_sources(repo_root)
+    try:
+        sources = solution_sources(repo_root, names)
+    except CourseLayoutError as error:
+        raise NbgraderExportError(str(error)) from None
     if not sources:
-        raise NbgraderExportError(f"no solution notebooks in {repo_root / 'solutions' / 'notebooks'}")
+        raise NbgraderExportError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
     written = []
     for source in sources:
         nb = nbformat.read(source.with_suffix(".ipynb"), as_version=4)

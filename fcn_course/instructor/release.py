@@ -1,9 +1,9 @@
 """The student release: what students download, as a folder and a zip.
 
-It holds the student package (``fcn_course/`` without this instructor wing), the student notebooks, the
-students' README (``notebooks/README.md`` becomes ``README.md``), LICENSE, environment.yml, pyproject.toml
-and jupytext.toml: nothing of ``solutions/``. The zip is refused when the notebooks are out of date or when
-the leak scan finds a solution line in it.
+It holds the student package (``fcn_course/`` without this instructor wing), the student notebooks of the
+course outline, the students' README (``notebooks/README.md`` becomes ``README.md``), LICENSE,
+environment.yml, pyproject.toml and jupytext.toml: nothing of ``solutions/``. The zip is refused when the
+notebooks do not match the outline or are out of date, or when the leak scan finds a solution line in it.
 """
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import zipfile
 from pathlib import Path
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
-from fcn_course.instructor.pairs import SOLUTION_DIR, STUDENT_DIR, solution_sources
+from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, SOLUTION_DIR, STUDENT_DIR, CourseLayoutError,
+                                         solution_sources)
 from fcn_course.instructor.sync import check_in_sync
+from fcn_course.outline import COURSE_NOTEBOOKS
 
 RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml")
 # Written into every release folder: the only folder ``release`` will ever delete is one holding it.
@@ -56,11 +58,11 @@ def _copy_student_package(repo_root: Path, folder: Path) -> None:
     shutil.copytree(repo_root / "fcn_course", folder / "fcn_course", ignore=ignore)
 
 
-def _copy_student_notebooks(repo_root: Path, folder: Path) -> None:
+def _copy_student_notebooks(repo_root: Path, folder: Path, names) -> None:
     (folder / STUDENT_DIR).mkdir()
-    for source in solution_sources(repo_root):
-        for suffix in (".ipynb", ".py"):
-            shutil.copy2(repo_root / STUDENT_DIR / f"{source.stem}{suffix}", folder / STUDENT_DIR)
+    for name in names:
+        for suffix in NOTEBOOK_SUFFIXES:
+            shutil.copy2(repo_root / STUDENT_DIR / f"{name}{suffix}", folder / STUDENT_DIR)
 
 
 def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
@@ -122,20 +124,30 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
                            f"changed. Choose another --out: a new or empty folder.")
 
 
-def release(repo_root, out_dir, name: str = "fcn-course") -> Path:
-    """Build the student release (``out_dir/<name>/`` and ``out_dir/<name>.zip``) and return the zip.
-
-    Raises ReleaseError when the notebooks are out of date or when ``out_dir`` holds anything but a previous
-    release (see ``check_output_folder``: the repository, a user's folder), and SolutionLeakError (after
-    deleting the zip) listing where solution code or markers were found.
-    """
-    repo_root, out_dir = Path(repo_root), Path(out_dir)
-    if not solution_sources(repo_root):
+def _refuse_stale_notebooks(repo_root: Path, names) -> None:
+    """ReleaseError when the notebooks do not match the outline or are out of date (what ``check`` lists)."""
+    try:
+        sources = solution_sources(repo_root, names)
+    except CourseLayoutError as error:
+        raise ReleaseError(str(error)) from None
+    if not sources:
         raise ReleaseError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
-    problems = check_in_sync(repo_root)
+    problems = check_in_sync(repo_root, names)
     if problems:
         raise ReleaseError("the notebooks are out of date; run the build first:\n  " + "\n  ".join(problems))
+
+
+def release(repo_root, out_dir, name: str = "fcn-course", names=COURSE_NOTEBOOKS) -> Path:
+    """Build the student release (``out_dir/<name>/`` and ``out_dir/<name>.zip``) and return the zip.
+
+    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's). Raises ReleaseError
+    when ``out_dir`` holds anything but a previous release (see ``check_output_folder``: the repository, a
+    user's folder), when the solution notebooks do not match the outline or when the notebooks are out of
+    date, and SolutionLeakError (after deleting the zip) listing where solution code or markers were found.
+    """
+    repo_root, out_dir = Path(repo_root), Path(out_dir)
     check_output_folder(repo_root, out_dir, name)
+    _refuse_stale_notebooks(repo_root, names)
     folder = out_dir / name
     if folder.exists():
         shutil.rmtree(folder)  # our previous release: check_output_folder found its marker
@@ -143,7 +155,7 @@ def release(repo_root, out_dir, name: str = "fcn-course") -> Path:
     (folder / RELEASE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     _copy_top_files(repo_root, folder)
     _copy_student_package(repo_root, folder)
-    _copy_student_notebooks(repo_root, folder)
+    _copy_student_notebooks(repo_root, folder, names)
     zip_path = Path(shutil.make_archive(str(out_dir / name), "zip", root_dir=out_dir, base_dir=name))
     _refuse_leaks(zip_path, repo_root)
     print(f"Release written to {zip_path}")

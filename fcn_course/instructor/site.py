@@ -4,8 +4,8 @@
 at its end) builds it. The pages show the notebooks *as executed by the main job*, figures included:
 
 * the **student site** (``RUN_FOLDER/site/``) renders each executed solution notebook after the same
-  stripping that makes the student notebooks (``student.make_student_notebook``: solution regions become
-  stubs, Markdown answers become placeholders, ``solution-only`` cells go), but keeps the outputs. Students
+  steps that make the student notebooks (``pipeline.STUDENT_PAGE``: solution regions become stubs, Markdown
+  answers become placeholders, ``solution-only`` cells go), but keeps the outputs. Students
   see what every cell produces, never the solution code;
 * the **instructor site** (``RUN_FOLDER/site-instructor/``) renders the solution notebooks unchanged, adds
   the rubric (the self-check registry) and says on every page that it holds the solutions.
@@ -29,14 +29,13 @@ from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
-from fcn_course.instructor.pairs import SOLUTION_ONLY_TAG, tags
-from fcn_course.instructor.student import make_student_notebook
+from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
 STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
 SITE_MARK = ".fcn-course-site"  # written into every site folder this module builds (safe to replace)
-PAGES_DIR = "notebooks"
+PAGES_DIR = "notebooks"  # the folder of the pages inside the site (its addresses), not the repository's notebooks/
 OBJECTIVES_HEADING = "Ao final deste notebook você consegue"
 _REMOTE_BADGE = re.compile(r"\[!\[(?P<text>[^\]]*)\]\(https?://[^)]*\)\]\((?P<link>[^)]*)\)")
 
@@ -76,15 +75,7 @@ def executed_notebooks(run_dir: Path, names=COURSE_NOTEBOOKS) -> dict:
 # --------------------------------------------------------------------------------------------------
 def student_page(executed, name: str = "notebook"):
     """The executed solution notebook as students may see it: stubs instead of solutions, outputs kept."""
-    kept = [cell for cell in executed.cells if SOLUTION_ONLY_TAG not in tags(cell)]
-    page = make_student_notebook(executed, name)
-    if len(page.cells) != len(kept):
-        raise SiteError(f"{name}: the student version has {len(page.cells)} cells, expected {len(kept)}")
-    for cell, original in zip(page.cells, kept):
-        if cell.cell_type == "code":
-            cell.outputs = original.outputs
-            cell.execution_count = original.execution_count
-    return page
+    return transform(executed, STUDENT_PAGE, name)
 
 
 def offline_badges(nb) -> None:

@@ -1,8 +1,10 @@
 """Is every generated file current? The ``check`` command, the release and a test ask this.
 
-Out of date means: a solution ``.ipynb`` whose cells differ from its ``.py`` source, an include cell that
-differs from its file, a student notebook that differs from what its solution generates (or is missing),
-or a student notebook without a solution notebook.
+Out of date means: a solution notebook folder that does not match the course outline (a notebook missing
+or one the outline does not name), a solution ``.ipynb`` whose cells differ from its ``.py`` source, an
+include cell that differs from its file, a student notebook that differs from what its solution generates
+(or is missing), or a student notebook that the outline does not name. The student notebooks are generated
+here exactly as the build makes them (``pipeline``).
 """
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ from pathlib import Path
 import nbformat
 
 from fcn_course.definitions import read_notebook
-from fcn_course.instructor.includes import refresh_includes, stale_includes
-from fcn_course.instructor.pairs import (SOLUTION_DIR, STUDENT_DIR, cell_signature, jupytext_config,
-                                         read_py_notebook, solution_sources)
-from fcn_course.instructor.student import NotebookBuildError, make_student_notebook
+from fcn_course.instructor.includes import stale_includes
+from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, OUTLINE_FILE, SOLUTION_DIR, STUDENT_DIR, cell_signature,
+                                         jupytext_config, outline_problems, read_py_notebook, solution_sources,
+                                         stray_notebooks)
+from fcn_course.instructor.pipeline import SOLUTION_SOURCE, student_notebook, transform
+from fcn_course.instructor.student import NotebookBuildError
+from fcn_course.outline import COURSE_NOTEBOOKS
 
 
 def _solution_pair_problems(source: Path, nb) -> list[str]:
@@ -28,7 +33,7 @@ def _solution_pair_problems(source: Path, nb) -> list[str]:
 
 def _student_problems(repo_root: Path, source: Path, student) -> list[str]:
     problems = []
-    for suffix in (".ipynb", ".py"):
+    for suffix in NOTEBOOK_SUFFIXES:
         path = repo_root / STUDENT_DIR / f"{source.stem}{suffix}"
         if not path.exists():
             problems.append(f"{path} is missing: run the build")
@@ -37,28 +42,36 @@ def _student_problems(repo_root: Path, source: Path, student) -> list[str]:
     return problems
 
 
-def _orphan_students(repo_root: Path, sources) -> list[str]:
-    expected = {f"{source.stem}{suffix}" for source in sources for suffix in (".ipynb", ".py")}
-    return [f"{path} has no solution notebook in {SOLUTION_DIR}"
-            for path in sorted((repo_root / STUDENT_DIR).glob("[0-9][0-9]_*"))
-            if path.suffix in (".ipynb", ".py") and path.name not in expected]
+def _orphan_students(repo_root: Path, names) -> list[str]:
+    return [f"{path} has no solution notebook in {SOLUTION_DIR.as_posix()} and is not in the course outline: "
+            f"delete it, or write {SOLUTION_DIR.as_posix()}/{path.stem}.py and add '{path.stem}' to "
+            f"COURSE_NOTEBOOKS in {OUTLINE_FILE}" for path in stray_notebooks(repo_root / STUDENT_DIR, names)]
 
 
-def check_in_sync(repo_root) -> list[str]:
-    """List what is out of date: solution pairs, include cells and student notebooks (empty = all good)."""
+def _source_problems(repo_root: Path, source: Path, config) -> list[str]:
+    """What is out of date in one course notebook: its solution pair, its include cells, its student pair."""
+    nb = read_py_notebook(source, config)
+    problems = _solution_pair_problems(source, nb)
+    try:
+        problems += [f"{source}: {stale}: run the build" for stale in stale_includes(nb, repo_root, source.stem)]
+        student = student_notebook(transform(nb, SOLUTION_SOURCE, source.stem, repo_root), source.stem)
+    except NotebookBuildError as error:
+        return problems + [f"{source}: {error}"]
+    return problems + _student_problems(repo_root, source, student)
+
+
+def check_in_sync(repo_root, names=COURSE_NOTEBOOKS) -> list[str]:
+    """List what is out of date for the course notebooks ``names`` (the outline's): empty = all good.
+
+    When the solution folder does not match the outline, only that is listed (with the fix): the build
+    refuses to run until it does.
+    """
     repo_root = Path(repo_root)
+    layout = outline_problems(repo_root, names)
+    if layout:
+        return layout
     config = jupytext_config(repo_root)
-    sources = solution_sources(repo_root)
     problems = []
-    for source in sources:
-        nb = read_py_notebook(source, config)
-        problems += _solution_pair_problems(source, nb)
-        try:
-            problems += [f"{source}: {stale}: run the build" for stale in stale_includes(nb, repo_root, source.stem)]
-            refresh_includes(nb, repo_root, source.stem)
-            student = make_student_notebook(nb, name=source.stem)
-        except NotebookBuildError as error:
-            problems.append(f"{source}: {error}")
-            continue
-        problems += _student_problems(repo_root, source, student)
-    return problems + _orphan_students(repo_root, sources)
+    for source in solution_sources(repo_root, names):
+        problems += _source_problems(repo_root, source, config)
+    return problems + _orphan_students(repo_root, names)

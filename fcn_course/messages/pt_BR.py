@@ -184,4 +184,46 @@ MESSAGES = {
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
 
     # --- instructor wing: build, grade, release, site, nbgrader (instructor/) --------------------------------
+    # Grading. The statuses themselves are machine values (grade.OK...); these are their labels for people.
+    "grade.status_ok": "corrigido",
+    "grade.status_invalid": "arquivo inválido",
+    "grade.status_timed_out": "tempo esgotado",
+    "grade.status_crashed": "erro na correção",
+    "grade.timed_out": ("as verificações passaram de {seconds:g} s e foram interrompidas (um laço infinito ou um "
+                        "treino dentro de uma definição?)"),
+    "grade.child_crashed": "o processo de correção terminou com código {code}: {tail}",
+    "grade.report_title": "Relatório de correção: {name}",
+    "grade.invalid_heading": "Arquivo inválido",
+    "grade.invalid_reason": "Não consegui ler o notebook: {error}",
+    "grade.invalid_advice": ("O arquivo está incompleto ou corrompido (um download interrompido?): salve o "
+                             "notebook de novo no Jupyter ou no Colab e reenvie."),
+    "grade.score_one": "{passed} de {total} exercício correto.",
+    "grade.score_many": "{passed} de {total} exercícios corretos.",
+    "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
+    "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
+    "grade.reflection_answered": "Pergunta {number}: {question}",
+    "grade.reflection_unanswered": "sem resposta: Pergunta {number}: {question}",
+    "grade.timed_out_heading": "Tempo esgotado",
+    "grade.checks_unfinished_heading": "As verificações não puderam terminar",
+    "grade.cell_errors_heading": "Células com erro",
+    "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
+    "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
+                       "{submission}"),
+    # The course website.
+    "site.objectives_heading": "Ao final deste notebook você consegue",
+    "site.course_title": "Segmentação semântica com Fully Convolutional Networks",
+    "site.instructor_title_suffix": " (versão do professor)",
+    "site.instructor_warning": ("Esta é a versão do professor: as páginas mostram as soluções e a "
+                                "[rubrica]({rubric}.md). Publique para os alunos apenas o site sem soluções "
+                                "(`python -m fcn_course.instructor site`)."),
+    "site.outline_heading": "O curso, notebook por notebook",
+    "site.objectives_label": "Ao final você consegue",
+    "site.rubric_title": "Rubrica (versão do professor)",
+    "site.rubric_intro": ("Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
+                          "(`python -m fcn_course.instructor grade NOTEBOOK`). O exercício 5 (a comparação) é "
+                          "respondido em texto no notebook 04 e corrigido à mão."),
+    "site.rubric_header": ("| exercício | notebook | o que é verificado | nomes que o notebook define | "
+                           "obrigatório |"),
+    "site.required_yes": "sim",
+    "site.required_no": "não",
 }

@@ -385,7 +385,7 @@ def test_a_cache_of_the_wrong_shape_is_rebuilt_with_one_line(voc_copy, capsys, c
     capsys.readouterr()
     again = data.VOCSubset(voc_copy, "train", verbose=False)
     assert not again.from_cache and again.ids == first.ids
-    lines = [line for line in capsys.readouterr().out.splitlines() if "rebuil" in line]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "refeito" in line]
     assert len(lines) == 1 and cache_file.name in lines[0]
 
 
@@ -490,7 +490,7 @@ def test_an_empty_split_is_a_clear_error(voc_copy):
 
 
 def test_a_filter_that_keeps_nothing_is_a_clear_error(voc_copy):
-    with pytest.raises(ValueError, match="no image") as error:
+    with pytest.raises(ValueError, match="nenhuma das") as error:
         data.VOCSubset(voc_copy, "train", classes=("background", "cow"), verbose=False)
     assert "min_classes" in str(error.value)
 

@@ -13,11 +13,11 @@ MESSAGES = {
         "Não encontrei o Pascal VOC 2012 em {root}.\n"
         "O curso procura a árvore extraída em {voc} (root é a pasta que CONTÉM VOCdevkit/).\n"
         "Faltam:\n{missing}{hint}\n"
-        "Para trabalhar sem o VOC, escolha o perfil demo ({profile_env}=demo antes de abrir o Jupyter: o gêmeo "
-        "sintético do VOC, em que as FCNs aprendem em minutos numa CPU); para só conferir que tudo roda, o perfil "
-        "smoke ({profile_env}=smoke: segundos, nada é aprendido). Ou crie um conjunto sintético com "
+        "Para trabalhar sem o VOC, escolha o perfil demo ({profile_env}=demo antes de abrir o Jupyter): o gêmeo\n"
+        "sintético do VOC, em que as FCNs aprendem em minutos numa CPU. Para só conferir que tudo roda, o perfil\n"
+        "smoke ({profile_env}=smoke: segundos, nada é aprendido). Ou crie um conjunto sintético com\n"
         "make_synthetic_voc(root).\n"
-        "Para obter o VOC (cerca de 2 GB): VOCSubset(..., download=True) ou fcn_course.data.download_voc(root), "
+        "Para obter o VOC (cerca de 2 GB): VOCSubset(..., download=True) ou fcn_course.data.download_voc(root),\n"
         "ou extraia {archive} à mão em {root}."
     ),
     "data.hint_voc2012_folder": "\nParece que você passou a própria pasta VOC2012: use root={root!r}.",

@@ -30,7 +30,9 @@ from PIL import Image
 from skimage import draw
 from skimage.segmentation import find_boundaries
 
+from fcn_course.config import DATA_ENV
 from fcn_course.files import write_json
+from fcn_course.messages import text
 from fcn_course.voc import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap, voc_is_ready
 
 # Chance that an image holds neither a bus nor a person.
@@ -97,9 +99,7 @@ def ensure_synthetic_voc(root, spec: dict) -> bool:
         except ValueError:
             pass  # a damaged marker: our own folder, rewrite it
     elif root.exists() and any(root.iterdir()):
-        raise ValueError(f"{root} already holds files that the course did not write (no {SPEC_FILE}); "
-                         "the synthetic dataset goes to its own folder: empty that folder, or point "
-                         "FCN_COURSE_DATA somewhere else.")
+        raise ValueError(text("synthetic.foreign_folder", root=root, marker=SPEC_FILE, data_env=DATA_ENV))
     make_synthetic_voc(root, **spec)
     write_json(marker, spec)
     return True

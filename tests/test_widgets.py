@@ -151,5 +151,5 @@ def test_empty_dataset_is_refused(val_set):
     class Empty(list):
         classes = CLASSES
 
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="está vazio"):
         dataset_browser(Empty(), static=True)

@@ -412,8 +412,11 @@ import fcn_course.checks.registry as registry
 
 
 class Tamper:
+    import sys
     np.allclose = lambda *args, **kwargs: True
     registry.check = lambda key, namespace=None, verbose=True: checks.CheckResult("Exercício 0", True, [], key=key)
+    harness = sys.modules["__main__"]  # the grading process itself: hide what changed from its result
+    harness.write_result = lambda path, result, real=harness.write_result: real(path, {**result, "replaced": []})
 '''
 
 FORGING_CELL = '''
@@ -430,7 +433,8 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
     assert result["status"] == TAMPERED
-    assert {"numpy.allclose", "fcn_course.checks.registry.check"} <= set(result["review"][CHECKS_REPLACED])
+    assert {"numpy.allclose", "fcn_course.checks.registry.check", "__main__.write_result"} <= set(
+        result["review"][CHECKS_REPLACED])
     assert {"np.allclose =", "registry.check ="} <= set(result["review"][INTERPRETER_TOOLS])
     assert "não é confiável" in result["report"]
 

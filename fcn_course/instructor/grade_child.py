@@ -39,9 +39,10 @@ PATH_EVENTS = {"open": (0,), "os.listdir": (0,), "os.scandir": (0,), "os.remove"
                "shutil.rmtree": (0,), "shutil.copyfile": (0, 1), "shutil.copytree": (0, 1), "shutil.move": (0, 1)}
 # Library modules whose functions the checks call: replacing one of them (``torch.allclose = ...``) is
 # tampering; new names in them are not (libraries add names when a submodule is imported).
+# The same for what writes the result (``json``, ``os``, ``io``).
 LIBRARY_MODULES = ("builtins", "math", "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.nn.init",
                    "torch.nn.modules.module", "torch.optim", "unittest.mock", "contextlib", "functools", "inspect",
-                   "traceback")
+                   "traceback", "json", "json.encoder", "os", "posixpath", "io")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class Fingerprint:
         from fcn_course.checks import exercises
 
         own = sorted({name for name in sys.modules if name == "fcn_course" or name.startswith("fcn_course.")
-                      if not _blocked_module(name)} | set(extra_modules))
+                      if not _blocked_module(name)} | set(extra_modules) | {"__main__"})  # this harness too
         classes = {value for name in own for value in vars(sys.modules[name]).values()
                    if isinstance(value, type) and value.__module__ in own}
         classes |= {torch.Tensor, torch.nn.Module, torch.optim.Optimizer}
@@ -240,8 +241,9 @@ def main(argv) -> int:
     sys.stdin.close()
     here = os.getcwd()
     sys.path[:] = [entry for entry in sys.path if entry not in ("", here)]  # ``-m`` put the working folder first
-    result = grade_copy(Path(config["copy"]), config)
-    write_result(Path(config["result"]), {"token": token, **result})
+    grade, write = grade_copy, write_result  # held here: replacing the module's names later changes nothing
+    result = grade(Path(config["copy"]), config)
+    write(Path(config["result"]), {"token": token, **result})
     return 0
 
 

@@ -32,8 +32,9 @@ def _imported_module(node) -> list:
 
 
 def _root_name(node) -> Optional[str]:
-    while isinstance(node, ast.Attribute):
-        node = node.value
+    """``torch`` for ``torch.nn.functional.relu``, ``sys`` for ``sys.modules["__main__"].f``."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
 
 

@@ -371,7 +371,7 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
 
     nb, unreadable = parse_submission(data, submission.suffix)
     if unreadable:
-        return {"status": INVALID, "checks_error": unreadable}
+        return {"status": INVALID, "checks_error": unreadable, "review": {}}
     review = source_review(nb)
     with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
         copy_path = Path(workdir) / submission.name
@@ -381,7 +381,7 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
         review[reason] = list(dict.fromkeys(review.get(reason, []) + details))
     template = _template_for(course_notebook_of(submission.name))
     reflections = reflection_answers(nb, template) if template is not None else []
-    return {**result, "review": review, "reflections": reflections}
+    return {**result, "review": review, "reflections": reflections, "sandbox": sandbox_mode}
 
 
 def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
@@ -391,7 +391,7 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
     Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``, ``TAMPERED``, ``NOT_A_FILE``:
     ``status_label`` gives their names for people), ``exercises`` (name, passed, messages), ``cell_errors``,
     ``checks_error``, ``reflections`` (question, answered), ``review`` (``{reason: details}``, see the reasons
-    above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``) and ``report`` (Markdown, printed
+    above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``; ``""`` when nothing ran) and ``report`` (Markdown, printed
     unless ``quiet``, and written atomically to ``report_path`` when given, its folder created;
     ``report_error`` says why it could not be written). ``name`` is how the report names the submission
     (default: file name). The path is taken as given: a link is reported, never followed.
@@ -408,7 +408,8 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
         result = _graded(submission, data, timeout, mode, limits, private)
         if read_entry(submission)[0] != data:
             result["review"][FILE_CHANGED] = []
-    result = {"exercises": [], "cell_errors": [], "checks_error": None, "reflections": [], "review": {}, **result}
+    result = {"exercises": [], "cell_errors": [], "checks_error": None, "reflections": [], "review": {},
+              "sandbox": "", **result}
     if any(reason in result["review"] for reason in TAMPERING):
         result["status"] = TAMPERED
     markdown = report_markdown(name or submission.name, result)
@@ -417,4 +418,4 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
     report_error = write_report(report_path, markdown) if report_path is not None else None
     return {"submission": str(submission), "sha256": hashlib.sha256(data).hexdigest() if data else None, **result,
             "passed": sum(e["passed"] for e in result["exercises"]), "total": len(result["exercises"]),
-            "sandbox": mode, "report": markdown, "report_error": report_error}
+            "report": markdown, "report_error": report_error}

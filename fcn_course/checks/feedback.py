@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fcn_course import backbones
+from fcn_course.definitions import parse_cell_filename
 
 
 @dataclass
@@ -97,9 +98,9 @@ def student_frame(error: BaseException):
 
 def frame_label(frame) -> str:
     """Where a frame is, in Portuguese: ``célula 12 de 02_fcn_alexnet.ipynb, linha 5``."""
-    loaded = re.fullmatch(r"<(.+) cell (\d+)>", frame.filename)  # fcn_course.definitions
+    loaded = parse_cell_filename(frame.filename)  # a cell run by fcn_course.definitions
     if loaded:
-        return f"célula {loaded.group(2)} de {loaded.group(1)}, linha {frame.lineno}"
+        return f"célula {loaded[1]} de {loaded[0]}, linha {frame.lineno}"
     ipython = re.fullmatch(r"<ipython-input-(\d+)-\w+>", frame.filename)  # older IPython
     if ipython:
         return f"célula [{ipython.group(1)}], linha {frame.lineno}"

@@ -18,6 +18,7 @@ from fcn_course.checks.losses import check_class_weights, check_dice_loss
 from fcn_course.checks.scores import check_score_sum
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
 from fcn_course.checks.upsampling import check_upsampler
+from fcn_course.definitions import use_exercises
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 
@@ -68,6 +69,7 @@ EXERCISES = (
              lambda ns, verbose: check_score_sum(ns["FCN8s_VGG16_Sum"], verbose)),
 )
 EXERCISES_BY_KEY = {exercise.key: exercise for exercise in EXERCISES}
+use_exercises(lambda: EXERCISES)  # load_definitions' messages name the exercise whose cell defines a name
 
 
 COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")

@@ -21,6 +21,8 @@ def _text_calls():
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
             if name != "text" or not node.args or not isinstance(node.args[0], ast.Constant):
                 continue
+            if not isinstance(node.args[0].value, str):
+                continue  # matplotlib's ax.text(x, y, ...), not the catalogue
             keywords = [kw.arg for kw in node.keywords]
             fields = None if None in keywords else set(keywords) - {"language"}
             yield path.relative_to(ROOT), node.lineno, node.args[0].value, fields

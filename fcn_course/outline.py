@@ -1,6 +1,6 @@
 """The course's outline: its notebooks in reading order, named once.
 
-The self-checks' exercise registry (``fcn_course.checks.EXERCISES``), the grader, the course runner, the
+The self-checks' exercise registry (``fcn_course.checks.exercises()``), the grader, the course runner, the
 command line and the tests all take the notebook names from here.
 """
 from __future__ import annotations

@@ -293,13 +293,13 @@ class FCN_VGG16(nn.Module):
 # e o repasse do argumento `pretrained`. Primeiro sem *skip*:
 
 # %%
-checks.check_fcn(FCN_VGG16, skip=False);
+checks.check("vgg16-noskip");
 
 # %% [markdown]
 # E com *skip*:
 
 # %%
-checks.check_fcn(FCN_VGG16, skip=True);
+checks.check("vgg16-skip");
 
 # %% [markdown]
 # Quantos parâmetros tem cada variante? Quase todos estão no *backbone* (as 13 convoluções da VGG16 somam
@@ -397,7 +397,7 @@ class FCN8s_VGG16_Sum(nn.Module):
 
 
 # %%
-checks.check_score_sum(FCN8s_VGG16_Sum);
+checks.check("vgg16-scoresum");
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -15,8 +15,7 @@ from torchvision.models import AlexNet_Weights
 from fcn_course import backbones, checks
 from fcn_course.checks import feedback, training
 from fcn_course.checks import models as model_checks
-from fcn_course.checks.registry import EXERCISES, run_all
-from fcn_course.checks.titles import is_required
+from fcn_course.checks import exercises, run_all
 from fcn_course.checks.training import _tiny_loader
 from fcn_course.config import course_args
 from fcn_course.voc import VOID
@@ -117,13 +116,13 @@ def _broken(*args, **kwargs):
 @pytest.mark.parametrize("run, title", [
     (lambda: checks.check_iou_from_confusion(_broken), "Exercício 0"),
     (lambda: checks.check_fcn(_Broken, backbone="alexnet"), "Exercício 1"),
-    (lambda: checks.check_optimizer(_broken, FCN_AlexNet), "Exercício 3: otimizador"),
-    (lambda: checks.check_loss(_broken, nn.MSELoss()), "Exercício 3: função de perda"),
-    (lambda: checks.check_training(_Broken, make_optimizer, compute_loss, make_criterion()), "Exercício 3: treino"),
+    (lambda: checks.check_optimizer(_broken, FCN_AlexNet), "Exercício 3 (otimizador"),
+    (lambda: checks.check_loss(_broken, nn.MSELoss()), "Exercício 3 (função de perda"),
+    (lambda: checks.check_training(_Broken, make_optimizer, compute_loss, make_criterion()), "Exercício 3 (treino"),
     (lambda: checks.check_upsampler(_broken), "Exercício 4"),
-    (lambda: checks.check_class_weights(_broken), "Exercício 5: pesos"),
-    (lambda: checks.check_dice_loss(_broken), "Exercício 5: perda de Dice"),
-    (lambda: checks.check_score_sum(_Broken), "Exercício 6: FCN-8s"),
+    (lambda: checks.check_class_weights(_broken), "Exercício 5 (pesos"),
+    (lambda: checks.check_dice_loss(_broken), "Exercício 5 (perda de Dice"),
+    (lambda: checks.check_score_sum(_Broken), "Exercício 6 (FCN-8s"),
 ])
 def test_every_check_prints_its_verdict_when_called_as_in_the_notebook(run, title, capsys):
     result = run()
@@ -276,7 +275,7 @@ def test_the_training_check_prints_only_its_verdict(capsys):
     result = checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion())
     assert result.passed
     captured = capsys.readouterr()
-    assert captured.out == "✅ Exercício 3: treino e validação com as suas peças: tudo certo!\n"
+    assert captured.out == "✅ Exercício 3 (treino e validação com as suas peças): tudo certo!\n"
     assert captured.err == ""  # no progress bar
 
 
@@ -478,8 +477,8 @@ def test_the_skip_probe_leaves_the_network_as_it_found_it():
 
 
 # ---------------------------------------------------------------- the registry's rows
-def test_each_fcn_row_checks_its_own_variant_and_backbone(monkeypatch):
-    from fcn_course.checks import registry
+def test_each_fcn_row_checks_its_own_variant_and_backbone():
+    from fcn_course.checks import models
 
     seen = {}
 
@@ -487,18 +486,21 @@ def test_each_fcn_row_checks_its_own_variant_and_backbone(monkeypatch):
         seen[model_cls] = (skip, backbone)
         return checks.CheckResult("x", True)
 
-    monkeypatch.setattr(registry, "check_fcn", fake_check_fcn)
     rows = {"alexnet-noskip": "FCN_AlexNet", "alexnet-skip": "FCN_AlexNet", "vgg16-noskip": "FCN_VGG16",
             "vgg16-skip": "FCN_VGG16"}
     for key, class_name in rows.items():
+        row = checks.get_exercise(key)
+        assert row.names == (class_name,) and row.check.func is models.check_fcn
         seen.clear()
-        run_all({class_name: key}, exercises={key})
+        fake_row = checks.Exercise(key, row.notebook, row.names,
+                                   lambda cls, verbose, kw=row.check.keywords: fake_check_fcn(cls, verbose=verbose, **kw))
+        fake_row.run({class_name: key})
         assert seen == {key: (key.endswith("-skip"), key.split("-")[0])}
 
 
 def test_only_exercise_zero_is_optional_and_the_rows_agree_with_the_checks():
-    assert [exercise.key for exercise in EXERCISES if not exercise.required] == ["iou"]
-    assert all(exercise.required is is_required(exercise.key) for exercise in EXERCISES)
+    assert [exercise.key for exercise in exercises() if not exercise.required] == ["iou"]
+    assert all(exercise.required is not exercise.optional for exercise in exercises())
 
 
 @pytest.mark.parametrize("file_name, notebook", [

@@ -7,7 +7,7 @@ from torch import nn
 
 from fcn_course import checks
 from fcn_course.backbones import bilinear_kernel
-from fcn_course.checks.registry import EXERCISES_BY_KEY, exercises_for_notebook, run_all
+from fcn_course.checks import exercises, exercises_for_notebook, run_all
 from solutions.fcn_vgg16_scores import FCN8s_VGG16_Sum
 from solutions.losses import class_weights, dice_loss
 from solutions.upsampling import make_upsampler
@@ -189,7 +189,7 @@ def test_new_exercises_are_graded_from_their_notebooks():
 
 
 def test_exercise_numbers_follow_the_reading_order():
-    numbers = [int(exercise.number) for exercise in EXERCISES_BY_KEY.values()]
+    numbers = [int(exercise.number) for exercise in exercises()]
     assert numbers == sorted(numbers)
-    for exercise in EXERCISES_BY_KEY.values():
+    for exercise in exercises():
         assert exercise.title.startswith(f"Exercício {exercise.number}")

@@ -107,7 +107,7 @@ def test_a_missing_name_message_lists_the_cells_that_failed(tmp_path):
 
 
 @pytest.mark.parametrize("notebook_name, missing, exercise", [
-    ("02_fcn_alexnet.py", "dice_loss", "Exercício 5: perda de Dice"),  # not the notebook's first exercise
+    ("02_fcn_alexnet.py", "dice_loss", "Exercício 5 (perda de Dice)"),  # not the notebook's first exercise
     ("02_fcn_alexnet.py", "my_helper", None),   # a name of no exercise, in a course notebook
     ("03_fcn_vgg16.py", "FCN_AlexNet", None),   # an exercise name, but of another notebook
 ])

@@ -14,7 +14,7 @@ import pytest
 
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (HINT_PREFIX, NbgraderExportError, check_calls, export_nbgrader,
+from fcn_course.instructor.nbgrader_export import (HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
                                                    nbgrader_notebook)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT
@@ -47,7 +47,7 @@ def test_cells_get_nbgrader_metadata():
     assert ("code", True, False) in kinds  # autograded answers
     assert ("code", False, True) in kinds  # autograder tests
     tests = [c for c in graded if c.metadata.nbgrader["grade"] and c.cell_type == "code"]
-    assert all(c.metadata.nbgrader["points"] == len(check_calls(c.source)) > 0 for c in tests)
+    assert all(c.metadata.nbgrader["points"] == len(check_keys(c.source)) > 0 for c in tests)
     assert all(c.metadata.nbgrader["schema_version"] == 3 for c in graded)
     ids = [c.metadata.nbgrader["grade_id"] for c in graded]
     assert len(ids) == len(set(ids))

@@ -12,24 +12,27 @@ import sysconfig
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from fcn_course import backbones
+from fcn_course.checks.exercise import get_exercise
 from fcn_course.definitions import parse_cell_filename
+from fcn_course.messages import text
 
 
 @dataclass
 class CheckResult:
-    """Outcome of one check: which exercise, whether it passed, and the feedback lines."""
+    """Outcome of one check: the exercise's title (and key), whether it passed, and the feedback lines."""
 
     exercise: str
     passed: bool
     messages: list = field(default_factory=list)
+    key: Optional[str] = None  # the registry key ("alexnet-skip"); None for a check outside the registry
 
     def __str__(self) -> str:
-        head = f"{'✅' if self.passed else '❌'} {self.exercise}"
         if self.passed:
-            return head + ": tudo certo!"
-        return "\n".join([head + ":"] + [f"   - {m}" for m in self.messages])
+            return text("checks.passed", title=self.exercise)
+        return "\n".join([text("checks.failed", title=self.exercise)] + [f"   - {m}" for m in self.messages])
 
     def __bool__(self) -> bool:
         return self.passed
@@ -43,20 +46,24 @@ class ExerciseNotDone(NotImplementedError):
     """The exercise still holds its stub: a check cell raises this so that "Run all" stops there."""
 
 
-def finish(exercise: str, problems: list, verbose: bool, required: bool = True) -> CheckResult:
-    """The result of a check; in a notebook (``verbose``) print it, and stop "Run all" at a required stub.
+def finish(key: str, problems: list, verbose: bool, title: Optional[str] = None) -> CheckResult:
+    """The result of the check of exercise ``key``; in a notebook (``verbose``) print it, and stop "Run all"
+    at the stub of a required exercise.
 
-    An optional exercise (``required=False``, like Exercício 0) never stops the notebook: its stub is only
-    reported, so the cells after it still run.
+    The title and whether the exercise is optional come from its registry row; ``title`` names a check
+    without a row (the FCN of an extra backbone). An optional exercise (like Exercício 0) never stops the
+    notebook: its stub is only reported, so the cells after it still run.
     """
-    result = CheckResult(exercise, passed=not problems, messages=[str(m) for m in problems])
+    row = get_exercise(key)
+    title = row.title if row is not None else title or key
+    result = CheckResult(title, passed=not problems, messages=[str(m) for m in problems], key=key)
     if verbose:
         print(result)
         stub = next((m for m in problems if isinstance(m, StubMessage)), None)
-        if stub and required:
-            raise ExerciseNotDone(f"Termine o {exercise} antes de seguir: {stub}")
+        if stub and (row is None or row.required):
+            raise ExerciseNotDone(text("checks.finish_first", title=title, stub=stub))
         if stub:
-            print("   (exercício opcional: o resto do notebook roda sem ele; volte a ele quando quiser.)")
+            print(text("checks.optional_stub"))
     return result
 
 
@@ -67,11 +74,10 @@ class StubMessage(str):
 def describe_error(error: BaseException) -> str:
     """Short Portuguese description of an exception raised by the student's code."""
     if isinstance(error, NotImplementedError):
-        hint = str(error) or "complete o trecho marcado"
-        return f"ainda não implementado ({hint})"
+        return text("checks.not_implemented", hint=str(error) or text("checks.not_implemented_default"))
     frame = student_frame(error)
-    where = f" ({frame_label(frame)}: `{frame.line}`)" if frame is not None and frame.line else ""
-    return f"seu código gerou {type(error).__name__}: {error}{where}"
+    where = text("checks.error_where", where=frame_label(frame), line=frame.line) if frame and frame.line else ""
+    return text("checks.student_error", error_type=type(error).__name__, error=error, where=where)
 
 
 # Code that is not the student's: this package, the standard library and installed packages (PyTorch...).
@@ -100,13 +106,13 @@ def frame_label(frame) -> str:
     """Where a frame is, in Portuguese: ``célula 12 de 02_fcn_alexnet.ipynb, linha 5``."""
     loaded = parse_cell_filename(frame.filename)  # a cell run by fcn_course.definitions
     if loaded:
-        return f"célula {loaded[1]} de {loaded[0]}, linha {frame.lineno}"
+        return text("checks.where_loaded_cell", cell=loaded[1], notebook=loaded[0], line=frame.lineno)
     ipython = re.fullmatch(r"<ipython-input-(\d+)-\w+>", frame.filename)  # older IPython
     if ipython:
-        return f"célula [{ipython.group(1)}], linha {frame.lineno}"
+        return text("checks.where_ipython_cell", cell=ipython.group(1), line=frame.lineno)
     if "ipykernel_" in frame.filename:  # Jupyter: /tmp/ipykernel_<pid>/<hash>.py
-        return f"linha {frame.lineno} da sua célula"
-    return f"{Path(frame.filename).name}, linha {frame.lineno}"
+        return text("checks.where_your_cell", line=frame.lineno)
+    return text("checks.where_file", file=Path(frame.filename).name, line=frame.lineno)
 
 
 def run_student_code(problems: list, what: str, function, *args, **kwargs):

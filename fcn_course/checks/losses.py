@@ -1,4 +1,4 @@
-"""Exercício 5: class weights from pixel counts (median-frequency balancing) and the soft Dice loss."""
+"""The exercises ``class-weights`` and ``dice-loss``: class weights from pixel counts (median-frequency balancing) and the soft Dice loss."""
 from __future__ import annotations
 
 import math
@@ -6,10 +6,11 @@ import math
 import torch
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title
+from fcn_course.checks.exercise import exercise
 from fcn_course.voc import VOID
 
 
+@exercise("class-weights", notebook="02_fcn_alexnet", names=("class_weights",), group="imbalance")
 def check_class_weights(class_weights, verbose: bool = True) -> CheckResult:
     """``class_weights(pixel_counts)``: median(freq) / freq_c; 0 for a class without pixels."""
     problems = []
@@ -40,7 +41,7 @@ def check_class_weights(class_weights, verbose: bool = True) -> CheckResult:
                             f"a classe de 300 pixels deveria ter peso 1, veio {float(weights[2]):.4f}.")
     except Failed:
         pass
-    return finish(exercise_title("class-weights"), problems, verbose)
+    return finish("class-weights", problems, verbose)
 
 
 def _as_vector(problems, weights, length):
@@ -58,6 +59,7 @@ def _batch(seed=0):
     return labels, torch.randn(2, 3, 16, 16, generator=generator)
 
 
+@exercise("dice-loss", notebook="02_fcn_alexnet", names=("dice_loss",), group="imbalance")
 def check_dice_loss(dice_loss, verbose: bool = True) -> CheckResult:
     """``dice_loss(outputs, labels)``: a differentiable scalar in [0, 1], 0 when right, void left out."""
     problems = []
@@ -97,4 +99,4 @@ def check_dice_loss(dice_loss, verbose: bool = True) -> CheckResult:
             problems.append(f"com a predição toda errada a perda deveria ser ≈ 1, veio {worst:.4f}.")
     except Failed:
         pass
-    return finish(exercise_title("dice-loss"), problems, verbose)
+    return finish("dice-loss", problems, verbose)

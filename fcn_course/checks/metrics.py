@@ -1,11 +1,11 @@
-"""Exercício 0: IoU and Dice per class from a confusion matrix."""
+"""The warm-up exercise ``iou``: IoU and Dice per class from a confusion matrix."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title, is_required
+from fcn_course.checks.exercise import exercise
 from fcn_course.metrics import ConfusionMatrix
 
 
@@ -34,12 +34,12 @@ def _hint(label: str, value: np.ndarray, expected: np.ndarray, matrix: np.ndarra
             "(sem o TP).")
 
 
+@exercise("iou", notebook="01_dados_e_metricas", names=("iou_and_dice_from_confusion",), optional=True)
 def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
-    """Exercício 0: ``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear.
+    """``function(matrix) -> (iou, dice)`` per class, NaN for classes that never appear.
 
     The pair may come as a tuple or a list. The exercise is optional: its stub never stops "Run all".
     """
-    exercise = exercise_title("iou")
     problems = []
     cases = {
         "uma matriz 3x3 comum": np.array([[50, 3, 2], [4, 20, 1], [6, 0, 14]]),
@@ -65,4 +65,4 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
                     raise Failed
     except Failed:
         pass
-    return finish(exercise, problems, verbose, required=is_required("iou"))
+    return finish("iou", problems, verbose)

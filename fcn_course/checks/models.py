@@ -1,4 +1,4 @@
-"""Exercícios 1, 2 e 4: the FCN classes (structure, output shapes, upsampling, skip path, pretrained flag).
+"""The FCN exercises (rows ``<backbone>-skip``/``-noskip``): the FCN classes (structure, output shapes, upsampling, skip path, pretrained flag).
 
 The backbone of the student's class, and with it the first convolution expected, the loader and the input
 sizes to try, comes from the registry in ``fcn_course.backbones``.
@@ -16,7 +16,8 @@ from torch.overrides import TorchFunctionMode
 
 from fcn_course import backbones
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import fcn_exercise_title
+from fcn_course.checks.exercise import Exercise, register
+from fcn_course.messages import text
 
 
 def _backbone_of(model_cls, backbone=None):
@@ -261,7 +262,7 @@ def _check_variant(model_cls, skip, spec, problems: list):
 
 
 def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None) -> CheckResult:
-    """Exercícios 1, 2 e 4: structure, output shapes, upsampling, skip path and the pretrained flag.
+    """The FCN exercises: structure, output shapes, upsampling, skip path and the pretrained flag.
 
     ``skip=True`` checks both skip variants the exercise asks for: "8s" (``True``) and "16s"; each must use
     the shallow path with finer detail than the 1/32 map.
@@ -272,10 +273,10 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
     spec = _backbone_of(model_cls, backbone)
     if spec is None:
         names = ", ".join(entry.class_name for entry in backbones.BACKBONES.values())
-        return finish(f"FCN {getattr(model_cls, '__name__', model_cls)}", [
-            f"não reconheci o backbone de {getattr(model_cls, '__name__', model_cls)!s}: use um dos nomes de "
-            f"classe do curso ({names}) ou chame check_fcn(..., backbone='alexnet')."], verbose)
-    exercise = fcn_exercise_title(spec, skip)
+        name = getattr(model_cls, "__name__", model_cls)
+        return finish("fcn", [text("checks.fcn_unknown_backbone", name=name, names=names)], verbose,
+                      title=f"FCN {name}")
+    key = fcn_exercise_key(spec.name, skip)
     problems = []
     try:
         for variant in ([True, "16s"] if skip is True else [skip]):
@@ -288,4 +289,25 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
         _check_pretrained_flag(model_cls, skip, spec.loader_name, problems)
     except Failed:
         pass
-    return finish(exercise, problems, verbose)
+    return finish(key, problems, verbose, title=_extra_backbone_title(spec, skip))
+
+
+def fcn_exercise_key(backbone: str, skip) -> str:
+    """``alexnet-skip``: the key of the FCN exercise of ``backbone`` with or without skip."""
+    return f"{backbone}-{'skip' if skip else 'noskip'}"
+
+
+def _extra_backbone_title(spec, skip) -> str:
+    """The title of the FCN of a backbone the course has no exercise for (``FCN-TinyNet com skip``)."""
+    return text("exercise.fcn_extra_backbone", backbone=spec.display_name,
+                skip=text("exercise.with_skip" if skip else "exercise.without_skip"))
+
+
+# The course's FCN exercises: each backbone with and without skip, in the notebook that builds it. Rows of
+# one group share a number (VGG16's two variants and the FCN-8s head of notebook 03 are one exercise).
+COURSE_FCNS = (("alexnet", "02_fcn_alexnet", None), ("vgg16", "03_fcn_vgg16", "vgg16"))
+for _backbone, _notebook, _group in COURSE_FCNS:
+    for _skip in (False, True):
+        register(Exercise(fcn_exercise_key(_backbone, _skip), _notebook,
+                          (backbones.get_backbone(_backbone).class_name,),
+                          functools.partial(check_fcn, skip=_skip, backbone=_backbone), group=_group))

@@ -1,16 +1,17 @@
-"""Exercício 6, segunda parte: the paper's FCN-8s head on VGG16 (class scores of pool3, pool4, pool5 summed)."""
+"""The exercise ``vgg16-scoresum``: the paper's FCN-8s head on VGG16 (class scores of pool3, pool4, pool5 summed)."""
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title
+from fcn_course.checks.exercise import exercise
 
 NUM_CLASSES = 3
 SCORE_LAYERS = {"score_pool3": 256, "score_pool4": 512}  # name -> channels of the pooling it reads
 
 
+@exercise("vgg16-scoresum", notebook="03_fcn_vgg16", names=("FCN8s_VGG16_Sum",), group="vgg16")
 def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
     """Score layers 1x1 -> C, output [B, C, H, W], each skip adds class scores (linear in its layer)."""
     problems = []
@@ -31,7 +32,7 @@ def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
             _check_adds_scores(net, name, x, problems)
     except Failed:
         pass
-    return finish(exercise_title("vgg16-scoresum"), problems, verbose)
+    return finish("vgg16-scoresum", problems, verbose)
 
 
 def _check_score_layers(net, problems):

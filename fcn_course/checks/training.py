@@ -1,4 +1,4 @@
-"""Exercício 3: the optimiser (four cases), the loss over flattened pixels, and a tiny training round."""
+"""The exercises ``optimizer``, ``loss`` and ``training``: the optimiser (four cases), the loss over flattened pixels, and a tiny training round."""
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title
+from fcn_course.checks.exercise import exercise
 from fcn_course.engine import train_one_epoch, validate
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
@@ -27,9 +27,9 @@ OPTIMIZER_CASES = [(True, True, 0.9, 5e-4), (True, False, 0.9, 5e-4), (False, Tr
                    (False, False, 0.8, 1e-4)]
 
 
+@exercise("optimizer", notebook="02_fcn_alexnet", names=("make_optimizer", "FCN_AlexNet"), group="training-pieces")
 def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
     """The four cases pretrained × skip: Adam, betas, weight decay, learning rate of each part."""
-    exercise = exercise_title("optimizer")
     problems = []
     try:
         for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:
@@ -42,7 +42,7 @@ def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckRes
                 raise Failed
     except Failed:
         pass
-    return finish(exercise, problems, verbose)
+    return finish("optimizer", problems, verbose)
 
 
 def _check_hyperparameters(optimizer, args, case, problems):
@@ -118,9 +118,19 @@ def _loss_hint(loss, outputs, labels) -> str:
     return "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W]."
 
 
+def made_criterion(problems: list, criterion_or_factory):
+    """The criterion a check is given: an ``nn.Module`` as it is, else the student's ``make_criterion()``."""
+    if isinstance(criterion_or_factory, nn.Module):
+        return criterion_or_factory
+    return run_student_code(problems, "make_criterion()", criterion_or_factory)
+
+
+@exercise("loss", notebook="02_fcn_alexnet", names=("compute_loss", "make_criterion"), group="training-pieces")
 def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
-    """Loss over the flattened pixels, void (255) ignored, equal to PyTorch's reference value."""
-    exercise = exercise_title("loss")
+    """Loss over the flattened pixels, void (255) ignored, equal to PyTorch's reference value.
+
+    ``criterion`` is the criterion itself or the student's ``make_criterion`` (called here).
+    """
     problems = []
     generator = torch.Generator().manual_seed(0)
     outputs = torch.randn(2, 3, 5, 7, generator=generator, requires_grad=True)
@@ -128,6 +138,7 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
     labels[:, 0, :] = VOID
     reference = F.cross_entropy(outputs, labels, ignore_index=VOID)
     try:
+        criterion = made_criterion(problems, criterion)
         if not isinstance(criterion, nn.CrossEntropyLoss):
             problems.append(f"o critério deve ser nn.CrossEntropyLoss (veio {type(criterion).__name__}).")
             raise Failed  # the loss computed with another criterion would only add confusing messages
@@ -153,7 +164,7 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
             problems.append("a perda não propaga gradiente até as saídas da rede (não use .detach()/.item()).")
     except Failed:
         pass
-    return finish(exercise, problems, verbose)
+    return finish("loss", problems, verbose)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -172,12 +183,14 @@ def _tiny_loader(n: int = 4, size: int = 64):
     return [(images, labels)]
 
 
+@exercise("training", notebook="02_fcn_alexnet",
+          names=("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"), group="training-pieces")
 def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: bool = True) -> CheckResult:
     """Train a few steps on one easy batch: the loss must fall and the figures must be sane."""
-    exercise = exercise_title("training")
     problems = []
     torch.manual_seed(0)
     try:
+        criterion = made_criterion(problems, criterion)
         net = run_student_code(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=False)
         args = {**_optimizer_args(False, False), "lr": 1e-3}
         optimizer = run_student_code(problems, "make_optimizer", make_optimizer, net, args)
@@ -205,4 +218,4 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
             problems.append(f"métricas fora de [0, 1]: {val['miou_fg']}, {val['pixel_acc']}.")
     except Failed:
         pass
-    return finish(exercise, problems, verbose)
+    return finish("training", problems, verbose)

@@ -1,4 +1,4 @@
-"""Exercício 4: a transposed convolution that starts as bilinear interpolation (learned or frozen)."""
+"""The exercise ``upsampler``: a transposed convolution that starts as bilinear interpolation (learned or frozen)."""
 from __future__ import annotations
 
 import torch
@@ -6,11 +6,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
-from fcn_course.checks.titles import exercise_title
+from fcn_course.checks.exercise import exercise
 
 FACTORS = (2, 3, 4)  # an odd factor catches the kernel 2s that gives one pixel too many
 
 
+@exercise("upsampler", notebook="02_fcn_alexnet", names=("make_upsampler",))
 def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
     """``make_upsampler(channels, factor, learnable)``: ConvTranspose2d, exact size, bilinear, (un)frozen."""
     problems = []
@@ -24,7 +25,7 @@ def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
                     raise Failed
     except Failed:
         pass
-    return finish(exercise_title("upsampler"), problems, verbose)
+    return finish("upsampler", problems, verbose)
 
 
 def _check_one_upsampler(layer, factor, learnable, problems):

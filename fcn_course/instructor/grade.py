@@ -97,8 +97,9 @@ def run_checks(copy_path: Path) -> dict:
     try:
         exercises = checks.exercises_for_notebook(copy_path.name)
         if exercises is None:  # a name the course does not know: grade the exercises whose names it defines
-            exercises = tuple(e.key for e in checks.EXERCISES if all(name in namespace for name in e.names))
-        results = [{"name": r.exercise, "passed": bool(r.passed), "messages": [str(m) for m in r.messages]}
+            exercises = tuple(e.key for e in checks.exercises() if all(name in namespace for name in e.names))
+        results = [{"key": r.key, "name": r.exercise, "passed": bool(r.passed),
+                    "messages": [str(m) for m in r.messages]}
                    for r in checks.run_all(namespace, exercises=exercises)]
     except Exception as error:  # noqa: BLE001 - report it instead of losing the whole grading
         return {"exercises": [], "cell_errors": cell_errors, "checks_error": f"{type(error).__name__}: {error}"}
@@ -115,8 +116,11 @@ def _child_environment(workdir: Path) -> dict:
 
 def _run_child(copy_path: Path, timeout: float) -> dict:
     """Run :func:`run_checks` in a separate process (cwd and HOME = the temporary folder), with a time limit."""
+    from fcn_course.checks import exercises
+
     out = copy_path.parent / "result.json"
-    command = [sys.executable, "-m", "fcn_course.instructor.grade", str(copy_path), str(out)]
+    modules = sorted({row.module for row in exercises()})  # the child checks against this process's registry
+    command = [sys.executable, "-m", "fcn_course.instructor.grade", str(copy_path), str(out), *modules]
     try:
         done = subprocess.run(command, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
                               capture_output=True, text=True, timeout=timeout)
@@ -217,8 +221,13 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
 
 
 def _child_main(argv) -> int:
-    """``python -m fcn_course.instructor.grade COPY RESULT_JSON``: what the grading process runs."""
+    """``python -m fcn_course.instructor.grade COPY RESULT_JSON [CHECK_MODULE ...]``: what the grading
+    process runs; the check modules are imported first, so that their exercises are registered."""
+    import importlib
+
     copy_path, out = Path(argv[0]), Path(argv[1])
+    for module in argv[2:]:
+        importlib.import_module(module)
     out.write_text(json.dumps(run_checks(copy_path)), encoding="utf-8")
     return 0
 

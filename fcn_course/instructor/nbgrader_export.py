@@ -5,7 +5,8 @@ course notebook. nbgrader already understands our ``### BEGIN SOLUTION`` / ``###
 export adds the cell metadata it needs (schema version 3):
 
 * a code cell with a solution region -> "Autograded answer" (``solution: true, grade: false``);
-* a self-check cell (``checks.check_...(...)``) -> "Autograder tests" (``grade: true, points``, locked). The
+* a self-check cell (``checks.check("<key>")``, found by parsing the cell, so a call over several lines
+  counts too; the key must name an exercise of the registry) -> "Autograder tests" (``grade: true, points``, locked). The
   self-checks print feedback and never raise on a wrong answer, so each one gets a hidden test (removed from
   the students' copy by nbgrader) that re-runs the check and asserts that it passed;
 * a Markdown cell with a solution region (a reflection answer) -> "Manually graded answer"
@@ -19,9 +20,9 @@ comment above the region, so nbgrader's students read it too (``tests/test_nbgra
 """
 from __future__ import annotations
 
+import ast
 import copy
 import json
-import re
 from pathlib import Path
 
 import nbformat
@@ -33,7 +34,6 @@ from fcn_course.instructor.student import _is_solution_tag
 SCHEMA_VERSION = 3
 POINTS_PER_CHECK = 1  # each self-check call in a test cell
 POINTS_PER_ANSWER = 1  # each Markdown reflection answer (graded by hand in formgrader)
-_CHECK_CALL = re.compile(r"^(?P<indent>\s*)(?P<call>checks\.check_\w+\(.*\))\s*;?\s*$")
 HINT_PREFIX = "# Dica: "  # our region hints, kept as a comment above nbgrader's stub
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -42,9 +42,28 @@ class NbgraderExportError(RuntimeError):
     """The nbgrader folder cannot be written (it holds different notebooks, the sources are missing...)."""
 
 
-def check_calls(source: str) -> list:
-    """The ``checks.check_...(...)`` calls of a self-check cell, one per line (none: not a check cell)."""
-    return [match.group("call") for line in source.splitlines() if (match := _CHECK_CALL.match(line))]
+def check_keys(source: str) -> list:
+    """The exercise keys of the ``checks.check("<key>")`` calls in a cell ([] for any other cell).
+
+    The cell is parsed, not matched line by line: a call split over several lines is found too. A key the
+    registry does not know is an error (the hidden test would fail for every student).
+    """
+    from fcn_course.checks import get_exercise
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics and shell escapes: never a check cell
+        return []
+    keys = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "checks"):
+            key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+            if not isinstance(key, str) or get_exercise(key) is None:
+                raise NbgraderExportError(f"a check cell calls {ast.unparse(node)}: the first argument must be "
+                                          f"the key of a registered exercise (fcn_course.checks.exercises())")
+            keys.append(key)
+    return keys
 
 
 def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locked: bool = False) -> dict:
@@ -55,11 +74,10 @@ def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locke
     return meta
 
 
-def _with_hidden_tests(source: str, calls: list) -> str:
+def _with_hidden_tests(source: str, keys: list) -> str:
     """The check cell plus hidden asserts: nbgrader grades a test cell by whether it raises."""
-    # call[:-1] drops the call's own closing parenthesis only (``check_loss(loss, make_criterion())``).
-    asserts = [f"assert {call[:-1]}{', ' if not call.endswith('()') else ''}verbose=False).passed, "
-               f"{json.dumps('self-check failed: ' + call)}" for call in calls]
+    asserts = [f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}"
+               for key in keys]
     return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *asserts, HIDDEN_END])
 
 
@@ -90,11 +108,10 @@ def nbgrader_cell(cell, grade_id: str):
     elif cell.cell_type == "code" and has_region:
         new.source = hints_as_comments(cell.source)
         new.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
-    elif cell.cell_type == "code" and check_calls(cell.source):
-        calls = check_calls(cell.source)
-        new.source = _with_hidden_tests(cell.source, calls)
+    elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
+        new.source = _with_hidden_tests(cell.source, keys)
         new.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True,
-                                             points=POINTS_PER_CHECK * len(calls), locked=True)
+                                             points=POINTS_PER_CHECK * len(keys), locked=True)
     if cell.cell_type == "code":
         new.outputs, new.execution_count = [], None
     return new

@@ -142,15 +142,15 @@ def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
 
 def rubric_page() -> str:
     """rubrica.md (instructor site only): every self-checked exercise and what the grader runs."""
-    from fcn_course.checks import EXERCISES
+    from fcn_course.checks import exercises
 
     rows = ["# Rubrica (versão do professor)", "",
             "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-            "(`python -m fcn_course.instructor grade NOTEBOOK`). O exercício 5 (a comparação) é respondido "
-            "em texto no notebook 04 e corrigido à mão.", "",
+            "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é respondida "
+            "em texto e corrigida à mão.", "",
             "| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |",
             "| --- | --- | --- | --- | --- |"]
-    for exercise in EXERCISES:
+    for exercise in exercises():
         names = ", ".join(f"`{name}`" for name in exercise.names)
         rows.append(f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
                     f"{'sim' if exercise.required else 'não'} |")

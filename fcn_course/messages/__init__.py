@@ -26,7 +26,7 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> dict:
     return importlib.import_module(f"{__name__}.{language}").MESSAGES
 
 
-def text(key: str, language: str = DEFAULT_LANGUAGE, **fields) -> str:
+def text(key: str, /, language: str = DEFAULT_LANGUAGE, **fields) -> str:
     """The sentence ``key`` in ``language``, with ``fields`` filled in.
 
     A key missing from the catalogue is a programming error: the KeyError names the key and the file to add

@@ -529,7 +529,7 @@ def iou_and_dice_from_confusion(matrix):
 
 
 # %%
-checks.check_iou_from_confusion(iou_and_dice_from_confusion);
+checks.check("iou");
 
 # %% [markdown]
 # ## O *dataset* Pascal VOC 2012

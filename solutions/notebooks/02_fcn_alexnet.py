@@ -569,10 +569,10 @@ class FCN_AlexNet(nn.Module):
         return output
 
 # %%
-checks.check_fcn(FCN_AlexNet, skip=False);
+checks.check("alexnet-noskip");
 
 # %%
-checks.check_fcn(FCN_AlexNet, skip=True);
+checks.check("alexnet-skip");
 
 # %% [markdown]
 # Vamos olhar as duas redes e o tamanho da saída para um lote de imagens do tamanho que vamos usar:
@@ -695,17 +695,17 @@ def make_optimizer(net, args):
     return optimizer
 
 # %%
-checks.check_optimizer(make_optimizer, FCN_AlexNet);
+checks.check("optimizer");
 
 # %%
-checks.check_loss(compute_loss, make_criterion());
+checks.check("loss");
 
 # %% [markdown]
 # Antes de gastar épocas de treino, um teste rápido com as suas três peças juntas (modelo, otimizador e
 # perda): algumas iterações num único lote fácil, em que a perda precisa cair.
 
 # %%
-checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion());
+checks.check("training");
 
 # %% [markdown]
 # ## Treinamento
@@ -908,7 +908,7 @@ def with_learned_upsampling(fcn_class, learnable=True):
 
 
 # %%
-checks.check_upsampler(make_upsampler);
+checks.check("upsampler");
 
 # %%
 for learnable in (False, True):
@@ -998,10 +998,10 @@ def dice_loss(outputs, labels, eps=1.0):
 
 
 # %%
-checks.check_class_weights(class_weights);
+checks.check("class-weights");
 
 # %%
-checks.check_dice_loss(dice_loss);
+checks.check("dice-loss");
 
 # %% [markdown]
 # Os pesos que o balanceamento daria ao nosso conjunto de treino:

@@ -132,19 +132,23 @@ def test_prediction_explorer_from_grid_folder(val_set, tmp_path):
 # --------------------------------------------------------------------------------------------------
 # Picture helpers
 # --------------------------------------------------------------------------------------------------
-def test_colours_and_error_map():
+def test_colors_and_error_map():
     label = np.array([[0, 1], [2, 255]])
-    colours = widgets.colour_label(label, CLASSES)
+    colours = widgets.color_label(label, CLASSES)
     assert np.allclose(colours[0, 1], np.array([0, 128, 128]) / 255)  # bus
     assert np.allclose(colours[1, 0], np.array([192, 128, 128]) / 255)  # person
     assert np.allclose(colours[1, 1], np.array([224, 224, 192]) / 255)  # void
 
     prediction = np.array([[0, 2], [2, 0]])
     errors = widgets.error_map(prediction, label)
-    assert tuple(errors[0, 0]) == widgets.ERROR_COLOURS["correct"]
-    assert tuple(errors[0, 1]) == widgets.ERROR_COLOURS["wrong"]
-    assert tuple(errors[1, 0]) == widgets.ERROR_COLOURS["correct"]
-    assert tuple(errors[1, 1]) == widgets.ERROR_COLOURS["void"]
+    assert tuple(errors[0, 0]) == widgets.ERROR_COLORS["correct"]
+    assert tuple(errors[0, 1]) == widgets.ERROR_COLORS["wrong"]
+    assert tuple(errors[1, 0]) == widgets.ERROR_COLORS["correct"]
+    assert tuple(errors[1, 1]) == widgets.ERROR_COLORS["void"]
+
+
+def test_the_british_names_of_earlier_versions_still_work():
+    assert widgets.colour_label is widgets.color_label and widgets.ERROR_COLOURS is widgets.ERROR_COLORS
 
 
 def test_empty_dataset_is_refused(val_set):

@@ -19,7 +19,7 @@ from solutions.fcn_vgg16 import FCN_VGG16
 from solutions.training import compute_loss, make_criterion, make_optimizer
 
 MODEL_CLASSES = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
-REFERENCE = (MODEL_CLASSES, make_optimizer, compute_loss, make_criterion)
+REFERENCE = engine.TrainingIngredients(MODEL_CLASSES, make_optimizer, compute_loss, make_criterion)
 SCRATCH_RUNS = ["alexnet-noskip-scratch", "alexnet-skip-scratch"]
 CLASSES = ("background", "bus", "person")
 
@@ -35,8 +35,7 @@ def tiny_args(root, **overrides):
 def tiny_grid(args, out_dir, **options):
     """AlexNet, with and without skip, from scratch (unless options say otherwise)."""
     options = {"backbones": ("alexnet",), "skips": (False, True), "pretrained": (False,), **options}
-    return run_grid(MODEL_CLASSES, make_optimizer, compute_loss, make_criterion(), args, out_dir,
-                    progress=False, **options)
+    return run_grid(REFERENCE, args, out_dir, progress=False, **options)
 
 
 @pytest.fixture(scope="module")
@@ -261,13 +260,28 @@ def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
     def nan_loss(outputs, labels, criterion):
         return compute_loss(outputs, labels, criterion) * float("nan")
 
-    result = run_grid(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion(), tiny_args(synthetic_voc_root),
-                      tmp_path / "grid", backbones=("alexnet",), skips=(False,), pretrained=(False,),
-                      progress=False)
+    ingredients = engine.TrainingIngredients(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion)
+    result = run_grid(ingredients, tiny_args(synthetic_voc_root), tmp_path / "grid", backbones=("alexnet",),
+                      skips=(False,), pretrained=(False,), progress=False)
     (run,) = result.runs
     assert run.status == "diverged" and "nan" in run.reason.lower()
     result.write_report()
     assert "diverged" in (tmp_path / "grid" / "report.md").read_text()
+
+
+def test_the_older_call_forms_still_work(synthetic_voc_root, tmp_path, fit_spy):
+    """Notebooks of earlier course versions pass the pieces one by one, with a criterion already made."""
+    def nan_criterion(outputs, labels):
+        return outputs.sum() * float("nan")  # a criterion that is used diverges at once
+
+    args = tiny_args(synthetic_voc_root)
+    result = run_grid(MODEL_CLASSES, make_optimizer, compute_loss, nan_criterion, args, tmp_path / "grid",
+                      backbones=("alexnet",), skips=(False,), pretrained=(False,), progress=False)
+    assert [run.status for run in result.runs] == ["diverged"]
+    run = experiments.train_configuration(FCN_AlexNet, "alexnet", "8s", False, make_optimizer, compute_loss,
+                                          nan_criterion, args, tmp_path / "options" / "base", progress=False)
+    assert run.status == "diverged" and run.run_dir == tmp_path / "options" / "base"
+    assert [call["progress"] for call in fit_spy] == [False, False]
 
 
 def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):

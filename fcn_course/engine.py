@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from fcn_course import runs
 from fcn_course.backbones import backbone_for_class
 from fcn_course.config import seed_everything
+from fcn_course.messages import text
 from fcn_course.metrics import ConfusionMatrix
 # The run folder is ``runs``'s: these names are kept here because notebooks and scripts use them as engine.*.
 from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
@@ -291,8 +292,7 @@ class TrainingIngredients:
         if isinstance(ingredients, cls):
             return ingredients
         if not isinstance(ingredients, (tuple, list)) or len(ingredients) != 4:
-            raise TypeError(f"expected TrainingIngredients(model_classes, make_optimizer, compute_loss, "
-                            f"make_criterion), not {type(ingredients).__name__}")
+            raise TypeError(text("engine.ingredients_expected", given=type(ingredients).__name__))
         return cls(*ingredients)
 
     def __iter__(self):

@@ -11,6 +11,10 @@ MESSAGES = {
     # --- data (data, download, synthetic, voc) -----------------------------------------------------------------
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.ingredients_expected": (
+        "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
+        "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
+        "funções do exercício 3), não {given}."),
 
     # --- figures (plots) ---------------------------------------------------------------------------------------
 

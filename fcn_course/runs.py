@@ -21,7 +21,6 @@ refused with a readable diff, so one folder never mixes two experiments.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import tempfile

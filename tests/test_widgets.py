@@ -132,6 +132,16 @@ def test_prediction_explorer_from_grid_folder(val_set, tmp_path):
 # --------------------------------------------------------------------------------------------------
 # Picture helpers
 # --------------------------------------------------------------------------------------------------
+def test_predict_sample_predicts_in_evaluation_mode(val_set, mode_sensitive_net):
+    """Dropout off and the running statistics of batch norm, whatever mode the model was left in."""
+    running_mean = mode_sensitive_net.norm.running_mean.clone()
+    image, _ = val_set[0]
+    prediction = widgets.predict_sample(mode_sensitive_net, image)
+    assert prediction.shape == tuple(image.shape[-2:])
+    assert (prediction == 1).all()  # what the net says in evaluation mode
+    assert torch.equal(mode_sensitive_net.norm.running_mean, running_mean)  # predicting did not train it
+
+
 def test_colors_and_error_map():
     label = np.array([[0, 1], [2, 255]])
     colours = widgets.color_label(label, CLASSES)

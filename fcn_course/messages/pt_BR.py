@@ -137,6 +137,10 @@ MESSAGES = {
     "backbones.no_conv": "feature_channels: o módulo não tem nenhuma camada Conv2d",
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.ingredients_expected": (
+        "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
+        "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
+        "funções do exercício 3), não {given}."),
 
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",

@@ -189,3 +189,16 @@ def test_exit_zero_flag_and_a_missing_path(tmp_path):
     assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
                             "--exit-zero"]) == 0
     assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
+
+
+def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
+    """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
+    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
+    submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
+
+    result = grade(submission, quiet=True)
+
+    assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
+    assert f"Perguntas de reflexão: 1 de {len(placeholders)} respondidas." in result["report"]

@@ -148,3 +148,28 @@ def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students(
         assert len(objectives) >= 3, (name, objectives)
     pages = site_pages(REPO_ROOT, notebooks, instructor=False)  # raises on a solution line
     assert not solution_lines_in(pages, REPO_ROOT)
+
+
+def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
+    """Outputs printed by the main job name the home, data and run folders: the pages show them generically."""
+    import nbformat
+
+    from fcn_course.instructor.site import site_pages
+
+    home, repo = tmp_path / "home" / "prof", tmp_path / "work" / "course"
+    data = tmp_path / "elsewhere" / "voc-data"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("FCN_COURSE_DATA", str(data))
+    cell = nbformat.v4.new_code_cell("print(args)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=f"dados em {data}/VOCdevkit\nrun: {repo}/runs/demo/a\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": f"PosixPath('{home}/fcn_course_data')"},
+                               execution_count=1),
+        nbformat.v4.new_output("error", ename="OSError", evalue=f"{home}/x", traceback=[f"File {repo}/y.py"]),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell])
+    for instructor in (False, True):
+        page = site_pages(repo, {"01_x": nb}, instructor=instructor)["01_x"]
+        shown = nbformat.writes(page)
+        assert str(tmp_path) not in shown
+        assert "$FCN_COURSE_DATA/VOCdevkit" in shown and "./runs/demo/a" in shown and "~/fcn_course_data" in shown

@@ -2,7 +2,6 @@
 import hashlib
 import io
 import json
-import shutil
 import tarfile
 from pathlib import Path
 
@@ -16,13 +15,9 @@ from fcn_course.config import course_args
 from fcn_course.data import (
     VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, voc_colormap,
 )
+from helpers import split_ids
 
 SIZE = (96, 96)  # the smoke-mode crop
-
-
-def split_ids(root, image_set):
-    text = (Path(root) / "VOCdevkit/VOC2012/ImageSets/Segmentation" / f"{image_set}.txt").read_text()
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def raw_mask(root, image_id):
@@ -52,13 +47,6 @@ def brute_force_subset(root, image_set, classes, min_classes):
         if len(present) >= min_classes:
             kept.append(image_id)
     return kept
-
-
-@pytest.fixture
-def voc_copy(synthetic_voc_root, tmp_path):
-    """A private copy of the synthetic tree, for tests that change files."""
-    ignore = shutil.ignore_patterns(data.CACHE_DIR_NAME)  # start without the caches other tests wrote
-    return Path(shutil.copytree(synthetic_voc_root, tmp_path / "voc", ignore=ignore))
 
 
 # ---------------------------------------------------------------------------------------------------- palette
@@ -438,17 +426,6 @@ def test_make_loaders_max_samples_and_augment(synthetic_voc_root):
 
 
 # ---------------------------------------------------------------------------------------------------- download
-
-
-@pytest.fixture
-def voc_archive(tmp_path):
-    """A tiny tar with the VOC layout (a 4-image synthetic tree) and its md5 / sha1."""
-    source = data.make_synthetic_voc(tmp_path / "source", n_train=3, n_val=1, size=(48, 40))
-    archive = tmp_path / "tiny_voc.tar"
-    with tarfile.open(archive, "w") as tar:
-        tar.add(source / "VOCdevkit", arcname="VOCdevkit")
-    content = archive.read_bytes()
-    return archive, hashlib.md5(content).hexdigest(), hashlib.sha1(content).hexdigest()
 
 
 def leftovers(root: Path):

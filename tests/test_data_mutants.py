@@ -1,7 +1,6 @@
 """Data cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from fcn_course import data
 from fcn_course.config import course_args, describe_profile
 from fcn_course.data import VOCNotFoundError, VOCSubset, make_loaders, pad_to_size, prepare_data, random_scale
 from fcn_course.voc import VOID
-
-
-@pytest.fixture
-def voc_copy(synthetic_voc_root, tmp_path):
-    """A private copy of the synthetic tree, without the caches other tests wrote."""
-    ignore = shutil.ignore_patterns(data.CACHE_DIR_NAME)
-    return Path(shutil.copytree(synthetic_voc_root, tmp_path / "voc", ignore=ignore))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import http.server
 import importlib.util
 import os
 import shutil
-import tarfile
 import threading
 import time
 import zipfile
@@ -33,32 +32,11 @@ from fcn_course.instructor.release import ReleaseError, release
 from fcn_course.predict import load_image, predict_image, save_prediction
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.training import compute_loss, make_criterion, make_optimizer
+from helpers import split_ids, tree_digest, voc_path
 from tiny_course import make_repo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
-
-
-def tree_digest(folder) -> dict:
-    """``{relative path: sha256}`` of every file under ``folder`` (the byte-identical check)."""
-    folder = Path(folder)
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-@pytest.fixture
-def voc_copy(synthetic_voc_root, tmp_path):
-    """A private copy of the synthetic VOC tree (without the caches other tests wrote)."""
-    ignore = shutil.ignore_patterns(data.CACHE_DIR_NAME)
-    return Path(shutil.copytree(synthetic_voc_root, tmp_path / "voc", ignore=ignore))
-
-
-def voc_path(root, *parts) -> Path:
-    return Path(root) / "VOCdevkit" / "VOC2012" / Path(*parts)
-
-
-def split_ids(root, image_set):
-    return voc_path(root, "ImageSets", "Segmentation", f"{image_set}.txt").read_text().split()
 
 
 # ==================================================================================================
@@ -208,18 +186,6 @@ def test_save_prediction_never_writes_next_to_its_input(tmp_path):
 # 3. download_voc only adds what is missing; replacing needs an explicit flag; user folders survive
 # ==================================================================================================
 
-@pytest.fixture
-def voc_archive(tmp_path, monkeypatch):
-    """A tiny VOC tar served as the only source (file://); returns the archive's bytes."""
-    source = data.make_synthetic_voc(tmp_path / "source", n_train=3, n_val=1, size=(48, 40))
-    archive = tmp_path / "tiny_voc.tar"
-    with tarfile.open(archive, "w") as tar:
-        tar.add(source / "VOCdevkit", arcname="VOCdevkit")
-    content = archive.read_bytes()
-    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", hashlib.md5(content).hexdigest())])
-    return content
-
-
 def user_extras(root: Path) -> Path:
     """A user's own folder and file inside VOC2012 (e.g. the SBD 'aug' annotations)."""
     extra = voc_path(root, "SegmentationClassAug")
@@ -229,7 +195,7 @@ def user_extras(root: Path) -> Path:
     return extra
 
 
-def test_download_into_a_damaged_tree_adds_only_the_missing_files(voc_archive, tmp_path, capsys):
+def test_download_into_a_damaged_tree_adds_only_the_missing_files(served_voc_archive, tmp_path, capsys):
     """Case 3: a tree that was 'not ready' was deleted, user folders included."""
     root = tmp_path / "data"
     data.download_voc(root)
@@ -248,7 +214,7 @@ def test_download_into_a_damaged_tree_adds_only_the_missing_files(voc_archive, t
     assert "missing" in report and "SegmentationClass" in report
 
 
-def test_download_replace_overwrites_only_the_archive_files(voc_archive, tmp_path):
+def test_download_replace_overwrites_only_the_archive_files(served_voc_archive, tmp_path):
     root = tmp_path / "data"
     data.download_voc(root)
     extra = user_extras(root)
@@ -685,13 +651,13 @@ def test_a_file_url_with_a_part_file_gives_the_right_archive(tmp_path):
     assert (tmp_path / "voc.tar").read_bytes() == PAYLOAD and not (tmp_path / "voc.tar.part").exists()
 
 
-def test_an_archive_the_user_put_there_is_kept(voc_archive, tmp_path):
+def test_an_archive_the_user_put_there_is_kept(served_voc_archive, tmp_path):
     """download_voc deletes the archive only when it downloaded it itself."""
     root = tmp_path / "data"
     root.mkdir()
-    (root / data.VOC_ARCHIVE).write_bytes(voc_archive)  # copied by hand from a USB stick
+    (root / data.VOC_ARCHIVE).write_bytes(served_voc_archive)  # copied by hand from a USB stick
     data.download_voc(root)
-    assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).read_bytes() == voc_archive
+    assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).read_bytes() == served_voc_archive
 
 
 def test_every_promise_of_the_readme_points_to_an_existing_test():

@@ -1,4 +1,5 @@
-"""FCN_AlexNet cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of solutions/fcn_alexnet.py: FCN_AlexNet cases found by mutation testing (benchmarks/mutation_test.py)
+that no other test pinned (the tests shared by every reference model are in test_models.py)."""
 import pytest
 import torch
 import torch.nn.functional as F

@@ -1,4 +1,5 @@
-"""FCN_VGG16 cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/fcn_vgg16.py: FCN_VGG16 cases found by mutation testing (benchmarks/mutation_test.py) that no
+other test pinned (the tests shared by every reference model are in test_models.py).
 
 torchvision's full VGG16 takes seconds to build (its fully connected layers): these tests hand the model only
 VGG16's convolutional part, built directly, through a stand-in for ``load_vgg16`` that records its argument.

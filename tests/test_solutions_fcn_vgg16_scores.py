@@ -1,6 +1,7 @@
-"""FCN8s_VGG16_Sum cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/fcn_vgg16_scores.py: FCN8s_VGG16_Sum cases found by mutation testing
+(benchmarks/mutation_test.py) that no other test pinned.
 
-As in tests/test_fcn_vgg16_mutants.py, a stand-in for ``load_vgg16`` builds VGG16's convolutional part only (the
+As in tests/test_solutions_fcn_vgg16.py, a stand-in for ``load_vgg16`` builds VGG16's convolutional part only (the
 full torchvision model takes seconds) and records the ``pretrained`` values asked; a spy records the calls of
 ``initialize_weights``. Inputs are 64x96: pool3 is 8x12, pool4 4x6, pool5 2x3.
 """

@@ -1,4 +1,6 @@
-"""Loss cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/losses.py (class weights, Dice loss).
+
+The first cases were found by mutation testing (benchmarks/mutation_test.py): no other test pinned them.
 
 The Dice loss is checked against the docstring's formula worked out by hand on a tiny case, with eps = 1.
 """

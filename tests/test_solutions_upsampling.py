@@ -1,4 +1,7 @@
-"""Upsampling cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of solutions/upsampling.py (fit_to_size, learned upsampling).
+
+The first cases were found by mutation testing (benchmarks/mutation_test.py): no other test pinned them.
+"""
 import pytest
 import torch
 import torch.nn.functional as F

@@ -365,3 +365,29 @@ def test_bilinear_kernel_matches_interpolate_inside(factor):
 def test_module_exports():
     for name in ("load_alexnet", "load_vgg16", "initialize_weights", "bilinear_kernel", "PretrainedWeightsError"):
         assert hasattr(backbones, name)
+
+
+# ==================================================================================================
+# bilinear_kernel for any factor (even: kernel 2s; odd: 2s - 1)
+# ==================================================================================================
+
+def _transposed(factor, kernel_size):
+    layer = torch.nn.ConvTranspose2d(2, 2, kernel_size, stride=factor, padding=factor // 2, bias=False)
+    layer.weight.data.copy_(bilinear_kernel(2, 2, kernel_size))
+    return layer
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4, 5, 8])
+def test_bilinear_kernel_matches_interpolation_for_any_factor(factor):
+    x = torch.randn(1, 2, 7, 9)
+    y = _transposed(factor, 2 * factor - factor % 2)(x)
+    reference = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
+    assert y.shape == reference.shape
+    inside = (..., slice(factor, -factor), slice(factor, -factor))
+    assert torch.allclose(y[inside], reference[inside], atol=1e-5)
+
+
+@pytest.mark.parametrize("factor", [3, 5])
+def test_kernel_2s_with_an_odd_factor_gives_one_pixel_too_many(factor):
+    """The docstring's warning: the paper's kernel 2s only fits even factors."""
+    assert _transposed(factor, 2 * factor)(torch.randn(1, 2, 7, 9)).shape[-2:] == (7 * factor + 1, 9 * factor + 1)

@@ -31,6 +31,7 @@ from fcn_course.backbones import (
     load_alexnet,
     load_vgg16,
 )
+from helpers import tree_digest
 
 ALEXNET_FILE = "alexnet-owt-7be5be79.pth"
 VGG16_FILE = "vgg16-397923af.pth"
@@ -226,6 +227,7 @@ def _online():
         return False
 
 
+@pytest.mark.safety
 def test_random_weights_under_the_torchvision_name_are_refused(no_network, empty_hub, saved_alexnet):
     """Pretrained means pretrained: a file whose sha256 does not match the prefix in its name is refused."""
     (empty_hub / "checkpoints").mkdir()
@@ -391,3 +393,26 @@ def test_bilinear_kernel_matches_interpolation_for_any_factor(factor):
 def test_kernel_2s_with_an_odd_factor_gives_one_pixel_too_many(factor):
     """The docstring's warning: the paper's kernel 2s only fits even factors."""
     assert _transposed(factor, 2 * factor)(torch.randn(1, 2, 7, 9)).shape[-2:] == (7 * factor + 1, 9 * factor + 1)
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# hash-checked weights.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_random_weights_in_the_weights_folder_under_the_torchvision_name_are_refused(tmp_path, monkeypatch):
+    """Case 7: a randomly initialised state dict was accepted as 'pretrained'."""
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    fake = folder / backbones.BACKBONES["alexnet"].weight_file
+    torch.save(torchvision.models.alexnet(weights=None).features.state_dict(), fake)
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(folder))
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    before = tree_digest(folder)
+    with pytest.raises(backbones.PretrainedWeightsError, match="sha256 does not start with") as error:
+        backbones.load_backbone("alexnet", pretrained=True)
+    assert str(fake) in str(error.value) and "delete it" in str(error.value)
+    assert tree_digest(folder) == before

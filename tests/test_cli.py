@@ -67,3 +67,20 @@ def test_the_student_cli_does_not_import_the_instructor_wing():
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert not any(name and name.startswith(("fcn_course.instructor", "solutions")) for name in imported)
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# the download command says what --replace overwrites.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_download_command_help_says_what_replace_deletes(capsys):
+    from fcn_course.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["download", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--replace" in text and "overwrites" in text and "kept" in text

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,8 @@ from fcn_course.data import (
     VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, pad_to_size, prepare_data,
     random_scale, voc_colormap,
 )
-from helpers import split_ids
+from fcn_course.files import read_json, write_json
+from helpers import split_ids, voc_path
 
 SIZE = (96, 96)  # the smoke-mode crop
 
@@ -956,3 +958,89 @@ def test_a_non_square_size_pads_height_and_width_each_to_its_own_target():
     assert padded_image.shape == (3, 5, 8) and padded_label.shape == (5, 8)
     padded_image, padded_label = pad_to_size(image, label, (8, 4))
     assert padded_image.shape == (3, 8, 5) and padded_label.shape == (8, 5)
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# the subset cache notices edited masks and rebuilds a damaged index with one line; every
+# error names the file and the fix.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_an_edited_mask_invalidates_the_subset_cache(voc_copy):
+    """Case 5: after masks were edited the old ids were served from the cache."""
+    first = data.VOCSubset(voc_copy, "train", verbose=False)
+    kept = first.ids[0]
+    mask_path = voc_path(voc_copy, "SegmentationClass", f"{kept}.png")
+    with Image.open(mask_path) as mask:
+        background = Image.new("P", mask.size, 0)
+        background.putpalette(mask.getpalette())
+    time.sleep(0.01)
+    background.save(mask_path)  # now background only: must leave the subset
+    again = data.VOCSubset(voc_copy, "train", verbose=False)
+    assert not again.from_cache and kept not in again.ids
+    assert data.VOCSubset(voc_copy, "train", verbose=False).from_cache  # and the new index is reused
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("content", ['{"image_set": "train"}', '[1, 2, 3]', '"kept"', '{"kept": 3}'])
+def test_a_cache_of_the_wrong_shape_is_rebuilt_with_one_line(voc_copy, capsys, content):
+    """Case 8: valid JSON with the wrong content gave a bare KeyError."""
+    first = data.VOCSubset(voc_copy, "train", verbose=False)
+    (cache_file,) = (voc_copy / data.CACHE_DIR_NAME).glob("*.json")
+    record = read_json(cache_file)
+    damaged = content if content != '{"kept": 3}' else None
+    if damaged is None:
+        record["kept"] = 3
+        write_json(cache_file, record)
+    else:
+        cache_file.write_text(damaged)
+    capsys.readouterr()
+    again = data.VOCSubset(voc_copy, "train", verbose=False)
+    assert not again.from_cache and again.ids == first.ids
+    lines = [line for line in capsys.readouterr().out.splitlines() if "rebuil" in line]
+    assert len(lines) == 1 and cache_file.name in lines[0]
+
+
+@pytest.mark.safety
+def test_a_truncated_jpeg_names_the_file(voc_copy):
+    dataset = data.VOCSubset(voc_copy, "train", min_classes=0, verbose=False)
+    path = dataset.images[0]
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(OSError) as error:
+        dataset[0]
+    assert str(path) in str(error.value) and "download_voc" in str(error.value)
+
+
+@pytest.mark.safety
+def test_a_listed_jpeg_that_does_not_exist_is_found_at_construction(voc_copy):
+    missing = voc_path(voc_copy, "JPEGImages", split_ids(voc_copy, "train")[-1] + ".jpg")
+    missing.unlink()
+    with pytest.raises(FileNotFoundError) as error:
+        data.VOCSubset(voc_copy, "train", verbose=False)
+    assert str(missing) in str(error.value) and "download_voc" in str(error.value)
+
+
+@pytest.mark.safety
+def test_an_empty_split_is_a_clear_error(voc_copy):
+    split = voc_path(voc_copy, "ImageSets", "Segmentation", "train.txt")
+    split.write_text("")
+    with pytest.raises(ValueError) as error:
+        data.VOCSubset(voc_copy, "train", verbose=False)
+    assert str(split) in str(error.value)
+
+
+@pytest.mark.safety
+def test_a_filter_that_keeps_nothing_is_a_clear_error(voc_copy):
+    with pytest.raises(ValueError, match="no image") as error:
+        data.VOCSubset(voc_copy, "train", classes=("background", "cow"), verbose=False)
+    assert "min_classes" in str(error.value)
+
+
+@pytest.mark.safety
+def test_min_classes_above_the_number_of_classes_is_refused(voc_copy):
+    with pytest.raises(ValueError, match="min_classes=4") as error:
+        data.VOCSubset(voc_copy, "train", min_classes=4, verbose=False)
+    assert "3 classes" in str(error.value)

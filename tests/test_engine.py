@@ -239,6 +239,7 @@ def _numbers(history):
             for entry in history[phase]]
 
 
+@pytest.mark.safety
 def test_resume_reproduces_an_uninterrupted_run(tmp_path):
     import matplotlib.pyplot as plt
 
@@ -265,6 +266,7 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
     assert on_disk.val[1]["loss_mean"] == pytest.approx(straight.val[1]["loss_mean"])
 
 
+@pytest.mark.safety
 def test_fit_writes_run_folder_without_temporary_files(tmp_path):
     history, net = _fit_tiny(tmp_path, epochs=2)
     names = sorted(p.name for p in tmp_path.iterdir())

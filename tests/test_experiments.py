@@ -14,6 +14,7 @@ from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import load_grid, run_grid
 from fcn_course.report import REPORT_FILES
+from helpers import tree_digest
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.fcn_vgg16 import FCN_VGG16
 from solutions.training import compute_loss, make_criterion, make_optimizer
@@ -282,3 +283,49 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     notebook_01 = notebook.with_name("01_dados_e_metricas.ipynb")
     assert experiments.main(["--out", str(out_dir), "--models", str(notebook_01)]) == 2
     assert "do not define" in capsys.readouterr().err
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# a grid resumes only what it is, and one broken run does not stop the others.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_grid_killed_in_its_first_run_refuses_other_settings(synthetic_voc_root, tmp_path):
+    """Case 4b: a grid killed during its first run, rerun with other settings, mixed 64 px and 48 px epochs."""
+    def killed(net, args):
+        raise KeyboardInterrupt  # as a Ctrl-C (or a kill) during the first run
+
+    out_dir = tmp_path / "grid"
+    with pytest.raises(KeyboardInterrupt):
+        run_grid(MODEL_CLASSES, killed, compute_loss, make_criterion(), tiny_args(synthetic_voc_root), out_dir,
+                 backbones=("alexnet",), skips=(False, True), pretrained=(False,), progress=False)
+    before = tree_digest(out_dir)
+    assert "grid.json" in before
+    with pytest.raises(runs.RunMismatchError, match="h_size: 64 -> 96"):
+        tiny_grid(tiny_args(synthetic_voc_root, h_size=96, w_size=96), out_dir)
+    assert tree_digest(out_dir) == before
+
+
+@pytest.mark.safety
+def test_a_truncated_last_checkpoint_fails_its_run_and_the_grid_goes_on(synthetic_voc_root, tmp_path):
+    """Case 8: a truncated last.pt gave a raw PytorchStreamReader error and aborted the whole grid.
+
+    Neither fallback is taken: resuming from best.pt would lose the optimiser state and the epochs after the best
+    one (not an exact resume), and restarting would overwrite that run's best.pt and history. The run is reported
+    as failed with the file and the fix, every file of it is left as it was, and the other runs go on.
+    """
+    out_dir = tmp_path / "grid"
+    tiny_grid(tiny_args(synthetic_voc_root), out_dir)
+    broken = out_dir / "alexnet-noskip-scratch"
+    last = broken / runs.LAST_CHECKPOINT
+    last.write_bytes(last.read_bytes()[:1000])
+    before = tree_digest(broken)
+    result = tiny_grid(tiny_args(synthetic_voc_root, epoch_num=2), out_dir)
+    status = {run.name: run for run in result.runs}
+    assert status["alexnet-noskip-scratch"].status == "failed"
+    assert str(last) in status["alexnet-noskip-scratch"].reason
+    assert status["alexnet-skip-scratch"].status == "done" and len(status["alexnet-skip-scratch"].history) == 2
+    assert tree_digest(broken) == before

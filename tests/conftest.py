@@ -3,6 +3,9 @@ import pytest
 
 from fcn_course.synthetic import make_synthetic_voc
 
+# Hooks that fail a test starting a Jupyter kernel or another process without the marker that says so (fast lane).
+from process_markers import pytest_configure, pytest_runtest_makereport, pytest_unconfigure  # noqa: F401, E402
+
 
 @pytest.fixture(scope="session")
 def synthetic_voc_root(tmp_path_factory):

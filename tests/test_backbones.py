@@ -124,6 +124,7 @@ def test_alexnet_split_points_match_torchvision():
         assert feature_channels(features[:end]) == ALEXNET_CHANNELS[stride]
 
 
+@pytest.mark.slow
 def test_vgg16_split_points_match_torchvision():
     features = torchvision.models.vgg16(weights=None).features
     assert len(features) == 31
@@ -135,6 +136,7 @@ def test_vgg16_split_points_match_torchvision():
         assert feature_channels(features[:end]) == VGG16_CHANNELS[stride]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "builder, min_size",
     [(torchvision.models.alexnet, ALEXNET_MIN_INPUT_SIZE), (torchvision.models.vgg16, VGG16_MIN_INPUT_SIZE)],
@@ -156,6 +158,7 @@ def test_feature_channels_needs_a_conv():
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pretrained_false_makes_no_network_call(no_network, empty_hub):
     alexnet = load_alexnet(pretrained=False)
     vgg16 = load_vgg16()
@@ -170,6 +173,7 @@ def test_weight_file_names():
     assert torchvision.models.VGG16_Weights.IMAGENET1K_V1.url.endswith(VGG16_FILE)
 
 
+@pytest.mark.slow
 def test_pretrained_from_weights_folder(no_network, empty_hub, monkeypatch, alexnet_state, alexnet_file):
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(alexnet_file.parent))
     model = load_alexnet(pretrained=True)
@@ -177,6 +181,7 @@ def test_pretrained_from_weights_folder(no_network, empty_hub, monkeypatch, alex
     assert torch.all(model.features[0].weight == 0.123)
 
 
+@pytest.mark.slow
 def test_pretrained_from_weights_file(no_network, empty_hub, tmp_path, monkeypatch, alexnet_state, alexnet_file):
     path = tmp_path / "my_alexnet.pth"
     path.symlink_to(alexnet_file)
@@ -184,12 +189,14 @@ def test_pretrained_from_weights_file(no_network, empty_hub, tmp_path, monkeypat
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
+@pytest.mark.slow
 def test_pretrained_from_hub_cache(no_network, empty_hub, alexnet_state, alexnet_file):
     (empty_hub / "checkpoints").mkdir()
     (empty_hub / "checkpoints" / alexnet_file.name).symlink_to(alexnet_file)
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
+@pytest.mark.slow
 def test_weights_folder_without_the_file_falls_back_to_hub_cache(
     no_network, empty_hub, tmp_path, monkeypatch, alexnet_state, alexnet_file
 ):
@@ -203,6 +210,7 @@ def _raise_url_error(*args, **kwargs):
     raise urllib.error.URLError("simulated: no internet")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loader, file_name", [(load_alexnet, ALEXNET_FILE), (load_vgg16, VGG16_FILE)])
 def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, file_name):
     monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
@@ -269,6 +277,7 @@ def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, 
     assert "pretrained=False" in message
 
 
+@pytest.mark.slow
 def test_weights_of_another_network_raise_clear_error(no_network, empty_hub, saved_alexnet, hashless_names):
     (empty_hub / "checkpoints").mkdir()
     (empty_hub / "checkpoints" / "vgg16-local.pth").symlink_to(saved_alexnet)  # AlexNet weights, VGG16 name

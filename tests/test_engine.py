@@ -163,6 +163,7 @@ def test_mixed_precision_on_cuda():
     _assert_sane(validate(net, val_loader, cross_entropy, "cuda", 1, 3, progress=False))
 
 
+@pytest.mark.slow
 def test_loss_decreases_when_overfitting_one_batch():
     torch.manual_seed(0)
     net = TinyNet()
@@ -239,6 +240,7 @@ def _numbers(history):
             for entry in history[phase]]
 
 
+@pytest.mark.slow
 @pytest.mark.safety
 def test_resume_reproduces_an_uninterrupted_run(tmp_path):
     import matplotlib.pyplot as plt
@@ -266,6 +268,7 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
     assert on_disk.val[1]["loss_mean"] == pytest.approx(straight.val[1]["loss_mean"])
 
 
+@pytest.mark.slow
 @pytest.mark.safety
 def test_fit_writes_run_folder_without_temporary_files(tmp_path):
     history, net = _fit_tiny(tmp_path, epochs=2)
@@ -467,6 +470,7 @@ def test_fcn_alexnet_learns_synthetic_voc(tmp_path_factory, one_thread):
 # --------------------------------------------------------------------------------------------------
 # (8) the command-line run
 # --------------------------------------------------------------------------------------------------
+@pytest.mark.subprocess
 def test_train_script_smoke_run(tmp_path):
     env = dict(os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_RUNS=str(tmp_path / "runs"),
                FCN_COURSE_SMOKE="")
@@ -486,6 +490,7 @@ def test_train_script_smoke_run(tmp_path):
     assert recorded["classes"] == list(CLASSES) and recorded["backbone"] == "alexnet" and recorded["skip"] == "8s"
 
 
+@pytest.mark.subprocess
 def test_train_script_never_trains_over_an_existing_run(tmp_path):
     """Without --resume, a --run-dir that already holds a run is refused and left byte-identical."""
     env = dict(os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_SMOKE="")

@@ -76,6 +76,7 @@ def offline_weights(monkeypatch, tmp_path):
     monkeypatch.setattr(torchvision.models.WeightsEnum, "get_state_dict", no_network)
 
 
+@pytest.mark.slow
 def test_grid_rows_and_report_files(finished_grid):
     result, out_dir, _ = finished_grid
     rows = result.rows()
@@ -101,6 +102,7 @@ def test_grid_rows_and_report_files(finished_grid):
             assert (out_dir / name / file).is_file(), (name, file)
 
 
+@pytest.mark.slow
 def test_load_grid_rebuilds_the_same_rows(finished_grid):
     result, out_dir, _ = finished_grid
     again = load_grid(out_dir)
@@ -110,6 +112,7 @@ def test_load_grid_rebuilds_the_same_rows(finished_grid):
             assert old[key] == pytest.approx(new[key], nan_ok=True), key
 
 
+@pytest.mark.slow
 def test_rerun_reuses_finished_runs(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -119,6 +122,7 @@ def test_rerun_reuses_finished_runs(finished_grid, tmp_path, fit_spy):
     assert all(run.reused and run.status == "done" for run in result.runs)
 
 
+@pytest.mark.slow
 def test_grid_folder_keeps_runs_of_earlier_calls(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -127,6 +131,7 @@ def test_grid_folder_keeps_runs_of_earlier_calls(finished_grid, tmp_path, fit_sp
     assert [run.name for run in load_grid(copy).runs] == SCRATCH_RUNS
 
 
+@pytest.mark.slow
 def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -138,6 +143,7 @@ def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
     assert [run.status for run in result.runs] == ["done", "done"]
 
 
+@pytest.mark.slow
 def test_more_epochs_continue_from_last_checkpoint(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -173,6 +179,7 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
     assert load_grid(out_dir).runs[0].status == "skipped"
 
 
+@pytest.mark.slow
 def test_grid_adopts_a_notebook_run_with_the_same_settings(finished_grid, tmp_path, fit_spy):
     """Notebook 02 trains alexnet-skip-scratch in runs_dir; the grid of notebook 04 reports it instead of
     training it twice, but only when every defining setting matches."""
@@ -207,6 +214,7 @@ def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, mon
     assert fit_spy == []
 
 
+@pytest.mark.slow
 def test_a_broken_run_is_reported_and_the_grid_goes_on(finished_grid, tmp_path):
     """A truncated last.pt of an interrupted run fails that run only; the others are still reported."""
     _, out_dir, args = finished_grid
@@ -252,6 +260,7 @@ def test_unknown_backbone_is_refused(synthetic_voc_root, tmp_path):
         tiny_grid(tiny_args(synthetic_voc_root), tmp_path, backbones=("resnet",))
 
 
+@pytest.mark.slow
 def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))  # course_args() reads VOC from here
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
@@ -267,6 +276,7 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     assert "unknown backbone" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     """In the student release there is no solutions/: --models takes everything from the notebooks."""
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
@@ -309,6 +319,7 @@ def test_grid_killed_in_its_first_run_refuses_other_settings(synthetic_voc_root,
     assert tree_digest(out_dir) == before
 
 
+@pytest.mark.slow
 @pytest.mark.safety
 def test_a_truncated_last_checkpoint_fails_its_run_and_the_grid_goes_on(synthetic_voc_root, tmp_path):
     """Case 8: a truncated last.pt gave a raw PytorchStreamReader error and aborted the whole grid.

@@ -266,6 +266,7 @@ def segmentation_batches(draw):
     return n_classes, preds, labels
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(segmentation_batches())
 def test_property_matches_reference_and_invariants(batch):

@@ -109,6 +109,7 @@ def test_fcn_diagram(skip):
     check_figure(plots.fcn_diagram(skip=skip, backbone="alexnet"), 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backbone", ["alexnet", "vgg16"])
 def test_diagram_sizes_are_those_of_the_real_network(backbone):
     """The sizes the diagrams print are the feature-map sizes torchvision's network gives a 224x224 image."""

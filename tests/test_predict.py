@@ -71,6 +71,7 @@ def test_prediction_has_the_original_resolution(tmp_path, size):
     assert label[55, 10] == 2 and label[55, 140] == 1
 
 
+@pytest.mark.slow
 def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
     model = load_model_from_checkpoint(alexnet_checkpoint, MODELS)
     label, _ = predict_image(model, Image.new("RGB", (101, 77), (200, 30, 30)))
@@ -214,6 +215,7 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
     photo = write_photo(tmp_path / "cat.jpg", size=(100, 80))
     result = subprocess.run([sys.executable, "-m", "fcn_course.instructor", "predict", str(alexnet_checkpoint), str(photo),

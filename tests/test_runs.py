@@ -43,6 +43,7 @@ def trained_run(tmp_path_factory):
     return run_dir
 
 
+@pytest.mark.slow
 @pytest.mark.safety
 @pytest.mark.parametrize("flag, value, shown", [("--lr", "0.05", "lr: 0.0001 -> 0.05"),
                                                 ("--size", "96", "h_size: 64 -> 96"),

@@ -75,6 +75,7 @@ def test_fit_to_size_crops_and_pads():
     assert torch.equal(fit_to_size(x, (6, 6)), x)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("learnable", [True, False])
 def test_learned_upsampling_fcn_trains_only_what_it_should(learnable):
     model = with_learned_upsampling(FCN_AlexNet, learnable)(3, skip="8s")

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from fcn_course.checks import exercises_for_notebook
 
@@ -51,6 +52,7 @@ def write(nb, path: Path) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifies_the_submission(tmp_path):
     spy = tmp_path / "spy.txt"
     class_body = (f"\n\nclass Spy:\n    import os\n    open({str(spy)!r}, 'w').write("
@@ -70,6 +72,7 @@ def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifi
     assert "1 de 1 exercício correto." in report and "Exercício 0" in report
 
 
+@pytest.mark.subprocess
 def test_a_submission_that_never_ends_is_stopped_by_the_time_limit(tmp_path):
     submission = write(notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
                        tmp_path / "01_dados_e_metricas.ipynb")
@@ -85,6 +88,7 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
     assert result["status"] == INVALID and "Arquivo inválido" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
     placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
@@ -102,6 +106,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
     assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
     """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
@@ -131,6 +136,7 @@ def test_report_names_are_unique_per_submission():
     assert len(set(names.values())) == 4
 
 
+@pytest.mark.subprocess
 def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")

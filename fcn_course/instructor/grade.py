@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,42 @@ def _first_line(text: str) -> str:
     return next((line.strip(" #*") for line in text.splitlines() if line.strip(" #*")), "")[:80]
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*(?!\*)")
+_NUMBERED = re.compile(r"^(\w{1,3})\.$")  # **2.**
+_QUESTION = re.compile(r"pergunta(?: de reflexão)?\s+(\w{1,3})\b", re.IGNORECASE)  # **Pergunta de reflexão A ...**
+_PREDICTION = re.compile(r"previsão\s+(\d+)", re.IGNORECASE)  # **Previsão 1.**
+
+
+def _plain(markdown: str) -> str:
+    """Markdown emphasis and code marks removed, white space collapsed: ``**2.** Abra *a*`` -> ``2. Abra a``."""
+    return " ".join(re.sub(r"[*_`]+", "", markdown).split())
+
+
+def question_label(source: str):
+    """The notebook's own name for a reflection question (``Pergunta 2``, ``Pergunta A``, ``Previsões 1 e 2``)
+    and its text without the label, from the bold label the question cell starts its paragraph with.
+
+    ``(None, first line)`` when the cell has no such label (the report then numbers the question itself).
+    """
+    for paragraph in re.split(r"\n\s*\n", source):
+        labels = [(match, _NUMBERED.match(match.group(1).strip()) or _QUESTION.search(match.group(1)))
+                  for match in _BOLD.finditer(paragraph)]
+        found = [(match, label) for match, label in labels if label]
+        if found:
+            match, label = found[0]
+            rest = _plain(paragraph[match.end():])
+            return text("grade.question_label", number=label.group(1)), rest[:80]
+        predictions = [(match, _PREDICTION.search(match.group(1))) for match in _BOLD.finditer(paragraph)]
+        if any(found for _, found in predictions):
+            first = next(match for match, found in predictions if found)
+            numbers = [m.group(1) for m in _PREDICTION.finditer(source)]
+            key = "grade.prediction_label" if len(numbers) == 1 else "grade.predictions_label"
+            listed = text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1]) if len(numbers) > 1 \
+                else numbers[0]
+            return text(key, numbers=listed), _plain(paragraph[first.end():])[:80]
+    return None, _plain(_first_line(source))
+
+
 def reflection_answers(submission, template) -> list:
     """One ``{"question", "answered"}`` per reflection question of ``template`` (the student notebook).
 
@@ -79,7 +116,8 @@ def reflection_answers(submission, template) -> list:
                         _same_cell(cells[i], following.source.strip(), following.get("id"))), len(cells))
             region, start = cells[at + 1:end], end
         written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
-        answers.append({"question": _first_line(question.source), "answered": bool(written)})
+        label, question_text = question_label(question.source)
+        answers.append({"question": question_text, "answered": bool(written), "label": label})
     return answers
 
 
@@ -160,9 +198,10 @@ def report_markdown(name: str, result: dict) -> str:
     if reflections:
         answered = sum(answer["answered"] for answer in reflections)
         lines += [f"**{text('grade.reflections_score', answered=answered, total=len(reflections))}**", ""]
-        lines += [f"- ✅ {text('grade.reflection_answered', number=i, question=a['question'])}" if a["answered"]
-                  else f"- ❌ {text('grade.reflection_unanswered', number=i, question=a['question'])}"
-                  for i, a in enumerate(reflections, start=1)]
+        labels = [a.get("label") or text("grade.question_label", number=i) for i, a in enumerate(reflections, start=1)]
+        lines += [f"- ✅ {text('grade.reflection_answered', label=label, question=a['question'])}" if a["answered"]
+                  else f"- ❌ {text('grade.reflection_unanswered', label=label, question=a['question'])}"
+                  for label, a in zip(labels, reflections)]
         lines.append("")
     for exercise in exercises:
         lines.append(f"## {'✅' if exercise['passed'] else '❌'} {exercise['name']}")

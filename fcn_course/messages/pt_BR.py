@@ -236,12 +236,17 @@ MESSAGES = {
     "grade.score_many": "{passed} de {total} exercícios corretos.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
-    "grade.reflection_answered": "Pergunta {number}: {question}",
-    "grade.reflection_unanswered": "sem resposta: Pergunta {number}: {question}",
+    "grade.reflection_answered": "{label}: {question}",
+    "grade.reflection_unanswered": "sem resposta: {label}: {question}",
+    "grade.question_label": "Pergunta {number}",  # the notebook's own label: **2.**, **Pergunta de reflexão A**
+    "grade.prediction_label": "Previsão {numbers}",
+    "grade.predictions_label": "Previsões {numbers}",
+    "grade.and_join": "{first} e {last}",
     "grade.timed_out_heading": "Tempo esgotado",
     "grade.checks_unfinished_heading": "As verificações não puderam terminar",
     "grade.cell_errors_heading": "Células com erro",
     "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
+    "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
     "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
                        "{submission}"),
     # The course website.

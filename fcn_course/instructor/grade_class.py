@@ -28,9 +28,10 @@ from fcn_course.messages import text
 CSV_NAME = "grades.csv"
 # One row per submission: its path below the class folder, the course notebook it answers, the status
 # (grade.OK, INVALID, TIMEOUT, CRASHED), exercises passed / graded, reflection answers written / asked, the
-# numbers of the unanswered questions (space-separated) and the report's file name.
+# labels of the unanswered questions ("; "-separated, as the notebook names them: "Pergunta 2"), the report's
+# file name and the registry keys of the exercises passed (space-separated: what ``lms`` weighs).
 CSV_COLUMNS = ("submission", "notebook", "status", "exercises_passed", "exercises_total",
-               "answers_written", "answers_total", "unanswered_questions", "report")
+               "answers_written", "answers_total", "unanswered_questions", "report", "passed_exercises")
 
 
 def row_passed(row: dict) -> bool:
@@ -124,6 +125,7 @@ def _row(submission: Path, common: Path, report: Path, result: dict) -> dict:
         "unanswered_questions": "; ".join(a.get("label") or text("grade.question_label", number=i)
                                           for i, a in enumerate(reflections, start=1) if not a["answered"]),
         "report": report.name,
+        "passed_exercises": " ".join(e["key"] for e in result["exercises"] if e["passed"] and e.get("key")),
     }
 
 

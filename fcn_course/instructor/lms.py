@@ -297,7 +297,7 @@ def write_moodle_worksheet(graded, path, scale: float = DEFAULT_SCALE, template=
     return path, written
 
 
-GRADE_HEADERS = ("grade", "nota", "calificación", "note")  # Moodle's "Grade" in some languages
+GRADE_HEADERS = ("grade", "nota", "note")  # Moodle's "Grade" in English, Portuguese, French
 
 
 def _grade_column(header: list, wanted: Optional[str]) -> int:

@@ -12,8 +12,9 @@ from fcn_course.checks import exercises_for_notebook
 
 from fcn_course.definitions import load_definitions
 from fcn_course.instructor.__main__ import main as instructor_main
-from fcn_course.instructor.grade import CRASHED, INVALID, OK, TIMEOUT, grade, report_markdown, status_label
-from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, report_names
+from fcn_course.instructor.grade import (CRASHED, INVALID, OK, TIMEOUT, grade, question_label, reflection_answers,
+                                         report_markdown, status_label)
+from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, find_submissions, report_names
 from tiny_course import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +103,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
     assert [answer["answered"] for answer in result["reflections"]] == [i in (0, 2) for i in range(len(placeholders))]
     assert f"Perguntas de reflexão: 2 de {len(placeholders)} respondidas." in result["report"]
-    assert "❌ sem resposta: Pergunta 2" in result["report"]
+    assert "❌ sem resposta: Previsão 3: Qual das quatro mudanças" in result["report"]  # the notebook's own label
     assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
 
 
@@ -125,6 +126,43 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
     assert result["status"] == OK and (result["passed"], result["total"]) == (expected, expected), result["report"]
     loaded = load_definitions(submission, ["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
     assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
+
+
+def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
+    """The report names each question as the notebook and the rubric do ("Pergunta 2", not "Pergunta 4: 2.**")."""
+    labels = {}
+    for path in sorted(STUDENT.glob("0*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
+    assert [label for label, _ in labels["02"]] == ["Pergunta A"] and [l for l, _ in labels["03"]] == ["Pergunta B"]
+    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
+        f"Pergunta {n}" for n in range(1, 7)]
+    assert labels["04"][3][1].startswith("Abra a figura das predições")
+    assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
+    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
+                                         "reflections": [{"question": "Abra", "answered": False,
+                                                          "label": "Pergunta 2"}]})
+    assert "❌ sem resposta: Pergunta 2: Abra" in report
+
+
+def test_question_labels_fall_back_on_the_first_line_without_emphasis():
+    assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
+                                                                                          "Use o explorador.")
+
+
+def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_are_named(tmp_path, capsys):
+    (tmp_path / "ana").mkdir()
+    script = tmp_path / "ana" / "02_fcn_alexnet.py"
+    script.write_text("# ---\n# jupyter:\n#   jupytext:\n# ---\n\n# %%\nx = 1\n")
+    helper = tmp_path / "ana" / "utils.py"
+    helper.write_text("def f():\n    return 1\n")
+    write(notebook_01(RIGHT), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
+
+    found = find_submissions([tmp_path])
+
+    assert sorted(p.name for p in found) == ["01_dados_e_metricas.ipynb", "02_fcn_alexnet.py"]
+    assert "utils.py" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- a class folder
@@ -197,6 +235,7 @@ def test_exit_zero_flag_and_a_missing_path(tmp_path):
     assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
 
 
+@pytest.mark.subprocess
 def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
     """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)

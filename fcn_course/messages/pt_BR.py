@@ -311,8 +311,16 @@ MESSAGES = {
     "grade.status_invalid": "arquivo inválido",
     "grade.status_timed_out": "tempo esgotado",
     "grade.status_crashed": "erro na correção",
-    "grade.timed_out": ("as verificações passaram de {seconds:g} s e foram interrompidas (um laço infinito ou um "
-                        "treino dentro de uma definição?)"),
+    "grade.timed_out_cpu": ("as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
+                            "interrompidas ({attempts} tentativa(s)). Procure um laço que não termina ou um treino "
+                            "dentro de uma definição; se o notebook roda rápido no seu computador, avise o professor "
+                            "(o limite pode ser pequeno para a máquina de correção)."),
+    "grade.timed_out_busy": ("a máquina de correção estava sobrecarregada: em {wall:.0f} s de relógio as verificações "
+                             "só conseguiram {cpu:.0f} s de CPU ({attempts} tentativa(s)). Isto não indica um problema "
+                             "no seu notebook: o professor vai corrigi-lo de novo."),
+    "grade.timed_out_waiting": ("as verificações ficaram {wall:.0f} s esperando sem calcular (só {cpu:.0f} s de CPU, "
+                                "{attempts} tentativa(s)): alguma definição espera por algo (input(), time.sleep, "
+                                "um download?). Deixe nas definições só imports, funções, classes e constantes."),
     "grade.child_crashed": "o processo de correção terminou com código {code}: {tail}",
     "grade.report_title": "Relatório de correção: {name}",
     "grade.invalid_heading": "Arquivo inválido",
@@ -323,12 +331,19 @@ MESSAGES = {
     "grade.score_many": "{passed} de {total} exercícios corretos.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
-    "grade.reflection_answered": "Pergunta {number}: {question}",
-    "grade.reflection_unanswered": "sem resposta: Pergunta {number}: {question}",
+    "grade.reflection_answered": "{label}: {question}",
+    "grade.reflection_unanswered": "sem resposta: {label}: {question}",
+    "grade.question_label": "Pergunta {number}",  # the notebook's own label: **2.**, **Pergunta de reflexão A**
+    "grade.question_label_pattern": r"pergunta(?: de reflexão)?\s+(\w{{1,3}})\b",  # how notebooks label them
+    "grade.prediction_label_pattern": r"previsão\s+(\d+)",
+    "grade.prediction_label": "Previsão {numbers}",
+    "grade.predictions_label": "Previsões {numbers}",
+    "grade.and_join": "{first} e {last}",
     "grade.timed_out_heading": "Tempo esgotado",
     "grade.checks_unfinished_heading": "As verificações não puderam terminar",
     "grade.cell_errors_heading": "Células com erro",
     "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
+    "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
     "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
                        "{submission}"),
     # The course website.

@@ -48,7 +48,6 @@ class Backbone:
     loader_name: str                 # the function students call: "load_alexnet"
     weights: object = None           # torchvision weights enum (its .url is downloaded), or None
     weight_file: Optional[str] = None  # file name in the torch hub cache; "-<sha256 prefix>.pth" at its end
-    solution_module: Optional[str] = None  # where the instructor's reference class lives
     check_sizes: tuple = ((224, 224), (96, 96), (97, 131))  # input sizes the self-checks try
     notes: dict = field(default_factory=dict)
 
@@ -91,7 +90,6 @@ ALEXNET = register_backbone(Backbone(
     min_input_size=63,  # smaller images leave pool5 nothing to pool (its window is 3x3)
     class_name="FCN_AlexNet", loader_name="load_alexnet",
     weights=models.AlexNet_Weights.IMAGENET1K_V1, weight_file="alexnet-owt-7be5be79.pth",
-    solution_module="solutions.fcn_alexnet",
 ))
 VGG16 = register_backbone(Backbone(
     name="vgg16", display_name="VGG16", build=models.vgg16,
@@ -101,7 +99,6 @@ VGG16 = register_backbone(Backbone(
     min_input_size=32,  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
     class_name="FCN_VGG16", loader_name="load_vgg16",
     weights=models.VGG16_Weights.IMAGENET1K_V1, weight_file="vgg16-397923af.pth",
-    solution_module="solutions.fcn_vgg16",
     check_sizes=((64, 64), (97, 131)),  # VGG16 is slow on a CPU: small inputs keep the check quick
 ))
 
@@ -266,7 +263,7 @@ def bilinear_kernel(in_channels, out_channels, kernel_size):
     kernel size depends on its parity: 2s for even s (the FCN paper's 4/2, 16/8, 64/32), 2s - 1 for odd s.
     The paper's recipe `kernel_size=2 * s` with an odd s gives one pixel too many (s*H + 1), because
     its tent is then centred between two pixels while bilinear sampling at an odd factor lands on a pixel
-    centre (tests/test_upsampling_and_losses.py shows both).
+    centre (tests/test_backbones.py shows both).
     Channel i is only connected to channel i (the other entries are zero).
     """
     factor = (kernel_size + 1) // 2

@@ -16,6 +16,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 import jupytext
 import nbformat
@@ -82,6 +83,21 @@ def is_definition(node) -> bool:
     return isinstance(node, _DEFINITIONS) or _is_constant_assignment(node)
 
 
+def cell_filename(notebook: str, number: int) -> str:
+    """``<02_fcn_alexnet.ipynb cell 5>``: the file name the code of a loaded cell runs under.
+
+    Tracebacks show it, and the self-checks read it back (:func:`parse_cell_filename`) to tell a student
+    which cell of which notebook failed. ``number`` counts from 1, as students count cells.
+    """
+    return f"<{notebook} cell {number}>"
+
+
+def parse_cell_filename(filename: str) -> tuple[str, int] | None:
+    """``("02_fcn_alexnet.ipynb", 5)`` for a name written by :func:`cell_filename`; None for any other file."""
+    found = re.fullmatch(r"<(.+) cell (\d+)>", filename)
+    return (found.group(1), int(found.group(2))) if found else None
+
+
 def cell_name_pt(name: str, index: int) -> str:
     """``célula 5 de 02_fcn_alexnet.ipynb``: names a cell in the messages students read."""
     return text("definitions.cell_name", number=index + 1, notebook=name)
@@ -123,7 +139,7 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             continue
         first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
         label = f"{cell_name_pt(name, index)} ({first_line[:60]!r})"
-        filename = f"<{name} cell {index + 1}>"
+        filename = cell_filename(name, index + 1)
         try:
             tree = ast.parse(cell.source, filename)
         except SyntaxError as error:
@@ -184,12 +200,22 @@ def read_newest(path) -> tuple[nbformat.NotebookNode, Path, str | None]:
     return newer, other, note
 
 
+# Which exercise cell defines a name is known to the exercise registry (``fcn_course.checks``), a layer above
+# this module. The registry hands its rows over when it is imported (notebooks import it in their first cell),
+# so the messages below can name the exercise without this module importing upward.
+_exercise_rows: Callable[[], Iterable] = tuple  # () -> rows with .notebook, .names and .title; none yet
+
+
+def use_exercises(rows: Callable[[], Iterable]) -> None:
+    """Name exercises after ``rows()`` (rows with ``notebook``, ``names`` and ``title``) in the messages below."""
+    global _exercise_rows
+    _exercise_rows = rows
+
+
 def _exercise_defining(notebook: str, name: str) -> str:
     """``' (Exercício 1 (FCN-AlexNet sem skip))'``: the exercise whose cell defines ``name``, if one does."""
-    from fcn_course.checks import exercises  # lazy: the checks sit above this module
-
     stem = Path(notebook).stem
-    titles = [exercise.title for exercise in exercises() if name in exercise.names and exercise.notebook == stem]
+    titles = [row.title for row in _exercise_rows() if name in row.names and row.notebook == stem]
     return f" ({titles[0]})" if titles else ""
 
 

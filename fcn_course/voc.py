@@ -46,7 +46,8 @@ VOID = 255  # "don't know" pixels (object borders, ambiguous regions): ignored b
 # Statistics of ImageNet, the data the pretrained backbones were trained on.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-MEAN_COLOUR = [round(255 * m) for m in IMAGENET_MEAN]  # padding colour: about 0 after normalisation
+MEAN_COLOR = [round(255 * m) for m in IMAGENET_MEAN]  # padding color: about 0 after normalization
+MEAN_COLOUR = MEAN_COLOR  # the British spelling of earlier versions
 
 
 def voc_colormap() -> np.ndarray:

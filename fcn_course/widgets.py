@@ -37,7 +37,8 @@ from fcn_course.voc import VOID, denormalize
 from fcn_course.predict import load_run_models
 from fcn_course.plots import as_numpy, colorize, legend_handles, overlay
 
-ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
+ERROR_COLORS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
+ERROR_COLOURS = ERROR_COLORS  # the British spelling of earlier versions
 
 
 # --------------------------------------------------------------------------------------------------
@@ -65,18 +66,21 @@ def _use_static(static) -> bool:
 # --------------------------------------------------------------------------------------------------
 # Pictures as arrays
 # --------------------------------------------------------------------------------------------------
-def colour_label(label, classes) -> np.ndarray:
+def color_label(label, classes) -> np.ndarray:
     """Class indices ``[H, W]`` -> RGB floats ``[H, W, 3]`` in [0, 1], VOC colours (``plots.colorize``)."""
     return colorize(as_numpy(label), classes) / 255.0
+
+
+colour_label = color_label  # the British spelling of earlier versions
 
 
 def error_map(prediction, label) -> np.ndarray:
     """RGB ``[H, W, 3]``: white where the prediction is right, red where wrong, grey on void pixels."""
     prediction, label = as_numpy(prediction), as_numpy(label)
     out = np.empty(label.shape + (3,))
-    out[prediction == label] = ERROR_COLOURS["correct"]
-    out[prediction != label] = ERROR_COLOURS["wrong"]
-    out[label == VOID] = ERROR_COLOURS["void"]
+    out[prediction == label] = ERROR_COLORS["correct"]
+    out[prediction != label] = ERROR_COLORS["wrong"]
+    out[label == VOID] = ERROR_COLORS["void"]
     return out
 
 
@@ -105,7 +109,7 @@ def draw_sample(axes, image, label, classes, show_labels=True, opacity=0.5):
     """Two panels: the image (labels blended on top if ``show_labels``) and the coloured label."""
     picture = denormalize(image)
     axes[0].imshow(overlay(picture, as_numpy(label), classes, opacity) if show_labels else picture)
-    axes[1].imshow(colour_label(label, classes), interpolation="nearest")
+    axes[1].imshow(color_label(label, classes), interpolation="nearest")
     axes[0].set_title(text("widgets.title_image_with_labels") if show_labels else text("widgets.title_image"))
     axes[1].set_title(text("widgets.title_true_label"))
     _hide_ticks(axes)
@@ -117,8 +121,8 @@ def draw_prediction(axes, image, prediction, label, classes):
     valid = label != VOID
     accuracy = float((prediction[valid] == label[valid]).mean()) if valid.any() else float("nan")
     axes[0].imshow(denormalize(image))
-    axes[1].imshow(colour_label(prediction, classes), interpolation="nearest")
-    axes[2].imshow(colour_label(label, classes), interpolation="nearest")
+    axes[1].imshow(color_label(prediction, classes), interpolation="nearest")
+    axes[2].imshow(color_label(label, classes), interpolation="nearest")
     axes[3].imshow(error_map(prediction, label), interpolation="nearest")
     for ax, title in zip(axes, [text("widgets.title_image"), text("widgets.title_prediction"),
                                 text("widgets.title_true_label"), text("widgets.title_errors", accuracy=accuracy)]):
@@ -129,7 +133,7 @@ def draw_prediction(axes, image, prediction, label, classes):
 def _error_legend():
     labels = {"correct": text("widgets.legend_correct"), "wrong": text("widgets.legend_wrong"),
               "void": text("widgets.legend_void")}
-    return [Patch(facecolor=ERROR_COLOURS[key], edgecolor="black", label=label) for key, label in labels.items()]
+    return [Patch(facecolor=ERROR_COLORS[key], edgecolor="black", label=label) for key, label in labels.items()]
 
 
 # --------------------------------------------------------------------------------------------------

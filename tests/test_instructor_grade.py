@@ -30,11 +30,14 @@ from fcn_course.instructor.grade import (
     TAMPERED,
     TIMEOUT,
     grade,
+    question_label,
+    reflection_answers,
     report_markdown,
     source_review,
     status_label,
 )
 from fcn_course.instructor.grade_class import CSV_COLUMNS
+from fcn_course.instructor.grade_time import ChildRun
 from fcn_course.instructor.sandbox import (
     GIB,
     Limits,
@@ -93,6 +96,7 @@ def spied(result: dict):
     return json.loads(error.split("SPY", 1)[1].rsplit("YPS", 1)[0])
 
 
+@pytest.mark.subprocess
 def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifies_the_submission(tmp_path):
     observed = "[os.getpid(), os.getcwd(), os.environ['HOME'], os.environ.get('FCN_COURSE_SMOKE')]"
     submission = write(notebook_01(RIGHT, spy_cell(observed)), tmp_path / "aluno" / "01_dados_e_metricas.ipynb")
@@ -110,6 +114,7 @@ def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifi
     assert "1 de 1 exercício correto." in report and "Exercício 0" in report
 
 
+@pytest.mark.subprocess
 def test_a_submission_that_never_ends_is_stopped_by_the_time_limit(tmp_path):
     submission = write(notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
                        tmp_path / "01_dados_e_metricas.ipynb")
@@ -125,9 +130,11 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
     assert result["status"] == INVALID and "Arquivo inválido" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
-    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders = [c for c in nb.cells
+                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
     assert len(placeholders) >= 5
     placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
     index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
@@ -138,10 +145,11 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
     assert [answer["answered"] for answer in result["reflections"]] == [i in (0, 2) for i in range(len(placeholders))]
     assert f"Perguntas de reflexão: 2 de {len(placeholders)} respondidas." in result["report"]
-    assert "❌ sem resposta: Pergunta 2" in result["report"]
+    assert "❌ sem resposta: Previsão 3: Qual das quatro mudanças" in result["report"]  # the notebook's own label
     assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
     """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
@@ -183,12 +191,59 @@ def test_the_new_statuses_have_labels_for_people():
     assert [status_label(s) for s in (TAMPERED, NOT_A_FILE)] == ["para revisão manual", "não é um arquivo comum"]
 
 
+def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
+    """The report names each question as the notebook and the rubric do ("Pergunta 2", not "Pergunta 4: 2.**")."""
+    labels = {}
+    for path in sorted(STUDENT.glob("0*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
+    assert [label for label, _ in labels["02"]] == ["Pergunta A"]
+    assert [label for label, _ in labels["03"]] == ["Pergunta B"]
+    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
+        f"Pergunta {n}" for n in range(1, 7)]
+    assert labels["04"][3][1].startswith("Abra a figura das predições")
+    assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
+    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
+                                         "reflections": [{"question": "Abra", "answered": False,
+                                                          "label": "Pergunta 2"}]})
+    assert "❌ sem resposta: Pergunta 2: Abra" in report
+
+
+def test_question_labels_fall_back_on_the_first_line_without_emphasis():
+    assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
+                                                                                          "Use o explorador.")
+
+
+
+@pytest.mark.subprocess
+def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
+    """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
+    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    placeholders = [c for c in nb.cells
+                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
+    submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
+
+    result = grade(submission, quiet=True)
+
+    assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
+    assert f"Perguntas de reflexão: 1 de {len(placeholders)} respondidas." in result["report"]
+
+
 # ---------------------------------------------------------------- entries that are not notebooks: never run
+@pytest.fixture
+def no_sandbox_probe(monkeypatch):
+    """``auto`` means ``none`` without asking bwrap (a process: fast tests start none)."""
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+
+
 def no_child(*args, **kwargs):
     raise AssertionError("nothing may run for this entry")
 
 
-def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(tmp_path, monkeypatch):
+def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(tmp_path, monkeypatch,
+        no_sandbox_probe):
     monkeypatch.setattr(grade_module, "_run_child", no_child)
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
@@ -203,7 +258,8 @@ def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_
     assert "passwd" not in result["report"]
 
 
-def test_a_folder_named_like_a_notebook_and_a_cell_without_source_are_rows_not_crashes(tmp_path, monkeypatch):
+def test_a_folder_named_like_a_notebook_and_a_cell_without_source_are_rows_not_crashes(tmp_path, monkeypatch,
+        no_sandbox_probe):
     monkeypatch.setattr(grade_module, "_run_child", no_child)
     folder = tmp_path / "x.ipynb"
     folder.mkdir()
@@ -224,23 +280,26 @@ def write_raw(nb, path: Path) -> Path:
 
 # ---------------------------------------------------------------- the child's result, checked by the parent
 def fake_child(write_result):
-    """A stand-in for the child process: ``write_result(workdir)`` plays the child's part; exit code 0."""
-    def run_limited(command, workdir, environment, stdin_text, timeout):
-        write_result(Path(workdir), stdin_text.strip())
-        (Path(workdir) / "child.log").write_text("")
-        return 0, Path(workdir) / "child.log"
+    """A stand-in for the child process (``grade_time.run_limited``): ``write_result(workdir, token)`` plays the
+    child's part, reading the token file as the child does; exit code 0."""
+    def run_limited(command, cpu_seconds, *, cwd, env):
+        token = (Path(cwd) / "token").read_text()
+        (Path(cwd) / "token").unlink()
+        write_result(Path(cwd), token)
+        return ChildRun(0, "", "", 1.0, 1.0)
     return run_limited
 
 
 def test_a_result_that_is_not_json_is_a_crash_and_one_without_the_token_is_tampering(tmp_path, monkeypatch):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
-    monkeypatch.setattr(sandbox, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text("{oops")))
+    not_json = fake_child(lambda w, token: (w / "result.json").write_text("{oops"))
+    monkeypatch.setattr(grade_module, "run_limited", not_json)
     result = grade(submission, quiet=True, sandbox_mode="none")
     assert result["status"] == CRASHED and "ilegível" in result["report"]
 
     forged = {"token": "a guess", "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True,
                                                  "messages": []}], "cell_errors": [], "checks_error": None}
-    monkeypatch.setattr(sandbox, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text(
+    monkeypatch.setattr(grade_module, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text(
         json.dumps(forged))))
     result = grade(submission, quiet=True, sandbox_mode="none")
     assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
@@ -254,7 +313,7 @@ def test_a_submission_that_changes_its_own_file_while_graded_is_tampered_not_fat
         (workdir / "result.json").write_text(json.dumps({"token": token, "exercises": [], "cell_errors": [],
                                                          "checks_error": None}))
 
-    monkeypatch.setattr(sandbox, "run_limited", fake_child(child_that_edits))
+    monkeypatch.setattr(grade_module, "run_limited", fake_child(child_that_edits))
     result = grade(submission, quiet=True, sandbox_mode="none")
     assert result["status"] == TAMPERED and FILE_CHANGED in result["review"]
     assert "mudou enquanto era corrigido" in result["report"]
@@ -276,7 +335,8 @@ def test_report_text_escapes_what_the_submission_printed():
     assert "forjado" in html and "<h2>✅" not in html and "<em>" not in html and "<h1>forged" not in html
 
 
-def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp_path, monkeypatch):
+def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp_path, monkeypatch,
+        no_sandbox_probe):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
     monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
                                                                       "cell_errors": [], "checks_error": None})
@@ -299,7 +359,8 @@ def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp
     assert [p.name for p in reports.iterdir()] == ["r.md"] and (reports / "r.md").read_text() == "the earlier report"
 
 
-def test_a_report_path_that_is_a_link_is_replaced_never_written_through(tmp_path, monkeypatch):
+def test_a_report_path_that_is_a_link_is_replaced_never_written_through(tmp_path, monkeypatch,
+        no_sandbox_probe):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
     monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
                                                                       "cell_errors": [], "checks_error": None})
@@ -365,9 +426,11 @@ class Injection:
 CHILD_VARIABLES = {"PATH", "HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "FCN_COURSE_SMOKE",
                    "MPLBACKEND", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "PYTHONIOENCODING",
                    "MALLOC_ARENA_MAX", "LC_CTYPE",
+                   "OMP_NUM_THREADS", "MKL_NUM_THREADS", "FCN_COURSE_GRADE_CPU_SECONDS",  # one thread, CPU limit
                    "TORCHINDUCTOR_CACHE_DIR", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK"}  # PyTorch sets these
 
 
+@pytest.mark.subprocess
 def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch):
     marker = str(random.randint(10 ** 6, 10 ** 7))
     monkeypatch.setenv("FCN_COURSE_INSTRUCTOR_SECRET", "s3cr3t")
@@ -429,6 +492,7 @@ class Forge:
 '''
 
 
+@pytest.mark.subprocess
 def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
@@ -439,6 +503,7 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     assert "não é confiável" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path):
     submission = write(notebook_01(RECALL, FORGING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
@@ -447,7 +512,8 @@ def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_pat
 
 def test_the_source_review_flags_imports_paths_and_interpreter_tools():
     nb = notebook_01(RIGHT, "\n\nimport sys\nfrom fcn_course import instructor\nF = sys._getframe\n"
-                            "P = '../../solutions/fcn_alexnet.py'\nimport torch\ntorch.backends.cudnn.benchmark = True\n")
+                            "P = '../../solutions/fcn_alexnet.py'\nimport torch\n"
+                            "torch.backends.cudnn.benchmark = True\n")
     review = source_review(nb)
     assert review[INSTRUCTOR_CODE] == ["fcn_course.instructor", "../../solutions/fcn_alexnet.py"]
     assert review[INTERPRETER_TOOLS] == ["sys._getframe"]  # torch.backends settings are ordinary
@@ -474,8 +540,10 @@ class Outside:
 '''
 
 
-@pytest.mark.skipif(not bwrap_available(), reason="bubblewrap (bwrap) is not installed or cannot run here")
+@pytest.mark.subprocess
 def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_no_class(tmp_path):
+    if not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
     home_file = Path.home() / f"grading-sandbox-{random.randint(10 ** 6, 10 ** 7)}"

@@ -13,6 +13,7 @@ from test_instructor_grade import RECALL, RIGHT, notebook_01, write, write_raw
 from tiny_course import sha256
 
 from fcn_course.instructor import grade as grade_module
+from fcn_course.instructor import sandbox
 from fcn_course.instructor.__main__ import main as instructor_main
 from fcn_course.instructor.grade import CRASHED, INVALID, NOT_A_FILE, OK
 from fcn_course.instructor.grade_class import (
@@ -20,6 +21,7 @@ from fcn_course.instructor.grade_class import (
     CSV_NAME,
     GradingOutputError,
     GradingRefused,
+    find_submissions,
     folder_lock,
     grade_class,
     report_names,
@@ -40,7 +42,9 @@ def passing_child(copy_path, timeout, *args, **kwargs):
 
 @pytest.fixture
 def fake_child(monkeypatch):
+    """No process: the stand-in child, and ``--sandbox auto`` decided without asking bwrap."""
     monkeypatch.setattr(grade_module, "_run_child", passing_child)
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
 
 
 def small_class(folder: Path) -> Path:
@@ -58,6 +62,7 @@ def test_report_names_are_unique_per_submission():
     assert len(set(names.values())) == 4
 
 
+@pytest.mark.subprocess
 def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")
@@ -100,6 +105,20 @@ def test_exit_zero_flag_and_a_missing_path(tmp_path):
     assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
                             "--exit-zero", "--replace"]) == 0
     assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
+
+
+def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_are_named(tmp_path, capsys):
+    (tmp_path / "ana").mkdir()
+    script = tmp_path / "ana" / "02_fcn_alexnet.py"
+    script.write_text("# ---\n# jupyter:\n#   jupytext:\n# ---\n\n# %%\nx = 1\n")
+    helper = tmp_path / "ana" / "utils.py"
+    helper.write_text("def f():\n    return 1\n")
+    write(notebook_01(RIGHT), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
+
+    found = find_submissions([tmp_path])
+
+    assert sorted(p.name for p in found) == ["01_dados_e_metricas.ipynb", "02_fcn_alexnet.py"]
+    assert "utils.py" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- one bad entry never stops the class

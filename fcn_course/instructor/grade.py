@@ -27,7 +27,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import stat
 import sys
 import tempfile
@@ -38,16 +37,13 @@ import nbformat
 
 from fcn_course.files import atomic_write
 from fcn_course.instructor import sandbox
-from fcn_course.instructor.grade_review import (
-    INSTRUCTOR_CODE,
-    INTERPRETER_TOOLS,
-    source_review,
-)
+from fcn_course.instructor.grade_review import INSTRUCTOR_CODE, INTERPRETER_TOOLS, source_review  # noqa: F401
+from fcn_course.instructor.grade_time import run_limited, timeout_message
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import STUDENT_DIR
 from fcn_course.messages import text
 
-DEFAULT_TIMEOUT = 900  # seconds per submission: the checks of notebook 03 train nothing but build VGG16s
+DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 SOLUTIONS_DIR = PACKAGE_PARENT / "solutions"
 MAX_SUBMISSION_BYTES = 100 * 2 ** 20  # a notebook with every figure is a few MB
@@ -87,6 +83,43 @@ def _first_line(text: str) -> str:
     return next((line.strip(" #*") for line in text.splitlines() if line.strip(" #*")), "")[:80]
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*(?!\*)")
+_NUMBERED = re.compile(r"^(\w{1,3})\.$")  # **2.**
+# **Pergunta de reflexão A ...**, **Previsão 1.**: the words are the notebooks' language, so in the catalogue.
+_QUESTION = re.compile(text("grade.question_label_pattern"), re.IGNORECASE)
+_PREDICTION = re.compile(text("grade.prediction_label_pattern"), re.IGNORECASE)
+
+
+def _plain(markdown: str) -> str:
+    """Markdown emphasis and code marks removed, white space collapsed: ``**2.** Abra *a*`` -> ``2. Abra a``."""
+    return " ".join(re.sub(r"[*_`]+", "", markdown).split())
+
+
+def question_label(source: str):
+    """The notebook's own name for a reflection question (``Pergunta 2``, ``Pergunta A``, ``Previsões 1 e 2``)
+    and its text without the label, from the bold label the question cell starts its paragraph with.
+
+    ``(None, first line)`` when the cell has no such label (the report then numbers the question itself).
+    """
+    for paragraph in re.split(r"\n\s*\n", source):
+        labels = [(match, _NUMBERED.match(match.group(1).strip()) or _QUESTION.search(match.group(1)))
+                  for match in _BOLD.finditer(paragraph)]
+        found = [(match, label) for match, label in labels if label]
+        if found:
+            match, label = found[0]
+            rest = _plain(paragraph[match.end():])
+            return text("grade.question_label", number=label.group(1)), rest[:80]
+        predictions = [(match, _PREDICTION.search(match.group(1))) for match in _BOLD.finditer(paragraph)]
+        if any(found for _, found in predictions):
+            first = next(match for match, found in predictions if found)
+            numbers = [m.group(1) for m in _PREDICTION.finditer(source)]
+            key = "grade.prediction_label" if len(numbers) == 1 else "grade.predictions_label"
+            listed = text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1]) if len(numbers) > 1 \
+                else numbers[0]
+            return text(key, numbers=listed), _plain(paragraph[first.end():])[:80]
+    return None, _plain(_first_line(source))
+
+
 def reflection_answers(submission, template) -> list:
     """One ``{"question", "answered"}`` per reflection question of ``template`` (the student notebook).
 
@@ -110,7 +143,8 @@ def reflection_answers(submission, template) -> list:
                         _same_cell(cells[i], following.source.strip(), following.get("id"))), len(cells))
             region, start = cells[at + 1:end], end
         written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
-        answers.append({"question": _first_line(question.source), "answered": bool(written)})
+        label, question_text = question_label(question.source)
+        answers.append({"question": question_text, "answered": bool(written), "label": label})
     return answers
 
 
@@ -186,9 +220,10 @@ def parse_submission(data: bytes, suffix: str):
 def _guard_rules(workdir: Path, readable: list, private) -> dict:
     """The folders the child's guard denies (solutions, instructor wing, private folders) and allows."""
     instructor = Path(__file__).resolve().parent
-    real = lambda path: os.path.realpath(path)
+    real = os.path.realpath  # the guard compares resolved paths
     return {"denied": [real(SOLUTIONS_DIR), real(instructor)],
-            "allowed_files": [real(instructor / name) for name in ("__init__.py", "grade_child.py", "sandbox.py")],
+            "allowed_files": [real(instructor / name) for name in ("__init__.py", "grade_child.py", "sandbox.py",
+                                                                   "grade_time.py")],
             "allowed": [real(workdir)] + [real(path) for path in readable],
             "private": [real(path) for path in private if sandbox.can_hide(path)]}
 
@@ -200,20 +235,20 @@ def _private_folders(submission: Path, private) -> list:
                               [submission.parent, Path.cwd(), Path.home(), Path(tempfile.gettempdir())]))
 
 
-def _read_result(path: Path, token: str, timeout: float, cpu_seconds: float, code, log: Path) -> dict:
-    """The child's result, checked: it exists, it is JSON, and it carries the token."""
-    if code is None:
-        return {"status": TIMEOUT, "checks_error": text("grade.timed_out", seconds=timeout)}
-    if code == -getattr(signal, "SIGXCPU", 24):
-        return {"status": TIMEOUT, "checks_error": text("grade.cpu_limit", seconds=cpu_seconds)}
+def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> dict:
+    """The child's result, checked: it exists, it is JSON, and it carries the token (``run``: how the child
+    ended, a ``grade_time.ChildRun``)."""
+    if run.limit is not None:
+        return {"status": TIMEOUT, "checks_error": timeout_message(run, timeout, attempts)}
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
         with os.fdopen(os.open(path, flags), "rb") as handle:
             raw = handle.read(MAX_RESULT_BYTES)
     except OSError:
         raw = None
-    if code != 0 or raw is None:
-        return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=code, tail=sandbox.log_tail(log))}
+    if run.returncode != 0 or raw is None:
+        tail = " | ".join((run.stderr or run.stdout).strip().splitlines()[-5:])
+        return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=run.returncode, tail=tail)}
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
@@ -248,8 +283,9 @@ def _checked_result(data: dict) -> dict:
 
 
 def _run_child(copy_path: Path, timeout: float, sandbox_mode: str = "none", limits=sandbox.DEFAULT_LIMITS,
-               private=()) -> dict:
-    """Run ``grade_child`` on the copy (its folder is the child's), with limits and, for ``"bwrap"``, in the
+               private=(), retries: int = 1) -> dict:
+    """Run ``grade_child`` on the copy (its folder is the child's) with ``timeout`` seconds of CPU time, tried
+    again ``retries`` times after a time-out (``grade_time``), with the other limits and, for ``"bwrap"``, in the
     sandbox; the result checked by :func:`_read_result`."""
     from fcn_course.checks import exercises
 
@@ -257,17 +293,20 @@ def _run_child(copy_path: Path, timeout: float, sandbox_mode: str = "none", limi
     modules = sorted({row.module for row in exercises()})  # the child checks against this process's registry
     paths = sandbox.python_path(workdir, modules)
     readable = sandbox.readable_paths(paths)
-    child_limits = sandbox.limits_for_child(limits, timeout)
-    config = {"copy": str(copy_path), "result": str(workdir / "result.json"), "limits": child_limits,
-              "modules": modules, "rules": _guard_rules(workdir, readable, private)}
+    config = {"copy": str(copy_path), "result": str(workdir / "result.json"), "token": str(workdir / "token"),
+              "limits": sandbox.limits_for_child(limits), "modules": modules,
+              "rules": _guard_rules(workdir, readable, private)}
     command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_child", json.dumps(config)]
     if sandbox_mode == "bwrap":
         hidden = sandbox.hidden_folders(list(private) + [SOLUTIONS_DIR])
         command = sandbox.bwrap_command(command, workdir, readable, hidden)
-    token = secrets.token_hex(16)
-    code, log = sandbox.run_limited(command, workdir, sandbox.child_environment(workdir, paths), token + "\n",
-                                    timeout)
-    return _read_result(workdir / "result.json", token, timeout, child_limits["cpu_seconds"], code, log)
+    token, environment = secrets.token_hex(16), sandbox.child_environment(workdir, paths)
+    for attempt in range(1, retries + 2):  # noqa: B007 - grade_time.run_with_retry, with a new token file for each attempt
+        sandbox.write_token(workdir / "token", token)  # the child reads it and deletes it before any student code
+        run = sandbox.signal_code(run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout)
+        if run.limit is None:
+            break
+    return _read_result(workdir / "result.json", token, run, timeout, attempt)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -333,9 +372,10 @@ def report_markdown(name: str, result: dict) -> str:
     if reflections:
         answered = sum(answer["answered"] for answer in reflections)
         lines += [f"**{text('grade.reflections_score', answered=answered, total=len(reflections))}**", ""]
-        lines += [f"- ✅ {text('grade.reflection_answered', number=i, question=a['question'])}" if a["answered"]
-                  else f"- ❌ {text('grade.reflection_unanswered', number=i, question=a['question'])}"
-                  for i, a in enumerate(reflections, start=1)]
+        labels = [a.get("label") or text("grade.question_label", number=i) for i, a in enumerate(reflections, start=1)]
+        lines += [f"- ✅ {text('grade.reflection_answered', label=label, question=a['question'])}" if a["answered"]
+                  else f"- ❌ {text('grade.reflection_unanswered', label=label, question=a['question'])}"
+                  for label, a in zip(labels, reflections)]
         lines.append("")
     for exercise in exercises:
         lines.append(f"## {'✅' if exercise['passed'] else '❌'} {md_text(exercise['name'])}")
@@ -365,7 +405,7 @@ def write_report(path, markdown: str) -> Optional[str]:
 # --------------------------------------------------------------------------------------------------
 # One submission
 # --------------------------------------------------------------------------------------------------
-def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private) -> dict:
+def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private, retries) -> dict:
     """Grade the bytes read from ``submission``: parse, review the source, run the child, find the answers."""
     from fcn_course.checks.registry import course_notebook_of
 
@@ -373,10 +413,11 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
     if unreadable:
         return {"status": INVALID, "checks_error": unreadable, "review": {}}
     review = source_review(nb)
+    sandbox_mode = sandbox.resolve_sandbox(sandbox_mode)  # asked only when code is about to run
     with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
         copy_path = Path(workdir) / submission.name
         copy_path.write_bytes(data)
-        result = _run_child(copy_path, timeout, sandbox_mode, limits, _private_folders(submission, private))
+        result = _run_child(copy_path, timeout, sandbox_mode, limits, _private_folders(submission, private), retries)
     for reason, details in (result.pop("review", None) or {}).items():
         review[reason] = list(dict.fromkeys(review.get(reason, []) + details))
     template = _template_for(course_notebook_of(submission.name))
@@ -385,27 +426,29 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
 
 
 def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
-          quiet: bool = False, *, sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS, private=()) -> dict:
+          quiet: bool = False, retries: int = 1, *, sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS,
+          private=()) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
     Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``, ``TAMPERED``, ``NOT_A_FILE``:
     ``status_label`` gives their names for people), ``exercises`` (name, passed, messages), ``cell_errors``,
     ``checks_error``, ``reflections`` (question, answered), ``review`` (``{reason: details}``, see the reasons
-    above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``; ``""`` when nothing ran) and ``report`` (Markdown, printed
-    unless ``quiet``, and written atomically to ``report_path`` when given, its folder created;
+    above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``; ``""`` when nothing ran) and
+    ``report`` (Markdown, printed unless ``quiet``, and written atomically to ``report_path`` when given, its
+    folder created;
     ``report_error`` says why it could not be written). ``name`` is how the report names the submission
     (default: file name). The path is taken as given: a link is reported, never followed.
     ``sandbox_mode``: ``auto``, ``bwrap`` or ``none`` (see ``sandbox``); ``limits``: ``sandbox.Limits``;
     ``private``: folders the submission must not read (the class folders, the report folder).
+    ``timeout`` is in seconds of CPU time; a time-out is tried again ``retries`` times before it is reported.
     """
     submission = Path(os.path.abspath(submission_path))
-    mode = sandbox.resolve_sandbox(sandbox_mode)
     data, status, reason = read_entry(submission)
     if data is None:
         result = {"status": status, "checks_error": reason}
     else:
         private = [*private, *([Path(os.path.abspath(report_path)).parent] if report_path is not None else [])]
-        result = _graded(submission, data, timeout, mode, limits, private)
+        result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries)
         if read_entry(submission)[0] != data:
             result["review"][FILE_CHANGED] = []
     result = {"exercises": [], "cell_errors": [], "checks_error": None, "reflections": [], "review": {},

@@ -3,9 +3,9 @@
 The parent (``fcn_course.instructor.grade``) starts this in a temporary folder (see ``sandbox``). The steps,
 in this order, so that everything that protects the grading is in place before the first line of student code:
 
-1. lower the resource limits (``sandbox.apply_limits``);
-2. read the one-time token the grader sent on standard input: the result must carry it, so a result file
-   written by the student's code (which cannot read the token any more) is recognised as forged;
+1. lower the resource limits (``grade_time.limit_own_cpu``, ``sandbox.apply_limits``);
+2. read the one-time token the grader left in the ``token`` file, and delete the file: the result must carry
+   the token, so a result file written by the student's code (which cannot read it any more) is forged;
 3. import the checks (and the modules of extra exercises) and take a :class:`Fingerprint` of the code that
    judges: the check modules, their functions' code, the exercise rows, their classes, and the library
    functions the checks rely on (``torch``, ``numpy``, builtins);
@@ -30,6 +30,7 @@ import types
 from pathlib import Path
 
 from fcn_course.instructor import sandbox
+from fcn_course.instructor.grade_time import limit_own_cpu
 
 BLOCKED_MODULES = ("solutions", "fcn_course.instructor")
 # Audit events that name files (the positions of the paths in their arguments).
@@ -234,11 +235,13 @@ def write_result(path: Path, result: dict) -> None:
 
 def main(argv) -> int:
     """``CONFIG`` (JSON): ``copy``, ``result``, ``limits``, ``modules`` (check modules to import) and ``rules``
-    (the guard's folders); the token comes on standard input."""
+    (the guard's folders), ``token`` (the file that holds the token)."""
     config = json.loads(argv[0])
+    limit_own_cpu()  # the time limit, in CPU seconds (grade_time)
     sandbox.apply_limits(config["limits"])
-    token = sys.stdin.readline().strip()
-    sys.stdin.close()
+    token_path = Path(config["token"])
+    token = token_path.read_text().strip()
+    token_path.unlink()  # gone before the first line of student code
     here = os.getcwd()
     sys.path[:] = [entry for entry in sys.path if entry not in ("", here)]  # ``-m`` put the working folder first
     grade, write = grade_copy, write_result  # held here: replacing the module's names later changes nothing

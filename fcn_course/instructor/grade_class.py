@@ -1,7 +1,7 @@
 """Grading a whole class: every notebook under the given files and folders, one report each, one CSV.
 
-``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``; a ``.py`` only when
-named explicitly), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
+``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``, and ``.py`` files that
+are jupytext notebooks), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
 report per submission, named after its path so that two students' ``02_fcn_alexnet.ipynb`` never collide,
 and a class summary ``grades.csv``. The submissions are never modified.
 
@@ -32,6 +32,7 @@ import csv
 import io
 import os
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,11 +54,13 @@ CSV_NAME = "grades.csv"
 LOCK_NAME = ".grade.lock"
 # One row per submission: its path below the class folder, the course notebook it answers, the status
 # (grade.OK, INVALID, TIMEOUT, CRASHED, TAMPERED, NOT_A_FILE), exercises passed / graded, reflection answers
-# written / asked, the numbers of the unanswered questions (space-separated), the report's file name (empty
-# when it could not be written), then (added later, at the end) the reasons for manual review (space-separated
+# written / asked, the labels of the unanswered questions ("; "-separated, as the notebook names them:
+# "Pergunta 2"), the report's file name (empty when it could not be written), the registry keys of the
+# exercises passed (space-separated: what ``lms`` weighs), the reasons for manual review (space-separated
 # grade.INSTRUCTOR_CODE...) and the sandbox the code ran in ("bwrap", "none"; empty when nothing ran).
 CSV_COLUMNS = ("submission", "notebook", "status", "exercises_passed", "exercises_total",
-               "answers_written", "answers_total", "unanswered_questions", "report", "review", "sandbox")
+               "answers_written", "answers_total", "unanswered_questions", "report", "passed_exercises",
+               "review", "sandbox")
 
 
 class GradingRefused(RuntimeError):
@@ -84,12 +87,36 @@ def find_submissions(paths) -> list:
     for path in map(Path, paths):
         if path.is_dir():
             found += [p for p in sorted(path.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+            found += notebook_scripts(path)
         elif os.path.lexists(path):
             found.append(path)
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
     unique = {os.path.abspath(p): p for p in found}
     return list(unique.values())
+
+
+JUPYTEXT_MARKS = ("# %%", "# jupyter:")  # a py:percent notebook's cell marker, or its jupytext header
+
+
+def notebook_scripts(folder: Path) -> list:
+    """The jupytext ``.py`` notebooks under ``folder`` (a student may hand in ``02_fcn_alexnet.py``).
+
+    Other ``.py`` files (helper modules) are not submissions: each is named on stderr, never skipped silently.
+    """
+    scripts = []
+    for path in sorted(folder.rglob("*.py")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        if any(line.startswith(JUPYTEXT_MARKS) for line in lines):
+            scripts.append(path)
+        else:
+            print(text("grade.skipped_script", path=path), file=sys.stderr)
+    return scripts
 
 
 def _common_folder(submissions) -> Path:
@@ -216,8 +243,10 @@ def _row(name: str, report_name: str, result: dict) -> dict:
         "exercises_total": result["total"],
         "answers_written": sum(answer["answered"] for answer in reflections),
         "answers_total": len(reflections),
-        "unanswered_questions": " ".join(str(i) for i, a in enumerate(reflections, start=1) if not a["answered"]),
+        "unanswered_questions": "; ".join(a.get("label") or text("grade.question_label", number=i)
+                                          for i, a in enumerate(reflections, start=1) if not a["answered"]),
         "report": "" if result.get("report_error") else report_name,
+        "passed_exercises": " ".join(e["key"] for e in result["exercises"] if e["passed"] and e.get("key")),
         "review": " ".join(result.get("review") or {}),
         "sandbox": result.get("sandbox") or "",
     }
@@ -237,7 +266,7 @@ def grade_class(paths, report_dir, timeout=None, jobs: int = 1, *, replace: bool
                 sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS) -> ClassGrades:
     """Grade every submission under ``paths``; reports and the CSV go to ``report_dir`` (created).
 
-    ``timeout``: seconds per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once;
+    ``timeout``: seconds of CPU time per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once;
     ``replace``: replace an earlier grading in ``report_dir``; ``sandbox_mode`` and ``limits``: see
     ``fcn_course.instructor.sandbox``. Raises FileNotFoundError (a path does not exist), GradingRefused (the
     folder is locked or holds files of someone else), ``sandbox.SandboxUnavailable`` and GradingOutputError
@@ -245,14 +274,15 @@ def grade_class(paths, report_dir, timeout=None, jobs: int = 1, *, replace: bool
     """
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     submissions = find_submissions(paths)
-    mode = sandbox.resolve_sandbox(sandbox_mode)
+    if sandbox_mode != "auto":  # refused before anything runs (``auto`` is decided when code is about to run)
+        sandbox.resolve_sandbox(sandbox_mode)
     report_dir = Path(report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     names = report_names(submissions)
     common = _common_folder(submissions)
     private = [report_dir.resolve(), *{Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent
                                        for p in paths}]
-    options = {"timeout": timeout, "sandbox_mode": mode, "limits": limits, "private": private}
+    options = {"timeout": timeout, "sandbox_mode": sandbox_mode, "limits": limits, "private": private}
 
     def one(submission):
         name = Path(os.path.abspath(submission)).relative_to(common).as_posix()
@@ -271,7 +301,8 @@ def grade_class(paths, report_dir, timeout=None, jobs: int = 1, *, replace: bool
             rows = list(pool.map(one, submissions))
         for stale in earlier - set(names.values()):  # the earlier grading's reports of other submissions
             stale_path = report_dir / stale
-            if Path(stale).name == stale and stale.endswith(".md") and (stale_path.is_file() or stale_path.is_symlink()):
+            ours = Path(stale).name == stale and stale.endswith(".md")
+            if ours and (stale_path.is_file() or stale_path.is_symlink()):
                 stale_path.unlink()
         csv_path = report_dir / CSV_NAME
         write_csv(csv_path, rows)

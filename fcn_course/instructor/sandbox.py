@@ -3,12 +3,13 @@
 Grading runs the student's code as the instructor's user. Two layers keep that code in its box:
 
 * **Always** (``--sandbox none`` included): the child process gets resource limits (:class:`Limits`: address
-  space, CPU time, file size, number of processes), a session of its own so that the whole process group is
-  killed at the time limit and after it ends, an environment with only what the checks need
-  (:func:`child_environment`: no instructor variables), a temporary folder that is its working folder, HOME and
-  TMPDIR, and a Python path that holds the course package but not the repository (so ``solutions/`` is not
-  importable). Inside the child, ``grade_child`` adds a guard that blocks importing or reading the reference
-  solutions and the instructor wing, and reading the class folder, the report folder and the instructor's home.
+  space, file size, number of processes; its CPU time is the time limit, ``grade_time``), a session of its own
+  so that the whole process group is killed at the time limit and after it ends (``grade_time.run_limited``),
+  an environment with only what the checks need (:func:`child_environment`: no instructor variables), a
+  temporary folder that is its working folder, HOME and TMPDIR, and a Python path that holds the course package
+  but not the repository (so ``solutions/`` is not importable). Inside the child, ``grade_child`` adds a guard
+  that blocks importing or reading the reference solutions and the instructor wing, and reading the class
+  folder, the report folder and the instructor's home.
   That guard works at the Python level: a program the submission starts (``os.system("cat ...")``) is not
   covered by it.
 * **``--sandbox bwrap``** (the default where `bubblewrap <https://github.com/containers/bubblewrap>`_ works):
@@ -24,9 +25,8 @@ process and thread of the user, not only the child's, so it is set to what the u
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
-import json
-import math
 import os
 import shutil
 import signal
@@ -50,13 +50,12 @@ class Limits:
     ``memory_bytes``: address space (``RLIMIT_AS``). Importing PyTorch alone maps about 3.5 GiB and grading
     notebook 03 peaks at about 4.6 GiB of address space (1.7 GiB resident), so the default leaves room for
     bigger machines (more threads, more memory arenas) and still stops a submission that allocates gigabytes.
-    ``cpu_seconds``: CPU time (``RLIMIT_CPU``); None means "the same as the time limit". ``file_bytes``: the
+    The CPU time (``RLIMIT_CPU``) is the grading's time limit, set by ``grade_time``. ``file_bytes``: the
     largest file the child may write (``RLIMIT_FSIZE``). ``processes``: how many more processes and threads
     than the user runs now (``RLIMIT_NPROC``).
     """
 
     memory_bytes: Optional[int] = 8 * GIB
-    cpu_seconds: Optional[float] = None
     file_bytes: Optional[int] = 100 * 2 ** 20
     processes: Optional[int] = 256
 
@@ -82,11 +81,9 @@ def user_task_count() -> Optional[int]:
     return count
 
 
-def limits_for_child(limits: Limits, timeout: float) -> dict:
-    """The limits as the child applies them: CPU time defaulted to the time limit, processes made absolute."""
+def limits_for_child(limits: Limits) -> dict:
+    """The limits as the child applies them: the number of processes made absolute."""
     values = asdict(limits)
-    if values["cpu_seconds"] is None:
-        values["cpu_seconds"] = timeout
     if values["processes"] is not None:
         running = user_task_count()
         values["processes"] = None if running is None else running + values["processes"]
@@ -99,19 +96,14 @@ def apply_limits(values: dict) -> None:
         import resource
     except ImportError:  # Windows: no POSIX limits (the time limit still applies)
         return
-    kinds = {"memory_bytes": "RLIMIT_AS", "cpu_seconds": "RLIMIT_CPU", "file_bytes": "RLIMIT_FSIZE",
-             "processes": "RLIMIT_NPROC"}
+    kinds = {"memory_bytes": "RLIMIT_AS", "file_bytes": "RLIMIT_FSIZE", "processes": "RLIMIT_NPROC"}
     for key, name in kinds.items():
         if values.get(key) is None or not hasattr(resource, name):
             continue
         kind = getattr(resource, name)
         _, hard = resource.getrlimit(kind)
-        soft = math.ceil(values[key])
-        # CPU time: SIGXCPU at the soft limit (the child ends with a code the grader names), SIGKILL 5 s later.
-        new_hard = soft + 5 if key == "cpu_seconds" else soft
-        if hard != resource.RLIM_INFINITY:
-            soft, new_hard = min(soft, hard), min(new_hard, hard)
-        resource.setrlimit(kind, (soft, new_hard))
+        limit = int(values[key]) if hard == resource.RLIM_INFINITY else min(int(values[key]), hard)
+        resource.setrlimit(kind, (limit, limit))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -151,7 +143,8 @@ def child_environment(workdir: Path, paths: list) -> dict:
     """Only what the checks need: no variable of the instructor's environment is passed on.
 
     HOME, TMPDIR and the working folder are the grading's temporary folder; smoke mode; a fixed locale;
-    Matplotlib without a display; at most two malloc arenas (each reserves address space, see :class:`Limits`).
+    Matplotlib without a display; at most two malloc arenas (each reserves address space, see :class:`Limits`);
+    one thread unless the instructor's environment says otherwise.
     """
     home, temporary = workdir / "home", workdir / "tmp"
     home.mkdir(exist_ok=True)
@@ -162,6 +155,10 @@ def child_environment(workdir: Path, paths: list) -> dict:
         "TMP": str(temporary), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", SMOKE_ENV: "1", "MPLBACKEND": "Agg",
         "PYTHONPATH": os.pathsep.join(map(str, paths)), "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1", "PYTHONIOENCODING": "utf-8", "MALLOC_ARENA_MAX": "2",
+        # one thread per child: --jobs runs children side by side, and idle OpenMP threads spinning for work on a
+        # shared machine cost CPU time (measured: 15 s instead of 27 s for a notebook-02 submission)
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+        "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
     }
     if "SYSTEMROOT" in os.environ:  # Python on Windows cannot start without it
         environment["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
@@ -250,55 +247,22 @@ def hidden_folders(private: list) -> list:
     return [folder for folder in dict.fromkeys(found) if can_hide(folder)]
 
 
-# --------------------------------------------------------------------------------------------------
-# Running the child and ending its process group
-# --------------------------------------------------------------------------------------------------
-def kill_group(process: subprocess.Popen) -> None:
-    """Kill every process of the child's group (it was started in a session of its own)."""
-    if hasattr(os, "killpg"):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # the group is gone already
-    elif process.poll() is None:
-        process.kill()
+def signal_code(run, mode: str, cpu_seconds: float):
+    """A ``grade_time.ChildRun`` as if there were no bubblewrap in between: bwrap ends with 128 + N when the child
+    it runs was killed by signal N, where Python reports -N; and the child's CPU time does not reach the parent
+    through bwrap, so SIGXCPU (sent only by the CPU limit) is what says that the CPU limit stopped it."""
+    if mode != "bwrap" or run.returncode <= 128:
+        return run
+    from fcn_course.instructor import grade_time
+
+    run = dataclasses.replace(run, returncode=128 - run.returncode)
+    if run.limit is None and run.returncode == -getattr(signal, "SIGXCPU", 24):
+        run = dataclasses.replace(run, limit=grade_time.CPU, cpu_s=max(run.cpu_s, cpu_seconds))
+    return run
 
 
-def run_limited(command: list, workdir: Path, environment: dict, stdin_text: str, timeout: float):
-    """Run ``command`` in its own session, output to ``workdir/child.log``; ``(return code or None, log)``.
-
-    None means the time limit was reached. The whole process group is killed in every case, so nothing the
-    child started outlives the grading.
-    """
-    log = workdir / "child.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(command, cwd=workdir, env=environment, stdin=subprocess.PIPE, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            try:
-                process.stdin.write(stdin_text.encode())
-                process.stdin.close()
-            except BrokenPipeError:
-                pass  # the child ended before reading it
-            code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            code = None
-        finally:
-            kill_group(process)
-            process.wait()
-    return code, log
-
-
-def log_tail(log: Path, lines: int = 5, limit: int = 4096) -> str:
-    """The last lines of the child's output (read from its end, whatever its size)."""
-    try:
-        with open(log, "rb") as handle:
-            handle.seek(max(0, log.stat().st_size - limit))
-            tail = handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    return " | ".join(tail.strip().splitlines()[-lines:])
-
-
-def limits_argument(limits: Limits, timeout: float) -> str:
-    return json.dumps(limits_for_child(limits, timeout))
+def write_token(path: Path, token: str) -> None:
+    """The one-time token the child reads (and deletes) before any student code runs; only this user reads it."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(handle, "w") as output:
+        output.write(token)

@@ -137,8 +137,95 @@ MESSAGES = {
     "backbones.no_conv": "feature_channels: o módulo não tem nenhuma camada Conv2d",
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.ingredients_expected": (
+        "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
+        "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
+        "funções do exercício 3), não {given}."),
 
     # --- figures (plots) ---------------------------------------------------------------------------------------
+    "figures.void": "void (ignorado)",
+    "figures.epoch": "época",
+    "figures.epoch_title": "época {epoch}",
+    "figures.best_epoch_iou": "IoU (melhor época)",
+    "figures.column.image": "Imagem",
+    "figures.column.label": "Rótulo",
+    "figures.column.overlay": "Sobreposição",
+    "figures.column.prediction": "Predição",
+    "figures.column.ground_truth": "Rótulo verdadeiro",
+    "figures.samples.item": "item {index}",
+    "figures.pixel_frequencies.ylabel": "fração dos pixels",
+    "figures.pixel_frequencies.title": "Frequência de cada classe nos pixels de treino (void fora)",
+    "figures.metric.loss_mean": "Loss (média ± desvio padrão)",
+    "figures.metric.miou_fg": "mIoU sem o fundo",
+    "figures.metric.miou": "mIoU (todas as classes)",
+    "figures.metric.mdice": "Dice médio",
+    "figures.metric.pixel_acc": "Acurácia de pixels",
+    "figures.metric.time": "Tempo por época (s)",
+    "figures.phase.train": "treino",
+    "figures.phase.val": "validação",
+    "figures.grid.miou_title": "mIoU de validação (sem o fundo)",
+    "figures.grid.loss_title": "perda de treino",
+    "figures.grid.loss_ylabel": "entropia cruzada",
+    "figures.grid.no_runs": "nenhuma configuração treinada",
+    "figures.per_class_iou.title": "IoU por classe e configuração",
+    "figures.prediction_rows.image": "imagem",
+    "figures.prediction_rows.ground_truth": "rótulo verdadeiro",
+    "figures.prediction_rows.title": ("Imagens de validação: rótulo verdadeiro e predição de cada configuração "
+                                      "(best.pt)"),
+    "figures.confusion.title": "Matriz de confusão",
+    "figures.confusion.predicted": "classe prevista",
+    "figures.confusion.true": "classe verdadeira",
+    "figures.confusion.colorbar": "fração dos pixels da classe verdadeira",
+    "figures.options.miou_xlabel": "mIoU(fg) de validação (melhor época)",
+    "figures.options.miou_title": "Cada opção, uma mudança",
+    "figures.options.iou_title": "IoU por classe",
+    "figures.iou.poor": "Ruim",
+    "figures.iou.good": "Boa",
+    "figures.iou.excellent": "Excelente",
+    "figures.iou.truth_box": "A: rótulo verdadeiro",
+    "figures.iou.prediction_box": "B: predição",
+    "figures.iou.title": "IoU = |A ∩ B| / |A ∪ B|   (1 = sobreposição perfeita, 0 = nenhuma)",
+    "figures.diagram.input_224": "imagem\n3×224×224",
+    "figures.diagram.backbone": "backbone pré-treinado (camadas convolucionais da CNN)",
+    "figures.diagram.classifier_1x1": "classificador\nconv 1×1\nC classes, {size}×{size}",
+    "figures.diagram.upsampling": "upsampling\nbilinear\n{source}×{source} → {target}×{target}",
+    "figures.diagram.scores": "escores por\npixel\nC×224×224",
+    "figures.diagram.title_noskip": ("FCN sem skip connection (FCN-32s): prever em {size}×{size} e ampliar até "
+                                     "224×224"),
+    "figures.diagram.concatenate": "concatenar\nno eixo dos\ncanais ({size}×{size})",
+    "figures.diagram.skip": "skip connection:\nfeatures de {stage} ({size}×{size})\n(com {stage16}: FCN-16s)",
+    "figures.diagram.classifier": "classificador\nconvolucional\nC classes",
+    "figures.diagram.scores_skip": "escores\npor pixel\nC×224×224",
+    "figures.diagram.title_skip": ("FCN com skip connection (estilo FCN-8s): junta o detalhe de {stage} com a "
+                                   "semântica de {deepest}"),
+    "figures.cnn_to_fcn.image": "imagem\n224×224",
+    "figures.cnn_to_fcn.convolutions": "camadas\nconvolucionais\n256×6×6",
+    "figures.cnn_to_fcn.flatten": "achatar\n(flatten)\n9216",
+    "figures.cnn_to_fcn.one_label": "um rótulo\npor imagem:\n\"ônibus\"",
+    "figures.cnn_to_fcn.title_cnn": "CNN de classificação: rotulação esparsa (um rótulo para a imagem inteira)",
+    "figures.cnn_to_fcn.image_any": "imagem\nH×W",
+    "figures.cnn_to_fcn.same_convolutions": "as mesmas camadas\nconvolucionais\n256×H/32×W/32",
+    "figures.cnn_to_fcn.classifier": "classificador\nconvolucional (1×1)\nC×H/32×W/32",
+    "figures.cnn_to_fcn.upsampling": "upsampling\nbilinear\nC×H×W",
+    "figures.cnn_to_fcn.label_per_pixel": "um rótulo\npor pixel",
+    "figures.cnn_to_fcn.title_fcn": "FCN: rotulação densa (as camadas FC viram convoluções)",
+    "figures.bilinear.scores": "escores 4×4\n(saída da rede)",
+    "figures.bilinear.nearest": "vizinho mais próximo ×{scale}\n(blocos)",
+    "figures.bilinear.bilinear": "bilinear ×{scale}\n(transições suaves)",
+    "figures.bilinear.colorbar": "escore da classe",
+    "figures.bilinear.title": "F.interpolate: ampliando um mapa de escores",
+    "figures.checkerboard.bilinear": "kernel bilinear {size}×{size}, stride {stride}",
+    "figures.checkerboard.uniform": "kernel 3×3 uniforme, stride 2\n(3 não é múltiplo de 2)",
+    "figures.checkerboard.random": "kernel {size}×{size} aleatório, stride {stride}",
+    "figures.checkerboard.input": "entrada constante 8×8",
+    "figures.checkerboard.panel": "{title}\nmín {low:.2f}, máx {high:.2f}",
+    "figures.checkerboard.title": ("Convolução transposta numa imagem constante: o padrão de xadrez "
+                                   "(bordas cortadas)"),
+    "figures.label_interpolation.original": "rótulo original",
+    "figures.label_interpolation.nearest": "vizinho mais próximo (certo)",
+    "figures.label_interpolation.bilinear": "bilinear, arredondado (errado;\nnão-classes em cor de void)",
+    "figures.label_interpolation.invented": "pixels com índice inventado: {count}",
+    "figures.label_interpolation.title": "Redimensionando um rótulo ×{factor:g}: nunca interpole índices de classe",
 
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "célula {number} de {notebook}",
@@ -224,8 +311,16 @@ MESSAGES = {
     "grade.status_invalid": "arquivo inválido",
     "grade.status_timed_out": "tempo esgotado",
     "grade.status_crashed": "erro na correção",
-    "grade.timed_out": ("as verificações passaram de {seconds:g} s e foram interrompidas (um laço infinito ou um "
-                        "treino dentro de uma definição?)"),
+    "grade.timed_out_cpu": ("as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
+                            "interrompidas ({attempts} tentativa(s)). Procure um laço que não termina ou um treino "
+                            "dentro de uma definição; se o notebook roda rápido no seu computador, avise o professor "
+                            "(o limite pode ser pequeno para a máquina de correção)."),
+    "grade.timed_out_busy": ("a máquina de correção estava sobrecarregada: em {wall:.0f} s de relógio as verificações "
+                             "só conseguiram {cpu:.0f} s de CPU ({attempts} tentativa(s)). Isto não indica um problema "
+                             "no seu notebook: o professor vai corrigi-lo de novo."),
+    "grade.timed_out_waiting": ("as verificações ficaram {wall:.0f} s esperando sem calcular (só {cpu:.0f} s de CPU, "
+                                "{attempts} tentativa(s)): alguma definição espera por algo (input(), time.sleep, "
+                                "um download?). Deixe nas definições só imports, funções, classes e constantes."),
     "grade.child_crashed": "o processo de correção terminou com código {code}: {tail}",
     "grade.report_title": "Relatório de correção: {name}",
     "grade.invalid_heading": "Arquivo inválido",
@@ -236,12 +331,19 @@ MESSAGES = {
     "grade.score_many": "{passed} de {total} exercícios corretos.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
-    "grade.reflection_answered": "Pergunta {number}: {question}",
-    "grade.reflection_unanswered": "sem resposta: Pergunta {number}: {question}",
+    "grade.reflection_answered": "{label}: {question}",
+    "grade.reflection_unanswered": "sem resposta: {label}: {question}",
+    "grade.question_label": "Pergunta {number}",  # the notebook's own label: **2.**, **Pergunta de reflexão A**
+    "grade.question_label_pattern": r"pergunta(?: de reflexão)?\s+(\w{{1,3}})\b",  # how notebooks label them
+    "grade.prediction_label_pattern": r"previsão\s+(\d+)",
+    "grade.prediction_label": "Previsão {numbers}",
+    "grade.predictions_label": "Previsões {numbers}",
+    "grade.and_join": "{first} e {last}",
     "grade.timed_out_heading": "Tempo esgotado",
     "grade.checks_unfinished_heading": "As verificações não puderam terminar",
     "grade.cell_errors_heading": "Células com erro",
     "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
+    "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
     "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
                        "{submission}"),
     # Grading hostile or broken submissions (limits, sandbox, integrity: instructor/grade*.py, sandbox.py).
@@ -255,8 +357,6 @@ MESSAGES = {
     "grade.too_big": "o arquivo tem {size:.0f} MB; o limite da correção é {limit:.0f} MB",
     "grade.invalid_no_cells": "o notebook não tem a lista de células (\"cells\")",
     "grade.invalid_cell": "a célula {number} não tem o campo \"source\" ou \"cell_type\"",
-    "grade.cpu_limit": ("as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
-                        "interrompidas"),
     "grade.unreadable_result": "o processo de correção deixou um resultado ilegível ({error})",
     "grade.forged_result_detail": ("o resultado não veio do corretor: o arquivo de resultado foi escrito pelo "
                                    "código corrigido"),

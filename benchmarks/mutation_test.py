@@ -58,18 +58,19 @@ COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache"
                "*.egg-info", ".ipynb_checkpoints", "build", "dist")
 
 # What is mutated, and the test files that guard it. tests/test_<name>_mutants.py is added when it exists.
+CHECK_TESTS = [f"tests/test_checks_{name}.py" for name in ("metrics", "models", "training", "upsampling", "losses",
+                                                              "scores", "feedback", "registry")]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
 MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
     "fcn_course/data.py": ["tests/test_data.py", "tests/test_data_contracts.py"],
     "fcn_course/engine.py": ["tests/test_engine.py", "tests/test_engine_contracts.py"],
-    "fcn_course/checks/*.py": ["tests/test_checks.py", "tests/test_checks_new_exercises.py",
-                               "tests/test_checks_mutants.py"],
+    "fcn_course/checks/*.py": CHECK_TESTS,
     "fcn_course/definitions.py": TOOLING_TESTS,
     "fcn_course/instructor/markers.py": ["tests/test_instructor_build.py", "tests/test_instructor_release.py"],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
     "fcn_course/instructor/leaks.py": ["tests/test_instructor_release.py"],
-    "solutions/*.py": ["tests/test_models.py", "tests/test_checks.py", "tests/test_checks_new_exercises.py",
+    "solutions/*.py": ["tests/test_models.py", *CHECK_TESTS,
                        "tests/test_upsampling_and_losses.py"],
 }
 # Real bugs that once survived every test (issue #15), re-introduced on every run and outside the sampling:

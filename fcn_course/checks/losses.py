@@ -80,7 +80,7 @@ def _weights_hint(weights: torch.Tensor, counts: list) -> str:
 
 
 def _check_weights(problems: list, class_weights, counts: list) -> None:
-    call = f"class_weights({torch.tensor(counts)})"
+    call = f"class_weights(torch.tensor({counts}))"
     weights = _as_vector(problems, run_student_code(problems, call, class_weights,
                                                     torch.tensor(counts, dtype=torch.int64)), len(counts))
     absent = torch.tensor(counts) == 0

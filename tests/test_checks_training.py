@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, optim
 
+from check_helpers import FCN_ProbeNet
 from check_helpers import messages as _messages
 from fcn_course import checks
 from fcn_course.checks import training
@@ -337,3 +338,233 @@ def test_the_training_batch_lies_on_faint_noise():
     [(images, labels)] = _tiny_loader()
     background = images.permute(1, 0, 2, 3)[:, labels == 0]
     assert 0.05 < background.std() < 0.2
+
+
+# ---------------------------------------------------------------- issue 20: more wrong optimisers, as students write them
+# On the tiny FCN of tests/check_helpers.py (same attribute names as FCN_AlexNet), to keep them quick.
+def _groups(net, backbone_lr, rest_lr, **adam):
+    backbone = [p for name, p in net.named_parameters() if name.startswith("backbone")]
+    rest = [p for name, p in net.named_parameters() if not name.startswith("backbone")]
+    return optim.Adam([{"params": backbone, "lr": backbone_lr}, {"params": rest, "lr": rest_lr}], **adam)
+
+
+def _course(args):
+    return {"weight_decay": args["weight_decay"], "betas": (args["momentum"], 0.999)}
+
+
+def adamw(net, args):
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    return optim.AdamW([{"params": [p for n, p in net.named_parameters() if n.startswith("backbone")], "lr": slow},
+                        {"params": [p for n, p in net.named_parameters() if not n.startswith("backbone")]}],
+                       lr=args["lr"], **_course(args))
+
+
+def adam_decoupled(net, args):
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    return _groups(net, slow, args["lr"], decoupled_weight_decay=True, **_course(args))
+
+
+def lr_hard_coded(net, args):
+    slow = 1e-4 if args["pretrained"] else 1e-3
+    return _groups(net, slow, 1e-3, **_course(args))
+
+
+def weight_decay_hard_coded(net, args):
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    return _groups(net, slow, args["lr"], weight_decay=5e-4, betas=(args["momentum"], 0.999))
+
+
+def classifier_slowed_instead(net, args):
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    return _groups(net, args["lr"], slow, **_course(args))
+
+
+def backbone_a_hundred_times_slower(net, args):
+    slow = args["lr"] * 0.01 if args["pretrained"] else args["lr"]
+    return _groups(net, slow, args["lr"], **_course(args))
+
+
+def only_backbone1_slowed(net, args):
+    if not (args["pretrained"] and args["skip"]):
+        return make_optimizer(net, args)
+    return optim.Adam([{"params": net.backbone1.parameters(), "lr": args["lr"] * 0.1},
+                       {"params": list(net.backbone2.parameters()) + list(net.classifier.parameters())}],
+                      lr=args["lr"], **_course(args))
+
+
+def parameters_of_a_new_model(net, args):
+    other = type(net)(3, pretrained=False, skip=args["skip"])
+    return make_optimizer(other, args)
+
+
+def no_decay_on_the_backbone(net, args):
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    backbone = [p for name, p in net.named_parameters() if name.startswith("backbone")]
+    rest = [p for name, p in net.named_parameters() if not name.startswith("backbone")]
+    return optim.Adam([{"params": backbone, "lr": slow, "weight_decay": 0.0}, {"params": rest}], lr=args["lr"],
+                      **_course(args))
+
+
+def rmsprop(net, args):
+    return optim.RMSprop(net.parameters(), lr=args["lr"], momentum=args["momentum"])
+
+
+@pytest.mark.parametrize("make, hint", [
+    (adamw, "veio AdamW com weight decay desacoplado"),
+    (adam_decoupled, "veio Adam com weight decay desacoplado"),
+    (lr_hard_coded, "com lr=0.001, esperado 0.002"),
+    (weight_decay_hard_coded, "weight_decay deveria ser args['weight_decay'] (0.0001), veio 0.0005"),
+    (classifier_slowed_instead, "parâmetros do backbone"),
+    (backbone_a_hundred_times_slower, "o backbone pré-treinado usa lr × 0.1 e o resto usa lr"),
+    (only_backbone1_slowed, "parâmetros do backbone (`backbone2.6.weight`) com lr=0.001, esperado 0.0001"),
+    (parameters_of_a_new_model, "não está no otimizador (não seria treinado)"),
+    (no_decay_on_the_backbone, "weight_decay deveria ser args['weight_decay']"),
+    (rmsprop, "use torch.optim.Adam (veio RMSprop)"),
+    (sgd, "use torch.optim.Adam (veio SGD)"),
+])
+def test_more_wrong_optimizers_fail_with_the_hint_naming_their_mistake(probenet_registered, make, hint):
+    result = checks.check_optimizer(make, FCN_ProbeNet, verbose=False)
+    assert not result.passed
+    assert hint in _messages(result), _messages(result)
+
+
+def by_name(net, args):
+    """Groups built from the parameters' names, in a loop."""
+    groups = {"backbone": [], "rest": []}
+    for name, parameter in net.named_parameters():
+        groups["backbone" if name.startswith("backbone") else "rest"].append(parameter)
+    factor = 0.1 if args["pretrained"] else 1.0
+    return optim.Adam([{"params": groups["backbone"], "lr": args["lr"] * factor},
+                       {"params": groups["rest"], "lr": args["lr"]}],
+                      weight_decay=args["weight_decay"], betas=(args["momentum"], 0.999))
+
+
+def one_group_from_scratch(net, args):
+    if not args["pretrained"]:
+        return optim.Adam(net.parameters(), args["lr"], (args["momentum"], 0.999), weight_decay=args["weight_decay"])
+    return by_name(net, args)
+
+
+def modules_listed(net, args):
+    parts = [net.backbone1, net.backbone2] if args["skip"] else [net.backbone]
+    slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
+    groups = [{"params": part.parameters(), "lr": slow} for part in parts]
+    return optim.Adam(groups + [{"params": net.classifier.parameters(), "lr": args["lr"]}], lr=args["lr"],
+                      betas=(args["momentum"], 0.999), weight_decay=args["weight_decay"], eps=1e-8, amsgrad=False)
+
+
+@pytest.mark.parametrize("make", [make_optimizer, by_name, one_group_from_scratch, modules_listed])
+def test_acceptable_optimizers_pass(probenet_registered, make):
+    result = checks.check_optimizer(make, FCN_ProbeNet, verbose=False)
+    assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------- issue 20: more wrong losses, as students write them
+def _flat(outputs):
+    return outputs.permute(0, 2, 3, 1).reshape(-1, outputs.shape[1])
+
+
+def log_softmax_then_nll(outputs, labels, criterion):
+    return criterion(F.log_softmax(_flat(outputs), dim=1), labels.reshape(-1))
+
+
+def transposed(outputs, labels, criterion):
+    return criterion(outputs.transpose(1, 3).reshape(-1, outputs.shape[1]), labels.reshape(-1))
+
+
+def three_classes(outputs, labels, criterion):
+    return criterion(outputs.permute(0, 2, 3, 1).reshape(-1, 3), labels.reshape(-1))
+
+
+def as_a_float(outputs, labels, criterion):
+    return criterion(_flat(outputs), labels.reshape(-1)).item()
+
+
+def softmax_then_log(outputs, labels, criterion):
+    return criterion(_flat(outputs).softmax(dim=1).log().exp(), labels.reshape(-1))
+
+
+@pytest.mark.parametrize("loss, criterion, hint", [
+    (log_softmax_then_nll, nn.NLLLoss(ignore_index=255), "junto com log_softmax ela é equivalente a "
+                                                          "nn.CrossEntropyLoss"),
+    (transposed, make_criterion(), "parece que você usou transpose(1, 3)"),
+    (three_classes, make_criterion(), "Com 3 classes deu certo: não fixe o número de classes"),
+    (compute_loss, nn.MSELoss(), "o critério deve ser nn.CrossEntropyLoss (veio MSELoss)"),
+    (compute_loss, nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=255), "pesos de classe (weight=...)"),
+    (compute_loss, nn.CrossEntropyLoss(ignore_index=255, label_smoothing=0.1), "label_smoothing"),
+    (compute_loss, nn.CrossEntropyLoss(ignore_index=-100), "ignore_index=255"),
+    (compute_loss, nn.CrossEntropyLoss(ignore_index=255, reduction="none"), "reduction='none'"),
+    (as_a_float, make_criterion(), "compute_loss deve devolver um tensor escalar"),
+    (softmax_then_log, make_criterion(), "softmax antes da perda"),
+    (flatten_without_permute, make_criterion(), "mistura canais e pixels"),
+    (lambda outputs, labels, criterion: F.cross_entropy(outputs, labels, ignore_index=255, reduction="sum"),
+     make_criterion(), "soma da perda"),
+])
+def test_more_wrong_losses_fail_with_the_hint_naming_their_mistake(loss, criterion, hint):
+    result = checks.check_loss(loss, criterion, verbose=False)
+    assert not result.passed
+    assert hint in _messages(result), _messages(result)
+
+
+def test_nll_loss_with_log_softmax_is_called_equivalent_and_the_course_asks_cross_entropy():
+    message = _messages(checks.check_loss(log_softmax_then_nll, nn.NLLLoss(ignore_index=255), verbose=False))
+    assert "o valor da sua perda está certo" in message
+    assert "O curso pede nn.CrossEntropyLoss(ignore_index=255) em make_criterion" in message
+
+
+def four_dimensional(outputs, labels, criterion):
+    """CrossEntropyLoss takes [B, C, H, W] and [B, H, W] directly: the same mean over the pixels."""
+    return criterion(outputs, labels)
+
+
+def movedim_and_flatten(outputs, labels, criterion):
+    return criterion(outputs.movedim(1, -1).flatten(0, 2), labels.flatten())
+
+
+def void_removed_by_hand(outputs, labels, criterion):
+    flat, targets = _flat(outputs), labels.reshape(-1)
+    keep = targets != 255
+    return criterion(flat[keep], targets[keep])
+
+
+@pytest.mark.parametrize("loss", [compute_loss, four_dimensional, movedim_and_flatten, void_removed_by_hand])
+def test_acceptable_losses_pass(loss):
+    result = checks.check_loss(loss, make_criterion(), verbose=False)
+    assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------- issue 20: the training round names why nothing learns
+class EndsWithSoftmax(FCN_ProbeNet):
+    def forward(self, x):
+        return super().forward(x).softmax(dim=1)
+
+
+class FrozenBackbone(FCN_ProbeNet):
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__(num_classes, pretrained, skip)
+        for parameter in self.backbone.parameters():
+            parameter.requires_grad = False
+
+
+def tiny_learning_rate_everywhere_frozen(net, args):
+    for parameter in net.parameters():
+        parameter.requires_grad_(False)
+    return make_optimizer(net, args)
+
+
+@pytest.mark.parametrize("model_cls, make, hint", [
+    (EndsWithSoftmax, make_optimizer, "a saída parece ter passado por softmax"),
+    (FrozenBackbone, make_optimizer, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
+    (FCN_ProbeNet, parameters_of_a_new_model, "o otimizador não contém nenhum parâmetro da rede que recebeu"),
+    (FCN_ProbeNet, lambda net, args: optim.Adam(net.parameters(), lr=0.0), "o otimizador tem lr = 0"),
+    (FCN_ProbeNet, tiny_learning_rate_everywhere_frozen, "estão congelados (requires_grad=False)"),
+])
+def test_a_training_round_that_cannot_learn_says_why(probenet_registered, model_cls, make, hint):
+    result = checks.check_training(model_cls, make, compute_loss, make_criterion(), verbose=False)
+    assert not result.passed
+    assert hint in _messages(result), _messages(result)
+
+
+def test_a_training_round_that_does_learn_passes_on_the_tiny_fcn(probenet_registered):
+    result = checks.check_training(FCN_ProbeNet, make_optimizer, compute_loss, make_criterion(), verbose=False)
+    assert result.passed, result.messages

@@ -241,6 +241,7 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
             return compute_loss(outputs, labels, criterion)
 
         before = {name: p.detach().clone() for name, p in net.named_parameters()}
+        start = _evaluation_loss(problems, net, loader, loss_fn)
         first = last = None
         for epoch in range(1, 9):
             with contextlib.redirect_stdout(io.StringIO()):  # keep the notebook output short
@@ -258,6 +259,9 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
                                  hint=_no_learning_hint(net, optimizer, before)))
         elif not (0.0 <= val["miou_fg"] <= 1.0 and 0.0 <= val["pixel_acc"] <= 1.0):
             problems.append(text("checks.training.metrics_out_of_range", miou=val["miou_fg"], accuracy=val["pixel_acc"]))
+        elif not val["loss_mean"] < start:  # dropout makes the training losses noisy: evaluation mode is not
+            problems.append(text("checks.training.eval_loss_did_not_fall", first=start, last=val["loss_mean"],
+                                 hint=_no_learning_hint(net, optimizer, before)))
     return finish("training", problems, verbose)
 
 
@@ -271,6 +275,16 @@ def _check_before_training(net, loader, problems):
         check_raw_scores(net, images, output, problems, text("checks.training.forward"))
     _check_trainable(net, problems)
     net.train()
+
+
+def _evaluation_loss(problems, net, loader, loss_fn) -> float:
+    """The loss on the batch in evaluation mode (no dropout): the figure training must lower."""
+    images, labels = loader[0]
+    net.eval()
+    with torch.no_grad():
+        loss = run_student_code(problems, "compute_loss", loss_fn, net(images), labels)
+    net.train()
+    return float(loss)
 
 
 def _no_learning_hint(net, optimizer, before: dict) -> str:

@@ -215,6 +215,8 @@ MESSAGES = {
     "checks.training.forward": "forward no lote de treino [4, 3, 64, 64]",
     "checks.training.not_finite": "valores não finitos (perda/mIoU): {figures}. Verifique a perda e o lr.",
     "checks.training.loss_did_not_fall": "a perda não caiu em 8 passos no mesmo lote ({first:.3f} → {last:.3f}): {hint}",
+    "checks.training.eval_loss_did_not_fall": ("em modo de avaliação, a perda no lote não caiu com 8 passos de treino "
+                                               "({first:.3f} → {last:.3f}): {hint}"),
     "checks.training.metrics_out_of_range": "métricas fora de [0, 1]: {miou}, {accuracy}.",
     "checks.training.no_learning_foreign_parameters": (
         "o otimizador não contém nenhum parâmetro da rede que recebeu: em make_optimizer use net.parameters() (ou "

@@ -144,7 +144,8 @@ def test_an_error_raised_inside_a_library_names_the_students_line_that_called_it
 
 def test_a_library_function_handed_in_directly_is_reported_without_a_location():
     message = _messages(checks.check_class_weights(json.loads, verbose=False))
-    assert message.startswith("class_weights([900, 90, 10]): seu código gerou TypeError: the JSON object must be")
+    assert message.startswith("class_weights(torch.tensor([900, 90, 10])): seu código gerou TypeError: the JSON "
+                              "object must be")  # the counts come as the notebook gives them: an int64 tensor
     assert "linha" not in message
 
 
@@ -174,3 +175,70 @@ def test_a_frame_whose_file_cannot_be_resolved_counts_as_the_students(monkeypatc
     message = _messages(checks.check_class_weights(class_weights, verbose=False))
     line = class_weights.__code__.co_firstlineno + 1
     assert f"(test_checks_feedback.py, linha {line}: `raise ValueError(\"quebrado\")`)" in message
+
+
+# ---------------------------------------------------------------- issue 20: a check never raises
+class _OddUpsampler(nn.ConvTranspose2d):
+    """Builds like the right layer, but its forward returns text instead of a tensor."""
+
+    def forward(self, x):
+        return "escores"
+
+
+def _odd_upsampler(channels, factor, learnable):
+    kernel = 2 * factor - factor % 2
+    layer = _OddUpsampler(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    layer.weight.requires_grad_(learnable)
+    return layer
+
+
+@pytest.mark.parametrize("run", [
+    lambda: checks.check_upsampler(_odd_upsampler, verbose=False),
+    lambda: checks.check_iou_from_confusion(lambda matrix: ("iou", "dice"), verbose=False),
+    lambda: checks.check_class_weights(lambda counts: torch.full((len(counts),), float("nan")), verbose=False),
+    lambda: checks.check_dice_loss(lambda outputs, labels: torch.tensor(float("nan"), requires_grad=True),
+                                   verbose=False),
+    lambda: checks.check_loss(lambda outputs, labels, criterion: torch.tensor(float("nan")), make_criterion(),
+                              verbose=False),
+    lambda: checks.check_dice_loss(lambda outputs, labels: outputs.mean() * float("inf"), verbose=False),
+])
+def test_a_check_answers_whatever_the_students_code_returns(run):
+    result = run()
+    assert isinstance(result, checks.CheckResult) and not result.passed
+    assert result.messages and all(message.strip() for message in result.messages)
+
+
+def test_a_check_that_cannot_decide_says_so_instead_of_raising():
+    message = " ".join(checks.check_upsampler(_odd_upsampler, verbose=False).messages)
+    assert message.startswith("não consegui terminar esta verificação: ")
+    assert "AttributeError" in message
+
+
+def test_judging_stops_at_the_first_problem_and_turns_anything_else_into_a_problem():
+    problems = []
+    with feedback.judging(problems):
+        problems.append("primeiro")
+        raise feedback.Failed
+    assert problems == ["primeiro"]
+    with feedback.judging(problems):
+        {}["chave"]
+    assert len(problems) == 2 and "KeyError" in problems[1]
+
+
+def test_a_passing_result_prints_its_notes(capsys):
+    result = feedback.CheckResult("Exercício 9 (teste)", True, notes=["uma variante aceita"])
+    print(result)
+    assert capsys.readouterr().out == "✅ Exercício 9 (teste): tudo certo!\n   ℹ️ nota: uma variante aceita\n"
+
+
+def test_imagenet_weights_asked_for_in_a_check_are_explained_in_portuguese():
+    offline = backbones.PretrainedWeightsError("Could not load the ImageNet weights of AlexNet (pretrained=True).")
+
+    def class_weights(counts):
+        raise offline
+
+    message = " ".join(checks.check_class_weights(class_weights, verbose=False).messages)
+    line = class_weights.__code__.co_firstlineno + 1
+    assert "o seu código pediu os pesos do ImageNet (test_checks_feedback.py, linha " f"{line}: `raise offline`)" \
+        in message
+    assert "Could not load" not in message

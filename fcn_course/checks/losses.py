@@ -163,7 +163,8 @@ def _check_softmax_axis(problems, dice_loss, logits, labels, value):
 def _check_range(problems, dice_loss, labels, value):
     """The loss of random scores lies in [0, 1]."""
     if not 0.0 <= value <= 1.0:
-        perfect = _value(problems, "dice_loss(predição perfeita)", dice_loss, _confident(labels, 3), labels)
+        perfect = _value(problems, f"dice_loss({text('checks.losses.perfect')})", dice_loss, _confident(labels, 3),
+                         labels)
         key = "checks.losses.dice_sum_of_classes" if perfect < -0.5 else "checks.losses.dice_range"
         problems.append(text(key, value=value))
         raise Failed
@@ -174,8 +175,9 @@ def _check_extremes(problems, dice_loss, labels, classes, hint=""):
     case = text("checks.losses.dice_case", classes=classes)
     right = _confident(labels, classes)
     try:
-        perfect = _value(problems, f"dice_loss({case}, predição perfeita)", dice_loss, right, labels)
-        worst = _value(problems, f"dice_loss({case}, predição toda errada)", dice_loss, right.roll(1, dims=1), labels)
+        perfect = _value(problems, f"dice_loss({case}, {text('checks.losses.perfect')})", dice_loss, right, labels)
+        worst = _value(problems, f"dice_loss({case}, {text('checks.losses.all_wrong')})", dice_loss,
+                       right.roll(1, dims=1), labels)
     except Failed:
         problems[-1] += hint
         raise
@@ -196,7 +198,7 @@ def _check_per_class(problems, dice_loss):
     labels[:, 0, :] = VOID
     swapped = labels.clone()
     swapped[labels == 1], swapped[labels == 2] = 2, 1
-    value = _value(problems, "dice_loss(classes pequenas trocadas)", dice_loss, _confident(swapped, 3), labels)
+    value = _value(problems, f"dice_loss({text('checks.losses.small_swapped')})", dice_loss, _confident(swapped, 3), labels)
     if not 0.6 <= value <= 0.72:
         key = "checks.losses.dice_lumped" if value < 0.6 else "checks.losses.dice_per_class"
         problems.append(text(key, value=value))

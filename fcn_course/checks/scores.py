@@ -41,7 +41,7 @@ def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
     problems, notes, calls = [], [], []
     torch.manual_seed(0)
     with judging(problems), _spy_backbone_loader(calls):
-        name = getattr(model_class, "__name__", "o modelo")
+        name = getattr(model_class, "__name__", text("checks.scores.the_model"))
         net = build_model(problems, text("checks.scores.build", name=name), calls, model_class, NUM_CLASSES,
                           pretrained=False)
         if calls and calls[0]:

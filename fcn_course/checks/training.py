@@ -104,17 +104,18 @@ def _loss_hint(loss, outputs, labels) -> str:
     """The likely cause of a wrong loss value, in Portuguese (each known mistake gets its own hint)."""
     n_classes = outputs.shape[1]
     flat_outputs = outputs.permute(0, 2, 3, 1).reshape(-1, n_classes)
-    known = {
-        "scrambled": F.cross_entropy(outputs.reshape(-1, n_classes), labels.reshape(-1)[: outputs.numel() // n_classes],
-                                     ignore_index=VOID),
-        "transposed": F.cross_entropy(outputs.transpose(1, 3).reshape(-1, n_classes), labels.reshape(-1),
-                                      ignore_index=VOID),
-        "sum": F.cross_entropy(outputs, labels, ignore_index=VOID, reduction="sum"),
-        "softmax": F.cross_entropy(flat_outputs.softmax(dim=1), labels.reshape(-1), ignore_index=VOID),
-    }
-    for name, value in known.items():
+    known = [  # (the value a known mistake gives, its hint)
+        (F.cross_entropy(outputs.reshape(-1, n_classes), labels.reshape(-1)[: outputs.numel() // n_classes],
+                         ignore_index=VOID), "checks.training.loss_hint_scrambled"),
+        (F.cross_entropy(outputs.transpose(1, 3).reshape(-1, n_classes), labels.reshape(-1), ignore_index=VOID),
+         "checks.training.loss_hint_transposed"),
+        (F.cross_entropy(outputs, labels, ignore_index=VOID, reduction="sum"), "checks.training.loss_hint_sum"),
+        (F.cross_entropy(flat_outputs.softmax(dim=1), labels.reshape(-1), ignore_index=VOID),
+         "checks.training.loss_hint_softmax"),
+    ]
+    for value, hint in known:
         if torch.isclose(loss, value, rtol=1e-4, atol=1e-5):
-            return text(f"checks.training.loss_hint_{name}")
+            return text(hint)
     return text("checks.training.loss_hint_flatten")
 
 

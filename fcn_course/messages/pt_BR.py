@@ -291,6 +291,9 @@ MESSAGES = {
         "softmax nos canais: aplique softmax no eixo das classes, outputs.softmax(dim=1) (não em outro eixo, nem "
         "sigmoid, nem os escores brutos)."),
     "checks.losses.dice_case": "{classes} classes",
+    "checks.losses.perfect": "predição perfeita",
+    "checks.losses.all_wrong": "predição toda errada",
+    "checks.losses.small_swapped": "classes pequenas trocadas",
     "checks.losses.hint_class_count": " Com 3 classes funcionou: não fixe o número de classes, use outputs.shape[1].",
     "checks.losses.dice_range": ("a perda de Dice fica entre 0 e 1, veio {value:.4f}: Dice = 2·interseção / (soma "
                                  "de p + soma de g), por classe; a perda é 1 - média."),
@@ -310,6 +313,7 @@ MESSAGES = {
 
     # Exercício 6 (checks/scores.py)
     "checks.scores.build": "criar {name}(3)",
+    "checks.scores.the_model": "o modelo",
     "checks.scores.pretrained_ignored": ("com pretrained=False o modelo carregou os pesos do ImageNet: passe o "
                                          "argumento adiante, `load_vgg16(pretrained)`."),
     "checks.scores.not_conv": "crie self.{name} como nn.Conv2d (veio {kind}).",

@@ -484,7 +484,7 @@ def test_an_output_of_the_right_size_without_any_upsampling_is_caught():
 
 def test_the_upsampling_mode_is_read_however_interpolate_is_called():
     scores = torch.randn(1, 2, 3, 3)
-    with model_checks._UpsamplingRecorder() as recorder:
+    with model_checks.UpsamplingRecorder() as recorder:
         F.interpolate(scores, (6, 6), None, "bilinear")                    # mode as the 4th positional argument
         nn.Upsample(size=(6, 6), mode="bilinear")(scores)                  # nn.Upsample passes it positionally
         F.interpolate(scores, scale_factor=2, mode="bicubic")              # as a keyword

@@ -1,7 +1,10 @@
 """The FCN exercises (rows ``<backbone>-skip``/``-noskip``): the FCN classes (structure, output shapes, upsampling, skip path, pretrained flag).
 
-The backbone of the student's class, and with it the first convolution expected, the loader and the input
-sizes to try, comes from the registry in ``fcn_course.backbones``.
+The backbone of the student's class, and with it the first convolution expected, the loader, the cuts and the
+input sizes to try, comes from the registry in ``fcn_course.backbones``. Every model is built under
+:func:`offline_backbones`, which stands in for the ImageNet weights (nothing is downloaded) and records which
+``pretrained`` flag each backbone was loaded with. The probes here (raw scores, evaluation mode, nothing frozen
+from scratch, bilinear upsampling) are shared with the other checks that build a model (training, scores).
 """
 from __future__ import annotations
 
@@ -69,7 +72,7 @@ def _torchvision_class(name: str):
 
 
 @contextlib.contextmanager
-def _spy_backbone_loader(calls: list):
+def offline_backbones(calls: list):
     """Watch every way a student may build the backbone, without downloading anything.
 
     ``calls`` receives one ``pretrained`` flag per backbone built. Spied: ``fcn_course.backbones.load_backbone``
@@ -121,7 +124,7 @@ def _spy_backbone_loader(calls: list):
         yield
 
 
-class _UpsamplingRecorder(TorchFunctionMode):
+class UpsamplingRecorder(TorchFunctionMode):
     """Records the ``mode`` of every ``F.interpolate`` call made inside ``with`` (however it was imported:
     ``F.interpolate``, ``from torch.nn.functional import interpolate``, ``nn.Upsample``...)."""
 
@@ -137,7 +140,7 @@ class _UpsamplingRecorder(TorchFunctionMode):
 
 
 def build_model(problems: list, what: str, calls: list, model_cls, *args, **kwargs):
-    """Build the student's model inside :func:`_spy_backbone_loader` (``calls`` then holds, for this model
+    """Build the student's model inside :func:`offline_backbones` (``calls`` then holds, for this model
     only, the ``pretrained`` flag each backbone was loaded with)."""
     calls.clear()
     return run_student_code(problems, what, model_cls, *args, **kwargs)
@@ -164,7 +167,7 @@ def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: lis
     return course_backbone
 
 
-def _check_trainable(net: nn.Module, problems: list):
+def check_trainable(net: nn.Module, problems: list):
     """Trained from scratch (pretrained=False), every parameter must learn: nothing frozen."""
     parameters = list(net.named_parameters())
     frozen = [name for name, p in parameters if not p.requires_grad]
@@ -198,7 +201,7 @@ def _activation_kind(output) -> str:
     return None
 
 
-def _last_conv(net: nn.Module):
+def last_conv(net: nn.Module):
     classifier = getattr(net, "classifier", None)
     convs = [m for m in classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))] \
         if isinstance(classifier, nn.Module) else []
@@ -217,7 +220,7 @@ def check_raw_scores(net: nn.Module, x: torch.Tensor, output: torch.Tensor, prob
     kind = _activation_kind(output)
     if kind not in kinds:
         return
-    last = _last_conv(net)
+    last = last_conv(net)
     if last is not None:
         with torch.no_grad():
             for parameter in last.parameters():
@@ -408,8 +411,8 @@ def _check_variant(model_cls, skip, spec, calls: list, problems: list):
     sizes = list(spec.check_sizes)
     net = build_model(problems, text("checks.models.build"), calls, model_cls, 3, pretrained=False, skip=skip)
     course_backbone = _check_structure(net, bool(skip), _first_conv_shape(spec.name), problems)
-    _check_trainable(net, problems)
-    with _UpsamplingRecorder() as recorder:
+    check_trainable(net, problems)
+    with UpsamplingRecorder() as recorder:
         _check_shapes(net, sizes, 3, problems, probe_eval=True)
     uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
     check_upsampling_modes(recorder.modes, uses_module, problems)
@@ -442,7 +445,7 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
     key = fcn_exercise_key(spec.name, skip)
     problems, calls = [], []
     _first_conv_shape(spec.name), reference_shapes(spec, tuple(spec.check_sizes[0]))  # built before the spy
-    with judging(problems), _spy_backbone_loader(calls):
+    with judging(problems), offline_backbones(calls):
         for variant in ([True, "16s"] if skip is True else [skip]):
             variant_problems = []
             try:

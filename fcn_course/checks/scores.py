@@ -17,14 +17,14 @@ import torch.nn.functional as F
 from fcn_course.checks.exercise import exercise
 from fcn_course.checks.feedback import CheckResult, Failed, finish, judging, run_student_code
 from fcn_course.checks.models import (
-    _check_trainable,
-    _last_conv,
-    _spy_backbone_loader,
-    _UpsamplingRecorder,
+    UpsamplingRecorder,
     build_model,
     check_eval_behaviour,
     check_raw_scores,
+    check_trainable,
     check_upsampling_modes,
+    last_conv,
+    offline_backbones,
 )
 from fcn_course.messages import text
 
@@ -40,7 +40,7 @@ def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
     layer, independent of the deeper scores); ``pretrained`` passed on; no weights downloaded."""
     problems, notes, calls = [], [], []
     torch.manual_seed(0)
-    with judging(problems), _spy_backbone_loader(calls):
+    with judging(problems), offline_backbones(calls):
         name = getattr(model_class, "__name__", text("checks.scores.the_model"))
         net = build_model(problems, text("checks.scores.build", name=name), calls, model_class, NUM_CLASSES,
                           pretrained=False)
@@ -48,7 +48,7 @@ def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
             problems.append(text("checks.scores.pretrained_ignored"))
             raise Failed
         _check_score_layers(net, problems)
-        _check_trainable(net, problems)
+        check_trainable(net, problems)
         _check_outputs(net, problems)
         x = torch.randn(1, 3, *SIZES[0])
         for layer in SCORE_LAYERS:
@@ -76,7 +76,7 @@ def _check_outputs(net, problems):
     whatever their paths do), restored afterwards.
     """
     net.eval()
-    with _UpsamplingRecorder() as recorder, _random_score_weights(net):
+    with UpsamplingRecorder() as recorder, _random_score_weights(net):
         for index, (height, width) in enumerate(SIZES):
             x = torch.randn(1, 3, height, width)
             what = text("checks.scores.forward", height=height, width=width)
@@ -190,7 +190,7 @@ def _check_adds_scores(net, name, x, problems, notes):
 
 def _independent_of_deeper_scores(net, layer, weight, change, x) -> bool:
     """With the classifier's scores changed, a sum moves the output by the same amount; a product does not."""
-    last = _last_conv(net)
+    last = last_conv(net)
     if last is None:
         return True
     saved = [p.detach().clone() for p in last.parameters()]

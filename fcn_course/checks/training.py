@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from fcn_course.checks.exercise import exercise
 from fcn_course.checks.feedback import CheckResult, Failed, finish, judging, run_student_code
-from fcn_course.checks.models import _check_trainable, _spy_backbone_loader, build_model, check_raw_scores
+from fcn_course.checks.models import build_model, check_raw_scores, check_trainable, offline_backbones
 from fcn_course.engine import train_one_epoch, validate
 from fcn_course.messages import text
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
@@ -35,7 +35,7 @@ OPTIMIZER_CASES = [(True, True, 0.9, 5e-4), (True, False, 0.9, 5e-4), (False, Tr
 def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckResult:
     """The four cases pretrained × skip: Adam, betas, weight decay, learning rate of each part."""
     problems, calls = [], []
-    with judging(problems), _spy_backbone_loader(calls):
+    with judging(problems), offline_backbones(calls):
         for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:
             case = f"pretrained={pretrained}, skip={skip}"
             args = _optimizer_args(pretrained, skip, momentum, weight_decay, lr=1e-3 if pretrained else 2e-3)
@@ -230,7 +230,7 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
     """
     problems, calls = [], []
     torch.manual_seed(0)
-    with judging(problems), _spy_backbone_loader(calls):
+    with judging(problems), offline_backbones(calls):
         criterion = made_criterion(problems, criterion)
         net = build_model(problems, text("checks.models.build"), calls, model_cls, 3, pretrained=False, skip=False)
         args = {**_optimizer_args(False, False), "lr": 1e-3}
@@ -274,7 +274,7 @@ def _check_before_training(net, loader, problems):
         output = run_student_code(problems, text("checks.training.forward"), net, images)
     if isinstance(output, torch.Tensor):
         check_raw_scores(net, images, output, problems, text("checks.training.forward"))
-    _check_trainable(net, problems)
+    check_trainable(net, problems)
     net.train()
 
 

@@ -419,6 +419,12 @@ print(f"whole networks: paper's FCN-8s {engine.count_parameters(paper_head) / 1e
 del paper_head, concat_head
 
 # %% [markdown]
+# Compare com a sua resposta à parte (1) da pergunta B: as duas camadas de escores somam poucos milhares
+# de parâmetros, enquanto a concatenação põe o classificador inteiro sobre 256 + 512 canais. Nas redes
+# inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
+# classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
+
+# %% [markdown]
 # ## Treinando a FCN-VGG16
 #
 # Agora o treino, com as mesmas peças do notebook 02: os `DataLoader`s do notebook 01, o seu

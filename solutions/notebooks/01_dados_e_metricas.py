@@ -64,11 +64,12 @@ if "google.colab" in sys.modules:
 # a FCN-VGG16; aqui eles são os exercícios 1, 2, 7 e 6, e os exercícios 0, 3, 4 e 5 são novos.
 #
 # **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
-# connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
-# VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e palavras que o português
-# já adotou (pixel, cache, download) não. Em português,
-# "lote" traduz *batch*, "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino;
-# para o deslocamento de uma convolução ou de um *pooling* usamos o termo em inglês, *stride*.
+# connection*, *features*, *upsampling*, *pooling*, *kernel*, *stride*, *void*); nomes próprios
+# (AlexNet, ImageNet, Pascal VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e
+# palavras que o português já adotou (pixel, cache, download) não. Em português, "lote" traduz *batch*,
+# "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino. Para o deslocamento de uma
+# convolução ou de um *pooling* usamos o termo em inglês, *stride*, e não "passo". Números seguem o
+# costume brasileiro no texto (0,72; 11.355), mas o que o código imprime segue o Python (0.72).
 
 # %% [markdown]
 # ## Como executar este curso

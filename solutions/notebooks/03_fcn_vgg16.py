@@ -377,8 +377,8 @@ del net
 # %% [markdown]
 # ### BEGIN SOLUTION
 # (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
-# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: dezenas
-# de milhares de pesos a mais, e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
+# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca
+# de 200 mil pesos (768 × 256 + 256 × 3, mais os vieses), e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
 # da FCN-32s: o treino parte de uma rede que já funciona e os *skips* só acrescentam correções, sem
 # estragar o começo. O artigo diz isso na §4.2: os novos parâmetros começam em zero "para que a rede
 # comece com as predições inalteradas" (lá, a FCN-16s parte dos pesos de uma FCN-32s já treinada). (3)
@@ -470,6 +470,12 @@ print(f"score layers of the paper's head: "
 print(f"whole networks: paper's FCN-8s {engine.count_parameters(paper_head) / 1e6:.2f} M, "
       f"concatenation FCN-8s {engine.count_parameters(concat_head) / 1e6:.2f} M")
 del paper_head, concat_head
+
+# %% [markdown]
+# Compare com a sua resposta à parte (1) da pergunta B: as duas camadas de escores somam poucos milhares
+# de parâmetros, enquanto a concatenação põe o classificador inteiro sobre 256 + 512 canais. Nas redes
+# inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
+# classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
 
 # %% [markdown]
 # ## Treinando a FCN-VGG16

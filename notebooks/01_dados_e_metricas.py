@@ -52,8 +52,12 @@ if "google.colab" in sys.modules:
 #    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
 # 6. criar os `DataLoader`s que os próximos notebooks usam.
 #
-# **Quanto tempo leva.** Este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
-# numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai para
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~80 min**: ler com calma (cerca de 40 min), rodar as células e olhar as figuras,
+#   fazer o exercício 0 e escrever uma previsão. Cabe numa aula de 100 minutos.
+# * **Tempo de máquina**: este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
+#   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai para
 # baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto. Os tempos
 # medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
 #

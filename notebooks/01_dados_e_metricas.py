@@ -707,7 +707,8 @@ dataset_browser(val_set)
 # de escala, rotação) tem de ser aplicada **à imagem e ao rótulo juntos, com os mesmos parâmetros
 # sorteados**; senão o ônibus vai para a esquerda e o rótulo dele fica à direita. Transformações só de
 # cor (brilho, contraste) mudam apenas a imagem.
-#
+
+# %% [markdown]
 # **Previsão (antes de rodar).** Para ampliar a imagem usamos interpolação bilinear. E o rótulo? Ele
 # guarda índices de classe (0 = fundo, 1 = ônibus, 2 = pessoa, 255 = *void*). O que a interpolação
 # bilinear faria na fronteira entre o fundo (0) e uma pessoa (2)? E perto de um pixel *void*? Escreva a

@@ -795,7 +795,8 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 # interpolação bilinear (longe das bordas); se os pesos forem treinados, a ampliação pode aprender a
 # respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
 # são aprendidas, e a última ampliação (até o tamanho da imagem) fica fixa (§4.2).
-#
+
+# %% [markdown]
 # **Previsão (antes de rodar).** Uma convolução transposta com *kernel* $k$ e *stride* $s$ copia cada
 # pixel de entrada, multiplicado pelo *kernel*, numa janela $k\times k$ da saída; janelas de pixels
 # vizinhos ficam a $s$ pixels uma da outra e se sobrepõem. A figura abaixo aplica três camadas com
@@ -952,16 +953,19 @@ for learnable in (False, True):
 # comuns:
 #
 # * **entropia cruzada ponderada**: cada classe recebe um peso $w_c$ (`nn.CrossEntropyLoss(weight=...)`).
-#   Com o *balanceamento pela mediana das frequências*, $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a
-#   fração dos pixels de treino da classe $c$: as classes raras pesam mais que 1, as comuns menos;
+#   Com o *balanceamento pela mediana das frequências* (*median frequency balancing*, de Eigen e Fergus,
+#   2015, [arXiv:1411.4734](https://arxiv.org/abs/1411.4734); a SegNet também o usa),
+#   $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a fração dos pixels de treino da classe $c$: as classes
+#   raras pesam mais que 1, as comuns menos;
 # * **perda de Dice**: $1 - \frac{1}{C}\sum_c \frac{2\sum p_c g_c}{\sum p_c + \sum g_c}$, com $p_c$ a
 #   probabilidade prevista (*softmax*) e $g_c$ o rótulo em *one-hot*. Cada classe entra na média com o
-#   mesmo peso, seja qual for o seu tamanho.
+#   mesmo peso, seja qual for o seu tamanho. A V-Net (Milletari, Navab e Ahmadi, 2016,
+#   [arXiv:1606.04797](https://arxiv.org/abs/1606.04797)), que popularizou essa perda, soma os quadrados
+#   $p_c^2$ e $g_c^2$ no denominador; a forma sem quadrados, usada aqui, também é comum.
 #
 # Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
 # que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC; §4.3, "Class
-# Balancing"). O notebook 04 mede
-# o efeito no nosso subconjunto.
+# Balancing"). O notebook 04 mede o efeito no nosso subconjunto.
 #
 # **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
 # `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).

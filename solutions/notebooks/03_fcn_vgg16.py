@@ -370,7 +370,8 @@ del net
 # pela `score_fr` (aqui, pelo classificador da sua FCN). Na FCN-8s, os escores do pool5 são ampliados ao
 # tamanho do pool4 e somados aos escores do pool4; o resultado é ampliado ao tamanho do pool3 e somado
 # aos escores do pool3; por fim, ampliado até a imagem.
-#
+
+# %% [markdown]
 # **Antes de escrever, pense e responda (pergunta de reflexão B).** (1) Quantos parâmetros a cabeça do
 # artigo acrescenta, nos dois *skips*, com 3 classes? E a concatenação do pool3 na sua `FCN_VGG16`? (2) O
 # artigo inicia as convoluções `score_pool3` e `score_pool4` com **zeros**: o que a rede prevê no começo do

@@ -299,7 +299,8 @@ else:
 # * **`demo`**: o pré-treino fica de fora (nada é baixado), e AlexNet contra VGG16 não é uma comparação
 #   justa. Responda com o que a sua grade compara e diga o que ela não compara;
 # * **`smoke`**: os números são ruído. Responda pelo raciocínio e diga por que não dá para concluir nada.
-#
+
+# %% [markdown]
 # **1.** Das escolhas que a sua grade compara (*backbone*, *skip*, pré-treino), qual mudou mais a mIoU?
 # Por que você acha que foi essa? Alguma diferença da tabela não pode ser atribuída a uma única escolha?
 
@@ -528,7 +529,8 @@ for run in grid.runs:
 # | *upsampling* aprendido | a mesma convolução, treinada | 4 |
 # | aumento de dados | `augment=True` (zoom, recorte e espelhamento) | notebook 01 |
 # | perda ponderada | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
-#
+
+# %% [markdown]
 # **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
 # pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 02.
 

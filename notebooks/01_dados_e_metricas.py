@@ -57,9 +57,9 @@ if "google.colab" in sys.modules:
 # * **Tempo de estudo: ~80 min**: ler com calma (cerca de 40 min), rodar as células e olhar as figuras,
 #   fazer o exercício 0 e escrever uma previsão. Cabe numa aula de 100 minutos.
 # * **Tempo de máquina**: este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
-#   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai para
-# baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto. Os tempos
-# medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
+#   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai
+#   para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto.
+#   Os tempos medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
 #
 # **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
 # opcional) neste notebook; 1 a 5 no notebook 02 (FCN-AlexNet sem e com *skip connections*;

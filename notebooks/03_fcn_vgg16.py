@@ -56,10 +56,11 @@ if "google.colab" in sys.modules:
 # * **Tempo de estudo: ~90 min**: ler com calma (cerca de 20 min), rodar as células, fazer as duas partes
 #   do exercício 6 e responder à pergunta B. Cabe numa aula de 100 minutos, sem contar a espera do treino.
 # * **Tempo de máquina**: cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
-#   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48), recortes
-# menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com `1e-3` a
-# perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2 núcleos. No
-# perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do `README.md`.
+#   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48),
+#   recortes menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com
+#   `1e-3` a perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2
+#   núcleos. No perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do
+#   `README.md`.
 
 # %% [markdown]
 # ## Preparação

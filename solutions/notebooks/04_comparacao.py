@@ -57,10 +57,11 @@ if "google.colab" in sys.modules:
 #   minutos: um bom ponto de parada é depois das perguntas 1 a 5; a análise de erros e o resto podem
 #   ficar para casa. Rode a grade antes da aula, se puder.
 # * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
-#   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a VGG16
-# sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da AlexNet); as
-# pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca baixa pesos). No
-# perfil `full` são 8 treinos de 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`.
+#   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a
+#   VGG16 sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da
+#   AlexNet); as pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca
+#   baixa pesos). No perfil `full` são 8 treinos de 50 épocas sobre o VOC: veja a tabela *Time budget* do
+#   `README.md`.
 
 # %% [markdown]
 # ## Preparação

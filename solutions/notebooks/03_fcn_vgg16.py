@@ -25,8 +25,8 @@ if "google.colab" in sys.modules:
 # # 03 · FCN com VGG16 (Exercício 6)
 #
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
-# profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, 2015) obtiveram
-# seus melhores resultados.
+# profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, CVPR 2015,
+# [arXiv:1411.4038](https://arxiv.org/abs/1411.4038)) obtiveram seus melhores resultados.
 #
 # | Notebook | Conteúdo |
 # |---|---|
@@ -43,18 +43,23 @@ if "google.colab" in sys.modules:
 #    dizer quanto mais lenta é uma iteração de treino com ela;
 # 3. escrever a `FCN_VGG16` sem e com *skip connections* (**Exercício 6**), com a mesma interface da sua
 #    `FCN_AlexNet`, e fazê-la passar nas verificações;
-# 3b. escrever a cabeça do artigo (FCN-8s que **soma escores** de pool3, pool4 e pool5) e explicar por que
-#    ela começa com os *skips* zerados;
-# 4. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
+# 4. escrever a cabeça do artigo (FCN-8s que **soma escores** de pool3, pool4 e pool5; segunda parte do
+#    exercício 6) e explicar por que ela começa com os *skips* zerados;
+# 5. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
 #    classificador;
-# 5. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
+# 6. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
 #    dela com a da FCN-AlexNet.
 #
-# **Quanto tempo leva.** Cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
-# AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48), recortes
-# menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com `1e-3` a
-# perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2 núcleos. No
-# perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do `README.md`.
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 20 min), rodar as células, fazer as duas partes
+#   do exercício 6 e responder à pergunta B. Cabe numa aula de 100 minutos, sem contar a espera do treino.
+# * **Tempo de máquina**: cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
+#   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48),
+#   recortes menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com
+#   `1e-3` a perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2
+#   núcleos. No perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do
+#   `README.md`.
 
 # %% [markdown]
 # ## Preparação
@@ -76,6 +81,11 @@ from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE
 from fcn_course.config import course_args, seed_everything, vgg_args
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
+
+
+def thousands(number):
+    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
+    return f"{number:,}".replace(",", ".")
 
 # %%
 # %matplotlib inline
@@ -112,7 +122,7 @@ print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
 # %% [markdown]
 # ## Relembrando a VGG16
 #
-# A VGG16 (Simonyan e Zisserman, 2014) segue uma regra simples: só convoluções $3\times3$ (com
+# A VGG16 (Simonyan e Zisserman, 2014, [arXiv:1409.1556](https://arxiv.org/abs/1409.1556)) segue uma regra simples: só convoluções $3\times3$ (com
 # *padding* 1, que preserva o tamanho), cada uma seguida de ReLU, e *max-pooling* $2\times2$ com
 # *stride* 2, que divide a altura e a largura por 2. São **13 camadas convolucionais em 5 blocos**,
 # cada bloco terminado por um *pooling*, e depois 3 camadas totalmente conectadas (13 + 3 = 16 camadas
@@ -355,26 +365,31 @@ del net
 # ### Segunda parte do exercício 6: a cabeça do artigo, somando escores
 #
 # A sua `FCN_VGG16` com *skip* **concatena *features*** do pool3 (ou do pool4) com as *features* profundas
-# ampliadas e classifica o resultado. O artigo faz outra coisa: **cada nível prevê escores de classe**
-# com uma convolução $1\times1$, e os escores são **somados** depois de ampliados. Na FCN-8s, os escores
-# do pool5 (aqui, do seu classificador) são ampliados ao tamanho do pool4 e somados aos escores do pool4;
-# o resultado é ampliado ao tamanho do pool3 e somado aos escores do pool3; por fim, ampliado até a
-# imagem.
-#
+# ampliadas e classifica o resultado. O artigo faz outra coisa (§4.2): **cada nível prevê escores de
+# classe**, e os escores são **somados** depois de ampliados. O pool4 e o pool3 ganham só uma convolução
+# $1\times1$ de escores cada um; o pool5 passa antes pelas `fc6`/`fc7` transformadas em convoluções e
+# pela `score_fr` (aqui, pelo classificador da sua FCN). Na FCN-8s, os escores do pool5 são ampliados ao
+# tamanho do pool4 e somados aos escores do pool4; o resultado é ampliado ao tamanho do pool3 e somado
+# aos escores do pool3; por fim, ampliado até a imagem.
+
+# %% [markdown]
 # **Antes de escrever, pense e responda (pergunta de reflexão B).** (1) Quantos parâmetros a cabeça do
 # artigo acrescenta, nos dois *skips*, com 3 classes? E a concatenação do pool3 na sua `FCN_VGG16`? (2) O
 # artigo inicia as convoluções `score_pool3` e `score_pool4` com **zeros**: o que a rede prevê no começo do
-# treino, e por que isso é uma boa ideia? (3) Com que variante de *skip* (16s ou 8s) o artigo ganhou mais, e
-# por que o segundo *skip* rende menos?
+# treino, e por que isso é uma boa ideia? (3) Use a Tabela 2 do artigo (no notebook 02) para calcular
+# quanto a FCN-16s ganha sobre a FCN-32s e quanto a FCN-8s ganha sobre a FCN-16s. Por que o segundo
+# *skip* rende menos que o primeiro?
 
 # %% [markdown]
 # ### BEGIN SOLUTION
 # (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
-# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: dezenas
-# de milhares de pesos a mais, e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
+# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca
+# de 200 mil pesos (768 × 256 + 256 × 3, mais os vieses), e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
 # da FCN-32s: o treino parte de uma rede que já funciona e os *skips* só acrescentam correções, sem
-# estragar o começo. (3) O 16s (+3,0 pontos sobre o 32s, Tabela 2); o 8s só +0,3: cada *skip* traz
-# detalhe mais fino, mas o que falta corrigir é cada vez menos (bordas que já ficaram boas).
+# estragar o começo. O artigo diz isso na §4.2: os novos parâmetros começam em zero "para que a rede
+# comece com as predições inalteradas" (lá, a FCN-16s parte dos pesos de uma FCN-32s já treinada). (3)
+# 62,4 − 59,4 = +3,0 pontos para o 16s; 62,7 − 62,4 = +0,3 para o 8s. Cada *skip* traz detalhe mais
+# fino, mas o que falta corrigir é cada vez menos: poucas bordas ainda erradas, e poucos pixels nelas.
 # ### END SOLUTION
 
 # %% [markdown]
@@ -456,11 +471,17 @@ checks.check("vgg16-scoresum");
 paper_head = FCN8s_VGG16_Sum(args["n_classes"])
 concat_head = FCN_VGG16(args["n_classes"], pretrained=False, skip="8s")
 print(f"score layers of the paper's head: "
-      f"{sum(p.numel() for p in [*paper_head.score_pool3.parameters(), *paper_head.score_pool4.parameters()]):,} "
+      f"{thousands(sum(p.numel() for p in [*paper_head.score_pool3.parameters(), *paper_head.score_pool4.parameters()]))} "
       f"parameters")
 print(f"whole networks: paper's FCN-8s {engine.count_parameters(paper_head) / 1e6:.2f} M, "
       f"concatenation FCN-8s {engine.count_parameters(concat_head) / 1e6:.2f} M")
 del paper_head, concat_head
+
+# %% [markdown]
+# Compare com a sua resposta à parte (1) da pergunta B: as duas camadas de escores somam poucos milhares
+# de parâmetros, enquanto a concatenação põe o classificador inteiro sobre 256 + 512 canais. Nas redes
+# inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
+# classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
 
 # %% [markdown]
 # ## Treinando a FCN-VGG16
@@ -500,7 +521,7 @@ seed_everything(args["seed"])
 net = FCN_VGG16(args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]).to(args["device"])
 optimizer = make_optimizer(net, args)
 print(f"FCN_VGG16(pretrained={args['pretrained']}, skip={args['skip']}): "
-      f"{engine.count_parameters(net):,} parameters on {args['device']}")
+      f"{thousands(engine.count_parameters(net))} parameters on {args['device']}")
 
 runs_dir = args["runs_dir"]
 run_dir = runs_dir / runs.run_name("vgg16", args["skip"], args["pretrained"])
@@ -523,11 +544,13 @@ plots.plot_history(history)
 # ### Predições do melhor modelo
 #
 # Carregamos os pesos da melhor época (`best.pt`) e olhamos algumas imagens de validação: imagem,
-# predição e rótulo verdadeiro.
+# predição e rótulo verdadeiro. A célula imprime a mIoU(fg) da melhor época e a da última: a primeira foi
+# escolhida olhando a própria validação, e por isso é otimista (notebook 04).
 
 # %%
 checkpoint = engine.load_checkpoint(runs.checkpoint_path(run_dir, "best"), net, map_location=args["device"])
 print(f"best epoch: {checkpoint['epoch']}, val mIoU(fg) {checkpoint['metrics']['miou_fg']:.4f}")
+print(f"last epoch: {history.val[-1]['epoch']}, val mIoU(fg) {history.val[-1]['miou_fg']:.4f}")
 
 images, labels = next(iter(val_loader))
 net.eval()
@@ -543,8 +566,8 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # duas curvas de mIoU de validação lado a lado (se não encontrar, apenas avisa).
 #
 # Lembre-se de que, no perfil `demo`, a VGG16 treinou com menos imagens, recortes menores e outra taxa de
-# aprendizado que a AlexNet (medido: VGG16 com *skip* perto de 0,65 de mIoU(fg), AlexNet perto de 0,72): a
-# comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
+# aprendizado que a AlexNet (medido numa CPU de 2 núcleos, semente 0, melhor época de validação: VGG16
+# com *skip* 0,654 de mIoU(fg), AlexNet com *skip* 0,724): a comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
 # sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
 
 # %%

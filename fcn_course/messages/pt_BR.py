@@ -8,6 +8,19 @@ its area's section. Values are ``str.format`` templates: ``{name}`` is filled in
 MESSAGES = {
     # --- settings, profiles and environment (config, environment) -------------------------------------------
 
+    # --- files the course writes (files) -----------------------------------------------------------------------
+    "files.disk_full": ("o disco está cheio: não foi possível gravar {path}. Nada ficou gravado pela metade ({path} "
+                        "continua como estava). Libere espaço em {folder} (ou escolha outra pasta) e rode de novo."),
+    "files.no_permission": ("sem permissão para gravar {path} ({error}). Nada foi alterado: escolha uma pasta em "
+                            "que você possa escrever, ou corrija as permissões dela."),
+    "files.not_a_folder": ("{path} é um arquivo, não uma pasta: a saída precisa de uma pasta. Nada foi alterado; "
+                           "escolha outra pasta de saída."),
+    "files.link": "{path} é um link simbólico: {owner} nunca grava através de links",
+    "files.not_ours": "{path} já existe e não foi gravado por {owner}",
+    "files.refused": ("{count} arquivo(s) de {folder} seriam sobrescritos, e não são desta ferramenta:\n  {problems}\n"
+                      "Nada foi alterado. Mova esses arquivos para outro lugar, ou escolha outra pasta de saída "
+                      "(uma pasta nova ou vazia)."),
+
     # --- data (data, download, synthetic, voc) -----------------------------------------------------------------
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------

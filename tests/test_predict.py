@@ -13,6 +13,7 @@ from torch import nn
 
 from fcn_course import predict, runs
 from fcn_course.engine import save_checkpoint
+from fcn_course.files import OWNER_FILE
 from fcn_course.predict import load_model_from_checkpoint, predict_image, read_checkpoint_config, save_prediction
 from solutions.fcn_alexnet import FCN_AlexNet
 
@@ -183,7 +184,7 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
     out = tmp_path / "out"
     assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
                         model_classes=MODELS) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
+    assert sorted(p.name for p in out.iterdir() if p.name != OWNER_FILE) == ["a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
     assert Image.open(out / "b.png_mask.png").size == (90, 120)
     assert "a.jpg" in capsys.readouterr().out
 
@@ -248,3 +249,86 @@ def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkp
     assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu"]) == 0
     monkeypatch.chdir(tmp_path)  # no notebooks here: the error says what to pass
     assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out2")]) == 2
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: predict owns its output folder; a bad picture is reported and the others are segmented
+# --------------------------------------------------------------------------------------------------
+def decompression_bomb(path, side=100_000):
+    """A tiny PNG that claims to be ``side`` x ``side`` pixels (10 gigapixels): Pillow refuses to open it."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.safety
+def test_a_decompression_bomb_is_reported_and_the_other_pictures_are_segmented(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    decompression_bomb(photos / "a_bomb.png")
+    write_photo(photos / "b_good.jpg", size=(96, 80))
+    out = tmp_path / "out"
+    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 1  # some pictures failed
+    err = capsys.readouterr().err
+    assert "a_bomb.png" in err and "Traceback" not in err
+    assert (out / "b_good.jpg_mask.png").is_file() and not (out / "a_bomb.png_mask.png").exists()
+
+
+@pytest.mark.safety
+def test_predict_never_writes_through_a_symbolic_link_in_its_output_folder(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    write_photo(photos / "photo.jpg", size=(96, 80))
+    precious = tmp_path / "thesis_figure.png"
+    precious.write_bytes(b"a year of work")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "photo.jpg_mask.png").symlink_to(precious)
+    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 2  # the only picture could not be written
+    assert precious.read_bytes() == b"a year of work"
+    assert "photo.jpg_mask.png" in capsys.readouterr().err
+    with pytest.raises(FileExistsError, match="link"):
+        save_prediction(photos / "photo.jpg", np.zeros((80, 96), dtype=np.int64), CLASSES, out)
+    assert precious.read_bytes() == b"a year of work"
+
+
+@pytest.mark.safety
+def test_predict_writes_beside_a_users_file_never_over_it(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    write_photo(photos / "a.jpg", size=(96, 80))
+    write_photo(photos / "b.jpg", size=(96, 80))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.jpg_overlay.png").write_bytes(b"the user's own overlay")
+    command = [str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"]
+    assert predict.main(command, model_classes=MODELS) == 1
+    assert "a.jpg_overlay.png" in capsys.readouterr().err
+    assert (out / "a.jpg_overlay.png").read_bytes() == b"the user's own overlay"
+    assert (out / "b.jpg_mask.png").is_file() and (out / "b.jpg_overlay.png").is_file()
+    (out / "a.jpg_overlay.png").unlink()
+    assert predict.main(command, model_classes=MODELS) == 0  # its own results of the first run are replaced
+
+
+@pytest.mark.safety
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path, alexnet_checkpoint, capsys):
+    photo = write_photo(tmp_path / "photo.jpg", size=(96, 80))
+    out = tmp_path / "predictions"
+    out.write_text("a file, not a folder")
+    code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "pasta" in err and "Traceback" not in err
+    assert out.read_text() == "a file, not a folder"

@@ -25,6 +25,10 @@ MESSAGES = {
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
 
+    "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
+                                "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
+                                "para uns 500 pixels de lado) e tente de novo."),
+
     # --- figures (plots) ---------------------------------------------------------------------------------------
 
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------

@@ -148,3 +148,23 @@ def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students(
         assert len(objectives) >= 3, (name, objectives)
     pages = site_pages(REPO_ROOT, notebooks, instructor=False)  # raises on a solution line
     assert not solution_lines_in(pages, REPO_ROOT)
+
+
+@pytest.mark.safety
+def test_rebuilding_a_site_keeps_the_files_a_person_put_beside_and_inside_it(built, tmp_path):
+    """A folder with the site's marker (written by an older version) was emptied whole by the next build."""
+    from fcn_course.instructor.site import SITE_MARK
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / SITE_MARK).write_text("built by an older version\n")
+    (out / "my_notes.txt").write_text("notes of the instructor")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "01_demo.html").is_file()
+    (out / "notebooks" / "comments.md").write_text("beside the pages")
+    (out / "notebooks" / "01_demo.html").write_text("stale page of the previous build")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "comments.md").read_text() == "beside the pages"
+    assert "stale page" not in (out / "notebooks" / "01_demo.html").read_text(encoding="utf-8")

@@ -193,15 +193,22 @@ class OutputFolder:
         """True when ``name`` is a file this command wrote here (or may replace in an adopted older folder)."""
         return self.adopted or self.relative(name) in self.files
 
-    def problem(self, name) -> str:
-        """Why ``name`` may not be written ("" when it may): a link on its way, or a file someone else made."""
-        relative = self.relative(name)
+    def link_on_the_way(self, name):
+        """The first symbolic link on the path of ``name`` inside the folder (``name`` itself included), or None."""
         path = self.root
-        for part in relative.split("/"):
+        for part in self.relative(name).split("/"):
             path = path / part
             if path.is_symlink():
-                return text("files.link", path=path, owner=self.owner)
-        if path.exists() and (not path.is_file() or not self.owns(relative)):
+                return path
+        return None
+
+    def problem(self, name) -> str:
+        """Why ``name`` may not be written ("" when it may): a link on its way, or a file someone else made."""
+        link = self.link_on_the_way(name)
+        if link is not None:
+            return text("files.link", path=link, owner=self.owner)
+        path = self.root / self.relative(name)
+        if path.exists() and (not path.is_file() or not self.owns(name)):
             return text("files.not_ours", path=path, owner=self.owner)
         return ""
 

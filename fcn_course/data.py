@@ -37,6 +37,7 @@ from tqdm.auto import tqdm
 from fcn_course.config import describe_profile
 from fcn_course.download import VOC_ARCHIVE, describe_missing, download_voc
 from fcn_course.files import write_json
+from fcn_course.messages import text
 from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
 from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
                             REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
@@ -85,15 +86,40 @@ SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classe
                "other VOC classes count as background; void is ignored")
 
 
+class MaskError(ValueError):
+    """A mask that is not a Pascal VOC class-index mask of its photo (unknown indices, another size)."""
+
+
 def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
-    """How many of the chosen classes appear in one mask (background included, void not)."""
+    """How many of the chosen classes appear in one mask (background included, void not).
+
+    A mask holding an index that is neither a VOC class (0..20) nor void (255) raises MaskError naming the
+    file and the values: such a pixel would otherwise silently become void.
+    """
     try:
         mask = read_voc_mask(mask_path)
     except OSError as error:
         raise OSError(damaged_file_message(mask_path, error)) from error
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
+    unknown = [int(index) for index in voc_indices if len(VOC_CLASSES) <= index < VOID]
+    if unknown:
+        shown = ", ".join(map(str, unknown[:8])) + (", ..." if len(unknown) > 8 else "")
+        raise MaskError(text("data.mask_unknown_indices", path=mask_path, values=shown, last=len(VOC_CLASSES) - 1))
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
+
+
+def check_mask_size(image_path, mask_path) -> None:
+    """MaskError naming both files when a mask and its photo differ in size (only the headers are read)."""
+    with Image.open(image_path) as picture, Image.open(mask_path) as mask:
+        if picture.size != mask.size:
+            raise MaskError(mask_size_message(image_path, picture.size, mask_path, mask.size))
+
+
+def mask_size_message(image_path, image_size, mask_path, mask_size) -> str:
+    """What to say about a mask whose size (width, height) is not its photo's."""
+    return text("data.mask_size", mask=mask_path, mask_size="x".join(map(str, mask_size)), image=image_path,
+                image_size="x".join(map(str, image_size)))
 
 
 def cache_folders(root: Path) -> list:
@@ -322,8 +348,19 @@ class VOCSubset(Dataset):
             return kept
         quiet = not verbose or len(all_ids) < 200  # a progress bar only when it takes a while
         masks = tqdm(all_ids, desc=f"indexing {self.image_set} masks", leave=False, disable=quiet)
-        kept = [image_id for image_id in masks
-                if count_chosen_classes(paths[image_id][1], self.lookup) >= self.min_classes]
+        kept, problems = [], []
+        for image_id in masks:  # every mask is checked: all the bad ones are named at once
+            image_path, mask_path = paths[image_id]
+            try:
+                check_mask_size(image_path, mask_path)
+                if count_chosen_classes(mask_path, self.lookup) >= self.min_classes:
+                    kept.append(image_id)
+            except MaskError as error:
+                problems.append(str(error))
+        if problems:
+            raise MaskError(text("data.bad_masks", count=len(problems), total=len(all_ids),
+                                 split=split_file(self.root, self.image_set),
+                                 problems="\n  ".join(problems[:5]) + ("\n  ..." if len(problems) > 5 else "")))
         save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
         return kept
 
@@ -353,7 +390,8 @@ class VOCSubset(Dataset):
             raise OSError(damaged_file_message(path, error)) from error
         label = self.lookup[mask]
         if label.shape != rgb.shape[:2]:
-            raise ValueError(f"{self.ids[index]}: image {rgb.shape[:2]} and mask {label.shape} differ in size.")
+            raise MaskError(mask_size_message(self.images[index], rgb.shape[1::-1], self.masks[index],
+                                              label.shape[::-1]))
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
         return image, tv_tensors.Mask(torch.from_numpy(label))
 

@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 from fcn_course import runs
 from fcn_course.backbones import backbone_for_class
 from fcn_course.config import seed_everything
-from fcn_course.files import atomic_write, json_safe, read_json, write_json
+from fcn_course.files import atomic_write_file, json_safe, read_json, write_json
 from fcn_course.metrics import ConfusionMatrix
 from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
@@ -293,8 +293,11 @@ def _as_score(value):
 # Checkpoints
 # --------------------------------------------------------------------------------------------------
 def save_checkpoint(state: dict, path) -> Path:
-    """``torch.save(state, path)`` done atomically (temporary file in the same folder + rename)."""
-    return atomic_write(Path(path), lambda tmp: torch.save(state, tmp))
+    """``torch.save(state, path)`` done atomically (temporary file in the same folder + rename).
+
+    A full disk raises ``files.DiskFullError`` naming ``path`` (the previous checkpoint stays complete).
+    """
+    return atomic_write_file(Path(path), lambda file: torch.save(state, file))
 
 
 def load_checkpoint(path, net, optimizer=None, scaler=None, map_location="cpu") -> dict:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from fcn_course.files import json_safe, read_json, remove_orphan_temporaries, write_json
+from fcn_course.messages import text
 
 RUN_FILE = "run.json"
 HISTORY_FILE = "history.json"
@@ -43,6 +44,23 @@ LEGACY_FILES = ("config.json", "args.json", "summary.json")
 
 class RunMismatchError(ValueError):
     """A run folder was asked to continue with settings other than the ones it was started with."""
+
+
+class RunFormatError(ValueError):
+    """A ``run.json`` of a format this version of the course does not read (written by a newer version)."""
+
+
+def read_run_file(run_dir) -> dict:
+    """``run_dir/run.json``, checked at the door: a format other than ``RUN_FORMAT`` raises RunFormatError.
+
+    Files without a ``format`` (none has been written so far) count as the current format.
+    """
+    path = Path(run_dir) / RUN_FILE
+    config = read_json(path, "run description")
+    found = config.get("format", RUN_FORMAT) if isinstance(config, dict) else None
+    if found != RUN_FORMAT:
+        raise RunFormatError(text("runs.unknown_format", path=path, found=found, known=RUN_FORMAT))
+    return config
 
 
 def run_name(backbone: str, skip, pretrained: bool) -> str:
@@ -121,7 +139,7 @@ def start_run(run_dir, args: dict) -> dict:
     if (run_dir / LAST_CHECKPOINT).is_file():
         check_checkpoint_complete(run_dir / LAST_CHECKPOINT)
     if (run_dir / RUN_FILE).is_file():
-        before = read_json(run_dir / RUN_FILE, "run description")
+        before = read_run_file(run_dir)
         changed = settings_diff(before, config)
         if changed:
             raise RunMismatchError(
@@ -137,6 +155,23 @@ def start_run(run_dir, args: dict) -> dict:
     return config
 
 
+def discard_unstarted_run(run_dir) -> bool:
+    """Take back the ``run.json`` of a start that failed before any epoch was recorded; True when done.
+
+    A run folder whose first attempt failed (a bad setting, a model that does not run) would otherwise refuse
+    the corrected retry as "started with other settings". Nothing is removed once an epoch was recorded
+    (``history.json`` or a checkpoint), and the folder itself goes only when nothing else is in it.
+    """
+    run_dir = Path(run_dir)
+    trained = [name for name in (HISTORY_FILE, LAST_CHECKPOINT, BEST_CHECKPOINT) if (run_dir / name).exists()]
+    if trained or not (run_dir / RUN_FILE).is_file():
+        return False
+    (run_dir / RUN_FILE).unlink()
+    if not any(run_dir.iterdir()):
+        run_dir.rmdir()
+    return True
+
+
 def read_run_config(run_dir) -> dict:
     """What defines the run in ``run_dir`` (``backbone``, ``skip``, ``classes``, ...), from ``run.json``.
 
@@ -145,7 +180,7 @@ def read_run_config(run_dir) -> dict:
     """
     run_dir = Path(run_dir)
     if (run_dir / RUN_FILE).is_file():
-        return read_json(run_dir / RUN_FILE, "run description")
+        return read_run_file(run_dir)
     legacy = {}
     for name in LEGACY_FILES:
         path = run_dir / name

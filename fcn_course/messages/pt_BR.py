@@ -23,8 +23,23 @@ MESSAGES = {
 
     # --- data (data, download, synthetic, voc) -----------------------------------------------------------------
 
+    "data.mask_unknown_indices": ("{path} tem pixels com o(s) valor(es) {values}, que não são classes do Pascal VOC "
+                                  "(0 a {last}) nem void (255)"),
+    "data.mask_size": ("{mask} tem {mask_size} pixels (largura x altura), mas a foto {image} tem {image_size}: a "
+                       "máscara precisa ter o tamanho da sua foto"),
+    "data.bad_masks": ("{count} de {total} máscara(s) listadas em {split} não são máscaras de classes do Pascal VOC "
+                       "da sua foto:\n  {problems}\nUma máscara de VOC é um PNG de paleta com o índice da classe "
+                       "de cada pixel, do tamanho da foto (uma máscara de instâncias de SegmentationObject ou uma "
+                       "imagem editada e redimensionada não serve). Corrija ou substitua esses arquivos "
+                       "(download_voc(root, replace=True) restaura os arquivos do VOC), ou tire os ids deles da "
+                       "lista."),
+
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
 
+    "runs.unknown_format": ("{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
+                            "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
+                            "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
+                            "versão numa pasta nova."),
     "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
                                 "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
                                 "para uns 500 pixels de lado) e tente de novo."),

@@ -101,25 +101,22 @@ def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
     except OSError as error:
         raise OSError(damaged_file_message(mask_path, error)) from error
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
-    unknown = [int(index) for index in voc_indices if len(VOC_CLASSES) <= index < VOID]
+    unknown = [str(index) for index in voc_indices if len(VOC_CLASSES) <= index < VOID]
     if unknown:
-        shown = ", ".join(map(str, unknown[:8])) + (", ..." if len(unknown) > 8 else "")
-        raise MaskError(text("data.mask_unknown_indices", path=mask_path, values=shown, last=len(VOC_CLASSES) - 1))
+        raise MaskError(text("data.mask_unknown_indices", path=mask_path, values=", ".join(unknown[:8]),
+                             last=len(VOC_CLASSES) - 1))
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
 
 
-def check_mask_size(image_path, mask_path) -> None:
-    """MaskError naming both files when a mask and its photo differ in size (only the headers are read)."""
-    with Image.open(image_path) as picture, Image.open(mask_path) as mask:
-        if picture.size != mask.size:
-            raise MaskError(mask_size_message(image_path, picture.size, mask_path, mask.size))
-
-
-def mask_size_message(image_path, image_size, mask_path, mask_size) -> str:
-    """What to say about a mask whose size (width, height) is not its photo's."""
-    return text("data.mask_size", mask=mask_path, mask_size="x".join(map(str, mask_size)), image=image_path,
-                image_size="x".join(map(str, image_size)))
+def check_mask_size(image_path, mask_path, image_size=None, mask_size=None) -> None:
+    """MaskError naming both files when a mask and its photo differ in size (sizes: read from the headers)."""
+    if image_size is None:
+        with Image.open(image_path) as picture, Image.open(mask_path) as mask:
+            image_size, mask_size = picture.size, mask.size
+    if tuple(image_size) != tuple(mask_size):
+        raise MaskError(text("data.mask_size", mask=mask_path, mask_size="x".join(map(str, mask_size)),
+                             image=image_path, image_size="x".join(map(str, image_size))))
 
 
 def cache_folders(root: Path) -> list:
@@ -358,9 +355,8 @@ class VOCSubset(Dataset):
             except MaskError as error:
                 problems.append(str(error))
         if problems:
-            raise MaskError(text("data.bad_masks", count=len(problems), total=len(all_ids),
-                                 split=split_file(self.root, self.image_set),
-                                 problems="\n  ".join(problems[:5]) + ("\n  ..." if len(problems) > 5 else "")))
+            raise MaskError(text("data.bad_masks", count=len(problems), total=len(all_ids), problems="\n  ".join(
+                problems[:5] + ["..."] * (len(problems) > 5)), split=split_file(self.root, self.image_set)))
         save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
         return kept
 
@@ -389,9 +385,7 @@ class VOCSubset(Dataset):
         except OSError as error:
             raise OSError(damaged_file_message(path, error)) from error
         label = self.lookup[mask]
-        if label.shape != rgb.shape[:2]:
-            raise MaskError(mask_size_message(self.images[index], rgb.shape[1::-1], self.masks[index],
-                                              label.shape[::-1]))
+        check_mask_size(self.images[index], self.masks[index], rgb.shape[1::-1], label.shape[::-1])
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
         return image, tv_tensors.Mask(torch.from_numpy(label))
 

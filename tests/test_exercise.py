@@ -75,13 +75,14 @@ def extra_exercise(tmp_path, monkeypatch):
     messages.catalogue().pop("exercise.halve", None)
 
 
+@pytest.mark.subprocess
 def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(extra_exercise, tmp_path, capsys):
     row = checks.get_exercise("halve")
     assert row.number == "1", "the new exercise closes notebook 01 (after Exercício 0) and takes the next number"
     assert checks.get_exercise("alexnet-noskip").number == "2"  # the later ones shift, nothing edited by hand
 
     repo = make_repo(tmp_path, {"01_dados_e_metricas": NOTEBOOK})
-    build(repo, quiet=True)
+    build(repo, quiet=True, names=("01_dados_e_metricas",))
     solution = repo / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
     student = repo / "notebooks" / "01_dados_e_metricas.ipynb"
     assert "x / 2" not in student.read_text() and "divida x por 2" in student.read_text()
@@ -110,7 +111,7 @@ def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(ex
     assert len(grades.rows) == 2
 
     # nbgrader: the check cell (a call over three lines) becomes a locked test cell with its hidden assert.
-    [exported] = export_nbgrader(repo, tmp_path / "nbgrader")
+    [exported] = export_nbgrader(repo, tmp_path / "nbgrader", names=("01_dados_e_metricas",))
     test_cells = [c for c in nbformat.read(exported, as_version=4).cells
                   if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert len(test_cells) == 1 and test_cells[0].metadata.nbgrader["locked"]

@@ -132,6 +132,7 @@ def test_the_main_job_never_overwrites_a_notebook_it_did_not_write(tmp_path, cap
     assert (out / "01_demo.ipynb").read_text() == "the student's own notebook"
 
 
+@pytest.mark.kernel
 @pytest.mark.safety
 def test_the_main_job_writes_beside_a_persons_files_and_reruns_over_its_own(tmp_path, monkeypatch):
     from fcn_course.instructor.build import build

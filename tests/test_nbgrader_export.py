@@ -123,6 +123,7 @@ def generated(tmp_path_factory):
             for name in COURSE_NOTEBOOKS}
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_nbgrader_student_notebooks_are_ours(generated, name):
     theirs = generated[name].cells
@@ -132,6 +133,7 @@ def test_nbgrader_student_notebooks_are_ours(generated, name):
         assert as_our_stub(their.source).rstrip() == our.source.rstrip(), f"{name} cell {index}"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
     secret = secret_lines(REPO_ROOT)

@@ -1,5 +1,6 @@
 """Headless tests of fcn_course.plots: every helper draws a figure with the expected panels."""
 import io
+from pathlib import Path
 
 import matplotlib
 
@@ -13,6 +14,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from fcn_course import plots  # noqa: E402
 from fcn_course.data import VOCSubset  # noqa: E402
+from fcn_course.engine import History  # noqa: E402
+from fcn_course.experiments import RunResult  # noqa: E402
 
 CLASSES = ("background", "bus", "person")
 BUS, PERSON, VOID_COLOUR = (0, 128, 128), (192, 128, 128), (224, 224, 192)
@@ -107,6 +110,7 @@ def test_fcn_diagram(skip):
     check_figure(plots.fcn_diagram(skip=skip, backbone="alexnet"), 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backbone", ["alexnet", "vgg16"])
 def test_diagram_sizes_are_those_of_the_real_network(backbone):
     """The sizes the diagrams print are the feature-map sizes torchvision's network gives a 224x224 image."""
@@ -148,3 +152,106 @@ def no_pyplot_figures_left():
     before = plt.get_fignums()
     yield
     assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------------------------------
+# The package: one module per audience, every figure reachable as plots.<name>, its text in the catalogue
+# --------------------------------------------------------------------------------------------------
+# The public names of fcn_course/plots.py before it became a package: notebooks and students call them.
+NAMES_BEFORE_THE_SPLIT = {
+    "VOID_LABEL", "as_numpy", "colorize", "overlay", "legend_handles", "show_samples", "show_predictions",
+    "show_epoch_predictions", "save_figure", "display_figure", "METRIC_TITLES", "PHASE_NAMES", "plot_history",
+    "box_iou", "iou_illustration", "DIAGRAM_STAGES", "fcn_diagram", "cnn_to_fcn_diagram", "bilinear_demo",
+    "grid_curves", "per_class_iou", "prediction_rows", "checkerboard_demo", "label_interpolation_demo",
+    "pixel_frequencies", "confusion_matrix_figure", "option_comparison"}
+PLOTS_MODULES = ("figures", "labels", "training", "results", "sketches")
+
+
+def test_the_names_from_before_the_split_still_work():
+    assert NAMES_BEFORE_THE_SPLIT <= set(plots.__all__)
+    assert all(hasattr(plots, name) for name in plots.__all__)
+
+
+def test_every_public_name_of_the_plots_modules_is_a_name_of_plots():
+    import ast
+    import importlib
+
+    for module_name in PLOTS_MODULES:
+        module = importlib.import_module(f"fcn_course.plots.{module_name}")
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        defined = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        defined += [target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
+                    if isinstance(target, ast.Name)]
+        public = [name for name in defined if not name.startswith("_")]
+        assert public, module_name
+        for name in public:
+            assert name in plots.__all__ and getattr(plots, name) is getattr(module, name), f"{module_name}.{name}"
+
+
+def test_figure_text_is_read_from_the_catalogue(monkeypatch):
+    from fcn_course.messages import pt_BR
+
+    monkeypatch.setitem(pt_BR.MESSAGES, "figures.confusion.title", "Título trocado")
+    monkeypatch.setitem(pt_BR.MESSAGES, "figures.confusion.predicted", "prevista (trocado)")
+    figure = plots.confusion_matrix_figure(np.eye(2), ("background", "bus"))
+    assert (figure.axes[0].get_title(), figure.axes[0].get_xlabel()) == ("Título trocado", "prevista (trocado)")
+    assert plots.confusion_matrix_figure(np.eye(2), ("background", "bus"), title="X").axes[0].get_title() == "X"
+
+
+def test_the_plots_code_writes_no_portuguese_sentence():
+    """Text with Portuguese letters (ã, ç, é...) lives in fcn_course/messages, not in the figures' code."""
+    import ast
+
+    folder = Path(plots.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr)}
+        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                  and any(letter in node.value for letter in "ãõçáéíóúâêôà")]
+    assert found == []
+
+
+# ==================================================================================================
+# Figures of issue #13: checkerboard artefacts, label interpolation, pixel frequencies, confusion matrix, options
+# ==================================================================================================
+
+def _titles(figure):
+    return [ax.get_title() for ax in figure.axes]
+
+
+def test_checkerboard_demo_shows_flat_bilinear_and_uneven_bad_kernels():
+    titles = _titles(plots.checkerboard_demo(factor=2))
+    assert "mín 1.00, máx 1.00" in titles[1]          # bilinear: the constant stays constant
+    assert "mín 1.00" not in titles[2] or "máx 1.00" not in titles[2]  # kernel 3, stride 2: uneven
+
+
+def test_label_interpolation_demo_counts_invented_indices():
+    label = np.zeros((12, 12), dtype=np.int64)
+    label[:, 6:] = 2
+    label[0, :] = 255
+    titles = _titles(plots.label_interpolation_demo(label, CLASSES))
+    invented = int(titles[3].rsplit(" ", 1)[1])
+    assert invented > 0  # bilinear makes bus (1) between background (0) and person (2)
+
+
+def test_confusion_matrix_figure_is_row_normalised():
+    matrix = np.array([[90, 10, 0], [5, 5, 0], [0, 0, 0]])
+    figure = plots.confusion_matrix_figure(matrix, CLASSES)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts[:3] == ["0.90", "0.10", "0.00"] and texts[3:6] == ["0.50", "0.50", "0.00"]
+    assert texts[6:] == ["0.00"] * 3  # a class without pixels: no division by zero
+
+
+def test_pixel_frequencies_and_option_comparison_draw():
+    assert isinstance(plots.pixel_frequencies([800, 50, 150], CLASSES), Figure)
+    history = History()
+    entry = {"epoch": 1, "loss_mean": 1.0, "miou_fg": 0.4, "iou": [0.9, 0.3, 0.5], "time": 1.0}
+    history.append(dict(entry), dict(entry))
+    runs = {"base": RunResult("alexnet", True, False, "done", history=history),
+            "falhou": RunResult("alexnet", True, False, "diverged")}
+    figure = plots.option_comparison(runs, CLASSES)
+    assert " 0.400" in [t.get_text() for t in figure.axes[0].texts]

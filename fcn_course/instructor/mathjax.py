@@ -46,7 +46,7 @@ def mathjax_source() -> Path:
 
 
 def copy_mathjax(folder) -> Path:
-    """Copy MathJax into ``mathjax/`` of the output folder ``folder`` (a ``files.OutputFolder``) unless its copy is there.
+    """Copy MathJax into ``mathjax/`` of ``folder`` (a ``files.OutputFolder``) unless its own copy is there.
 
     Written as the folder's own files: a ``mathjax/`` of somebody else's is never overwritten (NotOurFileError).
     """

@@ -15,6 +15,8 @@ scripts are switched off, and remote badge images become plain links.
 """
 from __future__ import annotations
 
+import copy
+
 import re
 import shutil
 import subprocess
@@ -31,6 +33,7 @@ from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
 from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
@@ -38,7 +41,8 @@ STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
 SITE_MARK = ".fcn-course-site"  # written into every site folder (older versions knew their folders by it alone)
 OWNER = "the site builder"  # how the site folder's record of its files names this module (files.OutputFolder)
 PAGES_DIR = "notebooks"  # the folder of the pages inside the site (its addresses), not the repository's notebooks/
-OBJECTIVES_HEADING = "Ao final deste notebook você consegue"
+RUBRIC_PAGE = "rubrica"  # rubrica.md, instructor site only
+OBJECTIVES_HEADING = text("site.objectives_heading")  # the heading of every notebook's learning objectives
 _REMOTE_BADGE = re.compile(r"\[!\[(?P<text>[^\]]*)\]\(https?://[^)]*\)\]\((?P<link>[^)]*)\)")
 
 
@@ -80,6 +84,41 @@ def student_page(executed, name: str = "notebook"):
     return transform(executed, STUDENT_PAGE, name)
 
 
+def machine_paths(repo_root: Path) -> list:
+    """``[(absolute path, what the pages show instead)]``, longest first: the build machine's folders.
+
+    The main job prints where the data and the runs are; on the website those would be the instructor's own
+    folders, meaningless (and private) for a student: ``$FCN_COURSE_DATA``, ``.`` (the course folder) and
+    ``~`` stand in for them.
+    """
+    from fcn_course.environment import read_environment
+
+    places = {str(read_environment().data_dir): "$FCN_COURSE_DATA", str(Path(repo_root).resolve()): ".",
+              str(Path(repo_root)): ".", str(Path.home()): "~"}
+    return sorted(((path, shown) for path, shown in places.items() if len(path) > 1), key=lambda p: -len(p[0]))
+
+
+def hide_machine_paths(nb, repo_root: Path):
+    """In place: every output of ``nb`` with the build machine's folders replaced (see :func:`machine_paths`)."""
+    replacements = machine_paths(repo_root)
+
+    def clean(value):
+        if isinstance(value, str):
+            for path, shown in replacements:
+                value = value.replace(path, shown)
+            return value
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return type(value)({key: clean(item) for key, item in value.items()})
+        return value
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [clean(output) for output in cell.outputs]
+    return nb
+
+
 def offline_badges(nb) -> None:
     """Turn Markdown badges whose image is remote (the Colab badge) into plain links, in place."""
     for cell in nb.cells:
@@ -117,18 +156,16 @@ def _numbered_items(lines) -> list:
 
 def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
     """index.md: the course, its outline with each notebook's learning objectives, and the table of contents."""
-    parts = ["# Segmentação semântica com Fully Convolutional Networks" +
-             (" (versão do professor)" if instructor else ""), "", intro.strip(), ""]
+    title = text("site.course_title") + (text("site.instructor_title_suffix") if instructor else "")
+    parts = [f"# {title}", "", intro.strip(), ""]
     if instructor:
-        parts += ["```{warning}", "Esta é a versão do professor: as páginas mostram as soluções e a "
-                  "[rubrica](rubrica.md). Publique para os alunos apenas o site sem soluções "
-                  "(`python -m fcn_course.instructor site`).", "```", ""]
-    parts += ["## O curso, notebook por notebook", ""]
+        parts += ["```{warning}", text("site.instructor_warning", rubric=RUBRIC_PAGE), "```", ""]
+    parts += [f"## {text('site.outline_heading')}", ""]
     for name, nb in notebooks.items():
         title, objectives = title_and_objectives(nb)
-        parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", "**Ao final você consegue**", ""]
+        parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", f"**{text('site.objectives_label')}**", ""]
         parts += [f"{number}. {item}" for number, item in enumerate(objectives, 1)] + [""]
-    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + (["rubrica"] if instructor else [])
+    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + ([RUBRIC_PAGE] if instructor else [])
     parts += ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", *toc, "```", ""]
     return "\n".join(parts)
 
@@ -137,16 +174,12 @@ def rubric_page() -> str:
     """rubrica.md (instructor site only): every self-checked exercise and what the grader runs."""
     from fcn_course.checks import exercises
 
-    rows = ["# Rubrica (versão do professor)", "",
-            "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-            "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é respondida "
-            "em texto e corrigida à mão.", "",
-            "| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |",
+    rows = [f"# {text('site.rubric_title')}", "", text("site.rubric_intro"), "", text("site.rubric_header"),
             "| --- | --- | --- | --- | --- |"]
     for exercise in exercises():
         names = ", ".join(f"`{name}`" for name in exercise.names)
         rows.append(f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
-                    f"{'sim' if exercise.required else 'não'} |")
+                    f"{text('site.required_yes') if exercise.required else text('site.required_no')} |")
     return "\n".join(rows) + "\n"
 
 
@@ -195,9 +228,10 @@ def solution_lines_in(pages: dict, repo_root: Path) -> list:
 
 def site_pages(repo_root: Path, notebooks: dict, instructor: bool) -> dict:
     """``{name: notebook}`` as the site shows them; the student pages are checked for solution lines."""
-    pages = {name: nb if instructor else student_page(nb, name) for name, nb in notebooks.items()}
+    pages = {name: copy.deepcopy(nb) if instructor else student_page(nb, name) for name, nb in notebooks.items()}
     for page in pages.values():
         offline_badges(page)
+        hide_machine_paths(page, repo_root)
     if not instructor:
         leaks = solution_lines_in(pages, repo_root)
         if leaks:
@@ -215,8 +249,10 @@ def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bo
     for name, page in site_pages(repo_root, notebooks, instructor).items():
         nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
     if instructor:
-        (source / "rubrica.md").write_text(rubric_page(), encoding="utf-8")
+        (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     (source / "_static").mkdir()
+    for static in sorted((templates / "_static").glob("*.css")):
+        shutil.copy2(static, source / "_static" / static.name)
     (source / "_static" / MATHJAX_FOLDER).symlink_to(mathjax_source(), target_is_directory=True)
 
 

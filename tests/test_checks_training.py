@@ -1,4 +1,7 @@
-"""Training-check cases (fcn_course/checks/training.py) found by mutation testing that no other test pinned."""
+"""Tests of fcn_course.checks.training: cases found by mutation testing that no other test pinned.
+
+(The checks are mostly tested in test_checks.py.)
+"""
 import pytest
 from torch import nn
 

@@ -37,6 +37,7 @@ def test_every_defining_setting_is_either_a_configuration_or_shared_by_a_grid():
     assert set(runs.CONFIGURATION_SETTINGS) < set(runs.DEFINING_SETTINGS)
 
 
+@pytest.mark.safety
 @pytest.mark.parametrize("key", sorted(SHARED_CHANGES))
 def test_resume_and_grid_refuse_the_same_change_with_the_same_diff(tmp_path, key):
     changed = {**SETTINGS, key: SHARED_CHANGES[key]}

@@ -141,3 +141,25 @@ def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
         for line in cell.source.splitlines():
             assert BEGIN_MARKER not in line and END_MARKER not in line and "HIDDEN TESTS" not in line
             assert line.strip() not in secret, f"{name}: solution line {line.strip()!r}"
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_export_never_writes_through_a_symbolic_link(tmp_path, link):
+    """A link in the course folder (to a file that does not exist yet, or to another folder) was written through."""
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    course = tmp_path / "course"
+    if link == "file":
+        (course / "source" / "01_demo").mkdir(parents=True)
+        (course / "source" / "01_demo" / "01_demo.ipynb").symlink_to(elsewhere / "dangling.ipynb")
+    else:
+        (course / "source").mkdir(parents=True)
+        (course / "source" / "01_demo").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(NbgraderExportError, match="link"):
+        export_nbgrader(repo, course, names=TINY_OUTLINE)
+    assert list(elsewhere.iterdir()) == []

@@ -191,3 +191,25 @@ def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
         shown = nbformat.writes(page)
         assert str(tmp_path) not in shown
         assert "$FCN_COURSE_DATA/VOCdevkit" in shown and "./runs/demo/a" in shown and "~/fcn_course_data" in shown
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+@pytest.mark.safety
+def test_rebuilding_a_site_keeps_the_files_a_person_put_beside_and_inside_it(built, tmp_path):
+    """A folder with the site's marker (written by an older version) was emptied whole by the next build."""
+    from fcn_course.instructor.site import SITE_MARK
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / SITE_MARK).write_text("built by an older version\n")
+    (out / "my_notes.txt").write_text("notes of the instructor")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "01_demo.html").is_file()
+    (out / "notebooks" / "comments.md").write_text("beside the pages")
+    (out / "notebooks" / "01_demo.html").write_text("stale page of the previous build")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "comments.md").read_text() == "beside the pages"
+    assert "stale page" not in (out / "notebooks" / "01_demo.html").read_text(encoding="utf-8")

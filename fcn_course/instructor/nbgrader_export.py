@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from fcn_course.files import OutputFolder
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
 from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
 from fcn_course.instructor.pipeline import add_provenance, transform
@@ -40,6 +41,7 @@ POINTS_PER_CHECK = 1  # each self-check call in a test cell
 POINTS_PER_ANSWER = 1  # each Markdown reflection answer (graded by hand in formgrader)
 HINT_PREFIX = "# Dica: "  # our region hints, kept as a comment above nbgrader's stub
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+OWNER = "the nbgrader export"  # how the course folder's record of its files names this module (files.OutputFolder)
 
 
 class NbgraderExportError(RuntimeError):
@@ -126,15 +128,22 @@ def nbgrader_notebook(nb, name: str):
     return add_provenance(transform(nb, NBGRADER, name), name)
 
 
-def _write_new(path: Path, text: str) -> bool:
-    """Write ``text`` unless ``path`` already holds something else (an instructor's edits are never lost)."""
+def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
+    """Write ``text`` to ``name`` unless it already holds something else (an instructor's edits are never lost).
+
+    Never through a symbolic link (``files.OutputFolder``): a link on the way is refused and nothing is written.
+    """
+    link = folder.link_on_the_way(name)
+    if link is not None:
+        raise NbgraderExportError(f"{link} is a symbolic link: the export never writes through links. Nothing "
+                                  f"was written there; replace the link by a folder, or export to another folder.")
+    path = folder.root / name
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             return False
         raise NbgraderExportError(f"{path} already exists and differs from the export (edited in nbgrader?); "
                                   f"move it away or export to another folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    folder.write_text(name, text)
     return True
 
 
@@ -151,11 +160,15 @@ def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
     if not sources:
         raise NbgraderExportError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
     written = []
+    try:
+        folder = OutputFolder(course_dir, OWNER)
+    except NotADirectoryError as error:
+        raise NbgraderExportError(str(error)) from None
     for source in sources:
         nb = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
-        path = course_dir / "source" / source.stem / f"{source.stem}.ipynb"
-        _write_new(path, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
-        written.append(path)
+        name = f"source/{source.stem}/{source.stem}.ipynb"
+        _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
+        written.append(course_dir / name)
     print(f"nbgrader source folder: {course_dir / 'source'} ({len(written)} assignment(s)); next: "
           f"cd {course_dir} && nbgrader generate_assignment <name> --CourseDirectory.root=.")
     return written

@@ -363,4 +363,9 @@ MESSAGES = {
                            "obrigatório |"),
     "site.required_yes": "sim",
     "site.required_no": "não",
+    "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da "
+                      "anterior)"),
+    "hints.tier": "Dica {number}",
+    "hints.skeleton": "Esqueleto (complete os `...`)",
+    "hints.region": "**Trecho {number}:** {goal}",
 }

@@ -78,3 +78,9 @@ def test_hints_open_one_by_one_the_skeleton_last():
     assert markdown.count("<details>") == 3 and markdown.endswith("</details></details></details>")  # nested
     assert "```python\nlayer = nn.ConvTranspose2d(channels, ...)\n```" in markdown
     assert hints_markdown(f"{BEGIN}: sem dicas\nx = 1\n{END}\n") == ""
+
+
+def test_a_skeleton_may_show_a_line_that_only_opens_a_block():
+    source = (f"{BEGIN}: amplie sem gradiente\n### ESQUELETO: with torch.no_grad():\n### ESQUELETO:     layer = ...\n"
+              f"with torch.no_grad():\n    layer = upsample_the_scores_of_every_class(x)\n{END}\n")
+    assert answer_in_hints(source) == []

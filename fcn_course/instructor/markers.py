@@ -152,7 +152,7 @@ def region_lines(source: str) -> set[int]:
 # --------------------------------------------------------------------------------------------------
 # Hints: never the answer, shown to students one by one
 # --------------------------------------------------------------------------------------------------
-MIN_ANSWER_LENGTH = 16  # a solution line shorter than this without spaces (``return result``) gives nothing away
+MIN_ANSWER_LENGTH = 21  # shorter solution lines without spaces (``with torch.no_grad():``) are structure, not the answer
 
 
 def _squeezed(text: str) -> str:
@@ -161,7 +161,13 @@ def _squeezed(text: str) -> str:
 
 
 def _answers(line: str) -> list:
-    """What of a solution line would give the answer away: the line, and the right side of an assignment."""
+    """What of a solution line would give the answer away: the line, and the right side of an assignment.
+
+    A line that only opens a block or a call (``with torch.no_grad():``, ``nn.Sequential(``) is structure that a
+    skeleton may show: nothing.
+    """
+    if line.split("  #", 1)[0].rstrip().endswith(("(", "[", "{", ":")):
+        return []
     pieces = [_squeezed(line)]
     target, equals, value = line.partition("=")
     if equals and not value.startswith("=") and target.strip().isidentifier():

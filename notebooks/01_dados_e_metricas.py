@@ -25,6 +25,8 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/01_dados_e_metricas.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 01 · Dados e métricas
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
 #
 # Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de

@@ -25,6 +25,8 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/02_fcn_alexnet.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 02 · FCN com AlexNet
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
 # **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o ImageNet em 2012.
 #

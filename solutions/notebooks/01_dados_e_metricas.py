@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 01 · Dados e métricas
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
 #
 # Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de

@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 02 · FCN com AlexNet
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
 # **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o ImageNet em 2012.
 #

@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 03 · FCN com VGG16 (Exercício 6)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
 # profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, 2015) obtiveram
 # seus melhores resultados.

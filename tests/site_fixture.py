@@ -101,6 +101,7 @@ def tiny_site(base: Path) -> dict:
              for name, text in NOTEBOOKS.items()}
     repo = make_repo(base, notebooks=texts)
     shutil.copytree(REPO_ROOT / "docs" / "site", repo / "docs" / "site")
+    shutil.copy2(REPO_ROOT / "notebooks" / "referencia.md", repo / "notebooks")  # the students' reference page
     assert build(repo, names=NAMES).ok
     run = base / "run"
     os.environ.setdefault("FCN_COURSE_STATIC", "1")

@@ -107,6 +107,15 @@ def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
 
 @pytest.mark.kernel
 @pytest.mark.subprocess
+def test_site_shows_the_reference_page_next_to_the_notebooks_and_links_it(built):
+    reference = read_page(built["site"] / "notebooks" / "referencia.html")
+    assert "Glossário português ↔ inglês" in reference.text and "revocação" in reference.text
+    index = (built["site"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/referencia.html"' in index
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_site_has_a_portuguese_search_index(built):
     site = built["site"]
     assert (site / "search.html").is_file()

@@ -28,8 +28,8 @@ def test_release_excludes_solutions(tmp_path):
 
 def test_release_puts_the_reference_page_next_to_the_notebooks(tmp_path):
     repo = make_repo(tmp_path)
-    (repo / "notebooks" / "referencia.md").write_text("# Referência rápida\n", encoding="utf-8")
     build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "notebooks" / "referencia.md").write_text("# Referência rápida\n", encoding="utf-8")
     zip_path = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     assert zipfile.ZipFile(zip_path).read("fcn-course/notebooks/referencia.md").decode() == "# Referência rápida\n"
 

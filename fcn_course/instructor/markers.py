@@ -25,6 +25,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from fcn_course.messages import text
+
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"
 HINT_MARKER = "### DICA:"
@@ -199,8 +201,6 @@ def hints_markdown(source: str) -> str:
     Each region's hints nest: "Dica 2" appears only once "Dica 1" is open, and the skeleton last, so a
     student opens one at a time (``<details>`` works in Jupyter, Colab and the website).
     """
-    from fcn_course.messages import text
-
     regions = [region for region in find_solution_regions(source) if region.hints or region.skeleton]
     parts = []
     for number, region in enumerate(regions, start=1):

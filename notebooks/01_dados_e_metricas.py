@@ -25,6 +25,8 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/01_dados_e_metricas.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 01 · Dados e métricas
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
 #
 # Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de
@@ -525,9 +527,33 @@ def iou_and_dice_from_confusion(matrix):
     Returns two float arrays with one value per class; NaN for a class absent from labels and predictions.
     """
     matrix = np.asarray(matrix, dtype=np.float64)
-    raise NotImplementedError("calcule TP (diagonal), FP (soma da coluna menos TP) e FN (soma da linha menos TP); depois IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN), com NaN quando o denominador for 0; guarde-os em `iou` e `dice`")
+    raise NotImplementedError("calcule o IoU e o Dice de cada classe a partir da matriz de confusão e guarde-os em `iou` e `dice`")
     return iou, dice
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# Na matriz, as linhas são a classe verdadeira e as colunas a prevista: os acertos (TP) estão na diagonal; os FP de uma classe estão na sua coluna fora da diagonal, os FN na sua linha.
+#
+# <details><summary>Dica 2</summary>
+#
+# Calcule TP, FP e FN de todas as classes de uma vez com operações do NumPy (sem laço) e aplique as fórmulas do texto; uma classe ausente dá 0/0, que deve virar NaN sem aviso (`np.errstate`).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# tp = ...
+# fp = ...
+# fn = ...
+# with np.errstate(...):
+#     iou = ...
+#     dice = ...
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("iou");

@@ -25,6 +25,8 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/02_fcn_alexnet.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 02 · FCN com AlexNet
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
 # **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o desafio de
 # classificação do ImageNet de 2012 (ILSVRC 2012, *ImageNet Large Scale Visual Recognition Challenge*).
@@ -541,9 +543,9 @@ class FCN_AlexNet(nn.Module):
         self.skip = skip
 
         if self.skip:
-            raise NotImplementedError("crie self.backbone1 (features até o pool1 em '8s' ou o pool2 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)")
+            raise NotImplementedError("crie self.backbone1, self.backbone2 e self.classifier da versão com skip")
         else:
-            raise NotImplementedError("crie self.backbone = load_alexnet(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais")
+            raise NotImplementedError("crie self.backbone e self.classifier da versão sem skip")
 
         if not pretrained:
             initialize_weights(self)
@@ -557,11 +559,100 @@ class FCN_AlexNet(nn.Module):
             )
 
         if self.skip:
-            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])")
         else:
-            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])")
 
         return output
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+#
+# <details><summary>Dica 1</summary>
+#
+# as camadas convolucionais que `load_alexnet` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em '8s' o corte fica no fim do pool1 (`ALEXNET_STRIDE8_END`), em '16s' no fim do pool2 (`ALEXNET_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `ALEXNET_CHANNELS`) e termina em num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# features = ...
+# split, shallow_channels = ..., ...  # dependem de self.skip
+# self.backbone1 = ...
+# self.backbone2 = ...
+# self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** crie self.backbone e self.classifier da versão sem skip
+#
+# <details><summary>Dica 1</summary>
+#
+# O backbone são só as camadas convolucionais da rede: veja o que `load_alexnet` devolve (`print(load_alexnet(False))`) e qual atributo guarda essas camadas.
+#
+# <details><summary>Dica 2</summary>
+#
+# O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `ALEXNET_CHANNELS[32]`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.backbone = ...
+# self.classifier = nn.Sequential(
+#     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+#     ...,
+#     nn.Conv2d(..., num_classes, kernel_size=1),
+# )
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# shallow = ...
+# deep = ...
+# deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+# scores = self.classifier(...)
+# output = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, num_classes, H/32, W/32]
+# output = F.interpolate(...)
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("alexnet-noskip");
@@ -621,7 +712,7 @@ from torch import nn, optim
 
 def make_criterion():
     """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
-    raise NotImplementedError("crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255); guarde-a em `criterion`")
+    raise NotImplementedError("crie a função de perda da classificação de cada pixel e guarde-a em `criterion`")
     return criterion
 
 
@@ -631,7 +722,7 @@ def compute_loss(outputs, labels, criterion):
     Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
     labels -> [B*H*W], as in image classification (one row per example, one column per class).
     """
-    raise NotImplementedError("achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion; guarde a perda em `loss`")
+    raise NotImplementedError("calcule a perda média sobre os pixels do lote e guarde-a em `loss`")
     return loss
 
 
@@ -646,7 +737,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + pretrained.
-            raise NotImplementedError("como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`")
 
         else:
 
@@ -661,14 +752,112 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + from scratch.
-            raise NotImplementedError("do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
         else:
 
             # No Skip Connections + from scratch.
-            raise NotImplementedError("do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
     return optimizer
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie a função de perda da classificação de cada pixel e guarde-a em `criterion`
+#
+# <details><summary>Dica 1</summary>
+#
+# Cada pixel é um problema de classificação entre C classes: a perda é a entropia cruzada do PyTorch (`torch.nn`).
+#
+# <details><summary>Dica 2</summary>
+#
+# Os pixels de borda têm rótulo 255 ('void') e não devem contar: procure, na documentação dessa perda, o argumento que ignora um rótulo.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# criterion = nn.CrossEntropyLoss(...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** calcule a perda média sobre os pixels do lote e guarde-a em `loss`
+#
+# <details><summary>Dica 1</summary>
+#
+# O `criterion` aceita escores [N, C] e rótulos [N]: trate cada pixel do lote como uma amostra (N = B*H*W).
+#
+# <details><summary>Dica 2</summary>
+#
+# Leve o eixo das classes para o fim com `permute` antes do `reshape(-1, C)`: um `reshape` direto de [B, C, H, W] misturaria escores de pixels diferentes.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# num_classes = ...
+# outputs_flat = ...  # [B*H*W, C]
+# labels_flat = ...  # [B*H*W]
+# loss = criterion(..., ...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Compare com o caso sem skip logo abaixo: o Adam aceita uma lista de grupos `{'params': ..., 'lr': ...}`, e um grupo sem 'lr' usa o lr geral.
+#
+# <details><summary>Dica 2</summary>
+#
+# Aqui as partes pré-treinadas são duas, backbone1 e backbone2, ambas com lr 10 vezes menor; o classifier usa o lr de `args`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam([{'params': ..., 'lr': ...},
+#                         ...],
+#                        lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 5:** crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("optimizer");
@@ -882,7 +1071,7 @@ def make_upsampler(channels, factor, learnable):
     no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
     `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
-    raise NotImplementedError("crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`")
+    raise NotImplementedError("crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`")
     return upsampler
 
 
@@ -925,6 +1114,33 @@ def with_learned_upsampling(fcn_class, learnable=True):
     FCNWithTransposedConv.__name__ = f"{fcn_class.__name__}_{'Learned' if learnable else 'Frozen'}Upsampling"
     return FCNWithTransposedConv
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
+#
+# <details><summary>Dica 2</summary>
+#
+# Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+#
+# <details><summary>Dica 3</summary>
+#
+# O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
+# upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+# with torch.no_grad():
+#     upsampler.weight.copy_(...)
+# upsampler.weight.requires_grad_(...)
+# ```
+#
+# </details></details></details></details>
 
 # %%
 checks.check("upsampler");
@@ -986,7 +1202,7 @@ def class_weights(pixel_counts):
     A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
     """
     counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
-    raise NotImplementedError("freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)")
+    raise NotImplementedError("calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)")
     return weights
 
 
@@ -997,9 +1213,57 @@ def dice_loss(outputs, labels, eps=1.0):
     hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
     the ratio defined for a class absent from the batch and smooths the gradient.
     """
-    raise NotImplementedError("p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`")
+    raise NotImplementedError("calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`")
     return loss
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)
+#
+# <details><summary>Dica 1</summary>
+#
+# A frequência de uma classe é a sua contagem de pixels dividida pelo total; o peso é a mediana das frequências dividida pela frequência da classe.
+#
+# <details><summary>Dica 2</summary>
+#
+# Uma classe sem nenhum pixel fica de fora da mediana e recebe peso 0: uma máscara booleana das classes presentes evita a divisão por zero.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# freq = ...
+# present = ...  # True nas classes com algum pixel
+# weights = ...  # zeros, do tamanho de freq
+# weights[present] = ...
+# # no fim, converta weights para float32
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`
+#
+# <details><summary>Dica 1</summary>
+#
+# p são as probabilidades (softmax nos canais) e g os rótulos em one-hot, com as classes no eixo 1; para cada classe, some p*g, p e g sobre o lote, a altura e a largura.
+#
+# <details><summary>Dica 2</summary>
+#
+# Os pixels void (255) não entram em nenhuma soma: multiplique p e g por uma máscara dos pixels válidos; antes do one-hot troque 255 por uma classe qualquer, senão `F.one_hot` falha.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# valid = ...  # [B, 1, H, W]: True fora do void
+# probabilities = ...
+# targets = ...  # one-hot [B, C, H, W], zerado no void
+# intersection = ...  # [C]
+# sizes = ...  # [C]: soma de p mais soma de g
+# loss = 1 - ...  # média do Dice das classes, com eps
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("class-weights");

@@ -25,6 +25,8 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/03_fcn_vgg16.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 03 · FCN com VGG16 (Exercício 6)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
 # profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, CVPR 2015,
 # [arXiv:1411.4038](https://arxiv.org/abs/1411.4038)) obtiveram seus melhores resultados.
@@ -274,9 +276,9 @@ class FCN_VGG16(nn.Module):
         self.skip = skip
 
         if self.skip:
-            raise NotImplementedError("crie self.backbone1 (features até o pool3 em '8s' ou o pool4 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)")
+            raise NotImplementedError("crie self.backbone1, self.backbone2 e self.classifier da versão com skip")
         else:
-            raise NotImplementedError("crie self.backbone = load_vgg16(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais")
+            raise NotImplementedError("crie self.backbone e self.classifier da versão sem skip")
 
         if not pretrained:
             initialize_weights(self)
@@ -290,11 +292,100 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])")
         else:
-            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])")
 
         return output
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+#
+# <details><summary>Dica 1</summary>
+#
+# as camadas convolucionais que `load_vgg16` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em '8s' o corte fica no fim do pool3 (`VGG16_STRIDE8_END`), em '16s' no fim do pool4 (`VGG16_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `VGG16_CHANNELS`) e termina em num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# features = ...
+# split, shallow_channels = ..., ...  # dependem de self.skip
+# self.backbone1 = ...
+# self.backbone2 = ...
+# self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** crie self.backbone e self.classifier da versão sem skip
+#
+# <details><summary>Dica 1</summary>
+#
+# O backbone são só as camadas convolucionais da rede: veja o que `load_vgg16` devolve (`print(load_vgg16(False))`) e qual atributo guarda essas camadas.
+#
+# <details><summary>Dica 2</summary>
+#
+# O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `VGG16_CHANNELS[32]`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.backbone = ...
+# self.classifier = nn.Sequential(
+#     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+#     ...,
+#     nn.Conv2d(..., num_classes, kernel_size=1),
+# )
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# shallow = ...
+# deep = ...
+# deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+# scores = self.classifier(...)
+# output = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, num_classes, H/32, W/32]
+# output = F.interpolate(...)
+# ```
+#
+# </details></details></details>
 
 # %% [markdown]
 # ### Conferindo a sua implementação
@@ -391,7 +482,7 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Dropout2d(0.5),
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
-        raise NotImplementedError("crie self.score_pool4 e self.score_pool3: convoluções 1x1 dos canais do pool4 (VGG16_CHANNELS[16]) e do pool3 (VGG16_CHANNELS[8]) para num_classes")
+        raise NotImplementedError("crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3")
         if not pretrained:
             initialize_weights(self)
         for layer in (self.score_pool4, self.score_pool3):
@@ -406,9 +497,53 @@ class FCN8s_VGG16_Sum(nn.Module):
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)
-        raise NotImplementedError("escores = classifier(pool5); interpole ao tamanho do pool4 e SOME score_pool4(pool4); interpole ao tamanho do pool3 e SOME score_pool3(pool3); interpole ao tamanho de x; guarde em `output`")
+        raise NotImplementedError("combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`")
         return output
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
+#
+# <details><summary>Dica 1</summary>
+#
+# Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
+#
+# <details><summary>Dica 2</summary>
+#
+# Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
+# self.score_pool3 = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
+#
+# <details><summary>Dica 1</summary>
+#
+# Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, C, H/32, W/32]
+# scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
+# scores = scores + ...
+# ...  # o mesmo para o pool3
+# output = ...
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("vgg16-scoresum");

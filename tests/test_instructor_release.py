@@ -26,6 +26,20 @@ def test_release_excludes_solutions(tmp_path):
     assert not any("solutions" in name or name.endswith(".generated.json") for name in names)
 
 
+def test_release_puts_the_reference_page_next_to_the_notebooks(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "notebooks" / "referencia.md").write_text("# Referência rápida\n", encoding="utf-8")
+    zip_path = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert zipfile.ZipFile(zip_path).read("fcn-course/notebooks/referencia.md").decode() == "# Referência rápida\n"
+
+
+def test_the_course_has_its_reference_page():
+    text = (REPO_ROOT / "notebooks" / "referencia.md").read_text(encoding="utf-8")
+    for topic in ("convolução transposta", "campo receptivo", "IoU", "Dice", "mIoU", "revocação", "*stride*", "lote"):
+        assert topic.lower() in text.lower(), topic
+
+
 @pytest.mark.parametrize("plant", [
     lambda repo: (repo / "fcn_course" / "helpers.py").write_text(
         "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"),

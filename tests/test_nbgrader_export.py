@@ -14,14 +14,14 @@ import pytest
 
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (HIDDEN_BEGIN, HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
+from fcn_course.instructor.nbgrader_export import (GOAL_PREFIX, HIDDEN_BEGIN, NbgraderExportError, check_keys, export_nbgrader,
                                                    nbgrader_notebook)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
-# nbgrader's stub for a code region, after our hint comment; and its placeholder for a Markdown answer.
+# nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(HINT_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
+    r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
     r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
 

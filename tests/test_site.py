@@ -89,7 +89,8 @@ def test_site_pages_load_nothing_from_the_internet(built):
             page = read_page(html)
             remote = [url for url in page.loads if re.match(r"(https?:)?//", url)]
             assert not remote, f"{html} loads {remote}"
-            if html.parent.name == "notebooks":  # the pages with math
+            if html.parent.name == "notebooks" and html.stem != "referencia":  # the pages with math (the reference
+                # page beside them writes its formulas in plain text)
                 assert any("mathjax/MathJax.js" in url for url in page.loads), html
         assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
@@ -103,6 +104,15 @@ def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
     assert "desenhar a área em função do raio" in index.text
     assert "de raio" in index.text  # a continuation line of an objective is kept
     assert (built["site"] / "notebooks" / "02_demo.html").is_file()
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_site_shows_the_reference_page_next_to_the_notebooks_and_links_it(built):
+    reference = read_page(built["site"] / "notebooks" / "referencia.html")
+    assert "Glossário português ↔ inglês" in reference.text and "revocação" in reference.text
+    index = (built["site"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/referencia.html"' in index
 
 
 @pytest.mark.kernel

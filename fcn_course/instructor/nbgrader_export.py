@@ -11,15 +11,17 @@ export adds the cell metadata it needs (schema version 3):
   the students' copy by nbgrader) that re-runs the check and asserts that it passed;
 * a Markdown cell with a solution region (a reflection answer) -> "Manually graded answer"
   (``solution: true, grade: true``);
-* ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped.
+* ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped; an exercise
+  with tiered hints is followed by their Markdown cell, as in our student notebooks.
 
 These are the cell steps of the ``NBGRADER`` recipe (see ``pipeline``); like the student notebooks, each
 exported notebook says on its title cell which solution file it is generated from.
 
 ``nbgrader generate_assignment`` on this folder gives the students the same notebooks as ``notebooks/``, except
 that nbgrader writes its own stubs (``# YOUR CODE HERE`` / ``raise NotImplementedError()``, "YOUR ANSWER HERE")
-instead of our ``raise NotImplementedError("<hint>")``; the export keeps each hint as a ``# Dica: <hint>``
-comment above the region, so nbgrader's students read it too (``tests/test_nbgrader_export.py`` compares).
+instead of our ``raise NotImplementedError("<goal>")``; the export keeps each goal as a ``# Objetivo: <goal>``
+comment above the region, and the tiered hints in the same Markdown cell after the exercise as our student
+notebooks, so nbgrader's students read them too (``tests/test_nbgrader_export.py`` compares).
 """
 from __future__ import annotations
 
@@ -33,13 +35,13 @@ from fcn_course.files import OutputFolder
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
 from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
 from fcn_course.instructor.pipeline import add_provenance, transform
-from fcn_course.instructor.student import clear_outputs, drop_solution_only, drop_solution_tags
+from fcn_course.instructor.student import add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
 POINTS_PER_CHECK = 1  # each self-check call in a test cell
 POINTS_PER_ANSWER = 1  # each Markdown reflection answer (graded by hand in formgrader)
-HINT_PREFIX = "# Dica: "  # our region hints, kept as a comment above nbgrader's stub
+GOAL_PREFIX = "# Objetivo: "  # our region goals, kept as a comment above nbgrader's stub
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 OWNER = "the nbgrader export"  # how the course folder's record of its files names this module (files.OutputFolder)
 
@@ -88,14 +90,15 @@ def _with_hidden_tests(source: str, keys: list) -> str:
 
 
 def hints_as_comments(source: str) -> str:
-    """``### BEGIN SOLUTION: hint`` -> a ``# Dica: hint`` line, then ``### BEGIN SOLUTION``.
+    """``### BEGIN SOLUTION: goal`` -> a ``# Objetivo: goal`` line, then ``### BEGIN SOLUTION``.
 
-    nbgrader replaces a region by its fixed stub; the comment keeps our hint above it for the students.
+    nbgrader replaces a region by its fixed stub; the comment keeps our goal above it for the students (the
+    ``### DICA:`` lines go with the region: ``add_hints_cell`` has already put them in the next cell).
     """
     lines = source.splitlines()
     for region in reversed(find_solution_regions(source)):
         if ":" in lines[region.begin].split(BEGIN_MARKER, 1)[1]:
-            lines[region.begin:region.begin + 1] = [f"{region.indent}{HINT_PREFIX}{region.hint}",
+            lines[region.begin:region.begin + 1] = [f"{region.indent}{GOAL_PREFIX}{region.goal}",
                                                     f"{region.indent}{BEGIN_MARKER}"]
     text = "\n".join(lines)
     return text + "\n" if source.endswith("\n") else text
@@ -120,7 +123,7 @@ def mark_for_nbgrader(cell, place):
     return cell
 
 
-NBGRADER = (drop_solution_only, drop_solution_tags, mark_for_nbgrader, clear_outputs)
+NBGRADER = (drop_solution_only, add_hints_cell, drop_solution_tags, mark_for_nbgrader, clear_outputs)
 
 
 def nbgrader_notebook(nb, name: str):

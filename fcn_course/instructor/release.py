@@ -15,8 +15,8 @@ from pathlib import Path
 from fcn_course.files import OWNER_FILE, NotOurFileError, OutputFolder
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
-from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, SOLUTION_DIR, STUDENT_DIR, CourseLayoutError,
-                                         solution_sources)
+from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, REFERENCE_PAGE, SOLUTION_DIR, STUDENT_DIR,
+                                         CourseLayoutError, solution_sources)
 from fcn_course.instructor.sync import check_in_sync
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -67,6 +67,9 @@ def _copy_student_notebooks(repo_root: Path, folder: Path, names) -> None:
     for name in names:
         for suffix in NOTEBOOK_SUFFIXES:
             shutil.copy2(repo_root / STUDENT_DIR / f"{name}{suffix}", folder / STUDENT_DIR)
+    # The reference page (formulas and glossary) that every notebook links to, next to them.
+    if (repo_root / REFERENCE_PAGE).is_file():
+        shutil.copy2(repo_root / REFERENCE_PAGE, folder / STUDENT_DIR)
 
 
 def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:

@@ -32,6 +32,7 @@ from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
+from fcn_course.instructor.pairs import REFERENCE_PAGE
 from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
 from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
@@ -154,8 +155,11 @@ def _numbered_items(lines) -> list:
     return items
 
 
-def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
-    """index.md: the course, its outline with each notebook's learning objectives, and the table of contents."""
+def landing_page(notebooks: dict, intro: str, instructor: bool, reference: bool = False) -> str:
+    """index.md: the course, its outline with each notebook's learning objectives, and the table of contents.
+
+    ``reference``: the site has the students' reference page (``notebooks/referencia.md``); link it.
+    """
     title = text("site.course_title") + (text("site.instructor_title_suffix") if instructor else "")
     parts = [f"# {title}", "", intro.strip(), ""]
     if instructor:
@@ -165,7 +169,11 @@ def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
         title, objectives = title_and_objectives(nb)
         parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", f"**{text('site.objectives_label')}**", ""]
         parts += [f"{number}. {item}" for number, item in enumerate(objectives, 1)] + [""]
-    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + ([RUBRIC_PAGE] if instructor else [])
+    toc = [f"{PAGES_DIR}/{name}" for name in notebooks]
+    if reference:
+        parts += [text("site.reference_line", page=f"{PAGES_DIR}/{REFERENCE_PAGE.name}"), ""]
+        toc.append(f"{PAGES_DIR}/{REFERENCE_PAGE.stem}")
+    toc += [RUBRIC_PAGE] if instructor else []
     parts += ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", *toc, "```", ""]
     return "\n".join(parts)
 
@@ -244,10 +252,13 @@ def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bo
     templates = Path(repo_root) / SITE_SOURCES
     shutil.copy2(templates / "conf.py", source / "conf.py")
     intro = (templates / "intro.md").read_text(encoding="utf-8")
-    (source / "index.md").write_text(landing_page(notebooks, intro, instructor), encoding="utf-8")
+    reference = (Path(repo_root) / REFERENCE_PAGE).is_file()
+    (source / "index.md").write_text(landing_page(notebooks, intro, instructor, reference), encoding="utf-8")
     (source / PAGES_DIR).mkdir()
     for name, page in site_pages(repo_root, notebooks, instructor).items():
         nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
+    if reference:  # next to the pages, so the notebooks' links work
+        shutil.copy2(Path(repo_root) / REFERENCE_PAGE, source / PAGES_DIR / REFERENCE_PAGE.name)
     if instructor:
         (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     (source / "_static").mkdir()

@@ -694,4 +694,11 @@ MESSAGES = {
                            "obrigatório |"),
     "site.required_yes": "sim",
     "site.required_no": "não",
+    "site.reference_line": ("Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
+                            "fórmulas e um glossário português ↔ inglês."),
+    "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da "
+                      "anterior)"),
+    "hints.tier": "Dica {number}",
+    "hints.skeleton": "Esqueleto (complete os `...`)",
+    "hints.region": "**Trecho {number}:** {goal}",
 }

@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 02 · FCN com AlexNet
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
 # **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o desafio de
 # classificação do ImageNet de 2012 (ILSVRC 2012, *ImageNet Large Scale Visual Recognition Challenge*).
@@ -540,7 +542,14 @@ class FCN_AlexNet(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: crie self.backbone1 (features até o pool1 em '8s' ou o pool2 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)
+            ### BEGIN SOLUTION: crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+            ### DICA: as camadas convolucionais que `load_alexnet` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+            ### DICA: Em '8s' o corte fica no fim do pool1 (`ALEXNET_STRIDE8_END`), em '16s' no fim do pool2 (`ALEXNET_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `ALEXNET_CHANNELS`) e termina em num_classes canais.
+            ### ESQUELETO: features = ...
+            ### ESQUELETO: split, shallow_channels = ..., ...  # dependem de self.skip
+            ### ESQUELETO: self.backbone1 = ...
+            ### ESQUELETO: self.backbone2 = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
             features = load_alexnet(pretrained).features
             if self.skip == "8s":
                 split, shallow_channels = ALEXNET_STRIDE8_END, ALEXNET_CHANNELS[8]  # pool1: 64 channels
@@ -558,7 +567,15 @@ class FCN_AlexNet(nn.Module):
             )
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: crie self.backbone = load_alexnet(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais
+            ### BEGIN SOLUTION: crie self.backbone e self.classifier da versão sem skip
+            ### DICA: O backbone são só as camadas convolucionais da rede: veja o que `load_alexnet` devolve (`print(load_alexnet(False))`) e qual atributo guarda essas camadas.
+            ### DICA: O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `ALEXNET_CHANNELS[32]`.
+            ### ESQUELETO: self.backbone = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(
+            ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+            ### ESQUELETO:     ...,
+            ### ESQUELETO:     nn.Conv2d(..., num_classes, kernel_size=1),
+            ### ESQUELETO: )
             self.backbone = load_alexnet(pretrained).features
 
             # Classifier on the 256-channel maps at 1/32 of the input (it replaces AlexNet's FC layers).
@@ -582,7 +599,14 @@ class FCN_AlexNet(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+            ### DICA: Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+            ### ESQUELETO: shallow = ...
+            ### ESQUELETO: deep = ...
+            ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+            ### ESQUELETO: scores = self.classifier(...)
+            ### ESQUELETO: output = ...
             shallow = self.backbone1(x)  # [B, 64, H/8, W/8] ("8s") or [B, 192, H/16, W/16] ("16s")
             deep = self.backbone2(shallow)  # [B, 256, H/32, W/32]
             deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
@@ -590,7 +614,11 @@ class FCN_AlexNet(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+            ### DICA: Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+            ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
+            ### ESQUELETO: output = F.interpolate(...)
             scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
@@ -655,7 +683,10 @@ from torch import nn, optim
 
 def make_criterion():
     """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
-    ### BEGIN SOLUTION: crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255); guarde-a em `criterion`
+    ### BEGIN SOLUTION: crie a função de perda da classificação de cada pixel e guarde-a em `criterion`
+    ### DICA: Cada pixel é um problema de classificação entre C classes: a perda é a entropia cruzada do PyTorch (`torch.nn`).
+    ### DICA: Os pixels de borda têm rótulo 255 ('void') e não devem contar: procure, na documentação dessa perda, o argumento que ignora um rótulo.
+    ### ESQUELETO: criterion = nn.CrossEntropyLoss(...)
     criterion = nn.CrossEntropyLoss(ignore_index=255)
     ### END SOLUTION
     return criterion
@@ -667,7 +698,13 @@ def compute_loss(outputs, labels, criterion):
     Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
     labels -> [B*H*W], as in image classification (one row per example, one column per class).
     """
-    ### BEGIN SOLUTION: achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion; guarde a perda em `loss`
+    ### BEGIN SOLUTION: calcule a perda média sobre os pixels do lote e guarde-a em `loss`
+    ### DICA: O `criterion` aceita escores [N, C] e rótulos [N]: trate cada pixel do lote como uma amostra (N = B*H*W).
+    ### DICA: Leve o eixo das classes para o fim com `permute` antes do `reshape(-1, C)`: um `reshape` direto de [B, C, H, W] misturaria escores de pixels diferentes.
+    ### ESQUELETO: num_classes = ...
+    ### ESQUELETO: outputs_flat = ...  # [B*H*W, C]
+    ### ESQUELETO: labels_flat = ...  # [B*H*W]
+    ### ESQUELETO: loss = criterion(..., ...)
     num_classes = outputs.shape[1]
     outputs_flat = outputs.permute(0, 2, 3, 1).reshape(-1, num_classes)  # [B, H, W, C] -> [B*H*W, C]
     labels_flat = labels.reshape(-1)  # [B*H*W]
@@ -687,7 +724,12 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + pretrained.
-            ### BEGIN SOLUTION: como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr; guarde o Adam em `optimizer`
+            ### BEGIN SOLUTION: crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`
+            ### DICA: Compare com o caso sem skip logo abaixo: o Adam aceita uma lista de grupos `{'params': ..., 'lr': ...}`, e um grupo sem 'lr' usa o lr geral.
+            ### DICA: Aqui as partes pré-treinadas são duas, backbone1 e backbone2, ambas com lr 10 vezes menor; o classifier usa o lr de `args`.
+            ### ESQUELETO: optimizer = optim.Adam([{'params': ..., 'lr': ...},
+            ### ESQUELETO:                         ...],
+            ### ESQUELETO:                        lr=..., weight_decay=..., betas=...)
             optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
                                     {'params': net.classifier.parameters()}],
@@ -709,7 +751,10 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
+            ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+            ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+            ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+            ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],
@@ -719,7 +764,10 @@ def make_optimizer(net, args):
         else:
 
             # No Skip Connections + from scratch.
-            ### BEGIN SOLUTION: do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`
+            ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+            ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+            ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+            ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
             optimizer = optim.Adam(net.parameters(),
                                    lr=args['lr'],
                                    weight_decay=args['weight_decay'],
@@ -946,7 +994,15 @@ def make_upsampler(channels, factor, learnable):
     no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
     `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
-    ### BEGIN SOLUTION: crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`
+    ### BEGIN SOLUTION: crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`
+    ### DICA: A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
+    ### DICA: Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+    ### DICA: O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
+    ### ESQUELETO: kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
+    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+    ### ESQUELETO: with torch.no_grad():
+    ### ESQUELETO:     upsampler.weight.copy_(...)
+    ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
     upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
                                    padding=factor // 2, bias=False)
@@ -1065,7 +1121,14 @@ def class_weights(pixel_counts):
     A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
     """
     counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
-    ### BEGIN SOLUTION: freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)
+    ### BEGIN SOLUTION: calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)
+    ### DICA: A frequência de uma classe é a sua contagem de pixels dividida pelo total; o peso é a mediana das frequências dividida pela frequência da classe.
+    ### DICA: Uma classe sem nenhum pixel fica de fora da mediana e recebe peso 0: uma máscara booleana das classes presentes evita a divisão por zero.
+    ### ESQUELETO: freq = ...
+    ### ESQUELETO: present = ...  # True nas classes com algum pixel
+    ### ESQUELETO: weights = ...  # zeros, do tamanho de freq
+    ### ESQUELETO: weights[present] = ...
+    ### ESQUELETO: # no fim, converta weights para float32
     freq = counts / counts.sum()
     present = freq > 0
     weights = torch.zeros_like(freq)
@@ -1082,7 +1145,15 @@ def dice_loss(outputs, labels, eps=1.0):
     hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
     the ratio defined for a class absent from the batch and smooths the gradient.
     """
-    ### BEGIN SOLUTION: p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`
+    ### BEGIN SOLUTION: calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`
+    ### DICA: p são as probabilidades (softmax nos canais) e g os rótulos em one-hot, com as classes no eixo 1; para cada classe, some p*g, p e g sobre o lote, a altura e a largura.
+    ### DICA: Os pixels void (255) não entram em nenhuma soma: multiplique p e g por uma máscara dos pixels válidos; antes do one-hot troque 255 por uma classe qualquer, senão `F.one_hot` falha.
+    ### ESQUELETO: valid = ...  # [B, 1, H, W]: True fora do void
+    ### ESQUELETO: probabilities = ...
+    ### ESQUELETO: targets = ...  # one-hot [B, C, H, W], zerado no void
+    ### ESQUELETO: intersection = ...  # [C]
+    ### ESQUELETO: sizes = ...  # [C]: soma de p mais soma de g
+    ### ESQUELETO: loss = 1 - ...  # média do Dice das classes, com eps
     num_classes = outputs.shape[1]
     valid = (labels != VOID_LABEL).unsqueeze(1)                   # [B, 1, H, W]
     probabilities = outputs.softmax(dim=1) * valid                # void pixels count for nothing

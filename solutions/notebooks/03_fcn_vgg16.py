@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 03 · FCN com VGG16 (Exercício 6)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
 # profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, CVPR 2015,
 # [arXiv:1411.4038](https://arxiv.org/abs/1411.4038)) obtiveram seus melhores resultados.
@@ -273,7 +275,14 @@ class FCN_VGG16(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: crie self.backbone1 (features até o pool3 em '8s' ou o pool4 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)
+            ### BEGIN SOLUTION: crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+            ### DICA: as camadas convolucionais que `load_vgg16` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+            ### DICA: Em '8s' o corte fica no fim do pool3 (`VGG16_STRIDE8_END`), em '16s' no fim do pool4 (`VGG16_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `VGG16_CHANNELS`) e termina em num_classes canais.
+            ### ESQUELETO: features = ...
+            ### ESQUELETO: split, shallow_channels = ..., ...  # dependem de self.skip
+            ### ESQUELETO: self.backbone1 = ...
+            ### ESQUELETO: self.backbone2 = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
             features = load_vgg16(pretrained).features
             if self.skip == "8s":
                 split, shallow_channels = VGG16_STRIDE8_END, VGG16_CHANNELS[8]  # pool3: 256 channels
@@ -291,7 +300,15 @@ class FCN_VGG16(nn.Module):
             )
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: crie self.backbone = load_vgg16(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais
+            ### BEGIN SOLUTION: crie self.backbone e self.classifier da versão sem skip
+            ### DICA: O backbone são só as camadas convolucionais da rede: veja o que `load_vgg16` devolve (`print(load_vgg16(False))`) e qual atributo guarda essas camadas.
+            ### DICA: O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `VGG16_CHANNELS[32]`.
+            ### ESQUELETO: self.backbone = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(
+            ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+            ### ESQUELETO:     ...,
+            ### ESQUELETO:     nn.Conv2d(..., num_classes, kernel_size=1),
+            ### ESQUELETO: )
             self.backbone = load_vgg16(pretrained).features
 
             # Classifier on the 512-channel maps at 1/32 of the input (it replaces VGG16's FC layers).
@@ -315,7 +332,14 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+            ### DICA: Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+            ### ESQUELETO: shallow = ...
+            ### ESQUELETO: deep = ...
+            ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+            ### ESQUELETO: scores = self.classifier(...)
+            ### ESQUELETO: output = ...
             shallow = self.backbone1(x)  # [B, 256, H/8, W/8] ("8s") or [B, 512, H/16, W/16] ("16s")
             deep = self.backbone2(shallow)  # [B, 512, H/32, W/32]
             deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
@@ -323,7 +347,11 @@ class FCN_VGG16(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+            ### DICA: Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+            ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
+            ### ESQUELETO: output = F.interpolate(...)
             scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
@@ -434,7 +462,11 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Dropout2d(0.5),
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
-        ### BEGIN SOLUTION: crie self.score_pool4 e self.score_pool3: convoluções 1x1 dos canais do pool4 (VGG16_CHANNELS[16]) e do pool3 (VGG16_CHANNELS[8]) para num_classes
+        ### BEGIN SOLUTION: crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
+        ### DICA: Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
+        ### DICA: Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
+        ### ESQUELETO: self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
+        ### ESQUELETO: self.score_pool3 = ...
         self.score_pool4 = nn.Conv2d(VGG16_CHANNELS[16], num_classes, kernel_size=1)
         self.score_pool3 = nn.Conv2d(VGG16_CHANNELS[8], num_classes, kernel_size=1)
         ### END SOLUTION
@@ -452,7 +484,14 @@ class FCN8s_VGG16_Sum(nn.Module):
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)
-        ### BEGIN SOLUTION: escores = classifier(pool5); interpole ao tamanho do pool4 e SOME score_pool4(pool4); interpole ao tamanho do pool3 e SOME score_pool3(pool3); interpole ao tamanho de x; guarde em `output`
+        ### BEGIN SOLUTION: combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
+        ### DICA: Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
+        ### DICA: Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
+        ### ESQUELETO: scores = ...  # [B, C, H/32, W/32]
+        ### ESQUELETO: scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
+        ### ESQUELETO: scores = scores + ...
+        ### ESQUELETO: ...  # o mesmo para o pool3
+        ### ESQUELETO: output = ...
         scores = self.classifier(pool5)
         scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear", align_corners=False)
         scores = scores + self.score_pool4(pool4)

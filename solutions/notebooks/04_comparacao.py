@@ -24,6 +24,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 04 · Comparando as variantes (Exercício 7)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
 # ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
 # **experimento controlado**: treinar todas as combinações e comparar, mudando uma escolha de cada vez.

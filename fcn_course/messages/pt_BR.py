@@ -3,6 +3,9 @@
 Keys are grouped by area, one section per area, in the order of the package's layers; keep each new key in
 its area's section. Values are ``str.format`` templates: ``{name}`` is filled in by the caller, ``{{`` and
 ``}}`` print braces.
+
+Why this module is long: it is the course's whole catalogue, one entry per sentence, kept in one file so that
+a reviewer or a translator reads every sentence in one place (a second language is a second file like it).
 """
 
 MESSAGES = {

@@ -61,15 +61,15 @@ COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache"
 # own test module (tests/test_<module>.py, tests/test_instructor_<module>.py, tests/test_solutions_<module>.py,
 # tests/test_checks_<module>.py) is listed with the other test modules that exercise its code.
 # tests/test_mutation_tool.py checks that every file named here exists and that no mirror test module is missing.
+CHECK_TESTS = [f"tests/test_checks_{name}.py" for name in ("metrics", "models", "training", "upsampling", "losses",
+                                                              "scores", "feedback", "registry")]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
-CHECKS_TESTS = ["tests/test_checks.py", "tests/test_checks_new_exercises.py", "tests/test_checks_mutants.py",
-                "tests/test_checks_training.py"]
 MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
     "fcn_course/data.py": ["tests/test_data.py", "tests/test_download.py"],
     "fcn_course/engine.py": ["tests/test_engine.py"],
     "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
-    "fcn_course/checks/*.py": CHECKS_TESTS,
+    "fcn_course/checks/*.py": CHECK_TESTS,
     "fcn_course/definitions.py": TOOLING_TESTS,
     "fcn_course/instructor/markers.py": ["tests/test_instructor_markers.py", "tests/test_instructor_build.py",
                                         "tests/test_instructor_release.py"],
@@ -77,9 +77,7 @@ MODULE_TESTS = {
     "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
     "solutions/*.py": ["tests/test_models.py", "tests/test_solutions_fcn_alexnet.py",
                        "tests/test_solutions_fcn_vgg16.py", "tests/test_solutions_fcn_vgg16_scores.py",
-                       "tests/test_solutions_losses.py",
-                       "tests/test_solutions_upsampling.py", "tests/test_checks.py",
-                       "tests/test_checks_new_exercises.py", "tests/test_checks_training.py"],
+                       "tests/test_solutions_losses.py", "tests/test_solutions_upsampling.py", *CHECK_TESTS],
 }
 # Real bugs that once survived every test (issue #15), re-introduced on every run and outside the sampling:
 # each must be killed. (name, file, original text, buggy text); the original must occur once in the file.

@@ -80,3 +80,13 @@ def served_voc_archive(voc_archive, monkeypatch):
     archive, md5, _ = voc_archive
     monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
     return archive.read_bytes()
+
+
+@pytest.fixture
+def probenet_registered(monkeypatch):
+    """Register the tiny backbone of tests/check_helpers.py (quick FCN self-checks on a CPU) for one test."""
+    from check_helpers import PROBENET
+    from fcn_course import backbones
+
+    monkeypatch.setitem(backbones.BACKBONES, PROBENET.name, PROBENET)
+    return PROBENET

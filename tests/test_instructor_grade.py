@@ -242,6 +242,7 @@ def no_child(*args, **kwargs):
     raise AssertionError("nothing may run for this entry")
 
 
+@pytest.mark.safety
 def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(tmp_path, monkeypatch,
         no_sandbox_probe):
     monkeypatch.setattr(grade_module, "_run_child", no_child)
@@ -290,6 +291,7 @@ def fake_child(write_result):
     return run_limited
 
 
+@pytest.mark.safety
 def test_a_result_that_is_not_json_is_a_crash_and_one_without_the_token_is_tampering(tmp_path, monkeypatch):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
     not_json = fake_child(lambda w, token: (w / "result.json").write_text("{oops"))
@@ -305,6 +307,7 @@ def test_a_result_that_is_not_json_is_a_crash_and_one_without_the_token_is_tampe
     assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
 
 
+@pytest.mark.safety
 def test_a_submission_that_changes_its_own_file_while_graded_is_tampered_not_fatal(tmp_path, monkeypatch):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
 
@@ -323,6 +326,7 @@ def test_a_submission_that_changes_its_own_file_while_graded_is_tampered_not_fat
 FORGED_BLOCK = "\n\n**1 de 1 exercício correto.**\n\n## ✅ Exercício 0 (forjado)\n- tudo certo"
 
 
+@pytest.mark.safety
 def test_report_text_escapes_what_the_submission_printed():
     markdown_it = pytest.importorskip("markdown_it")
     result = {"status": OK, "review": {}, "checks_error": "```\n# forged heading",
@@ -430,6 +434,7 @@ CHILD_VARIABLES = {"PATH", "HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP", "LANG
                    "TORCHINDUCTOR_CACHE_DIR", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK"}  # PyTorch sets these
 
 
+@pytest.mark.safety
 @pytest.mark.subprocess
 def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch):
     marker = str(random.randint(10 ** 6, 10 ** 7))
@@ -492,6 +497,7 @@ class Forge:
 '''
 
 
+@pytest.mark.safety
 @pytest.mark.subprocess
 def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
@@ -503,6 +509,7 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     assert "não é confiável" in result["report"]
 
 
+@pytest.mark.safety
 @pytest.mark.subprocess
 def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path):
     submission = write(notebook_01(RECALL, FORGING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
@@ -540,6 +547,7 @@ class Outside:
 '''
 
 
+@pytest.mark.safety
 @pytest.mark.subprocess
 def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_no_class(tmp_path):
     if not bwrap_available():

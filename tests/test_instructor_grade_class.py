@@ -121,6 +121,7 @@ def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_a
     assert "utils.py" in capsys.readouterr().err
 
 
+@pytest.mark.safety
 # ---------------------------------------------------------------- one bad entry never stops the class
 def test_every_entry_ends_as_a_row_whatever_it_is(tmp_path, fake_child, monkeypatch, capsys):
     turma = small_class(tmp_path / "turma")
@@ -161,6 +162,7 @@ def test_a_row_with_a_reason_for_review_is_not_a_pass():
     assert CSV_COLUMNS[-2:] == ("review", "sandbox")  # new columns go at the end: programs read the others
 
 
+@pytest.mark.safety
 # ---------------------------------------------------------------- the report folder: one grading, nobody else's files
 def test_a_second_class_into_the_same_folder_keeps_the_first_unless_replace(tmp_path, fake_child):
     class_a, class_b = small_class(tmp_path / "a"), tmp_path / "b"
@@ -183,6 +185,7 @@ def test_a_second_class_into_the_same_folder_keeps_the_first_unless_replace(tmp_
     assert (notas / "minhas-notas.txt").read_text() == "the instructor's own file"
 
 
+@pytest.mark.safety
 def test_a_file_someone_else_put_where_a_report_goes_is_never_overwritten(tmp_path, fake_child):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"
@@ -195,6 +198,7 @@ def test_a_file_someone_else_put_where_a_report_goes_is_never_overwritten(tmp_pa
     assert not (notas / CSV_NAME).exists()
 
 
+@pytest.mark.safety
 def test_a_report_that_became_a_link_is_replaced_never_written_through(tmp_path, fake_child):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"
@@ -207,6 +211,7 @@ def test_a_report_that_became_a_link_is_replaced_never_written_through(tmp_path,
     assert victim.read_text() == "keep me" and not (notas / "ana__01_dados_e_metricas.md").is_symlink()
 
 
+@pytest.mark.safety
 def test_two_graders_at_once_cannot_interleave(tmp_path, fake_child):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"
@@ -232,6 +237,7 @@ def fill_disk_under(folder: Path, monkeypatch, csv_too: bool):
     monkeypatch.setattr(Path, "write_text", write_text)
 
 
+@pytest.mark.safety
 def test_a_full_disk_leaves_no_partial_report_and_a_consistent_csv(tmp_path, fake_child, monkeypatch, capsys):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"
@@ -246,6 +252,7 @@ def test_a_full_disk_leaves_no_partial_report_and_a_consistent_csv(tmp_path, fak
     assert f"ana__01_dados_e_metricas.md: {os.strerror(errno.ENOSPC)}" in capsys.readouterr().out
 
 
+@pytest.mark.safety
 def test_a_csv_that_cannot_be_written_is_a_clear_failure_naming_it(tmp_path, fake_child, monkeypatch, capsys):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"

@@ -14,14 +14,14 @@ import pytest
 
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (HIDDEN_BEGIN, HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
+from fcn_course.instructor.nbgrader_export import (GOAL_PREFIX, HIDDEN_BEGIN, NbgraderExportError, check_keys, export_nbgrader,
                                                    nbgrader_notebook)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
-# nbgrader's stub for a code region, after our hint comment; and its placeholder for a Markdown answer.
+# nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(HINT_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
+    r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
     r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
 
@@ -169,6 +169,7 @@ HIDDEN_TEST_ATTACKS = {
 }
 
 
+@pytest.mark.safety
 @pytest.mark.parametrize("attack", sorted(HIDDEN_TEST_ATTACKS))
 def test_a_hidden_test_judges_with_the_installed_checks_whatever_the_cells_did(attack):
     """The hidden test re-imports the checks: a replaced check, result class or name does not make it pass."""
@@ -198,3 +199,25 @@ def test_a_hidden_test_judges_with_the_installed_checks_whatever_the_cells_did(a
         for key, value in original_result.items():
             if key not in ("__dict__", "__weakref__") and vars(result_class).get(key) is not value:
                 setattr(result_class, key, value)
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_export_never_writes_through_a_symbolic_link(tmp_path, link):
+    """A link in the course folder (to a file that does not exist yet, or to another folder) was written through."""
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    course = tmp_path / "course"
+    if link == "file":
+        (course / "source" / "01_demo").mkdir(parents=True)
+        (course / "source" / "01_demo" / "01_demo.ipynb").symlink_to(elsewhere / "dangling.ipynb")
+    else:
+        (course / "source").mkdir(parents=True)
+        (course / "source" / "01_demo").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(NbgraderExportError, match="link"):
+        export_nbgrader(repo, course, names=TINY_OUTLINE)
+    assert list(elsewhere.iterdir()) == []

@@ -44,6 +44,7 @@ from fcn_course.instructor.sandbox import (
     SandboxUnavailable,
     bwrap_available,
 )
+from fcn_course.messages import text
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = ROOT / "notebooks"
@@ -359,7 +360,7 @@ def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp
     result = grade(submission, report_path=reports / "r.md", quiet=True)
     monkeypatch.undo()
 
-    assert result["report_error"] == f"{reports / 'r.md'}: {os.strerror(errno.ENOSPC)}"
+    assert result["report_error"] == text("files.disk_full", path=reports / "r.md", folder=reports)
     assert [p.name for p in reports.iterdir()] == ["r.md"] and (reports / "r.md").read_text() == "the earlier report"
 
 

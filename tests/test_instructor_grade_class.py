@@ -27,6 +27,7 @@ from fcn_course.instructor.grade_class import (
     report_names,
     row_passed,
 )
+from fcn_course.messages import text
 
 
 def read_csv(path: Path) -> dict:
@@ -249,7 +250,8 @@ def test_a_full_disk_leaves_no_partial_report_and_a_consistent_csv(tmp_path, fak
     assert [row["report"] for row in grades.rows] == ["", ""]  # the CSV names no report that is not there
     assert sorted(p.name for p in notas.iterdir() if p.name != ".grade.lock") == [CSV_NAME]
     assert set(read_csv(notas / CSV_NAME)) == {"ana/01_dados_e_metricas.ipynb", "bia/01_dados_e_metricas.ipynb"}
-    assert f"ana__01_dados_e_metricas.md: {os.strerror(errno.ENOSPC)}" in capsys.readouterr().out
+    disk_full = text("files.disk_full", path=notas / "ana__01_dados_e_metricas.md", folder=notas)
+    assert f"relatório não escrito: {disk_full}" in capsys.readouterr().out
 
 
 @pytest.mark.safety
@@ -262,5 +264,6 @@ def test_a_csv_that_cannot_be_written_is_a_clear_failure_naming_it(tmp_path, fak
         grade_class([turma], notas)
     assert instructor_main(["grade", str(turma), "--report-dir", str(notas)]) == 1
     monkeypatch.undo()
-    assert f"{notas / CSV_NAME} could not be written ({os.strerror(errno.ENOSPC)})" in capsys.readouterr().err
+    disk_full = text("files.disk_full", path=notas / CSV_NAME, folder=notas)
+    assert f"{CSV_NAME} could not be written: {disk_full}" in capsys.readouterr().err
     assert sorted(p.name for p in notas.iterdir()) == [".grade.lock"]  # nothing half-written

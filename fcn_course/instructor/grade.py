@@ -392,13 +392,19 @@ def report_markdown(name: str, result: dict) -> str:
     return "\n".join(lines)
 
 
+def write_error_text(path, error: OSError) -> str:
+    """What went wrong writing ``path``, naming it (``fcn_course.files`` already explains a full disk)."""
+    message = error.strerror or str(error)
+    return message if str(path) in message else f"{path}: {message}"
+
+
 def write_report(path, markdown: str) -> Optional[str]:
     """Write the report atomically (a link at ``path`` is replaced, never written through); None, or what went
     wrong, naming the file (a full disk leaves the previous file or none, never half of one)."""
     try:
         atomic_write(path, lambda temporary: Path(temporary).write_text(markdown, encoding="utf-8"))
     except OSError as error:
-        return f"{path}: {error.strerror or error}"
+        return write_error_text(path, error)
     return None
 
 

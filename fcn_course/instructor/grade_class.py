@@ -46,6 +46,7 @@ from fcn_course.instructor.grade import (
     grade,
     report_markdown,
     status_label,
+    write_error_text,
     write_report,
 )
 from fcn_course.messages import text
@@ -224,8 +225,8 @@ def write_csv(path: Path, rows: list) -> None:
         atomic_write(path, lambda temporary: Path(temporary).write_text(buffer.getvalue(), encoding="utf-8",
                                                                         newline=""))
     except OSError as error:
-        raise GradingOutputError(f"{path} could not be written ({error.strerror or error}); the reports listed "
-                                 f"above are in {path.parent}") from error
+        raise GradingOutputError(f"{CSV_NAME} could not be written: {write_error_text(path, error)}; the reports "
+                                 f"listed above are in {path.parent}") from error
 
 
 # --------------------------------------------------------------------------------------------------

@@ -787,13 +787,173 @@ with torch.no_grad():
 plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
 
 # %% [markdown]
+# ## Convolução transposta: ampliar com pesos
+#
+# Até aqui, todo *upsampling* do curso foi `F.interpolate`, uma operação sem pesos. O exercício 4 troca
+# uma dessas interpolações por uma camada que tem pesos, a **convolução transposta**
+# (`nn.ConvTranspose2d`). Antes, vamos ver o que ela calcula, com números pequenos o bastante para
+# conferir à mão.
+#
+# ### Um exemplo feito à mão
+#
+# A regra, para um *kernel* $k\times k$ e *stride* $s$, sem *padding*: cada pixel $x_{ij}$ da entrada
+# deixa na saída um "carimbo", uma cópia do *kernel* multiplicada por $x_{ij}$, com o canto de cima à
+# esquerda na posição $(s\,i,\ s\,j)$. Onde dois carimbos caem no mesmo pixel, os valores se somam.
+#
+# Tome a entrada $2\times2$, o *kernel* $3\times3$ e o *stride* abaixo:
+#
+# $$ X = \begin{bmatrix} 1 & 2\\ 3 & 4 \end{bmatrix}, \qquad
+#    K = \begin{bmatrix} 0 & 1 & 0\\ 1 & 2 & 1\\ 0 & 1 & 0 \end{bmatrix}, \qquad s = 2. $$
+#
+# Os quatro carimbos são $1\cdot K$ nas linhas 0 a 2 e colunas 0 a 2, $2\cdot K$ nas linhas 0 a 2 e
+# colunas 2 a 4, $3\cdot K$ nas linhas 2 a 4 e colunas 0 a 2, e $4\cdot K$ nas linhas 2 a 4 e colunas 2
+# a 4. A saída tem, portanto, $5\times5$ pixels. Como $k = 3$ é maior que $s = 2$, os carimbos vizinhos
+# se sobrepõem na linha 2 e na coluna 2:
+#
+# * o pixel (1, 2) fica na última coluna do carimbo de $x_{00} = 1$ (peso $K_{1,2} = 1$) e na primeira
+#   do carimbo de $x_{01} = 2$ (peso $K_{1,0} = 1$): $1\cdot1 + 2\cdot1 = 3$;
+# * pela mesma conta, o pixel (3, 2) vale $3 + 4 = 7$, o (2, 1) vale $1 + 3 = 4$ e o (2, 3) vale
+#   $2 + 4 = 6$;
+# * o pixel central (2, 2) é um canto dos quatro carimbos, e os cantos de $K$ valem 0: a soma é 0.
+#
+# Os demais pixels recebem um carimbo só; por exemplo, o (1, 1) vale $1\cdot K_{1,1} = 2$ e o (3, 3)
+# vale $4\cdot K_{1,1} = 8$. O resultado:
+#
+# $$ Y = \begin{bmatrix} 0 & 1 & 0 & 2 & 0\\ 1 & 2 & 3 & 4 & 2\\ 0 & 4 & 0 & 6 & 0\\
+#                         3 & 6 & 7 & 8 & 4\\ 0 & 3 & 0 & 4 & 0 \end{bmatrix}. $$
+#
+# A célula abaixo faz a mesma conta com `F.conv_transpose2d` e com uma camada `nn.ConvTranspose2d`
+# (na camada, o peso tem a forma `[canais de entrada, canais de saída, k, k]`).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def print_grid(name, tensor):
+    """Print a small 2-D map [1, 1, H, W] as rows of integers."""
+    print(name)
+    for row in tensor[0, 0].round().int().tolist():
+        print("   ", " ".join(f"{value:3d}" for value in row))
+
+
+small_input = torch.tensor([[1.0, 2.0],
+                            [3.0, 4.0]]).view(1, 1, 2, 2)
+small_kernel = torch.tensor([[0.0, 1.0, 0.0],
+                             [1.0, 2.0, 1.0],
+                             [0.0, 1.0, 0.0]]).view(1, 1, 3, 3)
+
+stamped = F.conv_transpose2d(small_input, small_kernel, stride=2)
+print_grid("F.conv_transpose2d(X, K, stride=2):", stamped)
+
+layer = nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, bias=False)
+with torch.no_grad():
+    layer.weight.copy_(small_kernel)
+    print("the nn.ConvTranspose2d layer gives the same map:", torch.equal(layer(small_input), stamped))
+
+# %% [markdown]
+# ### O tamanho da saída
+#
+# Ao longo de um eixo, o último carimbo começa na posição $(n_{in} - 1)\,s$ e ocupa $k$ pixels. Sem
+# *padding*, então, a saída tem $(n_{in} - 1)\,s + k$ pixels: no exemplo, $(2 - 1)\cdot 2 + 3 = 5$.
+# Na convolução transposta, o `padding` $p$ não acrescenta zeros: ele **recorta** $p$ pixels de cada
+# lado dessa saída completa. Já o `output_padding` acrescenta pixels num lado só (embaixo e à direita).
+# Juntando tudo (é a fórmula da documentação do PyTorch, com dilatação 1):
+#
+# $$ n_{out} = (n_{in} - 1)\,s - 2p + k + \texttt{output\_padding}. $$
+#
+# Para que serve o `output_padding`? Uma convolução com *stride* maior que 1 leva tamanhos diferentes
+# ao mesmo tamanho: com $k = 3$, $s = 2$ e $p = 1$, entradas de 5 e de 6 pixels viram 3. A transposta,
+# que faz o caminho de volta, precisa saber qual dos dois tamanhos você quer: sem `output_padding`,
+# $(3 - 1)\cdot2 - 2 + 3 = 5$; com `output_padding=1`, 6.
+#
+# No caso das FCNs, o objetivo é ampliar exatamente $s$ vezes. Com $s$ par, *kernel* $k = 2s$ e
+# $p = s/2$, a fórmula dá $(n_{in} - 1)\,s - s + 2s = s\,n_{in}$: é a camada que conferimos contra
+# `F.interpolate` na seção da interpolação bilinear ($k = 4$, $s = 2$, $p = 1$: de 8 para 16 pixels). No
+# exercício 4 você vai usar a fórmula também para um fator ímpar.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def transposed_output_size(n_in, kernel, stride, padding=0, output_padding=0):
+    """Side of the output of a transposed convolution (dilation 1), as in PyTorch's documentation."""
+    return (n_in - 1) * stride - 2 * padding + kernel + output_padding
+
+
+for n_in, kernel, stride, padding, output_padding in [(2, 3, 2, 0, 0), (2, 3, 2, 1, 0), (3, 3, 2, 1, 0),
+                                                      (3, 3, 2, 1, 1), (8, 4, 2, 1, 0)]:
+    measured = F.conv_transpose2d(torch.ones(1, 1, n_in, n_in), torch.ones(1, 1, kernel, kernel),
+                                  stride=stride, padding=padding, output_padding=output_padding)
+    print(f"n_in={n_in} k={kernel} s={stride} p={padding} output_padding={output_padding}: "
+          f"formula {transposed_output_size(n_in, kernel, stride, padding, output_padding)}, "
+          f"PyTorch {measured.shape[-1]}")
+
+for n_in in (5, 6):
+    shrunk = F.conv2d(torch.ones(1, 1, n_in, n_in), torch.ones(1, 1, 3, 3), stride=2, padding=1)
+    print(f"the convolution k=3 s=2 p=1 takes {n_in} pixels to {shrunk.shape[-1]}")
+
+print_grid("padding=1 crops one pixel from each side of Y:",
+           F.conv_transpose2d(small_input, small_kernel, stride=2, padding=1))
+
+# %% [markdown]
+# ### Por que "transposta": a convolução como uma matriz
+#
+# Uma convolução é uma operação linear, e toda operação linear é a multiplicação por uma matriz. Numa
+# dimensão, com *kernel* $w = (w_0, w_1, w_2)$ e *stride* 2, uma entrada de 5 números vira uma saída de
+# 2, com $y_0 = w_0 x_0 + w_1 x_1 + w_2 x_2$ e $y_1 = w_0 x_2 + w_1 x_3 + w_2 x_4$. Em forma de matriz:
+#
+# $$ y = C\,x, \qquad C = \begin{bmatrix} w_0 & w_1 & w_2 & 0 & 0\\ 0 & 0 & w_0 & w_1 & w_2 \end{bmatrix}. $$
+#
+# A matriz $C$ tem forma $2\times5$: **reduz** 5 números a 2. A transposta $C^\top$ tem forma $5\times2$
+# e faz o caminho contrário, de 2 números para 5. Cada coluna de $C^\top$ é o *kernel* deslocado de 2
+# posições, ou seja, $C^\top y$ é a soma dos carimbos $y_0\,w$ e $y_1\,w$: exatamente a regra do exemplo
+# acima. Daí o nome: com o mesmo *kernel* e o mesmo *stride*, a convolução transposta multiplica por
+# $C^\top$ (é o ponto de vista do livro *Dive into Deep Learning*, §14.10,
+# <https://d2l.ai/chapter_computer-vision/transposed-conv.html>).
+#
+# Dois cuidados:
+#
+# * $C^\top$ devolve o **tamanho** da entrada da convolução, não os **valores**: em geral $C^\top C\,x \ne
+#   x$. O nome "deconvolução" (*deconvolution*), que o artigo das FCNs também usa (§3.3), engana: esta
+#   camada não desfaz uma convolução.
+# * Multiplicar por $C^\top$ é também o que o *backward* de uma convolução faz para levar o gradiente da
+#   saída até a entrada. O artigo chama a operação de *backwards convolution* por isso.
+#
+# A célula abaixo monta $C$ coluna a coluna (a coluna $j$ é a convolução aplicada ao vetor que tem 1 na
+# posição $j$ e 0 no resto) e confere as duas afirmações; depois faz o mesmo com o exemplo 2-D acima.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def convolution_matrix(conv, input_shape):
+    """The matrix C of a linear map `conv` (a function of one tensor): column j is conv(e_j), flattened."""
+    size = torch.Size(input_shape).numel()
+    basis = torch.eye(size).view(size, *input_shape)  # e_0, e_1, ... as inputs of shape input_shape
+    return torch.stack([conv(e).flatten() for e in basis], dim=1)
+
+
+w_1d = torch.tensor([1.0, 2.0, 3.0]).view(1, 1, 3)
+C = convolution_matrix(lambda e: F.conv1d(e.view(1, 1, -1), w_1d, stride=2), (5,))
+print("C (2x5):", C.int().tolist())
+
+y_1d = torch.tensor([1.0, 10.0])
+transposed_1d = F.conv_transpose1d(y_1d.view(1, 1, 2), w_1d, stride=2).flatten()
+print("C^T y:                        ", (C.T @ y_1d).int().tolist())
+print("F.conv_transpose1d(y, w, s=2):", transposed_1d.int().tolist())
+
+# The gradient that flows back through the convolution is C^T times the gradient of its output.
+x_1d = torch.randn(5, requires_grad=True)
+(F.conv1d(x_1d.view(1, 1, 5), w_1d, stride=2).flatten() * y_1d).sum().backward()
+print("backward of conv1d is C^T y too:", torch.allclose(x_1d.grad, C.T @ y_1d))
+
+# The same in 2-D: the convolution (k=3, stride 2) maps 5x5 to 2x2, so C is 4x25.
+C2 = convolution_matrix(lambda e: F.conv2d(e.view(1, 1, 5, 5), small_kernel, stride=2), (5, 5))
+print("2-D example: C is", tuple(C2.shape), "and C^T X equals Y:",
+      torch.equal((C2.T @ small_input.flatten()).view(1, 1, 5, 5), stamped))
+
+# %% [markdown]
 # ## Exercício 4: *upsampling* aprendido
 #
 # Até aqui, a rede amplia os mapas com `F.interpolate(..., mode="bilinear")`, uma operação **fixa**: não
-# tem pesos. O artigo das FCNs usa uma **convolução transposta** (`nn.ConvTranspose2d`) com *stride* $s$,
-# que amplia o mapa $s$ vezes e *tem* pesos (§3.3). Se o *kernel* for uma "tenda" bilinear, ela faz a
-# interpolação bilinear (longe das bordas); se os pesos forem treinados, a ampliação pode aprender a
-# respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
+# tem pesos. O artigo das FCNs usa a **convolução transposta** da seção anterior (`nn.ConvTranspose2d`),
+# com *stride* $s$, que amplia o mapa $s$ vezes e *tem* pesos (§3.3). Se o *kernel* for uma "tenda"
+# bilinear, ela faz a interpolação bilinear (longe das bordas); se os pesos forem treinados, a
+# ampliação pode aprender a respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
 # são aprendidas, e a última ampliação (até o tamanho da imagem) fica fixa (§4.2).
 
 # %% [markdown]

@@ -1126,7 +1126,99 @@ for learnable in (False, True):
 # Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
 # que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC; §4.3, "Class
 # Balancing"). O notebook 04 mede o efeito no nosso subconjunto.
+
+# %% [markdown]
+# ### Exemplo: pesos pela mediana das frequências, com 3 classes
 #
+# Suponha que o conjunto de treino tenha 10.000 pixels rotulados (os *void* não entram na conta): 7.000
+# de fundo, 2.000 de ônibus e 1.000 de pessoa. O caminho é contagens → frequências → mediana → pesos:
+#
+# 1. **frequências** $f_c$: cada contagem dividida pelo total, $f = (0{,}7;\ 0{,}2;\ 0{,}1)$;
+# 2. **mediana** das frequências: ordenadas, elas ficam $0{,}1 \le 0{,}2 \le 0{,}7$, e a do meio é
+#    $0{,}2$;
+# 3. **pesos** $w_c = 0{,}2 / f_c$: fundo $0{,}2/0{,}7 \approx 0{,}286$; ônibus $0{,}2/0{,}2 = 1$;
+#    pessoa $0{,}2/0{,}1 = 2$.
+#
+# A classe de frequência mediana fica com peso 1, a comum com menos de 1 e a rara com mais de 1. Repare
+# no produto peso × contagem: $0{,}286 \cdot 7000 \approx 2000$, $1 \cdot 2000 = 2000$ e
+# $2 \cdot 1000 = 2000$. Com esses pesos, cada classe contribui com o mesmo peso total para a perda,
+# como se todas tivessem a frequência mediana. Depois do exercício, `class_weights([7000, 2000, 1000])`
+# deve devolver esses três pesos.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+example_counts = {"background": 7000, "bus": 2000, "person": 1000}
+example_total = sum(example_counts.values())
+example_freq = {name: count / example_total for name, count in example_counts.items()}
+example_median = sorted(example_freq.values())[len(example_freq) // 2]  # 3 classes: the middle one
+print(f"total {example_total} labelled pixels; median frequency {example_median:.3f}")
+for name, count in example_counts.items():
+    weight = example_median / example_freq[name]
+    print(f"{name:<12} count {count:5d}  freq {example_freq[name]:.3f}  weight {weight:.3f}"
+          f"  weight x count {weight * count:6.0f}")
+
+# %% [markdown]
+# ### Exemplo: a perda de Dice numa imagem $2\times2$, com um pixel *void*
+#
+# Uma imagem de 4 pixels e 3 classes (0 fundo, 1 ônibus, 2 pessoa). Os rótulos e as probabilidades que
+# a rede prevê (depois do *softmax*) em cada pixel:
+#
+# | pixel | rótulo | $p_0$ | $p_1$ | $p_2$ |
+# |---|---|---|---|---|
+# | (0, 0) | 0 | 0,8 | 0,1 | 0,1 |
+# | (0, 1) | 1 | 0,2 | 0,6 | 0,2 |
+# | (1, 0) | 2 | 0,1 | 0,3 | 0,6 |
+# | (1, 1) | 255 (*void*) | 0,5 | 0,25 | 0,25 |
+#
+# O pixel *void* sai de **todas** as somas, tanto das probabilidades quanto do *one-hot*. Sobram 3
+# pixels, e para cada classe calculamos três números:
+#
+# * **fundo**: $\sum p_0 g_0 = 0{,}8$ (só o pixel (0, 0) tem rótulo 0); $\sum p_0 = 0{,}8 + 0{,}2 +
+#   0{,}1 = 1{,}1$; $\sum g_0 = 1$. Dice $= 2\cdot0{,}8 / (1{,}1 + 1) = 1{,}6/2{,}1 \approx 0{,}762$;
+# * **ônibus**: $\sum p_1 g_1 = 0{,}6$; $\sum p_1 = 0{,}1 + 0{,}6 + 0{,}3 = 1{,}0$; $\sum g_1 = 1$.
+#   Dice $= 1{,}2/2{,}0 = 0{,}600$;
+# * **pessoa**: $\sum p_2 g_2 = 0{,}6$; $\sum p_2 = 0{,}1 + 0{,}2 + 0{,}6 = 0{,}9$; $\sum g_2 = 1$.
+#   Dice $= 1{,}2/1{,}9 \approx 0{,}632$.
+#
+# A média das três é $(0{,}762 + 0{,}600 + 0{,}632)/3 \approx 0{,}664$, e a perda é
+# $1 - 0{,}664 \approx 0{,}336$. Se o pixel *void* entrasse como fundo, ele somaria 0,5 à interseção do
+# fundo e as suas probabilidades aumentariam os denominadores das três classes: a perda mudaria por
+# causa de um pixel sem rótulo verdadeiro.
+#
+# A célula abaixo refaz a conta com listas do Python. Depois de escrever `dice_loss` no exercício,
+# você pode conferi-la neste exemplo: os escores cujo *softmax* dá essas probabilidades são os seus
+# logaritmos, e com `eps=0` (sem suavização) a sua função deve dar o mesmo 0,336.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+example_labels = [0, 1, 2, 255]  # pixels (0, 0), (0, 1), (1, 0), (1, 1)
+example_probabilities = [[0.8, 0.1, 0.1], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6], [0.5, 0.25, 0.25]]
+
+
+def example_dice_terms(labels, probabilities):
+    """Per class: (sum(p*g), sum(p), sum(g), Dice) over the non-void pixels, with plain Python sums."""
+    kept = [(label, p) for label, p in zip(labels, probabilities) if label != 255]  # void pixels leave
+    terms = []
+    for c in range(3):
+        intersection = sum(p[c] for label, p in kept if label == c)
+        sum_p = sum(p[c] for _, p in kept)
+        sum_g = sum(1 for label, _ in kept if label == c)
+        terms.append((intersection, sum_p, sum_g, 2 * intersection / (sum_p + sum_g)))
+    return terms
+
+
+terms = example_dice_terms(example_labels, example_probabilities)
+for c, (intersection, sum_p, sum_g, dice) in enumerate(terms):
+    print(f"class {c}: sum(p*g) {intersection:.2f}  sum(p) {sum_p:.2f}  sum(g) {sum_g}  Dice {dice:.3f}")
+mean_dice = sum(dice for *_, dice in terms) / 3
+print(f"mean Dice {mean_dice:.3f} -> Dice loss {1 - mean_dice:.3f}")
+
+void_as_background = [0 if label == 255 else label for label in example_labels]
+wrong_terms = example_dice_terms(void_as_background, example_probabilities)
+print(f"with the void pixel counted as background the loss would be "
+      f"{1 - sum(dice for *_, dice in wrong_terms) / 3:.3f}")
+
+# %% [markdown]
 # **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
 # `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
 

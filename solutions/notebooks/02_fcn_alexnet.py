@@ -38,14 +38,16 @@ if "google.colab" in sys.modules:
 #    *features*, e explicar por que isso deixa a rede devolver um mapa de escores em vez de um rótulo;
 # 2. dizer o *stride* e o campo receptivo de cada corte da AlexNet que a FCN usa (pool1, pool2, pool5) e
 #    calculá-los a partir de `kernel_size`, `stride`, `padding` e `dilation` das camadas;
-# 3. escrever a FCN-AlexNet sem *skip connections* (**Exercício 1**) e com elas (**Exercício 2**) e
+# 3. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
+#    ativações quando os pesos começam pequenos ou grandes demais;
+# 4. escrever a FCN-AlexNet sem *skip connections* (**Exercício 1**) e com elas (**Exercício 2**) e
 #    fazê-las passar nas verificações;
-# 4. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
+# 5. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
 #    (**Exercício 3**);
-# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
-# 6. trocar a interpolação fixa por uma convolução transposta iniciada como bilinear, e explicar o
-#    padrão de xadrez (**Exercício 4**);
-# 7. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
+# 6. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
+# 7. calcular à mão a saída e o tamanho de uma convolução transposta, trocar a interpolação fixa por
+#    uma convolução transposta iniciada como bilinear, e explicar o padrão de xadrez (**Exercício 4**);
+# 8. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
 #
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
@@ -79,7 +81,7 @@ from torchvision import models
 
 from fcn_course import checks, plots, runs
 from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
-                                  load_alexnet)
+                                  initialize_weights, load_alexnet)
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.engine import count_parameters, fit
@@ -164,7 +166,7 @@ with torch.no_grad():
 # detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
 # *Transfer learning* é reaproveitar esse conhecimento: o *backbone* da FCN começa com os pesos do
 # ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
-# Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
+# Kaiming, explicada antes dos exercícios 1 e 2, é aplicada quando a rede inteira é treinada do zero).
 #
 # Na hora de treinar, o classificador novo precisa mudar muito; o *backbone*, só de um ajuste fino
 # (*fine-tuning*). Uma escolha comum, e a deste curso (herdada do curso original), é dar ao *backbone*
@@ -469,6 +471,89 @@ summed = (nn.Conv2d(64, num_classes, kernel_size=1)(shallow)
           + F.interpolate(nn.Conv2d(256, num_classes, kernel_size=1)(deep), size=(27, 27), mode="bilinear",
                           align_corners=False))
 print("paper-style sum of scores:", tuple(summed.shape))
+
+# %% [markdown]
+# ## Inicialização dos pesos (Kaiming)
+#
+# A classe `FCN_AlexNet` dos exercícios 1 e 2 termina com `initialize_weights(self)` quando
+# `pretrained=False`. O que essa linha faz, e por quê?
+#
+# Quando uma camada é treinada **do zero** (sem pesos do ImageNet), seus pesos começam aleatórios. Mas
+# não qualquer aleatório: se os pesos forem pequenos demais, o sinal encolhe a cada camada até sumir; se
+# forem grandes demais, ele explode. Nos dois casos os gradientes também somem ou explodem, e a rede
+# não aprende.
+#
+# Considere uma camada com $n_{in}$ entradas por neurônio (o *fan-in*; numa convolução
+# $k\times k$ com $C_{in}$ canais, $n_{in} = C_{in}\,k^2$), seguida de uma ReLU. Como a ReLU zera
+# metade dos valores, ela corta pela metade o segundo momento do sinal. He et al. (2015) mostraram que,
+# para compensar e manter a variância das ativações aproximadamente constante de camada em camada,
+# basta sortear os pesos com
+#
+# $$ w \sim \mathcal{N}\!\left(0,\ \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n_{in}}} .$$
+#
+# É a **inicialização de Kaiming** (ou de He; He, Zhang, Ren e Sun, *Delving Deep into Rectifiers*,
+# 2015, [arXiv:1502.01852](https://arxiv.org/abs/1502.01852)). A função `initialize_weights` de
+# `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
+# vieses, o atributo `bias`). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+layer = nn.Conv2d(in_channels=256, out_channels=256, kernel_size=3)
+initialize_weights(layer)
+
+fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
+expected_std = (2 / fan_in) ** 0.5
+measured_std = layer.weight.std().item()
+print(f"fan_in = 256 * 3 * 3 = {fan_in}")
+print(f"expected std sqrt(2 / fan_in) = {expected_std:.4f}")
+print(f"measured std / expected std   = {measured_std / expected_std:.2f}")
+print(f"all biases are zero: {bool((layer.bias == 0).all())}")
+
+
+# %% [markdown]
+# E por que isso importa? Vamos empilhar 15 camadas (linear + ReLU) e medir o desvio-padrão das
+# ativações depois de cada uma, comparando a inicialização de Kaiming com pesos sorteados com desvio
+# fixo de 0,01 (pequeno demais) e de 0,1 (grande demais).
+
+# %%
+def activation_stds(init, depth=15, width=256, seed=0):
+    """Std of the activations after each Linear+ReLU layer of a deep stack initialised with `init`."""
+    torch.manual_seed(seed)
+    x = torch.randn(1024, width)
+    stds = []
+    for _ in range(depth):
+        layer = nn.Linear(width, width)
+        init(layer)
+        x = torch.relu(layer(x))
+        stds.append(x.std().item())
+    return stds
+
+
+def fixed_std_init(std):
+    """Normal weights with a fixed std and zero bias, ignoring the fan-in."""
+    def init(layer):
+        nn.init.normal_(layer.weight, std=std)
+        nn.init.zeros_(layer.bias)
+    return init
+
+
+with torch.no_grad():
+    results = {
+        "Kaiming": activation_stds(initialize_weights),
+        "std 0.01": activation_stds(fixed_std_init(0.01)),
+        "std 0.1": activation_stds(fixed_std_init(0.1)),
+    }
+print("layer " + "".join(f"{name:>12}" for name in results))
+for depth in (1, 5, 10, 15):
+    print(f"{depth:5d} " + "".join(f"{stds[depth - 1]:12.2e}" for stds in results.values()))
+
+# %% [markdown]
+# Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
+# cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
+# É por isso que toda FCN treinada do zero neste curso chama `initialize_weights`. Quando o
+# *backbone* vem pré-treinado, seus pesos já são bons e **não** são reinicializados; o classificador
+# novo fica então com a inicialização padrão do PyTorch.
 
 # %% [markdown]
 # ## Exercícios 1 e 2: a FCN-AlexNet
@@ -1378,7 +1463,11 @@ for name, count, weight in zip(args["classes"], train_counts.tolist(), class_wei
 #   resultado.
 # * *Skip connections* trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
 #   $C_{raso} + C_{profundo}$ canais.
+# * Camadas treinadas do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
+#   através das ReLUs.
 # * A perda é a entropia cruzada por pixel, ignorando o *void*: `[B, C, H, W] → [B·H·W, C]`.
+# * Uma convolução transposta multiplica pela transposta da matriz da convolução; a saída tem
+#   $(n_{in} - 1)\,s - 2p + k + \texttt{output\_padding}$ pixels.
 #
 # Para experimentar: mude `args` (por exemplo `course_args(skip=False)` ou `course_args(skip="16s")`) e
 # treine de novo. No **notebook 03** você fará a mesma adaptação para a VGG16, e no **notebook 04**

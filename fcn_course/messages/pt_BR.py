@@ -163,6 +163,29 @@ MESSAGES = {
                        "lista."),
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.phase.train": "treino",
+    "engine.phase.val": "validação",
+    "engine.epoch_line": ("[época {epoch}] [{phase}] perda {loss_mean:.4f} +/- {loss_std:.4f} | mIoU(fg) "
+                          "{miou_fg:.4f} | tempo {seconds:.1f}s"),
+    "engine.progress": "época {epoch} {phase}",
+    "engine.progress_loss": "perda={loss:.4f}",
+    "engine.loss_not_a_tensor": ("loss_fn devolveu {given}, não um tensor: ela precisa devolver a perda do lote "
+                                 "(esqueceu o `return loss`?)."),
+    "engine.loss_not_a_number": ("loss_fn devolveu um tensor de formato {shape}; ela precisa devolver um único "
+                                 "número (um tensor escalar): a perda média sobre os pixels do lote."),
+    "engine.loss_not_finite": (
+        "A perda é {loss} na época {epoch}, lote {batch}: o treino divergiu. A causa mais comum é uma taxa de "
+        "aprendizado alta demais: diminua args['lr'] (por exemplo 10 vezes) e comece de novo com um modelo novo. "
+        "Confira também se a perda ignora os pixels void (ignore_index=255) e se os rótulos estão em "
+        "0..num_classes-1."),
+    "engine.empty_loader": ("O loader de {phase} não produziu nenhum lote: confira o conjunto de dados (está "
+                            "vazio?) e drop_last/batch_size."),
+    "engine.unknown_backbone": ("não sei qual backbone {net} usa: informe args['backbone'] (um nome registrado em "
+                                "fcn_course.backbones.BACKBONES)."),
+    "engine.resume_needs_run_dir": "resume=True precisa do run_dir que contém last.pt.",
+    "engine.resuming": "Retomando {run_dir} depois da época {epoch}.",
+    "engine.no_checkpoint": "Nenhum checkpoint em {run_dir}: começando da época 1.",
+    "engine.best_epoch": "Melhor mIoU(fg) de validação {miou:.4f} na época {epoch}.",
     "engine.ingredients_expected": (
         "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "

@@ -856,7 +856,7 @@ def test_a_checkpoint_that_holds_pickled_objects_is_refused(tmp_path):
     net = tiny_net()
     path = tmp_path / "tampered.pt"
     torch.save({"model": net.state_dict(), "extra": NotATensor()}, path)
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="não pode ser lido"):
         load_checkpoint(path, net)
 
 

@@ -171,7 +171,7 @@ def test_run_folder_of_the_previous_version_still_loads(tmp_path, alexnet_checkp
 
 
 def test_checkpoint_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+    with pytest.raises(FileNotFoundError, match="Checkpoint não encontrado"):
         read_checkpoint_config(tmp_path / "nothing.pt")
     (tmp_path / "junk.pt").write_text("junk")
     with pytest.raises(ValueError, match="not a PyTorch checkpoint"):
@@ -204,7 +204,7 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
 
 
 @pytest.mark.parametrize("case, message", [
-    ("missing checkpoint", "Checkpoint not found"),
+    ("missing checkpoint", "Checkpoint não encontrado"),
     ("missing image", "Not found"),
     ("not an image", "not an image"),
     ("empty folder", "No images in"),

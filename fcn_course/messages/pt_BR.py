@@ -195,6 +195,37 @@ MESSAGES = {
                             "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
                             "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
                             "versão numa pasta nova."),
+    "runs.no_backbone": ("as configurações da execução não dizem qual backbone ela usa: acrescente "
+                         "args['backbone'] (por exemplo 'alexnet')."),
+    "runs.not_writable": ("não consigo gravar na pasta da execução {run_dir} ({error}); escolha outra pasta "
+                          "(run_dir=..., ou FCN_COURSE_RUNS)."),
+    "runs.best_is_separate": " {best} é um arquivo à parte: predict ainda pode usá-lo, se estiver inteiro.",
+    "runs.truncated_checkpoint": ("o checkpoint {path} está truncado (o processo foi morto durante a gravação, ou "
+                                  "a cópia quebrou), então esta execução não pode continuar a partir dele. Nada foi "
+                                  "alterado.{kept} Para treinar esta execução de novo desde o início, apague {path} "
+                                  "(ou a pasta inteira {folder})."),
+    "runs.other_settings": ("{run_dir} guarda uma execução iniciada com outras configurações:\n  {changes}\n"
+                            "Nada foi alterado. Use outra pasta de execução para as configurações novas, ou as "
+                            "configurações antigas para continuar esta execução."),
+    "runs.checkpoint_without_run_file": ("{run_dir} guarda um checkpoint mas nenhum {run_file} (uma execução de uma "
+                                         "versão antiga do curso): não dá para comparar as configurações dela com "
+                                         "estas. Comece uma pasta de execução nova."),
+    "runs.no_run_file": (
+        "{run_dir} não tem um {run_file} dizendo qual rede ela guarda (backbone, skip, classes). Treine de novo "
+        "com esta versão do curso, ou descreva a execução: fcn_course.runs.write_run_config(run_dir, "
+        "{{'backbone': 'alexnet', 'skip': True, 'pretrained': False, 'classes': ('background', 'bus', 'person'), "
+        "...course_args()}})."),
+    "runs.checkpoint_not_found": ("Checkpoint não encontrado: {path}. Treine primeiro com fit(..., run_dir=...) "
+                                  "(ou com a grade): ele grava best.pt e last.pt na pasta da execução."),
+    "runs.unreadable_checkpoint": ("o checkpoint {path} não pode ser lido ({error}): não é um checkpoint do "
+                                   "PyTorch, ou está truncado ou danificado. Apague-o para treinar essa execução "
+                                   "de novo desde o início (ou use o outro de best.pt/last.pt)."),
+    "runs.not_a_dict_of_weights": "{path} não contém um dicionário de pesos.",
+    "runs.no_optimizer_state": ("{path} não guarda o estado do otimizador ({best} guarda só os pesos); retome a "
+                                "partir de {last}."),
+    "runs.no_grid_index": "Nenhum {grid_file} em {grid_dir}: esta é mesmo a pasta de saída de run_grid?",
+    "runs.grid_other_settings": ("{grid_dir} guarda uma grade treinada com outras configurações ({changes}). Nada "
+                                 "foi alterado: use outro out_dir, ou apague este para começar de novo."),
     "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
                                 "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
                                 "para uns 500 pixels de lado) e tente de novo."),

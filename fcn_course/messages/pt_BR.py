@@ -226,6 +226,36 @@ MESSAGES = {
     "runs.no_grid_index": "Nenhum {grid_file} em {grid_dir}: esta é mesmo a pasta de saída de run_grid?",
     "runs.grid_other_settings": ("{grid_dir} guarda uma grade treinada com outras configurações ({changes}). Nada "
                                  "foi alterado: use outro out_dir, ou apague este para começar de novo."),
+    "predict.image_not_found": "Imagem não encontrada: {path}",
+    "predict.is_a_folder": "{path} é uma pasta; passe um arquivo de imagem (ou use predict_folder).",
+    "predict.not_an_image": ("{path} não é uma imagem que o Pillow consiga ler ({error}). Use um arquivo de foto "
+                             "como .jpg ou .png."),
+    "predict.beyond_16_bits": ("{name} tem valores no modo {mode} de {low} a {high}, além de 16 bits: converta-a "
+                               "antes para uma imagem RGB de 8 bits (por exemplo um .jpg ou .png)."),
+    "predict.floating_point": ("{name} é uma imagem de ponto flutuante de 32 bits: converta-a antes para uma "
+                               "imagem RGB de 8 bits (por exemplo um .jpg ou .png)."),
+    "predict.unknown_class": "Classe desconhecida {name}: as classes precisam ser nomes do Pascal VOC ({known}).",
+    "predict.label_outside": ("o rótulo tem valores fora de 0..{last} (e 255): mínimo {low}, máximo {high}. "
+                              "São estas mesmo as classes certas?"),
+    "predict.label_shape": ("o rótulo tem formato {shape}, mas a imagem tem {height}x{width} (altura x largura); "
+                            "faça a predição no tamanho original."),
+    "predict.output_is_input_folder": ("a pasta de saída {out_dir} é a pasta das imagens de entrada ({folder}): os "
+                                       "resultados seriam gravados no meio das suas fotos. Escolha outra pasta de "
+                                       "saída (--out predictions, ou out_dir=... no Python)."),
+    "predict.missing_model_class": ("{path} guarda uma FCN {backbone}, mas model_classes só tem {known}; passe a "
+                                    "sua classe {class_name}."),
+    "predict.weights_do_not_fit": "Os pesos de {path} não servem em {class_name} (skip={skip}): {error}",
+    "predict.grid_not_found": "Pasta da grade não encontrada: {grid_dir}",
+    "predict.no_trained_run": "Nenhuma execução treinada em {grid_dir} (nenhum */best.pt): rode a grade primeiro.",
+    "predict.not_found": "Não encontrado: {path}",
+    "predict.no_images": "Nenhuma imagem em {path} (procurei {suffixes}).",
+    "predict.no_fcn_class": "nenhuma classe FCN ({names}) está definida em {paths}",
+    "predict.error": "erro: {error}",
+    "predict.model_line": "FCN {backbone} (skip={skip}), classes {classes}, tamanho de entrada {size}",
+    "predict.original_size": "original",
+    "predict.skipped": "pulei {path}: {error}",
+    "predict.none_segmented": "erro: nenhuma imagem pôde ser segmentada.",
+    "predict.results_in": "resultados em {folder}",
     "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
                                 "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
                                 "para uns 500 pixels de lado) e tente de novo."),

@@ -126,9 +126,9 @@ def test_train_and_validate_return_sane_figures(capsys):
     assert train_stats["loss_std"] == pytest.approx(np.std(train_stats["batch_losses"]))
     assert "figure" not in val_stats
     out = capsys.readouterr().out
-    line = r"\[epoch 1\] \[{}\] loss \d+\.\d{{4}} \+/- \d+\.\d{{4}} \| mIoU\(fg\) \d\.\d{{4}} \| time \d+\.\ds"
-    assert re.search(line.format("train"), out), out
-    assert re.search(line.format("val"), out), out
+    line = r"\[época 1\] \[{}\] perda \d+\.\d{{4}} \+/- \d+\.\d{{4}} \| mIoU\(fg\) \d\.\d{{4}} \| tempo \d+\.\ds"
+    assert re.search(line.format("treino"), out), out
+    assert re.search(line.format("validação"), out), out
 
 
 def test_validate_keeps_the_first_batch_and_the_plots_callback_saves_its_figure(tmp_path):
@@ -382,18 +382,18 @@ def test_nan_loss_raises_a_clear_error_before_updating_weights():
         return cross_entropy(outputs, labels) * float("nan")
 
     train_loader, val_loader = tiny_loaders()
-    with pytest.raises(NonFiniteLossError, match="learning rate"):
+    with pytest.raises(NonFiniteLossError, match="taxa de aprendizado"):
         train_one_epoch(net, train_loader, nan_loss, optimizer, "cpu", 1, 3, progress=False)
     for p, q in zip(before, net.parameters()):
         torch.testing.assert_close(p, q)
-    with pytest.raises(FloatingPointError, match="lower args\\['lr'\\]"):
+    with pytest.raises(FloatingPointError, match="diminua args\\['lr'\\]"):
         validate(net, val_loader, nan_loss, "cpu", 1, 3, progress=False)
 
 
 @pytest.mark.parametrize("bad_loss, error, message", [
     (lambda outputs, labels: None, TypeError, "return loss"),
     (lambda outputs, labels: F.cross_entropy(outputs, labels, ignore_index=255, reduction="none"),
-     ValueError, "single number"),
+     ValueError, "único número"),
 ])
 def test_loss_fn_must_return_one_number(bad_loss, error, message):
     net = TinyNet()
@@ -408,7 +408,7 @@ def test_too_high_learning_rate_is_reported_as_divergence():
     net = TinyNet()
     optimizer = torch.optim.SGD(net.parameters(), lr=1e8)
     train_loader, _ = tiny_loaders()
-    with pytest.raises(NonFiniteLossError, match="diverged"):
+    with pytest.raises(NonFiniteLossError, match="divergiu"):
         for epoch in range(1, 6):
             train_one_epoch(net, train_loader, cross_entropy, optimizer, "cpu", epoch, 3,
                             progress=False)
@@ -708,10 +708,10 @@ def test_fit_shows_progress_bars_unless_told_not_to(capsys):
     loader = tiny_loader()
     net = tiny_net()
     fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args())
-    assert "epoch 1 train" in capsys.readouterr().err
+    assert "época 1 treino" in capsys.readouterr().err
     fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args(),
         progress=False)
-    assert "epoch 1 train" not in capsys.readouterr().err
+    assert "época 1 treino" not in capsys.readouterr().err
 
 
 def test_checkpoints_store_the_run_settings_without_the_device(tmp_path):
@@ -740,7 +740,7 @@ def test_train_one_epoch_shows_a_bar_with_the_batch_loss_by_default(capsys):
     net = tiny_net()
     train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 train" in shown and "loss=" in shown
+    assert "época 1 treino" in shown and "perda=" in shown
 
 
 def test_the_epoch_time_is_the_time_the_epoch_took():
@@ -807,19 +807,19 @@ def test_a_given_scaler_is_the_one_used_and_it_grows_after_steps_without_overflo
 def test_an_empty_loader_is_an_error_that_says_what_to_check():
     net = tiny_net()
     empty = tiny_loader(n=0)
-    with pytest.raises(ValueError, match="training loader produced no batches"):
+    with pytest.raises(ValueError, match="loader de treino não produziu nenhum lote"):
         train_one_epoch(net, empty, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3,
                         progress=False)
-    with pytest.raises(ValueError, match="validation loader produced no batches"):
+    with pytest.raises(ValueError, match="loader de validação não produziu nenhum lote"):
         engine.validate(net, empty, cross_entropy, "cpu", 1, 3, progress=False)
 
 
 def test_validate_shows_a_bar_with_the_batch_loss_by_default_and_none_when_told(capsys):
     engine.validate(tiny_net(), tiny_loader(), cross_entropy, "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 val" in shown and "loss=" in shown
+    assert "época 1 validação" in shown and "perda=" in shown
     engine.validate(tiny_net(), tiny_loader(), cross_entropy, "cpu", 1, 3, progress=False)
-    assert "epoch 1 val" not in capsys.readouterr().err
+    assert "época 1 validação" not in capsys.readouterr().err
 
 
 def test_both_bars_are_cleared_when_their_epoch_is_done(capsys):
@@ -828,7 +828,7 @@ def test_both_bars_are_cleared_when_their_epoch_is_done(capsys):
     train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3)
     engine.validate(net, tiny_loader(), cross_entropy, "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 train" in shown and "epoch 1 val" in shown
+    assert "época 1 treino" in shown and "época 1 validação" in shown
     assert "\n" not in shown and shown.rstrip("\r").split("\r")[-1].strip() == ""
 
 
@@ -856,7 +856,7 @@ def test_a_checkpoint_that_holds_pickled_objects_is_refused(tmp_path):
     net = tiny_net()
     path = tmp_path / "tampered.pt"
     torch.save({"model": net.state_dict(), "extra": NotATensor()}, path)
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="não pode ser lido"):
         load_checkpoint(path, net)
 
 
@@ -873,12 +873,12 @@ def test_fit_says_where_it_starts_resumes_and_which_epoch_was_best(tmp_path, cap
     fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(), run_dir=tmp_path / "run", resume=True,
         progress=False)
     printed = capsys.readouterr().out
-    assert f"No checkpoint in {tmp_path / 'run'}: starting from epoch 1." in printed
-    assert re.search(r"Best val mIoU\(fg\) \d\.\d{4} at epoch 1\.", printed)
+    assert f"Nenhum checkpoint em {tmp_path / 'run'}: começando da época 1." in printed
+    assert re.search(r"Melhor mIoU\(fg\) de validação \d\.\d{4} na época 1\.", printed)
     fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(epoch_num=2), run_dir=tmp_path / "run",
         resume=True, progress=False)
     printed = capsys.readouterr().out
-    assert f"Resuming {tmp_path / 'run'} after epoch 1." in printed and "No checkpoint" not in printed
+    assert f"Retomando {tmp_path / 'run'} depois da época 1." in printed and "Nenhum checkpoint" not in printed
 
 
 def test_without_show_freq_in_args_no_figure_is_asked_for():

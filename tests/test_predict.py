@@ -97,11 +97,11 @@ def test_input_is_normalised_with_imagenet_statistics():
 
 
 def test_image_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not found"):
+    with pytest.raises(FileNotFoundError, match="não encontrad"):
         predict.load_image(tmp_path / "missing.jpg")
     text = tmp_path / "notes.jpg"
     text.write_text("not a picture")
-    with pytest.raises(ValueError, match="not an image"):
+    with pytest.raises(ValueError, match="não é uma imagem"):
         predict.load_image(text)
 
 
@@ -134,9 +134,9 @@ def test_background_is_left_untouched_and_sizes_must_agree(tmp_path):
     background = np.zeros((64, 80), dtype=np.int64)
     overlay = predict.overlay_image(photo, background, CLASSES)
     assert np.array_equal(np.array(overlay), np.array(Image.open(photo).convert("RGB")))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="formato"):
         save_prediction(photo, np.zeros((10, 10), dtype=np.int64), CLASSES, tmp_path / "out")
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match="fora de"):
         predict.mask_image(np.full((4, 4), 7), CLASSES)
 
 
@@ -171,10 +171,10 @@ def test_run_folder_of_the_previous_version_still_loads(tmp_path, alexnet_checkp
 
 
 def test_checkpoint_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+    with pytest.raises(FileNotFoundError, match="Checkpoint não encontrado"):
         read_checkpoint_config(tmp_path / "nothing.pt")
     (tmp_path / "junk.pt").write_text("junk")
-    with pytest.raises(ValueError, match="not a PyTorch checkpoint"):
+    with pytest.raises(ValueError, match="não é um checkpoint do PyTorch"):
         read_checkpoint_config(tmp_path / "junk.pt")
 
 
@@ -204,10 +204,10 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
 
 
 @pytest.mark.parametrize("case, message", [
-    ("missing checkpoint", "Checkpoint not found"),
-    ("missing image", "Not found"),
-    ("not an image", "not an image"),
-    ("empty folder", "No images in"),
+    ("missing checkpoint", "Checkpoint não encontrado"),
+    ("missing image", "Não encontrado"),
+    ("not an image", "não é uma imagem"),
+    ("empty folder", "Nenhuma imagem em"),
 ])
 def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message):
     checkpoint, target = alexnet_checkpoint, tmp_path / "missing.jpg"
@@ -249,7 +249,7 @@ def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint
 def test_command_line_models_without_an_fcn_class(tmp_path, alexnet_checkpoint, capsys):
     notebook = REPO_ROOT / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
     code = predict.main([str(alexnet_checkpoint), str(write_photo(tmp_path / "x.jpg")), "--models", str(notebook)])
-    assert code == 2 and "no FCN class (FCN_AlexNet, FCN_VGG16)" in capsys.readouterr().err
+    assert code == 2 and "nenhuma classe FCN (FCN_AlexNet, FCN_VGG16)" in capsys.readouterr().err
 
 
 def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkpoint, monkeypatch):
@@ -345,7 +345,7 @@ def test_save_prediction_never_writes_next_to_its_input(tmp_path):
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (64, 64), (10, 20, 30)).save(photo)
     before = tree_digest(tmp_path)
-    with pytest.raises(ValueError, match="input"):
+    with pytest.raises(ValueError, match="entrada"):
         save_prediction(photo, np.zeros((64, 64), dtype=np.int64), CLASSES, tmp_path)
     assert tree_digest(tmp_path) == before
 
@@ -371,7 +371,7 @@ def test_a_32_bit_image_out_of_the_16_bit_range_is_refused(tmp_path):
     Image.fromarray(np.full((32, 32), 200_000, dtype=np.int32), mode="I").save(path)
     with pytest.raises(ValueError, match="big.tif") as error:
         load_image(path)
-    assert "8-bit" in str(error.value)
+    assert "8 bits" in str(error.value)
 
 
 def modes_and_expected():

@@ -150,13 +150,13 @@ def test_save_epoch_writes_best_only_for_the_best_epoch(tmp_path):
 
 
 def test_read_checkpoint_explains_missing_damaged_and_foreign_files(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+    with pytest.raises(FileNotFoundError, match="Checkpoint não encontrado"):
         runs.read_checkpoint(tmp_path / "best.pt")
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="não pode ser lido"):
         runs.read_checkpoint(tmp_path / "junk.pt")
     torch.save([1, 2], tmp_path / "list.pt")
-    with pytest.raises(ValueError, match="dict"):
+    with pytest.raises(ValueError, match="dicionário"):
         runs.read_checkpoint(tmp_path / "list.pt")
 
 
@@ -209,7 +209,7 @@ def test_train_resume_with_other_settings_is_refused(trained_run, tmp_path, caps
     flags[flags.index(flag) + 1] = value
     assert load_train_script().main(flags + ["--run-dir", str(run_dir), "--resume", "--epochs", "2"]) == 2
     message = capsys.readouterr().err
-    assert shown in message and "Nothing was changed" in message
+    assert shown in message and "Nada foi alterado" in message
     assert tree_digest(run_dir) == before
 
 
@@ -243,7 +243,7 @@ def test_a_damaged_run_description_names_the_file(tmp_path, name):
 def test_a_read_only_run_folder_is_found_before_training(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    with pytest.raises(PermissionError, match="cannot write in the run folder"):
+    with pytest.raises(PermissionError, match="não consigo gravar na pasta da execução"):
         runs.start_run(blocker / "run", {"backbone": "alexnet", "classes": CLASSES})
 
 

@@ -163,6 +163,29 @@ MESSAGES = {
                        "lista."),
 
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.phase.train": "treino",
+    "engine.phase.val": "validação",
+    "engine.epoch_line": ("[época {epoch}] [{phase}] perda {loss_mean:.4f} +/- {loss_std:.4f} | mIoU(fg) "
+                          "{miou_fg:.4f} | tempo {seconds:.1f}s"),
+    "engine.progress": "época {epoch} {phase}",
+    "engine.progress_loss": "perda={loss:.4f}",
+    "engine.loss_not_a_tensor": ("loss_fn devolveu {given}, não um tensor: ela precisa devolver a perda do lote "
+                                 "(esqueceu o `return loss`?)."),
+    "engine.loss_not_a_number": ("loss_fn devolveu um tensor de formato {shape}; ela precisa devolver um único "
+                                 "número (um tensor escalar): a perda média sobre os pixels do lote."),
+    "engine.loss_not_finite": (
+        "A perda é {loss} na época {epoch}, lote {batch}: o treino divergiu. A causa mais comum é uma taxa de "
+        "aprendizado alta demais: diminua args['lr'] (por exemplo 10 vezes) e comece de novo com um modelo novo. "
+        "Confira também se a perda ignora os pixels void (ignore_index=255) e se os rótulos estão em "
+        "0..num_classes-1."),
+    "engine.empty_loader": ("O loader de {phase} não produziu nenhum lote: confira o conjunto de dados (está "
+                            "vazio?) e drop_last/batch_size."),
+    "engine.unknown_backbone": ("não sei qual backbone {net} usa: informe args['backbone'] (um nome registrado em "
+                                "fcn_course.backbones.BACKBONES)."),
+    "engine.resume_needs_run_dir": "resume=True precisa do run_dir que contém last.pt.",
+    "engine.resuming": "Retomando {run_dir} depois da época {epoch}.",
+    "engine.no_checkpoint": "Nenhum checkpoint em {run_dir}: começando da época 1.",
+    "engine.best_epoch": "Melhor mIoU(fg) de validação {miou:.4f} na época {epoch}.",
     "engine.ingredients_expected": (
         "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
@@ -172,6 +195,67 @@ MESSAGES = {
                             "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
                             "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
                             "versão numa pasta nova."),
+    "runs.no_backbone": ("as configurações da execução não dizem qual backbone ela usa: acrescente "
+                         "args['backbone'] (por exemplo 'alexnet')."),
+    "runs.not_writable": ("não consigo gravar na pasta da execução {run_dir} ({error}); escolha outra pasta "
+                          "(run_dir=..., ou FCN_COURSE_RUNS)."),
+    "runs.best_is_separate": " {best} é um arquivo à parte: predict ainda pode usá-lo, se estiver inteiro.",
+    "runs.truncated_checkpoint": ("o checkpoint {path} está truncado (o processo foi morto durante a gravação, ou "
+                                  "a cópia quebrou), então esta execução não pode continuar a partir dele. Nada foi "
+                                  "alterado.{kept} Para treinar esta execução de novo desde o início, apague {path} "
+                                  "(ou a pasta inteira {folder})."),
+    "runs.other_settings": ("{run_dir} guarda uma execução iniciada com outras configurações:\n  {changes}\n"
+                            "Nada foi alterado. Use outra pasta de execução para as configurações novas, ou as "
+                            "configurações antigas para continuar esta execução."),
+    "runs.checkpoint_without_run_file": ("{run_dir} guarda um checkpoint mas nenhum {run_file} (uma execução de uma "
+                                         "versão antiga do curso): não dá para comparar as configurações dela com "
+                                         "estas. Comece uma pasta de execução nova."),
+    "runs.no_run_file": (
+        "{run_dir} não tem um {run_file} dizendo qual rede ela guarda (backbone, skip, classes). Treine de novo "
+        "com esta versão do curso, ou descreva a execução: fcn_course.runs.write_run_config(run_dir, "
+        "{{'backbone': 'alexnet', 'skip': True, 'pretrained': False, 'classes': ('background', 'bus', 'person'), "
+        "...course_args()}})."),
+    "runs.checkpoint_not_found": ("Checkpoint não encontrado: {path}. Treine primeiro com fit(..., run_dir=...) "
+                                  "(ou com a grade): ele grava best.pt e last.pt na pasta da execução."),
+    "runs.unreadable_checkpoint": ("o checkpoint {path} não pode ser lido ({error}): não é um checkpoint do "
+                                   "PyTorch, ou está truncado ou danificado. Apague-o para treinar essa execução "
+                                   "de novo desde o início (ou use o outro de best.pt/last.pt)."),
+    "runs.not_a_dict_of_weights": "{path} não contém um dicionário de pesos.",
+    "runs.no_optimizer_state": ("{path} não guarda o estado do otimizador ({best} guarda só os pesos); retome a "
+                                "partir de {last}."),
+    "runs.no_grid_index": "Nenhum {grid_file} em {grid_dir}: esta é mesmo a pasta de saída de run_grid?",
+    "runs.grid_other_settings": ("{grid_dir} guarda uma grade treinada com outras configurações ({changes}). Nada "
+                                 "foi alterado: use outro out_dir, ou apague este para começar de novo."),
+    "predict.image_not_found": "Imagem não encontrada: {path}",
+    "predict.is_a_folder": "{path} é uma pasta; passe um arquivo de imagem (ou use predict_folder).",
+    "predict.not_an_image": ("{path} não é uma imagem que o Pillow consiga ler ({error}). Use um arquivo de foto "
+                             "como .jpg ou .png."),
+    "predict.beyond_16_bits": ("{name} tem valores no modo {mode} de {low} a {high}, além de 16 bits: converta-a "
+                               "antes para uma imagem RGB de 8 bits (por exemplo um .jpg ou .png)."),
+    "predict.floating_point": ("{name} é uma imagem de ponto flutuante de 32 bits: converta-a antes para uma "
+                               "imagem RGB de 8 bits (por exemplo um .jpg ou .png)."),
+    "predict.unknown_class": "Classe desconhecida {name}: as classes precisam ser nomes do Pascal VOC ({known}).",
+    "predict.label_outside": ("o rótulo tem valores fora de 0..{last} (e 255): mínimo {low}, máximo {high}. "
+                              "São estas mesmo as classes certas?"),
+    "predict.label_shape": ("o rótulo tem formato {shape}, mas a imagem tem {height}x{width} (altura x largura); "
+                            "faça a predição no tamanho original."),
+    "predict.output_is_input_folder": ("a pasta de saída {out_dir} é a pasta das imagens de entrada ({folder}): os "
+                                       "resultados seriam gravados no meio das suas fotos. Escolha outra pasta de "
+                                       "saída (--out predictions, ou out_dir=... no Python)."),
+    "predict.missing_model_class": ("{path} guarda uma FCN {backbone}, mas model_classes só tem {known}; passe a "
+                                    "sua classe {class_name}."),
+    "predict.weights_do_not_fit": "Os pesos de {path} não servem em {class_name} (skip={skip}): {error}",
+    "predict.grid_not_found": "Pasta da grade não encontrada: {grid_dir}",
+    "predict.no_trained_run": "Nenhuma execução treinada em {grid_dir} (nenhum */best.pt): rode a grade primeiro.",
+    "predict.not_found": "Não encontrado: {path}",
+    "predict.no_images": "Nenhuma imagem em {path} (procurei {suffixes}).",
+    "predict.no_fcn_class": "nenhuma classe FCN ({names}) está definida em {paths}",
+    "predict.error": "erro: {error}",
+    "predict.model_line": "FCN {backbone} (skip={skip}), classes {classes}, tamanho de entrada {size}",
+    "predict.original_size": "original",
+    "predict.skipped": "pulei {path}: {error}",
+    "predict.none_segmented": "erro: nenhuma imagem pôde ser segmentada.",
+    "predict.results_in": "resultados em {folder}",
     "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
                                 "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
                                 "para uns 500 pixels de lado) e tente de novo."),

@@ -1,21 +1,49 @@
-"""Tests of the grader (fcn_course.instructor.grade and grade_class) on submissions made from the real student
-notebooks, written to temporary folders: one submission, then a class folder of mixed submissions."""
-import csv
+"""Tests of the grader (fcn_course.instructor.grade, with its child process grade_child, its sandbox and its
+source review) on submissions made from the real student notebooks, written to temporary folders; the hostile
+cases (links, broken files, limits, escapes, tampering) each try the attack. The class folder: see
+test_instructor_grade_class.py."""
+import errno
+import json
 import os
-import unicodedata
+import random
 from pathlib import Path
 
 import nbformat
 import pytest
+from tiny_course import sha256
 
 from fcn_course.checks import exercises_for_notebook
-
 from fcn_course.definitions import load_definitions
-from fcn_course.instructor.__main__ import main as instructor_main
-from fcn_course.instructor.grade import (CRASHED, INVALID, OK, TIMEOUT, grade, question_label, reflection_answers,
-                                         report_markdown, status_label)
-from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, find_submissions, report_names
-from tiny_course import sha256
+from fcn_course.instructor import grade as grade_module
+from fcn_course.instructor import sandbox
+from fcn_course.instructor.grade import (
+    CHECKS_REPLACED,
+    CRASHED,
+    FILE_CHANGED,
+    FORGED_RESULT,
+    INSTRUCTOR_CODE,
+    INTERPRETER_TOOLS,
+    INVALID,
+    NOT_A_FILE,
+    OK,
+    PRIVATE_FILES,
+    TAMPERED,
+    TIMEOUT,
+    grade,
+    question_label,
+    reflection_answers,
+    report_markdown,
+    source_review,
+    status_label,
+)
+from fcn_course.instructor.grade_class import CSV_COLUMNS
+from fcn_course.instructor.grade_time import ChildRun
+from fcn_course.instructor.sandbox import (
+    GIB,
+    Limits,
+    SandboxUnavailable,
+    bwrap_available,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = ROOT / "notebooks"
@@ -53,19 +81,32 @@ def write(nb, path: Path) -> Path:
     return path
 
 
+def spy_cell(expression: str) -> str:
+    """A class body that reports ``expression`` (evaluated in the grading process) through its error message:
+    the child cannot write outside its own folder, but its cell errors reach the result."""
+    return (f"\n\nclass Spy:\n    import json, os, sys\n"
+            f"    raise RuntimeError('SPY' + json.dumps({expression}) + 'YPS')\n")
+
+
+def spied(result: dict):
+    """The value a :func:`spy_cell` reported (from the cell errors of a grading result)."""
+    import json
+
+    error = next(e["error"] for e in result["cell_errors"] if "SPY" in e["error"])
+    return json.loads(error.split("SPY", 1)[1].rsplit("YPS", 1)[0])
+
+
 @pytest.mark.subprocess
 def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifies_the_submission(tmp_path):
-    spy = tmp_path / "spy.txt"
-    class_body = (f"\n\nclass Spy:\n    import os\n    open({str(spy)!r}, 'w').write("
-                  "f\"{os.getpid()}|{os.getcwd()}|{os.environ['HOME']}|{os.environ.get('FCN_COURSE_SMOKE')}\")\n")
-    submission = write(notebook_01(RIGHT, class_body), tmp_path / "aluno" / "01_dados_e_metricas.ipynb")
+    observed = "[os.getpid(), os.getcwd(), os.environ['HOME'], os.environ.get('FCN_COURSE_SMOKE')]"
+    submission = write(notebook_01(RIGHT, spy_cell(observed)), tmp_path / "aluno" / "01_dados_e_metricas.ipynb")
     digest = sha256(submission)
 
-    result = grade(submission, report_path=tmp_path / "new" / "folder" / "report.md")
+    result = grade(submission, report_path=tmp_path / "new" / "folder" / "report.md", sandbox_mode="none")
 
     assert sha256(submission) == digest
     assert sorted(p.name for p in submission.parent.iterdir()) == ["01_dados_e_metricas.ipynb"]
-    pid, cwd, home, smoke = spy.read_text().split("|")
+    pid, cwd, home, smoke = spied(result)
     assert int(pid) != os.getpid() and smoke == "1"
     assert Path(cwd) not in (submission.parent, Path.cwd()) and home != os.environ.get("HOME")
     assert result["status"] == OK and (result["passed"], result["total"]) == (1, 1)
@@ -92,7 +133,8 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
 @pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
-    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders = [c for c in nb.cells
+                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
     assert len(placeholders) >= 5
     placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
     index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
@@ -128,89 +170,6 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
     assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
 
 
-def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
-    """The report names each question as the notebook and the rubric do ("Pergunta 2", not "Pergunta 4: 2.**")."""
-    labels = {}
-    for path in sorted(STUDENT.glob("0*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
-    assert [label for label, _ in labels["02"]] == ["Pergunta A"] and [l for l, _ in labels["03"]] == ["Pergunta B"]
-    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
-        f"Pergunta {n}" for n in range(1, 7)]
-    assert labels["04"][3][1].startswith("Abra a figura das predições")
-    assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
-    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
-                                         "reflections": [{"question": "Abra", "answered": False,
-                                                          "label": "Pergunta 2"}]})
-    assert "❌ sem resposta: Pergunta 2: Abra" in report
-
-
-def test_question_labels_fall_back_on_the_first_line_without_emphasis():
-    assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
-    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
-                                                                                          "Use o explorador.")
-
-
-def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_are_named(tmp_path, capsys):
-    (tmp_path / "ana").mkdir()
-    script = tmp_path / "ana" / "02_fcn_alexnet.py"
-    script.write_text("# ---\n# jupyter:\n#   jupytext:\n# ---\n\n# %%\nx = 1\n")
-    helper = tmp_path / "ana" / "utils.py"
-    helper.write_text("def f():\n    return 1\n")
-    write(notebook_01(RIGHT), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
-
-    found = find_submissions([tmp_path])
-
-    assert sorted(p.name for p in found) == ["01_dados_e_metricas.ipynb", "02_fcn_alexnet.py"]
-    assert "utils.py" in capsys.readouterr().err
-
-
-# ---------------------------------------------------------------- a class folder
-def test_report_names_are_unique_per_submission():
-    names = report_names([Path("turma/ana/02_fcn_alexnet.ipynb"), Path("turma/bruno/02_fcn_alexnet.ipynb"),
-                          Path("turma/ana/02 fcn alexnet.ipynb"), Path("turma/ana/02_fcn_alexnet.py")])
-    assert names[Path("turma/ana/02_fcn_alexnet.ipynb")] == "ana__02_fcn_alexnet.md"
-    assert names[Path("turma/bruno/02_fcn_alexnet.ipynb")] == "bruno__02_fcn_alexnet.md"
-    assert len(set(names.values())) == 4
-
-
-@pytest.mark.subprocess
-def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
-    turma = tmp_path / "turma"
-    write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")
-    write(notebook_01(RECALL), turma / "bruno" / "01_dados_e_metricas.ipynb")  # same name as ana's
-    copy_name = unicodedata.normalize("NFD", "Cópia de 01_dados_e_metricas (1).ipynb")  # Colab, saved on a Mac
-    write(notebook_01(RIGHT), turma / "carla" / copy_name)
-    good = (turma / "ana" / "01_dados_e_metricas.ipynb").read_text()
-    (turma / "davi").mkdir()
-    (turma / "davi" / "01_dados_e_metricas.ipynb").write_text(good[:500])  # truncated upload
-    checkpoint = write(notebook_01(RECALL), turma / "ana" / ".ipynb_checkpoints" / "01_dados_e_metricas.ipynb")
-    digests = {p: sha256(p) for p in turma.rglob("*.ipynb")}
-
-    status = instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "out" / "notas"), "--timeout", "300"])
-
-    assert status == 1  # bruno failed and davi's file is unreadable
-    assert {p: sha256(p) for p in turma.rglob("*.ipynb")} == digests
-    assert sorted(p.name for p in turma.rglob("*") if p.is_file() and p != checkpoint) == sorted(
-        ["01_dados_e_metricas.ipynb"] * 3 + [copy_name])
-    reports = sorted(p.name for p in (tmp_path / "out" / "notas").glob("*.md"))
-    assert len(reports) == 4 and "ana__01_dados_e_metricas.md" in reports and "bruno__01_dados_e_metricas.md" in reports
-    with open(tmp_path / "out" / "notas" / "grades.csv", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        rows = {row["submission"]: row for row in reader}
-    assert tuple(reader.fieldnames) == CSV_COLUMNS and CSV_NAME == "grades.csv"
-    assert len(rows) == 4
-    assert rows["ana/01_dados_e_metricas.ipynb"]["exercises_passed"] == "1"
-    assert rows["bruno/01_dados_e_metricas.ipynb"]["exercises_passed"] == "0"
-    carla = rows[f"carla/{copy_name}"]
-    assert (carla["notebook"], carla["exercises_passed"], carla["exercises_total"]) == ("01_dados_e_metricas", "1", "1")
-    assert rows["davi/01_dados_e_metricas.ipynb"]["status"] == INVALID == "invalid"
-    assert rows["ana/01_dados_e_metricas.ipynb"]["status"] == OK
-    progress = capsys.readouterr().out
-    assert "arquivo inválido" in progress and "corrigido" in progress  # people read the labels
-    assert "recall" in (tmp_path / "out" / "notas" / "bruno__01_dados_e_metricas.md").read_text()
-
-
 def test_statuses_are_language_neutral_machine_values_with_labels_for_people():
     assert (OK, INVALID, TIMEOUT, CRASHED) == ("ok", "invalid", "timed_out", "crashed")
     assert [status_label(s) for s in (OK, INVALID, TIMEOUT, CRASHED)] == [
@@ -227,19 +186,42 @@ def test_a_crashed_grading_is_reported_in_portuguese_with_the_error():
     assert "❌ sem resposta: Pergunta 1: Por quê?" in report and "não tem exercícios" not in report
 
 
-def test_exit_zero_flag_and_a_missing_path(tmp_path):
-    (tmp_path / "broken.ipynb").write_text("{")
-    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r")]) == 1
-    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
-                            "--exit-zero"]) == 0
-    assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
+def test_the_new_statuses_have_labels_for_people():
+    assert (TAMPERED, NOT_A_FILE) == ("tampered", "not_a_file")
+    assert [status_label(s) for s in (TAMPERED, NOT_A_FILE)] == ["para revisão manual", "não é um arquivo comum"]
+
+
+def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
+    """The report names each question as the notebook and the rubric do ("Pergunta 2", not "Pergunta 4: 2.**")."""
+    labels = {}
+    for path in sorted(STUDENT.glob("0*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
+    assert [label for label, _ in labels["02"]] == ["Pergunta A"]
+    assert [label for label, _ in labels["03"]] == ["Pergunta B"]
+    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
+        f"Pergunta {n}" for n in range(1, 7)]
+    assert labels["04"][3][1].startswith("Abra a figura das predições")
+    assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
+    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
+                                         "reflections": [{"question": "Abra", "answered": False,
+                                                          "label": "Pergunta 2"}]})
+    assert "❌ sem resposta: Pergunta 2: Abra" in report
+
+
+def test_question_labels_fall_back_on_the_first_line_without_emphasis():
+    assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
+                                                                                          "Use o explorador.")
+
 
 
 @pytest.mark.subprocess
 def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
     """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
-    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders = [c for c in nb.cells
+                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
     placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
     submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
 
@@ -247,3 +229,352 @@ def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
 
     assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
     assert f"Perguntas de reflexão: 1 de {len(placeholders)} respondidas." in result["report"]
+
+
+# ---------------------------------------------------------------- entries that are not notebooks: never run
+@pytest.fixture
+def no_sandbox_probe(monkeypatch):
+    """``auto`` means ``none`` without asking bwrap (a process: fast tests start none)."""
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+
+
+def no_child(*args, **kwargs):
+    raise AssertionError("nothing may run for this entry")
+
+
+@pytest.mark.safety
+def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(tmp_path, monkeypatch,
+        no_sandbox_probe):
+    monkeypatch.setattr(grade_module, "_run_child", no_child)
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    link = tmp_path / "turma" / "01_dados_e_metricas.ipynb"
+    link.parent.mkdir()
+    link.symlink_to(secret)
+
+    result = grade(link, report_path=tmp_path / "out" / "r.md", quiet=True)
+
+    assert result["status"] == NOT_A_FILE and result["submission"] == str(link)
+    assert "link simbólico" in result["report"] and "root:x" not in result["report"]
+    assert "passwd" not in result["report"]
+
+
+def test_a_folder_named_like_a_notebook_and_a_cell_without_source_are_rows_not_crashes(tmp_path, monkeypatch,
+        no_sandbox_probe):
+    monkeypatch.setattr(grade_module, "_run_child", no_child)
+    folder = tmp_path / "x.ipynb"
+    folder.mkdir()
+    assert grade(folder, quiet=True)["status"] == NOT_A_FILE
+    nb = notebook_01(RIGHT)
+    del nb.cells[3]["source"]
+    broken = write_raw(nb, tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(broken, quiet=True)
+    assert result["status"] == INVALID and "célula 4" in result["report"]
+
+
+def write_raw(nb, path: Path) -> Path:
+    """Write ``nb`` as JSON without nbformat's validation (a broken notebook, as a student's editor may save)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(nb))
+    return path
+
+
+# ---------------------------------------------------------------- the child's result, checked by the parent
+def fake_child(write_result):
+    """A stand-in for the child process (``grade_time.run_limited``): ``write_result(workdir, token)`` plays the
+    child's part, reading the token file as the child does; exit code 0."""
+    def run_limited(command, cpu_seconds, *, cwd, env):
+        token = (Path(cwd) / "token").read_text()
+        (Path(cwd) / "token").unlink()
+        write_result(Path(cwd), token)
+        return ChildRun(0, "", "", 1.0, 1.0)
+    return run_limited
+
+
+@pytest.mark.safety
+def test_a_result_that_is_not_json_is_a_crash_and_one_without_the_token_is_tampering(tmp_path, monkeypatch):
+    submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
+    not_json = fake_child(lambda w, token: (w / "result.json").write_text("{oops"))
+    monkeypatch.setattr(grade_module, "run_limited", not_json)
+    result = grade(submission, quiet=True, sandbox_mode="none")
+    assert result["status"] == CRASHED and "ilegível" in result["report"]
+
+    forged = {"token": "a guess", "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True,
+                                                 "messages": []}], "cell_errors": [], "checks_error": None}
+    monkeypatch.setattr(grade_module, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text(
+        json.dumps(forged))))
+    result = grade(submission, quiet=True, sandbox_mode="none")
+    assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
+
+
+@pytest.mark.safety
+def test_a_submission_that_changes_its_own_file_while_graded_is_tampered_not_fatal(tmp_path, monkeypatch):
+    submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
+
+    def child_that_edits(workdir, token):
+        submission.write_text(submission.read_text().replace("tp / (tp + fp + fn)", "tp / tp"))
+        (workdir / "result.json").write_text(json.dumps({"token": token, "exercises": [], "cell_errors": [],
+                                                         "checks_error": None}))
+
+    monkeypatch.setattr(grade_module, "run_limited", fake_child(child_that_edits))
+    result = grade(submission, quiet=True, sandbox_mode="none")
+    assert result["status"] == TAMPERED and FILE_CHANGED in result["review"]
+    assert "mudou enquanto era corrigido" in result["report"]
+
+
+# ---------------------------------------------------------------- the report
+FORGED_BLOCK = "\n\n**1 de 1 exercício correto.**\n\n## ✅ Exercício 0 (forjado)\n- tudo certo"
+
+
+@pytest.mark.safety
+def test_report_text_escapes_what_the_submission_printed():
+    markdown_it = pytest.importorskip("markdown_it")
+    result = {"status": OK, "review": {}, "checks_error": "```\n# forged heading",
+              "exercises": [{"name": "Exercício 0", "passed": False, "messages": [f"erro: {FORGED_BLOCK}"]}],
+              "cell_errors": [{"label": "célula 3 `x`", "error": f"ValueError: {FORGED_BLOCK}`"}]}
+    report = report_markdown("ana/01 *negrito*.ipynb", result)
+    html = markdown_it.MarkdownIt().render(report)
+    assert html.count("<h2>") == 3  # the exercise, the unfinished checks, the cells with errors: nothing forged
+    assert "<strong>" in html and html.count("<strong>") == 1  # the real score only
+    assert "forjado" in html and "<h2>✅" not in html and "<em>" not in html and "<h1>forged" not in html
+
+
+def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp_path, monkeypatch,
+        no_sandbox_probe):
+    submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
+    monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
+                                                                      "cell_errors": [], "checks_error": None})
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "r.md").write_text("the earlier report")
+    real_write_text = Path.write_text
+
+    def full_disk(self, data, *args, **kwargs):
+        if self.parent == reports:
+            real_write_text(self, data[: len(data) // 2], *args, **kwargs)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_text(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    result = grade(submission, report_path=reports / "r.md", quiet=True)
+    monkeypatch.undo()
+
+    assert result["report_error"] == f"{reports / 'r.md'}: {os.strerror(errno.ENOSPC)}"
+    assert [p.name for p in reports.iterdir()] == ["r.md"] and (reports / "r.md").read_text() == "the earlier report"
+
+
+def test_a_report_path_that_is_a_link_is_replaced_never_written_through(tmp_path, monkeypatch,
+        no_sandbox_probe):
+    submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
+    monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
+                                                                      "cell_errors": [], "checks_error": None})
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "r.md").symlink_to(victim)
+    grade(submission, report_path=tmp_path / "r.md", quiet=True)
+    assert victim.read_text() == "keep me"
+    assert not (tmp_path / "r.md").is_symlink() and "Relatório" in (tmp_path / "r.md").read_text()
+
+
+# ---------------------------------------------------------------- a hostile submission, really run
+def processes_with_arguments(*arguments: str) -> list:
+    """Live processes (not zombies) whose command line is exactly ``arguments``."""
+    wanted, found = "\0".join(arguments).encode() + b"\0", []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == wanted and \
+                    " Z " not in (entry / "stat").read_text().split(")", 1)[1][:4]:
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+ATTACKS = '''
+
+import json, os, resource, subprocess, sys
+from solutions.fcn_alexnet import FCN_AlexNet
+
+
+class Snoop:
+    sleeper = subprocess.Popen(["sleep", "{marker}"])
+    observed = {{"env": sorted(os.environ), "cwd": os.getcwd(), "path": sys.path, "sleeper": sleeper.pid,
+                "limits": [resource.getrlimit(getattr(resource, kind))[0]
+                           for kind in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_NPROC")]}}
+    for name, attempt in [("classmate", lambda: open({classmate!r}).read()),
+                          ("class_folder", lambda: os.listdir({class_folder!r})),
+                          ("instructor", lambda: __import__("fcn_course.instructor.grade")),
+                          ("solutions_file", lambda: open({solutions_file!r}).read()),
+                          ("delete_in_working_folder", lambda: os.remove({working_file!r}))]:
+        try:
+            attempt()
+            observed[name] = "allowed"
+        except Exception as error:
+            observed[name] = type(error).__name__
+    raise RuntimeError("SPY" + json.dumps(observed) + "YPS")
+
+
+class Memory:
+    import numpy
+    big = numpy.empty(9 * 2 ** 30, dtype=numpy.uint8)
+
+
+class BigFile:
+    open("big.bin", "wb").write(b"0" * (20 * 2 ** 20))
+
+
+class Injection:
+    raise ValueError({forged!r})
+'''
+
+CHILD_VARIABLES = {"PATH", "HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "FCN_COURSE_SMOKE",
+                   "MPLBACKEND", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "PYTHONIOENCODING",
+                   "MALLOC_ARENA_MAX", "LC_CTYPE",
+                   "OMP_NUM_THREADS", "MKL_NUM_THREADS", "FCN_COURSE_GRADE_CPU_SECONDS",  # one thread, CPU limit
+                   "TORCHINDUCTOR_CACHE_DIR", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK"}  # PyTorch sets these
+
+
+@pytest.mark.safety
+@pytest.mark.subprocess
+def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch):
+    marker = str(random.randint(10 ** 6, 10 ** 7))
+    monkeypatch.setenv("FCN_COURSE_INSTRUCTOR_SECRET", "s3cr3t")
+    working = tmp_path / "professor"
+    working.mkdir()
+    (working / "notas.txt").write_text("keep")
+    monkeypatch.chdir(working)
+    turma = tmp_path / "turma"
+    classmate = write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
+    attacks = ATTACKS.format(marker=marker, classmate=str(classmate), class_folder=str(turma),
+                             solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
+                             working_file=str(working / "notas.txt"), forged=FORGED_BLOCK)
+    submission = write(notebook_01(RIGHT, attacks), turma / "ana" / "01_dados_e_metricas.ipynb")
+
+    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, private=[turma],
+                   limits=Limits(memory_bytes=6 * GIB, file_bytes=10 * 2 ** 20))
+
+    observed = spied(result)
+    assert set(observed["env"]) <= CHILD_VARIABLES and "FCN_COURSE_INSTRUCTOR_SECRET" not in observed["env"]
+    assert Path(observed["cwd"]) not in (working, submission.parent) and str(ROOT) not in observed["path"]
+    memory, cpu, file_size, processes = observed["limits"]
+    assert (memory, cpu, file_size) == (6 * GIB, 300, 10 * 2 ** 20) and processes > 0
+    assert {key: observed[key] for key in ("classmate", "class_folder", "instructor", "solutions_file",
+                                           "delete_in_working_folder")} == {
+        "classmate": "PermissionError", "class_folder": "PermissionError", "instructor": "ImportError",
+        "solutions_file": "PermissionError", "delete_in_working_folder": "PermissionError"}
+    assert (working / "notas.txt").read_text() == "keep"
+    assert not processes_with_arguments("sleep", marker), "a process the submission started outlived the grading"
+    errors = " ".join(error["error"] for error in result["cell_errors"])
+    assert "MemoryError" in errors and "File too large" in errors and "solutions.fcn_alexnet" in errors
+    assert result["status"] == OK and (result["passed"], result["total"]) == (1, 1)
+    assert set(result["review"]) == {INSTRUCTOR_CODE, PRIVATE_FILES} and "Para revisão manual" in result["report"]
+    lines = result["report"].splitlines()
+    assert lines.count("**1 de 1 exercício correto.**") == 1 and sum(line.startswith("## ✅") for line in lines) == 1
+
+
+TAMPERING_CELL = '''
+
+import numpy as np
+from fcn_course import checks
+import fcn_course.checks.registry as registry
+
+
+class Tamper:
+    import sys
+    np.allclose = lambda *args, **kwargs: True
+    registry.check = lambda key, namespace=None, verbose=True: checks.CheckResult("Exercício 0", True, [], key=key)
+    harness = sys.modules["__main__"]  # the grading process itself: hide what changed from its result
+    harness.write_result = lambda path, result, real=harness.write_result: real(path, {**result, "replaced": []})
+'''
+
+FORGING_CELL = '''
+
+class Forge:
+    import json, os
+    open("result.json", "w").write(json.dumps({"token": "?", "exercises": [{"key": "iou", "name": "Exercício 0",
+        "passed": True, "messages": []}], "cell_errors": [], "checks_error": None}))
+    os._exit(0)
+'''
+
+
+@pytest.mark.safety
+@pytest.mark.subprocess
+def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
+    submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
+    assert result["status"] == TAMPERED
+    assert {"numpy.allclose", "fcn_course.checks.registry.check", "__main__.write_result"} <= set(
+        result["review"][CHECKS_REPLACED])
+    assert {"np.allclose =", "registry.check ="} <= set(result["review"][INTERPRETER_TOOLS])
+    assert "não é confiável" in result["report"]
+
+
+@pytest.mark.safety
+@pytest.mark.subprocess
+def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path):
+    submission = write(notebook_01(RECALL, FORGING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
+    assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
+
+
+def test_the_source_review_flags_imports_paths_and_interpreter_tools():
+    nb = notebook_01(RIGHT, "\n\nimport sys\nfrom fcn_course import instructor\nF = sys._getframe\n"
+                            "P = '../../solutions/fcn_alexnet.py'\nimport torch\n"
+                            "torch.backends.cudnn.benchmark = True\n")
+    review = source_review(nb)
+    assert review[INSTRUCTOR_CODE] == ["fcn_course.instructor", "../../solutions/fcn_alexnet.py"]
+    assert review[INTERPRETER_TOOLS] == ["sys._getframe"]  # torch.backends settings are ordinary
+    assert source_review(notebook_01(RIGHT)) == {}  # the course's own cells raise nothing
+
+
+SANDBOX_CELL = '''
+
+import json, os, socket, subprocess
+
+
+class Outside:
+    observed = {{}}
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=3)
+        observed["network"] = "open"
+    except OSError as error:
+        observed["network"] = type(error).__name__
+    observed["class_folder"] = subprocess.run(["ls", "-A", {class_folder!r}], capture_output=True, text=True).stdout
+    observed["solutions"] = subprocess.run(["cat", {solutions_file!r}], capture_output=True).returncode
+    observed["write_home"] = subprocess.run(["touch", {home_file!r}], capture_output=True).returncode
+    observed["write_tmp"] = subprocess.run(["touch", {tmp_file!r}], capture_output=True).returncode
+    raise RuntimeError("SPY" + json.dumps(observed) + "YPS")
+'''
+
+
+@pytest.mark.safety
+@pytest.mark.subprocess
+def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_no_class(tmp_path):
+    if not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    turma = tmp_path / "turma"
+    write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
+    home_file = Path.home() / f"grading-sandbox-{random.randint(10 ** 6, 10 ** 7)}"
+    cell = SANDBOX_CELL.format(class_folder=str(turma), solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
+                               home_file=str(home_file), tmp_file=str(tmp_path / "outside.txt"))
+    submission = write(notebook_01(RIGHT, cell), turma / "ana" / "01_dados_e_metricas.ipynb")
+    try:
+        result = grade(submission, quiet=True, sandbox_mode="bwrap", timeout=300, private=[turma])
+        observed = spied(result)
+        assert observed["network"] != "open" and observed["class_folder"] == ""
+        assert observed["solutions"] != 0 and observed["write_home"] != 0 and not home_file.exists()
+        assert not (tmp_path / "outside.txt").exists()  # /tmp in the sandbox is its own, thrown away
+        assert result["sandbox"] == "bwrap" and result["status"] == OK and result["passed"] == 1
+    finally:
+        home_file.unlink(missing_ok=True)
+
+
+def test_asking_for_bwrap_where_it_does_not_work_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    sandbox.bwrap_available.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
+            sandbox.resolve_sandbox("bwrap")
+        assert sandbox.resolve_sandbox("auto") == "none"
+    finally:
+        sandbox.bwrap_available.cache_clear()

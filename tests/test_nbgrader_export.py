@@ -143,6 +143,64 @@ def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
             assert line.strip() not in secret, f"{name}: solution line {line.strip()!r}"
 
 
+WRONG_IOU = '''
+import numpy as np
+from fcn_course import checks
+
+
+def iou_and_dice_from_confusion(matrix):
+    tp = np.diag(matrix)
+    return tp / matrix.sum(1), 2 * tp / (matrix.sum(0) + matrix.sum(1))
+'''
+RIGHT_IOU = '''
+def iou_and_dice_from_confusion(matrix):
+    matrix = np.asarray(matrix, dtype=float)
+    tp = np.diag(matrix)
+    fp, fn = matrix.sum(0) - tp, matrix.sum(1) - tp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return tp / (tp + fp + fn), 2 * tp / (2 * tp + fp + fn)
+'''
+# What a student's cell can do to the loaded checks before the hidden test runs.
+HIDDEN_TEST_ATTACKS = {
+    "a fake check function": "checks.check = lambda *args, **kwargs: checks.CheckResult('x', True)",
+    "a result that always passes": "checks.CheckResult.passed = property(lambda self: True, lambda self, v: None)",
+    "another object named checks": "class checks:\n    check = staticmethod(lambda *a, **k: type('R', (), "
+                                   "{'passed': True})())",
+}
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("attack", sorted(HIDDEN_TEST_ATTACKS))
+def test_a_hidden_test_judges_with_the_installed_checks_whatever_the_cells_did(attack):
+    """The hidden test re-imports the checks: a replaced check, result class or name does not make it pass."""
+    from fcn_course.instructor.nbgrader_export import _with_hidden_tests
+
+    cell = _with_hidden_tests('checks.check("iou")', ["iou"])
+    loaded = {name: module for name, module in sys.modules.items() if name.split(".")[:2] == ["fcn_course", "checks"]}
+    package = sys.modules["fcn_course"]
+    original_result = dict(vars(loaded["fcn_course.checks.feedback"].CheckResult))
+    original_check = loaded["fcn_course.checks"].check
+    try:
+        namespace = {}
+        exec(WRONG_IOU + "\n" + HIDDEN_TEST_ATTACKS[attack], namespace)
+        with pytest.raises(AssertionError, match="self-check failed: iou"):
+            exec(cell, namespace)
+        exec(RIGHT_IOU, namespace)
+        exec(cell, namespace)  # the right answer passes the same hidden test
+    finally:  # give the rest of the test session the modules it imported
+        for name in [n for n in sys.modules if n.split(".")[:2] == ["fcn_course", "checks"]]:
+            del sys.modules[name]
+        sys.modules.update(loaded)
+        package.checks = loaded["fcn_course.checks"]
+        loaded["fcn_course.checks"].check = original_check
+        result_class = loaded["fcn_course.checks.feedback"].CheckResult
+        for key in set(vars(result_class)) - set(original_result):
+            delattr(result_class, key)
+        for key, value in original_result.items():
+            if key not in ("__dict__", "__weakref__") and vars(result_class).get(key) is not value:
+                setattr(result_class, key, value)
+
+
 @pytest.mark.safety
 @pytest.mark.parametrize("link", ["file", "folder"])
 def test_export_never_writes_through_a_symbolic_link(tmp_path, link):

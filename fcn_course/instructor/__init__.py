@@ -13,7 +13,10 @@ One job per module:
 * ``sync``      -- list what is out of date (used by ``check``, the release and a test)
 * ``execute``   -- run notebooks with nbclient (whole, or until the first exercise stub)
 * ``grade``     -- grade a student's notebook with ``fcn_course.checks``, in its own process
-* ``grade_class`` -- grade a class: every notebook under files and folders, one report each, one CSV (notas.csv)
+* ``grade_child`` -- what that process runs: the guard, the fingerprint of the checks, the checks themselves
+* ``grade_review`` -- what a submission's source shows (imports of the solutions, tools that reach the checks)
+* ``sandbox``   -- the grading process's limits, environment and optional bubblewrap sandbox
+* ``grade_class`` -- grade a class: every notebook under files and folders, one report each, one CSV (grades.csv)
 * ``leaks``     -- find solution lines in a release zip
 * ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment
 * ``course``    -- the main job: execute the whole solution course

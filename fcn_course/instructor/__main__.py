@@ -53,16 +53,22 @@ def _cmd_check(a):
 
 
 def _cmd_grade(a):
-    from fcn_course.instructor.grade_class import grade_class, row_passed
+    from fcn_course.instructor.grade_class import GradingOutputError, GradingRefused, grade_class, row_passed
+    from fcn_course.instructor.sandbox import GIB, Limits, SandboxUnavailable
 
+    limits = Limits(memory_bytes=int(a.memory_limit * GIB) if a.memory_limit else None)
     try:
-        grades = grade_class(a.submissions, a.report_dir, timeout=a.timeout, jobs=a.jobs)  # timeout None: default
-    except FileNotFoundError as error:
+        grades = grade_class(a.submissions, a.report_dir, timeout=a.timeout, jobs=a.jobs,  # timeout None: default
+                             replace=a.replace, sandbox_mode=a.sandbox, limits=limits)
+    except (FileNotFoundError, GradingRefused, SandboxUnavailable) as error:
         print(f"grade: {error}", file=sys.stderr)
         return 2
+    except GradingOutputError as error:
+        print(f"grade: {error}", file=sys.stderr)
+        return 1
     problems = sum(not row_passed(row) for row in grades.rows)
-    print(f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise or an error; "
-          f"reports and {grades.csv_path.name} in {grades.report_dir}")
+    print(f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise, an error or a reason for "
+          f"manual review; reports and {grades.csv_path.name} in {grades.report_dir}")
     return 0 if grades.all_passed or a.exit_zero else 1
 
 
@@ -164,18 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="grade submitted student notebooks (never modifies them)",
                        description="Grade student notebooks: files, or folders searched for .ipynb. Each submission "
-                                   "RUNS STUDENT CODE in its own process (time limit, temporary HOME and working "
-                                   "folder, smoke mode). One Markdown report per submission and a class CSV "
-                                   "(grades.csv) go to --report-dir. Exit status 1 when any submission has a failed "
-                                   "exercise, an unreadable file, a crash or a time-out (see --exit-zero).")
+                                   "RUNS STUDENT CODE in its own process (time limit, memory, CPU, file size and "
+                                   "process limits, temporary HOME and working folder, minimal environment, smoke "
+                                   "mode; in a bubblewrap sandbox where one works). One Markdown report per "
+                                   "submission and a class CSV (grades.csv) go to --report-dir. Exit status 1 when "
+                                   "any submission has a failed exercise, an unreadable file, a crash, a time-out "
+                                   "or a reason for manual review (see --exit-zero); 2 when nothing was graded "
+                                   "(a path does not exist, the report folder is refused or locked).")
     p.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
     p.add_argument("--report-dir", default="grading-reports",
                    help="folder for the reports and grades.csv, created if missing (default: grading-reports)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the grades and reports of an earlier grading in --report-dir (refused without it)")
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds of CPU time allowed per submission, tried twice before a time-out is reported "
                         "(default: 300, fcn_course.instructor.grade.DEFAULT_TIMEOUT; a wall-clock backstop of 4 times "
                         "that stops a submission that waits without computing)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time (default: 1)")
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                   help="bwrap: no network, read-only files except the grading's temporary folder, the class "
+                        "folders hidden; none: limits and the Python-level guard only; auto (default): bwrap when "
+                        "it works here")
+    p.add_argument("--memory-limit", type=float, default=8, metavar="GIB",
+                   help="address space allowed per submission, in GiB (default: 8; 0: no limit)")
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even when some submission failed (for scripts that only want the reports)")
     p.set_defaults(func=_cmd_grade)

@@ -1,23 +1,33 @@
 """Grading one student's notebook with the course's self-checks, without touching the submission.
 
 Grading RUNS THE STUDENT'S CODE (the definitions of their notebook: imports, functions, classes, constants).
-So each submission is graded in a separate Python process, with a time limit, in a temporary folder that is
-also its HOME and working directory, in smoke mode; the submission itself is only read (its hash is compared
-before and after). It is still the instructor's user that runs that code: grade untrusted submissions in a
-container or a throw-away account.
+So each submission is graded in a separate Python process (``grade_child``) with limits (memory, CPU time,
+file size, processes, a time limit that kills its whole process group), in a temporary folder that is its
+HOME and working folder, with an environment of its own, in smoke mode, and inside a bubblewrap sandbox where
+one works (``sandbox``). The submission itself is only read, never followed through a link (a link, a folder
+or a device is reported as "not a regular file"), and its hash is compared before and after.
+
+Nobody is fooled: the child cannot import ``solutions`` or the instructor wing, its result must carry a token
+only the grader knows, and the code that judges is fingerprinted before the student's code runs and compared
+after. What the student's code did to get around that, and source code that imports the solutions or uses
+tools that can reach the checks (frames, patched modules), puts the submission up for manual review: the
+``review`` reasons below; tampering also gives the status ``tampered``.
 
 The report (Markdown, for the student, its sentences from the message catalogue ``fcn_course.messages``) lists
 each exercise, the cells that failed, and which reflection answers (Markdown solution regions, "_Escreva sua
-resposta aqui._" in the student notebook) were written. A broken cell, a crashing check, a time-out or an
-unreadable file is reported, never fatal.
+resposta aqui._" in the student notebook) were written. Everything the submission produced (error messages,
+check feedback quoting it) is escaped or fenced, so it can never add Markdown of its own. A broken cell, a
+crashing check, a time-out, an unreadable file or a report that cannot be written is reported, never fatal.
 ``fcn_course.instructor.grade_class`` grades a whole class folder with this.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
-import shutil
+import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -25,20 +35,36 @@ from typing import Optional
 
 import nbformat
 
-from fcn_course.environment import SMOKE_ENV
-from fcn_course.instructor.grade_time import limit_own_cpu, run_with_retry, timeout_message
+from fcn_course.files import atomic_write
+from fcn_course.instructor import sandbox
+from fcn_course.instructor.grade_review import INSTRUCTOR_CODE, INTERPRETER_TOOLS, source_review  # noqa: F401
+from fcn_course.instructor.grade_time import run_limited, timeout_message
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
-from fcn_course.instructor.pairs import STUDENT_DIR, sha256
+from fcn_course.instructor.pairs import STUDENT_DIR
 from fcn_course.messages import text
 
 DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
+SOLUTIONS_DIR = PACKAGE_PARENT / "solutions"
+MAX_SUBMISSION_BYTES = 100 * 2 ** 20  # a notebook with every figure is a few MB
+MAX_RESULT_BYTES = 20 * 2 ** 20
 
 # The statuses of a graded submission (also the "status" column of the class CSV): machine values, the same in
 # every language; people read them through status_label.
 OK, INVALID, TIMEOUT, CRASHED = "ok", "invalid", "timed_out", "crashed"
+TAMPERED, NOT_A_FILE = "tampered", "not_a_file"
 STATUS_LABELS = {OK: "grade.status_ok", INVALID: "grade.status_invalid", TIMEOUT: "grade.status_timed_out",
-                 CRASHED: "grade.status_crashed"}
+                 CRASHED: "grade.status_crashed", TAMPERED: "grade.status_tampered",
+                 NOT_A_FILE: "grade.status_not_a_file"}
+
+# Why a submission is up for manual review (the "review" column of the class CSV, space-separated).
+# INSTRUCTOR_CODE: imports or reads solutions/ or the instructor wing; INTERPRETER_TOOLS: the source uses
+# frames, gc, ctypes, or assigns into imported modules (both also found in the source: grade_review).
+PRIVATE_FILES = "private_files"          # tried to read or change the class folder, the reports, the home
+CHECKS_REPLACED = "checks_replaced"      # the code that judges changed while the submission ran
+FORGED_RESULT = "forged_result"          # the result file did not come from the grader
+FILE_CHANGED = "file_changed"            # the submission changed while it was graded
+TAMPERING = (CHECKS_REPLACED, FORGED_RESULT, FILE_CHANGED)  # these make the status TAMPERED
 
 
 def status_label(status: str) -> str:
@@ -129,68 +155,211 @@ def _template_for(notebook: Optional[str]):
 
 
 # --------------------------------------------------------------------------------------------------
-# The child process: runs the student's definitions and the checks, writes JSON
+# Reading a submission: a regular file, never through a link, parsed from the bytes that were read
 # --------------------------------------------------------------------------------------------------
-def run_checks(copy_path: Path) -> dict:
-    """Grade a copy of the submission in this process: ``{"exercises", "cell_errors", "checks_error"}``."""
-    from fcn_course import checks
-    from fcn_course.definitions import execute_definition_cells, read_notebook
+def _error_text(error: BaseException) -> str:
+    message = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {message}"
 
-    namespace, failures = execute_definition_cells(read_notebook(copy_path), name=copy_path.name)
-    cell_errors = [{"cell": failure.index, "label": failure.label, "error": failure.error} for failure in failures]
+
+def read_entry(path: Path):
+    """``(bytes, None, None)`` for a regular file, else ``(None, status, reason)``; a link is never followed."""
     try:
-        exercises = checks.exercises_for_notebook(copy_path.name)
-        if exercises is None:  # a name the course does not know: grade the exercises whose names it defines
-            exercises = tuple(e.key for e in checks.exercises() if all(name in namespace for name in e.names))
-        results = [{"key": r.key, "name": r.exercise, "passed": bool(r.passed),
-                    "messages": [str(m) for m in r.messages]}
-                   for r in checks.run_all(namespace, exercises=exercises)]
-    except Exception as error:  # noqa: BLE001 - report it instead of losing the whole grading
-        return {"exercises": [], "cell_errors": cell_errors, "checks_error": f"{type(error).__name__}: {error}"}
-    return {"exercises": results, "cell_errors": cell_errors, "checks_error": None}
+        info = os.lstat(path)
+    except OSError as error:
+        return None, INVALID, _error_text(error)
+    if stat.S_ISLNK(info.st_mode):
+        return None, NOT_A_FILE, text("grade.not_a_file_link")
+    if stat.S_ISDIR(info.st_mode):
+        return None, NOT_A_FILE, text("grade.not_a_file_folder")
+    if not stat.S_ISREG(info.st_mode):
+        return None, NOT_A_FILE, text("grade.not_a_file_other")
+    if info.st_size > MAX_SUBMISSION_BYTES:
+        return None, INVALID, text("grade.too_big", size=info.st_size / 2 ** 20, limit=MAX_SUBMISSION_BYTES / 2 ** 20)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped after lstat
+                return None, NOT_A_FILE, text("grade.not_a_file_other")
+            return handle.read(MAX_SUBMISSION_BYTES + 1), None, None
+    except OSError as error:  # swapped for a link after lstat (ELOOP), unreadable...
+        return None, INVALID, _error_text(error)
 
 
-def _child_environment(workdir: Path) -> dict:
-    home = workdir / "home"
-    home.mkdir()
-    python_path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "HOME": str(home), "USERPROFILE": str(home), SMOKE_ENV: "1", "MPLBACKEND": "Agg",
-            "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1",
-            # one thread per child: --jobs runs children side by side, and idle OpenMP threads spinning for work
-            # on a shared machine cost CPU time (measured: 15 s instead of 27 s for a notebook-02 submission)
-            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
-            "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1")}
+def _structure_problem(nb) -> Optional[str]:
+    """What makes a parsed notebook impossible to grade (a cell without ``source``...), None when fine."""
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        return text("grade.invalid_no_cells")
+    for number, cell in enumerate(cells, start=1):
+        if (not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw")
+                or not isinstance(cell.get("source"), str)):
+            return text("grade.invalid_cell", number=number)
+    return None
 
 
-def _run_child(copy_path: Path, timeout: float, retries: int = 1) -> dict:
-    """Run :func:`run_checks` in a separate process (cwd and HOME = the temporary folder), with a limit of
-    ``timeout`` seconds of CPU time, tried again ``retries`` times after a time-out (``grade_time``)."""
+def parse_submission(data: bytes, suffix: str):
+    """The notebook in ``data`` (``.py``: jupytext py:percent), or the reason it cannot be read."""
+    try:
+        source = data.decode("utf-8")
+        if suffix == ".py":
+            import jupytext
+
+            nb = jupytext.reads(source, fmt="py:percent")
+        else:
+            nb = nbformat.reads(source, as_version=4)
+    except Exception as error:
+        return None, _error_text(error)
+    problem = _structure_problem(nb)
+    return (None, problem) if problem else (nb, None)
+
+
+# --------------------------------------------------------------------------------------------------
+# The child process (grade_child): limits, environment, guard rules, sandbox; its result checked here
+# --------------------------------------------------------------------------------------------------
+def _guard_rules(workdir: Path, readable: list, private) -> dict:
+    """The folders the child's guard denies (solutions, instructor wing, private folders) and allows."""
+    instructor = Path(__file__).resolve().parent
+    real = os.path.realpath  # the guard compares resolved paths
+    return {"denied": [real(SOLUTIONS_DIR), real(instructor)],
+            "allowed_files": [real(instructor / name) for name in ("__init__.py", "grade_child.py", "sandbox.py",
+                                                                   "grade_time.py")],
+            "allowed": [real(workdir)] + [real(path) for path in readable],
+            "private": [real(path) for path in private if sandbox.can_hide(path)]}
+
+
+def _private_folders(submission: Path, private) -> list:
+    """What a submission must not read or change: its folder and ``private`` (the class folders, the reports),
+    the instructor's working folder and home, and the temporary root (other submissions' folders)."""
+    return list(dict.fromkeys([Path(p) for p in private] +
+                              [submission.parent, Path.cwd(), Path.home(), Path(tempfile.gettempdir())]))
+
+
+def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> dict:
+    """The child's result, checked: it exists, it is JSON, and it carries the token (``run``: how the child
+    ended, a ``grade_time.ChildRun``)."""
+    if run.limit is not None:
+        return {"status": TIMEOUT, "checks_error": timeout_message(run, timeout, attempts)}
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            raw = handle.read(MAX_RESULT_BYTES)
+    except OSError:
+        raw = None
+    if run.returncode != 0 or raw is None:
+        tail = " | ".join((run.stderr or run.stdout).strip().splitlines()[-5:])
+        return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=run.returncode, tail=tail)}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as error:
+        return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
+    if not secrets.compare_digest(str(data.get("token", "")), token):
+        return {"status": TAMPERED, "checks_error": text("grade.forged_result_detail"),
+                "review": {FORGED_RESULT: []}}
+    return _checked_result(data)
+
+
+def _checked_result(data: dict) -> dict:
+    """The child's result with the types the report expects (anything else: a crash, reported)."""
+    try:
+        exercises = [{"key": str(e.get("key")), "name": str(e["name"]), "passed": e["passed"] is True,
+                      "messages": [str(m) for m in e["messages"]]} for e in data["exercises"]]
+        cell_errors = [{"cell": e.get("cell"), "label": str(e["label"]), "error": str(e["error"])}
+                       for e in data["cell_errors"]]
+        blocked, replaced = list(data.get("blocked") or []), [str(name) for name in data.get("replaced") or []]
+    except (KeyError, TypeError, AttributeError) as error:
+        return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
+    review = {}
+    for attempt in blocked:
+        reason = INSTRUCTOR_CODE if attempt.get("kind") == "instructor" else PRIVATE_FILES
+        review.setdefault(reason, []).append(str(attempt.get("what")))
+    if replaced:
+        review[CHECKS_REPLACED] = replaced
+    checks_error = data.get("checks_error")
+    return {"status": OK, "exercises": exercises, "cell_errors": cell_errors,
+            "checks_error": None if checks_error is None else str(checks_error), "review": review}
+
+
+def _run_child(copy_path: Path, timeout: float, sandbox_mode: str = "none", limits=sandbox.DEFAULT_LIMITS,
+               private=(), retries: int = 1) -> dict:
+    """Run ``grade_child`` on the copy (its folder is the child's) with ``timeout`` seconds of CPU time, tried
+    again ``retries`` times after a time-out (``grade_time``), with the other limits and, for ``"bwrap"``, in the
+    sandbox; the result checked by :func:`_read_result`."""
     from fcn_course.checks import exercises
 
-    out = copy_path.parent / "result.json"
+    workdir = copy_path.parent
     modules = sorted({row.module for row in exercises()})  # the child checks against this process's registry
-    command = [sys.executable, "-m", "fcn_course.instructor.grade", str(copy_path), str(out), *modules]
-    done, attempts = run_with_retry(command, timeout, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
-                                    retries=retries)
-    if done.limit is not None:
-        return {"status": TIMEOUT, "checks_error": timeout_message(done, timeout, attempts)}
-    if done.returncode != 0 or not out.is_file():
-        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=done.returncode,
-                                                        tail=" | ".join(tail))}
-    return {"status": OK, **json.loads(out.read_text(encoding="utf-8"))}
+    paths = sandbox.python_path(workdir, modules)
+    readable = sandbox.readable_paths(paths)
+    config = {"copy": str(copy_path), "result": str(workdir / "result.json"), "token": str(workdir / "token"),
+              "limits": sandbox.limits_for_child(limits), "modules": modules,
+              "rules": _guard_rules(workdir, readable, private)}
+    command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_child", json.dumps(config)]
+    if sandbox_mode == "bwrap":
+        hidden = sandbox.hidden_folders(list(private) + [SOLUTIONS_DIR])
+        command = sandbox.bwrap_command(command, workdir, readable, hidden)
+    token, environment = secrets.token_hex(16), sandbox.child_environment(workdir, paths)
+    for attempt in range(1, retries + 2):  # noqa: B007 - grade_time.run_with_retry, with a new token file for each attempt
+        sandbox.write_token(workdir / "token", token)  # the child reads it and deletes it before any student code
+        run = sandbox.signal_code(run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout)
+        if run.limit is None:
+            break
+    return _read_result(workdir / "result.json", token, run, timeout, attempt)
 
 
 # --------------------------------------------------------------------------------------------------
-# The report
+# The report: what the submission produced is escaped or fenced, never read as Markdown
 # --------------------------------------------------------------------------------------------------
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def one_line(value) -> str:
+    """``value`` as text on one line (a Markdown line break in it could start a heading or a block)."""
+    return " ⏎ ".join(re.split(r"\r\n|\r|\n", str(value))).strip()
+
+
+def md_text(value) -> str:
+    """Text from the submission, shown as it is: one line, every Markdown character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+
+
+def md_code(value) -> str:
+    """Text from the submission as inline code, whatever backticks it holds."""
+    value = one_line(value)
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+def md_block(value) -> str:
+    """Text from the submission as a fenced block, with a fence longer than any backtick run inside it."""
+    value = str(value)
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    return f"{fence}\n{value}\n{fence}"
+
+
+def _review_lines(review: dict) -> list:
+    if not review:
+        return []
+    lines = [f"## ⚠️ {text('grade.review_heading')}", "", text("grade.review_intro"), ""]
+    for reason, details in review.items():
+        shown = ", ".join(md_code(detail) for detail in details[:5]) + (" …" if len(details) > 5 else "")
+        lines.append(f"- {text(f'grade.review_{reason}')}" + (f" ({shown})" if details else ""))
+    return lines + [""]
+
+
 def report_markdown(name: str, result: dict) -> str:
     """The Markdown report of one graded submission (for the student, sentences from the message catalogue)."""
-    exercises, lines = result["exercises"], [f"# {text('grade.report_title', name=name)}", ""]
-    if result["status"] == INVALID:
-        lines += [f"## ⚠️ {text('grade.invalid_heading')}", "",
-                  text("grade.invalid_reason", error=result["checks_error"]), "", text("grade.invalid_advice"), ""]
+    exercises, lines = result["exercises"], [f"# {text('grade.report_title', name=md_text(name))}", ""]
+    if result["status"] in (INVALID, NOT_A_FILE):
+        heading, advice = (("grade.invalid_heading", "grade.invalid_advice") if result["status"] == INVALID
+                           else ("grade.not_a_file_heading", "grade.not_a_file_advice"))
+        lines += [f"## ⚠️ {text(heading)}", "", text("grade.invalid_reason", error=md_text(result["checks_error"])),
+                  "", text(advice), ""]
         return "\n".join(lines)
+    lines += _review_lines(result.get("review") or {})
     passed = sum(exercise["passed"] for exercise in exercises)
     if exercises:
         total = len(exercises)
@@ -209,83 +378,87 @@ def report_markdown(name: str, result: dict) -> str:
                   for label, a in zip(labels, reflections)]
         lines.append("")
     for exercise in exercises:
-        lines.append(f"## {'✅' if exercise['passed'] else '❌'} {exercise['name']}")
-        lines += [f"- {message}" for message in exercise["messages"]]
+        lines.append(f"## {'✅' if exercise['passed'] else '❌'} {md_text(exercise['name'])}")
+        lines += [f"- {md_text(message)}" for message in exercise["messages"]]
         lines.append("")
     if result["checks_error"]:
         title = (text("grade.timed_out_heading") if result["status"] == TIMEOUT
                  else text("grade.checks_unfinished_heading"))
-        lines += [f"## ⚠️ {title}", "", f"```\n{result['checks_error']}\n```", ""]
+        lines += [f"## ⚠️ {title}", "", md_block(result["checks_error"]), ""]
     if result["cell_errors"]:
         lines += [f"## ⚠️ {text('grade.cell_errors_heading')}", "", text("grade.cell_errors_intro"), ""]
-        lines += [f"- {error['label']}: `{error['error']}`" for error in result["cell_errors"]]
+        lines += [f"- {md_text(error['label'])}: {md_code(error['error'])}" for error in result["cell_errors"]]
         lines.append("")
     return "\n".join(lines)
 
 
-def _read_submission(path: Path):
-    """The submitted notebook, or the reason it cannot be read (the error's own words)."""
+def write_report(path, markdown: str) -> Optional[str]:
+    """Write the report atomically (a link at ``path`` is replaced, never written through); None, or what went
+    wrong, naming the file (a full disk leaves the previous file or none, never half of one)."""
     try:
-        if path.suffix == ".py":
-            import jupytext
+        atomic_write(path, lambda temporary: Path(temporary).write_text(markdown, encoding="utf-8"))
+    except OSError as error:
+        return f"{path}: {error.strerror or error}"
+    return None
 
-            return jupytext.read(path, fmt="py:percent"), None
-        return nbformat.read(path, as_version=4), None
-    except Exception as error:  # noqa: BLE001 - truncated JSON, not a notebook, bad encoding...
-        return None, f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+# --------------------------------------------------------------------------------------------------
+# One submission
+# --------------------------------------------------------------------------------------------------
+def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private, retries) -> dict:
+    """Grade the bytes read from ``submission``: parse, review the source, run the child, find the answers."""
+    from fcn_course.checks.registry import course_notebook_of
+
+    nb, unreadable = parse_submission(data, submission.suffix)
+    if unreadable:
+        return {"status": INVALID, "checks_error": unreadable, "review": {}}
+    review = source_review(nb)
+    sandbox_mode = sandbox.resolve_sandbox(sandbox_mode)  # asked only when code is about to run
+    with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
+        copy_path = Path(workdir) / submission.name
+        copy_path.write_bytes(data)
+        result = _run_child(copy_path, timeout, sandbox_mode, limits, _private_folders(submission, private), retries)
+    for reason, details in (result.pop("review", None) or {}).items():
+        review[reason] = list(dict.fromkeys(review.get(reason, []) + details))
+    template = _template_for(course_notebook_of(submission.name))
+    reflections = reflection_answers(nb, template) if template is not None else []
+    return {**result, "review": review, "reflections": reflections, "sandbox": sandbox_mode}
 
 
 def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
-          quiet: bool = False, retries: int = 1) -> dict:
+          quiet: bool = False, retries: int = 1, *, sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS,
+          private=()) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
-    Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``: ``status_label`` gives their
-    names for people), ``exercises``
-    (name, passed, messages), ``cell_errors``, ``checks_error``, ``reflections`` (question, answered),
-    ``passed``, ``total`` and ``report`` (Markdown, printed unless ``quiet``, and written to ``report_path``
-    when given, its folder created). ``name`` is how the report names the submission (default: file name).
+    Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``, ``TAMPERED``, ``NOT_A_FILE``:
+    ``status_label`` gives their names for people), ``exercises`` (name, passed, messages), ``cell_errors``,
+    ``checks_error``, ``reflections`` (question, answered), ``review`` (``{reason: details}``, see the reasons
+    above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``; ``""`` when nothing ran) and
+    ``report`` (Markdown, printed unless ``quiet``, and written atomically to ``report_path`` when given, its
+    folder created;
+    ``report_error`` says why it could not be written). ``name`` is how the report names the submission
+    (default: file name). The path is taken as given: a link is reported, never followed.
+    ``sandbox_mode``: ``auto``, ``bwrap`` or ``none`` (see ``sandbox``); ``limits``: ``sandbox.Limits``;
+    ``private``: folders the submission must not read (the class folders, the report folder).
     ``timeout`` is in seconds of CPU time; a time-out is tried again ``retries`` times before it is reported.
     """
-    from fcn_course.checks.registry import course_notebook_of
-
-    submission = Path(submission_path).resolve()
-    digest_before = sha256(submission.read_bytes())
-    nb, unreadable = _read_submission(submission)
-    if unreadable:
-        result = {"status": INVALID, "exercises": [], "cell_errors": [], "checks_error": unreadable}
+    submission = Path(os.path.abspath(submission_path))
+    data, status, reason = read_entry(submission)
+    if data is None:
+        result = {"status": status, "checks_error": reason}
     else:
-        with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
-            copy_path = Path(workdir) / submission.name
-            shutil.copyfile(submission, copy_path)
-            result = {"exercises": [], "cell_errors": [], "checks_error": None,
-                      **_run_child(copy_path, timeout, retries)}
-        template = _template_for(course_notebook_of(submission.name))
-        result["reflections"] = reflection_answers(nb, template) if template is not None else []
-    if sha256(submission.read_bytes()) != digest_before:
-        raise RuntimeError(f"{submission} changed while it was being graded")
+        private = [*private, *([Path(os.path.abspath(report_path)).parent] if report_path is not None else [])]
+        result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries)
+        if read_entry(submission)[0] != data:
+            result["review"][FILE_CHANGED] = []
+    result = {"exercises": [], "cell_errors": [], "checks_error": None, "reflections": [], "review": {},
+              "sandbox": "", **result}
+    if any(reason in result["review"] for reason in TAMPERING):
+        result["status"] = TAMPERED
     markdown = report_markdown(name or submission.name, result)
     if not quiet:
         print(markdown)
-    if report_path is not None:
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_text(markdown, encoding="utf-8")
-    return {"submission": str(submission), "sha256": digest_before, "reflections": [], **result,
+    report_error = write_report(report_path, markdown) if report_path is not None else None
+    return {"submission": str(submission), "sha256": hashlib.sha256(data).hexdigest() if data else None, **result,
             "passed": sum(e["passed"] for e in result["exercises"]), "total": len(result["exercises"]),
-            "report": markdown}
-
-
-def _child_main(argv) -> int:
-    """``python -m fcn_course.instructor.grade COPY RESULT_JSON [CHECK_MODULE ...]``: what the grading
-    process runs; the check modules are imported first, so that their exercises are registered."""
-    import importlib
-
-    limit_own_cpu()  # before any student code runs (the parent passed the limit in the environment)
-    copy_path, out = Path(argv[0]), Path(argv[1])
-    for module in argv[2:]:
-        importlib.import_module(module)
-    out.write_text(json.dumps(run_checks(copy_path)), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child_main(sys.argv[1:]))
+            "report": markdown, "report_error": report_error}

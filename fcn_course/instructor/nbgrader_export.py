@@ -83,10 +83,19 @@ def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locke
 
 
 def _with_hidden_tests(source: str, keys: list) -> str:
-    """The check cell plus hidden asserts: nbgrader grades a test cell by whether it raises."""
+    """The check cell plus hidden asserts: nbgrader grades a test cell by whether it raises.
+
+    The hidden test first imports the checks again from their files, so the assert judges with the installed
+    code whatever the student's cells did to the loaded one (a replaced ``checks.check``, a ``CheckResult``
+    that always passes, another object named ``checks``).
+    """
+    pristine = ["import importlib as _importlib, sys as _sys  # the installed checks, not the loaded ones",
+                "for _name in [_n for _n in _sys.modules if _n.split('.')[:2] == ['fcn_course', 'checks']]:",
+                "    del _sys.modules[_name]",
+                "checks = _importlib.import_module('fcn_course.checks')"]
     asserts = [f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}"
                for key in keys]
-    return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *asserts, HIDDEN_END])
+    return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *pristine, *asserts, HIDDEN_END])
 
 
 def hints_as_comments(source: str) -> str:

@@ -764,6 +764,36 @@ MESSAGES = {
     "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
     "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
                        "{submission}"),
+    # Grading hostile or broken submissions (limits, sandbox, integrity: instructor/grade*.py, sandbox.py).
+    "grade.status_tampered": "para revisão manual",
+    "grade.status_not_a_file": "não é um arquivo comum",
+    "grade.not_a_file_heading": "Não corrigido: não é um arquivo comum",
+    "grade.not_a_file_link": "é um link simbólico; a correção não segue links",
+    "grade.not_a_file_folder": "é uma pasta com nome de notebook",
+    "grade.not_a_file_other": "não é um arquivo comum (um dispositivo, um pipe...)",
+    "grade.not_a_file_advice": "Envie o próprio arquivo .ipynb do notebook.",
+    "grade.too_big": "o arquivo tem {size:.0f} MB; o limite da correção é {limit:.0f} MB",
+    "grade.invalid_no_cells": "o notebook não tem a lista de células (\"cells\")",
+    "grade.invalid_cell": "a célula {number} não tem o campo \"source\" ou \"cell_type\"",
+    "grade.unreadable_result": "o processo de correção deixou um resultado ilegível ({error})",
+    "grade.forged_result_detail": ("o resultado não veio do corretor: o arquivo de resultado foi escrito pelo "
+                                   "código corrigido"),
+    "grade.blocked_import": ("{module} não está disponível na correção: as soluções de referência e o material do "
+                             "professor ficam de fora; use o seu próprio código"),
+    "grade.blocked_path": "{path}: fora da sua cópia do notebook, não acessível na correção",
+    "grade.review_heading": "Para revisão manual",
+    "grade.review_intro": "O professor vai revisar esta correção à mão, porque:",
+    "grade.review_instructor_code": ("o código importa ou lê as soluções de referência (solutions) ou o material "
+                                     "do professor, o que a correção bloqueia"),
+    "grade.review_private_files": ("o código tentou ler ou alterar arquivos fora da sua própria cópia (a pasta da "
+                                   "turma, os relatórios, a pasta do professor)"),
+    "grade.review_interpreter_tools": ("o código usa ferramentas que podem alterar a própria correção (quadros do "
+                                       "interpretador, módulos alterados em tempo de execução)"),
+    "grade.review_checks_replaced": ("as verificações ou as bibliotecas que elas usam foram alteradas pelo código "
+                                     "enquanto ele era corrigido; o resultado abaixo não é confiável"),
+    "grade.review_forged_result": "o resultado da correção não veio do corretor",
+    "grade.review_file_changed": "o arquivo enviado mudou enquanto era corrigido; ele precisa ser corrigido de novo",
+    "grade.report_not_written": "                  relatório não escrito: {error}",
     # The course website.
     "site.objectives_heading": "Ao final deste notebook você consegue",
     "site.course_title": "Segmentação semântica com Fully Convolutional Networks",

@@ -1,0 +1,266 @@
+"""Tests of class grading (fcn_course.instructor.grade_class): one row per entry whatever it is, names from the
+paths as given, reports and CSV written atomically and never through links, the report folder owned by one
+grading at a time. Most tests replace the grading process by a stand-in (the child is tested in
+test_instructor_grade.py); one grades a real class folder."""
+import csv
+import errno
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from test_instructor_grade import RECALL, RIGHT, notebook_01, write, write_raw
+from tiny_course import sha256
+
+from fcn_course.instructor import grade as grade_module
+from fcn_course.instructor import sandbox
+from fcn_course.instructor.__main__ import main as instructor_main
+from fcn_course.instructor.grade import CRASHED, INVALID, NOT_A_FILE, OK
+from fcn_course.instructor.grade_class import (
+    CSV_COLUMNS,
+    CSV_NAME,
+    GradingOutputError,
+    GradingRefused,
+    find_submissions,
+    folder_lock,
+    grade_class,
+    report_names,
+    row_passed,
+)
+
+
+def read_csv(path: Path) -> dict:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["submission"]: row for row in csv.DictReader(handle)}
+
+
+def passing_child(copy_path, timeout, *args, **kwargs):
+    """A stand-in for the grading process: every notebook passes its one exercise."""
+    return {"status": OK, "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True, "messages": []}],
+            "cell_errors": [], "checks_error": None, "review": {}}
+
+
+@pytest.fixture
+def fake_child(monkeypatch):
+    """No process: the stand-in child, and ``--sandbox auto`` decided without asking bwrap."""
+    monkeypatch.setattr(grade_module, "_run_child", passing_child)
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+
+
+def small_class(folder: Path) -> Path:
+    for student in ("ana", "bia"):
+        write(notebook_01(RIGHT), folder / student / "01_dados_e_metricas.ipynb")
+    return folder
+
+
+# ---------------------------------------------------------------- a real class folder
+def test_report_names_are_unique_per_submission():
+    names = report_names([Path("turma/ana/02_fcn_alexnet.ipynb"), Path("turma/bruno/02_fcn_alexnet.ipynb"),
+                          Path("turma/ana/02 fcn alexnet.ipynb"), Path("turma/ana/02_fcn_alexnet.py")])
+    assert names[Path("turma/ana/02_fcn_alexnet.ipynb")] == "ana__02_fcn_alexnet.md"
+    assert names[Path("turma/bruno/02_fcn_alexnet.ipynb")] == "bruno__02_fcn_alexnet.md"
+    assert len(set(names.values())) == 4
+
+
+@pytest.mark.subprocess
+def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
+    turma = tmp_path / "turma"
+    write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")
+    write(notebook_01(RECALL), turma / "bruno" / "01_dados_e_metricas.ipynb")  # same name as ana's
+    copy_name = unicodedata.normalize("NFD", "Cópia de 01_dados_e_metricas (1).ipynb")  # Colab, saved on a Mac
+    write(notebook_01(RIGHT), turma / "carla" / copy_name)
+    good = (turma / "ana" / "01_dados_e_metricas.ipynb").read_text()
+    (turma / "davi").mkdir()
+    (turma / "davi" / "01_dados_e_metricas.ipynb").write_text(good[:500])  # truncated upload
+    checkpoint = write(notebook_01(RECALL), turma / "ana" / ".ipynb_checkpoints" / "01_dados_e_metricas.ipynb")
+    digests = {p: sha256(p) for p in turma.rglob("*.ipynb")}
+
+    status = instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "out" / "notas"), "--timeout", "300"])
+
+    assert status == 1  # bruno failed and davi's file is unreadable
+    assert {p: sha256(p) for p in turma.rglob("*.ipynb")} == digests
+    assert sorted(p.name for p in turma.rglob("*") if p.is_file() and p != checkpoint) == sorted(
+        ["01_dados_e_metricas.ipynb"] * 3 + [copy_name])
+    reports = sorted(p.name for p in (tmp_path / "out" / "notas").glob("*.md"))
+    assert len(reports) == 4 and "ana__01_dados_e_metricas.md" in reports and "bruno__01_dados_e_metricas.md" in reports
+    with open(tmp_path / "out" / "notas" / "grades.csv", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = {row["submission"]: row for row in reader}
+    assert tuple(reader.fieldnames) == CSV_COLUMNS and CSV_NAME == "grades.csv"
+    assert len(rows) == 4
+    assert rows["ana/01_dados_e_metricas.ipynb"]["exercises_passed"] == "1"
+    assert rows["bruno/01_dados_e_metricas.ipynb"]["exercises_passed"] == "0"
+    carla = rows[f"carla/{copy_name}"]
+    assert (carla["notebook"], carla["exercises_passed"], carla["exercises_total"]) == ("01_dados_e_metricas", "1", "1")
+    assert rows["davi/01_dados_e_metricas.ipynb"]["status"] == INVALID == "invalid"
+    assert rows["ana/01_dados_e_metricas.ipynb"]["status"] == OK
+    progress = capsys.readouterr().out
+    assert "arquivo inválido" in progress and "corrigido" in progress  # people read the labels
+    assert "recall" in (tmp_path / "out" / "notas" / "bruno__01_dados_e_metricas.md").read_text()
+
+
+def test_exit_zero_flag_and_a_missing_path(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{")
+    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r")]) == 1
+    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
+                            "--exit-zero", "--replace"]) == 0
+    assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
+
+
+def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_are_named(tmp_path, capsys):
+    (tmp_path / "ana").mkdir()
+    script = tmp_path / "ana" / "02_fcn_alexnet.py"
+    script.write_text("# ---\n# jupyter:\n#   jupytext:\n# ---\n\n# %%\nx = 1\n")
+    helper = tmp_path / "ana" / "utils.py"
+    helper.write_text("def f():\n    return 1\n")
+    write(notebook_01(RIGHT), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
+
+    found = find_submissions([tmp_path])
+
+    assert sorted(p.name for p in found) == ["01_dados_e_metricas.ipynb", "02_fcn_alexnet.py"]
+    assert "utils.py" in capsys.readouterr().err
+
+
+@pytest.mark.safety
+# ---------------------------------------------------------------- one bad entry never stops the class
+def test_every_entry_ends_as_a_row_whatever_it_is(tmp_path, fake_child, monkeypatch, capsys):
+    turma = small_class(tmp_path / "turma")
+    (turma / "carla" / "x.ipynb").mkdir(parents=True)  # a folder named like a notebook
+    nb = notebook_01(RIGHT)
+    del nb.cells[2]["source"]
+    write_raw(nb, turma / "davi" / "01_dados_e_metricas.ipynb")  # a cell without "source"
+    (turma / "eva").mkdir()
+    (turma / "eva" / "01_dados_e_metricas.ipynb").symlink_to("/etc/passwd")  # a link out of the class
+    (turma / "eva" / "02_fcn_alexnet.ipynb").symlink_to(turma / "nowhere")  # a broken link
+    write(notebook_01(RIGHT, "\n# the grader breaks on this one\n"), turma / "fabio" / "01_dados_e_metricas.ipynb")
+
+    def child(copy_path, *args, **kwargs):
+        if "the grader breaks" in copy_path.read_text():
+            raise RuntimeError("the grader itself broke")
+        return passing_child(copy_path, *args, **kwargs)
+
+    monkeypatch.setattr(grade_module, "_run_child", child)
+
+    assert instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "notas")]) == 1
+
+    rows = read_csv(tmp_path / "notas" / CSV_NAME)
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "ana/01_dados_e_metricas.ipynb": OK, "bia/01_dados_e_metricas.ipynb": OK, "carla/x.ipynb": NOT_A_FILE,
+        "davi/01_dados_e_metricas.ipynb": INVALID, "eva/01_dados_e_metricas.ipynb": NOT_A_FILE,
+        "eva/02_fcn_alexnet.ipynb": NOT_A_FILE, "fabio/01_dados_e_metricas.ipynb": CRASHED}
+    reports = sorted(p.name for p in (tmp_path / "notas").glob("*.md"))
+    assert "passwd.md" not in reports and "eva__01_dados_e_metricas.md" in reports and len(reports) == 7
+    eva = (tmp_path / "notas" / "eva__01_dados_e_metricas.md").read_text()
+    assert "root:x" not in eva and "link simbólico" in eva
+    assert "the grader itself broke" in (tmp_path / "notas" / "fabio__01_dados_e_metricas.md").read_text()
+    assert "não é um arquivo comum" in capsys.readouterr().out
+
+
+def test_a_row_with_a_reason_for_review_is_not_a_pass():
+    row = {"status": OK, "exercises_passed": 1, "exercises_total": 1, "review": "instructor_code"}
+    assert not row_passed(row) and row_passed({**row, "review": ""})
+    assert CSV_COLUMNS[-2:] == ("review", "sandbox")  # new columns go at the end: programs read the others
+
+
+@pytest.mark.safety
+# ---------------------------------------------------------------- the report folder: one grading, nobody else's files
+def test_a_second_class_into_the_same_folder_keeps_the_first_unless_replace(tmp_path, fake_child):
+    class_a, class_b = small_class(tmp_path / "a"), tmp_path / "b"
+    write(notebook_01(RIGHT), class_b / "caio" / "01_dados_e_metricas.ipynb")
+    write(notebook_01(RIGHT), class_b / "dora" / "01_dados_e_metricas.ipynb")
+    notas = tmp_path / "notas"
+    grade_class([class_a], notas)
+    (notas / "minhas-notas.txt").write_text("the instructor's own file")
+    first = sha256(notas / CSV_NAME)
+
+    assert instructor_main(["grade", str(class_b), "--report-dir", str(notas)]) == 2
+    with pytest.raises(GradingRefused, match="--replace"):
+        grade_class([class_b], notas)
+    assert sha256(notas / CSV_NAME) == first and len(list(notas.glob("*.md"))) == 2
+
+    grade_class([class_b], notas, replace=True)
+    assert set(read_csv(notas / CSV_NAME)) == {"caio/01_dados_e_metricas.ipynb", "dora/01_dados_e_metricas.ipynb"}
+    assert sorted(p.name for p in notas.glob("*.md")) == ["caio__01_dados_e_metricas.md",
+                                                          "dora__01_dados_e_metricas.md"]
+    assert (notas / "minhas-notas.txt").read_text() == "the instructor's own file"
+
+
+@pytest.mark.safety
+def test_a_file_someone_else_put_where_a_report_goes_is_never_overwritten(tmp_path, fake_child):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    (notas / "ana__01_dados_e_metricas.md").write_text("my notes on Ana")
+    for replace in (False, True):
+        with pytest.raises(GradingRefused, match="ana__01_dados_e_metricas.md"):
+            grade_class([turma], notas, replace=replace)
+    assert (notas / "ana__01_dados_e_metricas.md").read_text() == "my notes on Ana"
+    assert not (notas / CSV_NAME).exists()
+
+
+@pytest.mark.safety
+def test_a_report_that_became_a_link_is_replaced_never_written_through(tmp_path, fake_child):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    grade_class([turma], notas)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (notas / "ana__01_dados_e_metricas.md").unlink()
+    (notas / "ana__01_dados_e_metricas.md").symlink_to(victim)
+    grade_class([turma], notas, replace=True)
+    assert victim.read_text() == "keep me" and not (notas / "ana__01_dados_e_metricas.md").is_symlink()
+
+
+@pytest.mark.safety
+def test_two_graders_at_once_cannot_interleave(tmp_path, fake_child):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    with folder_lock(notas), pytest.raises(GradingRefused, match=f"writing into .*process {os.getpid()}"):
+        grade_class([turma], notas)  # another grading holds the folder
+    assert not (notas / CSV_NAME).exists()
+    grade_class([turma], notas)  # released: the next one runs
+    assert len(read_csv(notas / CSV_NAME)) == 2
+
+
+# ---------------------------------------------------------------- a full disk
+def fill_disk_under(folder: Path, monkeypatch, csv_too: bool):
+    """Writes into ``folder`` fail with ENOSPC after half their text (the CSV too when ``csv_too``)."""
+    real_write_text = Path.write_text
+
+    def write_text(self, data, *args, **kwargs):
+        if self.parent == folder and (csv_too or CSV_NAME not in self.name):
+            real_write_text(self, data[: len(data) // 2], *args, **kwargs)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_text(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+@pytest.mark.safety
+def test_a_full_disk_leaves_no_partial_report_and_a_consistent_csv(tmp_path, fake_child, monkeypatch, capsys):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    fill_disk_under(notas, monkeypatch, csv_too=False)
+    grades = grade_class([turma], notas)
+    monkeypatch.undo()
+
+    assert [row["report"] for row in grades.rows] == ["", ""]  # the CSV names no report that is not there
+    assert sorted(p.name for p in notas.iterdir() if p.name != ".grade.lock") == [CSV_NAME]
+    assert set(read_csv(notas / CSV_NAME)) == {"ana/01_dados_e_metricas.ipynb", "bia/01_dados_e_metricas.ipynb"}
+    assert f"ana__01_dados_e_metricas.md: {os.strerror(errno.ENOSPC)}" in capsys.readouterr().out
+
+
+@pytest.mark.safety
+def test_a_csv_that_cannot_be_written_is_a_clear_failure_naming_it(tmp_path, fake_child, monkeypatch, capsys):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    fill_disk_under(notas, monkeypatch, csv_too=True)
+    with pytest.raises(GradingOutputError, match=f"{CSV_NAME} could not be written"):
+        grade_class([turma], notas)
+    assert instructor_main(["grade", str(turma), "--report-dir", str(notas)]) == 1
+    monkeypatch.undo()
+    assert f"{notas / CSV_NAME} could not be written ({os.strerror(errno.ENOSPC)})" in capsys.readouterr().err
+    assert sorted(p.name for p in notas.iterdir()) == [".grade.lock"]  # nothing half-written

@@ -3,6 +3,7 @@
 Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
 installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
 """
+import csv
 import os
 import re
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fcn_course.checks import get_exercise
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.nbgrader_export import (HIDDEN_BEGIN, HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
@@ -139,3 +141,114 @@ def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
         for line in cell.source.splitlines():
             assert BEGIN_MARKER not in line and END_MARKER not in line and "HIDDEN TESTS" not in line
             assert line.strip() not in secret, f"{name}: solution line {line.strip()!r}"
+
+
+# --------------------------------------------------------------------------------------------------
+# nbgrader end to end: generate_assignment -> autograde -> generate_feedback -> export, with nbgrader's CLI
+# --------------------------------------------------------------------------------------------------
+GRADED_NOTEBOOK = "02_fcn_alexnet"  # the fastest notebook with several graded checks (8) and an answer
+# The exact scores of the three submissions written below: the 8 check cells are graded by autograde, the
+# answer to Pergunta A (2 points in the rubric) is graded by hand, so it counts 0 until formgrader.
+EXPECTED_SCORES = {"correct": 8.0, "partial": 2.0, "wrong": 4.0}
+EXPECTED_MAX_SCORE = 10.0
+# Each mistake of the "wrong" submission: (text of the solution, the mistaken text, the check that fails).
+MISTAKES = [
+    ("permute(0, 2, 3, 1).reshape(-1, num_classes)", "reshape(-1, num_classes)", "loss"),
+    ("'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1", "'params': net.backbone1.parameters()",
+     "optimizer"),
+    ("upsampler.weight.requires_grad_(learnable)", "upsampler.weight.requires_grad_(True)", "upsampler"),
+    ("freq[present].median() / freq[present]", "freq[present].mean() / freq[present]", "class-weights"),
+]
+TAMPERED_CHECK = "dice-loss"  # the wrong submission also empties this locked check cell: nbgrader restores it
+
+
+def _nbgrader(course: Path, *arguments: str) -> str:
+    """Run nbgrader's command line in ``course`` (its nbgrader_config.py applies) and return its output.
+
+    The course's variables are removed from the environment: the config alone must choose the profile.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FCN_COURSE_")}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # alembic, jupyter
+               FCN_COURSE_DATA=str(course.parent / "data"), MPLBACKEND="Agg")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course, env=env,
+                            capture_output=True, text=True)
+    return result.stdout + result.stderr
+
+
+def _answered(cell) -> str:
+    """The solution notebook's cell as a student who solved it writes it: the solution, without markers."""
+    return "\n".join(line for line in cell.source.splitlines()
+                     if not line.strip().startswith((BEGIN_MARKER, END_MARKER)))
+
+
+def _submit(course: Path, student: str, answer):
+    """Write ``submitted/<student>/`` from the released notebook, each answer cell replaced by ``answer(cell)``.
+
+    ``answer`` gets the source version of the cell (solutions inside markers) and returns the student's text,
+    or None to leave nbgrader's stub. Returns the submitted notebook.
+    """
+    source = nbformat.read(course / "source" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    by_id = {cell.metadata.nbgrader["grade_id"]: cell for cell in source.cells if "nbgrader" in cell.metadata}
+    released = nbformat.read(course / "release" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    for cell in released.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            text = answer(by_id[meta["grade_id"]])
+            cell.source = cell.source if text is None else text
+    folder = course / "submitted" / student / GRADED_NOTEBOOK
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / f"{GRADED_NOTEBOOK}.ipynb")
+    return released
+
+
+def _with_mistakes(cell):
+    text = _answered(cell)
+    for right, wrong, _check in MISTAKES:
+        text = text.replace(right, wrong)
+    return text
+
+
+def _only_the_fcn(cell):
+    """Exercises 1 and 2 done (the FCN_AlexNet cell), everything else left as nbgrader's stub."""
+    return _answered(cell) if "class FCN_AlexNet" in cell.source else None
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_nbgrader_scores_a_correct_a_partial_and_a_wrong_submission(tmp_path):
+    """The real nbgrader pipeline on our export, with only the course folder's nbgrader_config.py.
+
+    Needs nothing but the export: the config gives the kernels the smoke profile (no VOC on a grading
+    machine) and time limits the checks fit in. The locked test cells raise no checksum warning, except the
+    one a student really edited.
+    """
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    course = tmp_path / "course"
+    export_nbgrader(REPO_ROOT, course)
+    _nbgrader(course, "generate_assignment", GRADED_NOTEBOOK)
+    solution_text = nbformat.read(course / "source" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    for right, _wrong, _check in MISTAKES:  # every mistake is planted in the solution, not lost to an edit
+        assert any(right in cell.source for cell in solution_text.cells), right
+    _submit(course, "correct", _answered)
+    _submit(course, "partial", _only_the_fcn)
+    wrong = _submit(course, "wrong", _with_mistakes)
+    tampered = next(cell for cell in wrong.cells if cell.source == f'checks.check("{TAMPERED_CHECK}");')
+    tampered.source = "pass"
+    nbformat.write(wrong, course / "submitted" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb")
+
+    log = _nbgrader(course, "autograde", GRADED_NOTEBOOK)
+    _nbgrader(course, "generate_feedback", GRADED_NOTEBOOK)
+    _nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as grades:
+        scores = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(grades)}
+    assert scores == {student: (score, EXPECTED_MAX_SCORE) for student, score in EXPECTED_SCORES.items()}, log
+
+    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed", log)
+    assert changed == [("checksum", tampered.metadata.nbgrader["grade_id"])], log
+    assert "Removing failed assignment" not in log and "Timeout" not in log, log
+    for student in EXPECTED_SCORES:
+        feedback = course / "feedback" / student / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html"
+        assert feedback.is_file(), f"no feedback for {student}"
+    wrong_feedback = (course / "feedback" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html").read_text()
+    for _right, _wrong, check in MISTAKES:  # the checks' Portuguese feedback reaches the student
+        assert f"❌ {get_exercise(check).title}" in wrong_feedback, check

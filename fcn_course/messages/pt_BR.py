@@ -15,6 +15,9 @@ MESSAGES = {
     # --- figures (plots) ---------------------------------------------------------------------------------------
 
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
+    "colab.install_failed": ("Não consegui instalar o curso de {url} (a mensagem do pip, acima, diz por quê). "
+                             "Confira a conexão com a internet e se esse endereço abre no navegador: o Colab "
+                             "não instala de um repositório privado. Depois rode esta célula de novo."),
 
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
     "checks.exercise_title": "Exercício {number} ({title})",

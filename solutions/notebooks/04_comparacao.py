@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 
@@ -163,7 +170,7 @@ print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
 #
 # **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais?
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Resposta do aluno: vale qualquer ordem bem justificada (os critérios estão em `solutions/rubric.md`).
 # Ordem esperada no VOC real: pré-treino, depois *backbone*, depois *skip*; o ganho das *skips* aparece
@@ -567,7 +574,7 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # nome de uma imagem de exemplo), diga qual célula da matriz de confusão ele alimenta e proponha uma
 # causa (resolução, contexto, classe rara, rótulo *void*, recorte...) e algo que o corrigiria.
 
-# %% [markdown]
+# %% [markdown] tags=["points:6"]
 # ### BEGIN SOLUTION
 # Modos típicos (critérios em `solutions/rubric.md`): (1) contornos arredondados: pixels de pessoa e
 # ônibus na borda previstos como fundo (linhas pessoa/ônibus, coluna fundo), causa: predição em grade de

@@ -63,6 +63,7 @@ MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
     "fcn_course/data.py": ["tests/test_data.py", "tests/test_data_contracts.py"],
     "fcn_course/engine.py": ["tests/test_engine.py", "tests/test_engine_contracts.py"],
+    "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py", "tests/test_engine_contracts.py"],
     "fcn_course/checks/*.py": ["tests/test_checks.py", "tests/test_checks_new_exercises.py",
                                "tests/test_checks_mutants.py"],
     "fcn_course/definitions.py": TOOLING_TESTS,
@@ -77,7 +78,7 @@ MODULE_TESTS = {
 KNOWN_BUGS = [
     ("validation in training mode (dropout on)", "fcn_course/engine.py",
      "    net.eval()\n    matrix = ConfusionMatrix(", "    net.train()\n    matrix = ConfusionMatrix("),
-    ("best.pt written every epoch", "fcn_course/engine.py",
+    ("best.pt written every epoch", "fcn_course/runs.py",
      "    if history.best_epoch() == epoch:\n        save_checkpoint(", "    if True:\n        save_checkpoint("),
     ("labels zoomed bilinearly under augmentation", "fcn_course/data.py",
      "    label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)",

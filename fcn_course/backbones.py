@@ -22,6 +22,7 @@ from torch import nn
 from torchvision import models
 
 from fcn_course.environment import WEIGHTS_ENV, read_environment
+from fcn_course.messages import text
 
 
 class PretrainedWeightsError(RuntimeError):
@@ -47,7 +48,6 @@ class Backbone:
     loader_name: str                 # the function students call: "load_alexnet"
     weights: object = None           # torchvision weights enum (its .url is downloaded), or None
     weight_file: Optional[str] = None  # file name in the torch hub cache; "-<sha256 prefix>.pth" at its end
-    solution_module: Optional[str] = None  # where the instructor's reference class lives
     check_sizes: tuple = ((224, 224), (96, 96), (97, 131))  # input sizes the self-checks try
     notes: dict = field(default_factory=dict)
 
@@ -66,7 +66,7 @@ def get_backbone(name: str) -> Backbone:
     try:
         return BACKBONES[name]
     except KeyError:
-        raise KeyError(f"unknown backbone {name!r}; known backbones: {', '.join(BACKBONES)}") from None
+        raise KeyError(text("backbones.unknown", name=name, known=", ".join(BACKBONES))) from None
 
 
 def backbone_for_class(model_cls) -> Optional[Backbone]:
@@ -90,7 +90,6 @@ ALEXNET = register_backbone(Backbone(
     min_input_size=63,  # smaller images leave pool5 nothing to pool (its window is 3x3)
     class_name="FCN_AlexNet", loader_name="load_alexnet",
     weights=models.AlexNet_Weights.IMAGENET1K_V1, weight_file="alexnet-owt-7be5be79.pth",
-    solution_module="solutions.fcn_alexnet",
 ))
 VGG16 = register_backbone(Backbone(
     name="vgg16", display_name="VGG16", build=models.vgg16,
@@ -100,7 +99,6 @@ VGG16 = register_backbone(Backbone(
     min_input_size=32,  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
     class_name="FCN_VGG16", loader_name="load_vgg16",
     weights=models.VGG16_Weights.IMAGENET1K_V1, weight_file="vgg16-397923af.pth",
-    solution_module="solutions.fcn_vgg16",
     check_sizes=((64, 64), (97, 131)),  # VGG16 is slow on a CPU: small inputs keep the check quick
 ))
 
@@ -144,16 +142,16 @@ def load_backbone(name, pretrained=False):
     if not pretrained:
         return spec.build(weights=None)
     if spec.weights is None or spec.weight_file is None:
-        raise PretrainedWeightsError(f"{spec.display_name} has no ImageNet weights in the course's registry; "
-                                     "use pretrained=False.")
-    tried = [] if read_environment().weights else [f"${WEIGHTS_ENV}: not set"]
+        raise PretrainedWeightsError(text("backbones.no_weights", backbone=spec.display_name))
+    tried = [] if read_environment().weights else [text("backbones.env_not_set", env=WEIGHTS_ENV)]
     local = _load_local_weights(spec, tried)
     if local is not None:
         return local
     try:
         return spec.build(weights=spec.weights)
     except Exception as error:
-        tried.append(f"download {spec.weights.url}: failed: {type(error).__name__}: {error}")
+        tried.append(text("backbones.download_failed", url=spec.weights.url,
+                          error=f"{type(error).__name__}: {error}"))
         raise PretrainedWeightsError(_weights_help(spec, tried)) from error
 
 
@@ -167,10 +165,10 @@ def local_weight_candidates(file_name):
     env_path = read_environment().weights
     if env_path is not None:
         if env_path.is_dir():
-            candidates.append((env_path / file_name, f"${WEIGHTS_ENV} folder"))
+            candidates.append((env_path / file_name, text("backbones.where_env_folder", env=WEIGHTS_ENV)))
         else:
-            candidates.append((env_path, f"${WEIGHTS_ENV} file"))
-    candidates.append((Path(torch.hub.get_dir()) / "checkpoints" / file_name, "torch hub cache"))
+            candidates.append((env_path, text("backbones.where_env_file", env=WEIGHTS_ENV)))
+    candidates.append((Path(torch.hub.get_dir()) / "checkpoints" / file_name, text("backbones.where_hub_cache")))
     return candidates
 
 
@@ -200,13 +198,11 @@ def _load_local_weights(spec: Backbone, tried: list):
     """The backbone with weights from the first local file found, None when there is none."""
     for path, where in local_weight_candidates(spec.weight_file):
         if not path.is_file():
-            tried.append(f"{path} ({where}): not found")
+            tried.append(text("backbones.file_not_found", path=path, where=where))
             continue
         prefix = expected_hash_prefix(spec.weight_file)
         if prefix and not _sha256(path).startswith(prefix):
-            tried.append(f"{path} ({where}): found, but its sha256 does not start with {prefix} as the name "
-                         f"{spec.weight_file} promises: it is not torchvision's file (or it is damaged); "
-                         "delete it and download it again")
+            tried.append(text("backbones.wrong_hash", path=path, where=where, prefix=prefix, file=spec.weight_file))
             raise PretrainedWeightsError(_weights_help(spec, tried))
         model = spec.build(weights=None)
         try:
@@ -214,7 +210,7 @@ def _load_local_weights(spec: Backbone, tried: list):
             model.load_state_dict(state_dict, strict=True)
         except Exception as error:  # corrupt, truncated, or the weights of another network
             problem = f"{type(error).__name__}: {error}"
-            tried.append(f"{path} ({where}): found but unusable (delete or replace it): {problem}")
+            tried.append(text("backbones.unusable_file", path=path, where=where, problem=problem))
             raise PretrainedWeightsError(_weights_help(spec, tried)) from error
         return model
     return None
@@ -222,19 +218,9 @@ def _load_local_weights(spec: Backbone, tried: list):
 
 def _weights_help(spec: Backbone, tried):
     """Error message: what was tried, which file is needed, where to put it, and the alternative."""
-    hub_folder = Path(torch.hub.get_dir()) / "checkpoints"
-    title, file_name, url = spec.display_name, spec.weight_file, spec.weights.url
-    lines = [f"Could not load the ImageNet weights of {title} (pretrained=True). Tried:"]
-    lines += [f"  - {attempt}" for attempt in tried]
-    lines += [
-        f"Expected file: {file_name} (downloadable from {url}).",
-        "To fix it, either:",
-        f"  - copy {file_name} into the torch hub cache: {hub_folder}/",
-        f"  - or put it in a folder of your choice and set the environment variable {WEIGHTS_ENV} to that folder",
-        f"    (or to the file itself), e.g. os.environ['{WEIGHTS_ENV}'] = '/path/to/weights';",
-        "  - or train from scratch with pretrained=False (no download; expect a lower mIoU).",
-    ]
-    return "\n".join(lines)
+    return text("backbones.weights_help", backbone=spec.display_name, file=spec.weight_file, url=spec.weights.url,
+                tried="\n".join(f"  - {attempt}" for attempt in tried), env=WEIGHTS_ENV,
+                hub_folder=Path(torch.hub.get_dir()) / "checkpoints")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +232,7 @@ def feature_channels(module):
     """Number of channels produced by `module`: the out_channels of its last Conv2d."""
     convs = [layer for layer in module.modules() if isinstance(layer, nn.Conv2d)]
     if not convs:
-        raise ValueError("feature_channels: the module has no Conv2d layer")
+        raise ValueError(text("backbones.no_conv"))
     return convs[-1].out_channels
 
 

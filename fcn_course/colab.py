@@ -47,7 +47,7 @@ def colab_url(notebook: str, repository: str = REPOSITORY) -> str:
 
 def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
     """The first cell of every notebook: the "Abrir no Colab" badge."""
-    return f"[![Abrir no Colab]({COLAB_BADGE_IMAGE})]({colab_url(notebook, repository)})"
+    return f"[![{text('colab.badge')}]({COLAB_BADGE_IMAGE})]({colab_url(notebook, repository)})"
 
 
 def setup_cell_source(repository: str = REPOSITORY) -> str:
@@ -59,9 +59,8 @@ def setup_cell_source(repository: str = REPOSITORY) -> str:
     """
     url = repository_url(repository)
     return "\n".join([
-        "# Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.",
-        "# Fora do Colab esta célula não faz nada.",
-        f"{DRIVE_FLAG} = False  # True: dados do curso em {DRIVE_DATA_FOLDER} no seu Google Drive",
+        text("colab.setup_comment"),
+        f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
         "import importlib.util, subprocess, sys",
         "if \"google.colab\" in sys.modules:",
         "    if importlib.util.find_spec(\"fcn_course\") is None:",
@@ -98,8 +97,7 @@ def setup_colab(use_drive: bool = False) -> str | None:
     Portuguese, for the student.
     """
     if not use_drive:
-        print("Curso instalado. Os dados ficam no disco temporário do Colab "
-              f"(use {DRIVE_FLAG} = True para guardá-los no seu Google Drive).")
+        print(text("colab.installed_locally", flag=DRIVE_FLAG))
         return None
     from google.colab import drive  # only exists on Colab
 
@@ -107,5 +105,5 @@ def setup_colab(use_drive: bool = False) -> str | None:
     folder = os.path.join(DRIVE_MOUNT_POINT, DRIVE_DATA_FOLDER)
     os.makedirs(folder, exist_ok=True)
     os.environ[DATA_ENV] = folder
-    print(f"Curso instalado. Dados do curso em {folder} ({DATA_ENV}).")
+    print(text("colab.installed_with_drive", folder=folder, data_env=DATA_ENV))
     return folder

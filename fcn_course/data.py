@@ -34,9 +34,10 @@ from torchvision.transforms import v2
 from torchvision.transforms.v2 import functional as F
 from tqdm.auto import tqdm
 
-from fcn_course.config import describe_profile
+from fcn_course.config import PROFILE_ENV, describe_profile
 from fcn_course.download import VOC_ARCHIVE, describe_missing, download_voc
 from fcn_course.files import write_json
+from fcn_course.messages import text
 from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
 from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
                             REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
@@ -63,17 +64,11 @@ def require_voc_tree(root: Path, image_set: str) -> None:
         return
     hint = ""
     if (root / "JPEGImages").is_dir() and root.parent.name == "VOCdevkit":
-        hint = f"\nIt looks like you passed the VOC2012 folder itself: use root={str(root.parent.parent)!r}."
+        hint = text("data.hint_voc2012_folder", root=str(root.parent.parent))
     elif (root / "VOC2012").is_dir():
-        hint = f"\nIt looks like you passed the VOCdevkit folder itself: use root={str(root.parent)!r}."
-    raise VOCNotFoundError(
-        f"Pascal VOC 2012 not found under {root}.\n"
-        f"Expected the extracted tree at {voc} (root is the folder that CONTAINS VOCdevkit/).\n"
-        "Missing:\n" + "\n".join(f"  - {path}" for path in missing) + hint + "\n"
-        "To get it: VOCSubset(..., download=True) or fcn_course.data.download_voc(root) (about 2 GB),\n"
-        f"or extract {VOC_ARCHIVE} by hand in {root}.\n"
-        "For a quick run without VOC: set FCN_COURSE_SMOKE=1 (synthetic data) or call make_synthetic_voc(root)."
-    )
+        hint = text("data.hint_vocdevkit_folder", root=str(root.parent))
+    raise VOCNotFoundError(text("data.voc_not_found", root=root, voc=voc, hint=hint, archive=VOC_ARCHIVE,
+                                missing="\n".join(f"  - {path}" for path in missing), profile_env=PROFILE_ENV))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -134,12 +129,12 @@ def cache_problem(record, expected: dict, known_ids) -> str:
     """Why a cache record cannot be used ("" when it can): wrong content, or made from other data."""
     kept = record.get("kept") if isinstance(record, dict) else None
     if not isinstance(kept, list) or not all(isinstance(image_id, str) for image_id in kept):
-        return "does not hold a subset index (a list of image ids under 'kept')"
+        return text("data.cache_not_an_index")
     changed = [key for key, value in expected.items() if record.get(key) != value]
     if changed:
-        return f"was made from other data ({', '.join(changed)} changed)"
+        return text("data.cache_from_other_data", changed=", ".join(changed))
     if not set(kept) <= set(known_ids):
-        return "names images that are not in the split"
+        return text("data.cache_unknown_images")
     return ""
 
 
@@ -156,14 +151,15 @@ def load_cached_subset(root: Path, name: str, expected: dict, known_ids=()):
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            problems.append(f"{path} cannot be read ({type(error).__name__})")
+            problems.append((path, text("data.cache_unreadable", error=type(error).__name__)))
             continue
         problem = cache_problem(record, expected, known_ids)
         if not problem:
             return record["kept"]
-        problems.append(f"{path} {problem}")
+        problems.append((path, problem))
     if problems:
-        print(f"subset index rebuilt: {problems[0]}")
+        path, problem = problems[0]
+        print(text("data.cache_rebuilt", path=path, problem=problem))
     return None
 
 
@@ -176,7 +172,7 @@ def save_cached_subset(root: Path, name: str, record: dict) -> None:
             return
         except OSError as error:
             errors.append(f"{folder}: {error}")
-    warnings.warn(f"Could not save the subset index ({'; '.join(errors)}); it will be recomputed next time.")
+    warnings.warn(text("data.cache_not_saved", errors="; ".join(errors)))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -216,8 +212,7 @@ def random_scale(image, label, low: float, high: float):
 
 def damaged_file_message(path, error) -> str:
     """What to say about a VOC file that cannot be read."""
-    return (f"{path} cannot be read ({error}): the file is damaged (an interrupted copy or download?). Delete it "
-            "and call fcn_course.data.download_voc(root), which adds the missing files and changes nothing else.")
+    return text("data.damaged_file", path=path, error=error)
 
 
 def check_listed_files(paths: dict) -> None:
@@ -227,10 +222,8 @@ def check_listed_files(paths: dict) -> None:
     """
     missing = [path for image, mask in paths.values() for path in (image, mask) if not path.is_file()]
     if missing:
-        raise FileNotFoundError(
-            f"{len(missing)} file(s) listed in the split are missing: {describe_missing(missing)}. Call "
-            "fcn_course.data.download_voc(root) to add the missing files (nothing else is changed), or remove "
-            "their ids from the split file.")
+        raise FileNotFoundError(text("data.listed_files_missing", count=len(missing),
+                                     files=describe_missing(missing)))
 
 
 class VOCSubset(Dataset):
@@ -257,14 +250,13 @@ class VOCSubset(Dataset):
                  min_classes: int = 2, augment: bool = False, download: bool = False, max_samples=None,
                  verbose: bool = True, cache_in_memory: bool = False):
         if image_set not in IMAGE_SETS:
-            raise ValueError(f"image_set must be one of {IMAGE_SETS}, got {image_set!r}.")
+            raise ValueError(text("data.bad_image_set", choices=", ".join(IMAGE_SETS), image_set=image_set))
         self.root = Path(root).expanduser()
         self.image_set = image_set
         self.classes = check_classes(classes)
         if min_classes > len(self.classes):
-            raise ValueError(f"min_classes={min_classes} but only {len(self.classes)} classes are chosen "
-                             f"({', '.join(self.classes)}): no image could qualify. Use min_classes <= "
-                             f"{len(self.classes)} (0 keeps every image).")
+            raise ValueError(text("data.min_classes_too_high", min_classes=min_classes, count=len(self.classes),
+                                  classes=", ".join(self.classes)))
         self.size = as_size(size)
         self.min_classes = min_classes
         self.augment = augment
@@ -284,17 +276,15 @@ class VOCSubset(Dataset):
         all_ids = list(paths)
         self.total = len(all_ids)
         if not all_ids:
-            raise ValueError(f"{split_file(self.root, image_set)} lists no image. Restore it from the VOC archive "
-                             "(download_voc(root, replace=True) rewrites VOC's own files) or write one image id "
-                             "per line in it.")
+            raise ValueError(text("data.empty_split", split=split_file(self.root, image_set)))
         check_listed_files(paths)
 
         self.from_cache = False  # becomes True when the filter's result is read from the cache
         self.kept = self.select_ids(all_ids, paths, verbose)
         if not self.kept:
-            raise ValueError(f"{image_set}: no image of the {self.total} in {split_file(self.root, image_set)} shows "
-                             f"at least min_classes={min_classes} of ({', '.join(self.classes)}). Lower "
-                             "min_classes or choose other classes.")
+            raise ValueError(text("data.nothing_kept", image_set=image_set, total=self.total,
+                                  split=split_file(self.root, image_set), min_classes=min_classes,
+                                  classes=", ".join(self.classes)))
         self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
         self.images = [paths[image_id][0] for image_id in self.ids]
         self.masks = [paths[image_id][1] for image_id in self.ids]
@@ -321,19 +311,20 @@ class VOCSubset(Dataset):
             self.from_cache = True
             return kept
         quiet = not verbose or len(all_ids) < 200  # a progress bar only when it takes a while
-        masks = tqdm(all_ids, desc=f"indexing {self.image_set} masks", leave=False, disable=quiet)
+        masks = tqdm(all_ids, desc=text("data.indexing_masks", image_set=self.image_set), leave=False,
+                     disable=quiet)
         kept = [image_id for image_id in masks
                 if count_chosen_classes(paths[image_id][1], self.lookup) >= self.min_classes]
         save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
         return kept
 
     def summary(self) -> str:
-        """One line, e.g. ``train: kept 123 of 1464 images with >= 2 of (background, bus, person)``."""
-        text = (f"{self.image_set}: kept {len(self.kept)} of {self.total} images with >= {self.min_classes} "
-                f"of ({', '.join(self.classes)})")
+        """One line, e.g. ``train: 123 de 1464 imagens mantidas, com >= 2 de (background, bus, person)``."""
+        line = text("data.summary", image_set=self.image_set, kept=len(self.kept), total=self.total,
+                    min_classes=self.min_classes, classes=", ".join(self.classes))
         if len(self.ids) < len(self.kept):
-            text += f"; using the first {len(self.ids)} (max_samples={self.max_samples})"
-        return text
+            line += text("data.summary_first", count=len(self.ids), max_samples=self.max_samples)
+        return line
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -353,7 +344,8 @@ class VOCSubset(Dataset):
             raise OSError(damaged_file_message(path, error)) from error
         label = self.lookup[mask]
         if label.shape != rgb.shape[:2]:
-            raise ValueError(f"{self.ids[index]}: image {rgb.shape[:2]} and mask {label.shape} differ in size.")
+            raise ValueError(text("data.size_mismatch", image_id=self.ids[index], image_shape=rgb.shape[:2],
+                                  mask_shape=label.shape))
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
         return image, tv_tensors.Mask(torch.from_numpy(label))
 
@@ -409,7 +401,7 @@ def prepare_data(args: dict, verbose: bool = True) -> Path:
     root = Path(args["root"])
     if args.get("synthetic"):
         if ensure_synthetic_voc(root, args["synthetic"]) and verbose:
-            print(f"conjunto sintético gerado em {root}")
+            print(text("data.synthetic_written", root=root))
     elif args.get("download"):
         download_voc(root)
     else:

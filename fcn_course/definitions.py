@@ -16,9 +16,12 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 import jupytext
 import nbformat
+
+from fcn_course.messages import text
 
 
 def read_notebook(path) -> nbformat.NotebookNode:
@@ -80,9 +83,24 @@ def is_definition(node) -> bool:
     return isinstance(node, _DEFINITIONS) or _is_constant_assignment(node)
 
 
+def cell_filename(notebook: str, number: int) -> str:
+    """``<02_fcn_alexnet.ipynb cell 5>``: the file name the code of a loaded cell runs under.
+
+    Tracebacks show it, and the self-checks read it back (:func:`parse_cell_filename`) to tell a student
+    which cell of which notebook failed. ``number`` counts from 1, as students count cells.
+    """
+    return f"<{notebook} cell {number}>"
+
+
+def parse_cell_filename(filename: str) -> tuple[str, int] | None:
+    """``("02_fcn_alexnet.ipynb", 5)`` for a name written by :func:`cell_filename`; None for any other file."""
+    found = re.fullmatch(r"<(.+) cell (\d+)>", filename)
+    return (found.group(1), int(found.group(2))) if found else None
+
+
 def cell_name_pt(name: str, index: int) -> str:
     """``célula 5 de 02_fcn_alexnet.ipynb``: names a cell in the messages students read."""
-    return f"célula {index + 1} de {name}"
+    return text("definitions.cell_name", number=index + 1, notebook=name)
 
 
 @dataclass
@@ -121,12 +139,13 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             continue
         first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
         label = f"{cell_name_pt(name, index)} ({first_line[:60]!r})"
-        filename = f"<{name} cell {index + 1}>"
+        filename = cell_filename(name, index + 1)
         try:
             tree = ast.parse(cell.source, filename)
         except SyntaxError as error:
             if _looks_like_definitions(cell.source):
-                failures.append(CellFailure(index, label, f"SyntaxError: {error.msg} (linha {error.lineno})"))
+                failures.append(CellFailure(index, label, text("definitions.error_at_line", line=error.lineno,
+                                                               error=f"SyntaxError: {error.msg}")))
             continue
         # Register the source so that tracebacks show the student's lines.
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
@@ -137,8 +156,9 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             except Exception as error:  # noqa: BLE001 - a student's cell may raise anything
                 if _is_constant_assignment(node) and isinstance(error, NameError):
                     continue  # computed from a variable of a skipped statement (``N = len(dataset)``)
-                failures.append(CellFailure(index, label, f"{type(error).__name__}: {error} "
-                                                          f"(linha {getattr(node, 'lineno', '?')})"))
+                failures.append(CellFailure(index, label, text("definitions.error_at_line",
+                                                               error=f"{type(error).__name__}: {error}",
+                                                               line=getattr(node, "lineno", "?"))))
     return namespace, failures
 
 
@@ -176,30 +196,39 @@ def read_newest(path) -> tuple[nbformat.NotebookNode, Path, str | None]:
     newer = read_notebook(other)
     if _code_sources(newer) == _code_sources(nb):
         return nb, path, None
-    note = (f"Aviso: {other.name} foi salvo depois de {path.name} e os dois diferem; usei {other.name}, o mais "
-            f"recente. Para sincronizar o par, apague o mais antigo ou rode `jupytext --sync {other.name}`.")
+    note = text("definitions.newer_pair", newer=other.name, older=path.name)
     return newer, other, note
+
+
+# Which exercise cell defines a name is known to the exercise registry (``fcn_course.checks``), a layer above
+# this module. The registry hands its rows over when it is imported (notebooks import it in their first cell),
+# so the messages below can name the exercise without this module importing upward.
+_exercise_rows: Callable[[], Iterable] = tuple  # () -> rows with .notebook, .names and .title; none yet
+
+
+def use_exercises(rows: Callable[[], Iterable]) -> None:
+    """Name exercises after ``rows()`` (rows with ``notebook``, ``names`` and ``title``) in the messages below."""
+    global _exercise_rows
+    _exercise_rows = rows
 
 
 def _exercise_defining(notebook: str, name: str) -> str:
     """``' (Exercício 1 (FCN-AlexNet sem skip))'``: the exercise whose cell defines ``name``, if one does."""
-    from fcn_course.checks import exercises  # lazy: the checks sit above this module
-
     stem = Path(notebook).stem
-    titles = [exercise.title for exercise in exercises() if name in exercise.names and exercise.notebook == stem]
+    titles = [row.title for row in _exercise_rows() if name in row.names and row.notebook == stem]
     return f" ({titles[0]})" if titles else ""
 
 
 def _missing_message(path: Path, missing: list, namespace: dict, failures: list) -> str:
     """Portuguese: which names are missing, which cell should define them and what to do."""
-    lines = [f"{path.name} não define {', '.join(missing)}."]
+    lines = [text("definitions.not_defined", notebook=path.name, names=", ".join(missing))]
     for name in missing:
-        lines.append(f"- `{name}` vem da célula de exercício{_exercise_defining(path.name, name)} de {path.name}: "
-                     "complete-a (sem mudar o nome), rode-a e salve o notebook.")
-    found = ", ".join(sorted(_public(namespace))) or "nada"
-    lines.append(f"Definições encontradas: {found}.")
+        lines.append(text("definitions.where_to_define", name=name, notebook=path.name,
+                          exercise=_exercise_defining(path.name, name)))
+    found = ", ".join(sorted(_public(namespace))) or text("definitions.nothing_found")
+    lines.append(text("definitions.found", found=found))
     if failures:
-        lines.append("Estas células deram erro:" + "".join(f"\n  {f.label}: {f.error}" for f in failures))
+        lines.append(text("definitions.failed_cells") + "".join(f"\n  {f.label}: {f.error}" for f in failures))
     return "\n".join(lines)
 
 
@@ -214,8 +243,7 @@ def load_definitions(notebook_path, names=None) -> dict:
     """
     path = Path(notebook_path)
     if not path.is_file() and paired_file(path) is None:
-        raise FileNotFoundError(f"não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta "
-                                "deste notebook.")
+        raise FileNotFoundError(text("definitions.not_found", path=path))
     if not path.is_file():
         path = paired_file(path)
     nb, read_path, note = read_newest(path)
@@ -224,7 +252,8 @@ def load_definitions(notebook_path, names=None) -> dict:
     namespace, failures = execute_definition_cells(nb, name=read_path.name)
     problems = "".join(f"\n  {failure.label}: {failure.error}" for failure in failures)
     if failures:
-        warnings.warn(f"Algumas definições de {read_path.name} deram erro:{problems}", stacklevel=2)
+        warnings.warn(text("definitions.cells_failed_warning", notebook=read_path.name, problems=problems),
+                      stacklevel=2)
     if names is None:
         return _public(namespace)
     if isinstance(names, str):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from fcn_course.config import PROFILE_ENV
+from fcn_course.messages import text
 from fcn_course.voc import IMAGE_SETS, REQUIRED_PARTS, voc_folder, voc_is_ready
 
 
@@ -52,8 +54,7 @@ def download_voc(root, replace: bool = False, keep_archive: bool = False) -> Pat
     if not missing and not replace:
         return voc_folder(root)
     if missing and voc_folder(root).exists():
-        print(f"{voc_folder(root)} is incomplete: {describe_missing(missing)} missing. "
-              "Adding the missing files from the archive; nothing that is there is changed.")
+        print(text("download.incomplete_tree", voc=voc_folder(root), missing=describe_missing(missing)))
     root.mkdir(parents=True, exist_ok=True)
     archive = root / VOC_ARCHIVE
 
@@ -70,8 +71,7 @@ def download_voc(root, replace: bool = False, keep_archive: bool = False) -> Pat
             raise RuntimeError(download_failed_message(root, errors))
 
     counts = extract_voc(archive, root, replace=replace)
-    print(f"Pascal VOC 2012 in {voc_folder(root)}: {counts['added']} files added, {counts['replaced']} replaced, "
-          f"{counts['kept']} kept as they were.")
+    print(text("download.done", voc=voc_folder(root), **counts))
     if downloaded and not keep_archive:
         archive.unlink()
     return voc_folder(root)
@@ -96,10 +96,10 @@ def missing_voc_files(root) -> list:
 
 
 def describe_missing(paths, shown: int = 5) -> str:
-    """``"a, b, c and 12 more"``: a short list of missing paths for a message."""
+    """``"a, b, c e mais 12"``: a short list of missing paths for a message."""
     names = [str(path) for path in paths]
-    text = ", ".join(names[:shown])
-    return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
+    listed = ", ".join(names[:shown])
+    return text("download.and_more", shown=listed, more=len(names) - shown) if len(names) > shown else listed
 
 
 def file_digest(path, algorithm: str) -> str:
@@ -135,13 +135,12 @@ def fetch(url: str, destination: Path, algorithm: str, expected: str) -> None:
     resumed = partial.is_file() and partial.stat().st_size > 0
     got = download_part(url, partial, algorithm)
     if got != expected and resumed:
-        print(f"{partial} did not complete to the right file: downloading {destination.name} again from the start")
+        print(text("download.restart", partial=partial, name=destination.name))
         partial.unlink()
         got = download_part(url, partial, algorithm)
     if got != expected:
         partial.unlink(missing_ok=True)
-        raise ValueError(f"{algorithm} checksum mismatch (got {got}, expected {expected}): "
-                         "the file is truncated or not the VOC 2012 archive")
+        raise ValueError(text("download.checksum_mismatch", algorithm=algorithm, got=got, expected=expected))
     os.replace(partial, destination)
 
 
@@ -169,23 +168,23 @@ def download_part(url: str, partial: Path, algorithm: str) -> str:
         received = 0
         with open(partial, "ab" if continues else "wb") as out, \
                 tqdm(total=offset + length if length else None, initial=offset, unit="B", unit_scale=True,
-                     desc=f"downloading {partial.name[:-len('.part')]}") as bar:
+                     desc=text("download.progress", name=partial.name[:-len(".part")])) as bar:
             while chunk := response.read(CHUNK_BYTES):
                 out.write(chunk)
                 digest.update(chunk)
                 received += len(chunk)
                 bar.update(len(chunk))
     if length is not None and received < length:
-        raise ConnectionError(f"the connection ended after {offset + received} of {offset + length} bytes; "
-                              f"{partial} is kept: call download_voc again to continue from there.")
+        raise ConnectionError(text("download.connection_ended", received=offset + received, length=offset + length,
+                                   partial=partial))
     return digest.hexdigest()
 
 
 def range_start(response) -> int:
     """The first byte of a 206 answer (``Content-Range: bytes START-END/TOTAL``), -1 when it does not say."""
-    text = response.headers.get("Content-Range") or ""
+    content_range = response.headers.get("Content-Range") or ""
     try:
-        return int(text.split()[1].split("-")[0])
+        return int(content_range.split()[1].split("-")[0])
     except (IndexError, ValueError):
         return -1
 
@@ -203,7 +202,7 @@ def extract_voc(archive: Path, root: Path, replace: bool = False) -> dict:
         with tarfile.open(archive) as tar:
             safe_extract(tar, staging)
         if not voc_is_ready(staging):
-            raise RuntimeError(f"{archive} does not contain VOCdevkit/VOC2012 with {', '.join(REQUIRED_PARTS)}.")
+            raise RuntimeError(text("download.archive_without_voc", archive=archive, parts=", ".join(REQUIRED_PARTS)))
         counts = {"added": 0, "replaced": 0, "kept": 0}
         merge_tree(voc_folder(staging), voc_folder(root), replace, counts)
         return counts
@@ -236,7 +235,7 @@ def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
     for member in tar.getmembers():
         target = (destination / member.name).resolve()
         if target != destination and destination not in target.parents:
-            raise RuntimeError(f"Refusing to extract {member.name!r}: it points outside {destination}.")
+            raise RuntimeError(text("download.unsafe_member", member=member.name, destination=destination))
         if member.isfile() or member.isdir():  # VOC has no links or devices: skip anything else
             members.append(member)
     if hasattr(tarfile, "data_filter"):  # Python >= 3.12 (and recent 3.9-3.11 patch releases)
@@ -248,14 +247,5 @@ def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
 def download_failed_message(root: Path, errors) -> str:
     """What went wrong, and the three ways forward."""
     tried = "\n".join(f"  - {error}" for error in errors)
-    return (
-        f"Could not download Pascal VOC 2012 ({VOC_ARCHIVE}, about 2 GB) into {root}.\n"
-        f"Tried:\n{tried}\n"
-        "What you can do:\n"
-        "  1. Check the internet connection and call download_voc(root) again.\n"
-        f"  2. Get {VOC_ARCHIVE} another way (a URL above in a browser, a colleague, a USB stick) and extract it\n"
-        f"     in {root}, so that {voc_folder(root)} holds JPEGImages/, SegmentationClass/ and\n"
-        "     ImageSets/Segmentation/.\n"
-        "  3. Work on the small synthetic dataset instead: set FCN_COURSE_SMOKE=1 before starting Jupyter,\n"
-        "     or build one with fcn_course.data.make_synthetic_voc(root)."
-    )
+    return text("download.failed", archive=VOC_ARCHIVE, root=root, tried=tried, voc=voc_folder(root),
+                profile_env=PROFILE_ENV)

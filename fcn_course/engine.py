@@ -1,4 +1,4 @@
-"""Training engine: one epoch of training, validation, the epoch loop, checkpoints and history.
+"""Training engine: one epoch of training, validation, the epoch loop (recorded in a run folder).
 
 This is the ``train()`` / ``validate()`` pair of the original course notebook, rewritten so that
 the figures it prints can be trusted:
@@ -12,15 +12,18 @@ the figures it prints can be trusted:
 * ``fit`` saves checkpoints that can be resumed, so a Colab session that drops loses at most one epoch.
 
 What is NOT here is your work in the exercises: the model, the optimiser and the loss. The engine
-only receives ``loss_fn(outputs, labels) -> scalar tensor`` and an optimiser built by you.
+only receives ``loss_fn(outputs, labels) -> scalar tensor`` and an optimiser built by you; the grid and the
+train script receive your pieces together, as one ``TrainingIngredients``. What a run leaves on disk (file
+names, checkpoints, history) belongs to ``fcn_course.runs``.
 """
 from __future__ import annotations
 
 import contextlib
-import math
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -29,9 +32,11 @@ from tqdm.auto import tqdm
 from fcn_course import runs
 from fcn_course.backbones import backbone_for_class
 from fcn_course.config import seed_everything
-from fcn_course.files import atomic_write, json_safe, read_json, write_json
+from fcn_course.messages import text
 from fcn_course.metrics import ConfusionMatrix
+# The run folder is ``runs``'s: these names are kept here because notebooks and scripts use them as engine.*.
 from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
+from fcn_course.runs import History, load_checkpoint, save_checkpoint  # noqa: F401
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
 
@@ -213,114 +218,8 @@ def validate(net, loader, loss_fn, device, epoch, num_classes, progress=True, ke
 
 
 # --------------------------------------------------------------------------------------------------
-# History of a run
-# --------------------------------------------------------------------------------------------------
-class History:
-    """The per-epoch results of a run: ``history.train`` and ``history.val`` are lists of dicts.
-
-    ``history["val"]`` works too, so it reads like the plain dict ``{"train": [...], "val": [...]}``
-    that is written to ``history.json``.
-    """
-
-    def __init__(self, train=None, val=None):
-        self.train = list(train or [])
-        self.val = list(val or [])
-
-    def __getitem__(self, phase):
-        if phase not in ("train", "val"):
-            raise ValueError(f"a History has the phases 'train' and 'val', not {phase!r}")
-        return self.train if phase == "train" else self.val
-
-    def __len__(self):
-        return len(self.val)
-
-    def __repr__(self):
-        return f"History({len(self.train)} train epochs, {len(self.val)} val epochs)"
-
-    def append(self, train_stats, val_stats):
-        """Record one epoch."""
-        self.train.append(train_stats)
-        self.val.append(val_stats)
-
-    def values(self, phase, key):
-        """One metric over the epochs, e.g. ``history.values("val", "miou_fg")``."""
-        return [entry[key] for entry in self[phase]]
-
-    def best_epoch(self, key="miou_fg"):
-        """Epoch with the highest validation ``key`` (NaN counts as worst); None when empty."""
-        if not self.val:
-            return None
-        best = max(self.val, key=lambda entry: _as_score(entry.get(key)))
-        return best["epoch"]
-
-    def best_entry(self, key="miou_fg"):
-        """Validation results (a dict) of the best epoch by ``key``; None when empty."""
-        epoch = self.best_epoch(key)
-        if epoch is None:
-            return None
-        return next(entry for entry in self.val if entry["epoch"] == epoch)
-
-    def best_miou(self, key="miou_fg"):
-        """Highest validation ``key`` reached so far; None when empty."""
-        entry = self.best_entry(key)
-        return None if entry is None else entry[key]
-
-    def to_dict(self) -> dict:
-        return {"train": self.train, "val": self.val}
-
-    @classmethod
-    def from_dict(cls, data) -> "History":
-        return cls(data.get("train"), data.get("val"))
-
-    def save(self, path) -> Path:
-        """Write the history as JSON (NaN written as null), atomically."""
-        return write_json(path, self.to_dict())
-
-    @classmethod
-    def load(cls, path) -> "History":
-        """Read a ``history.json`` (null values come back as None)."""
-        return cls.from_dict(read_json(path, "training history"))
-
-
-def _as_score(value):
-    """A number to compare epochs; missing or NaN values lose."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return -math.inf
-    return value
-
-
-# --------------------------------------------------------------------------------------------------
 # Checkpoints
 # --------------------------------------------------------------------------------------------------
-def save_checkpoint(state: dict, path) -> Path:
-    """``torch.save(state, path)`` done atomically (temporary file in the same folder + rename)."""
-    return atomic_write(Path(path), lambda tmp: torch.save(state, tmp))
-
-
-def load_checkpoint(path, net, optimizer=None, scaler=None, map_location="cpu") -> dict:
-    """Load the weights saved in ``path`` into ``net`` (and optimiser/scaler state when given).
-
-    Returns the whole checkpoint dict (``epoch``, ``history``, ``metrics``... as saved by ``fit``).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"No checkpoint at {path}. Train first with fit(..., run_dir=...).")
-    try:
-        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as error:  # truncated by a kill during the save, damaged by a copy...
-        raise ValueError(f"the checkpoint {path} cannot be read ({type(error).__name__}: {str(error)[:120]}); it is "
-                         "truncated or damaged. Delete it to train that run again from its start.") from error
-    net.load_state_dict(checkpoint["model"])
-    if optimizer is not None:
-        if checkpoint.get("optimizer") is None:
-            raise KeyError(f"{path} holds no optimiser state (best.pt keeps only the weights); "
-                           "resume from last.pt instead.")
-        optimizer.load_state_dict(checkpoint["optimizer"])
-    if scaler is not None and checkpoint.get("scaler") is not None:
-        scaler.load_state_dict(checkpoint["scaler"])
-    return checkpoint
-
-
 def _loader_generators(loaders):
     """The torch.Generator objects that drive shuffling, when a loader was given its own."""
     generators = []
@@ -362,6 +261,51 @@ def _as_tuples(value):
     if isinstance(value, (list, tuple)):
         return tuple(_as_tuples(v) for v in value)
     return value
+
+
+# --------------------------------------------------------------------------------------------------
+# Your four pieces, together
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrainingIngredients:
+    """What you wrote in the exercises that a training run needs, as one object.
+
+    - ``model_classes``: your FCN class for each backbone, e.g. ``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}``;
+    - ``make_optimizer(net, args)``: the optimiser for a network and its settings (exercise 3);
+    - ``compute_loss(outputs, labels, criterion)``: the loss of a batch (exercise 3);
+    - ``make_criterion()``: the criterion ``compute_loss`` uses (exercise 3).
+
+    To change one piece for one comparison, copy the object with ``dataclasses.replace``, e.g.
+    ``replace(ingredients, make_criterion=weighted_criterion)``. It unpacks like the tuple of the same four
+    pieces: ``model_classes, make_optimizer, compute_loss, make_criterion = ingredients``.
+    """
+
+    model_classes: dict
+    make_optimizer: Callable
+    compute_loss: Callable
+    make_criterion: Callable
+
+    @classmethod
+    def of(cls, ingredients) -> "TrainingIngredients":
+        """``ingredients`` itself, or the ``(model_classes, make_optimizer, compute_loss, make_criterion)``
+        tuple of earlier versions of the course made into one."""
+        if isinstance(ingredients, cls):
+            return ingredients
+        if not isinstance(ingredients, (tuple, list)) or len(ingredients) != 4:
+            raise TypeError(text("engine.ingredients_expected", given=type(ingredients).__name__))
+        return cls(*ingredients)
+
+    def __iter__(self):
+        return iter((self.model_classes, self.make_optimizer, self.compute_loss, self.make_criterion))
+
+    def loss_fn(self) -> Callable:
+        """``loss_fn(outputs, labels)`` for ``fit``: your ``compute_loss`` with a criterion made now."""
+        criterion = self.make_criterion()
+
+        def loss_fn(outputs, labels):
+            return self.compute_loss(outputs, labels, criterion)
+
+        return loss_fn
 
 
 # --------------------------------------------------------------------------------------------------
@@ -412,8 +356,8 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
         raise ValueError("resume=True needs the run_dir that holds last.pt.")
     if run_dir is not None:
         runs.start_run(run_dir, settings)
-    if resume and (run_dir / LAST_CHECKPOINT).exists():
-        checkpoint = load_checkpoint(run_dir / LAST_CHECKPOINT, net, optimizer, scaler)
+    if resume and runs.checkpoint_path(run_dir, "last").exists():
+        checkpoint = load_checkpoint(runs.checkpoint_path(run_dir, "last"), net, optimizer, scaler)
         history = History.from_dict(checkpoint["history"])
         first_epoch = checkpoint["epoch"] + 1
         _set_rng_state(checkpoint["rng"], loaders)
@@ -431,7 +375,7 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
                              keep_first_batch=wants_figure)
         first_batch = val_stats.pop("first_batch", None)
         if first_batch is not None:
-            figure_path = run_dir / f"pred_epoch_{epoch:03d}.png" if run_dir else None
+            figure_path = runs.prediction_figure_path(run_dir, epoch) if run_dir else None
             show(*first_batch, epoch=epoch, figure_path=figure_path)
         history.append(train_stats, val_stats)
         if run_dir is not None:
@@ -445,27 +389,9 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
 
 
 def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
-    """Write best.pt (when this epoch is the best so far), then last.pt, then history.json.
-
-    In that order, an interruption between two writes never leaves a last.pt that is newer than
-    best.pt: resuming from last.pt can then not skip the saving of a best epoch.
-    """
-    model_state = net.state_dict()
-    stored_args = json_safe({key: value for key, value in args.items() if key != "device"})
-    if history.best_epoch() == epoch:
-        save_checkpoint({
-            "epoch": epoch,
-            "model": model_state,
-            "metrics": json_safe(history.val[-1]),
-            "args": stored_args,
-        }, run_dir / BEST_CHECKPOINT)
-    save_checkpoint({
-        "epoch": epoch,
-        "model": model_state,
+    """Record the epoch in the run folder (``runs.save_epoch``), with what last.pt needs to resume exactly."""
+    runs.save_epoch(run_dir, epoch, history, net.state_dict(), args, resume_state={
         "optimizer": optimizer.state_dict(),
         "scaler": scaler.state_dict() if scaler is not None else None,
-        "history": history.to_dict(),
         "rng": _rng_state(loaders),
-        "args": stored_args,
-    }, run_dir / LAST_CHECKPOINT)
-    history.save(run_dir / HISTORY_FILE)
+    })

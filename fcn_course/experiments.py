@@ -11,8 +11,10 @@ downloads) is recorded as *skipped*, with the reason. It is never trained with r
 "pretrained" label. A run that breaks (a damaged checkpoint, say) is recorded as *failed* and the grid
 goes on with the others.
 
-``GridResult.write_report()`` writes the report files (``fcn_course.report``). Command line:
-``python -m fcn_course grid`` (see ``main``).
+Your four pieces (FCN classes, ``make_optimizer``, ``compute_loss``, ``make_criterion``) travel together as
+one ``TrainingIngredients``. ``GridResult.write_report()`` writes the report files (``fcn_course.report``).
+Command line: ``python -m fcn_course grid`` (see ``main``); it exits with status 1 when a run failed or
+diverged, so that a script notices.
 """
 from __future__ import annotations
 
@@ -28,16 +30,15 @@ from fcn_course.backbones import BACKBONES, PretrainedWeightsError, local_weight
 from fcn_course.config import PROFILES, backbone_args, course_args, profile_names, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
-from fcn_course.files import read_json, write_json
+from fcn_course.engine import TrainingIngredients
 from fcn_course.metrics import nanmean, stored_score
 from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.report import format_score
 
 GRID_FILE = runs.GRID_FILE
-# Settings every run of a grid must share. A grid folder trained with other values is not reused
-# (epoch_num may grow: runs then continue from their last checkpoint).
-SHARED_SETTINGS = ("classes", "h_size", "w_size", "batch_size", "lr", "weight_decay", "momentum",
-                   "max_samples", "seed", "augment", "synthetic")
+# Which settings every run of a grid must share: runs.DEFINING_SETTINGS except the configuration's own
+# (runs.check_grid_settings). A grid folder trained with other values is not reused (epoch_num may grow: runs
+# then continue from their last checkpoint).
 # The student's names for the pieces a grid needs besides the FCN classes.
 TRAINING_NAMES = ("make_optimizer", "compute_loss", "make_criterion")
 
@@ -101,8 +102,7 @@ def load_run(run_dir, backbone, skip, pretrained, status="done", reason="") -> R
     """Rebuild a RunResult from a run folder (history + outcome)."""
     run_dir = Path(run_dir)
     outcome = runs.read_outcome(run_dir) or {}
-    history_path = runs.history_path(run_dir)
-    history = engine.History.load(history_path) if history_path.is_file() else None
+    history = runs.read_history(run_dir)
     return RunResult(backbone, skip, pretrained, outcome.get("status", status), outcome.get("reason", reason),
                      history=history, parameters=outcome.get("parameters"), run_dir=run_dir, reused=True)
 
@@ -146,13 +146,30 @@ def _weights_unavailable(backbone, pretrained, args) -> str:
     return ""
 
 
-def train_configuration(model_class, backbone, skip, pretrained, make_optimizer, compute_loss, criterion,
-                        args, run_dir, progress=True, reuse_from=None) -> RunResult:
+def criterion_ingredients(model_classes, make_optimizer, compute_loss, criterion) -> TrainingIngredients:
+    """The ingredients of the calls of earlier course versions, which passed a criterion already made."""
+    return TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion=lambda: criterion)
+
+
+def train_configuration(ingredients, backbone, skip, pretrained, args, run_dir, *older_form, progress=True,
+                        reuse_from=None) -> RunResult:
     """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring).
 
+    ``ingredients``: your ``TrainingIngredients`` (the class of ``backbone`` is taken from its ``model_classes``).
     ``reuse_from``: a folder of earlier runs (notebooks 02 and 03 train into ``args["runs_dir"]``); a finished
     run there with the same name and exactly the same settings is reported instead of training it again.
+
+    The form of earlier course versions still works: ``train_configuration(model_class, backbone, skip,
+    pretrained, make_optimizer, compute_loss, criterion, args, run_dir, progress=True, reuse_from=None)``.
     """
+    if older_form:
+        model_class, make_optimizer, compute_loss = ingredients, args, run_dir
+        criterion, args, run_dir, *rest = older_form
+        if rest:  # progress and reuse_from were given by position too
+            progress = rest[0]
+            reuse_from = rest[1] if len(rest) > 1 else reuse_from
+        ingredients = criterion_ingredients({backbone: model_class}, make_optimizer, compute_loss, criterion)
+    ingredients = TrainingIngredients.of(ingredients)
     run_dir = Path(run_dir)
     name = run_dir.name
     finished = _finished_run(run_dir, args["epoch_num"], backbone, skip, pretrained)
@@ -174,18 +191,15 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
         return RunResult(backbone, skip, pretrained, "skipped", reason=reason)
     seed_everything(args["seed"])  # same initial weights for a configuration, run after run
     try:
-        net = model_class(args["n_classes"], pretrained=pretrained, skip=skip)
+        net = ingredients.model_classes[backbone](args["n_classes"], pretrained=pretrained, skip=skip)
     except PretrainedWeightsError as error:
         print(f"== {name}: SKIPPED, the ImageNet weights could not be loaded (see the report for why)")
         return RunResult(backbone, skip, pretrained, "skipped", reason=str(error))
 
     # The run's own args (run_args): the model and the optimiser see which case they are in, and the run
     # folder records the backbone too.
-    optimizer = make_optimizer(net, run_args)
-
-    def loss_fn(outputs, labels):
-        return compute_loss(outputs, labels, criterion)
-
+    optimizer = ingredients.make_optimizer(net, run_args)
+    loss_fn = ingredients.loss_fn()
     train_loader, val_loader = make_loaders(run_args)  # fresh loaders: same shuffling for every run
     resume = runs.checkpoint_path(run_dir, "last").is_file()
     status, reason = "done", ""
@@ -195,8 +209,7 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
     except engine.NonFiniteLossError as error:
         print(f"== {name}: DIVERGED: {error}")
         status, reason = "diverged", str(error)
-        history_path = runs.history_path(run_dir)
-        history = engine.History.load(history_path) if history_path.is_file() else engine.History()
+        history = runs.read_history(run_dir) or runs.History()
 
     parameters = engine.count_parameters(net)
     runs.write_outcome(run_dir, status, len(history), parameters, reason)
@@ -207,13 +220,12 @@ def train_configuration(model_class, backbone, skip, pretrained, make_optimizer,
 # --------------------------------------------------------------------------------------------------
 # The grid
 # --------------------------------------------------------------------------------------------------
-def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_dir,
-             backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
-             progress=True, reuse_from=None) -> "GridResult":
+def run_grid(ingredients, args, out_dir, *older_form, backbones=("alexnet", "vgg16"), skips=(False, True),
+             pretrained=(False, True), progress=True, reuse_from=None) -> "GridResult":
     """Train every (backbone, skip, pretrained) combination with the same ``args``; returns a GridResult.
 
-    - ``model_classes``: ``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}`` (your classes);
-    - ``make_optimizer(net, args)``, ``compute_loss(outputs, labels, criterion)``, ``criterion``: yours too;
+    - ``ingredients``: your ``TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion)``,
+      with ``model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}``;
     - ``args``: a ``course_args()`` dict (epochs, image size, data...); ``skip`` and ``pretrained``
       are set for each run;
     - ``out_dir``: one sub-folder per run; run again with the same folder to continue an interrupted grid;
@@ -226,7 +238,16 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
     In the smoke profile (``args["smoke"]``) the settings are shrunk to its ``grid_limits`` in
     ``config.PROFILES`` (2 epochs, 64 px crops, 12 images per split) so that the whole grid takes a minute or two on a CPU. A run that fails
     (not a wrong setting: a damaged file, say) is reported as failed and the grid goes on.
+
+    The form of earlier course versions still works: ``run_grid(model_classes, make_optimizer, compute_loss,
+    criterion, args, out_dir, ...)``.
     """
+    if older_form:
+        model_classes, make_optimizer, compute_loss = ingredients, args, out_dir
+        criterion, args, out_dir = older_form
+        ingredients = criterion_ingredients(model_classes, make_optimizer, compute_loss, criterion)
+    ingredients = TrainingIngredients.of(ingredients)
+    model_classes = ingredients.model_classes
     if args.get("smoke"):
         args = smoke_grid_args(args)
     out_dir = Path(out_dir)
@@ -234,8 +255,8 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
     if missing:
         raise KeyError(f"model_classes has no class for {missing}; give e.g. "
                        "{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}.")
-    check_same_settings(out_dir, args)
-    _save_grid_index(out_dir, [], args)  # the settings are recorded before the first run starts
+    runs.check_grid_settings(out_dir, args)
+    runs.write_grid_index(out_dir, args, [])  # the settings are recorded before the first run starts
 
     results = []
     started = time.perf_counter()
@@ -244,9 +265,9 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
             for use_pretrained in pretrained:
                 run_dir = out_dir / runs.run_name(backbone, skip, use_pretrained)
                 try:
-                    run = train_configuration(model_classes[backbone], backbone, skip, use_pretrained,
-                                              make_optimizer, compute_loss, criterion,
-                                              backbone_args(args, backbone), run_dir, progress, reuse_from)
+                    run = train_configuration(ingredients, backbone, skip, use_pretrained,
+                                              backbone_args(args, backbone), run_dir, progress=progress,
+                                              reuse_from=reuse_from)
                 except runs.RunMismatchError:
                     raise
                 except (OSError, RuntimeError, ValueError, KeyError) as error:
@@ -255,7 +276,8 @@ def run_grid(model_classes, make_optimizer, compute_loss, criterion, args, out_d
                                     reason=f"{type(error).__name__}: {error}. Delete {run_dir} to train this "
                                            "configuration again from scratch.")
                 results.append(run)
-                _save_grid_index(out_dir, results, args)  # kept up to date: an interrupted grid can be inspected
+                # kept up to date: an interrupted grid can be inspected
+                runs.write_grid_index(out_dir, args, [run.to_dict() for run in results])
     print(f"== grid finished in {time.perf_counter() - started:.0f}s: "
           + ", ".join(f"{run.name} {run.status}" for run in results))
     return GridResult(results, args, out_dir, model_classes=model_classes)
@@ -274,37 +296,10 @@ def smoke_grid_args(args) -> dict:
     return {**args, **smaller}
 
 
-def check_same_settings(out_dir: Path, args) -> None:
-    """Refuse to mix runs trained with different settings in one grid folder (nothing is changed)."""
-    index_path = Path(out_dir) / GRID_FILE
-    if not index_path.is_file():
-        return
-    index = read_json(index_path, "grid index")
-    changed = [f"{key}: {index['args'].get(key)!r} -> {value!r}" for key in SHARED_SETTINGS
-               if not runs.same_json(index["args"].get(key), value := args.get(key))]
-    if changed:
-        raise runs.RunMismatchError(
-            f"{out_dir} holds a grid trained with other settings ({'; '.join(changed)}). Nothing was changed: "
-            "use another out_dir, or delete this one to start again.")
-
-
-def _save_grid_index(out_dir: Path, results, args) -> None:
-    """Write grid.json: the settings and every run of the folder (runs of earlier calls are kept)."""
-    current = [{**run.to_dict(), "run_dir": runs.relative_run_folder(out_dir, run.run_dir)} for run in results]
-    names = {entry["name"] for entry in current}
-    index_path = Path(out_dir) / GRID_FILE
-    earlier = read_json(index_path, "grid index").get("runs", []) if index_path.is_file() else []
-    kept = [entry for entry in earlier if entry["name"] not in names]
-    settings = {key: value for key, value in args.items() if key != "device"}
-    write_json(index_path, {"args": settings, "runs": kept + current})
-
-
 def load_grid(out_dir, model_classes=None) -> "GridResult":
     """Rebuild the GridResult of an earlier ``run_grid`` from its folder (no training)."""
     out_dir = Path(out_dir)
-    if not (out_dir / GRID_FILE).is_file():
-        raise FileNotFoundError(f"No {GRID_FILE} in {out_dir}: is it the output folder of run_grid?")
-    index = read_json(out_dir / GRID_FILE, "grid index")
+    index = runs.read_grid_index(out_dir)
     results = []
     for entry in index["runs"]:
         run_dir = runs.grid_entry_folder(out_dir, entry)
@@ -391,8 +386,8 @@ class GridResult:
 # --------------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------------
-def ingredients_from_notebooks(notebooks) -> tuple:
-    """(model_classes, make_optimizer, compute_loss, make_criterion) as written in the student's notebooks."""
+def ingredients_from_notebooks(notebooks) -> TrainingIngredients:
+    """Your FCN classes, make_optimizer, compute_loss and make_criterion, as written in your notebooks."""
     namespace = {}
     for path in notebooks:
         namespace.update(load_definitions(path))
@@ -403,7 +398,7 @@ def ingredients_from_notebooks(notebooks) -> tuple:
         wanted = missing or [spec.class_name for spec in BACKBONES.values()]
         raise ValueError(f"{', '.join(map(str, notebooks))} do not define {', '.join(wanted)}; pass the "
                          "notebooks where you wrote them (02 and 03)")
-    return (model_classes, *(namespace[name] for name in TRAINING_NAMES))
+    return TrainingIngredients(model_classes, *(namespace[name] for name in TRAINING_NAMES))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -436,9 +431,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None, ingredients=None) -> int:
     """``python -m fcn_course grid [--smoke] [--epochs N] [--size S] [--backbones ...] [--out DIR]``.
 
-    ``ingredients`` = (model_classes, make_optimizer, compute_loss, make_criterion) used when ``--models``
+    ``ingredients`` (a ``TrainingIngredients``, or the tuple of its four pieces) are used when ``--models``
     is not given (the instructor's command passes the reference ones); otherwise they are read from the
-    student's notebooks.
+    student's notebooks. Exit status: 0 when every run is done or skipped, 1 when one failed or diverged,
+    2 when nothing could start.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--"]:  # accept ``python -m fcn_course grid -- --smoke`` as well
@@ -461,18 +457,17 @@ def main(argv=None, ingredients=None) -> int:
     try:
         if options.models or ingredients is None:
             ingredients = ingredients_from_notebooks(model_notebooks(options.models))
-        model_classes, make_optimizer, compute_loss, make_criterion = ingredients
+        ingredients = TrainingIngredients.of(ingredients)
     except (ImportError, KeyError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if any(name not in model_classes for name in backbones):
-        backbones = tuple(name for name in backbones if name in model_classes)
+    if any(name not in ingredients.model_classes for name in backbones):
+        backbones = tuple(name for name in backbones if name in ingredients.model_classes)
         print(f"your notebooks define the FCNs of: {', '.join(backbones)}; the grid runs those only")
 
     try:
         prepare_data(args)
-        result = run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args, out_dir,
-                          backbones=backbones, pretrained=(False,) if options.scratch_only else (False, True),
+        result = run_grid(ingredients, args, out_dir, backbones=backbones, pretrained=(False,) if options.scratch_only else (False, True),
                           progress=not options.quiet)
     except (runs.RunMismatchError, FileNotFoundError, PermissionError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -242,30 +242,13 @@ def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: floa
 # --------------------------------------------------------------------------------------------------
 # Rebuilding a trained network
 # --------------------------------------------------------------------------------------------------
-def _read_checkpoint(path) -> dict:
-    """``torch.load`` the checkpoint with clear errors for a missing, damaged or foreign file."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"Checkpoint not found: {path} (expected a best.pt/last.pt written by engine.fit).")
-    try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        raise ValueError(f"{path} is not a PyTorch checkpoint that can be read ({error}); it may be truncated: "
-                         "train the run again (or use the other of best.pt/last.pt).") from error
-    if not isinstance(checkpoint, dict):
-        raise ValueError(f"{path} does not hold a dict of weights.")
-    if "model" not in checkpoint:  # a bare state_dict saved with torch.save(net.state_dict(), path)
-        checkpoint = {"model": checkpoint}
-    return checkpoint
-
-
 def read_checkpoint_config(path) -> dict:
     """What the run of the checkpoint at ``path`` is: ``backbone``, ``skip``, ``classes``, ``n_classes``...
 
     Read from the run folder (``run.json``, see ``fcn_course.runs``); a folder that does not say which
     network it holds raises FileNotFoundError with how to fix it.
     """
-    return _config_of(path, _read_checkpoint(path))  # the file first: a missing or damaged one is said first
+    return _config_of(path, runs.read_checkpoint(path))  # the file first: a missing or damaged one is said first
 
 
 def _config_of(path, checkpoint: dict) -> dict:
@@ -283,7 +266,7 @@ def load_model_from_checkpoint(path, model_classes, device="cpu"):
     ``model_classes`` maps backbone names to your classes, e.g. ``{"alexnet": FCN_AlexNet}``. The network is
     built with ``pretrained=False``: the checkpoint already holds every weight, so nothing is downloaded.
     """
-    checkpoint = _read_checkpoint(path)
+    checkpoint = runs.read_checkpoint(path)
     config = _config_of(path, checkpoint)
     backbone = config["backbone"]
     if not model_classes or backbone not in model_classes:

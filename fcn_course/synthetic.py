@@ -30,7 +30,9 @@ from PIL import Image
 from skimage import draw
 from skimage.segmentation import find_boundaries
 
+from fcn_course.config import DATA_ENV
 from fcn_course.files import write_json
+from fcn_course.messages import text
 from fcn_course.voc import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap, voc_is_ready
 
 # Chance that an image holds neither a bus nor a person.
@@ -97,9 +99,7 @@ def ensure_synthetic_voc(root, spec: dict) -> bool:
         except ValueError:
             pass  # a damaged marker: our own folder, rewrite it
     elif root.exists() and any(root.iterdir()):
-        raise ValueError(f"{root} already holds files that the course did not write (no {SPEC_FILE}); "
-                         "the synthetic dataset goes to its own folder: empty that folder, or point "
-                         "FCN_COURSE_DATA somewhere else.")
+        raise ValueError(text("synthetic.foreign_folder", root=root, marker=SPEC_FILE, data_env=DATA_ENV))
     make_synthetic_voc(root, **spec)
     write_json(marker, spec)
     return True
@@ -216,7 +216,7 @@ def jitter(rng, colour, amount: float = 20):
     return np.clip(np.asarray(colour, dtype=float) + rng.uniform(-amount, amount, size=3), 0, 255)
 
 
-def centre(rng, width: int, height: int, y_range=(0.4, 0.6)):
+def center(rng, width: int, height: int, y_range=(0.4, 0.6)):
     """A random point near the middle of the picture (a centre crop keeps the objects)."""
     return rng.uniform(0.35, 0.65) * width, rng.uniform(*y_range) * height
 
@@ -224,7 +224,7 @@ def centre(rng, width: int, height: int, y_range=(0.4, 0.6)):
 def draw_bus(rng, image, label, class_id) -> None:
     """A yellow-orange box with a row of dark windows and two black wheels."""
     height, width = label.shape
-    cx, cy = centre(rng, width, height)
+    cx, cy = center(rng, width, height)
     w, h = rng.uniform(0.40, 0.55) * width, rng.uniform(0.28, 0.36) * height
     top, left = cy - h / 2, cx - w / 2
     rr, cc = draw.rectangle((top, left), extent=(h, w), shape=label.shape)
@@ -244,7 +244,7 @@ def draw_bus(rng, image, label, class_id) -> None:
 def draw_person(rng, image, label, class_id) -> None:
     """One to three people side by side, at one scale, each drawn by ``draw_one_person``."""
     height, width = label.shape
-    cx, cy = centre(rng, width, height, y_range=(0.45, 0.6))
+    cx, cy = center(rng, width, height, y_range=(0.45, 0.6))
     body_h = rng.uniform(0.14, 0.30) * height
     count = int(rng.integers(1, 4))
     spacing = body_h * rng.uniform(0.6, 0.9)
@@ -283,7 +283,7 @@ def draw_one_person(rng, image, label, class_id, cx, cy, body_h) -> None:
 def draw_car(rng, image, label, class_id) -> None:
     """A low red body with a trapezoid roof, light windows and two wheels."""
     height, width = label.shape
-    cx, cy = centre(rng, width, height, y_range=(0.5, 0.65))
+    cx, cy = center(rng, width, height, y_range=(0.5, 0.65))
     w, h = rng.uniform(0.28, 0.38) * width, rng.uniform(0.10, 0.14) * height
     top, left = cy - h / 2, cx - w / 2
     colour = jitter(rng, (200, 30, 35))
@@ -303,7 +303,7 @@ def draw_car(rng, image, label, class_id) -> None:
 def draw_dog(rng, image, label, class_id) -> None:
     """A brown horizontal body, four legs, a head and a tail."""
     height, width = label.shape
-    cx, cy = centre(rng, width, height, y_range=(0.5, 0.65))
+    cx, cy = center(rng, width, height, y_range=(0.5, 0.65))
     w, h = rng.uniform(0.18, 0.26) * width, rng.uniform(0.10, 0.14) * height
     facing = 1 if rng.random() < 0.5 else -1
     colour = jitter(rng, (140, 90, 45))
@@ -323,7 +323,7 @@ def draw_dog(rng, image, label, class_id) -> None:
 def draw_aeroplane(rng, image, label, class_id) -> None:
     """A light grey fuselage with swept wings and a tail fin, high in the picture."""
     height, width = label.shape
-    cx, cy = centre(rng, width, height, y_range=(0.3, 0.45))
+    cx, cy = center(rng, width, height, y_range=(0.3, 0.45))
     length, thickness = rng.uniform(0.35, 0.5) * width, rng.uniform(0.06, 0.09) * height
     facing = 1 if rng.random() < 0.5 else -1
     colour = jitter(rng, (215, 220, 230), 12)

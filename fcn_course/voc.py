@@ -3,7 +3,8 @@
 What the numbers in a VOC mask mean (``VOC_CLASSES``, ``VOID``, the palette), how a mask is read, where
 the files of a ``VOCdevkit`` tree live, and the ImageNet statistics every input is normalised with. The
 loader (``data``), the synthetic twin (``synthetic``), the figures (``plots``) and ``predict`` all read
-these from here; this module imports nothing from the course, so it can never be part of an import circle.
+these from here; this module imports nothing from the course but the message catalogue (which imports nothing),
+so it can never be part of an import circle.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import numpy as np
 import torch
 from PIL import Image
 from torchvision.transforms import v2
+
+from fcn_course.messages import text
 
 # ----------------------------------------------------------------------------------------------------
 # Classes and colours
@@ -24,19 +27,27 @@ VOC_CLASSES = (
 )
 DEFAULT_CLASSES = ("background", "bus", "person")  # the course's subset (index 0 must be background)
 
-# Portuguese names of the Pascal VOC classes, for legends and tables the students read.
-PORTUGUESE_NAMES = {
-    "background": "fundo", "aeroplane": "avião", "bicycle": "bicicleta", "bird": "pássaro", "boat": "barco",
-    "bottle": "garrafa", "bus": "ônibus", "car": "carro", "cat": "gato", "chair": "cadeira", "cow": "vaca",
-    "diningtable": "mesa", "dog": "cachorro", "horse": "cavalo", "motorbike": "moto", "person": "pessoa",
-    "pottedplant": "planta", "sheep": "ovelha", "sofa": "sofá", "train": "trem", "tvmonitor": "tv/monitor",
-}
+
+def class_label(name: str) -> str:
+    """The name students read for the VOC class ``name`` (legends, tables): ``"bus"`` -> ``"ônibus"``.
+
+    From the message catalogue (``voc.class.<name>``); a name that is not a VOC class is returned as it is.
+    """
+    return text(f"voc.class.{name}") if name in VOC_CLASSES else name
+
+
+# The students' name of every VOC class, as a dict (``CLASS_LABELS.get(name, name)``); PORTUGUESE_NAMES is
+# its older name.
+CLASS_LABELS = {name: class_label(name) for name in VOC_CLASSES}
+PORTUGUESE_NAMES = CLASS_LABELS
+
 VOID = 255  # "don't know" pixels (object borders, ambiguous regions): ignored by the loss and the metrics
 
 # Statistics of ImageNet, the data the pretrained backbones were trained on.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-MEAN_COLOUR = [round(255 * m) for m in IMAGENET_MEAN]  # padding colour: about 0 after normalisation
+MEAN_COLOR = [round(255 * m) for m in IMAGENET_MEAN]  # padding color: about 0 after normalization
+MEAN_COLOUR = MEAN_COLOR  # the British spelling of earlier versions
 
 
 def voc_colormap() -> np.ndarray:
@@ -81,7 +92,7 @@ def check_names(names) -> None:
     """Raise a ValueError naming the valid classes when a name is not a VOC class."""
     unknown = [name for name in names if name not in VOC_CLASSES]
     if unknown:
-        raise ValueError(f"Unknown VOC class name(s): {unknown}. Valid names: {', '.join(VOC_CLASSES)}.")
+        raise ValueError(text("voc.unknown_classes", unknown=unknown, valid=", ".join(VOC_CLASSES)))
 
 
 def check_classes(classes) -> tuple:
@@ -90,16 +101,13 @@ def check_classes(classes) -> tuple:
     Background must come first: index 0 collects every pixel of the classes that were not chosen.
     """
     if isinstance(classes, str):
-        raise ValueError(f"classes must be a list of names, e.g. ('background', 'bus', 'person'), not {classes!r}.")
+        raise ValueError(text("voc.classes_not_a_list", classes=classes))
     classes = tuple(classes)
     check_names(classes)
     if not classes or classes[0] != "background":
-        raise ValueError(
-            f"The first class must be 'background' (index 0 also receives every class you did not choose); "
-            f"got {classes}. Example: ('background', 'bus', 'person')."
-        )
+        raise ValueError(text("voc.background_first", classes=classes))
     if len(set(classes)) != len(classes):
-        raise ValueError(f"Each class may appear only once; got {classes}.")
+        raise ValueError(text("voc.class_repeated", classes=classes))
     return classes
 
 
@@ -126,10 +134,7 @@ def read_voc_mask(path) -> np.ndarray:
     """
     with Image.open(path) as mask:
         if mask.mode not in ("P", "L"):
-            raise ValueError(
-                f"{path}: expected a palette ('P') PNG of class indices, got mode {mask.mode!r}. "
-                "Colour (RGB) masks must first be mapped back to indices with voc_colormap()."
-            )
+            raise ValueError(text("voc.mask_not_palette", path=path, mode=mask.mode))
         return np.array(mask)
 
 

@@ -32,11 +32,13 @@ from matplotlib.patches import Patch
 
 from fcn_course.config import in_jupyter_kernel
 from fcn_course.environment import read_environment
+from fcn_course.messages import text
 from fcn_course.voc import VOID, denormalize
 from fcn_course.predict import load_run_models
 from fcn_course.plots import as_numpy, colorize, legend_handles, overlay
 
-ERROR_COLOURS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
+ERROR_COLORS = {"correct": (1.0, 1.0, 1.0), "wrong": (0.85, 0.1, 0.1), "void": (0.6, 0.6, 0.6)}
+ERROR_COLOURS = ERROR_COLORS  # the British spelling of earlier versions
 
 
 # --------------------------------------------------------------------------------------------------
@@ -64,18 +66,21 @@ def _use_static(static) -> bool:
 # --------------------------------------------------------------------------------------------------
 # Pictures as arrays
 # --------------------------------------------------------------------------------------------------
-def colour_label(label, classes) -> np.ndarray:
+def color_label(label, classes) -> np.ndarray:
     """Class indices ``[H, W]`` -> RGB floats ``[H, W, 3]`` in [0, 1], VOC colours (``plots.colorize``)."""
     return colorize(as_numpy(label), classes) / 255.0
+
+
+colour_label = color_label  # the British spelling of earlier versions
 
 
 def error_map(prediction, label) -> np.ndarray:
     """RGB ``[H, W, 3]``: white where the prediction is right, red where wrong, grey on void pixels."""
     prediction, label = as_numpy(prediction), as_numpy(label)
     out = np.empty(label.shape + (3,))
-    out[prediction == label] = ERROR_COLOURS["correct"]
-    out[prediction != label] = ERROR_COLOURS["wrong"]
-    out[label == VOID] = ERROR_COLOURS["void"]
+    out[prediction == label] = ERROR_COLORS["correct"]
+    out[prediction != label] = ERROR_COLORS["wrong"]
+    out[label == VOID] = ERROR_COLORS["void"]
     return out
 
 
@@ -104,9 +109,9 @@ def draw_sample(axes, image, label, classes, show_labels=True, opacity=0.5):
     """Two panels: the image (labels blended on top if ``show_labels``) and the coloured label."""
     picture = denormalize(image)
     axes[0].imshow(overlay(picture, as_numpy(label), classes, opacity) if show_labels else picture)
-    axes[1].imshow(colour_label(label, classes), interpolation="nearest")
-    axes[0].set_title("imagem + rótulos" if show_labels else "imagem")
-    axes[1].set_title("rótulo verdadeiro")
+    axes[1].imshow(color_label(label, classes), interpolation="nearest")
+    axes[0].set_title(text("widgets.title_image_with_labels") if show_labels else text("widgets.title_image"))
+    axes[1].set_title(text("widgets.title_true_label"))
     _hide_ticks(axes)
 
 
@@ -116,18 +121,19 @@ def draw_prediction(axes, image, prediction, label, classes):
     valid = label != VOID
     accuracy = float((prediction[valid] == label[valid]).mean()) if valid.any() else float("nan")
     axes[0].imshow(denormalize(image))
-    axes[1].imshow(colour_label(prediction, classes), interpolation="nearest")
-    axes[2].imshow(colour_label(label, classes), interpolation="nearest")
+    axes[1].imshow(color_label(prediction, classes), interpolation="nearest")
+    axes[2].imshow(color_label(label, classes), interpolation="nearest")
     axes[3].imshow(error_map(prediction, label), interpolation="nearest")
-    for ax, title in zip(axes, ["imagem", "predição", "rótulo verdadeiro",
-                                f"erros (acurácia de pixels {accuracy:.1%})"]):
+    for ax, title in zip(axes, [text("widgets.title_image"), text("widgets.title_prediction"),
+                                text("widgets.title_true_label"), text("widgets.title_errors", accuracy=accuracy)]):
         ax.set_title(title)
     _hide_ticks(axes)
 
 
 def _error_legend():
-    return [Patch(facecolor=ERROR_COLOURS[key], edgecolor="black", label=text)
-            for key, text in [("correct", "certo"), ("wrong", "errado"), ("void", "void (não avaliado)")]]
+    labels = {"correct": text("widgets.legend_correct"), "wrong": text("widgets.legend_wrong"),
+              "void": text("widgets.legend_void")}
+    return [Patch(facecolor=ERROR_COLORS[key], edgecolor="black", label=label) for key, label in labels.items()]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -146,9 +152,10 @@ class DatasetBrowser:
         self.dataset = dataset
         self.classes = tuple(classes)
         self.figure = _new_figure(8, 4)
-        self.index = widgets.IntSlider(value=0, min=0, max=len(dataset) - 1, description="amostra")
-        self.show_labels = widgets.Checkbox(value=True, description="mostrar rótulos")
-        self.opacity = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="opacidade")
+        self.index = widgets.IntSlider(value=0, min=0, max=len(dataset) - 1, description=text("widgets.control_sample"))
+        self.show_labels = widgets.Checkbox(value=True, description=text("widgets.control_show_labels"))
+        self.opacity = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05,
+                                           description=text("widgets.control_opacity"))
         self.image = widgets.Image(format="png")
         for control in (self.index, self.show_labels, self.opacity):
             control.observe(self.update, names="value")
@@ -172,10 +179,11 @@ class DatasetBrowser:
 
 
 def _sample_title(dataset, index) -> str:
-    """'amostra 3 / 40 (id 2007_000032)' when the dataset knows its image ids."""
+    """'amostra 3 / 40 (id 2007_000032)', the id when the dataset knows its image ids."""
     ids = getattr(dataset, "ids", None)
-    name = f" (id {ids[index]})" if ids is not None and index < len(ids) else ""
-    return f"amostra {index} / {len(dataset) - 1}{name}"
+    if ids is not None and index < len(ids):
+        return text("widgets.sample_title_with_id", index=index, last=len(dataset) - 1, image_id=ids[index])
+    return text("widgets.sample_title", index=index, last=len(dataset) - 1)
 
 
 def dataset_browser(dataset, classes=None, static=None, n_static=4):
@@ -186,7 +194,7 @@ def dataset_browser(dataset, classes=None, static=None, n_static=4):
     """
     classes = tuple(classes or dataset.classes)
     if len(dataset) == 0:
-        raise ValueError("The dataset is empty: nothing to browse.")
+        raise ValueError(text("widgets.empty_dataset_browse"))
     if not _use_static(static):
         return DatasetBrowser(dataset, classes)
 
@@ -220,7 +228,7 @@ def _models_from(models_or_grid_dir, model_classes=None, device=None) -> dict:
     """``{config_name: model}`` as given, or loaded from the best.pt of every run of a grid folder."""
     if isinstance(models_or_grid_dir, dict):
         if not models_or_grid_dir:
-            raise ValueError("No models given: pass {'name': model, ...} or a grid folder.")
+            raise ValueError(text("widgets.no_models"))
         return dict(models_or_grid_dir)
     return load_run_models(models_or_grid_dir, model_classes=model_classes, device=device or "cpu")
 
@@ -240,8 +248,8 @@ class PredictionExplorer:
         self.device = device
         self.cache = {}
         self.figure = _new_figure(13, 3.8)
-        self.config = widgets.Dropdown(options=list(models), description="configuração")
-        self.index = widgets.IntSlider(value=0, min=0, max=len(dataset) - 1, description="amostra")
+        self.config = widgets.Dropdown(options=list(models), description=text("widgets.control_configuration"))
+        self.index = widgets.IntSlider(value=0, min=0, max=len(dataset) - 1, description=text("widgets.control_sample"))
         self.image = widgets.Image(format="png")
         for control in (self.config, self.index):
             control.observe(self.update, names="value")
@@ -285,13 +293,13 @@ def prediction_explorer(models_or_grid_dir, dataset, classes=None, config=None, 
     models = _models_from(models_or_grid_dir, model_classes=model_classes, device=device)
     classes = tuple(classes or dataset.classes)
     if len(dataset) == 0:
-        raise ValueError("The dataset is empty: nothing to predict.")
+        raise ValueError(text("widgets.empty_dataset_predict"))
     if not _use_static(static):
         return PredictionExplorer(models, dataset, classes, device=device)
 
     name = config or next(iter(models))
     if name not in models:
-        raise KeyError(f"Unknown configuration {name!r}; choose one of {list(models)}.")
+        raise KeyError(text("widgets.unknown_configuration", name=name, choices=list(models)))
     count = min(n_static, len(dataset))
     figure = _new_figure(13, 3.3 * count)
     axes = figure.subplots(count, 4, squeeze=False)

@@ -69,13 +69,14 @@ if "google.colab" in sys.modules:
 
 # %%
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 from IPython.display import Image, Markdown, display
 
-from fcn_course import experiments, plots
+from fcn_course import experiments, plots, runs
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import VOCSubset, prepare_data
 from fcn_course.definitions import load_definitions
@@ -118,6 +119,8 @@ count_class_pixels = load_definitions("01_dados_e_metricas.ipynb", names=["count
 
 model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
 print("models:", {name: cls.__name__ for name, cls in model_classes.items()})
+# Your four pieces travel together: the grid builds each run's network, optimiser and loss from them.
+ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion)
 
 # %% [markdown]
 # ## Exercício 7: a grade de experimentos
@@ -183,7 +186,7 @@ print(f"settings: {args['epoch_num']} epochs, {args['h_size']}x{args['w_size']} 
       f"lr {args['lr']}, max_samples {args['max_samples']}")
 
 # %%
-grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args, GRID_DIR,
+grid = experiments.run_grid(ingredients, args, GRID_DIR,
                             backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
                             reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 03 are not trained twice
 
@@ -303,20 +306,29 @@ print("class weights:", dict(zip(args["classes"], [round(w, 3) for w in weights.
 # Half the epochs of the profile: five runs fit the time budget. Compare the options with each other (same
 # epochs, same seed), not with the run of notebook 02.
 option_args = {**args, "epoch_num": max(1, args["epoch_num"] // 2)}
-options = {  # label -> (model class, settings, criterion)
-    "base (bilinear fixa)": (FCN_AlexNet, option_args, make_criterion()),
-    "upsampling congelado": (with_learned_upsampling(FCN_AlexNet, learnable=False), option_args, make_criterion()),
-    "upsampling aprendido": (with_learned_upsampling(FCN_AlexNet, learnable=True), option_args, make_criterion()),
-    "aumento de dados": (FCN_AlexNet, {**option_args, "augment": True}, make_criterion()),
-    "perda ponderada": (FCN_AlexNet, option_args, torch.nn.CrossEntropyLoss(weight=weights.to(args["device"]),
-                                                                              ignore_index=255)),
+
+
+def weighted_criterion():
+    return torch.nn.CrossEntropyLoss(weight=weights.to(args["device"]), ignore_index=255)
+
+
+def with_alexnet(alexnet_class):
+    """Your ingredients with another AlexNet class (the one change of an option)."""
+    return replace(ingredients, model_classes={"alexnet": alexnet_class})
+
+
+options = {  # label -> (ingredients, settings): one change at a time
+    "base (bilinear fixa)": (ingredients, option_args),
+    "upsampling congelado": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=False)), option_args),
+    "upsampling aprendido": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=True)), option_args),
+    "aumento de dados": (ingredients, {**option_args, "augment": True}),
+    "perda ponderada": (replace(ingredients, make_criterion=weighted_criterion), option_args),
 }
 option_runs = {}
 folders = ["base", "upsampling-frozen", "upsampling-learned", "augment", "weighted-loss"]
-for folder, (label, (model_class, settings, criterion)) in zip(folders, options.items()):
-    option_runs[label] = experiments.train_configuration(
-        model_class, "alexnet", "8s", False, make_optimizer, compute_loss, criterion, settings,
-        OPTIONS_DIR / folder, progress=False)
+for folder, (label, (option_ingredients, settings)) in zip(folders, options.items()):
+    option_runs[label] = experiments.train_configuration(option_ingredients, "alexnet", "8s", False, settings,
+                                                         OPTIONS_DIR / folder, progress=False)
 
 # %%
 for label, run in option_runs.items():
@@ -515,7 +527,8 @@ prediction_explorer(GRID_DIR, val_set, model_classes=model_classes)
 
 # %%
 best_run = max((run for run in grid.runs if run.has_scores()), key=lambda run: run.best_val()["miou_fg"])
-best_model = load_model_from_checkpoint(best_run.run_dir / "best.pt", model_classes, device=args["device"])
+best_model = load_model_from_checkpoint(runs.checkpoint_path(best_run.run_dir, "best"), model_classes,
+                                        device=args["device"])
 confusion = ConfusionMatrix(args["n_classes"])
 with torch.no_grad():
     for image, label in val_set:
@@ -570,7 +583,7 @@ else:
 
 finished = [run for run in grid.runs if run.status == "done"]
 best_run = max(finished, key=lambda run: run.best_val()["miou_fg"] if run.best_val()["miou_fg"] is not None else -1.0)
-checkpoint_path = best_run.run_dir / "best.pt"  # the grid's folder, or notebook 02/03's run that it reused
+checkpoint_path = runs.checkpoint_path(best_run.run_dir, "best")  # the grid's folder, or the reused run of 02/03
 print(f"model: {best_run.name} (best val mIoU(fg) {best_run.best_val()['miou_fg']:.3f})")
 
 model = load_model_from_checkpoint(checkpoint_path, model_classes=model_classes, device=args["device"])

@@ -28,7 +28,7 @@ from fcn_course import runs  # noqa: E402
 from fcn_course.backbones import BACKBONES  # noqa: E402
 from fcn_course.config import course_args, profile_names, seed_everything  # noqa: E402
 from fcn_course.data import make_loaders, prepare_data  # noqa: E402
-from fcn_course.engine import count_parameters, fit  # noqa: E402
+from fcn_course.engine import TrainingIngredients, count_parameters, fit  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
 from fcn_course.plots import plot_history, save_figure, show_epoch_predictions  # noqa: E402
 
@@ -102,25 +102,22 @@ def main(argv=None) -> int:
         return 2
     print(f"run folder: {run_dir}")
 
-    model_classes, make_optimizer, compute_loss, make_criterion = reference_ingredients()
+    ingredients = TrainingIngredients.of(reference_ingredients())
     seed_everything(args["seed"])  # the model's random initialisation is part of the run
     train_loader, val_loader = make_loaders(args)
     print(f"train: {len(train_loader.dataset)} images, val: {len(val_loader.dataset)} images, "
           f"device: {args['device']}")
-    net = model_classes[options.backbone](args["n_classes"], pretrained=args["pretrained"], skip=args["skip"])
+    net = ingredients.model_classes[options.backbone](args["n_classes"], pretrained=args["pretrained"],
+                                                      skip=args["skip"])
     net = net.to(args["device"])
     print(f"{type(net).__name__} skip={args['skip']} pretrained={args['pretrained']}: "
           f"{count_parameters(net):,} parameters")
-    optimizer = make_optimizer(net, args)
-    criterion = make_criterion()
-
-    def loss_fn(outputs, labels):
-        return compute_loss(outputs, labels, criterion)
-
+    optimizer = ingredients.make_optimizer(net, args)
+    loss_fn = ingredients.loss_fn()
     history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir,
                   resume=options.resume, show=show_epoch_predictions(args["classes"]),
                   progress=not options.no_progress)
-    save_figure(plot_history(history), run_dir / "curves.png")
+    save_figure(plot_history(history), runs.curves_path(run_dir))
     print(f"results in {run_dir}")
     return 0
 

@@ -1,5 +1,6 @@
 """Shared pytest fixtures."""
 import pytest
+import torch
 
 from fcn_course.synthetic import make_synthetic_voc
 
@@ -13,3 +14,30 @@ def synthetic_voc_root(tmp_path_factory):
     """
     root = tmp_path_factory.mktemp("synthetic_voc")
     return make_synthetic_voc(root, n_train=24, n_val=8, size=(160, 120), seed=0)
+
+
+class ModeSensitiveNet(torch.nn.Module):
+    """Predicts class 1 everywhere in evaluation mode, something else in training mode.
+
+    Its batch norm holds running statistics far from any image's (means 10, -10, 10), and a dropout follows:
+    in evaluation mode the scores are ``x - 10``, ``x + 10``, ``x - 10`` (class 1 wins); in training mode the
+    batch's own statistics and the dropout decide, and the running statistics move. Code that predicts without
+    ``model.eval()`` gets a different answer from this net, unlike from the course's FCNs at initialisation.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.norm = torch.nn.BatchNorm2d(3)
+        with torch.no_grad():
+            self.norm.running_mean.copy_(torch.tensor([10.0, -10.0, 10.0]))
+        self.dropout = torch.nn.Dropout(p=0.5)
+
+    def forward(self, x):
+        return self.dropout(self.norm(x[:, :3]))
+
+
+@pytest.fixture
+def mode_sensitive_net():
+    """A ``ModeSensitiveNet`` in training mode (as a model is after construction or after training)."""
+    torch.manual_seed(0)
+    return ModeSensitiveNet().train()

@@ -209,6 +209,7 @@ def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, fil
         loader(pretrained=True)
     message = str(info.value)
     assert isinstance(info.value, RuntimeError)
+    assert message.startswith("Não consegui carregar os pesos da ImageNet")  # Portuguese: a student reads it
     assert file_name in message
     assert "simulated: no internet" in message  # the download's own error
     assert "https://download.pytorch.org/models/" + file_name in message
@@ -230,9 +231,10 @@ def test_random_weights_under_the_torchvision_name_are_refused(no_network, empty
     """Pretrained means pretrained: a file whose sha256 does not match the prefix in its name is refused."""
     (empty_hub / "checkpoints").mkdir()
     (empty_hub / "checkpoints" / ALEXNET_FILE).symlink_to(saved_alexnet)  # random weights, official name
-    with pytest.raises(PretrainedWeightsError, match="sha256 does not start with 7be5be79") as info:
+    with pytest.raises(PretrainedWeightsError, match="sha256 dele não começa com 7be5be79") as info:
         load_alexnet(pretrained=True)
-    assert str(empty_hub / "checkpoints" / ALEXNET_FILE) in str(info.value) and "delete it" in str(info.value)
+    message = str(info.value)
+    assert str(empty_hub / "checkpoints" / ALEXNET_FILE) in message and "apague-o e baixe-o de novo" in message
 
 
 def test_hash_prefix_of_torchvision_file_names():
@@ -263,7 +265,7 @@ def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, 
     with pytest.raises(PretrainedWeightsError) as info:
         load_alexnet(pretrained=True)
     message = str(info.value)
-    assert str(path) in message and "unusable" in message
+    assert str(path) in message and "inutilizável" in message
     assert "pretrained=False" in message
 
 

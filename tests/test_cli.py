@@ -1,4 +1,6 @@
 """The course's command lines: `python -m fcn_course ...` (students) and `python -m fcn_course.instructor ...`."""
+from pathlib import Path
+
 import pytest
 
 from fcn_course.__main__ import INSTRUCTOR_COMMANDS
@@ -92,3 +94,20 @@ def test_the_student_cli_does_not_import_the_instructor_wing():
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert not any(name and name.startswith(("fcn_course.instructor", "solutions")) for name in imported)
+
+
+def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, monkeypatch, capsys):
+    """`python -m fcn_course grid` with one run that cannot go on (its last.pt is truncated): the other run is
+    trained and reported, and the exit status says that something failed."""
+    monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    out_dir = tmp_path / "grid"
+    broken = out_dir / "alexnet-noskip-scratch" / "last.pt"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"PK\x03\x04" + b"cut short" * 10)  # starts like torch.save's zip, has no directory
+    notebook = Path(__file__).resolve().parent.parent / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
+    code = main(["grid", "--epochs", "1", "--size", "64", "--max-samples", "3", "--scratch-only", "--quiet",
+                 "--out", str(out_dir), "--models", str(notebook)])
+    printed = capsys.readouterr().out
+    assert "| alexnet-noskip-scratch | failed" in printed and "| alexnet-skip-scratch | done |" in printed
+    assert code == 1

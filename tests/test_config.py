@@ -55,7 +55,7 @@ def test_prepare_data_never_writes_into_a_folder_it_did_not_make(monkeypatch, tm
     args = config.course_args(profile="demo")
     args["root"].mkdir(parents=True)
     (args["root"] / "mine.txt").write_text("my notes")
-    with pytest.raises(ValueError, match="did not write"):
+    with pytest.raises(ValueError, match="o curso não escreveu"):
         prepare_data(args)
     assert sorted(p.name for p in args["root"].iterdir()) == ["mine.txt"]
 

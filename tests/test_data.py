@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from fcn_course import data, download
-from fcn_course.config import course_args
+from fcn_course.config import PROFILE_ENV, course_args
 from fcn_course.data import (
     VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, voc_colormap,
 )
@@ -82,7 +82,7 @@ def test_palette_values():
     assert len({tuple(colour) for colour in colormap}) == 256  # every index has its own colour
     colours = class_colors(("background", "bus", "person"))
     np.testing.assert_array_equal(colours, [[0, 0, 0], [0, 128, 128], [192, 128, 128]])
-    with pytest.raises(ValueError, match="Valid names"):
+    with pytest.raises(ValueError, match="Nomes válidos"):
         class_colors(["bus", "zebra"])
 
 
@@ -106,7 +106,7 @@ def test_convert_pitfall_luminance_is_not_the_class_index(tmp_path):
 def test_read_voc_mask_rejects_colour_masks(tmp_path):
     path = tmp_path / "rgb.png"
     Image.new("RGB", (4, 4), (0, 128, 128)).save(path)
-    with pytest.raises(ValueError, match="palette"):
+    with pytest.raises(ValueError, match="PNG de paleta.*voc_colormap"):
         data.read_voc_mask(path)
 
 
@@ -198,14 +198,14 @@ def test_subset_matches_brute_force(synthetic_voc_root, image_set, classes, min_
 def test_the_default_subset_drops_some_images(synthetic_voc_root):
     dataset = VOCSubset(synthetic_voc_root, "train", verbose=False)
     assert 0 < len(dataset) < dataset.total
-    expected = f"train: kept {len(dataset)} of {dataset.total} images with >= 2 of (background, bus, person)"
+    expected = f"train: {len(dataset)} de {dataset.total} imagens mantidas, com >= 2 de (background, bus, person)"
     assert dataset.summary() == expected
 
 
 def test_summary_is_printed_once(synthetic_voc_root, capsys):
     VOCSubset(synthetic_voc_root, "val", max_samples=2)
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("val: kept ") and "using the first 2" in out[0]
+    assert len(out) == 1 and out[0].startswith("val: ") and "usando as 2 primeiras" in out[0]
 
 
 def test_max_samples_keeps_the_first_ids(synthetic_voc_root):
@@ -304,7 +304,7 @@ def test_a_read_only_shared_cache_is_still_used(voc_copy, tmp_path, monkeypatch)
 def test_no_writable_cache_only_warns(voc_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user_cache"))
     refuse_writes_under(monkeypatch, tmp_path)
-    with pytest.warns(UserWarning, match="recomputed next time"):
+    with pytest.warns(UserWarning, match="recalculado da próxima vez"):
         dataset = VOCSubset(voc_copy, "val", verbose=False)
     assert dataset.ids == brute_force_subset(voc_copy, "val", data.DEFAULT_CLASSES, 2)
 
@@ -376,15 +376,17 @@ def test_missing_root_explains_where_and_how(tmp_path):
         VOCSubset(tmp_path / "nowhere", "train", verbose=False)
     message = str(error.value)
     assert str(tmp_path / "nowhere" / "VOCdevkit" / "VOC2012") in message
-    for advice in ("download=True", "download_voc", "FCN_COURSE_SMOKE=1", "make_synthetic_voc", "CONTAINS VOCdevkit"):
+    for advice in ("download=True", "download_voc", "make_synthetic_voc", "CONTÉM VOCdevkit"):
         assert advice in message
+    demo, smoke = f"{PROFILE_ENV}=demo", f"{PROFILE_ENV}=smoke"
+    assert demo in message and smoke in message and message.index(demo) < message.index(smoke)
     assert isinstance(error.value, FileNotFoundError)
 
 
 def test_passing_the_voc2012_folder_gives_a_hint(synthetic_voc_root):
-    with pytest.raises(VOCNotFoundError, match="passed the VOC2012 folder itself"):
+    with pytest.raises(VOCNotFoundError, match="passou a própria pasta VOC2012"):
         VOCSubset(Path(synthetic_voc_root) / "VOCdevkit" / "VOC2012", "train", verbose=False)
-    with pytest.raises(VOCNotFoundError, match="passed the VOCdevkit folder itself"):
+    with pytest.raises(VOCNotFoundError, match="passou a própria pasta VOCdevkit"):
         VOCSubset(Path(synthetic_voc_root) / "VOCdevkit", "train", verbose=False)
 
 
@@ -395,11 +397,11 @@ def test_bad_class_names_list_the_valid_ones(synthetic_voc_root):
 
 
 def test_background_must_come_first(synthetic_voc_root):
-    with pytest.raises(ValueError, match="first class must be 'background'"):
+    with pytest.raises(ValueError, match="primeira classe deve ser 'background'"):
         VOCSubset(synthetic_voc_root, "train", classes=("bus", "background", "person"), verbose=False)
-    with pytest.raises(ValueError, match="only once"):
+    with pytest.raises(ValueError, match="só pode aparecer uma vez"):
         VOCSubset(synthetic_voc_root, "train", classes=("background", "bus", "bus"), verbose=False)
-    with pytest.raises(ValueError, match="list of names"):
+    with pytest.raises(ValueError, match="lista de nomes"):
         VOCSubset(synthetic_voc_root, "train", classes="background", verbose=False)
 
 
@@ -494,9 +496,11 @@ def test_download_failure_explains_every_attempt(voc_archive, tmp_path, monkeypa
         data.download_voc(root)
     message = str(error.value)
     assert first in message and second in message
-    assert "URLError" in message and "checksum mismatch" in message
+    assert "URLError" in message and "checksum sha1 não confere" in message
     assert str(root / "VOCdevkit" / "VOC2012") in message
-    assert "FCN_COURSE_SMOKE=1" in message and "make_synthetic_voc" in message
+    demo, smoke = f"{PROFILE_ENV}=demo", f"{PROFILE_ENV}=smoke"
+    assert demo in message and smoke in message and message.index(demo) < message.index(smoke)
+    assert "make_synthetic_voc" in message
     assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
 
 
@@ -541,7 +545,7 @@ def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
     md5 = hashlib.md5(archive.read_bytes()).hexdigest()
     monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
     root = tmp_path / "data"
-    with pytest.raises(RuntimeError, match="outside"):
+    with pytest.raises(RuntimeError, match="Recusei extrair '../evil.txt'.*fora de"):
         data.download_voc(root)
     assert not (tmp_path / "evil.txt").exists() and not (root / "evil.txt").exists()
 

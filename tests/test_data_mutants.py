@@ -30,12 +30,12 @@ def test_a_folder_with_jpegimages_outside_a_vocdevkit_gets_no_voc2012_hint(tmp_p
     (photos / "JPEGImages").mkdir(parents=True)
     with pytest.raises(VOCNotFoundError) as error:
         data.require_voc_tree(photos, "train")
-    assert "VOC2012 folder itself" not in str(error.value)
+    assert "própria pasta VOC2012" not in str(error.value)
     empty_voc2012 = tmp_path / "VOCdevkit" / "VOC2012"
     empty_voc2012.mkdir(parents=True)
     with pytest.raises(VOCNotFoundError) as error:
         data.require_voc_tree(empty_voc2012, "train")
-    assert "VOC2012 folder itself" not in str(error.value)
+    assert "própria pasta VOC2012" not in str(error.value)
 
 
 def test_prepare_data_without_voc_nor_synthetic_nor_download_says_how_to_get_it(tmp_path):
@@ -75,9 +75,9 @@ def test_indexing_many_masks_shows_a_progress_bar_only_when_verbose(voc_copy, mo
     paths = {image_id: (subset.images[0], mask) for image_id in many_ids}
     capsys.readouterr()
     assert subset.select_ids(many_ids, paths, verbose=False) == many_ids
-    assert "indexing train masks" not in capsys.readouterr().err
+    assert "indexando as máscaras de train" not in capsys.readouterr().err
     assert subset.select_ids(many_ids, paths, verbose=True) == many_ids
-    assert "indexing train masks" in capsys.readouterr().err
+    assert "indexando as máscaras de train" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_editing_a_mask_makes_the_cached_index_stale(voc_copy):
 
 def test_a_cache_whose_kept_is_not_a_list_of_ids_is_not_used():
     expected = {"image_set": "val"}
-    problem = "does not hold a subset index"
+    problem = "não contém um índice do subconjunto"
     assert problem in data.cache_problem({**expected, "kept": "ab"}, expected, ["a", "b"])  # a string
     assert problem in data.cache_problem({**expected, "kept": ["a", 3]}, expected, ["a", 3])
     assert problem in data.cache_problem(["a"], expected, ["a"])
@@ -144,7 +144,7 @@ def test_a_cache_naming_images_outside_the_split_is_rebuilt_and_says_why(voc_cop
     capsys.readouterr()
     again = VOCSubset(voc_copy, "val", verbose=False)
     assert not again.from_cache and again.ids == first.ids
-    assert "names images that are not in the split" in capsys.readouterr().out
+    assert "cita imagens que não estão na lista da divisão" in capsys.readouterr().out
 
 
 def test_the_warning_about_an_unwritable_cache_names_every_folder_tried(voc_copy, tmp_path, monkeypatch):
@@ -186,7 +186,7 @@ def test_the_indexing_progress_bar_starts_at_200_masks(voc_copy, monkeypatch, ca
     paths = {image_id: (subset.images[0], subset.masks[0]) for image_id in ids}
     capsys.readouterr()
     subset.select_ids(ids, paths, verbose=True)
-    assert ("indexing train masks" in capsys.readouterr().err) == bar
+    assert ("indexando as máscaras de train" in capsys.readouterr().err) == bar
 
 
 # --------------------------------------------------------------------------------------------------
@@ -235,14 +235,15 @@ def test_an_unreadable_cache_file_is_named_when_the_index_is_rebuilt(voc_copy, c
     cache_file.write_text("{ half a json")
     capsys.readouterr()
     assert not VOCSubset(voc_copy, "val", verbose=False).from_cache
-    assert f"subset index rebuilt: {cache_file} cannot be read (JSONDecodeError)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"índice do subconjunto refeito: {cache_file} não pode ser lido (JSONDecodeError)" in printed
 
 
 def test_the_first_index_goes_into_the_data_folder_without_a_warning(voc_copy, recwarn):
     assert not (voc_copy / data.CACHE_DIR_NAME).exists()
     VOCSubset(voc_copy, "val", verbose=False)
     assert len(list((voc_copy / data.CACHE_DIR_NAME).glob("subset_val_*.json"))) == 1
-    assert not [w for w in recwarn if "subset index" in str(w.message)]
+    assert not [w for w in recwarn if "índice do subconjunto" in str(w.message)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def test_a_damaged_picture_is_named_with_how_to_repair_it(voc_copy):
     subset = VOCSubset(voc_copy, "val", verbose=False)
     picture = Path(subset.images[0])
     picture.write_bytes(picture.read_bytes()[:200])  # an interrupted copy
-    with pytest.raises(OSError, match="damaged") as raised:
+    with pytest.raises(OSError, match="danificado") as raised:
         subset[0]
     assert str(picture) in str(raised.value) and "download_voc(root)" in str(raised.value)
 
@@ -386,7 +387,7 @@ def test_the_indexing_progress_bar_is_cleared_when_done(voc_copy, monkeypatch, c
     capsys.readouterr()
     subset.select_ids(ids, paths, verbose=True)
     shown = capsys.readouterr().err
-    assert "indexing train masks" in shown
+    assert "indexando as máscaras de train" in shown
     assert shown.rstrip("\r").split("\r")[-1].strip() == "" and not shown.endswith("\n")
 
 

@@ -5,7 +5,9 @@ import warnings
 import nbformat
 import pytest
 
-from fcn_course.definitions import load_definitions
+import fcn_course.checks  # noqa: F401 - the exercise registry tells definitions which exercise defines a name
+from fcn_course import definitions
+from fcn_course.definitions import cell_filename, load_definitions, parse_cell_filename
 from tiny_course import nb_from, percent
 
 
@@ -143,3 +145,38 @@ def test_an_ipynb_edited_in_another_editor_wins_over_its_older_py(tmp_path, caps
                            "# %%\ndef answer():\n    raise NotImplementedError\n", newer="ipynb")
     assert load_definitions(ipynb, ["answer"])["answer"]() == 42
     assert capsys.readouterr().out == ""
+
+
+def test_a_cell_file_name_reads_back_as_its_notebook_and_number():
+    name = cell_filename("Cópia de 02_fcn_alexnet.ipynb", 12)
+    assert name == "<Cópia de 02_fcn_alexnet.ipynb cell 12>"
+    assert parse_cell_filename(name) == ("Cópia de 02_fcn_alexnet.ipynb", 12)
+    for other in ("/tmp/ipykernel_1/123.py", "<string>", "<ipython-input-3-abc>", "<02.ipynb cell x>"):
+        assert parse_cell_filename(other) is None
+
+
+def test_a_loaded_cell_runs_under_its_cell_file_name(tmp_path):
+    """Tracebacks (and the self-checks' "célula 2 de ...") come from this name: it is the one the pair writes."""
+    path = tmp_path / "02_fcn_alexnet.ipynb"
+    nbformat.write(nb_from("# %%\nimport math\n# %%\ndef where():\n    import inspect\n"
+                           "    return inspect.currentframe().f_code.co_filename\n"), path)
+    assert parse_cell_filename(load_definitions(path, names=["where"])["where"]()) == ("02_fcn_alexnet.ipynb", 2)
+
+
+class _Row:
+    def __init__(self, notebook, names, title):
+        self.notebook, self.names, self.title = notebook, names, title
+
+
+def test_the_exercise_named_for_a_missing_name_comes_from_the_rows_the_registry_gave(tmp_path, monkeypatch):
+    """definitions sits below the checks: the registry hands it its rows (use_exercises), nothing is imported up."""
+    path = tmp_path / "05_extra.ipynb"
+    nbformat.write(nb_from("# %%\nimport math\n"), path)
+    monkeypatch.setattr(definitions, "_exercise_rows", definitions._exercise_rows)  # restored after the test
+    definitions.use_exercises(lambda: [_Row("05_extra", ("solve",), "Exercício 9 (extra)"),
+                                       _Row("06_other", ("other",), "Exercício 10")])
+    with pytest.raises(KeyError, match=r"`solve` vem da célula de exercício \(Exercício 9 \(extra\)\) de"):
+        load_definitions(path, names=["solve"])
+    definitions.use_exercises(tuple)  # no registry: the message still says which notebook, without a title
+    with pytest.raises(KeyError, match="`solve` vem da célula de exercício de 05_extra.ipynb"):
+        load_definitions(path, names=["solve"])

@@ -8,6 +8,7 @@ import warnings
 import nbformat
 import pytest
 
+import fcn_course.checks  # noqa: F401 - the exercise registry tells definitions which exercise defines a name
 from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, load_definitions,
                                     read_newest)
 from tiny_course import nb_from, percent

@@ -493,3 +493,29 @@ def test_train_script_never_trains_over_an_existing_run(tmp_path):
     assert again.returncode == 2 and "--resume" in again.stderr
     assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
 
+
+
+# --------------------------------------------------------------------------------------------------
+# TrainingIngredients: the student's four pieces as one object
+# --------------------------------------------------------------------------------------------------
+def test_training_ingredients_make_one_criterion_per_loss_function_and_unpack_like_the_tuple():
+    made = []
+
+    def make_criterion():
+        made.append(nn.CrossEntropyLoss(ignore_index=255))
+        return made[-1]
+
+    def compute_loss(outputs, labels, criterion):
+        return criterion(outputs, labels) * 2
+
+    pieces = ({"tinynet": TinyNet}, lambda net, args: None, compute_loss, make_criterion)
+    ingredients = engine.TrainingIngredients.of(pieces)
+    assert engine.TrainingIngredients.of(ingredients) is ingredients
+    assert tuple(ingredients) == pieces  # model_classes, make_optimizer, compute_loss, make_criterion = ...
+    loss_fn = ingredients.loss_fn()
+    outputs, labels = torch.randn(2, 3, 4, 4), torch.randint(0, 3, (2, 4, 4))
+    assert loss_fn(outputs, labels) == pytest.approx(2 * F.cross_entropy(outputs, labels).item())
+    loss_fn(outputs, labels)
+    assert len(made) == 1  # made once, when the loss function was made
+    with pytest.raises(TypeError, match=r"TrainingIngredients\(model_classes.*não dict"):
+        engine.TrainingIngredients.of({"tinynet": TinyNet})

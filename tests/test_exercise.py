@@ -81,7 +81,7 @@ def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(ex
     assert checks.get_exercise("alexnet-noskip").number == "2"  # the later ones shift, nothing edited by hand
 
     repo = make_repo(tmp_path, {"01_dados_e_metricas": NOTEBOOK})
-    build(repo, quiet=True)
+    build(repo, quiet=True, names=("01_dados_e_metricas",))
     solution = repo / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
     student = repo / "notebooks" / "01_dados_e_metricas.ipynb"
     assert "x / 2" not in student.read_text() and "divida x por 2" in student.read_text()
@@ -110,7 +110,7 @@ def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(ex
     assert len(grades.rows) == 2
 
     # nbgrader: the check cell (a call over three lines) becomes a locked test cell with its hidden assert.
-    [exported] = export_nbgrader(repo, tmp_path / "nbgrader")
+    [exported] = export_nbgrader(repo, tmp_path / "nbgrader", names=("01_dados_e_metricas",))
     test_cells = [c for c in nbformat.read(exported, as_version=4).cells
                   if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert len(test_cells) == 1 and test_cells[0].metadata.nbgrader["locked"]

@@ -12,15 +12,16 @@ import torchvision
 
 from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
-from fcn_course.experiments import load_grid, run_grid
+from fcn_course.experiments import GridResult, RunResult, load_grid, run_grid
 from fcn_course.report import REPORT_FILES
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.fcn_vgg16 import FCN_VGG16
 from solutions.training import compute_loss, make_criterion, make_optimizer
 
 MODEL_CLASSES = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
-REFERENCE = (MODEL_CLASSES, make_optimizer, compute_loss, make_criterion)
+REFERENCE = engine.TrainingIngredients(MODEL_CLASSES, make_optimizer, compute_loss, make_criterion)
 SCRATCH_RUNS = ["alexnet-noskip-scratch", "alexnet-skip-scratch"]
+CLASSES = ("background", "bus", "person")
 
 
 def tiny_args(root, **overrides):
@@ -34,8 +35,7 @@ def tiny_args(root, **overrides):
 def tiny_grid(args, out_dir, **options):
     """AlexNet, with and without skip, from scratch (unless options say otherwise)."""
     options = {"backbones": ("alexnet",), "skips": (False, True), "pretrained": (False,), **options}
-    return run_grid(MODEL_CLASSES, make_optimizer, compute_loss, make_criterion(), args, out_dir,
-                    progress=False, **options)
+    return run_grid(REFERENCE, args, out_dir, progress=False, **options)
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +98,41 @@ def test_grid_rows_and_report_files(finished_grid):
     for name in SCRATCH_RUNS:  # what resume and predict need
         for file in ("history.json", "last.pt", "best.pt", "run.json", "outcome.json"):
             assert (out_dir / name / file).is_file(), (name, file)
+
+
+def epoch_results(epoch, miou_fg):
+    """Plain per-epoch results as engine.fit records them (IoU per class: background, bus, person)."""
+    return {"epoch": epoch, "loss_mean": 1.0 / epoch, "loss_std": 0.0, "miou_fg": miou_fg, "miou": miou_fg,
+            "iou": [0.9, miou_fg - 0.1, miou_fg + 0.1], "dice": [0.95, miou_fg, miou_fg], "mdice": miou_fg,
+            "pixel_acc": 0.5 + miou_fg / 2, "time": 2.0, "batch_losses": [1.0 / epoch]}
+
+
+def history_with_the_best_epoch_in_the_middle():
+    """Three epochs whose validation mIoU(fg) peaks at epoch 2 (the weights best.pt keeps), not at the last."""
+    history = engine.History()
+    for epoch, miou_fg in ((1, 0.2), (2, 0.6), (3, 0.4)):
+        history.append(epoch_results(epoch, miou_fg), epoch_results(epoch, miou_fg))
+    return history
+
+
+def test_the_best_epoch_is_reported_even_when_it_is_not_the_last(tmp_path):
+    run = RunResult("alexnet", True, False, "done", history=history_with_the_best_epoch_in_the_middle(),
+                    parameters=1000, run_dir=tmp_path / "alexnet-skip-scratch")
+    assert run.best_val()["epoch"] == 2 and run.best_val()["miou_fg"] == 0.6
+    assert run.final_val()["epoch"] == 3
+    (row,) = GridResult([run], {"classes": CLASSES}, tmp_path).rows()
+    assert (row["best_epoch"], row["best_miou_fg"], row["final_miou_fg"]) == (2, 0.6, 0.4)
+    assert row["iou_person"] == pytest.approx(0.7) and row["pixel_acc"] == pytest.approx(0.8)  # epoch 2's
+
+
+def test_the_best_epoch_survives_a_reload_of_the_grid_folder(tmp_path):
+    run_dir = tmp_path / "alexnet-skip-scratch"
+    runs.save_history(run_dir, history_with_the_best_epoch_in_the_middle())
+    runs.write_outcome(run_dir, "done", 3, 1000)
+    run = RunResult("alexnet", True, False, "done", parameters=1000, run_dir=run_dir)
+    runs.write_grid_index(tmp_path, {"classes": CLASSES}, [run.to_dict()])
+    (row,) = load_grid(tmp_path).rows()
+    assert (row["best_epoch"], row["best_miou_fg"], row["final_miou_fg"]) == (2, 0.6, 0.4)
 
 
 def test_load_grid_rebuilds_the_same_rows(finished_grid):
@@ -225,13 +260,28 @@ def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
     def nan_loss(outputs, labels, criterion):
         return compute_loss(outputs, labels, criterion) * float("nan")
 
-    result = run_grid(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion(), tiny_args(synthetic_voc_root),
-                      tmp_path / "grid", backbones=("alexnet",), skips=(False,), pretrained=(False,),
-                      progress=False)
+    ingredients = engine.TrainingIngredients(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion)
+    result = run_grid(ingredients, tiny_args(synthetic_voc_root), tmp_path / "grid", backbones=("alexnet",),
+                      skips=(False,), pretrained=(False,), progress=False)
     (run,) = result.runs
     assert run.status == "diverged" and "nan" in run.reason.lower()
     result.write_report()
     assert "diverged" in (tmp_path / "grid" / "report.md").read_text()
+
+
+def test_the_older_call_forms_still_work(synthetic_voc_root, tmp_path, fit_spy):
+    """Notebooks of earlier course versions pass the pieces one by one, with a criterion already made."""
+    def nan_criterion(outputs, labels):
+        return outputs.sum() * float("nan")  # a criterion that is used diverges at once
+
+    args = tiny_args(synthetic_voc_root)
+    result = run_grid(MODEL_CLASSES, make_optimizer, compute_loss, nan_criterion, args, tmp_path / "grid",
+                      backbones=("alexnet",), skips=(False,), pretrained=(False,), progress=False)
+    assert [run.status for run in result.runs] == ["diverged"]
+    run = experiments.train_configuration(FCN_AlexNet, "alexnet", "8s", False, make_optimizer, compute_loss,
+                                          nan_criterion, args, tmp_path / "options" / "base", progress=False)
+    assert run.status == "diverged" and run.run_dir == tmp_path / "options" / "base"
+    assert [call["progress"] for call in fit_spy] == [False, False]
 
 
 def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):
@@ -264,6 +314,23 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
 
     assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)], ingredients=REFERENCE) == 2
     assert "unknown backbone" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("statuses, code", [(("done", "skipped"), 0), (("done", "failed"), 1),
+                                             (("diverged", "done"), 1)])
+def test_command_line_exit_status_says_whether_every_run_ended_well(synthetic_voc_root, tmp_path, monkeypatch,
+                                                                   capsys, statuses, code):
+    """A failed or diverged run makes the command exit non-zero (scripts and CI must see it); skipped does not."""
+    monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+
+    def grid_of(*args, **options):
+        results = [RunResult("alexnet", skip, False, status, reason="why") for skip, status in zip((False, True), statuses)]
+        return GridResult(results, {"classes": CLASSES}, tmp_path)
+
+    monkeypatch.setattr(experiments, "run_grid", grid_of)
+    monkeypatch.setattr(GridResult, "write_report", lambda self, out_dir=None: {"report.md": tmp_path / "report.md"})
+    assert experiments.main(["--backbones", "alexnet", "--out", str(tmp_path)], ingredients=REFERENCE) == code
 
 
 def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, monkeypatch, capsys):

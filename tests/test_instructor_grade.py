@@ -11,8 +11,8 @@ from fcn_course.checks import exercises_for_notebook
 
 from fcn_course.definitions import load_definitions
 from fcn_course.instructor.__main__ import main as instructor_main
-from fcn_course.instructor.grade import INVALID, OK, TIMEOUT, grade
-from fcn_course.instructor.grade_class import report_names
+from fcn_course.instructor.grade import CRASHED, INVALID, OK, TIMEOUT, grade, report_markdown, status_label
+from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, report_names
 from tiny_course import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,15 +151,36 @@ def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
         ["01_dados_e_metricas.ipynb"] * 3 + [copy_name])
     reports = sorted(p.name for p in (tmp_path / "out" / "notas").glob("*.md"))
     assert len(reports) == 4 and "ana__01_dados_e_metricas.md" in reports and "bruno__01_dados_e_metricas.md" in reports
-    with open(tmp_path / "out" / "notas" / "notas.csv", encoding="utf-8") as handle:
-        rows = {row["submissao"]: row for row in csv.DictReader(handle)}
+    with open(tmp_path / "out" / "notas" / "grades.csv", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = {row["submission"]: row for row in reader}
+    assert tuple(reader.fieldnames) == CSV_COLUMNS and CSV_NAME == "grades.csv"
     assert len(rows) == 4
-    assert rows["ana/01_dados_e_metricas.ipynb"]["exercicios_corretos"] == "1"
-    assert rows["bruno/01_dados_e_metricas.ipynb"]["exercicios_corretos"] == "0"
+    assert rows["ana/01_dados_e_metricas.ipynb"]["exercises_passed"] == "1"
+    assert rows["bruno/01_dados_e_metricas.ipynb"]["exercises_passed"] == "0"
     carla = rows[f"carla/{copy_name}"]
-    assert (carla["notebook"], carla["exercicios_corretos"], carla["exercicios_total"]) == ("01_dados_e_metricas", "1", "1")
-    assert rows["davi/01_dados_e_metricas.ipynb"]["status"] == INVALID
+    assert (carla["notebook"], carla["exercises_passed"], carla["exercises_total"]) == ("01_dados_e_metricas", "1", "1")
+    assert rows["davi/01_dados_e_metricas.ipynb"]["status"] == INVALID == "invalid"
+    assert rows["ana/01_dados_e_metricas.ipynb"]["status"] == OK
+    progress = capsys.readouterr().out
+    assert "arquivo inválido" in progress and "corrigido" in progress  # people read the labels
     assert "recall" in (tmp_path / "out" / "notas" / "bruno__01_dados_e_metricas.md").read_text()
+
+
+def test_statuses_are_language_neutral_machine_values_with_labels_for_people():
+    assert (OK, INVALID, TIMEOUT, CRASHED) == ("ok", "invalid", "timed_out", "crashed")
+    assert [status_label(s) for s in (OK, INVALID, TIMEOUT, CRASHED)] == [
+        "corrigido", "arquivo inválido", "tempo esgotado", "erro na correção"]
+    assert all(column.isascii() and column == column.lower() and " " not in column for column in CSV_COLUMNS)
+
+
+def test_a_crashed_grading_is_reported_in_portuguese_with_the_error():
+    result = {"status": CRASHED, "exercises": [], "cell_errors": [], "checks_error": "boom",
+              "reflections": [{"question": "Por quê?", "answered": False}]}
+    report = report_markdown("ana/02.ipynb", result)
+    assert report.startswith("# Relatório de correção: ana/02.ipynb")
+    assert "## ⚠️ As verificações não puderam terminar" in report and "```\nboom\n```" in report
+    assert "❌ sem resposta: Pergunta 1: Por quê?" in report and "não tem exercícios" not in report
 
 
 def test_exit_zero_flag_and_a_missing_path(tmp_path):

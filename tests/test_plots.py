@@ -1,5 +1,6 @@
 """Headless tests of fcn_course.plots: every helper draws a figure with the expected panels."""
 import io
+from pathlib import Path
 
 import matplotlib
 
@@ -148,3 +149,64 @@ def no_pyplot_figures_left():
     before = plt.get_fignums()
     yield
     assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------------------------------
+# The package: one module per audience, every figure reachable as plots.<name>, its text in the catalogue
+# --------------------------------------------------------------------------------------------------
+# The public names of fcn_course/plots.py before it became a package: notebooks and students call them.
+NAMES_BEFORE_THE_SPLIT = {
+    "VOID_LABEL", "as_numpy", "colorize", "overlay", "legend_handles", "show_samples", "show_predictions",
+    "show_epoch_predictions", "save_figure", "display_figure", "METRIC_TITLES", "PHASE_NAMES", "plot_history",
+    "box_iou", "iou_illustration", "DIAGRAM_STAGES", "fcn_diagram", "cnn_to_fcn_diagram", "bilinear_demo",
+    "grid_curves", "per_class_iou", "prediction_rows", "checkerboard_demo", "label_interpolation_demo",
+    "pixel_frequencies", "confusion_matrix_figure", "option_comparison"}
+PLOTS_MODULES = ("figures", "labels", "training", "results", "sketches")
+
+
+def test_the_names_from_before_the_split_still_work():
+    assert NAMES_BEFORE_THE_SPLIT <= set(plots.__all__)
+    assert all(hasattr(plots, name) for name in plots.__all__)
+
+
+def test_every_public_name_of_the_plots_modules_is_a_name_of_plots():
+    import ast
+    import importlib
+
+    for module_name in PLOTS_MODULES:
+        module = importlib.import_module(f"fcn_course.plots.{module_name}")
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        defined = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        defined += [target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
+                    if isinstance(target, ast.Name)]
+        public = [name for name in defined if not name.startswith("_")]
+        assert public, module_name
+        for name in public:
+            assert name in plots.__all__ and getattr(plots, name) is getattr(module, name), f"{module_name}.{name}"
+
+
+def test_figure_text_is_read_from_the_catalogue(monkeypatch):
+    from fcn_course.messages import pt_BR
+
+    monkeypatch.setitem(pt_BR.MESSAGES, "figures.confusion.title", "Título trocado")
+    monkeypatch.setitem(pt_BR.MESSAGES, "figures.confusion.predicted", "prevista (trocado)")
+    figure = plots.confusion_matrix_figure(np.eye(2), ("background", "bus"))
+    assert (figure.axes[0].get_title(), figure.axes[0].get_xlabel()) == ("Título trocado", "prevista (trocado)")
+    assert plots.confusion_matrix_figure(np.eye(2), ("background", "bus"), title="X").axes[0].get_title() == "X"
+
+
+def test_the_plots_code_writes_no_portuguese_sentence():
+    """Text with Portuguese letters (ã, ç, é...) lives in fcn_course/messages, not in the figures' code."""
+    import ast
+
+    folder = Path(plots.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr)}
+        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                  and any(letter in node.value for letter in "ãõçáéíóúâêôà")]
+    assert found == []

@@ -69,6 +69,14 @@ def test_prediction_has_the_original_resolution(tmp_path, size):
     assert label[55, 10] == 2 and label[55, 140] == 1
 
 
+def test_prediction_runs_in_evaluation_mode(tmp_path, mode_sensitive_net):
+    """Dropout off and the running statistics of batch norm, whatever mode the model was left in."""
+    running_mean = mode_sensitive_net.norm.running_mean.clone()
+    label, _ = predict_image(mode_sensitive_net, write_photo(tmp_path / "photo.jpg", size=(80, 64)))
+    assert (label == 1).all()  # what the net says in evaluation mode
+    assert torch.equal(mode_sensitive_net.norm.running_mean, running_mean)
+
+
 def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
     model = load_model_from_checkpoint(alexnet_checkpoint, MODELS)
     label, _ = predict_image(model, Image.new("RGB", (101, 77), (200, 30, 30)))

@@ -245,7 +245,7 @@ def test_download_into_a_damaged_tree_adds_only_the_missing_files(voc_archive, t
     added = set(after) - set(before)
     assert added and all(name.startswith("VOCdevkit/VOC2012/SegmentationClass/") for name in added)
     report = capsys.readouterr().out
-    assert "missing" in report and "SegmentationClass" in report
+    assert "faltam" in report and "SegmentationClass" in report
 
 
 def test_download_replace_overwrites_only_the_archive_files(voc_archive, tmp_path):
@@ -385,7 +385,7 @@ def test_a_cache_of_the_wrong_shape_is_rebuilt_with_one_line(voc_copy, capsys, c
     capsys.readouterr()
     again = data.VOCSubset(voc_copy, "train", verbose=False)
     assert not again.from_cache and again.ids == first.ids
-    lines = [line for line in capsys.readouterr().out.splitlines() if "rebuil" in line]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "refeito" in line]
     assert len(lines) == 1 and cache_file.name in lines[0]
 
 
@@ -490,7 +490,7 @@ def test_an_empty_split_is_a_clear_error(voc_copy):
 
 
 def test_a_filter_that_keeps_nothing_is_a_clear_error(voc_copy):
-    with pytest.raises(ValueError, match="no image") as error:
+    with pytest.raises(ValueError, match="nenhuma das") as error:
         data.VOCSubset(voc_copy, "train", classes=("background", "cow"), verbose=False)
     assert "min_classes" in str(error.value)
 
@@ -566,9 +566,9 @@ def test_random_weights_under_the_torchvision_name_are_refused(tmp_path, monkeyp
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(folder))
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
     before = tree_digest(folder)
-    with pytest.raises(backbones.PretrainedWeightsError, match="sha256 does not start with") as error:
+    with pytest.raises(backbones.PretrainedWeightsError, match="sha256 dele não começa com") as error:
         backbones.load_backbone("alexnet", pretrained=True)
-    assert str(fake) in str(error.value) and "delete it" in str(error.value)
+    assert str(fake) in str(error.value) and "apague-o" in str(error.value)
     assert tree_digest(folder) == before
 
 
@@ -671,7 +671,7 @@ def test_a_complete_part_file_is_verified_not_downloaded_again(server, tmp_path)
 
 def test_a_wrong_checksum_still_fails_and_leaves_no_part_file(server, tmp_path):
     url, _ = server
-    with pytest.raises(ValueError, match="checksum mismatch"):
+    with pytest.raises(ValueError, match="checksum sha1 não confere"):
         download.fetch(url, tmp_path / "voc.tar", "sha1", "0" * 40)
     assert not (tmp_path / "voc.tar").exists() and not (tmp_path / "voc.tar.part").exists()
 

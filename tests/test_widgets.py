@@ -132,24 +132,38 @@ def test_prediction_explorer_from_grid_folder(val_set, tmp_path):
 # --------------------------------------------------------------------------------------------------
 # Picture helpers
 # --------------------------------------------------------------------------------------------------
-def test_colours_and_error_map():
+def test_predict_sample_predicts_in_evaluation_mode(val_set, mode_sensitive_net):
+    """Dropout off and the running statistics of batch norm, whatever mode the model was left in."""
+    running_mean = mode_sensitive_net.norm.running_mean.clone()
+    image, _ = val_set[0]
+    prediction = widgets.predict_sample(mode_sensitive_net, image)
+    assert prediction.shape == tuple(image.shape[-2:])
+    assert (prediction == 1).all()  # what the net says in evaluation mode
+    assert torch.equal(mode_sensitive_net.norm.running_mean, running_mean)  # predicting did not train it
+
+
+def test_colors_and_error_map():
     label = np.array([[0, 1], [2, 255]])
-    colours = widgets.colour_label(label, CLASSES)
+    colours = widgets.color_label(label, CLASSES)
     assert np.allclose(colours[0, 1], np.array([0, 128, 128]) / 255)  # bus
     assert np.allclose(colours[1, 0], np.array([192, 128, 128]) / 255)  # person
     assert np.allclose(colours[1, 1], np.array([224, 224, 192]) / 255)  # void
 
     prediction = np.array([[0, 2], [2, 0]])
     errors = widgets.error_map(prediction, label)
-    assert tuple(errors[0, 0]) == widgets.ERROR_COLOURS["correct"]
-    assert tuple(errors[0, 1]) == widgets.ERROR_COLOURS["wrong"]
-    assert tuple(errors[1, 0]) == widgets.ERROR_COLOURS["correct"]
-    assert tuple(errors[1, 1]) == widgets.ERROR_COLOURS["void"]
+    assert tuple(errors[0, 0]) == widgets.ERROR_COLORS["correct"]
+    assert tuple(errors[0, 1]) == widgets.ERROR_COLORS["wrong"]
+    assert tuple(errors[1, 0]) == widgets.ERROR_COLORS["correct"]
+    assert tuple(errors[1, 1]) == widgets.ERROR_COLORS["void"]
+
+
+def test_the_british_names_of_earlier_versions_still_work():
+    assert widgets.colour_label is widgets.color_label and widgets.ERROR_COLOURS is widgets.ERROR_COLORS
 
 
 def test_empty_dataset_is_refused(val_set):
     class Empty(list):
         classes = CLASSES
 
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="está vazio"):
         dataset_browser(Empty(), static=True)

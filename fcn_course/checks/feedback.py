@@ -16,6 +16,7 @@ from typing import Optional
 
 from fcn_course import backbones
 from fcn_course.checks.exercise import get_exercise
+from fcn_course.definitions import parse_cell_filename
 from fcn_course.messages import text
 
 
@@ -103,9 +104,9 @@ def student_frame(error: BaseException):
 
 def frame_label(frame) -> str:
     """Where a frame is, in Portuguese: ``célula 12 de 02_fcn_alexnet.ipynb, linha 5``."""
-    loaded = re.fullmatch(r"<(.+) cell (\d+)>", frame.filename)  # fcn_course.definitions
+    loaded = parse_cell_filename(frame.filename)  # a cell run by fcn_course.definitions
     if loaded:
-        return text("checks.where_loaded_cell", cell=loaded.group(2), notebook=loaded.group(1), line=frame.lineno)
+        return text("checks.where_loaded_cell", cell=loaded[1], notebook=loaded[0], line=frame.lineno)
     ipython = re.fullmatch(r"<ipython-input-(\d+)-\w+>", frame.filename)  # older IPython
     if ipython:
         return text("checks.where_ipython_cell", cell=ipython.group(1), line=frame.lineno)

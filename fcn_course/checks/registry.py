@@ -15,6 +15,7 @@ from pathlib import Path
 from fcn_course.checks.exercise import Exercise, exercises, get_exercise
 from fcn_course.checks.exercise import exercises as all_exercises
 from fcn_course.checks.feedback import CheckResult, describe_error
+from fcn_course.definitions import use_exercises
 from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -23,6 +24,7 @@ from fcn_course.outline import COURSE_NOTEBOOKS
 CHECK_MODULES = ("metrics", "models", "training", "upsampling", "losses", "scores")
 for _module in CHECK_MODULES:
     importlib.import_module(f"fcn_course.checks.{_module}")
+use_exercises(exercises)  # load_definitions' messages name the exercise whose cell defines a name
 
 
 COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")

@@ -51,15 +51,14 @@ def _cmd_check(a):
 
 
 def _cmd_grade(a):
-    from fcn_course.instructor.grade_class import grade_class
+    from fcn_course.instructor.grade_class import grade_class, row_passed
 
     try:
         grades = grade_class(a.submissions, a.report_dir, timeout=a.timeout, jobs=a.jobs)  # timeout None: default
     except FileNotFoundError as error:
         print(f"grade: {error}", file=sys.stderr)
         return 2
-    problems = sum(not (row["status"] == "ok" and row["exercicios_corretos"] == row["exercicios_total"])
-                   for row in grades.rows)
+    problems = sum(not row_passed(row) for row in grades.rows)
     print(f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise or an error; "
           f"reports and {grades.csv_path.name} in {grades.report_dir}")
     return 0 if grades.all_passed or a.exit_zero else 1
@@ -145,11 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Grade student notebooks: files, or folders searched for .ipynb. Each submission "
                                    "RUNS STUDENT CODE in its own process (time limit, temporary HOME and working "
                                    "folder, smoke mode). One Markdown report per submission and a class CSV "
-                                   "(notas.csv) go to --report-dir. Exit status 1 when any submission has a failed "
+                                   "(grades.csv) go to --report-dir. Exit status 1 when any submission has a failed "
                                    "exercise, an unreadable file, a crash or a time-out (see --exit-zero).")
     p.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
     p.add_argument("--report-dir", default="grading-reports",
-                   help="folder for the reports and notas.csv, created if missing (default: grading-reports)")
+                   help="folder for the reports and grades.csv, created if missing (default: grading-reports)")
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds allowed per submission (default: 900, fcn_course.instructor.grade.DEFAULT_TIMEOUT)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time (default: 1)")

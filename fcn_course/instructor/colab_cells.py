@@ -15,10 +15,11 @@ from pathlib import Path
 
 from fcn_course import colab
 from fcn_course.instructor.student import NotebookBuildError
+from fcn_course.messages import text
 
 # A badge for any repository and branch (the one to refresh), and the first line of the set-up cell.
-BADGE_PATTERN = re.compile(r"\[!\[Abrir no Colab\]\(" + re.escape(colab.COLAB_BADGE_IMAGE) +
-                           r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)")
+BADGE_PATTERN = re.compile(r"\[!\[" + re.escape(text("colab.badge")) + r"\]\(" + re.escape(colab.COLAB_BADGE_IMAGE)
+                           + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)")
 SETUP_FIRST_LINE = colab.setup_cell_source().splitlines()[0]
 REPOSITORY_NAME = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 # https://github.com/o/n(.git), git@github.com:o/n(.git), ssh://git@github.com/o/n(.git)

@@ -6,9 +6,10 @@ also its HOME and working directory, in smoke mode; the submission itself is onl
 before and after). It is still the instructor's user that runs that code: grade untrusted submissions in a
 container or a throw-away account.
 
-The report (Markdown, in Portuguese, for the student) lists each exercise, the cells that failed, and which
-reflection answers (Markdown solution regions, "_Escreva sua resposta aqui._" in the student notebook) were
-written. A broken cell, a crashing check, a time-out or an unreadable file is reported, never fatal.
+The report (Markdown, for the student, its sentences from the message catalogue ``fcn_course.messages``) lists
+each exercise, the cells that failed, and which reflection answers (Markdown solution regions, "_Escreva sua
+resposta aqui._" in the student notebook) were written. A broken cell, a crashing check, a time-out or an
+unreadable file is reported, never fatal.
 ``fcn_course.instructor.grade_class`` grades a whole class folder with this.
 """
 from __future__ import annotations
@@ -27,17 +28,21 @@ import nbformat
 from fcn_course.environment import SMOKE_ENV
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import STUDENT_DIR, sha256
+from fcn_course.messages import text
 
 DEFAULT_TIMEOUT = 900  # seconds per submission: the checks of notebook 03 train nothing but build VGG16s
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 
-# The statuses of a graded submission (also the "status" column of the class CSV).
-OK, INVALID, TIMEOUT, CRASHED = "ok", "arquivo inválido", "tempo esgotado", "erro na correção"
+# The statuses of a graded submission (also the "status" column of the class CSV): machine values, the same in
+# every language; people read them through status_label.
+OK, INVALID, TIMEOUT, CRASHED = "ok", "invalid", "timed_out", "crashed"
+STATUS_LABELS = {OK: "grade.status_ok", INVALID: "grade.status_invalid", TIMEOUT: "grade.status_timed_out",
+                 CRASHED: "grade.status_crashed"}
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """``1 exercício``, ``2 exercícios``: Portuguese agreement for the report."""
-    return f"{count} {singular if count == 1 else plural_form}"
+def status_label(status: str) -> str:
+    """What people read for a status: ``"timed_out"`` -> ``"tempo esgotado"`` (from the message catalogue)."""
+    return text(STATUS_LABELS[status])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -125,12 +130,11 @@ def _run_child(copy_path: Path, timeout: float) -> dict:
         done = subprocess.run(command, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
                               capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"status": TIMEOUT, "checks_error": f"as verificações passaram de {timeout:g} s e foram interrompidas "
-                                                   "(um laço infinito ou um treino dentro de uma definição?)"}
+        return {"status": TIMEOUT, "checks_error": text("grade.timed_out", seconds=timeout)}
     if done.returncode != 0 or not out.is_file():
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        return {"status": CRASHED, "checks_error": f"o processo de correção terminou com código {done.returncode}: "
-                                                   + " | ".join(tail)}
+        return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=done.returncode,
+                                                        tail=" | ".join(tail))}
     return {"status": OK, **json.loads(out.read_text(encoding="utf-8"))}
 
 
@@ -138,23 +142,26 @@ def _run_child(copy_path: Path, timeout: float) -> dict:
 # The report
 # --------------------------------------------------------------------------------------------------
 def report_markdown(name: str, result: dict) -> str:
-    """The Markdown report of one graded submission (Portuguese, for the student)."""
-    exercises, lines = result["exercises"], [f"# Relatório de correção: {name}", ""]
+    """The Markdown report of one graded submission (for the student, sentences from the message catalogue)."""
+    exercises, lines = result["exercises"], [f"# {text('grade.report_title', name=name)}", ""]
     if result["status"] == INVALID:
-        lines += ["## ⚠️ Arquivo inválido", "", f"Não consegui ler o notebook: {result['checks_error']}", "",
-                  "O arquivo está incompleto ou corrompido (um download interrompido?): salve o notebook de novo "
-                  "no Jupyter ou no Colab e reenvie.", ""]
+        lines += [f"## ⚠️ {text('grade.invalid_heading')}", "",
+                  text("grade.invalid_reason", error=result["checks_error"]), "", text("grade.invalid_advice"), ""]
         return "\n".join(lines)
     passed = sum(exercise["passed"] for exercise in exercises)
     if exercises:
-        lines += [f"**{passed} de {plural(len(exercises), 'exercício correto', 'exercícios corretos')}.**", ""]
+        total = len(exercises)
+        score = (text("grade.score_one", passed=passed, total=total) if total == 1
+                 else text("grade.score_many", passed=passed, total=total))
+        lines += [f"**{score}**", ""]
     elif result["status"] == OK and not result["checks_error"]:
-        lines += ["Este notebook não tem exercícios de código verificados automaticamente.", ""]
+        lines += [text("grade.no_code_exercises"), ""]
     reflections = result.get("reflections") or []
     if reflections:
         answered = sum(answer["answered"] for answer in reflections)
-        lines += [f"**Perguntas de reflexão: {answered} de {len(reflections)} respondidas.**", ""]
-        lines += [f"- {'✅' if a['answered'] else '❌ sem resposta:'} Pergunta {i}: {a['question']}"
+        lines += [f"**{text('grade.reflections_score', answered=answered, total=len(reflections))}**", ""]
+        lines += [f"- ✅ {text('grade.reflection_answered', number=i, question=a['question'])}" if a["answered"]
+                  else f"- ❌ {text('grade.reflection_unanswered', number=i, question=a['question'])}"
                   for i, a in enumerate(reflections, start=1)]
         lines.append("")
     for exercise in exercises:
@@ -162,18 +169,18 @@ def report_markdown(name: str, result: dict) -> str:
         lines += [f"- {message}" for message in exercise["messages"]]
         lines.append("")
     if result["checks_error"]:
-        title = "Tempo esgotado" if result["status"] == TIMEOUT else "As verificações não puderam terminar"
+        title = (text("grade.timed_out_heading") if result["status"] == TIMEOUT
+                 else text("grade.checks_unfinished_heading"))
         lines += [f"## ⚠️ {title}", "", f"```\n{result['checks_error']}\n```", ""]
     if result["cell_errors"]:
-        lines += ["## ⚠️ Células com erro", "",
-                  "Estas definições não puderam ser executadas e ficaram de fora da correção:", ""]
+        lines += [f"## ⚠️ {text('grade.cell_errors_heading')}", "", text("grade.cell_errors_intro"), ""]
         lines += [f"- {error['label']}: `{error['error']}`" for error in result["cell_errors"]]
         lines.append("")
     return "\n".join(lines)
 
 
 def _read_submission(path: Path):
-    """The submitted notebook, or the Portuguese reason it cannot be read."""
+    """The submitted notebook, or the reason it cannot be read (the error's own words)."""
     try:
         if path.suffix == ".py":
             import jupytext
@@ -188,7 +195,8 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
           quiet: bool = False) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
-    Returns a dict with ``status`` (ok, arquivo inválido, tempo esgotado, erro na correção), ``exercises``
+    Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``: ``status_label`` gives their
+    names for people), ``exercises``
     (name, passed, messages), ``cell_errors``, ``checks_error``, ``reflections`` (question, answered),
     ``passed``, ``total`` and ``report`` (Markdown, printed unless ``quiet``, and written to ``report_path``
     when given, its folder created). ``name`` is how the report names the submission (default: file name).

@@ -3,9 +3,14 @@
 ``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``; a ``.py`` only when
 named explicitly), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
 report per submission, named after its path so that two students' ``02_fcn_alexnet.ipynb`` never collide,
-and a class summary ``notas.csv``. An unreadable file is reported and skipped; the submissions are never
+and a class summary ``grades.csv``. An unreadable file is reported and skipped; the submissions are never
 modified. The exit status is 1 when any submission has a failed exercise, an unreadable file, a crash or a
 time-out (``--exit-zero`` turns that off).
+
+Languages: the CSV is for programs and spreadsheets, so its file name, its column names (``CSV_COLUMNS``) and
+its ``status`` values (``grade.OK``...) are stable English machine values, the same whatever the language of
+the course. What people read (the Markdown reports, the progress lines) comes from the message catalogue
+(``fcn_course.messages``): Portuguese today.
 """
 from __future__ import annotations
 
@@ -16,11 +21,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fcn_course.instructor.grade import DEFAULT_TIMEOUT, OK, grade
+from fcn_course.instructor.grade import DEFAULT_TIMEOUT, OK, grade, status_label
+from fcn_course.messages import text
 
-CSV_NAME = "notas.csv"
-CSV_COLUMNS = ("submissao", "notebook", "status", "exercicios_corretos", "exercicios_total",
-               "respostas_escritas", "respostas_total", "perguntas_sem_resposta", "relatorio")
+CSV_NAME = "grades.csv"
+# One row per submission: its path below the class folder, the course notebook it answers, the status
+# (grade.OK, INVALID, TIMEOUT, CRASHED), exercises passed / graded, reflection answers written / asked, the
+# numbers of the unanswered questions (space-separated) and the report's file name.
+CSV_COLUMNS = ("submission", "notebook", "status", "exercises_passed", "exercises_total",
+               "answers_written", "answers_total", "unanswered_questions", "report")
+
+
+def row_passed(row: dict) -> bool:
+    """A CSV row with no unreadable file, crash or time-out, and every exercise correct."""
+    return row["status"] == OK and row["exercises_passed"] == row["exercises_total"]
 
 
 def find_submissions(paths) -> list:
@@ -47,7 +61,7 @@ def report_names(submissions) -> dict:
     names, taken = {}, set()
     for original, path in zip(submissions, resolved):
         relative = path.relative_to(common).with_suffix("")
-        stem = re.sub(r"[^\w.()-]+", "_", "__".join(relative.parts)).strip("_") or "submissao"
+        stem = re.sub(r"[^\w.()-]+", "_", "__".join(relative.parts)).strip("_") or "submission"
         name, counter = f"{stem}.md", 2
         while name.lower() in taken:
             name, counter = f"{stem}-{counter}.md", counter + 1
@@ -67,8 +81,7 @@ class ClassGrades:
     @property
     def all_passed(self) -> bool:
         """No unreadable file, crash or time-out, and every exercise correct."""
-        return all(row["status"] == OK and row["exercicios_corretos"] == row["exercicios_total"]
-                   for row in self.rows)
+        return all(row_passed(row) for row in self.rows)
 
 
 def _row(submission: Path, common: Path, report: Path, result: dict) -> dict:
@@ -76,15 +89,15 @@ def _row(submission: Path, common: Path, report: Path, result: dict) -> dict:
 
     reflections = result.get("reflections") or []
     return {
-        "submissao": submission.resolve().relative_to(common).as_posix(),
+        "submission": submission.resolve().relative_to(common).as_posix(),
         "notebook": course_notebook_of(submission.name) or "?",
         "status": result["status"],
-        "exercicios_corretos": result["passed"],
-        "exercicios_total": result["total"],
-        "respostas_escritas": sum(answer["answered"] for answer in reflections),
-        "respostas_total": len(reflections),
-        "perguntas_sem_resposta": " ".join(str(i) for i, a in enumerate(reflections, start=1) if not a["answered"]),
-        "relatorio": report.name,
+        "exercises_passed": result["passed"],
+        "exercises_total": result["total"],
+        "answers_written": sum(answer["answered"] for answer in reflections),
+        "answers_total": len(reflections),
+        "unanswered_questions": " ".join(str(i) for i, a in enumerate(reflections, start=1) if not a["answered"]),
+        "report": report.name,
     }
 
 
@@ -105,8 +118,9 @@ def grade_class(paths, report_dir, timeout=None, jobs: int = 1) -> ClassGrades:
         result = grade(submission, report_path=report, timeout=timeout, quiet=True,
                        name=submission.resolve().relative_to(common).as_posix())
         row = _row(submission, common, report, result)
-        print(f"{row['status']:>16}  {row['exercicios_corretos']}/{row['exercicios_total']} exercícios, "
-              f"{row['respostas_escritas']}/{row['respostas_total']} respostas  {row['submissao']}", flush=True)
+        print(text("grade.progress", status=status_label(row["status"]), passed=row["exercises_passed"],
+                   total=row["exercises_total"], answered=row["answers_written"], questions=row["answers_total"],
+                   submission=row["submission"]), flush=True)
         return row
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each grading is its own process

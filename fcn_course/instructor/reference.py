@@ -1,7 +1,9 @@
 """The reference solutions (``solutions/``) as the instructor commands inject them.
 
 ``solutions/`` is not an installed package: it lives at the root of the course repository. This module is
-the one place that makes it importable (it puts the repository root on ``sys.path``).
+the one place that makes it importable (it puts the repository root on ``sys.path``) and the one place that
+knows where each reference lives: the student package (``fcn_course.backbones``) names a backbone's FCN class
+but never the reference solutions, which it does not ship.
 """
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import sys
 
 from fcn_course.backbones import BACKBONES
 from fcn_course.instructor import repo_root
+
+# The module of solutions/ that holds the reference FCN of each backbone (its class name is in the registry).
+REFERENCE_MODULES = {"alexnet": "solutions.fcn_alexnet", "vgg16": "solutions.fcn_vgg16"}
 
 
 def _make_solutions_importable() -> None:
@@ -21,12 +26,13 @@ def _make_solutions_importable() -> None:
 def reference_model_classes() -> dict:
     """``{"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16, ...}``: the reference class of every registered backbone.
 
-    The backbone registry (``fcn_course.backbones``) says where each reference class lives
-    (``solution_module``); a backbone registered without one has no reference class and is left out.
+    :data:`REFERENCE_MODULES` says which module holds each one, the backbone registry
+    (``fcn_course.backbones``) its class name; a backbone without a reference module (one registered for an
+    experiment) is left out.
     """
     _make_solutions_importable()
-    return {spec.name: getattr(importlib.import_module(spec.solution_module), spec.class_name)
-            for spec in BACKBONES.values() if spec.solution_module}
+    return {spec.name: getattr(importlib.import_module(REFERENCE_MODULES[spec.name]), spec.class_name)
+            for spec in BACKBONES.values() if spec.name in REFERENCE_MODULES}
 
 
 def reference_ingredients() -> tuple:

@@ -30,13 +30,15 @@ from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
 from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
 STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
 SITE_MARK = ".fcn-course-site"  # written into every site folder this module builds (safe to replace)
 PAGES_DIR = "notebooks"  # the folder of the pages inside the site (its addresses), not the repository's notebooks/
-OBJECTIVES_HEADING = "Ao final deste notebook você consegue"
+RUBRIC_PAGE = "rubrica"  # rubrica.md, instructor site only
+OBJECTIVES_HEADING = text("site.objectives_heading")  # the heading of every notebook's learning objectives
 _REMOTE_BADGE = re.compile(r"\[!\[(?P<text>[^\]]*)\]\(https?://[^)]*\)\]\((?P<link>[^)]*)\)")
 
 
@@ -115,18 +117,16 @@ def _numbered_items(lines) -> list:
 
 def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
     """index.md: the course, its outline with each notebook's learning objectives, and the table of contents."""
-    parts = ["# Segmentação semântica com Fully Convolutional Networks" +
-             (" (versão do professor)" if instructor else ""), "", intro.strip(), ""]
+    title = text("site.course_title") + (text("site.instructor_title_suffix") if instructor else "")
+    parts = [f"# {title}", "", intro.strip(), ""]
     if instructor:
-        parts += ["```{warning}", "Esta é a versão do professor: as páginas mostram as soluções e a "
-                  "[rubrica](rubrica.md). Publique para os alunos apenas o site sem soluções "
-                  "(`python -m fcn_course.instructor site`).", "```", ""]
-    parts += ["## O curso, notebook por notebook", ""]
+        parts += ["```{warning}", text("site.instructor_warning", rubric=RUBRIC_PAGE), "```", ""]
+    parts += [f"## {text('site.outline_heading')}", ""]
     for name, nb in notebooks.items():
         title, objectives = title_and_objectives(nb)
-        parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", "**Ao final você consegue**", ""]
+        parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", f"**{text('site.objectives_label')}**", ""]
         parts += [f"{number}. {item}" for number, item in enumerate(objectives, 1)] + [""]
-    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + (["rubrica"] if instructor else [])
+    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + ([RUBRIC_PAGE] if instructor else [])
     parts += ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", *toc, "```", ""]
     return "\n".join(parts)
 
@@ -135,16 +135,12 @@ def rubric_page() -> str:
     """rubrica.md (instructor site only): every self-checked exercise and what the grader runs."""
     from fcn_course.checks import exercises
 
-    rows = ["# Rubrica (versão do professor)", "",
-            "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-            "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é respondida "
-            "em texto e corrigida à mão.", "",
-            "| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |",
+    rows = [f"# {text('site.rubric_title')}", "", text("site.rubric_intro"), "", text("site.rubric_header"),
             "| --- | --- | --- | --- | --- |"]
     for exercise in exercises():
         names = ", ".join(f"`{name}`" for name in exercise.names)
         rows.append(f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
-                    f"{'sim' if exercise.required else 'não'} |")
+                    f"{text('site.required_yes') if exercise.required else text('site.required_no')} |")
     return "\n".join(rows) + "\n"
 
 
@@ -195,7 +191,7 @@ def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bo
     for name, page in site_pages(repo_root, notebooks, instructor).items():
         nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
     if instructor:
-        (source / "rubrica.md").write_text(rubric_page(), encoding="utf-8")
+        (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     (source / "_static").mkdir()
     (source / "_static" / MATHJAX_FOLDER).symlink_to(mathjax_source(), target_is_directory=True)
 

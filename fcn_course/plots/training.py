@@ -1,0 +1,97 @@
+"""Figures of a training run: the predictions drawn after each epoch and the learning curves.
+
+``engine.fit`` calls the callback of :func:`show_epoch_predictions` after each validation; the notebooks and
+``scripts/train.py`` draw :func:`plot_history` from the run's history.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from fcn_course.messages import text
+from fcn_course.plots.figures import display_figure, save_figure
+from fcn_course.plots.labels import show_predictions
+
+
+def show_epoch_predictions(classes, max_items: int = 4, dpi: int = 80):
+    """A ``show`` callback for ``engine.fit``: draws the first validation batch of an epoch.
+
+    Usage: ``fit(..., show=show_epoch_predictions(args["classes"]))``. Each call draws image | prediction
+    | ground truth, saves the figure to ``figure_path`` when one is given (the run folder) and displays it
+    when running in a notebook. Returns the figure.
+    """
+    def show(images, predictions, labels, epoch, figure_path=None) -> Figure:
+        figure = show_predictions(images, predictions, labels, classes=classes, max_items=max_items,
+                                  title=text("figures.epoch_title", epoch=epoch))
+        if figure_path is not None:
+            save_figure(figure, figure_path, dpi=dpi)
+        display_figure(figure, dpi=dpi)
+        return figure
+
+    return show
+
+
+METRIC_TITLES = {
+    "loss_mean": text("figures.metric.loss_mean"),
+    "miou_fg": text("figures.metric.miou_fg"),
+    "miou": text("figures.metric.miou"),
+    "mdice": text("figures.metric.mdice"),
+    "pixel_acc": text("figures.metric.pixel_acc"),
+    "time": text("figures.metric.time"),
+}
+PHASE_NAMES = {"train": text("figures.phase.train"), "val": text("figures.phase.val")}
+
+
+def _series(entries, key):
+    """Epochs and values of ``key`` in a list of per-epoch dicts (None, as saved in JSON, -> NaN)."""
+    epochs, values = [], []
+    for entry in entries:
+        if key not in entry:
+            continue
+        value = entry[key]
+        if isinstance(value, (list, tuple)):
+            raise ValueError(f"history key {key!r} holds a list (one value per class); pick a scalar key")
+        epochs.append(entry["epoch"])
+        values.append(math.nan if value is None else float(value))
+    return np.array(epochs), np.array(values, dtype=float)
+
+
+def _phase_entries(history, phase) -> list:
+    """``history[phase]``, or an empty list when that phase was not recorded."""
+    try:
+        return list(history[phase] or [])
+    except KeyError:
+        return []
+
+
+def plot_history(history, keys=("loss_mean", "miou_fg")) -> Figure:
+    """Learning curves, train vs validation, one panel per key.
+
+    ``history`` is ``{"train": [dict per epoch], "val": [dict per epoch]}`` (or the engine's History),
+    each dict holding ``epoch`` and the keys to plot. For ``loss_mean`` the band shows ± ``loss_std``.
+    """
+    if isinstance(keys, str):
+        keys = (keys,)
+    figure = Figure(figsize=(5 * len(keys), 3.6), layout="constrained")
+    axes = figure.subplots(1, len(keys), squeeze=False)[0]
+    for ax, key in zip(axes, keys):
+        for phase, style in (("train", "o-"), ("val", "s--")):
+            entries = _phase_entries(history, phase)
+            epochs, values = _series(entries, key)
+            if len(epochs) == 0:
+                continue
+            line, = ax.plot(epochs, values, style, label=PHASE_NAMES[phase], markersize=4)
+            if key == "loss_mean":
+                _, spread = _series(entries, "loss_std")
+                if len(spread) == len(values):
+                    ax.fill_between(epochs, values - spread, values + spread, color=line.get_color(), alpha=0.2)
+        ax.set_title(METRIC_TITLES.get(key, key))
+        ax.set_xlabel(text("figures.epoch"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        if ax.lines:
+            ax.legend()
+    return figure

@@ -1,0 +1,156 @@
+"""Tests of fcn_course.runs: the run folder's names, one comparison of settings for resume and grid,
+checkpoints, history and the grid index."""
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from fcn_course import engine, runs
+
+CLASSES = ("background", "bus", "person")
+SETTINGS = {"backbone": "alexnet", "skip": True, "pretrained": False, "classes": CLASSES, "h_size": 64,
+            "w_size": 64, "batch_size": 4, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9, "max_samples": 6,
+            "seed": 0, "augment": False, "synthetic": True, "epoch_num": 2, "device": torch.device("cpu")}
+# A different value for every defining setting the runs of a grid share.
+SHARED_CHANGES = {"classes": ("background", "person"), "h_size": 96, "w_size": 96, "batch_size": 8, "lr": 1e-3,
+                  "weight_decay": 0.0, "momentum": 0.5, "max_samples": 12, "seed": 1, "augment": True,
+                  "synthetic": False}
+
+
+# --------------------------------------------------------------------------------------------------
+# One list of defining settings, one diff: resume and grid refuse the same changes
+# --------------------------------------------------------------------------------------------------
+def test_every_defining_setting_is_either_a_configuration_or_shared_by_a_grid():
+    shared = [key for key in runs.DEFINING_SETTINGS if key not in runs.CONFIGURATION_SETTINGS]
+    assert sorted(shared) == sorted(SHARED_CHANGES)
+    assert set(runs.CONFIGURATION_SETTINGS) < set(runs.DEFINING_SETTINGS)
+
+
+@pytest.mark.parametrize("key", sorted(SHARED_CHANGES))
+def test_resume_and_grid_refuse_the_same_change_with_the_same_diff(tmp_path, key):
+    changed = {**SETTINGS, key: SHARED_CHANGES[key]}
+    (line,) = runs.settings_diff(SETTINGS, changed)
+    assert line.startswith(f"{key}: ")
+
+    runs.start_run(tmp_path / "run", SETTINGS)
+    with pytest.raises(runs.RunMismatchError) as resumed:
+        runs.start_run(tmp_path / "run", changed)
+    runs.write_grid_index(tmp_path / "grid", SETTINGS, [])
+    with pytest.raises(runs.RunMismatchError) as grid:
+        runs.check_grid_settings(tmp_path / "grid", changed)
+    assert line in str(resumed.value) and line in str(grid.value)
+
+
+@pytest.mark.parametrize("key, value", [("backbone", "vgg16"), ("skip", False), ("pretrained", True)])
+def test_a_grid_holds_other_configurations_but_a_run_folder_does_not(tmp_path, key, value):
+    runs.write_grid_index(tmp_path / "grid", SETTINGS, [])
+    runs.check_grid_settings(tmp_path / "grid", {**SETTINGS, key: value})  # another run of the same grid
+    runs.start_run(tmp_path / "run", SETTINGS)
+    with pytest.raises(runs.RunMismatchError, match=f"{key}: "):
+        runs.start_run(tmp_path / "run", {**SETTINGS, key: value})
+
+
+def test_settings_are_compared_as_they_are_stored(tmp_path):
+    """A file read back is the same setting as the args it was written from: tuples and lists, True and "8s",
+    1 and 1.0, no augment and augment=False, the device (not a defining setting) left out."""
+    same = {**SETTINGS, "classes": list(CLASSES), "skip": "8s", "batch_size": 4.0, "augment": None,
+            "device": "cuda", "epoch_num": 50, "profile": "demo"}
+    assert runs.settings_diff(SETTINGS, same) == []
+    runs.start_run(tmp_path / "run", SETTINGS)
+    runs.start_run(tmp_path / "run", same)
+    runs.write_grid_index(tmp_path / "grid", SETTINGS, [])
+    runs.check_grid_settings(tmp_path / "grid", same)
+    assert runs.settings_diff(SETTINGS, {**SETTINGS, "lr": 0.05}) == ["lr: 0.0001 -> 0.05"]
+    assert runs.settings_diff(SETTINGS, {**SETTINGS, "skip": "16s"}, leave_out=runs.CONFIGURATION_SETTINGS) == []
+
+
+def test_a_folder_without_a_grid_index_accepts_any_settings(tmp_path):
+    runs.check_grid_settings(tmp_path, SETTINGS)
+    with pytest.raises(FileNotFoundError, match="grid.json"):
+        runs.read_grid_index(tmp_path)
+
+
+# --------------------------------------------------------------------------------------------------
+# The grid index
+# --------------------------------------------------------------------------------------------------
+def test_grid_index_keeps_earlier_runs_and_records_folders_relative_to_the_grid(tmp_path):
+    grid_dir, adopted = tmp_path / "grid", tmp_path / "runs" / "alexnet-skip-scratch"
+    runs.write_grid_index(grid_dir, SETTINGS, [{"name": "alexnet-noskip-scratch",
+                                                "run_dir": grid_dir / "alexnet-noskip-scratch"}])
+    runs.write_grid_index(grid_dir, SETTINGS, [{"name": "alexnet-skip-scratch", "run_dir": str(adopted)},
+                                               {"name": "vgg16-skip-pretrained", "run_dir": None}])
+    index = runs.read_grid_index(grid_dir)
+    assert "device" not in index["args"] and index["args"]["lr"] == SETTINGS["lr"]
+    entries = {entry["name"]: entry["run_dir"] for entry in index["runs"]}
+    assert entries == {"alexnet-noskip-scratch": "alexnet-noskip-scratch",
+                       "alexnet-skip-scratch": "../runs/alexnet-skip-scratch", "vgg16-skip-pretrained": None}
+    folders = {entry["name"]: runs.grid_entry_folder(grid_dir, entry) for entry in index["runs"]}
+    assert folders["alexnet-skip-scratch"].resolve() == adopted.resolve()
+    assert folders["vgg16-skip-pretrained"] == grid_dir / "vgg16-skip-pretrained"
+
+
+# --------------------------------------------------------------------------------------------------
+# File names
+# --------------------------------------------------------------------------------------------------
+def test_file_names_of_a_run_folder(tmp_path):
+    assert runs.prediction_figure_path(tmp_path, 7) == tmp_path / "pred_epoch_007.png"
+    assert runs.prediction_figure_path(tmp_path, 120).name == "pred_epoch_120.png"
+    assert runs.curves_path(tmp_path) == tmp_path / "curves.png"
+    assert runs.history_path(tmp_path) == tmp_path / "history.json"
+    assert runs.checkpoint_path(tmp_path) == tmp_path / "best.pt"
+    assert runs.checkpoint_path(tmp_path, "last") == tmp_path / "last.pt"
+    with pytest.raises(ValueError, match="'best' or 'last'"):
+        runs.checkpoint_path(tmp_path, "final")
+
+
+# --------------------------------------------------------------------------------------------------
+# History and checkpoints
+# --------------------------------------------------------------------------------------------------
+def scores(epoch, miou_fg):
+    return {"epoch": epoch, "miou_fg": miou_fg, "loss_mean": 1.0}
+
+
+def test_history_is_saved_and_read_back(tmp_path):
+    assert engine.History is runs.History  # notebooks and scripts know it as engine.History
+    assert runs.read_history(tmp_path) is None  # no epoch trained yet
+    history = runs.History([scores(1, 0.1)], [scores(1, float("nan"))])
+    runs.save_history(tmp_path, history)
+    again = runs.read_history(tmp_path)
+    assert again.train == history.train and again.val[0]["miou_fg"] is None
+
+
+def test_save_epoch_writes_best_only_for_the_best_epoch(tmp_path):
+    """Epoch 1 is the best; epoch 2 is worse: best.pt keeps epoch 1, last.pt and history.json move on."""
+    history = runs.History()
+    resume_state = {"optimizer": {"state": {}, "param_groups": []}, "scaler": None, "rng": {"torch": torch.ones(2)}}
+    for epoch, miou_fg in ((1, 0.5), (2, 0.3)):
+        history.append(scores(epoch, miou_fg), scores(epoch, miou_fg))
+        weights = {"weight": torch.full((2,), float(epoch))}
+        runs.save_epoch(tmp_path, epoch, history, weights, SETTINGS, resume_state)
+    best = runs.read_checkpoint(runs.checkpoint_path(tmp_path, "best"))
+    last = runs.read_checkpoint(runs.checkpoint_path(tmp_path, "last"))
+    assert best["epoch"] == 1 and torch.equal(best["model"]["weight"], torch.ones(2))
+    assert best["metrics"]["miou_fg"] == 0.5 and "optimizer" not in best
+    assert last["epoch"] == 2 and torch.equal(last["model"]["weight"], torch.full((2,), 2.0))
+    assert last["history"]["val"] == history.val and torch.equal(last["rng"]["torch"], torch.ones(2))
+    assert "device" not in best["args"] and "device" not in last["args"] and last["args"]["lr"] == SETTINGS["lr"]
+    assert len(runs.read_history(tmp_path)) == 2
+
+
+def test_read_checkpoint_explains_missing_damaged_and_foreign_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+        runs.read_checkpoint(tmp_path / "best.pt")
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="cannot be read"):
+        runs.read_checkpoint(tmp_path / "junk.pt")
+    torch.save([1, 2], tmp_path / "list.pt")
+    with pytest.raises(ValueError, match="dict"):
+        runs.read_checkpoint(tmp_path / "list.pt")
+
+
+def test_a_bare_state_dict_loads_like_a_checkpoint(tmp_path):
+    saved, loaded = nn.Linear(2, 3), nn.Linear(2, 3)
+    torch.save(saved.state_dict(), tmp_path / "weights.pt")
+    assert set(runs.load_checkpoint(tmp_path / "weights.pt", loaded)) == {"model"}
+    assert torch.equal(saved.weight, loaded.weight)

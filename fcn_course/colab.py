@@ -31,6 +31,9 @@ REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 DRIVE_MOUNT_POINT = "/content/drive"
 DRIVE_DATA_FOLDER = "MyDrive/fcn_course_data"  # inside the student's Drive
+# Where students keep their notebooks in Drive ("Salvar uma cópia no Drive" writes to the first), searched by
+# fcn_course.definitions.load_definitions on Colab, whose working folder is /content.
+DRIVE_NOTEBOOK_FOLDERS = ("MyDrive/Colab Notebooks", "MyDrive")
 DRIVE_FLAG = "USAR_DRIVE"  # the variable the student sets in the set-up cell
 
 
@@ -76,8 +79,9 @@ def setup_cell_source(repository: str = REPOSITORY) -> str:
 
 
 def _string_lines(message: str, indent: int, width: int = 100) -> list:
-    """``message`` as string literals, one a line (Python joins them), for a cell students read."""
-    pieces = textwrap.wrap(message, width - indent - 2, break_on_hyphens=False)
+    """``message`` as string literals of at most ``width`` characters a line with their quotes and trailing
+    space (Python joins them; only a longer word, an address, goes past it), for a cell students read."""
+    pieces = textwrap.wrap(message, width - indent - 3, break_long_words=False, break_on_hyphens=False)
     spaced = [piece + " " for piece in pieces[:-1]] + pieces[-1:]
     return [" " * indent + json.dumps(piece, ensure_ascii=False) for piece in spaced]
 

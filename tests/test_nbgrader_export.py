@@ -252,3 +252,90 @@ def test_nbgrader_scores_a_correct_a_partial_and_a_wrong_submission(tmp_path):
     wrong_feedback = (course / "feedback" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html").read_text()
     for _right, _wrong, check in MISTAKES:  # the checks' Portuguese feedback reaches the student
         assert f"❌ {get_exercise(check).title}" in wrong_feedback, check
+
+
+# --------------------------------------------------------------------------------------------------
+# Points that follow the rubric, and the course folder's nbgrader_config.py
+# --------------------------------------------------------------------------------------------------
+def _graded(name: str) -> list:
+    """``(cell, points)`` of the graded cells of the exported notebook ``name``."""
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
+    exported = nbgrader_notebook(nb, name)
+    return [(index, cell, cell.metadata.nbgrader["points"]) for index, cell in enumerate(exported.cells)
+            if cell.metadata.get("nbgrader", {}).get("grade")], exported
+
+
+def test_answers_are_worth_what_the_rubric_grades_and_checks_one_point_each():
+    """solutions/rubric.md: each answer 0-2; Previsões 1-2 share one cell (2 x 2); Pergunta 6, three failure
+    modes of 2 points (6)."""
+    for name in ("02_fcn_alexnet", "03_fcn_vgg16"):
+        graded, _ = _graded(name)
+        assert [points for _, cell, points in graded if cell.cell_type == "markdown"] == [2]
+        assert all(points == 1 for _, cell, points in graded if cell.cell_type == "code")
+    graded, exported = _graded("04_comparacao")
+    question = {index: exported.cells[index - 1].source for index, _, _ in graded}
+    points = {index: points for index, _, points in graded}
+    [predictions] = [index for index in points if "**Previsão 1.**" in question[index]]
+    [failure_modes] = [index for index in points if "Pergunta de reflexão 6" in question[index]]
+    assert points[predictions] == 4 and points[failure_modes] == 6
+    assert sorted(points.values()) == [2] * 6 + [4, 6]
+
+
+def test_points_tags_never_reach_the_students_or_nbgrader():
+    for folder in ("notebooks", "solutions/notebooks"):
+        nb = nbformat.read(REPO_ROOT / folder / "04_comparacao.ipynb", as_version=4)
+        tags = [tag for cell in nb.cells for tag in cell.metadata.get("tags", [])]
+        assert any(tag.startswith("points:") for tag in tags) == (folder == "solutions/notebooks")
+    _, exported = _graded("04_comparacao")
+    assert not any(tag.startswith("points:") for cell in exported.cells for tag in cell.metadata.get("tags", []))
+
+
+@pytest.mark.parametrize("cell_text, tags, message", [
+    ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "whole number"),
+    ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "one tag"),
+    ("# %%\nx = 1\n", ["points:2"], "does not grade"),
+])
+def test_a_bad_points_tag_is_an_error_naming_the_cell(cell_text, tags, message):
+    from tiny_course import nb_from
+
+    nb = nb_from(cell_text)
+    nb.cells[0].metadata["tags"] = tags
+    with pytest.raises(NbgraderExportError, match=message) as error:
+        nbgrader_notebook(nb, "01_demo")
+    assert "'01_demo', cell 1" in str(error.value)
+
+
+def test_the_export_writes_an_nbgrader_config_that_nbgrader_reads(tmp_path):
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from fcn_course.instructor.build import build
+    from fcn_course.instructor.nbgrader_autograde import CourseExecute, HiddenTestsOverwriteCells
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    course = tmp_path / "course"
+    export_nbgrader(repo, course, names=TINY_OUTLINE)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    assert config.CourseDirectory.root == str(course)
+    assert config.Execute.timeout >= 900 and config.Execute.iopub_timeout >= 120
+    assert config.CourseExecute.profile == "smoke"
+    assert CourseExecute in config.Autograde.autograde_preprocessors
+    assert HiddenTestsOverwriteCells in config.Autograde.sanitize_preprocessors
+    (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text() + "# my change\n")
+    with pytest.raises(NbgraderExportError, match="differs"):  # an instructor's edit is never overwritten
+        export_nbgrader(repo, course, names=TINY_OUTLINE)
+
+
+@pytest.mark.subprocess
+def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
+    """CourseExecute gives its kernels FCN_COURSE_PROFILE, whatever the environment of nbgrader says."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from fcn_course.instructor.nbgrader_autograde import CourseExecute
+
+    monkeypatch.setenv("FCN_COURSE_PROFILE", "full")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nprint(os.environ['FCN_COURSE_PROFILE'], os.environ.get('FCN_COURSE_SMOKE'))")])
+    executed, _ = CourseExecute(timeout=120).preprocess(nb, {})
+    assert executed.cells[0].outputs[0]["text"].strip() == "smoke None"
+    assert os.environ["FCN_COURSE_PROFILE"] == "full"  # nbgrader's own process keeps its environment

@@ -235,6 +235,13 @@ MESSAGES = {
                                "`jupytext --sync {newer}`."),
     "definitions.not_found": ("não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta deste "
                               "notebook."),
+    "definitions.not_found_in": ("não encontrei {name} (nem o par .py/.ipynb, nem uma cópia como \"Cópia de "
+                                 "{name}\") em: {folders}. Ponha os notebooks do curso numa dessas pastas, ou "
+                                 "passe o caminho inteiro do arquivo."),
+    "definitions.mount_drive": ("No Colab, os seus notebooks ficam no Google Drive: monte-o (rode a célula de "
+                                "configuração com {flag} = True, ou from google.colab import drive; "
+                                "drive.mount(\"{mount_point}\")) e rode esta célula de novo."),
+    "definitions.reading_copy": "Lendo {name} de {path}.",
     "definitions.cells_failed_warning": "Algumas definições de {notebook} deram erro:{problems}",
     "definitions.not_defined": "{notebook} não define {names}.",
     "definitions.where_to_define": ("- `{name}` vem da célula de exercício{exercise} de {notebook}: complete-a "

@@ -165,10 +165,14 @@ TAMPERED_CHECK = "dice-loss"  # the wrong submission also empties this locked ch
 def _nbgrader(course: Path, *arguments: str) -> str:
     """Run nbgrader's command line in ``course`` (its nbgrader_config.py applies) and return its output.
 
-    The course's variables are removed from the environment: the config alone must choose the profile.
+    The course's variables are removed from the environment, and this Python's bin/ from PATH: the config
+    alone must choose the profile and find nbgrader's tools (alembic), as for an instructor who runs
+    ``.venv/bin/nbgrader`` without activating the environment.
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("FCN_COURSE_")}
-    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # alembic, jupyter
+    bin_folder = Path(sys.executable).parent
+    env.update(PATH=os.pathsep.join(folder for folder in os.environ.get("PATH", "").split(os.pathsep)
+                                    if folder and Path(folder) != bin_folder),
                FCN_COURSE_DATA=str(course.parent / "data"), MPLBACKEND="Agg")
     result = subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course, env=env,
                             capture_output=True, text=True)
@@ -252,6 +256,7 @@ def test_nbgrader_scores_a_correct_a_partial_and_a_wrong_submission(tmp_path):
     wrong_feedback = (course / "feedback" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html").read_text()
     for _right, _wrong, check in MISTAKES:  # the checks' Portuguese feedback reaches the student
         assert f"❌ {get_exercise(check).title}" in wrong_feedback, check
+    assert "(FCN_COURSE_PROFILE=smoke)" in wrong_feedback  # the profile of the config, not the default (full)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -339,3 +344,18 @@ def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
     executed, _ = CourseExecute(timeout=120).preprocess(nb, {})
     assert executed.cells[0].outputs[0]["text"].strip() == "smoke None"
     assert os.environ["FCN_COURSE_PROFILE"] == "full"  # nbgrader's own process keeps its environment
+
+
+def test_a_cell_with_a_solution_region_and_a_check_stays_an_answer_never_locked():
+    from tiny_course import nb_from
+
+    nb = nb_from('''
+        # %%
+        def half(x):
+            BEGIN: devolva a metade
+            return x / 2
+            END
+        checks.check("iou")
+    ''')
+    [cell] = nbgrader_notebook(nb, "01_demo").cells
+    assert cell.metadata.nbgrader["solution"] and not cell.metadata.nbgrader["locked"]

@@ -15,9 +15,10 @@ course notebook, and ``DIR/nbgrader_config.py``. nbgrader already understands ou
   three failure modes worth 2 each, is tagged ``points:6``);
 * ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped.
 
-``nbgrader_config.py`` holds what autograde needs to score (without it every student gets 0): cell time limits
-the self-checks fit in, the ``smoke`` profile for the kernels (a grading machine has no Pascal VOC), and the
-preprocessors of ``nbgrader_autograde`` (the profile; no false checksum warnings for our hidden tests).
+``nbgrader_config.py`` holds what autograde needs to score right: cell time limits the self-checks fit in
+(nbgrader's defaults time them out), the ``smoke`` profile for the kernels (by default they would run the
+``full`` profile, and a grading machine has no Pascal VOC), and the preprocessors of ``nbgrader_autograde``
+(that profile; no false checksum warnings for our hidden tests).
 
 These are the cell steps of the ``NBGRADER`` recipe (see ``pipeline``); like the student notebooks, each
 exported notebook says on its title cell which solution file it is generated from.
@@ -46,7 +47,7 @@ POINTS_PER_CHECK = 1  # each self-check call in a test cell
 POINTS_PER_ANSWER = 2  # each Markdown reflection answer, graded by hand in formgrader: 0-2 in the rubric
 CONFIG_NAME = "nbgrader_config.py"  # nbgrader reads it from the folder it runs in
 # autograde runs each notebook from top to bottom and the self-checks train small models; nbgrader's defaults
-# (30 s, 4 s) fail every submission. These limits graded notebook 02 on a busy 2-core CPU (issue #22).
+# (30 s, 4 s) time them out. These limits graded notebook 02 on a busy 2-core CPU (issue #22).
 CELL_TIMEOUT = 900  # seconds a cell may run
 IOPUB_TIMEOUT = 120  # seconds to wait for a cell's last output
 GRADING_PROFILE = "smoke"  # autograde's kernels run with it, like the course's own grader (instructor.grade)
@@ -134,16 +135,16 @@ def mark_for_nbgrader(cell, place):
     if cell.cell_type == "markdown" and has_region:
         cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=True,
                                               points=POINTS_PER_ANSWER if points is None else points)
+    elif cell.cell_type == "code" and has_region:
+        cell.source = hints_as_comments(cell.source)
+        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
     elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
         cell.source = _with_hidden_tests(cell.source, keys)
         cell.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True, locked=True,
                                               points=POINTS_PER_CHECK * len(keys) if points is None else points)
-    elif points is not None:
+    if points is not None and not cell.metadata.get("nbgrader", {}).get("grade"):
         raise NbgraderExportError(f"{place.label(cell)}: a {POINTS_TAG_PREFIX} tag belongs on a reflection answer "
                                   f"or a self-check cell; nbgrader does not grade this one")
-    elif cell.cell_type == "code" and has_region:
-        cell.source = hints_as_comments(cell.source)
-        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
     return cell
 
 
@@ -173,7 +174,7 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 # autograde runs each notebook from top to bottom, and the self-checks train small models: on a busy machine
-# a cell can take minutes. nbgrader's defaults (30 s and 4 s) would fail every submission.
+# a cell can take minutes. nbgrader's defaults (30 s and 4 s) time them out, and a timed-out check scores 0.
 c.Execute.timeout = {CELL_TIMEOUT}  # seconds a cell may run
 c.Execute.iopub_timeout = {IOPUB_TIMEOUT}  # seconds to wait for the output of a cell that finished
 

@@ -57,21 +57,27 @@ CUDA_ONLY = "CUDA only"
 COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache", ".hypothesis",
                "*.egg-info", ".ipynb_checkpoints", "build", "dist")
 
-# What is mutated, and the test files that guard it. tests/test_<name>_mutants.py is added when it exists.
+# What is mutated, and the test modules that guard it: an explicit map, nothing is added by file name. Each module's
+# own test module (tests/test_<module>.py, tests/test_instructor_<module>.py, tests/test_solutions_<module>.py,
+# tests/test_checks_<module>.py) is listed with the other test modules that exercise its code.
+# tests/test_mutation_tool.py checks that every file named here exists and that no mirror test module is missing.
+CHECK_TESTS = [f"tests/test_checks_{name}.py" for name in ("metrics", "models", "training", "upsampling", "losses",
+                                                              "scores", "feedback", "registry")]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
 MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
-    "fcn_course/data.py": ["tests/test_data.py", "tests/test_data_contracts.py"],
-    "fcn_course/engine.py": ["tests/test_engine.py", "tests/test_engine_contracts.py"],
-    "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py", "tests/test_engine_contracts.py"],
-    "fcn_course/checks/*.py": ["tests/test_checks.py", "tests/test_checks_new_exercises.py",
-                               "tests/test_checks_mutants.py"],
+    "fcn_course/data.py": ["tests/test_data.py", "tests/test_download.py"],
+    "fcn_course/engine.py": ["tests/test_engine.py"],
+    "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
+    "fcn_course/checks/*.py": CHECK_TESTS,
     "fcn_course/definitions.py": TOOLING_TESTS,
-    "fcn_course/instructor/markers.py": ["tests/test_instructor_build.py", "tests/test_instructor_release.py"],
+    "fcn_course/instructor/markers.py": ["tests/test_instructor_markers.py", "tests/test_instructor_build.py",
+                                        "tests/test_instructor_release.py"],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
-    "fcn_course/instructor/leaks.py": ["tests/test_instructor_release.py"],
-    "solutions/*.py": ["tests/test_models.py", "tests/test_checks.py", "tests/test_checks_new_exercises.py",
-                       "tests/test_upsampling_and_losses.py"],
+    "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
+    "solutions/*.py": ["tests/test_models.py", "tests/test_solutions_fcn_alexnet.py",
+                       "tests/test_solutions_fcn_vgg16.py", "tests/test_solutions_fcn_vgg16_scores.py",
+                       "tests/test_solutions_losses.py", "tests/test_solutions_upsampling.py", *CHECK_TESTS],
 }
 # Real bugs that once survived every test (issue #15), re-introduced on every run and outside the sampling:
 # each must be killed. (name, file, original text, buggy text); the original must occur once in the file.
@@ -509,7 +515,8 @@ class ModuleReport:
 def module_units(filters) -> dict:
     """{unit: (files, test files)} for the units whose name or files contain one of ``filters`` (all when empty).
 
-    A unit is one entry of MODULE_TESTS: one file, or a package's files (``fcn_course/checks/*.py``).
+    A unit is one entry of MODULE_TESTS: one file, or a package's files (``fcn_course/checks/*.py``), with the
+    test modules listed there (a missing one stops the run).
     """
     chosen = {}
     for pattern, tests in MODULE_TESTS.items():
@@ -517,9 +524,10 @@ def module_units(filters) -> dict:
                  if p.name != "__init__.py" or p.read_text().strip()]
         if filters and not any(f in pattern or any(f in path for path in files) for f in filters):
             continue
-        extras = [f"tests/test_{Path(path).stem}_mutants.py" for path in files]
-        test_files = list(dict.fromkeys(list(tests) + extras))
-        chosen[pattern] = (files, [t for t in test_files if (REPO_ROOT / t).exists()])
+        missing = [t for t in tests if not (REPO_ROOT / t).is_file()]
+        if missing:
+            raise SystemExit(f"MODULE_TESTS[{pattern!r}] names test modules that do not exist: {', '.join(missing)}")
+        chosen[pattern] = (files, list(tests))
     return chosen
 
 

@@ -263,7 +263,7 @@ def bilinear_kernel(in_channels, out_channels, kernel_size):
     kernel size depends on its parity: 2s for even s (the FCN paper's 4/2, 16/8, 64/32), 2s - 1 for odd s.
     The paper's recipe `kernel_size=2 * s` with an odd s gives one pixel too many (s*H + 1), because
     its tent is then centred between two pixels while bilinear sampling at an odd factor lands on a pixel
-    centre (tests/test_upsampling_and_losses.py shows both).
+    centre (tests/test_backbones.py shows both).
     Channel i is only connected to channel i (the other entries are zero).
     """
     factor = (kernel_size + 1) // 2

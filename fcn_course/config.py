@@ -91,7 +91,8 @@ def _choose_profile(profile, smoke, environment: Environment) -> tuple[str, str]
     if profile is not None and smoke is not None and (profile == "smoke") != bool(smoke):
         raise ValueError(f"course_args got profile={profile!r} and smoke={smoke!r}, which disagree; give one.")
     if profile is None and smoke is not None:
-        profile = "smoke" if smoke else (environment.profile if environment.profile != "smoke" else DEFAULT_PROFILE)
+        asked = environment.profile if environment.profile not in (None, "smoke") else DEFAULT_PROFILE
+        profile = "smoke" if smoke else asked
         return profile, f"course_args(smoke={bool(smoke)})"
     if profile is not None:
         if profile not in PROFILES:

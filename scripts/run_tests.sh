@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
 # Every test: library, reference models, learning test, notebook sync/drift, nbval over the solution
 # notebooks in smoke mode and the student notebooks up to their first exercise.
+#   bash scripts/run_tests.sh --fast [pytest options]   the fast lane: tests/ without the tests marked slow, kernel,
+#                                                        subprocess or browser, and without the notebooks (nbval)
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+if [[ "${1:-}" == "--fast" ]]; then
+    shift
+    exec "$PY" -m pytest tests -m "not slow and not kernel and not subprocess and not browser" "$@"
+fi
 exec "$PY" -m pytest "$@"

@@ -7,6 +7,9 @@ import torch
 
 from fcn_course.synthetic import make_synthetic_voc
 
+# Hooks that fail a test starting a Jupyter kernel or another process without the marker that says so (fast lane).
+from process_markers import pytest_configure, pytest_runtest_makereport, pytest_unconfigure  # noqa: F401, E402
+
 
 @pytest.fixture(scope="session")
 def synthetic_voc_root(tmp_path_factory):
@@ -59,3 +62,49 @@ def fake_colab(monkeypatch):
     for name, module in [("google", google), ("google.colab", google_colab), ("google.colab.drive", drive)]:
         monkeypatch.setitem(sys.modules, name, module)
     return mounts
+
+
+@pytest.fixture
+def voc_copy(synthetic_voc_root, tmp_path):
+    """A private copy of the synthetic tree, for tests that change files (without the caches other tests wrote)."""
+    import shutil
+    from pathlib import Path
+
+    from fcn_course import data
+
+    ignore = shutil.ignore_patterns(data.CACHE_DIR_NAME)
+    return Path(shutil.copytree(synthetic_voc_root, tmp_path / "voc", ignore=ignore))
+
+
+@pytest.fixture
+def voc_archive(tmp_path):
+    """A tiny tar with the VOC layout (a 4-image synthetic tree): (its path, its md5, its sha1)."""
+    import hashlib
+    import tarfile
+
+    source = make_synthetic_voc(tmp_path / "source", n_train=3, n_val=1, size=(48, 40))
+    archive = tmp_path / "tiny_voc.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(source / "VOCdevkit", arcname="VOCdevkit")
+    content = archive.read_bytes()
+    return archive, hashlib.md5(content).hexdigest(), hashlib.sha1(content).hexdigest()
+
+
+@pytest.fixture
+def served_voc_archive(voc_archive, monkeypatch):
+    """``voc_archive`` served as the only download source (file://); returns the archive's bytes."""
+    from fcn_course import download
+
+    archive, md5, _ = voc_archive
+    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
+    return archive.read_bytes()
+
+
+@pytest.fixture
+def probenet_registered(monkeypatch):
+    """Register the tiny backbone of tests/check_helpers.py (quick FCN self-checks on a CPU) for one test."""
+    from check_helpers import PROBENET
+    from fcn_course import backbones
+
+    monkeypatch.setitem(backbones.BACKBONES, PROBENET.name, PROBENET)
+    return PROBENET

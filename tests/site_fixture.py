@@ -51,6 +51,7 @@ NOTEBOOKS = {
 
     # %%
     radii = [0.5 * step for step in range(9)]
+    legend = "raio de cada círculo do gráfico, em unidades arbitrárias, de zero até quatro em passos de meio; a área cresce com o quadrado do raio"
     figure, axes = plt.subplots(figsize=(4, 3))
     axes.plot(radii, [area(r) for r in radii], marker="o")
     axes.set_xlabel("raio")

@@ -471,6 +471,7 @@ def tinynet_registered(monkeypatch):
     monkeypatch.setitem(backbones.BACKBONES, "tinynet", TINYNET)
 
 
+@pytest.mark.slow
 def test_an_extra_backbone_goes_through_check_training_predict_and_grid(tinynet_registered, synthetic_voc_root,
                                                                         tmp_path):
     # the self-check recognises the class from the registry and checks it like the course's FCNs

@@ -31,6 +31,7 @@ from fcn_course.backbones import (
     load_alexnet,
     load_vgg16,
 )
+from helpers import tree_digest
 
 ALEXNET_FILE = "alexnet-owt-7be5be79.pth"
 VGG16_FILE = "vgg16-397923af.pth"
@@ -123,6 +124,7 @@ def test_alexnet_split_points_match_torchvision():
         assert feature_channels(features[:end]) == ALEXNET_CHANNELS[stride]
 
 
+@pytest.mark.slow
 def test_vgg16_split_points_match_torchvision():
     features = torchvision.models.vgg16(weights=None).features
     assert len(features) == 31
@@ -134,6 +136,7 @@ def test_vgg16_split_points_match_torchvision():
         assert feature_channels(features[:end]) == VGG16_CHANNELS[stride]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "builder, min_size",
     [(torchvision.models.alexnet, ALEXNET_MIN_INPUT_SIZE), (torchvision.models.vgg16, VGG16_MIN_INPUT_SIZE)],
@@ -155,6 +158,7 @@ def test_feature_channels_needs_a_conv():
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pretrained_false_makes_no_network_call(no_network, empty_hub):
     alexnet = load_alexnet(pretrained=False)
     vgg16 = load_vgg16()
@@ -169,6 +173,7 @@ def test_weight_file_names():
     assert torchvision.models.VGG16_Weights.IMAGENET1K_V1.url.endswith(VGG16_FILE)
 
 
+@pytest.mark.slow
 def test_pretrained_from_weights_folder(no_network, empty_hub, monkeypatch, alexnet_state, alexnet_file):
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(alexnet_file.parent))
     model = load_alexnet(pretrained=True)
@@ -176,6 +181,7 @@ def test_pretrained_from_weights_folder(no_network, empty_hub, monkeypatch, alex
     assert torch.all(model.features[0].weight == 0.123)
 
 
+@pytest.mark.slow
 def test_pretrained_from_weights_file(no_network, empty_hub, tmp_path, monkeypatch, alexnet_state, alexnet_file):
     path = tmp_path / "my_alexnet.pth"
     path.symlink_to(alexnet_file)
@@ -183,12 +189,14 @@ def test_pretrained_from_weights_file(no_network, empty_hub, tmp_path, monkeypat
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
+@pytest.mark.slow
 def test_pretrained_from_hub_cache(no_network, empty_hub, alexnet_state, alexnet_file):
     (empty_hub / "checkpoints").mkdir()
     (empty_hub / "checkpoints" / alexnet_file.name).symlink_to(alexnet_file)
     _assert_same_state(load_alexnet(pretrained=True), alexnet_state)
 
 
+@pytest.mark.slow
 def test_weights_folder_without_the_file_falls_back_to_hub_cache(
     no_network, empty_hub, tmp_path, monkeypatch, alexnet_state, alexnet_file
 ):
@@ -202,6 +210,7 @@ def _raise_url_error(*args, **kwargs):
     raise urllib.error.URLError("simulated: no internet")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loader, file_name", [(load_alexnet, ALEXNET_FILE), (load_vgg16, VGG16_FILE)])
 def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, file_name):
     monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
@@ -227,6 +236,7 @@ def _online():
         return False
 
 
+@pytest.mark.safety
 def test_random_weights_under_the_torchvision_name_are_refused(no_network, empty_hub, saved_alexnet):
     """Pretrained means pretrained: a file whose sha256 does not match the prefix in its name is refused."""
     (empty_hub / "checkpoints").mkdir()
@@ -269,6 +279,7 @@ def test_corrupt_local_file_raises_clear_error(no_network, empty_hub, tmp_path, 
     assert "pretrained=False" in message
 
 
+@pytest.mark.slow
 def test_weights_of_another_network_raise_clear_error(no_network, empty_hub, saved_alexnet, hashless_names):
     (empty_hub / "checkpoints").mkdir()
     (empty_hub / "checkpoints" / "vgg16-local.pth").symlink_to(saved_alexnet)  # AlexNet weights, VGG16 name
@@ -367,3 +378,52 @@ def test_bilinear_kernel_matches_interpolate_inside(factor):
 def test_module_exports():
     for name in ("load_alexnet", "load_vgg16", "initialize_weights", "bilinear_kernel", "PretrainedWeightsError"):
         assert hasattr(backbones, name)
+
+
+# ==================================================================================================
+# bilinear_kernel for any factor (even: kernel 2s; odd: 2s - 1)
+# ==================================================================================================
+
+def _transposed(factor, kernel_size):
+    layer = torch.nn.ConvTranspose2d(2, 2, kernel_size, stride=factor, padding=factor // 2, bias=False)
+    layer.weight.data.copy_(bilinear_kernel(2, 2, kernel_size))
+    return layer
+
+
+@pytest.mark.parametrize("factor", [2, 3, 4, 5, 8])
+def test_bilinear_kernel_matches_interpolation_for_any_factor(factor):
+    x = torch.randn(1, 2, 7, 9)
+    y = _transposed(factor, 2 * factor - factor % 2)(x)
+    reference = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
+    assert y.shape == reference.shape
+    inside = (..., slice(factor, -factor), slice(factor, -factor))
+    assert torch.allclose(y[inside], reference[inside], atol=1e-5)
+
+
+@pytest.mark.parametrize("factor", [3, 5])
+def test_kernel_2s_with_an_odd_factor_gives_one_pixel_too_many(factor):
+    """The docstring's warning: the paper's kernel 2s only fits even factors."""
+    assert _transposed(factor, 2 * factor)(torch.randn(1, 2, 7, 9)).shape[-2:] == (7 * factor + 1, 9 * factor + 1)
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# hash-checked weights.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_random_weights_in_the_weights_folder_under_the_torchvision_name_are_refused(tmp_path, monkeypatch):
+    """Case 7: a randomly initialised state dict was accepted as 'pretrained'."""
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    fake = folder / backbones.BACKBONES["alexnet"].weight_file
+    torch.save(torchvision.models.alexnet(weights=None).features.state_dict(), fake)
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(folder))
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    before = tree_digest(folder)
+    with pytest.raises(backbones.PretrainedWeightsError, match="sha256 dele não começa com") as error:
+        backbones.load_backbone("alexnet", pretrained=True)
+    assert str(fake) in str(error.value) and "apague-o" in str(error.value)
+    assert tree_digest(folder) == before

@@ -3,7 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.subprocess  # each test runs the script as a child process
 
 
 def test_gpu_check_runs_on_the_cpu_and_prints_the_table(tmp_path):

@@ -20,7 +20,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -113,6 +112,15 @@ def test_site_page_renders_figures_and_math_offline(browser, site, screenshots, 
     shot = screenshots / (page.replace("/", "_").replace(".html", ".png"))
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_long_code_lines_wrap_instead_of_being_cut_off(browser, site):
+    browser.get((site / "notebooks/01_demo.html").as_uri())
+    blocks = browser.find_elements(By.CSS_SELECTOR, "div.highlight pre")
+    assert any("quadrado do raio" in block.text for block in blocks)
+    cut = [block.text[:60] for block in blocks
+           if browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth + 1", block)]
+    assert not cut, f"code blocks wider than the page: {cut}"
 
 
 def test_html_copy_of_the_main_job_renders_math_offline(browser, site, screenshots):

@@ -111,3 +111,20 @@ def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, mon
     printed = capsys.readouterr().out
     assert "| alexnet-noskip-scratch | failed" in printed and "| alexnet-skip-scratch | done |" in printed
     assert code == 1
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# the download command says what --replace overwrites.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_download_command_help_says_what_replace_deletes(capsys):
+    from fcn_course.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["download", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--replace" in text and "overwrites" in text and "kept" in text

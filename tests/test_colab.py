@@ -163,6 +163,7 @@ def _git(folder, *arguments):
     subprocess.run(["git", *arguments], cwd=folder, check=True, capture_output=True)
 
 
+@pytest.mark.subprocess  # git
 def test_origin_takes_the_repository_of_the_git_remote(tmp_path):
     _git(tmp_path, "init", "-q")
     with pytest.raises(ColabRepositoryError, match="get-url origin"):
@@ -208,6 +209,7 @@ def test_the_build_rewrites_both_colab_cells_from_the_setting(tmp_path, monkeypa
     assert check_in_sync(repo, names=("01_demo",)) == []
 
 
+@pytest.mark.subprocess  # git
 def test_the_build_can_take_the_repository_from_the_git_remote(tmp_path, monkeypatch):
     repo = _colab_repo(tmp_path, "upstream/fcn-course")
     _git(repo, "init", "-q")

@@ -144,3 +144,13 @@ def test_profiles_without_per_backbone_settings_leave_args_as_they_are(monkeypat
     args = config.course_args(profile=profile)
     assert config.vgg_args(args) == args and config.backbone_args(args, "alexnet") == args
 
+
+
+def test_smoke_false_without_a_profile_in_the_environment_is_the_default_profile(monkeypatch):
+    for name in ("FCN_COURSE_PROFILE", "FCN_COURSE_SMOKE"):
+        monkeypatch.delenv(name, raising=False)
+    assert config.course_args(smoke=False)["profile"] == "full"
+    monkeypatch.setenv("FCN_COURSE_PROFILE", "demo")
+    assert config.course_args(smoke=False)["profile"] == "demo"
+    monkeypatch.setenv("FCN_COURSE_PROFILE", "smoke")
+    assert config.course_args(smoke=False)["profile"] == "full"

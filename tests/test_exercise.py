@@ -75,6 +75,7 @@ def extra_exercise(tmp_path, monkeypatch):
     messages.catalogue().pop("exercise.halve", None)
 
 
+@pytest.mark.subprocess
 def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(extra_exercise, tmp_path, capsys):
     row = checks.get_exercise("halve")
     assert row.number == "1", "the new exercise closes notebook 01 (after Exercício 0) and takes the next number"

@@ -14,6 +14,7 @@ from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import GridResult, RunResult, load_grid, run_grid
 from fcn_course.report import REPORT_FILES
+from helpers import tree_digest
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.fcn_vgg16 import FCN_VGG16
 from solutions.training import compute_loss, make_criterion, make_optimizer
@@ -75,6 +76,7 @@ def offline_weights(monkeypatch, tmp_path):
     monkeypatch.setattr(torchvision.models.WeightsEnum, "get_state_dict", no_network)
 
 
+@pytest.mark.slow
 def test_grid_rows_and_report_files(finished_grid):
     result, out_dir, _ = finished_grid
     rows = result.rows()
@@ -135,6 +137,9 @@ def test_the_best_epoch_survives_a_reload_of_the_grid_folder(tmp_path):
     assert (row["best_epoch"], row["best_miou_fg"], row["final_miou_fg"]) == (2, 0.6, 0.4)
 
 
+
+
+@pytest.mark.slow
 def test_load_grid_rebuilds_the_same_rows(finished_grid):
     result, out_dir, _ = finished_grid
     again = load_grid(out_dir)
@@ -144,6 +149,7 @@ def test_load_grid_rebuilds_the_same_rows(finished_grid):
             assert old[key] == pytest.approx(new[key], nan_ok=True), key
 
 
+@pytest.mark.slow
 def test_rerun_reuses_finished_runs(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -153,6 +159,7 @@ def test_rerun_reuses_finished_runs(finished_grid, tmp_path, fit_spy):
     assert all(run.reused and run.status == "done" for run in result.runs)
 
 
+@pytest.mark.slow
 def test_grid_folder_keeps_runs_of_earlier_calls(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -161,6 +168,7 @@ def test_grid_folder_keeps_runs_of_earlier_calls(finished_grid, tmp_path, fit_sp
     assert [run.name for run in load_grid(copy).runs] == SCRATCH_RUNS
 
 
+@pytest.mark.slow
 def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -172,6 +180,7 @@ def test_interrupted_run_is_resumed(finished_grid, tmp_path, fit_spy):
     assert [run.status for run in result.runs] == ["done", "done"]
 
 
+@pytest.mark.slow
 def test_more_epochs_continue_from_last_checkpoint(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -207,6 +216,7 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
     assert load_grid(out_dir).runs[0].status == "skipped"
 
 
+@pytest.mark.slow
 def test_grid_adopts_a_notebook_run_with_the_same_settings(finished_grid, tmp_path, fit_spy):
     """Notebook 02 trains alexnet-skip-scratch in runs_dir; the grid of notebook 04 reports it instead of
     training it twice, but only when every defining setting matches."""
@@ -241,6 +251,7 @@ def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, mon
     assert fit_spy == []
 
 
+@pytest.mark.slow
 def test_a_broken_run_is_reported_and_the_grid_goes_on(finished_grid, tmp_path):
     """A truncated last.pt of an interrupted run fails that run only; the others are still reported."""
     _, out_dir, args = finished_grid
@@ -301,6 +312,7 @@ def test_unknown_backbone_is_refused(synthetic_voc_root, tmp_path):
         tiny_grid(tiny_args(synthetic_voc_root), tmp_path, backbones=("resnet",))
 
 
+@pytest.mark.slow
 def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))  # course_args() reads VOC from here
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
@@ -333,6 +345,9 @@ def test_command_line_exit_status_says_whether_every_run_ended_well(synthetic_vo
     assert experiments.main(["--backbones", "alexnet", "--out", str(tmp_path)], ingredients=REFERENCE) == code
 
 
+
+
+@pytest.mark.slow
 def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     """In the student release there is no solutions/: --models takes everything from the notebooks."""
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
@@ -349,3 +364,50 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     notebook_01 = notebook.with_name("01_dados_e_metricas.ipynb")
     assert experiments.main(["--out", str(out_dir), "--models", str(notebook_01)]) == 2
     assert "do not define" in capsys.readouterr().err
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# a grid resumes only what it is, and one broken run does not stop the others.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.mark.safety
+def test_grid_killed_in_its_first_run_refuses_other_settings(synthetic_voc_root, tmp_path):
+    """Case 4b: a grid killed during its first run, rerun with other settings, mixed 64 px and 48 px epochs."""
+    def killed(net, args):
+        raise KeyboardInterrupt  # as a Ctrl-C (or a kill) during the first run
+
+    out_dir = tmp_path / "grid"
+    with pytest.raises(KeyboardInterrupt):
+        run_grid(MODEL_CLASSES, killed, compute_loss, make_criterion(), tiny_args(synthetic_voc_root), out_dir,
+                 backbones=("alexnet",), skips=(False, True), pretrained=(False,), progress=False)
+    before = tree_digest(out_dir)
+    assert "grid.json" in before
+    with pytest.raises(runs.RunMismatchError, match="h_size: 64 -> 96"):
+        tiny_grid(tiny_args(synthetic_voc_root, h_size=96, w_size=96), out_dir)
+    assert tree_digest(out_dir) == before
+
+
+@pytest.mark.slow
+@pytest.mark.safety
+def test_a_truncated_last_checkpoint_fails_its_run_and_the_grid_goes_on(synthetic_voc_root, tmp_path):
+    """Case 8: a truncated last.pt gave a raw PytorchStreamReader error and aborted the whole grid.
+
+    Neither fallback is taken: resuming from best.pt would lose the optimiser state and the epochs after the best
+    one (not an exact resume), and restarting would overwrite that run's best.pt and history. The run is reported
+    as failed with the file and the fix, every file of it is left as it was, and the other runs go on.
+    """
+    out_dir = tmp_path / "grid"
+    tiny_grid(tiny_args(synthetic_voc_root), out_dir)
+    broken = out_dir / "alexnet-noskip-scratch"
+    last = broken / runs.LAST_CHECKPOINT
+    last.write_bytes(last.read_bytes()[:1000])
+    before = tree_digest(broken)
+    result = tiny_grid(tiny_args(synthetic_voc_root, epoch_num=2), out_dir)
+    status = {run.name: run for run in result.runs}
+    assert status["alexnet-noskip-scratch"].status == "failed"
+    assert str(last) in status["alexnet-noskip-scratch"].reason
+    assert status["alexnet-skip-scratch"].status == "done" and len(status["alexnet-skip-scratch"].history) == 2
+    assert tree_digest(broken) == before

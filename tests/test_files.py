@@ -11,6 +11,7 @@ def test_write_json_round_trip(tmp_path):
     assert json.loads(path.read_text()) == {"x": 1, "where": str(tmp_path)}
 
 
+@pytest.mark.safety
 def test_failed_write_keeps_the_old_file_and_no_temporary(tmp_path):
     path = write_json(tmp_path / "a.json", {"version": 1})
 

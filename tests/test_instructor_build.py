@@ -161,6 +161,7 @@ def test_build_keeps_only_outputs_of_checked_cells(tmp_path):
     assert kept == [False, False, False, True]
 
 
+@pytest.mark.kernel
 def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_python(tmp_path):
     repo = make_repo(tmp_path, {"01_run": '''
         # %%
@@ -383,6 +384,7 @@ def test_check_in_sync_detects_each_kind_of_drift(tmp_path, drift, expected):
 # Running student notebooks
 # --------------------------------------------------------------------------------------------------
 
+@pytest.mark.kernel
 def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
     repo = make_repo(tmp_path, {"01_stub": '''
         # %% [markdown]

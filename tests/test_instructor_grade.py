@@ -6,13 +6,15 @@ import unicodedata
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from fcn_course.checks import exercises_for_notebook
 
 from fcn_course.definitions import load_definitions
 from fcn_course.instructor.__main__ import main as instructor_main
-from fcn_course.instructor.grade import CRASHED, INVALID, OK, TIMEOUT, grade, report_markdown, status_label
-from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, report_names
+from fcn_course.instructor.grade import (CRASHED, INVALID, OK, TIMEOUT, grade, question_label, reflection_answers,
+                                         report_markdown, status_label)
+from fcn_course.instructor.grade_class import CSV_COLUMNS, CSV_NAME, find_submissions, report_names
 from tiny_course import sha256
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +53,7 @@ def write(nb, path: Path) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifies_the_submission(tmp_path):
     spy = tmp_path / "spy.txt"
     class_body = (f"\n\nclass Spy:\n    import os\n    open({str(spy)!r}, 'w').write("
@@ -70,6 +73,7 @@ def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifi
     assert "1 de 1 exercício correto." in report and "Exercício 0" in report
 
 
+@pytest.mark.subprocess
 def test_a_submission_that_never_ends_is_stopped_by_the_time_limit(tmp_path):
     submission = write(notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
                        tmp_path / "01_dados_e_metricas.ipynb")
@@ -85,6 +89,7 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
     assert result["status"] == INVALID and "Arquivo inválido" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
     placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
@@ -98,10 +103,11 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
     assert [answer["answered"] for answer in result["reflections"]] == [i in (0, 2) for i in range(len(placeholders))]
     assert f"Perguntas de reflexão: 2 de {len(placeholders)} respondidas." in result["report"]
-    assert "❌ sem resposta: Pergunta 2" in result["report"]
+    assert "❌ sem resposta: Previsão 3: Qual das quatro mudanças" in result["report"]  # the notebook's own label
     assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
 
 
+@pytest.mark.subprocess
 def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
     """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
@@ -122,6 +128,43 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
     assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
 
 
+def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
+    """The report names each question as the notebook and the rubric do ("Pergunta 2", not "Pergunta 4: 2.**")."""
+    labels = {}
+    for path in sorted(STUDENT.glob("0*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
+    assert [label for label, _ in labels["02"]] == ["Pergunta A"] and [l for l, _ in labels["03"]] == ["Pergunta B"]
+    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
+        f"Pergunta {n}" for n in range(1, 7)]
+    assert labels["04"][3][1].startswith("Abra a figura das predições")
+    assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
+    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
+                                         "reflections": [{"question": "Abra", "answered": False,
+                                                          "label": "Pergunta 2"}]})
+    assert "❌ sem resposta: Pergunta 2: Abra" in report
+
+
+def test_question_labels_fall_back_on_the_first_line_without_emphasis():
+    assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
+                                                                                          "Use o explorador.")
+
+
+def test_a_jupytext_script_in_a_class_folder_is_a_submission_and_other_scripts_are_named(tmp_path, capsys):
+    (tmp_path / "ana").mkdir()
+    script = tmp_path / "ana" / "02_fcn_alexnet.py"
+    script.write_text("# ---\n# jupyter:\n#   jupytext:\n# ---\n\n# %%\nx = 1\n")
+    helper = tmp_path / "ana" / "utils.py"
+    helper.write_text("def f():\n    return 1\n")
+    write(notebook_01(RIGHT), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
+
+    found = find_submissions([tmp_path])
+
+    assert sorted(p.name for p in found) == ["01_dados_e_metricas.ipynb", "02_fcn_alexnet.py"]
+    assert "utils.py" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------- a class folder
 def test_report_names_are_unique_per_submission():
     names = report_names([Path("turma/ana/02_fcn_alexnet.ipynb"), Path("turma/bruno/02_fcn_alexnet.ipynb"),
@@ -131,6 +174,7 @@ def test_report_names_are_unique_per_submission():
     assert len(set(names.values())) == 4
 
 
+@pytest.mark.subprocess
 def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "ana" / "01_dados_e_metricas.ipynb")
@@ -189,3 +233,17 @@ def test_exit_zero_flag_and_a_missing_path(tmp_path):
     assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
                             "--exit-zero"]) == 0
     assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
+
+
+@pytest.mark.subprocess
+def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
+    """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
+    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    placeholders = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
+    submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
+
+    result = grade(submission, quiet=True)
+
+    assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
+    assert f"Perguntas de reflexão: 1 de {len(placeholders)} respondidas." in result["report"]

@@ -3,10 +3,14 @@ import zipfile
 
 import pytest
 
+from fcn_course.instructor import release as release_module
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST
 from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
 from tiny_course import BEGIN, END, REPO_ROOT, TINY_OUTLINE, add_stray_solution, edit_solution_py, make_repo
+
+
+from helpers import tree_digest
 
 # --------------------------------------------------------------------------------------------------
 # Release
@@ -120,3 +124,79 @@ def test_release_scan_catches_a_rubric_line_copied_into_the_package(tmp_path):
     (repo / "fcn_course" / "notes.md").write_text(model_answer + "\n", encoding="utf-8")
     with pytest.raises(SolutionLeakError, match="Zero-initialised skips"):
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+
+
+        release(repo, tmp_path / "dist")
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# release never deletes what it did not make.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+@pytest.fixture
+def built_repo(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "my_uncommitted_notes.txt").write_text("work of a week\n")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return repo
+
+
+@pytest.mark.safety
+def test_release_refuses_a_folder_that_contains_the_repository(built_repo):
+    """Case 1: ``release --out ..`` from a clone named like the release used to delete the whole clone."""
+    before = tree_digest(built_repo.parent)
+    for out_dir, name in ((built_repo.parent, built_repo.name), (built_repo.parent, "fcn-course"),
+                          (built_repo, "fcn-course"), (built_repo / "fcn_course", "fcn-course")):
+        with pytest.raises(ReleaseError, match="repository") as error:
+            release(built_repo, out_dir, name=name, names=TINY_OUTLINE)
+        assert str(built_repo) in str(error.value) and "--out" in str(error.value)
+    assert tree_digest(built_repo.parent) == before
+
+
+@pytest.mark.safety
+def test_release_refuses_a_non_empty_folder_it_did_not_make(built_repo, tmp_path):
+    out_dir = tmp_path / "Desktop"
+    (out_dir / "fcn-course").mkdir(parents=True)
+    (out_dir / "fcn-course" / "thesis.tex").write_text("my thesis\n")
+    before = tree_digest(out_dir)
+    with pytest.raises(ReleaseError, match="thesis.tex|fcn-course") as error:
+        release(built_repo, out_dir, names=TINY_OUTLINE)
+    assert "did not make" in str(error.value) and "empty folder" in str(error.value)
+    assert tree_digest(out_dir) == before
+
+    other = tmp_path / "downloads"
+    other.mkdir()
+    (other / "fcn-course.zip").write_bytes(b"someone else's zip")
+    with pytest.raises(ReleaseError, match="fcn-course.zip"):
+        release(built_repo, other, names=TINY_OUTLINE)
+    assert (other / "fcn-course.zip").read_bytes() == b"someone else's zip"
+
+
+@pytest.mark.safety
+def test_release_replaces_only_its_own_previous_release(built_repo, tmp_path):
+    out_dir = tmp_path / "dist"
+    first = release(built_repo, out_dir, names=TINY_OUTLINE)
+    assert (out_dir / "fcn-course" / release_module.RELEASE_MARKER).is_file()
+    assert f"fcn-course/{release_module.RELEASE_MARKER}" in zipfile.ZipFile(first).namelist()
+    (out_dir / "fcn-course" / "stale.txt").write_text("left from the previous release\n")
+    second = release(built_repo, out_dir, names=TINY_OUTLINE)  # recognised by the marker: replaced
+    assert second == first and not (out_dir / "fcn-course" / "stale.txt").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert release(built_repo, empty, names=TINY_OUTLINE).is_file()  # an empty folder is fine
+
+
+@pytest.mark.safety
+def test_release_command_refuses_the_parent_of_the_repository(built_repo, monkeypatch, capsys):
+    from fcn_course.instructor import __main__ as instructor_main
+
+    monkeypatch.setattr(instructor_main, "repo_root", lambda: built_repo)
+    before = tree_digest(built_repo.parent)
+    assert instructor_main.main(["release", "--out", str(built_repo / "..")]) == 1
+    assert "release refused" in capsys.readouterr().err
+    assert tree_digest(built_repo.parent) == before

@@ -94,7 +94,7 @@ MIGRATED = [
     "fcn_course/backbones.py", "fcn_course/colab.py", "fcn_course/data.py", "fcn_course/definitions.py",
     "fcn_course/download.py", "fcn_course/synthetic.py", "fcn_course/voc.py", "fcn_course/widgets.py",
     "fcn_course/instructor/__main__.py", "fcn_course/instructor/grade.py", "fcn_course/instructor/grade_class.py",
-    "fcn_course/instructor/site.py",
+    "fcn_course/instructor/site.py", "fcn_course/instructor/grade_time.py", "fcn_course/instructor/lms.py",
 ]
 ACCENTED = set("áàâãéêíóôõúüçÁÀÂÃÉÊÍÓÔÕÚÇ")
 # Words common in Portuguese sentences and (nearly) absent from English code and messages.

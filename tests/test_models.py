@@ -53,6 +53,7 @@ SIZES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model_class, skip", CONFIGS, ids=CONFIG_IDS)
 def test_output_shape(model_class, skip):
     net = build(model_class, skip)
@@ -89,6 +90,7 @@ def test_attribute_names(model_class, skip):
     assert not any(isinstance(m, nn.Linear) for m in net.modules())
 
 
+@pytest.mark.slow
 def test_skip_true_means_8s():
     net = FCN_AlexNet(NUM_CLASSES, skip=True)
     assert net.skip == "8s"
@@ -103,6 +105,7 @@ def test_invalid_skip_raises(model_class, skip):
         model_class(NUM_CLASSES, skip=skip)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model_class, skip", SKIP_CONFIGS, ids=SKIP_CONFIG_IDS)
 def test_skip_models_use_the_shallow_features_directly(model_class, skip):
     """Perturb backbone1's output on the skip path only (backbone2 still gets the clean one): output changes."""
@@ -127,6 +130,7 @@ def test_skip_models_use_the_shallow_features_directly(model_class, skip):
     assert not torch.allclose(clean_output, perturbed_output)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model_class, skip", CONFIGS, ids=CONFIG_IDS)
 def test_deep_features_are_used(model_class, skip):
     net = build(model_class, skip)
@@ -149,6 +153,7 @@ def test_from_scratch_uses_initialize_weights():
             assert torch.all(module.bias == 0)  # torchvision's default init gives non-zero biases
 
 
+@pytest.mark.slow
 def test_backward_reaches_every_parameter():
     net = FCN_AlexNet(NUM_CLASSES, skip="8s")
     net(torch.randn(2, 3, 64, 64)).sum().backward()
@@ -186,6 +191,7 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.delenv("FCN_COURSE_WEIGHTS", raising=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip", [False, "8s", "16s"])
 def test_pretrained_backbone_holds_the_file_weights(offline, monkeypatch, weights_folder, skip):
     folder, state = weights_folder
@@ -204,6 +210,7 @@ def test_pretrained_backbone_holds_the_file_weights(offline, monkeypatch, weight
         assert torch.equal(backbone_state[key], tensor), key  # not re-initialised afterwards
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model_class", [FCN_AlexNet, FCN_VGG16])
 def test_pretrained_offline_raises(offline, model_class):
     with pytest.raises(PretrainedWeightsError, match=r"\.pth"):

@@ -67,3 +67,42 @@ def test_the_finder_makes_the_documented_kinds_of_mutant(tool, tmp_path):
     assert {"`<` -> `>=`", "`and` -> `or`", "`not` removed", "`+` -> `-`", "`1` -> `2`", "`*` -> `/`",
             "`2.5` -> `0.0`", "call statement removed", "returned value -> `None`",
             "`.eval()` -> `.train()`"} <= described
+
+
+def mirror_test_module(path: str) -> str:
+    """The test module that mirrors a code module (README, "Tests"): fcn_course/data.py -> tests/test_data.py,
+    fcn_course/instructor/leaks.py -> tests/test_instructor_leaks.py, solutions/losses.py ->
+    tests/test_solutions_losses.py."""
+    parts = list(Path(path).with_suffix("").parts)
+    if parts[0] == "fcn_course":
+        parts = parts[1:]
+    return "tests/test_" + "_".join(parts) + ".py"
+
+
+def test_every_test_module_of_the_map_exists(tool):
+    for unit, tests in tool.MODULE_TESTS.items():
+        for test in tests:
+            assert (REPO_ROOT / test).is_file(), f"MODULE_TESTS[{unit!r}] names {test}, which does not exist"
+
+
+def test_a_unit_runs_exactly_the_test_modules_of_its_map_entry(tool):
+    """The map is explicit: no test module is attached by its file name (stems collide: checks/metrics.py and
+    fcn_course/metrics.py, checks/training.py and solutions/training.py...)."""
+    units = tool.module_units([])
+    assert set(units) == set(tool.MODULE_TESTS)
+    for unit, (_, tests) in units.items():
+        assert tests == list(tool.MODULE_TESTS[unit])
+
+
+def test_a_mutated_module_s_own_test_module_is_in_its_map_entry(tool):
+    for unit, (files, tests) in tool.module_units([]).items():
+        for path in files:
+            mirror = mirror_test_module(path)
+            if (REPO_ROOT / mirror).is_file():
+                assert mirror in tests, f"{mirror} tests {path}: add it to MODULE_TESTS[{unit!r}]"
+
+
+def test_a_test_module_missing_from_the_disk_stops_the_run(tool, monkeypatch):
+    monkeypatch.setattr(tool, "MODULE_TESTS", {"fcn_course/metrics.py": ["tests/test_no_such_module.py"]})
+    with pytest.raises(SystemExit, match="test_no_such_module.py"):
+        tool.module_units([])

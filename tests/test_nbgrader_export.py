@@ -125,6 +125,7 @@ def generated(tmp_path_factory):
             for name in COURSE_NOTEBOOKS}
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_nbgrader_student_notebooks_are_ours(generated, name):
     theirs = generated[name].cells
@@ -134,6 +135,7 @@ def test_nbgrader_student_notebooks_are_ours(generated, name):
         assert as_our_stub(their.source).rstrip() == our.source.rstrip(), f"{name} cell {index}"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", COURSE_NOTEBOOKS)
 def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
     secret = secret_lines(REPO_ROOT)
@@ -219,6 +221,7 @@ def _only_the_fcn(cell):
 
 @pytest.mark.slow
 @pytest.mark.subprocess
+@pytest.mark.kernel  # nbgrader's autograde executes the notebooks
 def test_nbgrader_scores_a_correct_a_partial_and_a_wrong_submission(tmp_path):
     """The real nbgrader pipeline on our export, with only the course folder's nbgrader_config.py.
 
@@ -332,7 +335,7 @@ def test_the_export_writes_an_nbgrader_config_that_nbgrader_reads(tmp_path):
         export_nbgrader(repo, course, names=TINY_OUTLINE)
 
 
-@pytest.mark.subprocess
+@pytest.mark.kernel
 def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
     """CourseExecute gives its kernels FCN_COURSE_PROFILE, whatever the environment of nbgrader says."""
     pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")

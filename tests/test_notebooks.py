@@ -59,6 +59,7 @@ def _first_stub_cell(nb) -> int:
     return len(nb.cells)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_notebook_runs_until_its_first_exercise(path):
     """Everything before the first exercise works; the first unfinished exercise stops the notebook.
@@ -102,6 +103,7 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.subprocess
 def test_grading_a_fresh_student_notebook_and_its_solution(tmp_path):
     """The grader on the real notebook 02: every exercise fails on the stubs and passes on the solution."""
     student = ROOT / "notebooks" / "02_fcn_alexnet.ipynb"

@@ -14,6 +14,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from fcn_course import plots  # noqa: E402
 from fcn_course.data import VOCSubset  # noqa: E402
+from fcn_course.engine import History  # noqa: E402
+from fcn_course.experiments import RunResult  # noqa: E402
 
 CLASSES = ("background", "bus", "person")
 BUS, PERSON, VOID_COLOUR = (0, 128, 128), (192, 128, 128), (224, 224, 192)
@@ -108,6 +110,7 @@ def test_fcn_diagram(skip):
     check_figure(plots.fcn_diagram(skip=skip, backbone="alexnet"), 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backbone", ["alexnet", "vgg16"])
 def test_diagram_sizes_are_those_of_the_real_network(backbone):
     """The sizes the diagrams print are the feature-map sizes torchvision's network gives a 224x224 image."""
@@ -210,3 +213,45 @@ def test_the_plots_code_writes_no_portuguese_sentence():
                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and any(letter in node.value for letter in "ãõçáéíóúâêôà")]
     assert found == []
+
+
+# ==================================================================================================
+# Figures of issue #13: checkerboard artefacts, label interpolation, pixel frequencies, confusion matrix, options
+# ==================================================================================================
+
+def _titles(figure):
+    return [ax.get_title() for ax in figure.axes]
+
+
+def test_checkerboard_demo_shows_flat_bilinear_and_uneven_bad_kernels():
+    titles = _titles(plots.checkerboard_demo(factor=2))
+    assert "mín 1.00, máx 1.00" in titles[1]          # bilinear: the constant stays constant
+    assert "mín 1.00" not in titles[2] or "máx 1.00" not in titles[2]  # kernel 3, stride 2: uneven
+
+
+def test_label_interpolation_demo_counts_invented_indices():
+    label = np.zeros((12, 12), dtype=np.int64)
+    label[:, 6:] = 2
+    label[0, :] = 255
+    titles = _titles(plots.label_interpolation_demo(label, CLASSES))
+    invented = int(titles[3].rsplit(" ", 1)[1])
+    assert invented > 0  # bilinear makes bus (1) between background (0) and person (2)
+
+
+def test_confusion_matrix_figure_is_row_normalised():
+    matrix = np.array([[90, 10, 0], [5, 5, 0], [0, 0, 0]])
+    figure = plots.confusion_matrix_figure(matrix, CLASSES)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts[:3] == ["0.90", "0.10", "0.00"] and texts[3:6] == ["0.50", "0.50", "0.00"]
+    assert texts[6:] == ["0.00"] * 3  # a class without pixels: no division by zero
+
+
+def test_pixel_frequencies_and_option_comparison_draw():
+    assert isinstance(plots.pixel_frequencies([800, 50, 150], CLASSES), Figure)
+    history = History()
+    entry = {"epoch": 1, "loss_mean": 1.0, "miou_fg": 0.4, "iou": [0.9, 0.3, 0.5], "time": 1.0}
+    history.append(dict(entry), dict(entry))
+    runs = {"base": RunResult("alexnet", True, False, "done", history=history),
+            "falhou": RunResult("alexnet", True, False, "diverged")}
+    figure = plots.option_comparison(runs, CLASSES)
+    assert " 0.400" in [t.get_text() for t in figure.axes[0].texts]

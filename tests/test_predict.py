@@ -11,9 +11,11 @@ import torch
 from PIL import Image
 from torch import nn
 
-from fcn_course import predict, runs
+from fcn_course import data, predict, runs
 from fcn_course.engine import save_checkpoint
-from fcn_course.predict import load_model_from_checkpoint, predict_image, read_checkpoint_config, save_prediction
+from fcn_course.predict import (load_image, load_model_from_checkpoint, predict_image, read_checkpoint_config,
+                                save_prediction)
+from helpers import tree_digest
 from solutions.fcn_alexnet import FCN_AlexNet
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +79,9 @@ def test_prediction_runs_in_evaluation_mode(tmp_path, mode_sensitive_net):
     assert torch.equal(mode_sensitive_net.norm.running_mean, running_mean)
 
 
+
+
+@pytest.mark.slow
 def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
     model = load_model_from_checkpoint(alexnet_checkpoint, MODELS)
     label, _ = predict_image(model, Image.new("RGB", (101, 77), (200, 30, 30)))
@@ -220,6 +225,7 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
     photo = write_photo(tmp_path / "cat.jpg", size=(100, 80))
     result = subprocess.run([sys.executable, "-m", "fcn_course.instructor", "predict", str(alexnet_checkpoint), str(photo),
@@ -256,3 +262,158 @@ def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkp
     assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu"]) == 0
     monkeypatch.chdir(tmp_path)  # no notebooks here: the error says what to pass
     assert predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out2")]) == 2
+
+
+# ==================================================================================================
+# Safety (issue #11, README "Safety"; marked `safety`):
+# predict never writes into or over its inputs, two inputs never share an output name;
+# images as they come (16-bit, LA, P with transparency, CMYK, 1-bit) are read as a person sees them.
+# Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
+# correct result; where files were there before, every one of them is byte-identical afterwards.
+# ==================================================================================================
+
+class HalfAndHalf(torch.nn.Module):
+    """Scores that say 'person' on the left half of the input and 'bus' on the right half."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        height, width = x.shape[-2:]
+        scores = torch.zeros(x.shape[0], 3, height, width)
+        scores[:, 2, :, : width // 2] = 5.0
+        scores[:, 1, :, width // 2:] = 5.0
+        return scores + 0 * self.dummy
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    """An FCN-AlexNet checkpoint with its run.json, as training leaves it."""
+    run_dir = tmp_path_factory.mktemp("run") / "alexnet-skip-scratch"
+    torch.manual_seed(0)
+    net = FCN_AlexNet(len(CLASSES), skip=True)
+    settings = {"backbone": "alexnet", "classes": CLASSES, "skip": True, "pretrained": False}
+    run_dir.mkdir(parents=True)
+    torch.save({"epoch": 1, "model": net.state_dict()}, run_dir / "best.pt")
+    runs.write_run_config(run_dir, settings)
+    return run_dir / "best.pt"
+
+
+def photos(folder: Path) -> Path:
+    """``photo.jpg`` and ``photo.png`` (different pictures), and a user's own ``shot_mask.png``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (96, 80), (200, 30, 30)).save(folder / "photo.jpg", quality=95)
+    Image.new("RGB", (96, 80), (30, 30, 200)).save(folder / "photo.png")
+    Image.new("RGB", (96, 80), (30, 200, 30)).save(folder / "shot_mask.png")
+    return folder
+
+
+@pytest.mark.safety
+def test_two_inputs_never_share_an_output_name(tmp_path, checkpoint):
+    """Case 2a: photo.jpg and photo.png both wrote photo_mask.png; now each keeps its own suffix."""
+    inputs = photos(tmp_path / "in")
+    before = tree_digest(inputs)
+    assert predict.main([str(checkpoint), str(inputs), "--out", str(tmp_path / "out")],
+                        model_classes={"alexnet": FCN_AlexNet}) == 0
+    written = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert written == ["photo.jpg_mask.png", "photo.jpg_overlay.png", "photo.png_mask.png",
+                       "photo.png_overlay.png", "shot_mask.png_mask.png", "shot_mask.png_overlay.png"]
+    overlays = {name: np.array(Image.open(tmp_path / "out" / name)) for name in written if "overlay" in name}
+    assert not np.array_equal(overlays["photo.jpg_overlay.png"], overlays["photo.png_overlay.png"])
+    assert tree_digest(inputs) == before
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("where", ["same", "file"])
+def test_predict_refuses_to_write_into_the_input_folder(tmp_path, checkpoint, capsys, where):
+    """Case 2b: --out equal to the input folder overwrote a user's shot_mask.png and then segmented it."""
+    inputs = photos(tmp_path / "in")
+    before = tree_digest(inputs)
+    images = inputs if where == "same" else inputs / "photo.jpg"
+    code = predict.main([str(checkpoint), str(images), "--out", str(inputs)], model_classes={"alexnet": FCN_AlexNet})
+    assert code == 2
+    message = capsys.readouterr().err
+    assert str(inputs) in message and "--out" in message
+    assert tree_digest(inputs) == before
+
+
+@pytest.mark.safety
+def test_save_prediction_never_writes_next_to_its_input(tmp_path):
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (64, 64), (10, 20, 30)).save(photo)
+    before = tree_digest(tmp_path)
+    with pytest.raises(ValueError, match="input"):
+        save_prediction(photo, np.zeros((64, 64), dtype=np.int64), CLASSES, tmp_path)
+    assert tree_digest(tmp_path) == before
+
+
+@pytest.mark.safety
+def test_a_16_bit_png_is_scaled_not_clipped(tmp_path):
+    """Case 6: a 16-bit PNG was clipped to 255 in 99.6 % of its pixels."""
+    ramp = np.linspace(0, 65535, 64 * 64).reshape(64, 64).astype(np.uint16)
+    path = tmp_path / "depth16.png"
+    Image.fromarray(ramp).save(path)
+    with Image.open(path) as opened:
+        assert opened.mode.startswith("I")
+    rgb = np.array(load_image(path))
+    assert rgb.dtype == np.uint8 and rgb.shape == (64, 64, 3)
+    expected = np.round(ramp / 257.0)
+    assert np.abs(rgb[..., 0].astype(int) - expected).max() <= 1
+    assert (rgb == 255).mean() < 0.01
+
+
+@pytest.mark.safety
+def test_a_32_bit_image_out_of_the_16_bit_range_is_refused(tmp_path):
+    path = tmp_path / "big.tif"
+    Image.fromarray(np.full((32, 32), 200_000, dtype=np.int32), mode="I").save(path)
+    with pytest.raises(ValueError, match="big.tif") as error:
+        load_image(path)
+    assert "8-bit" in str(error.value)
+
+
+def modes_and_expected():
+    """(name, PIL image, the RGB a person sees) for the modes Pillow's convert('RGB') gets wrong or right."""
+    mean = tuple(int(value) for value in data.MEAN_COLOUR)
+    la = Image.new("LA", (8, 8), (100, 255))
+    la.putpixel((0, 0), (30, 0))  # fully transparent pixel
+    palette = Image.new("P", (8, 8), 1)
+    palette.putpalette([0, 0, 0, 250, 10, 10] + [0] * 762)
+    palette.putpixel((0, 0), 0)
+    palette.info["transparency"] = 0
+    cmyk = Image.new("CMYK", (8, 8), (0, 255, 255, 0))  # pure red in print colours
+    bilevel = Image.new("1", (8, 8), 1)
+    bilevel.putpixel((0, 0), 0)
+    return [("LA", la, {(1, 1): (100, 100, 100), (0, 0): mean}),
+            ("P+transparency", palette, {(1, 1): (250, 10, 10), (0, 0): mean}),
+            ("CMYK", cmyk, {(1, 1): (255, 0, 0)}),
+            ("1", bilevel, {(1, 1): (255, 255, 255), (0, 0): (0, 0, 0)})]
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("name, picture, expected", modes_and_expected(), ids=lambda v: v if isinstance(v, str) else "")
+def test_other_image_modes_are_converted_correctly(tmp_path, name, picture, expected):
+    suffix = ".jpg" if name == "CMYK" else (".png" if name != "1" else ".bmp")
+    path = tmp_path / f"image{suffix}"
+    picture.save(path) if name != "CMYK" else picture.save(path, quality=100)
+    rgb = np.array(load_image(path))
+    for (x, y), colour in expected.items():
+        assert np.abs(rgb[y, x].astype(int) - colour).max() <= 3, (name, (x, y), rgb[y, x], colour)
+
+
+@pytest.mark.safety
+def test_predict_on_a_16_bit_png_sees_the_picture(tmp_path):
+    """The network gets the same input from the 16-bit picture as from its 8-bit version."""
+    seen = []
+
+    class Spy(HalfAndHalf):
+        def forward(self, x):
+            seen.append(x)
+            return super().forward(x)
+
+    picture = (np.indices((64, 64)).sum(axis=0) * 500).astype(np.uint16)
+    Image.fromarray(picture).save(tmp_path / "deep.png")
+    Image.fromarray(np.round(picture / 257).astype(np.uint8)).convert("RGB").save(tmp_path / "flat.png")
+    predict_image(Spy(), tmp_path / "deep.png")
+    predict_image(Spy(), tmp_path / "flat.png")
+    assert torch.allclose(seen[0], seen[1], atol=0.05)

@@ -1,4 +1,5 @@
 """The project's own wiring: dependency lists agree, the two README commands and CI stay the same."""
+import ast
 import re
 import sys
 from pathlib import Path
@@ -59,3 +60,29 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^(bash scripts/run_\w+\.sh)\s*$", readme, flags=re.M)
     assert commands[:2] == ["bash scripts/run_course.sh", "bash scripts/run_tests.sh"]
     assert "bash scripts/run_tests.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def _safety_citations():
+    """(module, test) for every test the README's Safety section names (`test_module.py::test_name`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Safety\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(?:(test_\w+)\.py::)?(test_\w+)`", section)
+
+
+def test_every_promise_of_the_readme_points_to_an_existing_test():
+    """The README's Safety section names its tests, each with its file: each one must exist."""
+    cited = _safety_citations()
+    assert len(cited) >= 20
+    for module, name in cited:
+        assert module, f"README cites {name} without its file: write `test_<module>.py::{name}`"
+        source = (ROOT / "tests" / f"{module}.py").read_text(encoding="utf-8")
+        assert f"def {name}(" in source, f"README cites {module}::{name}, which does not exist"
+
+
+def test_every_test_the_safety_section_cites_is_marked_safety():
+    """``pytest -m safety`` runs every promise of the README's Safety section."""
+    for module, name in _safety_citations():
+        tree = ast.parse((ROOT / "tests" / f"{module}.py").read_text(encoding="utf-8"))
+        [test] = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
+        markers = {ast.unparse(decorator) for decorator in test.decorator_list}
+        assert "pytest.mark.safety" in markers, f"{module}::{name} is cited in README's Safety section: mark it safety"

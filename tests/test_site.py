@@ -53,6 +53,8 @@ def read_page(path: Path) -> _Page:
     return page
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_html_copies_of_the_run_render_math_with_a_local_mathjax(built):
     for name in NAMES:
         page = read_page(built["run"] / f"{name}.html")
@@ -62,6 +64,8 @@ def test_html_copies_of_the_run_render_math_with_a_local_mathjax(built):
     assert (built["run"] / "mathjax" / "MathJax.js").is_file()
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
     site = built["site"]
     page = read_page(site / "notebooks" / "01_demo.html")
@@ -77,6 +81,8 @@ def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
                            for url in figures)
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_site_pages_load_nothing_from_the_internet(built):
     for site in (built["site"], built["instructor_site"]):
         for html in site.rglob("*.html"):
@@ -88,6 +94,8 @@ def test_site_pages_load_nothing_from_the_internet(built):
         assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
     index = read_page(built["site"] / "index.html")
     assert index.lang and index.lang.replace("_", "-").lower() == "pt-br"
@@ -97,6 +105,8 @@ def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
     assert (built["site"] / "notebooks" / "02_demo.html").is_file()
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_site_has_a_portuguese_search_index(built):
     site = built["site"]
     assert (site / "search.html").is_file()
@@ -106,6 +116,8 @@ def test_site_has_a_portuguese_search_index(built):
         (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_instructor_site_holds_solutions_and_rubric_and_says_so(built):
     site = built["instructor_site"]
     page = read_page(site / "notebooks" / "01_demo.html")
@@ -116,11 +128,15 @@ def test_instructor_site_holds_solutions_and_rubric_and_says_so(built):
     assert not (built["site"] / "rubrica.html").exists()
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_colab_badge_becomes_a_plain_link_in_the_site(built):
     text = (built["site"] / "notebooks" / "01_demo.html").read_text(encoding="utf-8")
     assert "colab-badge.svg" not in text and "Abrir no Colab" in text
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_site_refuses_to_replace_a_folder_it_did_not_build(built, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -130,6 +146,8 @@ def test_site_refuses_to_replace_a_folder_it_did_not_build(built, tmp_path):
     assert (mine / "notes.txt").read_text() == "my notes"
 
 
+@pytest.mark.kernel
+@pytest.mark.subprocess
 def test_student_pages_with_a_solution_line_are_refused(built):
     nb = nbformat.read(built["run"] / "01_demo.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(SOLUTION_LINE))  # a solution line outside any region
@@ -148,3 +166,28 @@ def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students(
         assert len(objectives) >= 3, (name, objectives)
     pages = site_pages(REPO_ROOT, notebooks, instructor=False)  # raises on a solution line
     assert not solution_lines_in(pages, REPO_ROOT)
+
+
+def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
+    """Outputs printed by the main job name the home, data and run folders: the pages show them generically."""
+    import nbformat
+
+    from fcn_course.instructor.site import site_pages
+
+    home, repo = tmp_path / "home" / "prof", tmp_path / "work" / "course"
+    data = tmp_path / "elsewhere" / "voc-data"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("FCN_COURSE_DATA", str(data))
+    cell = nbformat.v4.new_code_cell("print(args)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=f"dados em {data}/VOCdevkit\nrun: {repo}/runs/demo/a\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": f"PosixPath('{home}/fcn_course_data')"},
+                               execution_count=1),
+        nbformat.v4.new_output("error", ename="OSError", evalue=f"{home}/x", traceback=[f"File {repo}/y.py"]),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell])
+    for instructor in (False, True):
+        page = site_pages(repo, {"01_x": nb}, instructor=instructor)["01_x"]
+        shown = nbformat.writes(page)
+        assert str(tmp_path) not in shown
+        assert "$FCN_COURSE_DATA/VOCdevkit" in shown and "./runs/demo/a" in shown and "~/fcn_course_data" in shown

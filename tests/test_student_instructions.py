@@ -35,3 +35,11 @@ def test_the_student_help_lists_grid_and_predict_as_student_commands():
     assert "grid" in student_part and "predict" in student_part
     assert "grid" not in instructor_part and "predict" not in instructor_part
     assert "grid" not in INSTRUCTOR_COMMANDS and "predict" not in INSTRUCTOR_COMMANDS
+
+
+def test_every_command_the_student_guide_runs_is_installed_by_its_install_command():
+    """`jupyter lab` is not a dependency of the course: the guide installs it where it tells students to run it."""
+    guide = STUDENT_TEXTS["README.md"]
+    install = next(line for line in guide.splitlines() if line.startswith("pip install"))
+    if "jupyter lab" in guide:
+        assert "jupyterlab" in install, install

@@ -18,6 +18,8 @@ import pytest
 from fcn_course.instructor.release import release
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test needs the release installed in a fresh virtualenv (its python runs as a child process).
+pytestmark = pytest.mark.subprocess
 
 STUB_ERRORS = {"NotImplementedError", "ExerciseNotDone"}  # as in test_notebooks.py
 
@@ -81,6 +83,7 @@ def test_student_help_works(installed_release):
     assert "synth" in out and "predict" in out and "Student commands" in out
 
 
+@pytest.mark.kernel
 def test_released_notebook_01_runs_to_its_end(installed_release):
     """In the release's own kernel (this virtualenv): notebook 01's only exercise is optional, so an untouched
     notebook runs every cell ("Run All" never stops there)."""

@@ -101,6 +101,7 @@ def test_dataset_browser_redraws_on_each_control(val_set):
     assert legend_names == ["fundo", "ônibus", "pessoa", "void (ignorado)"]
 
 
+@pytest.mark.slow
 def test_prediction_explorer_switches_config_and_image(val_set, models):
     explorer = prediction_explorer(models, val_set, static=False)
     assert isinstance(explorer, PredictionExplorer)
@@ -115,6 +116,7 @@ def test_prediction_explorer_switches_config_and_image(val_set, models):
     assert explorer.figure.axes[3].get_title().startswith("erros")
 
 
+@pytest.mark.slow
 def test_prediction_explorer_from_grid_folder(val_set, tmp_path):
     run_dir = tmp_path / "alexnet-skip-scratch"
     torch.manual_seed(0)

@@ -20,6 +20,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
+html_css_files = ["course.css"]  # docs/site/_static/course.css: long code lines wrap
 html_title = "FCN: segmentação semântica"
 html_last_updated_fmt = None
 html_show_sourcelink = False

@@ -2,7 +2,8 @@
 
 Every exercise is one row (``fcn_course.checks.exercise``) declared next to its check; a notebook checks an
 exercise with one call right after its cell, ``checks.check("alexnet-skip")``. A check prints what is right
-or wrong (with a hint) and returns a :class:`CheckResult`; it never raises because of a wrong answer, so the
+or wrong (with a hint) and returns a :class:`CheckResult`; it never raises because of the student's answer (an
+exception in their code is explained in Portuguese at their line; a check that cannot decide says so), so the
 rest of the notebook keeps working. Only a required exercise that is still a stub (it raises
 ``NotImplementedError``) makes the check cell raise :class:`ExerciseNotDone`, so that "Run all" stops at the
 first unfinished exercise instead of failing further down; an optional one (the warm-up) only reports it.
@@ -10,7 +11,9 @@ An error in the student's code is reported at the line of their cell, never at a
 instructor's grader calls :func:`run_all`.
 
 The checks compare the student's code with *behaviour* (shapes, gradients, reference values from PyTorch),
-never with a copy of the solution.
+never with a copy of the solution; they probe for each known mistake to name it (softmax at the end, frozen
+layers, dropout left on in evaluation, an extra channel...), and give a neutral hint when none matches. Their
+sentences live in the message catalogue (``fcn_course/messages/pt_BR.py``, keys ``checks.<module>.<name>``).
 
 The package: ``exercise`` (what a row is, its number and title), ``feedback`` (what every check shares), one
 module per group of exercises (``metrics``, ``models``, ``training``, ``upsampling``, ``losses``,

@@ -33,6 +33,7 @@ class Exercise:
     check: Callable = field(repr=False)  # check(*objects, verbose=...) -> CheckResult
     optional: bool = False    # an optional exercise's stub never stops "Run all"
     group: Optional[str] = None  # rows of one group share a number
+    points: float = 1.0       # its weight in a numeric grade (fcn_course.instructor.lms; a weights file overrides)
 
     @property
     def required(self) -> bool:
@@ -79,10 +80,11 @@ def unregister(key: str) -> None:
     exercise_numbers.cache = None
 
 
-def exercise(key: str, notebook: str, names: tuple, optional: bool = False, group: Optional[str] = None):
+def exercise(key: str, notebook: str, names: tuple, optional: bool = False, group: Optional[str] = None,
+             points: float = 1.0):
     """Decorator: register the decorated check function as exercise ``key`` (see :class:`Exercise`)."""
     def decorate(check):
-        register(Exercise(key, notebook, tuple(names), check, optional, group))
+        register(Exercise(key, notebook, tuple(names), check, optional, group, points))
         return check
     return decorate
 

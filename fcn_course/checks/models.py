@@ -1,7 +1,10 @@
 """The FCN exercises (rows ``<backbone>-skip``/``-noskip``): the FCN classes (structure, output shapes, upsampling, skip path, pretrained flag).
 
-The backbone of the student's class, and with it the first convolution expected, the loader and the input
-sizes to try, comes from the registry in ``fcn_course.backbones``.
+The backbone of the student's class, and with it the first convolution expected, the loader, the cuts and the
+input sizes to try, comes from the registry in ``fcn_course.backbones``. Every model is built under
+:func:`offline_backbones`, which stands in for the ImageNet weights (nothing is downloaded) and records which
+``pretrained`` flag each backbone was loaded with. The probes here (raw scores, evaluation mode, nothing frozen
+from scratch, bilinear upsampling) are shared with the other checks that build a model (training, scores).
 """
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 from fcn_course import backbones
-from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
 from fcn_course.checks.exercise import Exercise, register
+from fcn_course.checks.feedback import CheckResult, Failed, NotACourseBackbone, finish, judging, run_student_code
 from fcn_course.messages import text
 
 
@@ -30,8 +33,14 @@ def _backbone_of(model_cls, backbone=None):
 @functools.lru_cache(maxsize=None)
 def _first_conv_shape(name: str) -> tuple:
     """Weight shape of the first convolution of backbone ``name`` (built once, without weights)."""
-    features = backbones.get_backbone(name).build(weights=None).features
-    return tuple(_first_conv(features).weight.shape)
+    return tuple(_first_conv(_shell(name).features).weight.shape)
+
+
+def _shell(name: str) -> nn.Module:
+    """Backbone ``name`` built on the meta device: its layers and shapes, without memory or initialisation (quick
+    even for VGG16)."""
+    with torch.device("meta"):
+        return backbones.get_backbone(name).build(weights=None)
 
 
 def _first_conv(module: nn.Module):
@@ -58,12 +67,12 @@ def _is_marked(module) -> bool:
 @functools.lru_cache(maxsize=None)
 def _torchvision_class(name: str):
     """torchvision's model class behind backbone ``name`` (``AlexNet``, ``VGG``); None for other builders."""
-    cls = type(backbones.get_backbone(name).build(weights=None))
+    cls = type(_shell(name))
     return cls if cls.__module__.startswith("torchvision.") else None
 
 
 @contextlib.contextmanager
-def _spy_backbone_loader(calls: list):
+def offline_backbones(calls: list):
     """Watch every way a student may build the backbone, without downloading anything.
 
     ``calls`` receives one ``pretrained`` flag per backbone built. Spied: ``fcn_course.backbones.load_backbone``
@@ -92,13 +101,15 @@ def _spy_backbone_loader(calls: list):
             real_init(self, *args, **kwargs)
             if not inside_loader:  # False, unless the weights were fetched first (True after, if they are then)
                 calls.append(bool(weights_fetched_first))
+                weights_fetched_first.clear()  # those weights went into this model
             _mark(self)
         return init
 
     def fake_weights(self, *args, **kwargs):
         spec = next((spec for spec in backbones.BACKBONES.values() if type(spec.weights) is type(self)), None)
         if spec is None:
-            raise backbones.PretrainedWeightsError(f"{self} não é um backbone do curso: use um dos registrados.")
+            raise NotACourseBackbone(text("checks.models.not_a_course_backbone", weights=self,
+                                          names=", ".join(backbones.BACKBONES)))
         if calls:
             calls[-1] = True  # torchvision's builders: the model is built first, then its weights are fetched
         else:
@@ -113,7 +124,7 @@ def _spy_backbone_loader(calls: list):
         yield
 
 
-class _UpsamplingRecorder(TorchFunctionMode):
+class UpsamplingRecorder(TorchFunctionMode):
     """Records the ``mode`` of every ``F.interpolate`` call made inside ``with`` (however it was imported:
     ``F.interpolate``, ``from torch.nn.functional import interpolate``, ``nn.Upsample``...)."""
 
@@ -128,42 +139,197 @@ class _UpsamplingRecorder(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: list):
+def build_model(problems: list, what: str, calls: list, model_cls, *args, **kwargs):
+    """Build the student's model inside :func:`offline_backbones` (``calls`` then holds, for this model
+    only, the ``pretrained`` flag each backbone was loaded with)."""
+    calls.clear()
+    return run_student_code(problems, what, model_cls, *args, **kwargs)
+
+
+def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: list) -> bool:
+    """The attributes of the variant, the course's backbone, no nn.Linear, a convolutional classifier; whether the
+    backbone starts like the course's (its cuts can then be compared with the registry's)."""
     names = ("backbone1", "backbone2", "classifier") if skip else ("backbone", "classifier")
     missing = [n for n in names if not isinstance(getattr(net, n, None), nn.Module)]
     if missing:
-        problems.append(f"faltam os atributos {', '.join('self.' + n for n in missing)} "
-                        f"(com skip={skip} a rede deve ter {', '.join(names)}).")
+        problems.append(text("checks.models.missing_attributes", missing=", ".join("self." + n for n in missing),
+                             skip=skip, names=", ".join(names)))
         raise Failed
     first = _first_conv(getattr(net, names[0]))
-    if first is None or tuple(first.weight.shape) != first_conv_shape:
-        problems.append(f"`{names[0]}` deve começar pela primeira convolução do backbone do torchvision "
-                        f"(pesos {first_conv_shape}); use as camadas `features` do modelo carregado.")
+    course_backbone = first is not None and tuple(first.weight.shape) == first_conv_shape
+    if not course_backbone:
+        problems.append(text("checks.models.first_conv", name=names[0], shape=first_conv_shape))
     if any(isinstance(m, nn.Linear) for m in net.modules()):
-        problems.append("a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas por "
-                        "convoluções (é isso que torna a rede 'totalmente convolucional').")
+        problems.append(text("checks.models.linear_layers"))
     last_conv = [m for m in net.classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
     if not last_conv:
-        problems.append("`classifier` deve conter convoluções (a última com num_classes canais de saída).")
+        problems.append(text("checks.models.classifier_without_conv"))
+    return course_backbone
 
 
-def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list):
-    net.eval()
-    for h, w in sizes:
-        x = torch.randn(2, 3, h, w)
+def check_trainable(net: nn.Module, problems: list):
+    """Trained from scratch (pretrained=False), every parameter must learn: nothing frozen."""
+    parameters = list(net.named_parameters())
+    frozen = [name for name, p in parameters if not p.requires_grad]
+    if frozen:
+        problems.append(text("checks.models.frozen_from_scratch", count=len(frozen), total=len(parameters),
+                             name=frozen[0]))
+        raise Failed
+
+
+def _class_count_problem(channels: int, num_classes: int) -> str:
+    """The hint for an output with ``channels`` channels where ``num_classes`` were asked for."""
+    if channels == num_classes + 1:
+        return text("checks.models.void_channel", num_classes=num_classes, channels=channels)
+    return text("checks.models.wrong_class_count", num_classes=num_classes, channels=channels)
+
+
+def _activation_kind(output) -> str:
+    """What a model's output looks like when a final activation transformed its scores: "softmax",
+    "log_softmax", "sigmoid" or "ReLU"; None when it can be raw scores."""
+    output = output.detach().float()
+    if output.dim() < 2 or output.numel() < 8:
+        return None
+    if output.min() >= 0 and output.max() <= 1 and torch.allclose(output.sum(dim=1), torch.ones(()), atol=1e-3):
+        return "softmax"
+    if output.max() <= 0 and torch.allclose(output.logsumexp(dim=1), torch.zeros(()), atol=1e-3):
+        return "log_softmax"
+    if output.min() > 0 and output.max() < 1:
+        return "sigmoid"
+    if output.min() >= 0 and output.max() > 0:
+        return "ReLU"
+    return None
+
+
+def last_conv(net: nn.Module):
+    classifier = getattr(net, "classifier", None)
+    convs = [m for m in classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))] \
+        if isinstance(classifier, nn.Module) else []
+    return convs[-1] if convs else None
+
+
+def check_raw_scores(net: nn.Module, x: torch.Tensor, output: torch.Tensor, problems: list, what: str,
+                     kinds=("softmax", "log_softmax", "sigmoid", "ReLU")):
+    """The model must return raw class scores: the loss (CrossEntropyLoss) applies log-softmax itself.
+
+    An output that looks transformed (all probabilities, all non-negative...) is probed once more with the
+    sign of the classifier's last convolution flipped: raw scores change sign with it, a final activation
+    keeps its look. Without that convolution only softmax and log_softmax (exact properties) are reported.
+    Only the activations in ``kinds`` are reported (a check with a more precise probe for one leaves it out).
+    """
+    kind = _activation_kind(output)
+    if kind not in kinds:
+        return
+    last = last_conv(net)
+    if last is not None:
         with torch.no_grad():
-            out = run_student_code(problems, f"forward com entrada [2, 3, {h}, {w}]", net, x)
+            for parameter in last.parameters():
+                parameter.neg_()
+            try:
+                flipped = run_student_code(problems, what, net, x)
+            finally:
+                for parameter in last.parameters():
+                    parameter.neg_()
+        if _activation_kind(flipped) != kind:
+            return
+    elif kind in ("sigmoid", "ReLU"):
+        return
+    problems.append(text("checks.models.not_raw_scores", kind=kind))
+    raise Failed
+
+
+def check_eval_behaviour(net: nn.Module, x: torch.Tensor, output: torch.Tensor, problems: list, what: str):
+    """In evaluation mode the output is deterministic (no dropout left on) and each image's output does not
+    depend on the other images of the batch (no batch norm on the batch's statistics)."""
+    with torch.no_grad():
+        again = run_student_code(problems, what, net, x)
+        if not torch.allclose(again, output, atol=1e-5, rtol=1e-4):
+            problems.append(text("checks.models.dropout_in_eval"))
+            raise Failed
+        alone = run_student_code(problems, what, net, x[:1])
+    if not torch.allclose(alone, output[:1], atol=1e-4, rtol=1e-3):
+        problems.append(text("checks.models.batch_statistics_in_eval"))
+        raise Failed
+
+
+def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list, probe_eval: bool = False):
+    """Output [2, num_classes, H, W] for every input size, in evaluation mode; with ``probe_eval``, also raw
+    scores and a sane evaluation mode (on the first size)."""
+    net.eval()
+    for index, (h, w) in enumerate(sizes):
+        x = torch.randn(2, 3, h, w)
+        what = text("checks.models.forward", height=h, width=w)
+        with torch.no_grad():
+            out = run_student_code(problems, what, net, x)
         expected = (2, num_classes, h, w)
         if isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[1] != num_classes:
-            problems.append(f"com num_classes={num_classes} a saída tem {out.shape[1]} canais: a última "
-                            "convolução do classifier deve ter num_classes canais de saída (não fixe 3).")
+            problems.append(_class_count_problem(out.shape[1], num_classes))
             raise Failed
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != expected:
-            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-            problems.append(f"para a entrada [2, 3, {h}, {w}] a saída deveria ser {list(expected)}, veio "
-                            f"{list(shape) if isinstance(shape, tuple) else shape}. Dica: interpole os escores "
-                            "para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224.")
+            shape = list(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            problems.append(text("checks.models.wrong_output_shape", height=h, width=w, expected=list(expected),
+                                 shape=shape))
             raise Failed
+        if probe_eval and index == 0:
+            check_raw_scores(net, x, out, problems, what)
+            check_eval_behaviour(net, x, out, problems, what)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_shape(name: str, end, size: tuple) -> tuple:
+    """[C, h, w] of ``features[:end]`` (``end`` None = the whole ``features``) of backbone ``name`` for an input
+    of ``size``: where a right cut of the backbone ends."""
+    features = _shell(name).features
+    with torch.no_grad():
+        return tuple(features[:end](torch.zeros(1, 3, *size, device="meta")).shape[1:])
+
+
+def reference_shapes(spec, size: tuple) -> dict:
+    """The output shapes of the right cuts of ``spec``'s features for an input of ``size``: {8, 16, 32: [C, h, w]}."""
+    return {stride: _reference_shape(spec.name, spec.cuts.get(stride), size) for stride in (8, 16, 32)}
+
+
+def _outputs_of(net: nn.Module, names, x: torch.Tensor) -> dict:
+    """The outputs of the submodules ``names`` during one forward pass (those that ran)."""
+    seen, hooks = {}, []
+    for name in names:
+        module = getattr(net, name)
+        hooks.append(module.register_forward_hook(
+            lambda m, i, o, name=name: seen.setdefault(name, o) if isinstance(o, torch.Tensor) else None))
+    try:
+        with torch.no_grad():
+            net(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return seen
+
+
+def _describe_shape(shape) -> str:
+    return text("checks.models.map_shape", channels=shape[0], height=shape[1], width=shape[2])
+
+
+def _check_cut(net: nn.Module, skip, spec, shapes: dict, size: tuple, problems: list):
+    """The backbone is cut where the variant says: the whole ``features`` (1/32) without skip; for "8s" and "16s"
+    backbone1 ends at the pooling of 1/8 or 1/16 and backbone2 is the rest."""
+    names = ("backbone1", "backbone2") if skip else ("backbone",)
+    seen = _outputs_of(net, names, torch.randn(1, 3, *size))
+    deep = seen.get(names[-1])
+    if deep is not None and tuple(deep.shape[1:]) != shapes[32]:
+        problems.append(text("checks.models.deep_cut", name=names[-1], expected=_describe_shape(shapes[32]),
+                             shape=_describe_shape(deep.shape[1:]), height=size[0], width=size[1]))
+        raise Failed
+    if not skip or "backbone1" not in seen:
+        return
+    stride = 16 if skip == "16s" else 8
+    shallow = tuple(seen["backbone1"].shape[1:])
+    if shallow != shapes[stride]:
+        other = 8 if stride == 16 else 16
+        built_as = text("checks.models.built_as", other=f"{other}s") if shallow == shapes[other] else ""
+        problems.append(text("checks.models.shallow_cut", skip="8s" if skip is True else skip, stride=stride,
+                             expected=_describe_shape(shapes[stride]), shape=_describe_shape(shallow),
+                             height=size[0], width=size[1], built_as=built_as))
+        raise Failed
 
 
 def _footprint(net: nn.Module, x: torch.Tensor, path: str) -> int:
@@ -175,10 +341,12 @@ def _footprint(net: nn.Module, x: torch.Tensor, path: str) -> int:
     clean = {}
     hooks = [net.backbone1.register_forward_hook(lambda m, i, o: clean.__setitem__("shallow", o.detach().clone())),
              net.backbone2.register_forward_hook(lambda m, i, o: clean.__setitem__("deep", o.detach().clone()))]
-    with torch.no_grad():
-        reference = net(x)
-    for hook in hooks:
-        hook.remove()
+    try:
+        with torch.no_grad():
+            reference = net(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
     features = clean[path]
     delta = torch.zeros_like(features)
     generator = torch.Generator().manual_seed(0)
@@ -203,59 +371,54 @@ def _check_skip_used(net: nn.Module, size, problems: list):
     x = torch.randn(1, 3, *size)
     shallow, deep = _footprint(net, x, "shallow"), _footprint(net, x, "deep")
     if shallow == 0:
-        problems.append("a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip "
-                        "connection não está sendo usada. Dica: concatene as features de backbone1 com as de "
-                        "backbone2 (interpoladas para o mesmo tamanho) com torch.cat(..., dim=1) antes do "
-                        "classifier.")
+        problems.append(text("checks.models.skip_unused"))
         raise Failed
     if shallow >= deep / 2:
-        problems.append("a skip connection não traz detalhe fino: uma mudança num ponto das features de "
-                        f"backbone1 altera {shallow} pixels da saída, tanto quanto um ponto do mapa de 1/32 "
-                        f"({deep} pixels). Dica: a fusão deve acontecer na resolução de backbone1 (amplie as "
-                        "features profundas até o tamanho das rasas, não reduza as rasas a 1/32).")
+        problems.append(text("checks.models.skip_coarse", shallow=shallow, deep=deep))
         raise Failed
 
 
-def _check_pretrained_flag(model_cls, skip: bool, loader_name: str, problems: list):
+def _check_pretrained_flag(model_cls, skip, loader_name: str, calls: list, problems: list):
     for pretrained in (True, False):
-        calls = []
-        with _spy_backbone_loader(calls):
-            net = run_student_code(problems, f"criar o modelo com pretrained={pretrained}", model_cls, 3,
-                       pretrained=pretrained, skip=skip)
+        net = build_model(problems, text("checks.models.build_pretrained", pretrained=pretrained), calls,
+                          model_cls, 3, pretrained=pretrained, skip=skip)
         if not calls:
-            problems.append(f"o modelo não chamou `{loader_name}(pretrained)` de fcn_course.backbones (nem o "
-                            "construtor do torchvision); use-o para que o argumento pretrained seja respeitado "
-                            "(ele baixa/carrega os pesos do ImageNet ou explica como obtê-los).")
+            problems.append(text("checks.models.loader_not_called", loader=loader_name))
             return
         if calls[0] != pretrained:
-            problems.append(f"com pretrained={pretrained} o backbone foi carregado com pretrained={calls[0]}: "
-                            f"passe o argumento adiante, `{loader_name}(pretrained)`.")
+            problems.append(text("checks.models.flag_not_passed", pretrained=pretrained, loaded=calls[0],
+                                 loader=loader_name))
             return
         marked = _is_marked(getattr(net, "backbone1" if skip else "backbone", None))
         if pretrained and not marked:
-            problems.append("com pretrained=True os pesos do ImageNet foram sobrescritos depois de carregados; "
-                            "só chame initialize_weights quando pretrained=False.")
+            problems.append(text("checks.models.pretrained_overwritten"))
         if not pretrained and marked:
-            problems.append("com pretrained=False os pesos deveriam ser inicializados: chame "
-                            "initialize_weights(self) no fim do __init__ quando pretrained=False.")
+            problems.append(text("checks.models.never_initialised"))
 
 
-def _check_variant(model_cls, skip, spec, problems: list):
+def check_upsampling_modes(modes: list, uses_module: bool, problems: list):
+    """Every interpolation of the scores is bilinear (a transposed convolution may stand for one)."""
+    if not modes and not uses_module:
+        problems.append(text("checks.models.no_upsampling"))
+        return
+    wrong = [mode for mode in modes if mode not in ("bilinear", "bicubic")]
+    if wrong:
+        problems.append(text("checks.models.not_bilinear", mode=wrong[0]))
+
+
+def _check_variant(model_cls, skip, spec, calls: list, problems: list):
     """Structure, output shapes, upsampling and the skip path of one variant (False, True/"8s" or "16s")."""
     sizes = list(spec.check_sizes)
-    net = run_student_code(problems, "criar o modelo", model_cls, 3, pretrained=False, skip=skip)
-    _check_structure(net, bool(skip), _first_conv_shape(spec.name), problems)
-    with _UpsamplingRecorder() as recorder:
-        _check_shapes(net, sizes, 3, problems)
-    modes = recorder.modes
+    net = build_model(problems, text("checks.models.build"), calls, model_cls, 3, pretrained=False, skip=skip)
+    course_backbone = _check_structure(net, bool(skip), _first_conv_shape(spec.name), problems)
+    check_trainable(net, problems)
+    with UpsamplingRecorder() as recorder:
+        _check_shapes(net, sizes, 3, problems, probe_eval=True)
     uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
-    if not modes and not uses_module:
-        problems.append("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
-                        "tamanho da entrada.")
-    elif modes and "bilinear" not in modes and not uses_module:
-        problems.append(f"o upsampling usa mode={modes[0]!r}; as FCNs usam interpolação bilinear "
-                        "(mode='bilinear').")
-    five = run_student_code(problems, "criar o modelo com num_classes=5", model_cls, 5, pretrained=False, skip=skip)
+    check_upsampling_modes(recorder.modes, uses_module, problems)
+    if course_backbone:
+        _check_cut(net, skip, spec, reference_shapes(spec, sizes[0]), sizes[0], problems)
+    five = build_model(problems, text("checks.models.build_five"), calls, model_cls, 5, pretrained=False, skip=skip)
     _check_shapes(five, sizes[:1], 5, problems)
     if skip:
         _check_skip_used(net, sizes[0], problems)
@@ -264,8 +427,11 @@ def _check_variant(model_cls, skip, spec, problems: list):
 def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None) -> CheckResult:
     """The FCN exercises: structure, output shapes, upsampling, skip path and the pretrained flag.
 
-    ``skip=True`` checks both skip variants the exercise asks for: "8s" (``True``) and "16s"; each must use
-    the shallow path with finer detail than the 1/32 map.
+    ``skip=True`` checks both skip variants the exercise asks for: "8s" (``True``) and "16s"; each must cut the
+    backbone at its own pooling and use the shallow path with finer detail than the 1/32 map. The model must
+    return raw scores, behave in evaluation mode (no dropout, no batch statistics), train every layer from
+    scratch and pass ``pretrained`` on. Every model is built with a stand-in for the ImageNet weights: nothing
+    is downloaded, and a model that asks for them whatever ``pretrained`` says is told so.
 
     The backbone (and so the first convolution expected, the loader to call and the input sizes to try)
     comes from the registry in ``fcn_course.backbones``: from ``backbone`` when given, else from the class.
@@ -277,18 +443,17 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
         return finish("fcn", [text("checks.fcn_unknown_backbone", name=name, names=names)], verbose,
                       title=f"FCN {name}")
     key = fcn_exercise_key(spec.name, skip)
-    problems = []
-    try:
+    problems, calls = [], []
+    _first_conv_shape(spec.name), reference_shapes(spec, tuple(spec.check_sizes[0]))  # built before the spy
+    with judging(problems), offline_backbones(calls):
         for variant in ([True, "16s"] if skip is True else [skip]):
             variant_problems = []
             try:
-                _check_variant(model_cls, variant, spec, variant_problems)
+                _check_variant(model_cls, variant, spec, calls, variant_problems)
             finally:
-                prefix = "com skip='16s': " if variant == "16s" else ""
+                prefix = text("checks.models.prefix_16s") if variant == "16s" else ""
                 problems.extend(type(m)(prefix + m) for m in variant_problems)
-        _check_pretrained_flag(model_cls, skip, spec.loader_name, problems)
-    except Failed:
-        pass
+        _check_pretrained_flag(model_cls, skip, spec.loader_name, calls, problems)
     return finish(key, problems, verbose, title=_extra_backbone_title(spec, skip))
 
 

@@ -1,61 +1,79 @@
-"""The exercise ``upsampler``: a transposed convolution that starts as bilinear interpolation (learned or frozen)."""
+"""The exercise ``upsampler``: a transposed convolution that starts as bilinear interpolation (learned or frozen).
+
+It is tried for several factors (an odd one catches the kernel 2·factor that gives one pixel too many) and
+channel counts (a layer that hard-codes its channels, or mixes them, is caught), each learnable and frozen.
+"""
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from fcn_course.checks.feedback import CheckResult, Failed, finish, run_student_code
+from fcn_course.backbones import bilinear_kernel
 from fcn_course.checks.exercise import exercise
+from fcn_course.checks.feedback import CheckResult, Failed, finish, judging, run_student_code
+from fcn_course.messages import text
 
-FACTORS = (2, 3, 4)  # an odd factor catches the kernel 2s that gives one pixel too many
+FACTORS = (2, 3, 4)
+CHANNELS = {2: 2, 3: 3, 4: 5}  # channels tried with each factor
 
 
 @exercise("upsampler", notebook="02_fcn_alexnet", names=("make_upsampler",))
 def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
     """``make_upsampler(channels, factor, learnable)``: ConvTranspose2d, exact size, bilinear, (un)frozen."""
     problems = []
-    try:
+    with judging(problems):
         for factor in FACTORS:
             for learnable in (True, False):
-                layer = run_student_code(problems, f"make_upsampler(2, {factor}, learnable={learnable})",
-                                         make_upsampler, 2, factor, learnable)
-                _check_one_upsampler(layer, factor, learnable, problems)
+                channels = CHANNELS[factor]
+                layer = run_student_code(problems, f"make_upsampler({channels}, {factor}, learnable={learnable})",
+                                         make_upsampler, channels, factor, learnable)
+                _check_one_upsampler(layer, channels, factor, learnable, problems)
                 if problems:
                     raise Failed
-    except Failed:
-        pass
     return finish("upsampler", problems, verbose)
 
 
-def _check_one_upsampler(layer, factor, learnable, problems):
-    case = f"fator {factor}"
+def _mixes_channels(layer: nn.ConvTranspose2d) -> bool:
+    """Whether each channel has the bilinear filter but also feeds the other channels (``bilinear_kernel``
+    leaves the pairs i != j at zero)."""
+    weight = layer.weight.detach()
+    if layer.groups != 1 or weight.shape[0] < 2 or weight.shape[0] != weight.shape[1]:
+        return False
+    bilinear = bilinear_kernel(1, 1, weight.shape[-1])[0, 0]
+    diagonal = weight[range(weight.shape[0]), range(weight.shape[0])]
+    off_diagonal = ~torch.eye(weight.shape[0], dtype=torch.bool)
+    return bool(torch.allclose(diagonal, bilinear.expand_as(diagonal), atol=1e-4)
+                and weight[off_diagonal].abs().max() > 0)
+
+
+def _check_one_upsampler(layer, channels, factor, learnable, problems):
+    case = text("checks.upsampling.case", factor=factor)
     if not isinstance(layer, nn.ConvTranspose2d):
-        problems.append(f"{case}: devolva uma nn.ConvTranspose2d (veio {type(layer).__name__}); é ela que "
-                        "pode aprender, ao contrário de F.interpolate.")
+        problems.append(text("checks.upsampling.not_conv_transpose", case=case, kind=type(layer).__name__))
+        return
+    if (layer.in_channels, layer.out_channels) != (channels, channels):
+        problems.append(text("checks.upsampling.channels", case=case, channels=channels, factor=factor,
+                             in_channels=layer.in_channels, out_channels=layer.out_channels))
         return
     if layer.bias is not None:
-        problems.append(f"{case}: crie a camada com bias=False; um viés somaria uma constante aos mapas e a "
-                        "camada deixaria de ser uma interpolação.")
+        problems.append(text("checks.upsampling.bias", case=case))
         return
-    x = torch.randn(1, 2, 7, 9, generator=torch.Generator().manual_seed(factor))
+    x = torch.randn(1, channels, 7, 9, generator=torch.Generator().manual_seed(factor))
     with torch.no_grad():
-        y = layer(x)
+        y = run_student_code(problems, text("checks.upsampling.forward", case=case, channels=channels), layer, x)
     expected = (7 * factor, 9 * factor)
     if tuple(y.shape[-2:]) != expected:
-        hint = (" Para fator ímpar, kernel_size = 2*fator dá um pixel a mais: use 2*fator - fator % 2."
-                if factor % 2 else " Confira kernel_size=2*fator, stride=fator e padding=fator // 2.")
-        problems.append(f"{case}: uma entrada 7x9 deveria virar {expected[0]}x{expected[1]}, virou "
-                        f"{y.shape[-2]}x{y.shape[-1]}.{hint}")
+        hint = text("checks.upsampling.hint_odd" if factor % 2 else "checks.upsampling.hint_even")
+        problems.append(text("checks.upsampling.size", case=case, height=expected[0], width=expected[1],
+                             got_height=y.shape[-2], got_width=y.shape[-1], hint=hint))
         return
     reference = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
     inside = (..., slice(factor, -factor), slice(factor, -factor))  # the borders differ (zero padding)
     if not torch.allclose(y[inside], reference[inside], atol=1e-4):
-        problems.append(f"{case}: longe das bordas a saída deveria ser igual a F.interpolate(..., "
-                        "mode='bilinear', align_corners=False). Copie bilinear_kernel(channels, channels, "
-                        "kernel_size) para layer.weight (dentro de torch.no_grad()) e use padding=fator // 2.")
+        key = "checks.upsampling.mixes_channels" if _mixes_channels(layer) else "checks.upsampling.not_bilinear"
+        problems.append(text(key, case=case))
         return
     if layer.weight.requires_grad != learnable:
-        want = "True (a camada aprende)" if learnable else "False (a camada fica fixa)"
-        problems.append(f"{case}, learnable={learnable}: layer.weight.requires_grad deveria ser {want}; use "
-                        "layer.weight.requires_grad_(learnable).")
+        want = text("checks.upsampling.learns" if learnable else "checks.upsampling.fixed")
+        problems.append(text("checks.upsampling.requires_grad", case=case, learnable=learnable, want=want))

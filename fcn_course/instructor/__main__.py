@@ -4,6 +4,7 @@
   build    refresh solution notebooks from solutions/*.py and regenerate the student notebooks
   check    fail when notebooks, their .py pairs or the student versions drifted
   grade    grade submitted student notebooks (never modifies them)
+  export-grades  grades an LMS takes (one row per student, Moodle worksheet and feedback zip) from grade's CSV
   release  build the student release folder and zip (no solutions, no instructor tooling)
   publish  the student release as a git repository of its own, to push where students and Colab read it
   site     the course website from the executed notebooks of a run folder (student or instructor)
@@ -63,6 +64,23 @@ def _cmd_grade(a):
     print(f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise or an error; "
           f"reports and {grades.csv_path.name} in {grades.report_dir}")
     return 0 if grades.all_passed or a.exit_zero else 1
+
+
+def _cmd_export_grades(a):
+    from fcn_course.instructor.lms import export_grades, read_weights, summary
+
+    try:
+        weights = read_weights(a.weights) if a.weights else {}
+        for item in a.weight or []:
+            key, _, points = item.partition("=")
+            weights[key.strip()] = float(points.replace(",", "."))
+        export = export_grades(a.report_dir, out_dir=a.out, roster=a.roster, weights=weights,
+                               notebooks=a.notebooks.split(",") if a.notebooks else None, scale=a.scale,
+                               excel=a.excel, moodle_worksheet=a.moodle_worksheet, grade_column=a.grade_column)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"export-grades: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(summary(export)))
 
 
 def _cmd_release(a):
@@ -162,11 +180,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-dir", default="grading-reports",
                    help="folder for the reports and grades.csv, created if missing (default: grading-reports)")
     p.add_argument("--timeout", type=float, default=None,
-                   help="seconds allowed per submission (default: 900, fcn_course.instructor.grade.DEFAULT_TIMEOUT)")
+                   help="seconds of CPU time allowed per submission, tried twice before a time-out is reported "
+                        "(default: 300, fcn_course.instructor.grade.DEFAULT_TIMEOUT; a wall-clock backstop of 4 times "
+                        "that stops a submission that waits without computing)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time (default: 1)")
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even when some submission failed (for scripts that only want the reports)")
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("export-grades", help="grades an LMS takes: one row per student, Moodle worksheet, feedback",
+                       description="Read REPORT_DIR/grades.csv (written by `grade`) and write, into REPORT_DIR/lms: "
+                                   "students.csv (one row per student, numeric grade from the exercise weights), "
+                                   "moodle_grading_worksheet.csv (Moodle's 'Upload grading worksheet') and "
+                                   "moodle_feedback_files.zip (Moodle's 'Upload multiple feedback files in a zip') "
+                                   "when the submissions came from Moodle's download, and feedback/<student>/. "
+                                   "See fcn_course/instructor/lms.py and the README.")
+    p.add_argument("report_dir", help="the --report-dir of `grade` (holds grades.csv and the reports)")
+    p.add_argument("--out", help="output folder (default: REPORT_DIR/lms)")
+    p.add_argument("--roster", help="roster CSV: id (required), name, email, match (text in the student's paths)")
+    p.add_argument("--weights", help="points per exercise: CSV 'exercise,points' or JSON {exercise: points}")
+    p.add_argument("--weight", action="append", metavar="EXERCISE=POINTS",
+                   help="points of one exercise (repeatable; after --weights); default: the registry's points")
+    p.add_argument("--notebooks", help="comma-separated course notebooks that count (default: those handed in)")
+    p.add_argument("--scale", type=float, default=10.0, help="the grade of full marks (default: 10)")
+    p.add_argument("--excel", action="store_true",
+                   help="students.csv for Excel in Portuguese: ';' separator, decimal comma, UTF-8 with BOM")
+    p.add_argument("--moodle-worksheet", metavar="CSV",
+                   help="the grading worksheet downloaded from the Moodle assignment: filled in, not written anew")
+    p.add_argument("--grade-column", help="the worksheet's grade column (default: Grade, Nota...)")
+    p.set_defaults(func=_cmd_export_grades)
 
     p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")
     p.add_argument("--out", help="output folder (default: dist/fcn-course-student in the repository)")

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,11 +26,12 @@ from typing import Optional
 import nbformat
 
 from fcn_course.environment import SMOKE_ENV
+from fcn_course.instructor.grade_time import limit_own_cpu, run_with_retry, timeout_message
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import STUDENT_DIR, sha256
 from fcn_course.messages import text
 
-DEFAULT_TIMEOUT = 900  # seconds per submission: the checks of notebook 03 train nothing but build VGG16s
+DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 
 # The statuses of a graded submission (also the "status" column of the class CSV): machine values, the same in
@@ -56,6 +57,43 @@ def _first_line(text: str) -> str:
     return next((line.strip(" #*") for line in text.splitlines() if line.strip(" #*")), "")[:80]
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*(?!\*)")
+_NUMBERED = re.compile(r"^(\w{1,3})\.$")  # **2.**
+# **Pergunta de reflexão A ...**, **Previsão 1.**: the words are the notebooks' language, so in the catalogue.
+_QUESTION = re.compile(text("grade.question_label_pattern"), re.IGNORECASE)
+_PREDICTION = re.compile(text("grade.prediction_label_pattern"), re.IGNORECASE)
+
+
+def _plain(markdown: str) -> str:
+    """Markdown emphasis and code marks removed, white space collapsed: ``**2.** Abra *a*`` -> ``2. Abra a``."""
+    return " ".join(re.sub(r"[*_`]+", "", markdown).split())
+
+
+def question_label(source: str):
+    """The notebook's own name for a reflection question (``Pergunta 2``, ``Pergunta A``, ``Previsões 1 e 2``)
+    and its text without the label, from the bold label the question cell starts its paragraph with.
+
+    ``(None, first line)`` when the cell has no such label (the report then numbers the question itself).
+    """
+    for paragraph in re.split(r"\n\s*\n", source):
+        labels = [(match, _NUMBERED.match(match.group(1).strip()) or _QUESTION.search(match.group(1)))
+                  for match in _BOLD.finditer(paragraph)]
+        found = [(match, label) for match, label in labels if label]
+        if found:
+            match, label = found[0]
+            rest = _plain(paragraph[match.end():])
+            return text("grade.question_label", number=label.group(1)), rest[:80]
+        predictions = [(match, _PREDICTION.search(match.group(1))) for match in _BOLD.finditer(paragraph)]
+        if any(found for _, found in predictions):
+            first = next(match for match, found in predictions if found)
+            numbers = [m.group(1) for m in _PREDICTION.finditer(source)]
+            key = "grade.prediction_label" if len(numbers) == 1 else "grade.predictions_label"
+            listed = text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1]) if len(numbers) > 1 \
+                else numbers[0]
+            return text(key, numbers=listed), _plain(paragraph[first.end():])[:80]
+    return None, _plain(_first_line(source))
+
+
 def reflection_answers(submission, template) -> list:
     """One ``{"question", "answered"}`` per reflection question of ``template`` (the student notebook).
 
@@ -79,7 +117,8 @@ def reflection_answers(submission, template) -> list:
                         _same_cell(cells[i], following.source.strip(), following.get("id"))), len(cells))
             region, start = cells[at + 1:end], end
         written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
-        answers.append({"question": _first_line(question.source), "answered": bool(written)})
+        label, question_text = question_label(question.source)
+        answers.append({"question": question_text, "answered": bool(written), "label": label})
     return answers
 
 
@@ -116,21 +155,25 @@ def _child_environment(workdir: Path) -> dict:
     home.mkdir()
     python_path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
     return {**os.environ, "HOME": str(home), "USERPROFILE": str(home), SMOKE_ENV: "1", "MPLBACKEND": "Agg",
-            "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1"}
+            "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1",
+            # one thread per child: --jobs runs children side by side, and idle OpenMP threads spinning for work
+            # on a shared machine cost CPU time (measured: 15 s instead of 27 s for a notebook-02 submission)
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+            "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1")}
 
 
-def _run_child(copy_path: Path, timeout: float) -> dict:
-    """Run :func:`run_checks` in a separate process (cwd and HOME = the temporary folder), with a time limit."""
+def _run_child(copy_path: Path, timeout: float, retries: int = 1) -> dict:
+    """Run :func:`run_checks` in a separate process (cwd and HOME = the temporary folder), with a limit of
+    ``timeout`` seconds of CPU time, tried again ``retries`` times after a time-out (``grade_time``)."""
     from fcn_course.checks import exercises
 
     out = copy_path.parent / "result.json"
     modules = sorted({row.module for row in exercises()})  # the child checks against this process's registry
     command = [sys.executable, "-m", "fcn_course.instructor.grade", str(copy_path), str(out), *modules]
-    try:
-        done = subprocess.run(command, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
-                              capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"status": TIMEOUT, "checks_error": text("grade.timed_out", seconds=timeout)}
+    done, attempts = run_with_retry(command, timeout, cwd=copy_path.parent, env=_child_environment(copy_path.parent),
+                                    retries=retries)
+    if done.limit is not None:
+        return {"status": TIMEOUT, "checks_error": timeout_message(done, timeout, attempts)}
     if done.returncode != 0 or not out.is_file():
         tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         return {"status": CRASHED, "checks_error": text("grade.child_crashed", code=done.returncode,
@@ -160,9 +203,10 @@ def report_markdown(name: str, result: dict) -> str:
     if reflections:
         answered = sum(answer["answered"] for answer in reflections)
         lines += [f"**{text('grade.reflections_score', answered=answered, total=len(reflections))}**", ""]
-        lines += [f"- ✅ {text('grade.reflection_answered', number=i, question=a['question'])}" if a["answered"]
-                  else f"- ❌ {text('grade.reflection_unanswered', number=i, question=a['question'])}"
-                  for i, a in enumerate(reflections, start=1)]
+        labels = [a.get("label") or text("grade.question_label", number=i) for i, a in enumerate(reflections, start=1)]
+        lines += [f"- ✅ {text('grade.reflection_answered', label=label, question=a['question'])}" if a["answered"]
+                  else f"- ❌ {text('grade.reflection_unanswered', label=label, question=a['question'])}"
+                  for label, a in zip(labels, reflections)]
         lines.append("")
     for exercise in exercises:
         lines.append(f"## {'✅' if exercise['passed'] else '❌'} {exercise['name']}")
@@ -192,7 +236,7 @@ def _read_submission(path: Path):
 
 
 def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
-          quiet: bool = False) -> dict:
+          quiet: bool = False, retries: int = 1) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
     Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``: ``status_label`` gives their
@@ -200,6 +244,7 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
     (name, passed, messages), ``cell_errors``, ``checks_error``, ``reflections`` (question, answered),
     ``passed``, ``total`` and ``report`` (Markdown, printed unless ``quiet``, and written to ``report_path``
     when given, its folder created). ``name`` is how the report names the submission (default: file name).
+    ``timeout`` is in seconds of CPU time; a time-out is tried again ``retries`` times before it is reported.
     """
     from fcn_course.checks.registry import course_notebook_of
 
@@ -212,7 +257,8 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
         with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
             copy_path = Path(workdir) / submission.name
             shutil.copyfile(submission, copy_path)
-            result = {"exercises": [], "cell_errors": [], "checks_error": None, **_run_child(copy_path, timeout)}
+            result = {"exercises": [], "cell_errors": [], "checks_error": None,
+                      **_run_child(copy_path, timeout, retries)}
         template = _template_for(course_notebook_of(submission.name))
         result["reflections"] = reflection_answers(nb, template) if template is not None else []
     if sha256(submission.read_bytes()) != digest_before:
@@ -233,6 +279,7 @@ def _child_main(argv) -> int:
     process runs; the check modules are imported first, so that their exercises are registered."""
     import importlib
 
+    limit_own_cpu()  # before any student code runs (the parent passed the limit in the environment)
     copy_path, out = Path(argv[0]), Path(argv[1])
     for module in argv[2:]:
         importlib.import_module(module)

@@ -1,7 +1,7 @@
 """Grading a whole class: every notebook under the given files and folders, one report each, one CSV.
 
-``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``; a ``.py`` only when
-named explicitly), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
+``python -m fcn_course.instructor grade submissions/`` finds the notebooks (``.ipynb``, and ``.py`` files that
+are jupytext notebooks), grades each one in its own process (``fcn_course.instructor.grade``), writes one Markdown
 report per submission, named after its path so that two students' ``02_fcn_alexnet.ipynb`` never collide,
 and a class summary ``grades.csv``. An unreadable file is reported and skipped; the submissions are never
 modified. The exit status is 1 when any submission has a failed exercise, an unreadable file, a crash or a
@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,10 @@ from fcn_course.messages import text
 CSV_NAME = "grades.csv"
 # One row per submission: its path below the class folder, the course notebook it answers, the status
 # (grade.OK, INVALID, TIMEOUT, CRASHED), exercises passed / graded, reflection answers written / asked, the
-# numbers of the unanswered questions (space-separated) and the report's file name.
+# labels of the unanswered questions ("; "-separated, as the notebook names them: "Pergunta 2"), the report's
+# file name and the registry keys of the exercises passed (space-separated: what ``lms`` weighs).
 CSV_COLUMNS = ("submission", "notebook", "status", "exercises_passed", "exercises_total",
-               "answers_written", "answers_total", "unanswered_questions", "report")
+               "answers_written", "answers_total", "unanswered_questions", "report", "passed_exercises")
 
 
 def row_passed(row: dict) -> bool:
@@ -43,12 +45,36 @@ def find_submissions(paths) -> list:
     for path in map(Path, paths):
         if path.is_dir():
             found += [p for p in sorted(path.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+            found += notebook_scripts(path)
         elif path.is_file():
             found.append(path)
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
     unique = {p.resolve(): p for p in found}
     return list(unique.values())
+
+
+JUPYTEXT_MARKS = ("# %%", "# jupyter:")  # a py:percent notebook's cell marker, or its jupytext header
+
+
+def notebook_scripts(folder: Path) -> list:
+    """The jupytext ``.py`` notebooks under ``folder`` (a student may hand in ``02_fcn_alexnet.py``).
+
+    Other ``.py`` files (helper modules) are not submissions: each is named on stderr, never skipped silently.
+    """
+    scripts = []
+    for path in sorted(folder.rglob("*.py")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        if any(line.startswith(JUPYTEXT_MARKS) for line in lines):
+            scripts.append(path)
+        else:
+            print(text("grade.skipped_script", path=path), file=sys.stderr)
+    return scripts
 
 
 def report_names(submissions) -> dict:
@@ -96,8 +122,10 @@ def _row(submission: Path, common: Path, report: Path, result: dict) -> dict:
         "exercises_total": result["total"],
         "answers_written": sum(answer["answered"] for answer in reflections),
         "answers_total": len(reflections),
-        "unanswered_questions": " ".join(str(i) for i, a in enumerate(reflections, start=1) if not a["answered"]),
+        "unanswered_questions": "; ".join(a.get("label") or text("grade.question_label", number=i)
+                                          for i, a in enumerate(reflections, start=1) if not a["answered"]),
         "report": report.name,
+        "passed_exercises": " ".join(e["key"] for e in result["exercises"] if e["passed"] and e.get("key")),
     }
 
 

@@ -15,6 +15,8 @@ scripts are switched off, and remote badge images become plain links.
 """
 from __future__ import annotations
 
+import copy
+
 import re
 import shutil
 import subprocess
@@ -78,6 +80,41 @@ def executed_notebooks(run_dir: Path, names=COURSE_NOTEBOOKS) -> dict:
 def student_page(executed, name: str = "notebook"):
     """The executed solution notebook as students may see it: stubs instead of solutions, outputs kept."""
     return transform(executed, STUDENT_PAGE, name)
+
+
+def machine_paths(repo_root: Path) -> list:
+    """``[(absolute path, what the pages show instead)]``, longest first: the build machine's folders.
+
+    The main job prints where the data and the runs are; on the website those would be the instructor's own
+    folders, meaningless (and private) for a student: ``$FCN_COURSE_DATA``, ``.`` (the course folder) and
+    ``~`` stand in for them.
+    """
+    from fcn_course.environment import read_environment
+
+    places = {str(read_environment().data_dir): "$FCN_COURSE_DATA", str(Path(repo_root).resolve()): ".",
+              str(Path(repo_root)): ".", str(Path.home()): "~"}
+    return sorted(((path, shown) for path, shown in places.items() if len(path) > 1), key=lambda p: -len(p[0]))
+
+
+def hide_machine_paths(nb, repo_root: Path):
+    """In place: every output of ``nb`` with the build machine's folders replaced (see :func:`machine_paths`)."""
+    replacements = machine_paths(repo_root)
+
+    def clean(value):
+        if isinstance(value, str):
+            for path, shown in replacements:
+                value = value.replace(path, shown)
+            return value
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return type(value)({key: clean(item) for key, item in value.items()})
+        return value
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [clean(output) for output in cell.outputs]
+    return nb
 
 
 def offline_badges(nb) -> None:
@@ -171,9 +208,10 @@ def solution_lines_in(pages: dict, repo_root: Path) -> list:
 
 def site_pages(repo_root: Path, notebooks: dict, instructor: bool) -> dict:
     """``{name: notebook}`` as the site shows them; the student pages are checked for solution lines."""
-    pages = {name: nb if instructor else student_page(nb, name) for name, nb in notebooks.items()}
+    pages = {name: copy.deepcopy(nb) if instructor else student_page(nb, name) for name, nb in notebooks.items()}
     for page in pages.values():
         offline_badges(page)
+        hide_machine_paths(page, repo_root)
     if not instructor:
         leaks = solution_lines_in(pages, repo_root)
         if leaks:
@@ -193,6 +231,8 @@ def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bo
     if instructor:
         (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     (source / "_static").mkdir()
+    for static in sorted((templates / "_static").glob("*.css")):
+        shutil.copy2(static, source / "_static" / static.name)
     (source / "_static" / MATHJAX_FOLDER).symlink_to(mathjax_source(), target_is_directory=True)
 
 

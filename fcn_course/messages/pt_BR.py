@@ -297,6 +297,306 @@ MESSAGES = {
     "checks.fcn_unknown_backbone": ("não reconheci o backbone de {name}: use um dos nomes de classe do curso "
                                     "({names}) ou chame check_fcn(..., backbone='alexnet')."),
     "checks.unknown_exercise": "não há exercício {key!r} no curso; os exercícios são: {keys}.",
+    "checks.feedback.note": "   ℹ️ nota: {note}",
+    "checks.feedback.weights_requested": (
+        "o seu código pediu os pesos do ImageNet{where}, mas a verificação criou o modelo com pretrained=False: "
+        "repasse o argumento pretrained ao carregador do backbone (`load_alexnet(pretrained)`), sem fixar True."),
+    "checks.feedback.undecided": ("não consegui terminar esta verificação: {error}. Confira o que o seu código "
+                                  "devolve (tipo e formato); se tudo parecer certo, mostre esta mensagem ao monitor."),
+    "checks.feedback.inplace": (
+        "{what}: uma operação in-place (como `p[mascara] = 0`, `p *= valido` ou `masked_fill_`) alterou um tensor "
+        "de que o gradiente precisa{where}. Use a versão que cria um tensor novo: `p = p * valido` ou "
+        "`p.masked_fill(...)` (sem o `_`)."),
+
+    # Exercício 0 (checks/metrics.py)
+    "checks.metrics.case_common": "uma matriz 3x3 comum",
+    "checks.metrics.case_absent": "uma classe ausente (linha e coluna zeradas)",
+    "checks.metrics.case_perfect": "predição perfeita",
+    "checks.metrics.case_never_right": "uma classe presente que nunca é acertada ([[5, 1], [3, 0]])",
+    "checks.metrics.case_only_predicted": "uma classe predita que não está em nenhum rótulo ([[4, 2], [0, 0]])",
+    "checks.metrics.case_random": "uma matriz {n}x{n} sorteada (com linhas ou colunas zeradas)",
+    "checks.metrics.with_case": "com {case}",
+    "checks.metrics.return_pair": "a função deve devolver o par (iou, dice): `return iou, dice`.",
+    "checks.metrics.not_numbers": "{label} com {case}: esperado um array de números, veio {kind}.",
+    "checks.metrics.wrong_shape": "{label} com {case}: esperado um valor por classe {expected}, veio {shape}.{hint}",
+    "checks.metrics.hint_any_class_count": (" A função deve servir para qualquer número de classes: use "
+                                            "len(matrix), não um número fixo."),
+    "checks.metrics.wrong_values": "{label} com {case}: esperado {expected}, veio {value}. Dica: {hint}",
+    "checks.metrics.hint_nan_for_absent": ("para uma classe que não aparece nem no rótulo nem na predição, devolva "
+                                           "NaN (0/0), não 0 nem 1."),
+    "checks.metrics.hint_zero_not_nan": (
+        "uma classe que aparece no rótulo ou na predição mas nunca é acertada (TP = 0) tem {label} 0, não NaN; "
+        "NaN só quando TP + FP + FN = 0 (a classe não aparece em lugar nenhum)."),
+    "checks.metrics.formula_iou": "IoU = TP/(TP+FP+FN)",
+    "checks.metrics.formula_dice": "Dice = 2TP/(2TP+FP+FN) (o TP conta duas vezes)",
+    "checks.metrics.hint_swapped": ("os valores parecem trocados: devolva primeiro a IoU e depois o Dice "
+                                    "(`return iou, dice`)."),
+    "checks.metrics.hint_recall": ("isso é a recall de cada classe, TP/(TP+FN): falta o FP no denominador (o erro "
+                                   "do notebook original); {formula}."),
+    "checks.metrics.hint_precision": ("isso é a precisão de cada classe, TP/(TP+FP): falta o FN no denominador; "
+                                      "{formula}."),
+    "checks.metrics.hint_twice_iou": "Dice não é 2·IoU: Dice = 2TP/(2TP+FP+FN) (o que equivale a 2·IoU/(1+IoU)).",
+    "checks.metrics.hint_integer_division": ("parece divisão inteira (//), que arredonda para baixo: use a divisão "
+                                             "comum (/); {formula}."),
+    "checks.metrics.hint_formula": ("{formula}; linhas = classe real, colunas = classe predita; FP soma a coluna e "
+                                    "FN soma a linha (sem o TP)."),
+
+    # Exercícios 1, 2 e 6: as FCNs (checks/models.py)
+    "checks.models.not_a_course_backbone": "{weights} não é um backbone do curso: use um dos registrados ({names}).",
+    "checks.models.build": "criar o modelo",
+    "checks.models.build_five": "criar o modelo com num_classes=5",
+    "checks.models.build_pretrained": "criar o modelo com pretrained={pretrained}",
+    "checks.models.prefix_16s": "com skip='16s': ",
+    "checks.models.forward": "forward com entrada [2, 3, {height}, {width}]",
+    "checks.models.missing_attributes": "faltam os atributos {missing} (com skip={skip} a rede deve ter {names}).",
+    "checks.models.first_conv": ("`{name}` deve começar pela primeira convolução do backbone do torchvision (pesos "
+                                 "{shape}); use as camadas `features` do modelo carregado."),
+    "checks.models.linear_layers": ("a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas "
+                                    "por convoluções (é isso que torna a rede 'totalmente convolucional')."),
+    "checks.models.classifier_without_conv": ("`classifier` deve conter convoluções (a última com num_classes canais "
+                                              "de saída)."),
+    "checks.models.frozen_from_scratch": (
+        "com pretrained=False {count} de {total} tensores de parâmetros estão congelados (requires_grad=False), a "
+        "começar por `{name}`: treinando do zero os pesos são aleatórios e a rede inteira precisa aprender. Não "
+        "congele nada aqui (com pretrained=True o otimizador já usa lr × 0.1 no backbone)."),
+    "checks.models.void_channel": (
+        "com num_classes={num_classes} a saída tem {channels} canais, um a mais: void (255) não é uma classe — a "
+        "perda o ignora (ignore_index=255) e a rede prevê só num_classes escores."),
+    "checks.models.wrong_class_count": (
+        "com num_classes={num_classes} a saída tem {channels} canais: a última convolução do classifier deve ter "
+        "num_classes canais de saída (use o argumento num_classes, não um número fixo)."),
+    "checks.models.wrong_output_shape": (
+        "para a entrada [2, 3, {height}, {width}] a saída deveria ser {expected}, veio {shape}. Dica: interpole os "
+        "escores para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224."),
+    "checks.models.not_raw_scores": (
+        "a saída parece ter passado por {kind} no fim do forward: devolva os escores brutos (logits) da última "
+        "convolução, interpolados. nn.CrossEntropyLoss já aplica log_softmax; com {kind} no fim ela trabalharia "
+        "sobre valores já transformados e o treino piora. Use softmax só fora do modelo, para ver probabilidades."),
+    "checks.models.dropout_in_eval": (
+        "em modo de avaliação (net.eval()) duas passadas na mesma imagem deram saídas diferentes: há dropout ativo "
+        "mesmo em eval. Crie o dropout como camada no __init__ (nn.Dropout2d(0.5)), em vez de F.dropout(x, 0.5) ou "
+        "nn.Dropout(...)(x) no forward: só uma camada registrada é desligada por net.eval()."),
+    "checks.models.batch_statistics_in_eval": (
+        "em modo de avaliação a saída de uma imagem mudou conforme as outras imagens do lote: uma BatchNorm está "
+        "usando as estatísticas do lote mesmo em eval. Crie a camada no __init__ (nn.BatchNorm2d(canais)), não no "
+        "forward nem com F.batch_norm(..., training=True)."),
+    "checks.models.map_shape": "{channels} canais, {height}x{width}",
+    "checks.models.deep_cut": (
+        "para uma entrada {height}x{width}, self.{name} deveria terminar onde termina `features`, no mapa de 1/32 "
+        "({expected}); veio {shape}. Use `features` até o fim, sem cortar camadas nem acrescentar o avgpool do "
+        "classificador."),
+    "checks.models.shallow_cut": (
+        "com skip='{skip}', para uma entrada {height}x{width} self.backbone1 deveria terminar no pooling de "
+        "1/{stride} ({expected}); veio {shape}{built_as}. Corte `features` no índice do pooling de cada variante."),
+    "checks.models.built_as": " (é o corte de skip='{other}')",
+    "checks.models.skip_unused": (
+        "a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip connection não está sendo "
+        "usada. Dica: concatene as features de backbone1 com as de backbone2 (interpoladas para o mesmo tamanho) "
+        "com torch.cat(..., dim=1) antes do classifier."),
+    "checks.models.skip_coarse": (
+        "a skip connection não traz detalhe fino: uma mudança num ponto das features de backbone1 altera {shallow} "
+        "pixels da saída, tanto quanto um ponto do mapa de 1/32 ({deep} pixels). Dica: a fusão deve acontecer na "
+        "resolução de backbone1 (amplie as features profundas até o tamanho das rasas, não reduza as rasas a 1/32)."),
+    "checks.models.loader_not_called": (
+        "o modelo não chamou `{loader}(pretrained)` de fcn_course.backbones (nem o construtor do torchvision); use-o "
+        "para que o argumento pretrained seja respeitado (ele baixa/carrega os pesos do ImageNet ou explica como "
+        "obtê-los)."),
+    "checks.models.flag_not_passed": ("com pretrained={pretrained} o backbone foi carregado com pretrained={loaded}: "
+                                      "passe o argumento adiante, `{loader}(pretrained)`."),
+    "checks.models.pretrained_overwritten": ("com pretrained=True os pesos do ImageNet foram sobrescritos depois de "
+                                             "carregados; só chame initialize_weights quando pretrained=False."),
+    "checks.models.never_initialised": ("com pretrained=False os pesos deveriam ser inicializados: chame "
+                                        "initialize_weights(self) no fim do __init__ quando pretrained=False."),
+    "checks.models.no_upsampling": ("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
+                                    "tamanho da entrada."),
+    "checks.models.not_bilinear": ("o upsampling usa mode={mode!r} em pelo menos uma das interpolações; as FCNs "
+                                   "usam interpolação bilinear (mode='bilinear') em todas elas."),
+
+    # Exercício 3 (checks/training.py): the optimiser
+    "checks.training.build_case": "criar o modelo ({case})",
+    "checks.training.not_adam": "{case}: use torch.optim.Adam (veio {kind}).",
+    "checks.training.decoupled": (
+        "{case}: veio {kind} com weight decay desacoplado (subtraído direto dos pesos, como faz a AdamW); o curso "
+        "pede torch.optim.Adam com weight_decay como regularização L2 (somada ao gradiente), e os dois treinam de "
+        "modo diferente. Use optim.Adam(..., weight_decay=args['weight_decay'])."),
+    "checks.training.betas": (
+        "{case}: com args['momentum'] = {momentum}, betas deveria ser (args['momentum'], 0.999) = {want}, veio "
+        "{got}. Dica: passe betas=(args['momentum'], 0.999) ao Adam (o padrão do Adam não segue args)."),
+    "checks.training.weight_decay": (
+        "{case}: weight_decay deveria ser args['weight_decay'] ({want:g}), veio {got:g}. Dica: passe "
+        "weight_decay=args['weight_decay'] ao Adam (vale para todos os grupos de parâmetros)."),
+    "checks.training.duplicate_parameter": ("{case}: um mesmo parâmetro aparece duas vezes no otimizador (passe cada "
+                                            "um uma vez só)."),
+    "checks.training.missing_one": "falta 1 de {total} tensores de parâmetros",
+    "checks.training.missing_many": "faltam {count} de {total} tensores de parâmetros",
+    "checks.training.parameter_missing": ("{case}: o parâmetro `{name}` não está no otimizador (não seria treinado); "
+                                          "{count}."),
+    "checks.training.part_backbone": "do backbone",
+    "checks.training.part_classifier": "do classificador",
+    "checks.training.rule_pretrained": "o backbone pré-treinado usa lr × 0.1 e o resto usa lr",
+    "checks.training.rule_scratch": ("treinando do zero (pretrained=False) o backbone não tem pesos do ImageNet a "
+                                     "preservar: tudo usa o mesmo lr; o lr × 0.1 vale só com pretrained=True"),
+    "checks.training.wrong_lr": "{case}: parâmetros {part} (`{name}`) com lr={lr:g}, esperado {want:g} ({rule}).",
+    # Exercício 3 (checks/training.py): the loss
+    "checks.training.compute_loss_call": "compute_loss (escores com {classes} classes)",
+    "checks.training.loss_not_scalar": "compute_loss deve devolver um tensor escalar (a média da perda nos pixels).",
+    "checks.training.nll_loss": (
+        "make_criterion devolveu nn.NLLLoss: junto com log_softmax ela é equivalente a nn.CrossEntropyLoss, que "
+        "faz as duas coisas de uma vez ({value}). O curso pede nn.CrossEntropyLoss(ignore_index=255) em "
+        "make_criterion e os escores brutos em compute_loss: o resto do curso (p.ex. a perda ponderada, "
+        "CrossEntropyLoss(weight=...)) conta com isso."),
+    "checks.training.nll_value_right": "o valor da sua perda está certo",
+    "checks.training.nll_value_wrong": "e o valor da sua perda não bate com o dela",
+    "checks.training.not_cross_entropy": "o critério deve ser nn.CrossEntropyLoss (veio {kind}).",
+    "checks.training.reduction": (
+        "o critério usa reduction={reduction!r}: a perda deve ser a média nos pixels (reduction='mean', o padrão), "
+        "senão ela cresce com o tamanho da imagem e do lote."),
+    "checks.training.ignore_index": ("o critério deve ignorar os pixels void: nn.CrossEntropyLoss(ignore_index=255). "
+                                     "Void é a borda incerta dos objetos, não é fundo."),
+    "checks.training.weighted_criterion": (
+        "o critério tem pesos de classe (weight=...) ou label_smoothing: este exercício pede a entropia cruzada "
+        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 04)."),
+    "checks.training.wrong_loss": "com {classes} classes: valor da perda {value:.5f}, esperado {reference:.5f}. Dica: {hint}",
+    "checks.training.hint_class_count": " Com 3 classes deu certo: não fixe o número de classes, use outputs.shape[1].",
+    "checks.training.loss_no_gradient": ("a perda não propaga gradiente até as saídas da rede (não use "
+                                         ".detach()/.item())."),
+    "checks.training.loss_hint_scrambled": (
+        "parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e pixels. O eixo "
+        "das classes precisa ser o último antes do reshape (veja torch.permute)."),
+    "checks.training.loss_hint_transposed": (
+        "parece que você usou transpose(1, 3): ele troca também H e W (dá [B, W, H, C]) e os pixels deixam de "
+        "bater com os rótulos; use permute(0, 2, 3, 1)."),
+    "checks.training.loss_hint_sum": ("parece a soma da perda nos pixels, não a média: use reduction='mean' (o "
+                                      "padrão) e não multiplique pelo número de pixels."),
+    "checks.training.loss_hint_softmax": (
+        "parece que você aplicou softmax antes da perda: nn.CrossEntropyLoss já aplica log_softmax, então passe os "
+        "escores brutos (logits) da rede."),
+    "checks.training.loss_hint_flatten": ("achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para "
+                                          "[B·H·W]."),
+    # Exercício 3 (checks/training.py): the tiny training round
+    "checks.training.forward": "forward no lote de treino [4, 3, 64, 64]",
+    "checks.training.not_finite": "valores não finitos (perda/mIoU): {figures}. Verifique a perda e o lr.",
+    "checks.training.loss_did_not_fall": "a perda não caiu em 8 passos no mesmo lote ({first:.3f} → {last:.3f}): {hint}",
+    "checks.training.eval_loss_did_not_fall": ("em modo de avaliação, a perda no lote não caiu com 8 passos de treino "
+                                               "({first:.3f} → {last:.3f}): {hint}"),
+    "checks.training.metrics_out_of_range": "métricas fora de [0, 1]: {miou}, {accuracy}.",
+    "checks.training.no_learning_foreign_parameters": (
+        "o otimizador não contém nenhum parâmetro da rede que recebeu: em make_optimizer use net.parameters() (ou "
+        "as partes de net), não os de outro modelo."),
+    "checks.training.no_learning_zero_lr": "o otimizador tem lr = 0 em todos os grupos: use args['lr'].",
+    "checks.training.no_learning_frozen": (
+        "{count} de {total} tensores de parâmetros estão congelados (requires_grad=False), a começar por `{name}`: "
+        "treinando do zero a rede inteira precisa aprender."),
+    "checks.training.no_learning_unchanged": ("os pesos não mudaram em 8 passos: confira se o gradiente chega à rede "
+                                              "(compute_loss sem .detach()/.item()) e o otimizador."),
+    "checks.training.no_learning_unknown": ("os pesos mudaram, mas a perda não caiu; não sei dizer por quê: confira "
+                                            "compute_loss e make_optimizer (lr, betas)."),
+
+    # Exercício 4 (checks/upsampling.py)
+    "checks.upsampling.case": "fator {factor}",
+    "checks.upsampling.forward": "{case}: aplicar a camada a uma entrada [1, {channels}, 7, 9]",
+    "checks.upsampling.not_conv_transpose": ("{case}: devolva uma nn.ConvTranspose2d (veio {kind}); é ela que pode "
+                                             "aprender, ao contrário de F.interpolate."),
+    "checks.upsampling.channels": (
+        "{case}: make_upsampler({channels}, {factor}, ...) criou uma ConvTranspose2d de {in_channels} → "
+        "{out_channels} canais; use o argumento channels dos dois lados, nn.ConvTranspose2d(channels, channels, "
+        "...), sem fixar um número (como 256)."),
+    "checks.upsampling.bias": ("{case}: crie a camada com bias=False; um viés somaria uma constante aos mapas e a "
+                               "camada deixaria de ser uma interpolação."),
+    "checks.upsampling.size": "{case}: uma entrada 7x9 deveria virar {height}x{width}, virou {got_height}x{got_width}.{hint}",
+    "checks.upsampling.hint_odd": " Para fator ímpar, kernel_size = 2*fator dá um pixel a mais: use 2*fator - fator % 2.",
+    "checks.upsampling.hint_even": " Confira kernel_size=2*fator, stride=fator e padding=fator // 2.",
+    "checks.upsampling.not_bilinear": (
+        "{case}: longe das bordas a saída deveria ser igual a F.interpolate(..., mode='bilinear', "
+        "align_corners=False). Copie bilinear_kernel(channels, channels, kernel_size) para layer.weight (dentro de "
+        "torch.no_grad()) e use padding=fator // 2."),
+    "checks.upsampling.mixes_channels": (
+        "{case}: a saída mistura os canais, mas na interpolação cada canal alimenta só ele mesmo: copie "
+        "bilinear_kernel(channels, channels, kernel_size), que zera os pares de canais diferentes (não ponha o "
+        "filtro bilinear em todos os pares)."),
+    "checks.upsampling.learns": "True (a camada aprende)",
+    "checks.upsampling.fixed": "False (a camada fica fixa)",
+    "checks.upsampling.requires_grad": ("{case}, learnable={learnable}: layer.weight.requires_grad deveria ser "
+                                        "{want}; use layer.weight.requires_grad_(learnable)."),
+
+    # Exercício 5 (checks/losses.py): class weights
+    "checks.losses.hint_length": " Não fixe 3 classes: um peso para cada contagem de pixel_counts (len(pixel_counts)).",
+    "checks.losses.weights_form": ("devolva um tensor float com um peso por classe (formato [{length}]); veio "
+                                   "{kind} {shape}.{hint}"),
+    "checks.losses.weights_dtype": (
+        "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 04 os passa a "
+        "nn.CrossEntropyLoss(weight=...), que com escores float32 falha com \"expected scalar type Float but found "
+        "Double\"."),
+    "checks.losses.absent_class_weight": ("uma classe sem nenhum pixel deve receber peso 0 (e nada de inf ou nan): "
+                                          "veio {weights}. Calcule a mediana só das frequências > 0."),
+    "checks.losses.inverse_order": (
+        "{call}: a classe mais frequente recebeu peso maior ou igual ao da mais rara: {weights}. O peso deve ser "
+        "inversamente proporcional à frequência (mediana / freq)."),
+    "checks.losses.wrong_weights": "para {call} esperava pesos {expected}; veio {weights}. {hint}",
+    "checks.losses.hint_median_of_present": ("A mediana deve ser tomada só sobre as classes presentes (frequência "
+                                             "> 0): uma classe sem pixels não entra na mediana."),
+    "checks.losses.hint_mean_not_median": "Parece a média das frequências: use a mediana (torch.median ou np.median).",
+    "checks.losses.hint_divide_by_median": ("Os pesos estão na proporção certa, mas falta dividir pela mediana das "
+                                            "frequências: a classe de frequência mediana deve receber peso 1."),
+    "checks.losses.hint_weights_formula": ("Calcule freq = contagens / total e peso = mediana(freq) / freq, com a "
+                                           "mediana só das classes presentes."),
+    # Exercício 5 (checks/losses.py): Dice loss
+    "checks.losses.dice_not_scalar": ("devolva um único número (tensor escalar): a média do Dice sobre as classes, "
+                                      "não {shape}."),
+    "checks.losses.dice_no_gradient": ("a perda não tem gradiente: use probabilidades (softmax nos canais), nunca "
+                                       "argmax, e não chame .item() nem .detach()."),
+    "checks.losses.dice_null_gradient": "o gradiente da perda em relação aos escores é nulo ou não finito.",
+    "checks.losses.dice_void": ("os pixels void (255) influenciaram a perda: zere probabilidades e alvos nesses "
+                                "pixels (e troque 255 por uma classe válida antes do one-hot)."),
+    "checks.losses.dice_softmax_axis": (
+        "a perda muda quando se soma a mesma constante a todas as classes de um pixel, o que não acontece com "
+        "softmax nos canais: aplique softmax no eixo das classes, outputs.softmax(dim=1) (não em outro eixo, nem "
+        "sigmoid, nem os escores brutos)."),
+    "checks.losses.dice_case": "{classes} classes",
+    "checks.losses.perfect": "predição perfeita",
+    "checks.losses.all_wrong": "predição toda errada",
+    "checks.losses.small_swapped": "classes pequenas trocadas",
+    "checks.losses.hint_class_count": " Com 3 classes funcionou: não fixe o número de classes, use outputs.shape[1].",
+    "checks.losses.dice_range": ("a perda de Dice fica entre 0 e 1, veio {value:.4f}: Dice = 2·interseção / (soma "
+                                 "de p + soma de g), por classe; a perda é 1 - média."),
+    "checks.losses.dice_sum_of_classes": ("a perda ficou negativa ({value:.4f}): tire a média do Dice entre as "
+                                          "classes (.mean()), não a soma."),
+    "checks.losses.dice_perfect": ("com a predição perfeita a perda deveria ser ≈ 0, veio {value:.4f}: Dice = "
+                                   "2·interseção / (soma de p + soma de g), por classe; a perda é 1 - média."),
+    "checks.losses.dice_worst": "com a predição toda errada a perda deveria ser ≈ 1, veio {value:.4f}.",
+    "checks.losses.dice_lumped": (
+        "com uma classe grande certa e duas pequenas trocadas a perda deveria ser ≈ 0.67 (Dice 1, 0 e 0: média "
+        "1/3), veio {value:.3f}: calcule um Dice por classe, somando sobre lote e pixels (dim=(0, 2, 3)), e tire a "
+        "média entre as classes; somando todas as classes juntas, a classe grande domina."),
+    "checks.losses.dice_per_class": (
+        "com uma classe grande certa e duas pequenas trocadas a perda deveria ser ≈ 0.67 (Dice 1, 0 e 0: média "
+        "1/3), veio {value:.3f}: Dice por classe = 2·Σ(p·g) / (Σp + Σg) somando sobre lote e pixels; a perda é "
+        "1 - a média entre as classes."),
+
+    # Exercício 6 (checks/scores.py)
+    "checks.scores.build": "criar {name}(3)",
+    "checks.scores.the_model": "o modelo",
+    "checks.scores.pretrained_ignored": ("com pretrained=False o modelo carregou os pesos do ImageNet: passe o "
+                                         "argumento adiante, `load_vgg16(pretrained)`."),
+    "checks.scores.not_conv": "crie self.{name} como nn.Conv2d (veio {kind}).",
+    "checks.scores.wrong_layer": (
+        "self.{name} deveria ser Conv2d({channels}, num_classes, kernel_size=1): cada nível prevê escores de "
+        "classe, que são então somados; veio Conv2d({in_channels}, {out_channels}, kernel_size={kernel_size})."),
+    "checks.scores.forward": "forward numa imagem {height}x{width}",
+    "checks.scores.wrong_shape": ("a saída deveria ter formato [1, {classes}, {height}, {width}] (escores por pixel, "
+                                  "do tamanho da entrada); veio {shape}."),
+    "checks.scores.unused": ("self.{name} não muda a saída: some os escores dele (depois de interpolar os escores "
+                             "mais profundos ao tamanho do mapa dele) no forward."),
+    "checks.scores.not_linear": (
+        "a saída não varia linearmente com self.{name}: os escores dos níveis devem ser somados e só interpolados "
+        "depois (nada de ReLU, concatenação com camadas não lineares ou outra convolução depois da soma)."),
+    "checks.scores.not_added": (
+        "a contribuição de self.{name} muda conforme os escores do classifier: os escores dos níveis devem ser "
+        "somados (+), não multiplicados nem combinados de outro jeito."),
+    "checks.scores.scaled_note": (
+        "os escores de self.{name} entram na soma multiplicados por cerca de {scale}, como na implementação de "
+        "referência dos autores do FCN (pool4 × 0.01, pool3 × 0.0001): aceito; a escala só muda o ponto de "
+        "partida do treino."),
 
     # --- exercise titles (the number is added by checks.exercise_title) ----------------------------------------
     "exercise.iou": "IoU e Dice a partir da matriz de confusão",
@@ -321,8 +621,16 @@ MESSAGES = {
     "grade.status_invalid": "arquivo inválido",
     "grade.status_timed_out": "tempo esgotado",
     "grade.status_crashed": "erro na correção",
-    "grade.timed_out": ("as verificações passaram de {seconds:g} s e foram interrompidas (um laço infinito ou um "
-                        "treino dentro de uma definição?)"),
+    "grade.timed_out_cpu": ("as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
+                            "interrompidas ({attempts} tentativa(s)). Procure um laço que não termina ou um treino "
+                            "dentro de uma definição; se o notebook roda rápido no seu computador, avise o professor "
+                            "(o limite pode ser pequeno para a máquina de correção)."),
+    "grade.timed_out_busy": ("a máquina de correção estava sobrecarregada: em {wall:.0f} s de relógio as verificações "
+                             "só conseguiram {cpu:.0f} s de CPU ({attempts} tentativa(s)). Isto não indica um problema "
+                             "no seu notebook: o professor vai corrigi-lo de novo."),
+    "grade.timed_out_waiting": ("as verificações ficaram {wall:.0f} s esperando sem calcular (só {cpu:.0f} s de CPU, "
+                                "{attempts} tentativa(s)): alguma definição espera por algo (input(), time.sleep, "
+                                "um download?). Deixe nas definições só imports, funções, classes e constantes."),
     "grade.child_crashed": "o processo de correção terminou com código {code}: {tail}",
     "grade.report_title": "Relatório de correção: {name}",
     "grade.invalid_heading": "Arquivo inválido",
@@ -333,12 +641,19 @@ MESSAGES = {
     "grade.score_many": "{passed} de {total} exercícios corretos.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
-    "grade.reflection_answered": "Pergunta {number}: {question}",
-    "grade.reflection_unanswered": "sem resposta: Pergunta {number}: {question}",
+    "grade.reflection_answered": "{label}: {question}",
+    "grade.reflection_unanswered": "sem resposta: {label}: {question}",
+    "grade.question_label": "Pergunta {number}",  # the notebook's own label: **2.**, **Pergunta de reflexão A**
+    "grade.question_label_pattern": r"pergunta(?: de reflexão)?\s+(\w{{1,3}})\b",  # how notebooks label them
+    "grade.prediction_label_pattern": r"previsão\s+(\d+)",
+    "grade.prediction_label": "Previsão {numbers}",
+    "grade.predictions_label": "Previsões {numbers}",
+    "grade.and_join": "{first} e {last}",
     "grade.timed_out_heading": "Tempo esgotado",
     "grade.checks_unfinished_heading": "As verificações não puderam terminar",
     "grade.cell_errors_heading": "Células com erro",
     "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
+    "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
     "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
                        "{submission}"),
     # The course website.

@@ -1,6 +1,7 @@
-"""FCN8s_VGG16_Sum cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/fcn_vgg16_scores.py: FCN8s_VGG16_Sum cases found by mutation testing
+(benchmarks/mutation_test.py) that no other test pinned.
 
-As in tests/test_fcn_vgg16_mutants.py, a stand-in for ``load_vgg16`` builds VGG16's convolutional part only (the
+As in tests/test_solutions_fcn_vgg16.py, a stand-in for ``load_vgg16`` builds VGG16's convolutional part only (the
 full torchvision model takes seconds) and records the ``pretrained`` values asked; a spy records the calls of
 ``initialize_weights``. Inputs are 64x96: pool3 is 8x12, pool4 4x6, pool5 2x3.
 """
@@ -60,6 +61,7 @@ def test_a_pretrained_net_keeps_its_imagenet_features(calls):
     assert all(torch.equal(features[name], value) for name, value in calls.features[0].items())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pretrained", [False, True])
 def test_the_skip_scores_start_at_zero_so_the_net_starts_as_fcn32s(calls, pretrained):
     """The paper starts score_pool4 and score_pool3 at zero: at first the output is the FCN-32s prediction."""
@@ -97,6 +99,7 @@ def test_the_classifier_drops_half_of_its_channels_in_training_as_in_the_paper(c
         assert torch.equal(model.eval().classifier(pool5), model.classifier(pool5))
 
 
+@pytest.mark.slow
 def test_forward_adds_the_three_levels_scores_upsampled_bilinearly_without_aligned_corners(calls):
     torch.manual_seed(0)
     model = FCN8s_VGG16_Sum(NUM_CLASSES).eval()

@@ -1,10 +1,13 @@
-"""Loss cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/losses.py (class weights, Dice loss).
+
+The first cases were found by mutation testing (benchmarks/mutation_test.py): no other test pinned them.
 
 The Dice loss is checked against the docstring's formula worked out by hand on a tiny case, with eps = 1.
 """
 import math
 
 import torch
+import torch.nn.functional as F
 
 from solutions.losses import VOID_LABEL, class_weights, dice_loss
 
@@ -42,3 +45,21 @@ def test_class_weights_are_the_median_frequency_over_each_frequency():
     # freq = (0.6, 0.3, 0.1) over the present classes, median 0.3; the absent class gets 0
     assert weights.dtype == torch.float32
     assert torch.allclose(weights, torch.tensor([0.5, 1.0, 3.0, 0.0]))
+
+
+# ==================================================================================================
+# Weighted cross-entropy and Dice loss: what they are for
+# ==================================================================================================
+
+def test_class_weights_make_a_weighted_loss_that_counts_rare_pixels_more():
+    weights = class_weights([1000, 100, 10])
+    logits, labels = torch.zeros(1, 3, 1, 2), torch.tensor([[[0, 2]]])
+    per_pixel = F.cross_entropy(logits, labels, reduction="none")
+    weighted = F.cross_entropy(logits, labels, weight=weights, reduction="none")
+    assert weighted[0, 0, 1] / per_pixel[0, 0, 1] > weighted[0, 0, 0] / per_pixel[0, 0, 0]
+
+
+def test_dice_loss_is_lower_for_a_better_prediction():
+    labels = torch.randint(0, 3, (2, 8, 8))
+    truth = F.one_hot(labels, 3).permute(0, 3, 1, 2).float()
+    assert dice_loss(truth * 5, labels) < dice_loss(torch.zeros(2, 3, 8, 8), labels) < dice_loss(-truth * 5, labels)

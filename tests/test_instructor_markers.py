@@ -1,4 +1,8 @@
-"""Marker cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of fcn_course.instructor.markers (solution regions).
+
+Most of its behaviour is tested through the build (test_instructor_build.py); these are the cases found by mutation
+testing (benchmarks/mutation_test.py) that no other test pinned.
+"""
 import pytest
 
 from fcn_course.instructor.markers import find_solution_regions, region_lines

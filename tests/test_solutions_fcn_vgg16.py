@@ -1,4 +1,5 @@
-"""FCN_VGG16 cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned.
+"""Tests of solutions/fcn_vgg16.py: FCN_VGG16 cases found by mutation testing (benchmarks/mutation_test.py) that no
+other test pinned (the tests shared by every reference model are in test_models.py).
 
 torchvision's full VGG16 takes seconds to build (its fully connected layers): these tests hand the model only
 VGG16's convolutional part, built directly, through a stand-in for ``load_vgg16`` that records its argument.
@@ -33,6 +34,7 @@ def test_by_default_fcn_vgg16_is_an_fcn32s_trained_from_scratch(pretrained_asked
     assert model.skip is False and hasattr(model, "backbone") and not hasattr(model, "backbone1")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip", [False, "8s"])
 def test_upsampling_is_bilinear_without_aligned_corners(pretrained_asked, skip):
     """Every upsampling uses align_corners=False, the convention of the course (and of the student checks)."""
@@ -51,6 +53,7 @@ def test_upsampling_is_bilinear_without_aligned_corners(pretrained_asked, skip):
         assert torch.allclose(model(x), expected, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip, channels, stride", [("8s", 256, 8), ("16s", 512, 16)])
 def test_the_skip_comes_from_pool3_for_8s_and_pool4_for_16s(pretrained_asked, skip, channels, stride):
     model = FCN_VGG16(3, skip=skip).eval()
@@ -59,6 +62,7 @@ def test_the_skip_comes_from_pool3_for_8s_and_pool4_for_16s(pretrained_asked, sk
     assert shallow.shape[1:] == (channels, 64 // stride, 96 // stride)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip", [False, "8s"])
 def test_dropout_is_active_in_training_and_off_in_evaluation(pretrained_asked, skip):
     torch.manual_seed(0)

@@ -1,10 +1,13 @@
-"""Upsampling cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of solutions/upsampling.py (fit_to_size, learned upsampling).
+
+The first cases were found by mutation testing (benchmarks/mutation_test.py): no other test pinned them.
+"""
 import pytest
 import torch
 import torch.nn.functional as F
 
 from solutions.fcn_alexnet import FCN_AlexNet
-from solutions.upsampling import fit_to_size, with_learned_upsampling
+from solutions.upsampling import fit_to_size, make_upsampler, with_learned_upsampling
 
 
 def _grid(height, width):
@@ -60,3 +63,24 @@ def test_the_deep_features_are_upsampled_x4_then_the_scores_bilinearly_without_a
         scores = model.classifier(torch.cat([shallow, fit_to_size(upsampled, shallow.shape[-2:])], dim=1))
         expected = F.interpolate(scores, size=(96, 112), mode="bilinear", align_corners=False)
         assert torch.allclose(model(x), expected, atol=1e-5)
+
+
+# ==================================================================================================
+# fit_to_size in general, and the learned-upsampling FCN trains only what it should
+# ==================================================================================================
+
+def test_fit_to_size_crops_and_pads():
+    x = torch.arange(36.0).reshape(1, 1, 6, 6)
+    assert fit_to_size(x, (4, 8)).shape[-2:] == (4, 8)
+    assert torch.equal(fit_to_size(x, (6, 6)), x)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("learnable", [True, False])
+def test_learned_upsampling_fcn_trains_only_what_it_should(learnable):
+    model = with_learned_upsampling(FCN_AlexNet, learnable)(3, skip="8s")
+    out = model(torch.randn(2, 3, 96, 112))
+    assert out.shape == (2, 3, 96, 112)
+    out.sum().backward()
+    assert (model.upsample_deep.weight.grad is not None) == learnable
+    assert make_upsampler(4, 2, learnable).weight.requires_grad == learnable

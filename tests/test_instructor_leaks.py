@@ -1,4 +1,8 @@
-"""Leak-scan cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of fcn_course.instructor.leaks (the release's leak scan).
+
+The scan is tested end to end with the release (test_instructor_release.py); these are the cases found by mutation
+testing (benchmarks/mutation_test.py) that no other test pinned.
+"""
 import zipfile
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, _allowed_lines, scan_for_leaks, secret_lines

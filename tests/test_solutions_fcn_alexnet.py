@@ -1,4 +1,5 @@
-"""FCN_AlexNet cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned."""
+"""Tests of solutions/fcn_alexnet.py: FCN_AlexNet cases found by mutation testing (benchmarks/mutation_test.py)
+that no other test pinned (the tests shared by every reference model are in test_models.py)."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -6,6 +7,7 @@ import torch.nn.functional as F
 from solutions.fcn_alexnet import FCN_AlexNet
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip", [False, "8s"])
 def test_dropout_is_active_in_training_and_off_in_evaluation(skip):
     """The classifier's Dropout2d(0.5) makes two training passes differ; evaluation passes are equal."""
@@ -41,6 +43,7 @@ def test_the_skip_classifier_scores_each_cell_of_the_concatenated_maps():
     assert [layer.kernel_size for layer in convolutions] == [(1, 1), (1, 1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skip", [False, "8s", "16s"])
 def test_upsampling_is_bilinear_without_aligned_corners(skip):
     """Every upsampling uses align_corners=False, the convention of the course (and of the student checks)."""

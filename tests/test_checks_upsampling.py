@@ -1,0 +1,195 @@
+"""The self-check of Exercício 4 (fcn_course/checks/upsampling.py): a ConvTranspose2d that starts as bilinear
+interpolation. The reference and right variants pass; each wrong answer fails with its own Portuguese hint."""
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from check_helpers import failed_messages
+from fcn_course import backbones, checks
+from fcn_course.backbones import bilinear_kernel
+from solutions.upsampling import make_upsampler
+
+
+def _messages(result):
+    return failed_messages(result)
+
+
+def test_reference_upsampler_passes():
+    assert checks.check_upsampler(make_upsampler, verbose=False).passed
+
+
+def _upsampler(kernel=lambda s: 2 * s - s % 2, padding=lambda s: s // 2, bias=False, weight=True,
+               freeze=True, kind=nn.ConvTranspose2d):
+    def make(channels, factor, learnable):
+        layer = kind(channels, channels, kernel_size=kernel(factor), stride=factor, padding=padding(factor),
+                     bias=bias)
+        if weight:
+            with torch.no_grad():
+                layer.weight.copy_(bilinear_kernel(channels, channels, kernel(factor)))
+        if freeze:
+            layer.weight.requires_grad_(learnable)
+        return layer
+    return make
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda c, s, learnable: nn.Upsample(scale_factor=s, mode="bilinear"), "devolva uma nn.ConvTranspose2d"),
+    (_upsampler(bias=True), "bias=False"),
+    (_upsampler(kernel=lambda s: 2 * s), "fator ímpar"),              # the paper's 2s, taken for an odd factor
+    (_upsampler(padding=lambda s: 0), "virou"),                        # wrong size
+    (_upsampler(weight=False), "Copie bilinear_kernel"),               # random initial weights
+    (_upsampler(freeze=False), "requires_grad"),                       # never frozen
+])
+def test_wrong_upsamplers_get_their_hint(wrong, hint):
+    assert hint in _messages(checks.check_upsampler(wrong, verbose=False))
+
+
+def test_unfinished_upsampler_stops_run_all(capsys):
+    def stub(channels, factor, learnable):
+        raise NotImplementedError("crie nn.ConvTranspose2d")
+    with pytest.raises(checks.ExerciseNotDone, match="Exercício 4"):
+        checks.check_upsampler(stub)
+
+
+def _bilinear_upsampler(padding=lambda factor: factor // 2, frozen=False):
+    def make(channels, factor, learnable):
+        kernel = 2 * factor - factor % 2
+        layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=padding(factor), bias=False)
+        with torch.no_grad():
+            layer.weight.copy_(backbones.bilinear_kernel(channels, channels, kernel))
+        layer.weight.requires_grad_(False if frozen else learnable)
+        return layer
+    return make
+
+
+def test_an_upsampler_that_never_learns_is_caught():
+    result = checks.check_upsampler(_bilinear_upsampler(frozen=True), verbose=False)
+    assert not result.passed
+    assert "learnable=True: layer.weight.requires_grad deveria ser True" in _messages(result)
+
+
+def test_a_wrong_size_at_an_even_factor_gets_the_even_factor_hint():
+    result = checks.check_upsampler(_bilinear_upsampler(padding=lambda factor: 0), verbose=False)
+    assert _messages(result).startswith("fator 2: uma entrada 7x9 deveria virar 14x18")
+    assert "Confira kernel_size=2*fator, stride=fator e padding=fator // 2." in _messages(result)
+
+
+# ---------------------------------------------------------------- issue 20: more wrong answers, as students write them
+def channels_hard_coded(channels, factor, learnable):
+    """Wrong: the 256 channels of AlexNet's pool5 written into the layer."""
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(256, 256, kernel, stride=factor, padding=factor // 2, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(bilinear_kernel(256, 256, kernel))
+    layer.weight.requires_grad_(learnable)
+    return layer
+
+
+def test_an_upsampler_with_hard_coded_channels_is_explained_not_raised():
+    message = _messages(checks.check_upsampler(channels_hard_coded, verbose=False))
+    assert "make_upsampler(2, 2, ...) criou uma ConvTranspose2d de 256 → 256 canais" in message
+    assert "use o argumento channels" in message and "expected input" not in message
+
+
+def every_pair_of_channels(channels, factor, learnable):
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(bilinear_kernel(1, 1, kernel).expand(channels, channels, kernel, kernel))
+    layer.weight.requires_grad_(learnable)
+    return layer
+
+
+def plain_convolution(channels, factor, learnable):
+    return nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+
+
+def stride_always_two(channels, factor, learnable):
+    layer = nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=1, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(bilinear_kernel(channels, channels, 4))
+    layer.weight.requires_grad_(learnable)
+    return layer
+
+
+def learnable_inverted(channels, factor, learnable):
+    layer = make_upsampler(channels, factor, learnable)
+    layer.weight.requires_grad_(not learnable)
+    return layer
+
+
+def interpolate_function(channels, factor, learnable):
+    return lambda x: F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
+
+
+def kernel_doubled(channels, factor, learnable):
+    layer = make_upsampler(channels, factor, learnable)
+    with torch.no_grad():
+        layer.weight.mul_(2)
+    return layer
+
+
+def wrapped_in_sequential(channels, factor, learnable):
+    return nn.Sequential(make_upsampler(channels, factor, learnable))
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (channels_hard_coded, "sem fixar um número (como 256)"),
+    (every_pair_of_channels, "a saída mistura os canais"),
+    (plain_convolution, "devolva uma nn.ConvTranspose2d (veio Conv2d)"),
+    (stride_always_two, "fator 3: uma entrada 7x9 deveria virar 21x27"),
+    (learnable_inverted, "learnable=True: layer.weight.requires_grad deveria ser True"),
+    (interpolate_function, "devolva uma nn.ConvTranspose2d (veio function)"),
+    (kernel_doubled, "Copie bilinear_kernel"),
+    (wrapped_in_sequential, "devolva uma nn.ConvTranspose2d (veio Sequential)"),
+    (_upsampler(freeze=False, weight=False, bias=True), "bias=False"),
+    (_upsampler(padding=lambda s: s), "virou"),
+])
+def test_more_wrong_upsamplers_get_the_hint_naming_their_mistake(wrong, hint):
+    assert hint in _messages(checks.check_upsampler(wrong, verbose=False))
+
+
+# ---------------------------------------------------------------- acceptable alternatives
+def _filter(kernel):
+    """The FCN authors' bilinear filter, written out."""
+    centre = (kernel - 1) / 2 if kernel % 2 else kernel / 2 - 0.5
+    factor = (kernel + 1) // 2
+    og = torch.arange(kernel, dtype=torch.float32)
+    row = 1 - (og - centre).abs() / factor
+    return row[:, None] * row[None, :]
+
+
+def depthwise(channels, factor, learnable):
+    """groups=channels: each channel has its own filter (weight [C, 1, k, k])."""
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, groups=channels,
+                               bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(_filter(kernel).expand(channels, 1, kernel, kernel))
+    layer.weight.requires_grad = learnable
+    return layer
+
+
+def new_parameter(channels, factor, learnable):
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    layer.weight = nn.Parameter(bilinear_kernel(channels, channels, kernel), requires_grad=learnable)
+    return layer
+
+
+def own_filter_and_module_freeze(channels, factor, learnable):
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    weight = torch.zeros(channels, channels, kernel, kernel)
+    for c in range(channels):
+        weight[c, c] = _filter(kernel)
+    with torch.no_grad():
+        layer.weight.copy_(weight)
+    return layer.requires_grad_(learnable)
+
+
+@pytest.mark.parametrize("answer", [depthwise, new_parameter, own_filter_and_module_freeze])
+def test_acceptable_upsamplers_pass(answer):
+    result = checks.check_upsampler(answer, verbose=False)
+    assert result.passed, result.messages

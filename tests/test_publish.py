@@ -105,3 +105,14 @@ def test_a_leak_stops_the_publication_before_the_repository_is_touched(course, t
     with pytest.raises(SolutionLeakError):
         publish(course, tmp_path / "alunos", names=TINY_OUTLINE)
     assert not (tmp_path / "alunos").exists()
+
+
+def test_the_publish_command_says_why_it_refuses(course, tmp_path, monkeypatch, capsys):
+    from fcn_course.instructor import __main__ as instructor_cli
+
+    monkeypatch.setattr(instructor_cli, "repo_root", lambda: course)
+    (tmp_path / "alunos").mkdir()
+    (tmp_path / "alunos" / "notas.txt").write_text("minhas notas")
+    assert instructor_cli.main(["publish", str(tmp_path / "alunos")]) == 1
+    assert "publish refused" in capsys.readouterr().err
+    assert (tmp_path / "alunos" / "notas.txt").read_text() == "minhas notas"

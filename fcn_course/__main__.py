@@ -26,7 +26,11 @@ INSTRUCTOR_ONLY_MESSAGE = (
 def _cmd_synth(a):
     from fcn_course.synthetic import make_synthetic_voc
 
-    root = make_synthetic_voc(a.root, n_train=a.train, n_val=a.val, seed=a.seed)
+    try:
+        root = make_synthetic_voc(a.root, n_train=a.train, n_val=a.val, seed=a.seed)
+    except OSError as error:  # a folder holding files synth did not write, a link, a full disk...
+        print(f"synth: {error}", file=sys.stderr)
+        return 2
     print(f"synthetic VOC written to {root}")
 
 

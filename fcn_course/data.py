@@ -80,15 +80,37 @@ SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classe
                "other VOC classes count as background; void is ignored")
 
 
+class MaskError(ValueError):
+    """A mask that is not a Pascal VOC class-index mask of its photo (unknown indices, another size)."""
+
+
 def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
-    """How many of the chosen classes appear in one mask (background included, void not)."""
+    """How many of the chosen classes appear in one mask (background included, void not).
+
+    A mask holding an index that is neither a VOC class (0..20) nor void (255) raises MaskError naming the
+    file and the values: such a pixel would otherwise silently become void.
+    """
     try:
         mask = read_voc_mask(mask_path)
     except OSError as error:
         raise OSError(damaged_file_message(mask_path, error)) from error
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
+    unknown = [str(index) for index in voc_indices if len(VOC_CLASSES) <= index < VOID]
+    if unknown:
+        raise MaskError(text("data.mask_unknown_indices", path=mask_path, values=", ".join(unknown[:8]),
+                             last=len(VOC_CLASSES) - 1))
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
+
+
+def check_mask_size(image_path, mask_path, image_size=None, mask_size=None) -> None:
+    """MaskError naming both files when a mask and its photo differ in size (sizes: read from the headers)."""
+    if image_size is None:
+        with Image.open(image_path) as picture, Image.open(mask_path) as mask:
+            image_size, mask_size = picture.size, mask.size
+    if tuple(image_size) != tuple(mask_size):
+        raise MaskError(text("data.mask_size", mask=mask_path, mask_size="x".join(map(str, mask_size)),
+                             image=image_path, image_size="x".join(map(str, image_size))))
 
 
 def cache_folders(root: Path) -> list:
@@ -313,8 +335,18 @@ class VOCSubset(Dataset):
         quiet = not verbose or len(all_ids) < 200  # a progress bar only when it takes a while
         masks = tqdm(all_ids, desc=text("data.indexing_masks", image_set=self.image_set), leave=False,
                      disable=quiet)
-        kept = [image_id for image_id in masks
-                if count_chosen_classes(paths[image_id][1], self.lookup) >= self.min_classes]
+        kept, problems = [], []
+        for image_id in masks:  # every mask is checked: all the bad ones are named at once
+            image_path, mask_path = paths[image_id]
+            try:
+                check_mask_size(image_path, mask_path)
+                if count_chosen_classes(mask_path, self.lookup) >= self.min_classes:
+                    kept.append(image_id)
+            except MaskError as error:
+                problems.append(str(error))
+        if problems:
+            raise MaskError(text("data.bad_masks", count=len(problems), total=len(all_ids), problems="\n  ".join(
+                problems[:5] + ["..."] * (len(problems) > 5)), split=split_file(self.root, self.image_set)))
         save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
         return kept
 
@@ -343,9 +375,7 @@ class VOCSubset(Dataset):
         except OSError as error:
             raise OSError(damaged_file_message(path, error)) from error
         label = self.lookup[mask]
-        if label.shape != rgb.shape[:2]:
-            raise ValueError(text("data.size_mismatch", image_id=self.ids[index], image_shape=rgb.shape[:2],
-                                  mask_shape=label.shape))
+        check_mask_size(self.images[index], self.masks[index], rgb.shape[1::-1], label.shape[::-1])
         image = tv_tensors.Image(torch.from_numpy(rgb).permute(2, 0, 1))
         return image, tv_tensors.Mask(torch.from_numpy(label))
 

@@ -33,10 +33,13 @@ from fcn_course import runs
 from fcn_course.backbones import BACKBONES
 from fcn_course.config import pick_device
 from fcn_course.definitions import load_definitions
+from fcn_course.files import OutputFolder
+from fcn_course.messages import text
 from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.plots import overlay
 from fcn_course.voc import MEAN_COLOUR, VOC_CLASSES, VOID, normalize_image, voc_colormap
 
+OWNER = "predict"  # how the output folder's record names this command (see files.OutputFolder)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MIN_SIDE = 64  # AlexNet needs at least 63x63 pixels; smaller images are enlarged to this size
 
@@ -59,6 +62,8 @@ def load_image(image) -> Image.Image:
     try:
         with Image.open(path) as opened:
             return as_rgb(opened, path)
+    except Image.DecompressionBombError as error:  # a tiny file that claims billions of pixels
+        raise ValueError(text("predict.too_many_pixels", path=path, error=error)) from error
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"{path} is not an image that Pillow can read ({error}). "
                          f"Use a photo file such as .jpg or .png.") from error
@@ -226,16 +231,19 @@ def refuse_input_folder(image_or_folder, out_dir) -> None:
 def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: float = 0.5):
     """Write ``<file name>_mask.png`` and ``<file name>_overlay.png`` into ``out_dir``; returns both paths.
 
-    ``out_dir`` must not be the folder of the image (see ``refuse_input_folder``).
+    ``out_dir`` must not be the folder of the image (see ``refuse_input_folder``). Only files that predict
+    wrote there itself are ever replaced: a file of yours under one of those names, or a symbolic link, raises
+    FileExistsError (``files.NotOurFileError``) and nothing is written (see ``files.OutputFolder``).
     """
     image_path = Path(image_path)
     out_dir = Path(out_dir)
     refuse_input_folder(image_path, out_dir)
     overlay = overlay_image(image_path, label, classes, alpha=alpha)  # also checks the sizes agree
     mask_path, overlay_path = output_paths(image_path, out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    mask_image(label, classes).save(mask_path)
-    overlay.save(overlay_path)
+    folder = OutputFolder(out_dir, OWNER)
+    folder.claim([mask_path.name, overlay_path.name])
+    folder.write(mask_path.name, lambda temporary: mask_image(label, classes).save(temporary, format="PNG"))
+    folder.write(overlay_path.name, lambda temporary: overlay.save(temporary, format="PNG"))
     return mask_path, overlay_path
 
 
@@ -355,13 +363,14 @@ def main(argv=None, model_classes=None) -> int:
     options = build_parser().parse_args(argv)
     try:
         refuse_input_folder(options.images, options.out)
+        OutputFolder(options.out, OWNER)  # a --out that is a file is said now, before the model is loaded
         config = read_checkpoint_config(options.checkpoint)
         images = find_images(options.images)
         device = torch.device(options.device) if options.device else pick_device()
         if options.models or model_classes is None:
             model_classes = model_classes_from_notebooks(model_notebooks(options.models))
         model = load_model_from_checkpoint(options.checkpoint, model_classes=model_classes, device=device)
-    except (FileNotFoundError, ValueError, KeyError, ImportError, RuntimeError) as error:
+    except (OSError, ValueError, KeyError, ImportError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -371,14 +380,14 @@ def main(argv=None, model_classes=None) -> int:
 
     failures = 0
     for image_path in images:
-        try:
+        try:  # a bad picture, or an output name that holds someone else's file: said, and the others go on
             label, _ = predict_image(model, image_path, size=size, device=device)
+            mask_path, overlay_path = save_prediction(image_path, label, config["classes"], options.out,
+                                                      alpha=options.alpha)
         except (ValueError, OSError) as error:
             print(f"skipped {image_path}: {error}", file=sys.stderr)
             failures += 1
             continue
-        mask_path, overlay_path = save_prediction(image_path, label, config["classes"], options.out,
-                                                  alpha=options.alpha)
         found = [config["classes"][i] for i in np.unique(label)]
         print(f"{image_path.name}: {', '.join(found)} -> {mask_path.name}, {overlay_path.name}")
     if failures == len(images):

@@ -30,7 +30,8 @@ from typing import Optional
 
 import torch
 
-from fcn_course.files import atomic_write, json_safe, read_json, remove_orphan_temporaries, write_json
+from fcn_course.files import atomic_write_file, json_safe, read_json, remove_orphan_temporaries, write_json
+from fcn_course.messages import text
 
 RUN_FILE = "run.json"
 HISTORY_FILE = "history.json"
@@ -55,6 +56,20 @@ LEGACY_FILES = ("config.json", "args.json", "summary.json")
 
 class RunMismatchError(ValueError):
     """A run folder was asked to continue with settings other than the ones it was started with."""
+
+
+class RunFormatError(ValueError):
+    """A ``run.json`` of a format this version of the course does not read (written by a newer version)."""
+
+
+def read_run_file(run_dir) -> dict:
+    """``run_dir/run.json``; a ``format`` other than ``RUN_FORMAT`` (none: the current one) raises RunFormatError."""
+    path = Path(run_dir) / RUN_FILE
+    config = read_json(path, "run description")
+    found = config.get("format", RUN_FORMAT) if isinstance(config, dict) else None
+    if found != RUN_FORMAT:
+        raise RunFormatError(text("runs.unknown_format", path=path, found=found, known=RUN_FORMAT))
+    return config
 
 
 def run_name(backbone: str, skip, pretrained: bool) -> str:
@@ -149,7 +164,7 @@ def start_run(run_dir, args: dict) -> dict:
     if (run_dir / LAST_CHECKPOINT).is_file():
         check_checkpoint_complete(run_dir / LAST_CHECKPOINT)
     if (run_dir / RUN_FILE).is_file():
-        before = read_json(run_dir / RUN_FILE, "run description")
+        before = read_run_file(run_dir)
         changed = settings_diff(before, config)
         if changed:
             raise RunMismatchError(
@@ -165,6 +180,19 @@ def start_run(run_dir, args: dict) -> dict:
     return config
 
 
+def discard_unstarted_run(run_dir) -> bool:
+    """Take back the ``run.json`` of a start that failed before any epoch was recorded (so that the corrected
+    retry is not refused as "other settings"); True when done. The folder goes only when nothing else is in it."""
+    run_dir = Path(run_dir)
+    recorded = any((run_dir / name).exists() for name in (HISTORY_FILE, LAST_CHECKPOINT, BEST_CHECKPOINT))
+    if recorded or not (run_dir / RUN_FILE).is_file():
+        return False
+    (run_dir / RUN_FILE).unlink()
+    if not any(run_dir.iterdir()):
+        run_dir.rmdir()
+    return True
+
+
 def read_run_config(run_dir) -> dict:
     """What defines the run in ``run_dir`` (``backbone``, ``skip``, ``classes``, ...), from ``run.json``.
 
@@ -173,7 +201,7 @@ def read_run_config(run_dir) -> dict:
     """
     run_dir = Path(run_dir)
     if (run_dir / RUN_FILE).is_file():
-        return read_json(run_dir / RUN_FILE, "run description")
+        return read_run_file(run_dir)
     legacy = {}
     for name in LEGACY_FILES:
         path = run_dir / name
@@ -330,8 +358,8 @@ def read_history(run_dir) -> Optional[History]:
 # Checkpoints
 # --------------------------------------------------------------------------------------------------
 def save_checkpoint(state: dict, path) -> Path:
-    """``torch.save(state, path)`` done atomically (temporary file in the same folder + rename)."""
-    return atomic_write(Path(path), lambda tmp: torch.save(state, tmp))
+    """``torch.save(state, path)`` done atomically; a full disk raises ``files.DiskFullError`` naming ``path``."""
+    return atomic_write_file(Path(path), lambda file: torch.save(state, file))
 
 
 def read_checkpoint(path, map_location="cpu") -> dict:

@@ -31,7 +31,7 @@ from skimage import draw
 from skimage.segmentation import find_boundaries
 
 from fcn_course.config import DATA_ENV
-from fcn_course.files import write_json
+from fcn_course.files import OutputFolder, write_json
 from fcn_course.messages import text
 from fcn_course.voc import CACHE_DIR_NAME, VOC_CLASSES, voc_colormap, voc_is_ready
 
@@ -42,38 +42,47 @@ OTHER_CLASSES = ("aeroplane", "car", "dog")
 OCCLUDER_RATE = 0.35
 
 
+OWNER = "synth"  # how the data folder's record of its files names the synthetic twin's writer (files.OutputFolder)
+VOC_PART = "VOCdevkit/VOC2012"
+
+
 def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120), seed: int = 0) -> Path:
     """Write a synthetic ``root/VOCdevkit/VOC2012`` tree and return ``root``.
 
     ``size`` is ``(width, height)`` of every image. The same ``seed`` gives the same files, byte for
     byte. Images are named ``synth_000001``...; the first ``n_train`` go to ``train.txt``, the next
     ``n_val`` to ``val.txt`` and all of them to ``trainval.txt``.
+
+    ``root`` is the twin's own folder (``files.OutputFolder``): files it did not write there (a real Pascal
+    VOC tree, a person's pictures) are never overwritten, nor written through a symbolic link; such a folder
+    raises FileExistsError before anything is written. Files a person puts beside the twin stay.
     """
     root = Path(root).expanduser()
-    voc = root / "VOCdevkit" / "VOC2012"
-    image_dir = voc / "JPEGImages"
-    mask_dir = voc / "SegmentationClass"
-    split_dir = voc / "ImageSets" / "Segmentation"
-    for folder in (image_dir, mask_dir, split_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+    ids = [f"synth_{number:06d}" for number in range(1, n_train + n_val + 1)]
+    splits = {"train": ids[:n_train], "val": ids[n_train:], "trainval": ids}
+    folder = OutputFolder(root, OWNER, adopt_marker=SPEC_FILE)
+    folder.claim([f"{VOC_PART}/JPEGImages/{image_id}.jpg" for image_id in ids]
+                 + [f"{VOC_PART}/SegmentationClass/{image_id}.png" for image_id in ids]
+                 + [f"{VOC_PART}/ImageSets/Segmentation/{split}.txt" for split in splits])
 
     width, height = size
     palette = voc_colormap().ravel().tolist()
     class_index = {name: VOC_CLASSES.index(name) for name in ("bus", "person") + OTHER_CLASSES}
 
-    ids = [f"synth_{number:06d}" for number in range(1, n_train + n_val + 1)]
     for number, image_id in enumerate(ids, start=1):
         rng = np.random.default_rng([seed, number])  # one generator per image: order does not matter
         image, label = draw_scene(rng, width, height, class_index)
-        Image.fromarray(image).save(image_dir / f"{image_id}.jpg", quality=90)
+        folder.write(f"{VOC_PART}/JPEGImages/{image_id}.jpg",
+                     lambda temporary, image=image: Image.fromarray(image).save(temporary, format="JPEG", quality=90))
         mask = Image.frombytes("P", (width, height), label.tobytes())
         mask.putpalette(palette)
-        mask.save(mask_dir / f"{image_id}.png")
+        folder.write(f"{VOC_PART}/SegmentationClass/{image_id}.png",
+                     lambda temporary, mask=mask: mask.save(temporary, format="PNG"))
 
     # Split lists last: a tree with split lists is a complete tree.
-    write_split(split_dir / "train.txt", ids[:n_train])
-    write_split(split_dir / "val.txt", ids[n_train:])
-    write_split(split_dir / "trainval.txt", ids)
+    for split, split_ids in splits.items():
+        folder.write(f"{VOC_PART}/ImageSets/Segmentation/{split}.txt",
+                     lambda temporary, split_ids=split_ids: write_split(Path(temporary), split_ids))
 
     # The masks may have changed under the same ids: forget any subset index computed before.
     shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
@@ -98,7 +107,7 @@ def ensure_synthetic_voc(root, spec: dict) -> bool:
                 return False
         except ValueError:
             pass  # a damaged marker: our own folder, rewrite it
-    elif root.exists() and any(root.iterdir()):
+    elif root.exists() and any(root.iterdir()) and not OutputFolder(root, OWNER).files:
         raise ValueError(text("synthetic.foreign_folder", root=root, marker=SPEC_FILE, data_env=DATA_ENV))
     make_synthetic_voc(root, **spec)
     write_json(marker, spec)

@@ -32,8 +32,15 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/02_fcn_alexnet.py; edit that file, then run python -m fcn_course.instructor build -->
 # # 02 · FCN com AlexNet
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 01 preparamos os dados e as métricas. Agora vamos construir e treinar a primeira
-# **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o ImageNet em 2012.
+# **Fully Convolutional Network**, usando como *backbone* a AlexNet, a rede que venceu o desafio de
+# classificação do ImageNet de 2012 (ILSVRC 2012, *ImageNet Large Scale Visual Recognition Challenge*).
+#
+# O artigo que seguimos é Long, Shelhamer e Darrell, *Fully Convolutional Networks for Semantic
+# Segmentation*, CVPR 2015 ([arXiv:1411.4038](https://arxiv.org/abs/1411.4038)). Quando o texto cita
+# "o artigo" com uma seção (§4.3, por exemplo), é a numeração dessa versão do arXiv.
 #
 # **Ao final deste notebook você consegue**
 #
@@ -53,10 +60,16 @@ if "google.colab" in sys.modules:
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
 #
-# **Quanto tempo leva.** O que pesa é o treino. No perfil `demo`, numa CPU de 2 núcleos, cada época da
-# FCN-AlexNet leva uns 3,5 s (12 épocas: menos de um minuto) e o notebook inteiro, com as verificações,
-# pouco mais de 1 minuto (70 s medidos). No perfil `full` são 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`
-# (numa GPU como a do Colab, a estimativa sai de `benchmarks/gpu_check.py`; ainda não medida).
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~190 min** (mais de 3 horas): ler com calma (cerca de 40 min), rodar as células,
+#   fazer os exercícios 1 a 5 (uns 15 min por parte verificada) e responder a duas perguntas. Não cabe
+#   numa aula de 100 minutos: um bom ponto de parada é depois do treino e das predições, antes do
+#   exercício 4; os exercícios 4 e 5 podem ficar para casa.
+# * **Tempo de máquina**: o que pesa é o treino. No perfil `demo`, numa CPU de 2 núcleos, cada época da
+#   FCN-AlexNet leva uns 3,5 s (12 épocas: menos de um minuto) e o notebook inteiro, com as verificações,
+#   pouco mais de 1 minuto (70 s medidos). No perfil `full` são 50 épocas sobre o VOC: veja a tabela
+#   *Time budget* do `README.md` (numa GPU como a do Colab, ainda não medido).
 
 # %% [markdown]
 # ## Preparação
@@ -95,11 +108,11 @@ print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", 
 train_loader, val_loader = make_loaders(args)
 
 # %% [markdown]
-# ## Rotulação esparsa e rotulação densa
+# ## Um rótulo por imagem, um rótulo por pixel
 #
-# Uma CNN de **classificação** dá **um rótulo por imagem** ("esta foto mostra um ônibus"): é uma
-# rotulação **esparsa**. Em **segmentação semântica** queremos **um rótulo por pixel**: uma rotulação
-# **densa**. A saída da rede deixa de ser um vetor de $C$ escores e passa a ser um tensor
+# Uma CNN de **classificação** dá **um rótulo para a imagem inteira** ("esta foto mostra um ônibus").
+# Em **segmentação semântica** queremos **um rótulo por pixel**: é uma **predição densa** (em inglês,
+# *dense prediction*, o termo do artigo). A saída da rede deixa de ser um vetor de $C$ escores e passa a ser um tensor
 # $[B, C, H, W]$: para cada pixel, um escore por classe. Um `softmax` no eixo 1 dá a distribuição de
 # probabilidade das classes em cada pixel, e um `argmax` no mesmo eixo dá o mapa de rótulos $[B, H, W]$.
 
@@ -114,11 +127,11 @@ train_loader, val_loader = make_loaders(args)
 #   produzem um escore por classe. Ao achatar, a rede **joga fora a organização espacial**, e a primeira
 #   camada FC só aceita um vetor de tamanho fixo (na AlexNet, $256\times6\times6 = 9216$ números).
 #
-# (Na AlexNet e na VGG16 do torchvision, a imagem não precisa ter um tamanho fixo: entre `features` e
-# `classifier` há um `nn.AdaptiveAvgPool2d`, que reduz o mapa de qualquer tamanho a $6\times6$ na AlexNet
-# e a $7\times7$ na VGG16, repetindo posições quando o mapa é menor que isso. Mas a saída continua
-# sendo **um** vetor de escores para a imagem inteira: o *pooling* adaptativo resolve o tamanho, não a
-# perda da organização espacial.)
+# Um detalhe do torchvision: na AlexNet e na VGG16 de lá, a imagem não precisa ter um tamanho fixo.
+# Entre `features` e `classifier` há um `nn.AdaptiveAvgPool2d`. Ele reduz um mapa de qualquer tamanho a
+# $6\times6$ na AlexNet e a $7\times7$ na VGG16; se o mapa for menor, ele repete posições. Mesmo assim,
+# a saída continua sendo **um** vetor de escores para a imagem inteira. O *pooling* adaptativo resolve o
+# tamanho, mas não devolve a organização espacial.
 #
 # Long, Shelhamer e Darrell (CVPR 2015) observaram que uma camada FC é só uma convolução cujo filtro
 # cobre o mapa de *features* inteiro. Trocando as FC por **convoluções**, a rede fica **totalmente
@@ -163,14 +176,17 @@ with torch.no_grad():
 # ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
 # Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
 #
-# Na hora de treinar, as duas partes não devem aprender no mesmo ritmo: o classificador precisa mudar
-# muito, o *backbone* só precisa de um ajuste fino (*fine-tuning*). Atualizações grandes demais no *backbone*
-# destruiriam justamente o que queríamos aproveitar. Por isso o curso usa, para o *backbone* pré-treinado,
-# uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`).
+# Na hora de treinar, o classificador novo precisa mudar muito; o *backbone*, só de um ajuste fino
+# (*fine-tuning*). Uma escolha comum, e a deste curso (herdada do curso original), é dar ao *backbone*
+# pré-treinado uma taxa de aprendizado **10 vezes menor** (`lr × 0.1`), para que atualizações grandes não
+# estraguem o que queríamos aproveitar. É uma escolha de projeto, não uma regra: o artigo das FCNs
+# ajusta **todas** as camadas com a mesma taxa (SGD com *momentum* 0,9, lotes de 20 imagens, taxa fixa de
+# $10^{-4}$ para a FCN-VGG16 e o dobro para os vieses; §4.3, "Optimization"). No notebook 04 você vai ver
+# que essa escolha se mistura com o efeito do pré-treino.
 #
-# Os autores do FCN nem tentaram treinar do zero: eles escrevem que isso "não é viável" por causa do
-# **tempo** necessário para aprender as redes de classificação de base, e partem sempre de redes
-# pré-treinadas. O motivo que eles dão é tempo de computação, não a quantidade de dados. No nosso caso
+# Os autores das FCNs não treinaram do zero: eles escrevem que isso "não é viável", considerando o
+# **tempo** necessário para aprender as redes de classificação de base (§4.3, "Fine-tuning"), e partem
+# sempre de redes pré-treinadas. O motivo que eles dão é tempo de computação, não a quantidade de dados. No nosso caso
 # há também pouco dado (o subconjunto tem algumas centenas de imagens de treino, notebook 01); no
 # notebook 04 vamos medir quanto o pré-treino faz de diferença.
 #
@@ -382,8 +398,9 @@ for side in (6, 224):
 #
 # 1. **Detalhe espacial**: as camadas profundas sabem *o que* há na imagem, as rasas sabem *onde* estão
 #    as bordas; o classificador passa a ver as duas coisas, e o mapa final é mais nítido.
-# 2. **Gradientes com caminho mais curto**: o gradiente chega às primeiras camadas por um atalho, sem
-#    atravessar a rede inteira (a mesma ideia das ResNets), o que facilita o treino.
+# 2. **Gradientes com caminho mais curto**: o gradiente chega às camadas rasas por um atalho, sem
+#    atravessar a rede inteira. O artigo não usa esse argumento (a motivação dele é o item 1), mas é um
+#    efeito que você vai reencontrar nas U-Nets e nas ResNets.
 #
 # Os dois desenhos abaixo usam os tamanhos da AlexNet para uma entrada de $224\times224$: conv1
 # $55\times55$, pool1 $27\times27$, pool2 $13\times13$ e pool5 $6\times6$. Sem *skip* (FCN-32s), o
@@ -399,7 +416,8 @@ plots.fcn_diagram(skip=True, backbone="alexnet")
 
 # %% [markdown]
 # Os números do artigo, em *mean IU* (*mean intersection over union*: é o nome que o artigo dá à mIoU
-# do notebook 01, a média das IoUs das 21 classes, em %):
+# do notebook 01, a média das IoUs das 21 classes, em %). A Tabela 1 está na §4.1 do artigo e a
+# Tabela 2 na §4.2:
 #
 # | Modelo | *mean IU* | Conjunto |
 # |---|---|---|
@@ -411,23 +429,36 @@ plots.fcn_diagram(skip=True, backbone="alexnet")
 # | FCN-8s | 62,7 | seg11valid (Tabela 2) |
 #
 # Cuidado ao ler as duas tabelas juntas: a FCN-VGG16 da Tabela 1 (56,0) e a FCN-32s da Tabela 2 (59,4)
-# são **a mesma rede**. Os 3,4 pontos de diferença vêm do treino com imagens extras (as anotações do SBD,
-# de Hariharan et al.) e de outro subconjunto de validação (seg11valid), não da arquitetura.
+# são **a mesma rede**; a legenda da Tabela 2 diz que a FCN-32s é a FCN-VGG16 "renomeada". Os 3,4 pontos
+# de diferença vêm de duas mudanças de protocolo, não da arquitetura:
 #
-# Duas lições: o *backbone* importa muito (VGG16 ≫ AlexNet, na mesma Tabela 1), e as *skip connections*
-# ajudam, com ganho decrescente (32s → 16s: +3,0; 16s → 8s: +0,3). A linha "fixed" mostra também que
-# ajustar o *backbone* (*fine-tuning*) vale bem mais do que treinar só o classificador. Não espere esses
-# números no curso: usamos 3 classes, menos imagens, menos épocas e outra forma de combinar os ramos.
+# * **mais dados de treino**: as anotações extras do SBD (*Semantic Boundaries Dataset*, Hariharan et
+#   al., 2011), com 11.355 imagens, 8.498 de treino e 2.857 de validação; o artigo treina com as 8.498;
+# * **outro conjunto de validação**: o seg11valid, 736 imagens da validação do VOC 2011 que não estão no
+#   treino do SBD (nota 7 do artigo).
+#
+# A linha "fixed" mostra que ajustar o *backbone* (*fine-tuning*) vale bem mais do que treinar só a
+# última camada. Não espere esses números no curso: usamos 3 classes, menos imagens, menos épocas e
+# outra forma de combinar os ramos. O que a tabela diz sobre *backbones* e *skip connections* fica para
+# você tirar nos notebooks 03 e 04, onde há perguntas sobre isso.
 #
 # ### Concatenar ou somar?
 #
-# O artigo **soma escores de classe**, não *features*: cada ramo (pool5, pool4, pool3) passa por uma
-# convolução $1\times1$ própria que produz $C$ canais de escores, e esses mapas de escores são somados
-# depois de ampliados (e recortados) para o mesmo tamanho. Neste curso, como no original,
-# **concatenamos *features*** no eixo dos canais: as *features* rasas e as profundas (ampliadas até o
-# tamanho das rasas) viram um único tensor com $C_{raso} + C_{profundo}$ canais, e o classificador
-# aprende a combiná-las. Consequência prática: **a primeira camada do classificador precisa receber como entrada
-# a soma dos canais**. As duas variantes são válidas.
+# O artigo **soma escores de classe**, não *features* (§4.2). Cada ramo produz $C$ canais de escores:
+#
+# * o pool5 passa pelas antigas camadas totalmente conectadas da VGG16, transformadas em convoluções
+#   (`fc6`, $7\times7$, e `fc7`, $1\times1$), e depois por uma convolução $1\times1$ de escores
+#   (`score_fr`);
+# * o pool4 e o pool3 ganham, cada um, só uma convolução $1\times1$ de escores (`score_pool4`,
+#   `score_pool3`).
+#
+# Esses mapas de escores são somados depois de ampliados (e recortados) para o mesmo tamanho.
+#
+# Neste curso, como no original, **concatenamos *features*** no eixo dos canais: as *features* rasas e
+# as profundas (ampliadas até o tamanho das rasas) viram um único tensor, e o classificador aprende a
+# combiná-las. Consequência prática: **a primeira camada do classificador precisa aceitar
+# $C_{raso} + C_{profundo}$ canais de entrada**. As duas variantes são válidas; no notebook 03 você
+# escreve também a do artigo.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -519,9 +550,9 @@ class FCN_AlexNet(nn.Module):
         self.skip = skip
 
         if self.skip:
-            raise NotImplementedError("crie self.backbone1 (features até o pool1 em '8s' ou o pool2 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)")
+            raise NotImplementedError("crie self.backbone1, self.backbone2 e self.classifier da versão com skip")
         else:
-            raise NotImplementedError("crie self.backbone = load_alexnet(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais")
+            raise NotImplementedError("crie self.backbone e self.classifier da versão sem skip")
 
         if not pretrained:
             initialize_weights(self)
@@ -535,11 +566,100 @@ class FCN_AlexNet(nn.Module):
             )
 
         if self.skip:
-            raise NotImplementedError("backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])")
         else:
-            raise NotImplementedError("backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`")
+            raise NotImplementedError("calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])")
 
         return output
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+#
+# <details><summary>Dica 1</summary>
+#
+# as camadas convolucionais que `load_alexnet` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em '8s' o corte fica no fim do pool1 (`ALEXNET_STRIDE8_END`), em '16s' no fim do pool2 (`ALEXNET_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `ALEXNET_CHANNELS`) e termina em num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# features = ...
+# split, shallow_channels = ..., ...  # dependem de self.skip
+# self.backbone1 = ...
+# self.backbone2 = ...
+# self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** crie self.backbone e self.classifier da versão sem skip
+#
+# <details><summary>Dica 1</summary>
+#
+# O backbone são só as camadas convolucionais da rede: veja o que `load_alexnet` devolve (`print(load_alexnet(False))`) e qual atributo guarda essas camadas.
+#
+# <details><summary>Dica 2</summary>
+#
+# O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `ALEXNET_CHANNELS[32]`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.backbone = ...
+# self.classifier = nn.Sequential(
+#     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+#     ...,
+#     nn.Conv2d(..., num_classes, kernel_size=1),
+# )
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# shallow = ...
+# deep = ...
+# deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+# scores = self.classifier(...)
+# output = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, num_classes, H/32, W/32]
+# output = F.interpolate(...)
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("alexnet-noskip");
@@ -551,11 +671,16 @@ checks.check("alexnet-skip");
 # Vamos olhar as duas redes e o tamanho da saída para um lote de imagens do tamanho que vamos usar:
 
 # %%
+def thousands(number):
+    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
+    return f"{number:,}".replace(",", ".")
+
+
 for skip in (False, True):
     net = FCN_AlexNet(args["n_classes"], pretrained=False, skip=skip)
     with torch.no_grad():
         out = net(torch.zeros(2, 3, args["h_size"], args["w_size"]))
-    print(f"skip={skip}: output {tuple(out.shape)}, {count_parameters(net):,} parameters")
+    print(f"skip={skip}: output {tuple(out.shape)}, {thousands(count_parameters(net))} parameters")
 print(net)
 
 # %% [markdown]
@@ -594,7 +719,7 @@ from torch import nn, optim
 
 def make_criterion():
     """Cross-entropy over the pixels; void pixels (label 255, object borders) are ignored."""
-    raise NotImplementedError("crie a CrossEntropyLoss ignorando os pixels 'void' (rótulo 255); guarde-a em `criterion`")
+    raise NotImplementedError("crie a função de perda da classificação de cada pixel e guarde-a em `criterion`")
     return criterion
 
 
@@ -604,7 +729,7 @@ def compute_loss(outputs, labels, criterion):
     Each pixel is one classification example, so both are flattened: outputs -> [B*H*W, C] and
     labels -> [B*H*W], as in image classification (one row per example, one column per class).
     """
-    raise NotImplementedError("achate outputs para [B*H*W, C] (permute + reshape) e labels para [B*H*W] e aplique o criterion; guarde a perda em `loss`")
+    raise NotImplementedError("calcule a perda média sobre os pixels do lote e guarde-a em `loss`")
     return loss
 
 
@@ -619,7 +744,7 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + pretrained.
-            raise NotImplementedError("como no caso sem skip: net.backbone1 e net.backbone2 com lr * 0.1, net.classifier com lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`")
 
         else:
 
@@ -634,14 +759,112 @@ def make_optimizer(net, args):
         if args['skip']:
 
             # Skip Connections + from scratch.
-            raise NotImplementedError("do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
         else:
 
             # No Skip Connections + from scratch.
-            raise NotImplementedError("do zero, todos os parâmetros da rede (net.parameters()) usam o mesmo lr; guarde o Adam em `optimizer`")
+            raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
     return optimizer
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie a função de perda da classificação de cada pixel e guarde-a em `criterion`
+#
+# <details><summary>Dica 1</summary>
+#
+# Cada pixel é um problema de classificação entre C classes: a perda é a entropia cruzada do PyTorch (`torch.nn`).
+#
+# <details><summary>Dica 2</summary>
+#
+# Os pixels de borda têm rótulo 255 ('void') e não devem contar: procure, na documentação dessa perda, o argumento que ignora um rótulo.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# criterion = nn.CrossEntropyLoss(...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** calcule a perda média sobre os pixels do lote e guarde-a em `loss`
+#
+# <details><summary>Dica 1</summary>
+#
+# O `criterion` aceita escores [N, C] e rótulos [N]: trate cada pixel do lote como uma amostra (N = B*H*W).
+#
+# <details><summary>Dica 2</summary>
+#
+# Leve o eixo das classes para o fim com `permute` antes do `reshape(-1, C)`: um `reshape` direto de [B, C, H, W] misturaria escores de pixels diferentes.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# num_classes = ...
+# outputs_flat = ...  # [B*H*W, C]
+# labels_flat = ...  # [B*H*W]
+# loss = criterion(..., ...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Compare com o caso sem skip logo abaixo: o Adam aceita uma lista de grupos `{'params': ..., 'lr': ...}`, e um grupo sem 'lr' usa o lr geral.
+#
+# <details><summary>Dica 2</summary>
+#
+# Aqui as partes pré-treinadas são duas, backbone1 e backbone2, ambas com lr 10 vezes menor; o classifier usa o lr de `args`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam([{'params': ..., 'lr': ...},
+#                         ...],
+#                        lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 5:** crie o Adam da rede treinada do zero e guarde-o em `optimizer`
+#
+# <details><summary>Dica 1</summary>
+#
+# Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("optimizer");
@@ -675,7 +898,7 @@ checks.check("training");
 seed_everything(args["seed"])
 net = FCN_AlexNet(args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]).to(args["device"])
 print(f"FCN_AlexNet(pretrained={args['pretrained']}, skip={args['skip']}): "
-      f"{count_parameters(net):,} parameters on {args['device']}")
+      f"{thousands(count_parameters(net))} parameters on {args['device']}")
 
 # %% [markdown]
 # ### Otimizador, perda e o laço de treino
@@ -690,6 +913,23 @@ print(f"FCN_AlexNet(pretrained={args['pretrained']}, skip={args['skip']}): "
 # interrompido: chame `fit(..., resume=True)` com o mesmo `run_dir`) e `best.pt` (os pesos da época com a
 # melhor mIoU de validação). A cada `show_freq` épocas, `fit` mostra as predições no primeiro lote de
 # validação.
+
+# %% [markdown]
+# ### Como ler o que o treino imprime
+#
+# Para cada época, uma linha de treino e uma de validação, como no curso original:
+#
+# * **perda média ± desvio-padrão** (`loss … +/- …`): a média da perda sobre os lotes da época, e
+#   quanto ela variou de um lote para outro. A perda de treino deve cair; se a de validação parar de
+#   cair (ou subir) enquanto a de treino continua caindo, a rede começou a decorar o treino
+#   (*overfitting*).
+# * **mIoU(fg)**: a mIoU **sem o fundo** (ônibus e pessoa), calculada com uma única matriz de confusão
+#   sobre todos os pixels da época, como vimos no notebook 01. É o número principal; a de validação é a
+#   que vale.
+# * **tempo** (`time`): segundos gastos na época (útil para estimar quanto vão durar as 50 épocas).
+#
+# No fim, `fit` informa a melhor mIoU(fg) de validação e em que época ela ocorreu. O histórico guarda
+# também, por época, a mIoU com o fundo, a IoU e o Dice de cada classe e a acurácia de pixels.
 
 # %%
 optimizer = make_optimizer(net, args)
@@ -710,27 +950,13 @@ history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=r
 print(f"training took {time.perf_counter() - tic:.0f} s")
 
 # %% [markdown]
-# ### Como ler o que o treino imprime
-#
-# Para cada época, uma linha de treino e uma de validação, como no curso original:
-#
-# * **perda média ± desvio-padrão** (`loss … +/- …`): a média da perda sobre os lotes da época, e
-#   quanto ela variou de um lote para outro. A perda de treino deve cair; se a de validação parar de
-#   cair (ou subir) enquanto a de treino continua caindo, a rede começou a decorar o treino
-#   (*overfitting*).
-# * **mIoU(fg)**: a mIoU **sem o fundo** (ônibus e pessoa), calculada com uma única matriz de confusão
-#   sobre todos os pixels da época, como vimos no notebook 01. É o número principal; a de validação é a
-#   que vale.
-# * **time**: segundos gastos na época (útil para estimar quanto vão durar as 50 épocas).
-#
-# No fim, `fit` informa a melhor mIoU(fg) de validação e em que época ela ocorreu. O histórico guarda
-# também, por época, a mIoU com o fundo, a IoU e o Dice de cada classe e a acurácia de pixels.
-#
-# O que esperar: no perfil `demo` (VOC sintético, 12 épocas, do zero), a mIoU(fg) de validação passa de
-# 0,6 e chega perto de 0,7; as predições da última figura já parecem segmentações (ônibus inteiros,
-# pessoas separadas). No `smoke` (2 épocas), os números servem só para ver que tudo funciona. No VOC real
-# (perfil `full`, pré-treinada), espere uma curva parecida mas números diferentes: veja a seção de
-# resultados esperados do notebook 04.
+# **O que esperar.** No perfil `demo` (VOC sintético, 12 épocas, do zero), a melhor mIoU(fg) de
+# validação medida numa CPU de 2 núcleos ficou entre 0,716 e 0,724 em três sementes (com a semente 0,
+# a melhor época foi a 11ª de 12). As predições da última figura já parecem segmentações: ônibus inteiros, pessoas
+# separadas. A célula depois das curvas imprime as duas medidas do seu treino, a da **última** época e
+# a da **melhor**; o notebook 04 explica por que a melhor é otimista. No `smoke` (2 épocas), os números
+# servem só para ver que tudo funciona. No VOC real (perfil `full`, pré-treinada), espere uma curva
+# parecida mas números diferentes, que este curso ainda não mediu.
 
 # %%
 plots.plot_history(history)
@@ -761,25 +987,72 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 #
 # Até aqui, a rede amplia os mapas com `F.interpolate(..., mode="bilinear")`, uma operação **fixa**: não
 # tem pesos. O artigo das FCNs usa uma **convolução transposta** (`nn.ConvTranspose2d`) com *stride* $s$,
-# que amplia o mapa $s$ vezes e *tem* pesos. Se o kernel for uma "tenda" bilinear, ela faz exatamente a
-# interpolação bilinear; se os pesos forem treinados, a ampliação pode aprender a respeitar as bordas dos
-# objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e são aprendidas, e a última
-# ampliação (até o tamanho da imagem) fica fixa.
-#
-# **Antes de rodar, preveja.** Uma convolução transposta com kernel $k$ e *stride* $s$ espalha cada pixel
-# de entrada numa janela $k\times k$ da saída, e as janelas de pixels vizinhos se sobrepõem. Se $k$ não
-# for múltiplo de $s$, alguns pixels da saída recebem contribuições de mais vizinhos que outros. O que você
-# espera ver quando a entrada é uma imagem constante? Anote a sua previsão e só então rode a célula.
+# que amplia o mapa $s$ vezes e *tem* pesos (§3.3). Se o *kernel* for uma "tenda" bilinear, ela faz a
+# interpolação bilinear (longe das bordas); se os pesos forem treinados, a ampliação pode aprender a
+# respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
+# são aprendidas, e a última ampliação (até o tamanho da imagem) fica fixa (§4.2).
+
+# %% [markdown]
+# **Previsão (antes de rodar).** Uma convolução transposta com *kernel* $k$ e *stride* $s$ copia cada
+# pixel de entrada, multiplicado pelo *kernel*, numa janela $k\times k$ da saída; janelas de pixels
+# vizinhos ficam a $s$ pixels uma da outra e se sobrepõem. A figura abaixo aplica três camadas com
+# *stride* 2 a uma imagem **constante**: (a) o *kernel* bilinear $4\times4$; (b) um *kernel* $3\times3$
+# com todos os pesos iguais; (c) um *kernel* $4\times4$ sorteado ao acaso. Quais delas você espera que
+# devolvam uma imagem constante, e por quê? Escreva a sua previsão na célula abaixo e só então rode a
+# figura.
+
+# %% [markdown]
+# _Escreva sua resposta aqui._
 
 # %%
 plots.checkerboard_demo(factor=2)
 
 # %% [markdown]
-# O kernel bilinear de tamanho $2s$ mantém a imagem constante; o kernel $3\times3$ com *stride* 2 e o kernel
-# aleatório produzem o **padrão de xadrez** (*checkerboard artifacts*): uma textura periódica que não
-# existe na imagem. Por isso a camada começa bilinear, com o tamanho certo de kernel. Um detalhe que o
-# artigo não precisa (os fatores dele são pares): para um fator ímpar, o kernel $2s$ dá um pixel a mais
-# na saída; o tamanho que funciona para qualquer fator é `2 * s - s % 2`, com `padding = s // 2`.
+# Compare com a sua previsão. O *kernel* bilinear mantém a imagem constante; os outros dois produzem o
+# **padrão de xadrez** (*checkerboard artifacts*): uma textura periódica que não existe na imagem.
+#
+# A conta por trás, numa dimensão: com entrada constante igual a 1, longe das bordas, o pixel de saída
+# na fase $p$ ($p = 0, \dots, s-1$) recebe a soma dos pesos $w_p + w_{p+s} + w_{p+2s} + \dots$ do
+# *kernel*. A saída é constante quando essa soma é a mesma em todas as fases. Há dois jeitos de falhar:
+#
+# * **sobreposição desigual**: quando $k$ não é múltiplo de $s$, as fases recebem números diferentes de
+#   pesos. O *kernel* uniforme (b) dá soma 2 numa fase e 1 na outra;
+# * **pesos desiguais**: mesmo com $k$ múltiplo de $s$, um *kernel* qualquer, como o sorteado (c) ou um
+#   aprendido no treino, não tem por que somar o mesmo em cada fase.
+#
+# A tenda bilinear de tamanho $2s$ soma o mesmo em todas as fases, e a de tamanho $2s-1$ também. Ou
+# seja, "$k$ múltiplo de $s$" não é a regra: o que importa é a soma por fase. A célula abaixo faz a conta
+# para uma linha de cada *kernel*. É a análise de Odena, Dumoulin e Olah, *Deconvolution and
+# Checkerboard Artifacts* (Distill, 2016, <https://distill.pub/2016/deconv-checkerboard/>).
+
+# %%
+def tent(size, stride):
+    """1-D bilinear weights (a "tent") of a kernel with `size` taps that upsamples `stride` times.
+
+    `bilinear_kernel` builds its 2-D kernel as this tent times itself (rows x columns).
+    """
+    center = (size - 1) / 2
+    return torch.tensor([1 - abs(i - center) / stride for i in range(size)])
+
+
+def phase_sums(taps, stride):
+    """Sum of the kernel taps that land on each output phase, for a constant 1-D input (away from the borders)."""
+    return [round(float(taps[phase::stride].sum()), 3) for phase in range(stride)]
+
+
+torch.manual_seed(0)
+for name, taps, stride in [("(a) bilinear, k=4, s=2", tent(4, 2), 2),
+                           ("(b) uniform, k=3, s=2", torch.ones(3), 2),
+                           ("(c) random, k=4, s=2", torch.rand(4), 2),
+                           ("bilinear, k=5, s=3", tent(5, 3), 3),
+                           ("bilinear, k=6, s=3", tent(6, 3), 3)]:
+    print(f"{name:<23} taps {[round(float(t), 2) for t in taps]} -> sum per phase {phase_sums(taps, stride)}")
+
+
+# %% [markdown]
+# Por isso a camada começa bilinear, com o tamanho certo de *kernel*. Um detalhe que o artigo não
+# precisa (os fatores dele são pares): para um fator ímpar, o *kernel* $2s$ dá um pixel a mais na saída;
+# o tamanho que funciona para qualquer fator é `2 * s - s % 2`, com `padding = s // 2`.
 #
 # **O exercício.** Complete `make_upsampler(channels, factor, learnable)`: uma `nn.ConvTranspose2d` sem
 # viés, com o peso copiado de `bilinear_kernel` e `requires_grad` igual a `learnable`. A função
@@ -805,7 +1078,7 @@ def make_upsampler(channels, factor, learnable):
     no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
     `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
-    raise NotImplementedError("crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`")
+    raise NotImplementedError("crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`")
     return upsampler
 
 
@@ -849,6 +1122,33 @@ def with_learned_upsampling(fcn_class, learnable=True):
     return FCNWithTransposedConv
 
 
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
+#
+# <details><summary>Dica 2</summary>
+#
+# Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+#
+# <details><summary>Dica 3</summary>
+#
+# O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
+# upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+# with torch.no_grad():
+#     upsampler.weight.copy_(...)
+# upsampler.weight.requires_grad_(...)
+# ```
+#
+# </details></details></details></details>
+
 # %%
 checks.check("upsampler");
 
@@ -857,12 +1157,13 @@ for learnable in (False, True):
     variant = with_learned_upsampling(FCN_AlexNet, learnable)(args["n_classes"], skip="8s")
     trainable = count_parameters(variant, trainable_only=True) - count_parameters(
         FCN_AlexNet(args["n_classes"], skip="8s"), trainable_only=True)
-    print(f"{type(variant).__name__}: {trainable:+,} trainable parameters beyond FCN_AlexNet(skip='8s')")
+    print(f"{type(variant).__name__}: +{thousands(trainable)} trainable parameters beyond FCN_AlexNet(skip='8s')")
 
 # %% [markdown]
-# **Pergunta de reflexão A (responda antes de ver o notebook 04).** A camada aprendida tem 256 × 256 × 8 × 8
-# pesos a mais, e começa igual à congelada. Você espera que ela melhore a mIoU de validação, piore ou
-# não mude, com poucas centenas de imagens de treino? Por quê?
+# **Pergunta de reflexão A (responda antes de ver o notebook 04).** A camada aprendida tem
+# 256 × 256 × 8 × 8 ≈ 4,2 milhões de pesos **treináveis** a mais que a congelada (a congelada tem os
+# mesmos pesos, mas eles não mudam), e começa igual a ela. Você espera que ela melhore a mIoU de
+# validação, piore ou não mude, com poucas centenas de imagens de treino? Por quê?
 
 # %% [markdown]
 # _Escreva sua resposta aqui._
@@ -875,15 +1176,19 @@ for learnable in (False, True):
 # comuns:
 #
 # * **entropia cruzada ponderada**: cada classe recebe um peso $w_c$ (`nn.CrossEntropyLoss(weight=...)`).
-#   Com o *balanceamento pela mediana das frequências*, $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a
-#   fração dos pixels de treino da classe $c$: as classes raras pesam mais que 1, as comuns menos;
+#   Com o *balanceamento pela mediana das frequências* (*median frequency balancing*, de Eigen e Fergus,
+#   2015, [arXiv:1411.4734](https://arxiv.org/abs/1411.4734); a SegNet também o usa),
+#   $w_c = \text{mediana}(f)/f_c$, em que $f_c$ é a fração dos pixels de treino da classe $c$: as classes
+#   raras pesam mais que 1, as comuns menos;
 # * **perda de Dice**: $1 - \frac{1}{C}\sum_c \frac{2\sum p_c g_c}{\sum p_c + \sum g_c}$, com $p_c$ a
 #   probabilidade prevista (*softmax*) e $g_c$ o rótulo em *one-hot*. Cada classe entra na média com o
-#   mesmo peso, seja qual for o seu tamanho.
+#   mesmo peso, seja qual for o seu tamanho. A V-Net (Milletari, Navab e Ahmadi, 2016,
+#   [arXiv:1606.04797](https://arxiv.org/abs/1606.04797)), que popularizou essa perda, soma os quadrados
+#   $p_c^2$ e $g_c^2$ no denominador; a forma sem quadrados, usada aqui, também é comum.
 #
 # Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
-# que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC). O notebook 04 mede
-# o efeito no nosso subconjunto.
+# que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC; §4.3, "Class
+# Balancing"). O notebook 04 mede o efeito no nosso subconjunto.
 #
 # **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
 # `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
@@ -904,7 +1209,7 @@ def class_weights(pixel_counts):
     A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
     """
     counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
-    raise NotImplementedError("freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)")
+    raise NotImplementedError("calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)")
     return weights
 
 
@@ -915,9 +1220,57 @@ def dice_loss(outputs, labels, eps=1.0):
     hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
     the ratio defined for a class absent from the batch and smooths the gradient.
     """
-    raise NotImplementedError("p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`")
+    raise NotImplementedError("calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`")
     return loss
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)
+#
+# <details><summary>Dica 1</summary>
+#
+# A frequência de uma classe é a sua contagem de pixels dividida pelo total; o peso é a mediana das frequências dividida pela frequência da classe.
+#
+# <details><summary>Dica 2</summary>
+#
+# Uma classe sem nenhum pixel fica de fora da mediana e recebe peso 0: uma máscara booleana das classes presentes evita a divisão por zero.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# freq = ...
+# present = ...  # True nas classes com algum pixel
+# weights = ...  # zeros, do tamanho de freq
+# weights[present] = ...
+# # no fim, converta weights para float32
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`
+#
+# <details><summary>Dica 1</summary>
+#
+# p são as probabilidades (softmax nos canais) e g os rótulos em one-hot, com as classes no eixo 1; para cada classe, some p*g, p e g sobre o lote, a altura e a largura.
+#
+# <details><summary>Dica 2</summary>
+#
+# Os pixels void (255) não entram em nenhuma soma: multiplique p e g por uma máscara dos pixels válidos; antes do one-hot troque 255 por uma classe qualquer, senão `F.one_hot` falha.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# valid = ...  # [B, 1, H, W]: True fora do void
+# probabilities = ...
+# targets = ...  # one-hot [B, C, H, W], zerado no void
+# intersection = ...  # [C]
+# sizes = ...  # [C]: soma de p mais soma de g
+# loss = 1 - ...  # média do Dice das classes, com eps
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("class-weights");
@@ -934,7 +1287,7 @@ for _, batch_labels in train_loader:
     valid = batch_labels[batch_labels != 255]
     train_counts += torch.bincount(valid.reshape(-1), minlength=args["n_classes"])
 for name, count, weight in zip(args["classes"], train_counts.tolist(), class_weights(train_counts).tolist()):
-    print(f"{name:<12} {count:>10,} pixels  weight {weight:.3f}")
+    print(f"{name:<12} {thousands(count):>10} pixels  weight {weight:.3f}")
 
 # %% [markdown]
 # ## Resumo
@@ -943,7 +1296,8 @@ for name, count, weight in zip(args["classes"], train_counts.tolist(), class_wei
 #   convoluções e amplia os escores com interpolação bilinear até o tamanho da imagem.
 # * Os cortes da AlexNet têm *stride* exato 8 (pool1), 16 (pool2) e 32 (pool5); o campo receptivo do
 #   pool5 é de 195 pixels (212 na VGG16).
-# * O *backbone* pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor.
+# * Neste curso, o *backbone* pré-treinado no ImageNet é ajustado com uma taxa de aprendizado 10× menor;
+#   é uma escolha comum, não a do artigo, que ajusta todas as camadas com a mesma taxa (§4.3).
 # * Classificar na resolução das *features* e ampliar os escores é muito mais barato do que ampliar as
 #   *features*; se o classificador é uma única convolução $1\times1$, as duas ordens dão o mesmo
 #   resultado.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Every test: library, reference models, learning test, notebook sync/drift, nbval over the solution
-# notebooks in smoke mode and the student notebooks up to their first exercise.
+# notebooks in smoke mode and the student notebooks up to their first exercise; ruff (lint and format) first.
 #   bash scripts/run_tests.sh --fast [pytest options]   the fast lane: tests/ without the tests marked slow, kernel,
 #                                                        subprocess or browser, and without the notebooks (nbval)
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
+# Lint and formatting first (seconds): ruff, configured in pyproject.toml.
+"$PY" -m ruff check --quiet . || { echo "!! ruff check failed: fix the lines above (ruff check --fix fixes some)"; exit 1; }
+"$PY" -m ruff format --check --quiet . || { echo "!! not formatted: run ruff format ."; exit 1; }
 if [[ "${1:-}" == "--fast" ]]; then
     shift
     exec "$PY" -m pytest tests -m "not slow and not kernel and not subprocess and not browser" "$@"

@@ -12,6 +12,11 @@ the environment. The full profile needs Pascal VOC 2012 in ``<data root>/VOCdevk
 ``runs/<backbone>-<skip>-<pretrained|scratch>-<time>``, where ``runs/`` is ``$FCN_COURSE_RUNS`` or ``./runs``)
 is a standard run folder (``fcn_course.runs``): ``run.json``, ``history.json``, ``last.pt``, ``best.pt``,
 ``pred_epoch_XXX.png`` and ``curves.png``. ``--resume`` with other settings than the folder's is refused.
+
+A ``--run-dir`` that is not a run folder (no ``run.json``) and holds a file of those names is refused (nothing
+of a person's is overwritten, nothing is written through a link), and a start that fails before the first
+epoch is recorded (a bad setting such as ``--batch-size 0``) takes its ``run.json`` back: the corrected retry
+in the same folder is not refused.
 """
 from __future__ import annotations
 
@@ -29,10 +34,15 @@ from fcn_course.backbones import BACKBONES  # noqa: E402
 from fcn_course.config import course_args, profile_names, seed_everything  # noqa: E402
 from fcn_course.data import make_loaders, prepare_data  # noqa: E402
 from fcn_course.engine import TrainingIngredients, count_parameters, fit  # noqa: E402
+from fcn_course.files import OutputFolder  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
 from fcn_course.plots import plot_history, save_figure, show_epoch_predictions  # noqa: E402
 
 SKIP_CHOICES = {"none": False, "8s": "8s", "16s": "16s"}
+OWNER = "the train script"
+# What a run folder holds besides the per-epoch figures (see fcn_course.runs).
+RUN_FOLDER_FILES = (runs.RUN_FILE, runs.HISTORY_FILE, runs.LAST_CHECKPOINT, runs.BEST_CHECKPOINT, runs.OUTCOME_FILE,
+                    runs.CURVES_FIGURE)
 
 
 def parse_args(argv=None):
@@ -94,14 +104,28 @@ def main(argv=None) -> int:
         print(f"error: {run_dir} already holds a run: pass --resume to continue it, or choose another --run-dir "
               "(nothing was changed)", file=sys.stderr)
         return 2
+    fresh = not (run_dir / runs.RUN_FILE).exists()
     try:
+        OutputFolder(run_dir, OWNER, adopt_marker=runs.RUN_FILE).check(RUN_FOLDER_FILES)  # a person's folder
         prepare_data(args)
         runs.start_run(run_dir, args)  # refuses other settings before anything is trained or written
-    except (runs.RunMismatchError, FileNotFoundError, PermissionError, ValueError) as error:
+    except (runs.RunMismatchError, OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"run folder: {run_dir}")
+    try:
+        return train(options, args, run_dir)
+    except (OSError, ValueError) as error:  # a bad setting (--batch-size 0), a full disk, a missing file...
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if fresh:
+            runs.discard_unstarted_run(run_dir)  # only when no epoch was recorded: the retry starts clean
 
+
+
+def train(options, args, run_dir) -> int:
+    """Build the data, the reference model and its optimiser, and train them in ``run_dir``."""
     ingredients = TrainingIngredients.of(reference_ingredients())
     seed_everything(args["seed"])  # the model's random initialisation is part of the run
     train_loader, val_loader = make_loaders(args)

@@ -34,7 +34,14 @@ class FCN_AlexNet(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: crie self.backbone1 (features até o pool1 em '8s' ou o pool2 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)
+            ### BEGIN SOLUTION: crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+            ### DICA: as camadas convolucionais que `load_alexnet` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+            ### DICA: Em '8s' o corte fica no fim do pool1 (`ALEXNET_STRIDE8_END`), em '16s' no fim do pool2 (`ALEXNET_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `ALEXNET_CHANNELS`) e termina em num_classes canais.
+            ### ESQUELETO: features = ...
+            ### ESQUELETO: split, shallow_channels = ..., ...  # dependem de self.skip
+            ### ESQUELETO: self.backbone1 = ...
+            ### ESQUELETO: self.backbone2 = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
             features = load_alexnet(pretrained).features
             if self.skip == "8s":
                 split, shallow_channels = ALEXNET_STRIDE8_END, ALEXNET_CHANNELS[8]  # pool1: 64 channels
@@ -52,7 +59,15 @@ class FCN_AlexNet(nn.Module):
             )
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: crie self.backbone = load_alexnet(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais
+            ### BEGIN SOLUTION: crie self.backbone e self.classifier da versão sem skip
+            ### DICA: O backbone são só as camadas convolucionais da rede: veja o que `load_alexnet` devolve (`print(load_alexnet(False))`) e qual atributo guarda essas camadas.
+            ### DICA: O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `ALEXNET_CHANNELS[32]`.
+            ### ESQUELETO: self.backbone = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(
+            ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+            ### ESQUELETO:     ...,
+            ### ESQUELETO:     nn.Conv2d(..., num_classes, kernel_size=1),
+            ### ESQUELETO: )
             self.backbone = load_alexnet(pretrained).features
 
             # Classifier on the 256-channel maps at 1/32 of the input (it replaces AlexNet's FC layers).
@@ -76,7 +91,14 @@ class FCN_AlexNet(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+            ### DICA: Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+            ### ESQUELETO: shallow = ...
+            ### ESQUELETO: deep = ...
+            ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+            ### ESQUELETO: scores = self.classifier(...)
+            ### ESQUELETO: output = ...
             shallow = self.backbone1(x)  # [B, 64, H/8, W/8] ("8s") or [B, 192, H/16, W/16] ("16s")
             deep = self.backbone2(shallow)  # [B, 256, H/32, W/32]
             deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
@@ -84,7 +106,11 @@ class FCN_AlexNet(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+            ### DICA: Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+            ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
+            ### ESQUELETO: output = F.interpolate(...)
             scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION

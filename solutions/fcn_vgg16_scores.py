@@ -34,7 +34,11 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Dropout2d(0.5),
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
-        ### BEGIN SOLUTION: crie self.score_pool4 e self.score_pool3: convoluções 1x1 dos canais do pool4 (VGG16_CHANNELS[16]) e do pool3 (VGG16_CHANNELS[8]) para num_classes
+        ### BEGIN SOLUTION: crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
+        ### DICA: Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
+        ### DICA: Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
+        ### ESQUELETO: self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
+        ### ESQUELETO: self.score_pool3 = ...
         self.score_pool4 = nn.Conv2d(VGG16_CHANNELS[16], num_classes, kernel_size=1)
         self.score_pool3 = nn.Conv2d(VGG16_CHANNELS[8], num_classes, kernel_size=1)
         ### END SOLUTION
@@ -52,7 +56,14 @@ class FCN8s_VGG16_Sum(nn.Module):
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)
-        ### BEGIN SOLUTION: escores = classifier(pool5); interpole ao tamanho do pool4 e SOME score_pool4(pool4); interpole ao tamanho do pool3 e SOME score_pool3(pool3); interpole ao tamanho de x; guarde em `output`
+        ### BEGIN SOLUTION: combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
+        ### DICA: Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
+        ### DICA: Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
+        ### ESQUELETO: scores = ...  # [B, C, H/32, W/32]
+        ### ESQUELETO: scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
+        ### ESQUELETO: scores = scores + ...
+        ### ESQUELETO: ...  # o mesmo para o pool3
+        ### ESQUELETO: output = ...
         scores = self.classifier(pool5)
         scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear", align_corners=False)
         scores = scores + self.score_pool4(pool4)

@@ -13,7 +13,14 @@ def class_weights(pixel_counts):
     A class with no pixel at all gets weight 0 (there is nothing of it to learn). Returns float32 [C].
     """
     counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
-    ### BEGIN SOLUTION: freq = counts / counts.sum(); weight = mediana das freq > 0 dividida por freq (0 onde freq == 0, sem divisão por zero); guarde em `weights` (float32)
+    ### BEGIN SOLUTION: calcule os pesos das classes pelo balanceamento da frequência mediana e guarde-os em `weights` (float32)
+    ### DICA: A frequência de uma classe é a sua contagem de pixels dividida pelo total; o peso é a mediana das frequências dividida pela frequência da classe.
+    ### DICA: Uma classe sem nenhum pixel fica de fora da mediana e recebe peso 0: uma máscara booleana das classes presentes evita a divisão por zero.
+    ### ESQUELETO: freq = ...
+    ### ESQUELETO: present = ...  # True nas classes com algum pixel
+    ### ESQUELETO: weights = ...  # zeros, do tamanho de freq
+    ### ESQUELETO: weights[present] = ...
+    ### ESQUELETO: # no fim, converta weights para float32
     freq = counts / counts.sum()
     present = freq > 0
     weights = torch.zeros_like(freq)
@@ -30,7 +37,15 @@ def dice_loss(outputs, labels, eps=1.0):
     hold class indices (g is their one-hot form). Void pixels (255) are left out of every sum. `eps` keeps
     the ratio defined for a class absent from the batch and smooths the gradient.
     """
-    ### BEGIN SOLUTION: p = softmax nos canais; g = one-hot dos rótulos (troque 255 por 0 antes e zere p e g nos pixels void); some sobre (B, H, W) por classe; guarde 1 - média do Dice em `loss`
+    ### BEGIN SOLUTION: calcule a perda Dice suave, sem contar os pixels void, e guarde-a em `loss`
+    ### DICA: p são as probabilidades (softmax nos canais) e g os rótulos em one-hot, com as classes no eixo 1; para cada classe, some p*g, p e g sobre o lote, a altura e a largura.
+    ### DICA: Os pixels void (255) não entram em nenhuma soma: multiplique p e g por uma máscara dos pixels válidos; antes do one-hot troque 255 por uma classe qualquer, senão `F.one_hot` falha.
+    ### ESQUELETO: valid = ...  # [B, 1, H, W]: True fora do void
+    ### ESQUELETO: probabilities = ...
+    ### ESQUELETO: targets = ...  # one-hot [B, C, H, W], zerado no void
+    ### ESQUELETO: intersection = ...  # [C]
+    ### ESQUELETO: sizes = ...  # [C]: soma de p mais soma de g
+    ### ESQUELETO: loss = 1 - ...  # média do Dice das classes, com eps
     num_classes = outputs.shape[1]
     valid = (labels != VOID_LABEL).unsqueeze(1)                   # [B, 1, H, W]
     probabilities = outputs.softmax(dim=1) * valid                # void pixels count for nothing

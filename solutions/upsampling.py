@@ -14,7 +14,15 @@ def make_upsampler(channels, factor, learnable):
     no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
     `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
-    ### BEGIN SOLUTION: crie nn.ConvTranspose2d(channels, channels, kernel_size=2*factor - factor % 2, stride=factor, padding=factor // 2, bias=False), copie bilinear_kernel(...) para o peso (com torch.no_grad()) e ajuste requires_grad conforme `learnable`; guarde-a em `upsampler`
+    ### BEGIN SOLUTION: crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`
+    ### DICA: A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
+    ### DICA: Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+    ### DICA: O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
+    ### ESQUELETO: kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
+    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+    ### ESQUELETO: with torch.no_grad():
+    ### ESQUELETO:     upsampler.weight.copy_(...)
+    ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
     upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
                                    padding=factor // 2, bias=False)

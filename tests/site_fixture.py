@@ -102,6 +102,7 @@ def tiny_site(base: Path) -> dict:
     repo = make_repo(base, notebooks=texts)
     shutil.copytree(REPO_ROOT / "docs" / "site", repo / "docs" / "site")
     assert build(repo, names=NAMES).ok
+    shutil.copy2(REPO_ROOT / "notebooks" / "referencia.md", repo / "notebooks")  # the students' reference page
     run = base / "run"
     os.environ.setdefault("FCN_COURSE_STATIC", "1")
     for name in NAMES:

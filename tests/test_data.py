@@ -1163,3 +1163,43 @@ def test_min_classes_above_the_number_of_classes_is_refused(voc_copy):
     with pytest.raises(ValueError, match="min_classes=4") as error:
         data.VOCSubset(voc_copy, "train", min_classes=4, verbose=False)
     assert "3 classes" in str(error.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: masks are checked when the subset is built, naming the file and the real cause
+# --------------------------------------------------------------------------------------------------
+def _rewrite_mask(root, image_id, change):
+    """Replace a mask by ``change(indices)`` (a uint8 array), saved as a VOC palette PNG."""
+    path = Path(root) / "VOCdevkit/VOC2012/SegmentationClass" / f"{image_id}.png"
+    indices = change(raw_mask(root, image_id))
+    mask = Image.fromarray(np.ascontiguousarray(indices, dtype=np.uint8), mode="P")
+    mask.putpalette(data.voc_colormap().ravel().tolist())
+    mask.save(path)
+    return path
+
+
+@pytest.mark.safety
+def test_a_mask_with_an_index_outside_the_classes_names_the_file_and_the_cause(voc_copy):
+    """Index 100 silently became void, and the error that followed advised 'lower min_classes'."""
+    ids = split_ids(voc_copy, "train")
+    paths = [_rewrite_mask(voc_copy, image_id, lambda indices: np.where(indices == VOID, VOID, 100))
+             for image_id in ids]  # every mask of the split painted with 100 (say, an instance mask)
+    path = paths[0]
+    with pytest.raises(ValueError) as error:
+        VOCSubset(voc_copy, "train", verbose=False)
+    message = str(error.value)
+    assert str(path) in message and "100" in message and "min_classes" not in message
+    assert str(len(ids)) in message  # how many masks are affected
+    assert not list((voc_copy / data.CACHE_DIR_NAME).glob("*.json"))  # nothing cached from bad masks
+
+
+@pytest.mark.safety
+def test_a_mask_whose_size_differs_from_its_image_is_found_at_construction_naming_both_files(voc_copy):
+    """It failed only when that item was read, mid-epoch, naming the id and not the file."""
+    image_id = split_ids(voc_copy, "train")[3]
+    path = _rewrite_mask(voc_copy, image_id, lambda indices: indices[:-10, :-20])
+    with pytest.raises(ValueError) as error:
+        VOCSubset(voc_copy, "train", verbose=False)
+    message = str(error.value)
+    assert str(path) in message and f"{image_id}.jpg" in message
+    assert "140x110" in message and "160x120" in message  # width x height of the mask and of the photo

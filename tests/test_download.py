@@ -57,9 +57,9 @@ def test_download_failure_explains_every_attempt(voc_archive, tmp_path, monkeypa
         data.download_voc(root)
     message = str(error.value)
     assert first in message and second in message
-    assert "URLError" in message and "checksum mismatch" in message
+    assert "URLError" in message and "não confere" in message
     assert str(root / "VOCdevkit" / "VOC2012") in message
-    assert "FCN_COURSE_SMOKE=1" in message and "make_synthetic_voc" in message
+    assert "FCN_COURSE_PROFILE=demo" in message and "make_synthetic_voc" in message
     assert not (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
 
 
@@ -104,7 +104,7 @@ def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
     md5 = hashlib.md5(archive.read_bytes()).hexdigest()
     monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", md5)])
     root = tmp_path / "data"
-    with pytest.raises(RuntimeError, match="outside"):
+    with pytest.raises(RuntimeError, match="fora de"):
         data.download_voc(root)
     assert not (tmp_path / "evil.txt").exists() and not (root / "evil.txt").exists()
 

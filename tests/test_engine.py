@@ -297,7 +297,7 @@ def test_interrupted_save_keeps_previous_checkpoint_and_leaves_no_temp_file(tmp_
     save_checkpoint({"epoch": 1}, path)
 
     def broken_save(obj, f, *args, **kwargs):
-        Path(f).write_bytes(b"half a checkpoint")
+        (f.write if hasattr(f, "write") else Path(f).write_bytes)(b"half a checkpoint")  # a file or a path
         raise KeyboardInterrupt  # e.g. the student stops the cell while saving
 
     monkeypatch.setattr(engine.torch, "save", broken_save)
@@ -502,7 +502,6 @@ def test_train_script_never_trains_over_an_existing_run(tmp_path):
     again = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "--resume" in again.stderr
     assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == before
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -959,3 +958,70 @@ def test_fit_moves_the_network_to_the_gpu_and_a_resume_there_is_exact(tmp_path):
     resumed_history = fit(resumed, loader, loader, cross_entropy, sgd(resumed), args, run_dir=tmp_path / "run",
                           resume=True, progress=False)
     assert [e["loss_mean"] for e in resumed_history.train] == [e["loss_mean"] for e in straight.train]
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: a full disk while saving, a failed start, a run folder that is a person's folder
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.safety
+def test_a_full_disk_while_writing_last_pt_names_the_file_and_keeps_the_previous_one(tmp_path, monkeypatch):
+    """A full disk ended in torch's '[enforce fail at inline_container.cc] unexpected pos' with no word of disk."""
+    import errno
+
+    from fcn_course.files import DiskFullError
+
+    path = tmp_path / "last.pt"
+    save_checkpoint({"epoch": 1}, path)
+
+    def full_disk_save(obj, f, *args, **kwargs):
+        if hasattr(f, "write"):  # a Python file: the operating system's own error comes back
+            f.write(b"PK\x03\x04 part of a checkpoint")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        Path(f).write_bytes(b"PK\x03\x04 part of a checkpoint")  # a path: torch's C++ writer, as measured
+        raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 704 vs 598")
+
+    monkeypatch.setattr(engine.torch, "save", full_disk_save)
+    with pytest.raises(DiskFullError) as error:
+        save_checkpoint({"epoch": 2}, path)
+    monkeypatch.undo()
+    assert str(path) in str(error.value) and "disco" in str(error.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["last.pt"]
+    assert torch.load(path, weights_only=True)["epoch"] == 1
+
+
+def _train_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_script", REPO_ROOT / "scripts" / "train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT_FLAGS = ["--smoke", "--backbone", "alexnet", "--skip", "none", "--epochs", "1", "--size", "64",
+                "--max-samples", "4", "--lr", "0.0001", "--seed", "0", "--no-progress"]
+
+
+@pytest.mark.slow
+@pytest.mark.safety
+def test_a_failed_start_leaves_nothing_that_blocks_the_corrected_retry(tmp_path, monkeypatch, capsys):
+    """--batch-size 0 failed after run.json was written; the corrected retry was then refused as a mismatch."""
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "data"))
+    run_dir = tmp_path / "run"
+    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "0", "--run-dir", str(run_dir)]) == 2
+    assert "batch_size" in capsys.readouterr().err
+    assert not (run_dir / "run.json").exists()
+    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(run_dir)]) == 0
+    assert json.loads((run_dir / "run.json").read_text())["batch_size"] == 2
+
+
+@pytest.mark.safety
+def test_the_train_script_never_writes_over_a_persons_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "data"))
+    folder = tmp_path / "my_figures"
+    folder.mkdir()
+    (folder / "curves.png").write_bytes(b"the curves of my thesis")
+    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(folder)]) == 2
+    assert "curves.png" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["curves.png"]
+    assert (folder / "curves.png").read_bytes() == b"the curves of my thesis"

@@ -77,6 +77,44 @@ def test_malformed_markers_are_clear_errors_naming_notebook_and_cell(body, expec
     assert "'07_demo', cell 2" in str(error.value)
 
 
+TIERED_EXERCISE = '''
+    # %% [markdown]
+    # # Exercício
+
+    # %%
+    def double_all(values):
+        BEGIN: devolva a lista com cada valor dobrado
+        ### DICA: uma list comprehension percorre a lista
+        ### ESQUELETO: doubled = [... for value in values]
+        doubled = [2 * value for value in values]
+        return doubled
+        END
+
+    # %%
+    print(double_all([1]))
+'''
+
+
+def test_hints_in_tiers_follow_the_exercise_and_the_stub_says_the_goal_only():
+    nb = nb_from(TIERED_EXERCISE)
+    nb.cells[1]["id"] = "exercicio"
+    student = make_student_notebook(nb, name="05_dicas")
+    assert [cell.cell_type for cell in student.cells] == ["markdown", "code", "markdown", "code"]
+    assert student.cells[1].source == 'def double_all(values):\n    raise NotImplementedError("devolva a lista com cada valor dobrado")'
+    hints = student.cells[2]
+    assert hints["id"] == "exercicio-dicas"  # the same id at every build
+    assert "<summary>Dica 1</summary>\n\numa list comprehension percorre a lista" in hints.source
+    assert "doubled = [... for value in values]" in hints.source and "2 * value" not in hints.source
+
+
+def test_a_hint_that_holds_a_solution_line_is_refused_by_the_build():
+    nb = nb_from(TIERED_EXERCISE.replace("uma list comprehension percorre a lista",
+                                         "escreva doubled = [2 * value for value in values]"))
+    with pytest.raises(NotebookBuildError, match=r"'05_dicas', cell 2 .*gives the answer away.*"
+                                                 r"doubled = \[2 \* value for value in values\]"):
+        make_student_notebook(nb, name="05_dicas")
+
+
 def test_student_version_must_stay_valid_python():
     # BEGIN at column 0 inside a function body: the raise would end the function too early.
     nb = nb_from('''

@@ -59,7 +59,7 @@ def test_run_course_gives_every_notebook_the_chosen_profile(tmp_path, monkeypatc
     sources = [tmp_path / "01_a.py", tmp_path / "02_b.py"]
     given = []
 
-    def fake_execute(notebook, out, profile):
+    def fake_execute(notebook, out, profile, timeout=None):
         given.append((notebook.name, profile))
         return out / notebook.name
 
@@ -113,3 +113,86 @@ def test_summary_prints_the_skip_gain_of_each_backbone(tmp_path, capsys):
 def test_no_runs_no_summary(tmp_path, capsys):
     print_summary(tmp_path)
     assert capsys.readouterr().out == ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: the main job owns its output folder; a slow machine never fails the course
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.safety
+def test_the_main_job_never_overwrites_a_notebook_it_did_not_write(tmp_path, capsys):
+    """--out at a folder holding the user's own notebook overwrote it (and added ~600 MathJax files)."""
+    repo = make_repo(tmp_path)
+    out = tmp_path / "my_course"
+    out.mkdir()
+    (out / "01_demo.ipynb").write_text("the student's own notebook")
+    assert run_course(repo, out_dir=out, smoke=True, site=False, names=TINY_OUTLINE) == 1
+    said = capsys.readouterr().out
+    assert "01_demo.ipynb" in said and "Nothing was run" in said
+    assert sorted(p.name for p in out.iterdir()) == ["01_demo.ipynb"]  # no MathJax, no runs/, nothing
+    assert (out / "01_demo.ipynb").read_text() == "the student's own notebook"
+
+
+@pytest.mark.kernel
+@pytest.mark.safety
+def test_the_main_job_writes_beside_a_persons_files_and_reruns_over_its_own(tmp_path, monkeypatch):
+    from fcn_course.instructor.build import build
+    from fcn_course.instructor.execute import execute_notebook
+
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    source = repo / "solutions" / "notebooks" / "01_demo.ipynb"
+    for _ in range(2):  # the second run replaces the first one's files: they are its own
+        executed = execute_notebook(source, out, smoke=True, timeout=120)
+    assert executed == out / "01_demo.ipynb" and (out / "01_demo.html").is_file()
+    assert (out / "mathjax" / "MathJax.js").is_file() and (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.fixture
+def fake_course(tmp_path, monkeypatch):
+    """run_course over two fake notebooks: records the timeout each got; ``clock`` is advanced by the notebooks."""
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))
+    monkeypatch.setenv(STATIC_ENV, "1")
+    names = ("01_dados_e_metricas", "02_fcn_alexnet")
+    sources = [tmp_path / f"{name}.py" for name in names]
+    state = {"now": 1000.0, "took": {}, "timeouts": []}
+
+    def fake_execute(notebook, out, profile, timeout=None):
+        state["timeouts"].append(timeout)
+        state["now"] += state["took"].get(notebook.stem, 1.0)
+        return out / notebook.name
+
+    monkeypatch.setattr(course, "solution_sources", lambda repo_root, names=None: sources)
+    monkeypatch.setattr(course, "execute_notebook", fake_execute)
+    monkeypatch.setattr(course, "clock", lambda: state["now"])
+    return state
+
+
+@pytest.mark.safety
+def test_the_main_job_has_no_cell_time_limit_unless_asked(tmp_path, fake_course):
+    from fcn_course.instructor.__main__ import build_parser
+
+    assert course.run_course(tmp_path, out_dir=tmp_path / "a", profile="demo", site=False) == 0
+    assert course.run_course(tmp_path, out_dir=tmp_path / "b", profile="demo", site=False, cell_timeout=900) == 0
+    assert fake_course["timeouts"] == [None, None, 900, 900]
+    assert build_parser().parse_args(["course"]).cell_timeout is None
+    assert build_parser().parse_args(["course", "--cell-timeout", "900"]).cell_timeout == 900
+
+
+@pytest.mark.safety
+def test_the_main_job_prints_its_progress_and_says_when_the_machine_is_far_slower(tmp_path, fake_course, capsys):
+    expected = course.EXPECTED_SECONDS["demo"]
+    fake_course["took"] = {name: seconds for name, seconds in expected.items()}  # the reference machine's pace
+    assert course.run_course(tmp_path, out_dir=tmp_path / "a", profile="demo", site=False) == 0
+    said = capsys.readouterr().out
+    assert "01_dados_e_metricas" in said and f"done in {expected['01_dados_e_metricas']:.0f}s" in said
+    assert "slower" not in said
+
+    fake_course["took"] = {name: 10 * seconds for name, seconds in expected.items()}  # a busy, slow laptop
+    assert course.run_course(tmp_path, out_dir=tmp_path / "b", profile="demo", site=False) == 0
+    said = capsys.readouterr().out
+    assert said.count("slower") == 1  # said once, after the first notebook
+    assert "10x slower" in said and "no time limit" in said

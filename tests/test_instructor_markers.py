@@ -5,7 +5,7 @@ testing (benchmarks/mutation_test.py) that no other test pinned.
 """
 import pytest
 
-from fcn_course.instructor.markers import find_solution_regions, region_lines
+from fcn_course.instructor.markers import answer_in_hints, find_solution_regions, hints_markdown, region_lines
 from tiny_course import BEGIN, END
 
 
@@ -35,3 +35,52 @@ def test_a_nested_begin_marker_is_reported_at_its_own_line_and_names_the_open_re
 def test_region_lines_are_exactly_the_lines_between_the_markers():
     source = f"def f(x):\n    {BEGIN}\n    y = x + 1\n    return y\n    {END}\n\n{BEGIN}\nz = 0\n{END}\n"
     assert region_lines(source) == {2, 3, 7}
+
+
+# --------------------------------------------------------------------------------------------------
+# Hints in tiers
+# --------------------------------------------------------------------------------------------------
+TIERED = (f"def up(channels):\n    {BEGIN}: crie a camada que amplia\n    ### DICA: qual camada desfaz um stride?\n"
+          f"    ### DICA: o stride é o fator\n    ### ESQUELETO: layer = nn.ConvTranspose2d(channels, ...)\n"
+          f"    layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)\n    return layer\n    {END}\n")
+
+
+def test_hint_lines_are_read_in_order_and_are_not_solution_lines():
+    (region,) = find_solution_regions(TIERED)
+    assert region.goal == "crie a camada que amplia"
+    assert region.hints == ("qual camada desfaz um stride?", "o stride é o fator")
+    assert region.skeleton == ("layer = nn.ConvTranspose2d(channels, ...)",)
+    assert region_lines(TIERED) == {5, 6}  # hints are for the students: not secret
+
+
+def test_a_hint_line_outside_a_region_is_an_error():
+    with pytest.raises(ValueError, match=r"^line 2: .*inside a '### BEGIN SOLUTION' region"):
+        find_solution_regions("x = 1\n### DICA: use y\n")
+
+
+@pytest.mark.parametrize("hint", [
+    "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)",  # the whole line
+    "use nn.ConvTranspose2d(channels,channels,kernel_size=4,stride=2)",  # its right side, spaces aside
+])
+def test_a_hint_that_holds_a_solution_line_is_found(hint):
+    source = TIERED.replace("o stride é o fator", hint)
+    assert answer_in_hints(source) == [(hint, "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)")]
+
+
+def test_hints_that_name_the_tool_are_not_the_answer():
+    assert answer_in_hints(TIERED) == []
+
+
+def test_hints_open_one_by_one_the_skeleton_last():
+    markdown = hints_markdown(TIERED)
+    first, second, skeleton = (markdown.index(s) for s in ("Dica 1", "Dica 2", "Esqueleto"))
+    assert first < second < skeleton
+    assert markdown.count("<details>") == 3 and markdown.endswith("</details></details></details>")  # nested
+    assert "```python\nlayer = nn.ConvTranspose2d(channels, ...)\n```" in markdown
+    assert hints_markdown(f"{BEGIN}: sem dicas\nx = 1\n{END}\n") == ""
+
+
+def test_a_skeleton_may_show_a_line_that_only_opens_a_block():
+    source = (f"{BEGIN}: amplie sem gradiente\n### ESQUELETO: with torch.no_grad():\n### ESQUELETO:     layer = ...\n"
+              f"with torch.no_grad():\n    layer = upsample_the_scores_of_every_class(x)\n{END}\n")
+    assert answer_in_hints(source) == []

@@ -26,6 +26,20 @@ def test_release_excludes_solutions(tmp_path):
     assert not any("solutions" in name or name.endswith(".generated.json") for name in names)
 
 
+def test_release_puts_the_reference_page_next_to_the_notebooks(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "notebooks" / "referencia.md").write_text("# Referência rápida\n", encoding="utf-8")
+    zip_path = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert zipfile.ZipFile(zip_path).read("fcn-course/notebooks/referencia.md").decode() == "# Referência rápida\n"
+
+
+def test_the_course_has_its_reference_page():
+    text = (REPO_ROOT / "notebooks" / "referencia.md").read_text(encoding="utf-8")
+    for topic in ("convolução transposta", "campo receptivo", "IoU", "Dice", "mIoU", "revocação", "*stride*", "lote"):
+        assert topic.lower() in text.lower(), topic
+
+
 @pytest.mark.parametrize("plant", [
     lambda repo: (repo / "fcn_course" / "helpers.py").write_text(
         "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"),
@@ -200,3 +214,33 @@ def test_release_command_refuses_the_parent_of_the_repository(built_repo, monkey
     assert instructor_main.main(["release", "--out", str(built_repo / "..")]) == 1
     assert "release refused" in capsys.readouterr().err
     assert tree_digest(built_repo.parent) == before
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: release never writes through a symbolic link, and rewrites its own release
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.safety
+@pytest.mark.parametrize("linked", ["fcn-course.zip", "fcn-course"])
+def test_release_never_writes_through_a_symbolic_link(tmp_path, linked):
+    """A link named like the release (to an own release elsewhere) had the new release written through it."""
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    elsewhere = tmp_path / "published"
+    published = release(repo, elsewhere, names=TINY_OUTLINE)
+    before = {path: path.read_bytes() for path in elsewhere.rglob("*") if path.is_file()}
+    out = tmp_path / "dist"
+    out.mkdir()
+    target = published if linked.endswith(".zip") else elsewhere / "fcn-course"
+    (out / linked).symlink_to(target, target_is_directory=target.is_dir())
+    (repo / "README.md").write_text("a newer README\n")
+    with pytest.raises(ReleaseError, match="link"):
+        release(repo, out, names=TINY_OUTLINE)
+    assert {path: path.read_bytes() for path in elsewhere.rglob("*") if path.is_file()} == before
+
+
+@pytest.mark.safety
+def test_a_release_into_its_own_folder_is_repeatable(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    first = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert release(repo, tmp_path / "dist", names=TINY_OUTLINE) == first and zipfile.is_zipfile(first)

@@ -16,14 +16,14 @@ import pytest
 from fcn_course.checks import get_exercise
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (HIDDEN_BEGIN, HINT_PREFIX, NbgraderExportError, check_keys, export_nbgrader,
+from fcn_course.instructor.nbgrader_export import (GOAL_PREFIX, HIDDEN_BEGIN, NbgraderExportError, check_keys, export_nbgrader,
                                                    nbgrader_notebook)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
-# nbgrader's stub for a code region, after our hint comment; and its placeholder for a Markdown answer.
+# nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(HINT_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
+    r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
     r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
 
@@ -362,3 +362,25 @@ def test_a_cell_with_a_solution_region_and_a_check_stays_an_answer_never_locked(
     ''')
     [cell] = nbgrader_notebook(nb, "01_demo").cells
     assert cell.metadata.nbgrader["solution"] and not cell.metadata.nbgrader["locked"]
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_export_never_writes_through_a_symbolic_link(tmp_path, link):
+    """A link in the course folder (to a file that does not exist yet, or to another folder) was written through."""
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    course = tmp_path / "course"
+    if link == "file":
+        (course / "source" / "01_demo").mkdir(parents=True)
+        (course / "source" / "01_demo" / "01_demo.ipynb").symlink_to(elsewhere / "dangling.ipynb")
+    else:
+        (course / "source").mkdir(parents=True)
+        (course / "source" / "01_demo").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(NbgraderExportError, match="link"):
+        export_nbgrader(repo, course, names=TINY_OUTLINE)
+    assert list(elsewhere.iterdir()) == []

@@ -52,6 +52,24 @@ def test_student_notebooks_say_which_file_they_are_generated_from(path):
     assert title.source.splitlines()[1].startswith(f"# {path.stem[:2]} ")
 
 
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_links_the_reference_page_from_its_title_cell(path):
+    title = nbformat.read(path, as_version=4).cells[2]
+    assert "](referencia.md)" in title.source
+    assert (path.parent / "referencia.md").is_file()
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_code_exercise_is_followed_by_its_hints_folded_one_by_one(path):
+    cells = nbformat.read(path, as_version=4).cells
+    exercises = [index for index, cell in enumerate(cells)
+                 if cell.cell_type == "code" and "raise NotImplementedError(" in cell.source]
+    for index in exercises:
+        hints = cells[index + 1]
+        assert hints.cell_type == "markdown" and "<summary>Dica 1</summary>" in hints.source, cells[index].source
+        assert "<summary>Esqueleto" in hints.source
+
+
 def _first_stub_cell(nb) -> int:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and "raise NotImplementedError(" in cell.source:

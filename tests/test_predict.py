@@ -13,6 +13,7 @@ from torch import nn
 
 from fcn_course import data, predict, runs
 from fcn_course.engine import save_checkpoint
+from fcn_course.files import OWNER_FILE
 from fcn_course.predict import (load_image, load_model_from_checkpoint, predict_image, read_checkpoint_config,
                                 save_prediction)
 from helpers import tree_digest
@@ -196,7 +197,8 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
     out = tmp_path / "out"
     assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
                         model_classes=MODELS) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
+    assert sorted(p.name for p in out.iterdir() if p.name != OWNER_FILE) == [
+        "a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
     assert Image.open(out / "b.png_mask.png").size == (90, 120)
     assert "a.jpg" in capsys.readouterr().out
 
@@ -316,7 +318,7 @@ def test_two_inputs_never_share_an_output_name(tmp_path, checkpoint):
     before = tree_digest(inputs)
     assert predict.main([str(checkpoint), str(inputs), "--out", str(tmp_path / "out")],
                         model_classes={"alexnet": FCN_AlexNet}) == 0
-    written = sorted(path.name for path in (tmp_path / "out").iterdir())
+    written = sorted(path.name for path in (tmp_path / "out").iterdir() if path.name != OWNER_FILE)
     assert written == ["photo.jpg_mask.png", "photo.jpg_overlay.png", "photo.png_mask.png",
                        "photo.png_overlay.png", "shot_mask.png_mask.png", "shot_mask.png_overlay.png"]
     overlays = {name: np.array(Image.open(tmp_path / "out" / name)) for name in written if "overlay" in name}
@@ -417,3 +419,86 @@ def test_predict_on_a_16_bit_png_sees_the_picture(tmp_path):
     predict_image(Spy(), tmp_path / "deep.png")
     predict_image(Spy(), tmp_path / "flat.png")
     assert torch.allclose(seen[0], seen[1], atol=0.05)
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: predict owns its output folder; a bad picture is reported and the others are segmented
+# --------------------------------------------------------------------------------------------------
+def decompression_bomb(path, side=100_000):
+    """A tiny PNG that claims to be ``side`` x ``side`` pixels (10 gigapixels): Pillow refuses to open it."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.safety
+def test_a_decompression_bomb_is_reported_and_the_other_pictures_are_segmented(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    decompression_bomb(photos / "a_bomb.png")
+    write_photo(photos / "b_good.jpg", size=(96, 80))
+    out = tmp_path / "out"
+    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 1  # some pictures failed
+    err = capsys.readouterr().err
+    assert "a_bomb.png" in err and "Traceback" not in err
+    assert (out / "b_good.jpg_mask.png").is_file() and not (out / "a_bomb.png_mask.png").exists()
+
+
+@pytest.mark.safety
+def test_predict_never_writes_through_a_symbolic_link_in_its_output_folder(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    write_photo(photos / "photo.jpg", size=(96, 80))
+    precious = tmp_path / "thesis_figure.png"
+    precious.write_bytes(b"a year of work")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "photo.jpg_mask.png").symlink_to(precious)
+    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 2  # the only picture could not be written
+    assert precious.read_bytes() == b"a year of work"
+    assert "photo.jpg_mask.png" in capsys.readouterr().err
+    with pytest.raises(FileExistsError, match="link"):
+        save_prediction(photos / "photo.jpg", np.zeros((80, 96), dtype=np.int64), CLASSES, out)
+    assert precious.read_bytes() == b"a year of work"
+
+
+@pytest.mark.safety
+def test_predict_writes_beside_a_users_file_never_over_it(tmp_path, alexnet_checkpoint, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    write_photo(photos / "a.jpg", size=(96, 80))
+    write_photo(photos / "b.jpg", size=(96, 80))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.jpg_overlay.png").write_bytes(b"the user's own overlay")
+    command = [str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"]
+    assert predict.main(command, model_classes=MODELS) == 1
+    assert "a.jpg_overlay.png" in capsys.readouterr().err
+    assert (out / "a.jpg_overlay.png").read_bytes() == b"the user's own overlay"
+    assert (out / "b.jpg_mask.png").is_file() and (out / "b.jpg_overlay.png").is_file()
+    (out / "a.jpg_overlay.png").unlink()
+    assert predict.main(command, model_classes=MODELS) == 0  # its own results of the first run are replaced
+
+
+@pytest.mark.safety
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path, alexnet_checkpoint, capsys):
+    photo = write_photo(tmp_path / "photo.jpg", size=(96, 80))
+    out = tmp_path / "predictions"
+    out.write_text("a file, not a folder")
+    code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(out), "--device", "cpu"],
+                        model_classes=MODELS)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(out) in err and "pasta" in err and "Traceback" not in err
+    assert out.read_text() == "a file, not a folder"

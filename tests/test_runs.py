@@ -3,6 +3,7 @@ for resume and grid, checkpoints, history, the grid index, and resuming only wha
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import time
@@ -36,6 +37,7 @@ def test_every_defining_setting_is_either_a_configuration_or_shared_by_a_grid():
     assert set(runs.CONFIGURATION_SETTINGS) < set(runs.DEFINING_SETTINGS)
 
 
+@pytest.mark.safety
 @pytest.mark.parametrize("key", sorted(SHARED_CHANGES))
 def test_resume_and_grid_refuse_the_same_change_with_the_same_diff(tmp_path, key):
     changed = {**SETTINGS, key: SHARED_CHANGES[key]}
@@ -257,3 +259,39 @@ def test_orphan_temporaries_of_killed_writes_are_cleaned(tmp_path):
     young.write_bytes(b"a write in progress elsewhere")
     runs.start_run(run_dir, {"backbone": "alexnet", "classes": CLASSES})
     assert not orphan.exists() and young.exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: the run folder is checked at the door; a failed start can be taken back
+# --------------------------------------------------------------------------------------------------
+def _digest(folder):
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+@pytest.mark.safety
+def test_a_run_folder_of_an_unknown_format_is_refused_with_the_version_and_the_fix(tmp_path):
+    """run.json with "format": 99 (a newer course) was never checked: resume went on."""
+    run_dir = tmp_path / "run"
+    runs.start_run(run_dir, SETTINGS)
+    config = json.loads((run_dir / runs.RUN_FILE).read_text())
+    (run_dir / runs.RUN_FILE).write_text(json.dumps({**config, "format": 99}))
+    before = _digest(run_dir)
+    for attempt in (lambda: runs.start_run(run_dir, SETTINGS), lambda: runs.read_run_config(run_dir)):
+        with pytest.raises(runs.RunFormatError) as error:
+            attempt()
+        message = str(error.value)
+        assert "99" in message and str(runs.RUN_FORMAT) in message and str(run_dir / runs.RUN_FILE) in message
+        assert "atualize" in message.lower()
+    assert _digest(run_dir) == before
+
+
+@pytest.mark.safety
+def test_a_run_that_never_recorded_an_epoch_can_be_discarded_but_not_a_trained_one(tmp_path):
+    run_dir = tmp_path / "run"
+    runs.start_run(run_dir, {**SETTINGS, "batch_size": 0})
+    assert runs.discard_unstarted_run(run_dir) and not run_dir.exists()
+    runs.start_run(run_dir, SETTINGS)  # the corrected settings are not refused
+    (run_dir / runs.HISTORY_FILE).write_text('{"train": [{"epoch": 1}], "val": [{"epoch": 1}]}')
+    before = _digest(run_dir)
+    assert not runs.discard_unstarted_run(run_dir)
+    assert _digest(run_dir) == before

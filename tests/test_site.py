@@ -89,7 +89,8 @@ def test_site_pages_load_nothing_from_the_internet(built):
             page = read_page(html)
             remote = [url for url in page.loads if re.match(r"(https?:)?//", url)]
             assert not remote, f"{html} loads {remote}"
-            if html.parent.name == "notebooks":  # the pages with math
+            if html.parent.name == "notebooks" and html.stem != "referencia":  # the pages with math (the reference
+                # page beside them writes its formulas in plain text)
                 assert any("mathjax/MathJax.js" in url for url in page.loads), html
         assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
@@ -103,6 +104,15 @@ def test_landing_page_lists_each_notebook_with_its_learning_objectives(built):
     assert "desenhar a área em função do raio" in index.text
     assert "de raio" in index.text  # a continuation line of an objective is kept
     assert (built["site"] / "notebooks" / "02_demo.html").is_file()
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_site_shows_the_reference_page_next_to_the_notebooks_and_links_it(built):
+    reference = read_page(built["site"] / "notebooks" / "referencia.html")
+    assert "Glossário português ↔ inglês" in reference.text and "revocação" in reference.text
+    index = (built["site"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/referencia.html"' in index
 
 
 @pytest.mark.kernel
@@ -191,3 +201,25 @@ def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
         shown = nbformat.writes(page)
         assert str(tmp_path) not in shown
         assert "$FCN_COURSE_DATA/VOCdevkit" in shown and "./runs/demo/a" in shown and "~/fcn_course_data" in shown
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+@pytest.mark.safety
+def test_rebuilding_a_site_keeps_the_files_a_person_put_beside_and_inside_it(built, tmp_path):
+    """A folder with the site's marker (written by an older version) was emptied whole by the next build."""
+    from fcn_course.instructor.site import SITE_MARK
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / SITE_MARK).write_text("built by an older version\n")
+    (out / "my_notes.txt").write_text("notes of the instructor")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "01_demo.html").is_file()
+    (out / "notebooks" / "comments.md").write_text("beside the pages")
+    (out / "notebooks" / "01_demo.html").write_text("stale page of the previous build")
+    build_site(built["repo"], built["run"], out_dir=out, names=NAMES)
+    assert (out / "my_notes.txt").read_text() == "notes of the instructor"
+    assert (out / "notebooks" / "comments.md").read_text() == "beside the pages"
+    assert "stale page" not in (out / "notebooks" / "01_demo.html").read_text(encoding="utf-8")

@@ -92,7 +92,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     second = make_synthetic_voc(tmp_path / "b", n_train=5, n_val=2, seed=7)
     third = make_synthetic_voc(tmp_path / "c", n_train=5, n_val=2, seed=8)
     files = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
-    assert len(files) == 2 * 7 + 3
+    assert len(files) == 2 * 7 + 3 + 1  # pictures, masks, split lists and the record of what synth wrote
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     assert any((first / name).read_bytes() != (third / name).read_bytes() for name in files)
@@ -173,3 +173,42 @@ def test_objects_are_textured_and_sometimes_occluded(tmp_path):
             pieces.append(connected_components(mask == BUS).max())
     assert np.median(body_spread) > 15  # stripes, checks or blotches: flat paint plus noise gives about 8
     assert max(pieces) >= 2  # a pole or a person in front cuts a bus in pieces
+
+
+# --------------------------------------------------------------------------------------------------
+# Safety: synth writes only over its own tree
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.safety
+def test_synth_never_writes_into_a_voc_tree_it_did_not_write(tmp_path, capsys):
+    """synth into the real VOC's folder replaced its split lists and added its pictures among VOC's."""
+    from fcn_course.__main__ import main
+
+    real = make_synthetic_voc(tmp_path / "made_elsewhere", n_train=2, n_val=1, size=(40, 30))
+    (real / ".fcn-course-files.json").unlink(missing_ok=True)  # as a real VOC tree: nothing says the course wrote it
+    lists = voc(real) / "ImageSets" / "Segmentation"
+    (lists / "train.txt").write_text("2007_000032\n")
+    before = {path: path.read_bytes() for path in real.rglob("*") if path.is_file()}
+    assert main(["synth", str(real), "--train", "2", "--val", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "train.txt" in err and "Traceback" not in err
+    assert {path: path.read_bytes() for path in real.rglob("*") if path.is_file()} == before
+
+
+@pytest.mark.safety
+def test_synth_never_writes_through_a_symbolic_link(tmp_path):
+    elsewhere = tmp_path / "photos"
+    elsewhere.mkdir()
+    root = tmp_path / "data"
+    (voc(root)).mkdir(parents=True)
+    (voc(root) / "JPEGImages").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(FileExistsError, match="link"):
+        make_synthetic_voc(root, n_train=2, n_val=1, size=(40, 30))
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.safety
+def test_synth_rewrites_its_own_tree_and_keeps_a_persons_file_beside_it(tmp_path):
+    root = make_synthetic_voc(tmp_path, n_train=2, n_val=1, size=(40, 30), seed=0)
+    (voc(root) / "notes.txt").write_text("mine")
+    make_synthetic_voc(root, n_train=2, n_val=1, size=(40, 30), seed=3)
+    assert (voc(root) / "notes.txt").read_text() == "mine" and read_ids(root, "val") == ["synth_000003"]

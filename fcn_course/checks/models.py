@@ -238,7 +238,7 @@ def check_raw_scores(net: nn.Module, x: torch.Tensor, output: torch.Tensor, prob
     raise Failed
 
 
-def check_eval_behaviour(net: nn.Module, x: torch.Tensor, output: torch.Tensor, problems: list, what: str):
+def check_eval_behavior(net: nn.Module, x: torch.Tensor, output: torch.Tensor, problems: list, what: str):
     """In evaluation mode the output is deterministic (no dropout left on) and each image's output does not
     depend on the other images of the batch (no batch norm on the batch's statistics)."""
     with torch.no_grad():
@@ -272,7 +272,7 @@ def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list, probe
             raise Failed
         if probe_eval and index == 0:
             check_raw_scores(net, x, out, problems, what)
-            check_eval_behaviour(net, x, out, problems, what)
+            check_eval_behavior(net, x, out, problems, what)
 
 
 @functools.lru_cache(maxsize=None)

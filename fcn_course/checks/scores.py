@@ -19,7 +19,7 @@ from fcn_course.checks.feedback import CheckResult, Failed, finish, judging, run
 from fcn_course.checks.models import (
     UpsamplingRecorder,
     build_model,
-    check_eval_behaviour,
+    check_eval_behavior,
     check_raw_scores,
     check_trainable,
     check_upsampling_modes,
@@ -93,7 +93,7 @@ def _check_outputs(net, problems):
                     both = run_student_code(problems, what, net, pair)
                 # a ReLU after a sum is named by the linearity probe, which says where it went wrong
                 check_raw_scores(net, pair, both, problems, what, kinds=("softmax", "log_softmax", "sigmoid"))
-                check_eval_behaviour(net, pair, both, problems, what)
+                check_eval_behavior(net, pair, both, problems, what)
     uses_module = any(isinstance(m, nn.ConvTranspose2d) for m in net.modules())
     check_upsampling_modes(recorder.modes, uses_module, problems)
     if problems:

@@ -27,7 +27,8 @@ PROG = "python -m fcn_course.instructor"
 def _cmd_course(a):
     from fcn_course.instructor.course import run_course
 
-    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile, site=a.site)
+    return run_course(repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile, site=a.site,
+                      cell_timeout=a.cell_timeout)
 
 
 def _cmd_build(a):
@@ -160,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
     p.add_argument("--no-site", dest="site", action="store_false",
                    help="do not build the course website at the end (see the `site` command)")
+    p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
+                   help="stop a notebook whose cell runs longer than this (default: no limit, so that a slow "
+                        "or busy machine still finishes the course)")
     p.set_defaults(func=_cmd_course)
 
     p = sub.add_parser("build", help="refresh solution notebooks from solutions/*.py and regenerate student notebooks")

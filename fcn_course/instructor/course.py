@@ -3,6 +3,12 @@
 ``bash scripts/run_course.sh`` runs it. The demo profile (the synthetic VOC twin, sized so that a 2-core CPU
 shows the FCNs learning in a few minutes) unless real Pascal VOC is found (then the full profile); at the end
 it prints a table of every training run of the course with its per-class validation IoU.
+
+A slow machine never fails the course: cells have no time limit unless one is asked for (``cell_timeout``,
+``--cell-timeout``), every notebook prints how long it took, and when a notebook takes far longer than it did
+on the reference machine (``EXPECTED_SECONDS``) the job says so once, with what to expect.
+The run folder is the main job's own (``files.OutputFolder``): a person's files in an ``--out`` they chose are
+never overwritten; a folder holding a file of the names the job writes is refused before anything runs.
 """
 from __future__ import annotations
 
@@ -14,10 +20,19 @@ from fcn_course import runs
 from fcn_course.config import PROFILES, data_root
 from fcn_course.engine import History
 from fcn_course.environment import RUNS_ENV, STATIC_ENV
-from fcn_course.instructor.execute import execute_notebook
+from fcn_course.files import NotOurFileError, OutputFolder
+from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names
 from fcn_course.instructor.pairs import CourseLayoutError, solution_sources
 from fcn_course.outline import COURSE_NOTEBOOKS
 from fcn_course.voc import voc_is_ready
+
+
+# Seconds each notebook took in the main job on the reference machine (2-core CPU; README, "Time budget").
+EXPECTED_SECONDS = {
+    "demo": {"01_dados_e_metricas": 13, "02_fcn_alexnet": 70, "03_fcn_vgg16": 104, "04_comparacao": 268},
+}
+SLOW_FACTOR = 3  # a notebook this many times slower than on the reference machine: the job says so (once)
+clock = time.perf_counter  # the main job's clock (tests replace it)
 
 
 def real_voc_present(root: Path | None = None) -> bool:
@@ -41,12 +56,14 @@ def choose_profile(smoke=None, profile=None) -> str:
 
 
 def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bool = True,
-               names=COURSE_NOTEBOOKS) -> int:
+               names=COURSE_NOTEBOOKS, cell_timeout=None) -> int:
     """Execute the outline's solution notebooks, in the outline's order, with a run profile (see ``choose_profile``).
 
     With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``.
+    ``cell_timeout``: seconds allowed to each cell (None, the default: no limit; a slow machine finishes).
     Returns 0 when every notebook ran (and the site was built), 1 otherwise (what failed is named); a
-    solution folder that does not match the outline is refused before anything runs.
+    solution folder that does not match the outline, and an ``out_dir`` holding a file of the names the job
+    writes that it did not write itself, are refused before anything runs.
     """
     try:
         sources = solution_sources(repo_root, names)
@@ -55,24 +72,67 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bo
         return 1
     profile = choose_profile(smoke, profile)
     out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
+    refused = refuse_foreign_files(out, sources)
+    if refused:
+        print(f"!! the course was not run: {refused}\nNothing was run or written.")
+        return 1
     out.mkdir(parents=True, exist_ok=True)
     where = f"Pascal VOC in {data_root()}" if profile == "full" else "the synthetic VOC twin"
+    limit = f"{cell_timeout}s per cell" if cell_timeout else "no time limit per cell"
     print(f">> running the solution course with the '{profile}' profile ({PROFILES[profile]['description']}; "
-          f"{where}); results go to {out}")
-    started = time.perf_counter()
+          f"{where}; {limit}); results go to {out}")
+    started = clock()
     _set_course_environment(out)
-    for source in sources:
-        tic = time.perf_counter()
-        print(f">> {source.stem} ...", flush=True)
+    warned = False
+    for number, source in enumerate(sources, start=1):
+        tic = clock()
+        print(f">> [{number}/{len(sources)}] {source.stem} ...", flush=True)
         try:
-            executed = execute_notebook(source.with_suffix(".ipynb"), out, profile=profile)
+            executed = execute_notebook(source.with_suffix(".ipynb"), out, profile=profile, timeout=cell_timeout)
         except Exception as error:  # report which notebook failed, keep what ran
             print(f"!! {source.stem} failed: {error}")
             return 1
-        print(f"   done in {time.perf_counter() - tic:.0f}s -> {executed} (+ .html)")
+        took = clock() - tic
+        print(f"   done in {took:.0f}s (course so far {clock() - started:.0f}s) -> {executed} (+ .html)", flush=True)
+        slow = None if warned else slow_machine_message(profile, source.stem, took, [s.stem for s in sources],
+                                                        cell_timeout)
+        if slow:
+            print(slow, flush=True)
+            warned = True
     print_summary(out / "runs")
-    print(f">> course finished in {time.perf_counter() - started:.0f}s; open {out} to read the executed notebooks")
+    print(f">> course finished in {clock() - started:.0f}s; open {out} to read the executed notebooks")
     return build_course_site(repo_root, out, names) if site else 0
+
+
+def refuse_foreign_files(out: Path, sources) -> str:
+    """Why the main job may not write into ``out`` ("" when it may): a file of its names that it did not write.
+
+    Checked before the first notebook runs, so a refused folder is left exactly as it was.
+    """
+    try:
+        OutputFolder(out, OWNER).check([name for source in sources for name in executed_names(source.stem)]
+                                       + ["mathjax/MathJax.js"])
+    except (NotOurFileError, NotADirectoryError) as error:
+        return str(error)
+    return ""
+
+
+def slow_machine_message(profile: str, name: str, took: float, names, cell_timeout=None) -> str:
+    """A warning when notebook ``name`` took ``SLOW_FACTOR`` times longer than on the reference machine ("" else).
+
+    It says how much slower, how long the whole course should then take, and that nothing will time out.
+    """
+    expected = EXPECTED_SECONDS.get(profile, {})
+    if name not in expected or took < SLOW_FACTOR * expected[name]:
+        return ""
+    ratio = took / expected[name]
+    total = sum(expected.get(other, 0) for other in names)
+    limit = ("Cells have no time limit, so it will finish" if not cell_timeout else
+             f"Cells stop after {cell_timeout}s (--cell-timeout): leave the option out to let every cell finish")
+    return (f"!! this machine is about {ratio:.0f}x slower than the reference machine ({name} took {took:.0f}s "
+            f"here, {expected[name]}s on a 2-core CPU). At this pace the whole course takes about "
+            f"{ratio * total / 60:.0f} min instead of {total / 60:.0f}. {limit}; close other programs to go "
+            "faster, or run --profile smoke for a quick check that every cell runs.")
 
 
 def build_course_site(repo_root: Path, run_dir: Path, names=COURSE_NOTEBOOKS) -> int:

@@ -15,9 +15,11 @@ from nbclient.exceptions import CellExecutionError
 
 from fcn_course.definitions import read_notebook
 from fcn_course.environment import PROFILE_ENV, SMOKE_ENV
+from fcn_course.files import OutputFolder
 
-DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell
+DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell (build and grading; the main job has no limit by default)
 KERNEL_NAME = "python3"
+OWNER = "the main job"  # how a folder of executed notebooks records who wrote it (files.OutputFolder)
 
 
 def kernel_env(smoke: bool, profile: Optional[str] = None) -> dict:
@@ -59,7 +61,8 @@ OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 def write_html(nb, html_path) -> Path:
     """An HTML copy of a notebook that reads offline: MathJax copied next to it, nothing from a CDN.
 
-    Remote badge images (the Colab badge) become plain links, as on the course website.
+    Remote badge images (the Colab badge) become plain links, as on the course website. The page and MathJax
+    are the main job's own files of their folder (``files.OutputFolder``): a person's file is never overwritten.
     """
     import copy
 
@@ -70,35 +73,44 @@ def write_html(nb, html_path) -> Path:
     from fcn_course.instructor.site import offline_badges
 
     html_path = Path(html_path)
-    copy_mathjax(html_path.parent)
+    folder = OutputFolder(html_path.parent, OWNER)
+    folder.check([html_path.name])
+    copy_mathjax(folder)
     page = copy.deepcopy(nb)
     offline_badges(page)
     exporter = HTMLExporter(mathjax_url=script_url(), template_file="offline.html.j2",
                             extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})])
     html, _ = exporter.from_notebook_node(page, resources={"mathjax_config_script": config_script()})
-    html_path.write_text(html, encoding="utf-8")
-    return html_path
+    return folder.write_text(html_path.name, html)
 
 
-def execute_notebook(path, out_dir, smoke: bool = True, timeout: int = DEFAULT_CELL_TIMEOUT,
+def executed_names(stem: str) -> list:
+    """The files ``execute_notebook`` writes for the notebook ``stem`` (MathJax aside): its .ipynb and .html."""
+    return [f"{stem}.ipynb", f"{stem}.html"]
+
+
+def execute_notebook(path, out_dir, smoke: bool = True, timeout: Optional[int] = DEFAULT_CELL_TIMEOUT,
                      profile: Optional[str] = None) -> Path:
     """Run a copy of a notebook (cwd = its folder) and save the executed .ipynb and an HTML export.
 
     The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html`` (with ``out_dir/mathjax/``, the
     math renderer the HTML loads); they are written even when a cell fails (then the error is raised after
-    saving them). Returns the .ipynb path.
+    saving them). ``timeout``: seconds allowed to each cell (None: no limit). Returns the .ipynb path.
+
+    ``out_dir`` is the main job's output folder (``files.OutputFolder``): a file of those names that the main job
+    did not write there (a person's own notebook) is refused before anything runs, never overwritten.
     """
     path = Path(path).resolve()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = OutputFolder(out_dir, OWNER)
+    notebook_name, html_name = executed_names(path.stem)
+    folder.check([notebook_name, html_name])
     nb = read_notebook(path)
-    executed = out_dir / f"{path.stem}.ipynb"
     try:
         _client(nb, path.parent, timeout).execute(env=kernel_env(smoke, profile))
     finally:
-        nbformat.write(nb, executed)
-        write_html(nb, executed.with_suffix(".html"))
-    return executed
+        folder.write_text(notebook_name, nbformat.writes(nb) + "\n")
+        write_html(nb, folder.root / html_name)
+    return folder.root / notebook_name
 
 
 class FirstError(NamedTuple):

@@ -4,7 +4,8 @@ Secret lines are what the student version removes (``pipeline``'s ``STUDENT`` st
 round): the lines inside solution regions and the lines of ``solution-only`` cells, from every file under
 ``solutions/`` -- the solution notebooks (those of the outline and any other: more secrets is safer) and
 ``solutions/*.py``. A line that students see elsewhere, a short common line (``return x``) or a line listed
-in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. Every
+in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. The
+hints of a region (``### DICA:`` / ``### ESQUELETO:`` lines) are not secret: students get them. Every
 line of the instructor rubric (``solutions/rubric.md``: model answers and grading criteria) is secret too.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER, region_lines
+from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER, HINT_MARKER, SKELETON_MARKER, region_lines
 from fcn_course.instructor.pairs import (SOLUTION_DIR, SOLUTION_ONLY_TAG, SOLUTIONS_DIR, STUDENT_DIR,
                                          jupytext_config, read_py_notebook)
 from fcn_course.instructor.student import is_solution_only
@@ -96,7 +97,7 @@ def scan_for_leaks(zip_path, repo_root) -> list[str]:
             if name.endswith("/"):
                 continue
             for number, line in enumerate(_released_lines(name, archive.read(name)), start=1):
-                if BEGIN_MARKER in line or END_MARKER in line:
+                if any(marker in line for marker in (BEGIN_MARKER, END_MARKER, HINT_MARKER, SKELETON_MARKER)):
                     leaks.append(f"{name}:{number}: solution marker: {line.strip()}")
                 elif line.strip() in secret:
                     leaks.append(f"{name}:{number}: solution line: {line.strip()}")

@@ -7,7 +7,6 @@ of it in their own folder, so they render math without internet, even opened fro
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 FOLDER_NAME = "mathjax"
@@ -46,11 +45,14 @@ def mathjax_source() -> Path:
     return folder
 
 
-def copy_mathjax(into: Path) -> Path:
-    """Copy MathJax to ``into/mathjax`` unless it is already there; returns that folder."""
-    target = Path(into) / FOLDER_NAME
-    if not (target / "MathJax.js").is_file():
-        shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
+def copy_mathjax(folder) -> Path:
+    """Copy MathJax into ``mathjax/`` of ``folder`` (a ``files.OutputFolder``) unless its own copy is there.
+
+    Written as the folder's own files: a ``mathjax/`` of somebody else's is never overwritten (NotOurFileError).
+    """
+    target = folder.root / FOLDER_NAME
+    if not (folder.owns(f"{FOLDER_NAME}/MathJax.js") and (target / "MathJax.js").is_file()):
+        folder.copy_tree(mathjax_source(), into=FOLDER_NAME)
     return target
 
 

@@ -13,7 +13,8 @@ course notebook, and ``DIR/nbgrader_config.py``. nbgrader already understands ou
   (``solution: true, grade: true``), worth 2 points: the rubric (``solutions/rubric.md``) grades each answer 0-2;
 * a ``points:<n>`` tag on an answer or a self-check cell sets its points instead (Pergunta 6 of notebook 04,
   three failure modes worth 2 each, is tagged ``points:6``);
-* ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped.
+* ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped; an exercise
+  with tiered hints is followed by their Markdown cell, as in our student notebooks.
 
 ``nbgrader_config.py`` holds what autograde needs to score right: cell time limits the self-checks fit in
 (nbgrader's defaults time them out), the ``smoke`` profile for the kernels (by default they would run the
@@ -25,8 +26,9 @@ exported notebook says on its title cell which solution file it is generated fro
 
 ``nbgrader generate_assignment`` on this folder gives the students the same notebooks as ``notebooks/``, except
 that nbgrader writes its own stubs (``# YOUR CODE HERE`` / ``raise NotImplementedError()``, "YOUR ANSWER HERE")
-instead of our ``raise NotImplementedError("<hint>")``; the export keeps each hint as a ``# Dica: <hint>``
-comment above the region, so nbgrader's students read it too (``tests/test_nbgrader_export.py`` compares).
+instead of our ``raise NotImplementedError("<goal>")``; the export keeps each goal as a ``# Objetivo: <goal>``
+comment above the region, and the tiered hints in the same Markdown cell after the exercise as our student
+notebooks, so nbgrader's students read them too (``tests/test_nbgrader_export.py`` compares).
 """
 from __future__ import annotations
 
@@ -36,10 +38,11 @@ from pathlib import Path
 
 import nbformat
 
+from fcn_course.files import OutputFolder
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
 from fcn_course.instructor.pairs import POINTS_TAG_PREFIX, SOLUTION_DIR, CourseLayoutError, solution_sources, tags
 from fcn_course.instructor.pipeline import add_provenance, transform
-from fcn_course.instructor.student import clear_outputs, drop_solution_only, drop_solution_tags
+from fcn_course.instructor.student import add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
@@ -51,8 +54,9 @@ CONFIG_NAME = "nbgrader_config.py"  # nbgrader reads it from the folder it runs 
 CELL_TIMEOUT = 900  # seconds a cell may run
 IOPUB_TIMEOUT = 120  # seconds to wait for a cell's last output
 GRADING_PROFILE = "smoke"  # autograde's kernels run with it, like the course's own grader (instructor.grade)
-HINT_PREFIX = "# Dica: "  # our region hints, kept as a comment above nbgrader's stub
+GOAL_PREFIX = "# Objetivo: "  # our region goals, kept as a comment above nbgrader's stub
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+OWNER = "the nbgrader export"  # how the course folder's record of its files names this module (files.OutputFolder)
 
 
 class NbgraderExportError(RuntimeError):
@@ -99,14 +103,15 @@ def _with_hidden_tests(source: str, keys: list) -> str:
 
 
 def hints_as_comments(source: str) -> str:
-    """``### BEGIN SOLUTION: hint`` -> a ``# Dica: hint`` line, then ``### BEGIN SOLUTION``.
+    """``### BEGIN SOLUTION: goal`` -> a ``# Objetivo: goal`` line, then ``### BEGIN SOLUTION``.
 
-    nbgrader replaces a region by its fixed stub; the comment keeps our hint above it for the students.
+    nbgrader replaces a region by its fixed stub; the comment keeps our goal above it for the students (the
+    ``### DICA:`` lines go with the region: ``add_hints_cell`` has already put them in the next cell).
     """
     lines = source.splitlines()
     for region in reversed(find_solution_regions(source)):
         if ":" in lines[region.begin].split(BEGIN_MARKER, 1)[1]:
-            lines[region.begin:region.begin + 1] = [f"{region.indent}{HINT_PREFIX}{region.hint}",
+            lines[region.begin:region.begin + 1] = [f"{region.indent}{GOAL_PREFIX}{region.goal}",
                                                     f"{region.indent}{BEGIN_MARKER}"]
     text = "\n".join(lines)
     return text + "\n" if source.endswith("\n") else text
@@ -149,7 +154,7 @@ def mark_for_nbgrader(cell, place):
 
 
 # mark_for_nbgrader reads our points tags, so it comes before drop_solution_tags.
-NBGRADER = (drop_solution_only, mark_for_nbgrader, drop_solution_tags, clear_outputs)
+NBGRADER = (drop_solution_only, add_hints_cell, mark_for_nbgrader, drop_solution_tags, clear_outputs)
 
 
 def nbgrader_config_text(profile: str = GRADING_PROFILE) -> str:
@@ -196,15 +201,22 @@ def nbgrader_notebook(nb, name: str):
     return add_provenance(transform(nb, NBGRADER, name), name)
 
 
-def _write_new(path: Path, text: str) -> bool:
-    """Write ``text`` unless ``path`` already holds something else (an instructor's edits are never lost)."""
+def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
+    """Write ``text`` to ``name`` unless it already holds something else (an instructor's edits are never lost).
+
+    Never through a symbolic link (``files.OutputFolder``): a link on the way is refused and nothing is written.
+    """
+    link = folder.link_on_the_way(name)
+    if link is not None:
+        raise NbgraderExportError(f"{link} is a symbolic link: the export never writes through links. Nothing "
+                                  f"was written there; replace the link by a folder, or export to another folder.")
+    path = folder.root / name
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             return False
         raise NbgraderExportError(f"{path} already exists and differs from the export (edited in nbgrader?); "
                                   f"move it away or export to another folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    folder.write_text(name, text)
     return True
 
 
@@ -222,12 +234,16 @@ def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
     if not sources:
         raise NbgraderExportError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
     written = []
+    try:
+        folder = OutputFolder(course_dir, OWNER)
+    except NotADirectoryError as error:
+        raise NbgraderExportError(str(error)) from None
     for source in sources:
         nb = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
-        path = course_dir / "source" / source.stem / f"{source.stem}.ipynb"
-        _write_new(path, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
-        written.append(path)
-    _write_new(course_dir / CONFIG_NAME, nbgrader_config_text())
+        name = f"source/{source.stem}/{source.stem}.ipynb"
+        _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
+        written.append(course_dir / name)
+    _write_new(folder, CONFIG_NAME, nbgrader_config_text())
     print(f"nbgrader course folder: {course_dir} ({len(written)} assignment(s) in source/, {CONFIG_NAME}); next: "
           f"cd {course_dir} && nbgrader generate_assignment <name>")
     return written

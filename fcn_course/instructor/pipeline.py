@@ -10,8 +10,8 @@ recipe to a copy of a notebook. The commands compose the same steps:
   notebooks with what it gives.
 * ``SOLUTION_IPYNB`` -- only ``# NBVAL_CHECK_OUTPUT`` cells keep their outputs (build:
   ``solutions/notebooks/NN.ipynb``).
-* ``STUDENT`` -- ``solution-only`` cells dropped, solution regions stubbed, our tags removed, outputs cleared
-  (the steps of ``student``). build writes, and check compares, :func:`student_notebook`: this recipe plus
+* ``STUDENT`` -- ``solution-only`` cells dropped, each exercise's hints in a cell after it, solution
+  regions stubbed, our tags removed, outputs cleared (the steps of ``student``). build writes, and check compares, :func:`student_notebook`: this recipe plus
   the provenance line.
 * ``STUDENT_PAGE`` -- the same with the outputs kept: the student pages of the website (``site``).
 * ``nbgrader_export.NBGRADER`` -- ``solution-only`` cells dropped, our tags removed, nbgrader's metadata on
@@ -31,7 +31,8 @@ from fcn_course.definitions import cell_label
 from fcn_course.instructor.colab_cells import refresh_colab_cells
 from fcn_course.instructor.includes import refresh_include
 from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, SOLUTION_DIR
-from fcn_course.instructor.student import clear_outputs, drop_solution_only, drop_solution_tags, stub_solution_regions
+from fcn_course.instructor.student import (add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags,
+                                           stub_solution_regions)
 
 BUILD_COMMAND = "python -m fcn_course.instructor build"
 
@@ -53,21 +54,29 @@ class Place:
 def transform(nb, steps, name: str = "notebook", repo_root=None):
     """A copy of ``nb`` whose cells went through ``steps`` in order (the input is not modified).
 
-    A step is called as ``step(cell, place)`` on a copy of the cell and returns it, or None to drop it (the
-    later steps then never see it). ``name`` names the notebook in error messages.
+    A step is called as ``step(cell, place)`` on a copy of the cell and returns it, None to drop it (the
+    later steps then never see it), or a list of cells: the cell and the cells it adds after it (the hints
+    cell of an exercise), each of which goes through the later steps. ``name`` names the notebook in error
+    messages.
     """
     out = copy.deepcopy(nb)
     out.cells = []
     for index, original in enumerate(nb.cells):
-        cell = copy.deepcopy(original)
         place = Place(name, index, len(out.cells), None if repo_root is None else Path(repo_root))
-        for step in steps:
-            cell = step(cell, place)
-            if cell is None:
-                break
-        if cell is not None:
-            out.cells.append(cell)
+        out.cells += _through(copy.deepcopy(original), steps, place)
     return out
+
+
+def _through(cell, steps, place) -> list:
+    """The cells that ``cell`` becomes after ``steps`` (none, itself, or itself and added cells)."""
+    for number, step in enumerate(steps):
+        result = step(cell, place)
+        if isinstance(result, list):
+            return [done for added in result for done in _through(added, steps[number + 1:], place)]
+        if result is None:
+            return []
+        cell = result
+    return [cell]
 
 
 def keep_checked_output(cell, place):
@@ -80,8 +89,8 @@ def keep_checked_output(cell, place):
 
 SOLUTION_SOURCE = (refresh_include, refresh_colab_cells)
 SOLUTION_IPYNB = (keep_checked_output,)
-STUDENT = (drop_solution_only, stub_solution_regions, drop_solution_tags, clear_outputs)
-STUDENT_PAGE = (drop_solution_only, stub_solution_regions, drop_solution_tags)
+STUDENT = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags, clear_outputs)
+STUDENT_PAGE = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags)
 
 
 def make_student_notebook(nb, name: str = "notebook"):

@@ -8,12 +8,15 @@ notebooks do not match the outline or are out of date, or when the leak scan fin
 from __future__ import annotations
 
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
+from fcn_course.files import OWNER_FILE, NotOurFileError, OutputFolder
+
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
-from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, SOLUTION_DIR, STUDENT_DIR, CourseLayoutError,
-                                         solution_sources)
+from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, REFERENCE_PAGE, SOLUTION_DIR, STUDENT_DIR,
+                                         CourseLayoutError, solution_sources)
 from fcn_course.instructor.sync import check_in_sync
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -22,6 +25,7 @@ RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.tom
 RELEASE_MARKER = ".fcn-course-release"
 MARKER_TEXT = ("This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
                "Do not keep your own files here.\n")
+OWNER = "release"  # how the output folder's record names this command (files.OutputFolder)
 INSTRUCTOR_PACKAGE = "instructor"  # fcn_course/instructor/: never released
 _NOT_RELEASED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
 
@@ -63,6 +67,9 @@ def _copy_student_notebooks(repo_root: Path, folder: Path, names) -> None:
     for name in names:
         for suffix in NOTEBOOK_SUFFIXES:
             shutil.copy2(repo_root / STUDENT_DIR / f"{name}{suffix}", folder / STUDENT_DIR)
+    # The reference page (formulas and glossary) that every notebook links to, next to them.
+    if (repo_root / REFERENCE_PAGE).is_file():
+        shutil.copy2(repo_root / REFERENCE_PAGE, folder / STUDENT_DIR)
 
 
 def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
@@ -112,6 +119,11 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
         return
     foreign = []
     for entry in sorted(out.iterdir()):
+        if entry.is_symlink():
+            raise ReleaseError(f"--out {out_dir} holds {entry.name}, a symbolic link: the release never writes "
+                               f"through links. Nothing was changed. {fix}")
+        if entry.name == OWNER_FILE:
+            continue  # the record of what the release wrote here (files.OutputFolder)
         if entry.name == name and entry.is_dir() and (entry / RELEASE_MARKER).is_file():
             continue
         if entry.name == f"{name}.zip" and entry.is_file() and _own_zip(entry, name):
@@ -122,6 +134,13 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
         raise ReleaseError(f"--out {out_dir} holds files the release did not make ({shown}); it only replaces "
                            f"its own previous release (a {name}/ folder with {RELEASE_MARKER}). Nothing was "
                            f"changed. Choose another --out: a new or empty folder.")
+
+
+def _zip_folder(out_dir: Path, name: str, zip_path) -> None:
+    """Zip ``out_dir/<name>/`` (paths in the zip start with ``<name>/``) into the file ``zip_path``."""
+    with tempfile.TemporaryDirectory(prefix="fcn-course-release-") as work:
+        archive = shutil.make_archive(str(Path(work) / name), "zip", root_dir=out_dir, base_dir=name)
+        shutil.copyfile(archive, zip_path)
 
 
 def _refuse_stale_notebooks(repo_root: Path, names) -> None:
@@ -148,15 +167,20 @@ def release(repo_root, out_dir, name: str = "fcn-course", names=COURSE_NOTEBOOKS
     repo_root, out_dir = Path(repo_root), Path(out_dir)
     check_output_folder(repo_root, out_dir, name)
     _refuse_stale_notebooks(repo_root, names)
+    try:
+        output = OutputFolder(out_dir, OWNER, adopt_marker=f"{name}/{RELEASE_MARKER}")
+        output.claim([f"{name}/{RELEASE_MARKER}", f"{name}.zip"])
+    except (NotOurFileError, NotADirectoryError) as error:
+        raise ReleaseError(f"{error}") from None
     folder = out_dir / name
     if folder.exists():
-        shutil.rmtree(folder)  # our previous release: check_output_folder found its marker
+        shutil.rmtree(folder)  # our previous release: check_output_folder found its marker (and no link)
     folder.mkdir(parents=True)
     (folder / RELEASE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     _copy_top_files(repo_root, folder)
     _copy_student_package(repo_root, folder)
     _copy_student_notebooks(repo_root, folder, names)
-    zip_path = Path(shutil.make_archive(str(out_dir / name), "zip", root_dir=out_dir, base_dir=name))
+    zip_path = output.write(f"{name}.zip", lambda temporary: _zip_folder(out_dir, name, temporary))
     _refuse_leaks(zip_path, repo_root)
     print(f"Release written to {zip_path}")
     return zip_path

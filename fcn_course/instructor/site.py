@@ -27,17 +27,20 @@ from pathlib import Path
 
 import nbformat
 
+from fcn_course.files import NotOurFileError, OutputFolder
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
+from fcn_course.instructor.pairs import REFERENCE_PAGE
 from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
 from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
 STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
-SITE_MARK = ".fcn-course-site"  # written into every site folder this module builds (safe to replace)
+SITE_MARK = ".fcn-course-site"  # written into every site folder (older versions knew their folders by it alone)
+OWNER = "the site builder"  # how the site folder's record of its files names this module (files.OutputFolder)
 PAGES_DIR = "notebooks"  # the folder of the pages inside the site (its addresses), not the repository's notebooks/
 RUBRIC_PAGE = "rubrica"  # rubrica.md, instructor site only
 OBJECTIVES_HEADING = text("site.objectives_heading")  # the heading of every notebook's learning objectives
@@ -152,8 +155,11 @@ def _numbered_items(lines) -> list:
     return items
 
 
-def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
-    """index.md: the course, its outline with each notebook's learning objectives, and the table of contents."""
+def landing_page(notebooks: dict, intro: str, instructor: bool, reference: bool = False) -> str:
+    """index.md: the course, its outline with each notebook's learning objectives, and the table of contents.
+
+    ``reference``: the site has the students' reference page (``notebooks/referencia.md``); link it.
+    """
     title = text("site.course_title") + (text("site.instructor_title_suffix") if instructor else "")
     parts = [f"# {title}", "", intro.strip(), ""]
     if instructor:
@@ -163,7 +169,11 @@ def landing_page(notebooks: dict, intro: str, instructor: bool) -> str:
         title, objectives = title_and_objectives(nb)
         parts += [f"### [{title or name}]({PAGES_DIR}/{name}.ipynb)", "", f"**{text('site.objectives_label')}**", ""]
         parts += [f"{number}. {item}" for number, item in enumerate(objectives, 1)] + [""]
-    toc = [f"{PAGES_DIR}/{name}" for name in notebooks] + ([RUBRIC_PAGE] if instructor else [])
+    toc = [f"{PAGES_DIR}/{name}" for name in notebooks]
+    if reference:
+        parts += [text("site.reference_line", page=f"{PAGES_DIR}/{REFERENCE_PAGE.name}"), ""]
+        toc.append(f"{PAGES_DIR}/{REFERENCE_PAGE.stem}")
+    toc += [RUBRIC_PAGE] if instructor else []
     parts += ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", *toc, "```", ""]
     return "\n".join(parts)
 
@@ -184,14 +194,32 @@ def rubric_page() -> str:
 # --------------------------------------------------------------------------------------------------
 # Build
 # --------------------------------------------------------------------------------------------------
-def _prepare_output(out: Path) -> None:
-    """Empty ``out`` if this module built it before; refuse to touch a folder it did not make."""
-    if out.exists() and any(out.iterdir()):
-        if not (out / SITE_MARK).is_file():
-            raise SiteError(f"{out} exists and was not made by the site builder; choose another --out "
-                            f"or remove it yourself")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
+def _output_folder(out: Path) -> OutputFolder:
+    """The site's folder; a folder that holds files and was never a site folder is refused (nothing changes)."""
+    try:
+        folder = OutputFolder(out, OWNER, adopt_marker=SITE_MARK)
+    except NotADirectoryError as error:
+        raise SiteError(str(error)) from None
+    if out.is_dir() and any(out.iterdir()) and not (folder.files or folder.adopted):
+        raise SiteError(f"{out} exists and was not made by the site builder; choose another --out "
+                        f"or remove it yourself")
+    return folder
+
+
+def _replace_site(folder: OutputFolder, built: Path) -> None:
+    """Put the freshly built pages ``built`` in place of the previous build's files.
+
+    Only the site's own files are removed; files a person put beside them (or inside its folders) stay. A
+    person's file where a new page goes is refused before anything is removed.
+    """
+    names = [path.relative_to(built).as_posix() for path in built.rglob("*") if path.is_file()]
+    try:
+        folder.check(names + [SITE_MARK])
+    except NotOurFileError as error:
+        raise SiteError(str(error)) from None
+    folder.remove_own()
+    folder.copy_tree(built)
+    folder.write_text(SITE_MARK, "built by python -m fcn_course.instructor site\n")
 
 
 def solution_lines_in(pages: dict, repo_root: Path) -> list:
@@ -224,10 +252,13 @@ def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bo
     templates = Path(repo_root) / SITE_SOURCES
     shutil.copy2(templates / "conf.py", source / "conf.py")
     intro = (templates / "intro.md").read_text(encoding="utf-8")
-    (source / "index.md").write_text(landing_page(notebooks, intro, instructor), encoding="utf-8")
+    reference = (Path(repo_root) / REFERENCE_PAGE).is_file()
+    (source / "index.md").write_text(landing_page(notebooks, intro, instructor, reference), encoding="utf-8")
     (source / PAGES_DIR).mkdir()
     for name, page in site_pages(repo_root, notebooks, instructor).items():
         nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
+    if reference:  # next to the pages, so the notebooks' links work
+        shutil.copy2(Path(repo_root) / REFERENCE_PAGE, source / PAGES_DIR / REFERENCE_PAGE.name)
     if instructor:
         (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     (source / "_static").mkdir()
@@ -261,13 +292,13 @@ def build_site(repo_root, run_dir=None, out_dir=None, instructor: bool = False, 
     out = Path(out_dir) if out_dir else run_dir / (INSTRUCTOR_SITE if instructor else STUDENT_SITE)
     notebooks = executed_notebooks(run_dir, names)
     tic = time.perf_counter()
-    _prepare_output(out)
+    folder = _output_folder(out)
     with tempfile.TemporaryDirectory(prefix="fcn-course-site-") as work:
         source = Path(work) / "source"
         source.mkdir()
         write_sources(source, repo_root, notebooks, instructor)
-        run_sphinx(source, out, Path(work) / "doctrees", instructor)
-    (out / SITE_MARK).write_text("built by python -m fcn_course.instructor site\n", encoding="utf-8")
+        run_sphinx(source, Path(work) / "html", Path(work) / "doctrees", instructor)
+        _replace_site(folder, Path(work) / "html")
     kind = "instructor site (WITH SOLUTIONS)" if instructor else "student site"
     print(f">> {kind} built in {time.perf_counter() - tic:.0f}s: open {out / 'index.html'}")
     return out / "index.html"

@@ -1,8 +1,10 @@
 """The student version of a solution cell: the cell steps that hide the solutions.
 
-Four steps, each chosen by the cell's tags or solution markers (``pipeline`` composes them):
+Five steps, each chosen by the cell's tags or solution markers (``pipeline`` composes them):
 
 * ``drop_solution_only``    -- a cell tagged ``solution-only`` is dropped;
+* ``add_hints_cell``        -- an exercise with hints in tiers is followed by a Markdown cell that shows them
+  one by one (a hint that holds a solution line is refused);
 * ``stub_solution_regions`` -- solution regions become stubs (see ``markers``);
 * ``drop_solution_tags``    -- our own tags (``solution-only``, ``include:...``, ``points:...``) are removed,
   others kept;
@@ -15,9 +17,12 @@ Markdown, metadata) stays as it is.
 from __future__ import annotations
 
 import ast
+import hashlib
+
+import nbformat
 
 from fcn_course.definitions import python_source
-from fcn_course.instructor.markers import BEGIN_MARKER, strip_solution_regions
+from fcn_course.instructor.markers import BEGIN_MARKER, answer_in_hints, hints_markdown, strip_solution_regions
 from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, POINTS_TAG_PREFIX, SOLUTION_ONLY_TAG, tags
 
 
@@ -38,6 +43,34 @@ def is_solution_tag(tag: str) -> bool:
 def drop_solution_only(cell, place):
     """None for a ``solution-only`` cell; any other cell unchanged."""
     return None if is_solution_only(cell) else cell
+
+
+def hints_cell(cell, label: str):
+    """The Markdown cell of ``cell``'s tiered hints, or None; NotebookBuildError when a hint is the answer.
+
+    Its id follows from the exercise cell's (``<id>-dicas``), so building twice writes the same notebook.
+    """
+    try:
+        given_away = answer_in_hints(cell.source)
+        markdown = hints_markdown(cell.source)
+    except ValueError as error:
+        raise NotebookBuildError(f"{label}: {error}") from None
+    if given_away:
+        hint, line = given_away[0]
+        raise NotebookBuildError(f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
+                                 f"{line!r}); say what to use or why, and leave the line to the student")
+    if not markdown:
+        return None
+    base = cell.get("id") or hashlib.sha1(cell.source.encode("utf-8")).hexdigest()[:8]
+    hints = nbformat.v4.new_markdown_cell(markdown)
+    hints["id"] = f"{base[:58]}-dicas"
+    return hints
+
+
+def add_hints_cell(cell, place):
+    """The cell, followed by its hints cell when its solution regions have hints in tiers."""
+    hints = hints_cell(cell, place.label(cell))
+    return cell if hints is None else [cell, hints]
 
 
 def _check_valid_python(cell, label: str) -> None:

@@ -3,10 +3,26 @@
 Keys are grouped by area, one section per area, in the order of the package's layers; keep each new key in
 its area's section. Values are ``str.format`` templates: ``{name}`` is filled in by the caller, ``{{`` and
 ``}}`` print braces.
+
+Why this module is long: it is the course's whole catalogue, one entry per sentence, kept in one file so that
+a reviewer or a translator reads every sentence in one place (a second language is a second file like it).
 """
 
 MESSAGES = {
     # --- settings, profiles and environment (config, environment) -------------------------------------------
+
+    # --- files the course writes (files) -----------------------------------------------------------------------
+    "files.disk_full": ("o disco está cheio: não foi possível gravar {path}. Nada ficou gravado pela metade ({path} "
+                        "continua como estava). Libere espaço em {folder} (ou escolha outra pasta) e rode de novo."),
+    "files.no_permission": ("sem permissão para gravar {path} ({error}). Nada foi alterado: escolha uma pasta em "
+                            "que você possa escrever, ou corrija as permissões dela."),
+    "files.not_a_folder": ("{path} é um arquivo, não uma pasta: a saída precisa de uma pasta. Nada foi alterado; "
+                           "escolha outra pasta de saída."),
+    "files.link": "{path} é um link simbólico: {owner} nunca grava através de links",
+    "files.not_ours": "{path} já existe e não foi gravado por {owner}",
+    "files.refused": ("{count} arquivo(s) de {folder} seriam sobrescritos, e não são desta ferramenta:\n  {problems}\n"
+                      "Nada foi alterado. Mova esses arquivos para outro lugar, ou escolha outra pasta de saída "
+                      "(uma pasta nova ou vazia)."),
 
     # --- data (data, download, synthetic, voc) -----------------------------------------------------------------
     "data.voc_not_found": (
@@ -44,7 +60,6 @@ MESSAGES = {
                          "um id de imagem por linha."),
     "data.nothing_kept": ("{image_set}: nenhuma das {total} imagens de {split} mostra pelo menos "
                           "min_classes={min_classes} de ({classes}). Diminua min_classes ou escolha outras classes."),
-    "data.size_mismatch": "{image_id}: a imagem {image_shape} e a máscara {mask_shape} têm tamanhos diferentes.",
     "data.summary": "{image_set}: {kept} de {total} imagens mantidas, com >= {min_classes} de ({classes})",
     "data.summary_first": "; usando as {count} primeiras (max_samples={max_samples})",
     "data.indexing_masks": "indexando as máscaras de {image_set}",
@@ -136,11 +151,30 @@ MESSAGES = {
     ),
     "backbones.no_conv": "feature_channels: o módulo não tem nenhuma camada Conv2d",
 
+    "data.mask_unknown_indices": ("{path} tem pixels com o(s) valor(es) {values}, que não são classes do Pascal VOC "
+                                  "(0 a {last}) nem void (255)"),
+    "data.mask_size": ("{mask} tem {mask_size} pixels (largura x altura), mas a foto {image} tem {image_size}: a "
+                       "máscara precisa ter o tamanho da sua foto"),
+    "data.bad_masks": ("{count} de {total} máscara(s) listadas em {split} não são máscaras de classes do Pascal VOC "
+                       "da sua foto:\n  {problems}\nUma máscara de VOC é um PNG de paleta com o índice da classe "
+                       "de cada pixel, do tamanho da foto (uma máscara de instâncias de SegmentationObject ou uma "
+                       "imagem editada e redimensionada não serve). Corrija ou substitua esses arquivos "
+                       "(download_voc(root, replace=True) restaura os arquivos do VOC), ou tire os ids deles da "
+                       "lista."),
+
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
     "engine.ingredients_expected": (
         "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
         "funções do exercício 3), não {given}."),
+
+    "runs.unknown_format": ("{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
+                            "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
+                            "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
+                            "versão numa pasta nova."),
+    "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
+                                "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
+                                "para uns 500 pixels de lado) e tente de novo."),
 
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",
@@ -673,4 +707,11 @@ MESSAGES = {
                            "obrigatório |"),
     "site.required_yes": "sim",
     "site.required_no": "não",
+    "site.reference_line": ("Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
+                            "fórmulas e um glossário português ↔ inglês."),
+    "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da "
+                      "anterior)"),
+    "hints.tier": "Dica {number}",
+    "hints.skeleton": "Esqueleto (complete os `...`)",
+    "hints.region": "**Trecho {number}:** {goal}",
 }

@@ -31,6 +31,8 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 01 · Dados e métricas
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
 #
 # Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de
@@ -58,10 +60,14 @@ if "google.colab" in sys.modules:
 #    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
 # 6. criar os `DataLoader`s que os próximos notebooks usam.
 #
-# **Quanto tempo leva.** Este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
-# numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai para
-# baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto. Os tempos
-# medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~80 min**: ler com calma (cerca de 40 min), rodar as células e olhar as figuras,
+#   fazer o exercício 0 e escrever uma previsão. Cabe numa aula de 100 minutos.
+# * **Tempo de máquina**: este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
+#   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai
+#   para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto.
+#   Os tempos medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
 #
 # **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
 # opcional) neste notebook; 1 a 5 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
@@ -71,11 +77,12 @@ if "google.colab" in sys.modules:
 # a FCN-VGG16; aqui eles são os exercícios 1, 2, 7 e 6, e os exercícios 0, 3, 4 e 5 são novos.
 #
 # **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
-# connection*, *features*, *upsampling*, *pooling*, *void*); nomes próprios (AlexNet, ImageNet, Pascal
-# VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e palavras que o português
-# já adotou (pixel, cache, download) não. Em português,
-# "lote" traduz *batch*, "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino;
-# para o deslocamento de uma convolução ou de um *pooling* usamos o termo em inglês, *stride*.
+# connection*, *features*, *upsampling*, *pooling*, *kernel*, *stride*, *void*); nomes próprios
+# (AlexNet, ImageNet, Pascal VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e
+# palavras que o português já adotou (pixel, cache, download) não. Em português, "lote" traduz *batch*,
+# "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino. Para o deslocamento de uma
+# convolução ou de um *pooling* usamos o termo em inglês, *stride*, e não "passo". Números seguem o
+# costume brasileiro no texto (0,72; 11.355), mas o que o código imprime segue o Python (0.72).
 
 # %% [markdown]
 # ## Como executar este curso
@@ -110,9 +117,10 @@ if "google.colab" in sys.modules:
 #   224×224, 50 épocas). Treinar assim pede uma GPU.
 # * **`demo`**: um **VOC sintético** (desenhos de ônibus e grupos de pessoas de braços e pernas finos,
 #   com texturas, postes na frente e objetos de distração, gravados exatamente no formato do VOC), com
-#   tamanhos escolhidos para que numa CPU de 2 núcleos você **veja a FCN aprender** em poucos minutos:
-#   a FCN-AlexNet com *skip* chega a uma mIoU(fg) perto de 0,7, e sem *skip* fica perto de 0,4 (as
-#   pessoas finas somem no passo 32). Treina do zero e nunca baixa pesos.
+#   tamanhos escolhidos para que numa CPU de 2 núcleos você **veja a FCN aprender** em poucos minutos.
+#   Treina do zero e nunca baixa pesos. Medido em três sementes (melhor época de validação, 12 épocas):
+#   a FCN-AlexNet com *skip* chega a uma mIoU(fg) de 0,716 a 0,724, e sem *skip* fica entre 0,410 e
+#   0,426. Sem *skip*, as pessoas finas somem na grade de *stride* 32.
 # * **`smoke`**: o mesmo VOC sintético em miniatura, imagens de 96×96 e 2 épocas. Só confere que cada
 #   célula roda (é o que os testes do curso usam); os números não querem dizer nada.
 #
@@ -207,7 +215,8 @@ for key, value in args.items():
 #
 # $$ w \sim \mathcal{N}\!\left(0,\ \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n_{in}}} .$$
 #
-# É a **inicialização de Kaiming** (ou de He). A função `initialize_weights` de
+# É a **inicialização de Kaiming** (ou de He; He, Zhang, Ren e Sun, *Delving Deep into Rectifiers*,
+# 2015, [arXiv:1502.01852](https://arxiv.org/abs/1502.01852)). A função `initialize_weights` de
 # `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
 # vieses, o atributo `bias`). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
 
@@ -524,7 +533,15 @@ def iou_and_dice_from_confusion(matrix):
     Returns two float arrays with one value per class; NaN for a class absent from labels and predictions.
     """
     matrix = np.asarray(matrix, dtype=np.float64)
-    ### BEGIN SOLUTION: calcule TP (diagonal), FP (soma da coluna menos TP) e FN (soma da linha menos TP); depois IoU = TP/(TP+FP+FN) e Dice = 2TP/(2TP+FP+FN), com NaN quando o denominador for 0; guarde-os em `iou` e `dice`
+    ### BEGIN SOLUTION: calcule o IoU e o Dice de cada classe a partir da matriz de confusão e guarde-os em `iou` e `dice`
+    ### DICA: Na matriz, as linhas são a classe verdadeira e as colunas a prevista: os acertos (TP) estão na diagonal; os FP de uma classe estão na sua coluna fora da diagonal, os FN na sua linha.
+    ### DICA: Calcule TP, FP e FN de todas as classes de uma vez com operações do NumPy (sem laço) e aplique as fórmulas do texto; uma classe ausente dá 0/0, que deve virar NaN sem aviso (`np.errstate`).
+    ### ESQUELETO: tp = ...
+    ### ESQUELETO: fp = ...
+    ### ESQUELETO: fn = ...
+    ### ESQUELETO: with np.errstate(...):
+    ### ESQUELETO:     iou = ...
+    ### ESQUELETO:     dice = ...
     tp = np.diag(matrix)
     fp = matrix.sum(axis=0) - tp
     fn = matrix.sum(axis=1) - tp
@@ -655,19 +672,27 @@ print(f"{'void':>12} ({VOID}) -> {table[VOID]}")
 # do curso (0, 1, 2 ou 255).
 #
 # **O filtro olha o rótulo inteiro; a rede vê só o recorte central.** As fotos do VOC são bem maiores
-# que $224\times224$, e um ônibus ou uma pessoa perto da borda pode ficar fora do recorte. Com as três
-# classes do curso, no VOC real, o filtro mantém 350 imagens de treino e 495 de validação; nos recortes
-# centrais de $224\times224$, 38 das de treino e 58 das de validação ficam com menos de duas das classes
-# escolhidas, e 54 dos recortes de validação mostram só fundo.
+# que $224\times224$. Um ônibus ou uma pessoa perto da borda pode ficar fora do recorte.
 #
-# Escolhemos filtrar pelo rótulo inteiro porque assim o filtro não depende da geometria: o mesmo cache
+# Quantas imagens isso atinge? Os números a seguir vêm da revisão do curso e ainda não foram conferidos
+# numa execução completa no VOC real: leia-os como estimativas. Com as três classes do curso, o filtro
+# mantém cerca de 350 imagens de treino e 495 de validação. Nos recortes centrais de $224\times224$,
+# umas 38 das de treino e 58 das de validação ficam com menos de duas das classes escolhidas. Em 54
+# recortes de validação só aparece fundo. A célula abaixo imprime quantas imagens o filtro manteve no
+# conjunto que você está usando.
+#
+# Por que filtrar pelo rótulo inteiro? Porque assim o filtro não depende da geometria. O mesmo cache
 # vale para qualquer `h_size`/`w_size` e também para o aumento de dados (`augment=True`), em que o
-# recorte é sorteado a cada época. O efeito, com o recorte central, é que cerca de 1 em cada 9 imagens
-# chega à rede sem objeto das classes escolhidas (ou sem fundo). No treino, essas imagens ensinam a rede a
-# dizer "fundo" onde não há ônibus nem pessoa, o que não é ruim. Na validação, elas não trazem nenhum
-# pixel de ônibus ou pessoa para acertar, mas contam contra a rede todo pixel que ela pintar, por engano,
-# como ônibus ou pessoa. Como a matriz de confusão é uma só para o conjunto inteiro (Armadilha 2), essas
-# imagens não produzem divisões por zero: só acrescentam pixels de fundo e eventuais falsos positivos.
+# recorte é sorteado a cada época. O preço: com o recorte central, cerca de 1 em cada 9 imagens chega à
+# rede sem objeto das classes escolhidas, ou sem fundo.
+#
+# * **No treino**, essas imagens ensinam a rede a dizer "fundo" onde não há ônibus nem pessoa. Isso
+#   não é ruim.
+# * **Na validação**, elas não trazem nenhum pixel de ônibus ou pessoa para acertar. Mas todo pixel que
+#   a rede pintar, por engano, como ônibus ou pessoa conta contra ela.
+#
+# Como a matriz de confusão é uma só para o conjunto inteiro (Armadilha 2), essas imagens não produzem
+# divisões por zero: só acrescentam pixels de fundo e eventuais falsos positivos.
 
 # %%
 size = (args["h_size"], args["w_size"])
@@ -705,18 +730,29 @@ dataset_browser(val_set)
 # de escala, rotação) tem de ser aplicada **à imagem e ao rótulo juntos, com os mesmos parâmetros
 # sorteados**; senão o ônibus vai para a esquerda e o rótulo dele fica à direita. Transformações só de
 # cor (brilho, contraste) mudam apenas a imagem.
-#
-# **Antes de rodar, preveja.** Para ampliar a imagem usamos interpolação bilinear. E o rótulo? Ele guarda
-# índices de classe (0 = fundo, 1 = ônibus, 2 = pessoa, 255 = *void*). O que a interpolação bilinear faria
-# na fronteira entre o fundo (0) e uma pessoa (2)? Anote a sua previsão e rode a célula.
+
+# %% [markdown]
+# **Previsão (antes de rodar).** Para ampliar a imagem usamos interpolação bilinear. E o rótulo? Ele
+# guarda índices de classe (0 = fundo, 1 = ônibus, 2 = pessoa, 255 = *void*). O que a interpolação
+# bilinear faria na fronteira entre o fundo (0) e uma pessoa (2)? E perto de um pixel *void*? Escreva a
+# sua previsão na célula abaixo e só então rode a figura.
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# A interpolação bilinear faz médias ponderadas dos vizinhos. Entre 0 (fundo) e 2 (pessoa) aparecem
+# valores intermediários, e o valor 1 é o índice do ônibus: surge uma faixa de "ônibus" no contorno de
+# cada pessoa. Perto do *void* (255), as médias dão números como 100 ou 200, que não são classe nenhuma.
+# Índices são nomes, não quantidades: para o rótulo, só o vizinho mais próximo serve.
+# ### END SOLUTION
 
 # %%
 plots.label_interpolation_demo(train_set[0][1], args["classes"])
 
 # %% [markdown]
-# A média de 0 e 2 é 1: a interpolação bilinear **inventa um ônibus** no contorno de cada pessoa, e perto
-# do *void* (255) cria números que nem são classes. Índices não são quantidades que se possa fazer média;
-# para o rótulo, use sempre o **vizinho mais próximo** (`InterpolationMode.NEAREST`).
+# Compare com a sua previsão. A média de 0 e 2 é 1: a interpolação bilinear **inventa um ônibus** no
+# contorno de cada pessoa, e perto do *void* (255) cria números que nem são classes. Índices não são
+# quantidades de que se possa tirar a média; para o rótulo, use sempre o **vizinho mais próximo**
+# (`InterpolationMode.NEAREST`).
 #
 # O `VOCSubset` já faz isso com `augment=True` (e `make_loaders` com `args["augment"] = True`): um zoom
 # aleatório entre 0,5× e 1,5× (bilinear na imagem, vizinho mais próximo no rótulo), um recorte aleatório

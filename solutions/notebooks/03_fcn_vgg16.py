@@ -31,9 +31,11 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 03 · FCN com VGG16 (Exercício 6)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
-# profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, 2015) obtiveram
-# seus melhores resultados.
+# profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, CVPR 2015,
+# [arXiv:1411.4038](https://arxiv.org/abs/1411.4038)) obtiveram seus melhores resultados.
 #
 # | Notebook | Conteúdo |
 # |---|---|
@@ -50,18 +52,23 @@ if "google.colab" in sys.modules:
 #    dizer quanto mais lenta é uma iteração de treino com ela;
 # 3. escrever a `FCN_VGG16` sem e com *skip connections* (**Exercício 6**), com a mesma interface da sua
 #    `FCN_AlexNet`, e fazê-la passar nas verificações;
-# 3b. escrever a cabeça do artigo (FCN-8s que **soma escores** de pool3, pool4 e pool5) e explicar por que
-#    ela começa com os *skips* zerados;
-# 4. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
+# 4. escrever a cabeça do artigo (FCN-8s que **soma escores** de pool3, pool4 e pool5; segunda parte do
+#    exercício 6) e explicar por que ela começa com os *skips* zerados;
+# 5. contar os parâmetros de cada variante e dizer quantos estão no *backbone* e quantos no
 #    classificador;
-# 5. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
+# 6. treinar a rede com o otimizador e a perda do notebook 02, sem copiá-los, e comparar a curva de mIoU
 #    dela com a da FCN-AlexNet.
 #
-# **Quanto tempo leva.** Cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
-# AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48), recortes
-# menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com `1e-3` a
-# perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2 núcleos. No
-# perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do `README.md`.
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 20 min), rodar as células, fazer as duas partes
+#   do exercício 6 e responder à pergunta B. Cabe numa aula de 100 minutos, sem contar a espera do treino.
+# * **Tempo de máquina**: cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
+#   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48),
+#   recortes menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com
+#   `1e-3` a perda explode na primeira época); as 10 épocas levam cerca de um minuto numa CPU de 2
+#   núcleos. No perfil `full`, treinar a VGG16 sem GPU não é prático: veja a tabela *Time budget* do
+#   `README.md`.
 
 # %% [markdown]
 # ## Preparação
@@ -83,6 +90,11 @@ from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE
 from fcn_course.config import course_args, seed_everything, vgg_args
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
+
+
+def thousands(number):
+    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
+    return f"{number:,}".replace(",", ".")
 
 # %%
 # %matplotlib inline
@@ -119,7 +131,7 @@ print("loaded from 02_fcn_alexnet.ipynb:", ", ".join(loaded))
 # %% [markdown]
 # ## Relembrando a VGG16
 #
-# A VGG16 (Simonyan e Zisserman, 2014) segue uma regra simples: só convoluções $3\times3$ (com
+# A VGG16 (Simonyan e Zisserman, 2014, [arXiv:1409.1556](https://arxiv.org/abs/1409.1556)) segue uma regra simples: só convoluções $3\times3$ (com
 # *padding* 1, que preserva o tamanho), cada uma seguida de ReLU, e *max-pooling* $2\times2$ com
 # *stride* 2, que divide a altura e a largura por 2. São **13 camadas convolucionais em 5 blocos**,
 # cada bloco terminado por um *pooling*, e depois 3 camadas totalmente conectadas (13 + 3 = 16 camadas
@@ -270,7 +282,14 @@ class FCN_VGG16(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: crie self.backbone1 (features até o pool3 em '8s' ou o pool4 em '16s'), self.backbone2 (o resto) e self.classifier (convoluções sobre os canais concatenados)
+            ### BEGIN SOLUTION: crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+            ### DICA: as camadas convolucionais que `load_vgg16` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+            ### DICA: Em '8s' o corte fica no fim do pool3 (`VGG16_STRIDE8_END`), em '16s' no fim do pool4 (`VGG16_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `VGG16_CHANNELS`) e termina em num_classes canais.
+            ### ESQUELETO: features = ...
+            ### ESQUELETO: split, shallow_channels = ..., ...  # dependem de self.skip
+            ### ESQUELETO: self.backbone1 = ...
+            ### ESQUELETO: self.backbone2 = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
             features = load_vgg16(pretrained).features
             if self.skip == "8s":
                 split, shallow_channels = VGG16_STRIDE8_END, VGG16_CHANNELS[8]  # pool3: 256 channels
@@ -288,7 +307,15 @@ class FCN_VGG16(nn.Module):
             )
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: crie self.backbone = load_vgg16(pretrained).features e self.classifier só com convoluções, terminando em num_classes canais
+            ### BEGIN SOLUTION: crie self.backbone e self.classifier da versão sem skip
+            ### DICA: O backbone são só as camadas convolucionais da rede: veja o que `load_vgg16` devolve (`print(load_vgg16(False))`) e qual atributo guarda essas camadas.
+            ### DICA: O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `VGG16_CHANNELS[32]`.
+            ### ESQUELETO: self.backbone = ...
+            ### ESQUELETO: self.classifier = nn.Sequential(
+            ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+            ### ESQUELETO:     ...,
+            ### ESQUELETO:     nn.Conv2d(..., num_classes, kernel_size=1),
+            ### ESQUELETO: )
             self.backbone = load_vgg16(pretrained).features
 
             # Classifier on the 512-channel maps at 1/32 of the input (it replaces VGG16's FC layers).
@@ -312,7 +339,14 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: backbone1 -> backbone2; interpole a saída profunda ao tamanho da rasa, concatene nos canais, classifique e interpole ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+            ### DICA: Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+            ### ESQUELETO: shallow = ...
+            ### ESQUELETO: deep = ...
+            ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+            ### ESQUELETO: scores = self.classifier(...)
+            ### ESQUELETO: output = ...
             shallow = self.backbone1(x)  # [B, 256, H/8, W/8] ("8s") or [B, 512, H/16, W/16] ("16s")
             deep = self.backbone2(shallow)  # [B, 512, H/32, W/32]
             deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
@@ -320,7 +354,11 @@ class FCN_VGG16(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: backbone -> classifier; interpole os escores das classes (bilinear) ao tamanho de x; guarde o resultado em `output`
+            ### BEGIN SOLUTION: calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+            ### DICA: Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+            ### DICA: Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+            ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
+            ### ESQUELETO: output = F.interpolate(...)
             scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
@@ -362,26 +400,31 @@ del net
 # ### Segunda parte do exercício 6: a cabeça do artigo, somando escores
 #
 # A sua `FCN_VGG16` com *skip* **concatena *features*** do pool3 (ou do pool4) com as *features* profundas
-# ampliadas e classifica o resultado. O artigo faz outra coisa: **cada nível prevê escores de classe**
-# com uma convolução $1\times1$, e os escores são **somados** depois de ampliados. Na FCN-8s, os escores
-# do pool5 (aqui, do seu classificador) são ampliados ao tamanho do pool4 e somados aos escores do pool4;
-# o resultado é ampliado ao tamanho do pool3 e somado aos escores do pool3; por fim, ampliado até a
-# imagem.
-#
+# ampliadas e classifica o resultado. O artigo faz outra coisa (§4.2): **cada nível prevê escores de
+# classe**, e os escores são **somados** depois de ampliados. O pool4 e o pool3 ganham só uma convolução
+# $1\times1$ de escores cada um; o pool5 passa antes pelas `fc6`/`fc7` transformadas em convoluções e
+# pela `score_fr` (aqui, pelo classificador da sua FCN). Na FCN-8s, os escores do pool5 são ampliados ao
+# tamanho do pool4 e somados aos escores do pool4; o resultado é ampliado ao tamanho do pool3 e somado
+# aos escores do pool3; por fim, ampliado até a imagem.
+
+# %% [markdown]
 # **Antes de escrever, pense e responda (pergunta de reflexão B).** (1) Quantos parâmetros a cabeça do
 # artigo acrescenta, nos dois *skips*, com 3 classes? E a concatenação do pool3 na sua `FCN_VGG16`? (2) O
 # artigo inicia as convoluções `score_pool3` e `score_pool4` com **zeros**: o que a rede prevê no começo do
-# treino, e por que isso é uma boa ideia? (3) Com que variante de *skip* (16s ou 8s) o artigo ganhou mais, e
-# por que o segundo *skip* rende menos?
+# treino, e por que isso é uma boa ideia? (3) Use a Tabela 2 do artigo (no notebook 02) para calcular
+# quanto a FCN-16s ganha sobre a FCN-32s e quanto a FCN-8s ganha sobre a FCN-16s. Por que o segundo
+# *skip* rende menos que o primeiro?
 
 # %% [markdown]
 # ### BEGIN SOLUTION
 # (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
-# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: dezenas
-# de milhares de pesos a mais, e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
+# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca
+# de 200 mil pesos (768 × 256 + 256 × 3, mais os vieses), e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
 # da FCN-32s: o treino parte de uma rede que já funciona e os *skips* só acrescentam correções, sem
-# estragar o começo. (3) O 16s (+3,0 pontos sobre o 32s, Tabela 2); o 8s só +0,3: cada *skip* traz
-# detalhe mais fino, mas o que falta corrigir é cada vez menos (bordas que já ficaram boas).
+# estragar o começo. O artigo diz isso na §4.2: os novos parâmetros começam em zero "para que a rede
+# comece com as predições inalteradas" (lá, a FCN-16s parte dos pesos de uma FCN-32s já treinada). (3)
+# 62,4 − 59,4 = +3,0 pontos para o 16s; 62,7 − 62,4 = +0,3 para o 8s. Cada *skip* traz detalhe mais
+# fino, mas o que falta corrigir é cada vez menos: poucas bordas ainda erradas, e poucos pixels nelas.
 # ### END SOLUTION
 
 # %% [markdown]
@@ -426,7 +469,11 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Dropout2d(0.5),
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
-        ### BEGIN SOLUTION: crie self.score_pool4 e self.score_pool3: convoluções 1x1 dos canais do pool4 (VGG16_CHANNELS[16]) e do pool3 (VGG16_CHANNELS[8]) para num_classes
+        ### BEGIN SOLUTION: crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
+        ### DICA: Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
+        ### DICA: Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
+        ### ESQUELETO: self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
+        ### ESQUELETO: self.score_pool3 = ...
         self.score_pool4 = nn.Conv2d(VGG16_CHANNELS[16], num_classes, kernel_size=1)
         self.score_pool3 = nn.Conv2d(VGG16_CHANNELS[8], num_classes, kernel_size=1)
         ### END SOLUTION
@@ -444,7 +491,14 @@ class FCN8s_VGG16_Sum(nn.Module):
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)
-        ### BEGIN SOLUTION: escores = classifier(pool5); interpole ao tamanho do pool4 e SOME score_pool4(pool4); interpole ao tamanho do pool3 e SOME score_pool3(pool3); interpole ao tamanho de x; guarde em `output`
+        ### BEGIN SOLUTION: combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
+        ### DICA: Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
+        ### DICA: Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
+        ### ESQUELETO: scores = ...  # [B, C, H/32, W/32]
+        ### ESQUELETO: scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
+        ### ESQUELETO: scores = scores + ...
+        ### ESQUELETO: ...  # o mesmo para o pool3
+        ### ESQUELETO: output = ...
         scores = self.classifier(pool5)
         scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear", align_corners=False)
         scores = scores + self.score_pool4(pool4)
@@ -463,11 +517,17 @@ checks.check("vgg16-scoresum");
 paper_head = FCN8s_VGG16_Sum(args["n_classes"])
 concat_head = FCN_VGG16(args["n_classes"], pretrained=False, skip="8s")
 print(f"score layers of the paper's head: "
-      f"{sum(p.numel() for p in [*paper_head.score_pool3.parameters(), *paper_head.score_pool4.parameters()]):,} "
+      f"{thousands(sum(p.numel() for p in [*paper_head.score_pool3.parameters(), *paper_head.score_pool4.parameters()]))} "
       f"parameters")
 print(f"whole networks: paper's FCN-8s {engine.count_parameters(paper_head) / 1e6:.2f} M, "
       f"concatenation FCN-8s {engine.count_parameters(concat_head) / 1e6:.2f} M")
 del paper_head, concat_head
+
+# %% [markdown]
+# Compare com a sua resposta à parte (1) da pergunta B: as duas camadas de escores somam poucos milhares
+# de parâmetros, enquanto a concatenação põe o classificador inteiro sobre 256 + 512 canais. Nas redes
+# inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
+# classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
 
 # %% [markdown]
 # ## Treinando a FCN-VGG16
@@ -507,7 +567,7 @@ seed_everything(args["seed"])
 net = FCN_VGG16(args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]).to(args["device"])
 optimizer = make_optimizer(net, args)
 print(f"FCN_VGG16(pretrained={args['pretrained']}, skip={args['skip']}): "
-      f"{engine.count_parameters(net):,} parameters on {args['device']}")
+      f"{thousands(engine.count_parameters(net))} parameters on {args['device']}")
 
 runs_dir = args["runs_dir"]
 run_dir = runs_dir / runs.run_name("vgg16", args["skip"], args["pretrained"])
@@ -530,11 +590,13 @@ plots.plot_history(history)
 # ### Predições do melhor modelo
 #
 # Carregamos os pesos da melhor época (`best.pt`) e olhamos algumas imagens de validação: imagem,
-# predição e rótulo verdadeiro.
+# predição e rótulo verdadeiro. A célula imprime a mIoU(fg) da melhor época e a da última: a primeira foi
+# escolhida olhando a própria validação, e por isso é otimista (notebook 04).
 
 # %%
 checkpoint = engine.load_checkpoint(runs.checkpoint_path(run_dir, "best"), net, map_location=args["device"])
 print(f"best epoch: {checkpoint['epoch']}, val mIoU(fg) {checkpoint['metrics']['miou_fg']:.4f}")
+print(f"last epoch: {history.val[-1]['epoch']}, val mIoU(fg) {history.val[-1]['miou_fg']:.4f}")
 
 images, labels = next(iter(val_loader))
 net.eval()
@@ -550,8 +612,8 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # duas curvas de mIoU de validação lado a lado (se não encontrar, apenas avisa).
 #
 # Lembre-se de que, no perfil `demo`, a VGG16 treinou com menos imagens, recortes menores e outra taxa de
-# aprendizado que a AlexNet (medido: VGG16 com *skip* perto de 0,65 de mIoU(fg), AlexNet perto de 0,72): a
-# comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
+# aprendizado que a AlexNet (medido numa CPU de 2 núcleos, semente 0, melhor época de validação: VGG16
+# com *skip* 0,654 de mIoU(fg), AlexNet com *skip* 0,724): a comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
 # sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
 
 # %%

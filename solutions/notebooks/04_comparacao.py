@@ -31,9 +31,13 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 04 · Comparando as variantes (Exercício 7)
 #
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+#
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
 # ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
-# **experimento controlado**: treinar todas as combinações com as mesmas configurações e comparar.
+# **experimento controlado**: treinar todas as combinações e comparar, mudando uma escolha de cada vez.
+# No perfil `full`, as oito variantes treinam com os mesmos dados, épocas e taxa de aprendizado; no
+# `demo`, a VGG16 treina com ajustes menores, como você verá abaixo.
 #
 # | Notebook | Conteúdo |
 # |---|---|
@@ -55,11 +59,18 @@ if "google.colab" in sys.modules:
 # 6. situar as FCNs entre as redes que vieram depois (U-Net, SegNet, DeepLab) e distinguir segmentação
 #    semântica, de instâncias e panóptica.
 #
-# **Quanto tempo leva.** A grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
-# são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a VGG16
-# sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da AlexNet); as
-# pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca baixa pesos). No
-# perfil `full` são 8 treinos de 50 épocas sobre o VOC: veja a tabela *Time budget* do `README.md`.
+# **Quanto tempo leva.**
+#
+# * **Tempo de estudo: ~105 min**: ler com calma (cerca de 40 min), olhar a tabela e as figuras e
+#   escrever as previsões e as respostas (nove respostas escritas). Um pouco mais que uma aula de 100
+#   minutos: um bom ponto de parada é depois das perguntas 1 a 5; a análise de erros e o resto podem
+#   ficar para casa. Rode a grade antes da aula, se puder.
+# * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
+#   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a
+#   VGG16 sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da
+#   AlexNet); as pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca
+#   baixa pesos). No perfil `full` são 8 treinos de 50 épocas sobre o VOC: veja a tabela *Time budget* do
+#   `README.md`.
 
 # %% [markdown]
 # ## Preparação
@@ -135,9 +146,15 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # | **VGG16** | `vgg16-noskip-scratch` | `vgg16-skip-scratch` | `vgg16-noskip-pretrained` | `vgg16-skip-pretrained` |
 #
 # Para que a comparação seja justa, **só o que está sendo comparado pode mudar** de uma configuração
-# para outra. Os dados, o tamanho das imagens, o número de épocas, a taxa de aprendizado, o tamanho do
-# lote e a semente aleatória são os mesmos em todas. Se a VGG16 treinasse por mais épocas que a
-# AlexNet, não saberíamos se a diferença veio do *backbone* ou do tempo de treino.
+# para outra. Se a VGG16 treinasse por mais épocas que a AlexNet, não saberíamos se a diferença veio do
+# *backbone* ou do tempo de treino.
+#
+# * **No perfil `full`**, os dados, o tamanho das imagens, o número de épocas, a taxa de aprendizado, o
+#   tamanho do lote e a semente são os mesmos nas oito configurações.
+# * **No perfil `demo`**, não: para caber em minutos de CPU, a VGG16 treina com 48 imagens, recortes de
+#   96×96, 10 épocas e `lr=3e-4`, contra todas as imagens, 160×160, 12 épocas e `lr=1e-3` da AlexNet. Ali,
+#   compare *skip* contra sem *skip* **dentro** de cada *backbone*; AlexNet contra VGG16 não é uma
+#   comparação justa.
 #
 # Há uma exceção, e foi você quem a programou no exercício 3: nas configurações pré-treinadas, o seu
 # `make_optimizer` treina o *backbone* com `lr × 0.1`; nas configurações do zero, com `lr`. Portanto,
@@ -158,26 +175,28 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 03). Se o tempo for curto, reduza
 # `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No perfil `smoke`, a
 # grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e roda em segundos. No perfil
-# `demo`, a VGG16 treina com as configurações dela (menos imagens, recortes menores, `lr` menor; o
-# relatório da grade diz quais): compare *skip* contra sem *skip* dentro de cada *backbone*, não a AlexNet
-# contra a VGG16.
+# `demo`, o relatório da grade diz quais configurações a VGG16 usou.
 
 # %% [markdown]
 # ### Antes de rodar: as suas previsões
 #
 # Cientistas escrevem a hipótese antes do experimento; depois, comparar é o que ensina. Responda **antes**
-# de rodar a grade (e não olhe a seção "O que esperar no VOC real", que vem depois das perguntas).
+# de rodar a grade, e não leia ainda a seção "Lendo os resultados", que vem depois das perguntas. Vale
+# usar como argumento o que você já viu: a tabela do artigo no notebook 02 e o seu treino do notebook 02.
 #
 # **Previsão 1.** Ordene as três escolhas (*backbone*, *skip*, pré-treino) da que mais vai mudar a mIoU
-# para a que menos vai mudar, e diga por quê.
+# para a que menos vai mudar, e diga por quê. Pense no VOC real, mesmo que você rode o `demo`.
 #
-# **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais?
+# **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais? A
+# diferença na mIoU vai ser grande ou pequena no seu perfil?
 
 # %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Resposta do aluno: vale qualquer ordem bem justificada (os critérios estão em `solutions/rubric.md`).
-# Ordem esperada no VOC real: pré-treino, depois *backbone*, depois *skip*; o ganho das *skips* aparece
-# nas bordas e nos objetos pequenos.
+# Ordem esperada no VOC real (expectativa, ainda não medida pelo curso): pré-treino, depois *backbone*,
+# depois *skip*; o ganho das *skips* aparece nas bordas e nos objetos pequenos. No `demo`, o ganho das
+# *skips* na mIoU é grande, porque as pessoas sintéticas são mais finas que uma célula da grade de
+# *stride* 32.
 # ### END SOLUTION
 
 # %%
@@ -198,7 +217,7 @@ grid = experiments.run_grid(ingredients, args, GRID_DIR,
 #
 # Uma configuração "pré-treinada" precisa dos pesos do ImageNet (`alexnet-owt-7be5be79.pth` e
 # `vgg16-397923af.pth`). Se eles não puderem ser carregados (sem internet e sem cópia local), a
-# configuração aparece como **skipped**, com o motivo. Ela **nunca** é treinada com pesos aleatórios
+# configuração aparece como **pulada**, com o motivo (a saída da célula diz `skipped`). Ela **nunca** é treinada com pesos aleatórios
 # no lugar dos pré-treinados. Nos perfis `demo` e `smoke` o curso nunca baixa pesos: as configurações pré-treinadas
 # só rodam se os arquivos já estiverem no cache do PyTorch ou em `FCN_COURSE_WEIGHTS`; caso contrário,
 # aparecem como puladas, com o motivo.
@@ -237,8 +256,10 @@ for name, path in paths.items():
 # ### A tabela
 #
 # Em cada linha: a melhor mIoU de validação sem o fundo (`best mIoU(fg)`) e a época em que ela
-# ocorreu (são os pesos guardados em `best.pt`), a mIoU da última época, a IoU de cada classe, o Dice
-# médio sem o fundo, a acurácia de pixels, o número de parâmetros e o tempo de treino por época.
+# ocorreu (são os pesos guardados em `best.pt`), a mIoU da última época (`final mIoU(fg)`), a IoU de
+# cada classe, o Dice médio sem o fundo, a acurácia de pixels, o número de parâmetros e o tempo de treino por época. As IoUs
+# por classe e o Dice são os da melhor época. A tabela mostra as duas mIoUs, a da melhor época e a da
+# última, porque a melhor é otimista (veja "Avaliação honesta", mais abaixo).
 
 # %%
 display(Markdown(grid.markdown_table()))
@@ -275,12 +296,241 @@ else:
     print("qualitative.png was not written: see report.md for the reason")
 
 # %% [markdown]
+# ## Perguntas para reflexão
+#
+# Responda nas células abaixo, com base nos **seus** resultados: a tabela, as curvas e as figuras acima.
+# Faça isso **antes** de ler a seção seguinte, "Lendo os resultados". Primeiro compare o que você vê com
+# as suas previsões 1 e 2; a seção seguinte traz, depois, o que se espera no VOC real. Os critérios de
+# correção estão no `README.md` da pasta `notebooks/`.
+#
+# O que cada perfil deixa responder:
+#
+# * **`full`**: todas as perguntas, com as oito configurações;
+# * **`demo`**: o pré-treino fica de fora (nada é baixado), e AlexNet contra VGG16 não é uma comparação
+#   justa. Responda com o que a sua grade compara e diga o que ela não compara;
+# * **`smoke`**: os números são ruído. Responda pelo raciocínio e diga por que não dá para concluir nada.
+
+# %% [markdown]
+# **1.** Das escolhas que a sua grade compara (*backbone*, *skip*, pré-treino), qual mudou mais a mIoU?
+# Por que você acha que foi essa? Alguma diferença da tabela não pode ser atribuída a uma única escolha?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Depende do perfil (critérios em `solutions/rubric.md`).
+#
+# * **`full`** (o que se espera; o curso ainda não mediu no VOC): o pré-treino pesa mais. As
+#   configurações pré-treinadas devem ficar muito acima das treinadas do zero, com qualquer *backbone*. O
+#   subconjunto ônibus/pessoa tem poucas centenas de imagens, e um *backbone* com milhões de pesos treinado
+#   do zero decora o treino sem aprender *features* que generalizem; com os pesos do ImageNet, a rede já
+#   extrai bordas, texturas e partes de objetos. Uma boa resposta nota que, na grade, o pré-treino vem
+#   junto com a taxa 10× menor no *backbone*, e que a grade não separa os dois efeitos. Depois vem o
+#   *backbone* (VGG16 > AlexNet, como na Tabela 1 do artigo) e, por último, as *skip connections*.
+# * **`demo`**: só o *skip* pode ser comparado com justiça, e ele muda muito a mIoU (medido numa CPU,
+#   semente 0, melhor época: +0,30 na AlexNet e +0,38 na VGG16). Uma boa resposta diz que o pré-treino não
+#   rodou e que a diferença AlexNet × VGG16 mistura *backbone* com dados, tamanho, épocas e `lr`.
+# ### END SOLUTION
+
+# %% [markdown]
+# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com *skip* acertam
+# mais que as versões sem *skip*? Na sua grade, a diferença de mIoU entre elas é grande ou pequena perto
+# da diferença que você vê nas figuras? Explique esse tamanho a partir do que há nas imagens do seu
+# conjunto.
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem *skip*, a rede
+# decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
+# pool3 ou o pool4 (pool1 ou pool2 na AlexNet), a rede tem informação espacial mais fina.
+#
+# * **`full`** (esperado): a diferença na mIoU é pequena. Os pixels de borda são poucos perto dos
+#   pixels do interior dos objetos e do fundo, que as duas versões já acertam, e a IoU conta pixels. No
+#   artigo, a FCN-16s ganha 3 pontos sobre a FCN-32s, e a FCN-8s só mais 0,3.
+# * **`demo`**: a diferença é grande (+0,30 de mIoU(fg) na AlexNet, semente 0, melhor época), porque as
+#   pessoas sintéticas têm braços e pernas mais finos que uma célula da grade de *stride* 32: sem *skip*,
+#   pessoas inteiras somem, não só as bordas (IoU de pessoa 0,57 com *skip* contra 0,18 sem).
+# ### END SOLUTION
+
+# %% [markdown]
+# **3.** Compare a IoU do ônibus com a da pessoa. Qual é maior nas suas melhores configurações? Que
+# características das duas classes explicam o resultado?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Depende do equilíbrio entre dois efeitos, e a resposta deve se apoiar nos números da grade. A favor
+# do ônibus: ele é grande, rígido e de contorno simples, então a maior parte dos seus pixels fica longe
+# das bordas, e um erro de alguns pixels no contorno pesa pouco na IoU. Contra a pessoa: ela é menor,
+# articulada, tem partes finas (braços, pernas) que somem numa grade de *stride* 32, aparece em grupos
+# e parcialmente escondida. A favor da pessoa: é a classe mais frequente do VOC, então a rede vê muito
+# mais exemplos dela do que de ônibus. Espera-se (ainda sem medição no VOC) que, em redes pré-treinadas,
+# o ônibus fique com IoU igual ou maior que a pessoa; do zero, com poucos ônibus no treino, a pessoa pode
+# vencer. No `demo` medido, o ônibus vence com folga (0,88 contra 0,57 na AlexNet com *skip*).
+# ### END SOLUTION
+
+# %% [markdown]
+# **4.** A sua melhor mIoU é comparável aos 62,7 da FCN-8s no artigo? Cite pelo menos três diferenças
+# entre as duas medições.
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes e
+# reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação: o
+# artigo usa o seg11valid (736 imagens da validação do VOC 2011, nota 7 do artigo); nós usamos a validação
+# do VOC 2012 filtrada (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia
+# a imagem inteira; nós, recortes centrais de 224×224. (4) Dados de treino: o artigo treina com as 8.498
+# imagens de treino do SBD, com as 20 classes de objetos; nós, com algumas centenas. (5) Arquitetura: o
+# artigo soma escores ampliados por convoluções transpostas; nós concatenamos *features*. (6) Escolha da
+# época: a nossa "melhor mIoU" foi escolhida na própria validação. Só faz sentido comparar números
+# medidos com as mesmas regras.
+# ### END SOLUTION
+
+# %% [markdown]
+# **5.** A VGG16 é bem mais lenta que a AlexNet (veja a coluna de segundos por época). Em que situação
+# você escolheria a FCN-AlexNet mesmo assim?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# Quando o custo importa mais que os últimos pontos de mIoU: para testar ideias rapidamente (uma
+# mudança no pré-processamento, na perda, nos hiperparâmetros) antes de gastar horas com a VGG16; com
+# pouco poder computacional (só CPU); ou para rodar a segmentação em tempo real num equipamento modesto.
+# Uma conclusão tirada com a AlexNet (por exemplo, "pré-treinar ajuda muito") costuma valer também para
+# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos *backbones*
+# modernos e leves, como as MobileNets.)
+# ### END SOLUTION
+
+# %% [markdown]
+# ## Lendo os resultados (leia depois de responder)
+#
+# Agora compare as suas previsões 1 e 2 e as suas respostas com o que cada perfil mostra.
+#
+# ### O que cada perfil permite concluir
+#
+# * **`demo`** (o padrão sem VOC): redes treinadas do zero por alguns minutos no VOC sintético. A lição
+#   das *skip connections* aparece com folga. Medido numa CPU de 2 núcleos (semente 0, melhor época de
+#   validação): a AlexNet com *skip* chega a 0,724 de mIoU(fg) e sem *skip* a 0,424, e a IoU de pessoa cai
+#   de 0,57 para 0,18. As pessoas sintéticas têm braços e pernas mais finos que uma célula da grade de
+#   *stride* 32; na figura qualitativa, sem *skip*, elas viram borrões. A VGG16 treina com menos imagens e
+#   recortes menores, então a ordem entre AlexNet e VGG16 no `demo` não ensina nada sobre *backbones*. O
+#   pré-treino não aparece, porque nada é baixado.
+# * **`smoke`**: 2 épocas em uma dúzia de desenhos de 64×64; as diferenças são acaso. Serve para ver que
+#   o código roda do começo ao fim; **não tire conclusões dele**.
+# * **`full`**: o treino completo no VOC real. O que muda em relação ao `demo`: fotos de verdade (pessoas
+#   de todos os tamanhos, ônibus parcialmente escondidos), o pré-treino no ImageNet e 50 épocas. O curso
+#   ainda não rodou essas oito configurações no VOC: o que vem a seguir é o que **se espera**, a partir do
+#   artigo, e não uma medição. As faixas esperadas de cada configuração ficam com o instrutor.
+#
+# ### O que se espera no VOC real
+#
+# * **Pré-treinada ≫ do zero.** Deve ser o efeito mais forte da grade. O subconjunto com ônibus e pessoas
+#   tem algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de
+#   um *backbone*. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e
+#   partes de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. Lembre que a grade
+#   muda também a taxa de aprendizado do *backbone*: o efeito medido é dos dois fatores juntos. Os autores
+#   das FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
+#   aprender as redes de classificação de base (§4.3), um argumento de custo de computação, não de falta
+#   de dados.
+# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a
+#   predição é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para
+#   224×224) e depois ampliada: as bordas saem arredondadas, e um objeto menor que uma célula dessa grade
+#   pode sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
+#   uma fração pequena dos pixels de fotos reais, o ganho na mIoU deve ser menor do que o ganho visual.
+# * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
+#
+# ### Os números do artigo, como referência
+#
+# Long, Shelhamer e Darrell (2015, [arXiv:1411.4038](https://arxiv.org/abs/1411.4038)) mediram a *mean IU* (*mean intersection over union*, o nome que eles
+# dão à mIoU) nas 21 classes do VOC:
+#
+# | Tabela 1 (validação do VOC 2011) | *mean IU* |
+# |---|---|
+# | FCN-AlexNet | 39,8 |
+# | FCN-VGG16 | 56,0 |
+#
+# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | *mean IU* |
+# |---|---|
+# | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 |
+# | FCN-32s (sem *skip*) | 59,4 |
+# | FCN-16s (*skip* do pool4) | 62,4 |
+# | FCN-8s (*skips* do pool4 e do pool3) | 62,7 |
+#
+# Repare em três coisas. Ajustar a rede inteira (59,4) é muito melhor que treinar só a última camada
+# (45,4). O artigo ajusta todas as camadas com a mesma taxa (§4.3); o seu otimizador também treina o
+# *backbone*, mas com uma taxa 10× menor, uma escolha comum herdada do curso original. A primeira *skip
+# connection* vale 3 pontos e a segunda só 0,3: o ganho diminui a cada *skip* acrescentada. E a troca de
+# *backbone* (Tabela 1) pesa mais que as *skip connections*.
+#
+# E um cuidado: a FCN-VGG16 da Tabela 1 (56,0) e a FCN-32s da Tabela 2 (59,4) são **a mesma rede** (a
+# legenda da Tabela 2 diz que a FCN-32s é a FCN-VGG16 "renomeada"). Os 3,4 pontos entre elas vêm de
+# treinar também com as imagens extras do SBD (Hariharan et al.) e de avaliar em outro subconjunto de
+# validação (seg11valid, 736 imagens), não de uma mudança de arquitetura. É um bom exemplo do assunto da
+# próxima seção.
+#
+# ### Por que os números de artigos diferentes não batem
+#
+# É comum não conseguir reproduzir a mIoU de um artigo, e nem sempre por erro de alguém. A mIoU muda
+# com:
+#
+# * **o conjunto de avaliação**: validação do VOC 2011, "seg11valid", validação do VOC 2012 ou o
+#   servidor de teste dão números diferentes para o mesmo modelo;
+# * **as classes e a média**: 21 classes com o fundo, ou só os objetos (`miou` contra `miou_fg`);
+#   o nosso subconjunto tem só 3 classes;
+# * **a forma de calcular**: uma matriz de confusão para o conjunto inteiro ou a média das IoUs por
+#   imagem (outro número, que pode sair maior ou menor, como vimos no notebook 01); *void* ignorado ou
+#   contado como fundo;
+# * **os dados de treino**: muitos trabalhos (inclusive o das FCNs) treinam também com as imagens
+#   extras anotadas por Hariharan et al. (o conjunto SBD: 11.355 imagens, das quais 8.498 de treino e
+#   2.857 de validação);
+# * **a resolução**: imagens inteiras ou recortes de 224×224 (como aqui).
+#
+# Por isso a nossa mIoU (duas classes de objeto, imagens de validação filtradas, recortes de 224×224)
+# **não é comparável** aos 62,7 da FCN-8s. Comparações valem dentro da mesma grade, com as mesmas regras.
+#
+# ### Ônibus ou pessoa?
+#
+# Volte à sua resposta à pergunta 3. O ônibus costuma ser um objeto grande, rígido, de contorno
+# simples; a pessoa é menor, articulada, tem braços e pernas finos, aparece em grupos e muitas vezes
+# parcialmente escondida. Por outro lado, há muito mais pessoas que ônibus no VOC, então a rede vê muito mais
+# exemplos de pessoas. Qual efeito venceu na sua grade?
+
+# %% [markdown]
+# ### Avaliação honesta: quem escolheu o `best.pt`?
+#
+# O `best.pt` de cada configuração é a época com a **maior mIoU de validação**, e a coluna
+# `best mIoU(fg)` da tabela reporta essa mesma mIoU. Usamos o mesmo conjunto para **escolher** e para **medir**: entre 50 épocas, a melhor é em
+# parte a que teve sorte nessas imagens, então o número reportado é **otimista** (o erro de seleção some
+# se medirmos de novo em imagens que não participaram da escolha). O mesmo vale para comparar muitas
+# configurações e reportar a melhor.
+#
+# O protocolo honesto: separe uma parte do **treino** (por exemplo 10 a 20% das imagens) como validação
+# para escolher a época, os hiperparâmetros e a configuração; treine no resto; e meça a validação do VOC
+# **uma única vez**, no fim, com o modelo escolhido. O curso não faz isso, para manter os notebooks
+# simples e fiéis ao original.
+#
+# Por isso o curso mostra sempre as duas medidas. A tabela da grade tem a mIoU da melhor época
+# (`best mIoU(fg)`) e a da última (`final mIoU(fg)`), e a célula abaixo mostra a diferença entre elas.
+# Leia a melhor como um limite superior otimista, e compare configurações pela **última**, que não foi
+# escolhida olhando a validação. Os números medidos que os textos do curso citam (como o 0,724 do
+# `demo`) são da melhor época, e o texto diz isso em cada caso.
+#
+# Outra diferença de protocolo: medimos **recortes centrais** de 224×224, não a imagem inteira (o
+# artigo avalia a imagem inteira). O recorte perde as bordas da foto, onde às vezes estão justamente o
+# ônibus ou as pessoas, e a FCN, que aceita qualquer tamanho, poderia ser avaliada na imagem inteira (uma
+# imagem por lote, porque os tamanhos variam).
+
+# %%
+for run in grid.runs:
+    if run.has_scores():
+        best, last = run.best_val(), run.final_val()
+        print(f"{run.name:<26} best {best['miou_fg']:.4f} (epoch {best['epoch']})  last {last['miou_fg']:.4f}  "
+              f"optimism {best['miou_fg'] - last['miou_fg']:+.4f}")
+
+# %% [markdown]
 # ## As opções novas: *upsampling* aprendido, aumento de dados e perda ponderada
 #
 # Ao lado da grade, uma comparação menor sobre **uma** configuração (FCN-AlexNet com *skip*, do zero),
-# mudando **uma coisa de cada vez** em relação à linha de base (todas com as configurações de `args`, mas
-# com **metade das épocas**, para que os cinco treinos caibam no tempo do perfil: mesmas épocas, lote, taxa
-# de aprendizado e semente entre elas; compare as opções entre si, não com o treino do notebook 02):
+# mudando **uma coisa de cada vez** em relação à linha de base. Os cinco treinos usam as configurações de
+# `args` com **metade das épocas**, para caber no tempo do perfil. Entre eles, as épocas, o lote, a taxa
+# de aprendizado e a semente são os mesmos. Compare as opções entre si, e não com o treino do notebook 02,
+# que teve o dobro de épocas.
 #
 # | opção | o que muda | exercício |
 # |---|---|---|
@@ -289,15 +539,21 @@ else:
 # | *upsampling* aprendido | a mesma convolução, treinada | 4 |
 # | aumento de dados | `augment=True` (zoom, recorte e espelhamento) | notebook 01 |
 # | perda ponderada | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
-#
+
+# %% [markdown]
 # **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
-# pode piorar?
+# pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 02.
 
 # %% [markdown]
 # ### BEGIN SOLUTION
-# Resposta do aluno (critérios em `solutions/rubric.md`). Um bom palpite: o aumento de dados ajuda quando
-# há poucos dados e épocas suficientes (com poucas épocas pode até atrasar o aprendizado); o
-# *upsampling* aprendido muda pouco; a perda ponderada troca acertos de fundo por acertos de objeto.
+# Resposta do aluno (critérios em `solutions/rubric.md`). Um bom palpite separa os três mecanismos. O
+# aumento de dados combate o *overfitting* quando há poucos dados e épocas suficientes; com metade das
+# épocas, pode até atrasar o aprendizado. No artigo, espelhamento e deslocamentos aleatórios de até 32
+# pixels "não trouxeram melhora perceptível" (§4.3, "Augmentation"). O *upsampling* aprendido deve mudar
+# pouco: começa igual ao congelado, e o repositório dos autores relata que aprender ou fixar os *kernels*
+# bilineares não fez diferença significativa (perguntas frequentes). A perda ponderada troca acertos de
+# fundo por acertos de objeto; o artigo achou o balanceamento de classes desnecessário (§4.3, "Class
+# Balancing"), mas lá o fundo é cerca de 3/4 dos pixels e as classes são 21.
 # ### END SOLUTION
 
 # %%
@@ -339,216 +595,35 @@ for folder, (label, (option_ingredients, settings)) in zip(folders, options.item
 
 # %%
 for label, run in option_runs.items():
-    best = run.best_val()
-    score = f"{best['miou_fg']:.4f} (epoch {best['epoch']})" if best else run.status
-    print(f"{label:<22} best val mIoU(fg) {score}")
+    best, last = run.best_val(), run.final_val()
+    if best:
+        print(f"{label:<22} val mIoU(fg): best {best['miou_fg']:.4f} (epoch {best['epoch']}), "
+              f"last {last['miou_fg']:.4f} (epoch {last['epoch']})")
+    else:
+        print(f"{label:<22} {run.status}")
 plots.option_comparison(option_runs, args["classes"])
 
 # %% [markdown]
-# Compare com a sua previsão 3. Lembre que, no perfil `smoke`, estes números são ruído; no perfil `demo`
-# (conjunto sintético, alguns minutos de CPU) as diferenças já aparecem, mas com uma única semente uma
-# diferença de um ou dois pontos ainda pode ser acaso. Uma opção só "ajuda" de verdade se o ganho se repetir
-# com outras sementes.
+# Compare com a sua previsão 3 e com a sua resposta à pergunta A do notebook 02. A figura e a tabela
+# impressa mostram a melhor época e a última; compare as opções pela última. No perfil `smoke`, estes
+# números são ruído. No perfil `demo` (conjunto sintético, alguns minutos de CPU), as diferenças já
+# aparecem, mas com uma única semente uma diferença de um ou dois pontos ainda pode ser acaso: uma opção
+# só "ajuda" de verdade se o ganho se repetir com outras sementes.
 
 # %% [markdown]
-# ## Lendo os resultados
-#
-# ### O que cada perfil permite concluir
-#
-# * **`demo`** (o padrão sem VOC): redes treinadas do zero por alguns minutos no VOC sintético. A lição das
-#   *skip connections* aparece com folga: medido numa CPU de 2 núcleos, a AlexNet com *skip* chega perto
-#   de 0,72 de mIoU(fg) e sem *skip* perto de 0,42, com a IoU de pessoa caindo de ~0,57 para ~0,18 (as
-#   pessoas sintéticas têm braços e pernas mais finos que uma célula do passo 32; na figura qualitativa,
-#   sem *skip* elas viram borrões). A VGG16 treina com menos imagens e recortes menores, então a ordem
-#   entre AlexNet e VGG16 no `demo` não ensina nada sobre *backbones*; o pré-treino não aparece (nada é
-#   baixado).
-# * **`smoke`**: 2 épocas em uma dúzia de desenhos de 64×64; as diferenças são acaso. Serve para ver que
-#   o código roda do começo ao fim; **não tire conclusões dele**.
-# * **`full`**: as conclusões abaixo valem para o treino completo no VOC real. O que muda em relação ao
-#   `demo`: fotos de verdade (pessoas de todos os tamanhos, ônibus parcialmente escondidos), o pré-treino
-#   no ImageNet (a maior diferença da tabela) e 50 épocas. As faixas esperadas de cada configuração ficam
-#   com o instrutor, que as confere antes da aula.
-#
-# ### Os números do artigo, como referência
-#
-# Long, Shelhamer e Darrell (2015) mediram a *mean IU* (*mean intersection over union*, o nome que eles
-# dão à mIoU) nas 21 classes do VOC:
-#
-# | Tabela 1 (validação do VOC 2011) | *mean IU* |
-# |---|---|
-# | FCN-AlexNet | 39,8 |
-# | FCN-VGG16 | 56,0 |
-#
-# | Tabela 2 (FCN-VGG16, subconjunto de validação "seg11valid") | *mean IU* |
-# |---|---|
-# | FCN-32s-fixed (só a última camada treinada; o resto congelado) | 45,4 |
-# | FCN-32s (sem *skip*) | 59,4 |
-# | FCN-16s (*skip* do pool4) | 62,4 |
-# | FCN-8s (skips do pool4 e do pool3) | 62,7 |
-#
-# Repare em três coisas. Ajustar a rede inteira (59,4) é muito melhor que treinar só a última camada
-# (45,4): por isso o seu otimizador treina o *backbone* também, só que com uma taxa de aprendizado 10×
-# menor. A primeira *skip connection* vale 3 pontos e a segunda só 0,3: o ganho diminui a cada *skip*
-# acrescentada. E a troca de *backbone* (Tabela 1) pesa mais que as *skip connections*.
-#
-# E um cuidado: a FCN-VGG16 da Tabela 1 (56,0) e a FCN-32s da Tabela 2 (59,4) são **a mesma rede**. Os
-# 3,4 pontos entre elas vêm de treinar também com as imagens extras do SBD (Hariharan et al.) e de
-# avaliar em outro subconjunto de validação (seg11valid), não de uma mudança de arquitetura. É um bom
-# exemplo do assunto da próxima seção.
-#
-# ### Por que os números de artigos diferentes não batem
-#
-# É comum não conseguir reproduzir a mIoU de um artigo, e nem sempre por erro de alguém. A mIoU muda
-# com:
-#
-# * **o conjunto de avaliação**: validação do VOC 2011, "seg11valid", validação do VOC 2012 ou o
-#   servidor de teste dão números diferentes para o mesmo modelo;
-# * **as classes e a média**: 21 classes com o fundo, ou só os objetos (`miou` contra `miou_fg`);
-#   o nosso subconjunto tem só 3 classes;
-# * **a forma de calcular**: uma matriz de confusão para o conjunto inteiro ou a média das IoUs por
-#   imagem (outro número, que pode sair maior ou menor, como vimos no notebook 01); *void* ignorado ou
-#   contado como fundo;
-# * **os dados de treino**: muitos trabalhos (inclusive o das FCNs) treinam também com as imagens
-#   extras anotadas por Hariharan et al. (o conjunto SBD);
-# * **a resolução**: imagens inteiras ou recortes de 224×224 (como aqui).
-#
-# Por isso a nossa mIoU (duas classes de objeto, imagens de validação filtradas, recortes de 224×224)
-# **não é comparável** aos 62,7 da FCN-8s. Comparações valem dentro da mesma grade, com as mesmas regras.
-#
-# ### Ônibus ou pessoa?
-#
-# Olhe a IoU por classe. O ônibus costuma ser um objeto grande, rígido, de contorno simples; a pessoa
-# é menor, articulada, tem braços e pernas finos, aparece em grupos e muitas vezes parcialmente
-# escondida. Por outro lado, há muito mais pessoas que ônibus no VOC, então a rede vê muito mais
-# exemplos de pessoas. Qual efeito vence na sua grade?
-
-# %% [markdown]
-# ### Avaliação honesta: quem escolheu o `best.pt`?
-#
-# O `best.pt` de cada configuração é a época com a **maior mIoU de validação**, e a tabela reporta essa
-# mesma mIoU. Usamos o mesmo conjunto para **escolher** e para **medir**: entre 50 épocas, a melhor é em
-# parte a que teve sorte nessas imagens, então o número reportado é **otimista** (o erro de seleção some
-# se medirmos de novo em imagens que não participaram da escolha). O mesmo vale para comparar muitas
-# configurações e reportar a melhor.
-#
-# O protocolo honesto: separe uma parte do **treino** (por exemplo 10 a 20% das imagens) como validação
-# para escolher a época, os hiperparâmetros e a configuração; treine no resto; e meça a validação do VOC
-# **uma única vez**, no fim, com o modelo escolhido. O curso não faz isso para manter os notebooks
-# simples e fiéis ao original; por isso, leia a nossa "melhor mIoU" como um limite superior otimista, e
-# prefira comparar a **mIoU da última época**, que não foi escolhida olhando a validação.
-#
-# Outra diferença de protocolo: medimos **recortes centrais** de 224×224, não a imagem inteira (o
-# artigo avalia a imagem inteira). O recorte perde as bordas da foto, onde às vezes estão justamente o
-# ônibus ou as pessoas, e a FCN, que aceita qualquer tamanho, poderia ser avaliada na imagem inteira (uma
-# imagem por lote, porque os tamanhos variam).
-
-# %%
-for run in grid.runs:
-    if run.has_scores():
-        best, last = run.best_val(), run.final_val()
-        print(f"{run.name:<26} best {best['miou_fg']:.4f} (epoch {best['epoch']})  last {last['miou_fg']:.4f}  "
-              f"optimism {best['miou_fg'] - last['miou_fg']:+.4f}")
-
-# %% [markdown]
-# ## Perguntas para reflexão
-#
-# Responda nas células abaixo, com base nos **seus** resultados (de preferência os do perfil `full`; no `demo`, os da lição das *skip connections*),
-# **antes** de ler a seção seguinte, "O que esperar no VOC real": primeiro compare os resultados com as
-# suas previsões; depois, com o que se observa no VOC. Os critérios de correção estão com o professor.
-#
-# **1.** Qual das três escolhas (*backbone*, *skip*, pré-treino) mudou mais a mIoU na sua grade? Por que
-# você acha que foi essa?
+# **Previsão 3, depois da medição.** Que parte da sua previsão 3 (ou da pergunta A) a medição contrariou?
+# Proponha uma explicação para a diferença e um teste que a confirmaria (outra semente, mais épocas, outro
+# perfil...). Se tudo se confirmou, diga qual resultado lhe parece mais frágil, e por quê.
 
 # %% [markdown]
 # ### BEGIN SOLUTION
-# No VOC real, o pré-treino é a escolha que mais pesa: as configurações pré-treinadas ficam muito
-# acima das treinadas do zero, com qualquer *backbone*. O subconjunto ônibus/pessoa tem poucas centenas
-# de imagens, e um *backbone* com milhões de pesos treinado do zero decora o conjunto de treino sem
-# aprender *features* que generalizem. Com os pesos do ImageNet, a rede já sabe extrair bordas,
-# texturas e partes de objetos e só precisa adaptá-las. (Uma boa resposta nota que, na grade, o
-# pré-treino vem junto com a taxa de aprendizado 10× menor no *backbone*, e que a grade não separa os
-# dois efeitos.) Em seguida vem o *backbone* (VGG16 > AlexNet, como na Tabela 1 do artigo) e, por último,
-# as *skip connections*, que melhoram sobretudo as bordas.
+# Resposta aberta: vale a comparação honesta entre o que foi previsto e o que foi medido, com os números da
+# célula acima. Explicações que costumam aparecer: com metade das épocas, o aumento de dados ainda não
+# rendeu (ou atrasou o aprendizado); a camada aprendida mal saiu do bilinear, e a diferença para a
+# congelada é do tamanho do acaso de uma semente; a perda ponderada subiu a IoU da pessoa e baixou a do
+# fundo. Um bom teste: repetir com outras sementes (e, para o aumento, com mais épocas) e ver se a ordem
+# se mantém.
 # ### END SOLUTION
-
-# %% [markdown]
-# **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com *skip* acertam
-# mais que as versões sem *skip*? Por que a diferença na mIoU é pequena, se a diferença visual é clara?
-
-# %% [markdown]
-# ### BEGIN SOLUTION
-# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem *skip*, a rede
-# decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
-# pool3 ou o pool4, a rede tem informação espacial mais fina. Mas os pixels de borda são poucos perto
-# dos pixels do interior dos objetos e do fundo, que as duas versões já acertam: a IoU, que conta
-# pixels, muda pouco. No artigo, a FCN-16s ganha 3 pontos sobre a FCN-32s, e a FCN-8s só mais 0,3.
-# ### END SOLUTION
-
-# %% [markdown]
-# **3.** Compare a IoU do ônibus com a da pessoa. Qual é maior nas suas melhores configurações? Que
-# características das duas classes explicam o resultado?
-
-# %% [markdown]
-# ### BEGIN SOLUTION
-# Depende do equilíbrio entre dois efeitos, e a resposta deve se apoiar nos números da grade. A favor
-# do ônibus: ele é grande, rígido e de contorno simples, então a maior parte dos seus pixels fica longe
-# das bordas, e um erro de alguns pixels no contorno pesa pouco na IoU. Contra a pessoa: ela é menor,
-# articulada, tem partes finas (braços, pernas) que somem numa grade de *stride* 32, aparece em grupos
-# e parcialmente escondida. A favor da pessoa: é a classe mais frequente do VOC, então a rede vê muito
-# mais exemplos dela do que de ônibus. Em redes pré-treinadas, o ônibus costuma ficar com IoU igual ou
-# maior que a pessoa; em redes treinadas do zero, com poucos ônibus no treino, a pessoa pode vencer.
-# ### END SOLUTION
-
-# %% [markdown]
-# **4.** A sua melhor mIoU é comparável aos 62,7 da FCN-8s no artigo? Cite pelo menos três diferenças
-# entre as duas medições.
-
-# %% [markdown]
-# ### BEGIN SOLUTION
-# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes e
-# reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação: o
-# artigo usa o "seg11valid" (um subconjunto da validação do VOC 2011); nós usamos a validação do VOC 2012
-# filtrada (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia a imagem
-# inteira; nós, recortes centrais de 224×224. (4) Dados de treino: o artigo usa também as imagens extras
-# do SBD (Hariharan et al.), com todas as 20 classes de objetos. (5) Arquitetura: o artigo soma escores
-# ampliados por convoluções transpostas; nós concatenamos *features*. Só faz sentido comparar números
-# medidos com as mesmas regras.
-# ### END SOLUTION
-
-# %% [markdown]
-# **5.** A VGG16 é bem mais lenta que a AlexNet (veja a coluna de segundos por época). Em que situação
-# você escolheria a FCN-AlexNet mesmo assim?
-
-# %% [markdown]
-# ### BEGIN SOLUTION
-# Quando o custo importa mais que os últimos pontos de mIoU: para testar ideias rapidamente (uma
-# mudança no pré-processamento, na perda, nos hiperparâmetros) antes de gastar horas com a VGG16; com
-# pouco poder computacional (só CPU); ou para rodar a segmentação em tempo real num equipamento modesto.
-# Uma conclusão tirada com a AlexNet (por exemplo, "pré-treinar ajuda muito") costuma valer também para
-# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos *backbones*
-# modernos e leves, como as MobileNets.)
-# ### END SOLUTION
-
-# %% [markdown]
-# ## O que esperar no VOC real (leia depois de responder)
-#
-# Agora compare as suas previsões e respostas com o que se observa no treino completo no VOC real:
-#
-#
-# * **Pré-treinada ≫ do zero.** É o efeito mais forte da grade. O subconjunto com ônibus e pessoas tem
-#   algumas centenas de imagens de treino, pouco demais para aprender do zero os milhões de pesos de um
-#   *backbone*. Os pesos do ImageNet (1,2 milhão de imagens) já sabem detectar bordas, texturas e partes
-#   de objetos; a FCN só precisa aprender a combiná-los em rótulos por pixel. (Lembre que a grade muda
-#   também a taxa de aprendizado do *backbone*: o efeito medido é dos dois fatores juntos.) Os autores das
-#   FCNs nem treinaram do zero: escreveram que isso "não é viável" pelo **tempo** necessário para
-#   aprender as redes de classificação de base, um argumento de custo de computação, não de falta de
-#   dados, e trabalharam só com redes pré-treinadas.
-# * **Com *skip* > sem *skip***, sobretudo nas **bordas** e nos **objetos pequenos**. Sem *skip*, a predição
-#   é feita numa grade 32× mais grossa que a imagem (7×7 na VGG16 e 6×6 na AlexNet, para 224×224) e
-#   depois ampliada: as bordas saem arredondadas e um objeto menor que uma célula dessa grade pode
-#   sumir. As *features* do pool3 ou do pool4 trazem o detalhe espacial de volta. Como as bordas são
-#   uma fração pequena dos pixels, o ganho na mIoU é menor do que o ganho visual.
-# * **VGG16 > AlexNet**, ao custo de um treino bem mais lento (veja a coluna de segundos por época).
 
 # %% [markdown]
 # ## Explorando as predições
@@ -692,16 +767,19 @@ print(completed.stdout + completed.stderr)
 # As FCNs abriram caminho para quase todas as redes de segmentação que vieram depois. Quatro ideias
 # que você vai reconhecer quando as encontrar:
 #
-# * **U-Net** (Ronneberger, Fischer e Brox, 2015). Um caminho que reduz a imagem (o codificador) e
+# * **U-Net** (Ronneberger, Fischer e Brox, 2015, [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)).
+#   Um caminho que reduz a imagem (o codificador) e
 #   outro, simétrico, que a amplia de volta (o decodificador), com uma *skip connection* em **cada**
 #   resolução. Em cada nível, as *features* do codificador são **concatenadas** às do decodificador e
-#   passam por novas convoluções. É a operação que você escreveu nos exercícios 2 e 4 (concatenar no
+#   passam por novas convoluções. É a operação que você escreveu nos exercícios 2 e 6 (concatenar no
 #   eixo dos canais, em vez de somar escores como o artigo das FCNs), só que repetida em todos os
 #   níveis e com *upsampling* aprendido: a sua FCN com *skip* é uma prima simples da U-Net.
-# * **SegNet** (Badrinarayanan, Kendall e Cipolla). Também codificador e decodificador, mas o
+# * **SegNet** (Badrinarayanan, Kendall e Cipolla, 2015,
+#   [arXiv:1511.00561](https://arxiv.org/abs/1511.00561)). Também codificador e decodificador, mas o
 #   decodificador amplia os mapas usando os **índices** guardados por cada *max-pooling* do codificador
 #   (em que posição da janela estava o máximo), em vez de interpolar ou concatenar *features*.
-# * **DeepLab** (Chen et al.). Em vez de reduzir a imagem 32 vezes e depois ampliar, tira parte dos
+# * **DeepLab** (Chen et al., 2014 e 2016, [arXiv:1412.7062](https://arxiv.org/abs/1412.7062) e
+#   [arXiv:1606.00915](https://arxiv.org/abs/1606.00915)). Em vez de reduzir a imagem 32 vezes e depois ampliar, tira parte dos
 #   *strides* do *backbone* e usa **convoluções dilatadas** (*atrous*): o *kernel* é espaçado, e o campo
 #   receptivo cresce sem perder resolução (é o parâmetro `dilation` da fórmula do campo receptivo do
 #   notebook 02). O **ASPP** (*atrous spatial pyramid pooling*) aplica em paralelo convoluções
@@ -709,18 +787,24 @@ print(completed.stdout + completed.stderr)
 # * **Semântica, de instâncias, panóptica.** Aqui fizemos **segmentação semântica**: cada pixel
 #   recebe uma classe, e duas pessoas lado a lado viram uma única mancha "pessoa". A **segmentação de
 #   instâncias** separa cada objeto (pessoa 1, pessoa 2), em geral só para as classes de coisas
-#   contáveis; a Mask R-CNN é o exemplo clássico. A **segmentação panóptica** junta as duas: todo pixel
-#   recebe uma classe, e os pixels de coisas contáveis recebem também o número da sua instância.
+#   contáveis; a Mask R-CNN (He et al., 2017, [arXiv:1703.06870](https://arxiv.org/abs/1703.06870)) é o
+#   exemplo clássico. A **segmentação panóptica** (Kirillov et al., 2018,
+#   [arXiv:1801.00868](https://arxiv.org/abs/1801.00868)) junta as duas: todo pixel recebe uma classe, e os
+#   pixels de coisas contáveis recebem também o número da sua instância.
 #
 # ## Resumo
 #
-# * Um experimento controlado muda uma coisa de cada vez: mesmos dados, épocas, taxa de aprendizado e
-#   semente para as 8 configurações. A exceção é o pré-treino, que vem junto com uma taxa 10× menor no
-#   *backbone*: a grade mede os dois efeitos juntos.
+# * Um experimento controlado muda uma coisa de cada vez. No perfil `full`, as 8 configurações têm os
+#   mesmos dados, épocas, taxa de aprendizado e semente; no `demo`, a VGG16 usa configurações menores, e
+#   só se compara *skip* com sem *skip* dentro de cada *backbone*. Em todos os perfis, o pré-treino vem
+#   junto com uma taxa 10× menor no *backbone*: a grade mede os dois efeitos juntos.
 # * Uma configuração sem os pesos pré-treinados é pulada, com o motivo, e nunca treinada com pesos
 #   aleatórios sob o rótulo "pré-treinada".
-# * No VOC real: pré-treinada ≫ do zero; VGG16 > AlexNet (mais lenta); *skip* melhora bordas e objetos
-#   pequenos, com ganho pequeno na mIoU.
+# * O que se espera no VOC real (ainda não medido pelo curso): pré-treinada ≫ do zero; VGG16 > AlexNet
+#   (mais lenta); *skip* melhora bordas e objetos pequenos, com ganho pequeno na mIoU. No `demo` medido,
+#   o ganho do *skip* é grande (+0,30 de mIoU(fg) na AlexNet, melhor época), porque as pessoas
+#   sintéticas são finas.
+# * A melhor época foi escolhida na própria validação: a mIoU dela é otimista. Compare pela última.
 # * Artigo das FCNs: FCN-AlexNet 39,8 e FCN-VGG16 56,0 (Tabela 1); FCN-32s-fixed 45,4, FCN-32s 59,4,
 #   FCN-16s 62,4 e FCN-8s 62,7 (Tabela 2); a FCN-VGG16 e a FCN-32s são a mesma rede, com outros dados
 #   de treino e outro conjunto de validação. Números de mIoU só se comparam com o mesmo conjunto, as

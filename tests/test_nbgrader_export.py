@@ -148,11 +148,11 @@ def test_nbgrader_student_notebooks_hold_no_solution_line(generated, name):
 # --------------------------------------------------------------------------------------------------
 # nbgrader end to end: generate_assignment -> autograde -> generate_feedback -> export, with nbgrader's CLI
 # --------------------------------------------------------------------------------------------------
-GRADED_NOTEBOOK = "02_fcn_alexnet"  # the fastest notebook with several graded checks (8) and an answer
+GRADED_NOTEBOOK = "02_fcn_alexnet"  # the fastest notebook with several graded checks (8) and answers
 # The exact scores of the three submissions written below: the 8 check cells are graded by autograde, the
-# answer to Pergunta A (2 points in the rubric) is graded by hand, so it counts 0 until formgrader.
+# two written answers (6 points in the rubric) by hand, so they count 0 until formgrader.
 EXPECTED_SCORES = {"correct": 8.0, "partial": 2.0, "wrong": 4.0}
-EXPECTED_MAX_SCORE = 10.0
+EXPECTED_MAX_SCORE = 14.0
 # Each mistake of the "wrong" submission: (text of the solution, the mistaken text, the check that fails).
 MISTAKES = [
     ("permute(0, 2, 3, 1).reshape(-1, num_classes)", "reshape(-1, num_classes)", "loss"),
@@ -273,20 +273,31 @@ def _graded(name: str) -> list:
             if cell.metadata.get("nbgrader", {}).get("grade")], exported
 
 
+def rubric_points() -> dict:
+    """``{notebook number: max points}`` of the written answers, summed from the table of solutions/rubric.md."""
+    rows = re.findall(r"^\| (\d\d) \| [^|]+ \| [^|]+ \| (\d+) \|$",
+                      (REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"), re.MULTILINE)
+    totals = {}
+    for notebook, points in rows:
+        totals[notebook] = totals.get(notebook, 0) + int(points)
+    return totals
+
+
 def test_answers_are_worth_what_the_rubric_grades_and_checks_one_point_each():
-    """solutions/rubric.md: each answer 0-2; Previsões 1-2 share one cell (2 x 2); Pergunta 6, three failure
-    modes of 2 points (6)."""
-    for name in ("02_fcn_alexnet", "03_fcn_vgg16"):
+    """solutions/rubric.md: each item 0-2 times its weight; the export's answer points add up to its table."""
+    rubric = rubric_points()
+    assert sorted(rubric) == [name[:2] for name in COURSE_NOTEBOOKS]
+    for name in COURSE_NOTEBOOKS:
         graded, _ = _graded(name)
-        assert [points for _, cell, points in graded if cell.cell_type == "markdown"] == [2]
+        assert sum(points for _, cell, points in graded if cell.cell_type == "markdown") == rubric[name[:2]], name
         assert all(points == 1 for _, cell, points in graded if cell.cell_type == "code")
     graded, exported = _graded("04_comparacao")
     question = {index: exported.cells[index - 1].source for index, _, _ in graded}
     points = {index: points for index, _, points in graded}
     [predictions] = [index for index in points if "**Previsão 1.**" in question[index]]
     [failure_modes] = [index for index in points if "Pergunta de reflexão 6" in question[index]]
-    assert points[predictions] == 4 and points[failure_modes] == 6
-    assert sorted(points.values()) == [2] * 6 + [4, 6]
+    [when_alexnet] = [index for index in points if "**5.**" in question[index]]
+    assert (points[predictions], points[failure_modes], points[when_alexnet]) == (4, 6, 2)
 
 
 def test_points_tags_never_reach_the_students_or_nbgrader():

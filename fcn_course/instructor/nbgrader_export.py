@@ -10,9 +10,10 @@ course notebook, and ``DIR/nbgrader_config.py``. nbgrader already understands ou
   worth 1 point per check. The self-checks print feedback and never raise on a wrong answer, so each one gets
   a hidden test (removed from the students' copy by nbgrader) that re-runs the check and asserts that it passed;
 * a Markdown cell with a solution region (a reflection answer) -> "Manually graded answer"
-  (``solution: true, grade: true``), worth 2 points: the rubric (``solutions/rubric.md``) grades each answer 0-2;
-* a ``points:<n>`` tag on an answer or a self-check cell sets its points instead (Pergunta 6 of notebook 04,
-  three failure modes worth 2 each, is tagged ``points:6``);
+  (``solution: true, grade: true``), worth 2 points: the rubric (``solutions/rubric.md``) grades each item 0-2;
+* a ``points:<n>`` tag on an answer or a self-check cell sets its points instead: the rubric's weight x 2,
+  summed over the parts the cell answers (Pergunta A, weight 2: ``points:4``; Pergunta 6, three failure
+  modes: ``points:6``). ``tests/test_nbgrader_export.py`` holds each notebook's total to the rubric's table;
 * ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped; an exercise
   with tiered hints is followed by their Markdown cell, as in our student notebooks.
 
@@ -47,7 +48,7 @@ from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
 POINTS_PER_CHECK = 1  # each self-check call in a test cell
-POINTS_PER_ANSWER = 2  # each Markdown reflection answer, graded by hand in formgrader: 0-2 in the rubric
+POINTS_PER_ANSWER = 2  # a written answer, graded by hand in formgrader: one rubric item, 0-2
 CONFIG_NAME = "nbgrader_config.py"  # nbgrader reads it from the folder it runs in
 # autograde runs each notebook from top to bottom and the self-checks train small models; nbgrader's defaults
 # (30 s, 4 s) time them out. These limits graded notebook 02 on a busy 2-core CPU (issue #22).

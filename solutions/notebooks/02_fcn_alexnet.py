@@ -1076,7 +1076,7 @@ for learnable in (False, True):
 # mesmos pesos, mas eles não mudam), e começa igual a ela. Você espera que ela melhore a mIoU de
 # validação, piore ou não mude, com poucas centenas de imagens de treino? Por quê?
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Resposta aberta; o que se avalia é o argumento (veja `solutions/rubric.md`). Um bom argumento: a camada
 # começa bilinear, então no início nada muda; ela só pode se afastar da interpolação se o gradiente

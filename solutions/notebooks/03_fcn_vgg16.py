@@ -415,7 +415,7 @@ del net
 # quanto a FCN-16s ganha sobre a FCN-32s e quanto a FCN-8s ganha sobre a FCN-16s. Por que o segundo
 # *skip* rende menos que o primeiro?
 
-# %% [markdown]
+# %% [markdown] tags=["points:6"]
 # ### BEGIN SOLUTION
 # (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
 # concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca

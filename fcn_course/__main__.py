@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "site")
+INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "publish", "site")
 
 INSTRUCTOR_ONLY_MESSAGE = (
     "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do curso, "

@@ -21,7 +21,9 @@ from typing import Callable, Iterable
 import jupytext
 import nbformat
 
+from fcn_course import colab
 from fcn_course.messages import text
+from fcn_course.outline import original_name
 
 
 def read_notebook(path) -> nbformat.NotebookNode:
@@ -200,6 +202,56 @@ def read_newest(path) -> tuple[nbformat.NotebookNode, Path, str | None]:
     return newer, other, note
 
 
+def notebook_folders(path: Path) -> list:
+    """Where to look for the notebook ``path``: its folder and, for a bare file name on Colab, the Google Drive
+    folders where students keep notebooks (``colab.DRIVE_NOTEBOOK_FOLDERS``: Colab's working folder is
+    ``/content``, and "Salvar uma cópia no Drive" puts the copy in ``MyDrive/Colab Notebooks``)."""
+    folders = [path.parent]
+    if colab.on_colab() and path.parent == Path("."):
+        folders += [Path(colab.DRIVE_MOUNT_POINT) / folder for folder in colab.DRIVE_NOTEBOOK_FOLDERS]
+    return folders
+
+
+def _find_in(folder: Path, name: str):
+    """``folder/name``, else its Jupytext pair, else the newest renamed copy of either ("Cópia de ..."); None."""
+    exact = folder / name
+    if exact.is_file() or paired_file(exact) is not None:
+        return exact if exact.is_file() else paired_file(exact)
+    if not folder.is_dir():
+        return None
+    wanted = {name, paired_name(name)}
+    copies = [entry for entry in folder.iterdir() if entry.is_file() and original_name(entry.name) in wanted]
+    return max(copies, key=lambda entry: entry.stat().st_mtime, default=None)
+
+
+def paired_name(name: str) -> str:
+    """``02.ipynb`` <-> ``02.py``: the file name of a notebook's Jupytext pair."""
+    path = Path(name)
+    return path.with_suffix(".py" if path.suffix == ".ipynb" else ".ipynb").name
+
+
+def find_notebook(notebook_path) -> Path:
+    """The file to read for ``notebook_path``: the notebook, its Jupytext pair, or a copy of either that Google
+    Drive, Colab or a browser renamed ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb"), in the
+    notebook's folder and, on Colab, in the Drive folders (:func:`notebook_folders`). When it reads another
+    file than the one named, it says which. FileNotFoundError, in Portuguese, says where it looked.
+    """
+    path = Path(notebook_path)
+    folders = notebook_folders(path)
+    for folder in folders:
+        found = _find_in(folder, path.name)
+        if found is not None:
+            if found not in (path, path.with_name(paired_name(path.name))):  # a copy, or in Drive
+                print(text("definitions.reading_copy", path=found, name=path.name))
+            return found
+    if len(folders) == 1:
+        raise FileNotFoundError(text("definitions.not_found", path=path))
+    message = text("definitions.not_found_in", name=path.name, folders=", ".join(str(f) for f in folders))
+    if not (Path(colab.DRIVE_MOUNT_POINT) / "MyDrive").is_dir():
+        message += " " + text("definitions.mount_drive", flag=colab.DRIVE_FLAG, mount_point=colab.DRIVE_MOUNT_POINT)
+    raise FileNotFoundError(message)
+
+
 # Which exercise cell defines a name is known to the exercise registry (``fcn_course.checks``), a layer above
 # this module. The registry hands its rows over when it is imported (notebooks import it in their first cell),
 # so the messages below can name the exercise without this module importing upward.
@@ -214,7 +266,7 @@ def use_exercises(rows: Callable[[], Iterable]) -> None:
 
 def _exercise_defining(notebook: str, name: str) -> str:
     """``' (Exercício 1 (FCN-AlexNet sem skip))'``: the exercise whose cell defines ``name``, if one does."""
-    stem = Path(notebook).stem
+    stem = Path(original_name(notebook)).stem  # "Cópia de 02_fcn_alexnet.ipynb" holds 02's exercises
     titles = [row.title for row in _exercise_rows() if name in row.names and row.notebook == stem]
     return f" ({titles[0]})" if titles else ""
 
@@ -238,14 +290,11 @@ def load_definitions(notebook_path, names=None) -> dict:
     Returns the defined names, or only ``names`` (a list) when given; a KeyError (in Portuguese, for the
     student) says which are missing and which exercise cell should define them. Cells that fail are
     reported with a warning. The newer of the notebook and its Jupytext pair is read (see
-    :func:`read_newest`). Example, in notebook 04:
+    :func:`read_newest`); a copy renamed by Google Drive, or the notebook in the Drive folders on Colab, is
+    found too (see :func:`find_notebook`). Example, in notebook 04:
     ``FCN_AlexNet = load_definitions("02_fcn_alexnet.ipynb", ["FCN_AlexNet"])["FCN_AlexNet"]``.
     """
-    path = Path(notebook_path)
-    if not path.is_file() and paired_file(path) is None:
-        raise FileNotFoundError(text("definitions.not_found", path=path))
-    if not path.is_file():
-        path = paired_file(path)
+    path = find_notebook(notebook_path)
     nb, read_path, note = read_newest(path)
     if note:
         print(note)

@@ -9,12 +9,12 @@ import nbformat
 import pytest
 
 import fcn_course.checks  # noqa: F401 - the exercise registry tells definitions which exercise defines a name
-from fcn_course import definitions
+from fcn_course import colab, definitions
 from fcn_course.definitions import cell_filename, load_definitions, parse_cell_filename
 
 
 from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, read_newest)
-from tiny_course import nb_from, percent
+from tiny_course import REPO_ROOT, nb_from, percent
 
 
 DEFINITIONS_NOTEBOOK = '''
@@ -186,6 +186,93 @@ def test_the_exercise_named_for_a_missing_name_comes_from_the_rows_the_registry_
     definitions.use_exercises(tuple)  # no registry: the message still says which notebook, without a title
     with pytest.raises(KeyError, match="`solve` vem da célula de exercício de 05_extra.ipynb"):
         load_definitions(path, names=["solve"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding the student's notebook: renamed copies, and Colab (kernel in /content, notebooks in Google Drive)
+# --------------------------------------------------------------------------------------------------
+def test_a_copy_renamed_by_drive_is_found_and_the_student_is_told(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    nbformat.write(nb_from(DEFINITIONS_NOTEBOOK), tmp_path / "Cópia de defs.ipynb")
+    assert load_definitions("defs.ipynb", names=["area"])["area"](1) == pytest.approx(3.14159, abs=1e-4)
+    assert "Cópia de defs.ipynb" in capsys.readouterr().out
+
+
+def test_the_newest_copy_wins_and_the_notebook_itself_before_any_copy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old, new = tmp_path / "Cópia de defs.ipynb", tmp_path / "defs (1).ipynb"
+    nbformat.write(nb_from("# %%\nWHICH = 'old'\n"), old)
+    nbformat.write(nb_from("# %%\nWHICH = 'new'\n"), new)
+    os.utime(old, (1_000_000, 1_000_000))
+    assert load_definitions("defs.ipynb", names=["WHICH"])["WHICH"] == "new"
+    nbformat.write(nb_from("# %%\nWHICH = 'itself'\n"), tmp_path / "defs.ipynb")
+    os.utime(tmp_path / "defs.ipynb", (1_000_000, 1_000_000))  # older than the copies, still the one named
+    assert load_definitions("defs.ipynb", names=["WHICH"])["WHICH"] == "itself"
+
+
+def test_outside_colab_only_the_notebooks_folder_is_searched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(tmp_path / "drive"))
+    (tmp_path / "drive" / "MyDrive").mkdir(parents=True)
+    nbformat.write(nb_from(DEFINITIONS_NOTEBOOK), tmp_path / "drive" / "MyDrive" / "defs.ipynb")
+    with pytest.raises(FileNotFoundError, match=r"não encontrei defs\.ipynb \(nem o par \.py/\.ipynb\)"):
+        load_definitions("defs.ipynb")
+
+
+@pytest.fixture
+def colab_content(tmp_path, monkeypatch, fake_colab):
+    """Colab's file system in a temporary folder: the kernel works in ``content/``, Drive is mounted at
+    ``content/drive`` (``colab.DRIVE_MOUNT_POINT``); returns the student's ``MyDrive`` folder."""
+    content = tmp_path / "content"
+    my_drive = content / "drive" / "MyDrive"
+    (my_drive / "Colab Notebooks").mkdir(parents=True)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(content / "drive"))
+    monkeypatch.chdir(content)
+    return my_drive
+
+
+def _loading_cells(name: str) -> list:
+    """The code cells of the student notebook ``name`` that import load_definitions or call it."""
+    cells = nbformat.read(REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+    return [cell.source for cell in cells if cell.cell_type == "code" and "load_definitions" in cell.source]
+
+
+def _run_cells(sources: list) -> dict:
+    namespace = {}
+    for source in sources:
+        exec(compile(source, "<notebook cell>", "exec"), namespace)
+    return namespace
+
+
+def _students_copy(name: str, destination) -> None:
+    """A finished notebook ``name`` (the solution) saved in the student's Drive as ``destination``."""
+    destination.write_bytes((REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb").read_bytes())
+
+
+def test_notebook_03_on_colab_loads_notebook_02_saved_as_a_copy_in_drive(colab_content, capsys):
+    _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
+    namespace = _run_cells(_loading_cells("03_fcn_vgg16"))
+    assert callable(namespace["make_optimizer"]) and callable(namespace["compute_loss"])
+    assert "Cópia de 02_fcn_alexnet.ipynb" in capsys.readouterr().out
+
+
+def test_notebook_04_on_colab_loads_notebooks_01_to_03_from_drive_folders(colab_content):
+    _students_copy("01_dados_e_metricas", colab_content / "01_dados_e_metricas.ipynb")
+    _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
+    _students_copy("03_fcn_vgg16", colab_content / "Colab Notebooks" / "Cópia de Cópia de 03_fcn_vgg16.ipynb")
+    namespace = _run_cells(_loading_cells("04_comparacao"))
+    for name in ("FCN_AlexNet", "FCN_VGG16", "make_criterion", "with_learned_upsampling", "count_class_pixels"):
+        assert callable(namespace[name]), name
+
+
+def test_on_colab_without_drive_the_student_is_told_to_mount_it(tmp_path, monkeypatch, fake_colab):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(tmp_path / "drive"))  # not mounted: no MyDrive
+    with pytest.raises(FileNotFoundError) as error:
+        load_definitions("02_fcn_alexnet.ipynb")
+    message = str(error.value)
+    assert "Colab Notebooks" in message and "Cópia de 02_fcn_alexnet.ipynb" in message
+    assert "drive.mount" in message and f"{colab.DRIVE_FLAG} = True" in message
 
 
 # ==================================================================================================

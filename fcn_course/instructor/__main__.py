@@ -6,6 +6,7 @@
   grade    grade submitted student notebooks (never modifies them)
   export-grades  grades an LMS takes (one row per student, Moodle worksheet and feedback zip) from grade's CSV
   release  build the student release folder and zip (no solutions, no instructor tooling)
+  publish  the student release as a git repository of its own, to push where students and Colab read it
   site     the course website from the executed notebooks of a run folder (student or instructor)
   grid     the comparison grid with the reference models (or a student's, with --models NOTEBOOK...)
   predict  segment images with a checkpoint, using the reference models (or --models NOTEBOOK...)
@@ -100,6 +101,17 @@ def _cmd_release(a):
         return 1
     if a.nbgrader:
         return _export_nbgrader(root, a.nbgrader)
+
+
+def _cmd_publish(a):
+    from fcn_course.instructor.publish import publish
+    from fcn_course.instructor.release import ReleaseError
+
+    try:
+        publish(repo_root(), a.folder, repository=a.repository)
+    except ReleaseError as error:
+        print(f"publish refused: {error}", file=sys.stderr)
+        return 1
 
 
 def _export_nbgrader(root, course_dir):
@@ -224,6 +236,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nbgrader", metavar="DIR",
                    help="also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("publish", help="the student release as a git repository of its own (no solutions/)",
+                       description="Build the student release (as `release` does: leak scan, notebooks up to date) "
+                                   "and commit exactly its files in FOLDER, a git repository of its own: new or "
+                                   "empty the first time, then the folder of the previous publication. Nothing is "
+                                   "pushed: the commands to push it are printed.")
+    p.add_argument("folder", metavar="FOLDER", help="the student repository (a new folder the first time)")
+    p.add_argument("--repository", metavar="OWNER/NAME",
+                   help="the GitHub repository you will push to: refused unless the notebooks' Colab badge and "
+                        "set-up cell name it (REPOSITORY in fcn_course/colab.py, then build)")
+    p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("site", help="the course website from the executed notebooks of a run folder")
     p.add_argument("--from", dest="run_from", metavar="RUN_FOLDER",

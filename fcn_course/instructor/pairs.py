@@ -29,6 +29,7 @@ NOTEBOOK_SUFFIXES = (".ipynb", ".py")  # the two files of a Jupytext pair
 
 SOLUTION_ONLY_TAG = "solution-only"
 INCLUDE_TAG_PREFIX = "include:"
+POINTS_TAG_PREFIX = "points:"  # points:6 -- what a graded cell is worth in the nbgrader export
 CHECK_OUTPUT_MARKER = "# NBVAL_CHECK_OUTPUT"  # nbval --nbval-lax compares the outputs of these cells
 
 # Used when the repository has no jupytext.toml; keep in sync with the one at the repository root.

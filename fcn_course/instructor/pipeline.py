@@ -4,7 +4,8 @@ A *step* looks at one cell (its type, its tags, its solution markers), and retur
 to drop it. A *recipe* is the tuple of steps that one kind of notebook needs; :func:`transform` applies a
 recipe to a copy of a notebook. The commands compose the same steps:
 
-* ``SOLUTION_SOURCE`` -- ``include:<path>`` cells take their file's text (``includes.refresh_include``).
+* ``SOLUTION_SOURCE`` -- ``include:<path>`` cells take their file's text (``includes.refresh_include``), the
+  Colab badge and set-up cell are written for the configured repository (``colab_cells.refresh_colab_cells``).
   build writes the result to ``solutions/notebooks/NN.py``; check compares the ``.ipynb`` and the student
   notebooks with what it gives.
 * ``SOLUTION_IPYNB`` -- only ``# NBVAL_CHECK_OUTPUT`` cells keep their outputs (build:
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 from fcn_course.definitions import cell_label
+from fcn_course.instructor.colab_cells import refresh_colab_cells
 from fcn_course.instructor.includes import refresh_include
 from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, SOLUTION_DIR
 from fcn_course.instructor.student import (add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags,
@@ -85,7 +87,7 @@ def keep_checked_output(cell, place):
     return cell
 
 
-SOLUTION_SOURCE = (refresh_include,)
+SOLUTION_SOURCE = (refresh_include, refresh_colab_cells)
 SOLUTION_IPYNB = (keep_checked_output,)
 STUDENT = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags, clear_outputs)
 STUDENT_PAGE = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags)

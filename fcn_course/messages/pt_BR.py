@@ -353,6 +353,13 @@ MESSAGES = {
                                "`jupytext --sync {newer}`."),
     "definitions.not_found": ("não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta deste "
                               "notebook."),
+    "definitions.not_found_in": ("não encontrei {name} (nem o par .py/.ipynb, nem uma cópia como \"Cópia de "
+                                 "{name}\") em: {folders}. Ponha os notebooks do curso numa dessas pastas, ou "
+                                 "passe o caminho inteiro do arquivo."),
+    "definitions.mount_drive": ("No Colab, os seus notebooks ficam no Google Drive: monte-o (rode a célula de "
+                                "configuração com {flag} = True, ou from google.colab import drive; "
+                                "drive.mount(\"{mount_point}\")) e rode esta célula de novo."),
+    "definitions.reading_copy": "Lendo {name} de {path}.",
     "definitions.cells_failed_warning": "Algumas definições de {notebook} deram erro:{problems}",
     "definitions.not_defined": "{notebook} não define {names}.",
     "definitions.where_to_define": ("- `{name}` vem da célula de exercício{exercise} de {notebook}: complete-a "
@@ -385,6 +392,9 @@ MESSAGES = {
     "colab.installed_locally": ("Curso instalado. Os dados ficam no disco temporário do Colab (use {flag} = True "
                                 "para guardá-los no seu Google Drive)."),
     "colab.installed_with_drive": "Curso instalado. Dados do curso em {folder} ({data_env}).",
+    "colab.install_failed": ("Não consegui instalar o curso de {url} (a mensagem do pip, acima, diz por quê). "
+                             "Confira a conexão com a internet e se esse endereço abre no navegador: o Colab "
+                             "não instala de um repositório privado. Depois rode esta célula de novo."),
 
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
     "checks.exercise_title": "Exercício {number} ({title})",

@@ -15,6 +15,7 @@ repository). ``"origin"`` means the GitHub repository of ``git remote get-url or
 ``python -m fcn_course.instructor build`` rewrites both cells of every notebook from it
 (``fcn_course.instructor.colab_cells``); ``tests/test_colab.py`` checks that they are current.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,7 @@ def repository_url(repository: str = REPOSITORY) -> str:
 
 def colab_url(notebook: str, repository: str = REPOSITORY) -> str:
     """The address that opens ``notebooks/<notebook>.ipynb`` of ``repository`` on Colab."""
-    return (f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/notebooks/"
-            f"{notebook}.ipynb")
+    return f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/notebooks/{notebook}.ipynb"
 
 
 def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
@@ -61,21 +61,23 @@ def setup_cell_source(repository: str = REPOSITORY) -> str:
     lets :func:`setup_colab` do the rest.
     """
     url = repository_url(repository)
-    return "\n".join([
-        text("colab.setup_comment"),
-        f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
-        "import importlib.util, subprocess, sys",
-        "if \"google.colab\" in sys.modules:",
-        "    if importlib.util.find_spec(\"fcn_course\") is None:",
-        "        install = subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",",
-        f"                                  \"git+{url}\"])",
-        "        if install.returncode != 0:",
-        "            raise RuntimeError(",
-        *_string_lines(text("colab.install_failed", url=url), indent=16),
-        "            )",
-        "    from fcn_course.colab import setup_colab",
-        f"    setup_colab(use_drive={DRIVE_FLAG})",
-    ])
+    return "\n".join(
+        [
+            text("colab.setup_comment"),
+            f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
+            "import importlib.util, subprocess, sys",
+            "if \"google.colab\" in sys.modules:",
+            "    if importlib.util.find_spec(\"fcn_course\") is None:",
+            "        install = subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",",
+            f"                                  \"git+{url}\"])",
+            "        if install.returncode != 0:",
+            "            raise RuntimeError(",
+            *_string_lines(text("colab.install_failed", url=url), indent=16),
+            "            )",
+            "    from fcn_course.colab import setup_colab",
+            f"    setup_colab(use_drive={DRIVE_FLAG})",
+        ]
+    )
 
 
 def _string_lines(message: str, indent: int, width: int = 100) -> list:

@@ -8,6 +8,7 @@ loading is fast and has no side effects.
 This module is part of the student package; the instructor tooling (build, grading, release) lives in
 ``fcn_course.instructor`` and is not shipped to students.
 """
+
 from __future__ import annotations
 
 import ast
@@ -54,9 +55,27 @@ def cell_label(name: str, index: int, cell) -> str:
 
 # Expressions a constant may be computed from (``HIDDEN = 64 * 2``, ``SIZES = (SIDE, SIDE)``): no calls,
 # so evaluating them cannot train, download or print anything.
-_SAFE_EXPRESSION_NODES = (ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-                          ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Attribute, ast.Subscript, ast.Slice,
-                          ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context)
+_SAFE_EXPRESSION_NODES = (
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.operator,
+    ast.unaryop,
+    ast.boolop,
+    ast.cmpop,
+    ast.expr_context,
+)
 
 
 def _is_constant_assignment(node) -> bool:
@@ -109,9 +128,9 @@ def cell_name_pt(name: str, index: int) -> str:
 class CellFailure:
     """A definition of a cell that could not be run (messages for students, in Portuguese)."""
 
-    index: int      # 0-based position in the notebook
-    label: str      # "célula 5 de 02_fcn_alexnet.ipynb ('class FCN_AlexNet(nn.Module):')"
-    error: str      # "SyntaxError: ... (linha 3)"
+    index: int  # 0-based position in the notebook
+    label: str  # "célula 5 de 02_fcn_alexnet.ipynb ('class FCN_AlexNet(nn.Module):')"
+    error: str  # "SyntaxError: ... (linha 3)"
 
 
 def _looks_like_definitions(source: str) -> bool:
@@ -146,8 +165,13 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             tree = ast.parse(cell.source, filename)
         except SyntaxError as error:
             if _looks_like_definitions(cell.source):
-                failures.append(CellFailure(index, label, text("definitions.error_at_line", line=error.lineno,
-                                                               error=f"SyntaxError: {error.msg}")))
+                failures.append(
+                    CellFailure(
+                        index,
+                        label,
+                        text("definitions.error_at_line", line=error.lineno, error=f"SyntaxError: {error.msg}"),
+                    )
+                )
             continue
         # Register the source so that tracebacks show the student's lines.
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
@@ -158,9 +182,17 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             except Exception as error:  # noqa: BLE001 - a student's cell may raise anything
                 if _is_constant_assignment(node) and isinstance(error, NameError):
                     continue  # computed from a variable of a skipped statement (``N = len(dataset)``)
-                failures.append(CellFailure(index, label, text("definitions.error_at_line",
-                                                               error=f"{type(error).__name__}: {error}",
-                                                               line=getattr(node, "lineno", "?"))))
+                failures.append(
+                    CellFailure(
+                        index,
+                        label,
+                        text(
+                            "definitions.error_at_line",
+                            error=f"{type(error).__name__}: {error}",
+                            line=getattr(node, "lineno", "?"),
+                        ),
+                    )
+                )
     return namespace, failures
 
 
@@ -275,8 +307,14 @@ def _missing_message(path: Path, missing: list, namespace: dict, failures: list)
     """Portuguese: which names are missing, which cell should define them and what to do."""
     lines = [text("definitions.not_defined", notebook=path.name, names=", ".join(missing))]
     for name in missing:
-        lines.append(text("definitions.where_to_define", name=name, notebook=path.name,
-                          exercise=_exercise_defining(path.name, name)))
+        lines.append(
+            text(
+                "definitions.where_to_define",
+                name=name,
+                notebook=path.name,
+                exercise=_exercise_defining(path.name, name),
+            )
+        )
     found = ", ".join(sorted(_public(namespace))) or text("definitions.nothing_found")
     lines.append(text("definitions.found", found=found))
     if failures:
@@ -301,8 +339,9 @@ def load_definitions(notebook_path, names=None) -> dict:
     namespace, failures = execute_definition_cells(nb, name=read_path.name)
     problems = "".join(f"\n  {failure.label}: {failure.error}" for failure in failures)
     if failures:
-        warnings.warn(text("definitions.cells_failed_warning", notebook=read_path.name, problems=problems),
-                      stacklevel=2)
+        warnings.warn(
+            text("definitions.cells_failed_warning", notebook=read_path.name, problems=problems), stacklevel=2
+        )
     if names is None:
         return _public(namespace)
     if isinstance(names, str):

@@ -16,6 +16,7 @@ only receives ``loss_fn(outputs, labels) -> scalar tensor`` and an optimiser bui
 train script receive your pieces together, as one ``TrainingIngredients``. What a run leaves on disk (file
 names, checkpoints, history) belongs to ``fcn_course.runs``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,6 +35,7 @@ from fcn_course.backbones import backbone_for_class
 from fcn_course.config import seed_everything
 from fcn_course.messages import text
 from fcn_course.metrics import ConfusionMatrix
+
 # The run folder is ``runs``'s: these names are kept here because notebooks and scripts use them as engine.*.
 from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
 from fcn_course.runs import History, load_checkpoint, save_checkpoint  # noqa: F401
@@ -105,9 +107,17 @@ def _summarise(phase, epoch, losses, matrix, seconds) -> dict:
         "time": float(seconds),
         "batch_losses": [float(v) for v in losses],
     }
-    print(text("engine.epoch_line", epoch=epoch, phase=text(f"engine.phase.{phase}"),
-               loss_mean=stats["loss_mean"], loss_std=stats["loss_std"], miou_fg=stats["miou_fg"],
-               seconds=seconds))
+    print(
+        text(
+            "engine.epoch_line",
+            epoch=epoch,
+            phase=text(f"engine.phase.{phase}"),
+            loss_mean=stats["loss_mean"],
+            loss_std=stats["loss_std"],
+            miou_fg=stats["miou_fg"],
+            seconds=seconds,
+        )
+    )
     return stats
 
 
@@ -118,8 +128,7 @@ def _check_loss(loss, epoch, batch_index):
     if loss.numel() != 1:
         raise ValueError(text("engine.loss_not_a_number", shape=tuple(loss.shape)))
     if not torch.isfinite(loss.detach()).all():
-        raise NonFiniteLossError(text("engine.loss_not_finite", loss=loss.item(), epoch=epoch,
-                                      batch=batch_index))
+        raise NonFiniteLossError(text("engine.loss_not_finite", loss=loss.item(), epoch=epoch, batch=batch_index))
 
 
 def _check_not_empty(losses, phase):
@@ -131,8 +140,7 @@ def _check_not_empty(losses, phase):
 # --------------------------------------------------------------------------------------------------
 # One epoch
 # --------------------------------------------------------------------------------------------------
-def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes,
-                    scaler=None, progress=True) -> dict:
+def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes, scaler=None, progress=True) -> dict:
     """Train ``net`` for one pass over ``loader``; return the epoch's loss and metrics.
 
     ``loss_fn(outputs, labels)`` gets the logits ``[B, C, H, W]`` and labels ``[B, H, W]`` and must
@@ -234,8 +242,7 @@ def _rng_state(loaders) -> dict:
     return {
         "python": random.getstate(),
         # the numpy state holds an array: stored as a tensor so that weights_only loading accepts it
-        "numpy": (numpy_state[0], torch.from_numpy(numpy_state[1].astype(np.int64)),
-                  *numpy_state[2:]),
+        "numpy": (numpy_state[0], torch.from_numpy(numpy_state[1].astype(np.int64)), *numpy_state[2:]),
         "torch": torch.get_rng_state(),
         "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
         "loaders": [g.get_state() for g in _loader_generators(loaders)],
@@ -321,8 +328,19 @@ def run_settings(net, args) -> dict:
     return settings
 
 
-def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, resume=False,
-        show_freq=None, show=None, progress=True) -> History:
+def fit(
+    net,
+    train_loader,
+    val_loader,
+    loss_fn,
+    optimizer,
+    args,
+    run_dir=None,
+    resume=False,
+    show_freq=None,
+    show=None,
+    progress=True,
+) -> History:
     """Train for epochs 1..``args['epoch_num']``, validating after each epoch.
 
     Every ``show_freq`` epochs (default ``args['show_freq']``; 0 = never) the predictions of the first
@@ -364,11 +382,13 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
         seed_everything(args["seed"])
 
     for epoch in range(first_epoch, args["epoch_num"] + 1):
-        train_stats = train_one_epoch(net, train_loader, loss_fn, optimizer, device, epoch,
-                                      num_classes, scaler=scaler, progress=progress)
+        train_stats = train_one_epoch(
+            net, train_loader, loss_fn, optimizer, device, epoch, num_classes, scaler=scaler, progress=progress
+        )
         wants_figure = show is not None and bool(show_freq) and epoch % show_freq == 0
-        val_stats = validate(net, val_loader, loss_fn, device, epoch, num_classes, progress=progress,
-                             keep_first_batch=wants_figure)
+        val_stats = validate(
+            net, val_loader, loss_fn, device, epoch, num_classes, progress=progress, keep_first_batch=wants_figure
+        )
         first_batch = val_stats.pop("first_batch", None)
         if first_batch is not None:
             figure_path = runs.prediction_figure_path(run_dir, epoch) if run_dir else None
@@ -386,8 +406,15 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
 
 def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
     """Record the epoch in the run folder (``runs.save_epoch``), with what last.pt needs to resume exactly."""
-    runs.save_epoch(run_dir, epoch, history, net.state_dict(), args, resume_state={
-        "optimizer": optimizer.state_dict(),
-        "scaler": scaler.state_dict() if scaler is not None else None,
-        "rng": _rng_state(loaders),
-    })
+    runs.save_epoch(
+        run_dir,
+        epoch,
+        history,
+        net.state_dict(),
+        args,
+        resume_state={
+            "optimizer": optimizer.state_dict(),
+            "scaler": scaler.state_dict() if scaler is not None else None,
+            "rng": _rng_state(loaders),
+        },
+    )

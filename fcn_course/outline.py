@@ -3,6 +3,7 @@
 The self-checks' exercise registry (``fcn_course.checks.exercises()``), the grader, the course runner, the
 command line and the tests all take the notebook names from here.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ def original_name(file_name: str) -> str:
     path = Path(unicodedata.normalize("NFC", file_name))
     stem = path.stem
     while stem.startswith(COPY_PREFIXES):
-        stem = next(stem[len(prefix):] for prefix in COPY_PREFIXES if stem.startswith(prefix))
+        stem = next(stem[len(prefix) :] for prefix in COPY_PREFIXES if stem.startswith(prefix))
     return _DUPLICATE_SUFFIX.sub("", stem) + path.suffix
 
 
@@ -35,6 +36,7 @@ def model_notebooks(given=None) -> list:
     ``MODEL_NOTEBOOKS`` found from the current folder; a FileNotFoundError says what to pass when none is."""
     notebooks = list(given or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()])
     if not notebooks:
-        raise FileNotFoundError("no notebooks given and none found in ./notebooks: pass --models "
-                                + " ".join(MODEL_NOTEBOOKS))
+        raise FileNotFoundError(
+            "no notebooks given and none found in ./notebooks: pass --models " + " ".join(MODEL_NOTEBOOKS)
+        )
     return notebooks

@@ -18,6 +18,7 @@ backbone, ``skip`` and the class names. Nothing is guessed from the weights.
 The FCN classes are yours: pass ``model_classes={"alexnet": FCN_AlexNet, ...}``, or ``--models`` your
 notebooks on the command line (by default ``notebooks/02_fcn_alexnet.ipynb`` and ``03_fcn_vgg16.ipynb``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,9 @@ def as_rgb(picture: Image.Image, name) -> Image.Image:
     if picture.mode in SIXTEEN_BIT_MODES:
         values = np.asarray(picture).astype(np.int64)
         if values.size and (values.min() < 0 or values.max() > 65535):
-            raise ValueError(text("predict.beyond_16_bits", name=name, mode=picture.mode, low=values.min(),
-                                  high=values.max()))
+            raise ValueError(
+                text("predict.beyond_16_bits", name=name, mode=picture.mode, low=values.min(), high=values.max())
+            )
         grey = np.round(values / 257.0).astype(np.uint8)
         return Image.fromarray(np.stack([grey] * 3, axis=-1), mode="RGB")
     if picture.mode == "F":
@@ -195,8 +197,9 @@ def overlay_image(image, label: np.ndarray, classes, alpha: float = 0.5) -> Imag
     """The photo with every non-background pixel tinted with its class colour (``alpha`` = opacity)."""
     picture = np.asarray(load_image(image), dtype=np.float32)
     if picture.shape[:2] != np.asarray(label).shape:
-        raise ValueError(text("predict.label_shape", shape=np.asarray(label).shape, height=picture.shape[0],
-                              width=picture.shape[1]))
+        raise ValueError(
+            text("predict.label_shape", shape=np.asarray(label).shape, height=picture.shape[0], width=picture.shape[1])
+        )
     tinted = overlay(picture / 255.0, np.asarray(label), classes, alpha)  # background stays as it is
     return Image.fromarray((tinted * 255.0).round().clip(0, 255).astype(np.uint8))
 
@@ -272,15 +275,28 @@ def load_model_from_checkpoint(path, model_classes, device="cpu"):
     config = _config_of(path, checkpoint)
     backbone = config["backbone"]
     if not model_classes or backbone not in model_classes:
-        raise KeyError(text("predict.missing_model_class", path=path, backbone=backbone,
-                            known=sorted(model_classes or {}),
-                            class_name=BACKBONES[backbone].class_name if backbone in BACKBONES else "FCN"))
+        raise KeyError(
+            text(
+                "predict.missing_model_class",
+                path=path,
+                backbone=backbone,
+                known=sorted(model_classes or {}),
+                class_name=BACKBONES[backbone].class_name if backbone in BACKBONES else "FCN",
+            )
+        )
     model = model_classes[backbone](config["n_classes"], pretrained=False, skip=config["skip"])
     try:
         model.load_state_dict(checkpoint["model"])
     except RuntimeError as error:
-        raise RuntimeError(text("predict.weights_do_not_fit", path=path, class_name=model_classes[backbone].__name__,
-                                skip=repr(config["skip"]), error=error)) from error
+        raise RuntimeError(
+            text(
+                "predict.weights_do_not_fit",
+                path=path,
+                class_name=model_classes[backbone].__name__,
+                skip=repr(config["skip"]),
+                error=error,
+            )
+        ) from error
     return model.to(device).eval()
 
 
@@ -292,8 +308,10 @@ def load_run_models(grid_dir, model_classes, device="cpu") -> dict:
     folders = runs.grid_run_folders(grid_dir)
     if not folders:
         raise FileNotFoundError(text("predict.no_trained_run", grid_dir=grid_dir))
-    return {name: load_model_from_checkpoint(runs.checkpoint_path(folder, "best"), model_classes, device)
-            for name, folder in folders.items()}
+    return {
+        name: load_model_from_checkpoint(runs.checkpoint_path(folder, "best"), model_classes, device)
+        for name, folder in folders.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -316,20 +334,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course predict",
         description="Segment your own images with a trained FCN checkpoint; writes <file name>_mask.png "
-                    "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
-                    "photo.jpg_mask.png.")
+        "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
+        "photo.jpg_mask.png.",
+    )
     parser.add_argument("checkpoint", help="best.pt or last.pt written by training (engine.fit / grid)")
     parser.add_argument("images", help="an image file or a folder of images")
-    parser.add_argument("--out", default="predictions",
-                        help="output folder (default: predictions); not the folder of the input images")
-    parser.add_argument("--size", type=int, default=None,
-                        help="resize to SIZE x SIZE before the network (default: the image's own size, "
-                             "the scale the network was trained at: training crops are not resized)")
+    parser.add_argument(
+        "--out", default="predictions", help="output folder (default: predictions); not the folder of the input images"
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="resize to SIZE x SIZE before the network (default: the image's own size, "
+        "the scale the network was trained at: training crops are not resized)",
+    )
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
     parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
-    parser.add_argument("--models", nargs="+", metavar="NOTEBOOK", default=None,
-                        help="the notebooks that define your FCN classes "
-                             f"(default: {' '.join(MODEL_NOTEBOOKS)})")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        metavar="NOTEBOOK",
+        default=None,
+        help=f"the notebooks that define your FCN classes (default: {' '.join(MODEL_NOTEBOOKS)})",
+    )
     return parser
 
 
@@ -338,8 +366,9 @@ def model_classes_from_notebooks(paths) -> dict:
     classes = {}
     for path in paths:
         namespace = load_definitions(path)
-        classes.update({spec.name: namespace[spec.class_name] for spec in BACKBONES.values()
-                        if spec.class_name in namespace})
+        classes.update(
+            {spec.name: namespace[spec.class_name] for spec in BACKBONES.values() if spec.class_name in namespace}
+        )
     if not classes:
         names = ", ".join(spec.class_name for spec in BACKBONES.values())
         raise ValueError(text("predict.no_fcn_class", names=names, paths=", ".join(map(str, paths))))
@@ -370,15 +399,23 @@ def main(argv=None, model_classes=None) -> int:
         return 2
 
     size = options.size
-    print(text("predict.model_line", backbone=config["backbone"], skip=config["skip"], classes=config["classes"],
-               size=size or text("predict.original_size")))
+    print(
+        text(
+            "predict.model_line",
+            backbone=config["backbone"],
+            skip=config["skip"],
+            classes=config["classes"],
+            size=size or text("predict.original_size"),
+        )
+    )
 
     failures = 0
     for image_path in images:
         try:  # a bad picture, or an output name that holds someone else's file: said, and the others go on
             label, _ = predict_image(model, image_path, size=size, device=device)
-            mask_path, overlay_path = save_prediction(image_path, label, config["classes"], options.out,
-                                                      alpha=options.alpha)
+            mask_path, overlay_path = save_prediction(
+                image_path, label, config["classes"], options.out, alpha=options.alpha
+            )
         except (ValueError, OSError) as error:
             print(text("predict.skipped", path=image_path, error=error), file=sys.stderr)
             failures += 1

@@ -19,6 +19,7 @@ define a run (``DEFINING_SETTINGS``) and one function compares them (``settings_
 other settings than those in ``run.json``, or a grid with other settings than those in ``grid.json``, is
 refused with a readable diff, so one folder never mixes two experiments.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,8 +46,22 @@ RUN_FORMAT = 1
 
 # The settings that define a run: resuming with another value of any of them is refused.
 # (``epoch_num`` is not among them: a finished run may be continued for more epochs.)
-DEFINING_SETTINGS = ("backbone", "skip", "pretrained", "classes", "h_size", "w_size", "batch_size", "lr",
-                     "weight_decay", "momentum", "max_samples", "seed", "augment", "synthetic")
+DEFINING_SETTINGS = (
+    "backbone",
+    "skip",
+    "pretrained",
+    "classes",
+    "h_size",
+    "w_size",
+    "batch_size",
+    "lr",
+    "weight_decay",
+    "momentum",
+    "max_samples",
+    "seed",
+    "augment",
+    "synthetic",
+)
 # The defining settings that name a configuration of the grid (see ``run_name``): the runs of one grid differ
 # in these and share every other defining setting.
 CONFIGURATION_SETTINGS = ("backbone", "skip", "pretrained")
@@ -102,8 +117,12 @@ def run_config(args: dict) -> dict:
     if not args.get("backbone"):
         raise ValueError(text("runs.no_backbone"))
     config = defining_settings(args)
-    config.update(format=RUN_FORMAT, n_classes=len(config["classes"]), epoch_num=args.get("epoch_num"),
-                  profile=args.get("profile"))
+    config.update(
+        format=RUN_FORMAT,
+        n_classes=len(config["classes"]),
+        epoch_num=args.get("epoch_num"),
+        profile=args.get("profile"),
+    )
     return config
 
 
@@ -115,8 +134,11 @@ def settings_diff(before: dict, now: dict, leave_out=()) -> list:
     grid leaves out ``CONFIGURATION_SETTINGS``, in which its runs differ by design).
     """
     before, now = defining_settings(before), defining_settings(now)
-    return [f"{key}: {before[key]!r} -> {now[key]!r}" for key in DEFINING_SETTINGS
-            if key not in leave_out and before[key] != now[key]]
+    return [
+        f"{key}: {before[key]!r} -> {now[key]!r}"
+        for key in DEFINING_SETTINGS
+        if key not in leave_out and before[key] != now[key]
+    ]
 
 
 def check_writable(run_dir) -> None:
@@ -213,8 +235,9 @@ def write_run_config(run_dir, args: dict) -> Path:
 
 def write_outcome(run_dir, status: str, epochs: int, parameters: int, reason: str = "") -> Path:
     """Record how the run ended: ``status`` is ``done`` or ``diverged`` (``reason`` then says why)."""
-    return write_json(Path(run_dir) / OUTCOME_FILE, {"status": status, "reason": reason, "epochs": epochs,
-                                                     "parameters": parameters})
+    return write_json(
+        Path(run_dir) / OUTCOME_FILE, {"status": status, "reason": reason, "epochs": epochs, "parameters": parameters}
+    )
 
 
 def read_outcome(run_dir) -> Optional[dict]:
@@ -363,8 +386,9 @@ def read_checkpoint(path, map_location="cpu") -> dict:
     try:
         checkpoint = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # truncated by a kill during the save, damaged by a copy, not a checkpoint...
-        raise ValueError(text("runs.unreadable_checkpoint", path=path,
-                              error=f"{type(error).__name__}: {str(error)[:120]}")) from error
+        raise ValueError(
+            text("runs.unreadable_checkpoint", path=path, error=f"{type(error).__name__}: {str(error)[:120]}")
+        ) from error
     if not isinstance(checkpoint, dict):
         raise ValueError(text("runs.not_a_dict_of_weights", path=path))
     if "model" not in checkpoint:  # a bare state_dict saved with torch.save(net.state_dict(), path)
@@ -398,14 +422,19 @@ def save_epoch(run_dir, epoch: int, history: History, model_state: dict, args: d
     """
     stored_args = json_safe({key: value for key, value in args.items() if key != "device"})
     if history.best_epoch() == epoch:
-        save_checkpoint({
-            "epoch": epoch,
-            "model": model_state,
-            "metrics": json_safe(history.val[-1]),
-            "args": stored_args,
-        }, checkpoint_path(run_dir, "best"))
-    save_checkpoint({"epoch": epoch, "model": model_state, **resume_state, "history": history.to_dict(),
-                     "args": stored_args}, checkpoint_path(run_dir, "last"))
+        save_checkpoint(
+            {
+                "epoch": epoch,
+                "model": model_state,
+                "metrics": json_safe(history.val[-1]),
+                "args": stored_args,
+            },
+            checkpoint_path(run_dir, "best"),
+        )
+    save_checkpoint(
+        {"epoch": epoch, "model": model_state, **resume_state, "history": history.to_dict(), "args": stored_args},
+        checkpoint_path(run_dir, "last"),
+    )
     save_history(run_dir, history)
 
 
@@ -479,4 +508,3 @@ def grid_run_folders(grid_dir) -> dict:
 def run_folders(parent) -> list:
     """Every run folder under ``parent`` (folders holding a history), sorted by path."""
     return sorted(path.parent for path in Path(parent).rglob(HISTORY_FILE))
-

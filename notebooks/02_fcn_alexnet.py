@@ -825,29 +825,27 @@ def make_optimizer(net, args):
     learning rate than the new classifier. From scratch, every layer uses args['lr'].
     """
     if args['pretrained']:
-
         if args['skip']:
-
             # Skip Connections + pretrained.
             raise NotImplementedError("crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`")
 
         else:
-
             # No Skip Connections + pretrained.
-            optimizer = optim.Adam([{'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
     else:
-
         if args['skip']:
-
             # Skip Connections + from scratch.
             raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
         else:
-
             # No Skip Connections + from scratch.
             raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
@@ -1350,6 +1348,7 @@ def with_learned_upsampling(fcn_class, learnable=True):
 
     The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
     """
+
     class FCNWithTransposedConv(fcn_class):
         def __init__(self, num_classes, pretrained=False, skip="8s"):
             super().__init__(num_classes, pretrained=pretrained, skip=skip)

@@ -5,6 +5,7 @@ Colab is simulated: a fake ``google.colab`` module (with a fake ``drive``, the `
 conftest.py) in ``sys.modules`` and a fake ``subprocess.run`` that records the install command instead of
 running it. No network.
 """
+
 import os
 import subprocess
 import sys
@@ -31,17 +32,20 @@ def test_every_notebook_starts_with_the_badge_and_the_setup_cell(folder, name):
     expected_badge, expected_setup = colab.badge_markdown(name, repository), colab.setup_cell_source(repository)
     assert cells[0].cell_type == "markdown" and cells[0].source == expected_badge, (
         f"the first cell of {folder}/{name} must be the Colab badge; put this cell first in "
-        f"solutions/notebooks/{name}.py and run `python -m fcn_course.instructor build`:\n{expected_badge}")
+        f"solutions/notebooks/{name}.py and run `python -m fcn_course.instructor build`:\n{expected_badge}"
+    )
     assert cells[1].cell_type == "code" and cells[1].source == expected_setup, (
         f"the second cell of {folder}/{name} must be the Colab set-up cell (`python -m fcn_course.instructor "
-        f"build` writes it):\n{expected_setup}")
+        f"build` writes it):\n{expected_setup}"
+    )
 
 
 def test_badge_opens_the_student_notebook_of_the_repository_on_colab():
     badge = colab.badge_markdown("02_fcn_alexnet")
     assert "Abrir no Colab" in badge and colab.COLAB_BADGE_IMAGE in badge
-    assert (f"https://colab.research.google.com/github/{colab.REPOSITORY}/blob/main/notebooks/02_fcn_alexnet.ipynb"
-            in badge)
+    assert (
+        f"https://colab.research.google.com/github/{colab.REPOSITORY}/blob/main/notebooks/02_fcn_alexnet.ipynb" in badge
+    )
     assert colab.REPOSITORY_URL in colab.setup_cell_source()
 
 
@@ -81,8 +85,9 @@ def run_setup_cell(use_drive=False):
 
 def pretend_not_installed(monkeypatch):
     real = FakeRun.real_find_spec
-    monkeypatch.setattr("importlib.util.find_spec",
-                        lambda name, *args: None if name == "fcn_course" else real(name, *args))
+    monkeypatch.setattr(
+        "importlib.util.find_spec", lambda name, *args: None if name == "fcn_course" else real(name, *args)
+    )
 
 
 def test_setup_cell_does_nothing_outside_colab(monkeypatch, fake_run):
@@ -146,15 +151,18 @@ def test_a_failed_install_stops_the_cell_with_a_portuguese_message(monkeypatch, 
 # --------------------------------------------------------------------------------------------------
 # One setting, fcn_course.colab.REPOSITORY, and the build writes the cells from it
 # --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("remote, repository", [
-    ("https://github.com/ana/fcn-course.git", "ana/fcn-course"),
-    ("https://github.com/ana/fcn-course", "ana/fcn-course"),
-    ("git@github.com:ana/fcn.course.git\n", "ana/fcn.course"),
-    ("ssh://git@github.com/prof-x/curso_fcn.git", "prof-x/curso_fcn"),
-    ("https://token@github.com/ana/fcn-course.git", "ana/fcn-course"),
-    ("https://gitlab.com/ana/fcn-course.git", None),
-    ("/home/ana/fcn-course", None),
-])
+@pytest.mark.parametrize(
+    "remote, repository",
+    [
+        ("https://github.com/ana/fcn-course.git", "ana/fcn-course"),
+        ("https://github.com/ana/fcn-course", "ana/fcn-course"),
+        ("git@github.com:ana/fcn.course.git\n", "ana/fcn.course"),
+        ("ssh://git@github.com/prof-x/curso_fcn.git", "prof-x/curso_fcn"),
+        ("https://token@github.com/ana/fcn-course.git", "ana/fcn-course"),
+        ("https://gitlab.com/ana/fcn-course.git", None),
+        ("/home/ana/fcn-course", None),
+    ],
+)
 def test_github_repository_of_a_remote_address(remote, repository):
     assert github_repository(remote) == repository
 
@@ -190,8 +198,9 @@ COLAB_NOTEBOOK = """
 def _colab_repo(tmp_path, repository):
     """A tiny course whose notebook starts with the Colab cells written for ``repository``."""
     setup = "\n    ".join(colab.setup_cell_source(repository).splitlines())
-    return make_repo(tmp_path, {"01_demo": COLAB_NOTEBOOK.format(badge=colab.badge_markdown("01_demo", repository),
-                                                                  setup=setup)})
+    return make_repo(
+        tmp_path, {"01_demo": COLAB_NOTEBOOK.format(badge=colab.badge_markdown("01_demo", repository), setup=setup)}
+    )
 
 
 def test_the_build_rewrites_both_colab_cells_from_the_setting(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
 installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
 """
+
 import csv
 import os
 import re
@@ -16,22 +17,29 @@ import pytest
 from fcn_course.checks import get_exercise
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (GOAL_PREFIX, HIDDEN_BEGIN, NbgraderExportError, check_keys, export_nbgrader,
-                                                   nbgrader_notebook)
+from fcn_course.instructor.nbgrader_export import (
+    GOAL_PREFIX,
+    HIDDEN_BEGIN,
+    NbgraderExportError,
+    check_keys,
+    export_nbgrader,
+    nbgrader_notebook,
+)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
 # nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
     r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
-    r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
+    r"(?P=indent)raise NotImplementedError\(\)$",
+    re.MULTILINE,
+)
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
 
 
 def as_our_stub(source: str) -> str:
     """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")``."""
-    source = NBGRADER_CODE_STUB.sub(
-        lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
+    source = NBGRADER_CODE_STUB.sub(lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
     return source.replace(NBGRADER_TEXT_STUB, ANSWER_PLACEHOLDER)
 
 
@@ -55,8 +63,7 @@ def test_cells_get_nbgrader_metadata():
     assert len(ids) == len(set(ids))
     assert all("BEGIN HIDDEN TESTS" in c.source and ".passed" in c.source for c in tests)
     nb04 = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "04_comparacao.ipynb", as_version=4)
-    answers = [c for c in nbgrader_notebook(nb04, "04").cells
-               if c.cell_type == "markdown" and "nbgrader" in c.metadata]
+    answers = [c for c in nbgrader_notebook(nb04, "04").cells if c.cell_type == "markdown" and "nbgrader" in c.metadata]
     assert answers and all(c.metadata.nbgrader["solution"] and c.metadata.nbgrader["grade"] for c in answers)
 
 
@@ -87,7 +94,8 @@ def test_export_writes_the_outlines_notebooks(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     assert export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE) == [
-        tmp_path / "course" / "source" / "01_demo" / "01_demo.ipynb"]
+        tmp_path / "course" / "source" / "01_demo" / "01_demo.ipynb"
+    ]
 
 
 def test_export_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
@@ -117,12 +125,15 @@ def generated(tmp_path_factory):
     export_nbgrader(REPO_ROOT, course)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     for name in COURSE_NOTEBOOKS:  # nbgrader runs alembic from PATH: the environment's bin first
-        result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name,
-                                 f"--CourseDirectory.root={course}"], cwd=course, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", name, f"--CourseDirectory.root={course}"],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
-    return {name: nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
-            for name in COURSE_NOTEBOOKS}
+    return {name: nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4) for name in COURSE_NOTEBOOKS}
 
 
 @pytest.mark.subprocess
@@ -167,7 +178,7 @@ HIDDEN_TEST_ATTACKS = {
     "a fake check function": "checks.check = lambda *args, **kwargs: checks.CheckResult('x', True)",
     "a result that always passes": "checks.CheckResult.passed = property(lambda self: True, lambda self, v: None)",
     "another object named checks": "class checks:\n    check = staticmethod(lambda *a, **k: type('R', (), "
-                                   "{'passed': True})())",
+    "{'passed': True})())",
 }
 
 
@@ -214,8 +225,11 @@ EXPECTED_MAX_SCORE = 14.0
 # Each mistake of the "wrong" submission: (text of the solution, the mistaken text, the check that fails).
 MISTAKES = [
     ("permute(0, 2, 3, 1).reshape(-1, num_classes)", "reshape(-1, num_classes)", "loss"),
-    ("'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1", "'params': net.backbone1.parameters()",
-     "optimizer"),
+    (
+        "'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1",
+        "'params': net.backbone1.parameters()",
+        "optimizer",
+    ),
     ("upsampler.weight.requires_grad_(learnable)", "upsampler.weight.requires_grad_(True)", "upsampler"),
     ("freq[present].median() / freq[present]", "freq[present].mean() / freq[present]", "class-weights"),
 ]
@@ -231,18 +245,24 @@ def _nbgrader(course: Path, *arguments: str) -> str:
     """
     env = {key: value for key, value in os.environ.items() if not key.startswith("FCN_COURSE_")}
     bin_folder = Path(sys.executable).parent
-    env.update(PATH=os.pathsep.join(folder for folder in os.environ.get("PATH", "").split(os.pathsep)
-                                    if folder and Path(folder) != bin_folder),
-               FCN_COURSE_DATA=str(course.parent / "data"), MPLBACKEND="Agg")
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course, env=env,
-                            capture_output=True, text=True)
+    env.update(
+        PATH=os.pathsep.join(
+            folder for folder in os.environ.get("PATH", "").split(os.pathsep) if folder and Path(folder) != bin_folder
+        ),
+        FCN_COURSE_DATA=str(course.parent / "data"),
+        MPLBACKEND="Agg",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *arguments], cwd=course, env=env, capture_output=True, text=True
+    )
     return result.stdout + result.stderr
 
 
 def _answered(cell) -> str:
     """The solution notebook's cell as a student who solved it writes it: the solution, without markers."""
-    return "\n".join(line for line in cell.source.splitlines()
-                     if not line.strip().startswith((BEGIN_MARKER, END_MARKER)))
+    return "\n".join(
+        line for line in cell.source.splitlines() if not line.strip().startswith((BEGIN_MARKER, END_MARKER))
+    )
 
 
 def _submit(course: Path, student: str, answer):
@@ -327,14 +347,20 @@ def _graded(name: str) -> list:
     """``(cell, points)`` of the graded cells of the exported notebook ``name``."""
     nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
     exported = nbgrader_notebook(nb, name)
-    return [(index, cell, cell.metadata.nbgrader["points"]) for index, cell in enumerate(exported.cells)
-            if cell.metadata.get("nbgrader", {}).get("grade")], exported
+    return [
+        (index, cell, cell.metadata.nbgrader["points"])
+        for index, cell in enumerate(exported.cells)
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    ], exported
 
 
 def rubric_points() -> dict:
     """``{notebook number: max points}`` of the written answers, summed from the table of solutions/rubric.md."""
-    rows = re.findall(r"^\| (\d\d) \| [^|]+ \| [^|]+ \| (\d+) \|$",
-                      (REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"), re.MULTILINE)
+    rows = re.findall(
+        r"^\| (\d\d) \| [^|]+ \| [^|]+ \| (\d+) \|$",
+        (REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"),
+        re.MULTILINE,
+    )
     totals = {}
     for notebook, points in rows:
         totals[notebook] = totals.get(notebook, 0) + int(points)
@@ -367,11 +393,14 @@ def test_points_tags_never_reach_the_students_or_nbgrader():
     assert not any(tag.startswith("points:") for cell in exported.cells for tag in cell.metadata.get("tags", []))
 
 
-@pytest.mark.parametrize("cell_text, tags, message", [
-    ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "whole number"),
-    ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "one tag"),
-    ("# %%\nx = 1\n", ["points:2"], "does not grade"),
-])
+@pytest.mark.parametrize(
+    "cell_text, tags, message",
+    [
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "whole number"),
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "one tag"),
+        ("# %%\nx = 1\n", ["points:2"], "does not grade"),
+    ],
+)
 def test_a_bad_points_tag_is_an_error_naming_the_cell(cell_text, tags, message):
     from tiny_course import nb_from
 
@@ -411,8 +440,13 @@ def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
     from fcn_course.instructor.nbgrader_autograde import CourseExecute
 
     monkeypatch.setenv("FCN_COURSE_PROFILE", "full")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import os\nprint(os.environ['FCN_COURSE_PROFILE'], os.environ.get('FCN_COURSE_SMOKE'))")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import os\nprint(os.environ['FCN_COURSE_PROFILE'], os.environ.get('FCN_COURSE_SMOKE'))"
+            )
+        ]
+    )
     executed, _ = CourseExecute(timeout=120).preprocess(nb, {})
     assert executed.cells[0].outputs[0]["text"].strip() == "smoke None"
     assert os.environ["FCN_COURSE_PROFILE"] == "full"  # nbgrader's own process keeps its environment

@@ -1,5 +1,6 @@
 """Tests of ``publish`` (fcn_course.instructor.publish): the student release as a git repository of its own,
 on a tiny course in temporary folders. Runs git."""
+
 import subprocess
 import zipfile
 
@@ -68,10 +69,13 @@ def test_publishing_again_commits_only_a_change(course, tmp_path, capsys):
     assert git(out, "status", "--porcelain") == ""
 
 
-@pytest.mark.parametrize("prepare, message", [
-    (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "did not write"),
-    (lambda repo, out: None, "course repository"),
-])
+@pytest.mark.parametrize(
+    "prepare, message",
+    [
+        (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "did not write"),
+        (lambda repo, out: None, "course repository"),
+    ],
+)
 def test_publish_refuses_a_folder_it_did_not_make(course, tmp_path, prepare, message):
     out = tmp_path / "alunos" if message != "course repository" else course / "publicado"
     prepare(course, out)
@@ -101,7 +105,8 @@ def test_publish_checks_the_repository_the_colab_cells_name(course, tmp_path):
 
 def test_a_leak_stops_the_publication_before_the_repository_is_touched(course, tmp_path):
     (course / "fcn_course" / "helpers.py").write_text(
-        "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n")
+        "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"
+    )
     with pytest.raises(SolutionLeakError):
         publish(course, tmp_path / "alunos", names=TINY_OUTLINE)
     assert not (tmp_path / "alunos").exists()

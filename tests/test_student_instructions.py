@@ -1,5 +1,6 @@
 """What students are told works inside the student release (issue #10, item 7): no repository-only scripts,
 one set of Colab instructions, how the .ipynb/.py pair works, and a command line whose help agrees."""
+
 from pathlib import Path
 
 import nbformat
@@ -8,8 +9,10 @@ import pytest
 from fcn_course.__main__ import INSTRUCTOR_COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT_TEXTS = {path.name: "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
-                 for path in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+STUDENT_TEXTS = {
+    path.name: "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+}
 STUDENT_TEXTS["README.md"] = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
 
 

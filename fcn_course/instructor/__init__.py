@@ -35,6 +35,7 @@ The student package (``fcn_course``) never imports this wing; this wing imports 
 ``solutions/``. It is installed with the repository (``pip install -e ".[dev,instructor]"``) and left out
 of the student release.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

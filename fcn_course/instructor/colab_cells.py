@@ -7,6 +7,7 @@ and runs ``python -m fcn_course.instructor build``: the step :func:`refresh_cola
 every solution notebook, and so of every student notebook. ``REPOSITORY = "origin"`` takes the repository
 of ``git remote get-url origin`` at build time.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,20 @@ from fcn_course.instructor.student import NotebookBuildError
 from fcn_course.messages import text
 
 # A badge for any repository and branch (the one to refresh), and the first line of the set-up cell.
-BADGE_PATTERN = re.compile(r"\[!\[" + re.escape(text("colab.badge")) + r"\]\(" + re.escape(colab.COLAB_BADGE_IMAGE)
-                           + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)")
+BADGE_PATTERN = re.compile(
+    r"\[!\["
+    + re.escape(text("colab.badge"))
+    + r"\]\("
+    + re.escape(colab.COLAB_BADGE_IMAGE)
+    + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)"
+)
 SETUP_FIRST_LINE = colab.setup_cell_source().splitlines()[0]
 REPOSITORY_NAME = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 # https://github.com/o/n(.git), git@github.com:o/n(.git), ssh://git@github.com/o/n(.git)
-GITHUB_REMOTE = re.compile(r"^(?:https://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com/)"
-                           r"(?P<repository>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+GITHUB_REMOTE = re.compile(
+    r"^(?:https://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"(?P<repository>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)(?:\.git)?/?$"
+)
 SETTING = "REPOSITORY in fcn_course/colab.py"  # where to change it, for messages
 
 
@@ -41,17 +49,22 @@ def github_repository(remote_url: str):
 def _origin(repo_root: Path) -> str:
     """The GitHub ``owner/name`` of ``git remote get-url origin`` in ``repo_root``."""
     try:
-        done = subprocess.run(["git", "remote", "get-url", "origin"], cwd=repo_root, capture_output=True,
-                              text=True, timeout=30)
+        done = subprocess.run(
+            ["git", "remote", "get-url", "origin"], cwd=repo_root, capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise ColabRepositoryError(f"{SETTING} is {colab.FROM_ORIGIN!r} but git could not be run ({error}); "
-                                   f"write the repository as \"owner/name\" there") from None
+        raise ColabRepositoryError(
+            f"{SETTING} is {colab.FROM_ORIGIN!r} but git could not be run ({error}); "
+            f"write the repository as \"owner/name\" there"
+        ) from None
     repository = github_repository(done.stdout) if done.returncode == 0 else None
     if repository is None:
         found = done.stdout.strip() or done.stderr.strip() or "nothing"
-        raise ColabRepositoryError(f"{SETTING} is {colab.FROM_ORIGIN!r}, but `git remote get-url origin` in "
-                                   f"{repo_root} gives {found}, not a GitHub repository: Colab opens notebooks "
-                                   f"from GitHub only. Write the repository as \"owner/name\" there.")
+        raise ColabRepositoryError(
+            f"{SETTING} is {colab.FROM_ORIGIN!r}, but `git remote get-url origin` in "
+            f"{repo_root} gives {found}, not a GitHub repository: Colab opens notebooks "
+            f"from GitHub only. Write the repository as \"owner/name\" there."
+        )
     return repository
 
 
@@ -65,8 +78,9 @@ def colab_repository(repo_root, setting: str = None) -> str:
     if setting == colab.FROM_ORIGIN:
         return _origin(Path(repo_root))
     if not REPOSITORY_NAME.fullmatch(setting):
-        raise ColabRepositoryError(f"{SETTING} is {setting!r}: write a GitHub repository as \"owner/name\" "
-                                   f"(or {colab.FROM_ORIGIN!r})")
+        raise ColabRepositoryError(
+            f"{SETTING} is {setting!r}: write a GitHub repository as \"owner/name\" (or {colab.FROM_ORIGIN!r})"
+        )
     return setting
 
 

@@ -15,6 +15,7 @@ The course folder's ``nbgrader_config.py`` (written by ``nbgrader_export``) puts
 
 This module imports nbgrader; only the config file and the tests import it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,8 +33,11 @@ from fcn_course.profiles import profile_names
 class CourseExecute(Execute):
     """nbgrader's ``Execute``; its kernels run with ``FCN_COURSE_PROFILE`` set to :attr:`profile`."""
 
-    profile = Enum(profile_names(), default_value=GRADING_PROFILE,
-                   help="the course profile the notebooks run with during autograde").tag(config=True)
+    profile = Enum(
+        profile_names(),
+        default_value=GRADING_PROFILE,
+        help="the course profile the notebooks run with during autograde",
+    ).tag(config=True)
 
     def setup_kernel(self, **kwargs):
         kwargs.setdefault("env", kernel_env(smoke=False, profile=self.profile))

@@ -31,6 +31,7 @@ instead of our ``raise NotImplementedError("<goal>")``; the export keeps each go
 comment above the region, and the tiered hints in the same Markdown cell after the exercise as our student
 notebooks, so nbgrader's students read them too (``tests/test_nbgrader_export.py`` compares).
 """
+
 from __future__ import annotations
 
 import ast
@@ -78,19 +79,32 @@ def check_keys(source: str) -> list:
         return []
     keys = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "checks"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "check"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "checks"
+        ):
             key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
             if not isinstance(key, str) or get_exercise(key) is None:
-                raise NbgraderExportError(f"a check cell calls {ast.unparse(node)}: the first argument must be "
-                                          f"the key of a registered exercise (fcn_course.checks.exercises())")
+                raise NbgraderExportError(
+                    f"a check cell calls {ast.unparse(node)}: the first argument must be "
+                    f"the key of a registered exercise (fcn_course.checks.exercises())"
+                )
             keys.append(key)
     return keys
 
 
 def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locked: bool = False) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": SCHEMA_VERSION,
-            "solution": solution, "task": False}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": SCHEMA_VERSION,
+        "solution": solution,
+        "task": False,
+    }
     if grade:
         meta["points"] = points
     return meta
@@ -103,12 +117,15 @@ def _with_hidden_tests(source: str, keys: list) -> str:
     code whatever the student's cells did to the loaded one (a replaced ``checks.check``, a ``CheckResult``
     that always passes, another object named ``checks``).
     """
-    pristine = ["import importlib as _importlib, sys as _sys  # the installed checks, not the loaded ones",
-                "for _name in [_n for _n in _sys.modules if _n.split('.')[:2] == ['fcn_course', 'checks']]:",
-                "    del _sys.modules[_name]",
-                "checks = _importlib.import_module('fcn_course.checks')"]
-    asserts = [f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}"
-               for key in keys]
+    pristine = [
+        "import importlib as _importlib, sys as _sys  # the installed checks, not the loaded ones",
+        "for _name in [_n for _n in _sys.modules if _n.split('.')[:2] == ['fcn_course', 'checks']]:",
+        "    del _sys.modules[_name]",
+        "checks = _importlib.import_module('fcn_course.checks')",
+    ]
+    asserts = [
+        f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}" for key in keys
+    ]
     return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *pristine, *asserts, HIDDEN_END])
 
 
@@ -121,20 +138,23 @@ def hints_as_comments(source: str) -> str:
     lines = source.splitlines()
     for region in reversed(find_solution_regions(source)):
         if ":" in lines[region.begin].split(BEGIN_MARKER, 1)[1]:
-            lines[region.begin:region.begin + 1] = [f"{region.indent}{GOAL_PREFIX}{region.goal}",
-                                                    f"{region.indent}{BEGIN_MARKER}"]
+            lines[region.begin : region.begin + 1] = [
+                f"{region.indent}{GOAL_PREFIX}{region.goal}",
+                f"{region.indent}{BEGIN_MARKER}",
+            ]
     text = "\n".join(lines)
     return text + "\n" if source.endswith("\n") else text
 
 
 def points_tag(cell, place):
     """The ``<n>`` of the cell's ``points:<n>`` tag; None without one. NbgraderExportError for a bad tag."""
-    values = [tag[len(POINTS_TAG_PREFIX):] for tag in tags(cell) if tag.startswith(POINTS_TAG_PREFIX)]
+    values = [tag[len(POINTS_TAG_PREFIX) :] for tag in tags(cell) if tag.startswith(POINTS_TAG_PREFIX)]
     if not values:
         return None
     if len(values) > 1 or not values[0].isdigit():
-        raise NbgraderExportError(f"{place.label(cell)}: write one tag {POINTS_TAG_PREFIX}<whole number of "
-                                  f"points>; found {values}")
+        raise NbgraderExportError(
+            f"{place.label(cell)}: write one tag {POINTS_TAG_PREFIX}<whole number of points>; found {values}"
+        )
     return int(values[0])
 
 
@@ -148,18 +168,26 @@ def mark_for_nbgrader(cell, place):
     has_region = bool(find_solution_regions(cell.source))
     points = points_tag(cell, place)
     if cell.cell_type == "markdown" and has_region:
-        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=True,
-                                              points=POINTS_PER_ANSWER if points is None else points)
+        cell.metadata["nbgrader"] = _metadata(
+            grade_id, solution=True, grade=True, points=POINTS_PER_ANSWER if points is None else points
+        )
     elif cell.cell_type == "code" and has_region:
         cell.source = hints_as_comments(cell.source)
         cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
     elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
         cell.source = _with_hidden_tests(cell.source, keys)
-        cell.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True, locked=True,
-                                              points=POINTS_PER_CHECK * len(keys) if points is None else points)
+        cell.metadata["nbgrader"] = _metadata(
+            grade_id,
+            solution=False,
+            grade=True,
+            locked=True,
+            points=POINTS_PER_CHECK * len(keys) if points is None else points,
+        )
     if points is not None and not cell.metadata.get("nbgrader", {}).get("grade"):
-        raise NbgraderExportError(f"{place.label(cell)}: a {POINTS_TAG_PREFIX} tag belongs on a reflection answer "
-                                  f"or a self-check cell; nbgrader does not grade this one")
+        raise NbgraderExportError(
+            f"{place.label(cell)}: a {POINTS_TAG_PREFIX} tag belongs on a reflection answer "
+            f"or a self-check cell; nbgrader does not grade this one"
+        )
     return cell
 
 
@@ -218,14 +246,18 @@ def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
     """
     link = folder.link_on_the_way(name)
     if link is not None:
-        raise NbgraderExportError(f"{link} is a symbolic link: the export never writes through links. Nothing "
-                                  f"was written there; replace the link by a folder, or export to another folder.")
+        raise NbgraderExportError(
+            f"{link} is a symbolic link: the export never writes through links. Nothing "
+            f"was written there; replace the link by a folder, or export to another folder."
+        )
     path = folder.root / name
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             return False
-        raise NbgraderExportError(f"{path} already exists and differs from the export (edited in nbgrader?); "
-                                  f"move it away or export to another folder")
+        raise NbgraderExportError(
+            f"{path} already exists and differs from the export (edited in nbgrader?); "
+            f"move it away or export to another folder"
+        )
     folder.write_text(name, text)
     return True
 
@@ -254,6 +286,8 @@ def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
         _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
         written.append(course_dir / name)
     _write_new(folder, CONFIG_NAME, nbgrader_config_text())
-    print(f"nbgrader course folder: {course_dir} ({len(written)} assignment(s) in source/, {CONFIG_NAME}); next: "
-          f"cd {course_dir} && nbgrader generate_assignment <name>")
+    print(
+        f"nbgrader course folder: {course_dir} ({len(written)} assignment(s) in source/, {CONFIG_NAME}); next: "
+        f"cd {course_dir} && nbgrader generate_assignment <name>"
+    )
     return written

@@ -20,6 +20,7 @@ recipe to a copy of a notebook. The commands compose the same steps:
 The release's leak scan (``leaks``) reads the same tags and markers the other way round: what ``STUDENT``
 removes (``solution-only`` cells, the lines inside solution regions) is secret.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,8 +32,13 @@ from fcn_course.definitions import cell_label
 from fcn_course.instructor.colab_cells import refresh_colab_cells
 from fcn_course.instructor.includes import refresh_include
 from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, SOLUTION_DIR
-from fcn_course.instructor.student import (add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags,
-                                           stub_solution_regions)
+from fcn_course.instructor.student import (
+    add_hints_cell,
+    clear_outputs,
+    drop_solution_only,
+    drop_solution_tags,
+    stub_solution_regions,
+)
 
 BUILD_COMMAND = "python -m fcn_course.instructor build"
 
@@ -72,7 +78,7 @@ def _through(cell, steps, place) -> list:
     for number, step in enumerate(steps):
         result = step(cell, place)
         if isinstance(result, list):
-            return [done for added in result for done in _through(added, steps[number + 1:], place)]
+            return [done for added in result for done in _through(added, steps[number + 1 :], place)]
         if result is None:
             return []
         cell = result

@@ -15,6 +15,7 @@ notebooks are out of date) and commits exactly its files in ``DIR``:
 It never pushes: it prints the two commands that do. With ``--repository owner/name`` it first checks that
 the notebooks' Colab badge and set-up cell name that repository (``REPOSITORY`` in ``fcn_course/colab.py``).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -57,17 +58,23 @@ def check_publish_folder(repo_root: Path, out_dir: Path) -> bool:
     """
     repo, out = repo_root.resolve(), out_dir.resolve()
     if _is_inside(out, repo) or _is_inside(repo, out):
-        raise PublishError(f"{out_dir} is, contains or lies inside the course repository {repo}: the student "
-                           f"repository goes into a folder of its own. Nothing was changed.")
+        raise PublishError(
+            f"{out_dir} is, contains or lies inside the course repository {repo}: the student "
+            f"repository goes into a folder of its own. Nothing was changed."
+        )
     if not out.is_dir() or not any(out.iterdir()):
         return False
     if not ((out / ".git").is_dir() and (out / RELEASE_MARKER).is_file()):
-        raise PublishError(f"{out_dir} holds files that `publish` did not write (no .git with {RELEASE_MARKER}); "
-                           f"choose a new or empty folder. Nothing was changed.")
+        raise PublishError(
+            f"{out_dir} holds files that `publish` did not write (no .git with {RELEASE_MARKER}); "
+            f"choose a new or empty folder. Nothing was changed."
+        )
     if _git(out, "status", "--porcelain").strip():
-        raise PublishError(f"{out_dir} has uncommitted changes; the next publication would replace them. The "
-                           f"student repository is generated: make the change in the course repository, "
-                           f"then publish (or commit or discard the changes there first). Nothing was changed.")
+        raise PublishError(
+            f"{out_dir} has uncommitted changes; the next publication would replace them. The "
+            f"student repository is generated: make the change in the course repository, "
+            f"then publish (or commit or discard the changes there first). Nothing was changed."
+        )
     return True
 
 
@@ -75,10 +82,12 @@ def check_colab_repository(repo_root: Path, repository: str) -> None:
     """PublishError unless the notebooks' Colab cells name ``repository`` (the one they are pushed to)."""
     configured = colab_repository(repo_root)
     if configured != repository:
-        raise PublishError(f"the notebooks open and install from github.com/{configured} on Colab, not "
-                           f"{repository}: set REPOSITORY = \"{repository}\" in fcn_course/colab.py, run "
-                           f"`python -m fcn_course.instructor build`, commit, and publish again. Nothing was "
-                           f"changed.")
+        raise PublishError(
+            f"the notebooks open and install from github.com/{configured} on Colab, not "
+            f"{repository}: set REPOSITORY = \"{repository}\" in fcn_course/colab.py, run "
+            f"`python -m fcn_course.instructor build`, commit, and publish again. Nothing was "
+            f"changed."
+        )
 
 
 def _replace_files(out: Path, release_folder: Path) -> None:
@@ -114,9 +123,11 @@ def publish(repo_root, out_dir, repository: str = None, names=COURSE_NOTEBOOKS) 
         return False
     _git(out, "commit", "-q", "-m", f"Student release of {datetime.date.today().isoformat()}")
     target = repository or colab_repository(repo_root)
-    print(f"Student repository committed in {out}. To publish it (the first time, create the public repository "
-          f"github.com/{target} first):\n"
-          f"  cd {out}\n"
-          + ("" if published_before else f"  git remote add origin https://github.com/{target}.git\n")
-          + f"  git push -u origin {BRANCH}")
+    print(
+        f"Student repository committed in {out}. To publish it (the first time, create the public repository "
+        f"github.com/{target} first):\n"
+        f"  cd {out}\n"
+        + ("" if published_before else f"  git remote add origin https://github.com/{target}.git\n")
+        + f"  git push -u origin {BRANCH}"
+    )
     return True

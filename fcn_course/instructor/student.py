@@ -14,6 +14,7 @@ A step takes a cell and its place (``pipeline.Place``: the notebook's name and t
 messages) and returns the cell, changed in place, or None to drop it. Everything else (cell order,
 Markdown, metadata) stays as it is.
 """
+
 from __future__ import annotations
 
 import ast
@@ -57,8 +58,10 @@ def hints_cell(cell, label: str):
         raise NotebookBuildError(f"{label}: {error}") from None
     if given_away:
         hint, line = given_away[0]
-        raise NotebookBuildError(f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
-                                 f"{line!r}); say what to use or why, and leave the line to the student")
+        raise NotebookBuildError(
+            f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
+            f"{line!r}); say what to use or why, and leave the line to the student"
+        )
     if not markdown:
         return None
     base = cell.get("id") or hashlib.sha1(cell.source.encode("utf-8")).hexdigest()[:8]

@@ -812,9 +812,7 @@ def make_optimizer(net, args):
     learning rate than the new classifier. From scratch, every layer uses args['lr'].
     """
     if args['pretrained']:
-
         if args['skip']:
-
             # Skip Connections + pretrained.
             ### BEGIN SOLUTION: crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`
             ### DICA: Compare com o caso sem skip logo abaixo: o Adam aceita uma lista de grupos `{'params': ..., 'lr': ...}`, e um grupo sem 'lr' usa o lr geral.
@@ -822,48 +820,50 @@ def make_optimizer(net, args):
             ### ESQUELETO: optimizer = optim.Adam([{'params': ..., 'lr': ...},
             ### ESQUELETO:                         ...],
             ### ESQUELETO:                        lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
             ### END SOLUTION
 
         else:
-
             # No Skip Connections + pretrained.
-            optimizer = optim.Adam([{'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
     else:
-
         if args['skip']:
-
             # Skip Connections + from scratch.
             ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
             ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
             ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
             ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam(net.parameters(),
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                net.parameters(), lr=args['lr'], weight_decay=args['weight_decay'], betas=(args['momentum'], 0.999)
+            )
             ### END SOLUTION
 
         else:
-
             # No Skip Connections + from scratch.
             ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
             ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
             ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
             ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam(net.parameters(),
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                net.parameters(), lr=args['lr'], weight_decay=args['weight_decay'], betas=(args['momentum'], 0.999)
+            )
             ### END SOLUTION
 
     return optimizer
@@ -1256,8 +1256,9 @@ def make_upsampler(channels, factor, learnable):
     ### ESQUELETO:     upsampler.weight.copy_(...)
     ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
-    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
-                                   padding=factor // 2, bias=False)
+    upsampler = nn.ConvTranspose2d(
+        channels, channels, kernel_size=kernel_size, stride=factor, padding=factor // 2, bias=False
+    )
     with torch.no_grad():
         upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
     upsampler.weight.requires_grad_(learnable)
@@ -1288,6 +1289,7 @@ def with_learned_upsampling(fcn_class, learnable=True):
 
     The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
     """
+
     class FCNWithTransposedConv(fcn_class):
         def __init__(self, num_classes, pretrained=False, skip="8s"):
             super().__init__(num_classes, pretrained=pretrained, skip=skip)
@@ -1499,8 +1501,8 @@ def dice_loss(outputs, labels, eps=1.0):
     ### ESQUELETO: sizes = ...  # [C]: soma de p mais soma de g
     ### ESQUELETO: loss = 1 - ...  # média do Dice das classes, com eps
     num_classes = outputs.shape[1]
-    valid = (labels != VOID_LABEL).unsqueeze(1)                   # [B, 1, H, W]
-    probabilities = outputs.softmax(dim=1) * valid                # void pixels count for nothing
+    valid = (labels != VOID_LABEL).unsqueeze(1)  # [B, 1, H, W]
+    probabilities = outputs.softmax(dim=1) * valid  # void pixels count for nothing
     targets = F.one_hot(labels.masked_fill(~valid.squeeze(1), 0), num_classes)
     targets = targets.permute(0, 3, 1, 2).to(probabilities.dtype) * valid
     intersection = (probabilities * targets).sum(dim=(0, 2, 3))

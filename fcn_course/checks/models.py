@@ -5,6 +5,10 @@ input sizes to try, comes from the registry in ``fcn_course.backbones``. Every m
 :func:`offline_backbones`, which stands in for the ImageNet weights (nothing is downloaded) and records which
 ``pretrained`` flag each backbone was loaded with. The probes here (raw scores, evaluation mode, nothing frozen
 from scratch, bilinear upsampling) are shared with the other checks that build a model (training, scores).
+
+Why this module is long: each FCN mistake a student makes needs its own probe (raw scores, evaluation mode,
+frozen layers, the backbone's cut, the interpolation at every level, the pretrained flag), and they all share
+the offline stand-in for the weights; split them by probe when a new one is added.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ read the backbone and the class names from ``run.json`` and never guess. One lis
 define a run (``DEFINING_SETTINGS``) and one function compares them (``settings_diff``): resuming a run with
 other settings than those in ``run.json``, or a grid with other settings than those in ``grid.json``, is
 refused with a readable diff, so one folder never mixes two experiments.
+
+Why this module is long: it is the one owner of the run folder (names, run.json, checkpoints, history, the
+grid index and the one settings diff), so that no other module writes into a run; the formatter added the rest.
 """
 
 from __future__ import annotations

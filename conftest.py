@@ -3,6 +3,7 @@
 The whole suite runs in smoke mode: synthetic VOC written under .cache/ in the repository, tiny
 settings, a non-interactive matplotlib backend and static figures instead of widgets.
 """
+
 import os
 from pathlib import Path
 

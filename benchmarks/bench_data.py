@@ -8,6 +8,7 @@ JSON file. Both sides below prepare train and val, then fetch the first training
 Run: ``.venv/bin/python benchmarks/bench_data.py`` (about half a minute on 2 CPU cores). It builds a
 synthetic VOC tree (500 pictures of 320x240) in a temporary folder.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -63,9 +64,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         root = make_synthetic_voc(folder, n_train=N_TRAIN, n_val=N_VAL, size=PICTURE_SIZE, seed=0)
-        print(f"synthetic VOC: {N_TRAIN} train + {N_VAL} val images of {PICTURE_SIZE[0]}x{PICTURE_SIZE[1]} "
-              f"(built in {time.perf_counter() - start:.1f} s); classes {DEFAULT_CLASSES}, crop {CROP}, "
-              f"batch {BATCH_SIZE}, num_workers 0\n")
+        print(
+            f"synthetic VOC: {N_TRAIN} train + {N_VAL} val images of {PICTURE_SIZE[0]}x{PICTURE_SIZE[1]} "
+            f"(built in {time.perf_counter() - start:.1f} s); classes {DEFAULT_CLASSES}, crop {CROP}, "
+            f"batch {BATCH_SIZE}, num_workers 0\n"
+        )
 
         decode_pass, kept_by_decoding = original_decode_pass_seconds(root)
         cold = first_batch_seconds(root)  # first run: reads every mask once, writes the cache
@@ -79,11 +82,13 @@ def main() -> None:
         ]
         for name, seconds in rows:
             print(f"  {name:<58} {seconds * 1000:9.1f} ms   x{decode_pass / seconds:6.1f}")
-        print(f"\nwarm time-to-first-batch is {decode_pass / warm:.0f}x faster than the original's decode pass "
-              f"(target >= 50x).\nKept {kept} of {N_TRAIN + N_VAL} images (the decode pass keeps {kept_by_decoding}: "
-              "it tests the classes of the centre crop, VOCSubset those of the whole mask).\n"
-              "The decode pass grows with the number of images, the warm start does not "
-              "(real VOC has 1464 + 1449 images, about 6 times more than here).")
+        print(
+            f"\nwarm time-to-first-batch is {decode_pass / warm:.0f}x faster than the original's decode pass "
+            f"(target >= 50x).\nKept {kept} of {N_TRAIN + N_VAL} images (the decode pass keeps {kept_by_decoding}: "
+            "it tests the classes of the centre crop, VOCSubset those of the whole mask).\n"
+            "The decode pass grows with the number of images, the warm start does not "
+            "(real VOC has 1464 + 1449 images, about 6 times more than here)."
+        )
 
 
 if __name__ == "__main__":

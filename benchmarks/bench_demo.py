@@ -12,6 +12,7 @@ the command the results page is regenerated from::
 
 ``--set lr=5e-4`` overrides one setting of the profile for an experiment (not for the results page).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,9 +69,18 @@ def run_seed(seed: int, backbones, overrides: dict, out_dir: Path) -> list:
     for backbone in backbones:
         for skip in (True, False):
             tic = time.perf_counter()
-            grid = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args,
-                                        out_dir / f"seed{seed}", backbones=(backbone,), skips=(skip,),
-                                        pretrained=(False,), progress=False)
+            grid = experiments.run_grid(
+                model_classes,
+                make_optimizer,
+                compute_loss,
+                make_criterion(),
+                args,
+                out_dir / f"seed{seed}",
+                backbones=(backbone,),
+                skips=(skip,),
+                pretrained=(False,),
+                progress=False,
+            )
             run = grid.runs[-1]
             rows.append((grid.rows()[-1], time.perf_counter() - tic, steady_seconds(run.history)))
     experiments.load_grid(out_dir / f"seed{seed}", model_classes).write_report()  # figures to look at
@@ -79,13 +89,17 @@ def run_seed(seed: int, backbones, overrides: dict, out_dir: Path) -> list:
 
 def format_table(rows) -> str:
     """Markdown table: configuration, seed, best val mIoU(fg), best epoch, per-class IoU, seconds."""
-    lines = ["| configuration | seed | best mIoU(fg) | best epoch | IoU background | IoU bus | IoU person "
-             "| wall s | steady s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| configuration | seed | best mIoU(fg) | best epoch | IoU background | IoU bus | IoU person "
+        "| wall s | steady s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for seed, row, seconds, steady in rows:
-        lines.append(f"| {row['config']} | {seed} | {row['best_miou_fg']:.3f} | {row['best_epoch']} | "
-                     f"{row['iou_background']:.3f} | {row['iou_bus']:.3f} | {row['iou_person']:.3f} | "
-                     f"{seconds:.0f} | {steady:.0f} |")
+        lines.append(
+            f"| {row['config']} | {seed} | {row['best_miou_fg']:.3f} | {row['best_epoch']} | "
+            f"{row['iou_background']:.3f} | {row['iou_bus']:.3f} | {row['iou_person']:.3f} | "
+            f"{seconds:.0f} | {steady:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -114,12 +128,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="training seeds (init and shuffle)")
     parser.add_argument("--backbones", nargs="+", default=["alexnet", "vgg16"])
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one setting of the demo profile (repeatable; not for the results page)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one setting of the demo profile (repeatable; not for the results page)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch threads (the course's 2-core CPU)")
     parser.add_argument("--out", help="keep data and runs here (default: a temporary folder)")
-    parser.add_argument("--write-results", type=Path, metavar="RESULTS_MD",
-                        help="write the table into this page (solutions/RESULTS.md)")
+    parser.add_argument(
+        "--write-results", type=Path, metavar="RESULTS_MD", help="write the table into this page (solutions/RESULTS.md)"
+    )
     options = parser.parse_args(argv)
     overrides = parse_settings(options.set)
     if overrides and options.write_results:
@@ -140,8 +160,10 @@ def main(argv=None) -> int:
         steady = sum(steady for s, _, _, steady in table if s == seed)
         text.append(f"- seed {seed}: training wall time {wall:.0f} s, epochs x fastest epoch {steady:.0f} s")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    text.append(f"- measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
-                f"{os.cpu_count()} cores, torch {torch.__version__}, {options.threads} threads, load average {load}")
+    text.append(
+        f"- measured {time.strftime('%Y-%m-%d')} on {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, torch {torch.__version__}, {options.threads} threads, load average {load}"
+    )
     print("\n".join(["", "================ demo profile ================", *text]))
     if options.write_results:
         write_results(options.write_results, "\n".join(text))

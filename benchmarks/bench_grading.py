@@ -18,6 +18,7 @@ machines, wall seconds only on an idle one.
     python benchmarks/bench_grading.py --students 4 --jobs 2 # ... + a class of 4 students x 1 notebook
     python benchmarks/bench_grading.py --phases-only --profile
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,24 +65,40 @@ def _peak_mb(usage) -> float:
 def child_phases(copy: Path, profile: bool) -> dict:
     """What ``python -m fcn_course.instructor.grade`` does, timed phase by phase (this runs in a child)."""
     phases, last = [], {"cpu": _cpu(resource.getrusage(resource.RUSAGE_SELF)), "wall": time.perf_counter()}
-    phases.append({"phase": "interpreter start", "cpu_s": last["cpu"], "wall_s": None,
-                   "peak_mb": _peak_mb(resource.getrusage(resource.RUSAGE_SELF))})
+    phases.append(
+        {
+            "phase": "interpreter start",
+            "cpu_s": last["cpu"],
+            "wall_s": None,
+            "peak_mb": _peak_mb(resource.getrusage(resource.RUSAGE_SELF)),
+        }
+    )
 
     def mark(name):
         usage, now = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-        phases.append({"phase": name, "cpu_s": _cpu(usage) - last["cpu"], "wall_s": now - last["wall"],
-                       "peak_mb": _peak_mb(usage)})
+        phases.append(
+            {
+                "phase": name,
+                "cpu_s": _cpu(usage) - last["cpu"],
+                "wall_s": now - last["wall"],
+                "peak_mb": _peak_mb(usage),
+            }
+        )
         last.update(cpu=_cpu(usage), wall=now)
 
     import torch  # noqa: F401
+
     mark("import torch")
     import torchvision  # noqa: F401
+
     mark("import torchvision")
     import nbformat  # noqa: F401
     import jupytext  # noqa: F401
+
     mark("import nbformat, jupytext")
     from fcn_course import checks
     from fcn_course.instructor import grade  # noqa: F401  (what the child imports besides)
+
     mark("import fcn_course.checks (+ engine, backbones...)")
     from fcn_course.definitions import execute_definition_cells, read_notebook
 
@@ -112,8 +129,14 @@ def measure_phases(submission: Path, profile: bool, env_extra: dict) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_grading_") as folder:
         copy = Path(folder) / submission.name
         shutil.copyfile(submission, copy)
-        env = {**os.environ, "FCN_COURSE_SMOKE": "1", "MPLBACKEND": "Agg", "HOME": folder,
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), **env_extra}
+        env = {
+            **os.environ,
+            "FCN_COURSE_SMOKE": "1",
+            "MPLBACKEND": "Agg",
+            "HOME": folder,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            **env_extra,
+        }
         command = [sys.executable, __file__, "--child", str(copy)] + (["--profile"] if profile else [])
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -148,9 +171,14 @@ def measure_submission(submission: Path) -> dict:
     before, start = _children_usage(), time.perf_counter()
     result = grade(submission, quiet=True)
     after = _children_usage()
-    return {"status": result["status"], "passed": result["passed"], "total": result["total"],
-            "wall_s": time.perf_counter() - start, "cpu_s": _cpu(after) - _cpu(before),
-            "peak_mb": _peak_mb(after)}
+    return {
+        "status": result["status"],
+        "passed": result["passed"],
+        "total": result["total"],
+        "wall_s": time.perf_counter() - start,
+        "cpu_s": _cpu(after) - _cpu(before),
+        "peak_mb": _peak_mb(after),
+    }
 
 
 def make_class(folder: Path, submission: Path, students: int, notebooks: int) -> Path:
@@ -174,9 +202,15 @@ def measure_class(submission: Path, students: int, notebooks: int, jobs: int) ->
         grades = grade_class([turma], Path(folder) / "notas", jobs=jobs)
         after = _children_usage()
     wall, count = time.perf_counter() - start, students * notebooks
-    return {"submissions": count, "jobs": jobs, "wall_s": wall, "cpu_s": _cpu(after) - _cpu(before),
-            "statuses": sorted({row["status"] for row in grades.rows}),
-            "wall_80x4_min": wall / count * 320 / 60, "cpu_80x4_min_on_2_cores": (_cpu(after) - _cpu(before)) / count * 320 / 2 / 60}
+    return {
+        "submissions": count,
+        "jobs": jobs,
+        "wall_s": wall,
+        "cpu_s": _cpu(after) - _cpu(before),
+        "statuses": sorted({row["status"] for row in grades.rows}),
+        "wall_80x4_min": wall / count * 320 / 60,
+        "cpu_80x4_min_on_2_cores": (_cpu(after) - _cpu(before)) / count * 320 / 2 / 60,
+    }
 
 
 def main(argv=None) -> int:
@@ -193,23 +227,29 @@ def main(argv=None) -> int:
         print(json.dumps(child_phases(args.child, args.profile)))
         return 0
     print(f"# Grading benchmark\n\nmachine: {cpu_model()}\nsubmission: {args.submission}")
-    print(f"targets: ≤ {TARGETS['cpu_s']:g} s CPU and ≤ {TARGETS['peak_mb']:g} MB per notebook-02 submission; "
-          f"80 × 4 notebooks ≤ {TARGETS['class_minutes_80x4_on_2_cores']:g} min on 2 cores")
+    print(
+        f"targets: ≤ {TARGETS['cpu_s']:g} s CPU and ≤ {TARGETS['peak_mb']:g} MB per notebook-02 submission; "
+        f"80 × 4 notebooks ≤ {TARGETS['class_minutes_80x4_on_2_cores']:g} min on 2 cores"
+    )
     print_phases(measure_phases(args.submission, args.profile, {"OMP_NUM_THREADS": "1"}), "one thread")
     if args.phases_only:
         return 0
     one = measure_submission(args.submission)
-    print(f"\n## One submission, through the grader\n\nstatus {one['status']}, {one['passed']}/{one['total']} "
-          f"exercises; CPU {one['cpu_s']:.1f} s, wall {one['wall_s']:.1f} s, peak {one['peak_mb']:.0f} MB "
-          f"({'within' if one['cpu_s'] <= TARGETS['cpu_s'] and one['peak_mb'] <= TARGETS['peak_mb'] else 'OVER'}"
-          " the target)")
+    print(
+        f"\n## One submission, through the grader\n\nstatus {one['status']}, {one['passed']}/{one['total']} "
+        f"exercises; CPU {one['cpu_s']:.1f} s, wall {one['wall_s']:.1f} s, peak {one['peak_mb']:.0f} MB "
+        f"({'within' if one['cpu_s'] <= TARGETS['cpu_s'] and one['peak_mb'] <= TARGETS['peak_mb'] else 'OVER'}"
+        " the target)"
+    )
     if args.students:
         group = measure_class(args.submission, args.students, args.notebooks, args.jobs)
-        print(f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}\n\n"
-              f"statuses {group['statuses']}; wall {group['wall_s']:.1f} s ({group['wall_s'] / group['submissions']:.1f}"
-              f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
-              f"submission)\nscaled to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
-              f"{group['cpu_80x4_min_on_2_cores']:.1f} min of CPU spread over 2 cores")
+        print(
+            f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}\n\n"
+            f"statuses {group['statuses']}; wall {group['wall_s']:.1f} s ({group['wall_s'] / group['submissions']:.1f}"
+            f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
+            f"submission)\nscaled to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
+            f"{group['cpu_80x4_min_on_2_cores']:.1f} min of CPU spread over 2 cores"
+        )
     return 0
 
 

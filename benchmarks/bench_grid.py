@@ -9,6 +9,7 @@
 Usage: ``python benchmarks/bench_grid.py [--epochs 10] [--size 160] [--train 100] [--val 40]``
 (about 4-6 minutes on 2 otherwise idle CPU cores). Results go to a temporary folder unless ``--out`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,12 +61,32 @@ def bench_smoke_grid(work_dir: Path) -> Timer:
 def bench_skip_comparison(work_dir: Path, epochs: int, size: int, n_train: int, n_val: int, lr: float):
     """FCN-AlexNet skip vs no skip, from scratch, same settings; returns the GridResult."""
     root = make_synthetic_voc(work_dir / "synthetic-large", n_train=n_train, n_val=n_val, size=(200, 160), seed=1)
-    args = course_args(root=root, epoch_num=epochs, h_size=size, w_size=size, batch_size=8, lr=lr,
-                       pretrained=False, max_samples=None, seed=0, smoke=False, device=torch.device("cpu"))
+    args = course_args(
+        root=root,
+        epoch_num=epochs,
+        h_size=size,
+        w_size=size,
+        batch_size=8,
+        lr=lr,
+        pretrained=False,
+        max_samples=None,
+        seed=0,
+        smoke=False,
+        device=torch.device("cpu"),
+    )
     model_classes = {"alexnet": FCN_AlexNet}
-    result = experiments.run_grid(model_classes, make_optimizer, compute_loss, make_criterion(), args,
-                                  work_dir / "grid-skip", backbones=("alexnet",), skips=(False, True),
-                                  pretrained=(False,), progress=False)
+    result = experiments.run_grid(
+        model_classes,
+        make_optimizer,
+        compute_loss,
+        make_criterion(),
+        args,
+        work_dir / "grid-skip",
+        backbones=("alexnet",),
+        skips=(False, True),
+        pretrained=(False,),
+        progress=False,
+    )
     result.write_report()
     return result
 
@@ -90,26 +111,31 @@ def main(argv=None) -> int:
         smoke_time = bench_smoke_grid(work_dir)
 
     with Timer() as comparison_time:
-        result = bench_skip_comparison(work_dir, options.epochs, options.size, options.train, options.val,
-                                       options.lr)
+        result = bench_skip_comparison(work_dir, options.epochs, options.size, options.train, options.val, options.lr)
 
     print("\n================ results ================")
     print(f"machine load average (1, 5, 15 min): {os.getloadavg()}")
     if smoke_time is not None:
         print(f"smoke grid (python -m fcn_course grid --smoke): {smoke_time}")
-    print(f"skip comparison: AlexNet from scratch, {options.epochs} epochs, {options.size} px crops, "
-          f"lr {options.lr}: {comparison_time}")
+    print(
+        f"skip comparison: AlexNet from scratch, {options.epochs} epochs, {options.size} px crops, "
+        f"lr {options.lr}: {comparison_time}"
+    )
     print(result.markdown_table())
     rows = {row["config"]: row for row in result.rows()}
     no_skip, skip = rows["alexnet-noskip-scratch"], rows["alexnet-skip-scratch"]
-    print(f"\nbest val mIoU(fg):  no skip {no_skip['best_miou_fg']:.3f} (epoch {no_skip['best_epoch']})"
-          f"   |   skip {skip['best_miou_fg']:.3f} (epoch {skip['best_epoch']})")
+    print(
+        f"\nbest val mIoU(fg):  no skip {no_skip['best_miou_fg']:.3f} (epoch {no_skip['best_epoch']})"
+        f"   |   skip {skip['best_miou_fg']:.3f} (epoch {skip['best_epoch']})"
+    )
     if skip["best_miou_fg"] >= no_skip["best_miou_fg"]:
         print("ordering as expected: skip >= no skip (finer stride-8 features sharpen the object borders)")
     else:
-        print("UNEXPECTED ordering: no skip > skip. Possible reasons: too few epochs for the larger skip "
-              "classifier input, the noise of a small validation set, or a learning rate that suits one "
-              "configuration better; look at curves.png in " + str(work_dir / "grid-skip"))
+        print(
+            "UNEXPECTED ordering: no skip > skip. Possible reasons: too few epochs for the larger skip "
+            "classifier input, the noise of a small validation set, or a learning rate that suits one "
+            "configuration better; look at curves.png in " + str(work_dir / "grid-skip")
+        )
     return 0
 
 

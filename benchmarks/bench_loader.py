@@ -11,6 +11,7 @@ then prints, for the course's 224x224 crops and batch 8:
 
 Usage: ``python benchmarks/bench_loader.py [--images 120] [--epochs 3] [--threads 2]`` (about a minute).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ BATCH = 8
 
 def epoch_rates(dataset, epochs: int) -> list:
     """Images per second of each pass over a DataLoader (no workers: the 2-core setting of the course)."""
-    loader = DataLoader(dataset, batch_size=BATCH, shuffle=True, num_workers=0,
-                        generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(
+        dataset, batch_size=BATCH, shuffle=True, num_workers=0, generator=torch.Generator().manual_seed(0)
+    )
     rates = []
     for _ in range(epochs):
         tic = time.perf_counter()
@@ -50,8 +52,9 @@ def model_rate(device: torch.device, steps: int = 5) -> float:
     """FCN-AlexNet (skip, scratch) training images/s: forward, loss, backward, Adam step."""
     torch.manual_seed(0)
     net = FCN_AlexNet(3, pretrained=False, skip=True).to(device)
-    optimizer = make_optimizer(net, {"pretrained": False, "skip": True, "lr": 1e-3, "weight_decay": 5e-4,
-                                     "momentum": 0.9})
+    optimizer = make_optimizer(
+        net, {"pretrained": False, "skip": True, "lr": 1e-3, "weight_decay": 5e-4, "momentum": 0.9}
+    )
     criterion = make_criterion()
     images = torch.randn(BATCH, 3, CROP, CROP, device=device)
     labels = torch.randint(0, 3, (BATCH, CROP, CROP), device=device)
@@ -80,8 +83,10 @@ def main(argv=None) -> int:
     root = Path(options.out or tempfile.mkdtemp(prefix="bench_loader_"))
     tic = time.perf_counter()
     make_synthetic_voc(root, n_train=options.images, n_val=0, size=(500, 375), seed=0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {options.images} synthetic 500x375 "
-          f"pictures written in {time.perf_counter() - tic:.1f} s; crops {CROP}x{CROP}, batch {BATCH}, no workers")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads; {options.images} synthetic 500x375 "
+        f"pictures written in {time.perf_counter() - tic:.1f} s; crops {CROP}x{CROP}, batch {BATCH}, no workers"
+    )
 
     rows = []
     for augment in (False, True):
@@ -92,14 +97,18 @@ def main(argv=None) -> int:
         steady_with = sum(with_cache[1:]) / (len(with_cache) - 1)
         rows.append((augment, steady_without, with_cache[0], steady_with))
     need = cached.cache_bytes()
-    print(f"\nin-memory cache of {len(cached)} pictures: {need / 2**20:.0f} MiB "
-          f"(fits in half the free RAM: {cache_fits_in_memory(need)})")
+    print(
+        f"\nin-memory cache of {len(cached)} pictures: {need / 2**20:.0f} MiB "
+        f"(fits in half the free RAM: {cache_fits_in_memory(need)})"
+    )
 
     print("\n| augmentation | no cache (img/s) | cache, 1st epoch (img/s) | cache, later epochs (img/s) | ratio |")
     print("|---|---|---|---|---|")
     for augment, steady_without, first_with, steady_with in rows:
-        print(f"| {'on' if augment else 'off'} | {steady_without:.0f} | {first_with:.0f} | {steady_with:.0f} | "
-              f"{steady_with / steady_without:.1f}x |")
+        print(
+            f"| {'on' if augment else 'off'} | {steady_without:.0f} | {first_with:.0f} | {steady_with:.0f} | "
+            f"{steady_with / steady_without:.1f}x |"
+        )
 
     print(f"\nFCN-AlexNet (skip, scratch) training, {CROP} px, batch {BATCH}:")
     print(f"  CPU ({torch.get_num_threads()} threads): {model_rate(torch.device('cpu')):.0f} img/s")

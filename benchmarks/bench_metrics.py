@@ -8,6 +8,7 @@ scalar n_classes, which adds 3 (or 21) pixels to every class.
 
 Run:  python benchmarks/bench_metrics.py [--images 200] [--size 224] [--device cpu|cuda] [--threads 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,7 @@ def confusion_matrix_miou(preds, labels, n_classes, batch_size=8):
     """The course's way: one ConfusionMatrix over the whole split, updated batch by batch."""
     cm = ConfusionMatrix(n_classes)
     for start in range(0, len(preds), batch_size):
-        cm.update(preds[start:start + batch_size], labels[start:start + batch_size])
+        cm.update(preds[start : start + batch_size], labels[start : start + batch_size])
     scores = cm.compute()
     if preds.is_cuda:
         torch.cuda.synchronize()
@@ -85,17 +86,25 @@ def main():
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch CPU threads (1 = fair against single-threaded numpy, and stable on a busy machine)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads (1 = fair against single-threaded numpy, and stable on a busy machine)",
+    )
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.set_num_threads(args.threads)
 
-    print(f"{args.images} label maps of {args.size}x{args.size} on {device} (batches of 8 for ConfusionMatrix, "
-          f"one image at a time for the original loop), torch {torch.__version__}, {torch.get_num_threads()} "
-          f"CPU thread(s), best of {args.repeats}")
-    header = (f"{'classes':>7} | {'original loop':>13} | {'ConfusionMatrix':>15} | {'speed-up':>8} | "
-              f"{'original mIoU':>13} | {'mIoU (fg)':>9} | {'mIoU (all)':>10}")
+    print(
+        f"{args.images} label maps of {args.size}x{args.size} on {device} (batches of 8 for ConfusionMatrix, "
+        f"one image at a time for the original loop), torch {torch.__version__}, {torch.get_num_threads()} "
+        f"CPU thread(s), best of {args.repeats}"
+    )
+    header = (
+        f"{'classes':>7} | {'original loop':>13} | {'ConfusionMatrix':>15} | {'speed-up':>8} | "
+        f"{'original mIoU':>13} | {'mIoU (fg)':>9} | {'mIoU (all)':>10}"
+    )
     print(header)
     print("-" * len(header))
     for n_classes in (21, 3):
@@ -104,14 +113,20 @@ def main():
         labels_t = torch.from_numpy(labels).to(device)
         confusion_matrix_miou(preds_t[:8], labels_t[:8], n_classes)  # warm-up (CUDA start, caches)
 
-        t_original, wrong_miou = best_time(lambda: original_miou(preds_t, labels_t, n_classes), args.repeats)
-        t_cm, (miou_fg, miou) = best_time(
-            lambda: confusion_matrix_miou(preds_t, labels_t, n_classes), args.repeats
+        t_original, wrong_miou = best_time(
+            lambda p=preds_t, t=labels_t, n=n_classes: original_miou(p, t, n), args.repeats
         )
-        print(f"{n_classes:>7} | {t_original:>12.3f}s | {t_cm:>14.3f}s | {t_original / t_cm:>7.1f}x | "
-              f"{wrong_miou:>13.4f} | {miou_fg:>9.4f} | {miou:>10.4f}")
-    print("original mIoU = what the original notebook prints (recall, plus n_classes pixels added to every class, classes 1..n-1);"
-          " mIoU (fg) is the correct value over the same classes.")
+        t_cm, (miou_fg, miou) = best_time(
+            lambda p=preds_t, t=labels_t, n=n_classes: confusion_matrix_miou(p, t, n), args.repeats
+        )
+        print(
+            f"{n_classes:>7} | {t_original:>12.3f}s | {t_cm:>14.3f}s | {t_original / t_cm:>7.1f}x | "
+            f"{wrong_miou:>13.4f} | {miou_fg:>9.4f} | {miou:>10.4f}"
+        )
+    print(
+        "original mIoU = what the original notebook prints (recall, plus n_classes pixels added to every class, classes 1..n-1);"
+        " mIoU (fg) is the correct value over the same classes."
+    )
 
 
 if __name__ == "__main__":

@@ -121,13 +121,17 @@ def main(argv=None):
     labels = torch.randint(0, options.classes, (options.batch, options.size, options.size), device=device)
     labels[:, :4] = 255  # a few void pixels, as in VOC
 
-    print(f"batch {options.batch}, {options.size}x{options.size}, {options.classes} classes, "
-          f"{torch.get_num_threads()} threads, torch {torch.__version__}, "
-          f"{options.device}, median of {options.repeats} after {options.warmup} warm-up, "
-          f"load average {os.getloadavg()[0]:.1f} (other processes slow the timings down)")
+    print(
+        f"batch {options.batch}, {options.size}x{options.size}, {options.classes} classes, "
+        f"{torch.get_num_threads()} threads, torch {torch.__version__}, "
+        f"{options.device}, median of {options.repeats} after {options.warmup} warm-up, "
+        f"load average {os.getloadavg()[0]:.1f} (other processes slow the timings down)"
+    )
     base_args = {"pretrained": False, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9}
-    header = (f"{'model':8} {'skip':5} {'weights':10} {'params':>8} {'train s':>8} {'infer s':>8} "
-              f"{'plain train s':>13} {'ratio':>6} {'FLOP ratio':>10}")
+    header = (
+        f"{'model':8} {'skip':5} {'weights':10} {'params':>8} {'train s':>8} {'infer s':>8} "
+        f"{'plain train s':>13} {'ratio':>6} {'FLOP ratio':>10}"
+    )
     print(header)
     print("-" * len(header))
 
@@ -141,14 +145,18 @@ def main(argv=None):
             net = fcn_class(options.classes, pretrained=False, skip=skip).to(device)
             train_step, inference = make_steps(net, dict(base_args, skip=skip), images, labels)
             plain_time, train_time, infer_time = time_interleaved(
-                [plain_train, train_step, inference], options.warmup, options.repeats)
+                [plain_train, train_step, inference], options.warmup, options.repeats
+            )
             flops_ratio = count_flops(train_step) / plain_flops
             params = f"{count_parameters(net) / 1e6:.2f}M"
             for weights in ("scratch", "pretrained"):
                 if skip == "16s" and weights == "pretrained":
                     continue  # extra row: the exercise's grid uses skip=True, i.e. "8s"
-                print(f"{name:8} {str(skip):5} {weights:10} {params:>8} {train_time:8.3f} {infer_time:8.3f} "
-                      f"{plain_time:13.3f} {train_time / plain_time:5.2f}x {flops_ratio:9.3f}x", flush=True)
+                print(
+                    f"{name:8} {str(skip):5} {weights:10} {params:>8} {train_time:8.3f} {infer_time:8.3f} "
+                    f"{plain_time:13.3f} {train_time / plain_time:5.2f}x {flops_ratio:9.3f}x",
+                    flush=True,
+                )
     print("skip 8s = skip=True. 'pretrained' rows repeat the 'scratch' timings: same computation, other weights.")
     print("ratio = train step / train step of the plain FCN-32s (features -> 1x1 conv -> bilinear upsampling),")
     print("both timed alternately on the same batch; FLOP ratio: the same for the conv/matmul operations counted")

@@ -12,6 +12,7 @@ estimated wall time of notebook 02, notebook 03 and the full grid on real Pascal
 a step costs the same, and the check needs no download. Copy the printed table into solutions/RESULTS.md
 with the device name. ``--device cpu --size 64 --images 8`` runs the same code on a CPU (the test suite does).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,9 @@ def time_configuration(model_class, backbone, skip, pretrained, ingredients, arg
     timings = {}
     for epoch in (1, 2):  # the first epoch warms up cuDNN and the caches
         tic = time.perf_counter()
-        engine.train_one_epoch(net, train_loader, loss_fn, optimizer, device, epoch, args["n_classes"],
-                               scaler=scaler, progress=False)
+        engine.train_one_epoch(
+            net, train_loader, loss_fn, optimizer, device, epoch, args["n_classes"], scaler=scaler, progress=False
+        )
         _synchronise(device)
         timings["train"] = time.perf_counter() - tic
         tic = time.perf_counter()
@@ -83,8 +85,10 @@ def _synchronise(device) -> None:
 
 def estimate_seconds(timing: dict, epochs: int) -> float:
     """Wall time of ``epochs`` epochs on the real VOC subset, from the measured images per second."""
-    per_epoch = (VOC_SUBSET_IMAGES["train"] / timing["train_images_per_s"]
-                 + VOC_SUBSET_IMAGES["val"] / timing["val_images_per_s"])
+    per_epoch = (
+        VOC_SUBSET_IMAGES["train"] / timing["train_images_per_s"]
+        + VOC_SUBSET_IMAGES["val"] / timing["val_images_per_s"]
+    )
     return epochs * per_epoch
 
 
@@ -106,11 +110,22 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory() as data:
         os.environ[DATA_ENV] = data  # the synthetic twin is written there, then removed
-        args = course_args(profile="smoke", epoch_num=1, batch_size=8, h_size=options.size, w_size=options.size,
-                           max_samples=options.images, device=torch.device(options.device), num_workers=0)
-        args["synthetic"] = {"n_train": options.images * 2, "n_val": options.images, "size": (max(options.size, 160),
-                                                                                           max(options.size, 120)),
-                             "seed": 0}
+        args = course_args(
+            profile="smoke",
+            epoch_num=1,
+            batch_size=8,
+            h_size=options.size,
+            w_size=options.size,
+            max_samples=options.images,
+            device=torch.device(options.device),
+            num_workers=0,
+        )
+        args["synthetic"] = {
+            "n_train": options.images * 2,
+            "n_val": options.images,
+            "size": (max(options.size, 160), max(options.size, 120)),
+            "seed": 0,
+        }
         prepare_data(args, verbose=False)
         ingredients = reference_ingredients()
         rows = []
@@ -119,25 +134,28 @@ def main(argv=None) -> int:
                 continue
             for skip in (False, True):
                 for pretrained in (False, True):
-                    timing = time_configuration(ingredients[0][backbone], backbone, skip, pretrained, ingredients,
-                                                args)
+                    timing = time_configuration(ingredients[0][backbone], backbone, skip, pretrained, ingredients, args)
                     rows.append((backbone, skip, pretrained, timing))
     print(f"\n| configuration | train epoch (s) | val pass (s) | train img/s | est. {options.epochs} epochs on VOC |")
     print("|---|---|---|---|---|")
     for backbone, skip, pretrained, timing in rows:
         name = f"{backbone}-{'skip' if skip else 'noskip'}-{'pretrained' if pretrained else 'scratch'}"
-        print(f"| {name} | {timing['train']:.2f} | {timing['val']:.2f} | {timing['train_images_per_s']:.0f} | "
-              f"{estimate_seconds(timing, options.epochs) / 60:.1f} min |")
+        print(
+            f"| {name} | {timing['train']:.2f} | {timing['val']:.2f} | {timing['train_images_per_s']:.0f} | "
+            f"{estimate_seconds(timing, options.epochs) / 60:.1f} min |"
+        )
     by_name = {(b, bool(s), p): t for b, s, p, t in rows}
     if ("alexnet", True, True) not in by_name or ("vgg16", True, True) not in by_name:
         return status  # the notebook estimates need both backbones
     notebook_02 = estimate_seconds(by_name[("alexnet", True, True)], options.epochs)
     notebook_03 = estimate_seconds(by_name[("vgg16", True, True)], options.epochs)
     grid = sum(estimate_seconds(timing, options.epochs) for *_, timing in rows)
-    print(f"\nestimated on real VOC ({VOC_SUBSET_IMAGES['train']} train / {VOC_SUBSET_IMAGES['val']} val images, "
-          f"{options.epochs} epochs) on {device_name}: notebook 02 {notebook_02 / 60:.0f} min, notebook 03 "
-          f"{notebook_03 / 60:.0f} min, full grid {grid / 60:.0f} min (the grid reuses the runs of 02 and 03: "
-          f"{(grid - notebook_02 - notebook_03) / 60:.0f} min more)")
+    print(
+        f"\nestimated on real VOC ({VOC_SUBSET_IMAGES['train']} train / {VOC_SUBSET_IMAGES['val']} val images, "
+        f"{options.epochs} epochs) on {device_name}: notebook 02 {notebook_02 / 60:.0f} min, notebook 03 "
+        f"{notebook_03 / 60:.0f} min, full grid {grid / 60:.0f} min (the grid reuses the runs of 02 and 03: "
+        f"{(grid - notebook_02 - notebook_03) / 60:.0f} min more)"
+    )
     return status
 
 

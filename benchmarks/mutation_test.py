@@ -30,6 +30,7 @@ Run (from the repository root; not part of CI: the default run takes about 35 mi
     python benchmarks/mutation_test.py --list                   # the mutants, without running anything
     python benchmarks/mutation_test.py --known-bugs             # only KNOWN_BUGS (issue #15), a few minutes
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,15 +55,28 @@ KNOWN_BUGS_FILE = REPO_ROOT / ".cache" / "mutation" / "known_bugs.json"
 # An entry of mutation_equivalent.txt whose reason starts with this is a mutant only a GPU can show: it is
 # run (and must be killed) where CUDA is available, and set apart ("needs a GPU") elsewhere.
 CUDA_ONLY = "CUDA only"
-COPY_IGNORE = (".git", ".cache", ".venv", "runs", "__pycache__", ".pytest_cache", ".hypothesis",
-               "*.egg-info", ".ipynb_checkpoints", "build", "dist")
+COPY_IGNORE = (
+    ".git",
+    ".cache",
+    ".venv",
+    "runs",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    "*.egg-info",
+    ".ipynb_checkpoints",
+    "build",
+    "dist",
+)
 
 # What is mutated, and the test modules that guard it: an explicit map, nothing is added by file name. Each module's
 # own test module (tests/test_<module>.py, tests/test_instructor_<module>.py, tests/test_solutions_<module>.py,
 # tests/test_checks_<module>.py) is listed with the other test modules that exercise its code.
 # tests/test_mutation_tool.py checks that every file named here exists and that no mirror test module is missing.
-CHECK_TESTS = [f"tests/test_checks_{name}.py" for name in ("metrics", "models", "training", "upsampling", "losses",
-                                                              "scores", "feedback", "registry")]
+CHECK_TESTS = [
+    f"tests/test_checks_{name}.py"
+    for name in ("metrics", "models", "training", "upsampling", "losses", "scores", "feedback", "registry")
+]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
 MODULE_TESTS = {
     "fcn_course/metrics.py": ["tests/test_metrics.py"],
@@ -71,39 +85,86 @@ MODULE_TESTS = {
     "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
     "fcn_course/checks/*.py": CHECK_TESTS,
     "fcn_course/definitions.py": TOOLING_TESTS,
-    "fcn_course/instructor/markers.py": ["tests/test_instructor_markers.py", "tests/test_instructor_build.py",
-                                        "tests/test_instructor_release.py"],
+    "fcn_course/instructor/markers.py": [
+        "tests/test_instructor_markers.py",
+        "tests/test_instructor_build.py",
+        "tests/test_instructor_release.py",
+    ],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
     "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
-    "solutions/*.py": ["tests/test_models.py", "tests/test_solutions_fcn_alexnet.py",
-                       "tests/test_solutions_fcn_vgg16.py", "tests/test_solutions_fcn_vgg16_scores.py",
-                       "tests/test_solutions_losses.py", "tests/test_solutions_upsampling.py", *CHECK_TESTS],
+    "solutions/*.py": [
+        "tests/test_models.py",
+        "tests/test_solutions_fcn_alexnet.py",
+        "tests/test_solutions_fcn_vgg16.py",
+        "tests/test_solutions_fcn_vgg16_scores.py",
+        "tests/test_solutions_losses.py",
+        "tests/test_solutions_upsampling.py",
+        *CHECK_TESTS,
+    ],
 }
 # Real bugs that once survived every test (issue #15), re-introduced on every run and outside the sampling:
 # each must be killed. (name, file, original text, buggy text); the original must occur once in the file.
 KNOWN_BUGS = [
-    ("validation in training mode (dropout on)", "fcn_course/engine.py",
-     "    net.eval()\n    matrix = ConfusionMatrix(", "    net.train()\n    matrix = ConfusionMatrix("),
-    ("best.pt written every epoch", "fcn_course/runs.py",
-     "    if history.best_epoch() == epoch:\n        save_checkpoint(", "    if True:\n        save_checkpoint("),
-    ("labels zoomed bilinearly under augmentation", "fcn_course/data.py",
-     "    label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)",
-     "    label = tv_tensors.Mask(F.resize(label.as_subclass(torch.Tensor)[None], new_size, antialias=True)[0])"),
-    ("Exercise 0 check never compares Dice", "fcn_course/checks/metrics.py",
-     'zip(("IoU", "Dice"), got, want)', 'zip(("IoU",), got, want)'),
-    ("optimiser check tries only the pretrained cases", "fcn_course/checks/training.py",
-     "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:",
-     "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES[:2]:"),
-    ("optimiser check never looks at weight_decay", "fcn_course/checks/training.py",
-     '    if not all(math.isclose(decay, args["weight_decay"]) for decay in decays):', "    if False:"),
-    ("subset cache name ignores the class list", "fcn_course/data.py",
-     "    key = json.dumps([list(classes), min_classes, SUBSET_RULE])",
-     "    key = json.dumps([min_classes, SUBSET_RULE])"),
+    (
+        "validation in training mode (dropout on)",
+        "fcn_course/engine.py",
+        "    net.eval()\n    matrix = ConfusionMatrix(",
+        "    net.train()\n    matrix = ConfusionMatrix(",
+    ),
+    (
+        "best.pt written every epoch",
+        "fcn_course/runs.py",
+        "    if history.best_epoch() == epoch:\n        save_checkpoint(",
+        "    if True:\n        save_checkpoint(",
+    ),
+    (
+        "labels zoomed bilinearly under augmentation",
+        "fcn_course/data.py",
+        "    label = F.resize(label, new_size, interpolation=v2.InterpolationMode.NEAREST)",
+        "    label = tv_tensors.Mask(F.resize(label.as_subclass(torch.Tensor)[None], new_size, antialias=True)[0])",
+    ),
+    (
+        "Exercise 0 check never compares Dice",
+        "fcn_course/checks/metrics.py",
+        'zip(("IoU", "Dice"), got, want)',
+        'zip(("IoU",), got, want)',
+    ),
+    (
+        "optimiser check tries only the pretrained cases",
+        "fcn_course/checks/training.py",
+        "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:",
+        "        for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES[:2]:",
+    ),
+    (
+        "optimiser check never looks at weight_decay",
+        "fcn_course/checks/training.py",
+        '    if not all(math.isclose(decay, args["weight_decay"]) for decay in decays):',
+        "    if False:",
+    ),
+    (
+        "subset cache name ignores the class list",
+        "fcn_course/data.py",
+        "    key = json.dumps([list(classes), min_classes, SUBSET_RULE])",
+        "    key = json.dumps([min_classes, SUBSET_RULE])",
+    ),
 ]
 # Heavy libraries imported once by this process, so that each forked test run starts with them loaded.
-PRELOAD = ("numpy", "torch", "torchvision", "torchvision.transforms.v2", "PIL.Image", "matplotlib",
-           "matplotlib.pyplot", "sklearn.metrics", "hypothesis", "nbformat", "jupytext", "tqdm.auto",
-           "pytest", "coverage")
+PRELOAD = (
+    "numpy",
+    "torch",
+    "torchvision",
+    "torchvision.transforms.v2",
+    "PIL.Image",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "sklearn.metrics",
+    "hypothesis",
+    "nbformat",
+    "jupytext",
+    "tqdm.auto",
+    "pytest",
+    "coverage",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -111,31 +172,70 @@ PRELOAD = ("numpy", "torch", "torchvision", "torchvision.transforms.v2", "PIL.Im
 # --------------------------------------------------------------------------------------------------
 @dataclass
 class Mutant:
-    path: str          # relative to the repository root
+    path: str  # relative to the repository root
     line: int
-    start: int         # byte offsets of the replaced span in the file
+    start: int  # byte offsets of the replaced span in the file
     end: int
     replacement: bytes
-    description: str   # e.g. "`<` -> `>=`"
-    code: str          # the original line, stripped
+    description: str  # e.g. "`<` -> `>=`"
+    code: str  # the original line, stripped
 
     @property
     def key(self) -> str:
         return f"{self.path}:{self.line}:{self.start}:{self.description}"
 
     def apply(self, source: bytes) -> bytes:
-        return source[:self.start] + self.replacement + source[self.end:]
+        return source[: self.start] + self.replacement + source[self.end :]
 
 
-COMPARE_FLIPS = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
-                 ast.LtE: ast.Gt, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
-BINARY_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
-                ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult, ast.BitAnd: ast.BitOr,
-                ast.BitOr: ast.BitAnd, ast.MatMult: ast.Mult}
-SYMBOLS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=",
-           ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.Add: "+", ast.Sub: "-",
-           ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**", ast.BitAnd: "&",
-           ast.BitOr: "|", ast.MatMult: "@", ast.And: "and", ast.Or: "or"}
+COMPARE_FLIPS = {
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.GtE,
+    ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE,
+    ast.LtE: ast.Gt,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+}
+BINARY_SWAPS = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
+    ast.BitAnd: ast.BitOr,
+    ast.BitOr: ast.BitAnd,
+    ast.MatMult: ast.Mult,
+}
+SYMBOLS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.GtE: ">=",
+    ast.Gt: ">",
+    ast.LtE: "<=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.MatMult: "@",
+    ast.And: "and",
+    ast.Or: "or",
+}
 MODE_SWAPS = {"eval": "train", "train": "eval"}
 
 
@@ -161,18 +261,22 @@ class MutantFinder(ast.NodeVisitor):
         line_text = self.lines[node.lineno - 1].decode("utf-8", "replace")
         if "pragma: no mutate" in line_text:
             return
-        self.mutants.append(Mutant(self.path, node.lineno, start, end, replacement.encode(), description,
-                                   line_text.strip()))
+        self.mutants.append(
+            Mutant(self.path, node.lineno, start, end, replacement.encode(), description, line_text.strip())
+        )
 
     def replace_token(self, node, gap_start: int, gap_end: int, old: str, new: str):
         """Replace the operator ``old`` found between two operands (bytes gap_start..gap_end) by ``new``."""
         gap = self.source[gap_start:gap_end].decode()
-        pattern = r"\b" + r"\s+".join(map(re.escape, old.split())) + r"\b" if old[0].isalpha() else \
-            r"(?<![*/<>=!])" + re.escape(old) + r"(?![*/<>=])"
+        pattern = (
+            r"\b" + r"\s+".join(map(re.escape, old.split())) + r"\b"
+            if old[0].isalpha()
+            else r"(?<![*/<>=!])" + re.escape(old) + r"(?![*/<>=])"
+        )
         match = re.search(pattern, gap)
         if match is None:
             return
-        new_gap = gap[:match.start()] + new + gap[match.end():]
+        new_gap = gap[: match.start()] + new + gap[match.end() :]
         self.add(node, gap_start, gap_end, new_gap, f"`{old}` -> `{new}`")
 
     def none_keeping_lines(self, start: int, end: int) -> str:
@@ -183,7 +287,7 @@ class MutantFinder(ast.NodeVisitor):
     # -- what is skipped -----------------------------------------------------------------------
     def visit_If(self, node):
         test = node.test
-        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"):
+        if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__":
             return  # the script entry point
         self.generic_visit(node)
 
@@ -204,8 +308,12 @@ class MutantFinder(ast.NodeVisitor):
 
     def visit_body_with_docstring(self, node):
         body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             body = body[1:]
         for statement in body:
             self.visit(statement)
@@ -234,15 +342,21 @@ class MutantFinder(ast.NodeVisitor):
     def visit_BinOp(self, node):
         swap = BINARY_SWAPS.get(type(node.op))
         if swap:
-            self.replace_token(node, self.span(node.left)[1], self.span(node.right)[0],
-                               SYMBOLS[type(node.op)], SYMBOLS[swap])
+            self.replace_token(
+                node, self.span(node.left)[1], self.span(node.right)[0], SYMBOLS[type(node.op)], SYMBOLS[swap]
+            )
         self.generic_visit(node)
 
     def visit_AugAssign(self, node):
         swap = BINARY_SWAPS.get(type(node.op))
         if swap:
-            self.replace_token(node, self.span(node.target)[1], self.span(node.value)[0],
-                               SYMBOLS[type(node.op)] + "=", SYMBOLS[swap] + "=")
+            self.replace_token(
+                node,
+                self.span(node.target)[1],
+                self.span(node.value)[0],
+                SYMBOLS[type(node.op)] + "=",
+                SYMBOLS[swap] + "=",
+            )
         self.generic_visit(node)
 
     def visit_BoolOp(self, node):
@@ -330,12 +444,23 @@ def known_bug_mutants(files: list, root: Path = REPO_ROOT) -> list:
         source = (root / path).read_bytes()
         count = source.count(old.encode())
         if count != 1:
-            raise SystemExit(f"KNOWN_BUGS: '{name}': its original text occurs {count} times in {path} (expected "
-                             "once); the code changed: update the entry so that it re-introduces the same bug.")
+            raise SystemExit(
+                f"KNOWN_BUGS: '{name}': its original text occurs {count} times in {path} (expected "
+                "once); the code changed: update the entry so that it re-introduces the same bug."
+            )
         start = source.index(old.encode())
         line = source[:start].count(b"\n") + 1
-        mutants.append(Mutant(path, line, start, start + len(old.encode()), new.encode(), f"known bug: {name}",
-                              old.strip().splitlines()[0]))
+        mutants.append(
+            Mutant(
+                path,
+                line,
+                start,
+                start + len(old.encode()),
+                new.encode(),
+                f"known bug: {name}",
+                old.strip().splitlines()[0],
+            )
+        )
     return mutants
 
 
@@ -343,8 +468,10 @@ def sample(mutants: list, limit: int) -> list:
     """At most ``limit`` mutants, chosen by a hash of what they are (stable from run to run)."""
     if not limit or len(mutants) <= limit:
         return mutants
+
     def stable_hash(m):
         return hashlib.sha1(f"{m.path}|{m.code}|{m.description}|{m.start}".encode()).hexdigest()
+
     chosen = sorted(mutants, key=stable_hash)[:limit]
     return sorted(chosen, key=lambda m: m.start)
 
@@ -361,11 +488,12 @@ def read_equivalents(path: Path = EQUIVALENT_FILE) -> list:
             continue
         fields = raw.split("\t")
         if len(fields) != 4:
-            raise SystemExit(f"{path}:{number}: expected 4 tab-separated fields "
-                             "(path:line, mutation, original line, reason), got {len(fields)}.")
+            raise SystemExit(
+                f"{path}:{number}: expected 4 tab-separated fields "
+                "(path:line, mutation, original line, reason), got {len(fields)}."
+            )
         location, description, code, reason = (f.strip() for f in fields)
-        entries.append({"path": location.rsplit(":", 1)[0], "description": description, "code": code,
-                        "reason": reason})
+        entries.append({"path": location.rsplit(":", 1)[0], "description": description, "code": code, "reason": reason})
     return entries
 
 
@@ -382,8 +510,10 @@ def equivalence_reason(mutant: Mutant, entries: list):
 def cuda_available() -> bool:
     """Asked in a child process: initialising CUDA here would make it unusable in the forked test runs."""
     import subprocess
-    probe = subprocess.run([sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
-                           capture_output=True, text=True)
+
+    probe = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.cuda.is_available())"], capture_output=True, text=True
+    )
     return probe.stdout.strip() == "True"
 
 
@@ -415,9 +545,9 @@ def run_pytest_forked(copy_root: Path, arguments: list, env: dict, timeout: floa
             sys.dont_write_bytecode = True  # a stale .pyc must never stand in for a mutant
             os.environ.update(env)
             import pytest
+
             plugins = [before()] if before else []
-            code = int(pytest.main(["-q", "-p", "no:randomly", "-p", "no:cacheprovider", *arguments],
-                                   plugins=plugins))
+            code = int(pytest.main(["-q", "-p", "no:randomly", "-p", "no:cacheprovider", *arguments], plugins=plugins))
         except BaseException:  # noqa: BLE001  (whatever happens, the child must exit here)
             code = 71
         finally:
@@ -470,16 +600,20 @@ def run_baseline(copy_root: Path, work: Path, module_paths: list, test_files: li
 
     def recorder():
         import coverage
+
         cov = coverage.Coverage(data_file=str(data_file), include=[str(copy_root / p) for p in module_paths])
         cov.start()
         return BaselineRecorder(cov, summary)
 
     code, seconds = run_pytest_forked(copy_root, test_files, env, timeout=3600, before=recorder)
     if not summary.exists():
-        raise SystemExit(f"the baseline test run failed (pytest exit code {code}); run the tests by hand: "
-                         f"python -m pytest {' '.join(test_files)}")
+        raise SystemExit(
+            f"the baseline test run failed (pytest exit code {code}); run the tests by hand: "
+            f"python -m pytest {' '.join(test_files)}"
+        )
     record = json.loads(summary.read_text())
     import coverage
+
     data = coverage.CoverageData(basename=str(data_file))
     data.read()
     lines = {}
@@ -495,7 +629,7 @@ def run_baseline(copy_root: Path, work: Path, module_paths: list, test_files: li
 @dataclass
 class Result:
     mutant: dict
-    status: str                 # killed / timeout / survived / not covered / equivalent / error
+    status: str  # killed / timeout / survived / not covered / equivalent / error
     seconds: float = 0.0
     tests_run: int = 0
     reason: str = ""
@@ -503,12 +637,12 @@ class Result:
 
 @dataclass
 class ModuleReport:
-    path: str          # the unit: a file or a glob
+    path: str  # the unit: a file or a glob
     files: list
     tests: list
     total_mutants: int = 0
     results: list = field(default_factory=list)
-    known: list = field(default_factory=list)           # KNOWN_BUGS in this unit's files
+    known: list = field(default_factory=list)  # KNOWN_BUGS in this unit's files
     known_results: list = field(default_factory=list)
 
 
@@ -520,8 +654,11 @@ def module_units(filters) -> dict:
     """
     chosen = {}
     for pattern, tests in MODULE_TESTS.items():
-        files = [p.relative_to(REPO_ROOT).as_posix() for p in sorted(REPO_ROOT.glob(pattern))
-                 if p.name != "__init__.py" or p.read_text().strip()]
+        files = [
+            p.relative_to(REPO_ROOT).as_posix()
+            for p in sorted(REPO_ROOT.glob(pattern))
+            if p.name != "__init__.py" or p.read_text().strip()
+        ]
         if filters and not any(f in pattern or any(f in path for path in files) for f in filters):
             continue
         missing = [t for t in tests if not (REPO_ROOT / t).is_file()]
@@ -553,13 +690,19 @@ def tests_for(mutant: Mutant, line_tests: dict, module_tests: list, durations: d
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", nargs="*", default=[], help="only modules whose path contains one of these")
-    parser.add_argument("--max-mutants", type=int, default=60,
-                        help="sample at most this many mutants per module (0 = all; default 60)")
-    parser.add_argument("--timeout-factor", type=float, default=3.0,
-                        help="a mutant's time limit: this times its tests' baseline time, plus 30 s")
+    parser.add_argument(
+        "--max-mutants", type=int, default=60, help="sample at most this many mutants per module (0 = all; default 60)"
+    )
+    parser.add_argument(
+        "--timeout-factor",
+        type=float,
+        default=3.0,
+        help="a mutant's time limit: this times its tests' baseline time, plus 30 s",
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
-    parser.add_argument("--known-bugs", action="store_true",
-                        help="run only the KNOWN_BUGS (issue #15's survivors), no sampled mutants")
+    parser.add_argument(
+        "--known-bugs", action="store_true", help="run only the KNOWN_BUGS (issue #15's survivors), no sampled mutants"
+    )
     options = parser.parse_args(argv)
 
     modules = module_units(options.module)
@@ -588,22 +731,40 @@ def main(argv=None) -> int:
     copy_root = work / "repo"
     shutil.copytree(REPO_ROOT, copy_root, ignore=shutil.ignore_patterns(*COPY_IGNORE), symlinks=True)
     pristine_data = work / "data"
-    base_env = {"FCN_COURSE_DATA": str(pristine_data), "FCN_COURSE_RUNS": str(work / "runs"),
-                "XDG_CACHE_HOME": str(work / "xdg"), "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-                "PYTHONPATH": str(copy_root)}
+    base_env = {
+        "FCN_COURSE_DATA": str(pristine_data),
+        "FCN_COURSE_RUNS": str(work / "runs"),
+        "XDG_CACHE_HOME": str(work / "xdg"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": str(copy_root),
+    }
     all_tests = sorted({t for r in reports for t in r.tests})
     print(f"Baseline: {len(all_tests)} test files on the original code, with coverage per test...", flush=True)
     durations, line_tests, failed, baseline_seconds = run_baseline(
-        copy_root, work, [f for r in reports for f in r.files], all_tests, base_env)
+        copy_root, work, [f for r in reports for f in r.files], all_tests, base_env
+    )
     failed = set(failed)
-    print(f"  {len(durations)} tests in {baseline_seconds:.0f} s" +
-          (f"; {len(failed)} FAIL on the original code and are not used: {sorted(failed)}" if failed else ""),
-          flush=True)
+    print(
+        f"  {len(durations)} tests in {baseline_seconds:.0f} s"
+        + (f"; {len(failed)} FAIL on the original code and are not used: {sorted(failed)}" if failed else ""),
+        flush=True,
+    )
 
     try:
         for report in reports:
-            run_module(report, copy_root, work, pristine_data, base_env, line_tests,
-                       durations, failed, equivalents, options.timeout_factor)
+            run_module(
+                report,
+                copy_root,
+                work,
+                pristine_data,
+                base_env,
+                line_tests,
+                durations,
+                failed,
+                equivalents,
+                options.timeout_factor,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - tic
@@ -612,20 +773,35 @@ def main(argv=None) -> int:
     return 0
 
 
-def run_module(report, copy_root, work, pristine_data, base_env, line_tests, durations, failed, equivalents,
-               timeout_factor):
+def run_module(
+    report, copy_root, work, pristine_data, base_env, line_tests, durations, failed, equivalents, timeout_factor
+):
     tic = time.perf_counter()
-    print(f"\n{report.path}: {len(report.mutants)} mutants"
-          + (f" (sampled from {report.total_mutants})" if len(report.mutants) < report.total_mutants else "")
-          + f", tests: {' '.join(report.tests)}", flush=True)
+    print(
+        f"\n{report.path}: {len(report.mutants)} mutants"
+        + (f" (sampled from {report.total_mutants})" if len(report.mutants) < report.total_mutants else "")
+        + f", tests: {' '.join(report.tests)}",
+        flush=True,
+    )
     for mutant in report.known:
         tests = tests_for(mutant, line_tests.get(mutant.path, {}), report.tests, durations, failed)
-        result = Result(asdict_mutant(mutant), "not covered") if tests is None else \
-            run_mutant(mutant, tests, copy_root, work, pristine_data, base_env,
-                       timeout=timeout_factor * sum(durations[t] for t in tests) + 30)
+        result = (
+            Result(asdict_mutant(mutant), "not covered")
+            if tests is None
+            else run_mutant(
+                mutant,
+                tests,
+                copy_root,
+                work,
+                pristine_data,
+                base_env,
+                timeout=timeout_factor * sum(durations[t] for t in tests) + 30,
+            )
+        )
         report.known_results.append(result)
-        print(f"  {result.status:8s} {mutant.description[len('known bug: '):]} ({mutant.path}:{mutant.line})",
-              flush=True)
+        print(
+            f"  {result.status:8s} {mutant.description[len('known bug: ') :]} ({mutant.path}:{mutant.line})", flush=True
+        )
     for number, mutant in enumerate(report.mutants, 1):
         reason = equivalence_reason(mutant, equivalents)
         if reason and reason.startswith(CUDA_ONLY) and not HAS_CUDA:
@@ -637,11 +813,25 @@ def run_module(report, copy_root, work, pristine_data, base_env, line_tests, dur
             if tests is None:
                 result = Result(asdict_mutant(mutant), "not covered")
             else:
-                result = run_mutant(mutant, tests, copy_root, work, pristine_data, base_env,
-                                    timeout=timeout_factor * sum(durations[t] for t in tests) + 30)
+                result = run_mutant(
+                    mutant,
+                    tests,
+                    copy_root,
+                    work,
+                    pristine_data,
+                    base_env,
+                    timeout=timeout_factor * sum(durations[t] for t in tests) + 30,
+                )
         report.results.append(result)
-        mark = {"killed": ".", "timeout": "t", "survived": "S", "not covered": "N", "equivalent": "e",
-                "needs a GPU": "g", "error": "E"}[result.status]
+        mark = {
+            "killed": ".",
+            "timeout": "t",
+            "survived": "S",
+            "not covered": "N",
+            "equivalent": "e",
+            "needs a GPU": "g",
+            "error": "E",
+        }[result.status]
         print(mark, end="" if number % 60 else "\n", flush=True)
     report.seconds = time.perf_counter() - tic
     print(f"  [{report.seconds:.0f} s]", flush=True)
@@ -661,8 +851,12 @@ def run_mutant(mutant, tests, copy_root: Path, work: Path, pristine_data: Path, 
     scratch.mkdir()
     if pristine_data.exists():
         shutil.copytree(pristine_data, scratch / "data", symlinks=True)
-    env = dict(base_env, FCN_COURSE_DATA=str(scratch / "data"), FCN_COURSE_RUNS=str(scratch / "runs"),
-               XDG_CACHE_HOME=str(scratch / "xdg"))
+    env = dict(
+        base_env,
+        FCN_COURSE_DATA=str(scratch / "data"),
+        FCN_COURSE_RUNS=str(scratch / "runs"),
+        XDG_CACHE_HOME=str(scratch / "xdg"),
+    )
     try:
         target.write_bytes(mutant.apply(original))
         code, seconds = run_pytest_forked(copy_root, ["-x", *tests], env, timeout)
@@ -671,8 +865,13 @@ def run_mutant(mutant, tests, copy_root: Path, work: Path, pristine_data: Path, 
     # 1: a test failed; 2-4: the mutant broke collection or an import (a conftest, a module constant);
     # 5 (no test collected) or a crash of the child is the tool's problem, shown as an error.
     status = {0: "survived", 1: "killed", 2: "killed", 3: "killed", 4: "killed", 124: "timeout"}.get(code, "error")
-    return Result(asdict_mutant(mutant), status, seconds, len(tests),
-                  reason="" if status != "error" else f"pytest exit code {code}")
+    return Result(
+        asdict_mutant(mutant),
+        status,
+        seconds,
+        len(tests),
+        reason="" if status != "error" else f"pytest exit code {code}",
+    )
 
 
 def print_summary(reports, seconds, baseline_seconds, max_mutants, table=True):
@@ -684,40 +883,52 @@ def print_summary(reports, seconds, baseline_seconds, max_mutants, table=True):
 def print_rates(reports, seconds, baseline_seconds, max_mutants):
     print("\nmodule                                 mutants  killed  survived  equivalent  GPU  kill rate   time")
     for report in reports:
-        counts = {s: sum(r.status == s for r in report.results)
-                  for s in ("killed", "timeout", "survived", "not covered", "equivalent", "needs a GPU", "error")}
+        counts = {
+            s: sum(r.status == s for r in report.results)
+            for s in ("killed", "timeout", "survived", "not covered", "equivalent", "needs a GPU", "error")
+        }
         killed = counts["killed"] + counts["timeout"]
         alive = counts["survived"] + counts["not covered"] + counts["error"]
         rate = killed / (killed + alive) if killed + alive else float("nan")
         sampled = f"{len(report.results)}/{report.total_mutants}"
-        print(f"{report.path:38s} {sampled:>8s}  {killed:6d}  {alive:8d}  {counts['equivalent']:10d}  "
-              f"{counts['needs a GPU']:3d}  {rate:8.1%}  {report.seconds:5.0f} s")
-    print(f"\nTotal {seconds / 60:.1f} min (baseline {baseline_seconds:.0f} s) on {platform.node() or 'this machine'}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}."
-          + (f" Modules with more than {max_mutants} mutants were sampled (deterministically)." if max_mutants else ""))
+        print(
+            f"{report.path:38s} {sampled:>8s}  {killed:6d}  {alive:8d}  {counts['equivalent']:10d}  "
+            f"{counts['needs a GPU']:3d}  {rate:8.1%}  {report.seconds:5.0f} s"
+        )
+    print(
+        f"\nTotal {seconds / 60:.1f} min (baseline {baseline_seconds:.0f} s) on {platform.node() or 'this machine'}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}."
+        + (f" Modules with more than {max_mutants} mutants were sampled (deterministically)." if max_mutants else "")
+    )
 
 
 def print_known_and_survivors(reports):
     known = [r for report in reports for r in report.known_results]
     if known:
         caught = sum(r.status in ("killed", "timeout") for r in known)
-        print(f"\nKnown bugs (issue #15, not sampled, not in the rates above): {caught}/{len(known)} killed"
-              + ("" if caught == len(known) else " -- a test that used to catch one no longer does:"))
+        print(
+            f"\nKnown bugs (issue #15, not sampled, not in the rates above): {caught}/{len(known)} killed"
+            + ("" if caught == len(known) else " -- a test that used to catch one no longer does:")
+        )
         for r in known:
             if r.status not in ("killed", "timeout"):
                 print(f"  {r.mutant['path']}:{r.mutant['line']}\t{r.mutant['description']}\t[{r.status}]")
     survivors = [r for report in reports for r in report.results if r.status in ("survived", "not covered", "error")]
     if survivors:
-        print("\nSurvivors (a test should fail on each; or, if it cannot change behaviour, list it in "
-              f"{EQUIVALENT_FILE.relative_to(REPO_ROOT)}):")
+        print(
+            "\nSurvivors (a test should fail on each; or, if it cannot change behaviour, list it in "
+            f"{EQUIVALENT_FILE.relative_to(REPO_ROOT)}):"
+        )
         for r in survivors:
             m = r.mutant
             note = {"not covered": " [no test runs this line]", "error": f" [{r.reason}]"}.get(r.status, "")
             print(f"  {m['path']}:{m['line']}\t{m['description']}\t{m['code']}{note}")
     on_gpu = [r for report in reports for r in report.results if r.status == "needs a GPU"]
     if on_gpu:
-        print("\nNeed a GPU to be observed (left out of the kill rate here; run this script on a CUDA machine, "
-              "where their tests run):")
+        print(
+            "\nNeed a GPU to be observed (left out of the kill rate here; run this script on a CUDA machine, "
+            "where their tests run):"
+        )
         for r in on_gpu:
             m = r.mutant
             print(f"  {m['path']}:{m['line']}\t{m['description']}\t{m['code']}\t-- {r.reason}")
@@ -732,13 +943,28 @@ def print_known_and_survivors(reports):
 def save_results(reports, seconds, options):
     results_file = KNOWN_BUGS_FILE if options.known_bugs else RESULTS_FILE
     results_file.parent.mkdir(parents=True, exist_ok=True)
-    results_file.write_text(json.dumps({
-        "seconds": seconds, "max_mutants": options.max_mutants, "machine": platform.node(),
-        "cpus": os.cpu_count(),
-        "modules": [{"path": r.path, "files": r.files, "tests": r.tests, "total_mutants": r.total_mutants,
-                     "results": [asdict(x) for x in r.results],
-                     "known_bugs": [asdict(x) for x in r.known_results]} for r in reports],
-    }, indent=1))
+    results_file.write_text(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "max_mutants": options.max_mutants,
+                "machine": platform.node(),
+                "cpus": os.cpu_count(),
+                "modules": [
+                    {
+                        "path": r.path,
+                        "files": r.files,
+                        "tests": r.tests,
+                        "total_mutants": r.total_mutants,
+                        "results": [asdict(x) for x in r.results],
+                        "known_bugs": [asdict(x) for x in r.known_results],
+                    }
+                    for r in reports
+                ],
+            },
+            indent=1,
+        )
+    )
     print(f"\nEvery result: {results_file.relative_to(REPO_ROOT)}")
 
 

@@ -8,12 +8,13 @@ course, build, check, grade, release and site are instructor commands: they are 
 package and run from the course repository as ``python -m fcn_course.instructor <command>``; asked here,
 they answer with that command.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 
-INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "site")
+INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "publish", "site")
 
 INSTRUCTOR_ONLY_MESSAGE = (
     "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do curso, "
@@ -65,11 +66,13 @@ def instructor_only(command: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m fcn_course", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="python -m fcn_course",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Student commands of the FCN course. Run `python -m fcn_course <command> --help` for the "
-                    "options of each one.",
+        "options of each one.",
         epilog="For instructors only: " + ", ".join(INSTRUCTOR_COMMANDS) + " run from the course repository as "
-               "`python -m fcn_course.instructor <command>` (comandos do professor).")
+        "`python -m fcn_course.instructor <command>` (comandos do professor).",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("synth", help="write the synthetic VOC twin (offline data in the real VOCdevkit layout)")
@@ -80,20 +83,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_synth)
 
     p = sub.add_parser("download", help="download and extract Pascal VOC 2012 (about 2 GB)")
-    p.add_argument("--root", help="folder that will contain VOCdevkit/ (default: $FCN_COURSE_DATA or ~/fcn_course_data)")
-    p.add_argument("--replace", action="store_true",
-                   help="also re-extract the files of the archive that are already in VOCdevkit/VOC2012: this "
-                        "overwrites VOC's own images, masks and lists (your edits of them are lost). Files and "
-                        "folders that are not in the archive (e.g. SegmentationClassAug/) are always kept. Without "
-                        "it, only missing files are added.")
+    p.add_argument(
+        "--root", help="folder that will contain VOCdevkit/ (default: $FCN_COURSE_DATA or ~/fcn_course_data)"
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="also re-extract the files of the archive that are already in VOCdevkit/VOC2012: this "
+        "overwrites VOC's own images, masks and lists (your edits of them are lost). Files and "
+        "folders that are not in the archive (e.g. SegmentationClassAug/) are always kept. Without "
+        "it, only missing files are added.",
+    )
     p.set_defaults(func=_cmd_download)
 
     # Listed for --help only: main() hands them their arguments before this parser runs.
-    sub.add_parser("grid", add_help=False, help="train the comparison grid (backbone x skip x pretrained) with "
-                                                "your models (--models NOTEBOOK...; default: your notebooks 02 "
-                                                "and 03 in ./notebooks)")
-    sub.add_parser("predict", add_help=False, help="segment your own images with a trained checkpoint and your "
-                                                   "models (--models NOTEBOOK...)")
+    sub.add_parser(
+        "grid",
+        add_help=False,
+        help="train the comparison grid (backbone x skip x pretrained) with "
+        "your models (--models NOTEBOOK...; default: your notebooks 02 "
+        "and 03 in ./notebooks)",
+    )
+    sub.add_parser(
+        "predict",
+        add_help=False,
+        help="segment your own images with a trained checkpoint and your models (--models NOTEBOOK...)",
+    )
     return parser
 
 

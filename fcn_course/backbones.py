@@ -9,6 +9,7 @@ train script and the tests read this table, so a new backbone is one :func:`regi
 The module also provides the two initialisations the course uses: random (Kaiming) for layers trained from
 scratch and bilinear for transposed convolutions.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,15 +39,15 @@ class Backbone:
     of channels there (32 = the whole ``features``).
     """
 
-    name: str                        # registry key, also written in run folders: "alexnet"
-    display_name: str                # for people: "AlexNet"
+    name: str  # registry key, also written in run folders: "alexnet"
+    display_name: str  # for people: "AlexNet"
     build: Callable[..., nn.Module]  # torchvision-style constructor: build(weights=None) -> model with .features
-    cuts: dict                       # {8: end, 16: end}
-    channels: dict                   # {8: c, 16: c, 32: c}
-    min_input_size: int              # smaller inputs leave the last pooling nothing to pool
-    class_name: str                  # the FCN class students write for it: "FCN_AlexNet"
-    loader_name: str                 # the function students call: "load_alexnet"
-    weights: object = None           # torchvision weights enum (its .url is downloaded), or None
+    cuts: dict  # {8: end, 16: end}
+    channels: dict  # {8: c, 16: c, 32: c}
+    min_input_size: int  # smaller inputs leave the last pooling nothing to pool
+    class_name: str  # the FCN class students write for it: "FCN_AlexNet"
+    loader_name: str  # the function students call: "load_alexnet"
+    weights: object = None  # torchvision weights enum (its .url is downloaded), or None
     weight_file: Optional[str] = None  # file name in the torch hub cache; "-<sha256 prefix>.pth" at its end
     check_sizes: tuple = ((224, 224), (96, 96), (97, 131))  # input sizes the self-checks try
     notes: dict = field(default_factory=dict)
@@ -82,25 +83,39 @@ def backbone_for_class(model_cls) -> Optional[Backbone]:
     return None
 
 
-ALEXNET = register_backbone(Backbone(
-    name="alexnet", display_name="AlexNet", build=models.alexnet,
-    # AlexNet `features` has 13 layers: features[:3] = conv1 (stride 4), ReLU, pool1 -> 1/8 (224 -> 27);
-    # features[:6] = ... conv2, ReLU, pool2 -> 1/16 (224 -> 13); the whole of it ends with pool5 -> 1/32 (224 -> 6).
-    cuts={8: 3, 16: 6}, channels={8: 64, 16: 192, 32: 256},
-    min_input_size=63,  # smaller images leave pool5 nothing to pool (its window is 3x3)
-    class_name="FCN_AlexNet", loader_name="load_alexnet",
-    weights=models.AlexNet_Weights.IMAGENET1K_V1, weight_file="alexnet-owt-7be5be79.pth",
-))
-VGG16 = register_backbone(Backbone(
-    name="vgg16", display_name="VGG16", build=models.vgg16,
-    # VGG16 `features` has 31 layers: features[:17] ends with pool3 -> 1/8 (224 -> 28); features[:24] with
-    # pool4 -> 1/16 (224 -> 14); the whole of it with pool5 -> 1/32 (224 -> 7).
-    cuts={8: 17, 16: 24}, channels={8: 256, 16: 512, 32: 512},
-    min_input_size=32,  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
-    class_name="FCN_VGG16", loader_name="load_vgg16",
-    weights=models.VGG16_Weights.IMAGENET1K_V1, weight_file="vgg16-397923af.pth",
-    check_sizes=((64, 64), (97, 131)),  # VGG16 is slow on a CPU: small inputs keep the check quick
-))
+ALEXNET = register_backbone(
+    Backbone(
+        name="alexnet",
+        display_name="AlexNet",
+        build=models.alexnet,
+        # AlexNet `features` has 13 layers: features[:3] = conv1 (stride 4), ReLU, pool1 -> 1/8 (224 -> 27);
+        # features[:6] = ... conv2, ReLU, pool2 -> 1/16 (224 -> 13); the whole of it ends with pool5 -> 1/32 (224 -> 6).
+        cuts={8: 3, 16: 6},
+        channels={8: 64, 16: 192, 32: 256},
+        min_input_size=63,  # smaller images leave pool5 nothing to pool (its window is 3x3)
+        class_name="FCN_AlexNet",
+        loader_name="load_alexnet",
+        weights=models.AlexNet_Weights.IMAGENET1K_V1,
+        weight_file="alexnet-owt-7be5be79.pth",
+    )
+)
+VGG16 = register_backbone(
+    Backbone(
+        name="vgg16",
+        display_name="VGG16",
+        build=models.vgg16,
+        # VGG16 `features` has 31 layers: features[:17] ends with pool3 -> 1/8 (224 -> 28); features[:24] with
+        # pool4 -> 1/16 (224 -> 14); the whole of it with pool5 -> 1/32 (224 -> 7).
+        cuts={8: 17, 16: 24},
+        channels={8: 256, 16: 512, 32: 512},
+        min_input_size=32,  # five 2x2 poolings: 32 -> 16 -> 8 -> 4 -> 2 -> 1
+        class_name="FCN_VGG16",
+        loader_name="load_vgg16",
+        weights=models.VGG16_Weights.IMAGENET1K_V1,
+        weight_file="vgg16-397923af.pth",
+        check_sizes=((64, 64), (97, 131)),  # VGG16 is slow on a CPU: small inputs keep the check quick
+    )
+)
 
 # Names the exercises use (views of the registry above, not separate definitions).
 ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END = ALEXNET.cuts[8], ALEXNET.cuts[16]
@@ -150,8 +165,7 @@ def load_backbone(name, pretrained=False):
     try:
         return spec.build(weights=spec.weights)
     except Exception as error:
-        tried.append(text("backbones.download_failed", url=spec.weights.url,
-                          error=f"{type(error).__name__}: {error}"))
+        tried.append(text("backbones.download_failed", url=spec.weights.url, error=f"{type(error).__name__}: {error}"))
         raise PretrainedWeightsError(_weights_help(spec, tried)) from error
 
 
@@ -218,9 +232,15 @@ def _load_local_weights(spec: Backbone, tried: list):
 
 def _weights_help(spec: Backbone, tried):
     """Error message: what was tried, which file is needed, where to put it, and the alternative."""
-    return text("backbones.weights_help", backbone=spec.display_name, file=spec.weight_file, url=spec.weights.url,
-                tried="\n".join(f"  - {attempt}" for attempt in tried), env=WEIGHTS_ENV,
-                hub_folder=Path(torch.hub.get_dir()) / "checkpoints")
+    return text(
+        "backbones.weights_help",
+        backbone=spec.display_name,
+        file=spec.weight_file,
+        url=spec.weights.url,
+        tried="\n".join(f"  - {attempt}" for attempt in tried),
+        env=WEIGHTS_ENV,
+        hub_folder=Path(torch.hub.get_dir()) / "checkpoints",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

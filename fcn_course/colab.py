@@ -6,57 +6,86 @@ the student notebooks have them):
 1. a Markdown badge that opens the notebook on Colab (:func:`badge_markdown`);
 2. a set-up cell (:func:`setup_cell_source`) that does nothing outside Colab. On Colab the course package is
    not installed yet when that cell runs, so the cell itself carries the bootstrap (``pip install`` from the
-   repository) and then calls :func:`setup_colab` from the freshly installed package for the rest (the data
-   folder on Google Drive, when the student asks for it).
+   repository, with a Portuguese message when it fails) and then calls :func:`setup_colab` from the freshly
+   installed package for the rest (the data folder on Google Drive, when the student asks for it).
 
-:data:`REPOSITORY` is the one place that says where the course lives; ``tests/test_colab.py`` checks that
-the notebooks' first two cells are exactly what this module generates, so changing the address means
-changing it here and pasting the new cells that the failing test prints.
+:data:`REPOSITORY` is the one setting that says where the students' notebooks live: the GitHub repository
+the badge opens and the set-up cell installs from (a public one: Colab cannot install from a private
+repository). ``"origin"`` means the GitHub repository of ``git remote get-url origin``, read at build time.
+``python -m fcn_course.instructor build`` rewrites both cells of every notebook from it
+(``fcn_course.instructor.colab_cells``); ``tests/test_colab.py`` checks that they are current.
 """
+
 from __future__ import annotations
 
+import json
 import os
+import textwrap
 
 from fcn_course.environment import DATA_ENV
 from fcn_course.messages import text
 
-REPOSITORY = "fcn-course/fcn-course"  # GitHub "owner/name" of the course repository
+REPOSITORY = "fcn-course/fcn-course"  # GitHub "owner/name" of the students' notebooks, or "origin" (see above)
+FROM_ORIGIN = "origin"  # the value of REPOSITORY that means: the build reads `git remote get-url origin`
 BRANCH = "main"
 REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 DRIVE_MOUNT_POINT = "/content/drive"
 DRIVE_DATA_FOLDER = "MyDrive/fcn_course_data"  # inside the student's Drive
+# Where students keep their notebooks in Drive ("Salvar uma cópia no Drive" writes to the first), searched by
+# fcn_course.definitions.load_definitions on Colab, whose working folder is /content.
+DRIVE_NOTEBOOK_FOLDERS = ("MyDrive/Colab Notebooks", "MyDrive")
 DRIVE_FLAG = "USAR_DRIVE"  # the variable the student sets in the set-up cell
 
 
-def colab_url(notebook: str) -> str:
-    """The address that opens ``notebooks/<notebook>.ipynb`` of the repository on Colab."""
-    return (f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/notebooks/"
-            f"{notebook}.ipynb")
+def repository_url(repository: str = REPOSITORY) -> str:
+    """``https://github.com/<owner>/<name>``: where the set-up cell installs the course from."""
+    return f"https://github.com/{repository}"
 
 
-def badge_markdown(notebook: str) -> str:
+def colab_url(notebook: str, repository: str = REPOSITORY) -> str:
+    """The address that opens ``notebooks/<notebook>.ipynb`` of ``repository`` on Colab."""
+    return f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/notebooks/{notebook}.ipynb"
+
+
+def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
     """The first cell of every notebook: the "Abrir no Colab" badge."""
-    return f"[![{text('colab.badge')}]({COLAB_BADGE_IMAGE})]({colab_url(notebook)})"
+    return f"[![{text('colab.badge')}]({COLAB_BADGE_IMAGE})]({colab_url(notebook, repository)})"
 
 
-def setup_cell_source() -> str:
+def setup_cell_source(repository: str = REPOSITORY) -> str:
     """The second cell of every notebook: install the course on Colab, nothing elsewhere.
 
-    Kept short on purpose: students read it. It installs from the repository only when the package cannot
-    be imported yet (a second run costs nothing), then lets :func:`setup_colab` do the rest.
+    Kept short on purpose: students read it. It installs from ``repository`` only when the package cannot be
+    imported yet (a second run costs nothing), says in Portuguese what to check when the install fails, then
+    lets :func:`setup_colab` do the rest.
     """
-    return "\n".join([
-        text("colab.setup_comment"),
-        f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
-        "import importlib.util, subprocess, sys",
-        "if \"google.colab\" in sys.modules:",
-        "    if importlib.util.find_spec(\"fcn_course\") is None:",
-        "        subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",",
-        f"                        \"git+{REPOSITORY_URL}\"], check=True)",
-        "    from fcn_course.colab import setup_colab",
-        f"    setup_colab(use_drive={DRIVE_FLAG})",
-    ])
+    url = repository_url(repository)
+    return "\n".join(
+        [
+            text("colab.setup_comment"),
+            f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
+            "import importlib.util, subprocess, sys",
+            "if \"google.colab\" in sys.modules:",
+            "    if importlib.util.find_spec(\"fcn_course\") is None:",
+            "        install = subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",",
+            f"                                  \"git+{url}\"])",
+            "        if install.returncode != 0:",
+            "            raise RuntimeError(",
+            *_string_lines(text("colab.install_failed", url=url), indent=16),
+            "            )",
+            "    from fcn_course.colab import setup_colab",
+            f"    setup_colab(use_drive={DRIVE_FLAG})",
+        ]
+    )
+
+
+def _string_lines(message: str, indent: int, width: int = 100) -> list:
+    """``message`` as string literals of at most ``width`` characters a line with their quotes and trailing
+    space (Python joins them; only a longer word, an address, goes past it), for a cell students read."""
+    pieces = textwrap.wrap(message, width - indent - 3, break_long_words=False, break_on_hyphens=False)
+    spaced = [piece + " " for piece in pieces[:-1]] + pieces[-1:]
+    return [" " * indent + json.dumps(piece, ensure_ascii=False) for piece in spaced]
 
 
 def on_colab() -> bool:

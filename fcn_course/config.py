@@ -15,6 +15,7 @@ ready (generating the synthetic twin when the profile uses it).
 The profile table is ``PROFILES`` (written in ``fcn_course.profiles``); the environment variables' names and
 their reader are in ``fcn_course.environment``. Both are re-exported here.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,10 +29,20 @@ import torch
 # The environment variables (their names and the one reader) and the profile table live in two small modules
 # without PyTorch; they are re-exported here, so that ``config.PROFILES`` and ``config.read_environment`` work.
 from fcn_course.environment import (  # noqa: F401  (re-exported)
-    DATA_ENV, PROFILE_ENV, RUNS_ENV, SMOKE_ENV, STATIC_ENV, WEIGHTS_ENV, Environment, read_environment,
+    DATA_ENV,
+    PROFILE_ENV,
+    RUNS_ENV,
+    SMOKE_ENV,
+    STATIC_ENV,
+    WEIGHTS_ENV,
+    Environment,
+    read_environment,
 )
 from fcn_course.profiles import (  # noqa: F401  (re-exported)
-    DEFAULT_PROFILE, PROFILES, per_backbone_settings, profile_names,
+    DEFAULT_PROFILE,
+    PROFILES,
+    per_backbone_settings,
+    profile_names,
 )
 from fcn_course.voc import DEFAULT_CLASSES
 
@@ -114,27 +125,29 @@ def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **o
     profile, reason = _choose_profile(profile, smoke, environment)
     chosen = PROFILES[profile]
     args = {
-        "epoch_num": 50,          # number of epochs
+        "epoch_num": 50,  # number of epochs
         "classes": DEFAULT_CLASSES,
-        "pretrained": True,       # start the backbone from ImageNet weights
-        "skip": True,             # use skip connections
-        "lr": 1e-4,               # learning rate
-        "weight_decay": 5e-4,     # L2 penalty
-        "momentum": 0.9,          # used as Adam's beta1
+        "pretrained": True,  # start the backbone from ImageNet weights
+        "skip": True,  # use skip connections
+        "lr": 1e-4,  # learning rate
+        "weight_decay": 5e-4,  # L2 penalty
+        "momentum": 0.9,  # used as Adam's beta1
         "num_workers": default_num_workers(),
         "batch_size": 8,
-        "w_size": 224,            # width of the crop fed to the network
-        "h_size": 224,            # height of the crop
-        "show_freq": 5,           # show predictions every show_freq epochs
-        "max_samples": None,      # keep every sample of the subset
+        "w_size": 224,  # width of the crop fed to the network
+        "h_size": 224,  # height of the crop
+        "show_freq": 5,  # show predictions every show_freq epochs
+        "max_samples": None,  # keep every sample of the subset
         "seed": 0,
         "cache_in_memory": "auto",  # keep decoded images in RAM when both splits fit in half the free memory
     }
     args.update(chosen["settings"])
     unknown = sorted(set(overrides) - set(args) - OPTIONAL_KEYS)
     if unknown:
-        raise ValueError(f"unknown setting(s) {unknown}; the course's settings are "
-                         f"{sorted(set(args) | OPTIONAL_KEYS - {'profile', 'smoke'})} (e.g. course_args(epoch_num=10))")
+        raise ValueError(
+            f"unknown setting(s) {unknown}; the course's settings are "
+            f"{sorted(set(args) | OPTIONAL_KEYS - {'profile', 'smoke'})} (e.g. course_args(epoch_num=10))"
+        )
     args.update(overrides)
     args["profile"] = profile
     args["profile_reason"] = reason
@@ -171,11 +184,16 @@ def vgg_args(args: dict) -> dict:
 def describe_profile(args: dict) -> str:
     """One Portuguese line for the top of a notebook: which profile runs, why, and what that means."""
     profile = args["profile"]
-    data = ("conjunto sintético (imitação do VOC gerada pelo curso)" if args.get("synthetic")
-            else f"Pascal VOC 2012 em {args['root']}")
-    return (f"Perfil '{profile}' ({args.get('profile_reason', 'escolhido à mão')}): {PROFILES[profile]['description']}.\n"
-            f"  dados: {data}; {args['epoch_num']} épocas, recortes {args['h_size']}x{args['w_size']}, "
-            f"lote {args['batch_size']}, lr {args['lr']:g}, pretrained={args['pretrained']}.")
+    data = (
+        "conjunto sintético (imitação do VOC gerada pelo curso)"
+        if args.get("synthetic")
+        else f"Pascal VOC 2012 em {args['root']}"
+    )
+    return (
+        f"Perfil '{profile}' ({args.get('profile_reason', 'escolhido à mão')}): {PROFILES[profile]['description']}.\n"
+        f"  dados: {data}; {args['epoch_num']} épocas, recortes {args['h_size']}x{args['w_size']}, "
+        f"lote {args['batch_size']}, lr {args['lr']:g}, pretrained={args['pretrained']}."
+    )
 
 
 def seed_everything(seed: int = 0) -> None:

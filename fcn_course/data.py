@@ -15,7 +15,12 @@ The pieces, in the order a notebook meets them:
 
 The VOC facts themselves (classes, palette, void, reading a mask, ImageNet statistics) live in
 ``fcn_course.voc`` and are re-exported here for the notebooks.
+
+Why this module is long: the subset, its index and cache, the geometry of image and label and the loaders
+are one pipeline that students read top to bottom; ruff's formatter (one argument per line in long calls)
+added the last hundred lines. Split the cache out if it grows again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,17 +44,52 @@ from fcn_course.download import VOC_ARCHIVE, describe_missing, download_voc
 from fcn_course.files import write_json
 from fcn_course.messages import text
 from fcn_course.synthetic import ensure_synthetic_voc, make_synthetic_voc
-from fcn_course.voc import (CACHE_DIR_NAME, DEFAULT_CLASSES, IMAGE_SETS, IMAGENET_MEAN, IMAGENET_STD, MEAN_COLOUR,
-                            REQUIRED_PARTS, VOC_CLASSES, VOID, check_classes, class_colors, denormalize,
-                            label_lookup_table, normalize_image, read_voc_mask, split_file, voc_colormap,
-                            voc_folder, voc_is_ready)
+from fcn_course.voc import (
+    CACHE_DIR_NAME,
+    DEFAULT_CLASSES,
+    IMAGE_SETS,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    MEAN_COLOUR,
+    REQUIRED_PARTS,
+    VOC_CLASSES,
+    VOID,
+    check_classes,
+    class_colors,
+    denormalize,
+    label_lookup_table,
+    normalize_image,
+    read_voc_mask,
+    split_file,
+    voc_colormap,
+    voc_folder,
+    voc_is_ready,
+)
 
 __all__ = [
-    "VOC_CLASSES", "VOID", "IMAGENET_MEAN", "IMAGENET_STD", "DEFAULT_CLASSES",
-    "voc_colormap", "class_colors", "denormalize", "check_classes", "label_lookup_table", "read_voc_mask",
-    "voc_folder", "voc_is_ready", "download_voc", "VOCNotFoundError", "VOCSubset", "prepare_data", "make_loaders",
-    "make_synthetic_voc", "available_memory_bytes", "cache_fits_in_memory",
+    "VOC_CLASSES",
+    "VOID",
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "DEFAULT_CLASSES",
+    "voc_colormap",
+    "class_colors",
+    "denormalize",
+    "check_classes",
+    "label_lookup_table",
+    "read_voc_mask",
+    "voc_folder",
+    "voc_is_ready",
+    "download_voc",
+    "VOCNotFoundError",
+    "VOCSubset",
+    "prepare_data",
+    "make_loaders",
+    "make_synthetic_voc",
+    "available_memory_bytes",
+    "cache_fits_in_memory",
 ]
+
 
 class VOCNotFoundError(FileNotFoundError):
     """The Pascal VOC 2012 tree is not where the course looks for it."""
@@ -67,8 +107,17 @@ def require_voc_tree(root: Path, image_set: str) -> None:
         hint = text("data.hint_voc2012_folder", root=str(root.parent.parent))
     elif (root / "VOC2012").is_dir():
         hint = text("data.hint_vocdevkit_folder", root=str(root.parent))
-    raise VOCNotFoundError(text("data.voc_not_found", root=root, voc=voc, hint=hint, archive=VOC_ARCHIVE,
-                                missing="\n".join(f"  - {path}" for path in missing), profile_env=PROFILE_ENV))
+    raise VOCNotFoundError(
+        text(
+            "data.voc_not_found",
+            root=root,
+            voc=voc,
+            hint=hint,
+            archive=VOC_ARCHIVE,
+            missing="\n".join(f"  - {path}" for path in missing),
+            profile_env=PROFILE_ENV,
+        )
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -76,8 +125,10 @@ def require_voc_tree(root: Path, image_set: str) -> None:
 # ----------------------------------------------------------------------------------------------------
 
 # Bump the "v1" when the rule changes, so that old caches are ignored.
-SUBSET_RULE = ("v1: keep an image when at least min_classes of the chosen classes appear in its mask; "
-               "other VOC classes count as background; void is ignored")
+SUBSET_RULE = (
+    "v1: keep an image when at least min_classes of the chosen classes appear in its mask; "
+    "other VOC classes count as background; void is ignored"
+)
 
 
 class MaskError(ValueError):
@@ -97,8 +148,9 @@ def count_chosen_classes(mask_path, lookup: np.ndarray) -> int:
     voc_indices = np.flatnonzero(np.bincount(mask.ravel(), minlength=256))  # the indices present
     unknown = [str(index) for index in voc_indices if len(VOC_CLASSES) <= index < VOID]
     if unknown:
-        raise MaskError(text("data.mask_unknown_indices", path=mask_path, values=", ".join(unknown[:8]),
-                             last=len(VOC_CLASSES) - 1))
+        raise MaskError(
+            text("data.mask_unknown_indices", path=mask_path, values=", ".join(unknown[:8]), last=len(VOC_CLASSES) - 1)
+        )
     course_indices = set(lookup[voc_indices].tolist()) - {VOID}
     return len(course_indices)
 
@@ -109,8 +161,15 @@ def check_mask_size(image_path, mask_path, image_size=None, mask_size=None) -> N
         with Image.open(image_path) as picture, Image.open(mask_path) as mask:
             image_size, mask_size = picture.size, mask.size
     if tuple(image_size) != tuple(mask_size):
-        raise MaskError(text("data.mask_size", mask=mask_path, mask_size="x".join(map(str, mask_size)),
-                             image=image_path, image_size="x".join(map(str, image_size))))
+        raise MaskError(
+            text(
+                "data.mask_size",
+                mask=mask_path,
+                mask_size="x".join(map(str, mask_size)),
+                image=image_path,
+                image_size="x".join(map(str, image_size)),
+            )
+        )
 
 
 def cache_folders(root: Path) -> list:
@@ -194,7 +253,7 @@ def save_cached_subset(root: Path, name: str, record: dict) -> None:
             return
         except OSError as error:
             errors.append(f"{folder}: {error}")
-    warnings.warn(text("data.cache_not_saved", errors="; ".join(errors)))
+    warnings.warn(text("data.cache_not_saved", errors="; ".join(errors)), stacklevel=2)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -244,8 +303,7 @@ def check_listed_files(paths: dict) -> None:
     """
     missing = [path for image, mask in paths.values() for path in (image, mask) if not path.is_file()]
     if missing:
-        raise FileNotFoundError(text("data.listed_files_missing", count=len(missing),
-                                     files=describe_missing(missing)))
+        raise FileNotFoundError(text("data.listed_files_missing", count=len(missing), files=describe_missing(missing)))
 
 
 class VOCSubset(Dataset):
@@ -268,17 +326,33 @@ class VOCSubset(Dataset):
     instead of each filling its own.
     """
 
-    def __init__(self, root, image_set: str = "train", classes=DEFAULT_CLASSES, size=(224, 224),
-                 min_classes: int = 2, augment: bool = False, download: bool = False, max_samples=None,
-                 verbose: bool = True, cache_in_memory: bool = False):
+    def __init__(
+        self,
+        root,
+        image_set: str = "train",
+        classes=DEFAULT_CLASSES,
+        size=(224, 224),
+        min_classes: int = 2,
+        augment: bool = False,
+        download: bool = False,
+        max_samples=None,
+        verbose: bool = True,
+        cache_in_memory: bool = False,
+    ):
         if image_set not in IMAGE_SETS:
             raise ValueError(text("data.bad_image_set", choices=", ".join(IMAGE_SETS), image_set=image_set))
         self.root = Path(root).expanduser()
         self.image_set = image_set
         self.classes = check_classes(classes)
         if min_classes > len(self.classes):
-            raise ValueError(text("data.min_classes_too_high", min_classes=min_classes, count=len(self.classes),
-                                  classes=", ".join(self.classes)))
+            raise ValueError(
+                text(
+                    "data.min_classes_too_high",
+                    min_classes=min_classes,
+                    count=len(self.classes),
+                    classes=", ".join(self.classes),
+                )
+            )
         self.size = as_size(size)
         self.min_classes = min_classes
         self.augment = augment
@@ -304,9 +378,16 @@ class VOCSubset(Dataset):
         self.from_cache = False  # becomes True when the filter's result is read from the cache
         self.kept = self.select_ids(all_ids, paths, verbose)
         if not self.kept:
-            raise ValueError(text("data.nothing_kept", image_set=image_set, total=self.total,
-                                  split=split_file(self.root, image_set), min_classes=min_classes,
-                                  classes=", ".join(self.classes)))
+            raise ValueError(
+                text(
+                    "data.nothing_kept",
+                    image_set=image_set,
+                    total=self.total,
+                    split=split_file(self.root, image_set),
+                    min_classes=min_classes,
+                    classes=", ".join(self.classes),
+                )
+            )
         self.ids = self.kept[:max_samples] if max_samples is not None else list(self.kept)
         self.images = [paths[image_id][0] for image_id in self.ids]
         self.masks = [paths[image_id][1] for image_id in self.ids]
@@ -325,16 +406,20 @@ class VOCSubset(Dataset):
         if self.min_classes <= 0:
             return list(all_ids)
         cache_name = subset_cache_name(self.image_set, self.classes, self.min_classes)
-        expected = {"image_set": self.image_set, "classes": list(self.classes), "min_classes": self.min_classes,
-                    "rule": SUBSET_RULE, "ids_sha1": ids_fingerprint(all_ids),
-                    "masks_sha1": masks_fingerprint(paths[image_id][1] for image_id in all_ids)}
+        expected = {
+            "image_set": self.image_set,
+            "classes": list(self.classes),
+            "min_classes": self.min_classes,
+            "rule": SUBSET_RULE,
+            "ids_sha1": ids_fingerprint(all_ids),
+            "masks_sha1": masks_fingerprint(paths[image_id][1] for image_id in all_ids),
+        }
         kept = load_cached_subset(self.root, cache_name, expected, all_ids)
         if kept is not None:
             self.from_cache = True
             return kept
         quiet = not verbose or len(all_ids) < 200  # a progress bar only when it takes a while
-        masks = tqdm(all_ids, desc=text("data.indexing_masks", image_set=self.image_set), leave=False,
-                     disable=quiet)
+        masks = tqdm(all_ids, desc=text("data.indexing_masks", image_set=self.image_set), leave=False, disable=quiet)
         kept, problems = [], []
         for image_id in masks:  # every mask is checked: all the bad ones are named at once
             image_path, mask_path = paths[image_id]
@@ -345,15 +430,28 @@ class VOCSubset(Dataset):
             except MaskError as error:
                 problems.append(str(error))
         if problems:
-            raise MaskError(text("data.bad_masks", count=len(problems), total=len(all_ids), problems="\n  ".join(
-                problems[:5] + ["..."] * (len(problems) > 5)), split=split_file(self.root, self.image_set)))
+            raise MaskError(
+                text(
+                    "data.bad_masks",
+                    count=len(problems),
+                    total=len(all_ids),
+                    problems="\n  ".join(problems[:5] + ["..."] * (len(problems) > 5)),
+                    split=split_file(self.root, self.image_set),
+                )
+            )
         save_cached_subset(self.root, cache_name, {**expected, "total": len(all_ids), "kept": kept})
         return kept
 
     def summary(self) -> str:
         """One line, e.g. ``train: 123 de 1464 imagens mantidas, com >= 2 de (background, bus, person)``."""
-        line = text("data.summary", image_set=self.image_set, kept=len(self.kept), total=self.total,
-                    min_classes=self.min_classes, classes=", ".join(self.classes))
+        line = text(
+            "data.summary",
+            image_set=self.image_set,
+            kept=len(self.kept),
+            total=self.total,
+            min_classes=self.min_classes,
+            classes=", ".join(self.classes),
+        )
         if len(self.ids) < len(self.kept):
             line += text("data.summary_first", count=len(self.ids), max_samples=self.max_samples)
         return line
@@ -468,9 +566,14 @@ def make_loaders(args: dict):
     """
     prepare_data(args, verbose=False)
     cache = args.get("cache_in_memory", False)
-    common = dict(root=args["root"], classes=args["classes"], size=(args["h_size"], args["w_size"]),
-                  max_samples=args.get("max_samples"), download=args.get("download", False),
-                  cache_in_memory=cache is True)
+    common = dict(
+        root=args["root"],
+        classes=args["classes"],
+        size=(args["h_size"], args["w_size"]),
+        max_samples=args.get("max_samples"),
+        download=args.get("download", False),
+        cache_in_memory=cache is True,
+    )
     train_set = VOCSubset(image_set="train", augment=args.get("augment", False), **common)
     val_set = VOCSubset(image_set="val", **common)
     if cache == "auto":
@@ -482,8 +585,12 @@ def make_loaders(args: dict):
     if workers > 0 and train_set.cache_in_memory:
         train_set.fill_cache()  # filled before the workers start: they share it instead of each filling one
         val_set.fill_cache()
-    loader_options = dict(batch_size=args["batch_size"], num_workers=workers,
-                          pin_memory=device.type == "cuda", persistent_workers=workers > 0)
+    loader_options = dict(
+        batch_size=args["batch_size"],
+        num_workers=workers,
+        pin_memory=device.type == "cuda",
+        persistent_workers=workers > 0,
+    )
     shuffle_order = torch.Generator().manual_seed(args.get("seed", 0))
     train_loader = DataLoader(train_set, shuffle=True, generator=shuffle_order, **loader_options)
     val_loader = DataLoader(val_set, shuffle=False, **loader_options)

@@ -8,6 +8,7 @@ loading is fast and has no side effects.
 This module is part of the student package; the instructor tooling (build, grading, release) lives in
 ``fcn_course.instructor`` and is not shipped to students.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,7 +22,9 @@ from typing import Callable, Iterable
 import jupytext
 import nbformat
 
+from fcn_course import colab
 from fcn_course.messages import text
+from fcn_course.outline import original_name
 
 
 def read_notebook(path) -> nbformat.NotebookNode:
@@ -52,9 +55,27 @@ def cell_label(name: str, index: int, cell) -> str:
 
 # Expressions a constant may be computed from (``HIDDEN = 64 * 2``, ``SIZES = (SIDE, SIDE)``): no calls,
 # so evaluating them cannot train, download or print anything.
-_SAFE_EXPRESSION_NODES = (ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-                          ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Attribute, ast.Subscript, ast.Slice,
-                          ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context)
+_SAFE_EXPRESSION_NODES = (
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.operator,
+    ast.unaryop,
+    ast.boolop,
+    ast.cmpop,
+    ast.expr_context,
+)
 
 
 def _is_constant_assignment(node) -> bool:
@@ -107,9 +128,9 @@ def cell_name_pt(name: str, index: int) -> str:
 class CellFailure:
     """A definition of a cell that could not be run (messages for students, in Portuguese)."""
 
-    index: int      # 0-based position in the notebook
-    label: str      # "célula 5 de 02_fcn_alexnet.ipynb ('class FCN_AlexNet(nn.Module):')"
-    error: str      # "SyntaxError: ... (linha 3)"
+    index: int  # 0-based position in the notebook
+    label: str  # "célula 5 de 02_fcn_alexnet.ipynb ('class FCN_AlexNet(nn.Module):')"
+    error: str  # "SyntaxError: ... (linha 3)"
 
 
 def _looks_like_definitions(source: str) -> bool:
@@ -144,8 +165,13 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             tree = ast.parse(cell.source, filename)
         except SyntaxError as error:
             if _looks_like_definitions(cell.source):
-                failures.append(CellFailure(index, label, text("definitions.error_at_line", line=error.lineno,
-                                                               error=f"SyntaxError: {error.msg}")))
+                failures.append(
+                    CellFailure(
+                        index,
+                        label,
+                        text("definitions.error_at_line", line=error.lineno, error=f"SyntaxError: {error.msg}"),
+                    )
+                )
             continue
         # Register the source so that tracebacks show the student's lines.
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
@@ -156,9 +182,17 @@ def execute_definition_cells(nb, name: str = "notebook") -> tuple[dict, list[Cel
             except Exception as error:  # noqa: BLE001 - a student's cell may raise anything
                 if _is_constant_assignment(node) and isinstance(error, NameError):
                     continue  # computed from a variable of a skipped statement (``N = len(dataset)``)
-                failures.append(CellFailure(index, label, text("definitions.error_at_line",
-                                                               error=f"{type(error).__name__}: {error}",
-                                                               line=getattr(node, "lineno", "?"))))
+                failures.append(
+                    CellFailure(
+                        index,
+                        label,
+                        text(
+                            "definitions.error_at_line",
+                            error=f"{type(error).__name__}: {error}",
+                            line=getattr(node, "lineno", "?"),
+                        ),
+                    )
+                )
     return namespace, failures
 
 
@@ -200,6 +234,56 @@ def read_newest(path) -> tuple[nbformat.NotebookNode, Path, str | None]:
     return newer, other, note
 
 
+def notebook_folders(path: Path) -> list:
+    """Where to look for the notebook ``path``: its folder and, for a bare file name on Colab, the Google Drive
+    folders where students keep notebooks (``colab.DRIVE_NOTEBOOK_FOLDERS``: Colab's working folder is
+    ``/content``, and "Salvar uma cópia no Drive" puts the copy in ``MyDrive/Colab Notebooks``)."""
+    folders = [path.parent]
+    if colab.on_colab() and path.parent == Path("."):
+        folders += [Path(colab.DRIVE_MOUNT_POINT) / folder for folder in colab.DRIVE_NOTEBOOK_FOLDERS]
+    return folders
+
+
+def _find_in(folder: Path, name: str):
+    """``folder/name``, else its Jupytext pair, else the newest renamed copy of either ("Cópia de ..."); None."""
+    exact = folder / name
+    if exact.is_file() or paired_file(exact) is not None:
+        return exact if exact.is_file() else paired_file(exact)
+    if not folder.is_dir():
+        return None
+    wanted = {name, paired_name(name)}
+    copies = [entry for entry in folder.iterdir() if entry.is_file() and original_name(entry.name) in wanted]
+    return max(copies, key=lambda entry: entry.stat().st_mtime, default=None)
+
+
+def paired_name(name: str) -> str:
+    """``02.ipynb`` <-> ``02.py``: the file name of a notebook's Jupytext pair."""
+    path = Path(name)
+    return path.with_suffix(".py" if path.suffix == ".ipynb" else ".ipynb").name
+
+
+def find_notebook(notebook_path) -> Path:
+    """The file to read for ``notebook_path``: the notebook, its Jupytext pair, or a copy of either that Google
+    Drive, Colab or a browser renamed ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet (1).ipynb"), in the
+    notebook's folder and, on Colab, in the Drive folders (:func:`notebook_folders`). When it reads another
+    file than the one named, it says which. FileNotFoundError, in Portuguese, says where it looked.
+    """
+    path = Path(notebook_path)
+    folders = notebook_folders(path)
+    for folder in folders:
+        found = _find_in(folder, path.name)
+        if found is not None:
+            if found not in (path, path.with_name(paired_name(path.name))):  # a copy, or in Drive
+                print(text("definitions.reading_copy", path=found, name=path.name))
+            return found
+    if len(folders) == 1:
+        raise FileNotFoundError(text("definitions.not_found", path=path))
+    message = text("definitions.not_found_in", name=path.name, folders=", ".join(str(f) for f in folders))
+    if not (Path(colab.DRIVE_MOUNT_POINT) / "MyDrive").is_dir():
+        message += " " + text("definitions.mount_drive", flag=colab.DRIVE_FLAG, mount_point=colab.DRIVE_MOUNT_POINT)
+    raise FileNotFoundError(message)
+
+
 # Which exercise cell defines a name is known to the exercise registry (``fcn_course.checks``), a layer above
 # this module. The registry hands its rows over when it is imported (notebooks import it in their first cell),
 # so the messages below can name the exercise without this module importing upward.
@@ -214,7 +298,7 @@ def use_exercises(rows: Callable[[], Iterable]) -> None:
 
 def _exercise_defining(notebook: str, name: str) -> str:
     """``' (Exercício 1 (FCN-AlexNet sem skip))'``: the exercise whose cell defines ``name``, if one does."""
-    stem = Path(notebook).stem
+    stem = Path(original_name(notebook)).stem  # "Cópia de 02_fcn_alexnet.ipynb" holds 02's exercises
     titles = [row.title for row in _exercise_rows() if name in row.names and row.notebook == stem]
     return f" ({titles[0]})" if titles else ""
 
@@ -223,8 +307,14 @@ def _missing_message(path: Path, missing: list, namespace: dict, failures: list)
     """Portuguese: which names are missing, which cell should define them and what to do."""
     lines = [text("definitions.not_defined", notebook=path.name, names=", ".join(missing))]
     for name in missing:
-        lines.append(text("definitions.where_to_define", name=name, notebook=path.name,
-                          exercise=_exercise_defining(path.name, name)))
+        lines.append(
+            text(
+                "definitions.where_to_define",
+                name=name,
+                notebook=path.name,
+                exercise=_exercise_defining(path.name, name),
+            )
+        )
     found = ", ".join(sorted(_public(namespace))) or text("definitions.nothing_found")
     lines.append(text("definitions.found", found=found))
     if failures:
@@ -238,22 +328,20 @@ def load_definitions(notebook_path, names=None) -> dict:
     Returns the defined names, or only ``names`` (a list) when given; a KeyError (in Portuguese, for the
     student) says which are missing and which exercise cell should define them. Cells that fail are
     reported with a warning. The newer of the notebook and its Jupytext pair is read (see
-    :func:`read_newest`). Example, in notebook 04:
+    :func:`read_newest`); a copy renamed by Google Drive, or the notebook in the Drive folders on Colab, is
+    found too (see :func:`find_notebook`). Example, in notebook 04:
     ``FCN_AlexNet = load_definitions("02_fcn_alexnet.ipynb", ["FCN_AlexNet"])["FCN_AlexNet"]``.
     """
-    path = Path(notebook_path)
-    if not path.is_file() and paired_file(path) is None:
-        raise FileNotFoundError(text("definitions.not_found", path=path))
-    if not path.is_file():
-        path = paired_file(path)
+    path = find_notebook(notebook_path)
     nb, read_path, note = read_newest(path)
     if note:
         print(note)
     namespace, failures = execute_definition_cells(nb, name=read_path.name)
     problems = "".join(f"\n  {failure.label}: {failure.error}" for failure in failures)
     if failures:
-        warnings.warn(text("definitions.cells_failed_warning", notebook=read_path.name, problems=problems),
-                      stacklevel=2)
+        warnings.warn(
+            text("definitions.cells_failed_warning", notebook=read_path.name, problems=problems), stacklevel=2
+        )
     if names is None:
         return _public(namespace)
     if isinstance(names, str):

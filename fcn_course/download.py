@@ -5,6 +5,7 @@ download from its ``.part`` file (HTTP ``Range``), verifies the checksum, refuse
 outside the data folder, and adds only the files that are missing: a user's own folders inside ``VOC2012/`` and
 any file already there survive every call. ``replace=True`` overwrites the archive's own files, and nothing else.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,10 +27,16 @@ VOC_ARCHIVE = "VOCtrainval_11-May-2012.tar"
 # Where the archive can be fetched, in order, with the checksum each host publishes.
 # The Oxford host (torchvision's URL) is often down, hence the mirror.
 VOC_SOURCES = [
-    ("https://thor.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",
-     "md5", "6cd6e144f989b92b3379bac3b3de84fd"),
-    ("http://d2l-data.s3-accelerate.amazonaws.com/VOCtrainval_11-May-2012.tar",
-     "sha1", "4e443f8a2eca6b1dac8a6c57641b67dd40621a49"),
+    (
+        "https://thor.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",
+        "md5",
+        "6cd6e144f989b92b3379bac3b3de84fd",
+    ),
+    (
+        "http://d2l-data.s3-accelerate.amazonaws.com/VOCtrainval_11-May-2012.tar",
+        "sha1",
+        "4e443f8a2eca6b1dac8a6c57641b67dd40621a49",
+    ),
 ]
 CHUNK_BYTES = 1 << 20
 
@@ -166,17 +173,25 @@ def download_part(url: str, partial: Path, algorithm: str) -> str:
             offset = 0  # the server sends the whole file (file:// URLs, servers without Range): start again
         length = int(response.headers.get("Content-Length") or 0) or None
         received = 0
-        with open(partial, "ab" if continues else "wb") as out, \
-                tqdm(total=offset + length if length else None, initial=offset, unit="B", unit_scale=True,
-                     desc=text("download.progress", name=partial.name[:-len(".part")])) as bar:
+        with (
+            open(partial, "ab" if continues else "wb") as out,
+            tqdm(
+                total=offset + length if length else None,
+                initial=offset,
+                unit="B",
+                unit_scale=True,
+                desc=text("download.progress", name=partial.name[: -len(".part")]),
+            ) as bar,
+        ):
             while chunk := response.read(CHUNK_BYTES):
                 out.write(chunk)
                 digest.update(chunk)
                 received += len(chunk)
                 bar.update(len(chunk))
     if length is not None and received < length:
-        raise ConnectionError(text("download.connection_ended", received=offset + received, length=offset + length,
-                                   partial=partial))
+        raise ConnectionError(
+            text("download.connection_ended", received=offset + received, length=offset + length, partial=partial)
+        )
     return digest.hexdigest()
 
 
@@ -247,5 +262,6 @@ def safe_extract(tar: tarfile.TarFile, destination: Path) -> None:
 def download_failed_message(root: Path, errors) -> str:
     """What went wrong, and the three ways forward."""
     tried = "\n".join(f"  - {error}" for error in errors)
-    return text("download.failed", archive=VOC_ARCHIVE, root=root, tried=tried, voc=voc_folder(root),
-                profile_env=PROFILE_ENV)
+    return text(
+        "download.failed", archive=VOC_ARCHIVE, root=root, tried=tried, voc=voc_folder(root), profile_env=PROFILE_ENV
+    )

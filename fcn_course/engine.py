@@ -16,6 +16,7 @@ only receives ``loss_fn(outputs, labels) -> scalar tensor`` and an optimiser bui
 train script receive your pieces together, as one ``TrainingIngredients``. What a run leaves on disk (file
 names, checkpoints, history) belongs to ``fcn_course.runs``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,6 +35,7 @@ from fcn_course.backbones import backbone_for_class
 from fcn_course.config import seed_everything
 from fcn_course.messages import text
 from fcn_course.metrics import ConfusionMatrix
+
 # The run folder is ``runs``'s: these names are kept here because notebooks and scripts use them as engine.*.
 from fcn_course.runs import BEST_CHECKPOINT, HISTORY_FILE, LAST_CHECKPOINT  # noqa: F401  (file names of a run)
 from fcn_course.runs import History, load_checkpoint, save_checkpoint  # noqa: F401
@@ -105,39 +107,40 @@ def _summarise(phase, epoch, losses, matrix, seconds) -> dict:
         "time": float(seconds),
         "batch_losses": [float(v) for v in losses],
     }
-    print(f"[epoch {epoch}] [{phase}] loss {stats['loss_mean']:.4f} +/- {stats['loss_std']:.4f} "
-          f"| mIoU(fg) {stats['miou_fg']:.4f} | time {seconds:.1f}s")
+    print(
+        text(
+            "engine.epoch_line",
+            epoch=epoch,
+            phase=text(f"engine.phase.{phase}"),
+            loss_mean=stats["loss_mean"],
+            loss_std=stats["loss_std"],
+            miou_fg=stats["miou_fg"],
+            seconds=seconds,
+        )
+    )
     return stats
 
 
 def _check_loss(loss, epoch, batch_index):
     """Stop with an explanation when loss_fn returned no single number, or a NaN/infinite one."""
     if not isinstance(loss, torch.Tensor):
-        raise TypeError(f"loss_fn returned {type(loss).__name__}, not a tensor: it must return the loss "
-                        "of the batch (did you forget `return loss`?).")
+        raise TypeError(text("engine.loss_not_a_tensor", given=type(loss).__name__))
     if loss.numel() != 1:
-        raise ValueError(f"loss_fn returned a tensor of shape {tuple(loss.shape)}; it must be a single "
-                         "number (a scalar tensor): the mean loss over the pixels of the batch.")
+        raise ValueError(text("engine.loss_not_a_number", shape=tuple(loss.shape)))
     if not torch.isfinite(loss.detach()).all():
-        raise NonFiniteLossError(
-            f"The loss is {loss.item()} at epoch {epoch}, batch {batch_index}: training diverged. "
-            "The usual cause is a learning rate that is too high: lower args['lr'] (for example by a "
-            "factor of 10) and start again from a fresh model. Also check that the loss ignores void "
-            "pixels (ignore_index=255) and that labels are in 0..num_classes-1."
-        )
+        raise NonFiniteLossError(text("engine.loss_not_finite", loss=loss.item(), epoch=epoch, batch=batch_index))
 
 
-def _check_not_empty(losses, loader_name):
+def _check_not_empty(losses, phase):
+    """Stop with an explanation when the loader of ``phase`` ('train' or 'val') gave no batch at all."""
     if not losses:
-        raise ValueError(f"The {loader_name} loader produced no batches: check the dataset "
-                         "(is it empty?) and drop_last/batch_size.")
+        raise ValueError(text("engine.empty_loader", phase=text(f"engine.phase.{phase}")))
 
 
 # --------------------------------------------------------------------------------------------------
 # One epoch
 # --------------------------------------------------------------------------------------------------
-def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes,
-                    scaler=None, progress=True) -> dict:
+def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes, scaler=None, progress=True) -> dict:
     """Train ``net`` for one pass over ``loader``; return the epoch's loss and metrics.
 
     ``loss_fn(outputs, labels)`` gets the logits ``[B, C, H, W]`` and labels ``[B, H, W]`` and must
@@ -152,7 +155,8 @@ def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes,
     losses = []
     tic = time.perf_counter()
 
-    bar = tqdm(loader, desc=f"epoch {epoch} train", leave=False, disable=not progress)
+    description = text("engine.progress", epoch=epoch, phase=text("engine.phase.train"))
+    bar = tqdm(loader, desc=description, leave=False, disable=not progress)
     for i, (images, labels) in enumerate(bar):
         images = images.to(device, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
@@ -173,9 +177,9 @@ def train_one_epoch(net, loader, loss_fn, optimizer, device, epoch, num_classes,
 
         matrix.update(outputs.detach().argmax(dim=1), labels)
         losses.append(loss.item())
-        bar.set_postfix(loss=f"{losses[-1]:.4f}")
+        bar.set_postfix_str(text("engine.progress_loss", loss=losses[-1]))
 
-    _check_not_empty(losses, "training")
+    _check_not_empty(losses, "train")
     return _summarise("train", epoch, losses, matrix, time.perf_counter() - tic)
 
 
@@ -193,7 +197,8 @@ def validate(net, loader, loss_fn, device, epoch, num_classes, progress=True, ke
     first_batch = None
     tic = time.perf_counter()
 
-    bar = tqdm(loader, desc=f"epoch {epoch} val", leave=False, disable=not progress)
+    description = text("engine.progress", epoch=epoch, phase=text("engine.phase.val"))
+    bar = tqdm(loader, desc=description, leave=False, disable=not progress)
     with torch.no_grad():
         for i, (images, labels) in enumerate(bar):
             images = images.to(device, non_blocking=True)
@@ -206,11 +211,11 @@ def validate(net, loader, loss_fn, device, epoch, num_classes, progress=True, ke
             predictions = outputs.argmax(dim=1)
             matrix.update(predictions, labels)
             losses.append(loss.item())
-            bar.set_postfix(loss=f"{losses[-1]:.4f}")
+            bar.set_postfix_str(text("engine.progress_loss", loss=losses[-1]))
             if keep_first_batch and i == 0:
                 first_batch = (images.detach().float().cpu(), predictions.cpu(), labels.cpu())
 
-    _check_not_empty(losses, "validation")
+    _check_not_empty(losses, "val")
     stats = _summarise("val", epoch, losses, matrix, time.perf_counter() - tic)
     if first_batch is not None:
         stats["first_batch"] = first_batch
@@ -237,8 +242,7 @@ def _rng_state(loaders) -> dict:
     return {
         "python": random.getstate(),
         # the numpy state holds an array: stored as a tensor so that weights_only loading accepts it
-        "numpy": (numpy_state[0], torch.from_numpy(numpy_state[1].astype(np.int64)),
-                  *numpy_state[2:]),
+        "numpy": (numpy_state[0], torch.from_numpy(numpy_state[1].astype(np.int64)), *numpy_state[2:]),
         "torch": torch.get_rng_state(),
         "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
         "loaders": [g.get_state() for g in _loader_generators(loaders)],
@@ -317,16 +321,26 @@ def run_settings(net, args) -> dict:
     if not settings.get("backbone"):
         spec = backbone_for_class(type(net))
         if spec is None:
-            raise ValueError(f"cannot tell which backbone {type(net).__name__} uses: give args['backbone'] "
-                             "(a name registered in fcn_course.backbones.BACKBONES).")
+            raise ValueError(text("engine.unknown_backbone", net=type(net).__name__))
         settings["backbone"] = spec.name
     if settings.get("skip") is None:
         settings["skip"] = getattr(net, "skip", False)
     return settings
 
 
-def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, resume=False,
-        show_freq=None, show=None, progress=True) -> History:
+def fit(
+    net,
+    train_loader,
+    val_loader,
+    loss_fn,
+    optimizer,
+    args,
+    run_dir=None,
+    resume=False,
+    show_freq=None,
+    show=None,
+    progress=True,
+) -> History:
     """Train for epochs 1..``args['epoch_num']``, validating after each epoch.
 
     Every ``show_freq`` epochs (default ``args['show_freq']``; 0 = never) the predictions of the first
@@ -353,7 +367,7 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
     first_epoch = 1
 
     if resume and run_dir is None:
-        raise ValueError("resume=True needs the run_dir that holds last.pt.")
+        raise ValueError(text("engine.resume_needs_run_dir"))
     if run_dir is not None:
         runs.start_run(run_dir, settings)
     if resume and runs.checkpoint_path(run_dir, "last").exists():
@@ -361,18 +375,20 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
         history = History.from_dict(checkpoint["history"])
         first_epoch = checkpoint["epoch"] + 1
         _set_rng_state(checkpoint["rng"], loaders)
-        print(f"Resuming {run_dir} after epoch {checkpoint['epoch']}.")
+        print(text("engine.resuming", run_dir=run_dir, epoch=checkpoint["epoch"]))
     else:
         if resume:
-            print(f"No checkpoint in {run_dir}: starting from epoch 1.")
+            print(text("engine.no_checkpoint", run_dir=run_dir))
         seed_everything(args["seed"])
 
     for epoch in range(first_epoch, args["epoch_num"] + 1):
-        train_stats = train_one_epoch(net, train_loader, loss_fn, optimizer, device, epoch,
-                                      num_classes, scaler=scaler, progress=progress)
+        train_stats = train_one_epoch(
+            net, train_loader, loss_fn, optimizer, device, epoch, num_classes, scaler=scaler, progress=progress
+        )
         wants_figure = show is not None and bool(show_freq) and epoch % show_freq == 0
-        val_stats = validate(net, val_loader, loss_fn, device, epoch, num_classes, progress=progress,
-                             keep_first_batch=wants_figure)
+        val_stats = validate(
+            net, val_loader, loss_fn, device, epoch, num_classes, progress=progress, keep_first_batch=wants_figure
+        )
         first_batch = val_stats.pop("first_batch", None)
         if first_batch is not None:
             figure_path = runs.prediction_figure_path(run_dir, epoch) if run_dir else None
@@ -384,14 +400,21 @@ def fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=None, r
     if run_dir is not None:
         runs.write_outcome(run_dir, "done", len(history), count_parameters(net))
     if history.val:
-        print(f"Best val mIoU(fg) {history.best_miou():.4f} at epoch {history.best_epoch()}.")
+        print(text("engine.best_epoch", miou=history.best_miou(), epoch=history.best_epoch()))
     return history
 
 
 def _save_run(run_dir, net, optimizer, scaler, epoch, history, args, loaders):
     """Record the epoch in the run folder (``runs.save_epoch``), with what last.pt needs to resume exactly."""
-    runs.save_epoch(run_dir, epoch, history, net.state_dict(), args, resume_state={
-        "optimizer": optimizer.state_dict(),
-        "scaler": scaler.state_dict() if scaler is not None else None,
-        "rng": _rng_state(loaders),
-    })
+    runs.save_epoch(
+        run_dir,
+        epoch,
+        history,
+        net.state_dict(),
+        args,
+        resume_state={
+            "optimizer": optimizer.state_dict(),
+            "scaler": scaler.state_dict() if scaler is not None else None,
+            "rng": _rng_state(loaders),
+        },
+    )

@@ -8,6 +8,7 @@ This module imports neither PyTorch nor the rest of the course except the profil
 instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
 without loading PyTorch (``tests/test_environment.py`` checks it).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,11 +19,11 @@ from typing import Optional
 from fcn_course.profiles import PROFILES
 
 PROFILE_ENV = "FCN_COURSE_PROFILE"  # full, demo or smoke
-SMOKE_ENV = "FCN_COURSE_SMOKE"      # 1: the smoke profile (older scripts; PROFILE_ENV wins when both are set)
-DATA_ENV = "FCN_COURSE_DATA"        # folder that holds VOCdevkit/ and the synthetic twins
-RUNS_ENV = "FCN_COURSE_RUNS"        # where training runs go
+SMOKE_ENV = "FCN_COURSE_SMOKE"  # 1: the smoke profile (older scripts; PROFILE_ENV wins when both are set)
+DATA_ENV = "FCN_COURSE_DATA"  # folder that holds VOCdevkit/ and the synthetic twins
+RUNS_ENV = "FCN_COURSE_RUNS"  # where training runs go
 WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"  # a folder (or file) with ImageNet weight files
-STATIC_ENV = "FCN_COURSE_STATIC"    # 1: widgets drawn as static figures
+STATIC_ENV = "FCN_COURSE_STATIC"  # 1: widgets drawn as static figures
 
 ENVIRONMENT_VARIABLES = (PROFILE_ENV, SMOKE_ENV, DATA_ENV, RUNS_ENV, WEIGHTS_ENV, STATIC_ENV)
 
@@ -36,12 +37,12 @@ def _is_on(value: Optional[str]) -> bool:
 class Environment:
     """Everything the course reads from environment variables (see README, "Environment variables")."""
 
-    profile: Optional[str]      # FCN_COURSE_PROFILE, or "smoke" when FCN_COURSE_SMOKE=1; None when unset
-    profile_source: str         # which variable chose it, for the message printed at the top of notebooks
-    data_dir: Path              # FCN_COURSE_DATA, default ~/fcn_course_data: holds VOCdevkit/
-    runs_dir: Path              # FCN_COURSE_RUNS, default ./runs
-    weights: Optional[Path]     # FCN_COURSE_WEIGHTS: a folder (or file) with ImageNet weight files
-    static_widgets: bool        # FCN_COURSE_STATIC=1: widgets drawn as static figures
+    profile: Optional[str]  # FCN_COURSE_PROFILE, or "smoke" when FCN_COURSE_SMOKE=1; None when unset
+    profile_source: str  # which variable chose it, for the message printed at the top of notebooks
+    data_dir: Path  # FCN_COURSE_DATA, default ~/fcn_course_data: holds VOCdevkit/
+    runs_dir: Path  # FCN_COURSE_RUNS, default ./runs
+    weights: Optional[Path]  # FCN_COURSE_WEIGHTS: a folder (or file) with ImageNet weight files
+    static_widgets: bool  # FCN_COURSE_STATIC=1: widgets drawn as static figures
 
 
 def read_environment(environ=None) -> Environment:
@@ -54,8 +55,9 @@ def read_environment(environ=None) -> Environment:
     if environ.get(PROFILE_ENV, "").strip():
         profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
         if profile not in PROFILES:
-            raise ValueError(f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of "
-                             f"{', '.join(PROFILES)}.")
+            raise ValueError(
+                f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of {', '.join(PROFILES)}."
+            )
     elif _is_on(environ.get(SMOKE_ENV)):
         profile, source = "smoke", f"{SMOKE_ENV}=1"
     weights = environ.get(WEIGHTS_ENV, "").strip()

@@ -15,7 +15,12 @@ Your four pieces (FCN classes, ``make_optimizer``, ``compute_loss``, ``make_crit
 one ``TrainingIngredients``. ``GridResult.write_report()`` writes the report files (``fcn_course.report``).
 Command line: ``python -m fcn_course grid`` (see ``main``); it exits with status 1 when a run failed or
 diverged, so that a script notices.
+
+Why this module is long: the grid (train every configuration, resume, skip, report failures) and its command
+line live together so that students read one file to know what `python -m fcn_course grid` does; the
+formatter added about a hundred lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +60,9 @@ class RunResult:
     ``history`` is the ``engine.History`` of the run (None when it never started).
     """
 
-    def __init__(self, backbone, skip, pretrained, status, reason="", history=None, parameters=None,
-                 run_dir=None, reused=False):
+    def __init__(
+        self, backbone, skip, pretrained, status, reason="", history=None, parameters=None, run_dir=None, reused=False
+    ):
         self.backbone = backbone
         self.skip = skip
         self.pretrained = bool(pretrained)
@@ -93,9 +99,16 @@ class RunResult:
 
     def to_dict(self) -> dict:
         """What grid.json stores about this run (the scores are in the run's own folder)."""
-        return {"name": self.name, "backbone": self.backbone, "skip": self.skip, "pretrained": self.pretrained,
-                "status": self.status, "reason": self.reason, "parameters": self.parameters,
-                "run_dir": str(self.run_dir) if self.run_dir else None}
+        return {
+            "name": self.name,
+            "backbone": self.backbone,
+            "skip": self.skip,
+            "pretrained": self.pretrained,
+            "status": self.status,
+            "reason": self.reason,
+            "parameters": self.parameters,
+            "run_dir": str(self.run_dir) if self.run_dir else None,
+        }
 
 
 def load_run(run_dir, backbone, skip, pretrained, status="done", reason="") -> RunResult:
@@ -103,8 +116,17 @@ def load_run(run_dir, backbone, skip, pretrained, status="done", reason="") -> R
     run_dir = Path(run_dir)
     outcome = runs.read_outcome(run_dir) or {}
     history = runs.read_history(run_dir)
-    return RunResult(backbone, skip, pretrained, outcome.get("status", status), outcome.get("reason", reason),
-                     history=history, parameters=outcome.get("parameters"), run_dir=run_dir, reused=True)
+    return RunResult(
+        backbone,
+        skip,
+        pretrained,
+        outcome.get("status", status),
+        outcome.get("reason", reason),
+        history=history,
+        parameters=outcome.get("parameters"),
+        run_dir=run_dir,
+        reused=True,
+    )
 
 
 def _finished_run(run_dir: Path, epochs: int, backbone, skip, pretrained) -> RunResult | None:
@@ -128,8 +150,9 @@ def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
     except (FileNotFoundError, ValueError):
         return None
     wanted = runs.run_config(run_args)
-    finished = _finished_run(candidate, run_args["epoch_num"], run_args["backbone"], run_args["skip"],
-                             run_args["pretrained"])
+    finished = _finished_run(
+        candidate, run_args["epoch_num"], run_args["backbone"], run_args["skip"], run_args["pretrained"]
+    )
     if runs.settings_diff(recorded, wanted) or finished is None or finished.status != "done":
         return None
     if not runs.checkpoint_path(candidate, "best").is_file():
@@ -140,9 +163,11 @@ def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
 def _weights_unavailable(backbone, pretrained, args) -> str:
     """Why a pretrained run cannot start without a download the profile forbids ("" when it can)."""
     if pretrained and not args.get("downloads_weights", True) and local_weights_file(backbone) is None:
-        return (f"the {args.get('profile')} profile never downloads: no local copy of "
-                f"{BACKBONES[backbone].weight_file} (put it in the torch hub cache or FCN_COURSE_WEIGHTS to run "
-                "this configuration)")
+        return (
+            f"the {args.get('profile')} profile never downloads: no local copy of "
+            f"{BACKBONES[backbone].weight_file} (put it in the torch hub cache or FCN_COURSE_WEIGHTS to run "
+            "this configuration)"
+        )
     return ""
 
 
@@ -151,8 +176,9 @@ def criterion_ingredients(model_classes, make_optimizer, compute_loss, criterion
     return TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion=lambda: criterion)
 
 
-def train_configuration(ingredients, backbone, skip, pretrained, args, run_dir, *older_form, progress=True,
-                        reuse_from=None) -> RunResult:
+def train_configuration(
+    ingredients, backbone, skip, pretrained, args, run_dir, *older_form, progress=True, reuse_from=None
+) -> RunResult:
     """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring).
 
     ``ingredients``: your ``TrainingIngredients`` (the class of ``backbone`` is taken from its ``model_classes``).
@@ -174,8 +200,7 @@ def train_configuration(ingredients, backbone, skip, pretrained, args, run_dir, 
     name = run_dir.name
     finished = _finished_run(run_dir, args["epoch_num"], backbone, skip, pretrained)
     if finished is not None:
-        print(f"== {name}: already finished ({len(finished.history)} epochs, {finished.status}); "
-              f"reusing {run_dir}")
+        print(f"== {name}: already finished ({len(finished.history)} epochs, {finished.status}); reusing {run_dir}")
         return finished
     run_args = {**args, "backbone": backbone, "skip": skip, "pretrained": pretrained}
     if reuse_from is not None and not runs.checkpoint_path(run_dir, "last").is_file():
@@ -204,8 +229,18 @@ def train_configuration(ingredients, backbone, skip, pretrained, args, run_dir, 
     resume = runs.checkpoint_path(run_dir, "last").is_file()
     status, reason = "done", ""
     try:
-        history = engine.fit(net, train_loader, val_loader, loss_fn, optimizer, run_args, run_dir=run_dir,
-                             resume=resume, show_freq=0, progress=progress)
+        history = engine.fit(
+            net,
+            train_loader,
+            val_loader,
+            loss_fn,
+            optimizer,
+            run_args,
+            run_dir=run_dir,
+            resume=resume,
+            show_freq=0,
+            progress=progress,
+        )
     except engine.NonFiniteLossError as error:
         print(f"== {name}: DIVERGED: {error}")
         status, reason = "diverged", str(error)
@@ -213,15 +248,25 @@ def train_configuration(ingredients, backbone, skip, pretrained, args, run_dir, 
 
     parameters = engine.count_parameters(net)
     runs.write_outcome(run_dir, status, len(history), parameters, reason)
-    return RunResult(backbone, skip, pretrained, status, reason, history=history, parameters=parameters,
-                     run_dir=run_dir)
+    return RunResult(
+        backbone, skip, pretrained, status, reason, history=history, parameters=parameters, run_dir=run_dir
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # The grid
 # --------------------------------------------------------------------------------------------------
-def run_grid(ingredients, args, out_dir, *older_form, backbones=("alexnet", "vgg16"), skips=(False, True),
-             pretrained=(False, True), progress=True, reuse_from=None) -> "GridResult":
+def run_grid(
+    ingredients,
+    args,
+    out_dir,
+    *older_form,
+    backbones=("alexnet", "vgg16"),
+    skips=(False, True),
+    pretrained=(False, True),
+    progress=True,
+    reuse_from=None,
+) -> "GridResult":
     """Train every (backbone, skip, pretrained) combination with the same ``args``; returns a GridResult.
 
     - ``ingredients``: your ``TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion)``,
@@ -253,8 +298,9 @@ def run_grid(ingredients, args, out_dir, *older_form, backbones=("alexnet", "vgg
     out_dir = Path(out_dir)
     missing = [backbone for backbone in backbones if backbone not in model_classes]
     if missing:
-        raise KeyError(f"model_classes has no class for {missing}; give e.g. "
-                       "{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}.")
+        raise KeyError(
+            f"model_classes has no class for {missing}; give e.g. {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
+        )
     runs.check_grid_settings(out_dir, args)
     runs.write_grid_index(out_dir, args, [])  # the settings are recorded before the first run starts
 
@@ -265,31 +311,49 @@ def run_grid(ingredients, args, out_dir, *older_form, backbones=("alexnet", "vgg
             for use_pretrained in pretrained:
                 run_dir = out_dir / runs.run_name(backbone, skip, use_pretrained)
                 try:
-                    run = train_configuration(ingredients, backbone, skip, use_pretrained,
-                                              backbone_args(args, backbone), run_dir, progress=progress,
-                                              reuse_from=reuse_from)
+                    run = train_configuration(
+                        ingredients,
+                        backbone,
+                        skip,
+                        use_pretrained,
+                        backbone_args(args, backbone),
+                        run_dir,
+                        progress=progress,
+                        reuse_from=reuse_from,
+                    )
                 except runs.RunMismatchError:
                     raise
                 except (OSError, RuntimeError, ValueError, KeyError) as error:
                     print(f"== {run_dir.name}: FAILED: {type(error).__name__}: {error}")
-                    run = RunResult(backbone, skip, use_pretrained, "failed", run_dir=run_dir,
-                                    reason=f"{type(error).__name__}: {error}. Delete {run_dir} to train this "
-                                           "configuration again from scratch.")
+                    run = RunResult(
+                        backbone,
+                        skip,
+                        use_pretrained,
+                        "failed",
+                        run_dir=run_dir,
+                        reason=f"{type(error).__name__}: {error}. Delete {run_dir} to train this "
+                        "configuration again from scratch.",
+                    )
                 results.append(run)
                 # kept up to date: an interrupted grid can be inspected
                 runs.write_grid_index(out_dir, args, [run.to_dict() for run in results])
-    print(f"== grid finished in {time.perf_counter() - started:.0f}s: "
-          + ", ".join(f"{run.name} {run.status}" for run in results))
+    print(
+        f"== grid finished in {time.perf_counter() - started:.0f}s: "
+        + ", ".join(f"{run.name} {run.status}" for run in results)
+    )
     return GridResult(results, args, out_dir, model_classes=model_classes)
 
 
 def smoke_grid_args(args) -> dict:
     """A copy of ``args`` shrunk to the smoke profile's ``grid_limits`` (never enlarged); says what it changed."""
     limits = PROFILES["smoke"]["grid_limits"]
-    smaller = {"epoch_num": min(args["epoch_num"], limits["epoch_num"]),
-               "h_size": min(args["h_size"], limits["h_size"]), "w_size": min(args["w_size"], limits["w_size"]),
-               "max_samples": min(args.get("max_samples") or limits["max_samples"], limits["max_samples"]),
-               "batch_size": min(args["batch_size"], limits["batch_size"])}
+    smaller = {
+        "epoch_num": min(args["epoch_num"], limits["epoch_num"]),
+        "h_size": min(args["h_size"], limits["h_size"]),
+        "w_size": min(args["w_size"], limits["w_size"]),
+        "max_samples": min(args.get("max_samples") or limits["max_samples"], limits["max_samples"]),
+        "batch_size": min(args["batch_size"], limits["batch_size"]),
+    }
     changed = {key: value for key, value in smaller.items() if args.get(key) != value}
     if changed:
         print("smoke profile: the grid runs with " + ", ".join(f"{key}={value}" for key, value in changed.items()))
@@ -304,11 +368,22 @@ def load_grid(out_dir, model_classes=None) -> "GridResult":
     for entry in index["runs"]:
         run_dir = runs.grid_entry_folder(out_dir, entry)
         if entry["status"] in ("skipped", "failed"):
-            results.append(RunResult(entry["backbone"], entry["skip"], entry["pretrained"], entry["status"],
-                                     entry["reason"], run_dir=run_dir))
+            results.append(
+                RunResult(
+                    entry["backbone"],
+                    entry["skip"],
+                    entry["pretrained"],
+                    entry["status"],
+                    entry["reason"],
+                    run_dir=run_dir,
+                )
+            )
         else:
-            results.append(load_run(run_dir, entry["backbone"], entry["skip"], entry["pretrained"],
-                                    entry["status"], entry["reason"]))
+            results.append(
+                load_run(
+                    run_dir, entry["backbone"], entry["skip"], entry["pretrained"], entry["status"], entry["reason"]
+                )
+            )
     return GridResult(results, index["args"], out_dir, model_classes=model_classes)
 
 
@@ -341,12 +416,17 @@ class GridResult:
         rows = []
         for run in self.runs:
             best, final = run.best_val(), run.final_val()
-            row = {"config": run.name, "backbone": run.backbone, "skip": run.skip,
-                   "pretrained": run.pretrained, "status": run.status,
-                   "epochs": len(run.history) if run.has_scores() else 0,
-                   "best_epoch": best["epoch"] if best else None,
-                   "best_miou_fg": stored_score(best["miou_fg"]) if best else float("nan"),
-                   "final_miou_fg": stored_score(final["miou_fg"]) if final else float("nan")}
+            row = {
+                "config": run.name,
+                "backbone": run.backbone,
+                "skip": run.skip,
+                "pretrained": run.pretrained,
+                "status": run.status,
+                "epochs": len(run.history) if run.has_scores() else 0,
+                "best_epoch": best["epoch"] if best else None,
+                "best_miou_fg": stored_score(best["miou_fg"]) if best else float("nan"),
+                "final_miou_fg": stored_score(final["miou_fg"]) if final else float("nan"),
+            }
             for index, name in enumerate(self.classes):
                 row[f"iou_{name}"] = stored_score(best["iou"][index]) if best else float("nan")
             row["dice_fg"] = nanmean([stored_score(value) for value in best["dice"][1:]]) if best else float("nan")
@@ -359,28 +439,36 @@ class GridResult:
 
     def markdown_table(self) -> str:
         """The rows as a Markdown table (what report.md and the command line show)."""
-        columns = (["configuration", "status", "best mIoU(fg)", "best epoch", "final mIoU(fg)"]
-                   + [f"IoU {name}" for name in self.classes]
-                   + ["Dice(fg)", "pixel acc.", "parameters", "s/epoch"])
+        columns = (
+            ["configuration", "status", "best mIoU(fg)", "best epoch", "final mIoU(fg)"]
+            + [f"IoU {name}" for name in self.classes]
+            + ["Dice(fg)", "pixel acc.", "parameters", "s/epoch"]
+        )
         lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
         for row in self.rows():
             status = row["status"]
             if row["reason"]:
                 status += ": " + row["reason"].splitlines()[0].removesuffix(" Tried:")[:80]
-            cells = [row["config"], status, format_score(row["best_miou_fg"]), format_score(row["best_epoch"]),
-                     format_score(row["final_miou_fg"])]
+            cells = [
+                row["config"],
+                status,
+                format_score(row["best_miou_fg"]),
+                format_score(row["best_epoch"]),
+                format_score(row["final_miou_fg"]),
+            ]
             cells += [format_score(row[f"iou_{name}"]) for name in self.classes]
-            cells += [format_score(row["dice_fg"]), format_score(row["pixel_acc"]),
-                      f"{row['parameters'] / 1e6:.1f} M" if row["parameters"] else "—",
-                      format_score(row["sec_per_epoch"], digits=1)]
+            cells += [
+                format_score(row["dice_fg"]),
+                format_score(row["pixel_acc"]),
+                f"{row['parameters'] / 1e6:.1f} M" if row["parameters"] else "—",
+                format_score(row["sec_per_epoch"], digits=1),
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
-
 
     def write_report(self, out_dir=None) -> dict:
         """Write report.md, report.csv and the figures (see ``fcn_course.report``); returns ``{name: path}``."""
         return report.write_report(self, out_dir or self.out_dir)
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -391,13 +479,16 @@ def ingredients_from_notebooks(notebooks) -> TrainingIngredients:
     namespace = {}
     for path in notebooks:
         namespace.update(load_definitions(path))
-    model_classes = {spec.name: namespace[spec.class_name] for spec in BACKBONES.values()
-                     if spec.class_name in namespace}
+    model_classes = {
+        spec.name: namespace[spec.class_name] for spec in BACKBONES.values() if spec.class_name in namespace
+    }
     missing = [name for name in TRAINING_NAMES if name not in namespace]
     if missing or not model_classes:
         wanted = missing or [spec.class_name for spec in BACKBONES.values()]
-        raise ValueError(f"{', '.join(map(str, notebooks))} do not define {', '.join(wanted)}; pass the "
-                         "notebooks where you wrote them (02 and 03)")
+        raise ValueError(
+            f"{', '.join(map(str, notebooks))} do not define {', '.join(wanted)}; pass the "
+            "notebooks where you wrote them (02 and 03)"
+        )
     return TrainingIngredients(model_classes, *(namespace[name] for name in TRAINING_NAMES))
 
 
@@ -405,25 +496,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course grid",
         description="Train the comparison grid (backbone x skip x pretrained) with your FCN classes, optimiser "
-                    "and loss (from your notebooks 02 and 03) and print the report table. Running it again "
-                    "with the same --out reuses finished runs and resumes interrupted ones.")
+        "and loss (from your notebooks 02 and 03) and print the report table. Running it again "
+        "with the same --out reuses finished runs and resumes interrupted ones.",
+    )
     limits = PROFILES["smoke"]["grid_limits"]
-    parser.add_argument("--profile", choices=profile_names(),
-                        help="run profile (default: FCN_COURSE_PROFILE, else full)")
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"the smoke profile, shrunk further (at most {limits['epoch_num']} epochs, "
-                             f"{limits['h_size']} px, {limits['max_samples']} images per split): "
-                             "a minute or two on a CPU")
+    parser.add_argument(
+        "--profile", choices=profile_names(), help="run profile (default: FCN_COURSE_PROFILE, else full)"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"the smoke profile, shrunk further (at most {limits['epoch_num']} epochs, "
+        f"{limits['h_size']} px, {limits['max_samples']} images per split): "
+        "a minute or two on a CPU",
+    )
     parser.add_argument("--epochs", type=int, help="epochs per run (default: the profile's)")
     parser.add_argument("--size", type=int, help="square crop size in pixels (default: the profile's)")
     parser.add_argument("--max-samples", type=int, help="use only the first N images of each split")
-    parser.add_argument("--backbones", default=",".join(BACKBONES),
-                        help=f"comma-separated, from: {', '.join(BACKBONES)}")
+    parser.add_argument(
+        "--backbones", default=",".join(BACKBONES), help=f"comma-separated, from: {', '.join(BACKBONES)}"
+    )
     parser.add_argument("--scratch-only", action="store_true", help="leave out the pretrained runs")
     parser.add_argument("--out", help="output folder (default: $FCN_COURSE_RUNS/grid, or grid-smoke with --smoke)")
-    parser.add_argument("--models", nargs="+", metavar="NOTEBOOK",
-                        help="the notebooks that define your FCN classes, make_optimizer, compute_loss and "
-                             f"make_criterion (default: {' '.join(MODEL_NOTEBOOKS)})")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="the notebooks that define your FCN classes, make_optimizer, compute_loss and "
+        f"make_criterion (default: {' '.join(MODEL_NOTEBOOKS)})",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -467,8 +568,14 @@ def main(argv=None, ingredients=None) -> int:
 
     try:
         prepare_data(args)
-        result = run_grid(ingredients, args, out_dir, backbones=backbones, pretrained=(False,) if options.scratch_only else (False, True),
-                          progress=not options.quiet)
+        result = run_grid(
+            ingredients,
+            args,
+            out_dir,
+            backbones=backbones,
+            pretrained=(False,) if options.scratch_only else (False, True),
+            progress=not options.quiet,
+        )
     except (runs.RunMismatchError, FileNotFoundError, PermissionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

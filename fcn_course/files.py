@@ -10,6 +10,7 @@ the site, ``synth``, ``predict``, ``release``, the nbgrader export, the train sc
 the files it wrote there (``.fcn-course-files.json``) and only ever overwrites or deletes those; it writes
 beside a person's own files, never over them, and never through a symbolic link.
 """
+
 from __future__ import annotations
 
 import errno
@@ -66,6 +67,7 @@ def atomic_write_file(path, write) -> Path:
     For ``torch.save``: given a path it writes through its own C++ code, which reports a full disk as
     "unexpected pos"; given a Python file, the disk's own error comes back (and is explained here).
     """
+
     def write_through_python(temporary):
         with open(temporary, "wb") as file:
             write(file)
@@ -134,8 +136,10 @@ def read_json(path, what: str = "file"):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid JSON ({error}); this {what} is damaged: delete it "
-                         "(it is rewritten on the next run) or restore it from a copy.") from error
+        raise ValueError(
+            f"{path} is not valid JSON ({error}); this {what} is damaged: delete it "
+            "(it is rewritten on the next run) or restore it from a copy."
+        ) from error
 
 
 # --------------------------------------------------------------------------------------------------
@@ -165,8 +169,7 @@ class OutputFolder:
             raise NotADirectoryError(errno.ENOTDIR, text("files.not_a_folder", path=self.root))
         self.record = self.root / OWNER_FILE
         self.files = self._read_record()
-        self.adopted = (not self.record.exists() and adopt_marker is not None
-                        and (self.root / adopt_marker).is_file())
+        self.adopted = not self.record.exists() and adopt_marker is not None and (self.root / adopt_marker).is_file()
 
     def _read_record(self) -> set:
         if self.record.is_symlink() or not self.record.is_file():
@@ -217,8 +220,9 @@ class OutputFolder:
         problems = [found for found in (self.problem(name) for name in names) if found]
         if problems:
             shown = "\n  ".join(problems[:10]) + ("\n  ..." if len(problems) > 10 else "")
-            raise NotOurFileError(errno.EEXIST, text("files.refused", count=len(problems), problems=shown,
-                                                     folder=self.root))
+            raise NotOurFileError(
+                errno.EEXIST, text("files.refused", count=len(problems), problems=shown, folder=self.root)
+            )
 
     def claim(self, names) -> list:
         """Check ``names``, record them as this command's files, and return their paths (to write them next).
@@ -251,8 +255,11 @@ class OutputFolder:
     def copy_tree(self, source, into: str = "") -> list:
         """Copy every file under the folder ``source`` to ``into/`` here; every name is checked before any copy."""
         source = Path(source)
-        names = sorted(str(PurePosixPath(into, path.relative_to(source).as_posix())).lstrip("/")
-                       for path in source.rglob("*") if path.is_file())
+        names = sorted(
+            str(PurePosixPath(into, path.relative_to(source).as_posix())).lstrip("/")
+            for path in source.rglob("*")
+            if path.is_file()
+        )
         targets = self.claim(names)
         for name, target in zip(names, targets):
             original = source / PurePosixPath(name).relative_to(into) if into else source / name

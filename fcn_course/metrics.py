@@ -16,6 +16,7 @@ Notation for class ``c`` with the matrix ``M`` (rows = true class, columns = pre
 Pixels whose label is ``ignore_index`` (255, "void" in Pascal VOC: object borders and unclear regions)
 are left out entirely: they are neither background nor any other class.
 """
+
 from __future__ import annotations
 
 import math

@@ -3,8 +3,11 @@
 The self-checks' exercise registry (``fcn_course.checks.exercises()``), the grader, the course runner, the
 command line and the tests all take the notebook names from here.
 """
+
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
@@ -12,6 +15,20 @@ STUDENT_NOTEBOOK_DIR = "notebooks"
 # The notebooks whose exercises define the FCN classes, the optimiser and the loss (read by notebook 04,
 # ``python -m fcn_course grid`` and ``python -m fcn_course predict``).
 MODEL_NOTEBOOKS = tuple(f"{STUDENT_NOTEBOOK_DIR}/{name}.ipynb" for name in ("02_fcn_alexnet", "03_fcn_vgg16"))
+# How Google Drive, Colab and browsers name a copy: "Cópia de 02_fcn_alexnet.ipynb" (Drive's "Salvar uma
+# cópia"), "Copy of ...", "02_fcn_alexnet (1).ipynb" (a second download).
+COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")
+_DUPLICATE_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def original_name(file_name: str) -> str:
+    """The name a renamed copy was made from: ``"Cópia de Cópia de 02_fcn_alexnet (1).ipynb"`` ->
+    ``"02_fcn_alexnet.ipynb"``; any other name unchanged (macOS's decomposed accents are read too)."""
+    path = Path(unicodedata.normalize("NFC", file_name))
+    stem = path.stem
+    while stem.startswith(COPY_PREFIXES):
+        stem = next(stem[len(prefix) :] for prefix in COPY_PREFIXES if stem.startswith(prefix))
+    return _DUPLICATE_SUFFIX.sub("", stem) + path.suffix
 
 
 def model_notebooks(given=None) -> list:
@@ -19,6 +36,7 @@ def model_notebooks(given=None) -> list:
     ``MODEL_NOTEBOOKS`` found from the current folder; a FileNotFoundError says what to pass when none is."""
     notebooks = list(given or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()])
     if not notebooks:
-        raise FileNotFoundError("no notebooks given and none found in ./notebooks: pass --models "
-                                + " ".join(MODEL_NOTEBOOKS))
+        raise FileNotFoundError(
+            "no notebooks given and none found in ./notebooks: pass --models " + " ".join(MODEL_NOTEBOOKS)
+        )
     return notebooks

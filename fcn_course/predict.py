@@ -18,6 +18,7 @@ backbone, ``skip`` and the class names. Nothing is guessed from the weights.
 The FCN classes are yours: pass ``model_classes={"alexnet": FCN_AlexNet, ...}``, or ``--models`` your
 notebooks on the command line (by default ``notebooks/02_fcn_alexnet.ipynb`` and ``03_fcn_vgg16.ipynb``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,17 +57,16 @@ def load_image(image) -> Image.Image:
         return as_rgb(image, "the image")
     path = Path(image)
     if not path.exists():
-        raise FileNotFoundError(f"Image not found: {path}")
+        raise FileNotFoundError(text("predict.image_not_found", path=path))
     if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder; give one image file (or use predict_folder).")
+        raise IsADirectoryError(text("predict.is_a_folder", path=path))
     try:
         with Image.open(path) as opened:
             return as_rgb(opened, path)
     except Image.DecompressionBombError as error:  # a tiny file that claims billions of pixels
         raise ValueError(text("predict.too_many_pixels", path=path, error=error)) from error
     except (UnidentifiedImageError, OSError) as error:
-        raise ValueError(f"{path} is not an image that Pillow can read ({error}). "
-                         f"Use a photo file such as .jpg or .png.") from error
+        raise ValueError(text("predict.not_an_image", path=path, error=error)) from error
 
 
 SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
@@ -85,13 +85,13 @@ def as_rgb(picture: Image.Image, name) -> Image.Image:
     if picture.mode in SIXTEEN_BIT_MODES:
         values = np.asarray(picture).astype(np.int64)
         if values.size and (values.min() < 0 or values.max() > 65535):
-            raise ValueError(f"{name} holds {picture.mode}-mode values from {values.min()} to {values.max()}, "
-                             "beyond 16 bits: convert it to an 8-bit RGB picture (e.g. a .jpg or .png) first.")
+            raise ValueError(
+                text("predict.beyond_16_bits", name=name, mode=picture.mode, low=values.min(), high=values.max())
+            )
         grey = np.round(values / 257.0).astype(np.uint8)
         return Image.fromarray(np.stack([grey] * 3, axis=-1), mode="RGB")
     if picture.mode == "F":
-        raise ValueError(f"{name} is a 32-bit floating-point picture: convert it to an 8-bit RGB picture "
-                         "(e.g. a .jpg or .png) first.")
+        raise ValueError(text("predict.floating_point", name=name))
     if picture.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in picture.info:
         rgba = picture.convert("RGBA")
         background = Image.new("RGB", picture.size, tuple(MEAN_COLOUR))
@@ -174,13 +174,11 @@ def voc_indices(label: np.ndarray, classes) -> np.ndarray:
     lookup = np.full(256, VOID, dtype=np.uint8)
     for course_index, name in enumerate(classes):
         if name not in VOC_CLASSES:
-            raise ValueError(f"Unknown class {name!r}: classes must be Pascal VOC class names "
-                             f"({', '.join(VOC_CLASSES)}).")
+            raise ValueError(text("predict.unknown_class", name=repr(name), known=", ".join(VOC_CLASSES)))
         lookup[course_index] = VOC_CLASSES.index(name)
     label = np.asarray(label)
     if label.size and (label.min() < 0 or (label.max() >= len(classes) and label.max() != VOID)):
-        raise ValueError(f"label holds values outside 0..{len(classes) - 1} (and 255): "
-                         f"min {label.min()}, max {label.max()}. Are these the right classes?")
+        raise ValueError(text("predict.label_outside", last=len(classes) - 1, low=label.min(), high=label.max()))
     return lookup[label.astype(np.int64)]
 
 
@@ -199,8 +197,9 @@ def overlay_image(image, label: np.ndarray, classes, alpha: float = 0.5) -> Imag
     """The photo with every non-background pixel tinted with its class colour (``alpha`` = opacity)."""
     picture = np.asarray(load_image(image), dtype=np.float32)
     if picture.shape[:2] != np.asarray(label).shape:
-        raise ValueError(f"label has shape {np.asarray(label).shape} but the image is "
-                         f"{picture.shape[0]}x{picture.shape[1]} (height x width); predict at the original size.")
+        raise ValueError(
+            text("predict.label_shape", shape=np.asarray(label).shape, height=picture.shape[0], width=picture.shape[1])
+        )
     tinted = overlay(picture / 255.0, np.asarray(label), classes, alpha)  # background stays as it is
     return Image.fromarray((tinted * 255.0).round().clip(0, 255).astype(np.uint8))
 
@@ -223,9 +222,7 @@ def refuse_input_folder(image_or_folder, out_dir) -> None:
     source = Path(image_or_folder)
     folder = source if source.is_dir() else source.parent
     if Path(out_dir).resolve() == folder.resolve():
-        raise ValueError(f"the output folder {out_dir} is the folder of the input images ({folder}): the results "
-                         "would be written among your pictures. Choose another output folder (--out predictions, "
-                         "or out_dir=... in Python).")
+        raise ValueError(text("predict.output_is_input_folder", out_dir=out_dir, folder=folder))
 
 
 def save_prediction(image_path, label: np.ndarray, classes, out_dir, alpha: float = 0.5):
@@ -278,14 +275,28 @@ def load_model_from_checkpoint(path, model_classes, device="cpu"):
     config = _config_of(path, checkpoint)
     backbone = config["backbone"]
     if not model_classes or backbone not in model_classes:
-        raise KeyError(f"{path} holds a {backbone} FCN but model_classes only has {sorted(model_classes or {})}; "
-                       f"pass your {BACKBONES[backbone].class_name if backbone in BACKBONES else 'FCN'} class.")
+        raise KeyError(
+            text(
+                "predict.missing_model_class",
+                path=path,
+                backbone=backbone,
+                known=sorted(model_classes or {}),
+                class_name=BACKBONES[backbone].class_name if backbone in BACKBONES else "FCN",
+            )
+        )
     model = model_classes[backbone](config["n_classes"], pretrained=False, skip=config["skip"])
     try:
         model.load_state_dict(checkpoint["model"])
     except RuntimeError as error:
-        raise RuntimeError(f"The weights in {path} do not fit {model_classes[backbone].__name__}"
-                           f" (skip={config['skip']!r}): {error}") from error
+        raise RuntimeError(
+            text(
+                "predict.weights_do_not_fit",
+                path=path,
+                class_name=model_classes[backbone].__name__,
+                skip=repr(config["skip"]),
+                error=error,
+            )
+        ) from error
     return model.to(device).eval()
 
 
@@ -293,12 +304,14 @@ def load_run_models(grid_dir, model_classes, device="cpu") -> dict:
     """``{run name: model}`` for every trained run of the grid folder ``grid_dir`` (its best.pt; sorted by name)."""
     grid_dir = Path(grid_dir)
     if not grid_dir.is_dir():
-        raise FileNotFoundError(f"Grid folder not found: {grid_dir}")
+        raise FileNotFoundError(text("predict.grid_not_found", grid_dir=grid_dir))
     folders = runs.grid_run_folders(grid_dir)
     if not folders:
-        raise FileNotFoundError(f"No trained run in {grid_dir} (no */best.pt): run the grid first.")
-    return {name: load_model_from_checkpoint(runs.checkpoint_path(folder, "best"), model_classes, device)
-            for name, folder in folders.items()}
+        raise FileNotFoundError(text("predict.no_trained_run", grid_dir=grid_dir))
+    return {
+        name: load_model_from_checkpoint(runs.checkpoint_path(folder, "best"), model_classes, device)
+        for name, folder in folders.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -308,12 +321,12 @@ def find_images(image_or_folder) -> list:
     """The image files to segment: the file itself, or the images directly inside a folder (sorted)."""
     path = Path(image_or_folder)
     if not path.exists():
-        raise FileNotFoundError(f"Not found: {path}")
+        raise FileNotFoundError(text("predict.not_found", path=path))
     if path.is_file():
         return [path]
     images = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not images:
-        raise FileNotFoundError(f"No images in {path} (looked for {', '.join(IMAGE_SUFFIXES)}).")
+        raise FileNotFoundError(text("predict.no_images", path=path, suffixes=", ".join(IMAGE_SUFFIXES)))
     return images
 
 
@@ -321,20 +334,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course predict",
         description="Segment your own images with a trained FCN checkpoint; writes <file name>_mask.png "
-                    "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
-                    "photo.jpg_mask.png.")
+        "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
+        "photo.jpg_mask.png.",
+    )
     parser.add_argument("checkpoint", help="best.pt or last.pt written by training (engine.fit / grid)")
     parser.add_argument("images", help="an image file or a folder of images")
-    parser.add_argument("--out", default="predictions",
-                        help="output folder (default: predictions); not the folder of the input images")
-    parser.add_argument("--size", type=int, default=None,
-                        help="resize to SIZE x SIZE before the network (default: the image's own size, "
-                             "the scale the network was trained at: training crops are not resized)")
+    parser.add_argument(
+        "--out", default="predictions", help="output folder (default: predictions); not the folder of the input images"
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="resize to SIZE x SIZE before the network (default: the image's own size, "
+        "the scale the network was trained at: training crops are not resized)",
+    )
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
     parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
-    parser.add_argument("--models", nargs="+", metavar="NOTEBOOK", default=None,
-                        help="the notebooks that define your FCN classes "
-                             f"(default: {' '.join(MODEL_NOTEBOOKS)})")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        metavar="NOTEBOOK",
+        default=None,
+        help=f"the notebooks that define your FCN classes (default: {' '.join(MODEL_NOTEBOOKS)})",
+    )
     return parser
 
 
@@ -343,11 +366,12 @@ def model_classes_from_notebooks(paths) -> dict:
     classes = {}
     for path in paths:
         namespace = load_definitions(path)
-        classes.update({spec.name: namespace[spec.class_name] for spec in BACKBONES.values()
-                        if spec.class_name in namespace})
+        classes.update(
+            {spec.name: namespace[spec.class_name] for spec in BACKBONES.values() if spec.class_name in namespace}
+        )
     if not classes:
         names = ", ".join(spec.class_name for spec in BACKBONES.values())
-        raise ValueError(f"no FCN class ({names}) is defined in {', '.join(map(str, paths))}")
+        raise ValueError(text("predict.no_fcn_class", names=names, paths=", ".join(map(str, paths))))
     return classes
 
 
@@ -371,29 +395,37 @@ def main(argv=None, model_classes=None) -> int:
             model_classes = model_classes_from_notebooks(model_notebooks(options.models))
         model = load_model_from_checkpoint(options.checkpoint, model_classes=model_classes, device=device)
     except (OSError, ValueError, KeyError, ImportError, RuntimeError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(text("predict.error", error=error), file=sys.stderr)
         return 2
 
     size = options.size
-    print(f"{config['backbone']} FCN (skip={config['skip']}), classes {config['classes']}, "
-          f"input size {size or 'original'}")
+    print(
+        text(
+            "predict.model_line",
+            backbone=config["backbone"],
+            skip=config["skip"],
+            classes=config["classes"],
+            size=size or text("predict.original_size"),
+        )
+    )
 
     failures = 0
     for image_path in images:
         try:  # a bad picture, or an output name that holds someone else's file: said, and the others go on
             label, _ = predict_image(model, image_path, size=size, device=device)
-            mask_path, overlay_path = save_prediction(image_path, label, config["classes"], options.out,
-                                                      alpha=options.alpha)
+            mask_path, overlay_path = save_prediction(
+                image_path, label, config["classes"], options.out, alpha=options.alpha
+            )
         except (ValueError, OSError) as error:
-            print(f"skipped {image_path}: {error}", file=sys.stderr)
+            print(text("predict.skipped", path=image_path, error=error), file=sys.stderr)
             failures += 1
             continue
         found = [config["classes"][i] for i in np.unique(label)]
         print(f"{image_path.name}: {', '.join(found)} -> {mask_path.name}, {overlay_path.name}")
     if failures == len(images):
-        print("error: no image could be segmented.", file=sys.stderr)
+        print(text("predict.none_segmented"), file=sys.stderr)
         return 2
-    print(f"results in {Path(options.out).resolve()}")
+    print(text("predict.results_in", folder=Path(options.out).resolve()))
     return 1 if failures else 0
 
 

@@ -18,6 +18,7 @@ Each profile has:
 * ``grid_limits``: the most the comparison grid may use in this profile (``{}``: no limit). The smoke grid is
   shrunk to them so that its 8 runs take a minute or two on a CPU.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -35,8 +36,15 @@ PROFILES = {
         "description": "conjunto sintético, dimensionado para mostrar a FCN aprendendo em poucos minutos numa CPU",
         # Measured with benchmarks/bench_demo.py (solutions/RESULTS.md): AlexNet with skip ~0.72 mIoU(fg),
         # without skip ~0.42, in about 40 s of training each on 2 CPU cores.
-        "settings": {"epoch_num": 12, "batch_size": 8, "w_size": 160, "h_size": 160, "show_freq": 4,
-                     "pretrained": False, "lr": 1e-3},
+        "settings": {
+            "epoch_num": 12,
+            "batch_size": 8,
+            "w_size": 160,
+            "h_size": 160,
+            "show_freq": 4,
+            "pretrained": False,
+            "lr": 1e-3,
+        },
         # 300 + 100 pictures of 200x160: 217 training and 69 validation images pass the 3-class filter.
         "synthetic": {"n_train": 300, "n_val": 100, "size": (200, 160), "seed": 1},
         # VGG16 is ~21x slower per step: smaller crops and fewer images; from scratch and without batch
@@ -47,8 +55,7 @@ PROFILES = {
     },
     "smoke": {
         "description": "conjunto sintético mínimo: só confere que cada célula roda (não aprende nada)",
-        "settings": {"epoch_num": 2, "batch_size": 4, "w_size": 96, "h_size": 96, "show_freq": 1,
-                     "pretrained": False},
+        "settings": {"epoch_num": 2, "batch_size": 4, "w_size": 96, "h_size": 96, "show_freq": 1, "pretrained": False},
         "synthetic": {"n_train": 32, "n_val": 12, "size": (160, 120), "seed": 0},
         "per_backbone": {},
         "downloads_weights": False,

@@ -4,6 +4,7 @@
 ``qualitative.png``. The figures themselves are drawn by ``fcn_course.plots`` (text in Portuguese, as in
 every figure of the course); this module only decides what goes in them and where the files go.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,10 +40,13 @@ def write_report(grid, out_dir) -> dict:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trained = grid.trained_runs()
-    paths = {"report.csv": write_csv(grid.rows(), out_dir / "report.csv"),
-             "curves.png": plots.save_figure(plots.grid_curves(trained), out_dir / "curves.png", dpi=90),
-             "per_class.png": plots.save_figure(plots.per_class_iou(trained, grid.classes),
-                                                out_dir / "per_class.png", dpi=90)}
+    paths = {
+        "report.csv": write_csv(grid.rows(), out_dir / "report.csv"),
+        "curves.png": plots.save_figure(plots.grid_curves(trained), out_dir / "curves.png", dpi=90),
+        "per_class.png": plots.save_figure(
+            plots.per_class_iou(trained, grid.classes), out_dir / "per_class.png", dpi=90
+        ),
+    }
     note = ""
     try:
         paths["qualitative.png"] = plots.save_figure(qualitative_figure(grid), out_dir / "qualitative.png", dpi=90)
@@ -65,16 +69,23 @@ def write_csv(rows, path) -> Path:
 def write_markdown(grid, path, note="") -> Path:
     """report.md: the shared settings, the table, why some runs did not finish, and the figures."""
     args = grid.args
-    lines = ["# Comparison grid: backbone x skip connections x pretrained weights", "",
-             f"Shared settings: {args['epoch_num']} epochs, crops of {args['h_size']}x{args['w_size']} px, "
-             f"batch {args['batch_size']}, lr {args['lr']}, weight decay {args['weight_decay']}, "
-             f"classes {', '.join(grid.classes)}, max_samples {args.get('max_samples')}, "
-             f"seed {args['seed']}, data {args['root']}"
-             + (f" (profile {args['profile']})" if args.get("profile") else "") + ".",
-             *_per_backbone_lines(args),
-             "", "Scores on the validation split; mIoU(fg) = mean IoU over the classes except background. "
-             "Per-class IoU, Dice(fg) and pixel accuracy are those of the best epoch.", "",
-             grid.markdown_table(), ""]
+    lines = [
+        "# Comparison grid: backbone x skip connections x pretrained weights",
+        "",
+        f"Shared settings: {args['epoch_num']} epochs, crops of {args['h_size']}x{args['w_size']} px, "
+        f"batch {args['batch_size']}, lr {args['lr']}, weight decay {args['weight_decay']}, "
+        f"classes {', '.join(grid.classes)}, max_samples {args.get('max_samples')}, "
+        f"seed {args['seed']}, data {args['root']}"
+        + (f" (profile {args['profile']})" if args.get("profile") else "")
+        + ".",
+        *_per_backbone_lines(args),
+        "",
+        "Scores on the validation split; mIoU(fg) = mean IoU over the classes except background. "
+        "Per-class IoU, Dice(fg) and pixel accuracy are those of the best epoch.",
+        "",
+        grid.markdown_table(),
+        "",
+    ]
     reasons = {}  # reason -> runs that share it (the same missing weight file, say)
     for run in grid.runs:
         if run.reason:
@@ -95,21 +106,29 @@ def write_markdown(grid, path, note="") -> Path:
 def _per_backbone_lines(args) -> list:
     """Say which backbones trained with settings of their own (then AlexNet vs VGG16 is not a fair race)."""
     own = per_backbone_settings(args.get("profile"))
-    return ["", *(f"**{name}** runs used settings of their own in this profile: "
-                  + ", ".join(f"{key}={value}" for key, value in settings.items())
-                  + " (compare skip/no-skip within a backbone, not across backbones)." for name, settings in own.items())]
+    return [
+        "",
+        *(
+            f"**{name}** runs used settings of their own in this profile: "
+            + ", ".join(f"{key}={value}" for key, value in settings.items())
+            + " (compare skip/no-skip within a backbone, not across backbones)."
+            for name, settings in own.items()
+        ),
+    ]
 
 
 def qualitative_figure(grid, n_images: int = QUALITATIVE_IMAGES):
     """The same validation images for every trained run: rows image, ground truth, one per run (best.pt)."""
-    trained = [run for run in grid.trained_runs()
-               if run.run_dir and runs.checkpoint_path(run.run_dir, "best").is_file()]
+    trained = [
+        run for run in grid.trained_runs() if run.run_dir and runs.checkpoint_path(run.run_dir, "best").is_file()
+    ]
     if not trained:
         raise FileNotFoundError("no trained run with a best.pt")
     if not grid.model_classes:
         raise ValueError("the grid was loaded without model classes: pass model_classes to load_grid")
-    dataset = VOCSubset(grid.args["root"], "val", classes=grid.classes,
-                        size=(grid.args["h_size"], grid.args["w_size"]), verbose=False)
+    dataset = VOCSubset(
+        grid.args["root"], "val", classes=grid.classes, size=(grid.args["h_size"], grid.args["w_size"]), verbose=False
+    )
     count = min(n_images, len(dataset))
     if count == 0:
         raise ValueError("the validation split is empty")

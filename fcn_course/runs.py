@@ -18,7 +18,11 @@ read the backbone and the class names from ``run.json`` and never guess. One lis
 define a run (``DEFINING_SETTINGS``) and one function compares them (``settings_diff``): resuming a run with
 other settings than those in ``run.json``, or a grid with other settings than those in ``grid.json``, is
 refused with a readable diff, so one folder never mixes two experiments.
+
+Why this module is long: it is the one owner of the run folder (names, run.json, checkpoints, history, the
+grid index and the one settings diff), so that no other module writes into a run; the formatter added the rest.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,8 +49,22 @@ RUN_FORMAT = 1
 
 # The settings that define a run: resuming with another value of any of them is refused.
 # (``epoch_num`` is not among them: a finished run may be continued for more epochs.)
-DEFINING_SETTINGS = ("backbone", "skip", "pretrained", "classes", "h_size", "w_size", "batch_size", "lr",
-                     "weight_decay", "momentum", "max_samples", "seed", "augment", "synthetic")
+DEFINING_SETTINGS = (
+    "backbone",
+    "skip",
+    "pretrained",
+    "classes",
+    "h_size",
+    "w_size",
+    "batch_size",
+    "lr",
+    "weight_decay",
+    "momentum",
+    "max_samples",
+    "seed",
+    "augment",
+    "synthetic",
+)
 # The defining settings that name a configuration of the grid (see ``run_name``): the runs of one grid differ
 # in these and share every other defining setting.
 CONFIGURATION_SETTINGS = ("backbone", "skip", "pretrained")
@@ -100,11 +118,14 @@ def defining_settings(args: dict) -> dict:
 def run_config(args: dict) -> dict:
     """The ``run.json`` content for ``args`` (a ``course_args()`` dict holding ``backbone`` too)."""
     if not args.get("backbone"):
-        raise ValueError("the run's settings do not say which backbone it uses: add args['backbone'] "
-                         "(e.g. 'alexnet').")
+        raise ValueError(text("runs.no_backbone"))
     config = defining_settings(args)
-    config.update(format=RUN_FORMAT, n_classes=len(config["classes"]), epoch_num=args.get("epoch_num"),
-                  profile=args.get("profile"))
+    config.update(
+        format=RUN_FORMAT,
+        n_classes=len(config["classes"]),
+        epoch_num=args.get("epoch_num"),
+        profile=args.get("profile"),
+    )
     return config
 
 
@@ -116,8 +137,11 @@ def settings_diff(before: dict, now: dict, leave_out=()) -> list:
     grid leaves out ``CONFIGURATION_SETTINGS``, in which its runs differ by design).
     """
     before, now = defining_settings(before), defining_settings(now)
-    return [f"{key}: {before[key]!r} -> {now[key]!r}" for key in DEFINING_SETTINGS
-            if key not in leave_out and before[key] != now[key]]
+    return [
+        f"{key}: {before[key]!r} -> {now[key]!r}"
+        for key in DEFINING_SETTINGS
+        if key not in leave_out and before[key] != now[key]
+    ]
 
 
 def check_writable(run_dir) -> None:
@@ -128,8 +152,7 @@ def check_writable(run_dir) -> None:
         with tempfile.NamedTemporaryFile(dir=run_dir, prefix=".write-test-"):
             pass
     except OSError as error:
-        raise PermissionError(f"cannot write in the run folder {run_dir} ({error.strerror or error}); "
-                              "choose another folder (run_dir=..., or FCN_COURSE_RUNS).") from error
+        raise PermissionError(text("runs.not_writable", run_dir=run_dir, error=error.strerror or error)) from error
 
 
 def check_checkpoint_complete(path) -> None:
@@ -143,10 +166,8 @@ def check_checkpoint_complete(path) -> None:
         starts_like_a_zip = file.read(2) == b"PK"
     if starts_like_a_zip and not zipfile.is_zipfile(path):
         best = path.with_name(BEST_CHECKPOINT)
-        kept = f" {best.name} is a separate file: predict can still use it if it is intact." if best != path else ""
-        raise ValueError(f"the checkpoint {path} is truncated (a kill during a save, or a broken copy), so this run "
-                         f"cannot continue from it. Nothing was changed.{kept} To train this run again from its "
-                         f"start, delete {path} (or the whole folder {path.parent}).")
+        kept = text("runs.best_is_separate", best=best.name) if best != path else ""
+        raise ValueError(text("runs.truncated_checkpoint", path=path, kept=kept, folder=path.parent))
 
 
 def start_run(run_dir, args: dict) -> dict:
@@ -167,15 +188,11 @@ def start_run(run_dir, args: dict) -> dict:
         before = read_run_file(run_dir)
         changed = settings_diff(before, config)
         if changed:
-            raise RunMismatchError(
-                f"{run_dir} holds a run started with other settings:\n  " + "\n  ".join(changed)
-                + "\nNothing was changed. Use another run folder for the new settings, or the old settings "
-                  "to continue this run.")
+            raise RunMismatchError(text("runs.other_settings", run_dir=run_dir, changes="\n  ".join(changed)))
         if before.get("epoch_num") == config["epoch_num"]:
             return before
     elif (run_dir / LAST_CHECKPOINT).is_file():
-        raise RunMismatchError(f"{run_dir} holds a checkpoint but no {RUN_FILE} (a run of an older version of "
-                               "the course): its settings cannot be compared with these. Start a new run folder.")
+        raise RunMismatchError(text("runs.checkpoint_without_run_file", run_dir=run_dir, run_file=RUN_FILE))
     write_json(run_dir / RUN_FILE, config)
     return config
 
@@ -211,11 +228,7 @@ def read_run_config(run_dir) -> dict:
         legacy["skip"] = normalise_skip(legacy.get("skip", False))
         legacy.setdefault("n_classes", len(legacy["classes"]))
         return legacy
-    raise FileNotFoundError(
-        f"{run_dir} has no {RUN_FILE} saying which network it holds (backbone, skip, classes). Train it again "
-        "with this version of the course, or describe it: fcn_course.runs.write_run_config(run_dir, "
-        "{'backbone': 'alexnet', 'skip': True, 'pretrained': False, 'classes': ('background', 'bus', 'person'), "
-        "...course_args()}).")
+    raise FileNotFoundError(text("runs.no_run_file", run_dir=run_dir, run_file=RUN_FILE))
 
 
 def write_run_config(run_dir, args: dict) -> Path:
@@ -225,8 +238,9 @@ def write_run_config(run_dir, args: dict) -> Path:
 
 def write_outcome(run_dir, status: str, epochs: int, parameters: int, reason: str = "") -> Path:
     """Record how the run ended: ``status`` is ``done`` or ``diverged`` (``reason`` then says why)."""
-    return write_json(Path(run_dir) / OUTCOME_FILE, {"status": status, "reason": reason, "epochs": epochs,
-                                                     "parameters": parameters})
+    return write_json(
+        Path(run_dir) / OUTCOME_FILE, {"status": status, "reason": reason, "epochs": epochs, "parameters": parameters}
+    )
 
 
 def read_outcome(run_dir) -> Optional[dict]:
@@ -371,16 +385,15 @@ def read_checkpoint(path, map_location="cpu") -> dict:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"Checkpoint not found: {path}. Train first with fit(..., run_dir=...) (or the "
-                                "grid): it writes best.pt and last.pt in the run folder.")
+        raise FileNotFoundError(text("runs.checkpoint_not_found", path=path))
     try:
         checkpoint = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # truncated by a kill during the save, damaged by a copy, not a checkpoint...
-        raise ValueError(f"the checkpoint {path} cannot be read ({type(error).__name__}: {str(error)[:120]}): it is "
-                         "not a PyTorch checkpoint, or it is truncated or damaged. Delete it to train that run "
-                         "again from its start (or use the other of best.pt/last.pt).") from error
+        raise ValueError(
+            text("runs.unreadable_checkpoint", path=path, error=f"{type(error).__name__}: {str(error)[:120]}")
+        ) from error
     if not isinstance(checkpoint, dict):
-        raise ValueError(f"{path} does not hold a dict of weights.")
+        raise ValueError(text("runs.not_a_dict_of_weights", path=path))
     if "model" not in checkpoint:  # a bare state_dict saved with torch.save(net.state_dict(), path)
         checkpoint = {"model": checkpoint}
     return checkpoint
@@ -395,8 +408,7 @@ def load_checkpoint(path, net, optimizer=None, scaler=None, map_location="cpu") 
     net.load_state_dict(checkpoint["model"])
     if optimizer is not None:
         if checkpoint.get("optimizer") is None:
-            raise KeyError(f"{path} holds no optimiser state ({BEST_CHECKPOINT} keeps only the weights); "
-                           f"resume from {LAST_CHECKPOINT} instead.")
+            raise KeyError(text("runs.no_optimizer_state", path=path, best=BEST_CHECKPOINT, last=LAST_CHECKPOINT))
         optimizer.load_state_dict(checkpoint["optimizer"])
     if scaler is not None and checkpoint.get("scaler") is not None:
         scaler.load_state_dict(checkpoint["scaler"])
@@ -413,14 +425,19 @@ def save_epoch(run_dir, epoch: int, history: History, model_state: dict, args: d
     """
     stored_args = json_safe({key: value for key, value in args.items() if key != "device"})
     if history.best_epoch() == epoch:
-        save_checkpoint({
-            "epoch": epoch,
-            "model": model_state,
-            "metrics": json_safe(history.val[-1]),
-            "args": stored_args,
-        }, checkpoint_path(run_dir, "best"))
-    save_checkpoint({"epoch": epoch, "model": model_state, **resume_state, "history": history.to_dict(),
-                     "args": stored_args}, checkpoint_path(run_dir, "last"))
+        save_checkpoint(
+            {
+                "epoch": epoch,
+                "model": model_state,
+                "metrics": json_safe(history.val[-1]),
+                "args": stored_args,
+            },
+            checkpoint_path(run_dir, "best"),
+        )
+    save_checkpoint(
+        {"epoch": epoch, "model": model_state, **resume_state, "history": history.to_dict(), "args": stored_args},
+        checkpoint_path(run_dir, "last"),
+    )
     save_history(run_dir, history)
 
 
@@ -444,7 +461,7 @@ def read_grid_index(grid_dir) -> dict:
     """``{"args": the grid's settings, "runs": [one dict per run]}`` from ``grid_dir/grid.json``."""
     path = Path(grid_dir) / GRID_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"No {GRID_FILE} in {grid_dir}: is it the output folder of run_grid?")
+        raise FileNotFoundError(text("runs.no_grid_index", grid_dir=grid_dir, grid_file=GRID_FILE))
     return read_json(path, "grid index")
 
 
@@ -473,9 +490,7 @@ def check_grid_settings(grid_dir, args: dict) -> None:
         return
     changed = settings_diff(read_grid_index(grid_dir)["args"], args, leave_out=CONFIGURATION_SETTINGS)
     if changed:
-        raise RunMismatchError(
-            f"{grid_dir} holds a grid trained with other settings ({'; '.join(changed)}). Nothing was changed: "
-            "use another out_dir, or delete this one to start again.")
+        raise RunMismatchError(text("runs.grid_other_settings", grid_dir=grid_dir, changes="; ".join(changed)))
 
 
 def grid_run_folders(grid_dir) -> dict:
@@ -496,4 +511,3 @@ def grid_run_folders(grid_dir) -> dict:
 def run_folders(parent) -> list:
     """Every run folder under ``parent`` (folders holding a history), sorted by path."""
     return sorted(path.parent for path in Path(parent).rglob(HISTORY_FILE))
-

@@ -19,6 +19,7 @@ What makes the course's lessons visible on it:
 About 30% of the images contain neither a bus nor a person, so the course's 3-class filter
 (background, bus, person) drops them, as it drops most real VOC images.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,9 +62,11 @@ def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120)
     ids = [f"synth_{number:06d}" for number in range(1, n_train + n_val + 1)]
     splits = {"train": ids[:n_train], "val": ids[n_train:], "trainval": ids}
     folder = OutputFolder(root, OWNER, adopt_marker=SPEC_FILE)
-    folder.claim([f"{VOC_PART}/JPEGImages/{image_id}.jpg" for image_id in ids]
-                 + [f"{VOC_PART}/SegmentationClass/{image_id}.png" for image_id in ids]
-                 + [f"{VOC_PART}/ImageSets/Segmentation/{split}.txt" for split in splits])
+    folder.claim(
+        [f"{VOC_PART}/JPEGImages/{image_id}.jpg" for image_id in ids]
+        + [f"{VOC_PART}/SegmentationClass/{image_id}.png" for image_id in ids]
+        + [f"{VOC_PART}/ImageSets/Segmentation/{split}.txt" for split in splits]
+    )
 
     width, height = size
     palette = voc_colormap().ravel().tolist()
@@ -72,17 +75,23 @@ def make_synthetic_voc(root, n_train: int = 32, n_val: int = 12, size=(160, 120)
     for number, image_id in enumerate(ids, start=1):
         rng = np.random.default_rng([seed, number])  # one generator per image: order does not matter
         image, label = draw_scene(rng, width, height, class_index)
-        folder.write(f"{VOC_PART}/JPEGImages/{image_id}.jpg",
-                     lambda temporary, image=image: Image.fromarray(image).save(temporary, format="JPEG", quality=90))
+        folder.write(
+            f"{VOC_PART}/JPEGImages/{image_id}.jpg",
+            lambda temporary, image=image: Image.fromarray(image).save(temporary, format="JPEG", quality=90),
+        )
         mask = Image.frombytes("P", (width, height), label.tobytes())
         mask.putpalette(palette)
-        folder.write(f"{VOC_PART}/SegmentationClass/{image_id}.png",
-                     lambda temporary, mask=mask: mask.save(temporary, format="PNG"))
+        folder.write(
+            f"{VOC_PART}/SegmentationClass/{image_id}.png",
+            lambda temporary, mask=mask: mask.save(temporary, format="PNG"),
+        )
 
     # Split lists last: a tree with split lists is a complete tree.
     for split, split_ids in splits.items():
-        folder.write(f"{VOC_PART}/ImageSets/Segmentation/{split}.txt",
-                     lambda temporary, split_ids=split_ids: write_split(Path(temporary), split_ids))
+        folder.write(
+            f"{VOC_PART}/ImageSets/Segmentation/{split}.txt",
+            lambda temporary, split_ids=split_ids: write_split(Path(temporary), split_ids),
+        )
 
     # The masks may have changed under the same ids: forget any subset index computed before.
     shutil.rmtree(root / CACHE_DIR_NAME, ignore_errors=True)
@@ -168,8 +177,9 @@ def add_clutter(rng, image) -> None:
     height, width = image.shape[:2]
     for _ in range(rng.integers(2, 7)):
         radius = rng.uniform(0.02, 0.06) * height
-        rr, cc = draw.ellipse(rng.uniform(0, height), rng.uniform(0, width), radius, radius * rng.uniform(0.5, 2),
-                              shape=(height, width))
+        rr, cc = draw.ellipse(
+            rng.uniform(0, height), rng.uniform(0, width), radius, radius * rng.uniform(0.5, 2), shape=(height, width)
+        )
         image[rr, cc] = rng.uniform(30, 225, size=3)
 
 
@@ -204,8 +214,7 @@ def thick_line(rng, image, label, start, end, thickness, colour, class_id) -> No
     (r0, c0), (r1, c1) = start, end
     length = max(np.hypot(r1 - r0, c1 - c0), 1e-6)
     nr, nc = -(c1 - c0) / length * thickness / 2, (r1 - r0) / length * thickness / 2  # half-width normal
-    rr, cc = draw.polygon([r0 + nr, r1 + nr, r1 - nr, r0 - nr], [c0 + nc, c1 + nc, c1 - nc, c0 - nc],
-                          shape=label.shape)
+    rr, cc = draw.polygon([r0 + nr, r1 + nr, r1 - nr, r0 - nr], [c0 + nc, c1 + nc, c1 - nc, c0 - nc], shape=label.shape)
     paint(rng, image, label, rr, cc, colour, class_id)
 
 
@@ -216,8 +225,16 @@ def draw_poles(rng, image, label) -> None:
         x = rng.uniform(0.3, 0.7) * width
         thickness = rng.uniform(0.025, 0.05) * width
         top = rng.uniform(0, 0.4) * height
-        thick_line(rng, image, label, (top, x), (height, x + rng.uniform(-0.05, 0.05) * width), thickness,
-                   jitter(rng, (90, 80, 70), 30), 0)
+        thick_line(
+            rng,
+            image,
+            label,
+            (top, x),
+            (height, x + rng.uniform(-0.05, 0.05) * width),
+            thickness,
+            jitter(rng, (90, 80, 70), 30),
+            0,
+        )
 
 
 def jitter(rng, colour, amount: float = 20):
@@ -275,8 +292,9 @@ def draw_one_person(rng, image, label, class_id, cx, cy, body_h) -> None:
     bottom = cy + body_h / 2 + leg_h
     for side in (-1, 1):
         hip = (cy + 0.2 * body_h, cx + side * 0.2 * body_w)
-        thick_line(rng, image, label, hip, (bottom, cx + side * rng.uniform(0.2, 0.6) * body_w), limb,
-                   trousers, class_id)
+        thick_line(
+            rng, image, label, hip, (bottom, cx + side * rng.uniform(0.2, 0.6) * body_w), limb, trousers, class_id
+        )
     skin = jitter(rng, (235, 190, 160), 10)
     for side in (-1, 1):
         shoulder = (cy - 0.3 * body_h, cx + side * 0.35 * body_w)
@@ -337,8 +355,12 @@ def draw_aeroplane(rng, image, label, class_id) -> None:
     facing = 1 if rng.random() < 0.5 else -1
     colour = jitter(rng, (215, 220, 230), 12)
     wing_rows = [cy, cy + 2.5 * thickness, cy + 2.5 * thickness, cy]
-    wing_cols = [cx + facing * 0.1 * length, cx - facing * 0.15 * length, cx - facing * 0.05 * length,
-                 cx + facing * 0.2 * length]
+    wing_cols = [
+        cx + facing * 0.1 * length,
+        cx - facing * 0.15 * length,
+        cx - facing * 0.05 * length,
+        cx + facing * 0.2 * length,
+    ]
     rr, cc = draw.polygon(wing_rows, wing_cols, shape=label.shape)
     paint(rng, image, label, rr, cc, colour * 0.85, class_id)
     tail = cx - facing * 0.45 * length

@@ -6,6 +6,7 @@ loader (``data``), the synthetic twin (``synthetic``), the figures (``plots``) a
 these from here; this module imports nothing from the course but the message catalogue (which imports nothing),
 so it can never be part of an import circle.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,27 @@ from fcn_course.messages import text
 # ----------------------------------------------------------------------------------------------------
 
 VOC_CLASSES = (
-    "background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
-    "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
+    "background",
+    "aeroplane",
+    "bicycle",
+    "bird",
+    "boat",
+    "bottle",
+    "bus",
+    "car",
+    "cat",
+    "chair",
+    "cow",
+    "diningtable",
+    "dog",
+    "horse",
+    "motorbike",
+    "person",
+    "pottedplant",
+    "sheep",
+    "sofa",
+    "train",
+    "tvmonitor",
 )
 DEFAULT_CLASSES = ("background", "bus", "person")  # the course's subset (index 0 must be background)
 

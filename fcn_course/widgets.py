@@ -20,6 +20,7 @@ pyplot), redraws it when a control changes and shows it as a PNG inside an ``ipy
 It works with any matplotlib backend and can be tested without a screen. As in ``fcn_course.plots``,
 figures are built with ``Figure(...)`` (not pyplot), and the text inside them is in Portuguese.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -124,15 +125,25 @@ def draw_prediction(axes, image, prediction, label, classes):
     axes[1].imshow(color_label(prediction, classes), interpolation="nearest")
     axes[2].imshow(color_label(label, classes), interpolation="nearest")
     axes[3].imshow(error_map(prediction, label), interpolation="nearest")
-    for ax, title in zip(axes, [text("widgets.title_image"), text("widgets.title_prediction"),
-                                text("widgets.title_true_label"), text("widgets.title_errors", accuracy=accuracy)]):
+    for ax, title in zip(
+        axes,
+        [
+            text("widgets.title_image"),
+            text("widgets.title_prediction"),
+            text("widgets.title_true_label"),
+            text("widgets.title_errors", accuracy=accuracy),
+        ],
+    ):
         ax.set_title(title)
     _hide_ticks(axes)
 
 
 def _error_legend():
-    labels = {"correct": text("widgets.legend_correct"), "wrong": text("widgets.legend_wrong"),
-              "void": text("widgets.legend_void")}
+    labels = {
+        "correct": text("widgets.legend_correct"),
+        "wrong": text("widgets.legend_wrong"),
+        "void": text("widgets.legend_void"),
+    }
     return [Patch(facecolor=ERROR_COLORS[key], edgecolor="black", label=label) for key, label in labels.items()]
 
 
@@ -154,8 +165,9 @@ class DatasetBrowser:
         self.figure = _new_figure(8, 4)
         self.index = widgets.IntSlider(value=0, min=0, max=len(dataset) - 1, description=text("widgets.control_sample"))
         self.show_labels = widgets.Checkbox(value=True, description=text("widgets.control_show_labels"))
-        self.opacity = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05,
-                                           description=text("widgets.control_opacity"))
+        self.opacity = widgets.FloatSlider(
+            value=0.5, min=0.0, max=1.0, step=0.05, description=text("widgets.control_opacity")
+        )
         self.image = widgets.Image(format="png")
         for control in (self.index, self.show_labels, self.opacity):
             control.observe(self.update, names="value")
@@ -169,8 +181,7 @@ class DatasetBrowser:
         axes = self.figure.subplots(1, 2)
         draw_sample(axes, image, label, self.classes, self.show_labels.value, self.opacity.value)
         self.figure.suptitle(_sample_title(self.dataset, self.index.value))
-        self.figure.legend(handles=legend_handles(self.classes), loc="outside lower center",
-                           ncol=len(self.classes) + 1)
+        self.figure.legend(handles=legend_handles(self.classes), loc="outside lower center", ncol=len(self.classes) + 1)
         self.image.value = figure_png(self.figure)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -271,16 +282,20 @@ class PredictionExplorer:
         axes = self.figure.subplots(1, 4)
         draw_prediction(axes, image, prediction, label, self.classes)
         self.figure.suptitle(f"{self.config.value} — {_sample_title(self.dataset, self.index.value)}")
-        self.figure.legend(handles=legend_handles(self.classes) + _error_legend(),
-                           loc="outside lower center", ncol=len(self.classes) + 4)
+        self.figure.legend(
+            handles=legend_handles(self.classes) + _error_legend(),
+            loc="outside lower center",
+            ncol=len(self.classes) + 4,
+        )
         self.image.value = figure_png(self.figure)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def prediction_explorer(models_or_grid_dir, dataset, classes=None, config=None, static=None, n_static=3,
-                        model_classes=None, device=None):
+def prediction_explorer(
+    models_or_grid_dir, dataset, classes=None, config=None, static=None, n_static=3, model_classes=None, device=None
+):
     """Explore the predictions of trained models on ``dataset`` (usually the validation set).
 
     ``models_or_grid_dir``: ``{"alexnet-skip-scratch": model, ...}`` or the output folder of
@@ -308,6 +323,5 @@ def prediction_explorer(models_or_grid_dir, dataset, classes=None, config=None, 
         draw_prediction(axes[row], image, predict_sample(models[name], image), label, classes)
         axes[row, 0].set_ylabel(_sample_title(dataset, row))
     figure.suptitle(name)
-    figure.legend(handles=legend_handles(classes) + _error_legend(), loc="outside lower center",
-                  ncol=len(classes) + 4)
+    figure.legend(handles=legend_handles(classes) + _error_legend(), loc="outside lower center", ncol=len(classes) + 4)
     return figure

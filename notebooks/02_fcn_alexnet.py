@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 
@@ -41,14 +48,16 @@ if "google.colab" in sys.modules:
 #    *features*, e explicar por que isso deixa a rede devolver um mapa de escores em vez de um rótulo;
 # 2. dizer o *stride* e o campo receptivo de cada corte da AlexNet que a FCN usa (pool1, pool2, pool5) e
 #    calculá-los a partir de `kernel_size`, `stride`, `padding` e `dilation` das camadas;
-# 3. escrever a FCN-AlexNet sem *skip connections* (**Exercício 1**) e com elas (**Exercício 2**) e
+# 3. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
+#    ativações quando os pesos começam pequenos ou grandes demais;
+# 4. escrever a FCN-AlexNet sem *skip connections* (**Exercício 1**) e com elas (**Exercício 2**) e
 #    fazê-las passar nas verificações;
-# 4. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
+# 5. montar o otimizador dos quatro casos pré-treinada × *skip* e a perda por pixel que ignora o *void*
 #    (**Exercício 3**);
-# 5. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
-# 6. trocar a interpolação fixa por uma convolução transposta iniciada como bilinear, e explicar o
-#    padrão de xadrez (**Exercício 4**);
-# 7. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
+# 6. treinar a rede e explicar cada número que o treino imprime (perda, mIoU(fg), tempo por época);
+# 7. calcular à mão a saída e o tamanho de uma convolução transposta, trocar a interpolação fixa por
+#    uma convolução transposta iniciada como bilinear, e explicar o padrão de xadrez (**Exercício 4**);
+# 8. calcular pesos de classe pela frequência dos pixels e escrever a perda de Dice (**Exercício 5**).
 #
 # Cada exercício de código é seguido de uma célula de verificação (`checks.…`) que diz, em português, o
 # que está certo e o que falta.
@@ -82,7 +91,7 @@ from torchvision import models
 
 from fcn_course import checks, plots, runs
 from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
-                                  load_alexnet)
+                                  initialize_weights, load_alexnet)
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.engine import count_parameters, fit
@@ -167,7 +176,7 @@ with torch.no_grad():
 # detectar bordas, texturas e partes de objetos, e isso serve para qualquer tarefa com fotos.
 # *Transfer learning* é reaproveitar esse conhecimento: o *backbone* da FCN começa com os pesos do
 # ImageNet e só o classificador novo começa aleatório (com a inicialização padrão do PyTorch; a de
-# Kaiming, `initialize_weights` do notebook 01, é aplicada quando a rede inteira é treinada do zero).
+# Kaiming, explicada antes dos exercícios 1 e 2, é aplicada quando a rede inteira é treinada do zero).
 #
 # Na hora de treinar, o classificador novo precisa mudar muito; o *backbone*, só de um ajuste fino
 # (*fine-tuning*). Uma escolha comum, e a deste curso (herdada do curso original), é dar ao *backbone*
@@ -474,6 +483,89 @@ summed = (nn.Conv2d(64, num_classes, kernel_size=1)(shallow)
 print("paper-style sum of scores:", tuple(summed.shape))
 
 # %% [markdown]
+# ## Inicialização dos pesos (Kaiming)
+#
+# A classe `FCN_AlexNet` dos exercícios 1 e 2 termina com `initialize_weights(self)` quando
+# `pretrained=False`. O que essa linha faz, e por quê?
+#
+# Quando uma camada é treinada **do zero** (sem pesos do ImageNet), seus pesos começam aleatórios. Mas
+# não qualquer aleatório: se os pesos forem pequenos demais, o sinal encolhe a cada camada até sumir; se
+# forem grandes demais, ele explode. Nos dois casos os gradientes também somem ou explodem, e a rede
+# não aprende.
+#
+# Considere uma camada com $n_{in}$ entradas por neurônio (o *fan-in*; numa convolução
+# $k\times k$ com $C_{in}$ canais, $n_{in} = C_{in}\,k^2$), seguida de uma ReLU. Como a ReLU zera
+# metade dos valores, ela corta pela metade o segundo momento do sinal. He et al. (2015) mostraram que,
+# para compensar e manter a variância das ativações aproximadamente constante de camada em camada,
+# basta sortear os pesos com
+#
+# $$ w \sim \mathcal{N}\!\left(0,\ \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n_{in}}} .$$
+#
+# É a **inicialização de Kaiming** (ou de He; He, Zhang, Ren e Sun, *Delving Deep into Rectifiers*,
+# 2015, [arXiv:1502.01852](https://arxiv.org/abs/1502.01852)). A função `initialize_weights` de
+# `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
+# vieses, o atributo `bias`). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+layer = nn.Conv2d(in_channels=256, out_channels=256, kernel_size=3)
+initialize_weights(layer)
+
+fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
+expected_std = (2 / fan_in) ** 0.5
+measured_std = layer.weight.std().item()
+print(f"fan_in = 256 * 3 * 3 = {fan_in}")
+print(f"expected std sqrt(2 / fan_in) = {expected_std:.4f}")
+print(f"measured std / expected std   = {measured_std / expected_std:.2f}")
+print(f"all biases are zero: {bool((layer.bias == 0).all())}")
+
+
+# %% [markdown]
+# E por que isso importa? Vamos empilhar 15 camadas (linear + ReLU) e medir o desvio-padrão das
+# ativações depois de cada uma, comparando a inicialização de Kaiming com pesos sorteados com desvio
+# fixo de 0,01 (pequeno demais) e de 0,1 (grande demais).
+
+# %%
+def activation_stds(init, depth=15, width=256, seed=0):
+    """Std of the activations after each Linear+ReLU layer of a deep stack initialised with `init`."""
+    torch.manual_seed(seed)
+    x = torch.randn(1024, width)
+    stds = []
+    for _ in range(depth):
+        layer = nn.Linear(width, width)
+        init(layer)
+        x = torch.relu(layer(x))
+        stds.append(x.std().item())
+    return stds
+
+
+def fixed_std_init(std):
+    """Normal weights with a fixed std and zero bias, ignoring the fan-in."""
+    def init(layer):
+        nn.init.normal_(layer.weight, std=std)
+        nn.init.zeros_(layer.bias)
+    return init
+
+
+with torch.no_grad():
+    results = {
+        "Kaiming": activation_stds(initialize_weights),
+        "std 0.01": activation_stds(fixed_std_init(0.01)),
+        "std 0.1": activation_stds(fixed_std_init(0.1)),
+    }
+print("layer " + "".join(f"{name:>12}" for name in results))
+for depth in (1, 5, 10, 15):
+    print(f"{depth:5d} " + "".join(f"{stds[depth - 1]:12.2e}" for stds in results.values()))
+
+# %% [markdown]
+# Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
+# cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
+# É por isso que toda FCN treinada do zero neste curso chama `initialize_weights`. Quando o
+# *backbone* vem pré-treinado, seus pesos já são bons e **não** são reinicializados; o classificador
+# novo fica então com a inicialização padrão do PyTorch.
+
+# %% [markdown]
 # ## Exercícios 1 e 2: a FCN-AlexNet
 #
 # Complete a classe `FCN_AlexNet(num_classes, pretrained=False, skip=False)` na célula abaixo. A
@@ -733,29 +825,27 @@ def make_optimizer(net, args):
     learning rate than the new classifier. From scratch, every layer uses args['lr'].
     """
     if args['pretrained']:
-
         if args['skip']:
-
             # Skip Connections + pretrained.
             raise NotImplementedError("crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`")
 
         else:
-
             # No Skip Connections + pretrained.
-            optimizer = optim.Adam([{'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
     else:
-
         if args['skip']:
-
             # Skip Connections + from scratch.
             raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
         else:
-
             # No Skip Connections + from scratch.
             raise NotImplementedError("crie o Adam da rede treinada do zero e guarde-o em `optimizer`")
 
@@ -976,13 +1066,173 @@ with torch.no_grad():
 plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
 
 # %% [markdown]
+# ## Convolução transposta: ampliar com pesos
+#
+# Até aqui, todo *upsampling* do curso foi `F.interpolate`, uma operação sem pesos. O exercício 4 troca
+# uma dessas interpolações por uma camada que tem pesos, a **convolução transposta**
+# (`nn.ConvTranspose2d`). Antes, vamos ver o que ela calcula, com números pequenos o bastante para
+# conferir à mão.
+#
+# ### Um exemplo feito à mão
+#
+# A regra, para um *kernel* $k\times k$ e *stride* $s$, sem *padding*: cada pixel $x_{ij}$ da entrada
+# deixa na saída um "carimbo", uma cópia do *kernel* multiplicada por $x_{ij}$, com o canto de cima à
+# esquerda na posição $(s\,i,\ s\,j)$. Onde dois carimbos caem no mesmo pixel, os valores se somam.
+#
+# Tome a entrada $2\times2$, o *kernel* $3\times3$ e o *stride* abaixo:
+#
+# $$ X = \begin{bmatrix} 1 & 2\\ 3 & 4 \end{bmatrix}, \qquad
+#    K = \begin{bmatrix} 0 & 1 & 0\\ 1 & 2 & 1\\ 0 & 1 & 0 \end{bmatrix}, \qquad s = 2. $$
+#
+# Os quatro carimbos são $1\cdot K$ nas linhas 0 a 2 e colunas 0 a 2, $2\cdot K$ nas linhas 0 a 2 e
+# colunas 2 a 4, $3\cdot K$ nas linhas 2 a 4 e colunas 0 a 2, e $4\cdot K$ nas linhas 2 a 4 e colunas 2
+# a 4. A saída tem, portanto, $5\times5$ pixels. Como $k = 3$ é maior que $s = 2$, os carimbos vizinhos
+# se sobrepõem na linha 2 e na coluna 2:
+#
+# * o pixel (1, 2) fica na última coluna do carimbo de $x_{00} = 1$ (peso $K_{1,2} = 1$) e na primeira
+#   do carimbo de $x_{01} = 2$ (peso $K_{1,0} = 1$): $1\cdot1 + 2\cdot1 = 3$;
+# * pela mesma conta, o pixel (3, 2) vale $3 + 4 = 7$, o (2, 1) vale $1 + 3 = 4$ e o (2, 3) vale
+#   $2 + 4 = 6$;
+# * o pixel central (2, 2) é um canto dos quatro carimbos, e os cantos de $K$ valem 0: a soma é 0.
+#
+# Os demais pixels recebem um carimbo só; por exemplo, o (1, 1) vale $1\cdot K_{1,1} = 2$ e o (3, 3)
+# vale $4\cdot K_{1,1} = 8$. O resultado:
+#
+# $$ Y = \begin{bmatrix} 0 & 1 & 0 & 2 & 0\\ 1 & 2 & 3 & 4 & 2\\ 0 & 4 & 0 & 6 & 0\\
+#                         3 & 6 & 7 & 8 & 4\\ 0 & 3 & 0 & 4 & 0 \end{bmatrix}. $$
+#
+# A célula abaixo faz a mesma conta com `F.conv_transpose2d` e com uma camada `nn.ConvTranspose2d`
+# (na camada, o peso tem a forma `[canais de entrada, canais de saída, k, k]`).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def print_grid(name, tensor):
+    """Print a small 2-D map [1, 1, H, W] as rows of integers."""
+    print(name)
+    for row in tensor[0, 0].round().int().tolist():
+        print("   ", " ".join(f"{value:3d}" for value in row))
+
+
+small_input = torch.tensor([[1.0, 2.0],
+                            [3.0, 4.0]]).view(1, 1, 2, 2)
+small_kernel = torch.tensor([[0.0, 1.0, 0.0],
+                             [1.0, 2.0, 1.0],
+                             [0.0, 1.0, 0.0]]).view(1, 1, 3, 3)
+
+stamped = F.conv_transpose2d(small_input, small_kernel, stride=2)
+print_grid("F.conv_transpose2d(X, K, stride=2):", stamped)
+
+layer = nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, bias=False)
+with torch.no_grad():
+    layer.weight.copy_(small_kernel)
+    print("the nn.ConvTranspose2d layer gives the same map:", torch.equal(layer(small_input), stamped))
+
+# %% [markdown]
+# ### O tamanho da saída
+#
+# Ao longo de um eixo, o último carimbo começa na posição $(n_{in} - 1)\,s$ e ocupa $k$ pixels. Sem
+# *padding*, então, a saída tem $(n_{in} - 1)\,s + k$ pixels: no exemplo, $(2 - 1)\cdot 2 + 3 = 5$.
+# Na convolução transposta, o `padding` $p$ não acrescenta zeros: ele **recorta** $p$ pixels de cada
+# lado dessa saída completa. Já o `output_padding` acrescenta pixels num lado só (embaixo e à direita).
+# Juntando tudo (é a fórmula da documentação do PyTorch, com dilatação 1):
+#
+# $$ n_{out} = (n_{in} - 1)\,s - 2p + k + \texttt{output\_padding}. $$
+#
+# Para que serve o `output_padding`? Uma convolução com *stride* maior que 1 leva tamanhos diferentes
+# ao mesmo tamanho: com $k = 3$, $s = 2$ e $p = 1$, entradas de 5 e de 6 pixels viram 3. A transposta,
+# que faz o caminho de volta, precisa saber qual dos dois tamanhos você quer: sem `output_padding`,
+# $(3 - 1)\cdot2 - 2 + 3 = 5$; com `output_padding=1`, 6.
+#
+# No caso das FCNs, o objetivo é ampliar exatamente $s$ vezes. Com $s$ par, *kernel* $k = 2s$ e
+# $p = s/2$, a fórmula dá $(n_{in} - 1)\,s - s + 2s = s\,n_{in}$: é a camada que conferimos contra
+# `F.interpolate` na seção da interpolação bilinear ($k = 4$, $s = 2$, $p = 1$: de 8 para 16 pixels). No
+# exercício 4 você vai usar a fórmula também para um fator ímpar.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def transposed_output_size(n_in, kernel, stride, padding=0, output_padding=0):
+    """Side of the output of a transposed convolution (dilation 1), as in PyTorch's documentation."""
+    return (n_in - 1) * stride - 2 * padding + kernel + output_padding
+
+
+for n_in, kernel, stride, padding, output_padding in [(2, 3, 2, 0, 0), (2, 3, 2, 1, 0), (3, 3, 2, 1, 0),
+                                                      (3, 3, 2, 1, 1), (8, 4, 2, 1, 0)]:
+    measured = F.conv_transpose2d(torch.ones(1, 1, n_in, n_in), torch.ones(1, 1, kernel, kernel),
+                                  stride=stride, padding=padding, output_padding=output_padding)
+    print(f"n_in={n_in} k={kernel} s={stride} p={padding} output_padding={output_padding}: "
+          f"formula {transposed_output_size(n_in, kernel, stride, padding, output_padding)}, "
+          f"PyTorch {measured.shape[-1]}")
+
+for n_in in (5, 6):
+    shrunk = F.conv2d(torch.ones(1, 1, n_in, n_in), torch.ones(1, 1, 3, 3), stride=2, padding=1)
+    print(f"the convolution k=3 s=2 p=1 takes {n_in} pixels to {shrunk.shape[-1]}")
+
+print_grid("padding=1 crops one pixel from each side of Y:",
+           F.conv_transpose2d(small_input, small_kernel, stride=2, padding=1))
+
+# %% [markdown]
+# ### Por que "transposta": a convolução como uma matriz
+#
+# Uma convolução é uma operação linear, e toda operação linear é a multiplicação por uma matriz. Numa
+# dimensão, com *kernel* $w = (w_0, w_1, w_2)$ e *stride* 2, uma entrada de 5 números vira uma saída de
+# 2, com $y_0 = w_0 x_0 + w_1 x_1 + w_2 x_2$ e $y_1 = w_0 x_2 + w_1 x_3 + w_2 x_4$. Em forma de matriz:
+#
+# $$ y = C\,x, \qquad C = \begin{bmatrix} w_0 & w_1 & w_2 & 0 & 0\\ 0 & 0 & w_0 & w_1 & w_2 \end{bmatrix}. $$
+#
+# A matriz $C$ tem forma $2\times5$: **reduz** 5 números a 2. A transposta $C^\top$ tem forma $5\times2$
+# e faz o caminho contrário, de 2 números para 5. Cada coluna de $C^\top$ é o *kernel* deslocado de 2
+# posições, ou seja, $C^\top y$ é a soma dos carimbos $y_0\,w$ e $y_1\,w$: exatamente a regra do exemplo
+# acima. Daí o nome: com o mesmo *kernel* e o mesmo *stride*, a convolução transposta multiplica por
+# $C^\top$ (é o ponto de vista do livro *Dive into Deep Learning*, §14.10,
+# <https://d2l.ai/chapter_computer-vision/transposed-conv.html>).
+#
+# Dois cuidados:
+#
+# * $C^\top$ devolve o **tamanho** da entrada da convolução, não os **valores**: em geral $C^\top C\,x \ne
+#   x$. O nome "deconvolução" (*deconvolution*), que o artigo das FCNs também usa (§3.3), engana: esta
+#   camada não desfaz uma convolução.
+# * Multiplicar por $C^\top$ é também o que o *backward* de uma convolução faz para levar o gradiente da
+#   saída até a entrada. O artigo chama a operação de *backwards convolution* por isso.
+#
+# A célula abaixo monta $C$ coluna a coluna (a coluna $j$ é a convolução aplicada ao vetor que tem 1 na
+# posição $j$ e 0 no resto) e confere as duas afirmações; depois faz o mesmo com o exemplo 2-D acima.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def convolution_matrix(conv, input_shape):
+    """The matrix C of a linear map `conv` (a function of one tensor): column j is conv(e_j), flattened."""
+    size = torch.Size(input_shape).numel()
+    basis = torch.eye(size).view(size, *input_shape)  # e_0, e_1, ... as inputs of shape input_shape
+    return torch.stack([conv(e).flatten() for e in basis], dim=1)
+
+
+w_1d = torch.tensor([1.0, 2.0, 3.0]).view(1, 1, 3)
+C = convolution_matrix(lambda e: F.conv1d(e.view(1, 1, -1), w_1d, stride=2), (5,))
+print("C (2x5):", C.int().tolist())
+
+y_1d = torch.tensor([1.0, 10.0])
+transposed_1d = F.conv_transpose1d(y_1d.view(1, 1, 2), w_1d, stride=2).flatten()
+print("C^T y:                        ", (C.T @ y_1d).int().tolist())
+print("F.conv_transpose1d(y, w, s=2):", transposed_1d.int().tolist())
+
+# The gradient that flows back through the convolution is C^T times the gradient of its output.
+x_1d = torch.randn(5, requires_grad=True)
+(F.conv1d(x_1d.view(1, 1, 5), w_1d, stride=2).flatten() * y_1d).sum().backward()
+print("backward of conv1d is C^T y too:", torch.allclose(x_1d.grad, C.T @ y_1d))
+
+# The same in 2-D: the convolution (k=3, stride 2) maps 5x5 to 2x2, so C is 4x25.
+C2 = convolution_matrix(lambda e: F.conv2d(e.view(1, 1, 5, 5), small_kernel, stride=2), (5, 5))
+print("2-D example: C is", tuple(C2.shape), "and C^T X equals Y:",
+      torch.equal((C2.T @ small_input.flatten()).view(1, 1, 5, 5), stamped))
+
+# %% [markdown]
 # ## Exercício 4: *upsampling* aprendido
 #
 # Até aqui, a rede amplia os mapas com `F.interpolate(..., mode="bilinear")`, uma operação **fixa**: não
-# tem pesos. O artigo das FCNs usa uma **convolução transposta** (`nn.ConvTranspose2d`) com *stride* $s$,
-# que amplia o mapa $s$ vezes e *tem* pesos (§3.3). Se o *kernel* for uma "tenda" bilinear, ela faz a
-# interpolação bilinear (longe das bordas); se os pesos forem treinados, a ampliação pode aprender a
-# respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
+# tem pesos. O artigo das FCNs usa a **convolução transposta** da seção anterior (`nn.ConvTranspose2d`),
+# com *stride* $s$, que amplia o mapa $s$ vezes e *tem* pesos (§3.3). Se o *kernel* for uma "tenda"
+# bilinear, ela faz a interpolação bilinear (longe das bordas); se os pesos forem treinados, a
+# ampliação pode aprender a respeitar as bordas dos objetos. No artigo, as ampliações intermediárias de 2× começam bilineares e
 # são aprendidas, e a última ampliação (até o tamanho da imagem) fica fixa (§4.2).
 
 # %% [markdown]
@@ -1098,6 +1348,7 @@ def with_learned_upsampling(fcn_class, learnable=True):
 
     The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
     """
+
     class FCNWithTransposedConv(fcn_class):
         def __init__(self, num_classes, pretrained=False, skip="8s"):
             super().__init__(num_classes, pretrained=pretrained, skip=skip)
@@ -1182,7 +1433,99 @@ for learnable in (False, True):
 # Uma informação para ter em mente: os autores das FCNs testaram o balanceamento de classes e relataram
 # que ele não foi necessário para eles (o fundo ocupa cerca de 3/4 dos pixels do VOC; §4.3, "Class
 # Balancing"). O notebook 04 mede o efeito no nosso subconjunto.
+
+# %% [markdown]
+# ### Exemplo: pesos pela mediana das frequências, com 3 classes
 #
+# Suponha que o conjunto de treino tenha 10.000 pixels rotulados (os *void* não entram na conta): 7.000
+# de fundo, 2.000 de ônibus e 1.000 de pessoa. O caminho é contagens → frequências → mediana → pesos:
+#
+# 1. **frequências** $f_c$: cada contagem dividida pelo total, $f = (0{,}7;\ 0{,}2;\ 0{,}1)$;
+# 2. **mediana** das frequências: ordenadas, elas ficam $0{,}1 \le 0{,}2 \le 0{,}7$, e a do meio é
+#    $0{,}2$;
+# 3. **pesos** $w_c = 0{,}2 / f_c$: fundo $0{,}2/0{,}7 \approx 0{,}286$; ônibus $0{,}2/0{,}2 = 1$;
+#    pessoa $0{,}2/0{,}1 = 2$.
+#
+# A classe de frequência mediana fica com peso 1, a comum com menos de 1 e a rara com mais de 1. Repare
+# no produto peso × contagem: $0{,}286 \cdot 7000 \approx 2000$, $1 \cdot 2000 = 2000$ e
+# $2 \cdot 1000 = 2000$. Com esses pesos, cada classe contribui com o mesmo peso total para a perda,
+# como se todas tivessem a frequência mediana. Depois do exercício, `class_weights([7000, 2000, 1000])`
+# deve devolver esses três pesos.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+example_counts = {"background": 7000, "bus": 2000, "person": 1000}
+example_total = sum(example_counts.values())
+example_freq = {name: count / example_total for name, count in example_counts.items()}
+example_median = sorted(example_freq.values())[len(example_freq) // 2]  # 3 classes: the middle one
+print(f"total {example_total} labelled pixels; median frequency {example_median:.3f}")
+for name, count in example_counts.items():
+    weight = example_median / example_freq[name]
+    print(f"{name:<12} count {count:5d}  freq {example_freq[name]:.3f}  weight {weight:.3f}"
+          f"  weight x count {weight * count:6.0f}")
+
+# %% [markdown]
+# ### Exemplo: a perda de Dice numa imagem $2\times2$, com um pixel *void*
+#
+# Uma imagem de 4 pixels e 3 classes (0 fundo, 1 ônibus, 2 pessoa). Os rótulos e as probabilidades que
+# a rede prevê (depois do *softmax*) em cada pixel:
+#
+# | pixel | rótulo | $p_0$ | $p_1$ | $p_2$ |
+# |---|---|---|---|---|
+# | (0, 0) | 0 | 0,8 | 0,1 | 0,1 |
+# | (0, 1) | 1 | 0,2 | 0,6 | 0,2 |
+# | (1, 0) | 2 | 0,1 | 0,3 | 0,6 |
+# | (1, 1) | 255 (*void*) | 0,5 | 0,25 | 0,25 |
+#
+# O pixel *void* sai de **todas** as somas, tanto das probabilidades quanto do *one-hot*. Sobram 3
+# pixels, e para cada classe calculamos três números:
+#
+# * **fundo**: $\sum p_0 g_0 = 0{,}8$ (só o pixel (0, 0) tem rótulo 0); $\sum p_0 = 0{,}8 + 0{,}2 +
+#   0{,}1 = 1{,}1$; $\sum g_0 = 1$. Dice $= 2\cdot0{,}8 / (1{,}1 + 1) = 1{,}6/2{,}1 \approx 0{,}762$;
+# * **ônibus**: $\sum p_1 g_1 = 0{,}6$; $\sum p_1 = 0{,}1 + 0{,}6 + 0{,}3 = 1{,}0$; $\sum g_1 = 1$.
+#   Dice $= 1{,}2/2{,}0 = 0{,}600$;
+# * **pessoa**: $\sum p_2 g_2 = 0{,}6$; $\sum p_2 = 0{,}1 + 0{,}2 + 0{,}6 = 0{,}9$; $\sum g_2 = 1$.
+#   Dice $= 1{,}2/1{,}9 \approx 0{,}632$.
+#
+# A média das três é $(0{,}762 + 0{,}600 + 0{,}632)/3 \approx 0{,}664$, e a perda é
+# $1 - 0{,}664 \approx 0{,}336$. Se o pixel *void* entrasse como fundo, ele somaria 0,5 à interseção do
+# fundo e as suas probabilidades aumentariam os denominadores das três classes: a perda mudaria por
+# causa de um pixel sem rótulo verdadeiro.
+#
+# A célula abaixo refaz a conta com listas do Python. Depois de escrever `dice_loss` no exercício,
+# você pode conferi-la neste exemplo: os escores cujo *softmax* dá essas probabilidades são os seus
+# logaritmos, e com `eps=0` (sem suavização) a sua função deve dar o mesmo 0,336.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+example_labels = [0, 1, 2, 255]  # pixels (0, 0), (0, 1), (1, 0), (1, 1)
+example_probabilities = [[0.8, 0.1, 0.1], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6], [0.5, 0.25, 0.25]]
+
+
+def example_dice_terms(labels, probabilities):
+    """Per class: (sum(p*g), sum(p), sum(g), Dice) over the non-void pixels, with plain Python sums."""
+    kept = [(label, p) for label, p in zip(labels, probabilities) if label != 255]  # void pixels leave
+    terms = []
+    for c in range(3):
+        intersection = sum(p[c] for label, p in kept if label == c)
+        sum_p = sum(p[c] for _, p in kept)
+        sum_g = sum(1 for label, _ in kept if label == c)
+        terms.append((intersection, sum_p, sum_g, 2 * intersection / (sum_p + sum_g)))
+    return terms
+
+
+terms = example_dice_terms(example_labels, example_probabilities)
+for c, (intersection, sum_p, sum_g, dice) in enumerate(terms):
+    print(f"class {c}: sum(p*g) {intersection:.2f}  sum(p) {sum_p:.2f}  sum(g) {sum_g}  Dice {dice:.3f}")
+mean_dice = sum(dice for *_, dice in terms) / 3
+print(f"mean Dice {mean_dice:.3f} -> Dice loss {1 - mean_dice:.3f}")
+
+void_as_background = [0 if label == 255 else label for label in example_labels]
+wrong_terms = example_dice_terms(void_as_background, example_probabilities)
+print(f"with the void pixel counted as background the loss would be "
+      f"{1 - sum(dice for *_, dice in wrong_terms) / 3:.3f}")
+
+# %% [markdown]
 # **O exercício.** Complete `class_weights(pixel_counts)` (uma classe sem pixels recebe peso 0) e
 # `dice_loss(outputs, labels)` (os pixels *void* ficam fora das somas).
 
@@ -1296,7 +1639,11 @@ for name, count, weight in zip(args["classes"], train_counts.tolist(), class_wei
 #   resultado.
 # * *Skip connections* trazem detalhe espacial das camadas rasas; concatenando, a camada seguinte recebe
 #   $C_{raso} + C_{profundo}$ canais.
+# * Camadas treinadas do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
+#   através das ReLUs.
 # * A perda é a entropia cruzada por pixel, ignorando o *void*: `[B, C, H, W] → [B·H·W, C]`.
+# * Uma convolução transposta multiplica pela transposta da matriz da convolução; a saída tem
+#   $(n_{in} - 1)\,s - 2p + k + \texttt{output\_padding}$ pixels.
 #
 # Para experimentar: mude `args` (por exemplo `course_args(skip=False)` ou `course_args(skip="16s")`) e
 # treine de novo. No **notebook 03** você fará a mesma adaptação para a VGG16, e no **notebook 04**

@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 

@@ -18,6 +18,7 @@ of a person's is overwritten, nothing is written through a link), and a start th
 epoch is recorded (a bad setting such as ``--batch-size 0``) takes its ``run.json`` back: the corrected retry
 in the same folder is not refused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,21 +42,42 @@ from fcn_course.plots import plot_history, save_figure, show_epoch_predictions  
 SKIP_CHOICES = {"none": False, "8s": "8s", "16s": "16s"}
 OWNER = "the train script"
 # What a run folder holds besides the per-epoch figures (see fcn_course.runs).
-RUN_FOLDER_FILES = (runs.RUN_FILE, runs.HISTORY_FILE, runs.LAST_CHECKPOINT, runs.BEST_CHECKPOINT, runs.OUTCOME_FILE,
-                    runs.CURVES_FIGURE)
+RUN_FOLDER_FILES = (
+    runs.RUN_FILE,
+    runs.HISTORY_FILE,
+    runs.LAST_CHECKPOINT,
+    runs.BEST_CHECKPOINT,
+    runs.OUTCOME_FILE,
+    runs.CURVES_FIGURE,
+)
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description="Train one FCN configuration (reference solutions) on Pascal "
-                                                 "VOC or the synthetic twin, as the profile says.")
+    parser = argparse.ArgumentParser(
+        description="Train one FCN configuration (reference solutions) on Pascal "
+        "VOC or the synthetic twin, as the profile says."
+    )
     parser.add_argument("--backbone", choices=tuple(BACKBONES), default="alexnet")
-    parser.add_argument("--skip", choices=tuple(SKIP_CHOICES), default="8s",
-                        help="skip connections: none (FCN-32s), 8s or 16s (default: 8s)")
+    parser.add_argument(
+        "--skip",
+        choices=tuple(SKIP_CHOICES),
+        default="8s",
+        help="skip connections: none (FCN-32s), 8s or 16s (default: 8s)",
+    )
     weights = parser.add_mutually_exclusive_group()
-    weights.add_argument("--pretrained", dest="pretrained", action="store_true", default=None,
-                         help="start the backbone from ImageNet weights (default of the full profile)")
-    weights.add_argument("--scratch", dest="pretrained", action="store_false",
-                         help="random initialisation (default of the demo and smoke profiles)")
+    weights.add_argument(
+        "--pretrained",
+        dest="pretrained",
+        action="store_true",
+        default=None,
+        help="start the backbone from ImageNet weights (default of the full profile)",
+    )
+    weights.add_argument(
+        "--scratch",
+        dest="pretrained",
+        action="store_false",
+        help="random initialisation (default of the demo and smoke profiles)",
+    )
     parser.add_argument("--profile", choices=profile_names(), help="run profile (default: from the environment)")
     parser.add_argument("--smoke", action="store_true", help="the same as --profile smoke")
     parser.add_argument("--epochs", type=int, help="number of epochs (args['epoch_num'])")
@@ -74,15 +96,20 @@ def parse_args(argv=None):
 def build_args(options) -> dict:
     """course_args() of the chosen profile with the command-line overrides."""
     overrides = {"skip": SKIP_CHOICES[options.skip], "backbone": options.backbone}
-    for key, value in (("pretrained", options.pretrained), ("epoch_num", options.epochs),
-                       ("lr", options.lr), ("w_size", options.size), ("h_size", options.size),
-                       ("batch_size", options.batch_size), ("max_samples", options.max_samples),
-                       ("seed", options.seed)):
+    for key, value in (
+        ("pretrained", options.pretrained),
+        ("epoch_num", options.epochs),
+        ("lr", options.lr),
+        ("w_size", options.size),
+        ("h_size", options.size),
+        ("batch_size", options.batch_size),
+        ("max_samples", options.max_samples),
+        ("seed", options.seed),
+    ):
         if value is not None:
             overrides[key] = value
     backbone = overrides.pop("backbone")
-    args = course_args(profile="smoke" if options.smoke else options.profile, download=options.download,
-                       **overrides)
+    args = course_args(profile="smoke" if options.smoke else options.profile, download=options.download, **overrides)
     args["backbone"] = backbone
     return args
 
@@ -101,8 +128,11 @@ def main(argv=None) -> int:
     args = build_args(options)
     run_dir = options.run_dir or default_run_dir(options, args)
     if not options.resume and runs.checkpoint_path(run_dir, "last").is_file():
-        print(f"error: {run_dir} already holds a run: pass --resume to continue it, or choose another --run-dir "
-              "(nothing was changed)", file=sys.stderr)
+        print(
+            f"error: {run_dir} already holds a run: pass --resume to continue it, or choose another --run-dir "
+            "(nothing was changed)",
+            file=sys.stderr,
+        )
         return 2
     fresh = not (run_dir / runs.RUN_FILE).exists()
     try:
@@ -123,24 +153,34 @@ def main(argv=None) -> int:
             runs.discard_unstarted_run(run_dir)  # only when no epoch was recorded: the retry starts clean
 
 
-
 def train(options, args, run_dir) -> int:
     """Build the data, the reference model and its optimiser, and train them in ``run_dir``."""
     ingredients = TrainingIngredients.of(reference_ingredients())
     seed_everything(args["seed"])  # the model's random initialisation is part of the run
     train_loader, val_loader = make_loaders(args)
-    print(f"train: {len(train_loader.dataset)} images, val: {len(val_loader.dataset)} images, "
-          f"device: {args['device']}")
-    net = ingredients.model_classes[options.backbone](args["n_classes"], pretrained=args["pretrained"],
-                                                      skip=args["skip"])
+    print(f"train: {len(train_loader.dataset)} images, val: {len(val_loader.dataset)} images, device: {args['device']}")
+    net = ingredients.model_classes[options.backbone](
+        args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]
+    )
     net = net.to(args["device"])
-    print(f"{type(net).__name__} skip={args['skip']} pretrained={args['pretrained']}: "
-          f"{count_parameters(net):,} parameters")
+    print(
+        f"{type(net).__name__} skip={args['skip']} pretrained={args['pretrained']}: "
+        f"{count_parameters(net):,} parameters"
+    )
     optimizer = ingredients.make_optimizer(net, args)
     loss_fn = ingredients.loss_fn()
-    history = fit(net, train_loader, val_loader, loss_fn, optimizer, args, run_dir=run_dir,
-                  resume=options.resume, show=show_epoch_predictions(args["classes"]),
-                  progress=not options.no_progress)
+    history = fit(
+        net,
+        train_loader,
+        val_loader,
+        loss_fn,
+        optimizer,
+        args,
+        run_dir=run_dir,
+        resume=options.resume,
+        show=show_epoch_predictions(args["classes"]),
+        progress=not options.no_progress,
+    )
     save_figure(plot_history(history), runs.curves_path(run_dir))
     print(f"results in {run_dir}")
     return 0

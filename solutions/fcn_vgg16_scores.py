@@ -25,9 +25,9 @@ class FCN8s_VGG16_Sum(nn.Module):
     def __init__(self, num_classes, pretrained=False):
         super().__init__()
         features = load_vgg16(pretrained).features
-        self.to_pool3 = features[:VGG16_STRIDE8_END]                     # 256 channels, 1/8
-        self.to_pool4 = features[VGG16_STRIDE8_END:VGG16_STRIDE16_END]   # 512 channels, 1/16
-        self.to_pool5 = features[VGG16_STRIDE16_END:]                    # 512 channels, 1/32
+        self.to_pool3 = features[:VGG16_STRIDE8_END]  # 256 channels, 1/8
+        self.to_pool4 = features[VGG16_STRIDE8_END:VGG16_STRIDE16_END]  # 512 channels, 1/16
+        self.to_pool5 = features[VGG16_STRIDE16_END:]  # 512 channels, 1/32
         self.classifier = nn.Sequential(
             nn.Conv2d(VGG16_CHANNELS[32], 512, kernel_size=3, padding=1),
             nn.ReLU(inplace=True),
@@ -51,8 +51,10 @@ class FCN8s_VGG16_Sum(nn.Module):
     def forward(self, x):
         height, width = x.shape[-2:]
         if min(height, width) < VGG16_MIN_INPUT_SIZE:
-            raise ValueError(f"FCN8s_VGG16_Sum needs images of at least {VGG16_MIN_INPUT_SIZE}x"
-                             f"{VGG16_MIN_INPUT_SIZE} pixels; got {height}x{width}")
+            raise ValueError(
+                f"FCN8s_VGG16_Sum needs images of at least {VGG16_MIN_INPUT_SIZE}x"
+                f"{VGG16_MIN_INPUT_SIZE} pixels; got {height}x{width}"
+            )
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)

@@ -47,8 +47,8 @@ def dice_loss(outputs, labels, eps=1.0):
     ### ESQUELETO: sizes = ...  # [C]: soma de p mais soma de g
     ### ESQUELETO: loss = 1 - ...  # média do Dice das classes, com eps
     num_classes = outputs.shape[1]
-    valid = (labels != VOID_LABEL).unsqueeze(1)                   # [B, 1, H, W]
-    probabilities = outputs.softmax(dim=1) * valid                # void pixels count for nothing
+    valid = (labels != VOID_LABEL).unsqueeze(1)  # [B, 1, H, W]
+    probabilities = outputs.softmax(dim=1) * valid  # void pixels count for nothing
     targets = F.one_hot(labels.masked_fill(~valid.squeeze(1), 0), num_classes)
     targets = targets.permute(0, 3, 1, 2).to(probabilities.dtype) * valid
     intersection = (probabilities * targets).sum(dim=(0, 2, 3))

@@ -42,9 +42,7 @@ def make_optimizer(net, args):
     learning rate than the new classifier. From scratch, every layer uses args['lr'].
     """
     if args['pretrained']:
-
         if args['skip']:
-
             # Skip Connections + pretrained.
             ### BEGIN SOLUTION: crie o Adam da versão com skip e backbone pré-treinado e guarde-o em `optimizer`
             ### DICA: Compare com o caso sem skip logo abaixo: o Adam aceita uma lista de grupos `{'params': ..., 'lr': ...}`, e um grupo sem 'lr' usa o lr geral.
@@ -52,48 +50,50 @@ def make_optimizer(net, args):
             ### ESQUELETO: optimizer = optim.Adam([{'params': ..., 'lr': ...},
             ### ESQUELETO:                         ...],
             ### ESQUELETO:                        lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam([{'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.backbone2.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
             ### END SOLUTION
 
         else:
-
             # No Skip Connections + pretrained.
-            optimizer = optim.Adam([{'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
-                                    {'params': net.classifier.parameters()}],
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                [
+                    {'params': net.backbone.parameters(), 'lr': args['lr'] * 0.1},
+                    {'params': net.classifier.parameters()},
+                ],
+                lr=args['lr'],
+                weight_decay=args['weight_decay'],
+                betas=(args['momentum'], 0.999),
+            )
     else:
-
         if args['skip']:
-
             # Skip Connections + from scratch.
             ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
             ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
             ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
             ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam(net.parameters(),
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                net.parameters(), lr=args['lr'], weight_decay=args['weight_decay'], betas=(args['momentum'], 0.999)
+            )
             ### END SOLUTION
 
         else:
-
             # No Skip Connections + from scratch.
             ### BEGIN SOLUTION: crie o Adam da rede treinada do zero e guarde-o em `optimizer`
             ### DICA: Do zero não há backbone pré-treinado a preservar: todas as camadas aprendem no mesmo ritmo.
             ### DICA: Um único grupo basta, `net.parameters()`; lr, weight_decay e betas vêm de `args`, como no caso pré-treinado logo acima.
             ### ESQUELETO: optimizer = optim.Adam(..., lr=..., weight_decay=..., betas=...)
-            optimizer = optim.Adam(net.parameters(),
-                                   lr=args['lr'],
-                                   weight_decay=args['weight_decay'],
-                                   betas=(args['momentum'], 0.999))
+            optimizer = optim.Adam(
+                net.parameters(), lr=args['lr'], weight_decay=args['weight_decay'], betas=(args['momentum'], 0.999)
+            )
             ### END SOLUTION
 
     return optimizer

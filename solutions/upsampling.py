@@ -24,8 +24,9 @@ def make_upsampler(channels, factor, learnable):
     ### ESQUELETO:     upsampler.weight.copy_(...)
     ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
-    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor,
-                                   padding=factor // 2, bias=False)
+    upsampler = nn.ConvTranspose2d(
+        channels, channels, kernel_size=kernel_size, stride=factor, padding=factor // 2, bias=False
+    )
     with torch.no_grad():
         upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
     upsampler.weight.requires_grad_(learnable)
@@ -56,6 +57,7 @@ def with_learned_upsampling(fcn_class, learnable=True):
 
     The final upsampling of the class scores stays fixed bilinear interpolation, as in the FCN paper.
     """
+
     class FCNWithTransposedConv(fcn_class):
         def __init__(self, num_classes, pretrained=False, skip="8s"):
             super().__init__(num_classes, pretrained=pretrained, skip=skip)

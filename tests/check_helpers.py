@@ -1,5 +1,6 @@
 """What the self-checks' tests share (tests/test_checks_*.py): reading a result, a right Exercício 0, and a tiny
 registered backbone whose FCNs are quick to check on a CPU (the course's AlexNet and VGG16 are slow)."""
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -32,18 +33,33 @@ def build_probenet(weights=None):
     """A small classification-style network with `.features` (strides 8, 16, 32), like torchvision's."""
     model = nn.Module()
     model.features = nn.Sequential(
-        nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),  # 1/4
-        nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),            # 1/8  (end 6)
-        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),           # 1/16 (end 9)
-        nn.Conv2d(16, 24, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),          # 1/32
+        nn.Conv2d(3, 8, 3, stride=2, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/4
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/8  (end 6)
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/16 (end 9)
+        nn.Conv2d(16, 24, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/32
     )
     return model
 
 
 PROBENET = backbones.Backbone(
-    name="probenet", display_name="ProbeNet", build=build_probenet, cuts={8: 6, 16: 9},
-    channels={8: 8, 16: 16, 32: 24}, min_input_size=32, class_name="FCN_ProbeNet", loader_name="load_probenet",
-    check_sizes=((96, 96), (64, 64), (97, 131)))
+    name="probenet",
+    display_name="ProbeNet",
+    build=build_probenet,
+    cuts={8: 6, 16: 9},
+    channels={8: 8, 16: 16, 32: 24},
+    min_input_size=32,
+    class_name="FCN_ProbeNet",
+    loader_name="load_probenet",
+    check_sizes=((96, 96), (64, 64), (97, 131)),
+)
 
 
 def load_probenet(pretrained=False):
@@ -66,8 +82,9 @@ class FCN_ProbeNet(nn.Module):
             channels = PROBENET.channels[stride] + PROBENET.channels[32]
         else:
             self.backbone, channels = features, PROBENET.channels[32]
-        self.classifier = nn.Sequential(nn.Conv2d(channels, 16, 1), nn.ReLU(inplace=True), nn.Dropout2d(0.5),
-                                        nn.Conv2d(16, num_classes, 1))
+        self.classifier = nn.Sequential(
+            nn.Conv2d(channels, 16, 1), nn.ReLU(inplace=True), nn.Dropout2d(0.5), nn.Conv2d(16, num_classes, 1)
+        )
         if not pretrained:
             backbones.initialize_weights(self)
 
@@ -75,8 +92,7 @@ class FCN_ProbeNet(nn.Module):
         """Class scores at the resolution of the fusion (the classifier's output)."""
         if self.skip:
             shallow = self.backbone1(x)
-            deep = F.interpolate(self.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear",
-                                 align_corners=False)
+            deep = F.interpolate(self.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear", align_corners=False)
             return self.classifier(torch.cat([shallow, deep], dim=1))
         return self.classifier(self.backbone(x))
 

@@ -1,4 +1,8 @@
 """Shared pytest fixtures."""
+
+import sys
+import types
+
 import pytest
 import torch
 
@@ -44,6 +48,21 @@ def mode_sensitive_net():
     """A ``ModeSensitiveNet`` in training mode (as a model is after construction or after training)."""
     torch.manual_seed(0)
     return ModeSensitiveNet().train()
+
+
+@pytest.fixture
+def fake_colab(monkeypatch):
+    """A simulated Colab runtime: ``google.colab`` and ``google.colab.drive`` whose mount is recorded."""
+    mounts = []
+    google = types.ModuleType("google")
+    google_colab = types.ModuleType("google.colab")
+    drive = types.ModuleType("google.colab.drive")
+    drive.mount = lambda mount_point, **kwargs: mounts.append(mount_point)
+    google_colab.drive = drive
+    google.colab = google_colab
+    for name, module in [("google", google), ("google.colab", google_colab), ("google.colab.drive", drive)]:
+        monkeypatch.setitem(sys.modules, name, module)
+    return mounts
 
 
 @pytest.fixture

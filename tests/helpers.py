@@ -1,4 +1,5 @@
 """Small helpers shared by several test modules (fixtures live in conftest.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +9,11 @@ from pathlib import Path
 def tree_digest(folder) -> dict:
     """``{relative path: sha256}`` of every file under ``folder`` (the byte-identical check)."""
     folder = Path(folder)
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def voc_path(root, *parts) -> Path:

@@ -6,6 +6,7 @@ kernel), ``subprocess`` (they start another process: Python, nbgrader, Sphinx, a
 these hooks (imported by conftest.py) records every process started while a test runs, fixtures included, and fails
 the test with the marker to add. Tests marked ``browser`` may start anything (a browser, JupyterLab).
 """
+
 from __future__ import annotations
 
 import functools
@@ -68,7 +69,9 @@ def pytest_runtest_makereport(item, call):
     if missing:
         shown = " ".join(map(str, commands[0])) if not isinstance(commands[0], (str, bytes)) else commands[0]
         report.outcome = "failed"
-        report.longrepr = (f"{item.nodeid} started {len(commands)} process(es) (the first: {shown[:200]}) during its "
-                           f"{call.when}, but is not marked {' and '.join(missing)}: add "
-                           + " ".join(f"@pytest.mark.{name}" for name in missing)
-                           + " (the fast lane leaves such tests out; README, Tests)")
+        report.longrepr = (
+            f"{item.nodeid} started {len(commands)} process(es) (the first: {shown[:200]}) during its "
+            f"{call.when}, but is not marked {' and '.join(missing)}: add "
+            + " ".join(f"@pytest.mark.{name}" for name in missing)
+            + " (the fast lane leaves such tests out; README, Tests)"
+        )

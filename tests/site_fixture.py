@@ -5,6 +5,7 @@ sources), builds its notebooks, executes the two solution notebooks in a Jupyter
 does (executed .ipynb + HTML copies in a run folder) and builds the student and instructor sites from them:
 about 20 s on 2 cores instead of the several minutes of the whole course. Built once per test session.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -97,8 +98,10 @@ def tiny_site(base: Path) -> dict:
     from fcn_course.instructor.execute import execute_notebook
     from fcn_course.instructor.site import build_site
 
-    texts = {name: text.replace("SOLUTION_LINE", SOLUTION_LINE).replace("ANSWER_LINE", ANSWER_LINE)
-             for name, text in NOTEBOOKS.items()}
+    texts = {
+        name: text.replace("SOLUTION_LINE", SOLUTION_LINE).replace("ANSWER_LINE", ANSWER_LINE)
+        for name, text in NOTEBOOKS.items()
+    }
     repo = make_repo(base, notebooks=texts)
     shutil.copytree(REPO_ROOT / "docs" / "site", repo / "docs" / "site")
     assert build(repo, names=NAMES).ok
@@ -107,7 +110,10 @@ def tiny_site(base: Path) -> dict:
     os.environ.setdefault("FCN_COURSE_STATIC", "1")
     for name in NAMES:
         execute_notebook(repo / "solutions" / "notebooks" / f"{name}.ipynb", run)
-    _BUILT.update(repo=repo, run=run,
-                  site=build_site(repo, run, names=NAMES).parent,
-                  instructor_site=build_site(repo, run, instructor=True, names=NAMES).parent)
+    _BUILT.update(
+        repo=repo,
+        run=run,
+        site=build_site(repo, run, names=NAMES).parent,
+        instructor_site=build_site(repo, run, instructor=True, names=NAMES).parent,
+    )
     return _BUILT

@@ -8,6 +8,7 @@ picture as data: a module may import modules of its own row and of the rows belo
 ``__import__(...)``). The student package (``fcn_course/`` without ``fcn_course/instructor/``) also ships no
 path of ``solutions/`` or of the instructor wing as data: the instructor wing owns that knowledge.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,14 +31,29 @@ LONG_MODULE_REASON = "Why this module is long"
 
 # The README's picture, bottom row first. An entry covers a module or a package with everything inside it.
 LAYERS = (
-    ("fcn_course", "fcn_course.config", "fcn_course.profiles", "fcn_course.environment", "fcn_course.files",
-     "fcn_course.voc", "fcn_course.outline",
-     "fcn_course.messages", "fcn_course.definitions", "fcn_course.colab"),
+    (
+        "fcn_course",
+        "fcn_course.config",
+        "fcn_course.profiles",
+        "fcn_course.environment",
+        "fcn_course.files",
+        "fcn_course.voc",
+        "fcn_course.outline",
+        "fcn_course.messages",
+        "fcn_course.definitions",
+        "fcn_course.colab",
+    ),
     ("fcn_course.data", "fcn_course.download", "fcn_course.synthetic"),
     ("fcn_course.runs", "fcn_course.plots", "fcn_course.metrics", "fcn_course.backbones"),
     ("fcn_course.engine",),
-    ("fcn_course.checks", "fcn_course.experiments", "fcn_course.report", "fcn_course.widgets",
-     "fcn_course.predict", "fcn_course.__main__"),
+    (
+        "fcn_course.checks",
+        "fcn_course.experiments",
+        "fcn_course.report",
+        "fcn_course.widgets",
+        "fcn_course.predict",
+        "fcn_course.__main__",
+    ),
     ("solutions",),
     ("fcn_course.instructor",),
     ("scripts", "benchmarks"),
@@ -75,7 +91,7 @@ def _package_of(name: str, path: Path) -> str:
 def _relative_base(name: str, path: Path, level: int) -> str:
     """``from ..x import y`` in ``fcn_course.plots.labels``: level 2 -> ``fcn_course``."""
     package = _package_of(name, path).split(".")
-    return ".".join(package[:len(package) - (level - 1)])
+    return ".".join(package[: len(package) - (level - 1)])
 
 
 def _string_import(node: ast.Call, name: str):
@@ -158,8 +174,11 @@ def upward_imports(modules: dict) -> list:
 
 def student_modules(modules: dict) -> dict:
     """The student package: ``fcn_course`` without its instructor wing (what the release ships)."""
-    return {name: path for name, path in modules.items()
-            if name.split(".")[0] == "fcn_course" and not (name + ".").startswith("fcn_course.instructor.")}
+    return {
+        name: path
+        for name, path in modules.items()
+        if name.split(".")[0] == "fcn_course" and not (name + ".").startswith("fcn_course.instructor.")
+    }
 
 
 def import_cycles(modules: dict) -> list:
@@ -221,8 +240,10 @@ def test_every_module_has_a_row_in_the_layer_table():
     assert "fcn_course.checks.models" in modules and "fcn_course.instructor.grade" in modules
     assert "solutions.fcn_alexnet" in modules and "scripts.train" in modules
     homeless = [name for name in modules if layer_of(name) is None]
-    assert homeless == [], (f"{homeless}: give each a row in LAYERS (tests/test_architecture.py) and in the "
-                            "README's picture (How the code fits together)")
+    assert homeless == [], (
+        f"{homeless}: give each a row in LAYERS (tests/test_architecture.py) and in the "
+        "README's picture (How the code fits together)"
+    )
 
 
 def test_no_module_imports_from_a_higher_row():
@@ -231,9 +252,14 @@ def test_no_module_imports_from_a_higher_row():
 
 def test_student_package_never_imports_solutions_or_the_instructor_wing():
     modules = module_files()
-    offenders = {name: sorted(imported for imported in imports_of(name, path, modules)
-                              if any(imported == wing or imported.startswith(wing + ".") for wing in WING))
-                 for name, path in student_modules(modules).items()}
+    offenders = {
+        name: sorted(
+            imported
+            for imported in imports_of(name, path, modules)
+            if any(imported == wing or imported.startswith(wing + ".") for wing in WING)
+        )
+        for name, path in student_modules(modules).items()
+    }
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
@@ -256,15 +282,27 @@ def test_long_modules_say_why():
 
 # One spelling for public names: American ("color", "normalize"). An old British name may stay as an alias of
 # the American one (``colour_label = color_label``), for notebooks and students that use it.
-BRITISH = {"colour": "color", "normalis": "normaliz", "initialis": "initializ", "visualis": "visualiz",
-           "optimis": "optimiz", "organis": "organiz", "recognis": "recogniz", "summaris": "summariz",
-           "centre": "center", "grey": "gray", "behaviour": "behavior", "favour": "favor"}
+BRITISH = {
+    "colour": "color",
+    "normalis": "normaliz",
+    "initialis": "initializ",
+    "visualis": "visualiz",
+    "optimis": "optimiz",
+    "organis": "organiz",
+    "recognis": "recogniz",
+    "summaris": "summariz",
+    "centre": "center",
+    "grey": "gray",
+    "behaviour": "behavior",
+    "favour": "favor",
+}
 # Renamed by the work on the run folder (issue 19, item 2), which rewrites that module.
 SPELLING_PENDING = {"fcn_course.runs": {"normalise_skip"}}
 
 
 def _american(name: str) -> str:
     """``colour_label`` -> ``color_label``, ``MEAN_COLOUR`` -> ``MEAN_COLOR``, ``ColourMap`` -> ``ColorMap``."""
+
     def swap(found):
         british = found.group(0)
         american = BRITISH[british.lower()]
@@ -296,21 +334,26 @@ def british_names(path: Path, pending=frozenset()) -> list:
 
 
 def test_public_names_are_spelled_the_american_way():
-    found = {name: hits for name, path in student_modules(module_files()).items()
-             if (hits := british_names(path, SPELLING_PENDING.get(name, frozenset())))}
+    found = {
+        name: hits
+        for name, path in student_modules(module_files()).items()
+        if (hits := british_names(path, SPELLING_PENDING.get(name, frozenset())))
+    }
     assert found == {}
 
 
 def test_the_spelling_check_would_see_a_british_name(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("def colour_label(x):\n    pass\ndef color_map():\n    pass\nMEAN_COLOUR = 1\n"
-                      "def normalize_image(x):\n    pass\nnormalise_image = normalize_image\n"
-                      "def _grey():\n    pass\nclass ColourMap:\n    pass\n")
-    assert british_names(sample) == ["colour_label (call it color_label; keep colour_label = color_label if "
-                                     "notebooks use it)",
-                                     "MEAN_COLOUR (call it MEAN_COLOR; keep MEAN_COLOUR = MEAN_COLOR if notebooks "
-                                     "use it)",
-                                     "ColourMap (call it ColorMap; keep ColourMap = ColorMap if notebooks use it)"]
+    sample.write_text(
+        "def colour_label(x):\n    pass\ndef color_map():\n    pass\nMEAN_COLOUR = 1\n"
+        "def normalize_image(x):\n    pass\nnormalise_image = normalize_image\n"
+        "def _grey():\n    pass\nclass ColourMap:\n    pass\n"
+    )
+    assert british_names(sample) == [
+        "colour_label (call it color_label; keep colour_label = color_label if notebooks use it)",
+        "MEAN_COLOUR (call it MEAN_COLOR; keep MEAN_COLOUR = MEAN_COLOR if notebooks use it)",
+        "ColourMap (call it ColorMap; keep ColourMap = ColorMap if notebooks use it)",
+    ]
 
 
 def readme_rows() -> list:
@@ -349,60 +392,99 @@ def _tiny_repository(root: Path, files: dict) -> dict:
 
 def test_the_import_check_would_see_a_hidden_import(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("def f():\n    from solutions.fcn_alexnet import FCN_AlexNet\n    import fcn_course.instructor.grade\n")
+    sample.write_text(
+        "def f():\n    from solutions.fcn_alexnet import FCN_AlexNet\n    import fcn_course.instructor.grade\n"
+    )
     assert {"solutions.fcn_alexnet", "fcn_course.instructor.grade"} <= imported_names(sample)
 
 
 def test_an_import_from_a_higher_row_fails(tmp_path):
-    modules = _tiny_repository(tmp_path, {
-        "fcn_course/__init__.py": "", "fcn_course/engine.py": "from fcn_course import plots\n",
-        "fcn_course/plots.py": "def f():\n    from fcn_course.engine import fit\n"})
+    modules = _tiny_repository(
+        tmp_path,
+        {
+            "fcn_course/__init__.py": "",
+            "fcn_course/engine.py": "from fcn_course import plots\n",
+            "fcn_course/plots.py": "def f():\n    from fcn_course.engine import fit\n",
+        },
+    )
     assert upward_imports(modules) == ["fcn_course.plots imports fcn_course.engine (a higher row)"]
 
 
 def test_relative_imports_are_resolved(tmp_path):
-    modules = _tiny_repository(tmp_path, {
-        "fcn_course/__init__.py": "", "fcn_course/engine.py": "",
-        "fcn_course/plots/__init__.py": "from . import labels\nfrom .labels import colorize\n",
-        "fcn_course/plots/labels.py": "from ..engine import fit\nfrom .. import voc\n", "fcn_course/voc.py": ""})
+    modules = _tiny_repository(
+        tmp_path,
+        {
+            "fcn_course/__init__.py": "",
+            "fcn_course/engine.py": "",
+            "fcn_course/plots/__init__.py": "from . import labels\nfrom .labels import colorize\n",
+            "fcn_course/plots/labels.py": "from ..engine import fit\nfrom .. import voc\n",
+            "fcn_course/voc.py": "",
+        },
+    )
     assert imports_of("fcn_course.plots", modules["fcn_course.plots"], modules) == {"fcn_course.plots.labels"}
     assert imports_of("fcn_course.plots.labels", modules["fcn_course.plots.labels"], modules) == {
-        "fcn_course.engine", "fcn_course.voc"}
+        "fcn_course.engine",
+        "fcn_course.voc",
+    }
     assert upward_imports(modules) == ["fcn_course.plots.labels imports fcn_course.engine (a higher row)"]
 
 
 def test_string_imports_are_resolved(tmp_path):
-    modules = _tiny_repository(tmp_path, {
-        "fcn_course/__init__.py": "", "fcn_course/backbones.py": (
-            "import importlib\n"
-            "def reference(name):\n"
-            "    return importlib.import_module('solutions.fcn_alexnet'), __import__(f'solutions.fcn_{name}')\n"),
-        "fcn_course/messages/__init__.py": "import importlib\nimportlib.import_module(f'{__name__}.{language}')\n",
-        "solutions/__init__.py": "", "solutions/fcn_alexnet.py": ""})
+    modules = _tiny_repository(
+        tmp_path,
+        {
+            "fcn_course/__init__.py": "",
+            "fcn_course/backbones.py": (
+                "import importlib\n"
+                "def reference(name):\n"
+                "    return importlib.import_module('solutions.fcn_alexnet'), __import__(f'solutions.fcn_{name}')\n"
+            ),
+            "fcn_course/messages/__init__.py": "import importlib\nimportlib.import_module(f'{__name__}.{language}')\n",
+            "solutions/__init__.py": "",
+            "solutions/fcn_alexnet.py": "",
+        },
+    )
     assert imported_names(modules["fcn_course.backbones"], "fcn_course.backbones") >= {
-        "solutions.fcn_alexnet", "solutions"}
-    assert upward_imports(modules) == ["fcn_course.backbones imports solutions (a higher row)",
-                                       "fcn_course.backbones imports solutions.fcn_alexnet (a higher row)"]
+        "solutions.fcn_alexnet",
+        "solutions",
+    }
+    assert upward_imports(modules) == [
+        "fcn_course.backbones imports solutions (a higher row)",
+        "fcn_course.backbones imports solutions.fcn_alexnet (a higher row)",
+    ]
     assert imports_of("fcn_course.messages", modules["fcn_course.messages"], modules) == set()
 
 
 def test_a_cycle_through_the_instructor_wing_is_found(tmp_path):
-    modules = _tiny_repository(tmp_path, {
-        "fcn_course/__init__.py": "", "fcn_course/instructor/__init__.py": "",
-        "fcn_course/instructor/build.py": "from fcn_course.instructor import grade\n",
-        "fcn_course/instructor/grade.py": "def f():\n    from .build import build\n"})
-    assert import_cycles(modules)[0] == ["fcn_course.instructor.build", "fcn_course.instructor.grade",
-                                         "fcn_course.instructor.build"]
+    modules = _tiny_repository(
+        tmp_path,
+        {
+            "fcn_course/__init__.py": "",
+            "fcn_course/instructor/__init__.py": "",
+            "fcn_course/instructor/build.py": "from fcn_course.instructor import grade\n",
+            "fcn_course/instructor/grade.py": "def f():\n    from .build import build\n",
+        },
+    )
+    assert import_cycles(modules)[0] == [
+        "fcn_course.instructor.build",
+        "fcn_course.instructor.grade",
+        "fcn_course.instructor.build",
+    ]
 
 
 def test_a_path_of_solutions_shipped_as_data_is_found(tmp_path):
     sample = tmp_path / "backbones.py"
-    sample.write_text('"""Docstrings may say solutions.fcn_alexnet."""\n'
-                      'ALEXNET = dict(solution_module="solutions.fcn_alexnet")\n'
-                      'WING = "fcn_course.instructor"\n'
-                      'def f(name):\n    return f"solutions.fcn_{name}", "python -m fcn_course.instructor build"\n')
-    assert wing_paths_in(sample) == ["backbones.py:2: 'solutions.fcn_alexnet'", "backbones.py:3: 'fcn_course.instructor'",
-                                     "backbones.py:5: f'solutions.fcn_'..."]
+    sample.write_text(
+        '"""Docstrings may say solutions.fcn_alexnet."""\n'
+        'ALEXNET = dict(solution_module="solutions.fcn_alexnet")\n'
+        'WING = "fcn_course.instructor"\n'
+        'def f(name):\n    return f"solutions.fcn_{name}", "python -m fcn_course.instructor build"\n'
+    )
+    assert wing_paths_in(sample) == [
+        "backbones.py:2: 'solutions.fcn_alexnet'",
+        "backbones.py:3: 'fcn_course.instructor'",
+        "backbones.py:5: f'solutions.fcn_'...",
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -412,18 +494,33 @@ def build_tinynet(weights=None):
     """A tiny classification-style network with `.features` (strides 8, 16, 32), like torchvision's."""
     model = nn.Module()
     model.features = nn.Sequential(
-        nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),  # 1/4
-        nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),            # 1/8  (end 6)
-        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),           # 1/16 (end 9)
-        nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),          # 1/32
+        nn.Conv2d(3, 8, 3, stride=2, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/4
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/8  (end 6)
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/16 (end 9)
+        nn.Conv2d(16, 16, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/32
     )
     return model
 
 
 TINYNET = backbones.Backbone(
-    name="tinynet", display_name="TinyNet", build=build_tinynet, cuts={8: 6, 16: 9},
-    channels={8: 8, 16: 16, 32: 16}, min_input_size=32, class_name="FCN_TinyNet", loader_name="load_tinynet",
-    check_sizes=((64, 64), (97, 131)))
+    name="tinynet",
+    display_name="TinyNet",
+    build=build_tinynet,
+    cuts={8: 6, 16: 9},
+    channels={8: 8, 16: 16, 32: 16},
+    min_input_size=32,
+    class_name="FCN_TinyNet",
+    loader_name="load_tinynet",
+    check_sizes=((64, 64), (97, 131)),
+)
 
 
 class FCN_TinyNet(nn.Module):
@@ -436,12 +533,13 @@ class FCN_TinyNet(nn.Module):
         self.skip = "8s" if skip is True else skip
         if self.skip:
             stride = 8 if self.skip == "8s" else 16
-            self.backbone1, self.backbone2 = features[:spec.cuts[stride]], features[spec.cuts[stride]:]
+            self.backbone1, self.backbone2 = features[: spec.cuts[stride]], features[spec.cuts[stride] :]
             channels = spec.channels[stride] + spec.channels[32]
         else:
             self.backbone, channels = features, spec.channels[32]
-        self.classifier = nn.Sequential(nn.Conv2d(channels, 16, 1), nn.ReLU(inplace=True),
-                                        nn.Conv2d(16, num_classes, 1))
+        self.classifier = nn.Sequential(
+            nn.Conv2d(channels, 16, 1), nn.ReLU(inplace=True), nn.Conv2d(16, num_classes, 1)
+        )
         if not pretrained:
             backbones.initialize_weights(self)
 
@@ -449,8 +547,7 @@ class FCN_TinyNet(nn.Module):
         size = x.shape[-2:]
         if self.skip:
             shallow = self.backbone1(x)
-            deep = F.interpolate(self.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear",
-                                 align_corners=False)
+            deep = F.interpolate(self.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear", align_corners=False)
             scores = self.classifier(torch.cat([shallow, deep], dim=1))
         else:
             scores = self.classifier(self.backbone(x))
@@ -458,8 +555,9 @@ class FCN_TinyNet(nn.Module):
 
 
 def make_optimizer(net, args):
-    return torch.optim.Adam(net.parameters(), lr=args["lr"], betas=(args["momentum"], 0.999),
-                            weight_decay=args["weight_decay"])
+    return torch.optim.Adam(
+        net.parameters(), lr=args["lr"], betas=(args["momentum"], 0.999), weight_decay=args["weight_decay"]
+    )
 
 
 def compute_loss(outputs, labels, criterion):
@@ -472,8 +570,9 @@ def tinynet_registered(monkeypatch):
 
 
 @pytest.mark.slow
-def test_an_extra_backbone_goes_through_check_training_predict_and_grid(tinynet_registered, synthetic_voc_root,
-                                                                        tmp_path):
+def test_an_extra_backbone_goes_through_check_training_predict_and_grid(
+    tinynet_registered, synthetic_voc_root, tmp_path
+):
     # the self-check recognises the class from the registry and checks it like the course's FCNs
     for skip in (False, True):
         result = checks.check_fcn(FCN_TinyNet, skip=skip, verbose=False)
@@ -481,26 +580,55 @@ def test_an_extra_backbone_goes_through_check_training_predict_and_grid(tinynet_
         assert "TinyNet" in result.exercise
 
     # a short training records the backbone in the run folder, read back by predict
-    args = course_args(root=synthetic_voc_root, epoch_num=1, h_size=64, w_size=64, batch_size=4, max_samples=4,
-                       num_workers=0, device=torch.device("cpu"), pretrained=False, skip=True, lr=1e-3)
+    args = course_args(
+        root=synthetic_voc_root,
+        epoch_num=1,
+        h_size=64,
+        w_size=64,
+        batch_size=4,
+        max_samples=4,
+        num_workers=0,
+        device=torch.device("cpu"),
+        pretrained=False,
+        skip=True,
+        lr=1e-3,
+    )
     from fcn_course.data import make_loaders
 
     train_loader, val_loader = make_loaders(args)
     net = FCN_TinyNet(3, skip=True)
     criterion = nn.CrossEntropyLoss(ignore_index=255)
     run_dir = tmp_path / "tiny-run"
-    engine.fit(net, train_loader, val_loader, lambda o, t: compute_loss(o, t, criterion), make_optimizer(net, args),
-               args, run_dir=run_dir, progress=False)
+    engine.fit(
+        net,
+        train_loader,
+        val_loader,
+        lambda o, t: compute_loss(o, t, criterion),
+        make_optimizer(net, args),
+        args,
+        run_dir=run_dir,
+        progress=False,
+    )
     assert runs.read_run_config(run_dir)["backbone"] == "tinynet"
     model = load_model_from_checkpoint(runs.checkpoint_path(run_dir, "best"), {"tinynet": FCN_TinyNet})
-    label, _ = predict_image(model, next(iter(sorted((synthetic_voc_root / "VOCdevkit" / "VOC2012" /
-                                                        "JPEGImages").glob("*.jpg")))))
+    label, _ = predict_image(
+        model, next(iter(sorted((synthetic_voc_root / "VOCdevkit" / "VOC2012" / "JPEGImages").glob("*.jpg"))))
+    )
     assert label.ndim == 2
 
     # and a one-run grid
-    grid = experiments.run_grid({"tinynet": FCN_TinyNet}, make_optimizer, compute_loss, criterion, args,
-                                tmp_path / "grid", backbones=("tinynet",), skips=(False,), pretrained=(False,),
-                                progress=False)
+    grid = experiments.run_grid(
+        {"tinynet": FCN_TinyNet},
+        make_optimizer,
+        compute_loss,
+        criterion,
+        args,
+        tmp_path / "grid",
+        backbones=("tinynet",),
+        skips=(False,),
+        pretrained=(False,),
+        progress=False,
+    )
     assert [run.status for run in grid.runs] == ["done"]
     assert grid.rows()[0]["config"] == "tinynet-noskip-scratch"
     assert (grid.write_report()["qualitative.png"]).is_file()

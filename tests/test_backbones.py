@@ -327,8 +327,9 @@ def test_initialize_weights():
 
 
 def _bilinear_deconv(channels, factor):
-    deconv = nn.ConvTranspose2d(channels, channels, kernel_size=2 * factor, stride=factor,
-                                padding=factor // 2, bias=False)
+    deconv = nn.ConvTranspose2d(
+        channels, channels, kernel_size=2 * factor, stride=factor, padding=factor // 2, bias=False
+    )
     with torch.no_grad():
         deconv.weight.copy_(bilinear_kernel(channels, channels, 2 * factor))
     return deconv
@@ -384,6 +385,7 @@ def test_module_exports():
 # bilinear_kernel for any factor (even: kernel 2s; odd: 2s - 1)
 # ==================================================================================================
 
+
 def _transposed(factor, kernel_size):
     layer = torch.nn.ConvTranspose2d(2, 2, kernel_size, stride=factor, padding=factor // 2, bias=False)
     layer.weight.data.copy_(bilinear_kernel(2, 2, kernel_size))
@@ -412,6 +414,7 @@ def test_kernel_2s_with_an_odd_factor_gives_one_pixel_too_many(factor):
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
+
 
 @pytest.mark.safety
 def test_random_weights_in_the_weights_folder_under_the_torchvision_name_are_refused(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ extra), Sphinx (the ``instructor`` extra) and Debian's Chromium with its driver 
 without them they are skipped with the reason. Screenshots: ``<basetemp>/screenshots*/`` (printed; run
 pytest with ``-s --basetemp=DIR`` to keep them in DIR).
 """
+
 import hashlib
 import os
 import re
@@ -27,11 +28,12 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-HOW_TO_GET_CHROMIUM = ("Chromium is missing: on Debian/Ubuntu run `apt-get install -y chromium chromium-driver` "
-                       "(.ci/run does it in CI), then rerun the tests")
+HOW_TO_GET_CHROMIUM = (
+    "Chromium is missing: on Debian/Ubuntu run `apt-get install -y chromium chromium-driver` "
+    "(.ci/run does it in CI), then rerun the tests"
+)
 
-webdriver = pytest.importorskip("selenium.webdriver",
-                                reason="selenium is missing: pip install -e \".[dev]\"")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is missing: pip install -e \".[dev]\"")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -48,8 +50,14 @@ def browser():
         pytest.skip(HOW_TO_GET_CHROMIUM)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1600", "--allow-file-access-from-files"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--allow-file-access-from-files",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -77,9 +85,11 @@ def site(tmp_path_factory):
 
 def typeset_math(driver, timeout=30) -> int:
     """Wait until MathJax 2 has typeset every formula of the page; returns how many it drew."""
-    count = ("return [document.querySelectorAll('script[type^=\"math/tex\"]').length,"
-             " document.querySelectorAll('.MathJax, .MathJax_SVG').length,"
-             " document.querySelectorAll('.MathJax_Error, .merror').length]")
+    count = (
+        "return [document.querySelectorAll('script[type^=\"math/tex\"]').length,"
+        " document.querySelectorAll('.MathJax, .MathJax_SVG').length,"
+        " document.querySelectorAll('.MathJax_Error, .merror').length]"
+    )
     WebDriverWait(driver, timeout).until(lambda d: 0 < d.execute_script(count)[0] == d.execute_script(count)[1])
     sources, drawn, errors = driver.execute_script(count)
     assert errors == 0, "MathJax reports errors"
@@ -88,13 +98,15 @@ def typeset_math(driver, timeout=30) -> int:
 
 def images_state(driver):
     return driver.execute_script(
-        "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);")
+        "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);"
+    )
 
 
 def remote_requests(driver):
     return driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:') && !n.startsWith('blob:'));")
+        ".filter(n => !n.startsWith('file:') && !n.startsWith('data:') && !n.startsWith('blob:'));"
+    )
 
 
 @pytest.mark.parametrize("page", ["index.html", "notebooks/01_demo.html", "notebooks/02_demo.html"])
@@ -118,8 +130,11 @@ def test_long_code_lines_wrap_instead_of_being_cut_off(browser, site):
     browser.get((site / "notebooks/01_demo.html").as_uri())
     blocks = browser.find_elements(By.CSS_SELECTOR, "div.highlight pre")
     assert any("quadrado do raio" in block.text for block in blocks)
-    cut = [block.text[:60] for block in blocks
-           if browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth + 1", block)]
+    cut = [
+        block.text[:60]
+        for block in blocks
+        if browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth + 1", block)
+    ]
     assert not cut, f"code blocks wider than the page: {cut}"
 
 
@@ -141,8 +156,7 @@ def test_site_navigation_and_search(browser, site, screenshots):
     previous.click()
     WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("notebooks/01_demo.html"))
     browser.get((site / "search.html").as_uri() + "?q=gradiente")
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results li a"))
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results li a"))
     results = [link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, "#search-results li a")]
     assert any("02_demo" in href for href in results), results
     browser.save_screenshot(str(screenshots / "search.png"))
@@ -207,14 +221,32 @@ def jupyterlab(tmp_path_factory):
     jupytext.write(notebook, root / "widgets.ipynb")
     port, token = free_port(), hashlib.sha256(os.urandom(16)).hexdigest()[:32]
     env = {key: value for key, value in os.environ.items() if key != "FCN_COURSE_STATIC"}
-    env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
-               JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"))
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+        JUPYTER_CONFIG_DIR=str(root / ".config"),
+        JUPYTER_RUNTIME_DIR=str(root / ".runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"),
+    )
     log = open(root / "jupyterlab.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0", "--allow-root"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--allow-root",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -260,8 +292,12 @@ def test_prediction_explorer_redraws_when_moved_in_jupyterlab(browser, jupyterla
     browser.get(f"{url}/lab/tree/widgets.ipynb?token={token}")
     wait = WebDriverWait(browser, 90)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
-    wait.until(lambda d: "Idle" in d.find_element(By.CSS_SELECTOR, "body").get_attribute("innerHTML")
-               or d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']"))
+    wait.until(
+        lambda d: (
+            "Idle" in d.find_element(By.CSS_SELECTOR, "body").get_attribute("innerHTML")
+            or d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        )
+    )
     accept_dialogs(browser)
     browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell .jp-InputArea-editor")[0].click()
     cells = len(browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))

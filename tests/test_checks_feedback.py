@@ -1,5 +1,6 @@
 """What every self-check shares (fcn_course/checks/feedback.py): the verdict printed in the notebook, the stub that
 stops "Run all", the student's cell and line in an error message, and a check that never raises."""
+
 import importlib
 import json
 import linecache
@@ -13,7 +14,6 @@ from check_helpers import messages as _messages
 from fcn_course import backbones, checks
 from fcn_course.checks import feedback
 from solutions.fcn_alexnet import FCN_AlexNet
-from solutions.losses import class_weights
 from solutions.training import compute_loss, make_criterion, make_optimizer
 
 
@@ -25,6 +25,7 @@ def test_printed_feedback_is_portuguese(capsys):
 
 class _Broken(nn.Module):
     """A model whose constructor fails at once (any check stops there, quickly)."""
+
     def __init__(self, num_classes, pretrained=False, skip=False):
         super().__init__()
         raise ValueError("quebrado")
@@ -34,27 +35,33 @@ def _broken(*args, **kwargs):
     raise ValueError("quebrado")
 
 
-@pytest.mark.parametrize("run, title", [
-    (lambda: checks.check_iou_from_confusion(_broken), "Exercício 0"),
-    (lambda: checks.check_fcn(_Broken, backbone="alexnet"), "Exercício 1"),
-    (lambda: checks.check_optimizer(_broken, FCN_AlexNet), "Exercício 3 (otimizador"),
-    (lambda: checks.check_loss(_broken, nn.MSELoss()), "Exercício 3 (função de perda"),
-    (lambda: checks.check_training(_Broken, make_optimizer, compute_loss, make_criterion()), "Exercício 3 (treino"),
-    (lambda: checks.check_upsampler(_broken), "Exercício 4"),
-    (lambda: checks.check_class_weights(_broken), "Exercício 5 (pesos"),
-    (lambda: checks.check_dice_loss(_broken), "Exercício 5 (perda de Dice"),
-    (lambda: checks.check_score_sum(_Broken), "Exercício 6 (FCN-8s"),
-])
+@pytest.mark.parametrize(
+    "run, title",
+    [
+        (lambda: checks.check_iou_from_confusion(_broken), "Exercício 0"),
+        (lambda: checks.check_fcn(_Broken, backbone="alexnet"), "Exercício 1"),
+        (lambda: checks.check_optimizer(_broken, FCN_AlexNet), "Exercício 3 (otimizador"),
+        (lambda: checks.check_loss(_broken, nn.MSELoss()), "Exercício 3 (função de perda"),
+        (lambda: checks.check_training(_Broken, make_optimizer, compute_loss, make_criterion()), "Exercício 3 (treino"),
+        (lambda: checks.check_upsampler(_broken), "Exercício 4"),
+        (lambda: checks.check_class_weights(_broken), "Exercício 5 (pesos"),
+        (lambda: checks.check_dice_loss(_broken), "Exercício 5 (perda de Dice"),
+        (lambda: checks.check_score_sum(_Broken), "Exercício 6 (FCN-8s"),
+    ],
+)
 def test_every_check_prints_its_verdict_when_called_as_in_the_notebook(run, title, capsys):
     result = run()
     assert not result.passed
     assert f"❌ {title}" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("run", [
-    lambda model: checks.check_score_sum(model, verbose=False),
-    lambda model: checks.check_training(model, make_optimizer, compute_loss, make_criterion(), verbose=False),
-])
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda model: checks.check_score_sum(model, verbose=False),
+        lambda model: checks.check_training(model, make_optimizer, compute_loss, make_criterion(), verbose=False),
+    ],
+)
 def test_checks_that_build_a_random_model_are_reproducible(run):
     """The check seeds torch before building the student's model: the same model gets the same verdict."""
     draws = []
@@ -117,8 +124,10 @@ def test_an_error_in_a_students_python_file_names_the_file_and_line():
 
     result = checks.check_class_weights(class_weights, verbose=False)
     line = class_weights.__code__.co_firstlineno + 1
-    assert f"seu código gerou ValueError: contagens inválidas (test_checks_feedback.py, linha {line}: " \
-           "`raise ValueError(\"contagens inválidas\")`)" in _messages(result)
+    assert (
+        f"seu código gerou ValueError: contagens inválidas (test_checks_feedback.py, linha {line}: "
+        "`raise ValueError(\"contagens inválidas\")`)" in _messages(result)
+    )
 
 
 def _raise_from_the_course_package(counts):
@@ -133,8 +142,10 @@ def _raise_from_code_compiled_from_a_string(counts):
     exec("raise ValueError('quebrado')")  # the raising frame is "<string>"
 
 
-@pytest.mark.parametrize("function", [_raise_from_the_course_package, _raise_from_the_standard_library,
-                                      _raise_from_code_compiled_from_a_string])
+@pytest.mark.parametrize(
+    "function",
+    [_raise_from_the_course_package, _raise_from_the_standard_library, _raise_from_code_compiled_from_a_string],
+)
 def test_an_error_raised_inside_a_library_names_the_students_line_that_called_it(function):
     message = _messages(checks.check_class_weights(function, verbose=False))
     line = function.__code__.co_firstlineno + 1
@@ -144,15 +155,19 @@ def test_an_error_raised_inside_a_library_names_the_students_line_that_called_it
 
 def test_a_library_function_handed_in_directly_is_reported_without_a_location():
     message = _messages(checks.check_class_weights(json.loads, verbose=False))
-    assert message.startswith("class_weights(torch.tensor([900, 90, 10])): seu código gerou TypeError: the JSON "
-                              "object must be")  # the counts come as the notebook gives them: an int64 tensor
+    assert message.startswith(
+        "class_weights(torch.tensor([900, 90, 10])): seu código gerou TypeError: the JSON object must be"
+    )  # the counts come as the notebook gives them: an int64 tensor
     assert "linha" not in message
 
 
-@pytest.mark.parametrize("file_name, label", [
-    ("<ipython-input-7-0a1b2c3d>", "célula [7], linha 3"),     # older IPython
-    ("/tmp/ipykernel_4242/123456789.py", "linha 3 da sua célula"),  # Jupyter
-])
+@pytest.mark.parametrize(
+    "file_name, label",
+    [
+        ("<ipython-input-7-0a1b2c3d>", "célula [7], linha 3"),  # older IPython
+        ("/tmp/ipykernel_4242/123456789.py", "linha 3 da sua célula"),  # Jupyter
+    ],
+)
 def test_an_error_in_a_notebook_cell_names_the_cell_line(file_name, label, monkeypatch):
     source = "def class_weights(counts):\n    total = sum(counts)\n    raise ValueError('quebrado')\n"
     monkeypatch.setitem(linecache.cache, file_name, (len(source), None, source.splitlines(True), file_name))
@@ -165,6 +180,7 @@ def test_an_error_in_a_notebook_cell_names_the_cell_line(file_name, label, monke
 def test_a_frame_whose_file_cannot_be_resolved_counts_as_the_students(monkeypatch):
     """Path.resolve can fail (a deleted working folder, Python 3.10's pathlib on odd paths): no crash, and the
     frame is shown rather than hidden as a library frame."""
+
     def unresolvable(self, strict=False):
         raise OSError("the working folder is gone")
 
@@ -192,16 +208,21 @@ def _odd_upsampler(channels, factor, learnable):
     return layer
 
 
-@pytest.mark.parametrize("run", [
-    lambda: checks.check_upsampler(_odd_upsampler, verbose=False),
-    lambda: checks.check_iou_from_confusion(lambda matrix: ("iou", "dice"), verbose=False),
-    lambda: checks.check_class_weights(lambda counts: torch.full((len(counts),), float("nan")), verbose=False),
-    lambda: checks.check_dice_loss(lambda outputs, labels: torch.tensor(float("nan"), requires_grad=True),
-                                   verbose=False),
-    lambda: checks.check_loss(lambda outputs, labels, criterion: torch.tensor(float("nan")), make_criterion(),
-                              verbose=False),
-    lambda: checks.check_dice_loss(lambda outputs, labels: outputs.mean() * float("inf"), verbose=False),
-])
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda: checks.check_upsampler(_odd_upsampler, verbose=False),
+        lambda: checks.check_iou_from_confusion(lambda matrix: ("iou", "dice"), verbose=False),
+        lambda: checks.check_class_weights(lambda counts: torch.full((len(counts),), float("nan")), verbose=False),
+        lambda: checks.check_dice_loss(
+            lambda outputs, labels: torch.tensor(float("nan"), requires_grad=True), verbose=False
+        ),
+        lambda: checks.check_loss(
+            lambda outputs, labels, criterion: torch.tensor(float("nan")), make_criterion(), verbose=False
+        ),
+        lambda: checks.check_dice_loss(lambda outputs, labels: outputs.mean() * float("inf"), verbose=False),
+    ],
+)
 def test_a_check_answers_whatever_the_students_code_returns(run):
     result = run()
     assert isinstance(result, checks.CheckResult) and not result.passed
@@ -239,6 +260,7 @@ def test_imagenet_weights_asked_for_in_a_check_are_explained_in_portuguese():
 
     message = " ".join(checks.check_class_weights(class_weights, verbose=False).messages)
     line = class_weights.__code__.co_firstlineno + 1
-    assert "o seu código pediu os pesos do ImageNet (test_checks_feedback.py, linha " f"{line}: `raise offline`)" \
-        in message
+    assert (
+        f"o seu código pediu os pesos do ImageNet (test_checks_feedback.py, linha {line}: `raise offline`)" in message
+    )
     assert "Could not load" not in message

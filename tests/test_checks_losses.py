@@ -1,6 +1,7 @@
 """The self-checks of Exercício 5 (fcn_course/checks/losses.py): class weights (median-frequency balancing) and
 the Dice loss. The references pass; right answers written in other ways pass; each wrong answer, as students
 write them, fails with the hint that names its mistake."""
+
 import numpy as np
 import pytest
 import torch
@@ -27,14 +28,19 @@ def _frequencies(counts):
     return counts / counts.sum()
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda counts: _frequencies(counts), "inversamente proporcional"),            # weight = frequency
-    (lambda counts: 1 / _frequencies(counts), "dividir pela mediana"),             # no median normalisation
-    (lambda counts: _frequencies(counts).median() / _frequencies(counts), "peso 0"),  # inf for an absent class
-    (lambda counts: torch.nan_to_num(_frequencies(counts).median() / _frequencies(counts), posinf=0.0),
-     "só sobre as classes presentes"),                                             # median over every class
-    (lambda counts: [0.1, 1.0, 9.0], "tensor float"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (lambda counts: _frequencies(counts), "inversamente proporcional"),  # weight = frequency
+        (lambda counts: 1 / _frequencies(counts), "dividir pela mediana"),  # no median normalisation
+        (lambda counts: _frequencies(counts).median() / _frequencies(counts), "peso 0"),  # inf for an absent class
+        (
+            lambda counts: torch.nan_to_num(_frequencies(counts).median() / _frequencies(counts), posinf=0.0),
+            "só sobre as classes presentes",
+        ),  # median over every class
+        (lambda counts: [0.1, 1.0, 9.0], "tensor float"),
+    ],
+)
 def test_wrong_class_weights_get_their_hint(wrong, hint):
     assert hint in _messages(checks.check_class_weights(wrong, verbose=False))
 
@@ -48,6 +54,7 @@ def _median_over_present(counts, divide):
 
 def test_class_weights_with_a_small_epsilon_in_the_division_pass():
     """Right up to rounding: the check compares with a relative tolerance (1e-3)."""
+
     def with_epsilon(counts):
         median, frequencies, weights = _median_over_present(counts, lambda m, f: m / (f + 1e-6))
         return torch.where(frequencies > 0, weights, torch.zeros(()))
@@ -58,6 +65,7 @@ def test_class_weights_with_a_small_epsilon_in_the_division_pass():
 
 def test_class_weights_that_only_avoid_the_division_by_zero_are_caught():
     """A huge but finite weight for a class without pixels is still wrong: it must be 0."""
+
     def clamped(counts):
         return _median_over_present(counts, lambda m, f: m / f.clamp(min=1e-6))[2]
 
@@ -135,19 +143,22 @@ def counts_not_frequencies_over_every_class(pixel_counts):
     return torch.nan_to_num(counts.median() / counts, posinf=0.0)
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (three_classes_only, "Não fixe 3 classes"),
-    (numpy_array, "devolva um tensor float"),
-    (integer_weights, "devolva um tensor float"),
-    (normalised_to_sum_one, "falta dividir pela mediana"),
-    (mean_instead_of_median, "Parece a média das frequências"),
-    (inverted, "inversamente proporcional"),
-    (nan_for_absent, "deve receber peso 0"),
-    (square_root, "peso = mediana(freq) / freq"),
-    (one_for_absent, "deve receber peso 0"),
-    (counts_not_frequencies_over_every_class, "só sobre as classes presentes"),
-    (in_double_precision, "devolva float32"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (three_classes_only, "Não fixe 3 classes"),
+        (numpy_array, "devolva um tensor float"),
+        (integer_weights, "devolva um tensor float"),
+        (normalised_to_sum_one, "falta dividir pela mediana"),
+        (mean_instead_of_median, "Parece a média das frequências"),
+        (inverted, "inversamente proporcional"),
+        (nan_for_absent, "deve receber peso 0"),
+        (square_root, "peso = mediana(freq) / freq"),
+        (one_for_absent, "deve receber peso 0"),
+        (counts_not_frequencies_over_every_class, "só sobre as classes presentes"),
+        (in_double_precision, "devolva float32"),
+    ],
+)
 def test_more_wrong_class_weights_get_the_hint_naming_their_mistake(wrong, hint):
     assert hint in _messages(checks.check_class_weights(wrong, verbose=False))
 
@@ -225,19 +236,23 @@ def _dice_as_score(outputs, labels):
     return 1 - dice_loss(outputs, labels)  # the Dice itself, not 1 - Dice
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda outputs, labels: _dice_per_class(outputs, labels), "único número"),
-    (_dice_with_argmax, "não tem gradiente"),
-    (_dice_without_softmax, "softmax"),
-    (_dice_without_void_mask, "void"),
-    (_dice_as_score, "predição perfeita"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (lambda outputs, labels: _dice_per_class(outputs, labels), "único número"),
+        (_dice_with_argmax, "não tem gradiente"),
+        (_dice_without_softmax, "softmax"),
+        (_dice_without_void_mask, "void"),
+        (_dice_as_score, "predição perfeita"),
+    ],
+)
 def test_wrong_dice_losses_get_their_hint(wrong, hint):
     assert hint in _messages(checks.check_dice_loss(wrong, verbose=False))
 
 
 def test_a_dice_loss_without_smoothing_passes():
     """2·I/(P+G) per class with no smoothing term is right: every class of the check's batch has pixels."""
+
     def plain_dice(outputs, labels):
         valid = (labels != VOID).unsqueeze(1)
         probabilities = outputs.softmax(dim=1) * valid
@@ -317,18 +332,21 @@ def void_treated_as_background(outputs, labels):
     return dice_loss(outputs, labels.masked_fill(labels == VOID, 0))
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (global_dice, "calcule um Dice por classe"),
-    (per_image_classes_lumped, "calcule um Dice por classe"),
-    (three_classes_hard_coded, "não fixe o número de classes, use outputs.shape[1]"),
-    (masks_the_softmax_in_place, "uma operação in-place"),
-    (softmax_over_the_width, "aplique softmax no eixo das classes"),
-    (sigmoid_instead_of_softmax, "aplique softmax no eixo das classes"),
-    (summed_over_classes, "não a soma"),
-    (as_a_float, "único número"),
-    (huge_smoothing, "com a predição toda errada a perda deveria ser ≈ 1"),
-    (void_treated_as_background, "os pixels void (255) influenciaram a perda"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (global_dice, "calcule um Dice por classe"),
+        (per_image_classes_lumped, "calcule um Dice por classe"),
+        (three_classes_hard_coded, "não fixe o número de classes, use outputs.shape[1]"),
+        (masks_the_softmax_in_place, "uma operação in-place"),
+        (softmax_over_the_width, "aplique softmax no eixo das classes"),
+        (sigmoid_instead_of_softmax, "aplique softmax no eixo das classes"),
+        (summed_over_classes, "não a soma"),
+        (as_a_float, "único número"),
+        (huge_smoothing, "com a predição toda errada a perda deveria ser ≈ 1"),
+        (void_treated_as_background, "os pixels void (255) influenciaram a perda"),
+    ],
+)
 def test_more_wrong_dice_losses_get_the_hint_naming_their_mistake(wrong, hint):
     assert hint in _messages(checks.check_dice_loss(wrong, verbose=False))
 

@@ -2,6 +2,7 @@
 
 Right answers, written in the ways students write them, pass; each wrong one fails with the hint that names its
 mistake."""
+
 import numpy as np
 import pytest
 import torch
@@ -17,8 +18,7 @@ def test_iou_from_confusion_accepts_a_correct_answer():
 
 
 def test_iou_from_confusion_rejects_recall_and_zero_for_absent_classes():
-    recall = checks.check_iou_from_confusion(lambda m: (np.diag(m) / m.sum(1), np.diag(m) / m.sum(1)),
-                                             verbose=False)
+    recall = checks.check_iou_from_confusion(lambda m: (np.diag(m) / m.sum(1), np.diag(m) / m.sum(1)), verbose=False)
     assert not recall.passed and "IoU = TP/(TP+FP+FN)" in _messages(recall)
 
     def zero_for_absent(matrix):
@@ -58,11 +58,14 @@ def test_iou_computed_as_precision_is_named_precision():
     assert "isso é a precisão de cada classe, TP/(TP+FP): falta o FN no denominador" in _messages(result)
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (lambda matrix: {"iou": iou_dice(matrix)[0], "dice": iou_dice(matrix)[1]}, "`return iou, dice`"),
-    (lambda matrix: iou_dice(matrix)[0], "`return iou, dice`"),
-    (lambda matrix: (np.nanmean(iou_dice(matrix)[0]), np.nanmean(iou_dice(matrix)[1])), "um valor por classe"),
-])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (lambda matrix: {"iou": iou_dice(matrix)[0], "dice": iou_dice(matrix)[1]}, "`return iou, dice`"),
+        (lambda matrix: iou_dice(matrix)[0], "`return iou, dice`"),
+        (lambda matrix: (np.nanmean(iou_dice(matrix)[0]), np.nanmean(iou_dice(matrix)[1])), "um valor por classe"),
+    ],
+)
 def test_an_answer_of_the_wrong_form_gets_its_hint(answer, hint):
     result = checks.check_iou_from_confusion(answer, verbose=False)
     assert not result.passed and hint in _messages(result)
@@ -163,21 +166,24 @@ def total_pixels_in_denominator(matrix):
         return tp / matrix.sum(), iou_dice(matrix)[1]
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (recall_for_both, "isso é a recall de cada classe"),
-    (precision_only, "isso é a precisão de cada classe"),
-    (one_for_absent, "devolva NaN (0/0), não 0 nem 1"),
-    (nan_unless_right, "tem IoU 0, não NaN"),
-    (dice_twice_iou, "Dice não é 2·IoU"),
-    (fp_counts_the_diagonal, "FP soma a coluna e FN soma a linha (sem o TP)"),
-    (three_classes, "qualquer número de classes: use len(matrix)"),
-    (swapped, "os valores parecem trocados"),
-    (integer_division, "parece divisão inteira (//)"),
-    (nan_when_not_in_labels, "nunca é acertada (TP = 0) tem IoU 0, não NaN"),
-    (dice_without_the_two, "Dice = 2TP/(2TP+FP+FN) (o TP conta duas vezes)"),
-    (returns_means, "esperado um valor por classe"),
-    (total_pixels_in_denominator, "IoU = TP/(TP+FP+FN)"),
-])
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (recall_for_both, "isso é a recall de cada classe"),
+        (precision_only, "isso é a precisão de cada classe"),
+        (one_for_absent, "devolva NaN (0/0), não 0 nem 1"),
+        (nan_unless_right, "tem IoU 0, não NaN"),
+        (dice_twice_iou, "Dice não é 2·IoU"),
+        (fp_counts_the_diagonal, "FP soma a coluna e FN soma a linha (sem o TP)"),
+        (three_classes, "qualquer número de classes: use len(matrix)"),
+        (swapped, "os valores parecem trocados"),
+        (integer_division, "parece divisão inteira (//)"),
+        (nan_when_not_in_labels, "nunca é acertada (TP = 0) tem IoU 0, não NaN"),
+        (dice_without_the_two, "Dice = 2TP/(2TP+FP+FN) (o TP conta duas vezes)"),
+        (returns_means, "esperado um valor por classe"),
+        (total_pixels_in_denominator, "IoU = TP/(TP+FP+FN)"),
+    ],
+)
 def test_wrong_answers_fail_with_the_hint_naming_their_mistake(answer, hint):
     assert hint in failed_messages(checks.check_iou_from_confusion(answer, verbose=False))
 
@@ -229,5 +235,5 @@ def test_the_probe_matrices_cover_what_the_property_needs():
     rows, columns = [m.sum(1) == 0 for m in matrices], [m.sum(0) == 0 for m in matrices]
     assert any((r & ~c).any() for r, c in zip(rows, columns))  # predicted, never in the labels
     assert any((c & ~r).any() for r, c in zip(rows, columns))  # in the labels, never predicted
-    assert any((r & c).any() for r, c in zip(rows, columns))   # absent
+    assert any((r & c).any() for r, c in zip(rows, columns))  # absent
     assert any(((np.diag(m) == 0) & (m.sum(1) > 0)).any() for m in matrices)  # present, never right

@@ -1,6 +1,7 @@
 """The self-checks of the FCN exercises (fcn_course/checks/models.py): structure, output shapes, upsampling, the
 skip path, the cut of the backbone, raw scores, evaluation mode and the pretrained flag, however the backbone is
 built."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -130,26 +131,28 @@ class ImportedInterpolate(_Base):
     def forward(self, x):
         from torch.nn.functional import interpolate
 
-        return interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear",
-                           align_corners=False)
+        return interpolate(self.classifier(self.backbone(x)), size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 
 def test_upsampling_is_seen_however_interpolate_is_imported():
     assert checks.check_fcn(ImportedInterpolate, skip=False, verbose=False, backbone="alexnet").passed
 
 
-@pytest.mark.parametrize("model_cls, skip, expected", [
-    (NoUpsampling, False, "interpole os escores para o tamanho da entrada"),
-    (FixedSize, False, "não para um tamanho fixo como 224"),
-    (NearestUpsampling, False, "mode='bilinear'"),
-    (AlwaysReinitialised, False, "só chame initialize_weights quando pretrained=False"),
-    (IgnoresPretrained, False, "com pretrained=True o backbone foi carregado com pretrained=False"),
-    (WithLinear, False, "não deve ter camadas nn.Linear"),
-    (SkipIgnored, True, "a skip connection não está sendo usada"),
-    (FixedThreeClasses, False, "a última convolução do classifier deve ter num_classes canais"),
-    (NeverInitialised, False, "chame initialize_weights(self) no fim do __init__ quando pretrained=False"),
-    (NoUpsampling, True, "faltam os atributos self.backbone1, self.backbone2"),
-])
+@pytest.mark.parametrize(
+    "model_cls, skip, expected",
+    [
+        (NoUpsampling, False, "interpole os escores para o tamanho da entrada"),
+        (FixedSize, False, "não para um tamanho fixo como 224"),
+        (NearestUpsampling, False, "mode='bilinear'"),
+        (AlwaysReinitialised, False, "só chame initialize_weights quando pretrained=False"),
+        (IgnoresPretrained, False, "com pretrained=True o backbone foi carregado com pretrained=False"),
+        (WithLinear, False, "não deve ter camadas nn.Linear"),
+        (SkipIgnored, True, "a skip connection não está sendo usada"),
+        (FixedThreeClasses, False, "a última convolução do classifier deve ter num_classes canais"),
+        (NeverInitialised, False, "chame initialize_weights(self) no fim do __init__ quando pretrained=False"),
+        (NoUpsampling, True, "faltam os atributos self.backbone1, self.backbone2"),
+    ],
+)
 def test_wrong_models_fail_with_the_right_hint(model_cls, skip, expected):
     result = checks.check_fcn(model_cls, skip=skip, verbose=False, backbone="alexnet")
     assert not result.passed
@@ -167,6 +170,7 @@ def test_a_stub_is_reported_and_stops_run_all_in_the_notebook(capsys):
 
 def test_the_backbone_comes_from_the_registry():
     """Subclasses of the course's classes are recognised; an unknown class gets a hint, not a wrong check."""
+
     class MyAlexNet(FCN_AlexNet):
         pass
 
@@ -244,11 +248,14 @@ ALIAS_AND_TORCHVISION = '''
 '''
 
 
-@pytest.mark.parametrize("build", [
-    "carrega(pretrained)",
-    "torchvision.models.alexnet(weights=AlexNet_Weights.IMAGENET1K_V1 if pretrained else None)",
-    'torchvision.models.alexnet(weights="DEFAULT" if pretrained else None)',
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        "carrega(pretrained)",
+        "torchvision.models.alexnet(weights=AlexNet_Weights.IMAGENET1K_V1 if pretrained else None)",
+        'torchvision.models.alexnet(weights="DEFAULT" if pretrained else None)',
+    ],
+)
 def test_aliases_and_torchvision_builders_pass_without_downloading(build, tmp_path, monkeypatch):
     from fcn_course.definitions import load_definitions
     from tiny_course import percent
@@ -465,14 +472,16 @@ class _RepeatsPixels(_HandMade):
         scores = self.scores(self.classifier(self.backbone(x)))
         height, width = x.shape[-2:]
         big = scores.repeat_interleave(-(-height // scores.shape[-2]), 2).repeat_interleave(
-            -(-width // scores.shape[-1]), 3)
+            -(-width // scores.shape[-1]), 3
+        )
         return big[..., :height, :width]
 
 
 def test_a_hand_made_backbone_and_a_classifier_without_convolutions_are_named():
     message = _messages(checks.check_fcn(_HandMade, skip=False, verbose=False, backbone="alexnet"))
-    assert "`backbone` deve começar pela primeira convolução do backbone do torchvision (pesos (64, 3, 11, 11))" \
-        in message
+    assert (
+        "`backbone` deve começar pela primeira convolução do backbone do torchvision (pesos (64, 3, 11, 11))" in message
+    )
     assert "`classifier` deve conter convoluções" in message
     assert "o modelo não chamou `load_alexnet(pretrained)` de fcn_course.backbones" in message
 
@@ -485,10 +494,10 @@ def test_an_output_of_the_right_size_without_any_upsampling_is_caught():
 def test_the_upsampling_mode_is_read_however_interpolate_is_called():
     scores = torch.randn(1, 2, 3, 3)
     with model_checks.UpsamplingRecorder() as recorder:
-        F.interpolate(scores, (6, 6), None, "bilinear")                    # mode as the 4th positional argument
-        nn.Upsample(size=(6, 6), mode="bilinear")(scores)                  # nn.Upsample passes it positionally
-        F.interpolate(scores, scale_factor=2, mode="bicubic")              # as a keyword
-        F.interpolate(scores, size=(6, 6))                                 # PyTorch's default
+        F.interpolate(scores, (6, 6), None, "bilinear")  # mode as the 4th positional argument
+        nn.Upsample(size=(6, 6), mode="bilinear")(scores)  # nn.Upsample passes it positionally
+        F.interpolate(scores, scale_factor=2, mode="bicubic")  # as a keyword
+        F.interpolate(scores, size=(6, 6))  # PyTorch's default
     assert recorder.modes == ["bilinear", "bilinear", "bicubic", "nearest"]
 
 
@@ -611,33 +620,43 @@ class FixedSizeOfTheFirstProbe(FCN_ProbeNet):
         return F.interpolate(self.scores(x), size=(96, 96), mode="bilinear", align_corners=False)
 
 
-@pytest.mark.parametrize("model_cls, skip, hint", [
-    (EndsWithSoftmax, False, "a saída parece ter passado por softmax no fim do forward"),
-    (EndsWithLogSoftmax, False, "passado por log_softmax"),
-    (EndsWithReLU, False, "passado por ReLU"),
-    (FrozenEvenFromScratch, False, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
-    (SixteenBuiltAsEight, True, "com skip='16s': com skip='16s', para uma entrada 96x96 self.backbone1 deveria "
-                                "terminar no pooling de 1/16 (16 canais, 6x6); veio 8 canais, 12x12 (é o corte de "
-                                "skip='8s')"),
-    (EightBuiltAsSixteen, True, "self.backbone1 deveria terminar no pooling de 1/8"),
-    (AlwaysPretrained, False, "com pretrained=False o backbone foi carregado com pretrained=True: passe o argumento "
-                              "adiante, `load_probenet(pretrained)`"),
-    (VoidChannel, False, "a saída tem 4 canais, um a mais: void (255) não é uma classe"),
-    (TwentyOneClasses, False, "a saída tem 21 canais: a última convolução do classifier deve ter num_classes"),
-    (FunctionalDropout, False, "há dropout ativo mesmo em eval"),
-    (BatchNormInForward, False, "uma BatchNorm está usando as estatísticas do lote mesmo em eval"),
-    (NearestAtOneLevel, True, "o upsampling usa mode='nearest' em pelo menos uma das interpolações"),
-    (LastPoolingDropped, False, "self.backbone deveria terminar onde termina `features`"),
-    (FixedSizeOfTheFirstProbe, False, "para a entrada [2, 3, 64, 64] a saída deveria ser [2, 3, 64, 64]"),
-])
+@pytest.mark.parametrize(
+    "model_cls, skip, hint",
+    [
+        (EndsWithSoftmax, False, "a saída parece ter passado por softmax no fim do forward"),
+        (EndsWithLogSoftmax, False, "passado por log_softmax"),
+        (EndsWithReLU, False, "passado por ReLU"),
+        (FrozenEvenFromScratch, False, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
+        (
+            SixteenBuiltAsEight,
+            True,
+            "com skip='16s': com skip='16s', para uma entrada 96x96 self.backbone1 deveria "
+            "terminar no pooling de 1/16 (16 canais, 6x6); veio 8 canais, 12x12 (é o corte de "
+            "skip='8s')",
+        ),
+        (EightBuiltAsSixteen, True, "self.backbone1 deveria terminar no pooling de 1/8"),
+        (
+            AlwaysPretrained,
+            False,
+            "com pretrained=False o backbone foi carregado com pretrained=True: passe o argumento "
+            "adiante, `load_probenet(pretrained)`",
+        ),
+        (VoidChannel, False, "a saída tem 4 canais, um a mais: void (255) não é uma classe"),
+        (TwentyOneClasses, False, "a saída tem 21 canais: a última convolução do classifier deve ter num_classes"),
+        (FunctionalDropout, False, "há dropout ativo mesmo em eval"),
+        (BatchNormInForward, False, "uma BatchNorm está usando as estatísticas do lote mesmo em eval"),
+        (NearestAtOneLevel, True, "o upsampling usa mode='nearest' em pelo menos uma das interpolações"),
+        (LastPoolingDropped, False, "self.backbone deveria terminar onde termina `features`"),
+        (FixedSizeOfTheFirstProbe, False, "para a entrada [2, 3, 64, 64] a saída deveria ser [2, 3, 64, 64]"),
+    ],
+)
 def test_wrong_fcns_fail_with_the_hint_naming_their_mistake(probenet_registered, model_cls, skip, hint):
     result = _check(model_cls, skip)
     assert not result.passed
     assert hint in _messages(result), _messages(result)
 
 
-def test_a_model_asking_for_imagenet_weights_whatever_pretrained_says_never_downloads(probenet_registered,
-                                                                                      monkeypatch):
+def test_a_model_asking_for_imagenet_weights_whatever_pretrained_says_never_downloads(probenet_registered, monkeypatch):
     def offline(*args, **kwargs):
         raise backbones.PretrainedWeightsError("offline")
 
@@ -690,13 +709,15 @@ class LearnedDeepUpsampling(FCN_ProbeNet):
         if not self.skip:
             return super().scores(x)
         shallow = self.backbone1(x)
-        deep = F.interpolate(self.up(self.backbone2(shallow)), size=shallow.shape[-2:], mode="bilinear",
-                             align_corners=False)
+        deep = F.interpolate(
+            self.up(self.backbone2(shallow)), size=shallow.shape[-2:], mode="bilinear", align_corners=False
+        )
         return self.classifier(torch.cat([shallow, deep], dim=1))
 
 
-@pytest.mark.parametrize("model_cls", [FCN_ProbeNet, UpsampleModules, BatchNormLayers, FrozenOnlyWhenPretrained,
-                                       LearnedDeepUpsampling])
+@pytest.mark.parametrize(
+    "model_cls", [FCN_ProbeNet, UpsampleModules, BatchNormLayers, FrozenOnlyWhenPretrained, LearnedDeepUpsampling]
+)
 @pytest.mark.parametrize("skip", [False, True])
 def test_acceptable_fcns_pass(probenet_registered, model_cls, skip):
     result = _check(model_cls, skip)

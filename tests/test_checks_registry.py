@@ -1,5 +1,6 @@
 """The registry of exercises (fcn_course/checks/registry.py): checks.check and run_all, in course order, and the
 exercises of each notebook."""
+
 import pytest
 
 from check_helpers import iou_dice
@@ -15,8 +16,13 @@ from solutions.upsampling import make_upsampler
 
 # ---------------------------------------------------------------- the grader's entry point
 def test_run_all_reports_every_exercise_and_missing_names():
-    namespace = {"FCN_AlexNet": FCN_AlexNet, "make_optimizer": make_optimizer, "compute_loss": compute_loss,
-                 "make_criterion": make_criterion, "iou_and_dice_from_confusion": iou_dice}
+    namespace = {
+        "FCN_AlexNet": FCN_AlexNet,
+        "make_optimizer": make_optimizer,
+        "compute_loss": compute_loss,
+        "make_criterion": make_criterion,
+        "iou_and_dice_from_confusion": iou_dice,
+    }
     results = checks.run_all(namespace)
     by_name = {r.exercise: r for r in results}
     assert len(results) == len(checks.exercises())
@@ -30,11 +36,26 @@ def test_run_all_grades_only_the_exercises_of_one_notebook():
     assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip", "vgg16-scoresum")
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
-    assert [r.key for r in results] == ["alexnet-noskip", "alexnet-skip", "optimizer", "loss", "training",
-                                        "upsampler", "class-weights", "dice-loss"]
+    assert [r.key for r in results] == [
+        "alexnet-noskip",
+        "alexnet-skip",
+        "optimizer",
+        "loss",
+        "training",
+        "upsampler",
+        "class-weights",
+        "dice-loss",
+    ]
     assert [r.exercise.split(" (")[0] for r in results] == [
-        "Exercício 1", "Exercício 2", "Exercício 3", "Exercício 3", "Exercício 3", "Exercício 4", "Exercício 5",
-        "Exercício 5"]
+        "Exercício 1",
+        "Exercício 2",
+        "Exercício 3",
+        "Exercício 3",
+        "Exercício 3",
+        "Exercício 4",
+        "Exercício 5",
+        "Exercício 5",
+    ]
     assert all("não encontrei" in _messages(r) for r in results)
 
 
@@ -59,8 +80,12 @@ def test_run_all_grades_quietly_and_reports_a_stub_without_raising(capsys):
 def test_new_exercises_are_graded_from_their_notebooks():
     assert {"upsampler", "class-weights", "dice-loss"} <= set(exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert "vgg16-scoresum" in exercises_for_notebook("03_fcn_vgg16.ipynb")
-    namespace = {"make_upsampler": make_upsampler, "class_weights": class_weights, "dice_loss": dice_loss,
-                 "FCN8s_VGG16_Sum": FCN8s_VGG16_Sum}
+    namespace = {
+        "make_upsampler": make_upsampler,
+        "class_weights": class_weights,
+        "dice_loss": dice_loss,
+        "FCN8s_VGG16_Sum": FCN8s_VGG16_Sum,
+    }
     results = run_all(namespace, exercises={"upsampler", "class-weights", "dice-loss", "vgg16-scoresum"})
     assert [r.passed for r in results] == [True] * 4
     missing = run_all({}, exercises={"upsampler"})[0]
@@ -77,14 +102,22 @@ def test_each_fcn_row_checks_its_own_variant_and_backbone():
         seen[model_cls] = (skip, backbone)
         return checks.CheckResult("x", True)
 
-    rows = {"alexnet-noskip": "FCN_AlexNet", "alexnet-skip": "FCN_AlexNet", "vgg16-noskip": "FCN_VGG16",
-            "vgg16-skip": "FCN_VGG16"}
+    rows = {
+        "alexnet-noskip": "FCN_AlexNet",
+        "alexnet-skip": "FCN_AlexNet",
+        "vgg16-noskip": "FCN_VGG16",
+        "vgg16-skip": "FCN_VGG16",
+    }
     for key, class_name in rows.items():
         row = checks.get_exercise(key)
         assert row.names == (class_name,) and row.check.func is models.check_fcn
         seen.clear()
-        fake_row = checks.Exercise(key, row.notebook, row.names,
-                                   lambda cls, verbose, kw=row.check.keywords: fake_check_fcn(cls, verbose=verbose, **kw))
+        fake_row = checks.Exercise(
+            key,
+            row.notebook,
+            row.names,
+            lambda cls, verbose, kw=row.check.keywords: fake_check_fcn(cls, verbose=verbose, **kw),
+        )
         fake_row.run({class_name: key})
         assert seen == {key: (key.endswith("-skip"), key.split("-")[0])}
 
@@ -101,12 +134,15 @@ def test_exercise_numbers_follow_the_reading_order():
         assert exercise.title.startswith(f"Exercício {exercise.number}")
 
 
-@pytest.mark.parametrize("file_name, notebook", [
-    ("Cópia de 02_meu_fcn.ipynb", "02_fcn_alexnet"),
-    ("Copy of Copy of 03 vgg (2).ipynb", "03_fcn_vgg16"),
-    ("01 - dados.ipynb", "01_dados_e_metricas"),
-    ("Copy of notas.ipynb", None),
-])
+@pytest.mark.parametrize(
+    "file_name, notebook",
+    [
+        ("Cópia de 02_meu_fcn.ipynb", "02_fcn_alexnet"),
+        ("Copy of Copy of 03 vgg (2).ipynb", "03_fcn_vgg16"),
+        ("01 - dados.ipynb", "01_dados_e_metricas"),
+        ("Copy of notas.ipynb", None),
+    ],
+)
 def test_a_renamed_copy_is_recognised_by_its_number(file_name, notebook):
     from fcn_course.checks.registry import course_notebook_of
 

@@ -1,5 +1,6 @@
 """The self-check of the paper's FCN-8s head (fcn_course/checks/scores.py): class scores of pool3, pool4 and pool5
 summed."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -70,12 +71,15 @@ class _WrongSize(FCN8s_VGG16_Sum):
         return F.interpolate(super().forward(x), scale_factor=1 / 8)
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (_ConcatenatingHead, "linearmente"),
-    (_Pool3Ignored, "self.score_pool3 não muda a saída"),
-    (_FeatureSkip, "Conv2d(256, num_classes, kernel_size=1)"),
-    (_WrongSize, "formato [1, 3, 64, 80]"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (_ConcatenatingHead, "linearmente"),
+        (_Pool3Ignored, "self.score_pool3 não muda a saída"),
+        (_FeatureSkip, "Conv2d(256, num_classes, kernel_size=1)"),
+        (_WrongSize, "formato [1, 3, 64, 80]"),
+    ],
+)
 def test_wrong_score_sums_get_their_hint(wrong, hint):
     assert hint in _messages(checks.check_score_sum(wrong, verbose=False))
 
@@ -97,11 +101,11 @@ def test_a_missing_score_layer_is_named():
 
 def _tiny_vgg16(weights=None):
     layers = [nn.Identity() for _ in range(31)]
-    layers[0] = nn.Conv2d(3, 256, kernel_size=8, stride=8)                        # 1/8, 256 channels (pool3)
+    layers[0] = nn.Conv2d(3, 256, kernel_size=8, stride=8)  # 1/8, 256 channels (pool3)
     layers[1] = nn.ReLU()
-    layers[VGG16_STRIDE8_END] = nn.Conv2d(256, 512, kernel_size=2, stride=2)      # 1/16 (pool4)
+    layers[VGG16_STRIDE8_END] = nn.Conv2d(256, 512, kernel_size=2, stride=2)  # 1/16 (pool4)
     layers[VGG16_STRIDE8_END + 1] = nn.ReLU()
-    layers[VGG16_STRIDE16_END] = nn.Conv2d(512, 512, kernel_size=2, stride=2)     # 1/32 (pool5)
+    layers[VGG16_STRIDE16_END] = nn.Conv2d(512, 512, kernel_size=2, stride=2)  # 1/32 (pool5)
     layers[VGG16_STRIDE16_END + 1] = nn.ReLU()
     model = nn.Module()
     model.features = nn.Sequential(*layers)
@@ -110,12 +114,20 @@ def _tiny_vgg16(weights=None):
 
 @pytest.fixture
 def tiny_vgg16(monkeypatch):
-    spec = backbones.Backbone(name="tinyvgg", display_name="TinyVGG", build=_tiny_vgg16, cuts={8: 17, 16: 24},
-                              channels={8: 256, 16: 512, 32: 512}, min_input_size=32, class_name="FCN_TinyVGG",
-                              loader_name="load_tinyvgg")
+    spec = backbones.Backbone(
+        name="tinyvgg",
+        display_name="TinyVGG",
+        build=_tiny_vgg16,
+        cuts={8: 17, 16: 24},
+        channels={8: 256, 16: 512, 32: 512},
+        min_input_size=32,
+        class_name="FCN_TinyVGG",
+        loader_name="load_tinyvgg",
+    )
     monkeypatch.setitem(backbones.BACKBONES, spec.name, spec)
-    monkeypatch.setattr(scores_solution, "load_vgg16", lambda pretrained=False: backbones.load_backbone(
-        "tinyvgg", pretrained))
+    monkeypatch.setattr(
+        scores_solution, "load_vgg16", lambda pretrained=False: backbones.load_backbone("tinyvgg", pretrained)
+    )
     monkeypatch.setattr(scores_solution, "VGG16_MIN_INPUT_SIZE", 32)
 
 
@@ -176,8 +188,7 @@ class AlwaysPretrained(FCN8s_VGG16_Sum):
 class FunctionalDropout(_Levels):
     def forward(self, x):
         pool3, pool4, scores = self.levels(x)
-        scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear") + self.score_pool4(
-            F.dropout(pool4, 0.5))
+        scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear") + self.score_pool4(F.dropout(pool4, 0.5))
         scores = F.interpolate(scores, size=pool3.shape[-2:], mode="bilinear") + self.score_pool3(pool3)
         return F.interpolate(scores, size=x.shape[-2:], mode="bilinear")
 
@@ -206,20 +217,23 @@ class SquaredSkip(_Levels):
         return F.interpolate(scores, size=x.shape[-2:], mode="bilinear")
 
 
-@pytest.mark.parametrize("head, hint", [
-    (EndsWithSoftmax, "a saída parece ter passado por softmax"),
-    (MultipliedScores, "a contribuição de self.score_pool4 muda conforme os escores do classifier"),
-    (NearestAtPool4, "o upsampling usa mode='nearest'"),
-    (HardCodedSize, "a saída deveria ter formato [1, 3, 96, 48]"),
-    (ThreeByThreeScores, "self.score_pool3 deveria ser Conv2d(256, num_classes, kernel_size=1)"),
-    (TwentyOneClassScores, "veio Conv2d(512, 21, kernel_size=(1, 1))"),
-    (AlwaysPretrained, "com pretrained=False o modelo carregou os pesos do ImageNet"),
-    (FunctionalDropout, "há dropout ativo mesmo em eval"),
-    (FrozenScoreLayers, "estão congelados (requires_grad=False), a começar por `score_pool4.weight`"),
-    (Pool4Ignored, "self.score_pool4 não muda a saída"),
-    (SquaredSkip, "a saída não varia linearmente com self.score_pool4"),
-    (_ConcatenatingHead, "linearmente"),
-])
+@pytest.mark.parametrize(
+    "head, hint",
+    [
+        (EndsWithSoftmax, "a saída parece ter passado por softmax"),
+        (MultipliedScores, "a contribuição de self.score_pool4 muda conforme os escores do classifier"),
+        (NearestAtPool4, "o upsampling usa mode='nearest'"),
+        (HardCodedSize, "a saída deveria ter formato [1, 3, 96, 48]"),
+        (ThreeByThreeScores, "self.score_pool3 deveria ser Conv2d(256, num_classes, kernel_size=1)"),
+        (TwentyOneClassScores, "veio Conv2d(512, 21, kernel_size=(1, 1))"),
+        (AlwaysPretrained, "com pretrained=False o modelo carregou os pesos do ImageNet"),
+        (FunctionalDropout, "há dropout ativo mesmo em eval"),
+        (FrozenScoreLayers, "estão congelados (requires_grad=False), a começar por `score_pool4.weight`"),
+        (Pool4Ignored, "self.score_pool4 não muda a saída"),
+        (SquaredSkip, "a saída não varia linearmente com self.score_pool4"),
+        (_ConcatenatingHead, "linearmente"),
+    ],
+)
 def test_wrong_heads_fail_with_the_hint_naming_their_mistake(tiny_vgg16, head, hint):
     result = _check(head)
     assert not result.passed
@@ -242,9 +256,11 @@ class AllAddedAtPool3(_Levels):
     def forward(self, x):
         pool3, pool4, scores = self.levels(x)
         size = pool3.shape[-2:]
-        scores = (F.interpolate(scores, size=size, mode="bilinear", align_corners=False)
-                  + F.interpolate(self.score_pool4(pool4), size=size, mode="bilinear", align_corners=False)
-                  + self.score_pool3(pool3))
+        scores = (
+            F.interpolate(scores, size=size, mode="bilinear", align_corners=False)
+            + F.interpolate(self.score_pool4(pool4), size=size, mode="bilinear", align_corners=False)
+            + self.score_pool3(pool3)
+        )
         return F.interpolate(scores, size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 
@@ -273,8 +289,10 @@ def test_acceptable_heads_pass(tiny_vgg16, head):
 def test_the_papers_scaled_skip_scores_pass_with_a_note(tiny_vgg16, capsys):
     result = checks.check_score_sum(PaperScaled)
     assert result.passed, result.messages
-    assert [note.split(" entram")[0] for note in result.notes] == ["os escores de self.score_pool3",
-                                                                    "os escores de self.score_pool4"]
+    assert [note.split(" entram")[0] for note in result.notes] == [
+        "os escores de self.score_pool3",
+        "os escores de self.score_pool4",
+    ]
     assert "cerca de 0.0001" in result.notes[0] and "cerca de 0.01" in result.notes[1]
     out = capsys.readouterr().out
     assert "tudo certo" in out and "implementação de referência dos autores" in out

@@ -1,5 +1,6 @@
 """The self-checks of Exercício 3 (fcn_course/checks/training.py): the optimiser (four cases), the loss over the
 flattened pixels and a tiny training round with the student's pieces."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -51,13 +52,16 @@ def pretrained_everything_slow(net, args):
     return _adam(net.parameters(), args, lr=args["lr"] * 0.1)
 
 
-@pytest.mark.parametrize("make, expected", [
-    (same_lr_everywhere, "o backbone pré-treinado usa lr × 0.1"),
-    (sgd, "use torch.optim.Adam"),
-    (forgets_classifier, "não está no otimizador"),
-    (wrong_betas, "betas deveria ser (args['momentum'], 0.999)"),
-    (pretrained_everything_slow, "parâmetros do classificador"),
-])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (same_lr_everywhere, "o backbone pré-treinado usa lr × 0.1"),
+        (sgd, "use torch.optim.Adam"),
+        (forgets_classifier, "não está no otimizador"),
+        (wrong_betas, "betas deveria ser (args['momentum'], 0.999)"),
+        (pretrained_everything_slow, "parâmetros do classificador"),
+    ],
+)
 def test_wrong_optimizers_fail(make, expected):
     result = checks.check_optimizer(make, FCN_AlexNet, verbose=False)
     assert not result.passed
@@ -77,19 +81,21 @@ def default_betas(net, args):
 
 
 def slow_backbone_even_from_scratch(net, args):
-    return _two_groups(net, args, args["lr"] * 0.1, weight_decay=args["weight_decay"],
-                       betas=(args["momentum"], 0.999))
+    return _two_groups(net, args, args["lr"] * 0.1, weight_decay=args["weight_decay"], betas=(args["momentum"], 0.999))
 
 
 def no_weight_decay(net, args):
     return make_optimizer(net, {**args, "weight_decay": 0.0})
 
 
-@pytest.mark.parametrize("make, expected", [
-    (default_betas, "betas=(args['momentum'], 0.999)"),
-    (slow_backbone_even_from_scratch, "o lr × 0.1 vale só com pretrained=True"),
-    (no_weight_decay, "weight_decay deveria ser args['weight_decay']"),
-])
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (default_betas, "betas=(args['momentum'], 0.999)"),
+        (slow_backbone_even_from_scratch, "o lr × 0.1 vale só com pretrained=True"),
+        (no_weight_decay, "weight_decay deveria ser args['weight_decay']"),
+    ],
+)
 def test_optimizer_mistakes_of_the_from_scratch_cases_and_hyperparameters(make, expected):
     result = checks.check_optimizer(make, FCN_AlexNet, verbose=False)
     assert not result.passed
@@ -126,8 +132,12 @@ def test_a_learning_rate_divided_by_ten_passes():
         backbone = [p for name, p in net.named_parameters() if name.startswith("backbone")]
         rest = [p for name, p in net.named_parameters() if not name.startswith("backbone")]
         slow = args["lr"] / 10 if args["pretrained"] else args["lr"]
-        return optim.Adam([{"params": backbone, "lr": slow}, {"params": rest}], lr=args["lr"],
-                          weight_decay=args["weight_decay"], betas=(args["momentum"], 0.999))
+        return optim.Adam(
+            [{"params": backbone, "lr": slow}, {"params": rest}],
+            lr=args["lr"],
+            weight_decay=args["weight_decay"],
+            betas=(args["momentum"], 0.999),
+        )
 
     result = checks.check_optimizer(divided, FCN_AlexNet, verbose=False)
     assert result.passed, result.messages
@@ -200,10 +210,13 @@ def test_reduction_sum_and_softmax_before_the_loss_get_their_own_hints():
     assert not result.passed and "softmax antes da perda" in _messages(result)
 
 
-@pytest.mark.parametrize("wrong", [
-    lambda outputs, labels, criterion: compute_loss(outputs, labels, criterion).item(),  # a float
-    lambda outputs, labels, criterion: F.cross_entropy(outputs, labels, ignore_index=255, reduction="none"),
-])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda outputs, labels, criterion: compute_loss(outputs, labels, criterion).item(),  # a float
+        lambda outputs, labels, criterion: F.cross_entropy(outputs, labels, ignore_index=255, reduction="none"),
+    ],
+)
 def test_a_loss_that_is_not_a_scalar_tensor_is_caught(wrong):
     result = checks.check_loss(wrong, make_criterion(), verbose=False)
     assert not result.passed and "compute_loss deve devolver um tensor escalar" in _messages(result)
@@ -232,6 +245,7 @@ def test_a_loss_computed_in_double_precision_is_judged_without_crashing():
 def test_a_loss_computed_by_hand_passes_despite_rounding():
     """log_softmax, the target's log-probability, the mean over non-void pixels: equal to PyTorch's value up to
     float rounding, which the check must absorb."""
+
     def by_hand(outputs, labels, criterion):
         flat = outputs.permute(0, 2, 3, 1).reshape(-1, outputs.shape[1])
         targets = labels.reshape(-1)
@@ -328,8 +342,9 @@ def test_the_training_check_runs_the_eight_steps_it_announces(monkeypatch):
 
 def test_training_metrics_outside_zero_one_are_reported(monkeypatch):
     _fake_engine(monkeypatch, miou_fg=1.5)
-    monkeypatch.setattr(training, "train_one_epoch", lambda *args, **kwargs: {"loss_mean": 2.0 - kwargs.get(
-        "epoch", args[5]) / 10})
+    monkeypatch.setattr(
+        training, "train_one_epoch", lambda *args, **kwargs: {"loss_mean": 2.0 - kwargs.get("epoch", args[5]) / 10}
+    )
     result = checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion(), verbose=False)
     assert not result.passed and "métricas fora de [0, 1]: 1.5, 0.5" in _messages(result)
 
@@ -354,9 +369,14 @@ def _course(args):
 
 def adamw(net, args):
     slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
-    return optim.AdamW([{"params": [p for n, p in net.named_parameters() if n.startswith("backbone")], "lr": slow},
-                        {"params": [p for n, p in net.named_parameters() if not n.startswith("backbone")]}],
-                       lr=args["lr"], **_course(args))
+    return optim.AdamW(
+        [
+            {"params": [p for n, p in net.named_parameters() if n.startswith("backbone")], "lr": slow},
+            {"params": [p for n, p in net.named_parameters() if not n.startswith("backbone")]},
+        ],
+        lr=args["lr"],
+        **_course(args),
+    )
 
 
 def adam_decoupled(net, args):
@@ -387,9 +407,14 @@ def backbone_a_hundred_times_slower(net, args):
 def only_backbone1_slowed(net, args):
     if not (args["pretrained"] and args["skip"]):
         return make_optimizer(net, args)
-    return optim.Adam([{"params": net.backbone1.parameters(), "lr": args["lr"] * 0.1},
-                       {"params": list(net.backbone2.parameters()) + list(net.classifier.parameters())}],
-                      lr=args["lr"], **_course(args))
+    return optim.Adam(
+        [
+            {"params": net.backbone1.parameters(), "lr": args["lr"] * 0.1},
+            {"params": list(net.backbone2.parameters()) + list(net.classifier.parameters())},
+        ],
+        lr=args["lr"],
+        **_course(args),
+    )
 
 
 def parameters_of_a_new_model(net, args):
@@ -401,27 +426,31 @@ def no_decay_on_the_backbone(net, args):
     slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
     backbone = [p for name, p in net.named_parameters() if name.startswith("backbone")]
     rest = [p for name, p in net.named_parameters() if not name.startswith("backbone")]
-    return optim.Adam([{"params": backbone, "lr": slow, "weight_decay": 0.0}, {"params": rest}], lr=args["lr"],
-                      **_course(args))
+    return optim.Adam(
+        [{"params": backbone, "lr": slow, "weight_decay": 0.0}, {"params": rest}], lr=args["lr"], **_course(args)
+    )
 
 
 def rmsprop(net, args):
     return optim.RMSprop(net.parameters(), lr=args["lr"], momentum=args["momentum"])
 
 
-@pytest.mark.parametrize("make, hint", [
-    (adamw, "veio AdamW com weight decay desacoplado"),
-    (adam_decoupled, "veio Adam com weight decay desacoplado"),
-    (lr_hard_coded, "com lr=0.001, esperado 0.002"),
-    (weight_decay_hard_coded, "weight_decay deveria ser args['weight_decay'] (0.0001), veio 0.0005"),
-    (classifier_slowed_instead, "parâmetros do backbone"),
-    (backbone_a_hundred_times_slower, "o backbone pré-treinado usa lr × 0.1 e o resto usa lr"),
-    (only_backbone1_slowed, "parâmetros do backbone (`backbone2.6.weight`) com lr=0.001, esperado 0.0001"),
-    (parameters_of_a_new_model, "não está no otimizador (não seria treinado)"),
-    (no_decay_on_the_backbone, "weight_decay deveria ser args['weight_decay']"),
-    (rmsprop, "use torch.optim.Adam (veio RMSprop)"),
-    (sgd, "use torch.optim.Adam (veio SGD)"),
-])
+@pytest.mark.parametrize(
+    "make, hint",
+    [
+        (adamw, "veio AdamW com weight decay desacoplado"),
+        (adam_decoupled, "veio Adam com weight decay desacoplado"),
+        (lr_hard_coded, "com lr=0.001, esperado 0.002"),
+        (weight_decay_hard_coded, "weight_decay deveria ser args['weight_decay'] (0.0001), veio 0.0005"),
+        (classifier_slowed_instead, "parâmetros do backbone"),
+        (backbone_a_hundred_times_slower, "o backbone pré-treinado usa lr × 0.1 e o resto usa lr"),
+        (only_backbone1_slowed, "parâmetros do backbone (`backbone2.6.weight`) com lr=0.001, esperado 0.0001"),
+        (parameters_of_a_new_model, "não está no otimizador (não seria treinado)"),
+        (no_decay_on_the_backbone, "weight_decay deveria ser args['weight_decay']"),
+        (rmsprop, "use torch.optim.Adam (veio RMSprop)"),
+        (sgd, "use torch.optim.Adam (veio SGD)"),
+    ],
+)
 def test_more_wrong_optimizers_fail_with_the_hint_naming_their_mistake(probenet_registered, make, hint):
     result = checks.check_optimizer(make, FCN_ProbeNet, verbose=False)
     assert not result.passed
@@ -434,9 +463,11 @@ def by_name(net, args):
     for name, parameter in net.named_parameters():
         groups["backbone" if name.startswith("backbone") else "rest"].append(parameter)
     factor = 0.1 if args["pretrained"] else 1.0
-    return optim.Adam([{"params": groups["backbone"], "lr": args["lr"] * factor},
-                       {"params": groups["rest"], "lr": args["lr"]}],
-                      weight_decay=args["weight_decay"], betas=(args["momentum"], 0.999))
+    return optim.Adam(
+        [{"params": groups["backbone"], "lr": args["lr"] * factor}, {"params": groups["rest"], "lr": args["lr"]}],
+        weight_decay=args["weight_decay"],
+        betas=(args["momentum"], 0.999),
+    )
 
 
 def one_group_from_scratch(net, args):
@@ -449,8 +480,14 @@ def modules_listed(net, args):
     parts = [net.backbone1, net.backbone2] if args["skip"] else [net.backbone]
     slow = args["lr"] * 0.1 if args["pretrained"] else args["lr"]
     groups = [{"params": part.parameters(), "lr": slow} for part in parts]
-    return optim.Adam(groups + [{"params": net.classifier.parameters(), "lr": args["lr"]}], lr=args["lr"],
-                      betas=(args["momentum"], 0.999), weight_decay=args["weight_decay"], eps=1e-8, amsgrad=False)
+    return optim.Adam(
+        groups + [{"params": net.classifier.parameters(), "lr": args["lr"]}],
+        lr=args["lr"],
+        betas=(args["momentum"], 0.999),
+        weight_decay=args["weight_decay"],
+        eps=1e-8,
+        amsgrad=False,
+    )
 
 
 @pytest.mark.parametrize("make", [make_optimizer, by_name, one_group_from_scratch, modules_listed])
@@ -484,22 +521,31 @@ def softmax_then_log(outputs, labels, criterion):
     return criterion(_flat(outputs).softmax(dim=1).log().exp(), labels.reshape(-1))
 
 
-@pytest.mark.parametrize("loss, criterion, hint", [
-    (log_softmax_then_nll, nn.NLLLoss(ignore_index=255), "junto com log_softmax ela é equivalente a "
-                                                          "nn.CrossEntropyLoss"),
-    (transposed, make_criterion(), "parece que você usou transpose(1, 3)"),
-    (three_classes, make_criterion(), "Com 3 classes deu certo: não fixe o número de classes"),
-    (compute_loss, nn.MSELoss(), "o critério deve ser nn.CrossEntropyLoss (veio MSELoss)"),
-    (compute_loss, nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=255), "pesos de classe (weight=...)"),
-    (compute_loss, nn.CrossEntropyLoss(ignore_index=255, label_smoothing=0.1), "label_smoothing"),
-    (compute_loss, nn.CrossEntropyLoss(ignore_index=-100), "ignore_index=255"),
-    (compute_loss, nn.CrossEntropyLoss(ignore_index=255, reduction="none"), "reduction='none'"),
-    (as_a_float, make_criterion(), "compute_loss deve devolver um tensor escalar"),
-    (softmax_then_log, make_criterion(), "softmax antes da perda"),
-    (flatten_without_permute, make_criterion(), "mistura canais e pixels"),
-    (lambda outputs, labels, criterion: F.cross_entropy(outputs, labels, ignore_index=255, reduction="sum"),
-     make_criterion(), "soma da perda"),
-])
+@pytest.mark.parametrize(
+    "loss, criterion, hint",
+    [
+        (
+            log_softmax_then_nll,
+            nn.NLLLoss(ignore_index=255),
+            "junto com log_softmax ela é equivalente a nn.CrossEntropyLoss",
+        ),
+        (transposed, make_criterion(), "parece que você usou transpose(1, 3)"),
+        (three_classes, make_criterion(), "Com 3 classes deu certo: não fixe o número de classes"),
+        (compute_loss, nn.MSELoss(), "o critério deve ser nn.CrossEntropyLoss (veio MSELoss)"),
+        (compute_loss, nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=255), "pesos de classe (weight=...)"),
+        (compute_loss, nn.CrossEntropyLoss(ignore_index=255, label_smoothing=0.1), "label_smoothing"),
+        (compute_loss, nn.CrossEntropyLoss(ignore_index=-100), "ignore_index=255"),
+        (compute_loss, nn.CrossEntropyLoss(ignore_index=255, reduction="none"), "reduction='none'"),
+        (as_a_float, make_criterion(), "compute_loss deve devolver um tensor escalar"),
+        (softmax_then_log, make_criterion(), "softmax antes da perda"),
+        (flatten_without_permute, make_criterion(), "mistura canais e pixels"),
+        (
+            lambda outputs, labels, criterion: F.cross_entropy(outputs, labels, ignore_index=255, reduction="sum"),
+            make_criterion(),
+            "soma da perda",
+        ),
+    ],
+)
 def test_more_wrong_losses_fail_with_the_hint_naming_their_mistake(loss, criterion, hint):
     result = checks.check_loss(loss, criterion, verbose=False)
     assert not result.passed
@@ -552,13 +598,16 @@ def tiny_learning_rate_everywhere_frozen(net, args):
     return make_optimizer(net, args)
 
 
-@pytest.mark.parametrize("model_cls, make, hint", [
-    (EndsWithSoftmax, make_optimizer, "a saída parece ter passado por softmax"),
-    (FrozenBackbone, make_optimizer, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
-    (FCN_ProbeNet, parameters_of_a_new_model, "o otimizador não contém nenhum parâmetro da rede que recebeu"),
-    (FCN_ProbeNet, lambda net, args: optim.Adam(net.parameters(), lr=0.0), "o otimizador tem lr = 0"),
-    (FCN_ProbeNet, tiny_learning_rate_everywhere_frozen, "estão congelados (requires_grad=False)"),
-])
+@pytest.mark.parametrize(
+    "model_cls, make, hint",
+    [
+        (EndsWithSoftmax, make_optimizer, "a saída parece ter passado por softmax"),
+        (FrozenBackbone, make_optimizer, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
+        (FCN_ProbeNet, parameters_of_a_new_model, "o otimizador não contém nenhum parâmetro da rede que recebeu"),
+        (FCN_ProbeNet, lambda net, args: optim.Adam(net.parameters(), lr=0.0), "o otimizador tem lr = 0"),
+        (FCN_ProbeNet, tiny_learning_rate_everywhere_frozen, "estão congelados (requires_grad=False)"),
+    ],
+)
 def test_a_training_round_that_cannot_learn_says_why(probenet_registered, model_cls, make, hint):
     result = checks.check_training(model_cls, make, compute_loss, make_criterion(), verbose=False)
     assert not result.passed
@@ -588,6 +637,7 @@ def test_the_training_check_batch_is_easy_a_bright_square_and_a_dark_disc_on_fai
 
 def test_non_finite_training_figures_are_reported(monkeypatch):
     """The engine stops on a NaN loss itself; should figures ever come back non-finite, the check still says so."""
+
     def epoch_with_nan_loss(*args, **kwargs):
         return {"loss_mean": float("nan")}
 

@@ -1,5 +1,6 @@
 """The self-check of Exercício 4 (fcn_course/checks/upsampling.py): a ConvTranspose2d that starts as bilinear
 interpolation. The reference and right variants pass; each wrong answer fails with its own Portuguese hint."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -19,28 +20,37 @@ def test_reference_upsampler_passes():
     assert checks.check_upsampler(make_upsampler, verbose=False).passed
 
 
-def _upsampler(kernel=lambda s: 2 * s - s % 2, padding=lambda s: s // 2, bias=False, weight=True,
-               freeze=True, kind=nn.ConvTranspose2d):
+def _upsampler(
+    kernel=lambda s: 2 * s - s % 2,
+    padding=lambda s: s // 2,
+    bias=False,
+    weight=True,
+    freeze=True,
+    kind=nn.ConvTranspose2d,
+):
     def make(channels, factor, learnable):
-        layer = kind(channels, channels, kernel_size=kernel(factor), stride=factor, padding=padding(factor),
-                     bias=bias)
+        layer = kind(channels, channels, kernel_size=kernel(factor), stride=factor, padding=padding(factor), bias=bias)
         if weight:
             with torch.no_grad():
                 layer.weight.copy_(bilinear_kernel(channels, channels, kernel(factor)))
         if freeze:
             layer.weight.requires_grad_(learnable)
         return layer
+
     return make
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda c, s, learnable: nn.Upsample(scale_factor=s, mode="bilinear"), "devolva uma nn.ConvTranspose2d"),
-    (_upsampler(bias=True), "bias=False"),
-    (_upsampler(kernel=lambda s: 2 * s), "fator ímpar"),              # the paper's 2s, taken for an odd factor
-    (_upsampler(padding=lambda s: 0), "virou"),                        # wrong size
-    (_upsampler(weight=False), "Copie bilinear_kernel"),               # random initial weights
-    (_upsampler(freeze=False), "requires_grad"),                       # never frozen
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (lambda c, s, learnable: nn.Upsample(scale_factor=s, mode="bilinear"), "devolva uma nn.ConvTranspose2d"),
+        (_upsampler(bias=True), "bias=False"),
+        (_upsampler(kernel=lambda s: 2 * s), "fator ímpar"),  # the paper's 2s, taken for an odd factor
+        (_upsampler(padding=lambda s: 0), "virou"),  # wrong size
+        (_upsampler(weight=False), "Copie bilinear_kernel"),  # random initial weights
+        (_upsampler(freeze=False), "requires_grad"),  # never frozen
+    ],
+)
 def test_wrong_upsamplers_get_their_hint(wrong, hint):
     assert hint in _messages(checks.check_upsampler(wrong, verbose=False))
 
@@ -48,6 +58,7 @@ def test_wrong_upsamplers_get_their_hint(wrong, hint):
 def test_unfinished_upsampler_stops_run_all(capsys):
     def stub(channels, factor, learnable):
         raise NotImplementedError("crie nn.ConvTranspose2d")
+
     with pytest.raises(checks.ExerciseNotDone, match="Exercício 4"):
         checks.check_upsampler(stub)
 
@@ -60,6 +71,7 @@ def _bilinear_upsampler(padding=lambda factor: factor // 2, frozen=False):
             layer.weight.copy_(backbones.bilinear_kernel(channels, channels, kernel))
         layer.weight.requires_grad_(False if frozen else learnable)
         return layer
+
     return make
 
 
@@ -134,18 +146,21 @@ def wrapped_in_sequential(channels, factor, learnable):
     return nn.Sequential(make_upsampler(channels, factor, learnable))
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (channels_hard_coded, "sem fixar um número (como 256)"),
-    (every_pair_of_channels, "a saída mistura os canais"),
-    (plain_convolution, "devolva uma nn.ConvTranspose2d (veio Conv2d)"),
-    (stride_always_two, "fator 3: uma entrada 7x9 deveria virar 21x27"),
-    (learnable_inverted, "learnable=True: layer.weight.requires_grad deveria ser True"),
-    (interpolate_function, "devolva uma nn.ConvTranspose2d (veio function)"),
-    (kernel_doubled, "Copie bilinear_kernel"),
-    (wrapped_in_sequential, "devolva uma nn.ConvTranspose2d (veio Sequential)"),
-    (_upsampler(freeze=False, weight=False, bias=True), "bias=False"),
-    (_upsampler(padding=lambda s: s), "virou"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (channels_hard_coded, "sem fixar um número (como 256)"),
+        (every_pair_of_channels, "a saída mistura os canais"),
+        (plain_convolution, "devolva uma nn.ConvTranspose2d (veio Conv2d)"),
+        (stride_always_two, "fator 3: uma entrada 7x9 deveria virar 21x27"),
+        (learnable_inverted, "learnable=True: layer.weight.requires_grad deveria ser True"),
+        (interpolate_function, "devolva uma nn.ConvTranspose2d (veio function)"),
+        (kernel_doubled, "Copie bilinear_kernel"),
+        (wrapped_in_sequential, "devolva uma nn.ConvTranspose2d (veio Sequential)"),
+        (_upsampler(freeze=False, weight=False, bias=True), "bias=False"),
+        (_upsampler(padding=lambda s: s), "virou"),
+    ],
+)
 def test_more_wrong_upsamplers_get_the_hint_naming_their_mistake(wrong, hint):
     assert hint in _messages(checks.check_upsampler(wrong, verbose=False))
 
@@ -163,8 +178,9 @@ def _filter(kernel):
 def depthwise(channels, factor, learnable):
     """groups=channels: each channel has its own filter (weight [C, 1, k, k])."""
     kernel = 2 * factor - factor % 2
-    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, groups=channels,
-                               bias=False)
+    layer = nn.ConvTranspose2d(
+        channels, channels, kernel, stride=factor, padding=factor // 2, groups=channels, bias=False
+    )
     with torch.no_grad():
         layer.weight.copy_(_filter(kernel).expand(channels, 1, kernel, kernel))
     layer.weight.requires_grad = learnable

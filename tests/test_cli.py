@@ -1,4 +1,5 @@
 """The course's command lines: `python -m fcn_course ...` (students) and `python -m fcn_course.instructor ...`."""
+
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,9 @@ def test_site_points_to_the_instructor_command(capsys):
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
-def test_instructor_commands_refuse_a_repository_that_does_not_match_the_outline(command, tmp_path, monkeypatch,
-                                                                                  capsys):
+def test_instructor_commands_refuse_a_repository_that_does_not_match_the_outline(
+    command, tmp_path, monkeypatch, capsys
+):
     """The tiny repository's 01_demo is not in the course outline, and the outline's notebooks are missing."""
     from fcn_course.instructor import __main__ as instructor_cli
     from tiny_course import make_repo, snapshot
@@ -106,8 +108,23 @@ def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, mon
     broken.parent.mkdir(parents=True)
     broken.write_bytes(b"PK\x03\x04" + b"cut short" * 10)  # starts like torch.save's zip, has no directory
     notebook = Path(__file__).resolve().parent.parent / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
-    code = main(["grid", "--epochs", "1", "--size", "64", "--max-samples", "3", "--scratch-only", "--quiet",
-                 "--out", str(out_dir), "--models", str(notebook)])
+    code = main(
+        [
+            "grid",
+            "--epochs",
+            "1",
+            "--size",
+            "64",
+            "--max-samples",
+            "3",
+            "--scratch-only",
+            "--quiet",
+            "--out",
+            str(out_dir),
+            "--models",
+            str(notebook),
+        ]
+    )
     printed = capsys.readouterr().out
     assert "| alexnet-noskip-scratch | failed" in printed and "| alexnet-skip-scratch | done |" in printed
     assert code == 1
@@ -119,6 +136,7 @@ def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, mon
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
+
 
 @pytest.mark.safety
 def test_download_command_help_says_what_replace_deletes(capsys):

@@ -1,4 +1,5 @@
 """Course settings: the original hyper-parameters, smoke mode, folders and clear errors."""
+
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,21 @@ def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "voc"))
     monkeypatch.delenv("FCN_COURSE_RUNS", raising=False)
     args = config.course_args()
-    expected = {"epoch_num": 50, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9, "batch_size": 8,
-                "w_size": 224, "h_size": 224, "show_freq": 5, "pretrained": True, "skip": True, "n_classes": 3,
-                "classes": ("background", "bus", "person"), "smoke": False}
+    expected = {
+        "epoch_num": 50,
+        "lr": 1e-4,
+        "weight_decay": 5e-4,
+        "momentum": 0.9,
+        "batch_size": 8,
+        "w_size": 224,
+        "h_size": 224,
+        "show_freq": 5,
+        "pretrained": True,
+        "skip": True,
+        "n_classes": 3,
+        "classes": ("background", "bus", "person"),
+        "smoke": False,
+    }
     assert {key: args[key] for key in expected} == expected
     assert args["root"] == tmp_path / "voc" and args["runs_dir"] == Path("runs") / "full"
     assert isinstance(args["device"], torch.device)
@@ -60,12 +73,19 @@ def test_prepare_data_never_writes_into_a_folder_it_did_not_make(monkeypatch, tm
     assert sorted(p.name for p in args["root"].iterdir()) == ["mine.txt"]
 
 
-@pytest.mark.parametrize("environment, profile", [
-    ({"FCN_COURSE_SMOKE": "1"}, "smoke"), ({"FCN_COURSE_SMOKE": "true"}, "smoke"),
-    ({"FCN_COURSE_SMOKE": "0"}, "full"), ({"FCN_COURSE_SMOKE": ""}, "full"), ({"FCN_COURSE_SMOKE": "no"}, "full"),
-    ({"FCN_COURSE_PROFILE": "demo"}, "demo"), ({"FCN_COURSE_PROFILE": "demo", "FCN_COURSE_SMOKE": "1"}, "demo"),
-    ({}, "full"),
-])
+@pytest.mark.parametrize(
+    "environment, profile",
+    [
+        ({"FCN_COURSE_SMOKE": "1"}, "smoke"),
+        ({"FCN_COURSE_SMOKE": "true"}, "smoke"),
+        ({"FCN_COURSE_SMOKE": "0"}, "full"),
+        ({"FCN_COURSE_SMOKE": ""}, "full"),
+        ({"FCN_COURSE_SMOKE": "no"}, "full"),
+        ({"FCN_COURSE_PROFILE": "demo"}, "demo"),
+        ({"FCN_COURSE_PROFILE": "demo", "FCN_COURSE_SMOKE": "1"}, "demo"),
+        ({}, "full"),
+    ],
+)
 def test_profile_from_the_environment(monkeypatch, environment, profile):
     for name in ("FCN_COURSE_SMOKE", "FCN_COURSE_PROFILE"):
         monkeypatch.delenv(name, raising=False)
@@ -91,8 +111,14 @@ def test_one_source_of_truth_for_the_profile(monkeypatch):
 
 
 def test_environment_is_read_in_one_place(monkeypatch, tmp_path):
-    environment = config.read_environment({"FCN_COURSE_DATA": str(tmp_path), "FCN_COURSE_WEIGHTS": "~/w",
-                                           "FCN_COURSE_STATIC": "yes", "FCN_COURSE_RUNS": str(tmp_path / "r")})
+    environment = config.read_environment(
+        {
+            "FCN_COURSE_DATA": str(tmp_path),
+            "FCN_COURSE_WEIGHTS": "~/w",
+            "FCN_COURSE_STATIC": "yes",
+            "FCN_COURSE_RUNS": str(tmp_path / "r"),
+        }
+    )
     assert environment.data_dir == tmp_path and environment.runs_dir == tmp_path / "r"
     assert environment.static_widgets and environment.weights == Path("~/w").expanduser()
     assert environment.profile is None and config.read_environment({}).runs_dir == Path("runs")
@@ -124,10 +150,16 @@ def test_backbone_args_applies_the_profiles_settings_for_that_backbone(monkeypat
     args = config.course_args(profile="demo")
     vgg = config.backbone_args(args, "vgg16")
     assert {key: vgg[key] for key in VGG16_DEMO} == VGG16_DEMO
-    assert {key: args[key] for key in VGG16_DEMO} == {"epoch_num": 12, "lr": 1e-3, "w_size": 160, "h_size": 160,
-                                                      "max_samples": None}  # the caller's dict is left alone
-    assert {key: vgg[key] for key in set(vgg) - set(VGG16_DEMO)} == {key: args[key]
-                                                                      for key in set(args) - set(VGG16_DEMO)}
+    assert {key: args[key] for key in VGG16_DEMO} == {
+        "epoch_num": 12,
+        "lr": 1e-3,
+        "w_size": 160,
+        "h_size": 160,
+        "max_samples": None,
+    }  # the caller's dict is left alone
+    assert {key: vgg[key] for key in set(vgg) - set(VGG16_DEMO)} == {
+        key: args[key] for key in set(args) - set(VGG16_DEMO)
+    }
     assert config.backbone_args(args, "alexnet") == args  # AlexNet keeps the profile's settings
 
 
@@ -143,7 +175,6 @@ def test_profiles_without_per_backbone_settings_leave_args_as_they_are(monkeypat
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
     args = config.course_args(profile=profile)
     assert config.vgg_args(args) == args and config.backbone_args(args, "alexnet") == args
-
 
 
 def test_smoke_false_without_a_profile_in_the_environment_is_the_default_profile(monkeypatch):

@@ -2,6 +2,7 @@
 
 (The download of VOC is tested in test_download.py.)
 """
+
 import hashlib
 import io
 import json
@@ -23,8 +24,17 @@ from fcn_course.config import PROFILE_ENV, course_args
 
 from fcn_course.config import describe_profile
 from fcn_course.data import (
-    VOC_CLASSES, VOID, VOCNotFoundError, VOCSubset, class_colors, denormalize, make_loaders, pad_to_size, prepare_data,
-    random_scale, voc_colormap,
+    VOC_CLASSES,
+    VOID,
+    VOCNotFoundError,
+    VOCSubset,
+    class_colors,
+    denormalize,
+    make_loaders,
+    pad_to_size,
+    prepare_data,
+    random_scale,
+    voc_colormap,
 )
 from fcn_course.files import read_json, write_json
 from helpers import split_ids, voc_path
@@ -49,7 +59,7 @@ def map_to_classes(raw, classes):
 def centre_crop(array, size):
     height, width = array.shape[:2]
     top, left = round((height - size[0]) / 2), round((width - size[1]) / 2)
-    return array[top:top + size[0], left:left + size[1]]
+    return array[top : top + size[0], left : left + size[1]]
 
 
 def brute_force_subset(root, image_set, classes, min_classes):
@@ -184,11 +194,14 @@ def test_size_as_int_or_non_square_and_padding(synthetic_voc_root):
 
 
 @pytest.mark.parametrize("image_set", ["train", "val"])
-@pytest.mark.parametrize("classes,min_classes", [
-    (("background", "bus", "person"), 2),
-    (("background", "person"), 2),
-    (("background", "bus", "person", "car"), 3),
-])
+@pytest.mark.parametrize(
+    "classes,min_classes",
+    [
+        (("background", "bus", "person"), 2),
+        (("background", "person"), 2),
+        (("background", "bus", "person", "car"), 3),
+    ],
+)
 def test_subset_matches_brute_force(synthetic_voc_root, image_set, classes, min_classes):
     dataset = VOCSubset(synthetic_voc_root, image_set, classes=classes, min_classes=min_classes, verbose=False)
     assert dataset.ids == brute_force_subset(synthetic_voc_root, image_set, classes, min_classes)
@@ -322,8 +335,8 @@ def write_colour_coded_voc(root: Path, n_images=4, height=90, width=130):
     ids = [f"coded_{number}" for number in range(n_images)]
     for number, image_id in enumerate(ids):
         course = np.zeros((height, width), dtype=np.uint8)
-        course[10 + number:60, 15:55] = 1                 # an asymmetric layout: flips and shifts show
-        course[30:85, 80 + 3 * number:100 + 3 * number] = 2
+        course[10 + number : 60, 15:55] = 1  # an asymmetric layout: flips and shifts show
+        course[30:85, 80 + 3 * number : 100 + 3 * number] = 2
         image = np.zeros((height, width, 3), dtype=np.uint8)
         for index, colour in CLASS_COLOURS.items():
             image[course == index] = colour
@@ -352,7 +365,7 @@ def test_augmentation_keeps_image_and_label_aligned(tmp_path):
             # Judge only pixels 2+ pixels away from class edges and from the crop's border
             # (bilinear resizing blends colours there, nearest does not).
             padded = np.pad(label, 2, constant_values=-1)
-            neighbours = [padded[2 + dy:2 + dy + 64, 2 + dx:2 + dx + 64] for dy in (-2, 0, 2) for dx in (-2, 0, 2)]
+            neighbours = [padded[2 + dy : 2 + dy + 64, 2 + dx : 2 + dx + 64] for dy in (-2, 0, 2) for dx in (-2, 0, 2)]
             interior = np.all([n == label for n in neighbours], axis=0) & (label != VOID)
             nearest_class = np.argmin(((rgb[:, :, None, :] - palette) ** 2).sum(-1), axis=-1)
             assert interior.sum() > 500
@@ -414,8 +427,16 @@ def test_bad_image_set(synthetic_voc_root):
 
 
 def test_make_loaders_shapes_dtypes_and_seeded_shuffle(synthetic_voc_root):
-    args = course_args(root=synthetic_voc_root, h_size=64, w_size=80, batch_size=4, num_workers=0,
-                       max_samples=None, device="cpu", seed=3)
+    args = course_args(
+        root=synthetic_voc_root,
+        h_size=64,
+        w_size=80,
+        batch_size=4,
+        num_workers=0,
+        max_samples=None,
+        device="cpu",
+        seed=3,
+    )
     train_loader, val_loader = make_loaders(args)
     images, labels = next(iter(train_loader))
     assert images.shape == (4, 3, 64, 80) and images.dtype == torch.float32
@@ -432,8 +453,16 @@ def test_make_loaders_shapes_dtypes_and_seeded_shuffle(synthetic_voc_root):
 
 
 def test_make_loaders_max_samples_and_augment(synthetic_voc_root):
-    args = course_args(root=synthetic_voc_root, h_size=48, w_size=48, batch_size=2, num_workers=0,
-                       max_samples=3, device="cpu", augment=True)
+    args = course_args(
+        root=synthetic_voc_root,
+        h_size=48,
+        w_size=48,
+        batch_size=2,
+        num_workers=0,
+        max_samples=3,
+        device="cpu",
+        augment=True,
+    )
     train_loader, val_loader = make_loaders(args)
     assert len(train_loader.dataset) == 3 and len(val_loader.dataset) == 3
     assert train_loader.dataset.augment and not val_loader.dataset.augment
@@ -470,10 +499,14 @@ def test_download_and_extract(voc_archive, tmp_path, monkeypatch):
 
 def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
     archive, _, sha1 = voc_archive
-    monkeypatch.setattr(download, "VOC_SOURCES", [
-        ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),   # host down
-        (archive.as_uri(), "sha1", sha1),                          # mirror fine
-    ])
+    monkeypatch.setattr(
+        download,
+        "VOC_SOURCES",
+        [
+            ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),  # host down
+            (archive.as_uri(), "sha1", sha1),  # mirror fine
+        ],
+    )
     root = tmp_path / "data"
     data.download_voc(root, keep_archive=True)
     assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
@@ -481,7 +514,9 @@ def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
 
 def test_bad_checksum_is_rejected_then_mirror_used(voc_archive, tmp_path, monkeypatch):
     archive, md5, sha1 = voc_archive
-    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)])
+    monkeypatch.setattr(
+        download, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)]
+    )
     root = tmp_path / "data"
     data.download_voc(root)
     assert data.voc_is_ready(root)
@@ -629,8 +664,16 @@ def test_available_memory_is_a_positive_number_on_linux():
 
 
 def test_make_loaders_passes_the_cache_setting(synthetic_voc_root):
-    args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
-                       max_samples=None, device="cpu", cache_in_memory=False)
+    args = course_args(
+        root=synthetic_voc_root,
+        h_size=64,
+        w_size=64,
+        batch_size=4,
+        num_workers=0,
+        max_samples=None,
+        device="cpu",
+        cache_in_memory=False,
+    )
     train_loader, val_loader = make_loaders(args)
     assert not train_loader.dataset.cache_in_memory and not val_loader.dataset.cache_in_memory
     assert course_args()["cache_in_memory"] == "auto"  # the course's default: on when it fits in memory
@@ -639,16 +682,18 @@ def test_make_loaders_passes_the_cache_setting(synthetic_voc_root):
     assert train_loader.dataset.cache_in_memory and val_loader.dataset.cache_in_memory
     batches = [labels for _ in range(2) for _, labels in train_loader]
     assert all(entry is not None for entry in train_loader.dataset.memory)
-    first, second = (torch.cat(half).flatten().sort().values
-                     for half in (batches[: len(batches) // 2], batches[len(batches) // 2:]))
+    first, second = (
+        torch.cat(half).flatten().sort().values for half in (batches[: len(batches) // 2], batches[len(batches) // 2 :])
+    )
     assert torch.equal(first, second)  # no augmentation: both epochs see the same pixels (in another order)
 
 
 @pytest.mark.parametrize("free, expected", [(10**12, True), (1000, False), (None, False)])
 def test_make_loaders_auto_cache_only_when_it_fits(synthetic_voc_root, monkeypatch, free, expected):
     monkeypatch.setattr(data, "available_memory_bytes", lambda: free)
-    args = course_args(root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0,
-                       max_samples=None, device="cpu")
+    args = course_args(
+        root=synthetic_voc_root, h_size=64, w_size=64, batch_size=4, num_workers=0, max_samples=None, device="cpu"
+    )
     args["cache_in_memory"] = "auto"
     train_loader, val_loader = make_loaders(args)
     assert train_loader.dataset.cache_in_memory is expected and val_loader.dataset.cache_in_memory is expected
@@ -675,7 +720,9 @@ def test_augmented_labels_hold_only_values_of_the_original_label(synthetic_voc_r
             _, label = dataset[index]
             values = set(label.unique().tolist())
             assert values <= allowed, f"item {index}, seed {seed}: label values {sorted(values - allowed)} are no class"
-            assert values <= originals[index] | {VOID}, f"item {index}, seed {seed}: new values {values - originals[index]}"
+            assert values <= originals[index] | {VOID}, (
+                f"item {index}, seed {seed}: new values {values - originals[index]}"
+            )
             seen |= values
     assert seen == allowed  # every class (and void) really went through the augmentation
 
@@ -699,6 +746,7 @@ def test_two_class_sets_keep_two_cache_files_both_served_from_cache(synthetic_vo
 # ==================================================================================================
 # Data cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned
 # ==================================================================================================
+
 
 # --------------------------------------------------------------------------------------------------
 # A missing tree
@@ -770,8 +818,16 @@ def test_available_memory_is_free_pages_times_page_size(monkeypatch):
 
 def test_with_workers_the_memory_cache_is_filled_before_they_start(synthetic_voc_root):
     """Filled in the main process, so that every worker shares one copy instead of filling its own."""
-    args = course_args(root=synthetic_voc_root, h_size=32, w_size=32, batch_size=2, num_workers=1,
-                       max_samples=2, device="cpu", cache_in_memory=True)
+    args = course_args(
+        root=synthetic_voc_root,
+        h_size=32,
+        w_size=32,
+        batch_size=2,
+        num_workers=1,
+        max_samples=2,
+        device="cpu",
+        cache_in_memory=True,
+    )
     train_loader, val_loader = make_loaders(args)
     for dataset in (train_loader.dataset, val_loader.dataset):
         assert dataset.memory and all(entry is not None for entry in dataset.memory)
@@ -899,8 +955,9 @@ def test_make_loaders_generates_a_missing_synthetic_dataset(tmp_path):
 
 
 def test_with_one_worker_the_workers_persist_between_epochs(synthetic_voc_root):
-    args = course_args(root=synthetic_voc_root, h_size=32, w_size=32, batch_size=2, num_workers=1,
-                       max_samples=2, device="cpu")
+    args = course_args(
+        root=synthetic_voc_root, h_size=32, w_size=32, batch_size=2, num_workers=1, max_samples=2, device="cpu"
+    )
     train_loader, val_loader = make_loaders(args)
     assert train_loader.persistent_workers and val_loader.persistent_workers
     args["num_workers"] = 0
@@ -1021,8 +1078,9 @@ def test_make_loaders_default_seed_is_zero(synthetic_voc_root):
         train_loader, _ = make_loaders(args)
         return torch.cat([labels for _, labels in train_loader])
 
-    assert torch.equal(first_labels(minimal_args(synthetic_voc_root)),
-                       first_labels(minimal_args(synthetic_voc_root, seed=0)))
+    assert torch.equal(
+        first_labels(minimal_args(synthetic_voc_root)), first_labels(minimal_args(synthetic_voc_root, seed=0))
+    )
 
 
 def test_only_the_training_loader_shuffles(synthetic_voc_root):
@@ -1086,6 +1144,7 @@ def test_a_non_square_size_pads_height_and_width_each_to_its_own_target():
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
+
 
 @pytest.mark.safety
 def test_an_edited_mask_invalidates_the_subset_cache(voc_copy):
@@ -1182,8 +1241,9 @@ def _rewrite_mask(root, image_id, change):
 def test_a_mask_with_an_index_outside_the_classes_names_the_file_and_the_cause(voc_copy):
     """Index 100 silently became void, and the error that followed advised 'lower min_classes'."""
     ids = split_ids(voc_copy, "train")
-    paths = [_rewrite_mask(voc_copy, image_id, lambda indices: np.where(indices == VOID, VOID, 100))
-             for image_id in ids]  # every mask of the split painted with 100 (say, an instance mask)
+    paths = [
+        _rewrite_mask(voc_copy, image_id, lambda indices: np.where(indices == VOID, VOID, 100)) for image_id in ids
+    ]  # every mask of the split painted with 100 (say, an instance mask)
     path = paths[0]
     with pytest.raises(ValueError) as error:
         VOCSubset(voc_copy, "train", verbose=False)

@@ -1,4 +1,5 @@
 """Tests of fcn_course.definitions (load_definitions: what notebooks 03 and 04 use) on tiny notebooks written to temporary folders."""
+
 import ast
 import inspect
 import os
@@ -9,12 +10,12 @@ import nbformat
 import pytest
 
 import fcn_course.checks  # noqa: F401 - the exercise registry tells definitions which exercise defines a name
-from fcn_course import definitions
+from fcn_course import colab, definitions
 from fcn_course.definitions import cell_filename, load_definitions, parse_cell_filename
 
 
-from fcn_course.definitions import (_is_constant_assignment, execute_definition_cells, read_newest)
-from tiny_course import nb_from, percent
+from fcn_course.definitions import _is_constant_assignment, execute_definition_cells, read_newest
+from tiny_course import REPO_ROOT, nb_from, percent
 
 
 DEFINITIONS_NOTEBOOK = '''
@@ -63,18 +64,19 @@ def test_load_definitions_runs_only_definition_cells(tmp_path, monkeypatch):
 
 def test_load_definitions_reports_a_broken_cell_and_keeps_the_others(tmp_path):
     path = tmp_path / "02_broken.py"
-    path.write_text(percent('''
+    path.write_text(
+        percent('''
         # %%
         def good():
             return 1
         # %%
         def broken(:
             pass
-    '''))
+    ''')
+    )
     with pytest.warns(UserWarning, match=r"célula 2 .*SyntaxError"):
         defs = load_definitions(path)
     assert defs["good"]() == 1
-
 
 
 # ---------------------------------------------------------------- the way students really write (issue #10)
@@ -139,16 +141,24 @@ def _write_pair(folder, ipynb_text, py_text, newer):
 
 def test_the_newer_file_of_a_pair_is_read_and_the_student_is_told(tmp_path, capsys):
     """Edited only the .py (a text editor): the .ipynb still holds the stub, but the .py is read."""
-    ipynb, _ = _write_pair(tmp_path, "# %%\ndef answer():\n    raise NotImplementedError\n",
-                           "# %%\ndef answer():\n    return 42\n", newer="py")
+    ipynb, _ = _write_pair(
+        tmp_path,
+        "# %%\ndef answer():\n    raise NotImplementedError\n",
+        "# %%\ndef answer():\n    return 42\n",
+        newer="py",
+    )
     assert load_definitions(ipynb, ["answer"])["answer"]() == 42
     out = capsys.readouterr().out
     assert "02_fcn_alexnet.py foi salvo depois de 02_fcn_alexnet.ipynb" in out and "jupytext --sync" in out
 
 
 def test_an_ipynb_edited_in_another_editor_wins_over_its_older_py(tmp_path, capsys):
-    ipynb, _ = _write_pair(tmp_path, "# %%\ndef answer():\n    return 42\n",
-                           "# %%\ndef answer():\n    raise NotImplementedError\n", newer="ipynb")
+    ipynb, _ = _write_pair(
+        tmp_path,
+        "# %%\ndef answer():\n    return 42\n",
+        "# %%\ndef answer():\n    raise NotImplementedError\n",
+        newer="ipynb",
+    )
     assert load_definitions(ipynb, ["answer"])["answer"]() == 42
     assert capsys.readouterr().out == ""
 
@@ -164,8 +174,13 @@ def test_a_cell_file_name_reads_back_as_its_notebook_and_number():
 def test_a_loaded_cell_runs_under_its_cell_file_name(tmp_path):
     """Tracebacks (and the self-checks' "célula 2 de ...") come from this name: it is the one the pair writes."""
     path = tmp_path / "02_fcn_alexnet.ipynb"
-    nbformat.write(nb_from("# %%\nimport math\n# %%\ndef where():\n    import inspect\n"
-                           "    return inspect.currentframe().f_code.co_filename\n"), path)
+    nbformat.write(
+        nb_from(
+            "# %%\nimport math\n# %%\ndef where():\n    import inspect\n"
+            "    return inspect.currentframe().f_code.co_filename\n"
+        ),
+        path,
+    )
     assert parse_cell_filename(load_definitions(path, names=["where"])["where"]()) == ("02_fcn_alexnet.ipynb", 2)
 
 
@@ -179,8 +194,9 @@ def test_the_exercise_named_for_a_missing_name_comes_from_the_rows_the_registry_
     path = tmp_path / "05_extra.ipynb"
     nbformat.write(nb_from("# %%\nimport math\n"), path)
     monkeypatch.setattr(definitions, "_exercise_rows", definitions._exercise_rows)  # restored after the test
-    definitions.use_exercises(lambda: [_Row("05_extra", ("solve",), "Exercício 9 (extra)"),
-                                       _Row("06_other", ("other",), "Exercício 10")])
+    definitions.use_exercises(
+        lambda: [_Row("05_extra", ("solve",), "Exercício 9 (extra)"), _Row("06_other", ("other",), "Exercício 10")]
+    )
     with pytest.raises(KeyError, match=r"`solve` vem da célula de exercício \(Exercício 9 \(extra\)\) de"):
         load_definitions(path, names=["solve"])
     definitions.use_exercises(tuple)  # no registry: the message still says which notebook, without a title
@@ -188,9 +204,97 @@ def test_the_exercise_named_for_a_missing_name_comes_from_the_rows_the_registry_
         load_definitions(path, names=["solve"])
 
 
+# --------------------------------------------------------------------------------------------------
+# Finding the student's notebook: renamed copies, and Colab (kernel in /content, notebooks in Google Drive)
+# --------------------------------------------------------------------------------------------------
+def test_a_copy_renamed_by_drive_is_found_and_the_student_is_told(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    nbformat.write(nb_from(DEFINITIONS_NOTEBOOK), tmp_path / "Cópia de defs.ipynb")
+    assert load_definitions("defs.ipynb", names=["area"])["area"](1) == pytest.approx(3.14159, abs=1e-4)
+    assert "Cópia de defs.ipynb" in capsys.readouterr().out
+
+
+def test_the_newest_copy_wins_and_the_notebook_itself_before_any_copy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old, new = tmp_path / "Cópia de defs.ipynb", tmp_path / "defs (1).ipynb"
+    nbformat.write(nb_from("# %%\nWHICH = 'old'\n"), old)
+    nbformat.write(nb_from("# %%\nWHICH = 'new'\n"), new)
+    os.utime(old, (1_000_000, 1_000_000))
+    assert load_definitions("defs.ipynb", names=["WHICH"])["WHICH"] == "new"
+    nbformat.write(nb_from("# %%\nWHICH = 'itself'\n"), tmp_path / "defs.ipynb")
+    os.utime(tmp_path / "defs.ipynb", (1_000_000, 1_000_000))  # older than the copies, still the one named
+    assert load_definitions("defs.ipynb", names=["WHICH"])["WHICH"] == "itself"
+
+
+def test_outside_colab_only_the_notebooks_folder_is_searched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(tmp_path / "drive"))
+    (tmp_path / "drive" / "MyDrive").mkdir(parents=True)
+    nbformat.write(nb_from(DEFINITIONS_NOTEBOOK), tmp_path / "drive" / "MyDrive" / "defs.ipynb")
+    with pytest.raises(FileNotFoundError, match=r"não encontrei defs\.ipynb \(nem o par \.py/\.ipynb\)"):
+        load_definitions("defs.ipynb")
+
+
+@pytest.fixture
+def colab_content(tmp_path, monkeypatch, fake_colab):
+    """Colab's file system in a temporary folder: the kernel works in ``content/``, Drive is mounted at
+    ``content/drive`` (``colab.DRIVE_MOUNT_POINT``); returns the student's ``MyDrive`` folder."""
+    content = tmp_path / "content"
+    my_drive = content / "drive" / "MyDrive"
+    (my_drive / "Colab Notebooks").mkdir(parents=True)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(content / "drive"))
+    monkeypatch.chdir(content)
+    return my_drive
+
+
+def _loading_cells(name: str) -> list:
+    """The code cells of the student notebook ``name`` that import load_definitions or call it."""
+    cells = nbformat.read(REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+    return [cell.source for cell in cells if cell.cell_type == "code" and "load_definitions" in cell.source]
+
+
+def _run_cells(sources: list) -> dict:
+    namespace = {}
+    for source in sources:
+        exec(compile(source, "<notebook cell>", "exec"), namespace)
+    return namespace
+
+
+def _students_copy(name: str, destination) -> None:
+    """A finished notebook ``name`` (the solution) saved in the student's Drive as ``destination``."""
+    destination.write_bytes((REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb").read_bytes())
+
+
+def test_notebook_03_on_colab_loads_notebook_02_saved_as_a_copy_in_drive(colab_content, capsys):
+    _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
+    namespace = _run_cells(_loading_cells("03_fcn_vgg16"))
+    assert callable(namespace["make_optimizer"]) and callable(namespace["compute_loss"])
+    assert "Cópia de 02_fcn_alexnet.ipynb" in capsys.readouterr().out
+
+
+def test_notebook_04_on_colab_loads_notebooks_01_to_03_from_drive_folders(colab_content):
+    _students_copy("01_dados_e_metricas", colab_content / "01_dados_e_metricas.ipynb")
+    _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
+    _students_copy("03_fcn_vgg16", colab_content / "Colab Notebooks" / "Cópia de Cópia de 03_fcn_vgg16.ipynb")
+    namespace = _run_cells(_loading_cells("04_comparacao"))
+    for name in ("FCN_AlexNet", "FCN_VGG16", "make_criterion", "with_learned_upsampling", "count_class_pixels"):
+        assert callable(namespace[name]), name
+
+
+def test_on_colab_without_drive_the_student_is_told_to_mount_it(tmp_path, monkeypatch, fake_colab):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(tmp_path / "drive"))  # not mounted: no MyDrive
+    with pytest.raises(FileNotFoundError) as error:
+        load_definitions("02_fcn_alexnet.ipynb")
+    message = str(error.value)
+    assert "Colab Notebooks" in message and "Cópia de 02_fcn_alexnet.ipynb" in message
+    assert "drive.mount" in message and f"{colab.DRIVE_FLAG} = True" in message
+
+
 # ==================================================================================================
 # Definition-loading cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned
 # ==================================================================================================
+
 
 @pytest.mark.parametrize("statement", ["print(1)", "box.side = 3", "x += 1"])
 def test_a_statement_that_is_not_a_constant_assignment_is_exactly_false(statement):
@@ -252,45 +356,61 @@ def _missing_message(tmp_path, notebook_name: str, text: str, names: list) -> st
 
 
 def test_a_missing_name_message_lists_the_definitions_found_sorted(tmp_path):
-    message = _missing_message(tmp_path, "02_fcn_alexnet.py", '''
+    message = _missing_message(
+        tmp_path,
+        "02_fcn_alexnet.py",
+        '''
         # %%
         import math
 
 
         def helper():
             return 1
-    ''', ["FCN_AlexNet"])
+    ''',
+        ["FCN_AlexNet"],
+    )
     assert "\nDefinições encontradas: helper, math.\n" in message + "\n"
 
 
 def test_a_notebook_that_defines_nothing_says_nada(tmp_path):
-    message = _missing_message(tmp_path, "02_fcn_alexnet.py", "# %%\nprint('nothing defined here')\n",
-                               ["FCN_AlexNet"])
+    message = _missing_message(tmp_path, "02_fcn_alexnet.py", "# %%\nprint('nothing defined here')\n", ["FCN_AlexNet"])
     assert message.endswith("\nDefinições encontradas: nada.")
 
 
 def test_a_missing_name_message_lists_the_cells_that_failed(tmp_path):
-    message = _missing_message(tmp_path, "02_fcn_alexnet.py", '''
+    message = _missing_message(
+        tmp_path,
+        "02_fcn_alexnet.py",
+        '''
         # %%
         import math
 
         # %%
         def FCN_AlexNet(:
             pass
-    ''', ["FCN_AlexNet"])
+    ''',
+        ["FCN_AlexNet"],
+    )
     found, failed, cell = message.splitlines()[-3:]
     assert (found, failed) == ("Definições encontradas: math.", "Estas células deram erro:")
-    assert re.fullmatch(r"  célula 2 de 02_fcn_alexnet\.py \('def FCN_AlexNet\(:'\): "
-                        r"SyntaxError: .+ \(linha 1\)", cell)
+    assert re.fullmatch(
+        r"  célula 2 de 02_fcn_alexnet\.py \('def FCN_AlexNet\(:'\): "
+        r"SyntaxError: .+ \(linha 1\)",
+        cell,
+    )
 
 
-@pytest.mark.parametrize("notebook_name, missing, exercise", [
-    ("02_fcn_alexnet.py", "dice_loss", "Exercício 5 (perda de Dice)"),  # not the notebook's first exercise
-    ("02_fcn_alexnet.py", "my_helper", None),   # a name of no exercise, in a course notebook
-    ("03_fcn_vgg16.py", "FCN_AlexNet", None),   # an exercise name, but of another notebook
-])
-def test_the_exercise_named_is_the_one_of_this_notebook_that_defines_the_name(tmp_path, notebook_name, missing,
-                                                                              exercise):
+@pytest.mark.parametrize(
+    "notebook_name, missing, exercise",
+    [
+        ("02_fcn_alexnet.py", "dice_loss", "Exercício 5 (perda de Dice)"),  # not the notebook's first exercise
+        ("02_fcn_alexnet.py", "my_helper", None),  # a name of no exercise, in a course notebook
+        ("03_fcn_vgg16.py", "FCN_AlexNet", None),  # an exercise name, but of another notebook
+    ],
+)
+def test_the_exercise_named_is_the_one_of_this_notebook_that_defines_the_name(
+    tmp_path, notebook_name, missing, exercise
+):
     message = _missing_message(tmp_path, notebook_name, "# %%\nimport math\n", [missing])
     [hint] = [line for line in message.splitlines() if line.startswith(f"- `{missing}`")]
     if exercise is None:
@@ -314,7 +434,8 @@ def test_a_pair_whose_newer_file_has_the_same_code_is_read_without_a_note(tmp_pa
 def test_the_source_of_a_loaded_function_can_be_read_back(tmp_path):
     """``inspect.getsource`` (Jupyter's ``??``, ``torch.jit.script``) shows the student's lines as written."""
     path = tmp_path / "02_fcn_alexnet.py"
-    path.write_text(percent('''
+    path.write_text(
+        percent('''
         # %%
         import math
 
@@ -322,7 +443,8 @@ def test_the_source_of_a_loaded_function_can_be_read_back(tmp_path):
         def area(r):
             """Area of a circle."""
             return math.pi * r ** 2
-    '''))
+    ''')
+    )
     area = load_definitions(path, ["area"])["area"]
     assert inspect.getsource(area) == 'def area(r):\n    """Area of a circle."""\n    return math.pi * r ** 2'
 

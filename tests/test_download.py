@@ -1,4 +1,5 @@
 """Tests of fcn_course.download: fetching the VOC archive (checksums, mirror, resume), extracting it safely."""
+
 import hashlib
 import http.server
 import io
@@ -31,10 +32,14 @@ def test_download_and_extract(voc_archive, tmp_path, monkeypatch):
 
 def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
     archive, _, sha1 = voc_archive
-    monkeypatch.setattr(download, "VOC_SOURCES", [
-        ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),   # host down
-        (archive.as_uri(), "sha1", sha1),                          # mirror fine
-    ])
+    monkeypatch.setattr(
+        download,
+        "VOC_SOURCES",
+        [
+            ((tmp_path / "missing.tar").as_uri(), "md5", "0" * 32),  # host down
+            (archive.as_uri(), "sha1", sha1),  # mirror fine
+        ],
+    )
     root = tmp_path / "data"
     data.download_voc(root, keep_archive=True)
     assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).exists() and leftovers(root) == []
@@ -42,7 +47,9 @@ def test_download_falls_back_to_the_mirror(voc_archive, tmp_path, monkeypatch):
 
 def test_bad_checksum_is_rejected_then_mirror_used(voc_archive, tmp_path, monkeypatch):
     archive, md5, sha1 = voc_archive
-    monkeypatch.setattr(download, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)])
+    monkeypatch.setattr(
+        download, "VOC_SOURCES", [(archive.as_uri(), "md5", "f" * 32), (archive.as_uri(), "sha1", sha1)]
+    )
     root = tmp_path / "data"
     data.download_voc(root)
     assert data.voc_is_ready(root)
@@ -116,6 +123,7 @@ def test_unsafe_archive_member_is_refused(tmp_path, monkeypatch):
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
+
 
 def user_extras(root: Path) -> Path:
     """A user's own folder and file inside VOC2012 (e.g. the SBD 'aug' annotations)."""
@@ -230,7 +238,7 @@ def test_an_interrupted_download_resumes_from_its_part_file(server, tmp_path):
     handler.drop_after = 300_000
     destination = tmp_path / "voc.tar"
     partial = tmp_path / "voc.tar.part"
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever urllib raises for a connection cut mid-transfer
         download.fetch(url, destination, "sha1", SHA1)
     assert not destination.exists() and partial.stat().st_size == 300_000  # kept for the next try
     download.fetch(url, destination, "sha1", SHA1)

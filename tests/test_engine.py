@@ -1,5 +1,6 @@
 """Tests of fcn_course.engine: metrics of an epoch, checkpoints/resume, errors, the train script,
 and one real learning run (FCN-AlexNet from scratch on the synthetic VOC twin)."""
+
 from __future__ import annotations
 
 import copy
@@ -74,23 +75,31 @@ def blob_dataset(n=8, size=32, seed=0):
         c = 1 + i % 2
         top, left = (int(v) for v in torch.randint(0, size // 2, (2,), generator=g))
         h, w = (int(v) for v in torch.randint(size // 4, size // 2, (2,), generator=g))
-        labels[i, top - 1:top + h + 1, max(left - 1, 0):left + w + 1] = 255
-        labels[i, top:top + h, left:left + w] = c
-        images[i, c, top:top + h, left:left + w] += 1.5
+        labels[i, top - 1 : top + h + 1, max(left - 1, 0) : left + w + 1] = 255
+        labels[i, top : top + h, left : left + w] = c
+        images[i, c, top : top + h, left : left + w] += 1.5
     return TensorDataset(images, labels)
 
 
 def tiny_args(**overrides):
-    args = {"device": torch.device("cpu"), "n_classes": 3, "classes": CLASSES, "epoch_num": 2,
-            "show_freq": 1, "seed": 0, "backbone": "tinynet"}
+    args = {
+        "device": torch.device("cpu"),
+        "n_classes": 3,
+        "classes": CLASSES,
+        "epoch_num": 2,
+        "show_freq": 1,
+        "seed": 0,
+        "backbone": "tinynet",
+    }
     args.update(overrides)
     return args
 
 
 def tiny_loaders(seed=0):
     # like make_loaders: the shuffling has its own generator (so resume must restore it too)
-    train = DataLoader(blob_dataset(8, seed=seed), batch_size=4, shuffle=True,
-                       generator=torch.Generator().manual_seed(seed))
+    train = DataLoader(
+        blob_dataset(8, seed=seed), batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(seed)
+    )
     val = DataLoader(blob_dataset(4, seed=seed + 1), batch_size=4)
     return train, val
 
@@ -114,8 +123,7 @@ def test_train_and_validate_return_sane_figures(capsys):
     train_loader, val_loader = tiny_loaders()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
 
-    train_stats = train_one_epoch(net, train_loader, cross_entropy, optimizer, "cpu", 1, 3,
-                                  progress=False)
+    train_stats = train_one_epoch(net, train_loader, cross_entropy, optimizer, "cpu", 1, 3, progress=False)
     val_stats = validate(net, val_loader, cross_entropy, "cpu", 1, 3, progress=False)
 
     for stats in (train_stats, val_stats):
@@ -126,9 +134,9 @@ def test_train_and_validate_return_sane_figures(capsys):
     assert train_stats["loss_std"] == pytest.approx(np.std(train_stats["batch_losses"]))
     assert "figure" not in val_stats
     out = capsys.readouterr().out
-    line = r"\[epoch 1\] \[{}\] loss \d+\.\d{{4}} \+/- \d+\.\d{{4}} \| mIoU\(fg\) \d\.\d{{4}} \| time \d+\.\ds"
-    assert re.search(line.format("train"), out), out
-    assert re.search(line.format("val"), out), out
+    line = r"\[época 1\] \[{}\] perda \d+\.\d{{4}} \+/- \d+\.\d{{4}} \| mIoU\(fg\) \d\.\d{{4}} \| tempo \d+\.\ds"
+    assert re.search(line.format("treino"), out), out
+    assert re.search(line.format("validação"), out), out
 
 
 def test_validate_keeps_the_first_batch_and_the_plots_callback_saves_its_figure(tmp_path):
@@ -156,8 +164,10 @@ def test_mixed_precision_on_cuda():
     scaler = engine.make_grad_scaler("cuda")
     assert scaler is not None
     train_loader, val_loader = tiny_loaders()
-    stats = [train_one_epoch(net, train_loader, cross_entropy, optimizer, "cuda", epoch, 3,
-                             scaler=scaler, progress=False) for epoch in range(1, 6)]
+    stats = [
+        train_one_epoch(net, train_loader, cross_entropy, optimizer, "cuda", epoch, 3, scaler=scaler, progress=False)
+        for epoch in range(1, 6)
+    ]
     _assert_sane(stats[-1])
     assert stats[-1]["loss_mean"] < stats[0]["loss_mean"]
     _assert_sane(validate(net, val_loader, cross_entropy, "cuda", 1, 3, progress=False))
@@ -169,8 +179,10 @@ def test_loss_decreases_when_overfitting_one_batch():
     net = TinyNet()
     batch = next(iter(DataLoader(blob_dataset(4), batch_size=4)))
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
-    losses = [train_one_epoch(net, [batch], cross_entropy, optimizer, "cpu", step, 3,
-                              progress=False)["loss_mean"] for step in range(1, 21)]
+    losses = [
+        train_one_epoch(net, [batch], cross_entropy, optimizer, "cpu", step, 3, progress=False)["loss_mean"]
+        for step in range(1, 21)
+    ]
     assert losses[-1] < 0.5 * losses[0], losses
     assert validate(net, [batch], cross_entropy, "cpu", 1, 3, progress=False)["miou_fg"] > 0.5
 
@@ -228,16 +240,24 @@ def _fit_tiny(run_dir, epochs, resume=False, init_seed=0):
     net = TinyNet()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
     train_loader, val_loader = tiny_loaders()
-    history = fit(net, train_loader, val_loader, cross_entropy, optimizer,
-                  tiny_args(epoch_num=epochs), run_dir=run_dir, resume=resume, progress=False,
-                  show=show_epoch_predictions(CLASSES))
+    history = fit(
+        net,
+        train_loader,
+        val_loader,
+        cross_entropy,
+        optimizer,
+        tiny_args(epoch_num=epochs),
+        run_dir=run_dir,
+        resume=resume,
+        progress=False,
+        show=show_epoch_predictions(CLASSES),
+    )
     return history, net
 
 
 def _numbers(history):
     keys = ("epoch", "loss_mean", "loss_std", "miou_fg", "miou", "pixel_acc", "mdice", "batch_losses")
-    return [[entry[k] for k in keys] + [entry["iou"]] for phase in ("train", "val")
-            for entry in history[phase]]
+    return [[entry[k] for k in keys] + [entry["iou"]] for phase in ("train", "val") for entry in history[phase]]
 
 
 @pytest.mark.slow
@@ -252,16 +272,17 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
 
     assert len(straight) == len(resumed) == 2
     for a, b in zip(_numbers(straight), _numbers(resumed)):
-        np.testing.assert_allclose(np.array(a[:-2], dtype=float), np.array(b[:-2], dtype=float),
-                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(np.array(a[:-2], dtype=float), np.array(b[:-2], dtype=float), rtol=1e-6, atol=1e-7)
         np.testing.assert_allclose(a[-2], b[-2], rtol=1e-6)  # per-batch losses
-        np.testing.assert_allclose(np.array(a[-1], dtype=float), np.array(b[-1], dtype=float),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(np.array(a[-1], dtype=float), np.array(b[-1], dtype=float), rtol=1e-6)
     for p, q in zip(straight_net.parameters(), resumed_net.parameters()):
         torch.testing.assert_close(p, q)
     # the prediction figure of epoch 2 is the same picture
-    np.testing.assert_allclose(plt.imread(tmp_path / "straight" / "pred_epoch_002.png"),
-                               plt.imread(tmp_path / "split" / "pred_epoch_002.png"), atol=1e-6)
+    np.testing.assert_allclose(
+        plt.imread(tmp_path / "straight" / "pred_epoch_002.png"),
+        plt.imread(tmp_path / "split" / "pred_epoch_002.png"),
+        atol=1e-6,
+    )
     # history.json on disk matches
     on_disk = History.load(tmp_path / "split" / "history.json")
     assert [e["epoch"] for e in on_disk.val] == [1, 2]
@@ -273,16 +294,22 @@ def test_resume_reproduces_an_uninterrupted_run(tmp_path):
 def test_fit_writes_run_folder_without_temporary_files(tmp_path):
     history, net = _fit_tiny(tmp_path, epochs=2)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["best.pt", "history.json", "last.pt", "outcome.json", "pred_epoch_001.png", "pred_epoch_002.png",
-                     "run.json"]
+    assert names == [
+        "best.pt",
+        "history.json",
+        "last.pt",
+        "outcome.json",
+        "pred_epoch_001.png",
+        "pred_epoch_002.png",
+        "run.json",
+    ]
 
     saved = json.loads((tmp_path / "history.json").read_text())
     assert len(saved["train"]) == len(saved["val"]) == 2
     assert history.best_epoch() in (1, 2)
     assert history.best_miou() == max(e["miou_fg"] for e in history.val)
 
-    last = load_checkpoint(tmp_path / "last.pt", TinyNet(),
-                           torch.optim.Adam(TinyNet().parameters(), lr=1e-2))
+    last = load_checkpoint(tmp_path / "last.pt", TinyNet(), torch.optim.Adam(TinyNet().parameters(), lr=1e-2))
     assert last["epoch"] == 2
     fresh = TinyNet()
     best = load_checkpoint(tmp_path / "best.pt", fresh)
@@ -382,25 +409,32 @@ def test_nan_loss_raises_a_clear_error_before_updating_weights():
         return cross_entropy(outputs, labels) * float("nan")
 
     train_loader, val_loader = tiny_loaders()
-    with pytest.raises(NonFiniteLossError, match="learning rate"):
+    with pytest.raises(NonFiniteLossError, match="taxa de aprendizado"):
         train_one_epoch(net, train_loader, nan_loss, optimizer, "cpu", 1, 3, progress=False)
     for p, q in zip(before, net.parameters()):
         torch.testing.assert_close(p, q)
-    with pytest.raises(FloatingPointError, match="lower args\\['lr'\\]"):
+    with pytest.raises(FloatingPointError, match="diminua args\\['lr'\\]"):
         validate(net, val_loader, nan_loss, "cpu", 1, 3, progress=False)
 
 
-@pytest.mark.parametrize("bad_loss, error, message", [
-    (lambda outputs, labels: None, TypeError, "return loss"),
-    (lambda outputs, labels: F.cross_entropy(outputs, labels, ignore_index=255, reduction="none"),
-     ValueError, "single number"),
-])
+@pytest.mark.parametrize(
+    "bad_loss, error, message",
+    [
+        (lambda outputs, labels: None, TypeError, "return loss"),
+        (
+            lambda outputs, labels: F.cross_entropy(outputs, labels, ignore_index=255, reduction="none"),
+            ValueError,
+            "único número",
+        ),
+    ],
+)
 def test_loss_fn_must_return_one_number(bad_loss, error, message):
     net = TinyNet()
     train_loader, _ = tiny_loaders()
     with pytest.raises(error, match=message):
-        train_one_epoch(net, train_loader, bad_loss, torch.optim.SGD(net.parameters(), lr=0.1), "cpu",
-                        1, 3, progress=False)
+        train_one_epoch(
+            net, train_loader, bad_loss, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3, progress=False
+        )
 
 
 def test_too_high_learning_rate_is_reported_as_divergence():
@@ -408,10 +442,9 @@ def test_too_high_learning_rate_is_reported_as_divergence():
     net = TinyNet()
     optimizer = torch.optim.SGD(net.parameters(), lr=1e8)
     train_loader, _ = tiny_loaders()
-    with pytest.raises(NonFiniteLossError, match="diverged"):
+    with pytest.raises(NonFiniteLossError, match="divergiu"):
         for epoch in range(1, 6):
-            train_one_epoch(net, train_loader, cross_entropy, optimizer, "cpu", epoch, 3,
-                            progress=False)
+            train_one_epoch(net, train_loader, cross_entropy, optimizer, "cpu", epoch, 3, progress=False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -419,7 +452,7 @@ def test_too_high_learning_rate_is_reported_as_divergence():
 # --------------------------------------------------------------------------------------------------
 # Measured on CPU (torch 2.14, 4 seeds of the model/shuffling): final val mIoU(fg) 0.63-0.65, never
 # below 0.56 in the last 3 epochs; about 20 s on one thread. Chance (all background) gives 0.
-LEARN_SIZE = 128       # synthetic pictures are drawn at this size, so the crop keeps the whole scene
+LEARN_SIZE = 128  # synthetic pictures are drawn at this size, so the crop keeps the whole scene
 LEARN_TRAIN_IMAGES = 64  # about 49 pass the "at least 2 of background/bus/person" filter
 LEARN_VAL_IMAGES = 24
 LEARN_EPOCHS = 15
@@ -443,11 +476,28 @@ def test_fcn_alexnet_learns_synthetic_voc(tmp_path_factory, one_thread):
     from solutions.fcn_alexnet import FCN_AlexNet
     from solutions.training import compute_loss, make_criterion, make_optimizer
 
-    root = make_synthetic_voc(tmp_path_factory.mktemp("learn_voc"), n_train=LEARN_TRAIN_IMAGES,
-                              n_val=LEARN_VAL_IMAGES, size=(LEARN_SIZE, LEARN_SIZE), seed=0)
-    args = tiny_args(root=root, epoch_num=LEARN_EPOCHS, lr=LEARN_LR, pretrained=False, skip="8s",
-                     w_size=LEARN_SIZE, h_size=LEARN_SIZE, batch_size=4, num_workers=0,
-                     max_samples=None, weight_decay=5e-4, momentum=0.9, show_freq=0)
+    root = make_synthetic_voc(
+        tmp_path_factory.mktemp("learn_voc"),
+        n_train=LEARN_TRAIN_IMAGES,
+        n_val=LEARN_VAL_IMAGES,
+        size=(LEARN_SIZE, LEARN_SIZE),
+        seed=0,
+    )
+    args = tiny_args(
+        root=root,
+        epoch_num=LEARN_EPOCHS,
+        lr=LEARN_LR,
+        pretrained=False,
+        skip="8s",
+        w_size=LEARN_SIZE,
+        h_size=LEARN_SIZE,
+        batch_size=4,
+        num_workers=0,
+        max_samples=None,
+        weight_decay=5e-4,
+        momentum=0.9,
+        show_freq=0,
+    )
     train_loader, val_loader = make_loaders(args)
     engine.seed_everything(0)
     net = FCN_AlexNet(3, pretrained=False, skip="8s")
@@ -455,8 +505,9 @@ def test_fcn_alexnet_learns_synthetic_voc(tmp_path_factory, one_thread):
     criterion = make_criterion()
 
     tic = time.perf_counter()
-    history = fit(net, train_loader, val_loader, lambda o, t: compute_loss(o, t, criterion),
-                  optimizer, args, progress=False)
+    history = fit(
+        net, train_loader, val_loader, lambda o, t: compute_loss(o, t, criterion), optimizer, args, progress=False
+    )
     seconds = time.perf_counter() - tic
 
     val_miou = history.values("val", "miou_fg")
@@ -472,12 +523,17 @@ def test_fcn_alexnet_learns_synthetic_voc(tmp_path_factory, one_thread):
 # --------------------------------------------------------------------------------------------------
 @pytest.mark.subprocess
 def test_train_script_smoke_run(tmp_path):
-    env = dict(os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_RUNS=str(tmp_path / "runs"),
-               FCN_COURSE_SMOKE="")
+    env = dict(
+        os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_RUNS=str(tmp_path / "runs"), FCN_COURSE_SMOKE=""
+    )
     done = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "train.py"), "--smoke", "--epochs", "1",
-         "--no-progress"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60)
+        [sys.executable, str(REPO_ROOT / "scripts" / "train.py"), "--smoke", "--epochs", "1", "--no-progress"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Perfil 'smoke'" in done.stdout and "conjunto sintético" in done.stdout
     (run_dir,) = (tmp_path / "runs" / "smoke").iterdir()  # runs/<profile>/<backbone>-<skip>-<weights>-<time>
@@ -495,8 +551,16 @@ def test_train_script_never_trains_over_an_existing_run(tmp_path):
     """Without --resume, a --run-dir that already holds a run is refused and left byte-identical."""
     env = dict(os.environ, FCN_COURSE_DATA=str(tmp_path / "data"), FCN_COURSE_SMOKE="")
     run_dir = tmp_path / "run"
-    command = [sys.executable, str(REPO_ROOT / "scripts" / "train.py"), "--smoke", "--epochs", "1", "--no-progress",
-               "--run-dir", str(run_dir)]
+    command = [
+        sys.executable,
+        str(REPO_ROOT / "scripts" / "train.py"),
+        "--smoke",
+        "--epochs",
+        "1",
+        "--no-progress",
+        "--run-dir",
+        str(run_dir),
+    ]
     assert subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=120).returncode == 0
     before = {path.name: path.read_bytes() for path in run_dir.iterdir()}
     again = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -537,6 +601,7 @@ def test_training_ingredients_make_one_criterion_per_loss_function_and_unpack_li
 # * ``best.pt`` holds the best epoch, not the last one.
 # ==================================================================================================
 
+
 class DropoutNet(TinyNet):
     """A tiny FCN with heavy dropout: in training mode two passes over the same data differ."""
 
@@ -552,8 +617,8 @@ def blobs(n=8, size=24, seed=0):
     for i in range(n):
         c = 1 + i % 2
         top, left = (int(v) for v in torch.randint(0, size // 2, (2,), generator=g))
-        labels[i, top:top + size // 3, left:left + size // 3] = c
-        images[i, c, top:top + size // 3, left:left + size // 3] += 1.5
+        labels[i, top : top + size // 3, left : left + size // 3] = c
+        images[i, c, top : top + size // 3, left : left + size // 3] += 1.5
     return TensorDataset(images, labels)
 
 
@@ -640,6 +705,7 @@ def test_best_checkpoint_keeps_the_best_epoch_when_validation_gets_worse(tmp_pat
 # Engine cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned
 # ==================================================================================================
 
+
 def tiny_net():
     torch.manual_seed(0)
     return nn.Conv2d(3, 3, 1)
@@ -681,8 +747,7 @@ def test_training_with_a_scaler_updates_it_after_every_step():
     net = tiny_net()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
     scaler = torch.amp.GradScaler("cpu", init_scale=8.0)
-    stats = train_one_epoch(net, tiny_loader(), cross_entropy, optimizer, "cpu", 1, 3,
-                            scaler=scaler, progress=False)
+    stats = train_one_epoch(net, tiny_loader(), cross_entropy, optimizer, "cpu", 1, 3, scaler=scaler, progress=False)
     assert len(stats["batch_losses"]) == 2
 
 
@@ -708,17 +773,24 @@ def test_fit_shows_progress_bars_unless_told_not_to(capsys):
     loader = tiny_loader()
     net = tiny_net()
     fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args())
-    assert "epoch 1 train" in capsys.readouterr().err
-    fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args(),
-        progress=False)
-    assert "epoch 1 train" not in capsys.readouterr().err
+    assert "época 1 treino" in capsys.readouterr().err
+    fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args(), progress=False)
+    assert "época 1 treino" not in capsys.readouterr().err
 
 
 def test_checkpoints_store_the_run_settings_without_the_device(tmp_path):
     loader = tiny_loader()
     net = tiny_net()
-    fit(net, loader, loader, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), one_epoch_args(),
-        run_dir=tmp_path / "run", progress=False)
+    fit(
+        net,
+        loader,
+        loader,
+        cross_entropy,
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        one_epoch_args(),
+        run_dir=tmp_path / "run",
+        progress=False,
+    )
     for name in (engine.BEST_CHECKPOINT, engine.LAST_CHECKPOINT):
         stored = torch.load(tmp_path / "run" / name, weights_only=True)["args"]
         assert "device" not in stored, name
@@ -740,7 +812,7 @@ def test_train_one_epoch_shows_a_bar_with_the_batch_loss_by_default(capsys):
     net = tiny_net()
     train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 train" in shown and "loss=" in shown
+    assert "época 1 treino" in shown and "perda=" in shown
 
 
 def test_the_epoch_time_is_the_time_the_epoch_took():
@@ -748,8 +820,9 @@ def test_the_epoch_time_is_the_time_the_epoch_took():
 
     net = tiny_net()
     tic = time.perf_counter()
-    stats = train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1),
-                            "cpu", 1, 3, progress=False)
+    stats = train_one_epoch(
+        net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3, progress=False
+    )
     assert 0 < stats["time"] <= time.perf_counter() - tic
 
 
@@ -791,35 +864,46 @@ class ModeRecorder(nn.Module):
 def test_training_runs_in_training_mode_even_after_a_validation():
     net = ModeRecorder()
     net.eval()  # as validate leaves it
-    train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3,
-                    progress=False)
+    train_one_epoch(
+        net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3, progress=False
+    )
     assert net.modes == [True, True]
 
 
 def test_a_given_scaler_is_the_one_used_and_it_grows_after_steps_without_overflow():
     net = tiny_net()
     scaler = torch.amp.GradScaler("cpu", init_scale=8.0, growth_factor=2.0, growth_interval=1)
-    train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3,
-                    scaler=scaler, progress=False)
+    train_one_epoch(
+        net,
+        tiny_loader(),
+        cross_entropy,
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        "cpu",
+        1,
+        3,
+        scaler=scaler,
+        progress=False,
+    )
     assert scaler.get_scale() == 32.0  # two batches, each update doubles it
 
 
 def test_an_empty_loader_is_an_error_that_says_what_to_check():
     net = tiny_net()
     empty = tiny_loader(n=0)
-    with pytest.raises(ValueError, match="training loader produced no batches"):
-        train_one_epoch(net, empty, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3,
-                        progress=False)
-    with pytest.raises(ValueError, match="validation loader produced no batches"):
+    with pytest.raises(ValueError, match="loader de treino não produziu nenhum lote"):
+        train_one_epoch(
+            net, empty, cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3, progress=False
+        )
+    with pytest.raises(ValueError, match="loader de validação não produziu nenhum lote"):
         engine.validate(net, empty, cross_entropy, "cpu", 1, 3, progress=False)
 
 
 def test_validate_shows_a_bar_with_the_batch_loss_by_default_and_none_when_told(capsys):
     engine.validate(tiny_net(), tiny_loader(), cross_entropy, "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 val" in shown and "loss=" in shown
+    assert "época 1 validação" in shown and "perda=" in shown
     engine.validate(tiny_net(), tiny_loader(), cross_entropy, "cpu", 1, 3, progress=False)
-    assert "epoch 1 val" not in capsys.readouterr().err
+    assert "época 1 validação" not in capsys.readouterr().err
 
 
 def test_both_bars_are_cleared_when_their_epoch_is_done(capsys):
@@ -828,7 +912,7 @@ def test_both_bars_are_cleared_when_their_epoch_is_done(capsys):
     train_one_epoch(net, tiny_loader(), cross_entropy, torch.optim.SGD(net.parameters(), lr=0.1), "cpu", 1, 3)
     engine.validate(net, tiny_loader(), cross_entropy, "cpu", 1, 3)
     shown = capsys.readouterr().err
-    assert "epoch 1 train" in shown and "epoch 1 val" in shown
+    assert "época 1 treino" in shown and "época 1 validação" in shown
     assert "\n" not in shown and shown.rstrip("\r").split("\r")[-1].strip() == ""
 
 
@@ -856,7 +940,7 @@ def test_a_checkpoint_that_holds_pickled_objects_is_refused(tmp_path):
     net = tiny_net()
     path = tmp_path / "tampered.pt"
     torch.save({"model": net.state_dict(), "extra": NotATensor()}, path)
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="não pode ser lido"):
         load_checkpoint(path, net)
 
 
@@ -870,15 +954,33 @@ def sgd(net):
 def test_fit_says_where_it_starts_resumes_and_which_epoch_was_best(tmp_path, capsys):
     loader = tiny_loader()
     net = tiny_net()
-    fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(), run_dir=tmp_path / "run", resume=True,
-        progress=False)
+    fit(
+        net,
+        loader,
+        loader,
+        cross_entropy,
+        sgd(net),
+        one_epoch_args(),
+        run_dir=tmp_path / "run",
+        resume=True,
+        progress=False,
+    )
     printed = capsys.readouterr().out
-    assert f"No checkpoint in {tmp_path / 'run'}: starting from epoch 1." in printed
-    assert re.search(r"Best val mIoU\(fg\) \d\.\d{4} at epoch 1\.", printed)
-    fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(epoch_num=2), run_dir=tmp_path / "run",
-        resume=True, progress=False)
+    assert f"Nenhum checkpoint em {tmp_path / 'run'}: começando da época 1." in printed
+    assert re.search(r"Melhor mIoU\(fg\) de validação \d\.\d{4} na época 1\.", printed)
+    fit(
+        net,
+        loader,
+        loader,
+        cross_entropy,
+        sgd(net),
+        one_epoch_args(epoch_num=2),
+        run_dir=tmp_path / "run",
+        resume=True,
+        progress=False,
+    )
     printed = capsys.readouterr().out
-    assert f"Resuming {tmp_path / 'run'} after epoch 1." in printed and "No checkpoint" not in printed
+    assert f"Retomando {tmp_path / 'run'} depois da época 1." in printed and "Nenhum checkpoint" not in printed
 
 
 def test_without_show_freq_in_args_no_figure_is_asked_for():
@@ -900,10 +1002,10 @@ def test_fit_seeds_the_generators_from_args_seed():
         net = nn.Sequential(nn.Conv2d(3, 3, 1), nn.Dropout2d(0.5))
         torch.manual_seed(disturbance)  # shuffling and dropout below must not depend on this
         loader = DataLoader(data, batch_size=2, shuffle=True)  # shuffled by the global generator
-        histories.append(fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(epoch_num=2),
-                             progress=False))
-    assert histories[0].train == [{**entry, "time": histories[0].train[i]["time"]}
-                                  for i, entry in enumerate(histories[1].train)]
+        histories.append(fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(epoch_num=2), progress=False))
+    assert histories[0].train == [
+        {**entry, "time": histories[0].train[i]["time"]} for i, entry in enumerate(histories[1].train)
+    ]
 
 
 def test_resuming_puts_back_the_python_and_numpy_generators_too(tmp_path):
@@ -918,8 +1020,17 @@ def test_resuming_puts_back_the_python_and_numpy_generators_too(tmp_path):
     expected = (random.random(), float(np.random.rand()))
     random.seed(99)
     np.random.seed(99)
-    fit(net, loader, loader, cross_entropy, sgd(net), one_epoch_args(), run_dir=tmp_path / "run", resume=True,
-        progress=False)  # nothing left to train: only the state is restored
+    fit(
+        net,
+        loader,
+        loader,
+        cross_entropy,
+        sgd(net),
+        one_epoch_args(),
+        run_dir=tmp_path / "run",
+        resume=True,
+        progress=False,
+    )  # nothing left to train: only the state is restored
     assert (random.random(), float(np.random.rand())) == expected
 
 
@@ -941,6 +1052,7 @@ needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a C
 @needs_cuda
 def test_fit_moves_the_network_to_the_gpu_and_a_resume_there_is_exact(tmp_path):
     """Dropout draws from the CUDA generator: a resume must put it back, even after something else used it."""
+
     def net():
         torch.manual_seed(0)
         return nn.Sequential(nn.Conv2d(3, 3, 1), nn.Dropout2d(0.5), nn.Conv2d(3, 3, 1))
@@ -951,12 +1063,29 @@ def test_fit_moves_the_network_to_the_gpu_and_a_resume_there_is_exact(tmp_path):
     straight = fit(whole, loader, loader, cross_entropy, sgd(whole), args, progress=False)
     assert all(p.is_cuda for p in whole.parameters())
     half = net()
-    fit(half, loader, loader, cross_entropy, sgd(half), {**args, "epoch_num": 1}, run_dir=tmp_path / "run",
-        progress=False)
+    fit(
+        half,
+        loader,
+        loader,
+        cross_entropy,
+        sgd(half),
+        {**args, "epoch_num": 1},
+        run_dir=tmp_path / "run",
+        progress=False,
+    )
     resumed = net()
     torch.cuda.manual_seed_all(123)  # another cell used the GPU generator in between
-    resumed_history = fit(resumed, loader, loader, cross_entropy, sgd(resumed), args, run_dir=tmp_path / "run",
-                          resume=True, progress=False)
+    resumed_history = fit(
+        resumed,
+        loader,
+        loader,
+        cross_entropy,
+        sgd(resumed),
+        args,
+        run_dir=tmp_path / "run",
+        resume=True,
+        progress=False,
+    )
     assert [e["loss_mean"] for e in resumed_history.train] == [e["loss_mean"] for e in straight.train]
 
 
@@ -998,8 +1127,24 @@ def _train_script():
     return module
 
 
-SCRIPT_FLAGS = ["--smoke", "--backbone", "alexnet", "--skip", "none", "--epochs", "1", "--size", "64",
-                "--max-samples", "4", "--lr", "0.0001", "--seed", "0", "--no-progress"]
+SCRIPT_FLAGS = [
+    "--smoke",
+    "--backbone",
+    "alexnet",
+    "--skip",
+    "none",
+    "--epochs",
+    "1",
+    "--size",
+    "64",
+    "--max-samples",
+    "4",
+    "--lr",
+    "0.0001",
+    "--seed",
+    "0",
+    "--no-progress",
+]
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
 """The environment variables (fcn_course.environment): one module names them and reads them, without PyTorch."""
+
 import ast
 import subprocess
 import sys
@@ -14,17 +15,19 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_names_and_the_reader_load_without_torch():
     """The instructor's kernel runner, the Colab set-up and the instructor's parser need the names, not torch."""
-    code = "\n".join([
-        "import sys",
-        "sys.modules['torch'] = sys.modules['torchvision'] = None  # any import of them now fails",
-        "from fcn_course.environment import PROFILE_ENV, read_environment",
-        "from fcn_course.profiles import PROFILES, profile_names",
-        "import fcn_course.colab, fcn_course.instructor.execute",
-        "from fcn_course.instructor.__main__ import build_parser",
-        "build_parser().parse_args(['course', '--profile', 'demo'])",
-        "assert read_environment({PROFILE_ENV: 'demo'}).profile == 'demo'",
-        "print('loaded without torch')",
-    ])
+    code = "\n".join(
+        [
+            "import sys",
+            "sys.modules['torch'] = sys.modules['torchvision'] = None  # any import of them now fails",
+            "from fcn_course.environment import PROFILE_ENV, read_environment",
+            "from fcn_course.profiles import PROFILES, profile_names",
+            "import fcn_course.colab, fcn_course.instructor.execute",
+            "from fcn_course.instructor.__main__ import build_parser",
+            "build_parser().parse_args(['course', '--profile', 'demo'])",
+            "assert read_environment({PROFILE_ENV: 'demo'}).profile == 'demo'",
+            "print('loaded without torch')",
+        ]
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "loaded without torch" in done.stdout
@@ -32,19 +35,35 @@ def test_the_names_and_the_reader_load_without_torch():
 
 def test_the_blocked_torch_import_really_fails():
     """The check above would prove nothing if a blocked torch could still be imported."""
-    code = "import sys; sys.modules['torch'] = None\ntry:\n    import fcn_course.config\nexcept ImportError:\n" \
-           "    print('blocked')"
+    code = (
+        "import sys; sys.modules['torch'] = None\ntry:\n    import fcn_course.config\nexcept ImportError:\n"
+        "    print('blocked')"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "blocked", done.stderr
 
 
 def test_config_re_exports_the_names_and_the_reader():
     """Notebooks and students may keep writing config.DATA_ENV or config.read_environment()."""
-    for name in ("PROFILE_ENV", "SMOKE_ENV", "DATA_ENV", "RUNS_ENV", "WEIGHTS_ENV", "STATIC_ENV",
-                 "Environment", "read_environment"):
+    for name in (
+        "PROFILE_ENV",
+        "SMOKE_ENV",
+        "DATA_ENV",
+        "RUNS_ENV",
+        "WEIGHTS_ENV",
+        "STATIC_ENV",
+        "Environment",
+        "read_environment",
+    ):
         assert getattr(config, name) is getattr(environment, name), name
-    assert set(ENVIRONMENT_VARIABLES) == {"FCN_COURSE_PROFILE", "FCN_COURSE_SMOKE", "FCN_COURSE_DATA",
-                                          "FCN_COURSE_RUNS", "FCN_COURSE_WEIGHTS", "FCN_COURSE_STATIC"}
+    assert set(ENVIRONMENT_VARIABLES) == {
+        "FCN_COURSE_PROFILE",
+        "FCN_COURSE_SMOKE",
+        "FCN_COURSE_DATA",
+        "FCN_COURSE_RUNS",
+        "FCN_COURSE_WEIGHTS",
+        "FCN_COURSE_STATIC",
+    }
 
 
 def _spelled_names(path: Path) -> list:
@@ -65,8 +84,12 @@ def test_no_module_spells_an_environment_name_itself():
     left out on purpose: it must not import the course (its forked test runs import the mutated copy).
     """
     own = {REPO_ROOT / "fcn_course" / "environment.py", REPO_ROOT / "benchmarks" / "mutation_test.py"}
-    code = [path for folder in ("fcn_course", "scripts", "benchmarks", "solutions")
-            for path in sorted((REPO_ROOT / folder).rglob("*.py")) if path not in own]
+    code = [
+        path
+        for folder in ("fcn_course", "scripts", "benchmarks", "solutions")
+        for path in sorted((REPO_ROOT / folder).rglob("*.py"))
+        if path not in own
+    ]
     assert len(code) > 30
     spelled = [f"{path.relative_to(REPO_ROOT)}:{line} {name}" for path in code for line, name in _spelled_names(path)]
     assert not spelled, "import these names from fcn_course.environment:\n" + "\n".join(spelled)
@@ -79,15 +102,18 @@ def test_the_scan_finds_a_copied_name(tmp_path):
     assert _spelled_names(sample) == [(1, "FCN_COURSE_SMOKE"), (2, "FCN_COURSE_DATA=")]
 
 
-@pytest.mark.parametrize("environ, profile, source", [
-    ({}, None, "padrão"),
-    ({"FCN_COURSE_PROFILE": " Demo "}, "demo", "FCN_COURSE_PROFILE=Demo"),
-    ({"FCN_COURSE_SMOKE": "yes"}, "smoke", "FCN_COURSE_SMOKE=1"),
-    ({"FCN_COURSE_SMOKE": "ON"}, "smoke", "FCN_COURSE_SMOKE=1"),
-    ({"FCN_COURSE_SMOKE": "0"}, None, "padrão"),
-    ({"FCN_COURSE_PROFILE": "full", "FCN_COURSE_SMOKE": "1"}, "full", "FCN_COURSE_PROFILE=full"),
-    ({"FCN_COURSE_PROFILE": "  ", "FCN_COURSE_SMOKE": "1"}, "smoke", "FCN_COURSE_SMOKE=1"),
-])
+@pytest.mark.parametrize(
+    "environ, profile, source",
+    [
+        ({}, None, "padrão"),
+        ({"FCN_COURSE_PROFILE": " Demo "}, "demo", "FCN_COURSE_PROFILE=Demo"),
+        ({"FCN_COURSE_SMOKE": "yes"}, "smoke", "FCN_COURSE_SMOKE=1"),
+        ({"FCN_COURSE_SMOKE": "ON"}, "smoke", "FCN_COURSE_SMOKE=1"),
+        ({"FCN_COURSE_SMOKE": "0"}, None, "padrão"),
+        ({"FCN_COURSE_PROFILE": "full", "FCN_COURSE_SMOKE": "1"}, "full", "FCN_COURSE_PROFILE=full"),
+        ({"FCN_COURSE_PROFILE": "  ", "FCN_COURSE_SMOKE": "1"}, "smoke", "FCN_COURSE_SMOKE=1"),
+    ],
+)
 def test_which_variable_chooses_the_profile(environ, profile, source):
     environment = read_environment(environ)
     assert (environment.profile, environment.profile_source) == (profile, source)
@@ -99,8 +125,14 @@ def test_an_unknown_profile_is_refused_with_the_valid_ones():
 
 
 def test_folders_flags_and_defaults(tmp_path):
-    given = read_environment({"FCN_COURSE_DATA": str(tmp_path / "data"), "FCN_COURSE_RUNS": "~/r",
-                              "FCN_COURSE_WEIGHTS": " ", "FCN_COURSE_STATIC": "true"})
+    given = read_environment(
+        {
+            "FCN_COURSE_DATA": str(tmp_path / "data"),
+            "FCN_COURSE_RUNS": "~/r",
+            "FCN_COURSE_WEIGHTS": " ",
+            "FCN_COURSE_STATIC": "true",
+        }
+    )
     assert given.data_dir == tmp_path / "data" and given.runs_dir == Path("~/r").expanduser()
     assert given.weights is None and given.static_widgets
     default = read_environment({})

@@ -1,5 +1,6 @@
 """An exercise is one row: what a row is, how the course numbers it, and one extra exercise taken through every
 tool that reads the registry (build, student notebook, self-check, class grading, nbgrader export, site)."""
+
 import importlib
 import sys
 import textwrap
@@ -112,8 +113,11 @@ def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(ex
 
     # nbgrader: the check cell (a call over three lines) becomes a locked test cell with its hidden assert.
     [exported] = export_nbgrader(repo, tmp_path / "nbgrader", names=("01_dados_e_metricas",))
-    test_cells = [c for c in nbformat.read(exported, as_version=4).cells
-                  if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+    test_cells = [
+        c
+        for c in nbformat.read(exported, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+    ]
     assert len(test_cells) == 1 and test_cells[0].metadata.nbgrader["locked"]
     assert "assert checks.check('halve', verbose=False).passed" in test_cells[0].source
 
@@ -123,9 +127,23 @@ def test_an_extra_exercise_goes_through_build_check_grading_nbgrader_and_site(ex
 
 def test_numbers_follow_the_course_order_and_groups_share_one():
     numbers = exercise_numbers()
-    assert [numbers[key] for key in ("iou", "alexnet-noskip", "alexnet-skip", "optimizer", "loss", "training",
-                                     "upsampler", "class-weights", "dice-loss", "vgg16-noskip", "vgg16-skip",
-                                     "vgg16-scoresum")] == list("012333455666")
+    assert [
+        numbers[key]
+        for key in (
+            "iou",
+            "alexnet-noskip",
+            "alexnet-skip",
+            "optimizer",
+            "loss",
+            "training",
+            "upsampler",
+            "class-weights",
+            "dice-loss",
+            "vgg16-noskip",
+            "vgg16-skip",
+            "vgg16-scoresum",
+        )
+    ] == list("012333455666")
 
 
 def test_a_row_for_an_unknown_notebook_or_a_second_row_with_one_key_is_refused():
@@ -154,11 +172,14 @@ def test_check_reports_an_unknown_key_and_missing_names_without_raising(capsys):
 
 def test_check_reads_the_callers_globals_by_default():
     namespace = {"checks": checks}
-    exec(textwrap.dedent('''
+    exec(
+        textwrap.dedent('''
         def iou_and_dice_from_confusion(matrix):
             raise NotImplementedError("ainda não")
         result = checks.check("iou", verbose=False)
-    '''), namespace)
+    '''),
+        namespace,
+    )
     assert not namespace["result"].passed and "ainda não" in namespace["result"].messages[0]
 
 

@@ -1,4 +1,5 @@
 """Tests of fcn_course.experiments: the comparison grid on the synthetic VOC twin with tiny settings."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,20 @@ CLASSES = ("background", "bus", "person")
 
 def tiny_args(root, **overrides):
     """One epoch on 6 images of 64x64 px (AlexNet needs at least 63 px)."""
-    settings = dict(root=root, epoch_num=1, h_size=64, w_size=64, batch_size=3, max_samples=6, num_workers=0,
-                    device=torch.device("cpu"), seed=0, show_freq=0, lr=1e-3, smoke=False)
+    settings = dict(
+        root=root,
+        epoch_num=1,
+        h_size=64,
+        w_size=64,
+        batch_size=3,
+        max_samples=6,
+        num_workers=0,
+        device=torch.device("cpu"),
+        seed=0,
+        show_freq=0,
+        lr=1e-3,
+        smoke=False,
+    )
     settings.update(overrides)
     return course_args(**settings)
 
@@ -104,9 +117,19 @@ def test_grid_rows_and_report_files(finished_grid):
 
 def epoch_results(epoch, miou_fg):
     """Plain per-epoch results as engine.fit records them (IoU per class: background, bus, person)."""
-    return {"epoch": epoch, "loss_mean": 1.0 / epoch, "loss_std": 0.0, "miou_fg": miou_fg, "miou": miou_fg,
-            "iou": [0.9, miou_fg - 0.1, miou_fg + 0.1], "dice": [0.95, miou_fg, miou_fg], "mdice": miou_fg,
-            "pixel_acc": 0.5 + miou_fg / 2, "time": 2.0, "batch_losses": [1.0 / epoch]}
+    return {
+        "epoch": epoch,
+        "loss_mean": 1.0 / epoch,
+        "loss_std": 0.0,
+        "miou_fg": miou_fg,
+        "miou": miou_fg,
+        "iou": [0.9, miou_fg - 0.1, miou_fg + 0.1],
+        "dice": [0.95, miou_fg, miou_fg],
+        "mdice": miou_fg,
+        "pixel_acc": 0.5 + miou_fg / 2,
+        "time": 2.0,
+        "batch_losses": [1.0 / epoch],
+    }
 
 
 def history_with_the_best_epoch_in_the_middle():
@@ -118,8 +141,15 @@ def history_with_the_best_epoch_in_the_middle():
 
 
 def test_the_best_epoch_is_reported_even_when_it_is_not_the_last(tmp_path):
-    run = RunResult("alexnet", True, False, "done", history=history_with_the_best_epoch_in_the_middle(),
-                    parameters=1000, run_dir=tmp_path / "alexnet-skip-scratch")
+    run = RunResult(
+        "alexnet",
+        True,
+        False,
+        "done",
+        history=history_with_the_best_epoch_in_the_middle(),
+        parameters=1000,
+        run_dir=tmp_path / "alexnet-skip-scratch",
+    )
     assert run.best_val()["epoch"] == 2 and run.best_val()["miou_fg"] == 0.6
     assert run.final_val()["epoch"] == 3
     (row,) = GridResult([run], {"classes": CLASSES}, tmp_path).rows()
@@ -135,8 +165,6 @@ def test_the_best_epoch_survives_a_reload_of_the_grid_folder(tmp_path):
     runs.write_grid_index(tmp_path, {"classes": CLASSES}, [run.to_dict()])
     (row,) = load_grid(tmp_path).rows()
     assert (row["best_epoch"], row["best_miou_fg"], row["final_miou_fg"]) == (2, 0.6, 0.4)
-
-
 
 
 @pytest.mark.slow
@@ -242,10 +270,12 @@ def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, mon
     before any download is attempted (no network call at all)."""
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
     monkeypatch.delenv("FCN_COURSE_WEIGHTS", raising=False)
-    monkeypatch.setattr(torchvision.models.WeightsEnum, "get_state_dict",
-                        lambda *a, **k: pytest.fail("the smoke profile tried to download weights"))
-    result = tiny_grid(tiny_args(synthetic_voc_root, smoke=True), tmp_path / "grid", skips=(True,),
-                       pretrained=(True,))
+    monkeypatch.setattr(
+        torchvision.models.WeightsEnum,
+        "get_state_dict",
+        lambda *a, **k: pytest.fail("the smoke profile tried to download weights"),
+    )
+    result = tiny_grid(tiny_args(synthetic_voc_root, smoke=True), tmp_path / "grid", skips=(True,), pretrained=(True,))
     (run,) = result.runs
     assert run.status == "skipped" and "never downloads" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
     assert fit_spy == []
@@ -272,8 +302,15 @@ def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
         return compute_loss(outputs, labels, criterion) * float("nan")
 
     ingredients = engine.TrainingIngredients(MODEL_CLASSES, make_optimizer, nan_loss, make_criterion)
-    result = run_grid(ingredients, tiny_args(synthetic_voc_root), tmp_path / "grid", backbones=("alexnet",),
-                      skips=(False,), pretrained=(False,), progress=False)
+    result = run_grid(
+        ingredients,
+        tiny_args(synthetic_voc_root),
+        tmp_path / "grid",
+        backbones=("alexnet",),
+        skips=(False,),
+        pretrained=(False,),
+        progress=False,
+    )
     (run,) = result.runs
     assert run.status == "diverged" and "nan" in run.reason.lower()
     result.write_report()
@@ -282,22 +319,44 @@ def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
 
 def test_the_older_call_forms_still_work(synthetic_voc_root, tmp_path, fit_spy):
     """Notebooks of earlier course versions pass the pieces one by one, with a criterion already made."""
+
     def nan_criterion(outputs, labels):
         return outputs.sum() * float("nan")  # a criterion that is used diverges at once
 
     args = tiny_args(synthetic_voc_root)
-    result = run_grid(MODEL_CLASSES, make_optimizer, compute_loss, nan_criterion, args, tmp_path / "grid",
-                      backbones=("alexnet",), skips=(False,), pretrained=(False,), progress=False)
+    result = run_grid(
+        MODEL_CLASSES,
+        make_optimizer,
+        compute_loss,
+        nan_criterion,
+        args,
+        tmp_path / "grid",
+        backbones=("alexnet",),
+        skips=(False,),
+        pretrained=(False,),
+        progress=False,
+    )
     assert [run.status for run in result.runs] == ["diverged"]
-    run = experiments.train_configuration(FCN_AlexNet, "alexnet", "8s", False, make_optimizer, compute_loss,
-                                          nan_criterion, args, tmp_path / "options" / "base", progress=False)
+    run = experiments.train_configuration(
+        FCN_AlexNet,
+        "alexnet",
+        "8s",
+        False,
+        make_optimizer,
+        compute_loss,
+        nan_criterion,
+        args,
+        tmp_path / "options" / "base",
+        progress=False,
+    )
     assert run.status == "diverged" and run.run_dir == tmp_path / "options" / "base"
     assert [call["progress"] for call in fit_spy] == [False, False]
 
 
 def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):
-    args = tiny_args(synthetic_voc_root, smoke=True, epoch_num=50, h_size=224, w_size=224, batch_size=8,
-                     max_samples=None)
+    args = tiny_args(
+        synthetic_voc_root, smoke=True, epoch_num=50, h_size=224, w_size=224, batch_size=8, max_samples=None
+    )
     small = experiments.smoke_grid_args(args)
     assert (small["epoch_num"], small["h_size"], small["w_size"]) == (2, 64, 64)
     assert small["max_samples"] == 12 and small["batch_size"] == 4
@@ -317,8 +376,23 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))  # course_args() reads VOC from here
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
     out_dir = tmp_path / "cli"
-    code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--backbones", "alexnet",
-                             "--scratch-only", "--out", str(out_dir), "--quiet"], ingredients=REFERENCE)
+    code = experiments.main(
+        [
+            "--epochs",
+            "1",
+            "--size",
+            "64",
+            "--max-samples",
+            "3",
+            "--backbones",
+            "alexnet",
+            "--scratch-only",
+            "--out",
+            str(out_dir),
+            "--quiet",
+        ],
+        ingredients=REFERENCE,
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "| alexnet-noskip-scratch | done |" in printed and "| alexnet-skip-scratch | done |" in printed
@@ -328,23 +402,25 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     assert "unknown backbone" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("statuses, code", [(("done", "skipped"), 0), (("done", "failed"), 1),
-                                             (("diverged", "done"), 1)])
-def test_command_line_exit_status_says_whether_every_run_ended_well(synthetic_voc_root, tmp_path, monkeypatch,
-                                                                   capsys, statuses, code):
+@pytest.mark.parametrize(
+    "statuses, code", [(("done", "skipped"), 0), (("done", "failed"), 1), (("diverged", "done"), 1)]
+)
+def test_command_line_exit_status_says_whether_every_run_ended_well(
+    synthetic_voc_root, tmp_path, monkeypatch, capsys, statuses, code
+):
     """A failed or diverged run makes the command exit non-zero (scripts and CI must see it); skipped does not."""
     monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
 
     def grid_of(*args, **options):
-        results = [RunResult("alexnet", skip, False, status, reason="why") for skip, status in zip((False, True), statuses)]
+        results = [
+            RunResult("alexnet", skip, False, status, reason="why") for skip, status in zip((False, True), statuses)
+        ]
         return GridResult(results, {"classes": CLASSES}, tmp_path)
 
     monkeypatch.setattr(experiments, "run_grid", grid_of)
     monkeypatch.setattr(GridResult, "write_report", lambda self, out_dir=None: {"report.md": tmp_path / "report.md"})
     assert experiments.main(["--backbones", "alexnet", "--out", str(tmp_path)], ingredients=REFERENCE) == code
-
-
 
 
 @pytest.mark.slow
@@ -354,8 +430,22 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
     notebook = Path(__file__).resolve().parent.parent / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
     out_dir = tmp_path / "mine"
-    code = experiments.main(["--epochs", "1", "--size", "64", "--max-samples", "3", "--scratch-only",
-                             "--out", str(out_dir), "--quiet", "--models", str(notebook)])
+    code = experiments.main(
+        [
+            "--epochs",
+            "1",
+            "--size",
+            "64",
+            "--max-samples",
+            "3",
+            "--scratch-only",
+            "--out",
+            str(out_dir),
+            "--quiet",
+            "--models",
+            str(notebook),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "the grid runs those only" in printed and "| alexnet-skip-scratch | done |" in printed
@@ -373,16 +463,28 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
 
+
 @pytest.mark.safety
 def test_grid_killed_in_its_first_run_refuses_other_settings(synthetic_voc_root, tmp_path):
     """Case 4b: a grid killed during its first run, rerun with other settings, mixed 64 px and 48 px epochs."""
+
     def killed(net, args):
         raise KeyboardInterrupt  # as a Ctrl-C (or a kill) during the first run
 
     out_dir = tmp_path / "grid"
     with pytest.raises(KeyboardInterrupt):
-        run_grid(MODEL_CLASSES, killed, compute_loss, make_criterion(), tiny_args(synthetic_voc_root), out_dir,
-                 backbones=("alexnet",), skips=(False, True), pretrained=(False,), progress=False)
+        run_grid(
+            MODEL_CLASSES,
+            killed,
+            compute_loss,
+            make_criterion(),
+            tiny_args(synthetic_voc_root),
+            out_dir,
+            backbones=("alexnet",),
+            skips=(False, True),
+            pretrained=(False,),
+            progress=False,
+        )
     before = tree_digest(out_dir)
     assert "grid.json" in before
     with pytest.raises(runs.RunMismatchError, match="h_size: 64 -> 96"):

@@ -1,4 +1,5 @@
 """Atomic writes: a failure while writing leaves the previous file complete and no temporary file."""
+
 import json
 
 import pytest

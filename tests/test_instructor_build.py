@@ -1,4 +1,5 @@
 """Tests of solution regions, the student version, the build, the sync check and running student notebooks (fcn_course.instructor) on tiny notebooks written to temporary folders."""
+
 import json
 import os
 import sys
@@ -14,12 +15,24 @@ from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, DEFAULT_HINT, stri
 from fcn_course.instructor.pipeline import make_student_notebook
 from fcn_course.instructor.student import NotebookBuildError
 from fcn_course.instructor.sync import check_in_sync
-from tiny_course import (BEGIN, END, MODEL_FILE, NOTEBOOK_01, TINY_OUTLINE, add_stray_solution, edit_solution_py,
-                         make_repo, nb_from, percent, snapshot)
+from tiny_course import (
+    BEGIN,
+    END,
+    MODEL_FILE,
+    NOTEBOOK_01,
+    TINY_OUTLINE,
+    add_stray_solution,
+    edit_solution_py,
+    make_repo,
+    nb_from,
+    percent,
+    snapshot,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Solution regions and the student version
 # --------------------------------------------------------------------------------------------------
+
 
 def test_code_region_becomes_raise_at_the_marker_indentation_with_the_hint():
     source = percent('''
@@ -58,18 +71,19 @@ def test_several_regions_and_the_default_hint():
 
 def test_markdown_region_becomes_answer_placeholder():
     source = f"**Pergunta:** por quê?\n\n{BEGIN}\nPorque sim.\n{END}\n\nFim."
-    assert strip_solution_regions(source, "markdown") == (
-        f"**Pergunta:** por quê?\n\n{ANSWER_PLACEHOLDER}\n\nFim."
-    )
+    assert strip_solution_regions(source, "markdown") == (f"**Pergunta:** por quê?\n\n{ANSWER_PLACEHOLDER}\n\nFim.")
 
 
-@pytest.mark.parametrize("body, expected", [
-    (f"x = 1\n{BEGIN}\nx = 2", "never closed"),
-    (f"x = 1\n{END}", "without"),
-    (f"{BEGIN}\n{BEGIN}\nx = 2\n{END}", "nested"),
-    (f"x = 1  {BEGIN}\nx = 2\n{END}", "alone on its line"),
-    (f"{BEGIN}S\nx = 2\n{END}", "alone on its line"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (f"x = 1\n{BEGIN}\nx = 2", "never closed"),
+        (f"x = 1\n{END}", "without"),
+        (f"{BEGIN}\n{BEGIN}\nx = 2\n{END}", "nested"),
+        (f"x = 1  {BEGIN}\nx = 2\n{END}", "alone on its line"),
+        (f"{BEGIN}S\nx = 2\n{END}", "alone on its line"),
+    ],
+)
 def test_malformed_markers_are_clear_errors_naming_notebook_and_cell(body, expected):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell(body)])
     with pytest.raises(NotebookBuildError, match=expected) as error:
@@ -100,7 +114,10 @@ def test_hints_in_tiers_follow_the_exercise_and_the_stub_says_the_goal_only():
     nb.cells[1]["id"] = "exercicio"
     student = make_student_notebook(nb, name="05_dicas")
     assert [cell.cell_type for cell in student.cells] == ["markdown", "code", "markdown", "code"]
-    assert student.cells[1].source == 'def double_all(values):\n    raise NotImplementedError("devolva a lista com cada valor dobrado")'
+    assert (
+        student.cells[1].source
+        == 'def double_all(values):\n    raise NotImplementedError("devolva a lista com cada valor dobrado")'
+    )
     hints = student.cells[2]
     assert hints["id"] == "exercicio-dicas"  # the same id at every build
     assert "<summary>Dica 1</summary>\n\numa list comprehension percorre a lista" in hints.source
@@ -108,10 +125,16 @@ def test_hints_in_tiers_follow_the_exercise_and_the_stub_says_the_goal_only():
 
 
 def test_a_hint_that_holds_a_solution_line_is_refused_by_the_build():
-    nb = nb_from(TIERED_EXERCISE.replace("uma list comprehension percorre a lista",
-                                         "escreva doubled = [2 * value for value in values]"))
-    with pytest.raises(NotebookBuildError, match=r"'05_dicas', cell 2 .*gives the answer away.*"
-                                                 r"doubled = \[2 \* value for value in values\]"):
+    nb = nb_from(
+        TIERED_EXERCISE.replace(
+            "uma list comprehension percorre a lista", "escreva doubled = [2 * value for value in values]"
+        )
+    )
+    with pytest.raises(
+        NotebookBuildError,
+        match=r"'05_dicas', cell 2 .*gives the answer away.*"
+        r"doubled = \[2 \* value for value in values\]",
+    ):
         make_student_notebook(nb, name="05_dicas")
 
 
@@ -149,14 +172,16 @@ def test_student_notebook_drops_solution_cells_tags_and_outputs():
     assert sources[0] == nb.cells[0].source and sources[-1] == nb.cells[-1].source
     assert student.cells[2].metadata["tags"] == ["keep-me"]
     assert "tags" not in student.cells[3].metadata
-    assert all(cell.outputs == [] and cell.execution_count is None
-               for cell in student.cells if cell.cell_type == "code")
+    assert all(
+        cell.outputs == [] and cell.execution_count is None for cell in student.cells if cell.cell_type == "code"
+    )
     assert student.metadata == nb.metadata
 
 
 # --------------------------------------------------------------------------------------------------
 # Build
 # --------------------------------------------------------------------------------------------------
+
 
 def test_build_refreshes_includes_writes_pairs_and_is_idempotent(tmp_path):
     repo = make_repo(tmp_path)
@@ -173,8 +198,10 @@ def test_build_refreshes_includes_writes_pairs_and_is_idempotent(tmp_path):
     assert 'raise NotImplementedError("Devolva o dobro de x.")' in student_py
     assert BEGIN not in student_py and "result = x * 2" not in student_py
     assert "solution-only" not in student_py and "include:" not in student_py
-    assert jupytext.read(repo / "notebooks/01_demo.py").cells[3].source == \
-        nbformat.read(repo / "notebooks/01_demo.ipynb", as_version=4).cells[3].source
+    assert (
+        jupytext.read(repo / "notebooks/01_demo.py").cells[3].source
+        == nbformat.read(repo / "notebooks/01_demo.ipynb", as_version=4).cells[3].source
+    )
     assert check_in_sync(repo, names=TINY_OUTLINE) == []
 
     before = snapshot(repo)
@@ -201,7 +228,10 @@ def test_build_keeps_only_outputs_of_checked_cells(tmp_path):
 
 @pytest.mark.kernel
 def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_python(tmp_path):
-    repo = make_repo(tmp_path, {"01_run": '''
+    repo = make_repo(
+        tmp_path,
+        {
+            "01_run": '''
         # %%
         import os, sys
         # %%
@@ -209,7 +239,9 @@ def test_build_execute_runs_in_smoke_mode_in_the_notebook_folder_with_this_pytho
         print(os.environ.get("FCN_COURSE_SMOKE"), os.path.basename(os.getcwd()))
         # %%
         print(sys.prefix)
-    '''})
+    '''
+        },
+    )
     build(repo, names=("01_run",), execute=True, timeout=60, quiet=True)
     cells = nbformat.read(repo / "solutions/notebooks/01_run.ipynb", as_version=4).cells
     assert cells[1].outputs[0]["text"] == "1 notebooks\n"
@@ -235,7 +267,7 @@ def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
 
     report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert not report.ok
-    (path, reason), = report.skipped
+    ((path, reason),) = report.skipped
     assert path == student and "01_demo.ipynb" in reason and "force" in reason
     assert student.read_bytes() == edited
     assert "Exercícios novos" not in (repo / "notebooks/01_demo.py").read_text()  # pair kept together
@@ -243,7 +275,7 @@ def test_edited_student_notebook_is_never_overwritten_unless_forced(tmp_path):
 
     forced = build(repo, names=TINY_OUTLINE, force=True, quiet=True)
     assert forced.ok
-    (original, backup), = forced.backups
+    ((original, backup),) = forced.backups
     assert original == student and backup.name.startswith("01_demo.ipynb.bak-")
     assert backup.read_bytes() == edited
     assert "Exercícios novos" in student.read_text()
@@ -281,6 +313,7 @@ def test_solution_ipynb_edited_without_jupytext_is_protected(tmp_path):
 # Which notebooks: the course outline (fcn_course/outline.py), never what lies in the folder
 # --------------------------------------------------------------------------------------------------
 
+
 def test_build_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
     repo = make_repo(tmp_path)
     stray = add_stray_solution(repo)
@@ -307,8 +340,10 @@ def test_a_stray_notebook_pair_is_reported_once_per_file(tmp_path):
         (repo / f"solutions/notebooks/01_demo{suffix}").rename(repo / f"solutions/notebooks/00_intro{suffix}")
     problems = check_in_sync(repo, names=TINY_OUTLINE)
     assert [problem.split(" is ")[0] for problem in problems] == [
-        str(repo / "solutions/notebooks/01_demo.py"), str(repo / "solutions/notebooks/00_intro.ipynb"),
-        str(repo / "solutions/notebooks/00_intro.py")]
+        str(repo / "solutions/notebooks/01_demo.py"),
+        str(repo / "solutions/notebooks/00_intro.ipynb"),
+        str(repo / "solutions/notebooks/00_intro.py"),
+    ]
 
 
 def test_check_reports_a_solution_notebook_the_outline_does_not_name(tmp_path):
@@ -318,7 +353,8 @@ def test_check_reports_a_solution_notebook_the_outline_does_not_name(tmp_path):
     stray = add_stray_solution(repo)
     assert check_in_sync(repo, names=TINY_OUTLINE) == [
         f"{stray} is not a course notebook: add '05_extra' to COURSE_NOTEBOOKS in fcn_course/outline.py "
-        f"(in reading order) to build and publish it, or move it out of solutions/notebooks/"]
+        f"(in reading order) to build and publish it, or move it out of solutions/notebooks/"
+    ]
 
 
 def test_backups_and_checkpoints_in_the_solution_folder_are_not_stray_notebooks(tmp_path):
@@ -335,8 +371,10 @@ def test_backups_and_checkpoints_in_the_solution_folder_are_not_stray_notebooks(
 # Provenance: a generated notebook names the file to edit
 # --------------------------------------------------------------------------------------------------
 
-PROVENANCE_01 = ("<!-- generated from solutions/notebooks/01_demo.py; edit that file, then run "
-                 "python -m fcn_course.instructor build -->")
+PROVENANCE_01 = (
+    "<!-- generated from solutions/notebooks/01_demo.py; edit that file, then run "
+    "python -m fcn_course.instructor build -->"
+)
 
 
 def test_student_notebooks_say_which_file_they_are_generated_from(tmp_path):
@@ -350,7 +388,10 @@ def test_student_notebooks_say_which_file_they_are_generated_from(tmp_path):
 
 
 def test_the_provenance_goes_on_the_title_cell_after_the_colab_cells(tmp_path):
-    repo = make_repo(tmp_path, {"01_colab": '''
+    repo = make_repo(
+        tmp_path,
+        {
+            "01_colab": '''
         # %% [markdown]
         # [![Abrir no Colab](badge.svg)](https://example.org/01_colab.ipynb)
 
@@ -361,7 +402,9 @@ def test_the_provenance_goes_on_the_title_cell_after_the_colab_cells(tmp_path):
         # # 01 · Título
         #
         # Texto.
-    '''})
+    '''
+        },
+    )
     build(repo, names=("01_colab",), quiet=True)
     cells = nbformat.read(repo / "notebooks/01_colab.ipynb", as_version=4).cells
     assert cells[0].source == "[![Abrir no Colab](badge.svg)](https://example.org/01_colab.ipynb)"
@@ -370,20 +413,28 @@ def test_the_provenance_goes_on_the_title_cell_after_the_colab_cells(tmp_path):
 
 
 def test_without_a_title_the_provenance_is_a_comment_on_the_first_cell(tmp_path):
-    repo = make_repo(tmp_path, {"01_code": '''
+    repo = make_repo(
+        tmp_path,
+        {
+            "01_code": '''
         # %%
         x = 1
-    '''})
+    '''
+        },
+    )
     build(repo, names=("01_code",), quiet=True)
     [cell] = nbformat.read(repo / "notebooks/01_code.ipynb", as_version=4).cells
-    assert cell.source == ("# generated from solutions/notebooks/01_code.py; edit that file, then run "
-                           "python -m fcn_course.instructor build\nx = 1")
+    assert cell.source == (
+        "# generated from solutions/notebooks/01_code.py; edit that file, then run "
+        "python -m fcn_course.instructor build\nx = 1"
+    )
     assert check_in_sync(repo, names=("01_code",)) == []
 
 
 # --------------------------------------------------------------------------------------------------
 # Sync check
 # --------------------------------------------------------------------------------------------------
+
 
 def edit_included_file(repo):
     (repo / "solutions/model.py").write_text(MODEL_FILE.replace("Doubles", "Multiplies by two"))
@@ -402,13 +453,16 @@ def add_orphan_student(repo):
     (repo / "notebooks/05_old.py").write_text("# %%\nx = 1\n")
 
 
-@pytest.mark.parametrize("drift, expected", [
-    (edit_solution_py, "out of sync"),
-    (edit_included_file, "differs from solutions/model.py"),
-    (edit_student, "notebooks/01_demo.py differs from what"),
-    (delete_student, "01_demo.ipynb is missing"),
-    (add_orphan_student, "05_old.py has no solution notebook"),
-])
+@pytest.mark.parametrize(
+    "drift, expected",
+    [
+        (edit_solution_py, "out of sync"),
+        (edit_included_file, "differs from solutions/model.py"),
+        (edit_student, "notebooks/01_demo.py differs from what"),
+        (delete_student, "01_demo.ipynb is missing"),
+        (add_orphan_student, "05_old.py has no solution notebook"),
+    ],
+)
 def test_check_in_sync_detects_each_kind_of_drift(tmp_path, drift, expected):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
@@ -422,9 +476,13 @@ def test_check_in_sync_detects_each_kind_of_drift(tmp_path, drift, expected):
 # Running student notebooks
 # --------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.kernel
 def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
-    repo = make_repo(tmp_path, {"01_stub": '''
+    repo = make_repo(
+        tmp_path,
+        {
+            "01_stub": '''
         # %% [markdown]
         # Calcule a raiz.
         # %%
@@ -439,7 +497,9 @@ def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
         print(root(16))
         # %%
         missing_name
-    '''})
+    '''
+        },
+    )
     build(repo, names=("01_stub",), quiet=True)
     index, name, message = run_until_first_stub(repo / "notebooks/01_stub.ipynb", timeout=60)
     assert (index, name, message) == (2, "NotImplementedError", "Use math.sqrt.")

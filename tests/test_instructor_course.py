@@ -1,4 +1,5 @@
 """The main job (fcn_course.instructor.course): which profile and which notebooks it runs, and its summary."""
+
 import json
 from pathlib import Path
 
@@ -42,10 +43,15 @@ def test_an_incomplete_voc_tree_is_not_voc(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("voc", [True, False])
-@pytest.mark.parametrize("asked, profile", [
-    ({"profile": "full"}, "full"), ({"profile": "demo"}, "demo"), ({"profile": "smoke"}, "smoke"),
-    ({"smoke": True}, "smoke"),
-])
+@pytest.mark.parametrize(
+    "asked, profile",
+    [
+        ({"profile": "full"}, "full"),
+        ({"profile": "demo"}, "demo"),
+        ({"profile": "smoke"}, "smoke"),
+        ({"smoke": True}, "smoke"),
+    ],
+)
 def test_the_profile_asked_for_wins_over_the_data_found(tmp_path, monkeypatch, voc, asked, profile):
     _data_folder(tmp_path, monkeypatch, voc=voc)
     assert choose_profile(**asked) == profile
@@ -91,8 +97,7 @@ def _write_run(run_dir, classes, ious, run_json=True):
 
 
 def test_summary_names_the_classes_of_each_run(tmp_path, capsys):
-    _write_run(tmp_path / "a" / "alexnet-noskip-scratch", ["background", "cat", "dog", "bird"],
-               [0.9, 0.5, 0.25, None])
+    _write_run(tmp_path / "a" / "alexnet-noskip-scratch", ["background", "cat", "dog", "bird"], [0.9, 0.5, 0.25, None])
     _write_run(tmp_path / "b" / "old-run", None, [0.8, 0.4], run_json=False)
     print_summary(tmp_path)
     out = capsys.readouterr().out

@@ -2,6 +2,7 @@
 source review) on submissions made from the real student notebooks, written to temporary folders; the hostile
 cases (links, broken files, limits, escapes, tampering) each try the attack. The class folder: see
 test_instructor_grade_class.py."""
+
 import errno
 import json
 import os
@@ -85,8 +86,9 @@ def write(nb, path: Path) -> Path:
 def spy_cell(expression: str) -> str:
     """A class body that reports ``expression`` (evaluated in the grading process) through its error message:
     the child cannot write outside its own folder, but its cell errors reach the result."""
-    return (f"\n\nclass Spy:\n    import json, os, sys\n"
-            f"    raise RuntimeError('SPY' + json.dumps({expression}) + 'YPS')\n")
+    return (
+        f"\n\nclass Spy:\n    import json, os, sys\n    raise RuntimeError('SPY' + json.dumps({expression}) + 'YPS')\n"
+    )
 
 
 def spied(result: dict):
@@ -117,8 +119,10 @@ def test_grade_runs_the_code_in_its_own_process_folder_and_home_and_never_modifi
 
 @pytest.mark.subprocess
 def test_a_submission_that_never_ends_is_stopped_by_the_time_limit(tmp_path):
-    submission = write(notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
-                       tmp_path / "01_dados_e_metricas.ipynb")
+    submission = write(
+        notebook_01(RIGHT, "\n\nclass Forever:\n    while True:\n        pass\n"),
+        tmp_path / "01_dados_e_metricas.ipynb",
+    )
     result = grade(submission, timeout=20, quiet=True)
     assert result["status"] == TIMEOUT and "Tempo esgotado" in result["report"]
 
@@ -134,8 +138,9 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
 @pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
-    placeholders = [c for c in nb.cells
-                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
+    ]
     assert len(placeholders) >= 5
     placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
     index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
@@ -156,8 +161,11 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
     edited = 0
     for cell in nb.cells:
-        if cell.cell_type == "code" and ("class FCN_AlexNet" in cell.source or "def make_optimizer" in cell.source
-                                         or "def compute_loss" in cell.source):
+        if cell.cell_type == "code" and (
+            "class FCN_AlexNet" in cell.source
+            or "def make_optimizer" in cell.source
+            or "def compute_loss" in cell.source
+        ):
             cell.source = "HIDDEN = 64 * 2\n" + cell.source + "\nprint('testando', HIDDEN)\nresult = HIDDEN + 1\n"
             edited += 1
     assert edited >= 2
@@ -174,13 +182,22 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
 def test_statuses_are_language_neutral_machine_values_with_labels_for_people():
     assert (OK, INVALID, TIMEOUT, CRASHED) == ("ok", "invalid", "timed_out", "crashed")
     assert [status_label(s) for s in (OK, INVALID, TIMEOUT, CRASHED)] == [
-        "corrigido", "arquivo inválido", "tempo esgotado", "erro na correção"]
+        "corrigido",
+        "arquivo inválido",
+        "tempo esgotado",
+        "erro na correção",
+    ]
     assert all(column.isascii() and column == column.lower() and " " not in column for column in CSV_COLUMNS)
 
 
 def test_a_crashed_grading_is_reported_in_portuguese_with_the_error():
-    result = {"status": CRASHED, "exercises": [], "cell_errors": [], "checks_error": "boom",
-              "reflections": [{"question": "Por quê?", "answered": False}]}
+    result = {
+        "status": CRASHED,
+        "exercises": [],
+        "cell_errors": [],
+        "checks_error": "boom",
+        "reflections": [{"question": "Por quê?", "answered": False}],
+    }
     report = report_markdown("ana/02.ipynb", result)
     assert report.startswith("# Relatório de correção: ana/02.ipynb")
     assert "## ⚠️ As verificações não puderam terminar" in report and "```\nboom\n```" in report
@@ -201,28 +218,38 @@ def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
     assert [label for label, _ in labels["02"]] == ["Pergunta A"]
     assert [label for label, _ in labels["03"]] == ["Pergunta B"]
     assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
-        f"Pergunta {n}" for n in range(1, 7)]
+        f"Pergunta {n}" for n in range(1, 7)
+    ]
     assert labels["04"][3][1].startswith("Abra a figura das predições")
     assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
-    report = report_markdown("x.ipynb", {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None,
-                                         "reflections": [{"question": "Abra", "answered": False,
-                                                          "label": "Pergunta 2"}]})
+    report = report_markdown(
+        "x.ipynb",
+        {
+            "status": OK,
+            "exercises": [],
+            "cell_errors": [],
+            "checks_error": None,
+            "reflections": [{"question": "Abra", "answered": False, "label": "Pergunta 2"}],
+        },
+    )
     assert "❌ sem resposta: Pergunta 2: Abra" in report
 
 
 def test_question_labels_fall_back_on_the_first_line_without_emphasis():
     assert question_label("### Uma *pergunta* sem rótulo\n\nTexto.") == (None, "Uma pergunta sem rótulo")
-    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == ("Pergunta 6",
-                                                                                          "Use o explorador.")
-
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == (
+        "Pergunta 6",
+        "Use o explorador.",
+    )
 
 
 @pytest.mark.subprocess
 def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
     """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
     nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
-    placeholders = [c for c in nb.cells
-                    if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"]
+    placeholders = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
+    ]
     placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
     submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
 
@@ -244,8 +271,9 @@ def no_child(*args, **kwargs):
 
 
 @pytest.mark.safety
-def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(tmp_path, monkeypatch,
-        no_sandbox_probe):
+def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_target(
+    tmp_path, monkeypatch, no_sandbox_probe
+):
     monkeypatch.setattr(grade_module, "_run_child", no_child)
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
@@ -260,8 +288,9 @@ def test_a_link_is_reported_never_followed_and_the_report_quotes_nothing_of_its_
     assert "passwd" not in result["report"]
 
 
-def test_a_folder_named_like_a_notebook_and_a_cell_without_source_are_rows_not_crashes(tmp_path, monkeypatch,
-        no_sandbox_probe):
+def test_a_folder_named_like_a_notebook_and_a_cell_without_source_are_rows_not_crashes(
+    tmp_path, monkeypatch, no_sandbox_probe
+):
     monkeypatch.setattr(grade_module, "_run_child", no_child)
     folder = tmp_path / "x.ipynb"
     folder.mkdir()
@@ -284,11 +313,13 @@ def write_raw(nb, path: Path) -> Path:
 def fake_child(write_result):
     """A stand-in for the child process (``grade_time.run_limited``): ``write_result(workdir, token)`` plays the
     child's part, reading the token file as the child does; exit code 0."""
+
     def run_limited(command, cpu_seconds, *, cwd, env):
         token = (Path(cwd) / "token").read_text()
         (Path(cwd) / "token").unlink()
         write_result(Path(cwd), token)
         return ChildRun(0, "", "", 1.0, 1.0)
+
     return run_limited
 
 
@@ -300,10 +331,15 @@ def test_a_result_that_is_not_json_is_a_crash_and_one_without_the_token_is_tampe
     result = grade(submission, quiet=True, sandbox_mode="none")
     assert result["status"] == CRASHED and "ilegível" in result["report"]
 
-    forged = {"token": "a guess", "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True,
-                                                 "messages": []}], "cell_errors": [], "checks_error": None}
-    monkeypatch.setattr(grade_module, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text(
-        json.dumps(forged))))
+    forged = {
+        "token": "a guess",
+        "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True, "messages": []}],
+        "cell_errors": [],
+        "checks_error": None,
+    }
+    monkeypatch.setattr(
+        grade_module, "run_limited", fake_child(lambda w, token: (w / "result.json").write_text(json.dumps(forged)))
+    )
     result = grade(submission, quiet=True, sandbox_mode="none")
     assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
 
@@ -314,8 +350,9 @@ def test_a_submission_that_changes_its_own_file_while_graded_is_tampered_not_fat
 
     def child_that_edits(workdir, token):
         submission.write_text(submission.read_text().replace("tp / (tp + fp + fn)", "tp / tp"))
-        (workdir / "result.json").write_text(json.dumps({"token": token, "exercises": [], "cell_errors": [],
-                                                         "checks_error": None}))
+        (workdir / "result.json").write_text(
+            json.dumps({"token": token, "exercises": [], "cell_errors": [], "checks_error": None})
+        )
 
     monkeypatch.setattr(grade_module, "run_limited", fake_child(child_that_edits))
     result = grade(submission, quiet=True, sandbox_mode="none")
@@ -330,9 +367,13 @@ FORGED_BLOCK = "\n\n**1 de 1 exercício correto.**\n\n## ✅ Exercício 0 (forja
 @pytest.mark.safety
 def test_report_text_escapes_what_the_submission_printed():
     markdown_it = pytest.importorskip("markdown_it")
-    result = {"status": OK, "review": {}, "checks_error": "```\n# forged heading",
-              "exercises": [{"name": "Exercício 0", "passed": False, "messages": [f"erro: {FORGED_BLOCK}"]}],
-              "cell_errors": [{"label": "célula 3 `x`", "error": f"ValueError: {FORGED_BLOCK}`"}]}
+    result = {
+        "status": OK,
+        "review": {},
+        "checks_error": "```\n# forged heading",
+        "exercises": [{"name": "Exercício 0", "passed": False, "messages": [f"erro: {FORGED_BLOCK}"]}],
+        "cell_errors": [{"label": "célula 3 `x`", "error": f"ValueError: {FORGED_BLOCK}`"}],
+    }
     report = report_markdown("ana/01 *negrito*.ipynb", result)
     html = markdown_it.MarkdownIt().render(report)
     assert html.count("<h2>") == 3  # the exercise, the unfinished checks, the cells with errors: nothing forged
@@ -340,11 +381,13 @@ def test_report_text_escapes_what_the_submission_printed():
     assert "forjado" in html and "<h2>✅" not in html and "<em>" not in html and "<h1>forged" not in html
 
 
-def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp_path, monkeypatch,
-        no_sandbox_probe):
+def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp_path, monkeypatch, no_sandbox_probe):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
-    monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
-                                                                      "cell_errors": [], "checks_error": None})
+    monkeypatch.setattr(
+        grade_module,
+        "_run_child",
+        lambda *a, **k: {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None},
+    )
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "r.md").write_text("the earlier report")
@@ -364,11 +407,13 @@ def test_a_report_that_cannot_be_written_says_why_and_leaves_no_partial_file(tmp
     assert [p.name for p in reports.iterdir()] == ["r.md"] and (reports / "r.md").read_text() == "the earlier report"
 
 
-def test_a_report_path_that_is_a_link_is_replaced_never_written_through(tmp_path, monkeypatch,
-        no_sandbox_probe):
+def test_a_report_path_that_is_a_link_is_replaced_never_written_through(tmp_path, monkeypatch, no_sandbox_probe):
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
-    monkeypatch.setattr(grade_module, "_run_child", lambda *a, **k: {"status": OK, "exercises": [],
-                                                                      "cell_errors": [], "checks_error": None})
+    monkeypatch.setattr(
+        grade_module,
+        "_run_child",
+        lambda *a, **k: {"status": OK, "exercises": [], "cell_errors": [], "checks_error": None},
+    )
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     (tmp_path / "r.md").symlink_to(victim)
@@ -383,8 +428,11 @@ def processes_with_arguments(*arguments: str) -> list:
     wanted, found = "\0".join(arguments).encode() + b"\0", []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == wanted and \
-                    " Z " not in (entry / "stat").read_text().split(")", 1)[1][:4]:
+            if (
+                entry.name.isdigit()
+                and (entry / "cmdline").read_bytes() == wanted
+                and " Z " not in (entry / "stat").read_text().split(")", 1)[1][:4]
+            ):
                 found.append(int(entry.name))
         except OSError:
             pass
@@ -428,17 +476,36 @@ class Injection:
     raise ValueError({forged!r})
 '''
 
-CHILD_VARIABLES = {"PATH", "HOME", "USERPROFILE", "TMPDIR", "TEMP", "TMP", "LANG", "LC_ALL", "FCN_COURSE_SMOKE",
-                   "MPLBACKEND", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONNOUSERSITE", "PYTHONIOENCODING",
-                   "MALLOC_ARENA_MAX", "LC_CTYPE",
-                   "OMP_NUM_THREADS", "MKL_NUM_THREADS", "FCN_COURSE_GRADE_CPU_SECONDS",  # one thread, CPU limit
-                   "TORCHINDUCTOR_CACHE_DIR", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK"}  # PyTorch sets these
+CHILD_VARIABLES = {
+    "PATH",
+    "HOME",
+    "USERPROFILE",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "LANG",
+    "LC_ALL",
+    "FCN_COURSE_SMOKE",
+    "MPLBACKEND",
+    "PYTHONPATH",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONNOUSERSITE",
+    "PYTHONIOENCODING",
+    "MALLOC_ARENA_MAX",
+    "LC_CTYPE",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "FCN_COURSE_GRADE_CPU_SECONDS",  # one thread, CPU limit
+    "TORCHINDUCTOR_CACHE_DIR",
+    "KMP_DUPLICATE_LIB_OK",
+    "KMP_INIT_AT_FORK",
+}  # PyTorch sets these
 
 
 @pytest.mark.safety
 @pytest.mark.subprocess
 def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch):
-    marker = str(random.randint(10 ** 6, 10 ** 7))
+    marker = str(random.randint(10**6, 10**7))
     monkeypatch.setenv("FCN_COURSE_INSTRUCTOR_SECRET", "s3cr3t")
     working = tmp_path / "professor"
     working.mkdir()
@@ -446,23 +513,40 @@ def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path
     monkeypatch.chdir(working)
     turma = tmp_path / "turma"
     classmate = write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
-    attacks = ATTACKS.format(marker=marker, classmate=str(classmate), class_folder=str(turma),
-                             solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
-                             working_file=str(working / "notas.txt"), forged=FORGED_BLOCK)
+    attacks = ATTACKS.format(
+        marker=marker,
+        classmate=str(classmate),
+        class_folder=str(turma),
+        solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
+        working_file=str(working / "notas.txt"),
+        forged=FORGED_BLOCK,
+    )
     submission = write(notebook_01(RIGHT, attacks), turma / "ana" / "01_dados_e_metricas.ipynb")
 
-    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, private=[turma],
-                   limits=Limits(memory_bytes=6 * GIB, file_bytes=10 * 2 ** 20))
+    result = grade(
+        submission,
+        quiet=True,
+        sandbox_mode="none",
+        timeout=300,
+        private=[turma],
+        limits=Limits(memory_bytes=6 * GIB, file_bytes=10 * 2**20),
+    )
 
     observed = spied(result)
     assert set(observed["env"]) <= CHILD_VARIABLES and "FCN_COURSE_INSTRUCTOR_SECRET" not in observed["env"]
     assert Path(observed["cwd"]) not in (working, submission.parent) and str(ROOT) not in observed["path"]
     memory, cpu, file_size, processes = observed["limits"]
-    assert (memory, cpu, file_size) == (6 * GIB, 300, 10 * 2 ** 20) and processes > 0
-    assert {key: observed[key] for key in ("classmate", "class_folder", "instructor", "solutions_file",
-                                           "delete_in_working_folder")} == {
-        "classmate": "PermissionError", "class_folder": "PermissionError", "instructor": "ImportError",
-        "solutions_file": "PermissionError", "delete_in_working_folder": "PermissionError"}
+    assert (memory, cpu, file_size) == (6 * GIB, 300, 10 * 2**20) and processes > 0
+    assert {
+        key: observed[key]
+        for key in ("classmate", "class_folder", "instructor", "solutions_file", "delete_in_working_folder")
+    } == {
+        "classmate": "PermissionError",
+        "class_folder": "PermissionError",
+        "instructor": "ImportError",
+        "solutions_file": "PermissionError",
+        "delete_in_working_folder": "PermissionError",
+    }
     assert (working / "notas.txt").read_text() == "keep"
     assert not processes_with_arguments("sleep", marker), "a process the submission started outlived the grading"
     errors = " ".join(error["error"] for error in result["cell_errors"])
@@ -505,7 +589,8 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
     result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
     assert result["status"] == TAMPERED
     assert {"numpy.allclose", "fcn_course.checks.registry.check", "__main__.write_result"} <= set(
-        result["review"][CHECKS_REPLACED])
+        result["review"][CHECKS_REPLACED]
+    )
     assert {"np.allclose =", "registry.check ="} <= set(result["review"][INTERPRETER_TOOLS])
     assert "não é confiável" in result["report"]
 
@@ -519,9 +604,12 @@ def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_pat
 
 
 def test_the_source_review_flags_imports_paths_and_interpreter_tools():
-    nb = notebook_01(RIGHT, "\n\nimport sys\nfrom fcn_course import instructor\nF = sys._getframe\n"
-                            "P = '../../solutions/fcn_alexnet.py'\nimport torch\n"
-                            "torch.backends.cudnn.benchmark = True\n")
+    nb = notebook_01(
+        RIGHT,
+        "\n\nimport sys\nfrom fcn_course import instructor\nF = sys._getframe\n"
+        "P = '../../solutions/fcn_alexnet.py'\nimport torch\n"
+        "torch.backends.cudnn.benchmark = True\n",
+    )
     review = source_review(nb)
     assert review[INSTRUCTOR_CODE] == ["fcn_course.instructor", "../../solutions/fcn_alexnet.py"]
     assert review[INTERPRETER_TOOLS] == ["sys._getframe"]  # torch.backends settings are ordinary
@@ -555,9 +643,13 @@ def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_
         pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
-    home_file = Path.home() / f"grading-sandbox-{random.randint(10 ** 6, 10 ** 7)}"
-    cell = SANDBOX_CELL.format(class_folder=str(turma), solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
-                               home_file=str(home_file), tmp_file=str(tmp_path / "outside.txt"))
+    home_file = Path.home() / f"grading-sandbox-{random.randint(10**6, 10**7)}"
+    cell = SANDBOX_CELL.format(
+        class_folder=str(turma),
+        solutions_file=str(ROOT / "solutions" / "fcn_alexnet.py"),
+        home_file=str(home_file),
+        tmp_file=str(tmp_path / "outside.txt"),
+    )
     submission = write(notebook_01(RIGHT, cell), turma / "ana" / "01_dados_e_metricas.ipynb")
     try:
         result = grade(submission, quiet=True, sandbox_mode="bwrap", timeout=300, private=[turma])

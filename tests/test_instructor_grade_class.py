@@ -2,6 +2,7 @@
 paths as given, reports and CSV written atomically and never through links, the report folder owned by one
 grading at a time. Most tests replace the grading process by a stand-in (the child is tested in
 test_instructor_grade.py); one grades a real class folder."""
+
 import csv
 import errno
 import os
@@ -37,8 +38,13 @@ def read_csv(path: Path) -> dict:
 
 def passing_child(copy_path, timeout, *args, **kwargs):
     """A stand-in for the grading process: every notebook passes its one exercise."""
-    return {"status": OK, "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True, "messages": []}],
-            "cell_errors": [], "checks_error": None, "review": {}}
+    return {
+        "status": OK,
+        "exercises": [{"key": "iou", "name": "Exercício 0", "passed": True, "messages": []}],
+        "cell_errors": [],
+        "checks_error": None,
+        "review": {},
+    }
 
 
 @pytest.fixture
@@ -56,8 +62,14 @@ def small_class(folder: Path) -> Path:
 
 # ---------------------------------------------------------------- a real class folder
 def test_report_names_are_unique_per_submission():
-    names = report_names([Path("turma/ana/02_fcn_alexnet.ipynb"), Path("turma/bruno/02_fcn_alexnet.ipynb"),
-                          Path("turma/ana/02 fcn alexnet.ipynb"), Path("turma/ana/02_fcn_alexnet.py")])
+    names = report_names(
+        [
+            Path("turma/ana/02_fcn_alexnet.ipynb"),
+            Path("turma/bruno/02_fcn_alexnet.ipynb"),
+            Path("turma/ana/02 fcn alexnet.ipynb"),
+            Path("turma/ana/02_fcn_alexnet.py"),
+        ]
+    )
     assert names[Path("turma/ana/02_fcn_alexnet.ipynb")] == "ana__02_fcn_alexnet.md"
     assert names[Path("turma/bruno/02_fcn_alexnet.ipynb")] == "bruno__02_fcn_alexnet.md"
     assert len(set(names.values())) == 4
@@ -81,7 +93,8 @@ def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
     assert status == 1  # bruno failed and davi's file is unreadable
     assert {p: sha256(p) for p in turma.rglob("*.ipynb")} == digests
     assert sorted(p.name for p in turma.rglob("*") if p.is_file() and p != checkpoint) == sorted(
-        ["01_dados_e_metricas.ipynb"] * 3 + [copy_name])
+        ["01_dados_e_metricas.ipynb"] * 3 + [copy_name]
+    )
     reports = sorted(p.name for p in (tmp_path / "out" / "notas").glob("*.md"))
     assert len(reports) == 4 and "ana__01_dados_e_metricas.md" in reports and "bruno__01_dados_e_metricas.md" in reports
     with open(tmp_path / "out" / "notas" / "grades.csv", encoding="utf-8") as handle:
@@ -103,8 +116,12 @@ def test_grading_a_class_folder_of_mixed_submissions(tmp_path, capsys):
 def test_exit_zero_flag_and_a_missing_path(tmp_path):
     (tmp_path / "broken.ipynb").write_text("{")
     assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r")]) == 1
-    assert instructor_main(["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"),
-                            "--exit-zero", "--replace"]) == 0
+    assert (
+        instructor_main(
+            ["grade", str(tmp_path / "broken.ipynb"), "--report-dir", str(tmp_path / "r"), "--exit-zero", "--replace"]
+        )
+        == 0
+    )
     assert instructor_main(["grade", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path / "r")]) == 2
 
 
@@ -146,9 +163,14 @@ def test_every_entry_ends_as_a_row_whatever_it_is(tmp_path, fake_child, monkeypa
 
     rows = read_csv(tmp_path / "notas" / CSV_NAME)
     assert {name: row["status"] for name, row in rows.items()} == {
-        "ana/01_dados_e_metricas.ipynb": OK, "bia/01_dados_e_metricas.ipynb": OK, "carla/x.ipynb": NOT_A_FILE,
-        "davi/01_dados_e_metricas.ipynb": INVALID, "eva/01_dados_e_metricas.ipynb": NOT_A_FILE,
-        "eva/02_fcn_alexnet.ipynb": NOT_A_FILE, "fabio/01_dados_e_metricas.ipynb": CRASHED}
+        "ana/01_dados_e_metricas.ipynb": OK,
+        "bia/01_dados_e_metricas.ipynb": OK,
+        "carla/x.ipynb": NOT_A_FILE,
+        "davi/01_dados_e_metricas.ipynb": INVALID,
+        "eva/01_dados_e_metricas.ipynb": NOT_A_FILE,
+        "eva/02_fcn_alexnet.ipynb": NOT_A_FILE,
+        "fabio/01_dados_e_metricas.ipynb": CRASHED,
+    }
     reports = sorted(p.name for p in (tmp_path / "notas").glob("*.md"))
     assert "passwd.md" not in reports and "eva__01_dados_e_metricas.md" in reports and len(reports) == 7
     eva = (tmp_path / "notas" / "eva__01_dados_e_metricas.md").read_text()
@@ -181,8 +203,10 @@ def test_a_second_class_into_the_same_folder_keeps_the_first_unless_replace(tmp_
 
     grade_class([class_b], notas, replace=True)
     assert set(read_csv(notas / CSV_NAME)) == {"caio/01_dados_e_metricas.ipynb", "dora/01_dados_e_metricas.ipynb"}
-    assert sorted(p.name for p in notas.glob("*.md")) == ["caio__01_dados_e_metricas.md",
-                                                          "dora__01_dados_e_metricas.md"]
+    assert sorted(p.name for p in notas.glob("*.md")) == [
+        "caio__01_dados_e_metricas.md",
+        "dora__01_dados_e_metricas.md",
+    ]
     assert (notas / "minhas-notas.txt").read_text() == "the instructor's own file"
 
 

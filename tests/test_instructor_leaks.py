@@ -3,6 +3,7 @@
 The scan is tested end to end with the release (test_instructor_release.py); these are the cases found by mutation
 testing (benchmarks/mutation_test.py) that no other test pinned.
 """
+
 import zipfile
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, _allowed_lines, scan_for_leaks, secret_lines
@@ -12,13 +13,15 @@ from tiny_course import BEGIN, make_repo, percent
 def test_solution_regions_of_a_plain_solutions_file_are_secret(tmp_path):
     """A reference file of solutions/ that no notebook includes still has secret solution regions."""
     repo = make_repo(tmp_path)
-    (repo / "solutions" / "halver.py").write_text(percent('''
+    (repo / "solutions" / "halver.py").write_text(
+        percent('''
         def halve(x):
             BEGIN: Devolva a metade de x.
             half = x / 2  # the halved input, computed only in the reference
             return half
             END
-    '''))
+    ''')
+    )
     assert "half = x / 2  # the halved input, computed only in the reference" in secret_lines(repo)
 
 
@@ -71,16 +74,17 @@ def test_a_solution_line_of_the_minimum_length_leaks_and_a_shorter_one_does_not(
     at_threshold, shorter = "half = numbers.sum() / 20", "half = numbers.sum() / 2"
     assert (len(at_threshold), len(shorter)) == (25, 24)
     repo = make_repo(tmp_path)
-    (repo / "solutions" / "halver.py").write_text(percent(f'''
+    (repo / "solutions" / "halver.py").write_text(
+        percent(f'''
         def halve(numbers):
             BEGIN: Devolva a metade da soma.
             {shorter}
             {at_threshold}
             return half
             END
-    '''))
+    ''')
+    )
     zip_path = tmp_path / "release.zip"
     with zipfile.ZipFile(zip_path, "w") as archive:
-        archive.writestr("fcn-course/fcn_course/halves.py",
-                         f"def halve(numbers):\n    {shorter}\n    {at_threshold}\n")
+        archive.writestr("fcn-course/fcn_course/halves.py", f"def halve(numbers):\n    {shorter}\n    {at_threshold}\n")
     assert scan_for_leaks(zip_path, repo) == [f"fcn-course/fcn_course/halves.py:3: solution line: {at_threshold}"]

@@ -3,6 +3,7 @@ per student with a numeric grade from the exercise weights, the Excel option, Mo
 
 Most tests write a grades.csv by hand (what ``grade`` writes), so they run no student code; the last one grades
 a small Moodle download for real."""
+
 import csv
 import zipfile
 from pathlib import Path
@@ -13,8 +14,7 @@ from fcn_course.checks import exercises_for_notebook
 from fcn_course.checks.exercise import get_exercise
 from fcn_course.instructor.__main__ import main as instructor_main
 from fcn_course.instructor.grade_class import CSV_COLUMNS
-from fcn_course.instructor.lms import (FEEDBACK_ZIP, MOODLE_COLUMNS, STUDENTS_CSV, WORKSHEET_CSV, export_grades,
-                                       identify)
+from fcn_course.instructor.lms import FEEDBACK_ZIP, MOODLE_COLUMNS, STUDENTS_CSV, WORKSHEET_CSV, export_grades, identify
 
 NB01, NB02 = "01_dados_e_metricas", "02_fcn_alexnet"
 KEYS02 = exercises_for_notebook(f"{NB02}.ipynb")
@@ -24,10 +24,18 @@ BRUNO = "Bruno Lima_67890_assignsubmission_file_"
 
 def row(submission, notebook, status="ok", passed=(), total=None, answers=(0, 0), report=None):
     keys = exercises_for_notebook(f"{notebook}.ipynb")
-    return {"submission": submission, "notebook": notebook, "status": status, "exercises_passed": len(passed),
-            "exercises_total": len(keys) if total is None else total, "answers_written": answers[0],
-            "answers_total": answers[1], "unanswered_questions": "", "report": report or "",
-            "passed_exercises": " ".join(passed)}
+    return {
+        "submission": submission,
+        "notebook": notebook,
+        "status": status,
+        "exercises_passed": len(passed),
+        "exercises_total": len(keys) if total is None else total,
+        "answers_written": answers[0],
+        "answers_total": answers[1],
+        "unanswered_questions": "",
+        "report": report or "",
+        "passed_exercises": " ".join(passed),
+    }
 
 
 def write_grades(folder: Path, rows) -> Path:
@@ -48,8 +56,12 @@ def read_csv(path, delimiter=","):
 
 
 def test_students_are_identified_from_moodle_classroom_and_plain_folders():
-    assert identify(f"{ANA}/02_fcn_alexnet.ipynb") == {"id": "12345", "name": "Ana Souza", "moodle_id": "12345",
-                                                       "folder": "Ana Souza_12345"}
+    assert identify(f"{ANA}/02_fcn_alexnet.ipynb") == {
+        "id": "12345",
+        "name": "Ana Souza",
+        "moodle_id": "12345",
+        "folder": "Ana Souza_12345",
+    }
     flat = identify("Ana Souza_12345_assignsubmission_file_02_fcn_alexnet.ipynb")  # Moodle without folders
     assert (flat["moodle_id"], flat["name"]) == ("12345", "Ana Souza")
     assert identify("Carla Dias - 02_fcn_alexnet.ipynb")["id"] == "Carla Dias"  # Google Classroom
@@ -58,12 +70,15 @@ def test_students_are_identified_from_moodle_classroom_and_plain_folders():
 
 
 def test_one_row_per_student_with_a_grade_from_the_weights_and_zero_of_n_for_time_outs(tmp_path):
-    reports = write_grades(tmp_path / "notas", [
-        row(f"{ANA}/{NB01}.ipynb", NB01, passed=("iou",), report="a1.md"),
-        row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02, report="a2.md"),
-        row(f"{BRUNO}/{NB01}.ipynb", NB01, passed=(), report="b1.md"),
-        row(f"{BRUNO}/{NB02}.ipynb", NB02, status="timed_out", passed=(), total=0, report="b2.md"),
-    ])
+    reports = write_grades(
+        tmp_path / "notas",
+        [
+            row(f"{ANA}/{NB01}.ipynb", NB01, passed=("iou",), report="a1.md"),
+            row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02, report="a2.md"),
+            row(f"{BRUNO}/{NB01}.ipynb", NB01, passed=(), report="b1.md"),
+            row(f"{BRUNO}/{NB02}.ipynb", NB02, status="timed_out", passed=(), total=0, report="b2.md"),
+        ],
+    )
     weights = {KEYS02[0]: 3.0}  # the first FCN exercise weighs 3
 
     export = export_grades(reports, weights=weights)
@@ -72,7 +87,10 @@ def test_one_row_per_student_with_a_grade_from_the_weights_and_zero_of_n_for_tim
     maximum = 1 + (len(KEYS02) - 1) + 3  # notebook 01 (1 point) + notebook 02 (weights)
     assert set(rows) == {"12345", "67890"} and export.students_csv.name == STUDENTS_CSV
     assert (rows["12345"]["points"], rows["12345"]["max_points"], rows["12345"]["grade"]) == (
-        str(maximum), str(maximum), "10")
+        str(maximum),
+        str(maximum),
+        "10",
+    )
     bruno = rows["67890"]
     assert (bruno["points"], bruno["max_points"], bruno["grade"]) == ("0", str(maximum), "0")  # 0 of N, not 0 of 0
     assert (bruno[f"{NB02}_status"], bruno[f"{NB02}_points"]) == ("timed_out", "0")
@@ -81,8 +99,10 @@ def test_one_row_per_student_with_a_grade_from_the_weights_and_zero_of_n_for_tim
 
 def test_partial_credit_follows_the_exercise_weights_and_a_missing_notebook_counts_zero(tmp_path):
     half = KEYS02[: len(KEYS02) // 2]
-    reports = write_grades(tmp_path / "notas", [row(f"ana/{NB02}.ipynb", NB02, passed=half),
-                                                row(f"bruno/{NB01}.ipynb", NB01, passed=("iou",))])
+    reports = write_grades(
+        tmp_path / "notas",
+        [row(f"ana/{NB02}.ipynb", NB02, passed=half), row(f"bruno/{NB01}.ipynb", NB01, passed=("iou",))],
+    )
     export = export_grades(reports, scale=100)
     rows = {r["student_id"]: r for r in read_csv(export.students_csv)}
     total = sum(get_exercise(k).points for k in KEYS02) + 1
@@ -101,20 +121,27 @@ def test_the_excel_option_writes_semicolons_decimal_commas_and_a_bom(tmp_path):
 
 
 def test_moodle_worksheet_and_feedback_zip_use_moodles_participant_ids(tmp_path):
-    reports = write_grades(tmp_path / "notas", [
-        row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02, report="ana.md"),
-        row(f"{BRUNO}/{NB02}.ipynb", NB02, status="invalid", total=0, report="bruno.md"),
-    ])
+    reports = write_grades(
+        tmp_path / "notas",
+        [
+            row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02, report="ana.md"),
+            row(f"{BRUNO}/{NB02}.ipynb", NB02, status="invalid", total=0, report="bruno.md"),
+        ],
+    )
     export = export_grades(reports)
 
     worksheet = read_csv(export.worksheet)
     assert export.worksheet.name == WORKSHEET_CSV and tuple(worksheet[0]) == MOODLE_COLUMNS
-    assert {(r["Identifier"], r["Grade"]) for r in worksheet} == {("Participant 12345", "10"),
-                                                                  ("Participant 67890", "0")}
+    assert {(r["Identifier"], r["Grade"]) for r in worksheet} == {
+        ("Participant 12345", "10"),
+        ("Participant 67890", "0"),
+    }
     with zipfile.ZipFile(export.feedback_zip) as archive:
         names = sorted(archive.namelist())
-        assert names == [f"Ana Souza_12345_assignfeedback_file_/relatorio_{NB02}.md",
-                         f"Bruno Lima_67890_assignfeedback_file_/relatorio_{NB02}.md"]
+        assert names == [
+            f"Ana Souza_12345_assignfeedback_file_/relatorio_{NB02}.md",
+            f"Bruno Lima_67890_assignfeedback_file_/relatorio_{NB02}.md",
+        ]
         assert archive.read(names[0]).decode().startswith("# Relatório de correção")
     assert export.feedback_zip.name == FEEDBACK_ZIP
     assert (export.feedback_dir / "12345" / f"relatorio_{NB02}.md").is_file()
@@ -123,23 +150,34 @@ def test_moodle_worksheet_and_feedback_zip_use_moodles_participant_ids(tmp_path)
 def test_a_downloaded_moodle_worksheet_is_filled_in_whatever_its_language(tmp_path):
     reports = write_grades(tmp_path / "notas", [row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02)])
     downloaded = tmp_path / "planilha.csv"
-    downloaded.write_text("Identificador,Nome completo,Status,Nota,Nota máxima,Última modificação (nota)\n"
-                          "Participante 12345,Ana Souza,Enviado,,10,\nParticipante 99999,Outra Pessoa,,,10,\n",
-                          encoding="utf-8-sig")
+    downloaded.write_text(
+        "Identificador,Nome completo,Status,Nota,Nota máxima,Última modificação (nota)\n"
+        "Participante 12345,Ana Souza,Enviado,,10,\nParticipante 99999,Outra Pessoa,,,10,\n",
+        encoding="utf-8-sig",
+    )
     export = export_grades(reports, moodle_worksheet=downloaded)
     rows = read_csv(export.worksheet)
     assert [(r["Identificador"], r["Nota"], r["Status"]) for r in rows] == [
-        ("Participante 12345", "10", "Enviado"), ("Participante 99999", "", "")]
+        ("Participante 12345", "10", "Enviado"),
+        ("Participante 99999", "", ""),
+    ]
     assert export.worksheet_rows == 1
 
 
 def test_a_roster_maps_submissions_to_ids_and_lists_the_unmatched(tmp_path):
-    reports = write_grades(tmp_path / "notas", [row(f"Ana Souza - {NB02}.ipynb", NB02, passed=KEYS02),
-                                                row(f"jose/{NB02}.ipynb", NB02, passed=()),
-                                                row(f"zeca/{NB02}.ipynb", NB02, passed=())])
+    reports = write_grades(
+        tmp_path / "notas",
+        [
+            row(f"Ana Souza - {NB02}.ipynb", NB02, passed=KEYS02),
+            row(f"jose/{NB02}.ipynb", NB02, passed=()),
+            row(f"zeca/{NB02}.ipynb", NB02, passed=()),
+        ],
+    )
     roster = tmp_path / "turma.csv"
-    roster.write_text("id;name;email;match\n2024001;Ana Souza;ana@x.br;\n2024002;José Lima;jose@x.br;jose\n"
-                      "2024003;Maria;m@x.br;\n", encoding="utf-8-sig")
+    roster.write_text(
+        "id;name;email;match\n2024001;Ana Souza;ana@x.br;\n2024002;José Lima;jose@x.br;jose\n2024003;Maria;m@x.br;\n",
+        encoding="utf-8-sig",
+    )
     export = export_grades(reports, roster=roster)
     rows = {r["student_id"]: r for r in read_csv(export.students_csv)}
     assert rows["2024001"]["grade"] == "10" and rows["2024001"]["email"] == "ana@x.br"

@@ -3,6 +3,7 @@
 Most of its behaviour is tested through the build (test_instructor_build.py); these are the cases found by mutation
 testing (benchmarks/mutation_test.py) that no other test pinned.
 """
+
 import pytest
 
 from fcn_course.instructor.markers import answer_in_hints, find_solution_regions, hints_markdown, region_lines
@@ -40,9 +41,11 @@ def test_region_lines_are_exactly_the_lines_between_the_markers():
 # --------------------------------------------------------------------------------------------------
 # Hints in tiers
 # --------------------------------------------------------------------------------------------------
-TIERED = (f"def up(channels):\n    {BEGIN}: crie a camada que amplia\n    ### DICA: qual camada desfaz um stride?\n"
-          f"    ### DICA: o stride é o fator\n    ### ESQUELETO: layer = nn.ConvTranspose2d(channels, ...)\n"
-          f"    layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)\n    return layer\n    {END}\n")
+TIERED = (
+    f"def up(channels):\n    {BEGIN}: crie a camada que amplia\n    ### DICA: qual camada desfaz um stride?\n"
+    f"    ### DICA: o stride é o fator\n    ### ESQUELETO: layer = nn.ConvTranspose2d(channels, ...)\n"
+    f"    layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)\n    return layer\n    {END}\n"
+)
 
 
 def test_hint_lines_are_read_in_order_and_are_not_solution_lines():
@@ -58,13 +61,18 @@ def test_a_hint_line_outside_a_region_is_an_error():
         find_solution_regions("x = 1\n### DICA: use y\n")
 
 
-@pytest.mark.parametrize("hint", [
-    "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)",  # the whole line
-    "use nn.ConvTranspose2d(channels,channels,kernel_size=4,stride=2)",  # its right side, spaces aside
-])
+@pytest.mark.parametrize(
+    "hint",
+    [
+        "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)",  # the whole line
+        "use nn.ConvTranspose2d(channels,channels,kernel_size=4,stride=2)",  # its right side, spaces aside
+    ],
+)
 def test_a_hint_that_holds_a_solution_line_is_found(hint):
     source = TIERED.replace("o stride é o fator", hint)
-    assert answer_in_hints(source) == [(hint, "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)")]
+    assert answer_in_hints(source) == [
+        (hint, "layer = nn.ConvTranspose2d(channels, channels, kernel_size=4, stride=2)")
+    ]
 
 
 def test_hints_that_name_the_tool_are_not_the_answer():
@@ -81,6 +89,8 @@ def test_hints_open_one_by_one_the_skeleton_last():
 
 
 def test_a_skeleton_may_show_a_line_that_only_opens_a_block():
-    source = (f"{BEGIN}: amplie sem gradiente\n### ESQUELETO: with torch.no_grad():\n### ESQUELETO:     layer = ...\n"
-              f"with torch.no_grad():\n    layer = upsample_the_scores_of_every_class(x)\n{END}\n")
+    source = (
+        f"{BEGIN}: amplie sem gradiente\n### ESQUELETO: with torch.no_grad():\n### ESQUELETO:     layer = ...\n"
+        f"with torch.no_grad():\n    layer = upsample_the_scores_of_every_class(x)\n{END}\n"
+    )
     assert answer_in_hints(source) == []

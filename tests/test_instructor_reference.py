@@ -1,5 +1,6 @@
 """fcn_course.instructor.reference: the instructor wing, not the student package, knows where the reference
 solutions live, and hands them to the commands that need them (grid, predict, train script)."""
+
 import sys
 
 import pytest
@@ -19,9 +20,16 @@ def test_every_course_backbone_has_its_reference_class():
 
 
 def test_a_backbone_without_a_reference_is_left_out(monkeypatch):
-    extra = backbones.Backbone(name="tinynet", display_name="TinyNet", build=lambda weights=None: None,
-                               cuts={8: 1, 16: 2}, channels={8: 1, 16: 1, 32: 1}, min_input_size=32,
-                               class_name="FCN_TinyNet", loader_name="load_tinynet")
+    extra = backbones.Backbone(
+        name="tinynet",
+        display_name="TinyNet",
+        build=lambda weights=None: None,
+        cuts={8: 1, 16: 2},
+        channels={8: 1, 16: 1, 32: 1},
+        min_input_size=32,
+        class_name="FCN_TinyNet",
+        loader_name="load_tinynet",
+    )
     monkeypatch.setitem(backbones.BACKBONES, "tinynet", extra)
     assert "tinynet" not in reference.reference_model_classes()
 
@@ -29,8 +37,11 @@ def test_a_backbone_without_a_reference_is_left_out(monkeypatch):
 def test_the_ingredients_are_the_solutions_training_functions():
     model_classes, make_optimizer, compute_loss, make_criterion = reference.reference_ingredients()
     training = sys.modules["solutions.training"]
-    assert (make_optimizer, compute_loss, make_criterion) == (training.make_optimizer, training.compute_loss,
-                                                              training.make_criterion)
+    assert (make_optimizer, compute_loss, make_criterion) == (
+        training.make_optimizer,
+        training.compute_loss,
+        training.make_criterion,
+    )
     assert set(model_classes) == {"alexnet", "vgg16"}
 
 
@@ -38,5 +49,14 @@ def test_the_student_registry_says_nothing_about_solutions():
     spec = backbones.BACKBONES["alexnet"]
     assert not hasattr(spec, "solution_module")
     with pytest.raises(TypeError):
-        backbones.Backbone(name="x", display_name="X", build=None, cuts={}, channels={}, min_input_size=1,
-                           class_name="FCN_X", loader_name="load_x", solution_module="solutions.fcn_x")
+        backbones.Backbone(
+            name="x",
+            display_name="X",
+            build=None,
+            cuts={},
+            channels={},
+            min_input_size=1,
+            class_name="FCN_X",
+            loader_name="load_x",
+            solution_module="solutions.fcn_x",
+        )

@@ -1,4 +1,5 @@
 """Tests of the student release and its leak scan (fcn_course.instructor.release) on tiny notebooks written to temporary folders."""
+
 import zipfile
 
 import pytest
@@ -15,6 +16,7 @@ from helpers import tree_digest
 # --------------------------------------------------------------------------------------------------
 # Release
 # --------------------------------------------------------------------------------------------------
+
 
 def test_release_excludes_solutions(tmp_path):
     repo = make_repo(tmp_path)
@@ -40,13 +42,18 @@ def test_the_course_has_its_reference_page():
         assert topic.lower() in text.lower(), topic
 
 
-@pytest.mark.parametrize("plant", [
-    lambda repo: (repo / "fcn_course" / "helpers.py").write_text(
-        "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"),
-    lambda repo: (repo / "README.md").write_text(f"Use {BEGIN} in your notebooks\n"),
-    lambda repo: (repo / "fcn_course" / "notes.md").write_text(
-        "A raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.\n"),
-])
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda repo: (repo / "fcn_course" / "helpers.py").write_text(
+            "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"
+        ),
+        lambda repo: (repo / "README.md").write_text(f"Use {BEGIN} in your notebooks\n"),
+        lambda repo: (repo / "fcn_course" / "notes.md").write_text(
+            "A raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.\n"
+        ),
+    ],
+)
 def test_release_scan_catches_a_planted_leak(tmp_path, plant):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
@@ -119,8 +126,9 @@ def test_the_student_package_does_not_spell_out_the_markers():
 # --------------------------------------------------------------------------------------------------
 def _repo_with_the_real_rubric(tmp_path):
     repo = make_repo(tmp_path)
-    (repo / "solutions" / "rubric.md").write_text((REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"),
-                                                   encoding="utf-8")
+    (repo / "solutions" / "rubric.md").write_text(
+        (REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     build(repo, names=TINY_OUTLINE, quiet=True)
     return repo
 
@@ -133,12 +141,14 @@ def test_release_leaves_out_the_rubric(tmp_path):
 
 def test_release_scan_catches_a_rubric_line_copied_into_the_package(tmp_path):
     repo = _repo_with_the_real_rubric(tmp_path)
-    model_answer = next(line for line in (repo / "solutions" / "rubric.md").read_text(encoding="utf-8").splitlines()
-                        if "Zero-initialised skips" in line)
+    model_answer = next(
+        line
+        for line in (repo / "solutions" / "rubric.md").read_text(encoding="utf-8").splitlines()
+        if "Zero-initialised skips" in line
+    )
     (repo / "fcn_course" / "notes.md").write_text(model_answer + "\n", encoding="utf-8")
     with pytest.raises(SolutionLeakError, match="Zero-initialised skips"):
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
-
 
         release(repo, tmp_path / "dist")
 
@@ -149,6 +159,7 @@ def test_release_scan_catches_a_rubric_line_copied_into_the_package(tmp_path):
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
+
 
 @pytest.fixture
 def built_repo(tmp_path):
@@ -164,8 +175,12 @@ def built_repo(tmp_path):
 def test_release_refuses_a_folder_that_contains_the_repository(built_repo):
     """Case 1: ``release --out ..`` from a clone named like the release used to delete the whole clone."""
     before = tree_digest(built_repo.parent)
-    for out_dir, name in ((built_repo.parent, built_repo.name), (built_repo.parent, "fcn-course"),
-                          (built_repo, "fcn-course"), (built_repo / "fcn_course", "fcn-course")):
+    for out_dir, name in (
+        (built_repo.parent, built_repo.name),
+        (built_repo.parent, "fcn-course"),
+        (built_repo, "fcn-course"),
+        (built_repo / "fcn_course", "fcn-course"),
+    ):
         with pytest.raises(ReleaseError, match="repository") as error:
             release(built_repo, out_dir, name=name, names=TINY_OUTLINE)
         assert str(built_repo) in str(error.value) and "--out" in str(error.value)

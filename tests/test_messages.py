@@ -1,5 +1,6 @@
 """The message catalogue: every key the code asks for exists, every key in the catalogue is used, and the
 fields a caller fills in are the ones the template needs."""
+
 import ast
 import re
 from pathlib import Path
@@ -77,8 +78,11 @@ def test_every_key_in_the_catalogue_is_used():
     used = {key for _, _, key, _ in _text_calls()}
     families = tuple(prefix for _, _, prefix in _key_families())
     source = "\n".join(path.read_text(encoding="utf-8") for path in CODE if "messages" not in path.parts)
-    unused = [key for key in messages.catalogue()
-              if key not in used and f'"{key}"' not in source and not key.startswith(families)]
+    unused = [
+        key
+        for key in messages.catalogue()
+        if key not in used and f'"{key}"' not in source and not key.startswith(families)
+    ]
     assert not unused, f"keys nobody asks for (remove them): {unused}"
 
 
@@ -91,16 +95,61 @@ def test_fields_of_reads_format_fields():
 # --------------------------------------------------------------------------------------------------
 # Modules whose every sentence for people comes from the catalogue (add each module as it is migrated).
 MIGRATED = [
-    "fcn_course/backbones.py", "fcn_course/colab.py", "fcn_course/data.py", "fcn_course/definitions.py",
-    "fcn_course/download.py", "fcn_course/synthetic.py", "fcn_course/voc.py", "fcn_course/widgets.py",
-    "fcn_course/instructor/__main__.py", "fcn_course/instructor/grade.py", "fcn_course/instructor/grade_class.py",
-    "fcn_course/instructor/site.py", "fcn_course/instructor/grade_time.py", "fcn_course/instructor/lms.py",
+    "fcn_course/backbones.py",
+    "fcn_course/colab.py",
+    "fcn_course/data.py",
+    "fcn_course/definitions.py",
+    "fcn_course/download.py",
+    "fcn_course/synthetic.py",
+    "fcn_course/voc.py",
+    "fcn_course/widgets.py",
+    "fcn_course/engine.py",
+    "fcn_course/runs.py",
+    "fcn_course/predict.py",
+    "fcn_course/instructor/__main__.py",
+    "fcn_course/instructor/grade.py",
+    "fcn_course/instructor/grade_class.py",
+    "fcn_course/instructor/site.py",
+    "fcn_course/instructor/grade_time.py",
+    "fcn_course/instructor/lms.py",
 ]
 ACCENTED = set("áàâãéêíóôõúüçÁÀÂÃÉÊÍÓÔÕÚÇ")
 # Words common in Portuguese sentences and (nearly) absent from English code and messages.
-PORTUGUESE_WORDS = {"de", "da", "das", "dos", "não", "nao", "você", "voce", "para", "uma", "está", "esta", "são",
-                    "pelo", "pela", "seu", "sua", "também", "nenhum", "nenhuma", "isso", "aqui", "então", "sem",
-                    "ao", "aos", "nos", "nas", "em", "foi", "ou", "que", "os"}
+PORTUGUESE_WORDS = {
+    "de",
+    "da",
+    "das",
+    "dos",
+    "não",
+    "nao",
+    "você",
+    "voce",
+    "para",
+    "uma",
+    "está",
+    "esta",
+    "são",
+    "pelo",
+    "pela",
+    "seu",
+    "sua",
+    "também",
+    "nenhum",
+    "nenhuma",
+    "isso",
+    "aqui",
+    "então",
+    "sem",
+    "ao",
+    "aos",
+    "nos",
+    "nas",
+    "em",
+    "foi",
+    "ou",
+    "que",
+    "os",
+}
 # A word, not a piece of a dotted name (os.environ, github.com, voc.class.bus) nor of a number (1em).
 WORD = re.compile(r"(?<![\w.])[^\W\d_]+(?!\w|\.\w)")
 
@@ -125,22 +174,31 @@ def portuguese_strings(source: str) -> list:
     """(line, text) of every string constant of ``source`` that looks Portuguese, docstrings left out."""
     tree = ast.parse(source)
     docstrings = _docstrings(tree)
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-            and looks_portuguese(node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and looks_portuguese(node.value)
+    ]
 
 
 def test_the_heuristic_tells_portuguese_from_english_code():
-    source = ('"""Módulo: a docstring may say célula."""\n'
-              'def f():\n    """Nor is a function docstring counted: não."""\n'
-              '    print("indexing the masks", "github.com", "1em", "key.de", "os.environ", "e.g.")\n'
-              '    raise ValueError(f"o arquivo {path} não existe")\n'
-              '    return "amostra de teste", "ônibus"\n')
+    source = (
+        '"""Módulo: a docstring may say célula."""\n'
+        'def f():\n    """Nor is a function docstring counted: não."""\n'
+        '    print("indexing the masks", "github.com", "1em", "key.de", "os.environ", "e.g.")\n'
+        '    raise ValueError(f"o arquivo {path} não existe")\n'
+        '    return "amostra de teste", "ônibus"\n'
+    )
     assert sorted(text for _, text in portuguese_strings(source)) == [" não existe", "amostra de teste", "ônibus"]
 
 
 @pytest.mark.parametrize("module", MIGRATED)
 def test_a_migrated_module_writes_no_portuguese_outside_the_catalogue(module):
     found = portuguese_strings((ROOT / module).read_text(encoding="utf-8"))
-    assert not found, (f"{module} has Portuguese text outside fcn_course/messages/pt_BR.py (move it there and "
-                       f"ask for it with text(key)): {found}")
+    assert not found, (
+        f"{module} has Portuguese text outside fcn_course/messages/pt_BR.py (move it there and "
+        f"ask for it with text(key)): {found}"
+    )

@@ -1,4 +1,5 @@
 """Tests of fcn_course.metrics.ConfusionMatrix against scikit-learn and simple invariants."""
+
 import math
 import warnings
 
@@ -168,9 +169,7 @@ def test_accumulating_batches_equals_one_update_on_everything():
     step_by_step = ConfusionMatrix(4)
     for preds, labels in batches:
         step_by_step.update(preds, labels)
-    all_at_once, _ = scores_of(
-        np.concatenate([p for p, _ in batches]), np.concatenate([lab for _, lab in batches]), 4
-    )
+    all_at_once, _ = scores_of(np.concatenate([p for p, _ in batches]), np.concatenate([lab for _, lab in batches]), 4)
     assert torch.equal(step_by_step.matrix, all_at_once.matrix)
     assert_same_scores(step_by_step.compute(), all_at_once.compute())
 
@@ -299,6 +298,7 @@ def test_property_matches_reference_and_invariants(batch):
 # ==================================================================================================
 # Metric cases found by mutation testing (benchmarks/mutation_test.py) that no other test pinned
 # ==================================================================================================
+
 
 def test_frequency_weighted_iou_counts_a_class_with_a_single_labelled_pixel():
     labels = torch.tensor([[0, 0, 0, 1]])

@@ -21,8 +21,7 @@ from solutions.training import compute_loss, make_criterion, make_optimizer
 
 ROOT = Path(__file__).resolve().parents[1]
 NUM_CLASSES = 3
-SHALLOW_CHANNELS = {(FCN_AlexNet, "8s"): 64, (FCN_AlexNet, "16s"): 192,
-                    (FCN_VGG16, "8s"): 256, (FCN_VGG16, "16s"): 512}
+SHALLOW_CHANNELS = {(FCN_AlexNet, "8s"): 64, (FCN_AlexNet, "16s"): 192, (FCN_VGG16, "8s"): 256, (FCN_VGG16, "16s"): 512}
 FEATURE_LAYERS = {FCN_AlexNet: 13, FCN_VGG16: 31}  # len(torchvision model.features)
 
 _cache = {}
@@ -64,8 +63,10 @@ def test_output_shape(model_class, skip):
             assert torch.isfinite(out).all()
 
 
-@pytest.mark.parametrize("model_class, skip, size", [(FCN_AlexNet, False, (33, 45)), (FCN_AlexNet, "8s", (62, 200)),
-                                                     (FCN_VGG16, False, (31, 64))])
+@pytest.mark.parametrize(
+    "model_class, skip, size",
+    [(FCN_AlexNet, False, (33, 45)), (FCN_AlexNet, "8s", (62, 200)), (FCN_VGG16, False, (31, 64))],
+)
 def test_too_small_input_gives_clear_error(model_class, skip, size):
     with pytest.raises(ValueError, match="at least"):
         build(model_class, skip)(torch.randn(1, 3, *size))
@@ -182,6 +183,7 @@ def weights_folder(tmp_path_factory):
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
     """Empty torch hub cache, FCN_COURSE_WEIGHTS unset, downloads fail at once."""
+
     def fail(*args, **kwargs):
         raise urllib.error.URLError("simulated: no internet")
 
@@ -197,14 +199,17 @@ def test_pretrained_backbone_holds_the_file_weights(offline, monkeypatch, weight
     folder, state = weights_folder
     monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(folder))
     (weight_file,) = folder.glob("alexnet-test-*.pth")
-    monkeypatch.setitem(backbones.BACKBONES, "alexnet",
-                        dataclasses.replace(backbones.BACKBONES["alexnet"], weight_file=weight_file.name))
+    monkeypatch.setitem(
+        backbones.BACKBONES,
+        "alexnet",
+        dataclasses.replace(backbones.BACKBONES["alexnet"], weight_file=weight_file.name),
+    )
     net = FCN_AlexNet(NUM_CLASSES, pretrained=True, skip=skip)
     if skip:
         backbone_state = {**net.backbone1.state_dict(), **net.backbone2.state_dict()}  # keys keep their index
     else:
         backbone_state = net.backbone.state_dict()
-    file_features = {k[len("features."):]: v for k, v in state.items() if k.startswith("features.")}
+    file_features = {k[len("features.") :]: v for k, v in state.items() if k.startswith("features.")}
     assert backbone_state.keys() == file_features.keys()
     for key, tensor in file_features.items():
         assert torch.equal(backbone_state[key], tensor), key  # not re-initialised afterwards

@@ -4,6 +4,7 @@ The script itself is too slow for CI; these checks are not. They fail when a ref
 issue #15 bugs or an "equivalent mutant" entry pointing at code that no longer exists, so that the next
 mutation run re-introduces the bugs it is meant to re-introduce.
 """
+
 import importlib.util
 import sys
 from pathlib import Path
@@ -52,21 +53,28 @@ def test_every_equivalent_entry_matches_a_mutant_of_the_current_code(tool):
     by_path = {}
     for entry in entries:
         mutants = by_path.setdefault(entry["path"], tool.find_mutants(entry["path"]))
-        assert any(tool.equivalence_reason(m, [entry]) for m in mutants), \
+        assert any(tool.equivalence_reason(m, [entry]) for m in mutants), (
             f"stale entry in mutation_equivalent.txt: {entry['path']} {entry['description']} {entry['code']}"
+        )
 
 
 def test_the_finder_makes_the_documented_kinds_of_mutant(tool, tmp_path):
     (tmp_path / "sample.py").write_text(
-        "def f(a, b, net):\n"
-        "    net.eval()\n"
-        "    if a < b and not a:\n"
-        "        return a + 1\n"
-        "    return a * 2.5\n")
+        "def f(a, b, net):\n    net.eval()\n    if a < b and not a:\n        return a + 1\n    return a * 2.5\n"
+    )
     described = {m.description for m in tool.find_mutants("sample.py", root=tmp_path)}
-    assert {"`<` -> `>=`", "`and` -> `or`", "`not` removed", "`+` -> `-`", "`1` -> `2`", "`*` -> `/`",
-            "`2.5` -> `0.0`", "call statement removed", "returned value -> `None`",
-            "`.eval()` -> `.train()`"} <= described
+    assert {
+        "`<` -> `>=`",
+        "`and` -> `or`",
+        "`not` removed",
+        "`+` -> `-`",
+        "`1` -> `2`",
+        "`*` -> `/`",
+        "`2.5` -> `0.0`",
+        "call statement removed",
+        "returned value -> `None`",
+        "`.eval()` -> `.train()`",
+    } <= described
 
 
 def mirror_test_module(path: str) -> str:

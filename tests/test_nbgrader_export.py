@@ -3,6 +3,8 @@
 Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
 installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
 """
+
+import csv
 import os
 import re
 import subprocess
@@ -12,24 +14,32 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fcn_course.checks import get_exercise
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
-from fcn_course.instructor.nbgrader_export import (GOAL_PREFIX, HIDDEN_BEGIN, NbgraderExportError, check_keys, export_nbgrader,
-                                                   nbgrader_notebook)
+from fcn_course.instructor.nbgrader_export import (
+    GOAL_PREFIX,
+    HIDDEN_BEGIN,
+    NbgraderExportError,
+    check_keys,
+    export_nbgrader,
+    nbgrader_notebook,
+)
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
 # nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
 NBGRADER_CODE_STUB = re.compile(
     r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
-    r"(?P=indent)raise NotImplementedError\(\)$", re.MULTILINE)
+    r"(?P=indent)raise NotImplementedError\(\)$",
+    re.MULTILINE,
+)
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
 
 
 def as_our_stub(source: str) -> str:
     """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")``."""
-    source = NBGRADER_CODE_STUB.sub(
-        lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
+    source = NBGRADER_CODE_STUB.sub(lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
     return source.replace(NBGRADER_TEXT_STUB, ANSWER_PLACEHOLDER)
 
 
@@ -53,8 +63,7 @@ def test_cells_get_nbgrader_metadata():
     assert len(ids) == len(set(ids))
     assert all("BEGIN HIDDEN TESTS" in c.source and ".passed" in c.source for c in tests)
     nb04 = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "04_comparacao.ipynb", as_version=4)
-    answers = [c for c in nbgrader_notebook(nb04, "04").cells
-               if c.cell_type == "markdown" and "nbgrader" in c.metadata]
+    answers = [c for c in nbgrader_notebook(nb04, "04").cells if c.cell_type == "markdown" and "nbgrader" in c.metadata]
     assert answers and all(c.metadata.nbgrader["solution"] and c.metadata.nbgrader["grade"] for c in answers)
 
 
@@ -85,7 +94,8 @@ def test_export_writes_the_outlines_notebooks(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     assert export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE) == [
-        tmp_path / "course" / "source" / "01_demo" / "01_demo.ipynb"]
+        tmp_path / "course" / "source" / "01_demo" / "01_demo.ipynb"
+    ]
 
 
 def test_export_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
@@ -115,12 +125,15 @@ def generated(tmp_path_factory):
     export_nbgrader(REPO_ROOT, course)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     for name in COURSE_NOTEBOOKS:  # nbgrader runs alembic from PATH: the environment's bin first
-        result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name,
-                                 f"--CourseDirectory.root={course}"], cwd=course, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", name, f"--CourseDirectory.root={course}"],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
-    return {name: nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
-            for name in COURSE_NOTEBOOKS}
+    return {name: nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4) for name in COURSE_NOTEBOOKS}
 
 
 @pytest.mark.subprocess
@@ -165,7 +178,7 @@ HIDDEN_TEST_ATTACKS = {
     "a fake check function": "checks.check = lambda *args, **kwargs: checks.CheckResult('x', True)",
     "a result that always passes": "checks.CheckResult.passed = property(lambda self: True, lambda self, v: None)",
     "another object named checks": "class checks:\n    check = staticmethod(lambda *a, **k: type('R', (), "
-                                   "{'passed': True})())",
+    "{'passed': True})())",
 }
 
 
@@ -199,6 +212,259 @@ def test_a_hidden_test_judges_with_the_installed_checks_whatever_the_cells_did(a
         for key, value in original_result.items():
             if key not in ("__dict__", "__weakref__") and vars(result_class).get(key) is not value:
                 setattr(result_class, key, value)
+
+
+# --------------------------------------------------------------------------------------------------
+# nbgrader end to end: generate_assignment -> autograde -> generate_feedback -> export, with nbgrader's CLI
+# --------------------------------------------------------------------------------------------------
+GRADED_NOTEBOOK = "02_fcn_alexnet"  # the fastest notebook with several graded checks (8) and answers
+# The exact scores of the three submissions written below: the 8 check cells are graded by autograde, the
+# two written answers (6 points in the rubric) by hand, so they count 0 until formgrader.
+EXPECTED_SCORES = {"correct": 8.0, "partial": 2.0, "wrong": 4.0}
+EXPECTED_MAX_SCORE = 14.0
+# Each mistake of the "wrong" submission: (text of the solution, the mistaken text, the check that fails).
+MISTAKES = [
+    ("permute(0, 2, 3, 1).reshape(-1, num_classes)", "reshape(-1, num_classes)", "loss"),
+    (
+        "'params': net.backbone1.parameters(), 'lr': args['lr'] * 0.1",
+        "'params': net.backbone1.parameters()",
+        "optimizer",
+    ),
+    ("upsampler.weight.requires_grad_(learnable)", "upsampler.weight.requires_grad_(True)", "upsampler"),
+    ("freq[present].median() / freq[present]", "freq[present].mean() / freq[present]", "class-weights"),
+]
+TAMPERED_CHECK = "dice-loss"  # the wrong submission also empties this locked check cell: nbgrader restores it
+
+
+def _nbgrader(course: Path, *arguments: str) -> str:
+    """Run nbgrader's command line in ``course`` (its nbgrader_config.py applies) and return its output.
+
+    The course's variables are removed from the environment, and this Python's bin/ from PATH: the config
+    alone must choose the profile and find nbgrader's tools (alembic), as for an instructor who runs
+    ``.venv/bin/nbgrader`` without activating the environment.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FCN_COURSE_")}
+    bin_folder = Path(sys.executable).parent
+    env.update(
+        PATH=os.pathsep.join(
+            folder for folder in os.environ.get("PATH", "").split(os.pathsep) if folder and Path(folder) != bin_folder
+        ),
+        FCN_COURSE_DATA=str(course.parent / "data"),
+        MPLBACKEND="Agg",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *arguments], cwd=course, env=env, capture_output=True, text=True
+    )
+    return result.stdout + result.stderr
+
+
+def _answered(cell) -> str:
+    """The solution notebook's cell as a student who solved it writes it: the solution, without markers."""
+    return "\n".join(
+        line for line in cell.source.splitlines() if not line.strip().startswith((BEGIN_MARKER, END_MARKER))
+    )
+
+
+def _submit(course: Path, student: str, answer):
+    """Write ``submitted/<student>/`` from the released notebook, each answer cell replaced by ``answer(cell)``.
+
+    ``answer`` gets the source version of the cell (solutions inside markers) and returns the student's text,
+    or None to leave nbgrader's stub. Returns the submitted notebook.
+    """
+    source = nbformat.read(course / "source" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    by_id = {cell.metadata.nbgrader["grade_id"]: cell for cell in source.cells if "nbgrader" in cell.metadata}
+    released = nbformat.read(course / "release" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    for cell in released.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            text = answer(by_id[meta["grade_id"]])
+            cell.source = cell.source if text is None else text
+    folder = course / "submitted" / student / GRADED_NOTEBOOK
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / f"{GRADED_NOTEBOOK}.ipynb")
+    return released
+
+
+def _with_mistakes(cell):
+    text = _answered(cell)
+    for right, wrong, _check in MISTAKES:
+        text = text.replace(right, wrong)
+    return text
+
+
+def _only_the_fcn(cell):
+    """Exercises 1 and 2 done (the FCN_AlexNet cell), everything else left as nbgrader's stub."""
+    return _answered(cell) if "class FCN_AlexNet" in cell.source else None
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+@pytest.mark.kernel  # nbgrader's autograde executes the notebooks
+def test_nbgrader_scores_a_correct_a_partial_and_a_wrong_submission(tmp_path):
+    """The real nbgrader pipeline on our export, with only the course folder's nbgrader_config.py.
+
+    Needs nothing but the export: the config gives the kernels the smoke profile (no VOC on a grading
+    machine) and time limits the checks fit in. The locked test cells raise no checksum warning, except the
+    one a student really edited.
+    """
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    course = tmp_path / "course"
+    export_nbgrader(REPO_ROOT, course)
+    _nbgrader(course, "generate_assignment", GRADED_NOTEBOOK)
+    solution_text = nbformat.read(course / "source" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb", as_version=4)
+    for right, _wrong, _check in MISTAKES:  # every mistake is planted in the solution, not lost to an edit
+        assert any(right in cell.source for cell in solution_text.cells), right
+    _submit(course, "correct", _answered)
+    _submit(course, "partial", _only_the_fcn)
+    wrong = _submit(course, "wrong", _with_mistakes)
+    tampered = next(cell for cell in wrong.cells if cell.source == f'checks.check("{TAMPERED_CHECK}");')
+    tampered.source = "pass"
+    nbformat.write(wrong, course / "submitted" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.ipynb")
+
+    log = _nbgrader(course, "autograde", GRADED_NOTEBOOK)
+    _nbgrader(course, "generate_feedback", GRADED_NOTEBOOK)
+    _nbgrader(course, "export")
+    with open(course / "grades.csv", newline="", encoding="utf-8") as grades:
+        scores = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(grades)}
+    assert scores == {student: (score, EXPECTED_MAX_SCORE) for student, score in EXPECTED_SCORES.items()}, log
+
+    changed = re.findall(r"Attribute '(\w+)' for cell (\S+) has changed", log)
+    assert changed == [("checksum", tampered.metadata.nbgrader["grade_id"])], log
+    assert "Removing failed assignment" not in log and "Timeout" not in log, log
+    for student in EXPECTED_SCORES:
+        feedback = course / "feedback" / student / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html"
+        assert feedback.is_file(), f"no feedback for {student}"
+    wrong_feedback = (course / "feedback" / "wrong" / GRADED_NOTEBOOK / f"{GRADED_NOTEBOOK}.html").read_text()
+    for _right, _wrong, check in MISTAKES:  # the checks' Portuguese feedback reaches the student
+        assert f"❌ {get_exercise(check).title}" in wrong_feedback, check
+    assert "(FCN_COURSE_PROFILE=smoke)" in wrong_feedback  # the profile of the config, not the default (full)
+
+
+# --------------------------------------------------------------------------------------------------
+# Points that follow the rubric, and the course folder's nbgrader_config.py
+# --------------------------------------------------------------------------------------------------
+def _graded(name: str) -> list:
+    """``(cell, points)`` of the graded cells of the exported notebook ``name``."""
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
+    exported = nbgrader_notebook(nb, name)
+    return [
+        (index, cell, cell.metadata.nbgrader["points"])
+        for index, cell in enumerate(exported.cells)
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    ], exported
+
+
+def rubric_points() -> dict:
+    """``{notebook number: max points}`` of the written answers, summed from the table of solutions/rubric.md."""
+    rows = re.findall(
+        r"^\| (\d\d) \| [^|]+ \| [^|]+ \| (\d+) \|$",
+        (REPO_ROOT / "solutions" / "rubric.md").read_text(encoding="utf-8"),
+        re.MULTILINE,
+    )
+    totals = {}
+    for notebook, points in rows:
+        totals[notebook] = totals.get(notebook, 0) + int(points)
+    return totals
+
+
+def test_answers_are_worth_what_the_rubric_grades_and_checks_one_point_each():
+    """solutions/rubric.md: each item 0-2 times its weight; the export's answer points add up to its table."""
+    rubric = rubric_points()
+    assert sorted(rubric) == [name[:2] for name in COURSE_NOTEBOOKS]
+    for name in COURSE_NOTEBOOKS:
+        graded, _ = _graded(name)
+        assert sum(points for _, cell, points in graded if cell.cell_type == "markdown") == rubric[name[:2]], name
+        assert all(points == 1 for _, cell, points in graded if cell.cell_type == "code")
+    graded, exported = _graded("04_comparacao")
+    question = {index: exported.cells[index - 1].source for index, _, _ in graded}
+    points = {index: points for index, _, points in graded}
+    [predictions] = [index for index in points if "**Previsão 1.**" in question[index]]
+    [failure_modes] = [index for index in points if "Pergunta de reflexão 6" in question[index]]
+    [when_alexnet] = [index for index in points if "**5.**" in question[index]]
+    assert (points[predictions], points[failure_modes], points[when_alexnet]) == (4, 6, 2)
+
+
+def test_points_tags_never_reach_the_students_or_nbgrader():
+    for folder in ("notebooks", "solutions/notebooks"):
+        nb = nbformat.read(REPO_ROOT / folder / "04_comparacao.ipynb", as_version=4)
+        tags = [tag for cell in nb.cells for tag in cell.metadata.get("tags", [])]
+        assert any(tag.startswith("points:") for tag in tags) == (folder == "solutions/notebooks")
+    _, exported = _graded("04_comparacao")
+    assert not any(tag.startswith("points:") for cell in exported.cells for tag in cell.metadata.get("tags", []))
+
+
+@pytest.mark.parametrize(
+    "cell_text, tags, message",
+    [
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "whole number"),
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "one tag"),
+        ("# %%\nx = 1\n", ["points:2"], "does not grade"),
+    ],
+)
+def test_a_bad_points_tag_is_an_error_naming_the_cell(cell_text, tags, message):
+    from tiny_course import nb_from
+
+    nb = nb_from(cell_text)
+    nb.cells[0].metadata["tags"] = tags
+    with pytest.raises(NbgraderExportError, match=message) as error:
+        nbgrader_notebook(nb, "01_demo")
+    assert "'01_demo', cell 1" in str(error.value)
+
+
+def test_the_export_writes_an_nbgrader_config_that_nbgrader_reads(tmp_path):
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from fcn_course.instructor.build import build
+    from fcn_course.instructor.nbgrader_autograde import CourseExecute, HiddenTestsOverwriteCells
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    course = tmp_path / "course"
+    export_nbgrader(repo, course, names=TINY_OUTLINE)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    assert config.CourseDirectory.root == str(course)
+    assert config.Execute.timeout >= 900 and config.Execute.iopub_timeout >= 120
+    assert config.CourseExecute.profile == "smoke"
+    assert CourseExecute in config.Autograde.autograde_preprocessors
+    assert HiddenTestsOverwriteCells in config.Autograde.sanitize_preprocessors
+    (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text() + "# my change\n")
+    with pytest.raises(NbgraderExportError, match="differs"):  # an instructor's edit is never overwritten
+        export_nbgrader(repo, course, names=TINY_OUTLINE)
+
+
+@pytest.mark.kernel
+def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
+    """CourseExecute gives its kernels FCN_COURSE_PROFILE, whatever the environment of nbgrader says."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from fcn_course.instructor.nbgrader_autograde import CourseExecute
+
+    monkeypatch.setenv("FCN_COURSE_PROFILE", "full")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import os\nprint(os.environ['FCN_COURSE_PROFILE'], os.environ.get('FCN_COURSE_SMOKE'))"
+            )
+        ]
+    )
+    executed, _ = CourseExecute(timeout=120).preprocess(nb, {})
+    assert executed.cells[0].outputs[0]["text"].strip() == "smoke None"
+    assert os.environ["FCN_COURSE_PROFILE"] == "full"  # nbgrader's own process keeps its environment
+
+
+def test_a_cell_with_a_solution_region_and_a_check_stays_an_answer_never_locked():
+    from tiny_course import nb_from
+
+    nb = nb_from('''
+        # %%
+        def half(x):
+            BEGIN: devolva a metade
+            return x / 2
+            END
+        checks.check("iou")
+    ''')
+    [cell] = nbgrader_notebook(nb, "01_demo").cells
+    assert cell.metadata.nbgrader["solution"] and not cell.metadata.nbgrader["locked"]
 
 
 @pytest.mark.safety

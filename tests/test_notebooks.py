@@ -4,6 +4,7 @@ The solution notebooks themselves are executed by nbval (see `addopts` in pyproj
 solutions/notebooks/*.ipynb with --nbval-lax). Here: pairs and student versions are current, and every
 student notebook runs until its first unfinished exercise, which must stop it with the intended error.
 """
+
 from pathlib import Path
 
 import nbformat
@@ -47,8 +48,10 @@ def test_student_notebooks_hold_no_solution_and_no_outputs():
 def test_student_notebooks_say_which_file_they_are_generated_from(path):
     """The title cell (after the two Colab cells) starts with a Markdown comment that students never see."""
     title = nbformat.read(path, as_version=4).cells[2]
-    assert title.source.splitlines()[0] == (f"<!-- generated from solutions/notebooks/{path.stem}.py; edit that file, "
-                                            f"then run python -m fcn_course.instructor build -->")
+    assert title.source.splitlines()[0] == (
+        f"<!-- generated from solutions/notebooks/{path.stem}.py; edit that file, "
+        f"then run python -m fcn_course.instructor build -->"
+    )
     assert title.source.splitlines()[1].startswith(f"# {path.stem[:2]} ")
 
 
@@ -62,8 +65,11 @@ def test_every_notebook_links_the_reference_page_from_its_title_cell(path):
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_code_exercise_is_followed_by_its_hints_folded_one_by_one(path):
     cells = nbformat.read(path, as_version=4).cells
-    exercises = [index for index, cell in enumerate(cells)
-                 if cell.cell_type == "code" and "raise NotImplementedError(" in cell.source]
+    exercises = [
+        index
+        for index, cell in enumerate(cells)
+        if cell.cell_type == "code" and "raise NotImplementedError(" in cell.source
+    ]
     for index in exercises:
         hints = cells[index + 1]
         assert hints.cell_type == "markdown" and "<summary>Dica 1</summary>" in hints.source, cells[index].source
@@ -109,8 +115,10 @@ def test_student_release_of_the_real_course_has_no_solution(tmp_path):
     assert scan_for_leaks(zip_path, ROOT) == []
     # every line of the reference models' solution regions is absent from the release
     import zipfile
-    released = "\n".join(zipfile.ZipFile(zip_path).read(n).decode("utf-8", "replace")
-                         for n in zipfile.ZipFile(zip_path).namelist())
+
+    released = "\n".join(
+        zipfile.ZipFile(zip_path).read(n).decode("utf-8", "replace") for n in zipfile.ZipFile(zip_path).namelist()
+    )
     body = (ROOT / "solutions" / "fcn_alexnet.py").read_text()
     assert "features = load_alexnet(pretrained).features" in body
     assert "features = load_alexnet(pretrained).features" not in released
@@ -118,6 +126,7 @@ def test_student_release_of_the_real_course_has_no_solution(tmp_path):
 
 def _sha(path):
     import hashlib
+
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

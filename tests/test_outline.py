@@ -1,10 +1,12 @@
 """The course outline (fcn_course.outline): the notebooks in reading order, and where the student copies live."""
+
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from fcn_course.instructor.pairs import SOLUTION_DIR, STUDENT_DIR, solution_sources
-from fcn_course.outline import COURSE_NOTEBOOKS, MODEL_NOTEBOOKS, STUDENT_NOTEBOOK_DIR, model_notebooks
+from fcn_course.outline import COURSE_NOTEBOOKS, MODEL_NOTEBOOKS, STUDENT_NOTEBOOK_DIR, model_notebooks, original_name
 from tiny_course import REPO_ROOT
 
 
@@ -46,3 +48,19 @@ def test_no_model_notebook_says_what_to_pass(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(FileNotFoundError, match="pass --models " + " ".join(MODEL_NOTEBOOKS)):
         model_notebooks()
+
+
+@pytest.mark.parametrize(
+    "copy, original",
+    [
+        ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),  # Drive's "Salvar uma cópia"
+        ("Cópia de Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),
+        ("Copy of 03_fcn_vgg16.py", "03_fcn_vgg16.py"),
+        ("02_fcn_alexnet (1).ipynb", "02_fcn_alexnet.ipynb"),  # a second download
+        (unicodedata.normalize("NFD", "Cópia de 01_dados_e_metricas.ipynb"), "01_dados_e_metricas.ipynb"),  # macOS
+        ("02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),
+        ("meu 02_fcn_alexnet.ipynb", "meu 02_fcn_alexnet.ipynb"),  # only the copy prefixes are taken off
+    ],
+)
+def test_original_name_of_a_renamed_copy(copy, original):
+    assert original_name(copy) == original

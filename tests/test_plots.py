@@ -1,4 +1,5 @@
 """Headless tests of fcn_course.plots: every helper draws a figure with the expected panels."""
+
 import io
 from pathlib import Path
 
@@ -73,7 +74,9 @@ def test_show_predictions_with_scores_and_indices():
 
 def test_plot_history():
     history = {
-        "train": [{"epoch": e, "loss_mean": 1 / e, "loss_std": 0.1, "miou_fg": 0.1 * e, "miou": 0.2} for e in (1, 2, 3)],
+        "train": [
+            {"epoch": e, "loss_mean": 1 / e, "loss_std": 0.1, "miou_fg": 0.1 * e, "miou": 0.2} for e in (1, 2, 3)
+        ],
         "val": [{"epoch": e, "loss_mean": 1.1 / e, "loss_std": 0.2, "miou_fg": None, "miou": 0.1} for e in (1, 2, 3)],
     }
     figure = plots.plot_history(history)
@@ -159,11 +162,34 @@ def no_pyplot_figures_left():
 # --------------------------------------------------------------------------------------------------
 # The public names of fcn_course/plots.py before it became a package: notebooks and students call them.
 NAMES_BEFORE_THE_SPLIT = {
-    "VOID_LABEL", "as_numpy", "colorize", "overlay", "legend_handles", "show_samples", "show_predictions",
-    "show_epoch_predictions", "save_figure", "display_figure", "METRIC_TITLES", "PHASE_NAMES", "plot_history",
-    "box_iou", "iou_illustration", "DIAGRAM_STAGES", "fcn_diagram", "cnn_to_fcn_diagram", "bilinear_demo",
-    "grid_curves", "per_class_iou", "prediction_rows", "checkerboard_demo", "label_interpolation_demo",
-    "pixel_frequencies", "confusion_matrix_figure", "option_comparison"}
+    "VOID_LABEL",
+    "as_numpy",
+    "colorize",
+    "overlay",
+    "legend_handles",
+    "show_samples",
+    "show_predictions",
+    "show_epoch_predictions",
+    "save_figure",
+    "display_figure",
+    "METRIC_TITLES",
+    "PHASE_NAMES",
+    "plot_history",
+    "box_iou",
+    "iou_illustration",
+    "DIAGRAM_STAGES",
+    "fcn_diagram",
+    "cnn_to_fcn_diagram",
+    "bilinear_demo",
+    "grid_curves",
+    "per_class_iou",
+    "prediction_rows",
+    "checkerboard_demo",
+    "label_interpolation_demo",
+    "pixel_frequencies",
+    "confusion_matrix_figure",
+    "option_comparison",
+}
 PLOTS_MODULES = ("figures", "labels", "training", "results", "sketches")
 
 
@@ -180,8 +206,13 @@ def test_every_public_name_of_the_plots_modules_is_a_name_of_plots():
         module = importlib.import_module(f"fcn_course.plots.{module_name}")
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
         defined = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
-        defined += [target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
-                    if isinstance(target, ast.Name)]
+        defined += [
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        ]
         public = [name for name in defined if not name.startswith("_")]
         assert public, module_name
         for name in public:
@@ -206,12 +237,21 @@ def test_the_plots_code_writes_no_portuguese_sentence():
     found = []
     for path in sorted(folder.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-                      and isinstance(node.body[0], ast.Expr)}
-        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                  and any(letter in node.value for letter in "ãõçáéíóúâêôà")]
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.name}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and any(letter in node.value for letter in "ãõçáéíóúâêôà")
+        ]
     assert found == []
 
 
@@ -219,13 +259,14 @@ def test_the_plots_code_writes_no_portuguese_sentence():
 # Figures of issue #13: checkerboard artefacts, label interpolation, pixel frequencies, confusion matrix, options
 # ==================================================================================================
 
+
 def _titles(figure):
     return [ax.get_title() for ax in figure.axes]
 
 
 def test_checkerboard_demo_shows_flat_bilinear_and_uneven_bad_kernels():
     titles = _titles(plots.checkerboard_demo(factor=2))
-    assert "mín 1.00, máx 1.00" in titles[1]          # bilinear: the constant stays constant
+    assert "mín 1.00, máx 1.00" in titles[1]  # bilinear: the constant stays constant
     assert "mín 1.00" not in titles[2] or "máx 1.00" not in titles[2]  # kernel 3, stride 2: uneven
 
 
@@ -251,7 +292,9 @@ def test_pixel_frequencies_and_option_comparison_draw():
     history = History()
     entry = {"epoch": 1, "loss_mean": 1.0, "miou_fg": 0.4, "iou": [0.9, 0.3, 0.5], "time": 1.0}
     history.append(dict(entry), dict(entry))
-    runs = {"base": RunResult("alexnet", True, False, "done", history=history),
-            "falhou": RunResult("alexnet", True, False, "diverged")}
+    runs = {
+        "base": RunResult("alexnet", True, False, "done", history=history),
+        "falhou": RunResult("alexnet", True, False, "diverged"),
+    }
     figure = plots.option_comparison(runs, CLASSES)
     assert " 0.400" in [t.get_text() for t in figure.axes[0].texts]

@@ -1,4 +1,5 @@
 """Tests of fcn_course.predict: inference on an own image, mask/overlay files, checkpoints, command line."""
+
 from __future__ import annotations
 
 import subprocess
@@ -14,16 +15,32 @@ from torch import nn
 from fcn_course import data, predict, runs
 from fcn_course.engine import save_checkpoint
 from fcn_course.files import OWNER_FILE
-from fcn_course.predict import (load_image, load_model_from_checkpoint, predict_image, read_checkpoint_config,
-                                save_prediction)
+from fcn_course.predict import (
+    load_image,
+    load_model_from_checkpoint,
+    predict_image,
+    read_checkpoint_config,
+    save_prediction,
+)
 from helpers import tree_digest
 from solutions.fcn_alexnet import FCN_AlexNet
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
 MODELS = {"alexnet": FCN_AlexNet}
-RUN_ARGS = {"backbone": "alexnet", "classes": CLASSES, "skip": True, "pretrained": False, "h_size": 64,
-            "w_size": 64, "batch_size": 4, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9, "seed": 0}
+RUN_ARGS = {
+    "backbone": "alexnet",
+    "classes": CLASSES,
+    "skip": True,
+    "pretrained": False,
+    "h_size": 64,
+    "w_size": 64,
+    "batch_size": 4,
+    "lr": 1e-4,
+    "weight_decay": 5e-4,
+    "momentum": 0.9,
+    "seed": 0,
+}
 BUS_COLOUR, PERSON_COLOUR = (0, 128, 128), (192, 128, 128)
 
 
@@ -38,7 +55,7 @@ class LeftPersonRightBus(nn.Module):
         height, width = x.shape[-2:]
         scores = torch.zeros(x.shape[0], 3, height, width)
         scores[:, 2, :, : width // 2] = 5.0
-        scores[:, 1, :, width // 2:] = 5.0
+        scores[:, 1, :, width // 2 :] = 5.0
         return scores + 0 * self.dummy
 
 
@@ -80,8 +97,6 @@ def test_prediction_runs_in_evaluation_mode(tmp_path, mode_sensitive_net):
     assert torch.equal(mode_sensitive_net.norm.running_mean, running_mean)
 
 
-
-
 @pytest.mark.slow
 def test_real_fcn_on_a_pil_image_of_odd_size(alexnet_checkpoint):
     model = load_model_from_checkpoint(alexnet_checkpoint, MODELS)
@@ -97,11 +112,11 @@ def test_input_is_normalised_with_imagenet_statistics():
 
 
 def test_image_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not found"):
+    with pytest.raises(FileNotFoundError, match="não encontrad"):
         predict.load_image(tmp_path / "missing.jpg")
     text = tmp_path / "notes.jpg"
     text.write_text("not a picture")
-    with pytest.raises(ValueError, match="not an image"):
+    with pytest.raises(ValueError, match="não é uma imagem"):
         predict.load_image(text)
 
 
@@ -134,9 +149,9 @@ def test_background_is_left_untouched_and_sizes_must_agree(tmp_path):
     background = np.zeros((64, 80), dtype=np.int64)
     overlay = predict.overlay_image(photo, background, CLASSES)
     assert np.array_equal(np.array(overlay), np.array(Image.open(photo).convert("RGB")))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="formato"):
         save_prediction(photo, np.zeros((10, 10), dtype=np.int64), CLASSES, tmp_path / "out")
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match="fora de"):
         predict.mask_image(np.full((4, 4), 7), CLASSES)
 
 
@@ -163,18 +178,20 @@ def test_bare_state_dict_needs_a_run_description(tmp_path, alexnet_checkpoint):
 
 def test_run_folder_of_the_previous_version_still_loads(tmp_path, alexnet_checkpoint):
     """Runs written by version 0.1 (config.json of the grid/predict) keep working."""
-    (tmp_path / "config.json").write_text('{"backbone": "alexnet", "skip": true, "pretrained": false, '
-                                          '"classes": ["background", "bus", "person"], "n_classes": 3}')
+    (tmp_path / "config.json").write_text(
+        '{"backbone": "alexnet", "skip": true, "pretrained": false, '
+        '"classes": ["background", "bus", "person"], "n_classes": 3}'
+    )
     (tmp_path / "best.pt").write_bytes(alexnet_checkpoint.read_bytes())
     model = load_model_from_checkpoint(tmp_path / "best.pt", MODELS)
     assert model.skip == "8s"
 
 
 def test_checkpoint_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+    with pytest.raises(FileNotFoundError, match="Checkpoint não encontrado"):
         read_checkpoint_config(tmp_path / "nothing.pt")
     (tmp_path / "junk.pt").write_text("junk")
-    with pytest.raises(ValueError, match="not a PyTorch checkpoint"):
+    with pytest.raises(ValueError, match="não é um checkpoint do PyTorch"):
         read_checkpoint_config(tmp_path / "junk.pt")
 
 
@@ -195,20 +212,29 @@ def test_command_line_on_a_folder(tmp_path, alexnet_checkpoint, capsys):
     write_photo(photos / "b.png", size=(90, 120))
     (photos / "readme.txt").write_text("not an image: ignored")
     out = tmp_path / "out"
-    assert predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
-                        model_classes=MODELS) == 0
+    assert (
+        predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"], model_classes=MODELS)
+        == 0
+    )
     assert sorted(p.name for p in out.iterdir() if p.name != OWNER_FILE) == [
-        "a.jpg_mask.png", "a.jpg_overlay.png", "b.png_mask.png", "b.png_overlay.png"]
+        "a.jpg_mask.png",
+        "a.jpg_overlay.png",
+        "b.png_mask.png",
+        "b.png_overlay.png",
+    ]
     assert Image.open(out / "b.png_mask.png").size == (90, 120)
     assert "a.jpg" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("case, message", [
-    ("missing checkpoint", "Checkpoint not found"),
-    ("missing image", "Not found"),
-    ("not an image", "not an image"),
-    ("empty folder", "No images in"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("missing checkpoint", "Checkpoint não encontrado"),
+        ("missing image", "Não encontrado"),
+        ("not an image", "não é uma imagem"),
+        ("empty folder", "Nenhuma imagem em"),
+    ],
+)
 def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message):
     checkpoint, target = alexnet_checkpoint, tmp_path / "missing.jpg"
     if case == "missing checkpoint":
@@ -220,8 +246,9 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
         target = tmp_path / "folder"
         target.mkdir()
         (target / "notes.txt").write_text("hello")
-    code = predict.main([str(checkpoint), str(target), "--out", str(tmp_path / "out"), "--device", "cpu"],
-                        model_classes=MODELS)
+    code = predict.main(
+        [str(checkpoint), str(target), "--out", str(tmp_path / "out"), "--device", "cpu"], model_classes=MODELS
+    )
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # nothing written
@@ -230,9 +257,24 @@ def test_command_line_errors(tmp_path, alexnet_checkpoint, capsys, case, message
 @pytest.mark.subprocess
 def test_python_dash_m_entry_point(tmp_path, alexnet_checkpoint):
     photo = write_photo(tmp_path / "cat.jpg", size=(100, 80))
-    result = subprocess.run([sys.executable, "-m", "fcn_course.instructor", "predict", str(alexnet_checkpoint), str(photo),
-                             "--out", str(tmp_path / "out"), "--device", "cpu"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fcn_course.instructor",
+            "predict",
+            str(alexnet_checkpoint),
+            str(photo),
+            "--out",
+            str(tmp_path / "out"),
+            "--device",
+            "cpu",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "cat.jpg_mask.png").is_file()
 
@@ -241,15 +283,25 @@ def test_command_line_with_the_students_own_classes(tmp_path, alexnet_checkpoint
     """In the student release there is no solutions/: --models takes the classes from a notebook."""
     photo = write_photo(tmp_path / "dog.jpg", size=(100, 80))
     notebook = REPO_ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
-    code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(tmp_path / "out"), "--device", "cpu",
-                         "--models", str(notebook)])
+    code = predict.main(
+        [
+            str(alexnet_checkpoint),
+            str(photo),
+            "--out",
+            str(tmp_path / "out"),
+            "--device",
+            "cpu",
+            "--models",
+            str(notebook),
+        ]
+    )
     assert code == 0 and (tmp_path / "out" / "dog.jpg_overlay.png").is_file()
 
 
 def test_command_line_models_without_an_fcn_class(tmp_path, alexnet_checkpoint, capsys):
     notebook = REPO_ROOT / "solutions" / "notebooks" / "01_dados_e_metricas.ipynb"
     code = predict.main([str(alexnet_checkpoint), str(write_photo(tmp_path / "x.jpg")), "--models", str(notebook)])
-    assert code == 2 and "no FCN class (FCN_AlexNet, FCN_VGG16)" in capsys.readouterr().err
+    assert code == 2 and "nenhuma classe FCN (FCN_AlexNet, FCN_VGG16)" in capsys.readouterr().err
 
 
 def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkpoint, monkeypatch):
@@ -274,6 +326,7 @@ def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkp
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
 
+
 class HalfAndHalf(torch.nn.Module):
     """Scores that say 'person' on the left half of the input and 'bus' on the right half."""
 
@@ -285,7 +338,7 @@ class HalfAndHalf(torch.nn.Module):
         height, width = x.shape[-2:]
         scores = torch.zeros(x.shape[0], 3, height, width)
         scores[:, 2, :, : width // 2] = 5.0
-        scores[:, 1, :, width // 2:] = 5.0
+        scores[:, 1, :, width // 2 :] = 5.0
         return scores + 0 * self.dummy
 
 
@@ -316,11 +369,21 @@ def test_two_inputs_never_share_an_output_name(tmp_path, checkpoint):
     """Case 2a: photo.jpg and photo.png both wrote photo_mask.png; now each keeps its own suffix."""
     inputs = photos(tmp_path / "in")
     before = tree_digest(inputs)
-    assert predict.main([str(checkpoint), str(inputs), "--out", str(tmp_path / "out")],
-                        model_classes={"alexnet": FCN_AlexNet}) == 0
+    assert (
+        predict.main(
+            [str(checkpoint), str(inputs), "--out", str(tmp_path / "out")], model_classes={"alexnet": FCN_AlexNet}
+        )
+        == 0
+    )
     written = sorted(path.name for path in (tmp_path / "out").iterdir() if path.name != OWNER_FILE)
-    assert written == ["photo.jpg_mask.png", "photo.jpg_overlay.png", "photo.png_mask.png",
-                       "photo.png_overlay.png", "shot_mask.png_mask.png", "shot_mask.png_overlay.png"]
+    assert written == [
+        "photo.jpg_mask.png",
+        "photo.jpg_overlay.png",
+        "photo.png_mask.png",
+        "photo.png_overlay.png",
+        "shot_mask.png_mask.png",
+        "shot_mask.png_overlay.png",
+    ]
     overlays = {name: np.array(Image.open(tmp_path / "out" / name)) for name in written if "overlay" in name}
     assert not np.array_equal(overlays["photo.jpg_overlay.png"], overlays["photo.png_overlay.png"])
     assert tree_digest(inputs) == before
@@ -345,7 +408,7 @@ def test_save_prediction_never_writes_next_to_its_input(tmp_path):
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (64, 64), (10, 20, 30)).save(photo)
     before = tree_digest(tmp_path)
-    with pytest.raises(ValueError, match="input"):
+    with pytest.raises(ValueError, match="entrada"):
         save_prediction(photo, np.zeros((64, 64), dtype=np.int64), CLASSES, tmp_path)
     assert tree_digest(tmp_path) == before
 
@@ -371,7 +434,7 @@ def test_a_32_bit_image_out_of_the_16_bit_range_is_refused(tmp_path):
     Image.fromarray(np.full((32, 32), 200_000, dtype=np.int32), mode="I").save(path)
     with pytest.raises(ValueError, match="big.tif") as error:
         load_image(path)
-    assert "8-bit" in str(error.value)
+    assert "8 bits" in str(error.value)
 
 
 def modes_and_expected():
@@ -386,10 +449,12 @@ def modes_and_expected():
     cmyk = Image.new("CMYK", (8, 8), (0, 255, 255, 0))  # pure red in print colours
     bilevel = Image.new("1", (8, 8), 1)
     bilevel.putpixel((0, 0), 0)
-    return [("LA", la, {(1, 1): (100, 100, 100), (0, 0): mean}),
-            ("P+transparency", palette, {(1, 1): (250, 10, 10), (0, 0): mean}),
-            ("CMYK", cmyk, {(1, 1): (255, 0, 0)}),
-            ("1", bilevel, {(1, 1): (255, 255, 255), (0, 0): (0, 0, 0)})]
+    return [
+        ("LA", la, {(1, 1): (100, 100, 100), (0, 0): mean}),
+        ("P+transparency", palette, {(1, 1): (250, 10, 10), (0, 0): mean}),
+        ("CMYK", cmyk, {(1, 1): (255, 0, 0)}),
+        ("1", bilevel, {(1, 1): (255, 255, 255), (0, 0): (0, 0, 0)}),
+    ]
 
 
 @pytest.mark.safety
@@ -433,8 +498,9 @@ def decompression_bomb(path, side=100_000):
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -445,8 +511,9 @@ def test_a_decompression_bomb_is_reported_and_the_other_pictures_are_segmented(t
     decompression_bomb(photos / "a_bomb.png")
     write_photo(photos / "b_good.jpg", size=(96, 80))
     out = tmp_path / "out"
-    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
-                        model_classes=MODELS)
+    code = predict.main(
+        [str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"], model_classes=MODELS
+    )
     assert code == 1  # some pictures failed
     err = capsys.readouterr().err
     assert "a_bomb.png" in err and "Traceback" not in err
@@ -463,8 +530,9 @@ def test_predict_never_writes_through_a_symbolic_link_in_its_output_folder(tmp_p
     out = tmp_path / "out"
     out.mkdir()
     (out / "photo.jpg_mask.png").symlink_to(precious)
-    code = predict.main([str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"],
-                        model_classes=MODELS)
+    code = predict.main(
+        [str(alexnet_checkpoint), str(photos), "--out", str(out), "--device", "cpu"], model_classes=MODELS
+    )
     assert code == 2  # the only picture could not be written
     assert precious.read_bytes() == b"a year of work"
     assert "photo.jpg_mask.png" in capsys.readouterr().err
@@ -496,8 +564,9 @@ def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path, alexnet_checkp
     photo = write_photo(tmp_path / "photo.jpg", size=(96, 80))
     out = tmp_path / "predictions"
     out.write_text("a file, not a folder")
-    code = predict.main([str(alexnet_checkpoint), str(photo), "--out", str(out), "--device", "cpu"],
-                        model_classes=MODELS)
+    code = predict.main(
+        [str(alexnet_checkpoint), str(photo), "--out", str(out), "--device", "cpu"], model_classes=MODELS
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert str(out) in err and "pasta" in err and "Traceback" not in err

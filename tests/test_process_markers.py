@@ -1,4 +1,5 @@
 """Tests of tests/process_markers.py: which marker a test that starts a process must carry."""
+
 import subprocess
 import sys
 
@@ -20,18 +21,21 @@ def test_a_version_probe_is_told_from_a_real_run():
     assert not is_version_probe(SCRIPT) and not is_version_probe([sys.executable, "--version", "-c", "pass"])
 
 
-@pytest.mark.parametrize("markers, commands, missing", [
-    (set(), [], []),
-    (set(), [KERNEL], ["kernel"]),
-    (set(), [SCRIPT], ["subprocess"]),
-    (set(), [KERNEL, SCRIPT], ["kernel", "subprocess"]),
-    ({"kernel"}, [KERNEL], []),
-    ({"kernel"}, [KERNEL, SCRIPT], ["subprocess"]),
-    ({"subprocess"}, [KERNEL], ["kernel"]),
-    ({"subprocess", "parametrize"}, [SCRIPT], []),
-    ({"browser"}, [KERNEL, SCRIPT], []),
-    (set(), [["pandoc", "--version"]], []),  # a library asking for a version at import time: not the test's own
-])
+@pytest.mark.parametrize(
+    "markers, commands, missing",
+    [
+        (set(), [], []),
+        (set(), [KERNEL], ["kernel"]),
+        (set(), [SCRIPT], ["subprocess"]),
+        (set(), [KERNEL, SCRIPT], ["kernel", "subprocess"]),
+        ({"kernel"}, [KERNEL], []),
+        ({"kernel"}, [KERNEL, SCRIPT], ["subprocess"]),
+        ({"subprocess"}, [KERNEL], ["kernel"]),
+        ({"subprocess", "parametrize"}, [SCRIPT], []),
+        ({"browser"}, [KERNEL, SCRIPT], []),
+        (set(), [["pandoc", "--version"]], []),  # a library asking for a version at import time: not the test's own
+    ],
+)
 def test_missing_markers(markers, commands, missing):
     assert missing_markers(markers, commands) == missing
 

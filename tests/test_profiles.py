@@ -1,4 +1,5 @@
 """The profile table (fcn_course.profiles): one table for every profile fact, every --profile option reads it."""
+
 import argparse
 import importlib.util
 from pathlib import Path
@@ -27,23 +28,37 @@ def test_config_re_exports_the_table():
 def test_the_demo_profile_is_the_measured_one():
     """solutions/RESULTS.md and the README's figures were measured with exactly these values."""
     demo = PROFILES["demo"]
-    assert demo["settings"] == {"epoch_num": 12, "batch_size": 8, "w_size": 160, "h_size": 160, "show_freq": 4,
-                                "pretrained": False, "lr": 1e-3}
+    assert demo["settings"] == {
+        "epoch_num": 12,
+        "batch_size": 8,
+        "w_size": 160,
+        "h_size": 160,
+        "show_freq": 4,
+        "pretrained": False,
+        "lr": 1e-3,
+    }
     assert demo["synthetic"] == {"n_train": 300, "n_val": 100, "size": (200, 160), "seed": 1}
-    assert demo["per_backbone"] == {"vgg16": {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96,
-                                              "max_samples": 48}}
+    assert demo["per_backbone"] == {
+        "vgg16": {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96, "max_samples": 48}
+    }
     assert not demo["downloads_weights"] and demo["grid_limits"] == {}
 
 
 def test_only_the_smoke_grid_is_limited():
-    assert PROFILES["smoke"]["grid_limits"] == {"epoch_num": 2, "h_size": 64, "w_size": 64, "max_samples": 12,
-                                                "batch_size": 4}
+    assert PROFILES["smoke"]["grid_limits"] == {
+        "epoch_num": 2,
+        "h_size": 64,
+        "w_size": 64,
+        "max_samples": 12,
+        "batch_size": 4,
+    }
     assert PROFILES["full"]["grid_limits"] == {} and PROFILES["demo"]["grid_limits"] == {}
 
 
 def test_per_backbone_settings():
-    assert per_backbone_settings("demo") == {"vgg16": {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96,
-                                                       "max_samples": 48}}
+    assert per_backbone_settings("demo") == {
+        "vgg16": {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96, "max_samples": 48}
+    }
     assert per_backbone_settings("full") == {} and per_backbone_settings("smoke") == {}
 
 
@@ -83,8 +98,10 @@ def test_every_profile_option_offers_the_profiles_of_the_table(monkeypatch):
 
     monkeypatch.setitem(PROFILES, "tiny", {**PROFILES["smoke"], "description": "a test profile"})
     train = _load_train_script()
-    parsers = {"python -m fcn_course.instructor course": _sub_command(instructor_parser(), "course"),
-               "python -m fcn_course grid": experiments.build_parser()}
+    parsers = {
+        "python -m fcn_course.instructor course": _sub_command(instructor_parser(), "course"),
+        "python -m fcn_course grid": experiments.build_parser(),
+    }
     for command, parser in parsers.items():
         assert _profile_choices(parser) == ("full", "demo", "smoke", "tiny"), command
     assert train.parse_args(["--profile", "tiny"]).profile == "tiny"

@@ -1,4 +1,5 @@
 """The project's own wiring: dependency lists agree, the two README commands and CI stay the same."""
+
 import ast
 import re
 import sys

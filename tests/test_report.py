@@ -1,25 +1,41 @@
 """The grid report (fcn_course.report): report.md says which backbones trained with settings of their own."""
+
 from types import SimpleNamespace
 
 import pytest
 
 from fcn_course.report import write_markdown
 
-SHARED = {"epoch_num": 12, "h_size": 160, "w_size": 160, "batch_size": 8, "lr": 1e-3, "weight_decay": 5e-4,
-          "max_samples": None, "seed": 0, "root": "data"}
+SHARED = {
+    "epoch_num": 12,
+    "h_size": 160,
+    "w_size": 160,
+    "batch_size": 8,
+    "lr": 1e-3,
+    "weight_decay": 5e-4,
+    "max_samples": None,
+    "seed": 0,
+    "root": "data",
+}
 
 
 def _report(tmp_path, **args) -> str:
     """report.md of a grid with no runs and the given settings."""
-    grid = SimpleNamespace(args={**SHARED, **args}, classes=("background", "bus", "person"), runs=[],
-                           markdown_table=lambda: "| configuration |")
+    grid = SimpleNamespace(
+        args={**SHARED, **args},
+        classes=("background", "bus", "person"),
+        runs=[],
+        markdown_table=lambda: "| configuration |",
+    )
     return write_markdown(grid, tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_demo_report_says_vgg16_trained_with_its_own_settings(tmp_path):
     report = _report(tmp_path, profile="demo")
-    assert ("**vgg16** runs used settings of their own in this profile: epoch_num=10, lr=0.0003, w_size=96, "
-            "h_size=96, max_samples=48 (compare skip/no-skip within a backbone, not across backbones).") in report
+    assert (
+        "**vgg16** runs used settings of their own in this profile: epoch_num=10, lr=0.0003, w_size=96, "
+        "h_size=96, max_samples=48 (compare skip/no-skip within a backbone, not across backbones)."
+    ) in report
     assert "(profile demo)" in report
 
 

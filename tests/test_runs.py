@@ -1,5 +1,6 @@
 """Tests of fcn_course.runs: the run folder's names, its description (run.json), one comparison of settings
 for resume and grid, checkpoints, history, the grid index, and resuming only what a run is."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -19,13 +20,38 @@ from helpers import tree_digest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
-SETTINGS = {"backbone": "alexnet", "skip": True, "pretrained": False, "classes": CLASSES, "h_size": 64,
-            "w_size": 64, "batch_size": 4, "lr": 1e-4, "weight_decay": 5e-4, "momentum": 0.9, "max_samples": 6,
-            "seed": 0, "augment": False, "synthetic": True, "epoch_num": 2, "device": torch.device("cpu")}
+SETTINGS = {
+    "backbone": "alexnet",
+    "skip": True,
+    "pretrained": False,
+    "classes": CLASSES,
+    "h_size": 64,
+    "w_size": 64,
+    "batch_size": 4,
+    "lr": 1e-4,
+    "weight_decay": 5e-4,
+    "momentum": 0.9,
+    "max_samples": 6,
+    "seed": 0,
+    "augment": False,
+    "synthetic": True,
+    "epoch_num": 2,
+    "device": torch.device("cpu"),
+}
 # A different value for every defining setting the runs of a grid share.
-SHARED_CHANGES = {"classes": ("background", "person"), "h_size": 96, "w_size": 96, "batch_size": 8, "lr": 1e-3,
-                  "weight_decay": 0.0, "momentum": 0.5, "max_samples": 12, "seed": 1, "augment": True,
-                  "synthetic": False}
+SHARED_CHANGES = {
+    "classes": ("background", "person"),
+    "h_size": 96,
+    "w_size": 96,
+    "batch_size": 8,
+    "lr": 1e-3,
+    "weight_decay": 0.0,
+    "momentum": 0.5,
+    "max_samples": 12,
+    "seed": 1,
+    "augment": True,
+    "synthetic": False,
+}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -65,8 +91,16 @@ def test_a_grid_holds_other_configurations_but_a_run_folder_does_not(tmp_path, k
 def test_settings_are_compared_as_they_are_stored(tmp_path):
     """A file read back is the same setting as the args it was written from: tuples and lists, True and "8s",
     1 and 1.0, no augment and augment=False, the device (not a defining setting) left out."""
-    same = {**SETTINGS, "classes": list(CLASSES), "skip": "8s", "batch_size": 4.0, "augment": None,
-            "device": "cuda", "epoch_num": 50, "profile": "demo"}
+    same = {
+        **SETTINGS,
+        "classes": list(CLASSES),
+        "skip": "8s",
+        "batch_size": 4.0,
+        "augment": None,
+        "device": "cuda",
+        "epoch_num": 50,
+        "profile": "demo",
+    }
     assert runs.settings_diff(SETTINGS, same) == []
     runs.start_run(tmp_path / "run", SETTINGS)
     runs.start_run(tmp_path / "run", same)
@@ -87,15 +121,22 @@ def test_a_folder_without_a_grid_index_accepts_any_settings(tmp_path):
 # --------------------------------------------------------------------------------------------------
 def test_grid_index_keeps_earlier_runs_and_records_folders_relative_to_the_grid(tmp_path):
     grid_dir, adopted = tmp_path / "grid", tmp_path / "runs" / "alexnet-skip-scratch"
-    runs.write_grid_index(grid_dir, SETTINGS, [{"name": "alexnet-noskip-scratch",
-                                                "run_dir": grid_dir / "alexnet-noskip-scratch"}])
-    runs.write_grid_index(grid_dir, SETTINGS, [{"name": "alexnet-skip-scratch", "run_dir": str(adopted)},
-                                               {"name": "vgg16-skip-pretrained", "run_dir": None}])
+    runs.write_grid_index(
+        grid_dir, SETTINGS, [{"name": "alexnet-noskip-scratch", "run_dir": grid_dir / "alexnet-noskip-scratch"}]
+    )
+    runs.write_grid_index(
+        grid_dir,
+        SETTINGS,
+        [{"name": "alexnet-skip-scratch", "run_dir": str(adopted)}, {"name": "vgg16-skip-pretrained", "run_dir": None}],
+    )
     index = runs.read_grid_index(grid_dir)
     assert "device" not in index["args"] and index["args"]["lr"] == SETTINGS["lr"]
     entries = {entry["name"]: entry["run_dir"] for entry in index["runs"]}
-    assert entries == {"alexnet-noskip-scratch": "alexnet-noskip-scratch",
-                       "alexnet-skip-scratch": "../runs/alexnet-skip-scratch", "vgg16-skip-pretrained": None}
+    assert entries == {
+        "alexnet-noskip-scratch": "alexnet-noskip-scratch",
+        "alexnet-skip-scratch": "../runs/alexnet-skip-scratch",
+        "vgg16-skip-pretrained": None,
+    }
     folders = {entry["name"]: runs.grid_entry_folder(grid_dir, entry) for entry in index["runs"]}
     assert folders["alexnet-skip-scratch"].resolve() == adopted.resolve()
     assert folders["vgg16-skip-pretrained"] == grid_dir / "vgg16-skip-pretrained"
@@ -150,13 +191,13 @@ def test_save_epoch_writes_best_only_for_the_best_epoch(tmp_path):
 
 
 def test_read_checkpoint_explains_missing_damaged_and_foreign_files(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+    with pytest.raises(FileNotFoundError, match="Checkpoint não encontrado"):
         runs.read_checkpoint(tmp_path / "best.pt")
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match="não pode ser lido"):
         runs.read_checkpoint(tmp_path / "junk.pt")
     torch.save([1, 2], tmp_path / "list.pt")
-    with pytest.raises(ValueError, match="dict"):
+    with pytest.raises(ValueError, match="dicionário"):
         runs.read_checkpoint(tmp_path / "list.pt")
 
 
@@ -167,7 +208,6 @@ def test_a_bare_state_dict_loads_like_a_checkpoint(tmp_path):
     assert torch.equal(saved.weight, loaded.weight)
 
 
-
 # ==================================================================================================
 # Safety (issue #11, README "Safety"; marked `safety`):
 # resume only what it is (a mismatched resume is refused with the diff, nothing
@@ -176,6 +216,7 @@ def test_a_bare_state_dict_loads_like_a_checkpoint(tmp_path):
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
 
+
 def load_train_script():
     spec = importlib.util.spec_from_file_location("train_script", REPO_ROOT / "scripts" / "train.py")
     module = importlib.util.module_from_spec(spec)
@@ -183,8 +224,26 @@ def load_train_script():
     return module
 
 
-TRAIN_FLAGS = ["--smoke", "--backbone", "alexnet", "--skip", "none", "--epochs", "1", "--size", "64",
-               "--max-samples", "4", "--batch-size", "2", "--lr", "0.0001", "--seed", "0", "--no-progress"]
+TRAIN_FLAGS = [
+    "--smoke",
+    "--backbone",
+    "alexnet",
+    "--skip",
+    "none",
+    "--epochs",
+    "1",
+    "--size",
+    "64",
+    "--max-samples",
+    "4",
+    "--batch-size",
+    "2",
+    "--lr",
+    "0.0001",
+    "--seed",
+    "0",
+    "--no-progress",
+]
 
 
 @pytest.fixture(scope="module")
@@ -197,10 +256,15 @@ def trained_run(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.safety
-@pytest.mark.parametrize("flag, value, shown", [("--lr", "0.05", "lr: 0.0001 -> 0.05"),
-                                                ("--size", "96", "h_size: 64 -> 96"),
-                                                ("--batch-size", "3", "batch_size: 2 -> 3"),
-                                                ("--seed", "9", "seed: 0 -> 9")])
+@pytest.mark.parametrize(
+    "flag, value, shown",
+    [
+        ("--lr", "0.05", "lr: 0.0001 -> 0.05"),
+        ("--size", "96", "h_size: 64 -> 96"),
+        ("--batch-size", "3", "batch_size: 2 -> 3"),
+        ("--seed", "9", "seed: 0 -> 9"),
+    ],
+)
 def test_train_resume_with_other_settings_is_refused(trained_run, tmp_path, capsys, flag, value, shown):
     """Case 4a: --resume --lr 0.05 ... trained on silently; now refused with the diff, nothing changed."""
     run_dir = Path(shutil.copytree(trained_run, tmp_path / "run"))
@@ -209,7 +273,7 @@ def test_train_resume_with_other_settings_is_refused(trained_run, tmp_path, caps
     flags[flags.index(flag) + 1] = value
     assert load_train_script().main(flags + ["--run-dir", str(run_dir), "--resume", "--epochs", "2"]) == 2
     message = capsys.readouterr().err
-    assert shown in message and "Nothing was changed" in message
+    assert shown in message and "Nada foi alterado" in message
     assert tree_digest(run_dir) == before
 
 
@@ -243,7 +307,7 @@ def test_a_damaged_run_description_names_the_file(tmp_path, name):
 def test_a_read_only_run_folder_is_found_before_training(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    with pytest.raises(PermissionError, match="cannot write in the run folder"):
+    with pytest.raises(PermissionError, match="não consigo gravar na pasta da execução"):
         runs.start_run(blocker / "run", {"backbone": "alexnet", "classes": CLASSES})
 
 

@@ -4,6 +4,7 @@ Built from a tiny executed course (``site_fixture``); one test renders the real 
 committed (not executed: that would need the several-minute main job) to check them for solution lines.
 The browser checks of the same site are in ``test_browser.py``.
 """
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,8 +15,13 @@ import pytest
 pytest.importorskip("sphinx", reason="the website needs the instructor extra: pip install -e \".[dev,instructor]\"")
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER  # noqa: E402
-from fcn_course.instructor.site import (SiteError, build_site, site_pages, solution_lines_in,  # noqa: E402
-                                        title_and_objectives)
+from fcn_course.instructor.site import (
+    SiteError,
+    build_site,
+    site_pages,
+    solution_lines_in,  # noqa: E402
+    title_and_objectives,
+)
 from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
 from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, tiny_site  # noqa: E402
 from tiny_course import REPO_ROOT  # noqa: E402
@@ -77,8 +83,7 @@ def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
         assert BEGIN_MARKER not in text and END_MARKER not in text, html
         assert SOLUTION_LINE not in text, html
     figures = [url for url in page.loads if "_images/" in url]
-    assert figures and all((html_dir := site / "notebooks", (html_dir / url).resolve().is_file())[1]
-                           for url in figures)
+    assert figures and all((html_dir := site / "notebooks", (html_dir / url).resolve().is_file())[1] for url in figures)
 
 
 @pytest.mark.kernel
@@ -122,8 +127,9 @@ def test_site_has_a_portuguese_search_index(built):
     assert (site / "search.html").is_file()
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert "gradient" in index  # "gradiente", stemmed by the Portuguese stemmer
-    assert (site / "_static" / "portuguese-stemmer.js").is_file() or "portuguese" in \
-        (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
+    assert (site / "_static" / "portuguese-stemmer.js").is_file() or "portuguese" in (
+        site / "_static" / "language_data.js"
+    ).read_text(encoding="utf-8").lower()
 
 
 @pytest.mark.kernel
@@ -168,8 +174,10 @@ def test_student_pages_with_a_solution_line_are_refused(built):
 
 def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students():
     """The real notebooks (committed, not executed): objectives found, student pages free of solutions."""
-    notebooks = {name: nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
-                 for name in COURSE_NOTEBOOKS}
+    notebooks = {
+        name: nbformat.read(REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb", as_version=4)
+        for name in COURSE_NOTEBOOKS
+    }
     for name, nb in notebooks.items():
         title, objectives = title_and_objectives(nb)
         assert title and title.startswith(name[:2]), (name, title)
@@ -191,8 +199,9 @@ def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
     cell = nbformat.v4.new_code_cell("print(args)")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text=f"dados em {data}/VOCdevkit\nrun: {repo}/runs/demo/a\n"),
-        nbformat.v4.new_output("execute_result", data={"text/plain": f"PosixPath('{home}/fcn_course_data')"},
-                               execution_count=1),
+        nbformat.v4.new_output(
+            "execute_result", data={"text/plain": f"PosixPath('{home}/fcn_course_data')"}, execution_count=1
+        ),
         nbformat.v4.new_output("error", ename="OSError", evalue=f"{home}/x", traceback=[f"File {repo}/y.py"]),
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell])

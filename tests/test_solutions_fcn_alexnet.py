@@ -1,5 +1,6 @@
 """Tests of solutions/fcn_alexnet.py: FCN_AlexNet cases found by mutation testing (benchmarks/mutation_test.py)
 that no other test pinned (the tests shared by every reference model are in test_models.py)."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -35,8 +36,7 @@ def test_the_skip_classifier_scores_each_cell_of_the_concatenated_maps():
     model = FCN_AlexNet(3, skip="8s").eval()
     with torch.no_grad():
         shallow = model.backbone1(torch.randn(1, 3, 96, 128))
-        deep = F.interpolate(model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear",
-                             align_corners=False)
+        deep = F.interpolate(model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear", align_corners=False)
         features = torch.cat([shallow, deep], dim=1)
         assert model.classifier(features).shape[-2:] == features.shape[-2:]
     convolutions = [layer for layer in model.classifier if isinstance(layer, torch.nn.Conv2d)]
@@ -53,8 +53,9 @@ def test_upsampling_is_bilinear_without_aligned_corners(skip):
     with torch.no_grad():
         if skip:
             shallow = model.backbone1(x)
-            deep = F.interpolate(model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear",
-                                 align_corners=False)
+            deep = F.interpolate(
+                model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear", align_corners=False
+            )
             scores = model.classifier(torch.cat([shallow, deep], dim=1))
         else:
             scores = model.classifier(model.backbone(x))

@@ -4,6 +4,7 @@ other test pinned (the tests shared by every reference model are in test_models.
 torchvision's full VGG16 takes seconds to build (its fully connected layers): these tests hand the model only
 VGG16's convolutional part, built directly, through a stand-in for ``load_vgg16`` that records its argument.
 """
+
 from types import SimpleNamespace
 
 import pytest
@@ -44,8 +45,9 @@ def test_upsampling_is_bilinear_without_aligned_corners(pretrained_asked, skip):
     with torch.no_grad():
         if skip:
             shallow = model.backbone1(x)
-            deep = F.interpolate(model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear",
-                                 align_corners=False)
+            deep = F.interpolate(
+                model.backbone2(shallow), size=shallow.shape[-2:], mode="bilinear", align_corners=False
+            )
             scores = model.classifier(torch.cat([shallow, deep], dim=1))
         else:
             scores = model.classifier(model.backbone(x))

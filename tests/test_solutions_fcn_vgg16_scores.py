@@ -5,6 +5,7 @@ As in tests/test_solutions_fcn_vgg16.py, a stand-in for ``load_vgg16`` builds VG
 full torchvision model takes seconds) and records the ``pretrained`` values asked; a spy records the calls of
 ``initialize_weights``. Inputs are 64x96: pool3 is 8x12, pool4 4x6, pool5 2x3.
 """
+
 from types import SimpleNamespace
 
 import pytest
@@ -72,8 +73,13 @@ def test_the_skip_scores_start_at_zero_so_the_net_starts_as_fcn32s(calls, pretra
     x = torch.randn(1, 3, 64, 96)
     with torch.no_grad():
         pool5 = _levels(model, x)[2]
-        fcn32s = F.interpolate(F.interpolate(F.interpolate(model.classifier(pool5), size=(4, 6), mode="bilinear"),
-                                             size=(8, 12), mode="bilinear"), size=(64, 96), mode="bilinear")
+        fcn32s = F.interpolate(
+            F.interpolate(
+                F.interpolate(model.classifier(pool5), size=(4, 6), mode="bilinear"), size=(8, 12), mode="bilinear"
+            ),
+            size=(64, 96),
+            mode="bilinear",
+        )
         assert torch.allclose(model(x), fcn32s, atol=1e-5)
 
 
@@ -111,6 +117,5 @@ def test_forward_adds_the_three_levels_scores_upsampled_bilinearly_without_align
         pool3, pool4, pool5 = _levels(model, x)
         scores = F.interpolate(model.classifier(pool5), size=(4, 6), mode="bilinear", align_corners=False)
         scores = F.interpolate(scores + model.score_pool4(pool4), size=(8, 12), mode="bilinear", align_corners=False)
-        expected = F.interpolate(scores + model.score_pool3(pool3), size=(64, 96), mode="bilinear",
-                                 align_corners=False)
+        expected = F.interpolate(scores + model.score_pool3(pool3), size=(64, 96), mode="bilinear", align_corners=False)
         assert torch.allclose(model(x), expected, atol=1e-5)

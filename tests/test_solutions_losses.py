@@ -4,6 +4,7 @@ The first cases were found by mutation testing (benchmarks/mutation_test.py): no
 
 The Dice loss is checked against the docstring's formula worked out by hand on a tiny case, with eps = 1.
 """
+
 import math
 
 import torch
@@ -50,6 +51,7 @@ def test_class_weights_are_the_median_frequency_over_each_frequency():
 # ==================================================================================================
 # Weighted cross-entropy and Dice loss: what they are for
 # ==================================================================================================
+
 
 def test_class_weights_make_a_weighted_loss_that_counts_rare_pixels_more():
     weights = class_weights([1000, 100, 10])

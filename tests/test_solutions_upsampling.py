@@ -2,6 +2,7 @@
 
 The first cases were found by mutation testing (benchmarks/mutation_test.py): no other test pinned them.
 """
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -22,9 +23,9 @@ def test_fit_to_size_crops_the_centre_of_each_axis(extra):
     """Cropping keeps the centre: extra // 2 pixels go from the start, the rest from the end (odd and even)."""
     x = _grid(5 + extra, 6 + extra)
     start = extra // 2
-    assert torch.equal(fit_to_size(x, (5, 6)), x[..., start:start + 5, start:start + 6])
-    assert torch.equal(fit_to_size(x, (5, 6 + extra)), x[..., start:start + 5, :])
-    assert torch.equal(fit_to_size(x, (5 + extra, 6)), x[..., :, start:start + 6])
+    assert torch.equal(fit_to_size(x, (5, 6)), x[..., start : start + 5, start : start + 6])
+    assert torch.equal(fit_to_size(x, (5, 6 + extra)), x[..., start : start + 5, :])
+    assert torch.equal(fit_to_size(x, (5 + extra, 6)), x[..., :, start : start + 6])
 
 
 @pytest.mark.parametrize("missing", [1, 2, 3])
@@ -68,6 +69,7 @@ def test_the_deep_features_are_upsampled_x4_then_the_scores_bilinearly_without_a
 # ==================================================================================================
 # fit_to_size in general, and the learned-upsampling FCN trains only what it should
 # ==================================================================================================
+
 
 def test_fit_to_size_crops_and_pads():
     x = torch.arange(36.0).reshape(1, 1, 6, 6)

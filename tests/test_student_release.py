@@ -5,6 +5,7 @@ names their folder, so nothing is downloaded. A plain path line does not run the
 folder, so the editable install of the repository's ``fcn_course`` stays invisible: what the tests import is
 the released copy.
 """
+
 import os
 import subprocess
 import sys
@@ -31,8 +32,7 @@ def _site_packages(venv: Path) -> Path:
 
 def _run(python: Path, *args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    completed = subprocess.run([str(python), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                               timeout=300)
+    completed = subprocess.run([str(python), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     if check and completed.returncode != 0:
         raise AssertionError(f"{args} failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
     return completed
@@ -52,8 +52,18 @@ def installed_release(tmp_path_factory):
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     site = _site_packages(venv)
     (site / "course_environment.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    _run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         str(unzipped), cwd=tmp)
+    _run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        str(unzipped),
+        cwd=tmp,
+    )
     work = tmp / "student"
     work.mkdir()
     return python, unzipped, work
@@ -61,8 +71,10 @@ def installed_release(tmp_path_factory):
 
 def test_the_released_package_is_the_one_imported_and_has_no_instructor_wing(installed_release):
     python, _, work = installed_release
-    code = ("import importlib.util, fcn_course; print(fcn_course.__file__); "
-            "print(importlib.util.find_spec('fcn_course.instructor'))")
+    code = (
+        "import importlib.util, fcn_course; print(fcn_course.__file__); "
+        "print(importlib.util.find_spec('fcn_course.instructor'))"
+    )
     location, instructor = _run(python, "-c", code, cwd=work).stdout.split()
     assert Path(location).is_relative_to(python.parent.parent), location  # the venv, not the repository
     assert instructor == "None"

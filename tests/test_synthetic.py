@@ -1,4 +1,5 @@
 """Tests of fcn_course.synthetic: a genuine, deterministic, learnable VOC look-alike."""
+
 import time
 from pathlib import Path
 
@@ -23,8 +24,10 @@ def read_ids(root, image_set):
 
 
 def all_masks(root):
-    return [np.array(Image.open(voc(root) / "SegmentationClass" / f"{image_id}.png"))
-            for image_id in read_ids(root, "trainval")]
+    return [
+        np.array(Image.open(voc(root) / "SegmentationClass" / f"{image_id}.png"))
+        for image_id in read_ids(root, "trainval")
+    ]
 
 
 def test_tree_layout(synthetic_voc_root):
@@ -83,8 +86,8 @@ def test_each_class_has_its_own_look(synthetic_voc_root):
         for index in pixels:
             pixels[index].append(image[mask == index])
     bus, person = (np.concatenate(pixels[index]).mean(0) for index in (BUS, PERSON))
-    assert bus[0] > bus[2] + 50 and bus[1] > bus[2] + 30   # yellow-orange
-    assert person[0] > person[1] + 40                      # magenta shirts, skin
+    assert bus[0] > bus[2] + 50 and bus[1] > bus[2] + 30  # yellow-orange
+    assert person[0] > person[1] + 40  # magenta shirts, skin
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):

@@ -1,4 +1,5 @@
 """Tests of fcn_course.widgets, headless: static figures, and the widgets driven from code."""
+
 from __future__ import annotations
 
 import IPython

@@ -4,6 +4,7 @@
 region, an include cell, a solution-only cell and a checked output), the included ``solutions/model.py`` and
 the files the release copies. In ``percent`` texts, BEGIN and END stand for the solution markers.
 """
+
 import hashlib
 import textwrap
 from pathlib import Path

@@ -5,6 +5,7 @@ and the executed notebooks, then runs Sphinx on it. Everything the pages need at
 the site: MathJax comes from the ``jupyter-server-mathjax`` package (``_static/mathjax``), never a CDN.
 The instructor build is run with ``-t instructor``.
 """
+
 project = "FCN: segmentação semântica"
 author = "fcn-course"
 copyright = "fcn-course (MIT)"
@@ -35,11 +36,17 @@ from fcn_course.instructor.mathjax import FONT_CONFIG, SCRIPT  # noqa: E402
 mathjax_path = f"mathjax/{SCRIPT}"  # _static/mathjax/: the copy from jupyter-server-mathjax
 # MathJax 2 (what the package ships): its fonts, and MyST's convention of typesetting only the math nodes
 # (MyST marks the page sections "mathjax_ignore" and the formulas "math").
-mathjax2_config = {**FONT_CONFIG, "tex2jax": {"ignoreClass": "tex2jax_ignore|mathjax_ignore",
-                                              "processClass": "tex2jax_process|mathjax_process|math|output_area"}}
+mathjax2_config = {
+    **FONT_CONFIG,
+    "tex2jax": {
+        "ignoreClass": "tex2jax_ignore|mathjax_ignore",
+        "processClass": "tex2jax_process|mathjax_process|math|output_area",
+    },
+}
 myst_update_mathjax = False  # MyST would write a MathJax 3/4 configuration, which MathJax 2 ignores
 
 if tags.has("instructor"):  # noqa: F821 (Sphinx defines ``tags`` while reading this file)
     html_title = "FCN: segmentação semântica (versão do professor)"
     html_theme_options["announcement"] = (
-        "Versão do professor: contém as soluções e a rubrica. Não publique este site para os alunos.")
+        "Versão do professor: contém as soluções e a rubrica. Não publique este site para os alunos."
+    )

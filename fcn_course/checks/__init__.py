@@ -20,6 +20,7 @@ module per group of exercises (``metrics``, ``models``, ``training``, ``upsampli
 ``scores``) and ``registry`` (imports them all in course order; :func:`check` and :func:`run_all`).
 The ``check_*`` functions stay importable for scripts and tests that call one check directly.
 """
+
 from __future__ import annotations
 
 # The registry first: it imports the check modules in course order (their rows' order gives the numbers).
@@ -33,7 +34,24 @@ from fcn_course.checks.scores import check_score_sum
 from fcn_course.checks.training import check_loss, check_optimizer, check_training
 from fcn_course.checks.upsampling import check_upsampler
 
-__all__ = ["CheckResult", "ExerciseNotDone", "Exercise", "exercise", "exercises", "get_exercise", "check",
-           "run_all", "exercises_for_notebook", "course_notebook_of", "check_iou_from_confusion", "check_fcn",
-           "check_optimizer", "check_loss", "check_training", "check_upsampler", "check_class_weights",
-           "check_dice_loss", "check_score_sum"]
+__all__ = [
+    "CheckResult",
+    "ExerciseNotDone",
+    "Exercise",
+    "exercise",
+    "exercises",
+    "get_exercise",
+    "check",
+    "run_all",
+    "exercises_for_notebook",
+    "course_notebook_of",
+    "check_iou_from_confusion",
+    "check_fcn",
+    "check_optimizer",
+    "check_loss",
+    "check_training",
+    "check_upsampler",
+    "check_class_weights",
+    "check_dice_loss",
+    "check_score_sum",
+]

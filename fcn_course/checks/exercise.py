@@ -12,6 +12,7 @@ them in this order) and whether the exercise is optional. Its title comes from t
 notebook's place in ``fcn_course.outline``, then the order the rows are registered), and rows that share a
 ``group`` share a number (Exercício 3 has three checks: optimiser, loss, training).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,13 +28,13 @@ FIRST_NUMBER = 0  # the course opens with a warm-up, Exercício 0
 class Exercise:
     """One self-checked exercise: the row the notebooks, the grader, the exports, the site and the tests share."""
 
-    key: str                  # unique and stable: "alexnet-skip"
-    notebook: str             # the course notebook, e.g. "02_fcn_alexnet"
-    names: tuple              # what the notebook must define, passed to ``check`` in this order
+    key: str  # unique and stable: "alexnet-skip"
+    notebook: str  # the course notebook, e.g. "02_fcn_alexnet"
+    names: tuple  # what the notebook must define, passed to ``check`` in this order
     check: Callable = field(repr=False)  # check(*objects, verbose=...) -> CheckResult
-    optional: bool = False    # an optional exercise's stub never stops "Run all"
+    optional: bool = False  # an optional exercise's stub never stops "Run all"
     group: Optional[str] = None  # rows of one group share a number
-    points: float = 1.0       # its weight in a numeric grade (fcn_course.instructor.lms; a weights file overrides)
+    points: float = 1.0  # its weight in a numeric grade (fcn_course.instructor.lms; a weights file overrides)
 
     @property
     def required(self) -> bool:
@@ -67,8 +68,10 @@ def register(row: Exercise) -> Exercise:
     if row.key in _ROWS and _ROWS[row.key] != row:
         raise ValueError(f"exercise {row.key!r} is registered twice ({_ROWS[row.key]} and {row})")
     if row.notebook not in COURSE_NOTEBOOKS:
-        raise ValueError(f"exercise {row.key!r}: notebook {row.notebook!r} is not in fcn_course.outline."
-                         f"COURSE_NOTEBOOKS {COURSE_NOTEBOOKS}")
+        raise ValueError(
+            f"exercise {row.key!r}: notebook {row.notebook!r} is not in fcn_course.outline."
+            f"COURSE_NOTEBOOKS {COURSE_NOTEBOOKS}"
+        )
     _ROWS[row.key] = row
     exercise_numbers.cache = None
     return row
@@ -80,12 +83,15 @@ def unregister(key: str) -> None:
     exercise_numbers.cache = None
 
 
-def exercise(key: str, notebook: str, names: tuple, optional: bool = False, group: Optional[str] = None,
-             points: float = 1.0):
+def exercise(
+    key: str, notebook: str, names: tuple, optional: bool = False, group: Optional[str] = None, points: float = 1.0
+):
     """Decorator: register the decorated check function as exercise ``key`` (see :class:`Exercise`)."""
+
     def decorate(check):
         register(Exercise(key, notebook, tuple(names), check, optional, group, points))
         return check
+
     return decorate
 
 

@@ -5,6 +5,7 @@ a required exercise (``NotImplementedError``) makes an interactive check raise :
 that "Run all" stops at the first unfinished exercise. Errors are located in the student's cell
 (:func:`student_frame`), never in PyTorch or in this package.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,7 @@ class CheckResult:
         notes = [text("checks.feedback.note", note=note) for note in self.notes]
         if self.passed:
             return "\n".join([text("checks.passed", title=self.exercise)] + notes)
-        return "\n".join([text("checks.failed", title=self.exercise)] + [f"   - {m}" for m in self.messages]
-                         + notes)
+        return "\n".join([text("checks.failed", title=self.exercise)] + [f"   - {m}" for m in self.messages] + notes)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -66,8 +66,9 @@ def finish(key: str, problems: list, verbose: bool, title: Optional[str] = None,
     """
     row = get_exercise(key)
     title = row.title if row is not None else title or key
-    result = CheckResult(title, passed=not problems, messages=[str(m) for m in problems], key=key,
-                         notes=[str(note) for note in notes])
+    result = CheckResult(
+        title, passed=not problems, messages=[str(m) for m in problems], key=key, notes=[str(note) for note in notes]
+    )
     if verbose:
         print(result)
         stub = next((m for m in problems if isinstance(m, StubMessage)), None)
@@ -92,9 +93,14 @@ def describe_error(error: BaseException) -> str:
 
 
 # Code that is not the student's: this package, the standard library and installed packages (PyTorch...).
-_LIBRARY_FOLDERS = tuple({str(Path(__file__).resolve().parents[1])} | {
-    str(Path(folder).resolve()) for key, folder in sysconfig.get_paths().items()
-    if key in ("stdlib", "platstdlib", "purelib", "platlib")})
+_LIBRARY_FOLDERS = tuple(
+    {str(Path(__file__).resolve().parents[1])}
+    | {
+        str(Path(folder).resolve())
+        for key, folder in sysconfig.get_paths().items()
+        if key in ("stdlib", "platstdlib", "purelib", "platlib")
+    }
+)
 
 
 def _is_library(filename: str) -> bool:
@@ -186,8 +192,11 @@ def _forward_frame(function, *args):
                 function(*args).backward()
         except Exception:  # noqa: BLE001 - the error is known; only its forward traceback is wanted
             pass
-    frames = [traceback.FrameSummary(m["file"], int(m["line"]), m["name"], line=m["code"].strip())
-              for warning in caught for m in _FRAME.finditer(str(warning.message))]
+    frames = [
+        traceback.FrameSummary(m["file"], int(m["line"]), m["name"], line=m["code"].strip())
+        for warning in caught
+        for m in _FRAME.finditer(str(warning.message))
+    ]
     frames = [frame for frame in frames if not _is_library(frame.filename)]
     return frames[-1] if frames else None
 

@@ -5,6 +5,7 @@ Both are tried as the notebooks use them: ``class_weights`` on an int64 tensor o
 ``count_class_pixels`` returns), its weights handed to ``nn.CrossEntropyLoss(weight=...)`` with float32
 scores; ``dice_loss`` on raw scores [B, C, H, W] with void (255) pixels, for several class counts.
 """
+
 from __future__ import annotations
 
 import torch
@@ -25,8 +26,11 @@ def _medians(frequencies: torch.Tensor) -> list:
     """The medians of ``frequencies`` a right answer may use: the lower middle value (torch.median), the
     upper one, and their mean (numpy.median) when their count is even."""
     values = frequencies.sort().values
-    return [values[(len(values) - 1) // 2], values[len(values) // 2], (values[(len(values) - 1) // 2]
-                                                                        + values[len(values) // 2]) / 2]
+    return [
+        values[(len(values) - 1) // 2],
+        values[len(values) // 2],
+        (values[(len(values) - 1) // 2] + values[len(values) // 2]) / 2,
+    ]
 
 
 def _balanced(counts: list, over_every_class: bool = False, average=None) -> list:
@@ -56,8 +60,15 @@ def _as_vector(problems: list, weights, length: int) -> torch.Tensor:
     """The student's weights as a float tensor of one weight per class, else a problem (and stop)."""
     if not isinstance(weights, torch.Tensor) or not weights.is_floating_point() or weights.shape != (length,):
         hint = text("checks.losses.hint_length") if getattr(weights, "shape", None) == (3,) and length != 3 else ""
-        problems.append(text("checks.losses.weights_form", length=length, kind=type(weights).__name__,
-                             shape=tuple(getattr(weights, "shape", ())), hint=hint))
+        problems.append(
+            text(
+                "checks.losses.weights_form",
+                length=length,
+                kind=type(weights).__name__,
+                shape=tuple(getattr(weights, "shape", ())),
+                hint=hint,
+            )
+        )
         raise Failed
     if weights.dtype != torch.float32:
         problems.append(text("checks.losses.weights_dtype", dtype=weights.dtype))
@@ -81,8 +92,9 @@ def _weights_hint(weights: torch.Tensor, counts: list) -> str:
 
 def _check_weights(problems: list, class_weights, counts: list) -> None:
     call = f"class_weights(torch.tensor({counts}))"
-    weights = _as_vector(problems, run_student_code(problems, call, class_weights,
-                                                    torch.tensor(counts, dtype=torch.int64)), len(counts))
+    weights = _as_vector(
+        problems, run_student_code(problems, call, class_weights, torch.tensor(counts, dtype=torch.int64)), len(counts)
+    )
     absent = torch.tensor(counts) == 0
     if not torch.isfinite(weights).all() or (weights[absent] != 0).any():
         problems.append(text("checks.losses.absent_class_weight", weights=weights.tolist()))
@@ -94,8 +106,15 @@ def _check_weights(problems: list, class_weights, counts: list) -> None:
         raise Failed
     if not _matches(weights, _balanced(counts)):
         expected = [round(float(w), 4) for w in _balanced(counts)[0]]
-        problems.append(text("checks.losses.wrong_weights", call=call, expected=expected,
-                             weights=[round(float(w), 4) for w in weights], hint=_weights_hint(weights, counts)))
+        problems.append(
+            text(
+                "checks.losses.wrong_weights",
+                call=call,
+                expected=expected,
+                weights=[round(float(w), 4) for w in weights],
+                hint=_weights_hint(weights, counts),
+            )
+        )
         raise Failed
 
 
@@ -163,8 +182,9 @@ def _check_softmax_axis(problems, dice_loss, logits, labels, value):
 def _check_range(problems, dice_loss, labels, value):
     """The loss of random scores lies in [0, 1]."""
     if not 0.0 <= value <= 1.0:
-        perfect = _value(problems, f"dice_loss({text('checks.losses.perfect')})", dice_loss, _confident(labels, 3),
-                         labels)
+        perfect = _value(
+            problems, f"dice_loss({text('checks.losses.perfect')})", dice_loss, _confident(labels, 3), labels
+        )
         key = "checks.losses.dice_sum_of_classes" if perfect < -0.5 else "checks.losses.dice_range"
         problems.append(text(key, value=value))
         raise Failed
@@ -176,8 +196,9 @@ def _check_extremes(problems, dice_loss, labels, classes, hint=""):
     right = _confident(labels, classes)
     try:
         perfect = _value(problems, f"dice_loss({case}, {text('checks.losses.perfect')})", dice_loss, right, labels)
-        worst = _value(problems, f"dice_loss({case}, {text('checks.losses.all_wrong')})", dice_loss,
-                       right.roll(1, dims=1), labels)
+        worst = _value(
+            problems, f"dice_loss({case}, {text('checks.losses.all_wrong')})", dice_loss, right.roll(1, dims=1), labels
+        )
     except Failed:
         problems[-1] += hint
         raise
@@ -198,7 +219,9 @@ def _check_per_class(problems, dice_loss):
     labels[:, 0, :] = VOID
     swapped = labels.clone()
     swapped[labels == 1], swapped[labels == 2] = 2, 1
-    value = _value(problems, f"dice_loss({text('checks.losses.small_swapped')})", dice_loss, _confident(swapped, 3), labels)
+    value = _value(
+        problems, f"dice_loss({text('checks.losses.small_swapped')})", dice_loss, _confident(swapped, 3), labels
+    )
     if not 0.6 <= value <= 0.72:
         key = "checks.losses.dice_lumped" if value < 0.6 else "checks.losses.dice_per_class"
         problems.append(text(key, value=value))

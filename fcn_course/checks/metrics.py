@@ -4,6 +4,7 @@ The answer is tried on hand-picked matrices (each with a case students get wrong
 and predictions, one present but never predicted right, one predicted but absent from the labels) and on random
 matrices of several sizes with zero rows and columns, so that a formula right on one example only is caught.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -86,8 +87,9 @@ def _as_scores(problems: list, label: str, case: str, value, n: int) -> np.ndarr
         raise Failed from None
     if value.shape != (n,):
         hint = text("checks.metrics.hint_any_class_count") if value.ndim == 1 else ""
-        problems.append(text("checks.metrics.wrong_shape", label=label, case=case, expected=(n,),
-                             shape=value.shape, hint=hint))
+        problems.append(
+            text("checks.metrics.wrong_shape", label=label, case=case, expected=(n,), shape=value.shape, hint=hint)
+        )
         raise Failed
     return value
 
@@ -104,8 +106,7 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
         sizes_done = set()
         for name, matrix in _cases().items():
             try:
-                got = run_student_code(problems, text("checks.metrics.with_case", case=name), function,
-                                       matrix.copy())
+                got = run_student_code(problems, text("checks.metrics.with_case", case=name), function, matrix.copy())
             except Failed:
                 if sizes_done and len(matrix) not in sizes_done:  # right size worked, another one breaks
                     problems[-1] += text("checks.metrics.hint_any_class_count")
@@ -119,8 +120,15 @@ def check_iou_from_confusion(function, verbose: bool = True) -> CheckResult:
             for label, value, expected in zip(("IoU", "Dice"), got, want):
                 if not _close(value, expected):
                     swapped = _close(got[0], want[1]) and _close(got[1], want[0])
-                    problems.append(text("checks.metrics.wrong_values", label=label, case=name,
-                                         expected=np.round(expected, 4), value=np.round(value, 4),
-                                         hint=_hint(label, value, expected, swapped, matrix)))
+                    problems.append(
+                        text(
+                            "checks.metrics.wrong_values",
+                            label=label,
+                            case=name,
+                            expected=np.round(expected, 4),
+                            value=np.round(value, 4),
+                            hint=_hint(label, value, expected, swapped, matrix),
+                        )
+                    )
                     raise Failed
     return finish("iou", problems, verbose)

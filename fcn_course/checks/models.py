@@ -5,7 +5,12 @@ input sizes to try, comes from the registry in ``fcn_course.backbones``. Every m
 :func:`offline_backbones`, which stands in for the ImageNet weights (nothing is downloaded) and records which
 ``pretrained`` flag each backbone was loaded with. The probes here (raw scores, evaluation mode, nothing frozen
 from scratch, bilinear upsampling) are shared with the other checks that build a model (training, scores).
+
+Why this module is long: each FCN mistake a student makes needs its own probe (raw scores, evaluation mode,
+frozen layers, the backbone's cut, the interpolation at every level, the pretrained flag), and they all share
+the offline stand-in for the weights; split them by probe when a new one is added.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -103,13 +108,15 @@ def offline_backbones(calls: list):
                 calls.append(bool(weights_fetched_first))
                 weights_fetched_first.clear()  # those weights went into this model
             _mark(self)
+
         return init
 
     def fake_weights(self, *args, **kwargs):
         spec = next((spec for spec in backbones.BACKBONES.values() if type(spec.weights) is type(self)), None)
         if spec is None:
-            raise NotACourseBackbone(text("checks.models.not_a_course_backbone", weights=self,
-                                          names=", ".join(backbones.BACKBONES)))
+            raise NotACourseBackbone(
+                text("checks.models.not_a_course_backbone", weights=self, names=", ".join(backbones.BACKBONES))
+            )
         if calls:
             calls[-1] = True  # torchvision's builders: the model is built first, then its weights are fetched
         else:
@@ -152,8 +159,14 @@ def _check_structure(net: nn.Module, skip: bool, first_conv_shape, problems: lis
     names = ("backbone1", "backbone2", "classifier") if skip else ("backbone", "classifier")
     missing = [n for n in names if not isinstance(getattr(net, n, None), nn.Module)]
     if missing:
-        problems.append(text("checks.models.missing_attributes", missing=", ".join("self." + n for n in missing),
-                             skip=skip, names=", ".join(names)))
+        problems.append(
+            text(
+                "checks.models.missing_attributes",
+                missing=", ".join("self." + n for n in missing),
+                skip=skip,
+                names=", ".join(names),
+            )
+        )
         raise Failed
     first = _first_conv(getattr(net, names[0]))
     course_backbone = first is not None and tuple(first.weight.shape) == first_conv_shape
@@ -172,8 +185,9 @@ def check_trainable(net: nn.Module, problems: list):
     parameters = list(net.named_parameters())
     frozen = [name for name, p in parameters if not p.requires_grad]
     if frozen:
-        problems.append(text("checks.models.frozen_from_scratch", count=len(frozen), total=len(parameters),
-                             name=frozen[0]))
+        problems.append(
+            text("checks.models.frozen_from_scratch", count=len(frozen), total=len(parameters), name=frozen[0])
+        )
         raise Failed
 
 
@@ -203,13 +217,22 @@ def _activation_kind(output) -> str:
 
 def last_conv(net: nn.Module):
     classifier = getattr(net, "classifier", None)
-    convs = [m for m in classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))] \
-        if isinstance(classifier, nn.Module) else []
+    convs = (
+        [m for m in classifier.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+        if isinstance(classifier, nn.Module)
+        else []
+    )
     return convs[-1] if convs else None
 
 
-def check_raw_scores(net: nn.Module, x: torch.Tensor, output: torch.Tensor, problems: list, what: str,
-                     kinds=("softmax", "log_softmax", "sigmoid", "ReLU")):
+def check_raw_scores(
+    net: nn.Module,
+    x: torch.Tensor,
+    output: torch.Tensor,
+    problems: list,
+    what: str,
+    kinds=("softmax", "log_softmax", "sigmoid", "ReLU"),
+):
     """The model must return raw class scores: the loss (CrossEntropyLoss) applies log-softmax itself.
 
     An output that looks transformed (all probabilities, all non-negative...) is probed once more with the
@@ -267,8 +290,9 @@ def _check_shapes(net: nn.Module, sizes, num_classes: int, problems: list, probe
             raise Failed
         if not isinstance(out, torch.Tensor) or tuple(out.shape) != expected:
             shape = list(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-            problems.append(text("checks.models.wrong_output_shape", height=h, width=w, expected=list(expected),
-                                 shape=shape))
+            problems.append(
+                text("checks.models.wrong_output_shape", height=h, width=w, expected=list(expected), shape=shape)
+            )
             raise Failed
         if probe_eval and index == 0:
             check_raw_scores(net, x, out, problems, what)
@@ -294,8 +318,11 @@ def _outputs_of(net: nn.Module, names, x: torch.Tensor) -> dict:
     seen, hooks = {}, []
     for name in names:
         module = getattr(net, name)
-        hooks.append(module.register_forward_hook(
-            lambda m, i, o, name=name: seen.setdefault(name, o) if isinstance(o, torch.Tensor) else None))
+        hooks.append(
+            module.register_forward_hook(
+                lambda m, i, o, name=name: seen.setdefault(name, o) if isinstance(o, torch.Tensor) else None
+            )
+        )
     try:
         with torch.no_grad():
             net(x)
@@ -316,8 +343,16 @@ def _check_cut(net: nn.Module, skip, spec, shapes: dict, size: tuple, problems: 
     seen = _outputs_of(net, names, torch.randn(1, 3, *size))
     deep = seen.get(names[-1])
     if deep is not None and tuple(deep.shape[1:]) != shapes[32]:
-        problems.append(text("checks.models.deep_cut", name=names[-1], expected=_describe_shape(shapes[32]),
-                             shape=_describe_shape(deep.shape[1:]), height=size[0], width=size[1]))
+        problems.append(
+            text(
+                "checks.models.deep_cut",
+                name=names[-1],
+                expected=_describe_shape(shapes[32]),
+                shape=_describe_shape(deep.shape[1:]),
+                height=size[0],
+                width=size[1],
+            )
+        )
         raise Failed
     if not skip or "backbone1" not in seen:
         return
@@ -326,9 +361,18 @@ def _check_cut(net: nn.Module, skip, spec, shapes: dict, size: tuple, problems: 
     if shallow != shapes[stride]:
         other = 8 if stride == 16 else 16
         built_as = text("checks.models.built_as", other=f"{other}s") if shallow == shapes[other] else ""
-        problems.append(text("checks.models.shallow_cut", skip="8s" if skip is True else skip, stride=stride,
-                             expected=_describe_shape(shapes[stride]), shape=_describe_shape(shallow),
-                             height=size[0], width=size[1], built_as=built_as))
+        problems.append(
+            text(
+                "checks.models.shallow_cut",
+                skip="8s" if skip is True else skip,
+                stride=stride,
+                expected=_describe_shape(shapes[stride]),
+                shape=_describe_shape(shallow),
+                height=size[0],
+                width=size[1],
+                built_as=built_as,
+            )
+        )
         raise Failed
 
 
@@ -339,8 +383,10 @@ def _footprint(net: nn.Module, x: torch.Tensor, path: str) -> int:
     change) or "deep" (backbone2's output). Fine detail shows as a small footprint.
     """
     clean = {}
-    hooks = [net.backbone1.register_forward_hook(lambda m, i, o: clean.__setitem__("shallow", o.detach().clone())),
-             net.backbone2.register_forward_hook(lambda m, i, o: clean.__setitem__("deep", o.detach().clone()))]
+    hooks = [
+        net.backbone1.register_forward_hook(lambda m, i, o: clean.__setitem__("shallow", o.detach().clone())),
+        net.backbone2.register_forward_hook(lambda m, i, o: clean.__setitem__("deep", o.detach().clone())),
+    ]
     try:
         with torch.no_grad():
             reference = net(x)
@@ -350,8 +396,9 @@ def _footprint(net: nn.Module, x: torch.Tensor, path: str) -> int:
     features = clean[path]
     delta = torch.zeros_like(features)
     generator = torch.Generator().manual_seed(0)
-    delta[..., features.shape[-2] // 2, features.shape[-1] // 2] = (
-        torch.randn(features.shape[1], generator=generator) * (features.abs().mean() * 10 + 1))
+    delta[..., features.shape[-2] // 2, features.shape[-1] // 2] = torch.randn(
+        features.shape[1], generator=generator
+    ) * (features.abs().mean() * 10 + 1)
     module = net.backbone1 if path == "shallow" else net.backbone2
     hooks = [module.register_forward_hook(lambda m, i, o: o + delta)]
     if path == "shallow":
@@ -380,14 +427,22 @@ def _check_skip_used(net: nn.Module, size, problems: list):
 
 def _check_pretrained_flag(model_cls, skip, loader_name: str, calls: list, problems: list):
     for pretrained in (True, False):
-        net = build_model(problems, text("checks.models.build_pretrained", pretrained=pretrained), calls,
-                          model_cls, 3, pretrained=pretrained, skip=skip)
+        net = build_model(
+            problems,
+            text("checks.models.build_pretrained", pretrained=pretrained),
+            calls,
+            model_cls,
+            3,
+            pretrained=pretrained,
+            skip=skip,
+        )
         if not calls:
             problems.append(text("checks.models.loader_not_called", loader=loader_name))
             return
         if calls[0] != pretrained:
-            problems.append(text("checks.models.flag_not_passed", pretrained=pretrained, loaded=calls[0],
-                                 loader=loader_name))
+            problems.append(
+                text("checks.models.flag_not_passed", pretrained=pretrained, loaded=calls[0], loader=loader_name)
+            )
             return
         marked = _is_marked(getattr(net, "backbone1" if skip else "backbone", None))
         if pretrained and not marked:
@@ -440,13 +495,14 @@ def check_fcn(model_cls, skip: bool = False, verbose: bool = True, backbone=None
     if spec is None:
         names = ", ".join(entry.class_name for entry in backbones.BACKBONES.values())
         name = getattr(model_cls, "__name__", model_cls)
-        return finish("fcn", [text("checks.fcn_unknown_backbone", name=name, names=names)], verbose,
-                      title=f"FCN {name}")
+        return finish(
+            "fcn", [text("checks.fcn_unknown_backbone", name=name, names=names)], verbose, title=f"FCN {name}"
+        )
     key = fcn_exercise_key(spec.name, skip)
     problems, calls = [], []
     _first_conv_shape(spec.name), reference_shapes(spec, tuple(spec.check_sizes[0]))  # built before the spy
     with judging(problems), offline_backbones(calls):
-        for variant in ([True, "16s"] if skip is True else [skip]):
+        for variant in [True, "16s"] if skip is True else [skip]:
             variant_problems = []
             try:
                 _check_variant(model_cls, variant, spec, calls, variant_problems)
@@ -464,8 +520,11 @@ def fcn_exercise_key(backbone: str, skip) -> str:
 
 def _extra_backbone_title(spec, skip) -> str:
     """The title of the FCN of a backbone the course has no exercise for (``FCN-TinyNet com skip``)."""
-    return text("exercise.fcn_extra_backbone", backbone=spec.display_name,
-                skip=text("exercise.with_skip" if skip else "exercise.without_skip"))
+    return text(
+        "exercise.fcn_extra_backbone",
+        backbone=spec.display_name,
+        skip=text("exercise.with_skip" if skip else "exercise.without_skip"),
+    )
 
 
 # The course's FCN exercises: each backbone with and without skip, in the notebook that builds it. Rows of
@@ -473,6 +532,12 @@ def _extra_backbone_title(spec, skip) -> str:
 COURSE_FCNS = (("alexnet", "02_fcn_alexnet", None), ("vgg16", "03_fcn_vgg16", "vgg16"))
 for _backbone, _notebook, _group in COURSE_FCNS:
     for _skip in (False, True):
-        register(Exercise(fcn_exercise_key(_backbone, _skip), _notebook,
-                          (backbones.get_backbone(_backbone).class_name,),
-                          functools.partial(check_fcn, skip=_skip, backbone=_backbone), group=_group))
+        register(
+            Exercise(
+                fcn_exercise_key(_backbone, _skip),
+                _notebook,
+                (backbones.get_backbone(_backbone).class_name,),
+                functools.partial(check_fcn, skip=_skip, backbone=_backbone),
+                group=_group,
+            )
+        )

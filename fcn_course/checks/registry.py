@@ -5,6 +5,7 @@ exercises' rows (``fcn_course.checks.exercise``). A notebook's check cell is one
 ``checks.check("alexnet-skip")``: the row says which of the notebook's names the check receives. The
 grader, the nbgrader export, the site and the tests all find the exercises here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -64,8 +65,12 @@ def _missing(row: Exercise, namespace: dict):
     absent = [name for name in row.names if name not in namespace]
     if not absent:
         return None
-    return CheckResult(row.title, False, [text("checks.missing_names", names=", ".join(absent),
-                                               notebook=row.notebook, number=row.number)], key=row.key)
+    return CheckResult(
+        row.title,
+        False,
+        [text("checks.missing_names", names=", ".join(absent), notebook=row.notebook, number=row.number)],
+        key=row.key,
+    )
 
 
 def check(key: str, namespace=None, verbose: bool = True) -> CheckResult:
@@ -79,8 +84,9 @@ def check(key: str, namespace=None, verbose: bool = True) -> CheckResult:
         namespace = inspect.currentframe().f_back.f_globals
     row = get_exercise(key)
     if row is None:
-        result = CheckResult(key, False, [text("checks.unknown_exercise", key=key,
-                                               keys=", ".join(r.key for r in exercises()))], key=key)
+        result = CheckResult(
+            key, False, [text("checks.unknown_exercise", key=key, keys=", ".join(r.key for r in exercises()))], key=key
+        )
     else:
         result = _missing(row, namespace)
     if result is not None:

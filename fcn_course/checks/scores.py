@@ -5,6 +5,7 @@ that does not depend on the deeper scores. The probe adapts to the size of that 
 variant (pool4's scores scaled by 0.01 and pool3's by 0.0001 in their reference implementation) passes, with a
 note.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,8 +43,9 @@ def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
     torch.manual_seed(0)
     with judging(problems), offline_backbones(calls):
         name = getattr(model_class, "__name__", text("checks.scores.the_model"))
-        net = build_model(problems, text("checks.scores.build", name=name), calls, model_class, NUM_CLASSES,
-                          pretrained=False)
+        net = build_model(
+            problems, text("checks.scores.build", name=name), calls, model_class, NUM_CLASSES, pretrained=False
+        )
         if calls and calls[0]:
             problems.append(text("checks.scores.pretrained_ignored"))
             raise Failed
@@ -63,9 +65,16 @@ def _check_score_layers(net, problems):
             problems.append(text("checks.scores.not_conv", name=name, kind=type(layer).__name__))
             raise Failed
         if layer.kernel_size != (1, 1) or layer.in_channels != channels or layer.out_channels != NUM_CLASSES:
-            problems.append(text("checks.scores.wrong_layer", name=name, channels=channels,
-                                 in_channels=layer.in_channels, out_channels=layer.out_channels,
-                                 kernel_size=layer.kernel_size))
+            problems.append(
+                text(
+                    "checks.scores.wrong_layer",
+                    name=name,
+                    channels=channels,
+                    in_channels=layer.in_channels,
+                    out_channels=layer.out_channels,
+                    kernel_size=layer.kernel_size,
+                )
+            )
             raise Failed
 
 
@@ -84,8 +93,9 @@ def _check_outputs(net, problems):
                 output = run_student_code(problems, what, net, x)
             if not isinstance(output, torch.Tensor) or tuple(output.shape) != (1, NUM_CLASSES, height, width):
                 shape = list(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__
-                problems.append(text("checks.scores.wrong_shape", classes=NUM_CLASSES, height=height, width=width,
-                                     shape=shape))
+                problems.append(
+                    text("checks.scores.wrong_shape", classes=NUM_CLASSES, height=height, width=width, shape=shape)
+                )
                 raise Failed
             if index == 0:
                 pair = torch.randn(2, 3, height, width)

@@ -1,4 +1,5 @@
 """The exercises ``optimizer``, ``loss`` and ``training``: the optimiser (four cases), the loss over flattened pixels, and a tiny training round."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,17 +19,28 @@ from fcn_course.messages import text
 from fcn_course.voc import VOID  # label 255: ignored by the loss and the metrics
 
 
-def _optimizer_args(pretrained: bool, skip: bool, momentum: float = 0.9, weight_decay: float = 5e-4,
-                    lr: float = 1e-3) -> dict:
-    return {"lr": lr, "weight_decay": weight_decay, "momentum": momentum, "pretrained": pretrained, "skip": skip,
-            "n_classes": 3}
+def _optimizer_args(
+    pretrained: bool, skip: bool, momentum: float = 0.9, weight_decay: float = 5e-4, lr: float = 1e-3
+) -> dict:
+    return {
+        "lr": lr,
+        "weight_decay": weight_decay,
+        "momentum": momentum,
+        "pretrained": pretrained,
+        "skip": skip,
+        "n_classes": 3,
+    }
 
 
 # The four cases pretrained × skip. The from-scratch ones change momentum, weight decay and learning rate, so
 # that an optimiser that ignores args (Adam's default betas (0.9, 0.999) equal momentum 0.9, its default lr is
 # 1e-3) or hard-codes them is caught.
-OPTIMIZER_CASES = [(True, True, 0.9, 5e-4), (True, False, 0.9, 5e-4), (False, True, 0.8, 1e-4),
-                   (False, False, 0.8, 1e-4)]
+OPTIMIZER_CASES = [
+    (True, True, 0.9, 5e-4),
+    (True, False, 0.9, 5e-4),
+    (False, True, 0.8, 1e-4),
+    (False, False, 0.8, 1e-4),
+]
 
 
 @exercise("optimizer", notebook="02_fcn_alexnet", names=("make_optimizer", "FCN_AlexNet"), group="training-pieces")
@@ -39,8 +51,15 @@ def check_optimizer(make_optimizer, model_cls, verbose: bool = True) -> CheckRes
         for pretrained, skip, momentum, weight_decay in OPTIMIZER_CASES:
             case = f"pretrained={pretrained}, skip={skip}"
             args = _optimizer_args(pretrained, skip, momentum, weight_decay, lr=1e-3 if pretrained else 2e-3)
-            net = build_model(problems, text("checks.training.build_case", case=case), calls, model_cls, 3,
-                              pretrained=False, skip=skip)
+            net = build_model(
+                problems,
+                text("checks.training.build_case", case=case),
+                calls,
+                model_cls,
+                3,
+                pretrained=False,
+                skip=skip,
+            )
             optimizer = run_student_code(problems, f"make_optimizer ({case})", make_optimizer, net, args)
             _check_one_optimizer(net, optimizer, args, case, problems)
             if problems:
@@ -53,18 +72,21 @@ def _check_hyperparameters(optimizer, args, case, problems):
     betas = {tuple(group["betas"]) for group in optimizer.param_groups}
     want_betas = (args["momentum"], 0.999)
     if betas != {want_betas}:
-        problems.append(text("checks.training.betas", case=case, momentum=args["momentum"], want=want_betas,
-                             got=sorted(betas)[0]))
+        problems.append(
+            text("checks.training.betas", case=case, momentum=args["momentum"], want=want_betas, got=sorted(betas)[0])
+        )
     decays = {group["weight_decay"] for group in optimizer.param_groups}
     if not all(math.isclose(decay, args["weight_decay"]) for decay in decays):
-        problems.append(text("checks.training.weight_decay", case=case, want=args["weight_decay"],
-                             got=sorted(decays)[0]))
+        problems.append(
+            text("checks.training.weight_decay", case=case, want=args["weight_decay"], got=sorted(decays)[0])
+        )
 
 
 def _decoupled(optimizer) -> bool:
     """AdamW, or Adam(decoupled_weight_decay=True): weight decay applied to the weights, not as an L2 term."""
     return isinstance(optimizer, torch.optim.AdamW) or any(
-        group.get("decoupled_weight_decay", False) for group in optimizer.param_groups)
+        group.get("decoupled_weight_decay", False) for group in optimizer.param_groups
+    )
 
 
 def _check_one_optimizer(net, optimizer, args, case, problems):
@@ -85,8 +107,11 @@ def _check_one_optimizer(net, optimizer, args, case, problems):
     trainable = [(name, p) for name, p in net.named_parameters() if p.requires_grad]
     absent = [name for name, p in trainable if id(p) not in seen]
     if absent:
-        count = (text("checks.training.missing_one", total=len(trainable)) if len(absent) == 1 else
-                 text("checks.training.missing_many", count=len(absent), total=len(trainable)))
+        count = (
+            text("checks.training.missing_one", total=len(trainable))
+            if len(absent) == 1
+            else text("checks.training.missing_many", count=len(absent), total=len(trainable))
+        )
         problems.append(text("checks.training.parameter_missing", case=case, name=absent[0], count=count))
         return
     for name, p in trainable:
@@ -95,8 +120,9 @@ def _check_one_optimizer(net, optimizer, args, case, problems):
         if not math.isclose(seen[id(p)], want, rel_tol=1e-6):
             part = text("checks.training.part_backbone" if is_backbone else "checks.training.part_classifier")
             rule = text("checks.training.rule_pretrained" if args["pretrained"] else "checks.training.rule_scratch")
-            problems.append(text("checks.training.wrong_lr", case=case, part=part, name=name, lr=seen[id(p)],
-                                 want=want, rule=rule))
+            problems.append(
+                text("checks.training.wrong_lr", case=case, part=part, name=name, lr=seen[id(p)], want=want, rule=rule)
+            )
             return
 
 
@@ -105,13 +131,21 @@ def _loss_hint(loss, outputs, labels) -> str:
     n_classes = outputs.shape[1]
     flat_outputs = outputs.permute(0, 2, 3, 1).reshape(-1, n_classes)
     known = [  # (the value a known mistake gives, its hint)
-        (F.cross_entropy(outputs.reshape(-1, n_classes), labels.reshape(-1)[: outputs.numel() // n_classes],
-                         ignore_index=VOID), "checks.training.loss_hint_scrambled"),
-        (F.cross_entropy(outputs.transpose(1, 3).reshape(-1, n_classes), labels.reshape(-1), ignore_index=VOID),
-         "checks.training.loss_hint_transposed"),
+        (
+            F.cross_entropy(
+                outputs.reshape(-1, n_classes), labels.reshape(-1)[: outputs.numel() // n_classes], ignore_index=VOID
+            ),
+            "checks.training.loss_hint_scrambled",
+        ),
+        (
+            F.cross_entropy(outputs.transpose(1, 3).reshape(-1, n_classes), labels.reshape(-1), ignore_index=VOID),
+            "checks.training.loss_hint_transposed",
+        ),
         (F.cross_entropy(outputs, labels, ignore_index=VOID, reduction="sum"), "checks.training.loss_hint_sum"),
-        (F.cross_entropy(flat_outputs.softmax(dim=1), labels.reshape(-1), ignore_index=VOID),
-         "checks.training.loss_hint_softmax"),
+        (
+            F.cross_entropy(flat_outputs.softmax(dim=1), labels.reshape(-1), ignore_index=VOID),
+            "checks.training.loss_hint_softmax",
+        ),
     ]
     for value, hint in known:
         if torch.isclose(loss, value, rtol=1e-4, atol=1e-5):
@@ -156,8 +190,12 @@ def _check_criterion(problems, criterion, compute_loss):
         loss = _student_loss(problems, compute_loss, outputs, labels, criterion)
         reference = F.cross_entropy(outputs, labels, ignore_index=VOID)
         same = torch.isclose(loss.detach().to(reference.dtype), reference)
-        problems.append(text("checks.training.nll_loss", value=text(
-            "checks.training.nll_value_right" if same else "checks.training.nll_value_wrong")))
+        problems.append(
+            text(
+                "checks.training.nll_loss",
+                value=text("checks.training.nll_value_right" if same else "checks.training.nll_value_wrong"),
+            )
+        )
         raise Failed
     if not isinstance(criterion, nn.CrossEntropyLoss):
         problems.append(text("checks.training.not_cross_entropy", kind=type(criterion).__name__))
@@ -191,9 +229,16 @@ def check_loss(compute_loss, criterion, verbose: bool = True) -> CheckResult:
             loss = _student_loss(problems, compute_loss, outputs, labels, criterion, hint)
             value = loss.detach().to(reference.dtype)  # a loss computed in double precision is compared all the same
             if not torch.isclose(value, reference):  # rtol 1e-5: float rounding (~1e-7 for a loss near 1) passes
-                problems.append(text("checks.training.wrong_loss", classes=classes, value=loss.item(),
-                                     reference=reference.item(), hint=_loss_hint(value, outputs.detach(), labels))
-                                + hint)
+                problems.append(
+                    text(
+                        "checks.training.wrong_loss",
+                        classes=classes,
+                        value=loss.item(),
+                        reference=reference.item(),
+                        hint=_loss_hint(value, outputs.detach(), labels),
+                    )
+                    + hint
+                )
                 raise Failed
             if index == 0:
                 loss.backward()
@@ -219,8 +264,12 @@ def _tiny_loader(n: int = 4, size: int = 64):
     return [(images, labels)]
 
 
-@exercise("training", notebook="02_fcn_alexnet",
-          names=("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"), group="training-pieces")
+@exercise(
+    "training",
+    notebook="02_fcn_alexnet",
+    names=("FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"),
+    group="training-pieces",
+)
 def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: bool = True) -> CheckResult:
     """Train a few steps on one easy batch: the loss must fall and the figures must be sane.
 
@@ -246,8 +295,19 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
         first = last = None
         for epoch in range(1, 9):
             with contextlib.redirect_stdout(io.StringIO()):  # keep the notebook output short
-                stats = run_student_code(problems, "train_one_epoch", train_one_epoch, net, loader, loss_fn, optimizer,
-                             device, epoch, 3, progress=False)
+                stats = run_student_code(
+                    problems,
+                    "train_one_epoch",
+                    train_one_epoch,
+                    net,
+                    loader,
+                    loss_fn,
+                    optimizer,
+                    device,
+                    epoch,
+                    3,
+                    progress=False,
+                )
             first = first or stats
             last = stats
         with contextlib.redirect_stdout(io.StringIO()):
@@ -256,13 +316,27 @@ def check_training(model_cls, make_optimizer, compute_loss, criterion, verbose: 
         if not all(np.isfinite(figures)):
             problems.append(text("checks.training.not_finite", figures=figures))
         elif not last["loss_mean"] < first["loss_mean"]:
-            problems.append(text("checks.training.loss_did_not_fall", first=first["loss_mean"], last=last["loss_mean"],
-                                 hint=_no_learning_hint(net, optimizer, before)))
+            problems.append(
+                text(
+                    "checks.training.loss_did_not_fall",
+                    first=first["loss_mean"],
+                    last=last["loss_mean"],
+                    hint=_no_learning_hint(net, optimizer, before),
+                )
+            )
         elif not (0.0 <= val["miou_fg"] <= 1.0 and 0.0 <= val["pixel_acc"] <= 1.0):
-            problems.append(text("checks.training.metrics_out_of_range", miou=val["miou_fg"], accuracy=val["pixel_acc"]))
+            problems.append(
+                text("checks.training.metrics_out_of_range", miou=val["miou_fg"], accuracy=val["pixel_acc"])
+            )
         elif not val["loss_mean"] < start:  # dropout makes the training losses noisy: evaluation mode is not
-            problems.append(text("checks.training.eval_loss_did_not_fall", first=start, last=val["loss_mean"],
-                                 hint=_no_learning_hint(net, optimizer, before)))
+            problems.append(
+                text(
+                    "checks.training.eval_loss_did_not_fall",
+                    first=start,
+                    last=val["loss_mean"],
+                    hint=_no_learning_hint(net, optimizer, before),
+                )
+            )
     return finish("training", problems, verbose)
 
 

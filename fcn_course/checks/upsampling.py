@@ -3,6 +3,7 @@
 It is tried for several factors (an odd one catches the kernel 2·factor that gives one pixel too many) and
 channel counts (a layer that hard-codes its channels, or mixes them, is caught), each learnable and frozen.
 """
+
 from __future__ import annotations
 
 import torch
@@ -26,8 +27,14 @@ def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
         for factor in FACTORS:
             for learnable in (True, False):
                 channels = CHANNELS[factor]
-                layer = run_student_code(problems, f"make_upsampler({channels}, {factor}, learnable={learnable})",
-                                         make_upsampler, channels, factor, learnable)
+                layer = run_student_code(
+                    problems,
+                    f"make_upsampler({channels}, {factor}, learnable={learnable})",
+                    make_upsampler,
+                    channels,
+                    factor,
+                    learnable,
+                )
                 _check_one_upsampler(layer, channels, factor, learnable, problems)
                 if problems:
                     raise Failed
@@ -43,8 +50,9 @@ def _mixes_channels(layer: nn.ConvTranspose2d) -> bool:
     bilinear = bilinear_kernel(1, 1, weight.shape[-1])[0, 0]
     diagonal = weight[range(weight.shape[0]), range(weight.shape[0])]
     off_diagonal = ~torch.eye(weight.shape[0], dtype=torch.bool)
-    return bool(torch.allclose(diagonal, bilinear.expand_as(diagonal), atol=1e-4)
-                and weight[off_diagonal].abs().max() > 0)
+    return bool(
+        torch.allclose(diagonal, bilinear.expand_as(diagonal), atol=1e-4) and weight[off_diagonal].abs().max() > 0
+    )
 
 
 def _check_one_upsampler(layer, channels, factor, learnable, problems):
@@ -53,8 +61,16 @@ def _check_one_upsampler(layer, channels, factor, learnable, problems):
         problems.append(text("checks.upsampling.not_conv_transpose", case=case, kind=type(layer).__name__))
         return
     if (layer.in_channels, layer.out_channels) != (channels, channels):
-        problems.append(text("checks.upsampling.channels", case=case, channels=channels, factor=factor,
-                             in_channels=layer.in_channels, out_channels=layer.out_channels))
+        problems.append(
+            text(
+                "checks.upsampling.channels",
+                case=case,
+                channels=channels,
+                factor=factor,
+                in_channels=layer.in_channels,
+                out_channels=layer.out_channels,
+            )
+        )
         return
     if layer.bias is not None:
         problems.append(text("checks.upsampling.bias", case=case))
@@ -65,8 +81,17 @@ def _check_one_upsampler(layer, channels, factor, learnable, problems):
     expected = (7 * factor, 9 * factor)
     if tuple(y.shape[-2:]) != expected:
         hint = text("checks.upsampling.hint_odd" if factor % 2 else "checks.upsampling.hint_even")
-        problems.append(text("checks.upsampling.size", case=case, height=expected[0], width=expected[1],
-                             got_height=y.shape[-2], got_width=y.shape[-1], hint=hint))
+        problems.append(
+            text(
+                "checks.upsampling.size",
+                case=case,
+                height=expected[0],
+                width=expected[1],
+                got_height=y.shape[-2],
+                got_width=y.shape[-1],
+                hint=hint,
+            )
+        )
         return
     reference = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
     inside = (..., slice(factor, -factor), slice(factor, -factor))  # the borders differ (zero padding)

@@ -6,6 +6,8 @@ One job per module:
 * ``pairs``     -- notebook files: the folders, the course notebooks (from ``fcn_course.outline``), jupytext
   settings, .ipynb/.py texts, stable cell ids
 * ``includes``  -- ``include:<path>`` cells that take their body from ``solutions/*.py``
+* ``colab_cells`` -- the Colab badge and set-up cell, rewritten for the one repository setting
+  (``fcn_course.colab.REPOSITORY``, or the git remote)
 * ``student``   -- the cell steps of the student version (drop ``solution-only`` cells, stub solution regions...)
 * ``pipeline``  -- the cell steps composed into recipes: solution pair, student notebook, site page (nbgrader's in
   ``nbgrader_export``), and the provenance line of generated notebooks
@@ -19,17 +21,21 @@ One job per module:
 * ``grade_class`` -- grade a class: every notebook under files and folders, one report each, one CSV (grades.csv)
 * ``leaks``     -- find solution lines in a release zip
 * ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment
+* ``publish``   -- the student release as a git repository of its own (what students and Colab read)
 * ``course``    -- the main job: execute the whole solution course
 * ``reference`` -- the reference models and training functions of ``solutions/``
 * ``site``      -- the course website (Sphinx + MyST-NB) from the executed notebooks of a run folder
 * ``mathjax``   -- the local MathJax copy that the website and the HTML copies load (no CDN)
-* ``nbgrader_export`` -- the solution notebooks as an nbgrader ``source/`` folder (the ``NBGRADER`` recipe)
-* ``__main__``  -- ``python -m fcn_course.instructor {course,build,check,grade,release,site,grid,predict}``
+* ``nbgrader_export`` -- the solution notebooks as an nbgrader course folder (the ``NBGRADER`` recipe) and its
+  ``nbgrader_config.py``
+* ``nbgrader_autograde`` -- the preprocessors that config gives nbgrader's autograde (kernels' profile, hidden tests)
+* ``__main__``  -- ``python -m fcn_course.instructor {course,build,check,grade,release,publish,site,grid,predict}``
 
 The student package (``fcn_course``) never imports this wing; this wing imports the student package and
 ``solutions/``. It is installed with the repository (``pip install -e ".[dev,instructor]"``) and left out
 of the student release.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

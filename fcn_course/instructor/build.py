@@ -7,6 +7,7 @@ say on their title cell which file they come from. The cell steps are those of `
 edited by hand since the last build (``notebooks/.generated.json`` records what the build wrote) is never
 overwritten unless forced, and then a backup is kept.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -19,8 +20,17 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
 from fcn_course.instructor.execute import DEFAULT_CELL_TIMEOUT, execute_in_place
-from fcn_course.instructor.pairs import (STUDENT_DIR, cell_signature, give_cells_stable_ids, ipynb_text,
-                                         jupytext_config, py_text, read_py_notebook, sha256, solution_sources)
+from fcn_course.instructor.pairs import (
+    STUDENT_DIR,
+    cell_signature,
+    give_cells_stable_ids,
+    ipynb_text,
+    jupytext_config,
+    py_text,
+    read_py_notebook,
+    sha256,
+    solution_sources,
+)
 from fcn_course.instructor.pipeline import SOLUTION_IPYNB, SOLUTION_SOURCE, student_notebook, transform
 from fcn_course.outline import COURSE_NOTEBOOKS
 
@@ -31,10 +41,10 @@ MANIFEST_NAME = ".generated.json"
 class BuildReport:
     """What :func:`build` did; ``print(report)`` gives a summary for the instructor."""
 
-    written: list = field(default_factory=list)     # files (re)written
-    unchanged: list = field(default_factory=list)   # files already up to date
-    skipped: list = field(default_factory=list)     # (file, reason) left untouched
-    backups: list = field(default_factory=list)     # (file, backup copy) made before overwriting
+    written: list = field(default_factory=list)  # files (re)written
+    unchanged: list = field(default_factory=list)  # files already up to date
+    skipped: list = field(default_factory=list)  # (file, reason) left untouched
+    backups: list = field(default_factory=list)  # (file, backup copy) made before overwriting
 
     @property
     def ok(self) -> bool:
@@ -83,7 +93,8 @@ def _write_student_pair(nb, ipynb_path: Path, config, manifest: dict, force: boo
     """Write a student .ipynb + .py pair, unless someone edited either file since the last build."""
     texts = {ipynb_path: ipynb_text(nb), ipynb_path.with_suffix(".py"): py_text(nb, config)}
     edited = [
-        path for path, text in texts.items()
+        path
+        for path, text in texts.items()
         if path.exists()
         and path.read_bytes() != text.encode("utf-8")
         and sha256(path.read_bytes()) != manifest.get(path.name)
@@ -118,15 +129,22 @@ def _protect_edited_ipynb(source: Path, nb, previous, force: bool, report: Build
     if force:
         _backup(ipynb, report)
         return True
-    report.skipped.append((ipynb, (
-        f"{ipynb} is newer than {source.name} and their cells differ: it was probably edited "
-        f"without Jupytext. Sync the pair (jupytext --sync {ipynb}) or build with force=True "
-        f"to rebuild it from the .py (a backup copy is kept).")))
+    report.skipped.append(
+        (
+            ipynb,
+            (
+                f"{ipynb} is newer than {source.name} and their cells differ: it was probably edited "
+                f"without Jupytext. Sync the pair (jupytext --sync {ipynb}) or build with force=True "
+                f"to rebuild it from the .py (a backup copy is kept)."
+            ),
+        )
+    )
     return False
 
 
-def _build_solution(source: Path, repo_root: Path, config, execute: bool, force: bool, timeout: int,
-                    report: BuildReport):
+def _build_solution(
+    source: Path, repo_root: Path, config, execute: bool, force: bool, timeout: int, report: BuildReport
+):
     """Refresh includes, write the solution pair and return the solution notebook (or None if skipped)."""
     nb = read_py_notebook(source, config)
     ipynb = source.with_suffix(".ipynb")
@@ -146,8 +164,14 @@ def _build_solution(source: Path, repo_root: Path, config, execute: bool, force:
     return nb
 
 
-def build(repo_root, execute: bool = False, force: bool = False, timeout: int = DEFAULT_CELL_TIMEOUT,
-          quiet: bool = False, names=COURSE_NOTEBOOKS) -> BuildReport:
+def build(
+    repo_root,
+    execute: bool = False,
+    force: bool = False,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
+    quiet: bool = False,
+    names=COURSE_NOTEBOOKS,
+) -> BuildReport:
     """Build the solution notebook pair of each course notebook and generate the student notebooks from them.
 
     ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's). When the solution
@@ -169,8 +193,7 @@ def build(repo_root, execute: bool = False, force: bool = False, timeout: int = 
         if solution is None:
             continue
         student = student_notebook(solution, source.stem)
-        _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force,
-                            report)
+        _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force, report)
     if manifest or manifest_path.exists():
         manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         _write_if_changed(manifest_path, manifest_text, BuildReport())  # bookkeeping: not in the report

@@ -10,6 +10,7 @@ on the reference machine (``EXPECTED_SECONDS``) the job says so once, with what 
 The run folder is the main job's own (``files.OutputFolder``): a person's files in an ``--out`` they chose are
 never overwritten; a folder holding a file of the names the job writes is refused before anything runs.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,8 +56,15 @@ def choose_profile(smoke=None, profile=None) -> str:
     return "full" if real_voc_present() else "demo"
 
 
-def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bool = True,
-               names=COURSE_NOTEBOOKS, cell_timeout=None) -> int:
+def run_course(
+    repo_root: Path,
+    out_dir=None,
+    smoke=None,
+    profile=None,
+    site: bool = True,
+    names=COURSE_NOTEBOOKS,
+    cell_timeout=None,
+) -> int:
     """Execute the outline's solution notebooks, in the outline's order, with a run profile (see ``choose_profile``).
 
     With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``.
@@ -79,8 +87,10 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bo
     out.mkdir(parents=True, exist_ok=True)
     where = f"Pascal VOC in {data_root()}" if profile == "full" else "the synthetic VOC twin"
     limit = f"{cell_timeout}s per cell" if cell_timeout else "no time limit per cell"
-    print(f">> running the solution course with the '{profile}' profile ({PROFILES[profile]['description']}; "
-          f"{where}; {limit}); results go to {out}")
+    print(
+        f">> running the solution course with the '{profile}' profile ({PROFILES[profile]['description']}; "
+        f"{where}; {limit}); results go to {out}"
+    )
     started = clock()
     _set_course_environment(out)
     warned = False
@@ -94,8 +104,11 @@ def run_course(repo_root: Path, out_dir=None, smoke=None, profile=None, site: bo
             return 1
         took = clock() - tic
         print(f"   done in {took:.0f}s (course so far {clock() - started:.0f}s) -> {executed} (+ .html)", flush=True)
-        slow = None if warned else slow_machine_message(profile, source.stem, took, [s.stem for s in sources],
-                                                        cell_timeout)
+        slow = (
+            None
+            if warned
+            else slow_machine_message(profile, source.stem, took, [s.stem for s in sources], cell_timeout)
+        )
         if slow:
             print(slow, flush=True)
             warned = True
@@ -110,8 +123,9 @@ def refuse_foreign_files(out: Path, sources) -> str:
     Checked before the first notebook runs, so a refused folder is left exactly as it was.
     """
     try:
-        OutputFolder(out, OWNER).check([name for source in sources for name in executed_names(source.stem)]
-                                       + ["mathjax/MathJax.js"])
+        OutputFolder(out, OWNER).check(
+            [name for source in sources for name in executed_names(source.stem)] + ["mathjax/MathJax.js"]
+        )
     except (NotOurFileError, NotADirectoryError) as error:
         return str(error)
     return ""
@@ -127,12 +141,17 @@ def slow_machine_message(profile: str, name: str, took: float, names, cell_timeo
         return ""
     ratio = took / expected[name]
     total = sum(expected.get(other, 0) for other in names)
-    limit = ("Cells have no time limit, so it will finish" if not cell_timeout else
-             f"Cells stop after {cell_timeout}s (--cell-timeout): leave the option out to let every cell finish")
-    return (f"!! this machine is about {ratio:.0f}x slower than the reference machine ({name} took {took:.0f}s "
-            f"here, {expected[name]}s on a 2-core CPU). At this pace the whole course takes about "
-            f"{ratio * total / 60:.0f} min instead of {total / 60:.0f}. {limit}; close other programs to go "
-            "faster, or run --profile smoke for a quick check that every cell runs.")
+    limit = (
+        "Cells have no time limit, so it will finish"
+        if not cell_timeout
+        else f"Cells stop after {cell_timeout}s (--cell-timeout): leave the option out to let every cell finish"
+    )
+    return (
+        f"!! this machine is about {ratio:.0f}x slower than the reference machine ({name} took {took:.0f}s "
+        f"here, {expected[name]}s on a 2-core CPU). At this pace the whole course takes about "
+        f"{ratio * total / 60:.0f} min instead of {total / 60:.0f}. {limit}; close other programs to go "
+        "faster, or run --profile smoke for a quick check that every cell runs."
+    )
 
 
 def build_course_site(repo_root: Path, run_dir: Path, names=COURSE_NOTEBOOKS) -> int:
@@ -183,8 +202,10 @@ def print_summary(runs_dir: Path) -> None:
     for name, with_skip in sorted(best.items()):
         without = best.get(name.replace("-skip-", "-noskip-"))
         if "-skip-" in name and without is not None and with_skip is not None:
-            print(f"   skip gain {name.replace('-skip-', ' ')}: {with_skip - without:+.3f} mIoU(fg) "
-                  f"({_fmt(without)} -> {_fmt(with_skip)})")
+            print(
+                f"   skip gain {name.replace('-skip-', ' ')}: {with_skip - without:+.3f} mIoU(fg) "
+                f"({_fmt(without)} -> {_fmt(with_skip)})"
+            )
 
 
 def _fmt(value) -> str:

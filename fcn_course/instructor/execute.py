@@ -3,6 +3,7 @@
 The kernel is ipykernel's ``python3``, which jupyter_client starts with this very interpreter, so the
 notebooks see the same environment (virtualenv) as the command that runs them.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,9 @@ def kernel_env(smoke: bool, profile: Optional[str] = None) -> dict:
 
 
 def _client(nb, cwd, timeout: int, **options) -> NotebookClient:
-    return NotebookClient(nb, timeout=timeout, kernel_name=KERNEL_NAME,
-                          resources={"metadata": {"path": str(cwd)}}, **options)
+    return NotebookClient(
+        nb, timeout=timeout, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(cwd)}}, **options
+    )
 
 
 def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
@@ -78,8 +80,11 @@ def write_html(nb, html_path) -> Path:
     copy_mathjax(folder)
     page = copy.deepcopy(nb)
     offline_badges(page)
-    exporter = HTMLExporter(mathjax_url=script_url(), template_file="offline.html.j2",
-                            extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})])
+    exporter = HTMLExporter(
+        mathjax_url=script_url(),
+        template_file="offline.html.j2",
+        extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+    )
     html, _ = exporter.from_notebook_node(page, resources={"mathjax_config_script": config_script()})
     return folder.write_text(html_path.name, html)
 
@@ -89,8 +94,9 @@ def executed_names(stem: str) -> list:
     return [f"{stem}.ipynb", f"{stem}.html"]
 
 
-def execute_notebook(path, out_dir, smoke: bool = True, timeout: Optional[int] = DEFAULT_CELL_TIMEOUT,
-                     profile: Optional[str] = None) -> Path:
+def execute_notebook(
+    path, out_dir, smoke: bool = True, timeout: Optional[int] = DEFAULT_CELL_TIMEOUT, profile: Optional[str] = None
+) -> Path:
     """Run a copy of a notebook (cwd = its folder) and save the executed .ipynb and an HTML export.
 
     The files go to ``out_dir/<name>.ipynb`` and ``out_dir/<name>.html`` (with ``out_dir/mathjax/``, the
@@ -129,8 +135,12 @@ def run_until_first_stub(path, smoke: bool = True, timeout: int = DEFAULT_CELL_T
     """
     path = Path(path).resolve()
     failed_cells = []
-    client = _client(read_notebook(path), path.parent, timeout,
-                     on_cell_error=lambda cell, cell_index, execute_reply: failed_cells.append(cell_index))
+    client = _client(
+        read_notebook(path),
+        path.parent,
+        timeout,
+        on_cell_error=lambda cell, cell_index, execute_reply: failed_cells.append(cell_index),
+    )
     try:
         client.execute(env=kernel_env(smoke))
     except CellExecutionError as error:

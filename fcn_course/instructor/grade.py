@@ -20,6 +20,7 @@ check feedback quoting it) is escaped or fenced, so it can never add Markdown of
 crashing check, a time-out, an unreadable file or a report that cannot be written is reported, never fatal.
 ``fcn_course.instructor.grade_class`` grades a whole class folder with this.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,24 +47,29 @@ from fcn_course.messages import text
 DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 SOLUTIONS_DIR = PACKAGE_PARENT / "solutions"
-MAX_SUBMISSION_BYTES = 100 * 2 ** 20  # a notebook with every figure is a few MB
-MAX_RESULT_BYTES = 20 * 2 ** 20
+MAX_SUBMISSION_BYTES = 100 * 2**20  # a notebook with every figure is a few MB
+MAX_RESULT_BYTES = 20 * 2**20
 
 # The statuses of a graded submission (also the "status" column of the class CSV): machine values, the same in
 # every language; people read them through status_label.
 OK, INVALID, TIMEOUT, CRASHED = "ok", "invalid", "timed_out", "crashed"
 TAMPERED, NOT_A_FILE = "tampered", "not_a_file"
-STATUS_LABELS = {OK: "grade.status_ok", INVALID: "grade.status_invalid", TIMEOUT: "grade.status_timed_out",
-                 CRASHED: "grade.status_crashed", TAMPERED: "grade.status_tampered",
-                 NOT_A_FILE: "grade.status_not_a_file"}
+STATUS_LABELS = {
+    OK: "grade.status_ok",
+    INVALID: "grade.status_invalid",
+    TIMEOUT: "grade.status_timed_out",
+    CRASHED: "grade.status_crashed",
+    TAMPERED: "grade.status_tampered",
+    NOT_A_FILE: "grade.status_not_a_file",
+}
 
 # Why a submission is up for manual review (the "review" column of the class CSV, space-separated).
 # INSTRUCTOR_CODE: imports or reads solutions/ or the instructor wing; INTERPRETER_TOOLS: the source uses
 # frames, gc, ctypes, or assigns into imported modules (both also found in the source: grade_review).
-PRIVATE_FILES = "private_files"          # tried to read or change the class folder, the reports, the home
-CHECKS_REPLACED = "checks_replaced"      # the code that judges changed while the submission ran
-FORGED_RESULT = "forged_result"          # the result file did not come from the grader
-FILE_CHANGED = "file_changed"            # the submission changed while it was graded
+PRIVATE_FILES = "private_files"  # tried to read or change the class folder, the reports, the home
+CHECKS_REPLACED = "checks_replaced"  # the code that judges changed while the submission ran
+FORGED_RESULT = "forged_result"  # the result file did not come from the grader
+FILE_CHANGED = "file_changed"  # the submission changed while it was graded
 TAMPERING = (CHECKS_REPLACED, FORGED_RESULT, FILE_CHANGED)  # these make the status TAMPERED
 
 
@@ -102,21 +108,26 @@ def question_label(source: str):
     ``(None, first line)`` when the cell has no such label (the report then numbers the question itself).
     """
     for paragraph in re.split(r"\n\s*\n", source):
-        labels = [(match, _NUMBERED.match(match.group(1).strip()) or _QUESTION.search(match.group(1)))
-                  for match in _BOLD.finditer(paragraph)]
+        labels = [
+            (match, _NUMBERED.match(match.group(1).strip()) or _QUESTION.search(match.group(1)))
+            for match in _BOLD.finditer(paragraph)
+        ]
         found = [(match, label) for match, label in labels if label]
         if found:
             match, label = found[0]
-            rest = _plain(paragraph[match.end():])
+            rest = _plain(paragraph[match.end() :])
             return text("grade.question_label", number=label.group(1)), rest[:80]
         predictions = [(match, _PREDICTION.search(match.group(1))) for match in _BOLD.finditer(paragraph)]
         if any(found for _, found in predictions):
             first = next(match for match, found in predictions if found)
             numbers = [m.group(1) for m in _PREDICTION.finditer(source)]
             key = "grade.prediction_label" if len(numbers) == 1 else "grade.predictions_label"
-            listed = text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1]) if len(numbers) > 1 \
+            listed = (
+                text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1])
+                if len(numbers) > 1
                 else numbers[0]
-            return text(key, numbers=listed), _plain(paragraph[first.end():])[:80]
+            )
+            return text(key, numbers=listed), _plain(paragraph[first.end() :])[:80]
     return None, _plain(_first_line(source))
 
 
@@ -134,14 +145,22 @@ def reflection_answers(submission, template) -> list:
             continue
         question = template.cells[index - 1]
         following = template.cells[index + 1] if index + 1 < len(template.cells) else None
-        at = next((i for i in range(start, len(cells)) if _same_cell(cells[i], question.source.strip(),
-                                                                     question.get("id"))), None)
+        at = next(
+            (i for i in range(start, len(cells)) if _same_cell(cells[i], question.source.strip(), question.get("id"))),
+            None,
+        )
         if at is None:  # the question cell was edited too: fall back on the placeholder cell's id
             region = [c for c in cells if cell.get("id") is not None and c.get("id") == cell.get("id")]
         else:
-            end = next((i for i in range(at + 1, len(cells)) if following is not None and
-                        _same_cell(cells[i], following.source.strip(), following.get("id"))), len(cells))
-            region, start = cells[at + 1:end], end
+            end = next(
+                (
+                    i
+                    for i in range(at + 1, len(cells))
+                    if following is not None and _same_cell(cells[i], following.source.strip(), following.get("id"))
+                ),
+                len(cells),
+            )
+            region, start = cells[at + 1 : end], end
         written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
         label, question_text = question_label(question.source)
         answers.append({"question": question_text, "answered": bool(written), "label": label})
@@ -175,7 +194,7 @@ def read_entry(path: Path):
     if not stat.S_ISREG(info.st_mode):
         return None, NOT_A_FILE, text("grade.not_a_file_other")
     if info.st_size > MAX_SUBMISSION_BYTES:
-        return None, INVALID, text("grade.too_big", size=info.st_size / 2 ** 20, limit=MAX_SUBMISSION_BYTES / 2 ** 20)
+        return None, INVALID, text("grade.too_big", size=info.st_size / 2**20, limit=MAX_SUBMISSION_BYTES / 2**20)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         with os.fdopen(os.open(path, flags), "rb") as handle:
@@ -192,8 +211,11 @@ def _structure_problem(nb) -> Optional[str]:
     if not isinstance(cells, list):
         return text("grade.invalid_no_cells")
     for number, cell in enumerate(cells, start=1):
-        if (not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw")
-                or not isinstance(cell.get("source"), str)):
+        if (
+            not isinstance(cell, dict)
+            or cell.get("cell_type") not in ("code", "markdown", "raw")
+            or not isinstance(cell.get("source"), str)
+        ):
             return text("grade.invalid_cell", number=number)
     return None
 
@@ -221,18 +243,24 @@ def _guard_rules(workdir: Path, readable: list, private) -> dict:
     """The folders the child's guard denies (solutions, instructor wing, private folders) and allows."""
     instructor = Path(__file__).resolve().parent
     real = os.path.realpath  # the guard compares resolved paths
-    return {"denied": [real(SOLUTIONS_DIR), real(instructor)],
-            "allowed_files": [real(instructor / name) for name in ("__init__.py", "grade_child.py", "sandbox.py",
-                                                                   "grade_time.py")],
-            "allowed": [real(workdir)] + [real(path) for path in readable],
-            "private": [real(path) for path in private if sandbox.can_hide(path)]}
+    return {
+        "denied": [real(SOLUTIONS_DIR), real(instructor)],
+        "allowed_files": [
+            real(instructor / name) for name in ("__init__.py", "grade_child.py", "sandbox.py", "grade_time.py")
+        ],
+        "allowed": [real(workdir)] + [real(path) for path in readable],
+        "private": [real(path) for path in private if sandbox.can_hide(path)],
+    }
 
 
 def _private_folders(submission: Path, private) -> list:
     """What a submission must not read or change: its folder and ``private`` (the class folders, the reports),
     the instructor's working folder and home, and the temporary root (other submissions' folders)."""
-    return list(dict.fromkeys([Path(p) for p in private] +
-                              [submission.parent, Path.cwd(), Path.home(), Path(tempfile.gettempdir())]))
+    return list(
+        dict.fromkeys(
+            [Path(p) for p in private] + [submission.parent, Path.cwd(), Path.home(), Path(tempfile.gettempdir())]
+        )
+    )
 
 
 def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> dict:
@@ -256,18 +284,25 @@ def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> 
     except ValueError as error:
         return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
     if not secrets.compare_digest(str(data.get("token", "")), token):
-        return {"status": TAMPERED, "checks_error": text("grade.forged_result_detail"),
-                "review": {FORGED_RESULT: []}}
+        return {"status": TAMPERED, "checks_error": text("grade.forged_result_detail"), "review": {FORGED_RESULT: []}}
     return _checked_result(data)
 
 
 def _checked_result(data: dict) -> dict:
     """The child's result with the types the report expects (anything else: a crash, reported)."""
     try:
-        exercises = [{"key": str(e.get("key")), "name": str(e["name"]), "passed": e["passed"] is True,
-                      "messages": [str(m) for m in e["messages"]]} for e in data["exercises"]]
-        cell_errors = [{"cell": e.get("cell"), "label": str(e["label"]), "error": str(e["error"])}
-                       for e in data["cell_errors"]]
+        exercises = [
+            {
+                "key": str(e.get("key")),
+                "name": str(e["name"]),
+                "passed": e["passed"] is True,
+                "messages": [str(m) for m in e["messages"]],
+            }
+            for e in data["exercises"]
+        ]
+        cell_errors = [
+            {"cell": e.get("cell"), "label": str(e["label"]), "error": str(e["error"])} for e in data["cell_errors"]
+        ]
         blocked, replaced = list(data.get("blocked") or []), [str(name) for name in data.get("replaced") or []]
     except (KeyError, TypeError, AttributeError) as error:
         return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
@@ -278,12 +313,23 @@ def _checked_result(data: dict) -> dict:
     if replaced:
         review[CHECKS_REPLACED] = replaced
     checks_error = data.get("checks_error")
-    return {"status": OK, "exercises": exercises, "cell_errors": cell_errors,
-            "checks_error": None if checks_error is None else str(checks_error), "review": review}
+    return {
+        "status": OK,
+        "exercises": exercises,
+        "cell_errors": cell_errors,
+        "checks_error": None if checks_error is None else str(checks_error),
+        "review": review,
+    }
 
 
-def _run_child(copy_path: Path, timeout: float, sandbox_mode: str = "none", limits=sandbox.DEFAULT_LIMITS,
-               private=(), retries: int = 1) -> dict:
+def _run_child(
+    copy_path: Path,
+    timeout: float,
+    sandbox_mode: str = "none",
+    limits=sandbox.DEFAULT_LIMITS,
+    private=(),
+    retries: int = 1,
+) -> dict:
     """Run ``grade_child`` on the copy (its folder is the child's) with ``timeout`` seconds of CPU time, tried
     again ``retries`` times after a time-out (``grade_time``), with the other limits and, for ``"bwrap"``, in the
     sandbox; the result checked by :func:`_read_result`."""
@@ -293,9 +339,14 @@ def _run_child(copy_path: Path, timeout: float, sandbox_mode: str = "none", limi
     modules = sorted({row.module for row in exercises()})  # the child checks against this process's registry
     paths = sandbox.python_path(workdir, modules)
     readable = sandbox.readable_paths(paths)
-    config = {"copy": str(copy_path), "result": str(workdir / "result.json"), "token": str(workdir / "token"),
-              "limits": sandbox.limits_for_child(limits), "modules": modules,
-              "rules": _guard_rules(workdir, readable, private)}
+    config = {
+        "copy": str(copy_path),
+        "result": str(workdir / "result.json"),
+        "token": str(workdir / "token"),
+        "limits": sandbox.limits_for_child(limits),
+        "modules": modules,
+        "rules": _guard_rules(workdir, readable, private),
+    }
     command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_child", json.dumps(config)]
     if sandbox_mode == "bwrap":
         hidden = sandbox.hidden_folders(list(private) + [SOLUTIONS_DIR])
@@ -354,17 +405,29 @@ def report_markdown(name: str, result: dict) -> str:
     """The Markdown report of one graded submission (for the student, sentences from the message catalogue)."""
     exercises, lines = result["exercises"], [f"# {text('grade.report_title', name=md_text(name))}", ""]
     if result["status"] in (INVALID, NOT_A_FILE):
-        heading, advice = (("grade.invalid_heading", "grade.invalid_advice") if result["status"] == INVALID
-                           else ("grade.not_a_file_heading", "grade.not_a_file_advice"))
-        lines += [f"## ⚠️ {text(heading)}", "", text("grade.invalid_reason", error=md_text(result["checks_error"])),
-                  "", text(advice), ""]
+        heading, advice = (
+            ("grade.invalid_heading", "grade.invalid_advice")
+            if result["status"] == INVALID
+            else ("grade.not_a_file_heading", "grade.not_a_file_advice")
+        )
+        lines += [
+            f"## ⚠️ {text(heading)}",
+            "",
+            text("grade.invalid_reason", error=md_text(result["checks_error"])),
+            "",
+            text(advice),
+            "",
+        ]
         return "\n".join(lines)
     lines += _review_lines(result.get("review") or {})
     passed = sum(exercise["passed"] for exercise in exercises)
     if exercises:
         total = len(exercises)
-        score = (text("grade.score_one", passed=passed, total=total) if total == 1
-                 else text("grade.score_many", passed=passed, total=total))
+        score = (
+            text("grade.score_one", passed=passed, total=total)
+            if total == 1
+            else text("grade.score_many", passed=passed, total=total)
+        )
         lines += [f"**{score}**", ""]
     elif result["status"] == OK and not result["checks_error"]:
         lines += [text("grade.no_code_exercises"), ""]
@@ -373,17 +436,21 @@ def report_markdown(name: str, result: dict) -> str:
         answered = sum(answer["answered"] for answer in reflections)
         lines += [f"**{text('grade.reflections_score', answered=answered, total=len(reflections))}**", ""]
         labels = [a.get("label") or text("grade.question_label", number=i) for i, a in enumerate(reflections, start=1)]
-        lines += [f"- ✅ {text('grade.reflection_answered', label=label, question=a['question'])}" if a["answered"]
-                  else f"- ❌ {text('grade.reflection_unanswered', label=label, question=a['question'])}"
-                  for label, a in zip(labels, reflections)]
+        lines += [
+            f"- ✅ {text('grade.reflection_answered', label=label, question=a['question'])}"
+            if a["answered"]
+            else f"- ❌ {text('grade.reflection_unanswered', label=label, question=a['question'])}"
+            for label, a in zip(labels, reflections)
+        ]
         lines.append("")
     for exercise in exercises:
         lines.append(f"## {'✅' if exercise['passed'] else '❌'} {md_text(exercise['name'])}")
         lines += [f"- {md_text(message)}" for message in exercise["messages"]]
         lines.append("")
     if result["checks_error"]:
-        title = (text("grade.timed_out_heading") if result["status"] == TIMEOUT
-                 else text("grade.checks_unfinished_heading"))
+        title = (
+            text("grade.timed_out_heading") if result["status"] == TIMEOUT else text("grade.checks_unfinished_heading")
+        )
         lines += [f"## ⚠️ {title}", "", md_block(result["checks_error"]), ""]
     if result["cell_errors"]:
         lines += [f"## ⚠️ {text('grade.cell_errors_heading')}", "", text("grade.cell_errors_intro"), ""]
@@ -431,9 +498,18 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
     return {**result, "review": review, "reflections": reflections, "sandbox": sandbox_mode}
 
 
-def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, name: Optional[str] = None,
-          quiet: bool = False, retries: int = 1, *, sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS,
-          private=()) -> dict:
+def grade(
+    submission_path,
+    report_path=None,
+    timeout: float = DEFAULT_TIMEOUT,
+    name: Optional[str] = None,
+    quiet: bool = False,
+    retries: int = 1,
+    *,
+    sandbox_mode: str = "auto",
+    limits=sandbox.DEFAULT_LIMITS,
+    private=(),
+) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
     Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``, ``TAMPERED``, ``NOT_A_FILE``:
@@ -457,14 +533,27 @@ def grade(submission_path, report_path=None, timeout: float = DEFAULT_TIMEOUT, n
         result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries)
         if read_entry(submission)[0] != data:
             result["review"][FILE_CHANGED] = []
-    result = {"exercises": [], "cell_errors": [], "checks_error": None, "reflections": [], "review": {},
-              "sandbox": "", **result}
+    result = {
+        "exercises": [],
+        "cell_errors": [],
+        "checks_error": None,
+        "reflections": [],
+        "review": {},
+        "sandbox": "",
+        **result,
+    }
     if any(reason in result["review"] for reason in TAMPERING):
         result["status"] = TAMPERED
     markdown = report_markdown(name or submission.name, result)
     if not quiet:
         print(markdown)
     report_error = write_report(report_path, markdown) if report_path is not None else None
-    return {"submission": str(submission), "sha256": hashlib.sha256(data).hexdigest() if data else None, **result,
-            "passed": sum(e["passed"] for e in result["exercises"]), "total": len(result["exercises"]),
-            "report": markdown, "report_error": report_error}
+    return {
+        "submission": str(submission),
+        "sha256": hashlib.sha256(data).hexdigest() if data else None,
+        **result,
+        "passed": sum(e["passed"] for e in result["exercises"]),
+        "total": len(result["exercises"]),
+        "report": markdown,
+        "report_error": report_error,
+    }

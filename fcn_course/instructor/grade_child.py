@@ -20,6 +20,7 @@ Python runs the student's code in this same process, so a determined student who
 frames could still reach the checks while they run; the grader flags source code that uses such tools for
 manual review (``grade.source_review``), and ``--sandbox bwrap`` keeps that code away from every other file.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,16 +35,50 @@ from fcn_course.instructor.grade_time import limit_own_cpu
 
 BLOCKED_MODULES = ("solutions", "fcn_course.instructor")
 # Audit events that name files (the positions of the paths in their arguments).
-PATH_EVENTS = {"open": (0,), "os.listdir": (0,), "os.scandir": (0,), "os.remove": (0,), "os.rmdir": (0,),
-               "os.rename": (0, 1), "os.mkdir": (0,), "os.chmod": (0,), "os.chown": (0,), "os.truncate": (0,),
-               "os.link": (0, 1), "os.symlink": (1,), "os.utime": (0,), "os.chdir": (0,),
-               "shutil.rmtree": (0,), "shutil.copyfile": (0, 1), "shutil.copytree": (0, 1), "shutil.move": (0, 1)}
+PATH_EVENTS = {
+    "open": (0,),
+    "os.listdir": (0,),
+    "os.scandir": (0,),
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.rename": (0, 1),
+    "os.mkdir": (0,),
+    "os.chmod": (0,),
+    "os.chown": (0,),
+    "os.truncate": (0,),
+    "os.link": (0, 1),
+    "os.symlink": (1,),
+    "os.utime": (0,),
+    "os.chdir": (0,),
+    "shutil.rmtree": (0,),
+    "shutil.copyfile": (0, 1),
+    "shutil.copytree": (0, 1),
+    "shutil.move": (0, 1),
+}
 # Library modules whose functions the checks call: replacing one of them (``torch.allclose = ...``) is
 # tampering; new names in them are not (libraries add names when a submodule is imported).
 # The same for what writes the result (``json``, ``os``, ``io``).
-LIBRARY_MODULES = ("builtins", "math", "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.nn.init",
-                   "torch.nn.modules.module", "torch.optim", "unittest.mock", "contextlib", "functools", "inspect",
-                   "traceback", "json", "json.encoder", "os", "posixpath", "io")
+LIBRARY_MODULES = (
+    "builtins",
+    "math",
+    "numpy",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.nn.init",
+    "torch.nn.modules.module",
+    "torch.optim",
+    "unittest.mock",
+    "contextlib",
+    "functools",
+    "inspect",
+    "traceback",
+    "json",
+    "json.encoder",
+    "os",
+    "posixpath",
+    "io",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -55,8 +90,10 @@ def _blocked_module(name: str) -> bool:
 
 def _deepest(path: str, folders) -> int:
     """The length of the longest folder of ``folders`` that holds ``path`` (-1: none does)."""
-    return max((len(folder) for folder in folders
-                if path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)), default=-1)
+    return max(
+        (len(folder) for folder in folders if path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)),
+        default=-1,
+    )
 
 
 def path_verdict(path: str, rules: dict):
@@ -139,10 +176,10 @@ class Fingerprint:
 
     def __init__(self, own_modules, library_modules, classes, rows):
         self.own = {name: _namespace_state(vars(sys.modules[name])) for name in own_modules}
-        self.library = {name: _namespace_state(vars(sys.modules[name])) for name in library_modules
-                        if name in sys.modules}
-        self.classes = {f"{cls.__module__}.{cls.__qualname__}": (cls, _namespace_state(vars(cls)))
-                        for cls in classes}
+        self.library = {
+            name: _namespace_state(vars(sys.modules[name])) for name in library_modules if name in sys.modules
+        }
+        self.classes = {f"{cls.__module__}.{cls.__qualname__}": (cls, _namespace_state(vars(cls))) for cls in classes}
         self.rows_module = sys.modules["fcn_course.checks.exercise"]
         self.rows = {row.key: (row, _namespace_state(vars(row))) for row in rows}
 
@@ -154,21 +191,34 @@ class Fingerprint:
 
         from fcn_course.checks import exercises
 
-        own = sorted({name for name in sys.modules if name == "fcn_course" or name.startswith("fcn_course.")
-                      if not _blocked_module(name)} | set(extra_modules) | {"__main__"})  # this harness too
-        classes = {value for name in own for value in vars(sys.modules[name]).values()
-                   if isinstance(value, type) and value.__module__ in own}
+        own = sorted(
+            {
+                name
+                for name in sys.modules
+                if name == "fcn_course" or name.startswith("fcn_course.")
+                if not _blocked_module(name)
+            }
+            | set(extra_modules)
+            | {"__main__"}
+        )  # this harness too
+        classes = {
+            value
+            for name in own
+            for value in vars(sys.modules[name]).values()
+            if isinstance(value, type) and value.__module__ in own
+        }
         classes |= {torch.Tensor, torch.nn.Module, torch.optim.Optimizer}
-        return cls(own, LIBRARY_MODULES, sorted(classes, key=lambda c: (c.__module__, c.__qualname__)),
-                   exercises())
+        return cls(own, LIBRARY_MODULES, sorted(classes, key=lambda c: (c.__module__, c.__qualname__)), exercises())
 
     @staticmethod
     def _compare(where: str, before: dict, now: dict, strict: bool) -> list:
-        changed = [f"{where}.{key}" for key, state in before.items()
-                   if key not in now or not _same(state, now[key])]
+        changed = [f"{where}.{key}" for key, state in before.items() if key not in now or not _same(state, now[key])]
         if strict:  # a new global in a check module can shadow a builtin the check uses
-            changed += [f"{where}.{key}" for key, state in now.items() if key not in before
-                        and not key.startswith("__") and not _is_submodule(state[0], f"{where}.{key}")]
+            changed += [
+                f"{where}.{key}"
+                for key, state in now.items()
+                if key not in before and not key.startswith("__") and not _is_submodule(state[0], f"{where}.{key}")
+            ]
         return changed
 
     def changes(self) -> list:
@@ -182,8 +232,9 @@ class Fingerprint:
             found += self._compare(where, before, _namespace_state(vars(cls)), strict=True)
         rows = getattr(self.rows_module, "_ROWS", {})
         for key, (row, before) in self.rows.items():
-            if rows.get(key) is not row or not all(_same(before[k], now) for k, now in
-                                                  _namespace_state(vars(row)).items() if k in before):
+            if rows.get(key) is not row or not all(
+                _same(before[k], now) for k, now in _namespace_state(vars(row)).items() if k in before
+            ):
                 found.append(f"exercise {key}")
         return list(dict.fromkeys(found))
 
@@ -212,13 +263,25 @@ def grade_copy(copy_path: Path, config: dict) -> dict:
         keys = tuple(row.key for row in rows if all(name in namespace for name in row.names))
     checks_error = None
     try:
-        results = [{"key": r.key, "name": str(r.exercise), "passed": r.passed is True,
-                    "messages": [str(m) for m in r.messages]} for r in run_all(namespace, exercises=keys)]
+        results = [
+            {
+                "key": r.key,
+                "name": str(r.exercise),
+                "passed": r.passed is True,
+                "messages": [str(m) for m in r.messages],
+            }
+            for r in run_all(namespace, exercises=keys)
+        ]
     except Exception as error:
         results, checks_error = [], f"{type(error).__name__}: {error}"
     replaced = list(dict.fromkeys(replaced + fingerprint.changes()))
-    return {"exercises": results, "cell_errors": cell_errors, "checks_error": checks_error,
-            "blocked": list(attempts), "replaced": replaced}
+    return {
+        "exercises": results,
+        "cell_errors": cell_errors,
+        "checks_error": checks_error,
+        "blocked": list(attempts),
+        "replaced": replaced,
+    }
 
 
 def write_result(path: Path, result: dict) -> None:

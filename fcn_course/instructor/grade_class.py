@@ -25,6 +25,7 @@ its ``status`` and ``review`` values (``grade.OK``..., ``grade.INSTRUCTOR_CODE``
 machine values, the same whatever the language of the course. What people read (the Markdown reports, the
 progress lines) comes from the message catalogue (``fcn_course.messages``): Portuguese today.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -59,9 +60,20 @@ LOCK_NAME = ".grade.lock"
 # "Pergunta 2"), the report's file name (empty when it could not be written), the registry keys of the
 # exercises passed (space-separated: what ``lms`` weighs), the reasons for manual review (space-separated
 # grade.INSTRUCTOR_CODE...) and the sandbox the code ran in ("bwrap", "none"; empty when nothing ran).
-CSV_COLUMNS = ("submission", "notebook", "status", "exercises_passed", "exercises_total",
-               "answers_written", "answers_total", "unanswered_questions", "report", "passed_exercises",
-               "review", "sandbox")
+CSV_COLUMNS = (
+    "submission",
+    "notebook",
+    "status",
+    "exercises_passed",
+    "exercises_total",
+    "answers_written",
+    "answers_total",
+    "unanswered_questions",
+    "report",
+    "passed_exercises",
+    "review",
+    "sandbox",
+)
 
 
 class GradingRefused(RuntimeError):
@@ -177,8 +189,10 @@ def folder_lock(report_dir: Path):
             pass
         except BlockingIOError:
             holder = os.read(handle, 100).decode(errors="replace").strip() or "?"
-            raise GradingRefused(f"another grading is writing into {report_dir} (process {holder}); wait for it "
-                                 f"to end or choose another --report-dir") from None
+            raise GradingRefused(
+                f"another grading is writing into {report_dir} (process {holder}); wait for it "
+                f"to end or choose another --report-dir"
+            ) from None
         os.ftruncate(handle, 0)
         os.write(handle, str(os.getpid()).encode())
         yield
@@ -203,15 +217,22 @@ def check_report_folder(report_dir: Path, names, replace: bool):
     else where a report goes; returns the earlier grading's reports (replaced ones are removed at the end)."""
     previous = previous_reports(report_dir)
     if previous is not None and not replace:
-        raise GradingRefused(f"{report_dir} already holds the grades of an earlier grading ({CSV_NAME}); "
-                             f"pass --replace to replace them, or choose another --report-dir")
+        raise GradingRefused(
+            f"{report_dir} already holds the grades of an earlier grading ({CSV_NAME}); "
+            f"pass --replace to replace them, or choose another --report-dir"
+        )
     ours = previous or set()
-    foreign = [name for name in names if os.path.lexists(report_dir / name)
-               and (name not in ours or (report_dir / name).is_dir())]
+    foreign = [
+        name
+        for name in names
+        if os.path.lexists(report_dir / name) and (name not in ours or (report_dir / name).is_dir())
+    ]
     if foreign:
-        raise GradingRefused(f"{report_dir} holds files this grading would overwrite and that no earlier grading "
-                             f"wrote: {', '.join(sorted(foreign)[:5])}; move them away or choose another "
-                             f"--report-dir")
+        raise GradingRefused(
+            f"{report_dir} holds files this grading would overwrite and that no earlier grading "
+            f"wrote: {', '.join(sorted(foreign)[:5])}; move them away or choose another "
+            f"--report-dir"
+        )
     return ours
 
 
@@ -222,11 +243,14 @@ def write_csv(path: Path, rows: list) -> None:
     writer.writeheader()
     writer.writerows(rows)
     try:
-        atomic_write(path, lambda temporary: Path(temporary).write_text(buffer.getvalue(), encoding="utf-8",
-                                                                        newline=""))
+        atomic_write(
+            path, lambda temporary: Path(temporary).write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        )
     except OSError as error:
-        raise GradingOutputError(f"{CSV_NAME} could not be written: {write_error_text(path, error)}; the reports "
-                                 f"listed above are in {path.parent}") from error
+        raise GradingOutputError(
+            f"{CSV_NAME} could not be written: {write_error_text(path, error)}; the reports listed above are in "
+            f"{path.parent}"
+        ) from error
 
 
 # --------------------------------------------------------------------------------------------------
@@ -244,8 +268,11 @@ def _row(name: str, report_name: str, result: dict) -> dict:
         "exercises_total": result["total"],
         "answers_written": sum(answer["answered"] for answer in reflections),
         "answers_total": len(reflections),
-        "unanswered_questions": "; ".join(a.get("label") or text("grade.question_label", number=i)
-                                          for i, a in enumerate(reflections, start=1) if not a["answered"]),
+        "unanswered_questions": "; ".join(
+            a.get("label") or text("grade.question_label", number=i)
+            for i, a in enumerate(reflections, start=1)
+            if not a["answered"]
+        ),
         "report": "" if result.get("report_error") else report_name,
         "passed_exercises": " ".join(e["key"] for e in result["exercises"] if e["passed"] and e.get("key")),
         "review": " ".join(result.get("review") or {}),
@@ -258,13 +285,30 @@ def _grade_one(submission, name: str, report: Path, options: dict) -> dict:
     try:
         return grade(submission, report_path=report, quiet=True, name=name, **options)
     except Exception as error:
-        result = {"status": CRASHED, "exercises": [], "cell_errors": [], "reflections": [], "review": {},
-                  "checks_error": f"{type(error).__name__}: {error}", "passed": 0, "total": 0, "sandbox": ""}
+        result = {
+            "status": CRASHED,
+            "exercises": [],
+            "cell_errors": [],
+            "reflections": [],
+            "review": {},
+            "checks_error": f"{type(error).__name__}: {error}",
+            "passed": 0,
+            "total": 0,
+            "sandbox": "",
+        }
         return {**result, "report_error": write_report(report, report_markdown(name, result))}
 
 
-def grade_class(paths, report_dir, timeout=None, jobs: int = 1, *, replace: bool = False,
-                sandbox_mode: str = "auto", limits=sandbox.DEFAULT_LIMITS) -> ClassGrades:
+def grade_class(
+    paths,
+    report_dir,
+    timeout=None,
+    jobs: int = 1,
+    *,
+    replace: bool = False,
+    sandbox_mode: str = "auto",
+    limits=sandbox.DEFAULT_LIMITS,
+) -> ClassGrades:
     """Grade every submission under ``paths``; reports and the CSV go to ``report_dir`` (created).
 
     ``timeout``: seconds of CPU time per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once;
@@ -281,17 +325,28 @@ def grade_class(paths, report_dir, timeout=None, jobs: int = 1, *, replace: bool
     report_dir.mkdir(parents=True, exist_ok=True)
     names = report_names(submissions)
     common = _common_folder(submissions)
-    private = [report_dir.resolve(), *{Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent
-                                       for p in paths}]
+    private = [
+        report_dir.resolve(),
+        *{Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent for p in paths},
+    ]
     options = {"timeout": timeout, "sandbox_mode": sandbox_mode, "limits": limits, "private": private}
 
     def one(submission):
         name = Path(os.path.abspath(submission)).relative_to(common).as_posix()
         result = _grade_one(submission, name, report_dir / names[submission], options)
         row = _row(name, names[submission], result)
-        print(text("grade.progress", status=status_label(row["status"]), passed=row["exercises_passed"],
-                   total=row["exercises_total"], answered=row["answers_written"], questions=row["answers_total"],
-                   submission=row["submission"]), flush=True)
+        print(
+            text(
+                "grade.progress",
+                status=status_label(row["status"]),
+                passed=row["exercises_passed"],
+                total=row["exercises_total"],
+                answered=row["answers_written"],
+                questions=row["answers_total"],
+                submission=row["submission"],
+            ),
+            flush=True,
+        )
         if result.get("report_error"):
             print(text("grade.report_not_written", error=result["report_error"]), flush=True)
         return row

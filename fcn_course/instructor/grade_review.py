@@ -7,19 +7,33 @@ when the import would fail) or that uses tools no exercise needs and that can re
 (``INTERPRETER_TOOLS``: the interpreter's frames, the garbage collector, ``ctypes``, builtins, assignments into
 imported modules such as ``torch.allclose = ...``). A flag only asks for a look: it changes no grade.
 """
+
 from __future__ import annotations
 
 import ast
 import re
 from typing import Optional
 
-INSTRUCTOR_CODE = "instructor_code"      # imports or reads solutions/ or the instructor wing
+INSTRUCTOR_CODE = "instructor_code"  # imports or reads solutions/ or the instructor wing
 INTERPRETER_TOOLS = "interpreter_tools"  # the source uses frames, gc, ctypes, or assigns into imported modules
 
 _INSTRUCTOR_TEXT = re.compile(r"(^|[\s/\\.'\"])solutions($|[\s/\\.'\"])|fcn_course[./\\]instructor")
 # Attributes and names that reach the interpreter's frames, objects or memory (nothing an exercise needs).
-_TOOL_ATTRIBUTES = {"_getframe", "currentframe", "f_back", "f_locals", "f_globals", "tb_frame", "gi_frame",
-                    "cr_frame", "get_referrers", "get_referents", "get_objects", "addaudithook", "__fspath__"}
+_TOOL_ATTRIBUTES = {
+    "_getframe",
+    "currentframe",
+    "f_back",
+    "f_locals",
+    "f_globals",
+    "tb_frame",
+    "gi_frame",
+    "cr_frame",
+    "get_referrers",
+    "get_referents",
+    "get_objects",
+    "addaudithook",
+    "__fspath__",
+}
 _TOOL_NAMES = {"__builtins__", "builtins", "ctypes", "gc"}
 
 
@@ -43,8 +57,9 @@ def _patches_a_module(target, imported: set) -> bool:
     settings are ordinary)."""
     if isinstance(target, ast.Subscript):
         return ast.unparse(target.value) == "sys.modules"
-    return (isinstance(target, ast.Attribute) and _root_name(target) in imported
-            and "backends" not in ast.unparse(target))
+    return (
+        isinstance(target, ast.Attribute) and _root_name(target) in imported and "backends" not in ast.unparse(target)
+    )
 
 
 def _tools_in(tree, imported: set) -> list:
@@ -58,8 +73,13 @@ def _tools_in(tree, imported: set) -> list:
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             found += [f"{ast.unparse(t)} =" for t in targets if _patches_a_module(t, imported)]
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
-              and node.args and _root_name(node.args[0]) in imported):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("setattr", "delattr")
+            and node.args
+            and _root_name(node.args[0]) in imported
+        ):
             found.append(f"{node.func.id}({ast.unparse(node.args[0])}, ...)")
     return found
 

@@ -14,6 +14,7 @@ idle one (the code waits for something).
 
 POSIX only; elsewhere (Windows) the limit is on wall-clock time, as ``subprocess.run(timeout=...)`` gives.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,10 +28,10 @@ from typing import Optional
 from fcn_course.messages import text
 
 CPU_LIMIT_ENV = "FCN_COURSE_GRADE_CPU_SECONDS"  # read by the grading child (limit_own_cpu)
-WALL_FACTOR = 4          # wall-clock backstop: 4 x the CPU limit (a child that gets a core a quarter of the time)
-WALL_MARGIN = 60         # ... and at least this many seconds more than the CPU limit
+WALL_FACTOR = 4  # wall-clock backstop: 4 x the CPU limit (a child that gets a core a quarter of the time)
+WALL_MARGIN = 60  # ... and at least this many seconds more than the CPU limit
 CPU, WALL = "cpu", "wall"  # which limit stopped a child
-HARD_LIMIT_MARGIN = 5    # RLIMIT_CPU: SIGXCPU at the limit, SIGKILL this many seconds later
+HARD_LIMIT_MARGIN = 5  # RLIMIT_CPU: SIGXCPU at the limit, SIGKILL this many seconds later
 
 
 @dataclass
@@ -69,8 +70,9 @@ def _stopped_by_cpu_limit(status_code: int, cpu_s: float, cpu_seconds: float) ->
     return status_code in killed_by and cpu_s >= cpu_seconds - 0.5
 
 
-def run_limited(command, cpu_seconds: float, *, cwd, env, wall_seconds: Optional[float] = None,
-                poll: float = 0.05) -> ChildRun:
+def run_limited(
+    command, cpu_seconds: float, *, cwd, env, wall_seconds: Optional[float] = None, poll: float = 0.05
+) -> ChildRun:
     """Run ``command`` with a CPU-time limit of ``cpu_seconds`` and a wall-clock backstop of ``wall_seconds``
     (default :func:`wall_limit`)."""
     env = {**env, CPU_LIMIT_ENV: f"{cpu_seconds:g}"}
@@ -79,8 +81,9 @@ def run_limited(command, cpu_seconds: float, *, cwd, env, wall_seconds: Optional
         return _run_wall_clock(command, cpu_seconds, cwd=cwd, env=env)
     start, limit = time.monotonic(), None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                 start_new_session=True)  # its own process group: killed with anything it started
+        child = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        )  # its own process group: killed with anything it started
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
@@ -113,17 +116,17 @@ def _kill_group(pid: int) -> None:
 def _run_wall_clock(command, seconds, *, cwd, env) -> ChildRun:  # pragma: no cover - Windows
     start = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=seconds)
+        done = subprocess.run(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=seconds
+        )
     except subprocess.TimeoutExpired:
         return ChildRun(-1, "", "", float("nan"), time.monotonic() - start, WALL)
     return ChildRun(done.returncode, done.stdout, done.stderr, float("nan"), time.monotonic() - start)
 
 
-def run_with_retry(command, cpu_seconds: float, *, cwd, env, retries: int = 1,
-                   wall_seconds: Optional[float] = None):
+def run_with_retry(command, cpu_seconds: float, *, cwd, env, retries: int = 1, wall_seconds: Optional[float] = None):
     """:func:`run_limited`, again (up to ``retries`` times) when a limit stopped it: ``(last run, attempts)``."""
-    for attempt in range(1, retries + 2):
+    for attempt in range(1, retries + 2):  # noqa: B007 - the number of attempts is returned
         run = run_limited(command, cpu_seconds, cwd=cwd, env=env, wall_seconds=wall_seconds)
         if run.limit is None:
             break

@@ -4,6 +4,7 @@ The reference code exists once, in ``solutions/*.py`` where it is tested; a solu
 ``include:solutions/fcn_alexnet.py`` is refreshed from that file by the build (the ``refresh_include`` step
 of ``pipeline``), and ``check`` lists the include cells that differ from their file (``stale_includes``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,7 +17,7 @@ from fcn_course.instructor.student import NotebookBuildError
 
 def include_path(cell, name: str, index: int) -> Optional[str]:
     """The path named by the cell's include tag, or None for an ordinary cell."""
-    paths = [tag[len(INCLUDE_TAG_PREFIX):] for tag in tags(cell) if tag.startswith(INCLUDE_TAG_PREFIX)]
+    paths = [tag[len(INCLUDE_TAG_PREFIX) :] for tag in tags(cell) if tag.startswith(INCLUDE_TAG_PREFIX)]
     if not paths:
         return None
     if cell.cell_type != "code" or len(paths) > 1:

@@ -8,6 +8,7 @@ in ``solutions/release_allowlist.txt`` does not count. Solution markers themselv
 hints of a region (``### DICA:`` / ``### ESQUELETO:`` lines) are not secret: students get them. Every
 line of the instructor rubric (``solutions/rubric.md``: model answers and grading criteria) is secret too.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -17,8 +18,14 @@ import jupytext
 import nbformat
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER, HINT_MARKER, SKELETON_MARKER, region_lines
-from fcn_course.instructor.pairs import (SOLUTION_DIR, SOLUTION_ONLY_TAG, SOLUTIONS_DIR, STUDENT_DIR,
-                                         jupytext_config, read_py_notebook)
+from fcn_course.instructor.pairs import (
+    SOLUTION_DIR,
+    SOLUTION_ONLY_TAG,
+    SOLUTIONS_DIR,
+    STUDENT_DIR,
+    jupytext_config,
+    read_py_notebook,
+)
 from fcn_course.instructor.student import is_solution_only
 
 # Generic lines (``with np.errstate(...):``) that a solution contains but that may appear in the release.

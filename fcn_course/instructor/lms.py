@@ -30,6 +30,7 @@ overridden by ``--weights FILE`` (CSV ``exercise,points`` or JSON ``{"exercise":
 handed in counts 0 of its points, never 0 of 0. Every course notebook anyone handed in counts for everyone
 (``--notebooks`` names them instead). The grade is ``points / maximum × --scale`` (default 10).
 """
+
 from __future__ import annotations
 
 import csv
@@ -66,11 +67,11 @@ MOODLE_PARTICIPANT = "Participant "
 class Student:
     """One student of the class, and what they handed in: ``rows`` per course notebook (grades.csv rows)."""
 
-    id: str                       # what the LMS knows them by: a roster id, Moodle's participant id, a name
+    id: str  # what the LMS knows them by: a roster id, Moodle's participant id, a name
     name: str = ""
     email: str = ""
     moodle_id: Optional[str] = None  # the participant id of Moodle's download, when the files came from there
-    folder: str = ""              # Moodle's folder name prefix: "Ana Souza_12345"
+    folder: str = ""  # Moodle's folder name prefix: "Ana Souza_12345"
     rows: dict = field(default_factory=dict)  # notebook -> list of grades.csv rows
 
 
@@ -81,8 +82,12 @@ def identify(submission: str) -> dict:
     for part in parts:
         moodle = MOODLE_NAME.match(unicodedata.normalize("NFC", part))
         if moodle:
-            return {"id": moodle["id"], "name": moodle["name"], "moodle_id": moodle["id"],
-                    "folder": f"{moodle['name']}_{moodle['id']}"}
+            return {
+                "id": moodle["id"],
+                "name": moodle["name"],
+                "moodle_id": moodle["id"],
+                "folder": f"{moodle['name']}_{moodle['id']}",
+            }
     classroom = CLASSROOM_NAME.match(unicodedata.normalize("NFC", parts[-1]))
     if classroom:
         return {"id": classroom["name"], "name": classroom["name"], "moodle_id": None, "folder": ""}
@@ -103,8 +108,10 @@ def read_roster(path) -> list:
     dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;\t") if content.strip() else csv.excel
     rows = list(csv.DictReader(io.StringIO(content), dialect=dialect))
     if not rows or "id" not in rows[0]:
-        raise ValueError(f"{path}: a roster needs an 'id' column (and may have name, email, match): "
-                         f"found {list(rows[0]) if rows else 'nothing'}")
+        raise ValueError(
+            f"{path}: a roster needs an 'id' column (and may have name, email, match): "
+            f"found {list(rows[0]) if rows else 'nothing'}"
+        )
     return [{key: (row.get(key) or "").strip() for key in ("id", "name", "email", "match")} for row in rows]
 
 
@@ -116,7 +123,8 @@ def _roster_entry(roster: list, submission: str, who: dict) -> Optional[dict]:
             return entry
     for entry in roster:
         if _fold(entry["id"]) in (_fold(who["id"]), _fold(who["name"])) or (
-                entry["name"] and _fold(entry["name"]) == _fold(who["name"])):
+            entry["name"] and _fold(entry["name"]) == _fold(who["name"])
+        ):
             return entry
     return None
 
@@ -125,8 +133,9 @@ def read_grades(report_dir) -> list:
     """The rows of ``REPORT_DIR/grades.csv`` (as ``grade`` wrote them)."""
     path = Path(report_dir) / CSV_NAME
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: run `python -m fcn_course.instructor grade ... --report-dir "
-                                f"{report_dir}` first")
+        raise FileNotFoundError(
+            f"{path} not found: run `python -m fcn_course.instructor grade ... --report-dir {report_dir}` first"
+        )
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
@@ -160,8 +169,11 @@ def read_weights(path) -> dict:
     if Path(path).suffix.lower() == ".json":
         return {str(key): float(value) for key, value in json.loads(content).items()}
     dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;\t")
-    return {row["exercise"].strip(): float(row["points"].replace(",", "."))
-            for row in csv.DictReader(io.StringIO(content), dialect=dialect) if row.get("exercise")}
+    return {
+        row["exercise"].strip(): float(row["points"].replace(",", "."))
+        for row in csv.DictReader(io.StringIO(content), dialect=dialect)
+        if row.get("exercise")
+    }
 
 
 def exercise_points(overrides: Optional[dict] = None) -> dict:
@@ -171,8 +183,9 @@ def exercise_points(overrides: Optional[dict] = None) -> dict:
     rows = exercises()
     unknown = sorted(set(overrides or {}) - {row.key for row in rows})
     if unknown:
-        raise ValueError(f"unknown exercise(s) {unknown} in the weights; the exercises are: "
-                         f"{', '.join(row.key for row in rows)}")
+        raise ValueError(
+            f"unknown exercise(s) {unknown} in the weights; the exercises are: {', '.join(row.key for row in rows)}"
+        )
     points = {}
     for row in rows:
         points.setdefault(row.notebook, {})[row.key] = float((overrides or {}).get(row.key, row.points))
@@ -197,8 +210,8 @@ class StudentGrade:
     points: float
     maximum: float
     grade: float
-    notebooks: dict   # notebook -> (points, maximum, status)
-    answers: tuple    # (written, asked)
+    notebooks: dict  # notebook -> (points, maximum, status)
+    answers: tuple  # (written, asked)
 
 
 def grade_students(students, points: dict, notebooks=None, scale: float = DEFAULT_SCALE) -> list:
@@ -214,8 +227,11 @@ def grade_students(students, points: dict, notebooks=None, scale: float = DEFAUL
             weights = points.get(notebook, {})
             rows = student.rows.get(notebook, [])
             best = max(rows, key=lambda row: row_points(row, weights), default=None)
-            per_notebook[notebook] = ((row_points(best, weights) if best else 0.0), sum(weights.values()),
-                                      best["status"] if best else NOT_SUBMITTED)
+            per_notebook[notebook] = (
+                (row_points(best, weights) if best else 0.0),
+                sum(weights.values()),
+                best["status"] if best else NOT_SUBMITTED,
+            )
         for rows in student.rows.values():
             best_answers = max(rows, key=lambda row: int(row["answers_written"] or 0))
             answers[0] += int(best_answers["answers_written"] or 0)
@@ -230,8 +246,17 @@ def grade_students(students, points: dict, notebooks=None, scale: float = DEFAUL
 # --------------------------------------------------------------------------------------------------
 # The files
 # --------------------------------------------------------------------------------------------------
-STUDENT_COLUMNS = ("student_id", "name", "email", "moodle_participant", "points", "max_points", "grade",
-                   "answers_written", "answers_total")  # then <notebook>_points and <notebook>_status
+STUDENT_COLUMNS = (
+    "student_id",
+    "name",
+    "email",
+    "moodle_participant",
+    "points",
+    "max_points",
+    "grade",
+    "answers_written",
+    "answers_total",
+)  # then <notebook>_points and <notebook>_status
 
 
 def _number(value: float, excel: bool) -> str:
@@ -250,9 +275,17 @@ def write_students_csv(graded, path, excel: bool = False) -> Path:
         writer.writerow(columns)
         for line in graded:
             student = line.student
-            cells = [student.id, student.name, student.email, student.moodle_id or "",
-                     _number(line.points, excel), _number(line.maximum, excel), _number(line.grade, excel),
-                     line.answers[0], line.answers[1]]
+            cells = [
+                student.id,
+                student.name,
+                student.email,
+                student.moodle_id or "",
+                _number(line.points, excel),
+                _number(line.maximum, excel),
+                _number(line.grade, excel),
+                line.answers[0],
+                line.answers[1],
+            ]
             for notebook in notebooks:
                 points, _, status = line.notebooks[notebook]
                 cells += [_number(points, excel), status]
@@ -260,8 +293,9 @@ def write_students_csv(graded, path, excel: bool = False) -> Path:
     return path
 
 
-def write_moodle_worksheet(graded, path, scale: float = DEFAULT_SCALE, template=None,
-                           grade_column: Optional[str] = None) -> tuple:
+def write_moodle_worksheet(
+    graded, path, scale: float = DEFAULT_SCALE, template=None, grade_column: Optional[str] = None
+) -> tuple:
     """Moodle's grading worksheet: ``(path, rows written)``.
 
     From scratch: ``MOODLE_COLUMNS`` (English), one row per student with a Moodle participant id. With
@@ -278,8 +312,15 @@ def write_moodle_worksheet(graded, path, scale: float = DEFAULT_SCALE, template=
             writer = csv.writer(handle)
             writer.writerow(MOODLE_COLUMNS)
             for moodle_id, line in by_id.items():
-                writer.writerow([f"{MOODLE_PARTICIPANT}{moodle_id}", line.student.name, _number(line.grade, False),
-                                 _number(scale, False), ""])
+                writer.writerow(
+                    [
+                        f"{MOODLE_PARTICIPANT}{moodle_id}",
+                        line.student.name,
+                        _number(line.grade, False),
+                        _number(scale, False),
+                        "",
+                    ]
+                )
                 written += 1
         return path, written
     with open(template, newline="", encoding="utf-8-sig") as handle:
@@ -352,9 +393,17 @@ class Export:
     unmatched: list
 
 
-def export_grades(report_dir, out_dir=None, roster=None, weights=None, notebooks=None,
-                  scale: float = DEFAULT_SCALE, excel: bool = False, moodle_worksheet=None,
-                  grade_column: Optional[str] = None) -> Export:
+def export_grades(
+    report_dir,
+    out_dir=None,
+    roster=None,
+    weights=None,
+    notebooks=None,
+    scale: float = DEFAULT_SCALE,
+    excel: bool = False,
+    moodle_worksheet=None,
+    grade_column: Optional[str] = None,
+) -> Export:
     """Read ``report_dir/grades.csv`` and write the LMS files into ``out_dir`` (default ``report_dir/lms``).
 
     ``roster``: a roster CSV path; ``weights``: ``{exercise: points}`` overrides; ``notebooks``: the course
@@ -371,8 +420,9 @@ def export_grades(report_dir, out_dir=None, roster=None, weights=None, notebooks
     students_csv = write_students_csv(graded, out_dir / STUDENTS_CSV, excel=excel)
     worksheet, worksheet_rows = None, 0
     if moodle_worksheet is not None or any(line.student.moodle_id for line in graded):
-        worksheet, worksheet_rows = write_moodle_worksheet(graded, out_dir / WORKSHEET_CSV, scale,
-                                                           template=moodle_worksheet, grade_column=grade_column)
+        worksheet, worksheet_rows = write_moodle_worksheet(
+            graded, out_dir / WORKSHEET_CSV, scale, template=moodle_worksheet, grade_column=grade_column
+        )
     feedback_dir, feedback_zip, _ = write_feedback(graded, report_dir, out_dir)
     return Export(graded, students_csv, worksheet, worksheet_rows, feedback_dir, feedback_zip, unmatched)
 
@@ -381,10 +431,15 @@ def summary(export: Export) -> list:
     """Lines for the instructor (English, like the other instructor commands' summaries)."""
     lines = [f"{len(export.graded)} student(s): {export.students_csv}"]
     for line in export.graded:
-        problems = [f"{nb} {status_label(status) if status != NOT_SUBMITTED else 'not handed in'}"
-                    for nb, (_, _, status) in line.notebooks.items() if status != OK]
-        lines.append(f"  {line.student.id:<30} {line.grade:>6.2f}  ({_number(line.points, False)} of "
-                     f"{_number(line.maximum, False)} points){'  ' + '; '.join(problems) if problems else ''}")
+        problems = [
+            f"{nb} {status_label(status) if status != NOT_SUBMITTED else 'not handed in'}"
+            for nb, (_, _, status) in line.notebooks.items()
+            if status != OK
+        ]
+        lines.append(
+            f"  {line.student.id:<30} {line.grade:>6.2f}  ({_number(line.points, False)} of "
+            f"{_number(line.maximum, False)} points){'  ' + '; '.join(problems) if problems else ''}"
+        )
     if export.worksheet:
         lines.append(f"Moodle grading worksheet ({export.worksheet_rows} row(s) with a grade): {export.worksheet}")
     if export.feedback_zip:

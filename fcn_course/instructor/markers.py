@@ -19,6 +19,7 @@ blanks). The student sees the goal in the stub and the hints in a Markdown cell 
 cell, each one folded (``hints_markdown``). Hints are not secret, the other lines of the region are: a hint
 that holds a solution line gives the answer away, and ``answer_in_hints`` finds it.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ ANSWER_PLACEHOLDER = "_Escreva sua resposta aqui._"
 
 _BEGIN_LINE = re.compile(r"^(?P<indent>[ \t]*)" + re.escape(BEGIN_MARKER) + r"(?::(?P<hint>.*))?\s*$")
 _END_LINE = re.compile(r"^[ \t]*" + re.escape(END_MARKER) + r"\s*$")
-_HINT_LINE = re.compile(r"^[ \t]*(?P<marker>" + re.escape(HINT_MARKER) + "|" + re.escape(SKELETON_MARKER)
-                        + r") ?(?P<text>.*?)\s*$")
+_HINT_LINE = re.compile(
+    r"^[ \t]*(?P<marker>" + re.escape(HINT_MARKER) + "|" + re.escape(SKELETON_MARKER) + r") ?(?P<text>.*?)\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,15 @@ def _begin_match(line: str, number: int, opened):
     """The regex match of a BEGIN line; ValueError if it is malformed or inside an open region."""
     match = _BEGIN_LINE.match(line)
     if match is None:
-        raise ValueError(f"line {number}: '{BEGIN_MARKER}' must be alone on its line, optionally followed "
-                         f"by ': <hint>'; got {line.strip()!r}")
+        raise ValueError(
+            f"line {number}: '{BEGIN_MARKER}' must be alone on its line, optionally followed "
+            f"by ': <hint>'; got {line.strip()!r}"
+        )
     if opened is not None:
-        raise ValueError(f"line {number}: '{BEGIN_MARKER}' inside the region opened at line {opened[0] + 1} "
-                         f"(regions cannot be nested; add '{END_MARKER}' before it)")
+        raise ValueError(
+            f"line {number}: '{BEGIN_MARKER}' inside the region opened at line {opened[0] + 1} "
+            f"(regions cannot be nested; add '{END_MARKER}' before it)"
+        )
     return match
 
 
@@ -87,8 +93,9 @@ def _hint_line(line: str, number: int, opened, tiers: dict) -> None:
     match = _HINT_LINE.match(line)
     if match is None or opened is None:
         where = "alone on its line" if match is None else f"inside a '{BEGIN_MARKER}' region"
-        raise ValueError(f"line {number}: a hint line ('{HINT_MARKER}' or '{SKELETON_MARKER}') must be {where}; "
-                         f"got {line.strip()!r}")
+        raise ValueError(
+            f"line {number}: a hint line ('{HINT_MARKER}' or '{SKELETON_MARKER}') must be {where}; got {line.strip()!r}"
+        )
     kind = "hints" if match.group("marker") == HINT_MARKER else "skeleton"
     if kind == "hints" and not match.group("text"):
         raise ValueError(f"line {number}: '{HINT_MARKER}' without a hint after it")
@@ -107,9 +114,17 @@ def find_solution_regions(source: str) -> list[SolutionRegion]:
             opened = (index, match.group("indent"), (match.group("hint") or "").strip() or DEFAULT_HINT)
         elif END_MARKER in line:
             _check_end(line, index + 1, opened)
-            regions.append(SolutionRegion(begin=opened[0], end=index, indent=opened[1], hint=opened[2],
-                                          hints=tuple(tiers["hints"]), skeleton=tuple(tiers["skeleton"]),
-                                          hint_lines=frozenset(tiers["lines"])))
+            regions.append(
+                SolutionRegion(
+                    begin=opened[0],
+                    end=index,
+                    indent=opened[1],
+                    hint=opened[2],
+                    hints=tuple(tiers["hints"]),
+                    skeleton=tuple(tiers["skeleton"]),
+                    hint_lines=frozenset(tiers["lines"]),
+                )
+            )
             opened = None
             tiers = {"hints": [], "skeleton": [], "lines": set()}
         elif HINT_MARKER in line or SKELETON_MARKER in line:
@@ -128,7 +143,7 @@ def strip_solution_regions(source: str, cell_type: str = "code") -> str:
     result = []
     position = 0
     for region in regions:
-        result.extend(lines[position:region.begin])
+        result.extend(lines[position : region.begin])
         if cell_type == "code":
             hint = json.dumps(region.hint, ensure_ascii=False)  # a valid Python string literal
             result.append(f"{region.indent}raise NotImplementedError({hint})")
@@ -154,7 +169,9 @@ def region_lines(source: str) -> set[int]:
 # --------------------------------------------------------------------------------------------------
 # Hints: never the answer, shown to students one by one
 # --------------------------------------------------------------------------------------------------
-MIN_ANSWER_LENGTH = 21  # shorter solution lines without spaces (``with torch.no_grad():``) are structure, not the answer
+MIN_ANSWER_LENGTH = (
+    21  # shorter solution lines without spaces (``with torch.no_grad():``) are structure, not the answer
+)
 
 
 def _squeezed(text: str) -> str:
@@ -190,8 +207,7 @@ def answer_in_hints(source: str) -> list:
         solution = [lines[i].strip() for i in sorted(set(region.solution_lines()) - region.hint_lines)]
         for hint in (region.hint, *region.hints, *region.skeleton):
             squeezed = _squeezed(hint)
-            found += [(hint, line) for line in solution
-                      if any(answer in squeezed for answer in _answers(line))]
+            found += [(hint, line) for line in solution if any(answer in squeezed for answer in _answers(line))]
     return found
 
 

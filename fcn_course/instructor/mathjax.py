@@ -4,6 +4,7 @@ MathJax 2.7 ships inside the ``jupyter-server-mathjax`` package (a Jupyter proje
 ``instructor`` extra). The course website and the per-notebook HTML copies of the main job both get a copy
 of it in their own folder, so they render math without internet, even opened from a USB stick.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,7 @@ SCRIPT = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 
 # The package ships MathJax's STIX-Web fonts only (not its default TeX fonts): tell MathJax to use them.
 FONT_CONFIG = {
-    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
-                 "imageFont": None},
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web", "imageFont": None},
     "SVG": {"font": "STIX-Web"},
 }
 
@@ -38,7 +38,8 @@ def mathjax_source() -> Path:
     except ImportError:
         raise MathJaxMissing(
             "MathJax for offline pages comes from the 'jupyter-server-mathjax' package, which is not installed. "
-            "Install the instructor tools: pip install -e \".[dev,instructor]\"") from None
+            "Install the instructor tools: pip install -e \".[dev,instructor]\""
+        ) from None
     folder = Path(jupyter_server_mathjax.__file__).parent / "static"
     if not (folder / "MathJax.js").is_file():
         raise MathJaxMissing(f"{folder / 'MathJax.js'} is missing: reinstall jupyter-server-mathjax")

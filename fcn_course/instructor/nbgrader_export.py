@@ -1,18 +1,26 @@
-"""nbgrader export: the solution notebooks as an nbgrader ``source/`` folder, one assignment per notebook.
+"""nbgrader export: the solution notebooks as an nbgrader course folder, one assignment per notebook.
 
 ``python -m fcn_course.instructor release --nbgrader DIR`` writes ``DIR/source/<name>/<name>.ipynb`` for every
-course notebook. nbgrader already understands our ``### BEGIN SOLUTION`` / ``### END SOLUTION`` markers; the
-export adds the cell metadata it needs (schema version 3):
+course notebook, and ``DIR/nbgrader_config.py``. nbgrader already understands our ``### BEGIN SOLUTION`` /
+``### END SOLUTION`` markers; the export adds the cell metadata it needs (schema version 3):
 
 * a code cell with a solution region -> "Autograded answer" (``solution: true, grade: false``);
 * a self-check cell (``checks.check("<key>")``, found by parsing the cell, so a call over several lines
-  counts too; the key must name an exercise of the registry) -> "Autograder tests" (``grade: true, points``, locked). The
-  self-checks print feedback and never raise on a wrong answer, so each one gets a hidden test (removed from
-  the students' copy by nbgrader) that re-runs the check and asserts that it passed;
+  counts too; the key must name an exercise of the registry) -> "Autograder tests" (``grade: true``, locked),
+  worth 1 point per check. The self-checks print feedback and never raise on a wrong answer, so each one gets
+  a hidden test (removed from the students' copy by nbgrader) that re-runs the check and asserts that it passed;
 * a Markdown cell with a solution region (a reflection answer) -> "Manually graded answer"
-  (``solution: true, grade: true``);
+  (``solution: true, grade: true``), worth 2 points: the rubric (``solutions/rubric.md``) grades each item 0-2;
+* a ``points:<n>`` tag on an answer or a self-check cell sets its points instead: the rubric's weight x 2,
+  summed over the parts the cell answers (Pergunta A, weight 2: ``points:4``; Pergunta 6, three failure
+  modes: ``points:6``). ``tests/test_nbgrader_export.py`` holds each notebook's total to the rubric's table;
 * ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped; an exercise
   with tiered hints is followed by their Markdown cell, as in our student notebooks.
+
+``nbgrader_config.py`` holds what autograde needs to score right: cell time limits the self-checks fit in
+(nbgrader's defaults time them out), the ``smoke`` profile for the kernels (by default they would run the
+``full`` profile, and a grading machine has no Pascal VOC), and the preprocessors of ``nbgrader_autograde``
+(that profile; no false checksum warnings for our hidden tests).
 
 These are the cell steps of the ``NBGRADER`` recipe (see ``pipeline``); like the student notebooks, each
 exported notebook says on its title cell which solution file it is generated from.
@@ -23,6 +31,7 @@ instead of our ``raise NotImplementedError("<goal>")``; the export keeps each go
 comment above the region, and the tiered hints in the same Markdown cell after the exercise as our student
 notebooks, so nbgrader's students read them too (``tests/test_nbgrader_export.py`` compares).
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,14 +42,20 @@ import nbformat
 
 from fcn_course.files import OutputFolder
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
-from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
+from fcn_course.instructor.pairs import POINTS_TAG_PREFIX, SOLUTION_DIR, CourseLayoutError, solution_sources, tags
 from fcn_course.instructor.pipeline import add_provenance, transform
 from fcn_course.instructor.student import add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
 POINTS_PER_CHECK = 1  # each self-check call in a test cell
-POINTS_PER_ANSWER = 1  # each Markdown reflection answer (graded by hand in formgrader)
+POINTS_PER_ANSWER = 2  # a written answer, graded by hand in formgrader: one rubric item, 0-2
+CONFIG_NAME = "nbgrader_config.py"  # nbgrader reads it from the folder it runs in
+# autograde runs each notebook from top to bottom and the self-checks train small models; nbgrader's defaults
+# (30 s, 4 s) time them out. These limits graded notebook 02 on a busy 2-core CPU (issue #22).
+CELL_TIMEOUT = 900  # seconds a cell may run
+IOPUB_TIMEOUT = 120  # seconds to wait for a cell's last output
+GRADING_PROFILE = "smoke"  # autograde's kernels run with it, like the course's own grader (instructor.grade)
 GOAL_PREFIX = "# Objetivo: "  # our region goals, kept as a comment above nbgrader's stub
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 OWNER = "the nbgrader export"  # how the course folder's record of its files names this module (files.OutputFolder)
@@ -64,19 +79,32 @@ def check_keys(source: str) -> list:
         return []
     keys = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "checks"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "check"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "checks"
+        ):
             key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
             if not isinstance(key, str) or get_exercise(key) is None:
-                raise NbgraderExportError(f"a check cell calls {ast.unparse(node)}: the first argument must be "
-                                          f"the key of a registered exercise (fcn_course.checks.exercises())")
+                raise NbgraderExportError(
+                    f"a check cell calls {ast.unparse(node)}: the first argument must be "
+                    f"the key of a registered exercise (fcn_course.checks.exercises())"
+                )
             keys.append(key)
     return keys
 
 
 def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locked: bool = False) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": SCHEMA_VERSION,
-            "solution": solution, "task": False}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": SCHEMA_VERSION,
+        "solution": solution,
+        "task": False,
+    }
     if grade:
         meta["points"] = points
     return meta
@@ -89,12 +117,15 @@ def _with_hidden_tests(source: str, keys: list) -> str:
     code whatever the student's cells did to the loaded one (a replaced ``checks.check``, a ``CheckResult``
     that always passes, another object named ``checks``).
     """
-    pristine = ["import importlib as _importlib, sys as _sys  # the installed checks, not the loaded ones",
-                "for _name in [_n for _n in _sys.modules if _n.split('.')[:2] == ['fcn_course', 'checks']]:",
-                "    del _sys.modules[_name]",
-                "checks = _importlib.import_module('fcn_course.checks')"]
-    asserts = [f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}"
-               for key in keys]
+    pristine = [
+        "import importlib as _importlib, sys as _sys  # the installed checks, not the loaded ones",
+        "for _name in [_n for _n in _sys.modules if _n.split('.')[:2] == ['fcn_course', 'checks']]:",
+        "    del _sys.modules[_name]",
+        "checks = _importlib.import_module('fcn_course.checks')",
+    ]
+    asserts = [
+        f"assert checks.check({key!r}, verbose=False).passed, {json.dumps('self-check failed: ' + key)}" for key in keys
+    ]
     return "\n".join([source.rstrip("\n"), HIDDEN_BEGIN, *pristine, *asserts, HIDDEN_END])
 
 
@@ -107,32 +138,100 @@ def hints_as_comments(source: str) -> str:
     lines = source.splitlines()
     for region in reversed(find_solution_regions(source)):
         if ":" in lines[region.begin].split(BEGIN_MARKER, 1)[1]:
-            lines[region.begin:region.begin + 1] = [f"{region.indent}{GOAL_PREFIX}{region.goal}",
-                                                    f"{region.indent}{BEGIN_MARKER}"]
+            lines[region.begin : region.begin + 1] = [
+                f"{region.indent}{GOAL_PREFIX}{region.goal}",
+                f"{region.indent}{BEGIN_MARKER}",
+            ]
     text = "\n".join(lines)
     return text + "\n" if source.endswith("\n") else text
+
+
+def points_tag(cell, place):
+    """The ``<n>`` of the cell's ``points:<n>`` tag; None without one. NbgraderExportError for a bad tag."""
+    values = [tag[len(POINTS_TAG_PREFIX) :] for tag in tags(cell) if tag.startswith(POINTS_TAG_PREFIX)]
+    if not values:
+        return None
+    if len(values) > 1 or not values[0].isdigit():
+        raise NbgraderExportError(
+            f"{place.label(cell)}: write one tag {POINTS_TAG_PREFIX}<whole number of points>; found {values}"
+        )
+    return int(values[0])
 
 
 def mark_for_nbgrader(cell, place):
     """Cell step: nbgrader's metadata on an answer or a self-check cell (plain cells pass unchanged).
 
-    The grade id is ``<notebook>-cell-<position in the exported notebook>``.
+    The grade id is ``<notebook>-cell-<position in the exported notebook>``. Points: the cell's ``points:<n>``
+    tag, else 2 for an answer and 1 per check; a ``points`` tag on a cell nbgrader does not grade is an error.
     """
     grade_id = f"{place.notebook}-cell-{place.position:02d}"
     has_region = bool(find_solution_regions(cell.source))
+    points = points_tag(cell, place)
     if cell.cell_type == "markdown" and has_region:
-        cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=True, points=POINTS_PER_ANSWER)
+        cell.metadata["nbgrader"] = _metadata(
+            grade_id, solution=True, grade=True, points=POINTS_PER_ANSWER if points is None else points
+        )
     elif cell.cell_type == "code" and has_region:
         cell.source = hints_as_comments(cell.source)
         cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
     elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
         cell.source = _with_hidden_tests(cell.source, keys)
-        cell.metadata["nbgrader"] = _metadata(grade_id, solution=False, grade=True,
-                                              points=POINTS_PER_CHECK * len(keys), locked=True)
+        cell.metadata["nbgrader"] = _metadata(
+            grade_id,
+            solution=False,
+            grade=True,
+            locked=True,
+            points=POINTS_PER_CHECK * len(keys) if points is None else points,
+        )
+    if points is not None and not cell.metadata.get("nbgrader", {}).get("grade"):
+        raise NbgraderExportError(
+            f"{place.label(cell)}: a {POINTS_TAG_PREFIX} tag belongs on a reflection answer "
+            f"or a self-check cell; nbgrader does not grade this one"
+        )
     return cell
 
 
-NBGRADER = (drop_solution_only, add_hints_cell, drop_solution_tags, mark_for_nbgrader, clear_outputs)
+# mark_for_nbgrader reads our points tags, so it comes before drop_solution_tags.
+NBGRADER = (drop_solution_only, add_hints_cell, mark_for_nbgrader, drop_solution_tags, clear_outputs)
+
+
+def nbgrader_config_text(profile: str = GRADING_PROFILE) -> str:
+    """The course folder's ``nbgrader_config.py``: time limits, the kernels' profile, our preprocessors."""
+    return f'''"""nbgrader's settings for this course folder, written by `python -m fcn_course.instructor release --nbgrader`.
+
+Run the nbgrader commands from this folder: nbgrader reads this file from the folder it runs in. Edit it as you
+like; the export never overwrites a copy that differs from what it writes.
+"""
+import os
+import sys
+
+from fcn_course.instructor.nbgrader_autograde import autograde_preprocessors, sanitize_preprocessors
+
+c = get_config()  # noqa: F821 - nbgrader defines get_config() when it reads this file
+
+# The course folder is the folder of this file.
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# nbgrader runs its database tool (alembic) from PATH: put the bin/ folder of this Python environment first,
+# so that nbgrader works without activating the environment.
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+
+# autograde runs each notebook from top to bottom, and the self-checks train small models: on a busy machine
+# a cell can take minutes. nbgrader's defaults (30 s and 4 s) time them out, and a timed-out check scores 0.
+c.Execute.timeout = {CELL_TIMEOUT}  # seconds a cell may run
+c.Execute.iopub_timeout = {IOPUB_TIMEOUT}  # seconds to wait for the output of a cell that finished
+
+# The profile the notebooks run with during autograde (README, "Profiles"): smoke writes a tiny synthetic
+# dataset in seconds, so the grading machine needs no Pascal VOC; the self-checks do not depend on it. Only
+# the kernels of autograde get it, not your own Jupyter.
+c.CourseExecute.profile = "{profile}"
+
+# nbgrader's preprocessors, with the course's two: CourseExecute (the profile above) and an OverwriteCells
+# that reports a changed checksum only for a test cell a student really edited (our hidden tests otherwise
+# make nbgrader report every test cell).
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+'''
 
 
 def nbgrader_notebook(nb, name: str):
@@ -147,20 +246,25 @@ def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
     """
     link = folder.link_on_the_way(name)
     if link is not None:
-        raise NbgraderExportError(f"{link} is a symbolic link: the export never writes through links. Nothing "
-                                  f"was written there; replace the link by a folder, or export to another folder.")
+        raise NbgraderExportError(
+            f"{link} is a symbolic link: the export never writes through links. Nothing "
+            f"was written there; replace the link by a folder, or export to another folder."
+        )
     path = folder.root / name
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
             return False
-        raise NbgraderExportError(f"{path} already exists and differs from the export (edited in nbgrader?); "
-                                  f"move it away or export to another folder")
+        raise NbgraderExportError(
+            f"{path} already exists and differs from the export (edited in nbgrader?); "
+            f"move it away or export to another folder"
+        )
     folder.write_text(name, text)
     return True
 
 
 def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
-    """Write ``course_dir/source/<name>/<name>.ipynb`` for each course notebook ``names``; returns the paths.
+    """Write ``course_dir/source/<name>/<name>.ipynb`` for each course notebook ``names`` and the course's
+    ``nbgrader_config.py``; returns the notebooks' paths. A file that differs from the export is never overwritten.
 
     ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's).
     """
@@ -181,6 +285,9 @@ def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
         name = f"source/{source.stem}/{source.stem}.ipynb"
         _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
         written.append(course_dir / name)
-    print(f"nbgrader source folder: {course_dir / 'source'} ({len(written)} assignment(s)); next: "
-          f"cd {course_dir} && nbgrader generate_assignment <name> --CourseDirectory.root=.")
+    _write_new(folder, CONFIG_NAME, nbgrader_config_text())
+    print(
+        f"nbgrader course folder: {course_dir} ({len(written)} assignment(s) in source/, {CONFIG_NAME}); next: "
+        f"cd {course_dir} && nbgrader generate_assignment <name>"
+    )
     return written

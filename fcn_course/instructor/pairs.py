@@ -9,6 +9,7 @@ Which notebooks: those of the course outline (``COURSE_NOTEBOOKS`` in ``fcn_cour
 command. A notebook file in ``solutions/notebooks/`` that the outline does not name is refused, never
 built on the side: see :func:`solution_sources`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,6 +30,7 @@ NOTEBOOK_SUFFIXES = (".ipynb", ".py")  # the two files of a Jupytext pair
 
 SOLUTION_ONLY_TAG = "solution-only"
 INCLUDE_TAG_PREFIX = "include:"
+POINTS_TAG_PREFIX = "points:"  # points:6 -- what a graded cell is worth in the nbgrader export
 CHECK_OUTPUT_MARKER = "# NBVAL_CHECK_OUTPUT"  # nbval --nbval-lax compares the outputs of these cells
 
 # Used when the repository has no jupytext.toml; keep in sync with the one at the repository root.
@@ -56,18 +58,27 @@ def stray_notebooks(folder: Path, names) -> list[Path]:
     """The notebook files (.ipynb, .py) of ``folder`` that are not a pair of one of ``names``, sorted."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.iterdir()
-                  if path.is_file() and path.suffix in NOTEBOOK_SUFFIXES and path.stem not in names)
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.suffix in NOTEBOOK_SUFFIXES and path.stem not in names
+    )
 
 
 def outline_problems(repo_root, names=COURSE_NOTEBOOKS) -> list[str]:
     """Where ``solutions/notebooks/`` and the outline disagree, one message (with its fix) per file."""
     folder = Path(repo_root) / SOLUTION_DIR
-    problems = [f"{folder / name}.py is missing, yet COURSE_NOTEBOOKS in {OUTLINE_FILE} names it: write it, "
-                f"or remove '{name}' from the outline" for name in names if not (folder / f"{name}.py").is_file()]
-    problems += [f"{path} is not a course notebook: add '{path.stem}' to COURSE_NOTEBOOKS in {OUTLINE_FILE} "
-                 f"(in reading order) to build and publish it, or move it out of {SOLUTION_DIR.as_posix()}/"
-                 for path in stray_notebooks(folder, names)]
+    problems = [
+        f"{folder / name}.py is missing, yet COURSE_NOTEBOOKS in {OUTLINE_FILE} names it: write it, "
+        f"or remove '{name}' from the outline"
+        for name in names
+        if not (folder / f"{name}.py").is_file()
+    ]
+    problems += [
+        f"{path} is not a course notebook: add '{path.stem}' to COURSE_NOTEBOOKS in {OUTLINE_FILE} "
+        f"(in reading order) to build and publish it, or move it out of {SOLUTION_DIR.as_posix()}/"
+        for path in stray_notebooks(folder, names)
+    ]
     return problems
 
 

@@ -4,7 +4,8 @@ A *step* looks at one cell (its type, its tags, its solution markers), and retur
 to drop it. A *recipe* is the tuple of steps that one kind of notebook needs; :func:`transform` applies a
 recipe to a copy of a notebook. The commands compose the same steps:
 
-* ``SOLUTION_SOURCE`` -- ``include:<path>`` cells take their file's text (``includes.refresh_include``).
+* ``SOLUTION_SOURCE`` -- ``include:<path>`` cells take their file's text (``includes.refresh_include``), the
+  Colab badge and set-up cell are written for the configured repository (``colab_cells.refresh_colab_cells``).
   build writes the result to ``solutions/notebooks/NN.py``; check compares the ``.ipynb`` and the student
   notebooks with what it gives.
 * ``SOLUTION_IPYNB`` -- only ``# NBVAL_CHECK_OUTPUT`` cells keep their outputs (build:
@@ -19,6 +20,7 @@ recipe to a copy of a notebook. The commands compose the same steps:
 The release's leak scan (``leaks``) reads the same tags and markers the other way round: what ``STUDENT``
 removes (``solution-only`` cells, the lines inside solution regions) is secret.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,10 +29,16 @@ from pathlib import Path
 from typing import Optional
 
 from fcn_course.definitions import cell_label
+from fcn_course.instructor.colab_cells import refresh_colab_cells
 from fcn_course.instructor.includes import refresh_include
 from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, SOLUTION_DIR
-from fcn_course.instructor.student import (add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags,
-                                           stub_solution_regions)
+from fcn_course.instructor.student import (
+    add_hints_cell,
+    clear_outputs,
+    drop_solution_only,
+    drop_solution_tags,
+    stub_solution_regions,
+)
 
 BUILD_COMMAND = "python -m fcn_course.instructor build"
 
@@ -70,7 +78,7 @@ def _through(cell, steps, place) -> list:
     for number, step in enumerate(steps):
         result = step(cell, place)
         if isinstance(result, list):
-            return [done for added in result for done in _through(added, steps[number + 1:], place)]
+            return [done for added in result for done in _through(added, steps[number + 1 :], place)]
         if result is None:
             return []
         cell = result
@@ -85,7 +93,7 @@ def keep_checked_output(cell, place):
     return cell
 
 
-SOLUTION_SOURCE = (refresh_include,)
+SOLUTION_SOURCE = (refresh_include, refresh_colab_cells)
 SOLUTION_IPYNB = (keep_checked_output,)
 STUDENT = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags, clear_outputs)
 STUDENT_PAGE = (drop_solution_only, add_hints_cell, stub_solution_regions, drop_solution_tags)

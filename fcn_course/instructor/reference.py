@@ -5,6 +5,7 @@ the one place that makes it importable (it puts the repository root on ``sys.pat
 knows where each reference lives: the student package (``fcn_course.backbones``) names a backbone's FCN class
 but never the reference solutions, which it does not ship.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -31,8 +32,11 @@ def reference_model_classes() -> dict:
     experiment) is left out.
     """
     _make_solutions_importable()
-    return {spec.name: getattr(importlib.import_module(REFERENCE_MODULES[spec.name]), spec.class_name)
-            for spec in BACKBONES.values() if spec.name in REFERENCE_MODULES}
+    return {
+        spec.name: getattr(importlib.import_module(REFERENCE_MODULES[spec.name]), spec.class_name)
+        for spec in BACKBONES.values()
+        if spec.name in REFERENCE_MODULES
+    }
 
 
 def reference_ingredients() -> tuple:

@@ -5,6 +5,7 @@ course outline, the students' README (``notebooks/README.md`` becomes ``README.m
 environment.yml, pyproject.toml and jupytext.toml: nothing of ``solutions/``. The zip is refused when the
 notebooks do not match the outline or are out of date, or when the leak scan finds a solution line in it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -15,16 +16,24 @@ from pathlib import Path
 from fcn_course.files import OWNER_FILE, NotOurFileError, OutputFolder
 
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
-from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, REFERENCE_PAGE, SOLUTION_DIR, STUDENT_DIR,
-                                         CourseLayoutError, solution_sources)
+from fcn_course.instructor.pairs import (
+    NOTEBOOK_SUFFIXES,
+    REFERENCE_PAGE,
+    SOLUTION_DIR,
+    STUDENT_DIR,
+    CourseLayoutError,
+    solution_sources,
+)
 from fcn_course.instructor.sync import check_in_sync
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml")
 # Written into every release folder: the only folder ``release`` will ever delete is one holding it.
 RELEASE_MARKER = ".fcn-course-release"
-MARKER_TEXT = ("This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
-               "Do not keep your own files here.\n")
+MARKER_TEXT = (
+    "This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
+    "Do not keep your own files here.\n"
+)
 OWNER = "release"  # how the output folder's record names this command (files.OutputFolder)
 INSTRUCTOR_PACKAGE = "instructor"  # fcn_course/instructor/: never released
 _NOT_RELEASED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
@@ -53,6 +62,7 @@ def _copy_top_files(repo_root: Path, folder: Path) -> None:
 
 def _copy_student_package(repo_root: Path, folder: Path) -> None:
     """``fcn_course/`` without the instructor wing."""
+
     def ignore(directory, names):
         ignored = set(_NOT_RELEASED(directory, names))
         if Path(directory).resolve() == (repo_root / "fcn_course").resolve():
@@ -109,19 +119,25 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
     repo, out = repo_root.resolve(), out_dir.resolve()
     fix = "Choose another --out: a new or empty folder, or the folder of a previous release."
     if _is_inside(repo, out):
-        raise ReleaseError(f"--out {out_dir} is or contains the repository {repo}: the release would replace "
-                           f"files of the repository. Nothing was changed. {fix}")
+        raise ReleaseError(
+            f"--out {out_dir} is or contains the repository {repo}: the release would replace "
+            f"files of the repository. Nothing was changed. {fix}"
+        )
     for copied in (repo / "fcn_course", repo / STUDENT_DIR, repo / SOLUTION_DIR):
         if _is_inside(out, copied):
-            raise ReleaseError(f"--out {out_dir} lies inside {copied}, which the release copies from the "
-                               f"repository {repo}. Nothing was changed. {fix}")
+            raise ReleaseError(
+                f"--out {out_dir} lies inside {copied}, which the release copies from the "
+                f"repository {repo}. Nothing was changed. {fix}"
+            )
     if not out.is_dir():
         return
     foreign = []
     for entry in sorted(out.iterdir()):
         if entry.is_symlink():
-            raise ReleaseError(f"--out {out_dir} holds {entry.name}, a symbolic link: the release never writes "
-                               f"through links. Nothing was changed. {fix}")
+            raise ReleaseError(
+                f"--out {out_dir} holds {entry.name}, a symbolic link: the release never writes "
+                f"through links. Nothing was changed. {fix}"
+            )
         if entry.name == OWNER_FILE:
             continue  # the record of what the release wrote here (files.OutputFolder)
         if entry.name == name and entry.is_dir() and (entry / RELEASE_MARKER).is_file():
@@ -131,9 +147,11 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
         foreign.append(entry.name)
     if foreign:
         shown = ", ".join(foreign[:10]) + (", ..." if len(foreign) > 10 else "")
-        raise ReleaseError(f"--out {out_dir} holds files the release did not make ({shown}); it only replaces "
-                           f"its own previous release (a {name}/ folder with {RELEASE_MARKER}). Nothing was "
-                           f"changed. Choose another --out: a new or empty folder.")
+        raise ReleaseError(
+            f"--out {out_dir} holds files the release did not make ({shown}); it only replaces "
+            f"its own previous release (a {name}/ folder with {RELEASE_MARKER}). Nothing was "
+            f"changed. Choose another --out: a new or empty folder."
+        )
 
 
 def _zip_folder(out_dir: Path, name: str, zip_path) -> None:

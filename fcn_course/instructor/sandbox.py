@@ -23,6 +23,7 @@ a process may lower its limits but, unless it runs as root, never raise them aga
 process and thread of the user, not only the child's, so it is set to what the user runs now plus
 ``Limits.processes``; root ignores it, which is one more reason to grade as an ordinary user.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,7 +41,7 @@ from typing import Optional
 from fcn_course.environment import SMOKE_ENV
 
 SANDBOX_MODES = ("auto", "bwrap", "none")
-GIB = 2 ** 30
+GIB = 2**30
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Limits:
     """
 
     memory_bytes: Optional[int] = 8 * GIB
-    file_bytes: Optional[int] = 100 * 2 ** 20
+    file_bytes: Optional[int] = 100 * 2**20
     processes: Optional[int] = 256
 
 
@@ -151,10 +152,20 @@ def child_environment(workdir: Path, paths: list) -> dict:
     temporary.mkdir(exist_ok=True)
     environment = {
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.defpath.lstrip(os.pathsep) or "/usr/bin:/bin"]),
-        "HOME": str(home), "USERPROFILE": str(home), "TMPDIR": str(temporary), "TEMP": str(temporary),
-        "TMP": str(temporary), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", SMOKE_ENV: "1", "MPLBACKEND": "Agg",
-        "PYTHONPATH": os.pathsep.join(map(str, paths)), "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1", "PYTHONIOENCODING": "utf-8", "MALLOC_ARENA_MAX": "2",
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        "TMPDIR": str(temporary),
+        "TEMP": str(temporary),
+        "TMP": str(temporary),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        SMOKE_ENV: "1",
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": os.pathsep.join(map(str, paths)),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "MALLOC_ARENA_MAX": "2",
         # one thread per child: --jobs runs children side by side, and idle OpenMP threads spinning for work on a
         # shared machine cost CPU time (measured: 15 s instead of 27 s for a notebook-02 submission)
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
@@ -177,8 +188,18 @@ def readable_paths(paths: list) -> list:
 # --------------------------------------------------------------------------------------------------
 # bubblewrap
 # --------------------------------------------------------------------------------------------------
-BWRAP_OPTIONS = ("--die-with-parent", "--new-session", "--unshare-all", "--ro-bind", "/", "/",
-                 "--dev", "/dev", "--proc", "/proc")
+BWRAP_OPTIONS = (
+    "--die-with-parent",
+    "--new-session",
+    "--unshare-all",
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -205,9 +226,11 @@ def resolve_sandbox(mode: str) -> str:
     if mode == "auto":
         return "bwrap" if bwrap_available() else "none"
     if mode == "bwrap" and not bwrap_available():
-        raise SandboxUnavailable("--sandbox bwrap: bubblewrap (bwrap) is not installed or cannot create its "
-                                 "namespaces here; install it (Debian/Ubuntu: apt-get install bubblewrap) or use "
-                                 "--sandbox none")
+        raise SandboxUnavailable(
+            "--sandbox bwrap: bubblewrap (bwrap) is not installed or cannot create its "
+            "namespaces here; install it (Debian/Ubuntu: apt-get install bubblewrap) or use "
+            "--sandbox none"
+        )
     return mode
 
 
@@ -225,13 +248,24 @@ def bwrap_command(command: list, workdir: Path, readable: list, hidden: list) ->
     arguments = []
     for path, kind in sorted(mounts, key=lambda mount: (len(mount[0].parts), mount[1] == "--ro-bind")):
         arguments += [kind, str(path)] if kind == "--tmpfs" else [kind, str(path), str(path)]
-    return [shutil.which("bwrap"), *BWRAP_OPTIONS, *arguments, "--bind", str(workdir), str(workdir),
-            "--chdir", str(workdir), "--", *command]
+    return [
+        shutil.which("bwrap"),
+        *BWRAP_OPTIONS,
+        *arguments,
+        "--bind",
+        str(workdir),
+        str(workdir),
+        "--chdir",
+        str(workdir),
+        "--",
+        *command,
+    ]
 
 
 # Folders the system needs: never hidden, even when one is the instructor's working folder.
-SYSTEM_FOLDERS = tuple(map(Path, ("/", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/var", "/proc",
-                                  "/sys", "/dev", "/run")))
+SYSTEM_FOLDERS = tuple(
+    map(Path, ("/", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/var", "/proc", "/sys", "/dev", "/run"))
+)
 
 
 def can_hide(folder) -> bool:

@@ -13,6 +13,7 @@ at its end) builds it. The pages show the notebooks *as executed by the main job
 Nothing is fetched when the site is read: MathJax is copied in (``instructor.mathjax``), the widgets' CDN
 scripts are switched off, and remote badge images become plain links.
 """
+
 from __future__ import annotations
 
 import copy
@@ -64,16 +65,19 @@ def latest_run(repo_root: Path, names=COURSE_NOTEBOOKS) -> Path:
     for folder in reversed(candidates):
         if run_has_course(folder, names):
             return folder
-    raise SiteError(f"no finished course run in {Path(repo_root) / 'runs'}: run the main job first "
-                    f"(bash scripts/run_course.sh) or name a run folder with --from")
+    raise SiteError(
+        f"no finished course run in {Path(repo_root) / 'runs'}: run the main job first "
+        f"(bash scripts/run_course.sh) or name a run folder with --from"
+    )
 
 
 def executed_notebooks(run_dir: Path, names=COURSE_NOTEBOOKS) -> dict:
     """``{name: notebook}`` for the course notebooks executed in ``run_dir``."""
     missing = [name for name in names if not (Path(run_dir) / f"{name}.ipynb").is_file()]
     if missing:
-        raise SiteError(f"{run_dir} lacks the executed notebook(s) {', '.join(missing)}: "
-                        f"did the main job finish there?")
+        raise SiteError(
+            f"{run_dir} lacks the executed notebook(s) {', '.join(missing)}: did the main job finish there?"
+        )
     return {name: nbformat.read(Path(run_dir) / f"{name}.ipynb", as_version=4) for name in names}
 
 
@@ -94,8 +98,12 @@ def machine_paths(repo_root: Path) -> list:
     """
     from fcn_course.environment import read_environment
 
-    places = {str(read_environment().data_dir): "$FCN_COURSE_DATA", str(Path(repo_root).resolve()): ".",
-              str(Path(repo_root)): ".", str(Path.home()): "~"}
+    places = {
+        str(read_environment().data_dir): "$FCN_COURSE_DATA",
+        str(Path(repo_root).resolve()): ".",
+        str(Path(repo_root)): ".",
+        str(Path.home()): "~",
+    }
     return sorted(((path, shown) for path, shown in places.items() if len(path) > 1), key=lambda p: -len(p[0]))
 
 
@@ -137,7 +145,7 @@ def title_and_objectives(nb) -> tuple:
         if title is None:
             title = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
         if not objectives and any(OBJECTIVES_HEADING in line for line in lines):
-            objectives = _numbered_items(lines[next(i for i, line in enumerate(lines) if OBJECTIVES_HEADING in line):])
+            objectives = _numbered_items(lines[next(i for i, line in enumerate(lines) if OBJECTIVES_HEADING in line) :])
     return title, objectives
 
 
@@ -182,12 +190,20 @@ def rubric_page() -> str:
     """rubrica.md (instructor site only): every self-checked exercise and what the grader runs."""
     from fcn_course.checks import exercises
 
-    rows = [f"# {text('site.rubric_title')}", "", text("site.rubric_intro"), "", text("site.rubric_header"),
-            "| --- | --- | --- | --- | --- |"]
+    rows = [
+        f"# {text('site.rubric_title')}",
+        "",
+        text("site.rubric_intro"),
+        "",
+        text("site.rubric_header"),
+        "| --- | --- | --- | --- | --- |",
+    ]
     for exercise in exercises():
         names = ", ".join(f"`{name}`" for name in exercise.names)
-        rows.append(f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
-                    f"{text('site.required_yes') if exercise.required else text('site.required_no')} |")
+        rows.append(
+            f"| {exercise.number} | {exercise.notebook} | {exercise.title} | {names} | "
+            f"{text('site.required_yes') if exercise.required else text('site.required_no')} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -201,8 +217,9 @@ def _output_folder(out: Path) -> OutputFolder:
     except NotADirectoryError as error:
         raise SiteError(str(error)) from None
     if out.is_dir() and any(out.iterdir()) and not (folder.files or folder.adopted):
-        raise SiteError(f"{out} exists and was not made by the site builder; choose another --out "
-                        f"or remove it yourself")
+        raise SiteError(
+            f"{out} exists and was not made by the site builder; choose another --out or remove it yourself"
+        )
     return folder
 
 

@@ -6,13 +6,15 @@ Five steps, each chosen by the cell's tags or solution markers (``pipeline`` com
 * ``add_hints_cell``        -- an exercise with hints in tiers is followed by a Markdown cell that shows them
   one by one (a hint that holds a solution line is refused);
 * ``stub_solution_regions`` -- solution regions become stubs (see ``markers``);
-* ``drop_solution_tags``    -- our own tags (``solution-only``, ``include:...``) are removed, others kept;
+* ``drop_solution_tags``    -- our own tags (``solution-only``, ``include:...``, ``points:...``) are removed,
+  others kept;
 * ``clear_outputs``         -- a code cell loses its outputs and execution count.
 
 A step takes a cell and its place (``pipeline.Place``: the notebook's name and the cell's position, for
 messages) and returns the cell, changed in place, or None to drop it. Everything else (cell order,
 Markdown, metadata) stays as it is.
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,7 +24,7 @@ import nbformat
 
 from fcn_course.definitions import python_source
 from fcn_course.instructor.markers import BEGIN_MARKER, answer_in_hints, hints_markdown, strip_solution_regions
-from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, SOLUTION_ONLY_TAG, tags
+from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, POINTS_TAG_PREFIX, SOLUTION_ONLY_TAG, tags
 
 
 class NotebookBuildError(ValueError):
@@ -35,8 +37,8 @@ def is_solution_only(cell) -> bool:
 
 
 def is_solution_tag(tag: str) -> bool:
-    """True for the tags that only the build reads: ``solution-only`` and ``include:<path>``."""
-    return tag == SOLUTION_ONLY_TAG or tag.startswith(INCLUDE_TAG_PREFIX)
+    """True for the tags that only the build reads: ``solution-only``, ``include:<path>`` and ``points:<n>``."""
+    return tag == SOLUTION_ONLY_TAG or tag.startswith((INCLUDE_TAG_PREFIX, POINTS_TAG_PREFIX))
 
 
 def drop_solution_only(cell, place):
@@ -56,8 +58,10 @@ def hints_cell(cell, label: str):
         raise NotebookBuildError(f"{label}: {error}") from None
     if given_away:
         hint, line = given_away[0]
-        raise NotebookBuildError(f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
-                                 f"{line!r}); say what to use or why, and leave the line to the student")
+        raise NotebookBuildError(
+            f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
+            f"{line!r}); say what to use or why, and leave the line to the student"
+        )
     if not markdown:
         return None
     base = cell.get("id") or hashlib.sha1(cell.source.encode("utf-8")).hexdigest()[:8]

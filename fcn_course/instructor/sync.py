@@ -6,6 +6,7 @@ include cell that differs from its file, a student notebook that differs from wh
 (or is missing), or a student notebook that the outline does not name. The student notebooks are generated
 here exactly as the build makes them (``pipeline``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,9 +15,18 @@ import nbformat
 
 from fcn_course.definitions import read_notebook
 from fcn_course.instructor.includes import stale_includes
-from fcn_course.instructor.pairs import (NOTEBOOK_SUFFIXES, OUTLINE_FILE, SOLUTION_DIR, STUDENT_DIR, cell_signature,
-                                         jupytext_config, outline_problems, read_py_notebook, solution_sources,
-                                         stray_notebooks)
+from fcn_course.instructor.pairs import (
+    NOTEBOOK_SUFFIXES,
+    OUTLINE_FILE,
+    SOLUTION_DIR,
+    STUDENT_DIR,
+    cell_signature,
+    jupytext_config,
+    outline_problems,
+    read_py_notebook,
+    solution_sources,
+    stray_notebooks,
+)
 from fcn_course.instructor.pipeline import SOLUTION_SOURCE, student_notebook, transform
 from fcn_course.instructor.student import NotebookBuildError
 from fcn_course.outline import COURSE_NOTEBOOKS
@@ -43,9 +53,12 @@ def _student_problems(repo_root: Path, source: Path, student) -> list[str]:
 
 
 def _orphan_students(repo_root: Path, names) -> list[str]:
-    return [f"{path} has no solution notebook in {SOLUTION_DIR.as_posix()} and is not in the course outline: "
-            f"delete it, or write {SOLUTION_DIR.as_posix()}/{path.stem}.py and add '{path.stem}' to "
-            f"COURSE_NOTEBOOKS in {OUTLINE_FILE}" for path in stray_notebooks(repo_root / STUDENT_DIR, names)]
+    return [
+        f"{path} has no solution notebook in {SOLUTION_DIR.as_posix()} and is not in the course outline: "
+        f"delete it, or write {SOLUTION_DIR.as_posix()}/{path.stem}.py and add '{path.stem}' to "
+        f"COURSE_NOTEBOOKS in {OUTLINE_FILE}"
+        for path in stray_notebooks(repo_root / STUDENT_DIR, names)
+    ]
 
 
 def _source_problems(repo_root: Path, source: Path, config) -> list[str]:

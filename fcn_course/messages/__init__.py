@@ -10,6 +10,7 @@ the same whatever the language, and a second language added as one more catalogu
 Each language is a module of this package holding a ``MESSAGES`` dict (``pt_BR`` today); keys are
 ``area.name`` in English, values are ``str.format`` templates.
 """
+
 from __future__ import annotations
 
 import importlib

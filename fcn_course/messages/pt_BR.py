@@ -10,20 +10,26 @@ a reviewer or a translator reads every sentence in one place (a second language 
 
 MESSAGES = {
     # --- settings, profiles and environment (config, environment) -------------------------------------------
-
     # --- files the course writes (files) -----------------------------------------------------------------------
-    "files.disk_full": ("o disco está cheio: não foi possível gravar {path}. Nada ficou gravado pela metade ({path} "
-                        "continua como estava). Libere espaço em {folder} (ou escolha outra pasta) e rode de novo."),
-    "files.no_permission": ("sem permissão para gravar {path} ({error}). Nada foi alterado: escolha uma pasta em "
-                            "que você possa escrever, ou corrija as permissões dela."),
-    "files.not_a_folder": ("{path} é um arquivo, não uma pasta: a saída precisa de uma pasta. Nada foi alterado; "
-                           "escolha outra pasta de saída."),
+    "files.disk_full": (
+        "o disco está cheio: não foi possível gravar {path}. Nada ficou gravado pela metade ({path} "
+        "continua como estava). Libere espaço em {folder} (ou escolha outra pasta) e rode de novo."
+    ),
+    "files.no_permission": (
+        "sem permissão para gravar {path} ({error}). Nada foi alterado: escolha uma pasta em "
+        "que você possa escrever, ou corrija as permissões dela."
+    ),
+    "files.not_a_folder": (
+        "{path} é um arquivo, não uma pasta: a saída precisa de uma pasta. Nada foi alterado; "
+        "escolha outra pasta de saída."
+    ),
     "files.link": "{path} é um link simbólico: {owner} nunca grava através de links",
     "files.not_ours": "{path} já existe e não foi gravado por {owner}",
-    "files.refused": ("{count} arquivo(s) de {folder} seriam sobrescritos, e não são desta ferramenta:\n  {problems}\n"
-                      "Nada foi alterado. Mova esses arquivos para outro lugar, ou escolha outra pasta de saída "
-                      "(uma pasta nova ou vazia)."),
-
+    "files.refused": (
+        "{count} arquivo(s) de {folder} seriam sobrescritos, e não são desta ferramenta:\n  {problems}\n"
+        "Nada foi alterado. Mova esses arquivos para outro lugar, ou escolha outra pasta de saída "
+        "(uma pasta nova ou vazia)."
+    ),
     # --- data (data, download, synthetic, voc) -----------------------------------------------------------------
     "data.voc_not_found": (
         "Não encontrei o Pascal VOC 2012 em {root}.\n"
@@ -43,39 +49,56 @@ MESSAGES = {
     "data.cache_unknown_images": "cita imagens que não estão na lista da divisão",
     "data.cache_unreadable": "não pode ser lido ({error})",
     "data.cache_rebuilt": "índice do subconjunto refeito: {path} {problem}",
-    "data.cache_not_saved": ("Não consegui salvar o índice do subconjunto ({errors}); ele será recalculado "
-                             "da próxima vez."),
-    "data.damaged_file": ("{path} não pode ser lido ({error}): o arquivo está danificado (uma cópia ou um "
-                          "download interrompido?). Apague-o e chame fcn_course.data.download_voc(root), que "
-                          "adiciona os arquivos que faltam e não muda mais nada."),
-    "data.listed_files_missing": ("{count} arquivo(s) listado(s) na divisão não existe(m): {files}. Chame "
-                                  "fcn_course.data.download_voc(root) para adicionar os arquivos que faltam (nada "
-                                  "mais é alterado), ou tire os ids deles do arquivo da divisão."),
+    "data.cache_not_saved": (
+        "Não consegui salvar o índice do subconjunto ({errors}); ele será recalculado da próxima vez."
+    ),
+    "data.damaged_file": (
+        "{path} não pode ser lido ({error}): o arquivo está danificado (uma cópia ou um "
+        "download interrompido?). Apague-o e chame fcn_course.data.download_voc(root), que "
+        "adiciona os arquivos que faltam e não muda mais nada."
+    ),
+    "data.listed_files_missing": (
+        "{count} arquivo(s) listado(s) na divisão não existe(m): {files}. Chame "
+        "fcn_course.data.download_voc(root) para adicionar os arquivos que faltam (nada "
+        "mais é alterado), ou tire os ids deles do arquivo da divisão."
+    ),
     "data.bad_image_set": "image_set deve ser um de {choices}, não {image_set!r}.",
-    "data.min_classes_too_high": ("min_classes={min_classes}, mas só {count} classes foram escolhidas ({classes}): "
-                                  "nenhuma imagem passaria no filtro. Use min_classes <= {count} (0 mantém todas "
-                                  "as imagens)."),
-    "data.empty_split": ("{split} não lista nenhuma imagem. Restaure-o a partir do arquivo do VOC "
-                         "(download_voc(root, replace=True) reescreve os arquivos do próprio VOC) ou escreva nele "
-                         "um id de imagem por linha."),
-    "data.nothing_kept": ("{image_set}: nenhuma das {total} imagens de {split} mostra pelo menos "
-                          "min_classes={min_classes} de ({classes}). Diminua min_classes ou escolha outras classes."),
+    "data.min_classes_too_high": (
+        "min_classes={min_classes}, mas só {count} classes foram escolhidas ({classes}): "
+        "nenhuma imagem passaria no filtro. Use min_classes <= {count} (0 mantém todas "
+        "as imagens)."
+    ),
+    "data.empty_split": (
+        "{split} não lista nenhuma imagem. Restaure-o a partir do arquivo do VOC "
+        "(download_voc(root, replace=True) reescreve os arquivos do próprio VOC) ou escreva nele "
+        "um id de imagem por linha."
+    ),
+    "data.nothing_kept": (
+        "{image_set}: nenhuma das {total} imagens de {split} mostra pelo menos "
+        "min_classes={min_classes} de ({classes}). Diminua min_classes ou escolha outras classes."
+    ),
     "data.summary": "{image_set}: {kept} de {total} imagens mantidas, com >= {min_classes} de ({classes})",
     "data.summary_first": "; usando as {count} primeiras (max_samples={max_samples})",
     "data.indexing_masks": "indexando as máscaras de {image_set}",
     "data.synthetic_written": "conjunto sintético gerado em {root}",
-    "download.incomplete_tree": ("{voc} está incompleto: faltam {missing}. Adicionando os arquivos que faltam a "
-                                 "partir do arquivo do VOC; nada do que já está lá é alterado."),
-    "download.done": ("Pascal VOC 2012 em {voc}: {added} arquivos adicionados, {replaced} substituídos, {kept} "
-                      "mantidos como estavam."),
+    "download.incomplete_tree": (
+        "{voc} está incompleto: faltam {missing}. Adicionando os arquivos que faltam a "
+        "partir do arquivo do VOC; nada do que já está lá é alterado."
+    ),
+    "download.done": (
+        "Pascal VOC 2012 em {voc}: {added} arquivos adicionados, {replaced} substituídos, {kept} mantidos como estavam."
+    ),
     "download.and_more": "{shown} e mais {more}",
-    "download.restart": ("{partial} não se completou no arquivo certo: baixando {name} de novo, desde o "
-                         "início"),
-    "download.checksum_mismatch": ("o checksum {algorithm} não confere (veio {got}, esperado {expected}): o "
-                                   "arquivo está truncado ou não é o arquivo do VOC 2012"),
+    "download.restart": ("{partial} não se completou no arquivo certo: baixando {name} de novo, desde o início"),
+    "download.checksum_mismatch": (
+        "o checksum {algorithm} não confere (veio {got}, esperado {expected}): o "
+        "arquivo está truncado ou não é o arquivo do VOC 2012"
+    ),
     "download.progress": "baixando {name}",
-    "download.connection_ended": ("a conexão terminou depois de {received} de {length} bytes; {partial} foi "
-                                  "guardado: chame download_voc de novo para continuar dali."),
+    "download.connection_ended": (
+        "a conexão terminou depois de {received} de {length} bytes; {partial} foi "
+        "guardado: chame download_voc de novo para continuar dali."
+    ),
     "download.archive_without_voc": "{archive} não contém VOCdevkit/VOC2012 com {parts}.",
     "download.unsafe_member": "Recusei extrair {member!r}: ele aponta para fora de {destination}.",
     "download.failed": (
@@ -91,17 +114,24 @@ MESSAGES = {
         "     sintético em que as FCNs aprendem em minutos numa CPU; o perfil smoke ({profile_env}=smoke) só\n"
         "     confere que tudo roda. Ou crie um conjunto sintético com fcn_course.data.make_synthetic_voc(root)."
     ),
-    "synthetic.foreign_folder": ("{root} já contém arquivos que o curso não escreveu (não há {marker}); o "
-                                 "conjunto sintético vai para uma pasta só dele: esvazie essa pasta ou aponte "
-                                 "{data_env} para outro lugar."),
+    "synthetic.foreign_folder": (
+        "{root} já contém arquivos que o curso não escreveu (não há {marker}); o "
+        "conjunto sintético vai para uma pasta só dele: esvazie essa pasta ou aponte "
+        "{data_env} para outro lugar."
+    ),
     "voc.unknown_classes": "Classe(s) que não existem no VOC: {unknown}. Nomes válidos: {valid}.",
-    "voc.classes_not_a_list": ("classes deve ser uma lista de nomes, por exemplo ('background', 'bus', "
-                               "'person'), não {classes!r}."),
-    "voc.background_first": ("A primeira classe deve ser 'background' (o índice 0 também recebe todas as classes "
-                             "que você não escolheu); veio {classes}. Exemplo: ('background', 'bus', 'person')."),
+    "voc.classes_not_a_list": (
+        "classes deve ser uma lista de nomes, por exemplo ('background', 'bus', 'person'), não {classes!r}."
+    ),
+    "voc.background_first": (
+        "A primeira classe deve ser 'background' (o índice 0 também recebe todas as classes "
+        "que você não escolheu); veio {classes}. Exemplo: ('background', 'bus', 'person')."
+    ),
     "voc.class_repeated": "Cada classe só pode aparecer uma vez; veio {classes}.",
-    "voc.mask_not_palette": ("{path}: esperava um PNG de paleta ('P') com índices de classe, veio o modo {mode!r}. "
-                             "Máscaras coloridas (RGB) precisam antes voltar a ser índices, com voc_colormap()."),
+    "voc.mask_not_palette": (
+        "{path}: esperava um PNG de paleta ('P') com índices de classe, veio o modo {mode!r}. "
+        "Máscaras coloridas (RGB) precisam antes voltar a ser índices, com voc_colormap()."
+    ),
     # The name students read for each Pascal VOC class (legends, tables): "voc.class.<VOC name>".
     "voc.class.background": "fundo",
     "voc.class.aeroplane": "avião",
@@ -124,20 +154,20 @@ MESSAGES = {
     "voc.class.sofa": "sofá",
     "voc.class.train": "trem",
     "voc.class.tvmonitor": "tv/monitor",
-
     # --- backbones and their ImageNet weights (backbones) --------------------------------------------------
     "backbones.unknown": "backbone desconhecido {name!r}; os backbones conhecidos são: {known}",
-    "backbones.no_weights": ("{backbone} não tem pesos da ImageNet no registro do curso; use "
-                             "pretrained=False."),
+    "backbones.no_weights": ("{backbone} não tem pesos da ImageNet no registro do curso; use pretrained=False."),
     "backbones.env_not_set": "${env}: não definida",
     "backbones.download_failed": "download de {url}: falhou: {error}",
     "backbones.where_env_folder": "pasta ${env}",
     "backbones.where_env_file": "arquivo ${env}",
     "backbones.where_hub_cache": "cache do torch hub",
     "backbones.file_not_found": "{path} ({where}): não encontrado",
-    "backbones.wrong_hash": ("{path} ({where}): encontrado, mas o sha256 dele não começa com {prefix}, como "
-                             "promete o nome {file}: não é o arquivo do torchvision (ou está danificado); "
-                             "apague-o e baixe-o de novo"),
+    "backbones.wrong_hash": (
+        "{path} ({where}): encontrado, mas o sha256 dele não começa com {prefix}, como "
+        "promete o nome {file}: não é o arquivo do torchvision (ou está danificado); "
+        "apague-o e baixe-o de novo"
+    ),
     "backbones.unusable_file": "{path} ({where}): encontrado, mas inutilizável (apague-o ou substitua-o): {problem}",
     "backbones.weights_help": (
         "Não consegui carregar os pesos da ImageNet do {backbone} (pretrained=True). Tentei:\n"
@@ -150,32 +180,162 @@ MESSAGES = {
         "  - ou treine do zero com pretrained=False (nada é baixado; espere uma mIoU menor)."
     ),
     "backbones.no_conv": "feature_channels: o módulo não tem nenhuma camada Conv2d",
-
-    "data.mask_unknown_indices": ("{path} tem pixels com o(s) valor(es) {values}, que não são classes do Pascal VOC "
-                                  "(0 a {last}) nem void (255)"),
-    "data.mask_size": ("{mask} tem {mask_size} pixels (largura x altura), mas a foto {image} tem {image_size}: a "
-                       "máscara precisa ter o tamanho da sua foto"),
-    "data.bad_masks": ("{count} de {total} máscara(s) listadas em {split} não são máscaras de classes do Pascal VOC "
-                       "da sua foto:\n  {problems}\nUma máscara de VOC é um PNG de paleta com o índice da classe "
-                       "de cada pixel, do tamanho da foto (uma máscara de instâncias de SegmentationObject ou uma "
-                       "imagem editada e redimensionada não serve). Corrija ou substitua esses arquivos "
-                       "(download_voc(root, replace=True) restaura os arquivos do VOC), ou tire os ids deles da "
-                       "lista."),
-
+    "data.mask_unknown_indices": (
+        "{path} tem pixels com o(s) valor(es) {values}, que não são classes do Pascal VOC (0 a {last}) nem void (255)"
+    ),
+    "data.mask_size": (
+        "{mask} tem {mask_size} pixels (largura x altura), mas a foto {image} tem {image_size}: a "
+        "máscara precisa ter o tamanho da sua foto"
+    ),
+    "data.bad_masks": (
+        "{count} de {total} máscara(s) listadas em {split} não são máscaras de classes do Pascal VOC "
+        "da sua foto:\n  {problems}\nUma máscara de VOC é um PNG de paleta com o índice da classe "
+        "de cada pixel, do tamanho da foto (uma máscara de instâncias de SegmentationObject ou uma "
+        "imagem editada e redimensionada não serve). Corrija ou substitua esses arquivos "
+        "(download_voc(root, replace=True) restaura os arquivos do VOC), ou tire os ids deles da "
+        "lista."
+    ),
     # --- the run folder, training and predictions (runs, engine, predict, experiments, report) ---------------
+    "engine.phase.train": "treino",
+    "engine.phase.val": "validação",
+    "engine.epoch_line": (
+        "[época {epoch}] [{phase}] perda {loss_mean:.4f} +/- {loss_std:.4f} | mIoU(fg) "
+        "{miou_fg:.4f} | tempo {seconds:.1f}s"
+    ),
+    "engine.progress": "época {epoch} {phase}",
+    "engine.progress_loss": "perda={loss:.4f}",
+    "engine.loss_not_a_tensor": (
+        "loss_fn devolveu {given}, não um tensor: ela precisa devolver a perda do lote (esqueceu o `return loss`?)."
+    ),
+    "engine.loss_not_a_number": (
+        "loss_fn devolveu um tensor de formato {shape}; ela precisa devolver um único "
+        "número (um tensor escalar): a perda média sobre os pixels do lote."
+    ),
+    "engine.loss_not_finite": (
+        "A perda é {loss} na época {epoch}, lote {batch}: o treino divergiu. A causa mais comum é uma taxa de "
+        "aprendizado alta demais: diminua args['lr'] (por exemplo 10 vezes) e comece de novo com um modelo novo. "
+        "Confira também se a perda ignora os pixels void (ignore_index=255) e se os rótulos estão em "
+        "0..num_classes-1."
+    ),
+    "engine.empty_loader": (
+        "O loader de {phase} não produziu nenhum lote: confira o conjunto de dados (está "
+        "vazio?) e drop_last/batch_size."
+    ),
+    "engine.unknown_backbone": (
+        "não sei qual backbone {net} usa: informe args['backbone'] (um nome registrado em "
+        "fcn_course.backbones.BACKBONES)."
+    ),
+    "engine.resume_needs_run_dir": "resume=True precisa do run_dir que contém last.pt.",
+    "engine.resuming": "Retomando {run_dir} depois da época {epoch}.",
+    "engine.no_checkpoint": "Nenhum checkpoint em {run_dir}: começando da época 1.",
+    "engine.best_epoch": "Melhor mIoU(fg) de validação {miou:.4f} na época {epoch}.",
     "engine.ingredients_expected": (
         "esperava TrainingIngredients(model_classes, make_optimizer, compute_loss, make_criterion) com as suas "
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
-        "funções do exercício 3), não {given}."),
-
-    "runs.unknown_format": ("{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
-                            "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
-                            "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
-                            "versão numa pasta nova."),
-    "predict.too_many_pixels": ("{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
-                                "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
-                                "para uns 500 pixels de lado) e tente de novo."),
-
+        "funções do exercício 3), não {given}."
+    ),
+    "runs.unknown_format": (
+        "{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
+        "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
+        "(git pull, ou baixe a versão nova) para continuar esta execução, ou treine com esta "
+        "versão numa pasta nova."
+    ),
+    "runs.no_backbone": (
+        "as configurações da execução não dizem qual backbone ela usa: acrescente "
+        "args['backbone'] (por exemplo 'alexnet')."
+    ),
+    "runs.not_writable": (
+        "não consigo gravar na pasta da execução {run_dir} ({error}); escolha outra pasta "
+        "(run_dir=..., ou FCN_COURSE_RUNS)."
+    ),
+    "runs.best_is_separate": " {best} é um arquivo à parte: predict ainda pode usá-lo, se estiver inteiro.",
+    "runs.truncated_checkpoint": (
+        "o checkpoint {path} está truncado (o processo foi morto durante a gravação, ou "
+        "a cópia quebrou), então esta execução não pode continuar a partir dele. Nada foi "
+        "alterado.{kept} Para treinar esta execução de novo desde o início, apague {path} "
+        "(ou a pasta inteira {folder})."
+    ),
+    "runs.other_settings": (
+        "{run_dir} guarda uma execução iniciada com outras configurações:\n  {changes}\n"
+        "Nada foi alterado. Use outra pasta de execução para as configurações novas, ou as "
+        "configurações antigas para continuar esta execução."
+    ),
+    "runs.checkpoint_without_run_file": (
+        "{run_dir} guarda um checkpoint mas nenhum {run_file} (uma execução de uma "
+        "versão antiga do curso): não dá para comparar as configurações dela com "
+        "estas. Comece uma pasta de execução nova."
+    ),
+    "runs.no_run_file": (
+        "{run_dir} não tem um {run_file} dizendo qual rede ela guarda (backbone, skip, classes). Treine de novo "
+        "com esta versão do curso, ou descreva a execução: fcn_course.runs.write_run_config(run_dir, "
+        "{{'backbone': 'alexnet', 'skip': True, 'pretrained': False, 'classes': ('background', 'bus', 'person'), "
+        "...course_args()}})."
+    ),
+    "runs.checkpoint_not_found": (
+        "Checkpoint não encontrado: {path}. Treine primeiro com fit(..., run_dir=...) "
+        "(ou com a grade): ele grava best.pt e last.pt na pasta da execução."
+    ),
+    "runs.unreadable_checkpoint": (
+        "o checkpoint {path} não pode ser lido ({error}): não é um checkpoint do "
+        "PyTorch, ou está truncado ou danificado. Apague-o para treinar essa execução "
+        "de novo desde o início (ou use o outro de best.pt/last.pt)."
+    ),
+    "runs.not_a_dict_of_weights": "{path} não contém um dicionário de pesos.",
+    "runs.no_optimizer_state": (
+        "{path} não guarda o estado do otimizador ({best} guarda só os pesos); retome a partir de {last}."
+    ),
+    "runs.no_grid_index": "Nenhum {grid_file} em {grid_dir}: esta é mesmo a pasta de saída de run_grid?",
+    "runs.grid_other_settings": (
+        "{grid_dir} guarda uma grade treinada com outras configurações ({changes}). Nada "
+        "foi alterado: use outro out_dir, ou apague este para começar de novo."
+    ),
+    "predict.image_not_found": "Imagem não encontrada: {path}",
+    "predict.is_a_folder": "{path} é uma pasta; passe um arquivo de imagem (ou use predict_folder).",
+    "predict.not_an_image": (
+        "{path} não é uma imagem que o Pillow consiga ler ({error}). Use um arquivo de foto como .jpg ou .png."
+    ),
+    "predict.beyond_16_bits": (
+        "{name} tem valores no modo {mode} de {low} a {high}, além de 16 bits: converta-a "
+        "antes para uma imagem RGB de 8 bits (por exemplo um .jpg ou .png)."
+    ),
+    "predict.floating_point": (
+        "{name} é uma imagem de ponto flutuante de 32 bits: converta-a antes para uma "
+        "imagem RGB de 8 bits (por exemplo um .jpg ou .png)."
+    ),
+    "predict.unknown_class": "Classe desconhecida {name}: as classes precisam ser nomes do Pascal VOC ({known}).",
+    "predict.label_outside": (
+        "o rótulo tem valores fora de 0..{last} (e 255): mínimo {low}, máximo {high}. "
+        "São estas mesmo as classes certas?"
+    ),
+    "predict.label_shape": (
+        "o rótulo tem formato {shape}, mas a imagem tem {height}x{width} (altura x largura); "
+        "faça a predição no tamanho original."
+    ),
+    "predict.output_is_input_folder": (
+        "a pasta de saída {out_dir} é a pasta das imagens de entrada ({folder}): os "
+        "resultados seriam gravados no meio das suas fotos. Escolha outra pasta de "
+        "saída (--out predictions, ou out_dir=... no Python)."
+    ),
+    "predict.missing_model_class": (
+        "{path} guarda uma FCN {backbone}, mas model_classes só tem {known}; passe a sua classe {class_name}."
+    ),
+    "predict.weights_do_not_fit": "Os pesos de {path} não servem em {class_name} (skip={skip}): {error}",
+    "predict.grid_not_found": "Pasta da grade não encontrada: {grid_dir}",
+    "predict.no_trained_run": "Nenhuma execução treinada em {grid_dir} (nenhum */best.pt): rode a grade primeiro.",
+    "predict.not_found": "Não encontrado: {path}",
+    "predict.no_images": "Nenhuma imagem em {path} (procurei {suffixes}).",
+    "predict.no_fcn_class": "nenhuma classe FCN ({names}) está definida em {paths}",
+    "predict.error": "erro: {error}",
+    "predict.model_line": "FCN {backbone} (skip={skip}), classes {classes}, tamanho de entrada {size}",
+    "predict.original_size": "original",
+    "predict.skipped": "pulei {path}: {error}",
+    "predict.none_segmented": "erro: nenhuma imagem pôde ser segmentada.",
+    "predict.results_in": "resultados em {folder}",
+    "predict.too_many_pixels": (
+        "{path} diz ter pixels demais para abrir com segurança ({error}): pode ser uma "
+        "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
+        "para uns 500 pixels de lado) e tente de novo."
+    ),
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",
     "figures.epoch": "época",
@@ -204,8 +364,9 @@ MESSAGES = {
     "figures.per_class_iou.title": "IoU por classe e configuração",
     "figures.prediction_rows.image": "imagem",
     "figures.prediction_rows.ground_truth": "rótulo verdadeiro",
-    "figures.prediction_rows.title": ("Imagens de validação: rótulo verdadeiro e predição de cada configuração "
-                                      "(best.pt)"),
+    "figures.prediction_rows.title": (
+        "Imagens de validação: rótulo verdadeiro e predição de cada configuração (best.pt)"
+    ),
     "figures.confusion.title": "Matriz de confusão",
     "figures.confusion.predicted": "classe prevista",
     "figures.confusion.true": "classe verdadeira",
@@ -224,14 +385,16 @@ MESSAGES = {
     "figures.diagram.classifier_1x1": "classificador\nconv 1×1\nC classes, {size}×{size}",
     "figures.diagram.upsampling": "upsampling\nbilinear\n{source}×{source} → {target}×{target}",
     "figures.diagram.scores": "escores por\npixel\nC×224×224",
-    "figures.diagram.title_noskip": ("FCN sem skip connection (FCN-32s): prever em {size}×{size} e ampliar até "
-                                     "224×224"),
+    "figures.diagram.title_noskip": (
+        "FCN sem skip connection (FCN-32s): prever em {size}×{size} e ampliar até 224×224"
+    ),
     "figures.diagram.concatenate": "concatenar\nno eixo dos\ncanais ({size}×{size})",
     "figures.diagram.skip": "skip connection:\nfeatures de {stage} ({size}×{size})\n(com {stage16}: FCN-16s)",
     "figures.diagram.classifier": "classificador\nconvolucional\nC classes",
     "figures.diagram.scores_skip": "escores\npor pixel\nC×224×224",
-    "figures.diagram.title_skip": ("FCN com skip connection (estilo FCN-8s): junta o detalhe de {stage} com a "
-                                   "semântica de {deepest}"),
+    "figures.diagram.title_skip": (
+        "FCN com skip connection (estilo FCN-8s): junta o detalhe de {stage} com a semântica de {deepest}"
+    ),
     "figures.cnn_to_fcn.image": "imagem\n224×224",
     "figures.cnn_to_fcn.convolutions": "camadas\nconvolucionais\n256×6×6",
     "figures.cnn_to_fcn.flatten": "achatar\n(flatten)\n9216",
@@ -253,26 +416,40 @@ MESSAGES = {
     "figures.checkerboard.random": "kernel {size}×{size} aleatório, stride {stride}",
     "figures.checkerboard.input": "entrada constante 8×8",
     "figures.checkerboard.panel": "{title}\nmín {low:.2f}, máx {high:.2f}",
-    "figures.checkerboard.title": ("Convolução transposta numa imagem constante: o padrão de xadrez "
-                                   "(bordas cortadas)"),
+    "figures.checkerboard.title": ("Convolução transposta numa imagem constante: o padrão de xadrez (bordas cortadas)"),
     "figures.label_interpolation.original": "rótulo original",
     "figures.label_interpolation.nearest": "vizinho mais próximo (certo)",
     "figures.label_interpolation.bilinear": "bilinear, arredondado (errado;\nnão-classes em cor de void)",
     "figures.label_interpolation.invented": "pixels com índice inventado: {count}",
     "figures.label_interpolation.title": "Redimensionando um rótulo ×{factor:g}: nunca interpole índices de classe",
-
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "célula {number} de {notebook}",
     "definitions.error_at_line": "{error} (linha {line})",
-    "definitions.newer_pair": ("Aviso: {newer} foi salvo depois de {older} e os dois diferem; usei {newer}, o mais "
-                               "recente. Para sincronizar o par, apague o mais antigo ou rode "
-                               "`jupytext --sync {newer}`."),
-    "definitions.not_found": ("não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta deste "
-                              "notebook."),
+    "definitions.newer_pair": (
+        "Aviso: {newer} foi salvo depois de {older} e os dois diferem; usei {newer}, o mais "
+        "recente. Para sincronizar o par, apague o mais antigo ou rode "
+        "`jupytext --sync {newer}`."
+    ),
+    "definitions.not_found": (
+        "não encontrei {path} (nem o par .py/.ipynb): ele deve estar na mesma pasta deste notebook."
+    ),
+    "definitions.not_found_in": (
+        "não encontrei {name} (nem o par .py/.ipynb, nem uma cópia como \"Cópia de "
+        "{name}\") em: {folders}. Ponha os notebooks do curso numa dessas pastas, ou "
+        "passe o caminho inteiro do arquivo."
+    ),
+    "definitions.mount_drive": (
+        "No Colab, os seus notebooks ficam no Google Drive: monte-o (rode a célula de "
+        "configuração com {flag} = True, ou from google.colab import drive; "
+        "drive.mount(\"{mount_point}\")) e rode esta célula de novo."
+    ),
+    "definitions.reading_copy": "Lendo {name} de {path}.",
     "definitions.cells_failed_warning": "Algumas definições de {notebook} deram erro:{problems}",
     "definitions.not_defined": "{notebook} não define {names}.",
-    "definitions.where_to_define": ("- `{name}` vem da célula de exercício{exercise} de {notebook}: complete-a "
-                                    "(sem mudar o nome), rode-a e salve o notebook."),
+    "definitions.where_to_define": (
+        "- `{name}` vem da célula de exercício{exercise} de {notebook}: complete-a "
+        "(sem mudar o nome), rode-a e salve o notebook."
+    ),
     "definitions.found": "Definições encontradas: {found}.",
     "definitions.nothing_found": "nada",
     "definitions.failed_cells": "Estas células deram erro:",
@@ -295,13 +472,21 @@ MESSAGES = {
     "widgets.no_models": "Nenhum modelo: passe {{'nome': modelo, ...}} ou a pasta de uma grade.",
     "widgets.unknown_configuration": "Configuração desconhecida {name!r}; escolha uma de {choices}.",
     "colab.badge": "Abrir no Colab",
-    "colab.setup_comment": ("# Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.\n"
-                            "# Fora do Colab esta célula não faz nada."),
+    "colab.setup_comment": (
+        "# Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.\n"
+        "# Fora do Colab esta célula não faz nada."
+    ),
     "colab.drive_flag_comment": "True: dados do curso em {folder} no seu Google Drive",
-    "colab.installed_locally": ("Curso instalado. Os dados ficam no disco temporário do Colab (use {flag} = True "
-                                "para guardá-los no seu Google Drive)."),
+    "colab.installed_locally": (
+        "Curso instalado. Os dados ficam no disco temporário do Colab (use {flag} = True "
+        "para guardá-los no seu Google Drive)."
+    ),
     "colab.installed_with_drive": "Curso instalado. Dados do curso em {folder} ({data_env}).",
-
+    "colab.install_failed": (
+        "Não consegui instalar o curso de {url} (a mensagem do pip, acima, diz por quê). "
+        "Confira a conexão com a internet e se esse endereço abre no navegador: o Colab "
+        "não instala de um repositório privado. Depois rode esta célula de novo."
+    ),
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
     "checks.exercise_title": "Exercício {number} ({title})",
     "checks.passed": "✅ {title}: tudo certo!",
@@ -316,22 +501,29 @@ MESSAGES = {
     "checks.where_ipython_cell": "célula [{cell}], linha {line}",
     "checks.where_your_cell": "linha {line} da sua célula",
     "checks.where_file": "{file}, linha {line}",
-    "checks.missing_names": ("não encontrei {names} no notebook {notebook}.ipynb (a célula do exercício {number} "
-                             "foi apagada, renomeada ou não roda?)."),
-    "checks.fcn_unknown_backbone": ("não reconheci o backbone de {name}: use um dos nomes de classe do curso "
-                                    "({names}) ou chame check_fcn(..., backbone='alexnet')."),
+    "checks.missing_names": (
+        "não encontrei {names} no notebook {notebook}.ipynb (a célula do exercício {number} "
+        "foi apagada, renomeada ou não roda?)."
+    ),
+    "checks.fcn_unknown_backbone": (
+        "não reconheci o backbone de {name}: use um dos nomes de classe do curso "
+        "({names}) ou chame check_fcn(..., backbone='alexnet')."
+    ),
     "checks.unknown_exercise": "não há exercício {key!r} no curso; os exercícios são: {keys}.",
     "checks.feedback.note": "   ℹ️ nota: {note}",
     "checks.feedback.weights_requested": (
         "o seu código pediu os pesos do ImageNet{where}, mas a verificação criou o modelo com pretrained=False: "
-        "repasse o argumento pretrained ao carregador do backbone (`load_alexnet(pretrained)`), sem fixar True."),
-    "checks.feedback.undecided": ("não consegui terminar esta verificação: {error}. Confira o que o seu código "
-                                  "devolve (tipo e formato); se tudo parecer certo, mostre esta mensagem ao monitor."),
+        "repasse o argumento pretrained ao carregador do backbone (`load_alexnet(pretrained)`), sem fixar True."
+    ),
+    "checks.feedback.undecided": (
+        "não consegui terminar esta verificação: {error}. Confira o que o seu código "
+        "devolve (tipo e formato); se tudo parecer certo, mostre esta mensagem ao monitor."
+    ),
     "checks.feedback.inplace": (
         "{what}: uma operação in-place (como `p[mascara] = 0`, `p *= valido` ou `masked_fill_`) alterou um tensor "
         "de que o gradiente precisa{where}. Use a versão que cria um tensor novo: `p = p * valido` ou "
-        "`p.masked_fill(...)` (sem o `_`)."),
-
+        "`p.masked_fill(...)` (sem o `_`)."
+    ),
     # Exercício 0 (checks/metrics.py)
     "checks.metrics.case_common": "uma matriz 3x3 comum",
     "checks.metrics.case_absent": "uma classe ausente (linha e coluna zeradas)",
@@ -343,28 +535,36 @@ MESSAGES = {
     "checks.metrics.return_pair": "a função deve devolver o par (iou, dice): `return iou, dice`.",
     "checks.metrics.not_numbers": "{label} com {case}: esperado um array de números, veio {kind}.",
     "checks.metrics.wrong_shape": "{label} com {case}: esperado um valor por classe {expected}, veio {shape}.{hint}",
-    "checks.metrics.hint_any_class_count": (" A função deve servir para qualquer número de classes: use "
-                                            "len(matrix), não um número fixo."),
+    "checks.metrics.hint_any_class_count": (
+        " A função deve servir para qualquer número de classes: use len(matrix), não um número fixo."
+    ),
     "checks.metrics.wrong_values": "{label} com {case}: esperado {expected}, veio {value}. Dica: {hint}",
-    "checks.metrics.hint_nan_for_absent": ("para uma classe que não aparece nem no rótulo nem na predição, devolva "
-                                           "NaN (0/0), não 0 nem 1."),
+    "checks.metrics.hint_nan_for_absent": (
+        "para uma classe que não aparece nem no rótulo nem na predição, devolva NaN (0/0), não 0 nem 1."
+    ),
     "checks.metrics.hint_zero_not_nan": (
         "uma classe que aparece no rótulo ou na predição mas nunca é acertada (TP = 0) tem {label} 0, não NaN; "
-        "NaN só quando TP + FP + FN = 0 (a classe não aparece em lugar nenhum)."),
+        "NaN só quando TP + FP + FN = 0 (a classe não aparece em lugar nenhum)."
+    ),
     "checks.metrics.formula_iou": "IoU = TP/(TP+FP+FN)",
     "checks.metrics.formula_dice": "Dice = 2TP/(2TP+FP+FN) (o TP conta duas vezes)",
-    "checks.metrics.hint_swapped": ("os valores parecem trocados: devolva primeiro a IoU e depois o Dice "
-                                    "(`return iou, dice`)."),
-    "checks.metrics.hint_recall": ("isso é a recall de cada classe, TP/(TP+FN): falta o FP no denominador (o erro "
-                                   "do notebook original); {formula}."),
-    "checks.metrics.hint_precision": ("isso é a precisão de cada classe, TP/(TP+FP): falta o FN no denominador; "
-                                      "{formula}."),
+    "checks.metrics.hint_swapped": (
+        "os valores parecem trocados: devolva primeiro a IoU e depois o Dice (`return iou, dice`)."
+    ),
+    "checks.metrics.hint_recall": (
+        "isso é a recall de cada classe, TP/(TP+FN): falta o FP no denominador (o erro "
+        "do notebook original); {formula}."
+    ),
+    "checks.metrics.hint_precision": (
+        "isso é a precisão de cada classe, TP/(TP+FP): falta o FN no denominador; {formula}."
+    ),
     "checks.metrics.hint_twice_iou": "Dice não é 2·IoU: Dice = 2TP/(2TP+FP+FN) (o que equivale a 2·IoU/(1+IoU)).",
-    "checks.metrics.hint_integer_division": ("parece divisão inteira (//), que arredonda para baixo: use a divisão "
-                                             "comum (/); {formula}."),
-    "checks.metrics.hint_formula": ("{formula}; linhas = classe real, colunas = classe predita; FP soma a coluna e "
-                                    "FN soma a linha (sem o TP)."),
-
+    "checks.metrics.hint_integer_division": (
+        "parece divisão inteira (//), que arredonda para baixo: use a divisão comum (/); {formula}."
+    ),
+    "checks.metrics.hint_formula": (
+        "{formula}; linhas = classe real, colunas = classe predita; FP soma a coluna e FN soma a linha (sem o TP)."
+    ),
     # Exercícios 1, 2 e 6: as FCNs (checks/models.py)
     "checks.models.not_a_course_backbone": "{weights} não é um backbone do curso: use um dos registrados ({names}).",
     "checks.models.build": "criar o modelo",
@@ -373,93 +573,125 @@ MESSAGES = {
     "checks.models.prefix_16s": "com skip='16s': ",
     "checks.models.forward": "forward com entrada [2, 3, {height}, {width}]",
     "checks.models.missing_attributes": "faltam os atributos {missing} (com skip={skip} a rede deve ter {names}).",
-    "checks.models.first_conv": ("`{name}` deve começar pela primeira convolução do backbone do torchvision (pesos "
-                                 "{shape}); use as camadas `features` do modelo carregado."),
-    "checks.models.linear_layers": ("a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas "
-                                    "por convoluções (é isso que torna a rede 'totalmente convolucional')."),
-    "checks.models.classifier_without_conv": ("`classifier` deve conter convoluções (a última com num_classes canais "
-                                              "de saída)."),
+    "checks.models.first_conv": (
+        "`{name}` deve começar pela primeira convolução do backbone do torchvision (pesos "
+        "{shape}); use as camadas `features` do modelo carregado."
+    ),
+    "checks.models.linear_layers": (
+        "a FCN não deve ter camadas nn.Linear: troque as camadas totalmente conectadas "
+        "por convoluções (é isso que torna a rede 'totalmente convolucional')."
+    ),
+    "checks.models.classifier_without_conv": (
+        "`classifier` deve conter convoluções (a última com num_classes canais de saída)."
+    ),
     "checks.models.frozen_from_scratch": (
         "com pretrained=False {count} de {total} tensores de parâmetros estão congelados (requires_grad=False), a "
         "começar por `{name}`: treinando do zero os pesos são aleatórios e a rede inteira precisa aprender. Não "
-        "congele nada aqui (com pretrained=True o otimizador já usa lr × 0.1 no backbone)."),
+        "congele nada aqui (com pretrained=True o otimizador já usa lr × 0.1 no backbone)."
+    ),
     "checks.models.void_channel": (
         "com num_classes={num_classes} a saída tem {channels} canais, um a mais: void (255) não é uma classe — a "
-        "perda o ignora (ignore_index=255) e a rede prevê só num_classes escores."),
+        "perda o ignora (ignore_index=255) e a rede prevê só num_classes escores."
+    ),
     "checks.models.wrong_class_count": (
         "com num_classes={num_classes} a saída tem {channels} canais: a última convolução do classifier deve ter "
-        "num_classes canais de saída (use o argumento num_classes, não um número fixo)."),
+        "num_classes canais de saída (use o argumento num_classes, não um número fixo)."
+    ),
     "checks.models.wrong_output_shape": (
         "para a entrada [2, 3, {height}, {width}] a saída deveria ser {expected}, veio {shape}. Dica: interpole os "
-        "escores para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224."),
+        "escores para o tamanho da entrada (x.shape[-2:]), não para um tamanho fixo como 224."
+    ),
     "checks.models.not_raw_scores": (
         "a saída parece ter passado por {kind} no fim do forward: devolva os escores brutos (logits) da última "
         "convolução, interpolados. nn.CrossEntropyLoss já aplica log_softmax; com {kind} no fim ela trabalharia "
-        "sobre valores já transformados e o treino piora. Use softmax só fora do modelo, para ver probabilidades."),
+        "sobre valores já transformados e o treino piora. Use softmax só fora do modelo, para ver probabilidades."
+    ),
     "checks.models.dropout_in_eval": (
         "em modo de avaliação (net.eval()) duas passadas na mesma imagem deram saídas diferentes: há dropout ativo "
         "mesmo em eval. Crie o dropout como camada no __init__ (nn.Dropout2d(0.5)), em vez de F.dropout(x, 0.5) ou "
-        "nn.Dropout(...)(x) no forward: só uma camada registrada é desligada por net.eval()."),
+        "nn.Dropout(...)(x) no forward: só uma camada registrada é desligada por net.eval()."
+    ),
     "checks.models.batch_statistics_in_eval": (
         "em modo de avaliação a saída de uma imagem mudou conforme as outras imagens do lote: uma BatchNorm está "
         "usando as estatísticas do lote mesmo em eval. Crie a camada no __init__ (nn.BatchNorm2d(canais)), não no "
-        "forward nem com F.batch_norm(..., training=True)."),
+        "forward nem com F.batch_norm(..., training=True)."
+    ),
     "checks.models.map_shape": "{channels} canais, {height}x{width}",
     "checks.models.deep_cut": (
         "para uma entrada {height}x{width}, self.{name} deveria terminar onde termina `features`, no mapa de 1/32 "
         "({expected}); veio {shape}. Use `features` até o fim, sem cortar camadas nem acrescentar o avgpool do "
-        "classificador."),
+        "classificador."
+    ),
     "checks.models.shallow_cut": (
         "com skip='{skip}', para uma entrada {height}x{width} self.backbone1 deveria terminar no pooling de "
-        "1/{stride} ({expected}); veio {shape}{built_as}. Corte `features` no índice do pooling de cada variante."),
+        "1/{stride} ({expected}); veio {shape}{built_as}. Corte `features` no índice do pooling de cada variante."
+    ),
     "checks.models.built_as": " (é o corte de skip='{other}')",
     "checks.models.skip_unused": (
         "a saída não muda quando só o caminho raso (saída de backbone1) muda: a skip connection não está sendo "
         "usada. Dica: concatene as features de backbone1 com as de backbone2 (interpoladas para o mesmo tamanho) "
-        "com torch.cat(..., dim=1) antes do classifier."),
+        "com torch.cat(..., dim=1) antes do classifier."
+    ),
     "checks.models.skip_coarse": (
         "a skip connection não traz detalhe fino: uma mudança num ponto das features de backbone1 altera {shallow} "
         "pixels da saída, tanto quanto um ponto do mapa de 1/32 ({deep} pixels). Dica: a fusão deve acontecer na "
-        "resolução de backbone1 (amplie as features profundas até o tamanho das rasas, não reduza as rasas a 1/32)."),
+        "resolução de backbone1 (amplie as features profundas até o tamanho das rasas, não reduza as rasas a 1/32)."
+    ),
     "checks.models.loader_not_called": (
         "o modelo não chamou `{loader}(pretrained)` de fcn_course.backbones (nem o construtor do torchvision); use-o "
         "para que o argumento pretrained seja respeitado (ele baixa/carrega os pesos do ImageNet ou explica como "
-        "obtê-los)."),
-    "checks.models.flag_not_passed": ("com pretrained={pretrained} o backbone foi carregado com pretrained={loaded}: "
-                                      "passe o argumento adiante, `{loader}(pretrained)`."),
-    "checks.models.pretrained_overwritten": ("com pretrained=True os pesos do ImageNet foram sobrescritos depois de "
-                                             "carregados; só chame initialize_weights quando pretrained=False."),
-    "checks.models.never_initialised": ("com pretrained=False os pesos deveriam ser inicializados: chame "
-                                        "initialize_weights(self) no fim do __init__ quando pretrained=False."),
-    "checks.models.no_upsampling": ("não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao "
-                                    "tamanho da entrada."),
-    "checks.models.not_bilinear": ("o upsampling usa mode={mode!r} em pelo menos uma das interpolações; as FCNs "
-                                   "usam interpolação bilinear (mode='bilinear') em todas elas."),
-
+        "obtê-los)."
+    ),
+    "checks.models.flag_not_passed": (
+        "com pretrained={pretrained} o backbone foi carregado com pretrained={loaded}: "
+        "passe o argumento adiante, `{loader}(pretrained)`."
+    ),
+    "checks.models.pretrained_overwritten": (
+        "com pretrained=True os pesos do ImageNet foram sobrescritos depois de "
+        "carregados; só chame initialize_weights quando pretrained=False."
+    ),
+    "checks.models.never_initialised": (
+        "com pretrained=False os pesos deveriam ser inicializados: chame "
+        "initialize_weights(self) no fim do __init__ quando pretrained=False."
+    ),
+    "checks.models.no_upsampling": (
+        "não encontrei upsampling: use F.interpolate(..., mode='bilinear') para voltar ao tamanho da entrada."
+    ),
+    "checks.models.not_bilinear": (
+        "o upsampling usa mode={mode!r} em pelo menos uma das interpolações; as FCNs "
+        "usam interpolação bilinear (mode='bilinear') em todas elas."
+    ),
     # Exercício 3 (checks/training.py): the optimiser
     "checks.training.build_case": "criar o modelo ({case})",
     "checks.training.not_adam": "{case}: use torch.optim.Adam (veio {kind}).",
     "checks.training.decoupled": (
         "{case}: veio {kind} com weight decay desacoplado (subtraído direto dos pesos, como faz a AdamW); o curso "
         "pede torch.optim.Adam com weight_decay como regularização L2 (somada ao gradiente), e os dois treinam de "
-        "modo diferente. Use optim.Adam(..., weight_decay=args['weight_decay'])."),
+        "modo diferente. Use optim.Adam(..., weight_decay=args['weight_decay'])."
+    ),
     "checks.training.betas": (
         "{case}: com args['momentum'] = {momentum}, betas deveria ser (args['momentum'], 0.999) = {want}, veio "
-        "{got}. Dica: passe betas=(args['momentum'], 0.999) ao Adam (o padrão do Adam não segue args)."),
+        "{got}. Dica: passe betas=(args['momentum'], 0.999) ao Adam (o padrão do Adam não segue args)."
+    ),
     "checks.training.weight_decay": (
         "{case}: weight_decay deveria ser args['weight_decay'] ({want:g}), veio {got:g}. Dica: passe "
-        "weight_decay=args['weight_decay'] ao Adam (vale para todos os grupos de parâmetros)."),
-    "checks.training.duplicate_parameter": ("{case}: um mesmo parâmetro aparece duas vezes no otimizador (passe cada "
-                                            "um uma vez só)."),
+        "weight_decay=args['weight_decay'] ao Adam (vale para todos os grupos de parâmetros)."
+    ),
+    "checks.training.duplicate_parameter": (
+        "{case}: um mesmo parâmetro aparece duas vezes no otimizador (passe cada um uma vez só)."
+    ),
     "checks.training.missing_one": "falta 1 de {total} tensores de parâmetros",
     "checks.training.missing_many": "faltam {count} de {total} tensores de parâmetros",
-    "checks.training.parameter_missing": ("{case}: o parâmetro `{name}` não está no otimizador (não seria treinado); "
-                                          "{count}."),
+    "checks.training.parameter_missing": (
+        "{case}: o parâmetro `{name}` não está no otimizador (não seria treinado); {count}."
+    ),
     "checks.training.part_backbone": "do backbone",
     "checks.training.part_classifier": "do classificador",
     "checks.training.rule_pretrained": "o backbone pré-treinado usa lr × 0.1 e o resto usa lr",
-    "checks.training.rule_scratch": ("treinando do zero (pretrained=False) o backbone não tem pesos do ImageNet a "
-                                     "preservar: tudo usa o mesmo lr; o lr × 0.1 vale só com pretrained=True"),
+    "checks.training.rule_scratch": (
+        "treinando do zero (pretrained=False) o backbone não tem pesos do ImageNet a "
+        "preservar: tudo usa o mesmo lr; o lr × 0.1 vale só com pretrained=True"
+    ),
     "checks.training.wrong_lr": "{case}: parâmetros {part} (`{name}`) com lr={lr:g}, esperado {want:g} ({rule}).",
     # Exercício 3 (checks/training.py): the loss
     "checks.training.compute_loss_call": "compute_loss (escores com {classes} classes)",
@@ -468,160 +700,216 @@ MESSAGES = {
         "make_criterion devolveu nn.NLLLoss: junto com log_softmax ela é equivalente a nn.CrossEntropyLoss, que "
         "faz as duas coisas de uma vez ({value}). O curso pede nn.CrossEntropyLoss(ignore_index=255) em "
         "make_criterion e os escores brutos em compute_loss: o resto do curso (p.ex. a perda ponderada, "
-        "CrossEntropyLoss(weight=...)) conta com isso."),
+        "CrossEntropyLoss(weight=...)) conta com isso."
+    ),
     "checks.training.nll_value_right": "o valor da sua perda está certo",
     "checks.training.nll_value_wrong": "e o valor da sua perda não bate com o dela",
     "checks.training.not_cross_entropy": "o critério deve ser nn.CrossEntropyLoss (veio {kind}).",
     "checks.training.reduction": (
         "o critério usa reduction={reduction!r}: a perda deve ser a média nos pixels (reduction='mean', o padrão), "
-        "senão ela cresce com o tamanho da imagem e do lote."),
-    "checks.training.ignore_index": ("o critério deve ignorar os pixels void: nn.CrossEntropyLoss(ignore_index=255). "
-                                     "Void é a borda incerta dos objetos, não é fundo."),
+        "senão ela cresce com o tamanho da imagem e do lote."
+    ),
+    "checks.training.ignore_index": (
+        "o critério deve ignorar os pixels void: nn.CrossEntropyLoss(ignore_index=255). "
+        "Void é a borda incerta dos objetos, não é fundo."
+    ),
     "checks.training.weighted_criterion": (
         "o critério tem pesos de classe (weight=...) ou label_smoothing: este exercício pede a entropia cruzada "
-        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 04)."),
+        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 04)."
+    ),
     "checks.training.wrong_loss": "com {classes} classes: valor da perda {value:.5f}, esperado {reference:.5f}. Dica: {hint}",
     "checks.training.hint_class_count": " Com 3 classes deu certo: não fixe o número de classes, use outputs.shape[1].",
-    "checks.training.loss_no_gradient": ("a perda não propaga gradiente até as saídas da rede (não use "
-                                         ".detach()/.item())."),
+    "checks.training.loss_no_gradient": (
+        "a perda não propaga gradiente até as saídas da rede (não use .detach()/.item())."
+    ),
     "checks.training.loss_hint_scrambled": (
         "parece que você achatou [B, C, H, W] direto com view/reshape(-1, C): isso mistura canais e pixels. O eixo "
-        "das classes precisa ser o último antes do reshape (veja torch.permute)."),
+        "das classes precisa ser o último antes do reshape (veja torch.permute)."
+    ),
     "checks.training.loss_hint_transposed": (
         "parece que você usou transpose(1, 3): ele troca também H e W (dá [B, W, H, C]) e os pixels deixam de "
-        "bater com os rótulos; use permute(0, 2, 3, 1)."),
-    "checks.training.loss_hint_sum": ("parece a soma da perda nos pixels, não a média: use reduction='mean' (o "
-                                      "padrão) e não multiplique pelo número de pixels."),
+        "bater com os rótulos; use permute(0, 2, 3, 1)."
+    ),
+    "checks.training.loss_hint_sum": (
+        "parece a soma da perda nos pixels, não a média: use reduction='mean' (o "
+        "padrão) e não multiplique pelo número de pixels."
+    ),
     "checks.training.loss_hint_softmax": (
         "parece que você aplicou softmax antes da perda: nn.CrossEntropyLoss já aplica log_softmax, então passe os "
-        "escores brutos (logits) da rede."),
-    "checks.training.loss_hint_flatten": ("achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para "
-                                          "[B·H·W]."),
+        "escores brutos (logits) da rede."
+    ),
+    "checks.training.loss_hint_flatten": (
+        "achate as saídas para [B·H·W, C] (permute + reshape) e os rótulos para [B·H·W]."
+    ),
     # Exercício 3 (checks/training.py): the tiny training round
     "checks.training.forward": "forward no lote de treino [4, 3, 64, 64]",
     "checks.training.not_finite": "valores não finitos (perda/mIoU): {figures}. Verifique a perda e o lr.",
     "checks.training.loss_did_not_fall": "a perda não caiu em 8 passos no mesmo lote ({first:.3f} → {last:.3f}): {hint}",
-    "checks.training.eval_loss_did_not_fall": ("em modo de avaliação, a perda no lote não caiu com 8 passos de treino "
-                                               "({first:.3f} → {last:.3f}): {hint}"),
+    "checks.training.eval_loss_did_not_fall": (
+        "em modo de avaliação, a perda no lote não caiu com 8 passos de treino ({first:.3f} → {last:.3f}): {hint}"
+    ),
     "checks.training.metrics_out_of_range": "métricas fora de [0, 1]: {miou}, {accuracy}.",
     "checks.training.no_learning_foreign_parameters": (
         "o otimizador não contém nenhum parâmetro da rede que recebeu: em make_optimizer use net.parameters() (ou "
-        "as partes de net), não os de outro modelo."),
+        "as partes de net), não os de outro modelo."
+    ),
     "checks.training.no_learning_zero_lr": "o otimizador tem lr = 0 em todos os grupos: use args['lr'].",
     "checks.training.no_learning_frozen": (
         "{count} de {total} tensores de parâmetros estão congelados (requires_grad=False), a começar por `{name}`: "
-        "treinando do zero a rede inteira precisa aprender."),
-    "checks.training.no_learning_unchanged": ("os pesos não mudaram em 8 passos: confira se o gradiente chega à rede "
-                                              "(compute_loss sem .detach()/.item()) e o otimizador."),
-    "checks.training.no_learning_unknown": ("os pesos mudaram, mas a perda não caiu; não sei dizer por quê: confira "
-                                            "compute_loss e make_optimizer (lr, betas)."),
-
+        "treinando do zero a rede inteira precisa aprender."
+    ),
+    "checks.training.no_learning_unchanged": (
+        "os pesos não mudaram em 8 passos: confira se o gradiente chega à rede "
+        "(compute_loss sem .detach()/.item()) e o otimizador."
+    ),
+    "checks.training.no_learning_unknown": (
+        "os pesos mudaram, mas a perda não caiu; não sei dizer por quê: confira "
+        "compute_loss e make_optimizer (lr, betas)."
+    ),
     # Exercício 4 (checks/upsampling.py)
     "checks.upsampling.case": "fator {factor}",
     "checks.upsampling.forward": "{case}: aplicar a camada a uma entrada [1, {channels}, 7, 9]",
-    "checks.upsampling.not_conv_transpose": ("{case}: devolva uma nn.ConvTranspose2d (veio {kind}); é ela que pode "
-                                             "aprender, ao contrário de F.interpolate."),
+    "checks.upsampling.not_conv_transpose": (
+        "{case}: devolva uma nn.ConvTranspose2d (veio {kind}); é ela que pode aprender, ao contrário de F.interpolate."
+    ),
     "checks.upsampling.channels": (
         "{case}: make_upsampler({channels}, {factor}, ...) criou uma ConvTranspose2d de {in_channels} → "
         "{out_channels} canais; use o argumento channels dos dois lados, nn.ConvTranspose2d(channels, channels, "
-        "...), sem fixar um número (como 256)."),
-    "checks.upsampling.bias": ("{case}: crie a camada com bias=False; um viés somaria uma constante aos mapas e a "
-                               "camada deixaria de ser uma interpolação."),
+        "...), sem fixar um número (como 256)."
+    ),
+    "checks.upsampling.bias": (
+        "{case}: crie a camada com bias=False; um viés somaria uma constante aos mapas e a "
+        "camada deixaria de ser uma interpolação."
+    ),
     "checks.upsampling.size": "{case}: uma entrada 7x9 deveria virar {height}x{width}, virou {got_height}x{got_width}.{hint}",
     "checks.upsampling.hint_odd": " Para fator ímpar, kernel_size = 2*fator dá um pixel a mais: use 2*fator - fator % 2.",
     "checks.upsampling.hint_even": " Confira kernel_size=2*fator, stride=fator e padding=fator // 2.",
     "checks.upsampling.not_bilinear": (
         "{case}: longe das bordas a saída deveria ser igual a F.interpolate(..., mode='bilinear', "
         "align_corners=False). Copie bilinear_kernel(channels, channels, kernel_size) para layer.weight (dentro de "
-        "torch.no_grad()) e use padding=fator // 2."),
+        "torch.no_grad()) e use padding=fator // 2."
+    ),
     "checks.upsampling.mixes_channels": (
         "{case}: a saída mistura os canais, mas na interpolação cada canal alimenta só ele mesmo: copie "
         "bilinear_kernel(channels, channels, kernel_size), que zera os pares de canais diferentes (não ponha o "
-        "filtro bilinear em todos os pares)."),
+        "filtro bilinear em todos os pares)."
+    ),
     "checks.upsampling.learns": "True (a camada aprende)",
     "checks.upsampling.fixed": "False (a camada fica fixa)",
-    "checks.upsampling.requires_grad": ("{case}, learnable={learnable}: layer.weight.requires_grad deveria ser "
-                                        "{want}; use layer.weight.requires_grad_(learnable)."),
-
+    "checks.upsampling.requires_grad": (
+        "{case}, learnable={learnable}: layer.weight.requires_grad deveria ser "
+        "{want}; use layer.weight.requires_grad_(learnable)."
+    ),
     # Exercício 5 (checks/losses.py): class weights
     "checks.losses.hint_length": " Não fixe 3 classes: um peso para cada contagem de pixel_counts (len(pixel_counts)).",
-    "checks.losses.weights_form": ("devolva um tensor float com um peso por classe (formato [{length}]); veio "
-                                   "{kind} {shape}.{hint}"),
+    "checks.losses.weights_form": (
+        "devolva um tensor float com um peso por classe (formato [{length}]); veio {kind} {shape}.{hint}"
+    ),
     "checks.losses.weights_dtype": (
         "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 04 os passa a "
         "nn.CrossEntropyLoss(weight=...), que com escores float32 falha com \"expected scalar type Float but found "
-        "Double\"."),
-    "checks.losses.absent_class_weight": ("uma classe sem nenhum pixel deve receber peso 0 (e nada de inf ou nan): "
-                                          "veio {weights}. Calcule a mediana só das frequências > 0."),
+        "Double\"."
+    ),
+    "checks.losses.absent_class_weight": (
+        "uma classe sem nenhum pixel deve receber peso 0 (e nada de inf ou nan): "
+        "veio {weights}. Calcule a mediana só das frequências > 0."
+    ),
     "checks.losses.inverse_order": (
         "{call}: a classe mais frequente recebeu peso maior ou igual ao da mais rara: {weights}. O peso deve ser "
-        "inversamente proporcional à frequência (mediana / freq)."),
+        "inversamente proporcional à frequência (mediana / freq)."
+    ),
     "checks.losses.wrong_weights": "para {call} esperava pesos {expected}; veio {weights}. {hint}",
-    "checks.losses.hint_median_of_present": ("A mediana deve ser tomada só sobre as classes presentes (frequência "
-                                             "> 0): uma classe sem pixels não entra na mediana."),
+    "checks.losses.hint_median_of_present": (
+        "A mediana deve ser tomada só sobre as classes presentes (frequência "
+        "> 0): uma classe sem pixels não entra na mediana."
+    ),
     "checks.losses.hint_mean_not_median": "Parece a média das frequências: use a mediana (torch.median ou np.median).",
-    "checks.losses.hint_divide_by_median": ("Os pesos estão na proporção certa, mas falta dividir pela mediana das "
-                                            "frequências: a classe de frequência mediana deve receber peso 1."),
-    "checks.losses.hint_weights_formula": ("Calcule freq = contagens / total e peso = mediana(freq) / freq, com a "
-                                           "mediana só das classes presentes."),
+    "checks.losses.hint_divide_by_median": (
+        "Os pesos estão na proporção certa, mas falta dividir pela mediana das "
+        "frequências: a classe de frequência mediana deve receber peso 1."
+    ),
+    "checks.losses.hint_weights_formula": (
+        "Calcule freq = contagens / total e peso = mediana(freq) / freq, com a mediana só das classes presentes."
+    ),
     # Exercício 5 (checks/losses.py): Dice loss
-    "checks.losses.dice_not_scalar": ("devolva um único número (tensor escalar): a média do Dice sobre as classes, "
-                                      "não {shape}."),
-    "checks.losses.dice_no_gradient": ("a perda não tem gradiente: use probabilidades (softmax nos canais), nunca "
-                                       "argmax, e não chame .item() nem .detach()."),
+    "checks.losses.dice_not_scalar": (
+        "devolva um único número (tensor escalar): a média do Dice sobre as classes, não {shape}."
+    ),
+    "checks.losses.dice_no_gradient": (
+        "a perda não tem gradiente: use probabilidades (softmax nos canais), nunca "
+        "argmax, e não chame .item() nem .detach()."
+    ),
     "checks.losses.dice_null_gradient": "o gradiente da perda em relação aos escores é nulo ou não finito.",
-    "checks.losses.dice_void": ("os pixels void (255) influenciaram a perda: zere probabilidades e alvos nesses "
-                                "pixels (e troque 255 por uma classe válida antes do one-hot)."),
+    "checks.losses.dice_void": (
+        "os pixels void (255) influenciaram a perda: zere probabilidades e alvos nesses "
+        "pixels (e troque 255 por uma classe válida antes do one-hot)."
+    ),
     "checks.losses.dice_softmax_axis": (
         "a perda muda quando se soma a mesma constante a todas as classes de um pixel, o que não acontece com "
         "softmax nos canais: aplique softmax no eixo das classes, outputs.softmax(dim=1) (não em outro eixo, nem "
-        "sigmoid, nem os escores brutos)."),
+        "sigmoid, nem os escores brutos)."
+    ),
     "checks.losses.dice_case": "{classes} classes",
     "checks.losses.perfect": "predição perfeita",
     "checks.losses.all_wrong": "predição toda errada",
     "checks.losses.small_swapped": "classes pequenas trocadas",
     "checks.losses.hint_class_count": " Com 3 classes funcionou: não fixe o número de classes, use outputs.shape[1].",
-    "checks.losses.dice_range": ("a perda de Dice fica entre 0 e 1, veio {value:.4f}: Dice = 2·interseção / (soma "
-                                 "de p + soma de g), por classe; a perda é 1 - média."),
-    "checks.losses.dice_sum_of_classes": ("a perda ficou negativa ({value:.4f}): tire a média do Dice entre as "
-                                          "classes (.mean()), não a soma."),
-    "checks.losses.dice_perfect": ("com a predição perfeita a perda deveria ser ≈ 0, veio {value:.4f}: Dice = "
-                                   "2·interseção / (soma de p + soma de g), por classe; a perda é 1 - média."),
+    "checks.losses.dice_range": (
+        "a perda de Dice fica entre 0 e 1, veio {value:.4f}: Dice = 2·interseção / (soma "
+        "de p + soma de g), por classe; a perda é 1 - média."
+    ),
+    "checks.losses.dice_sum_of_classes": (
+        "a perda ficou negativa ({value:.4f}): tire a média do Dice entre as classes (.mean()), não a soma."
+    ),
+    "checks.losses.dice_perfect": (
+        "com a predição perfeita a perda deveria ser ≈ 0, veio {value:.4f}: Dice = "
+        "2·interseção / (soma de p + soma de g), por classe; a perda é 1 - média."
+    ),
     "checks.losses.dice_worst": "com a predição toda errada a perda deveria ser ≈ 1, veio {value:.4f}.",
     "checks.losses.dice_lumped": (
         "com uma classe grande certa e duas pequenas trocadas a perda deveria ser ≈ 0.67 (Dice 1, 0 e 0: média "
         "1/3), veio {value:.3f}: calcule um Dice por classe, somando sobre lote e pixels (dim=(0, 2, 3)), e tire a "
-        "média entre as classes; somando todas as classes juntas, a classe grande domina."),
+        "média entre as classes; somando todas as classes juntas, a classe grande domina."
+    ),
     "checks.losses.dice_per_class": (
         "com uma classe grande certa e duas pequenas trocadas a perda deveria ser ≈ 0.67 (Dice 1, 0 e 0: média "
         "1/3), veio {value:.3f}: Dice por classe = 2·Σ(p·g) / (Σp + Σg) somando sobre lote e pixels; a perda é "
-        "1 - a média entre as classes."),
-
+        "1 - a média entre as classes."
+    ),
     # Exercício 6 (checks/scores.py)
     "checks.scores.build": "criar {name}(3)",
     "checks.scores.the_model": "o modelo",
-    "checks.scores.pretrained_ignored": ("com pretrained=False o modelo carregou os pesos do ImageNet: passe o "
-                                         "argumento adiante, `load_vgg16(pretrained)`."),
+    "checks.scores.pretrained_ignored": (
+        "com pretrained=False o modelo carregou os pesos do ImageNet: passe o "
+        "argumento adiante, `load_vgg16(pretrained)`."
+    ),
     "checks.scores.not_conv": "crie self.{name} como nn.Conv2d (veio {kind}).",
     "checks.scores.wrong_layer": (
         "self.{name} deveria ser Conv2d({channels}, num_classes, kernel_size=1): cada nível prevê escores de "
-        "classe, que são então somados; veio Conv2d({in_channels}, {out_channels}, kernel_size={kernel_size})."),
+        "classe, que são então somados; veio Conv2d({in_channels}, {out_channels}, kernel_size={kernel_size})."
+    ),
     "checks.scores.forward": "forward numa imagem {height}x{width}",
-    "checks.scores.wrong_shape": ("a saída deveria ter formato [1, {classes}, {height}, {width}] (escores por pixel, "
-                                  "do tamanho da entrada); veio {shape}."),
-    "checks.scores.unused": ("self.{name} não muda a saída: some os escores dele (depois de interpolar os escores "
-                             "mais profundos ao tamanho do mapa dele) no forward."),
+    "checks.scores.wrong_shape": (
+        "a saída deveria ter formato [1, {classes}, {height}, {width}] (escores por pixel, "
+        "do tamanho da entrada); veio {shape}."
+    ),
+    "checks.scores.unused": (
+        "self.{name} não muda a saída: some os escores dele (depois de interpolar os escores "
+        "mais profundos ao tamanho do mapa dele) no forward."
+    ),
     "checks.scores.not_linear": (
         "a saída não varia linearmente com self.{name}: os escores dos níveis devem ser somados e só interpolados "
-        "depois (nada de ReLU, concatenação com camadas não lineares ou outra convolução depois da soma)."),
+        "depois (nada de ReLU, concatenação com camadas não lineares ou outra convolução depois da soma)."
+    ),
     "checks.scores.not_added": (
         "a contribuição de self.{name} muda conforme os escores do classifier: os escores dos níveis devem ser "
-        "somados (+), não multiplicados nem combinados de outro jeito."),
+        "somados (+), não multiplicados nem combinados de outro jeito."
+    ),
     "checks.scores.scaled_note": (
         "os escores de self.{name} entram na soma multiplicados por cerca de {scale}, como na implementação de "
         "referência dos autores do FCN (pool4 × 0.01, pool3 × 0.0001): aceito; a escala só muda o ponto de "
-        "partida do treino."),
-
+        "partida do treino."
+    ),
     # --- exercise titles (the number is added by checks.exercise_title) ----------------------------------------
     "exercise.iou": "IoU e Dice a partir da matriz de confusão",
     "exercise.alexnet-noskip": "FCN-AlexNet sem skip",
@@ -638,29 +926,36 @@ MESSAGES = {
     "exercise.fcn_extra_backbone": "FCN-{backbone} {skip}",
     "exercise.with_skip": "com skip",
     "exercise.without_skip": "sem skip",
-
     # --- instructor wing: build, grade, release, site, nbgrader (instructor/) --------------------------------
     # Grading. The statuses themselves are machine values (grade.OK...); these are their labels for people.
     "grade.status_ok": "corrigido",
     "grade.status_invalid": "arquivo inválido",
     "grade.status_timed_out": "tempo esgotado",
     "grade.status_crashed": "erro na correção",
-    "grade.timed_out_cpu": ("as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
-                            "interrompidas ({attempts} tentativa(s)). Procure um laço que não termina ou um treino "
-                            "dentro de uma definição; se o notebook roda rápido no seu computador, avise o professor "
-                            "(o limite pode ser pequeno para a máquina de correção)."),
-    "grade.timed_out_busy": ("a máquina de correção estava sobrecarregada: em {wall:.0f} s de relógio as verificações "
-                             "só conseguiram {cpu:.0f} s de CPU ({attempts} tentativa(s)). Isto não indica um problema "
-                             "no seu notebook: o professor vai corrigi-lo de novo."),
-    "grade.timed_out_waiting": ("as verificações ficaram {wall:.0f} s esperando sem calcular (só {cpu:.0f} s de CPU, "
-                                "{attempts} tentativa(s)): alguma definição espera por algo (input(), time.sleep, "
-                                "um download?). Deixe nas definições só imports, funções, classes e constantes."),
+    "grade.timed_out_cpu": (
+        "as verificações passaram do limite de {seconds:g} s de tempo de CPU e foram "
+        "interrompidas ({attempts} tentativa(s)). Procure um laço que não termina ou um treino "
+        "dentro de uma definição; se o notebook roda rápido no seu computador, avise o professor "
+        "(o limite pode ser pequeno para a máquina de correção)."
+    ),
+    "grade.timed_out_busy": (
+        "a máquina de correção estava sobrecarregada: em {wall:.0f} s de relógio as verificações "
+        "só conseguiram {cpu:.0f} s de CPU ({attempts} tentativa(s)). Isto não indica um problema "
+        "no seu notebook: o professor vai corrigi-lo de novo."
+    ),
+    "grade.timed_out_waiting": (
+        "as verificações ficaram {wall:.0f} s esperando sem calcular (só {cpu:.0f} s de CPU, "
+        "{attempts} tentativa(s)): alguma definição espera por algo (input(), time.sleep, "
+        "um download?). Deixe nas definições só imports, funções, classes e constantes."
+    ),
     "grade.child_crashed": "o processo de correção terminou com código {code}: {tail}",
     "grade.report_title": "Relatório de correção: {name}",
     "grade.invalid_heading": "Arquivo inválido",
     "grade.invalid_reason": "Não consegui ler o notebook: {error}",
-    "grade.invalid_advice": ("O arquivo está incompleto ou corrompido (um download interrompido?): salve o "
-                             "notebook de novo no Jupyter ou no Colab e reenvie."),
+    "grade.invalid_advice": (
+        "O arquivo está incompleto ou corrompido (um download interrompido?): salve o "
+        "notebook de novo no Jupyter ou no Colab e reenvie."
+    ),
     "grade.score_one": "{passed} de {total} exercício correto.",
     "grade.score_many": "{passed} de {total} exercícios corretos.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
@@ -678,8 +973,7 @@ MESSAGES = {
     "grade.cell_errors_heading": "Células com erro",
     "grade.cell_errors_intro": "Estas definições não puderam ser executadas e ficaram de fora da correção:",
     "grade.skipped_script": "ignorado (um .py que não é um notebook jupytext): {path}",
-    "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  "
-                       "{submission}"),
+    "grade.progress": ("{status:>16}  {passed}/{total} exercícios, {answered}/{questions} respostas  {submission}"),
     # Grading hostile or broken submissions (limits, sandbox, integrity: instructor/grade*.py, sandbox.py).
     "grade.status_tampered": "para revisão manual",
     "grade.status_not_a_file": "não é um arquivo comum",
@@ -692,21 +986,32 @@ MESSAGES = {
     "grade.invalid_no_cells": "o notebook não tem a lista de células (\"cells\")",
     "grade.invalid_cell": "a célula {number} não tem o campo \"source\" ou \"cell_type\"",
     "grade.unreadable_result": "o processo de correção deixou um resultado ilegível ({error})",
-    "grade.forged_result_detail": ("o resultado não veio do corretor: o arquivo de resultado foi escrito pelo "
-                                   "código corrigido"),
-    "grade.blocked_import": ("{module} não está disponível na correção: as soluções de referência e o material do "
-                             "professor ficam de fora; use o seu próprio código"),
+    "grade.forged_result_detail": (
+        "o resultado não veio do corretor: o arquivo de resultado foi escrito pelo código corrigido"
+    ),
+    "grade.blocked_import": (
+        "{module} não está disponível na correção: as soluções de referência e o material do "
+        "professor ficam de fora; use o seu próprio código"
+    ),
     "grade.blocked_path": "{path}: fora da sua cópia do notebook, não acessível na correção",
     "grade.review_heading": "Para revisão manual",
     "grade.review_intro": "O professor vai revisar esta correção à mão, porque:",
-    "grade.review_instructor_code": ("o código importa ou lê as soluções de referência (solutions) ou o material "
-                                     "do professor, o que a correção bloqueia"),
-    "grade.review_private_files": ("o código tentou ler ou alterar arquivos fora da sua própria cópia (a pasta da "
-                                   "turma, os relatórios, a pasta do professor)"),
-    "grade.review_interpreter_tools": ("o código usa ferramentas que podem alterar a própria correção (quadros do "
-                                       "interpretador, módulos alterados em tempo de execução)"),
-    "grade.review_checks_replaced": ("as verificações ou as bibliotecas que elas usam foram alteradas pelo código "
-                                     "enquanto ele era corrigido; o resultado abaixo não é confiável"),
+    "grade.review_instructor_code": (
+        "o código importa ou lê as soluções de referência (solutions) ou o material "
+        "do professor, o que a correção bloqueia"
+    ),
+    "grade.review_private_files": (
+        "o código tentou ler ou alterar arquivos fora da sua própria cópia (a pasta da "
+        "turma, os relatórios, a pasta do professor)"
+    ),
+    "grade.review_interpreter_tools": (
+        "o código usa ferramentas que podem alterar a própria correção (quadros do "
+        "interpretador, módulos alterados em tempo de execução)"
+    ),
+    "grade.review_checks_replaced": (
+        "as verificações ou as bibliotecas que elas usam foram alteradas pelo código "
+        "enquanto ele era corrigido; o resultado abaixo não é confiável"
+    ),
     "grade.review_forged_result": "o resultado da correção não veio do corretor",
     "grade.review_file_changed": "o arquivo enviado mudou enquanto era corrigido; ele precisa ser corrigido de novo",
     "grade.report_not_written": "                  relatório não escrito: {error}",
@@ -714,23 +1019,27 @@ MESSAGES = {
     "site.objectives_heading": "Ao final deste notebook você consegue",
     "site.course_title": "Segmentação semântica com Fully Convolutional Networks",
     "site.instructor_title_suffix": " (versão do professor)",
-    "site.instructor_warning": ("Esta é a versão do professor: as páginas mostram as soluções e a "
-                                "[rubrica]({rubric}.md). Publique para os alunos apenas o site sem soluções "
-                                "(`python -m fcn_course.instructor site`)."),
+    "site.instructor_warning": (
+        "Esta é a versão do professor: as páginas mostram as soluções e a "
+        "[rubrica]({rubric}.md). Publique para os alunos apenas o site sem soluções "
+        "(`python -m fcn_course.instructor site`)."
+    ),
     "site.outline_heading": "O curso, notebook por notebook",
     "site.objectives_label": "Ao final você consegue",
     "site.rubric_title": "Rubrica (versão do professor)",
-    "site.rubric_intro": ("Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-                          "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é "
-                          "respondida em texto e corrigida à mão."),
-    "site.rubric_header": ("| exercício | notebook | o que é verificado | nomes que o notebook define | "
-                           "obrigatório |"),
+    "site.rubric_intro": (
+        "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
+        "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é "
+        "respondida em texto e corrigida à mão."
+    ),
+    "site.rubric_header": ("| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |"),
     "site.required_yes": "sim",
     "site.required_no": "não",
-    "site.reference_line": ("Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
-                            "fórmulas e um glossário português ↔ inglês."),
-    "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da "
-                      "anterior)"),
+    "site.reference_line": (
+        "Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
+        "fórmulas e um glossário português ↔ inglês."
+    ),
+    "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)"),
     "hints.tier": "Dica {number}",
     "hints.skeleton": "Esqueleto (complete os `...`)",
     "hints.region": "**Trecho {number}:** {goal}",

@@ -17,27 +17,71 @@ The figures are grouped by who looks at them, one module each:
 
 Use them all from here: ``from fcn_course import plots; plots.colorize(...)``.
 """
+
 from fcn_course.plots.figures import clean_axes, display_figure, save_figure
-from fcn_course.plots.labels import (VOID_LABEL, as_numpy, colorize, image_to_rgb, legend_handles, overlay,
-                                     pixel_frequencies, show_predictions, show_samples)
-from fcn_course.plots.results import (confusion_matrix_figure, grid_curves, option_comparison, per_class_iou,
-                                      prediction_rows)
-from fcn_course.plots.sketches import (DIAGRAM_STAGES, bilinear_demo, box_iou, checkerboard_demo,
-                                       cnn_to_fcn_diagram, fcn_diagram, iou_illustration,
-                                       label_interpolation_demo)
+from fcn_course.plots.labels import (
+    VOID_LABEL,
+    as_numpy,
+    colorize,
+    image_to_rgb,
+    legend_handles,
+    overlay,
+    pixel_frequencies,
+    show_predictions,
+    show_samples,
+)
+from fcn_course.plots.results import (
+    confusion_matrix_figure,
+    grid_curves,
+    option_comparison,
+    per_class_iou,
+    prediction_rows,
+)
+from fcn_course.plots.sketches import (
+    DIAGRAM_STAGES,
+    bilinear_demo,
+    box_iou,
+    checkerboard_demo,
+    cnn_to_fcn_diagram,
+    fcn_diagram,
+    iou_illustration,
+    label_interpolation_demo,
+)
 from fcn_course.plots.training import METRIC_TITLES, PHASE_NAMES, plot_history, show_epoch_predictions
 
 __all__ = [
     # labels
-    "VOID_LABEL", "as_numpy", "colorize", "image_to_rgb", "legend_handles", "overlay", "pixel_frequencies",
-    "show_predictions", "show_samples",
+    "VOID_LABEL",
+    "as_numpy",
+    "colorize",
+    "image_to_rgb",
+    "legend_handles",
+    "overlay",
+    "pixel_frequencies",
+    "show_predictions",
+    "show_samples",
     # training
-    "METRIC_TITLES", "PHASE_NAMES", "plot_history", "show_epoch_predictions",
+    "METRIC_TITLES",
+    "PHASE_NAMES",
+    "plot_history",
+    "show_epoch_predictions",
     # results
-    "confusion_matrix_figure", "grid_curves", "option_comparison", "per_class_iou", "prediction_rows",
+    "confusion_matrix_figure",
+    "grid_curves",
+    "option_comparison",
+    "per_class_iou",
+    "prediction_rows",
     # sketches
-    "DIAGRAM_STAGES", "bilinear_demo", "box_iou", "checkerboard_demo", "cnn_to_fcn_diagram", "fcn_diagram",
-    "iou_illustration", "label_interpolation_demo",
+    "DIAGRAM_STAGES",
+    "bilinear_demo",
+    "box_iou",
+    "checkerboard_demo",
+    "cnn_to_fcn_diagram",
+    "fcn_diagram",
+    "iou_illustration",
+    "label_interpolation_demo",
     # figures
-    "clean_axes", "display_figure", "save_figure",
+    "clean_axes",
+    "display_figure",
+    "save_figure",
 ]

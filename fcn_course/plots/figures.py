@@ -4,6 +4,7 @@ Every figure is built with ``Figure(...)`` rather than ``plt.figure(...)``: it w
 (scripts, tests, CI), and Jupyter shows it once when it is the last expression of a cell (or with
 ``display(fig)``). Nothing here calls ``plt.show()``.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,7 @@ def clean_axes(ax, title=None) -> None:
 
 def save_figure(figure: Figure, path, dpi: int = 100):
     """Save ``figure`` as a PNG (atomically, creating the folder); returns the path."""
-    return atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=dpi,
-                                                                bbox_inches="tight"))
+    return atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=dpi, bbox_inches="tight"))
 
 
 def display_figure(figure: Figure, dpi: int = 80) -> None:

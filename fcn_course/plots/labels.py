@@ -4,6 +4,7 @@ or of a batch of predictions (notebooks 01 to 03).
 A label map holds one class index per pixel (255 = void). :func:`colorize` gives each index the VOC colour
 of its class, so a bus is teal and a person pink in every figure of the course.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -114,8 +115,9 @@ def show_samples(dataset, n: int = 4, classes=None, seed: int = 0) -> Figure:
     return figure
 
 
-def show_predictions(images, preds, labels, classes=None, max_items: int = 4, title=None, *,
-                     class_names=None) -> Figure:
+def show_predictions(
+    images, preds, labels, classes=None, max_items: int = 4, title=None, *, class_names=None
+) -> Figure:
     """Image | prediction | ground truth for the first ``max_items`` items of a batch.
 
     ``images``: normalised ``[B, 3, H, W]``; ``preds``: class indices ``[B, H, W]`` or scores
@@ -161,8 +163,17 @@ def pixel_frequencies(counts, classes) -> Figure:
     names = [PORTUGUESE_NAMES.get(name, name) for name in classes]
     bars = ax.bar(names, shares, color=class_colors(classes) / 255.0, edgecolor="black")
     for bar, share, count in zip(bars, shares, counts):
-        ax.text(bar.get_x() + bar.get_width() / 2, share, f"{share:.1%}\n({int(count):,} px)",
-                ha="center", va="bottom", fontsize=8)
-    ax.set(ylim=(0, min(1.0, shares.max() * 1.3 + 0.05)), ylabel=text("figures.pixel_frequencies.ylabel"),
-           title=text("figures.pixel_frequencies.title"))
+        ax.text(
+            bar.get_x() + bar.get_width() / 2,
+            share,
+            f"{share:.1%}\n({int(count):,} px)",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    ax.set(
+        ylim=(0, min(1.0, shares.max() * 1.3 + 0.05)),
+        ylabel=text("figures.pixel_frequencies.ylabel"),
+        title=text("figures.pixel_frequencies.title"),
+    )
     return figure

@@ -4,6 +4,7 @@ of a grid, IoU per class, predictions side by side, the variants of one option, 
 A run here is an ``experiments.RunResult`` (its ``history``, ``best_val()``, ``backbone``, ``skip`` and
 ``pretrained``); these functions only read it, so they import nothing of the training code.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,10 +19,19 @@ from fcn_course.voc import PORTUGUESE_NAMES, class_colors
 
 def _run_style(run) -> dict:
     """Same color for a backbone+pretrained pair; solid line with skip connections, dashed without."""
-    palette = {("alexnet", False): "tab:blue", ("alexnet", True): "tab:cyan",
-               ("vgg16", False): "tab:red", ("vgg16", True): "tab:orange"}
-    return {"color": palette.get((run.backbone, run.pretrained)), "linestyle": "-" if run.skip else "--",
-            "marker": "o", "markersize": 3, "label": run.name}
+    palette = {
+        ("alexnet", False): "tab:blue",
+        ("alexnet", True): "tab:cyan",
+        ("vgg16", False): "tab:red",
+        ("vgg16", True): "tab:orange",
+    }
+    return {
+        "color": palette.get((run.backbone, run.pretrained)),
+        "linestyle": "-" if run.skip else "--",
+        "marker": "o",
+        "markersize": 3,
+        "label": run.name,
+    }
 
 
 def grid_curves(runs) -> Figure:
@@ -30,13 +40,18 @@ def grid_curves(runs) -> Figure:
     ax_miou, ax_loss = figure.subplots(1, 2)
     for run in runs:
         style = _run_style(run)
-        ax_miou.plot(run.history.values("val", "epoch"),
-                     [stored_score(v) for v in run.history.values("val", "miou_fg")], **style)
-        ax_loss.plot(run.history.values("train", "epoch"),
-                     [stored_score(v) for v in run.history.values("train", "loss_mean")], **style)
+        ax_miou.plot(
+            run.history.values("val", "epoch"), [stored_score(v) for v in run.history.values("val", "miou_fg")], **style
+        )
+        ax_loss.plot(
+            run.history.values("train", "epoch"),
+            [stored_score(v) for v in run.history.values("train", "loss_mean")],
+            **style,
+        )
     ax_miou.set(title=text("figures.grid.miou_title"), xlabel=text("figures.epoch"), ylabel="mIoU(fg)")
-    ax_loss.set(title=text("figures.grid.loss_title"), xlabel=text("figures.epoch"),
-                ylabel=text("figures.grid.loss_ylabel"))
+    ax_loss.set(
+        title=text("figures.grid.loss_title"), xlabel=text("figures.epoch"), ylabel=text("figures.grid.loss_ylabel")
+    )
     for ax in (ax_miou, ax_loss):
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
@@ -56,8 +71,15 @@ def per_class_iou(runs, classes) -> Figure:
     for number, run in enumerate(runs):
         ious = [stored_score(v) for v in run.best_val()["iou"]]
         style = _run_style(run)
-        ax.bar(positions + (number - (len(runs) - 1) / 2) * width, np.nan_to_num(ious), width,
-               color=style["color"], hatch=None if run.skip else "//", edgecolor="black", label=run.name)
+        ax.bar(
+            positions + (number - (len(runs) - 1) / 2) * width,
+            np.nan_to_num(ious),
+            width,
+            color=style["color"],
+            hatch=None if run.skip else "//",
+            edgecolor="black",
+            label=run.name,
+        )
     ax.set_xticks(positions, [PORTUGUESE_NAMES.get(name, name) for name in classes])
     ax.set(ylim=(0, 1), ylabel=text("figures.best_epoch_iou"), title=text("figures.per_class_iou.title"))
     for tick, color in zip(ax.get_xticklabels(), class_colors(classes) / 255.0):
@@ -73,10 +95,13 @@ def prediction_rows(images, labels, predictions: dict, classes) -> Figure:
 
     ``predictions`` maps a row title (e.g. the run name and its score) to class indices ``[N, H, W]``.
     """
-    rows = [(text("figures.prediction_rows.image"), [image_to_rgb(image) for image in images]),
-            (text("figures.prediction_rows.ground_truth"), [colorize(label, classes) for label in labels])]
-    rows += [(title, [colorize(prediction, classes) for prediction in predicted])
-             for title, predicted in predictions.items()]
+    rows = [
+        (text("figures.prediction_rows.image"), [image_to_rgb(image) for image in images]),
+        (text("figures.prediction_rows.ground_truth"), [colorize(label, classes) for label in labels]),
+    ]
+    rows += [
+        (title, [colorize(prediction, classes) for prediction in predicted]) for title, predicted in predictions.items()
+    ]
     count = len(rows[0][1])
     figure = Figure(figsize=(2.2 * count + 2, 2.0 * len(rows)), layout="constrained")
     axes = figure.subplots(len(rows), count, squeeze=False)
@@ -106,8 +131,14 @@ def confusion_matrix_figure(matrix, classes, title: str | None = None) -> Figure
     shown = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for row in range(len(classes)):
         for column in range(len(classes)):
-            ax.text(column, row, f"{shares[row, column]:.2f}", ha="center", va="center",
-                    color="white" if shares[row, column] > 0.5 else "black")
+            ax.text(
+                column,
+                row,
+                f"{shares[row, column]:.2f}",
+                ha="center",
+                va="center",
+                color="white" if shares[row, column] > 0.5 else "black",
+            )
     ax.set_xticks(range(len(classes)), names)
     ax.set_yticks(range(len(classes)), [f"{name}\n({int(total):,} px)" for name, total in zip(names, totals[:, 0])])
     ax.set(xlabel=text("figures.confusion.predicted"), ylabel=text("figures.confusion.true"), title=title)

@@ -3,6 +3,7 @@
 ``engine.fit`` calls the callback of :func:`show_epoch_predictions` after each validation; the notebooks and
 ``scripts/train.py`` draw :func:`plot_history` from the run's history.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,9 +24,16 @@ def show_epoch_predictions(classes, max_items: int = 4, dpi: int = 80):
     | ground truth, saves the figure to ``figure_path`` when one is given (the run folder) and displays it
     when running in a notebook. Returns the figure.
     """
+
     def show(images, predictions, labels, epoch, figure_path=None) -> Figure:
-        figure = show_predictions(images, predictions, labels, classes=classes, max_items=max_items,
-                                  title=text("figures.epoch_title", epoch=epoch))
+        figure = show_predictions(
+            images,
+            predictions,
+            labels,
+            classes=classes,
+            max_items=max_items,
+            title=text("figures.epoch_title", epoch=epoch),
+        )
         if figure_path is not None:
             save_figure(figure, figure_path, dpi=dpi)
         display_figure(figure, dpi=dpi)
@@ -83,7 +91,7 @@ def plot_history(history, keys=("loss_mean", "miou_fg")) -> Figure:
             epochs, values = _series(entries, key)
             if len(epochs) == 0:
                 continue
-            line, = ax.plot(epochs, values, style, label=PHASE_NAMES[phase], markersize=4)
+            (line,) = ax.plot(epochs, values, style, label=PHASE_NAMES[phase], markersize=4)
             if key == "loss_mean":
                 _, spread = _series(entries, "loss_std")
                 if len(spread) == len(values):

@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 
@@ -34,8 +41,8 @@ if "google.colab" in sys.modules:
 #
 # | Notebook | Conteúdo |
 # |---|---|
-# | **01 · Dados e métricas** (este) | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | **01 · Dados e métricas** (este) | hiperparâmetros, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
 # | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
 # | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
@@ -43,15 +50,13 @@ if "google.colab" in sys.modules:
 #
 # 1. escolher o perfil de execução (`full`, `demo` ou `smoke`) e mudar qualquer hiperparâmetro do curso com
 #    `course_args(...)`;
-# 2. calcular o desvio-padrão da inicialização de Kaiming de uma camada e mostrar o que acontece com as
-#    ativações quando os pesos começam pequenos ou grandes demais;
-# 3. calcular a IoU, a mIoU (com e sem o fundo) e o Dice de um exemplo pequeno, à mão e a partir de uma
+# 2. calcular a IoU, a mIoU (com e sem o fundo) e o Dice de um exemplo pequeno, à mão e a partir de uma
 #    matriz de confusão (**Exercício 0**);
-# 4. apontar três erros comuns no cálculo dessas métricas (*void* contado como fundo, média por imagem,
+# 3. apontar três erros comuns no cálculo dessas métricas (*void* contado como fundo, média por imagem,
 #    interseção dividida pelo rótulo) e dizer o que cada um muda no número;
-# 5. obter o Pascal VOC 2012, ler os rótulos pelos índices da paleta, montar o subconjunto
+# 4. obter o Pascal VOC 2012, ler os rótulos pelos índices da paleta, montar o subconjunto
 #    fundo/ônibus/pessoa e explicar o que o filtro de imagens deixa passar;
-# 6. criar os `DataLoader`s que os próximos notebooks usam.
+# 5. criar os `DataLoader`s que os próximos notebooks usam.
 #
 # **Quanto tempo leva.**
 #
@@ -62,20 +67,10 @@ if "google.colab" in sys.modules:
 #   para baixar o VOC (cerca de 2 GB) e, só na primeira vez, ler os rótulos para montar o subconjunto.
 #   Os tempos medidos de cada notebook e perfil estão na tabela *Time budget* do `README.md`.
 #
-# **Numeração dos exercícios.** Os exercícios estão numerados na ordem de leitura: 0 (aquecimento,
-# opcional) neste notebook; 1 a 5 no notebook 02 (FCN-AlexNet sem e com *skip connections*;
-# otimizador e função de perda; *upsampling* aprendido; pesos de classe e perda de Dice); 6 no notebook
-# 03 (FCN-VGG16 e a cabeça do artigo que soma escores); 7 no notebook 04 (a grade de comparação). Para
-# quem conhece o curso original: lá, os exercícios 1 e 2 eram a FCN-AlexNet, o 3 era a comparação e o 4
-# a FCN-VGG16; aqui eles são os exercícios 1, 2, 7 e 6, e os exercícios 0, 3, 4 e 5 são novos.
-#
-# **Convenções de escrita.** Termos técnicos em inglês aparecem sempre em itálico (*backbone*, *skip
-# connection*, *features*, *upsampling*, *pooling*, *kernel*, *stride*, *void*); nomes próprios
-# (AlexNet, ImageNet, Pascal VOC), siglas (FCN, IoU, GPU), nomes de código (`DataLoader`, `skip=True`) e
-# palavras que o português já adotou (pixel, cache, download) não. Em português, "lote" traduz *batch*,
-# "escore" traduz *score* e "iteração" é uma atualização dos pesos no treino. Para o deslocamento de uma
-# convolução ou de um *pooling* usamos o termo em inglês, *stride*, e não "passo". Números seguem o
-# costume brasileiro no texto (0,72; 11.355), mas o que o código imprime segue o Python (0.72).
+# **Antes de começar.** O `README.md` da pasta `notebooks/` reúne o que não é conteúdo: como instalar o
+# curso no seu computador, o par `.ipynb` + `.py` de cada notebook, os três perfis de execução em
+# detalhe, a numeração dos exercícios e as convenções de escrita (termos em inglês em itálico, *stride*
+# e não "passo", vírgula decimal no texto e ponto no que o código imprime).
 
 # %% [markdown]
 # ## Como executar este curso
@@ -88,42 +83,16 @@ if "google.colab" in sys.modules:
 # Alterar o tipo de ambiente de execução → GPU* e rode a célula de preparação logo abaixo do selo (ela
 # instala o pacote do curso; com `USAR_DRIVE = True`, os dados ficam no seu Google Drive). Os notebooks 03
 # e 04 leem as classes que você escreveu no 02: guarde os quatro notebooks numa mesma pasta do seu Drive
-# (*Arquivo → Salvar uma cópia no Drive*) e abra-os de lá.
+# (*Arquivo → Salvar uma cópia no Drive*) e abra-os de lá. **No seu computador**, siga o `README.md` da
+# pasta `notebooks/`.
 #
-# **No seu computador**: na pasta do curso, instale o pacote com `pip install -e .` (ou, com conda,
-# `conda env create -f environment.yml` e `conda activate fcn-course`) e abra os notebooks da pasta
-# `notebooks/` no Jupyter (`jupyter lab notebooks/`), no VS Code ou em outro editor de notebooks. O
-# `README.md` da pasta `notebooks/` resume tudo isso.
-#
-# **O par `.ipynb` + `.py`.** Cada notebook tem um par `.py` (formato jupytext) com as mesmas células;
-# com o jupytext instalado (ele vem com o curso), o Jupyter grava os dois juntos. Se você editar só um
-# deles em outro editor (VS Code, Colab, um editor de texto), o curso (notebooks 03 e 04,
-# `python -m fcn_course grid` e `predict`) lê o que foi salvo por último e avisa. Mas o Jupyter pode se
-# recusar a abrir o par fora de sincronia, com um erro como `HTTP 400: ... is more recent than ...`:
-# nesse caso rode, no terminal, `jupytext --sync notebooks/02_fcn_alexnet.ipynb` (com o nome do seu
-# notebook: o mais recente dos dois atualiza o outro), ou renomeie o arquivo mais antigo dos dois (o seu
-# trabalho está no mais recente) e abra o notebook de novo.
-#
-# ### Três perfis de execução: `full`, `demo` e `smoke`
-#
-# * **`full`** (padrão): o Pascal VOC 2012 de verdade e as configurações do curso original (imagens de
-#   224×224, 50 épocas). Treinar assim pede uma GPU.
-# * **`demo`**: um **VOC sintético** (desenhos de ônibus e grupos de pessoas de braços e pernas finos,
-#   com texturas, postes na frente e objetos de distração, gravados exatamente no formato do VOC), com
-#   tamanhos escolhidos para que numa CPU de 2 núcleos você **veja a FCN aprender** em poucos minutos.
-#   Treina do zero e nunca baixa pesos. Medido em três sementes (melhor época de validação, 12 épocas):
-#   a FCN-AlexNet com *skip* chega a uma mIoU(fg) de 0,716 a 0,724, e sem *skip* fica entre 0,410 e
-#   0,426. Sem *skip*, as pessoas finas somem na grade de *stride* 32.
-# * **`smoke`**: o mesmo VOC sintético em miniatura, imagens de 96×96 e 2 épocas. Só confere que cada
-#   célula roda (é o que os testes do curso usam); os números não querem dizer nada.
-#
-# Escolha o perfil com a variável de ambiente `FCN_COURSE_PROFILE=demo` (ou `smoke`) **antes** de abrir
-# o Jupyter, ou no próprio código: `course_args(profile="demo")`. `FCN_COURSE_SMOKE=1` continua valendo
-# para o `smoke`. A primeira célula de cada notebook imprime qual perfil está rodando e por quê. O que
-# muda no VOC real: fotos de verdade, 21 classes das quais escolhemos 3, muito mais variedade; os números
-# do `demo` mostram as tendências (o *skip* ajuda nas estruturas finas), não os valores do VOC.
-#
-# A variável `FCN_COURSE_DATA` escolhe a pasta dos dados (padrão: `~/fcn_course_data`).
+# **Perfis.** O curso roda em três perfis: `full` (padrão: o VOC de verdade, 50 épocas; pede uma GPU),
+# `demo` (um VOC sintético em que, numa CPU, você vê a FCN aprender em poucos minutos) e `smoke` (o
+# mesmo conjunto sintético em miniatura, só para ver que tudo roda). Escolha com a variável de ambiente
+# `FCN_COURSE_PROFILE=demo` (ou `smoke`) antes de abrir o Jupyter, ou com `course_args(profile="demo")`;
+# a primeira célula de cada notebook imprime qual perfil está rodando e por quê. A variável
+# `FCN_COURSE_DATA` escolhe a pasta dos dados (padrão: `~/fcn_course_data`). Os detalhes de cada perfil
+# estão no `README.md` da pasta `notebooks/`.
 
 # %% [markdown]
 # ## Preparação
@@ -131,17 +100,13 @@ if "google.colab" in sys.modules:
 # Primeiro, as importações. Repare que quase tudo vem do pacote `fcn_course`.
 
 # %%
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from PIL import Image
 from sklearn.metrics import f1_score, jaccard_score
-from torch import nn
 
 from fcn_course import checks, plots
-from fcn_course.backbones import initialize_weights
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import (VOC_CLASSES, VOID, VOCSubset, download_voc, label_lookup_table, make_loaders,
                              prepare_data, read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
@@ -193,83 +158,8 @@ for key, value in args.items():
 # `fcn_course.config.PROFILES`.
 
 # %% [markdown]
-# ## Inicialização dos pesos (Kaiming)
-#
-# Quando uma camada é treinada **do zero** (sem pesos do ImageNet), seus pesos começam aleatórios. Mas
-# não qualquer aleatório: se os pesos forem pequenos demais, o sinal encolhe a cada camada até sumir; se
-# forem grandes demais, ele explode. Nos dois casos os gradientes também somem ou explodem, e a rede
-# não aprende.
-#
-# Considere uma camada com $n_{in}$ entradas por neurônio (o *fan-in*; numa convolução
-# $k\times k$ com $C_{in}$ canais, $n_{in} = C_{in}\,k^2$), seguida de uma ReLU. Como a ReLU zera
-# metade dos valores, ela corta pela metade o segundo momento do sinal. He et al. (2015) mostraram que,
-# para compensar e manter a variância das ativações aproximadamente constante de camada em camada,
-# basta sortear os pesos com
-#
-# $$ w \sim \mathcal{N}\!\left(0,\ \sigma^2\right), \qquad \sigma = \sqrt{\frac{2}{n_{in}}} .$$
-#
-# É a **inicialização de Kaiming** (ou de He; He, Zhang, Ren e Sun, *Delving Deep into Rectifiers*,
-# 2015, [arXiv:1502.01852](https://arxiv.org/abs/1502.01852)). A função `initialize_weights` de
-# `fcn_course.backbones` a aplica a todas as convoluções e camadas lineares de um módulo (e zera os
-# vieses, o atributo `bias`). Vamos conferir numa convolução $3\times3$ com 256 canais de entrada:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-torch.manual_seed(0)
-layer = nn.Conv2d(in_channels=256, out_channels=256, kernel_size=3)
-initialize_weights(layer)
-
-fan_in = layer.in_channels * layer.kernel_size[0] * layer.kernel_size[1]
-expected_std = math.sqrt(2 / fan_in)
-measured_std = layer.weight.std().item()
-print(f"fan_in = 256 * 3 * 3 = {fan_in}")
-print(f"expected std sqrt(2 / fan_in) = {expected_std:.4f}")
-print(f"measured std / expected std   = {measured_std / expected_std:.2f}")
-print(f"all biases are zero: {bool((layer.bias == 0).all())}")
-
-
-# %% [markdown]
-# E por que isso importa? Vamos empilhar 15 camadas (linear + ReLU) e medir o desvio-padrão das
-# ativações depois de cada uma, comparando a inicialização de Kaiming com pesos sorteados com desvio
-# fixo de 0,01 (pequeno demais) e de 0,1 (grande demais).
-
-# %%
-def activation_stds(init, depth=15, width=256, seed=0):
-    """Std of the activations after each Linear+ReLU layer of a deep stack initialised with `init`."""
-    torch.manual_seed(seed)
-    x = torch.randn(1024, width)
-    stds = []
-    for _ in range(depth):
-        layer = nn.Linear(width, width)
-        init(layer)
-        x = torch.relu(layer(x))
-        stds.append(x.std().item())
-    return stds
-
-
-def fixed_std_init(std):
-    """Normal weights with a fixed std and zero bias, ignoring the fan-in."""
-    def init(layer):
-        nn.init.normal_(layer.weight, std=std)
-        nn.init.zeros_(layer.bias)
-    return init
-
-
-with torch.no_grad():
-    results = {
-        "Kaiming": activation_stds(initialize_weights),
-        "std 0.01": activation_stds(fixed_std_init(0.01)),
-        "std 0.1": activation_stds(fixed_std_init(0.1)),
-    }
-print("layer " + "".join(f"{name:>12}" for name in results))
-for depth in (1, 5, 10, 15):
-    print(f"{depth:5d} " + "".join(f"{stds[depth - 1]:12.2e}" for stds in results.values()))
-
-# %% [markdown]
-# Com Kaiming, o desvio-padrão fica na mesma ordem de grandeza do começo ao fim. Com 0,01 ele encolhe
-# cerca de 10× por camada (depois de 15 camadas, praticamente zero); com 0,1 ele cresce a cada camada.
-# É por isso que, no notebook 02, toda FCN treinada do zero chama `initialize_weights`. Quando o
-# *backbone* vem pré-treinado, seus pesos já são bons e **não** são reinicializados.
+# A inicialização dos pesos de uma rede treinada do zero (a de Kaiming) é explicada no notebook 02, onde
+# ela é usada pela primeira vez.
 
 # %% [markdown]
 # ## Métricas para segmentação semântica
@@ -805,8 +695,6 @@ print("label values in this batch:", torch.unique(labels).tolist())
 #
 # ## Resumo
 #
-# * Pesos treinados do zero começam com Kaiming: $\sigma = \sqrt{2/n_{in}}$ mantém o sinal estável
-#   através das ReLUs.
 # * $IoU = TP/(TP+FP+FN)$, $Dice = 2TP/(2TP+FP+FN) = 2\,IoU/(1+IoU)$; a mIoU é a média por classe.
 # * Pixels *void* (255) são ignorados, não tratados como fundo.
 # * Uma única matriz de confusão por conjunto: a média por imagem ou por lote é outro número, maior ou

@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 
@@ -408,7 +415,7 @@ del net
 # quanto a FCN-16s ganha sobre a FCN-32s e quanto a FCN-8s ganha sobre a FCN-16s. Por que o segundo
 # *skip* rende menos que o primeiro?
 
-# %% [markdown]
+# %% [markdown] tags=["points:6"]
 # ### BEGIN SOLUTION
 # (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
 # concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca
@@ -453,9 +460,9 @@ class FCN8s_VGG16_Sum(nn.Module):
     def __init__(self, num_classes, pretrained=False):
         super().__init__()
         features = load_vgg16(pretrained).features
-        self.to_pool3 = features[:VGG16_STRIDE8_END]                     # 256 channels, 1/8
-        self.to_pool4 = features[VGG16_STRIDE8_END:VGG16_STRIDE16_END]   # 512 channels, 1/16
-        self.to_pool5 = features[VGG16_STRIDE16_END:]                    # 512 channels, 1/32
+        self.to_pool3 = features[:VGG16_STRIDE8_END]  # 256 channels, 1/8
+        self.to_pool4 = features[VGG16_STRIDE8_END:VGG16_STRIDE16_END]  # 512 channels, 1/16
+        self.to_pool5 = features[VGG16_STRIDE16_END:]  # 512 channels, 1/32
         self.classifier = nn.Sequential(
             nn.Conv2d(VGG16_CHANNELS[32], 512, kernel_size=3, padding=1),
             nn.ReLU(inplace=True),
@@ -479,8 +486,10 @@ class FCN8s_VGG16_Sum(nn.Module):
     def forward(self, x):
         height, width = x.shape[-2:]
         if min(height, width) < VGG16_MIN_INPUT_SIZE:
-            raise ValueError(f"FCN8s_VGG16_Sum needs images of at least {VGG16_MIN_INPUT_SIZE}x"
-                             f"{VGG16_MIN_INPUT_SIZE} pixels; got {height}x{width}")
+            raise ValueError(
+                f"FCN8s_VGG16_Sum needs images of at least {VGG16_MIN_INPUT_SIZE}x"
+                f"{VGG16_MIN_INPUT_SIZE} pixels; got {height}x{width}"
+            )
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)

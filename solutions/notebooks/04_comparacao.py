@@ -16,8 +16,15 @@ USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Goo
 import importlib.util, subprocess, sys
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                        "git+https://github.com/fcn-course/fcn-course"], check=True)
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                                  "git+https://github.com/fcn-course/fcn-course"])
+        if install.returncode != 0:
+            raise RuntimeError(
+                "Não consegui instalar o curso de https://github.com/fcn-course/fcn-course (a "
+                "mensagem do pip, acima, diz por quê). Confira a conexão com a internet e se esse "
+                "endereço abre no navegador: o Colab não instala de um repositório privado. Depois "
+                "rode esta célula de novo."
+            )
     from fcn_course.colab import setup_colab
     setup_colab(use_drive=USAR_DRIVE)
 
@@ -183,7 +190,7 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais? A
 # diferença na mIoU vai ser grande ou pequena no seu perfil?
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Resposta do aluno: vale qualquer ordem bem justificada (os critérios estão em `solutions/rubric.md`).
 # Ordem esperada no VOC real (expectativa, ainda não medida pelo curso): pré-treino, depois *backbone*,
@@ -307,7 +314,7 @@ else:
 # **1.** Das escolhas que a sua grade compara (*backbone*, *skip*, pré-treino), qual mudou mais a mIoU?
 # Por que você acha que foi essa? Alguma diferença da tabela não pode ser atribuída a uma única escolha?
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Depende do perfil (critérios em `solutions/rubric.md`).
 #
@@ -329,7 +336,7 @@ else:
 # da diferença que você vê nas figuras? Explique esse tamanho a partir do que há nas imagens do seu
 # conjunto.
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem *skip*, a rede
 # decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
@@ -347,7 +354,7 @@ else:
 # **3.** Compare a IoU do ônibus com a da pessoa. Qual é maior nas suas melhores configurações? Que
 # características das duas classes explicam o resultado?
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Depende do equilíbrio entre dois efeitos, e a resposta deve se apoiar nos números da grade. A favor
 # do ônibus: ele é grande, rígido e de contorno simples, então a maior parte dos seus pixels fica longe
@@ -363,7 +370,7 @@ else:
 # **4.** A sua melhor mIoU é comparável aos 62,7 da FCN-8s no artigo? Cite pelo menos três diferenças
 # entre as duas medições.
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes e
 # reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação: o
@@ -608,7 +615,7 @@ plots.option_comparison(option_runs, args["classes"])
 # Proponha uma explicação para a diferença e um teste que a confirmaria (outra semente, mais épocas, outro
 # perfil...). Se tudo se confirmou, diga qual resultado lhe parece mais frágil, e por quê.
 
-# %% [markdown]
+# %% [markdown] tags=["points:4"]
 # ### BEGIN SOLUTION
 # Resposta aberta: vale a comparação honesta entre o que foi previsto e o que foi medido, com os números da
 # célula acima. Explicações que costumam aparecer: com metade das épocas, o aumento de dados ainda não
@@ -655,7 +662,7 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # nome de uma imagem de exemplo), diga qual célula da matriz de confusão ele alimenta e proponha uma
 # causa (resolução, contexto, classe rara, rótulo *void*, recorte...) e algo que o corrigiria.
 
-# %% [markdown]
+# %% [markdown] tags=["points:6"]
 # ### BEGIN SOLUTION
 # Modos típicos (critérios em `solutions/rubric.md`): (1) contornos arredondados: pixels de pessoa e
 # ônibus na borda previstos como fundo (linhas pessoa/ônibus, coluna fundo), causa: predição em grade de

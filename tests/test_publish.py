@@ -1,0 +1,123 @@
+"""Tests of ``publish`` (fcn_course.instructor.publish): the student release as a git repository of its own,
+on a tiny course in temporary folders. Runs git."""
+
+import subprocess
+import zipfile
+
+import pytest
+
+from fcn_course.instructor.build import build
+from fcn_course.instructor.leaks import scan_for_leaks
+from fcn_course.instructor.publish import PublishError, publish
+from fcn_course.instructor.release import RELEASE_MARKER, SolutionLeakError
+from tiny_course import TINY_OUTLINE, edit_solution_py, make_repo
+
+pytestmark = pytest.mark.subprocess
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A built tiny course; git commits get a fixed author (a CI machine may have none configured)."""
+    for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(variable, "Professora")
+    for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(variable, "prof@example.org")
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    return repo
+
+
+def git(folder, *arguments) -> str:
+    return subprocess.run(["git", *arguments], cwd=folder, check=True, capture_output=True, text=True).stdout
+
+
+def tracked(folder) -> list:
+    return git(folder, "ls-files").split()
+
+
+def test_publish_makes_a_repository_with_the_release_only(course, tmp_path):
+    out = tmp_path / "alunos"
+    assert publish(course, out, names=TINY_OUTLINE) is True
+    files = tracked(out)
+    assert "notebooks/01_demo.ipynb" in files and "fcn_course/__init__.py" in files and RELEASE_MARKER in files
+    assert not any(name.startswith("solutions/") or "instructor" in name for name in files)
+    assert git(out, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+    assert len(git(out, "log", "--oneline").splitlines()) == 1
+    # The leak scan over everything that would be pushed.
+    archive = tmp_path / "pushed.zip"
+    with zipfile.ZipFile(archive, "w") as pushed:
+        for name in files:
+            pushed.write(out / name, f"alunos/{name}")
+    assert scan_for_leaks(archive, course) == []
+
+
+def test_publishing_again_commits_only_a_change(course, tmp_path, capsys):
+    out = tmp_path / "alunos"
+    publish(course, out, names=TINY_OUTLINE)
+    assert "git remote add origin https://github.com/" in capsys.readouterr().out
+    assert publish(course, out, names=TINY_OUTLINE) is False
+    assert "nothing committed" in capsys.readouterr().out
+    (course / "fcn_course" / "extra.py").write_text("EXTRA = 1\n")
+    assert publish(course, out, names=TINY_OUTLINE) is True
+    assert "fcn_course/extra.py" in tracked(out)
+    edit_solution_py(course)
+    build(course, names=TINY_OUTLINE, quiet=True)
+    (course / "fcn_course" / "extra.py").unlink()  # a file the release no longer has leaves the repository too
+    assert publish(course, out, names=TINY_OUTLINE) is True
+    assert "fcn_course/extra.py" not in tracked(out) and "root(25)" in (out / "notebooks" / "01_demo.py").read_text()
+    assert len(git(out, "log", "--oneline").splitlines()) == 3
+    assert git(out, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(
+    "prepare, message",
+    [
+        (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "did not write"),
+        (lambda repo, out: None, "course repository"),
+    ],
+)
+def test_publish_refuses_a_folder_it_did_not_make(course, tmp_path, prepare, message):
+    out = tmp_path / "alunos" if message != "course repository" else course / "publicado"
+    prepare(course, out)
+    before = sorted(path.name for path in out.iterdir()) if out.is_dir() else None
+    with pytest.raises(PublishError, match=message):
+        publish(course, out, names=TINY_OUTLINE)
+    assert (sorted(path.name for path in out.iterdir()) if out.is_dir() else None) == before
+
+
+def test_publish_refuses_uncommitted_edits_in_the_student_repository(course, tmp_path):
+    out = tmp_path / "alunos"
+    publish(course, out, names=TINY_OUTLINE)
+    (out / "README.md").write_text("editado à mão")
+    with pytest.raises(PublishError, match="uncommitted"):
+        publish(course, out, names=TINY_OUTLINE)
+    assert (out / "README.md").read_text() == "editado à mão"
+
+
+def test_publish_checks_the_repository_the_colab_cells_name(course, tmp_path):
+    with pytest.raises(PublishError, match="REPOSITORY"):
+        publish(course, tmp_path / "alunos", repository="prof-x/fcn-alunos", names=TINY_OUTLINE)
+    assert not (tmp_path / "alunos").exists()
+    from fcn_course import colab
+
+    assert publish(course, tmp_path / "alunos", repository=colab.REPOSITORY, names=TINY_OUTLINE) is True
+
+
+def test_a_leak_stops_the_publication_before_the_repository_is_touched(course, tmp_path):
+    (course / "fcn_course" / "helpers.py").write_text(
+        "def double(x):\n    result = x * 2  # the doubled input, computed here\n    return result\n"
+    )
+    with pytest.raises(SolutionLeakError):
+        publish(course, tmp_path / "alunos", names=TINY_OUTLINE)
+    assert not (tmp_path / "alunos").exists()
+
+
+def test_the_publish_command_says_why_it_refuses(course, tmp_path, monkeypatch, capsys):
+    from fcn_course.instructor import __main__ as instructor_cli
+
+    monkeypatch.setattr(instructor_cli, "repo_root", lambda: course)
+    (tmp_path / "alunos").mkdir()
+    (tmp_path / "alunos" / "notas.txt").write_text("minhas notas")
+    assert instructor_cli.main(["publish", str(tmp_path / "alunos")]) == 1
+    assert "publish refused" in capsys.readouterr().err
+    assert (tmp_path / "alunos" / "notas.txt").read_text() == "minhas notas"

@@ -151,7 +151,8 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
     assert [answer["answered"] for answer in result["reflections"]] == [i in (0, 2) for i in range(len(placeholders))]
     assert f"Perguntas de reflexão: 2 de {len(placeholders)} respondidas." in result["report"]
-    assert "❌ sem resposta: Previsão 3: Qual das quatro mudanças" in result["report"]  # the notebook's own label
+    assert "❌ sem resposta: Pergunta 1: Das escolhas que a sua grade compara" in result["report"]  # its own label
+    assert "❌ sem resposta: Previsão 3 (antes de rodar): Qual das quatro mudanças" in result["report"]
     assert "0 de 0" not in result["report"] and "não tem exercícios de código" in result["report"]
 
 
@@ -215,12 +216,15 @@ def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
     for path in sorted(STUDENT.glob("0*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
-    assert [label for label, _ in labels["02"]] == ["Pergunta A"]
+    assert [label for label, _ in labels["01"]] == ["Previsão (antes de rodar)"]
+    assert [label for label, _ in labels["02"]] == ["Previsão (antes de rodar)", "Pergunta A"]
     assert [label for label, _ in labels["03"]] == ["Pergunta B"]
-    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2", "Previsão 3"] + [
-        f"Pergunta {n}" for n in range(1, 7)
+    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2"] + [f"Pergunta {n}" for n in range(1, 6)] + [
+        "Previsão 3 (antes de rodar)",
+        "Previsão 3, depois da medição",
+        "Pergunta 6",
     ]
-    assert labels["04"][3][1].startswith("Abra a figura das predições")
+    assert dict(labels["04"])["Pergunta 2"].startswith("Abra a figura das predições")
     assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
     report = report_markdown(
         "x.ipynb",

@@ -18,6 +18,7 @@ def python(code: str) -> list:
     return [sys.executable, "-c", LIMITED + code]
 
 
+@pytest.mark.subprocess
 def test_a_busy_loop_is_stopped_by_its_cpu_time_and_retried_once(tmp_path):
     run, attempts = run_with_retry(
         python("while True:\n    pass\n"), 1, cwd=tmp_path, env=dict(os.environ), wall_seconds=120
@@ -27,6 +28,7 @@ def test_a_busy_loop_is_stopped_by_its_cpu_time_and_retried_once(tmp_path):
     assert "limite de 1 s de tempo de CPU" in message and "2 tentativa(s)" in message
 
 
+@pytest.mark.subprocess
 def test_a_child_that_waits_is_stopped_by_the_wall_clock_backstop_and_not_blamed_for_a_slow_machine(tmp_path):
     run = run_limited(python("import time\ntime.sleep(60)\n"), 30, cwd=tmp_path, env=dict(os.environ), wall_seconds=2)
     assert run.limit == WALL and run.cpu_s < 2 and 2 <= run.wall_s < 30
@@ -34,6 +36,7 @@ def test_a_child_that_waits_is_stopped_by_the_wall_clock_backstop_and_not_blamed
     assert "de CPU" in message and "laço" not in message  # waiting or an overloaded machine, never "your loop"
 
 
+@pytest.mark.subprocess
 def test_a_child_within_its_limits_reports_its_cpu_time_and_output(tmp_path):
     run = run_limited(python("print('pronto'); sys.exit(3)\n"), 30, cwd=tmp_path, env=dict(os.environ))
     assert (run.limit, run.returncode, run.stdout.strip()) == (None, 3, "pronto") and run.cpu_s < 30

@@ -120,14 +120,14 @@ def question_label(source: str):
         predictions = [(match, _PREDICTION.search(match.group(1))) for match in _BOLD.finditer(paragraph)]
         if any(found for _, found in predictions):
             first = next(match for match, found in predictions if found)
-            numbers = [m.group(1) for m in _PREDICTION.finditer(source)]
-            key = "grade.prediction_label" if len(numbers) == 1 else "grade.predictions_label"
-            listed = (
-                text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1])
-                if len(numbers) > 1
-                else numbers[0]
+            bold = [_plain(m.group(1)).strip(" .:") for m in _BOLD.finditer(source) if _PREDICTION.search(m.group(1))]
+            numbers = list(
+                dict.fromkeys(m.group(1) for label in bold for m in _PREDICTION.finditer(label) if m.group(1))
             )
-            return text(key, numbers=listed), _plain(paragraph[first.end() :])[:80]
+            if len(bold) == 1 or not numbers:  # the notebook's own words: "Previsão 3", "Previsão (antes de rodar)"
+                return bold[0], _plain(paragraph[first.end() :])[:80]
+            listed = text("grade.and_join", first=", ".join(numbers[:-1]), last=numbers[-1])
+            return text("grade.predictions_label", numbers=listed), _plain(paragraph[first.end() :])[:80]
     return None, _plain(_first_line(source))
 
 

@@ -964,8 +964,7 @@ MESSAGES = {
     "grade.reflection_unanswered": "sem resposta: {label}: {question}",
     "grade.question_label": "Pergunta {number}",  # the notebook's own label: **2.**, **Pergunta de reflexão A**
     "grade.question_label_pattern": r"pergunta(?: de reflexão)?\s+(\w{{1,3}})\b",  # how notebooks label them
-    "grade.prediction_label_pattern": r"previsão\s+(\d+)",
-    "grade.prediction_label": "Previsão {numbers}",
+    "grade.prediction_label_pattern": r"previsão(?:\s+(\d+))?",
     "grade.predictions_label": "Previsões {numbers}",
     "grade.and_join": "{first} e {last}",
     "grade.timed_out_heading": "Tempo esgotado",

@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from fcn_course.environment import SMOKE_ENV  # noqa: E402 - after the path is set
+
 DEFAULT_SUBMISSION = ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
 TARGETS = {"cpu_s": 10.0, "peak_mb": 600.0, "class_minutes_80x4_on_2_cores": 15.0}
 
@@ -131,7 +134,7 @@ def measure_phases(submission: Path, profile: bool, env_extra: dict) -> dict:
         shutil.copyfile(submission, copy)
         env = {
             **os.environ,
-            "FCN_COURSE_SMOKE": "1",
+            SMOKE_ENV: "1",
             "MPLBACKEND": "Agg",
             "HOME": folder,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),

@@ -13,6 +13,7 @@ from fcn_course.environment import ENVIRONMENT_VARIABLES, read_environment
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.subprocess
 def test_the_names_and_the_reader_load_without_torch():
     """The instructor's kernel runner, the Colab set-up and the instructor's parser need the names, not torch."""
     code = "\n".join(
@@ -33,6 +34,7 @@ def test_the_names_and_the_reader_load_without_torch():
     assert "loaded without torch" in done.stdout
 
 
+@pytest.mark.subprocess
 def test_the_blocked_torch_import_really_fails():
     """The check above would prove nothing if a blocked torch could still be imported."""
     code = (

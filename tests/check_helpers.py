@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from fcn_course import backbones
+from helpers import tiny_features
 
 
 def messages(result) -> str:
@@ -30,23 +31,8 @@ def iou_dice(matrix):
 
 # ---------------------------------------------------------------- a tiny backbone for quick FCN checks
 def build_probenet(weights=None):
-    """A small classification-style network with `.features` (strides 8, 16, 32), like torchvision's."""
-    model = nn.Module()
-    model.features = nn.Sequential(
-        nn.Conv2d(3, 8, 3, stride=2, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/4
-        nn.Conv2d(8, 8, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/8  (end 6)
-        nn.Conv2d(8, 16, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/16 (end 9)
-        nn.Conv2d(16, 24, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/32
-    )
-    return model
+    """A tiny backbone (``tests/helpers.tiny_features``) ending with 24 channels."""
+    return tiny_features(24, weights)
 
 
 PROBENET = backbones.Backbone(

@@ -24,3 +24,37 @@ def voc_path(root, *parts) -> Path:
 def split_ids(root, image_set):
     """The image ids listed in ``ImageSets/Segmentation/<image_set>.txt``."""
     return voc_path(root, "ImageSets", "Segmentation", f"{image_set}.txt").read_text().split()
+
+
+def tiny_features(last_channels: int, weights=None):
+    """A small classification-style network with ``.features`` (strides 8, 16, 32), like torchvision's: the
+    backbone of the tiny FCNs the tests register (``cuts={8: 6, 16: 9}``, channels 8, 16, ``last_channels``)."""
+    from torch import nn
+
+    model = nn.Module()
+    model.features = nn.Sequential(
+        nn.Conv2d(3, 8, 3, stride=2, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/4
+        nn.Conv2d(8, 8, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/8  (end 6)
+        nn.Conv2d(8, 16, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/16 (end 9)
+        nn.Conv2d(16, last_channels, 3, padding=1),
+        nn.ReLU(inplace=True),
+        nn.MaxPool2d(2),  # 1/32
+    )
+    return model
+
+
+def load_train_script():
+    """``scripts/train.py`` as a module (it is a script, not part of a package): its ``main(argv)`` for tests."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "train.py"
+    spec = importlib.util.spec_from_file_location("train_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from fcn_course import backbones, checks, engine, experiments, runs
+from helpers import tiny_features
 from fcn_course.config import course_args
 from fcn_course.predict import load_model_from_checkpoint, predict_image
 
@@ -491,23 +492,8 @@ def test_a_path_of_solutions_shipped_as_data_is_found(tmp_path):
 # A new backbone is one registry entry: checks, training, predict and the grid take it as it is.
 # --------------------------------------------------------------------------------------------------
 def build_tinynet(weights=None):
-    """A tiny classification-style network with `.features` (strides 8, 16, 32), like torchvision's."""
-    model = nn.Module()
-    model.features = nn.Sequential(
-        nn.Conv2d(3, 8, 3, stride=2, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/4
-        nn.Conv2d(8, 8, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/8  (end 6)
-        nn.Conv2d(8, 16, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/16 (end 9)
-        nn.Conv2d(16, 16, 3, padding=1),
-        nn.ReLU(inplace=True),
-        nn.MaxPool2d(2),  # 1/32
-    )
-    return model
+    """A tiny backbone (``tests/helpers.tiny_features``) ending with 16 channels."""
+    return tiny_features(16, weights)
 
 
 TINYNET = backbones.Backbone(

@@ -22,6 +22,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from fcn_course import engine
+from helpers import load_train_script
 from fcn_course.plots import show_epoch_predictions
 from fcn_course.engine import (
     History,
@@ -1118,15 +1119,6 @@ def test_a_full_disk_while_writing_last_pt_names_the_file_and_keeps_the_previous
     assert torch.load(path, weights_only=True)["epoch"] == 1
 
 
-def _train_script():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("train_script", REPO_ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 SCRIPT_FLAGS = [
     "--smoke",
     "--backbone",
@@ -1153,10 +1145,10 @@ def test_a_failed_start_leaves_nothing_that_blocks_the_corrected_retry(tmp_path,
     """--batch-size 0 failed after run.json was written; the corrected retry was then refused as a mismatch."""
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "data"))
     run_dir = tmp_path / "run"
-    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "0", "--run-dir", str(run_dir)]) == 2
+    assert load_train_script().main(SCRIPT_FLAGS + ["--batch-size", "0", "--run-dir", str(run_dir)]) == 2
     assert "batch_size" in capsys.readouterr().err
     assert not (run_dir / "run.json").exists()
-    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(run_dir)]) == 0
+    assert load_train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(run_dir)]) == 0
     assert json.loads((run_dir / "run.json").read_text())["batch_size"] == 2
 
 
@@ -1166,7 +1158,7 @@ def test_the_train_script_never_writes_over_a_persons_files(tmp_path, monkeypatc
     folder = tmp_path / "my_figures"
     folder.mkdir()
     (folder / "curves.png").write_bytes(b"the curves of my thesis")
-    assert _train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(folder)]) == 2
+    assert load_train_script().main(SCRIPT_FLAGS + ["--batch-size", "2", "--run-dir", str(folder)]) == 2
     assert "curves.png" in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir()) == ["curves.png"]
     assert (folder / "curves.png").read_bytes() == b"the curves of my thesis"

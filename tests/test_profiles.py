@@ -1,12 +1,12 @@
 """The profile table (fcn_course.profiles): one table for every profile fact, every --profile option reads it."""
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from fcn_course import config, profiles
+from helpers import load_train_script
 from fcn_course.profiles import PROFILES, per_backbone_settings, profile_names
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -72,13 +72,6 @@ def test_per_backbone_settings_are_a_copy():
     assert PROFILES["demo"]["per_backbone"]["vgg16"]["epoch_num"] == 10
 
 
-def _load_train_script():
-    spec = importlib.util.spec_from_file_location("train_script", REPO_ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _profile_choices(parser) -> tuple:
     """The choices of the ``--profile`` option of ``parser``."""
     (option,) = [action for action in parser._actions if "--profile" in action.option_strings]
@@ -97,7 +90,7 @@ def test_every_profile_option_offers_the_profiles_of_the_table(monkeypatch):
     from fcn_course.instructor.__main__ import build_parser as instructor_parser
 
     monkeypatch.setitem(PROFILES, "tiny", {**PROFILES["smoke"], "description": "a test profile"})
-    train = _load_train_script()
+    train = load_train_script()
     parsers = {
         "python -m fcn_course.instructor course": _sub_command(instructor_parser(), "course"),
         "python -m fcn_course grid": experiments.build_parser(),

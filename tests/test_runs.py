@@ -3,7 +3,6 @@ for resume and grid, checkpoints, history, the grid index, and resuming only wha
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -16,7 +15,7 @@ from torch import nn
 
 from fcn_course import engine, runs
 from fcn_course.files import read_json
-from helpers import tree_digest
+from helpers import load_train_script, tree_digest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
@@ -215,13 +214,6 @@ def test_a_bare_state_dict_loads_like_a_checkpoint(tmp_path):
 # Each test reproduces one fault and asserts the outcome: a clear error that names the file and the fix, or a
 # correct result; where files were there before, every one of them is byte-identical afterwards.
 # ==================================================================================================
-
-
-def load_train_script():
-    spec = importlib.util.spec_from_file_location("train_script", REPO_ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 TRAIN_FLAGS = [

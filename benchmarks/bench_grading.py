@@ -6,10 +6,14 @@ Three measurements, on a correct notebook-02 submission (``solutions/notebooks/0
 1. **where the time goes**: one grading child run by hand, with a timer around each phase (interpreter start,
    importing PyTorch, the course's checks, nbformat, running the definitions, then each exercise's check);
    ``--profile`` adds the ten most expensive functions (cProfile);
-2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``): the child's CPU time
-   (user + system) and peak memory (max RSS), and the wall time;
+2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``, ``--sandbox none``),
+   ``--repeats`` times in a new process each (the way before issue 22, and still the way with bwrap) and then
+   forked from a zygote (``grade_zygote``), side by side: the child's CPU time (user + system), its peak
+   resident memory (shared pages included) and, forked, its private memory (sampled), and the wall time;
 3. **a class** (``--students N``, each with ``--notebooks`` copies of the submission, e.g. 01–04) through
-   ``grade_class`` with ``--jobs`` children at once: wall time, CPU time, and the figure scaled to 80 × 4.
+   ``grade_class`` with ``--jobs`` children at once, with and without the zygote: wall time, CPU time, and
+   the figures extrapolated to 80 × 4;
+4. ``--course``: every solution notebook of the outline forked from one zygote: one student's whole course.
 
 The machine comes first (``lscpu``'s model name, cores, the load average): CPU seconds compare across
 machines, wall seconds only on an idle one.
@@ -17,6 +21,7 @@ machines, wall seconds only on an idle one.
     python benchmarks/bench_grading.py                       # phases + one submission
     python benchmarks/bench_grading.py --students 4 --jobs 2 # ... + a class of 4 students x 1 notebook
     python benchmarks/bench_grading.py --phases-only --profile
+    python benchmarks/bench_grading.py --course              # every solution notebook through one zygote
 """
 
 from __future__ import annotations
@@ -168,20 +173,96 @@ def _children_usage():
     return resource.getrusage(resource.RUSAGE_CHILDREN)
 
 
-def measure_submission(submission: Path) -> dict:
+def measure_submission(submission: Path, zygotes=None) -> dict:
+    """One grading through ``grade`` (no sandbox, so both launchers compare); the child's own figures."""
     from fcn_course.instructor.grade import grade
 
-    before, start = _children_usage(), time.perf_counter()
-    result = grade(submission, quiet=True)
-    after = _children_usage()
+    start = time.perf_counter()
+    result = grade(submission, quiet=True, sandbox_mode="none", zygotes=zygotes)
+    process = result.get("process") or {}
     return {
         "status": result["status"],
         "passed": result["passed"],
         "total": result["total"],
         "wall_s": time.perf_counter() - start,
-        "cpu_s": _cpu(after) - _cpu(before),
-        "peak_mb": _peak_mb(after),
+        "cpu_s": process.get("cpu_s") or 0.0,
+        "peak_mb": process.get("peak_mb") or 0.0,
+        "private_mb": process.get("private_mb"),
     }
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_launchers(submission: Path, repeats: int) -> list:
+    """The same submission graded ``repeats`` times in a new process each (the old way) and forked from a
+    zygote (``grade_zygote``), in this one run: lines for the table."""
+    from fcn_course.instructor import grade_zygote
+
+    rows = [("new process", measure_submission(submission)) for _ in range(repeats)]
+    if grade_zygote.supported():
+        start = time.perf_counter()
+        with grade_zygote.ZygotePool() as pool:
+            zygote = pool.get()
+            started = {"wall_s": time.perf_counter() - start, "cpu_s": process_cpu_s(zygote.process.pid)}
+            rows.append(("zygote start (once per job)", {**started, "status": "", "passed": 0, "total": 0}))
+            rows += [("forked from the zygote", measure_submission(submission, pool)) for _ in range(repeats)]
+            rows[-1][1]["zygote_rss_mb"] = private_rss_mb(zygote.process.pid)
+    return rows
+
+
+def private_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_course(repeats: int = 1) -> list:
+    """Every solution notebook of the outline graded through one zygote (CPU seconds and private MB each): what
+    one student of the whole course costs."""
+    from fcn_course.instructor import grade_zygote
+    from fcn_course.outline import COURSE_NOTEBOOKS
+
+    rows = []
+    with grade_zygote.ZygotePool() as pool:
+        for name in COURSE_NOTEBOOKS:
+            path = ROOT / "solutions" / "notebooks" / f"{name}.ipynb"
+            if path.is_file():
+                rows += [(name, measure_submission(path, pool)) for _ in range(repeats)]
+    return rows
+
+
+def print_course(rows: list) -> None:
+    print("\n## Every notebook of the course, forked from one zygote (--sandbox none)\n")
+    print("| notebook | status | CPU s | wall s | private MB |\n| --- | --- | ---: | ---: | ---: |")
+    for name, row in rows:
+        private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
+        print(
+            f"| {name} | {row['status']} {row['passed']}/{row['total']} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {private} |"
+        )
+    per_student = sum(row["cpu_s"] for _, row in rows)
+    print(
+        f"\none student, every notebook: {per_student:.1f} s of CPU; 80 students on 2 cores: "
+        f"{per_student * 80 / 2 / 60:.1f} min (extrapolated from CPU time, plus one zygote start per job)"
+    )
+
+
+def print_launchers(rows: list) -> None:
+    print("\n## One submission, through the grader (--sandbox none), a new process vs a zygote\n")
+    print("| launcher | status | CPU s | wall s | peak RSS MB (shared pages incl.) | private MB |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for name, row in rows:
+        status = f"{row['status']} {row['passed']}/{row['total']}" if row["status"] else ""
+        peak = f"{row['peak_mb']:.0f}" if row.get("peak_mb") else ""
+        private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
+        print(f"| {name} | {status} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {peak} | {private} |")
+    zygote = next((row for name, row in rows if "zygote_rss_mb" in row), None)
+    if zygote:
+        print(f"\nthe zygote's own resident memory (shared with its children): {zygote['zygote_rss_mb']:.0f} MB")
 
 
 def make_class(folder: Path, submission: Path, students: int, notebooks: int) -> Path:
@@ -196,18 +277,19 @@ def make_class(folder: Path, submission: Path, students: int, notebooks: int) ->
     return turma
 
 
-def measure_class(submission: Path, students: int, notebooks: int, jobs: int) -> dict:
+def measure_class(submission: Path, students: int, notebooks: int, jobs: int, zygote: bool) -> dict:
     from fcn_course.instructor.grade_class import grade_class
 
     with tempfile.TemporaryDirectory(prefix="bench_grading_class_") as folder:
         turma = make_class(Path(folder), submission, students, notebooks)
         before, start = _children_usage(), time.perf_counter()
-        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs)
+        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs, sandbox_mode="none", zygote=zygote)
         after = _children_usage()
     wall, count = time.perf_counter() - start, students * notebooks
     return {
         "submissions": count,
         "jobs": jobs,
+        "zygote": zygote,
         "wall_s": wall,
         "cpu_s": _cpu(after) - _cpu(before),
         "statuses": sorted({row["status"] for row in grades.rows}),
@@ -222,6 +304,8 @@ def main(argv=None) -> int:
     parser.add_argument("--students", type=int, default=0, help="also grade a class of N students (default: 0)")
     parser.add_argument("--notebooks", type=int, default=1, help="copies of the submission per student")
     parser.add_argument("--jobs", type=int, default=2, help="children at once for the class (default: 2)")
+    parser.add_argument("--course", action="store_true", help="only: every solution notebook through a zygote")
+    parser.add_argument("--repeats", type=int, default=2, help="gradings per launcher (default: 2)")
     parser.add_argument("--profile", action="store_true", help="cProfile the checks (phases only)")
     parser.add_argument("--phases-only", action="store_true", help="only measure where the time goes")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -234,23 +318,21 @@ def main(argv=None) -> int:
         f"targets: ≤ {TARGETS['cpu_s']:g} s CPU and ≤ {TARGETS['peak_mb']:g} MB per notebook-02 submission; "
         f"80 × 4 notebooks ≤ {TARGETS['class_minutes_80x4_on_2_cores']:g} min on 2 cores"
     )
+    if args.course:
+        print_course(measure_course())
+        return 0
     print_phases(measure_phases(args.submission, args.profile, {"OMP_NUM_THREADS": "1"}), "one thread")
     if args.phases_only:
         return 0
-    one = measure_submission(args.submission)
-    print(
-        f"\n## One submission, through the grader\n\nstatus {one['status']}, {one['passed']}/{one['total']} "
-        f"exercises; CPU {one['cpu_s']:.1f} s, wall {one['wall_s']:.1f} s, peak {one['peak_mb']:.0f} MB "
-        f"({'within' if one['cpu_s'] <= TARGETS['cpu_s'] and one['peak_mb'] <= TARGETS['peak_mb'] else 'OVER'}"
-        " the target)"
-    )
-    if args.students:
-        group = measure_class(args.submission, args.students, args.notebooks, args.jobs)
+    print_launchers(measure_launchers(args.submission, args.repeats))
+    for zygote in (False, True) if args.students else ():
+        group = measure_class(args.submission, args.students, args.notebooks, args.jobs, zygote)
         print(
-            f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}\n\n"
+            f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}, "
+            f"{'zygote' if zygote else 'a new process each'}\n\n"
             f"statuses {group['statuses']}; wall {group['wall_s']:.1f} s ({group['wall_s'] / group['submissions']:.1f}"
             f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
-            f"submission)\nscaled to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
+            f"submission)\nextrapolated to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
             f"{group['cpu_80x4_min_on_2_cores']:.1f} min of CPU spread over 2 cores"
         )
     return 0

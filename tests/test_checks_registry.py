@@ -147,3 +147,15 @@ def test_a_renamed_copy_is_recognised_by_its_number(file_name, notebook):
     from fcn_course.checks.registry import course_notebook_of
 
     assert course_notebook_of(file_name) == notebook
+
+
+def test_the_copy_prefixes_have_one_owner_the_outline():
+    """Issue 22: the registry recognises Drive's and Colab's copies with the outline's prefixes, not a copy of
+    them (a prefix added to the outline is recognised by the grader too)."""
+    from fcn_course import outline
+    from fcn_course.checks import registry
+
+    assert not any(
+        name == "COPY_PREFIXES" and value is not outline.COPY_PREFIXES for name, value in vars(registry).items()
+    )
+    assert registry.course_notebook_of(f"{outline.COPY_PREFIXES[-1]}02 x.ipynb") == "02_fcn_alexnet"

@@ -506,9 +506,31 @@ CHILD_VARIABLES = {
 }  # PyTorch sets these
 
 
+@pytest.fixture(scope="module")
+def zygote_pool():
+    """One pre-imported grading parent for the module's tests (``grade_zygote``): the safety tests run twice,
+    with a fresh process and forked from it."""
+    from fcn_course.instructor.grade_zygote import ZygotePool
+
+    with ZygotePool() as pool:
+        yield pool
+
+
+@pytest.fixture(params=["process", "zygote"])
+def zygotes(request):
+    """None (a fresh process per submission) or the module's zygote pool (Linux only)."""
+    from fcn_course.instructor.grade_zygote import supported
+
+    if request.param == "process":
+        return None
+    if not supported():
+        pytest.skip("no zygote on this platform (grade_zygote.supported)")
+    return request.getfixturevalue("zygote_pool")
+
+
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch):
+def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch, zygotes):
     marker = str(random.randint(10**6, 10**7))
     monkeypatch.setenv("FCN_COURSE_INSTRUCTOR_SECRET", "s3cr3t")
     working = tmp_path / "professor"
@@ -534,6 +556,7 @@ def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path
         timeout=300,
         private=[turma],
         limits=Limits(memory_bytes=6 * GIB, file_bytes=10 * 2**20),
+        zygotes=zygotes,
     )
 
     observed = spied(result)
@@ -588,9 +611,9 @@ class Forge:
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
+def test_a_submission_that_replaces_the_checks_is_caught(tmp_path, zygotes):
     submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
-    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
+    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, zygotes=zygotes)
     assert result["status"] == TAMPERED
     assert {"numpy.allclose", "fcn_course.checks.registry.check", "__main__.write_result"} <= set(
         result["review"][CHECKS_REPLACED]
@@ -601,9 +624,9 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path):
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path):
+def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path, zygotes):
     submission = write(notebook_01(RECALL, FORGING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
-    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300)
+    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, zygotes=zygotes)
     assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
 
 

@@ -452,6 +452,51 @@ def test_autograde_kernels_run_with_the_grading_profile(monkeypatch):
     assert os.environ["FCN_COURSE_PROFILE"] == "full"  # nbgrader's own process keeps its environment
 
 
+@pytest.mark.kernel
+def test_autograde_training_runs_go_to_a_temporary_folder_removed_afterwards(tmp_path, monkeypatch):
+    """Issue 22: a student's autograded folder keeps no training runs (~40 MB each); a folder the instructor
+    chose (FCN_COURSE_RUNS) is kept."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from fcn_course.instructor.nbgrader_autograde import CourseExecute
+
+    monkeypatch.delenv("FCN_COURSE_RUNS", raising=False)
+    cell = "import os, pathlib\nruns = pathlib.Path(os.environ.get('FCN_COURSE_RUNS', 'runs'))\n"
+    cell += "(runs / 'run-1').mkdir(parents=True)\nprint(runs.resolve())"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    executed, _ = CourseExecute(timeout=120).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    used = Path(executed.cells[0].outputs[0]["text"].strip())
+    assert not used.exists() and list(tmp_path.iterdir()) == []
+
+    chosen = tmp_path / "my_runs"
+    monkeypatch.setenv("FCN_COURSE_RUNS", str(chosen))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    CourseExecute(timeout=120).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert (chosen / "run-1").is_dir()
+
+
+def test_autograde_brings_the_students_earlier_notebooks_next_to_the_one_it_runs(tmp_path):
+    """Issue 22: notebook 03 loads the student's definitions from 02 in its own folder; nbgrader gives each
+    notebook a folder of its own, so the student's submitted 02 is copied in (never over a file there)."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from fcn_course.instructor.nbgrader_autograde import bring_earlier_notebooks
+
+    first, second, third = COURSE_NOTEBOOKS[:3]
+    submitted = tmp_path / "submitted" / "ana"
+    (submitted / second).mkdir(parents=True)
+    (submitted / second / f"{second}.ipynb").write_text("the student's own")
+    folder = tmp_path / "autograded" / "ana" / third
+    folder.mkdir(parents=True)
+
+    copied, missing = bring_earlier_notebooks(folder)
+
+    assert copied == [folder / f"{second}.ipynb"] and copied[0].read_text() == "the student's own"
+    assert missing == [submitted / first / f"{first}.ipynb"]
+    copied[0].write_text("already here")
+    assert bring_earlier_notebooks(folder) == ([], [submitted / first / f"{first}.ipynb"])
+    assert copied[0].read_text() == "already here"
+    assert bring_earlier_notebooks(tmp_path / "elsewhere" / "ana" / third) == ([], [])
+
+
 def test_a_cell_with_a_solution_region_and_a_check_stays_an_answer_never_locked():
     from tiny_course import nb_from
 

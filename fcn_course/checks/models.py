@@ -76,6 +76,39 @@ def _torchvision_class(name: str):
     return cls if cls.__module__.startswith("torchvision.") else None
 
 
+_INITIAL_WEIGHTS = {}  # backbone name -> its randomly initialised state dict, drawn once per process
+
+
+def _initial_weights(name: str, building: list) -> dict:
+    """The state dict of backbone ``name`` as ``build(weights=None)`` initialises it, drawn once per process
+    from a fixed seed (without touching the global random state): the checks build the backbone a dozen times
+    per submission, and drawing AlexNet's 58 M classifier weights each time was half of the checks' CPU time.
+    ``building`` is the loader's stack of the spies below: the template is no model of the student's."""
+    if name not in _INITIAL_WEIGHTS:
+        building.append(name)
+        try:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(0)
+                _INITIAL_WEIGHTS[name] = backbones.get_backbone(name).build(weights=None).state_dict()
+        finally:
+            building.pop()
+    return _INITIAL_WEIGHTS[name]
+
+
+def _fresh_backbone(name: str, building: list) -> nn.Module:
+    """Backbone ``name`` as ``build(weights=None)`` gives it (the same constructor runs, so the spies see the same
+    calls), its weights copied from :func:`_initial_weights` instead of drawn anew: deterministic and
+    independent of every other model (a copy, never shared)."""
+    initial = _initial_weights(name, building)
+    with torch.device("meta"):
+        net = backbones.get_backbone(name).build(weights=None)
+    if any(buffer not in initial for buffer, _ in net.named_buffers()):  # one the state dict does not hold
+        return backbones.get_backbone(name).build(weights=None)
+    net = net.to_empty(device="cpu")
+    net.load_state_dict(initial)
+    return net
+
+
 @contextlib.contextmanager
 def offline_backbones(calls: list):
     """Watch every way a student may build the backbone, without downloading anything.
@@ -90,14 +123,13 @@ def offline_backbones(calls: list):
     """
     from torchvision.models._api import WeightsEnum
 
-    real_loader = backbones.load_backbone
     inside_loader, weights_fetched_first = [], []  # names of the backbones being loaded / fetched early
 
     def spy(name, pretrained=False, *args, **kwargs):
         calls.append(bool(pretrained))
         inside_loader.append(name)
         try:
-            return _mark(real_loader(name, pretrained=False))
+            return _mark(_fresh_backbone(name, inside_loader))  # what real_loader(name, False) builds
         finally:
             inside_loader.pop()
 
@@ -121,7 +153,7 @@ def offline_backbones(calls: list):
             calls[-1] = True  # torchvision's builders: the model is built first, then its weights are fetched
         else:
             weights_fetched_first.append(spec.name)  # the state dict first, loaded into the model built next
-        return _mark(spec.build(weights=None)).state_dict()
+        return _mark(_fresh_backbone(spec.name, inside_loader)).state_dict()
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(mock.patch.object(backbones, "load_backbone", spy))

@@ -18,7 +18,7 @@ from fcn_course.checks.exercise import exercises as all_exercises
 from fcn_course.checks.feedback import CheckResult, describe_error
 from fcn_course.definitions import use_exercises
 from fcn_course.messages import text
-from fcn_course.outline import COURSE_NOTEBOOKS
+from fcn_course.outline import COPY_PREFIXES, COURSE_NOTEBOOKS  # one owner of the notebook names
 
 # The check modules, imported here in the order the course uses them: within one notebook, exercises are
 # numbered in the order their rows are registered (a new module goes in its place in this list).
@@ -26,9 +26,6 @@ CHECK_MODULES = ("metrics", "models", "training", "upsampling", "losses", "score
 for _module in CHECK_MODULES:
     importlib.import_module(f"fcn_course.checks.{_module}")
 use_exercises(exercises)  # load_definitions' messages name the exercise whose cell defines a name
-
-
-COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")
 
 
 def course_notebook_of(file_name: str):
@@ -43,7 +40,7 @@ def course_notebook_of(file_name: str):
         if notebook in name:
             return notebook
     stripped = name
-    while any(stripped.startswith(prefix) for prefix in COPY_PREFIXES):
+    while stripped.startswith(COPY_PREFIXES):
         stripped = next(stripped.removeprefix(p) for p in COPY_PREFIXES if stripped.startswith(p))
     number = stripped.strip()[:2]
     return next((notebook for notebook in COURSE_NOTEBOOKS if notebook[:2] == number), None)

@@ -72,6 +72,7 @@ def _cmd_grade(a):
             replace=a.replace,
             sandbox_mode=a.sandbox,
             limits=limits,
+            zygote=not a.no_zygote,
         )
     except (FileNotFoundError, GradingRefused, SandboxUnavailable) as error:
         print(f"grade: {error}", file=sys.stderr)
@@ -260,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="bwrap: no network, read-only files except the grading's temporary folder, the class "
         "folders hidden; none: limits and the Python-level guard only; auto (default): bwrap when "
         "it works here",
+    )
+    p.add_argument(
+        "--no-zygote",
+        action="store_true",
+        help="start a new Python process for every submission instead of forking it from a pre-imported one "
+        "(the zygote is used on Linux without the bwrap sandbox; it saves ~6 s of CPU per submission)",
     )
     p.add_argument(
         "--memory-limit",

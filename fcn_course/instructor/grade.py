@@ -329,10 +329,13 @@ def _run_child(
     limits=sandbox.DEFAULT_LIMITS,
     private=(),
     retries: int = 1,
+    zygotes=None,
 ) -> dict:
     """Run ``grade_child`` on the copy (its folder is the child's) with ``timeout`` seconds of CPU time, tried
     again ``retries`` times after a time-out (``grade_time``), with the other limits and, for ``"bwrap"``, in the
-    sandbox; the result checked by :func:`_read_result`."""
+    sandbox; the result checked by :func:`_read_result`. With ``zygotes`` (a ``grade_zygote.ZygotePool``) and
+    no sandbox, the child is forked from a pre-imported zygote instead of started afresh (a zygote that fails
+    falls back on a fresh process)."""
     from fcn_course.checks import exercises
 
     workdir = copy_path.parent
@@ -354,10 +357,26 @@ def _run_child(
     token, environment = secrets.token_hex(16), sandbox.child_environment(workdir, paths)
     for attempt in range(1, retries + 2):  # noqa: B007 - grade_time.run_with_retry, with a new token file for each attempt
         sandbox.write_token(workdir / "token", token)  # the child reads it and deletes it before any student code
-        run = sandbox.signal_code(run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout)
+        run = _start_child(command, config, timeout, workdir, environment, sandbox_mode, zygotes)
         if run.limit is None:
             break
-    return _read_result(workdir / "result.json", token, run, timeout, attempt)
+    result = _read_result(workdir / "result.json", token, run, timeout, attempt)
+    return {
+        **result,
+        "process": {"cpu_s": run.cpu_s, "wall_s": run.wall_s, "peak_mb": run.peak_mb, "private_mb": run.private_mb},
+    }
+
+
+def _start_child(command, config: dict, timeout: float, workdir: Path, environment: dict, sandbox_mode, zygotes):
+    """One attempt: forked from this thread's zygote when there is one (and no sandbox), else a new process."""
+    if zygotes is not None and sandbox_mode == "none":
+        from fcn_course.instructor.grade_zygote import ZygoteGone
+
+        try:
+            return zygotes.get().run(config, timeout, cwd=workdir, env=environment)
+        except ZygoteGone as error:
+            print(f"grading: {error}; this submission runs in a new process", file=sys.stderr)
+    return sandbox.signal_code(run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -478,7 +497,9 @@ def write_report(path, markdown: str) -> Optional[str]:
 # --------------------------------------------------------------------------------------------------
 # One submission
 # --------------------------------------------------------------------------------------------------
-def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private, retries) -> dict:
+def _graded(
+    submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private, retries, zygotes=None
+) -> dict:
     """Grade the bytes read from ``submission``: parse, review the source, run the child, find the answers."""
     from fcn_course.checks.registry import course_notebook_of
 
@@ -490,7 +511,8 @@ def _graded(submission: Path, data: bytes, timeout: float, sandbox_mode: str, li
     with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
         copy_path = Path(workdir) / submission.name
         copy_path.write_bytes(data)
-        result = _run_child(copy_path, timeout, sandbox_mode, limits, _private_folders(submission, private), retries)
+        private = _private_folders(submission, private)
+        result = _run_child(copy_path, timeout, sandbox_mode, limits, private, retries, zygotes)
     for reason, details in (result.pop("review", None) or {}).items():
         review[reason] = list(dict.fromkeys(review.get(reason, []) + details))
     template = _template_for(course_notebook_of(submission.name))
@@ -509,6 +531,7 @@ def grade(
     sandbox_mode: str = "auto",
     limits=sandbox.DEFAULT_LIMITS,
     private=(),
+    zygotes=None,
 ) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
@@ -523,6 +546,8 @@ def grade(
     ``sandbox_mode``: ``auto``, ``bwrap`` or ``none`` (see ``sandbox``); ``limits``: ``sandbox.Limits``;
     ``private``: folders the submission must not read (the class folders, the report folder).
     ``timeout`` is in seconds of CPU time; a time-out is tried again ``retries`` times before it is reported.
+    ``zygotes``: a ``grade_zygote.ZygotePool`` to fork the child from (a class: ``grade_class``), None for a
+    fresh process; ``process`` in the result: the child's CPU and wall seconds and peak memory (when it ran).
     """
     submission = Path(os.path.abspath(submission_path))
     data, status, reason = read_entry(submission)
@@ -530,7 +555,7 @@ def grade(
         result = {"status": status, "checks_error": reason}
     else:
         private = [*private, *([Path(os.path.abspath(report_path)).parent] if report_path is not None else [])]
-        result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries)
+        result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries, zygotes)
         if read_entry(submission)[0] != data:
             result["review"][FILE_CHANGED] = []
     result = {
@@ -540,6 +565,7 @@ def grade(
         "reflections": [],
         "review": {},
         "sandbox": "",
+        "process": None,
         **result,
     }
     if any(reason in result["review"] for reason in TAMPERING):

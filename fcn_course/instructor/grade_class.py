@@ -50,6 +50,8 @@ from fcn_course.instructor.grade import (
     write_error_text,
     write_report,
 )
+from fcn_course.instructor.grade_zygote import ZygotePool
+from fcn_course.instructor.grade_zygote import supported as zygote_supported
 from fcn_course.messages import text
 
 CSV_NAME = "grades.csv"
@@ -308,12 +310,14 @@ def grade_class(
     replace: bool = False,
     sandbox_mode: str = "auto",
     limits=sandbox.DEFAULT_LIMITS,
+    zygote: bool = True,
 ) -> ClassGrades:
     """Grade every submission under ``paths``; reports and the CSV go to ``report_dir`` (created).
 
     ``timeout``: seconds of CPU time per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once;
     ``replace``: replace an earlier grading in ``report_dir``; ``sandbox_mode`` and ``limits``: see
-    ``fcn_course.instructor.sandbox``. Raises FileNotFoundError (a path does not exist), GradingRefused (the
+    ``fcn_course.instructor.sandbox``; ``zygote``: fork each child from a pre-imported zygote, one per job, where
+    that works (Linux, no bwrap sandbox: ``fcn_course.instructor.grade_zygote``), else a new process each. Raises FileNotFoundError (a path does not exist), GradingRefused (the
     folder is locked or holds files of someone else), ``sandbox.SandboxUnavailable`` and GradingOutputError
     (the CSV could not be written).
     """
@@ -353,7 +357,9 @@ def grade_class(
 
     with folder_lock(report_dir):
         earlier = check_report_folder(report_dir, names.values(), replace)
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each grading is its own process
+        zygotes = ZygotePool() if zygote and zygote_supported() else contextlib.nullcontext()
+        with zygotes, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each grading is its own process
+            options["zygotes"] = zygotes if isinstance(zygotes, ZygotePool) else None
             rows = list(pool.map(one, submissions))
         for stale in earlier - set(names.values()):  # the earlier grading's reports of other submissions
             stale_path = report_dir / stale

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class ChildRun:
     cpu_s: float
     wall_s: float
     limit: Optional[str] = None  # None, CPU or WALL
+    peak_mb: Optional[float] = None  # the child's peak resident memory (shared pages included), when known
+    private_mb: Optional[float] = None  # ... of which its own (not shared with a zygote: grade_zygote), sampled
 
 
 def wall_limit(cpu_seconds: float) -> float:
@@ -103,7 +106,8 @@ def run_limited(
     cpu_s = usage.ru_utime + usage.ru_stime
     if limit is None and _stopped_by_cpu_limit(child.returncode, cpu_s, cpu_seconds):
         limit = CPU
-    return ChildRun(child.returncode, stdout, stderr, cpu_s, time.monotonic() - start, limit)
+    peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, else KiB
+    return ChildRun(child.returncode, stdout, stderr, cpu_s, time.monotonic() - start, limit, peak_mb)
 
 
 def _kill_group(pid: int) -> None:

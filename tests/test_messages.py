@@ -112,6 +112,15 @@ MIGRATED = [
     "fcn_course/instructor/site.py",
     "fcn_course/instructor/grade_time.py",
     "fcn_course/instructor/lms.py",
+    "fcn_course/experiments.py",
+    "fcn_course/report.py",
+    "fcn_course/config.py",
+    "fcn_course/profiles.py",
+    "fcn_course/environment.py",
+    "fcn_course/files.py",
+    "fcn_course/__main__.py",
+    "fcn_course/instructor/course.py",
+    "scripts/train.py",
 ]
 ACCENTED = set("áàâãéêíóôõúüçÁÀÂÃÉÊÍÓÔÕÚÇ")
 # Words common in Portuguese sentences and (nearly) absent from English code and messages.

@@ -32,7 +32,15 @@ import numpy as np
 
 from fcn_course import engine, report, runs
 from fcn_course.backbones import BACKBONES, PretrainedWeightsError, local_weights_file
-from fcn_course.config import PROFILE_ENV, PROFILES, RUNS_ENV, backbone_args, course_args, profile_names, seed_everything
+from fcn_course.config import (
+    PROFILE_ENV,
+    PROFILES,
+    RUNS_ENV,
+    backbone_args,
+    course_args,
+    profile_names,
+    seed_everything,
+)
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.engine import TrainingIngredients
@@ -201,7 +209,15 @@ def train_configuration(
     name = run_dir.name
     finished = _finished_run(run_dir, args["epoch_num"], backbone, skip, pretrained)
     if finished is not None:
-        print(text("grid.already_finished", name=name, epochs=len(finished.history), status=finished.status, run_dir=run_dir))
+        print(
+            text(
+                "grid.already_finished",
+                name=name,
+                epochs=len(finished.history),
+                status=finished.status,
+                run_dir=run_dir,
+            )
+        )
         return finished
     run_args = {**args, "backbone": backbone, "skip": skip, "pretrained": pretrained}
     if reuse_from is not None and not runs.checkpoint_path(run_dir, "last").is_file():
@@ -491,15 +507,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=text("cli.grid.description"),
     )
     limits = PROFILES["smoke"]["grid_limits"]
-    parser.add_argument(
-        "--profile", choices=profile_names(), help=text("cli.grid.profile", profile_env=PROFILE_ENV)
-    )
+    parser.add_argument("--profile", choices=profile_names(), help=text("cli.grid.profile", profile_env=PROFILE_ENV))
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help=text(
-            "cli.grid.smoke", epochs=limits["epoch_num"], size=limits["h_size"], images=limits["max_samples"]
-        ),
+        help=text("cli.grid.smoke", epochs=limits["epoch_num"], size=limits["h_size"], images=limits["max_samples"]),
     )
     parser.add_argument("--epochs", type=int, help=text("cli.grid.epochs"))
     parser.add_argument("--size", type=int, help=text("cli.grid.size"))

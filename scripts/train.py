@@ -147,11 +147,7 @@ def train(options, args, run_dir) -> int:
     ingredients = TrainingIngredients.of(reference_ingredients())
     seed_everything(args["seed"])  # the model's random initialisation is part of the run
     train_loader, val_loader = make_loaders(args)
-    print(
-        text(
-            "train.data_line", train=len(train_loader.dataset), val=len(val_loader.dataset), device=args["device"]
-        )
-    )
+    print(text("train.data_line", train=len(train_loader.dataset), val=len(val_loader.dataset), device=args["device"]))
     net = ingredients.model_classes[options.backbone](
         args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]
     )

@@ -21,6 +21,7 @@ def default_language(monkeypatch):
     monkeypatch.delenv(LANG_ENV, raising=False)
     messages.set_language(None)
     yield
+    monkeypatch.delenv(LANG_ENV, raising=False)  # a test's own FCN_COURSE_LANG, before set_language reads it
     messages.set_language(None)
 
 

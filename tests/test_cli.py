@@ -170,3 +170,24 @@ def test_download_command_help_says_what_replace_deletes(capsys):
         main(["download", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "--replace" in said and "sobrescreve" in said and "mantidos" in said
+
+
+@pytest.mark.parametrize("command", ["grade", "export-grades"])
+def test_grade_and_export_grades_take_a_language_defaulting_to_brazilian_portuguese(command, capsys):
+    from fcn_course.instructor.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args([command, "folder"]).lang == "pt_BR"
+    assert parser.parse_args([command, "folder", "--lang", "en"]).lang == "en"
+    with pytest.raises(SystemExit):
+        parser.parse_args([command, "folder", "--lang", "fr"])
+    assert "pt_BR" in capsys.readouterr().err  # the refusal lists the languages there are
+
+
+def test_the_instructor_help_comes_from_the_catalogue(capsys):
+    set_language("en")
+    with pytest.raises(SystemExit):
+        instructor_main(["grade", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    first_sentence = text("instructor_cli.grade.description").split(".")[0]  # argparse may break at hyphens later
+    assert " ".join(first_sentence.split()) in out and "--lang" in out

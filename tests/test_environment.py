@@ -150,7 +150,9 @@ def test_the_process_environment_is_the_default(monkeypatch, tmp_path):
     assert read_environment().data_dir == tmp_path
 
 
-@pytest.mark.parametrize("environ, language", [({}, None), ({"FCN_COURSE_LANG": " "}, None), ({"FCN_COURSE_LANG": " en "}, "en")])
+@pytest.mark.parametrize(
+    "environ, language", [({}, None), ({"FCN_COURSE_LANG": " "}, None), ({"FCN_COURSE_LANG": " en "}, "en")]
+)
 def test_the_language_variable_is_read_as_written(environ, language):
     """FCN_COURSE_LANG is read here, as written: fcn_course.messages checks it against its languages."""
     assert read_environment(environ).language == language

@@ -51,7 +51,11 @@ def _cmd_check(a):
     problems = check_in_sync(repo_root())
     for problem in problems:
         print("-", problem)
-    print(text("instructor_cli.in_sync") if not problems else text("instructor_cli.out_of_sync", count=len(problems), prog=PROG))
+    print(
+        text("instructor_cli.in_sync")
+        if not problems
+        else text("instructor_cli.out_of_sync", count=len(problems), prog=PROG)
+    )
     return 1 if problems else 0
 
 
@@ -182,7 +186,10 @@ SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
 def _language_option(parser) -> None:
     """``--lang``: the language of the reports and of the checks' feedback (default: Brazilian Portuguese)."""
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=text("instructor_cli.lang", default=DEFAULT_LANGUAGE)
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.lang", default=DEFAULT_LANGUAGE),
     )
 
 
@@ -215,9 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help=text("instructor_cli.check"))
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser(
-        "grade", help=text("instructor_cli.grade"), description=text("instructor_cli.grade.description")
-    )
+    p = sub.add_parser("grade", help=text("instructor_cli.grade"), description=text("instructor_cli.grade.description"))
     p.add_argument("submissions", nargs="+", help=text("instructor_cli.grade.submissions"))
     p.add_argument("--report-dir", default="grading-reports", help=text("instructor_cli.grade.report_dir"))
     p.add_argument("--replace", action="store_true", help=text("instructor_cli.grade.replace"))
@@ -242,9 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help=text("instructor_cli.export.out"))
     p.add_argument("--roster", help=text("instructor_cli.export.roster"))
     p.add_argument("--weights", help=text("instructor_cli.export.weights"))
-    p.add_argument(
-        "--weight", action="append", metavar="EXERCISE=POINTS", help=text("instructor_cli.export.weight")
-    )
+    p.add_argument("--weight", action="append", metavar="EXERCISE=POINTS", help=text("instructor_cli.export.weight"))
     p.add_argument("--notebooks", help=text("instructor_cli.export.notebooks"))
     p.add_argument("--scale", type=float, default=10.0, help=text("instructor_cli.export.scale"))
     p.add_argument("--excel", action="store_true", help=text("instructor_cli.export.excel"))

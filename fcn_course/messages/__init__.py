@@ -60,7 +60,9 @@ def active_language() -> str:
     try:
         return known_language(asked)
     except ValueError:
-        raise ValueError(f"{LANG_ENV}={asked!r} is not a language of the course; choose one of {', '.join(LANGUAGES)}") from None
+        raise ValueError(
+            f"{LANG_ENV}={asked!r} is not a language of the course; choose one of {', '.join(LANGUAGES)}"
+        ) from None
 
 
 def catalogue(language: Optional[str] = None) -> dict:

@@ -1059,7 +1059,6 @@ MESSAGES = {
         "course_args recebeu profile={profile} e smoke={smoke}, que não combinam; passe só um dos dois."
     ),
     "config.unknown_profile": "perfil {profile} desconhecido; escolha um de {choices}.",
-    "config.env_unknown_profile": "{setting} não é um perfil; escolha um de {choices}.",
     "config.unknown_settings": (
         "configuração(ões) desconhecida(s): {unknown}. As configurações do curso são {known} "
         "(por exemplo course_args(epoch_num=10))."
@@ -1086,8 +1085,7 @@ MESSAGES = {
     "grid.finished": "== grade terminada em {seconds:.0f} s: {outcomes}",
     "grid.smoke_shrunk": "perfil smoke: a grade roda com {settings}",
     "grid.no_model_class": (
-        "model_classes não tem classe para {missing}; passe por exemplo "
-        "{{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
+        "model_classes não tem classe para {missing}; passe por exemplo {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
     ),
     "grid.notebooks_lack": (
         "{notebooks} não definem {names}; passe os notebooks em que você os escreveu (02 e 03) com --models."
@@ -1117,15 +1115,12 @@ MESSAGES = {
     "report.predictions_alt": "previsões",
     "report.qualitative_not_written": "qualitative.png não foi escrito: {error}",
     "report.no_best_checkpoint": "nenhum treino terminado tem um best.pt",
-    "report.no_model_classes": (
-        "a grade foi carregada sem as classes dos modelos: passe model_classes para load_grid"
-    ),
+    "report.no_model_classes": ("a grade foi carregada sem as classes dos modelos: passe model_classes para load_grid"),
     "report.empty_validation": "o conjunto de validação está vazio",
     # --- work-lang block: the student command line (__main__, experiments, predict) ---------------------------
     "cli.error": "erro: {error}",
     "cli.description": (
-        "Comandos do aluno do curso de FCN. Rode `python -m fcn_course <comando> --help` para ver as "
-        "opções de cada um."
+        "Comandos do aluno do curso de FCN. Rode `python -m fcn_course <comando> --help` para ver as opções de cada um."
     ),
     "cli.epilog": (
         "Só para o professor: {commands} rodam no repositório do curso, como "
@@ -1351,11 +1346,17 @@ MESSAGES = {
     "instructor_cli.publish_refused": "publish recusado: {error}",
     "instructor_cli.site": "o site do curso a partir dos notebooks executados de uma pasta de execução",
     "instructor_cli.site.from": "uma pasta de execução do job principal (padrão: a runs/course-* terminada mais nova)",
-    "instructor_cli.site.instructor": (
-        "o site do professor: com soluções e rubrica (nunca o publique para os alunos)"
-    ),
+    "instructor_cli.site.instructor": ("o site do professor: com soluções e rubrica (nunca o publique para os alunos)"),
     "instructor_cli.site.out": "pasta de saída (padrão: RUN_FOLDER/site ou RUN_FOLDER/site-instructor)",
     "instructor_cli.site_not_built": "site não montado: {error}",
     "instructor_cli.grid": "grade de comparação com os modelos de referência (ou --models NOTEBOOK...)",
     "instructor_cli.predict": "segmenta imagens com um checkpoint e os modelos de referência",
+    # --- work-lang block: the instructor's summary of export-grades (instructor/lms) ----------------------------
+    "lms.students": "{count} aluno(s): {path}",
+    "lms.not_handed_in": "não entregue",
+    "lms.points": "{points} de {maximum} pontos",
+    "lms.worksheet": "planilha de notas do Moodle ({rows} linha(s) com nota): {path}",
+    "lms.feedback_zip": "zip de arquivos de feedback do Moodle: {path}",
+    "lms.feedback_dir": "relatórios por aluno: {path}",
+    "lms.unmatched": "fora da lista da turma (corrigidos com os próprios nomes): {names}",
 }

@@ -36,6 +36,7 @@ from fcn_course.config import (
     PROFILE_ENV,
     PROFILES,
     RUNS_ENV,
+    WEIGHTS_ENV,
     backbone_args,
     course_args,
     profile_names,
@@ -172,10 +173,11 @@ def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
 def _weights_unavailable(backbone, pretrained, args) -> str:
     """Why a pretrained run cannot start without a download the profile forbids ("" when it can)."""
     if pretrained and not args.get("downloads_weights", True) and local_weights_file(backbone) is None:
-        return (
-            f"the {args.get('profile')} profile never downloads: no local copy of "
-            f"{BACKBONES[backbone].weight_file} (put it in the torch hub cache or FCN_COURSE_WEIGHTS to run "
-            "this configuration)"
+        return text(
+            "grid.no_local_weights",
+            profile=args.get("profile"),
+            file=BACKBONES[backbone].weight_file,
+            weights_env=WEIGHTS_ENV,
         )
     return ""
 

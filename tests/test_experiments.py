@@ -277,7 +277,7 @@ def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, mon
     )
     result = tiny_grid(tiny_args(synthetic_voc_root, smoke=True), tmp_path / "grid", skips=(True,), pretrained=(True,))
     (run,) = result.runs
-    assert run.status == "skipped" and "never downloads" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
+    assert run.status == "skipped" and "nunca baixa" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
     assert fit_spy == []
 
 

@@ -391,7 +391,7 @@ MESSAGES = {
     ),
     "figures.cnn_to_fcn.image": "image\n224×224",
     "figures.cnn_to_fcn.convolutions": "convolutional\nlayers\n256×6×6",
-    "figures.cnn_to_fcn.flatten": "flatten\n\n9216",
+    "figures.cnn_to_fcn.flatten": "flatten\n(to a vector)\n9216",
     "figures.cnn_to_fcn.one_label": "one label\nper image:\n\"bus\"",
     "figures.cnn_to_fcn.title_cnn": "Classification CNN: sparse labelling (one label for the whole image)",
     "figures.cnn_to_fcn.image_any": "image\nH×W",
@@ -1083,6 +1083,10 @@ MESSAGES = {
     ),
     "grid.unknown_backbones": "error: unknown backbone(s) {unknown}; choose from {choices}",
     "grid.only_defined": "your notebooks define the FCNs of: {backbones}; the grid runs those only",
+    "grid.no_local_weights": (
+        "the {profile} profile never downloads: no local copy of {file} (put it in the torch hub cache or in "
+        "{weights_env} to run this configuration)"
+    ),
     "grid.report_written": "report: {path}",
     "report.title": "Comparison grid: backbone x skip connections x pretrained weights",
     "report.shared_settings": (

@@ -1092,6 +1092,10 @@ MESSAGES = {
     ),
     "grid.unknown_backbones": "erro: backbone(s) desconhecido(s) {unknown}; escolha entre {choices}",
     "grid.only_defined": "seus notebooks definem as FCNs de: {backbones}; a grade roda só essas",
+    "grid.no_local_weights": (
+        "o perfil {profile} nunca baixa nada: não há uma cópia local de {file} (ponha-a no cache do torch hub "
+        "ou em {weights_env} para rodar esta configuração)"
+    ),
     "grid.report_written": "relatório: {path}",
     "report.title": "Grade de comparação: backbone x conexões de atalho (skip) x pesos pré-treinados",
     "report.shared_settings": (

@@ -490,6 +490,7 @@ CHILD_VARIABLES = {
     "LANG",
     "LC_ALL",
     "FCN_COURSE_SMOKE",
+    "FCN_COURSE_LANG",  # the grading's language (grade --lang)
     "MPLBACKEND",
     "PYTHONPATH",
     "PYTHONDONTWRITEBYTECODE",

@@ -14,14 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "publish", "site")
+from fcn_course.environment import DATA_ENV
+from fcn_course.messages import text
 
-INSTRUCTOR_ONLY_MESSAGE = (
-    "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do curso, "
-    "rode: python -m fcn_course.instructor {command}\n"
-    "'{command}' is an instructor command, not part of the student package. From the course repository, "
-    "run: python -m fcn_course.instructor {command}"
-)
+INSTRUCTOR_COMMANDS = ("course", "build", "check", "grade", "release", "publish", "site")
 
 
 def _cmd_synth(a):
@@ -32,14 +28,14 @@ def _cmd_synth(a):
     except OSError as error:  # a folder holding files synth did not write, a link, a full disk...
         print(f"synth: {error}", file=sys.stderr)
         return 2
-    print(f"synthetic VOC written to {root}")
+    print(text("cli.synth_written", root=root))
 
 
 def _cmd_download(a):
     from fcn_course.config import data_root
     from fcn_course.data import download_voc
 
-    print(f"Pascal VOC 2012 is ready in {download_voc(a.root or data_root(), replace=a.replace)}")
+    print(text("cli.voc_ready", root=download_voc(a.root or data_root(), replace=a.replace)))
 
 
 def _cmd_grid(argv):
@@ -59,8 +55,8 @@ SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
 
 
 def instructor_only(command: str) -> int:
-    """Say, in Portuguese and English, where an instructor command runs; exit status 2."""
-    print(INSTRUCTOR_ONLY_MESSAGE.format(command=command), file=sys.stderr)
+    """Say where an instructor command runs (in the active language); exit status 2."""
+    print(text("cli.instructor_only", command=command), file=sys.stderr)
     return 2
 
 
@@ -68,47 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Student commands of the FCN course. Run `python -m fcn_course <command> --help` for the "
-        "options of each one.",
-        epilog="For instructors only: " + ", ".join(INSTRUCTOR_COMMANDS) + " run from the course repository as "
-        "`python -m fcn_course.instructor <command>` (comandos do professor).",
+        description=text("cli.description"),
+        epilog=text("cli.epilog", commands=", ".join(INSTRUCTOR_COMMANDS)),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    p = sub.add_parser("synth", help="write the synthetic VOC twin (offline data in the real VOCdevkit layout)")
-    p.add_argument("root", help="folder that will contain VOCdevkit/")
-    p.add_argument("--train", type=int, default=32)
-    p.add_argument("--val", type=int, default=12)
-    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("synth", help=text("cli.synth"))
+    p.add_argument("root", help=text("cli.root"))
+    p.add_argument("--train", type=int, default=32, help=text("cli.synth_train"))
+    p.add_argument("--val", type=int, default=12, help=text("cli.synth_val"))
+    p.add_argument("--seed", type=int, default=0, help=text("cli.synth_seed"))
     p.set_defaults(func=_cmd_synth)
 
-    p = sub.add_parser("download", help="download and extract Pascal VOC 2012 (about 2 GB)")
-    p.add_argument(
-        "--root", help="folder that will contain VOCdevkit/ (default: $FCN_COURSE_DATA or ~/fcn_course_data)"
-    )
-    p.add_argument(
-        "--replace",
-        action="store_true",
-        help="also re-extract the files of the archive that are already in VOCdevkit/VOC2012: this "
-        "overwrites VOC's own images, masks and lists (your edits of them are lost). Files and "
-        "folders that are not in the archive (e.g. SegmentationClassAug/) are always kept. Without "
-        "it, only missing files are added.",
-    )
+    p = sub.add_parser("download", help=text("cli.download"))
+    p.add_argument("--root", help=text("cli.download_root", data_env=DATA_ENV))
+    p.add_argument("--replace", action="store_true", help=text("cli.download_replace"))
     p.set_defaults(func=_cmd_download)
 
     # Listed for --help only: main() hands them their arguments before this parser runs.
-    sub.add_parser(
-        "grid",
-        add_help=False,
-        help="train the comparison grid (backbone x skip x pretrained) with "
-        "your models (--models NOTEBOOK...; default: your notebooks 02 "
-        "and 03 in ./notebooks)",
-    )
-    sub.add_parser(
-        "predict",
-        add_help=False,
-        help="segment your own images with a trained checkpoint and your models (--models NOTEBOOK...)",
-    )
+    sub.add_parser("grid", add_help=False, help=text("cli.grid"))
+    sub.add_parser("predict", add_help=False, help=text("cli.predict"))
     return parser
 
 

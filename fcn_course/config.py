@@ -30,6 +30,7 @@ import torch
 # without PyTorch; they are re-exported here, so that ``config.PROFILES`` and ``config.read_environment`` work.
 from fcn_course.environment import (  # noqa: F401  (re-exported)
     DATA_ENV,
+    LANG_ENV,
     PROFILE_ENV,
     RUNS_ENV,
     SMOKE_ENV,
@@ -44,6 +45,7 @@ from fcn_course.profiles import (  # noqa: F401  (re-exported)
     per_backbone_settings,
     profile_names,
 )
+from fcn_course.messages import text
 from fcn_course.voc import DEFAULT_CLASSES
 
 # Settings that course_args() fills in itself but that may also be given.
@@ -100,18 +102,18 @@ def default_num_workers() -> int:
 def _choose_profile(profile, smoke, environment: Environment) -> tuple[str, str]:
     """(profile, why): an argument wins over the environment, which wins over the default."""
     if profile is not None and smoke is not None and (profile == "smoke") != bool(smoke):
-        raise ValueError(f"course_args got profile={profile!r} and smoke={smoke!r}, which disagree; give one.")
+        raise ValueError(text("config.profile_and_smoke_disagree", profile=repr(profile), smoke=repr(smoke)))
     if profile is None and smoke is not None:
         asked = environment.profile if environment.profile not in (None, "smoke") else DEFAULT_PROFILE
         profile = "smoke" if smoke else asked
         return profile, f"course_args(smoke={bool(smoke)})"
     if profile is not None:
         if profile not in PROFILES:
-            raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}.")
+            raise ValueError(text("config.unknown_profile", profile=repr(profile), choices=", ".join(PROFILES)))
         return profile, f"course_args(profile={profile!r})"
     if environment.profile is not None:
         return environment.profile, environment.profile_source
-    return DEFAULT_PROFILE, "padrão (nenhuma variável de ambiente escolheu outro perfil)"
+    return DEFAULT_PROFILE, text("config.default_profile_reason")
 
 
 def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **overrides) -> dict:
@@ -144,10 +146,8 @@ def course_args(profile: Optional[str] = None, smoke: Optional[bool] = None, **o
     args.update(chosen["settings"])
     unknown = sorted(set(overrides) - set(args) - OPTIONAL_KEYS)
     if unknown:
-        raise ValueError(
-            f"unknown setting(s) {unknown}; the course's settings are "
-            f"{sorted(set(args) | OPTIONAL_KEYS - {'profile', 'smoke'})} (e.g. course_args(epoch_num=10))"
-        )
+        known = sorted(set(args) | OPTIONAL_KEYS - {"profile", "smoke"})
+        raise ValueError(text("config.unknown_settings", unknown=unknown, known=known))
     args.update(overrides)
     args["profile"] = profile
     args["profile_reason"] = reason
@@ -182,17 +182,21 @@ def vgg_args(args: dict) -> dict:
 
 
 def describe_profile(args: dict) -> str:
-    """One Portuguese line for the top of a notebook: which profile runs, why, and what that means."""
+    """Two lines for the top of a notebook, in the active language: which profile runs, why, and what that means."""
     profile = args["profile"]
-    data = (
-        "conjunto sintético (imitação do VOC gerada pelo curso)"
-        if args.get("synthetic")
-        else f"Pascal VOC 2012 em {args['root']}"
-    )
-    return (
-        f"Perfil '{profile}' ({args.get('profile_reason', 'escolhido à mão')}): {PROFILES[profile]['description']}.\n"
-        f"  dados: {data}; {args['epoch_num']} épocas, recortes {args['h_size']}x{args['w_size']}, "
-        f"lote {args['batch_size']}, lr {args['lr']:g}, pretrained={args['pretrained']}."
+    data = text("config.data_synthetic") if args.get("synthetic") else text("config.data_voc", root=args["root"])
+    return text(
+        "config.profile_line",
+        profile=profile,
+        reason=args.get("profile_reason") or text("config.reason_by_hand"),
+        description=text(PROFILES[profile]["description"]),
+        data=data,
+        epochs=args["epoch_num"],
+        height=args["h_size"],
+        width=args["w_size"],
+        batch=args["batch_size"],
+        lr=args["lr"],
+        pretrained=args["pretrained"],
     )
 
 

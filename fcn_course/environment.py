@@ -4,7 +4,8 @@ Every module that sets or reads one of these variables imports its name from her
 re-exports them for notebooks and students). The table of what each variable does is in the README,
 section "Environment variables".
 
-This module imports neither PyTorch nor the rest of the course except the profile table, so that the
+This module imports neither PyTorch nor the rest of the course except the profile table (not even the message
+catalogue, which asks it for ``FCN_COURSE_LANG``: its one error stays in English), so that the
 instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
 without loading PyTorch (``tests/test_environment.py`` checks it).
 """
@@ -24,8 +25,9 @@ DATA_ENV = "FCN_COURSE_DATA"  # folder that holds VOCdevkit/ and the synthetic t
 RUNS_ENV = "FCN_COURSE_RUNS"  # where training runs go
 WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"  # a folder (or file) with ImageNet weight files
 STATIC_ENV = "FCN_COURSE_STATIC"  # 1: widgets drawn as static figures
+LANG_ENV = "FCN_COURSE_LANG"  # the language of messages and feedback: pt_BR (default) or en
 
-ENVIRONMENT_VARIABLES = (PROFILE_ENV, SMOKE_ENV, DATA_ENV, RUNS_ENV, WEIGHTS_ENV, STATIC_ENV)
+ENVIRONMENT_VARIABLES = (PROFILE_ENV, SMOKE_ENV, DATA_ENV, RUNS_ENV, WEIGHTS_ENV, STATIC_ENV, LANG_ENV)
 
 
 def _is_on(value: Optional[str]) -> bool:
@@ -38,11 +40,22 @@ class Environment:
     """Everything the course reads from environment variables (see README, "Environment variables")."""
 
     profile: Optional[str]  # FCN_COURSE_PROFILE, or "smoke" when FCN_COURSE_SMOKE=1; None when unset
-    profile_source: str  # which variable chose it, for the message printed at the top of notebooks
+    profile_source: str  # which variable chose it, for the message printed at the top of notebooks ("default")
     data_dir: Path  # FCN_COURSE_DATA, default ~/fcn_course_data: holds VOCdevkit/
     runs_dir: Path  # FCN_COURSE_RUNS, default ./runs
     weights: Optional[Path]  # FCN_COURSE_WEIGHTS: a folder (or file) with ImageNet weight files
     static_widgets: bool  # FCN_COURSE_STATIC=1: widgets drawn as static figures
+    language: Optional[str]  # FCN_COURSE_LANG as written (pt_BR, en); None when unset
+
+
+def read_language(environ=None) -> Optional[str]:
+    """``FCN_COURSE_LANG`` as written, spaces stripped; None when unset or empty.
+
+    ``fcn_course.messages`` asks for this alone on every message (checking it against its languages), so
+    that a wrong ``FCN_COURSE_PROFILE`` cannot stop an error message from being written.
+    """
+    environ = os.environ if environ is None else environ
+    return environ.get(LANG_ENV, "").strip() or None
 
 
 def read_environment(environ=None) -> Environment:
@@ -51,7 +64,7 @@ def read_environment(environ=None) -> Environment:
     Raises a ValueError naming the valid profiles when ``FCN_COURSE_PROFILE`` holds something else.
     """
     environ = os.environ if environ is None else environ
-    profile, source = None, "padrão"
+    profile, source = None, "default"
     if environ.get(PROFILE_ENV, "").strip():
         profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
         if profile not in PROFILES:
@@ -68,4 +81,5 @@ def read_environment(environ=None) -> Environment:
         runs_dir=Path(environ.get(RUNS_ENV) or "runs").expanduser(),
         weights=Path(weights).expanduser() if weights else None,
         static_widgets=_is_on(environ.get(STATIC_ENV)),
+        language=read_language(environ),
     )

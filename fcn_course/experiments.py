@@ -32,10 +32,20 @@ import numpy as np
 
 from fcn_course import engine, report, runs
 from fcn_course.backbones import BACKBONES, PretrainedWeightsError, local_weights_file
-from fcn_course.config import PROFILES, backbone_args, course_args, profile_names, seed_everything
+from fcn_course.config import (
+    PROFILE_ENV,
+    PROFILES,
+    RUNS_ENV,
+    WEIGHTS_ENV,
+    backbone_args,
+    course_args,
+    profile_names,
+    seed_everything,
+)
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.engine import TrainingIngredients
+from fcn_course.messages import text
 from fcn_course.metrics import nanmean, stored_score
 from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
 from fcn_course.report import format_score
@@ -163,10 +173,11 @@ def adoptable_run(candidate: Path, run_args: dict) -> RunResult | None:
 def _weights_unavailable(backbone, pretrained, args) -> str:
     """Why a pretrained run cannot start without a download the profile forbids ("" when it can)."""
     if pretrained and not args.get("downloads_weights", True) and local_weights_file(backbone) is None:
-        return (
-            f"the {args.get('profile')} profile never downloads: no local copy of "
-            f"{BACKBONES[backbone].weight_file} (put it in the torch hub cache or FCN_COURSE_WEIGHTS to run "
-            "this configuration)"
+        return text(
+            "grid.no_local_weights",
+            profile=args.get("profile"),
+            file=BACKBONES[backbone].weight_file,
+            weights_env=WEIGHTS_ENV,
         )
     return ""
 
@@ -200,25 +211,33 @@ def train_configuration(
     name = run_dir.name
     finished = _finished_run(run_dir, args["epoch_num"], backbone, skip, pretrained)
     if finished is not None:
-        print(f"== {name}: already finished ({len(finished.history)} epochs, {finished.status}); reusing {run_dir}")
+        print(
+            text(
+                "grid.already_finished",
+                name=name,
+                epochs=len(finished.history),
+                status=finished.status,
+                run_dir=run_dir,
+            )
+        )
         return finished
     run_args = {**args, "backbone": backbone, "skip": skip, "pretrained": pretrained}
     if reuse_from is not None and not runs.checkpoint_path(run_dir, "last").is_file():
         adopted = adoptable_run(Path(reuse_from) / name, run_args)
         if adopted is not None:
-            print(f"== {name}: trained before with the same settings in {adopted.run_dir}; not trained again")
+            print(text("grid.reused", name=name, run_dir=adopted.run_dir))
             return adopted
 
     print(f"== {name}")
     reason = _weights_unavailable(backbone, pretrained, args)
     if reason:
-        print(f"== {name}: SKIPPED ({reason})")
+        print(text("grid.skipped", name=name, reason=reason))
         return RunResult(backbone, skip, pretrained, "skipped", reason=reason)
     seed_everything(args["seed"])  # same initial weights for a configuration, run after run
     try:
         net = ingredients.model_classes[backbone](args["n_classes"], pretrained=pretrained, skip=skip)
     except PretrainedWeightsError as error:
-        print(f"== {name}: SKIPPED, the ImageNet weights could not be loaded (see the report for why)")
+        print(text("grid.skipped_weights", name=name))
         return RunResult(backbone, skip, pretrained, "skipped", reason=str(error))
 
     # The run's own args (run_args): the model and the optimiser see which case they are in, and the run
@@ -242,7 +261,7 @@ def train_configuration(
             progress=progress,
         )
     except engine.NonFiniteLossError as error:
-        print(f"== {name}: DIVERGED: {error}")
+        print(text("grid.diverged", name=name, error=error))
         status, reason = "diverged", str(error)
         history = runs.read_history(run_dir) or runs.History()
 
@@ -298,9 +317,7 @@ def run_grid(
     out_dir = Path(out_dir)
     missing = [backbone for backbone in backbones if backbone not in model_classes]
     if missing:
-        raise KeyError(
-            f"model_classes has no class for {missing}; give e.g. {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
-        )
+        raise KeyError(text("grid.no_model_class", missing=missing))
     runs.check_grid_settings(out_dir, args)
     runs.write_grid_index(out_dir, args, [])  # the settings are recorded before the first run starts
 
@@ -324,23 +341,20 @@ def run_grid(
                 except runs.RunMismatchError:
                     raise
                 except (OSError, RuntimeError, ValueError, KeyError) as error:
-                    print(f"== {run_dir.name}: FAILED: {type(error).__name__}: {error}")
+                    print(text("grid.failed", name=run_dir.name, error=f"{type(error).__name__}: {error}"))
                     run = RunResult(
                         backbone,
                         skip,
                         use_pretrained,
                         "failed",
                         run_dir=run_dir,
-                        reason=f"{type(error).__name__}: {error}. Delete {run_dir} to train this "
-                        "configuration again from scratch.",
+                        reason=text("grid.failed_reason", error=f"{type(error).__name__}: {error}", run_dir=run_dir),
                     )
                 results.append(run)
                 # kept up to date: an interrupted grid can be inspected
                 runs.write_grid_index(out_dir, args, [run.to_dict() for run in results])
-    print(
-        f"== grid finished in {time.perf_counter() - started:.0f}s: "
-        + ", ".join(f"{run.name} {run.status}" for run in results)
-    )
+    outcomes = ", ".join(f"{run.name} {run.status}" for run in results)
+    print(text("grid.finished", seconds=time.perf_counter() - started, outcomes=outcomes))
     return GridResult(results, args, out_dir, model_classes=model_classes)
 
 
@@ -356,7 +370,7 @@ def smoke_grid_args(args) -> dict:
     }
     changed = {key: value for key, value in smaller.items() if args.get(key) != value}
     if changed:
-        print("smoke profile: the grid runs with " + ", ".join(f"{key}={value}" for key, value in changed.items()))
+        print(text("grid.smoke_shrunk", settings=", ".join(f"{key}={value}" for key, value in changed.items())))
     return {**args, **smaller}
 
 
@@ -485,47 +499,37 @@ def ingredients_from_notebooks(notebooks) -> TrainingIngredients:
     missing = [name for name in TRAINING_NAMES if name not in namespace]
     if missing or not model_classes:
         wanted = missing or [spec.class_name for spec in BACKBONES.values()]
-        raise ValueError(
-            f"{', '.join(map(str, notebooks))} do not define {', '.join(wanted)}; pass the "
-            "notebooks where you wrote them (02 and 03)"
-        )
+        raise ValueError(text("grid.notebooks_lack", notebooks=", ".join(map(str, notebooks)), names=", ".join(wanted)))
     return TrainingIngredients(model_classes, *(namespace[name] for name in TRAINING_NAMES))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course grid",
-        description="Train the comparison grid (backbone x skip x pretrained) with your FCN classes, optimiser "
-        "and loss (from your notebooks 02 and 03) and print the report table. Running it again "
-        "with the same --out reuses finished runs and resumes interrupted ones.",
+        description=text("cli.grid.description"),
     )
     limits = PROFILES["smoke"]["grid_limits"]
-    parser.add_argument(
-        "--profile", choices=profile_names(), help="run profile (default: FCN_COURSE_PROFILE, else full)"
-    )
+    parser.add_argument("--profile", choices=profile_names(), help=text("cli.grid.profile", profile_env=PROFILE_ENV))
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help=f"the smoke profile, shrunk further (at most {limits['epoch_num']} epochs, "
-        f"{limits['h_size']} px, {limits['max_samples']} images per split): "
-        "a minute or two on a CPU",
+        help=text("cli.grid.smoke", epochs=limits["epoch_num"], size=limits["h_size"], images=limits["max_samples"]),
     )
-    parser.add_argument("--epochs", type=int, help="epochs per run (default: the profile's)")
-    parser.add_argument("--size", type=int, help="square crop size in pixels (default: the profile's)")
-    parser.add_argument("--max-samples", type=int, help="use only the first N images of each split")
+    parser.add_argument("--epochs", type=int, help=text("cli.grid.epochs"))
+    parser.add_argument("--size", type=int, help=text("cli.grid.size"))
+    parser.add_argument("--max-samples", type=int, help=text("cli.grid.max_samples"))
     parser.add_argument(
-        "--backbones", default=",".join(BACKBONES), help=f"comma-separated, from: {', '.join(BACKBONES)}"
+        "--backbones", default=",".join(BACKBONES), help=text("cli.grid.backbones", choices=", ".join(BACKBONES))
     )
-    parser.add_argument("--scratch-only", action="store_true", help="leave out the pretrained runs")
-    parser.add_argument("--out", help="output folder (default: $FCN_COURSE_RUNS/grid, or grid-smoke with --smoke)")
+    parser.add_argument("--scratch-only", action="store_true", help=text("cli.grid.scratch_only"))
+    parser.add_argument("--out", help=text("cli.grid.out", runs_env=RUNS_ENV))
     parser.add_argument(
         "--models",
         nargs="+",
         metavar="NOTEBOOK",
-        help="the notebooks that define your FCN classes, make_optimizer, compute_loss and "
-        f"make_criterion (default: {' '.join(MODEL_NOTEBOOKS)})",
+        help=text("cli.grid.models", notebooks=" ".join(MODEL_NOTEBOOKS)),
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--quiet", action="store_true", help=text("cli.grid.quiet"))
     return parser
 
 
@@ -551,7 +555,7 @@ def main(argv=None, ingredients=None) -> int:
     backbones = tuple(name.strip() for name in options.backbones.split(",") if name.strip())
     unknown = [name for name in backbones if name not in BACKBONES]
     if unknown:
-        print(f"error: unknown backbone(s) {unknown}; choose from {', '.join(BACKBONES)}", file=sys.stderr)
+        print(text("grid.unknown_backbones", unknown=unknown, choices=", ".join(BACKBONES)), file=sys.stderr)
         return 2
     out_dir = Path(options.out or args["runs_dir"] / ("grid-smoke" if options.smoke else "grid"))
 
@@ -560,11 +564,11 @@ def main(argv=None, ingredients=None) -> int:
             ingredients = ingredients_from_notebooks(model_notebooks(options.models))
         ingredients = TrainingIngredients.of(ingredients)
     except (ImportError, KeyError, ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(text("cli.error", error=error), file=sys.stderr)
         return 2
     if any(name not in ingredients.model_classes for name in backbones):
         backbones = tuple(name for name in backbones if name in ingredients.model_classes)
-        print(f"your notebooks define the FCNs of: {', '.join(backbones)}; the grid runs those only")
+        print(text("grid.only_defined", backbones=", ".join(backbones)))
 
     try:
         prepare_data(args)
@@ -577,12 +581,12 @@ def main(argv=None, ingredients=None) -> int:
             progress=not options.quiet,
         )
     except (runs.RunMismatchError, FileNotFoundError, PermissionError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(text("cli.error", error=error), file=sys.stderr)
         return 2
     paths = result.write_report(out_dir)
     print()
     print(result.markdown_table())
-    print(f"\nreport: {paths['report.md']}")
+    print("\n" + text("grid.report_written", path=paths["report.md"]))
     return 0 if all(run.status in ("done", "skipped") for run in result.runs) else 1
 
 

@@ -131,15 +131,16 @@ def write_json(path, data, indent: int = 1) -> Path:
 
 
 def read_json(path, what: str = "file"):
-    """Read a JSON file; a damaged one raises a ValueError that names the file and what to do."""
+    """Read a JSON file; a damaged one raises a ValueError that names the file and what to do.
+
+    ``what`` names the kind of file for the message: ``file``, ``run_description``, ``run_outcome``,
+    ``training_history`` or ``grid_index`` (the keys ``files.what.*`` of the catalogue).
+    """
     path = Path(path)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{path} is not valid JSON ({error}); this {what} is damaged: delete it "
-            "(it is rewritten on the next run) or restore it from a copy."
-        ) from error
+        raise ValueError(text("files.damaged_json", path=path, error=error, what=text(f"files.what.{what}"))) from error
 
 
 # --------------------------------------------------------------------------------------------------

@@ -333,30 +333,25 @@ def find_images(image_or_folder) -> list:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course predict",
-        description="Segment your own images with a trained FCN checkpoint; writes <file name>_mask.png "
-        "(Pascal VOC palette PNG) and <file name>_overlay.png for each image, e.g. "
-        "photo.jpg_mask.png.",
+        description=text("cli.predict.description"),
     )
-    parser.add_argument("checkpoint", help="best.pt or last.pt written by training (engine.fit / grid)")
-    parser.add_argument("images", help="an image file or a folder of images")
-    parser.add_argument(
-        "--out", default="predictions", help="output folder (default: predictions); not the folder of the input images"
-    )
+    parser.add_argument("checkpoint", help=text("cli.predict.checkpoint"))
+    parser.add_argument("images", help=text("cli.predict.images"))
+    parser.add_argument("--out", default="predictions", help=text("cli.predict.out"))
     parser.add_argument(
         "--size",
         type=int,
         default=None,
-        help="resize to SIZE x SIZE before the network (default: the image's own size, "
-        "the scale the network was trained at: training crops are not resized)",
+        help=text("cli.predict.size"),
     )
-    parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: the fastest available)")
-    parser.add_argument("--alpha", type=float, default=0.5, help="opacity of the colours in the overlay")
+    parser.add_argument("--device", default=None, help=text("cli.predict.device"))
+    parser.add_argument("--alpha", type=float, default=0.5, help=text("cli.predict.alpha"))
     parser.add_argument(
         "--models",
         nargs="+",
         metavar="NOTEBOOK",
         default=None,
-        help=f"the notebooks that define your FCN classes (default: {' '.join(MODEL_NOTEBOOKS)})",
+        help=text("cli.predict.models", notebooks=" ".join(MODEL_NOTEBOOKS)),
     )
     return parser
 

@@ -25,7 +25,7 @@ from typing import Optional
 
 PROFILES = {
     "full": {
-        "description": "Pascal VOC 2012 com as configurações do curso original",
+        "description": "profiles.full",  # a catalogue key (fcn_course.messages)
         "settings": {},
         "synthetic": None,
         "per_backbone": {},
@@ -33,7 +33,7 @@ PROFILES = {
         "grid_limits": {},
     },
     "demo": {
-        "description": "conjunto sintético, dimensionado para mostrar a FCN aprendendo em poucos minutos numa CPU",
+        "description": "profiles.demo",
         # Measured with benchmarks/bench_demo.py (solutions/RESULTS.md): AlexNet with skip ~0.72 mIoU(fg),
         # without skip ~0.42, in about 40 s of training each on 2 CPU cores.
         "settings": {
@@ -54,7 +54,7 @@ PROFILES = {
         "grid_limits": {},
     },
     "smoke": {
-        "description": "conjunto sintético mínimo: só confere que cada célula roda (não aprende nada)",
+        "description": "profiles.smoke",
         "settings": {"epoch_num": 2, "batch_size": 4, "w_size": 96, "h_size": 96, "show_freq": 1, "pretrained": False},
         "synthetic": {"n_train": 32, "n_val": 12, "size": (160, 120), "seed": 0},
         "per_backbone": {},

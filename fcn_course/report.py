@@ -16,6 +16,7 @@ import torch
 from fcn_course import plots, runs
 from fcn_course.config import per_backbone_settings
 from fcn_course.data import VOCSubset
+from fcn_course.messages import text
 from fcn_course.predict import load_model_from_checkpoint
 
 REPORT_FILES = ("report.md", "report.csv", "curves.png", "per_class.png", "qualitative.png")
@@ -51,7 +52,7 @@ def write_report(grid, out_dir) -> dict:
     try:
         paths["qualitative.png"] = plots.save_figure(qualitative_figure(grid), out_dir / "qualitative.png", dpi=90)
     except (ImportError, FileNotFoundError, ValueError, KeyError) as error:
-        note = f"qualitative.png not written: {error}"
+        note = text("report.qualitative_not_written", error=error)
         print(note)
     paths["report.md"] = write_markdown(grid, out_dir / "report.md", note)
     return paths
@@ -69,19 +70,28 @@ def write_csv(rows, path) -> Path:
 def write_markdown(grid, path, note="") -> Path:
     """report.md: the shared settings, the table, why some runs did not finish, and the figures."""
     args = grid.args
+    shared = text(
+        "report.shared_settings",
+        epochs=args["epoch_num"],
+        height=args["h_size"],
+        width=args["w_size"],
+        batch=args["batch_size"],
+        lr=args["lr"],
+        weight_decay=args["weight_decay"],
+        classes=", ".join(grid.classes),
+        max_samples=args.get("max_samples"),
+        seed=args["seed"],
+        root=args["root"],
+    )
+    if args.get("profile"):
+        shared += text("report.profile_suffix", profile=args["profile"])
     lines = [
-        "# Comparison grid: backbone x skip connections x pretrained weights",
+        f"# {text('report.title')}",
         "",
-        f"Shared settings: {args['epoch_num']} epochs, crops of {args['h_size']}x{args['w_size']} px, "
-        f"batch {args['batch_size']}, lr {args['lr']}, weight decay {args['weight_decay']}, "
-        f"classes {', '.join(grid.classes)}, max_samples {args.get('max_samples')}, "
-        f"seed {args['seed']}, data {args['root']}"
-        + (f" (profile {args['profile']})" if args.get("profile") else "")
-        + ".",
+        shared + ".",
         *_per_backbone_lines(args),
         "",
-        "Scores on the validation split; mIoU(fg) = mean IoU over the classes except background. "
-        "Per-class IoU, Dice(fg) and pixel accuracy are those of the best epoch.",
+        text("report.scores_explained"),
         "",
         grid.markdown_table(),
         "",
@@ -91,14 +101,15 @@ def write_markdown(grid, path, note="") -> Path:
         if run.reason:
             reasons.setdefault(run.reason, []).append(f"{run.name} ({run.status})")
     if reasons:
-        lines += ["## Runs that did not finish", ""]
+        lines += [f"## {text('report.unfinished_heading')}", ""]
         for reason, names in reasons.items():
             lines += [f"{', '.join(names)}:", "", "```", reason, "```", ""]
     if note:
-        lines += [f"Note: {note}", ""]
-    lines += ["## Figures", "", "![learning curves](curves.png)", "", "![per-class IoU](per_class.png)", ""]
+        lines += [text("report.note", note=note), ""]
+    lines += [f"## {text('report.figures_heading')}", "", f"![{text('report.curves_alt')}](curves.png)", ""]
+    lines += [f"![{text('report.per_class_alt')}](per_class.png)", ""]
     if not note:
-        lines += ["![predictions](qualitative.png)", ""]
+        lines += [f"![{text('report.predictions_alt')}](qualitative.png)", ""]
     Path(path).write_text("\n".join(lines), encoding="utf-8")
     return Path(path)
 
@@ -109,9 +120,11 @@ def _per_backbone_lines(args) -> list:
     return [
         "",
         *(
-            f"**{name}** runs used settings of their own in this profile: "
-            + ", ".join(f"{key}={value}" for key, value in settings.items())
-            + " (compare skip/no-skip within a backbone, not across backbones)."
+            text(
+                "report.own_settings",
+                backbone=name,
+                settings=", ".join(f"{key}={value}" for key, value in settings.items()),
+            )
             for name, settings in own.items()
         ),
     ]
@@ -123,15 +136,15 @@ def qualitative_figure(grid, n_images: int = QUALITATIVE_IMAGES):
         run for run in grid.trained_runs() if run.run_dir and runs.checkpoint_path(run.run_dir, "best").is_file()
     ]
     if not trained:
-        raise FileNotFoundError("no trained run with a best.pt")
+        raise FileNotFoundError(text("report.no_best_checkpoint"))
     if not grid.model_classes:
-        raise ValueError("the grid was loaded without model classes: pass model_classes to load_grid")
+        raise ValueError(text("report.no_model_classes"))
     dataset = VOCSubset(
         grid.args["root"], "val", classes=grid.classes, size=(grid.args["h_size"], grid.args["w_size"]), verbose=False
     )
     count = min(n_images, len(dataset))
     if count == 0:
-        raise ValueError("the validation split is empty")
+        raise ValueError(text("report.empty_validation"))
     samples = [dataset[index] for index in range(count)]
     images = torch.stack([image for image, _ in samples])
     predictions = {}

@@ -83,7 +83,7 @@ class RunFormatError(ValueError):
 def read_run_file(run_dir) -> dict:
     """``run_dir/run.json``; a ``format`` other than ``RUN_FORMAT`` (none: the current one) raises RunFormatError."""
     path = Path(run_dir) / RUN_FILE
-    config = read_json(path, "run description")
+    config = read_json(path, "run_description")
     found = config.get("format", RUN_FORMAT) if isinstance(config, dict) else None
     if found != RUN_FORMAT:
         raise RunFormatError(text("runs.unknown_format", path=path, found=found, known=RUN_FORMAT))
@@ -249,7 +249,7 @@ def read_outcome(run_dir) -> Optional[dict]:
         path = Path(run_dir) / name
         if path.is_file():
             try:
-                return read_json(path, "run outcome")
+                return read_json(path, "run_outcome")
             except ValueError:
                 return None  # a damaged outcome: the run is treated as unfinished and resumed
     return None
@@ -347,7 +347,7 @@ class History:
     @classmethod
     def load(cls, path) -> "History":
         """Read a ``history.json`` (null values come back as None)."""
-        return cls.from_dict(read_json(path, "training history"))
+        return cls.from_dict(read_json(path, "training_history"))
 
 
 def _as_score(value):
@@ -462,7 +462,7 @@ def read_grid_index(grid_dir) -> dict:
     path = Path(grid_dir) / GRID_FILE
     if not path.is_file():
         raise FileNotFoundError(text("runs.no_grid_index", grid_dir=grid_dir, grid_file=GRID_FILE))
-    return read_json(path, "grid index")
+    return read_json(path, "grid_index")
 
 
 def write_grid_index(grid_dir, args: dict, entries) -> Path:

@@ -3,11 +3,13 @@
 What the numbers in a VOC mask mean (``VOC_CLASSES``, ``VOID``, the palette), how a mask is read, where
 the files of a ``VOCdevkit`` tree live, and the ImageNet statistics every input is normalised with. The
 loader (``data``), the synthetic twin (``synthetic``), the figures (``plots``) and ``predict`` all read
-these from here; this module imports nothing from the course but the message catalogue (which imports nothing),
-so it can never be part of an import circle.
+these from here; this module imports nothing from the course but the message catalogue (which needs only
+the environment reader, and only when first asked), so it can never be part of an import circle.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from pathlib import Path
 
@@ -56,9 +58,24 @@ def class_label(name: str) -> str:
     return text(f"voc.class.{name}") if name in VOC_CLASSES else name
 
 
-# The students' name of every VOC class, as a dict (``CLASS_LABELS.get(name, name)``); PORTUGUESE_NAMES is
-# its older name.
-CLASS_LABELS = {name: class_label(name) for name in VOC_CLASSES}
+class _ClassLabels(Mapping):
+    """``{VOC name: the name students read}``, looked up when read: in the language active then."""
+
+    def __getitem__(self, name):
+        if name not in VOC_CLASSES:
+            raise KeyError(name)
+        return class_label(name)
+
+    def __iter__(self):
+        return iter(VOC_CLASSES)
+
+    def __len__(self):
+        return len(VOC_CLASSES)
+
+
+# The students' name of every VOC class, as a mapping (``CLASS_LABELS.get(name, name)``); PORTUGUESE_NAMES
+# is its older name.
+CLASS_LABELS = _ClassLabels()
 PORTUGUESE_NAMES = CLASS_LABELS
 
 VOID = 255  # "don't know" pixels (object borders, ambiguous regions): ignored by the loss and the metrics

@@ -37,6 +37,7 @@ from fcn_course.data import make_loaders, prepare_data  # noqa: E402
 from fcn_course.engine import TrainingIngredients, count_parameters, fit  # noqa: E402
 from fcn_course.files import OutputFolder  # noqa: E402
 from fcn_course.instructor.reference import reference_ingredients  # noqa: E402
+from fcn_course.messages import text  # noqa: E402
 from fcn_course.plots import plot_history, save_figure, show_epoch_predictions  # noqa: E402
 
 SKIP_CHOICES = {"none": False, "8s": "8s", "16s": "16s"}
@@ -53,43 +54,35 @@ RUN_FOLDER_FILES = (
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Train one FCN configuration (reference solutions) on Pascal "
-        "VOC or the synthetic twin, as the profile says."
-    )
-    parser.add_argument("--backbone", choices=tuple(BACKBONES), default="alexnet")
-    parser.add_argument(
-        "--skip",
-        choices=tuple(SKIP_CHOICES),
-        default="8s",
-        help="skip connections: none (FCN-32s), 8s or 16s (default: 8s)",
-    )
+    parser = argparse.ArgumentParser(description=text("train.description"))
+    parser.add_argument("--backbone", choices=tuple(BACKBONES), default="alexnet", help=text("train.backbone"))
+    parser.add_argument("--skip", choices=tuple(SKIP_CHOICES), default="8s", help=text("train.skip"))
     weights = parser.add_mutually_exclusive_group()
     weights.add_argument(
         "--pretrained",
         dest="pretrained",
         action="store_true",
         default=None,
-        help="start the backbone from ImageNet weights (default of the full profile)",
+        help=text("train.pretrained"),
     )
     weights.add_argument(
         "--scratch",
         dest="pretrained",
         action="store_false",
-        help="random initialisation (default of the demo and smoke profiles)",
+        help=text("train.scratch"),
     )
-    parser.add_argument("--profile", choices=profile_names(), help="run profile (default: from the environment)")
-    parser.add_argument("--smoke", action="store_true", help="the same as --profile smoke")
-    parser.add_argument("--epochs", type=int, help="number of epochs (args['epoch_num'])")
-    parser.add_argument("--lr", type=float, help="learning rate")
-    parser.add_argument("--size", type=int, help="square crop size fed to the network (w_size = h_size)")
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--max-samples", type=int, help="keep at most this many images per split")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--download", action="store_true", help="download Pascal VOC when it is missing")
-    parser.add_argument("--run-dir", type=Path, help="folder of this run (created)")
-    parser.add_argument("--resume", action="store_true", help="continue the run in --run-dir from last.pt")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    parser.add_argument("--profile", choices=profile_names(), help=text("train.profile"))
+    parser.add_argument("--smoke", action="store_true", help=text("train.smoke"))
+    parser.add_argument("--epochs", type=int, help=text("train.epochs"))
+    parser.add_argument("--lr", type=float, help=text("train.lr"))
+    parser.add_argument("--size", type=int, help=text("train.size"))
+    parser.add_argument("--batch-size", type=int, help=text("train.batch_size"))
+    parser.add_argument("--max-samples", type=int, help=text("train.max_samples"))
+    parser.add_argument("--seed", type=int, help=text("train.seed"))
+    parser.add_argument("--download", action="store_true", help=text("train.download"))
+    parser.add_argument("--run-dir", type=Path, help=text("train.run_dir"))
+    parser.add_argument("--resume", action="store_true", help=text("train.resume"))
+    parser.add_argument("--no-progress", action="store_true", help=text("train.no_progress"))
     return parser.parse_args(argv)
 
 
@@ -124,15 +117,11 @@ def default_run_dir(options, args) -> Path:
 def main(argv=None) -> int:
     options = parse_args(argv)
     if options.resume and options.run_dir is None:
-        raise SystemExit("--resume needs --run-dir (the folder that holds last.pt)")
+        raise SystemExit(text("train.resume_needs_run_dir"))
     args = build_args(options)
     run_dir = options.run_dir or default_run_dir(options, args)
     if not options.resume and runs.checkpoint_path(run_dir, "last").is_file():
-        print(
-            f"error: {run_dir} already holds a run: pass --resume to continue it, or choose another --run-dir "
-            "(nothing was changed)",
-            file=sys.stderr,
-        )
+        print(text("train.run_exists", run_dir=run_dir), file=sys.stderr)
         return 2
     fresh = not (run_dir / runs.RUN_FILE).exists()
     try:
@@ -140,13 +129,13 @@ def main(argv=None) -> int:
         prepare_data(args)
         runs.start_run(run_dir, args)  # refuses other settings before anything is trained or written
     except (runs.RunMismatchError, OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(text("cli.error", error=error), file=sys.stderr)
         return 2
-    print(f"run folder: {run_dir}")
+    print(text("train.run_folder", run_dir=run_dir))
     try:
         return train(options, args, run_dir)
     except (OSError, ValueError) as error:  # a bad setting (--batch-size 0), a full disk, a missing file...
-        print(f"error: {error}", file=sys.stderr)
+        print(text("cli.error", error=error), file=sys.stderr)
         return 2
     finally:
         if fresh:
@@ -158,14 +147,19 @@ def train(options, args, run_dir) -> int:
     ingredients = TrainingIngredients.of(reference_ingredients())
     seed_everything(args["seed"])  # the model's random initialisation is part of the run
     train_loader, val_loader = make_loaders(args)
-    print(f"train: {len(train_loader.dataset)} images, val: {len(val_loader.dataset)} images, device: {args['device']}")
+    print(text("train.data_line", train=len(train_loader.dataset), val=len(val_loader.dataset), device=args["device"]))
     net = ingredients.model_classes[options.backbone](
         args["n_classes"], pretrained=args["pretrained"], skip=args["skip"]
     )
     net = net.to(args["device"])
     print(
-        f"{type(net).__name__} skip={args['skip']} pretrained={args['pretrained']}: "
-        f"{count_parameters(net):,} parameters"
+        text(
+            "train.model_line",
+            model=type(net).__name__,
+            skip=args["skip"],
+            pretrained=args["pretrained"],
+            parameters=f"{count_parameters(net):,}",
+        )
     )
     optimizer = ingredients.make_optimizer(net, args)
     loss_fn = ingredients.loss_fn()
@@ -182,7 +176,7 @@ def train(options, args, run_dir) -> int:
         progress=not options.no_progress,
     )
     save_figure(plot_history(history), runs.curves_path(run_dir))
-    print(f"results in {run_dir}")
+    print(text("train.results_in", run_dir=run_dir))
     return 0
 
 

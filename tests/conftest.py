@@ -6,10 +6,23 @@ import types
 import pytest
 import torch
 
+from fcn_course import messages
+from fcn_course.environment import LANG_ENV
 from fcn_course.synthetic import make_synthetic_voc
 
 # Hooks that fail a test starting a Jupyter kernel or another process without the marker that says so (fast lane).
 from process_markers import pytest_configure, pytest_runtest_makereport, pytest_unconfigure  # noqa: F401, E402
+
+
+@pytest.fixture(autouse=True)
+def default_language(monkeypatch):
+    """Every test starts in the course's default language, whatever the machine's FCN_COURSE_LANG, and a
+    test that calls ``set_language`` leaves no language behind it."""
+    monkeypatch.delenv(LANG_ENV, raising=False)
+    messages.set_language(None)
+    yield
+    monkeypatch.delenv(LANG_ENV, raising=False)  # a test's own FCN_COURSE_LANG, before set_language reads it
+    messages.set_language(None)
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,12 @@ import pytest
 from fcn_course.__main__ import INSTRUCTOR_COMMANDS
 from fcn_course.__main__ import main
 from fcn_course.instructor.__main__ import main as instructor_main
+from fcn_course.messages import set_language, text
 
 
 def test_check_reports_the_notebooks_in_sync(capsys):
     assert instructor_main(["check"]) == 0
-    assert "notebooks in sync" in capsys.readouterr().out
+    assert text("instructor_cli.in_sync") in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("command", ["grid", "predict"])
@@ -43,11 +44,13 @@ def test_unknown_command_is_an_error(capsys):
 
 @pytest.mark.parametrize("command", INSTRUCTOR_COMMANDS)
 def test_instructor_commands_are_not_student_commands(command, capsys):
-    """The student CLI names the instructor command to run instead, in Portuguese and in English."""
+    """The student CLI names the instructor command to run instead, in the active language."""
     assert main([command, "--help"]) == 2
     err = capsys.readouterr().err
-    assert f"python -m fcn_course.instructor {command}" in err
-    assert "comando do professor" in err and "instructor command" in err
+    assert f"python -m fcn_course.instructor {command}" in err and "comando do professor" in err
+    set_language("en")
+    assert main([command]) == 2
+    assert "instructor command" in capsys.readouterr().err
 
 
 def test_site_points_to_the_instructor_command(capsys):
@@ -80,10 +83,31 @@ def test_student_help_says_which_commands_are_for_students(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0
-    out = capsys.readouterr().out
-    assert "Student commands" in out and "python -m fcn_course.instructor" in out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Comandos do aluno" in out and "python -m fcn_course.instructor" in out
     for command in ("synth", "download", "grid", "predict"):
         assert command in out
+    assert " ".join(text("cli.synth").split()) in out  # the catalogue's words, not the code's
+
+
+@pytest.mark.parametrize("language, words", [("pt_BR", "Comandos do aluno"), ("en", "Student commands")])
+@pytest.mark.parametrize("command", ["", "grid", "predict", "download"])
+def test_every_student_help_comes_from_the_catalogue_in_the_active_language(language, words, command, capsys):
+    """`--help` of the student CLI and of each command speaks the language chosen with set_language."""
+    set_language(language)
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"] if command else ["--help"])
+    assert exit_info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    expected = {
+        "": text("cli.description"),
+        "grid": text("cli.grid.description"),
+        "predict": text("cli.predict.description"),
+        "download": text("cli.download_replace"),
+    }[command]
+    assert " ".join(expected.split()) in out
+    if not command:
+        assert words in out
 
 
 def test_the_student_cli_does_not_import_the_instructor_wing():
@@ -144,5 +168,26 @@ def test_download_command_help_says_what_replace_deletes(capsys):
 
     with pytest.raises(SystemExit):
         main(["download", "--help"])
-    text = " ".join(capsys.readouterr().out.split())
-    assert "--replace" in text and "overwrites" in text and "kept" in text
+    said = " ".join(capsys.readouterr().out.split())
+    assert "--replace" in said and "sobrescreve" in said and "mantidos" in said
+
+
+@pytest.mark.parametrize("command", ["grade", "export-grades"])
+def test_grade_and_export_grades_take_a_language_defaulting_to_brazilian_portuguese(command, capsys):
+    from fcn_course.instructor.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args([command, "folder"]).lang == "pt_BR"
+    assert parser.parse_args([command, "folder", "--lang", "en"]).lang == "en"
+    with pytest.raises(SystemExit):
+        parser.parse_args([command, "folder", "--lang", "fr"])
+    assert "pt_BR" in capsys.readouterr().err  # the refusal lists the languages there are
+
+
+def test_the_instructor_help_comes_from_the_catalogue(capsys):
+    set_language("en")
+    with pytest.raises(SystemExit):
+        instructor_main(["grade", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    first_sentence = text("instructor_cli.grade.description").split(".")[0]  # argparse may break at hyphens later
+    assert " ".join(first_sentence.split()) in out and "--lang" in out

@@ -101,9 +101,9 @@ def test_one_source_of_truth_for_the_profile(monkeypatch):
     smoke = config.course_args(smoke=True)
     assert smoke["smoke"] and smoke["epoch_num"] == 2 and smoke["synthetic"]
     assert config.course_args(profile="demo")["profile"] == "demo"
-    with pytest.raises(ValueError, match="disagree"):
+    with pytest.raises(ValueError, match="não combinam"):
         config.course_args(profile="demo", smoke=True)
-    with pytest.raises(ValueError, match="choose one of full, demo, smoke"):
+    with pytest.raises(ValueError, match="escolha um de full, demo, smoke"):
         config.course_args(profile="quick")
     monkeypatch.setenv("FCN_COURSE_PROFILE", "fast")
     with pytest.raises(ValueError, match="FCN_COURSE_PROFILE"):
@@ -128,7 +128,7 @@ def test_overrides_and_a_typo_in_a_setting(monkeypatch, tmp_path):
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
     args = config.course_args(epoch_num=7, classes=["background", "person"], root=tmp_path)
     assert args["epoch_num"] == 7 and args["n_classes"] == 2 and args["classes"] == ("background", "person")
-    with pytest.raises(ValueError, match="unknown setting.*'epochs'.*epoch_num"):
+    with pytest.raises(ValueError, match="desconhecida.*'epochs'.*epoch_num"):
         config.course_args(epochs=10, root=tmp_path)
 
 

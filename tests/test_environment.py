@@ -54,6 +54,7 @@ def test_config_re_exports_the_names_and_the_reader():
         "RUNS_ENV",
         "WEIGHTS_ENV",
         "STATIC_ENV",
+        "LANG_ENV",
         "Environment",
         "read_environment",
     ):
@@ -65,6 +66,7 @@ def test_config_re_exports_the_names_and_the_reader():
         "FCN_COURSE_RUNS",
         "FCN_COURSE_WEIGHTS",
         "FCN_COURSE_STATIC",
+        "FCN_COURSE_LANG",
     }
 
 
@@ -107,11 +109,11 @@ def test_the_scan_finds_a_copied_name(tmp_path):
 @pytest.mark.parametrize(
     "environ, profile, source",
     [
-        ({}, None, "padrão"),
+        ({}, None, "default"),
         ({"FCN_COURSE_PROFILE": " Demo "}, "demo", "FCN_COURSE_PROFILE=Demo"),
         ({"FCN_COURSE_SMOKE": "yes"}, "smoke", "FCN_COURSE_SMOKE=1"),
         ({"FCN_COURSE_SMOKE": "ON"}, "smoke", "FCN_COURSE_SMOKE=1"),
-        ({"FCN_COURSE_SMOKE": "0"}, None, "padrão"),
+        ({"FCN_COURSE_SMOKE": "0"}, None, "default"),
         ({"FCN_COURSE_PROFILE": "full", "FCN_COURSE_SMOKE": "1"}, "full", "FCN_COURSE_PROFILE=full"),
         ({"FCN_COURSE_PROFILE": "  ", "FCN_COURSE_SMOKE": "1"}, "smoke", "FCN_COURSE_SMOKE=1"),
     ],
@@ -146,3 +148,12 @@ def test_folders_flags_and_defaults(tmp_path):
 def test_the_process_environment_is_the_default(monkeypatch, tmp_path):
     monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
     assert read_environment().data_dir == tmp_path
+
+
+@pytest.mark.parametrize(
+    "environ, language", [({}, None), ({"FCN_COURSE_LANG": " "}, None), ({"FCN_COURSE_LANG": " en "}, "en")]
+)
+def test_the_language_variable_is_read_as_written(environ, language):
+    """FCN_COURSE_LANG is read here, as written: fcn_course.messages checks it against its languages."""
+    assert read_environment(environ).language == language
+    assert environment.read_language(environ) == language

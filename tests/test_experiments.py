@@ -277,7 +277,7 @@ def test_smoke_profile_never_downloads_weights(synthetic_voc_root, tmp_path, mon
     )
     result = tiny_grid(tiny_args(synthetic_voc_root, smoke=True), tmp_path / "grid", skips=(True,), pretrained=(True,))
     (run,) = result.runs
-    assert run.status == "skipped" and "never downloads" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
+    assert run.status == "skipped" and "nunca baixa" in run.reason and "alexnet-owt-7be5be79.pth" in run.reason
     assert fit_spy == []
 
 
@@ -360,7 +360,7 @@ def test_smoke_mode_shrinks_the_grid(synthetic_voc_root, capsys):
     small = experiments.smoke_grid_args(args)
     assert (small["epoch_num"], small["h_size"], small["w_size"]) == (2, 64, 64)
     assert small["max_samples"] == 12 and small["batch_size"] == 4
-    assert "smoke profile" in capsys.readouterr().out
+    assert "perfil smoke" in capsys.readouterr().out
     assert args["epoch_num"] == 50  # the caller's dict is left alone
     tiny = experiments.smoke_grid_args(tiny_args(synthetic_voc_root, smoke=True))
     assert (tiny["epoch_num"], tiny["max_samples"]) == (1, 6)  # never enlarged

@@ -490,6 +490,7 @@ CHILD_VARIABLES = {
     "LANG",
     "LC_ALL",
     "FCN_COURSE_SMOKE",
+    "FCN_COURSE_LANG",  # the grading's language (grade --lang)
     "MPLBACKEND",
     "PYTHONPATH",
     "PYTHONDONTWRITEBYTECODE",
@@ -698,3 +699,54 @@ def test_asking_for_bwrap_where_it_does_not_work_is_a_clear_error(monkeypatch):
         assert sandbox.resolve_sandbox("auto") == "none"
     finally:
         sandbox.bwrap_available.cache_clear()
+
+
+# --------------------------------------------------------------------------------------------------
+# The grading's language (grade --lang, issue 24): reports, labels and the checks' feedback follow it;
+# the statuses and the CSV columns are machine values that never change with it
+# --------------------------------------------------------------------------------------------------
+def test_the_report_and_the_labels_follow_the_grading_language():
+    from fcn_course.messages import set_language
+
+    set_language("en")
+    result = {
+        "status": CRASHED,
+        "exercises": [],
+        "cell_errors": [],
+        "checks_error": "boom",
+        "reflections": [{"question": "Why?", "answered": False}],
+    }
+    report = report_markdown("ana/02.ipynb", result)
+    assert report.startswith("# Grading report: ana/02.ipynb")
+    assert "## ⚠️ The checks could not finish" in report and "❌ not answered: Question 1: Why?" in report
+    assert (TAMPERED, status_label(TAMPERED)) == ("tampered", "for manual review")
+    # A notebook still in Portuguese graded in English: its labels are found, and named in English.
+    assert question_label("**Pergunta de reflexão 6: análise.** Use o `explorador`.") == (
+        "Question 6",
+        "Use o explorador.",
+    )
+    assert question_label("**Reflection question B.** Why?") == ("Question B", "Why?")
+
+
+def test_the_checks_of_a_submission_get_the_grading_language(tmp_path):
+    from fcn_course.environment import LANG_ENV
+    from fcn_course.messages import set_language
+
+    assert sandbox.child_environment(tmp_path, [])[LANG_ENV] == "pt_BR"
+    set_language("en")
+    assert sandbox.child_environment(tmp_path, [])[LANG_ENV] == "en"
+
+
+@pytest.mark.subprocess
+@pytest.mark.slow
+def test_a_submission_graded_in_english_gets_english_feedback(tmp_path):
+    """The child process that runs the checks speaks the grading's language, not its own default."""
+    from fcn_course.messages import set_language
+
+    set_language("en")
+    submission = write(notebook_01(RECALL), tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, quiet=True)
+    assert result["status"] == OK and result["passed"] == 0
+    feedback = " ".join(result["exercises"][0]["messages"])
+    assert "this is each class's recall" in feedback and "isso é" not in feedback
+    assert result["exercises"][0]["name"].startswith("Exercise 0")

@@ -213,4 +213,7 @@ def test_grade_then_export_a_moodle_download(tmp_path, capsys):
     assert (rows["67890"]["points"], rows["67890"]["grade"]) == ("0", "0")
     with zipfile.ZipFile(tmp_path / "notas" / "lms" / FEEDBACK_ZIP) as archive:
         assert "recall" in archive.read(f"Bruno Lima_67890_assignfeedback_file_/relatorio_{NB01}.md").decode()
+    assert "planilha de notas do Moodle" in capsys.readouterr().out
+    # --lang: the same export, its summary in English (the files' columns and statuses do not change)
+    assert instructor_main(["export-grades", str(tmp_path / "notas"), "--excel", "--lang", "en"]) in (0, None)
     assert "Moodle grading worksheet" in capsys.readouterr().out

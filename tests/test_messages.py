@@ -3,11 +3,17 @@ fields a caller fills in are the ones the template needs."""
 
 import ast
 import re
+import sys
+import types
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
+from torch import nn
 
-from fcn_course import messages
+from fcn_course import checks, messages
+from fcn_course.environment import LANG_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = [path for folder in ("fcn_course", "solutions", "scripts") for path in (ROOT / folder).rglob("*.py")]
@@ -112,6 +118,15 @@ MIGRATED = [
     "fcn_course/instructor/site.py",
     "fcn_course/instructor/grade_time.py",
     "fcn_course/instructor/lms.py",
+    "fcn_course/experiments.py",
+    "fcn_course/report.py",
+    "fcn_course/config.py",
+    "fcn_course/profiles.py",
+    "fcn_course/environment.py",
+    "fcn_course/files.py",
+    "fcn_course/__main__.py",
+    "fcn_course/instructor/course.py",
+    "scripts/train.py",
 ]
 ACCENTED = set("áàâãéêíóôõúüçÁÀÂÃÉÊÍÓÔÕÚÇ")
 # Words common in Portuguese sentences and (nearly) absent from English code and messages.
@@ -202,3 +217,171 @@ def test_a_migrated_module_writes_no_portuguese_outside_the_catalogue(module):
         f"{module} has Portuguese text outside fcn_course/messages/pt_BR.py (move it there and "
         f"ask for it with text(key)): {found}"
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Languages: every catalogue has the same keys and fields; how the language is chosen (issue 24)
+# --------------------------------------------------------------------------------------------------
+def catalogue_differences(first: dict, second: dict) -> list:
+    """What keeps two catalogues from being translations of each other: missing keys, other fields."""
+    problems = [f"{key!r} is missing" for key in first if key not in second]
+    problems += [f"{key!r} is extra" for key in second if key not in first]
+    problems += [
+        f"{key!r} fills in {sorted(messages.fields_of(second[key]))}, not {sorted(messages.fields_of(first[key]))}"
+        for key in first
+        if key in second and messages.fields_of(first[key]) != messages.fields_of(second[key])
+    ]
+    return problems
+
+
+@pytest.mark.parametrize("language", [name for name in messages.LANGUAGES if name != messages.DEFAULT_LANGUAGE])
+def test_every_language_has_every_key_with_the_same_fields(language):
+    problems = catalogue_differences(messages.catalogue(messages.DEFAULT_LANGUAGE), messages.catalogue(language))
+    assert not problems, f"fcn_course/messages/{language}.py differs from pt_BR.py:\n" + "\n".join(problems)
+
+
+def test_a_key_missing_in_one_language_or_a_changed_field_is_found():
+    """The comparison above would prove nothing if it missed a key or a renamed field."""
+    pt = {"a.one": "um {x}", "a.two": "dois"}
+    assert catalogue_differences(pt, {"a.one": "one {x}"}) == ["'a.two' is missing"]
+    assert catalogue_differences(pt, {"a.one": "one {y}", "a.two": "two", "a.three": "3"}) == [
+        "'a.three' is extra",
+        "'a.one' fills in ['y'], not ['x']",
+    ]
+
+
+def test_every_english_sentence_is_english():
+    """en.py was written anew, not left in Portuguese: no template of it looks Portuguese."""
+    left = [key for key, value in messages.catalogue("en").items() if looks_portuguese(value)]
+    assert not left, f"en.py templates that look Portuguese: {left}"
+
+
+def test_the_default_is_brazilian_portuguese_whatever_the_machine_locale(monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "en")
+    assert messages.active_language() == "pt_BR"
+    assert messages.text("cli.grid.quiet") == messages.catalogue("pt_BR")["cli.grid.quiet"]
+
+
+def test_the_environment_variable_chooses_the_language(monkeypatch):
+    monkeypatch.setenv(LANG_ENV, "en")
+    assert messages.active_language() == "en"
+    assert messages.text("checks.passed", title="X") == "✅ X: all correct!"
+    assert messages.text("checks.passed", title="X", language="pt_BR") == "✅ X: tudo certo!"
+
+
+def test_set_language_wins_over_the_environment_and_can_be_undone(monkeypatch):
+    monkeypatch.setenv(LANG_ENV, "en")
+    assert messages.set_language("pt-BR") == "pt_BR"  # the usual spelling of the tag is accepted too
+    assert messages.text("checks.passed", title="X") == "✅ X: tudo certo!"
+    assert messages.set_language(None) == "en"
+
+
+def test_an_unknown_language_is_refused_listing_the_available_ones(monkeypatch):
+    with pytest.raises(ValueError, match="'fr'.*pt_BR, en"):
+        messages.set_language("fr")
+    with pytest.raises(ValueError, match="'fr'.*pt_BR, en"):
+        messages.text("checks.passed", title="X", language="fr")
+    monkeypatch.setenv(LANG_ENV, "klingon")
+    with pytest.raises(ValueError, match="FCN_COURSE_LANG='klingon'.*pt_BR, en"):
+        messages.text("checks.passed", title="X")
+
+
+def test_a_third_language_is_one_catalogue_file_and_one_entry_in_languages(monkeypatch):
+    """What README "Languages" promises: a module with MESSAGES, named in LANGUAGES, and text() and the
+    checks speak it (a tiny fake language with two keys, registered for this test only)."""
+    fake = types.ModuleType("fcn_course.messages.xx")
+    fake.MESSAGES = {
+        "checks.failed": "✗ {title}:",
+        "checks.unknown_exercise": "no {key!r} here; try {keys}.",
+    }
+    monkeypatch.setitem(sys.modules, fake.__name__, fake)
+    monkeypatch.setattr(messages, "LANGUAGES", (*messages.LANGUAGES, "xx"))
+    messages.set_language("xx")
+    assert messages.text("checks.failed", title="T") == "✗ T:"
+    result = checks.check("no-such-exercise", {}, verbose=False)
+    assert (
+        str(result)
+        == "✗ no-such-exercise:\n   - no 'no-such-exercise' here; try "
+        + ", ".join(row.key for row in checks.exercises())
+        + "."
+    )
+    with pytest.raises(KeyError, match="xx.py"):
+        messages.text("checks.passed", title="T")  # a key the fake language lacks is named, never mixed in
+
+
+# --------------------------------------------------------------------------------------------------
+# Every exercise's failure path speaks the chosen language (one representative wrong answer each)
+# --------------------------------------------------------------------------------------------------
+class _LinearNet(nn.Module):
+    """A wrong FCN for every FCN exercise: a fully connected layer, no convolution."""
+
+    def __init__(self, num_classes, pretrained=False, skip=False):
+        super().__init__()
+        self.fc = nn.Linear(3, num_classes)
+
+    def forward(self, x):
+        return self.fc(x.movedim(1, -1)).movedim(-1, 1)
+
+
+def _wrong_answers() -> dict:
+    """``{exercise key: the names a notebook would define, one of them wrong}``."""
+    from solutions.fcn_alexnet import FCN_AlexNet
+    from solutions.training import compute_loss, make_criterion, make_optimizer
+
+    def recall(matrix):
+        tp = np.diag(matrix).astype(float)
+        return tp / matrix.sum(1), tp / matrix.sum(1)
+
+    return {
+        "iou": {"iou_and_dice_from_confusion": recall},
+        "alexnet-noskip": {"FCN_AlexNet": _LinearNet},
+        "alexnet-skip": {"FCN_AlexNet": _LinearNet},
+        "optimizer": {
+            "make_optimizer": lambda net, args: torch.optim.SGD(net.parameters(), lr=args["lr"]),
+            "FCN_AlexNet": FCN_AlexNet,
+        },
+        "loss": {"compute_loss": compute_loss, "make_criterion": lambda: nn.CrossEntropyLoss()},
+        "training": {
+            "FCN_AlexNet": FCN_AlexNet,
+            "make_optimizer": make_optimizer,
+            "compute_loss": lambda outputs, labels, criterion: 0.0,  # a number, not the batch's loss tensor
+            "make_criterion": make_criterion,
+        },
+        "upsampler": {"make_upsampler": lambda channels, factor, learnable: nn.Upsample(scale_factor=factor)},
+        "class-weights": {"class_weights": lambda counts: torch.as_tensor(counts, dtype=torch.float32)},
+        "dice-loss": {"dice_loss": lambda outputs, labels: outputs.sum() * 0.0 + 2.0},
+        "vgg16-noskip": {"FCN_VGG16": _LinearNet},
+        "vgg16-skip": {"FCN_VGG16": _LinearNet},
+        "vgg16-scoresum": {"FCN8s_VGG16_Sum": _LinearNet},
+    }
+
+
+ENGLISH_WORDS = {"the", "must", "should", "with", "use", "got", "is", "not", "of", "and", "expected", "your"}
+# Short feedback ("use torch.optim.Adam (veio SGD)") may hold none of PORTUGUESE_WORDS: the feedback's own words.
+PORTUGUESE_FEEDBACK_WORDS = PORTUGUESE_WORDS | {"veio", "crie", "como", "com", "deveria", "esperado", "devolva"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+@pytest.mark.parametrize("key", [row.key for row in checks.exercises()])
+def test_every_exercise_fails_in_the_chosen_language(key, language):
+    """A wrong answer's feedback (title and hints) is all in ``language``: no catalogue key left as it is,
+    Portuguese words in pt_BR, none in English."""
+    answers = _wrong_answers()
+    assert set(answers) == {row.key for row in checks.exercises()}, "give every exercise a wrong answer here"
+    messages.set_language(language)
+    result = checks.check(key, answers[key], verbose=False)
+    assert not result.passed, f"{key}: the wrong answer passed"
+    said = str(result)
+    assert said.startswith(messages.text("checks.failed", title=checks.get_exercise(key).title))
+    leaked = [word for word in re.findall(r"[a-z_]+(?:\.[a-z_-]+)+", said) if word in messages.catalogue()]
+    assert not leaked, f"catalogue keys shown instead of sentences: {leaked}"
+    feedback = " ".join(result.messages)
+    words = {word.lower() for word in WORD.findall(feedback)}
+    if language == "pt_BR":
+        assert looks_portuguese(feedback) or PORTUGUESE_FEEDBACK_WORDS & words, feedback
+    else:
+        assert not looks_portuguese(said), said
+        assert ENGLISH_WORDS & words, feedback

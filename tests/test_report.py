@@ -4,6 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from fcn_course.messages import text
+
 from fcn_course.report import write_markdown
 
 SHARED = {
@@ -32,15 +34,13 @@ def _report(tmp_path, **args) -> str:
 
 def test_the_demo_report_says_vgg16_trained_with_its_own_settings(tmp_path):
     report = _report(tmp_path, profile="demo")
-    assert (
-        "**vgg16** runs used settings of their own in this profile: epoch_num=10, lr=0.0003, w_size=96, "
-        "h_size=96, max_samples=48 (compare skip/no-skip within a backbone, not across backbones)."
-    ) in report
-    assert "(profile demo)" in report
+    own = "epoch_num=10, lr=0.0003, w_size=96, h_size=96, max_samples=48"
+    assert text("report.own_settings", backbone="vgg16", settings=own) in report
+    assert text("report.profile_suffix", profile="demo") in report
 
 
 @pytest.mark.parametrize("args", [{"profile": "full"}, {"profile": "smoke"}, {}, {"profile": "quick"}])
 def test_without_per_backbone_settings_the_report_says_nothing_about_them(tmp_path, args):
     """Full and smoke give no backbone settings of its own; an old grid without a known profile neither."""
     report = _report(tmp_path, **args)
-    assert "settings of their own" not in report and "Shared settings: 12 epochs" in report
+    assert "**vgg16**" not in report and "Configurações comuns: 12 épocas" in report

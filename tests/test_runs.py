@@ -288,7 +288,7 @@ def test_a_damaged_run_description_names_the_file(tmp_path, name):
     before = tree_digest(run_dir)
     with pytest.raises(ValueError) as error:
         runs.read_run_config(run_dir)
-    assert str(run_dir / name) in str(error.value) and "delete it" in str(error.value)
+    assert str(run_dir / name) in str(error.value) and "Apague-o" in str(error.value)
     if name == "run.json":
         with pytest.raises(ValueError, match="run.json"):
             runs.start_run(run_dir, {"backbone": "alexnet", "classes": CLASSES})

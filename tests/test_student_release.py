@@ -89,10 +89,13 @@ def test_instructor_commands_say_where_they_run(installed_release, command):
     assert "comando do professor" in completed.stderr
 
 
-def test_student_help_works(installed_release):
+def test_student_help_works(installed_release, monkeypatch):
+    """In Portuguese by default; FCN_COURSE_LANG=en switches the installed package to English."""
     python, _, work = installed_release
     out = _run(python, "-m", "fcn_course", "--help", cwd=work).stdout
-    assert "synth" in out and "predict" in out and "Student commands" in out
+    assert "synth" in out and "predict" in out and "Comandos do aluno" in out
+    monkeypatch.setenv("FCN_COURSE_LANG", "en")
+    assert "Student commands" in _run(python, "-m", "fcn_course", "--help", cwd=work).stdout
 
 
 @pytest.mark.kernel

@@ -20,6 +20,7 @@ import argparse
 import sys
 
 from fcn_course.instructor import repo_root
+from fcn_course.messages import LANGUAGES, DEFAULT_LANGUAGE, set_language, text
 from fcn_course.profiles import profile_names
 
 PROG = "python -m fcn_course.instructor"
@@ -40,7 +41,7 @@ def _cmd_build(a):
     try:
         return 0 if build(repo_root(), execute=a.execute, force=a.force).ok else 1
     except CourseLayoutError as error:
-        print(f"build refused, nothing was written: {error}", file=sys.stderr)
+        print(text("instructor_cli.build_refused", error=error), file=sys.stderr)
         return 1
 
 
@@ -51,9 +52,9 @@ def _cmd_check(a):
     for problem in problems:
         print("-", problem)
     print(
-        "notebooks in sync"
+        text("instructor_cli.in_sync")
         if not problems
-        else f"{len(problems)} problem(s); each says its fix (most often: run `{PROG} build`)"
+        else text("instructor_cli.out_of_sync", count=len(problems), prog=PROG)
     )
     return 1 if problems else 0
 
@@ -62,6 +63,7 @@ def _cmd_grade(a):
     from fcn_course.instructor.grade_class import GradingOutputError, GradingRefused, grade_class, row_passed
     from fcn_course.instructor.sandbox import GIB, Limits, SandboxUnavailable
 
+    set_language(a.lang)  # the reports, the labels of grades.csv and the feedback of the checks
     limits = Limits(memory_bytes=int(a.memory_limit * GIB) if a.memory_limit else None)
     try:
         grades = grade_class(
@@ -82,8 +84,13 @@ def _cmd_grade(a):
         return 1
     problems = sum(not row_passed(row) for row in grades.rows)
     print(
-        f"{len(grades.rows)} submission(s) graded, {problems} with a failed exercise, an error or a reason for "
-        f"manual review; reports and {grades.csv_path.name} in {grades.report_dir}"
+        text(
+            "instructor_cli.graded",
+            count=len(grades.rows),
+            problems=problems,
+            csv=grades.csv_path.name,
+            folder=grades.report_dir,
+        )
     )
     return 0 if grades.all_passed or a.exit_zero else 1
 
@@ -91,6 +98,7 @@ def _cmd_grade(a):
 def _cmd_export_grades(a):
     from fcn_course.instructor.lms import export_grades, read_weights, summary
 
+    set_language(a.lang)
     try:
         weights = read_weights(a.weights) if a.weights else {}
         for item in a.weight or []:
@@ -118,9 +126,9 @@ def _cmd_release(a):
 
     root = repo_root()
     try:
-        print(f"student release: {release(root, a.out or root / 'dist' / 'fcn-course-student')}")
+        print(text("instructor_cli.released", folder=release(root, a.out or root / "dist" / "fcn-course-student")))
     except ReleaseError as error:
-        print(f"release refused: {error}", file=sys.stderr)
+        print(text("instructor_cli.release_refused", error=error), file=sys.stderr)
         return 1
     if a.nbgrader:
         return _export_nbgrader(root, a.nbgrader)
@@ -133,7 +141,7 @@ def _cmd_publish(a):
     try:
         publish(repo_root(), a.folder, repository=a.repository)
     except ReleaseError as error:
-        print(f"publish refused: {error}", file=sys.stderr)
+        print(text("instructor_cli.publish_refused", error=error), file=sys.stderr)
         return 1
 
 
@@ -143,7 +151,7 @@ def _export_nbgrader(root, course_dir):
     try:
         export_nbgrader(root, course_dir)
     except NbgraderExportError as error:
-        print(f"nbgrader export refused: {error}", file=sys.stderr)
+        print(text("instructor_cli.nbgrader_refused", error=error), file=sys.stderr)
         return 1
 
 
@@ -154,7 +162,7 @@ def _cmd_site(a):
     try:
         build_site(repo_root(), run_dir=a.run_from, out_dir=a.out, instructor=a.instructor)
     except (SiteError, MathJaxMissing) as error:
-        print(f"site not built: {error}", file=sys.stderr)
+        print(text("instructor_cli.site_not_built", error=error), file=sys.stderr)
         return 1
 
 
@@ -176,191 +184,100 @@ def _cmd_predict(argv):
 SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
 
 
+def _language_option(parser) -> None:
+    """``--lang``: the language of the reports and of the checks' feedback (default: Brazilian Portuguese)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.lang", default=DEFAULT_LANGUAGE),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The instructor's commands; every help text comes from the catalogue (``instructor_cli.*``)."""
     parser = argparse.ArgumentParser(
-        prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=PROG, description=text("instructor_cli.description"), formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    p = sub.add_parser("course", help="run every solution notebook; executed notebooks and HTML go to a run folder")
-    p.add_argument(
-        "--profile",
-        choices=profile_names(),
-        help="run profile (default: full when Pascal VOC is found, else demo: the synthetic twin, "
-        "sized to show the FCNs learning in minutes on a CPU)",
-    )
-    p.add_argument(
-        "--smoke",
-        action="store_true",
-        default=None,
-        help="the same as --profile smoke: tiny settings, every cell runs in seconds, nothing is learnt",
-    )
-    p.add_argument("--out", help="run folder (default runs/course-<timestamp>)")
-    p.add_argument(
-        "--no-site",
-        dest="site",
-        action="store_false",
-        help="do not build the course website at the end (see the `site` command)",
-    )
+    p = sub.add_parser("course", help=text("instructor_cli.course"))
+    p.add_argument("--profile", choices=profile_names(), help=text("instructor_cli.course.profile"))
+    p.add_argument("--smoke", action="store_true", default=None, help=text("instructor_cli.course.smoke"))
+    p.add_argument("--out", help=text("instructor_cli.course.out"))
+    p.add_argument("--no-site", dest="site", action="store_false", help=text("instructor_cli.course.no_site"))
     p.add_argument(
         "--cell-timeout",
         type=int,
         default=None,
         metavar="SECONDS",
-        help="stop a notebook whose cell runs longer than this (default: no limit, so that a slow "
-        "or busy machine still finishes the course)",
+        help=text("instructor_cli.course.cell_timeout"),
     )
     p.set_defaults(func=_cmd_course)
 
-    p = sub.add_parser("build", help="refresh solution notebooks from solutions/*.py and regenerate student notebooks")
-    p.add_argument(
-        "--execute", action="store_true", help="re-execute solution notebooks (smoke) to refresh checked outputs"
-    )
-    p.add_argument("--force", action="store_true", help="overwrite student notebooks edited by hand (a backup is kept)")
+    p = sub.add_parser("build", help=text("instructor_cli.build"))
+    p.add_argument("--execute", action="store_true", help=text("instructor_cli.build.execute"))
+    p.add_argument("--force", action="store_true", help=text("instructor_cli.build.force"))
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("check", help="fail when notebooks, their .py pairs or the student versions drifted")
+    p = sub.add_parser("check", help=text("instructor_cli.check"))
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser(
-        "grade",
-        help="grade submitted student notebooks (never modifies them)",
-        description="Grade student notebooks: files, or folders searched for .ipynb. Each submission "
-        "RUNS STUDENT CODE in its own process (time limit, memory, CPU, file size and "
-        "process limits, temporary HOME and working folder, minimal environment, smoke "
-        "mode; in a bubblewrap sandbox where one works). One Markdown report per "
-        "submission and a class CSV (grades.csv) go to --report-dir. Exit status 1 when "
-        "any submission has a failed exercise, an unreadable file, a crash, a time-out "
-        "or a reason for manual review (see --exit-zero); 2 when nothing was graded "
-        "(a path does not exist, the report folder is refused or locked).",
-    )
-    p.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
+    p = sub.add_parser("grade", help=text("instructor_cli.grade"), description=text("instructor_cli.grade.description"))
+    p.add_argument("submissions", nargs="+", help=text("instructor_cli.grade.submissions"))
+    p.add_argument("--report-dir", default="grading-reports", help=text("instructor_cli.grade.report_dir"))
+    p.add_argument("--replace", action="store_true", help=text("instructor_cli.grade.replace"))
+    p.add_argument("--timeout", type=float, default=None, help=text("instructor_cli.grade.timeout"))
+    p.add_argument("--jobs", type=int, default=1, help=text("instructor_cli.grade.jobs"))
     p.add_argument(
-        "--report-dir",
-        default="grading-reports",
-        help="folder for the reports and grades.csv, created if missing (default: grading-reports)",
+        "--sandbox", choices=("auto", "bwrap", "none"), default="auto", help=text("instructor_cli.grade.sandbox")
     )
+    p.add_argument("--no-zygote", action="store_true", help=text("instructor_cli.grade.no_zygote"))
     p.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace the grades and reports of an earlier grading in --report-dir (refused without it)",
+        "--memory-limit", type=float, default=8, metavar="GIB", help=text("instructor_cli.grade.memory_limit")
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        help="seconds of CPU time allowed per submission, tried twice before a time-out is reported "
-        "(default: 300, fcn_course.instructor.grade.DEFAULT_TIMEOUT; a wall-clock backstop of 4 times "
-        "that stops a submission that waits without computing)",
-    )
-    p.add_argument("--jobs", type=int, default=1, help="submissions graded at the same time (default: 1)")
-    p.add_argument(
-        "--sandbox",
-        choices=("auto", "bwrap", "none"),
-        default="auto",
-        help="bwrap: no network, read-only files except the grading's temporary folder, the class "
-        "folders hidden; none: limits and the Python-level guard only; auto (default): bwrap when "
-        "it works here",
-    )
-    p.add_argument(
-        "--no-zygote",
-        action="store_true",
-        help="start a new Python process for every submission instead of forking it from a pre-imported one "
-        "(the zygote is used on Linux without the bwrap sandbox; it saves ~6 s of CPU per submission)",
-    )
-    p.add_argument(
-        "--memory-limit",
-        type=float,
-        default=8,
-        metavar="GIB",
-        help="address space allowed per submission, in GiB (default: 8; 0: no limit)",
-    )
-    p.add_argument(
-        "--exit-zero",
-        action="store_true",
-        help="exit 0 even when some submission failed (for scripts that only want the reports)",
-    )
+    p.add_argument("--exit-zero", action="store_true", help=text("instructor_cli.grade.exit_zero"))
+    _language_option(p)
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser(
         "export-grades",
-        help="grades an LMS takes: one row per student, Moodle worksheet, feedback",
-        description="Read REPORT_DIR/grades.csv (written by `grade`) and write, into REPORT_DIR/lms: "
-        "students.csv (one row per student, numeric grade from the exercise weights), "
-        "moodle_grading_worksheet.csv (Moodle's 'Upload grading worksheet') and "
-        "moodle_feedback_files.zip (Moodle's 'Upload multiple feedback files in a zip') "
-        "when the submissions came from Moodle's download, and feedback/<student>/. "
-        "See fcn_course/instructor/lms.py and the README.",
+        help=text("instructor_cli.export"),
+        description=text("instructor_cli.export.description"),
     )
-    p.add_argument("report_dir", help="the --report-dir of `grade` (holds grades.csv and the reports)")
-    p.add_argument("--out", help="output folder (default: REPORT_DIR/lms)")
-    p.add_argument("--roster", help="roster CSV: id (required), name, email, match (text in the student's paths)")
-    p.add_argument("--weights", help="points per exercise: CSV 'exercise,points' or JSON {exercise: points}")
-    p.add_argument(
-        "--weight",
-        action="append",
-        metavar="EXERCISE=POINTS",
-        help="points of one exercise (repeatable; after --weights); default: the registry's points",
-    )
-    p.add_argument("--notebooks", help="comma-separated course notebooks that count (default: those handed in)")
-    p.add_argument("--scale", type=float, default=10.0, help="the grade of full marks (default: 10)")
-    p.add_argument(
-        "--excel",
-        action="store_true",
-        help="students.csv for Excel in Portuguese: ';' separator, decimal comma, UTF-8 with BOM",
-    )
-    p.add_argument(
-        "--moodle-worksheet",
-        metavar="CSV",
-        help="the grading worksheet downloaded from the Moodle assignment: filled in, not written anew",
-    )
-    p.add_argument("--grade-column", help="the worksheet's grade column (default: Grade, Nota...)")
+    p.add_argument("report_dir", help=text("instructor_cli.export.report_dir"))
+    p.add_argument("--out", help=text("instructor_cli.export.out"))
+    p.add_argument("--roster", help=text("instructor_cli.export.roster"))
+    p.add_argument("--weights", help=text("instructor_cli.export.weights"))
+    p.add_argument("--weight", action="append", metavar="EXERCISE=POINTS", help=text("instructor_cli.export.weight"))
+    p.add_argument("--notebooks", help=text("instructor_cli.export.notebooks"))
+    p.add_argument("--scale", type=float, default=10.0, help=text("instructor_cli.export.scale"))
+    p.add_argument("--excel", action="store_true", help=text("instructor_cli.export.excel"))
+    p.add_argument("--moodle-worksheet", metavar="CSV", help=text("instructor_cli.export.moodle_worksheet"))
+    p.add_argument("--grade-column", help=text("instructor_cli.export.grade_column"))
+    _language_option(p)
     p.set_defaults(func=_cmd_export_grades)
 
-    p = sub.add_parser("release", help="build the student release folder and zip (no solutions, no instructor tooling)")
-    p.add_argument("--out", help="output folder (default: dist/fcn-course-student in the repository)")
-    p.add_argument(
-        "--nbgrader", metavar="DIR", help="also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb"
-    )
+    p = sub.add_parser("release", help=text("instructor_cli.release"))
+    p.add_argument("--out", help=text("instructor_cli.release.out"))
+    p.add_argument("--nbgrader", metavar="DIR", help=text("instructor_cli.release.nbgrader"))
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(
-        "publish",
-        help="the student release as a git repository of its own (no solutions/)",
-        description="Build the student release (as `release` does: leak scan, notebooks up to date) "
-        "and commit exactly its files in FOLDER, a git repository of its own: new or "
-        "empty the first time, then the folder of the previous publication. Nothing is "
-        "pushed: the commands to push it are printed.",
+        "publish", help=text("instructor_cli.publish"), description=text("instructor_cli.publish.description")
     )
-    p.add_argument("folder", metavar="FOLDER", help="the student repository (a new folder the first time)")
-    p.add_argument(
-        "--repository",
-        metavar="OWNER/NAME",
-        help="the GitHub repository you will push to: refused unless the notebooks' Colab badge and "
-        "set-up cell name it (REPOSITORY in fcn_course/colab.py, then build)",
-    )
+    p.add_argument("folder", metavar="FOLDER", help=text("instructor_cli.publish.folder"))
+    p.add_argument("--repository", metavar="OWNER/NAME", help=text("instructor_cli.publish.repository"))
     p.set_defaults(func=_cmd_publish)
 
-    p = sub.add_parser("site", help="the course website from the executed notebooks of a run folder")
-    p.add_argument(
-        "--from",
-        dest="run_from",
-        metavar="RUN_FOLDER",
-        help="a main-job run folder (default: the newest finished runs/course-*)",
-    )
-    p.add_argument(
-        "--instructor",
-        action="store_true",
-        help="the instructor site: solutions and rubric included (never publish it to students)",
-    )
-    p.add_argument("--out", help="output folder (default: RUN_FOLDER/site or RUN_FOLDER/site-instructor)")
+    p = sub.add_parser("site", help=text("instructor_cli.site"))
+    p.add_argument("--from", dest="run_from", metavar="RUN_FOLDER", help=text("instructor_cli.site.from"))
+    p.add_argument("--instructor", action="store_true", help=text("instructor_cli.site.instructor"))
+    p.add_argument("--out", help=text("instructor_cli.site.out"))
     p.set_defaults(func=_cmd_site)
 
-    for name, text in [
-        ("grid", "comparison grid with the reference models (or --models NOTEBOOK...)"),
-        ("predict", "segment images with a checkpoint and the reference models"),
-    ]:
-        sub.add_parser(name, help=text, add_help=False)
+    sub.add_parser("grid", help=text("instructor_cli.grid"), add_help=False)
+    sub.add_parser("predict", help=text("instructor_cli.predict"), add_help=False)
     return parser
 
 

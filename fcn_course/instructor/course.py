@@ -24,6 +24,7 @@ from fcn_course.environment import RUNS_ENV, STATIC_ENV
 from fcn_course.files import NotOurFileError, OutputFolder
 from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names
 from fcn_course.instructor.pairs import CourseLayoutError, solution_sources
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 from fcn_course.voc import voc_is_ready
 
@@ -88,7 +89,7 @@ def run_course(
     where = f"Pascal VOC in {data_root()}" if profile == "full" else "the synthetic VOC twin"
     limit = f"{cell_timeout}s per cell" if cell_timeout else "no time limit per cell"
     print(
-        f">> running the solution course with the '{profile}' profile ({PROFILES[profile]['description']}; "
+        f">> running the solution course with the '{profile}' profile ({text(PROFILES[profile]['description'])}; "
         f"{where}; {limit}); results go to {out}"
     )
     started = clock()

@@ -42,7 +42,7 @@ from fcn_course.instructor.grade_review import INSTRUCTOR_CODE, INTERPRETER_TOOL
 from fcn_course.instructor.grade_time import run_limited, timeout_message
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import STUDENT_DIR
-from fcn_course.messages import text
+from fcn_course.messages import LANGUAGES, text
 
 DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
@@ -91,9 +91,28 @@ def _first_line(text: str) -> str:
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*(?!\*)")
 _NUMBERED = re.compile(r"^(\w{1,3})\.$")  # **2.**
+
+
 # **Pergunta de reflexão A ...**, **Previsão 1.**: the words are the notebooks' language, so in the catalogue.
-_QUESTION = re.compile(text("grade.question_label_pattern"), re.IGNORECASE)
-_PREDICTION = re.compile(text("grade.prediction_label_pattern"), re.IGNORECASE)
+class _InAnyLanguage:
+    """A catalogue pattern tried in every language of the catalogue, looked up when used: a notebook in
+    Portuguese graded with ``--lang en`` (or the other way round) still has its labels found."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def _patterns(self):
+        return [re.compile(text(self.key, language=language), re.IGNORECASE) for language in LANGUAGES]
+
+    def search(self, value: str):
+        return next((found for pattern in self._patterns() if (found := pattern.search(value))), None)
+
+    def finditer(self, value: str):
+        return next((pattern.finditer(value) for pattern in self._patterns() if pattern.search(value)), iter(()))
+
+
+_QUESTION = _InAnyLanguage("grade.question_label_pattern")
+_PREDICTION = _InAnyLanguage("grade.prediction_label_pattern")
 
 
 def _plain(markdown: str) -> str:

@@ -45,6 +45,7 @@ from typing import Optional
 
 from fcn_course.instructor.grade import OK, status_label
 from fcn_course.instructor.grade_class import CSV_NAME
+from fcn_course.messages import text
 
 OUT_DIR = "lms"
 STUDENTS_CSV = "students.csv"
@@ -428,23 +429,23 @@ def export_grades(
 
 
 def summary(export: Export) -> list:
-    """Lines for the instructor (English, like the other instructor commands' summaries)."""
-    lines = [f"{len(export.graded)} student(s): {export.students_csv}"]
+    """Lines for the instructor, in the active language (``export-grades --lang``)."""
+    lines = [text("lms.students", count=len(export.graded), path=export.students_csv)]
     for line in export.graded:
         problems = [
-            f"{nb} {status_label(status) if status != NOT_SUBMITTED else 'not handed in'}"
+            f"{nb} {status_label(status) if status != NOT_SUBMITTED else text('lms.not_handed_in')}"
             for nb, (_, _, status) in line.notebooks.items()
             if status != OK
         ]
+        points = text("lms.points", points=_number(line.points, False), maximum=_number(line.maximum, False))
         lines.append(
-            f"  {line.student.id:<30} {line.grade:>6.2f}  ({_number(line.points, False)} of "
-            f"{_number(line.maximum, False)} points){'  ' + '; '.join(problems) if problems else ''}"
+            f"  {line.student.id:<30} {line.grade:>6.2f}  ({points}){'  ' + '; '.join(problems) if problems else ''}"
         )
     if export.worksheet:
-        lines.append(f"Moodle grading worksheet ({export.worksheet_rows} row(s) with a grade): {export.worksheet}")
+        lines.append(text("lms.worksheet", rows=export.worksheet_rows, path=export.worksheet))
     if export.feedback_zip:
-        lines.append(f"Moodle feedback files zip: {export.feedback_zip}")
-    lines.append(f"reports per student: {export.feedback_dir}")
+        lines.append(text("lms.feedback_zip", path=export.feedback_zip))
+    lines.append(text("lms.feedback_dir", path=export.feedback_dir))
     if export.unmatched:
-        lines.append(f"not in the roster (graded under their own names): {', '.join(export.unmatched)}")
+        lines.append(text("lms.unmatched", names=", ".join(export.unmatched)))
     return lines

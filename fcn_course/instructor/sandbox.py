@@ -38,7 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
 
-from fcn_course.environment import SMOKE_ENV
+from fcn_course.environment import LANG_ENV, SMOKE_ENV
+from fcn_course.messages import active_language
 
 SANDBOX_MODES = ("auto", "bwrap", "none")
 GIB = 2**30
@@ -143,7 +144,8 @@ def python_path(workdir: Path, check_modules) -> list:
 def child_environment(workdir: Path, paths: list) -> dict:
     """Only what the checks need: no variable of the instructor's environment is passed on.
 
-    HOME, TMPDIR and the working folder are the grading's temporary folder; smoke mode; a fixed locale;
+    HOME, TMPDIR and the working folder are the grading's temporary folder; smoke mode; a fixed locale; the
+    course's language of this grading (``FCN_COURSE_LANG``, so that the checks' feedback speaks it);
     Matplotlib without a display; at most two malloc arenas (each reserves address space, see :class:`Limits`);
     one thread unless the instructor's environment says otherwise.
     """
@@ -160,6 +162,7 @@ def child_environment(workdir: Path, paths: list) -> dict:
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         SMOKE_ENV: "1",
+        LANG_ENV: active_language(),  # the checks' feedback in the grading's language (--lang)
         "MPLBACKEND": "Agg",
         "PYTHONPATH": os.pathsep.join(map(str, paths)),
         "PYTHONDONTWRITEBYTECODE": "1",

@@ -7,32 +7,77 @@ Code never writes a student-facing sentence inline; it asks for one by key::
 
 Why a catalogue: one place to review the course's wording, machine values (statuses, CSV columns) that stay
 the same whatever the language, and a second language added as one more catalogue file without touching code.
-Each language is a module of this package holding a ``MESSAGES`` dict (``pt_BR`` today); keys are
-``area.name`` in English, values are ``str.format`` templates.
+Each language is a module of this package holding a ``MESSAGES`` dict (``pt_BR`` and ``en``), named in
+:data:`LANGUAGES`; keys are ``area.name`` in English, values are ``str.format`` templates with the same
+``{fields}`` in every language (``tests/test_messages.py`` checks both).
+
+Which language: the one given to ``text(key, language=...)``; else the one a notebook chose with
+``set_language("en")``; else the environment variable ``FCN_COURSE_LANG`` (read by
+``fcn_course.environment``); else Brazilian Portuguese. The machine's locale never chooses it: a course
+taught in Portuguese stays in Portuguese on an English laptop.
 """
 
 from __future__ import annotations
 
 import importlib
 import string
+from typing import Optional
 
 DEFAULT_LANGUAGE = "pt_BR"
-LANGUAGES = ("pt_BR",)
+LANGUAGES = ("pt_BR", "en")
+
+_chosen: Optional[str] = None  # set by set_language(); None: the environment (or the default) decides
 
 
-def catalogue(language: str = DEFAULT_LANGUAGE) -> dict:
-    """The ``MESSAGES`` dict of ``language`` (a module of this package)."""
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}: the catalogue has {', '.join(LANGUAGES)}")
+def known_language(language: str) -> str:
+    """``language`` as the catalogue names it (``pt-BR`` and ``EN`` are accepted too); a ValueError lists
+    the available ones for anything else."""
+    wanted = str(language).strip().replace("-", "_").lower()
+    for name in LANGUAGES:
+        if name.lower() == wanted:
+            return name
+    raise ValueError(f"unknown language {language!r}: the catalogue has {', '.join(LANGUAGES)}")
+
+
+def set_language(language: Optional[str]) -> str:
+    """Speak ``language`` from now on (e.g. ``set_language("en")`` in a notebook's first cell); ``None``
+    hands the choice back to ``FCN_COURSE_LANG`` and the default. Returns the language now active."""
+    global _chosen
+    _chosen = None if language is None else known_language(language)
+    return active_language()
+
+
+def active_language() -> str:
+    """The language ``text()`` speaks when it is given none: ``set_language``'s, else ``FCN_COURSE_LANG``'s,
+    else :data:`DEFAULT_LANGUAGE`."""
+    if _chosen is not None:
+        return _chosen
+    from fcn_course.environment import LANG_ENV, read_language
+
+    asked = read_language()
+    if asked is None:
+        return DEFAULT_LANGUAGE
+    try:
+        return known_language(asked)
+    except ValueError:
+        raise ValueError(
+            f"{LANG_ENV}={asked!r} is not a language of the course; choose one of {', '.join(LANGUAGES)}"
+        ) from None
+
+
+def catalogue(language: Optional[str] = None) -> dict:
+    """The ``MESSAGES`` dict of ``language`` (a module of this package); default: the active language."""
+    language = active_language() if language is None else known_language(language)
     return importlib.import_module(f"{__name__}.{language}").MESSAGES
 
 
-def text(key: str, /, language: str = DEFAULT_LANGUAGE, **fields) -> str:
-    """The sentence ``key`` in ``language``, with ``fields`` filled in.
+def text(key: str, /, language: Optional[str] = None, **fields) -> str:
+    """The sentence ``key`` in ``language`` (default: the active language), with ``fields`` filled in.
 
     A key missing from the catalogue is a programming error: the KeyError names the key and the file to add
     it to. A field the template needs but the caller did not give raises KeyError naming both.
     """
+    language = active_language() if language is None else known_language(language)
     messages = catalogue(language)
     try:
         template = messages[key]

@@ -1042,4 +1042,328 @@ MESSAGES = {
     "hints.tier": "Dica {number}",
     "hints.skeleton": "Esqueleto (complete os `...`)",
     "hints.region": "**Trecho {number}:** {goal}",
+    # --- work-lang block: files, settings and profiles (files, config, profiles, environment) ------------------
+    "files.damaged_json": (
+        "{path} não é um JSON válido ({error}): {what} está danificado. Apague-o (ele é escrito de novo "
+        "na próxima execução) ou restaure-o de uma cópia."
+    ),
+    "files.what.file": "o arquivo",
+    "files.what.run_description": "a descrição do treino",
+    "files.what.run_outcome": "o resultado do treino",
+    "files.what.training_history": "o histórico do treino",
+    "files.what.grid_index": "o índice da grade",
+    "profiles.full": "Pascal VOC 2012 com as configurações do curso original",
+    "profiles.demo": "conjunto sintético, dimensionado para mostrar a FCN aprendendo em poucos minutos numa CPU",
+    "profiles.smoke": "conjunto sintético mínimo: só confere que cada célula roda (não aprende nada)",
+    "config.profile_and_smoke_disagree": (
+        "course_args recebeu profile={profile} e smoke={smoke}, que não combinam; passe só um dos dois."
+    ),
+    "config.unknown_profile": "perfil {profile} desconhecido; escolha um de {choices}.",
+    "config.unknown_settings": (
+        "configuração(ões) desconhecida(s): {unknown}. As configurações do curso são {known} "
+        "(por exemplo course_args(epoch_num=10))."
+    ),
+    "config.default_profile_reason": "padrão (nenhuma variável de ambiente escolheu outro perfil)",
+    "config.reason_by_hand": "escolhido à mão",
+    "config.data_synthetic": "conjunto sintético (imitação do VOC gerada pelo curso)",
+    "config.data_voc": "Pascal VOC 2012 em {root}",
+    "config.profile_line": (
+        "Perfil '{profile}' ({reason}): {description}.\n"
+        "  dados: {data}; {epochs} épocas, recortes {height}x{width}, lote {batch}, lr {lr:g}, "
+        "pretrained={pretrained}."
+    ),
+    # --- work-lang block: the comparison grid and its report (experiments, report) ----------------------------
+    "grid.already_finished": "== {name}: já terminado ({epochs} épocas, {status}); reaproveitado de {run_dir}",
+    "grid.reused": "== {name}: já treinado antes com as mesmas configurações em {run_dir}; não é treinado de novo",
+    "grid.skipped": "== {name}: PULADO ({reason})",
+    "grid.skipped_weights": (
+        "== {name}: PULADO, os pesos do ImageNet não puderam ser carregados (o relatório diz por quê)"
+    ),
+    "grid.diverged": "== {name}: DIVERGIU: {error}",
+    "grid.failed": "== {name}: FALHOU: {error}",
+    "grid.failed_reason": "{error}. Apague {run_dir} para treinar esta configuração de novo do zero.",
+    "grid.finished": "== grade terminada em {seconds:.0f} s: {outcomes}",
+    "grid.smoke_shrunk": "perfil smoke: a grade roda com {settings}",
+    "grid.no_model_class": (
+        "model_classes não tem classe para {missing}; passe por exemplo {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
+    ),
+    "grid.notebooks_lack": (
+        "{notebooks} não definem {names}; passe os notebooks em que você os escreveu (02 e 03) com --models."
+    ),
+    "grid.unknown_backbones": "erro: backbone(s) desconhecido(s) {unknown}; escolha entre {choices}",
+    "grid.only_defined": "seus notebooks definem as FCNs de: {backbones}; a grade roda só essas",
+    "grid.no_local_weights": (
+        "o perfil {profile} nunca baixa nada: não há uma cópia local de {file} (ponha-a no cache do torch hub "
+        "ou em {weights_env} para rodar esta configuração)"
+    ),
+    "grid.report_written": "relatório: {path}",
+    "report.title": "Grade de comparação: backbone x conexões de atalho (skip) x pesos pré-treinados",
+    "report.shared_settings": (
+        "Configurações comuns: {epochs} épocas, recortes de {height}x{width} px, lote {batch}, lr {lr}, "
+        "weight decay {weight_decay}, classes {classes}, max_samples {max_samples}, seed {seed}, dados {root}"
+    ),
+    "report.profile_suffix": " (perfil {profile})",
+    "report.own_settings": (
+        "Os treinos de **{backbone}** usaram configurações próprias neste perfil: {settings} (compare com e "
+        "sem skip dentro de um backbone, não entre backbones)."
+    ),
+    "report.scores_explained": (
+        "Notas no conjunto de validação; mIoU(fg) = média das IoUs das classes, sem o fundo. A IoU por "
+        "classe, o Dice(fg) e a acurácia de pixels são os da melhor época."
+    ),
+    "report.unfinished_heading": "Treinos que não terminaram",
+    "report.note": "Observação: {note}",
+    "report.figures_heading": "Figuras",
+    "report.curves_alt": "curvas de aprendizado",
+    "report.per_class_alt": "IoU por classe",
+    "report.predictions_alt": "previsões",
+    "report.qualitative_not_written": "qualitative.png não foi escrito: {error}",
+    "report.no_best_checkpoint": "nenhum treino terminado tem um best.pt",
+    "report.no_model_classes": ("a grade foi carregada sem as classes dos modelos: passe model_classes para load_grid"),
+    "report.empty_validation": "o conjunto de validação está vazio",
+    # --- work-lang block: the student command line (__main__, experiments, predict) ---------------------------
+    "cli.error": "erro: {error}",
+    "cli.description": (
+        "Comandos do aluno do curso de FCN. Rode `python -m fcn_course <comando> --help` para ver as opções de cada um."
+    ),
+    "cli.epilog": (
+        "Só para o professor: {commands} rodam no repositório do curso, como "
+        "`python -m fcn_course.instructor <comando>`."
+    ),
+    "cli.instructor_only": (
+        "'{command}' é um comando do professor: ele não faz parte do pacote dos alunos. No repositório do "
+        "curso, rode: python -m fcn_course.instructor {command}"
+    ),
+    "cli.synth": "escreve o gêmeo sintético do VOC (dados offline na mesma estrutura de pastas do VOCdevkit)",
+    "cli.root": "pasta que vai conter VOCdevkit/",
+    "cli.synth_train": "número de imagens de treino (padrão: 32)",
+    "cli.synth_val": "número de imagens de validação (padrão: 12)",
+    "cli.synth_seed": "semente do gerador: a mesma semente dá as mesmas imagens (padrão: 0)",
+    "cli.synth_written": "VOC sintético escrito em {root}",
+    "cli.download": "baixa e extrai o Pascal VOC 2012 (cerca de 2 GB)",
+    "cli.download_root": "pasta que vai conter VOCdevkit/ (padrão: ${data_env} ou ~/fcn_course_data)",
+    "cli.download_replace": (
+        "extrai de novo também os arquivos do pacote que já estão em VOCdevkit/VOC2012: isso sobrescreve "
+        "as imagens, máscaras e listas do próprio VOC (o que você editou nelas se perde). Arquivos e pastas "
+        "que não estão no pacote (como SegmentationClassAug/) são sempre mantidos. Sem esta opção, só os "
+        "arquivos que faltam são adicionados."
+    ),
+    "cli.voc_ready": "O Pascal VOC 2012 está pronto em {root}",
+    "cli.grid": (
+        "treina a grade de comparação (backbone x skip x pretrained) com os seus modelos (--models "
+        "NOTEBOOK...; padrão: seus notebooks 02 e 03 em ./notebooks)"
+    ),
+    "cli.predict": "segmenta as suas próprias imagens com um checkpoint treinado e os seus modelos (--models NOTEBOOK...)",
+    "cli.grid.description": (
+        "Treina a grade de comparação (backbone x skip x pretrained) com as suas classes FCN, o seu "
+        "otimizador e a sua loss (dos seus notebooks 02 e 03) e mostra a tabela do relatório. Rodar de novo "
+        "com o mesmo --out reaproveita os treinos terminados e continua os interrompidos."
+    ),
+    "cli.grid.profile": "perfil de execução (padrão: {profile_env}, senão full)",
+    "cli.grid.smoke": (
+        "o perfil smoke, reduzido ainda mais (no máximo {epochs} épocas, {size} px, {images} imagens por "
+        "divisão): um ou dois minutos numa CPU"
+    ),
+    "cli.grid.epochs": "épocas por treino (padrão: as do perfil)",
+    "cli.grid.size": "lado do recorte quadrado, em pixels (padrão: o do perfil)",
+    "cli.grid.max_samples": "usa só as N primeiras imagens de cada divisão",
+    "cli.grid.backbones": "separados por vírgula, entre: {choices}",
+    "cli.grid.scratch_only": "deixa de fora os treinos com pesos pré-treinados",
+    "cli.grid.out": "pasta de saída (padrão: ${runs_env}/grid, ou grid-smoke com --smoke)",
+    "cli.grid.models": (
+        "os notebooks que definem as suas classes FCN, make_optimizer, compute_loss e make_criterion "
+        "(padrão: {notebooks})"
+    ),
+    "cli.grid.quiet": "sem barras de progresso",
+    "cli.predict.description": (
+        "Segmenta as suas próprias imagens com um checkpoint de FCN treinado; para cada imagem escreve "
+        "<nome do arquivo>_mask.png (PNG com a paleta do Pascal VOC) e <nome do arquivo>_overlay.png, por "
+        "exemplo foto.jpg_mask.png."
+    ),
+    "cli.predict.checkpoint": "best.pt ou last.pt escrito pelo treino (engine.fit ou a grade)",
+    "cli.predict.images": "um arquivo de imagem ou uma pasta de imagens",
+    "cli.predict.out": "pasta de saída (padrão: predictions); não pode ser a pasta das imagens de entrada",
+    "cli.predict.size": (
+        "redimensiona para SIZE x SIZE antes da rede (padrão: o tamanho da própria imagem, a escala em que "
+        "a rede foi treinada: os recortes de treino não são redimensionados)"
+    ),
+    "cli.predict.device": "cpu, cuda ou mps (padrão: o mais rápido disponível)",
+    "cli.predict.alpha": "opacidade das cores na sobreposição",
+    "cli.predict.models": "os notebooks que definem as suas classes FCN (padrão: {notebooks})",
+    # --- work-lang block: the reference training script (scripts/train.py) -------------------------------------
+    "train.description": (
+        "Treina uma configuração de FCN (soluções de referência) no Pascal VOC ou no gêmeo sintético, "
+        "conforme o perfil."
+    ),
+    "train.backbone": "a rede base (backbone) da FCN (padrão: alexnet)",
+    "train.skip": "conexões de atalho (skip): none (FCN-32s), 8s ou 16s (padrão: 8s)",
+    "train.pretrained": "começa o backbone dos pesos do ImageNet (padrão do perfil full)",
+    "train.scratch": "inicialização aleatória (padrão dos perfis demo e smoke)",
+    "train.profile": "perfil de execução (padrão: o do ambiente)",
+    "train.smoke": "o mesmo que --profile smoke",
+    "train.epochs": "número de épocas (args['epoch_num'])",
+    "train.lr": "taxa de aprendizado (learning rate)",
+    "train.size": "lado do recorte quadrado que entra na rede (w_size = h_size)",
+    "train.batch_size": "imagens por lote (batch)",
+    "train.max_samples": "mantém no máximo este número de imagens por divisão",
+    "train.seed": "semente dos números aleatórios (padrão: a do perfil)",
+    "train.download": "baixa o Pascal VOC quando ele não está lá",
+    "train.run_dir": "pasta deste treino (criada)",
+    "train.resume": "continua o treino de --run-dir a partir de last.pt",
+    "train.no_progress": "esconde as barras de progresso",
+    "train.resume_needs_run_dir": "--resume precisa de --run-dir (a pasta que contém last.pt)",
+    "train.run_exists": (
+        "erro: {run_dir} já contém um treino: passe --resume para continuá-lo, ou escolha outra --run-dir "
+        "(nada foi alterado)"
+    ),
+    "train.run_folder": "pasta do treino: {run_dir}",
+    "train.data_line": "treino: {train} imagens, validação: {val} imagens, dispositivo: {device}",
+    "train.model_line": "{model} skip={skip} pretrained={pretrained}: {parameters} parâmetros",
+    "train.results_in": "resultados em {run_dir}",
+    # --- work-lang block: the instructor's command line (instructor/__main__) ----------------------------------
+    "instructor_cli.description": (
+        "Comandos do professor: python -m fcn_course.instructor <comando>, rodados no repositório do curso.\n"
+        "\n"
+        "  course   roda todos os notebooks de solução; notebooks executados e HTML vão para uma pasta de execução\n"
+        "  build    atualiza os notebooks de solução a partir de solutions/*.py e gera de novo os dos alunos\n"
+        "  check    falha quando os notebooks, seus pares .py ou as versões dos alunos se afastaram\n"
+        "  grade    corrige notebooks entregues pelos alunos (nunca os modifica)\n"
+        "  export-grades  notas que um AVA aceita (uma linha por aluno, planilha e zip de feedback do Moodle)\n"
+        "  release  monta a pasta e o zip da versão dos alunos (sem soluções, sem ferramentas do professor)\n"
+        "  publish  a versão dos alunos como um repositório git próprio, para publicar onde alunos e Colab leem\n"
+        "  site     o site do curso a partir dos notebooks executados de uma pasta de execução\n"
+        "  grid     a grade de comparação com os modelos de referência (ou os de um aluno, com --models)\n"
+        "  predict  segmenta imagens com um checkpoint e os modelos de referência (ou --models NOTEBOOK...)\n"
+        "\n"
+        "Rode python -m fcn_course.instructor <comando> --help para ver as opções de cada um."
+    ),
+    "instructor_cli.lang": "língua dos relatórios, dos rótulos do CSV e do feedback das verificações (padrão: {default})",
+    "instructor_cli.course": "roda todos os notebooks de solução; notebooks executados e HTML vão para uma pasta de execução",
+    "instructor_cli.course.profile": (
+        "perfil de execução (padrão: full quando o Pascal VOC é encontrado, senão demo: o gêmeo sintético, "
+        "dimensionado para mostrar as FCNs aprendendo em minutos numa CPU)"
+    ),
+    "instructor_cli.course.smoke": (
+        "o mesmo que --profile smoke: configurações mínimas, cada célula roda em segundos, nada é aprendido"
+    ),
+    "instructor_cli.course.out": "pasta de execução (padrão: runs/course-<data e hora>)",
+    "instructor_cli.course.no_site": "não monta o site do curso no final (veja o comando site)",
+    "instructor_cli.course.cell_timeout": (
+        "interrompe um notebook cuja célula roda por mais que isso (padrão: sem limite, para que uma máquina "
+        "lenta ou ocupada ainda termine o curso)"
+    ),
+    "instructor_cli.build": (
+        "atualiza os notebooks de solução a partir de solutions/*.py e gera de novo os notebooks dos alunos"
+    ),
+    "instructor_cli.build.execute": (
+        "executa de novo os notebooks de solução (smoke) para atualizar as saídas verificadas"
+    ),
+    "instructor_cli.build.force": "sobrescreve notebooks dos alunos editados à mão (uma cópia de segurança é guardada)",
+    "instructor_cli.build_refused": "build recusado, nada foi escrito: {error}",
+    "instructor_cli.check": "falha quando os notebooks, seus pares .py ou as versões dos alunos se afastaram",
+    "instructor_cli.in_sync": "notebooks sincronizados",
+    "instructor_cli.out_of_sync": (
+        "{count} problema(s); cada um diz como corrigi-lo (quase sempre: rode `{prog} build`)"
+    ),
+    "instructor_cli.grade": "corrige notebooks entregues pelos alunos (nunca os modifica)",
+    "instructor_cli.grade.description": (
+        "Corrige notebooks dos alunos: arquivos, ou pastas em que se procuram .ipynb. Cada entrega RODA "
+        "CÓDIGO DE ALUNO num processo próprio (limites de tempo, memória, CPU, tamanho de arquivo e "
+        "processos, HOME e pasta de trabalho temporárias, ambiente mínimo, modo smoke; dentro de uma "
+        "sandbox bubblewrap onde ela funciona). Um relatório Markdown por entrega e um CSV da turma "
+        "(grades.csv) vão para --report-dir. Código de saída 1 quando alguma entrega tem um exercício "
+        "errado, um arquivo ilegível, uma falha, um tempo esgotado ou um motivo para revisão manual (veja "
+        "--exit-zero); 2 quando nada foi corrigido (um caminho não existe, a pasta de relatórios foi "
+        "recusada ou está travada)."
+    ),
+    "instructor_cli.grade.submissions": "notebooks ou pastas de notebooks",
+    "instructor_cli.grade.report_dir": (
+        "pasta dos relatórios e do grades.csv, criada se faltar (padrão: grading-reports)"
+    ),
+    "instructor_cli.grade.replace": (
+        "substitui as notas e os relatórios de uma correção anterior em --report-dir (recusado sem esta opção)"
+    ),
+    "instructor_cli.grade.timeout": (
+        "segundos de tempo de CPU permitidos por entrega, tentados duas vezes antes de um tempo esgotado "
+        "ser relatado (padrão: 300, fcn_course.instructor.grade.DEFAULT_TIMEOUT; um limite de relógio de 4 "
+        "vezes isso interrompe uma entrega que espera sem calcular)"
+    ),
+    "instructor_cli.grade.jobs": "entregas corrigidas ao mesmo tempo (padrão: 1)",
+    "instructor_cli.grade.sandbox": (
+        "bwrap: sem rede, arquivos só de leitura exceto a pasta temporária da correção, pastas da turma "
+        "escondidas; none: só os limites e a proteção em Python; auto (padrão): bwrap quando funciona aqui"
+    ),
+    "instructor_cli.grade.no_zygote": (
+        "inicia um novo processo Python para cada entrega em vez de criá-lo (fork) a partir de um já importado, o zigoto (usado no Linux; poupa ~6 s de CPU por entrega)"
+    ),
+    "instructor_cli.grade.memory_limit": "espaço de endereçamento permitido por entrega, em GiB (padrão: 8; 0: sem limite)",
+    "instructor_cli.grade.exit_zero": (
+        "sai com 0 mesmo quando alguma entrega falhou (para scripts que só querem os relatórios)"
+    ),
+    "instructor_cli.graded": (
+        "{count} entrega(s) corrigida(s), {problems} com exercício errado, erro ou motivo para revisão "
+        "manual; relatórios e {csv} em {folder}"
+    ),
+    "instructor_cli.export": "notas que um AVA aceita: uma linha por aluno, planilha do Moodle, feedback",
+    "instructor_cli.export.description": (
+        "Lê REPORT_DIR/grades.csv (escrito por grade) e escreve em REPORT_DIR/lms: students.csv (uma "
+        "linha por aluno, nota numérica pelos pesos dos exercícios), moodle_grading_worksheet.csv ('Enviar "
+        "planilha de notas' do Moodle) e moodle_feedback_files.zip ('Enviar múltiplos arquivos de feedback "
+        "em um zip' do Moodle) quando as entregas vieram do download do Moodle, e feedback/<aluno>/. Veja "
+        "fcn_course/instructor/lms.py e o README."
+    ),
+    "instructor_cli.export.report_dir": "a --report-dir de grade (contém grades.csv e os relatórios)",
+    "instructor_cli.export.out": "pasta de saída (padrão: REPORT_DIR/lms)",
+    "instructor_cli.export.roster": (
+        "CSV da turma: id (obrigatório), name, email, match (texto nos caminhos do aluno)"
+    ),
+    "instructor_cli.export.weights": "pontos por exercício: CSV 'exercise,points' ou JSON {{exercise: points}}",
+    "instructor_cli.export.weight": (
+        "pontos de um exercício (repetível; vale depois de --weights); padrão: os pontos do registro"
+    ),
+    "instructor_cli.export.notebooks": "notebooks do curso que contam, separados por vírgula (padrão: os entregues)",
+    "instructor_cli.export.scale": "a nota máxima (padrão: 10)",
+    "instructor_cli.export.excel": (
+        "students.csv para o Excel em português: separador ';', vírgula decimal, UTF-8 com BOM"
+    ),
+    "instructor_cli.export.moodle_worksheet": (
+        "a planilha de notas baixada da tarefa do Moodle: preenchida, não escrita do zero"
+    ),
+    "instructor_cli.export.grade_column": "a coluna de nota da planilha (padrão: Grade, Nota...)",
+    "instructor_cli.release": "monta a pasta e o zip da versão dos alunos (sem soluções, sem ferramentas do professor)",
+    "instructor_cli.release.out": "pasta de saída (padrão: dist/fcn-course-student no repositório)",
+    "instructor_cli.release.nbgrader": (
+        "escreve também uma pasta de curso do nbgrader: DIR/source/<notebook>/<notebook>.ipynb"
+    ),
+    "instructor_cli.released": "versão dos alunos: {folder}",
+    "instructor_cli.release_refused": "release recusado: {error}",
+    "instructor_cli.nbgrader_refused": "exportação para o nbgrader recusada: {error}",
+    "instructor_cli.publish": "a versão dos alunos como um repositório git próprio (sem solutions/)",
+    "instructor_cli.publish.description": (
+        "Monta a versão dos alunos (como release: busca de vazamentos, notebooks atualizados) e faz um "
+        "commit exatamente dos seus arquivos em FOLDER, um repositório git próprio: nova ou vazia na "
+        "primeira vez, depois a pasta da publicação anterior. Nada é enviado (push): os comandos para "
+        "enviar são mostrados."
+    ),
+    "instructor_cli.publish.folder": "o repositório dos alunos (uma pasta nova na primeira vez)",
+    "instructor_cli.publish.repository": (
+        "o repositório do GitHub para onde você vai enviar: recusado se o selo do Colab e a célula de "
+        "preparação dos notebooks não o citam (REPOSITORY em fcn_course/colab.py, depois build)"
+    ),
+    "instructor_cli.publish_refused": "publish recusado: {error}",
+    "instructor_cli.site": "o site do curso a partir dos notebooks executados de uma pasta de execução",
+    "instructor_cli.site.from": "uma pasta de execução do job principal (padrão: a runs/course-* terminada mais nova)",
+    "instructor_cli.site.instructor": ("o site do professor: com soluções e rubrica (nunca o publique para os alunos)"),
+    "instructor_cli.site.out": "pasta de saída (padrão: RUN_FOLDER/site ou RUN_FOLDER/site-instructor)",
+    "instructor_cli.site_not_built": "site não montado: {error}",
+    "instructor_cli.grid": "grade de comparação com os modelos de referência (ou --models NOTEBOOK...)",
+    "instructor_cli.predict": "segmenta imagens com um checkpoint e os modelos de referência",
+    # --- work-lang block: the instructor's summary of export-grades (instructor/lms) ----------------------------
+    "lms.students": "{count} aluno(s): {path}",
+    "lms.not_handed_in": "não entregue",
+    "lms.points": "{points} de {maximum} pontos",
+    "lms.worksheet": "planilha de notas do Moodle ({rows} linha(s) com nota): {path}",
+    "lms.feedback_zip": "zip de arquivos de feedback do Moodle: {path}",
+    "lms.feedback_dir": "relatórios por aluno: {path}",
+    "lms.unmatched": "fora da lista da turma (corrigidos com os próprios nomes): {names}",
 }

@@ -16,7 +16,7 @@ from fcn_course.messages import text
 from fcn_course.plots.figures import clean_axes
 from fcn_course.voc import PORTUGUESE_NAMES, VOC_CLASSES, VOID, class_colors, denormalize, voc_colormap
 
-VOID_LABEL = text("figures.void")
+VOID_LABEL = text("figures.void")  # in the language active at import; figures ask text() when drawn
 
 
 def as_numpy(x) -> np.ndarray:
@@ -69,7 +69,7 @@ def legend_handles(classes) -> list:
         Patch(facecolor=color / 255.0, edgecolor="black", label=PORTUGUESE_NAMES.get(name, name))
         for name, color in zip(classes, class_colors(classes))
     ]
-    handles.append(Patch(facecolor=voc_colormap()[VOID] / 255.0, edgecolor="black", label=VOID_LABEL))
+    handles.append(Patch(facecolor=voc_colormap()[VOID] / 255.0, edgecolor="black", label=text("figures.void")))
     return handles
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -42,15 +43,34 @@ def show_epoch_predictions(classes, max_items: int = 4, dpi: int = 80):
     return show
 
 
-METRIC_TITLES = {
-    "loss_mean": text("figures.metric.loss_mean"),
-    "miou_fg": text("figures.metric.miou_fg"),
-    "miou": text("figures.metric.miou"),
-    "mdice": text("figures.metric.mdice"),
-    "pixel_acc": text("figures.metric.pixel_acc"),
-    "time": text("figures.metric.time"),
-}
-PHASE_NAMES = {"train": text("figures.phase.train"), "val": text("figures.phase.val")}
+class _CatalogueLabels(Mapping):
+    """``{name: catalogue key}`` read as ``{name: sentence}`` in the language active when it is read (a
+    notebook may call ``set_language`` after importing this module)."""
+
+    def __init__(self, keys: dict):
+        self._keys = dict(keys)
+
+    def __getitem__(self, name):
+        return text(self._keys[name])
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
+METRIC_TITLES = _CatalogueLabels(
+    {
+        "loss_mean": "figures.metric.loss_mean",
+        "miou_fg": "figures.metric.miou_fg",
+        "miou": "figures.metric.miou",
+        "mdice": "figures.metric.mdice",
+        "pixel_acc": "figures.metric.pixel_acc",
+        "time": "figures.metric.time",
+    }
+)
+PHASE_NAMES = _CatalogueLabels({"train": "figures.phase.train", "val": "figures.phase.val"})
 
 
 def _series(entries, key):

@@ -182,7 +182,7 @@ def train_configuration(
     """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring).
 
     ``ingredients``: your ``TrainingIngredients`` (the class of ``backbone`` is taken from its ``model_classes``).
-    ``reuse_from``: a folder of earlier runs (notebooks 02 and 03 train into ``args["runs_dir"]``); a finished
+    ``reuse_from``: a folder of earlier runs (notebooks 02 and 04 train into ``args["runs_dir"]``); a finished
     run there with the same name and exactly the same settings is reported instead of training it again.
 
     The form of earlier course versions still works: ``train_configuration(model_class, backbone, skip,
@@ -274,7 +274,7 @@ def run_grid(
     - ``args``: a ``course_args()`` dict (epochs, image size, data...); ``skip`` and ``pretrained``
       are set for each run;
     - ``out_dir``: one sub-folder per run; run again with the same folder to continue an interrupted grid;
-    - ``reuse_from``: a folder of runs trained before (notebooks 02 and 03 write to ``args["runs_dir"]``): a
+    - ``reuse_from``: a folder of runs trained before (notebooks 02 and 04 write to ``args["runs_dir"]``): a
       finished run there with exactly this grid's settings is reported, not trained twice.
 
     The profile may give a backbone settings of its own (``config.PROFILES[...]["per_backbone"]``: fewer
@@ -487,7 +487,7 @@ def ingredients_from_notebooks(notebooks) -> TrainingIngredients:
         wanted = missing or [spec.class_name for spec in BACKBONES.values()]
         raise ValueError(
             f"{', '.join(map(str, notebooks))} do not define {', '.join(wanted)}; pass the "
-            "notebooks where you wrote them (02 and 03)"
+            "notebooks where you wrote them (02 and 04; 03 holds the upsampling and the class weights)"
         )
     return TrainingIngredients(model_classes, *(namespace[name] for name in TRAINING_NAMES))
 
@@ -496,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m fcn_course grid",
         description="Train the comparison grid (backbone x skip x pretrained) with your FCN classes, optimiser "
-        "and loss (from your notebooks 02 and 03) and print the report table. Running it again "
+        "and loss (from your notebooks 02 and 04) and print the report table. Running it again "
         "with the same --out reuses finished runs and resumes interrupted ones.",
     )
     limits = PROFILES["smoke"]["grid_limits"]

@@ -137,7 +137,7 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
 
 @pytest.mark.subprocess
 def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
-    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    nb = nbformat.read(STUDENT / "05_comparacao.ipynb", as_version=4)
     placeholders = [
         c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
     ]
@@ -145,7 +145,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
     placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
     index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
     nb.cells.insert(index + 1, nbformat.v4.new_markdown_cell("O ônibus: é grande e rígido."))
-    submission = write(nb, tmp_path / "04_comparacao.ipynb")
+    submission = write(nb, tmp_path / "05_comparacao.ipynb")
 
     result = grade(submission, quiet=True)
 
@@ -158,7 +158,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
 @pytest.mark.subprocess
 def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
-    """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
+    """A test line and a computed constant in each exercise cell of notebook 02; 03, 04 and 05 still load the classes."""
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
     edited = 0
     for cell in nb.cells:
@@ -250,12 +250,12 @@ def test_question_labels_fall_back_on_the_first_line_without_emphasis():
 @pytest.mark.subprocess
 def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
     """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
-    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    nb = nbformat.read(STUDENT / "05_comparacao.ipynb", as_version=4)
     placeholders = [
         c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
     ]
     placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
-    submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
+    submission = write(nb, tmp_path / "Cópia de 05_comparacao.ipynb")
 
     result = grade(submission, quiet=True)
 

@@ -23,8 +23,8 @@ SOLUTION_NOTEBOOKS = sorted((ROOT / "solutions" / "notebooks").glob("*.ipynb"))
 STUB_ERRORS = {"NotImplementedError", "ExerciseNotDone"}
 
 
-def test_the_course_has_four_notebooks_in_both_versions():
-    names = ["01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao"]
+def test_the_course_has_five_notebooks_in_both_versions():
+    names = ["01_dados_e_metricas", "02_fcn_alexnet", "03_upsampling_e_perdas", "04_fcn_vgg16", "05_comparacao"]
     assert [p.stem for p in SOLUTION_NOTEBOOKS] == names
     assert [p.stem for p in STUDENT_NOTEBOOKS] == names
     for path in SOLUTION_NOTEBOOKS + STUDENT_NOTEBOOKS:
@@ -98,7 +98,7 @@ def test_student_notebook_runs_until_its_first_exercise(path):
         return
     assert first.name in STUB_ERRORS, f"{path.name}: cell {first.index} failed with {first.name}: {first.message}"
     if "load_definitions" not in "".join(c.source for c in nb.cells[: first.index + 1]):
-        # the notebook's own stub (04 stops earlier, at the stubs it loads from notebook 02)
+        # the notebook's own stub (03, 04 and 05 may stop earlier, at the stubs they load from notebook 02)
         assert first.index >= _first_stub_cell(nb)
     assert first.message.strip(), "the stub must say what to write"
 

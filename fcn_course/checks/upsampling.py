@@ -19,7 +19,7 @@ FACTORS = (2, 3, 4)
 CHANNELS = {2: 2, 3: 3, 4: 5}  # channels tried with each factor
 
 
-@exercise("upsampler", notebook="02_fcn_alexnet", names=("make_upsampler",))
+@exercise("upsampler", notebook="03_upsampling_e_perdas", names=("make_upsampler",))
 def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
     """``make_upsampler(channels, factor, learnable)``: ConvTranspose2d, exact size, bilinear, (un)frozen."""
     problems = []

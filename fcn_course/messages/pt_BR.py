@@ -715,7 +715,7 @@ MESSAGES = {
     ),
     "checks.training.weighted_criterion": (
         "o critério tem pesos de classe (weight=...) ou label_smoothing: este exercício pede a entropia cruzada "
-        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 04)."
+        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 05)."
     ),
     "checks.training.wrong_loss": "com {classes} classes: valor da perda {value:.5f}, esperado {reference:.5f}. Dica: {hint}",
     "checks.training.hint_class_count": " Com 3 classes deu certo: não fixe o número de classes, use outputs.shape[1].",
@@ -806,7 +806,7 @@ MESSAGES = {
         "devolva um tensor float com um peso por classe (formato [{length}]); veio {kind} {shape}.{hint}"
     ),
     "checks.losses.weights_dtype": (
-        "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 04 os passa a "
+        "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 05 os passa a "
         "nn.CrossEntropyLoss(weight=...), que com escores float32 falha com \"expected scalar type Float but found "
         "Double\"."
     ),
@@ -1028,7 +1028,7 @@ MESSAGES = {
     "site.rubric_title": "Rubrica (versão do professor)",
     "site.rubric_intro": (
         "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-        "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é "
+        "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 05 é "
         "respondida em texto e corrigida à mão."
     ),
     "site.rubric_header": ("| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |"),

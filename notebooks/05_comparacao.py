@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/04_comparacao.ipynb)
+# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/05_comparacao.ipynb)
 
 # %%
 # Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
@@ -29,8 +29,8 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# <!-- generated from solutions/notebooks/04_comparacao.py; edit that file, then run python -m fcn_course.instructor build -->
-# # 04 · Comparando as variantes (Exercício 7)
+# <!-- generated from solutions/notebooks/05_comparacao.py; edit that file, then run python -m fcn_course.instructor build -->
+# # 05 · Comparando as variantes (Exercício 7)
 #
 # Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
 #
@@ -43,9 +43,10 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
-# | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
-# | **04 · Comparação** (este) | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino e predições |
+# | 03 · *Upsampling* aprendido e perdas | convolução transposta e padrão de xadrez; exercícios 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | 04 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | **05 · Comparação** (este) | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -66,7 +67,7 @@ if "google.colab" in sys.modules:
 #   escrever as previsões e as respostas (nove respostas escritas). Um pouco mais que uma aula de 100
 #   minutos: um bom ponto de parada é depois das perguntas 1 a 5; a análise de erros e o resto podem
 #   ficar para casa. Rode a grade antes da aula, se puder.
-# * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
+# * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 04 quando as configurações
 #   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a
 #   VGG16 sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da
 #   AlexNet); as pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca
@@ -105,27 +106,28 @@ print("device:", args["device"])
 prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 
 # %% [markdown]
-# ### O seu código dos notebooks 02 e 03
+# ### O seu código dos notebooks 02, 03 e 04
 #
-# A comparação usa as **suas** implementações: as duas FCNs, o otimizador, o critério e a perda. Como
-# no notebook 03, elas são carregadas dos notebooks onde você as escreveu, com `load_definitions`
-# (que executa só as células de definição daqueles notebooks). Se você corrigir algo lá, salve o
-# notebook e rode esta célula de novo: o código continua num lugar só.
+# A comparação usa as **suas** implementações: as duas FCNs, o otimizador, o critério e a perda, e
+# também o *upsampling* aprendido e os pesos de classe. Como no notebook 04, elas são carregadas dos
+# notebooks onde você as escreveu, com `load_definitions` (que executa só as células de definição
+# daqueles notebooks). Se você corrigir algo lá, salve o notebook e rode esta célula de novo: o código
+# continua num lugar só.
 
 # %%
 from_02 = load_definitions("02_fcn_alexnet.ipynb",
                            names=["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
-from_03 = load_definitions("03_fcn_vgg16.ipynb", names=["FCN_VGG16"])
+from_04 = load_definitions("04_fcn_vgg16.ipynb", names=["FCN_VGG16"])
 
 FCN_AlexNet = from_02["FCN_AlexNet"]
 make_optimizer = from_02["make_optimizer"]
 compute_loss = from_02["compute_loss"]
 make_criterion = from_02["make_criterion"]
-FCN_VGG16 = from_03["FCN_VGG16"]
-# For the comparison of the new options (exercises 4 and 5, and the pixel counts of notebook 01):
-from_02_options = load_definitions("02_fcn_alexnet.ipynb", names=["with_learned_upsampling", "class_weights"])
-with_learned_upsampling = from_02_options["with_learned_upsampling"]
-class_weights = from_02_options["class_weights"]
+FCN_VGG16 = from_04["FCN_VGG16"]
+# For the comparison of the new options (exercises 4 and 5 of notebook 03, and the pixel counts of notebook 01):
+from_03 = load_definitions("03_upsampling_e_perdas.ipynb", names=["with_learned_upsampling", "class_weights"])
+with_learned_upsampling = from_03["with_learned_upsampling"]
+class_weights = from_03["class_weights"]
 count_class_pixels = load_definitions("01_dados_e_metricas.ipynb", names=["count_class_pixels"])["count_class_pixels"]
 
 model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
@@ -173,7 +175,7 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # **Quanto custa.** No perfil `full`, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
 # dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas (estimativas, não
 # medições). A maior parte do tempo vai para as configurações com VGG16, em que cada iteração custa
-# cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 03). Se o tempo for curto, reduza
+# cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 04). Se o tempo for curto, reduza
 # `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No perfil `smoke`, a
 # grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e roda em segundos. No perfil
 # `demo`, o relatório da grade diz quais configurações a VGG16 usou.
@@ -205,7 +207,7 @@ print(f"settings: {args['epoch_num']} epochs, {args['h_size']}x{args['w_size']} 
 # %%
 grid = experiments.run_grid(ingredients, args, GRID_DIR,
                             backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
-                            reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 03 are not trained twice
+                            reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 04 are not trained twice
 
 # %% [markdown]
 # ### Configurações puladas: pesos pré-treinados que não puderam ser carregados
@@ -487,7 +489,7 @@ for run in grid.runs:
 
 # %% [markdown]
 # **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
-# pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 02.
+# pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 03.
 
 # %% [markdown]
 # _Escreva sua resposta aqui._
@@ -540,7 +542,7 @@ for label, run in option_runs.items():
 plots.option_comparison(option_runs, args["classes"])
 
 # %% [markdown]
-# Compare com a sua previsão 3 e com a sua resposta à pergunta A do notebook 02. A figura e a tabela
+# Compare com a sua previsão 3 e com a sua resposta à pergunta A do notebook 03. A figura e a tabela
 # impressa mostram a melhor época e a última; compare as opções pela última. No perfil `smoke`, estes
 # números são ruído. No perfil `demo` (conjunto sintético, alguns minutos de CPU), as diferenças já
 # aparecem, mas com uma única semente uma diferença de um ou dois pontos ainda pode ser acaso: uma opção
@@ -661,11 +663,11 @@ display(Image(filename=str(overlay_path)))
 #
 # ```bash
 # python -m fcn_course predict runs/grid/vgg16-skip-pretrained/best.pt fotos/ --out predicoes/ \
-#     --models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb
+#     --models 02_fcn_alexnet.ipynb 04_fcn_vgg16.ipynb
 # ```
 #
 # Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não enxerga as classes
-# definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb`, os
+# definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 04_fcn_vgg16.ipynb`, os
 # notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
 
 # %% [markdown]

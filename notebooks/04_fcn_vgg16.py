@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/03_fcn_vgg16.ipynb)
+# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/04_fcn_vgg16.ipynb)
 
 # %%
 # Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
@@ -29,7 +29,8 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# # 03 · FCN com VGG16 (Exercício 6)
+# <!-- generated from solutions/notebooks/04_fcn_vgg16.py; edit that file, then run python -m fcn_course.instructor build -->
+# # 04 · FCN com VGG16 (Exercício 6)
 #
 # Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
 #
@@ -40,9 +41,10 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
-# | **03 · FCN com VGG16** (este) | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
-# | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino e predições |
+# | 03 · *Upsampling* aprendido e perdas | convolução transposta e padrão de xadrez; exercícios 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | **04 · FCN com VGG16** (este) | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | 05 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -118,7 +120,7 @@ print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", 
 # treinar nada de novo.
 #
 # Assim o seu código fica **em um só lugar**: se você corrigir algo no notebook 02 (e salvá-lo), a
-# correção vale automaticamente aqui e no notebook 04, e não existem duas versões diferentes da mesma
+# correção vale automaticamente aqui e no notebook 05, e não existem duas versões diferentes da mesma
 # função espalhadas pelo curso.
 
 # %%
@@ -245,7 +247,7 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # 224×224), 16 vezes mais posições que no pool5 (4 vezes no caso "16s", 14×14). Um classificador
 # leve, com convoluções $1\times1$, mantém o treino rápido.
 
-# %% tags=["include:solutions/fcn_vgg16.py"]
+# %%
 """FCN with a VGG16 backbone (course exercise): FCN-32s without skip connections, FCN-8s or FCN-16s with them."""
 
 import torch
@@ -282,50 +284,9 @@ class FCN_VGG16(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: crie self.backbone1, self.backbone2 e self.classifier da versão com skip
-            ### DICA: as camadas convolucionais que `load_vgg16` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
-            ### DICA: Em '8s' o corte fica no fim do pool3 (`VGG16_STRIDE8_END`), em '16s' no fim do pool4 (`VGG16_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `VGG16_CHANNELS`) e termina em num_classes canais.
-            ### ESQUELETO: features = ...
-            ### ESQUELETO: split, shallow_channels = ..., ...  # dependem de self.skip
-            ### ESQUELETO: self.backbone1 = ...
-            ### ESQUELETO: self.backbone2 = ...
-            ### ESQUELETO: self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
-            features = load_vgg16(pretrained).features
-            if self.skip == "8s":
-                split, shallow_channels = VGG16_STRIDE8_END, VGG16_CHANNELS[8]  # pool3: 256 channels
-            else:
-                split, shallow_channels = VGG16_STRIDE16_END, VGG16_CHANNELS[16]  # pool4: 512 channels
-            self.backbone1 = features[:split]
-            self.backbone2 = features[split:]
-
-            # Light classifier (1x1 convolutions): it runs at the high resolution of the skip.
-            self.classifier = nn.Sequential(
-                nn.Conv2d(shallow_channels + VGG16_CHANNELS[32], 256, kernel_size=1),
-                nn.ReLU(inplace=True),
-                nn.Dropout2d(0.5),
-                nn.Conv2d(256, num_classes, kernel_size=1),
-            )
-            ### END SOLUTION
+            raise NotImplementedError("crie self.backbone1, self.backbone2 e self.classifier da versão com skip")
         else:
-            ### BEGIN SOLUTION: crie self.backbone e self.classifier da versão sem skip
-            ### DICA: O backbone são só as camadas convolucionais da rede: veja o que `load_vgg16` devolve (`print(load_vgg16(False))`) e qual atributo guarda essas camadas.
-            ### DICA: O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `VGG16_CHANNELS[32]`.
-            ### ESQUELETO: self.backbone = ...
-            ### ESQUELETO: self.classifier = nn.Sequential(
-            ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
-            ### ESQUELETO:     ...,
-            ### ESQUELETO:     nn.Conv2d(..., num_classes, kernel_size=1),
-            ### ESQUELETO: )
-            self.backbone = load_vgg16(pretrained).features
-
-            # Classifier on the 512-channel maps at 1/32 of the input (it replaces VGG16's FC layers).
-            self.classifier = nn.Sequential(
-                nn.Conv2d(VGG16_CHANNELS[32], 512, kernel_size=3, padding=1),
-                nn.ReLU(inplace=True),
-                nn.Dropout2d(0.5),
-                nn.Conv2d(512, num_classes, kernel_size=1),
-            )
-            ### END SOLUTION
+            raise NotImplementedError("crie self.backbone e self.classifier da versão sem skip")
 
         if not pretrained:
             initialize_weights(self)
@@ -339,31 +300,100 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
-            ### DICA: O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
-            ### DICA: Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
-            ### ESQUELETO: shallow = ...
-            ### ESQUELETO: deep = ...
-            ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
-            ### ESQUELETO: scores = self.classifier(...)
-            ### ESQUELETO: output = ...
-            shallow = self.backbone1(x)  # [B, 256, H/8, W/8] ("8s") or [B, 512, H/16, W/16] ("16s")
-            deep = self.backbone2(shallow)  # [B, 512, H/32, W/32]
-            deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
-            scores = self.classifier(torch.cat([shallow, deep], dim=1))
-            output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
-            ### END SOLUTION
+            raise NotImplementedError("calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])")
         else:
-            ### BEGIN SOLUTION: calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
-            ### DICA: Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
-            ### DICA: Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
-            ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
-            ### ESQUELETO: output = F.interpolate(...)
-            scores = self.classifier(self.backbone(x))  # [B, num_classes, H/32, W/32]
-            output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
-            ### END SOLUTION
+            raise NotImplementedError("calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])")
 
         return output
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie self.backbone1, self.backbone2 e self.classifier da versão com skip
+#
+# <details><summary>Dica 1</summary>
+#
+# as camadas convolucionais que `load_vgg16` traz formam um `nn.Sequential`: fatiadas com `[:i]` e `[i:]`, dão duas partes que, uma depois da outra, fazem o mesmo que o todo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em '8s' o corte fica no fim do pool3 (`VGG16_STRIDE8_END`), em '16s' no fim do pool4 (`VGG16_STRIDE16_END`); o classificador recebe os canais da parte rasa mais os da profunda (veja `VGG16_CHANNELS`) e termina em num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# features = ...
+# split, shallow_channels = ..., ...  # dependem de self.skip
+# self.backbone1 = ...
+# self.backbone2 = ...
+# self.classifier = nn.Sequential(...)  # convoluções 1x1, ReLU, Dropout2d
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** crie self.backbone e self.classifier da versão sem skip
+#
+# <details><summary>Dica 1</summary>
+#
+# O backbone são só as camadas convolucionais da rede: veja o que `load_vgg16` devolve (`print(load_vgg16(False))`) e qual atributo guarda essas camadas.
+#
+# <details><summary>Dica 2</summary>
+#
+# O classificador troca as camadas totalmente conectadas por convoluções: uma 3x3 que mantém o tamanho do mapa, ReLU, Dropout2d e uma 1x1 que termina em num_classes canais; os canais de entrada estão em `VGG16_CHANNELS[32]`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.backbone = ...
+# self.classifier = nn.Sequential(
+#     nn.Conv2d(..., ..., kernel_size=3, padding=...),
+#     ...,
+#     nn.Conv2d(..., num_classes, kernel_size=1),
+# )
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 3:** calcule os escores da versão com skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# O caminho é backbone1 -> backbone2; guarde a saída de backbone1 (a parte rasa): você vai usá-la de novo.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para concatenar nos canais (`torch.cat(..., dim=1)`) os mapas precisam ter a mesma altura e largura: amplie o mapa profundo com `F.interpolate` (bilinear) até o tamanho do raso; no fim, amplie os escores até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# shallow = ...
+# deep = ...
+# deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
+# scores = self.classifier(...)
+# output = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 4:** calcule os escores da versão sem skip e guarde-os em `output` ([B, num_classes, H, W])
+#
+# <details><summary>Dica 1</summary>
+#
+# Os escores saem do classificador aplicado às features do backbone: um mapa com 1/32 do tamanho da imagem.
+#
+# <details><summary>Dica 2</summary>
+#
+# Para ampliar, use `F.interpolate` com `mode="bilinear"` e `align_corners=False`; o tamanho de saída é o da imagem, (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, num_classes, H/32, W/32]
+# output = F.interpolate(...)
+# ```
+#
+# </details></details></details>
 
 # %% [markdown]
 # ### Conferindo a sua implementação
@@ -415,24 +445,15 @@ del net
 # quanto a FCN-16s ganha sobre a FCN-32s e quanto a FCN-8s ganha sobre a FCN-16s. Por que o segundo
 # *skip* rende menos que o primeiro?
 
-# %% [markdown] tags=["points:6"]
-# ### BEGIN SOLUTION
-# (1) `score_pool4`: 512 × 3 + 3 = 1.539 parâmetros; `score_pool3`: 256 × 3 + 3 = 771; juntos, 2.310. A
-# concatenação, na `FCN_VGG16` de referência, põe o classificador inteiro sobre 256 + 512 canais: cerca
-# de 200 mil pesos (768 × 256 + 256 × 3, mais os vieses), e ele roda na resolução do pool3. (2) Com os *skips* zerados, a saída é a
-# da FCN-32s: o treino parte de uma rede que já funciona e os *skips* só acrescentam correções, sem
-# estragar o começo. O artigo diz isso na §4.2: os novos parâmetros começam em zero "para que a rede
-# comece com as predições inalteradas" (lá, a FCN-16s parte dos pesos de uma FCN-32s já treinada). (3)
-# 62,4 − 59,4 = +3,0 pontos para o 16s; 62,7 − 62,4 = +0,3 para o 8s. Cada *skip* traz detalhe mais
-# fino, mas o que falta corrigir é cada vez menos: poucas bordas ainda erradas, e poucos pixels nelas.
-# ### END SOLUTION
+# %% [markdown]
+# _Escreva sua resposta aqui._
 
 # %% [markdown]
 # **O exercício.** Complete a `FCN8s_VGG16_Sum`: as duas convoluções $1\times1$ e as somas no `forward`. A
 # verificação confere que a saída muda de forma **linear** com `score_pool3` e `score_pool4`, o que só
 # acontece quando os escores são somados (sem ReLU nem outra camada depois da soma).
 
-# %% tags=["include:solutions/fcn_vgg16_scores.py"]
+# %%
 """FCN-8s as in the paper (course exercise): class scores from pool3, pool4 and pool5, fused by summation."""
 
 import torch.nn.functional as F
@@ -469,14 +490,7 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Dropout2d(0.5),
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
-        ### BEGIN SOLUTION: crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
-        ### DICA: Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
-        ### DICA: Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
-        ### ESQUELETO: self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
-        ### ESQUELETO: self.score_pool3 = ...
-        self.score_pool4 = nn.Conv2d(VGG16_CHANNELS[16], num_classes, kernel_size=1)
-        self.score_pool3 = nn.Conv2d(VGG16_CHANNELS[8], num_classes, kernel_size=1)
-        ### END SOLUTION
+        raise NotImplementedError("crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3")
         if not pretrained:
             initialize_weights(self)
         for layer in (self.score_pool4, self.score_pool3):
@@ -493,23 +507,53 @@ class FCN8s_VGG16_Sum(nn.Module):
         pool3 = self.to_pool3(x)
         pool4 = self.to_pool4(pool3)
         pool5 = self.to_pool5(pool4)
-        ### BEGIN SOLUTION: combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
-        ### DICA: Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
-        ### DICA: Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
-        ### ESQUELETO: scores = ...  # [B, C, H/32, W/32]
-        ### ESQUELETO: scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
-        ### ESQUELETO: scores = scores + ...
-        ### ESQUELETO: ...  # o mesmo para o pool3
-        ### ESQUELETO: output = ...
-        scores = self.classifier(pool5)
-        scores = F.interpolate(scores, size=pool4.shape[-2:], mode="bilinear", align_corners=False)
-        scores = scores + self.score_pool4(pool4)
-        scores = F.interpolate(scores, size=pool3.shape[-2:], mode="bilinear", align_corners=False)
-        scores = scores + self.score_pool3(pool3)
-        output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
-        ### END SOLUTION
+        raise NotImplementedError("combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`")
         return output
 
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# **Trecho 1:** crie as camadas que dão escores de classe ao pool4 e ao pool3: self.score_pool4 e self.score_pool3
+#
+# <details><summary>Dica 1</summary>
+#
+# Um escore por classe em cada pixel, sem olhar os vizinhos: que tamanho de kernel faz isso?
+#
+# <details><summary>Dica 2</summary>
+#
+# Os canais de entrada estão em `VGG16_CHANNELS`, cujo índice é o stride (16 para o pool4, 8 para o pool3); a saída tem num_classes canais.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
+# self.score_pool3 = ...
+# ```
+#
+# </details></details></details>
+#
+# **Trecho 2:** combine os escores do pool5, do pool4 e do pool3 (FCN-8s) e guarde o resultado em `output`
+#
+# <details><summary>Dica 1</summary>
+#
+# Comece pelos escores do classifier sobre o pool5 e suba um nível de cada vez: pool4, depois pool3.
+#
+# <details><summary>Dica 2</summary>
+#
+# Em cada nível, amplie os escores até o tamanho do mapa daquele nível (`F.interpolate`, bilinear) e SOME os escores dele (não concatene); no fim, amplie até (height, width).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # [B, C, H/32, W/32]
+# scores = F.interpolate(scores, size=..., mode="bilinear", align_corners=False)
+# scores = scores + ...
+# ...  # o mesmo para o pool3
+# output = ...
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("vgg16-scoresum");
@@ -593,7 +637,7 @@ plots.plot_history(history)
 #
 # Carregamos os pesos da melhor época (`best.pt`) e olhamos algumas imagens de validação: imagem,
 # predição e rótulo verdadeiro. A célula imprime a mIoU(fg) da melhor época e a da última: a primeira foi
-# escolhida olhando a própria validação, e por isso é otimista (notebook 04).
+# escolhida olhando a própria validação, e por isso é otimista (notebook 05).
 
 # %%
 checkpoint = engine.load_checkpoint(runs.checkpoint_path(run_dir, "best"), net, map_location=args["device"])
@@ -616,7 +660,7 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # Lembre-se de que, no perfil `demo`, a VGG16 treinou com menos imagens, recortes menores e outra taxa de
 # aprendizado que a AlexNet (medido numa CPU de 2 núcleos, semente 0, melhor época de validação: VGG16
 # com *skip* 0,654 de mIoU(fg), AlexNet com *skip* 0,724): a comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
-# sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
+# sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 05.
 
 # %%
 alexnet_history_path = runs.history_path(runs_dir / runs.run_name("alexnet", args["skip"], args["pretrained"]))
@@ -650,5 +694,5 @@ else:
 # * O seu otimizador e a sua perda vieram do notebook 02 com `load_definitions`: o código fica num só
 #   lugar.
 #
-# No **notebook 04**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
+# No **notebook 05**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
 # sem *skip*, pré-treinada ou do zero.

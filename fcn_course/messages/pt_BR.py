@@ -782,12 +782,24 @@ MESSAGES = {
         "camada deixaria de ser uma interpolação."
     ),
     "checks.upsampling.size": "{case}: uma entrada 7x9 deveria virar {height}x{width}, virou {got_height}x{got_width}.{hint}",
-    "checks.upsampling.hint_odd": " Para fator ímpar, kernel_size = 2*fator dá um pixel a mais: use 2*fator - fator % 2.",
-    "checks.upsampling.hint_even": " Confira kernel_size=2*fator, stride=fator e padding=fator // 2.",
+    "checks.upsampling.hint_odd": (
+        " A receita dos fatores pares não serve para um fator ímpar. Exija (n - 1)*fator - 2*padding + kernel "
+        "= fator*n para todo n: que relação entre kernel e padding sobra, e que paridade ela pede ao kernel "
+        "quando o fator é ímpar?"
+    ),
+    "checks.upsampling.hint_even": (
+        " Confira stride=fator e se o kernel e o padding cumprem (n - 1)*fator - 2*padding + kernel = fator*n "
+        "para todo n."
+    ),
+    "checks.upsampling.no_overlap": (
+        "{case}: com kernel_size igual ao fator, os carimbos de pixels vizinhos não se encostam: cada pixel vira "
+        "um bloco, e a saída é uma cópia em blocos, não uma interpolação. A tenda bilinear precisa alcançar os "
+        "vizinhos, então o kernel tem de ser maior que o fator; refaça a conta do tamanho com esse kernel maior."
+    ),
     "checks.upsampling.not_bilinear": (
         "{case}: longe das bordas a saída deveria ser igual a F.interpolate(..., mode='bilinear', "
         "align_corners=False). Copie bilinear_kernel(channels, channels, kernel_size) para layer.weight (dentro de "
-        "torch.no_grad()) e use padding=fator // 2."
+        "torch.no_grad()); se o peso já é esse, confira o padding: um padding diferente desloca a saída."
     ),
     "checks.upsampling.mixes_channels": (
         "{case}: a saída mistura os canais, mas na interpolação cada canal alimenta só ele mesmo: copie "

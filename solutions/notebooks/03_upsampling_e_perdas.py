@@ -339,12 +339,25 @@ for name, taps, stride in [("(a) bilinear, k=4, s=2", tent(4, 2), 2),
 
 
 # %% [markdown]
-# Por isso a camada começa bilinear, com o tamanho certo de *kernel*. Um detalhe que o artigo não
-# precisa (os fatores dele são pares): para um fator ímpar, o *kernel* $2s$ dá um pixel a mais na saída;
-# o tamanho que funciona para qualquer fator é `2 * s - s % 2`, com `padding = s // 2`.
+# Por isso a camada começa bilinear. Falta escolher o tamanho do *kernel*, e essa parte é sua.
+#
+# **Deduza antes de programar.** A seção "O tamanho da saída" deu a receita para um fator **par**:
+# $k = 2s$ e $p = s/2$. O artigo só usa fatores pares, mas a sua função deve servir para qualquer
+# fator, e com $s$ ímpar o $p = s/2$ nem é inteiro. Faça a conta no papel:
+#
+# 1. na fórmula $n_{out} = (n_{in} - 1)\,s - 2p + k$, exija $n_{out} = s\,n_{in}$ para **qualquer**
+#    $n_{in}$. Que relação entre $k$, $p$ e $s$ sobra?
+# 2. teste a receita dos pares em $s = 3$: com $k = 6$ e $p = 1$, quantos pixels saem de uma entrada de 7?
+# 3. ainda com $s = 3$, ache um par de inteiros $(k, p)$ que cumpra a relação do passo 1 e cuja tenda
+#    some o mesmo em todas as fases (olhe a tabela acima);
+# 4. escreva $k$ e $p$ como expressões de `factor` que sirvam para os pares e para os ímpares. Dica de
+#    Python: `factor % 2` vale 1 nos ímpares e 0 nos pares, e `factor // 2` é a divisão inteira.
+#
+# A verificação testa fatores pares e ímpares (2, 3 e 4). Se o tamanho sair errado, ela diz em qual fator.
 #
 # **O exercício.** Complete `make_upsampler(channels, factor, learnable)`: uma `nn.ConvTranspose2d` sem
-# viés, com o peso copiado de `bilinear_kernel` e `requires_grad` igual a `learnable`. A função
+# viés, com o *kernel* e o *padding* que você deduziu, o peso copiado de `bilinear_kernel` e
+# `requires_grad` igual a `learnable`. A função
 # `with_learned_upsampling(FCN_AlexNet, learnable)` (já pronta) troca, na sua FCN-AlexNet com *skip*
 # `"8s"`, a interpolação das *features* do pool5 (×4, de 1/32 para 1/8) por essa camada; a ampliação
 # final continua fixa, como no artigo. O notebook 05 compara as versões aprendida e congelada com a
@@ -363,23 +376,24 @@ from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
 def make_upsampler(channels, factor, learnable):
     """A ConvTranspose2d that makes maps `factor` times larger and starts as bilinear interpolation.
 
-    Kernel 2*factor for an even factor and 2*factor - 1 for an odd one, stride factor, padding factor // 2,
-    no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
-    `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
+    Stride `factor`, no bias. The kernel size and the padding are yours to derive: an input of n pixels must
+    give exactly factor * n pixels, for an even factor and for an odd one, and the kernel must be a bilinear
+    tent that sums the same on every output phase. The weight comes from `bilinear_kernel` (channel i feeds
+    only channel i). With `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
     ### BEGIN SOLUTION: crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`
     ### DICA: A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
-    ### DICA: Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+    ### DICA: Na fórmula do tamanho, (n - 1)*stride - 2*padding + kernel, exija que o resultado seja factor*n para todo n: sobra uma relação entre kernel e padding. Para factor = 2, a seção "O tamanho da saída" já deu um par que serve. Para factor = 3, procure na tabela das somas por fase uma tenda que some igual em todas as fases e tenha a paridade que a relação pede.
     ### DICA: O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
-    ### ESQUELETO: kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
-    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+    ### ESQUELETO: kernel_size = ...  # uma expressão de factor que sirva para fatores pares e ímpares
+    ### ESQUELETO: padding = ...  # deduzido da mesma conta
+    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=padding, bias=False)
     ### ESQUELETO: with torch.no_grad():
     ### ESQUELETO:     upsampler.weight.copy_(...)
     ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
-    upsampler = nn.ConvTranspose2d(
-        channels, channels, kernel_size=kernel_size, stride=factor, padding=factor // 2, bias=False
-    )
+    padding = factor // 2
+    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor, padding=padding, bias=False)
     with torch.no_grad():
         upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
     upsampler.weight.requires_grad_(learnable)

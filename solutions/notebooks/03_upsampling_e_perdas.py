@@ -393,7 +393,9 @@ def make_upsampler(channels, factor, learnable):
     ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
     padding = factor // 2
-    upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=factor, padding=padding, bias=False)
+    upsampler = nn.ConvTranspose2d(
+        channels, channels, kernel_size=kernel_size, stride=factor, padding=padding, bias=False
+    )
     with torch.no_grad():
         upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))
     upsampler.weight.requires_grad_(learnable)

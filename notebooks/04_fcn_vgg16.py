@@ -63,8 +63,9 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 20 min), rodar as células, fazer as duas partes
-#   do exercício 6 e responder à pergunta B. Cabe numa aula de 100 minutos, sem contar a espera do treino.
+# * **Tempo de estudo: ~55 min**: ler com calma (cerca de 25 min), rodar as células, fazer as duas partes
+#   do exercício 6, esperar o treino (1 a 2 min no perfil `demo`) e responder à pergunta B. Cabe numa aula
+#   de 100 minutos.
 # * **Tempo de máquina**: cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
 #   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48),
 #   recortes menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com

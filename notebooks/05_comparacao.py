@@ -63,10 +63,10 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~105 min**: ler com calma (cerca de 40 min), olhar a tabela e as figuras e
-#   escrever as previsões e as respostas (nove respostas escritas). Um pouco mais que uma aula de 100
-#   minutos: um bom ponto de parada é depois das perguntas 1 a 5; a análise de erros e o resto podem
-#   ficar para casa. Rode a grade antes da aula, se puder.
+# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 30 min), olhar a tabela e as figuras e
+#   escrever as previsões e as respostas (nove respostas escritas). Cabe numa aula de 100 minutos se a
+#   grade já tiver rodado: rode-a antes da aula, se puder. As duas seções marcadas **Para casa
+#   (opcional)**, no fim, somam uns 10 min e não têm pergunta avaliada.
 # * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 04 quando as configurações
 #   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a
 #   VGG16 sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da
@@ -597,7 +597,9 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # _Escreva sua resposta aqui._
 
 # %% [markdown]
-# ## Segmente uma imagem sua
+# ## Para casa (opcional): segmente uma imagem sua
+#
+# Esta parte e a próxima ficam para depois da aula. Nenhuma tem pergunta avaliada.
 #
 # Uma FCN aceita imagens de qualquer tamanho. `fcn_course.predict` tem as três funções para usar um
 # modelo treinado numa foto qualquer:
@@ -671,7 +673,7 @@ display(Image(filename=str(overlay_path)))
 # notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
 
 # %% [markdown]
-# ## O que veio depois das FCNs
+# ## Para casa (opcional): o que veio depois das FCNs
 #
 # As FCNs abriram caminho para quase todas as redes de segmentação que vieram depois. Quatro ideias
 # que você vai reconhecer quando as encontrar:

@@ -61,7 +61,7 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~80 min**: ler com calma (cerca de 40 min), rodar as células e olhar as figuras,
+# * **Tempo de estudo: ~60 min**: ler com calma (cerca de 30 min), rodar as células e olhar as figuras,
 #   fazer o exercício 0 e escrever uma previsão. Cabe numa aula de 100 minutos.
 # * **Tempo de máquina**: este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
 #   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai

@@ -60,10 +60,9 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~190 min** (mais de 3 horas): ler com calma (cerca de 40 min), rodar as células,
-#   fazer os exercícios 1 a 5 (uns 15 min por parte verificada) e responder a duas perguntas. Não cabe
-#   numa aula de 100 minutos: um bom ponto de parada é depois do treino e das predições, antes do
-#   exercício 4; os exercícios 4 e 5 podem ficar para casa.
+# * **Tempo de estudo: ~95 min**: ler com calma (cerca de 40 min), rodar as células, fazer os exercícios
+#   1 a 3 e esperar o treino (cerca de 1 min no perfil `demo`). Cabe numa aula de 100 minutos. A convolução
+#   transposta e as perdas para classes desequilibradas, que antes ficavam aqui, agora têm o notebook 03.
 # * **Tempo de máquina**: o que pesa é o treino. No perfil `demo`, numa CPU de 2 núcleos, cada época da
 #   FCN-AlexNet leva uns 3,5 s (12 épocas: menos de um minuto) e o notebook inteiro, com as verificações,
 #   pouco mais de 1 minuto (70 s medidos). No perfil `full` são 50 épocas sobre o VOC: veja a tabela

@@ -10,7 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fcn_course import colab
 from fcn_course.checks import exercises, exercises_for_notebook
+from fcn_course.instructor.colab_cells import colab_repository
 from fcn_course.instructor.execute import run_until_first_stub
 from fcn_course.instructor.grade import grade
 from fcn_course.instructor.leaks import scan_for_leaks
@@ -60,6 +62,8 @@ def test_every_notebook_links_the_reference_page_from_its_title_cell(path):
     title = nbformat.read(path, as_version=4).cells[2]
     assert "](referencia.md)" in title.source
     assert (path.parent / "referencia.md").is_file()
+    # on Colab the notebook is opened alone: the absolute address of the configured repository works there
+    assert f"]({colab.reference_url(colab_repository(ROOT))})" in title.source
 
 
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)

@@ -31,7 +31,10 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 03 · Upsampling aprendido e classes desequilibradas (Exercícios 4 e 5)
 #
-# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário
+# português ↔ inglês. No Colab, o link acima não abre (lá o notebook fica sozinho, sem os outros arquivos do
+# curso): use a [mesma página no GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/referencia.md),
+# que é o arquivo `notebooks/referencia.md` do repositório.
 #
 # No notebook 02 você montou e treinou a FCN-AlexNet. Ela amplia os mapas com `F.interpolate`, uma conta
 # fixa, e trata todo pixel igual na perda. Aqui vamos mexer nessas duas escolhas.

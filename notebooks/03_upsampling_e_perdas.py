@@ -191,8 +191,8 @@ with torch.no_grad():
 #
 # No caso das FCNs, o objetivo é ampliar exatamente $s$ vezes. Com $s$ par, *kernel* $k = 2s$ e
 # $p = s/2$, a fórmula dá $(n_{in} - 1)\,s - s + 2s = s\,n_{in}$: é a camada que conferimos contra
-# `F.interpolate` na seção da interpolação bilinear ($k = 4$, $s = 2$, $p = 1$: de 8 para 16 pixels). No
-# exercício 4 você vai usar a fórmula também para um fator ímpar.
+# `F.interpolate` no notebook 02, na seção da interpolação bilinear ($k = 4$, $s = 2$, $p = 1$: de 8 para
+# 16 pixels). No exercício 4 você vai usar a fórmula também para um fator ímpar.
 
 # %%
 # NBVAL_CHECK_OUTPUT

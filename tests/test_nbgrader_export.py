@@ -1,7 +1,7 @@
 """nbgrader export: nbgrader's own generate_assignment accepts it and gives the students our notebooks.
 
 Needs nbgrader, in the ``instructor`` extra (``pip install -e ".[dev,instructor]"``, which scripts/run_tests.sh
-installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the four notebooks takes ~30 s.
+installs); skipped with that instruction when nbgrader is missing. Running nbgrader over the course notebooks takes ~30 s.
 """
 
 import csv

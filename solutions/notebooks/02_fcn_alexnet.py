@@ -318,7 +318,8 @@ plots.bilinear_demo()
 # * a camada **final**, que amplia até o tamanho da imagem (×32, ×16 ou ×8), fica **fixa** na
 #   interpolação bilinear: os seus pesos não são treinados.
 #
-# Este curso usa `F.interpolate` nas duas posições, isto é, só interpolação bilinear fixa. A função
+# Este curso usa `F.interpolate` nas duas posições, isto é, só interpolação bilinear fixa (o que uma
+# convolução transposta calcula por dentro fica para o notebook 03). A função
 # `bilinear_kernel` de `fcn_course.backbones` cria os pesos de uma convolução transposta que faz essa
 # mesma interpolação. Conferindo (longe das bordas, onde a convolução transposta não tem vizinhos
 # suficientes):

@@ -62,9 +62,9 @@ if "google.colab" in sys.modules:
 # * **Tempo de estudo: ~70 min**: ler com calma (cerca de 25 min), fazer as contas à mão junto com as
 #   células, resolver os exercícios 4 e 5 e escrever a previsão e a pergunta A. Cabe numa aula de 100
 #   minutos, com folga para a dedução do exercício 4.
-# * **Tempo de máquina**: este notebook não treina nenhuma rede. No perfil `demo` ele roda em cerca de
-#   meio minuto numa CPU de 2 núcleos (estimativa, a partir do notebook 02 antigo, que tinha estas
-#   seções). Quem mede o efeito destas escolhas no treino é o notebook 05.
+# * **Tempo de máquina**: este notebook não treina nenhuma rede. No perfil `demo` ele deve rodar em uns
+#   20 s numa CPU de 2 núcleos (estimativa, não medida: é a parte do antigo notebook 02 que veio para cá).
+#   Quem mede o efeito destas escolhas no treino é o notebook 05.
 
 # %% [markdown]
 # ## Preparação

@@ -2,8 +2,8 @@
 
 The demo profile (``fcn_course.config.PROFILES["demo"]``) is the default run that teaches (issue #12): on a
 2-core CPU, in a few minutes of training in total, FCN-AlexNet with skip connections (notebook 02) reaches a
-foreground mIoU of at least 0.6 and visibly beats FCN-AlexNet without them (notebook 04), and FCN-VGG16
-(notebook 03 and the grid) runs with the profile's own, smaller settings. This script trains those four
+foreground mIoU of at least 0.6 and visibly beats FCN-AlexNet without them (notebook 05), and FCN-VGG16
+(notebook 04 and the grid) runs with the profile's own, smaller settings. This script trains those four
 configurations exactly as the notebooks do (``experiments.run_grid`` applies the profile's per-backbone
 settings) and prints one table: configuration, best validation mIoU(fg), per-class IoU and seconds. It is
 the command the results page is regenerated from::

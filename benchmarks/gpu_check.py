@@ -7,7 +7,7 @@ Run it on a machine with a CUDA GPU (a lent GPU machine, Colab, a lab server), f
 
 It prints, for each of the 8 configurations of the comparison grid (backbone x skip x pretrained), the
 seconds of one training epoch and one validation pass on the synthetic VOC twin at 224×224, batch 8, then the
-estimated wall time of notebook 02, notebook 03 and the full grid on real Pascal VOC (the course's subset:
+estimated wall time of notebook 02, notebook 04 and the full grid on real Pascal VOC (the course's subset:
 ``VOC_SUBSET_IMAGES`` train/val images, 50 epochs). Pretrained configurations are timed with random weights:
 a step costs the same, and the check needs no download. Copy the printed table into solutions/RESULTS.md
 with the device name. ``--device cpu --size 64 --images 8`` runs the same code on a CPU (the test suite does).
@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     grid = sum(estimate_seconds(timing, options.epochs) for *_, timing in rows)
     print(
         f"\nestimated on real VOC ({VOC_SUBSET_IMAGES['train']} train / {VOC_SUBSET_IMAGES['val']} val images, "
-        f"{options.epochs} epochs) on {device_name}: notebook 02 {notebook_02 / 60:.0f} min, notebook 03 "
+        f"{options.epochs} epochs) on {device_name}: notebook 02 {notebook_02 / 60:.0f} min, notebook 04 "
         f"{notebook_03 / 60:.0f} min, full grid {grid / 60:.0f} min (the grid reuses the runs of 02 and 03: "
         f"{(grid - notebook_02 - notebook_03) / 60:.0f} min more)"
     )

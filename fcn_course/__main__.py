@@ -1,8 +1,8 @@
 """Command line of the course for students: ``python -m fcn_course <command>`` (also ``fcn-course``).
 
 Student commands: synth, download, grid, predict. ``grid`` and ``predict`` use the FCNs you wrote: pass
-your notebooks with ``--models`` (by default, notebooks/02_fcn_alexnet.ipynb and notebooks/03_fcn_vgg16.ipynb
-of the current folder when they exist).
+your notebooks with ``--models`` (by default, notebooks/02_fcn_alexnet.ipynb, notebooks/03_upsampling_e_perdas.ipynb and
+notebooks/04_fcn_vgg16.ipynb of the current folder when they exist).
 
 course, build, check, grade, release and site are instructor commands: they are not part of the student
 package and run from the course repository as ``python -m fcn_course.instructor <command>``; asked here,

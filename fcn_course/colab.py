@@ -43,6 +43,15 @@ def repository_url(repository: str = REPOSITORY) -> str:
     return f"https://github.com/{repository}"
 
 
+def reference_url(repository: str = REPOSITORY) -> str:
+    """The students' reference page (``notebooks/referencia.md``) on GitHub.
+
+    Colab opens one notebook without the files around it, so the notebooks' relative link to the page leads
+    nowhere there; each title cell also gives this address, which the build writes for ``repository``.
+    """
+    return f"{repository_url(repository)}/blob/{BRANCH}/notebooks/referencia.md"
+
+
 def colab_url(notebook: str, repository: str = REPOSITORY) -> str:
     """The address that opens ``notebooks/<notebook>.ipynb`` of ``repository`` on Colab."""
     return f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/notebooks/{notebook}.ipynb"

@@ -177,7 +177,7 @@ def backbone_args(args: dict, backbone: str) -> dict:
 
 
 def vgg_args(args: dict) -> dict:
-    """The settings of notebook 03: ``args`` with the profile's reductions for VGG16 (slower per step)."""
+    """The settings of notebook 04: ``args`` with the profile's reductions for VGG16 (slower per step)."""
     return backbone_args(args, "vgg16")
 
 

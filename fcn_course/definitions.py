@@ -1,6 +1,6 @@
 """Use in one notebook the functions and classes a student wrote in another one.
 
-Notebooks 03 and 04 call ``load_definitions("02_fcn_alexnet.ipynb", names=["FCN_AlexNet"])`` so that the
+Notebooks 03, 04 and 05 call ``load_definitions("02_fcn_alexnet.ipynb", names=["FCN_AlexNet"])`` so that the
 student's code lives in one place. Only *definitions* run (imports, ``def``, ``class``, constants): every
 other statement (training, plots, downloads, a ``print`` a student added to test a class) is skipped, so
 loading is fast and has no side effects.
@@ -329,7 +329,7 @@ def load_definitions(notebook_path, names=None) -> dict:
     student) says which are missing and which exercise cell should define them. Cells that fail are
     reported with a warning. The newer of the notebook and its Jupytext pair is read (see
     :func:`read_newest`); a copy renamed by Google Drive, or the notebook in the Drive folders on Colab, is
-    found too (see :func:`find_notebook`). Example, in notebook 04:
+    found too (see :func:`find_notebook`). Example, in notebook 05:
     ``FCN_AlexNet = load_definitions("02_fcn_alexnet.ipynb", ["FCN_AlexNet"])["FCN_AlexNet"]``.
     """
     path = find_notebook(notebook_path)

@@ -193,7 +193,7 @@ def train_configuration(
     """Train one configuration in ``run_dir`` (or reuse/resume it; see the module docstring).
 
     ``ingredients``: your ``TrainingIngredients`` (the class of ``backbone`` is taken from its ``model_classes``).
-    ``reuse_from``: a folder of earlier runs (notebooks 02 and 03 train into ``args["runs_dir"]``); a finished
+    ``reuse_from``: a folder of earlier runs (notebooks 02 and 04 train into ``args["runs_dir"]``); a finished
     run there with the same name and exactly the same settings is reported instead of training it again.
 
     The form of earlier course versions still works: ``train_configuration(model_class, backbone, skip,
@@ -293,7 +293,7 @@ def run_grid(
     - ``args``: a ``course_args()`` dict (epochs, image size, data...); ``skip`` and ``pretrained``
       are set for each run;
     - ``out_dir``: one sub-folder per run; run again with the same folder to continue an interrupted grid;
-    - ``reuse_from``: a folder of runs trained before (notebooks 02 and 03 write to ``args["runs_dir"]``): a
+    - ``reuse_from``: a folder of runs trained before (notebooks 02 and 04 write to ``args["runs_dir"]``): a
       finished run there with exactly this grid's settings is reported, not trained twice.
 
     The profile may give a backbone settings of its own (``config.PROFILES[...]["per_backbone"]``: fewer

@@ -10,11 +10,20 @@ import re
 import unicodedata
 from pathlib import Path
 
-COURSE_NOTEBOOKS = ("01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao")
+COURSE_NOTEBOOKS = (
+    "01_dados_e_metricas",
+    "02_fcn_alexnet",
+    "03_upsampling_e_perdas",
+    "04_fcn_vgg16",
+    "05_comparacao",
+)
 STUDENT_NOTEBOOK_DIR = "notebooks"
-# The notebooks whose exercises define the FCN classes, the optimiser and the loss (read by notebook 04,
-# ``python -m fcn_course grid`` and ``python -m fcn_course predict``).
-MODEL_NOTEBOOKS = tuple(f"{STUDENT_NOTEBOOK_DIR}/{name}.ipynb" for name in ("02_fcn_alexnet", "03_fcn_vgg16"))
+# The notebooks whose exercises define the names notebook 05, ``python -m fcn_course grid`` and
+# ``python -m fcn_course predict`` load: the FCN classes, the optimiser and the loss (02, 04), and the
+# learned upsampling, the class weights and the Dice loss (03).
+MODEL_NOTEBOOKS = tuple(
+    f"{STUDENT_NOTEBOOK_DIR}/{name}.ipynb" for name in ("02_fcn_alexnet", "03_upsampling_e_perdas", "04_fcn_vgg16")
+)
 # How Google Drive, Colab and browsers name a copy: "Cópia de 02_fcn_alexnet.ipynb" (Drive's "Salvar uma
 # cópia"), "Copy of ...", "02_fcn_alexnet (1).ipynb" (a second download).
 COPY_PREFIXES = ("Cópia de ", "Copia de ", "Copy of ")

@@ -16,7 +16,8 @@ How a checkpoint says which network it holds: it lies in a run folder whose ``ru
 backbone, ``skip`` and the class names. Nothing is guessed from the weights.
 
 The FCN classes are yours: pass ``model_classes={"alexnet": FCN_AlexNet, ...}``, or ``--models`` your
-notebooks on the command line (by default ``notebooks/02_fcn_alexnet.ipynb`` and ``03_fcn_vgg16.ipynb``).
+notebooks on the command line (by default ``notebooks/02_fcn_alexnet.ipynb``, ``03_upsampling_e_perdas.ipynb``
+and ``04_fcn_vgg16.ipynb``; the classes are in 02 and 04).
 """
 
 from __future__ import annotations

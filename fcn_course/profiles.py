@@ -11,7 +11,7 @@ Each profile has:
 * ``settings``: what the profile changes in the course's hyper-parameters (``{}``: the original course);
 * ``synthetic``: the synthetic VOC twin the profile trains on (None: real Pascal VOC);
 * ``per_backbone``: settings a backbone changes within the profile (:func:`per_backbone_settings`). VGG16 is
-  about 21x slower per step than AlexNet, so the demo profile gives it fewer images and epochs (notebook 03 and
+  about 21x slower per step than AlexNet, so the demo profile gives it fewer images and epochs (notebook 04 and
   the grid use them; the grid report says so, since it makes AlexNet-vs-VGG16 an unequal comparison);
 * ``downloads_weights``: whether a pretrained run may download ImageNet weights (hundreds of MB). The demo and
   smoke profiles use a local copy when there is one and otherwise report pretrained runs as skipped;

@@ -496,7 +496,7 @@ def check_grid_settings(grid_dir, args: dict) -> None:
 def grid_run_folders(grid_dir) -> dict:
     """``{run name: folder}`` of the trained runs of a grid folder (those with a best.pt), sorted by name.
 
-    Read from the grid index when there is one (it lists runs adopted from notebooks 02/03 too), else from
+    Read from the grid index when there is one (it lists runs adopted from notebooks 02/04 too), else from
     the sub-folders that hold a best.pt.
     """
     grid_dir = Path(grid_dir)

@@ -10,22 +10,25 @@ from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
 def make_upsampler(channels, factor, learnable):
     """A ConvTranspose2d that makes maps `factor` times larger and starts as bilinear interpolation.
 
-    Kernel 2*factor for an even factor and 2*factor - 1 for an odd one, stride factor, padding factor // 2,
-    no bias; the weight comes from `bilinear_kernel` (channel i feeds only channel i). With
-    `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
+    Stride `factor`, no bias. The kernel size and the padding are yours to derive: an input of n pixels must
+    give exactly factor * n pixels, for an even factor and for an odd one, and the kernel must be a bilinear
+    tent that sums the same on every output phase. The weight comes from `bilinear_kernel` (channel i feeds
+    only channel i). With `learnable=False` the weight is frozen (requires_grad=False): a fixed bilinear layer.
     """
     ### BEGIN SOLUTION: crie a camada que amplia os mapas `factor` vezes e começa como interpolação bilinear; guarde-a em `upsampler`
     ### DICA: A camada que aprende a ampliar é a convolução transposta, `nn.ConvTranspose2d`, com `channels` canais na entrada e na saída e sem bias. Para ampliar `factor` vezes, qual deve ser o stride?
-    ### DICA: Tamanho de saída: (entrada - 1)*stride - 2*padding + kernel. Com o padding da docstring, verifique à mão, para factor = 2 e factor = 3, qual kernel dá exatamente factor*entrada, e escreva o kernel como uma expressão de `factor` que sirva para os dois casos.
+    ### DICA: Na fórmula do tamanho, (n - 1)*stride - 2*padding + kernel, exija que o resultado seja factor*n para todo n: sobra uma relação entre kernel e padding. Para factor = 2, a seção "O tamanho da saída" já deu um par que serve. Para factor = 3, procure na tabela das somas por fase uma tenda que some igual em todas as fases e tenha a paridade que a relação pede.
     ### DICA: O peso inicial vem de `bilinear_kernel` (veja a docstring dela); copiar para um parâmetro exige `torch.no_grad()`, e `learnable` decide se o peso recebe gradiente.
-    ### ESQUELETO: kernel_size = ...  # par: 2*factor; ímpar: 2*factor - 1
-    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=..., bias=False)
+    ### ESQUELETO: kernel_size = ...  # uma expressão de factor que sirva para fatores pares e ímpares
+    ### ESQUELETO: padding = ...  # deduzido da mesma conta
+    ### ESQUELETO: upsampler = nn.ConvTranspose2d(channels, channels, kernel_size=kernel_size, stride=..., padding=padding, bias=False)
     ### ESQUELETO: with torch.no_grad():
     ### ESQUELETO:     upsampler.weight.copy_(...)
     ### ESQUELETO: upsampler.weight.requires_grad_(...)
     kernel_size = 2 * factor - factor % 2
+    padding = factor // 2
     upsampler = nn.ConvTranspose2d(
-        channels, channels, kernel_size=kernel_size, stride=factor, padding=factor // 2, bias=False
+        channels, channels, kernel_size=kernel_size, stride=factor, padding=padding, bias=False
     )
     with torch.no_grad():
         upsampler.weight.copy_(bilinear_kernel(channels, channels, kernel_size))

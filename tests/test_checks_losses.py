@@ -75,7 +75,7 @@ def test_class_weights_that_only_avoid_the_division_by_zero_are_caught():
 
 # ---------------------------------------------------------------- class weights: issue 20
 def in_double_precision(pixel_counts):
-    """Right values, but float64: nn.CrossEntropyLoss(weight=...) then fails on float32 scores (notebook 04)."""
+    """Right values, but float64: nn.CrossEntropyLoss(weight=...) then fails on float32 scores (notebook 05)."""
     counts = torch.as_tensor(pixel_counts, dtype=torch.float64)
     freq = counts / counts.sum()
     weights = torch.zeros_like(freq)

@@ -33,7 +33,7 @@ def test_run_all_reports_every_exercise_and_missing_names():
 
 
 def test_run_all_grades_only_the_exercises_of_one_notebook():
-    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip", "vgg16-scoresum")
+    assert checks.exercises_for_notebook("04_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip", "vgg16-scoresum")
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert [r.key for r in results] == [
@@ -42,21 +42,12 @@ def test_run_all_grades_only_the_exercises_of_one_notebook():
         "optimizer",
         "loss",
         "training",
-        "upsampler",
-        "class-weights",
-        "dice-loss",
     ]
-    assert [r.exercise.split(" (")[0] for r in results] == [
-        "Exercício 1",
-        "Exercício 2",
-        "Exercício 3",
-        "Exercício 3",
-        "Exercício 3",
-        "Exercício 4",
-        "Exercício 5",
-        "Exercício 5",
-    ]
+    assert [r.exercise.split(" (")[0] for r in results] == ["Exercício 1", "Exercício 2"] + ["Exercício 3"] * 3
     assert all("não encontrei" in _messages(r) for r in results)
+    moved = checks.run_all({}, exercises=checks.exercises_for_notebook("03_upsampling_e_perdas.ipynb"))
+    assert [r.key for r in moved] == ["upsampler", "class-weights", "dice-loss"]
+    assert [r.exercise.split(" (")[0] for r in moved] == ["Exercício 4", "Exercício 5", "Exercício 5"]
 
 
 def test_run_all_survives_a_stubbed_criterion():
@@ -78,8 +69,10 @@ def test_run_all_grades_quietly_and_reports_a_stub_without_raising(capsys):
 
 
 def test_new_exercises_are_graded_from_their_notebooks():
-    assert {"upsampler", "class-weights", "dice-loss"} <= set(exercises_for_notebook("02_fcn_alexnet.ipynb"))
-    assert "vgg16-scoresum" in exercises_for_notebook("03_fcn_vgg16.ipynb")
+    moved = {"upsampler", "class-weights", "dice-loss"}
+    assert set(exercises_for_notebook("03_upsampling_e_perdas.ipynb")) == moved
+    assert not moved & set(exercises_for_notebook("02_fcn_alexnet.ipynb"))
+    assert "vgg16-scoresum" in exercises_for_notebook("04_fcn_vgg16.ipynb")
     namespace = {
         "make_upsampler": make_upsampler,
         "class_weights": class_weights,
@@ -138,7 +131,8 @@ def test_exercise_numbers_follow_the_reading_order():
     "file_name, notebook",
     [
         ("Cópia de 02_meu_fcn.ipynb", "02_fcn_alexnet"),
-        ("Copy of Copy of 03 vgg (2).ipynb", "03_fcn_vgg16"),
+        ("Copy of Copy of 04 vgg (2).ipynb", "04_fcn_vgg16"),
+        ("03 - perdas.ipynb", "03_upsampling_e_perdas"),
         ("01 - dados.ipynb", "01_dados_e_metricas"),
         ("Copy of notas.ipynb", None),
     ],

@@ -9,6 +9,7 @@ from torch import nn
 from check_helpers import failed_messages
 from fcn_course import backbones, checks
 from fcn_course.backbones import bilinear_kernel
+from fcn_course.messages import catalogue
 from solutions.upsampling import make_upsampler
 
 
@@ -84,7 +85,31 @@ def test_an_upsampler_that_never_learns_is_caught():
 def test_a_wrong_size_at_an_even_factor_gets_the_even_factor_hint():
     result = checks.check_upsampler(_bilinear_upsampler(padding=lambda factor: 0), verbose=False)
     assert _messages(result).startswith("fator 2: uma entrada 7x9 deveria virar 14x18")
-    assert "Confira kernel_size=2*fator, stride=fator e padding=fator // 2." in _messages(result)
+    assert "Confira stride=fator e se o kernel e o padding cumprem" in _messages(result)
+
+
+# ---------------------------------------------------------------- issue 23: the student derives kernel and padding
+def test_the_even_factor_recipe_passes_at_2_and_fails_at_3_with_a_question_not_the_answer():
+    """Kernel 2*factor and padding factor // 2 (the demo's recipe) is right for 2 and one pixel too big for 3."""
+    result = checks.check_upsampler(_upsampler(kernel=lambda s: 2 * s, padding=lambda s: s // 2), verbose=False)
+    messages = _messages(result)
+    assert messages.startswith("fator 3: uma entrada 7x9 deveria virar 21x27, virou 22x28")
+    assert "paridade" in messages
+
+
+def test_a_kernel_equal_to_the_factor_is_told_that_blocks_are_not_an_interpolation():
+    """Kernel = factor with padding 0 has the right size, but its stamps never overlap: no tent, no bilinear."""
+    result = checks.check_upsampler(_upsampler(kernel=lambda s: s, padding=lambda s: 0), verbose=False)
+    assert _messages(result).startswith("fator 2: com kernel_size igual ao fator, os carimbos")
+
+
+def test_no_feedback_of_exercise_4_gives_the_kernel_or_the_padding_away():
+    """The exercise asks the student to derive both (issue 23): the check's messages ask, never answer."""
+    upsampling = {key: value for key, value in catalogue().items() if key.startswith("checks.upsampling.")}
+    assert upsampling
+    for key, message in upsampling.items():
+        for answer in ("fator % 2", "fator - 1", "fator // 2", "factor % 2", "factor // 2"):
+            assert answer not in message, (key, answer)
 
 
 # ---------------------------------------------------------------- issue 20: more wrong answers, as students write them

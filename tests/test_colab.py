@@ -40,6 +40,12 @@ def test_every_notebook_starts_with_the_badge_and_the_setup_cell(folder, name):
     )
 
 
+def test_the_reference_page_has_an_address_that_works_on_colab():
+    """Colab opens a notebook alone, so a relative link to notebooks/referencia.md leads nowhere there."""
+    assert colab.reference_url("ana/fork") == "https://github.com/ana/fork/blob/main/notebooks/referencia.md"
+    assert colab.reference_url() == f"https://github.com/{colab.REPOSITORY}/blob/main/notebooks/referencia.md"
+
+
 def test_badge_opens_the_student_notebook_of_the_repository_on_colab():
     badge = colab.badge_markdown("02_fcn_alexnet")
     assert "Abrir no Colab" in badge and colab.COLAB_BADGE_IMAGE in badge
@@ -192,6 +198,8 @@ COLAB_NOTEBOOK = """
 
     # %% [markdown]
     # # 01 · Título
+    #
+    # A [referência rápida](referencia.md) ([no GitHub]({reference})).
 """
 
 
@@ -199,7 +207,14 @@ def _colab_repo(tmp_path, repository):
     """A tiny course whose notebook starts with the Colab cells written for ``repository``."""
     setup = "\n    ".join(colab.setup_cell_source(repository).splitlines())
     return make_repo(
-        tmp_path, {"01_demo": COLAB_NOTEBOOK.format(badge=colab.badge_markdown("01_demo", repository), setup=setup)}
+        tmp_path,
+        {
+            "01_demo": COLAB_NOTEBOOK.format(
+                badge=colab.badge_markdown("01_demo", repository),
+                setup=setup,
+                reference=colab.reference_url(repository),
+            )
+        },
     )
 
 
@@ -214,6 +229,7 @@ def test_the_build_rewrites_both_colab_cells_from_the_setting(tmp_path, monkeypa
         cells = nbformat.read(repo / folder / "01_demo.ipynb", as_version=4).cells
         assert cells[0].source == colab.badge_markdown("01_demo", "my-fork/fcn-course")
         assert cells[1].source == colab.setup_cell_source("my-fork/fcn-course")
+        assert f"([no GitHub]({colab.reference_url('my-fork/fcn-course')}))" in cells[2].source
         assert "upstream" not in (repo / folder / "01_demo.py").read_text()
     assert check_in_sync(repo, names=("01_demo",)) == []
 

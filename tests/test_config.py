@@ -140,7 +140,7 @@ def test_seed_everything_repeats_random_draws():
 
 
 # --------------------------------------------------------------------------------------------------
-# Per-backbone settings: VGG16 trains with smaller settings in the demo profile (notebook 03, the grid)
+# Per-backbone settings: VGG16 trains with smaller settings in the demo profile (notebook 04, the grid)
 # --------------------------------------------------------------------------------------------------
 VGG16_DEMO = {"epoch_num": 10, "lr": 3e-4, "w_size": 96, "h_size": 96, "max_samples": 48}
 

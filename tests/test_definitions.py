@@ -1,4 +1,4 @@
-"""Tests of fcn_course.definitions (load_definitions: what notebooks 03 and 04 use) on tiny notebooks written to temporary folders."""
+"""Tests of fcn_course.definitions (load_definitions: what notebooks 04 and 05 use) on tiny notebooks written to temporary folders."""
 
 import ast
 import inspect
@@ -265,19 +265,35 @@ def _students_copy(name: str, destination) -> None:
     destination.write_bytes((REPO_ROOT / "solutions" / "notebooks" / f"{name}.ipynb").read_bytes())
 
 
-def test_notebook_03_on_colab_loads_notebook_02_saved_as_a_copy_in_drive(colab_content, capsys):
+def test_notebook_03_on_colab_loads_the_fcn_of_notebook_02_saved_as_a_copy_in_drive(colab_content, capsys):
     _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
-    namespace = _run_cells(_loading_cells("03_fcn_vgg16"))
+    namespace = _run_cells(_loading_cells("03_upsampling_e_perdas"))
+    assert namespace["FCN_AlexNet"](3, skip="8s").skip == "8s"
+    assert "Cópia de 02_fcn_alexnet.ipynb" in capsys.readouterr().out
+
+
+def test_notebook_04_on_colab_loads_notebook_02_saved_as_a_copy_in_drive(colab_content, capsys):
+    _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
+    namespace = _run_cells(_loading_cells("04_fcn_vgg16"))
     assert callable(namespace["make_optimizer"]) and callable(namespace["compute_loss"])
     assert "Cópia de 02_fcn_alexnet.ipynb" in capsys.readouterr().out
 
 
-def test_notebook_04_on_colab_loads_notebooks_01_to_03_from_drive_folders(colab_content):
+def test_notebook_05_on_colab_loads_notebooks_01_to_04_from_drive_folders(colab_content):
     _students_copy("01_dados_e_metricas", colab_content / "01_dados_e_metricas.ipynb")
     _students_copy("02_fcn_alexnet", colab_content / "Colab Notebooks" / "Cópia de 02_fcn_alexnet.ipynb")
-    _students_copy("03_fcn_vgg16", colab_content / "Colab Notebooks" / "Cópia de Cópia de 03_fcn_vgg16.ipynb")
-    namespace = _run_cells(_loading_cells("04_comparacao"))
-    for name in ("FCN_AlexNet", "FCN_VGG16", "make_criterion", "with_learned_upsampling", "count_class_pixels"):
+    _students_copy("03_upsampling_e_perdas", colab_content / "Colab Notebooks" / "03_upsampling_e_perdas.ipynb")
+    _students_copy("04_fcn_vgg16", colab_content / "Colab Notebooks" / "Cópia de Cópia de 04_fcn_vgg16.ipynb")
+    namespace = _run_cells(_loading_cells("05_comparacao"))
+    names = (
+        "FCN_AlexNet",
+        "FCN_VGG16",
+        "make_criterion",
+        "with_learned_upsampling",
+        "class_weights",
+        "count_class_pixels",
+    )
+    for name in names:
         assert callable(namespace[name]), name
 
 
@@ -403,9 +419,10 @@ def test_a_missing_name_message_lists_the_cells_that_failed(tmp_path):
 @pytest.mark.parametrize(
     "notebook_name, missing, exercise",
     [
-        ("02_fcn_alexnet.py", "dice_loss", "Exercício 5 (perda de Dice)"),  # not the notebook's first exercise
+        ("03_upsampling_e_perdas.py", "dice_loss", "Exercício 5 (perda de Dice)"),  # not the notebook's first one
+        ("02_fcn_alexnet.py", "dice_loss", None),  # moved to notebook 03 (issue 23): no longer an exercise of 02
         ("02_fcn_alexnet.py", "my_helper", None),  # a name of no exercise, in a course notebook
-        ("03_fcn_vgg16.py", "FCN_AlexNet", None),  # an exercise name, but of another notebook
+        ("04_fcn_vgg16.py", "FCN_AlexNet", None),  # an exercise name, but of another notebook
     ],
 )
 def test_the_exercise_named_is_the_one_of_this_notebook_that_defines_the_name(
@@ -492,7 +509,7 @@ def test_a_plain_py_file_with_the_notebook_name_is_not_its_pair(tmp_path, capsys
 
 
 def test_a_notebook_asked_for_by_its_missing_ipynb_name_is_read_from_its_py(tmp_path):
-    """Only the .py was copied next to notebook 04: ``load_definitions("02_fcn_alexnet.ipynb")`` still works."""
+    """Only the .py was copied next to notebook 05: ``load_definitions("02_fcn_alexnet.ipynb")`` still works."""
     (tmp_path / "02_fcn_alexnet.py").write_text(percent("# %%\ndef answer():\n    return 42\n"))
     assert load_definitions(tmp_path / "02_fcn_alexnet.ipynb", ["answer"])["answer"]() == 42
 

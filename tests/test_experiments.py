@@ -246,7 +246,7 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
 
 @pytest.mark.slow
 def test_grid_adopts_a_notebook_run_with_the_same_settings(finished_grid, tmp_path, fit_spy):
-    """Notebook 02 trains alexnet-skip-scratch in runs_dir; the grid of notebook 04 reports it instead of
+    """Notebook 02 trains alexnet-skip-scratch in runs_dir; the grid of notebook 05 reports it instead of
     training it twice, but only when every defining setting matches."""
     from fcn_course.predict import load_run_models
 

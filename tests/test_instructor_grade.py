@@ -136,8 +136,8 @@ def test_a_truncated_notebook_is_reported_not_fatal(tmp_path):
 
 
 @pytest.mark.subprocess
-def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_zero(tmp_path):
-    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+def test_reflection_answers_are_flagged_and_notebook_05_never_reports_zero_of_zero(tmp_path):
+    nb = nbformat.read(STUDENT / "05_comparacao.ipynb", as_version=4)
     placeholders = [
         c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
     ]
@@ -145,7 +145,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
     placeholders[0].source = "A escolha do *backbone* mudou mais a mIoU."
     index = nb.cells.index(placeholders[2])  # answered in a new cell below the placeholder
     nb.cells.insert(index + 1, nbformat.v4.new_markdown_cell("O ônibus: é grande e rígido."))
-    submission = write(nb, tmp_path / "04_comparacao.ipynb")
+    submission = write(nb, tmp_path / "05_comparacao.ipynb")
 
     result = grade(submission, quiet=True)
 
@@ -158,7 +158,7 @@ def test_reflection_answers_are_flagged_and_notebook_04_never_reports_zero_of_ze
 
 @pytest.mark.subprocess
 def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_path):
-    """A test line and a computed constant in each exercise cell of notebook 02; 03/04 still load the classes."""
+    """A test line and a computed constant in each exercise cell of notebook 02; 03, 04 and 05 still load the classes."""
     nb = nbformat.read(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb", as_version=4)
     edited = 0
     for cell in nb.cells:
@@ -217,14 +217,15 @@ def test_reflection_questions_carry_the_notebooks_own_labels_and_no_markdown():
         nb = nbformat.read(path, as_version=4)
         labels[path.stem[:2]] = [(a["label"], a["question"]) for a in reflection_answers(nb, nb)]
     assert [label for label, _ in labels["01"]] == ["Previsão (antes de rodar)"]
-    assert [label for label, _ in labels["02"]] == ["Previsão (antes de rodar)", "Pergunta A"]
-    assert [label for label, _ in labels["03"]] == ["Pergunta B"]
-    assert [label for label, _ in labels["04"]] == ["Previsões 1 e 2"] + [f"Pergunta {n}" for n in range(1, 6)] + [
+    assert labels["02"] == []  # since the split (issue 23) its two questions are in 03
+    assert [label for label, _ in labels["03"]] == ["Previsão (antes de rodar)", "Pergunta A"]
+    assert [label for label, _ in labels["04"]] == ["Pergunta B"]
+    assert [label for label, _ in labels["05"]] == ["Previsões 1 e 2"] + [f"Pergunta {n}" for n in range(1, 6)] + [
         "Previsão 3 (antes de rodar)",
         "Previsão 3, depois da medição",
         "Pergunta 6",
     ]
-    assert dict(labels["04"])["Pergunta 2"].startswith("Abra a figura das predições")
+    assert dict(labels["05"])["Pergunta 2"].startswith("Abra a figura das predições")
     assert not any("*" in question or "`" in question for values in labels.values() for _, question in values)
     report = report_markdown(
         "x.ipynb",
@@ -250,12 +251,12 @@ def test_question_labels_fall_back_on_the_first_line_without_emphasis():
 @pytest.mark.subprocess
 def test_reflection_answers_of_a_renamed_copy_are_counted(tmp_path):
     """Drive's "Salvar uma cópia" renames the file: the answers are still found through the course notebook."""
-    nb = nbformat.read(STUDENT / "04_comparacao.ipynb", as_version=4)
+    nb = nbformat.read(STUDENT / "05_comparacao.ipynb", as_version=4)
     placeholders = [
         c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Escreva sua resposta aqui._"
     ]
     placeholders[1].source = "A *skip* ajudou mais nas bordas do ônibus."
-    submission = write(nb, tmp_path / "Cópia de 04_comparacao.ipynb")
+    submission = write(nb, tmp_path / "Cópia de 05_comparacao.ipynb")
 
     result = grade(submission, quiet=True)
 

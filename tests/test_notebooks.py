@@ -10,7 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fcn_course import colab
 from fcn_course.checks import exercises, exercises_for_notebook
+from fcn_course.instructor.colab_cells import colab_repository
 from fcn_course.instructor.execute import run_until_first_stub
 from fcn_course.instructor.grade import grade
 from fcn_course.instructor.leaks import scan_for_leaks
@@ -23,8 +25,8 @@ SOLUTION_NOTEBOOKS = sorted((ROOT / "solutions" / "notebooks").glob("*.ipynb"))
 STUB_ERRORS = {"NotImplementedError", "ExerciseNotDone"}
 
 
-def test_the_course_has_four_notebooks_in_both_versions():
-    names = ["01_dados_e_metricas", "02_fcn_alexnet", "03_fcn_vgg16", "04_comparacao"]
+def test_the_course_has_five_notebooks_in_both_versions():
+    names = ["01_dados_e_metricas", "02_fcn_alexnet", "03_upsampling_e_perdas", "04_fcn_vgg16", "05_comparacao"]
     assert [p.stem for p in SOLUTION_NOTEBOOKS] == names
     assert [p.stem for p in STUDENT_NOTEBOOKS] == names
     for path in SOLUTION_NOTEBOOKS + STUDENT_NOTEBOOKS:
@@ -60,6 +62,8 @@ def test_every_notebook_links_the_reference_page_from_its_title_cell(path):
     title = nbformat.read(path, as_version=4).cells[2]
     assert "](referencia.md)" in title.source
     assert (path.parent / "referencia.md").is_file()
+    # on Colab the notebook is opened alone: the absolute address of the configured repository works there
+    assert f"]({colab.reference_url(colab_repository(ROOT))})" in title.source
 
 
 @pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
@@ -98,7 +102,7 @@ def test_student_notebook_runs_until_its_first_exercise(path):
         return
     assert first.name in STUB_ERRORS, f"{path.name}: cell {first.index} failed with {first.name}: {first.message}"
     if "load_definitions" not in "".join(c.source for c in nb.cells[: first.index + 1]):
-        # the notebook's own stub (04 stops earlier, at the stubs it loads from notebook 02)
+        # the notebook's own stub (03, 04 and 05 may stop earlier, at the stubs they load from notebook 02)
         assert first.index >= _first_stub_cell(nb)
     assert first.message.strip(), "the stub must say what to write"
 

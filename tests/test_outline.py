@@ -33,6 +33,17 @@ def test_the_model_notebooks_are_student_notebooks_of_the_course():
         assert folder == STUDENT_NOTEBOOK_DIR and name.removesuffix(".ipynb") in COURSE_NOTEBOOKS
 
 
+def test_the_model_notebooks_define_every_name_the_grid_predict_and_notebook_05_load():
+    """The student's classes and functions that ``grid``, ``predict`` and notebook 05 read come from these notebooks."""
+    from fcn_course.checks import exercises
+
+    loaded = {"FCN_AlexNet", "FCN_VGG16", "make_optimizer", "compute_loss", "make_criterion"}
+    loaded |= {"make_upsampler", "class_weights", "dice_loss"}  # notebook 03's exercises, for notebook 05's options
+    defining = {row.notebook for row in exercises() if loaded & set(row.names)}
+    models = {path.split("/")[1].removesuffix(".ipynb") for path in MODEL_NOTEBOOKS}
+    assert defining == models == {"02_fcn_alexnet", "03_upsampling_e_perdas", "04_fcn_vgg16"}
+
+
 def test_model_notebooks_given_are_taken_as_they_are():
     assert model_notebooks(["mine.ipynb"]) == ["mine.ipynb"]
 
@@ -55,7 +66,7 @@ def test_no_model_notebook_says_what_to_pass(tmp_path, monkeypatch):
     [
         ("Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),  # Drive's "Salvar uma cópia"
         ("Cópia de Cópia de 02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),
-        ("Copy of 03_fcn_vgg16.py", "03_fcn_vgg16.py"),
+        ("Copy of 04_fcn_vgg16.py", "04_fcn_vgg16.py"),
         ("02_fcn_alexnet (1).ipynb", "02_fcn_alexnet.ipynb"),  # a second download
         (unicodedata.normalize("NFD", "Cópia de 01_dados_e_metricas.ipynb"), "01_dados_e_metricas.ipynb"),  # macOS
         ("02_fcn_alexnet.ipynb", "02_fcn_alexnet.ipynb"),

@@ -309,7 +309,7 @@ def test_command_line_defaults_to_the_student_notebooks(tmp_path, alexnet_checkp
     course = tmp_path / "course"
     (course / "notebooks").mkdir(parents=True)
     source = REPO_ROOT / "solutions" / "notebooks"
-    for name in ("02_fcn_alexnet.ipynb", "03_fcn_vgg16.ipynb"):
+    for name in ("02_fcn_alexnet.ipynb", "04_fcn_vgg16.ipynb"):
         (course / "notebooks" / name).write_bytes((source / name).read_bytes())
     monkeypatch.chdir(course)
     photo = write_photo(tmp_path / "bird.jpg", size=(100, 80))

@@ -3,7 +3,7 @@
 A check module declares each exercise it checks with :func:`exercise` (a decorator on the check function) or
 :func:`register` (for a check shared by several exercises, like the FCN one)::
 
-    @exercise("upsampler", notebook="02_fcn_alexnet", names=("make_upsampler",))
+    @exercise("upsampler", notebook="03_upsampling_e_perdas", names=("make_upsampler",))
     def check_upsampler(make_upsampler, verbose=True): ...
 
 The row says which notebook holds the exercise, which names that notebook must define (the check receives

@@ -118,7 +118,7 @@ def _check_weights(problems: list, class_weights, counts: list) -> None:
         raise Failed
 
 
-@exercise("class-weights", notebook="02_fcn_alexnet", names=("class_weights",), group="imbalance")
+@exercise("class-weights", notebook="03_upsampling_e_perdas", names=("class_weights",), group="imbalance")
 def check_class_weights(class_weights, verbose: bool = True) -> CheckResult:
     """``class_weights(pixel_counts)``: median(freq) / freq_c (median over the classes present); 0 for a class
     without pixels; a float32 tensor, as ``nn.CrossEntropyLoss(weight=...)`` needs with float32 scores."""
@@ -228,7 +228,7 @@ def _check_per_class(problems, dice_loss):
         raise Failed
 
 
-@exercise("dice-loss", notebook="02_fcn_alexnet", names=("dice_loss",), group="imbalance")
+@exercise("dice-loss", notebook="03_upsampling_e_perdas", names=("dice_loss",), group="imbalance")
 def check_dice_loss(dice_loss, verbose: bool = True) -> CheckResult:
     """``dice_loss(outputs, labels)``: a differentiable scalar in [0, 1], 0 when right, 1 when all wrong,
     void left out, softmax over the classes, the mean over classes of a Dice per class, any class count."""

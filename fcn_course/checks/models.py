@@ -560,8 +560,8 @@ def _extra_backbone_title(spec, skip) -> str:
 
 
 # The course's FCN exercises: each backbone with and without skip, in the notebook that builds it. Rows of
-# one group share a number (VGG16's two variants and the FCN-8s head of notebook 03 are one exercise).
-COURSE_FCNS = (("alexnet", "02_fcn_alexnet", None), ("vgg16", "03_fcn_vgg16", "vgg16"))
+# one group share a number (VGG16's two variants and the FCN-8s head of notebook 04 are one exercise).
+COURSE_FCNS = (("alexnet", "02_fcn_alexnet", None), ("vgg16", "04_fcn_vgg16", "vgg16"))
 for _backbone, _notebook, _group in COURSE_FCNS:
     for _skip in (False, True):
         register(

@@ -35,7 +35,7 @@ SCORE_LAYERS = {"score_pool3": 256, "score_pool4": 512}  # name -> channels of t
 LEVELS = {"score_pool3": "to_pool3", "score_pool4": "to_pool4"}  # the given code's module ending at that pooling
 
 
-@exercise("vgg16-scoresum", notebook="03_fcn_vgg16", names=("FCN8s_VGG16_Sum",), group="vgg16")
+@exercise("vgg16-scoresum", notebook="04_fcn_vgg16", names=("FCN8s_VGG16_Sum",), group="vgg16")
 def check_score_sum(model_class, verbose: bool = True) -> CheckResult:
     """Score layers 1x1 -> C, output [B, C, H, W] of raw scores, each skip adds class scores (linear in its
     layer, independent of the deeper scores); ``pretrained`` passed on; no weights downloaded."""

@@ -1,7 +1,8 @@
 """The exercise ``upsampler``: a transposed convolution that starts as bilinear interpolation (learned or frozen).
 
-It is tried for several factors (an odd one catches the kernel 2·factor that gives one pixel too many) and
-channel counts (a layer that hard-codes its channels, or mixes them, is caught), each learnable and frozen.
+It is tried for even and odd factors (the odd one catches the even-factor recipe, kernel 2·factor, that gives
+one pixel too many) and channel counts (a layer that hard-codes its channels, or mixes them, is caught), each
+learnable and frozen. The student derives the kernel size and padding: no message gives them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ FACTORS = (2, 3, 4)
 CHANNELS = {2: 2, 3: 3, 4: 5}  # channels tried with each factor
 
 
-@exercise("upsampler", notebook="02_fcn_alexnet", names=("make_upsampler",))
+@exercise("upsampler", notebook="03_upsampling_e_perdas", names=("make_upsampler",))
 def check_upsampler(make_upsampler, verbose: bool = True) -> CheckResult:
     """``make_upsampler(channels, factor, learnable)``: ConvTranspose2d, exact size, bilinear, (un)frozen."""
     problems = []
@@ -74,6 +75,9 @@ def _check_one_upsampler(layer, channels, factor, learnable, problems):
         return
     if layer.bias is not None:
         problems.append(text("checks.upsampling.bias", case=case))
+        return
+    if tuple(layer.kernel_size) == tuple(layer.stride) == (factor, factor):
+        problems.append(text("checks.upsampling.no_overlap", case=case))  # blocks, not a tent: never bilinear
         return
     x = torch.randn(1, channels, 7, 9, generator=torch.Generator().manual_seed(factor))
     with torch.no_grad():

@@ -1,7 +1,8 @@
 """The Colab cells of the notebooks, rewritten by the build from the one setting ``fcn_course.colab.REPOSITORY``.
 
-Every course notebook starts with the "Abrir no Colab" badge and the Colab set-up cell (``fcn_course.colab``).
-Both name the GitHub repository of the students' notebooks, so a fork, or a course whose student release is
+Every course notebook starts with the "Abrir no Colab" badge and the Colab set-up cell (``fcn_course.colab``),
+and its title cell links the reference page on GitHub too (a relative link breaks on Colab). All of them name
+the GitHub repository of the students' notebooks, so a fork, or a course whose student release is
 published as its own repository (``publish``), changes one line, ``REPOSITORY`` in ``fcn_course/colab.py``,
 and runs ``python -m fcn_course.instructor build``: the step :func:`refresh_colab_cells` rewrites both cells of
 every solution notebook, and so of every student notebook. ``REPOSITORY = "origin"`` takes the repository
@@ -27,6 +28,8 @@ BADGE_PATTERN = re.compile(
     + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)"
 )
 SETUP_FIRST_LINE = colab.setup_cell_source().splitlines()[0]
+# The reference page's address on GitHub, for any repository and branch (the one to refresh).
+REFERENCE_LINK = re.compile(r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+/blob/[^/\s)]+/notebooks/referencia\.md")
 REPOSITORY_NAME = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 # https://github.com/o/n(.git), git@github.com:o/n(.git), ssh://git@github.com/o/n(.git)
 GITHUB_REMOTE = re.compile(
@@ -92,16 +95,23 @@ def is_setup_cell(cell) -> bool:
     return cell.cell_type == "code" and cell.source.splitlines()[:1] == [SETUP_FIRST_LINE]
 
 
+def links_the_reference_page(cell) -> bool:
+    return cell.cell_type == "markdown" and bool(REFERENCE_LINK.search(cell.source))
+
+
 def refresh_colab_cells(cell, place):
-    """Cell step: the Colab badge and set-up cell rewritten for the configured repository; others unchanged.
+    """Cell step: the Colab badge, the set-up cell and the reference page's GitHub address rewritten for the
+    configured repository; others unchanged.
 
     Without a repository root (``place.repo_root`` None) the cells are left as they are.
     """
-    if place.repo_root is None or not (is_badge_cell(cell) or is_setup_cell(cell)):
+    if place.repo_root is None or not (is_badge_cell(cell) or is_setup_cell(cell) or links_the_reference_page(cell)):
         return cell
     repository = colab_repository(place.repo_root)
     if is_badge_cell(cell):
         cell.source = colab.badge_markdown(place.notebook, repository)
-    else:
+    elif is_setup_cell(cell):
         cell.source = colab.setup_cell_source(repository)
+    else:
+        cell.source = REFERENCE_LINK.sub(colab.reference_url(repository), cell.source)
     return cell

@@ -44,7 +44,7 @@ from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
 from fcn_course.instructor.pairs import STUDENT_DIR
 from fcn_course.messages import LANGUAGES, text
 
-DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 03's VGG16s)
+DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 04's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
 SOLUTIONS_DIR = PACKAGE_PARENT / "solutions"
 MAX_SUBMISSION_BYTES = 100 * 2**20  # a notebook with every figure is a few MB

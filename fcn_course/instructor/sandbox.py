@@ -50,7 +50,7 @@ class Limits:
     """Resource limits of one grading process (None: no limit of that kind).
 
     ``memory_bytes``: address space (``RLIMIT_AS``). Importing PyTorch alone maps about 3.5 GiB and grading
-    notebook 03 peaks at about 4.6 GiB of address space (1.7 GiB resident), so the default leaves room for
+    notebook 04 peaks at about 4.6 GiB of address space (1.7 GiB resident), so the default leaves room for
     bigger machines (more threads, more memory arenas) and still stops a submission that allocates gigabytes.
     The CPU time (``RLIMIT_CPU``) is the grading's time limit, set by ``grade_time``. ``file_bytes``: the
     largest file the child may write (``RLIMIT_FSIZE``). ``processes``: how many more processes and threads

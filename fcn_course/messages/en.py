@@ -712,7 +712,7 @@ MESSAGES = {
     ),
     "checks.training.weighted_criterion": (
         "the criterion has class weights (weight=...) or label_smoothing: this exercise asks for plain "
-        "cross-entropy, nn.CrossEntropyLoss(ignore_index=255) (the weighted loss is an option of notebook 04)."
+        "cross-entropy, nn.CrossEntropyLoss(ignore_index=255) (the weighted loss is an option of notebook 05)."
     ),
     "checks.training.wrong_loss": "with {classes} classes: loss value {value:.5f}, expected {reference:.5f}. Hint: {hint}",
     "checks.training.hint_class_count": " With 3 classes it was right: do not fix the number of classes, use outputs.shape[1].",
@@ -803,7 +803,7 @@ MESSAGES = {
         "return a float tensor with one weight per class (shape [{length}]); got {kind} {shape}.{hint}"
     ),
     "checks.losses.weights_dtype": (
-        "the weights came as {dtype}; return float32 (`weights.float()`): notebook 04 passes them to "
+        "the weights came as {dtype}; return float32 (`weights.float()`): notebook 05 passes them to "
         "nn.CrossEntropyLoss(weight=...), which with float32 scores fails with \"expected scalar type Float but "
         "found Double\"."
     ),
@@ -1022,7 +1022,7 @@ MESSAGES = {
     "site.rubric_title": "Rubric (instructor's edition)",
     "site.rubric_intro": (
         "Each exercise is graded by the automatic check of `fcn_course.checks` "
-        "(`python -m fcn_course.instructor grade NOTEBOOK`). The comparison of notebook 04 is "
+        "(`python -m fcn_course.instructor grade NOTEBOOK`). The comparison of notebook 05 is "
         "answered in prose and graded by hand."
     ),
     "site.rubric_header": "| exercise | notebook | what is checked | names the notebook defines | required |",
@@ -1079,7 +1079,7 @@ MESSAGES = {
         "model_classes has no class for {missing}; pass for example {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
     ),
     "grid.notebooks_lack": (
-        "{notebooks} do not define {names}; pass the notebooks where you wrote them (02 and 03) with --models."
+        "{notebooks} do not define {names}; pass the notebooks where you wrote them (02 and 04; 03 holds the upsampling and the class weights) with --models."
     ),
     "grid.unknown_backbones": "error: unknown backbone(s) {unknown}; choose from {choices}",
     "grid.only_defined": "your notebooks define the FCNs of: {backbones}; the grid runs those only",
@@ -1143,12 +1143,12 @@ MESSAGES = {
     "cli.voc_ready": "Pascal VOC 2012 is ready in {root}",
     "cli.grid": (
         "trains the comparison grid (backbone x skip x pretrained) with your models (--models "
-        "NOTEBOOK...; default: your notebooks 02 and 03 in ./notebooks)"
+        "NOTEBOOK...; default: your notebooks 02, 03 and 04 in ./notebooks)"
     ),
     "cli.predict": "segments your own images with a trained checkpoint and your models (--models NOTEBOOK...)",
     "cli.grid.description": (
         "Trains the comparison grid (backbone x skip x pretrained) with your FCN classes, your optimiser "
-        "and your loss (from your notebooks 02 and 03) and prints the report's table. Running it again with "
+        "and your loss (from your notebooks 02, 03 and 04) and prints the report's table. Running it again with "
         "the same --out reuses the finished runs and resumes the interrupted ones."
     ),
     "cli.grid.profile": "run profile (default: {profile_env}, else full)",

@@ -715,7 +715,7 @@ MESSAGES = {
     ),
     "checks.training.weighted_criterion": (
         "o critério tem pesos de classe (weight=...) ou label_smoothing: este exercício pede a entropia cruzada "
-        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 04)."
+        "simples, nn.CrossEntropyLoss(ignore_index=255) (a perda ponderada é uma opção do notebook 05)."
     ),
     "checks.training.wrong_loss": "com {classes} classes: valor da perda {value:.5f}, esperado {reference:.5f}. Dica: {hint}",
     "checks.training.hint_class_count": " Com 3 classes deu certo: não fixe o número de classes, use outputs.shape[1].",
@@ -782,12 +782,24 @@ MESSAGES = {
         "camada deixaria de ser uma interpolação."
     ),
     "checks.upsampling.size": "{case}: uma entrada 7x9 deveria virar {height}x{width}, virou {got_height}x{got_width}.{hint}",
-    "checks.upsampling.hint_odd": " Para fator ímpar, kernel_size = 2*fator dá um pixel a mais: use 2*fator - fator % 2.",
-    "checks.upsampling.hint_even": " Confira kernel_size=2*fator, stride=fator e padding=fator // 2.",
+    "checks.upsampling.hint_odd": (
+        " A receita dos fatores pares não serve para um fator ímpar. Exija (n - 1)*fator - 2*padding + kernel "
+        "= fator*n para todo n: que relação entre kernel e padding sobra, e que paridade ela pede ao kernel "
+        "quando o fator é ímpar?"
+    ),
+    "checks.upsampling.hint_even": (
+        " Confira stride=fator e se o kernel e o padding cumprem (n - 1)*fator - 2*padding + kernel = fator*n "
+        "para todo n."
+    ),
+    "checks.upsampling.no_overlap": (
+        "{case}: com kernel_size igual ao fator, os carimbos de pixels vizinhos não se encostam: cada pixel vira "
+        "um bloco, e a saída é uma cópia em blocos, não uma interpolação. A tenda bilinear precisa alcançar os "
+        "vizinhos, então o kernel tem de ser maior que o fator; refaça a conta do tamanho com esse kernel maior."
+    ),
     "checks.upsampling.not_bilinear": (
         "{case}: longe das bordas a saída deveria ser igual a F.interpolate(..., mode='bilinear', "
         "align_corners=False). Copie bilinear_kernel(channels, channels, kernel_size) para layer.weight (dentro de "
-        "torch.no_grad()) e use padding=fator // 2."
+        "torch.no_grad()); se o peso já é esse, confira o padding: um padding diferente desloca a saída."
     ),
     "checks.upsampling.mixes_channels": (
         "{case}: a saída mistura os canais, mas na interpolação cada canal alimenta só ele mesmo: copie "
@@ -806,7 +818,7 @@ MESSAGES = {
         "devolva um tensor float com um peso por classe (formato [{length}]); veio {kind} {shape}.{hint}"
     ),
     "checks.losses.weights_dtype": (
-        "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 04 os passa a "
+        "os pesos vieram em {dtype}; devolva float32 (`weights.float()`): o notebook 05 os passa a "
         "nn.CrossEntropyLoss(weight=...), que com escores float32 falha com \"expected scalar type Float but found "
         "Double\"."
     ),
@@ -1028,7 +1040,7 @@ MESSAGES = {
     "site.rubric_title": "Rubrica (versão do professor)",
     "site.rubric_intro": (
         "Cada exercício é corrigido pela verificação automática de `fcn_course.checks` "
-        "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 04 é "
+        "(`python -m fcn_course.instructor grade NOTEBOOK`). A comparação do notebook 05 é "
         "respondida em texto e corrigida à mão."
     ),
     "site.rubric_header": ("| exercício | notebook | o que é verificado | nomes que o notebook define | obrigatório |"),
@@ -1088,7 +1100,7 @@ MESSAGES = {
         "model_classes não tem classe para {missing}; passe por exemplo {{'alexnet': FCN_AlexNet, 'vgg16': FCN_VGG16}}."
     ),
     "grid.notebooks_lack": (
-        "{notebooks} não definem {names}; passe os notebooks em que você os escreveu (02 e 03) com --models."
+        "{notebooks} não definem {names}; passe os notebooks em que você os escreveu (02 e 04; o 03 tem o upsampling e os pesos das classes) com --models."
     ),
     "grid.unknown_backbones": "erro: backbone(s) desconhecido(s) {unknown}; escolha entre {choices}",
     "grid.only_defined": "seus notebooks definem as FCNs de: {backbones}; a grade roda só essas",
@@ -1151,12 +1163,12 @@ MESSAGES = {
     "cli.voc_ready": "O Pascal VOC 2012 está pronto em {root}",
     "cli.grid": (
         "treina a grade de comparação (backbone x skip x pretrained) com os seus modelos (--models "
-        "NOTEBOOK...; padrão: seus notebooks 02 e 03 em ./notebooks)"
+        "NOTEBOOK...; padrão: seus notebooks 02, 03 e 04 em ./notebooks)"
     ),
     "cli.predict": "segmenta as suas próprias imagens com um checkpoint treinado e os seus modelos (--models NOTEBOOK...)",
     "cli.grid.description": (
         "Treina a grade de comparação (backbone x skip x pretrained) com as suas classes FCN, o seu "
-        "otimizador e a sua loss (dos seus notebooks 02 e 03) e mostra a tabela do relatório. Rodar de novo "
+        "otimizador e a sua loss (dos seus notebooks 02, 03 e 04) e mostra a tabela do relatório. Rodar de novo "
         "com o mesmo --out reaproveita os treinos terminados e continua os interrompidos."
     ),
     "cli.grid.profile": "perfil de execução (padrão: {profile_env}, senão full)",

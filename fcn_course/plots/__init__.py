@@ -8,10 +8,10 @@ students, and comes from the message catalogue (``fcn_course.messages``, section
 The figures are grouped by who looks at them, one module each:
 
 * ``labels``   -- label maps as pictures: :func:`colorize`, :func:`overlay`, legends, dataset samples,
-  predictions next to the ground truth, the pixel share of each class (notebooks 01 to 03)
+  predictions next to the ground truth, the pixel share of each class (notebooks 01 to 04)
 * ``training`` -- a training run: the predictions after each epoch, the learning curves
 * ``results``  -- trained runs compared: the grid's curves, IoU per class, predictions side by side, the
-  options, the confusion matrix (notebook 04, ``fcn_course.report``)
+  options, the confusion matrix (notebook 05, ``fcn_course.report``)
 * ``sketches`` -- didactic drawings: IoU, an FCN's layers, upsampling, checkerboard artefacts
 * ``figures``  -- what they share: image axes, saving a figure, showing it in Jupyter
 

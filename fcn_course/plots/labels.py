@@ -1,5 +1,5 @@
 """Label maps drawn as pictures: the VOC colours, overlays, legends, and the image | label panels of a dataset
-or of a batch of predictions (notebooks 01 to 03).
+or of a batch of predictions (notebooks 01 to 04).
 
 A label map holds one class index per pixel (255 = void). :func:`colorize` gives each index the VOC colour
 of its class, so a bus is teal and a person pink in every figure of the course.

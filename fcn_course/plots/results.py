@@ -1,4 +1,4 @@
-"""Figures of trained runs, for the comparison of notebook 04 and ``fcn_course.report``: curves of every run
+"""Figures of trained runs, for the comparison of notebook 05 and ``fcn_course.report``: curves of every run
 of a grid, IoU per class, predictions side by side, the variants of one option, the confusion matrix.
 
 A run here is an ``experiments.RunResult`` (its ``history``, ``best_val()``, ``backbone``, ``skip`` and

@@ -31,20 +31,24 @@ if "google.colab" in sys.modules:
 # %% [markdown]
 # # 01 · Dados e métricas
 #
-# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário
+# português ↔ inglês. No Colab, o link acima não abre (lá o notebook fica sozinho, sem os outros arquivos do
+# curso): use a [mesma página no GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/referencia.md),
+# que é o arquivo `notebooks/referencia.md` do repositório.
 #
 # Bem-vindo ao curso de **segmentação semântica com Fully Convolutional Networks (FCNs)**!
 #
 # Em segmentação semântica, a rede não dá um único rótulo para a imagem inteira: ela diz **a classe de
-# cada pixel**. Ao longo de quatro notebooks, vamos transformar redes de classificação que você já
+# cada pixel**. Ao longo de cinco notebooks, vamos transformar redes de classificação que você já
 # conhece (AlexNet e VGG16) em redes que segmentam imagens do Pascal VOC 2012.
 #
 # | Notebook | Conteúdo |
 # |---|---|
 # | **01 · Dados e métricas** (este) | hiperparâmetros, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
-# | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
-# | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino e predições |
+# | 03 · *Upsampling* aprendido e perdas | convolução transposta e padrão de xadrez; exercícios 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | 04 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | 05 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -60,7 +64,7 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~80 min**: ler com calma (cerca de 40 min), rodar as células e olhar as figuras,
+# * **Tempo de estudo: ~60 min**: ler com calma (cerca de 30 min), rodar as células e olhar as figuras,
 #   fazer o exercício 0 e escrever uma previsão. Cabe numa aula de 100 minutos.
 # * **Tempo de máquina**: este notebook não treina nada. No perfil `demo` ele roda em menos de um minuto
 #   numa CPU de 2 núcleos (inclui gerar o conjunto sintético, uns 3 s); no perfil `full`, o tempo vai
@@ -81,8 +85,8 @@ if "google.colab" in sys.modules:
 #
 # **No Google Colab**: clique no selo *Abrir no Colab* do topo do notebook, escolha *Ambiente de execução →
 # Alterar o tipo de ambiente de execução → GPU* e rode a célula de preparação logo abaixo do selo (ela
-# instala o pacote do curso; com `USAR_DRIVE = True`, os dados ficam no seu Google Drive). Os notebooks 03
-# e 04 leem as classes que você escreveu no 02: guarde os quatro notebooks numa mesma pasta do seu Drive
+# instala o pacote do curso; com `USAR_DRIVE = True`, os dados ficam no seu Google Drive). Os notebooks 03,
+# 04 e 05 leem as classes que você escreveu nos anteriores: guarde os cinco notebooks numa mesma pasta do seu Drive
 # (*Arquivo → Salvar uma cópia no Drive*) e abra-os de lá. **No seu computador**, siga o `README.md` da
 # pasta `notebooks/`.
 #
@@ -153,7 +157,7 @@ for key, value in args.items():
 # | `seed` | 0 | semente dos geradores aleatórios, para que um experimento possa ser repetido |
 #
 # No perfil `smoke`: `epoch_num=2`, `batch_size=4`, imagens de 96×96, `show_freq=1` e `pretrained=False`.
-# No `demo`: `epoch_num=12`, imagens de 160×160, `lr=1e-3` e `pretrained=False` (a VGG16 do notebook 03
+# No `demo`: `epoch_num=12`, imagens de 160×160, `lr=1e-3` e `pretrained=False` (a VGG16 do notebook 04
 # usa 96×96, 48 imagens, 10 épocas e `lr=3e-4`). Nenhum dos dois baixa pesos. A tabela completa fica em
 # `fcn_course.config.PROFILES`.
 
@@ -640,7 +644,7 @@ plots.label_interpolation_demo(train_set[0][1], args["classes"])
 # O `VOCSubset` já faz isso com `augment=True` (e `make_loaders` com `args["augment"] = True`): um zoom
 # aleatório entre 0,5× e 1,5× (bilinear na imagem, vizinho mais próximo no rótulo), um recorte aleatório
 # e um espelhamento horizontal com probabilidade 1/2, sorteados uma vez e aplicados aos dois. O curso
-# original não usava aumento de dados, e por isso o padrão é `False`; o notebook 04 mede o efeito. Abaixo,
+# original não usava aumento de dados, e por isso o padrão é `False`; o notebook 05 mede o efeito. Abaixo,
 # a mesma imagem de treino sorteada quatro vezes: o rótulo acompanha a imagem em cada versão.
 
 # %%
@@ -672,8 +676,8 @@ plots.pixel_frequencies(train_pixel_counts, args["classes"])
 # %% [markdown]
 # O fundo domina. Com a entropia cruzada, cada pixel pesa igual, e uma rede que respondesse "fundo" em
 # toda parte já acertaria a maioria dos pixels (mas teria IoU 0 no ônibus e na pessoa: outra razão para
-# reportar a `miou_fg`). No notebook 02 (exercício 5) você vai calcular pesos de classe a partir dessas
-# contagens e escrever a perda de Dice; o notebook 04 mede se o balanceamento ajuda aqui.
+# reportar a `miou_fg`). No notebook 03 (exercício 5) você vai calcular pesos de classe a partir dessas
+# contagens e escrever a perda de Dice; o notebook 05 mede se o balanceamento ajuda aqui.
 
 # %% [markdown]
 # ## Os `DataLoader`s

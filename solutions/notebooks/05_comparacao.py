@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/04_comparacao.ipynb)
+# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/05_comparacao.ipynb)
 
 # %%
 # Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
@@ -29,10 +29,12 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# <!-- generated from solutions/notebooks/04_comparacao.py; edit that file, then run python -m fcn_course.instructor build -->
-# # 04 · Comparando as variantes (Exercício 7)
+# # 05 · Comparando as variantes (Exercício 7)
 #
-# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário
+# português ↔ inglês. No Colab, o link acima não abre (lá o notebook fica sozinho, sem os outros arquivos do
+# curso): use a [mesma página no GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/referencia.md),
+# que é o arquivo `notebooks/referencia.md` do repositório.
 #
 # Você já tem duas FCNs, cada uma com e sem *skip connections*, e cada uma pode começar com pesos do
 # ImageNet ou do zero. Qual dessas escolhas faz mais diferença? Neste notebook, vamos responder com um
@@ -43,9 +45,10 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
-# | 03 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
-# | **04 · Comparação** (este) | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino e predições |
+# | 03 · *Upsampling* aprendido e perdas | convolução transposta e padrão de xadrez; exercícios 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | 04 · FCN com VGG16 | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | **05 · Comparação** (este) | exercício 7: com e sem *skip connections*, pré-treinada ou do zero, e as opções novas; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -62,11 +65,11 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~105 min**: ler com calma (cerca de 40 min), olhar a tabela e as figuras e
-#   escrever as previsões e as respostas (nove respostas escritas). Um pouco mais que uma aula de 100
-#   minutos: um bom ponto de parada é depois das perguntas 1 a 5; a análise de erros e o resto podem
-#   ficar para casa. Rode a grade antes da aula, se puder.
-# * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 03 quando as configurações
+# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 30 min), olhar a tabela e as figuras e
+#   escrever as previsões e as respostas (nove respostas escritas). Cabe numa aula de 100 minutos se a
+#   grade já tiver rodado: rode-a antes da aula, se puder. As duas seções marcadas **Para casa
+#   (opcional)**, no fim, somam uns 10 min e não têm pergunta avaliada.
+# * **Tempo de máquina**: a grade reaproveita os treinos dos notebooks 02 e 04 quando as configurações
 #   são as mesmas, então só treina o que falta. No perfil `demo`, numa CPU de 2 núcleos: a AlexNet e a
 #   VGG16 sem *skip* (cerca de 1 minuto cada), mais a comparação de opções (cinco treinos curtos da
 #   AlexNet); as pré-treinadas aparecem como puladas se os pesos não estiverem no disco (o `demo` nunca
@@ -105,27 +108,28 @@ print("device:", args["device"])
 prepare_data(args)  # says which profile runs, and writes the synthetic dataset when it needs one
 
 # %% [markdown]
-# ### O seu código dos notebooks 02 e 03
+# ### O seu código dos notebooks 02, 03 e 04
 #
-# A comparação usa as **suas** implementações: as duas FCNs, o otimizador, o critério e a perda. Como
-# no notebook 03, elas são carregadas dos notebooks onde você as escreveu, com `load_definitions`
-# (que executa só as células de definição daqueles notebooks). Se você corrigir algo lá, salve o
-# notebook e rode esta célula de novo: o código continua num lugar só.
+# A comparação usa as **suas** implementações: as duas FCNs, o otimizador, o critério e a perda, e
+# também o *upsampling* aprendido e os pesos de classe. Como no notebook 04, elas são carregadas dos
+# notebooks onde você as escreveu, com `load_definitions` (que executa só as células de definição
+# daqueles notebooks). Se você corrigir algo lá, salve o notebook e rode esta célula de novo: o código
+# continua num lugar só.
 
 # %%
 from_02 = load_definitions("02_fcn_alexnet.ipynb",
                            names=["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
-from_03 = load_definitions("03_fcn_vgg16.ipynb", names=["FCN_VGG16"])
+from_04 = load_definitions("04_fcn_vgg16.ipynb", names=["FCN_VGG16"])
 
 FCN_AlexNet = from_02["FCN_AlexNet"]
 make_optimizer = from_02["make_optimizer"]
 compute_loss = from_02["compute_loss"]
 make_criterion = from_02["make_criterion"]
-FCN_VGG16 = from_03["FCN_VGG16"]
-# For the comparison of the new options (exercises 4 and 5, and the pixel counts of notebook 01):
-from_02_options = load_definitions("02_fcn_alexnet.ipynb", names=["with_learned_upsampling", "class_weights"])
-with_learned_upsampling = from_02_options["with_learned_upsampling"]
-class_weights = from_02_options["class_weights"]
+FCN_VGG16 = from_04["FCN_VGG16"]
+# For the comparison of the new options (exercises 4 and 5 of notebook 03, and the pixel counts of notebook 01):
+from_03 = load_definitions("03_upsampling_e_perdas.ipynb", names=["with_learned_upsampling", "class_weights"])
+with_learned_upsampling = from_03["with_learned_upsampling"]
+class_weights = from_03["class_weights"]
 count_class_pixels = load_definitions("01_dados_e_metricas.ipynb", names=["count_class_pixels"])["count_class_pixels"]
 
 model_classes = {"alexnet": FCN_AlexNet, "vgg16": FCN_VGG16}
@@ -173,7 +177,7 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # **Quanto custa.** No perfil `full`, são 8 treinos de 50 épocas com imagens de 224×224: numa GPU, de
 # dezenas de minutos a algumas horas, conforme a GPU; numa CPU, muitas horas (estimativas, não
 # medições). A maior parte do tempo vai para as configurações com VGG16, em que cada iteração custa
-# cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 03). Se o tempo for curto, reduza
+# cerca de 21 vezes o que custa com a AlexNet numa CPU (notebook 04). Se o tempo for curto, reduza
 # `args["epoch_num"]` (por exemplo para 20), mas **para todas** as configurações. No perfil `smoke`, a
 # grade é minúscula (imagens de 64×64, 12 imagens por conjunto, 2 épocas) e roda em segundos. No perfil
 # `demo`, o relatório da grade diz quais configurações a VGG16 usou.
@@ -191,8 +195,14 @@ ingredients = experiments.TrainingIngredients(model_classes, make_optimizer, com
 # **Previsão 2.** Em que região das imagens você espera que as versões com *skip* acertem mais? A
 # diferença na mIoU vai ser grande ou pequena no seu perfil?
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Resposta do aluno: vale qualquer ordem bem justificada (os critérios estão em `solutions/rubric.md`).
+# Ordem esperada no VOC real (expectativa, ainda não medida pelo curso): pré-treino, depois *backbone*,
+# depois *skip*; o ganho das *skips* aparece nas bordas e nos objetos pequenos. No `demo`, o ganho das
+# *skips* na mIoU é grande, porque as pessoas sintéticas são mais finas que uma célula da grade de
+# *stride* 32.
+# ### END SOLUTION
 
 # %%
 GRID_DIR = args["runs_dir"] / ("grid-smoke" if args["smoke"] else "grid")
@@ -205,7 +215,7 @@ print(f"settings: {args['epoch_num']} epochs, {args['h_size']}x{args['w_size']} 
 # %%
 grid = experiments.run_grid(ingredients, args, GRID_DIR,
                             backbones=("alexnet", "vgg16"), skips=(False, True), pretrained=(False, True),
-                            reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 03 are not trained twice
+                            reuse_from=args["runs_dir"])  # the runs of notebooks 02 and 04 are not trained twice
 
 # %% [markdown]
 # ### Configurações puladas: pesos pré-treinados que não puderam ser carregados
@@ -309,8 +319,21 @@ else:
 # **1.** Das escolhas que a sua grade compara (*backbone*, *skip*, pré-treino), qual mudou mais a mIoU?
 # Por que você acha que foi essa? Alguma diferença da tabela não pode ser atribuída a uma única escolha?
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Depende do perfil (critérios em `solutions/rubric.md`).
+#
+# * **`full`** (o que se espera; o curso ainda não mediu no VOC): o pré-treino pesa mais. As
+#   configurações pré-treinadas devem ficar muito acima das treinadas do zero, com qualquer *backbone*. O
+#   subconjunto ônibus/pessoa tem poucas centenas de imagens, e um *backbone* com milhões de pesos treinado
+#   do zero decora o treino sem aprender *features* que generalizem; com os pesos do ImageNet, a rede já
+#   extrai bordas, texturas e partes de objetos. Uma boa resposta nota que, na grade, o pré-treino vem
+#   junto com a taxa 10× menor no *backbone*, e que a grade não separa os dois efeitos. Depois vem o
+#   *backbone* (VGG16 > AlexNet, como na Tabela 1 do artigo) e, por último, as *skip connections*.
+# * **`demo`**: só o *skip* pode ser comparado com justiça, e ele muda muito a mIoU (medido numa CPU,
+#   semente 0, melhor época: +0,30 na AlexNet e +0,38 na VGG16). Uma boa resposta diz que o pré-treino não
+#   rodou e que a diferença AlexNet × VGG16 mistura *backbone* com dados, tamanho, épocas e `lr`.
+# ### END SOLUTION
 
 # %% [markdown]
 # **2.** Abra a figura das predições lado a lado. Em que partes das imagens as versões com *skip* acertam
@@ -318,29 +341,66 @@ else:
 # da diferença que você vê nas figuras? Explique esse tamanho a partir do que há nas imagens do seu
 # conjunto.
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Nas bordas dos objetos e nos objetos pequenos (uma pessoa ao fundo, pernas, braços). Sem *skip*, a rede
+# decide numa grade 32× mais grossa que a imagem e a ampliação bilinear arredonda os contornos; com o
+# pool3 ou o pool4 (pool1 ou pool2 na AlexNet), a rede tem informação espacial mais fina.
+#
+# * **`full`** (esperado): a diferença na mIoU é pequena. Os pixels de borda são poucos perto dos
+#   pixels do interior dos objetos e do fundo, que as duas versões já acertam, e a IoU conta pixels. No
+#   artigo, a FCN-16s ganha 3 pontos sobre a FCN-32s, e a FCN-8s só mais 0,3.
+# * **`demo`**: a diferença é grande (+0,30 de mIoU(fg) na AlexNet, semente 0, melhor época), porque as
+#   pessoas sintéticas têm braços e pernas mais finos que uma célula da grade de *stride* 32: sem *skip*,
+#   pessoas inteiras somem, não só as bordas (IoU de pessoa 0,57 com *skip* contra 0,18 sem).
+# ### END SOLUTION
 
 # %% [markdown]
 # **3.** Compare a IoU do ônibus com a da pessoa. Qual é maior nas suas melhores configurações? Que
 # características das duas classes explicam o resultado?
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Depende do equilíbrio entre dois efeitos, e a resposta deve se apoiar nos números da grade. A favor
+# do ônibus: ele é grande, rígido e de contorno simples, então a maior parte dos seus pixels fica longe
+# das bordas, e um erro de alguns pixels no contorno pesa pouco na IoU. Contra a pessoa: ela é menor,
+# articulada, tem partes finas (braços, pernas) que somem numa grade de *stride* 32, aparece em grupos
+# e parcialmente escondida. A favor da pessoa: é a classe mais frequente do VOC, então a rede vê muito
+# mais exemplos dela do que de ônibus. Espera-se (ainda sem medição no VOC) que, em redes pré-treinadas,
+# o ônibus fique com IoU igual ou maior que a pessoa; do zero, com poucos ônibus no treino, a pessoa pode
+# vencer. No `demo` medido, o ônibus vence com folga (0,88 contra 0,57 na AlexNet com *skip*).
+# ### END SOLUTION
 
 # %% [markdown]
 # **4.** A sua melhor mIoU é comparável aos 62,7 da FCN-8s no artigo? Cite pelo menos três diferenças
 # entre as duas medições.
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Não. (1) Classes: o artigo faz a média das 21 classes do VOC, incluindo o fundo; nós usamos 3 classes e
+# reportamos a média sem o fundo (`miou_fg`), isto é, só ônibus e pessoa. (2) Conjunto de avaliação: o
+# artigo usa o seg11valid (736 imagens da validação do VOC 2011, nota 7 do artigo); nós usamos a validação
+# do VOC 2012 filtrada (só imagens com pelo menos duas das nossas classes). (3) Resolução: o artigo avalia
+# a imagem inteira; nós, recortes centrais de 224×224. (4) Dados de treino: o artigo treina com as 8.498
+# imagens de treino do SBD, com as 20 classes de objetos; nós, com algumas centenas. (5) Arquitetura: o
+# artigo soma escores ampliados por convoluções transpostas; nós concatenamos *features*. (6) Escolha da
+# época: a nossa "melhor mIoU" foi escolhida na própria validação. Só faz sentido comparar números
+# medidos com as mesmas regras.
+# ### END SOLUTION
 
 # %% [markdown]
 # **5.** A VGG16 é bem mais lenta que a AlexNet (veja a coluna de segundos por época). Em que situação
 # você escolheria a FCN-AlexNet mesmo assim?
 
 # %% [markdown]
-# _Escreva sua resposta aqui._
+# ### BEGIN SOLUTION
+# Quando o custo importa mais que os últimos pontos de mIoU: para testar ideias rapidamente (uma
+# mudança no pré-processamento, na perda, nos hiperparâmetros) antes de gastar horas com a VGG16; com
+# pouco poder computacional (só CPU); ou para rodar a segmentação em tempo real num equipamento modesto.
+# Uma conclusão tirada com a AlexNet (por exemplo, "pré-treinar ajuda muito") costuma valer também para
+# a VGG16, então ela serve bem como rede de rascunho. (Hoje, para esses casos, usaríamos *backbones*
+# modernos e leves, como as MobileNets.)
+# ### END SOLUTION
 
 # %% [markdown]
 # ## Lendo os resultados (leia depois de responder)
@@ -487,10 +547,19 @@ for run in grid.runs:
 
 # %% [markdown]
 # **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
-# pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 02.
+# pode piorar? Para o *upsampling* aprendido, parta da sua resposta à pergunta A do notebook 03.
 
 # %% [markdown]
-# _Escreva sua resposta aqui._
+# ### BEGIN SOLUTION
+# Resposta do aluno (critérios em `solutions/rubric.md`). Um bom palpite separa os três mecanismos. O
+# aumento de dados combate o *overfitting* quando há poucos dados e épocas suficientes; com metade das
+# épocas, pode até atrasar o aprendizado. No artigo, espelhamento e deslocamentos aleatórios de até 32
+# pixels "não trouxeram melhora perceptível" (§4.3, "Augmentation"). O *upsampling* aprendido deve mudar
+# pouco: começa igual ao congelado, e o repositório dos autores relata que aprender ou fixar os *kernels*
+# bilineares não fez diferença significativa (perguntas frequentes). A perda ponderada troca acertos de
+# fundo por acertos de objeto; o artigo achou o balanceamento de classes desnecessário (§4.3, "Class
+# Balancing"), mas lá o fundo é cerca de 3/4 dos pixels e as classes são 21.
+# ### END SOLUTION
 
 # %%
 OPTIONS_DIR = args["runs_dir"] / ("options-smoke" if args["smoke"] else "options")
@@ -540,7 +609,7 @@ for label, run in option_runs.items():
 plots.option_comparison(option_runs, args["classes"])
 
 # %% [markdown]
-# Compare com a sua previsão 3 e com a sua resposta à pergunta A do notebook 02. A figura e a tabela
+# Compare com a sua previsão 3 e com a sua resposta à pergunta A do notebook 03. A figura e a tabela
 # impressa mostram a melhor época e a última; compare as opções pela última. No perfil `smoke`, estes
 # números são ruído. No perfil `demo` (conjunto sintético, alguns minutos de CPU), as diferenças já
 # aparecem, mas com uma única semente uma diferença de um ou dois pontos ainda pode ser acaso: uma opção
@@ -551,8 +620,15 @@ plots.option_comparison(option_runs, args["classes"])
 # Proponha uma explicação para a diferença e um teste que a confirmaria (outra semente, mais épocas, outro
 # perfil...). Se tudo se confirmou, diga qual resultado lhe parece mais frágil, e por quê.
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:4"]
+# ### BEGIN SOLUTION
+# Resposta aberta: vale a comparação honesta entre o que foi previsto e o que foi medido, com os números da
+# célula acima. Explicações que costumam aparecer: com metade das épocas, o aumento de dados ainda não
+# rendeu (ou atrasou o aprendizado); a camada aprendida mal saiu do bilinear, e a diferença para a
+# congelada é do tamanho do acaso de uma semente; a perda ponderada subiu a IoU da pessoa e baixou a do
+# fundo. Um bom teste: repetir com outras sementes (e, para o aumento, com mais épocas) e ver se a ordem
+# se mantém.
+# ### END SOLUTION
 
 # %% [markdown]
 # ## Explorando as predições
@@ -591,11 +667,22 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # nome de uma imagem de exemplo), diga qual célula da matriz de confusão ele alimenta e proponha uma
 # causa (resolução, contexto, classe rara, rótulo *void*, recorte...) e algo que o corrigiria.
 
-# %% [markdown]
-# _Escreva sua resposta aqui._
+# %% [markdown] tags=["points:6"]
+# ### BEGIN SOLUTION
+# Modos típicos (critérios em `solutions/rubric.md`): (1) contornos arredondados: pixels de pessoa e
+# ônibus na borda previstos como fundo (linhas pessoa/ônibus, coluna fundo), causa: predição em grade de
+# *stride* 8 a 32, remédio: *skips* mais finos ou *upsampling* aprendido; (2) pessoas pequenas ou ao
+# fundo que somem inteiras (mesma célula), causa: objeto menor que uma célula da grade profunda e fundo
+# dominante na perda, remédio: *skip* do pool3, perda ponderada; (3) confusão ônibus ↔ pessoa em
+# regiões de contato (pessoas dentro ou na frente do ônibus), causa: contexto compartilhado, remédio:
+# mais dados ou aumento de dados; (4) fundo previsto como objeto em texturas parecidas (falsos
+# positivos, coluna do objeto), causa: pouca variedade no treino.
+# ### END SOLUTION
 
 # %% [markdown]
-# ## Segmente uma imagem sua
+# ## Para casa (opcional): segmente uma imagem sua
+#
+# Esta parte e a próxima ficam para depois da aula. Nenhuma tem pergunta avaliada.
 #
 # Uma FCN aceita imagens de qualquer tamanho. `fcn_course.predict` tem as três funções para usar um
 # modelo treinado numa foto qualquer:
@@ -661,15 +748,28 @@ display(Image(filename=str(overlay_path)))
 #
 # ```bash
 # python -m fcn_course predict runs/grid/vgg16-skip-pretrained/best.pt fotos/ --out predicoes/ \
-#     --models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb
+#     --models 02_fcn_alexnet.ipynb 04_fcn_vgg16.ipynb
 # ```
 #
 # Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não enxerga as classes
-# definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 03_fcn_vgg16.ipynb`, os
+# definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 04_fcn_vgg16.ipynb`, os
 # notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
 
+# %% tags=["solution-only"]
+import subprocess
+import sys
+
+# Solution notebook only: the instructor's command line rebuilds the network with the reference models
+# of solutions/. Students run `python -m fcn_course predict`, which takes the classes from their
+# notebooks 02 and 04.
+repo_root = next(folder for folder in Path.cwd().resolve().parents if (folder / "solutions").is_dir())
+command = [sys.executable, "-m", "fcn_course.instructor", "predict", str(checkpoint_path.resolve()),
+           str(Path(image_path).resolve()), "--out", str((PREDICTIONS_DIR / "cli").resolve())]
+completed = subprocess.run(command, cwd=repo_root, capture_output=True, text=True)
+print(completed.stdout + completed.stderr)
+
 # %% [markdown]
-# ## O que veio depois das FCNs
+# ## Para casa (opcional): o que veio depois das FCNs
 #
 # As FCNs abriram caminho para quase todas as redes de segmentação que vieram depois. Quatro ideias
 # que você vai reconhecer quando as encontrar:

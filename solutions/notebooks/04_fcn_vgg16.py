@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/03_fcn_vgg16.ipynb)
+# [![Abrir no Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/fcn-course/fcn-course/blob/main/notebooks/04_fcn_vgg16.ipynb)
 
 # %%
 # Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
@@ -29,9 +29,12 @@ if "google.colab" in sys.modules:
     setup_colab(use_drive=USAR_DRIVE)
 
 # %% [markdown]
-# # 03 · FCN com VGG16 (Exercício 6)
+# # 04 · FCN com VGG16 (Exercício 6)
 #
-# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário português ↔ inglês.
+# Para consultar a qualquer momento: a [referência rápida](referencia.md) reúne formas, fórmulas e um glossário
+# português ↔ inglês. No Colab, o link acima não abre (lá o notebook fica sozinho, sem os outros arquivos do
+# curso): use a [mesma página no GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/referencia.md),
+# que é o arquivo `notebooks/referencia.md` do repositório.
 #
 # No notebook 02 você transformou a AlexNet numa FCN. Agora vamos repetir a receita com uma rede mais
 # profunda, a **VGG16**: foi com ela que os autores das FCNs (Long, Shelhamer e Darrell, CVPR 2015,
@@ -40,9 +43,10 @@ if "google.colab" in sys.modules:
 # | Notebook | Conteúdo |
 # |---|---|
 # | 01 · Dados e métricas | hiperparâmetros, inicialização de pesos, métricas (IoU, mIoU, Dice), o Pascal VOC 2012 e os `DataLoader`s; exercício 0 |
-# | 02 · FCN com AlexNet | teoria das FCNs, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino; 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
-# | **03 · FCN com VGG16** (este) | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
-# | 04 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
+# | 02 · FCN com AlexNet | teoria das FCNs, inicialização de Kaiming, *upsampling* bilinear, *skip connections*; exercícios 1 e 2 (FCN-AlexNet) e 3 (otimizador e perda), treino e predições |
+# | 03 · *Upsampling* aprendido e perdas | convolução transposta e padrão de xadrez; exercícios 4 (*upsampling* aprendido) e 5 (pesos de classe e perda de Dice) |
+# | **04 · FCN com VGG16** (este) | exercício 6: a mesma adaptação para uma rede mais profunda, e a cabeça do artigo que soma escores |
+# | 05 · Comparação | exercício 7: com e sem *skip connections*, pré-treinada ou do zero; o que veio depois das FCNs |
 #
 # **Ao final deste notebook você consegue**
 #
@@ -61,8 +65,9 @@ if "google.colab" in sys.modules:
 #
 # **Quanto tempo leva.**
 #
-# * **Tempo de estudo: ~90 min**: ler com calma (cerca de 20 min), rodar as células, fazer as duas partes
-#   do exercício 6 e responder à pergunta B. Cabe numa aula de 100 minutos, sem contar a espera do treino.
+# * **Tempo de estudo: ~55 min**: ler com calma (cerca de 25 min), rodar as células, fazer as duas partes
+#   do exercício 6, esperar o treino (1 a 2 min no perfil `demo`) e responder à pergunta B. Cabe numa aula
+#   de 100 minutos.
 # * **Tempo de máquina**: cada iteração de treino com a VGG16 custa cerca de 21 vezes o que custa com a
 #   AlexNet numa CPU (medido, mais abaixo). Por isso o perfil `demo` dá à VGG16 menos imagens (48),
 #   recortes menores (96×96) e uma taxa de aprendizado menor (`lr=3e-4`: do zero e sem *batch norm*, com
@@ -118,7 +123,7 @@ print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", 
 # treinar nada de novo.
 #
 # Assim o seu código fica **em um só lugar**: se você corrigir algo no notebook 02 (e salvá-lo), a
-# correção vale automaticamente aqui e no notebook 04, e não existem duas versões diferentes da mesma
+# correção vale automaticamente aqui e no notebook 05, e não existem duas versões diferentes da mesma
 # função espalhadas pelo curso.
 
 # %%
@@ -593,7 +598,7 @@ plots.plot_history(history)
 #
 # Carregamos os pesos da melhor época (`best.pt`) e olhamos algumas imagens de validação: imagem,
 # predição e rótulo verdadeiro. A célula imprime a mIoU(fg) da melhor época e a da última: a primeira foi
-# escolhida olhando a própria validação, e por isso é otimista (notebook 04).
+# escolhida olhando a própria validação, e por isso é otimista (notebook 05).
 
 # %%
 checkpoint = engine.load_checkpoint(runs.checkpoint_path(run_dir, "best"), net, map_location=args["device"])
@@ -616,7 +621,7 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 # Lembre-se de que, no perfil `demo`, a VGG16 treinou com menos imagens, recortes menores e outra taxa de
 # aprendizado que a AlexNet (medido numa CPU de 2 núcleos, semente 0, melhor época de validação: VGG16
 # com *skip* 0,654 de mIoU(fg), AlexNet com *skip* 0,724): a comparação entre *backbones* não é justa ali, e no `smoke` (2 épocas) não diz nada. A comparação
-# sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 04.
+# sistemática, com as oito combinações de *backbone*, *skip* e pré-treino, é o assunto do notebook 05.
 
 # %%
 alexnet_history_path = runs.history_path(runs_dir / runs.run_name("alexnet", args["skip"], args["pretrained"]))
@@ -650,5 +655,5 @@ else:
 # * O seu otimizador e a sua perda vieram do notebook 02 com `load_definitions`: o código fica num só
 #   lugar.
 #
-# No **notebook 04**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
+# No **notebook 05**, vamos comparar de forma controlada as oito variantes: AlexNet ou VGG16, com ou
 # sem *skip*, pré-treinada ou do zero.

@@ -34,6 +34,7 @@ from fcn_course.instructor.grade import (
     question_label,
     reflection_answers,
     report_markdown,
+    split_challenges,
     source_review,
     status_label,
 )
@@ -675,3 +676,19 @@ def test_asking_for_bwrap_where_it_does_not_work_is_a_clear_error(monkeypatch):
         assert sandbox.resolve_sandbox("auto") == "none"
     finally:
         sandbox.bwrap_available.cache_clear()
+
+
+def test_a_desafio_is_reported_apart_as_extra_and_never_counted():
+    graded, desafios = split_challenges(
+        [
+            {"key": "iou", "name": "Exercício 0 (IoU)", "passed": True, "messages": []},
+            {"key": "miou-per-image", "name": "Desafio 1 (mIoU por imagem)", "passed": False, "messages": ["falta"]},
+        ]
+    )
+    assert [e["key"] for e in graded] == ["iou"] and [e["key"] for e in desafios] == ["miou-per-image"]
+    result = {"status": OK, "exercises": graded, "challenges": desafios, "cell_errors": [], "checks_error": None}
+    report = report_markdown("ana/01.ipynb", result)
+    assert "**1 de 1 exercício correto.**" in report or "1 de 1" in report.split("##")[0]
+    extra = report.split("## ⭐ Desafios (extras: não contam na nota)", 1)[1]
+    assert "0 de 1 desafios resolvidos" in extra and "Desafio 1 (mIoU por imagem)" in extra and "- falta" in extra
+    assert "Desafio" not in report.split("## ⭐", 1)[0]

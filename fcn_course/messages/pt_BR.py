@@ -963,6 +963,8 @@ MESSAGES = {
     ),
     "grade.score_one": "{passed} de {total} exercício correto.",
     "grade.score_many": "{passed} de {total} exercícios corretos.",
+    "grade.challenges_heading": "Desafios (extras: não contam na nota)",
+    "grade.challenges_score": "{passed} de {total} desafios resolvidos. Um desafio não resolvido não tira ponto nenhum.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
     "grade.reflection_answered": "{label}: {question}",
@@ -1042,6 +1044,58 @@ MESSAGES = {
     "site.reference_line": (
         "Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
         "fórmulas e um glossário português ↔ inglês."
+    ),
+    # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
+    "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
+    "exercise.min-input-size": "o menor tamanho de entrada de uma rede",
+    "exercise.focal-loss": "focal loss ignorando o void",
+    "exercise.whole-image": "predição na imagem inteira, de qualquer tamanho",
+    "checks.challenges.case_images": "{images} imagens, {classes} classes",
+    "checks.challenges.not_a_number": "com {case}, a função devolveu {kind}; devolva um número (float).",
+    "checks.challenges.wrong_miou": "com {case}, a média das mIoUs por imagem deveria ser {expected}, mas deu {value}. {hint}",
+    "checks.challenges.hint_dataset_miou": (
+        "Esse é a mIoU do conjunto (uma matriz para todas as imagens): o desafio pede uma matriz por imagem, "
+        "a mIoU de cada uma e a média dessas mIoUs."
+    ),
+    "checks.challenges.hint_absent_as_zero": (
+        "Uma classe que não aparece numa imagem (nem no rótulo nem na predição) entrou como 0: deixe-a fora "
+        "da média daquela imagem (NaN e np.nanmean)."
+    ),
+    "checks.challenges.hint_void_counted": (
+        "Os pixels void (255) entraram na conta como fundo: ignore-os, como a ConfusionMatrix faz."
+    ),
+    "checks.challenges.hint_miou_formula": (
+        "Confira os passos: para cada imagem, uma matriz de confusão sem os pixels void; IoU = TP/(TP+FP+FN) "
+        "de cada classe, NaN para as ausentes; a mIoU da imagem é a média sem os NaN; no fim, a média das imagens."
+    ),
+    "checks.challenges.case_probe": "uma rede de teste com padding e dilatação",
+    "checks.challenges.wrong_size": "para {case}, o menor lado aceito é {expected}, mas a função devolveu {value}. {hint}",
+    "checks.challenges.hint_off_by_one": (
+        "Errou por um: confira o arredondamento para baixo (//) de cada camada e se a saída de 1×1 é aceita."
+    ),
+    "checks.challenges.case_gamma": "γ = {gamma}",
+    "checks.challenges.focal_not_scalar": "com {case}, a perda deveria ser um tensor com um único número (a média).",
+    "checks.challenges.wrong_focal": "com {case}, a focal loss deveria ser {expected}, mas deu {value}. {hint}",
+    "checks.challenges.hint_focal_no_factor": (
+        "Com γ > 0 ela deu a entropia cruzada: falta o fator (1 − p_t)^γ, que diminui o peso dos pixels fáceis."
+    ),
+    "checks.challenges.hint_focal_formula": (
+        "Confira: p_t é a probabilidade (softmax) da classe certa de cada pixel; a perda do pixel é "
+        "−(1 − p_t)^γ · log p_t; a média é só sobre os pixels que não são void."
+    ),
+    "checks.challenges.focal_no_gradient": (
+        "com {case}, a perda não tem gradiente: não use .item(), .detach() nem NumPy no meio da conta."
+    ),
+    "checks.challenges.probe_refuses": "esta rede só aceita lados múltiplos de 32, e recebeu {size}",
+    "checks.challenges.case_image": "uma imagem {height}×{width}",
+    "checks.challenges.wrong_whole_shape": (
+        "com {case}, os escores deveriam ter a forma {expected} (o tamanho da imagem), mas têm {shape}: "
+        "depois de prever na imagem ampliada com padding, recorte de volta ao tamanho original."
+    ),
+    "checks.challenges.wrong_whole_values": (
+        "com {case}, a forma está certa mas os escores não batem com os da imagem original: recorte "
+        "exatamente a região em que a imagem foi colocada (padding à direita e embaixo: [..., :H, :W]); "
+        "redimensionar a imagem muda os pixels e não serve."
     ),
     # --- concept checks (quiz.py): quiz.<key>.question / .right / .option.<l> / .why.<l> -------------------------
     "quiz.heading": "🧠 Teste rápido: {question}",

@@ -86,7 +86,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from fcn_course import checks, engine, plots, runs
+from fcn_course import checks, engine, plots, quiz, runs
 from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE16_END, load_vgg16
 from fcn_course.config import course_args, seed_everything, vgg_args
 from fcn_course.data import make_loaders, prepare_data
@@ -217,6 +217,9 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # classificador convolucional leve no lugar delas, e ficam bem menores (você vai contar logo abaixo).
 # O que a VGG16 tem de caro é o **número de operações** nas camadas convolucionais, que trabalham em
 # alta resolução.
+
+# %%
+quiz.ask("params-vs-compute")
 
 # %% [markdown]
 # ## Exercício 6: FCN com VGG16
@@ -573,6 +576,9 @@ del paper_head, concat_head
 # de parâmetros, enquanto a concatenação põe o classificador inteiro sobre 256 + 512 canais. Nas redes
 # inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
 # classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
+
+# %%
+quiz.ask("pretrained-change")
 
 # %% [markdown]
 # ## Treinando a FCN-VGG16

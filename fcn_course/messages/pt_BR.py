@@ -1367,29 +1367,32 @@ MESSAGES = {
         "A rede e o treino são os mesmos; muda de onde o backbone começa. Com poucas imagens (centenas), "
         "partir de features prontas costuma aprender mais rápido e generalizar melhor."
     ),
-    # 04: why the skip score layers start at zero
-    "quiz.zero-init-skip.question": (
-        "Na cabeça do artigo (FCN-8s), as camadas que dão escores a pool3 e pool4 começam com pesos zero. Por quê?"
+    # 04 (VGG16): parameters are not what costs time
+    "quiz.params-vs-compute.question": (
+        "A FCN-VGG16 do curso tem bem menos parâmetros que os 134 M da FCN do artigo, e mesmo assim um passo "
+        "de treino dela leva cerca de 21 vezes o da FCN-AlexNet. Por quê?"
     ),
-    "quiz.zero-init-skip.right": "b",
-    "quiz.zero-init-skip.option.a": "Pesos zero não recebem gradiente: as skips ficam congeladas.",
-    "quiz.zero-init-skip.option.b": "No início a rede é a de stride 32; as skips entram só quando ajudam.",
-    "quiz.zero-init-skip.option.c": "Para economizar memória durante as primeiras épocas.",
-    "quiz.zero-init-skip.option.d": "Porque com Kaiming, numa soma, os escores das skips explodiriam.",
-    "quiz.zero-init-skip.why.a": (
-        "O gradiente de um peso depende da entrada da camada (as features de pool3 e pool4), não do valor "
-        "do peso: pesos zero recebem gradiente e mudam já no primeiro passo."
+    "quiz.params-vs-compute.right": "c",
+    "quiz.params-vs-compute.option.a": "Porque a VGG16 ainda tem muito mais parâmetros que a AlexNet.",
+    "quiz.params-vs-compute.option.b": "Porque filtros 3×3 são mais lentos de calcular que filtros 11×11.",
+    "quiz.params-vs-compute.option.c": "Porque as convoluções trabalham em alta resolução: são muitas contas.",
+    "quiz.params-vs-compute.option.d": "Porque carregar os pesos pré-treinados da VGG16 demora mais.",
+    "quiz.params-vs-compute.why.a": (
+        "O tempo não segue o número de parâmetros: a fc6 da VGG16 tem mais de 100 M de pesos e quase não "
+        "custa contas; uma convolução 3×3 de poucos pesos, aplicada em 224×224 posições, custa muito."
     ),
-    "quiz.zero-init-skip.why.b": (
-        "Somar zeros não muda nada: a rede começa exatamente como a versão sem skip (a FCN-32s do artigo), "
-        "e o treino aumenta os pesos das skips só na medida em que o detalhe delas reduz a perda."
+    "quiz.params-vs-compute.why.b": (
+        "Cada filtro 3×3 faz menos contas por posição que um 11×11. O custo vem de quantas posições e "
+        "canais cada camada processa: a VGG16 mantém a imagem grande por muitas camadas."
     ),
-    "quiz.zero-init-skip.why.c": (
-        "Um tensor de zeros ocupa a mesma memória que qualquer outro; o valor inicial não muda o custo."
+    "quiz.params-vs-compute.why.c": (
+        "O custo de uma convolução é pesos × posições da saída. A VGG16 reduz a imagem aos poucos, então "
+        "13 convoluções trabalham em mapas grandes (224×224, 112×112...); a AlexNet reduz 4 vezes logo na "
+        "primeira camada."
     ),
-    "quiz.zero-init-skip.why.d": (
-        "Kaiming mantém a escala das ativações, não a faz explodir. O motivo do zero é começar do modelo "
-        "sem skip, que já funciona."
+    "quiz.params-vs-compute.why.d": (
+        "Os pesos são carregados uma vez, antes do treino; o tempo medido é de cada passo de treino, e é "
+        "o mesmo com pesos pré-treinados ou aleatórios."
     ),
     # 05 (comparison): best.pt's score is optimistic
     "quiz.best-checkpoint.question": (

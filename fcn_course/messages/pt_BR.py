@@ -1303,8 +1303,8 @@ MESSAGES = {
         "F.interpolate(..., mode=\"bilinear\")). O treino só ajusta a partir daí."
     ),
     "quiz.bilinear-init.why.b": (
-        "A iniciação bilinear é uma ampliação completa desde o primeiro passo; o artigo até congela a "
-        "última (\"fixed\") sem perder precisão. Pesos aleatórios, esses sim, começariam sem utilidade."
+        "A iniciação bilinear é uma ampliação completa desde o primeiro passo: mesmo congelada, a camada já "
+        "amplia como a interpolação. Pesos aleatórios, esses sim, começariam sem utilidade."
     ),
     "quiz.bilinear-init.why.c": (
         "Esse é o kernel 2×2 de uns (stride 2). O kernel bilinear de lado 4 se sobrepõe aos vizinhos e "

@@ -493,7 +493,18 @@ def miou_per_image(labels, predictions, num_classes, ignore_index=VOID):
 #
 # Para cada par, `update` recebe a predição e depois o rótulo (como tensores), e `compute()` devolve um dicionário com a chave "miou"; no fim, tire a média das imagens com `np.nanmean`.
 #
-# </details></details>
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = []
+# for label, prediction in zip(labels, predictions):
+#     matrix = ...
+#     ...
+#     scores.append(...)
+# return ...
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("miou-per-image");

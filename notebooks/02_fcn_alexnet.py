@@ -1108,7 +1108,19 @@ def min_input_size(features):
 #
 # Invertendo a fórmula: para produzir lado m, a camada precisa de uma entrada de lado (m − 1)·s + d·(k − 1) + 1 − 2p (e nunca menos que 1). Aplique isso camada a camada, de trás para a frente, com a função `first` da seção de *stride*.
 #
-# </details></details>
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# side = 1
+# layers = ...  # só as Conv2d e MaxPool2d mudam o tamanho
+# for layer in reversed(layers):
+#     kernel, step = ...
+#     padding, dilation = ...
+#     side = ...
+# return side
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("min-input-size");

@@ -700,6 +700,7 @@ import torch.nn.functional as F
 def predict_whole_image(model, images, multiple=32):
     """Class scores [N, C, H, W] for images [N, 3, H, W] of any size: pad to a multiple of `multiple`, predict,
     crop back to H x W."""
+    height, width = images.shape[-2:]
     raise NotImplementedError("complete a imagem até um múltiplo de `multiple`, rode o modelo e recorte os escores de volta ao tamanho original")
 
 
@@ -714,7 +715,16 @@ def predict_whole_image(model, images, multiple=32):
 #
 # A imagem original ocupa o canto superior esquerdo da imagem completada: os escores dela são as primeiras `height` linhas e `width` colunas dos escores.
 #
-# </details></details>
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# pad_h, pad_w = ...
+# with torch.no_grad():
+#     scores = ...
+# return ...
+# ```
+#
+# </details></details></details>
 
 # %%
 checks.check("whole-image");

@@ -189,7 +189,8 @@ def test_every_exercise_has_its_title_in_the_catalogue():
         assert row.title == f"{word} {row.number} ({messages.text(f'exercise.{row.key}')})"
 
 
-def test_a_desafio_is_optional_worth_no_points_and_renumbers_no_exercise():
+def test_a_desafio_is_optional_worth_no_points_and_renumbers_no_exercise(monkeypatch):
+    monkeypatch.setitem(messages.catalogue(), "exercise.extra-challenge", "um desafio de teste")
     before = {row.key: row.number for row in checks.exercises() if not row.challenge}
     challenges_before = [row.key for row in checks.exercises() if row.challenge]
     decorate = exercise("extra-challenge", notebook="01_dados_e_metricas", names=("f",), challenge=True, points=3)
@@ -199,6 +200,6 @@ def test_a_desafio_is_optional_worth_no_points_and_renumbers_no_exercise():
         assert row.optional and row.challenge and row.points == 0
         assert {r.key: r.number for r in checks.exercises() if not r.challenge} == before
         assert row.number == str(challenges_before.index("miou-per-image") + 2)  # after notebook 01's Desafio
-        assert row.title.startswith(f"Desafio {row.number} (")
+        assert row.title == f"Desafio {row.number} (um desafio de teste)"
     finally:
         unregister("extra-challenge")

@@ -1373,13 +1373,14 @@ MESSAGES = {
         "de treino dela leva cerca de 21 vezes o da FCN-AlexNet. Por quê?"
     ),
     "quiz.params-vs-compute.right": "c",
-    "quiz.params-vs-compute.option.a": "Porque a VGG16 ainda tem muito mais parâmetros que a AlexNet.",
+    "quiz.params-vs-compute.option.a": "Porque o tempo de um passo cresce com o número de parâmetros.",
     "quiz.params-vs-compute.option.b": "Porque filtros 3×3 são mais lentos de calcular que filtros 11×11.",
     "quiz.params-vs-compute.option.c": "Porque as convoluções trabalham em alta resolução: são muitas contas.",
     "quiz.params-vs-compute.option.d": "Porque carregar os pesos pré-treinados da VGG16 demora mais.",
     "quiz.params-vs-compute.why.a": (
-        "O tempo não segue o número de parâmetros: a fc6 da VGG16 tem mais de 100 M de pesos e quase não "
-        "custa contas; uma convolução 3×3 de poucos pesos, aplicada em 224×224 posições, custa muito."
+        "O tempo não segue o número de parâmetros: a fc6 da VGG16 tem mais de 100 M de pesos e custa poucas "
+        "contas (é aplicada numa posição só); uma convolução 3×3 de poucos pesos, aplicada em 224×224 "
+        "posições, custa muito."
     ),
     "quiz.params-vs-compute.why.b": (
         "Cada filtro 3×3 faz menos contas por posição que um 11×11. O custo vem de quantas posições e "

@@ -1016,6 +1016,13 @@ def min_input_size(features):
     ### BEGIN SOLUTION: percorra as camadas da última para a primeira, calculando o menor lado que cada uma precisa receber
     ### DICA: Comece do fim: a última camada precisa produzir pelo menos 1 posição. Qual o menor lado de entrada que dá uma saída de lado m?
     ### DICA: Invertendo a fórmula: para produzir lado m, a camada precisa de uma entrada de lado (m − 1)·s + d·(k − 1) + 1 − 2p (e nunca menos que 1). Aplique isso camada a camada, de trás para a frente, com a função `first` da seção de *stride*.
+    ### ESQUELETO: side = 1
+    ### ESQUELETO: layers = ...  # só as Conv2d e MaxPool2d mudam o tamanho
+    ### ESQUELETO: for layer in reversed(layers):
+    ### ESQUELETO:     kernel, step = ...
+    ### ESQUELETO:     padding, dilation = ...
+    ### ESQUELETO:     side = ...
+    ### ESQUELETO: return side
     side = 1  # the last layer must give at least one position
     layers = [layer for layer in features if isinstance(layer, (nn.Conv2d, nn.MaxPool2d))]
     for layer in reversed(layers):

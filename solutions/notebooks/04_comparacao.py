@@ -793,10 +793,14 @@ import torch.nn.functional as F
 def predict_whole_image(model, images, multiple=32):
     """Class scores [N, C, H, W] for images [N, 3, H, W] of any size: pad to a multiple of `multiple`, predict,
     crop back to H x W."""
+    height, width = images.shape[-2:]
     ### BEGIN SOLUTION: complete a imagem até um múltiplo de `multiple`, rode o modelo e recorte os escores de volta ao tamanho original
     ### DICA: `(-height) % multiple` é quanto falta para o próximo múltiplo; `F.pad(images, (0, pad_w, 0, pad_h))` acrescenta colunas à direita e linhas embaixo.
     ### DICA: A imagem original ocupa o canto superior esquerdo da imagem completada: os escores dela são as primeiras `height` linhas e `width` colunas dos escores.
-    height, width = images.shape[-2:]
+    ### ESQUELETO: pad_h, pad_w = ...
+    ### ESQUELETO: with torch.no_grad():
+    ### ESQUELETO:     scores = ...
+    ### ESQUELETO: return ...
     pad_h, pad_w = (-height) % multiple, (-width) % multiple
     with torch.no_grad():
         scores = model(F.pad(images, (0, pad_w, 0, pad_h)))

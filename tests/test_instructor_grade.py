@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from tiny_course import sha256
 
-from fcn_course.checks import exercises_for_notebook
+from fcn_course.checks import exercises_for_notebook, get_exercise
 from fcn_course.definitions import load_definitions
 from fcn_course.instructor import grade as grade_module
 from fcn_course.instructor import sandbox
@@ -175,8 +175,10 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
 
     result = grade(submission, quiet=True)
 
-    expected = len(exercises_for_notebook("02_fcn_alexnet.ipynb"))
+    keys = exercises_for_notebook("02_fcn_alexnet.ipynb")
+    expected = len([key for key in keys if not get_exercise(key).challenge])  # the Desafio is reported apart
     assert result["status"] == OK and (result["passed"], result["total"]) == (expected, expected), result["report"]
+    assert [e["passed"] for e in result["challenges"]] == [True] * (len(keys) - expected)
     loaded = load_definitions(submission, ["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
     assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
 

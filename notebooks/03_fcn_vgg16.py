@@ -686,6 +686,57 @@ else:
           "with the same settings to compare.")
 
 # %% [markdown]
+# ## Desafio (opcional, extra): quantas contas cada rede faz?
+#
+# Para quem quiser ir além: o desafio não vale nota, e o resto do notebook roda sem ele.
+#
+# Um passo de treino da FCN-VGG16 levou cerca de 21 vezes o da FCN-AlexNet, e o número de parâmetros não
+# explica isso (reveja o teste rápido do começo do notebook). Meça o custo de verdade: escreva
+# `count_multiply_adds(features, side)`, que devolve quantas **multiplicações-e-somas** as camadas
+# `nn.Conv2d` de `features` fazem para uma entrada de `side`×`side` pixels. Para cada posição da saída e
+# cada canal de saída, uma convolução faz (canais de entrada / grupos) × (área do *kernel*)
+# multiplicações-e-somas. Ignore os vieses, as ReLUs e os *poolings* na conta, mas não no tamanho: os
+# *poolings* reduzem o mapa que as convoluções seguintes recebem. A verificação usa as `features` da AlexNet
+# e da VGG16 em $224\times224$ e uma rede de teste em $97\times97$.
+#
+# Para ir além: quanto dá a razão VGG16/AlexNet, e como ela se compara com os 21 vezes medidos? Qual
+# camada da VGG16 custa mais, e por quê?
+
+# %%
+def count_multiply_adds(features, side):
+    """Multiply-adds of the Conv2d layers of `features` for a side x side input (biases, ReLU and pooling
+    left out of the count; pooling still shrinks the map the next convolutions see)."""
+    raise NotImplementedError("acompanhe o lado do mapa camada a camada e some as multiplicações-e-somas de cada convolução")
+
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# O lado do mapa muda em cada `nn.Conv2d` e em cada `nn.MaxPool2d`, pela fórmula ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 do notebook 02; as outras camadas não o mudam.
+#
+# <details><summary>Dica 2</summary>
+#
+# Depois de calcular o lado da saída de uma convolução, some lado² × out_channels × (in_channels / groups) × área do kernel; os atributos da camada (`kernel_size`, `stride`...) podem ser tuplas (altura, largura).
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# total = 0
+# for layer in features:
+#     ...  # pule as camadas que não mudam o tamanho
+#     side = ...
+#     ...  # numa convolução, some a conta dela em total
+# return total
+# ```
+#
+# </details></details></details>
+
+# %%
+checks.check("multiply-adds");
+
+# %% [markdown]
 # ## Resumo
 #
 # * A VGG16 tem 13 convoluções $3\times3$ em 5 blocos; pool3, pool4 e pool5 têm *stride* 8, 16 e 32

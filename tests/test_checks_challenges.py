@@ -197,12 +197,53 @@ def test_whole_image_mistakes_are_named(wrong, message):
     assert message in failed_messages(challenges.check_whole_image(wrong, verbose=False))
 
 
+# ---------------------------------------------------------------- multiply-adds
+def count_multiply_adds(features, side):
+    """A right answer, written with a dummy forward pass and hooks (another way students take)."""
+    total = []
+
+    def count(layer, inputs, output):
+        total.append(output.shape[-1] * output.shape[-2] * layer.out_channels * layer.weight[0].numel())
+
+    hooks = [m.register_forward_hook(count) for m in features.modules() if isinstance(m, nn.Conv2d)]
+    try:
+        with torch.no_grad():
+            features(torch.zeros(1, 3, side, side))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return int(sum(total))
+
+
+def test_multiply_adds_accepts_a_right_answer_and_vgg16_costs_many_times_alexnet():
+    assert challenges.check_multiply_adds(count_multiply_adds, verbose=False).passed
+    cases = list(challenges._macs_cases().values())
+    alexnet, vgg16 = (challenges.reference_multiply_adds(features, side) for features, side in cases[:2])
+    assert 0.6e9 < alexnet < 0.7e9 and 15e9 < vgg16 < 16e9  # torchvision's documented ~0.71 and ~15.5 GFLOPS
+    assert 15 < vgg16 / alexnet < 30  # the 21x of the measured step times is of this order
+
+
+def test_multiply_adds_counted_as_parameters_is_named():
+    def parameters(features, side):
+        return sum(m.weight.numel() for m in features.modules() if isinstance(m, nn.Conv2d))
+
+    assert "número de pesos" in failed_messages(challenges.check_multiply_adds(parameters, verbose=False))
+
+
+def test_multiply_adds_without_the_pooling_reduction_fails():
+    def ignores_pooling(features, side):
+        only_convolutions = nn.Sequential(*[m for m in features if not isinstance(m, nn.MaxPool2d)])
+        return count_multiply_adds(only_convolutions, side)
+
+    assert "poolings" in failed_messages(challenges.check_multiply_adds(ignores_pooling, verbose=False))
+
+
 # ---------------------------------------------------------------- what a Desafio is
 def test_desafios_are_optional_worth_no_points_and_numbered_apart():
     rows = challenge_rows()
-    assert [row.key for row in rows] == ["miou-per-image", "min-input-size", "whole-image"]
+    assert [row.key for row in rows] == ["miou-per-image", "min-input-size", "multiply-adds", "whole-image"]
     assert all(row.optional and row.challenge and row.points == 0 for row in rows)
-    assert [row.number for row in rows] == ["1", "2", "3"]
+    assert [row.number for row in rows] == ["1", "2", "3", "4"]
     assert rows[0].title == "Desafio 1 (mIoU por imagem contra mIoU do conjunto)"
     numbered = [row.number for row in checks.exercises() if not row.challenge]
     assert numbered[0] == "0" and "Desafio" not in " ".join(

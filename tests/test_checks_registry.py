@@ -35,7 +35,12 @@ def test_run_all_reports_every_exercise_and_missing_names():
 
 
 def test_run_all_grades_only_the_exercises_of_one_notebook():
-    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip", "vgg16-scoresum")
+    assert checks.exercises_for_notebook("03_fcn_vgg16 (1).ipynb") == (
+        "vgg16-noskip",
+        "vgg16-skip",
+        "vgg16-scoresum",
+        "multiply-adds",
+    )
     # a notebook's Desafio is graded with it (the grader lists it apart, as extra)
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))

@@ -25,7 +25,13 @@ from __future__ import annotations
 
 # The registry first: it imports the check modules in course order (their rows' order gives the numbers).
 from fcn_course.checks.registry import check, course_notebook_of, exercises_for_notebook, run_all  # isort: skip
-from fcn_course.checks.challenges import check_focal_loss, check_min_input_size, check_miou_per_image, check_whole_image
+from fcn_course.checks.challenges import (
+    check_focal_loss,
+    check_min_input_size,
+    check_miou_per_image,
+    check_multiply_adds,
+    check_whole_image,
+)
 from fcn_course.checks.exercise import Exercise, exercise, exercises, get_exercise, is_challenge
 from fcn_course.checks.feedback import CheckResult, ExerciseNotDone
 from fcn_course.checks.losses import check_class_weights, check_dice_loss
@@ -60,4 +66,5 @@ __all__ = [
     "check_min_input_size",
     "check_focal_loss",
     "check_whole_image",
+    "check_multiply_adds",
 ]

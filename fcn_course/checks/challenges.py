@@ -8,6 +8,7 @@ small probe networks, compared with a reference computed here.
 * ``min-input-size`` (notebook 02): the smallest square input a ``features`` Sequential accepts;
 * ``focal-loss`` (notebook 03, upsampling and losses): the focal loss with void pixels ignored (its row is
   registered once that notebook is in ``fcn_course.outline``; until then ``check_focal_loss`` is called directly);
+* ``multiply-adds`` (the VGG16 notebook): the multiply-adds of a network's convolutions (why VGG16 is slow);
 * ``whole-image`` (the comparison notebook): a prediction for an image of any size (pad to a multiple of 32,
   predict, crop back).
 """
@@ -306,3 +307,55 @@ def check_whole_image(function, verbose: bool = True) -> CheckResult:
                 problems.append(text("checks.challenges.wrong_whole_values", case=case))
                 raise Failed
     return finish("whole-image", problems, verbose)
+
+
+# --------------------------------------------------------------------------------------------------
+# Desafio: count the multiply-adds of the convolutions
+# --------------------------------------------------------------------------------------------------
+def reference_multiply_adds(features: nn.Module, side: int) -> int:
+    """Multiply-adds of the Conv2d layers of ``features`` for a square input of ``side`` pixels: per layer,
+    output positions × output channels × (input channels / groups) × kernel area (biases, ReLU and pooling
+    left out)."""
+    total = 0
+    for layer in features.modules():
+        if not isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):
+            continue
+        side = output_side(nn.Sequential(layer), side)
+        if isinstance(layer, nn.Conv2d):
+            kernel_area = layer.kernel_size[0] * layer.kernel_size[1]
+            total += side * side * layer.out_channels * (layer.in_channels // layer.groups) * kernel_area
+    return total
+
+
+def _macs_cases() -> dict:
+    cases = _size_cases()
+    return {
+        text("checks.challenges.case_macs", network="AlexNet", side=224): (cases["AlexNet"], 224),
+        text("checks.challenges.case_macs", network="VGG16", side=224): (cases["VGG16"], 224),
+        text("checks.challenges.case_macs", network=text("checks.challenges.case_probe"), side=97): (
+            cases[text("checks.challenges.case_probe")],
+            97,
+        ),
+    }
+
+
+@exercise("multiply-adds", notebook="03_fcn_vgg16", names=("count_multiply_adds",), challenge=True)
+def check_multiply_adds(function, verbose: bool = True) -> CheckResult:
+    """``count_multiply_adds(features, side)`` -> the multiply-adds of the convolutions of ``features``."""
+    problems = []
+    with judging(problems):
+        for case, (features, side) in _macs_cases().items():
+            got = run_student_code(problems, case, function, features, side)
+            expected = reference_multiply_adds(features, side)
+            if isinstance(got, bool) or not isinstance(got, (int, np.integer)) or int(got) != expected:
+                parameters = sum(p.numel() for m in features.modules() if isinstance(m, nn.Conv2d) for p in [m.weight])
+                hint = (
+                    text("checks.challenges.hint_macs_parameters")
+                    if got == parameters
+                    else text("checks.challenges.hint_macs_formula")
+                )
+                problems.append(
+                    text("checks.challenges.wrong_macs", case=case, expected=expected, value=got, hint=hint)
+                )
+                raise Failed
+    return finish("multiply-adds", problems, verbose)

@@ -1086,6 +1086,17 @@ MESSAGES = {
     "checks.challenges.focal_no_gradient": (
         "com {case}, a perda não tem gradiente: não use .item(), .detach() nem NumPy no meio da conta."
     ),
+    "exercise.multiply-adds": "quantas contas as convoluções de uma rede fazem",
+    "checks.challenges.case_macs": "{network} com entrada {side}×{side}",
+    "checks.challenges.wrong_macs": "para {case}, as convoluções fazem {expected} multiplicações-e-somas, mas a função devolveu {value}. {hint}",
+    "checks.challenges.hint_macs_parameters": (
+        "Esse é o número de pesos das convoluções: cada peso é usado uma vez em cada posição da saída, então "
+        "multiplique pelo número de posições (lado da saída ao quadrado) de cada camada."
+    ),
+    "checks.challenges.hint_macs_formula": (
+        "Confira: acompanhe o lado do mapa camada a camada (os poolings também o reduzem) e, em cada "
+        "Conv2d, some lado_da_saída² × out_channels × (in_channels / groups) × área do kernel; devolva um int."
+    ),
     "checks.challenges.probe_refuses": "esta rede só aceita lados múltiplos de 32, e recebeu {size}",
     "checks.challenges.case_image": "uma imagem {height}×{width}",
     "checks.challenges.wrong_whole_shape": (

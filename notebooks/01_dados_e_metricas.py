@@ -496,11 +496,10 @@ def miou_per_image(labels, predictions, num_classes, ignore_index=VOID):
 # <details><summary>Esqueleto (complete os `...`)</summary>
 #
 # ```python
-# scores = []
-# for label, prediction in zip(labels, predictions):
+# scores = ...  # a mIoU de cada imagem
+# for ...:  # cada par (rótulo, predição)
 #     matrix = ...
 #     ...
-#     scores.append(...)
 # return ...
 # ```
 #

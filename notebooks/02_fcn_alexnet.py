@@ -1113,11 +1113,11 @@ def min_input_size(features):
 # ```python
 # side = 1
 # layers = ...  # só as Conv2d e MaxPool2d mudam o tamanho
-# for layer in reversed(layers):
+# for ...:  # da última camada para a primeira
 #     kernel, step = ...
 #     padding, dilation = ...
 #     side = ...
-# return side
+# return ...
 # ```
 #
 # </details></details></details>

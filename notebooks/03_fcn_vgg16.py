@@ -723,12 +723,12 @@ def count_multiply_adds(features, side):
 # <details><summary>Esqueleto (complete os `...`)</summary>
 #
 # ```python
-# total = 0
-# for layer in features:
+# total = ...
+# for ...:  # cada camada de features
 #     ...  # pule as camadas que não mudam o tamanho
 #     side = ...
 #     ...  # numa convolução, some a conta dela em total
-# return total
+# return ...
 # ```
 #
 # </details></details></details>

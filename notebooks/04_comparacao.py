@@ -719,8 +719,7 @@ def predict_whole_image(model, images, multiple=32):
 #
 # ```python
 # pad_h, pad_w = ...
-# with torch.no_grad():
-#     scores = ...
+# scores = ...  # o modelo na imagem completada (sem gradiente)
 # return ...
 # ```
 #

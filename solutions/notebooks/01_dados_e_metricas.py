@@ -472,11 +472,10 @@ def miou_per_image(labels, predictions, num_classes, ignore_index=VOID):
     ### BEGIN SOLUTION: calcule a mIoU de cada imagem (uma matriz de confusão por imagem) e devolva a média delas
     ### DICA: A `ConfusionMatrix(num_classes, ignore_index=...)` já calcula a mIoU de uma imagem, com NaN para as classes ausentes: crie uma nova para cada par (rótulo, predição).
     ### DICA: Para cada par, `update` recebe a predição e depois o rótulo (como tensores), e `compute()` devolve um dicionário com a chave "miou"; no fim, tire a média das imagens com `np.nanmean`.
-    ### ESQUELETO: scores = []
-    ### ESQUELETO: for label, prediction in zip(labels, predictions):
+    ### ESQUELETO: scores = ...  # a mIoU de cada imagem
+    ### ESQUELETO: for ...:  # cada par (rótulo, predição)
     ### ESQUELETO:     matrix = ...
     ### ESQUELETO:     ...
-    ### ESQUELETO:     scores.append(...)
     ### ESQUELETO: return ...
     scores = []
     for label, prediction in zip(labels, predictions):

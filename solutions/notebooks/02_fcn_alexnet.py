@@ -1018,11 +1018,11 @@ def min_input_size(features):
     ### DICA: Invertendo a fórmula: para produzir lado m, a camada precisa de uma entrada de lado (m − 1)·s + d·(k − 1) + 1 − 2p (e nunca menos que 1). Aplique isso camada a camada, de trás para a frente, com a função `first` da seção de *stride*.
     ### ESQUELETO: side = 1
     ### ESQUELETO: layers = ...  # só as Conv2d e MaxPool2d mudam o tamanho
-    ### ESQUELETO: for layer in reversed(layers):
+    ### ESQUELETO: for ...:  # da última camada para a primeira
     ### ESQUELETO:     kernel, step = ...
     ### ESQUELETO:     padding, dilation = ...
     ### ESQUELETO:     side = ...
-    ### ESQUELETO: return side
+    ### ESQUELETO: return ...
     side = 1  # the last layer must give at least one position
     layers = [layer for layer in features if isinstance(layer, (nn.Conv2d, nn.MaxPool2d))]
     for layer in reversed(layers):

@@ -666,12 +666,12 @@ def count_multiply_adds(features, side):
     ### BEGIN SOLUTION: acompanhe o lado do mapa camada a camada e some as multiplicações-e-somas de cada convolução
     ### DICA: O lado do mapa muda em cada `nn.Conv2d` e em cada `nn.MaxPool2d`, pela fórmula ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 do notebook 02; as outras camadas não o mudam.
     ### DICA: Depois de calcular o lado da saída de uma convolução, some lado² × out_channels × (in_channels / groups) × área do kernel; os atributos da camada (`kernel_size`, `stride`...) podem ser tuplas (altura, largura).
-    ### ESQUELETO: total = 0
-    ### ESQUELETO: for layer in features:
+    ### ESQUELETO: total = ...
+    ### ESQUELETO: for ...:  # cada camada de features
     ### ESQUELETO:     ...  # pule as camadas que não mudam o tamanho
     ### ESQUELETO:     side = ...
     ### ESQUELETO:     ...  # numa convolução, some a conta dela em total
-    ### ESQUELETO: return total
+    ### ESQUELETO: return ...
     total = 0
     for layer in features:
         if not isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):

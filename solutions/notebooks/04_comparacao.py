@@ -798,8 +798,7 @@ def predict_whole_image(model, images, multiple=32):
     ### DICA: `(-height) % multiple` é quanto falta para o próximo múltiplo; `F.pad(images, (0, pad_w, 0, pad_h))` acrescenta colunas à direita e linhas embaixo.
     ### DICA: A imagem original ocupa o canto superior esquerdo da imagem completada: os escores dela são as primeiras `height` linhas e `width` colunas dos escores.
     ### ESQUELETO: pad_h, pad_w = ...
-    ### ESQUELETO: with torch.no_grad():
-    ### ESQUELETO:     scores = ...
+    ### ESQUELETO: scores = ...  # o modelo na imagem completada (sem gradiente)
     ### ESQUELETO: return ...
     pad_h, pad_w = (-height) % multiple, (-width) % multiple
     with torch.no_grad():

@@ -111,7 +111,7 @@ import torch
 from PIL import Image
 from sklearn.metrics import f1_score, jaccard_score
 
-from fcn_course import checks, plots
+from fcn_course import checks, plots, quiz
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import (VOC_CLASSES, VOID, VOCSubset, download_voc, label_lookup_table, make_loaders,
                              prepare_data, read_voc_mask, voc_colormap, voc_folder, voc_is_ready)
@@ -301,6 +301,9 @@ wrong.update(prediction, void_as_background)
 print("IoU per class, void ignored:       ", np.round(scores["iou"], 4))
 print("IoU per class, void as background: ", np.round(wrong.compute()["iou"], 4))
 
+# %%
+quiz.ask("void-iou")
+
 # %% [markdown]
 # ### Armadilha 2: uma matriz para o conjunto inteiro, não uma média por imagem
 #
@@ -359,6 +362,9 @@ for name, pairs in examples.items():
 # funções de treino e validação do curso (`fcn_course.engine`) acumulam uma única `ConfusionMatrix` por
 # época.
 
+# %%
+quiz.ask("dataset-miou")
+
 # %% [markdown]
 # ### Armadilha 3: dividir a interseção pelo rótulo não é IoU
 #
@@ -385,6 +391,9 @@ all_bus.update(everything_bus, label)
 print()
 print("a 'network' that predicts bus everywhere:")
 print(f"  bus IoU {all_bus.compute()['iou'][1]:.4f}, bus TP/(TP+FN) {all_bus.compute()['recall'][1]:.4f}")
+
+# %%
+quiz.ask("recall-not-iou")
 
 # %% [markdown]
 # ### mIoU com e sem o fundo
@@ -451,6 +460,68 @@ def iou_and_dice_from_confusion(matrix):
 
 # %%
 checks.check("iou");
+
+# %% [markdown]
+# ## Desafio (opcional, extra): mIoU por imagem contra mIoU do conjunto
+#
+# Um passo além da Armadilha 2, para quem quiser: o desafio não vale nota, e o resto do notebook roda sem
+# ele.
+#
+# Escreva `miou_per_image(labels, predictions, num_classes, ignore_index=255)`. Ela recebe uma lista de
+# rótulos e uma de predições (arrays 2D de índices de classe, um par por imagem; os tamanhos podem variar
+# de uma imagem para outra) e devolve a **média, sobre as imagens, da mIoU de cada imagem**. Em cada
+# imagem, ignore os pixels *void* e deixe fora da média as classes ausentes daquela imagem (que não estão
+# nem no rótulo nem na predição). A verificação compara a sua função com uma referência em conjuntos
+# sorteados, com classes ausentes, uma classe só predita e pixels *void*.
+#
+# Quando ela passar, a célula seguinte a põe lado a lado com a mIoU do conjunto nos exemplos A e B da
+# Armadilha 2. Para ir além: monte um exemplo seu em que a média por imagem fique **acima** da mIoU do
+# conjunto e outro em que fique **abaixo**, e explique cada um em uma frase. Qual das duas medidas você
+# usaria para comparar com um artigo?
+
+# %%
+def miou_per_image(labels, predictions, num_classes, ignore_index=VOID):
+    """Mean over images of each image's mIoU: one confusion matrix per image, void pixels ignored, and the
+    classes absent from an image (from its label and its prediction) left out of that image's mean."""
+    raise NotImplementedError("calcule a mIoU de cada imagem (uma matriz de confusão por imagem) e devolva a média delas")
+
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# A `ConfusionMatrix(num_classes, ignore_index=...)` já calcula a mIoU de uma imagem, com NaN para as classes ausentes: crie uma nova para cada par (rótulo, predição).
+#
+# <details><summary>Dica 2</summary>
+#
+# Para cada par, `update` recebe a predição e depois o rótulo (como tensores), e `compute()` devolve um dicionário com a chave "miou"; no fim, tire a média das imagens com `np.nanmean`.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# scores = ...  # a mIoU de cada imagem
+# for ...:  # cada par (rótulo, predição)
+#     matrix = ...
+#     ...
+# return ...
+# ```
+#
+# </details></details></details>
+
+# %%
+checks.check("miou-per-image");
+
+# %%
+if checks.check("miou-per-image", verbose=False):  # runs once your miou_per_image passes the check
+    for name, pairs in examples.items():
+        labels_of_pair, predictions_of_pair = zip(*pairs)
+        whole_split = ConfusionMatrix(num_classes=2)
+        for lab, pred in pairs:
+            whole_split.update(pred, lab)
+        print(name)
+        print(f"  mean of the per-image mIoUs: {miou_per_image(labels_of_pair, predictions_of_pair, 2):.4f}")
+        print(f"  mIoU of one matrix:          {whole_split.compute()['miou']:.4f}")
 
 # %% [markdown]
 # ## O *dataset* Pascal VOC 2012

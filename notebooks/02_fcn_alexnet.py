@@ -88,7 +88,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision import models
 
-from fcn_course import checks, plots, runs
+from fcn_course import checks, plots, quiz, runs
 from fcn_course.backbones import (ALEXNET_CHANNELS, ALEXNET_STRIDE8_END, ALEXNET_STRIDE16_END, bilinear_kernel,
                                   initialize_weights, load_alexnet)
 from fcn_course.config import course_args, seed_everything
@@ -296,6 +296,9 @@ for name, net in (("AlexNet", models.alexnet(weights=None)), ("VGG16", models.vg
 # esses índices, e `ALEXNET_CHANNELS` guarda os canais. Repare que uma imagem menor que 63 pixels
 # não sobrevive às reduções: a FCN-AlexNet recusa entradas menores que isso.
 
+# %%
+quiz.ask("stride-32")
+
 # %% [markdown]
 # ## Voltando à resolução da imagem: interpolação bilinear
 #
@@ -380,6 +383,9 @@ macs_per_position = 256 * 256 * 3 * 3 + 256 * 3
 for side in (6, 224):
     print(f"classifier on a {side}x{side} map: {side * side * macs_per_position / 1e9:7.3f} GMAC")
 
+# %%
+quiz.ask("conv-replaces-fc")
+
 # %% [markdown]
 # ## *Skip connections*
 #
@@ -415,6 +421,9 @@ plots.fcn_diagram(skip=False, backbone="alexnet")
 
 # %%
 plots.fcn_diagram(skip=True, backbone="alexnet")
+
+# %%
+quiz.ask("skip-adds")
 
 # %% [markdown]
 # Os números do artigo, em *mean IU* (*mean intersection over union*: é o nome que o artigo dá à mIoU
@@ -1064,6 +1073,57 @@ net.eval()
 with torch.no_grad():
     outputs = net(images.to(args["device"]))
 plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args["classes"])
+
+# %% [markdown]
+# ## Desafio (opcional, extra): o menor tamanho de entrada
+#
+# Para quem quiser ir além: o desafio não vale nota, e o resto do notebook roda sem ele.
+#
+# A FCN-AlexNet recusa imagens com menos de 63 pixels de lado. De onde vem esse número? Escreva
+# `min_input_size(features)`: ela recebe um `nn.Sequential` de camadas (como `models.alexnet().features`) e
+# devolve o **menor lado** $n$ de uma entrada $n\times n$ para o qual toda camada produz uma saída não
+# vazia. Faça a conta com a fórmula do tamanho, sem rodar a rede: uma camada com *kernel* $k$, *stride*
+# $s$, *padding* $p$ e dilatação $d$ transforma um lado $n$ em $\lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1$,
+# e a saída é vazia quando $n + 2p < d(k-1) + 1$. A verificação usa as `features` da AlexNet e da VGG16 e
+# uma rede de teste com *padding* e dilatação.
+#
+# Para ir além: por que uma imagem de 63 pixels produz um mapa de só $1\times1$ no pool5, se o campo
+# receptivo de uma posição do pool5 é de 195 pixels?
+
+# %%
+def min_input_size(features):
+    """The smallest side n of an n x n input for which every Conv2d and MaxPool2d of `features` gives a
+    non-empty output (the size formula, without running the network)."""
+    raise NotImplementedError("percorra as camadas da última para a primeira, calculando o menor lado que cada uma precisa receber")
+
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# Comece do fim: a última camada precisa produzir pelo menos 1 posição. Qual o menor lado de entrada que dá uma saída de lado m?
+#
+# <details><summary>Dica 2</summary>
+#
+# Invertendo a fórmula: para produzir lado m, a camada precisa de uma entrada de lado (m − 1)·s + d·(k − 1) + 1 − 2p (e nunca menos que 1). Aplique isso camada a camada, de trás para a frente, com a função `first` da seção de *stride*.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# side = 1
+# layers = ...  # só as Conv2d e MaxPool2d mudam o tamanho
+# for ...:  # da última camada para a primeira
+#     kernel, step = ...
+#     padding, dilation = ...
+#     side = ...
+# return ...
+# ```
+#
+# </details></details></details>
+
+# %%
+checks.check("min-input-size");
 
 # %% [markdown]
 # ## Resumo

@@ -91,7 +91,7 @@ import numpy as np
 import torch
 from IPython.display import Image, Markdown, display
 
-from fcn_course import experiments, plots, runs
+from fcn_course import checks, experiments, plots, quiz, runs
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import VOCSubset, prepare_data
 from fcn_course.definitions import load_definitions
@@ -473,6 +473,9 @@ for run in grid.runs:
         print(f"{run.name:<26} best {best['miou_fg']:.4f} (epoch {best['epoch']})  last {last['miou_fg']:.4f}  "
               f"optimism {best['miou_fg'] - last['miou_fg']:+.4f}")
 
+# %%
+quiz.ask("best-checkpoint")
+
 # %% [markdown]
 # ## As opções novas: *upsampling* aprendido, aumento de dados e perda ponderada
 #
@@ -489,6 +492,9 @@ for run in grid.runs:
 # | *upsampling* aprendido | a mesma convolução, treinada | 4 |
 # | aumento de dados | `augment=True` (zoom, recorte e espelhamento) | notebook 01 |
 # | perda ponderada | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
+
+# %%
+quiz.ask("one-change")
 
 # %% [markdown]
 # **Previsão 3 (antes de rodar).** Qual das quatro mudanças você espera que ajude mais na validação? Alguma
@@ -674,6 +680,60 @@ display(Image(filename=str(overlay_path)))
 # Num notebook, ponha um `!` na frente do comando. Atenção: a linha de comando não enxerga as classes
 # definidas neste notebook. Passe a ela, com `--models 02_fcn_alexnet.ipynb 04_fcn_vgg16.ipynb`, os
 # notebooks onde você as escreveu (os caminhos são relativos à pasta onde o comando roda).
+
+# %% [markdown]
+# ## Desafio (opcional, extra): avaliar a imagem inteira, de qualquer tamanho
+#
+# Para quem quiser ir além: o desafio não vale nota, e o resto do notebook roda sem ele.
+#
+# A seção "Avaliação honesta" lembrou que medimos recortes centrais, embora uma FCN possa ver a imagem
+# inteira. As FCNs do curso interpolam as *features* profundas até o tamanho do *skip*, e aceitam qualquer
+# lado a partir do mínimo do *backbone*. Muitas outras, porém (as do artigo, com convoluções transpostas e
+# recortes, ou uma U-Net), exigem lados múltiplos do *stride* total, 32. Um avaliador que sirva para
+# qualquer uma delas completa a imagem até o próximo múltiplo de 32, prevê e recorta os escores de volta
+# ao tamanho original.
+#
+# Escreva `predict_whole_image(model, images)`: para imagens `[N, 3, H, W]` de qualquer tamanho, devolva os
+# escores `[N, C, H, W]` do modelo, sem redimensionar a imagem. A verificação usa uma rede de teste que
+# recusa lados que não sejam múltiplos de 32, com imagens de lados ímpares (37×50, 33×95, 100×31...).
+#
+# Para ir além: com a sua função, avalie o `best.pt` da melhor configuração nas imagens inteiras da
+# validação (uma por lote) e compare com a mIoU dos recortes. Qual é maior, e por quê?
+
+# %%
+import torch.nn.functional as F
+
+
+def predict_whole_image(model, images, multiple=32):
+    """Class scores [N, C, H, W] for images [N, 3, H, W] of any size: pad to a multiple of `multiple`, predict,
+    crop back to H x W."""
+    height, width = images.shape[-2:]
+    raise NotImplementedError("complete a imagem até um múltiplo de `multiple`, rode o modelo e recorte os escores de volta ao tamanho original")
+
+
+# %% [markdown]
+# **Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)
+#
+# <details><summary>Dica 1</summary>
+#
+# `(-height) % multiple` é quanto falta para o próximo múltiplo; `F.pad(images, (0, pad_w, 0, pad_h))` acrescenta colunas à direita e linhas embaixo.
+#
+# <details><summary>Dica 2</summary>
+#
+# A imagem original ocupa o canto superior esquerdo da imagem completada: os escores dela são as primeiras `height` linhas e `width` colunas dos escores.
+#
+# <details><summary>Esqueleto (complete os `...`)</summary>
+#
+# ```python
+# pad_h, pad_w = ...
+# scores = ...  # o modelo na imagem completada (sem gradiente)
+# return ...
+# ```
+#
+# </details></details></details>
+
+# %%
+checks.check("whole-image");
 
 # %% [markdown]
 # ## Para casa (opcional): o que veio depois das FCNs

@@ -52,6 +52,7 @@ LAYERS = (
         "fcn_course.experiments",
         "fcn_course.report",
         "fcn_course.widgets",
+        "fcn_course.quiz",
         "fcn_course.predict",
         "fcn_course.__main__",
     ),

@@ -26,14 +26,22 @@ def test_run_all_reports_every_exercise_and_missing_names():
     results = checks.run_all(namespace)
     by_name = {r.exercise: r for r in results}
     assert len(results) == len(checks.exercises())
-    assert all(r.passed for r in results if not r.exercise.startswith(("Exercício 4", "Exercício 5", "Exercício 6")))
+    assert all(
+        r.passed for r in results if not r.exercise.startswith(("Exercício 4", "Exercício 5", "Exercício 6", "Desafio"))
+    )
     vgg = [r for r in results if "VGG16" in r.exercise]
     assert vgg and all(not r.passed and "FCN_VGG16" in _messages(r) for r in vgg)
     assert by_name["Exercício 1 (FCN-AlexNet sem skip)"].passed
 
 
 def test_run_all_grades_only_the_exercises_of_one_notebook():
-    assert checks.exercises_for_notebook("04_fcn_vgg16 (1).ipynb") == ("vgg16-noskip", "vgg16-skip", "vgg16-scoresum")
+    assert checks.exercises_for_notebook("04_fcn_vgg16 (1).ipynb") == (
+        "vgg16-noskip",
+        "vgg16-skip",
+        "vgg16-scoresum",
+        "multiply-adds",
+    )
+    # a notebook's Desafio is graded with it (the grader lists it apart, as extra)
     assert checks.exercises_for_notebook("my_notebook.ipynb") is None
     results = checks.run_all({}, exercises=checks.exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert [r.key for r in results] == [
@@ -42,12 +50,15 @@ def test_run_all_grades_only_the_exercises_of_one_notebook():
         "optimizer",
         "loss",
         "training",
+        "min-input-size",
     ]
-    assert [r.exercise.split(" (")[0] for r in results] == ["Exercício 1", "Exercício 2"] + ["Exercício 3"] * 3
+    assert [r.exercise.split(" (")[0] for r in results] == ["Exercício 1", "Exercício 2"] + ["Exercício 3"] * 3 + [
+        "Desafio 2"
+    ]
     assert all("não encontrei" in _messages(r) for r in results)
     moved = checks.run_all({}, exercises=checks.exercises_for_notebook("03_upsampling_e_perdas.ipynb"))
-    assert [r.key for r in moved] == ["upsampler", "class-weights", "dice-loss"]
-    assert [r.exercise.split(" (")[0] for r in moved] == ["Exercício 4", "Exercício 5", "Exercício 5"]
+    assert [r.key for r in moved] == ["upsampler", "class-weights", "dice-loss", "focal-loss"]
+    assert [r.exercise.split(" (")[0] for r in moved] == ["Exercício 4", "Exercício 5", "Exercício 5", "Desafio 3"]
 
 
 def test_run_all_survives_a_stubbed_criterion():
@@ -115,16 +126,17 @@ def test_each_fcn_row_checks_its_own_variant_and_backbone():
         assert seen == {key: (key.endswith("-skip"), key.split("-")[0])}
 
 
-def test_only_exercise_zero_is_optional_and_the_rows_agree_with_the_checks():
-    assert [exercise.key for exercise in exercises() if not exercise.required] == ["iou"]
+def test_only_exercise_zero_and_the_desafios_are_optional_and_the_rows_agree_with_the_checks():
+    assert [exercise.key for exercise in exercises() if not exercise.required and not exercise.challenge] == ["iou"]
     assert all(exercise.required is not exercise.optional for exercise in exercises())
 
 
 def test_exercise_numbers_follow_the_reading_order():
-    numbers = [int(exercise.number) for exercise in exercises()]
+    numbers = [int(exercise.number) for exercise in exercises() if not exercise.challenge]
     assert numbers == sorted(numbers)
     for exercise in exercises():
-        assert exercise.title.startswith(f"Exercício {exercise.number}")
+        word = "Desafio" if exercise.challenge else "Exercício"
+        assert exercise.title.startswith(f"{word} {exercise.number}")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from fcn_course import checks, messages
-from fcn_course.checks.exercise import Exercise, exercise_numbers, register, unregister
+from fcn_course.checks.exercise import Exercise, exercise, exercise_numbers, register, unregister
 from fcn_course.checks.feedback import ExerciseNotDone
 from fcn_course.instructor.build import build
 from fcn_course.instructor.grade_class import grade_class
@@ -185,4 +185,21 @@ def test_check_reads_the_callers_globals_by_default():
 
 def test_every_exercise_has_its_title_in_the_catalogue():
     for row in checks.exercises():
-        assert row.title == f"Exercício {row.number} ({messages.text(f'exercise.{row.key}')})"
+        word = "Desafio" if row.challenge else "Exercício"
+        assert row.title == f"{word} {row.number} ({messages.text(f'exercise.{row.key}')})"
+
+
+def test_a_desafio_is_optional_worth_no_points_and_renumbers_no_exercise(monkeypatch):
+    monkeypatch.setitem(messages.catalogue(), "exercise.extra-challenge", "um desafio de teste")
+    before = {row.key: row.number for row in checks.exercises() if not row.challenge}
+    challenges_before = [row.key for row in checks.exercises() if row.challenge]
+    decorate = exercise("extra-challenge", notebook="01_dados_e_metricas", names=("f",), challenge=True, points=3)
+    try:
+        decorate(lambda f, verbose=True: None)
+        row = checks.get_exercise("extra-challenge")
+        assert row.optional and row.challenge and row.points == 0
+        assert {r.key: r.number for r in checks.exercises() if not r.challenge} == before
+        assert row.number == str(challenges_before.index("miou-per-image") + 2)  # after notebook 01's Desafio
+        assert row.title == f"Desafio {row.number} (um desafio de teste)"
+    finally:
+        unregister("extra-challenge")

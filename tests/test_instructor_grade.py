@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from tiny_course import sha256
 
-from fcn_course.checks import exercises_for_notebook
+from fcn_course.checks import exercises_for_notebook, get_exercise
 from fcn_course.definitions import load_definitions
 from fcn_course.instructor import grade as grade_module
 from fcn_course.instructor import sandbox
@@ -34,6 +34,7 @@ from fcn_course.instructor.grade import (
     question_label,
     reflection_answers,
     report_markdown,
+    split_challenges,
     source_review,
     status_label,
 )
@@ -174,8 +175,10 @@ def test_extra_statements_in_every_exercise_cell_still_grade_fully_correct(tmp_p
 
     result = grade(submission, quiet=True)
 
-    expected = len(exercises_for_notebook("02_fcn_alexnet.ipynb"))
+    keys = exercises_for_notebook("02_fcn_alexnet.ipynb")
+    expected = len([key for key in keys if not get_exercise(key).challenge])  # the Desafio is reported apart
     assert result["status"] == OK and (result["passed"], result["total"]) == (expected, expected), result["report"]
+    assert [e["passed"] for e in result["challenges"]] == [True] * (len(keys) - expected)
     loaded = load_definitions(submission, ["FCN_AlexNet", "make_optimizer", "compute_loss", "make_criterion"])
     assert loaded["FCN_AlexNet"](3, skip=True).skip == "8s"
 
@@ -751,3 +754,19 @@ def test_a_submission_graded_in_english_gets_english_feedback(tmp_path):
     feedback = " ".join(result["exercises"][0]["messages"])
     assert "this is each class's recall" in feedback and "isso é" not in feedback
     assert result["exercises"][0]["name"].startswith("Exercise 0")
+
+
+def test_a_desafio_is_reported_apart_as_extra_and_never_counted():
+    graded, desafios = split_challenges(
+        [
+            {"key": "iou", "name": "Exercício 0 (IoU)", "passed": True, "messages": []},
+            {"key": "miou-per-image", "name": "Desafio 1 (mIoU por imagem)", "passed": False, "messages": ["falta"]},
+        ]
+    )
+    assert [e["key"] for e in graded] == ["iou"] and [e["key"] for e in desafios] == ["miou-per-image"]
+    result = {"status": OK, "exercises": graded, "challenges": desafios, "cell_errors": [], "checks_error": None}
+    report = report_markdown("ana/01.ipynb", result)
+    assert "**1 de 1 exercício correto.**" in report or "1 de 1" in report.split("##")[0]
+    extra = report.split("## ⭐ Desafios (extras: não contam na nota)", 1)[1]
+    assert "0 de 1 desafios resolvidos" in extra and "Desafio 1 (mIoU por imagem)" in extra and "- falta" in extra
+    assert "Desafio" not in report.split("## ⭐", 1)[0]

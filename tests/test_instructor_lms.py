@@ -17,13 +17,20 @@ from fcn_course.instructor.grade_class import CSV_COLUMNS
 from fcn_course.instructor.lms import FEEDBACK_ZIP, MOODLE_COLUMNS, STUDENTS_CSV, WORKSHEET_CSV, export_grades, identify
 
 NB01, NB02 = "01_dados_e_metricas", "02_fcn_alexnet"
-KEYS02 = exercises_for_notebook(f"{NB02}.ipynb")
+
+
+def graded_keys(notebook: str) -> tuple:
+    """The exercises of a notebook that count in the grade (its Desafio is extra)."""
+    return tuple(key for key in exercises_for_notebook(f"{notebook}.ipynb") if not get_exercise(key).challenge)
+
+
+KEYS02 = graded_keys(NB02)
 ANA = "Ana Souza_12345_assignsubmission_file_"
 BRUNO = "Bruno Lima_67890_assignsubmission_file_"
 
 
 def row(submission, notebook, status="ok", passed=(), total=None, answers=(0, 0), report=None):
-    keys = exercises_for_notebook(f"{notebook}.ipynb")
+    keys = graded_keys(notebook)
     return {
         "submission": submission,
         "notebook": notebook,
@@ -217,3 +224,12 @@ def test_grade_then_export_a_moodle_download(tmp_path, capsys):
     # --lang: the same export, its summary in English (the files' columns and statuses do not change)
     assert instructor_main(["export-grades", str(tmp_path / "notas"), "--excel", "--lang", "en"]) in (0, None)
     assert "Moodle grading worksheet" in capsys.readouterr().out
+
+
+def test_a_desafio_weighs_nothing_in_the_grade_and_cannot_be_given_points():
+    from fcn_course.instructor.lms import exercise_points
+
+    points = exercise_points()
+    assert "miou-per-image" not in points["01_dados_e_metricas"] and "iou" in points["01_dados_e_metricas"]
+    with pytest.raises(ValueError, match="unknown exercise"):
+        exercise_points({"miou-per-image": 2})

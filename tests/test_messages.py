@@ -109,6 +109,7 @@ MIGRATED = [
     "fcn_course/synthetic.py",
     "fcn_course/voc.py",
     "fcn_course/widgets.py",
+    "fcn_course/quiz.py",
     "fcn_course/engine.py",
     "fcn_course/runs.py",
     "fcn_course/predict.py",

@@ -531,3 +531,11 @@ def test_export_never_writes_through_a_symbolic_link(tmp_path, link):
     with pytest.raises(NbgraderExportError, match="link"):
         export_nbgrader(repo, course, names=TINY_OUTLINE)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_desafio_check_cell_stays_a_plain_ungraded_cell():
+    from fcn_course.instructor.nbgrader_export import graded_keys
+
+    assert check_keys('checks.check("miou-per-image")') == ["miou-per-image"]
+    assert graded_keys('checks.check("miou-per-image")') == []
+    assert graded_keys('checks.check("iou")') == ["iou"]

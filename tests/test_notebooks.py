@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from fcn_course import colab
-from fcn_course.checks import exercises, exercises_for_notebook
+from fcn_course.checks import exercises, exercises_for_notebook, is_challenge
 from fcn_course.instructor.colab_cells import colab_repository
 from fcn_course.instructor.execute import run_until_first_stub
 from fcn_course.instructor.grade import grade
@@ -141,10 +141,14 @@ def test_grading_a_fresh_student_notebook_and_its_solution(tmp_path):
     before = _sha(student)
     fresh = grade(student, report_path=tmp_path / "student.md")
     assert _sha(student) == before  # the submission is never modified
-    total = len(exercises_for_notebook("02_fcn_alexnet.ipynb"))
-    assert fresh["total"] == total and fresh["passed"] == 0
-    assert all("ainda não implementado" in " ".join(e["messages"]) for e in fresh["exercises"])
+    keys = exercises_for_notebook("02_fcn_alexnet.ipynb")
+    desafios = [key for key in keys if is_challenge(key)]
+    total = len(keys) - len(desafios)  # a Desafio is extra: reported apart, never in the total
+    assert desafios and fresh["total"] == total and fresh["passed"] == 0
+    assert all("ainda não implementado" in " ".join(e["messages"]) for e in fresh["exercises"] + fresh["challenges"])
+    assert [e["key"] for e in fresh["challenges"]] == desafios
 
     solved = grade(ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb")
     assert (solved["passed"], solved["total"]) == (total, total)
+    assert all(e["passed"] for e in solved["challenges"])
     assert "ainda não implementado" in (tmp_path / "student.md").read_text()

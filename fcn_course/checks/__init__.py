@@ -17,7 +17,7 @@ sentences live in the message catalogue (``fcn_course/messages/pt_BR.py``, keys 
 
 The package: ``exercise`` (what a row is, its number and title), ``feedback`` (what every check shares), one
 module per group of exercises (``metrics``, ``models``, ``training``, ``upsampling``, ``losses``,
-``scores``) and ``registry`` (imports them all in course order; :func:`check` and :func:`run_all`).
+``scores``, ``challenges``: the Desafios) and ``registry`` (imports them all in course order; :func:`check` and :func:`run_all`).
 The ``check_*`` functions stay importable for scripts and tests that call one check directly.
 """
 
@@ -25,7 +25,14 @@ from __future__ import annotations
 
 # The registry first: it imports the check modules in course order (their rows' order gives the numbers).
 from fcn_course.checks.registry import check, course_notebook_of, exercises_for_notebook, run_all  # isort: skip
-from fcn_course.checks.exercise import Exercise, exercise, exercises, get_exercise
+from fcn_course.checks.challenges import (
+    check_focal_loss,
+    check_min_input_size,
+    check_miou_per_image,
+    check_multiply_adds,
+    check_whole_image,
+)
+from fcn_course.checks.exercise import Exercise, exercise, exercises, get_exercise, is_challenge
 from fcn_course.checks.feedback import CheckResult, ExerciseNotDone
 from fcn_course.checks.losses import check_class_weights, check_dice_loss
 from fcn_course.checks.metrics import check_iou_from_confusion
@@ -54,4 +61,10 @@ __all__ = [
     "check_class_weights",
     "check_dice_loss",
     "check_score_sum",
+    "is_challenge",
+    "check_miou_per_image",
+    "check_min_input_size",
+    "check_focal_loss",
+    "check_whole_image",
+    "check_multiply_adds",
 ]

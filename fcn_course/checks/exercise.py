@@ -11,6 +11,11 @@ them in this order) and whether the exercise is optional. Its title comes from t
 (``exercise.<key>``); its number is derived, never written: exercises are numbered in course order (the
 notebook's place in ``fcn_course.outline``, then the order the rows are registered), and rows that share a
 ``group`` share a number (Exercício 3 has three checks: optimiser, loss, training).
+
+A **Desafio** (``challenge=True``) is an optional exercise above the level of the others: it is numbered on
+its own (Desafio 1, 2... in course order, so the exercises keep their numbers), its stub never stops "Run
+all", and it never counts toward the grade: the grader lists it apart as extra, the numeric grade gives it no
+points and the nbgrader export leaves its check cell ungraded.
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ class Exercise:
     optional: bool = False  # an optional exercise's stub never stops "Run all"
     group: Optional[str] = None  # rows of one group share a number
     points: float = 1.0  # its weight in a numeric grade (fcn_course.instructor.lms; a weights file overrides)
+    challenge: bool = False  # a Desafio: optional, numbered apart, never part of the grade
+
+    def __post_init__(self):
+        if self.challenge and not self.optional:
+            raise ValueError(f"exercise {self.key!r}: a challenge (Desafio) is always optional")
 
     @property
     def required(self) -> bool:
@@ -47,8 +57,9 @@ class Exercise:
 
     @property
     def title(self) -> str:
-        """``Exercício 2 (FCN-AlexNet com skip)``: the number and the catalogue's title."""
-        return text("checks.exercise_title", number=self.number, title=text(f"exercise.{self.key}"))
+        """``Exercício 2 (FCN-AlexNet com skip)`` or ``Desafio 1 (mIoU por imagem)``: number and catalogue title."""
+        template = "checks.challenge_title" if self.challenge else "checks.exercise_title"
+        return text(template, number=self.number, title=text(f"exercise.{self.key}"))
 
     @property
     def module(self) -> str:
@@ -84,12 +95,23 @@ def unregister(key: str) -> None:
 
 
 def exercise(
-    key: str, notebook: str, names: tuple, optional: bool = False, group: Optional[str] = None, points: float = 1.0
+    key: str,
+    notebook: str,
+    names: tuple,
+    optional: bool = False,
+    group: Optional[str] = None,
+    points: float = 1.0,
+    challenge: bool = False,
 ):
-    """Decorator: register the decorated check function as exercise ``key`` (see :class:`Exercise`)."""
+    """Decorator: register the decorated check function as exercise ``key`` (see :class:`Exercise`).
+
+    ``challenge=True`` makes it a Desafio: optional and worth no points (see the module's docstring).
+    """
 
     def decorate(check):
-        register(Exercise(key, notebook, tuple(names), check, optional, group, points))
+        optional_row = optional or challenge
+        worth = 0.0 if challenge else points
+        register(Exercise(key, notebook, tuple(names), check, optional_row, group, worth, challenge))
         return check
 
     return decorate
@@ -102,10 +124,17 @@ def exercises() -> tuple:
 
 
 def exercise_numbers() -> dict:
-    """``{key: number}``: consecutive numbers in course order, one per group (cached until a row changes)."""
+    """``{key: number}``: consecutive numbers in course order, one per group (cached until a row changes).
+
+    Desafios are numbered apart, from 1, so adding one never renumbers the exercises.
+    """
     if exercise_numbers.cache is None:
         numbers, number, previous = {}, FIRST_NUMBER - 1, object()
+        challenges = [row for row in exercises() if row.challenge]
+        numbers.update({row.key: str(place) for place, row in enumerate(challenges, start=1)})
         for row in exercises():
+            if row.challenge:
+                continue
             group = row.group or row.key
             if group != previous:
                 number, previous = number + 1, group
@@ -115,6 +144,17 @@ def exercise_numbers() -> dict:
 
 
 exercise_numbers.cache = None
+
+
+def challenges() -> tuple:
+    """The Desafios, in course order (extra work, never graded)."""
+    return tuple(row for row in exercises() if row.challenge)
+
+
+def is_challenge(key: str) -> bool:
+    """True when ``key`` names a registered Desafio."""
+    row = _ROWS.get(key)
+    return row is not None and row.challenge
 
 
 def get_exercise(key: str) -> Optional[Exercise]:

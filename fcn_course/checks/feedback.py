@@ -75,7 +75,7 @@ def finish(key: str, problems: list, verbose: bool, title: Optional[str] = None,
         if stub and (row is None or row.required):
             raise ExerciseNotDone(text("checks.finish_first", title=title, stub=stub))
         if stub:
-            print(text("checks.optional_stub"))
+            print(text("checks.challenge_stub" if row is not None and row.challenge else "checks.optional_stub"))
     return result
 
 

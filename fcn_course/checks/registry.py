@@ -22,7 +22,7 @@ from fcn_course.outline import COPY_PREFIXES, COURSE_NOTEBOOKS  # one owner of t
 
 # The check modules, imported here in the order the course uses them: within one notebook, exercises are
 # numbered in the order their rows are registered (a new module goes in its place in this list).
-CHECK_MODULES = ("metrics", "models", "training", "upsampling", "losses", "scores")
+CHECK_MODULES = ("metrics", "models", "training", "upsampling", "losses", "scores", "challenges")
 for _module in CHECK_MODULES:
     importlib.import_module(f"fcn_course.checks.{_module}")
 use_exercises(exercises)  # load_definitions' messages name the exercise whose cell defines a name

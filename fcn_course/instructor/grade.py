@@ -439,6 +439,33 @@ def _review_lines(review: dict) -> list:
     return lines + [""]
 
 
+def split_challenges(exercises: list) -> tuple:
+    """``(graded exercises, Desafios)``: a Desafio (``challenge=True`` row) is extra work, reported apart and never
+    counted in ``passed``, ``total``, the class table's passed exercises or the numeric grade."""
+    from fcn_course.checks import is_challenge
+
+    graded = [exercise for exercise in exercises if not is_challenge(exercise.get("key"))]
+    return graded, [exercise for exercise in exercises if is_challenge(exercise.get("key"))]
+
+
+def _challenge_lines(challenges: list) -> list:
+    """The report's section of Desafios: extra, each with its feedback."""
+    if not challenges:
+        return []
+    passed = sum(challenge["passed"] for challenge in challenges)
+    lines = [
+        f"## ⭐ {text('grade.challenges_heading')}",
+        "",
+        text('grade.challenges_score', passed=passed, total=len(challenges)),
+        "",
+    ]
+    for challenge in challenges:
+        lines.append(f"### {'✅' if challenge['passed'] else '➖'} {md_text(challenge['name'])}")
+        lines += [f"- {md_text(message)}" for message in challenge["messages"]]
+        lines.append("")
+    return lines
+
+
 def report_markdown(name: str, result: dict) -> str:
     """The Markdown report of one graded submission (for the student, sentences from the message catalogue)."""
     exercises, lines = result["exercises"], [f"# {text('grade.report_title', name=md_text(name))}", ""]
@@ -485,6 +512,7 @@ def report_markdown(name: str, result: dict) -> str:
         lines.append(f"## {'✅' if exercise['passed'] else '❌'} {md_text(exercise['name'])}")
         lines += [f"- {md_text(message)}" for message in exercise["messages"]]
         lines.append("")
+    lines += _challenge_lines(result.get("challenges") or [])
     if result["checks_error"]:
         title = (
             text("grade.timed_out_heading") if result["status"] == TIMEOUT else text("grade.checks_unfinished_heading")
@@ -556,6 +584,7 @@ def grade(
 
     Returns a dict with ``status`` (``OK``, ``INVALID``, ``TIMEOUT``, ``CRASHED``, ``TAMPERED``, ``NOT_A_FILE``:
     ``status_label`` gives their names for people), ``exercises`` (name, passed, messages), ``cell_errors``,
+    ``challenges`` (the Desafios, like ``exercises`` but extra: never in ``passed`` or ``total``),
     ``checks_error``, ``reflections`` (question, answered), ``review`` (``{reason: details}``, see the reasons
     above), ``passed``, ``total``, ``sandbox`` (``"bwrap"`` or ``"none"``; ``""`` when nothing ran) and
     ``report`` (Markdown, printed unless ``quiet``, and written atomically to ``report_path`` when given, its
@@ -587,6 +616,7 @@ def grade(
         "process": None,
         **result,
     }
+    result["exercises"], result["challenges"] = split_challenges(result["exercises"])
     if any(reason in result["review"] for reason in TAMPERING):
         result["status"] = TAMPERED
     markdown = report_markdown(name or submission.name, result)

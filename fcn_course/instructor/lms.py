@@ -24,7 +24,8 @@ Who a submission belongs to comes from its path below the class folder: a Moodle
 file alone, its name. A roster CSV (``--roster``: ``id`` and optional ``name``, ``email``, ``match``
 columns) maps those onto the identifiers the LMS knows.
 
-The grade: each exercise weighs its registry ``points`` (``fcn_course.checks.exercise``; 1 by default),
+The grade: each exercise weighs its registry ``points`` (``fcn_course.checks.exercise``; 1 by default; a
+Desafio weighs nothing and cannot be given points),
 overridden by ``--weights FILE`` (CSV ``exercise,points`` or JSON ``{"exercise": points}``) and
 ``--weight KEY=POINTS``. A notebook that could not be graded (unreadable, time-out, crash) or was not
 handed in counts 0 of its points, never 0 of 0. Every course notebook anyone handed in counts for everyone
@@ -181,7 +182,7 @@ def exercise_points(overrides: Optional[dict] = None) -> dict:
     """``{notebook: {exercise key: points}}``: the registry's points, with ``overrides`` (unknown keys refused)."""
     from fcn_course.checks import exercises
 
-    rows = exercises()
+    rows = [row for row in exercises() if not row.challenge]  # a Desafio is extra: never part of the grade
     unknown = sorted(set(overrides or {}) - {row.key for row in rows})
     if unknown:
         raise ValueError(

@@ -14,6 +14,7 @@ course notebook, and ``DIR/nbgrader_config.py``. nbgrader already understands ou
 * a ``points:<n>`` tag on an answer or a self-check cell sets its points instead: the rubric's weight x 2,
   summed over the parts the cell answers (Pergunta A, weight 2: ``points:4``; Pergunta 6, three failure
   modes: ``points:6``). ``tests/test_nbgrader_export.py`` holds each notebook's total to the rubric's table;
+* a Desafio's check cell and a concept check (``quiz.ask``) stay plain cells: they are never graded;
 * ``solution-only`` cells are left out, as in our student notebooks; our own tags are dropped; an exercise
   with tiered hints is followed by their Markdown cell, as in our student notebooks.
 
@@ -96,6 +97,14 @@ def check_keys(source: str) -> list:
     return keys
 
 
+def graded_keys(source: str) -> list:
+    """The keys of a cell's checks that nbgrader grades: a Desafio's check (``challenge=True``) is extra work,
+    so its cell stays a plain cell, like a concept check's ``quiz.ask`` cell."""
+    from fcn_course.checks import is_challenge
+
+    return [key for key in check_keys(source) if not is_challenge(key)]
+
+
 def _metadata(grade_id: str, solution: bool, grade: bool, points: int = 0, locked: bool = False) -> dict:
     meta = {
         "grade": grade,
@@ -174,7 +183,7 @@ def mark_for_nbgrader(cell, place):
     elif cell.cell_type == "code" and has_region:
         cell.source = hints_as_comments(cell.source)
         cell.metadata["nbgrader"] = _metadata(grade_id, solution=True, grade=False)
-    elif cell.cell_type == "code" and (keys := check_keys(cell.source)):
+    elif cell.cell_type == "code" and (keys := graded_keys(cell.source)):
         cell.source = _with_hidden_tests(cell.source, keys)
         cell.metadata["nbgrader"] = _metadata(
             grade_id,

@@ -489,6 +489,11 @@ MESSAGES = {
     ),
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
     "checks.exercise_title": "Exercício {number} ({title})",
+    "checks.challenge_title": "Desafio {number} ({title})",
+    "checks.challenge_stub": (
+        "   (Desafio: extra e opcional, não conta na nota; o resto do notebook roda sem ele. "
+        "Volte a ele quando quiser ir além.)"
+    ),
     "checks.passed": "✅ {title}: tudo certo!",
     "checks.failed": "❌ {title}:",
     "checks.finish_first": "Termine o {title} antes de seguir: {stub}",
@@ -970,6 +975,8 @@ MESSAGES = {
     ),
     "grade.score_one": "{passed} de {total} exercício correto.",
     "grade.score_many": "{passed} de {total} exercícios corretos.",
+    "grade.challenges_heading": "Desafios (extras: não contam na nota)",
+    "grade.challenges_score": "{passed} de {total} desafios resolvidos. Um desafio não resolvido não tira ponto nenhum.",
     "grade.no_code_exercises": "Este notebook não tem exercícios de código verificados automaticamente.",
     "grade.reflections_score": "Perguntas de reflexão: {answered} de {total} respondidas.",
     "grade.reflection_answered": "{label}: {question}",
@@ -1049,6 +1056,419 @@ MESSAGES = {
     "site.reference_line": (
         "Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
         "fórmulas e um glossário português ↔ inglês."
+    ),
+    # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
+    "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
+    "exercise.min-input-size": "o menor tamanho de entrada de uma rede",
+    "exercise.focal-loss": "focal loss ignorando o void",
+    "exercise.whole-image": "predição na imagem inteira, de qualquer tamanho",
+    "checks.challenges.case_images": "{images} imagens, {classes} classes",
+    "checks.challenges.not_a_number": "com {case}, a função devolveu {kind}; devolva um número (float).",
+    "checks.challenges.wrong_miou": "com {case}, a média das mIoUs por imagem deveria ser {expected}, mas deu {value}. {hint}",
+    "checks.challenges.hint_dataset_miou": (
+        "Esse é a mIoU do conjunto (uma matriz para todas as imagens): o desafio pede uma matriz por imagem, "
+        "a mIoU de cada uma e a média dessas mIoUs."
+    ),
+    "checks.challenges.hint_absent_as_zero": (
+        "Uma classe que não aparece numa imagem (nem no rótulo nem na predição) entrou como 0: deixe-a fora "
+        "da média daquela imagem (NaN e np.nanmean)."
+    ),
+    "checks.challenges.hint_void_counted": (
+        "Os pixels void (255) entraram na conta como fundo: ignore-os, como a ConfusionMatrix faz."
+    ),
+    "checks.challenges.hint_miou_formula": (
+        "Confira os passos: para cada imagem, uma matriz de confusão sem os pixels void; IoU = TP/(TP+FP+FN) "
+        "de cada classe, NaN para as ausentes; a mIoU da imagem é a média sem os NaN; no fim, a média das imagens."
+    ),
+    "checks.challenges.case_probe": "uma rede de teste com padding e dilatação",
+    "checks.challenges.wrong_size": "para {case}, o menor lado aceito é {expected}, mas a função devolveu {value}. {hint}",
+    "checks.challenges.hint_off_by_one": (
+        "Errou por um: confira o arredondamento para baixo (//) de cada camada e se a saída de 1×1 é aceita."
+    ),
+    "checks.challenges.case_gamma": "γ = {gamma}",
+    "checks.challenges.focal_not_scalar": "com {case}, a perda deveria ser um tensor com um único número (a média).",
+    "checks.challenges.wrong_focal": "com {case}, a focal loss deveria ser {expected}, mas deu {value}. {hint}",
+    "checks.challenges.hint_focal_no_factor": (
+        "Com γ > 0 ela deu a entropia cruzada: falta o fator (1 − p_t)^γ, que diminui o peso dos pixels fáceis."
+    ),
+    "checks.challenges.hint_focal_formula": (
+        "Confira: p_t é a probabilidade (softmax) da classe certa de cada pixel; a perda do pixel é "
+        "−(1 − p_t)^γ · log p_t; a média é só sobre os pixels que não são void."
+    ),
+    "checks.challenges.focal_no_gradient": (
+        "com {case}, a perda não tem gradiente: não use .item(), .detach() nem NumPy no meio da conta."
+    ),
+    "exercise.multiply-adds": "quantas contas as convoluções de uma rede fazem",
+    "checks.challenges.case_macs": "{network} com entrada {side}×{side}",
+    "checks.challenges.wrong_macs": "para {case}, as convoluções fazem {expected} multiplicações-e-somas, mas a função devolveu {value}. {hint}",
+    "checks.challenges.hint_macs_parameters": (
+        "Esse é o número de pesos das convoluções: cada peso é usado uma vez em cada posição da saída, então "
+        "multiplique pelo número de posições (lado da saída ao quadrado) de cada camada."
+    ),
+    "checks.challenges.hint_macs_formula": (
+        "Confira: acompanhe o lado do mapa camada a camada (os poolings também o reduzem) e, em cada "
+        "Conv2d, some lado_da_saída² × out_channels × (in_channels / groups) × área do kernel; devolva um int."
+    ),
+    "checks.challenges.probe_refuses": "esta rede só aceita lados múltiplos de 32, e recebeu {size}",
+    "checks.challenges.case_image": "uma imagem {height}×{width}",
+    "checks.challenges.wrong_whole_shape": (
+        "com {case}, os escores deveriam ter a forma {expected} (o tamanho da imagem), mas têm {shape}: "
+        "depois de prever na imagem ampliada com padding, recorte de volta ao tamanho original."
+    ),
+    "checks.challenges.wrong_whole_values": (
+        "com {case}, a forma está certa mas os escores não batem com os da imagem original: recorte "
+        "exatamente a região em que a imagem foi colocada (padding à direita e embaixo: [..., :H, :W]); "
+        "redimensionar a imagem muda os pixels e não serve."
+    ),
+    # --- concept checks (quiz.py): quiz.<key>.question / .right / .option.<l> / .why.<l> -------------------------
+    "quiz.heading": "🧠 Teste rápido: {question}",
+    "quiz.option_line": "   {letter}) {option}",
+    "quiz.how_to_answer": (
+        "Sem widgets aqui: responda em texto, numa célula, com quiz.ask(\"{key}\", resposta=\"{letter}\") "
+        "(troque a letra pela sua escolha)."
+    ),
+    "quiz.check_button": "Conferir",
+    "quiz.choose_first": "Escolha uma opção antes de conferir.",
+    "quiz.right_answer": "✅ Isso mesmo, ({letter}). {why}",
+    "quiz.wrong_answer": "❌ A ({letter}) não é a resposta. {why} Pense de novo e tente outra opção.",
+    "quiz.not_an_option": "'{answer}' não é uma das opções: responda com uma destas letras: {letters}.",
+    "quiz.unknown": "Não há teste rápido com a chave '{key}'. As chaves que existem: {keys}.",
+    # 01: void in the IoU
+    "quiz.void-iou.question": (
+        "Num rótulo do Pascal VOC, um pixel vale 255 (void) e a rede o prediz como ônibus. "
+        "Como esse pixel entra na IoU do ônibus?"
+    ),
+    "quiz.void-iou.right": "c",
+    "quiz.void-iou.option.a": "Como um falso positivo do ônibus: o rótulo não diz ônibus ali.",
+    "quiz.void-iou.option.b": "Como um falso negativo do fundo: a borda de um objeto é fundo.",
+    "quiz.void-iou.option.c": "Não entra: o pixel fica fora da matriz de confusão.",
+    "quiz.void-iou.option.d": "Como meio acerto: a borda é metade ônibus, metade fundo.",
+    "quiz.void-iou.why.a": (
+        "Isso trata o 255 como se fosse uma classe que a rede errou. Void quer dizer \"não sabemos a "
+        "resposta\" (bordas, regiões ambíguas): não há como a rede errar ali."
+    ),
+    "quiz.void-iou.why.b": (
+        "Era o erro do curso original: void virava fundo. Assim a rede é punida (e, no treino, ensinada) "
+        "a chamar de fundo justamente as bordas dos objetos."
+    ),
+    "quiz.void-iou.why.c": (
+        "Void é \"resposta desconhecida\": o pixel é ignorado na métrica (ignore_index=255 da "
+        "ConfusionMatrix) e na perda (CrossEntropyLoss(ignore_index=255)). Não conta nem a favor nem contra."
+    ),
+    "quiz.void-iou.why.d": (
+        "A IoU conta pixels inteiros, sem frações, e o 255 não diz de que classes a borda é feita: "
+        "ele diz que não sabemos. O pixel é simplesmente deixado de fora."
+    ),
+    # 01: dataset-level vs per-image IoU
+    "quiz.dataset-miou.question": (
+        "Numa validação de 100 imagens, você tira a média das IoUs da pessoa calculadas imagem por imagem; "
+        "uma colega calcula a IoU da pessoa com uma única matriz de confusão somada nas 100 imagens. Os "
+        "números diferem. Qual frase está certa?"
+    ),
+    "quiz.dataset-miou.right": "b",
+    "quiz.dataset-miou.option.a": "A média por imagem é sempre mais otimista: ela esconde os erros grandes.",
+    "quiz.dataset-miou.option.b": "Uma dá o mesmo peso a cada imagem, a outra a cada pixel: são medidas diferentes.",
+    "quiz.dataset-miou.option.c": "Deviam dar o mesmo número; a diferença vem de arredondamentos.",
+    "quiz.dataset-miou.option.d": "A média por imagem é a certa: na matriz única, imagens grandes dominam.",
+    "quiz.dataset-miou.why.a": (
+        "Depende dos dados: no exemplo B do notebook, perder uma pessoa minúscula zera a IoU daquela imagem "
+        "e a média por imagem fica bem abaixo da IoU do conjunto (0,50 contra 0,96)."
+    ),
+    "quiz.dataset-miou.why.b": (
+        "Na média por imagem, um objeto de 2 pixels pesa tanto quanto um de 2000; na matriz única, cada "
+        "pixel pesa o mesmo. São números diferentes, que não se comparam: o curso e os artigos usam a "
+        "matriz única do conjunto."
+    ),
+    "quiz.dataset-miou.why.c": (
+        "A média de razões não é a razão das somas: (1/2 + 1/1)/2 = 0,75, mas (1+1)/(2+1) = 0,67. A "
+        "diferença é de definição, não de arredondamento."
+    ),
+    "quiz.dataset-miou.why.d": (
+        "Nenhuma das duas é \"a certa\" em geral, mas elas respondem perguntas diferentes, e a que se "
+        "compara com artigos (e com o treino do curso) é a da matriz única. A média por imagem é outra medida."
+    ),
+    # 01: recall is not IoU
+    "quiz.recall-not-iou.question": (
+        "Uma \"rede\" pinta a imagem inteira de ônibus. Numa imagem em que o ônibus ocupa 10% dos pixels, "
+        "quanto valem TP/(TP+FN) e a IoU do ônibus?"
+    ),
+    "quiz.recall-not-iou.right": "d",
+    "quiz.recall-not-iou.option.a": "As duas valem 1,0: todo pixel de ônibus foi encontrado.",
+    "quiz.recall-not-iou.option.b": "As duas valem 0,1: só 10% da predição está certa.",
+    "quiz.recall-not-iou.option.c": "TP/(TP+FN) vale 0,1 e a IoU vale 1,0.",
+    "quiz.recall-not-iou.option.d": "TP/(TP+FN) vale 1,0 e a IoU vale 0,1.",
+    "quiz.recall-not-iou.why.a": (
+        "TP/(TP+FN) (a revocação) vale mesmo 1,0, porque não olha os falsos positivos. A IoU olha: os 90% "
+        "pintados de ônibus por engano entram no denominador."
+    ),
+    "quiz.recall-not-iou.why.b": (
+        "0,1 é a fração certa da predição (a precisão) e também a IoU; mas TP/(TP+FN) só pergunta quantos "
+        "pixels de ônibus foram achados: todos."
+    ),
+    "quiz.recall-not-iou.why.c": (
+        "Os papéis estão trocados: é a revocação que ignora os falsos positivos (e fica em 1,0), e a IoU que os pune."
+    ),
+    "quiz.recall-not-iou.why.d": (
+        "Todo pixel de ônibus foi achado (FN = 0, revocação 1,0), mas a IoU divide os TP pela união "
+        "TP+FP+FN, que é a imagem inteira: 0,1. Por isso o curso original, que dividia pelo rótulo, dava "
+        "nota máxima a essa \"rede\"."
+    ),
+    # 02: what the stride of the coarse output means
+    "quiz.stride-32.question": (
+        "Com uma entrada de 224×224, o pool5 da AlexNet sai com 6×6 posições e stride 32. O que esse "
+        "stride 32 quer dizer?"
+    ),
+    "quiz.stride-32.right": "b",
+    "quiz.stride-32.option.a": "Cada posição do mapa depende de um bloco de 32×32 pixels da imagem.",
+    "quiz.stride-32.option.b": "Duas posições vizinhas do mapa estão a 32 pixels uma da outra na imagem.",
+    "quiz.stride-32.option.c": "O mapa tem 32 vezes menos posições do que a imagem tem pixels.",
+    "quiz.stride-32.option.d": "Ele deveria ser 37, porque 224/6 ≈ 37; o 32 é uma aproximação.",
+    "quiz.stride-32.why.a": (
+        "Isso confunde stride com campo receptivo. Cada posição do pool5 depende de uma janela de 195×195 "
+        "pixels, quase a imagem inteira; o 32 é o passo entre posições vizinhas."
+    ),
+    "quiz.stride-32.why.b": (
+        "O stride acumulado é o produto dos strides das camadas (4·2·2·2 = 32): andar uma posição no mapa "
+        "é andar 32 pixels na imagem. Por isso a saída precisa ser ampliada 32 vezes (FCN-32s)."
+    ),
+    "quiz.stride-32.why.c": (
+        "O stride vale por lado: 32 na altura e 32 na largura, isto é, cerca de 32² = 1024 vezes menos "
+        "posições do que pixels."
+    ),
+    "quiz.stride-32.why.d": (
+        "224/6 ≈ 37 mistura o stride com os efeitos de borda (kernels e padding que não cabem inteiros). "
+        "O stride é exato: o produto dos strides das camadas, 32."
+    ),
+    # 02: why a convolution replaces the fully connected layer
+    "quiz.conv-replaces-fc.question": (
+        "Por que a FCN troca as camadas totalmente conectadas do classificador por convoluções "
+        "(o mesmo cálculo, com os mesmos pesos)?"
+    ),
+    "quiz.conv-replaces-fc.right": "a",
+    "quiz.conv-replaces-fc.option.a": "Para aplicar o classificador em cada posição e aceitar qualquer tamanho.",
+    "quiz.conv-replaces-fc.option.b": "Porque uma convolução tem bem menos parâmetros que a camada FC.",
+    "quiz.conv-replaces-fc.option.c": "Porque a convolução devolve a saída já no tamanho da imagem.",
+    "quiz.conv-replaces-fc.option.d": "Porque uma camada FC não pode ser treinada por gradiente em segmentação.",
+    "quiz.conv-replaces-fc.why.a": (
+        "Uma FC é uma convolução cujo filtro cobre o mapa inteiro. Como convolução, ela desliza: num mapa "
+        "maior devolve um mapa de escores, um vetor de classes por posição, em vez de um só vetor."
+    ),
+    "quiz.conv-replaces-fc.why.b": (
+        "Com os mesmos pesos, a contagem é a mesma (a FC de 9216 entradas vira um filtro 256×6×6). A troca "
+        "não economiza parâmetros: ela muda onde o cálculo pode ser aplicado."
+    ),
+    "quiz.conv-replaces-fc.why.c": (
+        "A convolução mantém a resolução grossa das features (6×6 para 224×224, stride 32). Voltar ao tamanho "
+        "da imagem é outro passo: a ampliação (bilinear ou convolução transposta)."
+    ),
+    "quiz.conv-replaces-fc.why.d": (
+        "Uma FC se treina por gradiente como qualquer camada. O problema dela é outro: exige um vetor de "
+        "tamanho fixo e achata o mapa, jogando fora onde cada coisa está."
+    ),
+    # 02: what a skip connection adds
+    "quiz.skip-adds.question": "O que a skip connection (as features do pool1 levadas até o classificador) acrescenta à FCN?",
+    "quiz.skip-adds.right": "c",
+    "quiz.skip-adds.option.a": "Um campo receptivo maior, porque a rede passa a ter mais camadas.",
+    "quiz.skip-adds.option.b": "Dispensa a ampliação: com a skip, os escores já saem no tamanho da imagem.",
+    "quiz.skip-adds.option.c": "Features de resolução mais fina, que dizem melhor onde ficam as bordas.",
+    "quiz.skip-adds.option.d": "Sobretudo um remédio para o gradiente que some, como nas ResNets.",
+    "quiz.skip-adds.why.a": (
+        "É o contrário: as features do pool1 têm campo receptivo pequeno (19 pixels). O contexto vem das "
+        "camadas profundas; a skip traz detalhe, não contexto."
+    ),
+    "quiz.skip-adds.why.b": (
+        "Com a skip os escores saem em 27×27 (stride 8) em vez de 6×6, mas ainda precisam ser ampliados 8 "
+        "vezes até 224×224."
+    ),
+    "quiz.skip-adds.why.c": (
+        "As camadas profundas sabem o que há na imagem; as rasas, de stride 8, sabem onde ficam as bordas. "
+        "Combinando as duas, o mapa final sai mais nítido e objetos pequenos sobrevivem."
+    ),
+    "quiz.skip-adds.why.d": (
+        "O atalho encurta, sim, o caminho do gradiente, mas a motivação do artigo é o detalhe espacial: a "
+        "FCN-32s perde contornos e objetos pequenos, e a skip os devolve."
+    ),
+    # 03 (upsampling and losses): transposed convolution output size
+    "quiz.transposed-size.question": (
+        "Uma ConvTranspose2d(kernel_size=4, stride=2, padding=1) recebe um mapa 7×7. De que tamanho é a saída?"
+    ),
+    "quiz.transposed-size.right": "b",
+    "quiz.transposed-size.option.a": "3×3",
+    "quiz.transposed-size.option.b": "14×14",
+    "quiz.transposed-size.option.c": "15×15",
+    "quiz.transposed-size.option.d": "16×16",
+    "quiz.transposed-size.why.a": (
+        "Essa é a conta da convolução comum, ⌊(7 + 2·1 − 4)/2⌋ + 1 = 3. A transposta faz o caminho inverso: ela amplia."
+    ),
+    "quiz.transposed-size.why.b": (
+        "(H − 1)·s − 2p + k = 6·2 − 2 + 4 = 14: exatamente o dobro. Kernel 2s com padding s/2 é a receita "
+        "de uma ampliação de s vezes sem sobras."
+    ),
+    "quiz.transposed-size.why.c": (
+        "O padding é tirado dos dois lados da saída: subtraia 2p, não p. (H − 1)·s − 2p + k = 12 − 2 + 4 = 14."
+    ),
+    "quiz.transposed-size.why.d": (
+        "Faltou o padding: na transposta ele corta p linhas de cada lado da saída, 12 + 4 − 2 = 14."
+    ),
+    # 03: what a transposed convolution initialised as bilinear does before training
+    "quiz.bilinear-init.question": (
+        "Uma ConvTranspose2d de stride 2, kernel 4, com um canal de entrada e um de saída por classe, é "
+        "iniciada com pesos bilineares. Antes de qualquer treino, o que ela faz?"
+    ),
+    "quiz.bilinear-init.right": "a",
+    "quiz.bilinear-init.option.a": "A interpolação bilinear 2×, canal por canal, sem misturar classes.",
+    "quiz.bilinear-init.option.b": "Nada de útil: é só um ponto de partida; quem amplia é o treino.",
+    "quiz.bilinear-init.option.c": "Repete cada escore num bloco 2×2 (vizinho mais próximo).",
+    "quiz.bilinear-init.option.d": "Amplia e mistura as classes, cada saída uma média de todas as entradas.",
+    "quiz.bilinear-init.why.a": (
+        "Com o kernel bilinear (a \"tenda\" 1/4, 3/4, 3/4, 1/4 em cada eixo) no canal c → c e zeros entre "
+        "canais diferentes, a camada já faz a interpolação bilinear (longe das bordas, o mesmo que "
+        "F.interpolate(..., mode=\"bilinear\")). O treino só ajusta a partir daí."
+    ),
+    "quiz.bilinear-init.why.b": (
+        "A iniciação bilinear é uma ampliação completa desde o primeiro passo: mesmo congelada, a camada já "
+        "amplia como a interpolação. Pesos aleatórios, esses sim, começariam sem utilidade."
+    ),
+    "quiz.bilinear-init.why.c": (
+        "Esse é o kernel 2×2 de uns (stride 2). O kernel bilinear de lado 4 se sobrepõe aos vizinhos e "
+        "pondera pela distância, o que dá transições suaves em vez de blocos."
+    ),
+    "quiz.bilinear-init.why.d": (
+        "Os pesos entre canais diferentes começam em zero: o escore do ônibus é ampliado a partir do "
+        "escore do ônibus, não de uma média com a pessoa e o fundo."
+    ),
+    # 03: median-frequency class weights
+    "quiz.median-frequency.question": (
+        "O fundo ocupa 75% dos pixels, a pessoa 20% e o ônibus 5%. Quais são os pesos pela mediana das "
+        "frequências, peso_c = mediana / freq_c?"
+    ),
+    "quiz.median-frequency.right": "c",
+    "quiz.median-frequency.option.a": "fundo 0,75; pessoa 0,20; ônibus 0,05",
+    "quiz.median-frequency.option.b": "fundo 1,33; pessoa 5; ônibus 20",
+    "quiz.median-frequency.option.c": "fundo 0,27; pessoa 1; ônibus 4",
+    "quiz.median-frequency.option.d": "fundo 1/3; pessoa 1/3; ônibus 1/3",
+    "quiz.median-frequency.why.a": (
+        "Esses são as próprias frequências: dariam ainda mais peso ao fundo, que já domina a perda. O peso "
+        "é o inverso da frequência."
+    ),
+    "quiz.median-frequency.why.b": (
+        "Esses são 1/freq: a proporção entre as classes está certa, mas falta multiplicar pela mediana "
+        "(0,20). Com ela, a classe de frequência mediana pesa 1 e a perda fica na escala da perda sem pesos, "
+        "comparável com ela (com SGD, uma escala 5 vezes maior agiria como uma taxa de aprendizado 5 vezes maior)."
+    ),
+    "quiz.median-frequency.why.c": (
+        "A mediana é 0,20: 0,20/0,75 ≈ 0,27, 0,20/0,20 = 1 e 0,20/0,05 = 4. A classe típica pesa 1, as "
+        "raras pesam mais, as comuns menos, e a escala da perda continua a de sempre."
+    ),
+    "quiz.median-frequency.why.d": (
+        "Pesos iguais não balanceiam nada: dividir a perda por 3 só muda a escala. O peso precisa depender "
+        "da frequência de cada classe."
+    ),
+    # 04 (VGG16): what pretrained weights change
+    "quiz.pretrained-change.question": (
+        "Você treina a mesma FCN-VGG16 duas vezes: partindo dos pesos da ImageNet e partindo de pesos "
+        "aleatórios (Kaiming). O que muda entre as duas?"
+    ),
+    "quiz.pretrained-change.right": "d",
+    "quiz.pretrained-change.option.a": "A arquitetura: a versão pré-treinada tem as camadas da ImageNet a mais.",
+    "quiz.pretrained-change.option.b": "Nada que importe: a ImageNet é de classificação, não de segmentação.",
+    "quiz.pretrained-change.option.c": "A pré-treinada já conhece ônibus e pessoa: o classificador novo nem precisa treinar.",
+    "quiz.pretrained-change.option.d": "Só o ponto de partida: o backbone já extrai bordas, texturas e partes.",
+    "quiz.pretrained-change.why.a": (
+        "As duas redes têm exatamente as mesmas camadas e o mesmo número de parâmetros; só os valores "
+        "iniciais dos pesos do backbone diferem."
+    ),
+    "quiz.pretrained-change.why.b": (
+        "As features da ImageNet (bordas, texturas, partes de objetos) servem para qualquer tarefa visual: "
+        "é o transfer learning. O artigo só não treina do zero porque levaria tempo demais."
+    ),
+    "quiz.pretrained-change.why.c": (
+        "As camadas de escore das 3 classes são novas e começam sem saber nada; e saber classificar a "
+        "imagem inteira não é saber onde está cada pixel. Todas as camadas novas precisam treinar."
+    ),
+    "quiz.pretrained-change.why.d": (
+        "A rede e o treino são os mesmos; muda de onde o backbone começa. Com poucas imagens (centenas), "
+        "partir de features prontas costuma aprender mais rápido e generalizar melhor."
+    ),
+    # 04 (VGG16): parameters are not what costs time
+    "quiz.params-vs-compute.question": (
+        "A FCN-VGG16 do curso tem bem menos parâmetros que os 134 M da FCN do artigo, e mesmo assim um passo "
+        "de treino dela leva cerca de 21 vezes o da FCN-AlexNet. Por quê?"
+    ),
+    "quiz.params-vs-compute.right": "c",
+    "quiz.params-vs-compute.option.a": "Porque o tempo de um passo cresce com o número de parâmetros.",
+    "quiz.params-vs-compute.option.b": "Porque filtros 3×3 são mais lentos de calcular que filtros 11×11.",
+    "quiz.params-vs-compute.option.c": "Porque as convoluções trabalham em alta resolução: são muitas contas.",
+    "quiz.params-vs-compute.option.d": "Porque carregar os pesos pré-treinados da VGG16 demora mais.",
+    "quiz.params-vs-compute.why.a": (
+        "O tempo não segue o número de parâmetros: a fc6 da VGG16 tem mais de 100 M de pesos e custa poucas "
+        "contas (é aplicada numa posição só); uma convolução 3×3 de poucos pesos, aplicada em 224×224 "
+        "posições, custa muito."
+    ),
+    "quiz.params-vs-compute.why.b": (
+        "Cada filtro 3×3 faz menos contas por posição que um 11×11. O custo vem de quantas posições e "
+        "canais cada camada processa: a VGG16 mantém a imagem grande por muitas camadas."
+    ),
+    "quiz.params-vs-compute.why.c": (
+        "O custo de uma convolução é pesos × posições da saída. A VGG16 reduz a imagem aos poucos, então "
+        "13 convoluções trabalham em mapas grandes (224×224, 112×112...); a AlexNet reduz 4 vezes logo na "
+        "primeira camada."
+    ),
+    "quiz.params-vs-compute.why.d": (
+        "Os pesos são carregados uma vez, antes do treino; o tempo medido é de cada passo de treino, e é "
+        "o mesmo com pesos pré-treinados ou aleatórios."
+    ),
+    # 05 (comparison): best.pt's score is optimistic
+    "quiz.best-checkpoint.question": (
+        "Você guardou o best.pt na época de maior mIoU de validação e relata essa mesma mIoU como o "
+        "desempenho do modelo. Qual é o problema?"
+    ),
+    "quiz.best-checkpoint.right": "a",
+    "quiz.best-checkpoint.option.a": "O número é otimista: escolher o máximo de muitas medidas usa a validação.",
+    "quiz.best-checkpoint.option.b": "Nenhum: a validação não entrou no treino, então o número é honesto.",
+    "quiz.best-checkpoint.option.c": "O best.pt é sempre um modelo com overfitting.",
+    "quiz.best-checkpoint.option.d": "A mIoU final deveria ser medida no conjunto de treino.",
+    "quiz.best-checkpoint.why.a": (
+        "Entre 50 épocas, a melhor é em parte a que teve sorte naquelas imagens. O conjunto que escolhe o "
+        "modelo não mede o modelo escolhido: para um número honesto, avalie num terceiro conjunto (teste)."
+    ),
+    "quiz.best-checkpoint.why.b": (
+        "Os pesos não viram a validação, mas a escolha da época viu: você pegou o máximo de 50 medidas "
+        "ruidosas no mesmo conjunto, e o máximo de medidas ruidosas é puxado para cima."
+    ),
+    "quiz.best-checkpoint.why.c": (
+        "É o contrário: a época de melhor validação costuma ser anterior ao overfitting. O problema é "
+        "relatar a mesma medida que fez a escolha."
+    ),
+    "quiz.best-checkpoint.why.d": (
+        "No treino a rede decora as imagens: a mIoU de treino é a mais otimista de todas. O número honesto "
+        "vem de imagens que nem o treino nem a escolha do modelo usaram."
+    ),
+    # 05: one change at a time
+    "quiz.one-change.question": (
+        "Para saber se o upsampling aprendido ajuda, alguém compara \"AlexNet com skip, upsampling "
+        "aprendido e aumento de dados\" com \"AlexNet sem skip\". A melhora observada prova o quê?"
+    ),
+    "quiz.one-change.right": "c",
+    "quiz.one-change.option.a": "Que o upsampling aprendido ajuda: ele é a novidade da comparação.",
+    "quiz.one-change.option.b": "Que as três mudanças ajudam, cada uma um terço da melhora.",
+    "quiz.one-change.option.c": "Que o pacote ajuda, mas não qual mudança: três coisas mudaram juntas.",
+    "quiz.one-change.option.d": "Nada, porque comparações só valem no conjunto de treino.",
+    "quiz.one-change.why.a": (
+        "Mudaram três coisas (skip, upsampling, aumento de dados); a melhora pode vir só da skip. Para "
+        "atribuir o ganho a uma opção, mude só ela e mantenha todo o resto igual."
+    ),
+    "quiz.one-change.why.b": (
+        "Os efeitos não se dividem em partes iguais, nem se somam em geral: uma mudança pode ajudar sozinha "
+        "e atrapalhar junto de outra. Só comparações de uma mudança por vez dizem isso."
+    ),
+    "quiz.one-change.why.c": (
+        "Com três mudanças ao mesmo tempo, a comparação não diz qual delas fez a diferença. Por isso o "
+        "notebook compara as opções novas uma de cada vez, todas na mesma AlexNet com skip."
+    ),
+    "quiz.one-change.why.d": (
+        "Comparações se fazem na validação, com as mesmas imagens para as duas redes; o defeito aqui é outro: "
+        "três mudanças de uma vez."
     ),
     "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)"),
     "hints.tier": "Dica {number}",

@@ -76,7 +76,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fcn_course import checks, plots
+from fcn_course import checks, plots, quiz
 from fcn_course.backbones import ALEXNET_CHANNELS, bilinear_kernel
 from fcn_course.config import course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
@@ -214,6 +214,9 @@ for n_in in (5, 6):
 
 print_grid("padding=1 crops one pixel from each side of Y:",
            F.conv_transpose2d(small_input, small_kernel, stride=2, padding=1))
+
+# %%
+quiz.ask("transposed-size")
 
 # %% [markdown]
 # ### Por que "transposta": a convolução como uma matriz
@@ -476,6 +479,9 @@ for learnable in (False, True):
 # um *kernel* por classe, sem misturar canais; com mais canais misturados, o resultado pode ser outro.
 # ### END SOLUTION
 
+# %%
+quiz.ask("bilinear-init")
+
 # %% [markdown]
 # ## Exercício 5: classes desequilibradas
 #
@@ -527,6 +533,9 @@ for name, count in example_counts.items():
     weight = example_median / example_freq[name]
     print(f"{name:<12} count {count:5d}  freq {example_freq[name]:.3f}  weight {weight:.3f}"
           f"  weight x count {weight * count:6.0f}")
+
+# %%
+quiz.ask("median-frequency")
 
 # %% [markdown]
 # ### Exemplo: a perda de Dice numa imagem $2\times2$, com um pixel *void*
@@ -670,6 +679,51 @@ for _, batch_labels in train_loader:
     train_counts += torch.bincount(valid.reshape(-1), minlength=args["n_classes"])
 for name, count, weight in zip(args["classes"], train_counts.tolist(), class_weights(train_counts).tolist()):
     print(f"{name:<12} {thousands(count):>10} pixels  weight {weight:.3f}")
+
+# %% [markdown]
+# ## Desafio (opcional, extra): *focal loss*, ignorando o *void*
+#
+# Para quem quiser ir além: o desafio não vale nota, e o resto do notebook roda sem ele.
+#
+# Os pesos por classe do Exercício 5 tratam igual todos os pixels de uma classe. A ***focal loss*** (Lin,
+# Goyal, Girshick, He e Dollár, 2017, [arXiv:1708.02002](https://arxiv.org/abs/1708.02002)) pondera cada
+# **pixel** pela sua dificuldade: com $p_t$ a probabilidade (*softmax*) que a rede dá à classe certa do
+# pixel, a perda do pixel é
+#
+# $$ -(1 - p_t)^{\gamma}\,\log p_t . $$
+#
+# Com $\gamma = 0$ ela é a entropia cruzada; com $\gamma > 0$, um pixel que a rede já acerta com folga
+# ($p_t$ perto de 1) quase não pesa, e os difíceis dominam. (O artigo acrescenta um peso $\alpha$ por
+# classe; aqui ficamos sem ele.)
+#
+# Escreva `focal_loss(logits, labels, gamma=2.0)`: `logits` `[B, C, H, W]`, `labels` `[B, H, W]` com 255
+# nos pixels *void*; devolva a média da perda sobre os pixels que **não** são *void*, como um tensor com
+# gradiente. A verificação confere que ela é igual à entropia cruzada com $\gamma = 0$, que ignora o *void*
+# e que dá o valor da fórmula com $\gamma = 0{,}5$ e $\gamma = 2$.
+#
+# Para ir além: por que a *focal loss* poderia ajudar o ônibus mais do que os pesos pela mediana, num
+# conjunto em que a maior parte dos pixels de fundo é fácil?
+
+# %%
+def focal_loss(logits, labels, gamma=2.0, ignore_index=255):
+    """Mean over the non-void pixels of -(1 - p_t)^gamma * log p_t, p_t the softmax probability of the
+    pixel's true class (Lin et al., 2017, without the class weight alpha)."""
+    ### BEGIN SOLUTION: calcule −(1 − p_t)^γ · log p_t em cada pixel e devolva a média sobre os pixels que não são void
+    ### DICA: A entropia cruzada de cada pixel, com `reduction="none"`, já é −log p_t; então p_t = exp(−CE).
+    ### DICA: Multiplique a perda de cada pixel pelo fator (1 − p_t)^γ e tire a média só dos pixels cujo rótulo não é `ignore_index` (uma máscara booleana).
+    ### ESQUELETO: per_pixel = ...
+    ### ESQUELETO: valid = ...
+    ### ESQUELETO: factor = ...
+    ### ESQUELETO: return ...
+    per_pixel = F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="none")
+    valid = labels != ignore_index
+    factor = (1 - torch.exp(-per_pixel)) ** gamma
+    return (factor * per_pixel)[valid].mean()
+    ### END SOLUTION
+
+
+# %%
+checks.check("focal-loss");
 
 # %% [markdown]
 # ## Resumo

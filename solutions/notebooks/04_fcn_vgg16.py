@@ -90,7 +90,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from fcn_course import checks, engine, plots, runs
+from fcn_course import checks, engine, plots, quiz, runs
 from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE16_END, load_vgg16
 from fcn_course.config import course_args, seed_everything, vgg_args
 from fcn_course.data import make_loaders, prepare_data
@@ -221,6 +221,9 @@ plots.fcn_diagram(skip=True, backbone="vgg16")
 # classificador convolucional leve no lugar delas, e ficam bem menores (você vai contar logo abaixo).
 # O que a VGG16 tem de caro é o **número de operações** nas camadas convolucionais, que trabalham em
 # alta resolução.
+
+# %%
+quiz.ask("params-vs-compute")
 
 # %% [markdown]
 # ## Exercício 6: FCN com VGG16
@@ -536,6 +539,9 @@ del paper_head, concat_head
 # inteiras a ordem se inverte, mas por outro motivo: o pool5 da cabeça do artigo passa por um
 # classificador $3\times3$ de 512 canais, bem maior que o classificador $1\times1$ da concatenação.
 
+# %%
+quiz.ask("pretrained-change")
+
 # %% [markdown]
 # ## Treinando a FCN-VGG16
 #
@@ -640,6 +646,54 @@ if alexnet_history_path.is_file():
 else:
     print(f"No FCN-AlexNet history at {alexnet_history_path}: run the training of notebook 02 "
           "with the same settings to compare.")
+
+# %% [markdown]
+# ## Desafio (opcional, extra): quantas contas cada rede faz?
+#
+# Para quem quiser ir além: o desafio não vale nota, e o resto do notebook roda sem ele.
+#
+# Um passo de treino da FCN-VGG16 levou cerca de 21 vezes o da FCN-AlexNet, e o número de parâmetros não
+# explica isso (reveja o teste rápido do começo do notebook). Meça o custo de verdade: escreva
+# `count_multiply_adds(features, side)`, que devolve quantas **multiplicações-e-somas** as camadas
+# `nn.Conv2d` de `features` fazem para uma entrada de `side`×`side` pixels. Para cada posição da saída e
+# cada canal de saída, uma convolução faz (canais de entrada / grupos) × (área do *kernel*)
+# multiplicações-e-somas. Ignore os vieses, as ReLUs e os *poolings* na conta, mas não no tamanho: os
+# *poolings* reduzem o mapa que as convoluções seguintes recebem. A verificação usa as `features` da AlexNet
+# e da VGG16 em $224\times224$ e uma rede de teste em $97\times97$.
+#
+# Para ir além: quanto dá a razão VGG16/AlexNet, e como ela se compara com os 21 vezes medidos? Qual
+# camada da VGG16 custa mais, e por quê?
+
+# %%
+def count_multiply_adds(features, side):
+    """Multiply-adds of the Conv2d layers of `features` for a side x side input (biases, ReLU and pooling
+    left out of the count; pooling still shrinks the map the next convolutions see)."""
+    ### BEGIN SOLUTION: acompanhe o lado do mapa camada a camada e some as multiplicações-e-somas de cada convolução
+    ### DICA: O lado do mapa muda em cada `nn.Conv2d` e em cada `nn.MaxPool2d`, pela fórmula ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 do notebook 02; as outras camadas não o mudam.
+    ### DICA: Depois de calcular o lado da saída de uma convolução, some lado² × out_channels × (in_channels / groups) × área do kernel; os atributos da camada (`kernel_size`, `stride`...) podem ser tuplas (altura, largura).
+    ### ESQUELETO: total = ...
+    ### ESQUELETO: for ...:  # cada camada de features
+    ### ESQUELETO:     ...  # pule as camadas que não mudam o tamanho
+    ### ESQUELETO:     side = ...
+    ### ESQUELETO:     ...  # numa convolução, some a conta dela em total
+    ### ESQUELETO: return ...
+    total = 0
+    for layer in features:
+        if not isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):
+            continue
+        kernel, step, padding, dilation = (
+            value[0] if isinstance(value, tuple) else value
+            for value in (layer.kernel_size, layer.stride, layer.padding, layer.dilation)
+        )
+        side = (side + 2 * padding - dilation * (kernel - 1) - 1) // step + 1
+        if isinstance(layer, nn.Conv2d):
+            total += side * side * layer.out_channels * (layer.in_channels // layer.groups) * kernel * kernel
+    return total
+    ### END SOLUTION
+
+
+# %%
+checks.check("multiply-adds");
 
 # %% [markdown]
 # ## Resumo

@@ -241,7 +241,13 @@ def test_multiply_adds_without_the_pooling_reduction_fails():
 # ---------------------------------------------------------------- what a Desafio is
 def test_desafios_are_optional_worth_no_points_and_numbered_apart():
     rows = challenge_rows()
-    assert [row.key for row in rows] == ["miou-per-image", "min-input-size", "focal-loss", "multiply-adds", "whole-image"]
+    assert [row.key for row in rows] == [
+        "miou-per-image",
+        "min-input-size",
+        "focal-loss",
+        "multiply-adds",
+        "whole-image",
+    ]
     assert all(row.optional and row.challenge and row.points == 0 for row in rows)
     assert [row.number for row in rows] == ["1", "2", "3", "4", "5"]
     assert rows[0].title == "Desafio 1 (mIoU por imagem contra mIoU do conjunto)"

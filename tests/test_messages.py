@@ -326,8 +326,33 @@ class _LinearNet(nn.Module):
         return self.fc(x.movedim(1, -1)).movedim(-1, 1)
 
 
+def _dataset_miou(labels, predictions, num_classes):
+    """A wrong mIoU per image (the Desafio): one confusion matrix summed over all the images."""
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    for label, prediction in zip(labels, predictions):
+        valid = label != 255
+        pairs = num_classes * label[valid].astype(np.int64) + prediction[valid]
+        matrix += np.bincount(pairs, minlength=num_classes**2).reshape(num_classes, num_classes)
+    tp = np.diag(matrix).astype(float)
+    union = matrix.sum(0) + matrix.sum(1) - tp
+    return float(np.nanmean(np.where(union > 0, tp / np.maximum(union, 1), np.nan)))
+
+
+def _resize_and_predict(model, images):
+    """A wrong whole-image prediction (the Desafio): resizing to 64×64 changes the pixels."""
+    size = images.shape[-2:]
+    scores = model(nn.functional.interpolate(images, size=(64, 64), mode="bilinear"))
+    return nn.functional.interpolate(scores, size=size, mode="bilinear")
+
+
+def _conv_weights(features, side):
+    """A wrong multiply-add count (the Desafio): the number of convolution weights."""
+    return sum(layer.weight.numel() for layer in features.modules() if isinstance(layer, nn.Conv2d))
+
+
 def _wrong_answers() -> dict:
-    """``{exercise key: the names a notebook would define, one of them wrong}``."""
+    """``{exercise key: the names a notebook would define, one of them wrong}``: every exercise and every Desafio."""
+    from fcn_course.checks.challenges import reference_min_input_size
     from solutions.fcn_alexnet import FCN_AlexNet
     from solutions.training import compute_loss, make_criterion, make_optimizer
 
@@ -356,6 +381,14 @@ def _wrong_answers() -> dict:
         "vgg16-noskip": {"FCN_VGG16": _LinearNet},
         "vgg16-skip": {"FCN_VGG16": _LinearNet},
         "vgg16-scoresum": {"FCN8s_VGG16_Sum": _LinearNet},
+        # the Desafios
+        "miou-per-image": {"miou_per_image": _dataset_miou},
+        "min-input-size": {"min_input_size": lambda features: reference_min_input_size(features) - 1},
+        "focal-loss": {
+            "focal_loss": lambda logits, labels, gamma: nn.functional.cross_entropy(logits, labels, ignore_index=255)
+        },
+        "whole-image": {"predict_whole_image": _resize_and_predict},
+        "multiply-adds": {"count_multiply_adds": _conv_weights},
     }
 
 

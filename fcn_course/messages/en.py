@@ -483,6 +483,11 @@ MESSAGES = {
     ),
     # --- self-checks (checks/) ---------------------------------------------------------------------------------
     "checks.exercise_title": "Exercise {number} ({title})",
+    "checks.challenge_title": "Challenge {number} ({title})",
+    "checks.challenge_stub": (
+        "   (Challenge: extra and optional, it does not count towards the grade; the rest of the notebook runs "
+        "without it. Come back to it when you want to go further.)"
+    ),
     "checks.passed": "✅ {title}: all correct!",
     "checks.failed": "❌ {title}:",
     "checks.finish_first": "Finish {title} before moving on: {stub}",
@@ -781,6 +786,11 @@ MESSAGES = {
     "checks.upsampling.size": "{case}: a 7x9 input should become {height}x{width}, it became {got_height}x{got_width}.{hint}",
     "checks.upsampling.hint_odd": " For an odd factor, kernel_size = 2*factor gives one pixel too many: use 2*factor - factor % 2.",
     "checks.upsampling.hint_even": " Check kernel_size=2*factor, stride=factor and padding=factor // 2.",
+    "checks.upsampling.no_overlap": (
+        "{case}: with kernel_size equal to the factor, the stamps of neighbouring pixels never touch: each pixel "
+        "becomes a block, and the output is a blocky copy, not an interpolation. The bilinear tent has to reach "
+        "the neighbours, so the kernel must be larger than the factor; work out the size again with that larger kernel."
+    ),
     "checks.upsampling.not_bilinear": (
         "{case}: away from the borders the output should equal F.interpolate(..., mode='bilinear', "
         "align_corners=False). Copy bilinear_kernel(channels, channels, kernel_size) into layer.weight (inside "
@@ -953,6 +963,8 @@ MESSAGES = {
     ),
     "grade.score_one": "{passed} of {total} exercise correct.",
     "grade.score_many": "{passed} of {total} exercises correct.",
+    "grade.challenges_heading": "Challenges (extras: they do not count towards the grade)",
+    "grade.challenges_score": "{passed} of {total} challenges solved. An unsolved challenge costs no points.",
     "grade.no_code_exercises": "This notebook has no automatically checked code exercises.",
     "grade.reflections_score": "Reflection questions: {answered} of {total} answered.",
     "grade.reflection_answered": "{label}: {question}",
@@ -1031,6 +1043,437 @@ MESSAGES = {
     "site.reference_line": (
         "To look up during the course: the [quick reference]({page}) gathers shapes, "
         "formulas and a Portuguese ↔ English glossary."
+    ),
+    # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
+    "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
+    "exercise.min-input-size": "the smallest input size a network accepts",
+    "exercise.focal-loss": "focal loss that ignores void",
+    "exercise.whole-image": "prediction on the whole image, whatever its size",
+    "checks.challenges.case_images": "{images} images, {classes} classes",
+    "checks.challenges.not_a_number": "with {case}, the function returned {kind}; return a number (float).",
+    "checks.challenges.wrong_miou": (
+        "with {case}, the mean of the per-image mIoUs should be {expected}, but it came out as {value}. {hint}"
+    ),
+    "checks.challenges.hint_dataset_miou": (
+        "That is the dataset mIoU (one matrix for all the images): the challenge asks for one matrix per image, "
+        "the mIoU of each image, and the mean of those mIoUs."
+    ),
+    "checks.challenges.hint_absent_as_zero": (
+        "A class that does not appear in an image (neither in the label nor in the prediction) was counted as 0: "
+        "leave it out of that image's mean (NaN and np.nanmean)."
+    ),
+    "checks.challenges.hint_void_counted": (
+        "The void pixels (255) were counted as background: ignore them, as the ConfusionMatrix does."
+    ),
+    "checks.challenges.hint_miou_formula": (
+        "Check the steps: for each image, a confusion matrix without the void pixels; IoU = TP/(TP+FP+FN) "
+        "for each class, NaN for the absent ones; the image's mIoU is the mean without the NaNs; at the end, "
+        "the mean over the images."
+    ),
+    "checks.challenges.case_probe": "a test network with padding and dilation",
+    "checks.challenges.wrong_size": (
+        "for {case}, the smallest side accepted is {expected}, but the function returned {value}. {hint}"
+    ),
+    "checks.challenges.hint_off_by_one": (
+        "Off by one: check the rounding down (//) in each layer, and whether a 1×1 output is accepted."
+    ),
+    "checks.challenges.case_gamma": "γ = {gamma}",
+    "checks.challenges.focal_not_scalar": "with {case}, the loss should be a tensor holding a single number (the mean).",
+    "checks.challenges.wrong_focal": "with {case}, the focal loss should be {expected}, but it came out as {value}. {hint}",
+    "checks.challenges.hint_focal_no_factor": (
+        "With γ > 0 it gave the cross-entropy: the factor (1 − p_t)^γ is missing, the one that lowers the weight "
+        "of the easy pixels."
+    ),
+    "checks.challenges.hint_focal_formula": (
+        "Check: p_t is the probability (softmax) of each pixel's right class; the pixel's loss is "
+        "−(1 − p_t)^γ · log p_t; the mean is taken only over the pixels that are not void."
+    ),
+    "checks.challenges.focal_no_gradient": (
+        "with {case}, the loss has no gradient: do not use .item(), .detach() or NumPy in the middle of the computation."
+    ),
+    "exercise.multiply-adds": "how much arithmetic a network's convolutions do",
+    "checks.challenges.case_macs": "{network} with a {side}×{side} input",
+    "checks.challenges.wrong_macs": (
+        "for {case}, the convolutions do {expected} multiply-adds, but the function returned {value}. {hint}"
+    ),
+    "checks.challenges.hint_macs_parameters": (
+        "That is the number of weights of the convolutions: each weight is used once at every output position, "
+        "so multiply by the number of positions (the output side squared) of each layer."
+    ),
+    "checks.challenges.hint_macs_formula": (
+        "Check: follow the side of the feature map layer by layer (the pooling layers shrink it too) and, for "
+        "each Conv2d, add output_side² × out_channels × (in_channels / groups) × kernel area; return an int."
+    ),
+    "checks.challenges.probe_refuses": "this network only accepts sides that are multiples of 32, and it got {size}",
+    "checks.challenges.case_image": "an image of {height}×{width}",
+    "checks.challenges.wrong_whole_shape": (
+        "with {case}, the scores should have the shape {expected} (the size of the image), but they have {shape}: "
+        "after predicting on the padded, enlarged image, crop back to the original size."
+    ),
+    "checks.challenges.wrong_whole_values": (
+        "with {case}, the shape is right but the scores do not match those of the original image: crop "
+        "exactly the region where the image was placed (padding on the right and at the bottom: [..., :H, :W]); "
+        "resizing the image changes its pixels and will not do."
+    ),
+    # --- concept checks (quiz.py): quiz.<key>.question / .right / .option.<l> / .why.<l> -------------------------
+    "quiz.heading": "🧠 Quick check: {question}",
+    "quiz.option_line": "   {letter}) {option}",
+    "quiz.how_to_answer": (
+        "No widgets here: answer in text, in a cell, with quiz.ask(\"{key}\", resposta=\"{letter}\") "
+        "(put your choice in place of the letter; the keyword resposta is Portuguese for answer)."
+    ),
+    "quiz.check_button": "Check",
+    "quiz.choose_first": "Choose an option before checking.",
+    "quiz.right_answer": "✅ That's right, ({letter}). {why}",
+    "quiz.wrong_answer": "❌ ({letter}) is not the answer. {why} Think again and try another option.",
+    "quiz.not_an_option": "'{answer}' is not one of the options: answer with one of these letters: {letters}.",
+    "quiz.unknown": "There is no quick check with the key '{key}'. The keys that exist: {keys}.",
+    # 01: void in the IoU
+    "quiz.void-iou.question": (
+        "In a Pascal VOC label, a pixel is 255 (void) and the network predicts it as bus. "
+        "How does that pixel count in the bus IoU?"
+    ),
+    "quiz.void-iou.right": "c",
+    "quiz.void-iou.option.a": "As a false positive for bus: the label does not say bus there.",
+    "quiz.void-iou.option.b": "As a false negative for background: the edge of an object is background.",
+    "quiz.void-iou.option.c": "It does not count: the pixel stays out of the confusion matrix.",
+    "quiz.void-iou.option.d": "As half a hit: the edge is half bus, half background.",
+    "quiz.void-iou.why.a": (
+        "That treats 255 as if it were a class the network got wrong. Void means \"we do not know the "
+        "answer\" (edges, ambiguous regions): the network cannot be wrong there."
+    ),
+    "quiz.void-iou.why.b": (
+        "That was the original course's mistake: void became background. The network is then marked down unless "
+        "it calls precisely the edges of objects background (and, in training, it is taught to do so)."
+    ),
+    "quiz.void-iou.why.c": (
+        "Void is \"unknown answer\": the pixel is ignored in the metric (the ConfusionMatrix's "
+        "ignore_index=255) and in the loss (CrossEntropyLoss(ignore_index=255)). It counts neither for nor against."
+    ),
+    "quiz.void-iou.why.d": (
+        "The IoU counts whole pixels, without fractions, and 255 does not say which classes the edge is made "
+        "of: it says that we do not know. The pixel is simply left out."
+    ),
+    # 01: dataset-level vs per-image IoU
+    "quiz.dataset-miou.question": (
+        "On a validation set of 100 images, you average the person IoUs computed image by image; "
+        "a colleague computes the person IoU with a single confusion matrix summed over the 100 images. The "
+        "numbers differ. Which statement is right?"
+    ),
+    "quiz.dataset-miou.right": "b",
+    "quiz.dataset-miou.option.a": "The per-image mean is always more optimistic: it hides the large errors.",
+    "quiz.dataset-miou.option.b": "One gives the same weight to each image, the other to each pixel: they are different measures.",
+    "quiz.dataset-miou.option.c": "They should give the same number; the difference comes from rounding.",
+    "quiz.dataset-miou.option.d": "The per-image mean is the right one: in the single matrix, large images dominate.",
+    "quiz.dataset-miou.why.a": (
+        "It depends on the data: in the notebook's example B, missing a tiny person sets that image's IoU to "
+        "zero, and the per-image mean ends up well below the dataset IoU (0.50 against 0.96)."
+    ),
+    "quiz.dataset-miou.why.b": (
+        "In the per-image mean, an object of 2 pixels weighs as much as one of 2000; in the single matrix, every "
+        "pixel weighs the same. They are different numbers that cannot be compared: the course and the papers "
+        "use the single matrix over the dataset."
+    ),
+    "quiz.dataset-miou.why.c": (
+        "The mean of ratios is not the ratio of the sums: (1/2 + 1/1)/2 = 0.75, but (1+1)/(2+1) = 0.67. The "
+        "difference lies in the definition, not in rounding."
+    ),
+    "quiz.dataset-miou.why.d": (
+        "Neither is \"the right one\" in general, but they answer different questions, and the one compared "
+        "with papers (and with the course's training) is the single matrix. The per-image mean is another measure."
+    ),
+    # 01: recall is not IoU
+    "quiz.recall-not-iou.question": (
+        "A \"network\" paints the whole image as bus. In an image where the bus covers 10% of the pixels, "
+        "what are TP/(TP+FN) and the bus IoU?"
+    ),
+    "quiz.recall-not-iou.right": "d",
+    "quiz.recall-not-iou.option.a": "Both are 1.0: every bus pixel was found.",
+    "quiz.recall-not-iou.option.b": "Both are 0.1: only 10% of the prediction is right.",
+    "quiz.recall-not-iou.option.c": "TP/(TP+FN) is 0.1 and the IoU is 1.0.",
+    "quiz.recall-not-iou.option.d": "TP/(TP+FN) is 1.0 and the IoU is 0.1.",
+    "quiz.recall-not-iou.why.a": (
+        "TP/(TP+FN) (the recall) is indeed 1.0, because it ignores the false positives. The IoU does not: the "
+        "90% painted as bus by mistake go into the denominator."
+    ),
+    "quiz.recall-not-iou.why.b": (
+        "0.1 is the right fraction of the prediction (the precision) and also the IoU; but TP/(TP+FN) only asks "
+        "how many bus pixels were found: all of them."
+    ),
+    "quiz.recall-not-iou.why.c": (
+        "The roles are swapped: it is the recall that ignores the false positives (and stays at 1.0), and the "
+        "IoU that punishes them."
+    ),
+    "quiz.recall-not-iou.why.d": (
+        "Every bus pixel was found (FN = 0, recall 1.0), but the IoU divides TP by the union TP+FP+FN, which is "
+        "the whole image: 0.1. That is why the original course, which divided by the label, gave this "
+        "\"network\" full marks."
+    ),
+    # 02: what the stride of the coarse output means
+    "quiz.stride-32.question": (
+        "With a 224×224 input, AlexNet's pool5 comes out with 6×6 positions and stride 32. What does that "
+        "stride of 32 mean?"
+    ),
+    "quiz.stride-32.right": "b",
+    "quiz.stride-32.option.a": "Each position of the feature map depends on a 32×32 block of image pixels.",
+    "quiz.stride-32.option.b": "Two neighbouring positions of the feature map are 32 pixels apart in the image.",
+    "quiz.stride-32.option.c": "The feature map has 32 times fewer positions than the image has pixels.",
+    "quiz.stride-32.option.d": "It should be 37, because 224/6 ≈ 37; the 32 is an approximation.",
+    "quiz.stride-32.why.a": (
+        "That confuses stride with receptive field. Each position of pool5 depends on a window of 195×195 "
+        "pixels, almost the whole image; the 32 is the step between neighbouring positions."
+    ),
+    "quiz.stride-32.why.b": (
+        "The accumulated stride is the product of the layers' strides (4·2·2·2 = 32): moving one position in "
+        "the feature map is moving 32 pixels in the image. That is why the output has to be upsampled 32 times "
+        "(FCN-32s)."
+    ),
+    "quiz.stride-32.why.c": (
+        "The stride holds per side: 32 in height and 32 in width, that is, about 32² = 1024 times fewer "
+        "positions than pixels."
+    ),
+    "quiz.stride-32.why.d": (
+        "224/6 ≈ 37 mixes the stride up with border effects (kernels and padding that do not fit whole). "
+        "The stride is exact: the product of the layers' strides, 32."
+    ),
+    # 02: why a convolution replaces the fully connected layer
+    "quiz.conv-replaces-fc.question": (
+        "Why does the FCN replace the classifier's fully connected layers with convolutions "
+        "(the same computation, with the same weights)?"
+    ),
+    "quiz.conv-replaces-fc.right": "a",
+    "quiz.conv-replaces-fc.option.a": "To apply the classifier at every position and accept any input size.",
+    "quiz.conv-replaces-fc.option.b": "Because a convolution has far fewer parameters than the FC layer.",
+    "quiz.conv-replaces-fc.option.c": "Because the convolution returns its output already at the image's size.",
+    "quiz.conv-replaces-fc.option.d": "Because an FC layer cannot be trained by gradient descent for segmentation.",
+    "quiz.conv-replaces-fc.why.a": (
+        "An FC layer is a convolution whose filter covers the whole feature map. As a convolution, it slides: "
+        "on a larger feature map it returns a map of scores, one vector of classes per position, instead of a "
+        "single vector."
+    ),
+    "quiz.conv-replaces-fc.why.b": (
+        "With the same weights, the count is the same (the FC layer with 9216 inputs becomes a 256×6×6 filter). "
+        "The swap saves no parameters: it changes where the computation can be applied."
+    ),
+    "quiz.conv-replaces-fc.why.c": (
+        "The convolution keeps the coarse resolution of the features (6×6 for 224×224, stride 32). Getting back "
+        "to the image's size is another step: upsampling (bilinear or transposed convolution)."
+    ),
+    "quiz.conv-replaces-fc.why.d": (
+        "An FC layer trains by gradient descent like any other layer. Its problem is different: it needs a "
+        "vector of fixed size and flattens the feature map, throwing away where each thing is."
+    ),
+    # 02: what a skip connection adds
+    "quiz.skip-adds.question": (
+        "What does the skip connection (the pool1 features carried to the classifier) add to the FCN?"
+    ),
+    "quiz.skip-adds.right": "c",
+    "quiz.skip-adds.option.a": "A larger receptive field, because the network now has more layers.",
+    "quiz.skip-adds.option.b": "No need for upsampling: with the skip, the scores already come out at the image's size.",
+    "quiz.skip-adds.option.c": "Features of finer resolution, which tell better where the edges are.",
+    "quiz.skip-adds.option.d": "Above all a remedy for the vanishing gradient, as in ResNets.",
+    "quiz.skip-adds.why.a": (
+        "It is the other way round: the pool1 features have a small receptive field (19 pixels). Context comes "
+        "from the deep layers; the skip brings detail, not context."
+    ),
+    "quiz.skip-adds.why.b": (
+        "With the skip the scores come out at 27×27 (stride 8) instead of 6×6, but they still have to be "
+        "upsampled 8 times to reach 224×224."
+    ),
+    "quiz.skip-adds.why.c": (
+        "The deep layers know what is in the image; the shallow ones, at stride 8, know where the edges are. "
+        "Combining the two, the final map comes out sharper and small objects survive."
+    ),
+    "quiz.skip-adds.why.d": (
+        "The shortcut does shorten the gradient's path, but the paper's motivation is spatial detail: "
+        "FCN-32s loses outlines and small objects, and the skip gives them back."
+    ),
+    # 03 (upsampling and losses): transposed convolution output size
+    "quiz.transposed-size.question": (
+        "A ConvTranspose2d(kernel_size=4, stride=2, padding=1) receives a 7×7 feature map. What size is the output?"
+    ),
+    "quiz.transposed-size.right": "b",
+    "quiz.transposed-size.option.a": "3×3",
+    "quiz.transposed-size.option.b": "14×14",
+    "quiz.transposed-size.option.c": "15×15",
+    "quiz.transposed-size.option.d": "16×16",
+    "quiz.transposed-size.why.a": (
+        "That is the arithmetic of an ordinary convolution, ⌊(7 + 2·1 − 4)/2⌋ + 1 = 3. The transposed "
+        "convolution goes the other way: it enlarges."
+    ),
+    "quiz.transposed-size.why.b": (
+        "(H − 1)·s − 2p + k = 6·2 − 2 + 4 = 14: exactly double. Kernel 2s with padding s/2 is the recipe "
+        "for upsampling by s with nothing left over."
+    ),
+    "quiz.transposed-size.why.c": (
+        "The padding is removed from both sides of the output: subtract 2p, not p. (H − 1)·s − 2p + k = 12 − 2 + 4 = 14."
+    ),
+    "quiz.transposed-size.why.d": (
+        "The padding was left out: in the transposed convolution it trims p rows from each side of the output, "
+        "12 + 4 − 2 = 14."
+    ),
+    # 03: what a transposed convolution initialised as bilinear does before training
+    "quiz.bilinear-init.question": (
+        "A ConvTranspose2d with stride 2, kernel 4, and one input and one output channel per class, is "
+        "initialised with bilinear weights. Before any training, what does it do?"
+    ),
+    "quiz.bilinear-init.right": "a",
+    "quiz.bilinear-init.option.a": "Bilinear 2× interpolation, channel by channel, without mixing classes.",
+    "quiz.bilinear-init.option.b": "Nothing useful: it is only a starting point; training is what upsamples.",
+    "quiz.bilinear-init.option.c": "It repeats each score in a 2×2 block (nearest neighbour).",
+    "quiz.bilinear-init.option.d": "It upsamples and mixes the classes, each output an average of all the inputs.",
+    "quiz.bilinear-init.why.a": (
+        "With the bilinear kernel (the \"tent\" 1/4, 3/4, 3/4, 1/4 along each axis) on channel c → c and zeros "
+        "between different channels, the layer already does bilinear interpolation (away from the borders, the "
+        "same as F.interpolate(..., mode=\"bilinear\")). Training only adjusts it from there."
+    ),
+    "quiz.bilinear-init.why.b": (
+        "The bilinear initialisation is a complete upsampling from the first step: even frozen, the layer "
+        "already upsamples like the interpolation. Random weights, on the other hand, would start out useless."
+    ),
+    "quiz.bilinear-init.why.c": (
+        "That is the 2×2 kernel of ones (stride 2). The bilinear kernel of side 4 overlaps its neighbours and "
+        "weights by distance, which gives smooth transitions instead of blocks."
+    ),
+    "quiz.bilinear-init.why.d": (
+        "The weights between different channels start at zero: the bus score is upsampled from the bus score, "
+        "not from an average with person and background."
+    ),
+    # 03: median-frequency class weights
+    "quiz.median-frequency.question": (
+        "Background covers 75% of the pixels, person 20% and bus 5%. What are the median frequency "
+        "weights, weight_c = median / freq_c?"
+    ),
+    "quiz.median-frequency.right": "c",
+    "quiz.median-frequency.option.a": "background 0.75; person 0.20; bus 0.05",
+    "quiz.median-frequency.option.b": "background 1.33; person 5; bus 20",
+    "quiz.median-frequency.option.c": "background 0.27; person 1; bus 4",
+    "quiz.median-frequency.option.d": "background 1/3; person 1/3; bus 1/3",
+    "quiz.median-frequency.why.a": (
+        "Those are the frequencies themselves: they would give even more weight to background, which already "
+        "dominates the loss. The weight is the inverse of the frequency."
+    ),
+    "quiz.median-frequency.why.b": (
+        "Those are 1/freq: the ratios between the classes are right, but they still need multiplying by the "
+        "median (0.20). With it, the class of median frequency weighs 1 and the loss stays on the scale of the "
+        "unweighted loss, comparable with it (with SGD, a loss 5 times larger would act like a learning rate "
+        "5 times larger)."
+    ),
+    "quiz.median-frequency.why.c": (
+        "The median is 0.20: 0.20/0.75 ≈ 0.27, 0.20/0.20 = 1 and 0.20/0.05 = 4. The typical class weighs 1, the "
+        "rare ones weigh more, the common ones less, and the loss keeps its usual scale."
+    ),
+    "quiz.median-frequency.why.d": (
+        "Equal weights balance nothing: dividing the loss by 3 only changes its scale. The weight has to "
+        "depend on the frequency of each class."
+    ),
+    # 04 (VGG16): what pretrained weights change
+    "quiz.pretrained-change.question": (
+        "You train the same FCN-VGG16 twice: starting from the ImageNet weights and starting from random "
+        "weights (Kaiming). What differs between the two?"
+    ),
+    "quiz.pretrained-change.right": "d",
+    "quiz.pretrained-change.option.a": "The architecture: the pretrained version has the extra ImageNet layers.",
+    "quiz.pretrained-change.option.b": "Nothing that matters: ImageNet is for classification, not segmentation.",
+    "quiz.pretrained-change.option.c": (
+        "The pretrained one already knows bus and person: the new classifier does not even need training."
+    ),
+    "quiz.pretrained-change.option.d": "Only the starting point: the backbone already extracts edges, textures and parts.",
+    "quiz.pretrained-change.why.a": (
+        "Both networks have exactly the same layers and the same number of parameters; only the initial "
+        "values of the backbone's weights differ."
+    ),
+    "quiz.pretrained-change.why.b": (
+        "ImageNet features (edges, textures, object parts) serve any visual task: that is transfer learning. "
+        "The paper does not train from scratch only because it would take far too long."
+    ),
+    "quiz.pretrained-change.why.c": (
+        "The score layers for the 3 classes are new and start knowing nothing; and knowing how to classify the "
+        "whole image is not knowing where each pixel belongs. All the new layers need training."
+    ),
+    "quiz.pretrained-change.why.d": (
+        "The network and the training are the same; what changes is where the backbone starts. With few images "
+        "(hundreds), starting from ready-made features usually learns faster and generalises better."
+    ),
+    # 04 (VGG16): parameters are not what costs time
+    "quiz.params-vs-compute.question": (
+        "The course's FCN-VGG16 has far fewer parameters than the paper's 134 M FCN, and yet one training step "
+        "takes about 21 times as long as a step of FCN-AlexNet. Why?"
+    ),
+    "quiz.params-vs-compute.right": "c",
+    "quiz.params-vs-compute.option.a": "Because the time of a step grows with the number of parameters.",
+    "quiz.params-vs-compute.option.b": "Because 3×3 filters are slower to compute than 11×11 filters.",
+    "quiz.params-vs-compute.option.c": "Because the convolutions work at high resolution: that is a lot of arithmetic.",
+    "quiz.params-vs-compute.option.d": "Because loading VGG16's pretrained weights takes longer.",
+    "quiz.params-vs-compute.why.a": (
+        "The time does not follow the number of parameters: VGG16's fc6 has over 100 M weights and costs little "
+        "arithmetic (it is applied at a single position); a 3×3 convolution with few weights, applied at "
+        "224×224 positions, costs a lot."
+    ),
+    "quiz.params-vs-compute.why.b": (
+        "Each 3×3 filter does less arithmetic per position than an 11×11 one. The cost comes from how many "
+        "positions and channels each layer processes: VGG16 keeps the image large for many layers."
+    ),
+    "quiz.params-vs-compute.why.c": (
+        "The cost of a convolution is weights × output positions. VGG16 shrinks the image gradually, so "
+        "13 convolutions work on large feature maps (224×224, 112×112...); AlexNet shrinks it 4 times right in "
+        "the first layer."
+    ),
+    "quiz.params-vs-compute.why.d": (
+        "The weights are loaded once, before training; the time measured is that of each training step, and it "
+        "is the same with pretrained or random weights."
+    ),
+    # 05 (comparison): best.pt's score is optimistic
+    "quiz.best-checkpoint.question": (
+        "You saved best.pt at the epoch with the highest validation mIoU and report that same mIoU as the "
+        "model's performance. What is the problem?"
+    ),
+    "quiz.best-checkpoint.right": "a",
+    "quiz.best-checkpoint.option.a": "The number is optimistic: picking the maximum of many measurements uses the validation set.",
+    "quiz.best-checkpoint.option.b": "None: the validation set was not used in training, so the number is honest.",
+    "quiz.best-checkpoint.option.c": "best.pt is always an overfitted model.",
+    "quiz.best-checkpoint.option.d": "The final mIoU should be measured on the training set.",
+    "quiz.best-checkpoint.why.a": (
+        "Among 50 epochs, the best one is partly the one that got lucky on those images. The set that chooses "
+        "the model does not measure the chosen model: for an honest number, evaluate on a third set (test)."
+    ),
+    "quiz.best-checkpoint.why.b": (
+        "The weights never saw the validation set, but the choice of epoch did: you took the maximum of 50 "
+        "noisy measurements on the same set, and the maximum of noisy measurements is pulled upwards."
+    ),
+    "quiz.best-checkpoint.why.c": (
+        "It is the other way round: the epoch with the best validation usually comes before overfitting. The "
+        "problem is reporting the same measurement that made the choice."
+    ),
+    "quiz.best-checkpoint.why.d": (
+        "On the training set the network memorises the images: the training mIoU is the most optimistic of "
+        "all. The honest number comes from images that neither training nor the choice of model used."
+    ),
+    # 05: one change at a time
+    "quiz.one-change.question": (
+        "To find out whether learnt upsampling helps, someone compares \"AlexNet with skip, learnt upsampling "
+        "and data augmentation\" with \"AlexNet without skip\". What does the improvement they see prove?"
+    ),
+    "quiz.one-change.right": "c",
+    "quiz.one-change.option.a": "That learnt upsampling helps: it is what is new in the comparison.",
+    "quiz.one-change.option.b": "That all three changes help, each one a third of the improvement.",
+    "quiz.one-change.option.c": "That the package helps, but not which change: three things changed together.",
+    "quiz.one-change.option.d": "Nothing, because comparisons only count on the training set.",
+    "quiz.one-change.why.a": (
+        "Three things changed (skip, upsampling, data augmentation); the improvement may come from the skip "
+        "alone. To credit the gain to one option, change only that option and keep everything else the same."
+    ),
+    "quiz.one-change.why.b": (
+        "The effects do not split into equal parts, nor do they add up in general: one change can help on its "
+        "own and hurt together with another. Only comparisons of one change at a time can tell."
+    ),
+    "quiz.one-change.why.c": (
+        "With three changes at once, the comparison cannot say which of them made the difference. That is why "
+        "the notebook compares the new options one at a time, all on the same AlexNet with skip."
+    ),
+    "quiz.one-change.why.d": (
+        "Comparisons are made on the validation set, with the same images for both networks; the flaw here is "
+        "a different one: three changes at once."
     ),
     "hints.heading": "**Hints** (open one at a time, only when you need it: the next one appears inside the previous one)",
     "hints.tier": "Hint {number}",

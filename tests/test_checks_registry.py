@@ -81,7 +81,7 @@ def test_run_all_grades_quietly_and_reports_a_stub_without_raising(capsys):
 
 def test_new_exercises_are_graded_from_their_notebooks():
     moved = {"upsampler", "class-weights", "dice-loss"}
-    assert set(exercises_for_notebook("03_upsampling_e_perdas.ipynb")) == moved
+    assert set(exercises_for_notebook("03_upsampling_e_perdas.ipynb")) == moved | {"focal-loss"}  # + its Desafio
     assert not moved & set(exercises_for_notebook("02_fcn_alexnet.ipynb"))
     assert "vgg16-scoresum" in exercises_for_notebook("04_fcn_vgg16.ipynb")
     namespace = {

@@ -218,6 +218,7 @@ def test_more_epochs_continue_from_last_checkpoint(finished_grid, tmp_path, fit_
     assert len(result.runs[0].history) == 2
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_other_settings_in_the_same_folder_are_refused(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"

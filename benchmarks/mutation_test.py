@@ -22,7 +22,8 @@ can show (a tensor moved to the GPU, mixed precision): on a machine with CUDA it
 (its tests are skipped elsewhere), without CUDA it is set apart as "needs a GPU". With ``--max-mutants N`` (default 60) a module with more mutants is
 sampled, deterministically (the same mutants on every run of the same code); the output says so.
 
-Run (from the repository root; not part of CI: the default run takes about 35 minutes on 2 CPU cores):
+Run (from the repository root; not part of CI: the default run, every module of the map, takes hours on 2 CPU
+cores; run a few modules, a small sample (--max-mutants, --seed) or the fast tests only (-m)):
 
     python benchmarks/mutation_test.py                          # every module
     python benchmarks/mutation_test.py --module engine data     # modules whose path contains a word

@@ -22,11 +22,14 @@ can show (a tensor moved to the GPU, mixed precision): on a machine with CUDA it
 (its tests are skipped elsewhere), without CUDA it is set apart as "needs a GPU". With ``--max-mutants N`` (default 60) a module with more mutants is
 sampled, deterministically (the same mutants on every run of the same code); the output says so.
 
-Run (from the repository root; not part of CI: the default run takes about 35 minutes on 2 CPU cores):
+Run (from the repository root; not part of CI: the default run, every module of the map, takes hours on 2 CPU
+cores; run a few modules, a small sample (--max-mutants, --seed) or the fast tests only (-m)):
 
     python benchmarks/mutation_test.py                          # every module
     python benchmarks/mutation_test.py --module engine data     # modules whose path contains a word
     python benchmarks/mutation_test.py --max-mutants 0          # every mutant, no sampling
+    python benchmarks/mutation_test.py --module plots --max-mutants 12 --seed 3 -m "not slow and not kernel"
+                                          # another sample of 12, run against the fast tests only
     python benchmarks/mutation_test.py --list                   # the mutants, without running anything
     python benchmarks/mutation_test.py --known-bugs             # only KNOWN_BUGS (issue #15), a few minutes
 """
@@ -79,19 +82,64 @@ CHECK_TESTS = [
 ]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
 MODULE_TESTS = {
-    "fcn_course/metrics.py": ["tests/test_metrics.py"],
+    # -- the student package --------------------------------------------------------------------------------------
+    "fcn_course/__main__.py": ["tests/test_cli.py"],
+    "fcn_course/backbones.py": ["tests/test_backbones.py", "tests/test_checks_models.py"],
+    "fcn_course/colab.py": ["tests/test_colab.py"],
+    "fcn_course/config.py": ["tests/test_config.py"],
     "fcn_course/data.py": ["tests/test_data.py", "tests/test_download.py"],
-    "fcn_course/engine.py": ["tests/test_engine.py"],
-    "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
-    "fcn_course/checks/*.py": CHECK_TESTS,
     "fcn_course/definitions.py": TOOLING_TESTS,
+    "fcn_course/download.py": ["tests/test_download.py"],
+    "fcn_course/engine.py": ["tests/test_engine.py"],
+    "fcn_course/environment.py": ["tests/test_environment.py"],
+    "fcn_course/experiments.py": ["tests/test_experiments.py"],
+    "fcn_course/files.py": ["tests/test_files.py"],
+    "fcn_course/metrics.py": ["tests/test_metrics.py"],
+    "fcn_course/outline.py": ["tests/test_outline.py"],
+    "fcn_course/predict.py": ["tests/test_predict.py"],
+    "fcn_course/profiles.py": ["tests/test_profiles.py"],
+    "fcn_course/report.py": ["tests/test_report.py", "tests/test_experiments.py"],
+    "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
+    "fcn_course/synthetic.py": ["tests/test_synthetic.py"],
+    "fcn_course/voc.py": ["tests/test_voc.py"],
+    "fcn_course/widgets.py": ["tests/test_widgets.py"],
+    "fcn_course/checks/*.py": [*CHECK_TESTS, "tests/test_exercise.py"],
+    "fcn_course/messages/*.py": ["tests/test_messages.py"],
+    "fcn_course/plots/*.py": ["tests/test_plots.py"],
+    # -- the instructor wing ---------------------------------------------------------------------------------------
+    "fcn_course/instructor/__init__.py": ["tests/test_cli.py"],
+    "fcn_course/instructor/__main__.py": ["tests/test_cli.py"],
+    "fcn_course/instructor/build.py": ["tests/test_instructor_build.py"],
+    "fcn_course/instructor/colab_cells.py": ["tests/test_colab.py", "tests/test_instructor_build.py"],
+    "fcn_course/instructor/course.py": ["tests/test_instructor_course.py"],
+    "fcn_course/instructor/execute.py": ["tests/test_instructor_build.py", "tests/test_instructor_course.py"],
+    "fcn_course/instructor/grade.py": ["tests/test_instructor_grade.py"],
+    "fcn_course/instructor/grade_child.py": ["tests/test_instructor_grade.py"],
+    "fcn_course/instructor/grade_class.py": ["tests/test_instructor_grade_class.py"],
+    "fcn_course/instructor/grade_review.py": ["tests/test_instructor_grade.py"],
+    "fcn_course/instructor/grade_time.py": ["tests/test_instructor_grade_time.py"],
+    "fcn_course/instructor/includes.py": ["tests/test_instructor_build.py", "tests/test_instructor_leaks.py"],
+    "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
+    "fcn_course/instructor/lms.py": ["tests/test_instructor_lms.py"],
     "fcn_course/instructor/markers.py": [
         "tests/test_instructor_markers.py",
         "tests/test_instructor_build.py",
         "tests/test_instructor_release.py",
     ],
+    "fcn_course/instructor/mathjax.py": ["tests/test_instructor_course.py", "tests/test_site.py"],
+    "fcn_course/instructor/nbgrader_autograde.py": ["tests/test_nbgrader_export.py"],
+    "fcn_course/instructor/nbgrader_export.py": ["tests/test_nbgrader_export.py"],
+    "fcn_course/instructor/pairs.py": ["tests/test_instructor_build.py", "tests/test_outline.py"],
+    "fcn_course/instructor/pipeline.py": ["tests/test_instructor_build.py", "tests/test_nbgrader_export.py"],
+    "fcn_course/instructor/publish.py": ["tests/test_publish.py"],
+    "fcn_course/instructor/reference.py": ["tests/test_instructor_reference.py"],
+    "fcn_course/instructor/release.py": ["tests/test_instructor_release.py"],
+    "fcn_course/instructor/sandbox.py": ["tests/test_instructor_grade.py"],
+    "fcn_course/instructor/site.py": ["tests/test_site.py"],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
-    "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
+    "fcn_course/instructor/sync.py": ["tests/test_instructor_build.py", "tests/test_colab.py"],
+    # -- the training script and the reference solutions -----------------------------------------------------------
+    "scripts/train.py": ["tests/test_runs.py", "tests/test_engine.py", "tests/test_profiles.py"],
     "solutions/*.py": [
         "tests/test_models.py",
         "tests/test_solutions_fcn_alexnet.py",
@@ -464,13 +512,18 @@ def known_bug_mutants(files: list, root: Path = REPO_ROOT) -> list:
     return mutants
 
 
-def sample(mutants: list, limit: int) -> list:
-    """At most ``limit`` mutants, chosen by a hash of what they are (stable from run to run)."""
+def sample(mutants: list, limit: int, seed: int = 0) -> list:
+    """At most ``limit`` mutants, chosen by a hash of what they are and of ``seed`` (stable from run to run).
+
+    The same seed on the same code gives the same mutants; another seed draws another sample (seed 0 is the
+    sample of the runs made before the option existed).
+    """
     if not limit or len(mutants) <= limit:
         return mutants
+    salt = f"{seed}|" if seed else ""
 
     def stable_hash(m):
-        return hashlib.sha1(f"{m.path}|{m.code}|{m.description}|{m.start}".encode()).hexdigest()
+        return hashlib.sha1(f"{salt}{m.path}|{m.code}|{m.description}|{m.start}".encode()).hexdigest()
 
     chosen = sorted(mutants, key=stable_hash)[:limit]
     return sorted(chosen, key=lambda m: m.start)
@@ -699,6 +752,15 @@ def main(argv=None) -> int:
         default=3.0,
         help="a mutant's time limit: this times its tests' baseline time, plus 30 s",
     )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="which sample of mutants --max-mutants draws (same seed, same mutants)"
+    )
+    parser.add_argument(
+        "-m",
+        "--markers",
+        default="",
+        help='run only the tests that match this pytest marker expression, e.g. "not slow and not kernel"',
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument(
         "--known-bugs", action="store_true", help="run only the KNOWN_BUGS (issue #15's survivors), no sampled mutants"
@@ -713,7 +775,7 @@ def main(argv=None) -> int:
     for unit, (files, tests) in modules.items():
         every = [mutant for path in files for mutant in find_mutants(path)]
         report = ModuleReport(unit, files, tests, total_mutants=len(every))
-        report.mutants = [] if options.known_bugs else sample(every, options.max_mutants)
+        report.mutants = [] if options.known_bugs else sample(every, options.max_mutants, options.seed)
         report.known = known_bug_mutants(files)
         if report.known or not options.known_bugs:
             reports.append(report)
@@ -741,8 +803,9 @@ def main(argv=None) -> int:
     }
     all_tests = sorted({t for r in reports for t in r.tests})
     print(f"Baseline: {len(all_tests)} test files on the original code, with coverage per test...", flush=True)
+    marker_options = ["-m", options.markers] if options.markers else []
     durations, line_tests, failed, baseline_seconds = run_baseline(
-        copy_root, work, [f for r in reports for f in r.files], all_tests, base_env
+        copy_root, work, [f for r in reports for f in r.files], [*marker_options, *all_tests], base_env
     )
     failed = set(failed)
     print(

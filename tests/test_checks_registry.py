@@ -15,6 +15,7 @@ from solutions.upsampling import make_upsampler
 
 
 # ---------------------------------------------------------------- the grader's entry point
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_run_all_reports_every_exercise_and_missing_names():
     namespace = {
         "FCN_AlexNet": FCN_AlexNet,
@@ -79,6 +80,7 @@ def test_run_all_grades_quietly_and_reports_a_stub_without_raising(capsys):
     assert capsys.readouterr().out == ""
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_new_exercises_are_graded_from_their_notebooks():
     moved = {"upsampler", "class-weights", "dice-loss"}
     assert set(exercises_for_notebook("03_upsampling_e_perdas.ipynb")) == moved | {"focal-loss"}  # + its Desafio

@@ -27,6 +27,7 @@ class _BiasFreeScores(FCN8s_VGG16_Sum):
         self.score_pool3 = nn.Conv2d(256, num_classes, kernel_size=1, bias=False)
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_score_layers_without_bias_pass():
     result = checks.check_score_sum(_BiasFreeScores, verbose=False)
     assert result.passed, result.messages
@@ -74,8 +75,8 @@ class _WrongSize(FCN8s_VGG16_Sum):
 @pytest.mark.parametrize(
     "wrong, hint",
     [
-        (_ConcatenatingHead, "linearmente"),
-        (_Pool3Ignored, "self.score_pool3 não muda a saída"),
+        pytest.param(_ConcatenatingHead, "linearmente", marks=pytest.mark.slow),
+        pytest.param(_Pool3Ignored, "self.score_pool3 não muda a saída", marks=pytest.mark.slow),
         (_FeatureSkip, "Conv2d(256, num_classes, kernel_size=1)"),
         (_WrongSize, "formato [1, 3, 64, 80]"),
     ],

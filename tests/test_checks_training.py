@@ -18,6 +18,7 @@ from solutions.training import compute_loss, make_criterion, make_optimizer
 
 
 # ---------------------------------------------------------------- the references pass
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_reference_optimizer_loss_and_training_pass():
     assert checks.check_optimizer(make_optimizer, FCN_AlexNet, verbose=False).passed
     assert checks.check_loss(compute_loss, make_criterion(), verbose=False).passed
@@ -257,6 +258,7 @@ def test_a_loss_computed_by_hand_passes_despite_rounding():
 
 
 # ---------------------------------------------------------------- the tiny training round
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_training_with_a_frozen_optimizer_is_caught():
     def no_learning(net, args):
         return optim.Adam(net.parameters(), lr=0.0)
@@ -283,6 +285,7 @@ def test_the_training_check_gives_make_optimizer_the_args_of_the_model_it_built(
     assert (args["n_classes"], args["pretrained"], args["skip"]) == (num_classes, pretrained, skip)
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_the_training_check_prints_only_its_verdict(capsys):
     result = checks.check_training(FCN_AlexNet, make_optimizer, compute_loss, make_criterion())
     assert result.passed
@@ -604,7 +607,12 @@ def tiny_learning_rate_everywhere_frozen(net, args):
         (EndsWithSoftmax, make_optimizer, "a saída parece ter passado por softmax"),
         (FrozenBackbone, make_optimizer, "com pretrained=False 8 de 12 tensores de parâmetros estão congelados"),
         (FCN_ProbeNet, parameters_of_a_new_model, "o otimizador não contém nenhum parâmetro da rede que recebeu"),
-        (FCN_ProbeNet, lambda net, args: optim.Adam(net.parameters(), lr=0.0), "o otimizador tem lr = 0"),
+        pytest.param(
+            FCN_ProbeNet,
+            lambda net, args: optim.Adam(net.parameters(), lr=0.0),
+            "o otimizador tem lr = 0",
+            marks=pytest.mark.slow,
+        ),
         (FCN_ProbeNet, tiny_learning_rate_everywhere_frozen, "estão congelados (requires_grad=False)"),
     ],
 )

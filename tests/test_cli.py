@@ -122,6 +122,7 @@ def test_the_student_cli_does_not_import_the_instructor_wing():
     assert not any(name and name.startswith(("fcn_course.instructor", "solutions")) for name in imported)
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     """`python -m fcn_course grid` with one run that cannot go on (its last.pt is truncated): the other run is
     trained and reported, and the exit status says that something failed."""

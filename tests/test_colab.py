@@ -252,3 +252,27 @@ def test_a_setting_that_is_not_a_repository_is_reported_by_check(tmp_path, monke
     monkeypatch.setattr(colab, "REPOSITORY", "not a repository")
     [problem] = check_in_sync(repo, names=("01_demo",))
     assert "REPOSITORY in fcn_course/colab.py" in problem and "owner/name" in problem
+
+
+def test_on_colab_only_where_google_colab_is_loaded(fake_colab, monkeypatch):
+    assert colab.on_colab()
+    monkeypatch.delitem(sys.modules, "google.colab")
+    assert not colab.on_colab()
+
+
+def test_setup_colab_run_again_reuses_the_drive_folder_and_says_where_the_data_goes(
+    monkeypatch, tmp_path, fake_colab, capsys
+):
+    """A student runs the set-up cell again (a second session): the Drive folder exists, nothing fails."""
+    monkeypatch.delenv(colab.DATA_ENV, raising=False)
+    monkeypatch.setattr(colab, "DRIVE_MOUNT_POINT", str(tmp_path / "drive"))
+    first, again = colab.setup_colab(use_drive=True), colab.setup_colab(use_drive=True)
+    assert first == again == str(tmp_path / "drive" / colab.DRIVE_DATA_FOLDER)
+    assert capsys.readouterr().out.count(first) == 2
+
+
+def test_a_long_address_in_the_setup_cell_stays_whole_on_one_line():
+    address = "https://github.com/" + "a" * 120 + "/fcn-course.git"
+    lines = colab._string_lines(f"falhou a instalação de {address} agora", indent=4)
+    assert any(address in line for line in lines)
+    assert all(len(line) <= 100 for line in lines if address not in line)

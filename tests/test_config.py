@@ -185,3 +185,13 @@ def test_smoke_false_without_a_profile_in_the_environment_is_the_default_profile
     assert config.course_args(smoke=False)["profile"] == "demo"
     monkeypatch.setenv("FCN_COURSE_PROFILE", "smoke")
     assert config.course_args(smoke=False)["profile"] == "full"
+
+
+def test_pick_device_takes_the_cpu_when_neither_cuda_nor_mps_is_available(monkeypatch):
+    from fcn_course.config import pick_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert pick_device() == torch.device("cpu")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)  # an Apple machine
+    assert pick_device() == torch.device("mps")

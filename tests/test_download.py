@@ -299,3 +299,16 @@ def test_an_archive_the_user_put_there_is_kept(served_voc_archive, tmp_path):
     (root / data.VOC_ARCHIVE).write_bytes(served_voc_archive)  # copied by hand from a USB stick
     data.download_voc(root)
     assert data.voc_is_ready(root) and (root / data.VOC_ARCHIVE).read_bytes() == served_voc_archive
+
+
+def test_missing_voc_files_names_each_missing_image_and_mask_once(synthetic_voc_root, tmp_path):
+    """trainval lists the train and val ids again: a deleted file is still named once, nothing else is."""
+    root = tmp_path / "voc"
+    shutil.copytree(synthetic_voc_root, root)
+    assert download.missing_voc_files(root) == []
+    voc = download.voc_folder(root)
+    image_id = (voc / "ImageSets" / "Segmentation" / "train.txt").read_text().split()[0]
+    gone = [voc / "JPEGImages" / f"{image_id}.jpg", voc / "SegmentationClass" / f"{image_id}.png"]
+    for path in gone:
+        path.unlink()
+    assert download.missing_voc_files(root) == gone

@@ -218,6 +218,7 @@ def test_more_epochs_continue_from_last_checkpoint(finished_grid, tmp_path, fit_
     assert len(result.runs[0].history) == 2
 
 
+@pytest.mark.slow  # seconds on 2 CPU cores (issue #19: the fast lane under 2 minutes)
 def test_other_settings_in_the_same_folder_are_refused(finished_grid, tmp_path, fit_spy):
     _, out_dir, args = finished_grid
     copy = tmp_path / "grid"
@@ -513,3 +514,50 @@ def test_a_truncated_last_checkpoint_fails_its_run_and_the_grid_goes_on(syntheti
     assert str(last) in status["alexnet-noskip-scratch"].reason
     assert status["alexnet-skip-scratch"].status == "done" and len(status["alexnet-skip-scratch"].history) == 2
     assert tree_digest(broken) == before
+
+
+def test_a_run_of_one_epoch_has_scores_and_a_run_without_epochs_none(tmp_path):
+    """A one-epoch run (the smoke profile's VGG16, say) is scored like any other; an empty history is not."""
+    history = engine.History()
+    history.append(epoch_results(1, 0.3), epoch_results(1, 0.3))
+    run = RunResult("alexnet", False, False, "done", history=history, run_dir=tmp_path / "run")
+    assert run.has_scores() and run.best_val()["miou_fg"] == 0.3 and run.final_val()["epoch"] == 1
+    empty = RunResult("alexnet", False, False, "failed", history=engine.History(), run_dir=tmp_path / "empty")
+    assert not empty.has_scores() and empty.best_val() is None and empty.final_val() is None
+
+
+def test_a_run_that_fails_is_announced_and_reported_and_the_grid_goes_on(
+    synthetic_voc_root, tmp_path, monkeypatch, capsys
+):
+    """A damaged file (OSError) fails its configuration only: a line says which and why, the next one still runs."""
+    trained = []
+
+    def first_fails(ingredients, backbone, skip, pretrained, args, run_dir, **options):
+        trained.append(run_dir.name)
+        if not skip:
+            raise OSError("disk full")
+        return RunResult(backbone, skip, pretrained, "done", run_dir=run_dir)
+
+    monkeypatch.setattr(experiments, "train_configuration", first_fails)
+    result = tiny_grid(tiny_args(synthetic_voc_root), tmp_path / "grid")
+    assert trained == SCRATCH_RUNS and [run.status for run in result.runs] == ["failed", "done"]
+    assert "disk full" in result.runs[0].reason
+    assert "== alexnet-noskip-scratch: FAILED: OSError: disk full" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flags, pretrained", [([], (False, True)), (["--scratch-only"], (False,))])
+def test_command_line_scratch_only_trains_the_scratch_runs_only(
+    synthetic_voc_root, tmp_path, monkeypatch, flags, pretrained
+):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(synthetic_voc_root))
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    asked = []
+
+    def grid_of(ingredients, args, out_dir, **options):
+        asked.append(options["pretrained"])
+        return GridResult([RunResult("alexnet", False, False, "done")], {"classes": CLASSES}, tmp_path)
+
+    monkeypatch.setattr(experiments, "run_grid", grid_of)
+    monkeypatch.setattr(GridResult, "write_report", lambda self, out_dir=None: {"report.md": tmp_path / "report.md"})
+    assert experiments.main(["--backbones", "alexnet", "--out", str(tmp_path), *flags], ingredients=REFERENCE) == 0
+    assert asked == [pretrained]

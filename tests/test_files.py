@@ -4,12 +4,22 @@ import json
 
 import pytest
 
-from fcn_course.files import atomic_write, write_json
+from fcn_course.files import atomic_write, json_safe, read_json, write_json
 
 
 def test_write_json_round_trip(tmp_path):
     path = write_json(tmp_path / "sub" / "a.json", {"x": 1, "where": tmp_path})
     assert json.loads(path.read_text()) == {"x": 1, "where": str(tmp_path)}
+    assert read_json(path) == {"x": 1, "where": str(tmp_path)}
+
+
+def test_json_safe_keeps_finite_floats_and_turns_nan_and_infinity_into_null():
+    assert json_safe({"loss": 0.25, "miou": float("nan"), "lr": float("inf"), "ok": [1.5, -float("inf")]}) == {
+        "loss": 0.25,
+        "miou": None,
+        "lr": None,
+        "ok": [1.5, None],
+    }
 
 
 @pytest.mark.safety

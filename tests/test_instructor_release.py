@@ -259,3 +259,18 @@ def test_a_release_into_its_own_folder_is_repeatable(tmp_path):
     build(repo, names=TINY_OUTLINE, quiet=True)
     first = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     assert release(repo, tmp_path / "dist", names=TINY_OUTLINE) == first and zipfile.is_zipfile(first)
+
+
+@pytest.mark.safety
+@pytest.mark.parametrize("count, cut", [(10, False), (11, True)])
+def test_the_refusal_names_at_most_ten_foreign_files(built_repo, tmp_path, count, cut):
+    out_dir = tmp_path / "Desktop"
+    out_dir.mkdir()
+    names = [f"note_{number:02d}.txt" for number in range(count)]
+    for name in names:
+        (out_dir / name).write_text("mine\n")
+    with pytest.raises(ReleaseError) as error:
+        release(built_repo, out_dir, names=TINY_OUTLINE)
+    message = str(error.value)
+    assert all(name in message for name in names[:10]) and ("note_10.txt" in message) is False
+    assert (", ..." in message) is cut

@@ -114,3 +114,26 @@ def test_a_test_module_missing_from_the_disk_stops_the_run(tool, monkeypatch):
     monkeypatch.setattr(tool, "MODULE_TESTS", {"fcn_course/metrics.py": ["tests/test_no_such_module.py"]})
     with pytest.raises(SystemExit, match="test_no_such_module.py"):
         tool.module_units([])
+
+
+def code_modules() -> list:
+    """Every module of the student package and its instructor wing, and the training script, that has code."""
+    paths = sorted(p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "fcn_course").rglob("*.py"))
+    return [*paths, "scripts/train.py"]
+
+
+def test_every_module_with_code_is_mutated_by_a_unit_of_the_map(tool):
+    """A module left out of MODULE_TESTS is never mutated, so nobody learns how weak its tests are (issue #19)."""
+    mutated = {path for files, _ in tool.module_units([]).values() for path in files}
+    missing = [path for path in code_modules() if tool.find_mutants(path) and path not in mutated]
+    assert not missing, f"add these modules to MODULE_TESTS (benchmarks/mutation_test.py) with their tests: {missing}"
+
+
+def test_the_same_seed_draws_the_same_sample_and_another_seed_another(tool):
+    mutants = tool.find_mutants("fcn_course/metrics.py")
+    assert len(mutants) > 20
+    first = tool.sample(mutants, 10, seed=1)
+    assert len(first) == 10 and first == tool.sample(mutants, 10, seed=1)
+    assert first != tool.sample(mutants, 10, seed=2)
+    assert [m.start for m in first] == sorted(m.start for m in first)
+    assert tool.sample(mutants, 0, seed=1) == mutants

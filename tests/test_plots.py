@@ -298,3 +298,39 @@ def test_pixel_frequencies_and_option_comparison_draw():
     }
     figure = plots.option_comparison(runs, CLASSES)
     assert " 0.400" in [t.get_text() for t in figure.axes[0].texts]
+
+
+def test_label_interpolation_demo_says_by_how_much_the_label_is_resized():
+    from fcn_course.messages import text
+
+    figure = plots.label_interpolation_demo(np.zeros((8, 8), dtype=np.int64), CLASSES, factor=1.5)
+    assert figure.get_suptitle() == text("figures.label_interpolation.title", factor=1.5)
+
+
+def _scored_run(backbone, skip, pretrained, ious):
+    """A run whose best (and only) epoch has these per-class IoUs."""
+    history = History()
+    entry = {"epoch": 1, "miou_fg": float(np.mean(ious[1:])), "iou": list(ious), "loss_mean": 1.0}
+    history.append(dict(entry), dict(entry))
+    return RunResult(backbone, skip, pretrained, "done", history=history)
+
+
+def test_per_class_iou_draws_each_runs_best_ious_in_its_own_colour_on_a_zero_to_one_scale():
+    from matplotlib.colors import to_rgba
+
+    runs = [
+        _scored_run("alexnet", True, False, [0.9, 0.5, 0.25]),
+        _scored_run("vgg16", True, False, [0.8, 0.4, 0.2]),
+        _scored_run("vgg16", False, True, [0.7, 0.3, 0.1]),
+    ]
+    figure = plots.per_class_iou(runs, CLASSES)
+    (ax,) = figure.axes
+    assert ax.get_ylim() == (0.0, 1.0)
+    bars = ax.patches
+    assert [round(bar.get_height(), 6) for bar in bars] == [0.9, 0.5, 0.25, 0.8, 0.4, 0.2, 0.7, 0.3, 0.1]
+    colours = [bars[3 * number].get_facecolor() for number in range(3)]
+    assert colours[1] == to_rgba("tab:red") and len(set(colours)) == 3  # one colour per backbone+pretrained pair
+    for tick, colour in zip(ax.get_xticklabels(), ((0, 0, 0), BUS, PERSON)):
+        box = tick.get_bbox_patch()
+        assert box.get_facecolor()[:3] == pytest.approx([c / 255 for c in colour])
+        assert 0 < box.get_alpha() < 1  # the class colour behind its name, the name still readable

@@ -571,3 +571,10 @@ def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path, alexnet_checkp
     err = capsys.readouterr().err
     assert str(out) in err and "pasta" in err and "Traceback" not in err
     assert out.read_text() == "a file, not a folder"
+
+
+def test_load_image_turns_a_pil_image_of_another_mode_into_rgb_of_the_same_size():
+    grey = Image.new("L", (70, 65), color=128)
+    rgb = load_image(grey)
+    assert rgb.mode == "RGB" and rgb.size == (70, 65)
+    assert np.array(rgb)[0, 0].tolist() == [128, 128, 128]

@@ -101,3 +101,14 @@ def test_every_profile_option_offers_the_profiles_of_the_table(monkeypatch):
     assert instructor_parser().parse_args(["course", "--profile", "tiny"]).profile == "tiny"
     with pytest.raises(SystemExit):
         experiments.build_parser().parse_args(["--profile", "quick"])
+
+
+@pytest.mark.parametrize("profile, downloads", [("full", True), ("demo", False), ("smoke", False)])
+def test_only_the_full_profile_downloads_imagenet_weights(monkeypatch, profile, downloads):
+    """The synthetic profiles train from scratch and never reach the network (smoke runs offline, in CI)."""
+    monkeypatch.delenv("FCN_COURSE_PROFILE", raising=False)
+    monkeypatch.delenv("FCN_COURSE_SMOKE", raising=False)
+    args = config.course_args(profile=profile)
+    assert args["downloads_weights"] is downloads
+    if args["synthetic"]:
+        assert args["pretrained"] is False

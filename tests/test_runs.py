@@ -351,3 +351,14 @@ def test_a_run_that_never_recorded_an_epoch_can_be_discarded_but_not_a_trained_o
     before = _digest(run_dir)
     assert not runs.discard_unstarted_run(run_dir)
     assert _digest(run_dir) == before
+
+
+@pytest.mark.safety
+def test_train_script_refuses_a_folder_that_already_holds_a_run_without_resume(tmp_path, capsys):
+    """Exit status 2 and nothing changed: a second training into the same folder must be asked for (--resume)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    runs.checkpoint_path(run_dir, "last").write_bytes(b"an earlier run's weights")
+    before = tree_digest(run_dir)
+    assert load_train_script().main(TRAIN_FLAGS + ["--run-dir", str(run_dir)]) == 2
+    assert "--resume" in capsys.readouterr().err and tree_digest(run_dir) == before

@@ -67,6 +67,7 @@ def test_static_mode_gives_figures(monkeypatch, val_set, models):
     monkeypatch.setenv(config.STATIC_ENV, "1")  # static=None: decided by widgets_available()
     figure = dataset_browser(val_set)
     assert isinstance(figure, Figure) and len(figure.axes) == 2 * len(val_set)
+    assert all(not ax.get_xticks().size and not ax.get_yticks().size for ax in figure.axes)  # pictures, no axes
     figure = prediction_explorer(models, val_set, n_static=2)
     assert isinstance(figure, Figure) and len(figure.axes) == 4 * 2
 
@@ -158,6 +159,11 @@ def test_colors_and_error_map():
     assert tuple(errors[0, 1]) == widgets.ERROR_COLORS["wrong"]
     assert tuple(errors[1, 0]) == widgets.ERROR_COLORS["correct"]
     assert tuple(errors[1, 1]) == widgets.ERROR_COLORS["void"]
+    # what a student reads in the legend: correct pixels white, wrong ones red, void grey
+    assert tuple(errors[0, 0]) == (1.0, 1.0, 1.0)
+    red, green, blue = errors[0, 1]
+    assert red > 0.5 > max(green, blue)
+    assert len(set(errors[1, 1])) == 1 and 0 < errors[1, 1][0] < 1
 
 
 def test_the_british_names_of_earlier_versions_still_work():

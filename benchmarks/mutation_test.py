@@ -78,7 +78,17 @@ COPY_IGNORE = (
 # tests/test_mutation_tool.py checks that every file named here exists and that no mirror test module is missing.
 CHECK_TESTS = [
     f"tests/test_checks_{name}.py"
-    for name in ("metrics", "models", "training", "upsampling", "losses", "scores", "feedback", "registry")
+    for name in (
+        "metrics",
+        "models",
+        "training",
+        "upsampling",
+        "losses",
+        "scores",
+        "challenges",
+        "feedback",
+        "registry",
+    )
 ]
 TOOLING_TESTS = ["tests/test_definitions.py", "tests/test_instructor_build.py"]
 MODULE_TESTS = {
@@ -98,6 +108,7 @@ MODULE_TESTS = {
     "fcn_course/outline.py": ["tests/test_outline.py"],
     "fcn_course/predict.py": ["tests/test_predict.py"],
     "fcn_course/profiles.py": ["tests/test_profiles.py"],
+    "fcn_course/quiz.py": ["tests/test_quiz.py"],
     "fcn_course/report.py": ["tests/test_report.py", "tests/test_experiments.py"],
     "fcn_course/runs.py": ["tests/test_runs.py", "tests/test_engine.py"],
     "fcn_course/synthetic.py": ["tests/test_synthetic.py"],
@@ -118,6 +129,10 @@ MODULE_TESTS = {
     "fcn_course/instructor/grade_class.py": ["tests/test_instructor_grade_class.py"],
     "fcn_course/instructor/grade_review.py": ["tests/test_instructor_grade.py"],
     "fcn_course/instructor/grade_time.py": ["tests/test_instructor_grade_time.py"],
+    "fcn_course/instructor/grade_zygote.py": [
+        "tests/test_instructor_grade_zygote.py",
+        "tests/test_instructor_grade.py",
+    ],
     "fcn_course/instructor/includes.py": ["tests/test_instructor_build.py", "tests/test_instructor_leaks.py"],
     "fcn_course/instructor/leaks.py": ["tests/test_instructor_leaks.py", "tests/test_instructor_release.py"],
     "fcn_course/instructor/lms.py": ["tests/test_instructor_lms.py"],

@@ -11,6 +11,7 @@ import pytest
 import torch
 import torchvision
 
+from fcn_course.messages import text
 from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import GridResult, RunResult, load_grid, run_grid
@@ -542,7 +543,7 @@ def test_a_run_that_fails_is_announced_and_reported_and_the_grid_goes_on(
     result = tiny_grid(tiny_args(synthetic_voc_root), tmp_path / "grid")
     assert trained == SCRATCH_RUNS and [run.status for run in result.runs] == ["failed", "done"]
     assert "disk full" in result.runs[0].reason
-    assert "== alexnet-noskip-scratch: FAILED: OSError: disk full" in capsys.readouterr().out
+    assert text("grid.failed", name="alexnet-noskip-scratch", error="OSError: disk full") in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("flags, pretrained", [([], (False, True)), (["--scratch-only"], (False,))])

@@ -6,13 +6,14 @@ Three measurements, on a correct notebook-02 submission (``solutions/notebooks/0
 1. **where the time goes**: one grading child run by hand, with a timer around each phase (interpreter start,
    importing PyTorch, the course's checks, nbformat, running the definitions, then each exercise's check);
    ``--profile`` adds the ten most expensive functions (cProfile);
-2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``, ``--sandbox none``),
-   ``--repeats`` times in a new process each (the way before issue 22, and still the way with bwrap) and then
-   forked from a zygote (``grade_zygote``), side by side: the child's CPU time (user + system), its peak
-   resident memory (shared pages included) and, forked, its private memory (sampled), and the wall time;
+2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``), ``--repeats`` times
+   in a new process each (the way before issue 22) and then forked from a zygote (``grade_zygote``), with
+   ``--sandbox none`` and, where bubblewrap works, ``--sandbox bwrap`` (the default's choice; the zygote then
+   runs in the sandbox), side by side: the child's CPU time (user + system), its peak resident memory (shared
+   pages included) and, forked, its private memory (sampled), and the wall time;
 3. **a class** (``--students N``, each with ``--notebooks`` copies of the submission, e.g. 01–04) through
-   ``grade_class`` with ``--jobs`` children at once, with and without the zygote: wall time, CPU time, and
-   the figures extrapolated to 80 × 4;
+   ``grade_class`` with ``--jobs`` children at once, with and without the zygote, in each sandbox: wall time,
+   CPU time, and the figures extrapolated to 80 × 4;
 4. ``--course``: every solution notebook of the outline forked from one zygote: one student's whole course.
 
 The machine comes first (``lscpu``'s model name, cores, the load average): CPU seconds compare across
@@ -173,12 +174,12 @@ def _children_usage():
     return resource.getrusage(resource.RUSAGE_CHILDREN)
 
 
-def measure_submission(submission: Path, zygotes=None) -> dict:
-    """One grading through ``grade`` (no sandbox, so both launchers compare); the child's own figures."""
+def measure_submission(submission: Path, zygotes=None, sandbox_mode: str = "none") -> dict:
+    """One grading through ``grade``; the child's own figures."""
     from fcn_course.instructor.grade import grade
 
     start = time.perf_counter()
-    result = grade(submission, quiet=True, sandbox_mode="none", zygotes=zygotes)
+    result = grade(submission, quiet=True, sandbox_mode=sandbox_mode, zygotes=zygotes)
     process = result.get("process") or {}
     return {
         "status": result["status"],
@@ -197,20 +198,66 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of process ``pid`` and every live descendant (a sandboxed zygote runs under two bwraps)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    family, total = {pid}, 0.0
+    for _ in range(len(parents)):
+        grown = family | {child for child, parent in parents.items() if parent in family}
+        if grown == family:
+            break
+        family = grown
+    for member in family:
+        try:
+            total += process_cpu_s(member)
+        except OSError:
+            pass
+    return total
+
+
+def sandboxes() -> list:
+    """The sandboxes to compare: ``none``, and ``bwrap`` where it works (what ``auto`` picks then)."""
+    from fcn_course.instructor import sandbox
+
+    return ["none", "bwrap"] if sandbox.bwrap_available() else ["none"]
+
+
+def zygote_for(pool, submission: Path, sandbox_mode: str):
+    """Start the pool's zygote as ``grade`` would for ``submission`` (its hidden folders, in the bwrap sandbox)."""
+    from fcn_course.instructor import grade, sandbox
+
+    if sandbox_mode == "none":
+        return pool.get()
+    private = grade._private_folders(Path(os.path.abspath(submission)), [])
+    return pool.get("bwrap", sandbox.outermost(sandbox.hidden_folders([*private, grade.SOLUTIONS_DIR])))
+
+
 def measure_launchers(submission: Path, repeats: int) -> list:
     """The same submission graded ``repeats`` times in a new process each (the old way) and forked from a
-    zygote (``grade_zygote``), in this one run: lines for the table."""
+    zygote (``grade_zygote``), without a sandbox and in bwrap, in this one run: lines for the table."""
     from fcn_course.instructor import grade_zygote
 
-    rows = [("new process", measure_submission(submission)) for _ in range(repeats)]
-    if grade_zygote.supported():
+    rows = []
+    for mode in sandboxes():
+        rows += [(f"new process, {mode}", measure_submission(submission, None, mode)) for _ in range(repeats)]
+        if not grade_zygote.supported():
+            continue
         start = time.perf_counter()
         with grade_zygote.ZygotePool() as pool:
-            zygote = pool.get()
-            started = {"wall_s": time.perf_counter() - start, "cpu_s": process_cpu_s(zygote.process.pid)}
-            rows.append(("zygote start (once per job)", {**started, "status": "", "passed": 0, "total": 0}))
-            rows += [("forked from the zygote", measure_submission(submission, pool)) for _ in range(repeats)]
+            zygote = zygote_for(pool, submission, mode)
+            started = {"wall_s": time.perf_counter() - start, "cpu_s": tree_cpu_s(zygote.process.pid)}
+            rows.append((f"zygote start, {mode} (once per job)", {**started, "status": "", "passed": 0, "total": 0}))
+            rows += [
+                (f"forked from the zygote, {mode}", measure_submission(submission, pool, mode)) for _ in range(repeats)
+            ]
             rows[-1][1]["zygote_rss_mb"] = private_rss_mb(zygote.process.pid)
+            assert pool.started() == [zygote], "the benchmark's zygote was replaced"
     return rows
 
 
@@ -252,7 +299,7 @@ def print_course(rows: list) -> None:
 
 
 def print_launchers(rows: list) -> None:
-    print("\n## One submission, through the grader (--sandbox none), a new process vs a zygote\n")
+    print("\n## One submission, through the grader (--sandbox none, bwrap), a new process vs a zygote\n")
     print("| launcher | status | CPU s | wall s | peak RSS MB (shared pages incl.) | private MB |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for name, row in rows:
@@ -260,9 +307,9 @@ def print_launchers(rows: list) -> None:
         peak = f"{row['peak_mb']:.0f}" if row.get("peak_mb") else ""
         private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
         print(f"| {name} | {status} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {peak} | {private} |")
-    zygote = next((row for name, row in rows if "zygote_rss_mb" in row), None)
-    if zygote:
-        print(f"\nthe zygote's own resident memory (shared with its children): {zygote['zygote_rss_mb']:.0f} MB")
+    for name, row in rows:
+        if "zygote_rss_mb" in row and row["zygote_rss_mb"]:
+            print(f"\n{name}: the zygote's resident memory (shared with its children) {row['zygote_rss_mb']:.0f} MB")
 
 
 def make_class(folder: Path, submission: Path, students: int, notebooks: int) -> Path:
@@ -277,19 +324,20 @@ def make_class(folder: Path, submission: Path, students: int, notebooks: int) ->
     return turma
 
 
-def measure_class(submission: Path, students: int, notebooks: int, jobs: int, zygote: bool) -> dict:
+def measure_class(submission: Path, students: int, notebooks: int, jobs: int, zygote: bool, mode: str) -> dict:
     from fcn_course.instructor.grade_class import grade_class
 
     with tempfile.TemporaryDirectory(prefix="bench_grading_class_") as folder:
         turma = make_class(Path(folder), submission, students, notebooks)
         before, start = _children_usage(), time.perf_counter()
-        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs, sandbox_mode="none", zygote=zygote)
+        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs, sandbox_mode=mode, zygote=zygote)
         after = _children_usage()
     wall, count = time.perf_counter() - start, students * notebooks
     return {
         "submissions": count,
         "jobs": jobs,
         "zygote": zygote,
+        "sandbox": sorted({row["sandbox"] for row in grades.rows}),
         "wall_s": wall,
         "cpu_s": _cpu(after) - _cpu(before),
         "statuses": sorted({row["status"] for row in grades.rows}),
@@ -325,11 +373,11 @@ def main(argv=None) -> int:
     if args.phases_only:
         return 0
     print_launchers(measure_launchers(args.submission, args.repeats))
-    for zygote in (False, True) if args.students else ():
-        group = measure_class(args.submission, args.students, args.notebooks, args.jobs, zygote)
+    for mode, zygote in [(mode, zygote) for mode in sandboxes() for zygote in (False, True)] if args.students else ():
+        group = measure_class(args.submission, args.students, args.notebooks, args.jobs, zygote, mode)
         print(
             f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}, "
-            f"{'zygote' if zygote else 'a new process each'}\n\n"
+            f"--sandbox {mode} (ran in {group['sandbox']}), {'zygote' if zygote else 'a new process each'}\n\n"
             f"statuses {group['statuses']}; wall {group['wall_s']:.1f} s ({group['wall_s'] / group['submissions']:.1f}"
             f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
             f"submission)\nextrapolated to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "

@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-zygote",
         action="store_true",
         help="start a new Python process for every submission instead of forking it from a pre-imported one "
-        "(the zygote is used on Linux without the bwrap sandbox; it saves ~6 s of CPU per submission)",
+        "(Linux; with bwrap the zygote runs in the sandbox; it saves ~6 s of CPU per submission)",
     )
     p.add_argument(
         "--memory-limit",

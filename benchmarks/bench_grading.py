@@ -275,30 +275,36 @@ def private_rss_mb(pid: int) -> float:
     return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0.0)
 
 
-def measure_course(repeats: int = 1) -> list:
-    """Every solution notebook of the outline graded through one zygote (CPU seconds and private MB each): what
-    one student of the whole course costs."""
+def measure_course(mode: str, repeats: int = 1) -> list:
+    """Every solution notebook of the outline graded through one zygote in sandbox ``mode`` (CPU seconds and
+    private MB each): what one student of the whole course costs; last, the zygote's own CPU (its start, and
+    per submission its supervision and, in bwrap, the clearing of its sandbox)."""
     from fcn_course.instructor import grade_zygote
     from fcn_course.outline import COURSE_NOTEBOOKS
 
     rows = []
+    paths = [ROOT / "solutions" / "notebooks" / f"{name}.ipynb" for name in COURSE_NOTEBOOKS]
+    paths = [path for path in paths if path.is_file()]
     with grade_zygote.ZygotePool() as pool:
-        for name in COURSE_NOTEBOOKS:
-            path = ROOT / "solutions" / "notebooks" / f"{name}.ipynb"
-            if path.is_file():
-                rows += [(name, measure_submission(path, pool)) for _ in range(repeats)]
-    return rows
+        zygote = zygote_for(pool, paths[0], mode)
+        started = tree_cpu_s(zygote.process.pid)
+        for path in paths:
+            rows += [(path.stem, measure_submission(path, pool, mode)) for _ in range(repeats)]
+        assert pool.started() == [zygote], "the benchmark's zygote was replaced"
+        own = (tree_cpu_s(zygote.process.pid) - started) / len(rows)
+    return rows, started, own
 
 
-def print_course(rows: list) -> None:
-    print("\n## Every notebook of the course, forked from one zygote (--sandbox none)\n")
+def print_course(rows: list, started: float, own: float, mode: str) -> None:
+    print(f"\n## Every notebook of the course, forked from one zygote (--sandbox {mode})\n")
     print("| notebook | status | CPU s | wall s | private MB |\n| --- | --- | ---: | ---: | ---: |")
     for name, row in rows:
         private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
         print(
             f"| {name} | {row['status']} {row['passed']}/{row['total']} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {private} |"
         )
-    per_student = sum(row["cpu_s"] for _, row in rows)
+    per_student = sum(row["cpu_s"] for _, row in rows) + own * len(rows)
+    print(f"\nthe zygote: {started:.1f} s of CPU to start (once per job), {own:.2f} s per submission besides the child")
     print(
         f"\none student, every notebook: {per_student:.1f} s of CPU; 80 students on 2 cores: "
         f"{per_student * 80 / 2 / 60:.1f} min (extrapolated from CPU time, plus one zygote start per job)"
@@ -362,6 +368,7 @@ def main(argv=None) -> int:
     parser.add_argument("--notebooks", type=int, default=1, help="copies of the submission per student")
     parser.add_argument("--jobs", type=int, default=2, help="children at once for the class (default: 2)")
     parser.add_argument("--course", action="store_true", help="only: every solution notebook through a zygote")
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto", help="for --course")
     parser.add_argument("--repeats", type=int, default=2, help="gradings per launcher (default: 2)")
     parser.add_argument("--profile", action="store_true", help="cProfile the checks (phases only)")
     parser.add_argument("--phases-only", action="store_true", help="only measure where the time goes")
@@ -376,7 +383,10 @@ def main(argv=None) -> int:
         f"80 × 4 notebooks ≤ {TARGETS['class_minutes_80x4_on_2_cores']:g} min on 2 cores"
     )
     if args.course:
-        print_course(measure_course())
+        from fcn_course.instructor import sandbox
+
+        mode = sandbox.resolve_sandbox(args.sandbox)
+        print_course(*measure_course(mode), mode)
         return 0
     print_phases(measure_phases(args.submission, args.profile, {"OMP_NUM_THREADS": "1"}), "one thread")
     if args.phases_only:
@@ -391,6 +401,11 @@ def main(argv=None) -> int:
             f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
             f"submission)\nextrapolated to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
             f"{group['cpu_80x4_min_on_2_cores']:.1f} min of CPU spread over 2 cores"
+            + (
+                " (the CPU of children behind bwrap does not reach this process: see --course)"
+                if mode == "bwrap"
+                else ""
+            )
         )
     return 0
 

@@ -662,6 +662,8 @@ class Outside:
     observed["solutions"] = subprocess.run(["cat", {solutions_file!r}], capture_output=True).returncode
     observed["write_home"] = subprocess.run(["touch", {home_file!r}], capture_output=True).returncode
     observed["write_tmp"] = subprocess.run(["touch", {tmp_file!r}], capture_output=True).returncode
+    observed["capabilities"] = subprocess.run(["grep", "CapEff", "/proc/self/status"], capture_output=True,
+                                              text=True).stdout.split()[-1]
     raise RuntimeError("SPY" + json.dumps(observed) + "YPS")
 '''
 
@@ -690,6 +692,7 @@ def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_
         assert observed["network"] != "open" and observed["class_folder"] == ""
         assert observed["solutions"] != 0 and observed["write_home"] != 0 and not home_file.exists()
         assert not (tmp_path / "outside.txt").exists()  # /tmp in the sandbox is its own, thrown away
+        assert int(observed["capabilities"], 16) == 0  # none, even when the grader runs as root
         assert result["sandbox"] == "bwrap" and result["status"] == OK and result["passed"] == 1
     finally:
         home_file.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ Grading runs the student's code as the instructor's user. Two layers keep that c
 * **``--sandbox bwrap``** (the default where `bubblewrap <https://github.com/containers/bubblewrap>`_ works):
   the child runs in a bubblewrap sandbox with no network, every file read-only except its temporary folder,
   an empty ``/tmp``, and the class folders, the report folder, ``solutions/`` and the instructor's home
-  replaced by empty folders, no capabilities (even when the grader runs as root), whatever program the
+  replaced by empty folders, no capabilities (``--cap-drop ALL`` for root), whatever program the
   submission starts. ``auto`` (the default) uses it when it works and falls back to ``none``. A class is graded
   by children forked from a zygote that runs in that same sandbox, cleared between submissions
   (``grade_zygote``).
@@ -194,8 +194,6 @@ BWRAP_OPTIONS = (
     "--die-with-parent",
     "--new-session",
     "--unshare-all",
-    "--cap-drop",  # run as root, bubblewrap would leave the child its capabilities (mount, ptrace...)
-    "ALL",
     "--ro-bind",
     "/",
     "/",
@@ -204,6 +202,14 @@ BWRAP_OPTIONS = (
     "--proc",
     "/proc",
 )
+
+
+def bwrap_options() -> tuple:
+    """``BWRAP_OPTIONS``, and for root ``--cap-drop ALL``: run by root, bubblewrap leaves the child its
+    capabilities (mounting, reading any process's files...), which a zygote's children share one after the other.
+    (An ordinary user's sandbox has none; a setuid bubblewrap may refuse the option from an ordinary user.)"""
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return (*BWRAP_OPTIONS, "--cap-drop", "ALL") if root else BWRAP_OPTIONS
 
 
 class SandboxUnavailable(RuntimeError):
@@ -217,7 +223,7 @@ def bwrap_available() -> bool:
     if program is None:
         return False
     try:
-        done = subprocess.run([program, *BWRAP_OPTIONS, "true"], capture_output=True, timeout=30, check=False)
+        done = subprocess.run([program, *bwrap_options(), "true"], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -259,7 +265,7 @@ def bwrap_command(command: list, workdir: Path, readable: list, hidden: list) ->
         arguments += [kind, str(path)] if kind == "--tmpfs" else [kind, str(path), str(path)]
     return [
         shutil.which("bwrap"),
-        *BWRAP_OPTIONS,
+        *bwrap_options(),
         *arguments,
         "--bind",
         str(workdir),

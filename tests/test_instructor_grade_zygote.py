@@ -64,16 +64,18 @@ def test_what_one_forked_submission_changes_dies_with_its_child(tmp_path, pool):
     assert second["status"] == OK and second["review"] == {} and second["passed"] == 1
 
 
+PIPES_PROBE = (
+    "\n\nclass Probe:\n    import json, os\n    try:\n        os.listdir(f'/proc/{os.getppid()}/fd')\n"
+    "        seen = 'allowed'\n    except OSError as error:\n        seen = type(error).__name__\n"
+    "    raise RuntimeError('SPY' + json.dumps(seen) + 'YPS')\n"
+)
+
+
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads every process's files")
 def test_a_forked_child_cannot_reach_the_zygotes_pipes(tmp_path, pool):
     """The zygote is not dumpable: its open files (the pipes its answers go through) are closed to its children
     (for an ordinary user, as the grader should run: ``sandbox``)."""
-    probe = (
-        "\n\nclass Probe:\n    import json, os\n    try:\n        os.listdir(f'/proc/{os.getppid()}/fd')\n"
-        "        seen = 'allowed'\n    except OSError as error:\n        seen = type(error).__name__\n"
-        "    raise RuntimeError('SPY' + json.dumps(seen) + 'YPS')\n"
-    )
-    submission = write(notebook_01(RIGHT, probe), tmp_path / "01_dados_e_metricas.ipynb")
+    submission = write(notebook_01(RIGHT, PIPES_PROBE), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", zygotes=pool)
     assert spied(result) == "PermissionError"
 
@@ -170,6 +172,17 @@ def test_in_the_sandbox_nothing_of_one_submission_reaches_the_next_one_of_the_sa
     assert "/tmp:" in seen and "/dev/shm:" in seen and "grade_zygote" in seen  # the probe ran and saw the zygote
     assert f"left-{marker}" not in seen and f"sleep {marker}" not in seen
     assert second["status"] == OK and second["passed"] == 1 and sandboxed_pool.started() == zygote  # the same one
+
+
+@pytest.mark.safety
+def test_a_child_of_a_sandboxed_zygote_cannot_reach_its_pipes_even_as_root(tmp_path, sandboxed_pool):
+    """In the sandbox the children have no capabilities (``--cap-drop ALL`` for root), so the zygote being not
+    dumpable keeps its pipes from them whoever grades (root may list ``/proc/2/fd``, not open what is there)."""
+    answers = "open(f'/proc/{os.getppid()}/fd/1', 'w')"  # the pipe the zygote answers the grader through
+    probe = PIPES_PROBE.replace("os.listdir(f'/proc/{os.getppid()}/fd')", answers)
+    submission = write(notebook_01(RIGHT, probe), tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, quiet=True, sandbox_mode="bwrap", zygotes=sandboxed_pool)
+    assert spied(result) == "PermissionError"
 
 
 @pytest.mark.safety

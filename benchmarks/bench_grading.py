@@ -14,7 +14,8 @@ Three measurements, on a correct notebook-02 submission (``solutions/notebooks/0
 3. **a class** (``--students N``, each with ``--notebooks`` copies of the submission, e.g. 01–04) through
    ``grade_class`` with ``--jobs`` children at once, with and without the zygote, in each sandbox: wall time,
    CPU time, and the figures extrapolated to 80 × 4;
-4. ``--course``: every solution notebook of the outline forked from one zygote: one student's whole course.
+4. ``--course``: every solution notebook of the outline forked from one zygote (in the sandbox ``--sandbox`` names,
+   ``auto`` by default): one student's whole course, and the zygote's own CPU per submission.
 
 The machine comes first (``lscpu``'s model name, cores, the load average): CPU seconds compare across
 machines, wall seconds only on an idle one.

@@ -28,10 +28,14 @@ there is no ``fork`` on Windows, and macOS's system libraries are not safe to us
 inside bubblewrap with the very mounts a fresh sandboxed child gets (``sandbox.bwrap_command``: no network,
 every file read-only, the class folders, the report folder, ``solutions/``, the instructor's working folder and
 home and ``/tmp`` replaced by empty folders), so every child it forks inherits that box: what the sandbox
-promises holds for programs the child starts too. A child cannot have namespaces of its own (making them needs
-privileges the sandbox drops: ``--cap-drop ALL``), so the children of one zygote share its namespaces, one
-after the other (a zygote grades one submission at a time). What one submission could leave for the next is
-removed between them, by the zygote (``--isolated``), before each fork and after each child ends:
+promises holds for programs the child starts too. A forked child cannot get namespaces of its own (making
+them needs capabilities the sandbox does not give: ``sandbox.bwrap_options``, ``--cap-drop ALL`` when root
+grades), so the children of one zygote share its namespaces, one after the other (a zygote grades one
+submission at a time). Without capabilities a child also cannot change the shared mounts, nor open the
+zygote's pipes through ``/proc`` (it is not dumpable), even when root grades: a forked child holds a copy of
+the zygote's memory, the current nonce included, so those pipes are what must stay out of its reach.
+What one submission could leave for the next is removed between them, by the zygote (``--isolated``), before
+each fork and after each child ends:
 
 * processes: the zygote is PID 2 in a PID namespace of its own (``--unshare-pid``; PID 1 is bubblewrap's, which
   reaps orphans), so ``kill(-1, SIGKILL)`` reaches every other process in it, and only those: a grandchild that
@@ -45,6 +49,11 @@ removed between them, by the zygote (``--isolated``), before each fork and after
 * the zygote never sees the class folder (hidden from it as from the child): a submission reaches it as a copy
   in the work area, written by the grader; and it still runs no student code;
 * the nonce, the token and the fingerprint are checked as without the sandbox.
+
+Why a folder of the grader's as the work area, not a ``tmpfs`` the submission's bytes are piped into: the
+grader writes the copy and the one-time token and reads ``result.json`` exactly as for a fresh sandboxed child
+(the same files, the same checks, ``O_NOFOLLOW``), and that one folder is all the two sides share. Every promise
+of the sandbox is kept in this form, so no case falls back on a fresh process but a zygote that fails.
 
 What stays shared between two submissions of one zygote: System V and POSIX IPC objects (message queues,
 semaphores, shared memory made without a file). They are not files: the next child never opens one unless its

@@ -6,14 +6,16 @@ Three measurements, on a correct notebook-02 submission (``solutions/notebooks/0
 1. **where the time goes**: one grading child run by hand, with a timer around each phase (interpreter start,
    importing PyTorch, the course's checks, nbformat, running the definitions, then each exercise's check);
    ``--profile`` adds the ten most expensive functions (cProfile);
-2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``, ``--sandbox none``),
-   ``--repeats`` times in a new process each (the way before issue 22, and still the way with bwrap) and then
-   forked from a zygote (``grade_zygote``), side by side: the child's CPU time (user + system), its peak
-   resident memory (shared pages included) and, forked, its private memory (sampled), and the wall time;
+2. **one submission** through the real grader (``fcn_course.instructor.grade.grade``), ``--repeats`` times
+   in a new process each (the way before issue 22) and then forked from a zygote (``grade_zygote``), with
+   ``--sandbox none`` and, where bubblewrap works, ``--sandbox bwrap`` (the default's choice; the zygote then
+   runs in the sandbox), side by side: the child's CPU time (user + system), its peak resident memory (shared
+   pages included) and, forked, its private memory (sampled), and the wall time;
 3. **a class** (``--students N``, each with ``--notebooks`` copies of the submission, e.g. 01–04) through
-   ``grade_class`` with ``--jobs`` children at once, with and without the zygote: wall time, CPU time, and
-   the figures extrapolated to 80 × 4;
-4. ``--course``: every solution notebook of the outline forked from one zygote: one student's whole course.
+   ``grade_class`` with ``--jobs`` children at once, with and without the zygote, in each sandbox: wall time,
+   CPU time, and the figures extrapolated to 80 × 4;
+4. ``--course``: every solution notebook of the outline forked from one zygote (in the sandbox ``--sandbox`` names,
+   ``auto`` by default): one student's whole course, and the zygote's own CPU per submission.
 
 The machine comes first (``lscpu``'s model name, cores, the load average): CPU seconds compare across
 machines, wall seconds only on an idle one.
@@ -173,12 +175,12 @@ def _children_usage():
     return resource.getrusage(resource.RUSAGE_CHILDREN)
 
 
-def measure_submission(submission: Path, zygotes=None) -> dict:
-    """One grading through ``grade`` (no sandbox, so both launchers compare); the child's own figures."""
+def measure_submission(submission: Path, zygotes=None, sandbox_mode: str = "none") -> dict:
+    """One grading through ``grade``; the child's own figures."""
     from fcn_course.instructor.grade import grade
 
     start = time.perf_counter()
-    result = grade(submission, quiet=True, sandbox_mode="none", zygotes=zygotes)
+    result = grade(submission, quiet=True, sandbox_mode=sandbox_mode, zygotes=zygotes)
     process = result.get("process") or {}
     return {
         "status": result["status"],
@@ -197,54 +199,113 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def family(pid: int) -> set:
+    """Process ``pid`` and every live descendant (a sandboxed zygote runs under two bubblewrap processes)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    found = {pid}
+    for _ in range(len(parents)):
+        grown = found | {child for child, parent in parents.items() if parent in found}
+        if grown == found:
+            break
+        found = grown
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of process ``pid`` and every live descendant."""
+    total = 0.0
+    for member in family(pid):
+        try:
+            total += process_cpu_s(member)
+        except OSError:
+            pass
+    return total
+
+
+def sandboxes() -> list:
+    """The sandboxes to compare: ``none``, and ``bwrap`` where it works (what ``auto`` picks then)."""
+    from fcn_course.instructor import sandbox
+
+    return ["none", "bwrap"] if sandbox.bwrap_available() else ["none"]
+
+
+def zygote_for(pool, submission: Path, sandbox_mode: str):
+    """Start the pool's zygote as ``grade`` would for ``submission`` (its hidden folders, in the bwrap sandbox)."""
+    from fcn_course.instructor import grade, sandbox
+
+    if sandbox_mode == "none":
+        return pool.get()
+    private = grade._private_folders(Path(os.path.abspath(submission)), [])
+    return pool.get("bwrap", sandbox.outermost(sandbox.hidden_folders([*private, grade.SOLUTIONS_DIR])))
+
+
 def measure_launchers(submission: Path, repeats: int) -> list:
     """The same submission graded ``repeats`` times in a new process each (the old way) and forked from a
-    zygote (``grade_zygote``), in this one run: lines for the table."""
+    zygote (``grade_zygote``), without a sandbox and in bwrap, in this one run: lines for the table."""
     from fcn_course.instructor import grade_zygote
 
-    rows = [("new process", measure_submission(submission)) for _ in range(repeats)]
-    if grade_zygote.supported():
+    rows = []
+    for mode in sandboxes():
+        rows += [(f"new process, {mode}", measure_submission(submission, None, mode)) for _ in range(repeats)]
+        if not grade_zygote.supported():
+            continue
         start = time.perf_counter()
         with grade_zygote.ZygotePool() as pool:
-            zygote = pool.get()
-            started = {"wall_s": time.perf_counter() - start, "cpu_s": process_cpu_s(zygote.process.pid)}
-            rows.append(("zygote start (once per job)", {**started, "status": "", "passed": 0, "total": 0}))
-            rows += [("forked from the zygote", measure_submission(submission, pool)) for _ in range(repeats)]
-            rows[-1][1]["zygote_rss_mb"] = private_rss_mb(zygote.process.pid)
+            zygote = zygote_for(pool, submission, mode)
+            started = {"wall_s": time.perf_counter() - start, "cpu_s": tree_cpu_s(zygote.process.pid)}
+            rows.append((f"zygote start, {mode} (once per job)", {**started, "status": "", "passed": 0, "total": 0}))
+            rows += [
+                (f"forked from the zygote, {mode}", measure_submission(submission, pool, mode)) for _ in range(repeats)
+            ]
+            rows[-1][1]["zygote_rss_mb"] = max(private_rss_mb(member) for member in family(zygote.process.pid))
+            assert pool.started() == [zygote], "the benchmark's zygote was replaced"
     return rows
 
 
 def private_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0.0)
 
 
-def measure_course(repeats: int = 1) -> list:
-    """Every solution notebook of the outline graded through one zygote (CPU seconds and private MB each): what
-    one student of the whole course costs."""
+def measure_course(mode: str, repeats: int = 1) -> list:
+    """Every solution notebook of the outline graded through one zygote in sandbox ``mode`` (CPU seconds and
+    private MB each): what one student of the whole course costs; last, the zygote's own CPU (its start, and
+    per submission its supervision and, in bwrap, the clearing of its sandbox)."""
     from fcn_course.instructor import grade_zygote
     from fcn_course.outline import COURSE_NOTEBOOKS
 
     rows = []
+    paths = [ROOT / "solutions" / "notebooks" / f"{name}.ipynb" for name in COURSE_NOTEBOOKS]
+    paths = [path for path in paths if path.is_file()]
     with grade_zygote.ZygotePool() as pool:
-        for name in COURSE_NOTEBOOKS:
-            path = ROOT / "solutions" / "notebooks" / f"{name}.ipynb"
-            if path.is_file():
-                rows += [(name, measure_submission(path, pool)) for _ in range(repeats)]
-    return rows
+        zygote = zygote_for(pool, paths[0], mode)
+        started = tree_cpu_s(zygote.process.pid)
+        for path in paths:
+            rows += [(path.stem, measure_submission(path, pool, mode)) for _ in range(repeats)]
+        assert pool.started() == [zygote], "the benchmark's zygote was replaced"
+        own = (tree_cpu_s(zygote.process.pid) - started) / len(rows)
+    return rows, started, own
 
 
-def print_course(rows: list) -> None:
-    print("\n## Every notebook of the course, forked from one zygote (--sandbox none)\n")
+def print_course(rows: list, started: float, own: float, mode: str) -> None:
+    print(f"\n## Every notebook of the course, forked from one zygote (--sandbox {mode})\n")
     print("| notebook | status | CPU s | wall s | private MB |\n| --- | --- | ---: | ---: | ---: |")
     for name, row in rows:
         private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
         print(
             f"| {name} | {row['status']} {row['passed']}/{row['total']} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {private} |"
         )
-    per_student = sum(row["cpu_s"] for _, row in rows)
+    per_student = sum(row["cpu_s"] for _, row in rows) + own * len(rows)
+    print(f"\nthe zygote: {started:.1f} s of CPU to start (once per job), {own:.2f} s per submission besides the child")
     print(
         f"\none student, every notebook: {per_student:.1f} s of CPU; 80 students on 2 cores: "
         f"{per_student * 80 / 2 / 60:.1f} min (extrapolated from CPU time, plus one zygote start per job)"
@@ -252,17 +313,19 @@ def print_course(rows: list) -> None:
 
 
 def print_launchers(rows: list) -> None:
-    print("\n## One submission, through the grader (--sandbox none), a new process vs a zygote\n")
+    print("\n## One submission, through the grader (--sandbox none, bwrap), a new process vs a zygote\n")
     print("| launcher | status | CPU s | wall s | peak RSS MB (shared pages incl.) | private MB |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for name, row in rows:
         status = f"{row['status']} {row['passed']}/{row['total']}" if row["status"] else ""
+        # a child started through bwrap: its CPU time does not reach the grader (sandbox.signal_code)
+        cpu = f"{row['cpu_s']:.2f}" if row["cpu_s"] or not row["status"] else "n/a (behind bwrap)"
         peak = f"{row['peak_mb']:.0f}" if row.get("peak_mb") else ""
         private = f"{row['private_mb']:.0f}" if row.get("private_mb") else ""
-        print(f"| {name} | {status} | {row['cpu_s']:.2f} | {row['wall_s']:.1f} | {peak} | {private} |")
-    zygote = next((row for name, row in rows if "zygote_rss_mb" in row), None)
-    if zygote:
-        print(f"\nthe zygote's own resident memory (shared with its children): {zygote['zygote_rss_mb']:.0f} MB")
+        print(f"| {name} | {status} | {cpu} | {row['wall_s']:.1f} | {peak} | {private} |")
+    for name, row in rows:
+        if "zygote_rss_mb" in row and row["zygote_rss_mb"]:
+            print(f"\n{name}: the zygote's resident memory (shared with its children) {row['zygote_rss_mb']:.0f} MB")
 
 
 def make_class(folder: Path, submission: Path, students: int, notebooks: int) -> Path:
@@ -277,19 +340,20 @@ def make_class(folder: Path, submission: Path, students: int, notebooks: int) ->
     return turma
 
 
-def measure_class(submission: Path, students: int, notebooks: int, jobs: int, zygote: bool) -> dict:
+def measure_class(submission: Path, students: int, notebooks: int, jobs: int, zygote: bool, mode: str) -> dict:
     from fcn_course.instructor.grade_class import grade_class
 
     with tempfile.TemporaryDirectory(prefix="bench_grading_class_") as folder:
         turma = make_class(Path(folder), submission, students, notebooks)
         before, start = _children_usage(), time.perf_counter()
-        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs, sandbox_mode="none", zygote=zygote)
+        grades = grade_class([turma], Path(folder) / "notas", jobs=jobs, sandbox_mode=mode, zygote=zygote)
         after = _children_usage()
     wall, count = time.perf_counter() - start, students * notebooks
     return {
         "submissions": count,
         "jobs": jobs,
         "zygote": zygote,
+        "sandbox": sorted({row["sandbox"] for row in grades.rows}),
         "wall_s": wall,
         "cpu_s": _cpu(after) - _cpu(before),
         "statuses": sorted({row["status"] for row in grades.rows}),
@@ -305,6 +369,7 @@ def main(argv=None) -> int:
     parser.add_argument("--notebooks", type=int, default=1, help="copies of the submission per student")
     parser.add_argument("--jobs", type=int, default=2, help="children at once for the class (default: 2)")
     parser.add_argument("--course", action="store_true", help="only: every solution notebook through a zygote")
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto", help="for --course")
     parser.add_argument("--repeats", type=int, default=2, help="gradings per launcher (default: 2)")
     parser.add_argument("--profile", action="store_true", help="cProfile the checks (phases only)")
     parser.add_argument("--phases-only", action="store_true", help="only measure where the time goes")
@@ -319,21 +384,29 @@ def main(argv=None) -> int:
         f"80 × 4 notebooks ≤ {TARGETS['class_minutes_80x4_on_2_cores']:g} min on 2 cores"
     )
     if args.course:
-        print_course(measure_course())
+        from fcn_course.instructor import sandbox
+
+        mode = sandbox.resolve_sandbox(args.sandbox)
+        print_course(*measure_course(mode), mode)
         return 0
     print_phases(measure_phases(args.submission, args.profile, {"OMP_NUM_THREADS": "1"}), "one thread")
     if args.phases_only:
         return 0
     print_launchers(measure_launchers(args.submission, args.repeats))
-    for zygote in (False, True) if args.students else ():
-        group = measure_class(args.submission, args.students, args.notebooks, args.jobs, zygote)
+    for mode, zygote in [(mode, zygote) for mode in sandboxes() for zygote in (False, True)] if args.students else ():
+        group = measure_class(args.submission, args.students, args.notebooks, args.jobs, zygote, mode)
         print(
             f"\n## A class: {args.students} student(s) × {args.notebooks} notebook(s), --jobs {group['jobs']}, "
-            f"{'zygote' if zygote else 'a new process each'}\n\n"
+            f"--sandbox {mode} (ran in {group['sandbox']}), {'zygote' if zygote else 'a new process each'}\n\n"
             f"statuses {group['statuses']}; wall {group['wall_s']:.1f} s ({group['wall_s'] / group['submissions']:.1f}"
             f" s per submission), CPU {group['cpu_s']:.1f} s ({group['cpu_s'] / group['submissions']:.1f} s per "
             f"submission)\nextrapolated to 80 × 4 such submissions: {group['wall_80x4_min']:.1f} min wall here, "
             f"{group['cpu_80x4_min_on_2_cores']:.1f} min of CPU spread over 2 cores"
+            + (
+                " (the CPU of children behind bwrap does not reach this process: see --course)"
+                if mode == "bwrap"
+                else ""
+            )
         )
     return 0
 

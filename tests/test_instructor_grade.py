@@ -521,21 +521,25 @@ def zygote_pool():
         yield pool
 
 
-@pytest.fixture(params=["process", "zygote"])
-def zygotes(request):
-    """None (a fresh process per submission) or the module's zygote pool (Linux only)."""
+@pytest.fixture(params=["process", "zygote", "bwrap-zygote"])
+def launcher(request):
+    """How the child starts (``grade``'s ``sandbox_mode`` and ``zygotes``): a fresh process per submission, forked
+    from the module's zygote (Linux only), or forked from a zygote that runs in the bwrap sandbox."""
     from fcn_course.instructor.grade_zygote import supported
 
     if request.param == "process":
-        return None
+        return {"sandbox_mode": "none", "zygotes": None}
     if not supported():
         pytest.skip("no zygote on this platform (grade_zygote.supported)")
-    return request.getfixturevalue("zygote_pool")
+    if request.param == "bwrap-zygote" and not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    mode = "bwrap" if request.param == "bwrap-zygote" else "none"
+    return {"sandbox_mode": mode, "zygotes": request.getfixturevalue("zygote_pool")}
 
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch, zygotes):
+def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path, monkeypatch, launcher):
     marker = str(random.randint(10**6, 10**7))
     monkeypatch.setenv("FCN_COURSE_INSTRUCTOR_SECRET", "s3cr3t")
     working = tmp_path / "professor"
@@ -557,11 +561,10 @@ def test_a_hostile_submission_runs_in_its_box_and_is_flagged_for_review(tmp_path
     result = grade(
         submission,
         quiet=True,
-        sandbox_mode="none",
         timeout=300,
         private=[turma],
         limits=Limits(memory_bytes=6 * GIB, file_bytes=10 * 2**20),
-        zygotes=zygotes,
+        **launcher,
     )
 
     observed = spied(result)
@@ -616,9 +619,9 @@ class Forge:
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_submission_that_replaces_the_checks_is_caught(tmp_path, zygotes):
+def test_a_submission_that_replaces_the_checks_is_caught(tmp_path, launcher):
     submission = write(notebook_01(RECALL, TAMPERING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
-    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, zygotes=zygotes)
+    result = grade(submission, quiet=True, timeout=300, **launcher)
     assert result["status"] == TAMPERED
     assert {"numpy.allclose", "fcn_course.checks.registry.check", "__main__.write_result"} <= set(
         result["review"][CHECKS_REPLACED]
@@ -629,9 +632,9 @@ def test_a_submission_that_replaces_the_checks_is_caught(tmp_path, zygotes):
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path, zygotes):
+def test_a_result_file_written_by_the_submission_is_recognised_as_forged(tmp_path, launcher):
     submission = write(notebook_01(RECALL, FORGING_CELL), tmp_path / "01_dados_e_metricas.ipynb")
-    result = grade(submission, quiet=True, sandbox_mode="none", timeout=300, zygotes=zygotes)
+    result = grade(submission, quiet=True, timeout=300, **launcher)
     assert result["status"] == TAMPERED and FORGED_RESULT in result["review"] and result["passed"] == 0
 
 
@@ -664,15 +667,20 @@ class Outside:
     observed["solutions"] = subprocess.run(["cat", {solutions_file!r}], capture_output=True).returncode
     observed["write_home"] = subprocess.run(["touch", {home_file!r}], capture_output=True).returncode
     observed["write_tmp"] = subprocess.run(["touch", {tmp_file!r}], capture_output=True).returncode
+    observed["capabilities"] = subprocess.run(["grep", "CapEff", "/proc/self/status"], capture_output=True,
+                                              text=True).stdout.split()[-1]
     raise RuntimeError("SPY" + json.dumps(observed) + "YPS")
 '''
 
 
 @pytest.mark.safety
 @pytest.mark.subprocess
-def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_no_class(tmp_path):
+@pytest.mark.parametrize("forked", [False, True], ids=["process", "zygote"])
+def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_no_class(tmp_path, request, forked):
+    """Also forked from a zygote in the sandbox: the zygote never sees the class folder either."""
     if not bwrap_available():
         pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    zygotes = request.getfixturevalue("zygote_pool") if forked else None
     turma = tmp_path / "turma"
     write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
     home_file = Path.home() / f"grading-sandbox-{random.randint(10**6, 10**7)}"
@@ -684,11 +692,12 @@ def test_in_the_bwrap_sandbox_programs_the_submission_starts_see_no_network_and_
     )
     submission = write(notebook_01(RIGHT, cell), turma / "ana" / "01_dados_e_metricas.ipynb")
     try:
-        result = grade(submission, quiet=True, sandbox_mode="bwrap", timeout=300, private=[turma])
+        result = grade(submission, quiet=True, sandbox_mode="bwrap", timeout=300, private=[turma], zygotes=zygotes)
         observed = spied(result)
         assert observed["network"] != "open" and observed["class_folder"] == ""
         assert observed["solutions"] != 0 and observed["write_home"] != 0 and not home_file.exists()
         assert not (tmp_path / "outside.txt").exists()  # /tmp in the sandbox is its own, thrown away
+        assert int(observed["capabilities"], 16) == 0  # none, even when the grader runs as root
         assert result["sandbox"] == "bwrap" and result["status"] == OK and result["passed"] == 1
     finally:
         home_file.unlink(missing_ok=True)

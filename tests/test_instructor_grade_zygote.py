@@ -4,11 +4,22 @@ time limit; a zygote that fails is replaced by a fresh process. The hostile subm
 also run through a zygote there (its ``zygotes`` fixture)."""
 
 import os
+import random
 
 import pytest
-from test_instructor_grade import RECALL, RIGHT, TAMPERING_CELL, notebook_01, spied, spy_cell, write
+from test_instructor_grade import (
+    RECALL,
+    RIGHT,
+    TAMPERING_CELL,
+    notebook_01,
+    processes_with_arguments,
+    spied,
+    spy_cell,
+    write,
+)
 
 from fcn_course.instructor import grade_zygote
+from fcn_course.instructor.sandbox import bwrap_available
 from fcn_course.instructor.grade import CHECKS_REPLACED, OK, TAMPERED, TIMEOUT, grade
 from fcn_course.instructor.grade_class import grade_class
 
@@ -53,16 +64,18 @@ def test_what_one_forked_submission_changes_dies_with_its_child(tmp_path, pool):
     assert second["status"] == OK and second["review"] == {} and second["passed"] == 1
 
 
+PIPES_PROBE = (
+    "\n\nclass Probe:\n    import json, os\n    try:\n        os.listdir(f'/proc/{os.getppid()}/fd')\n"
+    "        seen = 'allowed'\n    except OSError as error:\n        seen = type(error).__name__\n"
+    "    raise RuntimeError('SPY' + json.dumps(seen) + 'YPS')\n"
+)
+
+
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads every process's files")
 def test_a_forked_child_cannot_reach_the_zygotes_pipes(tmp_path, pool):
     """The zygote is not dumpable: its open files (the pipes its answers go through) are closed to its children
     (for an ordinary user, as the grader should run: ``sandbox``)."""
-    probe = (
-        "\n\nclass Probe:\n    import json, os\n    try:\n        os.listdir(f'/proc/{os.getppid()}/fd')\n"
-        "        seen = 'allowed'\n    except OSError as error:\n        seen = type(error).__name__\n"
-        "    raise RuntimeError('SPY' + json.dumps(seen) + 'YPS')\n"
-    )
-    submission = write(notebook_01(RIGHT, probe), tmp_path / "01_dados_e_metricas.ipynb")
+    submission = write(notebook_01(RIGHT, PIPES_PROBE), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", zygotes=pool)
     assert spied(result) == "PermissionError"
 
@@ -79,7 +92,7 @@ def test_a_forked_submission_that_never_ends_is_stopped_by_the_cpu_limit(tmp_pat
 
 def test_a_zygote_that_fails_is_replaced_by_a_fresh_process(tmp_path, capsys):
     class Broken:
-        def get(self):
+        def get(self, *how):
             raise grade_zygote.ZygoteGone("the grading zygote ended")
 
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
@@ -92,8 +105,8 @@ def test_a_class_is_graded_through_one_zygote_per_job_and_they_end_with_it(tmp_p
     started = []
     real_init = grade_zygote.Zygote.__init__
 
-    def counting_init(self):
-        real_init(self)
+    def counting_init(self, *how):
+        real_init(self, *how)
         started.append(self)
 
     monkeypatch.setattr(grade_zygote.Zygote, "__init__", counting_init)
@@ -104,3 +117,89 @@ def test_a_class_is_graded_through_one_zygote_per_job_and_they_end_with_it(tmp_p
 
     assert [row["status"] for row in grades.rows] == [OK] * 3
     assert len(started) == 1 and not started[0].alive
+
+
+# ---------------------------------------------------------------- a zygote in the bwrap sandbox
+LEAVER = """
+
+class Leave:
+    import os, subprocess
+    for folder in ("/tmp", "/dev/shm", os.path.dirname(os.getcwd()), {hidden!r}):
+        subprocess.run(["sh", "-c", f"mkdir -p {{folder}}/left-{marker} && touch {{folder}}/left-{marker}.txt"])
+    subprocess.run(["sh", "-c", "setsid sleep {marker} >/dev/null 2>&1 < /dev/null & exit 0"])
+"""
+
+LOOKER = """
+
+class Look:
+    import json, os, subprocess
+    seen = subprocess.run(["sh", "-c", "ls -A /tmp /dev/shm .. {hidden}; cat /proc/[0-9]*/cmdline | tr '\\\\0' ' '"],
+                          capture_output=True, text=True).stdout
+    raise RuntimeError("SPY" + json.dumps(seen) + "YPS")
+"""
+
+
+@pytest.fixture(scope="module")
+def sandboxed_pool():
+    if not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    with grade_zygote.ZygotePool() as zygotes:
+        yield zygotes
+
+
+@pytest.mark.safety
+def test_in_the_sandbox_nothing_of_one_submission_reaches_the_next_one_of_the_same_zygote(tmp_path, sandboxed_pool):
+    """Files in /tmp, /dev/shm, the work area and the hidden (empty, writable) class folder and instructor's home,
+    and a grandchild that left the child's session (setsid, in the background): all gone when the next submission
+    runs, forked from the same zygote."""
+    marker = str(random.randint(10**6, 10**7))
+    turma = tmp_path / "turma"
+    hidden = (str(turma), os.path.expanduser("~"))
+    leaver = LEAVER.format(marker=marker, hidden=hidden).replace(f"{hidden!r}):", f"{', '.join(map(repr, hidden))}):")
+    leaver = write(notebook_01(RIGHT, leaver), turma / "ana" / "01_dados_e_metricas.ipynb")
+    looker = write(
+        notebook_01(RIGHT, LOOKER.format(hidden=" ".join(hidden))), turma / "bia" / "01_dados_e_metricas.ipynb"
+    )
+    options = {"quiet": True, "sandbox_mode": "bwrap", "private": [turma], "zygotes": sandboxed_pool}
+
+    first = grade(leaver, **options)
+    assert first["status"] == OK and first["cell_errors"] == [] and first["passed"] == 1
+    assert not processes_with_arguments("sleep", marker), "a grandchild outlived the submission that started it"
+    zygote = sandboxed_pool.started()
+    second = grade(looker, **options)
+
+    seen = spied(second)
+    assert "/tmp:" in seen and "/dev/shm:" in seen and "grade_zygote" in seen  # the probe ran and saw the zygote
+    assert f"left-{marker}" not in seen and f"sleep {marker}" not in seen
+    assert second["status"] == OK and second["passed"] == 1 and sandboxed_pool.started() == zygote  # the same one
+
+
+@pytest.mark.safety
+def test_a_child_of_a_sandboxed_zygote_cannot_reach_its_pipes_even_as_root(tmp_path, sandboxed_pool):
+    """In the sandbox the children have no capabilities (``--cap-drop ALL`` for root), so the zygote being not
+    dumpable keeps its pipes from them whoever grades (root may list ``/proc/2/fd``, not open what is there)."""
+    answers = "open(f'/proc/{os.getppid()}/fd/1', 'w')"  # the pipe the zygote answers the grader through
+    probe = PIPES_PROBE.replace("os.listdir(f'/proc/{os.getppid()}/fd')", answers)
+    submission = write(notebook_01(RIGHT, probe), tmp_path / "01_dados_e_metricas.ipynb")
+    result = grade(submission, quiet=True, sandbox_mode="bwrap", zygotes=sandboxed_pool)
+    assert spied(result) == "PermissionError"
+
+
+@pytest.mark.safety
+def test_a_sandboxed_zygote_sees_no_class_folder_and_other_hidden_folders_get_their_own(tmp_path, sandboxed_pool):
+    """The zygote (PID 2 of the sandbox, the child's parent) shares its mounts with the child: the class folder
+    is not there; a submission whose folders to hide differ is not forked from a zygote started for others."""
+    listing = "__import__('subprocess').run(['ls', '-A', {turma!r}], capture_output=True, text=True).stdout"
+    seen = f"[open('/proc/2/cmdline').read(), {listing}, os.getppid()]"
+    zygotes = []
+    for turma in (tmp_path / "turma", tmp_path / "outra"):
+        write(notebook_01(RIGHT), turma / "bia" / "01_dados_e_metricas.ipynb")
+        probe = spy_cell(seen.format(turma=str(turma)))
+        submission = write(notebook_01(RIGHT, probe), turma / "ana" / "01_dados_e_metricas.ipynb")
+        result = grade(submission, quiet=True, sandbox_mode="bwrap", private=[turma], zygotes=sandboxed_pool)
+        command, listed, parent = spied(result)
+        assert "grade_zygote" in command and listed == "" and parent == 2
+        zygotes += sandboxed_pool.started()
+    assert zygotes[0] is zygotes[1]  # both classes lie in /tmp, hidden by the same mounts: one zygote serves both
+    other = sandboxed_pool.get("bwrap", [tmp_path / "turma"])
+    assert other is not zygotes[0] and not zygotes[0].alive and other.hidden == (str(tmp_path / "turma"),)

@@ -352,9 +352,29 @@ def _run_child(
 ) -> dict:
     """Run ``grade_child`` on the copy (its folder is the child's) with ``timeout`` seconds of CPU time, tried
     again ``retries`` times after a time-out (``grade_time``), with the other limits and, for ``"bwrap"``, in the
-    sandbox; the result checked by :func:`_read_result`. With ``zygotes`` (a ``grade_zygote.ZygotePool``) and
-    no sandbox, the child is forked from a pre-imported zygote instead of started afresh (a zygote that fails
+    sandbox; the result checked by :func:`_read_result`. With ``zygotes`` (a ``grade_zygote.ZygotePool``), the
+    child is forked from this thread's pre-imported zygote instead of started afresh; in the bwrap sandbox that
+    zygote runs in the sandbox itself and the copy goes to a new folder in its work area (a zygote that fails
     falls back on a fresh process)."""
+    hidden = sandbox.outermost(sandbox.hidden_folders([*private, SOLUTIONS_DIR])) if sandbox_mode == "bwrap" else []
+    if zygotes is not None:
+        from fcn_course.instructor.grade_zygote import ZygoteGone
+
+        try:
+            zygote = zygotes.get(sandbox_mode, hidden)
+            if zygote.work is None:
+                return _attempts(copy_path, timeout, sandbox_mode, limits, private, retries, hidden, zygote)
+            with zygote.workdir() as workdir:
+                copy = workdir / copy_path.name
+                copy.write_bytes(copy_path.read_bytes())
+                return _attempts(copy, timeout, sandbox_mode, limits, private, retries, hidden, zygote)
+        except ZygoteGone as error:
+            print(f"grading: {error}; this submission runs in a new process", file=sys.stderr)
+    return _attempts(copy_path, timeout, sandbox_mode, limits, private, retries, hidden, None)
+
+
+def _attempts(copy_path: Path, timeout, sandbox_mode, limits, private, retries, hidden, zygote) -> dict:
+    """The attempts of :func:`_run_child` in the copy's folder, each with a new token file; the checked result."""
     from fcn_course.checks import exercises
 
     workdir = copy_path.parent
@@ -371,12 +391,16 @@ def _run_child(
     }
     command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_child", json.dumps(config)]
     if sandbox_mode == "bwrap":
-        hidden = sandbox.hidden_folders(list(private) + [SOLUTIONS_DIR])
         command = sandbox.bwrap_command(command, workdir, readable, hidden)
     token, environment = secrets.token_hex(16), sandbox.child_environment(workdir, paths)
     for attempt in range(1, retries + 2):  # noqa: B007 - grade_time.run_with_retry, with a new token file for each attempt
         sandbox.write_token(workdir / "token", token)  # the child reads it and deletes it before any student code
-        run = _start_child(command, config, timeout, workdir, environment, sandbox_mode, zygotes)
+        if zygote is not None:
+            run = zygote.run(config, timeout, cwd=workdir, env=environment)
+        else:
+            run = sandbox.signal_code(
+                run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout
+            )
         if run.limit is None:
             break
     result = _read_result(workdir / "result.json", token, run, timeout, attempt)
@@ -384,18 +408,6 @@ def _run_child(
         **result,
         "process": {"cpu_s": run.cpu_s, "wall_s": run.wall_s, "peak_mb": run.peak_mb, "private_mb": run.private_mb},
     }
-
-
-def _start_child(command, config: dict, timeout: float, workdir: Path, environment: dict, sandbox_mode, zygotes):
-    """One attempt: forked from this thread's zygote when there is one (and no sandbox), else a new process."""
-    if zygotes is not None and sandbox_mode == "none":
-        from fcn_course.instructor.grade_zygote import ZygoteGone
-
-        try:
-            return zygotes.get().run(config, timeout, cwd=workdir, env=environment)
-        except ZygoteGone as error:
-            print(f"grading: {error}; this submission runs in a new process", file=sys.stderr)
-    return sandbox.signal_code(run_limited(command, timeout, cwd=workdir, env=environment), sandbox_mode, timeout)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -317,7 +317,8 @@ def grade_class(
     ``timeout``: seconds of CPU time per submission (None: ``DEFAULT_TIMEOUT``); ``jobs``: submissions graded at once;
     ``replace``: replace an earlier grading in ``report_dir``; ``sandbox_mode`` and ``limits``: see
     ``fcn_course.instructor.sandbox``; ``zygote``: fork each child from a pre-imported zygote, one per job, where
-    that works (Linux, no bwrap sandbox: ``fcn_course.instructor.grade_zygote``), else a new process each. Raises FileNotFoundError (a path does not exist), GradingRefused (the
+    that works (Linux; with bwrap the zygote runs in the sandbox: ``fcn_course.instructor.grade_zygote``), else a
+    new process each. Raises FileNotFoundError (a path does not exist), GradingRefused (the
     folder is locked or holds files of someone else), ``sandbox.SandboxUnavailable`` and GradingOutputError
     (the CSV could not be written).
     """

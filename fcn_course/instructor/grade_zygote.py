@@ -20,18 +20,56 @@ What a zygote never weakens:
 * a zygote that dies (killed by a child...) is noticed (:class:`ZygoteGone`), and the grader runs that
   attempt in a fresh process (``grade._run_child``), then starts a new zygote.
 
-Where it is used: on Linux (``os.fork``), with ``--sandbox none`` (and ``auto`` where bubblewrap does not
-work). Elsewhere the grader starts a fresh process per submission as before: there is no ``fork`` on Windows,
-macOS's system libraries are not safe to use after ``fork``, and the bubblewrap sandbox (``--sandbox bwrap``)
-wraps each child in namespaces of its own, which a fork of one shared parent cannot have.
+Where it is used: on Linux (``os.fork``); elsewhere the grader starts a fresh process per submission as before:
+there is no ``fork`` on Windows, and macOS's system libraries are not safe to use after ``fork``.
 ``fcn_course.instructor.grade_class`` keeps one zygote per worker (``--jobs``): :class:`ZygotePool`.
+
+**With the bubblewrap sandbox** (``--sandbox bwrap``, and ``auto`` where it works) the zygote itself starts
+inside bubblewrap with the very mounts a fresh sandboxed child gets (``sandbox.bwrap_command``: no network,
+every file read-only, the class folders, the report folder, ``solutions/``, the instructor's working folder and
+home and ``/tmp`` replaced by empty folders), so every child it forks inherits that box: what the sandbox
+promises holds for programs the child starts too. A forked child cannot get namespaces of its own (making
+them needs capabilities the sandbox does not give: ``sandbox.bwrap_options``, ``--cap-drop ALL`` when root
+grades), so the children of one zygote share its namespaces, one after the other (a zygote grades one
+submission at a time). Without capabilities a child also cannot change the shared mounts, nor open the
+zygote's pipes through ``/proc`` (it is not dumpable), even when root grades: a forked child holds a copy of
+the zygote's memory, the current nonce included, so those pipes are what must stay out of its reach.
+What one submission could leave for the next is removed between them, by the zygote (``--isolated``), before
+each fork and after each child ends:
+
+* processes: the zygote is PID 2 in a PID namespace of its own (``--unshare-pid``; PID 1 is bubblewrap's, which
+  reaps orphans), so ``kill(-1, SIGKILL)`` reaches every other process in it, and only those: a grandchild that
+  left its child's session (double fork, ``setsid``) dies too, and the zygote waits until none is left;
+* files: the only writable places are the sandbox's own empty folders (``tmpfs``: ``/tmp``, ``/dev/shm``, the
+  hidden folders) and the zygote's work area (a folder of the grader's, the only one bound writable, where each
+  submission gets a new subfolder from the grader). Whatever appeared in them since the zygote started is
+  removed (without following links), except the current submission's folder (before the fork) and its
+  ``result.json`` (after: the grader reads it, then removes the folder); bubblewrap's own entries that were
+  changed, or anything that cannot be removed, end the zygote (the grader starts a new one);
+* the zygote never sees the class folder (hidden from it as from the child): a submission reaches it as a copy
+  in the work area, written by the grader; and it still runs no student code;
+* the nonce, the token and the fingerprint are checked as without the sandbox.
+
+Why a folder of the grader's as the work area, not a ``tmpfs`` the submission's bytes are piped into: the
+grader writes the copy and the one-time token and reads ``result.json`` exactly as for a fresh sandboxed child
+(the same files, the same checks, ``O_NOFOLLOW``), and that one folder is all the two sides share. Every promise
+of the sandbox is kept in this form, so no case falls back on a fresh process but a zygote that fails.
+
+What stays shared between two submissions of one zygote: System V and POSIX IPC objects (message queues,
+semaphores, shared memory made without a file). They are not files: the next child never opens one unless its
+own code does, so they cannot change its verdict; they could carry data from one submission to the next, as
+the two students could themselves. A zygote's mounts are decided when it starts: a submission whose hidden
+folders differ (another class folder) gets a new zygote (:meth:`ZygotePool.get`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,6 +87,7 @@ from fcn_course.instructor.grade_time import wall_limit as default_wall_limit
 PRELOADED = ("torch", "torchvision", "nbformat", "jupytext", "fcn_course.checks", "fcn_course.definitions")
 WARM_BACKBONES = ("alexnet",)  # their initial weights drawn once in the zygote (``checks.models``), shared
 READY = "ready"
+ISOLATED = "--isolated"  # the zygote runs in its own bubblewrap sandbox: it clears it between children
 MAX_OUTPUT_CHARS = 200_000  # of a child's stdout and stderr each, in the answer
 
 
@@ -142,11 +181,143 @@ def private_mb(pid: int) -> float:
     return sum(int(line.split()[1]) for line in lines if line.startswith(("Private_Clean:", "Private_Dirty:"))) / 1024
 
 
-def _supervise(request: dict) -> dict:
+# --------------------------------------------------------------------------------------------------
+# In a sandboxed zygote (``--isolated``): nothing of one submission is left for the next
+# --------------------------------------------------------------------------------------------------
+def _unescape(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), field)
+
+
+def _mounts() -> dict:
+    """Mount point -> whether it is a writable ``tmpfs`` (one of the sandbox's own folders), for the mounts one
+    sees (``/proc/self/mountinfo`` lists them in the order they were made, also those a later mount on the same
+    folder or one above it covers: bubblewrap's new ``/dev`` covers the host's ``/dev/shm``)."""
+    found = {}
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        fields, kind = line.split(" - ", 1)
+        point, options = _unescape(fields.split()[4]), fields.split()[5].split(",")
+        below = point.rstrip("/") + "/"
+        found = {other: value for other, value in found.items() if other != point and not other.startswith(below)}
+        found[point] = kind.split()[0] == "tmpfs" and "rw" in options and point != "/"
+    return found
+
+
+def _kind(path: str):
+    """What ``path`` is, without following it: ``"folder"``, ``"file"`` or ``("link", target)``."""
+    if os.path.islink(path):
+        return ("link", os.readlink(path))
+    return "folder" if os.path.isdir(path) else "file"
+
+
+class Box:
+    """The sandbox a zygote runs in, as it was when the zygote started: its writable places and what they held
+    (bubblewrap's mount points and links); :meth:`clear` brings it back to that."""
+
+    def __init__(self, work: str):
+        mounts = _mounts()
+        self.mounts = set(mounts)
+        self.roots = sorted({work, *(point for point, writable in mounts.items() if writable)})
+        self.initial = {path: _kind(path) for root in self.roots for path in self._walk(root)}
+
+    def _walk(self, folder: str):
+        """Every path under ``folder``, not entering links or other mounts."""
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            yield entry.path
+            if entry.path not in self.mounts and entry.is_dir(follow_symlinks=False):
+                yield from self._walk(entry.path)
+
+    def _others(self) -> list:
+        """The processes of this PID namespace besides PID 1 and this one (zombies aside)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in (1, os.getpid()):
+                try:
+                    if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                        found.append(int(entry.name))
+                except OSError:
+                    pass  # ended meanwhile
+        return found
+
+    def end_processes(self) -> bool:
+        """Kill every other process of the PID namespace (never outside one: PID 2 under PID 1 is bubblewrap's
+        layout); True when none is left."""
+        if (os.getpid(), os.getppid()) != (2, 1):
+            return False
+        for _ in range(500):
+            try:
+                os.kill(-1, signal.SIGKILL)  # Linux: every process we may signal but PID 1 and ourselves
+            except ProcessLookupError:
+                pass
+            if not self._others():
+                return True
+            time.sleep(0.01)
+        return False
+
+    def _empty(self, folder: str, keep: tuple) -> bool:
+        clean = True
+        for path in list(self._walk_once(folder)):
+            if path in self.mounts or path in keep:
+                continue
+            before = self.initial.get(path)
+            leads_to_kept = any(kept.startswith(path + os.sep) for kept in keep)
+            if before is not None or leads_to_kept:
+                if _kind(path) == "folder":
+                    clean &= self._empty(path, keep)
+                elif before != _kind(path):
+                    clean = False
+                continue
+            try:
+                if _kind(path) == "folder":
+                    shutil.rmtree(path, onerror=_open_and_retry)
+                else:
+                    os.unlink(path)
+            except OSError:
+                clean = False
+        return clean
+
+    @staticmethod
+    def _walk_once(folder: str):
+        try:
+            return [entry.path for entry in os.scandir(folder)]
+        except OSError:
+            return []
+
+    def clear(self, keep=()) -> bool:
+        """End every other process and remove what appeared in the writable places since the zygote started,
+        except ``keep`` (paths, with the folders that lead to them); False when something could not be."""
+        ended = self.end_processes()
+        keep = tuple(os.path.normpath(str(path)) for path in keep)
+        return ended and all([self._empty(root, keep) for root in self.roots])
+
+
+def _open_and_retry(function, path, _error) -> None:
+    """``shutil.rmtree``'s error handler: a folder the submission closed (``chmod 000``) is opened again."""
+    os.chmod(os.path.dirname(path), 0o700)
+    if os.path.isdir(path) and not os.path.islink(path):
+        os.chmod(path, 0o700)
+        shutil.rmtree(path)
+    else:
+        function(path)
+
+
+def _output_file():
+    """A file for a child's stdout or stderr that lives in memory (the sandboxed zygote has no folder to keep it
+    in that the child could not reach)."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("grading-output"), "w+b")
+    return tempfile.TemporaryFile()
+
+
+def _supervise(request: dict, box: Optional[Box] = None) -> dict:
     """Fork the child for ``request``, wait for it with the wall-clock backstop, and say how it ended (its
-    private memory sampled while it runs)."""
+    private memory sampled while it runs); with a ``box``, the sandbox is cleared before and after the child."""
     start, limit, poll, private = time.monotonic(), None, 0.05, 0.0
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    clean = box is None or box.clear(keep=[request["cwd"]])
+    with _output_file() as out, _output_file() as err:
         pid = os.fork()
         if pid == 0:
             _become_child(request, out, err)
@@ -165,6 +336,8 @@ def _supervise(request: dict) -> dict:
         _kill_group(pid)  # anything the child left running
         returncode = os.waitstatus_to_exitcode(status)
         stdout, stderr = _output(out), _output(err)
+    if box is not None:
+        clean = box.clear(keep=[request["config"]["result"]]) and clean
     cpu_s = usage.ru_utime + usage.ru_stime
     if limit is None and _stopped_by_cpu_limit(returncode, cpu_s, request["cpu_seconds"]):
         limit = CPU
@@ -178,26 +351,33 @@ def _supervise(request: dict) -> dict:
         "limit": limit,
         "peak_mb": usage.ru_maxrss / 1024,
         "private_mb": private,
+        "clean": clean,
     }
 
 
-def serve(requests, answers) -> None:
-    """The zygote's loop: one request (a JSON line) in, one child, one answer (a JSON line) out."""
+def serve(requests, answers, box: Optional[Box] = None) -> None:
+    """The zygote's loop: one request (a JSON line) in, one child, one answer (a JSON line) out; with a ``box``
+    that could not be cleared, the zygote ends after its answer (the grader starts a new one)."""
     answers.write(READY + "\n")
     answers.flush()
     for line in requests:
         request = json.loads(line)
-        answer = _supervise(request)
+        answer = _supervise(request, box)
         del request  # nothing of one submission lingers for the next
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
+        if not answer["clean"]:
+            return
 
 
-def main() -> int:
+def main(argv=()) -> int:
     _dumpable(False)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the grader's terminal: the grader ends us
     preload()
-    serve(sys.stdin, sys.stdout)
+    box = Box(os.getcwd()) if ISOLATED in argv else None  # bubblewrap starts us in the work area
+    if box is not None and not box.end_processes():
+        return 1  # not alone in a PID namespace: nothing could be cleared between children
+    serve(sys.stdin, sys.stdout, box)
     return 0
 
 
@@ -205,19 +385,33 @@ def main() -> int:
 # The grader's side
 # --------------------------------------------------------------------------------------------------
 class Zygote:
-    """One zygote process, used by one grading thread at a time (``run`` is not thread-safe)."""
+    """One zygote process, used by one grading thread at a time (``run`` is not thread-safe).
 
-    def __init__(self):
+    ``sandbox_mode`` ``"bwrap"``: the zygote runs in bubblewrap, ``hidden`` folders replaced by empty ones (see the
+    module's docstring), and each submission must be graded in a folder from :meth:`workdir`; ``"none"``: the
+    zygote sees what the grader sees (``work`` is None)."""
+
+    def __init__(self, sandbox_mode: str = "none", hidden=()):
         self.folder = tempfile.TemporaryDirectory(prefix="fcn_course_zygote_")
-        workdir = Path(self.folder.name)
+        folder = Path(self.folder.name)
         from fcn_course.checks import exercises
 
-        modules = sorted({row.module for row in exercises()})
-        self.path = [str(p) for p in sandbox.python_path(workdir, modules)]
-        environment = sandbox.child_environment(workdir, [Path(p) for p in self.path])
+        self.modules = sorted({row.module for row in exercises()})
+        self.hidden = tuple(str(path) for path in hidden)
+        paths = sandbox.python_path(folder, self.modules)
+        self.path = [str(p) for p in paths]
+        environment = sandbox.child_environment(folder, paths)
+        command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_zygote"]
+        self.work = None
+        if sandbox_mode == "bwrap":
+            self.work = folder / "work"  # the only folder it may write to, besides the sandbox's empty ones
+            self.work.mkdir(mode=0o700)
+            readable = [*sandbox.readable_paths(paths), folder]
+            command = sandbox.bwrap_command([*command, ISOLATED], self.work, readable, list(hidden))
+        self.sandbox_mode = sandbox_mode
         self.process = subprocess.Popen(
-            [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_zygote"],
-            cwd=workdir,
+            command,
+            cwd=folder,
             env=environment,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -229,6 +423,20 @@ class Zygote:
         if self.process.stdout.readline().strip() != READY:
             self.close()
             raise ZygoteGone("the grading zygote did not start")
+
+    def fits(self, sandbox_mode: str, hidden, modules) -> bool:
+        """Was this zygote started for that sandbox, those hidden folders and those check modules?"""
+        return (self.sandbox_mode, self.hidden, self.modules) == (sandbox_mode, tuple(map(str, hidden)), modules)
+
+    @contextlib.contextmanager
+    def workdir(self):
+        """A new folder in the sandboxed zygote's work area for one submission, removed afterwards."""
+        folder = self.work / secrets.token_hex(8)
+        folder.mkdir(mode=0o700)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def run(self, config: dict, cpu_seconds: float, *, cwd, env, wall_seconds: Optional[float] = None) -> ChildRun:
         """Like ``grade_time.run_limited`` for ``python -m fcn_course.instructor.grade_child CONFIG``, forked."""
@@ -292,14 +500,29 @@ class ZygotePool:
     def __init__(self):
         self._local, self._all, self._lock = threading.local(), [], threading.Lock()
 
-    def get(self) -> Zygote:
-        """This thread's zygote (a new one when it has none or its zygote ended); ZygoteGone if none starts."""
+    def get(self, sandbox_mode: str = "none", hidden=()) -> Zygote:
+        """This thread's zygote for ``sandbox_mode`` and ``hidden`` folders: a new one when it has none, when its
+        zygote ended or was started for other folders or other check modules; ZygoteGone if none starts."""
+        from fcn_course.checks import exercises
+
+        modules = sorted({row.module for row in exercises()})
         zygote = getattr(self._local, "zygote", None)
-        if zygote is None or not zygote.alive:
-            zygote = self._local.zygote = Zygote()
+        if zygote is not None and not (zygote.alive and zygote.fits(sandbox_mode, hidden, modules)):
+            with self._lock:
+                self._all = [other for other in self._all if other is not zygote]
+            zygote.close()
+            zygote = None
+        if zygote is None:
+            self._local.zygote = None
+            zygote = self._local.zygote = Zygote(sandbox_mode, hidden)
             with self._lock:
                 self._all.append(zygote)
         return zygote
+
+    def started(self) -> list:
+        """The zygotes running now (one per thread at most)."""
+        with self._lock:
+            return list(self._all)
 
     def close(self) -> None:
         with self._lock:
@@ -315,4 +538,4 @@ class ZygotePool:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

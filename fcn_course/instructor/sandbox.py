@@ -15,8 +15,10 @@ Grading runs the student's code as the instructor's user. Two layers keep that c
 * **``--sandbox bwrap``** (the default where `bubblewrap <https://github.com/containers/bubblewrap>`_ works):
   the child runs in a bubblewrap sandbox with no network, every file read-only except its temporary folder,
   an empty ``/tmp``, and the class folders, the report folder, ``solutions/`` and the instructor's home
-  replaced by empty folders, whatever program the submission starts. ``auto`` (the default) uses it when
-  it works and falls back to ``none``.
+  replaced by empty folders, no capabilities (``--cap-drop ALL`` for root), whatever program the
+  submission starts. ``auto`` (the default) uses it when it works and falls back to ``none``. A class is graded
+  by children forked from a zygote that runs in that same sandbox, cleared between submissions
+  (``grade_zygote``).
 
 The limits are applied by the child itself (:func:`apply_limits`, its first step, before any student code):
 a process may lower its limits but, unless it runs as root, never raise them again. ``RLIMIT_NPROC`` counts every
@@ -205,6 +207,14 @@ BWRAP_OPTIONS = (
 )
 
 
+def bwrap_options() -> tuple:
+    """``BWRAP_OPTIONS``, and for root ``--cap-drop ALL``: run by root, bubblewrap leaves the child its
+    capabilities (mounting, reading any process's files...), which a zygote's children share one after the other.
+    (An ordinary user's sandbox has none; a setuid bubblewrap may refuse the option from an ordinary user.)"""
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return (*BWRAP_OPTIONS, "--cap-drop", "ALL") if root else BWRAP_OPTIONS
+
+
 class SandboxUnavailable(RuntimeError):
     """``--sandbox bwrap`` was asked for and bubblewrap does not work here."""
 
@@ -216,7 +226,7 @@ def bwrap_available() -> bool:
     if program is None:
         return False
     try:
-        done = subprocess.run([program, *BWRAP_OPTIONS, "true"], capture_output=True, timeout=30, check=False)
+        done = subprocess.run([program, *bwrap_options(), "true"], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -237,6 +247,13 @@ def resolve_sandbox(mode: str) -> str:
     return mode
 
 
+def outermost(hidden) -> list:
+    """The folders of ``hidden`` that exist and lie in no other of them (a folder inside a hidden one is hidden
+    with it): what the sandbox mounts, in order; two lists with the same outermost folders hide the same."""
+    hidden = [Path(p) for p in dict.fromkeys(map(str, hidden)) if Path(p).is_dir()]
+    return [p for p in hidden if not any(other != p and other in p.parents for other in hidden)]
+
+
 def bwrap_command(command: list, workdir: Path, readable: list, hidden: list) -> list:
     """``command`` inside bubblewrap: no network, everything read-only, ``workdir`` writable.
 
@@ -244,16 +261,14 @@ def bwrap_command(command: list, workdir: Path, readable: list, hidden: list) ->
     replaced by empty ones, ``readable`` ones shown again inside them; a deeper folder wins over a shallower
     one, so the mounts go from the shortest path to the longest.
     """
-    hidden = [Path(p) for p in hidden if Path(p).is_dir()]
-    outermost = [p for p in hidden if not any(other != p and other in p.parents for other in hidden)]
-    mounts = [(path, "--tmpfs") for path in outermost]  # a folder inside a hidden one is hidden with it
+    mounts = [(path, "--tmpfs") for path in outermost(hidden)]
     mounts += [(Path(p), "--ro-bind") for p in readable if Path(p).exists()]
     arguments = []
     for path, kind in sorted(mounts, key=lambda mount: (len(mount[0].parts), mount[1] == "--ro-bind")):
         arguments += [kind, str(path)] if kind == "--tmpfs" else [kind, str(path), str(path)]
     return [
         shutil.which("bwrap"),
-        *BWRAP_OPTIONS,
+        *bwrap_options(),
         *arguments,
         "--bind",
         str(workdir),

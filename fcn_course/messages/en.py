@@ -1720,7 +1720,7 @@ MESSAGES = {
         "hidden; none: the limits and the Python-level guard only; auto (default): bwrap when it works here"
     ),
     "instructor_cli.grade.no_zygote": (
-        "start a new Python process for every submission instead of forking it from a pre-imported one, the zygote (used on Linux; saves ~6 s of CPU per submission)"
+        "start a new Python process for every submission instead of forking it from a pre-imported one, the zygote (Linux; with bwrap the zygote runs in the sandbox; saves ~6 s of CPU per submission)"
     ),
     "instructor_cli.grade.memory_limit": "address space allowed per submission, in GiB (default: 8; 0: no limit)",
     "instructor_cli.grade.exit_zero": "exit 0 even when some submission failed (for scripts that only want the reports)",

@@ -1726,7 +1726,7 @@ MESSAGES = {
         "escondidas; none: só os limites e a proteção em Python; auto (padrão): bwrap quando funciona aqui"
     ),
     "instructor_cli.grade.no_zygote": (
-        "inicia um novo processo Python para cada entrega em vez de criá-lo (fork) a partir de um já importado, o zigoto (usado no Linux; poupa ~6 s de CPU por entrega)"
+        "inicia um novo processo Python para cada entrega em vez de criá-lo (fork) a partir de um já importado, o zigoto (Linux; com bwrap o zigoto roda dentro do sandbox; poupa ~6 s de CPU por entrega)"
     ),
     "instructor_cli.grade.memory_limit": "espaço de endereçamento permitido por entrega, em GiB (padrão: 8; 0: sem limite)",
     "instructor_cli.grade.exit_zero": (

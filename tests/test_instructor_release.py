@@ -8,6 +8,7 @@ from fcn_course.instructor import release as release_module
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST
 from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
+from fcn_course.messages import text
 from tiny_course import BEGIN, END, REPO_ROOT, TINY_OUTLINE, add_stray_solution, edit_solution_py, make_repo
 
 
@@ -227,7 +228,7 @@ def test_release_command_refuses_the_parent_of_the_repository(built_repo, monkey
     monkeypatch.setattr(instructor_main, "repo_root", lambda: built_repo)
     before = tree_digest(built_repo.parent)
     assert instructor_main.main(["release", "--out", str(built_repo / "..")]) == 1
-    assert "release refused" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(text("instructor_cli.release_refused", error=""))
     assert tree_digest(built_repo.parent) == before
 
 

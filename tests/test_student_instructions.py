@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from fcn_course import messages
 from fcn_course.__main__ import INSTRUCTOR_COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +38,9 @@ def test_one_set_of_colab_instructions_and_how_the_pair_works():
 
 
 def test_the_student_help_lists_grid_and_predict_as_student_commands():
-    text = build_parser().format_help()
-    student_part, instructor_part = text.split("For instructors only")
+    help_text = build_parser().format_help()
+    marker = messages.text("cli.epilog", commands="{commands}").split("{commands}")[0].strip()  # "Só para o professor:"
+    student_part, instructor_part = help_text.split(marker)
     assert "grid" in student_part and "predict" in student_part
     assert "grid" not in instructor_part and "predict" not in instructor_part
     assert "grid" not in INSTRUCTOR_COMMANDS and "predict" not in INSTRUCTOR_COMMANDS

@@ -8,6 +8,7 @@ import pytest
 from fcn_course.environment import DATA_ENV, RUNS_ENV, STATIC_ENV
 from fcn_course.instructor import course
 from fcn_course.instructor.course import choose_profile, print_summary, run_course
+from fcn_course.messages import text
 from fcn_course.voc import REQUIRED_PARTS, voc_folder
 from tiny_course import TINY_OUTLINE, add_stray_solution, make_repo
 
@@ -112,7 +113,8 @@ def test_summary_prints_the_skip_gain_of_each_backbone(tmp_path, capsys):
         history["val"][0]["miou_fg"] = miou
         (tmp_path / name / "history.json").write_text(json.dumps(history))
     print_summary(tmp_path)
-    assert "skip gain alexnet scratch: +0.500 mIoU(fg) (0.250 -> 0.750)" in capsys.readouterr().out
+    gain = text("course.skip_gain", run="alexnet scratch", gain="+0.500", without="0.250", with_skip="0.750")
+    assert gain in capsys.readouterr().out
 
 
 def test_no_runs_no_summary(tmp_path, capsys):
@@ -132,7 +134,7 @@ def test_the_main_job_never_overwrites_a_notebook_it_did_not_write(tmp_path, cap
     (out / "01_demo.ipynb").write_text("the student's own notebook")
     assert run_course(repo, out_dir=out, smoke=True, site=False, names=TINY_OUTLINE) == 1
     said = capsys.readouterr().out
-    assert "01_demo.ipynb" in said and "Nothing was run" in said
+    assert "01_demo.ipynb" in said and text("course.refused", reason="").splitlines()[-1] in said
     assert sorted(p.name for p in out.iterdir()) == ["01_demo.ipynb"]  # no MathJax, no runs/, nothing
     assert (out / "01_demo.ipynb").read_text() == "the student's own notebook"
 
@@ -193,11 +195,23 @@ def test_the_main_job_prints_its_progress_and_says_when_the_machine_is_far_slowe
     fake_course["took"] = {name: seconds for name, seconds in expected.items()}  # the reference machine's pace
     assert course.run_course(tmp_path, out_dir=tmp_path / "a", profile="demo", site=False) == 0
     said = capsys.readouterr().out
-    assert "01_dados_e_metricas" in said and f"done in {expected['01_dados_e_metricas']:.0f}s" in said
-    assert "slower" not in said
+    assert "01_dados_e_metricas" in said and f" {expected['01_dados_e_metricas']:.0f} s " in said
+    assert text("course.slow_no_limit") not in said
 
     fake_course["took"] = {name: 10 * seconds for name, seconds in expected.items()}  # a busy, slow laptop
     assert course.run_course(tmp_path, out_dir=tmp_path / "b", profile="demo", site=False) == 0
     said = capsys.readouterr().out
-    assert said.count("slower") == 1  # said once, after the first notebook
-    assert "10x slower" in said and "no time limit" in said
+    assert said.count(text("course.slow_no_limit")) == 1  # said once, after the first notebook
+    assert (
+        text(
+            "course.slow_machine",
+            ratio="10",
+            name="01_dados_e_metricas",
+            took="",
+            expected="",
+            minutes="",
+            reference_minutes="",
+            limit="",
+        ).split(" (")[0]
+        in said
+    )

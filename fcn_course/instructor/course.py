@@ -86,34 +86,33 @@ def run_course(
     try:
         sources = solution_sources(repo_root, names)
     except CourseLayoutError as error:
-        print(f"!! the course was not run: {error}")
+        print(text("course.not_run", reason=error))
         return 1
     profile = choose_profile(smoke, profile)
     out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
     refused = refuse_foreign_files(out, sources)
     if refused:
-        print(f"!! the course was not run: {refused}\nNothing was run or written.")
+        print(text("course.refused", reason=refused))
         return 1
     out.mkdir(parents=True, exist_ok=True)
-    where = f"Pascal VOC in {data_root()}" if profile == "full" else "the synthetic VOC twin"
-    limit = f"{cell_timeout}s per cell" if cell_timeout else "no time limit per cell"
-    print(
-        f">> running the solution course with the '{profile}' profile ({text(PROFILES[profile]['description'])}; "
-        f"{where}; {limit}); results go to {out}"
-    )
+    where = text("course.data_voc", root=data_root()) if profile == "full" else text("course.data_synthetic")
+    limit = text("course.cell_limit", seconds=cell_timeout) if cell_timeout else text("course.no_cell_limit")
+    description = text(PROFILES[profile]["description"])
+    print(text("course.start", profile=profile, description=description, data=where, limit=limit, out=out))
     started = clock()
     _set_course_environment(out)
     warned = False
     for number, source in enumerate(sources, start=1):
         tic = clock()
-        print(f">> [{number}/{len(sources)}] {source.stem} ...", flush=True)
+        print(text("course.notebook_start", number=number, total=len(sources), name=source.stem), flush=True)
         try:
             executed = execute_notebook(source.with_suffix(".ipynb"), out, profile=profile, timeout=cell_timeout)
         except Exception as error:  # report which notebook failed, keep what ran
-            print(f"!! {source.stem} failed: {error}")
+            print(text("course.notebook_failed", name=source.stem, error=error))
             return 1
         took = clock() - tic
-        print(f"   done in {took:.0f}s (course so far {clock() - started:.0f}s) -> {executed} (+ .html)", flush=True)
+        so_far = clock() - started
+        print(text("course.notebook_done", took=f"{took:.0f}", so_far=f"{so_far:.0f}", path=executed), flush=True)
         slow = (
             None
             if warned
@@ -123,7 +122,7 @@ def run_course(
             print(slow, flush=True)
             warned = True
     print_summary(out / "runs")
-    print(f">> course finished in {clock() - started:.0f}s; open {out} to read the executed notebooks")
+    print(text("course.finished", took=f"{clock() - started:.0f}", out=out))
     return build_course_site(repo_root, out, names) if site else 0
 
 
@@ -151,16 +150,16 @@ def slow_machine_message(profile: str, name: str, took: float, names, cell_timeo
         return ""
     ratio = took / expected[name]
     total = sum(expected.get(other, 0) for other in names)
-    limit = (
-        "Cells have no time limit, so it will finish"
-        if not cell_timeout
-        else f"Cells stop after {cell_timeout}s (--cell-timeout): leave the option out to let every cell finish"
-    )
-    return (
-        f"!! this machine is about {ratio:.0f}x slower than the reference machine ({name} took {took:.0f}s "
-        f"here, {expected[name]}s on a 2-core CPU). At this pace the whole course takes about "
-        f"{ratio * total / 60:.0f} min instead of {total / 60:.0f}. {limit}; close other programs to go "
-        "faster, or run --profile smoke for a quick check that every cell runs."
+    limit = text("course.slow_no_limit") if not cell_timeout else text("course.slow_limit", seconds=cell_timeout)
+    return text(
+        "course.slow_machine",
+        ratio=f"{ratio:.0f}",
+        name=name,
+        took=f"{took:.0f}",
+        expected=expected[name],
+        minutes=f"{ratio * total / 60:.0f}",
+        reference_minutes=f"{total / 60:.0f}",
+        limit=limit,
     )
 
 
@@ -169,11 +168,11 @@ def build_course_site(repo_root: Path, run_dir: Path, names=COURSE_NOTEBOOKS) ->
     from fcn_course.instructor.mathjax import MathJaxMissing
     from fcn_course.instructor.site import SiteError, build_site
 
-    print(">> building the course website (student version) ...", flush=True)
+    print(text("course.site_start"), flush=True)
     try:
         build_site(repo_root, run_dir, names=names)
     except (SiteError, MathJaxMissing) as error:
-        print(f"!! the course website was not built: {error}")
+        print(text("course.site_failed", error=error))
         return 1
     return 0
 
@@ -200,8 +199,8 @@ def print_summary(runs_dir: Path) -> None:
             rows.append((run_dir, scores))
     if not rows:
         return
-    print(">> validation results of every run of the course (best epoch; smoke-profile figures mean nothing):")
-    print("   | run | best epoch | mIoU(fg) | IoU per class |")
+    print(text("course.summary_heading"))
+    print(text("course.summary_header"))
     print("   |---|---|---|---|")
     best = {}
     for run_dir, scores in rows:
@@ -213,8 +212,13 @@ def print_summary(runs_dir: Path) -> None:
         without = best.get(name.replace("-skip-", "-noskip-"))
         if "-skip-" in name and without is not None and with_skip is not None:
             print(
-                f"   skip gain {name.replace('-skip-', ' ')}: {with_skip - without:+.3f} mIoU(fg) "
-                f"({_fmt(without)} -> {_fmt(with_skip)})"
+                text(
+                    "course.skip_gain",
+                    run=name.replace("-skip-", " "),
+                    gain=f"{with_skip - without:+.3f}",
+                    without=_fmt(without),
+                    with_skip=_fmt(with_skip),
+                )
             )
 
 

@@ -294,7 +294,8 @@ def test_a_broken_run_is_reported_and_the_grid_goes_on(finished_grid, tmp_path):
     (broken / "last.pt").write_bytes((broken / "last.pt").read_bytes()[:1000])  # ...while writing, say
     result = tiny_grid(args, copy)
     assert [run.status for run in result.runs] == ["failed", "done"]
-    assert "last.pt" in result.runs[0].reason and "Delete" in result.runs[0].reason
+    hint = text("grid.failed_reason", error="", run_dir="").split(" ")[1]  # "Apague" / "Delete"
+    assert "last.pt" in result.runs[0].reason and hint in result.runs[0].reason
     result.write_report()
     assert "failed" in (copy / "report.md").read_text()
 
@@ -401,7 +402,7 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     assert (out_dir / "report.md").is_file()
 
     assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)], ingredients=REFERENCE) == 2
-    assert "unknown backbone" in capsys.readouterr().err
+    assert text("grid.unknown_backbones", unknown="['resnet']", choices="alexnet, vgg16") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -450,12 +451,14 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "the grid runs those only" in printed and "| alexnet-skip-scratch | done |" in printed
-    assert "vgg16" not in printed.split("the grid runs those only")[1]
+    only = text("grid.only_defined", backbones="alexnet")
+    assert only in printed and "| alexnet-skip-scratch | done |" in printed
+    assert "vgg16" not in printed.split(only)[1]
 
     notebook_01 = notebook.with_name("01_dados_e_metricas.ipynb")
     assert experiments.main(["--out", str(out_dir), "--models", str(notebook_01)]) == 2
-    assert "do not define" in capsys.readouterr().err
+    fix = text("grid.notebooks_lack", notebooks="", names="").split(";")[1]  # "pass the notebooks where ..."
+    assert fix in capsys.readouterr().err
 
 
 # ==================================================================================================

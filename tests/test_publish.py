@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from fcn_course.messages import text
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import scan_for_leaks
 from fcn_course.instructor.publish import PublishError, publish
@@ -119,5 +120,5 @@ def test_the_publish_command_says_why_it_refuses(course, tmp_path, monkeypatch, 
     (tmp_path / "alunos").mkdir()
     (tmp_path / "alunos" / "notas.txt").write_text("minhas notas")
     assert instructor_cli.main(["publish", str(tmp_path / "alunos")]) == 1
-    assert "publish refused" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith(text("instructor_cli.publish_refused", error=""))
     assert (tmp_path / "alunos" / "notas.txt").read_text() == "minhas notas"

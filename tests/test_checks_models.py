@@ -32,6 +32,7 @@ def test_reference_alexnet_passes(skip):
     assert checks.check_fcn(FCN_AlexNet, skip=skip, verbose=False).passed
 
 
+@pytest.mark.slow  # builds two real VGG16s (~5-10 s); the probe-backbone tests keep the VGG16 path in the fast lane
 def test_reference_vgg16_passes_both_variants():
     assert checks.check_fcn(FCN_VGG16, skip=False, verbose=False).passed
     assert checks.check_fcn(FCN_VGG16, skip=True, verbose=False).passed
@@ -252,8 +253,13 @@ ALIAS_AND_TORCHVISION = '''
     "build",
     [
         "carrega(pretrained)",
-        "torchvision.models.alexnet(weights=AlexNet_Weights.IMAGENET1K_V1 if pretrained else None)",
-        'torchvision.models.alexnet(weights="DEFAULT" if pretrained else None)',
+        pytest.param(
+            "torchvision.models.alexnet(weights=AlexNet_Weights.IMAGENET1K_V1 if pretrained else None)",
+            marks=pytest.mark.slow,
+        ),  # builds real AlexNets: one spelling stays fast
+        pytest.param(
+            'torchvision.models.alexnet(weights="DEFAULT" if pretrained else None)', marks=pytest.mark.slow
+        ),  # builds real AlexNets: one spelling stays fast
     ],
 )
 def test_aliases_and_torchvision_builders_pass_without_downloading(build, tmp_path, monkeypatch):
@@ -332,6 +338,7 @@ class ResNetBackbone(_TorchvisionHead):
         self.classifier = nn.Conv2d(512, num_classes, 1)
 
 
+@pytest.mark.slow  # builds a real ResNet and the check's networks (~4-7 s)
 def test_weights_of_a_backbone_the_course_does_not_know_fail_the_check_with_a_clear_message():
     """Issue 20: no check ever raises; the check answers in Portuguese instead."""
     result = checks.check_fcn(ResNetBackbone, skip=False, verbose=False, backbone="alexnet")

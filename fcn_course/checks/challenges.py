@@ -177,9 +177,15 @@ def _size_cases() -> dict:
         nn.MaxPool2d(2, stride=2),
         nn.Conv2d(4, 4, kernel_size=3),
     )
+    # Built on the meta device, then given real but uninitialised memory: these Desafios read the layers' shapes
+    # (and a student may run them on a tensor), never their values, so drawing AlexNet's 61 M random weights for
+    # every graded submission would be wasted seconds.
+    with torch.device("meta"):
+        alexnet = models.alexnet(weights=None).features
+        vgg16 = models.vgg.make_layers(models.vgg.cfgs["D"])  # VGG16's features, without its big classifier
     return {
-        "AlexNet": models.alexnet(weights=None).features,
-        "VGG16": models.vgg.make_layers(models.vgg.cfgs["D"]),  # VGG16's features, without its big classifier
+        "AlexNet": alexnet.to_empty(device="cpu"),
+        "VGG16": vgg16.to_empty(device="cpu"),
         text("checks.challenges.case_probe"): probe,
     }
 

@@ -203,3 +203,17 @@ def test_a_sandboxed_zygote_sees_no_class_folder_and_other_hidden_folders_get_th
     assert zygotes[0] is zygotes[1]  # both classes lie in /tmp, hidden by the same mounts: one zygote serves both
     other = sandboxed_pool.get("bwrap", [tmp_path / "turma"])
     assert other is not zygotes[0] and not zygotes[0].alive and other.hidden == (str(tmp_path / "turma"),)
+
+
+@pytest.mark.parametrize("sandboxed", [False, True], ids=["zygote", "zygote-in-bwrap"])
+def test_a_correct_submission_that_imports_a_new_module_is_not_sent_to_manual_review(tmp_path, sandboxed):
+    """Found grading a class of real notebooks: every submission was flagged "tried to read files outside its copy"
+    (the zygote's own start folder stayed on the forked child's sys.path, and an import looked in it)."""
+    if sandboxed and not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    importing = "\n\nimport colorsys, wave  # modules the zygote never imported: the import system searches sys.path\n"
+    right = write(notebook_01(RIGHT + importing), tmp_path / "ana" / "01_dados_e_metricas.ipynb")
+    with grade_zygote.ZygotePool() as zygotes:
+        result = grade(right, quiet=True, sandbox_mode="bwrap" if sandboxed else "none", zygotes=zygotes)
+    assert result["status"] == OK and result["passed"] == 1
+    assert result["review"] == {}, result["review"]

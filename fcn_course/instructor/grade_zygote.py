@@ -85,7 +85,7 @@ from fcn_course.instructor.grade_time import wall_limit as default_wall_limit
 
 # What every grading child imports: imported once by the zygote (see the module's docstring).
 PRELOADED = ("torch", "torchvision", "nbformat", "jupytext", "fcn_course.checks", "fcn_course.definitions")
-WARM_BACKBONES = ("alexnet",)  # their initial weights drawn once in the zygote (``checks.models``), shared
+WARM_BACKBONES = ("alexnet", "vgg16")  # their initial weights drawn once in the zygote (``checks.models``), shared
 READY = "ready"
 ISOLATED = "--isolated"  # the zygote runs in its own bubblewrap sandbox: it clears it between children
 MAX_OUTPUT_CHARS = 200_000  # of a child's stdout and stderr each, in the answer
@@ -149,8 +149,10 @@ def _become_child(request: dict, out, err) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         tempfile.tempdir = None  # found again from TMPDIR
-        own = [entry for entry in sys.path if entry not in request["zygote_path"]]
-        sys.path[:] = [*request["path"], *own]
+        # As `python -m` would: the child's own folder first, never the zygote's start folder (in the sandbox, the
+        # work area that holds the other, private, submission folders: an import looking there was flagged).
+        own = [entry for entry in sys.path if entry not in request["zygote_path"] and entry != _start_entry]
+        sys.path[:] = [request["cwd"], *request["path"], *own]
         sys.argv = ["grade_child", json.dumps(request["config"])]
         import runpy
 
@@ -370,7 +372,13 @@ def serve(requests, answers, box: Optional[Box] = None) -> None:
             return
 
 
+_start_entry = None  # the folder `python -m` put first on the zygote's sys.path (its start folder)
+
+
 def main(argv=()) -> int:
+    global _start_entry
+    if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.realpath(os.getcwd()):
+        _start_entry = sys.path[0]
     _dumpable(False)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the grader's terminal: the grader ends us
     preload()

@@ -22,8 +22,8 @@ import json
 import os
 import textwrap
 
-from fcn_course.environment import DATA_ENV
-from fcn_course.messages import text
+from fcn_course.environment import DATA_ENV, LANG_ENV
+from fcn_course.messages import DEFAULT_LANGUAGE, text
 
 REPOSITORY = "fcn-course/fcn-course"  # GitHub "owner/name" of the students' notebooks, or "origin" (see above)
 FROM_ORIGIN = "origin"  # the value of REPOSITORY that means: the build reads `git remote get-url origin`
@@ -43,45 +43,58 @@ def repository_url(repository: str = REPOSITORY) -> str:
     return f"https://github.com/{repository}"
 
 
-def reference_url(repository: str = REPOSITORY) -> str:
+def notebook_folder(language: str = DEFAULT_LANGUAGE) -> str:
+    """Where a language's student notebooks are in the repository: ``notebooks`` for the course's own
+    language, ``notebooks/<language>`` for a translation (``instructor.editions``)."""
+    return "notebooks" if language == DEFAULT_LANGUAGE else f"notebooks/{language}"
+
+
+def reference_url(repository: str = REPOSITORY, language: str = DEFAULT_LANGUAGE) -> str:
     """The students' reference page (``notebooks/referencia.md``) on GitHub.
 
     Colab opens one notebook without the files around it, so the notebooks' relative link to the page leads
     nowhere there; each title cell also gives this address, which the build writes for ``repository``.
     """
-    return f"{repository_url(repository)}/blob/{BRANCH}/notebooks/referencia.md"
+    return f"{repository_url(repository)}/blob/{BRANCH}/{notebook_folder(language)}/referencia.md"
 
 
-def colab_url(notebook: str, repository: str = REPOSITORY) -> str:
-    """The address that opens ``notebooks/<notebook>.ipynb`` of ``repository`` on Colab."""
-    return f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/notebooks/{notebook}.ipynb"
+def colab_url(notebook: str, repository: str = REPOSITORY, language: str = DEFAULT_LANGUAGE) -> str:
+    """The address that opens ``notebooks/<notebook>.ipynb`` (``notebooks/<language>/...`` for a
+    translation) of ``repository`` on Colab."""
+    folder = notebook_folder(language)
+    return f"https://colab.research.google.com/github/{repository}/blob/{BRANCH}/{folder}/{notebook}.ipynb"
 
 
-def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
-    """The first cell of every notebook: the "Abrir no Colab" badge."""
-    return f"[![{text('colab.badge')}]({COLAB_BADGE_IMAGE})]({colab_url(notebook, repository)})"
+def badge_markdown(notebook: str, repository: str = REPOSITORY, language: str = DEFAULT_LANGUAGE) -> str:
+    """The first cell of every notebook: the "Abrir no Colab" badge, in the notebook's language."""
+    label = text("colab.badge", language=language)
+    return f"[![{label}]({COLAB_BADGE_IMAGE})]({colab_url(notebook, repository, language)})"
 
 
-def setup_cell_source(repository: str = REPOSITORY) -> str:
-    """The second cell of every notebook: install the course on Colab, nothing elsewhere.
+def setup_cell_source(repository: str = REPOSITORY, language: str = DEFAULT_LANGUAGE) -> str:
+    """The second cell of every notebook: its language, and the course installed on Colab.
 
-    Kept short on purpose: students read it. It installs from ``repository`` only when the package cannot be
-    imported yet (a second run costs nothing), says in Portuguese what to check when the install fails, then
-    lets :func:`setup_colab` do the rest.
+    Kept short on purpose: students read it. It sets ``FCN_COURSE_LANG`` to the notebook's language (the
+    self-checks then answer in it, whatever the machine's settings; the grader reads it too), installs from
+    ``repository`` only on Colab and only when the package cannot be imported yet (a second run costs
+    nothing), says in the notebook's language what to check when the install fails, then lets
+    :func:`setup_colab` do the rest.
     """
     url = repository_url(repository)
+
     return "\n".join(
         [
-            text("colab.setup_comment"),
-            f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', folder=DRIVE_DATA_FOLDER)}",
-            "import importlib.util, subprocess, sys",
+            text("colab.setup_comment", language=language),
+            f"{DRIVE_FLAG} = False  # {text('colab.drive_flag_comment', language=language, folder=DRIVE_DATA_FOLDER)}",
+            "import importlib.util, os.path, subprocess, sys",
+            f"os.environ[{LANG_ENV!r}] = {language!r}  # {text('colab.language_comment', language=language)}",
             "if \"google.colab\" in sys.modules:",
             "    if importlib.util.find_spec(\"fcn_course\") is None:",
             "        install = subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",",
             f"                                  \"git+{url}\"])",
             "        if install.returncode != 0:",
             "            raise RuntimeError(",
-            *_string_lines(text("colab.install_failed", url=url), indent=16),
+            *_string_lines(text("colab.install_failed", language=language, url=url), indent=16),
             "            )",
             "    from fcn_course.colab import setup_colab",
             f"    setup_colab(use_drive={DRIVE_FLAG})",

@@ -2,7 +2,8 @@
 
   course   run every solution notebook; executed notebooks and HTML go to a run folder
   build    refresh solution notebooks from solutions/*.py and regenerate the student notebooks
-  check    fail when notebooks, their .py pairs or the student versions drifted
+  translations  write the catalogues a translator fills in (solutions/locale/<language>/*.po)
+  check    fail when notebooks, their .py pairs, the student versions or a translation drifted
   grade    grade submitted student notebooks (never modifies them)
   export-grades  grades an LMS takes (one row per student, Moodle worksheet and feedback zip) from grade's CSV
   release  build the student release folder and zip (no solutions, no instructor tooling)
@@ -43,6 +44,28 @@ def _cmd_build(a):
     except CourseLayoutError as error:
         print(text("instructor_cli.build_refused", error=error), file=sys.stderr)
         return 1
+
+
+def _cmd_translations(a):
+    from fcn_course.instructor.editions import update_translations
+    from fcn_course.instructor.translation import TranslationError, catalogue_path
+
+    try:
+        report = update_translations(repo_root(), a.lang)
+    except TranslationError as error:
+        print(f"translations: {error}", file=sys.stderr)
+        return 1
+    for found in report:
+        print(
+            text(
+                "instructor_cli.translations.line",
+                path=catalogue_path(repo_root(), found.language, found.notebook).relative_to(repo_root()),
+                total=found.total,
+                missing=len(found.missing),
+                stale=len(found.stale),
+            )
+        )
+    return 0 if all(found.complete for found in report) else 1
 
 
 def _cmd_check(a):
@@ -219,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--execute", action="store_true", help=text("instructor_cli.build.execute"))
     p.add_argument("--force", action="store_true", help=text("instructor_cli.build.force"))
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "translations",
+        help=text("instructor_cli.translations"),
+        description=text("instructor_cli.translations.description"),
+    )
+    p.add_argument("--lang", required=True, choices=[name for name in LANGUAGES if name != DEFAULT_LANGUAGE])
+    p.set_defaults(func=_cmd_translations)
 
     p = sub.add_parser("check", help=text("instructor_cli.check"))
     p.set_defaults(func=_cmd_check)

@@ -3,7 +3,8 @@
 For each notebook of the course outline, ``solutions/notebooks/NN_name.py``: refresh its include cells and
 write the .py back; write the paired .ipynb keeping only the outputs of ``# NBVAL_CHECK_OUTPUT`` cells
 (optionally re-executing it in smoke mode first); then write ``notebooks/NN_name.ipynb`` + ``.py``, which
-say on their title cell which file they come from. The cell steps are those of ``pipeline``. A student pair
+say on their title cell which file they come from; then each translated language's pair of both
+(``editions``: ``solutions/notebooks/<language>/`` and ``notebooks/<language>/``). The cell steps are those of ``pipeline``. A student pair
 edited by hand since the last build (``notebooks/.generated.json`` records what the build wrote) is never
 overwritten unless forced, and then a backup is kept.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
+from fcn_course.instructor.editions import edition_folders, editions_of
 from fcn_course.instructor.execute import DEFAULT_CELL_TIMEOUT, execute_in_place
 from fcn_course.instructor.pairs import (
     STUDENT_DIR,
@@ -164,6 +166,19 @@ def _build_solution(
     return nb
 
 
+def _build_editions(repo_root: Path, solution, name: str, config, manifests: dict, force: bool, report) -> None:
+    """Write each translated language's solution and student pair of notebook ``name`` (``editions``); a
+    language whose catalogue is incomplete is SKIPPED with what to do."""
+    for language, made in editions_of(repo_root, solution, name).items():
+        if isinstance(made, Exception):
+            report.skipped.append((repo_root / STUDENT_DIR / language / f"{name}.ipynb", str(made)))
+            continue
+        for folder, nb in zip(edition_folders(language), made):
+            if folder not in manifests:
+                manifests[folder] = _load_manifest(repo_root / folder / MANIFEST_NAME)
+            _write_student_pair(nb, repo_root / folder / f"{name}.ipynb", config, manifests[folder], force, report)
+
+
 def build(
     repo_root,
     execute: bool = False,
@@ -186,17 +201,20 @@ def build(
     sources = solution_sources(repo_root, names)
     config = jupytext_config(repo_root)
     report = BuildReport()
-    manifest_path = repo_root / STUDENT_DIR / MANIFEST_NAME
-    manifest = _load_manifest(manifest_path)
+    manifest = _load_manifest(repo_root / STUDENT_DIR / MANIFEST_NAME)
+    manifests = {STUDENT_DIR: manifest}
     for source in sources:
         solution = _build_solution(source, repo_root, config, execute, force, timeout, report)
         if solution is None:
             continue
         student = student_notebook(solution, source.stem)
         _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force, report)
-    if manifest or manifest_path.exists():
-        manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-        _write_if_changed(manifest_path, manifest_text, BuildReport())  # bookkeeping: not in the report
+        _build_editions(repo_root, solution, source.stem, config, manifests, force, report)
+    for folder, written in manifests.items():
+        path = repo_root / folder / MANIFEST_NAME
+        if written or path.exists():
+            text = json.dumps(written, indent=2, sort_keys=True) + "\n"
+            _write_if_changed(path, text, BuildReport())  # bookkeeping: not in the report
     if not quiet:
         print(report)
     return report

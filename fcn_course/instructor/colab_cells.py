@@ -17,19 +17,22 @@ from pathlib import Path
 
 from fcn_course import colab
 from fcn_course.instructor.student import NotebookBuildError
-from fcn_course.messages import text
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, text
 
-# A badge for any repository and branch (the one to refresh), and the first line of the set-up cell.
+# A badge in any language, for any repository and branch (the one to refresh), and the first line of the
+# set-up cell in any language.
 BADGE_PATTERN = re.compile(
-    r"\[!\["
-    + re.escape(text("colab.badge"))
-    + r"\]\("
+    r"\[!\[(?:"
+    + "|".join(re.escape(text("colab.badge", language=language)) for language in LANGUAGES)
+    + r")\]\("
     + re.escape(colab.COLAB_BADGE_IMAGE)
     + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)"
 )
-SETUP_FIRST_LINE = colab.setup_cell_source().splitlines()[0]
-# The reference page's address on GitHub, for any repository and branch (the one to refresh).
-REFERENCE_LINK = re.compile(r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+/blob/[^/\s)]+/notebooks/referencia\.md")
+SETUP_FIRST_LINES = {colab.setup_cell_source(language=language).splitlines()[0] for language in LANGUAGES}
+# The reference page's address on GitHub, for any repository, branch and language (the one to refresh).
+REFERENCE_LINK = re.compile(
+    r"https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+/blob/[^/\s)]+/notebooks/(?:[A-Za-z_]+/)?referencia\.md"
+)
 REPOSITORY_NAME = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 # https://github.com/o/n(.git), git@github.com:o/n(.git), ssh://git@github.com/o/n(.git)
 GITHUB_REMOTE = re.compile(
@@ -92,11 +95,24 @@ def is_badge_cell(cell) -> bool:
 
 
 def is_setup_cell(cell) -> bool:
-    return cell.cell_type == "code" and cell.source.splitlines()[:1] == [SETUP_FIRST_LINE]
+    first_line = cell.source.splitlines()[:1]
+    return cell.cell_type == "code" and bool(first_line) and first_line[0] in SETUP_FIRST_LINES
 
 
 def links_the_reference_page(cell) -> bool:
     return cell.cell_type == "markdown" and bool(REFERENCE_LINK.search(cell.source))
+
+
+def localised_colab_cell(cell, notebook: str, repository: str, language: str = DEFAULT_LANGUAGE):
+    """The cell with its badge, set-up code or reference address written for ``repository`` in ``language``
+    (``cell`` itself when it is none of those)."""
+    if is_badge_cell(cell):
+        cell.source = colab.badge_markdown(notebook, repository, language)
+    elif is_setup_cell(cell):
+        cell.source = colab.setup_cell_source(repository, language)
+    elif links_the_reference_page(cell):
+        cell.source = REFERENCE_LINK.sub(colab.reference_url(repository, language), cell.source)
+    return cell
 
 
 def refresh_colab_cells(cell, place):
@@ -107,11 +123,4 @@ def refresh_colab_cells(cell, place):
     """
     if place.repo_root is None or not (is_badge_cell(cell) or is_setup_cell(cell) or links_the_reference_page(cell)):
         return cell
-    repository = colab_repository(place.repo_root)
-    if is_badge_cell(cell):
-        cell.source = colab.badge_markdown(place.notebook, repository)
-    elif is_setup_cell(cell):
-        cell.source = colab.setup_cell_source(repository)
-    else:
-        cell.source = REFERENCE_LINK.sub(colab.reference_url(repository), cell.source)
-    return cell
+    return localised_colab_cell(cell, place.notebook, colab_repository(place.repo_root))

@@ -31,7 +31,7 @@ from typing import Optional
 from fcn_course.definitions import cell_label
 from fcn_course.instructor.colab_cells import refresh_colab_cells
 from fcn_course.instructor.includes import refresh_include
-from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, SOLUTION_DIR
+from fcn_course.instructor.pairs import CHECK_OUTPUT_MARKER, LOCALE_DIR, SOLUTION_DIR
 from fcn_course.instructor.student import (
     add_hints_cell,
     clear_outputs,
@@ -115,9 +115,14 @@ def student_notebook(solution, name: str):
 # --------------------------------------------------------------------------------------------------
 # Provenance: a generated notebook says which file to edit instead
 # --------------------------------------------------------------------------------------------------
-def provenance(name: str) -> str:
-    """``generated from solutions/notebooks/<name>.py; edit that file, then run python -m ... build``."""
-    return f"generated from {SOLUTION_DIR.as_posix()}/{name}.py; edit that file, then run {BUILD_COMMAND}"
+def provenance(name: str, language: Optional[str] = None) -> str:
+    """``generated from solutions/notebooks/<name>.py; edit that file, then run python -m ... build`` (a
+    translation also names its catalogue, ``solutions/locale/<language>/<name>.po``)."""
+    source = f"{SOLUTION_DIR.as_posix()}/{name}.py"
+    if language is None:
+        return f"generated from {source}; edit that file, then run {BUILD_COMMAND}"
+    catalogue = f"{LOCALE_DIR.as_posix()}/{language}/{name}.po"
+    return f"generated from {source} and {catalogue}; edit those files, then run {BUILD_COMMAND}"
 
 
 def _is_title_cell(cell) -> bool:
@@ -126,7 +131,7 @@ def _is_title_cell(cell) -> bool:
     return cell.cell_type == "markdown" and bool(lines) and lines[0].startswith("# ")
 
 
-def add_provenance(nb, name: str):
+def add_provenance(nb, name: str, language: Optional[str] = None):
     """Put the provenance line on top of the notebook's title cell, in place, and return the notebook.
 
     In Markdown it is an HTML comment, which Jupyter, Colab and the website do not show: instructors read it
@@ -137,6 +142,7 @@ def add_provenance(nb, name: str):
     if not nb.cells:
         return nb
     cell = next((cell for cell in nb.cells if _is_title_cell(cell)), nb.cells[0])
-    line = f"<!-- {provenance(name)} -->" if cell.cell_type == "markdown" else f"# {provenance(name)}"
+    note = provenance(name, language)
+    line = f"<!-- {note} -->" if cell.cell_type == "markdown" else f"# {note}"
     cell.source = f"{line}\n{cell.source}" if cell.source else line
     return nb

@@ -3,7 +3,8 @@
 Out of date means: a solution notebook folder that does not match the course outline (a notebook missing
 or one the outline does not name), a solution ``.ipynb`` whose cells differ from its ``.py`` source, an
 include cell that differs from its file, a student notebook that differs from what its solution generates
-(or is missing), or a student notebook that the outline does not name. The student notebooks are generated
+(or is missing), a student notebook that the outline does not name, or a translated edition whose catalogue
+is incomplete or whose files differ from what the build writes (``editions``). The student notebooks are generated
 here exactly as the build makes them (``pipeline``).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from fcn_course.definitions import read_notebook
+from fcn_course.instructor.editions import edition_problems
 from fcn_course.instructor.includes import stale_includes
 from fcn_course.instructor.pairs import (
     NOTEBOOK_SUFFIXES,
@@ -67,10 +69,12 @@ def _source_problems(repo_root: Path, source: Path, config) -> list[str]:
     problems = _solution_pair_problems(source, nb)
     try:
         problems += [f"{source}: {stale}: run the build" for stale in stale_includes(nb, repo_root, source.stem)]
-        student = student_notebook(transform(nb, SOLUTION_SOURCE, source.stem, repo_root), source.stem)
+        solution = transform(nb, SOLUTION_SOURCE, source.stem, repo_root)
+        student = student_notebook(solution, source.stem)
+        editions = edition_problems(repo_root, solution, source.stem)
     except NotebookBuildError as error:
         return problems + [f"{source}: {error}"]
-    return problems + _student_problems(repo_root, source, student)
+    return problems + _student_problems(repo_root, source, student) + editions
 
 
 def check_in_sync(repo_root, names=COURSE_NOTEBOOKS) -> list[str]:

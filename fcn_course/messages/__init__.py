@@ -19,6 +19,7 @@ taught in Portuguese stays in Portuguese on an English laptop.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import string
 from typing import Optional
@@ -45,6 +46,19 @@ def set_language(language: Optional[str]) -> str:
     global _chosen
     _chosen = None if language is None else known_language(language)
     return active_language()
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """Within the ``with`` block, speak ``language`` (the build writes a translated notebook's generated
+    cells, such as its hints, this way); the previous choice comes back afterwards."""
+    global _chosen
+    before = _chosen
+    _chosen = known_language(language)
+    try:
+        yield _chosen
+    finally:
+        _chosen = before
 
 
 def active_language() -> str:

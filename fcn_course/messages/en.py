@@ -468,8 +468,9 @@ MESSAGES = {
     "colab.badge": "Open in Colab",
     "colab.setup_comment": (
         "# Google Colab: installs the course and (if you want) keeps the data in your Drive.\n"
-        "# Outside Colab this cell does nothing."
+        "# Outside Colab this cell only chooses the language of the course's messages."
     ),
+    "colab.language_comment": "the language of this notebook's messages",
     "colab.drive_flag_comment": "True: the course's data in {folder} in your Google Drive",
     "colab.installed_locally": (
         "Course installed. The data stays on Colab's temporary disk (use {flag} = True "
@@ -1690,6 +1691,15 @@ MESSAGES = {
     "instructor_cli.build": "refreshes the solution notebooks from solutions/*.py and regenerates the student notebooks",
     "instructor_cli.build.execute": "re-execute the solution notebooks (smoke) to refresh the checked outputs",
     "instructor_cli.build.force": "overwrite student notebooks edited by hand (a backup is kept)",
+    "instructor_cli.translations": "writes the catalogues a translator fills in (solutions/locale/<language>/*.po)",
+    "instructor_cli.translations.description": (
+        "Reads the solution notebooks and writes, for the language asked, one gettext catalogue per notebook in "
+        "solutions/locale/<language>/: new pieces of prose are left empty, the ones whose Portuguese changed are "
+        "marked 'fuzzy' with the old translation beside them. Open the files in a translation editor (Poedit, "
+        "Weblate) or a text editor, translate, remove the 'fuzzy' flag and run the build. Exits with 1 while a "
+        "translation is missing."
+    ),
+    "instructor_cli.translations.line": "{path}: {total} pieces, {missing} untranslated, {stale} stale",
     "instructor_cli.build_refused": "build refused, nothing was written: {error}",
     "instructor_cli.check": "fails when the notebooks, their .py pairs or the student versions drifted apart",
     "instructor_cli.in_sync": "notebooks in sync",

@@ -474,8 +474,9 @@ MESSAGES = {
     "colab.badge": "Abrir no Colab",
     "colab.setup_comment": (
         "# Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.\n"
-        "# Fora do Colab esta célula não faz nada."
+        "# Fora do Colab esta célula só escolhe a língua das mensagens do curso."
     ),
+    "colab.language_comment": "a língua das mensagens deste notebook",
     "colab.drive_flag_comment": "True: dados do curso em {folder} no seu Google Drive",
     "colab.installed_locally": (
         "Curso instalado. Os dados ficam no disco temporário do Colab (use {flag} = True "
@@ -1691,6 +1692,14 @@ MESSAGES = {
         "executa de novo os notebooks de solução (smoke) para atualizar as saídas verificadas"
     ),
     "instructor_cli.build.force": "sobrescreve notebooks dos alunos editados à mão (uma cópia de segurança é guardada)",
+    "instructor_cli.translations": "escreve os catálogos que um tradutor preenche (solutions/locale/<língua>/*.po)",
+    "instructor_cli.translations.description": (
+        "Lê os notebooks de solução e escreve, para a língua pedida, um catálogo gettext por notebook em "
+        "solutions/locale/<língua>/: trechos novos ficam vazios, os que mudaram em português ficam marcados "
+        "'fuzzy' com a tradução antiga ao lado. Abra os arquivos num editor de traduções (Poedit, Weblate) ou "
+        "de texto, traduza, tire a marca 'fuzzy' e rode o build. Sai com 1 enquanto faltar alguma tradução."
+    ),
+    "instructor_cli.translations.line": "{path}: {total} trechos, {missing} sem tradução, {stale} desatualizados",
     "instructor_cli.build_refused": "build recusado, nada foi escrito: {error}",
     "instructor_cli.check": "falha quando os notebooks, seus pares .py ou as versões dos alunos se afastaram",
     "instructor_cli.in_sync": "notebooks sincronizados",

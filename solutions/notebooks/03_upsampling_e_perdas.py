@@ -11,9 +11,10 @@
 
 # %%
 # Google Colab: instala o curso e (se você quiser) guarda os dados no seu Drive.
-# Fora do Colab esta célula não faz nada.
+# Fora do Colab esta célula só escolhe a língua das mensagens do curso.
 USAR_DRIVE = False  # True: dados do curso em MyDrive/fcn_course_data no seu Google Drive
-import importlib.util, subprocess, sys
+import importlib.util, os.path, subprocess, sys
+os.environ['FCN_COURSE_LANG'] = 'pt_BR'  # a língua das mensagens deste notebook
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("fcn_course") is None:
         install = subprocess.run([sys.executable, "-m", "pip", "install", "-q",

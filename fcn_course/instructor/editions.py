@@ -1,0 +1,116 @@
+"""Language editions: each translated language's notebooks, made from the Portuguese ones and a catalogue.
+
+The course is written once, in Portuguese, in ``solutions/notebooks/NN.py``. For every language with a
+folder in ``solutions/locale`` (``translation``), the build also writes
+
+* ``solutions/notebooks/<language>/NN.ipynb`` + ``.py``: the solution notebook with its prose translated,
+  its Colab cells in that language (which set the notebook's language), and the checked outputs of the
+  cells whose code the translation left as it was;
+* ``notebooks/<language>/NN.ipynb`` + ``.py``: its student version, made by the same steps as the
+  Portuguese one (``pipeline``) while the message catalogue speaks the language, so the hints cells and
+  the stubs are in it too.
+
+Nothing is half-translated: a notebook whose catalogue lacks a translation, or holds a stale one, is not
+written, and the build and ``check`` say which file to complete. ``check`` also compares each written file
+with what the build would write now.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from fcn_course.definitions import read_notebook
+from fcn_course.instructor.colab_cells import colab_repository, localised_colab_cell
+from fcn_course.instructor.pairs import (
+    NOTEBOOK_SUFFIXES,
+    SOLUTION_DIR,
+    STUDENT_DIR,
+    cell_signature,
+    jupytext_config,
+    read_py_notebook,
+    solution_sources,
+)
+from fcn_course.instructor.pipeline import SOLUTION_SOURCE, add_provenance, make_student_notebook, transform
+from fcn_course.instructor.translation import (
+    TranslationError,
+    catalogue_path,
+    read_catalogue,
+    translate_notebook,
+    translated_languages,
+    update_catalogues,
+)
+from fcn_course.messages import speaking
+from fcn_course.outline import COURSE_NOTEBOOKS
+
+
+def edition_folders(language: str) -> tuple:
+    """``(solution folder, student folder)`` of ``language``, relative to the repository: the order of
+    :func:`edition`'s notebooks."""
+    return SOLUTION_DIR / language, STUDENT_DIR / language
+
+
+def edition(solution, notebook: str, language: str, repo_root) -> tuple:
+    """``(translated solution notebook, its student notebook)`` of one course notebook.
+
+    ``solution`` is the Portuguese solution notebook as the build writes it. TranslationError when the
+    catalogue is missing or incomplete (the message says what to run).
+    """
+    path = catalogue_path(repo_root, language, notebook)
+    if not path.is_file():
+        raise TranslationError(
+            f"{path} is missing: run `python -m fcn_course.instructor translations --lang {language}` and "
+            f"translate its entries"
+        )
+    translated = translate_notebook(solution, read_catalogue(path), notebook, language)
+    repository = colab_repository(repo_root)
+    for before, cell in zip(solution.cells, translated.cells):
+        localised_colab_cell(cell, notebook, repository, language)
+        if cell.cell_type == "code" and cell.source != before.source:
+            cell.outputs, cell.execution_count = [], None  # outputs of the Portuguese code would mislead
+    with speaking(language):
+        student = make_student_notebook(translated, notebook)
+    add_provenance(student, notebook, language)
+    add_provenance(translated, notebook, language)
+    return translated, student
+
+
+def editions_of(repo_root, solution, notebook: str) -> dict:
+    """``{language: (solution, student) or TranslationError}`` for every translated language."""
+    found = {}
+    for language in translated_languages(repo_root):
+        try:
+            found[language] = edition(copy.deepcopy(solution), notebook, language, repo_root)
+        except TranslationError as error:
+            found[language] = error
+    return found
+
+
+def edition_problems(repo_root, solution, notebook: str) -> list:
+    """What ``check`` reports for one notebook's editions: incomplete catalogues, files out of date."""
+    repo_root = Path(repo_root)
+    problems = []
+    for language, made in editions_of(repo_root, solution, notebook).items():
+        if isinstance(made, TranslationError):
+            problems.append(str(made))
+            continue
+        for folder, nb in zip(edition_folders(language), made):
+            for suffix in NOTEBOOK_SUFFIXES:
+                path = repo_root / folder / f"{notebook}{suffix}"
+                if not path.exists():
+                    problems.append(f"{path} is missing: run the build")
+                elif cell_signature(read_notebook(path)) != cell_signature(nb):
+                    problems.append(f"{path} differs from what its solution and catalogue generate: run the build")
+    return problems
+
+
+def update_translations(repo_root, language: str, names=COURSE_NOTEBOOKS) -> list:
+    """Write ``solutions/locale/<language>/<name>.po`` for each course notebook from its solution source
+    (new units empty, changed ones fuzzy, translations kept) and return each one's ``Coverage``."""
+    repo_root = Path(repo_root)
+    config = jupytext_config(repo_root)
+    notebooks = [
+        (source.stem, transform(read_py_notebook(source, config), SOLUTION_SOURCE, source.stem, repo_root))
+        for source in solution_sources(repo_root, names)
+    ]
+    return update_catalogues(repo_root, language, notebooks)

@@ -203,7 +203,9 @@ def _string_units(source: str) -> list:
     except SyntaxError:
         return []
     offsets = _offsets(source)
-    inside_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in ast.walk(node)}
+    inside_fstrings = {
+        id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in ast.walk(node)
+    }
     result = []
     for node in ast.walk(tree):
         literal = isinstance(node, ast.JoinedStr) or (

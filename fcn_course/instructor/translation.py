@@ -40,7 +40,8 @@ from babel.messages.pofile import read_po, write_po
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER, HINT_MARKER, SKELETON_MARKER
 from fcn_course.instructor.pairs import LOCALE_DIR
-from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, known_language
+from fcn_course import messages
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language
 
 PROSE_STRING = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}|[^\x00-\x7f]")
 # Comments that are instructions to tools, not prose: kept as they are.
@@ -79,14 +80,14 @@ def translated_languages(repo_root) -> list:
     if not folder.is_dir():
         return []
     found = sorted(path.name for path in folder.iterdir() if path.is_dir())
-    unknown = [name for name in found if name not in LANGUAGES or name == DEFAULT_LANGUAGE]
+    unknown = [name for name in found if name not in messages.LANGUAGES or name == DEFAULT_LANGUAGE]
     if unknown:
         raise TranslationError(
             f"{folder} has folder(s) {', '.join(unknown)}, which are not languages of the message catalogue "
-            f"other than {DEFAULT_LANGUAGE} ({', '.join(LANGUAGES)}): add the catalogue "
+            f"other than {DEFAULT_LANGUAGE} ({', '.join(messages.LANGUAGES)}): add the catalogue "
             f"fcn_course/messages/<language>.py first, or remove the folder"
         )
-    return [name for name in LANGUAGES if name in found]
+    return [name for name in messages.LANGUAGES if name in found]
 
 
 # --------------------------------------------------------------------------------------------------

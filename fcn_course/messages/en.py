@@ -1476,6 +1476,9 @@ MESSAGES = {
         "Comparisons are made on the validation set, with the same images for both networks; the flaw here is "
         "a different one: three changes at once."
     ),
+    "markers.default_goal": "Complete this part: see the exercise's statement above.",
+    "markers.answer_placeholder": "_Write your answer here._",
+    "numbers.thousands_separator": ",",
     "hints.heading": "**Hints** (open one at a time, only when you need it: the next one appears inside the previous one)",
     "hints.tier": "Hint {number}",
     "hints.skeleton": "Skeleton (fill in the `...`)",

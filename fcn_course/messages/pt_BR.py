@@ -1471,6 +1471,9 @@ MESSAGES = {
         "Comparações se fazem na validação, com as mesmas imagens para as duas redes; o defeito aqui é outro: "
         "três mudanças de uma vez."
     ),
+    "markers.default_goal": "Complete este trecho: veja o enunciado do exercício acima.",
+    "markers.answer_placeholder": "_Escreva sua resposta aqui._",
+    "numbers.thousands_separator": ".",
     "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)"),
     "hints.tier": "Dica {number}",
     "hints.skeleton": "Esqueleto (complete os `...`)",

@@ -1697,7 +1697,8 @@ MESSAGES = {
     "instructor_cli.translations": "writes the catalogues a translator fills in (solutions/locale/<language>/*.po)",
     "instructor_cli.translations.description": (
         "Reads the solution notebooks and writes, for the language asked, one gettext catalogue per notebook in "
-        "solutions/locale/<language>/: new pieces of prose are left empty, the ones whose Portuguese changed are "
+        "solutions/locale/<language>/, and one per students' page (README.md, referencia.md) in "
+        "solutions/locale/<language>/pages/: new pieces of prose are left empty, the ones whose Portuguese changed are "
         "marked 'fuzzy' with the old translation beside them. Open the files in a translation editor (Poedit, "
         "Weblate) or a text editor, translate, remove the 'fuzzy' flag and run the build. Exits with 1 while a "
         "translation is missing."

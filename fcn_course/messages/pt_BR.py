@@ -1698,7 +1698,8 @@ MESSAGES = {
     "instructor_cli.translations": "escreve os catálogos que um tradutor preenche (solutions/locale/<língua>/*.po)",
     "instructor_cli.translations.description": (
         "Lê os notebooks de solução e escreve, para a língua pedida, um catálogo gettext por notebook em "
-        "solutions/locale/<língua>/: trechos novos ficam vazios, os que mudaram em português ficam marcados "
+        "solutions/locale/<língua>/, e um por página dos alunos (README.md, referencia.md) em "
+        "solutions/locale/<língua>/pages/: trechos novos ficam vazios, os que mudaram em português ficam marcados "
         "'fuzzy' com a tradução antiga ao lado. Abra os arquivos num editor de traduções (Poedit, Weblate) ou "
         "de texto, traduza, tire a marca 'fuzzy' e rode o build. Sai com 1 enquanto faltar alguma tradução."
     ),

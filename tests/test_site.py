@@ -109,8 +109,8 @@ def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
 
 @pytest.mark.kernel
 @pytest.mark.subprocess
-def test_site_pages_load_nothing_from_the_internet(built):
-    for site in (built["site"], built["instructor_site"]):
+def test_site_pages_load_nothing_from_the_internet(built, bilingual):
+    for site in (built["site"], built["instructor_site"], bilingual["site"], bilingual["site"] / "en"):
         for html in site.rglob("*.html"):
             page = read_page(html)
             remote = [url for url in page.loads if re.match(r"(https?:)?//", url)]

@@ -28,7 +28,7 @@ from fcn_course.instructor.site import (  # noqa: E402
     switch_links,
     title_and_objectives,
 )
-from fcn_course.messages import text  # noqa: E402
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, speaking, text  # noqa: E402
 from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
 from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, bilingual_site, tiny_site  # noqa: E402
 from tiny_course import REPO_ROOT  # noqa: E402
@@ -204,6 +204,25 @@ def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students(
         assert title and title.startswith(name[:2]), (name, title)
         assert len(objectives) >= 3, (name, objectives)
     pages = site_pages(REPO_ROOT, notebooks, instructor=False)  # raises on a solution line
+    assert not solution_lines_in(pages, REPO_ROOT)
+
+
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language != DEFAULT_LANGUAGE])
+def test_real_translated_notebooks_give_objectives_and_no_solution_line_to_students(language):
+    """A translation's notebooks (once written by the build): the landing page finds their objectives by the
+    catalogue's heading in that language, and their student pages hold no solution line."""
+    folder = REPO_ROOT / "solutions" / "notebooks" / language
+    paths = [folder / f"{name}.ipynb" for name in COURSE_NOTEBOOKS]
+    if not all(path.is_file() for path in paths):
+        pytest.skip(f"no {language} solution notebooks yet ({folder}): the translation is not finished")
+    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in paths}
+    with speaking(language):
+        for name, nb in notebooks.items():
+            title, objectives = title_and_objectives(nb)
+            heading = text("site.objectives_heading")
+            assert title and title.startswith(name[:2]), (name, title)
+            assert len(objectives) >= 3, f"{name}: no objectives under the heading {heading!r}"
+        pages = site_pages(REPO_ROOT, notebooks, instructor=False)
     assert not solution_lines_in(pages, REPO_ROOT)
 
 

@@ -31,7 +31,13 @@ def _cmd_course(a):
     from fcn_course.instructor.course import run_course
 
     return run_course(
-        repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile, site=a.site, cell_timeout=a.cell_timeout
+        repo_root(),
+        out_dir=a.out,
+        smoke=a.smoke,
+        profile=a.profile,
+        site=a.site,
+        cell_timeout=a.cell_timeout,
+        language=a.lang,
     )
 
 
@@ -235,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SECONDS",
         help=text("instructor_cli.course.cell_timeout"),
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.course.lang", default=DEFAULT_LANGUAGE),
     )
     p.set_defaults(func=_cmd_course)
 

@@ -1045,6 +1045,23 @@ MESSAGES = {
         "To look up during the course: the [quick reference]({page}) gathers shapes, "
         "formulas and a Portuguese ↔ English glossary."
     ),
+    "site.short_title": "FCN: semantic segmentation",
+    "site.instructor_announcement": (
+        "Instructor's edition: it holds the solutions and the rubric. Do not publish this site to the students."
+    ),
+    "site.intro": (
+        "A hands-on course, in notebooks, on **semantic segmentation with Fully Convolutional Networks (FCNs)** in\n"
+        "PyTorch on **Pascal VOC 2012**. You turn AlexNet and VGG16 into FCNs, with and without *skip\n"
+        "connections*, pretrained on ImageNet or trained from scratch, and measure the difference with correct\n"
+        "metrics (IoU/Jaccard, mIoU, F1/Dice).\n"
+        "\n"
+        "The course assumes you can already train a classification CNN in PyTorch. Each notebook has exercises\n"
+        "followed by an automatic check that says, in plain words, what is right and what is missing. The pages\n"
+        "of this site show the executed notebooks, with their figures; the code of the exercises is yours to\n"
+        "write: open the notebook in Colab (button at the top of each page) or on your computer."
+    ),
+    "site.language_switch": "This page in:",
+    "site.language_name": "English",
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",
@@ -1690,6 +1707,10 @@ MESSAGES = {
     "instructor_cli.course.cell_timeout": (
         "stop a notebook whose cell runs longer than this (default: no limit, so that a slow or busy "
         "machine still finishes the course)"
+    ),
+    "instructor_cli.course.lang": (
+        "the language of the notebooks run: solutions/notebooks/ for pt_BR, solutions/notebooks/<language>/ for "
+        "a translation, executed into <run folder>/<language>/ (default: {default})"
     ),
     "instructor_cli.build": "refreshes the solution notebooks from solutions/*.py and regenerates the student notebooks",
     "instructor_cli.build.execute": "re-execute the solution notebooks (smoke) to refresh the checked outputs",

@@ -1058,6 +1058,23 @@ MESSAGES = {
         "Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
         "fórmulas e um glossário português ↔ inglês."
     ),
+    "site.short_title": "FCN: segmentação semântica",
+    "site.instructor_announcement": (
+        "Versão do professor: contém as soluções e a rubrica. Não publique este site para os alunos."
+    ),
+    "site.intro": (
+        "Um curso prático, em notebooks, de **segmentação semântica com Fully Convolutional Networks (FCNs)** em\n"
+        "PyTorch sobre o **Pascal VOC 2012**. Você transforma a AlexNet e a VGG16 em FCNs, com e sem *skip\n"
+        "connections*, pré-treinadas no ImageNet ou treinadas do zero, e mede a diferença com métricas corretas\n"
+        "(IoU/Jaccard, mIoU, F1/Dice).\n"
+        "\n"
+        "O curso supõe que você já sabe treinar uma CNN de classificação em PyTorch. Cada notebook traz exercícios\n"
+        "seguidos de uma verificação automática que diz, em português, o que está certo e o que falta. As páginas\n"
+        "deste site mostram os notebooks executados, com as figuras; o código dos exercícios fica para você\n"
+        "escrever: abra o notebook no Colab (botão no topo de cada página) ou no seu computador."
+    ),
+    "site.language_switch": "Esta página em:",
+    "site.language_name": "Português",
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",
@@ -1687,6 +1704,10 @@ MESSAGES = {
     "instructor_cli.course.cell_timeout": (
         "interrompe um notebook cuja célula roda por mais que isso (padrão: sem limite, para que uma máquina "
         "lenta ou ocupada ainda termine o curso)"
+    ),
+    "instructor_cli.course.lang": (
+        "a língua dos notebooks executados: solutions/notebooks/ em pt_BR, solutions/notebooks/<língua>/ nas "
+        "traduções, executados em <pasta de execução>/<língua>/ (padrão: {default})"
     ),
     "instructor_cli.build": (
         "atualiza os notebooks de solução a partir de solutions/*.py e gera de novo os notebooks dos alunos"

@@ -35,19 +35,20 @@ MIN_LEAK_LINE_LENGTH = 25  # shorter solution lines (``return x``) are too commo
 
 
 def _solution_texts(repo_root: Path) -> list:
-    """Every cell of the solution notebooks and every file of ``solutions/`` as a cell: where solutions live."""
+    """Every cell of the solution notebooks (each language's edition included) and every file of ``solutions/``
+    as a cell: where solutions live."""
     config = jupytext_config(repo_root)
     pieces = []
     notebooks = repo_root / SOLUTION_DIR
     for path in sorted((repo_root / SOLUTIONS_DIR).rglob("*.py")):
-        if path.parent == notebooks:
+        if notebooks in path.parents:  # a solution notebook, in solutions/notebooks/ or an edition's folder
             pieces += read_py_notebook(path, config).cells
         else:
             pieces.append(nbformat.v4.new_code_cell(path.read_text(encoding="utf-8")))
     if (repo_root / RUBRIC).is_file():
         rubric = (repo_root / RUBRIC).read_text(encoding="utf-8")  # every line secret, like a solution-only cell
         pieces.append(nbformat.v4.new_markdown_cell(rubric, metadata={"tags": [SOLUTION_ONLY_TAG]}))
-    for path in sorted(notebooks.glob("*.ipynb")):
+    for path in sorted(notebooks.rglob("*.ipynb")):
         pieces += nbformat.read(path, as_version=4).cells
     return pieces
 

@@ -539,3 +539,46 @@ def test_a_desafio_check_cell_stays_a_plain_ungraded_cell():
     assert check_keys('checks.check("miou-per-image")') == ["miou-per-image"]
     assert graded_keys('checks.check("miou-per-image")') == []
     assert graded_keys('checks.check("iou")') == ["iou"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Language editions (issue 24): ``--lang`` exports that language's solution notebooks
+# --------------------------------------------------------------------------------------------------
+def test_the_english_export_is_made_from_the_english_solution_notebooks(tmp_path):
+    from fcn_course.messages import text
+    from tiny_course import make_english_course
+
+    repo = make_english_course(tmp_path)
+    course = tmp_path / "course"
+    [path] = export_nbgrader(repo, course, names=TINY_OUTLINE, language="en")
+    assert path == course / "source" / "01_demo" / "01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    sources = "\n".join(cell.source for cell in nb.cells)
+    assert "# Exercises" in sources and "Qual é a raiz" not in sources
+    assert text("nbgrader.goal_comment", language="en", goal="Return twice x.") in sources
+    assert GOAL_PREFIX.strip() not in sources  # the Portuguese goal comment
+    assert sources.count("generated from") == 1 and "solutions/locale/en/01_demo.po" in sources
+    answers = [cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    assert [cell.cell_type for cell in answers] == ["markdown", "code", "code"]  # the answer, root, Doubler
+    assert answers[0].source.splitlines()[1] == "The square root of sixteen is four, since four times four is sixteen."
+    # Graded like the Portuguese notebook: the same cells, ids and points.
+    portuguese = nbformat.read(export_nbgrader(repo, tmp_path / "pt", names=TINY_OUTLINE)[0], as_version=4)
+    assert [c.metadata.get("nbgrader") for c in nb.cells] == [c.metadata.get("nbgrader") for c in portuguese.cells]
+
+
+def test_the_export_of_an_untranslated_language_says_how_to_translate(tmp_path):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    with pytest.raises(NbgraderExportError, match="translations --lang en"):
+        export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE, language="en")
+    assert not (tmp_path / "course").exists()
+
+
+def test_the_goal_comment_is_written_in_every_language():
+    from fcn_course.messages import LANGUAGES, text
+
+    assert GOAL_PREFIX == text("nbgrader.goal_comment", language="pt_BR", goal="")
+    for language in LANGUAGES:
+        assert text("nbgrader.goal_comment", language=language, goal="X").endswith(": X")

@@ -395,3 +395,43 @@ def test_the_nbgrader_export_of_the_release_command_takes_the_language(tiny_comm
     arguments = ["release", "--lang", "en", "--out", str(tmp_path / "en"), "--nbgrader", str(course)]
     assert instructor_main.main(arguments) == 0
     assert "Exercises" in (course / "source" / "01_demo" / "01_demo.ipynb").read_text()
+
+
+@pytest.mark.slow
+def test_the_english_release_of_the_real_course_has_no_solution(tmp_path):
+    """The real course with an identity catalogue (every translation its text): the English release passes the
+    leak scan (its English Colab cells, hints and stubs are no solution) and the Portuguese one stays Portuguese."""
+    import shutil
+
+    from babel.messages.pofile import read_po
+
+    from fcn_course import colab
+    from fcn_course.instructor.editions import update_translations
+    from fcn_course.instructor.translation import catalogue_path, write_catalogue
+    from fcn_course.outline import COURSE_NOTEBOOKS
+
+    repo = tmp_path / "repo"
+    for folder in ("fcn_course", "solutions", "notebooks"):
+        shutil.copytree(REPO_ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "en"))
+    for name in ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml"):
+        shutil.copy2(REPO_ROOT / name, repo / name)
+    shutil.rmtree(repo / "solutions" / "locale", ignore_errors=True)
+    update_translations(repo, "en")
+    for notebook in COURSE_NOTEBOOKS:
+        path = catalogue_path(repo, "en", notebook)
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id:
+                message.string = message.id
+        write_catalogue(catalog, path)
+    assert build(repo, quiet=True).ok
+    for page in ("README.md", "referencia.md"):
+        shutil.copy2(repo / "notebooks" / page, repo / "notebooks" / "en" / page)
+
+    english = _released(release(repo, tmp_path / "en", language="en"))
+    setup = colab.setup_cell_source(language="en").splitlines()[0]
+    assert all(setup in english[f"fcn-course/notebooks/{name}.py"] for name in COURSE_NOTEBOOKS)
+    portuguese = _released(release(repo, tmp_path / "pt"))
+    assert not any("/en/" in name for name in portuguese)
+    assert not any(setup in content for name, content in portuguese.items() if "/notebooks/" in name)

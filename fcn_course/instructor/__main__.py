@@ -150,17 +150,25 @@ def _cmd_export_grades(a):
     print("\n".join(summary(export)))
 
 
+def _default_release_folder(root, language):
+    """``dist/fcn-course-student`` (``-<language>`` for a translation): one language's release never
+    replaces another's."""
+    suffix = "" if language == DEFAULT_LANGUAGE else f"-{language}"
+    return root / "dist" / f"fcn-course-student{suffix}"
+
+
 def _cmd_release(a):
     from fcn_course.instructor.release import ReleaseError, release
 
     root = repo_root()
     try:
-        print(text("instructor_cli.released", folder=release(root, a.out or root / "dist" / "fcn-course-student")))
+        zip_path = release(root, a.out or _default_release_folder(root, a.lang), language=a.lang)
+        print(text("instructor_cli.released", folder=zip_path))
     except ReleaseError as error:
         print(text("instructor_cli.release_refused", error=error), file=sys.stderr)
         return 1
     if a.nbgrader:
-        return _export_nbgrader(root, a.nbgrader)
+        return _export_nbgrader(root, a.nbgrader, a.lang)
 
 
 def _cmd_publish(a):
@@ -174,11 +182,11 @@ def _cmd_publish(a):
         return 1
 
 
-def _export_nbgrader(root, course_dir):
+def _export_nbgrader(root, course_dir, language=DEFAULT_LANGUAGE):
     from fcn_course.instructor.nbgrader_export import NbgraderExportError, export_nbgrader
 
     try:
-        export_nbgrader(root, course_dir)
+        export_nbgrader(root, course_dir, language=language)
     except NbgraderExportError as error:
         print(text("instructor_cli.nbgrader_refused", error=error), file=sys.stderr)
         return 1
@@ -304,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help=text("instructor_cli.release"))
     p.add_argument("--out", help=text("instructor_cli.release.out"))
     p.add_argument("--nbgrader", metavar="DIR", help=text("instructor_cli.release.nbgrader"))
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.release.lang", default=DEFAULT_LANGUAGE),
+    )
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(

@@ -1784,16 +1784,31 @@ MESSAGES = {
     ),
     "instructor_cli.export.grade_column": "the worksheet's grade column (default: Grade, Nota...)",
     "instructor_cli.release": "builds the student release folder and zip (no solutions, no instructor tooling)",
-    "instructor_cli.release.out": "output folder (default: dist/fcn-course-student in the repository)",
+    "instructor_cli.release.out": (
+        "output folder (default: dist/fcn-course-student in the repository; dist/fcn-course-student-<language> "
+        "with the --lang of another language)"
+    ),
     "instructor_cli.release.nbgrader": "also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb",
     "instructor_cli.released": "student release: {folder}",
     "instructor_cli.release_refused": "release refused: {error}",
     "instructor_cli.nbgrader_refused": "nbgrader export refused: {error}",
+    "instructor_cli.release.lang": (
+        "the language of the student release: its notebooks, README and reference page, at the places of "
+        "the Portuguese notebooks/ (default: {default}); with --nbgrader, the exported notebooks' language too"
+    ),
+    # The text of the marker file in every release folder (release.RELEASE_MARKER), in the release's language.
+    "release.marker_file": (
+        "This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
+        "Do not keep your own files here.\n"
+    ),
+    # nbgrader replaces a solution region by its own stub; this comment keeps the region's goal above it.
+    "nbgrader.goal_comment": "# Goal: {goal}",
     "instructor_cli.publish": "the student release as a git repository of its own (no solutions/)",
     "instructor_cli.publish.description": (
         "Builds the student release (as release does: leak scan, notebooks up to date) and commits exactly "
         "its files in FOLDER, a git repository of its own: new or empty the first time, then the folder of "
-        "the previous publication. Nothing is pushed: the commands to push it are printed."
+        "the previous publication. Every translated edition goes with it, in notebooks/<language>/, where its "
+        "notebooks' Colab badge opens them. Nothing is pushed: the commands to push it are printed."
     ),
     "instructor_cli.publish.folder": "the student repository (a new folder the first time)",
     "instructor_cli.publish.repository": (

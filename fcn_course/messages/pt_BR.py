@@ -1797,19 +1797,34 @@ MESSAGES = {
     ),
     "instructor_cli.export.grade_column": "a coluna de nota da planilha (padrão: Grade, Nota...)",
     "instructor_cli.release": "monta a pasta e o zip da versão dos alunos (sem soluções, sem ferramentas do professor)",
-    "instructor_cli.release.out": "pasta de saída (padrão: dist/fcn-course-student no repositório)",
+    "instructor_cli.release.out": (
+        "pasta de saída (padrão: dist/fcn-course-student no repositório; dist/fcn-course-student-<idioma> "
+        "com --lang de outro idioma)"
+    ),
     "instructor_cli.release.nbgrader": (
         "escreve também uma pasta de curso do nbgrader: DIR/source/<notebook>/<notebook>.ipynb"
     ),
     "instructor_cli.released": "versão dos alunos: {folder}",
     "instructor_cli.release_refused": "release recusado: {error}",
     "instructor_cli.nbgrader_refused": "exportação para o nbgrader recusada: {error}",
+    "instructor_cli.release.lang": (
+        "o idioma da versão dos alunos: seus notebooks, README e página de referência, nos lugares dos "
+        "notebooks/ em português (padrão: {default}); com --nbgrader, também o idioma dos notebooks exportados"
+    ),
+    # The text of the marker file in every release folder (release.RELEASE_MARKER), in the release's language.
+    "release.marker_file": (
+        "Esta pasta foi escrita por `python -m fcn_course.instructor release`; o próximo release a substitui.\n"
+        "Não guarde seus próprios arquivos aqui.\n"
+    ),
+    # nbgrader replaces a solution region by its own stub; this comment keeps the region's goal above it.
+    "nbgrader.goal_comment": "# Objetivo: {goal}",
     "instructor_cli.publish": "a versão dos alunos como um repositório git próprio (sem solutions/)",
     "instructor_cli.publish.description": (
         "Monta a versão dos alunos (como release: busca de vazamentos, notebooks atualizados) e faz um "
         "commit exatamente dos seus arquivos em FOLDER, um repositório git próprio: nova ou vazia na "
-        "primeira vez, depois a pasta da publicação anterior. Nada é enviado (push): os comandos para "
-        "enviar são mostrados."
+        "primeira vez, depois a pasta da publicação anterior. Cada edição traduzida vai junto, em "
+        "notebooks/<idioma>/, onde o selo do Colab dos seus notebooks os abre. Nada é enviado (push): os "
+        "comandos para enviar são mostrados."
     ),
     "instructor_cli.publish.folder": "o repositório dos alunos (uma pasta nova na primeira vez)",
     "instructor_cli.publish.repository": (

@@ -151,6 +151,9 @@ MODULE_TESTS = {
     "fcn_course/instructor/release.py": ["tests/test_instructor_release.py"],
     "fcn_course/instructor/sandbox.py": ["tests/test_instructor_grade.py"],
     "fcn_course/instructor/site.py": ["tests/test_site.py"],
+    "fcn_course/instructor/translation.py": ["tests/test_instructor_translation.py"],
+    "fcn_course/instructor/editions.py": ["tests/test_instructor_editions.py"],
+    "fcn_course/instructor/pages.py": ["tests/test_instructor_pages.py"],
     "fcn_course/instructor/student.py": ["tests/test_instructor_build.py"],
     "fcn_course/instructor/sync.py": ["tests/test_instructor_build.py", "tests/test_colab.py"],
     # -- the training script and the reference solutions -----------------------------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 import jupytext
 from jupytext.config import JupytextConfiguration, load_jupytext_configuration_file
 
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language
 from fcn_course.outline import COURSE_NOTEBOOKS, STUDENT_NOTEBOOK_DIR
 
 # The folders of the course repository, named here once (paths relative to the repository root).
@@ -148,3 +149,10 @@ def tags(cell) -> list:
 def cell_signature(nb) -> list:
     """What must match between two versions of a notebook: cell types, sources and tags."""
     return [(cell.cell_type, cell.source, tuple(tags(cell))) for cell in nb.cells]
+
+
+def language_folder(run_dir, language: str = DEFAULT_LANGUAGE) -> Path:
+    """Where a main-job run folder keeps the executed notebooks of ``language``: the run folder itself for the
+    course's own language (Portuguese), its ``<language>/`` folder for a translation (``run_dir/en/``)."""
+    language = known_language(language)
+    return Path(run_dir) if language == DEFAULT_LANGUAGE else Path(run_dir) / language

@@ -15,7 +15,7 @@ scripts are switched off, and remote badge images become plain links.
 
 **Languages.** The main job runs one language (``course --lang``, default ``pt_BR``); a run folder keeps the
 Portuguese executed notebooks at its root and a translation's in its ``<language>/`` folder
-(``execute.language_folder``). The site has every language whose notebooks are all in the run folder
+(``pairs.language_folder``). The site has every language whose notebooks are all in the run folder
 (:func:`run_languages`), each built as its own Sphinx project:
 
 * the default language (Portuguese; else the first language present) at the site's root, so the addresses
@@ -45,7 +45,7 @@ from pathlib import Path
 import nbformat
 
 from fcn_course.files import NotOurFileError, OutputFolder
-from fcn_course.instructor.execute import language_folder
+from fcn_course.instructor.pairs import language_folder
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER

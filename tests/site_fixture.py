@@ -152,14 +152,14 @@ def bilingual_site(base: Path) -> dict:
 
     The Portuguese notebooks are ``tiny_site``'s executed ones; the English ones are made from them by the
     English edition (``editions.edition``, with :func:`english_catalogue`), outputs kept, so no kernel runs
-    again. The run folder holds Portuguese at its root and English in ``en/`` (``execute.language_folder``).
+    again. The run folder holds Portuguese at its root and English in ``en/`` (``pairs.language_folder``).
     """
     if _BILINGUAL:
         return _BILINGUAL
     import nbformat
 
     from fcn_course.instructor.editions import edition
-    from fcn_course.instructor.execute import language_folder
+    from fcn_course.instructor.pairs import language_folder
     from fcn_course.instructor.site import build_site
     from fcn_course.instructor.translation import catalogue_path, write_catalogue
 

@@ -186,7 +186,9 @@ def test_an_invalid_catalogue_file_is_named_in_the_error(tmp_path):
 
 
 def test_a_skeleton_line_that_is_only_a_comment_is_a_unit():
-    cell = code("def f():\n    ### BEGIN SOLUTION\n    ### ESQUELETO: # no fim, converta para float32\n    pass\n    ### END SOLUTION\n")
+    cell = code(
+        "def f():\n    ### BEGIN SOLUTION\n    ### ESQUELETO: # no fim, converta para float32\n    pass\n    ### END SOLUTION\n"
+    )
     [unit] = units(cell)
     assert unit.text == "no fim, converta para float32"
     assert cell.source[unit.start : unit.end] == unit.text

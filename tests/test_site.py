@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("sphinx", reason="the website needs the instructor extra: pip install -e \".[dev,instructor]\"")
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER  # noqa: E402
-from fcn_course.instructor.execute import language_folder  # noqa: E402
+from fcn_course.instructor.pairs import language_folder  # noqa: E402
 from fcn_course.instructor.site import (  # noqa: E402
     SWITCH_CLASS,
     SiteError,

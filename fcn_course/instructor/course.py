@@ -13,7 +13,7 @@ never overwritten; a folder holding a file of the names the job writes is refuse
 One language per run (``--lang``, default ``pt_BR``): the Portuguese solution notebooks
 (``solutions/notebooks/NN``) run into the run folder itself, a translation's (``solutions/notebooks/<language>/NN``,
 written by the build from ``solutions/locale/<language>/``) into the run folder's ``<language>/`` folder, with
-its own ``runs/`` (``execute.language_folder``: the folder says the language, no other record is needed). Run
+its own ``runs/`` (``pairs.language_folder``: the folder says the language, no other record is needed). Run
 the job twice with the same ``--out`` to have both languages in one run folder; the site built at the end
 (``site``) has every language the run folder holds.
 """
@@ -29,7 +29,8 @@ from fcn_course.config import PROFILES, data_root
 from fcn_course.engine import History
 from fcn_course.environment import RUNS_ENV, STATIC_ENV
 from fcn_course.files import NotOurFileError, OutputFolder
-from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names, language_folder
+from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names
+from fcn_course.instructor.pairs import language_folder
 from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
 from fcn_course.messages import DEFAULT_LANGUAGE, known_language, text
 from fcn_course.outline import COURSE_NOTEBOOKS

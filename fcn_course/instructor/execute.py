@@ -17,7 +17,6 @@ from nbclient.exceptions import CellExecutionError
 from fcn_course.definitions import read_notebook
 from fcn_course.environment import PROFILE_ENV, SMOKE_ENV
 from fcn_course.files import OutputFolder
-from fcn_course.instructor.pairs import language_folder  # noqa: F401 (where the course runner looks for it)
 
 DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell (build and grading; the main job has no limit by default)
 KERNEL_NAME = "python3"

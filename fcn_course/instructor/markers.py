@@ -41,6 +41,7 @@ def answer_placeholders() -> set:
     """The answer placeholder in every language of the catalogue (a student notebook holds one of them)."""
     return {text("markers.answer_placeholder", language=language) for language in messages.LANGUAGES}
 
+
 _BEGIN_LINE = re.compile(r"^(?P<indent>[ \t]*)" + re.escape(BEGIN_MARKER) + r"(?::(?P<hint>.*))?\s*$")
 _END_LINE = re.compile(r"^[ \t]*" + re.escape(END_MARKER) + r"\s*$")
 _HINT_LINE = re.compile(

@@ -304,9 +304,9 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            raise NotImplementedError("compute the scores of the version with skip and store them in `output` ([B, num_classes, H, W])")
+            raise NotImplementedError("compute the scores for the version with skip and store them in `output` ([B, num_classes, H, W])")
         else:
-            raise NotImplementedError("compute the scores of the version without skip and store them in `output` ([B, num_classes, H, W])")
+            raise NotImplementedError("compute the scores for the version without skip and store them in `output` ([B, num_classes, H, W])")
 
         return output
 
@@ -317,17 +317,17 @@ class FCN_VGG16(nn.Module):
 #
 # <details><summary>Hint 1</summary>
 #
-# The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, one after the other, do the same as the whole.
+# The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, run one after the other, do the same as the whole.
 #
 # <details><summary>Hint 2</summary>
 #
-# In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier receives the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends in num_classes channels.
+# In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier takes the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends with num_classes channels.
 #
 # <details><summary>Skeleton (fill in the `...`)</summary>
 #
 # ```python
 # features = ...
-# split, shallow_channels = ..., ...  # they depend on self.skip
+# split, shallow_channels = ..., ...  # depend on self.skip
 # self.backbone1 = ...
 # self.backbone2 = ...
 # self.classifier = nn.Sequential(...)  # 1x1 convolutions, ReLU, Dropout2d
@@ -343,7 +343,7 @@ class FCN_VGG16(nn.Module):
 #
 # <details><summary>Hint 2</summary>
 #
-# The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends in num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
+# The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends with num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
 #
 # <details><summary>Skeleton (fill in the `...`)</summary>
 #
@@ -358,7 +358,7 @@ class FCN_VGG16(nn.Module):
 #
 # </details></details></details>
 #
-# **Part 3:** compute the scores of the version with skip and store them in `output` ([B, num_classes, H, W])
+# **Part 3:** compute the scores for the version with skip and store them in `output` ([B, num_classes, H, W])
 #
 # <details><summary>Hint 1</summary>
 #
@@ -366,7 +366,7 @@ class FCN_VGG16(nn.Module):
 #
 # <details><summary>Hint 2</summary>
 #
-# To be concatenated along the channels (`torch.cat(..., dim=1)`), the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
+# To concatenate along the channels (`torch.cat(..., dim=1)`) the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
 #
 # <details><summary>Skeleton (fill in the `...`)</summary>
 #
@@ -380,11 +380,11 @@ class FCN_VGG16(nn.Module):
 #
 # </details></details></details>
 #
-# **Part 4:** compute the scores of the version without skip and store them in `output` ([B, num_classes, H, W])
+# **Part 4:** compute the scores for the version without skip and store them in `output` ([B, num_classes, H, W])
 #
 # <details><summary>Hint 1</summary>
 #
-# The scores come out of the classifier applied to the backbone's features: a map 1/32 the size of the image.
+# The scores come from the classifier applied to the features of the backbone: a map 1/32 the size of the image.
 #
 # <details><summary>Hint 2</summary>
 #

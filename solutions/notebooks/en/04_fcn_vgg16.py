@@ -289,10 +289,10 @@ class FCN_VGG16(nn.Module):
 
         if self.skip:
             ### BEGIN SOLUTION: create self.backbone1, self.backbone2 and self.classifier for the version with skip
-            ### DICA: The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, one after the other, do the same as the whole.
-            ### DICA: In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier receives the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends in num_classes channels.
+            ### DICA: The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, run one after the other, do the same as the whole.
+            ### DICA: In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier takes the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends with num_classes channels.
             ### ESQUELETO: features = ...
-            ### ESQUELETO: split, shallow_channels = ..., ...  # they depend on self.skip
+            ### ESQUELETO: split, shallow_channels = ..., ...  # depend on self.skip
             ### ESQUELETO: self.backbone1 = ...
             ### ESQUELETO: self.backbone2 = ...
             ### ESQUELETO: self.classifier = nn.Sequential(...)  # 1x1 convolutions, ReLU, Dropout2d
@@ -315,7 +315,7 @@ class FCN_VGG16(nn.Module):
         else:
             ### BEGIN SOLUTION: create self.backbone and self.classifier for the version without skip
             ### DICA: The backbone is just the convolutional layers of the network: look at what `load_vgg16` returns (`print(load_vgg16(False))`) and at which attribute holds those layers.
-            ### DICA: The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends in num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
+            ### DICA: The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends with num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
             ### ESQUELETO: self.backbone = ...
             ### ESQUELETO: self.classifier = nn.Sequential(
             ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
@@ -345,9 +345,9 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: compute the scores of the version with skip and store them in `output` ([B, num_classes, H, W])
+            ### BEGIN SOLUTION: compute the scores for the version with skip and store them in `output` ([B, num_classes, H, W])
             ### DICA: The path is backbone1 -> backbone2; keep the output of backbone1 (the shallow part): you will use it again.
-            ### DICA: To be concatenated along the channels (`torch.cat(..., dim=1)`), the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
+            ### DICA: To concatenate along the channels (`torch.cat(..., dim=1)`) the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
             ### ESQUELETO: shallow = ...
             ### ESQUELETO: deep = ...
             ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
@@ -360,8 +360,8 @@ class FCN_VGG16(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: compute the scores of the version without skip and store them in `output` ([B, num_classes, H, W])
-            ### DICA: The scores come out of the classifier applied to the backbone's features: a map 1/32 the size of the image.
+            ### BEGIN SOLUTION: compute the scores for the version without skip and store them in `output` ([B, num_classes, H, W])
+            ### DICA: The scores come from the classifier applied to the features of the backbone: a map 1/32 the size of the image.
             ### DICA: To upsample, use `F.interpolate` with `mode="bilinear"` and `align_corners=False`; the output size is that of the image, (height, width).
             ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
             ### ESQUELETO: output = F.interpolate(...)

@@ -48,7 +48,7 @@ if "google.colab" in sys.modules:
 # |---|---|
 # | **01 · Data and metrics** (this one) | hyperparameters, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
 # | 02 · FCN with AlexNet | the theory of FCNs, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
-# | 03 · Learned upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learned upsampling) and 5 (class weights and Dice loss) |
+# | 03 · Learnt upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learnt upsampling) and 5 (class weights and Dice loss) |
 # | 04 · FCN with VGG16 | exercise 6: the same adaptation for a deeper network, and the paper's head that adds up scores |
 # | 05 · Comparison | exercise 7: with and without skip connections, pretrained or from scratch, and the new options; what came after FCNs |
 #

@@ -33,9 +33,9 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/02_fcn_alexnet.py and solutions/locale/en/02_fcn_alexnet.po; edit those files, then run python -m fcn_course.instructor build -->
 # # 02 · FCN with AlexNet
 #
-# Keep this at hand: the [quick reference](referencia.md) gathers shapes, formulas and a glossary of the terms
-# used in this course. In Colab the link above does not open (there the notebook stands alone, without the other
-# files of the course): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
+# Whenever you need it, the [quick reference](referencia.md) gathers tensor shapes, formulas and a glossary
+# of the terms used in this course. In Colab the link above does not open (there the notebook stands alone,
+# without the course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
 # which is the file `notebooks/en/referencia.md` of the repository.
 #
 # In notebook 01 we prepared the data and the metrics. Now we build and train our first
@@ -72,7 +72,7 @@ if "google.colab" in sys.modules:
 # * **Machine time**: training is what takes time. In the `demo` profile, on a 2-core CPU, each epoch of
 #   FCN-AlexNet takes about 3.5 s (12 epochs: under a minute) and the whole notebook, self-checks included,
 #   a little over 1 minute (70 s measured). In the `full` profile there are 50 epochs on VOC: see the
-#   "Time budget" table in `README.md` (on a GPU like Colab's, not measured yet).
+#   *Time budget* table of the `README.md` (on a GPU like Colab's, not measured yet).
 
 # %% [markdown]
 # ## Setup
@@ -318,8 +318,8 @@ plots.bilinear_demo()
 # In the paper, upsampling is done by **transposed convolutions** (`nn.ConvTranspose2d`) with the weights
 # of bilinear interpolation, but each one is treated differently:
 #
-# * the **intermediate** layers, which upsample the scores 2× before each sum with a skip (in
-#   FCN-16s and FCN-8s), are **initialised** with bilinear interpolation and then **learned** during
+# * the **intermediate** layers, which upsample the scores 2× before each sum with a skip connection (in
+#   FCN-16s and FCN-8s), are **initialised** with bilinear interpolation and then **learnt** during
 #   training;
 # * the **final** layer, which upsamples to the size of the image (×32, ×16 or ×8), stays **fixed** at
 #   bilinear interpolation: its weights are not trained.
@@ -390,7 +390,7 @@ quiz.ask("conv-replaces-fc")
 # %% [markdown]
 # ## Skip connections
 #
-# An FCN without shortcuts bets that all the spatial information it needs survives down to the
+# An FCN without skip connections bets that all the spatial information it needs survives down to the
 # $6\times6$ map, and then upsamples that map 32 times: this is **FCN-32s**. Contours come out blurred, and
 # small objects vanish. The FCN paper itself proposed **skip connections**: bring the features of a
 # **shallow** layer (with a higher resolution) to the classifier as well.
@@ -1075,7 +1075,7 @@ plots.show_predictions(images, outputs.argmax(dim=1).cpu(), labels, classes=args
 # %% [markdown]
 # ## Challenge (optional, extra): the smallest input size
 #
-# If you want to go further: the challenge is not graded, and the rest of the notebook runs without it.
+# For those who want to go further: the challenge is not graded, and the rest of the notebook runs without it.
 #
 # FCN-AlexNet refuses images less than 63 pixels on a side. Where does that number come from? Write
 # `min_input_size(features)`: it takes an `nn.Sequential` of layers (like `models.alexnet().features`) and

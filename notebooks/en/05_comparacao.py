@@ -33,10 +33,10 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/05_comparacao.py and solutions/locale/en/05_comparacao.po; edit those files, then run python -m fcn_course.instructor build -->
 # # 05 · Comparing the variants (Exercise 7)
 #
-# To look things up at any time: the [quick reference](referencia.md) gathers shapes, formulas and a glossary of the
-# terms used in this course. In Colab the link above does not open (there the notebook stands alone, without the
-# course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
-# which is the file `notebooks/en/referencia.md` in the repository.
+# Whenever you need it, the [quick reference](referencia.md) gathers tensor shapes, formulas and a glossary
+# of the terms used in this course. In Colab the link above does not open (there the notebook stands alone,
+# without the course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
+# which is the file `notebooks/en/referencia.md` of the repository.
 #
 # You now have two FCNs, each with and without skip connections, and each can start from ImageNet weights or
 # from scratch. Which of these choices makes the biggest difference? In this notebook we answer with a
@@ -46,10 +46,10 @@ if "google.colab" in sys.modules:
 #
 # | Notebook | Contents |
 # |---|---|
-# | 01 · Data and metrics | hyperparameters, weight initialisation, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
-# | 02 · FCN with AlexNet | FCN theory, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
-# | 03 · Learned upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learned upsampling) and 5 (class weights and Dice loss) |
-# | 04 · FCN with VGG16 | exercise 6: the same adaptation for a deeper network, and the paper's head that adds scores |
+# | 01 · Data and metrics | hyperparameters, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
+# | 02 · FCN with AlexNet | the theory of FCNs, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
+# | 03 · Learnt upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learnt upsampling) and 5 (class weights and Dice loss) |
+# | 04 · FCN with VGG16 | exercise 6: the same adaptation for a deeper network, and the paper's head that adds up scores |
 # | **05 · Comparison** (this one) | exercise 7: with and without skip connections, pretrained or from scratch, and the new options; what came after FCNs |
 #
 # **By the end of this notebook you can**
@@ -75,7 +75,7 @@ if "google.colab" in sys.modules:
 #   the same, so it only trains what is missing. In the `demo` profile, on a 2-core CPU: AlexNet and VGG16
 #   without skip connections (about 1 minute each), plus the comparison of options (five short AlexNet runs);
 #   the pretrained ones show up as skipped if the weights are not on disk (`demo` never downloads weights).
-#   In the `full` profile there are 8 runs of 50 epochs on VOC: see the "Time budget" table in the
+#   In the `full` profile there are 8 runs of 50 epochs on VOC: see the *Time budget* table of the
 #   `README.md`.
 
 # %% [markdown]
@@ -113,7 +113,7 @@ prepare_data(args)  # says which profile runs, and writes the synthetic dataset 
 # ### Your code from notebooks 02, 03 and 04
 #
 # The comparison uses **your** implementations: the two FCNs, the optimiser, the criterion and the loss, as
-# well as the learned upsampling and the class weights. As in notebook 04, they are loaded from the notebooks
+# well as the learnt upsampling and the class weights. As in notebook 04, they are loaded from the notebooks
 # where you wrote them, with `load_definitions` (which runs only the definition cells of those notebooks). If
 # you fix something there, save that notebook and run this cell again: the code stays in one place.
 
@@ -479,7 +479,7 @@ for run in grid.runs:
 quiz.ask("best-checkpoint")
 
 # %% [markdown]
-# ## The new options: learned upsampling, data augmentation and weighted loss
+# ## The new options: learnt upsampling, data augmentation and weighted loss
 #
 # Alongside the grid, a smaller comparison on **one** configuration (FCN-AlexNet with skips, from scratch),
 # changing **one thing at a time** relative to the baseline. The five runs use the settings in `args` with
@@ -491,7 +491,7 @@ quiz.ask("best-checkpoint")
 # |---|---|---|
 # | baseline | fixed bilinear interpolation, no augmentation, plain cross-entropy | 2 and 3 |
 # | frozen upsampling | bilinear transposed convolution, not trained | 4 |
-# | learned upsampling | the same convolution, trained | 4 |
+# | learnt upsampling | the same convolution, trained | 4 |
 # | data augmentation | `augment=True` (zoom, crop and flip) | notebook 01 |
 # | weighted loss | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
 
@@ -499,8 +499,8 @@ quiz.ask("best-checkpoint")
 quiz.ask("one-change")
 
 # %% [markdown]
-# **Prediction 3 (before running).** Which of the four changes do you expect to help most on the validation
-# set? Could any of them make things worse? For learned upsampling, start from your answer to reflection
+# **Prediction 3 (before you run).** Which of the four changes do you expect to help most on the validation
+# set? Could any of them make things worse? For learnt upsampling, start from your answer to reflection
 # question A in notebook 03.
 
 # %% [markdown]
@@ -533,7 +533,7 @@ def with_alexnet(alexnet_class):
 options = {  # label -> (ingredients, settings): one change at a time
     "baseline (fixed bilinear)": (ingredients, option_args),
     "frozen upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=False)), option_args),
-    "learned upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=True)), option_args),
+    "learnt upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=True)), option_args),
     "data augmentation": (ingredients, {**option_args, "augment": True}),
     "weighted loss": (replace(ingredients, make_criterion=weighted_criterion), option_args),
 }
@@ -753,7 +753,7 @@ checks.check("whole-image");
 #   resolution. At each level, the encoder's features are **concatenated** with the decoder's and go
 #   through new convolutions. It is the operation you wrote in exercises 2 and 6 (concatenating along the
 #   channel axis, instead of adding scores as the FCN paper does), only repeated at every level and with
-#   learned upsampling: your FCN with skips is a simple cousin of the U-Net.
+#   learnt upsampling: your FCN with skips is a simple cousin of the U-Net.
 # * **SegNet** (Badrinarayanan, Kendall and Cipolla, 2015,
 #   [arXiv:1511.00561](https://arxiv.org/abs/1511.00561)). Also an encoder and a decoder, but the
 #   decoder upsamples the maps using the **indices** stored by each max-pooling layer of the encoder

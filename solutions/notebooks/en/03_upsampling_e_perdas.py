@@ -31,10 +31,10 @@ if "google.colab" in sys.modules:
 
 # %% [markdown]
 # <!-- generated from solutions/notebooks/03_upsampling_e_perdas.py and solutions/locale/en/03_upsampling_e_perdas.po; edit those files, then run python -m fcn_course.instructor build -->
-# # 03 · Learned upsampling and imbalanced classes (Exercises 4 and 5)
+# # 03 · Learnt upsampling and imbalanced classes (Exercises 4 and 5)
 #
-# Keep it at hand: the [quick reference](referencia.md) gathers shapes, formulas and a glossary of the
-# terms used in this course. In Colab the link above does not open (there the notebook is on its own,
+# Whenever you need it, the [quick reference](referencia.md) gathers tensor shapes, formulas and a glossary
+# of the terms used in this course. In Colab the link above does not open (there the notebook stands alone,
 # without the course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
 # which is the file `notebooks/en/referencia.md` of the repository.
 #
@@ -275,18 +275,18 @@ print("2-D example: C is", tuple(C2.shape), "and C^T X equals Y:",
       torch.equal((C2.T @ small_input.flatten()).view(1, 1, 5, 5), stamped))
 
 # %% [markdown]
-# ## Exercise 4: learned upsampling
+# ## Exercise 4: learnt upsampling
 #
 # So far, the network upsamples its maps with `F.interpolate(..., mode="bilinear")`, a **fixed**
 # operation: it has no weights. The FCN paper uses the **transposed convolution** from the previous
 # section (`nn.ConvTranspose2d`), with stride $s$, which upsamples the map $s$ times and *has* weights
 # (§3.3). If the kernel is a bilinear "tent", the layer performs bilinear interpolation (away from the
 # borders); if the weights are trained, the upsampling can learn to respect object boundaries. In the
-# paper, the intermediate 2× upsamplings start out bilinear and are learned, and the last upsampling (up
+# paper, the intermediate 2× upsamplings start out bilinear and are learnt, and the last upsampling (up
 # to the size of the image) stays fixed (§4.2).
 
 # %% [markdown]
-# **Prediction (before you run it).** A transposed convolution with kernel $k$ and stride $s$ copies each
+# **Prediction (before you run).** A transposed convolution with kernel $k$ and stride $s$ copies each
 # input pixel, multiplied by the kernel, into a $k\times k$ window of the output; the windows of
 # neighbouring pixels are $s$ pixels apart and overlap. The figure below applies three layers with
 # stride 2 to a **constant** image: (a) the $4\times4$ bilinear kernel; (b) a $3\times3$ kernel with all
@@ -309,7 +309,7 @@ plots.checkerboard_demo(factor=2)
 
 # %% [markdown]
 # Compare with your prediction. The bilinear kernel keeps the image constant; the other two produce
-# **checkerboard artifacts**: a periodic texture that is not in the image.
+# **checkerboard artefacts**: a periodic texture that is not in the image.
 #
 # The calculation behind it, in one dimension: with a constant input equal to 1, away from the borders,
 # the output pixel in phase $p$ ($p = 0, \dots, s-1$) receives the sum of the kernel weights
@@ -319,7 +319,7 @@ plots.checkerboard_demo(factor=2)
 # * **uneven overlap**: when $k$ is not a multiple of $s$, the phases receive different numbers of
 #   weights. The uniform kernel (b) sums to 2 in one phase and to 1 in the other;
 # * **uneven weights**: even with $k$ a multiple of $s$, an arbitrary kernel, like the random one (c)
-#   or one learned in training, has no reason to sum to the same value in every phase.
+#   or one learnt in training, has no reason to sum to the same value in every phase.
 #
 # The bilinear tent of size $2s$ sums to the same value in every phase, and so does the one of size
 # $2s-1$. In other words, "$k$ a multiple of $s$" is not the rule: what matters is the sum per phase.
@@ -376,7 +376,7 @@ for name, taps, stride in [("(a) bilinear, k=4, s=2", tent(4, 2), 2),
 # and `requires_grad` equal to `learnable`. The function
 # `with_learned_upsampling(FCN_AlexNet, learnable)` (already written) takes your FCN-AlexNet with skip
 # `"8s"` and replaces the interpolation of the pool5 features (×4, from 1/32 to 1/8) with this layer;
-# the final upsampling stays fixed, as in the paper. Notebook 05 compares the learned and the frozen
+# the final upsampling stays fixed, as in the paper. Notebook 05 compares the learnt and the frozen
 # versions with the fixed interpolation.
 
 # %% tags=["include:solutions/upsampling.py"]
@@ -471,7 +471,7 @@ for learnable in (False, True):
     print(f"{type(variant).__name__}: +{thousands(trainable)} trainable parameters beyond FCN_AlexNet(skip='8s')")
 
 # %% [markdown]
-# **Reflection question A (answer before you look at notebook 05).** The learned layer has
+# **Reflection question A (answer before you look at notebook 05).** The learnt layer has
 # 256 × 256 × 8 × 8 ≈ 4.2 million more **trainable** weights than the frozen one (the frozen one has the
 # same weights, but they do not change), and it starts out identical to it. Do you expect it to improve
 # the validation mIoU, make it worse or leave it unchanged, with a few hundred training images? Why?
@@ -749,4 +749,4 @@ checks.check("focal-loss");
 #   the same weight in the mean. In both calculations, void pixels are left out.
 #
 # In **notebook 04** you will repeat the recipe of notebook 02 with a deeper network, VGG16. In
-# **notebook 05** we measure whether learned upsampling and the weighted loss actually help.
+# **notebook 05** we measure whether learnt upsampling and the weighted loss actually help.

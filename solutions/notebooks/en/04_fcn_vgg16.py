@@ -33,9 +33,9 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/04_fcn_vgg16.py and solutions/locale/en/04_fcn_vgg16.po; edit those files, then run python -m fcn_course.instructor build -->
 # # 04 · FCN with VGG16 (Exercise 6)
 #
-# To look up at any time: the [quick reference](referencia.md) gathers shapes, formulas and a glossary of the
-# terms used in this course. In Colab the link above does not open (there the notebook stands alone, without the
-# other files of the course): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
+# Whenever you need it, the [quick reference](referencia.md) gathers tensor shapes, formulas and a glossary
+# of the terms used in this course. In Colab the link above does not open (there the notebook stands alone,
+# without the course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
 # which is the file `notebooks/en/referencia.md` of the repository.
 #
 # In notebook 02 you turned AlexNet into an FCN. Now you will repeat the recipe with a deeper network,
@@ -44,11 +44,11 @@ if "google.colab" in sys.modules:
 #
 # | Notebook | Contents |
 # |---|---|
-# | 01 · Data and metrics | hyperparameters, weight initialization, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
-# | 02 · FCN with AlexNet | the theory of FCNs, Kaiming initialization, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimizer and loss), training and predictions |
-# | 03 · Learned upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learned upsampling) and 5 (class weights and Dice loss) |
-# | **04 · FCN with VGG16** (this one) | exercise 6: the same adaptation for a deeper network, and the paper's head, which sums scores |
-# | 05 · Comparison | exercise 7: with and without skip connections, pretrained or from scratch; what came after FCNs |
+# | 01 · Data and metrics | hyperparameters, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
+# | 02 · FCN with AlexNet | the theory of FCNs, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
+# | 03 · Learnt upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learnt upsampling) and 5 (class weights and Dice loss) |
+# | **04 · FCN with VGG16** (this one) | exercise 6: the same adaptation for a deeper network, and the paper's head that adds up scores |
+# | 05 · Comparison | exercise 7: with and without skip connections, pretrained or from scratch, and the new options; what came after FCNs |
 #
 # **By the end of this notebook you can**
 #
@@ -62,7 +62,7 @@ if "google.colab" in sys.modules:
 #    exercise 6) and explain why it starts with its skips set to zero;
 # 5. count the parameters of each variant and say how many are in the backbone and how many in the
 #    classifier;
-# 6. train the network with the optimizer and the loss from notebook 02, without copying them, and compare
+# 6. train the network with the optimiser and the loss from notebook 02, without copying them, and compare
 #    its mIoU curve with that of FCN-AlexNet.
 #
 # **How long it takes.**
@@ -74,7 +74,7 @@ if "google.colab" in sys.modules:
 #   AlexNet (measured further down). That is why the `demo` profile gives VGG16 fewer images (48), smaller
 #   crops (96×96) and a smaller learning rate (`lr=3e-4`: from scratch and without batch norm, the loss
 #   explodes in the first epoch with `1e-3`); the 10 epochs take about a minute on a 2-core CPU. In the
-#   `full` profile, training VGG16 without a GPU is not practical: see the "Time budget" table in the
+#   `full` profile, training VGG16 without a GPU is not practical: see the *Time budget* table of the
 #   `README.md`.
 
 # %% [markdown]
@@ -113,7 +113,7 @@ print({key: args[key] for key in ("epoch_num", "classes", "pretrained", "skip", 
 # %% [markdown]
 # ### Reusing your code from notebook 02
 #
-# The optimizer (`make_optimizer`), the criterion (`make_criterion`) and the loss function
+# The optimiser (`make_optimizer`), the criterion (`make_criterion`) and the loss function
 # (`compute_loss`) that you wrote in notebook 02 work just as well for VGG16: nothing in them depends on
 # the backbone. Instead of copying them here, we **load** them from notebook 02 with
 # `load_definitions`. This function reads the file `02_fcn_alexnet.ipynb` (in the same folder as this
@@ -227,14 +227,14 @@ quiz.ask("params-vs-compute")
 # ## Exercise 6: FCN with VGG16
 #
 # Implement the class `FCN_VGG16(num_classes, pretrained=False, skip=False)`, with **the same
-# interface** as your `FCN_AlexNet` from notebook 02. That way the rest of the course (optimizer,
+# interface** as your `FCN_AlexNet` from notebook 02. That way the rest of the course (optimiser,
 # training, comparison) works with either of them.
 #
 # * Use `load_vgg16(pretrained)` from `fcn_course.backbones` and keep only its `.features` attribute.
-# * **Without a skip** (`skip=False`, FCN-32s): `self.backbone` = all the layers of `features`;
+# * **Without skip** (`skip=False`, FCN-32s): `self.backbone` = all the layers of `features`;
 #   `self.classifier` = convolutions only, the last one with `num_classes` output channels. In `forward`:
 #   backbone → classifier → `F.interpolate(..., mode="bilinear")` up to the size of the input.
-# * **With a skip** (`skip=True` or `"8s"`, FCN-8s): `self.backbone1` = `features` up to pool3
+# * **With skip** (`skip=True` or `"8s"`, FCN-8s): `self.backbone1` = `features` up to pool3
 #   (256 channels, 1/8 of the input) and `self.backbone2` = the rest (512 channels, 1/32). With `skip="16s"`
 #   (FCN-16s), the cut is at pool4 (512 channels, 1/16). In `forward`: go through `backbone1`, then
 #   through `backbone2`; interpolate the deep output to the size of the shallow output; **concatenate** the
@@ -247,7 +247,7 @@ quiz.ask("params-vs-compute")
 # * The output must have the shape `[B, num_classes, H, W]` for **any** input of at least 32×32
 #   pixels (VGG16 halves the image five times), including odd and non-square sizes.
 #
-# A tip on cost: with a skip, the classifier works at the resolution of pool3 (28×28 for a 224×224
+# A hint on cost: with skip, the classifier works at the resolution of pool3 (28×28 for a 224×224
 # input), 16 times as many positions as at pool5 (4 times in the "16s" case, 14×14). A light
 # classifier, with $1\times1$ convolutions, keeps training fast.
 
@@ -288,11 +288,11 @@ class FCN_VGG16(nn.Module):
         self.skip = skip
 
         if self.skip:
-            ### BEGIN SOLUTION: create self.backbone1, self.backbone2 and self.classifier for the version with a skip
-            ### DICA: The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, one after the other, do the same as the whole.
-            ### DICA: In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier receives the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends in num_classes channels.
+            ### BEGIN SOLUTION: create self.backbone1, self.backbone2 and self.classifier for the version with skip
+            ### DICA: The convolutional layers that `load_vgg16` provides form an `nn.Sequential`: sliced with `[:i]` and `[i:]`, they give two parts that, run one after the other, do the same as the whole.
+            ### DICA: In '8s' the cut is at the end of pool3 (`VGG16_STRIDE8_END`), in '16s' at the end of pool4 (`VGG16_STRIDE16_END`); the classifier takes the channels of the shallow part plus those of the deep part (see `VGG16_CHANNELS`) and ends with num_classes channels.
             ### ESQUELETO: features = ...
-            ### ESQUELETO: split, shallow_channels = ..., ...  # they depend on self.skip
+            ### ESQUELETO: split, shallow_channels = ..., ...  # depend on self.skip
             ### ESQUELETO: self.backbone1 = ...
             ### ESQUELETO: self.backbone2 = ...
             ### ESQUELETO: self.classifier = nn.Sequential(...)  # 1x1 convolutions, ReLU, Dropout2d
@@ -313,9 +313,9 @@ class FCN_VGG16(nn.Module):
             )
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: create self.backbone and self.classifier for the version without a skip
+            ### BEGIN SOLUTION: create self.backbone and self.classifier for the version without skip
             ### DICA: The backbone is just the convolutional layers of the network: look at what `load_vgg16` returns (`print(load_vgg16(False))`) and at which attribute holds those layers.
-            ### DICA: The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends in num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
+            ### DICA: The classifier replaces the fully connected layers with convolutions: a 3x3 one that keeps the size of the map, ReLU, Dropout2d and a 1x1 one that ends with num_classes channels; the input channels are in `VGG16_CHANNELS[32]`.
             ### ESQUELETO: self.backbone = ...
             ### ESQUELETO: self.classifier = nn.Sequential(
             ### ESQUELETO:     nn.Conv2d(..., ..., kernel_size=3, padding=...),
@@ -345,9 +345,9 @@ class FCN_VGG16(nn.Module):
             )
 
         if self.skip:
-            ### BEGIN SOLUTION: compute the scores of the version with a skip and store them in `output` ([B, num_classes, H, W])
+            ### BEGIN SOLUTION: compute the scores for the version with skip and store them in `output` ([B, num_classes, H, W])
             ### DICA: The path is backbone1 -> backbone2; keep the output of backbone1 (the shallow part): you will use it again.
-            ### DICA: To be concatenated along the channels (`torch.cat(..., dim=1)`), the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
+            ### DICA: To concatenate along the channels (`torch.cat(..., dim=1)`) the maps must have the same height and width: upsample the deep map with `F.interpolate` (bilinear) to the size of the shallow one; at the end, upsample the scores to (height, width).
             ### ESQUELETO: shallow = ...
             ### ESQUELETO: deep = ...
             ### ESQUELETO: deep = F.interpolate(deep, size=..., mode="bilinear", align_corners=False)
@@ -360,8 +360,8 @@ class FCN_VGG16(nn.Module):
             output = F.interpolate(scores, size=(height, width), mode="bilinear", align_corners=False)
             ### END SOLUTION
         else:
-            ### BEGIN SOLUTION: compute the scores of the version without a skip and store them in `output` ([B, num_classes, H, W])
-            ### DICA: The scores come out of the classifier applied to the backbone's features: a map 1/32 the size of the image.
+            ### BEGIN SOLUTION: compute the scores for the version without skip and store them in `output` ([B, num_classes, H, W])
+            ### DICA: The scores come from the classifier applied to the features of the backbone: a map 1/32 the size of the image.
             ### DICA: To upsample, use `F.interpolate` with `mode="bilinear"` and `align_corners=False`; the output size is that of the image, (height, width).
             ### ESQUELETO: scores = ...  # [B, num_classes, H/32, W/32]
             ### ESQUELETO: output = F.interpolate(...)
@@ -376,13 +376,13 @@ class FCN_VGG16(nn.Module):
 #
 # The self-checks below create your network (without pretrained weights, so nothing is downloaded), pass
 # images of various sizes through it and check the output shapes, the upsampling, the use of the skip
-# connection and the passing on of the `pretrained` argument. First without a skip:
+# connection and the passing on of the `pretrained` argument. First without skip:
 
 # %%
 checks.check("vgg16-noskip");
 
 # %% [markdown]
-# And with a skip:
+# And with skip:
 
 # %%
 checks.check("vgg16-skip");
@@ -405,7 +405,7 @@ del net
 # %% [markdown]
 # ### Second part of exercise 6: the paper's head, summing scores
 #
-# With a skip, your `FCN_VGG16` **concatenates the features** of pool3 (or pool4) with the upsampled deep
+# With skip, your `FCN_VGG16` **concatenates the features** of pool3 (or pool4) with the upsampled deep
 # features and classifies the result. The paper does something else (§4.2): **each level predicts class
 # scores**, and the scores are **summed** after being upsampled. Each of pool4 and pool3 gets just one
 # $1\times1$ score convolution; pool5 first goes through `fc6`/`fc7` turned into convolutions and through
@@ -416,7 +416,7 @@ del net
 # %% [markdown]
 # **Before you write, think and answer (reflection question B).** (1) How many parameters does the
 # paper's head add, in its two skips, with 3 classes? And the concatenation of pool3 in your `FCN_VGG16`? (2)
-# The paper initializes the `score_pool3` and `score_pool4` convolutions with **zeros**: what does the network
+# The paper initialises the `score_pool3` and `score_pool4` convolutions with **zeros**: what does the network
 # predict at the start of training, and why is that a good idea? (3) Use Table 2 of the paper (in notebook
 # 02) to work out how much FCN-16s gains over FCN-32s and how much FCN-8s gains over FCN-16s. Why does the
 # second skip pay off less than the first?
@@ -428,7 +428,7 @@ del net
 # 200 thousand weights (768 × 256 + 256 × 3, plus the biases), and it runs at the resolution of pool3. (2) With
 # the skips at zero, the output is that of FCN-32s: training starts from a network that already works, and the
 # skips only add corrections, without spoiling the start. The paper says so in §4.2: the new parameters are
-# zero-initialized "so that the net starts with unmodified predictions" (there, FCN-16s starts from the weights
+# zero-initialised "so that the net starts with unmodified predictions" (there, FCN-16s starts from the weights
 # of an FCN-32s that is already trained). (3) 62.4 − 59.4 = +3.0 points for 16s; 62.7 − 62.4 = +0.3 for 8s.
 # Each skip brings finer detail, but there is less and less left to correct: few boundaries are still wrong,
 # and they hold few pixels.
@@ -477,7 +477,7 @@ class FCN8s_VGG16_Sum(nn.Module):
             nn.Conv2d(512, num_classes, kernel_size=1),
         )
         ### BEGIN SOLUTION: create the layers that give pool4 and pool3 their class scores: self.score_pool4 and self.score_pool3
-        ### DICA: One score per class at each pixel, without looking at the neighbors: what kernel size does that?
+        ### DICA: One score per class at each pixel, without looking at the neighbours: what kernel size does that?
         ### DICA: The input channels are in `VGG16_CHANNELS`, indexed by the stride (16 for pool4, 8 for pool3); the output has num_classes channels.
         ### ESQUELETO: self.score_pool4 = nn.Conv2d(..., ..., kernel_size=...)
         ### ESQUELETO: self.score_pool3 = ...
@@ -545,7 +545,7 @@ quiz.ask("pretrained-change")
 # ## Training FCN-VGG16
 #
 # Now the training, with the same pieces as in notebook 02: the `DataLoader`s from notebook 01, your
-# criterion, your loss and your optimizer, and the function `engine.fit`, which alternates a training
+# criterion, your loss and your optimiser, and the function `engine.fit`, which alternates a training
 # epoch with a validation epoch and saves the checkpoints.
 #
 # The configuration comes from `args`: in the `full` profile, a backbone **pretrained** on ImageNet and
@@ -571,7 +571,7 @@ def loss_fn(outputs, labels):
 # As in notebook 02, the training run is saved in its own folder inside `runs/` (next to this notebook):
 # `history.json` (the metrics of each epoch), `last.pt` (everything needed to resume training) and `best.pt`
 # (the weights of the epoch with the best validation mIoU). If the session drops in the middle of training
-# (it happens in Colab), create the network and the optimizer again and call `engine.fit(..., resume=True)`
+# (it happens in Colab), create the network and the optimiser again and call `engine.fit(..., resume=True)`
 # with the same folder: training picks up from the last saved epoch.
 
 # %%
@@ -592,7 +592,7 @@ history = engine.fit(net, train_loader, val_loader, loss_fn, optimizer, args, ru
 # ### Learning curves
 #
 # The training loss should fall epoch after epoch. The validation mIoU (without the background) is what
-# matters: if it stops rising while the training loss keeps falling, the network has started to memorize
+# matters: if it stops rising while the training loss keeps falling, the network has started to memorise
 # the training set (overfitting).
 
 # %%
@@ -625,7 +625,7 @@ plots.show_predictions(images, predictions, labels, classes=args["classes"])
 #
 # Keep in mind that, in the `demo` profile, VGG16 trained with fewer images, smaller crops and a different
 # learning rate than AlexNet (measured on a 2-core CPU, seed 0, best validation epoch: mIoU(fg) 0.654 for
-# VGG16 with a skip, 0.724 for AlexNet with a skip): the comparison between backbones is not fair there, and in `smoke` (2 epochs) it says nothing. The
+# VGG16 with skip, 0.724 for AlexNet with skip): the comparison between backbones is not fair there, and in `smoke` (2 epochs) it says nothing. The
 # systematic comparison, with the eight combinations of backbone, skip and pretraining, is the subject of notebook 05.
 
 # %%
@@ -652,7 +652,7 @@ else:
 # For those who want to go further: the challenge is not graded, and the rest of the notebook runs without it.
 #
 # A training step of FCN-VGG16 took about 21 times as long as one of FCN-AlexNet, and the number of
-# parameters does not explain it (look back at the quick quiz earlier in the notebook). Measure the real
+# parameters does not explain it (look back at the quick check earlier in the notebook). Measure the real
 # cost: write `count_multiply_adds(features, side)`, which returns how many **multiply-adds** the
 # `nn.Conv2d` layers of `features` perform for an input of `side`×`side` pixels. For each output position
 # and each output channel, a convolution performs (input channels / groups) × (kernel area)
@@ -700,13 +700,13 @@ checks.check("multiply-adds");
 # * VGG16 has 13 $3\times3$ convolutions in 5 blocks; pool3, pool4 and pool5 have strides 8, 16 and 32
 #   and 256, 512 and 512 channels.
 # * FCN-VGG16 uses the same recipe as FCN-AlexNet: `features` as the backbone, a classifier made only of
-#   convolutions, bilinear upsampling; with a skip, `features` is cut at pool3 (FCN-8s) or at pool4
+#   convolutions, bilinear upsampling; with skip, `features` is cut at pool3 (FCN-8s) or at pool4
 #   (FCN-16s) and the two outputs are concatenated.
 # * In the paper, replacing AlexNet with VGG16 took the mean IU (mIoU) from 39.8 to 56.0; in exchange,
 #   each training iteration costs much more (on a 2-core CPU, about 21 times more: 2.81 s against
 #   0.132 s).
-# * Your optimizer and your loss came from notebook 02 through `load_definitions`: the code stays in one
+# * Your optimiser and your loss came from notebook 02 through `load_definitions`: the code stays in one
 #   place.
 #
 # In **notebook 05**, you will compare the eight variants in a controlled way: AlexNet or VGG16, with or
-# without a skip, pretrained or from scratch.
+# without skip, pretrained or from scratch.

@@ -33,10 +33,10 @@ if "google.colab" in sys.modules:
 # <!-- generated from solutions/notebooks/05_comparacao.py and solutions/locale/en/05_comparacao.po; edit those files, then run python -m fcn_course.instructor build -->
 # # 05 · Comparing the variants (Exercise 7)
 #
-# To look things up at any time: the [quick reference](referencia.md) gathers shapes, formulas and a glossary of the
-# terms used in this course. In Colab the link above does not open (there the notebook stands alone, without the
-# course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
-# which is the file `notebooks/en/referencia.md` in the repository.
+# Whenever you need it, the [quick reference](referencia.md) gathers tensor shapes, formulas and a glossary
+# of the terms used in this course. In Colab the link above does not open (there the notebook stands alone,
+# without the course's other files): use the [same page on GitHub](https://github.com/fcn-course/fcn-course/blob/main/notebooks/en/referencia.md),
+# which is the file `notebooks/en/referencia.md` of the repository.
 #
 # You now have two FCNs, each with and without skip connections, and each can start from ImageNet weights or
 # from scratch. Which of these choices makes the biggest difference? In this notebook we answer with a
@@ -46,10 +46,10 @@ if "google.colab" in sys.modules:
 #
 # | Notebook | Contents |
 # |---|---|
-# | 01 · Data and metrics | hyperparameters, weight initialisation, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
-# | 02 · FCN with AlexNet | FCN theory, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
-# | 03 · Learned upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learned upsampling) and 5 (class weights and Dice loss) |
-# | 04 · FCN with VGG16 | exercise 6: the same adaptation for a deeper network, and the paper's head that adds scores |
+# | 01 · Data and metrics | hyperparameters, metrics (IoU, mIoU, Dice), Pascal VOC 2012 and the `DataLoader`s; exercise 0 |
+# | 02 · FCN with AlexNet | the theory of FCNs, Kaiming initialisation, bilinear upsampling, skip connections; exercises 1 and 2 (FCN-AlexNet) and 3 (optimiser and loss), training and predictions |
+# | 03 · Learnt upsampling and losses | transposed convolution and the checkerboard pattern; exercises 4 (learnt upsampling) and 5 (class weights and Dice loss) |
+# | 04 · FCN with VGG16 | exercise 6: the same adaptation for a deeper network, and the paper's head that adds up scores |
 # | **05 · Comparison** (this one) | exercise 7: with and without skip connections, pretrained or from scratch, and the new options; what came after FCNs |
 #
 # **By the end of this notebook you can**
@@ -75,7 +75,7 @@ if "google.colab" in sys.modules:
 #   the same, so it only trains what is missing. In the `demo` profile, on a 2-core CPU: AlexNet and VGG16
 #   without skip connections (about 1 minute each), plus the comparison of options (five short AlexNet runs);
 #   the pretrained ones show up as skipped if the weights are not on disk (`demo` never downloads weights).
-#   In the `full` profile there are 8 runs of 50 epochs on VOC: see the "Time budget" table in the
+#   In the `full` profile there are 8 runs of 50 epochs on VOC: see the *Time budget* table of the
 #   `README.md`.
 
 # %% [markdown]
@@ -113,7 +113,7 @@ prepare_data(args)  # says which profile runs, and writes the synthetic dataset 
 # ### Your code from notebooks 02, 03 and 04
 #
 # The comparison uses **your** implementations: the two FCNs, the optimiser, the criterion and the loss, as
-# well as the learned upsampling and the class weights. As in notebook 04, they are loaded from the notebooks
+# well as the learnt upsampling and the class weights. As in notebook 04, they are loaded from the notebooks
 # where you wrote them, with `load_definitions` (which runs only the definition cells of those notebooks). If
 # you fix something there, save that notebook and run this cell again: the code stays in one place.
 
@@ -536,7 +536,7 @@ for run in grid.runs:
 quiz.ask("best-checkpoint")
 
 # %% [markdown]
-# ## The new options: learned upsampling, data augmentation and weighted loss
+# ## The new options: learnt upsampling, data augmentation and weighted loss
 #
 # Alongside the grid, a smaller comparison on **one** configuration (FCN-AlexNet with skips, from scratch),
 # changing **one thing at a time** relative to the baseline. The five runs use the settings in `args` with
@@ -548,7 +548,7 @@ quiz.ask("best-checkpoint")
 # |---|---|---|
 # | baseline | fixed bilinear interpolation, no augmentation, plain cross-entropy | 2 and 3 |
 # | frozen upsampling | bilinear transposed convolution, not trained | 4 |
-# | learned upsampling | the same convolution, trained | 4 |
+# | learnt upsampling | the same convolution, trained | 4 |
 # | data augmentation | `augment=True` (zoom, crop and flip) | notebook 01 |
 # | weighted loss | `CrossEntropyLoss(weight=class_weights(...))` | 5 |
 
@@ -556,8 +556,8 @@ quiz.ask("best-checkpoint")
 quiz.ask("one-change")
 
 # %% [markdown]
-# **Prediction 3 (before running).** Which of the four changes do you expect to help most on the validation
-# set? Could any of them make things worse? For learned upsampling, start from your answer to reflection
+# **Prediction 3 (before you run).** Which of the four changes do you expect to help most on the validation
+# set? Could any of them make things worse? For learnt upsampling, start from your answer to reflection
 # question A in notebook 03.
 
 # %% [markdown]
@@ -565,7 +565,7 @@ quiz.ask("one-change")
 # Student's answer (criteria in `solutions/rubric.md`). A good guess tells the three mechanisms apart. Data
 # augmentation fights overfitting when there is little data and enough epochs; with half the epochs, it may
 # even slow learning down. In the paper, mirroring and random shifts of up to 32 pixels "yielded no
-# noticeable improvement" (§4.3, "Augmentation"). Learned upsampling should change little: it starts out
+# noticeable improvement" (§4.3, "Augmentation"). Learnt upsampling should change little: it starts out
 # identical to the frozen one, and the authors' repository reports that learning the bilinear kernels or
 # keeping them fixed made no significant difference (in its FAQ). The weighted loss trades correct background
 # pixels for correct object pixels; the paper found class balancing unnecessary (§4.3, "Class Balancing"),
@@ -599,7 +599,7 @@ def with_alexnet(alexnet_class):
 options = {  # label -> (ingredients, settings): one change at a time
     "baseline (fixed bilinear)": (ingredients, option_args),
     "frozen upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=False)), option_args),
-    "learned upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=True)), option_args),
+    "learnt upsampling": (with_alexnet(with_learned_upsampling(FCN_AlexNet, learnable=True)), option_args),
     "data augmentation": (ingredients, {**option_args, "augment": True}),
     "weighted loss": (replace(ingredients, make_criterion=weighted_criterion), option_args),
 }
@@ -636,7 +636,7 @@ plots.option_comparison(option_runs, args["classes"])
 # ### BEGIN SOLUTION
 # Open answer: what counts is an honest comparison between what was predicted and what was measured, with the
 # numbers from the cell above. Explanations that often come up: with half the epochs, data augmentation has
-# not paid off yet (or it slowed learning down); the learned layer barely moved away from bilinear, and its
+# not paid off yet (or it slowed learning down); the learnt layer barely moved away from bilinear, and its
 # difference from the frozen one is within the chance of a single seed; the weighted loss raised the person
 # IoU and lowered the background's. A good test: repeat with other seeds (and, for augmentation, with more
 # epochs) and see whether the order holds.
@@ -684,7 +684,7 @@ plots.confusion_matrix_figure(confusion.matrix, args["classes"], title=f"{best_r
 # ### BEGIN SOLUTION
 # Typical modes (criteria in `solutions/rubric.md`): (1) rounded outlines: person and bus pixels at the edge
 # predicted as background (person/bus rows, background column), cause: prediction on a grid of stride 8 to
-# 32, remedy: finer skips or learned upsampling; (2) small or distant people who vanish entirely (same cell),
+# 32, remedy: finer skips or learnt upsampling; (2) small or distant people who vanish entirely (same cell),
 # cause: the object is smaller than one cell of the deep grid and the background dominates the loss, remedy:
 # a skip from pool3, weighted loss; (3) bus ↔ person confusion where they touch (people inside or in front of
 # the bus), cause: shared context, remedy: more data or data augmentation; (4) background predicted as an
@@ -836,7 +836,7 @@ checks.check("whole-image");
 #   resolution. At each level, the encoder's features are **concatenated** with the decoder's and go
 #   through new convolutions. It is the operation you wrote in exercises 2 and 6 (concatenating along the
 #   channel axis, instead of adding scores as the FCN paper does), only repeated at every level and with
-#   learned upsampling: your FCN with skips is a simple cousin of the U-Net.
+#   learnt upsampling: your FCN with skips is a simple cousin of the U-Net.
 # * **SegNet** (Badrinarayanan, Kendall and Cipolla, 2015,
 #   [arXiv:1511.00561](https://arxiv.org/abs/1511.00561)). Also an encoder and a decoder, but the
 #   decoder upsamples the maps using the **indices** stored by each max-pooling layer of the encoder

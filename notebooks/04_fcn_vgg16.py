@@ -97,11 +97,7 @@ from fcn_course.backbones import VGG16_CHANNELS, VGG16_STRIDE8_END, VGG16_STRIDE
 from fcn_course.config import course_args, seed_everything, vgg_args
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
-
-
-def thousands(number):
-    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
-    return f"{number:,}".replace(",", ".")
+from fcn_course.messages import thousands  # 3060547 -> "3.060.547", grouped as the notebook's language writes it
 
 # %%
 # %matplotlib inline

@@ -117,3 +117,61 @@ def tiny_site(base: Path) -> dict:
         instructor_site=build_site(repo, run, instructor=True, names=NAMES).parent,
     )
     return _BUILT
+
+
+# English words for the tiny course's prose: the fake English catalogue replaces these in each unit's text and
+# copies the rest as it is (a real catalogue translates every unit; the site only needs some English to show).
+ENGLISH = {
+    "Ao final deste notebook você consegue": "By the end of this notebook you can",
+    "Círculos": "Circles",
+    "Tensores": "Tensors",
+    "calcular a área": "compute the area",
+    "desenhar a área em função do raio": "draw the area as a function of the radius",
+    "ler a forma": "read the shape",
+    "de um lote de imagens": "of a batch of images",
+}
+_BILINGUAL = {}
+
+
+def english_catalogue(nb, name: str):
+    """A complete English catalogue of ``nb``: each unit with the words of ``ENGLISH`` replaced."""
+    from fcn_course.instructor.translation import template
+
+    catalog = template(nb, name, "en")
+    for message in catalog:
+        if message.id:
+            translated = message.id
+            for portuguese, english in ENGLISH.items():
+                translated = translated.replace(portuguese, english)
+            message.string = translated
+    return catalog
+
+
+def bilingual_site(base: Path) -> dict:
+    """Build (once) the tiny course's student site from a run folder with both languages.
+
+    The Portuguese notebooks are ``tiny_site``'s executed ones; the English ones are made from them by the
+    English edition (``editions.edition``, with :func:`english_catalogue`), outputs kept, so no kernel runs
+    again. The run folder holds Portuguese at its root and English in ``en/`` (``execute.language_folder``).
+    """
+    if _BILINGUAL:
+        return _BILINGUAL
+    import nbformat
+
+    from fcn_course.instructor.editions import edition
+    from fcn_course.instructor.execute import language_folder
+    from fcn_course.instructor.site import build_site
+    from fcn_course.instructor.translation import catalogue_path, write_catalogue
+
+    tiny = tiny_site(base / "tiny")
+    repo, run = tiny["repo"], base / "run"
+    (run / "en").mkdir(parents=True)
+    for name in NAMES:
+        executed = nbformat.read(tiny["run"] / f"{name}.ipynb", as_version=4)
+        nbformat.write(executed, run / f"{name}.ipynb")
+        write_catalogue(english_catalogue(executed, name), catalogue_path(repo, "en", name))
+        english, _student = edition(executed, name, "en", repo)
+        nbformat.write(english, language_folder(run, "en") / f"{name}.ipynb")
+    shutil.rmtree(repo / "solutions" / "locale")  # the other site tests see the repository as tiny_site made it
+    _BILINGUAL.update(repo=repo, run=run, site=build_site(repo, run, names=NAMES).parent)
+    return _BILINGUAL

@@ -162,6 +162,22 @@ def test_site_navigation_and_search(browser, site, screenshots):
     browser.save_screenshot(str(screenshots / "search.png"))
 
 
+def test_language_switch_leads_to_the_same_page_in_english_and_back(browser, tmp_path_factory, screenshots):
+    pytest.importorskip("sphinx", reason="the website needs the instructor extra: pip install -e \".[instructor]\"")
+    from site_fixture import bilingual_site
+
+    site = bilingual_site(tmp_path_factory.mktemp("bilingual_site"))["site"]
+    browser.get((site / "notebooks" / "01_demo.html").as_uri())
+    browser.find_element(By.CSS_SELECTOR, "p.language-switch a[hreflang='en']").click()
+    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/en/notebooks/01_demo.html"))
+    assert "01 · Circles" in browser.title
+    assert not remote_requests(browser)
+    browser.save_screenshot(str(screenshots / "en-01_demo.png"))
+    browser.find_element(By.CSS_SELECTOR, "p.language-switch a[hreflang='pt-BR']").click()
+    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/site/notebooks/01_demo.html"))
+    assert "01 · Círculos" in browser.title
+
+
 # --------------------------------------------------------------------------------------------------
 # (b) the widgets in JupyterLab
 # --------------------------------------------------------------------------------------------------

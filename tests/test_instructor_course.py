@@ -7,7 +7,8 @@ import pytest
 
 from fcn_course.environment import DATA_ENV, RUNS_ENV, STATIC_ENV
 from fcn_course.instructor import course
-from fcn_course.instructor.course import choose_profile, print_summary, run_course
+from fcn_course.instructor.course import choose_profile, course_sources, print_summary, run_course
+from fcn_course.instructor.pairs import CourseLayoutError
 from fcn_course.messages import text
 from fcn_course.voc import REQUIRED_PARTS, voc_folder
 from tiny_course import TINY_OUTLINE, add_stray_solution, make_repo
@@ -74,6 +75,60 @@ def test_run_course_gives_every_notebook_the_chosen_profile(tmp_path, monkeypatc
     monkeypatch.setattr(course, "execute_notebook", fake_execute)
     assert course.run_course(tmp_path, out_dir=tmp_path / "out", site=False) == 0
     assert given == [("01_a.ipynb", profile), ("02_b.ipynb", profile)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Which language: --lang picks the solution notebooks of one language (default: Portuguese)
+# --------------------------------------------------------------------------------------------------
+def _english_edition(repo) -> Path:
+    """Stand-ins for the English solution notebooks the build writes (solutions/notebooks/en/)."""
+    folder = repo / "solutions" / "notebooks" / "en"
+    folder.mkdir()
+    for name in TINY_OUTLINE:
+        for suffix in (".py", ".ipynb"):
+            (folder / f"{name}{suffix}").write_text("")
+    return folder
+
+
+def test_the_main_job_runs_the_portuguese_notebooks_unless_another_language_is_asked(tmp_path):
+    from fcn_course.instructor.__main__ import build_parser
+
+    repo = make_repo(tmp_path)
+    english = _english_edition(repo)
+    portuguese = [repo / "solutions" / "notebooks" / f"{name}.py" for name in TINY_OUTLINE]
+    assert course_sources(repo, names=TINY_OUTLINE) == portuguese
+    assert course_sources(repo, "pt_BR", names=TINY_OUTLINE) == portuguese
+    assert course_sources(repo, "en", names=TINY_OUTLINE) == [english / f"{name}.py" for name in TINY_OUTLINE]
+    assert course_sources(repo, "EN", names=TINY_OUTLINE) == course_sources(repo, "en", names=TINY_OUTLINE)
+    assert build_parser().parse_args(["course"]).lang == "pt_BR"
+    assert build_parser().parse_args(["course", "--lang", "en"]).lang == "en"
+
+
+def test_the_main_job_in_a_language_without_its_notebooks_says_how_to_make_them(tmp_path, capsys):
+    repo = make_repo(tmp_path)
+    with pytest.raises(CourseLayoutError, match="translations --lang en"):
+        course_sources(repo, "en", names=TINY_OUTLINE)
+    assert run_course(repo, out_dir=tmp_path / "run", smoke=True, site=False, names=TINY_OUTLINE, language="en") == 1
+    assert "solutions/notebooks/en/01_demo" in capsys.readouterr().out
+    assert not (tmp_path / "run").exists()  # refused before anything ran
+
+
+def test_the_main_job_in_english_writes_into_the_english_folder_of_the_run_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))  # run_course sets both: restored after the test
+    monkeypatch.setenv(STATIC_ENV, "1")
+    repo = make_repo(tmp_path)
+    english = _english_edition(repo)
+    given = []
+
+    def fake_execute(notebook, out, profile, timeout=None):
+        given.append((notebook, out))
+        return out / notebook.name
+
+    monkeypatch.setattr(course, "execute_notebook", fake_execute)
+    out = tmp_path / "out"
+    assert run_course(repo, out_dir=out, profile="smoke", site=False, names=TINY_OUTLINE, language="en") == 0
+    assert given == [(english / "01_demo.ipynb", out / "en")]
+    assert Path(course.os.environ[RUNS_ENV]) == (out / "en" / "runs").resolve()  # the English run's trainings
 
 
 # --------------------------------------------------------------------------------------------------

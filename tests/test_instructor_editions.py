@@ -120,3 +120,12 @@ def test_a_third_language_goes_through_the_build_and_the_checks(tmp_path, fake_l
     finally:
         messages.set_language(None)
     assert "XX-FAILED" in capsys.readouterr().out
+
+
+def test_the_answer_placeholder_of_an_english_student_notebook_is_english(tmp_path):
+    repo = make_repo(tmp_path)
+    translate(repo)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    english = (repo / "notebooks/en/01_demo.py").read_text()
+    assert messages.text("markers.answer_placeholder", language="en") in english
+    assert messages.text("markers.answer_placeholder", language="pt_BR") not in english

@@ -88,3 +88,36 @@ def test_a_solution_line_of_the_minimum_length_leaks_and_a_shorter_one_does_not(
     with zipfile.ZipFile(zip_path, "w") as archive:
         archive.writestr("fcn-course/fcn_course/halves.py", f"def halve(numbers):\n    {shorter}\n    {at_threshold}\n")
     assert scan_for_leaks(zip_path, repo) == [f"fcn-course/fcn_course/halves.py:3: solution line: {at_threshold}"]
+
+
+def test_the_solution_notebooks_of_a_translated_edition_are_secret(tmp_path):
+    """``solutions/notebooks/<language>/`` (written by the build from a catalogue) holds solutions too: its
+    solution-only cells and regions are secret, read as notebooks from the .py and the .ipynb alike."""
+    import nbformat
+
+    repo = make_repo(tmp_path)
+    edition = repo / "solutions" / "notebooks" / "en"
+    edition.mkdir()
+    (edition / "01_demo.py").write_text(
+        percent('''
+        # %% [markdown]
+        # # Exercises
+
+        # %% [markdown] tags=["solution-only"]
+        # The reference answer in English, which students never see.
+
+        # %% [markdown]
+        # BEGIN
+        # The square root of sixteen is four, since four times four is sixteen.
+        # END
+    ''')
+    )
+    only_in_ipynb = nbformat.v4.new_markdown_cell(
+        "An English model answer kept in the notebook file only.", metadata={"tags": ["solution-only"]}
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[only_in_ipynb]), edition / "01_demo.ipynb")
+    secret = secret_lines(repo)
+    assert "The reference answer in English, which students never see." in secret
+    assert "The square root of sixteen is four, since four times four is sixteen." in secret
+    assert "An English model answer kept in the notebook file only." in secret
+    assert "# Exercises" not in secret  # a heading students see stays visible

@@ -9,7 +9,18 @@ from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST
 from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
 from fcn_course.messages import text
-from tiny_course import BEGIN, END, REPO_ROOT, TINY_OUTLINE, add_stray_solution, edit_solution_py, make_repo
+from tiny_course import (
+    BEGIN,
+    END,
+    ENGLISH_ANSWER,
+    PAGES,
+    REPO_ROOT,
+    TINY_OUTLINE,
+    add_stray_solution,
+    edit_solution_py,
+    make_english_course,
+    make_repo,
+)
 
 
 from helpers import tree_digest
@@ -275,3 +286,152 @@ def test_the_refusal_names_at_most_ten_foreign_files(built_repo, tmp_path, count
     message = str(error.value)
     assert all(name in message for name in names[:10]) and ("note_10.txt" in message) is False
     assert (", ..." in message) is cut
+
+
+# ==================================================================================================
+# Language editions (issue 24): ``release --lang`` releases one language's notebooks and pages, at the
+# same places in every language; the Portuguese release never carries another language's files.
+# ==================================================================================================
+@pytest.fixture
+def english_repo(tmp_path):
+    """The tiny course with a complete English edition (its answer translated) and each language's pages."""
+    return make_english_course(tmp_path)
+
+
+def _released(zip_path) -> dict:
+    with zipfile.ZipFile(zip_path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist() if not name.endswith("/")}
+
+
+def test_the_english_release_puts_its_notebooks_and_pages_where_the_portuguese_ones_are(english_repo, tmp_path):
+    files = _released(release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language="en"))
+    assert "# # Exercises" in files["fcn-course/notebooks/01_demo.py"]
+    assert "Exercises" in files["fcn-course/notebooks/01_demo.ipynb"]
+    assert not any("Qual é a raiz" in content for content in files.values())
+    assert files["fcn-course/README.md"] == PAGES["en"]["README.md"]
+    assert files["fcn-course/notebooks/referencia.md"] == PAGES["en"]["referencia.md"]
+    assert not any("/en/" in name or "solutions" in name for name in files)
+    assert "fcn-course/fcn_course/__init__.py" in files and "fcn-course/jupytext.toml" in files
+
+
+def test_the_portuguese_release_leaves_out_every_other_language(english_repo, tmp_path):
+    files = _released(release(english_repo, tmp_path / "dist", names=TINY_OUTLINE))
+    assert "Qual é a raiz de 16?" in files["fcn-course/notebooks/01_demo.py"]
+    assert files["fcn-course/README.md"] == PAGES["pt_BR"]["README.md"]
+    assert files["fcn-course/notebooks/referencia.md"] == PAGES["pt_BR"]["referencia.md"]
+    assert not any("/en/" in name or "solutions" in name for name in files), sorted(files)
+    assert not any("Exercises" in content or "Quick reference" in content for content in files.values())
+
+
+def test_the_release_marker_file_speaks_the_release_language(english_repo, tmp_path):
+    for language in ("pt_BR", "en"):
+        files = _released(release(english_repo, tmp_path / language, names=TINY_OUTLINE, language=language))
+        assert files[f"fcn-course/{release_module.RELEASE_MARKER}"] == text("release.marker_file", language=language)
+    assert text("release.marker_file", language="en") != text("release.marker_file", language="pt_BR")
+
+
+@pytest.mark.parametrize("page", ["README.md", "referencia.md"])
+def test_the_english_release_needs_the_english_pages(english_repo, tmp_path, page):
+    (english_repo / "notebooks" / "en" / page).unlink()
+    with pytest.raises(ReleaseError, match="translation") as error:
+        release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language="en")
+    assert str(english_repo / "notebooks" / "en" / page) in str(error.value)
+    assert str(english_repo / "notebooks" / page) in str(error.value)  # what it translates
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_release_of_an_untranslated_language_says_how_to_translate(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    with pytest.raises(ReleaseError, match="translations --lang en"):
+        release(repo, tmp_path / "dist", names=TINY_OUTLINE, language="en")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_english_release_refuses_an_english_notebook_edited_by_hand(english_repo, tmp_path):
+    path = english_repo / "notebooks" / "en" / "01_demo.py"
+    path.write_text(path.read_text() + "\n# %%\nprint('mine')\n")
+    with pytest.raises(ReleaseError, match="run the build"):
+        release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language="en")
+
+
+@pytest.mark.parametrize("language", ["pt_BR", "en"])
+def test_the_leak_scan_knows_the_english_solutions_are_secret(english_repo, tmp_path, language):
+    (english_repo / "fcn_course" / "notes.md").write_text(ENGLISH_ANSWER + "\n", encoding="utf-8")
+    with pytest.raises(SolutionLeakError, match="square root of sixteen"):
+        release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language=language)
+
+
+@pytest.fixture
+def tiny_commands(english_repo, monkeypatch):
+    """The instructor's commands on the English tiny course: its outline instead of the course's."""
+    import functools
+
+    from fcn_course.instructor import __main__ as instructor_main
+    from fcn_course.instructor import nbgrader_export
+
+    monkeypatch.setattr(instructor_main, "repo_root", lambda: english_repo)
+    monkeypatch.setattr(release_module, "release", functools.partial(release, names=TINY_OUTLINE))
+    export = functools.partial(nbgrader_export.export_nbgrader, names=TINY_OUTLINE)
+    monkeypatch.setattr(nbgrader_export, "export_nbgrader", export)
+    return instructor_main
+
+
+def test_the_release_command_takes_the_language(english_repo, tiny_commands, tmp_path):
+    instructor_main = tiny_commands
+    assert instructor_main.main(["release", "--lang", "en", "--out", str(tmp_path / "en")]) == 0
+    assert "Exercises" in _released(tmp_path / "en" / "fcn-course.zip")["fcn-course/notebooks/01_demo.py"]
+    # Without --out, each language has its own default folder: one release never replaces the other's.
+    assert instructor_main.main(["release"]) == 0 and instructor_main.main(["release", "--lang", "en"]) == 0
+    portuguese = _released(english_repo / "dist" / "fcn-course-student" / "fcn-course.zip")
+    english = _released(english_repo / "dist" / "fcn-course-student-en" / "fcn-course.zip")
+    assert "Qual é a raiz" in portuguese["fcn-course/notebooks/01_demo.py"]
+    assert "Exercises" in english["fcn-course/notebooks/01_demo.py"]
+
+
+def test_the_nbgrader_export_of_the_release_command_takes_the_language(tiny_commands, tmp_path):
+    instructor_main = tiny_commands
+    course = tmp_path / "course"
+    arguments = ["release", "--lang", "en", "--out", str(tmp_path / "en"), "--nbgrader", str(course)]
+    assert instructor_main.main(arguments) == 0
+    assert "Exercises" in (course / "source" / "01_demo" / "01_demo.ipynb").read_text()
+
+
+@pytest.mark.slow
+def test_the_english_release_of_the_real_course_has_no_solution(tmp_path):
+    """The real course with an identity catalogue (every translation its text): the English release passes the
+    leak scan (its English Colab cells, hints and stubs are no solution) and the Portuguese one stays Portuguese."""
+    import shutil
+
+    from babel.messages.pofile import read_po
+
+    from fcn_course import colab
+    from fcn_course.instructor.editions import update_translations
+    from fcn_course.instructor.translation import catalogue_path, write_catalogue
+    from fcn_course.outline import COURSE_NOTEBOOKS
+
+    repo = tmp_path / "repo"
+    for folder in ("fcn_course", "solutions", "notebooks"):
+        shutil.copytree(REPO_ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "en"))
+    for name in ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml"):
+        shutil.copy2(REPO_ROOT / name, repo / name)
+    shutil.rmtree(repo / "solutions" / "locale", ignore_errors=True)
+    update_translations(repo, "en")
+    for notebook in COURSE_NOTEBOOKS:
+        path = catalogue_path(repo, "en", notebook)
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id:
+                message.string = message.id
+        write_catalogue(catalog, path)
+    assert build(repo, quiet=True).ok
+    for page in ("README.md", "referencia.md"):
+        shutil.copy2(repo / "notebooks" / page, repo / "notebooks" / "en" / page)
+
+    english = _released(release(repo, tmp_path / "en", language="en"))
+    setup = colab.setup_cell_source(language="en").splitlines()[0]
+    assert all(setup in english[f"fcn-course/notebooks/{name}.py"] for name in COURSE_NOTEBOOKS)
+    portuguese = _released(release(repo, tmp_path / "pt"))
+    assert not any("/en/" in name for name in portuguese)
+    assert not any(setup in content for name, content in portuguese.items() if "/notebooks/" in name)

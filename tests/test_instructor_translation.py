@@ -183,3 +183,15 @@ def test_an_invalid_catalogue_file_is_named_in_the_error(tmp_path):
     path.write_text('msgid "a"\nmsgtxt "b"\n', encoding="utf-8")  # a misspelt keyword
     with pytest.raises(TranslationError, match="broken.po"):
         translation.read_catalogue(path)
+
+
+def test_a_skeleton_line_that_is_only_a_comment_is_a_unit():
+    cell = code("def f():\n    ### BEGIN SOLUTION\n    ### ESQUELETO: # no fim, converta para float32\n    pass\n    ### END SOLUTION\n")
+    [unit] = units(cell)
+    assert unit.text == "no fim, converta para float32"
+    assert cell.source[unit.start : unit.end] == unit.text
+
+
+def test_a_prose_string_may_have_one_letter_words_between_its_words():
+    cell = code('ax.set(title=f"{name} contra a AlexNet", xlabel="epoch")\n')
+    assert texts(cell) == ['f"{name} contra a AlexNet"']

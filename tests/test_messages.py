@@ -443,3 +443,9 @@ def test_every_exercise_fails_in_the_chosen_language(key, language):
     else:
         assert not looks_portuguese(said), said
         assert ENGLISH_WORDS & words, feedback
+
+
+def test_thousands_are_written_as_the_language_writes_them():
+    assert messages.thousands(3060547, language="pt_BR") == "3.060.547"
+    assert messages.thousands(3060547, language="en") == "3,060,547"
+    assert messages.thousands(999, language="en") == "999"

@@ -28,18 +28,23 @@ from fcn_course.instructor.nbgrader_export import (
 from fcn_course.outline import COURSE_NOTEBOOKS
 from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
 
-# nbgrader's stub for a code region, after our goal comment; and its placeholder for a Markdown answer.
-NBGRADER_CODE_STUB = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(GOAL_PREFIX) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
-    r"(?P=indent)raise NotImplementedError\(\)$",
-    re.MULTILINE,
-)
-NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"
+
+def nbgrader_code_stub(goal_prefix: str = GOAL_PREFIX):
+    """nbgrader's stub for a code region, after our goal comment (written with ``goal_prefix``)."""
+    return re.compile(
+        r"^(?P<indent>[ \t]*)" + re.escape(goal_prefix) + r"(?P<hint>.*)\n(?P=indent)# YOUR CODE HERE\n"
+        r"(?P=indent)raise NotImplementedError\(\)$",
+        re.MULTILINE,
+    )
 
 
-def as_our_stub(source: str) -> str:
+NBGRADER_CODE_STUB = nbgrader_code_stub()
+NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's placeholder for a Markdown answer
+
+
+def as_our_stub(source: str, stub=NBGRADER_CODE_STUB) -> str:
     """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")``."""
-    source = NBGRADER_CODE_STUB.sub(lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
+    source = stub.sub(lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
     return source.replace(NBGRADER_TEXT_STUB, ANSWER_PLACEHOLDER)
 
 
@@ -539,3 +544,77 @@ def test_a_desafio_check_cell_stays_a_plain_ungraded_cell():
     assert check_keys('checks.check("miou-per-image")') == ["miou-per-image"]
     assert graded_keys('checks.check("miou-per-image")') == []
     assert graded_keys('checks.check("iou")') == ["iou"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Language editions (issue 24): ``--lang`` exports that language's solution notebooks
+# --------------------------------------------------------------------------------------------------
+def test_the_english_export_is_made_from_the_english_solution_notebooks(tmp_path):
+    from fcn_course.messages import text
+    from tiny_course import make_english_course
+
+    repo = make_english_course(tmp_path)
+    course = tmp_path / "course"
+    [path] = export_nbgrader(repo, course, names=TINY_OUTLINE, language="en")
+    assert path == course / "source" / "01_demo" / "01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    sources = "\n".join(cell.source for cell in nb.cells)
+    assert "# Exercises" in sources and "Qual é a raiz" not in sources
+    assert text("nbgrader.goal_comment", language="en", goal="Return twice x.") in sources
+    assert GOAL_PREFIX.strip() not in sources  # the Portuguese goal comment
+    assert sources.count("generated from") == 1 and "solutions/locale/en/01_demo.po" in sources
+    answers = [cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    assert [cell.cell_type for cell in answers] == ["markdown", "code", "code"]  # the answer, root, Doubler
+    assert answers[0].source.splitlines()[1] == "The square root of sixteen is four, since four times four is sixteen."
+    # Graded like the Portuguese notebook: the same cells, ids and points.
+    portuguese = nbformat.read(export_nbgrader(repo, tmp_path / "pt", names=TINY_OUTLINE)[0], as_version=4)
+    assert [c.metadata.get("nbgrader") for c in nb.cells] == [c.metadata.get("nbgrader") for c in portuguese.cells]
+
+
+def test_the_export_of_an_untranslated_language_says_how_to_translate(tmp_path):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    with pytest.raises(NbgraderExportError, match="translations --lang en"):
+        export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE, language="en")
+    assert not (tmp_path / "course").exists()
+
+
+def test_the_goal_comment_is_written_in_every_language():
+    from fcn_course.messages import LANGUAGES, text
+
+    assert GOAL_PREFIX == text("nbgrader.goal_comment", language="pt_BR", goal="")
+    for language in LANGUAGES:
+        assert text("nbgrader.goal_comment", language=language, goal="X").endswith(": X")
+
+
+@pytest.mark.subprocess
+def test_nbgrader_makes_our_english_student_notebook_from_the_english_export(tmp_path):
+    """nbgrader's own generate_assignment on the English export gives the English student notebook of the
+    build, but for nbgrader's stub texts (as the Portuguese notebooks, ``test_nbgrader_student_notebooks_are_ours``)."""
+    pytest.importorskip("nbgrader", reason="nbgrader is missing (instructor extra): pip install -e \".[instructor]\"")
+    from fcn_course.messages import text
+    from tiny_course import make_english_course
+
+    repo = make_english_course(tmp_path)
+    course = tmp_path / "course"
+    export_nbgrader(repo, course, names=TINY_OUTLINE, language="en")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", "01_demo", f"--CourseDirectory.root={course}"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    theirs = nbformat.read(course / "release" / "01_demo" / "01_demo.ipynb", as_version=4).cells
+    ours = nbformat.read(repo / "notebooks" / "en" / "01_demo.ipynb", as_version=4).cells
+    stub = nbgrader_code_stub(text("nbgrader.goal_comment", language="en", goal=""))
+    assert [c.cell_type for c in theirs] == [c.cell_type for c in ours]
+    for index, (their, our) in enumerate(zip(theirs, ours)):
+        assert as_our_stub(their.source, stub).rstrip() == our.source.rstrip(), f"cell {index}"
+    assert any("Return twice x." in cell.source for cell in theirs)  # the English goal, above nbgrader's stub
+    secret = secret_lines(repo)
+    assert not any(line.strip() in secret for cell in theirs for line in cell.source.splitlines())

@@ -1,7 +1,8 @@
 """The course notebooks as students and instructors meet them.
 
 The solution notebooks themselves are executed by nbval (see `addopts` in pyproject.toml: pytest collects
-solutions/notebooks/*.ipynb with --nbval-lax). Here: pairs and student versions are current, and every
+solutions/notebooks/*.ipynb, every language's edition included, with --nbval-lax). Here, in every edition: pairs
+and student versions are current, and every
 student notebook runs until its first unfinished exercise, which must stop it with the intended error.
 """
 
@@ -18,17 +19,35 @@ from fcn_course.instructor.grade import grade
 from fcn_course.instructor.leaks import scan_for_leaks
 from fcn_course.instructor.release import release
 from fcn_course.instructor.sync import check_in_sync
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, text
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDENT_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SOLUTION_NOTEBOOKS = sorted((ROOT / "solutions" / "notebooks").glob("*.ipynb"))
+# Every edition: the Portuguese one in notebooks/, each translation in notebooks/<language>/ (editions).
+EDITIONS = {language: ("" if language == DEFAULT_LANGUAGE else language) for language in LANGUAGES}
+STUDENT_NOTEBOOKS = [
+    path for folder in EDITIONS.values() for path in sorted((ROOT / "notebooks" / folder).glob("*.ipynb"))
+]
+SOLUTION_NOTEBOOKS = [
+    path for folder in EDITIONS.values() for path in sorted((ROOT / "solutions" / "notebooks" / folder).glob("*.ipynb"))
+]
+
+
+def language_of(path: Path) -> str:
+    """The edition a notebook belongs to: its folder's name under notebooks/, else the default language."""
+    return path.parent.name if path.parent.name in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def edition_id(path: Path) -> str:
+    return f"{language_of(path)}/{path.stem}"
+
+
 STUB_ERRORS = {"NotImplementedError", "ExerciseNotDone"}
 
 
-def test_the_course_has_five_notebooks_in_both_versions():
+def test_the_course_has_five_notebooks_in_both_versions_in_every_language():
     names = ["01_dados_e_metricas", "02_fcn_alexnet", "03_upsampling_e_perdas", "04_fcn_vgg16", "05_comparacao"]
-    assert [p.stem for p in SOLUTION_NOTEBOOKS] == names
-    assert [p.stem for p in STUDENT_NOTEBOOKS] == names
+    assert [p.stem for p in SOLUTION_NOTEBOOKS] == names * len(EDITIONS)
+    assert [p.stem for p in STUDENT_NOTEBOOKS] == names * len(EDITIONS)
     for path in SOLUTION_NOTEBOOKS + STUDENT_NOTEBOOKS:
         assert path.with_suffix(".py").is_file(), f"{path} has no jupytext py:percent pair"
 
@@ -46,28 +65,41 @@ def test_student_notebooks_hold_no_solution_and_no_outputs():
         assert not any("solution-only" in cell.metadata.get("tags", []) for cell in nb.cells)
 
 
-@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=edition_id)
 def test_student_notebooks_say_which_file_they_are_generated_from(path):
     """The title cell (after the two Colab cells) starts with a Markdown comment that students never see."""
     title = nbformat.read(path, as_version=4).cells[2]
-    assert title.source.splitlines()[0] == (
-        f"<!-- generated from solutions/notebooks/{path.stem}.py; edit that file, "
-        f"then run python -m fcn_course.instructor build -->"
-    )
+    language = language_of(path)
+    source = f"solutions/notebooks/{path.stem}.py"
+    if language == DEFAULT_LANGUAGE:
+        expected = f"<!-- generated from {source}; edit that file, then run python -m fcn_course.instructor build -->"
+    else:
+        expected = (
+            f"<!-- generated from {source} and solutions/locale/{language}/{path.stem}.po; edit those files, "
+            f"then run python -m fcn_course.instructor build -->"
+        )
+    assert title.source.splitlines()[0] == expected
     assert title.source.splitlines()[1].startswith(f"# {path.stem[:2]} ")
 
 
-@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=edition_id)
 def test_every_notebook_links_the_reference_page_from_its_title_cell(path):
     title = nbformat.read(path, as_version=4).cells[2]
     assert "](referencia.md)" in title.source
     assert (path.parent / "referencia.md").is_file()
     # on Colab the notebook is opened alone: the absolute address of the configured repository works there
-    assert f"]({colab.reference_url(colab_repository(ROOT))})" in title.source
+    assert f"]({colab.reference_url(colab_repository(ROOT), language_of(path))})" in title.source
 
 
-@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=edition_id)
+def test_every_notebook_sets_its_language_in_its_set_up_cell(path):
+    setup = nbformat.read(path, as_version=4).cells[1]
+    assert f"os.environ['FCN_COURSE_LANG'] = {language_of(path)!r}" in setup.source
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=edition_id)
 def test_every_code_exercise_is_followed_by_its_hints_folded_one_by_one(path):
+    language = language_of(path)
     cells = nbformat.read(path, as_version=4).cells
     exercises = [
         index
@@ -76,8 +108,9 @@ def test_every_code_exercise_is_followed_by_its_hints_folded_one_by_one(path):
     ]
     for index in exercises:
         hints = cells[index + 1]
-        assert hints.cell_type == "markdown" and "<summary>Dica 1</summary>" in hints.source, cells[index].source
-        assert "<summary>Esqueleto" in hints.source
+        first_tier = text("hints.tier", language=language, number=1)
+        assert hints.cell_type == "markdown" and f"<summary>{first_tier}</summary>" in hints.source, cells[index].source
+        assert f"<summary>{text('hints.skeleton', language=language)}" in hints.source
 
 
 def _first_stub_cell(nb) -> int:
@@ -88,7 +121,7 @@ def _first_stub_cell(nb) -> int:
 
 
 @pytest.mark.kernel
-@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=edition_id)
 def test_student_notebook_runs_until_its_first_exercise(path):
     """Everything before the first exercise works; the first unfinished exercise stops the notebook.
 

@@ -10,7 +10,7 @@ from fcn_course.messages import text
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import scan_for_leaks
 from fcn_course.instructor.publish import PublishError, publish
-from fcn_course.instructor.release import RELEASE_MARKER, SolutionLeakError
+from fcn_course.instructor.release import RELEASE_MARKER, ReleaseError, SolutionLeakError
 from tiny_course import TINY_OUTLINE, edit_solution_py, make_repo
 
 pytestmark = pytest.mark.subprocess
@@ -122,3 +122,47 @@ def test_the_publish_command_says_why_it_refuses(course, tmp_path, monkeypatch, 
     assert instructor_cli.main(["publish", str(tmp_path / "alunos")]) == 1
     assert capsys.readouterr().err.startswith(text("instructor_cli.publish_refused", error=""))
     assert (tmp_path / "alunos" / "notas.txt").read_text() == "minhas notas"
+
+
+# --------------------------------------------------------------------------------------------------
+# Language editions (issue 24): the published repository is the one every Colab badge opens, and an
+# English notebook's badge opens notebooks/en/: each translated edition goes there, with its pages.
+# --------------------------------------------------------------------------------------------------
+def test_publish_puts_each_edition_where_its_colab_badge_opens_it(tmp_path, monkeypatch):
+    from fcn_course import colab
+    from tiny_course import PAGES, make_english_course
+
+    for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(variable, "Professora")
+    for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(variable, "prof@example.org")
+    course = make_english_course(tmp_path)
+    out = tmp_path / "alunos"
+    assert publish(course, out, names=TINY_OUTLINE) is True
+    files = tracked(out)
+    english = colab.notebook_folder("en")
+    assert {f"{english}/01_demo.ipynb", f"{english}/01_demo.py", f"{english}/README.md"} <= set(files)
+    assert colab.reference_url(language="en").endswith(f"{english}/referencia.md") and (
+        f"{english}/referencia.md" in files
+    )
+    assert colab.colab_url("01_demo", language="en").endswith(f"{english}/01_demo.ipynb")
+    assert "# # Exercises" in (out / english / "01_demo.py").read_text()
+    assert (out / english / "README.md").read_text() == PAGES["en"]["README.md"]
+    assert (out / "README.md").read_text() == PAGES["pt_BR"]["README.md"]  # the course's own language at the top
+    assert "Qual é a raiz" in (out / "notebooks" / "01_demo.py").read_text()
+    assert not any(name.startswith("solutions/") or "instructor" in name for name in files)
+    archive = tmp_path / "pushed.zip"
+    with zipfile.ZipFile(archive, "w") as pushed:
+        for name in files:
+            pushed.write(out / name, f"alunos/{name}")
+    assert scan_for_leaks(archive, course) == []
+
+
+def test_publish_refuses_an_edition_without_its_pages(tmp_path):
+    from tiny_course import make_english_course
+
+    course = make_english_course(tmp_path)
+    (course / "notebooks" / "en" / "README.md").unlink()
+    with pytest.raises(ReleaseError, match="notebooks/en/README.md"):
+        publish(course, tmp_path / "alunos", names=TINY_OUTLINE)
+    assert not (tmp_path / "alunos").exists()

@@ -15,15 +15,22 @@ import pytest
 pytest.importorskip("sphinx", reason="the website needs the instructor extra: pip install -e \".[dev,instructor]\"")
 
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER  # noqa: E402
-from fcn_course.instructor.site import (
+from fcn_course.instructor.execute import language_folder  # noqa: E402
+from fcn_course.instructor.site import (  # noqa: E402
+    SWITCH_CLASS,
     SiteError,
     build_site,
+    run_languages,
+    site_layout,
+    site_config,
     site_pages,
-    solution_lines_in,  # noqa: E402
+    solution_lines_in,
+    switch_links,
     title_and_objectives,
 )
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, speaking, text  # noqa: E402
 from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
-from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, tiny_site  # noqa: E402
+from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, bilingual_site, tiny_site  # noqa: E402
 from tiny_course import REPO_ROOT  # noqa: E402
 
 
@@ -32,15 +39,29 @@ def built(tmp_path_factory):
     return tiny_site(tmp_path_factory.mktemp("tiny_site"))
 
 
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory):
+    return bilingual_site(tmp_path_factory.mktemp("bilingual_site"))
+
+
 class _Page(HTMLParser):
     """Text and the URLs a page loads (scripts, stylesheets, images)."""
 
     def __init__(self):
         super().__init__()
-        self.text, self.loads, self.lang = [], [], None
+        self.text, self.loads, self.lang, self.switch = [], [], None, []
+        self._in_switch = False
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._in_switch = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "p" and SWITCH_CLASS in (attrs.get("class") or "").split():
+            self._in_switch = True
+        if tag == "a" and self._in_switch:
+            self.switch.append(attrs)
         if tag == "html":
             self.lang = attrs.get("lang")
         if tag in ("script", "img") and attrs.get("src"):
@@ -88,8 +109,8 @@ def test_student_site_shows_outputs_and_stubs_but_no_solution(built):
 
 @pytest.mark.kernel
 @pytest.mark.subprocess
-def test_site_pages_load_nothing_from_the_internet(built):
-    for site in (built["site"], built["instructor_site"]):
+def test_site_pages_load_nothing_from_the_internet(built, bilingual):
+    for site in (built["site"], built["instructor_site"], bilingual["site"], bilingual["site"] / "en"):
         for html in site.rglob("*.html"):
             page = read_page(html)
             remote = [url for url in page.loads if re.match(r"(https?:)?//", url)]
@@ -186,6 +207,25 @@ def test_real_course_notebooks_give_objectives_and_no_solution_line_to_students(
     assert not solution_lines_in(pages, REPO_ROOT)
 
 
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language != DEFAULT_LANGUAGE])
+def test_real_translated_notebooks_give_objectives_and_no_solution_line_to_students(language):
+    """A translation's notebooks (once written by the build): the landing page finds their objectives by the
+    catalogue's heading in that language, and their student pages hold no solution line."""
+    folder = REPO_ROOT / "solutions" / "notebooks" / language
+    paths = [folder / f"{name}.ipynb" for name in COURSE_NOTEBOOKS]
+    if not all(path.is_file() for path in paths):
+        pytest.skip(f"no {language} solution notebooks yet ({folder}): the translation is not finished")
+    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in paths}
+    with speaking(language):
+        for name, nb in notebooks.items():
+            title, objectives = title_and_objectives(nb)
+            heading = text("site.objectives_heading")
+            assert title and title.startswith(name[:2]), (name, title)
+            assert len(objectives) >= 3, f"{name}: no objectives under the heading {heading!r}"
+        pages = site_pages(REPO_ROOT, notebooks, instructor=False)
+    assert not solution_lines_in(pages, REPO_ROOT)
+
+
 def test_pages_show_no_path_of_the_build_machine(tmp_path, monkeypatch):
     """Outputs printed by the main job name the home, data and run folders: the pages show them generically."""
     import nbformat
@@ -232,3 +272,128 @@ def test_rebuilding_a_site_keeps_the_files_a_person_put_beside_and_inside_it(bui
     assert (out / "my_notes.txt").read_text() == "notes of the instructor"
     assert (out / "notebooks" / "comments.md").read_text() == "beside the pages"
     assert "stale page" not in (out / "notebooks" / "01_demo.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------------
+# Languages: one Sphinx project per language of the run folder, a switch between them
+# --------------------------------------------------------------------------------------------------
+def _executed_course(folder: Path, names=NAMES) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        nbformat.write(nbformat.v4.new_notebook(), folder / f"{name}.ipynb")
+
+
+def test_a_run_folder_holds_portuguese_at_its_root_and_each_other_language_in_its_folder(tmp_path):
+    assert run_languages(tmp_path, NAMES) == []
+    _executed_course(language_folder(tmp_path, "en"), NAMES[:1])  # English interrupted after one notebook
+    assert run_languages(tmp_path, NAMES) == []
+    _executed_course(language_folder(tmp_path, "en"))
+    assert language_folder(tmp_path, "en") == tmp_path / "en" and run_languages(tmp_path, NAMES) == ["en"]
+    _executed_course(language_folder(tmp_path, "pt_BR"))
+    assert language_folder(tmp_path, "pt_BR") == tmp_path and run_languages(tmp_path, NAMES) == ["pt_BR", "en"]
+
+
+def test_the_default_language_goes_at_the_site_root_and_the_others_in_their_folder():
+    assert site_layout(["pt_BR", "en"]) == {"pt_BR": "", "en": "en/"}
+    assert site_layout(["pt_BR"]) == {"pt_BR": ""}
+    assert site_layout(["en"]) == {"en": ""}  # an English-only run: its site at the root, no empty root page
+
+
+def test_the_switch_links_the_same_page_in_the_other_language_or_its_landing_page():
+    layout = {"pt_BR": "", "en": "en/"}
+    pages = {"pt_BR": {"index", "notebooks/01_demo"}, "en": {"index", "notebooks/01_demo", "notebooks/extra"}}
+    assert switch_links("index", "pt_BR", layout, pages) == [("en", "en/index.html")]
+    assert switch_links("notebooks/01_demo", "pt_BR", layout, pages) == [("en", "../en/notebooks/01_demo.html")]
+    assert switch_links("notebooks/01_demo", "en", layout, pages) == [("pt_BR", "../../notebooks/01_demo.html")]
+    assert switch_links("notebooks/extra", "en", layout, pages) == [("pt_BR", "../../index.html")]
+    assert switch_links("index", "pt_BR", {"pt_BR": ""}, {"pt_BR": {"index"}}) == []  # one language: no switch
+
+
+def test_each_language_gets_its_titles_from_the_catalogue_and_a_switch_only_beside_another_language():
+    layout = {"pt_BR": "", "en": "en/"}
+    pages = {"pt_BR": ["index"], "en": ["index"]}
+    english = site_config("en", True, layout, pages)
+    assert english["language"] == "en" and english["project"] == text("site.short_title", language="en")
+    assert english["title"] == text("site.short_title", language="en") + text(
+        "site.instructor_title_suffix", language="en"
+    )
+    assert english["announcement"] == text("site.instructor_announcement", language="en")
+    assert english["switch"]["label"] == text("site.language_switch", language="en")
+    assert english["switch"]["names"] == {
+        "pt_BR": text("site.language_name", language="pt_BR"),
+        "en": text("site.language_name", language="en"),
+    }
+    portuguese = site_config("pt_BR", False, {"pt_BR": ""}, {"pt_BR": ["index"]})
+    assert portuguese["title"] == text("site.short_title", language="pt_BR") and portuguese["announcement"] is None
+    assert "switch" not in portuguese
+
+
+def _content_pages(site: Path) -> list:
+    """The site's pages made from its documents (search and index pages are Sphinx's own)."""
+    own = {"search.html", "genindex.html"}
+    return [html for html in sorted(site.rglob("*.html")) if html.name not in own and "_static" not in html.parts]
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_a_site_of_one_language_shows_no_language_switch(built):
+    for site in (built["site"], built["instructor_site"]):
+        assert not (site / "en").exists()
+        for html in _content_pages(site):
+            assert not read_page(html).switch and SWITCH_CLASS not in html.read_text(encoding="utf-8"), html
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_every_page_of_a_bilingual_site_links_the_same_page_in_the_other_language(bilingual):
+    site = bilingual["site"]
+    pages = _content_pages(site)
+    english = [html for html in pages if html.relative_to(site).parts[0] == "en"]
+    assert {html.relative_to(site / "en").as_posix() for html in english} >= {
+        "index.html",
+        "notebooks/01_demo.html",
+        "notebooks/02_demo.html",
+    }
+    for html in pages:
+        links = read_page(html).switch
+        assert len(links) == 1, (html, links)
+        target = (html.parent / links[0]["href"]).resolve()
+        assert target.is_file(), (html, links[0]["href"])
+        in_english = html in english
+        root, other_root = (site / "en", site) if in_english else (site, site / "en")
+        assert target.relative_to(other_root.resolve()) == html.relative_to(root)  # the same page
+        other = "pt_BR" if in_english else "en"
+        assert links[0]["hreflang"].replace("_", "-") == other.replace("_", "-")
+    portuguese_page = read_page(site / "notebooks" / "01_demo.html")
+    assert text("site.language_name", language="en") in portuguese_page.text
+    assert text("site.language_switch", language="pt_BR") in portuguese_page.text
+    english_page = read_page(site / "en" / "notebooks" / "01_demo.html")
+    assert text("site.language_name", language="pt_BR") in english_page.text
+    assert text("site.language_switch", language="en") in english_page.text
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_the_english_site_speaks_english_and_lists_the_english_objectives(bilingual):
+    index = read_page(bilingual["site"] / "en" / "index.html")
+    assert index.lang and index.lang.lower().startswith("en")
+    assert text("site.course_title", language="en") in index.text
+    assert text("site.outline_heading", language="en") in index.text
+    assert "01 · Circles" in index.text and "draw the area as a function of the radius" in index.text
+    portuguese = read_page(bilingual["site"] / "index.html")
+    assert portuguese.lang.replace("_", "-").lower() == "pt-br" and "01 · Círculos" in portuguese.text
+    page = read_page(bilingual["site"] / "en" / "notebooks" / "01_demo.html")
+    assert "raise NotImplementedError" in page.text and SOLUTION_LINE not in page.text  # students' page still
+
+
+@pytest.mark.kernel
+@pytest.mark.subprocess
+def test_each_language_has_its_own_search_with_its_own_stemmer(bilingual):
+    site = bilingual["site"]
+    portuguese = (site / "searchindex.js").read_text(encoding="utf-8")
+    english = (site / "en" / "searchindex.js").read_text(encoding="utf-8")
+    assert (site / "search.html").is_file() and (site / "en" / "search.html").is_file()
+    assert '"circl"' in english  # "Circles", stemmed by the English stemmer
+    assert '"desenh"' in portuguese and '"desenh"' not in english  # "desenhar": on the Portuguese pages only
+    assert "english" in (site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
+    assert "portuguese" in (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()

@@ -107,3 +107,35 @@ def edit_solution_py(repo):
     """Change a line of the solution source without rebuilding: the notebooks are then out of date."""
     path = repo / "solutions/notebooks/01_demo.py"
     path.write_text(path.read_text().replace("print(root(16))", "print(root(25))"))
+
+
+# The tiny course's English edition (issue 24): its answer translated, the rest as written or as in
+# tests/test_instructor_editions.py, and each language's students' pages.
+ENGLISH_ANSWER = "The square root of sixteen is four, since four times four is sixteen."
+PAGES = {
+    "pt_BR": {"README.md": "# Curso: guia dos alunos\n", "referencia.md": "# Referência rápida\n"},
+    "en": {"README.md": "# Course: the students' guide\n", "referencia.md": "# Quick reference\n"},
+}
+
+
+def write_pages(repo: Path, language: str) -> None:
+    """The students' README and reference page of ``language`` (``notebooks/`` or ``notebooks/<language>/``)."""
+    folder = repo / "notebooks" / ("" if language == "pt_BR" else language)
+    for page, content in PAGES[language].items():
+        (folder / page).write_text(content, encoding="utf-8")
+
+
+def make_english_course(tmp_path: Path) -> Path:
+    """The tiny course, built, with a complete English edition and the pages of both languages."""
+    from fcn_course.instructor.build import build
+    from tests.test_instructor_editions import ENGLISH, translate
+
+    repo = make_repo(tmp_path)
+    answer = f"{BEGIN}\nA raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.\n{END}"
+    translate(repo, english={**ENGLISH, answer: f"{BEGIN}\n{ENGLISH_ANSWER}\n{END}"})
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert report.ok, report
+    assert ENGLISH_ANSWER in (repo / "solutions/notebooks/en/01_demo.py").read_text()
+    write_pages(repo, "pt_BR")
+    write_pages(repo, "en")
+    return repo

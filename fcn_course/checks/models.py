@@ -77,6 +77,9 @@ def _torchvision_class(name: str):
 
 
 _INITIAL_WEIGHTS = {}  # backbone name -> its randomly initialised state dict, drawn once per process
+_PROBES = {}  # backbone name -> {key: every PROBE_STRIDE-th value} of its shared (non-features) tensors
+PROBE_STRIDE = 4099  # sparse enough to cost nothing, dense enough to see any initialisation run over a tensor
+REUSED_PART = "features."  # the part of a backbone an FCN reuses: each build gets its own copy
 
 
 def _initial_weights(name: str, building: list) -> dict:
@@ -84,7 +87,7 @@ def _initial_weights(name: str, building: list) -> dict:
     from a fixed seed (without touching the global random state): the checks build the backbone a dozen times
     per submission, and drawing AlexNet's 58 M classifier weights each time was half of the checks' CPU time.
     ``building`` is the loader's stack of the spies below: the template is no model of the student's."""
-    if name not in _INITIAL_WEIGHTS:
+    if name not in _INITIAL_WEIGHTS or not _shared_part_intact(name):
         building.append(name)
         try:
             with torch.random.fork_rng(devices=[]):
@@ -92,20 +95,45 @@ def _initial_weights(name: str, building: list) -> dict:
                 _INITIAL_WEIGHTS[name] = backbones.get_backbone(name).build(weights=None).state_dict()
         finally:
             building.pop()
+        _PROBES[name] = {key: _probe(value) for key, value in _shared_part(_INITIAL_WEIGHTS[name]).items()}
     return _INITIAL_WEIGHTS[name]
+
+
+def _shared_part(state: dict) -> dict:
+    """The entries of a backbone's state dict outside :data:`REUSED_PART` (the ImageNet classifier)."""
+    return {key: value for key, value in state.items() if not key.startswith(REUSED_PART)}
+
+
+def _probe(tensor: torch.Tensor) -> torch.Tensor:
+    return tensor.detach().reshape(-1)[::PROBE_STRIDE].clone()
+
+
+def _shared_part_intact(name: str) -> bool:
+    """False when a student's code changed the shared classifier in place (``initialize_weights`` over the whole
+    network, ``.data.normal_()``...): the template is then drawn again, so the next model starts as a copy would."""
+    shared = _shared_part(_INITIAL_WEIGHTS[name])
+    return all(torch.equal(_probe(shared[key]), probe) for key, probe in _PROBES[name].items())
 
 
 def _fresh_backbone(name: str, building: list) -> nn.Module:
     """Backbone ``name`` as ``build(weights=None)`` gives it (the same constructor runs, so the spies see the same
-    calls), its weights copied from :func:`_initial_weights` instead of drawn anew: deterministic and
-    independent of every other model (a copy, never shared)."""
+    calls), its weights taken from :func:`_initial_weights` instead of drawn anew: deterministic and independent
+    of every other model. ``features``, the part an FCN reuses, trains and re-initialises, is a copy of its own;
+    the rest (VGG16's 124 M classifier weights, which an FCN drops) shares the template's memory, since copying
+    it for each of a dozen builds was most of a VGG16 check's time; a change to it is seen and undone
+    (:func:`_shared_part_intact`)."""
     initial = _initial_weights(name, building)
     with torch.device("meta"):
         net = backbones.get_backbone(name).build(weights=None)
     if any(buffer not in initial for buffer, _ in net.named_buffers()):  # one the state dict does not hold
         return backbones.get_backbone(name).build(weights=None)
-    net = net.to_empty(device="cpu")
-    net.load_state_dict(initial)
+    net.load_state_dict(_shared_part(initial), strict=False, assign=True)
+    net.features.to_empty(device="cpu")
+    net.features.load_state_dict(
+        {key[len(REUSED_PART) :]: value for key, value in initial.items() if key.startswith(REUSED_PART)}
+    )
+    if any(tensor.is_meta for tensor in [*net.parameters(), *net.buffers()]):  # a part outside the state dict
+        return backbones.get_backbone(name).build(weights=None)
     return net
 
 

@@ -20,8 +20,10 @@ One job per module:
 * ``sandbox``   -- the grading process's limits, environment and optional bubblewrap sandbox
 * ``grade_class`` -- grade a class: every notebook under files and folders, one report each, one CSV (grades.csv)
 * ``leaks``     -- find solution lines in a release zip
-* ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment
-* ``publish``   -- the student release as a git repository of its own (what students and Colab read)
+* ``release``   -- the student release: student package, student notebooks, README, LICENSE, environment;
+  one language's (``--lang``)
+* ``publish``   -- the student release as a git repository of its own (what students and Colab read), with
+  every translated edition in ``notebooks/<language>/``
 * ``course``    -- the main job: execute the whole solution course
 * ``reference`` -- the reference models and training functions of ``solutions/``
 * ``site``      -- the course website (Sphinx + MyST-NB) from the executed notebooks of a run folder

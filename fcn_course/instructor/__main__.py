@@ -31,7 +31,13 @@ def _cmd_course(a):
     from fcn_course.instructor.course import run_course
 
     return run_course(
-        repo_root(), out_dir=a.out, smoke=a.smoke, profile=a.profile, site=a.site, cell_timeout=a.cell_timeout
+        repo_root(),
+        out_dir=a.out,
+        smoke=a.smoke,
+        profile=a.profile,
+        site=a.site,
+        cell_timeout=a.cell_timeout,
+        language=a.lang,
     )
 
 
@@ -146,17 +152,25 @@ def _cmd_export_grades(a):
     print("\n".join(summary(export)))
 
 
+def _default_release_folder(root, language):
+    """``dist/fcn-course-student`` (``-<language>`` for a translation): one language's release never
+    replaces another's."""
+    suffix = "" if language == DEFAULT_LANGUAGE else f"-{language}"
+    return root / "dist" / f"fcn-course-student{suffix}"
+
+
 def _cmd_release(a):
     from fcn_course.instructor.release import ReleaseError, release
 
     root = repo_root()
     try:
-        print(text("instructor_cli.released", folder=release(root, a.out or root / "dist" / "fcn-course-student")))
+        zip_path = release(root, a.out or _default_release_folder(root, a.lang), language=a.lang)
+        print(text("instructor_cli.released", folder=zip_path))
     except ReleaseError as error:
         print(text("instructor_cli.release_refused", error=error), file=sys.stderr)
         return 1
     if a.nbgrader:
-        return _export_nbgrader(root, a.nbgrader)
+        return _export_nbgrader(root, a.nbgrader, a.lang)
 
 
 def _cmd_publish(a):
@@ -170,11 +184,11 @@ def _cmd_publish(a):
         return 1
 
 
-def _export_nbgrader(root, course_dir):
+def _export_nbgrader(root, course_dir, language=DEFAULT_LANGUAGE):
     from fcn_course.instructor.nbgrader_export import NbgraderExportError, export_nbgrader
 
     try:
-        export_nbgrader(root, course_dir)
+        export_nbgrader(root, course_dir, language=language)
     except NbgraderExportError as error:
         print(text("instructor_cli.nbgrader_refused", error=error), file=sys.stderr)
         return 1
@@ -239,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=text("instructor_cli.course.cell_timeout"),
     )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.course.lang", default=DEFAULT_LANGUAGE),
+    )
     p.set_defaults(func=_cmd_course)
 
     p = sub.add_parser("build", help=text("instructor_cli.build"))
@@ -295,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help=text("instructor_cli.release"))
     p.add_argument("--out", help=text("instructor_cli.release.out"))
     p.add_argument("--nbgrader", metavar="DIR", help=text("instructor_cli.release.nbgrader"))
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=text("instructor_cli.release.lang", default=DEFAULT_LANGUAGE),
+    )
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(

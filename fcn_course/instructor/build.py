@@ -4,9 +4,10 @@ For each notebook of the course outline, ``solutions/notebooks/NN_name.py``: ref
 write the .py back; write the paired .ipynb keeping only the outputs of ``# NBVAL_CHECK_OUTPUT`` cells
 (optionally re-executing it in smoke mode first); then write ``notebooks/NN_name.ipynb`` + ``.py``, which
 say on their title cell which file they come from; then each translated language's pair of both
-(``editions``: ``solutions/notebooks/<language>/`` and ``notebooks/<language>/``). The cell steps are those of ``pipeline``. A student pair
-edited by hand since the last build (``notebooks/.generated.json`` records what the build wrote) is never
-overwritten unless forced, and then a backup is kept.
+(``editions``: ``solutions/notebooks/<language>/`` and ``notebooks/<language>/``), and the students' pages
+in each language (``pages``: ``notebooks/<language>/README.md`` and ``referencia.md``). The cell steps are
+those of ``pipeline``. A student pair or page edited by hand since the last build (``.generated.json`` in its
+folder records what the build wrote) is never overwritten unless forced, and then a backup is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from jupytext.combine import combine_inputs_with_outputs
 
 from fcn_course.instructor.editions import edition_folders, editions_of
 from fcn_course.instructor.execute import DEFAULT_CELL_TIMEOUT, execute_in_place
+from fcn_course.instructor.pages import edition_path, page_catalogue_path, page_editions
 from fcn_course.instructor.pairs import (
     STUDENT_DIR,
     cell_signature,
@@ -94,6 +96,14 @@ def _load_manifest(path: Path) -> dict:
 def _write_student_pair(nb, ipynb_path: Path, config, manifest: dict, force: bool, report: BuildReport) -> None:
     """Write a student .ipynb + .py pair, unless someone edited either file since the last build."""
     texts = {ipynb_path: ipynb_text(nb), ipynb_path.with_suffix(".py"): py_text(nb, config)}
+    _write_generated(texts, manifest, force, report, "the pair", "the solution notebook")
+
+
+def _write_generated(texts: dict, manifest: dict, force: bool, report: BuildReport, what: str, source: str) -> None:
+    """Write ``{path: text}`` (``what``: "the pair", "the page"), unless someone edited one of those files
+    since the last build (then SKIPPED, saying to move the change to ``source``); ``force`` backs them up
+    and overwrites them. ``manifest`` records what was written."""
+    first = next(iter(texts))
     edited = [
         path
         for path, text in texts.items()
@@ -104,11 +114,11 @@ def _write_student_pair(nb, ipynb_path: Path, config, manifest: dict, force: boo
     if edited and not force:
         names = ", ".join(str(path) for path in edited)
         reason = (
-            f"{names} changed since the generator last wrote it (edited by hand?), so the pair was not "
-            f"regenerated. Move your changes to the solution notebook, or build with force=True "
+            f"{names} changed since the generator last wrote it (edited by hand?), so {what} was not "
+            f"regenerated. Move your changes to {source}, or build with force=True "
             f"(--force) to overwrite it; a backup copy is kept."
         )
-        report.skipped.append((ipynb_path, reason))
+        report.skipped.append((first, reason))
         return
     for path in edited:
         _backup(path, report)
@@ -179,6 +189,21 @@ def _build_editions(repo_root: Path, solution, name: str, config, manifests: dic
             _write_student_pair(nb, repo_root / folder / f"{name}.ipynb", config, manifests[folder], force, report)
 
 
+def _build_pages(repo_root: Path, manifests: dict, force: bool, report) -> None:
+    """Write each translated language's students' pages (``pages``); a page whose catalogue is missing or
+    incomplete is SKIPPED with what to do."""
+    for (language, page), made in page_editions(repo_root).items():
+        path = repo_root / edition_path(language, page)
+        if isinstance(made, Exception):
+            report.skipped.append((path, str(made)))
+            continue
+        folder = path.parent.relative_to(repo_root)
+        if folder not in manifests:
+            manifests[folder] = _load_manifest(repo_root / folder / MANIFEST_NAME)
+        source = f"{STUDENT_DIR / page} or {page_catalogue_path(repo_root, language, page).relative_to(repo_root)}"
+        _write_generated({path: made}, manifests[folder], force, report, "the page", source)
+
+
 def build(
     repo_root,
     execute: bool = False,
@@ -210,6 +235,7 @@ def build(
         student = student_notebook(solution, source.stem)
         _write_student_pair(student, repo_root / STUDENT_DIR / f"{source.stem}.ipynb", config, manifest, force, report)
         _build_editions(repo_root, solution, source.stem, config, manifests, force, report)
+    _build_pages(repo_root, manifests, force, report)
     for folder, written in manifests.items():
         path = repo_root / folder / MANIFEST_NAME
         if written or path.exists():

@@ -9,6 +9,13 @@ A slow machine never fails the course: cells have no time limit unless one is as
 on the reference machine (``EXPECTED_SECONDS``) the job says so once, with what to expect.
 The run folder is the main job's own (``files.OutputFolder``): a person's files in an ``--out`` they chose are
 never overwritten; a folder holding a file of the names the job writes is refused before anything runs.
+
+One language per run (``--lang``, default ``pt_BR``): the Portuguese solution notebooks
+(``solutions/notebooks/NN``) run into the run folder itself, a translation's (``solutions/notebooks/<language>/NN``,
+written by the build from ``solutions/locale/<language>/``) into the run folder's ``<language>/`` folder, with
+its own ``runs/`` (``execute.language_folder``: the folder says the language, no other record is needed). Run
+the job twice with the same ``--out`` to have both languages in one run folder; the site built at the end
+(``site``) has every language the run folder holds.
 """
 
 from __future__ import annotations
@@ -22,9 +29,9 @@ from fcn_course.config import PROFILES, data_root
 from fcn_course.engine import History
 from fcn_course.environment import RUNS_ENV, STATIC_ENV
 from fcn_course.files import NotOurFileError, OutputFolder
-from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names
-from fcn_course.instructor.pairs import CourseLayoutError, solution_sources
-from fcn_course.messages import text
+from fcn_course.instructor.execute import OWNER, execute_notebook, executed_names, language_folder
+from fcn_course.instructor.pairs import SOLUTION_DIR, CourseLayoutError, solution_sources
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language, text
 from fcn_course.outline import COURSE_NOTEBOOKS
 from fcn_course.voc import voc_is_ready
 
@@ -66,6 +73,30 @@ def choose_profile(smoke=None, profile=None) -> str:
     return "full" if real_voc_present() else "demo"
 
 
+def course_sources(repo_root, language: str = DEFAULT_LANGUAGE, names=COURSE_NOTEBOOKS) -> list:
+    """The solution notebooks the main job runs in ``language``, in the outline's order (their ``.py``; the job
+    executes the ``.ipynb`` beside each): ``solutions/notebooks/NN.py`` for Portuguese,
+    ``solutions/notebooks/<language>/NN.py`` for a translation.
+
+    CourseLayoutError when the Portuguese folder does not match the outline, or when a notebook of the
+    translation is missing (the message says how to make it).
+    """
+    language = known_language(language)
+    sources = solution_sources(repo_root, names)
+    if language == DEFAULT_LANGUAGE:
+        return sources
+    folder = Path(repo_root) / SOLUTION_DIR / language
+    translated = [folder / source.name for source in sources]
+    missing = [path for path in translated if not path.with_suffix(".ipynb").is_file()]
+    if missing:
+        raise CourseLayoutError(
+            f"the {language} solution notebooks {', '.join(str(path.with_suffix('.ipynb')) for path in missing)} "
+            f"are missing: run `python -m fcn_course.instructor translations --lang {language}`, translate the "
+            f"catalogues of solutions/locale/{language}/, then `python -m fcn_course.instructor build`"
+        )
+    return translated
+
+
 def run_course(
     repo_root: Path,
     out_dir=None,
@@ -74,22 +105,27 @@ def run_course(
     site: bool = True,
     names=COURSE_NOTEBOOKS,
     cell_timeout=None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> int:
     """Execute the outline's solution notebooks, in the outline's order, with a run profile (see ``choose_profile``).
 
-    With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``.
+    ``language``: which edition runs (``course_sources``); its executed notebooks go to
+    ``execute.language_folder(run folder, language)``.
+    With ``site`` (the default) the student website is built at the end, in ``<run folder>/site/``, with
+    every language the run folder holds.
     ``cell_timeout``: seconds allowed to each cell (None, the default: no limit; a slow machine finishes).
     Returns 0 when every notebook ran (and the site was built), 1 otherwise (what failed is named); a
     solution folder that does not match the outline, and an ``out_dir`` holding a file of the names the job
     writes that it did not write itself, are refused before anything runs.
     """
     try:
-        sources = solution_sources(repo_root, names)
+        sources = course_sources(repo_root, language, names)
     except CourseLayoutError as error:
         print(text("course.not_run", reason=error))
         return 1
     profile = choose_profile(smoke, profile)
-    out = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
+    run_dir = Path(out_dir or Path(repo_root) / "runs" / time.strftime("course-%Y%m%d-%H%M%S"))
+    out = language_folder(run_dir, language)
     refused = refuse_foreign_files(out, sources)
     if refused:
         print(text("course.refused", reason=refused))
@@ -123,7 +159,7 @@ def run_course(
             warned = True
     print_summary(out / "runs")
     print(text("course.finished", took=f"{clock() - started:.0f}", out=out))
-    return build_course_site(repo_root, out, names) if site else 0
+    return build_course_site(repo_root, run_dir, names) if site else 0
 
 
 def refuse_foreign_files(out: Path, sources) -> str:

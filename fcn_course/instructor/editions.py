@@ -10,6 +10,9 @@ folder in ``solutions/locale`` (``translation``), the build also writes
   Portuguese one (``pipeline``) while the message catalogue speaks the language, so the hints cells and
   the stubs are in it too.
 
+The students' pages (``notebooks/README.md``, ``notebooks/referencia.md``) have their own catalogues and
+editions: see ``pages``.
+
 Nothing is half-translated: a notebook whose catalogue lacks a translation, or holds a stale one, is not
 written, and the build and ``check`` say which file to complete. ``check`` also compares each written file
 with what the build would write now.
@@ -31,6 +34,7 @@ from fcn_course.instructor.pairs import (
     read_py_notebook,
     solution_sources,
 )
+from fcn_course.instructor.pages import update_page_catalogues
 from fcn_course.instructor.pipeline import SOLUTION_SOURCE, add_provenance, make_student_notebook, transform
 from fcn_course.instructor.translation import (
     TranslationError,
@@ -105,12 +109,13 @@ def edition_problems(repo_root, solution, notebook: str) -> list:
 
 
 def update_translations(repo_root, language: str, names=COURSE_NOTEBOOKS) -> list:
-    """Write ``solutions/locale/<language>/<name>.po`` for each course notebook from its solution source
-    (new units empty, changed ones fuzzy, translations kept) and return each one's ``Coverage``."""
+    """Write ``solutions/locale/<language>/<name>.po`` for each course notebook from its solution source,
+    then ``solutions/locale/<language>/pages/<stem>.po`` for each students' page (``pages``): new units
+    empty, changed ones fuzzy, translations kept. Returns each one's ``Coverage``, notebooks first."""
     repo_root = Path(repo_root)
     config = jupytext_config(repo_root)
     notebooks = [
         (source.stem, transform(read_py_notebook(source, config), SOLUTION_SOURCE, source.stem, repo_root))
         for source in solution_sources(repo_root, names)
     ]
-    return update_catalogues(repo_root, language, notebooks)
+    return update_catalogues(repo_root, language, notebooks) + update_page_catalogues(repo_root, language)

@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError
 from fcn_course.definitions import read_notebook
 from fcn_course.environment import PROFILE_ENV, SMOKE_ENV
 from fcn_course.files import OutputFolder
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language
 
 DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell (build and grading; the main job has no limit by default)
 KERNEL_NAME = "python3"
@@ -87,6 +88,13 @@ def write_html(nb, html_path) -> Path:
     )
     html, _ = exporter.from_notebook_node(page, resources={"mathjax_config_script": config_script()})
     return folder.write_text(html_path.name, html)
+
+
+def language_folder(run_dir, language: str = DEFAULT_LANGUAGE) -> Path:
+    """Where a main-job run folder keeps the executed notebooks of ``language``: the run folder itself for the
+    course's own language (Portuguese), its ``<language>/`` folder for a translation (``run_dir/en/``)."""
+    language = known_language(language)
+    return Path(run_dir) if language == DEFAULT_LANGUAGE else Path(run_dir) / language
 
 
 def executed_names(stem: str) -> list:

@@ -48,7 +48,7 @@ from fcn_course.files import atomic_write
 from fcn_course.instructor import sandbox
 from fcn_course.instructor.grade_review import INSTRUCTOR_CODE, INTERPRETER_TOOLS, source_review  # noqa: F401
 from fcn_course.instructor.grade_time import run_limited, timeout_message
-from fcn_course.instructor.markers import ANSWER_PLACEHOLDER
+from fcn_course.instructor.markers import answer_placeholders
 from fcn_course.instructor.pairs import STUDENT_DIR
 from fcn_course.environment import LANG_ENV
 from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, active_language, known_language, speaking, text
@@ -169,7 +169,7 @@ def reflection_answers(submission, template) -> list:
     answers, start = [], 0
     cells = submission.cells
     for index, cell in enumerate(template.cells):
-        if cell.cell_type != "markdown" or cell.source.strip() != ANSWER_PLACEHOLDER or index == 0:
+        if cell.cell_type != "markdown" or cell.source.strip() not in answer_placeholders() or index == 0:
             continue
         question = template.cells[index - 1]
         following = template.cells[index + 1] if index + 1 < len(template.cells) else None
@@ -189,7 +189,7 @@ def reflection_answers(submission, template) -> list:
                 len(cells),
             )
             region, start = cells[at + 1 : end], end
-        written = [c for c in region if c.source.strip() not in ("", ANSWER_PLACEHOLDER)]
+        written = [c for c in region if c.source.strip() and c.source.strip() not in answer_placeholders()]
         label, question_text = question_label(question.source)
         answers.append({"question": question_text, "answered": bool(written), "label": label})
     return answers

@@ -2,8 +2,8 @@
 
 Secret lines are what the student version removes (``pipeline``'s ``STUDENT`` steps, read the other way
 round): the lines inside solution regions and the lines of ``solution-only`` cells, from every file under
-``solutions/`` -- the solution notebooks (those of the outline and any other: more secrets is safer) and
-``solutions/*.py``. A line that students see elsewhere, a short common line (``return x``) or a line listed
+``solutions/`` -- the solution notebooks (those of the outline and any other: more secrets is safer), the
+translated ones the build writes in ``solutions/notebooks/<language>/`` too, and ``solutions/*.py``. A line that students see elsewhere, a short common line (``return x``) or a line listed
 in ``solutions/release_allowlist.txt`` does not count. Solution markers themselves never may appear. The
 hints of a region (``### DICA:`` / ``### ESQUELETO:`` lines) are not secret: students get them. Every
 line of the instructor rubric (``solutions/rubric.md``: model answers and grading criteria) is secret too.
@@ -40,14 +40,14 @@ def _solution_texts(repo_root: Path) -> list:
     pieces = []
     notebooks = repo_root / SOLUTION_DIR
     for path in sorted((repo_root / SOLUTIONS_DIR).rglob("*.py")):
-        if path.parent == notebooks:
+        if path.is_relative_to(notebooks):  # a solution notebook, of the course's language or a translation
             pieces += read_py_notebook(path, config).cells
         else:
             pieces.append(nbformat.v4.new_code_cell(path.read_text(encoding="utf-8")))
     if (repo_root / RUBRIC).is_file():
         rubric = (repo_root / RUBRIC).read_text(encoding="utf-8")  # every line secret, like a solution-only cell
         pieces.append(nbformat.v4.new_markdown_cell(rubric, metadata={"tags": [SOLUTION_ONLY_TAG]}))
-    for path in sorted(notebooks.glob("*.ipynb")):
+    for path in sorted(notebooks.rglob("*.ipynb")):
         pieces += nbformat.read(path, as_version=4).cells
     return pieces
 

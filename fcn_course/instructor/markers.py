@@ -26,14 +26,20 @@ import json
 import re
 from dataclasses import dataclass
 
+from fcn_course import messages
 from fcn_course.messages import text
 
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"
 HINT_MARKER = "### DICA:"
 SKELETON_MARKER = "### ESQUELETO:"
-DEFAULT_HINT = "Complete este trecho: veja o enunciado do exercício acima."
-ANSWER_PLACEHOLDER = "_Escreva sua resposta aqui._"
+DEFAULT_HINT = text("markers.default_goal", language=messages.DEFAULT_LANGUAGE)  # the stub's goal when none is given
+ANSWER_PLACEHOLDER = text("markers.answer_placeholder", language=messages.DEFAULT_LANGUAGE)
+
+
+def answer_placeholders() -> set:
+    """The answer placeholder in every language of the catalogue (a student notebook holds one of them)."""
+    return {text("markers.answer_placeholder", language=language) for language in messages.LANGUAGES}
 
 _BEGIN_LINE = re.compile(r"^(?P<indent>[ \t]*)" + re.escape(BEGIN_MARKER) + r"(?::(?P<hint>.*))?\s*$")
 _END_LINE = re.compile(r"^[ \t]*" + re.escape(END_MARKER) + r"\s*$")
@@ -111,7 +117,8 @@ def find_solution_regions(source: str) -> list[SolutionRegion]:
     for index, line in enumerate(source.splitlines()):
         if BEGIN_MARKER in line:
             match = _begin_match(line, index + 1, opened)
-            opened = (index, match.group("indent"), (match.group("hint") or "").strip() or DEFAULT_HINT)
+            goal = (match.group("hint") or "").strip() or text("markers.default_goal")
+            opened = (index, match.group("indent"), goal)
         elif END_MARKER in line:
             _check_end(line, index + 1, opened)
             regions.append(
@@ -148,7 +155,7 @@ def strip_solution_regions(source: str, cell_type: str = "code") -> str:
             hint = json.dumps(region.hint, ensure_ascii=False)  # a valid Python string literal
             result.append(f"{region.indent}raise NotImplementedError({hint})")
         else:
-            result.append(f"{region.indent}{ANSWER_PLACEHOLDER}")
+            result.append(f"{region.indent}{messages.text('markers.answer_placeholder')}")
         position = region.end + 1
     result.extend(lines[position:])
     text = "\n".join(result)

@@ -31,6 +31,10 @@ that nbgrader writes its own stubs (``# YOUR CODE HERE`` / ``raise NotImplemente
 instead of our ``raise NotImplementedError("<goal>")``; the export keeps each goal as a ``# Objetivo: <goal>``
 comment above the region, and the tiered hints in the same Markdown cell after the exercise as our student
 notebooks, so nbgrader's students read them too (``tests/test_nbgrader_export.py`` compares).
+
+``release --nbgrader DIR --lang en`` exports a translated edition instead: the solution notebooks the build
+wrote in ``solutions/notebooks/en/``, with the hints cells and the goal comments (``# Goal: <goal>``) in
+that language, under the same assignment names.
 """
 
 from __future__ import annotations
@@ -42,10 +46,20 @@ from pathlib import Path
 import nbformat
 
 from fcn_course.files import OutputFolder
+from fcn_course.instructor.editions import edition_folders
 from fcn_course.instructor.markers import BEGIN_MARKER, find_solution_regions
-from fcn_course.instructor.pairs import POINTS_TAG_PREFIX, SOLUTION_DIR, CourseLayoutError, solution_sources, tags
+from fcn_course.instructor.pairs import (
+    LOCALE_DIR,
+    POINTS_TAG_PREFIX,
+    SOLUTION_DIR,
+    CourseLayoutError,
+    solution_sources,
+    tags,
+)
 from fcn_course.instructor.pipeline import add_provenance, transform
 from fcn_course.instructor.student import add_hints_cell, clear_outputs, drop_solution_only, drop_solution_tags
+from fcn_course.instructor.translation import TranslationError, translated_languages
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language, speaking, text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 SCHEMA_VERSION = 3
@@ -57,7 +71,8 @@ CONFIG_NAME = "nbgrader_config.py"  # nbgrader reads it from the folder it runs 
 CELL_TIMEOUT = 900  # seconds a cell may run
 IOPUB_TIMEOUT = 120  # seconds to wait for a cell's last output
 GRADING_PROFILE = "smoke"  # autograde's kernels run with it, like the course's own grader (instructor.grade)
-GOAL_PREFIX = "# Objetivo: "  # our region goals, kept as a comment above nbgrader's stub
+# Our region goals, kept as a comment above nbgrader's stub (in the notebook's language; this is the Portuguese one).
+GOAL_PREFIX = text("nbgrader.goal_comment", language=DEFAULT_LANGUAGE, goal="")
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 OWNER = "the nbgrader export"  # how the course folder's record of its files names this module (files.OutputFolder)
 
@@ -139,7 +154,8 @@ def _with_hidden_tests(source: str, keys: list) -> str:
 
 
 def hints_as_comments(source: str) -> str:
-    """``### BEGIN SOLUTION: goal`` -> a ``# Objetivo: goal`` line, then ``### BEGIN SOLUTION``.
+    """``### BEGIN SOLUTION: goal`` -> a ``# Objetivo: goal`` line (``nbgrader.goal_comment`` in the active
+    language), then ``### BEGIN SOLUTION``.
 
     nbgrader replaces a region by its fixed stub; the comment keeps our goal above it for the students (the
     ``### DICA:`` lines go with the region: ``add_hints_cell`` has already put them in the next cell).
@@ -148,11 +164,11 @@ def hints_as_comments(source: str) -> str:
     for region in reversed(find_solution_regions(source)):
         if ":" in lines[region.begin].split(BEGIN_MARKER, 1)[1]:
             lines[region.begin : region.begin + 1] = [
-                f"{region.indent}{GOAL_PREFIX}{region.goal}",
+                f"{region.indent}{text('nbgrader.goal_comment', goal=region.goal)}",
                 f"{region.indent}{BEGIN_MARKER}",
             ]
-    text = "\n".join(lines)
-    return text + "\n" if source.endswith("\n") else text
+    joined = "\n".join(lines)
+    return joined + "\n" if source.endswith("\n") else joined
 
 
 def points_tag(cell, place):
@@ -243,9 +259,15 @@ c.Autograde.autograde_preprocessors = autograde_preprocessors()
 '''
 
 
-def nbgrader_notebook(nb, name: str):
-    """The nbgrader source version of a solution notebook (the ``NBGRADER`` recipe; the input is not modified)."""
-    return add_provenance(transform(nb, NBGRADER, name), name)
+def nbgrader_notebook(nb, name: str, language: str = DEFAULT_LANGUAGE):
+    """The nbgrader source version of a solution notebook (the ``NBGRADER`` recipe; the input is not modified).
+
+    ``language``: the notebook's; the cells the export writes (hints, goal comments) speak it. A translated
+    solution notebook already says where it comes from (its sources and catalogue): no second line is added.
+    """
+    with speaking(language):
+        exported = transform(nb, NBGRADER, name)
+    return exported if language != DEFAULT_LANGUAGE else add_provenance(exported, name)
 
 
 def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
@@ -271,28 +293,57 @@ def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
     return True
 
 
-def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS) -> list:
+def _edition_notebooks(repo_root: Path, language: str, sources) -> list:
+    """The ``.ipynb`` solution notebooks of ``language`` for the course's ``sources`` (Portuguese ``.py``
+    files): the sources' own pairs, or the translated ones the build wrote. NbgraderExportError, saying what
+    to run, when a translation is missing."""
+    if language == DEFAULT_LANGUAGE:
+        return [source.with_suffix(".ipynb") for source in sources]
+    try:
+        translated = language in translated_languages(repo_root)
+    except TranslationError as error:
+        raise NbgraderExportError(str(error)) from None
+    if not translated:
+        raise NbgraderExportError(
+            f"the course has no {language} edition ({repo_root / LOCALE_DIR / language} is missing): run "
+            f"`python -m fcn_course.instructor translations --lang {language}`, translate the catalogues, "
+            f"then run the build"
+        )
+    notebooks = [repo_root / edition_folders(language)[0] / f"{source.stem}.ipynb" for source in sources]
+    missing = [str(path) for path in notebooks if not path.is_file()]
+    if missing:
+        raise NbgraderExportError(
+            f"the {language} solution notebooks are not built ({', '.join(missing)}): complete the "
+            f"translations, then run the build (`python -m fcn_course.instructor check` lists what is missing)"
+        )
+    return notebooks
+
+
+def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS, language: str = DEFAULT_LANGUAGE) -> list:
     """Write ``course_dir/source/<name>/<name>.ipynb`` for each course notebook ``names`` and the course's
     ``nbgrader_config.py``; returns the notebooks' paths. A file that differs from the export is never overwritten.
 
-    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's).
+    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's); ``language`` the
+    edition exported (a translation: its solution notebooks in ``solutions/notebooks/<language>/``).
     """
     repo_root, course_dir = Path(repo_root), Path(course_dir)
+    language = known_language(language)
     try:
         sources = solution_sources(repo_root, names)
     except CourseLayoutError as error:
         raise NbgraderExportError(str(error)) from None
     if not sources:
         raise NbgraderExportError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
+    notebooks = _edition_notebooks(repo_root, language, sources)
     written = []
     try:
         folder = OutputFolder(course_dir, OWNER)
     except NotADirectoryError as error:
         raise NbgraderExportError(str(error)) from None
-    for source in sources:
-        nb = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    for source, path in zip(sources, notebooks):
+        nb = nbformat.read(path, as_version=4)
         name = f"source/{source.stem}/{source.stem}.ipynb"
-        _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem)) + "\n")
+        _write_new(folder, name, nbformat.writes(nbgrader_notebook(nb, source.stem, language)) + "\n")
         written.append(course_dir / name)
     _write_new(folder, CONFIG_NAME, nbgrader_config_text())
     print(

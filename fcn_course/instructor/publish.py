@@ -4,7 +4,13 @@ Pushing the course repository itself to a public host would give away ``solution
 (and Colab's badge and set-up cell) need a public repository that holds only the student release:
 ``python -m fcn_course.instructor publish DIR`` makes ``DIR`` that repository. It builds the release
 (``release``: no ``solutions/``, no instructor wing, refused when the leak scan finds a solution line or the
-notebooks are out of date) and commits exactly its files in ``DIR``:
+notebooks are out of date) and commits exactly its files in ``DIR``. It holds every language: the published
+repository is the one each notebook's Colab badge opens, and an English notebook's badge opens
+``notebooks/en/<notebook>.ipynb`` there (``colab.notebook_folder``), so each translated edition goes in its
+folder, with its README and reference page (``release``'s ``editions``); the course's own language stays at the
+top. So ``publish`` takes no ``--lang``: ``release --lang`` is the zip of one language.
+
+Where it commits:
 
 * a new or empty ``DIR``: ``git init``, branch ``main``, the first commit;
 * a ``DIR`` published before (a git repository holding the release marker): its files are replaced by the
@@ -111,7 +117,8 @@ def publish(repo_root, out_dir, repository: str = None, names=COURSE_NOTEBOOKS) 
     if repository is not None:
         check_colab_repository(repo_root, repository)
     with tempfile.TemporaryDirectory() as scratch:
-        zip_path = release(repo_root, scratch, names=names)  # the leak scan and the up-to-date check
+        # The leak scan and the up-to-date check; every translated edition in notebooks/<language>/.
+        zip_path = release(repo_root, scratch, names=names, editions=True)
         out.mkdir(parents=True, exist_ok=True)
         if not published_before:
             _git(out, "init", "-q")

@@ -4,6 +4,13 @@ It holds the student package (``fcn_course/`` without this instructor wing), the
 course outline, the students' README (``notebooks/README.md`` becomes ``README.md``), LICENSE,
 environment.yml, pyproject.toml and jupytext.toml: nothing of ``solutions/``. The zip is refused when the
 notebooks do not match the outline or are out of date, or when the leak scan finds a solution line in it.
+
+Each language has its release (``release --lang en``): the notebooks, README and reference page of a
+translated edition (``notebooks/<language>/``, written by the build and the translators) go where the
+Portuguese ones go, so the student's folder looks the same in every language, and the marker file speaks
+the release's language. A release holds one language only: the Portuguese one never carries
+``notebooks/<language>/``. ``publish`` asks for every edition besides (``editions=True``), each in
+``notebooks/<language>/``, where its notebooks' Colab badge opens them in the published repository.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from pathlib import Path
 
 from fcn_course.files import OWNER_FILE, NotOurFileError, OutputFolder
 
+from fcn_course.instructor.editions import edition_folders
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST, scan_for_leaks
 from fcn_course.instructor.pairs import (
+    LOCALE_DIR,
     NOTEBOOK_SUFFIXES,
     REFERENCE_PAGE,
     SOLUTION_DIR,
@@ -25,15 +34,16 @@ from fcn_course.instructor.pairs import (
     solution_sources,
 )
 from fcn_course.instructor.sync import check_in_sync
+from fcn_course.instructor.translation import TranslationError, translated_languages
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language, text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 RELEASE_FILES = ("README.md", "environment.yml", "pyproject.toml", "jupytext.toml")
-# Written into every release folder: the only folder ``release`` will ever delete is one holding it.
+# Written into every release folder (its text: the catalogue's ``release.marker_file``, in the release's
+# language): the only folder ``release`` will ever delete is one holding it.
 RELEASE_MARKER = ".fcn-course-release"
-MARKER_TEXT = (
-    "This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
-    "Do not keep your own files here.\n"
-)
+STUDENT_README = "README.md"  # in a language's student folder: the students' guide, the release's README.md
+STUDENT_PAGES = (STUDENT_README, REFERENCE_PAGE.name)  # a translated edition's pages: both are required
 OWNER = "release"  # how the output folder's record names this command (files.OutputFolder)
 INSTRUCTOR_PACKAGE = "instructor"  # fcn_course/instructor/: never released
 _NOT_RELEASED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
@@ -47,13 +57,51 @@ class SolutionLeakError(ReleaseError):
     """Solution code (or a solution marker) was found in the student release."""
 
 
-def _copy_top_files(repo_root: Path, folder: Path) -> None:
+def student_folder(language: str) -> Path:
+    """Where ``language``'s student notebooks and pages are in the repository: ``notebooks/`` for the
+    course's own language, ``notebooks/<language>/`` for a translation (relative to the repository)."""
+    return STUDENT_DIR if language == DEFAULT_LANGUAGE else edition_folders(language)[1]
+
+
+def _refuse_missing_edition(repo_root: Path, language: str, names) -> None:
+    """ReleaseError unless ``language`` is the course's own or a translated edition with every notebook of
+    ``names`` and both pages (``STUDENT_PAGES``); the message says what to write or run."""
+    if language == DEFAULT_LANGUAGE:
+        return
+    try:
+        languages = translated_languages(repo_root)
+    except TranslationError as error:
+        raise ReleaseError(str(error)) from None
+    if language not in languages:
+        raise ReleaseError(
+            f"the course has no {language} edition ({repo_root / LOCALE_DIR / language} is missing): run "
+            f"`python -m fcn_course.instructor translations --lang {language}`, translate the catalogues, "
+            f"then run the build"
+        )
+    folder = repo_root / student_folder(language)
+    missing = [
+        f"{folder / f'{name}{suffix}'} is missing: run the build"
+        for name in names
+        for suffix in NOTEBOOK_SUFFIXES
+        if not (folder / f"{name}{suffix}").is_file()
+    ]
+    missing += [
+        f"{folder / page} is missing: the {language} release needs the translation of "
+        f"{repo_root / STUDENT_DIR / page} there; write it (or build the translations) and release again"
+        for page in STUDENT_PAGES
+        if not (folder / page).is_file()
+    ]
+    if missing:
+        raise ReleaseError(f"the {language} edition is incomplete:\n  " + "\n  ".join(missing))
+
+
+def _copy_top_files(repo_root: Path, folder: Path, language: str) -> None:
     for name in RELEASE_FILES:
         if not (repo_root / name).is_file():
             raise ReleaseError(f"{repo_root / name} is missing; the release needs it")
         shutil.copy2(repo_root / name, folder / name)
     # Students get their own guide as README.md (the repository's README speaks to maintainers).
-    student_readme = repo_root / STUDENT_DIR / "README.md"
+    student_readme = repo_root / student_folder(language) / STUDENT_README
     if student_readme.is_file():
         shutil.copy2(student_readme, folder / "README.md")
     for license_file in repo_root.glob("LICENSE*"):
@@ -72,14 +120,28 @@ def _copy_student_package(repo_root: Path, folder: Path) -> None:
     shutil.copytree(repo_root / "fcn_course", folder / "fcn_course", ignore=ignore)
 
 
-def _copy_student_notebooks(repo_root: Path, folder: Path, names) -> None:
-    (folder / STUDENT_DIR).mkdir()
+def _copy_student_notebooks(repo_root: Path, language: str, target: Path, names, readme: bool = False) -> None:
+    """``language``'s student notebooks and reference page into ``target`` (its README too when ``readme``)."""
+    source = repo_root / student_folder(language)
+    target.mkdir(parents=True)
     for name in names:
         for suffix in NOTEBOOK_SUFFIXES:
-            shutil.copy2(repo_root / STUDENT_DIR / f"{name}{suffix}", folder / STUDENT_DIR)
+            shutil.copy2(source / f"{name}{suffix}", target)
     # The reference page (formulas and glossary) that every notebook links to, next to them.
-    if (repo_root / REFERENCE_PAGE).is_file():
-        shutil.copy2(repo_root / REFERENCE_PAGE, folder / STUDENT_DIR)
+    for page in (REFERENCE_PAGE.name, STUDENT_README) if readme else (REFERENCE_PAGE.name,):
+        if (source / page).is_file():
+            shutil.copy2(source / page, target)
+
+
+def _other_editions(repo_root: Path, language: str, names) -> list:
+    """The translated languages besides ``language``, each checked complete (``_refuse_missing_edition``)."""
+    try:
+        others = [other for other in translated_languages(repo_root) if other != language]
+    except TranslationError as error:
+        raise ReleaseError(str(error)) from None
+    for other in others:
+        _refuse_missing_edition(repo_root, other, names)
+    return others
 
 
 def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
@@ -174,17 +236,30 @@ def _refuse_stale_notebooks(repo_root: Path, names) -> None:
         raise ReleaseError("the notebooks are out of date; run the build first:\n  " + "\n  ".join(problems))
 
 
-def release(repo_root, out_dir, name: str = "fcn-course", names=COURSE_NOTEBOOKS) -> Path:
+def release(
+    repo_root,
+    out_dir,
+    name: str = "fcn-course",
+    names=COURSE_NOTEBOOKS,
+    language: str = DEFAULT_LANGUAGE,
+    editions: bool = False,
+) -> Path:
     """Build the student release (``out_dir/<name>/`` and ``out_dir/<name>.zip``) and return the zip.
 
-    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's). Raises ReleaseError
-    when ``out_dir`` holds anything but a previous release (see ``check_output_folder``: the repository, a
-    user's folder), when the solution notebooks do not match the outline or when the notebooks are out of
-    date, and SolutionLeakError (after deleting the zip) listing where solution code or markers were found.
+    ``names`` is the course outline (``COURSE_NOTEBOOKS``; tests pass a tiny course's). ``language``: the
+    release's language (its notebooks, README and reference page at the places of the Portuguese ones);
+    ``editions``: also every other translated edition in ``notebooks/<language>/`` (what ``publish`` pushes).
+    Raises ReleaseError when ``out_dir`` holds anything but a previous release (see ``check_output_folder``:
+    the repository, a user's folder), when the solution notebooks do not match the outline, when the
+    notebooks are out of date or a translated edition is missing or incomplete, and SolutionLeakError
+    (after deleting the zip) listing where solution code or markers were found.
     """
     repo_root, out_dir = Path(repo_root), Path(out_dir)
+    language = known_language(language)
     check_output_folder(repo_root, out_dir, name)
     _refuse_stale_notebooks(repo_root, names)
+    _refuse_missing_edition(repo_root, language, names)
+    others = _other_editions(repo_root, language, names) if editions else []
     try:
         output = OutputFolder(out_dir, OWNER, adopt_marker=f"{name}/{RELEASE_MARKER}")
         output.claim([f"{name}/{RELEASE_MARKER}", f"{name}.zip"])
@@ -194,10 +269,12 @@ def release(repo_root, out_dir, name: str = "fcn-course", names=COURSE_NOTEBOOKS
     if folder.exists():
         shutil.rmtree(folder)  # our previous release: check_output_folder found its marker (and no link)
     folder.mkdir(parents=True)
-    (folder / RELEASE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    _copy_top_files(repo_root, folder)
+    (folder / RELEASE_MARKER).write_text(text("release.marker_file", language=language), encoding="utf-8")
+    _copy_top_files(repo_root, folder, language)
     _copy_student_package(repo_root, folder)
-    _copy_student_notebooks(repo_root, folder, names)
+    _copy_student_notebooks(repo_root, language, folder / STUDENT_DIR, names)
+    for other in others:  # where its Colab badge opens it: the edition's folder in the course repository
+        _copy_student_notebooks(repo_root, other, folder / student_folder(other), names, readme=True)
     zip_path = output.write(f"{name}.zip", lambda temporary: _zip_folder(out_dir, name, temporary))
     _refuse_leaks(zip_path, repo_root)
     print(f"Release written to {zip_path}")

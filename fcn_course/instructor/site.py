@@ -12,12 +12,28 @@ at its end) builds it. The pages show the notebooks *as executed by the main job
 
 Nothing is fetched when the site is read: MathJax is copied in (``instructor.mathjax``), the widgets' CDN
 scripts are switched off, and remote badge images become plain links.
+
+**Languages.** The main job runs one language (``course --lang``, default ``pt_BR``); a run folder keeps the
+Portuguese executed notebooks at its root and a translation's in its ``<language>/`` folder
+(``execute.language_folder``). The site has every language whose notebooks are all in the run folder
+(:func:`run_languages`), each built as its own Sphinx project:
+
+* the default language (Portuguese; else the first language present) at the site's root, so the addresses
+  ``site/index.html`` and ``site/notebooks/NN.html`` stay as they were, every other one in ``site/<language>/``
+  (``site/en/index.html``, ``site/en/notebooks/NN.html``): :func:`site_layout`;
+* each project has its Sphinx ``language`` (its search stemmer) and so its own search page and index
+  (``site/searchindex.js``, ``site/en/searchindex.js``); its words (titles, landing page, stubs of the
+  student pages) come from the message catalogue in that language (``messages.speaking``);
+* with more than one language, every page of a project starts with a language switch that links the same
+  page in the other languages (their landing page where that page does not exist): :func:`switch_links`,
+  added by ``docs/site/conf.py`` through :func:`add_language_switch`. A site of one language has no switch.
 """
 
 from __future__ import annotations
 
 import copy
-
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -29,22 +45,24 @@ from pathlib import Path
 import nbformat
 
 from fcn_course.files import NotOurFileError, OutputFolder
+from fcn_course.instructor.execute import language_folder
 from fcn_course.instructor.leaks import secret_lines
 from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
 from fcn_course.instructor.mathjax import FOLDER_NAME as MATHJAX_FOLDER
 from fcn_course.instructor.mathjax import mathjax_source
-from fcn_course.instructor.pairs import REFERENCE_PAGE
+from fcn_course.instructor.pairs import REFERENCE_PAGE, STUDENT_DIR
 from fcn_course.instructor.pipeline import STUDENT_PAGE, transform
-from fcn_course.messages import text
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, speaking, text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
-SITE_SOURCES = Path("docs") / "site"  # conf.py and intro.md, in the repository
+SITE_SOURCES = Path("docs") / "site"  # conf.py and the stylesheet, in the repository (the texts: the catalogue)
 STUDENT_SITE, INSTRUCTOR_SITE = "site", "site-instructor"
 SITE_MARK = ".fcn-course-site"  # written into every site folder (older versions knew their folders by it alone)
 OWNER = "the site builder"  # how the site folder's record of its files names this module (files.OutputFolder)
 PAGES_DIR = "notebooks"  # the folder of the pages inside the site (its addresses), not the repository's notebooks/
 RUBRIC_PAGE = "rubrica"  # rubrica.md, instructor site only
-OBJECTIVES_HEADING = text("site.objectives_heading")  # the heading of every notebook's learning objectives
+SITE_CONFIG = "course_site.json"  # beside conf.py in each language's Sphinx source: language, titles, switch
+SWITCH_CLASS = "language-switch"  # the HTML class of the language switch (docs/site/_static/course.css)
 _REMOTE_BADGE = re.compile(r"\[!\[(?P<text>[^\]]*)\]\(https?://[^)]*\)\]\((?P<link>[^)]*)\)")
 
 
@@ -59,11 +77,16 @@ def run_has_course(folder: Path, names=COURSE_NOTEBOOKS) -> bool:
     return all((Path(folder) / f"{name}.ipynb").is_file() for name in names)
 
 
+def run_languages(run_dir: Path, names=COURSE_NOTEBOOKS) -> list:
+    """The languages (in ``messages.LANGUAGES``' order) whose executed notebooks are all in the run folder."""
+    return [language for language in LANGUAGES if run_has_course(language_folder(run_dir, language), names)]
+
+
 def latest_run(repo_root: Path, names=COURSE_NOTEBOOKS) -> Path:
-    """The newest ``runs/course-*`` folder that holds every executed notebook of the course."""
+    """The newest ``runs/course-*`` folder that holds every executed notebook of the course (in some language)."""
     candidates = sorted((Path(repo_root) / "runs").glob("course-*"), key=lambda p: p.stat().st_mtime)
     for folder in reversed(candidates):
-        if run_has_course(folder, names):
+        if run_languages(folder, names):
             return folder
     raise SiteError(
         f"no finished course run in {Path(repo_root) / 'runs'}: run the main job first "
@@ -136,7 +159,12 @@ def offline_badges(nb) -> None:
 
 
 def title_and_objectives(nb) -> tuple:
-    """The notebook's title (its first ``# `` heading) and its "Ao final ... você consegue" list."""
+    """The notebook's title (its first ``# `` heading) and its "Ao final ... você consegue" list.
+
+    The list's heading is ``site.objectives_heading`` in the language spoken now (``messages.speaking``): a
+    translated notebook writes its catalogue's words for it.
+    """
+    heading = text("site.objectives_heading")
     title, objectives = None, []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -144,8 +172,8 @@ def title_and_objectives(nb) -> tuple:
         lines = cell.source.splitlines()
         if title is None:
             title = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
-        if not objectives and any(OBJECTIVES_HEADING in line for line in lines):
-            objectives = _numbered_items(lines[next(i for i, line in enumerate(lines) if OBJECTIVES_HEADING in line) :])
+        if not objectives and any(heading in line for line in lines):
+            objectives = _numbered_items(lines[next(i for i, line in enumerate(lines) if heading in line) :])
     return title, objectives
 
 
@@ -208,6 +236,95 @@ def rubric_page() -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Languages
+# --------------------------------------------------------------------------------------------------
+def site_layout(languages) -> dict:
+    """``{language: its folder in the site}``: the default language (else the first one) at the root (``""``),
+    every other one in ``<language>/``."""
+    languages = list(languages)
+    root = DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in languages else languages[0]
+    return {language: "" if language == root else f"{language}/" for language in languages}
+
+
+def reference_page(repo_root: Path, language: str = DEFAULT_LANGUAGE):
+    """The students' reference page the site of ``language`` shows: the language's own
+    (``notebooks/<language>/referencia.md``) when there is one, else the Portuguese one; None without either."""
+    candidates = [STUDENT_DIR / language / REFERENCE_PAGE.name] if language != DEFAULT_LANGUAGE else []
+    for page in [*candidates, REFERENCE_PAGE]:
+        if (Path(repo_root) / page).is_file():
+            return Path(repo_root) / page
+    return None
+
+
+def page_names(repo_root: Path, names, instructor: bool, language: str = DEFAULT_LANGUAGE) -> list:
+    """The documents of one language's Sphinx project (Sphinx's page names: no suffix, ``/`` separated)."""
+    pages = ["index", *(f"{PAGES_DIR}/{name}" for name in names)]
+    pages += [f"{PAGES_DIR}/{REFERENCE_PAGE.stem}"] if reference_page(repo_root, language) else []
+    return pages + ([RUBRIC_PAGE] if instructor else [])
+
+
+def switch_links(pagename: str, here: str, layout: dict, pages: dict) -> list:
+    """``[(language, href)]``: the page ``pagename`` of language ``here`` in each other language of
+    ``layout`` (:func:`site_layout`), relative to the page; that language's landing page when ``pages[language]``
+    (its page names) lacks it. Empty for a site of one language."""
+    up = "../" * (pagename.count("/") + layout[here].count("/"))
+    return [
+        (language, f"{up}{folder}{pagename if pagename in pages[language] else 'index'}.html")
+        for language, folder in layout.items()
+        if language != here
+    ]
+
+
+def _hreflang(language: str) -> str:
+    return language.replace("_", "-")  # BCP 47, as HTML wants it (pt-BR)
+
+
+def add_language_switch(switch: dict, pagename: str, context: dict) -> None:
+    """Sphinx's ``html-page-context``: put the language switch at the top of the page's body, and tell search
+    engines about the other languages (``<link rel="alternate" hreflang>``).
+
+    ``switch``: what :func:`write_sources` wrote into ``course_site.json`` (this language, the layout, each
+    language's pages and name, the switch's label).
+    """
+    pages = {language: set(names) for language, names in switch["pages"].items()}
+    links = switch_links(pagename, switch["here"], switch["layout"], pages)
+    if not links or "body" not in context:
+        return
+    anchors = " · ".join(
+        f'<a href="{html.escape(href)}" hreflang="{_hreflang(language)}" lang="{_hreflang(language)}">'
+        f"{html.escape(switch['names'][language])}</a>"
+        for language, href in links
+    )
+    context["body"] = f'<p class="{SWITCH_CLASS}">{html.escape(switch["label"])} {anchors}</p>\n' + context["body"]
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{_hreflang(language)}" href="{html.escape(href)}" />\n'
+        for language, href in links
+    )
+    context["metatags"] = context.get("metatags", "") + alternates
+
+
+def site_config(language: str, instructor: bool, layout: dict, pages: dict) -> dict:
+    """What ``docs/site/conf.py`` reads from ``course_site.json``, in ``language`` (from the catalogue)."""
+    with speaking(language):
+        title = text("site.short_title") + (text("site.instructor_title_suffix") if instructor else "")
+        config = {
+            "language": language,
+            "project": text("site.short_title"),
+            "title": title,
+            "announcement": text("site.instructor_announcement") if instructor else None,
+        }
+        if len(layout) > 1:
+            config["switch"] = {
+                "here": language,
+                "layout": layout,
+                "pages": pages,
+                "label": text("site.language_switch"),
+                "names": {other: text("site.language_name", language=other) for other in layout},
+            }
+    return config
+
+
+# --------------------------------------------------------------------------------------------------
 # Build
 # --------------------------------------------------------------------------------------------------
 def _output_folder(out: Path) -> OutputFolder:
@@ -264,20 +381,26 @@ def site_pages(repo_root: Path, notebooks: dict, instructor: bool) -> dict:
     return pages
 
 
-def write_sources(source: Path, repo_root: Path, notebooks: dict, instructor: bool) -> None:
-    """Fill the Sphinx source folder: conf.py, index.md, the pages (and the rubric), MathJax."""
+def write_sources(
+    source: Path, repo_root: Path, notebooks: dict, instructor: bool, language: str = DEFAULT_LANGUAGE, config=None
+) -> None:
+    """Fill the Sphinx source folder of ``language``: conf.py and course_site.json (``config``, else
+    :func:`site_config` of a one-language site), index.md, the pages (and the rubric), MathJax."""
     templates = Path(repo_root) / SITE_SOURCES
     shutil.copy2(templates / "conf.py", source / "conf.py")
-    intro = (templates / "intro.md").read_text(encoding="utf-8")
-    reference = (Path(repo_root) / REFERENCE_PAGE).is_file()
-    (source / "index.md").write_text(landing_page(notebooks, intro, instructor, reference), encoding="utf-8")
-    (source / PAGES_DIR).mkdir()
-    for name, page in site_pages(repo_root, notebooks, instructor).items():
-        nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
+    config = config or site_config(language, instructor, {language: ""}, {})
+    (source / SITE_CONFIG).write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    reference = reference_page(repo_root, language)
+    with speaking(language):
+        index = landing_page(notebooks, text("site.intro"), instructor, reference is not None)
+        (source / "index.md").write_text(index, encoding="utf-8")
+        (source / PAGES_DIR).mkdir()
+        for name, page in site_pages(repo_root, notebooks, instructor).items():
+            nbformat.write(page, source / PAGES_DIR / f"{name}.ipynb")
+        if instructor:
+            (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
     if reference:  # next to the pages, so the notebooks' links work
-        shutil.copy2(Path(repo_root) / REFERENCE_PAGE, source / PAGES_DIR / REFERENCE_PAGE.name)
-    if instructor:
-        (source / f"{RUBRIC_PAGE}.md").write_text(rubric_page(), encoding="utf-8")
+        shutil.copy2(reference, source / PAGES_DIR / REFERENCE_PAGE.name)
     (source / "_static").mkdir()
     for static in sorted((templates / "_static").glob("*.css")):
         shutil.copy2(static, source / "_static" / static.name)
@@ -302,20 +425,27 @@ def build_site(repo_root, run_dir=None, out_dir=None, instructor: bool = False, 
     """Build the (student or instructor) website from the executed notebooks of ``run_dir``; returns its index.html.
 
     ``run_dir`` defaults to the newest finished ``runs/course-*``; the site goes to ``run_dir/site`` (or
-    ``run_dir/site-instructor``) unless ``out_dir`` is given.
+    ``run_dir/site-instructor``) unless ``out_dir`` is given. Every language of the run folder
+    (:func:`run_languages`) is one Sphinx project of the site (:func:`site_layout`).
     """
     repo_root = Path(repo_root)
     run_dir = Path(run_dir) if run_dir else latest_run(repo_root, names)
     out = Path(out_dir) if out_dir else run_dir / (INSTRUCTOR_SITE if instructor else STUDENT_SITE)
-    notebooks = executed_notebooks(run_dir, names)
+    languages = run_languages(run_dir, names) or [DEFAULT_LANGUAGE]  # none: executed_notebooks says what lacks
+    notebooks = {language: executed_notebooks(language_folder(run_dir, language), names) for language in languages}
+    layout = site_layout(languages)
+    pages = {language: page_names(repo_root, names, instructor, language) for language in languages}
     tic = time.perf_counter()
     folder = _output_folder(out)
     with tempfile.TemporaryDirectory(prefix="fcn-course-site-") as work:
-        source = Path(work) / "source"
-        source.mkdir()
-        write_sources(source, repo_root, notebooks, instructor)
-        run_sphinx(source, Path(work) / "html", Path(work) / "doctrees", instructor)
+        for language in languages:
+            source = Path(work) / "source" / language
+            source.mkdir(parents=True)
+            config = site_config(language, instructor, layout, pages)
+            write_sources(source, repo_root, notebooks[language], instructor, language, config)
+            html_dir = Path(work) / "html" / layout[language]
+            run_sphinx(source, html_dir, Path(work) / "doctrees" / language, instructor)
         _replace_site(folder, Path(work) / "html")
     kind = "instructor site (WITH SOLUTIONS)" if instructor else "student site"
-    print(f">> {kind} built in {time.perf_counter() - tic:.0f}s: open {out / 'index.html'}")
+    print(f">> {kind} ({', '.join(languages)}) built in {time.perf_counter() - tic:.0f}s: open {out / 'index.html'}")
     return out / "index.html"

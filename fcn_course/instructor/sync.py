@@ -3,8 +3,9 @@
 Out of date means: a solution notebook folder that does not match the course outline (a notebook missing
 or one the outline does not name), a solution ``.ipynb`` whose cells differ from its ``.py`` source, an
 include cell that differs from its file, a student notebook that differs from what its solution generates
-(or is missing), a student notebook that the outline does not name, or a translated edition whose catalogue
-is incomplete or whose files differ from what the build writes (``editions``). The student notebooks are generated
+(or is missing), a student notebook that the outline does not name, or a translated edition (of a notebook,
+``editions``, or of a students' page, ``pages``) whose catalogue is incomplete or whose files differ from
+what the build writes. The student notebooks are generated
 here exactly as the build makes them (``pipeline``).
 """
 
@@ -17,6 +18,7 @@ import nbformat
 from fcn_course.definitions import read_notebook
 from fcn_course.instructor.editions import edition_problems
 from fcn_course.instructor.includes import stale_includes
+from fcn_course.instructor.pages import page_problems
 from fcn_course.instructor.pairs import (
     NOTEBOOK_SUFFIXES,
     OUTLINE_FILE,
@@ -91,4 +93,4 @@ def check_in_sync(repo_root, names=COURSE_NOTEBOOKS) -> list[str]:
     problems = []
     for source in solution_sources(repo_root, names):
         problems += _source_problems(repo_root, source, config)
-    return problems + _orphan_students(repo_root, names)
+    return problems + _orphan_students(repo_root, names) + page_problems(repo_root)

@@ -13,8 +13,9 @@ The units of a notebook (:func:`units`):
 * a Markdown cell: its whole text (the Colab badge excepted: the build writes it in each language);
 * in a code cell, what a student reads that is not code: a comment (consecutive full-line comments at one
   indentation are one unit), the text after ``### BEGIN SOLUTION:`` and ``### DICA:``, the comment at the
-  end of an ``### ESQUELETO:`` line, and a string literal with prose in it (two words or more, or a letter
-  outside ASCII), as written in the code, quotes included. A unit whose translation is itself (a printed
+  end of an ``### ESQUELETO:`` line (or the whole line when it is only a comment), and a string literal with
+  prose in it (two words or more and a space, or a letter outside ASCII), as written in the code, quotes
+  included. A unit whose translation is itself (a printed
   line already in English) is translated by copying it.
 
 The Colab set-up cell is written by the build in each language (``colab.setup_cell_source``); it also sets
@@ -43,7 +44,7 @@ from fcn_course.instructor.pairs import LOCALE_DIR
 from fcn_course import messages
 from fcn_course.messages import DEFAULT_LANGUAGE, known_language
 
-PROSE_STRING = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}|[^\x00-\x7f]")
+WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 # Comments that are instructions to tools, not prose: kept as they are.
 TOOL_COMMENT = re.compile(r"^#\s*(NBVAL_\w+|noqa\b|type:|fmt:|pragma\b|%%)")
 
@@ -145,11 +146,14 @@ def _marker_unit(text: str, start: int):
             return Unit(stripped, offset, offset + len(stripped))
     if text.startswith(SKELETON_MARKER):
         code = text[len(SKELETON_MARKER) :]
-        hash_at = code.find("  # ")
-        if hash_at < 0:
+        if code.strip().startswith("# "):  # a skeleton line that is only a comment
+            comment_at = code.index("# ") + 2
+        elif "  # " in code:  # code, then a comment
+            comment_at = code.index("  # ") + 4
+        else:
             return None
-        comment = code[hash_at + 4 :].strip()
-        offset = start + len(SKELETON_MARKER) + hash_at + 4
+        comment = code[comment_at:].strip()
+        offset = start + len(SKELETON_MARKER) + comment_at
         return Unit(comment, offset, offset + len(comment)) if comment else None
     return None
 
@@ -217,9 +221,15 @@ def _string_units(source: str) -> list:
         start = _char_offset(source, offsets, node.lineno, node.col_offset)
         end = _char_offset(source, offsets, node.end_lineno, node.end_col_offset)
         written = source[start:end]
-        if PROSE_STRING.search(_literal_words(node)):
+        if _is_prose(_literal_words(node)):
             result.append(Unit(written, start, end))
     return result
+
+
+def _is_prose(value: str) -> bool:
+    """Words for a reader: two words or more with a space between, or a letter outside ASCII ("época")."""
+    two_words = len(WORD.findall(value)) >= 2 and any(char.isspace() for char in value)
+    return two_words or any(char.isalpha() and not char.isascii() for char in value)
 
 
 def _literal_words(node) -> str:

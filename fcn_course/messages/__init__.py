@@ -113,3 +113,10 @@ def text(key: str, /, language: Optional[str] = None, **fields) -> str:
 def fields_of(template: str) -> set:
     """The names of the ``{fields}`` a template fills in (used by the catalogue's tests)."""
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def thousands(number: int, language: Optional[str] = None) -> str:
+    """An integer with the thousands grouped as ``language`` writes them (default: the active language):
+    ``3.060.547`` in Portuguese, ``3,060,547`` in English (the separator is the catalogue's
+    ``numbers.thousands_separator``)."""
+    return f"{int(number):,}".replace(",", text("numbers.thousands_separator", language=language))

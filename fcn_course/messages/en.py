@@ -1045,6 +1045,23 @@ MESSAGES = {
         "To look up during the course: the [quick reference]({page}) gathers shapes, "
         "formulas and a Portuguese ↔ English glossary."
     ),
+    "site.short_title": "FCN: semantic segmentation",
+    "site.instructor_announcement": (
+        "Instructor's edition: it holds the solutions and the rubric. Do not publish this site to the students."
+    ),
+    "site.intro": (
+        "A hands-on course, in notebooks, on **semantic segmentation with Fully Convolutional Networks (FCNs)** in\n"
+        "PyTorch on **Pascal VOC 2012**. You turn AlexNet and VGG16 into FCNs, with and without *skip\n"
+        "connections*, pretrained on ImageNet or trained from scratch, and measure the difference with correct\n"
+        "metrics (IoU/Jaccard, mIoU, F1/Dice).\n"
+        "\n"
+        "The course assumes you can already train a classification CNN in PyTorch. Each notebook has exercises\n"
+        "followed by an automatic check that says, in plain words, what is right and what is missing. The pages\n"
+        "of this site show the executed notebooks, with their figures; the code of the exercises is yours to\n"
+        "write: open the notebook in Colab (button at the top of each page) or on your computer."
+    ),
+    "site.language_switch": "This page in:",
+    "site.language_name": "English",
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",
@@ -1476,6 +1493,9 @@ MESSAGES = {
         "Comparisons are made on the validation set, with the same images for both networks; the flaw here is "
         "a different one: three changes at once."
     ),
+    "markers.default_goal": "Complete this part: see the exercise's statement above.",
+    "markers.answer_placeholder": "_Write your answer here._",
+    "numbers.thousands_separator": ",",
     "hints.heading": "**Hints** (open one at a time, only when you need it: the next one appears inside the previous one)",
     "hints.tier": "Hint {number}",
     "hints.skeleton": "Skeleton (fill in the `...`)",
@@ -1688,13 +1708,18 @@ MESSAGES = {
         "stop a notebook whose cell runs longer than this (default: no limit, so that a slow or busy "
         "machine still finishes the course)"
     ),
+    "instructor_cli.course.lang": (
+        "the language of the notebooks run: solutions/notebooks/ for pt_BR, solutions/notebooks/<language>/ for "
+        "a translation, executed into <run folder>/<language>/ (default: {default})"
+    ),
     "instructor_cli.build": "refreshes the solution notebooks from solutions/*.py and regenerates the student notebooks",
     "instructor_cli.build.execute": "re-execute the solution notebooks (smoke) to refresh the checked outputs",
     "instructor_cli.build.force": "overwrite student notebooks edited by hand (a backup is kept)",
     "instructor_cli.translations": "writes the catalogues a translator fills in (solutions/locale/<language>/*.po)",
     "instructor_cli.translations.description": (
         "Reads the solution notebooks and writes, for the language asked, one gettext catalogue per notebook in "
-        "solutions/locale/<language>/: new pieces of prose are left empty, the ones whose Portuguese changed are "
+        "solutions/locale/<language>/, and one per students' page (README.md, referencia.md) in "
+        "solutions/locale/<language>/pages/: new pieces of prose are left empty, the ones whose Portuguese changed are "
         "marked 'fuzzy' with the old translation beside them. Open the files in a translation editor (Poedit, "
         "Weblate) or a text editor, translate, remove the 'fuzzy' flag and run the build. Exits with 1 while a "
         "translation is missing."
@@ -1763,16 +1788,31 @@ MESSAGES = {
     ),
     "instructor_cli.export.grade_column": "the worksheet's grade column (default: Grade, Nota...)",
     "instructor_cli.release": "builds the student release folder and zip (no solutions, no instructor tooling)",
-    "instructor_cli.release.out": "output folder (default: dist/fcn-course-student in the repository)",
+    "instructor_cli.release.out": (
+        "output folder (default: dist/fcn-course-student in the repository; dist/fcn-course-student-<language> "
+        "with the --lang of another language)"
+    ),
     "instructor_cli.release.nbgrader": "also write an nbgrader course folder: DIR/source/<notebook>/<notebook>.ipynb",
     "instructor_cli.released": "student release: {folder}",
     "instructor_cli.release_refused": "release refused: {error}",
     "instructor_cli.nbgrader_refused": "nbgrader export refused: {error}",
+    "instructor_cli.release.lang": (
+        "the language of the student release: its notebooks, README and reference page, at the places of "
+        "the Portuguese notebooks/ (default: {default}); with --nbgrader, the exported notebooks' language too"
+    ),
+    # The text of the marker file in every release folder (release.RELEASE_MARKER), in the release's language.
+    "release.marker_file": (
+        "This folder was written by `python -m fcn_course.instructor release`; the next release replaces it.\n"
+        "Do not keep your own files here.\n"
+    ),
+    # nbgrader replaces a solution region by its own stub; this comment keeps the region's goal above it.
+    "nbgrader.goal_comment": "# Goal: {goal}",
     "instructor_cli.publish": "the student release as a git repository of its own (no solutions/)",
     "instructor_cli.publish.description": (
         "Builds the student release (as release does: leak scan, notebooks up to date) and commits exactly "
         "its files in FOLDER, a git repository of its own: new or empty the first time, then the folder of "
-        "the previous publication. Nothing is pushed: the commands to push it are printed."
+        "the previous publication. Every translated edition goes with it, in notebooks/<language>/, where its "
+        "notebooks' Colab badge opens them. Nothing is pushed: the commands to push it are printed."
     ),
     "instructor_cli.publish.folder": "the student repository (a new folder the first time)",
     "instructor_cli.publish.repository": (

@@ -1058,6 +1058,23 @@ MESSAGES = {
         "Para consultar durante o curso: a [referência rápida]({page}) reúne formas, "
         "fórmulas e um glossário português ↔ inglês."
     ),
+    "site.short_title": "FCN: segmentação semântica",
+    "site.instructor_announcement": (
+        "Versão do professor: contém as soluções e a rubrica. Não publique este site para os alunos."
+    ),
+    "site.intro": (
+        "Um curso prático, em notebooks, de **segmentação semântica com Fully Convolutional Networks (FCNs)** em\n"
+        "PyTorch sobre o **Pascal VOC 2012**. Você transforma a AlexNet e a VGG16 em FCNs, com e sem *skip\n"
+        "connections*, pré-treinadas no ImageNet ou treinadas do zero, e mede a diferença com métricas corretas\n"
+        "(IoU/Jaccard, mIoU, F1/Dice).\n"
+        "\n"
+        "O curso supõe que você já sabe treinar uma CNN de classificação em PyTorch. Cada notebook traz exercícios\n"
+        "seguidos de uma verificação automática que diz, em português, o que está certo e o que falta. As páginas\n"
+        "deste site mostram os notebooks executados, com as figuras; o código dos exercícios fica para você\n"
+        "escrever: abra o notebook no Colab (botão no topo de cada página) ou no seu computador."
+    ),
+    "site.language_switch": "Esta página em:",
+    "site.language_name": "Português",
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",
@@ -1471,6 +1488,9 @@ MESSAGES = {
         "Comparações se fazem na validação, com as mesmas imagens para as duas redes; o defeito aqui é outro: "
         "três mudanças de uma vez."
     ),
+    "markers.default_goal": "Complete este trecho: veja o enunciado do exercício acima.",
+    "markers.answer_placeholder": "_Escreva sua resposta aqui._",
+    "numbers.thousands_separator": ".",
     "hints.heading": ("**Dicas** (abra uma de cada vez, só quando precisar: a seguinte aparece dentro da anterior)"),
     "hints.tier": "Dica {number}",
     "hints.skeleton": "Esqueleto (complete os `...`)",
@@ -1685,6 +1705,10 @@ MESSAGES = {
         "interrompe um notebook cuja célula roda por mais que isso (padrão: sem limite, para que uma máquina "
         "lenta ou ocupada ainda termine o curso)"
     ),
+    "instructor_cli.course.lang": (
+        "a língua dos notebooks executados: solutions/notebooks/ em pt_BR, solutions/notebooks/<língua>/ nas "
+        "traduções, executados em <pasta de execução>/<língua>/ (padrão: {default})"
+    ),
     "instructor_cli.build": (
         "atualiza os notebooks de solução a partir de solutions/*.py e gera de novo os notebooks dos alunos"
     ),
@@ -1695,7 +1719,8 @@ MESSAGES = {
     "instructor_cli.translations": "escreve os catálogos que um tradutor preenche (solutions/locale/<língua>/*.po)",
     "instructor_cli.translations.description": (
         "Lê os notebooks de solução e escreve, para a língua pedida, um catálogo gettext por notebook em "
-        "solutions/locale/<língua>/: trechos novos ficam vazios, os que mudaram em português ficam marcados "
+        "solutions/locale/<língua>/, e um por página dos alunos (README.md, referencia.md) em "
+        "solutions/locale/<língua>/pages/: trechos novos ficam vazios, os que mudaram em português ficam marcados "
         "'fuzzy' com a tradução antiga ao lado. Abra os arquivos num editor de traduções (Poedit, Weblate) ou "
         "de texto, traduza, tire a marca 'fuzzy' e rode o build. Sai com 1 enquanto faltar alguma tradução."
     ),
@@ -1776,19 +1801,34 @@ MESSAGES = {
     ),
     "instructor_cli.export.grade_column": "a coluna de nota da planilha (padrão: Grade, Nota...)",
     "instructor_cli.release": "monta a pasta e o zip da versão dos alunos (sem soluções, sem ferramentas do professor)",
-    "instructor_cli.release.out": "pasta de saída (padrão: dist/fcn-course-student no repositório)",
+    "instructor_cli.release.out": (
+        "pasta de saída (padrão: dist/fcn-course-student no repositório; dist/fcn-course-student-<idioma> "
+        "com --lang de outro idioma)"
+    ),
     "instructor_cli.release.nbgrader": (
         "escreve também uma pasta de curso do nbgrader: DIR/source/<notebook>/<notebook>.ipynb"
     ),
     "instructor_cli.released": "versão dos alunos: {folder}",
     "instructor_cli.release_refused": "release recusado: {error}",
     "instructor_cli.nbgrader_refused": "exportação para o nbgrader recusada: {error}",
+    "instructor_cli.release.lang": (
+        "o idioma da versão dos alunos: seus notebooks, README e página de referência, nos lugares dos "
+        "notebooks/ em português (padrão: {default}); com --nbgrader, também o idioma dos notebooks exportados"
+    ),
+    # The text of the marker file in every release folder (release.RELEASE_MARKER), in the release's language.
+    "release.marker_file": (
+        "Esta pasta foi escrita por `python -m fcn_course.instructor release`; o próximo release a substitui.\n"
+        "Não guarde seus próprios arquivos aqui.\n"
+    ),
+    # nbgrader replaces a solution region by its own stub; this comment keeps the region's goal above it.
+    "nbgrader.goal_comment": "# Objetivo: {goal}",
     "instructor_cli.publish": "a versão dos alunos como um repositório git próprio (sem solutions/)",
     "instructor_cli.publish.description": (
         "Monta a versão dos alunos (como release: busca de vazamentos, notebooks atualizados) e faz um "
         "commit exatamente dos seus arquivos em FOLDER, um repositório git próprio: nova ou vazia na "
-        "primeira vez, depois a pasta da publicação anterior. Nada é enviado (push): os comandos para "
-        "enviar são mostrados."
+        "primeira vez, depois a pasta da publicação anterior. Cada edição traduzida vai junto, em "
+        "notebooks/<idioma>/, onde o selo do Colab dos seus notebooks os abre. Nada é enviado (push): os "
+        "comandos para enviar são mostrados."
     ),
     "instructor_cli.publish.folder": "o repositório dos alunos (uma pasta nova na primeira vez)",
     "instructor_cli.publish.repository": (

@@ -737,10 +737,7 @@ checks.check("alexnet-skip");
 # Vamos olhar as duas redes e o tamanho da saída para um lote de imagens do tamanho que vamos usar:
 
 # %%
-def thousands(number):
-    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
-    return f"{number:,}".replace(",", ".")
-
+from fcn_course.messages import thousands  # 3060547 -> "3.060.547", grouped as the notebook's language writes it
 
 for skip in (False, True):
     net = FCN_AlexNet(args["n_classes"], pretrained=False, skip=skip)

@@ -83,11 +83,7 @@ from fcn_course.config import course_args, seed_everything
 from fcn_course.data import make_loaders, prepare_data
 from fcn_course.definitions import load_definitions
 from fcn_course.engine import count_parameters
-
-
-def thousands(number):
-    """An integer with dots between the thousands, as written in Brazil: 3060547 -> '3.060.547'."""
-    return f"{number:,}".replace(",", ".")
+from fcn_course.messages import thousands  # 3060547 -> "3.060.547", grouped as the notebook's language writes it
 
 # %%
 # %matplotlib inline

@@ -72,9 +72,10 @@ def iou_and_dice_from_confusion(matrix):
 '''
 
 
-def notebook_01(exercise_source: str, extra: str = ""):
-    """The student notebook 01 with its Exercise 0 cell replaced (and ``extra`` appended to that cell)."""
-    nb = nbformat.read(STUDENT / "01_dados_e_metricas.ipynb", as_version=4)
+def notebook_01(exercise_source: str, extra: str = "", edition: str = ""):
+    """The student notebook 01 with its Exercise 0 cell replaced (and ``extra`` appended to that cell);
+    ``edition="en"``: that of the English edition (``notebooks/en/``)."""
+    nb = nbformat.read(STUDENT / edition / "01_dados_e_metricas.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "def iou_and_dice_from_confusion" in c.source)
     cell.source = exercise_source + extra
     return nb
@@ -874,6 +875,28 @@ def test_an_english_submission_finds_its_answers_through_the_english_student_not
     assert grade_module._template_for(None, "en") is None
 
 
+@pytest.mark.subprocess
+def test_a_submission_of_the_english_edition_is_reported_in_english_with_its_answers_found(tmp_path):
+    """The real English notebook 05: its language from its set-up cell, its answers found through
+    ``notebooks/en/05_comparacao.ipynb`` (English placeholders), its report and labels in English."""
+    nb = nbformat.read(STUDENT / "en" / "05_comparacao.ipynb", as_version=4)
+    placeholders = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Write your answer here._"
+    ]
+    assert len(placeholders) >= 5
+    placeholders[1].source = "The backbone changed the mIoU the most."
+    submission = write(nb, tmp_path / "ana" / "05_comparacao.ipynb")
+
+    result = grade(submission, quiet=True, sandbox_mode="none")
+
+    assert (result["language"], result["report_language"], result["status"]) == ("en", "en", OK)
+    assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
+    assert result["report"].startswith("# Grading report: 05\\_comparacao.ipynb")
+    assert f"Reflection questions: 1 of {len(placeholders)} answered." in result["report"]
+    assert "❌ not answered: Question 2: Open the figure" in result["report"]
+    assert "✅ Question 1: Of the choices your grid compares" in result["report"]
+
+
 MEDDLING_CELL = """
 
 class Meddle:
@@ -888,7 +911,7 @@ def test_a_submission_in_english_gets_english_feedback_whatever_its_code_does_to
     """The child that runs the checks speaks the submission's language (chosen explicitly from the grader's
     configuration, so that code of the submission that changes FCN_COURSE_LANG changes nothing)."""
     observed = "[os.environ.get('FCN_COURSE_LANG'), sys.modules['fcn_course.messages'].active_language()]"
-    nb = setup_says(notebook_01(RECALL, MEDDLING_CELL + spy_cell(observed)), "os.environ['FCN_COURSE_LANG'] = 'en'")
+    nb = notebook_01(RECALL, MEDDLING_CELL + spy_cell(observed), edition="en")
     submission = write(nb, tmp_path / "01_dados_e_metricas.ipynb")
 
     result = grade(submission, quiet=True, sandbox_mode="none")

@@ -173,12 +173,14 @@ def test_download_command_help_says_what_replace_deletes(capsys):
     assert "--replace" in said and "sobrescreve" in said and "mantidos" in said
 
 
-@pytest.mark.parametrize("command", ["grade", "export-grades"])
-def test_grade_and_export_grades_take_a_language_defaulting_to_brazilian_portuguese(command, capsys):
+@pytest.mark.parametrize("command, default", [("grade", None), ("export-grades", "pt_BR")])
+def test_grade_and_export_grades_take_a_language(command, default, capsys):
+    """``export-grades`` speaks Brazilian Portuguese unless told; ``grade`` speaks each submission's own
+    language unless ``--lang`` forces one (``None``: per submission)."""
     from fcn_course.instructor.__main__ import build_parser
 
     parser = build_parser()
-    assert parser.parse_args([command, "folder"]).lang == "pt_BR"
+    assert parser.parse_args([command, "folder"]).lang == default
     assert parser.parse_args([command, "folder", "--lang", "en"]).lang == "en"
     with pytest.raises(SystemExit):
         parser.parse_args([command, "folder", "--lang", "fr"])
@@ -192,3 +194,4 @@ def test_the_instructor_help_comes_from_the_catalogue(capsys):
     out = " ".join(capsys.readouterr().out.split())
     first_sentence = text("instructor_cli.grade.description").split(".")[0]  # argparse may break at hyphens later
     assert " ".join(first_sentence.split()) in out and "--lang" in out
+    assert "each submission's own language" in out  # grade's --lang: what happens without it

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import nbformat
@@ -37,6 +38,7 @@ from fcn_course.instructor.grade import (
     split_challenges,
     source_review,
     status_label,
+    submission_language,
 )
 from fcn_course.instructor.grade_class import CSV_COLUMNS
 from fcn_course.instructor.grade_time import ChildRun
@@ -70,9 +72,10 @@ def iou_and_dice_from_confusion(matrix):
 '''
 
 
-def notebook_01(exercise_source: str, extra: str = ""):
-    """The student notebook 01 with its Exercise 0 cell replaced (and ``extra`` appended to that cell)."""
-    nb = nbformat.read(STUDENT / "01_dados_e_metricas.ipynb", as_version=4)
+def notebook_01(exercise_source: str, extra: str = "", edition: str = ""):
+    """The student notebook 01 with its Exercise 0 cell replaced (and ``extra`` appended to that cell);
+    ``edition="en"``: that of the English edition (``notebooks/en/``)."""
+    nb = nbformat.read(STUDENT / edition / "01_dados_e_metricas.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "def iou_and_dice_from_confusion" in c.source)
     cell.source = exercise_source + extra
     return nb
@@ -750,19 +753,174 @@ def test_the_checks_of_a_submission_get_the_grading_language(tmp_path):
     assert sandbox.child_environment(tmp_path, [])[LANG_ENV] == "en"
 
 
+def setup_says(nb, line: str):
+    """``nb`` with the line of its set-up cell (the second cell) that chooses the language replaced by ``line``
+    (``""``: removed, as in a notebook made before the line existed)."""
+    setup = nb.cells[1]
+    source = re.sub(r"^os\.environ\['FCN_COURSE_LANG'\] = .*$", line, setup.source, count=1, flags=re.MULTILINE)
+    assert source != setup.source or "FCN_COURSE_LANG" in line
+    setup.source = source
+    return nb
+
+
+@pytest.mark.parametrize(
+    "line, language",
+    [
+        ("os.environ['FCN_COURSE_LANG'] = 'pt_BR'  # a língua das mensagens deste notebook", "pt_BR"),
+        ("os.environ['FCN_COURSE_LANG'] = 'en'  # the language of this notebook's messages", "en"),
+        ('os.environ["FCN_COURSE_LANG"] = "EN"', "en"),  # spelled as the catalogue accepts it
+        ("", "pt_BR"),  # a notebook from before the line: the course's default
+        ("os.environ['FCN_COURSE_LANG'] = 'fr'", "pt_BR"),  # not a language of the catalogue
+        ("os.environ['FCN_COURSE_LANG'] = 'en_US.UTF-8'", "pt_BR"),
+        ("os.environ['FCN_COURSE_LANG'] = 42", "pt_BR"),
+        ("os.environ['FCN_COURSE_LANG'] = 'e' + 'n'", "pt_BR"),  # only a plain string is read
+        ("os.environ['FCN_COURSE_LANG'] = 'en' +", "pt_BR"),  # the cell no longer parses
+        ("!pip install -q tqdm\nos.environ['FCN_COURSE_LANG'] = 'en'", "en"),  # IPython syntax around it
+    ],
+)
+def test_a_submissions_language_is_read_from_its_setup_cell(line, language):
+    assert submission_language(setup_says(notebook_01(RIGHT), line)) == language
+
+
+def test_reading_a_submissions_language_never_runs_its_code(tmp_path):
+    ran = tmp_path / "ran"
+    line = f"os.environ['FCN_COURSE_LANG'] = __import__('pathlib').Path({str(ran)!r}).touch() or 'en'"
+    assert submission_language(setup_says(notebook_01(RIGHT), line)) == "pt_BR" and not ran.exists()
+
+
+def test_a_moved_or_missing_setup_cell_still_gives_a_language():
+    """A student may add a cell above the set-up cell or delete it: the first code cell that chooses a
+    language is read; none at all, or no cell at all, is the course's default."""
+    nb = setup_says(notebook_01(RIGHT), "os.environ['FCN_COURSE_LANG'] = 'en'")
+    nb.cells.insert(1, nbformat.v4.new_code_cell("import os\nos.environ['FCN_COURSE_DATA'] = '/dados'"))
+    assert submission_language(nb) == "en"
+    del nb.cells[2]
+    assert submission_language(nb) == "pt_BR"
+    assert submission_language(nbformat.v4.new_notebook()) == "pt_BR"
+
+
+def language_spy(seen: list):
+    """A stand-in for the child process that records the language it was given (its environment and the
+    grader's active language while it runs) and answers with the exercise's title in that language."""
+
+    def run_child(copy_path, *args, **kwargs):
+        from fcn_course.environment import LANG_ENV
+        from fcn_course.messages import active_language
+
+        seen.append((sandbox.child_environment(copy_path.parent, [])[LANG_ENV], active_language()))
+        exercise = {"key": "iou", "name": get_exercise("iou").title, "passed": True, "messages": []}
+        return {"status": OK, "exercises": [exercise], "cell_errors": [], "checks_error": None, "review": {}}
+
+    return run_child
+
+
+def test_each_submission_is_graded_and_reported_in_its_own_language(tmp_path, monkeypatch, no_sandbox_probe):
+    """Per submission, not per grading: the child gets the language of the submission's set-up cell, and the
+    report speaks it; the grader's own language (set_language) is not changed and does not decide."""
+    from fcn_course.messages import active_language, set_language
+
+    seen = []
+    monkeypatch.setattr(grade_module, "_run_child", language_spy(seen))
+    set_language("en")  # the instructor's language: it does not choose the students'
+    english = write(setup_says(notebook_01(RIGHT), "os.environ['FCN_COURSE_LANG'] = 'en'"), tmp_path / "a" / "01.ipynb")
+    portuguese = write(notebook_01(RIGHT), tmp_path / "b" / "01_dados_e_metricas.ipynb")
+    older = write(setup_says(notebook_01(RIGHT), ""), tmp_path / "c" / "01_dados_e_metricas.ipynb")
+
+    results = [grade(path, quiet=True) for path in (english, portuguese, older)]
+
+    assert seen == [("en", "en"), ("pt_BR", "pt_BR"), ("pt_BR", "pt_BR")]
+    assert [r["language"] for r in results] == ["en", "pt_BR", "pt_BR"]
+    assert [r["report_language"] for r in results] == ["en", "pt_BR", "pt_BR"]
+    assert results[0]["report"].startswith("# Grading report: 01.ipynb")
+    assert "**1 of 1 exercise correct.**" in results[0]["report"] and "Exercise 0" in results[0]["report"]
+    for result in results[1:]:
+        assert result["report"].startswith("# Relatório de correção") and "1 de 1 exercício correto" in result["report"]
+        assert "Exercício 0" in result["report"]
+    assert active_language() == "en"
+
+
+def test_a_language_the_instructor_forces_is_used_for_every_submission(tmp_path, monkeypatch, no_sandbox_probe):
+    """``grade --lang``: every report and every child in that language; the submission's own is still noted."""
+    seen = []
+    monkeypatch.setattr(grade_module, "_run_child", language_spy(seen))
+    portuguese = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{")
+
+    forced = grade(portuguese, quiet=True, language="en")
+    unreadable = [grade(tmp_path / "broken.ipynb", quiet=True, language=lang) for lang in (None, "en")]
+
+    assert seen == [("en", "en")] and (forced["language"], forced["report_language"]) == ("pt_BR", "en")
+    assert forced["report"].startswith("# Grading report") and "Exercise 0" in forced["report"]
+    assert [r["status"] for r in unreadable] == [INVALID, INVALID]
+    assert [r["language"] for r in unreadable] == ["", ""]  # nothing could be read to tell
+    assert [r["report_language"] for r in unreadable] == ["pt_BR", "en"]
+    assert "Arquivo inválido" in unreadable[0]["report"] and "Invalid file" in unreadable[1]["report"]
+    with pytest.raises(ValueError, match="'fr'"):
+        grade(portuguese, quiet=True, language="fr")
+
+
+def test_an_english_submission_finds_its_answers_through_the_english_student_notebook(tmp_path, monkeypatch):
+    """The reflection answers are found through the student notebook of the submission's edition
+    (``notebooks/en/``), and through the course's own when that edition has no such notebook."""
+    course = tmp_path / "course"
+    for folder, words in ((course / "notebooks", "Português"), (course / "notebooks" / "en", "English")):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(words)])
+        write(nb, folder / "01_dados_e_metricas.ipynb")
+    monkeypatch.setattr(grade_module, "PACKAGE_PARENT", course)
+
+    assert grade_module._template_for("01_dados_e_metricas", "en").cells[0].source == "English"
+    assert grade_module._template_for("01_dados_e_metricas", "pt_BR").cells[0].source == "Português"
+    (course / "notebooks" / "en" / "01_dados_e_metricas.ipynb").unlink()
+    assert grade_module._template_for("01_dados_e_metricas", "en").cells[0].source == "Português"
+    assert grade_module._template_for(None, "en") is None
+
+
+@pytest.mark.subprocess
+def test_a_submission_of_the_english_edition_is_reported_in_english_with_its_answers_found(tmp_path):
+    """The real English notebook 05: its language from its set-up cell, its answers found through
+    ``notebooks/en/05_comparacao.ipynb`` (English placeholders), its report and labels in English."""
+    nb = nbformat.read(STUDENT / "en" / "05_comparacao.ipynb", as_version=4)
+    placeholders = [
+        c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == "_Write your answer here._"
+    ]
+    assert len(placeholders) >= 5
+    placeholders[1].source = "The backbone changed the mIoU the most."
+    submission = write(nb, tmp_path / "ana" / "05_comparacao.ipynb")
+
+    result = grade(submission, quiet=True, sandbox_mode="none")
+
+    assert (result["language"], result["report_language"], result["status"]) == ("en", "en", OK)
+    assert [answer["answered"] for answer in result["reflections"]] == [i == 1 for i in range(len(placeholders))]
+    assert result["report"].startswith("# Grading report: 05\\_comparacao.ipynb")
+    assert f"Reflection questions: 1 of {len(placeholders)} answered." in result["report"]
+    assert "❌ not answered: Question 2: Open the figure" in result["report"]
+    assert "✅ Question 1: Of the choices your grid compares" in result["report"]
+
+
+MEDDLING_CELL = """
+
+class Meddle:
+    import os
+    os.environ['FCN_COURSE_LANG'] = 'fr'  # would make every message of the checks fail, were it read
+"""
+
+
 @pytest.mark.subprocess
 @pytest.mark.slow
-def test_a_submission_graded_in_english_gets_english_feedback(tmp_path):
-    """The child process that runs the checks speaks the grading's language, not its own default."""
-    from fcn_course.messages import set_language
+def test_a_submission_in_english_gets_english_feedback_whatever_its_code_does_to_the_language(tmp_path):
+    """The child that runs the checks speaks the submission's language (chosen explicitly from the grader's
+    configuration, so that code of the submission that changes FCN_COURSE_LANG changes nothing)."""
+    observed = "[os.environ.get('FCN_COURSE_LANG'), sys.modules['fcn_course.messages'].active_language()]"
+    nb = notebook_01(RECALL, MEDDLING_CELL + spy_cell(observed), edition="en")
+    submission = write(nb, tmp_path / "01_dados_e_metricas.ipynb")
 
-    set_language("en")
-    submission = write(notebook_01(RECALL), tmp_path / "01_dados_e_metricas.ipynb")
-    result = grade(submission, quiet=True)
-    assert result["status"] == OK and result["passed"] == 0
+    result = grade(submission, quiet=True, sandbox_mode="none")
+
+    assert result["status"] == OK and result["passed"] == 0 and result["checks_error"] is None, result["report"]
+    assert spied(result) == ["fr", "en"]
     feedback = " ".join(result["exercises"][0]["messages"])
     assert "this is each class's recall" in feedback and "isso é" not in feedback
-    assert result["exercises"][0]["name"].startswith("Exercise 0")
+    assert result["exercises"][0]["name"].startswith("Exercise 0") and result["report"].startswith("# Grading report")
 
 
 def test_a_desafio_is_reported_apart_as_extra_and_never_counted():

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from test_instructor_grade import RECALL, RIGHT, notebook_01, write, write_raw
+from test_instructor_grade import RECALL, RIGHT, notebook_01, setup_says, write, write_raw
 from tiny_course import sha256
 
 from fcn_course.instructor import grade as grade_module
@@ -179,10 +179,70 @@ def test_every_entry_ends_as_a_row_whatever_it_is(tmp_path, fake_child, monkeypa
     assert "não é um arquivo comum" in capsys.readouterr().out
 
 
+def mixed_class(folder: Path) -> Path:
+    """ana works in the English edition, bia in the Portuguese one, caio in a notebook from before the set-up
+    cell chose a language; davi's file is unreadable."""
+    write(setup_says(notebook_01(RIGHT), "os.environ['FCN_COURSE_LANG'] = 'en'"), folder / "ana" / "01.ipynb")
+    write(notebook_01(RIGHT), folder / "bia" / "01_dados_e_metricas.ipynb")
+    write(setup_says(notebook_01(RIGHT), ""), folder / "caio" / "01_dados_e_metricas.ipynb")
+    (folder / "davi").mkdir()
+    (folder / "davi" / "01_dados_e_metricas.ipynb").write_text("{")
+    return folder
+
+
+def test_each_report_of_a_class_speaks_its_submissions_language_and_the_csv_says_which(tmp_path, fake_child, capsys):
+    turma = mixed_class(tmp_path / "turma")
+
+    instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "notas")])
+
+    rows = read_csv(tmp_path / "notas" / CSV_NAME)
+    assert {name: row["language"] for name, row in rows.items()} == {
+        "ana/01.ipynb": "en",
+        "bia/01_dados_e_metricas.ipynb": "pt_BR",
+        "caio/01_dados_e_metricas.ipynb": "pt_BR",
+        "davi/01_dados_e_metricas.ipynb": "",  # nothing could be read to tell
+    }
+    reports = {name: (tmp_path / "notas" / row["report"]).read_text() for name, row in rows.items()}
+    assert reports["ana/01.ipynb"].startswith("# Grading report: ana/01.ipynb")
+    for name in ("bia/01_dados_e_metricas.ipynb", "caio/01_dados_e_metricas.ipynb", "davi/01_dados_e_metricas.ipynb"):
+        assert reports[name].startswith("# Relatório de correção"), name
+    progress = capsys.readouterr().out  # the instructor's lines: the grader's own language
+    assert "corrigido" in progress and "arquivo inválido" in progress and " graded " not in progress
+
+
+def test_grade_lang_puts_every_report_and_every_line_in_one_language(tmp_path, fake_child, capsys):
+    turma = mixed_class(tmp_path / "turma")
+
+    instructor_main(["grade", str(turma), "--report-dir", str(tmp_path / "notas"), "--lang", "en"])
+
+    rows = read_csv(tmp_path / "notas" / CSV_NAME)
+    assert [row["language"] for row in rows.values()] == ["en", "pt_BR", "pt_BR", ""]  # still the submissions'
+    for name, row in rows.items():
+        assert (tmp_path / "notas" / row["report"]).read_text().startswith("# Grading report"), name
+    progress = capsys.readouterr().out
+    assert "graded" in progress and "invalid file" in progress and "corrigido" not in progress
+
+
+def test_a_grader_that_breaks_on_a_submission_reports_it_in_the_language_asked(tmp_path, monkeypatch, capsys):
+    """The report written for a submission the grader itself broke on (no language read from it): the one
+    ``--lang`` asked for, else the course's default."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the grader itself broke")
+
+    monkeypatch.setattr("fcn_course.instructor.grade_class.grade", broken)
+    write(notebook_01(RIGHT), tmp_path / "turma" / "01_dados_e_metricas.ipynb")
+    for language, title in ((None, "# Relatório de correção"), ("en", "# Grading report")):
+        grades = grade_class([tmp_path / "turma"], tmp_path / "notas", replace=True, language=language, zygote=False)
+        (row,) = grades.rows
+        assert row["status"] == CRASHED and row["language"] == ""
+        assert (tmp_path / "notas" / row["report"]).read_text().startswith(title)
+
+
 def test_a_row_with_a_reason_for_review_is_not_a_pass():
     row = {"status": OK, "exercises_passed": 1, "exercises_total": 1, "review": "instructor_code"}
     assert not row_passed(row) and row_passed({**row, "review": ""})
-    assert CSV_COLUMNS[-2:] == ("review", "sandbox")  # new columns go at the end: programs read the others
+    assert CSV_COLUMNS[-3:] == ("review", "sandbox", "language")  # new columns go at the end: programs read the others
 
 
 @pytest.mark.safety

@@ -13,6 +13,7 @@ from test_instructor_grade import (
     TAMPERING_CELL,
     notebook_01,
     processes_with_arguments,
+    setup_says,
     spied,
     spy_cell,
     write,
@@ -117,6 +118,38 @@ def test_a_class_is_graded_through_one_zygote_per_job_and_they_end_with_it(tmp_p
 
     assert [row["status"] for row in grades.rows] == [OK] * 3
     assert len(started) == 1 and not started[0].alive
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sandboxed", [False, True], ids=["zygote", "zygote-in-bwrap"])
+def test_each_forked_submission_speaks_its_own_language_and_none_is_left_for_the_next(tmp_path, sandboxed):
+    """The zygote starts for the first submission, in English (its own environment says ``en``); the children
+    it forks one after the other speak each submission's language, in their environment and in the checks'
+    feedback: never the zygote's nor the previous submission's."""
+    if sandboxed and not bwrap_available():
+        pytest.skip("bubblewrap (bwrap) is not installed or cannot run here")
+    observed = "[os.environ.get('FCN_COURSE_LANG'), sys.modules['fcn_course.messages'].active_language()]"
+    lines = {
+        "ana": "os.environ['FCN_COURSE_LANG'] = 'en'",
+        "bia": "os.environ['FCN_COURSE_LANG'] = 'pt_BR'",
+        "caio": "",  # a notebook from before the line: the course's default
+        "davi": "os.environ['FCN_COURSE_LANG'] = 'en'",
+    }
+    paths = [
+        write(setup_says(notebook_01(RECALL, spy_cell(observed)), line), tmp_path / who / "01_dados_e_metricas.ipynb")
+        for who, line in lines.items()
+    ]
+    options = {"quiet": True, "sandbox_mode": "bwrap" if sandboxed else "none", "private": [tmp_path]}
+    with grade_zygote.ZygotePool() as zygotes:
+        results = [grade(paths[0], zygotes=zygotes, **options)]
+        zygote = zygotes.started()
+        results += [grade(path, zygotes=zygotes, **options) for path in paths[1:]]
+        assert len(zygote) == 1 and zygotes.started() == zygote  # one zygote forked them all
+
+    assert [spied(result) for result in results] == [["en", "en"], ["pt_BR", "pt_BR"], ["pt_BR", "pt_BR"], ["en", "en"]]
+    feedback = [" ".join(result["exercises"][0]["messages"]) for result in results]
+    assert ["isso é" in text for text in feedback] == [False, True, True, False]
+    assert ["this is each class's recall" in text for text in feedback] == [True, False, False, True]
 
 
 # ---------------------------------------------------------------- a zygote in the bwrap sandbox

@@ -279,6 +279,30 @@ def test_set_language_wins_over_the_environment_and_can_be_undone(monkeypatch):
     assert messages.set_language(None) == "en"
 
 
+def test_speaking_is_for_its_own_thread_wins_over_set_language_and_is_given_back():
+    """Grading speaks each submission's language, several submissions at once in threads (``grade --jobs``):
+    a ``speaking`` block changes the language of its own thread only, for the block only."""
+    import threading
+
+    messages.set_language("en")
+    inside, seen = threading.Event(), {}
+
+    def another_thread():
+        inside.wait(10)
+        seen["other thread"] = messages.active_language()
+
+    thread = threading.Thread(target=another_thread)
+    thread.start()
+    with messages.speaking("pt_BR"):
+        with messages.speaking("en"):
+            seen["nested"] = messages.active_language()
+        seen["block"] = messages.text("checks.passed", title="X")
+        inside.set()
+        thread.join(10)
+    assert seen == {"nested": "en", "block": "✅ X: tudo certo!", "other thread": "en"}
+    assert messages.active_language() == "en"
+
+
 def test_an_unknown_language_is_refused_listing_the_available_ones(monkeypatch):
     with pytest.raises(ValueError, match="'fr'.*pt_BR, en"):
         messages.set_language("fr")

@@ -92,7 +92,8 @@ def _cmd_grade(a):
     from fcn_course.instructor.grade_class import GradingOutputError, GradingRefused, grade_class, row_passed
     from fcn_course.instructor.sandbox import GIB, Limits, SandboxUnavailable
 
-    set_language(a.lang)  # the reports, the labels of grades.csv and the feedback of the checks
+    if a.lang is not None:  # every report, the checks' feedback and these lines; else each submission's own
+        set_language(a.lang)
     limits = Limits(memory_bytes=int(a.memory_limit * GIB) if a.memory_limit else None)
     try:
         grades = grade_class(
@@ -104,6 +105,7 @@ def _cmd_grade(a):
             sandbox_mode=a.sandbox,
             limits=limits,
             zygote=not a.no_zygote,
+            language=a.lang,
         )
     except (FileNotFoundError, GradingRefused, SandboxUnavailable) as error:
         print(f"grade: {error}", file=sys.stderr)
@@ -221,13 +223,14 @@ def _cmd_predict(argv):
 SELF_PARSING = {"grid": _cmd_grid, "predict": _cmd_predict}
 
 
-def _language_option(parser) -> None:
-    """``--lang``: the language of the reports and of the checks' feedback (default: Brazilian Portuguese)."""
+def _language_option(parser, per_submission: bool = False) -> None:
+    """``--lang``: the language of the reports and of the checks' feedback (default: Brazilian Portuguese; with
+    ``per_submission``, ``grade``'s: None, each submission's own language)."""
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
-        default=DEFAULT_LANGUAGE,
-        help=text("instructor_cli.lang", default=DEFAULT_LANGUAGE),
+        default=None if per_submission else DEFAULT_LANGUAGE,
+        help=text("instructor_cli.grade.lang" if per_submission else "instructor_cli.lang", default=DEFAULT_LANGUAGE),
     )
 
 
@@ -288,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory-limit", type=float, default=8, metavar="GIB", help=text("instructor_cli.grade.memory_limit")
     )
     p.add_argument("--exit-zero", action="store_true", help=text("instructor_cli.grade.exit_zero"))
-    _language_option(p)
+    _language_option(p, per_submission=True)
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser(

@@ -19,10 +19,18 @@ resposta aqui._" in the student notebook) were written. Everything the submissio
 check feedback quoting it) is escaped or fenced, so it can never add Markdown of its own. A broken cell, a
 crashing check, a time-out, an unreadable file or a report that cannot be written is reported, never fatal.
 ``fcn_course.instructor.grade_class`` grades a whole class folder with this.
+
+Languages: each submission is graded in its own language, the one its Colab set-up cell gives
+``FCN_COURSE_LANG`` (``fcn_course.colab``; read from the source with ``ast``, never run:
+:func:`submission_language`), else the course's default; its report, the checks' feedback (the child is
+told the language explicitly, whatever its environment or the zygote it was forked from) and the student
+notebook its answers are found through (``notebooks/<language>/`` for a translated edition) follow it.
+``grade(language=...)`` (``grade --lang``) puts every submission in one language instead.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -42,7 +50,8 @@ from fcn_course.instructor.grade_review import INSTRUCTOR_CODE, INTERPRETER_TOOL
 from fcn_course.instructor.grade_time import run_limited, timeout_message
 from fcn_course.instructor.markers import answer_placeholders
 from fcn_course.instructor.pairs import STUDENT_DIR
-from fcn_course.messages import LANGUAGES, text
+from fcn_course.environment import LANG_ENV
+from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, active_language, known_language, speaking, text
 
 DEFAULT_TIMEOUT = 300  # seconds of CPU time per submission (measured: at most ~40 s, notebook 04's VGG16s)
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder that holds fcn_course/ (and solutions/)
@@ -186,10 +195,66 @@ def reflection_answers(submission, template) -> list:
     return answers
 
 
-def _template_for(notebook: Optional[str]):
-    """The student notebook ``notebooks/<name>.ipynb`` a submission was made from, None if unknown."""
-    path = PACKAGE_PARENT / STUDENT_DIR / f"{notebook}.ipynb"
-    return nbformat.read(path, as_version=4) if notebook and path.is_file() else None
+def _template_for(notebook: Optional[str], language: str = DEFAULT_LANGUAGE):
+    """The student notebook a submission was made from: that of its language's edition
+    (``notebooks/en/<name>.ipynb``, ``instructor.editions``) when there is one, else the course's own
+    ``notebooks/<name>.ipynb``; None if unknown."""
+    if not notebook:
+        return None
+    folders = [STUDENT_DIR] if language == DEFAULT_LANGUAGE else [STUDENT_DIR / language, STUDENT_DIR]
+    path = next((p for folder in folders if (p := PACKAGE_PARENT / folder / f"{notebook}.ipynb").is_file()), None)
+    return nbformat.read(path, as_version=4) if path is not None else None
+
+
+# --------------------------------------------------------------------------------------------------
+# A submission's language: what its set-up cell gives FCN_COURSE_LANG, read from the source, never run
+# --------------------------------------------------------------------------------------------------
+def _assigned_language(source: str) -> Optional[str]:
+    """What a top-level ``os.environ["FCN_COURSE_LANG"] = ...`` of a code cell assigns: the string, ``""``
+    for anything but a plain string, None when the cell assigns nothing there (or does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        try:
+            from fcn_course.definitions import python_source  # ``!pip ...`` lines around it
+
+            tree = ast.parse(python_source(source))
+        except Exception:  # noqa: BLE001 - whatever the student wrote, the grader goes on
+            return None
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, (ast.Attribute, ast.Name))
+                and ast.unparse(target.value) in ("os.environ", "environ")
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == LANG_ENV
+            ):
+                value = node.value
+                return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+    return None
+
+
+def submission_language(nb) -> str:
+    """The language a submission speaks: what the first code cell that sets ``FCN_COURSE_LANG`` assigns to
+    it (the Colab set-up cell, the second cell of every course notebook), read with ``ast``, never run.
+
+    Anything that is not a language of the catalogue (an edited line, an expression, a cell that no longer
+    parses), or no such line at all (a notebook from before the set-up cell had it), is the course's
+    default, :data:`~fcn_course.messages.DEFAULT_LANGUAGE`.
+    """
+    for cell in nb.get("cells") or []:
+        if cell.get("cell_type") != "code":
+            continue
+        assigned = _assigned_language(str(cell.get("source", "")))
+        if assigned is not None:
+            try:
+                return known_language(assigned)
+            except ValueError:
+                return DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------------------------------
@@ -388,6 +453,7 @@ def _attempts(copy_path: Path, timeout, sandbox_mode, limits, private, retries, 
         "limits": sandbox.limits_for_child(limits),
         "modules": modules,
         "rules": _guard_rules(workdir, readable, private),
+        "language": active_language(),  # the child speaks it whatever its environment says (grade_child)
     }
     command = [sys.executable, "-s", "-B", "-m", "fcn_course.instructor.grade_child", json.dumps(config)]
     if sandbox_mode == "bwrap":
@@ -557,14 +623,21 @@ def write_report(path, markdown: str) -> Optional[str]:
 # One submission
 # --------------------------------------------------------------------------------------------------
 def _graded(
-    submission: Path, data: bytes, timeout: float, sandbox_mode: str, limits, private, retries, zygotes=None
+    submission: Path,
+    data: bytes,
+    nb,
+    timeout: float,
+    sandbox_mode: str,
+    limits,
+    private,
+    retries,
+    zygotes=None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict:
-    """Grade the bytes read from ``submission``: parse, review the source, run the child, find the answers."""
+    """Grade the bytes read from ``submission`` (``nb``, parsed from them): review the source, run the child,
+    find the answers through the student notebook of the submission's ``language``."""
     from fcn_course.checks.registry import course_notebook_of
 
-    nb, unreadable = parse_submission(data, submission.suffix)
-    if unreadable:
-        return {"status": INVALID, "checks_error": unreadable, "review": {}}
     review = source_review(nb)
     sandbox_mode = sandbox.resolve_sandbox(sandbox_mode)  # asked only when code is about to run
     with tempfile.TemporaryDirectory(prefix="fcn_course_grade_") as workdir:
@@ -574,7 +647,7 @@ def _graded(
         result = _run_child(copy_path, timeout, sandbox_mode, limits, private, retries, zygotes)
     for reason, details in (result.pop("review", None) or {}).items():
         review[reason] = list(dict.fromkeys(review.get(reason, []) + details))
-    template = _template_for(course_notebook_of(submission.name))
+    template = _template_for(course_notebook_of(submission.name), language)
     reflections = reflection_answers(nb, template) if template is not None else []
     return {**result, "review": review, "reflections": reflections, "sandbox": sandbox_mode}
 
@@ -591,6 +664,7 @@ def grade(
     limits=sandbox.DEFAULT_LIMITS,
     private=(),
     zygotes=None,
+    language: Optional[str] = None,
 ) -> dict:
     """Grade one student's notebook with the course's checks (``fcn_course.checks.run_all``).
 
@@ -608,36 +682,50 @@ def grade(
     ``timeout`` is in seconds of CPU time; a time-out is tried again ``retries`` times before it is reported.
     ``zygotes``: a ``grade_zygote.ZygotePool`` to fork the child from (a class: ``grade_class``), None for a
     fresh process; ``process`` in the result: the child's CPU and wall seconds and peak memory (when it ran).
+    ``language``: None (each submission in its own: ``language`` in the result, see
+    :func:`submission_language`; ``""`` when the file could not be read), or the one every report and check
+    speaks (``grade --lang``); ``report_language`` in the result: the one the report and feedback are in.
     """
     submission = Path(os.path.abspath(submission_path))
-    data, status, reason = read_entry(submission)
-    if data is None:
-        result = {"status": status, "checks_error": reason}
-    else:
-        private = [*private, *([Path(os.path.abspath(report_path)).parent] if report_path is not None else [])]
-        result = _graded(submission, data, timeout, sandbox_mode, limits, private, retries, zygotes)
-        if read_entry(submission)[0] != data:
+    forced = None if language is None else known_language(language)
+    with speaking(forced or DEFAULT_LANGUAGE):  # what is said about a file that cannot be read
+        data, status, reason = read_entry(submission)
+        nb, unreadable = parse_submission(data, submission.suffix) if data is not None else (None, None)
+    detected = submission_language(nb) if nb is not None else ""
+    with speaking(forced or detected or DEFAULT_LANGUAGE) as spoken:
+        if data is None:
+            result = {"status": status, "checks_error": reason}
+        elif nb is None:
+            result = {"status": INVALID, "checks_error": unreadable, "review": {}}
+        else:
+            private = [*private, *([Path(os.path.abspath(report_path)).parent] if report_path is not None else [])]
+            result = _graded(
+                submission, data, nb, timeout, sandbox_mode, limits, private, retries, zygotes, language=detected
+            )
+        if data is not None and read_entry(submission)[0] != data:
             result["review"][FILE_CHANGED] = []
-    result = {
-        "exercises": [],
-        "cell_errors": [],
-        "checks_error": None,
-        "reflections": [],
-        "review": {},
-        "sandbox": "",
-        "process": None,
-        **result,
-    }
-    result["exercises"], result["challenges"] = split_challenges(result["exercises"])
-    if any(reason in result["review"] for reason in TAMPERING):
-        result["status"] = TAMPERED
-    markdown = report_markdown(name or submission.name, result)
+        result = {
+            "exercises": [],
+            "cell_errors": [],
+            "checks_error": None,
+            "reflections": [],
+            "review": {},
+            "sandbox": "",
+            "process": None,
+            **result,
+        }
+        result["exercises"], result["challenges"] = split_challenges(result["exercises"])
+        if any(reason in result["review"] for reason in TAMPERING):
+            result["status"] = TAMPERED
+        markdown = report_markdown(name or submission.name, result)
     if not quiet:
         print(markdown)
     report_error = write_report(report_path, markdown) if report_path is not None else None
     return {
         "submission": str(submission),
         "sha256": hashlib.sha256(data).hexdigest() if data else None,
+        "language": detected,
+        "report_language": spoken,
         **result,
         "passed": sum(e["passed"] for e in result["exercises"]),
         "total": len(result["exercises"]),

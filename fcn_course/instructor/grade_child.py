@@ -3,7 +3,10 @@
 The parent (``fcn_course.instructor.grade``) starts this in a temporary folder (see ``sandbox``). The steps,
 in this order, so that everything that protects the grading is in place before the first line of student code:
 
-1. lower the resource limits (``grade_time.limit_own_cpu``, ``sandbox.apply_limits``);
+1. lower the resource limits (``grade_time.limit_own_cpu``, ``sandbox.apply_limits``), and speak the
+   submission's language (``language``, chosen by the grader: ``grade.submission_language``), set here
+   rather than left to ``FCN_COURSE_LANG``, so that neither the zygote this child may be forked from nor
+   the submission's code changing the variable decides;
 2. read the one-time token the grader left in the ``token`` file, and delete the file: the result must carry
    the token, so a result file written by the student's code (which cannot read it any more) is forged;
 3. import the checks (and the modules of extra exercises) and take a :class:`Fingerprint` of the code that
@@ -298,10 +301,13 @@ def write_result(path: Path, result: dict) -> None:
 
 def main(argv) -> int:
     """``CONFIG`` (JSON): ``copy``, ``result``, ``limits``, ``modules`` (check modules to import) and ``rules``
-    (the guard's folders), ``token`` (the file that holds the token)."""
+    (the guard's folders), ``token`` (the file that holds the token), ``language`` (of the checks' feedback)."""
+    from fcn_course.messages import set_language
+
     config = json.loads(argv[0])
     limit_own_cpu()  # the time limit, in CPU seconds (grade_time)
     sandbox.apply_limits(config["limits"])
+    set_language(config.get("language"))  # before the fingerprint: the submission's code must leave it so
     token_path = Path(config["token"])
     token = token_path.read_text().strip()
     token_path.unlink()  # gone before the first line of student code

@@ -22,8 +22,10 @@ reason for manual review (``--exit-zero`` turns that off).
 
 Languages: the CSV is for programs and spreadsheets, so its file name, its column names (``CSV_COLUMNS``) and
 its ``status`` and ``review`` values (``grade.OK``..., ``grade.INSTRUCTOR_CODE``...) are stable English
-machine values, the same whatever the language of the course. What people read (the Markdown reports, the
-progress lines) comes from the message catalogue (``fcn_course.messages``): Portuguese today.
+machine values, the same whatever the language of the course. What people read comes from the message
+catalogue (``fcn_course.messages``): each Markdown report in its submission's language (the one its set-up cell
+chooses, ``grade.submission_language``; the ``language`` column says which) unless ``language`` (``grade
+--lang``) puts them all in one; the progress lines in the grader's language (``--lang``, else the active one).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from fcn_course.instructor.grade import (
 )
 from fcn_course.instructor.grade_zygote import ZygotePool
 from fcn_course.instructor.grade_zygote import supported as zygote_supported
-from fcn_course.messages import text
+from fcn_course.messages import DEFAULT_LANGUAGE, speaking, text
 
 CSV_NAME = "grades.csv"
 LOCK_NAME = ".grade.lock"
@@ -61,7 +63,8 @@ LOCK_NAME = ".grade.lock"
 # written / asked, the labels of the unanswered questions ("; "-separated, as the notebook names them:
 # "Pergunta 2"), the report's file name (empty when it could not be written), the registry keys of the
 # exercises passed (space-separated: what ``lms`` weighs), the reasons for manual review (space-separated
-# grade.INSTRUCTOR_CODE...) and the sandbox the code ran in ("bwrap", "none"; empty when nothing ran).
+# grade.INSTRUCTOR_CODE...), the sandbox the code ran in ("bwrap", "none"; empty when nothing ran) and the
+# language of the submission's notebook ("pt_BR", "en": its set-up cell's; empty when the file could not be read).
 CSV_COLUMNS = (
     "submission",
     "notebook",
@@ -75,6 +78,7 @@ CSV_COLUMNS = (
     "passed_exercises",
     "review",
     "sandbox",
+    "language",
 )
 
 
@@ -271,7 +275,7 @@ def _row(name: str, report_name: str, result: dict) -> dict:
         "answers_written": sum(answer["answered"] for answer in reflections),
         "answers_total": len(reflections),
         "unanswered_questions": "; ".join(
-            a.get("label") or text("grade.question_label", number=i)
+            a.get("label") or text("grade.question_label", number=i, language=result.get("report_language"))
             for i, a in enumerate(reflections, start=1)
             if not a["answered"]
         ),
@@ -279,11 +283,13 @@ def _row(name: str, report_name: str, result: dict) -> dict:
         "passed_exercises": " ".join(e["key"] for e in result["exercises"] if e["passed"] and e.get("key")),
         "review": " ".join(result.get("review") or {}),
         "sandbox": result.get("sandbox") or "",
+        "language": result.get("language") or "",
     }
 
 
 def _grade_one(submission, name: str, report: Path, options: dict) -> dict:
-    """Grade one entry; an unexpected error of the grader itself becomes a CRASHED row, never an abort."""
+    """Grade one entry; an unexpected error of the grader itself becomes a CRASHED row, never an abort (its
+    report in the language asked for, else the course's default: nothing was read to tell)."""
     try:
         return grade(submission, report_path=report, quiet=True, name=name, **options)
     except Exception as error:
@@ -298,7 +304,9 @@ def _grade_one(submission, name: str, report: Path, options: dict) -> dict:
             "total": 0,
             "sandbox": "",
         }
-        return {**result, "report_error": write_report(report, report_markdown(name, result))}
+        with speaking(options.get("language") or DEFAULT_LANGUAGE) as spoken:
+            markdown = report_markdown(name, result)
+        return {**result, "report_language": spoken, "report_error": write_report(report, markdown)}
 
 
 def grade_class(
@@ -311,6 +319,7 @@ def grade_class(
     sandbox_mode: str = "auto",
     limits=sandbox.DEFAULT_LIMITS,
     zygote: bool = True,
+    language=None,
 ) -> ClassGrades:
     """Grade every submission under ``paths``; reports and the CSV go to ``report_dir`` (created).
 
@@ -318,7 +327,8 @@ def grade_class(
     ``replace``: replace an earlier grading in ``report_dir``; ``sandbox_mode`` and ``limits``: see
     ``fcn_course.instructor.sandbox``; ``zygote``: fork each child from a pre-imported zygote, one per job, where
     that works (Linux; with bwrap the zygote runs in the sandbox: ``fcn_course.instructor.grade_zygote``), else a
-    new process each. Raises FileNotFoundError (a path does not exist), GradingRefused (the
+    new process each; ``language``: None, each report in its submission's language, or the one of every report
+    (``grade --lang``). Raises FileNotFoundError (a path does not exist), GradingRefused (the
     folder is locked or holds files of someone else), ``sandbox.SandboxUnavailable`` and GradingOutputError
     (the CSV could not be written).
     """
@@ -334,7 +344,13 @@ def grade_class(
         report_dir.resolve(),
         *{Path(p).resolve() if Path(p).is_dir() else Path(os.path.abspath(p)).parent for p in paths},
     ]
-    options = {"timeout": timeout, "sandbox_mode": sandbox_mode, "limits": limits, "private": private}
+    options = {
+        "timeout": timeout,
+        "sandbox_mode": sandbox_mode,
+        "limits": limits,
+        "private": private,
+        "language": language,
+    }
 
     def one(submission):
         name = Path(os.path.abspath(submission)).relative_to(common).as_posix()

@@ -11,8 +11,9 @@ Each language is a module of this package holding a ``MESSAGES`` dict (``pt_BR``
 :data:`LANGUAGES`; keys are ``area.name`` in English, values are ``str.format`` templates with the same
 ``{fields}`` in every language (``tests/test_messages.py`` checks both).
 
-Which language: the one given to ``text(key, language=...)``; else the one a notebook chose with
-``set_language("en")``; else the environment variable ``FCN_COURSE_LANG`` (read by
+Which language: the one given to ``text(key, language=...)``; else the one of the innermost ``with
+speaking(...)`` block of this thread (the grader speaks each submission's language this way, several
+submissions at once); else the one a notebook chose with ``set_language("en")``; else the environment variable ``FCN_COURSE_LANG`` (read by
 ``fcn_course.environment``); else Brazilian Portuguese. The machine's locale never chooses it: a course
 taught in Portuguese stays in Portuguese on an English laptop.
 """
@@ -20,6 +21,7 @@ taught in Portuguese stays in Portuguese on an English laptop.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import string
 from typing import Optional
@@ -28,6 +30,8 @@ DEFAULT_LANGUAGE = "pt_BR"
 LANGUAGES = ("pt_BR", "en")
 
 _chosen: Optional[str] = None  # set by set_language(); None: the environment (or the default) decides
+# set by speaking(), for its thread (and asyncio task) alone; None: outside any speaking() block
+_spoken: contextvars.ContextVar = contextvars.ContextVar("fcn_course_spoken_language", default=None)
 
 
 def known_language(language: str) -> str:
@@ -51,19 +55,22 @@ def set_language(language: Optional[str]) -> str:
 @contextlib.contextmanager
 def speaking(language: str):
     """Within the ``with`` block, speak ``language`` (the build writes a translated notebook's generated
-    cells, such as its hints, this way); the previous choice comes back afterwards."""
-    global _chosen
-    before = _chosen
-    _chosen = known_language(language)
+    cells, such as its hints, this way; the grader, each submission's report). It wins over
+    ``set_language`` and holds for this thread alone: grading threads side by side each speak their
+    submission's language. The previous language comes back afterwards."""
+    token = _spoken.set(known_language(language))
     try:
-        yield _chosen
+        yield _spoken.get()
     finally:
-        _chosen = before
+        _spoken.reset(token)
 
 
 def active_language() -> str:
-    """The language ``text()`` speaks when it is given none: ``set_language``'s, else ``FCN_COURSE_LANG``'s,
-    else :data:`DEFAULT_LANGUAGE`."""
+    """The language ``text()`` speaks when it is given none: that of a ``speaking`` block of this thread, else
+    ``set_language``'s, else ``FCN_COURSE_LANG``'s, else :data:`DEFAULT_LANGUAGE`."""
+    spoken = _spoken.get()
+    if spoken is not None:
+        return spoken
     if _chosen is not None:
         return _chosen
     from fcn_course.environment import LANG_ENV, read_language

@@ -1759,6 +1759,10 @@ MESSAGES = {
     ),
     "instructor_cli.grade.memory_limit": "address space allowed per submission, in GiB (default: 8; 0: no limit)",
     "instructor_cli.grade.exit_zero": "exit 0 even when some submission failed (for scripts that only want the reports)",
+    "instructor_cli.grade.lang": (
+        "language of every report and of the checks' feedback (default: each submission's own language, the "
+        "one its Colab set-up cell gives FCN_COURSE_LANG; {default} when it gives none)"
+    ),
     "instructor_cli.graded": (
         "{count} submission(s) graded, {problems} with a failed exercise, an error or a reason for manual "
         "review; reports and {csv} in {folder}"

@@ -1766,6 +1766,10 @@ MESSAGES = {
     "instructor_cli.grade.exit_zero": (
         "sai com 0 mesmo quando alguma entrega falhou (para scripts que só querem os relatórios)"
     ),
+    "instructor_cli.grade.lang": (
+        "língua de todos os relatórios e do feedback das verificações (padrão: a língua de cada entrega, a "
+        "que a célula de configuração do Colab dá a FCN_COURSE_LANG; {default} quando ela não dá nenhuma)"
+    ),
     "instructor_cli.graded": (
         "{count} entrega(s) corrigida(s), {problems} com exercício errado, erro ou motivo para revisão "
         "manual; relatórios e {csv} em {folder}"

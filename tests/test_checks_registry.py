@@ -167,3 +167,16 @@ def test_the_copy_prefixes_have_one_owner_the_outline():
         name == "COPY_PREFIXES" and value is not outline.COPY_PREFIXES for name, value in vars(registry).items()
     )
     assert registry.course_notebook_of(f"{outline.COPY_PREFIXES[-1]}02 x.ipynb") == "02_fcn_alexnet"
+
+
+@pytest.mark.parametrize("language", ["pt_BR", "en"])
+def test_a_missing_name_names_its_exercise_or_challenge_by_its_title(language):
+    """A challenge shares its number with an exercise (Desafio 1, Exercício 1): the message says which one."""
+    from fcn_course.messages import set_language
+
+    set_language(language)
+    challenge = checks.get_exercise("miou-per-image")
+    result = checks.check("miou-per-image", {}, verbose=False)
+    assert challenge.title in result.messages[0]
+    exercise = checks.get_exercise("alexnet-skip")
+    assert exercise.title in checks.check("alexnet-skip", {}, verbose=False).messages[0]

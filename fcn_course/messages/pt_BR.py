@@ -508,7 +508,7 @@ MESSAGES = {
     "checks.where_your_cell": "linha {line} da sua célula",
     "checks.where_file": "{file}, linha {line}",
     "checks.missing_names": (
-        "não encontrei {names} no notebook {notebook}.ipynb (a célula do exercício {number} "
+        "não encontrei {names} no notebook {notebook}.ipynb (a célula do {exercise} "
         "foi apagada, renomeada ou não roda?)."
     ),
     "checks.fcn_unknown_backbone": (
@@ -1151,6 +1151,7 @@ MESSAGES = {
     "quiz.wrong_answer": "❌ A ({letter}) não é a resposta. {why} Pense de novo e tente outra opção.",
     "quiz.not_an_option": "'{answer}' não é uma das opções: responda com uma destas letras: {letters}.",
     "quiz.unknown": "Não há teste rápido com a chave '{key}'. As chaves que existem: {keys}.",
+    "quiz.two_answers": "quiz.ask() recebe uma resposta só: use resposta= ou answer=, não os dois.",
     # 01: void in the IoU
     "quiz.void-iou.question": (
         "Num rótulo do Pascal VOC, um pixel vale 255 (void) e a rede o prediz como ônibus. "

@@ -1647,6 +1647,7 @@ MESSAGES = {
     "cli.predict.device": "cpu, cuda or mps (default: the fastest available)",
     "cli.predict.alpha": "opacity of the colours in the overlay",
     "cli.predict.models": "the notebooks that define your FCN classes (default: {notebooks})",
+    "outline.no_model_notebooks": "no notebooks given and none found in ./{folder}: pass --models {notebooks}",
     # --- work-lang block: the reference training script (scripts/train.py) -------------------------------------
     "train.description": (
         "Trains one FCN configuration (reference solutions) on Pascal VOC or on the synthetic twin, as the "

@@ -1644,6 +1644,7 @@ MESSAGES = {
     "cli.predict.device": "cpu, cuda ou mps (padrão: o mais rápido disponível)",
     "cli.predict.alpha": "opacidade das cores na sobreposição",
     "cli.predict.models": "os notebooks que definem as suas classes FCN (padrão: {notebooks})",
+    "outline.no_model_notebooks": "nenhum notebook indicado e nenhum encontrado em ./{folder}: use --models {notebooks}",
     # --- work-lang block: the reference training script (scripts/train.py) -------------------------------------
     "train.description": (
         "Treina uma configuração de FCN (soluções de referência) no Pascal VOC ou no gêmeo sintético, "

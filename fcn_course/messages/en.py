@@ -1142,7 +1142,7 @@ MESSAGES = {
     ),
     "quiz.check_button": "Check",
     "quiz.choose_first": "Choose an option before checking.",
-    "quiz.right_answer": "✅ That's right, ({letter}). {why}",
+    "quiz.right_answer": "✅ That's right: ({letter}). {why}",
     "quiz.wrong_answer": "❌ ({letter}) is not the answer. {why} Think again and try another option.",
     "quiz.not_an_option": "'{answer}' is not one of the options: answer with one of these letters: {letters}.",
     "quiz.unknown": "There is no quick check with the key '{key}'. The keys that exist: {keys}.",

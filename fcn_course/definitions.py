@@ -303,6 +303,14 @@ def _exercise_defining(notebook: str, name: str) -> str:
     return f" ({titles[0]})" if titles else ""
 
 
+class MissingDefinitions(KeyError):
+    """Names a notebook does not define (a KeyError, as before); shown as its message, in lines, not as the
+    quoted repr that a plain KeyError prints (with a literal ``\\n`` between the lines)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def _missing_message(path: Path, missing: list, namespace: dict, failures: list) -> str:
     """Portuguese: which names are missing, which cell should define them and what to do."""
     lines = [text("definitions.not_defined", notebook=path.name, names=", ".join(missing))]
@@ -348,5 +356,5 @@ def load_definitions(notebook_path, names=None) -> dict:
         names = [names]
     missing = [name for name in names if name not in namespace]
     if missing:
-        raise KeyError(_missing_message(path, missing, namespace, failures))
+        raise MissingDefinitions(_missing_message(path, missing, namespace, failures))
     return {name: namespace[name] for name in names}

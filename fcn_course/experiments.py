@@ -47,7 +47,7 @@ from fcn_course.definitions import load_definitions
 from fcn_course.engine import TrainingIngredients
 from fcn_course.messages import text
 from fcn_course.metrics import nanmean, stored_score
-from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
+from fcn_course.outline import model_notebook_defaults, model_notebooks
 from fcn_course.report import format_score
 
 GRID_FILE = runs.GRID_FILE
@@ -527,7 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--models",
         nargs="+",
         metavar="NOTEBOOK",
-        help=text("cli.grid.models", notebooks=" ".join(MODEL_NOTEBOOKS)),
+        help=text("cli.grid.models", notebooks=" ".join(model_notebook_defaults())),
     )
     parser.add_argument("--quiet", action="store_true", help=text("cli.grid.quiet"))
     return parser

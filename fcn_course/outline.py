@@ -40,12 +40,30 @@ def original_name(file_name: str) -> str:
     return _DUPLICATE_SUFFIX.sub("", stem) + path.suffix
 
 
+def model_notebook_defaults(language=None) -> tuple:
+    """The notebooks ``grid`` and ``predict`` read by default, as the student's edition holds them: in a
+    translated edition's folder ``notebooks/<language>/`` when the current folder has one (the published
+    repository holds every edition), else :data:`MODEL_NOTEBOOKS` (the Portuguese course, or a release of one
+    language, whose notebooks are in ``notebooks/``). ``language`` defaults to the active one."""
+    from fcn_course.messages import DEFAULT_LANGUAGE, active_language
+
+    language = active_language() if language is None else language
+    edition = Path(STUDENT_NOTEBOOK_DIR) / language
+    if language == DEFAULT_LANGUAGE or not edition.is_dir():
+        return MODEL_NOTEBOOKS
+    return tuple(f"{STUDENT_NOTEBOOK_DIR}/{language}/{Path(path).name}" for path in MODEL_NOTEBOOKS)
+
+
 def model_notebooks(given=None) -> list:
     """The notebooks to read the student's classes from: ``given`` when there are any, else those of
-    ``MODEL_NOTEBOOKS`` found from the current folder; a FileNotFoundError says what to pass when none is."""
-    notebooks = list(given or [path for path in MODEL_NOTEBOOKS if Path(path).is_file()])
+    :func:`model_notebook_defaults` found from the current folder; a FileNotFoundError says what to pass
+    when none is."""
+    from fcn_course.messages import text
+
+    defaults = model_notebook_defaults()
+    notebooks = list(given or [path for path in defaults if Path(path).is_file()])
     if not notebooks:
         raise FileNotFoundError(
-            "no notebooks given and none found in ./notebooks: pass --models " + " ".join(MODEL_NOTEBOOKS)
+            text("outline.no_model_notebooks", folder=Path(defaults[0]).parent, notebooks=" ".join(defaults))
         )
     return notebooks

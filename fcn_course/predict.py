@@ -37,7 +37,7 @@ from fcn_course.config import pick_device
 from fcn_course.definitions import load_definitions
 from fcn_course.files import OutputFolder
 from fcn_course.messages import text
-from fcn_course.outline import MODEL_NOTEBOOKS, model_notebooks
+from fcn_course.outline import model_notebook_defaults, model_notebooks
 from fcn_course.plots import overlay
 from fcn_course.voc import MEAN_COLOUR, VOC_CLASSES, VOID, normalize_image, voc_colormap
 
@@ -352,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NOTEBOOK",
         default=None,
-        help=text("cli.predict.models", notebooks=" ".join(MODEL_NOTEBOOKS)),
+        help=text("cli.predict.models", notebooks=" ".join(model_notebook_defaults())),
     )
     return parser
 

@@ -4,7 +4,8 @@ A notebook asks one with ``quiz.ask("void-iou")``. In Jupyter with widgets it sh
 buttons and a "Conferir" button; the answer is explained at once, and a wrong option gets its own explanation
 (the misconception it reveals), never the right letter, so the student can try again. Without a widget front
 end (plain execution, nbval, the grader, an HTML export) it prints the question, the options and how to
-answer in text: ``quiz.ask("void-iou", resposta="b")`` prints the feedback.
+answer in text: ``quiz.ask("void-iou", resposta="b")`` prints the feedback (``answer="b"`` is the same, the
+spelling the English edition uses).
 
 Nothing here is graded: the grader runs only a notebook's definitions (a ``quiz.ask`` call is skipped) and the
 nbgrader export leaves these cells as plain cells.
@@ -131,12 +132,17 @@ def question_widget(key: str):
     return ipywidgets.VBox([prompt, choices, button, answer])
 
 
-def ask(key: str, resposta=None, static: Optional[bool] = None) -> None:
+def ask(key: str, resposta=None, static: Optional[bool] = None, *, answer=None) -> None:
     """Ask concept check ``key``: widgets in Jupyter, text elsewhere; with ``resposta``, print its feedback.
 
-    ``static=True`` forces the text version, ``static=False`` the widgets (None: decide like
-    ``fcn_course.widgets``). Returns nothing, so a notebook cell shows nothing twice.
+    ``answer`` is ``resposta`` spelt in English (the English edition's text tells students to use it); giving
+    both is a TypeError. ``static=True`` forces the text version, ``static=False`` the widgets (None: decide
+    like ``fcn_course.widgets``). Returns nothing, so a notebook cell shows nothing twice.
     """
+    if answer is not None:
+        if resposta is not None:
+            raise TypeError(text("quiz.two_answers"))
+        resposta = answer
     if resposta is not None:
         print(feedback(key, resposta))
         return

@@ -274,3 +274,9 @@ def test_a_challenge_row_must_be_optional():
         checks.Exercise(
             "x", "01_dados_e_metricas", ("f",), lambda f, verbose=True: None, optional=False, challenge=True
         )
+
+
+def test_a_wrong_min_input_size_without_a_hint_ends_its_sentence_cleanly():
+    """No hint fits a far-off answer: the message then ends at its full stop, with no dangling space."""
+    result = challenges.check_min_input_size(lambda features: 1000, verbose=False)
+    assert not result.passed and all(message == message.rstrip() for message in result.messages)

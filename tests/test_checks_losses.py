@@ -73,6 +73,17 @@ def test_class_weights_that_only_avoid_the_division_by_zero_are_caught():
     assert not result.passed and "uma classe sem nenhum pixel deve receber peso 0" in _messages(result)
 
 
+def test_the_weights_of_an_absent_class_are_shown_rounded_like_every_other_weight():
+    """float32 weights printed as tolist() read 0.4000000059604645; the feedback shows 0.4, as elsewhere."""
+
+    def inverse_median_over_all(counts):
+        freq = torch.as_tensor(counts, dtype=torch.float64) / sum(counts)
+        return (freq.median() / freq).float()  # inf for the class without pixels
+
+    message = _messages(checks.check_class_weights(inverse_median_over_all, verbose=False))
+    assert "inf" in message and "0000000" not in message
+
+
 # ---------------------------------------------------------------- class weights: issue 20
 def in_double_precision(pixel_counts):
     """Right values, but float64: nn.CrossEntropyLoss(weight=...) then fails on float32 scores (notebook 05)."""

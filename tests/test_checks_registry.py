@@ -1,6 +1,8 @@
 """The registry of exercises (fcn_course/checks/registry.py): checks.check and run_all, in course order, and the
 exercises of each notebook."""
 
+import re
+
 import pytest
 
 from check_helpers import iou_dice
@@ -167,3 +169,46 @@ def test_the_copy_prefixes_have_one_owner_the_outline():
         name == "COPY_PREFIXES" and value is not outline.COPY_PREFIXES for name, value in vars(registry).items()
     )
     assert registry.course_notebook_of(f"{outline.COPY_PREFIXES[-1]}02 x.ipynb") == "02_fcn_alexnet"
+
+
+@pytest.mark.parametrize("language", ["pt_BR", "en"])
+def test_a_missing_name_names_its_exercise_or_challenge_by_its_title(language):
+    """A challenge shares its number with an exercise (Desafio 1, Exercício 1): the message says which one."""
+    from fcn_course.messages import set_language
+
+    set_language(language)
+    challenge = checks.get_exercise("miou-per-image")
+    result = checks.check("miou-per-image", {}, verbose=False)
+    assert challenge.title in result.messages[0]
+    exercise = checks.get_exercise("alexnet-skip")
+    assert exercise.title in checks.check("alexnet-skip", {}, verbose=False).messages[0]
+
+
+PORTUGUESE = re.compile(
+    r"[ãõçáéíóúâêô]|\b(não|você|seu|sua|célula|linha|exercício|desafio|dica|imagem|rótulo|época|perda)\b", re.I
+)
+
+
+@pytest.mark.parametrize("answer", ["missing", "stub", "returns-none", "raises"])
+def test_in_english_every_check_fails_without_a_word_of_portuguese(answer):
+    """What an English student reads when an answer is absent, a stub, empty or broken: English only."""
+    from fcn_course.messages import set_language
+
+    set_language("en")
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError("write the code")
+
+    def nothing(*args, **kwargs):
+        return None
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug of mine")
+
+    answers = {"stub": stub, "returns-none": nothing, "raises": broken}
+    for row in exercises():
+        namespace = {} if answer == "missing" else {name: answers[answer] for name in row.names}
+        result = checks.check(row.key, namespace, verbose=False)
+        said = "\n".join([str(result)] + [str(m) for m in result.messages])
+        assert not result.passed, row.key
+        assert not PORTUGUESE.search(said), f"{row.key}: {said}"

@@ -130,6 +130,17 @@ def test_a_missing_name_says_in_portuguese_which_exercise_cell_defines_it(tmp_pa
     assert "Exercício 1 (FCN-AlexNet sem skip)" in message and "salve o notebook" in message
 
 
+def test_a_missing_name_error_reads_as_lines_not_as_a_quoted_repr(tmp_path):
+    """A KeyError prints its message as a repr (quotes, literal \\n); the student reads the message itself."""
+    path = tmp_path / "02_fcn_alexnet.ipynb"
+    nbformat.write(nb_from("# %%\nimport math\n"), path)
+    with pytest.raises(KeyError) as caught:
+        load_definitions(path, names=["FCN_AlexNet"])
+    shown = str(caught.value)
+    assert shown == caught.value.args[0]
+    assert "\n" in shown and "\\n" not in shown and not shown.startswith(("'", '"'))
+
+
 def _write_pair(folder, ipynb_text, py_text, newer):
     ipynb, py = folder / "02_fcn_alexnet.ipynb", folder / "02_fcn_alexnet.py"
     nbformat.write(nb_from(ipynb_text), ipynb)

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from fcn_course.instructor.pairs import SOLUTION_DIR, STUDENT_DIR, solution_sources
-from fcn_course.outline import COURSE_NOTEBOOKS, MODEL_NOTEBOOKS, STUDENT_NOTEBOOK_DIR, model_notebooks, original_name
+from fcn_course.outline import (
+    COURSE_NOTEBOOKS,
+    MODEL_NOTEBOOKS,
+    STUDENT_NOTEBOOK_DIR,
+    model_notebook_defaults,
+    model_notebooks,
+    original_name,
+)
 from tiny_course import REPO_ROOT
 
 
@@ -57,7 +64,7 @@ def test_model_notebooks_are_found_from_the_current_folder(tmp_path, monkeypatch
 
 def test_no_model_notebook_says_what_to_pass(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match="pass --models " + " ".join(MODEL_NOTEBOOKS)):
+    with pytest.raises(FileNotFoundError, match="--models " + " ".join(MODEL_NOTEBOOKS)):
         model_notebooks()
 
 
@@ -75,3 +82,44 @@ def test_no_model_notebook_says_what_to_pass(tmp_path, monkeypatch):
 )
 def test_original_name_of_a_renamed_copy(copy, original):
     assert original_name(copy) == original
+
+
+def test_in_a_translated_edition_the_model_notebooks_are_that_editions(tmp_path, monkeypatch):
+    """The published repository holds notebooks/ (Portuguese) and notebooks/en/: an English student's grid and
+    predict read their own notebooks, not the Portuguese stubs."""
+    from fcn_course.messages import set_language
+
+    monkeypatch.chdir(tmp_path)
+    for folder in (tmp_path / STUDENT_NOTEBOOK_DIR, tmp_path / STUDENT_NOTEBOOK_DIR / "en"):
+        folder.mkdir(exist_ok=True)
+        for path in MODEL_NOTEBOOKS:
+            (folder / Path(path).name).write_text("{}")
+    set_language("en")
+    assert model_notebooks() == [f"{STUDENT_NOTEBOOK_DIR}/en/{Path(path).name}" for path in MODEL_NOTEBOOKS]
+    assert model_notebook_defaults() == tuple(model_notebooks())
+    set_language("pt_BR")
+    assert model_notebooks() == list(MODEL_NOTEBOOKS)
+
+
+def test_a_release_in_english_keeps_its_notebooks_in_notebooks(tmp_path, monkeypatch):
+    """A release of one language puts its notebooks in notebooks/ (no notebooks/en/ there)."""
+    from fcn_course.messages import set_language
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / STUDENT_NOTEBOOK_DIR).mkdir()
+    (tmp_path / MODEL_NOTEBOOKS[0]).write_text("{}")
+    set_language("en")
+    assert model_notebooks() == [MODEL_NOTEBOOKS[0]]
+
+
+def test_no_model_notebook_says_so_in_the_students_language(tmp_path, monkeypatch):
+    from fcn_course.messages import set_language
+
+    monkeypatch.chdir(tmp_path)
+    set_language("en")
+    with pytest.raises(FileNotFoundError, match="pass --models " + " ".join(MODEL_NOTEBOOKS)):
+        model_notebooks()
+    set_language("pt_BR")
+    with pytest.raises(FileNotFoundError, match="--models " + " ".join(MODEL_NOTEBOOKS)) as caught:
+        model_notebooks()
+    assert "pass --models" not in str(caught.value)

@@ -9,7 +9,7 @@ import pytest
 
 from fcn_course import quiz
 from fcn_course.definitions import execute_definition_cells
-from fcn_course.messages import catalogue, text
+from fcn_course.messages import catalogue, set_language, text
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = quiz.question_keys()
@@ -159,3 +159,19 @@ def test_the_nbgrader_export_leaves_a_quiz_cell_ungraded():
     assert check_keys(cell.source) == []
     marked = mark_for_nbgrader(cell, Place())
     assert "nbgrader" not in marked.metadata and marked.source == 'quiz.ask("void-iou")'
+
+
+def test_in_english_the_text_fallback_asks_for_answer_not_the_portuguese_keyword(capsys):
+    set_language("en")
+    quiz.ask("void-iou", static=True)
+    out = capsys.readouterr().out
+    assert 'quiz.ask("void-iou", answer="a")' in out
+    assert "resposta" not in out
+
+
+def test_answer_is_an_english_spelling_of_resposta(capsys):
+    asked = quiz.question("skip-adds")
+    quiz.ask("skip-adds", answer=asked.right)
+    assert capsys.readouterr().out.strip() == quiz.feedback("skip-adds", asked.right)
+    with pytest.raises(TypeError, match="answer="):
+        quiz.ask("skip-adds", resposta="a", answer="b")

@@ -201,7 +201,7 @@ def check_min_input_size(function, verbose: bool = True) -> CheckResult:
             if not isinstance(got, (int, np.integer)) or isinstance(got, bool) or int(got) != expected:
                 hint = text("checks.challenges.hint_off_by_one") if got in (expected - 1, expected + 1) else ""
                 problems.append(
-                    text("checks.challenges.wrong_size", case=case, expected=expected, value=got, hint=hint)
+                    text("checks.challenges.wrong_size", case=case, expected=expected, value=got, hint=hint).rstrip()
                 )
                 raise Failed
     return finish("min-input-size", problems, verbose)

@@ -97,7 +97,7 @@ def _check_weights(problems: list, class_weights, counts: list) -> None:
     )
     absent = torch.tensor(counts) == 0
     if not torch.isfinite(weights).all() or (weights[absent] != 0).any():
-        problems.append(text("checks.losses.absent_class_weight", weights=weights.tolist()))
+        problems.append(text("checks.losses.absent_class_weight", weights=[round(float(w), 4) for w in weights]))
         raise Failed
     present = [c for c, count in enumerate(counts) if count > 0]
     frequent, rare = max(present, key=counts.__getitem__), min(present, key=counts.__getitem__)

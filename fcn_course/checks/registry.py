@@ -65,7 +65,7 @@ def _missing(row: Exercise, namespace: dict):
     return CheckResult(
         row.title,
         False,
-        [text("checks.missing_names", names=", ".join(absent), notebook=row.notebook, number=row.number)],
+        [text("checks.missing_names", names=", ".join(absent), notebook=row.notebook, exercise=row.title)],
         key=row.key,
     )
 

@@ -502,7 +502,7 @@ MESSAGES = {
     "checks.where_your_cell": "line {line} of your cell",
     "checks.where_file": "{file}, line {line}",
     "checks.missing_names": (
-        "{names} not found in the notebook {notebook}.ipynb (was the cell of exercise {number} "
+        "{names} not found in the notebook {notebook}.ipynb (was the cell of {exercise} "
         "deleted or renamed, or does it fail to run?)."
     ),
     "checks.fcn_unknown_backbone": (
@@ -1137,15 +1137,16 @@ MESSAGES = {
     "quiz.heading": "🧠 Quick check: {question}",
     "quiz.option_line": "   {letter}) {option}",
     "quiz.how_to_answer": (
-        "No widgets here: answer in text, in a cell, with quiz.ask(\"{key}\", resposta=\"{letter}\") "
-        "(put your choice in place of the letter; the keyword resposta is Portuguese for answer)."
+        "No widgets here: answer in text, in a cell, with quiz.ask(\"{key}\", answer=\"{letter}\") "
+        "(put your choice in place of the letter)."
     ),
     "quiz.check_button": "Check",
     "quiz.choose_first": "Choose an option before checking.",
-    "quiz.right_answer": "✅ That's right, ({letter}). {why}",
+    "quiz.right_answer": "✅ That's right: ({letter}). {why}",
     "quiz.wrong_answer": "❌ ({letter}) is not the answer. {why} Think again and try another option.",
     "quiz.not_an_option": "'{answer}' is not one of the options: answer with one of these letters: {letters}.",
     "quiz.unknown": "There is no quick check with the key '{key}'. The keys that exist: {keys}.",
+    "quiz.two_answers": "quiz.ask() takes one answer: give resposta= or answer=, not both.",
     # 01: void in the IoU
     "quiz.void-iou.question": (
         "In a Pascal VOC label, a pixel is 255 (void) and the network predicts it as bus. "
@@ -1646,6 +1647,7 @@ MESSAGES = {
     "cli.predict.device": "cpu, cuda or mps (default: the fastest available)",
     "cli.predict.alpha": "opacity of the colours in the overlay",
     "cli.predict.models": "the notebooks that define your FCN classes (default: {notebooks})",
+    "outline.no_model_notebooks": "no notebooks given and none found in ./{folder}: pass --models {notebooks}",
     # --- work-lang block: the reference training script (scripts/train.py) -------------------------------------
     "train.description": (
         "Trains one FCN configuration (reference solutions) on Pascal VOC or on the synthetic twin, as the "

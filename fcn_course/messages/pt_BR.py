@@ -508,7 +508,7 @@ MESSAGES = {
     "checks.where_your_cell": "linha {line} da sua célula",
     "checks.where_file": "{file}, linha {line}",
     "checks.missing_names": (
-        "não encontrei {names} no notebook {notebook}.ipynb (a célula do exercício {number} "
+        "não encontrei {names} no notebook {notebook}.ipynb (a célula do {exercise} "
         "foi apagada, renomeada ou não roda?)."
     ),
     "checks.fcn_unknown_backbone": (
@@ -1151,6 +1151,7 @@ MESSAGES = {
     "quiz.wrong_answer": "❌ A ({letter}) não é a resposta. {why} Pense de novo e tente outra opção.",
     "quiz.not_an_option": "'{answer}' não é uma das opções: responda com uma destas letras: {letters}.",
     "quiz.unknown": "Não há teste rápido com a chave '{key}'. As chaves que existem: {keys}.",
+    "quiz.two_answers": "quiz.ask() recebe uma resposta só: use resposta= ou answer=, não os dois.",
     # 01: void in the IoU
     "quiz.void-iou.question": (
         "Num rótulo do Pascal VOC, um pixel vale 255 (void) e a rede o prediz como ônibus. "
@@ -1643,6 +1644,7 @@ MESSAGES = {
     "cli.predict.device": "cpu, cuda ou mps (padrão: o mais rápido disponível)",
     "cli.predict.alpha": "opacidade das cores na sobreposição",
     "cli.predict.models": "os notebooks que definem as suas classes FCN (padrão: {notebooks})",
+    "outline.no_model_notebooks": "nenhum notebook indicado e nenhum encontrado em ./{folder}: use --models {notebooks}",
     # --- work-lang block: the reference training script (scripts/train.py) -------------------------------------
     "train.description": (
         "Treina uma configuração de FCN (soluções de referência) no Pascal VOC ou no gêmeo sintético, "

@@ -16,7 +16,8 @@ import pytest
 
 from fcn_course.checks import get_exercise
 from fcn_course.instructor.leaks import secret_lines
-from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, BEGIN_MARKER, END_MARKER
+from fcn_course.instructor.markers import BEGIN_MARKER, END_MARKER
+from fcn_course.messages import DEFAULT_LANGUAGE, text
 from fcn_course.instructor.nbgrader_export import (
     GOAL_PREFIX,
     HIDDEN_BEGIN,
@@ -42,10 +43,11 @@ NBGRADER_CODE_STUB = nbgrader_code_stub()
 NBGRADER_TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's placeholder for a Markdown answer
 
 
-def as_our_stub(source: str, stub=NBGRADER_CODE_STUB) -> str:
-    """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")``."""
+def as_our_stub(source: str, stub=NBGRADER_CODE_STUB, language: str = DEFAULT_LANGUAGE) -> str:
+    """nbgrader's student cell written with our stubs: ``raise NotImplementedError("<hint>")`` and the answer
+    placeholder of ``language``."""
     source = stub.sub(lambda m: f'{m["indent"]}raise NotImplementedError({_literal(m["hint"])})', source)
-    return source.replace(NBGRADER_TEXT_STUB, ANSWER_PLACEHOLDER)
+    return source.replace(NBGRADER_TEXT_STUB, text("markers.answer_placeholder", language=language))
 
 
 def _literal(hint: str) -> str:
@@ -614,7 +616,7 @@ def test_nbgrader_makes_our_english_student_notebook_from_the_english_export(tmp
     stub = nbgrader_code_stub(text("nbgrader.goal_comment", language="en", goal=""))
     assert [c.cell_type for c in theirs] == [c.cell_type for c in ours]
     for index, (their, our) in enumerate(zip(theirs, ours)):
-        assert as_our_stub(their.source, stub).rstrip() == our.source.rstrip(), f"cell {index}"
+        assert as_our_stub(their.source, stub, "en").rstrip() == our.source.rstrip(), f"cell {index}"
     assert any("Return twice x." in cell.source for cell in theirs)  # the English goal, above nbgrader's stub
     secret = secret_lines(repo)
     assert not any(line.strip() in secret for cell in theirs for line in cell.source.splitlines())

@@ -129,3 +129,38 @@ def test_the_answer_placeholder_of_an_english_student_notebook_is_english(tmp_pa
     english = (repo / "notebooks/en/01_demo.py").read_text()
     assert messages.text("markers.answer_placeholder", language="en") in english
     assert messages.text("markers.answer_placeholder", language="pt_BR") not in english
+
+
+def _solution_with_colab_cells_and_outputs():
+    """A solution notebook with the Colab cells, a code cell with no prose and one with a prose string."""
+    import nbformat
+
+    from fcn_course import colab
+
+    cells = [
+        nbformat.v4.new_markdown_cell(colab.badge_markdown("01_demo")),
+        nbformat.v4.new_code_cell(colab.setup_cell_source()),
+        nbformat.v4.new_code_cell("print(2)", outputs=[nbformat.v4.new_output("stream", text="2\n")]),
+        nbformat.v4.new_code_cell(
+            "print('valor de x')", outputs=[nbformat.v4.new_output("stream", text="valor de x\n")]
+        ),
+    ]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_an_edition_localises_the_colab_cells_and_keeps_outputs_only_of_code_left_as_it_was(tmp_path):
+    from fcn_course.instructor.editions import edition
+    from fcn_course.instructor.translation import template
+
+    solution = _solution_with_colab_cells_and_outputs()
+    catalog = template(solution, "01_demo", "en")
+    catalog["'valor de x'"].string = "'value of x'"
+    path = catalogue_path(tmp_path, "en", "01_demo")
+    write_catalogue(catalog, path)
+    translated, student = edition(solution, "01_demo", "en", tmp_path)
+    assert "notebooks/en/01_demo.ipynb" in translated.cells[0].source  # the badge opens the English notebook
+    assert "'FCN_COURSE_LANG'] = 'en'" in translated.cells[1].source
+    assert translated.cells[2].outputs and not translated.cells[3].outputs
+    assert translated.cells[3].source == "print('value of x')"
+    assert all(not cell.get("outputs") for cell in student.cells if cell.cell_type == "code")
+    assert "solutions/locale/en/01_demo.po" in translated.cells[0].source  # the solution says it is generated

@@ -121,21 +121,34 @@ PAGES = {
 def write_pages(repo: Path, language: str) -> None:
     """The students' README and reference page of ``language`` (``notebooks/`` or ``notebooks/<language>/``)."""
     folder = repo / "notebooks" / ("" if language == "pt_BR" else language)
+    folder.mkdir(parents=True, exist_ok=True)
     for page, content in PAGES[language].items():
         (folder / page).write_text(content, encoding="utf-8")
 
 
 def make_english_course(tmp_path: Path) -> Path:
-    """The tiny course, built, with a complete English edition and the pages of both languages."""
+    """The tiny course, built, with a complete English edition and the pages of both languages (the English
+    pages made by the build from their catalogues, as in the real course)."""
+    from babel.messages.pofile import read_po
+
     from fcn_course.instructor.build import build
+    from fcn_course.instructor.pages import page_catalogue_path
+    from fcn_course.instructor.translation import write_catalogue
     from tests.test_instructor_editions import ENGLISH, translate
 
     repo = make_repo(tmp_path)
+    write_pages(repo, "pt_BR")
     answer = f"{BEGIN}\nA raiz quadrada de dezesseis vale quatro, pois quatro vezes quatro dá dezesseis.\n{END}"
     translate(repo, english={**ENGLISH, answer: f"{BEGIN}\n{ENGLISH_ANSWER}\n{END}"})
+    for page, english in PAGES["en"].items():
+        path = page_catalogue_path(repo, "en", page)
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id:
+                message.string = english.strip()  # each tiny page is one block
+        write_catalogue(catalog, path)
     report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert report.ok, report
     assert ENGLISH_ANSWER in (repo / "solutions/notebooks/en/01_demo.py").read_text()
-    write_pages(repo, "pt_BR")
-    write_pages(repo, "en")
     return repo

@@ -4,8 +4,8 @@ The course is written once, in Portuguese, in ``solutions/notebooks/NN.py``. For
 folder in ``solutions/locale`` (``translation``), the build also writes
 
 * ``solutions/notebooks/<language>/NN.ipynb`` + ``.py``: the solution notebook with its prose translated,
-  its Colab cells in that language (which set the notebook's language), and the checked outputs of the
-  cells whose code the translation left as it was;
+  its Colab cells in that language (which set the notebook's language), and no stored outputs (nbval runs
+  every cell of it; the outputs of the same code are pinned in the Portuguese edition);
 * ``notebooks/<language>/NN.ipynb`` + ``.py``: its student version, made by the same steps as the
   Portuguese one (``pipeline``) while the message catalogue speaks the language, so the hints cells and
   the stubs are in it too.
@@ -68,10 +68,12 @@ def edition(solution, notebook: str, language: str, repo_root) -> tuple:
         )
     translated = translate_notebook(solution, read_catalogue(path), notebook, language)
     repository = colab_repository(repo_root)
-    for before, cell in zip(solution.cells, translated.cells):
+    for cell in translated.cells:
         localised_colab_cell(cell, notebook, repository, language)
-        if cell.cell_type == "code" and cell.source != before.source:
-            cell.outputs, cell.execution_count = [], None  # outputs of the Portuguese code would mislead
+        if cell.cell_type == "code":
+            # No stored outputs: the same code's outputs are pinned (nbval) in the Portuguese edition, and in
+            # another language even unchanged code may print differently (thousands: 2.310 / 2,310).
+            cell.outputs, cell.execution_count = [], None
     with speaking(language):
         student = make_student_notebook(translated, notebook)
     add_provenance(student, notebook, language)

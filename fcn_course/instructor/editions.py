@@ -20,7 +20,6 @@ with what the build would write now.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from fcn_course.definitions import read_notebook
@@ -86,7 +85,7 @@ def editions_of(repo_root, solution, notebook: str) -> dict:
     found = {}
     for language in translated_languages(repo_root):
         try:
-            found[language] = edition(copy.deepcopy(solution), notebook, language, repo_root)
+            found[language] = edition(solution, notebook, language, repo_root)  # edition copies it
         except TranslationError as error:
             found[language] = error
     return found

@@ -119,7 +119,7 @@ def _offsets(source: str) -> list:
 
 
 def _comments(source: str) -> list:
-    """``(line, column, text)`` of every comment token; [] when the cell does not tokenize (magics)."""
+    """``(line, column, text, whole line?)`` of every comment token; [] when the cell does not tokenize (magics)."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):

@@ -1,11 +1,15 @@
 """Course settings: the original hyper-parameters, smoke mode, folders and clear errors."""
 
+import random
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from fcn_course import config
+from fcn_course.messages import text
 
 
 def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
@@ -28,6 +32,7 @@ def test_full_settings_are_the_original_courses(monkeypatch, tmp_path):
         "n_classes": 3,
         "classes": ("background", "bus", "person"),
         "smoke": False,
+        "seed": 0,
     }
     assert {key: args[key] for key in expected} == expected
     assert args["root"] == tmp_path / "voc" and args["runs_dir"] == Path("runs") / "full"
@@ -195,3 +200,76 @@ def test_pick_device_takes_the_cpu_when_neither_cuda_nor_mps_is_available(monkey
     assert pick_device() == torch.device("cpu")
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)  # an Apple machine
     assert pick_device() == torch.device("mps")
+
+
+def test_runs_root_is_the_runs_folder_of_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_RUNS", str(tmp_path / "r"))
+    assert config.runs_root() == tmp_path / "r"
+
+
+class _Shell:
+    """An IPython shell: a Jupyter kernel's has a ``kernel``, the terminal's has not."""
+
+
+def test_in_jupyter_kernel_only_inside_a_kernel(monkeypatch):
+    import IPython
+
+    kernel_shell, terminal_shell = _Shell(), _Shell()
+    kernel_shell.kernel = object()
+    for shell, inside in ((None, False), (terminal_shell, False), (kernel_shell, True)):
+        monkeypatch.setattr(IPython, "get_ipython", lambda shell=shell: shell)
+        assert config.in_jupyter_kernel() is inside
+    monkeypatch.setitem(sys.modules, "IPython", None)  # IPython not installed: `import IPython` fails
+    assert config.in_jupyter_kernel() is False
+
+
+def test_pick_device_takes_cuda_first(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert config.pick_device() == torch.device("cuda")
+
+
+@pytest.mark.parametrize("cpus, workers", [(None, 0), (1, 0), (2, 0), (3, 2), (4, 3), (5, 4), (8, 4), (64, 4)])
+def test_data_loader_workers_none_on_two_cores_then_one_core_left_free_and_at_most_four(monkeypatch, cpus, workers):
+    monkeypatch.setattr(config.os, "cpu_count", lambda: cpus)
+    assert config.default_num_workers() == workers
+
+
+def test_a_typo_in_a_setting_lists_every_setting_that_may_be_given(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    with pytest.raises(ValueError) as error:
+        config.course_args(epochs=10)
+    message = str(error.value)
+    for name in ("'epoch_num'", "'lr'", "'seed'", "'root'", "'device'", "'augment'", "'runs_dir'"):
+        assert name in message, name
+    assert "'profile'" not in message and "'smoke'" not in message  # chosen by the profile=/smoke= arguments
+
+
+def test_a_root_given_by_hand_is_used_as_it_is_even_in_a_synthetic_profile(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path / "data"))
+    args = config.course_args(profile="smoke", root=tmp_path / "my_voc")
+    assert args["root"] == tmp_path / "my_voc" and args["synthetic"] is None
+    assert config.course_args(profile="smoke")["synthetic"] is not None
+
+
+def test_describe_profile_says_why_the_profile_runs_or_that_it_was_chosen_by_hand(monkeypatch, tmp_path):
+    monkeypatch.setenv("FCN_COURSE_DATA", str(tmp_path))
+    args = config.course_args(profile="demo")
+    assert args["profile_reason"] in config.describe_profile(args)
+    assert text("config.reason_by_hand") not in config.describe_profile(args)
+    args["profile_reason"] = ""  # settings written by hand, e.g. an older notebook's args
+    assert text("config.reason_by_hand") in config.describe_profile(args)
+
+
+def test_seed_everything_repeats_the_draws_of_python_numpy_and_torch_and_seeds_with_0_by_default():
+    def draws():
+        return random.random(), float(np.random.rand()), float(torch.rand(1))
+
+    config.seed_everything(5)
+    first = draws()
+    config.seed_everything(5)
+    assert draws() == first
+    config.seed_everything()
+    default = draws()
+    config.seed_everything(0)
+    assert draws() == default != first

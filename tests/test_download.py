@@ -12,6 +12,7 @@ import pytest
 
 from fcn_course import data, download
 from fcn_course.data import VOCSubset
+from fcn_course.messages import text
 from helpers import split_ids, tree_digest, voc_path
 
 
@@ -184,6 +185,7 @@ class ArchiveServer(http.server.BaseHTTPRequestHandler):
 
     ignore_range = False
     drop_after = None  # bytes sent before the connection is dropped (once)
+    send_length = True  # False: no Content-Length, the body ends when the connection closes
     requests: list = []
 
     def do_GET(self):
@@ -202,7 +204,8 @@ class ArchiveServer(http.server.BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         body = PAYLOAD[start:]
-        self.send_header("Content-Length", str(len(body)))
+        if self.send_length:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if type(self).drop_after is not None:
             self.wfile.write(body[: type(self).drop_after])
@@ -219,7 +222,9 @@ class ArchiveServer(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     """A loopback HTTP server (127.0.0.1) in a thread; yields (its URL, its handler class)."""
-    handler = type("Handler", (ArchiveServer,), {"requests": [], "ignore_range": False, "drop_after": None})
+    handler = type(
+        "Handler", (ArchiveServer,), {"requests": [], "ignore_range": False, "drop_after": None, "send_length": True}
+    )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -244,6 +249,39 @@ def test_an_interrupted_download_resumes_from_its_part_file(server, tmp_path):
     download.fetch(url, destination, "sha1", SHA1)
     assert handler.requests == [None, "bytes=300000-"]
     assert destination.read_bytes() == PAYLOAD and not partial.exists()
+
+
+@pytest.mark.safety
+def test_a_resumed_download_cut_again_says_how_far_the_whole_file_got(server, tmp_path):
+    """The bytes and the length in the message count the part already there, not only this connection's."""
+    url, handler = server
+    partial = tmp_path / "voc.tar.part"
+    partial.write_bytes(PAYLOAD[:300_000])
+    handler.drop_after = 200_000
+    with pytest.raises(ConnectionError) as caught:
+        download.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
+    assert str(caught.value) == text(
+        "download.connection_ended", received=500_000, length=len(PAYLOAD), partial=partial
+    )
+    assert partial.read_bytes() == PAYLOAD[:500_000] and handler.requests == ["bytes=300000-"]
+
+
+def test_the_progress_bar_counts_to_the_announced_length_and_has_no_total_without_one(server, tmp_path, monkeypatch):
+    """A server that announces no Content-Length is read to its end: no total (no bar stuck at 1 byte)."""
+    url, handler = server
+    totals = []
+    real_tqdm = download.tqdm
+
+    def recording_tqdm(*args, **kwargs):
+        totals.append(kwargs.get("total"))
+        return real_tqdm(*args, **kwargs)
+
+    monkeypatch.setattr(download, "tqdm", recording_tqdm)
+    download.fetch(url, tmp_path / "voc.tar", "sha1", SHA1)
+    handler.send_length = False
+    download.fetch(url, tmp_path / "again.tar", "sha1", SHA1)
+    assert totals == [len(PAYLOAD), None]
+    assert (tmp_path / "again.tar").read_bytes() == PAYLOAD
 
 
 @pytest.mark.safety

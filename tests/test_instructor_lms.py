@@ -14,7 +14,17 @@ from fcn_course.checks import exercises_for_notebook
 from fcn_course.checks.exercise import get_exercise
 from fcn_course.instructor.__main__ import main as instructor_main
 from fcn_course.instructor.grade_class import CSV_COLUMNS
-from fcn_course.instructor.lms import FEEDBACK_ZIP, MOODLE_COLUMNS, STUDENTS_CSV, WORKSHEET_CSV, export_grades, identify
+from fcn_course.instructor.lms import (
+    FEEDBACK_ZIP,
+    MOODLE_COLUMNS,
+    STUDENTS_CSV,
+    WORKSHEET_CSV,
+    export_grades,
+    identify,
+    summary,
+    write_students_csv,
+)
+from fcn_course.messages import text
 
 NB01, NB02 = "01_dados_e_metricas", "02_fcn_alexnet"
 
@@ -116,6 +126,57 @@ def test_partial_credit_follows_the_exercise_weights_and_a_missing_notebook_coun
     assert float(rows["ana"]["points"]) == sum(get_exercise(k).points for k in half)
     assert float(rows["ana"]["grade"]) == round(float(rows["ana"]["points"]) / total * 100, 2)
     assert rows["ana"][f"{NB01}_status"] == "missing" and rows["bruno"][f"{NB02}_status"] == "missing"
+
+
+def test_answers_count_each_notebooks_file_with_most_answers_and_add_up_over_the_notebooks(tmp_path):
+    """Of two files of notebook 01 the one with more written answers counts (it comes second here), then
+    notebook 02's answers are added: written 2 + 4, asked 3 + 5."""
+    reports = write_grades(
+        tmp_path / "notas",
+        [
+            row(f"ana/{NB01}.ipynb", NB01, answers=(1, 3)),
+            row(f"ana/{NB01} (1).ipynb", NB01, answers=(2, 3)),
+            row(f"ana/{NB02}.ipynb", NB02, answers=(4, 5)),
+        ],
+    )
+    export = export_grades(reports)
+    (ana,) = read_csv(export.students_csv)
+    assert (ana["answers_written"], ana["answers_total"]) == ("6", "8")
+    assert export.graded[0].answers == (6, 8)
+
+
+def test_empty_answer_cells_count_as_no_answers(tmp_path):
+    """A grades.csv from before the answer columns (its rows merged into a newer one leave the cells empty): an
+    empty cell is zero, so a file with 0 of 2 answers written still beats an empty one (ties: the first file)."""
+    reports = write_grades(
+        tmp_path / "notas",
+        [
+            row(f"ana/{NB01}.ipynb", NB01, answers=(0, 2)),
+            row(f"ana/{NB01} (1).ipynb", NB01, answers=("", "")),
+            row(f"bruno/{NB01}.ipynb", NB01, answers=("", "")),
+        ],
+    )
+    rows = {r["student_id"]: r for r in read_csv(export_grades(reports).students_csv)}
+    assert (rows["ana"]["answers_written"], rows["ana"]["answers_total"]) == ("0", "2")
+    assert (rows["bruno"]["answers_written"], rows["bruno"]["answers_total"]) == ("0", "0")
+
+
+def test_students_csv_makes_its_folders_and_can_be_written_again(tmp_path):
+    reports = write_grades(tmp_path / "notas", [row(f"ana/{NB02}.ipynb", NB02, passed=KEYS02[:1])])
+    graded = export_grades(reports).graded
+    path = tmp_path / "elsewhere" / "lms" / STUDENTS_CSV
+    for _ in range(2):
+        assert write_students_csv(graded, path) == path
+        assert [r["student_id"] for r in read_csv(path)] == ["ana"]
+
+
+def test_the_summary_names_the_feedback_zip_and_the_folder_of_reports(tmp_path):
+    reports = write_grades(tmp_path / "notas", [row(f"{ANA}/{NB02}.ipynb", NB02, passed=KEYS02, report="ana.md")])
+    export = export_grades(reports)
+    lines = summary(export)
+    assert export.feedback_zip is not None
+    assert text("lms.feedback_zip", path=export.feedback_zip) in lines
+    assert lines[-1] == text("lms.feedback_dir", path=export.feedback_dir)
 
 
 def test_the_excel_option_writes_semicolons_decimal_commas_and_a_bom(tmp_path):

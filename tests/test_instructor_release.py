@@ -219,6 +219,19 @@ def test_release_refuses_a_non_empty_folder_it_did_not_make(built_repo, tmp_path
 
 
 @pytest.mark.safety
+def test_beside_an_older_release_a_file_named_like_its_zip_that_is_no_zip_is_kept(built_repo, tmp_path):
+    """An older release folder (its marker, no record of the files written) is adopted, but a
+    ``fcn-course.zip`` next to it that is not a zip at all is a person's file: refused, left as it was."""
+    out_dir = tmp_path / "dist"
+    (out_dir / "fcn-course").mkdir(parents=True)
+    (out_dir / "fcn-course" / release_module.RELEASE_MARKER).write_text("older release\n")
+    (out_dir / "fcn-course.zip").write_bytes(b"my notes, not a zip")
+    with pytest.raises(ReleaseError, match="fcn-course.zip"):
+        release(built_repo, out_dir, names=TINY_OUTLINE)
+    assert (out_dir / "fcn-course.zip").read_bytes() == b"my notes, not a zip"
+
+
+@pytest.mark.safety
 def test_release_replaces_only_its_own_previous_release(built_repo, tmp_path):
     out_dir = tmp_path / "dist"
     first = release(built_repo, out_dir, names=TINY_OUTLINE)

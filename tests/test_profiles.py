@@ -44,6 +44,23 @@ def test_the_demo_profile_is_the_measured_one():
     assert not demo["downloads_weights"] and demo["grid_limits"] == {}
 
 
+def test_the_smoke_profile_is_the_tiny_run_of_ci():
+    """Two epochs (so that the code of a later epoch runs: best.pt kept or not, the history grown), predictions
+    shown every epoch (the display code runs), from scratch (nothing to download), 4 crops of 96x96 per batch
+    (AlexNet needs at least 63 px), on a synthetic twin of 32 + 12 pictures of 160x120 drawn with seed 0."""
+    smoke = PROFILES["smoke"]
+    assert smoke["settings"] == {
+        "epoch_num": 2,
+        "batch_size": 4,
+        "w_size": 96,
+        "h_size": 96,
+        "show_freq": 1,
+        "pretrained": False,
+    }
+    assert smoke["synthetic"] == {"n_train": 32, "n_val": 12, "size": (160, 120), "seed": 0}
+    assert smoke["per_backbone"] == {} and not smoke["downloads_weights"]
+
+
 def test_only_the_smoke_grid_is_limited():
     assert PROFILES["smoke"]["grid_limits"] == {
         "epoch_num": 2,

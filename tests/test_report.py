@@ -4,10 +4,13 @@ import csv
 from types import SimpleNamespace
 
 import pytest
+import torch
+from PIL import Image
 
+from fcn_course import report as report_module
 from fcn_course.experiments import GridResult, RunResult
 from fcn_course.messages import text
-from fcn_course.report import REPORT_FILES, write_markdown, write_report
+from fcn_course.report import REPORT_FILES, format_score, qualitative_figure, write_markdown, write_report
 from fcn_course.runs import History
 
 SHARED = {
@@ -96,3 +99,65 @@ def test_the_report_of_a_grid_without_checkpoints_lists_its_runs_and_says_why_a_
     assert unfinished.count("last.pt is damaged") == 1
     note = text("report.note", note=text("report.qualitative_not_written", error=text("report.no_best_checkpoint")))
     assert note in report and "(qualitative.png)" not in report
+
+
+def test_table_cells_round_to_three_digits_keep_whole_numbers_and_show_a_dash_when_missing():
+    assert format_score(0.123456) == "0.123" and format_score(0.5) == "0.500" and format_score(1.0) == "1.000"
+    assert format_score(12) == "12" and format_score(0.123456, digits=1) == "0.1"
+    assert format_score(None) == "—" and format_score(float("nan")) == "—"
+
+
+class _AllPerson(torch.nn.Module):
+    """Predicts class 2 (person) everywhere; stands for a network loaded from best.pt."""
+
+    def forward(self, x):
+        scores = torch.zeros(x.shape[0], 3, *x.shape[-2:])
+        scores[:, 2] = 1.0
+        return scores
+
+
+@pytest.fixture
+def trained_grid(synthetic_voc_root, tmp_path, monkeypatch):
+    """A grid of one finished run with a best.pt on the synthetic VOC twin (8 validation images, 64x64 crops);
+    the checkpoint is 'loaded' as a network that predicts person everywhere (no training here)."""
+    history = History()
+    for epoch, miou_fg in ((1, 0.2), (2, 0.5)):
+        history.append(_scores(epoch, miou_fg), _scores(epoch, miou_fg))
+    run_dir = tmp_path / "alexnet-noskip-scratch"
+    run_dir.mkdir()
+    (run_dir / "best.pt").write_bytes(b"weights")
+    loaded = []
+    monkeypatch.setattr(
+        report_module, "load_model_from_checkpoint", lambda path, classes: loaded.append(path) or _AllPerson()
+    )
+    run = RunResult("alexnet", False, False, "done", history=history, parameters=10, run_dir=run_dir)
+    args = {
+        **SHARED,
+        "root": synthetic_voc_root,
+        "h_size": 64,
+        "w_size": 64,
+        "classes": ("background", "bus", "person"),
+    }
+    grid = GridResult([run], args, tmp_path, model_classes={"alexnet": _AllPerson})
+    return grid, loaded
+
+
+def test_the_qualitative_figure_shows_four_validation_images_or_as_many_as_asked_and_prints_nothing(
+    trained_grid, capsys
+):
+    """Rows: the image, its ground truth, one per trained run (from its best.pt); one column per image."""
+    grid, loaded = trained_grid
+    assert len(qualitative_figure(grid).axes) == 3 * 4
+    assert len(qualitative_figure(grid, n_images=1).axes) == 3 * 1
+    assert loaded == [grid.runs[0].run_dir / "best.pt"] * 2
+    assert capsys.readouterr().out == ""  # the validation set is read quietly (no dataset summary in a report)
+
+
+def test_the_report_figures_are_pngs_of_90_dpi_in_a_folder_it_makes(trained_grid, tmp_path):
+    grid, _ = trained_grid
+    out_dir = tmp_path / "reports" / "grid"  # neither folder exists yet
+    paths = write_report(grid, out_dir)
+    assert sorted(paths) == sorted(REPORT_FILES)
+    for name in ("curves.png", "per_class.png", "qualitative.png"):
+        with Image.open(paths[name]) as image:
+            assert image.format == "PNG" and image.info["dpi"] == pytest.approx((90, 90), abs=0.01), name

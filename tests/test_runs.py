@@ -247,6 +247,27 @@ def trained_run(tmp_path_factory):
 
 
 @pytest.mark.slow
+def test_train_script_says_what_it_trains_and_where_and_draws_no_progress_bar_with_no_progress(tmp_path, capsys):
+    """The model line (class, skip, pretrained, parameter count) and the results folder on stdout; with
+    --no-progress nothing on stderr (no tqdm bar of an epoch's training or validation)."""
+    from fcn_course.config import course_args
+    from fcn_course.instructor.reference import reference_ingredients
+    from fcn_course.messages import text
+
+    run_dir = tmp_path / "run"
+    assert load_train_script().main(TRAIN_FLAGS + ["--run-dir", str(run_dir)]) == 0
+    captured = capsys.readouterr()
+    model_class = engine.TrainingIngredients.of(reference_ingredients()).model_classes["alexnet"]
+    net = model_class(course_args(smoke=True)["n_classes"], pretrained=False, skip=False)
+    parameters = f"{engine.count_parameters(net):,}"
+    model_line = text("train.model_line", model=type(net).__name__, skip=False, pretrained=False, parameters=parameters)
+    assert model_line in captured.out.splitlines()
+    assert captured.out.splitlines()[-1] == text("train.results_in", run_dir=run_dir)
+    assert text("engine.progress", epoch=1, phase=text("engine.phase.train")) not in captured.err
+    assert text("engine.progress", epoch=1, phase=text("engine.phase.val")) not in captured.err
+
+
+@pytest.mark.slow
 @pytest.mark.safety
 @pytest.mark.parametrize(
     "flag, value, shown",

@@ -72,6 +72,13 @@ def test_static_mode_gives_figures(monkeypatch, val_set, models):
     assert isinstance(figure, Figure) and len(figure.axes) == 4 * 2
 
 
+def test_the_static_browser_is_seven_inches_wide_with_three_inches_per_sample(val_set):
+    """Each sample's row (image, labels) keeps the same height whatever the number of samples shown."""
+    for n_static in (1, 3):
+        figure = dataset_browser(val_set, static=True, n_static=n_static)
+        assert tuple(figure.get_size_inches()) == pytest.approx((7.0, 3.0 * n_static))
+
+
 def test_static_prediction_explorer_chooses_config(val_set, models):
     figure = prediction_explorer(models, val_set, config="all-person", static=True, n_static=1)
     assert figure._suptitle.get_text() == "all-person"

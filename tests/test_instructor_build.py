@@ -449,6 +449,10 @@ def delete_student(repo):
     (repo / "notebooks/01_demo.ipynb").unlink()
 
 
+def delete_solution_ipynb(repo):
+    (repo / "solutions/notebooks/01_demo.ipynb").unlink()
+
+
 def add_orphan_student(repo):
     (repo / "notebooks/05_old.py").write_text("# %%\nx = 1\n")
 
@@ -460,6 +464,7 @@ def add_orphan_student(repo):
         (edit_included_file, "differs from solutions/model.py"),
         (edit_student, "notebooks/01_demo.py differs from what"),
         (delete_student, "01_demo.ipynb is missing"),
+        (delete_solution_ipynb, "solutions/notebooks/01_demo.ipynb is missing: run the build"),
         (add_orphan_student, "05_old.py has no solution notebook"),
     ],
 )

@@ -278,6 +278,29 @@ def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, fil
     assert isinstance(info.value.__cause__, urllib.error.URLError)
 
 
+def test_the_weights_error_lists_every_place_it_looked_at(empty_hub, tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
+    with pytest.raises(PretrainedWeightsError) as unset:
+        load_alexnet(pretrained=True)
+    assert text("backbones.env_not_set", env="FCN_COURSE_WEIGHTS") in str(unset.value)
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path))
+    with pytest.raises(PretrainedWeightsError) as info:
+        load_alexnet(pretrained=True)
+    message = str(info.value)
+    for path, where in [
+        (tmp_path / ALEXNET_FILE, text("backbones.where_env_folder", env="FCN_COURSE_WEIGHTS")),
+        (empty_hub / "checkpoints" / ALEXNET_FILE, text("backbones.where_hub_cache")),
+    ]:
+        assert text("backbones.file_not_found", path=path, where=where) in message
+    assert text("backbones.env_not_set", env="FCN_COURSE_WEIGHTS") not in message
+
+
+def test_the_loaders_build_random_weights_by_default(no_network, empty_hub):
+    assert isinstance(load_alexnet(), torchvision.models.AlexNet)
+    assert isinstance(backbones.load_backbone("alexnet"), torchvision.models.AlexNet)
+    assert list(empty_hub.iterdir()) == []
+
+
 def _online():
     try:
         socket.create_connection(("download.pytorch.org", 443), timeout=1).close()

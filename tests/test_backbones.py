@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import os
 import socket
 import time
 import urllib.error
@@ -31,6 +32,7 @@ from fcn_course.backbones import (
     load_alexnet,
     load_vgg16,
 )
+from fcn_course.messages import text
 from helpers import tree_digest
 
 ALEXNET_FILE = "alexnet-owt-7be5be79.pth"
@@ -106,6 +108,54 @@ def _assert_same_state(model, state):
     assert model_state.keys() == state.keys()
     for key, tensor in state.items():
         assert torch.equal(model_state[key], tensor), key
+
+
+# --------------------------------------------------------------------------------------------
+# The registry
+# --------------------------------------------------------------------------------------------
+
+
+def test_register_backbone_adds_or_replaces_by_name_and_returns_the_backbone(monkeypatch):
+    monkeypatch.setattr(backbones, "BACKBONES", dict(backbones.BACKBONES))
+    tiny = dataclasses.replace(backbones.ALEXNET, name="tiny", display_name="Tiny")
+    assert backbones.register_backbone(tiny) is tiny
+    assert backbones.get_backbone("tiny") is tiny
+    other = dataclasses.replace(tiny, display_name="Tiny 2")
+    backbones.register_backbone(other)
+    assert backbones.get_backbone("tiny") is other
+
+
+def test_an_unknown_backbone_name_is_a_key_error_listing_the_known_ones():
+    with pytest.raises(KeyError) as unknown:
+        backbones.get_backbone("resnet")
+    assert unknown.value.args[0] == text("backbones.unknown", name="resnet", known="alexnet, vgg16")
+
+
+def test_backbone_for_class_reads_the_declared_backbone_name_first():
+    class Declared(nn.Module):
+        backbone_name = "vgg16"
+
+    class FCN_AlexNet(nn.Module):  # noqa: N801 - the name of the exercise's class
+        backbone_name = "vgg16"
+
+    assert backbones.backbone_for_class(Declared) is backbones.VGG16
+    assert backbones.backbone_for_class(FCN_AlexNet) is backbones.VGG16
+
+
+def test_backbone_for_class_finds_the_fcn_class_name_among_the_classes_it_inherits_from():
+    class FCN_AlexNet(nn.Module):  # noqa: N801 - the name of the exercise's class
+        pass
+
+    class MyFCN(FCN_AlexNet):
+        backbone_name = "resnet"  # not registered: the class names decide
+
+    class Unrelated(nn.Module):
+        pass
+
+    assert backbones.backbone_for_class(FCN_AlexNet) is backbones.ALEXNET
+    assert backbones.backbone_for_class(MyFCN) is backbones.ALEXNET
+    assert backbones.backbone_for_class(Unrelated) is None
+    assert backbones.backbone_for_class(object()) is None
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,6 +278,29 @@ def test_offline_download_raises_clear_error(monkeypatch, empty_hub, loader, fil
     assert isinstance(info.value.__cause__, urllib.error.URLError)
 
 
+def test_the_weights_error_lists_every_place_it_looked_at(empty_hub, tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.hub, "download_url_to_file", _raise_url_error)
+    with pytest.raises(PretrainedWeightsError) as unset:
+        load_alexnet(pretrained=True)
+    assert text("backbones.env_not_set", env="FCN_COURSE_WEIGHTS") in str(unset.value)
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path))
+    with pytest.raises(PretrainedWeightsError) as info:
+        load_alexnet(pretrained=True)
+    message = str(info.value)
+    for path, where in [
+        (tmp_path / ALEXNET_FILE, text("backbones.where_env_folder", env="FCN_COURSE_WEIGHTS")),
+        (empty_hub / "checkpoints" / ALEXNET_FILE, text("backbones.where_hub_cache")),
+    ]:
+        assert text("backbones.file_not_found", path=path, where=where) in message
+    assert text("backbones.env_not_set", env="FCN_COURSE_WEIGHTS") not in message
+
+
+def test_the_loaders_build_random_weights_by_default(no_network, empty_hub):
+    assert isinstance(load_alexnet(), torchvision.models.AlexNet)
+    assert isinstance(backbones.load_backbone("alexnet"), torchvision.models.AlexNet)
+    assert list(empty_hub.iterdir()) == []
+
+
 def _online():
     try:
         socket.create_connection(("download.pytorch.org", 443), timeout=1).close()
@@ -293,6 +366,50 @@ def test_incomplete_state_dict_is_rejected(no_network, empty_hub, alexnet_state,
     torch.save(partial, empty_hub / "checkpoints" / "alexnet-local.pth")
     with pytest.raises(PretrainedWeightsError, match="classifier"):
         load_alexnet(pretrained=True)
+
+
+@pytest.mark.safety
+def test_a_weight_file_that_would_run_code_when_loaded_is_refused_without_running_it(
+    no_network, empty_hub, tmp_path, hashless_names
+):
+    ran = tmp_path / "the file's code ran"
+
+    class RunsCode:
+        def __reduce__(self):
+            return os.mkdir, (str(ran),)
+
+    (empty_hub / "checkpoints").mkdir()
+    torch.save({"features.0.weight": RunsCode()}, empty_hub / "checkpoints" / "alexnet-local.pth")
+    with pytest.raises(PretrainedWeightsError, match="alexnet-local.pth"):
+        load_alexnet(pretrained=True)
+    assert not ran.exists()
+
+
+@pytest.mark.parametrize("missing", ["weights", "weight_file"])
+def test_a_backbone_without_imagenet_weights_says_so_when_they_are_asked_for(
+    no_network, empty_hub, monkeypatch, missing
+):
+    spec = backbones.BACKBONES["alexnet"]
+    monkeypatch.setitem(backbones.BACKBONES, "alexnet", dataclasses.replace(spec, **{missing: None}))
+    with pytest.raises(PretrainedWeightsError) as info:
+        backbones.load_backbone("alexnet", pretrained=True)
+    assert str(info.value) == text("backbones.no_weights", backbone="AlexNet")
+
+
+def test_local_weights_file_is_the_first_local_copy_or_none(empty_hub, tmp_path, monkeypatch):
+    assert backbones.local_weights_file("alexnet") is None  # nothing local: it would be downloaded
+    (empty_hub / "checkpoints").mkdir()
+    cached = empty_hub / "checkpoints" / ALEXNET_FILE
+    cached.write_bytes(b"")
+    assert backbones.local_weights_file("alexnet") == cached
+    assert backbones.local_weights_file("vgg16") is None
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / ALEXNET_FILE).write_bytes(b"")
+    monkeypatch.setenv("FCN_COURSE_WEIGHTS", str(tmp_path / "weights"))
+    assert backbones.local_weights_file("alexnet") == tmp_path / "weights" / ALEXNET_FILE  # the folder comes first
+    spec = backbones.BACKBONES["alexnet"]
+    monkeypatch.setitem(backbones.BACKBONES, "alexnet", dataclasses.replace(spec, weight_file=None))
+    assert backbones.local_weights_file("alexnet") is None  # no weight file to look for
 
 
 # --------------------------------------------------------------------------------------------

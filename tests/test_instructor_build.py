@@ -12,7 +12,7 @@ from fcn_course.instructor.build import build
 from fcn_course.instructor.pairs import CourseLayoutError
 from fcn_course.instructor.execute import execute_notebook, run_until_first_stub
 from fcn_course.instructor.markers import ANSWER_PLACEHOLDER, DEFAULT_HINT, strip_solution_regions
-from fcn_course.instructor.pipeline import make_student_notebook
+from fcn_course.instructor.pipeline import make_student_notebook, student_notebook
 from fcn_course.instructor.student import NotebookBuildError
 from fcn_course.instructor.sync import check_in_sync
 from tiny_course import (
@@ -431,6 +431,12 @@ def test_without_a_title_the_provenance_is_a_comment_on_the_first_cell(tmp_path)
     assert check_in_sync(repo, names=("01_code",)) == []
 
 
+def test_an_empty_solution_notebook_gives_an_empty_student_notebook_without_provenance():
+    student = student_notebook(nbformat.v4.new_notebook(), "01_empty")
+    assert student is not None
+    assert student.cells == []
+
+
 # --------------------------------------------------------------------------------------------------
 # Sync check
 # --------------------------------------------------------------------------------------------------
@@ -449,6 +455,10 @@ def delete_student(repo):
     (repo / "notebooks/01_demo.ipynb").unlink()
 
 
+def delete_solution_ipynb(repo):
+    (repo / "solutions/notebooks/01_demo.ipynb").unlink()
+
+
 def add_orphan_student(repo):
     (repo / "notebooks/05_old.py").write_text("# %%\nx = 1\n")
 
@@ -460,6 +470,7 @@ def add_orphan_student(repo):
         (edit_included_file, "differs from solutions/model.py"),
         (edit_student, "notebooks/01_demo.py differs from what"),
         (delete_student, "01_demo.ipynb is missing"),
+        (delete_solution_ipynb, "solutions/notebooks/01_demo.ipynb is missing: run the build"),
         (add_orphan_student, "05_old.py has no solution notebook"),
     ],
 )

@@ -9,7 +9,8 @@ import pytest
 from fcn_course.messages import text
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import scan_for_leaks
-from fcn_course.instructor.publish import PublishError, publish
+from fcn_course.instructor.colab_cells import colab_repository
+from fcn_course.instructor.publish import PublishError, check_publish_folder, publish
 from fcn_course.instructor.release import RELEASE_MARKER, ReleaseError, SolutionLeakError
 from tiny_course import TINY_OUTLINE, edit_solution_py, make_repo
 
@@ -61,6 +62,7 @@ def test_publishing_again_commits_only_a_change(course, tmp_path, capsys):
     (course / "fcn_course" / "extra.py").write_text("EXTRA = 1\n")
     assert publish(course, out, names=TINY_OUTLINE) is True
     assert "fcn_course/extra.py" in tracked(out)
+    assert "git remote add" not in capsys.readouterr().out  # the remote was added after the first publication
     edit_solution_py(course)
     build(course, names=TINY_OUTLINE, quiet=True)
     (course / "fcn_course" / "extra.py").unlink()  # a file the release no longer has leaves the repository too
@@ -70,10 +72,48 @@ def test_publishing_again_commits_only_a_change(course, tmp_path, capsys):
     assert git(out, "status", "--porcelain") == ""
 
 
+def test_the_first_publication_says_how_to_push_to_the_repository_the_colab_cells_name(course, tmp_path, capsys):
+    out = tmp_path / "alunos"
+    publish(course, out, names=TINY_OUTLINE)
+    printed = capsys.readouterr().out
+    assert f"  git remote add origin https://github.com/{colab_repository(course)}.git\n" in printed
+    assert printed.rstrip().endswith("git push -u origin main")
+
+
+def test_publish_makes_the_missing_parent_folders_and_accepts_an_empty_folder(course, tmp_path):
+    assert publish(course, tmp_path / "cursos" / "2026" / "alunos", names=TINY_OUTLINE) is True
+    assert RELEASE_MARKER in tracked(tmp_path / "cursos" / "2026" / "alunos")
+    (tmp_path / "vazia").mkdir()
+    assert publish(course, tmp_path / "vazia", names=TINY_OUTLINE) is True
+    assert RELEASE_MARKER in tracked(tmp_path / "vazia")
+
+
+def test_check_publish_folder_tells_a_new_folder_from_a_published_one(course, tmp_path):
+    out = tmp_path / "alunos"
+    assert check_publish_folder(course, out) is False
+    out.mkdir()
+    assert check_publish_folder(course, out) is False
+    publish(course, out, names=TINY_OUTLINE)
+    assert check_publish_folder(course, out) is True
+
+
+def init_repository_with_notes(repo, out):
+    out.mkdir()
+    git(out, "init", "-q")
+    (out / "notas.txt").write_text("minhas notas")
+
+
+def marker_without_repository(repo, out):
+    out.mkdir()
+    (out / RELEASE_MARKER).write_text("")
+
+
 @pytest.mark.parametrize(
     "prepare, message",
     [
         (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "did not write"),
+        (init_repository_with_notes, "did not write"),
+        (marker_without_repository, "did not write"),
         (lambda repo, out: None, "course repository"),
     ],
 )
@@ -93,6 +133,18 @@ def test_publish_refuses_uncommitted_edits_in_the_student_repository(course, tmp
     with pytest.raises(PublishError, match="uncommitted"):
         publish(course, out, names=TINY_OUTLINE)
     assert (out / "README.md").read_text() == "editado à mão"
+
+
+def test_a_git_failure_is_reported_with_git_own_message_as_text(course, tmp_path, monkeypatch):
+    out = tmp_path / "alunos"
+    (out / ".git").mkdir(parents=True)  # a broken repository: git itself refuses to work in it
+    (out / RELEASE_MARKER).write_text("")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    git_says = subprocess.run(["git", "status", "--porcelain"], cwd=out, capture_output=True, text=True)
+    assert git_says.returncode != 0 and git_says.stderr.strip()
+    with pytest.raises(PublishError) as refused:
+        publish(course, out, names=TINY_OUTLINE)
+    assert str(refused.value) == f"`git status --porcelain` failed in {out.resolve()}:\n{git_says.stderr.strip()}"
 
 
 def test_publish_checks_the_repository_the_colab_cells_name(course, tmp_path):

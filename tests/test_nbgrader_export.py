@@ -663,3 +663,29 @@ def test_the_goal_comment_replaces_only_a_goal_and_keeps_the_cells_last_newline(
         "def f(x):\n    # Objetivo: devolva x\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
         "y = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION" + ending
     )
+
+
+def test_a_check_cell_is_a_locked_test_worth_one_point_per_graded_check():
+    from tiny_course import nb_from
+
+    nb = nb_from('''
+        # %%
+        checks.check("iou")
+        checks.check("loss")
+        checks.check("miou-per-image")
+    ''')
+    [cell] = nbgrader_notebook(nb, "01_demo").cells
+    meta = cell.metadata.nbgrader
+    assert (meta["grade"], meta["solution"], meta["locked"], meta["points"]) == (True, False, True, 2)
+    assert meta["grade_id"] == "01_demo-cell-00" and type(meta["points"]) is int
+
+
+def test_the_export_says_where_the_course_folder_is_and_what_to_run_next(tmp_path, capsys):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE)
+    out = capsys.readouterr().out
+    assert f"nbgrader course folder: {tmp_path / 'course'} (1 assignment(s) in source/, nbgrader_config.py)" in out
+    assert f"cd {tmp_path / 'course'} && nbgrader generate_assignment <name>" in out

@@ -639,3 +639,13 @@ def test_a_language_with_an_incomplete_catalogue_is_skipped_naming_its_notebook_
         repo / "notebooks/en/README.md",
         repo / "notebooks/en/referencia.md",
     ]
+
+
+def test_writing_a_generated_file_creates_its_missing_folders_and_leaves_an_equal_file_alone(tmp_path):
+    from fcn_course.instructor.build import BuildReport, _write_if_changed
+
+    path = tmp_path / "new" / "deeper" / "page.md"
+    report = BuildReport()
+    _write_if_changed(path, "text", report)
+    _write_if_changed(path, "text", report)
+    assert path.read_text() == "text" and report.written == [path] and report.unchanged == [path]

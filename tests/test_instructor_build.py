@@ -630,6 +630,9 @@ def test_a_language_with_an_incomplete_catalogue_is_skipped_naming_its_notebook_
     repo = make_english_course(tmp_path)
     source = repo / "solutions/notebooks/01_demo.py"
     source.write_text(source.read_text() + "\n# %% [markdown]\n# Uma frase nova, ainda sem tradução.\n")
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert [path for path, _ in report.skipped] == [repo / "notebooks/en/01_demo.ipynb"]  # the pages still built
+    assert "README.md" in json.loads((repo / "notebooks/en/.generated.json").read_text())
     for page in ("README.md", "referencia.md"):
         path = repo / "notebooks" / page
         path.write_text(path.read_text() + "\nUm parágrafo novo.\n")
@@ -649,3 +652,19 @@ def test_writing_a_generated_file_creates_its_missing_folders_and_leaves_an_equa
     _write_if_changed(path, "text", report)
     _write_if_changed(path, "text", report)
     assert path.read_text() == "text" and report.written == [path] and report.unchanged == [path]
+
+
+def test_a_solution_ipynb_saved_without_cell_ids_is_rebuilt_with_stable_ids(tmp_path):
+    """An older Jupyter (nbformat 4.4) saves no cell ids: the rebuilt .ipynb has one per cell, from its content."""
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    path = repo / "solutions/notebooks/01_demo.ipynb"
+    data = json.loads(path.read_text())
+    data["nbformat_minor"] = 4
+    for cell in data["cells"]:
+        del cell["id"]
+    path.write_text(json.dumps(data))
+    assert build(repo, names=TINY_OUTLINE, quiet=True).ok
+    ids = [cell.get("id") for cell in json.loads(path.read_text())["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids)
+    assert build(repo, names=TINY_OUTLINE, quiet=True).written == []  # stable: the next build changes nothing

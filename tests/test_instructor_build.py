@@ -514,3 +514,168 @@ def test_first_error_of_a_student_notebook_is_the_first_stub(tmp_path):
     build(repo, names=("01_stub",), quiet=True)
     index, name, message = run_until_first_stub(repo / "notebooks/01_stub.ipynb", timeout=60)
     assert (index, name, message) == (2, "NotImplementedError", "Use math.sqrt.")
+
+
+# --------------------------------------------------------------------------------------------------
+# The build's report, backups, manifests and editions, pinned one by one
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_report_ends_with_what_was_written_unchanged_and_skipped(tmp_path):
+    repo = make_repo(tmp_path)
+    first = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert str(first).splitlines()[-1] == "4 file(s) written, 0 unchanged, 0 skipped."
+    second = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert len(second.unchanged) == 4 and str(second) == "0 file(s) written, 4 unchanged, 0 skipped."
+
+
+def test_the_build_runs_no_kernel_and_prints_its_report_unless_asked(tmp_path, monkeypatch, capsys):
+    from fcn_course.instructor import build as build_module
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("the build ran the notebook")
+
+    monkeypatch.setattr(build_module, "execute_in_place", no_kernel)
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE)
+    assert capsys.readouterr().out.endswith("4 file(s) written, 0 unchanged, 0 skipped.\n")
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    assert capsys.readouterr().out == ""
+
+
+def test_backups_made_in_the_same_second_get_numbered_names(tmp_path, monkeypatch):
+    import datetime
+
+    from fcn_course.instructor import build as build_module
+    from fcn_course.instructor.build import BuildReport, _backup
+
+    class Frozen(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 1, 2, 3, 4, 5)
+
+    monkeypatch.setattr(build_module.datetime, "datetime", Frozen)
+    path = tmp_path / "01_demo.ipynb"
+    report = BuildReport()
+    for version in ("one", "two", "three"):
+        path.write_text(version)
+        _backup(path, report)
+    assert [backup.name for _, backup in report.backups] == [
+        "01_demo.ipynb.bak-20260102-030405",
+        "01_demo.ipynb.bak-20260102-030405-1",
+        "01_demo.ipynb.bak-20260102-030405-2",
+    ]
+    assert [backup.read_text() for _, backup in report.backups] == ["one", "two", "three"]
+
+
+def edit_solution_ipynb(repo, seconds_later: float):
+    """Edit the solution .ipynb as Jupyter would, and date it ``seconds_later`` than its .py."""
+    path = repo / "solutions/notebooks/01_demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = "# Edited in Jupyter"
+    nbformat.write(nb, path)
+    py_time = os.path.getmtime(repo / "solutions/notebooks/01_demo.py")
+    os.utime(path, (py_time + seconds_later,) * 2)
+    return path
+
+
+def test_a_solution_ipynb_more_than_a_second_newer_than_its_py_counts_as_edited(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    path = edit_solution_ipynb(repo, 1.5)
+    assert [skipped for skipped, _ in build(repo, names=TINY_OUTLINE, quiet=True).skipped] == [path]
+    edit_solution_ipynb(repo, 0.5)  # saved in the same second as the .py: not an edit of its own
+    assert build(repo, names=TINY_OUTLINE, quiet=True).ok
+    assert "Edited in Jupyter" not in path.read_text()
+
+
+def test_a_forced_build_backs_up_a_solution_ipynb_edited_without_jupytext_and_rebuilds_it(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    path = edit_solution_ipynb(repo, 10)
+    edited = path.read_bytes()
+    report = build(repo, names=TINY_OUTLINE, force=True, quiet=True)
+    assert report.ok
+    ((original, backup),) = report.backups
+    assert original == path and backup.read_bytes() == edited
+    assert "Edited in Jupyter" not in path.read_text()
+
+
+def test_the_manifest_records_the_sha256_of_each_written_file_as_sorted_indented_json(tmp_path):
+    import hashlib
+
+    repo = make_repo(tmp_path)
+    (repo / "notebooks").mkdir()
+    (repo / "notebooks/.generated.json").write_text('{"zz_old.ipynb": "0"}\n')  # an earlier build's, unsorted after
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    written = {
+        name: hashlib.sha256((repo / "notebooks" / name).read_bytes()).hexdigest()
+        for name in ("01_demo.ipynb", "01_demo.py")
+    }
+    expected = {**written, "zz_old.ipynb": "0"}
+    assert (repo / "notebooks/.generated.json").read_text() == json.dumps(expected, indent=2, sort_keys=True) + "\n"
+    assert list(json.loads((repo / "notebooks/.generated.json").read_text())) == sorted(expected)
+
+
+def test_the_build_writes_each_translated_languages_notebooks_and_pages_and_their_manifests(tmp_path):
+    import hashlib
+
+    from tiny_course import make_english_course
+
+    repo = make_english_course(tmp_path)  # built there
+    for folder, names in (
+        ("solutions/notebooks/en", ("01_demo.ipynb", "01_demo.py")),
+        ("notebooks/en", ("01_demo.ipynb", "01_demo.py", "README.md", "referencia.md")),
+    ):
+        manifest = json.loads((repo / folder / ".generated.json").read_text())
+        assert manifest == {name: hashlib.sha256((repo / folder / name).read_bytes()).hexdigest() for name in names}
+    assert "# Course: the students' guide" in (repo / "notebooks/en/README.md").read_text()
+    assert "The square root of sixteen" in (repo / "solutions/notebooks/en/01_demo.ipynb").read_text()
+    assert "# Exercises" in (repo / "notebooks/en/01_demo.py").read_text()
+    assert build(repo, names=TINY_OUTLINE, quiet=True).written == []
+
+
+def test_a_language_with_an_incomplete_catalogue_is_skipped_naming_its_notebook_and_pages(tmp_path):
+    from tiny_course import make_english_course
+
+    repo = make_english_course(tmp_path)
+    source = repo / "solutions/notebooks/01_demo.py"
+    source.write_text(source.read_text() + "\n# %% [markdown]\n# Uma frase nova, ainda sem tradução.\n")
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert [path for path, _ in report.skipped] == [repo / "notebooks/en/01_demo.ipynb"]  # the pages still built
+    assert "README.md" in json.loads((repo / "notebooks/en/.generated.json").read_text())
+    for page in ("README.md", "referencia.md"):
+        path = repo / "notebooks" / page
+        path.write_text(path.read_text() + "\nUm parágrafo novo.\n")
+    report = build(repo, names=TINY_OUTLINE, quiet=True)
+    assert [path for path, _ in report.skipped] == [
+        repo / "notebooks/en/01_demo.ipynb",
+        repo / "notebooks/en/README.md",
+        repo / "notebooks/en/referencia.md",
+    ]
+
+
+def test_writing_a_generated_file_creates_its_missing_folders_and_leaves_an_equal_file_alone(tmp_path):
+    from fcn_course.instructor.build import BuildReport, _write_if_changed
+
+    path = tmp_path / "new" / "deeper" / "page.md"
+    report = BuildReport()
+    _write_if_changed(path, "text", report)
+    _write_if_changed(path, "text", report)
+    assert path.read_text() == "text" and report.written == [path] and report.unchanged == [path]
+
+
+def test_a_solution_ipynb_saved_without_cell_ids_is_rebuilt_with_stable_ids(tmp_path):
+    """An older Jupyter (nbformat 4.4) saves no cell ids: the rebuilt .ipynb has one per cell, from its content."""
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    path = repo / "solutions/notebooks/01_demo.ipynb"
+    data = json.loads(path.read_text())
+    data["nbformat_minor"] = 4
+    for cell in data["cells"]:
+        del cell["id"]
+    path.write_text(json.dumps(data))
+    assert build(repo, names=TINY_OUTLINE, quiet=True).ok
+    ids = [cell.get("id") for cell in json.loads(path.read_text())["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids)
+    assert build(repo, names=TINY_OUTLINE, quiet=True).written == []  # stable: the next build changes nothing

@@ -17,9 +17,12 @@ from fcn_course.instructor import grade as grade_module
 from fcn_course.instructor import sandbox
 from fcn_course.instructor.__main__ import main as instructor_main
 from fcn_course.instructor.grade import CRASHED, INVALID, NOT_A_FILE, OK
+from fcn_course.instructor import grade_class as grade_class_module
 from fcn_course.instructor.grade_class import (
     CSV_COLUMNS,
     CSV_NAME,
+    LOCK_NAME,
+    ClassGrades,
     GradingOutputError,
     GradingRefused,
     find_submissions,
@@ -28,6 +31,8 @@ from fcn_course.instructor.grade_class import (
     report_names,
     row_passed,
 )
+from fcn_course.instructor.grade_zygote import ZygotePool
+from fcn_course.instructor.grade_zygote import supported as zygote_supported
 from fcn_course.messages import text
 
 
@@ -351,3 +356,222 @@ def test_a_csv_that_cannot_be_written_is_a_clear_failure_naming_it(tmp_path, fak
     disk_full = text("files.disk_full", path=notas / CSV_NAME, folder=notas)
     assert f"{CSV_NAME} could not be written: {disk_full}" in capsys.readouterr().err
     assert sorted(p.name for p in notas.iterdir()) == [".grade.lock"]  # nothing half-written
+
+
+# ---------------------------------------------------------------- names, rows and options (no grading process)
+def test_clashing_report_names_are_numbered_from_2_upwards():
+    names = report_names([Path("turma/ana/02.ipynb"), Path("turma/ana/02.py"), Path("turma/ana__02.ipynb")])
+    assert list(names.values()) == ["ana__02.md", "ana__02-2.md", "ana__02-3.md"]
+
+
+def test_all_passed_is_true_only_when_every_row_passed(tmp_path):
+    row = {"status": OK, "exercises_passed": 1, "exercises_total": 1, "review": ""}
+    assert ClassGrades([row, row], tmp_path / CSV_NAME, tmp_path).all_passed is True
+    assert ClassGrades([row, {**row, "exercises_passed": 0}], tmp_path / CSV_NAME, tmp_path).all_passed is False
+
+
+def test_a_row_counts_the_answers_names_the_unanswered_and_lists_only_passed_keys():
+    from fcn_course.instructor.grade_class import _row
+
+    result = {
+        "status": OK,
+        "passed": 1,
+        "total": 2,
+        "exercises": [{"key": "iou", "passed": True}, {"key": "dice", "passed": False}, {"passed": True}],
+        "reflections": [
+            {"answered": True, "label": "Pergunta A"},
+            {"answered": False, "label": "Pergunta B"},
+            {"answered": False},
+        ],
+        "review": {"instructor_code": "details"},
+        "sandbox": "bwrap",
+        "language": "en",
+        "report_language": "pt_BR",
+    }
+    row = _row("ana/02_fcn_alexnet.ipynb", "ana__02_fcn_alexnet.md", result)
+    assert row == {
+        "submission": "ana/02_fcn_alexnet.ipynb",
+        "notebook": "02_fcn_alexnet",
+        "status": OK,
+        "exercises_passed": 1,
+        "exercises_total": 2,
+        "answers_written": 1,
+        "answers_total": 3,
+        "unanswered_questions": "Pergunta B; " + text("grade.question_label", number=3, language="pt_BR"),
+        "report": "ana__02_fcn_alexnet.md",
+        "passed_exercises": "iou",
+        "review": "instructor_code",
+        "sandbox": "bwrap",
+        "language": "en",
+    }
+    assert _row("ana/notas.ipynb", "ana__notas.md", {**result, "report_error": "full"})["notebook"] == "?"
+    bare = _row("x.ipynb", "x.md", {"status": OK, "passed": 0, "total": 0, "exercises": []})
+    assert (bare["answers_total"], bare["review"], bare["sandbox"], bare["language"]) == (0, "", "", "")
+
+
+def test_a_submission_the_grader_broke_on_counts_no_exercise(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the grader itself broke")
+
+    monkeypatch.setattr(grade_class_module, "grade", broken)
+    write(notebook_01(RIGHT), tmp_path / "turma" / "01_dados_e_metricas.ipynb")
+    (row,) = grade_class([tmp_path / "turma"], tmp_path / "notas", zygote=False).rows
+    assert (row["status"], row["exercises_passed"], row["exercises_total"]) == (CRASHED, 0, 0)
+
+
+def recording_grade(calls: list):
+    """A stand-in for ``grade``: records its keyword arguments, passes every submission."""
+
+    def fake(submission, **kwargs):
+        calls.append(kwargs)
+        return {**passing_child(submission, None), "passed": 1, "total": 1}
+
+    return fake
+
+
+def test_grade_class_passes_its_timeout_zygotes_and_quiet_to_each_grading(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(grade_class_module, "grade", recording_grade(calls))
+    turma = small_class(tmp_path / "turma")
+    grade_class([turma], tmp_path / "a")
+    grade_class([turma], tmp_path / "b", timeout=42, zygote=False)
+    assert [call["timeout"] for call in calls] == [grade_module.DEFAULT_TIMEOUT] * 2 + [42] * 2
+    assert all(call["quiet"] is True for call in calls)  # the report goes to its file, not the progress
+    assert [isinstance(call["zygotes"], ZygotePool) for call in calls[:2]] == [zygote_supported()] * 2
+    assert [call["zygotes"] for call in calls[2:]] == [None, None]
+
+
+def most_at_once(turma: Path, report_dir: Path, monkeypatch, **options) -> int:
+    """How many submissions a class grading graded at once (each stand-in grading lasts 0.3 s)."""
+    import threading
+    import time
+
+    active, most, lock = [0], [0], threading.Lock()
+
+    def fake(submission, **kwargs):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+        return {**passing_child(submission, None), "passed": 1, "total": 1}
+
+    monkeypatch.setattr(grade_class_module, "grade", fake)
+    grade_class([turma], report_dir, zygote=False, **options)
+    return most[0]
+
+
+def test_submissions_are_graded_one_at_a_time_unless_jobs_says_more(tmp_path, monkeypatch):
+    turma = small_class(tmp_path / "turma")
+    assert most_at_once(turma, tmp_path / "default", monkeypatch) == 1
+    assert most_at_once(turma, tmp_path / "zero", monkeypatch, jobs=0) == 1
+    assert most_at_once(turma, tmp_path / "two", monkeypatch, jobs=2) == 2
+
+
+def test_an_unavailable_sandbox_is_refused_before_anything_is_written(tmp_path, fake_child):
+    turma = small_class(tmp_path / "turma")
+    with pytest.raises(sandbox.SandboxUnavailable):
+        grade_class([turma], tmp_path / "notas", sandbox_mode="bwrap")
+    assert not (tmp_path / "notas").exists()
+
+
+def test_the_report_folder_is_created_with_its_parents(tmp_path, fake_child):
+    grade_class([small_class(tmp_path / "turma")], tmp_path / "out" / "deep" / "notas")
+    assert len(read_csv(tmp_path / "out" / "deep" / "notas" / CSV_NAME)) == 2
+
+
+def test_a_grading_prints_no_report_only_progress_lines(tmp_path, fake_child, capsys):
+    grade_class([small_class(tmp_path / "turma")], tmp_path / "notas")
+    out = capsys.readouterr().out
+    assert "corrigido" in out and "# Relatório de correção" not in out and len(out.splitlines()) == 2
+
+
+class FlushRecorder:
+    """A stdout that records what was written before each flush."""
+
+    def __init__(self):
+        self.pending, self.flushed = "", []
+
+    def write(self, data):
+        self.pending += data
+        return len(data)
+
+    def flush(self):
+        self.flushed.append(self.pending)
+        self.pending = ""
+
+
+@pytest.mark.safety
+def test_each_progress_line_is_flushed_as_its_submission_ends(tmp_path, fake_child, monkeypatch):
+    """A pipe (a log, a CI job) shows each line at once, the "report not written" ones too."""
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    fill_disk_under(notas, monkeypatch, csv_too=False)
+    stdout = FlushRecorder()
+    monkeypatch.setattr("sys.stdout", stdout)
+    grade_class([turma], notas, zygote=False)
+    monkeypatch.undo()
+    lines = [line for chunk in stdout.flushed for line in chunk.splitlines()]
+    assert len(lines) == 4 and "relatório não escrito" in lines[1] and stdout.pending == ""
+    assert all(chunk.endswith("\n") and chunk.count("\n") == 1 for chunk in stdout.flushed if chunk)
+
+
+# ---------------------------------------------------------------- the lock file
+def test_the_lock_file_holds_only_the_graders_process_id_and_is_not_executable(tmp_path):
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    (notas / LOCK_NAME).write_text("9" * 30)  # a longer id left by an earlier grading
+    old_umask = os.umask(0o022)
+    try:
+        with folder_lock(notas):
+            assert (notas / LOCK_NAME).read_text() == str(os.getpid())
+        os.unlink(notas / LOCK_NAME)
+        with folder_lock(notas):
+            assert (notas / LOCK_NAME).stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old_umask)
+
+
+# ---------------------------------------------------------------- an earlier grading's CSV
+@pytest.mark.safety
+def test_a_damaged_csv_of_an_earlier_grading_still_asks_for_replace_and_vouches_for_no_report(tmp_path, fake_child):
+    turma = small_class(tmp_path / "turma")
+    notas = tmp_path / "notas"
+    notas.mkdir()
+    (notas / CSV_NAME).write_bytes(b"submission,report\nana,\xff\xfe.md\n")  # not UTF-8
+    with pytest.raises(GradingRefused, match="--replace"):
+        grade_class([turma], notas)
+    (notas / "ana__01_dados_e_metricas.md").write_text("my notes on Ana")
+    with pytest.raises(GradingRefused, match="ana__01_dados_e_metricas.md"):
+        grade_class([turma], notas, replace=True)
+    (notas / "ana__01_dados_e_metricas.md").unlink()
+    assert len(grade_class([turma], notas, replace=True).rows) == 2
+
+
+@pytest.mark.safety
+def test_replace_removes_only_the_earlier_reports_never_other_files_it_listed(tmp_path, fake_child):
+    """A hand-edited CSV may list any name: only a ``.md`` file right in the folder is an earlier report."""
+    notas = tmp_path / "notas"
+    grade_class([small_class(tmp_path / "a")], notas)
+    (notas / "minhas-notas.txt").write_text("mine")
+    (notas / "sub").mkdir()
+    (notas / "sub" / "x.md").write_text("mine too")
+    (notas / "velho.md").mkdir()
+    rows = list(read_csv(notas / CSV_NAME).values())
+    extra = [
+        {**rows[0], "submission": f"z{i}", "report": r}
+        for i, r in enumerate(("minhas-notas.txt", "sub/x.md", "velho.md"))
+    ]
+    with open(notas / CSV_NAME, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows + extra)
+    write(notebook_01(RIGHT), tmp_path / "b" / "caio" / "01_dados_e_metricas.ipynb")
+
+    grade_class([tmp_path / "b"], notas, replace=True)
+
+    assert sorted(p.name for p in notas.glob("*.md") if p.is_file()) == ["01_dados_e_metricas.md"]
+    assert (notas / "minhas-notas.txt").read_text() == "mine" and (notas / "sub" / "x.md").read_text() == "mine too"
+    assert (notas / "velho.md").is_dir()

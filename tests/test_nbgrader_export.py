@@ -620,3 +620,72 @@ def test_nbgrader_makes_our_english_student_notebook_from_the_english_export(tmp
     assert any("Return twice x." in cell.source for cell in theirs)  # the English goal, above nbgrader's stub
     secret = secret_lines(repo)
     assert not any(line.strip() in secret for cell in theirs for line in cell.source.splitlines())
+
+
+# --------------------------------------------------------------------------------------------------
+# Cell steps and values pinned one by one
+# --------------------------------------------------------------------------------------------------
+def test_the_nbgrader_config_gives_a_cell_900_s_and_its_last_output_120_s():
+    from fcn_course.instructor.nbgrader_export import nbgrader_config_text
+
+    config = nbgrader_config_text()
+    assert "\nc.Execute.timeout = 900  #" in config and "\nc.Execute.iopub_timeout = 120  #" in config
+    assert '\nc.CourseExecute.profile = "smoke"\n' in config
+    assert '\nc.CourseExecute.profile = "tiny"\n' in nbgrader_config_text("tiny")
+
+
+@pytest.mark.parametrize("call", ["checks.check()", "checks.check(key)", 'checks.check("no-such-exercise")'])
+def test_a_check_call_without_the_literal_key_of_a_registered_exercise_is_an_error(call):
+    with pytest.raises(NbgraderExportError, match="key of a registered exercise"):
+        check_keys(f"x = 1\n{call}\n")
+
+
+def test_only_calls_of_checks_dot_check_are_check_calls():
+    assert check_keys('checks.check("iou")\nquiz.check("dice")\nother.check("x")\ncheck("y")\n') == ["iou"]
+    assert check_keys("%matplotlib inline\n") == []  # a magic: never a check cell
+
+
+def test_graded_cells_are_never_nbgrader_tasks():
+    nb = nbformat.read(REPO_ROOT / "solutions" / "notebooks" / "05_comparacao.ipynb", as_version=4)
+    graded = [cell.metadata.nbgrader for cell in nbgrader_notebook(nb, "05").cells if "nbgrader" in cell.metadata]
+    assert graded and all(meta["task"] is False for meta in graded)
+
+
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_the_goal_comment_replaces_only_a_goal_and_keeps_the_cells_last_newline(ending):
+    from fcn_course.instructor.nbgrader_export import hints_as_comments
+
+    source = (
+        "def f(x):\n    ### BEGIN SOLUTION: devolva x\n    return x\n    ### END SOLUTION\n"
+        "y = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION" + ending
+    )
+    assert hints_as_comments(source) == (
+        "def f(x):\n    # Objetivo: devolva x\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
+        "y = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION" + ending
+    )
+
+
+def test_a_check_cell_is_a_locked_test_worth_one_point_per_graded_check():
+    from tiny_course import nb_from
+
+    nb = nb_from('''
+        # %%
+        checks.check("iou")
+        checks.check("loss")
+        checks.check("miou-per-image")
+    ''')
+    [cell] = nbgrader_notebook(nb, "01_demo").cells
+    meta = cell.metadata.nbgrader
+    assert (meta["grade"], meta["solution"], meta["locked"], meta["points"]) == (True, False, True, 2)
+    assert meta["grade_id"] == "01_demo-cell-00" and type(meta["points"]) is int
+
+
+def test_the_export_says_where_the_course_folder_is_and_what_to_run_next(tmp_path, capsys):
+    from fcn_course.instructor.build import build
+
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE)
+    out = capsys.readouterr().out
+    assert f"nbgrader course folder: {tmp_path / 'course'} (1 assignment(s) in source/, nbgrader_config.py)" in out
+    assert f"cd {tmp_path / 'course'} && nbgrader generate_assignment <name>" in out

@@ -270,7 +270,7 @@ def nbgrader_notebook(nb, name: str, language: str = DEFAULT_LANGUAGE):
     return exported if language != DEFAULT_LANGUAGE else add_provenance(exported, name)
 
 
-def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
+def _write_new(folder: OutputFolder, name: str, text: str) -> None:
     """Write ``text`` to ``name`` unless it already holds something else (an instructor's edits are never lost).
 
     Never through a symbolic link (``files.OutputFolder``): a link on the way is refused and nothing is written.
@@ -284,13 +284,12 @@ def _write_new(folder: OutputFolder, name: str, text: str) -> bool:
     path = folder.root / name
     if path.exists():
         if path.read_text(encoding="utf-8") == text:
-            return False
+            return
         raise NbgraderExportError(
             f"{path} already exists and differs from the export (edited in nbgrader?); "
             f"move it away or export to another folder"
         )
     folder.write_text(name, text)
-    return True
 
 
 def _edition_notebooks(repo_root: Path, language: str, sources) -> list:

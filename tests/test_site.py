@@ -463,6 +463,10 @@ def test_title_is_the_first_heading_and_objectives_the_first_numbered_list_under
     assert site_builder._numbered_items(["heading", "1. right under the heading"]) == ["right under the heading"]
     assert site_builder._numbered_items(["heading", "", "A sentence first.", "1. then the list"]) == ["then the list"]
     assert title_and_objectives(nbformat.v4.new_notebook()) == (None, [])
+    list_first = nbformat.v4.new_markdown_cell(
+        f"# T\n\n1. a list before the heading\n\n**{HEADING}**\n\n1. the objective"
+    )
+    assert title_and_objectives(nbformat.v4.new_notebook(cells=[list_first])) == ("T", ["the objective"])
 
 
 def test_landing_page_lists_titles_objectives_reference_and_table_of_contents():

@@ -311,3 +311,14 @@ def test_seed_0_names_the_same_pictures_in_every_version():
     pictures = [draw_scene(np.random.default_rng([0, number]), 160, 120, class_index)[0] for number in range(1, 41)]
     assert all(picture.dtype == np.uint8 and picture.shape == (120, 160, 3) for picture in pictures)
     assert digest(pictures) == REFERENCE_PICTURES
+
+
+def test_narrow_pictures_are_drawn_without_floating_point_errors(tmp_path):
+    """In a portrait twin people reach the picture's left edge: their patterns stay finite there too."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        root = make_synthetic_voc(tmp_path, n_train=20, n_val=0, size=(40, 120), seed=0)
+    masks = all_masks(root)
+    assert len(masks) == 20 and any((mask[:, 0] == PERSON).any() for mask in masks)

@@ -397,3 +397,321 @@ def test_each_language_has_its_own_search_with_its_own_stemmer(bilingual):
     assert '"desenh"' in portuguese and '"desenh"' not in english  # "desenhar": on the Portuguese pages only
     assert "english" in (site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
     assert "portuguese" in (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
+
+
+# --------------------------------------------------------------------------------------------------
+# The build's steps one by one, without a kernel or Sphinx (fast): which run, which pages, which sources,
+# how Sphinx is called and how the site folder is replaced
+# --------------------------------------------------------------------------------------------------
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+
+from fcn_course.instructor import site as site_builder  # noqa: E402
+from fcn_course.instructor.pairs import REFERENCE_PAGE  # noqa: E402
+
+HEADING = "Ao final deste notebook você consegue"  # site_builder.objectives_heading in Portuguese
+
+
+def _course_notebook(title="01 · Título", code="x = 1"):
+    return nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("# a comment, not a title"),
+            nbformat.v4.new_markdown_cell(
+                f"# {title}\n\n**{HEADING}**\n\n1. primeiro objetivo\n   que continua\n2. segundo\n\n3. não é objetivo"
+            ),
+            nbformat.v4.new_markdown_cell(f"# Outro título\n\n**{HEADING}**\n\n1. de outra célula"),
+            nbformat.v4.new_code_cell(code),
+        ]
+    )
+
+
+def _write_run(folder: Path, names=("01_x",), title="01 · Título") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        nbformat.write(_course_notebook(title), folder / f"{name}.ipynb")
+    return folder
+
+
+def test_latest_run_is_the_newest_run_that_finished_the_course(tmp_path):
+    with pytest.raises(SiteError, match="no finished course run"):
+        site_builder.latest_run(tmp_path, names=("01_x",))
+    older = _write_run(tmp_path / "runs" / "course-a")
+    newer = _write_run(tmp_path / "runs" / "course-b")
+    unfinished = (tmp_path / "runs" / "course-c").mkdir() or tmp_path / "runs" / "course-c"
+    for age, folder in enumerate((unfinished, newer, older)):
+        os.utime(folder, (1e9 - age * 100, 1e9 - age * 100))
+    assert site_builder.latest_run(tmp_path, names=("01_x",)) == newer
+
+
+def test_executed_notebooks_are_read_and_the_missing_ones_named(tmp_path):
+    _write_run(tmp_path, names=("01_x",))
+    notebooks = site_builder.executed_notebooks(tmp_path, names=("01_x",))
+    assert list(notebooks) == ["01_x"] and notebooks["01_x"].cells[3].source == "x = 1"
+    with pytest.raises(SiteError, match="lacks the executed notebook") as error:
+        site_builder.executed_notebooks(tmp_path, names=("01_x", "02_y"))
+    assert (
+        str(error.value).split("lacks")[1].split(":")[0].strip().endswith("02_y")
+        and "01_x" not in str(error.value).split("lacks")[1]
+    )
+
+
+def test_title_is_the_first_heading_and_objectives_the_first_numbered_list_under_the_heading():
+    title, objectives = title_and_objectives(_course_notebook())
+    assert title == "01 · Título"  # from the first Markdown cell (code comments are not headings)
+    assert objectives == ["primeiro objetivo que continua", "segundo"]  # a blank line ends the list
+    assert site_builder._numbered_items(["heading", "1. right under the heading"]) == ["right under the heading"]
+    assert site_builder._numbered_items(["heading", "", "A sentence first.", "1. then the list"]) == ["then the list"]
+    assert title_and_objectives(nbformat.v4.new_notebook()) == (None, [])
+    list_first = nbformat.v4.new_markdown_cell(
+        f"# T\n\n1. a list before the heading\n\n**{HEADING}**\n\n1. the objective"
+    )
+    assert title_and_objectives(nbformat.v4.new_notebook(cells=[list_first])) == ("T", ["the objective"])
+
+
+def test_landing_page_lists_titles_objectives_reference_and_table_of_contents():
+    untitled = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("no heading")])
+    notebooks = {"01_x": _course_notebook(), "02_y": untitled}
+    student = site_builder.landing_page(notebooks, "  Introdução.  ", instructor=False)
+    lines = student.split("\n")
+    assert lines[:3] == [f"# {text('site.course_title')}", "", "Introdução."]
+    assert f"## {text('site.outline_heading')}" in lines
+    assert "### [01 · Título](notebooks/01_x.ipynb)" in lines and "### [02_y](notebooks/02_y.ipynb)" in lines
+    assert lines.count(f"**{text('site.objectives_label')}**") == 2
+    assert "1. primeiro objetivo que continua" in lines and "2. segundo" in lines
+    assert "```{warning}" not in lines and "referencia" not in student and "rubrica" not in student
+    toc = lines[lines.index("```{toctree}") :]
+    assert toc == ["```{toctree}", ":maxdepth: 1", ":caption: Notebooks", ":hidden:", "", "notebooks/01_x",
+                   "notebooks/02_y", "```", ""]  # fmt: skip
+    instructor = site_builder.landing_page(notebooks, "Introdução.", instructor=True, reference=True)
+    lines = instructor.split("\n")
+    assert lines[0] == f"# {text('site.course_title')}{text('site.instructor_title_suffix')}"
+    assert lines[4:7] == ["```{warning}", text("site.instructor_warning", rubric="rubrica"), "```"]
+    assert text("site.reference_line", page="notebooks/referencia.md") in lines
+    assert lines[lines.index("```{toctree}") + 5 :] == ["notebooks/01_x", "notebooks/02_y", "notebooks/referencia",
+                                                          "rubrica", "```", ""]  # fmt: skip
+
+
+def test_rubric_lists_every_self_checked_exercise():
+    from fcn_course.checks import exercises
+
+    page = site_builder.rubric_page()
+    rows = [line for line in page.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert page.endswith("|\n") and page.startswith(f"# {text('site.rubric_title')}\n")
+    assert len(rows) == len(exercises())
+    first = exercises()[0]
+    assert rows[0].startswith(f"| {first.number} | {first.notebook} | {first.title} | ")
+
+
+def test_reference_page_is_the_languages_own_else_the_portuguese_one(tmp_path):
+    assert site_builder.reference_page(tmp_path) is None and site_builder.reference_page(tmp_path, "en") is None
+    portuguese = tmp_path / REFERENCE_PAGE
+    portuguese.parent.mkdir(parents=True)
+    portuguese.write_text("# Referência")
+    assert (
+        site_builder.reference_page(tmp_path) == portuguese
+        and site_builder.reference_page(tmp_path, "en") == portuguese
+    )
+    english = tmp_path / REFERENCE_PAGE.parent / "en" / REFERENCE_PAGE.name
+    english.parent.mkdir()
+    english.write_text("# Reference")
+    assert (
+        site_builder.reference_page(tmp_path, "en") == english and site_builder.reference_page(tmp_path) == portuguese
+    )
+    assert site_builder.page_names(tmp_path, ["01_x"], instructor=True) == [
+        "index",
+        "notebooks/01_x",
+        "notebooks/referencia",
+        "rubrica",
+    ]
+    english.unlink()
+    portuguese.unlink()
+    assert site_builder.page_names(tmp_path, ["01_x"], instructor=False, language="en") == ["index", "notebooks/01_x"]
+
+
+def _switch():
+    layout = {"pt_BR": "", "en": "en/"}
+    pages = {language: ["index", "notebooks/01_x"] for language in layout}
+    return json.loads(json.dumps(site_builder.site_config("pt_BR", False, layout, pages)["switch"]))
+
+
+def test_language_switch_goes_first_in_the_body_and_names_the_other_languages_for_search_engines():
+    context = {"body": "<p>page</p>", "metatags": "<meta>"}
+    site_builder.add_language_switch(_switch(), "notebooks/01_x", context)
+    name = text("site.language_name", language="en")
+    assert context["body"] == (
+        f'<p class="{SWITCH_CLASS}">{text("site.language_switch")} '
+        f'<a href="../en/notebooks/01_x.html" hreflang="en" lang="en">{name}</a></p>\n<p>page</p>'
+    )
+    assert context["metatags"] == '<meta><link rel="alternate" hreflang="en" href="../en/notebooks/01_x.html" />\n'
+    english = dict(_switch(), here="en")
+    context = {"body": ""}
+    site_builder.add_language_switch(english, "index", context)
+    assert 'hreflang="pt-BR" lang="pt-BR"' in context["body"] and context["metatags"].count("pt-BR") == 1
+    untouched = {"title": "no body"}
+    site_builder.add_language_switch(_switch(), "index", untouched)  # pages without a body (search) are left alone
+    assert untouched == {"title": "no body"}
+    alone = dict(_switch(), layout={"pt_BR": ""})
+    context = {"body": "<p>page</p>"}
+    site_builder.add_language_switch(alone, "index", context)
+    assert context == {"body": "<p>page</p>"}
+
+
+def test_pages_keep_what_is_not_a_path_and_replace_the_longest_path_first(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    repo = data / "course"  # the course kept inside the data folder: its own paths are "."
+    monkeypatch.setenv("HOME", "/h")  # a two-letter home is still a home
+    monkeypatch.setenv("FCN_COURSE_DATA", str(data))
+    cell = nbformat.v4.new_code_cell("print(1)", execution_count=7)
+    cell.outputs = [
+        nbformat.v4.new_output("execute_result", data={"text/plain": f"{repo}/runs/a"}, execution_count=7),
+        nbformat.v4.new_output("error", ename="OSError", evalue="e", traceback=[f"File {data}/x.py", "/h/y"]),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"{repo} in Markdown stays"), cell])
+    assert site_builder.hide_machine_paths(nb, repo) is nb
+    outputs = nb.cells[1].outputs
+    assert outputs[0]["data"]["text/plain"] == "./runs/a" and outputs[0]["execution_count"] == 7
+    assert outputs[1]["traceback"] == ["File $FCN_COURSE_DATA/x.py", "~/y"]
+    assert nb.cells[0].source == f"{repo} in Markdown stays"
+
+
+def test_solution_lines_in_pages_are_named_by_notebook_cell_and_line():
+    secret = sorted(site_builder.secret_lines(REPO_ROOT))[0]
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("harmless"),
+            nbformat.v4.new_code_cell(f"x = 1\n    {secret}"),
+            nbformat.v4.new_code_cell(f"{BEGIN_MARKER}\n{END_MARKER}"),
+        ]
+    )
+    assert solution_lines_in({"01_x": nb}, REPO_ROOT) == [
+        f"01_x:cell 1: {secret}",
+        f"01_x:cell 2: {BEGIN_MARKER}",
+        f"01_x:cell 2: {END_MARKER}",
+    ]
+
+
+def test_student_pages_refuse_solution_lines_and_say_which_instructor_pages_keep_them():
+    secret = sorted(site_builder.secret_lines(REPO_ROOT))[0]
+    nb = _course_notebook(code="\n".join([secret] * 25))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("[![Abrir no Colab](https://x.org/badge.svg)](https://colab)"))
+    with pytest.raises(SiteError, match="would show solution code") as error:
+        site_pages(REPO_ROOT, {"01_x": nb}, instructor=False)
+    assert str(error.value).count(secret) == 20  # the first 20 are enough to find them
+    page = site_pages(REPO_ROOT, {"01_x": nb}, instructor=True)["01_x"]
+    assert page.cells[0].source == "[Abrir no Colab](https://colab)" and secret in page.cells[-1].source
+
+
+def test_sources_of_one_language_hold_conf_titles_landing_page_pages_styles_and_mathjax(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    notebooks = {"01_x": _course_notebook()}
+    site_builder.write_sources(source, REPO_ROOT, notebooks, instructor=True)
+    assert (source / "conf.py").read_bytes() == (REPO_ROOT / "docs" / "site" / "conf.py").read_bytes()
+    config = site_builder.site_config(DEFAULT_LANGUAGE, True, {DEFAULT_LANGUAGE: ""}, {})
+    written = (source / "course_site.json").read_text(encoding="utf-8")
+    assert written == json.dumps(config, ensure_ascii=False, indent=1)  # readable accents
+    assert (source / "index.md").read_text(encoding="utf-8") == site_builder.landing_page(
+        notebooks, text("site.intro"), True, reference=True
+    )
+    assert nbformat.read(source / "notebooks" / "01_x.ipynb", as_version=4).cells[1].source.startswith("# 01")
+    assert (source / "rubrica.md").read_text(encoding="utf-8") == site_builder.rubric_page()
+    assert (source / "notebooks" / "referencia.md").read_bytes() == (REPO_ROOT / REFERENCE_PAGE).read_bytes()
+    styles = sorted(path.name for path in (REPO_ROOT / "docs" / "site" / "_static").glob("*.css"))
+    assert styles and sorted(path.name for path in (source / "_static").glob("*.css")) == styles
+    assert (source / "_static" / "mathjax" / "MathJax.js").is_file()
+    student = tmp_path / "student"
+    student.mkdir()
+    given = dict(config, title="given")
+    site_builder.write_sources(student, REPO_ROOT, notebooks, instructor=False, config=given)
+    assert json.loads((student / "course_site.json").read_text(encoding="utf-8")) == given
+    assert not (student / "rubrica.md").exists()
+
+
+class _FakeSphinx:
+    def __init__(self, returncode=0, stderr=""):
+        self.returncode, self.stderr, self.calls = returncode, stderr, []
+
+    def __call__(self, command, **options):
+        self.calls.append((command, options))
+        return subprocess.CompletedProcess(command, self.returncode, "", self.stderr)
+
+
+def test_sphinx_is_run_quietly_with_the_instructor_tag_and_its_failures_explained(tmp_path, monkeypatch, capsys):
+    fake = _FakeSphinx(stderr="".join(f"x.md: WARNING: number {n}\n" for n in range(12)) + "other line\n")
+    monkeypatch.setattr(site_builder.subprocess, "run", fake)
+    site_builder.run_sphinx(tmp_path / "src", tmp_path / "out", tmp_path / "doctrees", instructor=True)
+    command, options = fake.calls[0]
+    assert command[1:] == ["-m", "sphinx", "-b", "html", "-q", "-d", str(tmp_path / "doctrees"),
+                           str(tmp_path / "src"), str(tmp_path / "out"), "-t", "instructor"]  # fmt: skip
+    assert options == {"capture_output": True, "text": True}
+    printed = capsys.readouterr().out
+    assert "Sphinx warnings (12):" in printed and "number 9" in printed and "number 10" not in printed
+    site_builder.run_sphinx(tmp_path / "src", tmp_path / "out", tmp_path / "doctrees", instructor=False)
+    assert "-t" not in fake.calls[1][0]
+    monkeypatch.setattr(site_builder.subprocess, "run", _FakeSphinx(1, "No module named sphinx"))
+    with pytest.raises(SiteError, match="Sphinx is not installed"):
+        site_builder.run_sphinx(tmp_path, tmp_path, tmp_path, instructor=False)
+    monkeypatch.setattr(site_builder.subprocess, "run", _FakeSphinx(2, "Exception occurred: broken"))
+    with pytest.raises(SiteError, match=r"Sphinx failed \(exit 2\):\nException occurred: broken"):
+        site_builder.run_sphinx(tmp_path, tmp_path, tmp_path, instructor=False)
+
+
+def _built(folder: Path, pages: dict) -> Path:
+    for name, content in pages.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    return folder
+
+
+def test_site_folder_is_replaced_by_the_new_build_and_a_persons_file_is_never_overwritten(tmp_path):
+    out = tmp_path / "site"
+    first = _built(tmp_path / "first", {"index.html": "1", "notebooks/old.html": "old"})
+    site_builder._replace_site(site_builder._output_folder(out), first)
+    assert (out / "notebooks" / "old.html").read_text() == "old" and (out / site_builder.SITE_MARK).is_file()
+    second = _built(tmp_path / "second", {"index.html": "2", "notebooks/01_x.html": "new"})
+    site_builder._replace_site(site_builder._output_folder(out), second)
+    assert (out / "index.html").read_text() == "2" and (out / "notebooks" / "01_x.html").read_text() == "new"
+    assert not (out / "notebooks" / "old.html").exists()  # a page of the previous build only: gone
+    (out / "notebooks" / "mine.html").write_text("a person's file")
+    third = _built(tmp_path / "third", {"index.html": "3", "notebooks/mine.html": "page"})
+    with pytest.raises(SiteError, match="mine.html"):
+        site_builder._replace_site(site_builder._output_folder(out), third)
+    assert (out / "index.html").read_text() == "2" and (
+        out / "notebooks" / "mine.html"
+    ).read_text() == "a person's file"
+
+
+def test_a_folder_an_older_version_built_is_accepted_and_a_persons_folder_refused(tmp_path):
+    assert site_builder._output_folder(tmp_path / "new") is not None
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / site_builder.SITE_MARK).write_text("built by an older version\n")
+    assert site_builder._output_folder(older).adopted
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("notes")
+    with pytest.raises(SiteError, match="not made by the site builder"):
+        site_builder._output_folder(mine)
+
+
+def test_build_site_makes_one_project_per_language_of_the_run_and_puts_them_in_place(tmp_path, monkeypatch, capsys):
+    run = _write_run(tmp_path / "run")
+    _write_run(language_folder(run, "en"), title="01 · Title")
+    projects = []
+
+    def fake_sphinx(source, out, doctrees, instructor):
+        config = json.loads((source / "course_site.json").read_text(encoding="utf-8"))
+        projects.append((config["language"], instructor, sorted(path.name for path in source.iterdir())))
+        out.mkdir(parents=True)
+        (out / "index.html").write_text(config["language"])
+
+    monkeypatch.setattr(site_builder, "run_sphinx", fake_sphinx)
+    index = build_site(REPO_ROOT, run, names=("01_x",))
+    assert index == run / "site" / "index.html" and index.read_text() == "pt_BR"
+    assert (run / "site" / "en" / "index.html").read_text() == "en"
+    assert [(language, instructor) for language, instructor, _ in projects] == [("pt_BR", False), ("en", False)]
+    assert projects[0][2] == ["_static", "conf.py", "course_site.json", "index.md", "notebooks"]
+    assert ">> student site (pt_BR, en) built in" in capsys.readouterr().out
+    instructor = build_site(REPO_ROOT, run, instructor=True, names=("01_x",))
+    assert instructor == run / "site-instructor" / "index.html" and projects[-1][1] is True

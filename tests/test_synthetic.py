@@ -1,5 +1,7 @@
 """Tests of fcn_course.synthetic: a genuine, deterministic, learnable VOC look-alike."""
 
+import json
+import shutil
 import time
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from PIL import Image
 
 from fcn_course import data
 from fcn_course.data import VOC_CLASSES, VOID, voc_colormap
-from fcn_course.synthetic import make_synthetic_voc
+from fcn_course.synthetic import draw_scene, ensure_synthetic_voc, make_synthetic_voc
 
 BUS, PERSON = VOC_CLASSES.index("bus"), VOC_CLASSES.index("person")
 DRAWN = {0, VOID} | {VOC_CLASSES.index(name) for name in ("aeroplane", "bus", "car", "dog", "person")}
@@ -215,3 +217,108 @@ def test_synth_rewrites_its_own_tree_and_keeps_a_persons_file_beside_it(tmp_path
     (voc(root) / "notes.txt").write_text("mine")
     make_synthetic_voc(root, n_train=2, n_val=1, size=(40, 30), seed=3)
     assert (voc(root) / "notes.txt").read_text() == "mine" and read_ids(root, "val") == ["synth_000003"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The entry points' promises: defaults, the folder the data layer reuses, the files' formats
+# --------------------------------------------------------------------------------------------------
+def test_the_defaults_make_the_documented_twin(tmp_path):
+    """32 training and 12 validation pictures of 160x120, from seed 0."""
+    root = make_synthetic_voc(tmp_path / "default")
+    train, val = read_ids(root, "train"), read_ids(root, "val")
+    assert (len(train), len(val)) == (32, 12) and train[0] == "synth_000001" and val[-1] == "synth_000044"
+    first = voc(root) / "JPEGImages" / "synth_000001.jpg"
+    assert Image.open(first).size == (160, 120)
+    explicit = make_synthetic_voc(tmp_path / "seed0", n_train=1, n_val=0, size=(160, 120), seed=0)
+    for part in ("JPEGImages/synth_000001.jpg", "SegmentationClass/synth_000001.png"):
+        assert (voc(root) / part).read_bytes() == (voc(explicit) / part).read_bytes(), part
+
+
+def test_pictures_are_jpegs_of_quality_90(tmp_path):
+    """Compressed as VOC's photos are, with the quantisation of Pillow's quality 90 (small artefacts)."""
+    import io
+
+    root = make_synthetic_voc(tmp_path, n_train=1, n_val=0, size=(48, 40))
+    reference = io.BytesIO()
+    Image.new("RGB", (48, 40)).save(reference, format="JPEG", quality=90)
+    written = Image.open(voc(root) / "JPEGImages" / "synth_000001.jpg")
+    assert written.quantization == Image.open(reference).quantization
+
+
+def test_ensure_writes_the_twin_once_then_reuses_it_until_the_settings_change(tmp_path):
+    root = tmp_path / "synthetic-demo"
+    spec = {"n_train": 3, "n_val": 1, "size": (40, 30), "seed": 2}
+    assert ensure_synthetic_voc(root, spec) is True  # nothing there yet: written
+    assert json.loads((root / "synthetic.json").read_text()) == {"n_train": 3, "n_val": 1, "size": [40, 30], "seed": 2}
+    assert read_ids(root, "train") == ["synth_000001", "synth_000002", "synth_000003"]
+    assert read_ids(root, "val") == ["synth_000004"]
+    mask = voc(root) / "SegmentationClass" / "synth_000001.png"
+    written = mask.read_bytes()
+    mask.write_bytes(b"left alone")  # a file the second call would rewrite if it wrote the twin again
+    assert ensure_synthetic_voc(root, dict(spec)) is False  # same settings (a tuple or a list): reused
+    assert mask.read_bytes() == b"left alone"
+    assert ensure_synthetic_voc(root, dict(spec, seed=3)) is True  # other settings: written again
+    assert mask.read_bytes() not in (b"left alone", written)
+    assert json.loads((root / "synthetic.json").read_text())["seed"] == 3
+
+
+def test_ensure_rewrites_its_own_folder_when_its_record_is_damaged_or_the_tree_incomplete(tmp_path):
+    root = tmp_path / "synthetic-smoke"
+    spec = {"n_train": 2, "n_val": 1, "size": (40, 30), "seed": 0}
+    ensure_synthetic_voc(root, spec)
+    (root / "synthetic.json").write_text("{ damaged")
+    assert ensure_synthetic_voc(root, spec) is True and json.loads((root / "synthetic.json").read_text())["n_val"] == 1
+    shutil.rmtree(voc(root) / "SegmentationClass")  # same settings, but the masks are gone
+    assert ensure_synthetic_voc(root, spec) is True
+    assert len(list((voc(root) / "SegmentationClass").glob("*.png"))) == 3
+
+
+def test_ensure_never_writes_into_a_folder_the_course_did_not_write(tmp_path):
+    root = tmp_path / "photos"
+    root.mkdir()
+    (root / "holiday.jpg").write_bytes(b"a person's picture")
+    with pytest.raises(ValueError, match="synthetic.json"):
+        ensure_synthetic_voc(root, {"n_train": 2, "n_val": 1, "size": (40, 30)})
+    assert [path.name for path in root.iterdir()] == ["holiday.jpg"]
+
+
+# --------------------------------------------------------------------------------------------------
+# A seed names one twin, in every version: what the pages, READMEs and benchmarks report on the twin
+# (scores after a demo run, pixel counts, timings) stays comparable from release to release. A deliberate
+# change of the drawing must update these digests (the assertion prints the new one).
+# --------------------------------------------------------------------------------------------------
+REFERENCE_MASKS = "8b0514eadbf4f16b0cf5d11c272de1c2ac467d61ba8b2e5fcdb682f65d7624dc"
+REFERENCE_PICTURES = "2b77520f4485d0a9c7058e5a009de2c4acd26b8f7b5c53cefe83113e29f81e2a"
+
+
+def digest(arrays) -> str:
+    import hashlib
+
+    sha = hashlib.sha256()
+    for array in arrays:
+        sha.update(np.ascontiguousarray(array).tobytes())
+    return sha.hexdigest()
+
+
+def test_seed_0_names_the_same_masks_in_every_version(tmp_path):
+    root = make_synthetic_voc(tmp_path, n_train=32, n_val=8, size=(160, 120), seed=0)
+    assert digest(all_masks(root)) == REFERENCE_MASKS
+
+
+def test_seed_0_names_the_same_pictures_in_every_version():
+    """The pictures before JPEG compression (the JPEG coder's bytes may differ from one Pillow to another)."""
+    class_index = {name: VOC_CLASSES.index(name) for name in ("aeroplane", "bus", "car", "dog", "person")}
+    pictures = [draw_scene(np.random.default_rng([0, number]), 160, 120, class_index)[0] for number in range(1, 41)]
+    assert all(picture.dtype == np.uint8 and picture.shape == (120, 160, 3) for picture in pictures)
+    assert digest(pictures) == REFERENCE_PICTURES
+
+
+def test_narrow_pictures_are_drawn_without_floating_point_errors(tmp_path):
+    """In a portrait twin people reach the picture's left edge: their patterns stay finite there too."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        root = make_synthetic_voc(tmp_path, n_train=20, n_val=0, size=(40, 120), seed=0)
+    masks = all_masks(root)
+    assert len(masks) == 20 and any((mask[:, 0] == PERSON).any() for mask in masks)

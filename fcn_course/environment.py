@@ -4,9 +4,9 @@ Every module that sets or reads one of these variables imports its name from her
 re-exports them for notebooks and students). The table of what each variable does is in the README,
 section "Environment variables".
 
-This module imports neither PyTorch nor the rest of the course except the profile table (not even the message
-catalogue, which asks it for ``FCN_COURSE_LANG``: its one error stays in English), so that the
-instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
+This module imports neither PyTorch nor the rest of the course except the profile table and the message
+catalogue (which imports no PyTorch either, and asks this module for ``FCN_COURSE_LANG`` only when a sentence
+is looked up, so the two load in either order), so that the instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
 without loading PyTorch (``tests/test_environment.py`` checks it).
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from fcn_course.messages import text
 from fcn_course.profiles import PROFILES
 
 PROFILE_ENV = "FCN_COURSE_PROFILE"  # full, demo or smoke
@@ -69,7 +70,12 @@ def read_environment(environ=None) -> Environment:
         profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
         if profile not in PROFILES:
             raise ValueError(
-                f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of {', '.join(PROFILES)}."
+                text(
+                    "environment.unknown_profile",
+                    variable=PROFILE_ENV,
+                    value=environ[PROFILE_ENV],
+                    choices=", ".join(PROFILES),
+                )
             )
     elif _is_on(environ.get(SMOKE_ENV)):
         profile, source = "smoke", f"{SMOKE_ENV}=1"

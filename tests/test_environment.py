@@ -9,6 +9,7 @@ import pytest
 
 from fcn_course import config, environment
 from fcn_course.environment import ENVIRONMENT_VARIABLES, read_environment
+from helpers import raised_in_each_language
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,6 +130,12 @@ def test_which_variable_chooses_the_profile(environ, profile, source):
 def test_an_unknown_profile_is_refused_with_the_valid_ones():
     with pytest.raises(ValueError, match="FCN_COURSE_PROFILE='fast'.*full, demo, smoke"):
         read_environment({"FCN_COURSE_PROFILE": "fast"})
+
+
+def test_an_unknown_profile_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, read_environment, {"FCN_COURSE_PROFILE": "fast"})
+    assert "FCN_COURSE_PROFILE='fast' não é um perfil do curso; escolha um de full, demo, smoke" in portuguese
+    assert "FCN_COURSE_PROFILE='fast' is not a profile of the course; choose one of full, demo, smoke" in english
 
 
 def test_folders_flags_and_defaults(tmp_path):

@@ -232,6 +232,10 @@ MESSAGES = {
         "four pieces (the FCN classes in a dict, for example {{\"alexnet\": FCN_AlexNet}}, and the three "
         "functions of exercise 3), not {given}."
     ),
+    "runs.bad_checkpoint_choice": "which must be 'best' or 'last', not {which!r}.",
+    "runs.bad_phase": (
+        "a History has the phases 'train' and 'val', not {phase!r}: use history['train'] or history['val']."
+    ),
     "runs.unknown_format": (
         "{path} is in format {found}, but this version of the course reads format {known}: the folder "
         "was written by another (newer?) version of the course. Nothing was changed. Update the course "
@@ -330,6 +334,37 @@ MESSAGES = {
         "corrupt image or one made to hang the computer. Shrink the photo (for example "
         "to about 500 pixels a side) and try again."
     ),
+    # --- metrics (metrics) -------------------------------------------------------------------------------------
+    "metrics.not_an_array": (
+        "{name} must be a torch tensor or a numpy array, not {type}: convert it with torch.as_tensor(...) "
+        "or np.asarray(...)."
+    ),
+    "metrics.num_classes_range": (
+        "num_classes must be between 1 and 10000, not {num_classes}: pass the number of classes of your "
+        "dataset (for example 3, for background, bus and person)."
+    ),
+    "metrics.labels_not_integer": (
+        "labels must hold integer class indices, but its dtype is {dtype}: convert it with labels.long()."
+    ),
+    "metrics.scores_other_classes": (
+        "preds look like scores of shape {shape}, with {found} classes on the class axis, but this "
+        "ConfusionMatrix has num_classes={num_classes}: check the number of outputs of the network, or num_classes."
+    ),
+    "metrics.float_without_class_axis": (
+        "preds of shape {shape} are floating point but have no class axis: pass the class indices "
+        "(for example outputs.argmax(1)) or the raw scores [B, C, H, W]."
+    ),
+    "metrics.shapes_differ": (
+        "preds and labels do not match: preds {preds} vs labels {labels}. For labels [B, H, W], pass preds "
+        "[B, H, W] with class indices or [B, C, H, W] with scores."
+    ),
+    "metrics.other_than_ignored": " (other than the ignored {ignore_index})",
+    "metrics.out_of_range": (
+        "{name} contain class indices {examples}{ignored} outside 0..{last}: check num_classes and the label mapping."
+    ),
+    "metrics.class_names_count": (
+        "got {given} class names for {num_classes} classes: pass one name per class, in index order."
+    ),
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignored)",
     "figures.epoch": "epoch",
@@ -416,6 +451,30 @@ MESSAGES = {
     "figures.label_interpolation.bilinear": "bilinear, rounded (wrong;\nnon-classes in the void colour)",
     "figures.label_interpolation.invented": "pixels with an invented index: {count}",
     "figures.label_interpolation.title": "Resizing a label ×{factor:g}: never interpolate class indices",
+    "figures.colorize_not_one_map": (
+        "colorize expects one label map [H, W], but got shape {shape}: for a batch, colour one item at a "
+        "time (for example label[0])."
+    ),
+    "figures.label_out_of_range": (
+        "the label has values {values} outside 0..{last} and {void} (void): check classes=... (one name per "
+        "index) and the label mapping."
+    ),
+    "figures.samples_no_classes": (
+        "pass classes=... (the dataset has no .classes attribute), for example "
+        "classes=(\"background\", \"bus\", \"person\")."
+    ),
+    "figures.samples_empty": (
+        "the dataset is empty: there is nothing to show. Check the data folder and the filters "
+        "(min_classes, max_samples)."
+    ),
+    "figures.batch_sizes_differ": (
+        "the batches differ in size: {images} images, {preds} predictions, {labels} labels. Pass images, "
+        "predictions and labels of the same batch."
+    ),
+    "figures.history_list_key": (
+        "the history key {key!r} holds a list (one value per class): pick a scalar key, such as "
+        "'loss_mean' or 'miou_fg'."
+    ),
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "cell {number} of {notebook}",
     "definitions.error_at_line": "{error} (line {line})",
@@ -1518,6 +1577,9 @@ MESSAGES = {
         "course_args got profile={profile} and smoke={smoke}, which disagree; give only one of them."
     ),
     "config.unknown_profile": "unknown profile {profile}; choose one of {choices}.",
+    "environment.unknown_profile": (
+        "{variable}={value!r} is not a profile of the course; choose one of {choices} (for example {variable}=demo)."
+    ),
     "config.unknown_settings": (
         "unknown setting(s): {unknown}. The course's settings are {known} (for example course_args(epoch_num=10))."
     ),

@@ -234,6 +234,10 @@ MESSAGES = {
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
         "funções do exercício 3), não {given}."
     ),
+    "runs.bad_checkpoint_choice": "which deve ser 'best' ou 'last', não {which!r}.",
+    "runs.bad_phase": (
+        "um History tem as fases 'train' e 'val', não {phase!r}: use history['train'] ou history['val']."
+    ),
     "runs.unknown_format": (
         "{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
         "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
@@ -336,6 +340,38 @@ MESSAGES = {
         "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
         "para uns 500 pixels de lado) e tente de novo."
     ),
+    # --- metrics (metrics) -------------------------------------------------------------------------------------
+    "metrics.not_an_array": (
+        "{name} deve ser um tensor do torch ou um array do numpy, não {type}: converta com torch.as_tensor(...) "
+        "ou np.asarray(...)."
+    ),
+    "metrics.num_classes_range": (
+        "num_classes deve estar entre 1 e 10000, não {num_classes}: passe o número de classes do seu conjunto "
+        "(por exemplo 3, para fundo, ônibus e pessoa)."
+    ),
+    "metrics.labels_not_integer": (
+        "labels deve conter índices inteiros de classe, mas tem dtype {dtype}: converta com labels.long()."
+    ),
+    "metrics.scores_other_classes": (
+        "preds parecem escores de forma {shape}, com {found} classes no eixo das classes, mas esta "
+        "ConfusionMatrix tem num_classes={num_classes}: confira o número de saídas da rede ou o num_classes."
+    ),
+    "metrics.float_without_class_axis": (
+        "preds de forma {shape} são números reais (float), mas não têm eixo de classes: passe os índices das "
+        "classes (por exemplo outputs.argmax(1)) ou os escores brutos [B, C, H, W]."
+    ),
+    "metrics.shapes_differ": (
+        "preds e labels não combinam: preds {preds} vs labels {labels}. Para labels [B, H, W], passe preds "
+        "[B, H, W] com índices de classe ou [B, C, H, W] com escores."
+    ),
+    "metrics.other_than_ignored": " (além do ignorado {ignore_index})",
+    "metrics.out_of_range": (
+        "{name} contém índices de classe {examples}{ignored} fora de 0..{last}: confira num_classes e o "
+        "mapeamento dos rótulos."
+    ),
+    "metrics.class_names_count": (
+        "{given} nomes de classes para {num_classes} classes: passe um nome por classe, na ordem dos índices."
+    ),
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",
     "figures.epoch": "época",
@@ -422,6 +458,30 @@ MESSAGES = {
     "figures.label_interpolation.bilinear": "bilinear, arredondado (errado;\nnão-classes em cor de void)",
     "figures.label_interpolation.invented": "pixels com índice inventado: {count}",
     "figures.label_interpolation.title": "Redimensionando um rótulo ×{factor:g}: nunca interpole índices de classe",
+    "figures.colorize_not_one_map": (
+        "colorize espera um mapa de rótulos [H, W], mas recebeu a forma {shape}: para um lote, pinte um item "
+        "por vez (por exemplo label[0])."
+    ),
+    "figures.label_out_of_range": (
+        "o rótulo tem valores {values} fora de 0..{last} e de {void} (void): confira classes=... (um nome por "
+        "índice) e o mapeamento dos rótulos."
+    ),
+    "figures.samples_no_classes": (
+        "passe classes=... (o conjunto de dados não tem o atributo .classes), por exemplo "
+        "classes=(\"background\", \"bus\", \"person\")."
+    ),
+    "figures.samples_empty": (
+        "o conjunto de dados está vazio: não há nada para mostrar. Confira a pasta dos dados e os filtros "
+        "(min_classes, max_samples)."
+    ),
+    "figures.batch_sizes_differ": (
+        "os lotes têm tamanhos diferentes: {images} imagens, {preds} predições, {labels} rótulos. Passe "
+        "imagens, predições e rótulos do mesmo lote."
+    ),
+    "figures.history_list_key": (
+        "a chave {key!r} do histórico guarda uma lista (um valor por classe): escolha uma chave escalar, "
+        "como 'loss_mean' ou 'miou_fg'."
+    ),
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "célula {number} de {notebook}",
     "definitions.error_at_line": "{error} (linha {line})",
@@ -1513,6 +1573,9 @@ MESSAGES = {
         "course_args recebeu profile={profile} e smoke={smoke}, que não combinam; passe só um dos dois."
     ),
     "config.unknown_profile": "perfil {profile} desconhecido; escolha um de {choices}.",
+    "environment.unknown_profile": (
+        "{variable}={value!r} não é um perfil do curso; escolha um de {choices} (por exemplo {variable}=demo)."
+    ),
     "config.unknown_settings": (
         "configuração(ões) desconhecida(s): {unknown}. As configurações do curso são {known} "
         "(por exemplo course_args(epoch_num=10))."

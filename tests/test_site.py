@@ -30,6 +30,7 @@ from fcn_course.instructor.site import (  # noqa: E402
 )
 from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, speaking, text  # noqa: E402
 from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
+from helpers import raised_in_each_language  # noqa: E402
 from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, bilingual_site, tiny_site  # noqa: E402
 from tiny_course import REPO_ROOT  # noqa: E402
 
@@ -178,7 +179,7 @@ def test_site_refuses_to_replace_a_folder_it_did_not_build(built, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    with pytest.raises(SiteError, match="not made by the site builder"):
+    with pytest.raises(SiteError, match="não foi feito pelo construtor do site"):
         build_site(built["repo"], built["run"], out_dir=mine, names=NAMES)
     assert (mine / "notes.txt").read_text() == "my notes"
 
@@ -189,7 +190,7 @@ def test_student_pages_with_a_solution_line_are_refused(built):
     nb = nbformat.read(built["run"] / "01_demo.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(SOLUTION_LINE))  # a solution line outside any region
     assert solution_lines_in({"01_demo": nb}, built["repo"])
-    with pytest.raises(SiteError, match="would show solution code"):
+    with pytest.raises(SiteError, match="mostraria código das soluções"):
         site_pages(built["repo"], {"01_demo": nb}, instructor=False)
 
 
@@ -397,3 +398,56 @@ def test_each_language_has_its_own_search_with_its_own_stemmer(bilingual):
     assert '"desenh"' in portuguese and '"desenh"' not in english  # "desenhar": on the Portuguese pages only
     assert "english" in (site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
     assert "portuguese" in (site / "_static" / "language_data.js").read_text(encoding="utf-8").lower()
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops the site's build is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_no_finished_run_and_a_run_without_notebooks_are_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.site import executed_notebooks, latest_run
+
+    portuguese, english = raised_in_each_language(SiteError, latest_run, tmp_path, NAMES)
+    assert "nenhuma execução terminada do curso" in portuguese and "--from" in portuguese
+    assert "no finished course run" in english and "--from" in english
+    portuguese, english = raised_in_each_language(SiteError, executed_notebooks, tmp_path, NAMES)
+    assert f"não tem o(s) notebook(s) executado(s) {', '.join(NAMES)}" in portuguese
+    assert f"lacks the executed notebook(s) {', '.join(NAMES)}" in english
+
+
+def test_a_foreign_output_folder_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.site import _output_folder
+
+    (tmp_path / "notes.txt").write_text("my notes")
+    portuguese, english = raised_in_each_language(SiteError, _output_folder, tmp_path)
+    assert "não foi feito pelo construtor do site; escolha outra --out" in portuguese
+    assert "was not made by the site builder; choose another --out" in english
+
+
+def test_solution_code_on_a_student_page_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import site
+
+    monkeypatch.setattr(site, "solution_lines_in", lambda pages, repo_root: ["01_demo:cell 3: x = 42"])
+    portuguese, english = raised_in_each_language(SiteError, site_pages, tmp_path, {}, instructor=False)
+    assert "o site dos alunos mostraria código das soluções:\n  01_demo:cell 3: x = 42" in portuguese
+    assert "the student site would show solution code:\n  01_demo:cell 3: x = 42" in english
+
+
+@pytest.mark.parametrize(
+    "stderr, portuguese_part, english_part",
+    [
+        ("No module named sphinx", "O Sphinx não está instalado", "Sphinx is not installed"),
+        ("Exception occurred: boom", "o Sphinx falhou (saída 2):\nException", "Sphinx failed (exit 2):\nException"),
+    ],
+)
+def test_a_sphinx_that_fails_is_said_in_the_course_language(
+    tmp_path, monkeypatch, stderr, portuguese_part, english_part
+):
+    import subprocess
+
+    from fcn_course.instructor import site
+
+    failed = subprocess.CompletedProcess([], 2, stdout="", stderr=stderr)
+    monkeypatch.setattr(site.subprocess, "run", lambda *args, **kwargs: failed)
+    portuguese, english = raised_in_each_language(SiteError, site.run_sphinx, tmp_path, tmp_path, tmp_path, False)
+    assert portuguese_part in portuguese
+    assert english_part in english

@@ -364,7 +364,7 @@ def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> 
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(text("grade.not_a_json_object"))
     except ValueError as error:
         return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
     if not secrets.compare_digest(str(data.get("token", "")), token):

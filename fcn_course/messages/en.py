@@ -1121,6 +1121,57 @@ MESSAGES = {
     ),
     "site.language_switch": "This page in:",
     "site.language_name": "English",
+    "grade.no_such_path": "{path}: no such file or folder; check the path of the submissions.",
+    "grade.lock_not_created": "{lock} cannot be created ({error}): choose a --report-dir you can write to.",
+    "grade.folder_busy": (
+        "another grading is writing into {folder} (process {holder}); wait for it to end or choose another "
+        "--report-dir."
+    ),
+    "grade.earlier_grading": (
+        "{folder} already holds the grades of an earlier grading ({csv}); pass --replace to replace them, or choose "
+        "another --report-dir."
+    ),
+    "grade.foreign_files": (
+        "{folder} holds files this grading would overwrite and that no earlier grading wrote: {files}; move them "
+        "away or choose another --report-dir."
+    ),
+    "grade.csv_not_written": "{csv} could not be written: {error}; the reports listed above are in {folder}.",
+    "grade.not_a_json_object": "the result is not a JSON object",
+    "site.no_finished_run": (
+        "no finished course run in {runs}: run the main job first (bash scripts/run_course.sh) or name a run folder "
+        "with --from."
+    ),
+    "site.missing_executed": (
+        "{run_dir} lacks the executed notebook(s) {missing}: did the main job finish there? Run it again (bash "
+        "scripts/run_course.sh) or name another run folder with --from."
+    ),
+    "site.foreign_output": (
+        "{out} exists and was not made by the site builder; choose another --out or remove it yourself."
+    ),
+    "site.solution_leak": (
+        "the student site would show solution code:\n  {lines}\nNothing was written. Rebuild the student notebooks "
+        "(python -m fcn_course.instructor build) and run the main job again."
+    ),
+    "site.no_sphinx": 'Sphinx is not installed: pip install -e ".[dev,instructor]"',
+    "site.sphinx_failed": "Sphinx failed (exit {code}):\n{stderr}",
+    "site.sphinx_warnings": "   Sphinx warnings ({count}):\n   {warnings}",
+    "site.kind_student": "student site",
+    "site.kind_instructor": "instructor site (WITH SOLUTIONS)",
+    "site.built": ">> {kind} ({languages}) built in {seconds:.0f}s: open {index}",
+    "lms.roster_needs_id": (
+        "{path}: a roster needs an 'id' column (and may have name, email, match); found {found}. Add the id column "
+        "to the first line."
+    ),
+    "lms.nothing": "nothing",
+    "lms.grades_not_found": (
+        "{path} not found: run `python -m fcn_course.instructor grade ... --report-dir {report_dir}` first."
+    ),
+    "lms.unknown_weights": (
+        "unknown exercise(s) {unknown} in the weights; the exercises are: {exercises}. Fix the keys of the weights "
+        "file."
+    ),
+    "lms.no_grade_column": "no grade column among {header}: name it with --grade-column.",
+    "lms.notebooks_without_exercises": "notebook(s) {unknown} have no exercises; those with exercises: {notebooks}.",
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",

@@ -1135,6 +1135,59 @@ MESSAGES = {
     ),
     "site.language_switch": "Esta página em:",
     "site.language_name": "Português",
+    "grade.no_such_path": "{path}: arquivo ou pasta não encontrado; confira o caminho das entregas.",
+    "grade.lock_not_created": (
+        "{lock} não pode ser criado ({error}): escolha uma --report-dir em que você possa escrever."
+    ),
+    "grade.folder_busy": (
+        "outra correção está escrevendo em {folder} (processo {holder}); espere ela terminar ou escolha outra "
+        "--report-dir."
+    ),
+    "grade.earlier_grading": (
+        "{folder} já tem as notas de uma correção anterior ({csv}); passe --replace para substituí-las, ou escolha "
+        "outra --report-dir."
+    ),
+    "grade.foreign_files": (
+        "{folder} tem arquivos que esta correção sobrescreveria e que nenhuma correção anterior escreveu: {files}; "
+        "tire-os de lá ou escolha outra --report-dir."
+    ),
+    "grade.csv_not_written": "{csv} não pôde ser escrito: {error}; os relatórios listados acima estão em {folder}.",
+    "grade.not_a_json_object": "o resultado não é um objeto JSON",
+    "site.no_finished_run": (
+        "nenhuma execução terminada do curso em {runs}: rode antes o trabalho principal (bash scripts/run_course.sh) "
+        "ou indique uma pasta de execução com --from."
+    ),
+    "site.missing_executed": (
+        "{run_dir} não tem o(s) notebook(s) executado(s) {missing}: o trabalho principal terminou lá? Rode-o de novo "
+        "(bash scripts/run_course.sh) ou indique outra pasta com --from."
+    ),
+    "site.foreign_output": (
+        "{out} existe e não foi feito pelo construtor do site; escolha outra --out ou apague essa pasta você mesmo."
+    ),
+    "site.solution_leak": (
+        "o site dos alunos mostraria código das soluções:\n  {lines}\nNada foi escrito. Refaça os notebooks dos "
+        "alunos (python -m fcn_course.instructor build) e rode o trabalho principal de novo."
+    ),
+    "site.no_sphinx": 'O Sphinx não está instalado: pip install -e ".[dev,instructor]"',
+    "site.sphinx_failed": "o Sphinx falhou (saída {code}):\n{stderr}",
+    "site.sphinx_warnings": "   avisos do Sphinx ({count}):\n   {warnings}",
+    "site.kind_student": "site dos alunos",
+    "site.kind_instructor": "site do instrutor (COM AS SOLUÇÕES)",
+    "site.built": ">> {kind} ({languages}) construído em {seconds:.0f}s: abra {index}",
+    "lms.roster_needs_id": (
+        "{path}: uma lista de alunos precisa de uma coluna 'id' (e pode ter name, email, match); encontrei {found}. "
+        "Acrescente a coluna id na primeira linha."
+    ),
+    "lms.nothing": "nada",
+    "lms.grades_not_found": (
+        "{path} não foi encontrado: rode antes `python -m fcn_course.instructor grade ... --report-dir {report_dir}`."
+    ),
+    "lms.unknown_weights": (
+        "exercício(s) desconhecido(s) {unknown} nos pesos; os exercícios são: {exercises}. Corrija as chaves do "
+        "arquivo de pesos."
+    ),
+    "lms.no_grade_column": "nenhuma coluna de nota entre {header}: indique-a com --grade-column.",
+    "lms.notebooks_without_exercises": "o(s) notebook(s) {unknown} não têm exercícios; os que têm: {notebooks}.",
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",

@@ -953,3 +953,15 @@ def test_a_result_that_is_no_json_object_is_said_in_the_course_language(tmp_path
     assert text("grade.not_a_json_object", language="pt_BR") in portuguese["checks_error"]
     assert text("grade.not_a_json_object", language="en") in english["checks_error"]
     assert "o resultado não é um objeto JSON" in portuguese["checks_error"]
+
+
+def test_a_sandbox_mode_that_cannot_be_had_is_said_in_the_course_language(monkeypatch):
+    from helpers import raised_in_each_language
+
+    portuguese, english = raised_in_each_language(ValueError, sandbox.resolve_sandbox, "docker")
+    assert "sandbox deve ser um de" in portuguese and "'docker'" in portuguese
+    assert "sandbox must be one of" in english and "'docker'" in english
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+    portuguese, english = raised_in_each_language(SandboxUnavailable, sandbox.resolve_sandbox, "bwrap")
+    assert "não está instalado" in portuguese and "apt-get install bubblewrap" in portuguese
+    assert "is not installed" in english and "apt-get install bubblewrap" in english

@@ -451,3 +451,31 @@ def test_a_sphinx_that_fails_is_said_in_the_course_language(
     portuguese, english = raised_in_each_language(SiteError, site.run_sphinx, tmp_path, tmp_path, tmp_path, False)
     assert portuguese_part in portuguese
     assert english_part in english
+
+
+def test_missing_mathjax_is_said_in_the_course_language(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from fcn_course.instructor.mathjax import MathJaxMissing, mathjax_source
+
+    monkeypatch.setitem(sys.modules, "jupyter_server_mathjax", None)  # not installed
+    portuguese, english = raised_in_each_language(MathJaxMissing, mathjax_source)
+    assert "não está instalado" in portuguese and 'pip install -e ".[dev,instructor]"' in portuguese
+    assert "is not installed" in english and 'pip install -e ".[dev,instructor]"' in english
+    broken = types.ModuleType("jupyter_server_mathjax")
+    broken.__file__ = str(tmp_path / "__init__.py")  # installed, but without its static files
+    monkeypatch.setitem(sys.modules, "jupyter_server_mathjax", broken)
+    portuguese, english = raised_in_each_language(MathJaxMissing, mathjax_source)
+    assert "MathJax.js não existe: reinstale o jupyter-server-mathjax" in portuguese
+    assert "MathJax.js is missing: reinstall jupyter-server-mathjax" in english
+
+
+def test_a_command_run_outside_the_course_repository_is_said_in_the_course_language(tmp_path, monkeypatch):
+    import fcn_course.instructor as instructor
+
+    monkeypatch.setattr(instructor, "REPO_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    portuguese, english = raised_in_each_language(SystemExit, instructor.repo_root)
+    assert "erro: o repositório do curso (uma pasta com solutions/notebooks/) não foi encontrado" in portuguese
+    assert "error: the course repository (a folder with solutions/notebooks/) was not found" in english

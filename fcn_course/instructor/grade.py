@@ -434,7 +434,7 @@ def _run_child(
                 copy.write_bytes(copy_path.read_bytes())
                 return _attempts(copy, timeout, sandbox_mode, limits, private, retries, hidden, zygote)
         except ZygoteGone as error:
-            print(f"grading: {error}; this submission runs in a new process", file=sys.stderr)
+            print(text("grade.zygote_fallback", error=error), file=sys.stderr)
     return _attempts(copy_path, timeout, sandbox_mode, limits, private, retries, hidden, None)
 
 

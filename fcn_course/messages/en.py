@@ -1172,6 +1172,88 @@ MESSAGES = {
     ),
     "lms.no_grade_column": "no grade column among {header}: name it with --grade-column.",
     "lms.notebooks_without_exercises": "notebook(s) {unknown} have no exercises; those with exercises: {notebooks}.",
+    "release.no_edition": (
+        "the course has no {edition} edition ({folder} is missing): run `python -m fcn_course.instructor "
+        "translations --lang {edition}`, translate the catalogues, then run the build."
+    ),
+    "release.edition_notebook_missing": "{path} is missing: run the build",
+    "release.edition_page_missing": (
+        "{path} is missing: the {edition} release needs the translation of {original} there; write it (or build the "
+        "translations) and release again"
+    ),
+    "release.edition_incomplete": "the {edition} edition is incomplete:\n  {problems}",
+    "release.top_file_missing": (
+        "{path} is missing; the release needs it. Restore it in the course repository (git checkout -- {name})."
+    ),
+    "release.gives_away_solutions": (
+        "the release would give away solutions ({count} line(s)):\n  {lines}\nRemove them from those files. A "
+        "generic line that is not really a solution can be listed in {allowlist}."
+    ),
+    "release.choose_another_out": "Choose another --out: a new or empty folder, or the folder of a previous release.",
+    "release.out_holds_repository": (
+        "--out {out} is or contains the repository {repo}: the release would replace files of the repository. "
+        "Nothing was changed. {fix}"
+    ),
+    "release.out_inside_copied": (
+        "--out {out} lies inside {copied}, which the release copies from the repository {repo}. Nothing was changed. "
+        "{fix}"
+    ),
+    "release.out_holds_link": (
+        "--out {out} holds {entry}, a symbolic link: the release never writes through links. Nothing was changed. {fix}"
+    ),
+    "release.out_holds_foreign": (
+        "--out {out} holds files the release did not make ({shown}); it only replaces its own previous release (a "
+        "{name}/ folder with {marker}). Nothing was changed. Choose another --out: a new or empty folder."
+    ),
+    "release.no_solution_notebooks": "no solution notebooks in {folder}: the release is made from them.",
+    "release.out_of_date": "the notebooks are out of date; run the build first:\n  {problems}",
+    "release.written": "Release written to {path}",
+    "publish.no_git": "git could not be run ({error}): install git and publish again.",
+    "publish.git_failed": "`git {command}` failed in {folder}:\n{stderr}",
+    "publish.out_in_repository": (
+        "{out} is, contains or lies inside the course repository {repo}: the student repository goes into a folder "
+        "of its own. Nothing was changed."
+    ),
+    "publish.out_foreign": (
+        "{out} holds files that `publish` did not write (no .git with {marker}); choose a new or empty folder. "
+        "Nothing was changed."
+    ),
+    "publish.uncommitted": (
+        "{out} has uncommitted changes; the next publication would replace them. The student repository is "
+        "generated: make the change in the course repository, then publish (or commit or discard the changes there "
+        "first). Nothing was changed."
+    ),
+    "publish.colab_elsewhere": (
+        'the notebooks open and install from github.com/{configured} on Colab, not {repository}: set REPOSITORY = '
+        '"{repository}" in fcn_course/colab.py, run `python -m fcn_course.instructor build`, commit, and publish '
+        'again. Nothing was changed.'
+    ),
+    "publish.unchanged": "{out}: the student release has not changed since the last publication; nothing committed.",
+    "publish.committed": (
+        "Student repository committed in {out}. To publish it (the first time, create the public repository "
+        "github.com/{target} first):\n  cd {out}\n{remote}  git push -u origin {branch}"
+    ),
+    "instructor.no_repository": (
+        'error: the course repository (a folder with {solutions}/) was not found in {package_root} nor in {cwd}. Run '
+        'the instructor commands from a clone of the course repository, installed with: pip install -e '
+        '".[dev,instructor]"'
+    ),
+    "mathjax.not_installed": (
+        'MathJax for offline pages comes from the \'jupyter-server-mathjax\' package, which is not installed. '
+        'Install the instructor tools: pip install -e ".[dev,instructor]"'
+    ),
+    "mathjax.file_missing": (
+        "{path} is missing: reinstall jupyter-server-mathjax (pip install --force-reinstall jupyter-server-mathjax)."
+    ),
+    "sandbox.unknown_mode": "sandbox must be one of {choices}, not {mode!r}.",
+    "sandbox.no_bwrap": (
+        "--sandbox bwrap: bubblewrap (bwrap) is not installed or cannot create its namespaces here; install it "
+        "(Debian/Ubuntu: apt-get install bubblewrap) or use --sandbox none"
+    ),
+    "grade.zygote_not_started": "the grading zygote did not start",
+    "grade.zygote_ended": "the grading zygote ended",
+    "grade.zygote_failed": "the grading zygote failed: {error}",
+    "grade.zygote_fallback": "grading: {error}; this submission runs in a new process",
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",

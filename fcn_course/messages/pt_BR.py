@@ -1188,6 +1188,90 @@ MESSAGES = {
     ),
     "lms.no_grade_column": "nenhuma coluna de nota entre {header}: indique-a com --grade-column.",
     "lms.notebooks_without_exercises": "o(s) notebook(s) {unknown} não têm exercícios; os que têm: {notebooks}.",
+    "release.no_edition": (
+        "o curso não tem a edição {edition} ({folder} não existe): rode `python -m fcn_course.instructor "
+        "translations --lang {edition}`, traduza os catálogos e depois rode o build."
+    ),
+    "release.edition_notebook_missing": "{path} não existe: rode o build",
+    "release.edition_page_missing": (
+        "{path} não existe: a versão {edition} precisa ali da tradução de {original}; escreva-a (ou gere as "
+        "traduções) e faça a versão de novo"
+    ),
+    "release.edition_incomplete": "a edição {edition} está incompleta:\n  {problems}",
+    "release.top_file_missing": (
+        "{path} não existe; a versão dos alunos precisa dele. Restaure-o no repositório do curso (git checkout -- "
+        "{name})."
+    ),
+    "release.gives_away_solutions": (
+        "a versão dos alunos entregaria soluções ({count} linha(s)):\n  {lines}\nTire essas linhas desses arquivos. "
+        "Uma linha genérica que não é de fato uma solução pode ser listada em {allowlist}."
+    ),
+    "release.choose_another_out": "Escolha outra --out: uma pasta nova ou vazia, ou a pasta de uma versão anterior.",
+    "release.out_holds_repository": (
+        "--out {out} é ou contém o repositório {repo}: a versão substituiria arquivos do repositório. Nada foi "
+        "alterado. {fix}"
+    ),
+    "release.out_inside_copied": (
+        "--out {out} fica dentro de {copied}, que a versão copia do repositório {repo}. Nada foi alterado. {fix}"
+    ),
+    "release.out_holds_link": (
+        "--out {out} contém {entry}, um link simbólico: a versão nunca grava através de links. Nada foi alterado. {fix}"
+    ),
+    "release.out_holds_foreign": (
+        "--out {out} contém arquivos que a versão não fez ({shown}); ela só substitui a sua própria versão anterior "
+        "(uma pasta {name}/ com {marker}). Nada foi alterado. Escolha outra --out: uma pasta nova ou vazia."
+    ),
+    "release.no_solution_notebooks": (
+        "nenhum notebook de solução em {folder}: a versão dos alunos é feita a partir deles."
+    ),
+    "release.out_of_date": "os notebooks estão desatualizados; rode antes o build:\n  {problems}",
+    "release.written": "Versão dos alunos gravada em {path}",
+    "publish.no_git": "não foi possível rodar o git ({error}): instale o git e publique de novo.",
+    "publish.git_failed": "`git {command}` falhou em {folder}:\n{stderr}",
+    "publish.out_in_repository": (
+        "{out} é, contém ou fica dentro do repositório do curso {repo}: o repositório dos alunos vai numa pasta só "
+        "dele. Nada foi alterado."
+    ),
+    "publish.out_foreign": (
+        "{out} contém arquivos que o `publish` não escreveu (nenhum .git com {marker}); escolha uma pasta nova ou "
+        "vazia. Nada foi alterado."
+    ),
+    "publish.uncommitted": (
+        "{out} tem mudanças não registradas (commit); a próxima publicação as substituiria. O repositório dos alunos "
+        "é gerado: faça a mudança no repositório do curso e depois publique (ou registre ou descarte as mudanças lá "
+        "antes). Nada foi alterado."
+    ),
+    "publish.colab_elsewhere": (
+        'no Colab, os notebooks abrem e instalam de github.com/{configured}, não de {repository}: escreva REPOSITORY '
+        '= "{repository}" em fcn_course/colab.py, rode `python -m fcn_course.instructor build`, registre (commit) e '
+        'publique de novo. Nada foi alterado.'
+    ),
+    "publish.unchanged": "{out}: a versão dos alunos não mudou desde a última publicação; nada foi registrado.",
+    "publish.committed": (
+        "Repositório dos alunos registrado em {out}. Para publicá-lo (na primeira vez, crie antes o repositório "
+        "público github.com/{target}):\n  cd {out}\n{remote}  git push -u origin {branch}"
+    ),
+    "instructor.no_repository": (
+        'erro: o repositório do curso (uma pasta com {solutions}/) não foi encontrado em {package_root} nem em '
+        '{cwd}. Rode os comandos do instrutor a partir de um clone do repositório do curso, instalado com: pip '
+        'install -e ".[dev,instructor]"'
+    ),
+    "mathjax.not_installed": (
+        'O MathJax das páginas offline vem do pacote \'jupyter-server-mathjax\', que não está instalado. Instale as '
+        'ferramentas do instrutor: pip install -e ".[dev,instructor]"'
+    ),
+    "mathjax.file_missing": (
+        "{path} não existe: reinstale o jupyter-server-mathjax (pip install --force-reinstall jupyter-server-mathjax)."
+    ),
+    "sandbox.unknown_mode": "sandbox deve ser um de {choices}, não {mode!r}.",
+    "sandbox.no_bwrap": (
+        "--sandbox bwrap: o bubblewrap (bwrap) não está instalado ou não consegue criar seus namespaces aqui; "
+        "instale-o (Debian/Ubuntu: apt-get install bubblewrap) ou use --sandbox none"
+    ),
+    "grade.zygote_not_started": "o processo-modelo (zygote) da correção não começou",
+    "grade.zygote_ended": "o processo-modelo (zygote) da correção terminou",
+    "grade.zygote_failed": "o processo-modelo (zygote) da correção falhou: {error}",
+    "grade.zygote_fallback": "correção: {error}; esta entrega roda num processo novo",
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",

@@ -236,21 +236,6 @@ DEVELOPER_ONLY = {
     ("fcn_course/checks/exercise.py", "register"): "the exercise table is wrong: fails at import, in tests",
     ("fcn_course/files.py", "relative"): "the course's own code named a file outside its output folder",
 }
-# Instructor modules whose inline errors are still to move to the catalogue: {file: how many are left}. The
-# count may only go down (migrate, then lower it; at 0 remove the entry); a new inline error fails the test.
-NOT_YET_MIGRATED = {
-    "fcn_course/instructor/colab_cells.py": 3,
-    "fcn_course/instructor/course.py": 1,
-    "fcn_course/instructor/editions.py": 1,
-    "fcn_course/instructor/execute.py": 1,
-    "fcn_course/instructor/includes.py": 2,
-    "fcn_course/instructor/markers.py": 7,
-    "fcn_course/instructor/nbgrader_export.py": 8,
-    "fcn_course/instructor/pages.py": 2,
-    "fcn_course/instructor/pairs.py": 1,
-    "fcn_course/instructor/student.py": 2,
-    "fcn_course/instructor/translation.py": 4,
-}
 
 
 def inline_raises(path: Path) -> list:
@@ -305,21 +290,15 @@ def test_inline_raises_are_found_and_a_catalogue_sentence_is_not():
 def test_no_error_is_raised_with_a_sentence_written_inline():
     """Every ``raise`` of the course that says something in words asks the catalogue for it (``text(key)``),
     so a student reads it in Portuguese (or in English, in the English edition). Only :data:`DEVELOPER_ONLY`
-    errors are exempt, and the instructor modules of :data:`NOT_YET_MIGRATED`, up to their count."""
+    errors are exempt."""
     problems, used = [], set()
     for path in RAISING_CODE:
         name = path.relative_to(ROOT).as_posix()
-        left = []
         for function, line, raised in inline_raises(path):
             if (name, function) in DEVELOPER_ONLY:
                 used.add((name, function))
             else:
-                left.append(f"{name}:{line} ({function}): raise {raised}")
-        allowed = NOT_YET_MIGRATED.get(name, 0)
-        if len(left) > allowed:
-            problems += left
-        elif len(left) < allowed:
-            problems.append(f"{name}: only {len(left)} inline error(s) left; lower NOT_YET_MIGRATED to {len(left)}")
+                problems.append(f"{name}:{line} ({function}): raise {raised}")
     problems += [
         f"DEVELOPER_ONLY names {entry}, which raises nothing inline: remove it" for entry in set(DEVELOPER_ONLY) - used
     ]

@@ -1254,6 +1254,89 @@ MESSAGES = {
     "grade.zygote_ended": "the grading zygote ended",
     "grade.zygote_failed": "the grading zygote failed: {error}",
     "grade.zygote_fallback": "grading: {error}; this submission runs in a new process",
+    "markers.begin_not_alone": (
+        "line {number}: '{begin}' must be alone on its line, optionally followed by ': <hint>'; got {line!r}"
+    ),
+    "markers.nested": (
+        "line {number}: '{begin}' inside the region opened at line {opened} (regions cannot be nested; add '{end}' "
+        "before it)"
+    ),
+    "markers.end_not_alone": "line {number}: '{end}' must be alone on its line; got {line!r}",
+    "markers.end_without_begin": "line {number}: '{end}' without a '{begin}' before it",
+    "markers.where_alone": "alone on its line",
+    "markers.where_inside": "inside a '{begin}' region",
+    "markers.hint_misplaced": "line {number}: a hint line ('{hint}' or '{skeleton}') must be {where}; got {line!r}",
+    "markers.empty_hint": "line {number}: '{hint}' without a hint after it",
+    "markers.never_closed": "line {number}: '{begin}' is never closed by '{end}'",
+    "translation.unknown_folders": (
+        "{folder} has folder(s) {unknown}, which are not languages of the message catalogue other than {default} "
+        "({languages}): add the catalogue fcn_course/messages/<language>.py first, or remove the folder"
+    ),
+    "translation.unreadable": "cannot read the translation catalogue {path}: {error}",
+    "translation.invalid": (
+        "{path} is not a valid gettext catalogue: {error}. Fix it (or delete it and run `python -m "
+        "fcn_course.instructor translations` to write it again)"
+    ),
+    "translation.source_language_notebooks": (
+        "{default} is the language the notebooks are written in: nothing to translate; choose another language with "
+        "--lang"
+    ),
+    "translation.source_language_pages": (
+        "{default} is the language the pages are written in: nothing to translate; choose another language with --lang"
+    ),
+    "translation.catalogue_missing": (
+        "{path} is missing: run `python -m fcn_course.instructor translations --lang {edition}` and translate its "
+        "entries"
+    ),
+    "course.edition_missing": (
+        "the {edition} solution notebooks {missing} are missing: run `python -m fcn_course.instructor translations "
+        "--lang {edition}`, translate the catalogues of solutions/locale/{edition}/, then `python -m "
+        "fcn_course.instructor build`"
+    ),
+    "course.outline_mismatch": "the solution notebooks do not match the course outline:\n  {problems}",
+    "colab.origin_no_git": (
+        '{setting} is {origin!r} but git could not be run ({error}); write the repository as "owner/name" there'
+    ),
+    "colab.origin_not_github": (
+        '{setting} is {origin!r}, but `git remote get-url origin` in {repo_root} gives {found}, not a GitHub '
+        'repository: Colab opens notebooks from GitHub only. Write the repository as "owner/name" there.'
+    ),
+    "colab.bad_repository": '{setting} is {setting_value!r}: write a GitHub repository as "owner/name" (or {origin!r})',
+    "nbgrader.check_key_not_literal": (
+        "a check cell calls {call}: the first argument must be the key of a registered exercise "
+        "(fcn_course.checks.exercises())"
+    ),
+    "nbgrader.one_points_tag": "{cell}: write one tag {prefix}<whole number of points>; found {values}",
+    "nbgrader.points_tag_misplaced": (
+        "{cell}: a {prefix} tag belongs on a reflection answer or a self-check cell; nbgrader does not grade this one"
+    ),
+    "nbgrader.link": (
+        "{link} is a symbolic link: the export never writes through links. Nothing was written there; replace the "
+        "link by a folder, or export to another folder."
+    ),
+    "nbgrader.edited": (
+        "{path} already exists and differs from the export (edited in nbgrader?); move it away or export to another "
+        "folder"
+    ),
+    "nbgrader.not_built": (
+        "the {edition} solution notebooks are not built ({missing}): complete the translations, then run the build "
+        "(`python -m fcn_course.instructor check` lists what is missing)"
+    ),
+    "nbgrader.no_solution_notebooks": "no solution notebooks in {folder}: the export is made from them.",
+    "course.smoke_failed": "{label} failed while running in smoke mode:\n{error}",
+    "course.include_misplaced": "{cell}: an include tag goes on a code cell, and only one per cell",
+    "course.include_missing": (
+        "{label}: the included file {relative!r} does not exist; the include tag takes a path relative to the "
+        "repository root, e.g. 'include:solutions/fcn_alexnet.py'"
+    ),
+    "course.hint_gives_answer": (
+        "{label}: the hint {hint!r} gives the answer away (it holds the solution line {line!r}); say what to use or "
+        "why, and leave the line to the student"
+    ),
+    "course.student_not_python": (
+        "{label}: the student version is not valid Python ({error}, line {line}). Is '{begin}' indented like the "
+        "code it replaces?\n--- student version ---\n{source}"
+    ),
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",

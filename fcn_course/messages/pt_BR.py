@@ -1272,6 +1272,94 @@ MESSAGES = {
     "grade.zygote_ended": "o processo-modelo (zygote) da correção terminou",
     "grade.zygote_failed": "o processo-modelo (zygote) da correção falhou: {error}",
     "grade.zygote_fallback": "correção: {error}; esta entrega roda num processo novo",
+    "markers.begin_not_alone": (
+        "linha {number}: '{begin}' deve ficar sozinho na sua linha, opcionalmente seguido de ': <dica>'; veio {line!r}"
+    ),
+    "markers.nested": (
+        "linha {number}: '{begin}' dentro da região aberta na linha {opened} (regiões não podem ser aninhadas; "
+        "acrescente '{end}' antes dele)"
+    ),
+    "markers.end_not_alone": "linha {number}: '{end}' deve ficar sozinho na sua linha; veio {line!r}",
+    "markers.end_without_begin": "linha {number}: '{end}' sem um '{begin}' antes dele",
+    "markers.where_alone": "sozinha na linha",
+    "markers.where_inside": "dentro de uma região '{begin}'",
+    "markers.hint_misplaced": (
+        "linha {number}: uma linha de dica ('{hint}' ou '{skeleton}') deve estar {where}; veio {line!r}"
+    ),
+    "markers.empty_hint": "linha {number}: '{hint}' sem uma dica depois dele",
+    "markers.never_closed": "linha {number}: '{begin}' nunca é fechado por '{end}'",
+    "translation.unknown_folders": (
+        "{folder} tem a(s) pasta(s) {unknown}, que não são línguas do catálogo de mensagens além de {default} "
+        "({languages}): acrescente antes o catálogo fcn_course/messages/<língua>.py, ou apague a pasta"
+    ),
+    "translation.unreadable": "não consigo ler o catálogo de tradução {path}: {error}",
+    "translation.invalid": (
+        "{path} não é um catálogo gettext válido: {error}. Corrija-o (ou apague-o e rode `python -m "
+        "fcn_course.instructor translations` para gerá-lo de novo)"
+    ),
+    "translation.source_language_notebooks": (
+        "{default} é a língua em que os notebooks são escritos: não há nada para traduzir; escolha outra língua com "
+        "--lang"
+    ),
+    "translation.source_language_pages": (
+        "{default} é a língua em que as páginas são escritas: não há nada para traduzir; escolha outra língua com "
+        "--lang"
+    ),
+    "translation.catalogue_missing": (
+        "{path} não existe: rode `python -m fcn_course.instructor translations --lang {edition}` e traduza as "
+        "entradas dele"
+    ),
+    "course.edition_missing": (
+        "os notebooks de solução {edition} {missing} não existem: rode `python -m fcn_course.instructor translations "
+        "--lang {edition}`, traduza os catálogos de solutions/locale/{edition}/ e depois `python -m "
+        "fcn_course.instructor build`"
+    ),
+    "course.outline_mismatch": "os notebooks de solução não correspondem ao roteiro do curso:\n  {problems}",
+    "colab.origin_no_git": (
+        '{setting} é {origin!r}, mas não foi possível rodar o git ({error}); escreva ali o repositório como "dono/nome"'
+    ),
+    "colab.origin_not_github": (
+        '{setting} é {origin!r}, mas `git remote get-url origin` em {repo_root} dá {found}, que não é um repositório '
+        'do GitHub: o Colab só abre notebooks do GitHub. Escreva ali o repositório como "dono/nome".'
+    ),
+    "colab.bad_repository": (
+        '{setting} é {setting_value!r}: escreva um repositório do GitHub como "dono/nome" (ou {origin!r})'
+    ),
+    "nbgrader.check_key_not_literal": (
+        "uma célula de verificação chama {call}: o primeiro argumento deve ser a chave de um exercício registrado "
+        "(fcn_course.checks.exercises())"
+    ),
+    "nbgrader.one_points_tag": "{cell}: escreva uma única tag {prefix}<número inteiro de pontos>; encontrei {values}",
+    "nbgrader.points_tag_misplaced": (
+        "{cell}: uma tag {prefix} vai numa resposta de reflexão ou numa célula de verificação; o nbgrader não "
+        "corrige esta"
+    ),
+    "nbgrader.link": (
+        "{link} é um link simbólico: a exportação nunca grava através de links. Nada foi gravado ali; troque o link "
+        "por uma pasta, ou exporte para outra pasta."
+    ),
+    "nbgrader.edited": (
+        "{path} já existe e difere da exportação (editado no nbgrader?); tire-o de lá ou exporte para outra pasta"
+    ),
+    "nbgrader.not_built": (
+        "os notebooks de solução {edition} não estão construídos ({missing}): complete as traduções e depois rode o "
+        "build (`python -m fcn_course.instructor check` lista o que falta)"
+    ),
+    "nbgrader.no_solution_notebooks": "nenhum notebook de solução em {folder}: a exportação é feita a partir deles.",
+    "course.smoke_failed": "{label} falhou ao rodar no modo smoke:\n{error}",
+    "course.include_misplaced": "{cell}: uma tag include vai numa célula de código, e só uma por célula",
+    "course.include_missing": (
+        "{label}: o arquivo incluído {relative!r} não existe; a tag include recebe um caminho relativo à raiz do "
+        "repositório, por exemplo 'include:solutions/fcn_alexnet.py'"
+    ),
+    "course.hint_gives_answer": (
+        "{label}: a dica {hint!r} entrega a resposta (ela contém a linha da solução {line!r}); diga o que usar ou "
+        "por quê, e deixe a linha para o aluno"
+    ),
+    "course.student_not_python": (
+        "{label}: a versão do aluno não é Python válido ({error}, linha {line}). O '{begin}' está indentado como o "
+        "código que ele substitui?\n--- versão do aluno ---\n{source}"
+    ),
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",

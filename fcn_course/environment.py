@@ -4,9 +4,9 @@ Every module that sets or reads one of these variables imports its name from her
 re-exports them for notebooks and students). The table of what each variable does is in the README,
 section "Environment variables".
 
-This module imports neither PyTorch nor the rest of the course except the profile table (not even the message
-catalogue, which asks it for ``FCN_COURSE_LANG``: its one error stays in English), so that the
-instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
+This module imports neither PyTorch nor the rest of the course except the profile table and the message
+catalogue (which imports no PyTorch either, and owns ``FCN_COURSE_LANG`` since every sentence it looks up asks
+for it: the name is re-exported here with the others), so that the instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
 without loading PyTorch (``tests/test_environment.py`` checks it).
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from fcn_course.messages import LANG_ENV, read_language, text
 from fcn_course.profiles import PROFILES
 
 PROFILE_ENV = "FCN_COURSE_PROFILE"  # full, demo or smoke
@@ -25,7 +26,6 @@ DATA_ENV = "FCN_COURSE_DATA"  # folder that holds VOCdevkit/ and the synthetic t
 RUNS_ENV = "FCN_COURSE_RUNS"  # where training runs go
 WEIGHTS_ENV = "FCN_COURSE_WEIGHTS"  # a folder (or file) with ImageNet weight files
 STATIC_ENV = "FCN_COURSE_STATIC"  # 1: widgets drawn as static figures
-LANG_ENV = "FCN_COURSE_LANG"  # the language of messages and feedback: pt_BR (default) or en
 
 ENVIRONMENT_VARIABLES = (PROFILE_ENV, SMOKE_ENV, DATA_ENV, RUNS_ENV, WEIGHTS_ENV, STATIC_ENV, LANG_ENV)
 
@@ -48,16 +48,6 @@ class Environment:
     language: Optional[str]  # FCN_COURSE_LANG as written (pt_BR, en); None when unset
 
 
-def read_language(environ=None) -> Optional[str]:
-    """``FCN_COURSE_LANG`` as written, spaces stripped; None when unset or empty.
-
-    ``fcn_course.messages`` asks for this alone on every message (checking it against its languages), so
-    that a wrong ``FCN_COURSE_PROFILE`` cannot stop an error message from being written.
-    """
-    environ = os.environ if environ is None else environ
-    return environ.get(LANG_ENV, "").strip() or None
-
-
 def read_environment(environ=None) -> Environment:
     """Read the course's environment variables (``environ`` defaults to ``os.environ``).
 
@@ -69,7 +59,12 @@ def read_environment(environ=None) -> Environment:
         profile, source = environ[PROFILE_ENV].strip().lower(), f"{PROFILE_ENV}={environ[PROFILE_ENV].strip()}"
         if profile not in PROFILES:
             raise ValueError(
-                f"{PROFILE_ENV}={environ[PROFILE_ENV]!r} is not a profile; choose one of {', '.join(PROFILES)}."
+                text(
+                    "environment.unknown_profile",
+                    variable=PROFILE_ENV,
+                    value=environ[PROFILE_ENV],
+                    choices=", ".join(PROFILES),
+                )
             )
     elif _is_on(environ.get(SMOKE_ENV)):
         profile, source = "smoke", f"{SMOKE_ENV}=1"

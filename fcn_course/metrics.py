@@ -24,6 +24,8 @@ import math
 import numpy as np
 import torch
 
+from fcn_course.messages import text
+
 
 def _to_tensor(x, name: str) -> torch.Tensor:
     """Accept a torch tensor or anything numpy understands (arrays, lists)."""
@@ -32,7 +34,7 @@ def _to_tensor(x, name: str) -> torch.Tensor:
     try:
         return torch.as_tensor(np.asarray(x))
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a torch tensor or a numpy array, got {type(x).__name__}") from error
+        raise TypeError(text("metrics.not_an_array", name=name, type=type(x).__name__)) from error
 
 
 def nanmean(values) -> float:
@@ -68,7 +70,7 @@ class ConfusionMatrix:
 
     def __init__(self, num_classes: int, ignore_index: int | None = 255):
         if not 1 <= int(num_classes) <= 10_000:
-            raise ValueError(f"num_classes must be between 1 and 10000, got {num_classes}")
+            raise ValueError(text("metrics.num_classes_range", num_classes=num_classes))
         self.num_classes = int(num_classes)
         self.ignore_index = ignore_index
         self.matrix = torch.zeros(self.num_classes, self.num_classes, dtype=torch.int64)
@@ -90,24 +92,17 @@ class ConfusionMatrix:
         n = self.num_classes
 
         if labels.is_floating_point() or labels.dtype == torch.bool:
-            raise TypeError(f"labels must hold integer class indices, got dtype {labels.dtype}")
+            raise TypeError(text("metrics.labels_not_integer", dtype=labels.dtype))
         if preds.dim() == labels.dim() + 1:  # scores: pick the best class of each pixel
             if preds.shape[-3] != n:
                 raise ValueError(
-                    f"preds look like scores of shape {tuple(preds.shape)} with {preds.shape[-3]} classes "
-                    f"on the class axis, but this ConfusionMatrix has num_classes={n}"
+                    text("metrics.scores_other_classes", shape=tuple(preds.shape), found=preds.shape[-3], num_classes=n)
                 )
             preds = preds.argmax(dim=-3)
         elif preds.is_floating_point():
-            raise TypeError(
-                f"preds of shape {tuple(preds.shape)} are floating point but have no class axis: pass class "
-                f"indices (e.g. outputs.argmax(1)) or the raw scores [B, C, H, W]"
-            )
+            raise TypeError(text("metrics.float_without_class_axis", shape=tuple(preds.shape)))
         if preds.shape != labels.shape:
-            raise ValueError(
-                f"preds and labels do not match: preds {tuple(preds.shape)} vs labels {tuple(labels.shape)} "
-                f"(expected preds [B, H, W] class indices or [B, C, H, W] scores for labels [B, H, W])"
-            )
+            raise ValueError(text("metrics.shapes_differ", preds=tuple(preds.shape), labels=tuple(labels.shape)))
 
         labels = labels.to(preds.device).long().flatten()
         preds = preds.long().flatten()
@@ -136,10 +131,13 @@ class ConfusionMatrix:
         if lowest < 0 or highest >= self.num_classes:
             bad = keep & ((values < 0) | (values >= self.num_classes))
             examples = torch.unique(values[bad])[:5].tolist()
-            void = f" (other than the ignored {self.ignore_index})" if self.ignore_index is not None else ""
+            ignored = (
+                text("metrics.other_than_ignored", ignore_index=self.ignore_index)
+                if self.ignore_index is not None
+                else ""
+            )
             raise ValueError(
-                f"{name} contain class indices {examples}{void} outside 0..{self.num_classes - 1}; "
-                f"check num_classes and the label mapping"
+                text("metrics.out_of_range", name=name, examples=examples, ignored=ignored, last=self.num_classes - 1)
             )
 
     def compute(self) -> dict:
@@ -185,7 +183,7 @@ class ConfusionMatrix:
         if class_names is None:
             class_names = [f"class {c}" for c in range(self.num_classes)]
         if len(class_names) != self.num_classes:
-            raise ValueError(f"got {len(class_names)} class names for {self.num_classes} classes")
+            raise ValueError(text("metrics.class_names_count", given=len(class_names), num_classes=self.num_classes))
 
         def fmt(value: float) -> str:
             return f"{value:6.4f}" if not math.isnan(value) else "     -"

@@ -266,7 +266,7 @@ def history_path(run_dir) -> Path:
 def checkpoint_path(run_dir, which: str = "best") -> Path:
     """``run_dir/best.pt`` or ``run_dir/last.pt``."""
     if which not in ("best", "last"):
-        raise ValueError(f"which must be 'best' or 'last', not {which!r}")
+        raise ValueError(text("runs.bad_checkpoint_choice", which=which))
     return Path(run_dir) / (BEST_CHECKPOINT if which == "best" else LAST_CHECKPOINT)
 
 
@@ -296,7 +296,7 @@ class History:
 
     def __getitem__(self, phase):
         if phase not in ("train", "val"):
-            raise ValueError(f"a History has the phases 'train' and 'val', not {phase!r}")
+            raise ValueError(text("runs.bad_phase", phase=phase))
         return self.train if phase == "train" else self.val
 
     def __len__(self):

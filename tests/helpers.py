@@ -58,3 +58,24 @@ def load_train_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def raised_in_each_language(error_type, call, *args, **kwargs) -> tuple:
+    """The messages of the ``error_type`` that ``call(*args, **kwargs)`` raises: in the course's default
+    language (Portuguese) and under ``messages.speaking("en")`` (the English edition). Each is checked to
+    read as its language: a Portuguese word in the first, none in the second."""
+    import pytest
+
+    from fcn_course import messages
+    from test_messages import looks_portuguese
+
+    with pytest.raises(error_type) as default:
+        call(*args, **kwargs)
+    with messages.speaking("en"):
+        with pytest.raises(error_type) as english:
+            call(*args, **kwargs)
+    assert type(default.value) is type(english.value) is error_type
+    portuguese, english = str(default.value), str(english.value)
+    assert looks_portuguese(portuguese), f"not Portuguese by default: {portuguese}"
+    assert not looks_portuguese(english), f"not English under speaking('en'): {english}"
+    return portuguese, english

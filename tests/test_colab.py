@@ -185,7 +185,7 @@ def test_origin_takes_the_repository_of_the_git_remote(tmp_path):
     _git(tmp_path, "remote", "add", "origin", "git@github.com:prof-x/fcn-alunos.git")
     assert colab_repository(tmp_path, "origin") == "prof-x/fcn-alunos"
     assert colab_repository(tmp_path, "ana/fork") == "ana/fork"  # an explicit setting wins
-    with pytest.raises(ColabRepositoryError, match="owner/name"):
+    with pytest.raises(ColabRepositoryError, match="dono/nome"):
         colab_repository(tmp_path, "https://github.com/ana/fork")
 
 
@@ -251,7 +251,7 @@ def test_a_setting_that_is_not_a_repository_is_reported_by_check(tmp_path, monke
     build(repo, names=("01_demo",), quiet=True)
     monkeypatch.setattr(colab, "REPOSITORY", "not a repository")
     [problem] = check_in_sync(repo, names=("01_demo",))
-    assert "REPOSITORY in fcn_course/colab.py" in problem and "owner/name" in problem
+    assert "REPOSITORY in fcn_course/colab.py" in problem and "dono/nome" in problem
 
 
 def test_on_colab_only_where_google_colab_is_loaded(fake_colab, monkeypatch):
@@ -276,3 +276,28 @@ def test_a_long_address_in_the_setup_cell_stays_whole_on_one_line():
     lines = colab._string_lines(f"falhou a instalação de {address} agora", indent=4)
     assert any(address in line for line in lines)
     assert all(len(line) <= 100 for line in lines if address not in line)
+
+
+# --------------------------------------------------------------------------------------------------
+# A Colab setting that names no repository is said in the course's language (English in the English edition)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.subprocess  # git
+def test_a_setting_without_a_github_repository_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import colab_cells
+    from helpers import raised_in_each_language
+
+    _git(tmp_path, "init", "-q")
+    portuguese, english = raised_in_each_language(ColabRepositoryError, colab_repository, tmp_path, "origin")
+    assert "não é um repositório do GitHub" in portuguese and '"dono/nome"' in portuguese
+    assert "not a GitHub repository" in english and '"owner/name"' in english
+    portuguese, english = raised_in_each_language(ColabRepositoryError, colab_repository, tmp_path, "a b")
+    assert "'a b': escreva um repositório do GitHub" in portuguese
+    assert "'a b': write a GitHub repository" in english
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(colab_cells.subprocess, "run", no_git)
+    portuguese, english = raised_in_each_language(ColabRepositoryError, colab_repository, tmp_path, "origin")
+    assert "não foi possível rodar o git" in portuguese
+    assert "git could not be run" in english

@@ -9,6 +9,7 @@ import pytest
 
 from fcn_course import config, environment
 from fcn_course.environment import ENVIRONMENT_VARIABLES, read_environment
+from helpers import raised_in_each_language
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,8 +89,11 @@ def test_no_module_spells_an_environment_name_itself():
     left out on purpose: it must not import the course (its forked test runs import the mutated copy), and so
     are the notebooks (solutions/notebooks/): their set-up cell runs before the course is installed on Colab,
     and the build writes its language line from ``environment.LANG_ENV`` (``colab.setup_cell_source``).
+    ``FCN_COURSE_LANG`` alone is named by the message catalogue (every message asks for it, and the catalogue
+    sits below ``environment``, which re-exports it).
     """
     own = {REPO_ROOT / "fcn_course" / "environment.py", REPO_ROOT / "benchmarks" / "mutation_test.py"}
+    catalogue = REPO_ROOT / "fcn_course" / "messages" / "__init__.py"
     notebooks = REPO_ROOT / "solutions" / "notebooks"
     code = [
         path
@@ -98,8 +102,13 @@ def test_no_module_spells_an_environment_name_itself():
         if path not in own and notebooks not in path.parents
     ]
     assert len(code) > 30
-    spelled = [f"{path.relative_to(REPO_ROOT)}:{line} {name}" for path in code for line, name in _spelled_names(path)]
-    assert not spelled, "import these names from fcn_course.environment:\n" + "\n".join(spelled)
+    spelled = [
+        f"{path.relative_to(REPO_ROOT)}:{line} {name}"
+        for path in code
+        for line, name in _spelled_names(path)
+        if not (path == catalogue and name == "FCN_COURSE_LANG")
+    ]
+    assert catalogue in code and not spelled, "import these names from fcn_course.environment:\n" + "\n".join(spelled)
 
 
 def test_the_scan_finds_a_copied_name(tmp_path):
@@ -129,6 +138,12 @@ def test_which_variable_chooses_the_profile(environ, profile, source):
 def test_an_unknown_profile_is_refused_with_the_valid_ones():
     with pytest.raises(ValueError, match="FCN_COURSE_PROFILE='fast'.*full, demo, smoke"):
         read_environment({"FCN_COURSE_PROFILE": "fast"})
+
+
+def test_an_unknown_profile_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, read_environment, {"FCN_COURSE_PROFILE": "fast"})
+    assert "FCN_COURSE_PROFILE='fast' não é um perfil do curso; escolha um de full, demo, smoke" in portuguese
+    assert "FCN_COURSE_PROFILE='fast' is not a profile of the course; choose one of full, demo, smoke" in english
 
 
 def test_folders_flags_and_defaults(tmp_path):

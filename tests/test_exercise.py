@@ -157,7 +157,7 @@ def test_check_keys_finds_calls_over_several_lines_and_refuses_unknown_keys():
     assert check_keys('checks.check(\n    "alexnet-skip",\n)\n') == ["alexnet-skip"]
     assert check_keys("%matplotlib inline\nchecks.check('iou')") == []  # magics: never a check cell
     assert check_keys("print('checks.check(\"iou\")')") == []
-    with pytest.raises(Exception, match="registered exercise"):
+    with pytest.raises(Exception, match="chave de um exercício registrado"):
         check_keys('checks.check("no-such-exercise")')
 
 

@@ -8,6 +8,8 @@ import jupytext
 import nbformat
 import pytest
 
+from fcn_course import messages
+
 from fcn_course.instructor.build import build
 from fcn_course.instructor.pairs import CourseLayoutError
 from fcn_course.instructor.execute import execute_notebook, run_until_first_stub
@@ -77,11 +79,11 @@ def test_markdown_region_becomes_answer_placeholder():
 @pytest.mark.parametrize(
     "body, expected",
     [
-        (f"x = 1\n{BEGIN}\nx = 2", "never closed"),
-        (f"x = 1\n{END}", "without"),
-        (f"{BEGIN}\n{BEGIN}\nx = 2\n{END}", "nested"),
-        (f"x = 1  {BEGIN}\nx = 2\n{END}", "alone on its line"),
-        (f"{BEGIN}S\nx = 2\n{END}", "alone on its line"),
+        (f"x = 1\n{BEGIN}\nx = 2", "nunca é fechado"),
+        (f"x = 1\n{END}", "sem um"),
+        (f"{BEGIN}\n{BEGIN}\nx = 2\n{END}", "aninhadas"),
+        (f"x = 1  {BEGIN}\nx = 2\n{END}", "sozinho na sua linha"),
+        (f"{BEGIN}S\nx = 2\n{END}", "sozinho na sua linha"),
     ],
 )
 def test_malformed_markers_are_clear_errors_naming_notebook_and_cell(body, expected):
@@ -132,9 +134,11 @@ def test_a_hint_that_holds_a_solution_line_is_refused_by_the_build():
     )
     with pytest.raises(
         NotebookBuildError,
-        match=r"'05_dicas', cell 2 .*gives the answer away.*"
+        match=r"'05_dicas', cell 2 .*entrega a resposta.*"
         r"doubled = \[2 \* value for value in values\]",
     ):
+        make_student_notebook(nb, name="05_dicas")
+    with messages.speaking("en"), pytest.raises(NotebookBuildError, match=r"gives the answer away"):
         make_student_notebook(nb, name="05_dicas")
 
 
@@ -149,8 +153,11 @@ def test_student_version_must_stay_valid_python():
         END
             return 2
     ''')
-    with pytest.raises(NotebookBuildError, match=r"'09_bad', cell 1 .*not valid Python"):
+    with pytest.raises(NotebookBuildError, match=r"'09_bad', cell 1 .*não é Python válido"):
         make_student_notebook(nb, name="09_bad")
+    with messages.speaking("en"):
+        with pytest.raises(NotebookBuildError, match=r"'09_bad', cell 1 .*not valid Python.*indented like"):
+            make_student_notebook(nb, name="09_bad")
 
 
 def test_student_notebook_drops_solution_cells_tags_and_outputs():
@@ -679,3 +686,37 @@ def test_a_solution_ipynb_saved_without_cell_ids_is_rebuilt_with_stable_ids(tmp_
     ids = [cell.get("id") for cell in json.loads(path.read_text())["cells"]]
     assert all(ids) and len(set(ids)) == len(ids)
     assert build(repo, names=TINY_OUTLINE, quiet=True).written == []  # stable: the next build changes nothing
+
+
+# What stops the build is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_misplaced_or_missing_include_is_said_in_the_course_language(tmp_path):
+    from helpers import raised_in_each_language
+
+    from fcn_course.instructor.includes import include_path, included_text
+
+    cell = nbformat.v4.new_markdown_cell("x")
+    cell.metadata["tags"] = ["include:solutions/a.py"]
+    portuguese, english = raised_in_each_language(NotebookBuildError, include_path, cell, "01_demo", 1)
+    assert "uma tag include vai numa célula de código" in portuguese
+    assert "an include tag goes on a code cell" in english
+    portuguese, english = raised_in_each_language(NotebookBuildError, included_text, tmp_path, "nada.py", "cell 1")
+    assert "cell 1: o arquivo incluído 'nada.py' não existe" in portuguese
+    assert "cell 1: the included file 'nada.py' does not exist" in english
+
+
+def test_a_notebook_that_fails_in_smoke_mode_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from helpers import raised_in_each_language
+    from nbclient.exceptions import CellExecutionError
+
+    from fcn_course.instructor import execute
+
+    class Failing:
+        def execute(self, env):
+            raise CellExecutionError("boom", "ValueError", "bad value")
+
+    monkeypatch.setattr(execute, "_client", lambda *args, **kwargs: Failing())
+    run = execute.execute_in_place
+    portuguese, english = raised_in_each_language(RuntimeError, run, None, tmp_path, True, 10, "01_demo")
+    assert "01_demo falhou ao rodar no modo smoke:\nboom" in portuguese
+    assert "01_demo failed while running in smoke mode:\nboom" in english

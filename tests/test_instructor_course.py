@@ -270,3 +270,12 @@ def test_the_main_job_prints_its_progress_and_says_when_the_machine_is_far_slowe
         ).split(" (")[0]
         in said
     )
+
+
+def test_a_missing_edition_of_the_course_is_said_in_the_course_language(tmp_path):
+    from helpers import raised_in_each_language
+
+    repo = make_repo(tmp_path)
+    portuguese, english = raised_in_each_language(CourseLayoutError, course_sources, repo, "en", TINY_OUTLINE)
+    assert "os notebooks de solução en" in portuguese and "não existem: rode" in portuguese
+    assert "the en solution notebooks" in english and "are missing: run" in english

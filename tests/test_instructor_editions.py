@@ -164,3 +164,13 @@ def test_an_edition_localises_the_colab_cells_and_stores_no_outputs(tmp_path):
     assert translated.cells[3].source == "print('value of x')"
     assert all(not cell.get("outputs") for cell in student.cells if cell.cell_type == "code")
     assert "solutions/locale/en/01_demo.po" in translated.cells[0].source  # the solution says it is generated
+
+
+def test_a_missing_notebook_catalogue_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.editions import edition
+    from fcn_course.instructor.translation import TranslationError
+    from helpers import raised_in_each_language
+
+    portuguese, english = raised_in_each_language(TranslationError, edition, None, "01_demo", "en", tmp_path)
+    assert "01_demo.po não existe: rode `python -m fcn_course.instructor translations --lang en`" in portuguese
+    assert "01_demo.po is missing: run `python -m fcn_course.instructor translations --lang en`" in english

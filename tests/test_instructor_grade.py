@@ -937,3 +937,31 @@ def test_a_desafio_is_reported_apart_as_extra_and_never_counted():
     extra = report.split("## ⭐ Desafios (extras: não contam na nota)", 1)[1]
     assert "0 de 1 desafios resolvidos" in extra and "Desafio 1 (mIoU por imagem)" in extra and "- falta" in extra
     assert "Desafio" not in report.split("## ⭐", 1)[0]
+
+
+def test_a_result_that_is_no_json_object_is_said_in_the_course_language(tmp_path):
+    """A child that writes a JSON list, not an object, crashed: the report says so in the submission's language."""
+    from fcn_course import messages
+
+    result = tmp_path / "result.json"
+    result.write_text("[1, 2]", encoding="utf-8")
+    ended = ChildRun(returncode=0, stdout="", stderr="", cpu_s=0.1, wall_s=0.1)
+    portuguese = grade_module._read_result(result, "token", ended, timeout=10, attempts=1)
+    with messages.speaking("en"):
+        english = grade_module._read_result(result, "token", ended, timeout=10, attempts=1)
+    assert portuguese["status"] == english["status"] == CRASHED
+    assert text("grade.not_a_json_object", language="pt_BR") in portuguese["checks_error"]
+    assert text("grade.not_a_json_object", language="en") in english["checks_error"]
+    assert "o resultado não é um objeto JSON" in portuguese["checks_error"]
+
+
+def test_a_sandbox_mode_that_cannot_be_had_is_said_in_the_course_language(monkeypatch):
+    from helpers import raised_in_each_language
+
+    portuguese, english = raised_in_each_language(ValueError, sandbox.resolve_sandbox, "docker")
+    assert "sandbox deve ser um de" in portuguese and "'docker'" in portuguese
+    assert "sandbox must be one of" in english and "'docker'" in english
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+    portuguese, english = raised_in_each_language(SandboxUnavailable, sandbox.resolve_sandbox, "bwrap")
+    assert "não está instalado" in portuguese and "apt-get install bubblewrap" in portuguese
+    assert "is not installed" in english and "apt-get install bubblewrap" in english

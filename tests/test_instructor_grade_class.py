@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_instructor_grade import RECALL, RIGHT, notebook_01, setup_says, write, write_raw
 from tiny_course import sha256
+from helpers import raised_in_each_language
 
 from fcn_course.instructor import grade as grade_module
 from fcn_course.instructor import sandbox
@@ -306,7 +307,7 @@ def test_two_graders_at_once_cannot_interleave(tmp_path, fake_child):
     turma = small_class(tmp_path / "turma")
     notas = tmp_path / "notas"
     notas.mkdir()
-    with folder_lock(notas), pytest.raises(GradingRefused, match=f"writing into .*process {os.getpid()}"):
+    with folder_lock(notas), pytest.raises(GradingRefused, match=f"escrevendo em .*processo {os.getpid()}"):
         grade_class([turma], notas)  # another grading holds the folder
     assert not (notas / CSV_NAME).exists()
     grade_class([turma], notas)  # released: the next one runs
@@ -349,12 +350,12 @@ def test_a_csv_that_cannot_be_written_is_a_clear_failure_naming_it(tmp_path, fak
     notas = tmp_path / "notas"
     notas.mkdir()
     fill_disk_under(notas, monkeypatch, csv_too=True)
-    with pytest.raises(GradingOutputError, match=f"{CSV_NAME} could not be written"):
+    with pytest.raises(GradingOutputError, match=f"{CSV_NAME} não pôde ser escrito"):
         grade_class([turma], notas)
     assert instructor_main(["grade", str(turma), "--report-dir", str(notas)]) == 1
     monkeypatch.undo()
     disk_full = text("files.disk_full", path=notas / CSV_NAME, folder=notas)
-    assert f"{CSV_NAME} could not be written: {disk_full}" in capsys.readouterr().err
+    assert f"{CSV_NAME} não pôde ser escrito: {disk_full}" in capsys.readouterr().err
     assert sorted(p.name for p in notas.iterdir()) == [".grade.lock"]  # nothing half-written
 
 
@@ -575,3 +576,62 @@ def test_replace_removes_only_the_earlier_reports_never_other_files_it_listed(tm
     assert sorted(p.name for p in notas.glob("*.md") if p.is_file()) == ["01_dados_e_metricas.md"]
     assert (notas / "minhas-notas.txt").read_text() == "mine" and (notas / "sub" / "x.md").read_text() == "mine too"
     assert (notas / "velho.md").is_dir()
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops a grading is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_missing_submission_path_is_said_in_the_course_language(tmp_path):
+    portuguese, english = raised_in_each_language(FileNotFoundError, find_submissions, [tmp_path / "nowhere"])
+    assert "nowhere: arquivo ou pasta não encontrado" in portuguese
+    assert "nowhere: no such file or folder" in english
+
+
+@pytest.mark.safety
+def test_a_lock_that_cannot_be_created_is_said_in_the_course_language(tmp_path):
+    (tmp_path / ".grade.lock").symlink_to(tmp_path / "elsewhere")  # never followed
+
+    def lock():
+        with folder_lock(tmp_path):
+            pass
+
+    portuguese, english = raised_in_each_language(GradingRefused, lock)
+    assert "não pode ser criado" in portuguese and "--report-dir" in portuguese
+    assert "cannot be created" in english and "--report-dir" in english
+
+
+@pytest.mark.safety
+def test_a_folder_another_grading_holds_is_said_in_the_course_language(tmp_path):
+    def second_lock():
+        with folder_lock(tmp_path):
+            pass
+
+    with folder_lock(tmp_path):
+        portuguese, english = raised_in_each_language(GradingRefused, second_lock)
+    assert f"outra correção está escrevendo em {tmp_path} (processo {os.getpid()})" in portuguese
+    assert f"another grading is writing into {tmp_path} (process {os.getpid()})" in english
+
+
+def test_an_earlier_grading_and_foreign_files_are_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.grade_class import check_report_folder
+
+    (tmp_path / "ana__01.md").write_text("my notes")
+    portuguese, english = raised_in_each_language(GradingRefused, check_report_folder, tmp_path, ["ana__01.md"], False)
+    assert "nenhuma correção anterior escreveu: ana__01.md" in portuguese
+    assert "no earlier grading wrote: ana__01.md" in english
+    (tmp_path / CSV_NAME).write_text("report\n")
+    portuguese, english = raised_in_each_language(GradingRefused, check_report_folder, tmp_path, [], False)
+    assert f"já tem as notas de uma correção anterior ({CSV_NAME}); passe --replace" in portuguese
+    assert f"already holds the grades of an earlier grading ({CSV_NAME}); pass --replace" in english
+
+
+def test_a_class_csv_that_cannot_be_written_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import grade_class as module
+
+    def full_disk(path, write):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(module, "atomic_write", full_disk)
+    portuguese, english = raised_in_each_language(GradingOutputError, module.write_csv, tmp_path / CSV_NAME, [])
+    assert f"{CSV_NAME} não pôde ser escrito" in portuguese and f"estão em {tmp_path}" in portuguese
+    assert f"{CSV_NAME} could not be written" in english and f"are in {tmp_path}" in english

@@ -20,6 +20,7 @@ from test_instructor_grade import (
 )
 
 from fcn_course.instructor import grade_zygote
+from fcn_course.messages import text
 from fcn_course.instructor.sandbox import bwrap_available
 from fcn_course.instructor.grade import CHECKS_REPLACED, OK, TAMPERED, TIMEOUT, grade
 from fcn_course.instructor.grade_class import grade_class
@@ -94,12 +95,12 @@ def test_a_forked_submission_that_never_ends_is_stopped_by_the_cpu_limit(tmp_pat
 def test_a_zygote_that_fails_is_replaced_by_a_fresh_process(tmp_path, capsys):
     class Broken:
         def get(self, *how):
-            raise grade_zygote.ZygoteGone("the grading zygote ended")
+            raise grade_zygote.ZygoteGone(text("grade.zygote_ended"))
 
     submission = write(notebook_01(RIGHT), tmp_path / "01_dados_e_metricas.ipynb")
     result = grade(submission, quiet=True, sandbox_mode="none", zygotes=Broken())
     assert result["status"] == OK and result["passed"] == 1
-    assert "new process" in capsys.readouterr().err
+    assert "esta entrega roda num processo novo" in capsys.readouterr().err
 
 
 def test_a_class_is_graded_through_one_zygote_per_job_and_they_end_with_it(tmp_path, monkeypatch):

@@ -14,6 +14,8 @@ from fcn_course.checks import exercises_for_notebook
 from fcn_course.checks.exercise import get_exercise
 from fcn_course.instructor.__main__ import main as instructor_main
 from fcn_course.instructor.grade_class import CSV_COLUMNS
+from helpers import raised_in_each_language
+
 from fcn_course.instructor.lms import (
     FEEDBACK_ZIP,
     MOODLE_COLUMNS,
@@ -255,10 +257,10 @@ def test_a_roster_maps_submissions_to_ids_and_lists_the_unmatched(tmp_path):
 
 def test_unknown_weights_and_a_missing_grades_csv_are_refused_with_the_fix(tmp_path, capsys):
     reports = write_grades(tmp_path / "notas", [row(f"ana/{NB02}.ipynb", NB02)])
-    with pytest.raises(ValueError, match="unknown exercise"):
+    with pytest.raises(ValueError, match="exercício\\(s\\) desconhecido"):
         export_grades(reports, weights={"no-such-exercise": 2})
     assert instructor_main(["export-grades", str(tmp_path / "nowhere")]) == 2
-    assert "run `python -m fcn_course.instructor grade" in capsys.readouterr().err
+    assert "`python -m fcn_course.instructor grade ... --report-dir" in capsys.readouterr().err
 
 
 @pytest.mark.subprocess
@@ -292,5 +294,53 @@ def test_a_desafio_weighs_nothing_in_the_grade_and_cannot_be_given_points():
 
     points = exercise_points()
     assert "miou-per-image" not in points["01_dados_e_metricas"] and "iou" in points["01_dados_e_metricas"]
-    with pytest.raises(ValueError, match="unknown exercise"):
+    with pytest.raises(ValueError, match="exercício\\(s\\) desconhecido"):
         exercise_points({"miou-per-image": 2})
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops export-grades is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_roster_without_ids_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.lms import read_roster
+
+    roster = tmp_path / "turma.csv"
+    roster.write_text("nome,email\nAna,ana@x.br\n", encoding="utf-8")
+    portuguese, english = raised_in_each_language(ValueError, read_roster, roster)
+    assert "precisa de uma coluna 'id'" in portuguese and "['nome', 'email']" in portuguese
+    assert "needs an 'id' column" in english and "['nome', 'email']" in english
+    roster.write_text("", encoding="utf-8")
+    portuguese, english = raised_in_each_language(ValueError, read_roster, roster)
+    assert "encontrei nada" in portuguese
+    assert "found nothing" in english
+
+
+def test_a_missing_grades_csv_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.lms import read_grades
+
+    portuguese, english = raised_in_each_language(FileNotFoundError, read_grades, tmp_path)
+    assert "não foi encontrado: rode antes `python -m fcn_course.instructor grade" in portuguese
+    assert "not found: run `python -m fcn_course.instructor grade" in english
+
+
+def test_unknown_weights_are_said_in_the_course_language():
+    from fcn_course.instructor.lms import exercise_points
+
+    portuguese, english = raised_in_each_language(ValueError, exercise_points, {"no-such-exercise": 2})
+    assert "exercício(s) desconhecido(s) ['no-such-exercise'] nos pesos" in portuguese
+    assert "unknown exercise(s) ['no-such-exercise'] in the weights" in english
+
+
+def test_a_worksheet_without_a_grade_column_is_said_in_the_course_language():
+    from fcn_course.instructor.lms import _grade_column
+
+    portuguese, english = raised_in_each_language(ValueError, _grade_column, ["Nome", "Email"], None)
+    assert "nenhuma coluna de nota entre ['Nome', 'Email']: indique-a com --grade-column" in portuguese
+    assert "no grade column among ['Nome', 'Email']: name it with --grade-column" in english
+
+
+def test_notebooks_without_exercises_are_said_in_the_course_language(tmp_path):
+    reports = write_grades(tmp_path / "notas", [row(f"ana/{NB02}.ipynb", NB02)])
+    portuguese, english = raised_in_each_language(ValueError, export_grades, reports, notebooks=["99_nada"])
+    assert "o(s) notebook(s) ['99_nada'] não têm exercícios" in portuguese
+    assert "notebook(s) ['99_nada'] have no exercises" in english

@@ -7,29 +7,30 @@ testing (benchmarks/mutation_test.py) that no other test pinned.
 import pytest
 
 from fcn_course.instructor.markers import answer_in_hints, find_solution_regions, hints_markdown, region_lines
+from helpers import raised_in_each_language
 from tiny_course import BEGIN, END
 
 
 def test_a_malformed_end_marker_is_reported_at_its_own_line_number():
     source = f"x = 1\n{BEGIN}\ny = 2\n{END} trailing text\n"
-    with pytest.raises(ValueError, match=r"^line 4: .*must be alone on its line"):
+    with pytest.raises(ValueError, match=r"^linha 4: .*deve ficar sozinho na sua linha"):
         find_solution_regions(source)
 
 
 def test_an_end_marker_without_begin_is_reported_at_its_own_line_number():
-    with pytest.raises(ValueError, match=r"^line 2: .*without a"):
+    with pytest.raises(ValueError, match=r"^linha 2: .*sem um"):
         find_solution_regions(f"x = 1\n{END}\n")
 
 
 def test_a_malformed_begin_marker_is_reported_at_its_own_line_number():
     source = f"x = 1\ny = 2\n{BEGIN} but no colon\nz = 3\n{END}\n"
-    with pytest.raises(ValueError, match=r"^line 3: .*must be alone on its line"):
+    with pytest.raises(ValueError, match=r"^linha 3: .*deve ficar sozinho na sua linha"):
         find_solution_regions(source)
 
 
 def test_a_nested_begin_marker_is_reported_at_its_own_line_and_names_the_open_region():
     source = f"x = 1\n{BEGIN}\ny = 2\n{BEGIN}\n{END}\n"
-    with pytest.raises(ValueError, match=r"^line 4: .*inside the region opened at line 2 "):
+    with pytest.raises(ValueError, match=r"^linha 4: .*dentro da região aberta na linha 2 "):
         find_solution_regions(source)
 
 
@@ -57,7 +58,7 @@ def test_hint_lines_are_read_in_order_and_are_not_solution_lines():
 
 
 def test_a_hint_line_outside_a_region_is_an_error():
-    with pytest.raises(ValueError, match=r"^line 2: .*inside a '### BEGIN SOLUTION' region"):
+    with pytest.raises(ValueError, match=r"^linha 2: .*dentro de uma região '### BEGIN SOLUTION'"):
         find_solution_regions("x = 1\n### DICA: use y\n")
 
 
@@ -94,3 +95,41 @@ def test_a_skeleton_may_show_a_line_that_only_opens_a_block():
         f"with torch.no_grad():\n    layer = upsample_the_scores_of_every_class(x)\n{END}\n"
     )
     assert answer_in_hints(source) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# A misplaced marker is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "source, portuguese_part, english_part",
+    [
+        (
+            f"x = 1\n{BEGIN} but no colon\n{END}\n",
+            "linha 2: '### BEGIN SOLUTION' deve ficar sozinho",
+            "line 2: '### BEGIN SOLUTION' must be alone",
+        ),
+        (f"{BEGIN}\n{BEGIN}\n{END}\n", "dentro da região aberta na linha 1", "inside the region opened at line 1"),
+        (
+            f"{BEGIN}\n{END} x\n",
+            "linha 2: '### END SOLUTION' deve ficar sozinho",
+            "line 2: '### END SOLUTION' must be alone",
+        ),
+        (f"{END}\n", "linha 1: '### END SOLUTION' sem um '### BEGIN SOLUTION'", "line 1: '### END SOLUTION' without a"),
+        ("### DICA: use y\n", "deve estar dentro de uma região", "must be inside a '### BEGIN SOLUTION' region"),
+        (f"{BEGIN}\nx = 1  ### DICA: y\n{END}\n", "deve estar sozinha na linha", "must be alone on its line"),
+        (
+            f"{BEGIN}\n### DICA:\n{END}\n",
+            "linha 2: '### DICA:' sem uma dica depois dele",
+            "line 2: '### DICA:' without a hint",
+        ),
+        (
+            f"x = 1\n{BEGIN}\ny = 2\n",
+            "linha 2: '### BEGIN SOLUTION' nunca é fechado",
+            "line 2: '### BEGIN SOLUTION' is never closed",
+        ),
+    ],
+)
+def test_a_misplaced_marker_is_said_in_the_course_language(source, portuguese_part, english_part):
+    portuguese, english = raised_in_each_language(ValueError, find_solution_regions, source)
+    assert portuguese_part in portuguese
+    assert english_part in english

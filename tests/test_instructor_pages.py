@@ -21,6 +21,7 @@ from fcn_course.instructor.pages import (
 from fcn_course.instructor.sync import check_in_sync
 from fcn_course.instructor.translation import TranslationError, read_catalogue, write_catalogue
 from fcn_course.outline import COURSE_NOTEBOOKS
+from helpers import raised_in_each_language
 from tiny_course import NOTEBOOK_01, TINY_OUTLINE, make_repo, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +248,7 @@ def test_a_missing_page_catalogue_is_reported_with_the_command_to_run(tmp_path):
     page_catalogue_path(repo, "en", "README.md").unlink()
     problems = page_problems(repo)
     assert len(problems) == 1
-    assert "solutions/locale/en/pages/README.po is missing" in problems[0]
+    assert "solutions/locale/en/pages/README.po não existe" in problems[0]
     assert "translations --lang en" in problems[0]
     report = build(repo, names=TINY_OUTLINE, quiet=True)
     assert [path.name for path, _ in report.skipped] == ["README.md"]
@@ -321,3 +322,17 @@ def test_the_course_pages_have_a_complete_english_edition(page):
     assert page_catalogue_path(ROOT, "en", page).is_file()
     assert (ROOT / "notebooks" / "en" / page).is_file()
     assert page_problems(ROOT) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops a page's translation is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_missing_page_catalogue_and_the_source_language_are_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.pages import page_edition, update_page_catalogues
+
+    portuguese, english = raised_in_each_language(TranslationError, page_edition, tmp_path, "referencia.md", "en")
+    assert "referencia.po não existe: rode `python -m fcn_course.instructor translations --lang en`" in portuguese
+    assert "referencia.po is missing: run `python -m fcn_course.instructor translations --lang en`" in english
+    portuguese, english = raised_in_each_language(TranslationError, update_page_catalogues, tmp_path, "pt_BR")
+    assert "pt_BR é a língua em que as páginas são escritas" in portuguese
+    assert "pt_BR is the language the pages are written in" in english

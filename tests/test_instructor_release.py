@@ -23,7 +23,7 @@ from tiny_course import (
 )
 
 
-from helpers import tree_digest
+from helpers import raised_in_each_language, tree_digest
 
 # --------------------------------------------------------------------------------------------------
 # Release
@@ -70,7 +70,7 @@ def test_release_scan_catches_a_planted_leak(tmp_path, plant):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     plant(repo)
-    with pytest.raises(SolutionLeakError, match="give away"):
+    with pytest.raises(SolutionLeakError, match="entregaria soluções"):
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
     assert not (tmp_path / "dist" / "fcn-course.zip").exists()
 
@@ -193,7 +193,7 @@ def test_release_refuses_a_folder_that_contains_the_repository(built_repo):
         (built_repo, "fcn-course"),
         (built_repo / "fcn_course", "fcn-course"),
     ):
-        with pytest.raises(ReleaseError, match="repository") as error:
+        with pytest.raises(ReleaseError, match="repositório") as error:
             release(built_repo, out_dir, name=name, names=TINY_OUTLINE)
         assert str(built_repo) in str(error.value) and "--out" in str(error.value)
     assert tree_digest(built_repo.parent) == before
@@ -207,7 +207,7 @@ def test_release_refuses_a_non_empty_folder_it_did_not_make(built_repo, tmp_path
     before = tree_digest(out_dir)
     with pytest.raises(ReleaseError, match="thesis.tex|fcn-course") as error:
         release(built_repo, out_dir, names=TINY_OUTLINE)
-    assert "did not make" in str(error.value) and "empty folder" in str(error.value)
+    assert "não fez" in str(error.value) and "pasta nova ou vazia" in str(error.value)
     assert tree_digest(out_dir) == before
 
     other = tmp_path / "downloads"
@@ -430,3 +430,74 @@ def test_the_english_release_of_the_real_course_has_no_solution(tmp_path):
     portuguese = _released(release(repo, tmp_path / "pt"))
     assert not any("/en/" in name for name in portuguese)
     assert not any(setup in content for name, content in portuguese.items() if "/notebooks/" in name)
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops a release is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_missing_or_incomplete_edition_is_said_in_the_course_language(tmp_path):
+    refuse = release_module._refuse_missing_edition
+    portuguese, english = raised_in_each_language(ReleaseError, refuse, tmp_path, "en", ("01_demo",))
+    assert "o curso não tem a edição en" in portuguese and "translations --lang en" in portuguese
+    assert "the course has no en edition" in english and "translations --lang en" in english
+    (tmp_path / "solutions" / "locale" / "en").mkdir(parents=True)
+    portuguese, english = raised_in_each_language(ReleaseError, refuse, tmp_path, "en", ("01_demo",))
+    assert "a edição en está incompleta:" in portuguese and "01_demo.ipynb não existe: rode o build" in portuguese
+    assert "README.md não existe: a versão en precisa ali da tradução" in portuguese
+    assert "the en edition is incomplete:" in english and "01_demo.ipynb is missing: run the build" in english
+    assert "README.md is missing: the en release needs the translation" in english
+
+
+def test_a_missing_top_file_is_said_in_the_course_language(tmp_path):
+    copy = release_module._copy_top_files
+    portuguese, english = raised_in_each_language(ReleaseError, copy, tmp_path, tmp_path / "out", "pt_BR")
+    assert "README.md não existe; a versão dos alunos precisa dele" in portuguese
+    assert "README.md is missing; the release needs it" in english
+
+
+def test_solution_lines_in_a_release_are_said_in_the_course_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(release_module, "scan_for_leaks", lambda zip_path, repo_root: ["a.py:3: x = 42"])
+
+    def refuse():
+        (tmp_path / "r.zip").write_bytes(b"zip")
+        release_module._refuse_leaks(tmp_path / "r.zip", tmp_path)
+
+    portuguese, english = raised_in_each_language(SolutionLeakError, refuse)
+    assert "entregaria soluções (1 linha(s)):\n  a.py:3: x = 42" in portuguese and str(LEAK_ALLOWLIST) in portuguese
+    assert "would give away solutions (1 line(s)):\n  a.py:3: x = 42" in english and str(LEAK_ALLOWLIST) in english
+
+
+def test_an_output_folder_the_release_may_not_use_is_said_in_the_course_language(tmp_path):
+    check = release_module.check_output_folder
+    repo = tmp_path / "repo"
+    (repo / "fcn_course").mkdir(parents=True)
+    portuguese, english = raised_in_each_language(ReleaseError, check, repo, tmp_path, "fcn-course")
+    assert "é ou contém o repositório" in portuguese and "Escolha outra --out" in portuguese
+    assert "is or contains the repository" in english and "Choose another --out" in english
+    portuguese, english = raised_in_each_language(ReleaseError, check, repo, repo / "fcn_course" / "x", "fcn-course")
+    assert "fica dentro de" in portuguese and "que a versão copia do repositório" in portuguese
+    assert "lies inside" in english and "which the release copies from the repository" in english
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "link").symlink_to(tmp_path)
+    portuguese, english = raised_in_each_language(ReleaseError, check, repo, out, "fcn-course")
+    assert "contém link, um link simbólico" in portuguese
+    assert "holds link, a symbolic link" in english
+    (out / "link").unlink()
+    (out / "thesis.tex").write_text("my thesis\n")
+    portuguese, english = raised_in_each_language(ReleaseError, check, repo, out, "fcn-course")
+    assert "contém arquivos que a versão não fez (thesis.tex)" in portuguese
+    assert "holds files the release did not make (thesis.tex)" in english
+
+
+def test_missing_or_stale_notebooks_are_said_in_the_course_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(release_module, "solution_sources", lambda repo_root, names: {})
+    refuse = release_module._refuse_stale_notebooks
+    portuguese, english = raised_in_each_language(ReleaseError, refuse, tmp_path, ("01_demo",))
+    assert "nenhum notebook de solução em" in portuguese
+    assert "no solution notebooks in" in english
+    monkeypatch.setattr(release_module, "solution_sources", lambda repo_root, names: {"01_demo": None})
+    monkeypatch.setattr(release_module, "check_in_sync", lambda repo_root, names: ["01_demo.ipynb: stale"])
+    portuguese, english = raised_in_each_language(ReleaseError, refuse, tmp_path, ("01_demo",))
+    assert "os notebooks estão desatualizados; rode antes o build:\n  01_demo.ipynb: stale" in portuguese
+    assert "the notebooks are out of date; run the build first:\n  01_demo.ipynb: stale" in english

@@ -11,6 +11,7 @@ from fcn_course.instructor import translation
 from fcn_course.instructor.pairs import jupytext_config, read_py_notebook, solution_sources
 from fcn_course.instructor.pipeline import SOLUTION_SOURCE, transform
 from fcn_course.instructor.translation import TranslationError, Unit, coverage, template, translate_notebook, units
+from helpers import raised_in_each_language
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -166,7 +167,7 @@ def test_coverage_without_a_catalogue_counts_every_unit_missing():
 
 
 def test_the_language_of_the_notebooks_themselves_has_nothing_to_translate(tmp_path):
-    with pytest.raises(TranslationError, match="pt_BR is the language the notebooks are written in"):
+    with pytest.raises(TranslationError, match="pt_BR é a língua em que os notebooks são escritos"):
         translation.update_catalogues(tmp_path, "pt_BR", [])
 
 
@@ -174,7 +175,7 @@ def test_a_locale_folder_that_is_not_a_catalogue_language_is_a_clear_error(tmp_p
     (tmp_path / "solutions/locale/en").mkdir(parents=True)
     assert translation.translated_languages(tmp_path) == ["en"]
     (tmp_path / "solutions/locale/klingon").mkdir()
-    with pytest.raises(TranslationError, match="klingon.*fcn_course/messages/<language>.py"):
+    with pytest.raises(TranslationError, match="klingon.*fcn_course/messages/<língua>.py"):
         translation.translated_languages(tmp_path)
 
 
@@ -197,3 +198,40 @@ def test_a_skeleton_line_that_is_only_a_comment_is_a_unit():
 def test_a_prose_string_may_have_one_letter_words_between_its_words():
     cell = code('ax.set(title=f"{name} contra a AlexNet", xlabel="epoch")\n')
     assert texts(cell) == ['f"{name} contra a AlexNet"']
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops a translation is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_locale_folder_of_no_language_is_said_in_the_course_language(tmp_path):
+    (tmp_path / "solutions" / "locale" / "xx").mkdir(parents=True)
+    portuguese, english = raised_in_each_language(TranslationError, translation.translated_languages, tmp_path)
+    assert "tem a(s) pasta(s) xx, que não são línguas do catálogo" in portuguese
+    assert "has folder(s) xx, which are not languages of the message catalogue" in english
+
+
+def test_a_catalogue_that_cannot_be_read_is_said_in_the_course_language(tmp_path):
+    portuguese, english = raised_in_each_language(TranslationError, translation.read_catalogue, tmp_path)
+    assert "não consigo ler o catálogo de tradução" in portuguese
+    assert "cannot read the translation catalogue" in english
+    broken = tmp_path / "en.po"
+    broken.write_text('msgid "a"\nmsgstr "b"\nmsgid\n', encoding="utf-8")
+    portuguese, english = raised_in_each_language(TranslationError, translation.read_catalogue, broken)
+    assert "não é um catálogo gettext válido" in portuguese
+    assert "is not a valid gettext catalogue" in english
+
+
+def test_translating_the_source_language_is_said_in_the_course_language(tmp_path):
+    update = translation.update_catalogues
+    portuguese, english = raised_in_each_language(TranslationError, update, tmp_path, "pt_BR", [])
+    assert "pt_BR é a língua em que os notebooks são escritos" in portuguese and "--lang" in portuguese
+    assert "pt_BR is the language the notebooks are written in" in english and "--lang" in english
+
+
+def test_a_course_outline_mismatch_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.pairs import CourseLayoutError
+
+    (tmp_path / "solutions" / "notebooks").mkdir(parents=True)
+    portuguese, english = raised_in_each_language(CourseLayoutError, solution_sources, tmp_path, ("01_demo",))
+    assert "os notebooks de solução não correspondem ao roteiro do curso:\n  " in portuguese
+    assert "the solution notebooks do not match the course outline:\n  " in english

@@ -221,6 +221,94 @@ def test_a_migrated_module_writes_no_portuguese_outside_the_catalogue(module):
 
 
 # --------------------------------------------------------------------------------------------------
+# No error is raised with a sentence written inline: what a student or an instructor reads when something
+# goes wrong comes from the catalogue, in their language (issue 19, item 7)
+# --------------------------------------------------------------------------------------------------
+RAISING_CODE = [
+    path
+    for path in [*(ROOT / "fcn_course").rglob("*.py"), *(ROOT / "scripts").glob("*.py")]
+    if "messages" not in path.relative_to(ROOT).parts  # the catalogue's own machinery
+]
+SENTENCE = re.compile(r"[A-Za-zÀ-ÿ]{2,}[^A-Za-zÀ-ÿ{}]+[A-Za-zÀ-ÿ]{2,}")  # two words in a row
+# Errors nobody but a developer of the course ever sees, each with the reason: (file, function) -> why.
+DEVELOPER_ONLY = {
+    ("fcn_course/checks/exercise.py", "__post_init__"): "the exercise table is wrong: fails at import, in tests",
+    ("fcn_course/checks/exercise.py", "register"): "the exercise table is wrong: fails at import, in tests",
+    ("fcn_course/files.py", "relative"): "the course's own code named a file outside its output folder",
+}
+
+
+def inline_raises(path: Path) -> list:
+    """``(function, line, what is raised)`` of every ``raise X("a sentence")`` / ``raise X(f"...")`` of
+    ``path``: an exception built from a string literal (or an f-string, or a sum of them) holding words."""
+
+    def literal_words(node) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return " ".join(literal_words(value) for value in node.values)
+        if isinstance(node, ast.BinOp):
+            return literal_words(node.left) + " " + literal_words(node.right)
+        return ""
+
+    found = []
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, child.name)
+                continue
+            if isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call) and child.exc.args:
+                if SENTENCE.search(literal_words(child.exc.args[0])):
+                    found.append((function, child.lineno, ast.unparse(child.exc)[:100]))
+            visit(child, function)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "<module>")
+    return found
+
+
+def test_inline_raises_are_found_and_a_catalogue_sentence_is_not():
+    """The scan below would prove nothing if it missed an f-string, a sum, or a message from the catalogue."""
+    source = (
+        "def f(x):\n"
+        '    raise ValueError(f"the value {x} is wrong")\n'
+        "def g(x):\n"
+        '    raise TypeError("preds and " + "labels differ")\n'
+        "def h(x):\n"
+        '    raise ValueError(text("metrics.shapes_differ", preds=x, labels=x))\n'
+        '    raise ValueError(f"{x}: {x}")\n'
+        "    raise KeyError(x)\n"
+    )
+    path = ROOT / "tests" / "__inline_raises_probe__.py"
+    try:
+        path.write_text(source, encoding="utf-8")
+        assert [(function, line) for function, line, _ in inline_raises(path)] == [("f", 2), ("g", 4)]
+    finally:
+        path.unlink()
+
+
+def test_no_error_is_raised_with_a_sentence_written_inline():
+    """Every ``raise`` of the course that says something in words asks the catalogue for it (``text(key)``),
+    so a student reads it in Portuguese (or in English, in the English edition). Only :data:`DEVELOPER_ONLY`
+    errors are exempt."""
+    problems, used = [], set()
+    for path in RAISING_CODE:
+        name = path.relative_to(ROOT).as_posix()
+        for function, line, raised in inline_raises(path):
+            if (name, function) in DEVELOPER_ONLY:
+                used.add((name, function))
+            else:
+                problems.append(f"{name}:{line} ({function}): raise {raised}")
+    problems += [
+        f"DEVELOPER_ONLY names {entry}, which raises nothing inline: remove it" for entry in set(DEVELOPER_ONLY) - used
+    ]
+    assert not problems, (
+        "errors with an inline sentence (add the sentence to fcn_course/messages/pt_BR.py and en.py and raise "
+        "X(text(key, ...))):\n  " + "\n  ".join(problems)
+    )
+
+
+# --------------------------------------------------------------------------------------------------
 # Languages: every catalogue has the same keys and fields; how the language is chosen (issue 24)
 # --------------------------------------------------------------------------------------------------
 def catalogue_differences(first: dict, second: dict) -> list:

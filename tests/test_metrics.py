@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, f1_score, jaccard_score
 
 from fcn_course.metrics import ConfusionMatrix, stored_score
+from helpers import raised_in_each_language
 
 VOID = 255
 
@@ -191,12 +192,12 @@ def test_custom_ignore_index():
 @pytest.mark.parametrize(
     "preds, labels, message",
     [
-        (torch.zeros(2, 4, 5, dtype=torch.long), torch.zeros(2, 4, 4, dtype=torch.long), "do not match"),
+        (torch.zeros(2, 4, 5, dtype=torch.long), torch.zeros(2, 4, 4, dtype=torch.long), "não combinam"),
         (torch.zeros(2, 5, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long), "num_classes=3"),
-        (torch.zeros(2, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long), "floating point"),
-        (torch.full((4, 4), 3), torch.zeros(4, 4, dtype=torch.long), "preds contain class indices \\[3\\]"),
-        (torch.zeros(4, 4, dtype=torch.long), torch.full((4, 4), 7), "labels contain class indices \\[7\\]"),
-        (torch.zeros(4, 4, dtype=torch.long), torch.full((4, 4), -1), "labels contain class indices \\[-1\\]"),
+        (torch.zeros(2, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long), "eixo de classes"),
+        (torch.full((4, 4), 3), torch.zeros(4, 4, dtype=torch.long), "preds contém índices de classe \\[3\\]"),
+        (torch.zeros(4, 4, dtype=torch.long), torch.full((4, 4), 7), "labels contém índices de classe \\[7\\]"),
+        (torch.zeros(4, 4, dtype=torch.long), torch.full((4, 4), -1), "labels contém índices de classe \\[-1\\]"),
     ],
 )
 def test_clear_errors(preds, labels, message):
@@ -313,23 +314,23 @@ def test_frequency_weighted_iou_counts_a_class_with_a_single_labelled_pixel():
 
 def test_num_classes_limit_is_ten_thousand():
     assert ConfusionMatrix(10_000).num_classes == 10_000
-    with pytest.raises(ValueError, match="between 1 and 10000"):
+    with pytest.raises(ValueError, match="entre 1 e 10000"):
         ConfusionMatrix(10_001)
 
 
 def test_out_of_range_error_lists_only_the_bad_values_and_at_most_five():
     matrix = ConfusionMatrix(3)
-    with pytest.raises(ValueError, match=r"class indices \[5\] \(other"):
+    with pytest.raises(ValueError, match=r"índices de classe \[5\] \(além"):
         matrix.update(torch.tensor([0, 1, 2, 0]), torch.tensor([0, 1, 5, 255]))
-    with pytest.raises(ValueError, match=r"class indices \[3, 4, 5, 6, 7\] \(other"):
+    with pytest.raises(ValueError, match=r"índices de classe \[3, 4, 5, 6, 7\] \(além"):
         matrix.update(torch.tensor([0] * 7), torch.tensor([3, 4, 5, 6, 7, 8, 9]))
 
 
 def test_boolean_labels_are_refused_like_floating_ones():
     matrix = ConfusionMatrix(2)
-    with pytest.raises(TypeError, match="integer class indices"):
+    with pytest.raises(TypeError, match="índices inteiros de classe"):
         matrix.update(torch.zeros(1, 2, 2, dtype=torch.long), torch.zeros(1, 2, 2, dtype=torch.bool))
-    with pytest.raises(TypeError, match="integer class indices"):
+    with pytest.raises(TypeError, match="índices inteiros de classe"):
         matrix.update(torch.zeros(1, 2, 2, dtype=torch.long), torch.zeros(1, 2, 2))
     assert int(matrix.matrix.sum()) == 0
 
@@ -362,9 +363,9 @@ def test_a_missing_stored_score_is_nan():
 
 def test_a_single_pixel_out_of_range_is_refused_too():
     matrix = ConfusionMatrix(3)
-    with pytest.raises(ValueError, match="outside 0..2"):
+    with pytest.raises(ValueError, match="fora de 0..2"):
         matrix.update(torch.tensor([[0]]), torch.tensor([[7]]))
-    with pytest.raises(ValueError, match="outside 0..2"):
+    with pytest.raises(ValueError, match="fora de 0..2"):
         matrix.update(torch.tensor([[7]]), torch.tensor([[0]]))
 
 
@@ -373,3 +374,67 @@ def test_a_matrix_made_on_the_cpu_counts_gpu_tensors():
     matrix = ConfusionMatrix(2)
     matrix.update(torch.tensor([[0, 1, 1]], device="cuda"), torch.tensor([[0, 1, 0]], device="cuda"))
     assert matrix.matrix.is_cuda and matrix.matrix.cpu().tolist() == [[1, 1], [0, 1]]
+
+
+# --------------------------------------------------------------------------------------------------
+# A student's mistake is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_value_that_is_no_array_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(TypeError, ConfusionMatrix(3).update, object(), [[0]])
+    assert "preds deve ser um tensor do torch ou um array do numpy, não object" in portuguese
+    assert "preds must be a torch tensor or a numpy array, not object" in english
+
+
+def test_a_number_of_classes_out_of_range_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, ConfusionMatrix, 0)
+    assert "num_classes deve estar entre 1 e 10000, não 0" in portuguese
+    assert "num_classes must be between 1 and 10000, not 0" in english
+
+
+def test_labels_that_are_not_integers_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(
+        TypeError, ConfusionMatrix(2).update, torch.zeros(1, 2, 2, dtype=torch.long), torch.zeros(1, 2, 2)
+    )
+    assert "índices inteiros de classe" in portuguese and "labels.long()" in portuguese
+    assert "integer class indices" in english and "labels.long()" in english
+
+
+def test_scores_with_another_number_of_classes_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(
+        ValueError, ConfusionMatrix(3).update, torch.zeros(2, 5, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long)
+    )
+    assert "5 classes no eixo das classes" in portuguese and "num_classes=3" in portuguese
+    assert "5 classes on the class axis" in english and "num_classes=3" in english
+
+
+def test_floating_predictions_without_a_class_axis_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(
+        TypeError, ConfusionMatrix(3).update, torch.zeros(2, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long)
+    )
+    assert "não têm eixo de classes" in portuguese and "outputs.argmax(1)" in portuguese
+    assert "have no class axis" in english and "outputs.argmax(1)" in english
+
+
+def test_shapes_that_do_not_match_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(
+        ValueError,
+        ConfusionMatrix(3).update,
+        torch.zeros(2, 4, 5, dtype=torch.long),
+        torch.zeros(2, 4, 4, dtype=torch.long),
+    )
+    assert "preds e labels não combinam: preds (2, 4, 5) vs labels (2, 4, 4)" in portuguese
+    assert "preds and labels do not match: preds (2, 4, 5) vs labels (2, 4, 4)" in english
+
+
+def test_class_indices_out_of_range_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(
+        ValueError, ConfusionMatrix(3).update, torch.tensor([0, 1, 2, 0]), torch.tensor([0, 1, 5, 255])
+    )
+    assert "labels contém índices de classe [5] (além do ignorado 255) fora de 0..2" in portuguese
+    assert "labels contain class indices [5] (other than the ignored 255) outside 0..2" in english
+
+
+def test_a_wrong_number_of_class_names_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, ConfusionMatrix(3).table, ["background", "bus"])
+    assert "2 nomes de classes para 3 classes" in portuguese
+    assert "2 class names for 3 classes" in english

@@ -90,7 +90,7 @@ def test_export_never_overwrites_an_edited_notebook(tmp_path):
     assert export_nbgrader(REPO_ROOT, tmp_path)  # same content again: fine
     first.write_text(first.read_text() + " ")
     edited = first.read_text()
-    with pytest.raises(NbgraderExportError, match="differs"):
+    with pytest.raises(NbgraderExportError, match="difere"):
         export_nbgrader(REPO_ROOT, tmp_path)
     assert first.read_text() == edited
 
@@ -402,9 +402,9 @@ def test_points_tags_never_reach_the_students_or_nbgrader():
 @pytest.mark.parametrize(
     "cell_text, tags, message",
     [
-        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "whole number"),
-        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "one tag"),
-        ("# %%\nx = 1\n", ["points:2"], "does not grade"),
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:two"], "número inteiro"),
+        ("# %% [markdown]\n# BEGIN\n# Resposta.\n# END\n", ["points:2", "points:3"], "uma única tag"),
+        ("# %%\nx = 1\n", ["points:2"], "não corrige esta"),
     ],
 )
 def test_a_bad_points_tag_is_an_error_naming_the_cell(cell_text, tags, message):
@@ -435,7 +435,7 @@ def test_the_export_writes_an_nbgrader_config_that_nbgrader_reads(tmp_path):
     assert CourseExecute in config.Autograde.autograde_preprocessors
     assert HiddenTestsOverwriteCells in config.Autograde.sanitize_preprocessors
     (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text() + "# my change\n")
-    with pytest.raises(NbgraderExportError, match="differs"):  # an instructor's edit is never overwritten
+    with pytest.raises(NbgraderExportError, match="difere"):  # an instructor's edit is never overwritten
         export_nbgrader(repo, course, names=TINY_OUTLINE)
 
 
@@ -535,7 +535,7 @@ def test_export_never_writes_through_a_symbolic_link(tmp_path, link):
     else:
         (course / "source").mkdir(parents=True)
         (course / "source" / "01_demo").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(NbgraderExportError, match="link"):
+    with pytest.raises(NbgraderExportError, match="link simbólico"):
         export_nbgrader(repo, course, names=TINY_OUTLINE)
     assert list(elsewhere.iterdir()) == []
 
@@ -636,7 +636,7 @@ def test_the_nbgrader_config_gives_a_cell_900_s_and_its_last_output_120_s():
 
 @pytest.mark.parametrize("call", ["checks.check()", "checks.check(key)", 'checks.check("no-such-exercise")'])
 def test_a_check_call_without_the_literal_key_of_a_registered_exercise_is_an_error(call):
-    with pytest.raises(NbgraderExportError, match="key of a registered exercise"):
+    with pytest.raises(NbgraderExportError, match="chave de um exercício registrado"):
         check_keys(f"x = 1\n{call}\n")
 
 
@@ -689,3 +689,74 @@ def test_the_export_says_where_the_course_folder_is_and_what_to_run_next(tmp_pat
     out = capsys.readouterr().out
     assert f"nbgrader course folder: {tmp_path / 'course'} (1 assignment(s) in source/, nbgrader_config.py)" in out
     assert f"cd {tmp_path / 'course'} && nbgrader generate_assignment <name>" in out
+
+
+# What stops the export is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "tags, portuguese_part, english_part",
+    [
+        (["points:two"], "escreva uma única tag points:<número inteiro de pontos>", "write one tag points:<whole"),
+        (["points:2"], "o nbgrader não corrige esta", "nbgrader does not grade this one"),
+    ],
+)
+def test_a_bad_points_tag_is_said_in_the_language_of_the_edition(tags, portuguese_part, english_part):
+    from tiny_course import nb_from
+
+    nb = nb_from("# %%\nx = 1\n")
+    nb.cells[0].metadata["tags"] = tags
+    with pytest.raises(NbgraderExportError) as portuguese:
+        nbgrader_notebook(nb, "01_demo")  # the export speaks the language of the edition it exports
+    with pytest.raises(NbgraderExportError) as english:
+        nbgrader_notebook(nb, "01_demo", "en")
+    assert portuguese_part in str(portuguese.value)
+    assert english_part in str(english.value)
+
+
+def test_a_check_cell_without_a_literal_key_is_said_in_the_course_language():
+    from helpers import raised_in_each_language
+
+    from fcn_course.instructor.nbgrader_export import check_keys
+
+    portuguese, english = raised_in_each_language(NbgraderExportError, check_keys, "checks.check(key, globals())\n")
+    assert "uma célula de verificação chama checks.check(key, globals())" in portuguese
+    assert "a check cell calls checks.check(key, globals())" in english
+
+
+def test_a_link_or_an_edited_notebook_in_the_export_is_said_in_the_course_language(tmp_path):
+    from helpers import raised_in_each_language
+
+    from fcn_course.files import OutputFolder
+    from fcn_course.instructor.nbgrader_export import _write_new
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "source").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    folder = OutputFolder(tmp_path, "the nbgrader export")
+    portuguese, english = raised_in_each_language(NbgraderExportError, _write_new, folder, "source/a.ipynb", "{}")
+    assert "é um link simbólico: a exportação nunca grava através de links" in portuguese
+    assert "is a symbolic link: the export never writes through links" in english
+    _write_new(folder, "a.ipynb", "{}")
+    assert (tmp_path / "a.ipynb").read_text() == "{}"
+    (tmp_path / "a.ipynb").write_text("{} ")
+    portuguese, english = raised_in_each_language(NbgraderExportError, _write_new, folder, "a.ipynb", "{}")
+    assert "já existe e difere da exportação" in portuguese
+    assert "already exists and differs from the export" in english
+
+
+def test_a_missing_edition_or_no_notebooks_are_said_in_the_course_language(tmp_path):
+    from helpers import raised_in_each_language
+
+    from fcn_course.instructor.nbgrader_export import _edition_notebooks
+
+    export = export_nbgrader
+    portuguese, english = raised_in_each_language(NbgraderExportError, export, tmp_path, tmp_path / "c", names=())
+    assert "nenhum notebook de solução em" in portuguese and "a exportação" in portuguese
+    assert "no solution notebooks in" in english and "the export is made from them" in english
+    sources = [tmp_path / "solutions" / "notebooks" / "01_demo.py"]
+    portuguese, english = raised_in_each_language(NbgraderExportError, _edition_notebooks, tmp_path, "en", sources)
+    assert "o curso não tem a edição en" in portuguese
+    assert "the course has no en edition" in english
+    (tmp_path / "solutions" / "locale" / "en").mkdir(parents=True)
+    portuguese, english = raised_in_each_language(NbgraderExportError, _edition_notebooks, tmp_path, "en", sources)
+    assert "os notebooks de solução en não estão construídos" in portuguese
+    assert "the en solution notebooks are not built" in english

@@ -17,6 +17,7 @@ from fcn_course import plots  # noqa: E402
 from fcn_course.data import VOCSubset  # noqa: E402
 from fcn_course.engine import History  # noqa: E402
 from fcn_course.experiments import RunResult  # noqa: E402
+from helpers import raised_in_each_language  # noqa: E402
 
 CLASSES = ("background", "bus", "person")
 BUS, PERSON, VOID_COLOUR = (0, 128, 128), (192, 128, 128), (224, 224, 192)
@@ -48,7 +49,7 @@ def test_colorize_with_voc_indices_and_tensors():
 
 
 def test_colorize_rejects_unknown_indices():
-    with pytest.raises(ValueError, match="outside 0..2"):
+    with pytest.raises(ValueError, match="fora de 0..2"):
         plots.colorize(np.array([[0, 5]]), CLASSES)
 
 
@@ -88,7 +89,7 @@ def test_plot_history():
 
 def test_plot_history_rejects_per_class_lists():
     history = {"train": [{"epoch": 1, "iou": [0.1, 0.2]}], "val": []}
-    with pytest.raises(ValueError, match="scalar"):
+    with pytest.raises(ValueError, match="escalar"):
         plots.plot_history(history, keys=("iou",))
 
 
@@ -334,3 +335,44 @@ def test_per_class_iou_draws_each_runs_best_ious_in_its_own_colour_on_a_zero_to_
         box = tick.get_bbox_patch()
         assert box.get_facecolor()[:3] == pytest.approx([c / 255 for c in colour])
         assert 0 < box.get_alpha() < 1  # the class colour behind its name, the name still readable
+
+
+# --------------------------------------------------------------------------------------------------
+# A student's mistake is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_a_batch_given_to_colorize_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, plots.colorize, np.zeros((2, 4, 4), dtype=int))
+    assert "um mapa de rótulos [H, W]" in portuguese and "(2, 4, 4)" in portuguese and "label[0]" in portuguese
+    assert "one label map [H, W]" in english and "(2, 4, 4)" in english and "label[0]" in english
+
+
+def test_label_values_outside_the_classes_are_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, plots.colorize, np.array([[0, 5]]), CLASSES)
+    assert "valores [5] fora de 0..2 e de 255 (void)" in portuguese
+    assert "values [5] outside 0..2 and 255 (void)" in english
+
+
+def test_a_dataset_without_classes_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, plots.show_samples, [(torch.zeros(3, 4, 4), None)])
+    assert "passe classes=..." in portuguese and ".classes" in portuguese
+    assert "pass classes=..." in english and ".classes" in english
+
+
+def test_an_empty_dataset_is_said_in_the_course_language():
+    portuguese, english = raised_in_each_language(ValueError, plots.show_samples, [], classes=CLASSES)
+    assert "está vazio" in portuguese and "min_classes" in portuguese
+    assert "is empty" in english and "min_classes" in english
+
+
+def test_batches_of_different_sizes_are_said_in_the_course_language():
+    images, preds, labels = torch.zeros(2, 3, 4, 4), torch.zeros(1, 4, 4, dtype=torch.long), torch.zeros(2, 4, 4)
+    portuguese, english = raised_in_each_language(ValueError, plots.show_predictions, images, preds, labels, CLASSES)
+    assert "2 imagens, 1 predições, 2 rótulos" in portuguese
+    assert "2 images, 1 predictions, 2 labels" in english
+
+
+def test_a_per_class_history_key_is_said_in_the_course_language():
+    history = {"train": [{"epoch": 1, "iou": [0.1, 0.2]}], "val": []}
+    portuguese, english = raised_in_each_language(ValueError, plots.plot_history, history, keys=("iou",))
+    assert "'iou'" in portuguese and "uma lista (um valor por classe)" in portuguese
+    assert "'iou'" in english and "a list (one value per class)" in english

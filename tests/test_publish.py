@@ -12,6 +12,7 @@ from fcn_course.instructor.leaks import scan_for_leaks
 from fcn_course.instructor.colab_cells import colab_repository
 from fcn_course.instructor.publish import PublishError, check_publish_folder, publish
 from fcn_course.instructor.release import RELEASE_MARKER, ReleaseError, SolutionLeakError
+from helpers import raised_in_each_language
 from tiny_course import TINY_OUTLINE, edit_solution_py, make_repo
 
 pytestmark = pytest.mark.subprocess
@@ -58,7 +59,7 @@ def test_publishing_again_commits_only_a_change(course, tmp_path, capsys):
     publish(course, out, names=TINY_OUTLINE)
     assert "git remote add origin https://github.com/" in capsys.readouterr().out
     assert publish(course, out, names=TINY_OUTLINE) is False
-    assert "nothing committed" in capsys.readouterr().out
+    assert text("publish.unchanged", out=out) in capsys.readouterr().out
     (course / "fcn_course" / "extra.py").write_text("EXTRA = 1\n")
     assert publish(course, out, names=TINY_OUTLINE) is True
     assert "fcn_course/extra.py" in tracked(out)
@@ -111,14 +112,14 @@ def marker_without_repository(repo, out):
 @pytest.mark.parametrize(
     "prepare, message",
     [
-        (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "did not write"),
-        (init_repository_with_notes, "did not write"),
-        (marker_without_repository, "did not write"),
-        (lambda repo, out: None, "course repository"),
+        (lambda repo, out: (out.mkdir(), (out / "notas.txt").write_text("minhas notas")), "não escreveu"),
+        (init_repository_with_notes, "não escreveu"),
+        (marker_without_repository, "não escreveu"),
+        (lambda repo, out: None, "repositório do curso"),
     ],
 )
 def test_publish_refuses_a_folder_it_did_not_make(course, tmp_path, prepare, message):
-    out = tmp_path / "alunos" if message != "course repository" else course / "publicado"
+    out = tmp_path / "alunos" if message != "repositório do curso" else course / "publicado"
     prepare(course, out)
     before = sorted(path.name for path in out.iterdir()) if out.is_dir() else None
     with pytest.raises(PublishError, match=message):
@@ -130,7 +131,7 @@ def test_publish_refuses_uncommitted_edits_in_the_student_repository(course, tmp
     out = tmp_path / "alunos"
     publish(course, out, names=TINY_OUTLINE)
     (out / "README.md").write_text("editado à mão")
-    with pytest.raises(PublishError, match="uncommitted"):
+    with pytest.raises(PublishError, match="não registradas"):
         publish(course, out, names=TINY_OUTLINE)
     assert (out / "README.md").read_text() == "editado à mão"
 
@@ -218,3 +219,54 @@ def test_publish_refuses_an_edition_without_its_pages(tmp_path):
     with pytest.raises(ReleaseError, match="notebooks/en/README.md"):
         publish(course, tmp_path / "alunos", names=TINY_OUTLINE)
     assert not (tmp_path / "alunos").exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# What stops publish is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_git_that_cannot_run_or_fails_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import publish as module
+
+    portuguese, english = raised_in_each_language(PublishError, module._git, tmp_path, "log")
+    assert "`git log` falhou em" in portuguese
+    assert "`git log` failed in" in english
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(module.subprocess, "run", no_git)
+    portuguese, english = raised_in_each_language(PublishError, module._git, tmp_path, "status")
+    assert "não foi possível rodar o git" in portuguese and "instale o git" in portuguese
+    assert "git could not be run" in english and "install git" in english
+
+
+def test_a_folder_publish_may_not_use_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.publish import check_publish_folder
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    portuguese, english = raised_in_each_language(PublishError, check_publish_folder, repo, repo / "alunos")
+    assert "fica dentro do repositório do curso" in portuguese
+    assert "lies inside the course repository" in english
+    out = tmp_path / "alunos"
+    out.mkdir()
+    (out / "notas.txt").write_text("minhas notas")
+    portuguese, english = raised_in_each_language(PublishError, check_publish_folder, repo, out)
+    assert "que o `publish` não escreveu" in portuguese
+    assert "that `publish` did not write" in english
+    (out / RELEASE_MARKER).write_text("release")
+    subprocess.run(["git", "init", "-q"], cwd=out, check=True)
+    portuguese, english = raised_in_each_language(PublishError, check_publish_folder, repo, out)
+    assert "tem mudanças não registradas" in portuguese
+    assert "has uncommitted changes" in english
+
+
+def test_a_repository_the_colab_cells_do_not_name_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import publish as module
+
+    monkeypatch.setattr(module, "colab_repository", lambda repo_root: "prof/fcn-course")
+    check = module.check_colab_repository
+    portuguese, english = raised_in_each_language(PublishError, check, tmp_path, "prof-x/fcn-alunos")
+    assert 'abrem e instalam de github.com/prof/fcn-course, não de prof-x/fcn-alunos' in portuguese
+    assert 'REPOSITORY = "prof-x/fcn-alunos"' in portuguese
+    assert "open and install from github.com/prof/fcn-course on Colab, not prof-x/fcn-alunos" in english

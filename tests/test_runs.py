@@ -15,7 +15,7 @@ from torch import nn
 
 from fcn_course import engine, runs
 from fcn_course.files import read_json
-from helpers import load_train_script, tree_digest
+from helpers import load_train_script, raised_in_each_language, tree_digest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("background", "bus", "person")
@@ -151,7 +151,7 @@ def test_file_names_of_a_run_folder(tmp_path):
     assert runs.history_path(tmp_path) == tmp_path / "history.json"
     assert runs.checkpoint_path(tmp_path) == tmp_path / "best.pt"
     assert runs.checkpoint_path(tmp_path, "last") == tmp_path / "last.pt"
-    with pytest.raises(ValueError, match="'best' or 'last'"):
+    with pytest.raises(ValueError, match="'best' ou 'last'"):
         runs.checkpoint_path(tmp_path, "final")
 
 
@@ -383,3 +383,19 @@ def test_train_script_refuses_a_folder_that_already_holds_a_run_without_resume(t
     before = tree_digest(run_dir)
     assert load_train_script().main(TRAIN_FLAGS + ["--run-dir", str(run_dir)]) == 2
     assert "--resume" in capsys.readouterr().err and tree_digest(run_dir) == before
+
+
+# --------------------------------------------------------------------------------------------------
+# A student's mistake is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_an_unknown_checkpoint_is_said_in_the_course_language(tmp_path):
+    portuguese, english = raised_in_each_language(ValueError, runs.checkpoint_path, tmp_path, "final")
+    assert "which deve ser 'best' ou 'last', não 'final'" in portuguese
+    assert "which must be 'best' or 'last', not 'final'" in english
+
+
+def test_an_unknown_phase_of_a_history_is_said_in_the_course_language():
+    history = runs.History()
+    portuguese, english = raised_in_each_language(ValueError, history.__getitem__, "test")
+    assert "as fases 'train' e 'val', não 'test'" in portuguese and "history['val']" in portuguese
+    assert "the phases 'train' and 'val', not 'test'" in english and "history['val']" in english

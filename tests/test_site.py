@@ -30,6 +30,7 @@ from fcn_course.instructor.site import (  # noqa: E402
 )
 from fcn_course.messages import DEFAULT_LANGUAGE, LANGUAGES, speaking, text  # noqa: E402
 from fcn_course.outline import COURSE_NOTEBOOKS  # noqa: E402
+from helpers import raised_in_each_language  # noqa: E402
 from site_fixture import ANSWER_LINE, NAMES, SOLUTION_LINE, bilingual_site, tiny_site  # noqa: E402
 from tiny_course import REPO_ROOT  # noqa: E402
 
@@ -178,7 +179,7 @@ def test_site_refuses_to_replace_a_folder_it_did_not_build(built, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    with pytest.raises(SiteError, match="not made by the site builder"):
+    with pytest.raises(SiteError, match="não foi feito pelo construtor do site"):
         build_site(built["repo"], built["run"], out_dir=mine, names=NAMES)
     assert (mine / "notes.txt").read_text() == "my notes"
 
@@ -189,7 +190,7 @@ def test_student_pages_with_a_solution_line_are_refused(built):
     nb = nbformat.read(built["run"] / "01_demo.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(SOLUTION_LINE))  # a solution line outside any region
     assert solution_lines_in({"01_demo": nb}, built["repo"])
-    with pytest.raises(SiteError, match="would show solution code"):
+    with pytest.raises(SiteError, match="mostraria código das soluções"):
         site_pages(built["repo"], {"01_demo": nb}, instructor=False)
 
 
@@ -434,7 +435,7 @@ def _write_run(folder: Path, names=("01_x",), title="01 · Título") -> Path:
 
 
 def test_latest_run_is_the_newest_run_that_finished_the_course(tmp_path):
-    with pytest.raises(SiteError, match="no finished course run"):
+    with pytest.raises(SiteError, match="nenhuma execução terminada do curso"):
         site_builder.latest_run(tmp_path, names=("01_x",))
     older = _write_run(tmp_path / "runs" / "course-a")
     newer = _write_run(tmp_path / "runs" / "course-b")
@@ -448,11 +449,11 @@ def test_executed_notebooks_are_read_and_the_missing_ones_named(tmp_path):
     _write_run(tmp_path, names=("01_x",))
     notebooks = site_builder.executed_notebooks(tmp_path, names=("01_x",))
     assert list(notebooks) == ["01_x"] and notebooks["01_x"].cells[3].source == "x = 1"
-    with pytest.raises(SiteError, match="lacks the executed notebook") as error:
+    with pytest.raises(SiteError, match="não tem o\\(s\\) notebook\\(s\\) executado\\(s\\)") as error:
         site_builder.executed_notebooks(tmp_path, names=("01_x", "02_y"))
     assert (
-        str(error.value).split("lacks")[1].split(":")[0].strip().endswith("02_y")
-        and "01_x" not in str(error.value).split("lacks")[1]
+        str(error.value).split("executado(s)")[1].split(":")[0].strip().endswith("02_y")
+        and "01_x" not in str(error.value).split("executado(s)")[1]
     )
 
 
@@ -595,7 +596,7 @@ def test_student_pages_refuse_solution_lines_and_say_which_instructor_pages_keep
     secret = sorted(site_builder.secret_lines(REPO_ROOT))[0]
     nb = _course_notebook(code="\n".join([secret] * 25))
     nb.cells.insert(0, nbformat.v4.new_markdown_cell("[![Abrir no Colab](https://x.org/badge.svg)](https://colab)"))
-    with pytest.raises(SiteError, match="would show solution code") as error:
+    with pytest.raises(SiteError, match="o site dos alunos mostraria código das soluções") as error:
         site_pages(REPO_ROOT, {"01_x": nb}, instructor=False)
     assert str(error.value).count(secret) == 20  # the first 20 are enough to find them
     page = site_pages(REPO_ROOT, {"01_x": nb}, instructor=True)["01_x"]
@@ -646,14 +647,14 @@ def test_sphinx_is_run_quietly_with_the_instructor_tag_and_its_failures_explaine
                            str(tmp_path / "src"), str(tmp_path / "out"), "-t", "instructor"]  # fmt: skip
     assert options == {"capture_output": True, "text": True}
     printed = capsys.readouterr().out
-    assert "Sphinx warnings (12):" in printed and "number 9" in printed and "number 10" not in printed
+    assert "avisos do Sphinx (12):" in printed and "number 9" in printed and "number 10" not in printed
     site_builder.run_sphinx(tmp_path / "src", tmp_path / "out", tmp_path / "doctrees", instructor=False)
     assert "-t" not in fake.calls[1][0]
     monkeypatch.setattr(site_builder.subprocess, "run", _FakeSphinx(1, "No module named sphinx"))
-    with pytest.raises(SiteError, match="Sphinx is not installed"):
+    with pytest.raises(SiteError, match="O Sphinx não está instalado"):
         site_builder.run_sphinx(tmp_path, tmp_path, tmp_path, instructor=False)
     monkeypatch.setattr(site_builder.subprocess, "run", _FakeSphinx(2, "Exception occurred: broken"))
-    with pytest.raises(SiteError, match=r"Sphinx failed \(exit 2\):\nException occurred: broken"):
+    with pytest.raises(SiteError, match=r"o Sphinx falhou \(saída 2\):\nException occurred: broken"):
         site_builder.run_sphinx(tmp_path, tmp_path, tmp_path, instructor=False)
 
 
@@ -691,7 +692,7 @@ def test_a_folder_an_older_version_built_is_accepted_and_a_persons_folder_refuse
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("notes")
-    with pytest.raises(SiteError, match="not made by the site builder"):
+    with pytest.raises(SiteError, match="não foi feito pelo construtor do site"):
         site_builder._output_folder(mine)
 
 
@@ -712,6 +713,86 @@ def test_build_site_makes_one_project_per_language_of_the_run_and_puts_them_in_p
     assert (run / "site" / "en" / "index.html").read_text() == "en"
     assert [(language, instructor) for language, instructor, _ in projects] == [("pt_BR", False), ("en", False)]
     assert projects[0][2] == ["_static", "conf.py", "course_site.json", "index.md", "notebooks"]
-    assert ">> student site (pt_BR, en) built in" in capsys.readouterr().out
+    assert ">> site dos alunos (pt_BR, en) construído em" in capsys.readouterr().out
     instructor = build_site(REPO_ROOT, run, instructor=True, names=("01_x",))
     assert instructor == run / "site-instructor" / "index.html" and projects[-1][1] is True
+
+
+# What stops the site's build is said in the course's language (Portuguese; English in the English edition)
+# --------------------------------------------------------------------------------------------------
+def test_no_finished_run_and_a_run_without_notebooks_are_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.site import executed_notebooks, latest_run
+
+    portuguese, english = raised_in_each_language(SiteError, latest_run, tmp_path, NAMES)
+    assert "nenhuma execução terminada do curso" in portuguese and "--from" in portuguese
+    assert "no finished course run" in english and "--from" in english
+    portuguese, english = raised_in_each_language(SiteError, executed_notebooks, tmp_path, NAMES)
+    assert f"não tem o(s) notebook(s) executado(s) {', '.join(NAMES)}" in portuguese
+    assert f"lacks the executed notebook(s) {', '.join(NAMES)}" in english
+
+
+def test_a_foreign_output_folder_is_said_in_the_course_language(tmp_path):
+    from fcn_course.instructor.site import _output_folder
+
+    (tmp_path / "notes.txt").write_text("my notes")
+    portuguese, english = raised_in_each_language(SiteError, _output_folder, tmp_path)
+    assert "não foi feito pelo construtor do site; escolha outra --out" in portuguese
+    assert "was not made by the site builder; choose another --out" in english
+
+
+def test_solution_code_on_a_student_page_is_said_in_the_course_language(tmp_path, monkeypatch):
+    from fcn_course.instructor import site
+
+    monkeypatch.setattr(site, "solution_lines_in", lambda pages, repo_root: ["01_demo:cell 3: x = 42"])
+    portuguese, english = raised_in_each_language(SiteError, site_pages, tmp_path, {}, instructor=False)
+    assert "o site dos alunos mostraria código das soluções:\n  01_demo:cell 3: x = 42" in portuguese
+    assert "the student site would show solution code:\n  01_demo:cell 3: x = 42" in english
+
+
+@pytest.mark.parametrize(
+    "stderr, portuguese_part, english_part",
+    [
+        ("No module named sphinx", "O Sphinx não está instalado", "Sphinx is not installed"),
+        ("Exception occurred: boom", "o Sphinx falhou (saída 2):\nException", "Sphinx failed (exit 2):\nException"),
+    ],
+)
+def test_a_sphinx_that_fails_is_said_in_the_course_language(
+    tmp_path, monkeypatch, stderr, portuguese_part, english_part
+):
+    import subprocess
+
+    from fcn_course.instructor import site
+
+    failed = subprocess.CompletedProcess([], 2, stdout="", stderr=stderr)
+    monkeypatch.setattr(site.subprocess, "run", lambda *args, **kwargs: failed)
+    portuguese, english = raised_in_each_language(SiteError, site.run_sphinx, tmp_path, tmp_path, tmp_path, False)
+    assert portuguese_part in portuguese
+    assert english_part in english
+
+
+def test_missing_mathjax_is_said_in_the_course_language(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from fcn_course.instructor.mathjax import MathJaxMissing, mathjax_source
+
+    monkeypatch.setitem(sys.modules, "jupyter_server_mathjax", None)  # not installed
+    portuguese, english = raised_in_each_language(MathJaxMissing, mathjax_source)
+    assert "não está instalado" in portuguese and 'pip install -e ".[dev,instructor]"' in portuguese
+    assert "is not installed" in english and 'pip install -e ".[dev,instructor]"' in english
+    broken = types.ModuleType("jupyter_server_mathjax")
+    broken.__file__ = str(tmp_path / "__init__.py")  # installed, but without its static files
+    monkeypatch.setitem(sys.modules, "jupyter_server_mathjax", broken)
+    portuguese, english = raised_in_each_language(MathJaxMissing, mathjax_source)
+    assert "MathJax.js não existe: reinstale o jupyter-server-mathjax" in portuguese
+    assert "MathJax.js is missing: reinstall jupyter-server-mathjax" in english
+
+
+def test_a_command_run_outside_the_course_repository_is_said_in_the_course_language(tmp_path, monkeypatch):
+    import fcn_course.instructor as instructor
+
+    monkeypatch.setattr(instructor, "REPO_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    portuguese, english = raised_in_each_language(SystemExit, instructor.repo_root)
+    assert "erro: o repositório do curso (uma pasta com solutions/notebooks/) não foi encontrado" in portuguese
+    assert "error: the course repository (a folder with solutions/notebooks/) was not found" in english

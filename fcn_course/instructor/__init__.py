@@ -53,8 +53,8 @@ def repo_root() -> Path:
     for folder in (REPO_ROOT, Path.cwd()):
         if (folder / SOLUTION_DIR).is_dir():
             return folder
+    from fcn_course.messages import text
+
     raise SystemExit(
-        f"error: the course repository (a folder with {SOLUTION_DIR.as_posix()}/) was not found in {REPO_ROOT} "
-        f"nor in {Path.cwd()}. Run the instructor commands from a clone of the course repository, "
-        f"installed with: pip install -e \".[dev,instructor]\""
+        text("instructor.no_repository", solutions=SOLUTION_DIR.as_posix(), package_root=REPO_ROOT, cwd=Path.cwd())
     )

@@ -60,16 +60,13 @@ def _origin(repo_root: Path) -> str:
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ColabRepositoryError(
-            f"{SETTING} is {colab.FROM_ORIGIN!r} but git could not be run ({error}); "
-            f"write the repository as \"owner/name\" there"
+            text("colab.origin_no_git", setting=SETTING, origin=colab.FROM_ORIGIN, error=error)
         ) from None
     repository = github_repository(done.stdout) if done.returncode == 0 else None
     if repository is None:
         found = done.stdout.strip() or done.stderr.strip() or "nothing"
         raise ColabRepositoryError(
-            f"{SETTING} is {colab.FROM_ORIGIN!r}, but `git remote get-url origin` in "
-            f"{repo_root} gives {found}, not a GitHub repository: Colab opens notebooks "
-            f"from GitHub only. Write the repository as \"owner/name\" there."
+            text("colab.origin_not_github", setting=SETTING, origin=colab.FROM_ORIGIN, repo_root=repo_root, found=found)
         )
     return repository
 
@@ -85,7 +82,7 @@ def colab_repository(repo_root, setting: str = None) -> str:
         return _origin(Path(repo_root))
     if not REPOSITORY_NAME.fullmatch(setting):
         raise ColabRepositoryError(
-            f"{SETTING} is {setting!r}: write a GitHub repository as \"owner/name\" (or {colab.FROM_ORIGIN!r})"
+            text("colab.bad_repository", setting=SETTING, setting_value=setting, origin=colab.FROM_ORIGIN)
         )
     return setting
 

@@ -91,9 +91,11 @@ def course_sources(repo_root, language: str = DEFAULT_LANGUAGE, names=COURSE_NOT
     missing = [path for path in translated if not path.with_suffix(".ipynb").is_file()]
     if missing:
         raise CourseLayoutError(
-            f"the {language} solution notebooks {', '.join(str(path.with_suffix('.ipynb')) for path in missing)} "
-            f"are missing: run `python -m fcn_course.instructor translations --lang {language}`, translate the "
-            f"catalogues of solutions/locale/{language}/, then `python -m fcn_course.instructor build`"
+            text(
+                "course.edition_missing",
+                edition=language,
+                missing=", ".join(str(path.with_suffix(".ipynb")) for path in missing),
+            )
         )
     return translated
 

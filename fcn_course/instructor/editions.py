@@ -43,7 +43,7 @@ from fcn_course.instructor.translation import (
     translated_languages,
     update_catalogues,
 )
-from fcn_course.messages import speaking
+from fcn_course.messages import speaking, text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 
@@ -61,10 +61,7 @@ def edition(solution, notebook: str, language: str, repo_root) -> tuple:
     """
     path = catalogue_path(repo_root, language, notebook)
     if not path.is_file():
-        raise TranslationError(
-            f"{path} is missing: run `python -m fcn_course.instructor translations --lang {language}` and "
-            f"translate its entries"
-        )
+        raise TranslationError(text("translation.catalogue_missing", path=path, edition=language))
     translated = translate_notebook(solution, read_catalogue(path), notebook, language)
     repository = colab_repository(repo_root)
     for cell in translated.cells:

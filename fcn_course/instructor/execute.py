@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError
 from fcn_course.definitions import read_notebook
 from fcn_course.environment import PROFILE_ENV, SMOKE_ENV
 from fcn_course.files import OutputFolder
+from fcn_course.messages import text
 
 DEFAULT_CELL_TIMEOUT = 600  # seconds allowed to each cell (build and grading; the main job has no limit by default)
 KERNEL_NAME = "python3"
@@ -47,7 +48,7 @@ def execute_in_place(nb, cwd, smoke: bool, timeout: int, label: str) -> None:
     try:
         client.execute(env=kernel_env(smoke))
     except CellExecutionError as error:
-        raise RuntimeError(f"{label} failed while running in smoke mode:\n{error}") from None
+        raise RuntimeError(text("course.smoke_failed", label=label, error=error)) from None
 
 
 # nbconvert's "lab" page without the scripts it would fetch from a CDN (require.js and the widget manager:

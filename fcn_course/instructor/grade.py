@@ -364,7 +364,7 @@ def _read_result(path: Path, token: str, run, timeout: float, attempts: int) -> 
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(text("grade.not_a_json_object"))
     except ValueError as error:
         return {"status": CRASHED, "checks_error": text("grade.unreadable_result", error=_error_text(error))}
     if not secrets.compare_digest(str(data.get("token", "")), token):
@@ -434,7 +434,7 @@ def _run_child(
                 copy.write_bytes(copy_path.read_bytes())
                 return _attempts(copy, timeout, sandbox_mode, limits, private, retries, hidden, zygote)
         except ZygoteGone as error:
-            print(f"grading: {error}; this submission runs in a new process", file=sys.stderr)
+            print(text("grade.zygote_fallback", error=error), file=sys.stderr)
     return _attempts(copy_path, timeout, sandbox_mode, limits, private, retries, hidden, None)
 
 

@@ -110,7 +110,7 @@ def find_submissions(paths) -> list:
         elif os.path.lexists(path):
             found.append(path)
         else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
+            raise FileNotFoundError(text("grade.no_such_path", path=path))
     unique = {os.path.abspath(p): p for p in found}
     return list(unique.values())
 
@@ -185,7 +185,9 @@ def folder_lock(report_dir: Path):
     try:
         handle = os.open(report_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as error:  # a link in its place (never followed), a read-only folder...
-        raise GradingRefused(f"{report_dir / LOCK_NAME} cannot be created ({error.strerror or error})") from None
+        raise GradingRefused(
+            text("grade.lock_not_created", lock=report_dir / LOCK_NAME, error=error.strerror or error)
+        ) from None
     try:
         try:
             import fcntl
@@ -195,10 +197,7 @@ def folder_lock(report_dir: Path):
             pass
         except BlockingIOError:
             holder = os.read(handle, 100).decode(errors="replace").strip() or "?"
-            raise GradingRefused(
-                f"another grading is writing into {report_dir} (process {holder}); wait for it "
-                f"to end or choose another --report-dir"
-            ) from None
+            raise GradingRefused(text("grade.folder_busy", folder=report_dir, holder=holder)) from None
         os.ftruncate(handle, 0)
         os.write(handle, str(os.getpid()).encode())
         yield
@@ -223,10 +222,7 @@ def check_report_folder(report_dir: Path, names, replace: bool):
     else where a report goes; returns the earlier grading's reports (replaced ones are removed at the end)."""
     previous = previous_reports(report_dir)
     if previous is not None and not replace:
-        raise GradingRefused(
-            f"{report_dir} already holds the grades of an earlier grading ({CSV_NAME}); "
-            f"pass --replace to replace them, or choose another --report-dir"
-        )
+        raise GradingRefused(text("grade.earlier_grading", folder=report_dir, csv=CSV_NAME))
     ours = previous or set()
     foreign = [
         name
@@ -234,11 +230,7 @@ def check_report_folder(report_dir: Path, names, replace: bool):
         if os.path.lexists(report_dir / name) and (name not in ours or (report_dir / name).is_dir())
     ]
     if foreign:
-        raise GradingRefused(
-            f"{report_dir} holds files this grading would overwrite and that no earlier grading "
-            f"wrote: {', '.join(sorted(foreign)[:5])}; move them away or choose another "
-            f"--report-dir"
-        )
+        raise GradingRefused(text("grade.foreign_files", folder=report_dir, files=", ".join(sorted(foreign)[:5])))
     return ours
 
 
@@ -254,8 +246,7 @@ def write_csv(path: Path, rows: list) -> None:
         )
     except OSError as error:
         raise GradingOutputError(
-            f"{CSV_NAME} could not be written: {write_error_text(path, error)}; the reports listed above are in "
-            f"{path.parent}"
+            text("grade.csv_not_written", csv=CSV_NAME, error=write_error_text(path, error), folder=path.parent)
         ) from error
 
 

@@ -82,6 +82,7 @@ from typing import Optional
 from fcn_course.instructor import sandbox
 from fcn_course.instructor.grade_time import CPU, CPU_LIMIT_ENV, WALL, ChildRun, _kill_group, _stopped_by_cpu_limit
 from fcn_course.instructor.grade_time import wall_limit as default_wall_limit
+from fcn_course.messages import text
 
 # What every grading child imports: imported once by the zygote (see the module's docstring).
 PRELOADED = ("torch", "torchvision", "nbformat", "jupytext", "fcn_course.checks", "fcn_course.definitions")
@@ -430,7 +431,7 @@ class Zygote:
         )
         if self.process.stdout.readline().strip() != READY:
             self.close()
-            raise ZygoteGone("the grading zygote did not start")
+            raise ZygoteGone(text("grade.zygote_not_started"))
 
     def fits(self, sandbox_mode: str, hidden, modules) -> bool:
         """Was this zygote started for that sandbox, those hidden folders and those check modules?"""
@@ -465,13 +466,13 @@ class Zygote:
             while True:
                 line = self.process.stdout.readline()
                 if not line:
-                    raise ZygoteGone("the grading zygote ended")
+                    raise ZygoteGone(text("grade.zygote_ended"))
                 answer = json.loads(line)
                 if isinstance(answer, dict) and answer.get("nonce") == nonce:
                     break  # an answer with another nonce was forged by an earlier child: skipped
         except (OSError, ValueError) as error:
             self.close()
-            raise ZygoteGone(f"the grading zygote failed: {error}") from error
+            raise ZygoteGone(text("grade.zygote_failed", error=error)) from error
         except ZygoteGone:
             self.close()
             raise

@@ -13,6 +13,7 @@ from typing import Optional
 from fcn_course.definitions import cell_label
 from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, tags
 from fcn_course.instructor.student import NotebookBuildError
+from fcn_course.messages import text
 
 
 def include_path(cell, name: str, index: int) -> Optional[str]:
@@ -21,9 +22,7 @@ def include_path(cell, name: str, index: int) -> Optional[str]:
     if not paths:
         return None
     if cell.cell_type != "code" or len(paths) > 1:
-        raise NotebookBuildError(
-            f"{cell_label(name, index, cell)}: an include tag goes on a code cell, and only one per cell"
-        )
+        raise NotebookBuildError(text("course.include_misplaced", cell=cell_label(name, index, cell)))
     return paths[0]
 
 
@@ -31,10 +30,7 @@ def included_text(repo_root, relative: str, label: str) -> str:
     """The text an include cell must hold (the file without trailing newlines)."""
     path = Path(repo_root) / relative
     if Path(relative).is_absolute() or not path.is_file():
-        raise NotebookBuildError(
-            f"{label}: the included file {relative!r} does not exist; the include tag takes a path "
-            f"relative to the repository root, e.g. 'include:solutions/fcn_alexnet.py'"
-        )
+        raise NotebookBuildError(text("course.include_missing", label=label, relative=relative))
     return path.read_text(encoding="utf-8").rstrip("\n")
 
 

@@ -110,10 +110,7 @@ def read_roster(path) -> list:
     dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;\t") if content.strip() else csv.excel
     rows = list(csv.DictReader(io.StringIO(content), dialect=dialect))
     if not rows or "id" not in rows[0]:
-        raise ValueError(
-            f"{path}: a roster needs an 'id' column (and may have name, email, match): "
-            f"found {list(rows[0]) if rows else 'nothing'}"
-        )
+        raise ValueError(text("lms.roster_needs_id", path=path, found=list(rows[0]) if rows else text("lms.nothing")))
     return [{key: (row.get(key) or "").strip() for key in ("id", "name", "email", "match")} for row in rows]
 
 
@@ -135,9 +132,7 @@ def read_grades(report_dir) -> list:
     """The rows of ``REPORT_DIR/grades.csv`` (as ``grade`` wrote them)."""
     path = Path(report_dir) / CSV_NAME
     if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} not found: run `python -m fcn_course.instructor grade ... --report-dir {report_dir}` first"
-        )
+        raise FileNotFoundError(text("lms.grades_not_found", path=path, report_dir=report_dir))
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
@@ -185,9 +180,7 @@ def exercise_points(overrides: Optional[dict] = None) -> dict:
     rows = [row for row in exercises() if not row.challenge]  # a Desafio is extra: never part of the grade
     unknown = sorted(set(overrides or {}) - {row.key for row in rows})
     if unknown:
-        raise ValueError(
-            f"unknown exercise(s) {unknown} in the weights; the exercises are: {', '.join(row.key for row in rows)}"
-        )
+        raise ValueError(text("lms.unknown_weights", unknown=unknown, exercises=", ".join(row.key for row in rows)))
     points = {}
     for row in rows:
         points.setdefault(row.notebook, {})[row.key] = float((overrides or {}).get(row.key, row.points))
@@ -349,7 +342,7 @@ def _grade_column(header: list, wanted: Optional[str]) -> int:
     for candidate in candidates:
         if candidate in names:
             return names.index(candidate)
-    raise ValueError(f"no grade column among {header}: name it with --grade-column")
+    raise ValueError(text("lms.no_grade_column", header=header))
 
 
 def write_feedback(graded, report_dir, out_dir) -> tuple:
@@ -417,7 +410,7 @@ def export_grades(
     if notebooks is not None:
         unknown = sorted(set(notebooks) - set(points))
         if unknown:
-            raise ValueError(f"notebook(s) {unknown} have no exercises; those with exercises: {', '.join(points)}")
+            raise ValueError(text("lms.notebooks_without_exercises", unknown=unknown, notebooks=", ".join(points)))
     graded = grade_students(students, points, notebooks, scale)
     students_csv = write_students_csv(graded, out_dir / STUDENTS_CSV, excel=excel)
     worksheet, worksheet_rows = None, 0

@@ -75,14 +75,10 @@ def _begin_match(line: str, number: int, opened):
     """The regex match of a BEGIN line; ValueError if it is malformed or inside an open region."""
     match = _BEGIN_LINE.match(line)
     if match is None:
-        raise ValueError(
-            f"line {number}: '{BEGIN_MARKER}' must be alone on its line, optionally followed "
-            f"by ': <hint>'; got {line.strip()!r}"
-        )
+        raise ValueError(text("markers.begin_not_alone", number=number, begin=BEGIN_MARKER, line=line.strip()))
     if opened is not None:
         raise ValueError(
-            f"line {number}: '{BEGIN_MARKER}' inside the region opened at line {opened[0] + 1} "
-            f"(regions cannot be nested; add '{END_MARKER}' before it)"
+            text("markers.nested", number=number, begin=BEGIN_MARKER, opened=opened[0] + 1, end=END_MARKER)
         )
     return match
 
@@ -90,22 +86,29 @@ def _begin_match(line: str, number: int, opened):
 def _check_end(line: str, number: int, opened) -> None:
     """ValueError if an END line is malformed or closes nothing."""
     if _END_LINE.match(line) is None:
-        raise ValueError(f"line {number}: '{END_MARKER}' must be alone on its line; got {line.strip()!r}")
+        raise ValueError(text("markers.end_not_alone", number=number, end=END_MARKER, line=line.strip()))
     if opened is None:
-        raise ValueError(f"line {number}: '{END_MARKER}' without a '{BEGIN_MARKER}' before it")
+        raise ValueError(text("markers.end_without_begin", number=number, end=END_MARKER, begin=BEGIN_MARKER))
 
 
 def _hint_line(line: str, number: int, opened, tiers: dict) -> None:
     """Add a ``### DICA:`` or ``### ESQUELETO:`` line to ``tiers``; ValueError outside a region."""
     match = _HINT_LINE.match(line)
     if match is None or opened is None:
-        where = "alone on its line" if match is None else f"inside a '{BEGIN_MARKER}' region"
+        where = text("markers.where_alone") if match is None else text("markers.where_inside", begin=BEGIN_MARKER)
         raise ValueError(
-            f"line {number}: a hint line ('{HINT_MARKER}' or '{SKELETON_MARKER}') must be {where}; got {line.strip()!r}"
+            text(
+                "markers.hint_misplaced",
+                number=number,
+                hint=HINT_MARKER,
+                skeleton=SKELETON_MARKER,
+                where=where,
+                line=line.strip(),
+            )
         )
     kind = "hints" if match.group("marker") == HINT_MARKER else "skeleton"
     if kind == "hints" and not match.group("text"):
-        raise ValueError(f"line {number}: '{HINT_MARKER}' without a hint after it")
+        raise ValueError(text("markers.empty_hint", number=number, hint=HINT_MARKER))
     tiers[kind].append(match.group("text"))
     tiers["lines"].add(number - 1)
 
@@ -138,7 +141,7 @@ def find_solution_regions(source: str) -> list[SolutionRegion]:
         elif HINT_MARKER in line or SKELETON_MARKER in line:
             _hint_line(line, index + 1, opened, tiers)
     if opened is not None:
-        raise ValueError(f"line {opened[0] + 1}: '{BEGIN_MARKER}' is never closed by '{END_MARKER}'")
+        raise ValueError(text("markers.never_closed", number=opened[0] + 1, begin=BEGIN_MARKER, end=END_MARKER))
     return regions
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fcn_course.messages import text
+
 FOLDER_NAME = "mathjax"
 # The combined configuration shipped by the package: TeX and MathML input, HTML-CSS output.
 SCRIPT = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
@@ -36,13 +38,10 @@ def mathjax_source() -> Path:
     try:
         import jupyter_server_mathjax
     except ImportError:
-        raise MathJaxMissing(
-            "MathJax for offline pages comes from the 'jupyter-server-mathjax' package, which is not installed. "
-            "Install the instructor tools: pip install -e \".[dev,instructor]\""
-        ) from None
+        raise MathJaxMissing(text("mathjax.not_installed")) from None
     folder = Path(jupyter_server_mathjax.__file__).parent / "static"
     if not (folder / "MathJax.js").is_file():
-        raise MathJaxMissing(f"{folder / 'MathJax.js'} is missing: reinstall jupyter-server-mathjax")
+        raise MathJaxMissing(text("mathjax.file_missing", path=folder / "MathJax.js"))
     return folder
 
 

@@ -104,10 +104,7 @@ def check_keys(source: str) -> list:
         ):
             key = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
             if not isinstance(key, str) or get_exercise(key) is None:
-                raise NbgraderExportError(
-                    f"a check cell calls {ast.unparse(node)}: the first argument must be "
-                    f"the key of a registered exercise (fcn_course.checks.exercises())"
-                )
+                raise NbgraderExportError(text("nbgrader.check_key_not_literal", call=ast.unparse(node)))
             keys.append(key)
     return keys
 
@@ -178,7 +175,7 @@ def points_tag(cell, place):
         return None
     if len(values) > 1 or not values[0].isdigit():
         raise NbgraderExportError(
-            f"{place.label(cell)}: write one tag {POINTS_TAG_PREFIX}<whole number of points>; found {values}"
+            text("nbgrader.one_points_tag", cell=place.label(cell), prefix=POINTS_TAG_PREFIX, values=values)
         )
     return int(values[0])
 
@@ -210,8 +207,7 @@ def mark_for_nbgrader(cell, place):
         )
     if points is not None and not cell.metadata.get("nbgrader", {}).get("grade"):
         raise NbgraderExportError(
-            f"{place.label(cell)}: a {POINTS_TAG_PREFIX} tag belongs on a reflection answer "
-            f"or a self-check cell; nbgrader does not grade this one"
+            text("nbgrader.points_tag_misplaced", cell=place.label(cell), prefix=POINTS_TAG_PREFIX)
         )
     return cell
 
@@ -270,26 +266,20 @@ def nbgrader_notebook(nb, name: str, language: str = DEFAULT_LANGUAGE):
     return exported if language != DEFAULT_LANGUAGE else add_provenance(exported, name)
 
 
-def _write_new(folder: OutputFolder, name: str, text: str) -> None:
-    """Write ``text`` to ``name`` unless it already holds something else (an instructor's edits are never lost).
+def _write_new(folder: OutputFolder, name: str, content: str) -> None:
+    """Write ``content`` to ``name`` unless it already holds something else (an instructor's edits are never lost).
 
     Never through a symbolic link (``files.OutputFolder``): a link on the way is refused and nothing is written.
     """
     link = folder.link_on_the_way(name)
     if link is not None:
-        raise NbgraderExportError(
-            f"{link} is a symbolic link: the export never writes through links. Nothing "
-            f"was written there; replace the link by a folder, or export to another folder."
-        )
+        raise NbgraderExportError(text("nbgrader.link", link=link))
     path = folder.root / name
     if path.exists():
-        if path.read_text(encoding="utf-8") == text:
+        if path.read_text(encoding="utf-8") == content:
             return
-        raise NbgraderExportError(
-            f"{path} already exists and differs from the export (edited in nbgrader?); "
-            f"move it away or export to another folder"
-        )
-    folder.write_text(name, text)
+        raise NbgraderExportError(text("nbgrader.edited", path=path))
+    folder.write_text(name, content)
 
 
 def _edition_notebooks(repo_root: Path, language: str, sources) -> list:
@@ -304,17 +294,12 @@ def _edition_notebooks(repo_root: Path, language: str, sources) -> list:
         raise NbgraderExportError(str(error)) from None
     if not translated:
         raise NbgraderExportError(
-            f"the course has no {language} edition ({repo_root / LOCALE_DIR / language} is missing): run "
-            f"`python -m fcn_course.instructor translations --lang {language}`, translate the catalogues, "
-            f"then run the build"
+            text("release.no_edition", edition=language, folder=repo_root / LOCALE_DIR / language)
         )
     notebooks = [repo_root / edition_folders(language)[0] / f"{source.stem}.ipynb" for source in sources]
     missing = [str(path) for path in notebooks if not path.is_file()]
     if missing:
-        raise NbgraderExportError(
-            f"the {language} solution notebooks are not built ({', '.join(missing)}): complete the "
-            f"translations, then run the build (`python -m fcn_course.instructor check` lists what is missing)"
-        )
+        raise NbgraderExportError(text("nbgrader.not_built", edition=language, missing=", ".join(missing)))
     return notebooks
 
 
@@ -332,7 +317,7 @@ def export_nbgrader(repo_root, course_dir, names=COURSE_NOTEBOOKS, language: str
     except CourseLayoutError as error:
         raise NbgraderExportError(str(error)) from None
     if not sources:
-        raise NbgraderExportError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
+        raise NbgraderExportError(text("nbgrader.no_solution_notebooks", folder=repo_root / SOLUTION_DIR))
     notebooks = _edition_notebooks(repo_root, language, sources)
     written = []
     try:

@@ -40,6 +40,7 @@ from fcn_course.instructor.translation import (
     translated_languages,
     write_catalogue,
 )
+from fcn_course import messages
 from fcn_course.messages import DEFAULT_LANGUAGE, known_language
 
 STUDENT_PAGES = ("README.md", "referencia.md")  # in STUDENT_DIR; each edition keeps the file names
@@ -142,10 +143,7 @@ def page_edition(repo_root, page: str, language: str) -> str:
     catalogue is missing or incomplete."""
     path = page_catalogue_path(repo_root, language, page)
     if not path.is_file():
-        raise TranslationError(
-            f"{path} is missing: run `python -m fcn_course.instructor translations --lang {language}` and "
-            f"translate its entries"
-        )
+        raise TranslationError(messages.text("translation.catalogue_missing", path=path, edition=language))
     text = (Path(repo_root) / STUDENT_DIR / page).read_text(encoding="utf-8")
     catalog = read_catalogue(path)
     found = page_coverage(text, page, language, catalog)
@@ -196,7 +194,7 @@ def update_page_catalogues(repo_root, language: str) -> list:
     kept); the ``Coverage`` of each, after the update."""
     language = known_language(language)
     if language == DEFAULT_LANGUAGE:
-        raise TranslationError(f"{DEFAULT_LANGUAGE} is the language the pages are written in: nothing to translate")
+        raise TranslationError(messages.text("translation.source_language_pages", default=DEFAULT_LANGUAGE))
     report = []
     for page in course_pages(repo_root):
         text = (Path(repo_root) / STUDENT_DIR / page).read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import jupytext
 from jupytext.config import JupytextConfiguration, load_jupytext_configuration_file
 
-from fcn_course.messages import DEFAULT_LANGUAGE, known_language
+from fcn_course.messages import DEFAULT_LANGUAGE, known_language, text
 from fcn_course.outline import COURSE_NOTEBOOKS, STUDENT_NOTEBOOK_DIR
 
 # The folders of the course repository, named here once (paths relative to the repository root).
@@ -93,7 +93,7 @@ def solution_sources(repo_root, names=COURSE_NOTEBOOKS) -> list[Path]:
     """
     problems = outline_problems(repo_root, names)
     if problems:
-        raise CourseLayoutError("the solution notebooks do not match the course outline:\n  " + "\n  ".join(problems))
+        raise CourseLayoutError(text("course.outline_mismatch", problems="\n  ".join(problems)))
     return [Path(repo_root) / SOLUTION_DIR / f"{name}.py" for name in names]
 
 

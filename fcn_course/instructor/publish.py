@@ -32,6 +32,7 @@ from pathlib import Path
 
 from fcn_course.instructor.colab_cells import colab_repository
 from fcn_course.instructor.release import RELEASE_MARKER, ReleaseError, release
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 BRANCH = "main"  # the branch Colab's badge opens (fcn_course.colab.BRANCH)
@@ -46,9 +47,11 @@ def _git(folder: Path, *arguments: str) -> str:
     try:
         done = subprocess.run(["git", *arguments], cwd=folder, capture_output=True, text=True)
     except OSError as error:
-        raise PublishError(f"git could not be run ({error}): install git and publish again") from None
+        raise PublishError(text("publish.no_git", error=error)) from None
     if done.returncode != 0:
-        raise PublishError(f"`git {' '.join(arguments)}` failed in {folder}:\n{done.stderr.strip()}")
+        raise PublishError(
+            text("publish.git_failed", command=" ".join(arguments), folder=folder, stderr=done.stderr.strip())
+        )
     return done.stdout
 
 
@@ -64,23 +67,13 @@ def check_publish_folder(repo_root: Path, out_dir: Path) -> bool:
     """
     repo, out = repo_root.resolve(), out_dir.resolve()
     if _is_inside(out, repo) or _is_inside(repo, out):
-        raise PublishError(
-            f"{out_dir} is, contains or lies inside the course repository {repo}: the student "
-            f"repository goes into a folder of its own. Nothing was changed."
-        )
+        raise PublishError(text("publish.out_in_repository", out=out_dir, repo=repo))
     if not out.is_dir() or not any(out.iterdir()):
         return False
     if not ((out / ".git").is_dir() and (out / RELEASE_MARKER).is_file()):
-        raise PublishError(
-            f"{out_dir} holds files that `publish` did not write (no .git with {RELEASE_MARKER}); "
-            f"choose a new or empty folder. Nothing was changed."
-        )
+        raise PublishError(text("publish.out_foreign", out=out_dir, marker=RELEASE_MARKER))
     if _git(out, "status", "--porcelain").strip():
-        raise PublishError(
-            f"{out_dir} has uncommitted changes; the next publication would replace them. The "
-            f"student repository is generated: make the change in the course repository, "
-            f"then publish (or commit or discard the changes there first). Nothing was changed."
-        )
+        raise PublishError(text("publish.uncommitted", out=out_dir))
     return True
 
 
@@ -88,12 +81,7 @@ def check_colab_repository(repo_root: Path, repository: str) -> None:
     """PublishError unless the notebooks' Colab cells name ``repository`` (the one they are pushed to)."""
     configured = colab_repository(repo_root)
     if configured != repository:
-        raise PublishError(
-            f"the notebooks open and install from github.com/{configured} on Colab, not "
-            f"{repository}: set REPOSITORY = \"{repository}\" in fcn_course/colab.py, run "
-            f"`python -m fcn_course.instructor build`, commit, and publish again. Nothing was "
-            f"changed."
-        )
+        raise PublishError(text("publish.colab_elsewhere", configured=configured, repository=repository))
 
 
 def _replace_files(out: Path, release_folder: Path) -> None:
@@ -126,15 +114,10 @@ def publish(repo_root, out_dir, repository: str = None, names=COURSE_NOTEBOOKS) 
         _replace_files(out, zip_path.with_suffix(""))
     _git(out, "add", "--all")
     if not _git(out, "status", "--porcelain").strip():
-        print(f"{out}: the student release has not changed since the last publication; nothing committed.")
+        print(text("publish.unchanged", out=out))
         return False
     _git(out, "commit", "-q", "-m", f"Student release of {datetime.date.today().isoformat()}")
     target = repository or colab_repository(repo_root)
-    print(
-        f"Student repository committed in {out}. To publish it (the first time, create the public repository "
-        f"github.com/{target} first):\n"
-        f"  cd {out}\n"
-        + ("" if published_before else f"  git remote add origin https://github.com/{target}.git\n")
-        + f"  git push -u origin {BRANCH}"
-    )
+    remote = "" if published_before else f"  git remote add origin https://github.com/{target}.git\n"
+    print(text("publish.committed", out=out, target=target, remote=remote, branch=BRANCH))
     return True

@@ -73,32 +73,32 @@ def _refuse_missing_edition(repo_root: Path, language: str, names) -> None:
     except TranslationError as error:
         raise ReleaseError(str(error)) from None
     if language not in languages:
-        raise ReleaseError(
-            f"the course has no {language} edition ({repo_root / LOCALE_DIR / language} is missing): run "
-            f"`python -m fcn_course.instructor translations --lang {language}`, translate the catalogues, "
-            f"then run the build"
-        )
+        raise ReleaseError(text("release.no_edition", edition=language, folder=repo_root / LOCALE_DIR / language))
     folder = repo_root / student_folder(language)
     missing = [
-        f"{folder / f'{name}{suffix}'} is missing: run the build"
+        text("release.edition_notebook_missing", path=folder / f"{name}{suffix}")
         for name in names
         for suffix in NOTEBOOK_SUFFIXES
         if not (folder / f"{name}{suffix}").is_file()
     ]
     missing += [
-        f"{folder / page} is missing: the {language} release needs the translation of "
-        f"{repo_root / STUDENT_DIR / page} there; write it (or build the translations) and release again"
+        text(
+            "release.edition_page_missing",
+            path=folder / page,
+            edition=language,
+            original=repo_root / STUDENT_DIR / page,
+        )
         for page in STUDENT_PAGES
         if not (folder / page).is_file()
     ]
     if missing:
-        raise ReleaseError(f"the {language} edition is incomplete:\n  " + "\n  ".join(missing))
+        raise ReleaseError(text("release.edition_incomplete", edition=language, problems="\n  ".join(missing)))
 
 
 def _copy_top_files(repo_root: Path, folder: Path, language: str) -> None:
     for name in RELEASE_FILES:
         if not (repo_root / name).is_file():
-            raise ReleaseError(f"{repo_root / name} is missing; the release needs it")
+            raise ReleaseError(text("release.top_file_missing", path=repo_root / name, name=name))
         shutil.copy2(repo_root / name, folder / name)
     # Students get their own guide as README.md (the repository's README speaks to maintainers).
     student_readme = repo_root / student_folder(language) / STUDENT_README
@@ -151,9 +151,7 @@ def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
     zip_path.unlink()
     shown = "\n  ".join(leaks[:20]) + ("\n  ..." if len(leaks) > 20 else "")
     raise SolutionLeakError(
-        f"the release would give away solutions ({len(leaks)} line(s)):\n  {shown}\n"
-        f"Remove them from those files. A generic line that is not really a solution can be listed "
-        f"in {LEAK_ALLOWLIST}."
+        text("release.gives_away_solutions", count=len(leaks), lines=shown, allowlist=LEAK_ALLOWLIST)
     )
 
 
@@ -179,27 +177,18 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
     ``<name>/`` with the marker file and the zip ``<name>.zip`` that contains it). Missing or empty: fine.
     """
     repo, out = repo_root.resolve(), out_dir.resolve()
-    fix = "Choose another --out: a new or empty folder, or the folder of a previous release."
+    fix = text("release.choose_another_out")
     if _is_inside(repo, out):
-        raise ReleaseError(
-            f"--out {out_dir} is or contains the repository {repo}: the release would replace "
-            f"files of the repository. Nothing was changed. {fix}"
-        )
+        raise ReleaseError(text("release.out_holds_repository", out=out_dir, repo=repo, fix=fix))
     for copied in (repo / "fcn_course", repo / STUDENT_DIR, repo / SOLUTION_DIR):
         if _is_inside(out, copied):
-            raise ReleaseError(
-                f"--out {out_dir} lies inside {copied}, which the release copies from the "
-                f"repository {repo}. Nothing was changed. {fix}"
-            )
+            raise ReleaseError(text("release.out_inside_copied", out=out_dir, copied=copied, repo=repo, fix=fix))
     if not out.is_dir():
         return
     foreign = []
     for entry in sorted(out.iterdir()):
         if entry.is_symlink():
-            raise ReleaseError(
-                f"--out {out_dir} holds {entry.name}, a symbolic link: the release never writes "
-                f"through links. Nothing was changed. {fix}"
-            )
+            raise ReleaseError(text("release.out_holds_link", out=out_dir, entry=entry.name, fix=fix))
         if entry.name == OWNER_FILE:
             continue  # the record of what the release wrote here (files.OutputFolder)
         if entry.name == name and entry.is_dir() and (entry / RELEASE_MARKER).is_file():
@@ -210,9 +199,7 @@ def check_output_folder(repo_root: Path, out_dir: Path, name: str) -> None:
     if foreign:
         shown = ", ".join(foreign[:10]) + (", ..." if len(foreign) > 10 else "")
         raise ReleaseError(
-            f"--out {out_dir} holds files the release did not make ({shown}); it only replaces "
-            f"its own previous release (a {name}/ folder with {RELEASE_MARKER}). Nothing was "
-            f"changed. Choose another --out: a new or empty folder."
+            text("release.out_holds_foreign", out=out_dir, shown=shown, name=name, marker=RELEASE_MARKER)
         )
 
 
@@ -230,10 +217,10 @@ def _refuse_stale_notebooks(repo_root: Path, names) -> None:
     except CourseLayoutError as error:
         raise ReleaseError(str(error)) from None
     if not sources:
-        raise ReleaseError(f"no solution notebooks in {repo_root / SOLUTION_DIR}")
+        raise ReleaseError(text("release.no_solution_notebooks", folder=repo_root / SOLUTION_DIR))
     problems = check_in_sync(repo_root, names)
     if problems:
-        raise ReleaseError("the notebooks are out of date; run the build first:\n  " + "\n  ".join(problems))
+        raise ReleaseError(text("release.out_of_date", problems="\n  ".join(problems)))
 
 
 def release(
@@ -277,5 +264,5 @@ def release(
         _copy_student_notebooks(repo_root, other, folder / student_folder(other), names, readme=True)
     zip_path = output.write(f"{name}.zip", lambda temporary: _zip_folder(out_dir, name, temporary))
     _refuse_leaks(zip_path, repo_root)
-    print(f"Release written to {zip_path}")
+    print(text("release.written", path=zip_path))
     return zip_path

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Optional
 
 from fcn_course.environment import LANG_ENV, SMOKE_ENV
-from fcn_course.messages import active_language
+from fcn_course.messages import active_language, text
 
 SANDBOX_MODES = ("auto", "bwrap", "none")
 GIB = 2**30
@@ -235,15 +235,11 @@ def bwrap_available() -> bool:
 def resolve_sandbox(mode: str) -> str:
     """``auto`` -> ``bwrap`` when it works, else ``none``; ``bwrap`` that does not work -> SandboxUnavailable."""
     if mode not in SANDBOX_MODES:
-        raise ValueError(f"sandbox must be one of {', '.join(SANDBOX_MODES)}, not {mode!r}")
+        raise ValueError(text("sandbox.unknown_mode", choices=", ".join(SANDBOX_MODES), mode=mode))
     if mode == "auto":
         return "bwrap" if bwrap_available() else "none"
     if mode == "bwrap" and not bwrap_available():
-        raise SandboxUnavailable(
-            "--sandbox bwrap: bubblewrap (bwrap) is not installed or cannot create its "
-            "namespaces here; install it (Debian/Ubuntu: apt-get install bubblewrap) or use "
-            "--sandbox none"
-        )
+        raise SandboxUnavailable(text("sandbox.no_bwrap"))
     return mode
 
 

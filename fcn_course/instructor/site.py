@@ -88,19 +88,14 @@ def latest_run(repo_root: Path, names=COURSE_NOTEBOOKS) -> Path:
     for folder in reversed(candidates):
         if run_languages(folder, names):
             return folder
-    raise SiteError(
-        f"no finished course run in {Path(repo_root) / 'runs'}: run the main job first "
-        f"(bash scripts/run_course.sh) or name a run folder with --from"
-    )
+    raise SiteError(text("site.no_finished_run", runs=Path(repo_root) / "runs"))
 
 
 def executed_notebooks(run_dir: Path, names=COURSE_NOTEBOOKS) -> dict:
     """``{name: notebook}`` for the course notebooks executed in ``run_dir``."""
     missing = [name for name in names if not (Path(run_dir) / f"{name}.ipynb").is_file()]
     if missing:
-        raise SiteError(
-            f"{run_dir} lacks the executed notebook(s) {', '.join(missing)}: did the main job finish there?"
-        )
+        raise SiteError(text("site.missing_executed", run_dir=run_dir, missing=", ".join(missing)))
     return {name: nbformat.read(Path(run_dir) / f"{name}.ipynb", as_version=4) for name in names}
 
 
@@ -334,9 +329,7 @@ def _output_folder(out: Path) -> OutputFolder:
     except NotADirectoryError as error:
         raise SiteError(str(error)) from None
     if out.is_dir() and any(out.iterdir()) and not (folder.files or folder.adopted):
-        raise SiteError(
-            f"{out} exists and was not made by the site builder; choose another --out or remove it yourself"
-        )
+        raise SiteError(text("site.foreign_output", out=out))
     return folder
 
 
@@ -377,7 +370,7 @@ def site_pages(repo_root: Path, notebooks: dict, instructor: bool) -> dict:
     if not instructor:
         leaks = solution_lines_in(pages, repo_root)
         if leaks:
-            raise SiteError("the student site would show solution code:\n  " + "\n  ".join(leaks[:20]))
+            raise SiteError(text("site.solution_leak", lines="\n  ".join(leaks[:20])))
     return pages
 
 
@@ -414,11 +407,11 @@ def run_sphinx(source: Path, out: Path, doctrees: Path, instructor: bool) -> Non
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         if "No module named sphinx" in result.stderr:
-            raise SiteError("Sphinx is not installed: pip install -e \".[dev,instructor]\"")
-        raise SiteError(f"Sphinx failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
+            raise SiteError(text("site.no_sphinx"))
+        raise SiteError(text("site.sphinx_failed", code=result.returncode, stderr=result.stderr[-4000:]))
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     if warnings:
-        print(f"   Sphinx warnings ({len(warnings)}):\n   " + "\n   ".join(warnings[:10]))
+        print(text("site.sphinx_warnings", count=len(warnings), warnings="\n   ".join(warnings[:10])))
 
 
 def build_site(repo_root, run_dir=None, out_dir=None, instructor: bool = False, names=COURSE_NOTEBOOKS) -> Path:
@@ -446,6 +439,7 @@ def build_site(repo_root, run_dir=None, out_dir=None, instructor: bool = False, 
             html_dir = Path(work) / "html" / layout[language]
             run_sphinx(source, html_dir, Path(work) / "doctrees" / language, instructor)
         _replace_site(folder, Path(work) / "html")
-    kind = "instructor site (WITH SOLUTIONS)" if instructor else "student site"
-    print(f">> {kind} ({', '.join(languages)}) built in {time.perf_counter() - tic:.0f}s: open {out / 'index.html'}")
+    kind = text("site.kind_instructor") if instructor else text("site.kind_student")
+    seconds = time.perf_counter() - tic
+    print(text("site.built", kind=kind, languages=", ".join(languages), seconds=seconds, index=out / "index.html"))
     return out / "index.html"

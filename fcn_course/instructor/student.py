@@ -25,6 +25,7 @@ import nbformat
 from fcn_course.definitions import python_source
 from fcn_course.instructor.markers import BEGIN_MARKER, answer_in_hints, hints_markdown, strip_solution_regions
 from fcn_course.instructor.pairs import INCLUDE_TAG_PREFIX, POINTS_TAG_PREFIX, SOLUTION_ONLY_TAG, tags
+from fcn_course.messages import text
 
 
 class NotebookBuildError(ValueError):
@@ -58,10 +59,7 @@ def hints_cell(cell, label: str):
         raise NotebookBuildError(f"{label}: {error}") from None
     if given_away:
         hint, line = given_away[0]
-        raise NotebookBuildError(
-            f"{label}: the hint {hint!r} gives the answer away (it holds the solution line "
-            f"{line!r}); say what to use or why, and leave the line to the student"
-        )
+        raise NotebookBuildError(text("course.hint_gives_answer", label=label, hint=hint, line=line))
     if not markdown:
         return None
     base = cell.get("id") or hashlib.sha1(cell.source.encode("utf-8")).hexdigest()[:8]
@@ -82,9 +80,14 @@ def _check_valid_python(cell, label: str) -> None:
         ast.parse(python_source(cell.source))
     except SyntaxError as error:
         raise NotebookBuildError(
-            f"{label}: the student version is not valid Python ({error.msg}, line {error.lineno}). "
-            f"Is '{BEGIN_MARKER}' indented like the code it replaces?\n"
-            f"--- student version ---\n{cell.source}"
+            text(
+                "course.student_not_python",
+                label=label,
+                error=error.msg,
+                line=error.lineno,
+                begin=BEGIN_MARKER,
+                source=cell.source,
+            )
         ) from None
 
 

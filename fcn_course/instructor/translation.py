@@ -84,9 +84,13 @@ def translated_languages(repo_root) -> list:
     unknown = [name for name in found if name not in messages.LANGUAGES or name == DEFAULT_LANGUAGE]
     if unknown:
         raise TranslationError(
-            f"{folder} has folder(s) {', '.join(unknown)}, which are not languages of the message catalogue "
-            f"other than {DEFAULT_LANGUAGE} ({', '.join(messages.LANGUAGES)}): add the catalogue "
-            f"fcn_course/messages/<language>.py first, or remove the folder"
+            messages.text(
+                "translation.unknown_folders",
+                folder=folder,
+                unknown=", ".join(unknown),
+                default=DEFAULT_LANGUAGE,
+                languages=", ".join(messages.LANGUAGES),
+            )
         )
     return [name for name in messages.LANGUAGES if name in found]
 
@@ -287,9 +291,9 @@ def read_catalogue(path: Path) -> Catalog:
         with open(path, "rb") as handle:
             return read_po(handle, abort_invalid=True)
     except OSError as error:
-        raise TranslationError(f"cannot read the translation catalogue {path}: {error}") from None
+        raise TranslationError(messages.text("translation.unreadable", path=path, error=error)) from None
     except Exception as error:  # babel's PoFileError and friends: the file is not a valid .po
-        raise TranslationError(f"{path} is not a valid gettext catalogue: {error}") from None
+        raise TranslationError(messages.text("translation.invalid", path=path, error=error)) from None
 
 
 def merged(existing, fresh: Catalog) -> Catalog:
@@ -377,7 +381,7 @@ def update_catalogues(repo_root, language: str, notebooks) -> list:
     units empty, changed ones fuzzy. Returns the :class:`Coverage` of each, after the update."""
     language = known_language(language)
     if language == DEFAULT_LANGUAGE:
-        raise TranslationError(f"{DEFAULT_LANGUAGE} is the language the notebooks are written in: nothing to translate")
+        raise TranslationError(messages.text("translation.source_language_notebooks", default=DEFAULT_LANGUAGE))
     report = []
     for notebook, nb in notebooks:
         path = catalogue_path(repo_root, language, notebook)

@@ -13,8 +13,9 @@ Each language is a module of this package holding a ``MESSAGES`` dict (``pt_BR``
 
 Which language: the one given to ``text(key, language=...)``; else the one of the innermost ``with
 speaking(...)`` block of this thread (the grader speaks each submission's language this way, several
-submissions at once); else the one a notebook chose with ``set_language("en")``; else the environment variable ``FCN_COURSE_LANG`` (read by
-``fcn_course.environment``); else Brazilian Portuguese. The machine's locale never chooses it: a course
+submissions at once); else the one a notebook chose with ``set_language("en")``; else the environment variable ``FCN_COURSE_LANG`` (named and read
+here, since every message asks for it; ``fcn_course.environment`` re-exports it with the other variables); else
+Brazilian Portuguese. The machine's locale never chooses it: a course
 taught in Portuguese stays in Portuguese on an English laptop.
 """
 
@@ -23,11 +24,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import importlib
+import os
 import string
 from typing import Optional
 
 DEFAULT_LANGUAGE = "pt_BR"
 LANGUAGES = ("pt_BR", "en")
+LANG_ENV = "FCN_COURSE_LANG"  # the language of messages and feedback: pt_BR (default) or en
 
 _chosen: Optional[str] = None  # set by set_language(); None: the environment (or the default) decides
 # set by speaking(), for its thread (and asyncio task) alone; None: outside any speaking() block
@@ -73,8 +76,6 @@ def active_language() -> str:
         return spoken
     if _chosen is not None:
         return _chosen
-    from fcn_course.environment import LANG_ENV, read_language
-
     asked = read_language()
     if asked is None:
         return DEFAULT_LANGUAGE
@@ -84,6 +85,16 @@ def active_language() -> str:
         raise ValueError(
             f"{LANG_ENV}={asked!r} is not a language of the course; choose one of {', '.join(LANGUAGES)}"
         ) from None
+
+
+def read_language(environ=None) -> Optional[str]:
+    """``FCN_COURSE_LANG`` as written, spaces stripped; None when unset or empty (``environ``: os.environ).
+
+    Every message asks for this alone (checking it against :data:`LANGUAGES`), so that a wrong
+    ``FCN_COURSE_PROFILE`` cannot stop an error message from being written.
+    """
+    environ = os.environ if environ is None else environ
+    return environ.get(LANG_ENV, "").strip() or None
 
 
 def catalogue(language: Optional[str] = None) -> dict:

@@ -232,6 +232,10 @@ MESSAGES = {
         "four pieces (the FCN classes in a dict, for example {{\"alexnet\": FCN_AlexNet}}, and the three "
         "functions of exercise 3), not {given}."
     ),
+    "runs.bad_checkpoint_choice": "which must be 'best' or 'last', not {which!r}.",
+    "runs.bad_phase": (
+        "a History has the phases 'train' and 'val', not {phase!r}: use history['train'] or history['val']."
+    ),
     "runs.unknown_format": (
         "{path} is in format {found}, but this version of the course reads format {known}: the folder "
         "was written by another (newer?) version of the course. Nothing was changed. Update the course "
@@ -330,6 +334,37 @@ MESSAGES = {
         "corrupt image or one made to hang the computer. Shrink the photo (for example "
         "to about 500 pixels a side) and try again."
     ),
+    # --- metrics (metrics) -------------------------------------------------------------------------------------
+    "metrics.not_an_array": (
+        "{name} must be a torch tensor or a numpy array, not {type}: convert it with torch.as_tensor(...) "
+        "or np.asarray(...)."
+    ),
+    "metrics.num_classes_range": (
+        "num_classes must be between 1 and 10000, not {num_classes}: pass the number of classes of your "
+        "dataset (for example 3, for background, bus and person)."
+    ),
+    "metrics.labels_not_integer": (
+        "labels must hold integer class indices, but its dtype is {dtype}: convert it with labels.long()."
+    ),
+    "metrics.scores_other_classes": (
+        "preds look like scores of shape {shape}, with {found} classes on the class axis, but this "
+        "ConfusionMatrix has num_classes={num_classes}: check the number of outputs of the network, or num_classes."
+    ),
+    "metrics.float_without_class_axis": (
+        "preds of shape {shape} are floating point but have no class axis: pass the class indices "
+        "(for example outputs.argmax(1)) or the raw scores [B, C, H, W]."
+    ),
+    "metrics.shapes_differ": (
+        "preds and labels do not match: preds {preds} vs labels {labels}. For labels [B, H, W], pass preds "
+        "[B, H, W] with class indices or [B, C, H, W] with scores."
+    ),
+    "metrics.other_than_ignored": " (other than the ignored {ignore_index})",
+    "metrics.out_of_range": (
+        "{name} contain class indices {examples}{ignored} outside 0..{last}: check num_classes and the label mapping."
+    ),
+    "metrics.class_names_count": (
+        "got {given} class names for {num_classes} classes: pass one name per class, in index order."
+    ),
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignored)",
     "figures.epoch": "epoch",
@@ -416,6 +451,30 @@ MESSAGES = {
     "figures.label_interpolation.bilinear": "bilinear, rounded (wrong;\nnon-classes in the void colour)",
     "figures.label_interpolation.invented": "pixels with an invented index: {count}",
     "figures.label_interpolation.title": "Resizing a label ×{factor:g}: never interpolate class indices",
+    "figures.colorize_not_one_map": (
+        "colorize expects one label map [H, W], but got shape {shape}: for a batch, colour one item at a "
+        "time (for example label[0])."
+    ),
+    "figures.label_out_of_range": (
+        "the label has values {values} outside 0..{last} and {void} (void): check classes=... (one name per "
+        "index) and the label mapping."
+    ),
+    "figures.samples_no_classes": (
+        "pass classes=... (the dataset has no .classes attribute), for example "
+        "classes=(\"background\", \"bus\", \"person\")."
+    ),
+    "figures.samples_empty": (
+        "the dataset is empty: there is nothing to show. Check the data folder and the filters "
+        "(min_classes, max_samples)."
+    ),
+    "figures.batch_sizes_differ": (
+        "the batches differ in size: {images} images, {preds} predictions, {labels} labels. Pass images, "
+        "predictions and labels of the same batch."
+    ),
+    "figures.history_list_key": (
+        "the history key {key!r} holds a list (one value per class): pick a scalar key, such as "
+        "'loss_mean' or 'miou_fg'."
+    ),
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "cell {number} of {notebook}",
     "definitions.error_at_line": "{error} (line {line})",
@@ -1062,6 +1121,222 @@ MESSAGES = {
     ),
     "site.language_switch": "This page in:",
     "site.language_name": "English",
+    "grade.no_such_path": "{path}: no such file or folder; check the path of the submissions.",
+    "grade.lock_not_created": "{lock} cannot be created ({error}): choose a --report-dir you can write to.",
+    "grade.folder_busy": (
+        "another grading is writing into {folder} (process {holder}); wait for it to end or choose another "
+        "--report-dir."
+    ),
+    "grade.earlier_grading": (
+        "{folder} already holds the grades of an earlier grading ({csv}); pass --replace to replace them, or choose "
+        "another --report-dir."
+    ),
+    "grade.foreign_files": (
+        "{folder} holds files this grading would overwrite and that no earlier grading wrote: {files}; move them "
+        "away or choose another --report-dir."
+    ),
+    "grade.csv_not_written": "{csv} could not be written: {error}; the reports listed above are in {folder}.",
+    "grade.not_a_json_object": "the result is not a JSON object",
+    "site.no_finished_run": (
+        "no finished course run in {runs}: run the main job first (bash scripts/run_course.sh) or name a run folder "
+        "with --from."
+    ),
+    "site.missing_executed": (
+        "{run_dir} lacks the executed notebook(s) {missing}: did the main job finish there? Run it again (bash "
+        "scripts/run_course.sh) or name another run folder with --from."
+    ),
+    "site.foreign_output": (
+        "{out} exists and was not made by the site builder; choose another --out or remove it yourself."
+    ),
+    "site.solution_leak": (
+        "the student site would show solution code:\n  {lines}\nNothing was written. Rebuild the student notebooks "
+        "(python -m fcn_course.instructor build) and run the main job again."
+    ),
+    "site.no_sphinx": 'Sphinx is not installed: pip install -e ".[dev,instructor]"',
+    "site.sphinx_failed": "Sphinx failed (exit {code}):\n{stderr}",
+    "site.sphinx_warnings": "   Sphinx warnings ({count}):\n   {warnings}",
+    "site.kind_student": "student site",
+    "site.kind_instructor": "instructor site (WITH SOLUTIONS)",
+    "site.built": ">> {kind} ({languages}) built in {seconds:.0f}s: open {index}",
+    "lms.roster_needs_id": (
+        "{path}: a roster needs an 'id' column (and may have name, email, match); found {found}. Add the id column "
+        "to the first line."
+    ),
+    "lms.nothing": "nothing",
+    "lms.grades_not_found": (
+        "{path} not found: run `python -m fcn_course.instructor grade ... --report-dir {report_dir}` first."
+    ),
+    "lms.unknown_weights": (
+        "unknown exercise(s) {unknown} in the weights; the exercises are: {exercises}. Fix the keys of the weights "
+        "file."
+    ),
+    "lms.no_grade_column": "no grade column among {header}: name it with --grade-column.",
+    "lms.notebooks_without_exercises": "notebook(s) {unknown} have no exercises; those with exercises: {notebooks}.",
+    "release.no_edition": (
+        "the course has no {edition} edition ({folder} is missing): run `python -m fcn_course.instructor "
+        "translations --lang {edition}`, translate the catalogues, then run the build."
+    ),
+    "release.edition_notebook_missing": "{path} is missing: run the build",
+    "release.edition_page_missing": (
+        "{path} is missing: the {edition} release needs the translation of {original} there; write it (or build the "
+        "translations) and release again"
+    ),
+    "release.edition_incomplete": "the {edition} edition is incomplete:\n  {problems}",
+    "release.top_file_missing": (
+        "{path} is missing; the release needs it. Restore it in the course repository (git checkout -- {name})."
+    ),
+    "release.gives_away_solutions": (
+        "the release would give away solutions ({count} line(s)):\n  {lines}\nRemove them from those files. A "
+        "generic line that is not really a solution can be listed in {allowlist}."
+    ),
+    "release.choose_another_out": "Choose another --out: a new or empty folder, or the folder of a previous release.",
+    "release.out_holds_repository": (
+        "--out {out} is or contains the repository {repo}: the release would replace files of the repository. "
+        "Nothing was changed. {fix}"
+    ),
+    "release.out_inside_copied": (
+        "--out {out} lies inside {copied}, which the release copies from the repository {repo}. Nothing was changed. "
+        "{fix}"
+    ),
+    "release.out_holds_link": (
+        "--out {out} holds {entry}, a symbolic link: the release never writes through links. Nothing was changed. {fix}"
+    ),
+    "release.out_holds_foreign": (
+        "--out {out} holds files the release did not make ({shown}); it only replaces its own previous release (a "
+        "{name}/ folder with {marker}). Nothing was changed. Choose another --out: a new or empty folder."
+    ),
+    "release.no_solution_notebooks": "no solution notebooks in {folder}: the release is made from them.",
+    "release.out_of_date": "the notebooks are out of date; run the build first:\n  {problems}",
+    "release.written": "Release written to {path}",
+    "publish.no_git": "git could not be run ({error}): install git and publish again.",
+    "publish.git_failed": "`git {command}` failed in {folder}:\n{stderr}",
+    "publish.out_in_repository": (
+        "{out} is, contains or lies inside the course repository {repo}: the student repository goes into a folder "
+        "of its own. Nothing was changed."
+    ),
+    "publish.out_foreign": (
+        "{out} holds files that `publish` did not write (no .git with {marker}); choose a new or empty folder. "
+        "Nothing was changed."
+    ),
+    "publish.uncommitted": (
+        "{out} has uncommitted changes; the next publication would replace them. The student repository is "
+        "generated: make the change in the course repository, then publish (or commit or discard the changes there "
+        "first). Nothing was changed."
+    ),
+    "publish.colab_elsewhere": (
+        'the notebooks open and install from github.com/{configured} on Colab, not {repository}: set REPOSITORY = '
+        '"{repository}" in fcn_course/colab.py, run `python -m fcn_course.instructor build`, commit, and publish '
+        'again. Nothing was changed.'
+    ),
+    "publish.unchanged": "{out}: the student release has not changed since the last publication; nothing committed.",
+    "publish.committed": (
+        "Student repository committed in {out}. To publish it (the first time, create the public repository "
+        "github.com/{target} first):\n  cd {out}\n{remote}  git push -u origin {branch}"
+    ),
+    "instructor.no_repository": (
+        'error: the course repository (a folder with {solutions}/) was not found in {package_root} nor in {cwd}. Run '
+        'the instructor commands from a clone of the course repository, installed with: pip install -e '
+        '".[dev,instructor]"'
+    ),
+    "mathjax.not_installed": (
+        'MathJax for offline pages comes from the \'jupyter-server-mathjax\' package, which is not installed. '
+        'Install the instructor tools: pip install -e ".[dev,instructor]"'
+    ),
+    "mathjax.file_missing": (
+        "{path} is missing: reinstall jupyter-server-mathjax (pip install --force-reinstall jupyter-server-mathjax)."
+    ),
+    "sandbox.unknown_mode": "sandbox must be one of {choices}, not {mode!r}.",
+    "sandbox.no_bwrap": (
+        "--sandbox bwrap: bubblewrap (bwrap) is not installed or cannot create its namespaces here; install it "
+        "(Debian/Ubuntu: apt-get install bubblewrap) or use --sandbox none"
+    ),
+    "grade.zygote_not_started": "the grading zygote did not start",
+    "grade.zygote_ended": "the grading zygote ended",
+    "grade.zygote_failed": "the grading zygote failed: {error}",
+    "grade.zygote_fallback": "grading: {error}; this submission runs in a new process",
+    "markers.begin_not_alone": (
+        "line {number}: '{begin}' must be alone on its line, optionally followed by ': <hint>'; got {line!r}"
+    ),
+    "markers.nested": (
+        "line {number}: '{begin}' inside the region opened at line {opened} (regions cannot be nested; add '{end}' "
+        "before it)"
+    ),
+    "markers.end_not_alone": "line {number}: '{end}' must be alone on its line; got {line!r}",
+    "markers.end_without_begin": "line {number}: '{end}' without a '{begin}' before it",
+    "markers.where_alone": "alone on its line",
+    "markers.where_inside": "inside a '{begin}' region",
+    "markers.hint_misplaced": "line {number}: a hint line ('{hint}' or '{skeleton}') must be {where}; got {line!r}",
+    "markers.empty_hint": "line {number}: '{hint}' without a hint after it",
+    "markers.never_closed": "line {number}: '{begin}' is never closed by '{end}'",
+    "translation.unknown_folders": (
+        "{folder} has folder(s) {unknown}, which are not languages of the message catalogue other than {default} "
+        "({languages}): add the catalogue fcn_course/messages/<language>.py first, or remove the folder"
+    ),
+    "translation.unreadable": "cannot read the translation catalogue {path}: {error}",
+    "translation.invalid": (
+        "{path} is not a valid gettext catalogue: {error}. Fix it (or delete it and run `python -m "
+        "fcn_course.instructor translations` to write it again)"
+    ),
+    "translation.source_language_notebooks": (
+        "{default} is the language the notebooks are written in: nothing to translate; choose another language with "
+        "--lang"
+    ),
+    "translation.source_language_pages": (
+        "{default} is the language the pages are written in: nothing to translate; choose another language with --lang"
+    ),
+    "translation.catalogue_missing": (
+        "{path} is missing: run `python -m fcn_course.instructor translations --lang {edition}` and translate its "
+        "entries"
+    ),
+    "course.edition_missing": (
+        "the {edition} solution notebooks {missing} are missing: run `python -m fcn_course.instructor translations "
+        "--lang {edition}`, translate the catalogues of solutions/locale/{edition}/, then `python -m "
+        "fcn_course.instructor build`"
+    ),
+    "course.outline_mismatch": "the solution notebooks do not match the course outline:\n  {problems}",
+    "colab.origin_no_git": (
+        '{setting} is {origin!r} but git could not be run ({error}); write the repository as "owner/name" there'
+    ),
+    "colab.origin_not_github": (
+        '{setting} is {origin!r}, but `git remote get-url origin` in {repo_root} gives {found}, not a GitHub '
+        'repository: Colab opens notebooks from GitHub only. Write the repository as "owner/name" there.'
+    ),
+    "colab.bad_repository": '{setting} is {setting_value!r}: write a GitHub repository as "owner/name" (or {origin!r})',
+    "nbgrader.check_key_not_literal": (
+        "a check cell calls {call}: the first argument must be the key of a registered exercise "
+        "(fcn_course.checks.exercises())"
+    ),
+    "nbgrader.one_points_tag": "{cell}: write one tag {prefix}<whole number of points>; found {values}",
+    "nbgrader.points_tag_misplaced": (
+        "{cell}: a {prefix} tag belongs on a reflection answer or a self-check cell; nbgrader does not grade this one"
+    ),
+    "nbgrader.link": (
+        "{link} is a symbolic link: the export never writes through links. Nothing was written there; replace the "
+        "link by a folder, or export to another folder."
+    ),
+    "nbgrader.edited": (
+        "{path} already exists and differs from the export (edited in nbgrader?); move it away or export to another "
+        "folder"
+    ),
+    "nbgrader.not_built": (
+        "the {edition} solution notebooks are not built ({missing}): complete the translations, then run the build "
+        "(`python -m fcn_course.instructor check` lists what is missing)"
+    ),
+    "nbgrader.no_solution_notebooks": "no solution notebooks in {folder}: the export is made from them.",
+    "course.smoke_failed": "{label} failed while running in smoke mode:\n{error}",
+    "course.include_misplaced": "{cell}: an include tag goes on a code cell, and only one per cell",
+    "course.include_missing": (
+        "{label}: the included file {relative!r} does not exist; the include tag takes a path relative to the "
+        "repository root, e.g. 'include:solutions/fcn_alexnet.py'"
+    ),
+    "course.hint_gives_answer": (
+        "{label}: the hint {hint!r} gives the answer away (it holds the solution line {line!r}); say what to use or "
+        "why, and leave the line to the student"
+    ),
+    "course.student_not_python": (
+        "{label}: the student version is not valid Python ({error}, line {line}). Is '{begin}' indented like the "
+        "code it replaces?\n--- student version ---\n{source}"
+    ),
     # --- Challenges, "Desafios" in pt_BR (checks/challenges.py) --------------------------------------------------
     "exercise.miou-per-image": "mIoU per image versus mIoU over the dataset",
     "exercise.min-input-size": "the smallest input size a network accepts",
@@ -1518,6 +1793,9 @@ MESSAGES = {
         "course_args got profile={profile} and smoke={smoke}, which disagree; give only one of them."
     ),
     "config.unknown_profile": "unknown profile {profile}; choose one of {choices}.",
+    "environment.unknown_profile": (
+        "{variable}={value!r} is not a profile of the course; choose one of {choices} (for example {variable}=demo)."
+    ),
     "config.unknown_settings": (
         "unknown setting(s): {unknown}. The course's settings are {known} (for example course_args(epoch_num=10))."
     ),

@@ -234,6 +234,10 @@ MESSAGES = {
         "quatro peças (as classes das FCNs num dicionário, por exemplo {{\"alexnet\": FCN_AlexNet}}, e as três "
         "funções do exercício 3), não {given}."
     ),
+    "runs.bad_checkpoint_choice": "which deve ser 'best' ou 'last', não {which!r}.",
+    "runs.bad_phase": (
+        "um History tem as fases 'train' e 'val', não {phase!r}: use history['train'] ou history['val']."
+    ),
     "runs.unknown_format": (
         "{path} está no formato {found}, mas esta versão do curso lê o formato {known}: a pasta "
         "foi escrita por outra versão do curso (mais nova?). Nada foi alterado. Atualize o curso "
@@ -336,6 +340,38 @@ MESSAGES = {
         "imagem corrompida ou feita para travar o computador. Reduza a foto (por exemplo "
         "para uns 500 pixels de lado) e tente de novo."
     ),
+    # --- metrics (metrics) -------------------------------------------------------------------------------------
+    "metrics.not_an_array": (
+        "{name} deve ser um tensor do torch ou um array do numpy, não {type}: converta com torch.as_tensor(...) "
+        "ou np.asarray(...)."
+    ),
+    "metrics.num_classes_range": (
+        "num_classes deve estar entre 1 e 10000, não {num_classes}: passe o número de classes do seu conjunto "
+        "(por exemplo 3, para fundo, ônibus e pessoa)."
+    ),
+    "metrics.labels_not_integer": (
+        "labels deve conter índices inteiros de classe, mas tem dtype {dtype}: converta com labels.long()."
+    ),
+    "metrics.scores_other_classes": (
+        "preds parecem escores de forma {shape}, com {found} classes no eixo das classes, mas esta "
+        "ConfusionMatrix tem num_classes={num_classes}: confira o número de saídas da rede ou o num_classes."
+    ),
+    "metrics.float_without_class_axis": (
+        "preds de forma {shape} são números reais (float), mas não têm eixo de classes: passe os índices das "
+        "classes (por exemplo outputs.argmax(1)) ou os escores brutos [B, C, H, W]."
+    ),
+    "metrics.shapes_differ": (
+        "preds e labels não combinam: preds {preds} vs labels {labels}. Para labels [B, H, W], passe preds "
+        "[B, H, W] com índices de classe ou [B, C, H, W] com escores."
+    ),
+    "metrics.other_than_ignored": " (além do ignorado {ignore_index})",
+    "metrics.out_of_range": (
+        "{name} contém índices de classe {examples}{ignored} fora de 0..{last}: confira num_classes e o "
+        "mapeamento dos rótulos."
+    ),
+    "metrics.class_names_count": (
+        "{given} nomes de classes para {num_classes} classes: passe um nome por classe, na ordem dos índices."
+    ),
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",
     "figures.epoch": "época",
@@ -422,6 +458,30 @@ MESSAGES = {
     "figures.label_interpolation.bilinear": "bilinear, arredondado (errado;\nnão-classes em cor de void)",
     "figures.label_interpolation.invented": "pixels com índice inventado: {count}",
     "figures.label_interpolation.title": "Redimensionando um rótulo ×{factor:g}: nunca interpole índices de classe",
+    "figures.colorize_not_one_map": (
+        "colorize espera um mapa de rótulos [H, W], mas recebeu a forma {shape}: para um lote, pinte um item "
+        "por vez (por exemplo label[0])."
+    ),
+    "figures.label_out_of_range": (
+        "o rótulo tem valores {values} fora de 0..{last} e de {void} (void): confira classes=... (um nome por "
+        "índice) e o mapeamento dos rótulos."
+    ),
+    "figures.samples_no_classes": (
+        "passe classes=... (o conjunto de dados não tem o atributo .classes), por exemplo "
+        "classes=(\"background\", \"bus\", \"person\")."
+    ),
+    "figures.samples_empty": (
+        "o conjunto de dados está vazio: não há nada para mostrar. Confira a pasta dos dados e os filtros "
+        "(min_classes, max_samples)."
+    ),
+    "figures.batch_sizes_differ": (
+        "os lotes têm tamanhos diferentes: {images} imagens, {preds} predições, {labels} rótulos. Passe "
+        "imagens, predições e rótulos do mesmo lote."
+    ),
+    "figures.history_list_key": (
+        "a chave {key!r} do histórico guarda uma lista (um valor por classe): escolha uma chave escalar, "
+        "como 'loss_mean' ou 'miou_fg'."
+    ),
     # --- notebooks and definitions (definitions, widgets, colab) -----------------------------------------------
     "definitions.cell_name": "célula {number} de {notebook}",
     "definitions.error_at_line": "{error} (linha {line})",
@@ -1075,6 +1135,231 @@ MESSAGES = {
     ),
     "site.language_switch": "Esta página em:",
     "site.language_name": "Português",
+    "grade.no_such_path": "{path}: arquivo ou pasta não encontrado; confira o caminho das entregas.",
+    "grade.lock_not_created": (
+        "{lock} não pode ser criado ({error}): escolha uma --report-dir em que você possa escrever."
+    ),
+    "grade.folder_busy": (
+        "outra correção está escrevendo em {folder} (processo {holder}); espere ela terminar ou escolha outra "
+        "--report-dir."
+    ),
+    "grade.earlier_grading": (
+        "{folder} já tem as notas de uma correção anterior ({csv}); passe --replace para substituí-las, ou escolha "
+        "outra --report-dir."
+    ),
+    "grade.foreign_files": (
+        "{folder} tem arquivos que esta correção sobrescreveria e que nenhuma correção anterior escreveu: {files}; "
+        "tire-os de lá ou escolha outra --report-dir."
+    ),
+    "grade.csv_not_written": "{csv} não pôde ser escrito: {error}; os relatórios listados acima estão em {folder}.",
+    "grade.not_a_json_object": "o resultado não é um objeto JSON",
+    "site.no_finished_run": (
+        "nenhuma execução terminada do curso em {runs}: rode antes o trabalho principal (bash scripts/run_course.sh) "
+        "ou indique uma pasta de execução com --from."
+    ),
+    "site.missing_executed": (
+        "{run_dir} não tem o(s) notebook(s) executado(s) {missing}: o trabalho principal terminou lá? Rode-o de novo "
+        "(bash scripts/run_course.sh) ou indique outra pasta com --from."
+    ),
+    "site.foreign_output": (
+        "{out} existe e não foi feito pelo construtor do site; escolha outra --out ou apague essa pasta você mesmo."
+    ),
+    "site.solution_leak": (
+        "o site dos alunos mostraria código das soluções:\n  {lines}\nNada foi escrito. Refaça os notebooks dos "
+        "alunos (python -m fcn_course.instructor build) e rode o trabalho principal de novo."
+    ),
+    "site.no_sphinx": 'O Sphinx não está instalado: pip install -e ".[dev,instructor]"',
+    "site.sphinx_failed": "o Sphinx falhou (saída {code}):\n{stderr}",
+    "site.sphinx_warnings": "   avisos do Sphinx ({count}):\n   {warnings}",
+    "site.kind_student": "site dos alunos",
+    "site.kind_instructor": "site do instrutor (COM AS SOLUÇÕES)",
+    "site.built": ">> {kind} ({languages}) construído em {seconds:.0f}s: abra {index}",
+    "lms.roster_needs_id": (
+        "{path}: uma lista de alunos precisa de uma coluna 'id' (e pode ter name, email, match); encontrei {found}. "
+        "Acrescente a coluna id na primeira linha."
+    ),
+    "lms.nothing": "nada",
+    "lms.grades_not_found": (
+        "{path} não foi encontrado: rode antes `python -m fcn_course.instructor grade ... --report-dir {report_dir}`."
+    ),
+    "lms.unknown_weights": (
+        "exercício(s) desconhecido(s) {unknown} nos pesos; os exercícios são: {exercises}. Corrija as chaves do "
+        "arquivo de pesos."
+    ),
+    "lms.no_grade_column": "nenhuma coluna de nota entre {header}: indique-a com --grade-column.",
+    "lms.notebooks_without_exercises": "o(s) notebook(s) {unknown} não têm exercícios; os que têm: {notebooks}.",
+    "release.no_edition": (
+        "o curso não tem a edição {edition} ({folder} não existe): rode `python -m fcn_course.instructor "
+        "translations --lang {edition}`, traduza os catálogos e depois rode o build."
+    ),
+    "release.edition_notebook_missing": "{path} não existe: rode o build",
+    "release.edition_page_missing": (
+        "{path} não existe: a versão {edition} precisa ali da tradução de {original}; escreva-a (ou gere as "
+        "traduções) e faça a versão de novo"
+    ),
+    "release.edition_incomplete": "a edição {edition} está incompleta:\n  {problems}",
+    "release.top_file_missing": (
+        "{path} não existe; a versão dos alunos precisa dele. Restaure-o no repositório do curso (git checkout -- "
+        "{name})."
+    ),
+    "release.gives_away_solutions": (
+        "a versão dos alunos entregaria soluções ({count} linha(s)):\n  {lines}\nTire essas linhas desses arquivos. "
+        "Uma linha genérica que não é de fato uma solução pode ser listada em {allowlist}."
+    ),
+    "release.choose_another_out": "Escolha outra --out: uma pasta nova ou vazia, ou a pasta de uma versão anterior.",
+    "release.out_holds_repository": (
+        "--out {out} é ou contém o repositório {repo}: a versão substituiria arquivos do repositório. Nada foi "
+        "alterado. {fix}"
+    ),
+    "release.out_inside_copied": (
+        "--out {out} fica dentro de {copied}, que a versão copia do repositório {repo}. Nada foi alterado. {fix}"
+    ),
+    "release.out_holds_link": (
+        "--out {out} contém {entry}, um link simbólico: a versão nunca grava através de links. Nada foi alterado. {fix}"
+    ),
+    "release.out_holds_foreign": (
+        "--out {out} contém arquivos que a versão não fez ({shown}); ela só substitui a sua própria versão anterior "
+        "(uma pasta {name}/ com {marker}). Nada foi alterado. Escolha outra --out: uma pasta nova ou vazia."
+    ),
+    "release.no_solution_notebooks": (
+        "nenhum notebook de solução em {folder}: a versão dos alunos é feita a partir deles."
+    ),
+    "release.out_of_date": "os notebooks estão desatualizados; rode antes o build:\n  {problems}",
+    "release.written": "Versão dos alunos gravada em {path}",
+    "publish.no_git": "não foi possível rodar o git ({error}): instale o git e publique de novo.",
+    "publish.git_failed": "`git {command}` falhou em {folder}:\n{stderr}",
+    "publish.out_in_repository": (
+        "{out} é, contém ou fica dentro do repositório do curso {repo}: o repositório dos alunos vai numa pasta só "
+        "dele. Nada foi alterado."
+    ),
+    "publish.out_foreign": (
+        "{out} contém arquivos que o `publish` não escreveu (nenhum .git com {marker}); escolha uma pasta nova ou "
+        "vazia. Nada foi alterado."
+    ),
+    "publish.uncommitted": (
+        "{out} tem mudanças não registradas (commit); a próxima publicação as substituiria. O repositório dos alunos "
+        "é gerado: faça a mudança no repositório do curso e depois publique (ou registre ou descarte as mudanças lá "
+        "antes). Nada foi alterado."
+    ),
+    "publish.colab_elsewhere": (
+        'no Colab, os notebooks abrem e instalam de github.com/{configured}, não de {repository}: escreva REPOSITORY '
+        '= "{repository}" em fcn_course/colab.py, rode `python -m fcn_course.instructor build`, registre (commit) e '
+        'publique de novo. Nada foi alterado.'
+    ),
+    "publish.unchanged": "{out}: a versão dos alunos não mudou desde a última publicação; nada foi registrado.",
+    "publish.committed": (
+        "Repositório dos alunos registrado em {out}. Para publicá-lo (na primeira vez, crie antes o repositório "
+        "público github.com/{target}):\n  cd {out}\n{remote}  git push -u origin {branch}"
+    ),
+    "instructor.no_repository": (
+        'erro: o repositório do curso (uma pasta com {solutions}/) não foi encontrado em {package_root} nem em '
+        '{cwd}. Rode os comandos do instrutor a partir de um clone do repositório do curso, instalado com: pip '
+        'install -e ".[dev,instructor]"'
+    ),
+    "mathjax.not_installed": (
+        'O MathJax das páginas offline vem do pacote \'jupyter-server-mathjax\', que não está instalado. Instale as '
+        'ferramentas do instrutor: pip install -e ".[dev,instructor]"'
+    ),
+    "mathjax.file_missing": (
+        "{path} não existe: reinstale o jupyter-server-mathjax (pip install --force-reinstall jupyter-server-mathjax)."
+    ),
+    "sandbox.unknown_mode": "sandbox deve ser um de {choices}, não {mode!r}.",
+    "sandbox.no_bwrap": (
+        "--sandbox bwrap: o bubblewrap (bwrap) não está instalado ou não consegue criar seus namespaces aqui; "
+        "instale-o (Debian/Ubuntu: apt-get install bubblewrap) ou use --sandbox none"
+    ),
+    "grade.zygote_not_started": "o processo-modelo (zygote) da correção não começou",
+    "grade.zygote_ended": "o processo-modelo (zygote) da correção terminou",
+    "grade.zygote_failed": "o processo-modelo (zygote) da correção falhou: {error}",
+    "grade.zygote_fallback": "correção: {error}; esta entrega roda num processo novo",
+    "markers.begin_not_alone": (
+        "linha {number}: '{begin}' deve ficar sozinho na sua linha, opcionalmente seguido de ': <dica>'; veio {line!r}"
+    ),
+    "markers.nested": (
+        "linha {number}: '{begin}' dentro da região aberta na linha {opened} (regiões não podem ser aninhadas; "
+        "acrescente '{end}' antes dele)"
+    ),
+    "markers.end_not_alone": "linha {number}: '{end}' deve ficar sozinho na sua linha; veio {line!r}",
+    "markers.end_without_begin": "linha {number}: '{end}' sem um '{begin}' antes dele",
+    "markers.where_alone": "sozinha na linha",
+    "markers.where_inside": "dentro de uma região '{begin}'",
+    "markers.hint_misplaced": (
+        "linha {number}: uma linha de dica ('{hint}' ou '{skeleton}') deve estar {where}; veio {line!r}"
+    ),
+    "markers.empty_hint": "linha {number}: '{hint}' sem uma dica depois dele",
+    "markers.never_closed": "linha {number}: '{begin}' nunca é fechado por '{end}'",
+    "translation.unknown_folders": (
+        "{folder} tem a(s) pasta(s) {unknown}, que não são línguas do catálogo de mensagens além de {default} "
+        "({languages}): acrescente antes o catálogo fcn_course/messages/<língua>.py, ou apague a pasta"
+    ),
+    "translation.unreadable": "não consigo ler o catálogo de tradução {path}: {error}",
+    "translation.invalid": (
+        "{path} não é um catálogo gettext válido: {error}. Corrija-o (ou apague-o e rode `python -m "
+        "fcn_course.instructor translations` para gerá-lo de novo)"
+    ),
+    "translation.source_language_notebooks": (
+        "{default} é a língua em que os notebooks são escritos: não há nada para traduzir; escolha outra língua com "
+        "--lang"
+    ),
+    "translation.source_language_pages": (
+        "{default} é a língua em que as páginas são escritas: não há nada para traduzir; escolha outra língua com "
+        "--lang"
+    ),
+    "translation.catalogue_missing": (
+        "{path} não existe: rode `python -m fcn_course.instructor translations --lang {edition}` e traduza as "
+        "entradas dele"
+    ),
+    "course.edition_missing": (
+        "os notebooks de solução {edition} {missing} não existem: rode `python -m fcn_course.instructor translations "
+        "--lang {edition}`, traduza os catálogos de solutions/locale/{edition}/ e depois `python -m "
+        "fcn_course.instructor build`"
+    ),
+    "course.outline_mismatch": "os notebooks de solução não correspondem ao roteiro do curso:\n  {problems}",
+    "colab.origin_no_git": (
+        '{setting} é {origin!r}, mas não foi possível rodar o git ({error}); escreva ali o repositório como "dono/nome"'
+    ),
+    "colab.origin_not_github": (
+        '{setting} é {origin!r}, mas `git remote get-url origin` em {repo_root} dá {found}, que não é um repositório '
+        'do GitHub: o Colab só abre notebooks do GitHub. Escreva ali o repositório como "dono/nome".'
+    ),
+    "colab.bad_repository": (
+        '{setting} é {setting_value!r}: escreva um repositório do GitHub como "dono/nome" (ou {origin!r})'
+    ),
+    "nbgrader.check_key_not_literal": (
+        "uma célula de verificação chama {call}: o primeiro argumento deve ser a chave de um exercício registrado "
+        "(fcn_course.checks.exercises())"
+    ),
+    "nbgrader.one_points_tag": "{cell}: escreva uma única tag {prefix}<número inteiro de pontos>; encontrei {values}",
+    "nbgrader.points_tag_misplaced": (
+        "{cell}: uma tag {prefix} vai numa resposta de reflexão ou numa célula de verificação; o nbgrader não "
+        "corrige esta"
+    ),
+    "nbgrader.link": (
+        "{link} é um link simbólico: a exportação nunca grava através de links. Nada foi gravado ali; troque o link "
+        "por uma pasta, ou exporte para outra pasta."
+    ),
+    "nbgrader.edited": (
+        "{path} já existe e difere da exportação (editado no nbgrader?); tire-o de lá ou exporte para outra pasta"
+    ),
+    "nbgrader.not_built": (
+        "os notebooks de solução {edition} não estão construídos ({missing}): complete as traduções e depois rode o "
+        "build (`python -m fcn_course.instructor check` lista o que falta)"
+    ),
+    "nbgrader.no_solution_notebooks": "nenhum notebook de solução em {folder}: a exportação é feita a partir deles.",
+    "course.smoke_failed": "{label} falhou ao rodar no modo smoke:\n{error}",
+    "course.include_misplaced": "{cell}: uma tag include vai numa célula de código, e só uma por célula",
+    "course.include_missing": (
+        "{label}: o arquivo incluído {relative!r} não existe; a tag include recebe um caminho relativo à raiz do "
+        "repositório, por exemplo 'include:solutions/fcn_alexnet.py'"
+    ),
+    "course.hint_gives_answer": (
+        "{label}: a dica {hint!r} entrega a resposta (ela contém a linha da solução {line!r}); diga o que usar ou "
+        "por quê, e deixe a linha para o aluno"
+    ),
+    "course.student_not_python": (
+        "{label}: a versão do aluno não é Python válido ({error}, linha {line}). O '{begin}' está indentado como o "
+        "código que ele substitui?\n--- versão do aluno ---\n{source}"
+    ),
     # --- Desafios (checks/challenges.py) -------------------------------------------------------------------------
     "exercise.miou-per-image": "mIoU por imagem contra mIoU do conjunto",
     "exercise.min-input-size": "o menor tamanho de entrada de uma rede",
@@ -1513,6 +1798,9 @@ MESSAGES = {
         "course_args recebeu profile={profile} e smoke={smoke}, que não combinam; passe só um dos dois."
     ),
     "config.unknown_profile": "perfil {profile} desconhecido; escolha um de {choices}.",
+    "environment.unknown_profile": (
+        "{variable}={value!r} não é um perfil do curso; escolha um de {choices} (por exemplo {variable}=demo)."
+    ),
     "config.unknown_settings": (
         "configuração(ões) desconhecida(s): {unknown}. As configurações do curso são {known} "
         "(por exemplo course_args(epoch_num=10))."

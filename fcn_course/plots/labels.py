@@ -35,7 +35,7 @@ def colorize(label, classes=None) -> np.ndarray:
     """
     label = as_numpy(label)
     if label.ndim != 2:
-        raise ValueError(f"colorize expects one label map [H, W], got shape {label.shape}")
+        raise ValueError(text("figures.colorize_not_one_map", shape=label.shape))
     if classes is None:
         classes = VOC_CLASSES
     palette = np.zeros((256, 3), dtype=np.uint8)
@@ -46,7 +46,7 @@ def colorize(label, classes=None) -> np.ndarray:
     valid = (values == VOID) | ((values >= 0) & (values < len(classes)))
     if not valid.all():
         unexpected = np.unique(values[~valid])[:5].tolist()
-        raise ValueError(f"label has values {unexpected} outside 0..{len(classes) - 1} and {VOID} (void)")
+        raise ValueError(text("figures.label_out_of_range", values=unexpected, last=len(classes) - 1, void=VOID))
     return palette[values]
 
 
@@ -95,9 +95,9 @@ def show_samples(dataset, n: int = 4, classes=None, seed: int = 0) -> Figure:
     """
     classes = classes if classes is not None else getattr(dataset, "classes", None)
     if classes is None:
-        raise ValueError("pass classes=... (the dataset has no .classes attribute)")
+        raise ValueError(text("figures.samples_no_classes"))
     if len(dataset) == 0:
-        raise ValueError("the dataset is empty: nothing to show")
+        raise ValueError(text("figures.samples_empty"))
     n = min(n, len(dataset))
     indices = np.random.default_rng(seed).choice(len(dataset), size=n, replace=False)
     items = [dataset[int(index)] for index in indices]
@@ -135,7 +135,7 @@ def show_predictions(
     if images.dim() == 3:  # a single image without batch axis
         images, preds, labels = images[None], preds[None], labels[None]
     if not (len(images) == len(preds) == len(labels)):
-        raise ValueError(f"batch sizes differ: {len(images)} images, {len(preds)} preds, {len(labels)} labels")
+        raise ValueError(text("figures.batch_sizes_differ", images=len(images), preds=len(preds), labels=len(labels)))
     if classes is None:
         highest = max(int(preds.max()), int(np.max(labels, initial=0, where=labels != VOID)))
         classes = VOC_CLASSES[: highest + 1]

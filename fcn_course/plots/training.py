@@ -81,7 +81,7 @@ def _series(entries, key):
             continue
         value = entry[key]
         if isinstance(value, (list, tuple)):
-            raise ValueError(f"history key {key!r} holds a list (one value per class); pick a scalar key")
+            raise ValueError(text("figures.history_list_key", key=key))
         epochs.append(entry["epoch"])
         values.append(math.nan if value is None else float(value))
     return np.array(epochs), np.array(values, dtype=float)

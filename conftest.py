@@ -2,10 +2,23 @@
 
 The whole suite runs in smoke mode: synthetic VOC written under .cache/ in the repository, tiny
 settings, a non-interactive matplotlib backend and static figures instead of widgets.
+
+The README's test command runs the tests in parallel (pytest-xdist, one worker per CPU core). Three things
+keep the workers out of each other's way:
+
+- each worker trains into its own runs folder (``.cache/runs/gw0``, ``gw1`` ...): two notebooks that train the
+  same configuration never write into the same run at once;
+- the cells of a solution notebook run in order in one kernel, and notebook 05 adopts the runs 02 and 04
+  trained: each edition's solution notebooks go to one worker together, in the course's order (the scheduler
+  below; pytest-xdist's own ``--dist loadgroup`` cannot rename the items of pytest 9);
+- the smoke profile's synthetic twin is written once, before the workers start, so that no worker reads a
+  picture another one is still writing.
 """
 
 import os
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent
 
@@ -13,4 +26,28 @@ os.environ["FCN_COURSE_SMOKE"] = "1"
 os.environ.setdefault("FCN_COURSE_DATA", str(ROOT / ".cache" / "data"))
 os.environ.setdefault("FCN_COURSE_STATIC", "1")
 os.environ["MPLBACKEND"] = "Agg"
-os.environ.setdefault("FCN_COURSE_RUNS", str(ROOT / ".cache" / "runs"))
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1 ... in pytest-xdist's workers; None otherwise
+os.environ.setdefault("FCN_COURSE_RUNS", str(ROOT / ".cache" / "runs" / (WORKER or "main")))
+
+
+def pytest_configure(config):
+    """Before parallel workers start (in the process that starts them): the smoke twin, written once."""
+    if WORKER is None and getattr(config.option, "numprocesses", None):
+        from fcn_course.config import course_args
+        from fcn_course.synthetic import ensure_synthetic_voc
+
+        args = course_args()
+        ensure_synthetic_voc(args["root"], args["synthetic"])
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, called in the process that starts the workers
+def pytest_xdist_make_scheduler(config, log):
+    """Send each edition's solution notebooks to one worker, in order; every other test on its own."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EditionsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return str(Path(path).parent) if path.endswith(".ipynb") else nodeid
+
+    return EditionsTogether(config, log)

@@ -11,7 +11,12 @@ from fcn_course.environment import LANG_ENV
 from fcn_course.synthetic import make_synthetic_voc
 
 # Hooks that fail a test starting a Jupyter kernel or another process without the marker that says so (fast lane).
-from process_markers import pytest_configure, pytest_runtest_makereport, pytest_unconfigure  # noqa: F401, E402
+from process_markers import (  # noqa: F401, E402
+    pytest_configure,
+    pytest_runtest_makereport,
+    pytest_runtest_protocol,
+    pytest_unconfigure,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -25,9 +25,12 @@ def is_kernel(command) -> bool:
 
 
 def is_version_probe(command) -> bool:
-    """Whether a command only asks a program for its version (``pandoc --version``, run by a library at import)."""
+    """Whether a command only asks a program for its version (``pandoc --version``, run by a library at import)
+    or the machine for its processor (``uname -p``: ``platform.processor()``, once per process; in a parallel
+    run, during the first test of each worker)."""
     words = command.split() if isinstance(command, (str, bytes)) else list(command)
-    return len(words) == 2 and str(words[1]) == "--version"
+    words = [str(word) for word in words]
+    return len(words) == 2 and (words[1] == "--version" or words == ["uname", "-p"])
 
 
 def missing_markers(markers, commands) -> list:
@@ -55,6 +58,13 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     subprocess.Popen.__init__ = _real_popen_init
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Forget what started before this test: the notebooks' kernels (nbval items lie outside tests/, where
+    these hooks do not run; in a parallel run they come before the tests of the same worker)."""
+    _started.clear()
 
 
 @pytest.hookimpl(hookwrapper=True)

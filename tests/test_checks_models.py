@@ -627,6 +627,30 @@ class FixedSizeOfTheFirstProbe(FCN_ProbeNet):
         return F.interpolate(self.scores(x), size=(96, 96), mode="bilinear", align_corners=False)
 
 
+class ReLUOverPositiveScores(nn.Module):
+    """Scores that are all positive before a final ReLU: flipping the last convolution's sign gives all zeros."""
+
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Sequential(nn.Conv2d(3, 3, 1))
+        with torch.no_grad():
+            self.classifier[0].weight.zero_()
+            self.classifier[0].bias.fill_(1.0)
+
+    def forward(self, x):
+        return F.relu(self.classifier(x))
+
+
+def test_a_final_relu_is_reported_even_when_the_flipped_scores_are_all_zero():
+    """Raw scores change sign with the last convolution; a ReLU's output stays non-negative (here all zero)."""
+    net = ReLUOverPositiveScores().eval()
+    x = torch.randn(2, 3, 8, 8)
+    problems = []
+    with pytest.raises(model_checks.Failed):
+        model_checks.check_raw_scores(net, x, net(x), problems, "net")
+    assert "a saída parece ter passado por ReLU no fim do forward" in problems[0]
+
+
 @pytest.mark.parametrize(
     "model_cls, skip, hint",
     [

@@ -18,6 +18,7 @@ def test_a_kernel_command_is_told_from_another_process():
 
 def test_a_version_probe_is_told_from_a_real_run():
     assert is_version_probe(["pandoc", "--version"]) and is_version_probe("pandoc --version")
+    assert is_version_probe(["uname", "-p"]) and not is_version_probe(["uname", "-a"])
     assert not is_version_probe(SCRIPT) and not is_version_probe([sys.executable, "--version", "-c", "pass"])
 
 
@@ -47,3 +48,12 @@ def test_a_process_started_by_a_test_is_recorded():
     process_markers._started.clear()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     assert process_markers._started[-1] == [sys.executable, "-c", "pass"]
+
+
+def test_processes_started_before_a_test_are_not_charged_to_it():
+    """A notebook's kernel (nbval, outside tests/) started before a test on the same worker is forgotten."""
+    import process_markers
+
+    process_markers._started.append(KERNEL)
+    process_markers.pytest_runtest_protocol(item=None, nextitem=None)
+    assert process_markers._started == []

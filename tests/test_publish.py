@@ -145,7 +145,7 @@ def test_a_git_failure_is_reported_with_git_own_message_as_text(course, tmp_path
     assert git_says.returncode != 0 and git_says.stderr.strip()
     with pytest.raises(PublishError) as refused:
         publish(course, out, names=TINY_OUTLINE)
-    assert str(refused.value) == f"`git status --porcelain` failed in {out.resolve()}:\n{git_says.stderr.strip()}"
+    assert str(refused.value) == f"`git status --porcelain` falhou em {out.resolve()}:\n{git_says.stderr.strip()}"
 
 
 def test_publish_checks_the_repository_the_colab_cells_name(course, tmp_path):

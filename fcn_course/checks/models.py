@@ -297,7 +297,7 @@ def check_raw_scores(
 
     An output that looks transformed (all probabilities, all non-negative...) is probed once more with the
     sign of the classifier's last convolution flipped: raw scores change sign with it, a final activation
-    keeps its look. Without that convolution only softmax and log_softmax (exact properties) are reported.
+    keeps its look (a ReLU over scores that were all positive gives all zeros: still non-negative). Without that convolution only softmax and log_softmax (exact properties) are reported.
     Only the activations in ``kinds`` are reported (a check with a more precise probe for one leaves it out).
     """
     kind = _activation_kind(output)
@@ -313,8 +313,8 @@ def check_raw_scores(
             finally:
                 for parameter in last.parameters():
                     parameter.neg_()
-        if _activation_kind(flipped) != kind:
-            return
+        if _activation_kind(flipped) != kind and not (kind == "ReLU" and flipped.min() >= 0):
+            return  # raw scores: they changed sign (a ReLU's output stays non-negative, all zero at worst)
     elif kind in ("sigmoid", "ReLU"):
         return
     problems.append(text("checks.models.not_raw_scores", kind=kind))

@@ -6,6 +6,7 @@ settings, a non-interactive matplotlib backend and static figures instead of wid
 The README's test command runs the tests in parallel (pytest-xdist, one worker per CPU core). Three things
 keep the workers out of each other's way:
 
+- each worker computes on one thread (``OMP_NUM_THREADS=1``; PyTorch would use every core in each worker);
 - each worker trains into its own runs folder (``.cache/runs/gw0``, ``gw1`` ...): two notebooks that train the
   same configuration never write into the same run at once;
 - the cells of a solution notebook run in order in one kernel, and notebook 05 adopts the runs 02 and 04
@@ -27,7 +28,12 @@ os.environ.setdefault("FCN_COURSE_DATA", str(ROOT / ".cache" / "data"))
 os.environ.setdefault("FCN_COURSE_STATIC", "1")
 os.environ["MPLBACKEND"] = "Agg"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1 ... in pytest-xdist's workers; None otherwise
-os.environ.setdefault("FCN_COURSE_RUNS", str(ROOT / ".cache" / "runs" / (WORKER or "main")))
+if WORKER is not None and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    # one thread per worker (and per kernel or process it starts): the workers already fill the cores
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Always here, never in a runs folder of the developer's own FCN_COURSE_RUNS (notebook 05 empties its smoke
+# folders); set, not defaulted, since the workers inherit the environment of the process that starts them.
+os.environ["FCN_COURSE_RUNS"] = str(ROOT / ".cache" / "runs" / (WORKER or "main"))
 
 
 def pytest_configure(config):

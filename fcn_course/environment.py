@@ -6,8 +6,9 @@ section "Environment variables".
 
 This module imports neither PyTorch nor the rest of the course except the profile table and the message
 catalogue (which imports no PyTorch either, and owns ``FCN_COURSE_LANG`` since every sentence it looks up asks
-for it: the name is re-exported here with the others), so that the instructor's tools (running notebooks in kernels, the main job) and the Colab set-up cell can use the names
-without loading PyTorch (``tests/test_environment.py`` checks it).
+for it: the name is re-exported here with the others), so that the instructor's tools (running notebooks in
+kernels, the main job) and the Colab set-up cell can use the names without loading PyTorch
+(``tests/test_environment.py`` checks it).
 """
 
 from __future__ import annotations

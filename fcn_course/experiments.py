@@ -454,13 +454,16 @@ class GridResult:
     def markdown_table(self) -> str:
         """The rows as a Markdown table (what report.md and the command line show)."""
         columns = (
-            ["configuration", "status", "best mIoU(fg)", "best epoch", "final mIoU(fg)"]
+            [
+                text(f"grid.column_{name}")
+                for name in ("configuration", "status", "best_miou", "best_epoch", "final_miou")
+            ]
             + [f"IoU {name}" for name in self.classes]
-            + ["Dice(fg)", "pixel acc.", "parameters", "s/epoch"]
+            + [text(f"grid.column_{name}") for name in ("dice", "pixel_accuracy", "parameters", "seconds_per_epoch")]
         )
         lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
         for row in self.rows():
-            status = row["status"]
+            status = text(f"grid.status_{row['status']}")
             if row["reason"]:
                 status += ": " + row["reason"].splitlines()[0].removesuffix(" Tried:")[:80]
             cells = [

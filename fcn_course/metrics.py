@@ -181,19 +181,20 @@ class ConfusionMatrix:
         """Per-class IoU and Dice as a small text table (``-`` for a class never seen)."""
         scores = self.compute()
         if class_names is None:
-            class_names = [f"class {c}" for c in range(self.num_classes)]
+            class_names = [text("metrics.table_unnamed_class", index=c) for c in range(self.num_classes)]
         if len(class_names) != self.num_classes:
             raise ValueError(text("metrics.class_names_count", given=len(class_names), num_classes=self.num_classes))
 
         def fmt(value: float) -> str:
             return f"{value:6.4f}" if not math.isnan(value) else "     -"
 
-        width = max(len("mean"), *(len(str(name)) for name in class_names))
-        lines = [f"{'class':<{width}}     IoU    Dice", "-" * (width + 16)]
+        class_heading, mean_heading = text("metrics.table_class"), text("metrics.table_mean")
+        width = max(len(class_heading), len(mean_heading), *(len(str(name)) for name in class_names))
+        lines = [f"{class_heading:<{width}}     IoU    Dice", "-" * (width + 16)]
         for name, iou, dice in zip(class_names, scores["iou"], scores["dice"]):
             lines.append(f"{str(name):<{width}}  {fmt(iou)}  {fmt(dice)}")
         lines.append("-" * (width + 16))
-        lines.append(f"{'mean':<{width}}  {fmt(scores['miou'])}  {fmt(scores['mdice'])}")
+        lines.append(f"{mean_heading:<{width}}  {fmt(scores['miou'])}  {fmt(scores['mdice'])}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

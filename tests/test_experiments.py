@@ -11,7 +11,7 @@ import pytest
 import torch
 import torchvision
 
-from fcn_course.messages import text
+from fcn_course.messages import speaking, text
 from fcn_course import engine, experiments, runs
 from fcn_course.config import course_args
 from fcn_course.experiments import GridResult, RunResult, load_grid, run_grid
@@ -565,3 +565,30 @@ def test_command_line_scratch_only_trains_the_scratch_runs_only(
     monkeypatch.setattr(GridResult, "write_report", lambda self, out_dir=None: {"report.md": tmp_path / "report.md"})
     assert experiments.main(["--backbones", "alexnet", "--out", str(tmp_path), *flags], ingredients=REFERENCE) == 0
     assert asked == [pretrained]
+
+
+def test_the_grid_table_speaks_the_readers_language_and_keeps_the_machine_values_in_the_rows(tmp_path):
+    """Students of the Portuguese edition read the table in notebook 05 and report.md: its headers and the
+    run statuses are labels from the catalogue; the rows (and report.csv) keep the language-neutral values."""
+    run = RunResult(
+        "alexnet",
+        True,
+        False,
+        "done",
+        history=history_with_the_best_epoch_in_the_middle(),
+        parameters=1000,
+        run_dir=tmp_path / "alexnet-skip-scratch",
+    )
+    failed = RunResult("vgg16", False, False, "failed", reason="disk full\nmore")
+    grid = GridResult([run, failed], {"classes": CLASSES}, tmp_path)
+    assert [row["status"] for row in grid.rows()] == ["done", "failed"]
+    for language in ("pt_BR", "en"):
+        with speaking(language):
+            header, rule, done_line, failed_line = grid.markdown_table().splitlines()
+        columns = [cell.strip() for cell in header.strip("|").split("|")]
+        assert columns[:2] == [text("grid.column_configuration", language), text("grid.column_status", language)]
+        assert f"IoU {CLASSES[-1]}" in columns and len(columns) == 9 + len(CLASSES)
+        assert rule.count("---") == len(columns)
+        assert done_line.split("|")[2].strip() == text("grid.status_done", language)
+        assert failed_line.split("|")[2].strip() == text("grid.status_failed", language) + ": disk full"
+    assert text("grid.column_status", "pt_BR") != text("grid.column_status", "en")

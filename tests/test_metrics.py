@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import confusion_matrix, f1_score, jaccard_score
 
+from fcn_course.messages import speaking, text
 from fcn_course.metrics import ConfusionMatrix, stored_score
 from helpers import raised_in_each_language
 
@@ -213,11 +214,22 @@ def test_out_of_range_prediction_on_void_pixel_is_ignored():
 
 def test_table_lists_every_class():
     cm, _ = scores_of(np.array([[0, 1, 1]]), np.array([[0, 1, 0]]), 3)
-    text = cm.table(["background", "bus", "person"])
-    assert "background" in text and "bus" in text and "mean" in text
-    assert "0.5000" in text  # IoU of background and bus
-    assert text.splitlines()[4].split()[-2:] == ["-", "-"]  # person never seen
-    assert str(cm).startswith("class")
+    table = cm.table(["background", "bus", "person"])
+    assert "background" in table and "bus" in table and text("metrics.table_mean") in table
+    assert "0.5000" in table  # IoU of background and bus
+    assert table.splitlines()[4].split()[-2:] == ["-", "-"]  # person never seen
+    assert str(cm).split()[0] == text("metrics.table_class")
+
+
+def test_the_class_table_speaks_the_readers_language():
+    """Notebook 01 prints this table to students: its headers come from the catalogue."""
+    cm, _ = scores_of(np.array([[0, 1]]), np.array([[0, 1]]), 2)
+    for language in ("pt_BR", "en"):
+        with speaking(language):
+            lines = cm.table(["background", "bus"]).splitlines()
+        assert lines[0].split() == [text("metrics.table_class", language), "IoU", "Dice"]
+        assert lines[-1].split()[0] == text("metrics.table_mean", language)
+    assert text("metrics.table_mean", "pt_BR") != text("metrics.table_mean", "en")
 
 
 def test_original_notebook_formula_is_recall_not_iou():
@@ -342,7 +354,7 @@ def test_the_table_has_rules_as_wide_as_its_header_above_and_below_the_classes()
     header, rule, first, second, closing, mean = lines
     assert rule == closing == "-" * len(header)
     assert len(first) == len(second) == len(mean) == len(header)
-    assert first.startswith("background") and mean.startswith("mean")
+    assert first.startswith("background") and mean.startswith(text("metrics.table_mean"))
 
 
 def test_repr_says_classes_void_and_how_many_pixels_were_counted():

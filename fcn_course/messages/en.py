@@ -365,6 +365,10 @@ MESSAGES = {
     "metrics.class_names_count": (
         "got {given} class names for {num_classes} classes: pass one name per class, in index order."
     ),
+    # the per-class table that ConfusionMatrix.table() prints
+    "metrics.table_class": "class",
+    "metrics.table_mean": "mean",
+    "metrics.table_unnamed_class": "class {index}",
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignored)",
     "figures.epoch": "epoch",
@@ -1830,6 +1834,20 @@ MESSAGES = {
         "the {profile} profile never downloads: no local copy of {file} (put it in the torch hub cache or in "
         "{weights_env} to run this configuration)"
     ),
+    # the grid's table (notebook 05, report.md): column headers and labels of the runs' statuses (machine values)
+    "grid.column_configuration": "configuration",
+    "grid.column_status": "status",
+    "grid.column_best_miou": "best mIoU(fg)",
+    "grid.column_best_epoch": "best epoch",
+    "grid.column_final_miou": "final mIoU(fg)",
+    "grid.column_dice": "Dice(fg)",
+    "grid.column_pixel_accuracy": "pixel acc.",
+    "grid.column_parameters": "parameters",
+    "grid.column_seconds_per_epoch": "s/epoch",
+    "grid.status_done": "done",
+    "grid.status_skipped": "skipped",
+    "grid.status_diverged": "diverged",
+    "grid.status_failed": "failed",
     "grid.report_written": "report: {path}",
     "report.title": "Comparison grid: backbone x skip connections x pretrained weights",
     "report.shared_settings": (

@@ -372,6 +372,10 @@ MESSAGES = {
     "metrics.class_names_count": (
         "{given} nomes de classes para {num_classes} classes: passe um nome por classe, na ordem dos índices."
     ),
+    # the per-class table that ConfusionMatrix.table() prints
+    "metrics.table_class": "classe",
+    "metrics.table_mean": "média",
+    "metrics.table_unnamed_class": "classe {index}",
     # --- figures (plots) ---------------------------------------------------------------------------------------
     "figures.void": "void (ignorado)",
     "figures.epoch": "época",
@@ -1838,6 +1842,20 @@ MESSAGES = {
         "o perfil {profile} nunca baixa nada: não há uma cópia local de {file} (ponha-a no cache do torch hub "
         "ou em {weights_env} para rodar esta configuração)"
     ),
+    # the grid's table (notebook 05, report.md): column headers and labels of the runs' statuses (machine values)
+    "grid.column_configuration": "configuração",
+    "grid.column_status": "situação",
+    "grid.column_best_miou": "melhor mIoU(fg)",
+    "grid.column_best_epoch": "melhor época",
+    "grid.column_final_miou": "mIoU(fg) final",
+    "grid.column_dice": "Dice(fg)",
+    "grid.column_pixel_accuracy": "acurácia de pixel",
+    "grid.column_parameters": "parâmetros",
+    "grid.column_seconds_per_epoch": "s/época",
+    "grid.status_done": "concluído",
+    "grid.status_skipped": "pulado",
+    "grid.status_diverged": "divergiu",
+    "grid.status_failed": "falhou",
     "grid.report_written": "relatório: {path}",
     "report.title": "Grade de comparação: backbone x conexões de atalho (skip) x pesos pré-treinados",
     "report.shared_settings": (

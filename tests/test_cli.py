@@ -151,7 +151,10 @@ def test_grid_exits_non_zero_when_a_run_failed(synthetic_voc_root, tmp_path, mon
         ]
     )
     printed = capsys.readouterr().out
-    assert "| alexnet-noskip-scratch | failed" in printed and "| alexnet-skip-scratch | done |" in printed
+    assert (
+        f"| alexnet-noskip-scratch | {text('grid.status_failed')}" in printed
+        and f"| alexnet-skip-scratch | {text('grid.status_done')} |" in printed
+    )
     assert code == 1
 
 

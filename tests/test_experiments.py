@@ -398,7 +398,10 @@ def test_command_line(synthetic_voc_root, tmp_path, monkeypatch, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out
-    assert "| alexnet-noskip-scratch | done |" in printed and "| alexnet-skip-scratch | done |" in printed
+    assert (
+        f"| alexnet-noskip-scratch | {text('grid.status_done')} |" in printed
+        and f"| alexnet-skip-scratch | {text('grid.status_done')} |" in printed
+    )
     assert (out_dir / "report.md").is_file()
 
     assert experiments.main(["--backbones", "resnet", "--out", str(out_dir)], ingredients=REFERENCE) == 2
@@ -452,7 +455,7 @@ def test_command_line_with_the_students_notebooks(synthetic_voc_root, tmp_path, 
     assert code == 0
     printed = capsys.readouterr().out
     only = text("grid.only_defined", backbones="alexnet")
-    assert only in printed and "| alexnet-skip-scratch | done |" in printed
+    assert only in printed and f"| alexnet-skip-scratch | {text('grid.status_done')} |" in printed
     assert "vgg16" not in printed.split(only)[1]
 
     notebook_01 = notebook.with_name("01_dados_e_metricas.ipynb")

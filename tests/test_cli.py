@@ -74,8 +74,13 @@ def test_instructor_commands_refuse_a_repository_that_does_not_match_the_outline
     assert instructor_main([command]) == 1
     captured = capsys.readouterr()
     said = captured.out + captured.err
-    assert "01_demo.py is not a course notebook" in said and "02_fcn_alexnet.py is missing" in said
-    assert "fcn_course/outline.py" in said
+    stray = repo / "solutions" / "notebooks" / "01_demo.py"
+    outline = "fcn_course/outline.py"
+    assert (
+        text("course.outline_stray", path=stray, name="01_demo", outline=outline, folder="solutions/notebooks") in said
+    )
+    missing = f"{repo / 'solutions' / 'notebooks' / '02_fcn_alexnet'}.py"
+    assert text("course.outline_missing", path=missing, name="02_fcn_alexnet", outline=outline) in said
     assert snapshot(repo) == before
 
 

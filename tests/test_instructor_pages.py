@@ -20,6 +20,7 @@ from fcn_course.instructor.pages import (
 )
 from fcn_course.instructor.sync import check_in_sync
 from fcn_course.instructor.translation import TranslationError, read_catalogue, write_catalogue
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 from helpers import raised_in_each_language
 from tiny_course import NOTEBOOK_01, TINY_OUTLINE, make_repo, snapshot
@@ -284,9 +285,13 @@ def test_check_reports_a_translated_page_that_differs_from_its_catalogue(tmp_pat
     (repo / "notebooks/en/README.md").unlink()
     problems = check_in_sync(repo, TINY_OUTLINE)
     assert len(problems) == 2
-    assert "notebooks/en/README.md is missing: run the build" in problems[0]
-    assert "notebooks/en/referencia.md differs from what" in problems[1]
-    assert "solutions/locale/en/pages/referencia.po" in problems[1]
+    assert problems[0] == text("sync.file_missing", path=repo / "notebooks/en/README.md")
+    assert problems[1] == text(
+        "sync.page_differs",
+        path=repo / "notebooks/en/referencia.md",
+        page="notebooks/referencia.md",
+        catalogue="solutions/locale/en/pages/referencia.po",
+    )
 
 
 def test_a_page_edited_by_hand_is_never_overwritten_unless_forced(tmp_path):

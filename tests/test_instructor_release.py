@@ -10,6 +10,8 @@ from fcn_course.instructor.leaks import LEAK_ALLOWLIST
 from fcn_course.instructor.release import ReleaseError, SolutionLeakError, release
 from fcn_course.messages import text
 from tiny_course import (
+    build_fix,
+    stray_message,
     BEGIN,
     END,
     ENGLISH_ANSWER,
@@ -90,17 +92,18 @@ def test_release_refuses_stale_student_notebooks(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     edit_solution_py(repo)
-    with pytest.raises(ReleaseError, match="run the build"):
+    with pytest.raises(ReleaseError) as error:
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert str(error.value).endswith(build_fix())
 
 
 def test_release_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     stray = add_stray_solution(repo)
-    with pytest.raises(ReleaseError, match="not a course notebook") as error:
+    with pytest.raises(ReleaseError) as error:
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
-    assert f"{stray} is not a course notebook" in str(error.value) and "run the build" not in str(error.value)
+    assert stray_message(stray) in str(error.value) and build_fix() not in str(error.value)
     assert not (tmp_path / "dist").exists()
 
 
@@ -108,8 +111,13 @@ def test_release_refuses_a_student_notebook_the_outline_does_not_name(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     (repo / "notebooks" / "scratch.ipynb").write_text("{}")  # not a course notebook: check reports it
-    with pytest.raises(ReleaseError, match="scratch.ipynb has no solution notebook"):
+    with pytest.raises(ReleaseError) as error:
         release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    orphan = repo / "notebooks" / "scratch.ipynb"
+    outline = "fcn_course/outline.py"
+    assert text(
+        "sync.orphan_student", path=orphan, solutions="solutions/notebooks", name="scratch", outline=outline
+    ) in str(error.value)
 
 
 def test_release_leaves_out_the_instructor_wing(tmp_path):
@@ -346,9 +354,9 @@ def test_the_release_marker_file_speaks_the_release_language(english_repo, tmp_p
 @pytest.mark.parametrize("page", ["README.md", "referencia.md"])
 def test_the_english_release_needs_the_english_pages(english_repo, tmp_path, page):
     (english_repo / "notebooks" / "en" / page).unlink()
-    with pytest.raises(ReleaseError, match="run the build") as error:  # the build writes it from its catalogue
+    with pytest.raises(ReleaseError) as error:  # the build writes it from its catalogue
         release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language="en")
-    assert str(english_repo / "notebooks" / "en" / page) in str(error.value)
+    assert text("sync.file_missing", path=english_repo / "notebooks" / "en" / page) in str(error.value)
     assert not (tmp_path / "dist").exists()
 
 
@@ -363,8 +371,9 @@ def test_the_release_of_an_untranslated_language_says_how_to_translate(tmp_path)
 def test_the_english_release_refuses_an_english_notebook_edited_by_hand(english_repo, tmp_path):
     path = english_repo / "notebooks" / "en" / "01_demo.py"
     path.write_text(path.read_text() + "\n# %%\nprint('mine')\n")
-    with pytest.raises(ReleaseError, match="run the build"):
+    with pytest.raises(ReleaseError) as error:
         release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, language="en")
+    assert str(error.value).endswith(build_fix())
 
 
 @pytest.mark.parametrize("language", ["pt_BR", "en"])

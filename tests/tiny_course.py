@@ -13,6 +13,7 @@ import jupytext
 
 from fcn_course.instructor.markers import BEGIN_MARKER as BEGIN
 from fcn_course.instructor.markers import END_MARKER as END
+from fcn_course.messages import text
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TINY_OUTLINE = ("01_demo",)  # the tiny course's outline: the ``names`` its build, check and release take
@@ -83,8 +84,8 @@ def make_repo(tmp_path: Path, notebooks=None) -> Path:
     (repo / "jupytext.toml").write_text((REPO_ROOT / "jupytext.toml").read_text())
     for name in ("README.md", "environment.yml", "pyproject.toml"):
         (repo / name).write_text(f"{name}\n")
-    for name, text in (notebooks or {"01_demo": NOTEBOOK_01}).items():
-        (repo / "solutions" / "notebooks" / f"{name}.py").write_text(percent(text))
+    for name, source in (notebooks or {"01_demo": NOTEBOOK_01}).items():
+        (repo / "solutions" / "notebooks" / f"{name}.py").write_text(percent(source))
     return repo
 
 
@@ -101,6 +102,18 @@ def add_stray_solution(repo) -> Path:
     path = repo / "solutions" / "notebooks" / "05_extra.py"
     path.write_text("# %% [markdown]\n# # Extra\n")
     return path
+
+
+def build_fix() -> str:
+    """How every "out of date" line of ``check`` ends (in the active language): run the build."""
+    return text("sync.file_missing", path="").rsplit(": ", 1)[1]
+
+
+def stray_message(path: Path) -> str:
+    """What build, check and release say about a solution notebook the outline does not name (and its fix)."""
+    return text(
+        "course.outline_stray", path=path, name=path.stem, outline="fcn_course/outline.py", folder="solutions/notebooks"
+    )
 
 
 def edit_solution_py(repo):

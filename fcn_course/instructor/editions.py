@@ -100,9 +100,9 @@ def edition_problems(repo_root, solution, notebook: str) -> list:
             for suffix in NOTEBOOK_SUFFIXES:
                 path = repo_root / folder / f"{notebook}{suffix}"
                 if not path.exists():
-                    problems.append(f"{path} is missing: run the build")
+                    problems.append(text("sync.file_missing", path=path))
                 elif cell_signature(read_notebook(path)) != cell_signature(nb):
-                    problems.append(f"{path} differs from what its solution and catalogue generate: run the build")
+                    problems.append(text("sync.edition_differs", path=path))
     return problems
 
 

@@ -41,7 +41,7 @@ def stale_includes(nb, repo_root, name: str = "notebook") -> list[str]:
         relative = include_path(cell, name, index)
         label = cell_label(name, index, cell)
         if relative is not None and cell.source != included_text(repo_root, relative, label):
-            problems.append(f"{label} differs from {relative}")
+            problems.append(text("sync.include_differs", label=label, file=relative))
     return problems
 
 

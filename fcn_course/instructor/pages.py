@@ -179,12 +179,11 @@ def page_problems(repo_root) -> list:
             continue
         path = repo_root / edition_path(language, page)
         if not path.is_file():
-            problems.append(f"{path} is missing: run the build")
+            problems.append(messages.text("sync.file_missing", path=path))
         elif path.read_text(encoding="utf-8") != made:
+            catalogue = page_catalogue_path(repo_root, language, page).relative_to(repo_root).as_posix()
             problems.append(
-                f"{path} differs from what {(STUDENT_DIR / page).as_posix()} and "
-                f"{page_catalogue_path(repo_root, language, page).relative_to(repo_root).as_posix()} "
-                f"generate: run the build"
+                messages.text("sync.page_differs", path=path, page=(STUDENT_DIR / page).as_posix(), catalogue=catalogue)
             )
     return problems
 

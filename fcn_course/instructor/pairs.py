@@ -71,14 +71,12 @@ def outline_problems(repo_root, names=COURSE_NOTEBOOKS) -> list[str]:
     """Where ``solutions/notebooks/`` and the outline disagree, one message (with its fix) per file."""
     folder = Path(repo_root) / SOLUTION_DIR
     problems = [
-        f"{folder / name}.py is missing, yet COURSE_NOTEBOOKS in {OUTLINE_FILE} names it: write it, "
-        f"or remove '{name}' from the outline"
+        text("course.outline_missing", path=f"{folder / name}.py", outline=OUTLINE_FILE, name=name)
         for name in names
         if not (folder / f"{name}.py").is_file()
     ]
     problems += [
-        f"{path} is not a course notebook: add '{path.stem}' to COURSE_NOTEBOOKS in {OUTLINE_FILE} "
-        f"(in reading order) to build and publish it, or move it out of {SOLUTION_DIR.as_posix()}/"
+        text("course.outline_stray", path=path, name=path.stem, outline=OUTLINE_FILE, folder=SOLUTION_DIR.as_posix())
         for path in stray_notebooks(folder, names)
     ]
     return problems

@@ -33,15 +33,16 @@ from fcn_course.instructor.pairs import (
 )
 from fcn_course.instructor.pipeline import SOLUTION_SOURCE, student_notebook, transform
 from fcn_course.instructor.student import NotebookBuildError
+from fcn_course.messages import text
 from fcn_course.outline import COURSE_NOTEBOOKS
 
 
 def _solution_pair_problems(source: Path, nb) -> list[str]:
     ipynb = source.with_suffix(".ipynb")
     if not ipynb.exists():
-        return [f"{ipynb} is missing: run the build"]
+        return [text("sync.file_missing", path=ipynb)]
     if cell_signature(nbformat.read(ipynb, as_version=4)) != cell_signature(nb):
-        return [f"{ipynb} and {source.name} are out of sync (cell sources differ): run the build"]
+        return [text("sync.pair_out_of_sync", ipynb=ipynb, source=source.name)]
     return []
 
 
@@ -50,17 +51,15 @@ def _student_problems(repo_root: Path, source: Path, student) -> list[str]:
     for suffix in NOTEBOOK_SUFFIXES:
         path = repo_root / STUDENT_DIR / f"{source.stem}{suffix}"
         if not path.exists():
-            problems.append(f"{path} is missing: run the build")
+            problems.append(text("sync.file_missing", path=path))
         elif cell_signature(read_notebook(path)) != cell_signature(student):
-            problems.append(f"{path} differs from what {source} generates: run the build")
+            problems.append(text("sync.student_differs", path=path, source=source))
     return problems
 
 
 def _orphan_students(repo_root: Path, names) -> list[str]:
     return [
-        f"{path} has no solution notebook in {SOLUTION_DIR.as_posix()} and is not in the course outline: "
-        f"delete it, or write {SOLUTION_DIR.as_posix()}/{path.stem}.py and add '{path.stem}' to "
-        f"COURSE_NOTEBOOKS in {OUTLINE_FILE}"
+        text("sync.orphan_student", path=path, solutions=SOLUTION_DIR.as_posix(), name=path.stem, outline=OUTLINE_FILE)
         for path in stray_notebooks(repo_root / STUDENT_DIR, names)
     ]
 
@@ -70,7 +69,10 @@ def _source_problems(repo_root: Path, source: Path, config) -> list[str]:
     nb = read_py_notebook(source, config)
     problems = _solution_pair_problems(source, nb)
     try:
-        problems += [f"{source}: {stale}: run the build" for stale in stale_includes(nb, repo_root, source.stem)]
+        problems += [
+            text("sync.stale_include", source=source, problem=stale)
+            for stale in stale_includes(nb, repo_root, source.stem)
+        ]
         solution = transform(nb, SOLUTION_SOURCE, source.stem, repo_root)
         student = student_notebook(solution, source.stem)
         editions = edition_problems(repo_root, solution, source.stem)

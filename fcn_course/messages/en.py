@@ -1297,6 +1297,25 @@ MESSAGES = {
         "--lang {edition}`, translate the catalogues of solutions/locale/{edition}/, then `python -m "
         "fcn_course.instructor build`"
     ),
+    # what `check` (instructor/sync.py) lists as out of date, each line with its fix
+    "sync.file_missing": "{path} is missing: run the build",
+    "sync.pair_out_of_sync": "{ipynb} and {source} are out of sync (cell sources differ): run the build",
+    "sync.student_differs": "{path} differs from what {source} generates: run the build",
+    "sync.edition_differs": "{path} differs from what its solution and catalogue generate: run the build",
+    "sync.page_differs": "{path} differs from what {page} and {catalogue} generate: run the build",
+    "sync.orphan_student": (
+        "{path} has no solution notebook in {solutions} and is not in the course outline: delete it, or write "
+        "{solutions}/{name}.py and add '{name}' to COURSE_NOTEBOOKS in {outline}"
+    ),
+    "sync.stale_include": "{source}: {problem}: run the build",
+    "sync.include_differs": "{label} differs from {file}",
+    "course.outline_missing": (
+        "{path} is missing, yet COURSE_NOTEBOOKS in {outline} names it: write it, or remove '{name}' from the outline"
+    ),
+    "course.outline_stray": (
+        "{path} is not a course notebook: add '{name}' to COURSE_NOTEBOOKS in {outline} (in reading order) to "
+        "build and publish it, or move it out of {folder}/"
+    ),
     "course.outline_mismatch": "the solution notebooks do not match the course outline:\n  {problems}",
     "colab.origin_no_git": (
         '{setting} is {origin!r} but git could not be run ({error}); write the repository as "owner/name" there'

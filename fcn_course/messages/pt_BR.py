@@ -1318,6 +1318,25 @@ MESSAGES = {
         "--lang {edition}`, traduza os catálogos de solutions/locale/{edition}/ e depois `python -m "
         "fcn_course.instructor build`"
     ),
+    # what `check` (instructor/sync.py) lists as out of date, each line with its fix
+    "sync.file_missing": "{path} não existe: rode o build",
+    "sync.pair_out_of_sync": "{ipynb} e {source} estão dessincronizados (as células diferem): rode o build",
+    "sync.student_differs": "{path} difere do que {source} gera: rode o build",
+    "sync.edition_differs": "{path} difere do que a solução e o catálogo de tradução geram: rode o build",
+    "sync.page_differs": "{path} difere do que {page} e {catalogue} geram: rode o build",
+    "sync.orphan_student": (
+        "{path} não tem notebook de solução em {solutions} e não está no roteiro do curso: apague-o, ou escreva "
+        "{solutions}/{name}.py e acrescente '{name}' a COURSE_NOTEBOOKS em {outline}"
+    ),
+    "sync.stale_include": "{source}: {problem}: rode o build",
+    "sync.include_differs": "{label} difere de {file}",
+    "course.outline_missing": (
+        "{path} não existe, mas COURSE_NOTEBOOKS em {outline} o nomeia: escreva-o, ou tire '{name}' do roteiro"
+    ),
+    "course.outline_stray": (
+        "{path} não é um notebook do curso: acrescente '{name}' a COURSE_NOTEBOOKS em {outline} (na ordem de "
+        "leitura) para construí-lo e publicá-lo, ou tire-o de {folder}/"
+    ),
     "course.outline_mismatch": "os notebooks de solução não correspondem ao roteiro do curso:\n  {problems}",
     "colab.origin_no_git": (
         '{setting} é {origin!r}, mas não foi possível rodar o git ({error}); escreva ali o repositório como "dono/nome"'

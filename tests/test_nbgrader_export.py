@@ -27,7 +27,7 @@ from fcn_course.instructor.nbgrader_export import (
     nbgrader_notebook,
 )
 from fcn_course.outline import COURSE_NOTEBOOKS
-from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo
+from tiny_course import REPO_ROOT, TINY_OUTLINE, add_stray_solution, make_repo, stray_message
 
 
 def nbgrader_code_stub(goal_prefix: str = GOAL_PREFIX):
@@ -111,9 +111,9 @@ def test_export_refuses_a_solution_notebook_the_outline_does_not_name(tmp_path):
     repo = make_repo(tmp_path)
     build(repo, names=TINY_OUTLINE, quiet=True)
     stray = add_stray_solution(repo)
-    with pytest.raises(NbgraderExportError, match="not a course notebook") as error:
+    with pytest.raises(NbgraderExportError) as error:
         export_nbgrader(repo, tmp_path / "course", names=TINY_OUTLINE)
-    assert str(stray) in str(error.value)
+    assert stray_message(stray) in str(error.value)
     assert not (tmp_path / "course").exists()
 
 

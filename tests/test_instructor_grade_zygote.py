@@ -5,6 +5,8 @@ also run through a zygote there (its ``zygotes`` fixture)."""
 
 import os
 import random
+import subprocess
+import sys
 
 import pytest
 from test_instructor_grade import (
@@ -101,6 +103,38 @@ def test_a_zygote_that_fails_is_replaced_by_a_fresh_process(tmp_path, capsys):
     result = grade(submission, quiet=True, sandbox_mode="none", zygotes=Broken())
     assert result["status"] == OK and result["passed"] == 1
     assert "esta entrega roda num processo novo" in capsys.readouterr().err
+
+
+def test_a_zygote_that_does_not_say_it_is_ready_is_ended_and_the_grader_is_told(monkeypatch):
+    monkeypatch.setattr(grade_zygote, "READY", "a word the zygote never says")
+    with pytest.raises(grade_zygote.ZygoteGone) as gone:
+        grade_zygote.Zygote()
+    assert str(gone.value) == text("grade.zygote_not_started")
+
+
+def test_a_zygote_that_dies_or_hangs_up_is_reported_and_closed(tmp_path):
+    zygote = grade_zygote.Zygote()
+    process = zygote.process
+    process.kill()
+    process.wait()
+    with pytest.raises(grade_zygote.ZygoteGone) as gone:
+        zygote.run({}, 5, cwd=tmp_path, env={})
+    assert str(gone.value).startswith(text("grade.zygote_failed", error="").strip())  # the pipe is broken
+    assert process.stdin.closed
+
+    zygote = grade_zygote.Zygote()
+    zygote.process.kill()
+    zygote.process.wait()
+    zygote.process = subprocess.Popen(  # reads the request, then hangs up without an answer
+        [sys.executable, "-c", "import sys; sys.stdin.readline()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with pytest.raises(grade_zygote.ZygoteGone) as gone:
+        zygote.run({}, 5, cwd=tmp_path, env={})
+    assert str(gone.value) == text("grade.zygote_ended")
+    assert zygote.process.stdout.closed
 
 
 def test_a_class_is_graded_through_one_zygote_per_job_and_they_end_with_it(tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ both splits through the transforms and testing the classes, on every run, before
 JSON file. Both sides below prepare train and val, then fetch the first training batch.
 
 Run: ``.venv/bin/python benchmarks/bench_data.py`` (about half a minute on 2 CPU cores). It builds a
-synthetic VOC tree (500 pictures of 320x240) in a temporary folder.
+synthetic VOC tree (500 pictures of 320x240) in a temporary folder and prints how long that took too (the
+twin must stay quick to build: every test session and the main job make one).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import torch  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
 from fcn_course.data import DEFAULT_CLASSES, VOCSubset, make_synthetic_voc  # noqa: E402
+from machine import cpu_model  # noqa: E402 - benchmarks/machine.py, next to this file
 
 N_TRAIN = 300
 N_VAL = 200
@@ -61,6 +63,7 @@ def main() -> None:
     # One thread, as in DataLoader workers: tensor ops on single pictures gain nothing from more, and on a
     # busy 2-core machine several threads make them many times slower.
     torch.set_num_threads(1)
+    print(f"machine: {cpu_model()}")
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         root = make_synthetic_voc(folder, n_train=N_TRAIN, n_val=N_VAL, size=PICTURE_SIZE, seed=0)

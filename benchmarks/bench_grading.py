@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -44,21 +43,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
 from fcn_course.environment import SMOKE_ENV  # noqa: E402 - after the path is set
+from machine import cpu_model  # noqa: E402 - benchmarks/machine.py, next to this file
 
 DEFAULT_SUBMISSION = ROOT / "solutions" / "notebooks" / "02_fcn_alexnet.ipynb"
 TARGETS = {"cpu_s": 10.0, "peak_mb": 600.0, "class_minutes_80x4_on_2_cores": 15.0}
-
-
-def cpu_model() -> str:
-    """``lscpu``'s model name (else platform's), and the number of cores this process may use."""
-    model = platform.processor() or platform.machine()
-    try:
-        lines = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout.splitlines()
-        model = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("Model name")), model)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} core(s), load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
 
 
 def _cpu(usage) -> float:

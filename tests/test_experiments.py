@@ -141,16 +141,20 @@ def history_with_the_best_epoch_in_the_middle():
     return history
 
 
-def test_the_best_epoch_is_reported_even_when_it_is_not_the_last(tmp_path):
-    run = RunResult(
+def run_with_the_best_epoch_in_the_middle(folder) -> RunResult:
+    return RunResult(
         "alexnet",
         True,
         False,
         "done",
         history=history_with_the_best_epoch_in_the_middle(),
         parameters=1000,
-        run_dir=tmp_path / "alexnet-skip-scratch",
+        run_dir=folder / "alexnet-skip-scratch",
     )
+
+
+def test_the_best_epoch_is_reported_even_when_it_is_not_the_last(tmp_path):
+    run = run_with_the_best_epoch_in_the_middle(tmp_path)
     assert run.best_val()["epoch"] == 2 and run.best_val()["miou_fg"] == 0.6
     assert run.final_val()["epoch"] == 3
     (row,) = GridResult([run], {"classes": CLASSES}, tmp_path).rows()
@@ -573,15 +577,7 @@ def test_command_line_scratch_only_trains_the_scratch_runs_only(
 def test_the_grid_table_speaks_the_readers_language_and_keeps_the_machine_values_in_the_rows(tmp_path):
     """Students of the Portuguese edition read the table in notebook 05 and report.md: its headers and the
     run statuses are labels from the catalogue; the rows (and report.csv) keep the language-neutral values."""
-    run = RunResult(
-        "alexnet",
-        True,
-        False,
-        "done",
-        history=history_with_the_best_epoch_in_the_middle(),
-        parameters=1000,
-        run_dir=tmp_path / "alexnet-skip-scratch",
-    )
+    run = run_with_the_best_epoch_in_the_middle(tmp_path)
     failed = RunResult("vgg16", False, False, "failed", reason="disk full\nmore")
     grid = GridResult([run, failed], {"classes": CLASSES}, tmp_path)
     assert [row["status"] for row in grid.rows()] == ["done", "failed"]

@@ -1,9 +1,11 @@
 """Tests of the student release and its leak scan (fcn_course.instructor.release) on tiny notebooks written to temporary folders."""
 
+import json
 import zipfile
 
 import pytest
 
+from fcn_course.files import OWNER_FILE
 from fcn_course.instructor import release as release_module
 from fcn_course.instructor.build import build
 from fcn_course.instructor.leaks import LEAK_ALLOWLIST
@@ -342,6 +344,61 @@ def test_the_portuguese_release_leaves_out_every_other_language(english_repo, tm
     assert files["fcn-course/notebooks/referencia.md"] == PAGES["pt_BR"]["referencia.md"]
     assert not any("/en/" in name or "solutions" in name for name in files), sorted(files)
     assert not any("Exercises" in content or "Quick reference" in content for content in files.values())
+    assert "fcn-course/notebooks/README.md" not in files  # the students' guide is the release's README, once
+
+
+def test_a_release_with_every_edition_puts_each_translation_in_its_own_folder(english_repo, tmp_path):
+    """What ``publish`` pushes: the Portuguese course in notebooks/, the English one in notebooks/en/ with its
+    guide and reference page (where its Colab badges point)."""
+    files = _released(release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, editions=True))
+    assert "Qual é a raiz de 16?" in files["fcn-course/notebooks/01_demo.py"]
+    assert "# # Exercises" in files["fcn-course/notebooks/en/01_demo.py"]
+    assert "Exercises" in files["fcn-course/notebooks/en/01_demo.ipynb"]
+    assert files["fcn-course/notebooks/en/README.md"].endswith(PAGES["en"]["README.md"])
+    assert files["fcn-course/notebooks/en/referencia.md"].endswith(PAGES["en"]["referencia.md"])
+    assert files["fcn-course/README.md"] == PAGES["pt_BR"]["README.md"]
+    assert not any("pt_BR" in name for name in files)
+
+
+def test_a_release_with_every_edition_refuses_an_incomplete_one(english_repo, tmp_path):
+    (english_repo / "notebooks" / "en" / "01_demo.ipynb").unlink()
+    with pytest.raises(ReleaseError) as error:
+        release(english_repo, tmp_path / "dist", names=TINY_OUTLINE, editions=True)
+    assert text("sync.file_missing", path=english_repo / "notebooks" / "en" / "01_demo.ipynb") in str(error.value)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_release_carries_the_license_files(tmp_path):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    (repo / "LICENSE").write_text("MIT, the course's authors\n")
+    (repo / "LICENSE-notebooks").write_text("CC BY 4.0\n")
+    files = _released(release(repo, tmp_path / "dist", names=TINY_OUTLINE))
+    assert files["fcn-course/LICENSE"] == "MIT, the course's authors\n"
+    assert files["fcn-course/LICENSE-notebooks"] == "CC BY 4.0\n"
+
+
+def test_the_release_says_where_its_zip_is_and_records_its_files_as_its_own(tmp_path, capsys):
+    repo = make_repo(tmp_path)
+    build(repo, names=TINY_OUTLINE, quiet=True)
+    zip_path = release(repo, tmp_path / "dist", names=TINY_OUTLINE)
+    assert text("release.written", path=zip_path) in capsys.readouterr().out
+    record = json.loads((tmp_path / "dist" / OWNER_FILE).read_text(encoding="utf-8"))
+    assert record["owner"] == release_module.OWNER
+    assert sorted(record["files"]) == sorted([f"fcn-course/{release_module.RELEASE_MARKER}", "fcn-course.zip"])
+
+
+@pytest.mark.parametrize("count, cut", [(20, False), (21, True)])
+def test_a_leak_refusal_shows_at_most_twenty_lines(tmp_path, monkeypatch, count, cut):
+    leaks = [f"a.py:{line}: x = {line}" for line in range(1, count + 1)]
+    monkeypatch.setattr(release_module, "scan_for_leaks", lambda zip_path, repo_root: leaks)
+    (tmp_path / "r.zip").write_bytes(b"zip")
+    with pytest.raises(SolutionLeakError) as error:
+        release_module._refuse_leaks(tmp_path / "r.zip", tmp_path)
+    message = str(error.value)
+    assert all(f"\n  {leak}" in message for leak in leaks[:20])
+    assert ("a.py:21:" in message, "\n  ..." in message) == (False, cut)
+    assert not (tmp_path / "r.zip").exists()
 
 
 def test_the_release_marker_file_speaks_the_release_language(english_repo, tmp_path):

@@ -133,15 +133,13 @@ def _copy_student_notebooks(repo_root: Path, language: str, target: Path, names,
             shutil.copy2(source / page, target)
 
 
-def _other_editions(repo_root: Path, language: str, names) -> list:
-    """The translated languages besides ``language``, each checked complete (``_refuse_missing_edition``)."""
+def _other_editions(repo_root: Path, language: str) -> list:
+    """The translated languages besides ``language``. Each is complete and up to date by then: what ``check``
+    lists (``_refuse_stale_notebooks``) covers every translated edition's notebooks and pages."""
     try:
-        others = [other for other in translated_languages(repo_root) if other != language]
+        return [other for other in translated_languages(repo_root) if other != language]
     except TranslationError as error:
         raise ReleaseError(str(error)) from None
-    for other in others:
-        _refuse_missing_edition(repo_root, other, names)
-    return others
 
 
 def _refuse_leaks(zip_path: Path, repo_root: Path) -> None:
@@ -246,7 +244,7 @@ def release(
     check_output_folder(repo_root, out_dir, name)
     _refuse_stale_notebooks(repo_root, names)
     _refuse_missing_edition(repo_root, language, names)
-    others = _other_editions(repo_root, language, names) if editions else []
+    others = _other_editions(repo_root, language) if editions else []
     try:
         output = OutputFolder(out_dir, OWNER, adopt_marker=f"{name}/{RELEASE_MARKER}")
         output.claim([f"{name}/{RELEASE_MARKER}", f"{name}.zip"])

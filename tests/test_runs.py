@@ -14,6 +14,9 @@ import torch
 from torch import nn
 
 from fcn_course import engine, runs
+from fcn_course.data import make_loaders
+from fcn_course.environment import DATA_ENV
+from fcn_course.messages import text
 from fcn_course.files import read_json
 from helpers import load_train_script, raised_in_each_language, tree_digest
 
@@ -238,6 +241,84 @@ TRAIN_FLAGS = [
 ]
 
 
+@pytest.fixture
+def script_without_training(monkeypatch):
+    """scripts/train.py with its ``train`` step replaced by a recorder of what is ready when training would
+    start: the data root and the run's description (run.json), or None where there is none."""
+    script = load_train_script()
+    calls = []
+
+    def record(options, args, run_dir):
+        description = run_dir / runs.RUN_FILE
+        calls.append((Path(args["root"]), read_json(description) if description.is_file() else None))
+        return 0
+
+    monkeypatch.setattr(script, "train", record)
+    return script, calls
+
+
+def test_the_train_script_prepares_the_data_and_the_run_folder_before_it_trains(
+    script_without_training, tmp_path, monkeypatch, capsys
+):
+    script, calls = script_without_training
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    run_dir = tmp_path / "run"
+    assert script.main(TRAIN_FLAGS + ["--run-dir", str(run_dir)]) == 0
+    ((root, description),) = calls
+    assert root.is_relative_to(tmp_path / "data") and (root / "VOCdevkit").is_dir()  # the smoke twin, written
+    assert description is not None and description["lr"] == 0.0001 and description["seed"] == 0
+    assert text("train.run_folder", run_dir=run_dir) in capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.safety
+def test_the_train_script_refuses_a_resume_with_other_settings_before_it_trains(
+    script_without_training, tmp_path, capsys
+):
+    script, calls = script_without_training
+    run_dir = tmp_path / "run"
+    runs.start_run(run_dir, script.build_args(script.parse_args(TRAIN_FLAGS)))
+    runs.save_history(run_dir, runs.History())  # a run that has begun: its description stays
+    before = tree_digest(run_dir)
+    flags = list(TRAIN_FLAGS)
+    flags[flags.index("--lr") + 1] = "0.05"
+    assert script.main(flags + ["--run-dir", str(run_dir), "--resume"]) == 2
+    assert calls == [] and "lr: 0.0001 -> 0.05" in capsys.readouterr().err
+    assert tree_digest(run_dir) == before
+
+
+def test_the_train_script_names_its_default_run_folder_after_what_it_trains(monkeypatch, tmp_path):
+    script = load_train_script()
+    options = script.parse_args(["--smoke", "--backbone", "vgg16", "--skip", "16s", "--scratch"])
+    args = {**script.build_args(options), "runs_dir": tmp_path / "runs"}
+    monkeypatch.setattr(script.time, "strftime", lambda pattern: f"<{pattern}>")
+    assert script.default_run_dir(options, args) == tmp_path / "runs" / "vgg16-16s-scratch-<%Y%m%d-%H%M%S>"
+    options = script.parse_args(["--smoke", "--pretrained"])
+    assert script.default_run_dir(options, {**script.build_args(options), "runs_dir": tmp_path}).name.startswith(
+        "alexnet-8s-pretrained-"
+    )
+
+
+def test_the_train_script_takes_scratch_or_pretrained_but_not_both(capsys):
+    script = load_train_script()
+    assert script.build_args(script.parse_args(["--smoke", "--scratch"]))["pretrained"] is False
+    assert script.build_args(script.parse_args(["--smoke", "--pretrained"]))["pretrained"] is True
+    with pytest.raises(SystemExit):
+        script.parse_args(["--scratch", "--pretrained"])
+    assert "--scratch" in capsys.readouterr().err
+
+
+def test_the_train_script_draws_into_files_whatever_backend_the_environment_asked_for():
+    import matplotlib
+
+    asked = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        load_train_script()
+        assert matplotlib.get_backend().lower() == "agg"  # no window, on a laptop as on a cluster node
+    finally:
+        matplotlib.use(asked)
+
+
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
     """A one-epoch run of scripts/train.py (smoke, 64 px, lr 1e-4)."""
@@ -263,8 +344,26 @@ def test_train_script_says_what_it_trains_and_where_and_draws_no_progress_bar_wi
     model_line = text("train.model_line", model=type(net).__name__, skip=False, pretrained=False, parameters=parameters)
     assert model_line in captured.out.splitlines()
     assert captured.out.splitlines()[-1] == text("train.results_in", run_dir=run_dir)
+    script = load_train_script()
+    train_loader, val_loader = make_loaders(script.build_args(script.parse_args(TRAIN_FLAGS)))
+    data_line = text("train.data_line", train=len(train_loader.dataset), val=len(val_loader.dataset), device="cpu")
+    assert data_line in captured.out.splitlines()
+    assert runs.curves_path(run_dir).is_file()  # the learning curves, drawn after the last epoch
     assert text("engine.progress", epoch=1, phase=text("engine.phase.train")) not in captured.err
     assert text("engine.progress", epoch=1, phase=text("engine.phase.val")) not in captured.err
+
+
+@pytest.mark.slow
+def test_the_train_script_initialises_its_model_from_the_run_seed_alone(tmp_path):
+    """Whatever the random state before (another cell, another run), a run with the same seed gives the same
+    numbers: the model's random initialisation comes from the run's seed."""
+    histories = []
+    for state, name in ((1, "a"), (2, "b")):
+        torch.manual_seed(state)
+        assert load_train_script().main(TRAIN_FLAGS + ["--run-dir", str(tmp_path / name)]) == 0
+        histories.append(read_json(tmp_path / name / runs.HISTORY_FILE))
+    losses = [[epoch["loss_mean"] for epoch in history["train"]] for history in histories]
+    assert losses[0] == losses[1]
 
 
 @pytest.mark.slow

@@ -147,8 +147,47 @@ def test_deep_features_are_used(model_class, skip):
     assert not torch.allclose(clean_output, perturbed_output)
 
 
-def test_from_scratch_uses_initialize_weights():
-    net = build(FCN_AlexNet, "8s")
+DEEP_CHANNELS = {FCN_AlexNet: 256, FCN_VGG16: 512}  # pool5's channels
+
+
+def upsampled(scores, size):
+    return F.interpolate(scores, size=size, mode="bilinear", align_corners=False)
+
+
+@pytest.mark.parametrize("model_class, skip", CONFIGS, ids=CONFIG_IDS)
+def test_the_forward_pass_upsamples_bilinearly_without_aligned_corners(model_class, skip):
+    """The course's upsampling (notebook 02): bilinear, align_corners=False, for the deep map and the scores."""
+    net = build(model_class, skip)
+    size = (160, 200) if model_class is FCN_AlexNet else (70, 90)  # deep maps of 4x5 and 2x2: corners matter
+    x = torch.randn(1, 3, *size)
+    with torch.no_grad():
+        if skip:
+            shallow = net.backbone1(x)
+            deep = upsampled(net.backbone2(shallow), shallow.shape[-2:])
+            expected = upsampled(net.classifier(torch.cat([shallow, deep], dim=1)), size)
+        else:
+            expected = upsampled(net.classifier(net.backbone(x)), size)
+        torch.testing.assert_close(net(x), expected)
+
+
+@pytest.mark.parametrize("model_class, skip", CONFIGS, ids=CONFIG_IDS)
+def test_the_classifier_drops_half_of_its_channels_while_training(model_class, skip):
+    net = build(model_class, skip)
+    assert [module.p for module in net.modules() if isinstance(module, nn.Dropout2d)] == [0.5]
+
+
+@pytest.mark.parametrize("model_class, skip", SKIP_CONFIGS, ids=SKIP_CONFIG_IDS)
+def test_the_skip_classifier_is_light_one_by_one_convolutions_over_both_levels(model_class, skip):
+    """It runs at the shallow level's resolution (1/8 or 1/16): 1x1 convolutions keep it cheap."""
+    convolutions = [module for module in build(model_class, skip).classifier if isinstance(module, nn.Conv2d)]
+    assert [conv.kernel_size for conv in convolutions] == [(1, 1), (1, 1)]
+    assert convolutions[0].in_channels == SHALLOW_CHANNELS[(model_class, skip)] + DEEP_CHANNELS[model_class]
+    assert convolutions[0].out_channels == convolutions[1].in_channels and convolutions[1].out_channels == NUM_CLASSES
+
+
+@pytest.mark.parametrize("model_class, skip", [(FCN_AlexNet, "8s"), (FCN_VGG16, False), (FCN_VGG16, "16s")])
+def test_from_scratch_uses_initialize_weights(model_class, skip):
+    net = build(model_class, skip)
     for module in net.modules():
         if isinstance(module, nn.Conv2d):
             assert torch.all(module.bias == 0)  # torchvision's default init gives non-zero biases

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from check_helpers import failed_messages
 from fcn_course import checks
+from fcn_course.messages import text
 from fcn_course.voc import VOID
 from solutions.losses import class_weights, dice_loss
 
@@ -200,6 +201,22 @@ def with_a_loop(pixel_counts):
 def test_acceptable_class_weights_pass(answer):
     result = checks.check_class_weights(answer, verbose=False)
     assert result.passed, result.messages
+
+
+def median_at_index_one(pixel_counts):
+    """Wrong: the median taken as the second smallest frequency, right for three present classes only."""
+    counts = torch.as_tensor(pixel_counts, dtype=torch.float32)
+    freq = counts / counts.sum()
+    present = freq > 0
+    weights = torch.zeros_like(freq)
+    weights[present] = freq[present].sort().values[1] / freq[present]
+    return weights
+
+
+def test_the_expected_weights_are_quoted_rounded_to_four_decimals():
+    """The weights the check expected for [4000, 0, 1200, 300, 2500, 50, 800] read 0.6667 and 2.6667."""
+    message = _messages(checks.check_class_weights(median_at_index_one, verbose=False))
+    assert "esperava pesos [0.2, 0.0, 0.6667, 2.6667, 0.32, 16.0, 1.0];" in message
 
 
 def test_the_weights_are_asked_for_as_the_notebook_asks_an_int64_tensor_of_counts():
@@ -394,3 +411,28 @@ def with_where_and_scatter(outputs, labels):
 def test_acceptable_dice_losses_pass(answer):
     result = checks.check_dice_loss(answer, verbose=False)
     assert result.passed, result.messages
+
+
+def clamped_before_the_softmax(outputs, labels):
+    """Wrong: scores clipped to [-4, 4] "for stability": the softmax no longer ignores a constant per pixel."""
+    p, g = _masked(outputs.clamp(-4, 4), labels)
+    return 1 - ((2 * (p * g).sum(dim=(0, 2, 3)) + 1) / (p.sum(dim=(0, 2, 3)) + g.sum(dim=(0, 2, 3)) + 1)).mean()
+
+
+def test_scores_clamped_before_the_softmax_get_the_softmax_axis_hint():
+    message = _messages(checks.check_dice_loss(clamped_before_the_softmax, verbose=False))
+    assert text("checks.losses.dice_softmax_axis") in message
+
+
+def log_dice_smoothed_in_the_numerator(outputs, labels):
+    """Wrong: -log of the Dice, smoothed in the numerator only: above 1 for random scores, slightly below 0
+    (about -0.003) for a perfect prediction, not the -1 or less of a sum over classes."""
+    p, g = _masked(outputs, labels)
+    return -torch.log((2 * (p * g).sum(dim=(0, 2, 3)) + 1) / (p.sum(dim=(0, 2, 3)) + g.sum(dim=(0, 2, 3)))).mean()
+
+
+def test_a_loss_out_of_range_but_not_a_sum_over_classes_gets_the_range_hint():
+    message = _messages(checks.check_dice_loss(log_dice_smoothed_in_the_numerator, verbose=False))
+    before, after = text("checks.losses.dice_range", value=float("nan")).split("nan")
+    assert message.startswith(before) and after in message
+    assert text("checks.losses.dice_sum_of_classes", value=float("nan")).split("nan")[0] not in message

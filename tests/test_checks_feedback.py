@@ -13,6 +13,7 @@ from check_helpers import Stub
 from check_helpers import messages as _messages
 from fcn_course import backbones, checks
 from fcn_course.checks import feedback
+from fcn_course.messages import text
 from solutions.fcn_alexnet import FCN_AlexNet
 from solutions.training import compute_loss, make_criterion, make_optimizer
 
@@ -264,3 +265,23 @@ def test_imagenet_weights_asked_for_in_a_check_are_explained_in_portuguese():
         f"o seu código pediu os pesos do ImageNet (test_checks_feedback.py, linha {line}: `raise offline`)" in message
     )
     assert "Could not load" not in message
+
+
+def exp_changed_in_place_then_nan_gradient(x):
+    y = x.exp()
+    y.add_(1)  # exp's backward needs its output intact
+    return (y * 0).sqrt().sum()  # and the gradient of this line is NaN (0 x the infinite slope of sqrt at 0)
+
+
+def test_an_in_place_change_is_traced_to_its_line_even_when_the_gradient_also_has_nan():
+    """The NaN in the gradient is not what broke the backward pass: the line named is the one whose result was
+    changed in place."""
+    problems, x = [], torch.randn(4, requires_grad=True)
+    loss = exp_changed_in_place_then_nan_gradient(x)
+    with pytest.raises(feedback.Failed):
+        feedback.run_backward(problems, "f(x)", loss, exp_changed_in_place_then_nan_gradient, x)
+    line = exp_changed_in_place_then_nan_gradient.__code__.co_firstlineno + 1
+    where = text("checks.where_file", file="test_checks_feedback.py", line=line)
+    assert problems == [
+        text("checks.feedback.inplace", what="f(x)", where=text("checks.error_where", where=where, line="y = x.exp()"))
+    ]

@@ -10,6 +10,7 @@ import torch
 from check_helpers import failed_messages, iou_dice
 from check_helpers import messages as _messages
 from fcn_course import checks
+from fcn_course.messages import text
 
 
 # ---------------------------------------------------------------- from the course's first tests
@@ -237,3 +238,34 @@ def test_the_probe_matrices_cover_what_the_property_needs():
     assert any((c & ~r).any() for r, c in zip(rows, columns))  # in the labels, never predicted
     assert any((r & c).any() for r, c in zip(rows, columns))  # absent
     assert any(((np.diag(m) == 0) & (m.sum(1) > 0)).any() for m in matrices)  # present, never right
+
+
+# ---------------------------------------------------------------- the hint and the figures a mistake is shown
+def test_an_answer_sized_for_three_classes_is_told_to_work_for_any_class_count():
+    message = failed_messages(checks.check_iou_from_confusion(lambda m: iou_dice(m[:3, :3]), verbose=False))
+    assert "esperado um valor por classe (4,), veio (3,)" in message
+    assert text("checks.metrics.hint_any_class_count") in message
+
+
+def nan_when_never_predicted(matrix):
+    """Wrong: a class the model never predicts (a zero column) is treated as absent."""
+    tp, predicted, labelled = np.diag(matrix).astype(float), matrix.sum(0), matrix.sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou, dice = tp / (predicted + labelled - tp), 2 * tp / (predicted + labelled)
+    iou[predicted == 0], dice[predicted == 0] = np.nan, np.nan
+    return iou, dice
+
+
+def test_a_class_never_predicted_treated_as_absent_is_shown_the_figures_of_the_random_matrix_it_fails():
+    """The random matrices are the same for every student (seed 0): the first one with a class in the labels but
+    never predicted is the 4x4 one, and the feedback quotes its IoU."""
+    message = failed_messages(checks.check_iou_from_confusion(nan_when_never_predicted, verbose=False))
+    expected = text(
+        "checks.metrics.wrong_values",
+        label="IoU",
+        case=text("checks.metrics.case_random", n=4),
+        expected=np.array([0.0, 0.5543, 0.0, 0.537]),
+        value=np.array([0.0, 0.5543, np.nan, 0.537]),
+        hint=text("checks.metrics.hint_zero_not_nan", label="IoU"),
+    )
+    assert message == expected

@@ -10,6 +10,8 @@ import solutions.fcn_vgg16_scores as scores_solution
 from check_helpers import failed_messages as _messages
 from fcn_course import backbones, checks
 from fcn_course.backbones import VGG16_STRIDE8_END, VGG16_STRIDE16_END
+from fcn_course.checks.scores import SIZES
+from fcn_course.messages import text
 from solutions.fcn_vgg16_scores import FCN8s_VGG16_Sum
 
 
@@ -298,3 +300,16 @@ def test_the_papers_scaled_skip_scores_pass_with_a_note(tiny_vgg16, capsys):
     assert "cerca de 0.0001" in result.notes[0] and "cerca de 0.01" in result.notes[1]
     out = capsys.readouterr().out
     assert "tudo certo" in out and "implementação de referência dos autores" in out
+
+
+class BatchOfOne(_Levels):
+    """Wrong: the output is reshaped for one image (a batch of two breaks it)."""
+
+    def forward(self, x):
+        return super().forward(x).view(1, 3, *x.shape[-2:])
+
+
+def test_a_head_that_breaks_on_a_batch_of_two_is_reported_at_the_first_size_probed(tiny_vgg16):
+    message = _messages(_check(BatchOfOne))
+    height, width = SIZES[0]
+    assert message.startswith(text("checks.scores.forward", height=height, width=width) + ":"), message

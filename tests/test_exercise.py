@@ -203,3 +203,44 @@ def test_a_desafio_is_optional_worth_no_points_and_renumbers_no_exercise(monkeyp
         assert row.title == f"Desafio {row.number} (um desafio de teste)"
     finally:
         unregister("extra-challenge")
+
+
+def test_an_exercise_weighs_one_point_in_the_grade_unless_its_row_says_otherwise():
+    from fcn_course.instructor.lms import exercise_points
+
+    points = exercise_points()
+    assert points["01_dados_e_metricas"]["iou"] == 1.0  # a row of the decorator
+    assert points["02_fcn_alexnet"]["alexnet-skip"] == 1.0  # a row registered directly (the FCN checks)
+    assert Exercise("x", "01_dados_e_metricas", ("x",), print).points == 1.0
+
+
+def test_the_decorator_hands_back_the_check_and_register_the_row(monkeypatch):
+    monkeypatch.setitem(messages.catalogue(), "exercise.extra-row", "uma linha de teste")
+
+    def check_extra(f, verbose=True):
+        return None
+
+    try:
+        assert exercise("extra-row", notebook="01_dados_e_metricas", names=("f",))(check_extra) is check_extra
+        assert checks.get_exercise("extra-row").check is check_extra
+        unregister("extra-row")
+        row = Exercise("extra-row", "01_dados_e_metricas", ("f",), check_extra)
+        assert register(row) is row and checks.get_exercise("extra-row") is row
+    finally:
+        unregister("extra-row")
+
+
+def test_a_row_run_without_verbose_judges_silently(capsys):
+    def stub(matrix):
+        raise NotImplementedError("ainda não")
+
+    row = checks.get_exercise("iou")
+    assert not row.run({"iou_and_dice_from_confusion": stub}).passed
+    assert capsys.readouterr().out == ""
+    row.run({"iou_and_dice_from_confusion": stub}, verbose=True)
+    assert row.title in capsys.readouterr().out
+
+
+def test_is_challenge_says_true_for_a_desafio_only():
+    assert checks.is_challenge("miou-per-image") is True
+    assert checks.is_challenge("iou") is False and checks.is_challenge("no-such-exercise") is False

@@ -844,3 +844,42 @@ def test_a_wrong_cut_names_the_input_size_height_first(monkeypatch):
     assert "com skip='16s', para uma entrada 64x96 self.backbone1 deveria terminar no pooling de 1/16" in message, (
         message
     )
+
+
+@pytest.mark.slow  # draws AlexNet's template again (~2-5 s)
+def test_a_backbone_changed_in_place_does_not_change_the_next_one():
+    """A loaded backbone shares its classifier with the checks' template: a student's code that changes it in
+    place (``.data.normal_()``) must not hand the change to the next model, which starts as a fresh copy would."""
+    with model_checks.offline_backbones([]):
+        first = load_alexnet(False)
+        pristine = first.classifier[-1].bias.detach().clone()
+        first.classifier[-1].bias.data.normal_()
+        second = load_alexnet(False)
+    assert torch.equal(second.classifier[-1].bias, pristine)
+
+
+@pytest.mark.slow  # builds and initialises a real AlexNet (~2-4 s)
+def test_a_torchvision_builder_called_after_the_course_loader_is_still_recorded():
+    calls = []
+    with model_checks.offline_backbones(calls):
+        load_alexnet(False)
+        torchvision.models.alexnet(weights=None)
+    assert calls == [False, False]
+
+
+def build_batch_norm_net(weights=None):
+    """A tiny backbone with a BatchNorm in ``features`` (running statistics: buffers, not parameters)."""
+    model = nn.Module()
+    model.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(32))
+    return model
+
+
+def test_a_backbone_with_batch_norm_in_its_features_is_loaded_with_its_running_statistics(monkeypatch):
+    """The checks' copy of ``features`` holds the buffers as built (the weights' pattern covers parameters only)."""
+    spec = dataclasses.replace(PROBENET, name="batchnormnet", build=build_batch_norm_net)
+    monkeypatch.setitem(backbones.BACKBONES, spec.name, spec)
+    monkeypatch.setattr(model_checks, "_INITIAL_WEIGHTS", {})
+    monkeypatch.setattr(model_checks, "_PROBES", {})
+    with model_checks.offline_backbones([]):
+        norm = backbones.load_backbone(spec.name, False).features[1]
+    assert torch.equal(norm.running_mean, torch.zeros(8)) and torch.equal(norm.running_var, torch.ones(8))

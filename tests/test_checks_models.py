@@ -883,3 +883,11 @@ def test_a_backbone_with_batch_norm_in_its_features_is_loaded_with_its_running_s
     with model_checks.offline_backbones([]):
         norm = backbones.load_backbone(spec.name, False).features[1]
     assert torch.equal(norm.running_mean, torch.zeros(8)) and torch.equal(norm.running_var, torch.ones(8))
+
+
+def test_the_figures_of_a_coarse_skip_are_those_of_a_point_added_at_the_centre_of_each_map():
+    """The feedback quotes how many output pixels change when a point of each map changes: the point is added at
+    the centre (away from the borders, whose footprints are cut), the same change each time (seed 0, added), so the
+    figures are fixed for a given network."""
+    message = _skip_problems(8)
+    assert "altera 7044 pixels da saída, tanto quanto um ponto do mapa de 1/32 (12166 pixels)" in message, message

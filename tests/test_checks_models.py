@@ -2,6 +2,8 @@
 skip path, the cut of the backbone, raw scores, evaluation mode and the pretrained flag, however the backbone is
 built."""
 
+import dataclasses
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -758,3 +760,134 @@ def test_acceptable_fcns_pass(probenet_registered, model_cls, skip):
 def test_the_probes_try_several_sizes_and_class_counts():
     assert len(PROBENET.check_sizes) >= 3
     assert len({h for h, w in backbones.get_backbone("alexnet").check_sizes}) >= 2
+
+
+# ---------------------------------------------------------------- issue 19: what the mutation run found untested
+class _Scores(nn.Module):
+    """A last 1x1 convolution in ``classifier`` and a final step: enough for the raw-scores probe."""
+
+    def __init__(self, final):
+        super().__init__()
+        self.classifier = nn.Sequential(nn.Conv2d(3, 3, 1))
+        self.final = final
+
+    def forward(self, x):
+        return self.final(self.classifier(x))
+
+
+def _raw_scores_problems(net, x):
+    problems = []
+    try:
+        model_checks.check_raw_scores(net, x, net(x), problems, "net")
+    except model_checks.Failed:
+        pass
+    return problems
+
+
+def test_probabilities_with_an_epsilon_against_log_zero_are_reported_as_a_softmax():
+    """A softmax plus 1e-5 (so that a later log never sees zero) sums to 1 within 1e-3: it is named softmax."""
+    net = _Scores(lambda scores: scores.softmax(dim=1) + 1e-5).eval()
+    problems = _raw_scores_problems(net, torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(0)))
+    assert len(problems) == 1 and "a saída parece ter passado por softmax no fim do forward" in problems[0]
+
+
+def test_a_final_sigmoid_is_reported():
+    net = _Scores(torch.sigmoid).eval()
+    problems = _raw_scores_problems(net, torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(0)))
+    assert len(problems) == 1 and "a saída parece ter passado por sigmoid no fim do forward" in problems[0]
+
+
+class NegativeScoresOutsideAClassifier(nn.Module):
+    """Raw scores, all negative here, from a last convolution that is not in ``classifier``."""
+
+    def __init__(self):
+        super().__init__()
+        self.score = nn.Conv2d(3, 3, 1)
+        with torch.no_grad():
+            self.score.bias.fill_(-100.0)
+
+    def forward(self, x):
+        return self.score(x)
+
+
+def test_negative_scores_are_not_taken_for_a_log_softmax_without_a_convolution_to_flip():
+    """Without the last convolution only the exact properties are reported: all ≤ 0 is not log-softmax."""
+    net = NegativeScoresOutsideAClassifier().eval()
+    x = torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    assert net(x).max() < 0
+    assert _raw_scores_problems(net, x) == []
+
+
+class SoftmaxAtTheFirstProbesSize(FixedSizeOfTheFirstProbe):
+    """Two mistakes: a final softmax, and the scores interpolated to a fixed size (the first size tried)."""
+
+    def forward(self, x):
+        return super().forward(x).softmax(dim=1)
+
+
+def test_raw_scores_are_probed_at_the_first_size_before_the_other_sizes_are_tried(probenet_registered):
+    message = _messages(_check(SoftmaxAtTheFirstProbesSize))
+    assert "passado por softmax" in message and "para a entrada [2, 3, 64, 64]" not in message, message
+
+
+def test_a_wrong_cut_with_skip_true_is_explained_as_the_8s_variant(probenet_registered):
+    message = _messages(_check(EightBuiltAsSixteen, True))
+    assert "com skip='8s', para uma entrada 96x96 self.backbone1 deveria terminar no pooling de 1/8" in message, message
+
+
+def test_a_wrong_cut_names_the_input_size_height_first(monkeypatch):
+    """The cuts are compared at the first size tried; a backbone may start with a size that is not square."""
+    monkeypatch.setitem(
+        backbones.BACKBONES, "probenet", dataclasses.replace(PROBENET, check_sizes=((64, 96), (96, 96), (97, 131)))
+    )
+    message = _messages(_check(SixteenBuiltAsEight, True))
+    assert "com skip='16s', para uma entrada 64x96 self.backbone1 deveria terminar no pooling de 1/16" in message, (
+        message
+    )
+
+
+@pytest.mark.slow  # draws AlexNet's template again (~2-5 s)
+def test_a_backbone_changed_in_place_does_not_change_the_next_one():
+    """A loaded backbone shares its classifier with the checks' template: a student's code that changes it in
+    place (``.data.normal_()``) must not hand the change to the next model, which starts as a fresh copy would."""
+    with model_checks.offline_backbones([]):
+        first = load_alexnet(False)
+        pristine = first.classifier[-1].bias.detach().clone()
+        first.classifier[-1].bias.data.normal_()
+        second = load_alexnet(False)
+    assert torch.equal(second.classifier[-1].bias, pristine)
+
+
+@pytest.mark.slow  # builds and initialises a real AlexNet (~2-4 s)
+def test_a_torchvision_builder_called_after_the_course_loader_is_still_recorded():
+    calls = []
+    with model_checks.offline_backbones(calls):
+        load_alexnet(False)
+        torchvision.models.alexnet(weights=None)
+    assert calls == [False, False]
+
+
+def build_batch_norm_net(weights=None):
+    """A tiny backbone with a BatchNorm in ``features`` (running statistics: buffers, not parameters)."""
+    model = nn.Module()
+    model.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(32))
+    return model
+
+
+def test_a_backbone_with_batch_norm_in_its_features_is_loaded_with_its_running_statistics(monkeypatch):
+    """The checks' copy of ``features`` holds the buffers as built (the weights' pattern covers parameters only)."""
+    spec = dataclasses.replace(PROBENET, name="batchnormnet", build=build_batch_norm_net)
+    monkeypatch.setitem(backbones.BACKBONES, spec.name, spec)
+    monkeypatch.setattr(model_checks, "_INITIAL_WEIGHTS", {})
+    monkeypatch.setattr(model_checks, "_PROBES", {})
+    with model_checks.offline_backbones([]):
+        norm = backbones.load_backbone(spec.name, False).features[1]
+    assert torch.equal(norm.running_mean, torch.zeros(8)) and torch.equal(norm.running_var, torch.ones(8))
+
+
+def test_the_figures_of_a_coarse_skip_are_those_of_a_point_added_at_the_centre_of_each_map():
+    """The feedback quotes how many output pixels change when a point of each map changes: the point is added at
+    the centre (away from the borders, whose footprints are cut), the same change each time (seed 0, added), so the
+    figures are fixed for a given network."""
+    message = _skip_problems(8)
+    assert "altera 7044 pixels da saída, tanto quanto um ponto do mapa de 1/32 (12166 pixels)" in message, message

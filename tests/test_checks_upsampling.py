@@ -234,3 +234,55 @@ def own_filter_and_module_freeze(channels, factor, learnable):
 def test_acceptable_upsamplers_pass(answer):
     result = checks.check_upsampler(answer, verbose=False)
     assert result.passed, result.messages
+
+
+# ---------------------------------------------------------------- issue 19: what the mutation run found untested
+def channels_and_factor_swapped(channels, factor, learnable):
+    """Wrong: the arguments taken in the other order (the same layer whenever channels == factor)."""
+    return make_upsampler(factor, channels, learnable)
+
+
+def test_an_upsampler_with_channels_and_factor_swapped_is_told_which_call_built_the_wrong_channels():
+    """The factors are tried with other channel counts (2 with 2, 3 with 3, 4 with 5): a swap shows at factor 4."""
+    message = _messages(checks.check_upsampler(channels_and_factor_swapped, verbose=False))
+    assert message.startswith("fator 4:") and "make_upsampler(5, 4, ...) criou uma ConvTranspose2d de 4 → 4 canais" in (
+        message
+    )
+
+
+def depthwise_shaped_weight_without_groups(channels, factor, learnable):
+    """Wrong: a weight of one filter per channel, [C, 1, k, k], in a layer without groups=channels."""
+    kernel = 2 * factor - factor % 2
+    layer = nn.ConvTranspose2d(channels, channels, kernel, stride=factor, padding=factor // 2, bias=False)
+    layer.weight = nn.Parameter(bilinear_kernel(1, 1, kernel).expand(channels, 1, kernel, kernel).clone())
+    layer.weight.requires_grad_(learnable)
+    return layer
+
+
+def depthwise_with_random_filters(channels, factor, learnable):
+    """Wrong: groups=channels, but the filters left as PyTorch initialised them."""
+    kernel = 2 * factor - factor % 2
+    return nn.ConvTranspose2d(
+        channels, channels, kernel, stride=factor, padding=factor // 2, groups=channels, bias=False
+    ).requires_grad_(learnable)
+
+
+@pytest.mark.parametrize("wrong", [depthwise_shaped_weight_without_groups, depthwise_with_random_filters])
+def test_a_weight_that_is_not_one_filter_per_pair_of_channels_is_told_to_copy_the_bilinear_kernel(wrong):
+    """The hint that the channels are mixed only fits a [C, C, k, k] weight of a layer without groups."""
+    message = _messages(checks.check_upsampler(wrong, verbose=False))
+    assert "Copie bilinear_kernel" in message and "mistura os canais" not in message, message
+
+
+def every_pair_of_channels_nearly_bilinear(channels, factor, learnable):
+    """Wrong: every pair of channels, with a filter 5e-5 away from the bilinear one (as after a tiny update)."""
+    layer = every_pair_of_channels(channels, factor, learnable)
+    with torch.no_grad():
+        layer.weight.add_(5e-5)
+    return layer
+
+
+def test_a_filter_within_the_tolerance_that_mixes_the_channels_is_told_so():
+    """The mixing hint compares the filter with bilinear_kernel to within the 1e-4 of the output's comparison."""
+    message = _messages(checks.check_upsampler(every_pair_of_channels_nearly_bilinear, verbose=False))
+    assert "a saída mistura os canais" in message, message

@@ -46,11 +46,12 @@ def _mixes_channels(layer: nn.ConvTranspose2d) -> bool:
     """Whether each channel has the bilinear filter but also feeds the other channels (``bilinear_kernel``
     leaves the pairs i != j at zero)."""
     weight = layer.weight.detach()
-    if layer.groups != 1 or weight.shape[0] < 2 or weight.shape[0] != weight.shape[1]:
+    channels_in, channels_out = weight.shape[:2]  # a transposed convolution's weight is [in, out, k, k]
+    if layer.groups != 1 or channels_in != channels_out or channels_in < 2:
         return False
     bilinear = bilinear_kernel(1, 1, weight.shape[-1])[0, 0]
-    diagonal = weight[range(weight.shape[0]), range(weight.shape[0])]
-    off_diagonal = ~torch.eye(weight.shape[0], dtype=torch.bool)
+    diagonal = weight[range(channels_in), range(channels_in)]
+    off_diagonal = ~torch.eye(channels_in, dtype=torch.bool)
     return bool(
         torch.allclose(diagonal, bilinear.expand_as(diagonal), atol=1e-4) and weight[off_diagonal].abs().max() > 0
     )

@@ -12,6 +12,7 @@ from fcn_course import checks
 from fcn_course.checks import challenges
 from fcn_course.checks.exercise import challenges as challenge_rows
 from fcn_course.checks.feedback import ExerciseNotDone
+from fcn_course.messages import text
 from fcn_course.metrics import ConfusionMatrix
 
 
@@ -72,6 +73,11 @@ def test_a_value_that_is_no_number_is_reported():
     assert "devolva um número" in failed_messages(result)
 
 
+def test_a_wrong_mean_of_mious_is_quoted_to_four_decimals():
+    messages = failed_messages(challenges.check_miou_per_image(lambda *a: 0.123456789, verbose=False))
+    assert "deu 0.1235." in messages
+
+
 # ---------------------------------------------------------------- the smallest input
 def min_input_size(features):
     """A right answer, by walking the layers backwards (the size formula, inverted)."""
@@ -112,6 +118,11 @@ def test_min_input_size_as_a_float_fails():
     assert not challenges.check_min_input_size(lambda features: 63.0, verbose=False).passed
 
 
+def test_the_smallest_side_can_be_one():
+    """A network whose layers all keep the size accepts a single pixel: the search starts at side 1."""
+    assert challenges.reference_min_input_size(nn.Sequential(nn.Conv2d(3, 4, kernel_size=1), nn.ReLU())) == 1
+
+
 # ---------------------------------------------------------------- focal loss
 def focal_loss(logits, labels, gamma, ignore_index=255):
     """A right answer: the cross-entropy per pixel gives −log p_t."""
@@ -149,6 +160,84 @@ def test_focal_loss_through_numpy_has_no_gradient():
         return focal_loss(logits, labels, gamma).detach()
 
     assert "gradiente" in failed_messages(challenges.check_focal_loss(detached, verbose=False))
+
+
+def test_focal_loss_is_judged_at_gamma_zero_two_and_a_half():
+    """γ = 0 (the cross-entropy), a strong factor (2, the paper's value) and a fractional one (0.5)."""
+    gammas = []
+
+    def recording(logits, labels, gamma):
+        gammas.append(gamma)
+        return focal_loss(logits, labels, gamma)
+
+    assert challenges.check_focal_loss(recording, verbose=False).passed
+    assert gammas == [0.0, 2.0, 0.5]
+
+
+def test_check_focal_loss_prints_its_feedback_by_default(capsys):
+    challenges.check_focal_loss(focal_loss)
+    assert text("exercise.focal-loss") in capsys.readouterr().out
+
+
+def test_a_wrong_focal_loss_is_quoted_to_four_decimals():
+    logits, labels, gamma = next(iter(challenges._focal_cases().values()))
+    expected = float(challenges.reference_focal_loss(logits, labels, gamma))
+    assert round(expected, 4) != round(expected, 5)  # the case tells four decimals from five
+
+    def constant(logits, labels, gamma):
+        return torch.tensor(0.123456789, requires_grad=True)
+
+    messages = failed_messages(challenges.check_focal_loss(constant, verbose=False))
+    assert f"deveria ser {round(expected, 4)}, mas deu 0.1235." in messages
+
+
+def test_focal_loss_that_ignores_the_background_instead_of_void_fails():
+    """Class 0 (background) is a class like the others: only 255 is void."""
+
+    def background_ignored(logits, labels, gamma):
+        return focal_loss(logits, torch.where(labels == 0, 255, labels), gamma)
+
+    assert not challenges.check_focal_loss(background_ignored, verbose=False).passed
+
+
+def test_focal_loss_with_void_counted_as_background_is_named():
+    def void_as_background(logits, labels, gamma):
+        return focal_loss(logits, torch.where(labels == 255, 0, labels), gamma)
+
+    messages = failed_messages(challenges.check_focal_loss(void_as_background, verbose=False))
+    assert text("checks.challenges.hint_void_counted") in messages
+
+
+def test_an_exponent_truncated_to_an_integer_is_named_as_the_missing_factor():
+    """At γ = 0.5, (1 − p_t) ** int(γ) is 1: the loss is the cross-entropy, and the hint says the factor is missing."""
+
+    def integer_exponent(logits, labels, gamma):
+        return focal_loss(logits, labels, int(gamma))
+
+    messages = failed_messages(challenges.check_focal_loss(integer_exponent, verbose=False))
+    assert text("checks.challenges.case_gamma", gamma=0.5) in messages
+    assert text("checks.challenges.hint_focal_no_factor") in messages
+
+
+def test_a_focal_loss_with_another_formula_gets_the_formula_hint():
+    def p_t_to_the_gamma(logits, labels, gamma):
+        ce = F.cross_entropy(logits, labels, ignore_index=255, reduction="none")
+        return ((torch.exp(-ce) ** gamma) * ce)[labels != 255].mean()
+
+    messages = failed_messages(challenges.check_focal_loss(p_t_to_the_gamma, verbose=False))
+    assert text("checks.challenges.hint_focal_formula") in messages
+
+
+def test_focal_loss_that_counts_the_classes_from_the_labels_fails():
+    """The logits say how many classes there are; the labels of a batch may miss some (here the last)."""
+
+    def classes_from_labels(logits, labels, gamma):
+        valid = labels != 255
+        one_hot = F.one_hot(torch.where(valid, labels, 0)).permute(0, 3, 1, 2).float()
+        p_t = (F.softmax(logits, dim=1) * one_hot).sum(1)
+        return (-((1 - p_t) ** gamma) * torch.log(p_t))[valid].mean()
+
+    assert not challenges.check_focal_loss(classes_from_labels, verbose=False).passed
 
 
 # ---------------------------------------------------------------- whole image
@@ -197,6 +286,29 @@ def test_whole_image_mistakes_are_named(wrong, message):
     assert message in failed_messages(challenges.check_whole_image(wrong, verbose=False))
 
 
+def test_padding_only_the_height_is_refused_by_the_probe():
+    """The probe refuses a side that is not a multiple of 32 whichever side it is."""
+
+    def height_only(model, images):
+        height, width = images.shape[-2:]
+        return model(F.pad(images, (0, 0, 0, (-height) % 32)))[..., :height, :width]
+
+    messages = failed_messages(challenges.check_whole_image(height_only, verbose=False))
+    assert text("checks.challenges.probe_refuses", size=(64, 50)) in messages
+
+
+def test_an_answer_that_keeps_one_image_is_told_the_batch_shape():
+    def first_image_only(model, images):
+        return predict_whole_image(model, images[:1])
+
+    messages = failed_messages(challenges.check_whole_image(first_image_only, verbose=False))
+    case = text("checks.challenges.case_image", height=64, width=96)
+    assert (
+        text("checks.challenges.wrong_whole_shape", case=case, expected=(2, 3, 64, 96), shape=(1, 3, 64, 96))
+        in messages
+    )
+
+
 # ---------------------------------------------------------------- multiply-adds
 def count_multiply_adds(features, side):
     """A right answer, written with a dummy forward pass and hooks (another way students take)."""
@@ -236,6 +348,30 @@ def test_multiply_adds_without_the_pooling_reduction_fails():
         return count_multiply_adds(only_convolutions, side)
 
     assert "poolings" in failed_messages(challenges.check_multiply_adds(ignores_pooling, verbose=False))
+
+
+def test_each_multiply_adds_case_is_named_with_the_side_it_is_judged_at():
+    sides = []
+
+    def recording(features, side):
+        sides.append(side)
+        return count_multiply_adds(features, side)
+
+    assert challenges.check_multiply_adds(recording, verbose=False).passed
+    assert sides == [224, 224, 97]
+    probe = text("checks.challenges.case_probe")
+    assert list(challenges._macs_cases()) == [
+        text("checks.challenges.case_macs", network=network, side=side)
+        for network, side in (("AlexNet", 224), ("VGG16", 224), (probe, 97))
+    ]
+
+
+def test_the_multiply_adds_are_an_integer_and_quoted_as_one():
+    features, side = next(iter(challenges._macs_cases().values()))
+    expected = challenges.reference_multiply_adds(features, side)
+    assert type(expected) is int
+    messages = failed_messages(challenges.check_multiply_adds(lambda features, side: 5, verbose=False))
+    assert f"fazem {expected} multiplicações-e-somas" in messages
 
 
 # ---------------------------------------------------------------- what a Desafio is

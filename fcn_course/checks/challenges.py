@@ -224,7 +224,9 @@ def _focal_cases(seed: int = 0) -> dict:
     generator = torch.Generator().manual_seed(seed)
     cases = {}
     for gamma in (0.0, 2.0, 0.5):
-        logits = torch.randn(2, 3, 5, 6, generator=generator) * 3
+        # Four classes scored, three held by the labels: a batch may miss a class (VOC's usually miss most), and
+        # an answer must take the number of classes from the logits, not from the labels (one_hot without it).
+        logits = torch.randn(2, 4, 5, 6, generator=generator) * 3
         labels = torch.randint(0, 3, (2, 5, 6), generator=generator)
         labels[torch.rand(labels.shape, generator=generator) < 0.2] = VOID
         cases[text("checks.challenges.case_gamma", gamma=gamma)] = (logits, labels, gamma)

@@ -99,7 +99,7 @@ def write_markdown(grid, path, note="") -> Path:
     reasons = {}  # reason -> runs that share it (the same missing weight file, say)
     for run in grid.runs:
         if run.reason:
-            reasons.setdefault(run.reason, []).append(f"{run.name} ({run.status})")
+            reasons.setdefault(run.reason, []).append(f"{run.name} ({text('grid.status_' + run.status)})")
     if reasons:
         lines += [f"## {text('report.unfinished_heading')}", ""]
         for reason, names in reasons.items():

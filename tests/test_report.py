@@ -95,7 +95,8 @@ def test_the_report_of_a_grid_without_checkpoints_lists_its_runs_and_says_why_a_
     unfinished = report.split(f"## {text('report.unfinished_heading')}")[1].split(
         f"## {text('report.figures_heading')}"
     )[0]
-    assert "alexnet-skip-scratch (failed), alexnet-skip-pretrained (skipped):" in unfinished
+    failed, skipped = text("grid.status_failed"), text("grid.status_skipped")
+    assert f"alexnet-skip-scratch ({failed}), alexnet-skip-pretrained ({skipped}):" in unfinished
     assert unfinished.count("last.pt is damaged") == 1
     note = text("report.note", note=text("report.qualitative_not_written", error=text("report.no_best_checkpoint")))
     assert note in report and "(qualitative.png)" not in report

@@ -246,7 +246,11 @@ def test_pretrained_without_weights_is_skipped(synthetic_voc_root, tmp_path, off
     assert row["status"] == "skipped" and row["best_epoch"] is None
     result.write_report()
     report = (out_dir / "report.md").read_text()
-    assert "alexnet-skip-pretrained" in report and "skipped" in report and "alexnet-owt-7be5be79.pth" in report
+    assert (
+        "alexnet-skip-pretrained" in report
+        and f"alexnet-skip-pretrained ({text('grid.status_skipped')})" in report
+        and "alexnet-owt-7be5be79.pth" in report
+    )
     assert load_grid(out_dir).runs[0].status == "skipped"
 
 
@@ -301,7 +305,7 @@ def test_a_broken_run_is_reported_and_the_grid_goes_on(finished_grid, tmp_path):
     hint = text("grid.failed_reason", error="", run_dir="").split(" ")[1]  # "Apague" / "Delete"
     assert "last.pt" in result.runs[0].reason and hint in result.runs[0].reason
     result.write_report()
-    assert "failed" in (copy / "report.md").read_text()
+    assert f"| {text('grid.status_failed')}" in (copy / "report.md").read_text()
 
 
 def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
@@ -321,7 +325,7 @@ def test_diverging_run_is_reported(synthetic_voc_root, tmp_path):
     (run,) = result.runs
     assert run.status == "diverged" and "nan" in run.reason.lower()
     result.write_report()
-    assert "diverged" in (tmp_path / "grid" / "report.md").read_text()
+    assert f"({text('grid.status_diverged')})" in (tmp_path / "grid" / "report.md").read_text()
 
 
 def test_the_older_call_forms_still_work(synthetic_voc_root, tmp_path, fit_spy):

@@ -48,7 +48,7 @@ from fcn_course.engine import TrainingIngredients
 from fcn_course.messages import text
 from fcn_course.metrics import nanmean, stored_score
 from fcn_course.outline import model_notebook_defaults, model_notebooks
-from fcn_course.report import format_score
+from fcn_course.report import format_score, status_label
 
 GRID_FILE = runs.GRID_FILE
 # Which settings every run of a grid must share: runs.DEFINING_SETTINGS except the configuration's own
@@ -463,7 +463,7 @@ class GridResult:
         )
         lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
         for row in self.rows():
-            status = text(f"grid.status_{row['status']}")
+            status = status_label(row["status"])
             if row["reason"]:
                 status += ": " + row["reason"].splitlines()[0].removesuffix(" Tried:")[:80]
             cells = [

@@ -23,6 +23,11 @@ REPORT_FILES = ("report.md", "report.csv", "curves.png", "per_class.png", "quali
 QUALITATIVE_IMAGES = 4  # validation images shown in qualitative.png
 
 
+def status_label(status: str) -> str:
+    """A run's status (a machine value: ``done``, ``skipped``, ``diverged``, ``failed``) as people read it."""
+    return text(f"grid.status_{status}")
+
+
 def format_score(value, digits=3) -> str:
     """A table cell: numbers rounded, missing values as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -99,7 +104,7 @@ def write_markdown(grid, path, note="") -> Path:
     reasons = {}  # reason -> runs that share it (the same missing weight file, say)
     for run in grid.runs:
         if run.reason:
-            reasons.setdefault(run.reason, []).append(f"{run.name} ({text('grid.status_' + run.status)})")
+            reasons.setdefault(run.reason, []).append(f"{run.name} ({status_label(run.status)})")
     if reasons:
         lines += [f"## {text('report.unfinished_heading')}", ""]
         for reason, names in reasons.items():
